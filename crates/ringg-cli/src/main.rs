@@ -1,0 +1,2 @@
+//! The `ringg` command-line tool.
+fn main() {}

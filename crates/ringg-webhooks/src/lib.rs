@@ -1,0 +1,1 @@
+//! ringg-webhooks.
