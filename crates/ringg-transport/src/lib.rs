@@ -1,1 +1,37 @@
-//! ringg-transport.
+//! The transport layer of ringg-rs.
+//!
+//! Requests are data ([`ApiRequest`]); a [`Transport`] turns one into an [`ApiResponse`]. This
+//! crate knows HTTP, not Ringg resources: it has the trait, a reqwest implementation
+//! ([`ReqwestTransport`], feature `reqwest`, on by default) and tower layers, each usable alone:
+//!
+//! - [`layers::AuthLayer`]: adds `X-API-KEY` from a [`Secret`](ringg_types::Secret).
+//! - [`layers::RetryLayer`]: safe retries per idempotency class, backoff with jitter,
+//!   `Retry-After`, a shared budget, an attempt header. The decision is [`layers::decide`].
+//! - [`layers::RateLimitLayer`]: requests per second and in-flight cap shared by every clone;
+//!   a 429 with `Retry-After` pauses all requests through it.
+//! - [`layers::TotalTimeoutLayer`]: bounds a request including its retries.
+//! - [`layers::TraceLayer`]: a span per attempt with method, path, status, attempt, latency;
+//!   never headers.
+//!
+//! [`StackBuilder`] assembles them in the standard order. With feature `mock`, `MockTransport`
+//! is a mockall mock of [`Transport`].
+
+pub mod error;
+pub mod layers;
+pub mod request;
+#[cfg(feature = "reqwest")]
+pub mod reqwest_transport;
+pub mod stack;
+pub mod transport;
+
+pub use error::{BoxError, SendState, TransportError, TransportErrorKind};
+pub use request::{ApiRequest, ApiResponse, Body, Idempotency, Part, PartData, StreamFactory};
+#[cfg(feature = "reqwest")]
+pub use reqwest_transport::{ReqwestConfig, ReqwestTransport};
+pub use stack::StackBuilder;
+#[cfg(feature = "mock")]
+pub use transport::MockTransport;
+pub use transport::{Transport, TransportExt, TransportService};
+
+/// Re-exported so users name the same `http` types.
+pub use http;

@@ -1,0 +1,13 @@
+//! Tower layers over [`Transport`](crate::Transport)-shaped services. Each is usable alone.
+
+pub mod auth;
+pub mod rate_limit;
+pub mod retry;
+pub mod timeout;
+pub mod trace;
+
+pub use auth::{API_KEY_HEADER, Auth, AuthLayer};
+pub use rate_limit::{RateLimit, RateLimitConfig, RateLimitLayer, RateLimiter};
+pub use retry::{Decision, Outcome, Retry, RetryBudget, RetryLayer, RetryPolicy, decide};
+pub use timeout::{TotalTimeout, TotalTimeoutLayer};
+pub use trace::{Trace, TraceLayer};

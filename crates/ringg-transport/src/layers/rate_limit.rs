@@ -1,0 +1,215 @@
+//! A shared client-side rate limiter: requests per second, a cap on requests in flight, and a
+//! pause for everyone after a 429 with `Retry-After`.
+//!
+//! Unlike `tower::limit::RateLimit`, the state lives behind an `Arc`: every clone of a layer,
+//! service or client built from one [`RateLimiter`] shares one budget.
+
+use std::future::Future;
+use std::num::NonZeroU32;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::{Duration, SystemTime};
+
+use governor::{DefaultDirectRateLimiter, Quota};
+use tokio::sync::Semaphore;
+use tokio::time::Instant;
+use tower::{Layer, Service, ServiceExt};
+
+use crate::error::TransportError;
+use crate::layers::retry::parse_retry_after;
+use crate::request::{ApiRequest, ApiResponse};
+
+/// Rate-limit settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimitConfig {
+    /// Requests per second (sustained), or `None` for no rate cap.
+    pub requests_per_second: Option<NonZeroU32>,
+    /// Burst allowed above the sustained rate (default: one second's worth).
+    pub burst: Option<NonZeroU32>,
+    /// Maximum requests in flight at once, or `None` for no cap.
+    pub max_in_flight: Option<usize>,
+    /// Longest pause taken on a 429's `Retry-After` (default 60 s).
+    pub max_pause: Duration,
+}
+
+impl Default for RateLimitConfig {
+    /// 20 requests per second, 16 in flight.
+    fn default() -> Self {
+        Self {
+            requests_per_second: NonZeroU32::new(20),
+            burst: None,
+            max_in_flight: Some(16),
+            max_pause: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RateLimitConfig {
+    /// No limits at all.
+    pub fn unlimited() -> Self {
+        Self {
+            requests_per_second: None,
+            burst: None,
+            max_in_flight: None,
+            max_pause: Duration::from_secs(60),
+        }
+    }
+}
+
+struct Shared {
+    rate: Option<DefaultDirectRateLimiter>,
+    in_flight: Option<Arc<Semaphore>>,
+    paused_until: Mutex<Option<Instant>>,
+    max_pause: Duration,
+    config: RateLimitConfig,
+}
+
+/// A rate limiter shared by every clone. Build one and pass clones of its layer wherever the
+/// budget must be shared.
+#[derive(Clone)]
+pub struct RateLimiter {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for RateLimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RateLimiter")
+            .field("config", &self.shared.config)
+            .finish()
+    }
+}
+
+impl RateLimiter {
+    /// A limiter with the given settings.
+    pub fn new(config: RateLimitConfig) -> Self {
+        let rate = config.requests_per_second.map(|rps| {
+            let quota = Quota::per_second(rps).allow_burst(config.burst.unwrap_or(rps));
+            governor::RateLimiter::direct(quota)
+        });
+        Self {
+            shared: Arc::new(Shared {
+                rate,
+                in_flight: config
+                    .max_in_flight
+                    .map(|n| Arc::new(Semaphore::new(n.max(1)))),
+                paused_until: Mutex::new(None),
+                max_pause: config.max_pause,
+                config,
+            }),
+        }
+    }
+
+    /// The settings.
+    pub fn config(&self) -> RateLimitConfig {
+        self.shared.config
+    }
+
+    /// A layer using this limiter.
+    pub fn layer(&self) -> RateLimitLayer {
+        RateLimitLayer {
+            limiter: self.clone(),
+        }
+    }
+
+    /// Pauses every request through this limiter until `until`.
+    pub fn pause_until(&self, until: Instant) {
+        let mut p = self
+            .shared
+            .paused_until
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if p.is_none_or(|cur| cur < until) {
+            *p = Some(until);
+        }
+    }
+
+    fn current_pause(&self) -> Option<Instant> {
+        let p = self
+            .shared
+            .paused_until
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        p.filter(|t| *t > Instant::now())
+    }
+
+    /// Waits for a slot; the permit is released when the returned guard drops.
+    async fn acquire(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        while let Some(until) = self.current_pause() {
+            tokio::time::sleep_until(until).await;
+        }
+        let permit = match &self.shared.in_flight {
+            Some(sem) => sem.clone().acquire_owned().await.ok(),
+            None => None,
+        };
+        if let Some(rate) = &self.shared.rate {
+            rate.until_ready().await;
+        }
+        permit
+    }
+
+    fn observe(&self, response: &ApiResponse) {
+        if response.status == http::StatusCode::TOO_MANY_REQUESTS
+            && let Some(wait) = parse_retry_after(&response.headers, SystemTime::now())
+        {
+            self.pause_until(Instant::now() + wait.min(self.shared.max_pause));
+        }
+    }
+}
+
+/// Layer adding [`RateLimit`].
+#[derive(Debug, Clone)]
+pub struct RateLimitLayer {
+    limiter: RateLimiter,
+}
+
+impl RateLimitLayer {
+    /// A layer over a shared limiter.
+    pub fn new(limiter: RateLimiter) -> Self {
+        Self { limiter }
+    }
+}
+
+impl<S> Layer<S> for RateLimitLayer {
+    type Service = RateLimit<S>;
+    fn layer(&self, inner: S) -> RateLimit<S> {
+        RateLimit {
+            inner,
+            limiter: self.limiter.clone(),
+        }
+    }
+}
+
+/// Waits for the shared limiter before each request. See the [module docs](self).
+#[derive(Debug, Clone)]
+pub struct RateLimit<S> {
+    inner: S,
+    limiter: RateLimiter,
+}
+
+impl<S> Service<ApiRequest> for RateLimit<S>
+where
+    S: Service<ApiRequest, Response = ApiResponse, Error = TransportError> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = ApiResponse;
+    type Error = TransportError;
+    type Future = Pin<Box<dyn Future<Output = Result<ApiResponse, TransportError>> + Send>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: ApiRequest) -> Self::Future {
+        let inner = self.inner.clone();
+        let limiter = self.limiter.clone();
+        Box::pin(async move {
+            let _permit = limiter.acquire().await;
+            let result = inner.oneshot(request).await;
+            if let Ok(resp) = &result {
+                limiter.observe(resp);
+            }
+            result
+        })
+    }
+}

@@ -1,0 +1,564 @@
+//! The retry layer: safe-retry rules per idempotency class, exponential backoff with jitter,
+//! `Retry-After` support, a shared retry budget and an attempt header.
+//!
+//! The decision is the pure function [`decide`]; the layer only carries it out.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant, SystemTime};
+
+use http::{HeaderMap, HeaderValue, StatusCode};
+use tower::{Layer, Service, ServiceExt};
+
+use crate::error::{SendState, TransportError, TransportErrorKind};
+use crate::request::{ApiRequest, ApiResponse, Idempotency};
+
+/// The header carrying the retry count (0 on the first attempt).
+pub const ATTEMPT_HEADER: &str = "x-ringg-retry-count";
+
+/// Retry settings.
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (default 2, so 3 attempts in all).
+    pub max_retries: u32,
+    /// Delay before the first retry (default 500 ms); doubles each retry.
+    pub initial_backoff: Duration,
+    /// Upper bound of the backoff delay (default 8 s).
+    pub max_backoff: Duration,
+    /// The longest `Retry-After` the client waits out (default 60 s). Longer: give up and say so.
+    pub max_retry_after: Duration,
+    /// Whether to randomise delays (default true; turn off for deterministic tests).
+    pub jitter: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+            jitter: true,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that never retries.
+    pub fn none() -> Self {
+        Self {
+            max_retries: 0,
+            ..Self::default()
+        }
+    }
+
+    /// The backoff before retry number `retry` (0-based), before jitter:
+    /// `min(initial * 2^retry, max)`.
+    pub fn backoff(&self, retry: u32) -> Duration {
+        let factor = 2u32.saturating_pow(retry.min(30));
+        self.initial_backoff
+            .saturating_mul(factor)
+            .min(self.max_backoff)
+    }
+}
+
+/// The outcome of one attempt, as the retry decision sees it.
+#[derive(Debug, Clone, Copy)]
+pub enum Outcome<'a> {
+    /// A response arrived.
+    Response {
+        /// Its status.
+        status: StatusCode,
+        /// Its headers (for `Retry-After`).
+        headers: &'a HeaderMap,
+    },
+    /// No response arrived.
+    Error {
+        /// The error kind.
+        kind: TransportErrorKind,
+        /// Whether the request may have reached the server.
+        send_state: SendState,
+    },
+}
+
+/// What to do after an attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Return this outcome to the caller as it is.
+    Return,
+    /// Wait, then send again. `server_requested` is true when the delay came from `Retry-After`.
+    Retry {
+        /// How long to wait.
+        delay: Duration,
+        /// Whether the server asked for this delay.
+        server_requested: bool,
+    },
+    /// Give up: the server asked to wait longer than the cap.
+    RetryAfterTooLong(Duration),
+    /// Give up and report that the outcome is unknown (non-idempotent request, ambiguous
+    /// failure).
+    OutcomeUnknown,
+}
+
+/// Why an outcome would be retried, before the attempt count and budget are considered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Success or a definite failure: hand it back.
+    Final,
+    /// Safe to retry for any request: the server did not act (429, not sent).
+    SafeForAll,
+    /// Retry only when idempotent; for non-idempotent requests the outcome is unknown.
+    Ambiguous,
+}
+
+fn classify(outcome: &Outcome<'_>) -> Class {
+    match outcome {
+        Outcome::Response { status, .. } => match status.as_u16() {
+            429 => Class::SafeForAll,
+            408 | 500..=599 => Class::Ambiguous,
+            _ => Class::Final,
+        },
+        Outcome::Error { kind, send_state } => match (kind, send_state) {
+            (TransportErrorKind::InvalidRequest | TransportErrorKind::OutcomeUnknown, _) => {
+                Class::Final
+            }
+            (TransportErrorKind::RetryAfterTooLong | TransportErrorKind::TotalTimeout, _) => {
+                Class::Final
+            }
+            (_, SendState::NotSent) => Class::SafeForAll,
+            (_, SendState::MaybeSent) => Class::Ambiguous,
+        },
+    }
+}
+
+/// Parses the server's requested delay: `retry-after-ms` (milliseconds), then `Retry-After`
+/// (seconds, possibly fractional, or an HTTP-date).
+pub fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    if let Some(ms) = headers
+        .get("retry-after-ms")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|v| v.is_finite() && *v >= 0.0)
+    {
+        return Some(Duration::from_secs_f64(ms / 1000.0));
+    }
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(secs) = value.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The retry decision: a pure function of the policy, the request's idempotency class, the
+/// number of retries already made, whether the budget allows another, and the outcome.
+///
+/// Rules (ringg-rs design principles 3 and 4):
+/// - 2xx and other 4xx: return as is.
+/// - 429, and errors proving the request was never sent (connection refused): retry for every
+///   request, honouring `Retry-After` up to the cap.
+/// - 408, 5xx, timeouts after sending and resets: retry idempotent requests; for non-idempotent
+///   ones report [`Decision::OutcomeUnknown`] at once.
+/// - When retries or the budget run out, return the last outcome (non-idempotent ambiguous
+///   outcomes are still reported as unknown).
+pub fn decide(
+    policy: &RetryPolicy,
+    idempotency: Idempotency,
+    retries_done: u32,
+    budget_allows: bool,
+    outcome: &Outcome<'_>,
+    now: SystemTime,
+) -> Decision {
+    let class = classify(outcome);
+    if class == Class::Final {
+        return Decision::Return;
+    }
+    if class == Class::Ambiguous && idempotency == Idempotency::NonIdempotent {
+        return Decision::OutcomeUnknown;
+    }
+    if retries_done >= policy.max_retries || !budget_allows {
+        return Decision::Return;
+    }
+    if let Outcome::Response { headers, .. } = outcome
+        && let Some(wait) = parse_retry_after(headers, now)
+    {
+        if wait > policy.max_retry_after {
+            return Decision::RetryAfterTooLong(wait);
+        }
+        return Decision::Retry {
+            delay: wait,
+            server_requested: true,
+        };
+    }
+    Decision::Retry {
+        delay: policy.backoff(retries_done),
+        server_requested: false,
+    }
+}
+
+/// A retry budget shared by every clone of a client, so an outage does not multiply the load.
+///
+/// A token bucket: each retry costs one token; each first-attempt success returns a fraction of
+/// one (`refill_per_success`), up to `capacity`.
+#[derive(Debug, Clone)]
+pub struct RetryBudget {
+    inner: Arc<Mutex<BudgetState>>,
+}
+
+#[derive(Debug)]
+struct BudgetState {
+    tokens: f64,
+    capacity: f64,
+    refill_per_success: f64,
+}
+
+impl RetryBudget {
+    /// A budget holding `capacity` retries, refilled by `refill_per_success` per success.
+    pub fn new(capacity: u32, refill_per_success: f64) -> Self {
+        Self {
+            inner: Arc::new(Mutex::new(BudgetState {
+                tokens: f64::from(capacity),
+                capacity: f64::from(capacity),
+                refill_per_success: refill_per_success.max(0.0),
+            })),
+        }
+    }
+
+    /// Takes one retry token; false when the budget is exhausted.
+    pub fn try_withdraw(&self) -> bool {
+        let mut s = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if s.tokens >= 1.0 {
+            s.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Whether a retry token is available (without taking it).
+    pub fn has_tokens(&self) -> bool {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).tokens >= 1.0
+    }
+
+    /// Records a success, refilling the bucket a little.
+    pub fn deposit(&self) {
+        let mut s = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        s.tokens = (s.tokens + s.refill_per_success).min(s.capacity);
+    }
+
+    /// Tokens left (whole retries).
+    pub fn remaining(&self) -> u32 {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).tokens as u32
+    }
+}
+
+impl Default for RetryBudget {
+    /// 100 retries, refilled by 0.1 per successful request.
+    fn default() -> Self {
+        Self::new(100, 0.1)
+    }
+}
+
+/// Layer adding [`Retry`].
+#[derive(Debug, Clone, Default)]
+pub struct RetryLayer {
+    policy: RetryPolicy,
+    budget: RetryBudget,
+}
+
+impl RetryLayer {
+    /// A retry layer with the given policy and a fresh default budget.
+    pub fn new(policy: RetryPolicy) -> Self {
+        Self {
+            policy,
+            budget: RetryBudget::default(),
+        }
+    }
+
+    /// Uses the given (shared) budget.
+    pub fn with_budget(mut self, budget: RetryBudget) -> Self {
+        self.budget = budget;
+        self
+    }
+}
+
+impl<S> Layer<S> for RetryLayer {
+    type Service = Retry<S>;
+    fn layer(&self, inner: S) -> Retry<S> {
+        Retry {
+            inner,
+            policy: Arc::new(self.policy.clone()),
+            budget: self.budget.clone(),
+        }
+    }
+}
+
+/// Retries requests according to [`decide`]. See the [module docs](self).
+#[derive(Debug, Clone)]
+pub struct Retry<S> {
+    inner: S,
+    policy: Arc<RetryPolicy>,
+    budget: RetryBudget,
+}
+
+impl<S> Service<ApiRequest> for Retry<S>
+where
+    S: Service<ApiRequest, Response = ApiResponse, Error = TransportError> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = ApiResponse;
+    type Error = TransportError;
+    type Future = Pin<Box<dyn Future<Output = Result<ApiResponse, TransportError>> + Send>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: ApiRequest) -> Self::Future {
+        let inner = self.inner.clone();
+        let policy = self.policy.clone();
+        let budget = self.budget.clone();
+        Box::pin(run(inner, policy, budget, request))
+    }
+}
+
+async fn run<S>(
+    inner: S,
+    policy: Arc<RetryPolicy>,
+    budget: RetryBudget,
+    request: ApiRequest,
+) -> Result<ApiResponse, TransportError>
+where
+    S: Service<ApiRequest, Response = ApiResponse, Error = TransportError> + Clone,
+{
+    let operation = request.operation;
+    let idempotency = request.idempotency;
+    let mut retries = 0u32;
+    loop {
+        let mut attempt = request.clone();
+        attempt.headers.insert(
+            ATTEMPT_HEADER,
+            HeaderValue::from_str(&retries.to_string()).unwrap_or(HeaderValue::from_static("0")),
+        );
+        let result = inner.clone().oneshot(attempt).await;
+        let outcome = match &result {
+            Ok(resp) => Outcome::Response {
+                status: resp.status,
+                headers: &resp.headers,
+            },
+            Err(e) => Outcome::Error {
+                kind: e.kind(),
+                send_state: e.send_state(),
+            },
+        };
+        let decision = decide(
+            &policy,
+            idempotency,
+            retries,
+            budget.has_tokens(),
+            &outcome,
+            SystemTime::now(),
+        );
+        let attempts = retries + 1;
+        match decision {
+            Decision::Return => {
+                if retries == 0 && matches!(&result, Ok(r) if r.status.is_success()) {
+                    budget.deposit();
+                }
+                return result.map_err(|e| e.with_attempts(attempts).with_operation(operation));
+            }
+            Decision::OutcomeUnknown => {
+                let err = match result {
+                    Ok(resp) => TransportError::new(
+                        TransportErrorKind::Other,
+                        SendState::MaybeSent,
+                        format!("server answered {}", resp.status),
+                    )
+                    .with_response(resp),
+                    Err(e) => e,
+                };
+                return Err(err
+                    .into_outcome_unknown()
+                    .with_attempts(attempts)
+                    .with_operation(operation));
+            }
+            Decision::RetryAfterTooLong(wait) => {
+                let mut err = TransportError::new(
+                    TransportErrorKind::RetryAfterTooLong,
+                    SendState::NotSent,
+                    format!(
+                        "the server asked to retry after {:.1} s, longer than the {:.0} s this client waits; try again later",
+                        wait.as_secs_f64(),
+                        policy.max_retry_after.as_secs_f64()
+                    ),
+                )
+                .with_retry_after(wait)
+                .with_attempts(attempts)
+                .with_operation(operation);
+                if let Ok(resp) = result {
+                    err = err.with_response(resp);
+                }
+                return Err(err);
+            }
+            Decision::Retry {
+                delay,
+                server_requested,
+            } => {
+                if !budget.try_withdraw() {
+                    return result.map_err(|e| e.with_attempts(attempts).with_operation(operation));
+                }
+                let delay = if server_requested || !policy.jitter {
+                    delay
+                } else {
+                    jittered(delay)
+                };
+                tracing::debug!(
+                    operation,
+                    retry = retries + 1,
+                    delay_ms = delay.as_millis() as u64,
+                    "retrying request"
+                );
+                let until = Instant::now() + delay;
+                tokio::time::sleep_until(until.into()).await;
+                retries += 1;
+            }
+        }
+    }
+}
+
+/// A random delay in `[d/2, d]`.
+fn jittered(d: Duration) -> Duration {
+    let f: f64 = rand::random_range(0.5..=1.0);
+    d.mul_f64(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, headers: &HeaderMap) -> Outcome<'_> {
+        Outcome::Response {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers,
+        }
+    }
+
+    fn err(kind: TransportErrorKind, send_state: SendState) -> Outcome<'static> {
+        Outcome::Error { kind, send_state }
+    }
+
+    #[test]
+    fn decision_table() {
+        use Idempotency::*;
+        let p = RetryPolicy::default();
+        let none = HeaderMap::new();
+        let mut ra1 = HeaderMap::new();
+        ra1.insert("retry-after", HeaderValue::from_static("1"));
+        let mut ra_ms = HeaderMap::new();
+        ra_ms.insert("retry-after-ms", HeaderValue::from_static("250"));
+        let mut ra_long = HeaderMap::new();
+        ra_long.insert("retry-after", HeaderValue::from_static("3600"));
+        let now = SystemTime::now();
+        let backoff0 = Decision::Retry {
+            delay: Duration::from_millis(500),
+            server_requested: false,
+        };
+        let backoff1 = Decision::Retry {
+            delay: Duration::from_millis(1000),
+            server_requested: false,
+        };
+
+        #[rustfmt::skip]
+        let table: Vec<(Idempotency, u32, bool, Outcome<'_>, Decision)> = vec![
+            // successes and definite failures are returned as they are
+            (Idempotent, 0, true, resp(200, &none), Decision::Return),
+            (NonIdempotent, 0, true, resp(201, &none), Decision::Return),
+            (Idempotent, 0, true, resp(400, &none), Decision::Return),
+            (Idempotent, 0, true, resp(401, &none), Decision::Return),
+            (Idempotent, 0, true, resp(404, &none), Decision::Return),
+            (NonIdempotent, 0, true, resp(422, &none), Decision::Return),
+            // 5xx and 408: retried when idempotent, outcome unknown otherwise
+            (Idempotent, 0, true, resp(500, &none), backoff0.clone()),
+            (Idempotent, 1, true, resp(503, &none), backoff1.clone()),
+            (Idempotent, 0, true, resp(408, &none), backoff0.clone()),
+            (NonIdempotent, 0, true, resp(500, &none), Decision::OutcomeUnknown),
+            (NonIdempotent, 0, true, resp(502, &none), Decision::OutcomeUnknown),
+            (NonIdempotent, 0, true, resp(408, &none), Decision::OutcomeUnknown),
+            (NonIdempotent, 2, false, resp(503, &none), Decision::OutcomeUnknown),
+            // 429: retried for both classes, honouring Retry-After up to the cap
+            (NonIdempotent, 0, true, resp(429, &none), backoff0.clone()),
+            (NonIdempotent, 0, true, resp(429, &ra1), Decision::Retry { delay: Duration::from_secs(1), server_requested: true }),
+            (Idempotent, 0, true, resp(429, &ra_ms), Decision::Retry { delay: Duration::from_millis(250), server_requested: true }),
+            (Idempotent, 0, true, resp(429, &ra_long), Decision::RetryAfterTooLong(Duration::from_secs(3600))),
+            // errors: never sent → retried for both; maybe sent → idempotent only
+            (NonIdempotent, 0, true, err(TransportErrorKind::Connect, SendState::NotSent), backoff0.clone()),
+            (Idempotent, 0, true, err(TransportErrorKind::Connect, SendState::NotSent), backoff0.clone()),
+            (Idempotent, 0, true, err(TransportErrorKind::Timeout, SendState::MaybeSent), backoff0.clone()),
+            (Idempotent, 0, true, err(TransportErrorKind::Io, SendState::MaybeSent), backoff0.clone()),
+            (NonIdempotent, 0, true, err(TransportErrorKind::Timeout, SendState::MaybeSent), Decision::OutcomeUnknown),
+            (NonIdempotent, 0, true, err(TransportErrorKind::Io, SendState::MaybeSent), Decision::OutcomeUnknown),
+            (Idempotent, 0, true, err(TransportErrorKind::InvalidRequest, SendState::NotSent), Decision::Return),
+            (Idempotent, 0, true, err(TransportErrorKind::TotalTimeout, SendState::MaybeSent), Decision::Return),
+            // out of retries or budget: hand back the last outcome
+            (Idempotent, 2, true, resp(503, &none), Decision::Return),
+            (Idempotent, 0, false, resp(503, &none), Decision::Return),
+            (NonIdempotent, 2, true, resp(429, &none), Decision::Return),
+            (NonIdempotent, 0, false, err(TransportErrorKind::Connect, SendState::NotSent), Decision::Return),
+        ];
+        for (i, (idem, retries, budget, outcome, want)) in table.into_iter().enumerate() {
+            let got = decide(&p, idem, retries, budget, &outcome, now);
+            assert_eq!(
+                got, want,
+                "row {i}: {idem:?} retries={retries} budget={budget} {outcome:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        let p = RetryPolicy::default();
+        let got: Vec<u64> = (0..8).map(|n| p.backoff(n).as_millis() as u64).collect();
+        assert_eq!(got, vec![500, 1000, 2000, 4000, 8000, 8000, 8000, 8000]);
+        assert_eq!(p.backoff(u32::MAX), Duration::from_secs(8));
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", HeaderValue::from_static("2.5"));
+        assert_eq!(
+            parse_retry_after(&h, now),
+            Some(Duration::from_millis(2500))
+        );
+        let date = httpdate::fmt_http_date(now + Duration::from_secs(7));
+        h.insert("retry-after", HeaderValue::from_str(&date).unwrap());
+        assert_eq!(parse_retry_after(&h, now), Some(Duration::from_secs(7)));
+        h.insert("retry-after-ms", HeaderValue::from_static("40"));
+        assert_eq!(parse_retry_after(&h, now), Some(Duration::from_millis(40)));
+        let mut bad = HeaderMap::new();
+        bad.insert("retry-after", HeaderValue::from_static("soon"));
+        assert_eq!(parse_retry_after(&bad, now), None);
+        bad.insert("retry-after", HeaderValue::from_static("-3"));
+        assert_eq!(parse_retry_after(&bad, now), None);
+    }
+
+    #[test]
+    fn budget_is_shared_and_bounded() {
+        let b = RetryBudget::new(2, 0.5);
+        let c = b.clone();
+        assert!(b.try_withdraw());
+        assert!(c.try_withdraw());
+        assert!(!b.try_withdraw());
+        c.deposit();
+        assert!(!b.try_withdraw());
+        c.deposit();
+        assert!(b.try_withdraw());
+    }
+}

@@ -1,0 +1,230 @@
+//! Requests and responses as plain data.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::stream::BoxStream;
+use http::{HeaderMap, Method, StatusCode};
+
+/// Whether a request may be sent again after an ambiguous failure.
+///
+/// Ringg has no idempotency key, so a request that places a call or starts a campaign is
+/// [`Idempotency::NonIdempotent`]: the retry layer resends it only when the failure proves
+/// the server did not act on it (connection refused before sending, or a 429).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Idempotency {
+    /// Safe to repeat: reads, deletes and replace-style updates.
+    Idempotent,
+    /// Not safe to repeat: creates something (a call, a campaign, an assistant, a key).
+    NonIdempotent,
+}
+
+impl Idempotency {
+    /// True for [`Idempotency::Idempotent`].
+    pub fn is_idempotent(self) -> bool {
+        matches!(self, Self::Idempotent)
+    }
+}
+
+/// A factory producing a fresh byte stream each time it is called, so a streamed body can be
+/// sent again on retry.
+pub type StreamFactory =
+    Arc<dyn Fn() -> BoxStream<'static, std::io::Result<Bytes>> + Send + Sync + 'static>;
+
+/// The data of one multipart part. Every variant can be produced again for a retry.
+#[derive(Clone)]
+pub enum PartData {
+    /// A text field.
+    Text(String),
+    /// File contents held in memory.
+    Bytes(Bytes),
+    /// A file on disk, opened anew for every attempt and streamed (never read whole).
+    Path(PathBuf),
+    /// A stream produced by a factory, called anew for every attempt.
+    Stream(StreamFactory),
+}
+
+impl fmt::Debug for PartData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Text(t) => f.debug_tuple("Text").field(t).finish(),
+            Self::Bytes(b) => write!(f, "Bytes({} bytes)", b.len()),
+            Self::Path(p) => f.debug_tuple("Path").field(p).finish(),
+            Self::Stream(_) => f.write_str("Stream(..)"),
+        }
+    }
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// The form field name.
+    pub name: String,
+    /// The file name, for file parts.
+    pub file_name: Option<String>,
+    /// The part's content type, for file parts (e.g. `text/csv`).
+    pub content_type: Option<String>,
+    /// The part's data.
+    pub data: PartData,
+}
+
+impl Part {
+    /// A text field.
+    pub fn text(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            file_name: None,
+            content_type: None,
+            data: PartData::Text(value.into()),
+        }
+    }
+
+    /// A file field with the given name, file name, content type and data.
+    pub fn file(
+        name: impl Into<String>,
+        file_name: impl Into<String>,
+        content_type: impl Into<String>,
+        data: PartData,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            file_name: Some(file_name.into()),
+            content_type: Some(content_type.into()),
+            data,
+        }
+    }
+}
+
+/// A request body. Every variant is replayable: a retry sends the same bytes again.
+#[derive(Debug, Clone, Default)]
+pub enum Body {
+    /// No body.
+    #[default]
+    Empty,
+    /// A JSON document, already serialized (`Content-Type: application/json`).
+    Json(Bytes),
+    /// A `multipart/form-data` body; the transport chooses the boundary.
+    Multipart(Vec<Part>),
+}
+
+impl Body {
+    /// The JSON bytes, when the body is JSON.
+    pub fn as_json(&self) -> Option<&[u8]> {
+        match self {
+            Self::Json(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The multipart parts, when the body is multipart.
+    pub fn as_multipart(&self) -> Option<&[Part]> {
+        match self {
+            Self::Multipart(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// One API request, described as data.
+///
+/// A resource method of `ringg-api` builds an `ApiRequest` and hands it to a
+/// [`Transport`](crate::Transport). Nothing in it is consumed by sending, so layers can inspect
+/// it and the retry layer can send it again.
+#[derive(Debug, Clone)]
+pub struct ApiRequest {
+    /// The operation id from the API contract, e.g. `initiateCallV2`.
+    pub operation: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The API base URL, e.g. `https://prod-api.ringg.ai/ca/api/v0` (no trailing slash).
+    pub base_url: Arc<str>,
+    /// The path below the base URL, starting with `/`, path parameters already encoded.
+    pub path: String,
+    /// Query parameters, in order; repeated names are allowed (`agent_id[]`).
+    pub query: Vec<(String, String)>,
+    /// Extra request headers. The auth layer adds `X-API-KEY` here.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Body,
+    /// Whether the request may be repeated after an ambiguous failure.
+    pub idempotency: Idempotency,
+}
+
+impl ApiRequest {
+    /// A request with no query, headers or body.
+    pub fn new(
+        operation: &'static str,
+        method: Method,
+        base_url: impl Into<Arc<str>>,
+        path: impl Into<String>,
+        idempotency: Idempotency,
+    ) -> Self {
+        Self {
+            operation,
+            method,
+            base_url: base_url.into(),
+            path: path.into(),
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            body: Body::Empty,
+            idempotency,
+        }
+    }
+
+    /// Adds a query parameter.
+    pub fn with_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets the body.
+    pub fn with_body(mut self, body: Body) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// The full URL without the query string: `base_url` + `path`.
+    pub fn url_without_query(&self) -> String {
+        format!("{}{}", self.base_url.trim_end_matches('/'), self.path)
+    }
+
+    /// The value of a query parameter (the first one with that name).
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A response: status, headers and the whole body.
+///
+/// Non-2xx statuses are responses, not errors, at this level; `ringg-api` turns them into its
+/// error type.
+#[derive(Debug, Clone)]
+pub struct ApiResponse {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The response body.
+    pub body: Bytes,
+}
+
+impl ApiResponse {
+    /// A response with the given status and body and no headers.
+    pub fn new(status: StatusCode, body: impl Into<Bytes>) -> Self {
+        Self {
+            status,
+            headers: HeaderMap::new(),
+            body: body.into(),
+        }
+    }
+
+    /// True for 2xx statuses.
+    pub fn is_success(&self) -> bool {
+        self.status.is_success()
+    }
+}

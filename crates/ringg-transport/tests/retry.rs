@@ -1,0 +1,255 @@
+//! The retry layer against a real HTTP server on 127.0.0.1 that scripts failures.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{Reply, start};
+use http::Method;
+use ringg_transport::layers::{RetryBudget, RetryPolicy};
+use ringg_transport::{
+    ApiRequest, Body, Idempotency, ReqwestConfig, ReqwestTransport, StackBuilder, Transport,
+    TransportErrorKind,
+};
+use ringg_types::Secret;
+
+fn fast_policy() -> RetryPolicy {
+    RetryPolicy {
+        max_retries: 2,
+        initial_backoff: Duration::from_millis(20),
+        max_backoff: Duration::from_millis(100),
+        jitter: false,
+        ..RetryPolicy::default()
+    }
+}
+
+fn stack(policy: RetryPolicy, budget: RetryBudget) -> Arc<dyn Transport> {
+    let inner: Arc<dyn Transport> =
+        Arc::new(ReqwestTransport::new(&ReqwestConfig::default()).unwrap());
+    StackBuilder::new(Secret::new("test-key-123"))
+        .retry(policy)
+        .retry_budget(budget)
+        .build(inner)
+}
+
+fn get(base: &str) -> ApiRequest {
+    ApiRequest::new(
+        "getWorkspace",
+        Method::GET,
+        base,
+        "/workspace",
+        Idempotency::Idempotent,
+    )
+}
+
+fn post(base: &str) -> ApiRequest {
+    ApiRequest::new(
+        "initiateCallV2",
+        Method::POST,
+        base,
+        "/calling/v2/outbound/individual",
+        Idempotency::NonIdempotent,
+    )
+    .with_body(Body::Json(bytes::Bytes::from_static(b"{\"name\":\"a\"}")))
+}
+
+#[tokio::test]
+async fn get_retried_through_503_503_200() {
+    let server = start(vec![
+        Reply::status(503),
+        Reply::status(503),
+        Reply::status(200),
+    ])
+    .await;
+    let t = stack(fast_policy(), RetryBudget::default());
+    let resp = t.execute(get(&server.base_url())).await.unwrap();
+    assert_eq!(resp.status, 200);
+    assert_eq!(server.hits(), 3);
+    let attempts: Vec<String> = server
+        .seen()
+        .iter()
+        .map(|s| {
+            s.headers["x-ringg-retry-count"]
+                .to_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(attempts, ["0", "1", "2"]);
+    for s in server.seen() {
+        assert_eq!(s.headers["x-api-key"], "test-key-123");
+    }
+}
+
+#[tokio::test]
+async fn get_gives_back_last_response_when_retries_run_out() {
+    let server = start(vec![Reply::status(503)]).await;
+    let t = stack(fast_policy(), RetryBudget::default());
+    let resp = t.execute(get(&server.base_url())).await.unwrap();
+    assert_eq!(resp.status, 503);
+    assert_eq!(server.hits(), 3);
+}
+
+#[tokio::test]
+async fn non_idempotent_post_answered_500_is_sent_once_and_outcome_unknown() {
+    let server = start(vec![Reply::status(500), Reply::status(200)]).await;
+    let t = stack(fast_policy(), RetryBudget::default());
+    let err = t.execute(post(&server.base_url())).await.unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::OutcomeUnknown);
+    assert_eq!(err.response().map(|r| r.status.as_u16()), Some(500));
+    assert_eq!(err.operation(), Some("initiateCallV2"));
+    // give a stray retry the chance to show up before counting
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(server.hits(), 1);
+    assert_eq!(&server.seen()[0].body[..], b"{\"name\":\"a\"}");
+}
+
+#[tokio::test]
+async fn non_idempotent_post_timed_out_after_sending_is_outcome_unknown() {
+    let server = start(vec![Reply::status(200).delay(Duration::from_millis(800))]).await;
+    let inner: Arc<dyn Transport> = Arc::new(
+        ReqwestTransport::new(&ReqwestConfig {
+            attempt_timeout: Duration::from_millis(150),
+            ..ReqwestConfig::default()
+        })
+        .unwrap(),
+    );
+    let t = StackBuilder::new(Secret::new("k"))
+        .retry(fast_policy())
+        .build(inner);
+    let err = t.execute(post(&server.base_url())).await.unwrap_err();
+    assert!(err.is_outcome_unknown(), "{err:?}");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(server.hits(), 1);
+}
+
+#[tokio::test]
+async fn post_answered_429_retry_after_1_is_retried_after_a_second() {
+    let server = start(vec![
+        Reply::status(429).header("retry-after", "1"),
+        Reply::status(200),
+    ])
+    .await;
+    let t = stack(fast_policy(), RetryBudget::default());
+    let resp = t.execute(post(&server.base_url())).await.unwrap();
+    assert_eq!(resp.status, 200);
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2);
+    let gap = seen[1].at.duration_since(seen[0].at);
+    assert!(
+        gap >= Duration::from_millis(990),
+        "retried after only {gap:?}"
+    );
+}
+
+#[tokio::test]
+async fn refused_connection_is_retried_for_both_classes() {
+    for make in [get as fn(&str) -> ApiRequest, post] {
+        // Reserve a port, close it, and open it again only after the first attempt failed.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        drop(listener);
+        let t = stack(
+            RetryPolicy {
+                max_retries: 3,
+                initial_backoff: Duration::from_millis(300),
+                max_backoff: Duration::from_millis(300),
+                jitter: false,
+                ..RetryPolicy::default()
+            },
+            RetryBudget::default(),
+        );
+        let base = format!("http://{addr}");
+        let opener = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let l = tokio::net::TcpListener::bind(addr).await.unwrap();
+            common::serve_on(l, vec![Reply::status(200)])
+        });
+        let resp = t.execute(make(&base)).await.unwrap();
+        assert_eq!(resp.status, 200);
+        let server = opener.await.unwrap();
+        assert_eq!(
+            server.hits(),
+            1,
+            "only the attempt after the port opened arrives"
+        );
+    }
+}
+
+#[tokio::test]
+async fn refused_connection_after_all_retries_reports_not_sent() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let t = stack(fast_policy(), RetryBudget::default());
+    let err = t
+        .execute(post(&format!("http://{addr}")))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::Connect);
+    assert!(err.is_not_sent());
+    assert_eq!(err.attempts(), 3);
+}
+
+#[tokio::test]
+async fn budget_stops_retries_when_exhausted() {
+    let server = start(vec![Reply::status(503)]).await;
+    let budget = RetryBudget::new(3, 0.0);
+    let policy = RetryPolicy {
+        max_retries: 10,
+        ..fast_policy()
+    };
+    let t = stack(policy.clone(), budget.clone());
+    let t2 = stack(policy, budget.clone()); // a second stack sharing the budget
+    let r1 = t.execute(get(&server.base_url())).await.unwrap();
+    assert_eq!(r1.status, 503);
+    assert_eq!(server.hits(), 4, "first attempt + 3 budgeted retries");
+    let r2 = t2.execute(get(&server.base_url())).await.unwrap();
+    assert_eq!(r2.status, 503);
+    assert_eq!(server.hits(), 5, "no retries left in the shared budget");
+    assert_eq!(budget.remaining(), 0);
+}
+
+#[tokio::test]
+async fn retry_after_beyond_the_cap_is_not_waited_out() {
+    let server = start(vec![
+        Reply::status(429).header("retry-after", "3600"),
+        Reply::status(200),
+    ])
+    .await;
+    let t = stack(fast_policy(), RetryBudget::default());
+    let started = Instant::now();
+    let err = t.execute(get(&server.base_url())).await.unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::RetryAfterTooLong);
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
+    assert_eq!(err.response().map(|r| r.status.as_u16()), Some(429));
+    assert_eq!(server.hits(), 1);
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert!(err.to_string().contains("try again later"), "{err}");
+}
+
+#[tokio::test]
+async fn total_timeout_bounds_retries() {
+    let server = start(vec![Reply::status(503)]).await;
+    let inner: Arc<dyn Transport> =
+        Arc::new(ReqwestTransport::new(&ReqwestConfig::default()).unwrap());
+    let t = StackBuilder::new(Secret::new("k"))
+        .retry(RetryPolicy {
+            max_retries: 100,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_millis(200),
+            jitter: false,
+            ..RetryPolicy::default()
+        })
+        .retry_budget(RetryBudget::new(1000, 0.0))
+        .total_timeout(Some(Duration::from_millis(500)))
+        .build(inner);
+    let err = t.execute(get(&server.base_url())).await.unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::TotalTimeout);
+    assert!(
+        server.hits() >= 2 && server.hits() <= 4,
+        "hits {}",
+        server.hits()
+    );
+}
