@@ -1,4 +1,5 @@
 //! `Transport` ↔ `tower::Service` bridges and the mockall mock.
+#![cfg(feature = "mock")]
 
 use std::sync::Arc;
 
