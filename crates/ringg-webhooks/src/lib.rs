@@ -1,1 +1,66 @@
-//! ringg-webhooks.
+//! Receive Ringg AI webhook deliveries safely.
+//!
+//! Ringg sends an HTTP request to your endpoint for each call event you subscribed an
+//! assistant to (`call_started`, `call_completed`, `all_processing_completed`, ...). This crate
+//! turns those requests into typed [`WebhookEvent`]s and hands each one to your code exactly once:
+//!
+//! - **Authenticate**: Ringg does not sign deliveries; it sends the headers you put in the
+//!   subscription. [`Verifier`] checks a shared-secret header in constant time, with a second
+//!   secret accepted while you rotate.
+//! - **Bound**: bodies over [`WebhookReceiver::DEFAULT_MAX_BODY_BYTES`] (configurable) are
+//!   refused with 413 without being buffered whole.
+//! - **Parse**: into [`WebhookEvent`]; unknown event types arrive as `WebhookEvent::Unknown` with
+//!   the raw JSON. A body that does not parse gets a 400 naming the field path.
+//! - **Dedupe**: Ringg retries until it gets a 200 (immediately, +10 s, +1 min, +2 min), so a
+//!   [`DedupeStore`] remembers what was handed over; the default is the bounded
+//!   [`MemoryDedupeStore`].
+//! - **Hand over**: your [`WebhookHandler`] (or an async closure) gets the event; the delivery is
+//!   answered 200 only after it returned `Ok`, and 500 otherwise, so Ringg's retry covers a crash.
+//!
+//! [`WebhookReceiver`] is a `tower::Service<http::Request<B>>`: run it with [`serve`], mount it in
+//! hyper or axum (feature `axum`: `ringg_webhooks::axum::router`), or stack tower middleware on it.
+//!
+//! ```no_run
+//! use ringg_webhooks::{HandlerError, WebhookEvent, WebhookReceiver};
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let receiver = WebhookReceiver::builder()
+//!         .secret_header("X-Webhook-Secret")
+//!         .secret(std::env::var("RINGG_WEBHOOK_SECRET")?)
+//!         .handler(|event: WebhookEvent| async move {
+//!             println!("{} for call {:?}", event.event_type(), event.call_id());
+//!             Ok::<_, HandlerError>(())
+//!         })
+//!         .build()?;
+//!     let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//!     ringg_webhooks::serve(listener, receiver).await?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! This crate depends on `ringg-types` but not on the API client, so a service that only
+//! receives webhooks pulls in no HTTP client.
+
+mod body;
+mod dedupe;
+mod event;
+mod handler;
+mod receiver;
+mod rejection;
+mod serve;
+mod verify;
+
+#[cfg(feature = "axum")]
+pub mod axum;
+
+pub use dedupe::{Attempt, DedupeKey, DedupeStore, DedupeStoreError, MemoryDedupeStore};
+pub use event::WebhookEvent;
+pub use handler::{HandlerError, WebhookHandler};
+pub use receiver::{
+    BuildError, ResponseFuture, WebhookReceiver, WebhookReceiverBuilder, parse_event,
+};
+pub use rejection::{Rejection, ResponseBody};
+pub use ringg_types::Secret;
+pub use serve::{serve, serve_with_shutdown};
+pub use verify::{Verifier, VerifierConfigError, VerifyError};

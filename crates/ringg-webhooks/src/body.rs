@@ -1,0 +1,71 @@
+//! Reading a request body under a size limit without buffering more than the limit.
+
+use std::time::Duration;
+
+use bytes::{Buf, BufMut, Bytes, BytesMut};
+use http::HeaderMap;
+use http::header::CONTENT_LENGTH;
+use http_body::Body;
+use http_body_util::BodyExt;
+
+use crate::rejection::Rejection;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// True when the `Content-Length` header announces more than `limit` bytes, so the request can
+/// be refused before a single body byte is read. An unparsable value is left to the HTTP layer.
+pub(crate) fn declared_too_large(headers: &HeaderMap, limit: usize) -> bool {
+    headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .is_some_and(|len| len > limit as u64)
+}
+
+/// Collects `body` into one buffer, refusing it as soon as more than `limit` bytes arrived (or
+/// are announced by the body's size hint), and giving up after `timeout`.
+///
+/// At most `limit` bytes plus one frame are ever held.
+pub(crate) async fn collect_limited<B>(
+    body: B,
+    limit: usize,
+    timeout: Duration,
+) -> Result<Bytes, Rejection>
+where
+    B: Body,
+    B::Error: Into<BoxError>,
+{
+    let hint = body.size_hint();
+    if hint.lower() > limit as u64 {
+        return Err(Rejection::too_large(limit));
+    }
+    let initial = hint
+        .upper()
+        .map_or(0, |upper| upper.min(limit as u64) as usize);
+    match tokio::time::timeout(timeout, collect(body, limit, initial)).await {
+        Ok(result) => result,
+        Err(_) => Err(Rejection::body_timeout(timeout)),
+    }
+}
+
+async fn collect<B>(body: B, limit: usize, initial: usize) -> Result<Bytes, Rejection>
+where
+    B: Body,
+    B::Error: Into<BoxError>,
+{
+    let mut body = std::pin::pin!(body);
+    let mut buf = BytesMut::with_capacity(initial);
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| {
+            let e: BoxError = e.into();
+            Rejection::body_read(&*e)
+        })?;
+        if let Ok(data) = frame.into_data() {
+            if buf.len().saturating_add(data.remaining()) > limit {
+                return Err(Rejection::too_large(limit));
+            }
+            buf.put(data);
+        }
+    }
+    Ok(buf.freeze())
+}

@@ -1,0 +1,393 @@
+//! Dedupe of repeated deliveries.
+//!
+//! Ringg retries a delivery that was not answered with 200 (immediately, then after 10 s, 1 min
+//! and 2 min), and a delivery whose 200 got lost on the way back is sent again too. A receiver
+//! therefore remembers which events it has handed over and acknowledges a repeat without handing
+//! it over a second time.
+//!
+//! The key is `(call_id, event_type)`, plus, for `call_completed` (which fires once per call
+//! **attempt**), the attempt's `retry_count`, or its `status` when the payload has no
+//! `retry_count`. Events without a `call_id` have no key and are always handed over.
+
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+
+/// The identity of one event for dedupe purposes.
+///
+/// Its string form (`call_id` `|` `event_type`, then `|retry_count=N` or `|status=S` for
+/// `call_completed`) is stable, so a shared store (Redis, SQL) can use it as its key.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct DedupeKey(Arc<str>);
+
+/// What tells two `call_completed` deliveries of one call apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Attempt<'a> {
+    /// The attempt number (`retry_count`, 0 on the first attempt).
+    RetryCount(u32),
+    /// The attempt's `status` (`retry`, `failed`, `completed`, ...), used when the payload has
+    /// no `retry_count`.
+    Status(&'a str),
+}
+
+impl DedupeKey {
+    /// The key of an event of type `event_type` about call `call_id`, with `attempt` for
+    /// `call_completed` events.
+    pub fn new(call_id: &str, event_type: &str, attempt: Option<Attempt<'_>>) -> Self {
+        let key = match attempt {
+            None => format!("{call_id}|{event_type}"),
+            Some(Attempt::RetryCount(n)) => format!("{call_id}|{event_type}|retry_count={n}"),
+            Some(Attempt::Status(s)) => format!("{call_id}|{event_type}|status={s}"),
+        };
+        Self(Arc::from(key))
+    }
+
+    /// The key of a parsed event, or `None` when the event has no `call_id` (such events are
+    /// not deduped).
+    pub fn for_event(event: &crate::WebhookEvent) -> Option<Self> {
+        crate::event::dedupe_key(event)
+    }
+
+    /// The stable string form of the key.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for DedupeKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("DedupeKey").field(&&*self.0).finish()
+    }
+}
+
+impl fmt::Display for DedupeKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A failure of a [`DedupeStore`] (for example its database is unreachable).
+///
+/// The receiver answers such a delivery with 503 and hands nothing over, so Ringg retries it.
+#[derive(Debug, thiserror::Error)]
+#[error("dedupe store failed: {source}")]
+pub struct DedupeStoreError {
+    #[source]
+    source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl DedupeStoreError {
+    /// Wraps the store's own error.
+    pub fn new(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self {
+            source: source.into(),
+        }
+    }
+}
+
+/// Remembers which events were handed over.
+///
+/// Implement it over a shared database when several receiver processes sit behind one URL;
+/// [`MemoryDedupeStore`] is the in-process default.
+///
+/// ```
+/// use async_trait::async_trait;
+/// use ringg_webhooks::{DedupeKey, DedupeStore, DedupeStoreError};
+///
+/// /// A store that never dedupes (every delivery is handed over).
+/// struct NoDedupe;
+///
+/// #[async_trait]
+/// impl DedupeStore for NoDedupe {
+///     async fn check_and_insert(&self, _key: &DedupeKey) -> Result<bool, DedupeStoreError> {
+///         Ok(true)
+///     }
+///     async fn remove(&self, _key: &DedupeKey) -> Result<(), DedupeStoreError> {
+///         Ok(())
+///     }
+/// }
+/// ```
+#[async_trait]
+pub trait DedupeStore: Send + Sync + 'static {
+    /// Records `key` and returns `true` when it was not recorded yet (the event is new and is
+    /// handed over), `false` when it was (the delivery is a duplicate and is acknowledged only).
+    ///
+    /// Must be atomic: of two concurrent calls with the same key, exactly one returns `true`.
+    async fn check_and_insert(&self, key: &DedupeKey) -> Result<bool, DedupeStoreError>;
+
+    /// Forgets `key`. The receiver calls it when the handler failed, so that Ringg's retry of
+    /// the same event is handed over again.
+    async fn remove(&self, key: &DedupeKey) -> Result<(), DedupeStoreError>;
+}
+
+#[async_trait]
+impl<S: DedupeStore + ?Sized> DedupeStore for Arc<S> {
+    async fn check_and_insert(&self, key: &DedupeKey) -> Result<bool, DedupeStoreError> {
+        (**self).check_and_insert(key).await
+    }
+
+    async fn remove(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
+        (**self).remove(key).await
+    }
+}
+
+/// An in-memory, bounded [`DedupeStore`]: keys expire after a TTL and the oldest keys are
+/// dropped beyond a capacity.
+///
+/// Defaults: [`MemoryDedupeStore::DEFAULT_TTL`] (24 hours, far beyond Ringg's last retry about
+/// 3 minutes after the first attempt) and [`MemoryDedupeStore::DEFAULT_MAX_KEYS`] (100,000 keys,
+/// a few tens of MiB at most). Inserting, checking and forgetting are O(1) amortized: keys are
+/// kept in insertion order, which is also expiry order, so eviction pops from the front.
+///
+/// The store lives in one process: it forgets everything on restart and is not shared between
+/// replicas. When a key is evicted early because the capacity is reached, a later duplicate of
+/// that event is handed over again.
+pub struct MemoryDedupeStore {
+    ttl: Duration,
+    max_keys: usize,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// Live keys → the generation of their entry in `order`.
+    live: HashMap<Arc<str>, u64>,
+    /// Entries in insertion order; an entry whose generation differs from `live`'s is stale
+    /// (its key was forgotten or inserted again later).
+    order: VecDeque<Entry>,
+    next_generation: u64,
+}
+
+struct Entry {
+    key: Arc<str>,
+    inserted: Instant,
+    generation: u64,
+}
+
+impl MemoryDedupeStore {
+    /// The default time a key is remembered: 24 hours.
+    pub const DEFAULT_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+    /// The default maximum number of keys: 100,000.
+    pub const DEFAULT_MAX_KEYS: usize = 100_000;
+
+    /// A store with the default TTL and capacity.
+    pub fn new() -> Self {
+        Self::with_limits(Self::DEFAULT_TTL, Self::DEFAULT_MAX_KEYS)
+    }
+
+    /// A store that remembers keys for `ttl` and holds at most `max_keys` keys (at least 1).
+    pub fn with_limits(ttl: Duration, max_keys: usize) -> Self {
+        Self {
+            ttl,
+            max_keys: max_keys.max(1),
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
+    /// The TTL of a key.
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
+    /// The maximum number of keys held.
+    pub fn max_keys(&self) -> usize {
+        self.max_keys
+    }
+
+    /// The number of keys held now (expired keys not yet evicted are counted).
+    pub fn len(&self) -> usize {
+        self.lock().live.len()
+    }
+
+    /// True when no key is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // The critical sections cannot leave the maps inconsistent mid-way in a way that matters
+        // for dedupe, so a poisoned lock is still usable.
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn check_and_insert_at(&self, key: &DedupeKey, now: Instant) -> bool {
+        let mut inner = self.lock();
+        inner.evict_expired(now, self.ttl);
+        if inner.live.contains_key(&key.0) {
+            return false;
+        }
+        let generation = inner.next_generation;
+        inner.next_generation += 1;
+        inner.live.insert(key.0.clone(), generation);
+        inner.order.push_back(Entry {
+            key: key.0.clone(),
+            inserted: now,
+            generation,
+        });
+        while inner.live.len() > self.max_keys {
+            inner.pop_front();
+        }
+        // Forgotten keys leave stale entries behind; drop them once they outnumber the live
+        // ones, which keeps `order` bounded at O(1) amortized cost per operation.
+        if inner.order.len() > 2 * self.max_keys.max(inner.live.len()) + 16 {
+            let Inner { live, order, .. } = &mut *inner;
+            order.retain(|e| live.get(&e.key) == Some(&e.generation));
+        }
+        true
+    }
+}
+
+impl Inner {
+    fn evict_expired(&mut self, now: Instant, ttl: Duration) {
+        while let Some(front) = self.order.front() {
+            if now.saturating_duration_since(front.inserted) < ttl {
+                break;
+            }
+            self.pop_front();
+        }
+    }
+
+    fn pop_front(&mut self) {
+        if let Some(entry) = self.order.pop_front()
+            && self.live.get(&entry.key) == Some(&entry.generation)
+        {
+            self.live.remove(&entry.key);
+        }
+    }
+}
+
+impl Default for MemoryDedupeStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for MemoryDedupeStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MemoryDedupeStore")
+            .field("ttl", &self.ttl)
+            .field("max_keys", &self.max_keys)
+            .field("len", &self.len())
+            .finish()
+    }
+}
+
+#[async_trait]
+impl DedupeStore for MemoryDedupeStore {
+    async fn check_and_insert(&self, key: &DedupeKey) -> Result<bool, DedupeStoreError> {
+        Ok(self.check_and_insert_at(key, Instant::now()))
+    }
+
+    async fn remove(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
+        self.lock().live.remove(&key.0);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(i: usize) -> DedupeKey {
+        DedupeKey::new(&format!("call-{i}"), "call_started", None)
+    }
+
+    #[test]
+    fn key_forms() {
+        assert_eq!(
+            DedupeKey::new("c1", "call_started", None).as_str(),
+            "c1|call_started"
+        );
+        assert_eq!(
+            DedupeKey::new("c1", "call_completed", Some(Attempt::RetryCount(2))).to_string(),
+            "c1|call_completed|retry_count=2"
+        );
+        assert_eq!(
+            DedupeKey::new("c1", "call_completed", Some(Attempt::Status("retry"))).as_str(),
+            "c1|call_completed|status=retry"
+        );
+    }
+
+    #[test]
+    fn second_insert_is_duplicate_until_removed() {
+        let s = MemoryDedupeStore::new();
+        let now = Instant::now();
+        assert!(s.check_and_insert_at(&key(1), now));
+        assert!(!s.check_and_insert_at(&key(1), now));
+        assert!(s.check_and_insert_at(&key(2), now));
+        s.lock().live.remove(key(1).as_str());
+        assert!(s.check_and_insert_at(&key(1), now));
+        assert!(!s.check_and_insert_at(&key(1), now));
+        assert_eq!(s.len(), 2);
+    }
+
+    #[test]
+    fn keys_expire_after_ttl() {
+        let s = MemoryDedupeStore::with_limits(Duration::from_secs(60), 10);
+        let t0 = Instant::now();
+        assert!(s.check_and_insert_at(&key(1), t0));
+        assert!(!s.check_and_insert_at(&key(1), t0 + Duration::from_secs(59)));
+        assert!(s.check_and_insert_at(&key(1), t0 + Duration::from_secs(60)));
+        assert_eq!(s.len(), 1);
+        // The re-inserted key counts from its new insertion time.
+        assert!(!s.check_and_insert_at(&key(1), t0 + Duration::from_secs(119)));
+    }
+
+    #[test]
+    fn capacity_evicts_oldest_first() {
+        let s = MemoryDedupeStore::with_limits(Duration::from_secs(3600), 3);
+        let t = Instant::now();
+        for i in 0..5 {
+            assert!(s.check_and_insert_at(&key(i), t));
+        }
+        assert_eq!(s.len(), 3);
+        // 0 and 1 were evicted; 2, 3, 4 are still known.
+        for i in 2..5 {
+            assert!(!s.check_and_insert_at(&key(i), t), "key {i}");
+        }
+        assert!(s.check_and_insert_at(&key(0), t));
+        assert_eq!(s.len(), 3);
+        assert!(
+            s.check_and_insert_at(&key(2), t),
+            "2 was the oldest and was evicted"
+        );
+    }
+
+    #[test]
+    fn stale_entries_stay_bounded() {
+        let s = MemoryDedupeStore::with_limits(Duration::from_secs(3600), 4);
+        let t = Instant::now();
+        for _ in 0..1000 {
+            assert!(s.check_and_insert_at(&key(7), t));
+            s.lock().live.remove(key(7).as_str());
+        }
+        let inner = s.lock();
+        assert!(inner.order.len() <= 2 * 4 + 17, "{}", inner.order.len());
+        assert!(inner.live.is_empty());
+    }
+
+    #[test]
+    fn forgotten_then_reinserted_key_survives_its_stale_entry() {
+        let s = MemoryDedupeStore::with_limits(Duration::from_secs(60), 10);
+        let t0 = Instant::now();
+        assert!(s.check_and_insert_at(&key(1), t0));
+        s.lock().live.remove(key(1).as_str());
+        assert!(s.check_and_insert_at(&key(1), t0 + Duration::from_secs(30)));
+        // The first (stale) entry expires at t0+60 s; the live one must survive it.
+        assert!(!s.check_and_insert_at(&key(1), t0 + Duration::from_secs(61)));
+    }
+
+    #[tokio::test]
+    async fn trait_methods_and_arc_impl() {
+        let s = Arc::new(MemoryDedupeStore::new());
+        let dyn_store: Arc<dyn DedupeStore> = s.clone();
+        assert!(dyn_store.check_and_insert(&key(1)).await.unwrap());
+        assert!(!s.check_and_insert(&key(1)).await.unwrap());
+        dyn_store.remove(&key(1)).await.unwrap();
+        assert!(s.check_and_insert(&key(1)).await.unwrap());
+    }
+}

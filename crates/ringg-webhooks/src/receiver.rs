@@ -1,0 +1,894 @@
+//! The receiver: a `tower::Service` that authenticates, reads, parses, dedupes and hands over
+//! webhook deliveries.
+
+use std::convert::Infallible;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use http::header::HeaderName;
+use http::{Method, Request, Response, StatusCode};
+use http_body::Body;
+use ringg_types::Secret;
+
+use crate::body::{collect_limited, declared_too_large};
+use crate::dedupe::{DedupeKey, DedupeStore, MemoryDedupeStore};
+use crate::event;
+use crate::handler::WebhookHandler;
+use crate::rejection::{Rejection, ResponseBody, json_response};
+use crate::verify::{Verifier, VerifierConfigError};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Receives Ringg's webhook deliveries.
+///
+/// For each request it
+/// 1. refuses methods other than POST, PUT and PATCH (405);
+/// 2. checks the shared-secret header (401 when missing or wrong, before any body byte is read);
+/// 3. refuses bodies over the size limit (413; from `Content-Length` before reading, otherwise as
+///    soon as the limit is crossed while reading, so a large body is never buffered whole);
+/// 4. parses the body into a [`WebhookEvent`](crate::WebhookEvent) (400 naming the field path
+///    when a field has the wrong type; unknown event types are not errors);
+/// 5. dedupes it (a repeat is answered 200 and not handed over again);
+/// 6. hands it to the [`WebhookHandler`] and answers 200 once the handler returned `Ok`, or 500
+///    when it failed or panicked, forgetting the dedupe key so Ringg's retry gets through.
+///
+/// It is a cheap-to-clone [`tower_service::Service`] over `http::Request<B>` for any
+/// [`http_body::Body`] `B`, so it mounts in hyper (see [`serve`](crate::serve)), in axum (see
+/// the `axum` feature), or behind any tower middleware. It must run inside a Tokio runtime:
+/// the handler runs on a spawned task, so a dropped connection neither cancels a handler
+/// half-way nor leaves a key recorded for an event that was never handled.
+///
+/// ```no_run
+/// use ringg_webhooks::{HandlerError, WebhookEvent, WebhookReceiver};
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let receiver = WebhookReceiver::builder()
+///     .secret_header("X-Webhook-Secret")
+///     .secret(std::env::var("RINGG_WEBHOOK_SECRET")?)
+///     .handler(|event: WebhookEvent| async move {
+///         println!("{} for call {:?}", event.event_type(), event.call_id());
+///         Ok::<_, HandlerError>(())
+///     })
+///     .build()?;
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+/// ringg_webhooks::serve(listener, receiver).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct WebhookReceiver {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    verifier: Option<Verifier>,
+    max_body_bytes: usize,
+    read_timeout: Duration,
+    store: Arc<dyn DedupeStore>,
+    handler: Arc<dyn WebhookHandler>,
+}
+
+impl WebhookReceiver {
+    /// The default body size limit: 1 MiB. Ringg's largest events (`all_processing_completed`
+    /// with a long transcript) stay well below it.
+    pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+    /// The default time allowed to read a body: 30 seconds, Ringg's own delivery timeout.
+    pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+    /// The default secret header: `Authorization` (with the `Bearer` scheme).
+    pub const DEFAULT_SECRET_HEADER: &'static str = "Authorization";
+
+    /// Starts configuring a receiver.
+    pub fn builder() -> WebhookReceiverBuilder {
+        WebhookReceiverBuilder::default()
+    }
+
+    /// The body size limit in bytes.
+    pub fn max_body_bytes(&self) -> usize {
+        self.inner.max_body_bytes
+    }
+
+    /// Processes one delivery and returns the response to send. This is what the
+    /// [`tower_service::Service`] implementation calls.
+    pub async fn receive<B>(&self, request: Request<B>) -> Response<ResponseBody>
+    where
+        B: Body + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+    {
+        match self.process(request).await {
+            Ok(response) => response,
+            Err(rejection) => {
+                tracing::warn!(
+                    target: "ringg_webhooks",
+                    status = rejection.status().as_u16(),
+                    code = rejection.code(),
+                    "webhook delivery refused: {}",
+                    rejection.message()
+                );
+                rejection.into_response()
+            }
+        }
+    }
+
+    async fn process<B>(&self, request: Request<B>) -> Result<Response<ResponseBody>, Rejection>
+    where
+        B: Body + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<BoxError>,
+    {
+        let inner = &self.inner;
+        let (parts, body) = request.into_parts();
+        if !matches!(parts.method, Method::POST | Method::PUT | Method::PATCH) {
+            return Err(Rejection::method_not_allowed(&parts.method));
+        }
+        if let Some(verifier) = &inner.verifier {
+            verifier
+                .verify(&parts.headers)
+                .map_err(Rejection::unauthorized)?;
+        }
+        if declared_too_large(&parts.headers, inner.max_body_bytes) {
+            return Err(Rejection::too_large(inner.max_body_bytes));
+        }
+        let bytes = collect_limited(body, inner.max_body_bytes, inner.read_timeout).await?;
+        let event = parse_event(&bytes)?;
+        // Dedupe and the handler run on their own task: if the connection goes away mid-way,
+        // the handler still finishes and a failed event's key is still released.
+        let task = tokio::spawn(deliver(self.inner.clone(), event));
+        match task.await {
+            Ok(result) => result,
+            Err(join_error) => {
+                tracing::error!(target: "ringg_webhooks", "webhook delivery task failed: {join_error}");
+                Err(Rejection::handler_failed())
+            }
+        }
+    }
+}
+
+/// Parses a delivery body the way the receiver does, mapping failures to the 400 rejection the
+/// receiver answers with (`malformed_json`, or `invalid_payload` with the field path).
+///
+/// # Errors
+/// A [`Rejection`] with status 400 when the body is not a webhook event.
+pub fn parse_event(body: &[u8]) -> Result<crate::WebhookEvent, Rejection> {
+    event::parse(body)
+}
+
+async fn deliver(
+    inner: Arc<Inner>,
+    event: crate::WebhookEvent,
+) -> Result<Response<ResponseBody>, Rejection> {
+    let event_type = event::event_type(&event).to_owned();
+    let call_id = event::call_id(&event).map(str::to_owned);
+    let key = DedupeKey::for_event(&event);
+    if let Some(key) = &key {
+        match inner.store.check_and_insert(key).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::debug!(
+                    target: "ringg_webhooks",
+                    event_type = %event_type,
+                    call_id = call_id.as_deref(),
+                    "duplicate webhook delivery acknowledged, not handed over"
+                );
+                return Ok(accepted("duplicate"));
+            }
+            Err(err) => {
+                tracing::error!(target: "ringg_webhooks", key = %key, "{err}");
+                return Err(Rejection::dedupe_unavailable());
+            }
+        }
+    }
+    let handler = inner.handler.clone();
+    let outcome = tokio::spawn(async move { handler.handle(event).await }).await;
+    let failure = match outcome {
+        Ok(Ok(())) => {
+            tracing::info!(
+                target: "ringg_webhooks",
+                event_type = %event_type,
+                call_id = call_id.as_deref(),
+                "webhook event handed over"
+            );
+            return Ok(accepted("accepted"));
+        }
+        Ok(Err(err)) => format!("the handler returned an error: {err}"),
+        Err(join_error) if join_error.is_panic() => "the handler panicked".to_owned(),
+        Err(join_error) => format!("the handler task failed: {join_error}"),
+    };
+    tracing::warn!(
+        target: "ringg_webhooks",
+        event_type = %event_type,
+        call_id = call_id.as_deref(),
+        "{failure}; answering 500 so that Ringg retries"
+    );
+    if let Some(key) = &key
+        && let Err(err) = inner.store.remove(key).await
+    {
+        tracing::error!(
+            target: "ringg_webhooks",
+            key = %key,
+            "could not forget the key of a failed event, so Ringg's retry will be treated as a \
+             duplicate: {err}"
+        );
+    }
+    Err(Rejection::handler_failed())
+}
+
+fn accepted(status: &str) -> Response<ResponseBody> {
+    json_response(StatusCode::OK, &serde_json::json!({ "status": status }))
+}
+
+impl fmt::Debug for WebhookReceiver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebhookReceiver")
+            .field("verifier", &self.inner.verifier)
+            .field("max_body_bytes", &self.inner.max_body_bytes)
+            .field("read_timeout", &self.inner.read_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The future returned by [`WebhookReceiver`]'s `Service::call`.
+pub struct ResponseFuture {
+    inner: Pin<Box<dyn Future<Output = Result<Response<ResponseBody>, Infallible>> + Send>>,
+}
+
+impl Future for ResponseFuture {
+    type Output = Result<Response<ResponseBody>, Infallible>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.inner.as_mut().poll(cx)
+    }
+}
+
+impl fmt::Debug for ResponseFuture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}
+
+impl<B> tower_service::Service<Request<B>> for WebhookReceiver
+where
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    type Response = Response<ResponseBody>;
+    type Error = Infallible;
+    type Future = ResponseFuture;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let this = self.clone();
+        ResponseFuture {
+            inner: Box::pin(async move { Ok(this.receive(request).await) }),
+        }
+    }
+}
+
+/// Configures a [`WebhookReceiver`].
+///
+/// Required: a [`handler`](Self::handler), and a [`secret`](Self::secret) (or an explicit
+/// [`allow_unauthenticated`](Self::allow_unauthenticated)).
+#[derive(Default)]
+pub struct WebhookReceiverBuilder {
+    secret_header: Option<String>,
+    secret: Option<Secret>,
+    previous_secret: Option<Secret>,
+    allow_unauthenticated: bool,
+    max_body_bytes: Option<usize>,
+    read_timeout: Option<Duration>,
+    store: Option<Arc<dyn DedupeStore>>,
+    handler: Option<Arc<dyn WebhookHandler>>,
+}
+
+/// A configuration error found by [`WebhookReceiverBuilder::build`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// No handler was configured.
+    #[error("no webhook handler configured; call .handler(...) on the builder")]
+    MissingHandler,
+    /// No secret was configured and unauthenticated deliveries were not allowed explicitly.
+    #[error(
+        "no webhook secret configured; call .secret(...) with the value your subscription's \
+         headers carry, or .allow_unauthenticated() for local testing only"
+    )]
+    MissingSecret,
+    /// The secret configuration is invalid.
+    #[error(transparent)]
+    Verifier(#[from] VerifierConfigError),
+    /// The body size limit is zero.
+    #[error("max_body_bytes must be at least 1; the default is 1 MiB")]
+    ZeroBodyLimit,
+}
+
+impl WebhookReceiverBuilder {
+    /// The header that carries the shared secret (default `Authorization`, which expects
+    /// `Bearer <secret>`; any other header expects the secret itself, e.g. `X-Webhook-Secret`).
+    #[must_use]
+    pub fn secret_header(mut self, name: impl Into<String>) -> Self {
+        self.secret_header = Some(name.into());
+        self
+    }
+
+    /// The current shared secret.
+    #[must_use]
+    pub fn secret(mut self, secret: impl Into<Secret>) -> Self {
+        self.secret = Some(secret.into());
+        self
+    }
+
+    /// A second secret accepted while rotating (see [`Verifier::with_previous_secret`]).
+    #[must_use]
+    pub fn previous_secret(mut self, secret: impl Into<Secret>) -> Self {
+        self.previous_secret = Some(secret.into());
+        self
+    }
+
+    /// Accepts deliveries without a secret. Only for local testing: anyone who can reach the
+    /// endpoint could then inject events.
+    #[must_use]
+    pub fn allow_unauthenticated(mut self) -> Self {
+        self.allow_unauthenticated = true;
+        self
+    }
+
+    /// The body size limit in bytes (default [`WebhookReceiver::DEFAULT_MAX_BODY_BYTES`]).
+    #[must_use]
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = Some(limit);
+        self
+    }
+
+    /// The time allowed to read a body (default [`WebhookReceiver::DEFAULT_READ_TIMEOUT`]);
+    /// a slower body is answered with 408.
+    #[must_use]
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = Some(timeout);
+        self
+    }
+
+    /// The dedupe store (default: a [`MemoryDedupeStore`] with its default limits). Pass an
+    /// `Arc<YourStore>` to keep a handle to it.
+    #[must_use]
+    pub fn dedupe_store(mut self, store: impl DedupeStore) -> Self {
+        self.store = Some(Arc::new(store));
+        self
+    }
+
+    /// The event handler: a [`WebhookHandler`] or an async closure.
+    #[must_use]
+    pub fn handler(mut self, handler: impl WebhookHandler) -> Self {
+        self.handler = Some(Arc::new(handler));
+        self
+    }
+
+    /// The event handler, shared: use it to keep an `Arc` to your handler (for its state)
+    /// while the receiver uses it too.
+    #[must_use]
+    pub fn shared_handler<H: WebhookHandler>(mut self, handler: Arc<H>) -> Self {
+        self.handler = Some(handler);
+        self
+    }
+
+    /// Builds the receiver.
+    ///
+    /// # Errors
+    /// A [`BuildError`] naming what is missing or invalid.
+    pub fn build(self) -> Result<WebhookReceiver, BuildError> {
+        let handler = self.handler.ok_or(BuildError::MissingHandler)?;
+        let verifier = match self.secret {
+            Some(secret) => {
+                let header = self
+                    .secret_header
+                    .as_deref()
+                    .unwrap_or(WebhookReceiver::DEFAULT_SECRET_HEADER);
+                let header: HeaderName = HeaderName::from_bytes(header.trim().as_bytes())
+                    .map_err(|_| VerifierConfigError::InvalidHeaderName(header.to_owned()))?;
+                let mut verifier = Verifier::from_header_name(header, secret)?;
+                if let Some(previous) = self.previous_secret {
+                    verifier = verifier.with_previous_secret(previous);
+                }
+                Some(verifier)
+            }
+            None if self.allow_unauthenticated => None,
+            None => return Err(BuildError::MissingSecret),
+        };
+        let max_body_bytes = self
+            .max_body_bytes
+            .unwrap_or(WebhookReceiver::DEFAULT_MAX_BODY_BYTES);
+        if max_body_bytes == 0 {
+            return Err(BuildError::ZeroBodyLimit);
+        }
+        Ok(WebhookReceiver {
+            inner: Arc::new(Inner {
+                verifier,
+                max_body_bytes,
+                read_timeout: self
+                    .read_timeout
+                    .unwrap_or(WebhookReceiver::DEFAULT_READ_TIMEOUT),
+                store: self
+                    .store
+                    .unwrap_or_else(|| Arc::new(MemoryDedupeStore::new())),
+                handler,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for WebhookReceiverBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebhookReceiverBuilder")
+            .field("secret_header", &self.secret_header)
+            .field("secret", &self.secret)
+            .field("previous_secret", &self.previous_secret)
+            .field("allow_unauthenticated", &self.allow_unauthenticated)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("read_timeout", &self.read_timeout)
+            .field("handler", &self.handler.as_ref().map(|_| ".."))
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use async_trait::async_trait;
+    use bytes::Bytes;
+    use http_body::Frame;
+    use http_body_util::{BodyExt, Full};
+
+    use super::*;
+    use crate::dedupe::DedupeStoreError;
+    use crate::{HandlerError, WebhookEvent};
+
+    const SECRET: &str = "s3cret-token";
+
+    /// Records what it is handed; fails (or panics) on its first `fail_first` calls.
+    #[derive(Default)]
+    struct Recorder {
+        seen: Mutex<Vec<(String, Option<String>)>>,
+        calls: AtomicUsize,
+        fail_first: usize,
+        panic: bool,
+    }
+
+    impl Recorder {
+        fn failing(n: usize) -> Arc<Self> {
+            Arc::new(Self {
+                fail_first: n,
+                ..Self::default()
+            })
+        }
+
+        fn seen(&self) -> Vec<(String, Option<String>)> {
+            self.seen.lock().unwrap().clone()
+        }
+    }
+
+    #[async_trait]
+    impl WebhookHandler for Recorder {
+        async fn handle(&self, event: WebhookEvent) -> Result<(), HandlerError> {
+            let n = self.calls.fetch_add(1, Ordering::SeqCst);
+            if n < self.fail_first {
+                if self.panic {
+                    panic!("handler crashed");
+                }
+                return Err(HandlerError::msg("database unavailable"));
+            }
+            self.seen.lock().unwrap().push((
+                event::event_type(&event).to_owned(),
+                event::call_id(&event).map(str::to_owned),
+            ));
+            Ok(())
+        }
+    }
+
+    fn receiver(handler: Arc<Recorder>) -> WebhookReceiver {
+        WebhookReceiver::builder()
+            .secret_header("X-Webhook-Secret")
+            .secret(SECRET)
+            .max_body_bytes(1024 * 1024)
+            .shared_handler(handler)
+            .build()
+            .unwrap()
+    }
+
+    fn request<B>(body: B) -> http::request::Builder {
+        let _ = &body;
+        Request::builder()
+            .method(Method::POST)
+            .uri("/hooks")
+            .header("x-webhook-secret", SECRET)
+    }
+
+    fn event_json(event_type: &str, call_id: &str) -> String {
+        serde_json::json!({
+            "event_type": event_type,
+            "call_id": call_id,
+            "agent_id": "cbaf9944-3e34-43b6-b3e8-6a905de16639",
+            "workspace_id": "442a9db3-0fd4-47dc-b8cd-cc7eedfa272f",
+            "custom_args_values": {"callee_name": "John"}
+        })
+        .to_string()
+    }
+
+    async fn send(r: &WebhookReceiver, body: String) -> (StatusCode, serde_json::Value) {
+        let req = request(()).body(Full::new(Bytes::from(body))).unwrap();
+        let resp = r.receive(req).await;
+        let status = resp.status();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    /// A body of `total` bytes in `chunk`-sized frames with no size hint, counting what is pulled.
+    struct CountingBody {
+        chunk: Bytes,
+        remaining: usize,
+        pulled: Arc<AtomicUsize>,
+    }
+
+    impl Body for CountingBody {
+        type Data = Bytes;
+        type Error = Infallible;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _cx: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+            if self.remaining == 0 {
+                return Poll::Ready(None);
+            }
+            let n = self.chunk.len().min(self.remaining);
+            self.remaining -= n;
+            self.pulled.fetch_add(n, Ordering::SeqCst);
+            Poll::Ready(Some(Ok(Frame::data(self.chunk.slice(..n)))))
+        }
+    }
+
+    #[tokio::test]
+    async fn accepted_event_is_handed_over_once() {
+        let rec = Arc::new(Recorder::default());
+        let r = receiver(rec.clone());
+        let (status, body) = send(&r, event_json("call_started", "c1")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["status"], "accepted");
+        let (status, body) = send(&r, event_json("call_started", "c1")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["status"], "duplicate");
+        assert_eq!(rec.seen(), vec![("call_started".into(), Some("c1".into()))]);
+    }
+
+    #[tokio::test]
+    async fn streamed_oversized_body_is_refused_without_reading_it_all() {
+        let rec = Arc::new(Recorder::default());
+        let r = receiver(rec.clone());
+        let pulled = Arc::new(AtomicUsize::new(0));
+        let chunk = Bytes::from(vec![b' '; 64 * 1024]);
+        let body = CountingBody {
+            chunk: chunk.clone(),
+            remaining: 10 * 1024 * 1024,
+            pulled: pulled.clone(),
+        };
+        let resp = r.receive(request(()).body(body).unwrap()).await;
+        assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let pulled = pulled.load(Ordering::SeqCst);
+        assert!(
+            pulled <= r.max_body_bytes() + chunk.len(),
+            "pulled {pulled} bytes of a 10 MiB body"
+        );
+        assert!(rec.seen().is_empty());
+    }
+
+    #[tokio::test]
+    async fn declared_oversized_body_is_refused_before_reading() {
+        let rec = Arc::new(Recorder::default());
+        let r = receiver(rec.clone());
+        let pulled = Arc::new(AtomicUsize::new(0));
+        let body = CountingBody {
+            chunk: Bytes::from_static(b"{}"),
+            remaining: 2,
+            pulled: pulled.clone(),
+        };
+        let req = request(())
+            .header("content-length", (10 * 1024 * 1024).to_string())
+            .body(body)
+            .unwrap();
+        let resp = r.receive(req).await;
+        assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(pulled.load(Ordering::SeqCst), 0);
+        // A body whose size hint is exact and too large is refused before reading too.
+        let resp = r
+            .receive(
+                request(())
+                    .body(Full::new(Bytes::from(vec![b' '; 1024 * 1024 + 1])))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    }
+
+    #[tokio::test]
+    async fn body_at_the_limit_is_read() {
+        let rec = Arc::new(Recorder::default());
+        let r = receiver(rec.clone());
+        let json = event_json("call_started", "c-limit");
+        let padded = format!("{json}{}", " ".repeat(r.max_body_bytes() - json.len()));
+        let (status, _) = send(&r, padded).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(rec.seen().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn auth_runs_before_the_body_is_read() {
+        let rec = Arc::new(Recorder::default());
+        let r = receiver(rec.clone());
+        let pulled = Arc::new(AtomicUsize::new(0));
+        let body = CountingBody {
+            chunk: Bytes::from(event_json("call_started", "c1")),
+            remaining: 10,
+            pulled: pulled.clone(),
+        };
+        let req = Request::post("/").body(body).unwrap();
+        let resp = r.receive(req).await;
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(pulled.load(Ordering::SeqCst), 0);
+        assert!(rec.seen().is_empty());
+    }
+
+    #[tokio::test]
+    async fn methods_other_than_post_put_patch_are_refused() {
+        let r = receiver(Arc::new(Recorder::default()));
+        for method in [Method::GET, Method::DELETE, Method::HEAD, Method::OPTIONS] {
+            let req = request(())
+                .method(method.clone())
+                .body(Full::new(Bytes::new()))
+                .unwrap();
+            let resp = r.receive(req).await;
+            assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED, "{method}");
+            assert_eq!(resp.headers()["allow"], "POST, PUT, PATCH");
+        }
+        for (i, method) in [Method::PUT, Method::PATCH].into_iter().enumerate() {
+            let req = request(())
+                .method(method)
+                .body(Full::new(Bytes::from(event_json(
+                    "call_started",
+                    &format!("m{i}"),
+                ))))
+                .unwrap();
+            assert_eq!(r.receive(req).await.status(), StatusCode::OK);
+        }
+    }
+
+    #[tokio::test]
+    async fn handler_error_answers_500_and_releases_the_key() {
+        let rec = Recorder::failing(1);
+        let r = receiver(rec.clone());
+        let (status, body) = send(&r, event_json("recording_completed", "c9")).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(body["error"]["code"], "handler_failed");
+        assert!(
+            !body.to_string().contains("database unavailable"),
+            "the handler's error stays out of the response"
+        );
+        let (status, _) = send(&r, event_json("recording_completed", "c9")).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, body) = send(&r, event_json("recording_completed", "c9")).await;
+        assert_eq!(
+            (status, body["status"].as_str()),
+            (StatusCode::OK, Some("duplicate"))
+        );
+        assert_eq!(rec.seen().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn handler_panic_answers_500_and_releases_the_key() {
+        let rec = Arc::new(Recorder {
+            fail_first: 1,
+            panic: true,
+            ..Recorder::default()
+        });
+        let r = receiver(rec.clone());
+        let (status, _) = send(&r, event_json("call_ongoing", "c3")).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        let (status, body) = send(&r, event_json("call_ongoing", "c3")).await;
+        assert_eq!(
+            (status, body["status"].as_str()),
+            (StatusCode::OK, Some("accepted"))
+        );
+        assert_eq!(rec.seen().len(), 1);
+    }
+
+    struct BrokenStore;
+
+    #[async_trait]
+    impl DedupeStore for BrokenStore {
+        async fn check_and_insert(&self, _key: &DedupeKey) -> Result<bool, DedupeStoreError> {
+            Err(DedupeStoreError::new("connection refused"))
+        }
+        async fn remove(&self, _key: &DedupeKey) -> Result<(), DedupeStoreError> {
+            Err(DedupeStoreError::new("connection refused"))
+        }
+    }
+
+    #[tokio::test]
+    async fn dedupe_store_failure_answers_503_without_handing_over() {
+        let rec = Arc::new(Recorder::default());
+        let r = WebhookReceiver::builder()
+            .secret_header("x-webhook-secret")
+            .secret(SECRET)
+            .dedupe_store(BrokenStore)
+            .shared_handler(rec.clone())
+            .build()
+            .unwrap();
+        let (status, body) = send(&r, event_json("call_started", "c1")).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(body["error"]["code"], "dedupe_unavailable");
+        assert!(rec.seen().is_empty());
+    }
+
+    #[tokio::test]
+    async fn events_without_call_id_are_always_handed_over() {
+        let rec = Arc::new(Recorder::default());
+        let r = receiver(rec.clone());
+        let body = r#"{"event_type":"call_started","agent_id":"a1"}"#.to_owned();
+        for _ in 0..2 {
+            let (status, resp) = send(&r, body.clone()).await;
+            assert_eq!(
+                (status, resp["status"].as_str()),
+                (StatusCode::OK, Some("accepted"))
+            );
+        }
+        assert_eq!(rec.seen().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn call_completed_is_deduped_per_attempt() {
+        let rec = Arc::new(Recorder::default());
+        let r = receiver(rec.clone());
+        let attempt = |retry: u32, status: &str| {
+            serde_json::json!({
+                "event_type": "call_completed", "call_id": "c1", "status": status,
+                "retry_count": retry, "call_type": "outbound"
+            })
+            .to_string()
+        };
+        for body in [
+            attempt(0, "retry"),
+            attempt(1, "completed"),
+            attempt(0, "retry"),
+            attempt(1, "completed"),
+        ] {
+            assert_eq!(send(&r, body).await.0, StatusCode::OK);
+        }
+        assert_eq!(rec.seen().len(), 2);
+        // Without retry_count, the status tells attempts apart.
+        let by_status = |status: &str| {
+            serde_json::json!({"event_type": "call_completed", "call_id": "c2", "status": status})
+                .to_string()
+        };
+        for body in [by_status("retry"), by_status("failed"), by_status("retry")] {
+            assert_eq!(send(&r, body).await.0, StatusCode::OK);
+        }
+        assert_eq!(rec.seen().len(), 4);
+    }
+
+    #[tokio::test]
+    async fn malformed_json_is_400_and_not_handed_over() {
+        let rec = Arc::new(Recorder::default());
+        let r = receiver(rec.clone());
+        for body in ["", "{", "not json", "[1,2]", "\"call_started\""] {
+            let (status, resp) = send(&r, body.to_owned()).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{body:?}");
+            assert!(resp["error"]["message"].as_str().is_some());
+        }
+        assert!(rec.seen().is_empty());
+    }
+
+    /// A body that never yields a frame.
+    struct StalledBody;
+
+    impl Body for StalledBody {
+        type Data = Bytes;
+        type Error = Infallible;
+
+        fn poll_frame(
+            self: Pin<&mut Self>,
+            _cx: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+            Poll::Pending
+        }
+    }
+
+    #[tokio::test]
+    async fn stalled_body_times_out_with_408() {
+        let rec = Arc::new(Recorder::default());
+        let r = WebhookReceiver::builder()
+            .secret(SECRET)
+            .read_timeout(Duration::from_millis(20))
+            .shared_handler(rec.clone())
+            .build()
+            .unwrap();
+        let req = Request::post("/")
+            .header("authorization", format!("Bearer {SECRET}"))
+            .body(StalledBody)
+            .unwrap();
+        assert_eq!(r.receive(req).await.status(), StatusCode::REQUEST_TIMEOUT);
+    }
+
+    #[tokio::test]
+    async fn service_call_matches_receive() {
+        use tower_service::Service;
+        let rec = Arc::new(Recorder::default());
+        let mut r = receiver(rec.clone());
+        let req = request(())
+            .body(Full::new(Bytes::from(event_json("call_started", "svc"))))
+            .unwrap();
+        std::future::poll_fn(|cx| Service::<Request<Full<Bytes>>>::poll_ready(&mut r, cx))
+            .await
+            .unwrap();
+        let resp = r.call(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert_eq!(resp.headers()["content-type"], "application/json");
+        assert_eq!(rec.seen().len(), 1);
+    }
+
+    #[test]
+    fn builder_errors() {
+        let h = |_e: WebhookEvent| async { Ok::<_, HandlerError>(()) };
+        assert_eq!(
+            WebhookReceiver::builder().secret("x").build().unwrap_err(),
+            BuildError::MissingHandler
+        );
+        assert_eq!(
+            WebhookReceiver::builder().handler(h).build().unwrap_err(),
+            BuildError::MissingSecret
+        );
+        assert_eq!(
+            WebhookReceiver::builder()
+                .handler(h)
+                .secret("x")
+                .max_body_bytes(0)
+                .build()
+                .unwrap_err(),
+            BuildError::ZeroBodyLimit
+        );
+        assert!(matches!(
+            WebhookReceiver::builder()
+                .handler(h)
+                .secret_header("no spaces allowed")
+                .secret("x")
+                .build()
+                .unwrap_err(),
+            BuildError::Verifier(VerifierConfigError::InvalidHeaderName(_))
+        ));
+        assert!(
+            WebhookReceiver::builder()
+                .handler(h)
+                .allow_unauthenticated()
+                .build()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn debug_output_never_shows_secrets() {
+        let builder = WebhookReceiver::builder()
+            .secret("current-secret-value")
+            .previous_secret("previous-secret-value")
+            .handler(|_e: WebhookEvent| async { Ok::<_, HandlerError>(()) });
+        let dbg = format!("{builder:?}");
+        assert!(!dbg.contains("secret-value"), "{dbg}");
+        let r = builder.build().unwrap();
+        let dbg = format!("{r:?}");
+        assert!(!dbg.contains("secret-value"), "{dbg}");
+    }
+}

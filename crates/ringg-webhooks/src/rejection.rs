@@ -1,0 +1,186 @@
+//! Refused deliveries and the JSON error bodies sent back for them.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{ALLOW, CONTENT_TYPE, HeaderValue};
+use http::{Method, Response, StatusCode};
+use http_body_util::Full;
+
+use crate::verify::VerifyError;
+
+/// The body type of every response the receiver sends.
+pub type ResponseBody = Full<Bytes>;
+
+/// Why a delivery was not handed over, with the status code it is answered with.
+///
+/// The response body is JSON:
+/// `{"error": {"code": "invalid_payload", "message": "...", "path": "call_duration"}}`
+/// (`path` only when a field is at fault). Ringg ignores response bodies; they are there for
+/// whoever tests the endpoint by hand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    path: Option<String>,
+}
+
+impl Rejection {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            path: None,
+        }
+    }
+
+    pub(crate) fn method_not_allowed(method: &Method) -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!(
+                "method {method} is not accepted; Ringg delivers webhooks with POST, PUT or PATCH \
+                 (the subscription's method_type)"
+            ),
+        )
+    }
+
+    pub(crate) fn unauthorized(err: VerifyError) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", err.to_string())
+    }
+
+    pub(crate) fn too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!(
+                "the body exceeds the receiver's limit of {limit} bytes; raise max_body_bytes \
+                 if such deliveries are expected"
+            ),
+        )
+    }
+
+    pub(crate) fn body_read(err: &(dyn std::error::Error + 'static)) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "body_read_failed",
+            format!("reading the request body failed ({err}); send the delivery again"),
+        )
+    }
+
+    pub(crate) fn body_timeout(timeout: Duration) -> Self {
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "body_timeout",
+            format!(
+                "the request body did not arrive within {} ms; send the delivery again",
+                timeout.as_millis()
+            ),
+        )
+    }
+
+    pub(crate) fn malformed_json(detail: impl fmt::Display) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!("the body is not a JSON webhook event: {detail}"),
+        )
+    }
+
+    pub(crate) fn invalid_field(path: impl Into<String>, detail: impl fmt::Display) -> Self {
+        let path = path.into();
+        Self {
+            path: Some(path.clone()),
+            ..Self::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_payload",
+                format!("field `{path}` of the webhook event is invalid: {detail}"),
+            )
+        }
+    }
+
+    pub(crate) fn dedupe_unavailable() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "dedupe_unavailable",
+            "the dedupe store failed, so the event was not handed over; Ringg will retry the \
+             delivery",
+        )
+    }
+
+    pub(crate) fn handler_failed() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "handler_failed",
+            "the event handler failed; the event was not recorded as delivered, so Ringg's \
+             retry will be handed over",
+        )
+    }
+
+    /// The HTTP status the delivery is answered with.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// A stable machine-readable code: `method_not_allowed`, `unauthorized`,
+    /// `payload_too_large`, `body_read_failed`, `body_timeout`, `malformed_json`,
+    /// `invalid_payload`, `dedupe_unavailable` or `handler_failed`.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// A human-readable explanation that says what to do next.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The path of the offending field (e.g. `transcript[0]`) when the body is valid JSON but a
+    /// field has the wrong type.
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+
+    /// The HTTP response for this rejection.
+    pub fn into_response(self) -> Response<ResponseBody> {
+        let mut error = serde_json::json!({ "code": self.code, "message": self.message });
+        if let Some(path) = self.path {
+            error["path"] = serde_json::Value::String(path);
+        }
+        let mut response = json_response(self.status, &serde_json::json!({ "error": error }));
+        if self.status == StatusCode::METHOD_NOT_ALLOWED {
+            response
+                .headers_mut()
+                .insert(ALLOW, HeaderValue::from_static("POST, PUT, PATCH"));
+        }
+        response
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} ({}): {}",
+            self.status.as_u16(),
+            self.code,
+            self.message
+        )
+    }
+}
+
+impl std::error::Error for Rejection {}
+
+pub(crate) fn json_response(
+    status: StatusCode,
+    body: &serde_json::Value,
+) -> Response<ResponseBody> {
+    let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}

@@ -1,0 +1,344 @@
+//! Shared-secret verification of deliveries.
+//!
+//! Ringg does not sign webhook deliveries. Instead, the subscription's `headers` map is sent with
+//! every delivery, so a secret placed there (for example `Authorization: Bearer <token>` or
+//! `X-Webhook-Secret: <token>`) proves that the request came from a subscription you created.
+
+use http::HeaderMap;
+use http::header::{AUTHORIZATION, HeaderName};
+use ringg_types::Secret;
+use subtle::{Choice, ConstantTimeEq};
+
+/// Checks the shared-secret header of a delivery in constant time.
+///
+/// A verifier holds the header name and one or two secrets: the current one and, while you
+/// rotate, the previous one. A delivery is accepted when the header carries either secret.
+///
+/// For the `Authorization` header the expected value is `Bearer <secret>` (the scheme is matched
+/// case-insensitively, as RFC 9110 asks); for any other header it is the secret itself. A
+/// configured secret that already starts with `Bearer ` is taken without that prefix, so the
+/// header value you put in the subscription can be pasted as-is.
+///
+/// The comparison runs in time that depends only on the configured secrets' lengths, never on
+/// how much of a guess is right, and every configured secret is always compared.
+///
+/// ```
+/// use http::HeaderMap;
+/// use ringg_webhooks::Verifier;
+///
+/// let verifier = Verifier::new("X-Webhook-Secret", "s3cret")?
+///     .with_previous_secret("old-s3cret");
+/// let mut headers = HeaderMap::new();
+/// headers.insert("x-webhook-secret", "old-s3cret".parse()?);
+/// assert!(verifier.verify(&headers).is_ok());
+/// headers.insert("x-webhook-secret", "wrong".parse()?);
+/// assert!(verifier.verify(&headers).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Verifier {
+    header: HeaderName,
+    bearer: bool,
+    secrets: Vec<Secret>,
+}
+
+/// Why a delivery failed verification. Both variants are answered with 401.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// The configured secret header is absent from the request.
+    #[error(
+        "the shared-secret header is missing; add it to the subscription's `headers` \
+         (event_subscriptions[].headers) so Ringg sends it with every delivery"
+    )]
+    MissingHeader,
+    /// The header is present but matches neither the current nor the previous secret.
+    #[error(
+        "the shared-secret header does not match; check that the subscription's `headers` \
+         carry the receiver's current (or previous) secret"
+    )]
+    WrongSecret,
+}
+
+/// A configuration error found while building a [`Verifier`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifierConfigError {
+    /// The header name is not a valid HTTP header name.
+    #[error("`{0}` is not a valid HTTP header name; use a name such as `X-Webhook-Secret`")]
+    InvalidHeaderName(String),
+    /// A secret is empty (or only `Bearer `), which would accept any request carrying the header.
+    #[error("the webhook secret is empty; configure a non-empty shared secret")]
+    EmptySecret,
+}
+
+impl Verifier {
+    /// A verifier that expects `secret` in the header `header` (any case).
+    ///
+    /// # Errors
+    /// [`VerifierConfigError::InvalidHeaderName`] when `header` is not a valid header name,
+    /// [`VerifierConfigError::EmptySecret`] when the secret is empty.
+    pub fn new(header: &str, secret: impl Into<Secret>) -> Result<Self, VerifierConfigError> {
+        let header = HeaderName::from_bytes(header.trim().as_bytes())
+            .map_err(|_| VerifierConfigError::InvalidHeaderName(header.to_owned()))?;
+        Self::from_header_name(header, secret)
+    }
+
+    /// A verifier for `Authorization: Bearer <secret>`.
+    ///
+    /// # Errors
+    /// [`VerifierConfigError::EmptySecret`] when the secret is empty.
+    pub fn bearer(secret: impl Into<Secret>) -> Result<Self, VerifierConfigError> {
+        Self::from_header_name(AUTHORIZATION, secret)
+    }
+
+    /// Like [`Verifier::new`] with an already parsed header name.
+    ///
+    /// # Errors
+    /// [`VerifierConfigError::EmptySecret`] when the secret is empty.
+    pub fn from_header_name(
+        header: HeaderName,
+        secret: impl Into<Secret>,
+    ) -> Result<Self, VerifierConfigError> {
+        let bearer = header == AUTHORIZATION;
+        let secret = normalize(secret.into(), bearer)?;
+        Ok(Self {
+            header,
+            bearer,
+            secrets: vec![secret],
+        })
+    }
+
+    /// Also accepts `previous` while you rotate the secret: update the subscription's header to
+    /// the new secret, wait until no delivery carries the old one (the last retry comes about
+    /// 3 minutes after the first attempt), then drop the previous secret.
+    ///
+    /// An empty previous secret is ignored rather than accepted.
+    #[must_use]
+    pub fn with_previous_secret(mut self, previous: impl Into<Secret>) -> Self {
+        if let Ok(previous) = normalize(previous.into(), self.bearer) {
+            self.secrets.truncate(1);
+            self.secrets.push(previous);
+        }
+        self
+    }
+
+    /// The header this verifier reads.
+    pub fn header_name(&self) -> &HeaderName {
+        &self.header
+    }
+
+    /// Checks a request's headers.
+    ///
+    /// # Errors
+    /// [`VerifyError::MissingHeader`] when the header is absent, [`VerifyError::WrongSecret`]
+    /// when no value of it matches a configured secret.
+    pub fn verify(&self, headers: &HeaderMap) -> Result<(), VerifyError> {
+        let mut values = headers.get_all(&self.header).iter().peekable();
+        if values.peek().is_none() {
+            return Err(VerifyError::MissingHeader);
+        }
+        let mut ok = Choice::from(0);
+        for value in values {
+            let presented = if self.bearer {
+                match strip_bearer(value.as_bytes()) {
+                    Some(token) => token,
+                    None => continue,
+                }
+            } else {
+                value.as_bytes()
+            };
+            for secret in &self.secrets {
+                ok |= ct_eq(secret.expose().as_bytes(), presented);
+            }
+        }
+        if bool::from(ok) {
+            Ok(())
+        } else {
+            Err(VerifyError::WrongSecret)
+        }
+    }
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("header", &self.header)
+            .field("bearer", &self.bearer)
+            .field("secrets", &self.secrets)
+            .finish()
+    }
+}
+
+fn normalize(secret: Secret, bearer: bool) -> Result<Secret, VerifierConfigError> {
+    let raw = secret.expose().trim_start();
+    let token = if bearer {
+        strip_bearer(raw.as_bytes())
+    } else {
+        None
+    };
+    // `strip_bearer` splits at ASCII boundaries, so the token is valid UTF-8.
+    let value = match token.map(std::str::from_utf8) {
+        Some(Ok(token)) => token,
+        _ => raw.trim_end(),
+    };
+    if value.is_empty() {
+        return Err(VerifierConfigError::EmptySecret);
+    }
+    Ok(if value.len() == secret.expose().len() {
+        secret
+    } else {
+        Secret::new(value)
+    })
+}
+
+/// `Bearer <token>` → `<token>`, matching the scheme case-insensitively.
+fn strip_bearer(value: &[u8]) -> Option<&[u8]> {
+    const SCHEME: &[u8] = b"bearer ";
+    if value.len() < SCHEME.len() || !value[..SCHEME.len()].eq_ignore_ascii_case(SCHEME) {
+        return None;
+    }
+    Some(value[SCHEME.len()..].trim_ascii())
+}
+
+/// Constant-time equality whose running time depends on `expected.len()` only: every byte of
+/// the expected value is compared, whatever the length of the presented value.
+fn ct_eq(expected: &[u8], presented: &[u8]) -> Choice {
+    let same_len = (expected.len() as u64).ct_eq(&(presented.len() as u64));
+    let mut same_bytes = Choice::from(1);
+    for (i, e) in expected.iter().enumerate() {
+        let p = presented.get(i).copied().unwrap_or(!e);
+        same_bytes &= e.ct_eq(&p);
+    }
+    same_len & same_bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(name: &str, value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.append(
+            HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            value.parse().unwrap(),
+        );
+        h
+    }
+
+    #[test]
+    fn custom_header_exact_value() {
+        let v = Verifier::new("X-Webhook-Secret", "abc123").unwrap();
+        assert_eq!(v.verify(&headers("x-webhook-secret", "abc123")), Ok(()));
+        assert_eq!(
+            v.verify(&headers("x-webhook-secret", "abc12")),
+            Err(VerifyError::WrongSecret)
+        );
+        assert_eq!(
+            v.verify(&headers("x-webhook-secret", "abc1234")),
+            Err(VerifyError::WrongSecret)
+        );
+        assert_eq!(
+            v.verify(&headers("x-webhook-secret", "")),
+            Err(VerifyError::WrongSecret)
+        );
+        assert_eq!(
+            v.verify(&headers("x-other", "abc123")),
+            Err(VerifyError::MissingHeader)
+        );
+    }
+
+    #[test]
+    fn authorization_expects_bearer_scheme() {
+        let v = Verifier::new("Authorization", "tok").unwrap();
+        assert_eq!(v.verify(&headers("authorization", "Bearer tok")), Ok(()));
+        assert_eq!(v.verify(&headers("authorization", "bearer tok")), Ok(()));
+        assert_eq!(
+            v.verify(&headers("authorization", "tok")),
+            Err(VerifyError::WrongSecret)
+        );
+        assert_eq!(
+            v.verify(&headers("authorization", "Basic tok")),
+            Err(VerifyError::WrongSecret)
+        );
+        // A configured secret may include the scheme.
+        let v = Verifier::bearer("Bearer tok").unwrap();
+        assert_eq!(v.verify(&headers("authorization", "Bearer tok")), Ok(()));
+    }
+
+    #[test]
+    fn rotation_accepts_both_and_replaces_previous() {
+        let v = Verifier::new("x-s", "new")
+            .unwrap()
+            .with_previous_secret("old");
+        assert_eq!(v.verify(&headers("x-s", "new")), Ok(()));
+        assert_eq!(v.verify(&headers("x-s", "old")), Ok(()));
+        assert_eq!(
+            v.verify(&headers("x-s", "older")),
+            Err(VerifyError::WrongSecret)
+        );
+        let v = v.with_previous_secret("other");
+        assert_eq!(
+            v.verify(&headers("x-s", "old")),
+            Err(VerifyError::WrongSecret)
+        );
+        assert_eq!(v.verify(&headers("x-s", "other")), Ok(()));
+        // An empty previous secret is ignored, not accepted.
+        let v = Verifier::new("x-s", "new")
+            .unwrap()
+            .with_previous_secret("");
+        assert_eq!(v.verify(&headers("x-s", "")), Err(VerifyError::WrongSecret));
+    }
+
+    #[test]
+    fn any_of_repeated_header_values_may_match() {
+        let v = Verifier::new("x-s", "good").unwrap();
+        let mut h = headers("x-s", "bad");
+        h.append("x-s", "good".parse().unwrap());
+        assert_eq!(v.verify(&h), Ok(()));
+    }
+
+    #[test]
+    fn config_errors() {
+        assert_eq!(
+            Verifier::new("bad header", "x").unwrap_err(),
+            VerifierConfigError::InvalidHeaderName("bad header".into())
+        );
+        assert_eq!(
+            Verifier::new("x-s", "").unwrap_err(),
+            VerifierConfigError::EmptySecret
+        );
+        assert_eq!(
+            Verifier::bearer("Bearer ").unwrap_err(),
+            VerifierConfigError::EmptySecret
+        );
+    }
+
+    #[test]
+    fn debug_redacts_secrets() {
+        let v = Verifier::new("x-s", "topsecret")
+            .unwrap()
+            .with_previous_secret("oldsecret");
+        let dbg = format!("{v:?}");
+        assert!(!dbg.contains("topsecret"), "{dbg}");
+        assert!(!dbg.contains("oldsecret"), "{dbg}");
+        assert!(dbg.contains("x-s"));
+    }
+
+    #[test]
+    fn ct_eq_matches_plain_equality() {
+        let cases: &[(&[u8], &[u8])] = &[
+            (b"", b""),
+            (b"a", b""),
+            (b"", b"a"),
+            (b"abc", b"abc"),
+            (b"abc", b"abd"),
+            (b"abc", b"ab"),
+            (b"ab", b"abc"),
+            (&[0xff], &[0x00]),
+        ];
+        for (a, b) in cases {
+            assert_eq!(bool::from(ct_eq(a, b)), a == b, "{a:?} vs {b:?}");
+        }
+    }
+}

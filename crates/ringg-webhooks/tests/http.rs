@@ -1,0 +1,416 @@
+//! The receiver over real HTTP on 127.0.0.1.
+
+mod common;
+
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use common::{Recorder, TestServer, call_completed, event, send};
+use http::{Request, StatusCode};
+use http_body::{Body, Frame};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use ringg_webhooks::{HandlerError, WebhookEvent, WebhookReceiver};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const SECRET: &str = "whsec-current";
+const PREVIOUS: &str = "whsec-previous";
+const TEN_MIB: usize = 10 * 1024 * 1024;
+
+fn receiver(handler: Arc<Recorder>) -> WebhookReceiver {
+    WebhookReceiver::builder()
+        .secret_header("X-Webhook-Secret")
+        .secret(SECRET)
+        .previous_secret(PREVIOUS)
+        .shared_handler(handler)
+        .build()
+        .unwrap()
+}
+
+fn auth() -> [(&'static str, &'static str); 2] {
+    [
+        ("x-webhook-secret", SECRET),
+        ("content-type", "application/json"),
+    ]
+}
+
+#[tokio::test]
+async fn wrong_or_missing_secret_is_401_and_nothing_is_handed_over() {
+    let rec = Recorder::new();
+    let server = TestServer::start(receiver(rec.clone())).await;
+    let url = server.url("/webhooks/ringg");
+    let body = event("call_started", "c1");
+    let cases: [&[(&str, &str)]; 4] = [
+        &[],
+        &[("x-webhook-secret", "whsec-wrong")],
+        &[("x-webhook-secret", "")],
+        &[("authorization", "Bearer whsec-current")],
+    ];
+    for headers in cases {
+        let (status, json) = send("POST", &url, headers, body.clone()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{headers:?}");
+        assert_eq!(json["error"]["code"], "unauthorized");
+        assert!(
+            !json.to_string().contains(SECRET),
+            "the response never echoes the secret"
+        );
+    }
+    assert_eq!(rec.calls(), 0);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn current_and_previous_secrets_are_both_accepted() {
+    let rec = Recorder::new();
+    let server = TestServer::start(receiver(rec.clone())).await;
+    let url = server.url("/");
+    for (secret, call) in [(SECRET, "c1"), (PREVIOUS, "c2")] {
+        let (status, json) = send(
+            "POST",
+            &url,
+            &[("x-webhook-secret", secret)],
+            event("call_started", call),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(json["status"], "accepted");
+    }
+    assert_eq!(rec.events().len(), 2);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn authorization_bearer_header() {
+    let rec = Recorder::new();
+    let r = WebhookReceiver::builder()
+        .secret_header("Authorization")
+        .secret("tok-1")
+        .shared_handler(rec.clone())
+        .build()
+        .unwrap();
+    let server = TestServer::start(r).await;
+    let url = server.url("/");
+    let body = event("call_started", "c1");
+    let (status, _) = send("POST", &url, &[("authorization", "tok-1")], body.clone()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = send("POST", &url, &[("authorization", "Bearer tok-1")], body).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(rec.events().len(), 1);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn malformed_json_is_400_with_a_json_error() {
+    let rec = Recorder::new();
+    let server = TestServer::start(receiver(rec.clone())).await;
+    let url = server.url("/");
+    for body in ["{\"event_type\": \"call_started\",", "<xml/>", "", "42"] {
+        let (status, json) = send("POST", &url, &auth(), body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body:?}");
+        assert_eq!(json["error"]["code"], "malformed_json", "{body:?}");
+        assert!(json["error"]["message"].as_str().unwrap().len() > 10);
+    }
+    assert_eq!(rec.calls(), 0);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn other_methods_are_405_and_any_path_is_accepted() {
+    let rec = Recorder::new();
+    let server = TestServer::start(receiver(rec.clone())).await;
+    let (status, json) = send("GET", &server.url("/"), &auth(), "").await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(json["error"]["code"], "method_not_allowed");
+    for (i, (method, path)) in [("POST", "/"), ("PUT", "/a/b"), ("PATCH", "/hooks?x=1")]
+        .into_iter()
+        .enumerate()
+    {
+        let body = event("call_started", &format!("c{i}"));
+        let (status, _) = send(method, &server.url(path), &auth(), body).await;
+        assert_eq!(status, StatusCode::OK, "{method} {path}");
+    }
+    assert_eq!(rec.events().len(), 3);
+    server.stop().await;
+}
+
+/// Reads an HTTP/1.1 response head from a raw socket and returns the status code.
+async fn read_status(stream: &mut TcpStream) -> u16 {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 1024];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "connection closed before a response: {buf:?}");
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    let head = String::from_utf8_lossy(&buf);
+    head.split(' ').nth(1).unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn declared_10_mib_body_is_refused_before_any_of_it_is_sent() {
+    let rec = Recorder::new();
+    let server = TestServer::start(receiver(rec.clone())).await;
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    let head = format!(
+        "POST /hooks HTTP/1.1\r\nhost: {}\r\nx-webhook-secret: {SECRET}\r\n\
+         content-type: application/json\r\ncontent-length: {TEN_MIB}\r\n\r\n",
+        server.addr
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // Not one body byte was written, yet the answer comes.
+    let status = tokio::time::timeout(Duration::from_secs(10), read_status(&mut stream))
+        .await
+        .expect("the receiver answered before reading the body");
+    assert_eq!(status, 413);
+    assert_eq!(rec.calls(), 0);
+    server.stop().await;
+}
+
+/// Wraps the server side's request body and counts the bytes the receiver pulls from it.
+struct CountedBody {
+    inner: Incoming,
+    read: Arc<AtomicUsize>,
+}
+
+impl Body for CountedBody {
+    type Data = Bytes;
+    type Error = hyper::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
+        let polled = Pin::new(&mut self.inner).poll_frame(cx);
+        if let Poll::Ready(Some(Ok(frame))) = &polled
+            && let Some(data) = frame.data_ref()
+        {
+            self.read.fetch_add(data.len(), Ordering::SeqCst);
+        }
+        polled
+    }
+}
+
+/// A client body of `remaining` bytes in 64 KiB frames with no declared length (so it is sent
+/// chunked).
+struct Unsized {
+    remaining: usize,
+}
+
+impl Body for Unsized {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        if self.remaining == 0 {
+            return Poll::Ready(None);
+        }
+        let n = self.remaining.min(64 * 1024);
+        self.remaining -= n;
+        Poll::Ready(Some(Ok(Frame::data(Bytes::from(vec![b' '; n])))))
+    }
+}
+
+#[tokio::test]
+async fn streamed_10_mib_body_is_refused_after_reading_at_most_the_limit() {
+    let rec = Recorder::new();
+    let r = receiver(rec.clone());
+    let limit = r.max_body_bytes();
+    let read = Arc::new(AtomicUsize::new(0));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = {
+        let read = read.clone();
+        tokio::spawn(async move {
+            let (stream, _) = listener.accept().await.unwrap();
+            let svc = hyper::service::service_fn(move |req: Request<Incoming>| {
+                let (r, read) = (r.clone(), read.clone());
+                async move {
+                    let req = req.map(|inner| CountedBody { inner, read });
+                    Ok::<_, Infallible>(r.receive(req).await)
+                }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), svc)
+                .await;
+        })
+    };
+    let req = Request::post(format!("http://{addr}/"))
+        .header("x-webhook-secret", SECRET)
+        .body(Unsized { remaining: TEN_MIB })
+        .unwrap();
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<Unsized>();
+    let resp = client
+        .request(req)
+        .await
+        .expect("the receiver answers early");
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let json: serde_json::Value =
+        serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(json["error"]["code"], "payload_too_large");
+    let read = read.load(Ordering::SeqCst);
+    assert!(
+        read <= limit + 512 * 1024,
+        "the receiver read {read} bytes of a 10 MiB body with a {limit}-byte limit"
+    );
+    assert_eq!(rec.calls(), 0);
+    server.abort();
+}
+
+#[tokio::test]
+async fn duplicate_and_out_of_order_deliveries_are_handed_over_once_each() {
+    let rec = Recorder::new();
+    let server = TestServer::start(receiver(rec.clone())).await;
+    let url = server.url("/");
+    let deliveries = [
+        event("all_processing_completed", "call-a"),
+        event("recording_completed", "call-a"),
+        event("call_started", "call-a"),
+        call_completed("call-a", 1, "completed"),
+        event("recording_completed", "call-a"),
+        call_completed("call-a", 0, "retry"),
+        event("call_started", "call-b"),
+        event("call_started", "call-a"),
+        call_completed("call-a", 1, "completed"),
+        event("platform_analysis_completed", "call-a"),
+        event("all_processing_completed", "call-a"),
+        call_completed("call-a", 0, "retry"),
+    ];
+    let mut statuses = Vec::new();
+    for body in deliveries {
+        let (status, json) = send("POST", &url, &auth(), body).await;
+        assert_eq!(status, StatusCode::OK);
+        statuses.push(json["status"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| *s == "accepted").count(),
+        7,
+        "{statuses:?}"
+    );
+    let got = rec.described();
+    let a = |t: &str| (t.to_owned(), Some("call-a".to_owned()));
+    assert_eq!(
+        got,
+        vec![
+            a("all_processing_completed"),
+            a("recording_completed"),
+            a("call_started"),
+            a("call_completed"),
+            a("call_completed"),
+            ("call_started".to_owned(), Some("call-b".to_owned())),
+            a("platform_analysis_completed"),
+        ]
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn concurrent_duplicates_are_handed_over_once() {
+    let rec = Recorder::new();
+    let server = TestServer::start(receiver(rec.clone())).await;
+    let url = server.url("/");
+    let sends = (0..8).map(|_| {
+        let url = url.clone();
+        tokio::spawn(
+            async move { send("POST", &url, &auth(), event("call_ongoing", "call-c")).await },
+        )
+    });
+    let mut accepted = 0;
+    for task in sends {
+        let (status, json) = task.await.unwrap();
+        assert_eq!(status, StatusCode::OK);
+        accepted += usize::from(json["status"] == "accepted");
+    }
+    assert_eq!(accepted, 1);
+    assert_eq!(rec.events().len(), 1);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn handler_failure_is_500_and_the_retry_is_handed_over_exactly_once() {
+    let rec = Recorder::failing_first(1);
+    let server = TestServer::start(receiver(rec.clone())).await;
+    let url = server.url("/");
+    let body = call_completed("call-r", 0, "completed");
+    let (status, json) = send("POST", &url, &auth(), body.clone()).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(json["error"]["code"], "handler_failed");
+    assert!(rec.events().is_empty());
+    // Ringg's retry (+10 s in production) is handed over...
+    let (status, json) = send("POST", &url, &auth(), body.clone()).await;
+    assert_eq!(
+        (status, json["status"].as_str()),
+        (StatusCode::OK, Some("accepted"))
+    );
+    // ...and a further repeat is not.
+    let (status, json) = send("POST", &url, &auth(), body).await;
+    assert_eq!(
+        (status, json["status"].as_str()),
+        (StatusCode::OK, Some("duplicate"))
+    );
+    assert_eq!(rec.events().len(), 1);
+    assert_eq!(rec.calls(), 2);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_event_types_are_handed_over_with_their_json() {
+    let rec = Recorder::new();
+    let server = TestServer::start(receiver(rec.clone())).await;
+    let body = serde_json::json!({
+        "event_type": "call_transferred",
+        "call_id": "call-u",
+        "transfer_to": "+919876543210",
+        "nested": {"k": [1, 2, 3]}
+    })
+    .to_string();
+    let (status, _) = send("POST", &server.url("/"), &auth(), body).await;
+    assert_eq!(status, StatusCode::OK);
+    let events = rec.events();
+    assert_eq!(events.len(), 1);
+    assert_eq!(
+        common::describe(&events[0]),
+        ("call_transferred".to_owned(), Some("call-u".to_owned()))
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn shutdown_lets_a_delivery_in_flight_finish() {
+    let started = Arc::new(tokio::sync::Notify::new());
+    let handler = {
+        let started = started.clone();
+        move |_event: WebhookEvent| {
+            let started = started.clone();
+            async move {
+                started.notify_one();
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                Ok::<_, HandlerError>(())
+            }
+        }
+    };
+    let r = WebhookReceiver::builder()
+        .secret_header("x-webhook-secret")
+        .secret(SECRET)
+        .handler(handler)
+        .build()
+        .unwrap();
+    let server = TestServer::start(r).await;
+    let url = server.url("/");
+    let delivery =
+        tokio::spawn(async move { send("POST", &url, &auth(), event("call_started", "c")).await });
+    started.notified().await;
+    server.stop().await;
+    let (status, _) = delivery.await.unwrap();
+    assert_eq!(status, StatusCode::OK);
+}
