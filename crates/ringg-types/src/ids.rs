@@ -164,6 +164,12 @@ define_id!(
     "knowledge base file id"
 );
 
+define_id!(
+    /// A voice ID (`GET /agent/voices` → `voices[].id`), sent as `voice_id`.
+    VoiceId,
+    "voice id"
+);
+
 /// A campaign ID: the same value as the contact list's [`ListId`].
 pub type CampaignId = ListId;
 /// A large-upload list ID (`bulk_list_id`): the same value as [`ListId`].

@@ -9,7 +9,21 @@
 //! fields are kept in an `extra` map and written back, and every enum has an `Unknown(String)`
 //! variant so a new value from the server never breaks decoding.
 
-pub mod ids;
-pub mod secret;
+mod macros;
 
+pub mod calls;
+pub mod common;
+pub mod enums;
+pub mod ids;
+pub mod numbers;
+pub mod phone;
+pub mod secret;
+pub mod webhook;
+pub mod workspace;
+
+pub use common::{DecodeError, decode};
+pub use enums::CallStatus;
+pub use ids::*;
+pub use phone::PhoneNumber;
 pub use secret::Secret;
+pub use webhook::WebhookEvent;

@@ -1,0 +1,105 @@
+//! Caller numbers of the workspace (API reference §2.2).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub use crate::common::PageQuery;
+use crate::common::{Extra, Nullable, Timestamp};
+pub use crate::enums::TelephonyProvider;
+use crate::ids::{AgentId, NumberId, NumberPoolId};
+
+/// Response of `GET /workspace/numbers` (no pagination metadata).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NumbersResponse {
+    /// `workspace_numbers`.
+    #[serde(default)]
+    pub workspace_numbers: Vec<WorkspaceNumber>,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A caller number. Its `id` is the `from_number_id` of a call and the `number_id` of
+/// `attach_inbound_number`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkspaceNumber {
+    /// `id`.
+    pub id: NumberId,
+    /// `number` (kept as text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// `created_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// `call_count`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_count: Option<u64>,
+    /// `agent`: the assistant attached for inbound calls, or `null`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub agent: Nullable<NumberAgent>,
+    /// `is_inbound_enabled`: required for `attach_inbound_number`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_inbound_enabled: Option<bool>,
+    /// `is_test_number`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_test_number: Option<bool>,
+    /// `tags`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Value>>,
+    /// `is_spam`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_spam: Option<bool>,
+    /// `spam_message`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub spam_message: Nullable<String>,
+    /// `provider`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub provider: Nullable<TelephonyProvider>,
+    /// `display_name`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub display_name: Nullable<String>,
+    /// `owner`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub owner: Nullable<String>,
+    /// `is_custom_number`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_custom_number: Option<bool>,
+    /// `telephony_id`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub telephony_id: Nullable<String>,
+    /// `number_pool_id`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub number_pool_id: Nullable<NumberPoolId>,
+    /// `isExpired` (camelCase on the wire).
+    #[serde(rename = "isExpired", default, skip_serializing_if = "Option::is_none")]
+    pub is_expired: Option<bool>,
+    /// `expiry_date`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub expiry_date: Nullable<String>,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl WorkspaceNumber {
+    /// True when the number can be attached to an inbound assistant: inbound enabled, not
+    /// expired and not attached to another assistant.
+    pub fn is_free_for_inbound(&self) -> bool {
+        self.is_inbound_enabled == Some(true)
+            && self.is_expired != Some(true)
+            && self.agent.as_ref().is_none()
+    }
+}
+
+/// `workspace_numbers[].agent`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NumberAgent {
+    /// `id`.
+    pub id: AgentId,
+    /// `agent_display_name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_display_name: Option<String>,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
