@@ -16,6 +16,7 @@ pub mod common;
 pub mod enums;
 pub mod ids;
 pub mod numbers;
+pub mod operations;
 pub mod phone;
 pub mod secret;
 pub mod webhook;
