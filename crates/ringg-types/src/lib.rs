@@ -11,6 +11,7 @@
 
 mod macros;
 
+pub mod assistants;
 pub mod calls;
 pub mod common;
 pub mod enums;
