@@ -11,15 +11,20 @@
 
 mod macros;
 
+pub mod analytics;
 pub mod assistants;
 pub mod calls;
+pub mod campaigns;
 pub mod common;
 pub mod enums;
+mod form;
 pub mod ids;
+pub mod knowledge_base;
 pub mod numbers;
 pub mod operations;
 pub mod phone;
 pub mod secret;
+pub mod termination;
 pub mod webhook;
 pub mod workspace;
 
