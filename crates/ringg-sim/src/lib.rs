@@ -1,1 +1,52 @@
-//! ringg-sim.
+//! A stateful local simulator of the Ringg AI voice-agent REST API.
+//!
+//! `ringg-sim` serves all 41 operations of the Ringg API under `/ca/api/v0` on a loopback
+//! port, with per-workspace state: assistants, numbers, knowledge bases, campaigns from real
+//! CSV uploads, and calls that move through the documented lifecycle (registered → ongoing →
+//! completed / retry / failed / error, cancelled when terminated) on a scalable clock. Calls
+//! fire webhook events to the subscriptions set with `PATCH /agent/v1`
+//! (`edit_event_subscriptions`) over real HTTP, with the documented retry schedule. Fault
+//! injection (429, 5xx, connection resets before or after processing, latency, truncated and
+//! malformed bodies) is available for resilience tests.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), ringg_sim::SimError> {
+//! use ringg_sim::{Simulator, demo};
+//!
+//! let sim = Simulator::builder().time_scale(0.001).seed(7).start().await?;
+//! println!("{} with key {}", sim.base_url(), sim.api_key());
+//! assert_eq!(sim.api_key(), demo::DEMO_API_KEY);
+//! // ... point a client at sim.base_url(), then inspect:
+//! let calls = sim.handle().calls();
+//! # let _ = calls;
+//! sim.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! See `docs/simulator.md` for the demo workspace, every modelling choice and the limits.
+
+mod app;
+mod csvload;
+pub mod demo;
+mod engine;
+mod error;
+pub mod faults;
+mod handlers;
+mod multipart;
+mod routes;
+mod server;
+mod state;
+mod util;
+mod webhooks;
+
+pub use app::{
+    CallSnapshot, DeliveryRecord, JSON_BODY_LIMIT, RunningSimulator, SimHandle, Simulator,
+    SimulatorBuilder, Stats, UPLOAD_BODY_LIMIT, WorkspaceSnapshot, serve_until_ctrl_c,
+};
+pub use demo::DEMO_API_KEY;
+pub use engine::{CallOutcome, OutcomeWeights};
+pub use error::SimError;
+pub use faults::{FaultConfig, FaultKind, FaultSpecError};
+
+/// The base path every operation is served under (`/ca/api/v0`).
+pub const BASE_PATH: &str = routes::BASE_PATH;

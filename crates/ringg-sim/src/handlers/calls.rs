@@ -1,0 +1,647 @@
+//! Calls: operations 13–18 (initiate v1/v2, history, details, history download, contact-list
+//! delete), the shared `call_config` parser and the history/details renderers.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use serde_json::{Map, Value, json};
+
+use super::{Ctx, Reply, V};
+use crate::engine;
+use crate::error::{ApiError, Issue};
+use crate::state::{Call, Callback, Status, Workspace};
+use crate::util::{deep_merge, is_e164, iso, naive, round2};
+
+/// The parts of a `call_config` the engine uses, validated.
+#[derive(Debug, Clone)]
+pub(crate) struct CallConfig {
+    pub(crate) retry_count: u32,
+    pub(crate) retry_minutes: [f64; 3],
+    pub(crate) scheduled_at: Option<DateTime<Utc>>,
+    pub(crate) timezone: chrono_tz::Tz,
+}
+
+fn loc_of(base: &[&str], rest: &[&str]) -> Vec<Value> {
+    base.iter()
+        .chain(rest.iter())
+        .map(|s| Value::from(*s))
+        .collect()
+}
+
+fn hhmm_ok(s: &str) -> bool {
+    NaiveTime::parse_from_str(s, "%H:%M").is_ok()
+}
+
+impl CallConfig {
+    /// Validates a `call_config` object (422 with the failing path on bad input).
+    pub(crate) fn parse(v: &Value, loc: &[&str]) -> Result<Self, ApiError> {
+        let mut issues = Vec::new();
+        let mut cfg = CallConfig {
+            retry_count: 0,
+            retry_minutes: [30.0; 3],
+            scheduled_at: None,
+            timezone: chrono_tz::Asia::Kolkata,
+        };
+        let obj = match v {
+            Value::Null => return Ok(cfg),
+            Value::Object(o) => o,
+            _ => {
+                return Err(ApiError::validation(vec![Issue {
+                    kind: "dict_type",
+                    loc: loc_of(loc, &[]),
+                    msg: "call_config should be an object".into(),
+                }]));
+            }
+        };
+        for key in ["idle_timeout_warning", "idle_timeout_end", "max_call_length"] {
+            if let Some(x) = obj.get(key)
+                && !x.is_null() && x.as_f64().is_none_or(|n| n < 0.0) {
+                    issues.push(Issue {
+                        kind: "float_type",
+                        loc: loc_of(loc, &[key]),
+                        msg: "Input should be a non-negative number of seconds".into(),
+                    });
+                }
+        }
+        if let Some(rc) = obj.get("call_retry_config").filter(|x| !x.is_null()) {
+            match rc.as_object() {
+                None => issues.push(Issue {
+                    kind: "dict_type",
+                    loc: loc_of(loc, &["call_retry_config"]),
+                    msg: "call_retry_config should be an object".into(),
+                }),
+                Some(rc) => {
+                    if let Some(n) = rc.get("retry_count").filter(|x| !x.is_null()) {
+                        match n.as_u64() {
+                            Some(n) if n <= 10 => cfg.retry_count = n as u32,
+                            _ => issues.push(Issue {
+                                kind: "int_type",
+                                loc: loc_of(loc, &["call_retry_config", "retry_count"]),
+                                msg: "retry_count should be an integer from 0 to 10".into(),
+                            }),
+                        }
+                    }
+                    for (i, key) in ["retry_busy", "retry_not_picked", "retry_failed"]
+                        .iter()
+                        .enumerate()
+                    {
+                        if let Some(m) = rc.get(*key).filter(|x| !x.is_null()) {
+                            match m.as_f64() {
+                                Some(m) if m >= 0.0 => cfg.retry_minutes[i] = m,
+                                _ => issues.push(Issue {
+                                    kind: "float_type",
+                                    loc: loc_of(loc, &["call_retry_config", key]),
+                                    msg: "Input should be a non-negative number of minutes"
+                                        .into(),
+                                }),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(ct) = obj.get("call_time").filter(|x| !x.is_null()) {
+            match ct.as_object() {
+                None => issues.push(Issue {
+                    kind: "dict_type",
+                    loc: loc_of(loc, &["call_time"]),
+                    msg: "call_time should be an object".into(),
+                }),
+                Some(ct) => {
+                    for key in ["call_start_time", "call_end_time"] {
+                        if let Some(t) = ct.get(key).filter(|x| !x.is_null())
+                            && !t.as_str().is_some_and(hhmm_ok) {
+                                issues.push(Issue {
+                                    kind: "value_error",
+                                    loc: loc_of(loc, &["call_time", key]),
+                                    msg: "Time should be \"HH:MM\" (24 h), e.g. \"09:00\"".into(),
+                                });
+                            }
+                    }
+                    if let Some(tz) = ct.get("timezone").filter(|x| !x.is_null()) {
+                        match tz.as_str().and_then(|s| s.parse::<chrono_tz::Tz>().ok()) {
+                            Some(tz) => cfg.timezone = tz,
+                            None => issues.push(Issue {
+                                kind: "value_error",
+                                loc: loc_of(loc, &["call_time", "timezone"]),
+                                msg: "timezone should be an IANA name such as Asia/Kolkata".into(),
+                            }),
+                        }
+                    }
+                    if let Some(s) = ct.get("scheduled_at").filter(|x| !x.is_null()) {
+                        match s.as_str().and_then(|s| parse_instant(s, cfg.timezone)) {
+                            Some(t) => cfg.scheduled_at = Some(t),
+                            None => issues.push(Issue {
+                                kind: "datetime_parsing",
+                                loc: loc_of(loc, &["call_time", "scheduled_at"]),
+                                msg: "scheduled_at should be an ISO 8601 date-time".into(),
+                            }),
+                        }
+                    }
+                }
+            }
+        }
+        if issues.is_empty() {
+            Ok(cfg)
+        } else {
+            Err(ApiError::validation(issues))
+        }
+    }
+}
+
+/// An ISO date-time with or without offset (naive ones are read in `tz`), or a plain date.
+pub(crate) fn parse_instant(s: &str, tz: chrono_tz::Tz) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+        return Some(d.with_timezone(&Utc));
+    }
+    let s2 = s.replace(' ', "T");
+    if let Ok(d) = DateTime::parse_from_rfc3339(&s2) {
+        return Some(d.with_timezone(&Utc));
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        if let Ok(n) = NaiveDateTime::parse_from_str(&s2, fmt) {
+            return tz.from_local_datetime(&n).earliest().map(|d| d.with_timezone(&Utc));
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return tz
+            .from_local_datetime(&d.and_time(NaiveTime::MIN))
+            .earliest()
+            .map(|d| d.with_timezone(&Utc));
+    }
+    None
+}
+
+fn parse_callback(
+    url: Option<String>,
+    args: Option<Map<String, Value>>,
+) -> Result<Option<Callback>, ApiError> {
+    let Some(url) = url.filter(|u| !u.trim().is_empty()) else {
+        return Ok(None);
+    };
+    match url::Url::parse(&url) {
+        Ok(u) if u.scheme() == "http" || u.scheme() == "https" => {}
+        _ => {
+            return Err(ApiError::invalid(
+                &["body", "callback_url"],
+                "url_parsing",
+                format!("callback_url should be a full http(s) URL, got `{url}`"),
+            ));
+        }
+    }
+    let pairs = |key: &str| -> Result<Vec<(String, String)>, ApiError> {
+        let Some(obj) = args.as_ref().and_then(|a| a.get(key)) else {
+            return Ok(vec![]);
+        };
+        let Some(obj) = obj.as_object() else {
+            return Err(ApiError::invalid(
+                &["body", "callback_args", key],
+                "dict_type",
+                "Input should be an object of strings",
+            ));
+        };
+        Ok(obj
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()),
+                )
+            })
+            .collect())
+    };
+    let headers = pairs("headers")?;
+    if headers.iter().any(|(k, v)| {
+        http::HeaderName::from_bytes(k.as_bytes()).is_err() || http::HeaderValue::from_str(v).is_err()
+    }) {
+        return Err(ApiError::invalid(
+            &["body", "callback_args", "headers"],
+            "value_error",
+            "callback_args.headers must hold valid header names and values",
+        ));
+    }
+    Ok(Some(Callback {
+        url,
+        headers,
+        params: pairs("params")?,
+    }))
+}
+
+pub(crate) fn parse_callback_url(url: Option<String>) -> Result<Option<Callback>, ApiError> {
+    parse_callback(url, None)
+}
+
+const NAME_PREFIXES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "dr", "shri", "smt", "sri", "mohammad", "mohammed", "md", "prof",
+];
+
+/// `smart_formatter.extract_first_name`: drops honorifics, keeps the first name.
+fn first_name(name: &str) -> String {
+    name.split_whitespace()
+        .map(|w| w.trim_end_matches('.'))
+        .find(|w| !NAME_PREFIXES.contains(&w.to_ascii_lowercase().as_str()))
+        .unwrap_or(name)
+        .to_owned()
+}
+
+pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
+    let body = c.json()?;
+    let mut v = V::new(&body);
+    let name = v.req_str("name");
+    let mobile = v.req_str("mobile_number");
+    let agent_id = v.req_str("agent_id");
+    let from_number_id = v.opt_str("from_number_id");
+    let from_number = v.opt_str("from_number");
+    let pool_id = if v2 { v.opt_str("number_pool_id") } else { None };
+    let custom = v.opt_obj("custom_args_values").unwrap_or_default();
+    let callback_url = v.opt_str("callback_url");
+    let callback_args = v.opt_obj("callback_args");
+    let smart = v.opt_obj("smart_formatter");
+    let voice_id = if v2 { v.opt_str("voice_id") } else { None };
+    let version_id = if v2 { v.opt_str("version_id") } else { None };
+    let call_category = if v2 { v.opt_str("call_category") } else { None };
+    let parent_call_id = if v2 { v.opt_str("parent_call_id") } else { None };
+    v.finish()?;
+    let sources = [&from_number_id, &from_number, &pool_id]
+        .iter()
+        .filter(|s| s.is_some())
+        .count();
+    if sources != 1 {
+        let names = if v2 {
+            "number_pool_id, from_number_id or from_number"
+        } else {
+            "from_number_id or from_number"
+        };
+        return Err(ApiError::invalid(
+            &["body"],
+            "value_error",
+            format!("Provide exactly one of {names} (got {sources})"),
+        ));
+    }
+    if !is_e164(&mobile) {
+        return Err(ApiError::bad_request(format!(
+            "Invalid mobile_number `{mobile}`: use E.164 with the country code, e.g. +919876543210"
+        )));
+    }
+    let callback = parse_callback(callback_url, callback_args)?;
+
+    let mut st = c.sh.lock();
+    if let Some(vid) = &voice_id
+        && st.voice(vid).is_none() {
+            return Err(ApiError::bad_request(format!(
+                "Invalid voice_id {vid}: pick one from GET /agent/voices"
+            )));
+        }
+    let seq = st.next_call_seq;
+    let call_id = st.new_id();
+    let call_sid = st.new_id();
+    let ws = st.ws_mut(&c.ws);
+    let agent = ws.agent(&agent_id).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "Agent {agent_id} not found; list assistants with GET /agent/all"
+        ))
+    })?;
+    if !agent.is_outbound() {
+        return Err(ApiError::bad_request(format!(
+            "Agent {agent_id} is an inbound agent; outbound calls need an outbound or outbound_inbound agent"
+        )));
+    }
+    if let Some(vid) = &version_id
+        && *vid != agent.version_id {
+            return Err(ApiError::not_found(format!(
+                "Version {vid} not found on agent {agent_id}"
+            )));
+        }
+    let mut effective = agent.call_config.clone();
+    if let Some(cc) = body.get("call_config").filter(|v| !v.is_null()) {
+        if !cc.is_object() {
+            return Err(ApiError::invalid(
+                &["body", "call_config"],
+                "dict_type",
+                "call_config should be an object",
+            ));
+        }
+        deep_merge(&mut effective, cc);
+    }
+    let cfg = CallConfig::parse(&effective, &["body", "call_config"])?;
+    let from = if let Some(id) = &from_number_id {
+        ws.numbers.iter().find(|n| n.id == *id).ok_or_else(|| {
+            ApiError::not_found(format!(
+                "from_number_id {id} not found; list numbers with GET /workspace/numbers"
+            ))
+        })?
+    } else if let Some(num) = &from_number {
+        ws.numbers.iter().find(|n| n.number == *num).ok_or_else(|| {
+            ApiError::not_found(format!(
+                "from_number {num} is not a number of this workspace; list numbers with GET /workspace/numbers"
+            ))
+        })?
+    } else {
+        let pid = pool_id.clone().unwrap_or_default();
+        if pid != ws.pool_id || ws.numbers.is_empty() {
+            return Err(ApiError::not_found(format!(
+                "number_pool_id {pid} not found in this workspace"
+            )));
+        }
+        &ws.numbers[(seq as usize) % ws.numbers.len()]
+    };
+    let from_value = from.number.clone();
+    let from_id = from.id.clone();
+
+    let mut args = custom;
+    let mut callee = args
+        .get("callee_name")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| name.clone());
+    if let Some(sf) = &smart {
+        let extract = sf.get("extract_first_name").and_then(Value::as_bool) == Some(true)
+            || sf.get("transliteration").and_then(Value::as_bool) == Some(true);
+        if extract {
+            args.insert("original_callee_name".into(), Value::from(callee.clone()));
+            callee = first_name(&callee);
+        }
+    }
+    args.insert("callee_name".into(), Value::from(callee.clone()));
+    args.insert("mobile_number".into(), Value::from(mobile.clone()));
+
+    let agent_name = agent.display_name.clone();
+    let agent_version = agent.version_id.clone();
+    let now = Utc::now();
+    let call = engine::new_call(engine::NewCall {
+        id: call_id.clone(),
+        seq,
+        agent_id: agent_id.clone(),
+        version_id: agent_version,
+        agent_name,
+        to_number: mobile,
+        from_number: from_value,
+        callee_name: callee,
+        cfg: &cfg,
+        custom_args: args.clone(),
+        callback,
+        bulk_list_id: None,
+        call_sid,
+        created_at: now,
+    });
+    let mut call = call;
+    call.call_category = call_category;
+    call.parent_call_id = parent_call_id;
+    if let Some(n) = ws.numbers.iter_mut().find(|n| n.id == from_id) {
+        n.call_count += 1;
+    }
+    ws.push_call(call);
+    engine::try_lock_credit(ws, &call_id);
+    st.next_call_seq += 1;
+    drop(st);
+    let delay = cfg
+        .scheduled_at
+        .map(|t| (t - now).num_milliseconds().max(0) as f64 / 1000.0)
+        .unwrap_or(0.0);
+    engine::spawn_call(c.sh, c.ws.clone(), call_id.clone(), delay);
+    Ok(json!({
+        "status": "success",
+        "data": {
+            "call_id": call_id,
+            "call_direction": "outbound",
+            "call_status": "registered",
+            "initiated_at": naive(now),
+            "agent_id": agent_id,
+            "custom_args_values": args,
+        },
+        "message": "Call initiated successfully",
+    }))
+}
+
+/// The transcript as a list of single-key turns.
+pub(crate) fn transcript_value(call: &Call) -> Value {
+    Value::Array(call.transcript.clone())
+}
+
+/// A history row (`GET /calling/history`).
+pub(crate) fn history_row(ws: &Workspace, call: &Call) -> Value {
+    let agent = ws.agents.iter().find(|a| a.id == call.agent_id);
+    json!({
+        "id": call.id,
+        "to_number": call.to_number,
+        "name": call.callee_name,
+        "status": call.status.as_str(),
+        "sub_status": call.sub_status,
+        "transcript": serde_json::to_string(&call.transcript).unwrap_or_else(|_| "[]".into()),
+        "audio_recording": call.recording_url,
+        "created_at": iso(call.created_at),
+        "agent": {
+            "id": call.agent_id,
+            "agent_name": agent.map(|a| a.display_name.clone()).unwrap_or_else(|| call.agent_name.clone()),
+            "agent_version_id": call.version_id,
+            "orchestration_mode": "single_node",
+            "version": {"version_id": call.version_id, "version_slug": "v1"},
+        },
+        "call_duration": round2(call.duration),
+        "call_attempt_time": call.attempt_time.map(iso),
+        "call_cost": call.cost,
+        "call_type": call.direction,
+        "inbound_from": null,
+        "credits_processed": call.credits_processed,
+        "from_numbers": [call.from_number],
+        "voicemail_detected": call.voicemail,
+        "currency": "INR",
+        "bulk_list_id": call.bulk_list_id.clone().unwrap_or_default(),
+        "next_attempt_time": call.next_attempt_time.map(iso),
+        "is_callback": false,
+        "has_call_attempts": call.attempts > 1,
+        "retry_count": call.attempts.saturating_sub(1),
+        "custom_args_values": call.custom_args,
+    })
+}
+
+fn date_param(c: &Ctx<'_>, name: &str, end_of_day: bool) -> Result<Option<DateTime<Utc>>, ApiError> {
+    let Some(raw) = c.q(name).filter(|s| !s.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let date_only = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok();
+    match (date_only, parse_instant(raw, chrono_tz::UTC)) {
+        (Some(d), _) if end_of_day => Ok(Some(
+            Utc.from_utc_datetime(&d.and_hms_micro_opt(23, 59, 59, 999_999).unwrap_or_default()),
+        )),
+        (_, Some(t)) => Ok(Some(t)),
+        _ => Err(ApiError::invalid(
+            &["query", name],
+            "datetime_parsing",
+            format!("{name} should be an ISO 8601 date-time such as 2025-09-25T00:00:00+05:30, got `{raw}`"),
+        )),
+    }
+}
+
+/// The history filter shared by history, download and analytics.
+pub(crate) struct CallFilter {
+    pub(crate) start: Option<DateTime<Utc>>,
+    pub(crate) end: Option<DateTime<Utc>>,
+    pub(crate) agent_ids: Vec<String>,
+    pub(crate) status: Option<Status>,
+    pub(crate) bulk_list_id: Option<String>,
+    pub(crate) voicemail: Option<bool>,
+}
+
+impl CallFilter {
+    pub(crate) fn from_query(c: &Ctx<'_>) -> Result<Self, ApiError> {
+        let status = match c.q("status").filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => Some(Status::parse(s).ok_or_else(|| {
+                ApiError::invalid(
+                    &["query", "status"],
+                    "enum",
+                    format!("Unknown status `{s}`; use registered, ongoing, retry, completed, failed, error or cancelled"),
+                )
+            })?),
+        };
+        let voicemail = match c.q("voicemail") {
+            None | Some("") => None,
+            Some(_) => Some(c.q_bool("voicemail", false)?),
+        };
+        Ok(Self {
+            start: date_param(c, "start_date", false)?,
+            end: date_param(c, "end_date", true)?,
+            agent_ids: c
+                .q_all("agent_id")
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            status,
+            bulk_list_id: c.q("bulk_list_id").filter(|s| !s.is_empty()).map(str::to_owned),
+            voicemail,
+        })
+    }
+
+    pub(crate) fn matches(&self, call: &Call) -> bool {
+        self.start.is_none_or(|s| call.created_at >= s)
+            && self.end.is_none_or(|e| call.created_at <= e)
+            && (self.agent_ids.is_empty() || self.agent_ids.contains(&call.agent_id))
+            && self.status.is_none_or(|s| call.status == s)
+            && self
+                .bulk_list_id
+                .as_ref()
+                .is_none_or(|b| call.bulk_list_id.as_ref() == Some(b))
+            && self.voicemail.is_none_or(|v| call.voicemail == v)
+    }
+}
+
+pub(crate) fn history(c: &Ctx<'_>) -> Reply {
+    let (limit, offset) = c.page()?;
+    let filter = CallFilter::from_query(c)?;
+    let st = c.sh.lock();
+    let ws = st.ws(&c.ws);
+    let mut matching: Vec<&Call> = ws.calls.iter().rev().filter(|call| filter.matches(call)).collect();
+    // Newest first; seeded rows carry past timestamps, so order by time, not insertion.
+    matching.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.seq.cmp(&a.seq)));
+    let rows: Vec<Value> = matching
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|call| history_row(ws, call))
+        .collect();
+    Ok(json!({
+        "calls": rows,
+        "limit": limit,
+        "offset": offset,
+        "count": rows.len(),
+        "total": matching.len(),
+    }))
+}
+
+pub(crate) fn details(c: &Ctx<'_>) -> Reply {
+    let Some(id) = c.q("id").filter(|s| !s.is_empty()) else {
+        return Err(ApiError::invalid(
+            &["query", "id"],
+            "missing",
+            "Field required: pass the call id as ?id=<call_id>",
+        ));
+    };
+    let send_analysis = c.q_bool("send_analysis", false)?;
+    let st = c.sh.lock();
+    let ws = st.ws(&c.ws);
+    let call = ws.call(id).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "Call {id} not found in this workspace; find call ids with GET /calling/history"
+        ))
+    })?;
+    let transcript = if c.sh.settings.details_transcript_as_array {
+        transcript_value(call)
+    } else {
+        Value::String(serde_json::to_string(&call.transcript).unwrap_or_else(|_| "[]".into()))
+    };
+    let mut data = json!({
+        "id": call.id,
+        "call_direction": call.direction,
+        "call_status": call.status.as_str(),
+        "call_sub_status": call.sub_status,
+        "from_number": call.from_number,
+        "to_number": call.to_number,
+        "callee_name": call.callee_name,
+        "agent_id": call.agent_id,
+        "initiation_time": iso(call.created_at),
+        "call_attempt_time": call.attempt_time.map(iso),
+        "next_attempt_time": call.next_attempt_time.map(iso),
+        "scheduled_at": call.scheduled_at.map(iso),
+        "call_category": call.call_category,
+        "parent_call_id": call.parent_call_id,
+        "recording_url": call.recording_url,
+        "transcription_url": transcript,
+        "call_duration": round2(call.duration),
+        "call_cost": call.cost,
+        "retry_count": call.attempts.saturating_sub(1),
+        "bulk_list_id": call.bulk_list_id,
+        "custom_args_values": call.custom_args,
+        "voicemail_detected": call.voicemail,
+    });
+    if send_analysis
+        && let Value::Object(d) = &mut data {
+            d.insert(
+                "platform_analysis".into(),
+                call.platform_analysis.clone().unwrap_or_else(|| json!({})),
+            );
+            d.insert(
+                "client_analysis".into(),
+                call.client_analysis.clone().unwrap_or_else(|| json!({})),
+            );
+        }
+    Ok(json!({"status": "success", "data": data}))
+}
+
+pub(crate) fn download(c: &Ctx<'_>) -> Reply {
+    let filter = CallFilter::from_query(c)?;
+    c.q_bool("include_analysis", false)?;
+    let st = c.sh.lock();
+    let n = st
+        .ws(&c.ws)
+        .calls
+        .iter()
+        .filter(|call| filter.matches(call))
+        .count();
+    Ok(json!({
+        "message": "Call history report (with the applied filters) is being sent to your email.",
+        "total_calls": n,
+    }))
+}
+
+pub(crate) fn delete_contact_list(c: &Ctx<'_>) -> Reply {
+    let id = c.param("list_id").to_owned();
+    let mut st = c.sh.lock();
+    let ws = st.ws_mut(&c.ws);
+    if ws.list(&id).is_none() {
+        return Err(ApiError::not_found(format!(
+            "Contact list {id} not found; list campaigns with GET /campaign/all"
+        )));
+    }
+    let active = ws.calls.iter().any(|call| {
+        call.bulk_list_id.as_deref() == Some(id.as_str())
+            && matches!(call.status, Status::Registered | Status::Ongoing | Status::Retry)
+    });
+    if active {
+        return Err(ApiError::bad_request(
+            "The contact list has queued or ongoing calls; terminate the campaign (PATCH /campaign/terminate) and wait for ongoing calls to end first",
+        ));
+    }
+    ws.lists.retain(|l| l.id != id);
+    Ok(json!({"message": "Contact list deleted successfully", "list_id": id}))
+}

@@ -1,0 +1,670 @@
+//! Campaigns: operations 19–26 (standard and large flows).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use serde_json::{Map, Value, json};
+use tokio::sync::Semaphore;
+
+use super::calls::{CallConfig, parse_callback_url};
+use super::{Ctx, Reply, V};
+use crate::csvload::{self, Contacts};
+use crate::engine;
+use crate::error::{ApiError, Issue};
+use crate::state::{CREDIT_LOCK_PER_CALL, Callback, ContactList, ListKind, Status, Workspace};
+use crate::util::{dialing_prefix, iso, round2};
+
+/// Simulated seconds a large upload stays `verifying`.
+const VERIFY_SECS: f64 = 5.0;
+
+fn list_not_found(id: &str) -> ApiError {
+    ApiError::not_found(format!(
+        "Campaign / list {id} not found; list campaigns with GET /campaign/all"
+    ))
+}
+
+/// `"DD/MM/YYYY, HH:MM"` in `tz`.
+fn parse_campaign_time(field: &str, raw: &str, tz: chrono_tz::Tz) -> Result<DateTime<Utc>, ApiError> {
+    let bad = || {
+        ApiError::bad_request(format!(
+            "{field} must be \"DD/MM/YYYY, HH:MM\" (24 h), e.g. \"18/10/2026, 09:00\"; got \"{raw}\""
+        ))
+    };
+    let naive = NaiveDateTime::parse_from_str(raw.trim(), "%d/%m/%Y, %H:%M").map_err(|_| bad())?;
+    tz.from_local_datetime(&naive)
+        .earliest()
+        .map(|d| d.with_timezone(&Utc))
+        .ok_or_else(bad)
+}
+
+/// What both upload endpoints read from the form.
+struct Upload {
+    agent_id: String,
+    name: String,
+    file_name: String,
+    contacts: Contacts,
+    remove_invalid: bool,
+    start: Option<DateTime<Utc>>,
+    end: Option<DateTime<Utc>>,
+    call_config: Value,
+}
+
+fn read_upload(c: &Ctx<'_>, large: bool) -> Result<Upload, ApiError> {
+    let form = c.form();
+    let mut issues: Vec<Issue> = Vec::new();
+    let files = form.files("file");
+    if files.is_empty() {
+        issues.push(Issue::new(&["body", "file"], "missing", "Field required: attach the CSV as `file`"));
+    }
+    let agent_id = form.required("agent_id", &mut issues);
+    let name = form.required("campaign_name", &mut issues);
+    let vars_raw = form.required("variables_map", &mut issues);
+    let country = form.required("country_code", &mut issues);
+    let cc_raw = if large { form.text("call_config") } else { Some(form.required("call_config", &mut issues)) };
+    let start_raw = if large { form.text("campaign_start_time") } else { Some(form.required("campaign_start_time", &mut issues)) };
+    let end_raw = if large { form.text("campaign_end_time") } else { Some(form.required("campaign_end_time", &mut issues)) };
+    let remove_invalid = form.bool_field("remove_invalid_rows", false, &mut issues);
+    form.bool_field("transliterate_callee_name", false, &mut issues);
+    if !issues.is_empty() {
+        return Err(ApiError::validation(issues));
+    }
+    let file = files[0];
+    let file_name = file.filename.clone().unwrap_or_default();
+    if !file_name.to_ascii_lowercase().ends_with(".csv") {
+        return Err(ApiError::bad_request(format!(
+            "Only CSV files are accepted; `{file_name}` does not end in .csv"
+        )));
+    }
+    let prefix = dialing_prefix(&country).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "country_code `{country}` is not a dialing prefix (+91) or a known ISO code (IN)"
+        ))
+    })?;
+    let call_config: Value = match cc_raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Value::Null,
+        Some(s) => serde_json::from_str(s).map_err(|e| {
+            ApiError::bad_request(format!("call_config must be a JSON object string: {e}"))
+        })?,
+    };
+    let cfg = CallConfig::parse(&call_config, &["body", "call_config"])?;
+    let vars = csvload::parse_variables_map(&vars_raw)?;
+    let contacts = csvload::parse_contacts(&file.data, &vars, Some(&prefix))?;
+    let start = match start_raw.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(s) => Some(parse_campaign_time("campaign_start_time", s, cfg.timezone)?),
+        None => None,
+    };
+    let end = match end_raw.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(s) => Some(parse_campaign_time("campaign_end_time", s, cfg.timezone)?),
+        None => None,
+    };
+    check_window(start, end)?;
+    Ok(Upload {
+        agent_id,
+        name,
+        file_name,
+        contacts,
+        remove_invalid,
+        start,
+        end,
+        call_config,
+    })
+}
+
+fn check_window(start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>) -> Result<(), ApiError> {
+    if let Some(s) = start {
+        // Minute precision: the current minute still counts as "now".
+        if s + chrono::Duration::seconds(60) < Utc::now() {
+            return Err(ApiError::bad_request(
+                "campaign_start_time is in the past; pick a time in the future (in call_config.call_time.timezone, default Asia/Kolkata)",
+            ));
+        }
+    }
+    if let (Some(s), Some(e)) = (start, end)
+        && e <= s {
+            return Err(ApiError::bad_request(
+                "campaign_end_time must be after campaign_start_time",
+            ));
+        }
+    Ok(())
+}
+
+fn new_list(c: &Ctx<'_>, u: Upload, kind: ListKind) -> Result<(String, ContactList), ApiError> {
+    let mut st = c.sh.lock();
+    let ws = st.ws(&c.ws);
+    let agent = ws.agent(&u.agent_id).ok_or_else(|| {
+        ApiError::not_found(format!("Agent {} not found; list assistants with GET /agent/all", u.agent_id))
+    })?;
+    if !agent.is_outbound() {
+        return Err(ApiError::bad_request(format!(
+            "Agent {} is inbound-only; campaigns need an outbound assistant",
+            u.agent_id
+        )));
+    }
+    let id = st.new_id();
+    let now = Utc::now();
+    Ok((
+        id.clone(),
+        ContactList {
+            id,
+            name: u.name,
+            agent_id: u.agent_id,
+            kind,
+            created_at: now,
+            updated_at: now,
+            start_time: u.start,
+            end_time: u.end,
+            call_config: u.call_config,
+            rows: u.contacts.rows,
+            total_rows: u.contacts.total_rows,
+            invalid_lines: u.contacts.invalid_lines,
+            csv_file_name: u.file_name,
+            remove_invalid_rows: u.remove_invalid,
+            status: "draft",
+            uploaded_at: Instant::now(),
+            started_at: None,
+            concurrency: None,
+            callback: None,
+        },
+    ))
+}
+
+pub(crate) fn save(c: &Ctx<'_>) -> Reply {
+    let u = read_upload(c, false)?;
+    if !u.remove_invalid && !u.contacts.invalid_lines.is_empty() {
+        let lines = u
+            .contacts
+            .invalid_lines
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(ApiError::bad_request(format!(
+            "Invalid phone numbers on CSV line(s) {lines}; fix them or send remove_invalid_rows=true to skip them"
+        )));
+    }
+    let (id, list) = new_list(c, u, ListKind::Standard)?;
+    let reply = json!({
+        "message": "Contacts imported successfully!",
+        "list_id": id,
+        "custom_args_values": list.rows,
+        "total_rows": list.total_rows,
+        "successful_rows": list.rows.len(),
+        "failed_rows": list.invalid_lines.len(),
+    });
+    c.sh.lock().ws_mut(&c.ws).lists.push(list);
+    Ok(reply)
+}
+
+pub(crate) fn upload_large(c: &Ctx<'_>) -> Reply {
+    let u = read_upload(c, true)?;
+    let (id, list) = new_list(c, u, ListKind::Large)?;
+    let reply = json!({
+        "bulk_list_id": id,
+        "status": "verifying",
+        "campaign_name": list.name,
+        "total_callees": 0,
+        "invalidated_rows_count": 0,
+        "invalidated_rows_csv_url": null,
+    });
+    let mut st = c.sh.lock();
+    st.ws_mut(&c.ws).lists.push(list);
+    Ok(reply)
+}
+
+/// Large-upload progress, computed from the (scaled) time since upload.
+struct Progress {
+    status: &'static str,
+    processed: usize,
+}
+
+fn progress(c: &Ctx<'_>, l: &ContactList, remove_invalid: bool) -> Progress {
+    let elapsed = l.uploaded_at.elapsed().as_secs_f64() / c.sh.settings.time_scale;
+    let processing_secs = (l.total_rows as f64 * 0.01).max(5.0);
+    if elapsed < VERIFY_SECS {
+        Progress { status: "verifying", processed: 0 }
+    } else if elapsed < VERIFY_SECS + processing_secs {
+        let frac = (elapsed - VERIFY_SECS) / processing_secs;
+        Progress {
+            status: "processing",
+            processed: ((l.total_rows as f64) * frac) as usize,
+        }
+    } else if !remove_invalid && !l.invalid_lines.is_empty() {
+        Progress { status: "failed", processed: l.total_rows }
+    } else {
+        Progress { status: "completed", processed: l.total_rows }
+    }
+}
+
+fn large_list<'a>(ws: &'a Workspace, id: &str) -> Result<&'a ContactList, ApiError> {
+    ws.list(id)
+        .filter(|l| l.kind == ListKind::Large)
+        .ok_or_else(|| list_not_found(id))
+}
+
+pub(crate) fn upload_status(c: &Ctx<'_>) -> Reply {
+    let id = c.param("bulk_list_id");
+    let st = c.sh.lock();
+    let l = large_list(st.ws(&c.ws), id)?;
+    let p = progress(c, l, l.remove_invalid_rows);
+    let verified = p.status != "verifying";
+    let invalid = if verified { l.invalid_lines.len() } else { 0 };
+    let done = matches!(p.status, "completed" | "failed");
+    let ok_rows = if done { l.rows.len() } else { l.rows.len().min(p.processed) };
+    Ok(json!({
+        "bulk_list_id": l.id,
+        "campaign_id": l.id,
+        "status": p.status,
+        "campaign_name": l.name,
+        "total_callees": if verified { l.rows.len() } else { 0 },
+        "invalidated_rows_count": invalid,
+        "invalidated_rows_csv_url": (done && invalid > 0).then(|| format!("https://storage.ringg.ai/invalid-rows/{}.csv", l.id)),
+        "invalid_lines": if done { json!(l.invalid_lines) } else { json!([]) },
+        "total_rows": l.total_rows,
+        "processed_rows": p.processed,
+        "successful_rows": ok_rows,
+        "failed_rows": if done { invalid } else { 0 },
+        "campaign_status": l.status,
+    }))
+}
+
+fn rows_to_dial(ws: &Workspace, l: &ContactList) -> Vec<Map<String, Value>> {
+    l.rows
+        .iter()
+        .filter(|row| {
+            let number = row.get("mobile_number").and_then(Value::as_str).unwrap_or("");
+            // Rows already finished (or in flight) are not dialled again after a restart.
+            !ws.calls.iter().any(|call| {
+                call.bulk_list_id.as_deref() == Some(l.id.as_str())
+                    && call.to_number == number
+                    && call.status != Status::Cancelled
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+pub(crate) fn check_balance(c: &Ctx<'_>) -> Reply {
+    let id = c.param("bulk_list_id").to_owned();
+    let mut st = c.sh.lock();
+    let ws = st.ws_mut(&c.ws);
+    let l = large_list(ws, &id)?;
+    let p = progress(c, l, l.remove_invalid_rows);
+    if p.status != "completed" {
+        return Err(ApiError::bad_request(format!(
+            "The upload is {}; poll GET /campaign/upload-status/{id} until it is completed",
+            p.status
+        )));
+    }
+    let required = rows_to_dial(ws, l).len() as f64 * CREDIT_LOCK_PER_CALL;
+    let available = round2(ws.available_credits());
+    let sufficient = available + 1e-9 >= required;
+    let lm = ws.list_mut(&id).ok_or_else(|| list_not_found(&id))?;
+    if lm.status == "draft" || lm.status == "insufficient_balance" {
+        lm.status = if sufficient { "draft" } else { "insufficient_balance" };
+    }
+    Ok(json!({
+        "status": lm.status,
+        "bulk_list_id": id,
+        "message": if sufficient {
+            "Sufficient balance to start the campaign".to_owned()
+        } else {
+            format!("Insufficient balance: add {} credits to start the campaign", round2(required - available))
+        },
+        "required_credits": required,
+        "available_credits": available,
+        "sufficient_balance": sufficient,
+        "additional_balance_required": if sufficient { 0.0 } else { round2(required - available) },
+    }))
+}
+
+/// How to start a list.
+struct Dial<'a> {
+    list_id: &'a str,
+    agent_id: &'a str,
+    from_numbers: Vec<String>,
+    callback: Option<Callback>,
+    concurrency_pct: Option<f64>,
+    call_config_override: Option<Value>,
+    start: Option<DateTime<Utc>>,
+    end: Option<DateTime<Utc>>,
+}
+
+/// Creates and schedules a call for every row still to dial. Returns `has_ongoing_calls`.
+fn dial_list(c: &Ctx<'_>, d: Dial<'_>) -> Result<bool, ApiError> {
+    let Dial {
+        list_id,
+        agent_id,
+        from_numbers,
+        callback,
+        concurrency_pct,
+        call_config_override,
+        start: start_override,
+        end: end_override,
+    } = d;
+    let mut spawn = Vec::new();
+    let has_ongoing;
+    {
+        let mut st = c.sh.lock();
+        let ws = st.ws(&c.ws);
+        let l = ws.list(list_id).ok_or_else(|| list_not_found(list_id))?;
+        let agent = ws.agent(agent_id).ok_or_else(|| {
+            ApiError::not_found(format!("Agent {agent_id} not found; list assistants with GET /agent/all"))
+        })?;
+        if l.agent_id != agent_id {
+            return Err(ApiError::bad_request(format!(
+                "agent_id {agent_id} is not the assistant this list was uploaded for ({})",
+                l.agent_id
+            )));
+        }
+        if l.status == "scheduled" || l.status == "ongoing" {
+            return Err(ApiError::bad_request(
+                "Campaign already started (it is scheduled or ongoing); terminate it first to start it again",
+            ));
+        }
+        let rows = rows_to_dial(ws, l);
+        if rows.is_empty() {
+            return Err(ApiError::bad_request(
+                "No contacts left to call in this campaign",
+            ));
+        }
+        let required = rows.len() as f64 * CREDIT_LOCK_PER_CALL;
+        let available = ws.available_credits();
+        if available + 1e-9 < required {
+            let missing = round2(required - available);
+            let lm = st.ws_mut(&c.ws).list_mut(list_id).ok_or_else(|| list_not_found(list_id))?;
+            lm.status = "insufficient_balance";
+            return Err(ApiError::payment_required(format!(
+                "Insufficient credits: the campaign needs {required} credits, {} are available; add {missing} credits",
+                round2(available)
+            )));
+        }
+        has_ongoing = ws.calls.iter().any(|c| c.status == Status::Ongoing);
+        let mut cc = agent.call_config.clone();
+        if !l.call_config.is_null() {
+            crate::util::deep_merge(&mut cc, &l.call_config);
+        }
+        if let Some(o) = &call_config_override {
+            crate::util::deep_merge(&mut cc, o);
+        }
+        let cfg = CallConfig::parse(&cc, &["body", "call_config"])?;
+        let agent_name = agent.display_name.clone();
+        let version = agent.version_id.clone();
+        let start = start_override.or(l.start_time);
+        let pct = concurrency_pct.unwrap_or(100.0);
+        let limit = ((c.sh.settings.concurrency as f64) * pct / 100.0).ceil().max(1.0) as usize;
+        let now = Utc::now();
+        let delay = start
+            .map(|s| (s - now).num_milliseconds().max(0) as f64 / 1000.0)
+            .unwrap_or(0.0);
+        for (i, row) in rows.into_iter().enumerate() {
+            let seq = st.next_call_seq;
+            st.next_call_seq += 1;
+            let id = st.new_id();
+            let sid = st.new_id();
+            let to = row.get("mobile_number").and_then(Value::as_str).unwrap_or("").to_owned();
+            let callee = row.get("callee_name").and_then(Value::as_str).unwrap_or("").to_owned();
+            let call = engine::new_call(engine::NewCall {
+                id: id.clone(),
+                seq,
+                agent_id: agent_id.to_owned(),
+                version_id: version.clone(),
+                agent_name: agent_name.clone(),
+                to_number: to,
+                from_number: from_numbers[i % from_numbers.len()].clone(),
+                callee_name: callee,
+                cfg: &cfg,
+                custom_args: row,
+                callback: callback.clone(),
+                bulk_list_id: Some(list_id.to_owned()),
+                call_sid: sid,
+                created_at: now,
+            });
+            let ws = st.ws_mut(&c.ws);
+            ws.push_call(call);
+            engine::try_lock_credit(ws, &id);
+            spawn.push(id);
+        }
+        let ws = st.ws_mut(&c.ws);
+        let lm = ws.list_mut(list_id).ok_or_else(|| list_not_found(list_id))?;
+        lm.status = "scheduled";
+        lm.started_at = Some(now);
+        lm.updated_at = now;
+        if start_override.is_some() {
+            lm.start_time = start_override;
+        }
+        if end_override.is_some() {
+            lm.end_time = end_override;
+        }
+        lm.concurrency = Some(Arc::new(Semaphore::new(limit)));
+        lm.callback = callback;
+        drop(st);
+        for id in spawn {
+            engine::spawn_call(c.sh, c.ws.clone(), id, delay);
+        }
+    }
+    Ok(has_ongoing)
+}
+
+/// Resolves `from_numbers` (number ids or E.164 numbers of the workspace).
+fn resolve_from_numbers(ws: &Workspace, given: &[String]) -> Result<Vec<String>, ApiError> {
+    if given.is_empty() {
+        return Err(ApiError::invalid(
+            &["body", "from_numbers"],
+            "too_short",
+            "from_numbers needs at least one number id or E.164 number",
+        ));
+    }
+    given
+        .iter()
+        .map(|g| {
+            ws.number_by_id_or_value(g)
+                .map(|n| n.number.clone())
+                .ok_or_else(|| {
+                    ApiError::bad_request(format!(
+                        "from_numbers: `{g}` is not a number (id or E.164) of this workspace; see GET /workspace/numbers"
+                    ))
+                })
+        })
+        .collect()
+}
+
+fn pool_numbers(ws: &Workspace, pool_id: &str) -> Result<Vec<String>, ApiError> {
+    if pool_id != ws.pool_id || ws.numbers.is_empty() {
+        return Err(ApiError::bad_request(format!(
+            "number_pool_id {pool_id} is not a number pool of this workspace"
+        )));
+    }
+    Ok(ws.numbers.iter().map(|n| n.number.clone()).collect())
+}
+
+fn check_users(ws: &Workspace, ids: &[String]) -> Result<(), ApiError> {
+    match ids.iter().find(|id| !ws.users.iter().any(|u| u.id == **id)) {
+        Some(bad) => Err(ApiError::bad_request(format!(
+            "email_completion_user_ids: {bad} is not a user of this workspace; see GET /workspace/users"
+        ))),
+        None => Ok(()),
+    }
+}
+
+pub(crate) fn start(c: &Ctx<'_>, v2: bool) -> Reply {
+    let body = c.json()?;
+    let mut v = V::new(&body);
+    let agent_id = v.req_str("agent_id");
+    let list_id = v.req_str("list_id");
+    let (from, pool) = if v2 {
+        (None, Some(v.req_str("number_pool_id")))
+    } else {
+        let f = v.opt_str_list("from_numbers");
+        if f.is_none() && body.get("from_numbers").is_none() {
+            v.missing("from_numbers");
+        }
+        (f, None)
+    };
+    let callback_url = if v2 { v.opt_str("callback_url") } else { None };
+    let users = if v2 { v.opt_str_list("email_completion_user_ids") } else { None };
+    v.finish()?;
+    let callback = parse_callback_url(callback_url)?;
+    let numbers = {
+        let st = c.sh.lock();
+        let ws = st.ws(&c.ws);
+        if ws.list(&list_id).is_none() {
+            return Err(list_not_found(&list_id));
+        }
+        check_users(ws, users.as_deref().unwrap_or_default())?;
+        match (&from, &pool) {
+            (Some(f), _) => resolve_from_numbers(ws, f)?,
+            (_, Some(p)) => pool_numbers(ws, p)?,
+            _ => unreachable!("one caller source is always read"),
+        }
+    };
+    let has_ongoing = dial_list(
+        c,
+        Dial {
+            list_id: &list_id,
+            agent_id: &agent_id,
+            from_numbers: numbers,
+            callback,
+            concurrency_pct: None,
+            call_config_override: None,
+            start: None,
+            end: None,
+        },
+    )?;
+    Ok(json!({"status": "campaign registered successfully!", "has_ongoing_calls": has_ongoing}))
+}
+
+pub(crate) fn start_large(c: &Ctx<'_>) -> Reply {
+    let body = c.json()?;
+    let mut v = V::new(&body);
+    let list_id = v.req_str("bulk_list_id");
+    let agent_id = v.req_str("agent_id");
+    let from = v.opt_str_list("from_numbers");
+    let pool = v.opt_str("number_pool_id");
+    let country = v.opt_str("country_code");
+    let start_raw = v.opt_str("campaign_start_time");
+    let end_raw = v.opt_str("campaign_end_time");
+    let cc = v.opt_obj("call_config");
+    let pct = v.opt_f64("concurrency_percentage");
+    let callback_url = v.opt_str("callback_url");
+    let users = v.opt_str_list("email_completion_user_ids");
+    v.finish()?;
+    if from.is_some() == pool.is_some() {
+        return Err(ApiError::invalid(
+            &["body"],
+            "value_error",
+            "Provide exactly one of from_numbers or number_pool_id",
+        ));
+    }
+    if let Some(p) = pct
+        && !(p > 0.0 && p <= 100.0) {
+            return Err(ApiError::invalid(
+                &["body", "concurrency_percentage"],
+                "less_than_equal",
+                "concurrency_percentage should be greater than 0 and at most 100",
+            ));
+        }
+    if let Some(cc) = &country
+        && dialing_prefix(cc).is_none() {
+            return Err(ApiError::bad_request(format!(
+                "country_code `{cc}` is not a dialing prefix (+91) or a known ISO code (IN)"
+            )));
+        }
+    let cc_value = cc.map(Value::Object);
+    let cfg = CallConfig::parse(cc_value.as_ref().unwrap_or(&Value::Null), &["body", "call_config"])?;
+    let start = start_raw
+        .as_deref()
+        .map(|s| parse_campaign_time("campaign_start_time", s, cfg.timezone))
+        .transpose()?;
+    let end = end_raw
+        .as_deref()
+        .map(|s| parse_campaign_time("campaign_end_time", s, cfg.timezone))
+        .transpose()?;
+    check_window(start, end)?;
+    let callback = parse_callback_url(callback_url)?;
+    let numbers = {
+        let st = c.sh.lock();
+        let ws = st.ws(&c.ws);
+        let l = large_list(ws, &list_id)?;
+        let p = progress(c, l, l.remove_invalid_rows);
+        if p.status != "completed" {
+            return Err(ApiError::bad_request(format!(
+                "The upload is {}; poll GET /campaign/upload-status/{list_id} until it is completed, then check the balance",
+                p.status
+            )));
+        }
+        check_users(ws, users.as_deref().unwrap_or_default())?;
+        match (&from, &pool) {
+            (Some(f), _) => resolve_from_numbers(ws, f)?,
+            (_, Some(p)) => pool_numbers(ws, p)?,
+            _ => unreachable!("checked above"),
+        }
+    };
+    dial_list(
+        c,
+        Dial {
+            list_id: &list_id,
+            agent_id: &agent_id,
+            from_numbers: numbers,
+            callback,
+            concurrency_pct: pct,
+            call_config_override: cc_value,
+            start,
+            end,
+        },
+    )?;
+    Ok(json!({"message": "Campaign calls scheduled", "bulk_list_id": list_id, "status": "scheduled"}))
+}
+
+pub(crate) fn list(c: &Ctx<'_>) -> Reply {
+    let (limit, offset) = c.page()?;
+    let with_counts = c.q_bool("call_count", true)?;
+    let search = c.q("search").map(str::to_lowercase).filter(|s| !s.is_empty());
+    let st = c.sh.lock();
+    let ws = st.ws(&c.ws);
+    let matching: Vec<&ContactList> = ws
+        .lists
+        .iter()
+        .rev()
+        .filter(|l| search.as_ref().is_none_or(|s| l.name.to_lowercase().contains(s)))
+        .collect();
+    let rows: Vec<Value> = matching
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|l| {
+            let mut row = json!({
+                "id": l.id,
+                "name": l.name,
+                "campaign_status": l.status,
+                "campaign_start_time": l.start_time.map(iso),
+                "campaign_end_time": l.end_time.map(iso),
+                "created_at": iso(l.created_at),
+                "updated_at": iso(l.updated_at),
+                "agent_id": l.agent_id,
+                "total_contacts": l.rows.len(),
+                "invalidated_rows_count": l.invalid_lines.len(),
+                "invalidated_rows_csv_url": (!l.invalid_lines.is_empty()).then(|| format!("https://storage.ringg.ai/invalid-rows/{}.csv", l.id)),
+                "csv_file_name": l.csv_file_name,
+            });
+            if let Value::Object(m) = &mut row {
+                if with_counts {
+                    let calls: Vec<_> = ws.calls.iter().filter(|call| call.bulk_list_id.as_deref() == Some(l.id.as_str())).collect();
+                    m.insert("total_count".into(), json!(l.rows.len()));
+                    m.insert("total_calls".into(), json!(calls.len()));
+                    m.insert("completed_count".into(), json!(calls.iter().filter(|c| c.status == Status::Completed).count()));
+                    m.insert("registered_count".into(), json!(calls.iter().filter(|c| matches!(c.status, Status::Registered | Status::Retry)).count()));
+                }
+                if l.status == "insufficient_balance" {
+                    let need = rows_to_dial(ws, l).len() as f64 * CREDIT_LOCK_PER_CALL;
+                    m.insert("additional_balance_required".into(), json!(round2((need - ws.available_credits()).max(0.0))));
+                }
+            }
+            row
+        })
+        .collect();
+    Ok(json!({
+        "campaigns": rows,
+        "pagination": {"limit": limit, "offset": offset, "total": matching.len()},
+    }))
+}

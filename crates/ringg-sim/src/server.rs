@@ -1,0 +1,288 @@
+//! The HTTP server: accept loop, body limits, fault injection, dispatch.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures::stream;
+use http::{HeaderValue, Request, Response, StatusCode, header};
+use http_body::Frame;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, Limited, StreamBody};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use tokio::net::TcpListener;
+
+use crate::app::{JSON_BODY_LIMIT, Shared, UPLOAD_BODY_LIMIT};
+use crate::error::ApiError;
+use crate::faults::FaultKind;
+use crate::handlers::{self, RequestParts};
+use crate::routes::{self, Resolved};
+
+pub(crate) type Body = BoxBody<Bytes, std::io::Error>;
+
+/// Returned by the service to make hyper close the connection without answering.
+#[derive(Debug)]
+pub(crate) struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by fault injection")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+/// Operations whose body is multipart/form-data.
+pub(crate) fn is_multipart_op(op: &str) -> bool {
+    matches!(
+        op,
+        "saveCampaign" | "uploadLargeCampaignCsv" | "createKnowledgeBase" | "editKnowledgeBase"
+    )
+}
+
+pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+    loop {
+        let accepted = tokio::select! {
+            _ = shared.token.cancelled() => break,
+            r = listener.accept() => r,
+        };
+        let (stream, _) = match accepted {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let sh = shared.clone();
+        shared.tasks.spawn(async move {
+            let token = sh.token.clone();
+            let svc_sh = sh.clone();
+            let svc = service_fn(move |req| dispatch(svc_sh.clone(), req));
+            let conn = http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), svc);
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = token.cancelled() => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = tokio::time::timeout(Duration::from_secs(2), conn).await;
+                }
+            }
+        });
+    }
+}
+
+pub(crate) fn full(bytes: impl Into<Bytes>) -> Body {
+    Full::new(bytes.into()).map_err(|e| match e {}).boxed()
+}
+
+pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
+    let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
+    let mut resp = Response::new(full(bytes));
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
+pub(crate) fn error_response(e: ApiError) -> Response<Body> {
+    let mut resp = json_response(e.status, &e.body);
+    for (k, v) in e.headers {
+        resp.headers_mut().insert(k, v);
+    }
+    resp
+}
+
+async fn dispatch(
+    sh: Arc<Shared>,
+    req: Request<Incoming>,
+) -> Result<Response<Body>, DropConnection> {
+    sh.counters.requests.fetch_add(1, Ordering::Relaxed);
+    let result = route_and_handle(&sh, req).await;
+    if let Ok(resp) = &result {
+        sh.counters.count_status(resp.status().as_u16());
+    }
+    result
+}
+
+async fn route_and_handle(
+    sh: &Arc<Shared>,
+    req: Request<Incoming>,
+) -> Result<Response<Body>, DropConnection> {
+    let method = req.method().as_str().to_owned();
+    let path = req.uri().path().to_owned();
+    let (op, params) = match routes::resolve(&method, &path) {
+        Resolved::Op { id, params } => (id, params),
+        Resolved::NotFound => {
+            return Ok(error_response(ApiError::not_found(format!(
+                "Not Found: no operation at {path}; every path starts with {} (see the endpoint list in docs/simulator.md)",
+                routes::BASE_PATH
+            ))));
+        }
+        Resolved::MethodNotAllowed(allowed) => {
+            let allow = allowed.join(", ");
+            let mut resp = error_response(ApiError::detail(
+                StatusCode::METHOD_NOT_ALLOWED,
+                format!("Method Not Allowed: {method} {path}; allowed: {allow}"),
+            ));
+            if let Ok(v) = HeaderValue::from_str(&allow) {
+                resp.headers_mut().insert(header::ALLOW, v);
+            }
+            return Ok(resp);
+        }
+    };
+    sh.counters.count_op(op);
+
+    let fault = sh.faults.decide(op);
+    if let Some(kind) = fault {
+        sh.counters.count_fault(kind);
+        let retry_after = sh.faults.config().retry_after_secs;
+        match kind {
+            FaultKind::TooManyRequests => {
+                let mut e = ApiError::detail(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Too many requests (injected fault): wait for Retry-After and try again",
+                );
+                e.headers
+                    .push((header::RETRY_AFTER, HeaderValue::from(retry_after)));
+                return Ok(error_response(e));
+            }
+            FaultKind::InternalServerError => {
+                return Ok(error_response(ApiError::detail(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Internal Server Error (injected fault)",
+                )));
+            }
+            FaultKind::BadGateway => {
+                return Ok(error_response(ApiError::detail(
+                    StatusCode::BAD_GATEWAY,
+                    "Bad Gateway (injected fault)",
+                )));
+            }
+            FaultKind::ServiceUnavailable => {
+                return Ok(error_response(ApiError::detail(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Service Unavailable (injected fault)",
+                )));
+            }
+            FaultKind::ResetBeforeProcessing => return Err(DropConnection),
+            FaultKind::Latency => {
+                tokio::time::sleep(sh.faults.config().latency).await;
+            }
+            FaultKind::ResetAfterProcessing
+            | FaultKind::TruncatedBody
+            | FaultKind::MalformedBody => {}
+        }
+    }
+
+    let resp = read_and_handle(sh, op, params, req).await;
+
+    match fault {
+        Some(FaultKind::ResetAfterProcessing) => Err(DropConnection),
+        Some(FaultKind::TruncatedBody) => Ok(truncate(resp).await),
+        Some(FaultKind::MalformedBody) => {
+            let mut r = Response::new(full(
+                &b"{\"status\": \"success\", \"data\": {\"call_id\": \"9a1c"[..],
+            ));
+            *r.status_mut() = StatusCode::OK;
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            Ok(r)
+        }
+        _ => Ok(resp),
+    }
+}
+
+async fn read_and_handle(
+    sh: &Arc<Shared>,
+    op: &'static str,
+    params: Vec<(&'static str, String)>,
+    req: Request<Incoming>,
+) -> Response<Body> {
+    let limit = if is_multipart_op(op) {
+        UPLOAD_BODY_LIMIT
+    } else {
+        JSON_BODY_LIMIT
+    };
+    let (parts, body) = req.into_parts();
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return error_response(too_large(limit));
+    }
+    let body = match Limited::new(body, limit).collect().await {
+        Ok(c) => c.to_bytes(),
+        Err(e) => {
+            if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
+                return error_response(too_large(limit));
+            }
+            return error_response(ApiError::bad_request(format!(
+                "could not read the request body: {e}"
+            )));
+        }
+    };
+    let query = parts
+        .uri
+        .query()
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let rp = RequestParts {
+        op,
+        params,
+        query,
+        headers: parts.headers,
+        body,
+    };
+    match handlers::handle(sh, rp).await {
+        Ok(v) => json_response(StatusCode::OK, &v),
+        Err(e) => error_response(e),
+    }
+}
+
+fn too_large(limit: usize) -> ApiError {
+    ApiError::detail(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!(
+            "Request body too large: the limit for this endpoint is {} bytes; send a smaller body",
+            limit
+        ),
+    )
+}
+
+/// Sends half of the body, then fails the body stream so hyper aborts the connection.
+async fn truncate(resp: Response<Body>) -> Response<Body> {
+    let (mut parts, body) = resp.into_parts();
+    let bytes = body.collect().await.map(|c| c.to_bytes()).unwrap_or_default();
+    let half = bytes.slice(0..bytes.len() / 2);
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    let frames: Vec<Result<Frame<Bytes>, std::io::Error>> = vec![
+        Ok(Frame::data(half)),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "body truncated by fault injection",
+        )),
+    ];
+    let body = StreamBody::new(stream::iter(frames)).boxed();
+    Response::from_parts(parts, body)
+}
