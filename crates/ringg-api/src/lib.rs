@@ -1,1 +1,47 @@
-//! ringg-api.
+//! The typed async client for the [Ringg AI](https://www.ringg.ai) voice-agent API.
+//!
+//! ```no_run
+//! use ringg_api::Client;
+//! use ringg_api::types::calls::{CallerSource, InitiateCallRequest};
+//! use ringg_api::types::{AgentId, NumberId, PhoneNumber};
+//!
+//! # async fn run() -> Result<(), ringg_api::Error> {
+//! let client = Client::from_env()?; // RINGG_API_KEY, optional RINGG_BASE_URL
+//! let info = client.workspace().info().await?;
+//! println!("{:?} credits", info.workspace_info.credits);
+//!
+//! let call = client
+//!     .calls()
+//!     .initiate(InitiateCallRequest::new(
+//!         AgentId::new("830f767a-397e-4b39-82ff-235cd344e2f9"),
+//!         "Asha",
+//!         PhoneNumber::parse("+919876543210").unwrap(),
+//!         CallerSource::FromNumberId(NumberId::new("5d7f9a2b-1c3e-4f6a-8b9c-0d1e2f3a4b5c")),
+//!     ))
+//!     .await?;
+//! let done = client.calls().wait_for_terminal(&call.call_id).await?;
+//! println!("{:?}", done.call_status);
+//! # Ok(()) }
+//! ```
+//!
+//! Every resource group is a method on [`Client`]; every request goes through an
+//! `Arc<dyn Transport>` from `ringg-transport` wrapped in the standard layers (auth, retry,
+//! rate limit, timeouts, tracing). Calls are never placed twice by a retry: see
+//! [`calls::Calls::reconcile`].
+
+pub mod assistants;
+pub mod calls;
+pub mod campaigns;
+pub mod client;
+pub mod error;
+pub mod numbers;
+pub mod pagination;
+pub mod workspace;
+
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use error::{Error, ErrorKind};
+
+/// The transport layer, re-exported from `ringg-transport`.
+pub use ringg_transport as transport;
+/// The models, re-exported from `ringg-types`.
+pub use ringg_types as types;

@@ -1,0 +1,437 @@
+//! Calls: initiate (v1 and v2), history, details, history download, contact-list deletion,
+//! and the helpers no other voice SDK has: duplicate-safe initiation with
+//! [`reconcile`](Calls::reconcile), and [`wait_for_terminal`](Calls::wait_for_terminal).
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures::{Stream, StreamExt};
+use ringg_types::calls::{
+    CallDetails, CallDetailsResponse, CallHistoryQuery, CallHistoryResponse, CallRecord,
+    DeleteContactListResponse, DownloadCallHistoryQuery, InitiateCallRequest, InitiateCallResponse,
+};
+use ringg_types::common::{Timestamp, to_query_pairs};
+use ringg_types::enums::CallStatus;
+use ringg_types::ids::{AgentId, CallId, ListId};
+use ringg_types::operations::{self as ops, Operation};
+use serde_json::Value;
+
+use crate::client::{Client, decode, json_body};
+use crate::error::Error;
+use crate::pagination::{MAX_PAGE_SIZE, Paged, paginate};
+
+/// The key under which every call initiation carries its client reference in
+/// `custom_args_values`. Ringg echoes `custom_args_values` in call details and webhooks, which
+/// is how [`Calls::reconcile`] finds a call whose response was lost. Prompts never see it
+/// unless they mention `@{{ringg_client_ref}}`.
+pub const CLIENT_REFERENCE_KEY: &str = "ringg_client_ref";
+
+/// A call Ringg accepted.
+#[derive(Debug, Clone)]
+pub struct PlacedCall {
+    /// The new call's id.
+    pub call_id: CallId,
+    /// The client reference sent in `custom_args_values` (see [`CLIENT_REFERENCE_KEY`]).
+    pub reference: String,
+    /// The full response.
+    pub response: InitiateCallResponse,
+}
+
+/// A file or a message from `POST /calling/history/download`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum HistoryDownload {
+    /// The export itself (CSV or ZIP).
+    File {
+        /// The `Content-Type` of the file.
+        content_type: Option<String>,
+        /// The file name from `Content-Disposition`, when given.
+        file_name: Option<String>,
+        /// The file's bytes.
+        bytes: Bytes,
+    },
+    /// Ringg is emailing the report instead; its message.
+    Emailed(String),
+}
+
+/// What to look for in [`Calls::reconcile`].
+#[derive(Debug, Clone)]
+pub struct ReconcileQuery {
+    /// The client reference.
+    pub reference: String,
+    /// Only calls of this assistant (narrows the search).
+    pub agent_id: Option<AgentId>,
+    /// Only calls to this number (E.164); rows without `custom_args_values` are checked through
+    /// call details only when they match.
+    pub to_number: Option<String>,
+    /// How far back to look (default: 24 hours).
+    pub since: Option<Timestamp>,
+    /// Give up after scanning this many history rows (default 10,000).
+    pub max_rows: u64,
+}
+
+impl ReconcileQuery {
+    /// A query for `reference` with the defaults.
+    pub fn new(reference: impl Into<String>) -> Self {
+        Self {
+            reference: reference.into(),
+            agent_id: None,
+            to_number: None,
+            since: None,
+            max_rows: 10_000,
+        }
+    }
+
+    /// Narrows to one assistant.
+    pub fn agent_id(mut self, agent_id: AgentId) -> Self {
+        self.agent_id = Some(agent_id);
+        self
+    }
+
+    /// Narrows to one recipient.
+    pub fn to_number(mut self, number: impl Into<String>) -> Self {
+        self.to_number = Some(number.into());
+        self
+    }
+
+    /// Looks back to `since`.
+    pub fn since(mut self, since: Timestamp) -> Self {
+        self.since = Some(since);
+        self
+    }
+}
+
+impl From<&str> for ReconcileQuery {
+    fn from(r: &str) -> Self {
+        Self::new(r)
+    }
+}
+
+impl From<String> for ReconcileQuery {
+    fn from(r: String) -> Self {
+        Self::new(r)
+    }
+}
+
+impl From<&String> for ReconcileQuery {
+    fn from(r: &String) -> Self {
+        Self::new(r.clone())
+    }
+}
+
+/// Polling settings for [`Calls::wait_for_terminal_with`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WaitOptions {
+    /// First delay between polls (default 1 s).
+    pub initial_interval: Duration,
+    /// Longest delay between polls (default 10 s).
+    pub max_interval: Duration,
+    /// Growth of the delay per poll (default 1.5).
+    pub multiplier: f64,
+    /// Give up after this long (default 30 min).
+    pub timeout: Duration,
+    /// Ask for `platform_analysis` and `client_analysis` (default true).
+    pub send_analysis: bool,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        Self {
+            initial_interval: Duration::from_secs(1),
+            max_interval: Duration::from_secs(10),
+            multiplier: 1.5,
+            timeout: Duration::from_secs(30 * 60),
+            send_analysis: true,
+        }
+    }
+}
+
+/// `client.calls()`.
+#[derive(Debug, Clone)]
+pub struct Calls<'a> {
+    client: &'a Client,
+}
+
+impl Client {
+    /// Call endpoints.
+    pub fn calls(&self) -> Calls<'_> {
+        Calls { client: self }
+    }
+}
+
+/// A fresh client reference.
+pub fn new_client_reference() -> String {
+    format!("rr-{}", uuid::Uuid::new_v4().simple())
+}
+
+/// The client reference stored in a `custom_args_values` map, if any.
+pub fn reference_in(custom_args: Option<&serde_json::Map<String, Value>>) -> Option<&str> {
+    custom_args?.get(CLIENT_REFERENCE_KEY)?.as_str()
+}
+
+impl Calls<'_> {
+    /// `POST /calling/v2/outbound/individual`: places one call (caller: a number pool, a number
+    /// id, or a number).
+    ///
+    /// The request gets a client reference in `custom_args_values` (kept if you set one under
+    /// [`CLIENT_REFERENCE_KEY`]). The request is never resent after an ambiguous failure;
+    /// you get [`ErrorKind::OutcomeUnknown`](crate::ErrorKind::OutcomeUnknown) with
+    /// [`Error::client_reference`] set; pass it to [`reconcile`](Self::reconcile).
+    pub async fn initiate(&self, request: InitiateCallRequest) -> Result<PlacedCall, Error> {
+        self.place(&ops::INITIATE_CALL_V2, request).await
+    }
+
+    /// `POST /calling/outbound/individual` (deprecated by Ringg in favour of
+    /// [`initiate`](Self::initiate)). Refuses v2-only fields before sending.
+    pub async fn initiate_v1(&self, request: InitiateCallRequest) -> Result<PlacedCall, Error> {
+        if !request.is_v1_compatible() {
+            return Err(Error::invalid_input(
+                "the v1 endpoint knows no number pools, voice_id, version_id, call_category or parent_call_id; use calls().initiate (v2) instead",
+            )
+            .with_operation(ops::INITIATE_CALL.id));
+        }
+        self.place(&ops::INITIATE_CALL, request).await
+    }
+
+    async fn place(
+        &self,
+        op: &'static Operation,
+        mut request: InitiateCallRequest,
+    ) -> Result<PlacedCall, Error> {
+        let args = request
+            .custom_args_values
+            .get_or_insert_with(serde_json::Map::new);
+        let reference = match args.get(CLIENT_REFERENCE_KEY).and_then(Value::as_str) {
+            Some(r) if !r.is_empty() => r.to_string(),
+            _ => {
+                let r = new_client_reference();
+                args.insert(CLIENT_REFERENCE_KEY.into(), Value::String(r.clone()));
+                r
+            }
+        };
+        let body = json_body(op.id, &request)?;
+        let req = self.client.request(op, &[])?.with_body(body);
+        let response: InitiateCallResponse = self
+            .client
+            .send_json(req)
+            .await
+            .map_err(|e| e.with_client_reference(reference.clone()))?;
+        let call_id = response.call_id().cloned().ok_or_else(|| {
+            Error::invalid_input(format!(
+                "Ringg accepted the call but returned no call id; find it with reconcile({reference:?})"
+            ))
+            .with_operation(op.id)
+            .with_client_reference(reference.clone())
+        })?;
+        Ok(PlacedCall {
+            call_id,
+            reference,
+            response,
+        })
+    }
+
+    /// `GET /calling/history`: one page. `limit` defaults to 10 and `offset` to 0 when unset
+    /// (always sent explicitly).
+    pub async fn history(&self, query: &CallHistoryQuery) -> Result<CallHistoryResponse, Error> {
+        let mut q = query.clone();
+        q.limit = Some(q.limit.unwrap_or(10).clamp(1, MAX_PAGE_SIZE));
+        q.offset = Some(q.offset.unwrap_or(0));
+        let mut req = self.client.request(&ops::LIST_CALL_HISTORY, &[])?;
+        req.query = query_pairs(ops::LIST_CALL_HISTORY.id, &q)?;
+        self.client.send_json(req).await
+    }
+
+    /// Every call matching `query`, fetched lazily page by page (`limit` = page size, default
+    /// 100; `offset` = where to start). Stops on a short page or at `total` (a `"many"` total
+    /// is treated as unknown).
+    pub fn history_stream(
+        &self,
+        query: CallHistoryQuery,
+    ) -> impl Stream<Item = Result<CallRecord, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let start = u64::from(query.offset.unwrap_or(0));
+        let limit = query.limit.unwrap_or(MAX_PAGE_SIZE);
+        paginate(start, limit, move |offset, limit| {
+            let client = client.clone();
+            let mut q = query.clone();
+            q.offset = Some(u32::try_from(offset).unwrap_or(u32::MAX));
+            q.limit = Some(limit);
+            async move {
+                let page = client.calls().history(&q).await?;
+                Ok(Paged {
+                    total: page.total.as_ref().and_then(|t| t.count()),
+                    items: page.calls,
+                })
+            }
+        })
+    }
+
+    /// `GET /calling/call-details?id=…&send_analysis=…`.
+    pub async fn details(&self, id: &CallId, send_analysis: bool) -> Result<CallDetails, Error> {
+        let req = self
+            .client
+            .request(&ops::GET_CALL_DETAILS, &[])?
+            .with_query("id", id.as_str())
+            .with_query("send_analysis", send_analysis.to_string());
+        let resp: CallDetailsResponse = self.client.send_json(req).await?;
+        Ok(resp.data)
+    }
+
+    /// `POST /calling/history/download`: the export file, or Ringg's message when it emails
+    /// the report instead.
+    pub async fn download_history(
+        &self,
+        query: &DownloadCallHistoryQuery,
+    ) -> Result<HistoryDownload, Error> {
+        let op = &ops::DOWNLOAD_CALL_HISTORY;
+        let mut req = self.client.request(op, &[])?;
+        req.query = query_pairs(op.id, query)?;
+        let resp = self.client.send_raw(req).await?;
+        let content_type = resp
+            .headers
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        if content_type
+            .as_deref()
+            .is_some_and(|c| c.starts_with("application/json"))
+        {
+            let msg: ringg_types::common::MessageResponse = decode(op.id, resp.status, resp.body)?;
+            return Ok(HistoryDownload::Emailed(msg.message.unwrap_or_default()));
+        }
+        let file_name = resp
+            .headers
+            .get(http::header::CONTENT_DISPOSITION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split("filename=").nth(1))
+            .map(|f| {
+                f.trim_matches(|c| c == '"' || c == ';' || c == ' ')
+                    .to_string()
+            });
+        Ok(HistoryDownload::File {
+            content_type,
+            file_name,
+            bytes: resp.body,
+        })
+    }
+
+    /// `DELETE /calling/contact/{list_id}`.
+    pub async fn delete_contact_list(
+        &self,
+        list_id: &ListId,
+    ) -> Result<DeleteContactListResponse, Error> {
+        let req = self
+            .client
+            .request(&ops::DELETE_CONTACT_LIST, &[("list_id", list_id.as_str())])?;
+        self.client.send_json(req).await
+    }
+
+    /// Finds the call placed with a client reference, after an outcome-unknown failure.
+    ///
+    /// Scans recent history (default: the last 24 hours) for a row whose
+    /// `custom_args_values` carries the reference; rows that do not echo
+    /// `custom_args_values` are checked through call details. Returns `None` when no such call
+    /// exists, in which case placing it again cannot create a duplicate.
+    pub async fn reconcile(
+        &self,
+        query: impl Into<ReconcileQuery>,
+    ) -> Result<Option<CallRecord>, Error> {
+        let q = query.into();
+        if q.reference.trim().is_empty() {
+            return Err(Error::invalid_input(
+                "reconcile needs a non-empty client reference",
+            ));
+        }
+        let since = q.since.clone().unwrap_or_else(|| {
+            Timestamp::from_datetime(&(chrono::Utc::now() - chrono::Duration::hours(24)))
+        });
+        let hq = CallHistoryQuery {
+            start_date: Some(since),
+            agent_id: q.agent_id.clone(),
+            limit: Some(MAX_PAGE_SIZE),
+            ..CallHistoryQuery::default()
+        };
+        let stream = self.history_stream(hq);
+        futures::pin_mut!(stream);
+        let mut scanned = 0u64;
+        while let Some(row) = stream.next().await {
+            let row = row?;
+            scanned += 1;
+            if let Some(args) = row.custom_args_values.as_ref() {
+                if reference_in(Some(args)) == Some(q.reference.as_str()) {
+                    return Ok(Some(row));
+                }
+            } else if q
+                .to_number
+                .as_deref()
+                .is_none_or(|n| row.to_number.as_deref() == Some(n))
+            {
+                let details = self.details(&row.id, false).await?;
+                if reference_in(details.custom_args_values.as_ref()) == Some(q.reference.as_str()) {
+                    return Ok(Some(row));
+                }
+            }
+            if scanned >= q.max_rows {
+                return Err(Error::timeout(format!(
+                    "scanned {scanned} history rows without finding reference {:?}; narrow the search with ReconcileQuery::agent_id / since",
+                    q.reference
+                )));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Polls call details until the call is `completed`, `failed`, `error` or `cancelled`
+    /// (`retry` counts as pending), with the default [`WaitOptions`].
+    pub async fn wait_for_terminal(&self, id: &CallId) -> Result<CallDetails, Error> {
+        self.wait_for_terminal_with(id, WaitOptions::default())
+            .await
+    }
+
+    /// [`wait_for_terminal`](Self::wait_for_terminal) with custom polling settings.
+    pub async fn wait_for_terminal_with(
+        &self,
+        id: &CallId,
+        options: WaitOptions,
+    ) -> Result<CallDetails, Error> {
+        let deadline = tokio::time::Instant::now() + options.timeout;
+        let mut interval = options.initial_interval;
+        loop {
+            let details = self.details(id, options.send_analysis).await?;
+            if details
+                .call_status
+                .as_ref()
+                .is_some_and(CallStatus::is_terminal)
+            {
+                return Ok(details);
+            }
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
+                return Err(Error::timeout(format!(
+                    "call {id} is still {} after {:.0} s; wait longer or check it later with calls().details",
+                    details
+                        .call_status
+                        .as_ref()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_else(|| "without status".into()),
+                    options.timeout.as_secs_f64()
+                ))
+                .with_operation(ops::GET_CALL_DETAILS.id));
+            }
+            tokio::time::sleep(interval.min(deadline - now)).await;
+            interval = interval
+                .mul_f64(options.multiplier.max(1.0))
+                .min(options.max_interval);
+        }
+    }
+}
+
+/// Serializes a query struct into URL pairs.
+pub(crate) fn query_pairs<T: serde::Serialize>(
+    operation: &'static str,
+    query: &T,
+) -> Result<Vec<(String, String)>, Error> {
+    to_query_pairs(query).map_err(|e| {
+        Error::invalid_input(format!("could not encode the query: {e}")).with_operation(operation)
+    })
+}

@@ -1,0 +1,541 @@
+//! Campaign pre-flight: check a contact CSV before uploading it.
+//!
+//! The check streams the file (it never holds it whole), so a million-row file costs a few
+//! megabytes of memory. It checks what Ringg checks (ringg-api.md §4.4) and reports every
+//! problem with its line number, so a user fixes the file once instead of upload by upload.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Read;
+use std::path::PathBuf;
+
+use bytes::Bytes;
+use ringg_types::phone::PhoneNumber;
+use serde::Serialize;
+
+use crate::error::Error;
+
+/// The column Ringg requires.
+pub const MOBILE_NUMBER_COLUMN: &str = "Mobile Number";
+/// From this many valid rows on, the large-campaign flow applies (ringg-api.md §4.3).
+pub const LARGE_FLOW_THRESHOLD: u64 = 5_000;
+
+/// Where the CSV comes from.
+pub enum CsvSource {
+    /// A file on disk (streamed).
+    Path(PathBuf),
+    /// Bytes in memory.
+    Bytes(Bytes),
+    /// Any reader (streamed), e.g. stdin or a decompressor.
+    Reader(Box<dyn Read + Send>),
+}
+
+impl std::fmt::Debug for CsvSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Path(p) => f.debug_tuple("Path").field(p).finish(),
+            Self::Bytes(b) => write!(f, "Bytes({} bytes)", b.len()),
+            Self::Reader(_) => f.write_str("Reader(..)"),
+        }
+    }
+}
+
+impl From<PathBuf> for CsvSource {
+    fn from(p: PathBuf) -> Self {
+        Self::Path(p)
+    }
+}
+
+impl From<&std::path::Path> for CsvSource {
+    fn from(p: &std::path::Path) -> Self {
+        Self::Path(p.to_path_buf())
+    }
+}
+
+impl From<Bytes> for CsvSource {
+    fn from(b: Bytes) -> Self {
+        Self::Bytes(b)
+    }
+}
+
+impl From<Vec<u8>> for CsvSource {
+    fn from(b: Vec<u8>) -> Self {
+        Self::Bytes(Bytes::from(b))
+    }
+}
+
+impl From<&'static str> for CsvSource {
+    fn from(s: &'static str) -> Self {
+        Self::Bytes(Bytes::from_static(s.as_bytes()))
+    }
+}
+
+/// What to check the CSV against.
+#[derive(Debug, Clone, Default)]
+pub struct PreflightOptions {
+    /// The country for numbers without a `+` prefix: a dialing prefix (`+91`) or ISO code
+    /// (`IN`). `None`: every number must already be E.164.
+    pub country_code: Option<String>,
+    /// `variables_map`: assistant variable → CSV column header.
+    pub variables_map: BTreeMap<String, String>,
+    /// The assistant's variable names (from `GET /agent/{id}`); when given, mapped variables
+    /// are checked against them and unmapped ones are reported.
+    pub assistant_variables: Option<Vec<String>>,
+    /// Stop recording row issues after this many (all are still counted). `None`: record all.
+    pub max_recorded_issues: Option<usize>,
+}
+
+/// The flow a campaign upload takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CampaignFlow {
+    /// Fewer than 5,000 rows: `POST /campaign/save`, then start.
+    Standard,
+    /// 5,000 rows or more: upload-csv, upload-status, check-balance, make-call-async.
+    Large,
+}
+
+/// One bad row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowIssue {
+    /// The line in the file (the header is line 1).
+    pub line: u64,
+    /// The column concerned, when there is one.
+    pub column: Option<String>,
+    /// The offending value.
+    pub value: Option<String>,
+    /// What is wrong and how to fix it.
+    pub reason: String,
+}
+
+/// The result of a pre-flight check.
+#[derive(Debug, Clone, Serialize)]
+pub struct PreflightReport {
+    /// The header row.
+    pub header: Vec<String>,
+    /// Data rows read.
+    pub total_rows: u64,
+    /// Rows that would be imported.
+    pub valid_rows: u64,
+    /// Rows that would be rejected.
+    pub invalid_rows: u64,
+    /// Problems that make the whole file unusable (missing column, bad mapping).
+    pub fatal: Vec<String>,
+    /// Things worth knowing that do not reject rows (unmapped variables, duplicates).
+    pub warnings: Vec<String>,
+    /// The rejected rows, with line numbers (up to `max_recorded_issues`).
+    pub issues: Vec<RowIssue>,
+    /// Rows whose number appeared earlier in the file.
+    pub duplicate_numbers: u64,
+    /// Which upload flow applies to the valid rows.
+    pub flow: CampaignFlow,
+}
+
+impl PreflightReport {
+    /// True when the file can be uploaded as is: no fatal problem, no rejected row, and at
+    /// least one valid row.
+    pub fn is_clean(&self) -> bool {
+        self.fatal.is_empty() && self.invalid_rows == 0 && self.valid_rows > 0
+    }
+
+    /// True when the file can be uploaded with `remove_invalid_rows=true`: no fatal problem and
+    /// at least one valid row.
+    pub fn is_usable(&self) -> bool {
+        self.fatal.is_empty() && self.valid_rows > 0
+    }
+
+    /// A one-paragraph summary for people.
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "{} rows: {} valid, {} invalid; {} flow",
+            self.total_rows,
+            self.valid_rows,
+            self.invalid_rows,
+            match self.flow {
+                CampaignFlow::Standard => "standard",
+                CampaignFlow::Large => "large (5,000+ rows)",
+            }
+        );
+        for f in &self.fatal {
+            s.push_str(&format!("\nerror: {f}"));
+        }
+        for w in &self.warnings {
+            s.push_str(&format!("\nwarning: {w}"));
+        }
+        s
+    }
+}
+
+/// Runs the check on a blocking thread (the CSV is parsed synchronously and streamed).
+pub async fn preflight(
+    source: CsvSource,
+    options: PreflightOptions,
+) -> Result<PreflightReport, Error> {
+    tokio::task::spawn_blocking(move || preflight_blocking(source, &options))
+        .await
+        .map_err(|e| Error::invalid_input(format!("the pre-flight task failed: {e}")))?
+}
+
+/// The check itself, synchronous. See [`preflight`].
+pub fn preflight_blocking(
+    source: CsvSource,
+    options: &PreflightOptions,
+) -> Result<PreflightReport, Error> {
+    match source {
+        CsvSource::Path(p) => {
+            let f = std::fs::File::open(&p)
+                .map_err(|e| Error::io(format!("could not open {}", p.display()), e))?;
+            check(std::io::BufReader::with_capacity(256 * 1024, f), options)
+        }
+        CsvSource::Bytes(b) => check(&b[..], options),
+        CsvSource::Reader(r) => check(std::io::BufReader::with_capacity(256 * 1024, r), options),
+    }
+}
+
+fn check<R: Read>(reader: R, options: &PreflightOptions) -> Result<PreflightReport, Error> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(reader);
+    let header: Vec<String> = rdr
+        .headers()
+        .map_err(|e| Error::invalid_input(format!("could not read the CSV header: {e}")))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+
+    let mut fatal = Vec::new();
+    let mut warnings = Vec::new();
+
+    let mobile_idx = header.iter().position(|h| h == MOBILE_NUMBER_COLUMN);
+    if mobile_idx.is_none() {
+        if let Some(h) = header.iter().find(|h| h.trim() == MOBILE_NUMBER_COLUMN) {
+            fatal.push(format!(
+                "the header {h:?} has extra spaces; rename it to exactly {MOBILE_NUMBER_COLUMN:?}"
+            ));
+        } else {
+            let near = header.iter().find(|h| {
+                let l = h.to_ascii_lowercase();
+                l.contains("phone") || l.contains("mobile") || l.contains("number")
+            });
+            fatal.push(match near {
+                Some(n) => format!(
+                    "no {MOBILE_NUMBER_COLUMN:?} column; rename the column {n:?} to {MOBILE_NUMBER_COLUMN:?}"
+                ),
+                None => format!(
+                    "no {MOBILE_NUMBER_COLUMN:?} column; Ringg needs one with each contact's number in E.164 (+919876543210)"
+                ),
+            });
+        }
+    }
+
+    // variables_map: every mapped column must exist; mapped variables should be the
+    // assistant's; the assistant's variables should be mapped.
+    let mut mapped_columns: Vec<(String, usize)> = Vec::new();
+    for (var, col) in &options.variables_map {
+        match header.iter().position(|h| h == col) {
+            Some(i) => mapped_columns.push((var.clone(), i)),
+            None => fatal.push(format!(
+                "variables_map maps {var:?} to the column {col:?}, which the CSV does not have (columns: {})",
+                header.join(", ")
+            )),
+        }
+    }
+    if let Some(vars) = &options.assistant_variables {
+        for var in options.variables_map.keys() {
+            if var != "mobile_number" && !vars.iter().any(|v| v == var) {
+                warnings.push(format!(
+                    "variables_map maps {var:?}, which the assistant does not use (its variables: {})",
+                    vars.join(", ")
+                ));
+            }
+        }
+        for v in vars {
+            if v == "mobile_number" {
+                continue;
+            }
+            if !options.variables_map.contains_key(v) {
+                warnings.push(format!(
+                    "the assistant's variable {v:?} is not in variables_map; the prompt will see it empty"
+                ));
+            }
+        }
+    }
+
+    let country = options
+        .country_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    let mut issues = Vec::new();
+    let mut total_rows = 0u64;
+    let mut invalid_rows = 0u64;
+    let mut duplicates = 0u64;
+    let mut empty_values: BTreeMap<String, u64> = BTreeMap::new();
+    let mut seen: HashSet<u64> = HashSet::new();
+    let max_issues = options.max_recorded_issues.unwrap_or(usize::MAX);
+    let width = header.len();
+    let mut record = csv::ByteRecord::new();
+    let push_issue = |issues: &mut Vec<RowIssue>, issue: RowIssue| {
+        if issues.len() < max_issues {
+            issues.push(issue);
+        }
+    };
+
+    loop {
+        match rdr.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                total_rows += 1;
+                invalid_rows += 1;
+                push_issue(
+                    &mut issues,
+                    RowIssue {
+                        line,
+                        column: None,
+                        value: None,
+                        reason: format!("unreadable row: {e}"),
+                    },
+                );
+                continue;
+            }
+        }
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue; // blank line
+        }
+        total_rows += 1;
+        if record.len() != width {
+            invalid_rows += 1;
+            push_issue(
+                &mut issues,
+                RowIssue {
+                    line,
+                    column: None,
+                    value: None,
+                    reason: format!("has {} fields, the header has {width}", record.len()),
+                },
+            );
+            continue;
+        }
+        let Some(mi) = mobile_idx else {
+            continue;
+        };
+        let raw = String::from_utf8_lossy(&record[mi]);
+        let raw = raw.trim();
+        let parsed = if raw.is_empty() {
+            Err("the number is empty".to_string())
+        } else if raw.starts_with('+') || country.is_none() {
+            PhoneNumber::parse(raw).map_err(|e| e.to_string())
+        } else {
+            PhoneNumber::from_national(raw, country.unwrap_or_default()).map_err(|e| e.to_string())
+        };
+        match parsed {
+            Ok(n) => {
+                let key: u64 = n.digits().parse().unwrap_or(0);
+                if !seen.insert(key) {
+                    duplicates += 1;
+                }
+            }
+            Err(reason) => {
+                invalid_rows += 1;
+                push_issue(
+                    &mut issues,
+                    RowIssue {
+                        line,
+                        column: Some(MOBILE_NUMBER_COLUMN.to_string()),
+                        value: Some(raw.to_string()),
+                        reason,
+                    },
+                );
+                continue;
+            }
+        }
+        for (var, idx) in &mapped_columns {
+            if record[*idx].iter().all(u8::is_ascii_whitespace) {
+                *empty_values.entry(var.clone()).or_default() += 1;
+            }
+        }
+    }
+
+    if duplicates > 0 {
+        warnings.push(format!(
+            "{duplicates} rows repeat a number that appears earlier in the file; each is called separately"
+        ));
+    }
+    for (var, n) in empty_values {
+        if var != "mobile_number" {
+            warnings.push(format!("{n} rows have an empty value for {var:?}"));
+        }
+    }
+    if total_rows == 0 && fatal.is_empty() {
+        fatal.push("the CSV has a header but no rows".to_string());
+    }
+    let valid_rows = if mobile_idx.is_some() {
+        total_rows - invalid_rows
+    } else {
+        0
+    };
+    Ok(PreflightReport {
+        header,
+        total_rows,
+        valid_rows,
+        invalid_rows,
+        fatal,
+        warnings,
+        issues,
+        duplicate_numbers: duplicates,
+        flow: if valid_rows >= LARGE_FLOW_THRESHOLD {
+            CampaignFlow::Large
+        } else {
+            CampaignFlow::Standard
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(country: Option<&str>) -> PreflightOptions {
+        PreflightOptions {
+            country_code: country.map(str::to_string),
+            variables_map: [
+                ("mobile_number".to_string(), "Mobile Number".to_string()),
+                ("callee_name".to_string(), "Name".to_string()),
+                ("policy_id".to_string(), "Policy ID".to_string()),
+            ]
+            .into_iter()
+            .collect(),
+            assistant_variables: Some(vec![
+                "callee_name".into(),
+                "mobile_number".into(),
+                "policy_id".into(),
+            ]),
+            max_recorded_issues: None,
+        }
+    }
+
+    fn run(csv: &str, o: &PreflightOptions) -> PreflightReport {
+        preflight_blocking(CsvSource::Bytes(Bytes::from(csv.to_string())), o).unwrap()
+    }
+
+    #[test]
+    fn good_file() {
+        let csv = "Mobile Number,Name,Policy ID\n+919876543210,Asha,P-1\n9876543211,Ravi,P-2\n";
+        let r = run(csv, &opts(Some("+91")));
+        assert!(r.is_clean(), "{}", r.summary());
+        assert_eq!((r.total_rows, r.valid_rows, r.invalid_rows), (2, 2, 0));
+        assert_eq!(r.flow, CampaignFlow::Standard);
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+        // ISO-2 country codes work too
+        assert!(run(csv, &opts(Some("IN"))).is_clean());
+    }
+
+    #[test]
+    fn wrong_column() {
+        let r = run(
+            "phone_number,Name,Policy ID\n+919876543210,Asha,P-1\n",
+            &opts(None),
+        );
+        assert!(!r.is_usable());
+        assert!(
+            r.fatal
+                .iter()
+                .any(|f| f.contains("rename the column \"phone_number\"")),
+            "{:?}",
+            r.fatal
+        );
+        let r = run(
+            "Mobile Number ,Name,Policy ID\n+919876543210,Asha,P-1\n",
+            &opts(None),
+        );
+        assert!(
+            r.fatal.iter().any(|f| f.contains("extra spaces")),
+            "{:?}",
+            r.fatal
+        );
+        let r = run("Mobile Number,Name\n+919876543210,Asha\n", &opts(None));
+        assert!(
+            r.fatal.iter().any(|f| f.contains("\"Policy ID\"")),
+            "{:?}",
+            r.fatal
+        );
+    }
+
+    #[test]
+    fn bad_numbers_are_reported_with_their_lines() {
+        let csv = "Mobile Number,Name,Policy ID\n\
+                   +919876543210,Asha,P-1\n\
+                   12ab,Bad,P-2\n\
+                   ,Empty,P-3\n\
+                   +91987,Short,P-4\n\
+                   +919876543210,Dup,P-5\n\
+                   +919876543212,Extra,P-6,unexpected\n";
+        let r = run(csv, &opts(None));
+        assert_eq!(r.total_rows, 6);
+        assert_eq!(r.invalid_rows, 4);
+        assert_eq!(r.valid_rows, 2);
+        let lines: Vec<u64> = r.issues.iter().map(|i| i.line).collect();
+        assert_eq!(lines, vec![3, 4, 5, 7]);
+        assert_eq!(r.issues[0].value.as_deref(), Some("12ab"));
+        assert_eq!(r.duplicate_numbers, 1);
+        assert!(r.is_usable() && !r.is_clean());
+        // without a country code a national number is refused
+        let r = run(
+            "Mobile Number,Name,Policy ID\n9876543210,A,P\n",
+            &opts(None),
+        );
+        assert_eq!(r.invalid_rows, 1);
+        assert_eq!(r.issues[0].line, 2);
+    }
+
+    #[test]
+    fn unmapped_and_unknown_variables_are_warned() {
+        let mut o = opts(None);
+        o.assistant_variables = Some(vec!["callee_name".into(), "company".into()]);
+        let r = run("Mobile Number,Name,Policy ID\n+919876543210,,P-1\n", &o);
+        assert!(
+            r.warnings
+                .iter()
+                .any(|w| w.contains("\"company\" is not in variables_map")),
+            "{:?}",
+            r.warnings
+        );
+        assert!(
+            r.warnings
+                .iter()
+                .any(|w| w.contains("\"policy_id\", which the assistant does not use"))
+        );
+        assert!(
+            r.warnings
+                .iter()
+                .any(|w| w.contains("1 rows have an empty value for \"callee_name\""))
+        );
+    }
+
+    #[test]
+    fn large_flow_threshold() {
+        let mut csv = String::from("Mobile Number,Name,Policy ID\n");
+        for i in 0..4_999u64 {
+            csv.push_str(&format!("+91900000{i:04},N{i},P{i}\n"));
+        }
+        let r = run(&csv, &opts(None));
+        assert_eq!(r.valid_rows, 4_999);
+        assert_eq!(r.flow, CampaignFlow::Standard);
+        csv.push_str("+919100000000,Last,P\n");
+        let r = run(&csv, &opts(None));
+        assert_eq!(r.valid_rows, 5_000);
+        assert_eq!(r.flow, CampaignFlow::Large);
+    }
+
+    #[test]
+    fn recorded_issues_can_be_capped_but_all_are_counted() {
+        let mut o = opts(None);
+        o.max_recorded_issues = Some(2);
+        let r = run("Mobile Number,Name,Policy ID\nx,a,b\ny,a,b\nz,a,b\n", &o);
+        assert_eq!(r.invalid_rows, 3);
+        assert_eq!(r.issues.len(), 2);
+    }
+}

@@ -1,0 +1,515 @@
+//! [`Client`] and [`ClientBuilder`].
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderValue, Method};
+use ringg_transport::layers::{RateLimitConfig, RateLimiter, RetryBudget, RetryPolicy};
+use ringg_transport::{ApiRequest, ApiResponse, Body, Idempotency, StackBuilder, Transport};
+use ringg_types::Secret;
+use ringg_types::operations::Operation;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::Error;
+
+/// Ringg's production API base URL.
+pub const DEFAULT_BASE_URL: &str = "https://prod-api.ringg.ai/ca/api/v0";
+/// The environment variable read for the API key.
+pub const API_KEY_ENV: &str = "RINGG_API_KEY";
+/// The environment variable read for the base URL.
+pub const BASE_URL_ENV: &str = "RINGG_BASE_URL";
+/// The `User-Agent` this SDK sends.
+pub const USER_AGENT: &str = concat!("ringg-rs/", env!("CARGO_PKG_VERSION"));
+
+/// Builds a [`Client`].
+///
+/// ```no_run
+/// # async fn run() -> Result<(), ringg_api::Error> {
+/// use std::time::Duration;
+/// let client = ringg_api::Client::builder()
+///     .api_key("your-workspace-key")
+///     .total_timeout(Duration::from_secs(120))
+///     .build()?;
+/// let info = client.workspace().info().await?;
+/// println!("credits: {}", info.workspace_info.credits.as_f64());
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct ClientBuilder {
+    api_key: Option<Secret>,
+    base_url: Option<String>,
+    transport: Option<Arc<dyn Transport>>,
+    #[cfg(feature = "reqwest")]
+    reqwest_client: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    retry_budget: Option<RetryBudget>,
+    rate_limit: Option<RateLimitConfig>,
+    rate_limiter: Option<RateLimiter>,
+    total_timeout: Option<Duration>,
+    attempt_timeout: Duration,
+    connect_timeout: Duration,
+    tracing: bool,
+    read_env: bool,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key)
+            .field("base_url", &self.base_url)
+            .field("custom_transport", &self.transport.is_some())
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
+            .field("total_timeout", &self.total_timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .finish()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            api_key: None,
+            base_url: None,
+            transport: None,
+            #[cfg(feature = "reqwest")]
+            reqwest_client: None,
+            retry: RetryPolicy::default(),
+            retry_budget: None,
+            rate_limit: None,
+            rate_limiter: None,
+            total_timeout: Some(Duration::from_secs(300)),
+            attempt_timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+            tracing: true,
+            read_env: true,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with the defaults: key and base URL from the environment, 2 retries, a 60 s
+    /// per-attempt and 300 s total timeout, no client-side rate limit.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The workspace API key (otherwise `RINGG_API_KEY`).
+    pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The API base URL (otherwise `RINGG_BASE_URL`, otherwise [`DEFAULT_BASE_URL`]). A
+    /// non-loopback URL must use HTTPS.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Ignore `RINGG_API_KEY` and `RINGG_BASE_URL`.
+    pub fn ignore_env(mut self) -> Self {
+        self.read_env = false;
+        self
+    }
+
+    /// Sends requests through this transport instead of reqwest. The standard layers (auth,
+    /// retry, rate limit, timeout, tracing) still wrap it.
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// Uses this reqwest client (your proxy, TLS roots, timeouts) for the default transport.
+    #[cfg(feature = "reqwest")]
+    pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
+        self.reqwest_client = Some(client);
+        self
+    }
+
+    /// The retry policy (default: 2 retries, 0.5 s doubling to 8 s, `Retry-After` up to 60 s).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Shares a retry budget (e.g. between clients for different workspaces).
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.retry_budget = Some(budget);
+        self
+    }
+
+    /// A client-side rate limit (default: none; Ringg documents no general limit).
+    pub fn rate_limit(mut self, config: RateLimitConfig) -> Self {
+        self.rate_limit = Some(config);
+        self
+    }
+
+    /// Shares an existing rate limiter.
+    pub fn rate_limiter(mut self, limiter: RateLimiter) -> Self {
+        self.rate_limiter = Some(limiter);
+        self
+    }
+
+    /// Bound on one request including retries (default 300 s; `None` for no bound).
+    pub fn total_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.total_timeout = timeout.into();
+        self
+    }
+
+    /// Bound on one attempt (default 60 s).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = timeout;
+        self
+    }
+
+    /// Bound on establishing a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Turns the tracing layer on or off (default on; spans never carry the key).
+    pub fn tracing(mut self, on: bool) -> Self {
+        self.tracing = on;
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let api_key = match self.api_key {
+            Some(k) => k,
+            None => match std::env::var(API_KEY_ENV).ok().filter(|_| self.read_env) {
+                Some(k) => Secret::new(k),
+                None => {
+                    return Err(Error::invalid_input(format!(
+                        "no API key: set {API_KEY_ENV} or call ClientBuilder::api_key (for a local simulator, `ringg sim serve` prints one)"
+                    )));
+                }
+            },
+        };
+        if api_key.expose().trim().is_empty() {
+            return Err(Error::invalid_input(format!(
+                "the API key is empty: set {API_KEY_ENV} to your workspace key"
+            )));
+        }
+        let base_url = match self.base_url {
+            Some(u) => u,
+            None => std::env::var(BASE_URL_ENV)
+                .ok()
+                .filter(|u| self.read_env && !u.trim().is_empty())
+                .unwrap_or_else(|| DEFAULT_BASE_URL.to_string()),
+        };
+        let base_url = validate_base_url(&base_url)?;
+
+        let inner: Arc<dyn Transport> = match self.transport {
+            Some(t) => t,
+            None => default_transport(
+                #[cfg(feature = "reqwest")]
+                self.reqwest_client,
+                self.attempt_timeout,
+                self.connect_timeout,
+            )?,
+        };
+        let mut stack = StackBuilder::new(api_key)
+            .retry(self.retry)
+            .total_timeout(self.total_timeout)
+            .tracing(self.tracing);
+        if let Some(b) = self.retry_budget {
+            stack = stack.retry_budget(b);
+        }
+        if let Some(l) = self
+            .rate_limiter
+            .or_else(|| self.rate_limit.map(RateLimiter::new))
+        {
+            stack = stack.rate_limiter(l);
+        }
+        Ok(Client {
+            inner: Arc::new(Inner {
+                transport: stack.build(inner),
+                base_url: Arc::from(base_url),
+            }),
+        })
+    }
+}
+
+#[cfg(feature = "reqwest")]
+fn default_transport(
+    client: Option<reqwest::Client>,
+    attempt_timeout: Duration,
+    connect_timeout: Duration,
+) -> Result<Arc<dyn Transport>, Error> {
+    use ringg_transport::{ReqwestConfig, ReqwestTransport};
+    Ok(match client {
+        Some(c) => Arc::new(ReqwestTransport::from_client(c, Some(attempt_timeout))),
+        None => Arc::new(
+            ReqwestTransport::new(&ReqwestConfig {
+                attempt_timeout,
+                connect_timeout,
+                user_agent: USER_AGENT.to_string(),
+                ..ReqwestConfig::default()
+            })
+            .map_err(Error::from_transport)?,
+        ),
+    })
+}
+
+#[cfg(not(feature = "reqwest"))]
+fn default_transport(
+    _attempt_timeout: Duration,
+    _connect_timeout: Duration,
+) -> Result<Arc<dyn Transport>, Error> {
+    Err(Error::invalid_input(
+        "no transport: enable the `reqwest` feature or pass one with ClientBuilder::transport",
+    ))
+}
+
+/// Checks the base URL: absolute http(s), HTTPS unless the host is loopback. Returns it
+/// without a trailing slash.
+pub(crate) fn validate_base_url(raw: &str) -> Result<String, Error> {
+    let url = url::Url::parse(raw.trim()).map_err(|e| {
+        Error::invalid_input(format!(
+            "invalid base URL {raw:?}: {e}; expected something like {DEFAULT_BASE_URL}"
+        ))
+    })?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => {
+            return Err(Error::invalid_input(format!(
+                "refusing plain http:// for {}: the API key would travel unencrypted; use https:// (plain http is allowed only for loopback addresses such as a local simulator)",
+                url.host_str().unwrap_or("?")
+            )));
+        }
+        other => {
+            return Err(Error::invalid_input(format!(
+                "unsupported scheme {other:?} in base URL; use https://"
+            )));
+        }
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::invalid_input(
+            "the base URL must not carry a query or fragment",
+        ));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+struct Inner {
+    transport: Arc<dyn Transport>,
+    base_url: Arc<str>,
+}
+
+/// The Ringg API client. Cheap to clone (an `Arc` inside), `Send + Sync`; clones share the
+/// connection pool, the retry budget and the rate limiter.
+///
+/// Resource groups hang off it: [`workspace`](Self::workspace), [`numbers`](Self::numbers),
+/// [`assistants`](Self::assistants), [`calls`](Self::calls), [`campaigns`](Self::campaigns),
+/// [`termination`](Self::termination), [`knowledge_bases`](Self::knowledge_bases),
+/// [`analytics`](Self::analytics).
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client with the given key and every other setting at its default.
+    pub fn new(api_key: impl Into<Secret>) -> Result<Self, Error> {
+        ClientBuilder::new().api_key(api_key).build()
+    }
+
+    /// A client configured from `RINGG_API_KEY` and `RINGG_BASE_URL`.
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::new().build()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Builds a request for `op` with its path parameters filled in.
+    pub fn request(
+        &self,
+        op: &'static Operation,
+        path_params: &[(&str, &str)],
+    ) -> Result<ApiRequest, Error> {
+        for (name, value) in path_params {
+            if value.trim().is_empty() {
+                return Err(Error::invalid_input(format!(
+                    "{}: the path parameter `{name}` is empty",
+                    op.id
+                )));
+            }
+        }
+        let path = op
+            .render_path(path_params)
+            .map_err(|e| Error::invalid_input(format!("{}: {e}", op.id)).with_operation(op.id))?;
+        let method = Method::from_bytes(op.method.as_str().as_bytes())
+            .map_err(|_| Error::invalid_input(format!("{}: bad method", op.id)))?;
+        let idempotency = if op.idempotent {
+            Idempotency::Idempotent
+        } else {
+            Idempotency::NonIdempotent
+        };
+        let mut req = ApiRequest::new(
+            op.id,
+            method,
+            self.inner.base_url.clone(),
+            path,
+            idempotency,
+        );
+        req.headers.insert(
+            http::header::USER_AGENT,
+            HeaderValue::from_static(USER_AGENT),
+        );
+        req.headers.insert(
+            http::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
+        Ok(req)
+    }
+
+    /// Sends a request and returns the raw response, turning non-2xx statuses into errors.
+    /// This is the escape hatch for anything the typed methods do not cover.
+    pub async fn send_raw(&self, request: ApiRequest) -> Result<ApiResponse, Error> {
+        let operation = request.operation;
+        let resp = self
+            .inner
+            .transport
+            .execute(request)
+            .await
+            .map_err(Error::from_transport)?;
+        if resp.status.is_success() {
+            Ok(resp)
+        } else {
+            Err(Error::from_response(
+                operation,
+                resp.status,
+                &resp.headers,
+                resp.body,
+            ))
+        }
+    }
+
+    /// Sends a request and decodes the JSON answer into `T`; a decode error names the field
+    /// path and keeps the body.
+    pub async fn send_json<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<T, Error> {
+        let operation = request.operation;
+        let resp = self.send_raw(request).await?;
+        decode(operation, resp.status, resp.body)
+    }
+}
+
+/// Decodes a JSON body into `T`, naming the failing field.
+pub(crate) fn decode<T: DeserializeOwned>(
+    operation: &'static str,
+    status: http::StatusCode,
+    body: Bytes,
+) -> Result<T, Error> {
+    let mut de = serde_json::Deserializer::from_slice(&body);
+    let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(v) => v,
+        Err(e) => {
+            let path = e.path().to_string();
+            let inner = e.into_inner().to_string();
+            return Err(Error::decode(operation, status, path, inner, body));
+        }
+    };
+    if let Err(e) = de.end() {
+        return Err(Error::decode(
+            operation,
+            status,
+            ".".into(),
+            e.to_string(),
+            body,
+        ));
+    }
+    Ok(value)
+}
+
+/// Serializes a request body to JSON.
+pub(crate) fn json_body<T: Serialize + ?Sized>(
+    operation: &'static str,
+    value: &T,
+) -> Result<Body, Error> {
+    serde_json::to_vec(value)
+        .map(|v| Body::Json(Bytes::from(v)))
+        .map_err(|e| {
+            Error::invalid_input(format!("could not serialize the request body: {e}"))
+                .with_operation(operation)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_rules() {
+        assert_eq!(
+            validate_base_url(DEFAULT_BASE_URL).unwrap(),
+            DEFAULT_BASE_URL
+        );
+        assert_eq!(
+            validate_base_url("http://127.0.0.1:8080/ca/api/v0/").unwrap(),
+            "http://127.0.0.1:8080/ca/api/v0"
+        );
+        assert!(validate_base_url("http://localhost:1/ca/api/v0").is_ok());
+        assert!(validate_base_url("http://[::1]:1/ca/api/v0").is_ok());
+        let e = validate_base_url("http://prod-api.ringg.ai/ca/api/v0").unwrap_err();
+        assert!(e.to_string().contains("https://"), "{e}");
+        assert!(validate_base_url("http://10.0.0.1/x").is_err());
+        assert!(validate_base_url("ftp://x").is_err());
+        assert!(validate_base_url("not a url").is_err());
+    }
+
+    #[test]
+    fn missing_key_says_what_to_do() {
+        let e = Client::builder().ignore_env().build().unwrap_err();
+        assert!(e.to_string().contains("RINGG_API_KEY"), "{e}");
+    }
+
+    #[test]
+    fn decode_error_names_the_field_and_keeps_the_body() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Row {
+            id: String,
+            n: u32,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Page {
+            calls: Vec<Row>,
+        }
+        let body = Bytes::from_static(br#"{"calls":[{"id":"a","n":1},{"id":"b","n":"x"}]}"#);
+        let e = decode::<Page>("listCallHistory", http::StatusCode::OK, body.clone()).unwrap_err();
+        assert_eq!(e.field_path(), Some("calls[1].n"));
+        assert_eq!(e.body(), Some(&body));
+        assert!(e.to_string().contains("calls[1].n"));
+    }
+}

@@ -1,0 +1,556 @@
+//! The one error type of the client.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::StatusCode;
+use ringg_transport::{TransportError, TransportErrorKind};
+
+/// A boxed error source.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// What kind of failure an [`Error`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Ringg answered with a non-2xx status. See [`Error::status`] and [`Error::message`].
+    Api,
+    /// A 2xx answer whose body did not match the model. See [`Error::field_path`] and
+    /// [`Error::body`].
+    Decode,
+    /// No answer was received (connection, timeout). See [`Error::transport`].
+    Transport,
+    /// A request that places calls or creates something failed ambiguously: it may or may not
+    /// have been carried out. For calls, run [`Calls::reconcile`](crate::calls::Calls::reconcile)
+    /// with [`Error::client_reference`] before trying again.
+    OutcomeUnknown,
+    /// The server asked to wait longer than the client's cap before retrying.
+    RetryAfterTooLong,
+    /// The request was refused before sending: bad input or configuration.
+    InvalidInput,
+    /// Waiting for something (a call, an upload) took longer than allowed.
+    Timeout,
+    /// Reading a local file (a CSV) failed.
+    Io,
+}
+
+/// An error from the Ringg client.
+///
+/// It carries the operation, the HTTP status, Ringg's own message (parsed from any of the error
+/// body shapes Ringg uses), the raw body, and for decode errors the failing field path. It
+/// never carries request headers, so it cannot leak the API key.
+pub struct Error {
+    repr: Box<Repr>,
+}
+
+struct Repr {
+    kind: ErrorKind,
+    operation: Option<&'static str>,
+    status: Option<StatusCode>,
+    message: String,
+    code: Option<String>,
+    body: Option<Bytes>,
+    field_path: Option<String>,
+    retry_after: Option<Duration>,
+    client_reference: Option<String>,
+    transport: Option<TransportErrorKind>,
+    source: Option<BoxError>,
+}
+
+impl Error {
+    fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            repr: Box::new(Repr {
+                kind,
+                operation: None,
+                status: None,
+                message: message.into(),
+                code: None,
+                body: None,
+                field_path: None,
+                retry_after: None,
+                client_reference: None,
+                transport: None,
+                source: None,
+            }),
+        }
+    }
+
+    /// An error for input refused before sending.
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidInput, message)
+    }
+
+    /// An error for a wait that ran out of time.
+    pub fn timeout(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Timeout, message)
+    }
+
+    /// An error reading a local file.
+    pub fn io(message: impl Into<String>, source: std::io::Error) -> Self {
+        let mut e = Self::new(ErrorKind::Io, message);
+        e.repr.source = Some(Box::new(source));
+        e
+    }
+
+    /// An error from a non-2xx response.
+    pub fn from_response(
+        operation: &'static str,
+        status: StatusCode,
+        headers: &http::HeaderMap,
+        body: Bytes,
+    ) -> Self {
+        let parsed = parse_error_body(&body);
+        let message = parsed.message.unwrap_or_else(|| {
+            status
+                .canonical_reason()
+                .unwrap_or("unexpected status")
+                .to_string()
+        });
+        let mut e = Self::new(ErrorKind::Api, message);
+        e.repr.operation = Some(operation);
+        e.repr.status = Some(status);
+        e.repr.code = parsed.code;
+        e.repr.body = Some(body);
+        e.repr.retry_after = ringg_transport::layers::retry::parse_retry_after(
+            headers,
+            std::time::SystemTime::now(),
+        );
+        e
+    }
+
+    /// A decode error: the body of a successful response did not match the model.
+    pub fn decode(
+        operation: &'static str,
+        status: StatusCode,
+        field_path: String,
+        message: String,
+        body: Bytes,
+    ) -> Self {
+        let mut e = Self::new(ErrorKind::Decode, message);
+        e.repr.operation = Some(operation);
+        e.repr.status = Some(status);
+        e.repr.field_path = Some(field_path);
+        e.repr.body = Some(body);
+        e
+    }
+
+    /// Wraps a transport error; a transport-level outcome-unknown error becomes
+    /// [`ErrorKind::OutcomeUnknown`].
+    pub fn from_transport(err: TransportError) -> Self {
+        let kind = match err.kind() {
+            TransportErrorKind::OutcomeUnknown => ErrorKind::OutcomeUnknown,
+            TransportErrorKind::RetryAfterTooLong => ErrorKind::RetryAfterTooLong,
+            TransportErrorKind::InvalidRequest => ErrorKind::InvalidInput,
+            _ => ErrorKind::Transport,
+        };
+        let mut e = Self::new(kind, err.message().to_string());
+        e.repr.operation = err.operation();
+        e.repr.transport = Some(err.kind());
+        e.repr.retry_after = err.retry_after();
+        if let Some(resp) = err.response() {
+            e.repr.status = Some(resp.status);
+            e.repr.body = Some(resp.body.clone());
+            let parsed = parse_error_body(&resp.body);
+            e.repr.code = parsed.code;
+            if let Some(m) = parsed.message {
+                e.repr.message = format!("{} ({m})", e.repr.message);
+            }
+        }
+        e.repr.source = Some(Box::new(err));
+        e
+    }
+
+    /// Attaches the client reference of a call initiation, so an outcome-unknown error says
+    /// how to find the call.
+    pub fn with_client_reference(mut self, reference: impl Into<String>) -> Self {
+        self.repr.client_reference = Some(reference.into());
+        self
+    }
+
+    /// Sets the operation.
+    pub fn with_operation(mut self, operation: &'static str) -> Self {
+        self.repr.operation = Some(operation);
+        self
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> ErrorKind {
+        self.repr.kind
+    }
+
+    /// The operation id (e.g. `initiateCallV2`), when the error came from a request.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.repr.operation
+    }
+
+    /// The HTTP status, when a response was received.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.repr.status
+    }
+
+    /// Ringg's message (or a description of the failure).
+    pub fn message(&self) -> &str {
+        &self.repr.message
+    }
+
+    /// Ringg's error code, when the body carried one.
+    pub fn code(&self) -> Option<&str> {
+        self.repr.code.as_deref()
+    }
+
+    /// The raw response body, when a response was received.
+    pub fn body(&self) -> Option<&Bytes> {
+        self.repr.body.as_ref()
+    }
+
+    /// The raw response body as text (lossy).
+    pub fn body_text(&self) -> Option<String> {
+        self.repr
+            .body
+            .as_ref()
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+    }
+
+    /// For decode errors, the path of the field that failed (e.g. `calls[3].status`).
+    pub fn field_path(&self) -> Option<&str> {
+        self.repr.field_path.as_deref()
+    }
+
+    /// For outcome-unknown call initiations, the reference to pass to
+    /// [`Calls::reconcile`](crate::calls::Calls::reconcile).
+    pub fn client_reference(&self) -> Option<&str> {
+        self.repr.client_reference.as_deref()
+    }
+
+    /// For transport errors, the transport's classification.
+    pub fn transport_kind(&self) -> Option<TransportErrorKind> {
+        self.repr.transport
+    }
+
+    /// How long the server asked to wait (`Retry-After`), when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.repr.retry_after
+    }
+
+    /// True for 401 and 403: the key is missing, wrong, rotated, or lacks permission.
+    pub fn is_auth(&self) -> bool {
+        matches!(self.repr.status.map(|s| s.as_u16()), Some(401 | 403))
+    }
+
+    /// True for 429.
+    pub fn is_rate_limited(&self) -> bool {
+        self.repr.status == Some(StatusCode::TOO_MANY_REQUESTS)
+            || self.repr.kind == ErrorKind::RetryAfterTooLong
+    }
+
+    /// True for 404.
+    pub fn is_not_found(&self) -> bool {
+        self.repr.status == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// True when the request may or may not have been carried out.
+    pub fn is_outcome_unknown(&self) -> bool {
+        self.repr.kind == ErrorKind::OutcomeUnknown
+    }
+
+    /// True when trying the same request again later may succeed: 408, 429, 5xx and
+    /// transport failures. An outcome-unknown error is not retryable as is: reconcile first.
+    pub fn is_retryable(&self) -> bool {
+        match self.repr.kind {
+            ErrorKind::Api => {
+                matches!(
+                    self.repr.status.map(|s| s.as_u16()),
+                    Some(408 | 429 | 500..=599)
+                )
+            }
+            ErrorKind::Transport | ErrorKind::RetryAfterTooLong | ErrorKind::Timeout => true,
+            _ => false,
+        }
+    }
+
+    /// What to do next, in one sentence.
+    pub fn hint(&self) -> Option<String> {
+        if self.repr.kind == ErrorKind::OutcomeUnknown {
+            return Some(match &self.repr.client_reference {
+                Some(r) => format!(
+                    "the call may have been placed; run `ringg calls reconcile {r}` (or `client.calls().reconcile(\"{r}\")`) before trying again"
+                ),
+                None => "it may have been carried out; check its state before trying again".into(),
+            });
+        }
+        match self.repr.status.map(|s| s.as_u16()) {
+            Some(401) => Some(
+                "check the API key: set RINGG_API_KEY (or pass --api-key); a regenerated key invalidates the old one".into(),
+            ),
+            Some(403) => Some("the key is valid but lacks permission: check the workspace role".into()),
+            Some(429) => Some(match self.repr.retry_after {
+                Some(d) => format!("rate limited: retry after {:.0} s", d.as_secs_f64().ceil()),
+                None => "rate limited: wait a little and retry".into(),
+            }),
+            Some(402) => Some("not enough credits: top up the workspace".into()),
+            Some(s) if s >= 500 => Some("Ringg had a server error: retry later".into()),
+            _ => match self.repr.kind {
+                ErrorKind::Decode => Some(
+                    "the response did not match the model; please report it with the body (Error::body)".into(),
+                ),
+                ErrorKind::Transport => Some("check the base URL and your network, then retry".into()),
+                ErrorKind::RetryAfterTooLong => Some("the server asked for a long pause: try again later".into()),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.repr.kind)
+            .field("operation", &self.repr.operation)
+            .field("status", &self.repr.status)
+            .field("message", &self.repr.message);
+        if let Some(c) = &self.repr.code {
+            d.field("code", c);
+        }
+        if let Some(p) = &self.repr.field_path {
+            d.field("field_path", p);
+        }
+        if let Some(r) = &self.repr.client_reference {
+            d.field("client_reference", r);
+        }
+        if let Some(b) = &self.repr.body {
+            d.field("body", &truncate(&String::from_utf8_lossy(b), 512));
+        }
+        d.finish()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(op) = self.repr.operation {
+            write!(f, "{op}: ")?;
+        }
+        match self.repr.kind {
+            ErrorKind::Api => {
+                if let Some(s) = self.repr.status {
+                    write!(f, "HTTP {}: ", s.as_u16())?;
+                }
+                f.write_str(&self.repr.message)?;
+            }
+            ErrorKind::Decode => {
+                write!(
+                    f,
+                    "could not decode the response at `{}`: {}",
+                    self.repr.field_path.as_deref().unwrap_or("."),
+                    self.repr.message
+                )?;
+            }
+            ErrorKind::OutcomeUnknown => {
+                write!(f, "outcome unknown: {}", self.repr.message)?;
+            }
+            _ => f.write_str(&self.repr.message)?,
+        }
+        if let Some(h) = self.hint() {
+            write!(f, "; {h}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.repr
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<TransportError> for Error {
+    fn from(e: TransportError) -> Self {
+        Self::from_transport(e)
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes)", &s[..end], s.len())
+}
+
+/// Ringg's message and code, parsed from an error body.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct ParsedErrorBody {
+    pub(crate) message: Option<String>,
+    pub(crate) code: Option<String>,
+}
+
+/// Parses every error-body shape Ringg uses (ringg-api.md §1.5): `{"detail": "…"}`,
+/// `{"detail": {"code", "message"}}`, `{"detail": [{"loc", "msg", "type"}]}` (FastAPI 422),
+/// `{"error": {"code", "message"}}`, `{"error": "…"}`, `{"message": "…"}`, and plain text.
+pub(crate) fn parse_error_body(body: &[u8]) -> ParsedErrorBody {
+    use serde_json::Value;
+    let Ok(v) = serde_json::from_slice::<Value>(body) else {
+        let text = String::from_utf8_lossy(body).trim().to_string();
+        return ParsedErrorBody {
+            message: (!text.is_empty()).then(|| truncate(&text, 300)),
+            code: None,
+        };
+    };
+    fn obj_msg(o: &serde_json::Map<String, Value>) -> ParsedErrorBody {
+        ParsedErrorBody {
+            message: o
+                .get("message")
+                .or_else(|| o.get("msg"))
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            code: o.get("code").map(|c| match c {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            }),
+        }
+    }
+    match &v {
+        Value::Object(o) => {
+            if let Some(detail) = o.get("detail") {
+                match detail {
+                    Value::String(s) => {
+                        return ParsedErrorBody {
+                            message: Some(s.clone()),
+                            code: None,
+                        };
+                    }
+                    Value::Object(d) => return obj_msg(d),
+                    Value::Array(items) => {
+                        let parts: Vec<String> = items
+                            .iter()
+                            .map(|it| {
+                                let loc = it
+                                    .get("loc")
+                                    .and_then(Value::as_array)
+                                    .map(|l| {
+                                        l.iter()
+                                            .map(|p| match p {
+                                                Value::String(s) => s.clone(),
+                                                other => other.to_string(),
+                                            })
+                                            .filter(|p| p != "body")
+                                            .collect::<Vec<_>>()
+                                            .join(".")
+                                    })
+                                    .unwrap_or_default();
+                                let msg = it
+                                    .get("msg")
+                                    .or_else(|| it.get("message"))
+                                    .and_then(Value::as_str)
+                                    .map(str::to_string)
+                                    .unwrap_or_else(|| it.to_string());
+                                if loc.is_empty() {
+                                    msg
+                                } else {
+                                    format!("{loc}: {msg}")
+                                }
+                            })
+                            .collect();
+                        return ParsedErrorBody {
+                            message: (!parts.is_empty()).then(|| parts.join("; ")),
+                            code: None,
+                        };
+                    }
+                    _ => {}
+                }
+            }
+            match o.get("error") {
+                Some(Value::Object(e)) => return obj_msg(e),
+                Some(Value::String(s)) => {
+                    return ParsedErrorBody {
+                        message: Some(s.clone()),
+                        code: None,
+                    };
+                }
+                _ => {}
+            }
+            obj_msg(o)
+        }
+        Value::String(s) => ParsedErrorBody {
+            message: Some(s.clone()),
+            code: None,
+        },
+        _ => ParsedErrorBody::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(body: &str) -> (Option<String>, Option<String>) {
+        let p = parse_error_body(body.as_bytes());
+        (p.message, p.code)
+    }
+
+    #[test]
+    fn every_error_body_shape() {
+        assert_eq!(
+            msg(r#"{"detail":"Knowledge Base already attached"}"#),
+            (Some("Knowledge Base already attached".into()), None)
+        );
+        assert_eq!(
+            msg(r#"{"error":{"code":"invalid_key","message":"Invalid API key"}}"#),
+            (Some("Invalid API key".into()), Some("invalid_key".into()))
+        );
+        assert_eq!(
+            msg(r#"{"detail":{"code":"stt_failed","message":"Audio too short"}}"#),
+            (Some("Audio too short".into()), Some("stt_failed".into()))
+        );
+        assert_eq!(
+            msg(
+                r#"{"detail":[{"loc":["body","agent_id"],"msg":"field required","type":"value_error.missing"}]}"#
+            ),
+            (Some("agent_id: field required".into()), None)
+        );
+        assert_eq!(
+            msg(r#"{"message":"Calls terminated successfully!"}"#)
+                .0
+                .as_deref(),
+            Some("Calls terminated successfully!")
+        );
+        assert_eq!(msg("Bad Gateway").0.as_deref(), Some("Bad Gateway"));
+        assert_eq!(msg("").0, None);
+        assert_eq!(msg("[1,2]").0, None);
+    }
+
+    #[test]
+    fn predicates_and_display() {
+        let mut h = http::HeaderMap::new();
+        h.insert("retry-after", http::HeaderValue::from_static("7"));
+        let e = Error::from_response(
+            "getWorkspace",
+            StatusCode::TOO_MANY_REQUESTS,
+            &h,
+            Bytes::from_static(br#"{"detail":"slow down"}"#),
+        );
+        assert!(e.is_rate_limited() && e.is_retryable() && !e.is_auth());
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
+        let s = e.to_string();
+        assert!(
+            s.contains("HTTP 429") && s.contains("slow down") && s.contains("retry after 7 s"),
+            "{s}"
+        );
+
+        let e = Error::from_response(
+            "getWorkspace",
+            StatusCode::UNAUTHORIZED,
+            &http::HeaderMap::new(),
+            Bytes::from_static(br#"{"detail":"Invalid API key"}"#),
+        );
+        assert!(e.is_auth() && !e.is_retryable());
+        assert!(e.to_string().contains("RINGG_API_KEY"));
+    }
+}

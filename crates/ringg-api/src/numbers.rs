@@ -1,0 +1,49 @@
+//! Caller numbers of the workspace.
+
+use futures::Stream;
+use ringg_types::numbers::{NumbersResponse, WorkspaceNumber};
+use ringg_types::operations as ops;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::pagination::{MAX_PAGE_SIZE, Paged, paginate};
+
+/// `client.numbers()`.
+#[derive(Debug, Clone)]
+pub struct Numbers<'a> {
+    client: &'a Client,
+}
+
+impl Client {
+    /// Caller-number endpoints.
+    pub fn numbers(&self) -> Numbers<'_> {
+        Numbers { client: self }
+    }
+}
+
+impl Numbers<'_> {
+    /// `GET /workspace/numbers`: one page of the workspace's caller numbers.
+    pub async fn list(&self, limit: u32, offset: u64) -> Result<NumbersResponse, Error> {
+        let req = self
+            .client
+            .request(&ops::LIST_NUMBERS, &[])?
+            .with_query("limit", limit.to_string())
+            .with_query("offset", offset.to_string());
+        self.client.send_json(req).await
+    }
+
+    /// Every caller number, fetched page by page as the stream is read.
+    pub fn stream(&self) -> impl Stream<Item = Result<WorkspaceNumber, Error>> + Send + 'static {
+        let client = self.client.clone();
+        paginate(0, MAX_PAGE_SIZE, move |offset, limit| {
+            let client = client.clone();
+            async move {
+                let page = client.numbers().list(limit, offset).await?;
+                Ok(Paged {
+                    items: page.workspace_numbers,
+                    total: None,
+                })
+            }
+        })
+    }
+}

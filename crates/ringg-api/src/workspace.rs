@@ -1,0 +1,73 @@
+//! Workspace: info, all workspaces, users, key rotation.
+
+use futures::Stream;
+use ringg_types::operations as ops;
+use ringg_types::workspace::{
+    RegenerateApiKeyResponse, WorkspaceInfoResponse, WorkspaceListResponse, WorkspaceUser,
+    WorkspaceUsersResponse,
+};
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::pagination::{MAX_PAGE_SIZE, Paged, paginate};
+
+/// `client.workspace()`.
+#[derive(Debug, Clone)]
+pub struct Workspace<'a> {
+    client: &'a Client,
+}
+
+impl Client {
+    /// Workspace endpoints.
+    pub fn workspace(&self) -> Workspace<'_> {
+        Workspace { client: self }
+    }
+}
+
+impl Workspace<'_> {
+    /// `GET /workspace`: the current workspace, its credits; also a check of the key.
+    pub async fn info(&self) -> Result<WorkspaceInfoResponse, Error> {
+        let req = self.client.request(&ops::GET_WORKSPACE, &[])?;
+        self.client.send_json(req).await
+    }
+
+    /// `GET /workspace/all`: every workspace the caller can access.
+    pub async fn all(&self) -> Result<WorkspaceListResponse, Error> {
+        let req = self.client.request(&ops::LIST_WORKSPACES, &[])?;
+        self.client.send_json(req).await
+    }
+
+    /// `GET /workspace/users`: one page of members.
+    pub async fn users(&self, limit: u32, offset: u64) -> Result<WorkspaceUsersResponse, Error> {
+        let req = self
+            .client
+            .request(&ops::LIST_WORKSPACE_USERS, &[])?
+            .with_query("limit", limit.to_string())
+            .with_query("offset", offset.to_string());
+        self.client.send_json(req).await
+    }
+
+    /// Every member, fetched page by page as the stream is read.
+    pub fn users_stream(
+        &self,
+    ) -> impl Stream<Item = Result<WorkspaceUser, Error>> + Send + 'static {
+        let client = self.client.clone();
+        paginate(0, MAX_PAGE_SIZE, move |offset, limit| {
+            let client = client.clone();
+            async move {
+                let page = client.workspace().users(limit, offset).await?;
+                Ok(Paged {
+                    items: page.workspace_users,
+                    total: None,
+                })
+            }
+        })
+    }
+
+    /// `PATCH /workspace/api-key`: issues a new key. The old key stops working at once, so
+    /// build a new client with the returned key. Never retried automatically.
+    pub async fn regenerate_api_key(&self) -> Result<RegenerateApiKeyResponse, Error> {
+        let req = self.client.request(&ops::REGENERATE_API_KEY, &[])?;
+        self.client.send_json(req).await
+    }
+}
