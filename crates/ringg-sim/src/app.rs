@@ -553,7 +553,11 @@ impl SimHandle {
 
     /// Scripts the next attempts to `to_number` (E.164): each attempt takes the next outcome;
     /// when the script runs out, outcomes are drawn again.
-    pub fn script_outcomes(&self, to_number: &str, outcomes: impl IntoIterator<Item = CallOutcome>) {
+    pub fn script_outcomes(
+        &self,
+        to_number: &str,
+        outcomes: impl IntoIterator<Item = CallOutcome>,
+    ) {
         let mut st = self.shared.lock();
         st.scripts
             .entry(to_number.to_owned())

@@ -137,7 +137,12 @@ mod tests {
     #[test]
     fn old_and_new_style_maps() {
         let csv = "Mobile Number,Name,Company\n+919876543210,Asha,Acme\n9876543211,Ravi,Beta\nnot-a-number,X,Y\n";
-        let old = parse_contacts(csv.as_bytes(), &map(r#"{"callee_name":"Name","company_name":"Company"}"#), Some("+91")).unwrap();
+        let old = parse_contacts(
+            csv.as_bytes(),
+            &map(r#"{"callee_name":"Name","company_name":"Company"}"#),
+            Some("+91"),
+        )
+        .unwrap();
         assert_eq!(old.total_rows, 3);
         assert_eq!(old.invalid_lines, vec![4]);
         assert_eq!(old.rows[1]["mobile_number"], "+919876543211");
@@ -148,7 +153,11 @@ mod tests {
             None,
         )
         .unwrap();
-        assert_eq!(new.rows.len(), 1, "without a country code bare numbers are invalid");
+        assert_eq!(
+            new.rows.len(),
+            1,
+            "without a country code bare numbers are invalid"
+        );
         assert_eq!(new.invalid_lines, vec![3, 4]);
     }
 
@@ -161,6 +170,9 @@ mod tests {
         assert!(parse_variables_map("[1]").is_err());
         assert!(parse_variables_map("{").is_err());
         let bom = "\u{FEFF}Mobile Number,Name\n+919876543210,A\n";
-        assert_eq!(parse_contacts(bom.as_bytes(), &m, None).unwrap().rows.len(), 1);
+        assert_eq!(
+            parse_contacts(bom.as_bytes(), &m, None).unwrap().rows.len(),
+            1
+        );
     }
 }

@@ -229,7 +229,8 @@ pub(crate) fn spawn_call(sh: &Arc<Shared>, ws: String, call_id: String, delay_si
 /// Deterministic per-attempt RNG from the run seed, the call's sequence number and the attempt.
 fn attempt_rng(seed: u64, seq: u64, attempt: u32) -> SmallRng {
     SmallRng::seed_from_u64(
-        seed ^ seq.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ u64::from(attempt).wrapping_mul(0xD1B5_4A32_D192_ED03),
+        seed ^ seq.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ u64::from(attempt).wrapping_mul(0xD1B5_4A32_D192_ED03),
     )
 }
 
@@ -360,10 +361,11 @@ fn start_attempt(sh: &Shared, ws_id: &str, call_id: &str) -> Option<Attempt> {
     };
     if let Some(list) = call.bulk_list_id.clone()
         && let Some(l) = ws.list_mut(&list)
-            && l.status == "scheduled" {
-                l.status = "ongoing";
-                l.updated_at = Utc::now();
-            }
+        && l.status == "scheduled"
+    {
+        l.status = "ongoing";
+        l.updated_at = Utc::now();
+    }
     Some(Attempt {
         outcome,
         ring_secs,
@@ -473,11 +475,10 @@ pub(crate) fn check_campaign_done(ws: &mut Workspace, list_id: &str) {
         .iter()
         .filter(|c| c.bulk_list_id.as_deref() == Some(list_id))
         .all(|c| c.status.is_terminal());
-    if all_done
-        && let Some(l) = ws.list_mut(list_id) {
-            l.status = "completed";
-            l.updated_at = Utc::now();
-        }
+    if all_done && let Some(l) = ws.list_mut(list_id) {
+        l.status = "completed";
+        l.updated_at = Utc::now();
+    }
 }
 
 const USER_LINES: &[&str] = &[
@@ -498,7 +499,10 @@ const DEFAULT_LABELS: &[&str] = &[
 fn substitute(template: &str, vars: &Map<String, Value>) -> String {
     let mut out = template.to_owned();
     for (k, v) in vars {
-        let val = v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
+        let val = v
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| v.to_string());
         out = out.replace(&format!("@{{{{{k}}}}}"), &val);
         out = out.replace(&format!("{{{{{k}}}}}"), &val);
     }
@@ -580,15 +584,18 @@ pub(crate) fn fill_completed(
                 .unwrap_or_default();
             let mut out = Map::new();
             for (k, ty) in keys {
-                let v = defaults.get(&k).cloned().unwrap_or_else(|| match ty.as_str() {
-                    Some("integer") => json!(rng.random_range(0..100)),
-                    Some("number") => json!(round2(rng.random_range(0.0..100.0))),
-                    Some("boolean") => json!(rng.random_bool(0.5)),
-                    Some("array") => json!([]),
-                    Some("date") => json!(Utc::now().format("%Y-%m-%d").to_string()),
-                    Some("datetime") => json!(crate::util::iso(Utc::now())),
-                    _ => json!(format!("{k} value")),
-                });
+                let v = defaults
+                    .get(&k)
+                    .cloned()
+                    .unwrap_or_else(|| match ty.as_str() {
+                        Some("integer") => json!(rng.random_range(0..100)),
+                        Some("number") => json!(round2(rng.random_range(0.0..100.0))),
+                        Some("boolean") => json!(rng.random_bool(0.5)),
+                        Some("array") => json!([]),
+                        Some("date") => json!(Utc::now().format("%Y-%m-%d").to_string()),
+                        Some("datetime") => json!(crate::util::iso(Utc::now())),
+                        _ => json!(format!("{k} value")),
+                    });
                 out.insert(k, v);
             }
             Value::Object(out)
@@ -609,7 +616,12 @@ pub(crate) fn seed_history(sh: &Shared, ws_id: &str, n: usize) -> Vec<String> {
         .filter(|a| a.is_outbound() && !a.archived)
         .cloned()
         .collect();
-    let numbers: Vec<String> = st.ws(ws_id).numbers.iter().map(|n| n.number.clone()).collect();
+    let numbers: Vec<String> = st
+        .ws(ws_id)
+        .numbers
+        .iter()
+        .map(|n| n.number.clone())
+        .collect();
     for i in 0..n {
         let seq = st.next_call_seq;
         st.next_call_seq += 1;
@@ -619,8 +631,8 @@ pub(crate) fn seed_history(sh: &Shared, ws_id: &str, n: usize) -> Vec<String> {
         let mut rng = attempt_rng(seed, seq, 0);
         let agent = agents.get(i % agents.len().max(1));
         let to = format!("+9198{:08}", rng.random_range(0..100_000_000u32));
-        let created =
-            now - ChronoDuration::milliseconds(span_ms - (span_ms / (n as i64 + 1)) * (i as i64 + 1));
+        let created = now
+            - ChronoDuration::milliseconds(span_ms - (span_ms / (n as i64 + 1)) * (i as i64 + 1));
         let callee = format!("Customer {}", i + 1);
         let mut args = Map::new();
         args.insert("callee_name".into(), Value::from(callee.clone()));
@@ -638,7 +650,10 @@ pub(crate) fn seed_history(sh: &Shared, ws_id: &str, n: usize) -> Vec<String> {
             version_id: agent.map(|a| a.version_id.clone()).unwrap_or_default(),
             agent_name: agent.map(|a| a.display_name.clone()).unwrap_or_default(),
             to_number: to,
-            from_number: numbers.get(i % numbers.len().max(1)).cloned().unwrap_or_default(),
+            from_number: numbers
+                .get(i % numbers.len().max(1))
+                .cloned()
+                .unwrap_or_default(),
             callee_name: callee,
             cfg: &cfg,
             custom_args: args,

@@ -47,12 +47,7 @@ impl Form {
     }
 
     /// A boolean form field (`true`/`false`/`1`/`0`), default when absent.
-    pub(crate) fn bool_field(
-        &self,
-        name: &str,
-        default: bool,
-        issues: &mut Vec<Issue>,
-    ) -> bool {
+    pub(crate) fn bool_field(&self, name: &str, default: bool, issues: &mut Vec<Issue>) -> bool {
         match self.text(name) {
             None => default,
             Some(v) => match v.trim().to_ascii_lowercase().as_str() {

@@ -228,7 +228,9 @@ async fn read_and_handle(
     let body = match Limited::new(body, limit).collect().await {
         Ok(c) => c.to_bytes(),
         Err(e) => {
-            if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some()
+            {
                 return error_response(too_large(limit));
             }
             return error_response(ApiError::bad_request(format!(
@@ -271,7 +273,11 @@ fn too_large(limit: usize) -> ApiError {
 /// Sends half of the body, then fails the body stream so hyper aborts the connection.
 async fn truncate(resp: Response<Body>) -> Response<Body> {
     let (mut parts, body) = resp.into_parts();
-    let bytes = body.collect().await.map(|c| c.to_bytes()).unwrap_or_default();
+    let bytes = body
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
     let half = bytes.slice(0..bytes.len() / 2);
     parts
         .headers

@@ -204,7 +204,10 @@ mod tests {
 
     #[test]
     fn jinja_and_html() {
-        assert_eq!(jinja_problem("Hi @{{callee_name}} {% if x %}y{% endif %}"), None);
+        assert_eq!(
+            jinja_problem("Hi @{{callee_name}} {% if x %}y{% endif %}"),
+            None
+        );
         assert!(jinja_problem("Hi {{name").is_some());
         assert!(jinja_problem("Hi name}}").is_some());
         assert_eq!(strip_html("<p>Hello&nbsp;<b>you</b></p>"), "Hello you");
@@ -214,6 +217,9 @@ mod tests {
     fn merge() {
         let mut a = serde_json::json!({"a": {"b": 1, "c": 2}, "d": 1});
         deep_merge(&mut a, &serde_json::json!({"a": {"b": 5}, "e": [1]}));
-        assert_eq!(a, serde_json::json!({"a": {"b": 5, "c": 2}, "d": 1, "e": [1]}));
+        assert_eq!(
+            a,
+            serde_json::json!({"a": {"b": 5, "c": 2}, "d": 1, "e": [1]})
+        );
     }
 }

@@ -89,7 +89,12 @@ fn targets(call: &Call, agent: Option<&Agent>, event_type: &str) -> Vec<Target> 
     out
 }
 
-fn common(ws: &Workspace, call: &Call, agent: Option<&Agent>, event_type: &str) -> Map<String, Value> {
+fn common(
+    ws: &Workspace,
+    call: &Call,
+    agent: Option<&Agent>,
+    event_type: &str,
+) -> Map<String, Value> {
     let v = json!({
         "event_type": event_type,
         "call_id": call.id,
@@ -107,8 +112,16 @@ fn common(ws: &Workspace, call: &Call, agent: Option<&Agent>, event_type: &str) 
 }
 
 fn completed_fields(call: &Call, m: &mut Map<String, Value>) {
-    let bot = call.transcript.iter().filter(|t| t.get("bot").is_some()).count();
-    let user = call.transcript.iter().filter(|t| t.get("user").is_some()).count();
+    let bot = call
+        .transcript
+        .iter()
+        .filter(|t| t.get("bot").is_some())
+        .count();
+    let user = call
+        .transcript
+        .iter()
+        .filter(|t| t.get("user").is_some())
+        .count();
     let status = match call.status.as_str() {
         "ongoing" => "completed",
         s => s,
@@ -137,11 +150,19 @@ fn completed_fields(call: &Call, m: &mut Map<String, Value>) {
 }
 
 /// The payload of one event (§3.4; the union of the newest fields and `retry_count`).
-pub(crate) fn payload(ws: &Workspace, call: &Call, agent: Option<&Agent>, event_type: &str) -> Value {
+pub(crate) fn payload(
+    ws: &Workspace,
+    call: &Call,
+    agent: Option<&Agent>,
+    event_type: &str,
+) -> Value {
     let mut m = common(ws, call, agent, event_type);
     match event_type {
         "call_started" | "call_ringing" | "call_ongoing" => {
-            m.insert("sub_status".into(), json!(call.sub_status.unwrap_or("ACCEPTED")));
+            m.insert(
+                "sub_status".into(),
+                json!(call.sub_status.unwrap_or("ACCEPTED")),
+            );
             m.insert("version_slug".into(), json!("v1"));
             m.insert("version_description".into(), json!("Initial version"));
             m.insert("to_number".into(), json!(call.to_number));
@@ -156,17 +177,29 @@ pub(crate) fn payload(ws: &Workspace, call: &Call, agent: Option<&Agent>, event_
         }
         "platform_analysis_completed" => {
             completed_fields(call, &mut m);
-            m.insert("analysis_data".into(), call.platform_analysis.clone().unwrap_or_else(|| json!({})));
+            m.insert(
+                "analysis_data".into(),
+                call.platform_analysis.clone().unwrap_or_else(|| json!({})),
+            );
         }
         "client_analysis_completed" => {
             completed_fields(call, &mut m);
-            m.insert("analysis_data".into(), call.client_analysis.clone().unwrap_or_else(|| json!({})));
+            m.insert(
+                "analysis_data".into(),
+                call.client_analysis.clone().unwrap_or_else(|| json!({})),
+            );
         }
         _ => {
             completed_fields(call, &mut m);
             m.insert("recording_duration".into(), json!(call.recording_duration));
-            m.insert("platform_analysis".into(), call.platform_analysis.clone().unwrap_or_else(|| json!({})));
-            m.insert("client_analysis".into(), call.client_analysis.clone().unwrap_or(Value::Null));
+            m.insert(
+                "platform_analysis".into(),
+                call.platform_analysis.clone().unwrap_or_else(|| json!({})),
+            );
+            m.insert(
+                "client_analysis".into(),
+                call.client_analysis.clone().unwrap_or(Value::Null),
+            );
         }
     }
     Value::Object(m)
@@ -182,10 +215,14 @@ async fn deliver(sh: &Arc<Shared>, t: Target, body: Bytes, event_type: String, c
             return;
         }
         sh.counters.webhook_attempts.fetch_add(1, Ordering::Relaxed);
-        let (status, error) = match tokio::time::timeout(timeout, send(sh, &t, body.clone())).await {
+        let (status, error) = match tokio::time::timeout(timeout, send(sh, &t, body.clone())).await
+        {
             Ok(Ok(s)) => (Some(s), None),
             Ok(Err(e)) => (None, Some(e)),
-            Err(_) => (None, Some(format!("timed out after {} ms", timeout.as_millis()))),
+            Err(_) => (
+                None,
+                Some(format!("timed out after {} ms", timeout.as_millis())),
+            ),
         };
         let ok = status == Some(200);
         sh.record_delivery(DeliveryRecord {
@@ -199,7 +236,9 @@ async fn deliver(sh: &Arc<Shared>, t: Target, body: Bytes, event_type: String, c
             at: Utc::now(),
         });
         if ok {
-            sh.counters.webhook_delivered.fetch_add(1, Ordering::Relaxed);
+            sh.counters
+                .webhook_delivered
+                .fetch_add(1, Ordering::Relaxed);
             return;
         }
     }
@@ -225,7 +264,10 @@ async fn send(sh: &Shared, t: &Target, body: Bytes) -> Result<u16, String> {
         .map_err(|e| format!("could not build the request: {e}"))?;
     // The subscription's headers replace defaults of the same name (e.g. Content-Type).
     for (k, v) in &t.headers {
-        if let (Ok(k), Ok(v)) = (HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(v)) {
+        if let (Ok(k), Ok(v)) = (
+            HeaderName::from_bytes(k.as_bytes()),
+            HeaderValue::from_str(v),
+        ) {
             req.headers_mut().insert(k, v);
         }
     }

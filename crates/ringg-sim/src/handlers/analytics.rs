@@ -18,7 +18,10 @@ fn filtered<'a>(c: &Ctx<'_>, calls: &'a [Call]) -> Result<Vec<&'a Call>, ApiErro
 
 fn summary(calls: &[&Call]) -> Value {
     let total = calls.len();
-    let completed: Vec<_> = calls.iter().filter(|c| c.status == Status::Completed).collect();
+    let completed: Vec<_> = calls
+        .iter()
+        .filter(|c| c.status == Status::Completed)
+        .collect();
     let failed = calls
         .iter()
         .filter(|c| matches!(c.status, Status::Failed | Status::Error))
@@ -51,7 +54,9 @@ fn performance(calls: &[&Call]) -> Value {
 pub(crate) fn platform(c: &Ctx<'_>) -> Reply {
     let st = c.sh.lock();
     let calls = filtered(c, &st.ws(&c.ws).calls)?;
-    Ok(json!({"cached": false, "metrics_summary": summary(&calls), "performance_metrics": performance(&calls)}))
+    Ok(
+        json!({"cached": false, "metrics_summary": summary(&calls), "performance_metrics": performance(&calls)}),
+    )
 }
 
 pub(crate) fn drill_down(c: &Ctx<'_>) -> Reply {
@@ -105,8 +110,9 @@ pub(crate) fn numbers(c: &Ctx<'_>) -> Reply {
 pub(crate) fn duration_distribution(c: &Ctx<'_>) -> Reply {
     let st = c.sh.lock();
     let calls = filtered(c, &st.ws(&c.ws).calls)?;
-    let mut buckets: BTreeMap<&str, u64> =
-        [("0-30", 0), ("30-60", 0), ("60-120", 0), ("120+", 0)].into_iter().collect();
+    let mut buckets: BTreeMap<&str, u64> = [("0-30", 0), ("30-60", 0), ("60-120", 0), ("120+", 0)]
+        .into_iter()
+        .collect();
     for call in calls.iter().filter(|c| c.status == Status::Completed) {
         let b = match call.duration {
             d if d < 30.0 => "0-30",

@@ -538,11 +538,12 @@ pub(crate) fn update(c: &Ctx<'_>) -> Reply {
     }
     let mut st = c.sh.lock();
     if let Some(v) = &f.voice_id
-        && st.voice(v).is_none() {
-            return Err(ApiError::bad_request(format!(
-                "Invalid voice_id {v}: pick one from GET /agent/voices"
-            )));
-        }
+        && st.voice(v).is_none()
+    {
+        return Err(ApiError::bad_request(format!(
+            "Invalid voice_id {v}: pick one from GET /agent/voices"
+        )));
+    }
     let a = st
         .ws_mut(&c.ws)
         .agent_mut(&id)
@@ -706,7 +707,9 @@ pub(crate) fn parse_subscriptions(value: &Value) -> Result<Vec<Subscription>, Ap
         }
         let method = match obj.get("method_type") {
             None | Some(Value::Null) => "POST".to_owned(),
-            Some(Value::String(m)) if ["POST", "PUT", "PATCH"].contains(&m.to_ascii_uppercase().as_str()) => {
+            Some(Value::String(m))
+                if ["POST", "PUT", "PATCH"].contains(&m.to_ascii_uppercase().as_str()) =>
+            {
                 m.to_ascii_uppercase()
             }
             Some(_) => {
@@ -731,7 +734,9 @@ pub(crate) fn parse_subscriptions(value: &Value) -> Result<Vec<Subscription>, Ap
                         _ => issues.push(Issue {
                             kind: "string_type",
                             loc: loc("headers"),
-                            msg: format!("Header `{k}` must be a valid header name with a string value"),
+                            msg: format!(
+                                "Header `{k}` must be a valid header name with a string value"
+                            ),
                         }),
                     }
                 }
@@ -798,11 +803,12 @@ fn validate_analysis_prompt(p: &Map<String, Value>) -> Result<(), ApiError> {
         ));
     }
     if let Some(pr) = prompt
-        && !pr.is_string() {
-            return Err(ApiError::bad_request(
-                "custom_analysis_prompt.prompt must be a string",
-            ));
-        }
+        && !pr.is_string()
+    {
+        return Err(ApiError::bad_request(
+            "custom_analysis_prompt.prompt must be a string",
+        ));
+    }
     let keys = keys.and_then(Value::as_object).cloned().unwrap_or_default();
     if p.get("keys").is_some_and(|k| !k.is_object()) {
         return Err(ApiError::bad_request(
@@ -862,7 +868,11 @@ pub(crate) fn edit(c: &Ctx<'_>) -> Reply {
             "enum",
             format!(
                 "Unknown operation '{op}'; use one of {}",
-                EDIT_OPS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                EDIT_OPS
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         ));
     };
@@ -1012,25 +1022,27 @@ fn apply_simple_edit(
             }
             v.finish()?;
             if let Some(sv) = &secondary_voice
-                && !sv.is_empty() && !voices.iter().any(|v| v.id == *sv) {
-                    return Err(ApiError::not_found(format!(
-                        "Secondary voice {sv} not found; pick one from GET /agent/voices"
-                    )));
-                }
+                && !sv.is_empty()
+                && !voices.iter().any(|v| v.id == *sv)
+            {
+                return Err(ApiError::not_found(format!(
+                    "Secondary voice {sv} not found; pick one from GET /agent/voices"
+                )));
+            }
             if let Some(sl) = &secondary_language
-                && base_language(sl) == base_language(&language) {
-                    return Err(ApiError::bad_request(format!(
-                        "The secondary language {sl} must differ from the primary language {language} (e.g. hi-IN with en-IN)"
-                    )));
-                }
+                && base_language(sl) == base_language(&language)
+            {
+                return Err(ApiError::bad_request(format!(
+                    "The secondary language {sl} must differ from the primary language {language} (e.g. hi-IN with en-IN)"
+                )));
+            }
             if let Some(add) = &additional {
                 if add.len() + 2 > 6 {
                     return Err(ApiError::bad_request(
                         "At most 6 languages in total (primary, secondary and additional)",
                     ));
                 }
-                a.settings
-                    .insert("additional_languages".into(), json!(add));
+                a.settings.insert("additional_languages".into(), json!(add));
             }
             a.voice_id = voice_id;
             a.language = language;
@@ -1078,7 +1090,8 @@ fn apply_simple_edit(
             let m2 = bool_field(body, "mute_during_intro")?;
             a.settings
                 .insert("mute_while_bot_speaking".into(), Value::Bool(m1));
-            a.settings.insert("mute_during_intro".into(), Value::Bool(m2));
+            a.settings
+                .insert("mute_during_intro".into(), Value::Bool(m2));
         }
         "edit_agent_display_name" => {
             let name = str_field(body, "agent_display_name")?;
@@ -1116,7 +1129,11 @@ fn apply_simple_edit(
                         "dtmf_input.end must not contain \"0\"",
                     ));
                 }
-                let end_keys: Vec<&str> = end.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+                let end_keys: Vec<&str> = end
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .collect();
                 if reset
                     .split(',')
                     .map(str::trim)
@@ -1151,13 +1168,18 @@ fn apply_simple_edit(
         }
         "edit_agent_whitelisted_domains" => {
             let domains = list_field(body, "whitelisted_domains")?;
-            if !domains.iter().any(|d| d.trim_end_matches('/') == RINGG_ORIGIN) {
+            if !domains
+                .iter()
+                .any(|d| d.trim_end_matches('/') == RINGG_ORIGIN)
+            {
                 return Err(ApiError::bad_request(format!(
                     "{RINGG_ORIGIN} must stay in whitelisted_domains; add your origins next to it"
                 )));
             }
             if let Some(bad) = domains.iter().find(|d| {
-                !(d.starts_with("https://") || d.starts_with("http://") || d.starts_with("android://"))
+                !(d.starts_with("https://")
+                    || d.starts_with("http://")
+                    || d.starts_with("android://"))
             }) {
                 return Err(ApiError::bad_request(format!(
                     "`{bad}` is not an origin (https://host, http://host or android://package)"
@@ -1168,13 +1190,16 @@ fn apply_simple_edit(
         "edit_voice_speed" => {
             let s = num_field(body, "voice_speed")?;
             if !(0.5..=2.0).contains(&s) {
-                return Err(ApiError::bad_request("voice_speed must be between 0.5 and 2.0"));
+                return Err(ApiError::bad_request(
+                    "voice_speed must be between 0.5 and 2.0",
+                ));
             }
             a.settings.insert("voice_speed".into(), json!(s));
         }
         "edit_extract_callee_name" => {
             let b = bool_field(body, "extract_callee_name")?;
-            a.settings.insert("extract_callee_name".into(), Value::Bool(b));
+            a.settings
+                .insert("extract_callee_name".into(), Value::Bool(b));
         }
         "edit_vocab" => {
             let vocab = list_field(body, "vocab")?;
@@ -1213,7 +1238,8 @@ fn apply_simple_edit(
             }
         }
         "edit_event_subscriptions" => {
-            let subs = parse_subscriptions(body.get("event_subscriptions").unwrap_or(&Value::Null))?;
+            let subs =
+                parse_subscriptions(body.get("event_subscriptions").unwrap_or(&Value::Null))?;
             a.event_subscriptions = subs;
         }
         "edit_call_config" => {
@@ -1228,15 +1254,14 @@ fn apply_simple_edit(
                     "Unknown timezone `{tz}`: use an IANA name such as Asia/Kolkata"
                 )));
             }
-            deep_merge(
-                &mut a.call_config,
-                &json!({"call_time": {"timezone": tz}}),
-            );
+            deep_merge(&mut a.call_config, &json!({"call_time": {"timezone": tz}}));
         }
         "edit_llm_temperature" => {
             let t = num_field(body, "llm_temperature")?;
             if !(0.0..=2.0).contains(&t) {
-                return Err(ApiError::bad_request("llm_temperature must be between 0 and 2"));
+                return Err(ApiError::bad_request(
+                    "llm_temperature must be between 0 and 2",
+                ));
             }
             a.settings.insert("llm_temperature".into(), json!(t));
         }
@@ -1256,7 +1281,10 @@ fn apply_simple_edit(
                 return Err(ApiError::invalid(
                     &["body", "custom_analysis_prompt"],
                     "dict_type",
-                    format!("Input should be an object or null, got {}", type_name(other)),
+                    format!(
+                        "Input should be an object or null, got {}",
+                        type_name(other)
+                    ),
                 ));
             }
         },
@@ -1318,13 +1346,13 @@ fn apply_simple_edit(
                         && !act
                             .as_str()
                             .is_some_and(|s| s == "terminate" || s == "transfer")
-                        {
-                            return Err(ApiError::invalid(
-                                &["body", "rate_limit", "action"],
-                                "enum",
-                                "Input should be 'terminate' or 'transfer'",
-                            ));
-                        }
+                    {
+                        return Err(ApiError::invalid(
+                            &["body", "rate_limit", "action"],
+                            "enum",
+                            "Input should be 'terminate' or 'transfer'",
+                        ));
+                    }
                     a.settings
                         .insert("rate_limit".into(), Value::Object(rl.clone()));
                 }
@@ -1332,7 +1360,10 @@ fn apply_simple_edit(
                     return Err(ApiError::invalid(
                         &["body", "rate_limit"],
                         "dict_type",
-                        format!("Input should be an object or null, got {}", type_name(other)),
+                        format!(
+                            "Input should be an object or null, got {}",
+                            type_name(other)
+                        ),
                     ));
                 }
             }

@@ -51,15 +51,21 @@ impl CallConfig {
                 }]));
             }
         };
-        for key in ["idle_timeout_warning", "idle_timeout_end", "max_call_length"] {
+        for key in [
+            "idle_timeout_warning",
+            "idle_timeout_end",
+            "max_call_length",
+        ] {
             if let Some(x) = obj.get(key)
-                && !x.is_null() && x.as_f64().is_none_or(|n| n < 0.0) {
-                    issues.push(Issue {
-                        kind: "float_type",
-                        loc: loc_of(loc, &[key]),
-                        msg: "Input should be a non-negative number of seconds".into(),
-                    });
-                }
+                && !x.is_null()
+                && x.as_f64().is_none_or(|n| n < 0.0)
+            {
+                issues.push(Issue {
+                    kind: "float_type",
+                    loc: loc_of(loc, &[key]),
+                    msg: "Input should be a non-negative number of seconds".into(),
+                });
+            }
         }
         if let Some(rc) = obj.get("call_retry_config").filter(|x| !x.is_null()) {
             match rc.as_object() {
@@ -89,8 +95,7 @@ impl CallConfig {
                                 _ => issues.push(Issue {
                                     kind: "float_type",
                                     loc: loc_of(loc, &["call_retry_config", key]),
-                                    msg: "Input should be a non-negative number of minutes"
-                                        .into(),
+                                    msg: "Input should be a non-negative number of minutes".into(),
                                 }),
                             }
                         }
@@ -108,13 +113,14 @@ impl CallConfig {
                 Some(ct) => {
                     for key in ["call_start_time", "call_end_time"] {
                         if let Some(t) = ct.get(key).filter(|x| !x.is_null())
-                            && !t.as_str().is_some_and(hhmm_ok) {
-                                issues.push(Issue {
-                                    kind: "value_error",
-                                    loc: loc_of(loc, &["call_time", key]),
-                                    msg: "Time should be \"HH:MM\" (24 h), e.g. \"09:00\"".into(),
-                                });
-                            }
+                            && !t.as_str().is_some_and(hhmm_ok)
+                        {
+                            issues.push(Issue {
+                                kind: "value_error",
+                                loc: loc_of(loc, &["call_time", key]),
+                                msg: "Time should be \"HH:MM\" (24 h), e.g. \"09:00\"".into(),
+                            });
+                        }
                     }
                     if let Some(tz) = ct.get("timezone").filter(|x| !x.is_null()) {
                         match tz.as_str().and_then(|s| s.parse::<chrono_tz::Tz>().ok()) {
@@ -159,7 +165,10 @@ pub(crate) fn parse_instant(s: &str, tz: chrono_tz::Tz) -> Option<DateTime<Utc>>
     }
     for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
         if let Ok(n) = NaiveDateTime::parse_from_str(&s2, fmt) {
-            return tz.from_local_datetime(&n).earliest().map(|d| d.with_timezone(&Utc));
+            return tz
+                .from_local_datetime(&n)
+                .earliest()
+                .map(|d| d.with_timezone(&Utc));
         }
     }
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
@@ -204,14 +213,17 @@ fn parse_callback(
             .map(|(k, v)| {
                 (
                     k.clone(),
-                    v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()),
+                    v.as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| v.to_string()),
                 )
             })
             .collect())
     };
     let headers = pairs("headers")?;
     if headers.iter().any(|(k, v)| {
-        http::HeaderName::from_bytes(k.as_bytes()).is_err() || http::HeaderValue::from_str(v).is_err()
+        http::HeaderName::from_bytes(k.as_bytes()).is_err()
+            || http::HeaderValue::from_str(v).is_err()
     }) {
         return Err(ApiError::invalid(
             &["body", "callback_args", "headers"],
@@ -251,7 +263,11 @@ pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
     let agent_id = v.req_str("agent_id");
     let from_number_id = v.opt_str("from_number_id");
     let from_number = v.opt_str("from_number");
-    let pool_id = if v2 { v.opt_str("number_pool_id") } else { None };
+    let pool_id = if v2 {
+        v.opt_str("number_pool_id")
+    } else {
+        None
+    };
     let custom = v.opt_obj("custom_args_values").unwrap_or_default();
     let callback_url = v.opt_str("callback_url");
     let callback_args = v.opt_obj("callback_args");
@@ -259,7 +275,11 @@ pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
     let voice_id = if v2 { v.opt_str("voice_id") } else { None };
     let version_id = if v2 { v.opt_str("version_id") } else { None };
     let call_category = if v2 { v.opt_str("call_category") } else { None };
-    let parent_call_id = if v2 { v.opt_str("parent_call_id") } else { None };
+    let parent_call_id = if v2 {
+        v.opt_str("parent_call_id")
+    } else {
+        None
+    };
     v.finish()?;
     let sources = [&from_number_id, &from_number, &pool_id]
         .iter()
@@ -286,11 +306,12 @@ pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
 
     let mut st = c.sh.lock();
     if let Some(vid) = &voice_id
-        && st.voice(vid).is_none() {
-            return Err(ApiError::bad_request(format!(
-                "Invalid voice_id {vid}: pick one from GET /agent/voices"
-            )));
-        }
+        && st.voice(vid).is_none()
+    {
+        return Err(ApiError::bad_request(format!(
+            "Invalid voice_id {vid}: pick one from GET /agent/voices"
+        )));
+    }
     let seq = st.next_call_seq;
     let call_id = st.new_id();
     let call_sid = st.new_id();
@@ -306,11 +327,12 @@ pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
         )));
     }
     if let Some(vid) = &version_id
-        && *vid != agent.version_id {
-            return Err(ApiError::not_found(format!(
-                "Version {vid} not found on agent {agent_id}"
-            )));
-        }
+        && *vid != agent.version_id
+    {
+        return Err(ApiError::not_found(format!(
+            "Version {vid} not found on agent {agent_id}"
+        )));
+    }
     let mut effective = agent.call_config.clone();
     if let Some(cc) = body.get("call_config").filter(|v| !v.is_null()) {
         if !cc.is_object() {
@@ -454,7 +476,11 @@ pub(crate) fn history_row(ws: &Workspace, call: &Call) -> Value {
     })
 }
 
-fn date_param(c: &Ctx<'_>, name: &str, end_of_day: bool) -> Result<Option<DateTime<Utc>>, ApiError> {
+fn date_param(
+    c: &Ctx<'_>,
+    name: &str,
+    end_of_day: bool,
+) -> Result<Option<DateTime<Utc>>, ApiError> {
     let Some(raw) = c.q(name).filter(|s| !s.trim().is_empty()) else {
         return Ok(None);
     };
@@ -467,7 +493,9 @@ fn date_param(c: &Ctx<'_>, name: &str, end_of_day: bool) -> Result<Option<DateTi
         _ => Err(ApiError::invalid(
             &["query", name],
             "datetime_parsing",
-            format!("{name} should be an ISO 8601 date-time such as 2025-09-25T00:00:00+05:30, got `{raw}`"),
+            format!(
+                "{name} should be an ISO 8601 date-time such as 2025-09-25T00:00:00+05:30, got `{raw}`"
+            ),
         )),
     }
 }
@@ -508,7 +536,10 @@ impl CallFilter {
                 .map(str::to_owned)
                 .collect(),
             status,
-            bulk_list_id: c.q("bulk_list_id").filter(|s| !s.is_empty()).map(str::to_owned),
+            bulk_list_id: c
+                .q("bulk_list_id")
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
             voicemail,
         })
     }
@@ -531,7 +562,12 @@ pub(crate) fn history(c: &Ctx<'_>) -> Reply {
     let filter = CallFilter::from_query(c)?;
     let st = c.sh.lock();
     let ws = st.ws(&c.ws);
-    let mut matching: Vec<&Call> = ws.calls.iter().rev().filter(|call| filter.matches(call)).collect();
+    let mut matching: Vec<&Call> = ws
+        .calls
+        .iter()
+        .rev()
+        .filter(|call| filter.matches(call))
+        .collect();
     // Newest first; seeded rows carry past timestamps, so order by time, not insertion.
     matching.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.seq.cmp(&a.seq)));
     let rows: Vec<Value> = matching
@@ -594,17 +630,16 @@ pub(crate) fn details(c: &Ctx<'_>) -> Reply {
         "custom_args_values": call.custom_args,
         "voicemail_detected": call.voicemail,
     });
-    if send_analysis
-        && let Value::Object(d) = &mut data {
-            d.insert(
-                "platform_analysis".into(),
-                call.platform_analysis.clone().unwrap_or_else(|| json!({})),
-            );
-            d.insert(
-                "client_analysis".into(),
-                call.client_analysis.clone().unwrap_or_else(|| json!({})),
-            );
-        }
+    if send_analysis && let Value::Object(d) = &mut data {
+        d.insert(
+            "platform_analysis".into(),
+            call.platform_analysis.clone().unwrap_or_else(|| json!({})),
+        );
+        d.insert(
+            "client_analysis".into(),
+            call.client_analysis.clone().unwrap_or_else(|| json!({})),
+        );
+    }
     Ok(json!({"status": "success", "data": data}))
 }
 
@@ -635,7 +670,10 @@ pub(crate) fn delete_contact_list(c: &Ctx<'_>) -> Reply {
     }
     let active = ws.calls.iter().any(|call| {
         call.bulk_list_id.as_deref() == Some(id.as_str())
-            && matches!(call.status, Status::Registered | Status::Ongoing | Status::Retry)
+            && matches!(
+                call.status,
+                Status::Registered | Status::Ongoing | Status::Retry
+            )
     });
     if active {
         return Err(ApiError::bad_request(

@@ -25,7 +25,11 @@ fn list_not_found(id: &str) -> ApiError {
 }
 
 /// `"DD/MM/YYYY, HH:MM"` in `tz`.
-fn parse_campaign_time(field: &str, raw: &str, tz: chrono_tz::Tz) -> Result<DateTime<Utc>, ApiError> {
+fn parse_campaign_time(
+    field: &str,
+    raw: &str,
+    tz: chrono_tz::Tz,
+) -> Result<DateTime<Utc>, ApiError> {
     let bad = || {
         ApiError::bad_request(format!(
             "{field} must be \"DD/MM/YYYY, HH:MM\" (24 h), e.g. \"18/10/2026, 09:00\"; got \"{raw}\""
@@ -55,15 +59,31 @@ fn read_upload(c: &Ctx<'_>, large: bool) -> Result<Upload, ApiError> {
     let mut issues: Vec<Issue> = Vec::new();
     let files = form.files("file");
     if files.is_empty() {
-        issues.push(Issue::new(&["body", "file"], "missing", "Field required: attach the CSV as `file`"));
+        issues.push(Issue::new(
+            &["body", "file"],
+            "missing",
+            "Field required: attach the CSV as `file`",
+        ));
     }
     let agent_id = form.required("agent_id", &mut issues);
     let name = form.required("campaign_name", &mut issues);
     let vars_raw = form.required("variables_map", &mut issues);
     let country = form.required("country_code", &mut issues);
-    let cc_raw = if large { form.text("call_config") } else { Some(form.required("call_config", &mut issues)) };
-    let start_raw = if large { form.text("campaign_start_time") } else { Some(form.required("campaign_start_time", &mut issues)) };
-    let end_raw = if large { form.text("campaign_end_time") } else { Some(form.required("campaign_end_time", &mut issues)) };
+    let cc_raw = if large {
+        form.text("call_config")
+    } else {
+        Some(form.required("call_config", &mut issues))
+    };
+    let start_raw = if large {
+        form.text("campaign_start_time")
+    } else {
+        Some(form.required("campaign_start_time", &mut issues))
+    };
+    let end_raw = if large {
+        form.text("campaign_end_time")
+    } else {
+        Some(form.required("campaign_end_time", &mut issues))
+    };
     let remove_invalid = form.bool_field("remove_invalid_rows", false, &mut issues);
     form.bool_field("transliterate_callee_name", false, &mut issues);
     if !issues.is_empty() {
@@ -121,11 +141,12 @@ fn check_window(start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>) -> Res
         }
     }
     if let (Some(s), Some(e)) = (start, end)
-        && e <= s {
-            return Err(ApiError::bad_request(
-                "campaign_end_time must be after campaign_start_time",
-            ));
-        }
+        && e <= s
+    {
+        return Err(ApiError::bad_request(
+            "campaign_end_time must be after campaign_start_time",
+        ));
+    }
     Ok(())
 }
 
@@ -133,7 +154,10 @@ fn new_list(c: &Ctx<'_>, u: Upload, kind: ListKind) -> Result<(String, ContactLi
     let mut st = c.sh.lock();
     let ws = st.ws(&c.ws);
     let agent = ws.agent(&u.agent_id).ok_or_else(|| {
-        ApiError::not_found(format!("Agent {} not found; list assistants with GET /agent/all", u.agent_id))
+        ApiError::not_found(format!(
+            "Agent {} not found; list assistants with GET /agent/all",
+            u.agent_id
+        ))
     })?;
     if !agent.is_outbound() {
         return Err(ApiError::bad_request(format!(
@@ -222,7 +246,10 @@ fn progress(c: &Ctx<'_>, l: &ContactList, remove_invalid: bool) -> Progress {
     let elapsed = l.uploaded_at.elapsed().as_secs_f64() / c.sh.settings.time_scale;
     let processing_secs = (l.total_rows as f64 * 0.01).max(5.0);
     if elapsed < VERIFY_SECS {
-        Progress { status: "verifying", processed: 0 }
+        Progress {
+            status: "verifying",
+            processed: 0,
+        }
     } else if elapsed < VERIFY_SECS + processing_secs {
         let frac = (elapsed - VERIFY_SECS) / processing_secs;
         Progress {
@@ -230,9 +257,15 @@ fn progress(c: &Ctx<'_>, l: &ContactList, remove_invalid: bool) -> Progress {
             processed: ((l.total_rows as f64) * frac) as usize,
         }
     } else if !remove_invalid && !l.invalid_lines.is_empty() {
-        Progress { status: "failed", processed: l.total_rows }
+        Progress {
+            status: "failed",
+            processed: l.total_rows,
+        }
     } else {
-        Progress { status: "completed", processed: l.total_rows }
+        Progress {
+            status: "completed",
+            processed: l.total_rows,
+        }
     }
 }
 
@@ -250,7 +283,11 @@ pub(crate) fn upload_status(c: &Ctx<'_>) -> Reply {
     let verified = p.status != "verifying";
     let invalid = if verified { l.invalid_lines.len() } else { 0 };
     let done = matches!(p.status, "completed" | "failed");
-    let ok_rows = if done { l.rows.len() } else { l.rows.len().min(p.processed) };
+    let ok_rows = if done {
+        l.rows.len()
+    } else {
+        l.rows.len().min(p.processed)
+    };
     Ok(json!({
         "bulk_list_id": l.id,
         "campaign_id": l.id,
@@ -272,7 +309,10 @@ fn rows_to_dial(ws: &Workspace, l: &ContactList) -> Vec<Map<String, Value>> {
     l.rows
         .iter()
         .filter(|row| {
-            let number = row.get("mobile_number").and_then(Value::as_str).unwrap_or("");
+            let number = row
+                .get("mobile_number")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             // Rows already finished (or in flight) are not dialled again after a restart.
             !ws.calls.iter().any(|call| {
                 call.bulk_list_id.as_deref() == Some(l.id.as_str())
@@ -301,7 +341,11 @@ pub(crate) fn check_balance(c: &Ctx<'_>) -> Reply {
     let sufficient = available + 1e-9 >= required;
     let lm = ws.list_mut(&id).ok_or_else(|| list_not_found(&id))?;
     if lm.status == "draft" || lm.status == "insufficient_balance" {
-        lm.status = if sufficient { "draft" } else { "insufficient_balance" };
+        lm.status = if sufficient {
+            "draft"
+        } else {
+            "insufficient_balance"
+        };
     }
     Ok(json!({
         "status": lm.status,
@@ -349,7 +393,9 @@ fn dial_list(c: &Ctx<'_>, d: Dial<'_>) -> Result<bool, ApiError> {
         let ws = st.ws(&c.ws);
         let l = ws.list(list_id).ok_or_else(|| list_not_found(list_id))?;
         let agent = ws.agent(agent_id).ok_or_else(|| {
-            ApiError::not_found(format!("Agent {agent_id} not found; list assistants with GET /agent/all"))
+            ApiError::not_found(format!(
+                "Agent {agent_id} not found; list assistants with GET /agent/all"
+            ))
         })?;
         if l.agent_id != agent_id {
             return Err(ApiError::bad_request(format!(
@@ -372,7 +418,10 @@ fn dial_list(c: &Ctx<'_>, d: Dial<'_>) -> Result<bool, ApiError> {
         let available = ws.available_credits();
         if available + 1e-9 < required {
             let missing = round2(required - available);
-            let lm = st.ws_mut(&c.ws).list_mut(list_id).ok_or_else(|| list_not_found(list_id))?;
+            let lm = st
+                .ws_mut(&c.ws)
+                .list_mut(list_id)
+                .ok_or_else(|| list_not_found(list_id))?;
             lm.status = "insufficient_balance";
             return Err(ApiError::payment_required(format!(
                 "Insufficient credits: the campaign needs {required} credits, {} are available; add {missing} credits",
@@ -392,7 +441,9 @@ fn dial_list(c: &Ctx<'_>, d: Dial<'_>) -> Result<bool, ApiError> {
         let version = agent.version_id.clone();
         let start = start_override.or(l.start_time);
         let pct = concurrency_pct.unwrap_or(100.0);
-        let limit = ((c.sh.settings.concurrency as f64) * pct / 100.0).ceil().max(1.0) as usize;
+        let limit = ((c.sh.settings.concurrency as f64) * pct / 100.0)
+            .ceil()
+            .max(1.0) as usize;
         let now = Utc::now();
         let delay = start
             .map(|s| (s - now).num_milliseconds().max(0) as f64 / 1000.0)
@@ -402,8 +453,16 @@ fn dial_list(c: &Ctx<'_>, d: Dial<'_>) -> Result<bool, ApiError> {
             st.next_call_seq += 1;
             let id = st.new_id();
             let sid = st.new_id();
-            let to = row.get("mobile_number").and_then(Value::as_str).unwrap_or("").to_owned();
-            let callee = row.get("callee_name").and_then(Value::as_str).unwrap_or("").to_owned();
+            let to = row
+                .get("mobile_number")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
+            let callee = row
+                .get("callee_name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
             let call = engine::new_call(engine::NewCall {
                 id: id.clone(),
                 seq,
@@ -426,7 +485,9 @@ fn dial_list(c: &Ctx<'_>, d: Dial<'_>) -> Result<bool, ApiError> {
             spawn.push(id);
         }
         let ws = st.ws_mut(&c.ws);
-        let lm = ws.list_mut(list_id).ok_or_else(|| list_not_found(list_id))?;
+        let lm = ws
+            .list_mut(list_id)
+            .ok_or_else(|| list_not_found(list_id))?;
         lm.status = "scheduled";
         lm.started_at = Some(now);
         lm.updated_at = now;
@@ -502,7 +563,11 @@ pub(crate) fn start(c: &Ctx<'_>, v2: bool) -> Reply {
         (f, None)
     };
     let callback_url = if v2 { v.opt_str("callback_url") } else { None };
-    let users = if v2 { v.opt_str_list("email_completion_user_ids") } else { None };
+    let users = if v2 {
+        v.opt_str_list("email_completion_user_ids")
+    } else {
+        None
+    };
     v.finish()?;
     let callback = parse_callback_url(callback_url)?;
     let numbers = {
@@ -557,21 +622,26 @@ pub(crate) fn start_large(c: &Ctx<'_>) -> Reply {
         ));
     }
     if let Some(p) = pct
-        && !(p > 0.0 && p <= 100.0) {
-            return Err(ApiError::invalid(
-                &["body", "concurrency_percentage"],
-                "less_than_equal",
-                "concurrency_percentage should be greater than 0 and at most 100",
-            ));
-        }
+        && !(p > 0.0 && p <= 100.0)
+    {
+        return Err(ApiError::invalid(
+            &["body", "concurrency_percentage"],
+            "less_than_equal",
+            "concurrency_percentage should be greater than 0 and at most 100",
+        ));
+    }
     if let Some(cc) = &country
-        && dialing_prefix(cc).is_none() {
-            return Err(ApiError::bad_request(format!(
-                "country_code `{cc}` is not a dialing prefix (+91) or a known ISO code (IN)"
-            )));
-        }
+        && dialing_prefix(cc).is_none()
+    {
+        return Err(ApiError::bad_request(format!(
+            "country_code `{cc}` is not a dialing prefix (+91) or a known ISO code (IN)"
+        )));
+    }
     let cc_value = cc.map(Value::Object);
-    let cfg = CallConfig::parse(cc_value.as_ref().unwrap_or(&Value::Null), &["body", "call_config"])?;
+    let cfg = CallConfig::parse(
+        cc_value.as_ref().unwrap_or(&Value::Null),
+        &["body", "call_config"],
+    )?;
     let start = start_raw
         .as_deref()
         .map(|s| parse_campaign_time("campaign_start_time", s, cfg.timezone))
@@ -613,20 +683,29 @@ pub(crate) fn start_large(c: &Ctx<'_>) -> Reply {
             end,
         },
     )?;
-    Ok(json!({"message": "Campaign calls scheduled", "bulk_list_id": list_id, "status": "scheduled"}))
+    Ok(
+        json!({"message": "Campaign calls scheduled", "bulk_list_id": list_id, "status": "scheduled"}),
+    )
 }
 
 pub(crate) fn list(c: &Ctx<'_>) -> Reply {
     let (limit, offset) = c.page()?;
     let with_counts = c.q_bool("call_count", true)?;
-    let search = c.q("search").map(str::to_lowercase).filter(|s| !s.is_empty());
+    let search = c
+        .q("search")
+        .map(str::to_lowercase)
+        .filter(|s| !s.is_empty());
     let st = c.sh.lock();
     let ws = st.ws(&c.ws);
     let matching: Vec<&ContactList> = ws
         .lists
         .iter()
         .rev()
-        .filter(|l| search.as_ref().is_none_or(|s| l.name.to_lowercase().contains(s)))
+        .filter(|l| {
+            search
+                .as_ref()
+                .is_none_or(|s| l.name.to_lowercase().contains(s))
+        })
         .collect();
     let rows: Vec<Value> = matching
         .iter()

@@ -15,7 +15,9 @@ const MAX_FILES: usize = 10;
 const MAX_FILE_BYTES: usize = 2 * 1024 * 1024;
 const MAX_TOTAL_BYTES: usize = 5 * 1024 * 1024;
 const MAX_URLS: usize = 20;
-const FILE_TYPES: &[&str] = &["pdf", "txt", "docx", "doc", "md", "csv", "html", "json", "pptx", "xlsx"];
+const FILE_TYPES: &[&str] = &[
+    "pdf", "txt", "docx", "doc", "md", "csv", "html", "json", "pptx", "xlsx",
+];
 
 /// (limit, window in simulated seconds, human description) per operation.
 fn limit_of(op: &str) -> (usize, f64, &'static str) {
@@ -125,7 +127,9 @@ fn url_items(ids: &mut Vec<String>, urls: &[String]) -> Result<Vec<KbItem>, ApiE
                 file_size: 0,
                 value: Value::String(u.clone()),
             }),
-            _ => Err(ApiError::bad_request(format!("`{u}` is not an http(s) URL"))),
+            _ => Err(ApiError::bad_request(format!(
+                "`{u}` is not an http(s) URL"
+            ))),
         })
         .collect()
 }
@@ -229,14 +233,17 @@ pub(crate) fn edit(c: &Ctx<'_>) -> Reply {
     let new_files = form.files("new_files");
     let new_urls = string_list(c, "new_urls")?;
     let new_faqs = json_list(c, "new_faqs")?;
-    if let Some(meta) = form.text("new_files_metadata").filter(|s| !s.trim().is_empty())
-        && !matches!(serde_json::from_str::<Value>(&meta), Ok(Value::Object(_))) {
-            return Err(ApiError::invalid(
-                &["body", "new_files_metadata"],
-                "json_invalid",
-                "new_files_metadata must be a JSON object string",
-            ));
-        }
+    if let Some(meta) = form
+        .text("new_files_metadata")
+        .filter(|s| !s.trim().is_empty())
+        && !matches!(serde_json::from_str::<Value>(&meta), Ok(Value::Object(_)))
+    {
+        return Err(ApiError::invalid(
+            &["body", "new_files_metadata"],
+            "json_invalid",
+            "new_files_metadata must be a JSON object string",
+        ));
+    }
     let mut ids = fresh_ids(c, new_files.len() + new_urls.len() + new_faqs.len());
     let added_files = file_items(&mut ids, &new_files)?;
     let added_urls = url_items(&mut ids, &new_urls)?;
@@ -252,7 +259,11 @@ pub(crate) fn edit(c: &Ctx<'_>) -> Reply {
     let before = next.files.len() + next.urls.len() + next.faqs.len();
     next.files.retain(|f| !files_rm.contains(&f.file_id));
     next.urls.retain(|u| {
-        !urls_rm.contains(&u.file_id) && !u.value.as_str().is_some_and(|s| urls_rm.iter().any(|r| r == s))
+        !urls_rm.contains(&u.file_id)
+            && !u
+                .value
+                .as_str()
+                .is_some_and(|s| urls_rm.iter().any(|r| r == s))
     });
     next.faqs.retain(|f| !faqs_rm.contains(&f.file_id));
     let removed = before - (next.files.len() + next.urls.len() + next.faqs.len());

@@ -90,11 +90,12 @@ pub(crate) fn terminate(c: &Ctx<'_>) -> Reply {
     let mut st = c.sh.lock();
     let ws = st.ws_mut(&c.ws);
     if let Mode::Campaign(id) | Mode::CampaignNumbers(id, _) = &mode
-        && ws.list(id).is_none() {
-            return Err(ApiError::not_found(format!(
-                "Campaign {id} not found; list campaigns with GET /campaign/all"
-            )));
-        }
+        && ws.list(id).is_none()
+    {
+        return Err(ApiError::not_found(format!(
+            "Campaign {id} not found; list campaigns with GET /campaign/all"
+        )));
+    }
     let mut cancelled = Vec::new();
     for call in ws.calls.iter_mut() {
         if !call.status.is_terminable() {
@@ -125,9 +126,10 @@ pub(crate) fn terminate(c: &Ctx<'_>) -> Reply {
     for (id, list) in &cancelled {
         ws.release_lock(id);
         if let Some(l) = list
-            && !lists.contains(l) {
-                lists.push(l.clone());
-            }
+            && !lists.contains(l)
+        {
+            lists.push(l.clone());
+        }
     }
     for l in &lists {
         let whole = matches!(&mode, Mode::Campaign(cid) if cid == l);

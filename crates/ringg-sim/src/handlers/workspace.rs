@@ -73,9 +73,11 @@ pub(crate) fn numbers(c: &Ctx<'_>) -> Reply {
         .skip(offset)
         .take(limit)
         .map(|n| {
-            let agent = n.agent_id.as_deref().and_then(|id| ws.agent(id)).map(|a| {
-                json!({ "id": a.id, "agent_display_name": a.display_name })
-            });
+            let agent = n
+                .agent_id
+                .as_deref()
+                .and_then(|id| ws.agent(id))
+                .map(|a| json!({ "id": a.id, "agent_display_name": a.display_name }));
             json!({
                 "id": n.id,
                 "number": n.number,
