@@ -1,0 +1,152 @@
+//! Duplicate-safe calls against the simulator over loopback: a call whose response was lost is
+//! found by its client reference, not placed twice.
+
+use std::time::Duration;
+
+use ringg_api::calls::{CLIENT_REFERENCE_KEY, ReconcileQuery, WaitOptions};
+use ringg_api::transport::layers::RetryPolicy;
+use ringg_api::types::calls::{CallerSource, InitiateCallRequest};
+use ringg_api::types::{AgentId, NumberId, PhoneNumber};
+use ringg_api::{Client, ErrorKind};
+use ringg_sim::{FaultConfig, FaultKind, Simulator, demo};
+
+fn client(sim: &ringg_sim::RunningSimulator) -> Client {
+    Client::builder()
+        .ignore_env()
+        .api_key(sim.api_key())
+        .base_url(sim.base_url())
+        .retry_policy(RetryPolicy {
+            initial_backoff: Duration::from_millis(10),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap()
+}
+
+fn request(to: &str) -> InitiateCallRequest {
+    InitiateCallRequest::new(
+        AgentId::new(demo::AGENT_ID),
+        "Asha",
+        PhoneNumber::parse(to).unwrap(),
+        CallerSource::FromNumberId(NumberId::new(demo::NUMBER_ID)),
+    )
+    .custom_arg("company_name", "Acme")
+}
+
+#[tokio::test]
+async fn a_call_whose_response_was_lost_is_found_not_placed_twice() {
+    let sim = Simulator::builder()
+        .time_scale(0.0005)
+        .faults(FaultConfig::none().with_operation(
+            "initiateCallV2",
+            1.0,
+            Some(vec![FaultKind::ResetAfterProcessing]),
+        ))
+        .start()
+        .await
+        .unwrap();
+    let client = client(&sim);
+    let to = "+919811112222";
+
+    // The server places the call, then drops the connection before answering.
+    let err = client.calls().initiate(request(to)).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err}");
+    let reference = err
+        .client_reference()
+        .expect("the error carries the reference")
+        .to_string();
+    assert!(
+        err.to_string()
+            .contains(&format!("ringg calls reconcile {reference}")),
+        "{err}"
+    );
+
+    // The client did not retry on its own: exactly one call exists.
+    let placed = sim.handle().calls();
+    assert_eq!(placed.len(), 1, "the POST must be sent exactly once");
+    assert_eq!(
+        placed[0]
+            .custom_args_values
+            .get(CLIENT_REFERENCE_KEY)
+            .and_then(|v| v.as_str()),
+        Some(reference.as_str())
+    );
+
+    // Reconcile finds it, so the caller does not place it again.
+    let found = client
+        .calls()
+        .reconcile(ReconcileQuery::new(&reference).agent_id(AgentId::new(demo::AGENT_ID)))
+        .await
+        .unwrap()
+        .expect("the placed call is found");
+    assert_eq!(found.id, placed[0].id);
+    assert_eq!(
+        sim.handle()
+            .calls()
+            .iter()
+            .filter(|c| c.to_number == to)
+            .count(),
+        1
+    );
+
+    // And the call can be followed to the end.
+    let done = client
+        .calls()
+        .wait_for_terminal_with(
+            &found.id,
+            WaitOptions {
+                initial_interval: Duration::from_millis(20),
+                max_interval: Duration::from_millis(100),
+                timeout: Duration::from_secs(20),
+                ..WaitOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(done.call_status.unwrap().is_terminal());
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_call_reset_before_processing_is_not_found_so_placing_it_again_is_safe() {
+    let sim = Simulator::builder()
+        .time_scale(0.0005)
+        .faults(FaultConfig::none().with_operation(
+            "initiateCallV2",
+            1.0,
+            Some(vec![FaultKind::ResetBeforeProcessing]),
+        ))
+        .start()
+        .await
+        .unwrap();
+    let client = client(&sim);
+    let err = client
+        .calls()
+        .initiate(request("+919811113333"))
+        .await
+        .unwrap_err();
+    assert!(err.is_outcome_unknown(), "{err}");
+    assert!(sim.handle().calls().is_empty());
+    let reference = err.client_reference().unwrap();
+    assert!(client.calls().reconcile(reference).await.unwrap().is_none());
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_user_supplied_reference_is_kept() {
+    let sim = Simulator::builder()
+        .time_scale(0.0005)
+        .start()
+        .await
+        .unwrap();
+    let client = client(&sim);
+    let placed = client
+        .calls()
+        .initiate(request("+919811114444").custom_arg(CLIENT_REFERENCE_KEY, "order-42"))
+        .await
+        .unwrap();
+    assert_eq!(placed.reference, "order-42");
+    let found = client.calls().reconcile("order-42").await.unwrap().unwrap();
+    assert_eq!(found.id, placed.call_id);
+    sim.shutdown().await;
+}
