@@ -1,69 +1,109 @@
 //! The bridge between delivery bodies and typed events: parsing and dedupe keys.
-//!
-//! Interim: a minimal event over `serde_json::Value` until `ringg_types::webhook` lands.
+
+use ringg_types::webhook::{EventType, WebhookEvent};
+use serde_json::value::RawValue;
 
 use crate::dedupe::{Attempt, DedupeKey};
 use crate::rejection::Rejection;
 
-/// A parsed webhook event (interim representation).
-#[derive(Debug, Clone)]
-pub struct WebhookEvent(serde_json::Value);
-
-impl WebhookEvent {
-    /// Parses a delivery body.
-    pub fn from_slice(body: &[u8]) -> Result<Self, String> {
-        let v: serde_json::Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
-        if !v.is_object() {
-            return Err("expected a JSON object".into());
-        }
-        Ok(Self(v))
-    }
-
-    /// The `event_type` string.
-    pub fn event_type(&self) -> &str {
-        self.0
-            .get("event_type")
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-    }
-
-    /// The `call_id`.
-    pub fn call_id(&self) -> Option<&str> {
-        self.0.get("call_id").and_then(|v| v.as_str())
-    }
-}
-
 pub(crate) fn parse(body: &[u8]) -> Result<WebhookEvent, Rejection> {
-    let event = WebhookEvent::from_slice(body).map_err(Rejection::malformed_json)?;
-    match event.0.get("event_type") {
-        Some(serde_json::Value::String(_)) => Ok(event),
-        Some(_) => Err(Rejection::invalid_field("event_type", "expected a string")),
-        None => Err(Rejection::invalid_field("event_type", "missing field")),
-    }
+    WebhookEvent::from_slice(body).map_err(|err| {
+        if is_json_object(body) {
+            Rejection::invalid_field(err)
+        } else {
+            Rejection::malformed_json(err)
+        }
+    })
 }
 
-pub(crate) fn event_type(event: &WebhookEvent) -> &str {
-    event.event_type()
-}
-
-pub(crate) fn call_id(event: &WebhookEvent) -> Option<&str> {
-    event.call_id()
+/// True when `body` is one syntactically valid JSON object (checked without building it).
+fn is_json_object(body: &[u8]) -> bool {
+    body.trim_ascii_start().first() == Some(&b'{')
+        && serde_json::from_slice::<&RawValue>(body).is_ok()
 }
 
 pub(crate) fn dedupe_key(event: &WebhookEvent) -> Option<DedupeKey> {
-    let call_id = call_id(event)?;
-    let event_type = event_type(event);
-    let attempt = if event_type == "call_completed" {
-        match event.0.get("retry_count").and_then(|v| v.as_u64()) {
-            Some(n) => Some(Attempt::RetryCount(n as u32)),
-            None => event
-                .0
-                .get("status")
-                .and_then(|v| v.as_str())
-                .map(Attempt::Status),
-        }
-    } else {
-        None
+    let call_id = event.call_id()?;
+    let event_type = event.event_type();
+    let attempt = match event_type {
+        EventType::CallCompleted => event
+            .retry_count()
+            .map(Attempt::RetryCount)
+            .or_else(|| event.status().map(|s| Attempt::Status(s.as_str()))),
+        _ => None,
     };
-    Some(DedupeKey::new(call_id, event_type, attempt))
+    Some(DedupeKey::new(
+        call_id.as_str(),
+        event_type.as_str(),
+        attempt,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use http::StatusCode;
+
+    use super::*;
+
+    fn key(body: &str) -> Option<String> {
+        dedupe_key(&WebhookEvent::from_slice(body.as_bytes()).unwrap()).map(|k| k.to_string())
+    }
+
+    #[test]
+    fn dedupe_keys() {
+        assert_eq!(
+            key(r#"{"event_type":"call_started","call_id":"c1"}"#).as_deref(),
+            Some("c1|call_started")
+        );
+        assert_eq!(
+            key(
+                r#"{"event_type":"call_completed","call_id":"c1","status":"retry","retry_count":2}"#
+            )
+            .as_deref(),
+            Some("c1|call_completed|retry_count=2")
+        );
+        assert_eq!(
+            key(r#"{"event_type":"call_completed","call_id":"c1","status":"failed"}"#).as_deref(),
+            Some("c1|call_completed|status=failed")
+        );
+        assert_eq!(
+            key(r#"{"event_type":"call_completed","call_id":"c1"}"#).as_deref(),
+            Some("c1|call_completed")
+        );
+        // Only call_completed is keyed per attempt.
+        assert_eq!(
+            key(r#"{"event_type":"all_processing_completed","call_id":"c1","status":"completed","retry_count":1}"#)
+                .as_deref(),
+            Some("c1|all_processing_completed")
+        );
+        assert_eq!(
+            key(r#"{"event_type":"brand_new_event","call_id":"c1"}"#).as_deref(),
+            Some("c1|brand_new_event")
+        );
+        assert_eq!(key(r#"{"event_type":"call_started"}"#), None);
+    }
+
+    #[test]
+    fn parse_failures_are_classified() {
+        for body in ["", "{", "[]", "42", "\"x\"", "{} trailing", "not json"] {
+            let rejection = parse(body.as_bytes()).unwrap_err();
+            assert_eq!(rejection.status(), StatusCode::BAD_REQUEST, "{body:?}");
+            assert_eq!(rejection.code(), "malformed_json", "{body:?}");
+            assert_eq!(rejection.path(), None, "{body:?}");
+        }
+        let rejection =
+            parse(br#"{"event_type":"call_completed","call_id":"c","transcript":[42]}"#)
+                .unwrap_err();
+        assert_eq!(rejection.code(), "invalid_payload");
+        assert_eq!(rejection.path(), Some("transcript[0]"));
+        assert!(
+            rejection.message().contains("transcript[0]"),
+            "{}",
+            rejection.message()
+        );
+        assert!(rejection.parse_error().is_some());
+
+        let rejection = parse(br#"{"call_id":"c"}"#).unwrap_err();
+        assert_eq!(rejection.path(), Some("event_type"));
+    }
 }

@@ -29,7 +29,12 @@
 //!         .secret_header("X-Webhook-Secret")
 //!         .secret(std::env::var("RINGG_WEBHOOK_SECRET")?)
 //!         .handler(|event: WebhookEvent| async move {
-//!             println!("{} for call {:?}", event.event_type(), event.call_id());
+//!             match &event {
+//!                 WebhookEvent::CallCompleted(call) => {
+//!                     println!("call {:?} attempt ended: {:?}", call.call_id, call.status);
+//!                 }
+//!                 other => println!("{} for call {:?}", other.event_type(), other.call_id()),
+//!             }
 //!             Ok::<_, HandlerError>(())
 //!         })
 //!         .build()?;
@@ -46,6 +51,7 @@ mod body;
 mod dedupe;
 mod event;
 mod handler;
+mod output;
 mod receiver;
 mod rejection;
 mod serve;
@@ -55,12 +61,13 @@ mod verify;
 pub mod axum;
 
 pub use dedupe::{Attempt, DedupeKey, DedupeStore, DedupeStoreError, MemoryDedupeStore};
-pub use event::WebhookEvent;
 pub use handler::{HandlerError, WebhookHandler};
+pub use output::{OutputFormat, UnknownOutputFormat};
 pub use receiver::{
     BuildError, ResponseFuture, WebhookReceiver, WebhookReceiverBuilder, parse_event,
 };
 pub use rejection::{Rejection, ResponseBody};
 pub use ringg_types::Secret;
+pub use ringg_types::webhook::{EventType, WebhookEvent, WebhookParseError};
 pub use serve::{serve, serve_with_shutdown};
 pub use verify::{Verifier, VerifierConfigError, VerifyError};

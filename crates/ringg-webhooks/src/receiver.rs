@@ -160,8 +160,8 @@ async fn deliver(
     inner: Arc<Inner>,
     event: crate::WebhookEvent,
 ) -> Result<Response<ResponseBody>, Rejection> {
-    let event_type = event::event_type(&event).to_owned();
-    let call_id = event::call_id(&event).map(str::to_owned);
+    let event_type = event.event_type();
+    let call_id = event.call_id().cloned();
     let key = DedupeKey::for_event(&event);
     if let Some(key) = &key {
         match inner.store.check_and_insert(key).await {
@@ -170,7 +170,7 @@ async fn deliver(
                 tracing::debug!(
                     target: "ringg_webhooks",
                     event_type = %event_type,
-                    call_id = call_id.as_deref(),
+                    call_id = call_id.as_ref().map(|c| c.as_str()),
                     "duplicate webhook delivery acknowledged, not handed over"
                 );
                 return Ok(accepted("duplicate"));
@@ -188,7 +188,7 @@ async fn deliver(
             tracing::info!(
                 target: "ringg_webhooks",
                 event_type = %event_type,
-                call_id = call_id.as_deref(),
+                call_id = call_id.as_ref().map(|c| c.as_str()),
                 "webhook event handed over"
             );
             return Ok(accepted("accepted"));
@@ -200,7 +200,7 @@ async fn deliver(
     tracing::warn!(
         target: "ringg_webhooks",
         event_type = %event_type,
-        call_id = call_id.as_deref(),
+        call_id = call_id.as_ref().map(|c| c.as_str()),
         "{failure}; answering 500 so that Ringg retries"
     );
     if let Some(key) = &key
@@ -485,8 +485,8 @@ mod tests {
                 return Err(HandlerError::msg("database unavailable"));
             }
             self.seen.lock().unwrap().push((
-                event::event_type(&event).to_owned(),
-                event::call_id(&event).map(str::to_owned),
+                event.event_type().to_string(),
+                event.call_id().map(|c| c.to_string()),
             ));
             Ok(())
         }

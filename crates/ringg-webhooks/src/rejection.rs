@@ -9,6 +9,7 @@ use http::{Method, Response, StatusCode};
 use http_body_util::Full;
 
 use crate::verify::VerifyError;
+use ringg_types::webhook::WebhookParseError;
 
 /// The body type of every response the receiver sends.
 pub type ResponseBody = Full<Bytes>;
@@ -19,12 +20,13 @@ pub type ResponseBody = Full<Bytes>;
 /// `{"error": {"code": "invalid_payload", "message": "...", "path": "call_duration"}}`
 /// (`path` only when a field is at fault). Ringg ignores response bodies; they are there for
 /// whoever tests the endpoint by hand.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Rejection {
     status: StatusCode,
     code: &'static str,
     message: String,
     path: Option<String>,
+    parse_error: Option<Box<WebhookParseError>>,
 }
 
 impl Rejection {
@@ -34,6 +36,7 @@ impl Rejection {
             code,
             message: message.into(),
             path: None,
+            parse_error: None,
         }
     }
 
@@ -82,23 +85,35 @@ impl Rejection {
         )
     }
 
-    pub(crate) fn malformed_json(detail: impl fmt::Display) -> Self {
-        Self::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-            format!("the body is not a JSON webhook event: {detail}"),
-        )
-    }
-
-    pub(crate) fn invalid_field(path: impl Into<String>, detail: impl fmt::Display) -> Self {
-        let path = path.into();
+    pub(crate) fn malformed_json(err: WebhookParseError) -> Self {
         Self {
-            path: Some(path.clone()),
+            parse_error: Some(Box::new(err.clone())),
             ..Self::new(
                 StatusCode::BAD_REQUEST,
-                "invalid_payload",
-                format!("field `{path}` of the webhook event is invalid: {detail}"),
+                "malformed_json",
+                format!(
+                    "the body is not a JSON object ({}); Ringg sends each event as one JSON \
+                     object",
+                    err.message()
+                ),
             )
+        }
+    }
+
+    pub(crate) fn invalid_field(err: WebhookParseError) -> Self {
+        let kind = err
+            .event_type()
+            .map_or("webhook", |t| t.as_str())
+            .to_owned();
+        Self {
+            path: Some(err.path().to_owned()),
+            message: format!(
+                "field `{}` of the {kind} event is invalid: {}",
+                err.path(),
+                err.message()
+            ),
+            parse_error: Some(Box::new(err)),
+            ..Self::new(StatusCode::BAD_REQUEST, "invalid_payload", String::new())
         }
     }
 
@@ -143,6 +158,12 @@ impl Rejection {
         self.path.as_deref()
     }
 
+    /// The parse error behind a 400, with the whole body
+    /// ([`WebhookParseError::body`]).
+    pub fn parse_error(&self) -> Option<&WebhookParseError> {
+        self.parse_error.as_deref()
+    }
+
     /// The HTTP response for this rejection.
     pub fn into_response(self) -> Response<ResponseBody> {
         let mut error = serde_json::json!({ "code": self.code, "message": self.message });
@@ -171,7 +192,25 @@ impl fmt::Display for Rejection {
     }
 }
 
-impl std::error::Error for Rejection {}
+impl fmt::Debug for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The parse error is left out: it holds the whole body.
+        f.debug_struct("Rejection")
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::error::Error for Rejection {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.parse_error
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 pub(crate) fn json_response(
     status: StatusCode,

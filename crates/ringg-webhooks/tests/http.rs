@@ -122,6 +122,53 @@ async fn malformed_json_is_400_with_a_json_error() {
 }
 
 #[tokio::test]
+async fn wrong_field_type_is_400_naming_the_field_path() {
+    let rec = Recorder::new();
+    let server = TestServer::start(receiver(rec.clone())).await;
+    let url = server.url("/");
+    let cases = [
+        (
+            r#"{"event_type":"call_completed","call_id":"c1","transcript":[42]}"#,
+            "transcript[0]",
+        ),
+        (r#"{"event_type":"call_started","call_id":7}"#, "call_id"),
+        (r#"{"call_id":"c1","status":"completed"}"#, "event_type"),
+    ];
+    for (body, path) in cases {
+        let (status, json) = send("POST", &url, &auth(), body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(json["error"]["code"], "invalid_payload", "{body}");
+        assert_eq!(json["error"]["path"], path, "{body}");
+        let message = json["error"]["message"].as_str().unwrap();
+        assert!(message.contains(path), "{message}");
+    }
+    assert_eq!(rec.calls(), 0);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn events_arrive_typed() {
+    let rec = Recorder::new();
+    let server = TestServer::start(receiver(rec.clone())).await;
+    let (status, _) = send(
+        "POST",
+        &server.url("/"),
+        &auth(),
+        call_completed("call-t", 2, "failed"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let events = rec.events();
+    let WebhookEvent::CallCompleted(call) = &events[0] else {
+        panic!("expected CallCompleted, got {:?}", events[0]);
+    };
+    assert_eq!(call.call_id.as_ref().unwrap().as_str(), "call-t");
+    assert_eq!(call.retry_count, Some(2));
+    assert_eq!(call.status.as_ref().map(|s| s.as_str()), Some("failed"));
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn other_methods_are_405_and_any_path_is_accepted() {
     let rec = Recorder::new();
     let server = TestServer::start(receiver(rec.clone())).await;
@@ -382,6 +429,11 @@ async fn unknown_event_types_are_handed_over_with_their_json() {
         common::describe(&events[0]),
         ("call_transferred".to_owned(), Some("call-u".to_owned()))
     );
+    let WebhookEvent::Unknown(unknown) = &events[0] else {
+        panic!("expected Unknown, got {:?}", events[0]);
+    };
+    assert_eq!(unknown.raw["transfer_to"], "+919876543210");
+    assert_eq!(unknown.raw["nested"]["k"][2], 3);
     server.stop().await;
 }
 

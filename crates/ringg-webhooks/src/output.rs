@@ -1,0 +1,128 @@
+//! One-line renderings of events, for tools that print deliveries as they arrive.
+
+use std::fmt::Write as _;
+use std::str::FromStr;
+
+use crate::WebhookEvent;
+
+/// How to print an event on one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum OutputFormat {
+    /// `call_completed call_id=… agent_id=… status=completed retry_count=0`
+    #[default]
+    Text,
+    /// The event's JSON (as received, unknown fields included) on one line.
+    Json,
+}
+
+impl OutputFormat {
+    /// Renders `event` as one line (without the trailing newline).
+    ///
+    /// ```
+    /// use ringg_webhooks::{OutputFormat, WebhookEvent};
+    ///
+    /// let event = WebhookEvent::from_slice(
+    ///     br#"{"event_type":"call_completed","call_id":"c-1","status":"retry","retry_count":0}"#,
+    /// )?;
+    /// assert_eq!(
+    ///     OutputFormat::Text.render(&event),
+    ///     "call_completed call_id=c-1 status=retry retry_count=0"
+    /// );
+    /// let json: serde_json::Value = serde_json::from_str(&OutputFormat::Json.render(&event))?;
+    /// assert_eq!(json["retry_count"], 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn render(self, event: &WebhookEvent) -> String {
+        match self {
+            Self::Text => text_line(event),
+            Self::Json => serde_json::to_string(event).unwrap_or_else(|err| {
+                serde_json::json!({
+                    "event_type": event.event_type().as_str(),
+                    "error": format!("the event could not be serialized: {err}"),
+                })
+                .to_string()
+            }),
+        }
+    }
+}
+
+fn text_line(event: &WebhookEvent) -> String {
+    let mut line = event.event_type().as_str().to_owned();
+    if let WebhookEvent::Unknown(_) = event {
+        line.push_str(" (unknown event type)");
+    }
+    if let Some(call_id) = event.call_id() {
+        let _ = write!(line, " call_id={call_id}");
+    }
+    if let Some(agent_id) = event.agent_id() {
+        let _ = write!(line, " agent_id={agent_id}");
+    }
+    if let Some(status) = event.status() {
+        let _ = write!(line, " status={}", status.as_str());
+    }
+    if let Some(retry_count) = event.retry_count() {
+        let _ = write!(line, " retry_count={retry_count}");
+    }
+    line
+}
+
+/// An output format name other than `text` or `json`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown output format `{0}`; use `text` or `json`")]
+pub struct UnknownOutputFormat(String);
+
+impl FromStr for OutputFormat {
+    type Err = UnknownOutputFormat;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "text" => Ok(Self::Text),
+            "json" => Ok(Self::Json),
+            _ => Err(UnknownOutputFormat(s.to_owned())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_lines() {
+        let event = WebhookEvent::from_slice(
+            br#"{"event_type":"call_started","call_id":"c1","agent_id":"a1","sub_status":"ACCEPTED"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            OutputFormat::Text.render(&event),
+            "call_started call_id=c1 agent_id=a1"
+        );
+        let event =
+            WebhookEvent::from_slice(br#"{"event_type":"call_transferred","call_id":"c2"}"#)
+                .unwrap();
+        assert_eq!(
+            OutputFormat::Text.render(&event),
+            "call_transferred (unknown event type) call_id=c2"
+        );
+    }
+
+    #[test]
+    fn json_lines_keep_unknown_fields() {
+        let body = br#"{"event_type":"recording_completed","call_id":"c1","recording_url":"https://r/x.mp3","new_field":{"a":[1]}}"#;
+        let event = WebhookEvent::from_slice(body).unwrap();
+        let line = OutputFormat::Json.render(&event);
+        assert!(!line.contains('\n'));
+        let back: serde_json::Value = serde_json::from_str(&line).unwrap();
+        let orig: serde_json::Value = serde_json::from_slice(body).unwrap();
+        assert_eq!(back, orig);
+    }
+
+    #[test]
+    fn parse_format_names() {
+        assert_eq!("json".parse::<OutputFormat>(), Ok(OutputFormat::Json));
+        assert_eq!(" Text ".parse::<OutputFormat>(), Ok(OutputFormat::Text));
+        let err = "yaml".parse::<OutputFormat>().unwrap_err();
+        assert!(err.to_string().contains("use `text` or `json`"));
+    }
+}
