@@ -16,7 +16,7 @@ use crate::state::{CREDIT_LOCK_PER_CALL, Callback, ContactList, ListKind, Status
 use crate::util::{dialing_prefix, iso, round2};
 
 /// Simulated seconds a large upload stays `verifying`.
-const VERIFY_SECS: f64 = 5.0;
+const VERIFY_SECS: f64 = 10.0;
 
 fn list_not_found(id: &str) -> ApiError {
     ApiError::not_found(format!(
@@ -244,7 +244,7 @@ struct Progress {
 
 fn progress(c: &Ctx<'_>, l: &ContactList, remove_invalid: bool) -> Progress {
     let elapsed = l.uploaded_at.elapsed().as_secs_f64() / c.sh.settings.time_scale;
-    let processing_secs = (l.total_rows as f64 * 0.01).max(5.0);
+    let processing_secs = (l.total_rows as f64 * 0.01).max(30.0);
     if elapsed < VERIFY_SECS {
         Progress {
             status: "verifying",

@@ -1,0 +1,283 @@
+//! Webhook deliveries to local hyper receivers.
+
+mod common;
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use common::{Api, start, wait_for};
+use http::{Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use ringg_sim::{CallOutcome, OutcomeWeights, Simulator, demo};
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone)]
+struct Got {
+    method: String,
+    path: String,
+    headers: http::HeaderMap,
+    body: Value,
+}
+
+#[derive(Clone, Default)]
+struct Receiver {
+    got: Arc<Mutex<Vec<Got>>>,
+    /// Remaining failures (500) per path before answering 200.
+    failures: Arc<Mutex<HashMap<String, u32>>>,
+}
+
+impl Receiver {
+    async fn start(self) -> SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            loop {
+                let Ok((s, _)) = listener.accept().await else {
+                    return;
+                };
+                let me = self.clone();
+                tokio::spawn(async move {
+                    let svc = service_fn(move |req: Request<Incoming>| {
+                        let me = me.clone();
+                        async move { Ok::<_, Infallible>(me.handle(req).await) }
+                    });
+                    let _ = http1::Builder::new()
+                        .serve_connection(TokioIo::new(s), svc)
+                        .await;
+                });
+            }
+        });
+        addr
+    }
+
+    async fn handle(&self, req: Request<Incoming>) -> Response<Full<Bytes>> {
+        let method = req.method().to_string();
+        let path = req.uri().to_string();
+        let headers = req.headers().clone();
+        let raw = req.into_body().collect().await.unwrap().to_bytes();
+        let body: Value = serde_json::from_slice(&raw).unwrap_or(Value::Null);
+        self.got.lock().unwrap().push(Got {
+            method,
+            path: path.clone(),
+            headers,
+            body,
+        });
+        let mut f = self.failures.lock().unwrap();
+        let key = req_path(&path);
+        let status = match f.get_mut(&key) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+            _ => StatusCode::OK,
+        };
+        let mut r = Response::new(Full::new(Bytes::from_static(b"ok")));
+        *r.status_mut() = status;
+        r
+    }
+
+    fn events(&self, path: &str) -> Vec<Got> {
+        self.got
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|g| req_path(&g.path) == path)
+            .cloned()
+            .collect()
+    }
+}
+
+fn req_path(uri: &str) -> String {
+    uri.split('?').next().unwrap_or(uri).to_owned()
+}
+
+async fn subscribe(api: &Api, subs: Value) {
+    let r = api
+        .patch("/agent/v1", json!({"operation": "edit_event_subscriptions", "agent_id": demo::AGENT_ID, "event_subscriptions": subs}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+#[tokio::test]
+async fn every_event_is_delivered_with_method_and_headers() {
+    let rx = Receiver::default();
+    let addr = rx.clone().start().await;
+    let (sim, api) = start(
+        Simulator::builder()
+            .time_scale(0.0001)
+            .seed(11)
+            .outcome_weights(OutcomeWeights::always(CallOutcome::Answered)),
+    )
+    .await;
+    subscribe(
+        &api,
+        json!([
+            {"event_type": ["call_started", "call_ringing", "call_ongoing", "call_completed", "recording_completed",
+                            "platform_analysis_completed", "client_analysis_completed"],
+             "callback_url": format!("http://{addr}/events"), "method_type": "PUT",
+             "headers": {"Authorization": "Bearer hook-token"}},
+            {"event_type": "all_processing_completed", "callback_url": format!("http://{addr}/final"), "method_type": "POST"}
+        ]),
+    )
+    .await;
+    let r = api
+        .patch("/agent/v1", json!({"operation": "edit_custom_analysis_prompt", "agent_id": demo::AGENT_ID,
+            "custom_analysis_prompt": {"prompt": "Extract intent", "keys": {"intent": "string", "amount": "integer"}, "defaults": {"intent": "renewal"}}}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let call = api
+        .post(
+            "/calling/v2/outbound/individual",
+            json!({
+                "name": "John", "mobile_number": "+919875436897", "agent_id": demo::AGENT_ID,
+                "from_number_id": demo::NUMBER_ID, "custom_args_values": {"order_value": "70000"},
+                "callback_url": format!("http://{addr}/percall"),
+                "callback_args": {"headers": {"X-Call": "yes"}, "params": {"src": "sdk"}},
+            }),
+        )
+        .await;
+    assert_eq!(call.status, 200, "{}", call.body);
+    let id = call.body["data"]["call_id"].as_str().unwrap().to_owned();
+    wait_for(10, || {
+        (rx.events("/final").len() == 1 && rx.events("/percall").len() == 8).then_some(())
+    })
+    .await;
+
+    let events = rx.events("/events");
+    let types: Vec<&str> = events
+        .iter()
+        .map(|g| g.body["event_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "call_started",
+            "call_ringing",
+            "call_ongoing",
+            "call_completed",
+            "recording_completed",
+            "platform_analysis_completed",
+            "client_analysis_completed"
+        ]
+    );
+    for g in &events {
+        assert_eq!(g.method, "PUT");
+        assert_eq!(g.headers["authorization"], "Bearer hook-token");
+        assert_eq!(g.body["call_id"], id.as_str());
+        assert_eq!(g.body["workspace_id"], demo::WORKSPACE_ID);
+        assert_eq!(g.body["custom_args_values"]["order_value"], "70000");
+    }
+    assert_eq!(events[0].body["sub_status"], "ACCEPTED");
+    let done = &events[3].body;
+    assert_eq!(done["status"], "completed");
+    assert_eq!(done["retry_count"], 0);
+    assert!(done["transcript"].is_array());
+    assert!(done["bulk_list_id"].is_null());
+    assert!(
+        events[4].body["recording_url"]
+            .as_str()
+            .unwrap()
+            .ends_with(".mp3")
+    );
+    assert!(events[5].body["analysis_data"]["classification"].is_string());
+    assert_eq!(events[6].body["analysis_data"]["intent"], "renewal");
+    let fin = &rx.events("/final")[0];
+    assert_eq!(fin.method, "POST");
+    assert_eq!(fin.body["event_type"], "all_processing_completed");
+    assert!(fin.body["platform_analysis"]["summary"].is_string());
+    assert_eq!(fin.body["client_analysis"]["intent"], "renewal");
+    let per_call = rx.events("/percall");
+    assert!(
+        per_call
+            .iter()
+            .all(|g| g.headers["x-call"] == "yes" && g.path.contains("src=sdk"))
+    );
+    assert_eq!(
+        per_call.last().unwrap().body["event_type"],
+        "all_processing_completed"
+    );
+    let h = sim.handle();
+    let stats = wait_for(5, || Some(h.stats()).filter(|s| s.webhook_delivered == 16)).await;
+    assert_eq!(stats.webhook_dropped, 0);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn failing_receiver_gets_retries_and_later_events_still_flow() {
+    let rx = Receiver::default();
+    rx.failures.lock().unwrap().insert("/flaky".into(), 2);
+    rx.failures.lock().unwrap().insert("/down".into(), 100);
+    let addr = rx.clone().start().await;
+    let (sim, api) = start(
+        Simulator::builder()
+            .time_scale(0.0005)
+            .seed(12)
+            .outcome_weights(OutcomeWeights::always(CallOutcome::NotPicked)),
+    )
+    .await;
+    subscribe(
+        &api,
+        json!([
+            {"event_type": "call_completed", "callback_url": format!("http://{addr}/flaky"), "method_type": "POST"},
+            {"event_type": "call_started", "callback_url": format!("http://{addr}/down"), "method_type": "POST"}
+        ]),
+    )
+    .await;
+    let call = api
+        .post("/calling/outbound/individual", json!({
+            "name": "R", "mobile_number": "+919800000077", "agent_id": demo::AGENT_ID, "from_number": demo::NUMBER,
+            "call_config": {"call_retry_config": {"retry_count": 1, "retry_not_picked": 1}},
+        }))
+        .await;
+    let id = call.body["data"]["call_id"].as_str().unwrap().to_owned();
+    let h = sim.handle();
+    // Two call_completed events (retry, then failed); the first needs three attempts.
+    wait_for(15, || {
+        let ok = h
+            .webhook_deliveries()
+            .iter()
+            .filter(|d| d.url.ends_with("/flaky") && d.succeeded())
+            .count();
+        let dropped = h.stats().webhook_dropped;
+        (ok == 2 && dropped == 2).then_some(())
+    })
+    .await;
+    let flaky: Vec<_> = h
+        .webhook_deliveries()
+        .into_iter()
+        .filter(|d| d.url.ends_with("/flaky"))
+        .collect();
+    let attempts: Vec<(u32, Option<u16>)> = flaky.iter().map(|d| (d.attempt, d.status)).collect();
+    assert_eq!(
+        &attempts[..3],
+        &[(1, Some(500)), (2, Some(500)), (3, Some(200))]
+    );
+    let statuses: Vec<String> = rx
+        .events("/flaky")
+        .iter()
+        .map(|g| {
+            format!(
+                "{}:{}",
+                g.body["status"].as_str().unwrap(),
+                g.body["retry_count"]
+            )
+        })
+        .collect();
+    assert_eq!(statuses, ["retry:0", "retry:0", "retry:0", "failed:1"]);
+    // /down never answers 200: four attempts per event, then dropped.
+    let down = h
+        .webhook_deliveries()
+        .into_iter()
+        .filter(|d| d.url.ends_with("/down"))
+        .count();
+    assert_eq!(down, 8);
+    assert_eq!(h.call(&id).unwrap().status, "failed");
+    sim.shutdown().await;
+}
