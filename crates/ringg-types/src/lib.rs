@@ -7,7 +7,29 @@
 //!
 //! Models read tolerantly and write exactly: every documented variant of a field parses, unknown
 //! fields are kept in an `extra` map and written back, and every enum has an `Unknown(String)`
-//! variant so a new value from the server never breaks decoding.
+//! variant so a new value from the server never breaks decoding. Request models serialize only the
+//! fields that are set.
+//!
+//! | module | contents |
+//! |---|---|
+//! | [`ids`], [`phone`], [`secret`] | typed IDs, [`PhoneNumber`] (E.164), [`Secret`] |
+//! | [`common`] | tolerant building blocks ([`common::Timestamp`], [`common::Transcript`], ...) and [`decode`] |
+//! | [`enums`] | open string enums ([`CallStatus`], [`enums::EventType`], ...) |
+//! | [`workspace`], [`numbers`], [`assistants`], [`calls`], [`campaigns`], [`termination`], [`knowledge_base`], [`analytics`] | request and response models per resource group |
+//! | [`webhook`] | [`WebhookEvent`] and webhook subscriptions |
+//! | [`operations`] | the operation table (method, path, idempotency of every endpoint) |
+//!
+//! ```
+//! use ringg_types::{decode, calls::CallHistoryResponse};
+//! let body = br#"{"calls": [{"id": "c1", "status": "completed",
+//!                 "transcript": "[{\"bot\": \"Hi\"}]"}], "total": "many"}"#;
+//! let page: CallHistoryResponse = decode(body).unwrap();
+//! assert!(page.total.unwrap().is_many());
+//! assert_eq!(page.calls[0].transcript.as_ref().unwrap().turns()[0].text(), "Hi");
+//! ```
+//!
+//! Cargo feature `libphonenumber`: `PhoneNumber::validate_strict` and friends check numbers
+//! against libphonenumber's per-country rules.
 
 mod macros;
 
@@ -34,3 +56,8 @@ pub use ids::*;
 pub use phone::PhoneNumber;
 pub use secret::Secret;
 pub use webhook::WebhookEvent;
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

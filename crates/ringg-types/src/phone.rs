@@ -20,7 +20,7 @@
 //! ```
 //!
 //! The check is structural (8–15 digits, country code not starting with 0). With the cargo
-//! feature `libphonenumber`, [`PhoneNumber::validate_strict`] and [`PhoneNumber::parse_strict`]
+//! feature `libphonenumber`, `PhoneNumber::validate_strict` and `PhoneNumber::parse_strict`
 //! also check the number against libphonenumber's per-country rules.
 //!
 //! Response models keep phone numbers as plain `String`s: Ringg's own examples contain values

@@ -1,0 +1,544 @@
+//! Every fixture under `tests/fixtures/` decodes into its model and re-serializes to the same
+//! JSON value: no field lost, none changed.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use ringg_types::analytics::*;
+use ringg_types::assistants::*;
+use ringg_types::calls::*;
+use ringg_types::campaigns::*;
+use ringg_types::common::{MessageResponse, Speaker, Total, TranscriptEncoding, decode};
+use ringg_types::knowledge_base::*;
+use ringg_types::numbers::*;
+use ringg_types::termination::*;
+use ringg_types::webhook::{EventType, WebhookEvent};
+use ringg_types::workspace::*;
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn read(path: &str) -> Vec<u8> {
+    std::fs::read(fixtures_dir().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Decodes `path` as `T`, re-serializes it and compares JSON values. Returns the model.
+fn roundtrip<T: DeserializeOwned + Serialize>(path: &str) -> Result<T, String> {
+    let bytes = read(path);
+    let original: Value = serde_json::from_slice(&bytes).map_err(|e| format!("{path}: {e}"))?;
+    let model: T = decode(&bytes).map_err(|e| format!("{path}: decode failed: {e}"))?;
+    let back = serde_json::to_value(&model).map_err(|e| format!("{path}: {e}"))?;
+    if back != original {
+        return Err(format!(
+            "{path}: re-serialized JSON differs\n  original: {original}\n  back:     {back}"
+        ));
+    }
+    Ok(model)
+}
+
+fn check<T: DeserializeOwned + Serialize>(path: &str) -> Result<(), String> {
+    roundtrip::<T>(path).map(drop)
+}
+
+type Check = fn(&str) -> Result<(), String>;
+
+const CASES: &[(&str, Check)] = &[
+    (
+        "workspace/get_workspace.json",
+        check::<WorkspaceInfoResponse>,
+    ),
+    (
+        "workspace/get_workspace_float_credits.json",
+        check::<WorkspaceInfoResponse>,
+    ),
+    (
+        "workspace/list_workspaces.json",
+        check::<WorkspaceListResponse>,
+    ),
+    ("workspace/list_users.json", check::<WorkspaceUsersResponse>),
+    (
+        "workspace/regenerate_api_key.json",
+        check::<RegenerateApiKeyResponse>,
+    ),
+    ("numbers/list_numbers.json", check::<NumbersResponse>),
+    (
+        "numbers/list_numbers_fixture_variant.json",
+        check::<NumbersResponse>,
+    ),
+    (
+        "calls/initiate_request_v1.json",
+        check::<InitiateCallRequest>,
+    ),
+    (
+        "calls/initiate_request_v2.json",
+        check::<InitiateCallRequest>,
+    ),
+    (
+        "calls/initiate_response.json",
+        check::<InitiateCallResponse>,
+    ),
+    (
+        "calls/initiate_response_v2.json",
+        check::<InitiateCallResponse>,
+    ),
+    (
+        "calls/initiate_response_legacy.json",
+        check::<InitiateCallResponse>,
+    ),
+    ("calls/history_response.json", check::<CallHistoryResponse>),
+    (
+        "calls/history_response_total_many.json",
+        check::<CallHistoryResponse>,
+    ),
+    ("calls/call_details.json", check::<CallDetailsResponse>),
+    (
+        "calls/call_details_string_transcript.json",
+        check::<CallDetailsResponse>,
+    ),
+    (
+        "calls/call_details_with_analysis.json",
+        check::<CallDetailsResponse>,
+    ),
+    (
+        "calls/download_history_emailed.json",
+        check::<DownloadCallHistoryResponse>,
+    ),
+    (
+        "calls/delete_contact_list.json",
+        check::<DeleteContactListResponse>,
+    ),
+    ("assistants/list_envelope.json", check::<AssistantList>),
+    ("assistants/list_agents_key.json", check::<AssistantList>),
+    ("assistants/list_bare_array.json", check::<AssistantList>),
+    (
+        "assistants/get_assistant.json",
+        check::<AssistantDetailsResponse>,
+    ),
+    (
+        "assistants/get_assistant_versioned.json",
+        check::<AssistantDetailsResponse>,
+    ),
+    (
+        "assistants/create_request.json",
+        check::<CreateAssistantRequest>,
+    ),
+    (
+        "assistants/create_request_with_variables.json",
+        check::<CreateAssistantRequest>,
+    ),
+    (
+        "assistants/create_response.json",
+        check::<CreateAssistantResponse>,
+    ),
+    (
+        "assistants/update_request.json",
+        check::<UpdateAssistantRequest>,
+    ),
+    (
+        "assistants/update_response.json",
+        check::<UpdateAssistantResponse>,
+    ),
+    (
+        "assistants/edit_request_documented.json",
+        check::<EditAssistantRequest>,
+    ),
+    (
+        "assistants/edit_request_traffic.json",
+        check::<EditAssistantRequest>,
+    ),
+    (
+        "assistants/edit_request_attach_kb_draft.json",
+        check::<EditAssistantRequest>,
+    ),
+    (
+        "assistants/edit_request_node_op.json",
+        check::<EditAssistantRequest>,
+    ),
+    (
+        "assistants/edit_event_subscriptions_request.json",
+        check::<EditAssistantRequest>,
+    ),
+    (
+        "assistants/edit_event_subscriptions_old_style.json",
+        check::<EditAssistantRequest>,
+    ),
+    (
+        "assistants/edit_response.json",
+        check::<EditAssistantResponse>,
+    ),
+    (
+        "assistants/edit_response_version.json",
+        check::<EditAssistantResponse>,
+    ),
+    (
+        "assistants/edit_response_kb.json",
+        check::<EditAssistantResponse>,
+    ),
+    (
+        "assistants/edit_response_ab_version.json",
+        check::<EditAssistantResponse>,
+    ),
+    (
+        "assistants/edit_response_tool.json",
+        check::<EditAssistantResponse>,
+    ),
+    (
+        "assistants/delete_response.json",
+        check::<DeleteAssistantResponse>,
+    ),
+    ("assistants/voices.json", check::<VoicesResponse>),
+    (
+        "campaigns/save_response.json",
+        check::<SaveCampaignResponse>,
+    ),
+    (
+        "campaigns/start_request.json",
+        check::<StartCampaignRequest>,
+    ),
+    (
+        "campaigns/start_v2_request.json",
+        check::<StartCampaignV2Request>,
+    ),
+    (
+        "campaigns/start_response.json",
+        check::<StartCampaignResponse>,
+    ),
+    (
+        "campaigns/list_response.json",
+        check::<CampaignListResponse>,
+    ),
+    (
+        "campaigns/list_response_fixture_variant.json",
+        check::<CampaignListResponse>,
+    ),
+    (
+        "campaigns/upload_csv_response.json",
+        check::<UploadCsvResponse>,
+    ),
+    (
+        "campaigns/upload_csv_response_fixture.json",
+        check::<UploadCsvResponse>,
+    ),
+    (
+        "campaigns/upload_status_schema.json",
+        check::<UploadStatusResponse>,
+    ),
+    (
+        "campaigns/upload_status_guidance.json",
+        check::<UploadStatusResponse>,
+    ),
+    (
+        "campaigns/upload_status_fixture_draft.json",
+        check::<UploadStatusResponse>,
+    ),
+    (
+        "campaigns/check_balance_schema.json",
+        check::<CheckBalanceResponse>,
+    ),
+    (
+        "campaigns/check_balance_guidance.json",
+        check::<CheckBalanceResponse>,
+    ),
+    (
+        "campaigns/make_call_async_request.json",
+        check::<MakeCallAsyncRequest>,
+    ),
+    (
+        "campaigns/make_call_async_request_from_numbers.json",
+        check::<MakeCallAsyncRequest>,
+    ),
+    (
+        "campaigns/make_call_async_response.json",
+        check::<MakeCallAsyncResponse>,
+    ),
+    (
+        "campaigns/make_call_async_response_fixture.json",
+        check::<MakeCallAsyncResponse>,
+    ),
+    ("termination/by_agent.json", check::<TerminateRequest>),
+    ("termination/by_call_ids.json", check::<TerminateRequest>),
+    ("termination/by_campaign.json", check::<TerminateRequest>),
+    (
+        "termination/by_campaign_numbers.json",
+        check::<TerminateRequest>,
+    ),
+    ("termination/by_numbers.json", check::<TerminateRequest>),
+    ("termination/response.json", check::<TerminateResponse>),
+    (
+        "termination/response_fixture.json",
+        check::<MessageResponse>,
+    ),
+    (
+        "knowledge_base/create_response.json",
+        check::<CreateKbResponse>,
+    ),
+    ("knowledge_base/edit_response.json", check::<EditKbResponse>),
+    ("knowledge_base/list.json", check::<KbList>),
+    ("knowledge_base/details.json", check::<KbDetails>),
+    (
+        "knowledge_base/delete_response.json",
+        check::<DeleteKbResponse>,
+    ),
+    (
+        "analytics/platform_analytics.json",
+        check::<PlatformAnalyticsResponse>,
+    ),
+    (
+        "analytics/drill_down_analytics.json",
+        check::<DrillDownAnalyticsResponse>,
+    ),
+    (
+        "analytics/number_analytics.json",
+        check::<NumberAnalyticsResponse>,
+    ),
+    (
+        "analytics/duration_distribution.json",
+        check::<DurationDistributionResponse>,
+    ),
+    (
+        "analytics/classification_analytics.json",
+        check::<ClassificationAnalyticsResponse>,
+    ),
+    ("webhooks/call_started.json", check_webhook),
+    ("webhooks/call_completed.json", check_webhook),
+    ("webhooks/call_completed_old.json", check_webhook),
+    (
+        "webhooks/call_completed_string_transcript.json",
+        check_webhook,
+    ),
+    ("webhooks/recording_completed.json", check_webhook),
+    ("webhooks/recording_completed_minimal.json", check_webhook),
+    ("webhooks/platform_analysis_completed.json", check_webhook),
+    (
+        "webhooks/platform_analysis_completed_stringly.json",
+        check_webhook,
+    ),
+    ("webhooks/client_analysis_completed.json", check_webhook),
+    ("webhooks/all_processing_completed.json", check_webhook),
+    ("webhooks/unknown_event.json", check_webhook),
+];
+
+/// Webhooks go through `WebhookEvent::from_slice` (the receiver's path) and through serde.
+fn check_webhook(path: &str) -> Result<(), String> {
+    let bytes = read(path);
+    let original: Value = serde_json::from_slice(&bytes).map_err(|e| format!("{path}: {e}"))?;
+    let event = WebhookEvent::from_slice(&bytes).map_err(|e| format!("{path}: {e}"))?;
+    let back = serde_json::to_value(&event).map_err(|e| format!("{path}: {e}"))?;
+    if back != original {
+        return Err(format!(
+            "{path}: re-serialized JSON differs\n  original: {original}\n  back:     {back}"
+        ));
+    }
+    let expected_type = original["event_type"].as_str().unwrap_or_default();
+    if event.event_type().as_str() != expected_type {
+        return Err(format!("{path}: event type {:?}", event.event_type()));
+    }
+    check::<WebhookEvent>(path)
+}
+
+#[test]
+fn every_fixture_round_trips() {
+    let failures: Vec<String> = CASES
+        .iter()
+        .filter_map(|(path, check)| check(path).err())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_fixture_file_is_checked() {
+    fn walk(dir: &Path, base: &Path, out: &mut BTreeSet<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, base, out);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                let rel = path
+                    .strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(rel);
+            }
+        }
+    }
+    let dir = fixtures_dir();
+    let mut on_disk = BTreeSet::new();
+    walk(&dir, &dir, &mut on_disk);
+    let listed: BTreeSet<String> = CASES.iter().map(|(p, _)| (*p).to_owned()).collect();
+    assert_eq!(listed.len(), CASES.len(), "a fixture is listed twice");
+    let unlisted: Vec<_> = on_disk.difference(&listed).collect();
+    let missing: Vec<_> = listed.difference(&on_disk).collect();
+    assert!(
+        unlisted.is_empty(),
+        "fixtures without a check: {unlisted:?}"
+    );
+    assert!(missing.is_empty(), "checks without a fixture: {missing:?}");
+}
+
+#[test]
+fn quirks_decode_to_the_same_meaning() {
+    // credits 3025 vs 3025.0
+    let a: WorkspaceInfoResponse = roundtrip("workspace/get_workspace.json").unwrap();
+    let b: WorkspaceInfoResponse = roundtrip("workspace/get_workspace_float_credits.json").unwrap();
+    let credits = |r: &WorkspaceInfoResponse| r.workspace_info.credits.as_ref().unwrap().as_f64();
+    assert_eq!(credits(&a), 3025.0);
+    assert_eq!(credits(&a), credits(&b));
+
+    // legacy initiate response with spaced keys
+    let new: InitiateCallResponse = roundtrip("calls/initiate_response.json").unwrap();
+    let old: InitiateCallResponse = roundtrip("calls/initiate_response_legacy.json").unwrap();
+    assert_eq!(
+        new.call_id().unwrap().as_str(),
+        "31106b7c-9d02-4723-8b07-5bb8d90240cb"
+    );
+    assert_eq!(
+        old.call_id().unwrap().as_str(),
+        "550e8400-e29b-41d4-a716-446655440000"
+    );
+    assert_eq!(old.call_status(), Some(&CallStatus::Ongoing));
+    assert!(!new.initiated_at().unwrap().has_offset());
+    assert!(old.initiated_at().unwrap().has_offset());
+
+    // total as number or "many"; transcript as string (possibly empty) or array
+    let h: CallHistoryResponse = roundtrip("calls/history_response.json").unwrap();
+    assert_eq!(h.total, Some(Total::Count(1)));
+    let t = h.calls[0].transcript.as_ref().unwrap();
+    assert_eq!(t.encoding(), TranscriptEncoding::JsonString);
+    assert_eq!(t.turns()[0].text(), "Hi there! ...");
+    let many: CallHistoryResponse = roundtrip("calls/history_response_total_many.json").unwrap();
+    assert!(many.total.as_ref().unwrap().is_many());
+    assert!(many.calls[0].transcript.as_ref().unwrap().is_empty());
+    assert_eq!(
+        many.calls[1].transcript.as_ref().unwrap().turns()[1].audio_offset_ms(),
+        Some(4100)
+    );
+    assert!(many.calls[1].list_id().is_none());
+    let d: CallDetailsResponse = roundtrip("calls/call_details.json").unwrap();
+    let t = d.data.transcript().unwrap();
+    assert_eq!(t.encoding(), TranscriptEncoding::Array);
+    assert_eq!(t.turns()[1].speaker(), Speaker::User);
+    assert_eq!(d.data.to_number.as_deref(), Some("+0987654321"));
+
+    // analysis values typed or stringly
+    let d: CallDetailsResponse = roundtrip("calls/call_details_with_analysis.json").unwrap();
+    let pa = d.data.platform_analysis.as_ref().unwrap();
+    assert!(pa.callback_requested());
+    assert_eq!(pa.key_points.as_ref().unwrap().items().len(), 2);
+    assert_eq!(pa.extra["lead_score"], 8);
+    assert_eq!(d.data.client_analysis.as_ref().unwrap()["amount"], 4999);
+
+    // custom_variables map vs list, list envelopes
+    let docs: AssistantDetailsResponse = roundtrip("assistants/get_assistant.json").unwrap();
+    assert_eq!(
+        docs.agents.custom_variable_names(),
+        vec!["callee_name", "mobile_number"]
+    );
+    let live: AssistantDetailsResponse =
+        roundtrip("assistants/get_assistant_versioned.json").unwrap();
+    let (active_id, _) = live.agents.active_version().unwrap();
+    assert_eq!(active_id, "9c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e");
+    assert_eq!(
+        live.agents.custom_variable_names(),
+        vec!["callee_name", "mobile_number", "plan"]
+    );
+    let subs = live.agents.event_subscriptions().unwrap();
+    assert!(subs[0].covers(&EventType::AllProcessingCompleted));
+    assert_eq!(
+        subs[0].auth_fetch_config.as_ref().unwrap().ttl_seconds,
+        Some(3600)
+    );
+    for path in [
+        "assistants/list_envelope.json",
+        "assistants/list_agents_key.json",
+        "assistants/list_bare_array.json",
+    ] {
+        let list: AssistantList = roundtrip(path).unwrap();
+        assert!(!list.agents.is_empty(), "{path}");
+    }
+
+    // upload-status and check-balance, both documented examples
+    let s: UploadStatusResponse = roundtrip("campaigns/upload_status_guidance.json").unwrap();
+    assert_eq!(s.status, Some(UploadStatus::Processing));
+    let s: UploadStatusResponse = roundtrip("campaigns/upload_status_fixture_draft.json").unwrap();
+    assert!(s.is_finished());
+    let b: CheckBalanceResponse = roundtrip("campaigns/check_balance_guidance.json").unwrap();
+    assert_eq!(b.is_sufficient(), Some(true));
+    let b: CheckBalanceResponse = roundtrip("campaigns/check_balance_schema.json").unwrap();
+    assert_eq!(b.is_sufficient(), None);
+
+    // the documented edit example sends many fields at once; the unread ones are kept
+    let e: EditAssistantRequest = roundtrip("assistants/edit_request_documented.json").unwrap();
+    assert!(matches!(e.edit, AgentEdit::EditAgentDisplayName { .. }));
+    assert!(e.extra.contains_key("kb_id"));
+    let e: EditAssistantRequest =
+        roundtrip("assistants/edit_event_subscriptions_old_style.json").unwrap();
+    let AgentEdit::EditEventSubscriptions {
+        event_subscriptions,
+    } = &e.edit
+    else {
+        panic!("{:?}", e.edit)
+    };
+    assert_eq!(event_subscriptions.len(), 3);
+
+    // webhooks: role/content transcript, unknown event kept
+    let ev = WebhookEvent::from_slice(&read("webhooks/call_completed_old.json")).unwrap();
+    let WebhookEvent::CallCompleted(c) = &ev else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(c.retry_count, Some(0));
+    assert_eq!(c.status, Some(CallStatus::Retry));
+    assert_eq!(
+        c.transcript.as_ref().unwrap().turns()[0].speaker(),
+        Speaker::Bot
+    );
+    let ev = WebhookEvent::from_slice(&read("webhooks/all_processing_completed.json")).unwrap();
+    let WebhookEvent::AllProcessingCompleted(all) = &ev else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(
+        all.platform_analysis
+            .as_ref()
+            .unwrap()
+            .classification
+            .as_deref(),
+        Some("qualified_lead")
+    );
+    assert!(all.recording_url.is_value());
+    let ev = WebhookEvent::from_slice(&read("webhooks/unknown_event.json")).unwrap();
+    assert!(matches!(ev, WebhookEvent::Unknown(_)));
+}
+
+#[test]
+fn keys_never_reach_debug() {
+    let info: WorkspaceInfoResponse = roundtrip("workspace/get_workspace.json").unwrap();
+    let rotated: RegenerateApiKeyResponse = roundtrip("workspace/regenerate_api_key.json").unwrap();
+    for shown in [
+        format!("{info:?}"),
+        format!("{info:#?}"),
+        format!("{:?}", info.workspace_info),
+        format!("{rotated:?}"),
+        format!("{rotated:#?}"),
+    ] {
+        assert!(!shown.contains("7251cb4b"), "{shown}");
+        assert!(!shown.contains("e89b12d3"), "{shown}");
+        assert!(shown.contains("REDACTED"), "{shown}");
+    }
+    // The key is still there for whoever asks for it explicitly.
+    assert_eq!(
+        rotated.new_api_key.expose(),
+        "e89b12d3-a456-426c-8001-f05de02b54b4"
+    );
+
+    // A failed decode of a key-bearing body does not show the key either.
+    let body = br#"{"workspace_info": {"id": 5, "api_key": "7251cb4b-secret"}}"#;
+    let err = decode::<WorkspaceInfoResponse>(body).unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("7251cb4b"), "{shown}");
+    assert_eq!(err.path(), "workspace_info.id");
+}
