@@ -5,6 +5,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures::StreamExt;
 use futures::stream;
 use http::{HeaderValue, Request, Response, StatusCode, header};
 use http_body::Frame;
@@ -282,13 +283,15 @@ async fn truncate(resp: Response<Body>) -> Response<Body> {
     parts
         .headers
         .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
-    let frames: Vec<Result<Frame<Bytes>, std::io::Error>> = vec![
-        Ok(Frame::data(half)),
+    // The pause lets hyper flush the head and the first half before the body fails.
+    let first = stream::iter([Ok::<_, std::io::Error>(Frame::data(half))]);
+    let cut = stream::once(async {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         Err(std::io::Error::new(
             std::io::ErrorKind::ConnectionAborted,
             "body truncated by fault injection",
-        )),
-    ];
-    let body = StreamBody::new(stream::iter(frames)).boxed();
+        ))
+    });
+    let body = BodyExt::boxed(StreamBody::new(StreamExt::chain(first, cut)));
     Response::from_parts(parts, body)
 }
