@@ -211,11 +211,15 @@ impl Calls<'_> {
         };
         let body = json_body(op.id, &request)?;
         let req = self.client.request(op, &[])?.with_body(body);
-        let response: InitiateCallResponse = self
-            .client
-            .send_json(req)
-            .await
-            .map_err(|e| e.with_client_reference(reference.clone()))?;
+        let response: InitiateCallResponse = self.client.send_json(req).await.map_err(|e| {
+            // A 2xx answer that cannot be read means the call was probably placed.
+            let e = if e.kind() == crate::ErrorKind::Decode {
+                e.into_outcome_unknown()
+            } else {
+                e
+            };
+            e.with_client_reference(reference.clone())
+        })?;
         let call_id = response.call_id().cloned().ok_or_else(|| {
             Error::invalid_input(format!(
                 "Ringg accepted the call but returned no call id; find it with reconcile({reference:?})"

@@ -216,7 +216,7 @@ impl ClientBuilder {
             )?,
         };
         let mut stack = StackBuilder::new(api_key)
-            .retry(self.retry)
+            .retry(self.retry.clone())
             .total_timeout(self.total_timeout)
             .tracing(self.tracing);
         if let Some(b) = self.retry_budget {
@@ -230,6 +230,7 @@ impl ClientBuilder {
         }
         Ok(Client {
             inner: Arc::new(Inner {
+                malformed_body_retries: self.retry.max_retries,
                 transport: stack.build(inner),
                 base_url: Arc::from(base_url),
             }),
@@ -308,6 +309,8 @@ pub(crate) fn validate_base_url(raw: &str) -> Result<String, Error> {
 struct Inner {
     transport: Arc<dyn Transport>,
     base_url: Arc<str>,
+    /// Re-reads allowed for an idempotent request whose 2xx body was not valid JSON.
+    malformed_body_retries: u32,
 }
 
 /// The Ringg API client. Cheap to clone (an `Arc` inside), `Send + Sync`; clones share the
@@ -417,10 +420,29 @@ impl Client {
 
     /// Sends a request and decodes the JSON answer into `T`; a decode error names the field
     /// path and keeps the body.
+    ///
+    /// An idempotent request whose 2xx body is not valid JSON at all (truncated or garbled in
+    /// transit) is sent again, up to the retry policy's `max_retries`; JSON that does not match
+    /// the model is never retried. For a non-idempotent request an unreadable 2xx answer is
+    /// reported by the caller (see [`Calls::initiate`](crate::calls::Calls::initiate)).
     pub async fn send_json<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<T, Error> {
         let operation = request.operation;
-        let resp = self.send_raw(request).await?;
-        decode(operation, resp.status, resp.body)
+        let retries = if request.idempotency.is_idempotent() {
+            self.inner.malformed_body_retries
+        } else {
+            0
+        };
+        let mut attempt = 0;
+        loop {
+            let resp = self.send_raw(request.clone()).await?;
+            match decode(operation, resp.status, resp.body) {
+                Err(e) if e.is_malformed_body() && attempt < retries => {
+                    attempt += 1;
+                    tracing::debug!(operation, attempt, "re-reading an unreadable response");
+                }
+                other => return other,
+            }
+        }
     }
 }
 
@@ -435,18 +457,19 @@ pub(crate) fn decode<T: DeserializeOwned>(
         Ok(v) => v,
         Err(e) => {
             let path = e.path().to_string();
-            let inner = e.into_inner().to_string();
-            return Err(Error::decode(operation, status, path, inner, body));
+            let inner = e.into_inner();
+            let malformed = matches!(
+                inner.classify(),
+                serde_json::error::Category::Syntax | serde_json::error::Category::Eof
+            );
+            let err = Error::decode(operation, status, path, inner.to_string(), body);
+            return Err(if malformed { err.mark_malformed() } else { err });
         }
     };
     if let Err(e) = de.end() {
-        return Err(Error::decode(
-            operation,
-            status,
-            ".".into(),
-            e.to_string(),
-            body,
-        ));
+        return Err(
+            Error::decode(operation, status, ".".into(), e.to_string(), body).mark_malformed(),
+        );
     }
     Ok(value)
 }

@@ -45,6 +45,7 @@ pub struct Error {
 }
 
 struct Repr {
+    malformed: bool,
     kind: ErrorKind,
     operation: Option<&'static str>,
     status: Option<StatusCode>,
@@ -73,6 +74,7 @@ impl Error {
                 client_reference: None,
                 transport: None,
                 source: None,
+                malformed: false,
             }),
         }
     }
@@ -134,6 +136,32 @@ impl Error {
         e.repr.field_path = Some(field_path);
         e.repr.body = Some(body);
         e
+    }
+
+    /// Marks a decode error whose body was not JSON at all (truncated or garbled), as opposed
+    /// to JSON that does not match the model.
+    pub(crate) fn mark_malformed(mut self) -> Self {
+        self.repr.malformed = true;
+        self
+    }
+
+    /// Turns this error into an outcome-unknown one (used when a non-idempotent request got an
+    /// answer that cannot be read: it was probably carried out).
+    pub(crate) fn into_outcome_unknown(mut self) -> Self {
+        if self.repr.kind != ErrorKind::OutcomeUnknown {
+            self.repr.message = format!(
+                "the server answered but the answer could not be read ({})",
+                self.repr.message
+            );
+            self.repr.kind = ErrorKind::OutcomeUnknown;
+        }
+        self
+    }
+
+    /// True for a 2xx answer whose body was not valid JSON (truncated or garbled in transit).
+    /// Idempotent requests are retried on it; see [`Client::send_json`](crate::Client::send_json).
+    pub fn is_malformed_body(&self) -> bool {
+        self.repr.malformed
     }
 
     /// Wraps a transport error; a transport-level outcome-unknown error becomes
