@@ -78,8 +78,10 @@ pub fn bump_manifest(text: &str, version: &Version) -> Result<Bump> {
         format!("`[workspace.package] version` {previous_text:?} is not semver")
     })?;
     replace_keeping_decor(package_version, &new);
-    changes.push(format!(
-        "[workspace.package] version: {previous_text} -> {new}"
+    changes.push(change_line(
+        "[workspace.package] version",
+        &previous_text,
+        &new,
     ));
 
     let deps = doc
@@ -102,7 +104,7 @@ pub fn bump_manifest(text: &str, version: &Version) -> Result<Bump> {
         };
         let old = value.as_str().unwrap_or_default().to_owned();
         replace_keeping_decor(value, &new);
-        changes.push(format!("{name}: {old} -> {new}"));
+        changes.push(change_line(&name, &old, &new));
     }
 
     Ok(Bump {
@@ -110,6 +112,14 @@ pub fn bump_manifest(text: &str, version: &Version) -> Result<Bump> {
         previous,
         changes,
     })
+}
+
+fn change_line(what: &str, old: &str, new: &str) -> String {
+    if old == new {
+        format!("{what}: {new} (unchanged)")
+    } else {
+        format!("{what}: {old} -> {new}")
+    }
 }
 
 fn replace_keeping_decor(value: &mut Value, new: &str) {
@@ -555,6 +565,7 @@ version = "0.1.0"
     fn bump_to_the_same_version_is_a_no_op() {
         let bump = bump_manifest(MANIFEST, &Version::new(0, 1, 0)).unwrap();
         assert_eq!(bump.manifest, MANIFEST);
+        assert_eq!(bump.changes[1], "ringg-types: 0.1.0 (unchanged)");
     }
 
     #[test]
