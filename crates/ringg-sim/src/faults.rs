@@ -249,7 +249,7 @@ impl FaultConfig {
                             "unknown key `{key}`; use rate, kinds, seed, latency-ms, retry-after or op.<operationId>"
                         )));
                     };
-                    if !crate::routes::ROUTES.iter().any(|(_, _, id)| *id == op) {
+                    if !crate::routes::is_operation(op) {
                         return Err(FaultSpecError(format!(
                             "unknown operation id `{op}` (e.g. op.initiateCallV2=0.5)"
                         )));

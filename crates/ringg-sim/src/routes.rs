@@ -1,86 +1,11 @@
-//! Request routing: method + path (relative to `/ca/api/v0`) to an operation id.
-//!
-//! The table mirrors the operation table of the contract (41 operations). Literal path segments
-//! win over `{param}` segments, so `/agent/all` is never read as an agent id.
+//! Request routing through the contract's operation table
+//! (`ringg_types::operations::match_route`), so the simulator answers exactly the 41
+//! operations of `docs/openapi.yaml`.
+
+use ringg_types::operations;
 
 /// The base path every operation lives under.
-pub(crate) const BASE_PATH: &str = "/ca/api/v0";
-
-/// `(method, path template, operation id)` for every operation.
-pub(crate) const ROUTES: &[(&str, &str, &str)] = &[
-    ("GET", "/workspace", "getWorkspace"),
-    ("GET", "/workspace/all", "listWorkspaces"),
-    ("GET", "/workspace/users", "listWorkspaceUsers"),
-    ("PATCH", "/workspace/api-key", "regenerateApiKey"),
-    ("GET", "/workspace/numbers", "listNumbers"),
-    ("GET", "/agent/all", "listAssistants"),
-    ("GET", "/agent/{agent_id}", "getAssistant"),
-    ("POST", "/public/agent", "createAssistant"),
-    ("PATCH", "/public/agent/{agent_id}", "updateAssistant"),
-    ("PATCH", "/agent/v1", "editAssistant"),
-    ("DELETE", "/agent/{agent_id}", "deleteAssistant"),
-    ("GET", "/agent/voices", "listVoices"),
-    ("POST", "/calling/outbound/individual", "initiateCall"),
-    ("POST", "/calling/v2/outbound/individual", "initiateCallV2"),
-    ("GET", "/calling/history", "listCallHistory"),
-    ("GET", "/calling/call-details", "getCallDetails"),
-    ("POST", "/calling/history/download", "downloadCallHistory"),
-    ("DELETE", "/calling/contact/{list_id}", "deleteContactList"),
-    ("POST", "/campaign/save", "saveCampaign"),
-    ("POST", "/campaign/start", "startCampaign"),
-    ("POST", "/campaign/v2/start", "startCampaignV2"),
-    ("GET", "/campaign/all", "listCampaigns"),
-    ("POST", "/campaign/upload-csv", "uploadLargeCampaignCsv"),
-    (
-        "GET",
-        "/campaign/upload-status/{bulk_list_id}",
-        "getLargeUploadStatus",
-    ),
-    (
-        "POST",
-        "/campaign/check-balance/{bulk_list_id}",
-        "checkLargeCampaignBalance",
-    ),
-    ("POST", "/campaign/make-call-async", "startLargeCampaign"),
-    ("PATCH", "/campaign/terminate", "terminateCalls"),
-    ("PATCH", "/campaign/terminate/agent", "terminateByAgent"),
-    ("PATCH", "/campaign/terminate/calls", "terminateByCallIds"),
-    (
-        "PATCH",
-        "/campaign/terminate/campaign-numbers",
-        "terminateByCampaignNumbers",
-    ),
-    ("PATCH", "/campaign/terminate/numbers", "terminateByNumbers"),
-    ("POST", "/external/kb", "createKnowledgeBase"),
-    ("PATCH", "/external/kb", "editKnowledgeBase"),
-    ("GET", "/external/kb/all", "listKnowledgeBases"),
-    ("GET", "/external/kb/{kb_id}", "getKnowledgeBase"),
-    ("DELETE", "/external/kb/{kb_id}", "deleteKnowledgeBase"),
-    (
-        "GET",
-        "/analytics/platform-analytics",
-        "getPlatformAnalytics",
-    ),
-    (
-        "GET",
-        "/analytics/drill-down-analytics",
-        "getDrillDownAnalytics",
-    ),
-    ("GET", "/analytics/number-analytics", "getNumberAnalytics"),
-    (
-        "GET",
-        "/analytics/duration-distribution",
-        "getDurationDistribution",
-    ),
-    (
-        "GET",
-        "/analytics/classification-analytics",
-        "getClassificationAnalytics",
-    ),
-];
-
-/// Path parameters by name.
-type Params = Vec<(&'static str, String)>;
+pub(crate) const BASE_PATH: &str = operations::BASE_PATH;
 
 /// The outcome of routing one request.
 #[derive(Debug, PartialEq, Eq)]
@@ -101,77 +26,23 @@ pub(crate) fn resolve(method: &str, full_path: &str) -> Resolved {
     let Some(rest) = full_path.strip_prefix(BASE_PATH) else {
         return Resolved::NotFound;
     };
-    let rest = if rest.len() > 1 {
-        rest.trim_end_matches('/')
-    } else {
-        rest
-    };
-    if !rest.starts_with('/') {
-        return Resolved::NotFound;
-    }
-    let segs: Vec<&str> = rest[1..].split('/').collect();
-    // (literal segment count, method, id, params) of every template matching the path.
-    let mut best: Option<(usize, &'static str, Params)> = None;
-    let mut allowed: Vec<&'static str> = Vec::new();
-    let mut best_other_literals: Option<usize> = None;
-    for (m, template, id) in ROUTES {
-        let Some((literals, params)) = match_template(template, &segs) else {
-            continue;
+    if let Some(m) = operations::match_route(method, rest) {
+        return Resolved::Op {
+            id: m.operation.id,
+            params: m.params,
         };
-        if *m == method {
-            if best.as_ref().is_none_or(|(l, _, _)| literals > *l) {
-                best = Some((literals, id, params));
-            }
-        } else {
-            allowed.push(m);
-            best_other_literals =
-                Some(best_other_literals.map_or(literals, |l: usize| l.max(literals)));
-        }
     }
-    match (best, best_other_literals) {
-        // A more specific template exists for another method (e.g. GET /agent/v1 matches
-        // GET /agent/{agent_id} but /agent/v1 is a PATCH-only literal): prefer the literal.
-        (Some((l, _, _)), Some(other)) if other > l => {
-            allowed.sort_unstable();
-            allowed.dedup();
-            Resolved::MethodNotAllowed(allowed)
-        }
-        (Some((_, id, params)), _) => Resolved::Op { id, params },
-        (None, Some(_)) => {
-            allowed.sort_unstable();
-            allowed.dedup();
-            Resolved::MethodNotAllowed(allowed)
-        }
-        (None, None) => Resolved::NotFound,
+    let allowed = operations::allowed_methods(rest);
+    if allowed.is_empty() {
+        Resolved::NotFound
+    } else {
+        Resolved::MethodNotAllowed(allowed.iter().map(|m| m.as_str()).collect())
     }
 }
 
-fn match_template(
-    template: &'static str,
-    segs: &[&str],
-) -> Option<(usize, Vec<(&'static str, String)>)> {
-    let tsegs: Vec<&'static str> = template[1..].split('/').collect();
-    if tsegs.len() != segs.len() {
-        return None;
-    }
-    let mut literals = 0;
-    let mut params = Vec::new();
-    for (t, s) in tsegs.iter().zip(segs) {
-        if let Some(name) = t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
-            if s.is_empty() {
-                return None;
-            }
-            let decoded = percent_encoding::percent_decode_str(s)
-                .decode_utf8_lossy()
-                .into_owned();
-            params.push((name, decoded));
-        } else if t == s {
-            literals += 1;
-        } else {
-            return None;
-        }
-    }
-    Some((literals, params))
+/// True when `id` is an operationId of the contract.
+pub(crate) fn is_operation(id: &str) -> bool {
+    operations::by_id(id).is_some()
 }
 
 #[cfg(test)]
@@ -222,11 +93,12 @@ mod tests {
         );
         assert_eq!(
             op("PUT", "/agent/x"),
-            Resolved::MethodNotAllowed(vec!["DELETE", "GET"])
+            Resolved::MethodNotAllowed(vec!["GET", "DELETE"])
         );
         assert_eq!(op("GET", "/nope"), Resolved::NotFound);
         assert_eq!(resolve("GET", "/workspace"), Resolved::NotFound);
-        assert_eq!(ROUTES.len(), 41);
+        assert_eq!(resolve("GET", "/ca/api/v0workspace"), Resolved::NotFound);
+        assert_eq!(operations::ALL.len(), 41);
     }
 
     #[test]

@@ -151,22 +151,23 @@ async fn every_event_is_delivered_with_method_and_headers() {
     .await;
 
     let events = rx.events("/events");
-    let types: Vec<&str> = events
+    // Delivery order is not guaranteed (each delivery is its own task), so compare as a set.
+    let mut types: Vec<&str> = events
         .iter()
         .map(|g| g.body["event_type"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        types,
-        [
-            "call_started",
-            "call_ringing",
-            "call_ongoing",
-            "call_completed",
-            "recording_completed",
-            "platform_analysis_completed",
-            "client_analysis_completed"
-        ]
-    );
+    types.sort_unstable();
+    let mut expected = [
+        "call_started",
+        "call_ringing",
+        "call_ongoing",
+        "call_completed",
+        "recording_completed",
+        "platform_analysis_completed",
+        "client_analysis_completed",
+    ];
+    expected.sort_unstable();
+    assert_eq!(types, expected);
     for g in &events {
         assert_eq!(g.method, "PUT");
         assert_eq!(g.headers["authorization"], "Bearer hook-token");
@@ -174,20 +175,30 @@ async fn every_event_is_delivered_with_method_and_headers() {
         assert_eq!(g.body["workspace_id"], demo::WORKSPACE_ID);
         assert_eq!(g.body["custom_args_values"]["order_value"], "70000");
     }
-    assert_eq!(events[0].body["sub_status"], "ACCEPTED");
-    let done = &events[3].body;
+    let by_type = |t: &str| {
+        events
+            .iter()
+            .find(|g| g.body["event_type"] == t)
+            .map(|g| g.body.clone())
+            .unwrap()
+    };
+    assert_eq!(by_type("call_started")["sub_status"], "ACCEPTED");
+    let done = by_type("call_completed");
     assert_eq!(done["status"], "completed");
     assert_eq!(done["retry_count"], 0);
     assert!(done["transcript"].is_array());
     assert!(done["bulk_list_id"].is_null());
     assert!(
-        events[4].body["recording_url"]
+        by_type("recording_completed")["recording_url"]
             .as_str()
             .unwrap()
             .ends_with(".mp3")
     );
-    assert!(events[5].body["analysis_data"]["classification"].is_string());
-    assert_eq!(events[6].body["analysis_data"]["intent"], "renewal");
+    assert!(by_type("platform_analysis_completed")["analysis_data"]["classification"].is_string());
+    assert_eq!(
+        by_type("client_analysis_completed")["analysis_data"]["intent"],
+        "renewal"
+    );
     let fin = &rx.events("/final")[0];
     assert_eq!(fin.method, "POST");
     assert_eq!(fin.body["event_type"], "all_processing_completed");
@@ -199,9 +210,10 @@ async fn every_event_is_delivered_with_method_and_headers() {
             .iter()
             .all(|g| g.headers["x-call"] == "yes" && g.path.contains("src=sdk"))
     );
-    assert_eq!(
-        per_call.last().unwrap().body["event_type"],
-        "all_processing_completed"
+    assert!(
+        per_call
+            .iter()
+            .any(|g| g.body["event_type"] == "all_processing_completed")
     );
     let h = sim.handle();
     let stats = wait_for(5, || Some(h.stats()).filter(|s| s.webhook_delivered == 16)).await;
@@ -233,7 +245,7 @@ async fn failing_receiver_gets_retries_and_later_events_still_flow() {
     let call = api
         .post("/calling/outbound/individual", json!({
             "name": "R", "mobile_number": "+919800000077", "agent_id": demo::AGENT_ID, "from_number": demo::NUMBER,
-            "call_config": {"call_retry_config": {"retry_count": 1, "retry_not_picked": 1}},
+            "call_config": {"call_retry_config": {"retry_count": 1, "retry_not_picked": 10}},
         }))
         .await;
     let id = call.body["data"]["call_id"].as_str().unwrap().to_owned();

@@ -166,52 +166,63 @@ pub(crate) async fn handle(sh: &Arc<Shared>, rp: RequestParts) -> Reply {
 }
 
 fn route(c: &Ctx<'_>) -> Reply {
-    match c.op {
-        "getWorkspace" => workspace::get(c),
-        "listWorkspaces" => workspace::list_all(c),
-        "listWorkspaceUsers" => workspace::users(c),
-        "regenerateApiKey" => workspace::regenerate_key(c),
-        "listNumbers" => workspace::numbers(c),
-        "listAssistants" => assistants::list(c),
-        "getAssistant" => assistants::get(c),
-        "createAssistant" => assistants::create(c),
-        "updateAssistant" => assistants::update(c),
-        "editAssistant" => assistants::edit(c),
-        "deleteAssistant" => assistants::archive(c),
-        "listVoices" => assistants::voices(c),
-        "initiateCall" => calls::initiate(c, false),
-        "initiateCallV2" => calls::initiate(c, true),
-        "listCallHistory" => calls::history(c),
-        "getCallDetails" => calls::details(c),
-        "downloadCallHistory" => calls::download(c),
-        "deleteContactList" => calls::delete_contact_list(c),
-        "saveCampaign" => campaigns::save(c),
-        "startCampaign" => campaigns::start(c, false),
-        "startCampaignV2" => campaigns::start(c, true),
-        "listCampaigns" => campaigns::list(c),
-        "uploadLargeCampaignCsv" => campaigns::upload_large(c),
-        "getLargeUploadStatus" => campaigns::upload_status(c),
-        "checkLargeCampaignBalance" => campaigns::check_balance(c),
-        "startLargeCampaign" => campaigns::start_large(c),
+    match handler_for(c.op) {
+        Some(h) => h(c),
+        None => Err(ApiError::not_found(format!(
+            "operation {} has no handler in the simulator",
+            c.op
+        ))),
+    }
+}
+
+type Handler = fn(&Ctx<'_>) -> Reply;
+
+/// The handler of each operation id.
+pub(crate) fn handler_for(op: &str) -> Option<Handler> {
+    Some(match op {
+        "getWorkspace" => workspace::get,
+        "listWorkspaces" => workspace::list_all,
+        "listWorkspaceUsers" => workspace::users,
+        "regenerateApiKey" => workspace::regenerate_key,
+        "listNumbers" => workspace::numbers,
+        "listAssistants" => assistants::list,
+        "getAssistant" => assistants::get,
+        "createAssistant" => assistants::create,
+        "updateAssistant" => assistants::update,
+        "editAssistant" => assistants::edit,
+        "deleteAssistant" => assistants::archive,
+        "listVoices" => assistants::voices,
+        "initiateCall" => |c| calls::initiate(c, false),
+        "initiateCallV2" => |c| calls::initiate(c, true),
+        "listCallHistory" => calls::history,
+        "getCallDetails" => calls::details,
+        "downloadCallHistory" => calls::download,
+        "deleteContactList" => calls::delete_contact_list,
+        "saveCampaign" => campaigns::save,
+        "startCampaign" => |c| campaigns::start(c, false),
+        "startCampaignV2" => |c| campaigns::start(c, true),
+        "listCampaigns" => campaigns::list,
+        "uploadLargeCampaignCsv" => campaigns::upload_large,
+        "getLargeUploadStatus" => campaigns::upload_status,
+        "checkLargeCampaignBalance" => campaigns::check_balance,
+        "startLargeCampaign" => campaigns::start_large,
         "terminateCalls"
         | "terminateByAgent"
         | "terminateByCallIds"
         | "terminateByCampaignNumbers"
-        | "terminateByNumbers" => termination::terminate(c),
-        "createKnowledgeBase" => kb::create(c),
-        "editKnowledgeBase" => kb::edit(c),
-        "listKnowledgeBases" => kb::list(c),
-        "getKnowledgeBase" => kb::get(c),
-        "deleteKnowledgeBase" => kb::delete(c),
-        "getPlatformAnalytics" => analytics::platform(c),
-        "getDrillDownAnalytics" => analytics::drill_down(c),
-        "getNumberAnalytics" => analytics::numbers(c),
-        "getDurationDistribution" => analytics::duration_distribution(c),
-        "getClassificationAnalytics" => analytics::classification(c),
-        other => Err(ApiError::not_found(format!(
-            "operation {other} has no handler"
-        ))),
-    }
+        | "terminateByNumbers" => termination::terminate,
+        "createKnowledgeBase" => kb::create,
+        "editKnowledgeBase" => kb::edit,
+        "listKnowledgeBases" => kb::list,
+        "getKnowledgeBase" => kb::get,
+        "deleteKnowledgeBase" => kb::delete,
+        "getPlatformAnalytics" => analytics::platform,
+        "getDrillDownAnalytics" => analytics::drill_down,
+        "getNumberAnalytics" => analytics::numbers,
+        "getDurationDistribution" => analytics::duration_distribution,
+        "getClassificationAnalytics" => analytics::classification,
+        _ => return None,
+    })
 }
 
 /// `X-API-KEY` → workspace id. Missing/unknown/rotated keys get 401; sending a bearer token as
@@ -379,6 +390,20 @@ impl<'a> V<'a> {
             Ok(())
         } else {
             Err(ApiError::validation(self.issues))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_operation_of_the_contract_has_a_handler() {
+        for op in ringg_types::operations::ALL {
+            assert!(
+                super::handler_for(op.id).is_some(),
+                "{} has no handler",
+                op.id
+            );
         }
     }
 }
