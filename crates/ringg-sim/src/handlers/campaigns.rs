@@ -306,6 +306,15 @@ pub(crate) fn upload_status(c: &Ctx<'_>) -> Reply {
 }
 
 fn rows_to_dial(ws: &Workspace, l: &ContactList) -> Vec<Map<String, Value>> {
+    // Rows already finished (or in flight) are not dialled again after a restart.
+    let taken: std::collections::HashSet<&str> = ws
+        .calls
+        .iter()
+        .filter(|call| {
+            call.bulk_list_id.as_deref() == Some(l.id.as_str()) && call.status != Status::Cancelled
+        })
+        .map(|call| call.to_number.as_str())
+        .collect();
     l.rows
         .iter()
         .filter(|row| {
@@ -313,12 +322,7 @@ fn rows_to_dial(ws: &Workspace, l: &ContactList) -> Vec<Map<String, Value>> {
                 .get("mobile_number")
                 .and_then(Value::as_str)
                 .unwrap_or("");
-            // Rows already finished (or in flight) are not dialled again after a restart.
-            !ws.calls.iter().any(|call| {
-                call.bulk_list_id.as_deref() == Some(l.id.as_str())
-                    && call.to_number == number
-                    && call.status != Status::Cancelled
-            })
+            !taken.contains(number)
         })
         .cloned()
         .collect()
