@@ -425,9 +425,18 @@ async fn thousands_of_calls_complete() {
             .outcome_weights(OutcomeWeights::always(CallOutcome::Answered)),
     )
     .await;
-    let mut ids = Vec::new();
-    for i in 0..1000 {
-        ids.push(call(&api, &format!("+9197{i:08}"), json!({})).await);
+    // Four concurrent clients, 250 calls each.
+    let mut tasks = Vec::new();
+    for t in 0..4 {
+        let api = api.clone();
+        tasks.push(tokio::spawn(async move {
+            for i in 0..250 {
+                call(&api, &format!("+9197{t}{i:07}"), json!({})).await;
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
     }
     let h = sim.handle();
     wait_for(20, || {
