@@ -502,8 +502,8 @@ mod tests {
             .unwrap()
     }
 
-    fn request<B>(body: B) -> http::request::Builder {
-        let _ = &body;
+    /// An authenticated POST.
+    fn request() -> http::request::Builder {
         Request::builder()
             .method(Method::POST)
             .uri("/hooks")
@@ -522,7 +522,7 @@ mod tests {
     }
 
     async fn send(r: &WebhookReceiver, body: String) -> (StatusCode, serde_json::Value) {
-        let req = request(()).body(Full::new(Bytes::from(body))).unwrap();
+        let req = request().body(Full::new(Bytes::from(body))).unwrap();
         let resp = r.receive(req).await;
         let status = resp.status();
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
@@ -578,7 +578,7 @@ mod tests {
             remaining: 10 * 1024 * 1024,
             pulled: pulled.clone(),
         };
-        let resp = r.receive(request(()).body(body).unwrap()).await;
+        let resp = r.receive(request().body(body).unwrap()).await;
         assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
         let pulled = pulled.load(Ordering::SeqCst);
         assert!(
@@ -598,7 +598,7 @@ mod tests {
             remaining: 2,
             pulled: pulled.clone(),
         };
-        let req = request(())
+        let req = request()
             .header("content-length", (10 * 1024 * 1024).to_string())
             .body(body)
             .unwrap();
@@ -608,7 +608,7 @@ mod tests {
         // A body whose size hint is exact and too large is refused before reading too.
         let resp = r
             .receive(
-                request(())
+                request()
                     .body(Full::new(Bytes::from(vec![b' '; 1024 * 1024 + 1])))
                     .unwrap(),
             )
@@ -648,7 +648,7 @@ mod tests {
     async fn methods_other_than_post_put_patch_are_refused() {
         let r = receiver(Arc::new(Recorder::default()));
         for method in [Method::GET, Method::DELETE, Method::HEAD, Method::OPTIONS] {
-            let req = request(())
+            let req = request()
                 .method(method.clone())
                 .body(Full::new(Bytes::new()))
                 .unwrap();
@@ -657,7 +657,7 @@ mod tests {
             assert_eq!(resp.headers()["allow"], "POST, PUT, PATCH");
         }
         for (i, method) in [Method::PUT, Method::PATCH].into_iter().enumerate() {
-            let req = request(())
+            let req = request()
                 .method(method)
                 .body(Full::new(Bytes::from(event_json(
                     "call_started",
@@ -829,7 +829,7 @@ mod tests {
         use tower_service::Service;
         let rec = Arc::new(Recorder::default());
         let mut r = receiver(rec.clone());
-        let req = request(())
+        let req = request()
             .body(Full::new(Bytes::from(event_json("call_started", "svc"))))
             .unwrap();
         std::future::poll_fn(|cx| Service::<Request<Full<Bytes>>>::poll_ready(&mut r, cx))
