@@ -1,0 +1,235 @@
+//! [`CsvUpload`]: the contact CSV of a campaign upload, from a file, memory or a stream.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::StreamExt;
+use futures::stream::BoxStream;
+use ringg_transport::{Part, PartData, StreamFactory};
+
+use super::preflight::CsvSource;
+
+/// The content type sent with the CSV part.
+pub const CSV_CONTENT_TYPE: &str = "text/csv";
+/// The file name sent when none is known (bytes and streams).
+pub const DEFAULT_CSV_FILE_NAME: &str = "contacts.csv";
+
+/// The contact CSV of a campaign upload.
+///
+/// Every form can be read more than once, which the upload needs: the pre-flight check reads
+/// it, the upload sends it, and a retry (when one is safe) sends it again. A file is opened
+/// anew and streamed each time, never read whole; a stream comes from a factory called once
+/// per read.
+///
+/// ```
+/// use ringg_api::campaigns::CsvUpload;
+/// let a = CsvUpload::path("/data/contacts.csv");
+/// assert_eq!(a.file_name(), "contacts.csv");
+/// let b = CsvUpload::bytes("Mobile Number,Name\n+919876543210,Asha\n").with_file_name("q1.csv");
+/// assert_eq!(b.file_name(), "q1.csv");
+/// ```
+#[derive(Clone)]
+pub struct CsvUpload {
+    file_name: String,
+    data: CsvData,
+}
+
+#[derive(Clone)]
+enum CsvData {
+    Path(PathBuf),
+    Bytes(Bytes),
+    Stream(StreamFactory),
+}
+
+impl std::fmt::Debug for CsvUpload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("CsvUpload");
+        d.field("file_name", &self.file_name);
+        match &self.data {
+            CsvData::Path(p) => d.field("path", p),
+            CsvData::Bytes(b) => d.field("bytes", &b.len()),
+            CsvData::Stream(_) => d.field("stream", &".."),
+        };
+        d.finish()
+    }
+}
+
+impl CsvUpload {
+    /// A file on disk, streamed on every read. The file name sent is the path's last part.
+    pub fn path(path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| DEFAULT_CSV_FILE_NAME.to_string());
+        Self {
+            file_name,
+            data: CsvData::Path(path),
+        }
+    }
+
+    /// CSV bytes in memory (file name `contacts.csv` unless set).
+    pub fn bytes(bytes: impl Into<Bytes>) -> Self {
+        Self {
+            file_name: DEFAULT_CSV_FILE_NAME.to_string(),
+            data: CsvData::Bytes(bytes.into()),
+        }
+    }
+
+    /// A stream of CSV chunks: `factory` is called once for every read (pre-flight, upload,
+    /// retry) and must produce the same bytes each time.
+    pub fn stream<F>(factory: F) -> Self
+    where
+        F: Fn() -> BoxStream<'static, std::io::Result<Bytes>> + Send + Sync + 'static,
+    {
+        Self {
+            file_name: DEFAULT_CSV_FILE_NAME.to_string(),
+            data: CsvData::Stream(Arc::new(factory)),
+        }
+    }
+
+    /// Sets the file name sent with the upload.
+    #[must_use]
+    pub fn with_file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = name.into();
+        self
+    }
+
+    /// The file name sent with the upload.
+    pub fn file_name(&self) -> &str {
+        &self.file_name
+    }
+
+    /// The path, for a file upload.
+    pub fn as_path(&self) -> Option<&Path> {
+        match &self.data {
+            CsvData::Path(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The multipart file part named `field`.
+    pub(crate) fn to_part(&self, field: &str) -> Part {
+        let data = match &self.data {
+            CsvData::Path(p) => PartData::Path(p.clone()),
+            CsvData::Bytes(b) => PartData::Bytes(b.clone()),
+            CsvData::Stream(f) => PartData::Stream(f.clone()),
+        };
+        Part::file(field, self.file_name.clone(), CSV_CONTENT_TYPE, data)
+    }
+
+    /// A source for the pre-flight check (a stream is read through a blocking bridge, so the
+    /// check must run on a blocking thread, as [`preflight`](super::preflight()) does).
+    pub(crate) fn to_preflight_source(&self) -> CsvSource {
+        match &self.data {
+            CsvData::Path(p) => CsvSource::Path(p.clone()),
+            CsvData::Bytes(b) => CsvSource::Bytes(b.clone()),
+            CsvData::Stream(f) => CsvSource::Reader(Box::new(BlockingStreamReader {
+                stream: Some(f()),
+                chunk: Bytes::new(),
+                handle: tokio::runtime::Handle::try_current().ok(),
+            })),
+        }
+    }
+}
+
+impl From<PathBuf> for CsvUpload {
+    fn from(p: PathBuf) -> Self {
+        Self::path(p)
+    }
+}
+
+impl From<&Path> for CsvUpload {
+    fn from(p: &Path) -> Self {
+        Self::path(p)
+    }
+}
+
+impl From<Bytes> for CsvUpload {
+    fn from(b: Bytes) -> Self {
+        Self::bytes(b)
+    }
+}
+
+impl From<Vec<u8>> for CsvUpload {
+    fn from(b: Vec<u8>) -> Self {
+        Self::bytes(b)
+    }
+}
+
+/// Reads an async byte stream synchronously, from a blocking thread of the runtime.
+struct BlockingStreamReader {
+    stream: Option<BoxStream<'static, std::io::Result<Bytes>>>,
+    chunk: Bytes,
+    handle: Option<tokio::runtime::Handle>,
+}
+
+impl Read for BlockingStreamReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.chunk.is_empty() {
+            let Some(stream) = self.stream.as_mut() else {
+                return Ok(0);
+            };
+            let next = match &self.handle {
+                Some(h) => h.block_on(stream.next()),
+                None => futures::executor::block_on(stream.next()),
+            };
+            match next {
+                Some(Ok(bytes)) => self.chunk = bytes,
+                Some(Err(e)) => {
+                    self.stream = None;
+                    return Err(e);
+                }
+                None => {
+                    self.stream = None;
+                    return Ok(0);
+                }
+            }
+        }
+        let n = buf.len().min(self.chunk.len());
+        buf[..n].copy_from_slice(&self.chunk[..n]);
+        let _ = self.chunk.split_to(n);
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names() {
+        assert_eq!(CsvUpload::path("/x/y/list.csv").file_name(), "list.csv");
+        assert_eq!(CsvUpload::path("/").file_name(), DEFAULT_CSV_FILE_NAME);
+        assert_eq!(
+            CsvUpload::bytes(Vec::new()).file_name(),
+            DEFAULT_CSV_FILE_NAME
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn stream_reader_reads_every_chunk() {
+        let upload = CsvUpload::stream(|| {
+            futures::stream::iter(vec![
+                Ok(Bytes::from_static(b"Mobile Number,Na")),
+                Ok(Bytes::from_static(b"me\n+919876543210,Asha\n")),
+            ])
+            .boxed()
+        });
+        let source = upload.to_preflight_source();
+        let text = tokio::task::spawn_blocking(move || {
+            let CsvSource::Reader(mut r) = source else {
+                panic!("expected a reader")
+            };
+            let mut s = String::new();
+            r.read_to_string(&mut s).map(|_| s)
+        })
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(text, "Mobile Number,Name\n+919876543210,Asha\n");
+    }
+}
