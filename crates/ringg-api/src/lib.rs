@@ -29,13 +29,16 @@
 //! rate limit, timeouts, tracing). Calls are never placed twice by a retry: see
 //! [`calls::Calls::reconcile`].
 
+pub mod analytics;
 pub mod assistants;
 pub mod calls;
 pub mod campaigns;
 pub mod client;
 pub mod error;
+pub mod knowledge_bases;
 pub mod numbers;
 pub mod pagination;
+pub mod termination;
 pub mod workspace;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};

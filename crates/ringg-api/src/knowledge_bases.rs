@@ -1,0 +1,345 @@
+//! Knowledge bases: create from files, URLs and FAQs; edit; list; get; delete.
+//!
+//! Processing is asynchronous: a new KB starts `pending`; poll [`get`](KnowledgeBases::get)
+//! until [`KbDetails::is_settled`], then attach it to an assistant with
+//! `assistants().edit(...)` and [`AgentEdit::AttachKb`](ringg_types::assistants::AgentEdit::AttachKb).
+//! Ringg rate-limits these endpoints per workspace: create 10/hour, edit 20/hour, reads
+//! 60/hour, delete 10/minute.
+//!
+//! ```no_run
+//! use ringg_api::Client;
+//! use ringg_api::knowledge_bases::KbFile;
+//! use ringg_api::types::knowledge_base::{CreateKbForm, Faq};
+//!
+//! # async fn run() -> Result<(), ringg_api::Error> {
+//! let client = Client::from_env()?;
+//! let mut form = CreateKbForm::new("Product Documentation");
+//! form.urls = vec!["https://example.com/docs".into()];
+//! form.faqs = vec![Faq::new("What is your return policy?", "30-day money back guarantee")];
+//! let created = client
+//!     .knowledge_bases()
+//!     .create(&form, vec![KbFile::path("manual.pdf")])
+//!     .await?;
+//! println!("{:?}", created.kb_id);
+//! # Ok(()) }
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+use ringg_transport::{Body, Part, PartData};
+use ringg_types::ids::KbId;
+use ringg_types::knowledge_base::{
+    CreateKbForm, CreateKbResponse, DeleteKbResponse, EditKbForm, EditKbResponse, KbDetails, KbList,
+};
+use ringg_types::operations::{self as ops, Operation};
+
+use crate::client::Client;
+use crate::error::Error;
+
+/// The most files one create request may carry.
+pub const MAX_KB_FILES: usize = 10;
+/// The largest file Ringg accepts: 2 MB (2 × 1024 × 1024 bytes).
+pub const MAX_KB_FILE_BYTES: u64 = 2 * 1024 * 1024;
+/// The largest total size of the files of one create request: 5 MB.
+pub const MAX_KB_TOTAL_BYTES: u64 = 5 * 1024 * 1024;
+/// The most URLs one create request may carry.
+pub const MAX_KB_URLS: usize = 20;
+
+/// A file for a knowledge base (PDF, TXT, DOCX, ...).
+#[derive(Debug, Clone)]
+pub struct KbFile {
+    file_name: String,
+    content_type: Option<String>,
+    data: KbFileData,
+}
+
+#[derive(Debug, Clone)]
+enum KbFileData {
+    Path(PathBuf),
+    Bytes(Bytes),
+}
+
+impl KbFile {
+    /// A file on disk (streamed when sent); its name is the path's last part.
+    pub fn path(path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Self {
+            file_name,
+            content_type: None,
+            data: KbFileData::Path(path),
+        }
+    }
+
+    /// File contents in memory, sent under `file_name`.
+    pub fn bytes(file_name: impl Into<String>, bytes: impl Into<Bytes>) -> Self {
+        Self {
+            file_name: file_name.into(),
+            content_type: None,
+            data: KbFileData::Bytes(bytes.into()),
+        }
+    }
+
+    /// Sets the content type (by default guessed from the file name's extension).
+    #[must_use]
+    pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// The file name sent.
+    pub fn file_name(&self) -> &str {
+        &self.file_name
+    }
+
+    /// The content type sent: the one set, else a guess from the extension.
+    pub fn content_type(&self) -> &str {
+        self.content_type
+            .as_deref()
+            .unwrap_or_else(|| guess_content_type(&self.file_name))
+    }
+
+    /// The file's size in bytes (reads the file's metadata).
+    pub async fn size(&self) -> Result<u64, Error> {
+        match &self.data {
+            KbFileData::Bytes(b) => Ok(b.len() as u64),
+            KbFileData::Path(p) => tokio::fs::metadata(p)
+                .await
+                .map(|m| m.len())
+                .map_err(|e| Error::io(format!("could not read {}", p.display()), e)),
+        }
+    }
+
+    fn to_part(&self, field: &str) -> Part {
+        let data = match &self.data {
+            KbFileData::Path(p) => PartData::Path(p.clone()),
+            KbFileData::Bytes(b) => PartData::Bytes(b.clone()),
+        };
+        Part::file(field, self.file_name.clone(), self.content_type(), data)
+    }
+}
+
+impl From<&Path> for KbFile {
+    fn from(p: &Path) -> Self {
+        Self::path(p)
+    }
+}
+
+impl From<PathBuf> for KbFile {
+    fn from(p: PathBuf) -> Self {
+        Self::path(p)
+    }
+}
+
+fn guess_content_type(file_name: &str) -> &'static str {
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "pdf" => "application/pdf",
+        "txt" => "text/plain",
+        "md" | "markdown" => "text/markdown",
+        "csv" => "text/csv",
+        "html" | "htm" => "text/html",
+        "json" => "application/json",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        _ => "application/octet-stream",
+    }
+}
+
+/// `client.knowledge_bases()`.
+#[derive(Debug, Clone)]
+pub struct KnowledgeBases<'a> {
+    client: &'a Client,
+}
+
+impl Client {
+    /// Knowledge-base endpoints.
+    pub fn knowledge_bases(&self) -> KnowledgeBases<'_> {
+        KnowledgeBases { client: self }
+    }
+}
+
+impl KnowledgeBases<'_> {
+    /// `POST /external/kb` (multipart): creates a knowledge base from `files` (repeated
+    /// `files` parts), `form.urls` and `form.faqs` (JSON strings).
+    ///
+    /// The documented limits are checked before sending: at most 10 files, 2 MB each and
+    /// 5 MB in all, at most 20 URLs, and a non-empty name. Not retried after an ambiguous
+    /// failure (it would create a second KB): [`list`](Self::list) before trying again.
+    pub async fn create(
+        &self,
+        form: &CreateKbForm,
+        files: Vec<KbFile>,
+    ) -> Result<CreateKbResponse, Error> {
+        let op = &ops::CREATE_KNOWLEDGE_BASE;
+        if form.kb_name.trim().is_empty() {
+            return Err(invalid(op, "kb_name is empty; name the knowledge base"));
+        }
+        if form.urls.len() > MAX_KB_URLS {
+            return Err(invalid(
+                op,
+                format!(
+                    "{} URLs given but a knowledge base takes at most {MAX_KB_URLS} per request; create it with fewer and add the rest with knowledge_bases().edit",
+                    form.urls.len()
+                ),
+            ));
+        }
+        if let Some(i) = form.urls.iter().position(|u| u.trim().is_empty()) {
+            return Err(invalid(op, format!("urls[{i}] is empty")));
+        }
+        check_files(op, &files, "files").await?;
+        let fields = form
+            .text_fields()
+            .map_err(|e| invalid(op, format!("could not encode the form: {e}")))?;
+        let mut parts: Vec<Part> = fields
+            .into_iter()
+            .map(|(name, value)| Part::text(name, value))
+            .collect();
+        parts.extend(files.iter().map(|f| f.to_part(CreateKbForm::FILE_FIELD)));
+        let req = self
+            .client
+            .request(op, &[])?
+            .with_body(Body::Multipart(parts));
+        self.client.send_json(req).await
+    }
+
+    /// `PATCH /external/kb` (multipart): adds and removes sources in one request
+    /// (`files_to_remove`, `urls_to_remove`, `faqs_to_remove`, `new_urls`, `new_faqs`,
+    /// `new_files_metadata` as JSON strings; `new_files` as repeated file parts). Removals
+    /// are permanent; new content is processed asynchronously.
+    ///
+    /// Refuses an edit that changes nothing, and new files over the create limits (2 MB
+    /// each, 5 MB in all, at most 10), before sending.
+    pub async fn edit(
+        &self,
+        form: &EditKbForm,
+        new_files: Vec<KbFile>,
+    ) -> Result<EditKbResponse, Error> {
+        let op = &ops::EDIT_KNOWLEDGE_BASE;
+        if form.kb_id.as_str().trim().is_empty() {
+            return Err(invalid(op, "kb_id is empty"));
+        }
+        let changes_nothing = form.files_to_remove.is_empty()
+            && form.urls_to_remove.is_empty()
+            && form.faqs_to_remove.is_empty()
+            && form.new_urls.is_empty()
+            && form.new_faqs.is_empty()
+            && new_files.is_empty();
+        if changes_nothing {
+            return Err(invalid(
+                op,
+                "the edit changes nothing; add new files, URLs or FAQs, or name sources to remove",
+            ));
+        }
+        check_files(op, &new_files, "new_files").await?;
+        let fields = form
+            .text_fields()
+            .map_err(|e| invalid(op, format!("could not encode the form: {e}")))?;
+        let mut parts: Vec<Part> = fields
+            .into_iter()
+            .map(|(name, value)| Part::text(name, value))
+            .collect();
+        parts.extend(new_files.iter().map(|f| f.to_part(EditKbForm::FILE_FIELD)));
+        let req = self
+            .client
+            .request(op, &[])?
+            .with_body(Body::Multipart(parts));
+        self.client.send_json(req).await
+    }
+
+    /// `GET /external/kb/all`: every knowledge base (Ringg returns a bare array, no pages).
+    pub async fn list(&self) -> Result<KbList, Error> {
+        let req = self.client.request(&ops::LIST_KNOWLEDGE_BASES, &[])?;
+        self.client.send_json(req).await
+    }
+
+    /// `GET /external/kb/{kb_id}`: one knowledge base with its files, URLs and FAQs.
+    pub async fn get(&self, kb_id: &KbId) -> Result<KbDetails, Error> {
+        let req = self
+            .client
+            .request(&ops::GET_KNOWLEDGE_BASE, &[("kb_id", kb_id.as_str())])?;
+        self.client.send_json(req).await
+    }
+
+    /// `DELETE /external/kb/{kb_id}`.
+    pub async fn delete(&self, kb_id: &KbId) -> Result<DeleteKbResponse, Error> {
+        let req = self
+            .client
+            .request(&ops::DELETE_KNOWLEDGE_BASE, &[("kb_id", kb_id.as_str())])?;
+        self.client.send_json(req).await
+    }
+}
+
+fn invalid(op: &'static Operation, msg: impl Into<String>) -> Error {
+    Error::invalid_input(msg).with_operation(op.id)
+}
+
+async fn check_files(op: &'static Operation, files: &[KbFile], field: &str) -> Result<(), Error> {
+    if files.len() > MAX_KB_FILES {
+        return Err(invalid(
+            op,
+            format!(
+                "{} files given but one request takes at most {MAX_KB_FILES}; send the rest with knowledge_bases().edit",
+                files.len()
+            ),
+        ));
+    }
+    let mut total = 0u64;
+    for (i, f) in files.iter().enumerate() {
+        if f.file_name.trim().is_empty() {
+            return Err(invalid(op, format!("{field}[{i}] has no file name")));
+        }
+        let size = f.size().await.map_err(|e| e.with_operation(op.id))?;
+        if size > MAX_KB_FILE_BYTES {
+            return Err(invalid(
+                op,
+                format!(
+                    "{field}[{i}] ({}) is {size} bytes; a file may be at most 2 MB ({MAX_KB_FILE_BYTES} bytes): split or shrink it",
+                    f.file_name
+                ),
+            ));
+        }
+        total += size;
+    }
+    if total > MAX_KB_TOTAL_BYTES {
+        return Err(invalid(
+            op,
+            format!(
+                "the {field} total {total} bytes; one request may carry at most 5 MB ({MAX_KB_TOTAL_BYTES} bytes): send some with a later knowledge_bases().edit"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_types() {
+        assert_eq!(
+            KbFile::bytes("a.PDF", Bytes::new()).content_type(),
+            "application/pdf"
+        );
+        assert_eq!(
+            KbFile::bytes("notes", Bytes::new()).content_type(),
+            "application/octet-stream"
+        );
+        assert_eq!(
+            KbFile::bytes("a.txt", Bytes::new())
+                .with_content_type("text/x-custom")
+                .content_type(),
+            "text/x-custom"
+        );
+    }
+}
