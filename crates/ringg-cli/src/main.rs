@@ -1,2 +1,89 @@
-//! The `ringg` command-line tool.
-fn main() {}
+//! `ringg`: the command-line tool for the Ringg AI voice-agent API.
+//!
+//! `ringg quickstart` runs Ringg's recommended integration order against an in-process
+//! simulator (no account needed); every other command talks to a server through the
+//! `ringg-api` SDK. Results go to stdout (tables, or JSON with `--output json`), notes and
+//! progress to stderr, errors as one line `error: …` with exit code 2 for usage mistakes and 1
+//! otherwise. The API key is never printed.
+
+mod cli;
+mod commands;
+mod context;
+mod error;
+mod output;
+mod render;
+
+use std::panic::AssertUnwindSafe;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    install_panic_hook();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return error::clap_exit(e),
+    };
+    init_tracing(&cli.global);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!(
+                "error: could not start the async runtime: {e}; check the system's thread limits"
+            );
+            return ExitCode::from(1);
+        }
+    };
+    let outcome =
+        std::panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(commands::run(cli))));
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    match outcome {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
+            e.print();
+            e.exit_code()
+        }
+        // The hook has printed the one-line message.
+        Err(_) => ExitCode::from(1),
+    }
+}
+
+/// Replaces Rust's panic output (payload and backtrace, which could carry request data) with
+/// one line.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "error: internal error{place}; this is a bug in ringg, please report it with the command you ran (without your key)"
+        );
+    }));
+}
+
+/// Logs to stderr: warnings by default, debug with --verbose, errors only with --quiet;
+/// `RUST_LOG` overrides.
+fn init_tracing(global: &cli::GlobalArgs) {
+    use tracing_subscriber::EnvFilter;
+    let default = if global.verbose {
+        "debug,hyper=info,hyper_util=info,reqwest=info,h2=info,rustls=info"
+    } else if global.quiet {
+        "error"
+    } else {
+        "warn"
+    };
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|v| EnvFilter::try_new(v).ok())
+        .unwrap_or_else(|| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(global.verbose)
+        .try_init();
+}

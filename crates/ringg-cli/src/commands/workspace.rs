@@ -1,0 +1,123 @@
+//! `ringg workspace show | users | rotate-key`.
+
+use std::io::Write;
+
+use futures::TryStreamExt;
+use ringg_api::types::workspace::WorkspaceUser;
+use serde_json::json;
+
+use crate::cli::{PageArgs, WorkspaceCmd};
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::output::{
+    REDACTED, kv_table, nz, or_dash, print_json, print_table, redact, table, to_value,
+};
+use crate::render;
+
+pub(crate) async fn run(ctx: &mut Ctx, cmd: WorkspaceCmd) -> Result<(), CliError> {
+    match cmd {
+        WorkspaceCmd::Show => show(ctx).await,
+        WorkspaceCmd::Users(page) => users(ctx, page).await,
+        WorkspaceCmd::RotateKey { key_file, yes } => rotate_key(ctx, &key_file, yes).await,
+    }
+}
+
+async fn show(ctx: &mut Ctx) -> Result<(), CliError> {
+    let client = ctx.client().await?;
+    let info = client.workspace().info().await?;
+    if ctx.out.json() {
+        // The response carries the workspace's own key in clear text: never print it.
+        let mut v = to_value(&info)?;
+        redact(&mut v, "/workspace_info/api_key");
+        return print_json(&v);
+    }
+    print_table(&kv_table(render::workspace_rows(&info.workspace_info)));
+    Ok(())
+}
+
+async fn users(ctx: &mut Ctx, page: PageArgs) -> Result<(), CliError> {
+    let client = ctx.client().await?;
+    let rows: Vec<WorkspaceUser> = if page.all {
+        client.workspace().users_stream().try_collect().await?
+    } else {
+        client
+            .workspace()
+            .users(page.limit, page.offset)
+            .await?
+            .workspace_users
+    };
+    if ctx.out.json() {
+        return print_json(&rows);
+    }
+    let mut t = table(&["ID", "USERNAME", "EMAIL", "ROLE", "INVITE"]);
+    for u in &rows {
+        t.add_row(vec![
+            u.id.to_string(),
+            nz(&u.username),
+            nz(&u.email),
+            or_dash(u.role.as_ref().map(|r| r.as_str())),
+            nz(&u.invite_status),
+        ]);
+    }
+    print_table(&t);
+    Ok(())
+}
+
+async fn rotate_key(ctx: &mut Ctx, key_file: &std::path::Path, yes: bool) -> Result<(), CliError> {
+    if !yes {
+        return Err(CliError::usage(
+            "rotating the key stops the current one at once (every program using it fails until updated); add --yes to confirm",
+        ));
+    }
+    if key_file.exists() {
+        return Err(CliError::usage(format!(
+            "{} already exists; give a new file for the key so nothing is overwritten",
+            key_file.display()
+        )));
+    }
+    // Open the file before rotating, so a bad path cannot lose the new key.
+    let mut file = create_private(key_file)
+        .map_err(|e| CliError::io(format!("could not create {}", key_file.display()), &e))?;
+    let client = ctx.client().await?;
+    let rotated = match client.workspace().regenerate_api_key().await {
+        Ok(r) => r,
+        Err(e) => {
+            drop(file);
+            let _ = std::fs::remove_file(key_file);
+            return Err(e.into());
+        }
+    };
+    file.write_all(rotated.new_api_key.expose().as_bytes())
+        .and_then(|()| file.write_all(b"\n"))
+        .and_then(|()| file.sync_all())
+        .map_err(|e| {
+            CliError::failed(format!(
+                "the key was rotated but writing {} failed ({e}); the new key is in the Ringg dashboard",
+                key_file.display()
+            ))
+        })?;
+    if ctx.out.json() {
+        return print_json(&json!({
+            "new_api_key": REDACTED,
+            "key_file": key_file.display().to_string(),
+        }));
+    }
+    crate::output::emit(format!(
+        "The API key was rotated; the old key no longer works. The new key is in {} (never printed): export RINGG_API_KEY=\"$(cat {})\"",
+        key_file.display(),
+        key_file.display()
+    ));
+    Ok(())
+}
+
+/// Creates a file only its owner can read.
+fn create_private(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path)
+}

@@ -1,0 +1,146 @@
+//! What every command needs: the output settings and a client (for a server, or for an
+//! embedded simulator with `--sim`).
+
+use indicatif::{ProgressBar, ProgressStyle};
+use ringg_api::Client;
+use ringg_sim::{RunningSimulator, Simulator};
+
+use crate::cli::GlobalArgs;
+use crate::error::CliError;
+use crate::output::{Output, emit};
+
+/// Time scale of the simulator behind `--sim` (a 3-minute call takes under 2 seconds).
+pub(crate) const SIM_TIME_SCALE: f64 = 0.01;
+
+/// The command's environment.
+pub(crate) struct Ctx {
+    /// The global flags.
+    pub(crate) global: GlobalArgs,
+    /// How to print.
+    pub(crate) out: Output,
+    sim: Option<RunningSimulator>,
+}
+
+impl Ctx {
+    /// A context for these flags.
+    pub(crate) fn new(global: GlobalArgs) -> Self {
+        let out = Output {
+            mode: global.output,
+            quiet: global.quiet,
+        };
+        Self {
+            global,
+            out,
+            sim: None,
+        }
+    }
+
+    /// The client for the command: the embedded simulator with `--sim`, otherwise the server
+    /// and key from the flags or the environment.
+    pub(crate) async fn client(&mut self) -> Result<Client, CliError> {
+        if self.global.sim {
+            if self.sim.is_none() {
+                let sim = Simulator::builder()
+                    .time_scale(SIM_TIME_SCALE)
+                    .start()
+                    .await
+                    .map_err(|e| {
+                        CliError::failed(format!("could not start the local simulator: {e}"))
+                    })?;
+                self.out.note(format!(
+                    "note: using a fresh local simulator at {} (--sim); its data ends with this command",
+                    sim.base_url()
+                ));
+                self.sim = Some(sim);
+            }
+            let sim = self
+                .sim
+                .as_ref()
+                .ok_or_else(|| CliError::failed("no simulator"))?;
+            return build_client(&sim.base_url(), sim.api_key());
+        }
+        let Some(key) = self
+            .global
+            .api_key
+            .as_deref()
+            .filter(|k| !k.trim().is_empty())
+        else {
+            return Err(CliError::failed(
+                "no API key; set RINGG_API_KEY (and RINGG_BASE_URL for a server other than production) or pass --api-key/--base-url, or add --sim to try the command against a local simulator",
+            ));
+        };
+        let base = self
+            .global
+            .base_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or(ringg_api::DEFAULT_BASE_URL);
+        build_client(base, key)
+    }
+
+    /// Stops the embedded simulator, if any.
+    pub(crate) async fn finish(self) {
+        if let Some(sim) = self.sim {
+            sim.shutdown().await;
+        }
+    }
+
+    /// A spinner that is not started yet (hidden when progress is disabled).
+    pub(crate) fn idle_spinner(&self) -> ProgressBar {
+        if !self.out.progress_enabled() {
+            return ProgressBar::hidden();
+        }
+        let pb = ProgressBar::new_spinner();
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        pb
+    }
+}
+
+/// Builds a client for a base URL and key (the base URL is checked: https unless loopback).
+pub(crate) fn build_client(base_url: &str, key: &str) -> Result<Client, CliError> {
+    Client::builder()
+        .ignore_env()
+        .api_key(key)
+        .base_url(base_url)
+        .build()
+        .map_err(CliError::from)
+}
+
+/// Prints lines above a spinner without garbling it (or plainly when it is hidden).
+#[derive(Clone)]
+pub(crate) struct Lines {
+    pb: ProgressBar,
+    to_stderr: bool,
+}
+
+impl Lines {
+    /// Lines printed above `pb`, on stdout (or stderr when `to_stderr`).
+    pub(crate) fn new(pb: ProgressBar, to_stderr: bool) -> Self {
+        Self { pb, to_stderr }
+    }
+
+    /// Prints one line.
+    pub(crate) fn line(&self, text: impl AsRef<str>) {
+        if !self.pb.is_hidden() {
+            self.pb.suspend(|| self.plain(text.as_ref()));
+        } else {
+            self.plain(text.as_ref());
+        }
+    }
+
+    fn plain(&self, text: &str) {
+        if self.to_stderr {
+            eprintln!("{text}");
+        } else {
+            emit(text);
+        }
+    }
+
+    /// The spinner.
+    pub(crate) fn bar(&self) -> &ProgressBar {
+        &self.pb
+    }
+}

@@ -1,0 +1,124 @@
+//! The CLI's error: one line on stderr, an exit code (2 for usage, 1 otherwise).
+
+use std::fmt;
+use std::process::ExitCode;
+
+/// A failed command.
+#[derive(Debug)]
+pub(crate) struct CliError {
+    message: String,
+    code: u8,
+}
+
+impl CliError {
+    /// A mistake in how the command was called (exit code 2).
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            code: 2,
+        }
+    }
+
+    /// Anything else (exit code 1). The message says what went wrong and what to do.
+    pub(crate) fn failed(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            code: 1,
+        }
+    }
+
+    /// A local file could not be read or written.
+    pub(crate) fn io(what: impl fmt::Display, err: &std::io::Error) -> Self {
+        Self::failed(format!("{what}: {err}; check the path and its permissions"))
+    }
+
+    /// The exit code.
+    pub(crate) fn exit_code(&self) -> ExitCode {
+        ExitCode::from(self.code)
+    }
+
+    /// Prints `error: …` on one line of stderr.
+    pub(crate) fn print(&self) {
+        eprintln!("error: {}", one_line(&self.message));
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<ringg_api::Error> for CliError {
+    fn from(e: ringg_api::Error) -> Self {
+        // Display already ends with the SDK's hint ("; check the API key: set RINGG_API_KEY …",
+        // "; rate limited: retry after 7 s", "; … run `ringg calls reconcile rr-…`").
+        let mut message = e.to_string();
+        if e.hint().is_none() {
+            match e.kind() {
+                ringg_api::ErrorKind::Timeout => {
+                    message.push_str("; try again later or raise --timeout")
+                }
+                ringg_api::ErrorKind::Api if e.is_not_found() => {
+                    message.push_str("; check the id (list them with the matching `list` command)")
+                }
+                ringg_api::ErrorKind::Api => {
+                    message.push_str("; fix the request as the message says and try again")
+                }
+                _ => {}
+            }
+        }
+        Self::failed(message)
+    }
+}
+
+/// Collapses a message to one line.
+pub(crate) fn one_line(s: &str) -> String {
+    s.split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Turns a clap error into the CLI's one-line format (help and version go to stdout as usual).
+pub(crate) fn clap_exit(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match err.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = err.print();
+            if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        _ => {
+            let rendered = err.render().to_string();
+            // clap writes "error: <what>\n\n<details>\n\nUsage: …\n\nFor more information, try '--help'."
+            let body: Vec<&str> = rendered
+                .lines()
+                .take_while(|l| !l.starts_with("Usage:"))
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
+                .collect();
+            let text = body.join(" ");
+            let text = text.strip_prefix("error: ").unwrap_or(&text);
+            let usage = rendered
+                .lines()
+                .find_map(|l| l.strip_prefix("Usage: "))
+                .map(|u| {
+                    u.split_whitespace()
+                        .take_while(|w| !w.starts_with(['[', '<', '-']))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .filter(|u| !u.is_empty())
+                .unwrap_or_else(|| "ringg".to_string());
+            eprintln!("error: {text}; see `{usage} --help`");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! Printing results: tables that fit the terminal, JSON documents and JSON lines, notes on
+//! stderr, and the redaction of keys.
+
+use std::io::{IsTerminal, Write};
+
+use comfy_table::{ContentArrangement, Table, presets};
+use ringg_types::common::{Nullable, Timestamp};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::cli::OutputMode;
+use crate::error::CliError;
+
+/// What a key looks like in output.
+pub(crate) const REDACTED: &str = "[REDACTED]";
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Output {
+    /// Table or JSON.
+    pub(crate) mode: OutputMode,
+    /// No notes, no progress.
+    pub(crate) quiet: bool,
+}
+
+impl Output {
+    /// True for `--output json`.
+    pub(crate) fn json(&self) -> bool {
+        self.mode == OutputMode::Json
+    }
+
+    /// A note for people on stderr (not with --quiet).
+    pub(crate) fn note(&self, text: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", text.as_ref());
+        }
+    }
+
+    /// True when progress bars and spinners may be drawn: both streams are terminals and
+    /// --quiet is off.
+    pub(crate) fn progress_enabled(&self) -> bool {
+        !self.quiet && std::io::stdout().is_terminal() && std::io::stderr().is_terminal()
+    }
+}
+
+/// Writes one line to stdout. A closed pipe (`ringg … | head`) ends the program quietly.
+pub(crate) fn emit(line: impl AsRef<str>) {
+    let mut out = std::io::stdout().lock();
+    let res = writeln!(out, "{}", line.as_ref()).and_then(|()| out.flush());
+    if let Err(e) = res {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: could not write to stdout: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// Prints a JSON document (pretty).
+pub(crate) fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::failed(format!("could not write JSON: {e}")))?;
+    emit(text);
+    Ok(())
+}
+
+/// A value as JSON, for redaction and flattening.
+pub(crate) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, CliError> {
+    serde_json::to_value(value).map_err(|e| CliError::failed(format!("could not write JSON: {e}")))
+}
+
+/// Replaces the value at a JSON pointer (e.g. `/workspace_info/api_key`) with `[REDACTED]`.
+pub(crate) fn redact(value: &mut Value, pointer: &str) {
+    if let Some(v) = value.pointer_mut(pointer)
+        && !v.is_null()
+    {
+        *v = Value::String(REDACTED.into());
+    }
+}
+
+/// A table with the house style, fitted to the terminal's width.
+pub(crate) fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if !std::io::stdout().is_terminal() {
+        // No terminal to measure: keep rows on one line unless they are very long.
+        t.set_width(160);
+    }
+    if !header.is_empty() {
+        t.set_header(header.iter().copied());
+    }
+    t
+}
+
+/// Prints a table.
+pub(crate) fn print_table(t: &Table) {
+    emit(t.to_string());
+}
+
+/// A two-column FIELD / VALUE table.
+pub(crate) fn kv_table(rows: impl IntoIterator<Item = (String, String)>) -> Table {
+    let mut t = table(&[]);
+    for (k, v) in rows {
+        t.add_row(vec![k, v]);
+    }
+    t
+}
+
+/// Flattens JSON into `a.b.c = value` rows (arrays of scalars are joined with commas).
+pub(crate) fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
+    let key = |k: &str| {
+        if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}.{k}")
+        }
+    };
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            for (k, v) in map {
+                flatten(&key(k), v, out);
+            }
+        }
+        Value::Array(items) if items.iter().any(|i| i.is_object() || i.is_array()) => {
+            for (i, v) in items.iter().enumerate() {
+                flatten(&key(&i.to_string()), v, out);
+            }
+        }
+        other => out.push((
+            if prefix.is_empty() {
+                "value".into()
+            } else {
+                prefix.to_string()
+            },
+            scalar(other),
+        )),
+    }
+}
+
+/// A JSON value as table text.
+pub(crate) fn scalar(v: &Value) -> String {
+    match v {
+        Value::Null => "-".into(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(", "),
+        Value::Object(m) if m.is_empty() => "-".into(),
+        other => other.to_string(),
+    }
+}
+
+/// `-` for nothing.
+pub(crate) fn or_dash(s: Option<impl AsRef<str>>) -> String {
+    match s {
+        Some(s) if !s.as_ref().is_empty() => s.as_ref().to_string(),
+        _ => "-".into(),
+    }
+}
+
+/// A nullable string field as table text.
+pub(crate) fn nz(s: &Nullable<String>) -> String {
+    or_dash(s.as_deref())
+}
+
+/// A timestamp as `YYYY-MM-DD HH:MM:SS` in UTC.
+pub(crate) fn ts(t: Option<&Timestamp>) -> String {
+    t.map(|t| t.to_utc().format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_else(|| "-".into())
+}
+
+/// A number with at most two decimals, without trailing zeros.
+pub(crate) fn num(v: f64) -> String {
+    let s = format!("{v:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.is_empty() || s == "-" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn flattening() {
+        let mut rows = Vec::new();
+        flatten(
+            "",
+            &json!({"a": {"b": 1, "c": [1, 2]}, "d": [{"e": null}], "f": "x"}),
+            &mut rows,
+        );
+        assert_eq!(
+            rows,
+            vec![
+                ("a.b".into(), "1".into()),
+                ("a.c".into(), "1, 2".into()),
+                ("d.0.e".into(), "-".into()),
+                ("f".into(), "x".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn redaction_and_numbers() {
+        let mut v = json!({"workspace_info": {"api_key": "k", "name": "n"}});
+        redact(&mut v, "/workspace_info/api_key");
+        redact(&mut v, "/missing");
+        assert_eq!(v["workspace_info"]["api_key"], REDACTED);
+        assert_eq!(num(3025.0), "3025");
+        assert_eq!(num(0.155), "0.15");
+        assert_eq!(num(12.5), "12.5");
+    }
+}

@@ -1,0 +1,138 @@
+//! Table and line renderings of the models several commands show.
+
+use comfy_table::Table;
+use ringg_types::calls::{CallRecord, PlatformAnalysis};
+use ringg_types::common::Transcript;
+use ringg_types::webhook::WebhookEvent;
+use ringg_types::workspace::WorkspaceInfo;
+use serde_json::{Map, Value};
+
+use crate::output::{REDACTED, num, nz, or_dash, scalar, table, ts};
+
+/// Call history rows.
+pub(crate) fn call_table(rows: &[CallRecord]) -> Table {
+    let mut t = table(&[
+        "ID", "CREATED", "TO", "NAME", "STATUS", "DURATION", "COST", "AGENT",
+    ]);
+    for r in rows {
+        t.add_row(vec![
+            r.id.to_string(),
+            ts(r.created_at.as_ref()),
+            nz(&r.to_number),
+            nz(&r.name),
+            or_dash(r.status.as_ref().map(|s| s.as_str())),
+            r.call_duration
+                .as_ref()
+                .map(|d| format!("{} s", num(d.as_f64())))
+                .unwrap_or_else(|| "-".into()),
+            r.call_cost
+                .as_ref()
+                .map(|c| num(c.as_f64()))
+                .unwrap_or_else(|| "-".into()),
+            or_dash(
+                r.agent
+                    .as_ref()
+                    .and_then(|a| a.agent_name.as_deref().map(str::to_string))
+                    .or_else(|| r.agent.as_ref().map(|a| a.id.to_string())),
+            ),
+        ]);
+    }
+    t
+}
+
+/// `name=value, …` of a variables map.
+pub(crate) fn variables(args: &Map<String, Value>) -> String {
+    if args.is_empty() {
+        return "-".into();
+    }
+    args.iter()
+        .map(|(k, v)| format!("{k}={}", scalar(v)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The transcript, one `speaker: text` line per turn.
+pub(crate) fn transcript_lines(t: &Transcript) -> Vec<String> {
+    t.turns()
+        .iter()
+        .map(|turn| format!("{:>4}: {}", turn.speaker().as_str(), turn.text()))
+        .collect()
+}
+
+/// The platform analysis as FIELD / VALUE rows.
+pub(crate) fn analysis_rows(a: &PlatformAnalysis) -> Vec<(String, String)> {
+    let mut rows = Vec::new();
+    let mut push = |k: &str, v: Option<String>| {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            rows.push((k.to_string(), v));
+        }
+    };
+    push("summary", a.summary.as_deref().map(str::to_string));
+    push(
+        "classification",
+        a.classification.as_deref().map(str::to_string),
+    );
+    push(
+        "sentiment",
+        a.sentiment.as_ref().map(|s| s.as_str().to_string()),
+    );
+    push(
+        "key points",
+        a.key_points.as_ref().map(|k| k.items().join("; ")),
+    );
+    push(
+        "action items",
+        a.action_items.as_ref().map(|k| k.items().join("; ")),
+    );
+    push(
+        "disconnect reason",
+        a.call_disconnect_reason.as_deref().map(str::to_string),
+    );
+    push(
+        "callback requested",
+        a.callback_requested
+            .as_ref()
+            .map(|_| a.callback_requested().to_string()),
+    );
+    for (k, v) in &a.extra {
+        push(k, Some(scalar(v)));
+    }
+    rows
+}
+
+/// The workspace as FIELD / VALUE rows (the key shown as `[REDACTED]`).
+pub(crate) fn workspace_rows(w: &WorkspaceInfo) -> Vec<(String, String)> {
+    let credit = |c: &Option<ringg_types::common::Credits>| {
+        c.as_ref()
+            .map(|c| num(c.as_f64()))
+            .unwrap_or_else(|| "-".into())
+    };
+    let mut rows = vec![
+        ("id".to_string(), w.id.to_string()),
+        ("name".into(), or_dash(w.name.as_deref())),
+        ("created".into(), ts(w.created_at.as_ref())),
+        ("credits".into(), credit(&w.credits)),
+        ("locked credits".into(), credit(&w.locked_credits)),
+        ("available credits".into(), num(w.available_credits())),
+    ];
+    if w.api_key.is_value() {
+        rows.push(("api key".into(), REDACTED.into()));
+    }
+    rows
+}
+
+/// One webhook event on one line: type, call id, status.
+pub(crate) fn event_line(e: &WebhookEvent) -> String {
+    let mut s = format!("{:<28}", e.event_type().as_str());
+    s.push_str(&format!(
+        " call_id={}",
+        e.call_id().map(|c| c.as_str()).unwrap_or("-")
+    ));
+    if let Some(status) = e.status() {
+        s.push_str(&format!(" status={}", status.as_str()));
+    }
+    if let Some(n) = e.retry_count() {
+        s.push_str(&format!(" retry_count={n}"));
+    }
+    s
+}

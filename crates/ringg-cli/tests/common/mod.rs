@@ -1,0 +1,115 @@
+//! Shared test helpers: a simulator per test, the `ringg` binary pointed at it, and the check
+//! that the API key never shows up in any output.
+#![allow(dead_code, unreachable_pub)]
+
+use std::process::Output;
+
+use assert_cmd::Command;
+use ringg_sim::{RunningSimulator, Simulator};
+use serde_json::Value;
+
+/// A simulator fast enough for tests (a 3-minute call takes well under a second).
+pub async fn sim() -> RunningSimulator {
+    Simulator::builder()
+        .time_scale(0.002)
+        .seed(7)
+        .start()
+        .await
+        .expect("the simulator starts")
+}
+
+/// `ringg` with a clean environment (no key, no base URL from the caller's shell).
+pub fn bare() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ringg"));
+    cmd.env_remove("RINGG_API_KEY")
+        .env_remove("RINGG_BASE_URL")
+        .env_remove("RINGG_WEBHOOK_SECRET")
+        .env_remove("RUST_LOG")
+        .env("NO_COLOR", "1")
+        .timeout(std::time::Duration::from_secs(120));
+    cmd
+}
+
+/// `ringg --base-url <sim> --api-key <key> <args…>`.
+pub fn ringg(sim: &RunningSimulator, args: &[&str]) -> Command {
+    let mut cmd = bare();
+    cmd.args(["--base-url", &sim.base_url(), "--api-key", sim.api_key()]);
+    cmd.args(args);
+    cmd
+}
+
+/// The output as text, after checking that no key appears in it.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}", self.stdout))
+    }
+
+    pub fn json_lines(&self) -> Vec<Value> {
+        self.stdout
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}"))
+            })
+            .collect()
+    }
+}
+
+/// Every key a test run may know: the demo key.
+pub const KEYS: &[&str] = &[ringg_sim::DEMO_API_KEY];
+
+/// Runs the command off the async runtime's worker threads and returns its output, after
+/// asserting that no API key appears on stdout or stderr.
+pub async fn run(mut cmd: Command) -> Run {
+    let out: Output = tokio::task::spawn_blocking(move || cmd.output().expect("ringg runs"))
+        .await
+        .expect("the command thread");
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    for key in KEYS {
+        assert!(
+            !run.stdout.contains(key) && !run.stderr.contains(key),
+            "the API key leaked into the output:\nstdout:\n{}\nstderr:\n{}",
+            run.stdout,
+            run.stderr
+        );
+    }
+    run
+}
+
+/// Runs and expects exit code 0.
+pub async fn ok(cmd: Command) -> Run {
+    let r = run(cmd).await;
+    assert_eq!(
+        r.code, 0,
+        "expected success\nstdout:\n{}\nstderr:\n{}",
+        r.stdout, r.stderr
+    );
+    r
+}
+
+/// Runs and expects a failure with this exit code and a one-line `error: …` message.
+pub async fn fails(cmd: Command, code: i32) -> Run {
+    let r = run(cmd).await;
+    assert_eq!(r.code, code, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    let lines: Vec<&str> = r.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "expected one error line, got:\n{}",
+        r.stderr
+    );
+    assert!(lines[0].starts_with("error: "), "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked") && !r.stderr.contains("RUST_BACKTRACE"));
+    r
+}

@@ -1,0 +1,126 @@
+//! `ringg quickstart`: the whole integration against the embedded simulator, and the refusal
+//! to place a real call without --to and --yes.
+
+mod common;
+
+use common::{bare, fails, ok, sim};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn quickstart_runs_every_step_and_reaches_completed() {
+    let mut cmd = bare();
+    cmd.args(["quickstart", "--time-scale", "0.003"]);
+    let r = ok(cmd).await;
+    for step in 1..=9 {
+        assert!(
+            r.stdout.contains(&format!("[{step}/9]")),
+            "step {step} missing:\n{}",
+            r.stdout
+        );
+    }
+    assert!(
+        r.stdout.contains("status: ongoing -> completed"),
+        "{}",
+        r.stdout
+    );
+    // One line per webhook event, ending with all_processing_completed.
+    for event in [
+        "call_started",
+        "call_completed",
+        "recording_completed",
+        "platform_analysis_completed",
+        "all_processing_completed",
+    ] {
+        assert!(
+            r.stdout
+                .lines()
+                .any(|l| l.trim_start().starts_with(&format!("webhook {event}"))
+                    && l.contains("call_id=")),
+            "no line for {event}:\n{}",
+            r.stdout
+        );
+    }
+    assert!(r.stdout.contains("status=completed"));
+    assert!(r.stdout.contains("bot: Hello Asha"), "{}", r.stdout);
+    assert!(r.stdout.contains("Summary"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn quickstart_json_is_one_document_with_the_events() {
+    let mut cmd = bare();
+    cmd.args([
+        "quickstart",
+        "--output",
+        "json",
+        "--time-scale",
+        "0.003",
+        "--var",
+        "company_name=Globex",
+    ]);
+    let r = ok(cmd).await;
+    let v = r.json();
+    assert_eq!(v["mode"], "simulator");
+    assert_eq!(v["call"]["final_status"], "completed");
+    assert_eq!(v["call"]["variables"]["company_name"], "Globex");
+    assert_eq!(v["workspace"]["workspace_info"]["api_key"], "[REDACTED]");
+    let events: Vec<&str> = v["webhooks"]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event_type"].as_str().unwrap())
+        .collect();
+    assert!(events.contains(&"all_processing_completed"), "{events:?}");
+    assert_eq!(v["history"]["calls"][0]["status"], "completed");
+    assert!(
+        v["analytics"]["metrics_summary"]["total_calls"]
+            .as_u64()
+            .unwrap()
+            >= 1
+    );
+    // The narration went to stderr.
+    assert!(r.stderr.contains("[6/9]"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn quickstart_against_a_server_refuses_to_call_without_to_and_yes() {
+    let sim = sim().await;
+    let mut cmd = bare();
+    cmd.args([
+        "quickstart",
+        "--base-url",
+        &sim.base_url(),
+        "--api-key",
+        sim.api_key(),
+    ]);
+    let r = fails(cmd, 2).await;
+    assert!(
+        r.stderr.contains("--to") && r.stderr.contains("--yes"),
+        "{}",
+        r.stderr
+    );
+    assert!(sim.handle().calls().is_empty(), "no call may be placed");
+
+    // With both, it runs the same steps against that server (a loopback one, so a local
+    // receiver gets the webhooks).
+    let mut cmd = bare();
+    cmd.args([
+        "quickstart",
+        "--base-url",
+        &sim.base_url(),
+        "--api-key",
+        sim.api_key(),
+        "--to",
+        "+919876500001",
+        "--yes",
+        "--timeout",
+        "60",
+    ]);
+    sim.handle()
+        .script_outcomes("+919876500001", [ringg_sim::CallOutcome::Answered]);
+    let r = ok(cmd).await;
+    assert!(
+        r.stdout.contains("webhook all_processing_completed"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(sim.handle().calls().len(), 1);
+}

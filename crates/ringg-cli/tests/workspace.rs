@@ -1,0 +1,168 @@
+//! `ringg workspace`, `ringg numbers`, and the global error handling: missing key, plain
+//! http to a remote host, bad key, usage mistakes.
+
+mod common;
+
+use common::{bare, fails, ok, ringg, sim};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn workspace_show_redacts_the_key_in_both_formats() {
+    let sim = sim().await;
+    let r = ok(ringg(&sim, &["workspace", "show"])).await;
+    assert!(r.stdout.contains("Demo Workspace"), "{}", r.stdout);
+    assert!(r.stdout.contains("[REDACTED]"));
+    assert!(r.stdout.contains("3025"));
+
+    let r = ok(ringg(&sim, &["workspace", "show", "--output", "json"])).await;
+    let v = r.json();
+    assert_eq!(v["workspace_info"]["name"], "Demo Workspace");
+    assert_eq!(v["workspace_info"]["api_key"], "[REDACTED]");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn workspace_users_and_numbers() {
+    let sim = sim().await;
+    let r = ok(ringg(&sim, &["workspace", "users"])).await;
+    assert!(r.stdout.contains("owner"), "{}", r.stdout);
+    let r = ok(ringg(&sim, &["-o", "json", "workspace", "users", "--all"])).await;
+    assert_eq!(r.json().as_array().unwrap().len(), 2);
+
+    let r = ok(ringg(&sim, &["numbers", "list"])).await;
+    assert!(r.stdout.contains(ringg_sim::demo::NUMBER), "{}", r.stdout);
+    let r = ok(ringg(&sim, &["numbers", "list", "--output", "json"])).await;
+    let v = r.json();
+    let ids: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&ringg_sim::demo::NUMBER_ID));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rotate_key_writes_the_new_key_to_a_file_only() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("key");
+    let f = file.to_str().unwrap();
+    // Without --yes nothing happens.
+    let r = fails(
+        ringg(&sim, &["workspace", "rotate-key", "--key-file", f]),
+        2,
+    )
+    .await;
+    assert!(r.stderr.contains("--yes"));
+    let r = ok(ringg(
+        &sim,
+        &["workspace", "rotate-key", "--key-file", f, "--yes"],
+    ))
+    .await;
+    let new_key = std::fs::read_to_string(&file).unwrap().trim().to_string();
+    assert!(!new_key.is_empty());
+    assert!(!r.stdout.contains(&new_key) && !r.stderr.contains(&new_key));
+    assert_eq!(sim.handle().workspace().api_key.expose(), new_key);
+    // The old key is refused now, with a one-line hint about the key.
+    let r = fails(ringg(&sim, &["workspace", "show"]), 1).await;
+    assert!(
+        r.stderr.contains("401") && r.stderr.contains("RINGG_API_KEY"),
+        "{}",
+        r.stderr
+    );
+    // The new key works (passed through the environment).
+    let mut cmd = bare();
+    cmd.env("RINGG_BASE_URL", sim.base_url())
+        .env("RINGG_API_KEY", &new_key);
+    cmd.args(["workspace", "show"]);
+    let r = ok(cmd).await;
+    assert!(!r.stdout.contains(&new_key));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_key_is_one_clear_line() {
+    let r = fails(
+        {
+            let mut c = bare();
+            c.args(["workspace", "show"]);
+            c
+        },
+        1,
+    )
+    .await;
+    assert!(
+        r.stderr.contains("RINGG_API_KEY") && r.stderr.contains("--api-key"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--sim"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plain_http_to_a_remote_host_is_refused() {
+    let mut c = bare();
+    c.args([
+        "--base-url",
+        "http://prod-api.ringg.ai/ca/api/v0",
+        "--api-key",
+        "k",
+        "workspace",
+        "show",
+    ]);
+    let r = fails(c, 1).await;
+    assert!(r.stderr.contains("https://"), "{}", r.stderr);
+    assert!(r.stderr.contains("unencrypted"), "{}", r.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn usage_mistakes_exit_2_with_one_line() {
+    let mut c = bare();
+    c.args(["workspace", "frobnicate"]);
+    let r = fails(c, 2).await;
+    assert!(r.stderr.contains("--help"), "{}", r.stderr);
+    let mut c = bare();
+    c.args(["numbers", "list", "--limit", "500"]);
+    fails(c, 2).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sim_flag_runs_a_command_against_an_embedded_simulator() {
+    let mut c = bare();
+    c.args(["--sim", "-o", "json", "workspace", "show"]);
+    let r = ok(c).await;
+    assert_eq!(r.json()["workspace_info"]["name"], "Demo Workspace");
+    assert!(r.stderr.contains("--sim"), "{}", r.stderr);
+}
+
+#[test]
+fn sim_serve_prints_its_address_and_key() {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ringg"))
+        .args(["sim", "serve", "--time-scale", "0.01"])
+        .env_remove("RINGG_API_KEY")
+        .env_remove("RINGG_BASE_URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = lines.next().unwrap().unwrap();
+    let key = lines.next().unwrap().unwrap();
+    assert!(base.starts_with("base_url=http://127.0.0.1:"), "{base}");
+    assert_eq!(key, format!("api_key={}", ringg_sim::DEMO_API_KEY));
+    // The printed values work.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ringg"))
+        .args(["-o", "json", "workspace", "show"])
+        .env("RINGG_BASE_URL", base.trim_start_matches("base_url="))
+        .env("RINGG_API_KEY", key.trim_start_matches("api_key="))
+        .output()
+        .unwrap();
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["workspace_info"]["api_key"], "[REDACTED]");
+}
