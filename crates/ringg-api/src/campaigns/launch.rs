@@ -524,7 +524,10 @@ impl Campaigns<'_> {
         form.variables_map = request.variables_map.clone();
         form.campaign_start_time = Some(request.campaign_start_time);
         form.campaign_end_time = Some(request.campaign_end_time);
-        form.call_config = Some(request.call_config.clone());
+        // call_config is optional on the large flow: omit it when nothing is set.
+        let call_config =
+            (request.call_config != CallConfig::default()).then(|| request.call_config.clone());
+        form.call_config = call_config.clone();
         form.remove_invalid_rows = remove_invalid_rows;
         form.transliterate_callee_name = request.transliterate_callee_name;
 
@@ -583,7 +586,7 @@ impl Campaigns<'_> {
         start.country_code = Some(request.country_code.clone());
         start.campaign_start_time = Some(request.campaign_start_time);
         start.campaign_end_time = Some(request.campaign_end_time);
-        start.call_config = Some(request.call_config.clone());
+        start.call_config = call_config;
         start.concurrency_percentage = request.concurrency_percentage;
         start.callback_url = request.callback_url.clone();
         start.email_completion_user_ids = request.email_completion_user_ids.clone();
