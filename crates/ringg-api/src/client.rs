@@ -34,7 +34,7 @@ pub const USER_AGENT: &str = concat!("ringg-rs/", env!("CARGO_PKG_VERSION"));
 ///     .total_timeout(Duration::from_secs(120))
 ///     .build()?;
 /// let info = client.workspace().info().await?;
-/// println!("credits: {}", info.workspace_info.credits.as_f64());
+/// println!("credits: {:?}", info.workspace_info.credits);
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]

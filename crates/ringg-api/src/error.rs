@@ -19,7 +19,7 @@ pub enum ErrorKind {
     /// A 2xx answer whose body did not match the model. See [`Error::field_path`] and
     /// [`Error::body`].
     Decode,
-    /// No answer was received (connection, timeout). See [`Error::transport`].
+    /// No answer was received (connection, timeout). See [`Error::transport_kind`].
     Transport,
     /// A request that places calls or creates something failed ambiguously: it may or may not
     /// have been carried out. For calls, run [`Calls::reconcile`](crate::calls::Calls::reconcile)

@@ -17,7 +17,8 @@ pub struct ReqwestConfig {
     pub connect_timeout: Duration,
     /// Time allowed for one attempt, from sending to the end of the body (default 60 s).
     pub attempt_timeout: Duration,
-    /// Idle connections kept per host (default 32).
+    /// Idle connections kept per host (default: no cap, like reqwest; idle ones close after
+    /// `pool_idle_timeout`).
     pub pool_max_idle_per_host: usize,
     /// How long an idle pooled connection is kept (default 90 s).
     pub pool_idle_timeout: Duration,
@@ -30,7 +31,7 @@ impl Default for ReqwestConfig {
         Self {
             connect_timeout: Duration::from_secs(10),
             attempt_timeout: Duration::from_secs(60),
-            pool_max_idle_per_host: 32,
+            pool_max_idle_per_host: usize::MAX,
             pool_idle_timeout: Duration::from_secs(90),
             user_agent: concat!("ringg-rs/", env!("CARGO_PKG_VERSION")).to_string(),
         }
@@ -86,11 +87,11 @@ impl ReqwestTransport {
     ) -> Result<ApiResponse, TransportError> {
         let operation = request.operation;
         let url = request.url_without_query();
-        let mut builder = client.request(request.method.clone(), &url);
+        let mut builder = client.request(request.method, &url);
         if !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
-        builder = builder.headers(request.headers.clone());
+        builder = builder.headers(request.headers);
         if let Some(t) = attempt_timeout {
             builder = builder.timeout(t);
         }

@@ -342,10 +342,9 @@ where
     let mut retries = 0u32;
     loop {
         let mut attempt = request.clone();
-        attempt.headers.insert(
-            ATTEMPT_HEADER,
-            HeaderValue::from_str(&retries.to_string()).unwrap_or(HeaderValue::from_static("0")),
-        );
+        attempt
+            .headers
+            .insert(ATTEMPT_HEADER, attempt_header_value(retries));
         let result = inner.clone().oneshot(attempt).await;
         let outcome = match &result {
             Ok(resp) => Outcome::Response {
@@ -429,6 +428,15 @@ where
                 retries += 1;
             }
         }
+    }
+}
+
+/// The attempt header's value, without allocating for the common small counts.
+fn attempt_header_value(retries: u32) -> HeaderValue {
+    const SMALL: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    match SMALL.get(retries as usize) {
+        Some(s) => HeaderValue::from_static(s),
+        None => HeaderValue::from(retries),
     }
 }
 

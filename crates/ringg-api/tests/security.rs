@@ -1,0 +1,206 @@
+//! The security suite: the API key never shows up in Debug output, errors, traces (TRACE level,
+//! every crate) or panics; plain `http://` to a non-loopback host is refused.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ringg_api::transport::layers::{AuthLayer, RetryPolicy};
+use ringg_api::transport::{ReqwestConfig, StackBuilder};
+use ringg_api::types::Secret;
+use ringg_api::types::calls::{CallHistoryQuery, CallerSource, InitiateCallRequest};
+use ringg_api::types::workspace::{RegenerateApiKeyResponse, WorkspaceInfoResponse};
+use ringg_api::types::{AgentId, NumberId, PhoneNumber};
+use ringg_api::{Client, ErrorKind};
+use ringg_sim::{FaultConfig, FaultKind, Simulator, demo};
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Capture {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+fn assert_no_key(haystack: &str, key: &str, what: &str) {
+    assert!(!haystack.contains(key), "{what} contains the API key");
+    // not even a recognisable part of it
+    let head = &key[..12.min(key.len())];
+    assert!(
+        !haystack.contains(head),
+        "{what} contains part of the API key"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_never_reaches_traces_errors_or_debug_output() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber_like(writer);
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let sim = Simulator::builder()
+        .time_scale(0.001)
+        .faults(FaultConfig::none().with_operation(
+            "getWorkspace",
+            0.5,
+            Some(vec![FaultKind::ServiceUnavailable]),
+        ))
+        .start()
+        .await
+        .unwrap();
+    let key = sim.api_key().to_string();
+    let builder = Client::builder()
+        .ignore_env()
+        .api_key(key.as_str())
+        .base_url(sim.base_url())
+        .retry_policy(RetryPolicy {
+            initial_backoff: Duration::from_millis(5),
+            ..RetryPolicy::default()
+        });
+    let mut outputs = vec![format!("{builder:?}")];
+    let client = builder.build().unwrap();
+    outputs.push(format!("{client:?}"));
+
+    // Successful calls whose bodies carry the key (workspace_info.api_key).
+    for _ in 0..6 {
+        match client.workspace().info().await {
+            Ok(info) => {
+                assert_eq!(
+                    info.workspace_info.api_key.as_ref().map(Secret::expose),
+                    Some(key.as_str())
+                );
+                outputs.push(format!("{info:?}"));
+            }
+            Err(e) => outputs.push(format!("{e} {e:?}")),
+        }
+    }
+    outputs.push(format!(
+        "{:?}",
+        client.calls().history(&CallHistoryQuery::default()).await
+    ));
+    // Errors: a 404, a 400, an unreachable server.
+    let e = client
+        .assistants()
+        .get(&AgentId::new("no-such-agent"))
+        .await
+        .unwrap_err();
+    outputs.push(format!("{e} {e:?}"));
+    let e = client
+        .calls()
+        .initiate(InitiateCallRequest::new(
+            AgentId::new("no-such-agent"),
+            "X",
+            PhoneNumber::parse("+919800000001").unwrap(),
+            CallerSource::FromNumberId(NumberId::new(demo::NUMBER_ID)),
+        ))
+        .await
+        .unwrap_err();
+    outputs.push(format!("{e} {e:?}"));
+    let dead = Client::builder()
+        .ignore_env()
+        .api_key(key.as_str())
+        .base_url("http://127.0.0.1:9/ca/api/v0")
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let e = dead.workspace().info().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transport);
+    outputs.push(format!("{e} {e:?} {:?}", std::error::Error::source(&e)));
+
+    // Key rotation: the response carries the new key as a Secret.
+    let rotated = client.workspace().regenerate_api_key().await.unwrap();
+    let new_key = rotated.new_api_key.expose().to_string();
+    outputs.push(format!("{rotated:?}"));
+    let e = client.workspace().info().await.unwrap_err();
+    assert!(e.is_auth(), "{e}");
+    outputs.push(format!("{e} {e:?}"));
+
+    // Every public type that can hold a key.
+    let secret = Secret::new(key.as_str());
+    outputs.push(format!("{secret:?} {secret}"));
+    outputs.push(format!("{:?}", AuthLayer::new(secret.clone())));
+    outputs.push(format!("{:?}", StackBuilder::new(secret.clone())));
+    outputs.push(format!("{:?}", ReqwestConfig::default()));
+    let parsed: WorkspaceInfoResponse = serde_json::from_value(serde_json::json!({
+        "workspace_info": {"id": "w", "api_key": key}
+    }))
+    .unwrap();
+    outputs.push(format!("{parsed:?}"));
+    let parsed: RegenerateApiKeyResponse =
+        serde_json::from_value(serde_json::json!({"new_api_key": key})).unwrap();
+    outputs.push(format!("{parsed:?}"));
+
+    // A panic that formats a client carries no key either.
+    let panic_msg = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        panic!("unexpected state: {client:?}")
+    }))
+    .unwrap_err()
+    .downcast::<String>()
+    .map(|s| *s)
+    .unwrap_or_default();
+    assert!(panic_msg.contains("unexpected state"));
+    outputs.push(panic_msg);
+
+    sim.shutdown().await;
+    let traces = capture.text();
+    assert!(
+        traces.contains("ringg.request"),
+        "the TRACE capture is empty"
+    );
+    assert!(traces.len() > 1_000);
+    let everything = format!("{traces}\n{}", outputs.join("\n"));
+    assert_no_key(&everything, &key, "output");
+    assert_no_key(&everything, &new_key, "output (rotated key)");
+}
+
+/// A TRACE-level subscriber for every target (reqwest, hyper, h2, rustls, ours).
+fn tracing_subscriber_like(writer: Capture) -> impl tracing::Subscriber + Send + Sync {
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
+        .finish()
+}
+
+#[test]
+fn plain_http_to_a_remote_host_is_refused() {
+    for url in [
+        "http://prod-api.ringg.ai/ca/api/v0",
+        "http://10.1.2.3/ca/api/v0",
+        "http://example.com:8080/ca/api/v0",
+    ] {
+        let e = Client::builder()
+            .ignore_env()
+            .api_key("k")
+            .base_url(url)
+            .build()
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert!(e.to_string().contains("https://"), "{e}");
+    }
+    for url in [
+        "https://prod-api.ringg.ai/ca/api/v0",
+        "http://127.0.0.1:8080/ca/api/v0",
+        "http://localhost:1/x",
+    ] {
+        Client::builder()
+            .ignore_env()
+            .api_key("k")
+            .base_url(url)
+            .build()
+            .unwrap();
+    }
+}
