@@ -34,6 +34,15 @@ enum Task {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Build the benchmarks in release mode and print every figure (with its baseline).
+    Bench {
+        /// Write the figures to docs/performance.md as well.
+        #[arg(long)]
+        write: bool,
+        /// Scale the request counts (1.0 = the documented run; smaller for a quick look).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -75,6 +84,31 @@ fn run(root: PathBuf, task: Task) -> Result<ExitCode> {
                 println!("wrote {}", path.display());
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Task::Bench { write, scale } => {
+            let mut cmd = std::process::Command::new(
+                std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()),
+            );
+            cmd.current_dir(&root).args([
+                "run",
+                "--release",
+                "--quiet",
+                "-p",
+                "ringg-bench",
+                "--",
+                "all",
+                "--scale",
+                &scale.to_string(),
+            ]);
+            if write {
+                cmd.arg("--write").arg(root.join("docs/performance.md"));
+            }
+            let status = cmd.status()?;
+            Ok(if status.success() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Task::Release { version, dry_run } => {
             release::run(&release::Options {
