@@ -1,6 +1,8 @@
 //! What every command needs: the output settings and a client (for a server, or for an
 //! embedded simulator with `--sim`).
 
+use std::time::Duration;
+
 use indicatif::{ProgressBar, ProgressStyle};
 use ringg_api::Client;
 use ringg_sim::{RunningSimulator, Simulator};
@@ -85,6 +87,16 @@ impl Ctx {
         }
     }
 
+    /// A spinner on stderr with `message`, drawn only when progress is enabled.
+    pub(crate) fn spinner(&self, message: impl Into<String>) -> ProgressBar {
+        let pb = self.idle_spinner();
+        if !pb.is_hidden() {
+            pb.set_message(message.into());
+            pb.enable_steady_tick(Duration::from_millis(100));
+        }
+        pb
+    }
+
     /// A spinner that is not started yet (hidden when progress is disabled).
     pub(crate) fn idle_spinner(&self) -> ProgressBar {
         if !self.out.progress_enabled() {
@@ -133,7 +145,7 @@ impl Lines {
 
     fn plain(&self, text: &str) {
         if self.to_stderr {
-            eprintln!("{text}");
+            crate::output::err_line(text);
         } else {
             emit(text);
         }

@@ -39,7 +39,7 @@ impl CliError {
 
     /// Prints `error: …` on one line of stderr.
     pub(crate) fn print(&self) {
-        eprintln!("error: {}", one_line(&self.message));
+        crate::output::err_line(format!("error: {}", one_line(&self.message)));
     }
 }
 
@@ -117,7 +117,7 @@ pub(crate) fn clap_exit(err: clap::Error) -> ExitCode {
                 })
                 .filter(|u| !u.is_empty())
                 .unwrap_or_else(|| "ringg".to_string());
-            eprintln!("error: {text}; see `{usage} --help`");
+            crate::output::err_line(format!("error: {text}; see `{usage} --help`"));
             ExitCode::from(2)
         }
     }

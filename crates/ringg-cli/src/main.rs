@@ -13,6 +13,7 @@ mod error;
 mod output;
 mod render;
 
+use std::io::IsTerminal;
 use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -32,9 +33,9 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!(
+            output::err_line(format!(
                 "error: could not start the async runtime: {e}; check the system's thread limits"
-            );
+            ));
             return ExitCode::from(1);
         }
     };
@@ -60,9 +61,9 @@ fn install_panic_hook() {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!(
+        output::err_line(format!(
             "error: internal error{place}; this is a bug in ringg, please report it with the command you ran (without your key)"
-        );
+        ));
     }));
 }
 
@@ -81,8 +82,10 @@ fn init_tracing(global: &cli::GlobalArgs) {
         .ok()
         .and_then(|v| EnvFilter::try_new(v).ok())
         .unwrap_or_else(|| EnvFilter::new(default));
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr)
         .with_target(global.verbose)
         .try_init();

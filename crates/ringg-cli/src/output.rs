@@ -3,7 +3,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::{ColumnConstraint, ContentArrangement, Table, presets};
 use ringg_types::common::{Nullable, Timestamp};
 use serde::Serialize;
 use serde_json::Value;
@@ -32,7 +32,7 @@ impl Output {
     /// A note for people on stderr (not with --quiet).
     pub(crate) fn note(&self, text: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", text.as_ref());
+            err_line(text);
         }
     }
 
@@ -43,6 +43,12 @@ impl Output {
     }
 }
 
+/// Writes one line to stderr; a closed stderr is ignored (never a panic).
+pub(crate) fn err_line(line: impl AsRef<str>) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{}", line.as_ref());
+}
+
 /// Writes one line to stdout. A closed pipe (`ringg … | head`) ends the program quietly.
 pub(crate) fn emit(line: impl AsRef<str>) {
     let mut out = std::io::stdout().lock();
@@ -51,7 +57,7 @@ pub(crate) fn emit(line: impl AsRef<str>) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
-        eprintln!("error: could not write to stdout: {e}");
+        err_line(format!("error: could not write to stdout: {e}"));
         std::process::exit(1);
     }
 }
@@ -59,6 +65,14 @@ pub(crate) fn emit(line: impl AsRef<str>) {
 /// Prints a JSON document (pretty).
 pub(crate) fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
     let text = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::failed(format!("could not write JSON: {e}")))?;
+    emit(text);
+    Ok(())
+}
+
+/// Prints one JSON line (for streams).
+pub(crate) fn print_json_line<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
+    let text = serde_json::to_string(value)
         .map_err(|e| CliError::failed(format!("could not write JSON: {e}")))?;
     emit(text);
     Ok(())
@@ -89,6 +103,14 @@ pub(crate) fn table(header: &[&str]) -> Table {
     }
     if !header.is_empty() {
         t.set_header(header.iter().copied());
+        // Ids are copied into other commands: never wrap them.
+        for (i, h) in header.iter().enumerate() {
+            if *h == "ID"
+                && let Some(col) = t.column_mut(i)
+            {
+                col.set_constraint(ColumnConstraint::ContentWidth);
+            }
+        }
     }
     t
 }
@@ -179,6 +201,17 @@ pub(crate) fn num(v: f64) -> String {
     }
 }
 
+/// A short form of a text for a table cell.
+pub(crate) fn clip(s: &str, max: usize) -> String {
+    let s = crate::error::one_line(s);
+    if s.chars().count() <= max {
+        s
+    } else {
+        let cut: String = s.chars().take(max.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,7 +243,8 @@ mod tests {
         redact(&mut v, "/missing");
         assert_eq!(v["workspace_info"]["api_key"], REDACTED);
         assert_eq!(num(3025.0), "3025");
-        assert_eq!(num(0.155), "0.15");
+        assert_eq!(num(0.154), "0.15");
         assert_eq!(num(12.5), "12.5");
+        assert_eq!(clip("abcdef", 4), "abc…");
     }
 }

@@ -1,13 +1,13 @@
 //! Table and line renderings of the models several commands show.
 
 use comfy_table::Table;
-use ringg_types::calls::{CallRecord, PlatformAnalysis};
+use ringg_types::calls::{CallDetails, CallRecord, PlatformAnalysis};
 use ringg_types::common::Transcript;
 use ringg_types::webhook::WebhookEvent;
 use ringg_types::workspace::WorkspaceInfo;
 use serde_json::{Map, Value};
 
-use crate::output::{REDACTED, num, nz, or_dash, scalar, table, ts};
+use crate::output::{REDACTED, kv_table, num, nz, or_dash, scalar, table, ts};
 
 /// Call history rows.
 pub(crate) fn call_table(rows: &[CallRecord]) -> Table {
@@ -38,6 +38,38 @@ pub(crate) fn call_table(rows: &[CallRecord]) -> Table {
         ]);
     }
     t
+}
+
+/// The main fields of a call's details.
+pub(crate) fn details_table(d: &CallDetails) -> Table {
+    let mut rows = vec![
+        ("id".to_string(), d.id.to_string()),
+        (
+            "status".into(),
+            or_dash(d.call_status.as_ref().map(|s| s.as_str())),
+        ),
+        (
+            "sub status".into(),
+            or_dash(d.call_sub_status.as_ref().map(|s| s.as_str())),
+        ),
+        (
+            "direction".into(),
+            or_dash(d.call_direction.as_ref().map(|s| s.as_str())),
+        ),
+        ("to".into(), nz(&d.to_number)),
+        ("from".into(), nz(&d.from_number)),
+        ("callee".into(), nz(&d.callee_name)),
+        (
+            "agent".into(),
+            or_dash(d.agent_id.as_ref().map(|a| a.as_str())),
+        ),
+        ("initiated".into(), ts(d.initiation_time.as_ref())),
+        ("recording".into(), nz(&d.recording_url)),
+    ];
+    if let Some(args) = d.custom_args_values.as_ref() {
+        rows.push(("variables".into(), variables(args)));
+    }
+    kv_table(rows)
 }
 
 /// `name=value, …` of a variables map.

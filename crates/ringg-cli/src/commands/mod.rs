@@ -1,8 +1,15 @@
 //! One module per command group.
 
+mod analytics;
+mod assistants;
+mod calls;
+mod campaigns;
+mod kb;
 mod numbers;
 mod quickstart;
 mod sim;
+mod terminate;
+mod webhooks;
 mod workspace;
 
 use crate::cli::{Cli, Command};
@@ -16,6 +23,13 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Quickstart(args) => quickstart::run(&mut ctx, args).await,
         Command::Workspace(cmd) => workspace::run(&mut ctx, cmd).await,
         Command::Numbers(cmd) => numbers::run(&mut ctx, cmd).await,
+        Command::Assistants(cmd) => assistants::run(&mut ctx, cmd).await,
+        Command::Calls(cmd) => calls::run(&mut ctx, cmd).await,
+        Command::Campaigns(cmd) => campaigns::run(&mut ctx, cmd).await,
+        Command::Terminate(args) => terminate::run(&mut ctx, args).await,
+        Command::Kb(cmd) => kb::run(&mut ctx, cmd).await,
+        Command::Analytics(cmd) => analytics::run(&mut ctx, cmd).await,
+        Command::Webhooks(cmd) => webhooks::run(&mut ctx, cmd).await,
         Command::Sim(cmd) => sim::run(&ctx, cmd).await,
     };
     ctx.finish().await;
@@ -38,4 +52,30 @@ pub(crate) fn phone(flag: &str, raw: &str) -> Result<ringg_types::PhoneNumber, C
             "{flag} {raw:?} is not an E.164 number ({e}); write it with the country code, e.g. +919876543210"
         ))
     })
+}
+
+/// True for a base URL on this machine.
+pub(crate) fn is_loopback(base_url: &str) -> bool {
+    match url::Url::parse(base_url)
+        .ok()
+        .and_then(|u| u.host().map(|h| h.to_owned()))
+    {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => std::net::IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => std::net::IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_detection() {
+        assert!(is_loopback("http://127.0.0.1:9/ca/api/v0"));
+        assert!(is_loopback("http://localhost:9/ca/api/v0"));
+        assert!(is_loopback("http://[::1]:9/ca/api/v0"));
+        assert!(!is_loopback("https://prod-api.ringg.ai/ca/api/v0"));
+    }
 }

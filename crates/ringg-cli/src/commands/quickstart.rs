@@ -4,7 +4,6 @@
 //! run needs no account and takes a few seconds. With `--base-url` it runs the same steps
 //! against that server, and places a real call only with `--to` and `--yes`.
 
-use std::net::IpAddr;
 use std::time::Duration;
 
 use ringg_api::Client;
@@ -23,7 +22,7 @@ use serde_json::{Map, Value};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::cli::QuickstartArgs;
-use crate::commands::{id, phone};
+use crate::commands::{id, is_loopback, phone};
 use crate::context::{Ctx, Lines, build_client};
 use crate::error::CliError;
 use crate::output::{self, kv_table, num, print_json, redact, to_value};
@@ -754,30 +753,9 @@ async fn next_event(receiver: &mut Option<&mut Receiver>) -> Option<WebhookEvent
     }
 }
 
-/// True for a base URL on this machine.
-fn is_loopback(base_url: &str) -> bool {
-    match url::Url::parse(base_url)
-        .ok()
-        .and_then(|u| u.host().map(|h| h.to_owned()))
-    {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn loopback_detection() {
-        assert!(is_loopback("http://127.0.0.1:9/ca/api/v0"));
-        assert!(is_loopback("http://localhost:9/ca/api/v0"));
-        assert!(is_loopback("http://[::1]:9/ca/api/v0"));
-        assert!(!is_loopback("https://prod-api.ringg.ai/ca/api/v0"));
-    }
 
     #[test]
     fn sample_values() {

@@ -1,0 +1,359 @@
+//! `ringg assistants …` against a simulator: listing, details, create/update/delete, voices,
+//! every dedicated edit operation and `raw`, and `embed`.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+
+use common::{bare, fails, ok, ringg, sim};
+use ringg_sim::demo::{AGENT_ID, AGENT_WEBCALL_PUBLIC_KEY, KB_ID, VOICE_ID};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_and_get_in_both_formats() {
+    let sim = sim().await;
+    let r = ok(ringg(&sim, &["assistants", "list"])).await;
+    assert!(r.stdout.contains("Sales Assistant") && r.stdout.contains("Support Desk"));
+    let r = ok(ringg(&sim, &["-o", "json", "assistants", "list", "--all"])).await;
+    let v = r.json();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+    assert!(v.as_array().unwrap().iter().any(|a| a["id"] == AGENT_ID));
+
+    let r = ok(ringg(&sim, &["assistants", "get", AGENT_ID])).await;
+    assert!(
+        r.stdout
+            .contains("callee_name, mobile_number, company_name"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("webhooks"));
+    let r = ok(ringg(
+        &sim,
+        &["agents", "get", AGENT_ID, "--output", "json"],
+    ))
+    .await;
+    assert_eq!(r.json()["id"], AGENT_ID);
+    assert_eq!(r.json()["webcall_public_key"], AGENT_WEBCALL_PUBLIC_KEY);
+
+    // An unknown id is a one-line error that says what to do.
+    let r = fails(ringg(&sim, &["assistants", "get", "no-such-agent"]), 1).await;
+    assert!(r.stderr.contains("404"), "{}", r.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_update_delete_and_voices() {
+    let sim = sim().await;
+    let r = ok(ringg(
+        &sim,
+        &[
+            "-o",
+            "json",
+            "assistants",
+            "create",
+            "--name",
+            "Renewals",
+            "--objective",
+            "Remind customers of renewals",
+            "--guidelines",
+            "Be brief and polite",
+            "--task",
+            "Confirm the renewal date",
+            "--language",
+            "en-IN",
+            "--voice",
+            VOICE_ID,
+            "--intro-message",
+            "Hello, this is Sarah",
+            "--var",
+            "callee_name",
+            "--var",
+            "mobile_number",
+            "--var",
+            "policy_id",
+        ],
+    ))
+    .await;
+    let id = r.json()["data"]["id"].as_str().unwrap().to_string();
+    let r = ok(ringg(&sim, &["assistants", "get", &id])).await;
+    assert!(
+        r.stdout.contains("Renewals") && r.stdout.contains("policy_id"),
+        "{}",
+        r.stdout
+    );
+
+    let r = ok(ringg(
+        &sim,
+        &["assistants", "update", &id, "--name", "Renewals v2"],
+    ))
+    .await;
+    assert!(r.stdout.contains("updated assistant"), "{}", r.stdout);
+    let r = ok(ringg(&sim, &["-o", "json", "assistants", "get", &id])).await;
+    assert_eq!(r.json()["agent_display_name"], "Renewals v2");
+    // Nothing to update is a usage error.
+    fails(ringg(&sim, &["assistants", "update", &id]), 2).await;
+
+    // Deleting needs --yes.
+    fails(ringg(&sim, &["assistants", "delete", &id]), 2).await;
+    ok(ringg(&sim, &["assistants", "delete", &id, "--yes"])).await;
+    fails(ringg(&sim, &["assistants", "get", &id]), 1).await;
+
+    let r = ok(ringg(&sim, &["assistants", "voices"])).await;
+    assert!(r.stdout.contains("Sarah"), "{}", r.stdout);
+    let r = ok(ringg(
+        &sim,
+        &["-o", "json", "assistants", "voices", "--language", "hi-IN"],
+    ))
+    .await;
+    let voices = r.json();
+    assert!(!voices.as_array().unwrap().is_empty());
+    for v in voices.as_array().unwrap() {
+        assert!(
+            v["languages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l == "hi-IN"),
+            "{v}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_dedicated_edit_operation() {
+    let sim = sim().await;
+    let edit = |args: &[&str]| {
+        let mut all = vec!["assistants", "edit", AGENT_ID];
+        all.extend_from_slice(args);
+        ringg(&sim, &all)
+    };
+    let r = ok(edit(&["display-name", "Sales Bot"])).await;
+    assert!(r.stdout.contains("edit_agent_display_name"), "{}", r.stdout);
+    ok(edit(&["prompt", "You sell @{{company_name}} plans."])).await;
+    let dir = tempfile::tempdir().unwrap();
+    let prompt = dir.path().join("prompt.txt");
+    std::fs::write(&prompt, "Prompt from a file for @{{callee_name}}.").unwrap();
+    ok(edit(&["prompt", "--file", prompt.to_str().unwrap()])).await;
+    ok(edit(&["intro-message", "Hi @{{callee_name}}!"])).await;
+    ok(edit(&[
+        "custom-vars",
+        "callee_name",
+        "mobile_number",
+        "company_name",
+        "plan",
+    ]))
+    .await;
+    ok(edit(&[
+        "voice",
+        "--voice-id",
+        VOICE_ID,
+        "--language",
+        "en-US",
+    ]))
+    .await;
+    ok(edit(&["voice-speed", "1.1"])).await;
+    ok(edit(&[
+        "whitelisted-domains",
+        "https://www.ringg.ai",
+        "https://a.example",
+    ]))
+    .await;
+    ok(edit(&["attach-kb", KB_ID])).await;
+    ok(edit(&[
+        "classification-labels",
+        "--label",
+        "hot=wants to buy",
+        "--label",
+        "cold=not now",
+    ]))
+    .await;
+    ok(edit(&["call-config", r#"{"max_call_length":300}"#])).await;
+    ok(edit(&[
+        "event-subscriptions",
+        "--json",
+        r#"[{"event_type":["call_completed"],"callback_url":"https://hooks.example/r","method_type":"POST"}]"#,
+    ]))
+    .await;
+    let r = ok(edit(&[
+        "-o",
+        "json",
+        "raw",
+        "--json",
+        r#"{"operation":"edit_timezone","timezone":"Asia/Dubai"}"#,
+    ]))
+    .await;
+    assert!(r.json()["message"].is_string());
+
+    let r = ok(ringg(&sim, &["-o", "json", "assistants", "get", AGENT_ID])).await;
+    let v = r.json();
+    assert_eq!(v["agent_display_name"], "Sales Bot");
+    let text = v.to_string();
+    for needle in [
+        "plan",
+        "https://a.example",
+        "hot",
+        "https://hooks.example/r",
+        "Asia/Dubai",
+        "Prompt from a file",
+    ] {
+        assert!(text.contains(needle), "{needle} not in {text}");
+    }
+    let r = ok(ringg(
+        &sim,
+        &["assistants", "edit", AGENT_ID, "remove-kb", KB_ID],
+    ))
+    .await;
+    assert!(r.stdout.contains("remove_kb"));
+
+    // Bad input is refused before sending, with exit code 2.
+    fails(edit(&["call-config", "not json"]), 2).await;
+    fails(edit(&["raw", "--json", r#"{"timezone":"x"}"#]), 2).await;
+    fails(
+        edit(&[
+            "raw",
+            "--json",
+            r#"{"operation":"edit_timezone","agent_id":"someone-else"}"#,
+        ]),
+        2,
+    )
+    .await;
+    fails(edit(&["voice-speed", "-1"]), 2).await;
+    // The server's refusals come back as one line: outbound assistants keep callee_name.
+    let r = fails(edit(&["custom-vars", "plan"]), 1).await;
+    assert!(
+        r.stderr.contains("callee_name") || r.stderr.contains("403"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embed_whitelists_the_domain_and_uses_the_public_key() {
+    let sim = sim().await;
+    let r = ok(ringg(
+        &sim,
+        &[
+            "assistants",
+            "embed",
+            AGENT_ID,
+            "--domain",
+            "https://shop.example",
+        ],
+    ))
+    .await;
+    assert!(
+        r.stdout
+            .contains(&format!(r#"xApiKey: "{AGENT_WEBCALL_PUBLIC_KEY}""#)),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains(&format!(r#"agentId: "{AGENT_ID}""#)));
+    assert!(r.stdout.contains("@desivocal/agents-cdn@") && r.stdout.contains("dv-agent.es.js"));
+    assert!(r.stdout.contains("style.css") && r.stdout.contains(r#"loadAgentsCdn("latest""#));
+    assert!(
+        r.stderr.contains("whitelisted https://shop.example"),
+        "{}",
+        r.stderr
+    );
+
+    let r = ok(ringg(&sim, &["-o", "json", "assistants", "get", AGENT_ID])).await;
+    let domains = r.json()["whitelisted_domains"].clone();
+    let list: Vec<&str> = domains
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert!(
+        list.contains(&"https://www.ringg.ai") && list.contains(&"https://shop.example"),
+        "{list:?}"
+    );
+
+    // A second run changes nothing; JSON says so.
+    let r = ok(ringg(
+        &sim,
+        &[
+            "-o",
+            "json",
+            "assistants",
+            "embed",
+            AGENT_ID,
+            "--domain",
+            "shop.example",
+        ],
+    ))
+    .await;
+    assert_eq!(r.json()["whitelist_changed"], false);
+    assert_eq!(r.json()["public_key"], AGENT_WEBCALL_PUBLIC_KEY);
+
+    fails(
+        ringg(
+            &sim,
+            &[
+                "assistants",
+                "embed",
+                AGENT_ID,
+                "--domain",
+                "https://shop.example/cart",
+            ],
+        ),
+        2,
+    )
+    .await;
+}
+
+/// A loopback server that answers `GET /agent/{id}` with an assistant that has no
+/// web-call public key, and records every request line.
+fn no_public_key_server() -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { return };
+            let mut buf = vec![0u8; 8192];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let head = String::from_utf8_lossy(&buf[..n]).to_string();
+            log.lock()
+                .unwrap()
+                .push(head.lines().next().unwrap_or_default().to_string());
+            let body = r#"{"agents":{"id":"a-1","agent_display_name":"No Web","whitelisted_domains":["https://www.ringg.ai"]}}"#;
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (format!("http://{addr}/ca/api/v0"), seen)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embed_refuses_an_assistant_without_a_public_key() {
+    let (base, seen) = no_public_key_server();
+    let mut c = bare();
+    c.args([
+        "--base-url",
+        &base,
+        "--api-key",
+        ringg_sim::DEMO_API_KEY,
+        "assistants",
+        "embed",
+        "a-1",
+        "--domain",
+        "https://shop.example",
+    ]);
+    let r = fails(c, 1).await;
+    assert!(r.stderr.contains("no web-call public key"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("API key must never go into a web page"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
+    let requests = seen.lock().unwrap().clone();
+    assert!(
+        requests.iter().all(|l| l.starts_with("GET ")),
+        "no edit may be sent: {requests:?}"
+    );
+}

@@ -1,0 +1,312 @@
+//! `ringg calls …` against a simulator: create (with --wait), list with filters and --all,
+//! get, wait, reconcile, export.
+
+mod common;
+
+use common::{fails, ok, ringg, sim};
+use ringg_sim::CallOutcome;
+use ringg_sim::demo::{AGENT_ID, NUMBER, NUMBER_ID, NUMBER_POOL_ID};
+
+const TO: &str = "+919876511111";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_wait_get_and_list() {
+    let sim = sim().await;
+    sim.handle().script_outcomes(TO, [CallOutcome::Answered]);
+    let r = ok(ringg(
+        &sim,
+        &[
+            "-o",
+            "json",
+            "calls",
+            "create",
+            "--agent",
+            AGENT_ID,
+            "--to",
+            TO,
+            "--name",
+            "Asha",
+            "--from-number-id",
+            NUMBER_ID,
+            "--var",
+            "company_name=Acme",
+            "--wait",
+        ],
+    ))
+    .await;
+    let d = r.json();
+    assert_eq!(d["call_status"], "completed");
+    assert_eq!(d["custom_args_values"]["company_name"], "Acme");
+    assert!(d["platform_analysis"]["summary"].is_string(), "{d}");
+    let call_id = d["id"].as_str().unwrap().to_string();
+    // The status changes went to stderr, the JSON document alone to stdout.
+    assert!(r.stderr.contains("status: completed"), "{}", r.stderr);
+
+    let r = ok(ringg(&sim, &["calls", "get", &call_id, "--analysis"])).await;
+    assert!(
+        r.stdout.contains("transcript:") && r.stdout.contains("bot: Hello Asha"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("platform analysis:") && r.stdout.contains("summary"));
+    let r = ok(ringg(&sim, &["-o", "json", "calls", "get", &call_id])).await;
+    assert_eq!(r.json()["id"], call_id.as_str());
+    assert!(
+        r.json()
+            .get("platform_analysis")
+            .is_none_or(|v| v.is_null())
+    );
+
+    let r = ok(ringg(&sim, &["calls", "wait", &call_id])).await;
+    assert!(r.stdout.contains("completed"));
+
+    // Another call, from a number (E.164) and one from the pool, without waiting.
+    let r = ok(ringg(
+        &sim,
+        &[
+            "calls",
+            "create",
+            "--agent",
+            AGENT_ID,
+            "--to",
+            "+919876511112",
+            "--name",
+            "Ravi",
+            "--from-number",
+            NUMBER,
+        ],
+    ))
+    .await;
+    assert!(
+        r.stdout.contains("client reference") && r.stdout.contains("rr-"),
+        "{}",
+        r.stdout
+    );
+    ok(ringg(
+        &sim,
+        &[
+            "calls",
+            "create",
+            "--agent",
+            AGENT_ID,
+            "--to",
+            "+919876511113",
+            "--name",
+            "Meera",
+            "--number-pool",
+            NUMBER_POOL_ID,
+        ],
+    ))
+    .await;
+
+    let r = ok(ringg(&sim, &["calls", "list"])).await;
+    assert!(
+        r.stdout.contains(&call_id) && r.stdout.contains("Ravi"),
+        "{}",
+        r.stdout
+    );
+    let r = ok(ringg(
+        &sim,
+        &[
+            "-o",
+            "json",
+            "calls",
+            "list",
+            "--status",
+            "completed",
+            "--agent",
+            AGENT_ID,
+        ],
+    ))
+    .await;
+    let page = r.json();
+    let calls = page["calls"].as_array().unwrap();
+    assert!(calls.iter().all(|c| c["status"] == "completed"), "{page}");
+    assert!(calls.iter().any(|c| c["id"] == call_id.as_str()));
+    let today = chrono::Utc::now().date_naive().to_string();
+    let r = ok(ringg(
+        &sim,
+        &[
+            "-o", "json", "calls", "list", "--start", &today, "--end", &today, "--limit", "2",
+        ],
+    ))
+    .await;
+    assert_eq!(r.json()["calls"].as_array().unwrap().len(), 2);
+    let r = ok(ringg(
+        &sim,
+        &[
+            "-o", "json", "calls", "list", "--limit", "1", "--offset", "1",
+        ],
+    ))
+    .await;
+    assert_eq!(r.json()["calls"].as_array().unwrap().len(), 1);
+
+    // Bad filters are usage errors.
+    fails(ringg(&sim, &["calls", "list", "--status", "done"]), 2).await;
+    fails(ringg(&sim, &["calls", "list", "--start", "yesterday"]), 2).await;
+    fails(
+        ringg(
+            &sim,
+            &[
+                "calls",
+                "create",
+                "--agent",
+                AGENT_ID,
+                "--to",
+                "98765",
+                "--name",
+                "x",
+                "--from-number-id",
+                NUMBER_ID,
+            ],
+        ),
+        2,
+    )
+    .await;
+    // Two caller sources at once are refused by the parser.
+    fails(
+        ringg(
+            &sim,
+            &[
+                "calls",
+                "create",
+                "--agent",
+                AGENT_ID,
+                "--to",
+                TO,
+                "--name",
+                "x",
+                "--from-number-id",
+                NUMBER_ID,
+                "--number-pool",
+                NUMBER_POOL_ID,
+            ],
+        ),
+        2,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_all_streams_every_page_as_json_lines() {
+    let sim = sim().await;
+    let ids = sim.handle().seed_history(230);
+    let r = ok(ringg(&sim, &["-o", "json", "calls", "list", "--all"])).await;
+    let rows = r.json_lines();
+    assert_eq!(rows.len(), ids.len());
+    let r = ok(ringg(&sim, &["calls", "list", "--all"])).await;
+    assert!(r.stderr.contains("230 call(s)"), "{}", r.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reconcile_finds_a_placed_call_and_says_when_none_was_placed() {
+    let sim = sim().await;
+    let r = ok(ringg(
+        &sim,
+        &[
+            "-o",
+            "json",
+            "calls",
+            "create",
+            "--agent",
+            AGENT_ID,
+            "--to",
+            TO,
+            "--name",
+            "Asha",
+            "--from-number-id",
+            NUMBER_ID,
+        ],
+    ))
+    .await;
+    let placed = r.json();
+    let reference = placed["client_reference"].as_str().unwrap().to_string();
+    let call_id = placed["call_id"].as_str().unwrap().to_string();
+
+    let r = ok(ringg(&sim, &["calls", "reconcile", &reference])).await;
+    assert!(
+        r.stdout.contains("was placed") && r.stdout.contains(&call_id),
+        "{}",
+        r.stdout
+    );
+    let r = ok(ringg(
+        &sim,
+        &[
+            "-o",
+            "json",
+            "calls",
+            "reconcile",
+            &reference,
+            "--agent",
+            AGENT_ID,
+        ],
+    ))
+    .await;
+    assert_eq!(r.json()["found"], true);
+    assert_eq!(r.json()["call"]["id"], call_id.as_str());
+
+    let r = ok(ringg(&sim, &["calls", "reconcile", "rr-never-sent"])).await;
+    assert!(r.stdout.contains("was not placed"), "{}", r.stdout);
+    let r = ok(ringg(
+        &sim,
+        &["-o", "json", "calls", "reconcile", "rr-never-sent"],
+    ))
+    .await;
+    assert_eq!(r.json()["found"], false);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_streams_history_with_transcripts() {
+    let sim = sim().await;
+    sim.handle().seed_history(120);
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("calls.jsonl");
+    let r = ok(ringg(
+        &sim,
+        &[
+            "calls",
+            "export",
+            "--format",
+            "jsonl",
+            "--out",
+            jsonl.to_str().unwrap(),
+        ],
+    ))
+    .await;
+    assert!(r.stderr.contains("exported 120 call(s)"), "{}", r.stderr);
+    let text = std::fs::read_to_string(&jsonl).unwrap();
+    let rows: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 120);
+    assert!(
+        rows.iter()
+            .any(|r| r["transcript"].is_string() || r["transcript"].is_array())
+    );
+
+    let r = ok(ringg(
+        &sim,
+        &[
+            "calls",
+            "export",
+            "--format",
+            "csv",
+            "--status",
+            "completed",
+        ],
+    ))
+    .await;
+    let mut rdr = csv::Reader::from_reader(r.stdout.as_bytes());
+    let header = rdr.headers().unwrap().clone();
+    assert!(header.iter().any(|h| h == "transcript") && header.iter().any(|h| h == "status"));
+    let records: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert!(!records.is_empty());
+    let status = header.iter().position(|h| h == "status").unwrap();
+    let transcript = header.iter().position(|h| h == "transcript").unwrap();
+    assert!(records.iter().all(|r| &r[status] == "completed"));
+    assert!(
+        records.iter().any(|r| r[transcript].contains("bot: ")),
+        "transcripts are exported"
+    );
+}

@@ -1,0 +1,396 @@
+//! `ringg campaigns …` and `ringg terminate` against a simulator: pre-flight of a good and a
+//! bad CSV, a launch from a CSV fixture followed to the end, list/status, and the five
+//! termination modes.
+
+mod common;
+
+use common::{fails, ok, ringg, sim};
+use ringg_sim::CallOutcome;
+use ringg_sim::demo::{AGENT_ID, NUMBER_ID, NUMBER_POOL_ID};
+
+const CONTACTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/contacts.csv");
+const BAD: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/bad_contacts.csv"
+);
+const NUMBERS: [&str; 5] = [
+    "+919876500101",
+    "+919876500102",
+    "+919876500103",
+    "+919876500104",
+    "+919876500105",
+];
+
+#[tokio::test(flavor = "multi_thread")]
+async fn check_reports_every_bad_row_with_its_line() {
+    let sim = sim().await;
+    let r = ok(ringg(
+        &sim,
+        &["campaigns", "check", CONTACTS, "--agent", AGENT_ID],
+    ))
+    .await;
+    assert!(
+        r.stdout
+            .contains("5 rows, 5 valid, 0 invalid; standard flow"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(r#"callee_name <- "Name""#)
+            && r.stdout.contains(r#"company_name <- "Company Name""#)
+    );
+
+    let r = fails(
+        ringg(&sim, &["campaigns", "check", BAD, "--agent", AGENT_ID]),
+        1,
+    )
+    .await;
+    assert!(
+        r.stdout.contains("5 rows, 1 valid, 4 invalid"),
+        "{}",
+        r.stdout
+    );
+    for line in ["3", "4", "5", "6"] {
+        assert!(
+            r.stdout.lines().any(|l| l
+                .trim_start_matches(['│', ' '])
+                .starts_with(&format!("{line} "))),
+            "line {line} not listed:\n{}",
+            r.stdout
+        );
+    }
+    assert!(
+        r.stderr.contains("lines 3, 4, 5, 6") && r.stderr.contains("--remove-invalid-rows"),
+        "{}",
+        r.stderr
+    );
+    // Skipping the bad rows makes the file usable.
+    ok(ringg(
+        &sim,
+        &[
+            "campaigns",
+            "check",
+            BAD,
+            "--agent",
+            AGENT_ID,
+            "--remove-invalid-rows",
+        ],
+    ))
+    .await;
+
+    let r = fails(
+        ringg(
+            &sim,
+            &["-o", "json", "campaigns", "check", BAD, "--agent", AGENT_ID],
+        ),
+        1,
+    )
+    .await;
+    let v = r.json();
+    let lines: Vec<u64> = v["report"]["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![3, 4, 5, 6]);
+    assert_eq!(v["report"]["valid_rows"], 1);
+
+    // A file without the Mobile Number column is not usable at all.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("phones.csv");
+    std::fs::write(&f, "phone_number,Name\n+919876500301,A\n").unwrap();
+    let r = fails(
+        ringg(
+            &sim,
+            &[
+                "campaigns",
+                "check",
+                f.to_str().unwrap(),
+                "--agent",
+                AGENT_ID,
+            ],
+        ),
+        1,
+    )
+    .await;
+    assert!(
+        r.stdout.contains("rename the column \"phone_number\""),
+        "{}",
+        r.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn launch_from_a_csv_and_follow_it_to_the_end() {
+    let sim = sim().await;
+    for n in NUMBERS {
+        sim.handle().script_outcomes(n, [CallOutcome::Answered]);
+    }
+    let r = ok(ringg(
+        &sim,
+        &[
+            "campaigns",
+            "launch",
+            CONTACTS,
+            "--agent",
+            AGENT_ID,
+            "--name",
+            "Renewals",
+            "--number-pool",
+            NUMBER_POOL_ID,
+        ],
+    ))
+    .await;
+    assert!(
+        r.stdout.contains("launched campaign \"Renewals\""),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("standard flow, 5 contact(s)"));
+    assert!(
+        r.stdout.contains("5 of 5 call(s) completed"),
+        "{}",
+        r.stdout
+    );
+    let list_id = r
+        .stdout
+        .lines()
+        .find_map(|l| l.split("id ").nth(1))
+        .and_then(|rest| rest.split(',').next())
+        .unwrap()
+        .to_string();
+    let calls = sim.handle().calls();
+    assert_eq!(calls.len(), 5);
+    assert!(
+        calls
+            .iter()
+            .all(|c| c.bulk_list_id.as_ref().map(|l| l.as_str()) == Some(list_id.as_str()))
+    );
+    assert!(calls.iter().any(|c| {
+        c.custom_args_values
+            .get("company_name")
+            .and_then(|v| v.as_str())
+            == Some("Globex")
+    }));
+
+    let r = ok(ringg(&sim, &["campaigns", "list"])).await;
+    assert!(
+        r.stdout.contains("Renewals") && r.stdout.contains(&list_id),
+        "{}",
+        r.stdout
+    );
+    let r = ok(ringg(&sim, &["-o", "json", "campaigns", "list", "--all"])).await;
+    assert!(
+        r.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == list_id.as_str())
+    );
+    let r = ok(ringg(&sim, &["campaigns", "status", &list_id])).await;
+    assert!(r.stdout.contains("completed 5"), "{}", r.stdout);
+    let r = ok(ringg(
+        &sim,
+        &["-o", "json", "campaigns", "status", &list_id],
+    ))
+    .await;
+    assert_eq!(r.json()["calls"]["completed"], 5);
+    fails(ringg(&sim, &["campaigns", "status", "no-such-campaign"]), 1).await;
+
+    // A second launch in JSON: JSON lines, launched first and done last.
+    for n in NUMBERS {
+        sim.handle().script_outcomes(n, [CallOutcome::Answered]);
+    }
+    let r = ok(ringg(
+        &sim,
+        &[
+            "-o",
+            "json",
+            "campaigns",
+            "launch",
+            CONTACTS,
+            "--agent",
+            AGENT_ID,
+            "--name",
+            "Again",
+            "--from-number",
+            NUMBER_ID,
+        ],
+    ))
+    .await;
+    let lines = r.json_lines();
+    assert_eq!(lines.first().unwrap()["event"], "launched");
+    assert_eq!(lines.first().unwrap()["flow"], "standard");
+    assert_eq!(lines.last().unwrap()["event"], "done");
+    assert_eq!(lines.last().unwrap()["counts"]["completed"], 5);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn launch_refuses_bad_rows_unless_told_to_skip_them() {
+    let sim = sim().await;
+    let r = fails(
+        ringg(
+            &sim,
+            &[
+                "campaigns",
+                "launch",
+                BAD,
+                "--agent",
+                AGENT_ID,
+                "--name",
+                "Bad",
+                "--number-pool",
+                NUMBER_POOL_ID,
+            ],
+        ),
+        1,
+    )
+    .await;
+    assert!(r.stderr.contains("--remove-invalid-rows"), "{}", r.stderr);
+    assert!(sim.handle().calls().is_empty(), "nothing may be uploaded");
+    let r = ok(ringg(
+        &sim,
+        &[
+            "campaigns",
+            "launch",
+            BAD,
+            "--agent",
+            AGENT_ID,
+            "--name",
+            "Skip",
+            "--number-pool",
+            NUMBER_POOL_ID,
+            "--remove-invalid-rows",
+            "--no-follow",
+        ],
+    ))
+    .await;
+    assert!(r.stdout.contains("1 contact(s)"), "{}", r.stdout);
+    fails(
+        ringg(
+            &sim,
+            &[
+                "campaigns",
+                "launch",
+                CONTACTS,
+                "--agent",
+                AGENT_ID,
+                "--name",
+                "Past",
+                "--number-pool",
+                NUMBER_POOL_ID,
+                "--start",
+                "01/01/2020, 09:00",
+            ],
+        ),
+        2,
+    )
+    .await;
+}
+
+/// Launches the fixture scheduled for tomorrow (so its calls stay queued) and returns its id.
+async fn queued_campaign(sim: &ringg_sim::RunningSimulator, name: &str) -> String {
+    let tz: chrono_tz::Tz = "Asia/Kolkata".parse().unwrap();
+    let tomorrow = (chrono::Utc::now().with_timezone(&tz) + chrono::Duration::days(1))
+        .format("%d/%m/%Y, %H:%M")
+        .to_string();
+    let r = ok(ringg(
+        sim,
+        &[
+            "-o",
+            "json",
+            "campaigns",
+            "launch",
+            CONTACTS,
+            "--agent",
+            AGENT_ID,
+            "--name",
+            name,
+            "--number-pool",
+            NUMBER_POOL_ID,
+            "--start",
+            &tomorrow,
+            "--no-follow",
+        ],
+    ))
+    .await;
+    r.json_lines()[0]["list_id"].as_str().unwrap().to_string()
+}
+
+fn status_of(sim: &ringg_sim::RunningSimulator, number: &str, list: &str) -> String {
+    sim.handle()
+        .calls()
+        .into_iter()
+        .find(|c| {
+            c.to_number == number && c.bulk_list_id.as_ref().map(|l| l.as_str()) == Some(list)
+        })
+        .map(|c| c.status)
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn terminate_in_each_of_its_five_modes() {
+    let sim = sim().await;
+    let first = queued_campaign(&sim, "Queued").await;
+    assert!(
+        NUMBERS
+            .iter()
+            .all(|n| status_of(&sim, n, &first) == "registered")
+    );
+
+    // By call ids.
+    let call = sim
+        .handle()
+        .calls()
+        .into_iter()
+        .find(|c| c.to_number == NUMBERS[0])
+        .unwrap();
+    let r = ok(ringg(&sim, &["terminate", "--calls", call.id.as_str()])).await;
+    assert!(r.stdout.contains("cancelled"), "{}", r.stdout);
+    assert_eq!(status_of(&sim, NUMBERS[0], &first), "cancelled");
+    // By numbers inside the campaign.
+    ok(ringg(
+        &sim,
+        &["terminate", "--campaign", &first, "--numbers", NUMBERS[1]],
+    ))
+    .await;
+    assert_eq!(status_of(&sim, NUMBERS[1], &first), "cancelled");
+    // By numbers everywhere.
+    let r = ok(ringg(
+        &sim,
+        &["-o", "json", "terminate", "--numbers", NUMBERS[2]],
+    ))
+    .await;
+    assert_eq!(r.json()["terminated"], true);
+    assert_eq!(r.json()["request"]["mobile_numbers"][0], NUMBERS[2]);
+    assert_eq!(status_of(&sim, NUMBERS[2], &first), "cancelled");
+    // By campaign.
+    ok(ringg(&sim, &["terminate", "--campaign", &first])).await;
+    assert!(
+        NUMBERS
+            .iter()
+            .all(|n| status_of(&sim, n, &first) == "cancelled")
+    );
+    // Nothing left: said plainly, exit 0.
+    let r = ok(ringg(&sim, &["terminate", "--campaign", &first])).await;
+    assert!(r.stdout.contains("nothing to terminate"), "{}", r.stdout);
+
+    // By assistant.
+    let second = queued_campaign(&sim, "Queued again").await;
+    ok(ringg(&sim, &["terminate", "--agent", AGENT_ID])).await;
+    assert!(
+        NUMBERS
+            .iter()
+            .all(|n| status_of(&sim, n, &second) == "cancelled")
+    );
+
+    // Mixed or missing modes are usage errors.
+    fails(
+        ringg(&sim, &["terminate", "--agent", AGENT_ID, "--calls", "c1"]),
+        2,
+    )
+    .await;
+    fails(ringg(&sim, &["terminate"]), 2).await;
+    fails(ringg(&sim, &["terminate", "--numbers", "12345"]), 2).await;
+}

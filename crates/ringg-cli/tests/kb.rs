@@ -1,0 +1,72 @@
+//! `ringg kb …` against a simulator.
+
+mod common;
+
+use common::{fails, ok, ringg, sim};
+use ringg_sim::demo::KB_ID;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn knowledge_bases_end_to_end() {
+    let sim = sim().await;
+    let r = ok(ringg(&sim, &["kb", "list"])).await;
+    assert!(r.stdout.contains("Product FAQ"), "{}", r.stdout);
+    let r = ok(ringg(&sim, &["-o", "json", "kb", "get", KB_ID])).await;
+    assert_eq!(r.json()["kb_id"], KB_ID);
+
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("pricing.txt");
+    std::fs::write(&doc, "Plans start at 499 a month.").unwrap();
+    let r = ok(ringg(
+        &sim,
+        &[
+            "-o",
+            "json",
+            "kb",
+            "create",
+            "--name",
+            "Pricing",
+            "--file",
+            doc.to_str().unwrap(),
+            "--url",
+            "https://example.com/pricing",
+            "--faq",
+            "Refunds?=Within 30 days",
+        ],
+    ))
+    .await;
+    let kb = r.json()["kb_id"].as_str().unwrap().to_string();
+    let r = ok(ringg(&sim, &["kb", "get", &kb])).await;
+    assert!(
+        r.stdout.contains("Pricing") && r.stdout.contains("https://example.com/pricing"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("pricing.txt"), "{}", r.stdout);
+
+    let r = ok(ringg(
+        &sim,
+        &[
+            "kb",
+            "edit",
+            &kb,
+            "--add-url",
+            "https://example.com/faq",
+            "--remove-url",
+            "https://example.com/pricing",
+        ],
+    ))
+    .await;
+    assert!(r.stdout.contains("1 source(s) removed"), "{}", r.stdout);
+    let r = ok(ringg(&sim, &["-o", "json", "kb", "get", &kb])).await;
+    let text = r.json().to_string();
+    assert!(
+        text.contains("https://example.com/faq") && !text.contains("https://example.com/pricing")
+    );
+
+    fails(ringg(&sim, &["kb", "edit", &kb]), 1).await;
+    fails(ringg(&sim, &["kb", "create", "--name", "Empty"]), 2).await;
+    fails(ringg(&sim, &["kb", "delete", &kb]), 2).await;
+    ok(ringg(&sim, &["kb", "delete", &kb, "--yes"])).await;
+    let r = ok(ringg(&sim, &["-o", "json", "kb", "list"])).await;
+    assert!(!r.json().to_string().contains(&kb));
+}
