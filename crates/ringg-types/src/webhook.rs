@@ -487,19 +487,6 @@ impl WebhookEvent {
         each_known!(self, p => &p.extra, u => &u.raw)
     }
 
-    /// A key for de-duplicating deliveries: `call_id/event_type`, plus `/retry_count` when the
-    /// payload has one (each `call_completed` attempt is a separate event). `None` without a
-    /// `call_id`.
-    pub fn dedupe_key(&self) -> Option<String> {
-        let call_id = self.call_id()?;
-        let mut key = format!("{call_id}/{}", self.event_type());
-        if let Some(n) = self.retry_count() {
-            key.push('/');
-            key.push_str(&n.to_string());
-        }
-        Some(key)
-    }
-
     /// The payload as a JSON value (the same JSON that was parsed, unknown fields included).
     pub fn to_value(&self) -> Result<Value, serde_json::Error> {
         serde_json::to_value(self)
@@ -778,7 +765,6 @@ mod tests {
         );
         assert_eq!(ev.call_id().unwrap().as_str(), "c1");
         assert_eq!(ev.to_value().unwrap(), raw);
-        assert_eq!(ev.dedupe_key().as_deref(), Some("c1/call_transferred"));
     }
 
     #[test]
@@ -838,7 +824,6 @@ mod tests {
             c.transcript.as_ref().unwrap().turns()[1].speaker(),
             Speaker::User
         );
-        assert_eq!(ev.dedupe_key().as_deref(), Some("c/call_completed/1"));
         assert_eq!(ev.status(), Some(&CallStatus::Completed));
         assert!(ev.extra().contains_key("surprise"));
         assert_eq!(ev.to_value().unwrap(), raw);
