@@ -122,5 +122,16 @@ async fn quickstart_against_a_server_refuses_to_call_without_to_and_yes() {
         "{}",
         r.stdout
     );
+    assert!(
+        r.stdout
+            .contains("restored the assistant's previous webhook subscriptions")
+    );
     assert_eq!(sim.handle().calls().len(), 1);
+    // The receiver died with the command, so its subscription is gone again.
+    let r = ok(common::ringg(
+        &sim,
+        &["-o", "json", "assistants", "get", ringg_sim::demo::AGENT_ID],
+    ))
+    .await;
+    assert!(!r.stdout.contains("/webhooks/ringg"), "{}", r.stdout);
 }

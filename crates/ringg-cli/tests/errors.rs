@@ -1,0 +1,80 @@
+//! Failures print one line that says what to do: an ambiguous call initiation points at
+//! `ringg calls reconcile`, a rate limit says when to retry.
+
+mod common;
+
+use common::{fails, ok, ringg};
+use ringg_sim::demo::{AGENT_ID, NUMBER_ID};
+use ringg_sim::{FaultConfig, Simulator};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_ambiguous_call_initiation_says_how_to_reconcile() {
+    // The simulator places the call, then drops the connection before answering.
+    let sim = Simulator::builder()
+        .time_scale(0.002)
+        .faults(FaultConfig::parse("op.initiateCallV2=1:reset-after").unwrap())
+        .start()
+        .await
+        .unwrap();
+    let r = fails(
+        ringg(
+            &sim,
+            &[
+                "calls",
+                "create",
+                "--agent",
+                AGENT_ID,
+                "--to",
+                "+919876544444",
+                "--name",
+                "Noor",
+                "--from-number-id",
+                NUMBER_ID,
+            ],
+        ),
+        1,
+    )
+    .await;
+    assert!(r.stderr.contains("outcome unknown"), "{}", r.stderr);
+    let reference = r
+        .stderr
+        .split("ringg calls reconcile ")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .unwrap_or_else(|| panic!("no reconcile command in {}", r.stderr))
+        .to_string();
+    assert!(reference.starts_with("rr-"), "{reference}");
+    // The call exists exactly once, and reconcile finds it.
+    assert_eq!(
+        sim.handle().calls().len(),
+        1,
+        "an ambiguous initiation is never resent"
+    );
+    let r = ok(ringg(&sim, &["calls", "reconcile", &reference])).await;
+    assert!(r.stdout.contains("was placed"), "{}", r.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rate_limit_says_when_to_retry() {
+    let sim = Simulator::builder()
+        .time_scale(0.002)
+        .faults(FaultConfig::parse("op.getWorkspace=1:429,retry-after=1").unwrap())
+        .start()
+        .await
+        .unwrap();
+    let r = fails(ringg(&sim, &["workspace", "show"]), 1).await;
+    assert!(
+        r.stderr.contains("429") && r.stderr.contains("retry after 1 s"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn verbose_logs_requests_without_the_key() {
+    let sim = common::sim().await;
+    let r = ok(ringg(&sim, &["--verbose", "numbers", "list"])).await;
+    assert!(r.stderr.contains("listNumbers"), "{}", r.stderr);
+    let r = ok(ringg(&sim, &["--quiet", "calls", "list"])).await;
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+}
