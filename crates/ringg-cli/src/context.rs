@@ -1,6 +1,8 @@
 //! What every command needs: the output settings and a client (for a server, or for an
 //! embedded simulator with `--sim`).
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -121,22 +123,50 @@ pub(crate) fn build_client(base_url: &str, key: &str) -> Result<Client, CliError
         .map_err(CliError::from)
 }
 
-/// Prints lines above a spinner without garbling it (or plainly when it is hidden).
+/// Prints lines above a spinner without garbling it (or plainly when no spinner is running).
 #[derive(Clone)]
 pub(crate) struct Lines {
     pb: ProgressBar,
     to_stderr: bool,
+    spinning: Arc<AtomicBool>,
 }
 
 impl Lines {
-    /// Lines printed above `pb`, on stdout (or stderr when `to_stderr`).
+    /// Lines printed above `pb` while it spins, on stdout (or stderr when `to_stderr`).
     pub(crate) fn new(pb: ProgressBar, to_stderr: bool) -> Self {
-        Self { pb, to_stderr }
+        Self {
+            pb,
+            to_stderr,
+            spinning: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Starts the spinner (when it is drawn at all) with `message`.
+    pub(crate) fn start(&self, message: impl Into<String>) {
+        if self.pb.is_hidden() {
+            return;
+        }
+        self.pb.set_message(message.into());
+        self.pb.reset_elapsed();
+        self.pb.enable_steady_tick(Duration::from_millis(100));
+        self.spinning.store(true, Ordering::SeqCst);
+    }
+
+    /// Changes the spinner's message.
+    pub(crate) fn message(&self, message: impl Into<String>) {
+        self.pb.set_message(message.into());
+    }
+
+    /// Stops and clears the spinner.
+    pub(crate) fn finish(&self) {
+        if self.spinning.swap(false, Ordering::SeqCst) {
+            self.pb.finish_and_clear();
+        }
     }
 
     /// Prints one line.
     pub(crate) fn line(&self, text: impl AsRef<str>) {
-        if !self.pb.is_hidden() {
+        if self.spinning.load(Ordering::SeqCst) {
             self.pb.suspend(|| self.plain(text.as_ref()));
         } else {
             self.plain(text.as_ref());
@@ -149,10 +179,5 @@ impl Lines {
         } else {
             emit(text);
         }
-    }
-
-    /// The spinner.
-    pub(crate) fn bar(&self) -> &ProgressBar {
-        &self.pb
     }
 }

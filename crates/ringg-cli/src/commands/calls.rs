@@ -273,8 +273,8 @@ pub(crate) async fn wait(
         timeout,
         send_analysis: true,
     };
-    let pb = ctx.spinner(format!("waiting for call {call_id}"));
-    let lines = Lines::new(pb.clone(), true);
+    let lines = Lines::new(ctx.idle_spinner(), true);
+    lines.start(format!("waiting for call {call_id}"));
     let calls = client.calls();
     let waiting = calls.wait_for_terminal_with(call_id, options);
     tokio::pin!(waiting);
@@ -292,13 +292,13 @@ pub(crate) async fn wait(
                     if !ctx.out.quiet {
                         lines.line(format!("status: {}", s.as_str()));
                     }
-                    pb.set_message(format!("call {call_id}: {}", s.as_str()));
+                    lines.message(format!("call {call_id}: {}", s.as_str()));
                     last = Some(s.as_str().to_string());
                 }
             }
         }
     };
-    pb.finish_and_clear();
+    lines.finish();
     let d = result?;
     if !ctx.out.quiet
         && let Some(s) = d.call_status.as_ref()

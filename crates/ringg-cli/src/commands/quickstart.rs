@@ -648,10 +648,9 @@ async fn wait_for_call(
         timeout,
         send_analysis: false,
     };
-    let pb = n.lines.bar().clone();
-    if !n.silent && !pb.is_hidden() {
-        pb.set_message("waiting for the call");
-        pb.enable_steady_tick(Duration::from_millis(100));
+    let spinner = &n.lines;
+    if !n.silent {
+        spinner.start("waiting for the call");
     }
     let started = tokio::time::Instant::now();
     let deadline = started + timeout;
@@ -697,7 +696,7 @@ async fn wait_for_call(
                 note_status(details.call_status.as_ref(), &mut changes);
                 duration = Some(format!("{:.1} s", started.elapsed().as_secs_f64()));
                 if expect_webhooks && details.call_status.as_ref() == Some(&CallStatus::Completed) {
-                    pb.set_message("waiting for all_processing_completed");
+                    spinner.message("waiting for all_processing_completed");
                 }
                 terminal = Some(details);
             }
@@ -717,7 +716,7 @@ async fn wait_for_call(
                 }
             }
             _ = tokio::time::sleep_until(deadline) => {
-                pb.finish_and_clear();
+                spinner.finish();
                 return Err(CliError::failed(match &terminal {
                     Some(_) => format!(
                         "call {call_id} ended but the all_processing_completed webhook did not arrive within {} s; check the receiver, or read the call with `ringg calls get {call_id} --analysis`",
@@ -731,7 +730,7 @@ async fn wait_for_call(
             }
         }
     }
-    pb.finish_and_clear();
+    spinner.finish();
     if let Some(t) = &terminal
         && t.call_status.as_ref() != Some(&CallStatus::Completed)
     {
