@@ -97,28 +97,68 @@ pub(crate) fn clap_exit(err: clap::Error) -> ExitCode {
         }
         _ => {
             let rendered = err.render().to_string();
-            // clap writes "error: <what>\n\n<details>\n\nUsage: …\n\nFor more information, try '--help'."
+            // clap writes "error: <what>\n\n<details>\n\n[tip: …]\n\nUsage: …\n\nFor more
+            // information, try '--help'."; keep what and details (and tips) on one line.
             let body: Vec<&str> = rendered
                 .lines()
-                .take_while(|l| !l.starts_with("Usage:"))
+                .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
                 .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
+                .filter(|l| !l.is_empty())
                 .collect();
             let text = body.join(" ");
             let text = text.strip_prefix("error: ").unwrap_or(&text);
-            let usage = rendered
-                .lines()
-                .find_map(|l| l.strip_prefix("Usage: "))
-                .map(|u| {
-                    u.split_whitespace()
-                        .take_while(|w| !w.starts_with(['[', '<', '-']))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-                .filter(|u| !u.is_empty())
-                .unwrap_or_else(|| "ringg".to_string());
-            crate::output::err_line(format!("error: {text}; see `{usage} --help`"));
+            crate::output::err_line(format!(
+                "error: {text}; see `{} --help`",
+                command_path(std::env::args().skip(1))
+            ));
             ExitCode::from(2)
         }
+    }
+}
+
+/// `ringg calls create` for the subcommands named in `args` (flags and values are skipped).
+pub(crate) fn command_path(args: impl Iterator<Item = String>) -> String {
+    use clap::CommandFactory;
+    let mut cmd = crate::cli::Cli::command();
+    let mut path = vec![cmd.get_name().to_string()];
+    for arg in args {
+        if arg.starts_with('-') {
+            continue;
+        }
+        let Some(sub) = cmd.find_subcommand(&arg).cloned() else {
+            continue;
+        };
+        path.push(sub.get_name().to_string());
+        cmd = sub;
+    }
+    path.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_paths() {
+        let args = |s: &str| {
+            s.split_whitespace()
+                .map(String::from)
+                .collect::<Vec<_>>()
+                .into_iter()
+        };
+        assert_eq!(
+            command_path(args("calls create --to x")),
+            "ringg calls create"
+        );
+        assert_eq!(
+            command_path(args("-o json agents edit A display-name x")),
+            "ringg assistants edit display-name"
+        );
+        assert_eq!(command_path(args("frob")), "ringg");
+    }
+
+    #[test]
+    fn messages_become_one_line() {
+        assert_eq!(one_line("a\n\n  b \n"), "a b");
     }
 }
