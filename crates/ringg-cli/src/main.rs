@@ -6,6 +6,9 @@
 //! progress to stderr, errors as one line `error: …` with exit code 2 for usage mistakes and 1
 //! otherwise. The API key is never printed.
 
+// The doc comments of `cli` are the command-line help, where URLs are written plainly.
+#![allow(rustdoc::bare_urls)]
+
 mod cli;
 mod commands;
 mod context;
