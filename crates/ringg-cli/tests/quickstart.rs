@@ -135,3 +135,11 @@ async fn quickstart_against_a_server_refuses_to_call_without_to_and_yes() {
     .await;
     assert!(!r.stdout.contains("/webhooks/ringg"), "{}", r.stdout);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn quickstart_refuses_a_bad_time_scale() {
+    let mut cmd = bare();
+    cmd.args(["quickstart", "--time-scale", "0"]);
+    let r = fails(cmd, 2).await;
+    assert!(r.stderr.contains("--time-scale"), "{}", r.stderr);
+}

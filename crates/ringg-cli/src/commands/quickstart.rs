@@ -168,6 +168,12 @@ pub(crate) async fn run(ctx: &mut Ctx, args: QuickstartArgs) -> Result<(), CliEr
             "quickstart against {base} places a real phone call; pass --to <E164> and --yes to confirm it (or drop --base-url to run against the local simulator)"
         )));
     }
+    if !(args.time_scale.is_finite() && args.time_scale > 0.0) {
+        return Err(CliError::usage(format!(
+            "--time-scale must be a positive number (0.01 makes a 3-minute call take 1.8 s), got {}",
+            args.time_scale
+        )));
+    }
     let to = match &args.to {
         Some(t) => phone("--to", t)?,
         None => phone("--to", DEMO_TO)?,
