@@ -43,7 +43,7 @@ pub enum PhoneNumberError {
     /// The number does not start with `+`.
     #[error(
         "phone number {input:?} must start with `+` and the country code; a valid number looks \
-         like +919876543210 (use PhoneNumber::from_national to add a country code)"
+         like +919876543210 (add the country code in front, e.g. +91 for India)"
     )]
     MissingPlus {
         /// The rejected input.

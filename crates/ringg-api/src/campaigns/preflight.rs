@@ -326,8 +326,12 @@ fn check<R: Read>(reader: R, options: &PreflightOptions) -> Result<PreflightRepo
         let raw = raw.trim();
         let parsed = if raw.is_empty() {
             Err("the number is empty".to_string())
-        } else if raw.starts_with('+') || country.is_none() {
+        } else if raw.starts_with('+') {
             PhoneNumber::parse(raw).map_err(|e| e.to_string())
+        } else if country.is_none() {
+            Err(format!(
+                "{raw:?} has no country code: write it as +<country code><number> (e.g. +919876543210), or set the campaign's country code (e.g. +91) to apply it to such numbers"
+            ))
         } else {
             PhoneNumber::from_national(raw, country.unwrap_or_default()).map_err(|e| e.to_string())
         };

@@ -179,10 +179,7 @@ fn print_report(c: &Checked) {
                 i.line.to_string(),
                 or_dash(i.column.as_deref()),
                 or_dash(i.value.as_deref()),
-                i.reason.replace(
-                    "(use PhoneNumber::from_national to add a country code)",
-                    "(or pass --country +91 for numbers written without it)",
-                ),
+                i.reason.clone(),
             ]);
         }
         print_table(&t);
