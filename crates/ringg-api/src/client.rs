@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{HeaderValue, Method};
+use http::Method;
 use ringg_transport::layers::{RateLimitConfig, RateLimiter, RetryBudget, RetryPolicy};
 use ringg_transport::{ApiRequest, ApiResponse, Body, Idempotency, StackBuilder, Transport};
 use ringg_types::Secret;
@@ -22,7 +22,7 @@ pub const API_KEY_ENV: &str = "RINGG_API_KEY";
 /// The environment variable read for the base URL.
 pub const BASE_URL_ENV: &str = "RINGG_BASE_URL";
 /// The `User-Agent` this SDK sends.
-pub const USER_AGENT: &str = concat!("ringg-rs/", env!("CARGO_PKG_VERSION"));
+pub const USER_AGENT: &str = ringg_transport::layers::auth::USER_AGENT;
 
 /// Builds a [`Client`].
 ///
@@ -206,15 +206,6 @@ impl ClientBuilder {
         };
         let base_url = validate_base_url(&base_url)?;
 
-        let inner: Arc<dyn Transport> = match self.transport {
-            Some(t) => t,
-            None => default_transport(
-                #[cfg(feature = "reqwest")]
-                self.reqwest_client,
-                self.attempt_timeout,
-                self.connect_timeout,
-            )?,
-        };
         let mut stack = StackBuilder::new(api_key)
             .retry(self.retry.clone())
             .total_timeout(self.total_timeout)
@@ -228,39 +219,51 @@ impl ClientBuilder {
         {
             stack = stack.rate_limiter(l);
         }
+        let transport = match self.transport {
+            Some(t) => stack.build(t),
+            None => default_transport(
+                stack,
+                #[cfg(feature = "reqwest")]
+                self.reqwest_client,
+                self.attempt_timeout,
+                self.connect_timeout,
+            )?,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 malformed_body_retries: self.retry.max_retries,
-                transport: stack.build(inner),
+                transport,
                 base_url: Arc::from(base_url),
             }),
         })
     }
 }
 
+/// The standard stack over the reqwest transport (no dynamic dispatch below the top).
 #[cfg(feature = "reqwest")]
 fn default_transport(
+    stack: StackBuilder,
     client: Option<reqwest::Client>,
     attempt_timeout: Duration,
     connect_timeout: Duration,
 ) -> Result<Arc<dyn Transport>, Error> {
     use ringg_transport::{ReqwestConfig, ReqwestTransport};
-    Ok(match client {
-        Some(c) => Arc::new(ReqwestTransport::from_client(c, Some(attempt_timeout))),
-        None => Arc::new(
-            ReqwestTransport::new(&ReqwestConfig {
-                attempt_timeout,
-                connect_timeout,
-                user_agent: USER_AGENT.to_string(),
-                ..ReqwestConfig::default()
-            })
-            .map_err(Error::from_transport)?,
-        ),
-    })
+    let transport = match client {
+        Some(c) => ReqwestTransport::from_client(c, Some(attempt_timeout)),
+        None => ReqwestTransport::new(&ReqwestConfig {
+            attempt_timeout,
+            connect_timeout,
+            user_agent: USER_AGENT.to_string(),
+            ..ReqwestConfig::default()
+        })
+        .map_err(Error::from_transport)?,
+    };
+    Ok(stack.build_service(transport))
 }
 
 #[cfg(not(feature = "reqwest"))]
 fn default_transport(
+    _stack: StackBuilder,
     _attempt_timeout: Duration,
     _connect_timeout: Duration,
 ) -> Result<Arc<dyn Transport>, Error> {
@@ -378,20 +381,14 @@ impl Client {
         } else {
             Idempotency::NonIdempotent
         };
-        let mut req = ApiRequest::new(
+        // No headers here: the auth layer adds the key and the SDK's User-Agent to each attempt,
+        // so the request stays allocation-free to clone.
+        let req = ApiRequest::new(
             op.id,
             method,
             self.inner.base_url.clone(),
             path,
             idempotency,
-        );
-        req.headers.insert(
-            http::header::USER_AGENT,
-            HeaderValue::from_static(USER_AGENT),
-        );
-        req.headers.insert(
-            http::header::ACCEPT,
-            HeaderValue::from_static("application/json"),
         );
         Ok(req)
     }

@@ -79,6 +79,13 @@ async fn get_retried_through_503_503_200() {
     assert_eq!(attempts, ["0", "1", "2"]);
     for s in server.seen() {
         assert_eq!(s.headers["x-api-key"], "test-key-123");
+        assert!(
+            s.headers["user-agent"]
+                .to_str()
+                .unwrap()
+                .starts_with("ringg-rs/")
+        );
+        assert_eq!(s.headers["accept"], "application/json");
     }
 }
 

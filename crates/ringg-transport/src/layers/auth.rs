@@ -1,4 +1,4 @@
-//! The auth layer: adds `X-API-KEY` to every request.
+//! The auth layer: adds `X-API-KEY` (and the SDK's `User-Agent`) to every request.
 
 use std::task::{Context, Poll};
 
@@ -11,6 +11,8 @@ use crate::request::{ApiRequest, ApiResponse};
 
 /// The header Ringg authenticates with.
 pub const API_KEY_HEADER: &str = "x-api-key";
+/// The `User-Agent` sent when a request carries none: the SDK and its version.
+pub const USER_AGENT: &str = concat!("ringg-rs/", env!("CARGO_PKG_VERSION"));
 
 /// Layer adding [`Auth`].
 #[derive(Debug, Clone)]
@@ -35,7 +37,8 @@ impl<S> Layer<S> for AuthLayer {
     }
 }
 
-/// Adds the API key header, marked sensitive so HTTP stacks do not log it.
+/// Adds the API key header, marked sensitive so HTTP stacks do not log it, and the SDK's
+/// `User-Agent` and `Accept: application/json` when the request has none.
 #[derive(Debug, Clone)]
 pub struct Auth<S> {
     inner: S,
@@ -62,6 +65,14 @@ where
             Ok(mut value) => {
                 value.set_sensitive(true);
                 request.headers.insert(API_KEY_HEADER, value);
+                request
+                    .headers
+                    .entry(http::header::USER_AGENT)
+                    .or_insert(HeaderValue::from_static(USER_AGENT));
+                request
+                    .headers
+                    .entry(http::header::ACCEPT)
+                    .or_insert(HeaderValue::from_static("application/json"));
                 futures::future::Either::Left(self.inner.call(request))
             }
             Err(_) => futures::future::Either::Right(futures::future::ready(Err(
