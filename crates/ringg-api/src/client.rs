@@ -449,6 +449,10 @@ pub(crate) fn decode<T: DeserializeOwned>(
     status: http::StatusCode,
     body: Bytes,
 ) -> Result<T, Error> {
+    // Fast path: plain serde_json. Only a failure pays for the path-tracking second pass.
+    if let Ok(value) = serde_json::from_slice::<T>(&body) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(&body);
     let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(v) => v,
