@@ -1,9 +1,8 @@
 //! Assembling the standard layer stack around a transport.
 
 use std::sync::Arc;
-use std::time::Duration;
-
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use futures::future::Either;
 use ringg_types::Secret;
