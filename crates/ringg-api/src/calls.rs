@@ -224,6 +224,7 @@ impl Calls<'_> {
             Error::invalid_input(format!(
                 "Ringg accepted the call but returned no call id; find it with reconcile({reference:?})"
             ))
+            .into_outcome_unknown()
             .with_operation(op.id)
             .with_client_reference(reference.clone())
         })?;
@@ -307,11 +308,7 @@ impl Calls<'_> {
             .headers
             .get(http::header::CONTENT_DISPOSITION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split("filename=").nth(1))
-            .map(|f| {
-                f.trim_matches(|c| c == '"' || c == ';' || c == ' ')
-                    .to_string()
-            });
+            .and_then(content_disposition_file_name);
         Ok(HistoryDownload::File {
             content_type,
             file_name,
@@ -430,6 +427,18 @@ impl Calls<'_> {
     }
 }
 
+/// The file name of a `Content-Disposition` header, reduced to its last path component so a
+/// server cannot point it elsewhere (`attachment; filename="calls.zip"; size=3` → `calls.zip`).
+fn content_disposition_file_name(header: &str) -> Option<String> {
+    let value = header.split(';').map(str::trim).find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim().eq_ignore_ascii_case("filename").then_some(v)
+    })?;
+    let name = value.trim().trim_matches('"');
+    let name = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    (!name.is_empty() && name != "." && name != "..").then(|| name.to_string())
+}
+
 /// Serializes a query struct into URL pairs.
 pub(crate) fn query_pairs<T: serde::Serialize>(
     operation: &'static str,
@@ -438,4 +447,27 @@ pub(crate) fn query_pairs<T: serde::Serialize>(
     to_query_pairs(query).map_err(|e| {
         Error::invalid_input(format!("could not encode the query: {e}")).with_operation(operation)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_disposition_file_name as name;
+
+    #[test]
+    fn content_disposition_file_names() {
+        assert_eq!(
+            name("attachment; filename=\"calls.zip\"; size=3").as_deref(),
+            Some("calls.zip")
+        );
+        assert_eq!(
+            name("attachment; filename=history.csv").as_deref(),
+            Some("history.csv")
+        );
+        assert_eq!(
+            name("attachment; filename=\"../../etc/passwd\"").as_deref(),
+            Some("passwd")
+        );
+        assert_eq!(name("attachment; filename=\"..\"").as_deref(), None);
+        assert_eq!(name("inline").as_deref(), None);
+    }
 }

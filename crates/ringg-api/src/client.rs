@@ -185,10 +185,15 @@ impl ClientBuilder {
             Some(k) => k,
             None => match std::env::var(API_KEY_ENV).ok().filter(|_| self.read_env) {
                 Some(k) => Secret::new(k),
-                None => {
+                None if self.read_env => {
                     return Err(Error::invalid_input(format!(
                         "no API key: set {API_KEY_ENV} or call ClientBuilder::api_key (for a local simulator, `ringg sim serve` prints one)"
                     )));
+                }
+                None => {
+                    return Err(Error::invalid_input(
+                        "no API key: call ClientBuilder::api_key (this builder ignores the environment)",
+                    ));
                 }
             },
         };
@@ -253,7 +258,6 @@ fn default_transport(
         None => ReqwestTransport::new(&ReqwestConfig {
             attempt_timeout,
             connect_timeout,
-            user_agent: USER_AGENT.to_string(),
             ..ReqwestConfig::default()
         })
         .map_err(Error::from_transport)?,
@@ -514,7 +518,11 @@ mod tests {
     #[test]
     fn missing_key_says_what_to_do() {
         let e = Client::builder().ignore_env().build().unwrap_err();
-        assert!(e.to_string().contains("RINGG_API_KEY"), "{e}");
+        assert!(e.to_string().contains("ClientBuilder::api_key"), "{e}");
+        assert!(
+            !e.to_string().contains("RINGG_API_KEY"),
+            "the environment is ignored: {e}"
+        );
     }
 
     #[test]

@@ -7,8 +7,7 @@ use bytes::Bytes;
 use http::StatusCode;
 use ringg_transport::{TransportError, TransportErrorKind};
 
-/// A boxed error source.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+pub use ringg_transport::BoxError;
 
 /// What kind of failure an [`Error`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -83,6 +83,32 @@ pub(crate) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, CliErr
     serde_json::to_value(value).map_err(|e| CliError::failed(format!("could not write JSON: {e}")))
 }
 
+/// Replaces every value of every `headers` object, and every `body` next to them (auth-fetch
+/// token requests), anywhere in `value` with `[REDACTED]`: webhook subscription headers carry
+/// the shared secret Ringg sends to the receiver.
+pub(crate) fn redact_headers(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let has_headers = map.contains_key("headers");
+            for (k, v) in map.iter_mut() {
+                if k == "headers" {
+                    if let Value::Object(h) = v {
+                        for hv in h.values_mut() {
+                            *hv = Value::String(REDACTED.into());
+                        }
+                    }
+                } else if has_headers && k == "body" && !v.is_null() {
+                    *v = Value::String(REDACTED.into());
+                } else {
+                    redact_headers(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_headers),
+        _ => {}
+    }
+}
+
 /// Replaces the value at a JSON pointer (e.g. `/workspace_info/api_key`) with `[REDACTED]`.
 pub(crate) fn redact(value: &mut Value, pointer: &str) {
     if let Some(v) = value.pointer_mut(pointer)

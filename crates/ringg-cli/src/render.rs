@@ -3,7 +3,6 @@
 use comfy_table::Table;
 use ringg_types::calls::{CallDetails, CallRecord, PlatformAnalysis};
 use ringg_types::common::Transcript;
-use ringg_types::webhook::WebhookEvent;
 use ringg_types::workspace::WorkspaceInfo;
 use serde_json::{Map, Value};
 
@@ -151,20 +150,4 @@ pub(crate) fn workspace_rows(w: &WorkspaceInfo) -> Vec<(String, String)> {
         rows.push(("api key".into(), REDACTED.into()));
     }
     rows
-}
-
-/// One webhook event on one line: type, call id, status.
-pub(crate) fn event_line(e: &WebhookEvent) -> String {
-    let mut s = format!("{:<28}", e.event_type().as_str());
-    s.push_str(&format!(
-        " call_id={}",
-        e.call_id().map(|c| c.as_str()).unwrap_or("-")
-    ));
-    if let Some(status) = e.status() {
-        s.push_str(&format!(" status={}", status.as_str()));
-    }
-    if let Some(n) = e.retry_count() {
-        s.push_str(&format!(" retry_count={n}"));
-    }
-    s
 }

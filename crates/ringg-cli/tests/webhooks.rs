@@ -13,6 +13,46 @@ use ringg_sim::CallOutcome;
 use ringg_sim::demo::{AGENT_ID, NUMBER_ID};
 
 #[tokio::test(flavor = "multi_thread")]
+async fn assistants_get_never_prints_subscription_header_values() {
+    let sim = sim().await;
+    ok(ringg(
+        &sim,
+        &[
+            "webhooks",
+            "subscribe",
+            "--agent",
+            AGENT_ID,
+            "--url",
+            "https://hooks.example/a",
+            "--event",
+            "all",
+            "--header",
+            "X-Webhook-Secret: hidden-value-42",
+        ],
+    ))
+    .await;
+    for output in ["table", "json"] {
+        let r = ok(ringg(
+            &sim,
+            &["--output", output, "assistants", "get", AGENT_ID],
+        ))
+        .await;
+        assert!(
+            !r.stdout.contains("hidden-value-42"),
+            "{output}: {}",
+            r.stdout
+        );
+        if output == "json" {
+            let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+            assert!(
+                r.stdout.contains("X-Webhook-Secret"),
+                "the header name is kept: {v}"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn subscribe_merges_and_hides_header_values() {
     let sim = sim().await;
     let r = ok(ringg(

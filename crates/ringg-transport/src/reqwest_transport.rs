@@ -33,7 +33,7 @@ impl Default for ReqwestConfig {
             attempt_timeout: Duration::from_secs(60),
             pool_max_idle_per_host: usize::MAX,
             pool_idle_timeout: Duration::from_secs(90),
-            user_agent: concat!("ringg-rs/", env!("CARGO_PKG_VERSION")).to_string(),
+            user_agent: crate::layers::auth::USER_AGENT.to_string(),
         }
     }
 }
@@ -105,10 +105,13 @@ impl ReqwestTransport {
                 for part in parts {
                     let mut p = match part.data {
                         PartData::Text(t) => reqwest::multipart::Part::text(t),
-                        PartData::Bytes(b) => reqwest::multipart::Part::stream_with_length(
-                            reqwest::Body::from(b.clone()),
-                            b.len() as u64,
-                        ),
+                        PartData::Bytes(b) => {
+                            let len = b.len() as u64;
+                            reqwest::multipart::Part::stream_with_length(
+                                reqwest::Body::from(b),
+                                len,
+                            )
+                        }
                         PartData::Path(path) => {
                             let file = tokio::fs::File::open(&path).await.map_err(|e| {
                                 TransportError::invalid_request(format!(

@@ -1242,13 +1242,18 @@ fn push_query_value(pairs: &mut Vec<(String, String)>, key: &str, value: Value) 
 // ---------------------------------------------------------------------------------------------
 
 const BODY_PREVIEW_CHARS: usize = 512;
-const SENSITIVE_KEYS: [&str; 6] = [
+const SENSITIVE_KEYS: [&str; 11] = [
     "api_key",
     "new_api_key",
     "apikey",
+    "api-key",
     "x-api-key",
     "token",
     "authorization",
+    "secret",
+    "client_secret",
+    "password",
+    "x-webhook-secret",
 ];
 
 /// A body that did not decode into the expected model.

@@ -630,8 +630,10 @@ impl fmt::Debug for WebhookParseError {
 /// let json = serde_json::to_value(&sub).unwrap();
 /// assert_eq!(json["event_type"][0], "all_processing_completed");
 /// assert_eq!(json["method_type"], "POST");
+/// // Header values usually carry a shared secret: Debug shows their names only.
+/// assert!(!format!("{sub:?}").contains("Bearer token"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventSubscription {
     /// `event_type`: one type (older docs) or a list (newer docs).
     pub event_type: OneOrMany<EventType>,
@@ -693,7 +695,7 @@ impl EventSubscription {
 
 /// `auth_fetch_config`: Ringg fetches a token from your auth server before delivering, and sends
 /// it in `header_name` using `header_value_template` (which must contain `{{token}}`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AuthFetchConfig {
     /// `enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -728,6 +730,52 @@ pub struct AuthFetchConfig {
     /// Unknown fields.
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+/// Debug output of a header map: the names, never the values (they usually carry secrets).
+struct HeaderNames<'a>(&'a Option<Map<String, Value>>);
+
+impl fmt::Debug for HeaderNames<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            None => f.write_str("None"),
+            Some(m) => f
+                .debug_map()
+                .entries(m.keys().map(|k| (k, "[REDACTED]")))
+                .finish(),
+        }
+    }
+}
+
+impl fmt::Debug for EventSubscription {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventSubscription")
+            .field("event_type", &self.event_type)
+            .field("callback_url", &self.callback_url)
+            .field("headers", &HeaderNames(&self.headers))
+            .field("method_type", &self.method_type)
+            .field("auth_fetch_config", &self.auth_fetch_config)
+            .field("extra_keys", &self.extra.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl fmt::Debug for AuthFetchConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthFetchConfig")
+            .field("enabled", &self.enabled)
+            .field("url", &self.url)
+            .field("method", &self.method)
+            .field("headers", &HeaderNames(&self.headers))
+            .field("body", &self.body.as_ref().map(|_| "[REDACTED]"))
+            .field("query_params", &HeaderNames(&self.query_params))
+            .field("token_path", &self.token_path)
+            .field("ttl_seconds", &self.ttl_seconds)
+            .field("header_name", &self.header_name)
+            .field("header_value_template", &self.header_value_template)
+            .field("extra_keys", &self.extra.keys().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 #[cfg(test)]

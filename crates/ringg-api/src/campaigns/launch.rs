@@ -465,6 +465,7 @@ impl Campaigns<'_> {
             error: Error::invalid_input(
                 "Ringg accepted the upload but returned no list_id; find the campaign with campaigns().list before uploading again",
             )
+            .into_outcome_unknown()
             .with_operation(ops::SAVE_CAMPAIGN.id),
         })?;
         let failed = |error: Error| LaunchError::Failed {
@@ -545,6 +546,7 @@ impl Campaigns<'_> {
             error: Error::invalid_input(
                 "Ringg accepted the large upload but returned no bulk_list_id; find the campaign with campaigns().list before uploading again",
             )
+            .into_outcome_unknown()
             .with_operation(ops::UPLOAD_LARGE_CAMPAIGN_CSV.id),
         })?;
         let failed = |step: LaunchStep| {

@@ -29,7 +29,7 @@ use crate::output::{
 };
 
 /// The column Ringg requires.
-const MOBILE: &str = "Mobile Number";
+const MOBILE: &str = ringg_api::campaigns::preflight::MOBILE_NUMBER_COLUMN;
 
 pub(crate) async fn run(ctx: &mut Ctx, cmd: CampaignsCmd) -> Result<(), CliError> {
     match cmd {

@@ -714,7 +714,7 @@ async fn wait_for_call(
             }
             Some(event) = next_event(&mut receiver) => {
                 if event.call_id() == Some(call_id) {
-                    n.detail(format!("webhook {}", render::event_line(&event)));
+                    n.detail(format!("webhook {}", ringg_webhooks::OutputFormat::Text.render(&event)));
                     if event.event_type() == EventType::AllProcessingCompleted {
                         all_done = true;
                     }

@@ -3,15 +3,13 @@
 use ringg_api::types::AgentId;
 use ringg_api::types::webhook::{EventSubscription, EventType, WebhookEvent, WebhookMethod};
 use ringg_webhooks::{HandlerError, OutputFormat, WebhookReceiver};
-use serde_json::Value;
 
 use crate::cli::WebhooksCmd;
 use crate::commands::assistants::subscription_text;
 use crate::commands::id;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{REDACTED, emit, print_json, print_table, table};
-use crate::render;
+use crate::output::{emit, print_json, print_table, redact_headers, table};
 
 pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError> {
     match cmd {
@@ -96,18 +94,7 @@ async fn subscribe(
     if ctx.out.json() {
         // Header values are usually shared secrets: never print them.
         let mut value = serde_json::json!({ "response": resp, "event_subscriptions": merged });
-        if let Some(subs) = value
-            .get_mut("event_subscriptions")
-            .and_then(Value::as_array_mut)
-        {
-            for s in subs {
-                if let Some(h) = s.get_mut("headers").and_then(Value::as_object_mut) {
-                    for v in h.values_mut() {
-                        *v = Value::String(REDACTED.into());
-                    }
-                }
-            }
-        }
+        redact_headers(&mut value);
         return print_json(&value);
     }
     emit(format!(
@@ -136,7 +123,7 @@ async fn listen(ctx: &Ctx, port: u16, secret: String, header: &str) -> Result<()
             if json {
                 emit(OutputFormat::Json.render(&event));
             } else {
-                emit(render::event_line(&event));
+                emit(ringg_webhooks::OutputFormat::Text.render(&event));
             }
             Ok::<(), HandlerError>(())
         })
