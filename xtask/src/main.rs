@@ -86,9 +86,7 @@ fn run(root: PathBuf, task: Task) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Task::Bench { write, scale } => {
-            let mut cmd = std::process::Command::new(
-                std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()),
-            );
+            let mut cmd = std::process::Command::new(release::cargo());
             cmd.current_dir(&root).args([
                 "run",
                 "--release",

@@ -207,7 +207,8 @@ pub fn parse_cargo_version(text: &str) -> Option<(u64, u64)> {
     Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
 }
 
-fn cargo() -> String {
+/// The cargo that runs this xtask (`$CARGO`), or `cargo` from `PATH`.
+pub fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
 }
 
