@@ -17,6 +17,7 @@
 //! | [`enums`] | open string enums ([`CallStatus`], [`enums::EventType`], ...) |
 //! | [`workspace`], [`numbers`], [`assistants`], [`calls`], [`campaigns`], [`termination`], [`knowledge_base`], [`analytics`] | request and response models per resource group |
 //! | [`webhook`] | [`WebhookEvent`] and webhook subscriptions |
+//! | [`text`] | untrusted text made safe for a terminal (control characters escaped, long messages cut) |
 //! | [`operations`] | the operation table (method, path, idempotency of every endpoint) |
 //!
 //! ```
@@ -47,6 +48,7 @@ pub mod operations;
 pub mod phone;
 pub mod secret;
 pub mod termination;
+pub mod text;
 pub mod webhook;
 pub mod workspace;
 
