@@ -133,16 +133,26 @@ fn classify(outcome: &Outcome<'_>) -> Class {
     }
 }
 
+/// The longest delay [`parse_retry_after`] reports: anything longer is clamped to it. A server
+/// asking for more than a day is, for a client, the same as asking for a day; the cap keeps the
+/// arithmetic far from `Duration`'s limits.
+pub const MAX_PARSED_RETRY_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// Parses the server's requested delay: `retry-after-ms` (milliseconds), then `Retry-After`
 /// (seconds, possibly fractional, or an HTTP-date).
+///
+/// Never panics: negative, non-finite and unparseable values are ignored, and huge ones
+/// (`Retry-After: 1e20`) are clamped to [`MAX_PARSED_RETRY_AFTER`], which is longer than any
+/// retry policy waits, so the caller reports "asked to wait too long" instead.
 pub fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     if let Some(ms) = headers
         .get("retry-after-ms")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|v| v.is_finite() && *v >= 0.0)
     {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+        if let Some(d) = seconds_to_duration(ms / 1000.0) {
+            return Some(d);
+        }
     }
     let value = headers
         .get(http::header::RETRY_AFTER)?
@@ -150,10 +160,24 @@ pub fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duratio
         .ok()?
         .trim();
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        return seconds_to_duration(secs);
     }
     let when = httpdate::parse_http_date(value).ok()?;
-    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+    Some(
+        when.duration_since(now)
+            .unwrap_or(Duration::ZERO)
+            .min(MAX_PARSED_RETRY_AFTER),
+    )
+}
+
+/// A non-negative, finite number of seconds as a `Duration`, clamped to
+/// [`MAX_PARSED_RETRY_AFTER`].
+fn seconds_to_duration(secs: f64) -> Option<Duration> {
+    if !secs.is_finite() || secs < 0.0 {
+        return None;
+    }
+    let secs = secs.min(MAX_PARSED_RETRY_AFTER.as_secs_f64());
+    Some(Duration::try_from_secs_f64(secs).unwrap_or(MAX_PARSED_RETRY_AFTER))
 }
 
 /// The retry decision: a pure function of the policy, the request's idempotency class, the
@@ -555,6 +579,38 @@ mod tests {
         assert_eq!(parse_retry_after(&bad, now), None);
         bad.insert("retry-after", HeaderValue::from_static("-3"));
         assert_eq!(parse_retry_after(&bad, now), None);
+        for huge in ["1e20", "18446744073709551616", "1e308", "inf", "NaN"] {
+            bad.insert("retry-after", HeaderValue::from_static(huge));
+            let got = parse_retry_after(&bad, now);
+            assert!(
+                got.is_none() || got == Some(MAX_PARSED_RETRY_AFTER),
+                "{huge}: {got:?}"
+            );
+        }
+        let mut ms = HeaderMap::new();
+        ms.insert("retry-after-ms", HeaderValue::from_static("1e300"));
+        assert_eq!(parse_retry_after(&ms, now), Some(MAX_PARSED_RETRY_AFTER));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn retry_after_never_panics(value in "\\PC{0,40}", ms in proptest::num::f64::ANY, secs in proptest::num::f64::ANY) {
+            let now = SystemTime::now();
+            let mut h = HeaderMap::new();
+            if let Ok(v) = HeaderValue::from_str(&value) {
+                h.insert("retry-after", v.clone());
+                let _ = parse_retry_after(&h, now);
+                h.insert("retry-after-ms", v);
+                let _ = parse_retry_after(&h, now);
+            }
+            h.insert("retry-after-ms", HeaderValue::from_str(&ms.to_string()).unwrap());
+            let got = parse_retry_after(&h, now);
+            proptest::prop_assert!(got.is_none_or(|d| d <= MAX_PARSED_RETRY_AFTER));
+            h.remove("retry-after-ms");
+            h.insert("retry-after", HeaderValue::from_str(&secs.to_string()).unwrap());
+            let got = parse_retry_after(&h, now);
+            proptest::prop_assert!(got.is_none_or(|d| d <= MAX_PARSED_RETRY_AFTER));
+        }
     }
 
     #[test]
