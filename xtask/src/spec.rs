@@ -72,6 +72,8 @@ pub struct Spec {
     pub operations: Vec<SpecOperation>,
     /// Every webhook event, in the order of the spec.
     pub webhooks: Vec<SpecWebhook>,
+    /// The names of the schema properties marked `x-secret: true`, sorted and unique.
+    pub secret_fields: Vec<String>,
 }
 
 impl Spec {
@@ -169,11 +171,50 @@ pub fn parse(text: &str) -> Result<Spec> {
         Some(w) => parse_webhooks(w)?,
     };
 
+    let mut secret_fields = BTreeSet::new();
+    if let Some(components) = root.get("components") {
+        collect_secret_fields(components, &mut secret_fields)?;
+    }
+
     Ok(Spec {
         server,
         operations,
         webhooks,
+        secret_fields: secret_fields.into_iter().collect(),
     })
+}
+
+/// Collects, anywhere under `value`, the names of `properties` entries marked `x-secret: true`.
+fn collect_secret_fields(value: &Value, out: &mut BTreeSet<String>) -> Result<()> {
+    match value {
+        Value::Mapping(map) => {
+            if let Some(Value::Mapping(props)) = map.get("properties") {
+                for (name, schema) in props {
+                    let marked = schema.get("x-secret");
+                    match marked {
+                        None | Some(Value::Bool(false)) => {}
+                        Some(Value::Bool(true)) => {
+                            let name = name
+                                .as_str()
+                                .context("a property name in `components` is not a string")?;
+                            out.insert(name.to_owned());
+                        }
+                        Some(other) => bail!("`x-secret` must be true or false, found {other:?}"),
+                    }
+                }
+            }
+            for (_, v) in map {
+                collect_secret_fields(v, out)?;
+            }
+        }
+        Value::Sequence(items) => {
+            for v in items {
+                collect_secret_fields(v, out)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 fn parse_operation(

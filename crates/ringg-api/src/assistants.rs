@@ -46,16 +46,22 @@ impl Assistants<'_> {
     /// total, so the stream ends on a short page).
     pub fn stream(&self) -> impl Stream<Item = Result<AssistantSummary, Error>> + Send + 'static {
         let client = self.client.clone();
-        paginate(0, MAX_PAGE_SIZE, move |offset, limit| {
-            let client = client.clone();
-            async move {
-                let page = client.assistants().list(limit, offset).await?;
-                Ok(Paged {
-                    items: page.agents,
-                    total: None,
-                })
-            }
-        })
+        paginate(
+            0,
+            MAX_PAGE_SIZE,
+            client.max_pages(),
+            u64::MAX,
+            move |offset, limit| {
+                let client = client.clone();
+                async move {
+                    let page = client.assistants().list(limit, offset).await?;
+                    Ok(Paged {
+                        items: page.agents,
+                        total: None,
+                    })
+                }
+            },
+        )
     }
 
     /// `GET /agent/{agent_id}`: one assistant in detail (unwrapped from Ringg's `agents` key).

@@ -256,19 +256,25 @@ impl Calls<'_> {
         let client = self.client.clone();
         let start = u64::from(query.offset.unwrap_or(0));
         let limit = query.limit.unwrap_or(MAX_PAGE_SIZE);
-        paginate(start, limit, move |offset, limit| {
-            let client = client.clone();
-            let mut q = query.clone();
-            q.offset = Some(u32::try_from(offset).unwrap_or(u32::MAX));
-            q.limit = Some(limit);
-            async move {
-                let page = client.calls().history(&q).await?;
-                Ok(Paged {
-                    total: page.total.as_ref().and_then(|t| t.count()),
-                    items: page.calls,
-                })
-            }
-        })
+        paginate(
+            start,
+            limit,
+            client.max_pages(),
+            u64::from(u32::MAX),
+            move |offset, limit| {
+                let client = client.clone();
+                let mut q = query.clone();
+                q.offset = Some(u32::try_from(offset).unwrap_or(u32::MAX));
+                q.limit = Some(limit);
+                async move {
+                    let page = client.calls().history(&q).await?;
+                    Ok(Paged {
+                        total: page.total.as_ref().and_then(|t| t.count()),
+                        items: page.calls,
+                    })
+                }
+            },
+        )
     }
 
     /// `GET /calling/call-details?id=…&send_analysis=…`.

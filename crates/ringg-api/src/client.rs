@@ -6,8 +6,11 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::Method;
+use ringg_transport::StallProtection;
 use ringg_transport::layers::{RateLimitConfig, RateLimiter, RetryBudget, RetryPolicy};
-use ringg_transport::{ApiRequest, ApiResponse, Body, Idempotency, StackBuilder, Transport};
+use ringg_transport::{
+    ApiRequest, ApiResponse, Body, Idempotency, RequestLimits, StackBuilder, Transport,
+};
 use ringg_types::Secret;
 use ringg_types::operations::Operation;
 use serde::Serialize;
@@ -23,6 +26,12 @@ pub const API_KEY_ENV: &str = "RINGG_API_KEY";
 pub const BASE_URL_ENV: &str = "RINGG_BASE_URL";
 /// The `User-Agent` this SDK sends.
 pub const USER_AGENT: &str = ringg_transport::layers::auth::USER_AGENT;
+pub use ringg_transport::DEFAULT_MAX_RESPONSE_BODY;
+/// The least body limit of the call-history download (512 MiB): an export of a large
+/// workspace is far bigger than any JSON answer.
+pub const HISTORY_DOWNLOAD_MAX_BODY: u64 = 512 * 1024 * 1024;
+/// The attempt timeout of uploads and the history download (5 minutes): they move megabytes.
+pub const TRANSFER_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// Builds a [`Client`].
 ///
@@ -51,6 +60,9 @@ pub struct ClientBuilder {
     total_timeout: Option<Duration>,
     attempt_timeout: Duration,
     connect_timeout: Duration,
+    max_response_body: u64,
+    stall_protection: Option<StallProtection>,
+    max_pages: u64,
     tracing: bool,
     read_env: bool,
 }
@@ -66,6 +78,9 @@ impl std::fmt::Debug for ClientBuilder {
             .field("total_timeout", &self.total_timeout)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("max_response_body", &self.max_response_body)
+            .field("stall_protection", &self.stall_protection)
+            .field("max_pages", &self.max_pages)
             .finish()
     }
 }
@@ -83,8 +98,11 @@ impl Default for ClientBuilder {
             rate_limit: None,
             rate_limiter: None,
             total_timeout: Some(Duration::from_secs(300)),
-            attempt_timeout: Duration::from_secs(60),
+            attempt_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+            stall_protection: Some(StallProtection::default()),
+            max_pages: crate::pagination::DEFAULT_MAX_PAGES,
             tracing: true,
             read_env: true,
         }
@@ -92,8 +110,10 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// A builder with the defaults: key and base URL from the environment, 2 retries, a 60 s
-    /// per-attempt and 300 s total timeout, no client-side rate limit.
+    /// A builder with the defaults: key and base URL from the environment, 2 retries, a 30 s
+    /// per-attempt and 300 s total timeout, a 32 MiB response body limit, stall protection
+    /// (a body slower than 1 KiB/s after 5 s fails the attempt), at most 10,000 pages per list
+    /// stream, no client-side rate limit.
     pub fn new() -> Self {
         Self::default()
     }
@@ -125,6 +145,10 @@ impl ClientBuilder {
     }
 
     /// Uses this reqwest client (your proxy, TLS roots, timeouts) for the default transport.
+    ///
+    /// Build it from [`ReqwestTransport::client_builder`](ringg_transport::ReqwestTransport::client_builder),
+    /// or set `redirect(reqwest::redirect::Policy::none())` yourself: reqwest's default policy
+    /// follows redirects to other hosts with the `X-API-KEY` header still attached.
     #[cfg(feature = "reqwest")]
     pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
         self.reqwest_client = Some(client);
@@ -161,9 +185,35 @@ impl ClientBuilder {
         self
     }
 
-    /// Bound on one attempt (default 60 s).
+    /// Bound on one attempt, from sending to the last byte of the answer (default 30 s, so a
+    /// server that never answers is given up on well within a minute per attempt). Uploads and
+    /// the history download allow at least [`TRANSFER_ATTEMPT_TIMEOUT`].
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = timeout;
+        self
+    }
+
+    /// The largest response body accepted, in bytes (default [`DEFAULT_MAX_RESPONSE_BODY`]).
+    /// A larger answer fails as soon as the limit is crossed, without being read further or
+    /// retried. The history download allows at least [`HISTORY_DOWNLOAD_MAX_BODY`].
+    pub fn max_response_body(mut self, bytes: u64) -> Self {
+        self.max_response_body = bytes;
+        self
+    }
+
+    /// Protection against answers that stop arriving (default [`StallProtection::default`]:
+    /// after 5 s, less than 1 KiB in a 5 s window fails the attempt); `None` turns it off.
+    /// Applies to the built-in reqwest transport.
+    pub fn stall_protection(mut self, stall: Option<StallProtection>) -> Self {
+        self.stall_protection = stall;
+        self
+    }
+
+    /// The most pages one list stream fetches before it fails with
+    /// [`ErrorKind::Pagination`](crate::ErrorKind::Pagination) (default
+    /// [`DEFAULT_MAX_PAGES`](crate::pagination::DEFAULT_MAX_PAGES)).
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = pages.max(1);
         self
     }
 
@@ -230,18 +280,33 @@ impl ClientBuilder {
                 stack,
                 #[cfg(feature = "reqwest")]
                 self.reqwest_client,
-                self.attempt_timeout,
-                self.connect_timeout,
+                TransportSettings {
+                    attempt_timeout: self.attempt_timeout,
+                    connect_timeout: self.connect_timeout,
+                    max_response_body: self.max_response_body,
+                    stall_protection: self.stall_protection,
+                },
             )?,
         };
         Ok(Client {
             inner: Arc::new(Inner {
-                malformed_body_retries: self.retry.max_retries,
                 transport,
                 base_url: Arc::from(base_url),
+                max_response_body: self.max_response_body,
+                attempt_timeout: self.attempt_timeout,
+                max_pages: self.max_pages,
             }),
         })
     }
+}
+
+/// What the builder hands to the built-in transport.
+#[cfg_attr(not(feature = "reqwest"), allow(dead_code))]
+struct TransportSettings {
+    attempt_timeout: Duration,
+    connect_timeout: Duration,
+    max_response_body: u64,
+    stall_protection: Option<StallProtection>,
 }
 
 /// The standard stack over the reqwest transport (no dynamic dispatch below the top).
@@ -249,15 +314,18 @@ impl ClientBuilder {
 fn default_transport(
     stack: StackBuilder,
     client: Option<reqwest::Client>,
-    attempt_timeout: Duration,
-    connect_timeout: Duration,
+    settings: TransportSettings,
 ) -> Result<Arc<dyn Transport>, Error> {
     use ringg_transport::{ReqwestConfig, ReqwestTransport};
     let transport = match client {
-        Some(c) => ReqwestTransport::from_client(c, Some(attempt_timeout)),
+        Some(c) => ReqwestTransport::from_client(c, Some(settings.attempt_timeout))
+            .with_max_response_body(settings.max_response_body)
+            .with_stall_protection(settings.stall_protection),
         None => ReqwestTransport::new(&ReqwestConfig {
-            attempt_timeout,
-            connect_timeout,
+            attempt_timeout: settings.attempt_timeout,
+            connect_timeout: settings.connect_timeout,
+            max_response_body: settings.max_response_body,
+            stall_protection: settings.stall_protection,
             ..ReqwestConfig::default()
         })
         .map_err(Error::from_transport)?,
@@ -268,8 +336,7 @@ fn default_transport(
 #[cfg(not(feature = "reqwest"))]
 fn default_transport(
     _stack: StackBuilder,
-    _attempt_timeout: Duration,
-    _connect_timeout: Duration,
+    _settings: TransportSettings,
 ) -> Result<Arc<dyn Transport>, Error> {
     Err(Error::invalid_input(
         "no transport: enable the `reqwest` feature or pass one with ClientBuilder::transport",
@@ -316,8 +383,9 @@ pub(crate) fn validate_base_url(raw: &str) -> Result<String, Error> {
 struct Inner {
     transport: Arc<dyn Transport>,
     base_url: Arc<str>,
-    /// Re-reads allowed for an idempotent request whose 2xx body was not valid JSON.
-    malformed_body_retries: u32,
+    max_response_body: u64,
+    attempt_timeout: Duration,
+    max_pages: u64,
 }
 
 /// The Ringg API client. Cheap to clone (an `Arc` inside), `Send + Sync`; clones share the
@@ -361,6 +429,40 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// The most pages one list stream fetches (see [`ClientBuilder::max_pages`]).
+    pub fn max_pages(&self) -> u64 {
+        self.inner.max_pages
+    }
+
+    /// The limits a request for `op` gets: uploads and the history download are allowed more
+    /// time and (the download) a larger body than the client's defaults.
+    fn limits_for(&self, op: &Operation) -> RequestLimits {
+        use ringg_types::operations as ops;
+        let transfer = self.inner.attempt_timeout.max(TRANSFER_ATTEMPT_TIMEOUT);
+        if op.id == ops::DOWNLOAD_CALL_HISTORY.id {
+            RequestLimits {
+                max_response_body: Some(
+                    self.inner.max_response_body.max(HISTORY_DOWNLOAD_MAX_BODY),
+                ),
+                attempt_timeout: Some(transfer),
+            }
+        } else if [
+            ops::SAVE_CAMPAIGN.id,
+            ops::UPLOAD_LARGE_CAMPAIGN_CSV.id,
+            ops::CREATE_KNOWLEDGE_BASE.id,
+            ops::EDIT_KNOWLEDGE_BASE.id,
+        ]
+        .contains(&op.id)
+        {
+            RequestLimits {
+                max_response_body: None,
+                attempt_timeout: Some(transfer),
+            }
+        } else {
+            RequestLimits::default()
+        }
+    }
+
     /// Builds a request for `op` with its path parameters filled in.
     pub fn request(
         &self,
@@ -393,7 +495,8 @@ impl Client {
             self.inner.base_url.clone(),
             path,
             idempotency,
-        );
+        )
+        .with_limits(self.limits_for(op));
         Ok(req)
     }
 
@@ -422,28 +525,15 @@ impl Client {
     /// Sends a request and decodes the JSON answer into `T`; a decode error names the field
     /// path and keeps the body.
     ///
-    /// An idempotent request whose 2xx body is not valid JSON at all (truncated or garbled in
-    /// transit) is sent again, up to the retry policy's `max_retries`; JSON that does not match
-    /// the model is never retried. For a non-idempotent request an unreadable 2xx answer is
-    /// reported by the caller (see [`Calls::initiate`](crate::calls::Calls::initiate)).
+    /// The request is marked as expecting JSON, so the retry layer reads an idempotent request
+    /// again when its 2xx body is not valid JSON at all (truncated or garbled in transit),
+    /// within the retry policy and the shared retry budget; JSON that does not match the model
+    /// is never retried. For a non-idempotent request an unreadable 2xx answer is reported by
+    /// the caller (see [`Calls::initiate`](crate::calls::Calls::initiate)).
     pub async fn send_json<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<T, Error> {
         let operation = request.operation;
-        let retries = if request.idempotency.is_idempotent() {
-            self.inner.malformed_body_retries
-        } else {
-            0
-        };
-        let mut attempt = 0;
-        loop {
-            let resp = self.send_raw(request.clone()).await?;
-            match decode(operation, resp.status, resp.body) {
-                Err(e) if e.is_malformed_body() && attempt < retries => {
-                    attempt += 1;
-                    tracing::debug!(operation, attempt, "re-reading an unreadable response");
-                }
-                other => return other,
-            }
-        }
+        let resp = self.send_raw(request.expecting_json()).await?;
+        decode(operation, resp.status, resp.body)
     }
 }
 
@@ -541,7 +631,8 @@ mod tests {
         let body = Bytes::from_static(br#"{"calls":[{"id":"a","n":1},{"id":"b","n":"x"}]}"#);
         let e = decode::<Page>("listCallHistory", http::StatusCode::OK, body.clone()).unwrap_err();
         assert_eq!(e.field_path(), Some("calls[1].n"));
-        assert_eq!(e.body(), Some(&body));
+        assert_eq!(e.body(), Some(body.clone()));
+        assert_eq!(e.unredacted_body(), Some(&body));
         assert!(e.to_string().contains("calls[1].n"));
     }
 }

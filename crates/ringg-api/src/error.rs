@@ -6,6 +6,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::StatusCode;
 use ringg_transport::{TransportError, TransportErrorKind};
+use ringg_types::text::{escape_control, for_terminal, truncate_chars};
 
 pub use ringg_transport::BoxError;
 
@@ -32,13 +33,24 @@ pub enum ErrorKind {
     Timeout,
     /// Reading a local file (a CSV) failed.
     Io,
+    /// A list did not end: a page repeated the previous one, the offset could not advance, or
+    /// the client's page cap was reached.
+    Pagination,
 }
+
+/// The most characters of a server's message an [`Error`] keeps (the whole body is kept
+/// apart): a 50 MB error message must not become a 50 MB line on a terminal.
+pub const MAX_MESSAGE_CHARS: usize = 1000;
 
 /// An error from the Ringg client.
 ///
 /// It carries the operation, the HTTP status, Ringg's own message (parsed from any of the error
-/// body shapes Ringg uses), the raw body, and for decode errors the failing field path. It
-/// never carries request headers, so it cannot leak the API key.
+/// body shapes Ringg uses, cut to [`MAX_MESSAGE_CHARS`]), the body, and for decode errors the
+/// failing field path. It never carries request headers, so it cannot leak the API key; the
+/// body, which can hold one (`GET /workspace` returns the workspace key), is shown and handed
+/// out masked ([`body`](Self::body)) unless asked for by name
+/// ([`unredacted_body`](Self::unredacted_body)). `Display` escapes control characters, so a
+/// server's message cannot drive the terminal it is printed on.
 pub struct Error {
     repr: Box<Repr>,
 }
@@ -83,6 +95,11 @@ impl Error {
         Self::new(ErrorKind::InvalidInput, message)
     }
 
+    /// An error for a list that does not end (see [`ErrorKind::Pagination`]).
+    pub fn pagination(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Pagination, message)
+    }
+
     /// An error for a wait that ran out of time.
     pub fn timeout(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Timeout, message)
@@ -103,13 +120,17 @@ impl Error {
         body: Bytes,
     ) -> Self {
         let parsed = parse_error_body(&body);
-        let message = parsed.message.unwrap_or_else(|| {
-            status
-                .canonical_reason()
-                .unwrap_or("unexpected status")
-                .to_string()
-        });
-        let mut e = Self::new(ErrorKind::Api, message);
+        let message = if status.is_redirection() {
+            redirect_message(status, headers)
+        } else {
+            parsed.message.unwrap_or_else(|| {
+                status
+                    .canonical_reason()
+                    .unwrap_or("unexpected status")
+                    .to_string()
+            })
+        };
+        let mut e = Self::new(ErrorKind::Api, clip_message(message));
         e.repr.operation = Some(operation);
         e.repr.status = Some(status);
         e.repr.code = parsed.code;
@@ -181,8 +202,14 @@ impl Error {
             e.repr.body = Some(resp.body.clone());
             let parsed = parse_error_body(&resp.body);
             e.repr.code = parsed.code;
-            if let Some(m) = parsed.message {
-                e.repr.message = format!("{} ({m})", e.repr.message);
+            if resp.status.is_redirection() {
+                e.repr.message = format!(
+                    "{} ({})",
+                    e.repr.message,
+                    redirect_message(resp.status, &resp.headers)
+                );
+            } else if let Some(m) = parsed.message {
+                e.repr.message = clip_message(format!("{} ({m})", e.repr.message));
             }
         }
         e.repr.source = Some(Box::new(err));
@@ -227,17 +254,30 @@ impl Error {
         self.repr.code.as_deref()
     }
 
-    /// The raw response body, when a response was received.
-    pub fn body(&self) -> Option<&Bytes> {
-        self.repr.body.as_ref()
+    /// The response body, when a response was received, with every secret masked
+    /// ([`ringg_types::redact`]): safe to log or show. The body as received is
+    /// [`unredacted_body`](Self::unredacted_body).
+    pub fn body(&self) -> Option<Bytes> {
+        let body = self.repr.body.as_ref()?;
+        Some(match std::str::from_utf8(body) {
+            Ok(text) => match ringg_types::redact::redact_text(text) {
+                std::borrow::Cow::Borrowed(_) => body.clone(),
+                std::borrow::Cow::Owned(masked) => Bytes::from(masked),
+            },
+            Err(_) => Bytes::from(ringg_types::redact::redact_bytes(body)),
+        })
     }
 
-    /// The raw response body as text (lossy).
+    /// The response body as text (lossy UTF-8), with every secret masked.
     pub fn body_text(&self) -> Option<String> {
-        self.repr
-            .body
-            .as_ref()
-            .map(|b| String::from_utf8_lossy(b).into_owned())
+        let body = self.repr.body.as_ref()?;
+        Some(ringg_types::redact::redact_bytes(body))
+    }
+
+    /// The response body exactly as received. It can hold secrets (the workspace key of
+    /// `GET /workspace`): never log it.
+    pub fn unredacted_body(&self) -> Option<&Bytes> {
+        self.repr.body.as_ref()
     }
 
     /// For decode errors, the path of the field that failed (e.g. `calls[3].status`).
@@ -347,7 +387,10 @@ impl fmt::Debug for Error {
             d.field("client_reference", r);
         }
         if let Some(b) = &self.repr.body {
-            d.field("body", &truncate(&String::from_utf8_lossy(b), 512));
+            d.field(
+                "body",
+                &truncate_chars(&ringg_types::redact::redact_bytes(b), 512),
+            );
         }
         d.finish()
     }
@@ -363,20 +406,20 @@ impl fmt::Display for Error {
                 if let Some(s) = self.repr.status {
                     write!(f, "HTTP {}: ", s.as_u16())?;
                 }
-                f.write_str(&self.repr.message)?;
+                f.write_str(&escape_control(&self.repr.message))?;
             }
             ErrorKind::Decode => {
                 write!(
                     f,
                     "could not decode the response at `{}`: {}",
-                    self.repr.field_path.as_deref().unwrap_or("."),
-                    self.repr.message
+                    escape_control(self.repr.field_path.as_deref().unwrap_or(".")),
+                    escape_control(&self.repr.message)
                 )?;
             }
             ErrorKind::OutcomeUnknown => {
-                write!(f, "outcome unknown: {}", self.repr.message)?;
+                write!(f, "outcome unknown: {}", escape_control(&self.repr.message))?;
             }
-            _ => f.write_str(&self.repr.message)?,
+            _ => f.write_str(&escape_control(&self.repr.message))?,
         }
         if let Some(h) = self.hint() {
             write!(f, "; {h}")?;
@@ -400,15 +443,29 @@ impl From<TransportError> for Error {
     }
 }
 
-fn truncate(s: &str, max: usize) -> String {
-    if s.len() <= max {
-        return s.to_string();
+/// Cuts a server's message to [`MAX_MESSAGE_CHARS`].
+fn clip_message(message: String) -> String {
+    match truncate_chars(&message, MAX_MESSAGE_CHARS) {
+        std::borrow::Cow::Borrowed(_) => message,
+        cut => cut.into_owned(),
     }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
+}
+
+/// Describes a redirect the client did not follow.
+fn redirect_message(status: StatusCode, headers: &http::HeaderMap) -> String {
+    let target = headers
+        .get(http::header::LOCATION)
+        .map(|v| for_terminal(&String::from_utf8_lossy(v.as_bytes()), 200));
+    match target {
+        Some(t) => format!(
+            "the server redirected ({}) to {t}; redirects are followed only for requests that are safe to repeat and only to the same origin, so the API key never reaches another host; if the API moved, set the base URL to the new address",
+            status.as_u16()
+        ),
+        None => format!(
+            "the server answered a redirect ({}) without a Location",
+            status.as_u16()
+        ),
     }
-    format!("{}… ({} bytes)", &s[..end], s.len())
 }
 
 /// Ringg's message and code, parsed from an error body.
@@ -426,7 +483,7 @@ pub(crate) fn parse_error_body(body: &[u8]) -> ParsedErrorBody {
     let Ok(v) = serde_json::from_slice::<Value>(body) else {
         let text = String::from_utf8_lossy(body).trim().to_string();
         return ParsedErrorBody {
-            message: (!text.is_empty()).then(|| truncate(&text, 300)),
+            message: (!text.is_empty()).then(|| truncate_chars(&text, 300).into_owned()),
             code: None,
         };
     };

@@ -35,15 +35,21 @@ impl Numbers<'_> {
     /// Every caller number, fetched page by page as the stream is read.
     pub fn stream(&self) -> impl Stream<Item = Result<WorkspaceNumber, Error>> + Send + 'static {
         let client = self.client.clone();
-        paginate(0, MAX_PAGE_SIZE, move |offset, limit| {
-            let client = client.clone();
-            async move {
-                let page = client.numbers().list(limit, offset).await?;
-                Ok(Paged {
-                    items: page.workspace_numbers,
-                    total: None,
-                })
-            }
-        })
+        paginate(
+            0,
+            MAX_PAGE_SIZE,
+            client.max_pages(),
+            u64::MAX,
+            move |offset, limit| {
+                let client = client.clone();
+                async move {
+                    let page = client.numbers().list(limit, offset).await?;
+                    Ok(Paged {
+                        items: page.workspace_numbers,
+                        total: None,
+                    })
+                }
+            },
+        )
     }
 }

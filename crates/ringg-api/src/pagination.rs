@@ -5,16 +5,27 @@
 //! `/campaign/all` a `pagination.total`, and the rest nothing but rows. A [`Paged`] page
 //! reports what it knows and the stream stops at whichever end signal comes first: a short or
 //! empty page, or reaching a numeric total.
+//!
+//! A server that never signals the end cannot make a stream run forever: the stream fails with
+//! [`ErrorKind::Pagination`](crate::ErrorKind::Pagination) when a page repeats the previous one
+//! (same length, same first and last row), when the offset can no longer advance, and after
+//! the client's page cap ([`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages),
+//! default [`DEFAULT_MAX_PAGES`]).
 
 use std::future::Future;
 
 use futures::Stream;
+#[cfg(test)]
+use futures::StreamExt as _;
 use futures::stream::{self, TryStreamExt};
 
 use crate::error::Error;
 
 /// The default and maximum page size Ringg accepts.
 pub const MAX_PAGE_SIZE: u32 = 100;
+
+/// The default cap on pages one stream fetches: 10,000 pages, a million rows at 100 a page.
+pub const DEFAULT_MAX_PAGES: u64 = 10_000;
 
 /// One fetched page.
 #[derive(Debug, Clone)]
@@ -37,39 +48,85 @@ pub(crate) fn has_more(offset: u64, limit: u32, page_len: usize, total: Option<u
 }
 
 /// A lazy stream of items: `fetch(offset, limit)` is called for each page only when the
-/// consumer wants more.
+/// consumer wants more. `max_offset` is the largest offset the endpoint can be asked for.
 pub(crate) fn paginate<T, F, Fut>(
     start_offset: u64,
     limit: u32,
+    max_pages: u64,
+    max_offset: u64,
     fetch: F,
 ) -> impl Stream<Item = Result<T, Error>> + Send
 where
-    T: Send + 'static,
+    T: PartialEq + Clone + Send + 'static,
     F: Fn(u64, u32) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<Paged<T>, Error>> + Send,
 {
     let limit = limit.clamp(1, MAX_PAGE_SIZE);
-    struct State<F> {
+    struct State<F, T> {
         fetch: F,
         offset: u64,
+        pages: u64,
+        previous: Option<PageMark<T>>,
         done: bool,
     }
     let state = State {
         fetch,
         offset: start_offset,
+        pages: 0,
+        previous: None,
         done: false,
     };
     stream::try_unfold(state, move |mut st| async move {
         if st.done {
             return Ok::<_, Error>(None);
         }
+        if st.pages >= max_pages {
+            return Err(Error::pagination(format!(
+                "stopped after {max_pages} pages ({} rows) without reaching the end of the list; raise the client's max_pages setting if the list is really that long",
+                st.offset - start_offset
+            )));
+        }
+        if st.offset > max_offset {
+            return Err(Error::pagination(format!(
+                "the list goes past offset {max_offset}, the largest this endpoint can be asked for; narrow the query (for example by date)"
+            )));
+        }
         let page = (st.fetch)(st.offset, limit).await?;
+        st.pages += 1;
         let len = page.items.len();
+        let mark = PageMark::of(&page.items);
+        if let (Some(prev), Some(mark)) = (&st.previous, &mark)
+            && prev == mark
+        {
+            return Err(Error::pagination(format!(
+                "the server returned the same page again at offset {} (it ignores the offset or the list does not advance); stopped to avoid reading it forever",
+                st.offset
+            )));
+        }
+        st.previous = mark;
         st.done = !has_more(st.offset, limit, len, page.total);
         st.offset += len as u64;
         Ok(Some((stream::iter(page.items.into_iter().map(Ok)), st)))
     })
     .try_flatten()
+}
+
+/// What identifies a page for the repeat check: its length and its first and last rows.
+#[derive(PartialEq)]
+struct PageMark<T> {
+    len: usize,
+    first: T,
+    last: T,
+}
+
+impl<T: Clone> PageMark<T> {
+    fn of(items: &[T]) -> Option<Self> {
+        Some(Self {
+            len: items.len(),
+            first: items.first()?.clone(),
+            last: items.last()?.clone(),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -84,5 +141,57 @@ mod tests {
         assert!(!has_more(0, 10, 10, Some(10)));
         assert!(has_more(0, 10, 10, Some(11)));
         assert!(!has_more(90, 10, 10, Some(100)));
+    }
+
+    fn full_pages(
+        distinct: bool,
+    ) -> impl Fn(u64, u32) -> futures::future::Ready<Result<Paged<u64>, Error>> {
+        move |offset, limit| {
+            let base = if distinct { offset } else { 0 };
+            futures::future::ready(Ok(Paged {
+                items: (base..base + u64::from(limit)).collect(),
+                total: None,
+            }))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_repeated_page_stops_the_stream() {
+        let got: Vec<Result<u64, Error>> =
+            paginate(0, 10, DEFAULT_MAX_PAGES, u64::MAX, full_pages(false))
+                .collect()
+                .await;
+        assert_eq!(got.len(), 11, "one page, then the error");
+        let err = got.last().unwrap().as_ref().unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::Pagination);
+        assert!(err.to_string().contains("same page"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn the_page_cap_and_the_offset_bound_stop_the_stream() {
+        let got: Vec<Result<u64, Error>> = paginate(0, 10, 3, u64::MAX, full_pages(true))
+            .collect()
+            .await;
+        assert_eq!(got.iter().filter(|r| r.is_ok()).count(), 30);
+        assert!(
+            got.last()
+                .unwrap()
+                .as_ref()
+                .unwrap_err()
+                .to_string()
+                .contains("3 pages")
+        );
+        let got: Vec<Result<u64, Error>> = paginate(0, 10, DEFAULT_MAX_PAGES, 25, full_pages(true))
+            .collect()
+            .await;
+        assert_eq!(got.iter().filter(|r| r.is_ok()).count(), 30);
+        assert!(
+            got.last()
+                .unwrap()
+                .as_ref()
+                .unwrap_err()
+                .to_string()
+                .contains("offset 25")
+        );
     }
 }

@@ -52,16 +52,22 @@ impl Workspace<'_> {
         &self,
     ) -> impl Stream<Item = Result<WorkspaceUser, Error>> + Send + 'static {
         let client = self.client.clone();
-        paginate(0, MAX_PAGE_SIZE, move |offset, limit| {
-            let client = client.clone();
-            async move {
-                let page = client.workspace().users(limit, offset).await?;
-                Ok(Paged {
-                    items: page.workspace_users,
-                    total: None,
-                })
-            }
-        })
+        paginate(
+            0,
+            MAX_PAGE_SIZE,
+            client.max_pages(),
+            u64::MAX,
+            move |offset, limit| {
+                let client = client.clone();
+                async move {
+                    let page = client.workspace().users(limit, offset).await?;
+                    Ok(Paged {
+                        items: page.workspace_users,
+                        total: None,
+                    })
+                }
+            },
+        )
     }
 
     /// `PATCH /workspace/api-key`: issues a new key. The old key stops working at once, so

@@ -39,6 +39,11 @@ pub enum TransportErrorKind {
     OutcomeUnknown,
     /// The server asked to wait longer than the configured cap before retrying.
     RetryAfterTooLong,
+    /// The response body was larger than the limit; reading stopped at the limit. Not retried.
+    BodyTooLarge,
+    /// The response body stopped arriving (slower than the minimum throughput after the grace
+    /// period). Retried like a timeout.
+    Stalled,
     /// Anything else.
     Other,
 }
@@ -161,11 +166,13 @@ impl TransportError {
         self.kind == TransportErrorKind::OutcomeUnknown
     }
 
-    /// True for per-attempt and total timeouts.
+    /// True for per-attempt and total timeouts and stalled responses.
     pub fn is_timeout(&self) -> bool {
         matches!(
             self.kind,
-            TransportErrorKind::Timeout | TransportErrorKind::TotalTimeout
+            TransportErrorKind::Timeout
+                | TransportErrorKind::TotalTimeout
+                | TransportErrorKind::Stalled
         )
     }
 

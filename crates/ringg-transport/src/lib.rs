@@ -13,11 +13,16 @@
 //! - [`layers::TraceLayer`]: a span per attempt with method, path, status, attempt, latency;
 //!   never headers.
 //!
+//! [`ReqwestTransport`] never lets reqwest follow redirects (see [`redirect`]: the key must not
+//! reach another origin), bounds every response body ([`ReqwestConfig::max_response_body`]) and
+//! gives up on a response that stops arriving ([`StallProtection`]).
+//!
 //! [`StackBuilder`] assembles them in the standard order. With feature `mock`, `MockTransport`
 //! is a mockall mock of [`Transport`].
 
 pub mod error;
 pub mod layers;
+pub mod redirect;
 pub mod request;
 #[cfg(feature = "reqwest")]
 pub mod reqwest_transport;
@@ -25,7 +30,10 @@ pub mod stack;
 pub mod transport;
 
 pub use error::{BoxError, SendState, TransportError, TransportErrorKind};
-pub use request::{ApiRequest, ApiResponse, Body, Idempotency, Part, PartData, StreamFactory};
+pub use request::{
+    ApiRequest, ApiResponse, Body, DEFAULT_MAX_RESPONSE_BODY, Idempotency, Part, PartData,
+    RequestLimits, StallProtection, StreamFactory,
+};
 #[cfg(feature = "reqwest")]
 pub use reqwest_transport::{ReqwestConfig, ReqwestTransport};
 pub use stack::StackBuilder;

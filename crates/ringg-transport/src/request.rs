@@ -3,6 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures::stream::BoxStream;
@@ -150,6 +151,53 @@ pub struct ApiRequest {
     pub body: Body,
     /// Whether the request may be repeated after an ambiguous failure.
     pub idempotency: Idempotency,
+    /// Limits for this request alone; unset fields fall back to the transport's defaults.
+    pub limits: RequestLimits,
+    /// Whether a 2xx answer must be a JSON document. The retry layer reads an idempotent
+    /// request again when its answer is not (truncated or garbled in transit), within the
+    /// retry budget.
+    pub expect_json: bool,
+}
+
+/// The default limit on a response body: 32 MiB. Ringg's largest JSON answers (a page of 100
+/// calls with transcripts) are a few MiB; the history download has its own, larger limit.
+pub const DEFAULT_MAX_RESPONSE_BODY: u64 = 32 * 1024 * 1024;
+
+/// Gives up on a response body that stops arriving, as AWS's SDKs do.
+///
+/// After `grace_period` from the first byte of the body, every `window` must bring at least
+/// `min_bytes_per_sec × window` bytes, or the attempt fails with
+/// [`TransportErrorKind::Stalled`](crate::TransportErrorKind::Stalled) (retried like a timeout for idempotent requests). A body that
+/// finishes is never judged, however slowly its last bytes came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StallProtection {
+    /// Time before the throughput is first judged (default 5 s).
+    pub grace_period: Duration,
+    /// The span over which throughput is measured (default 5 s).
+    pub window: Duration,
+    /// The least throughput accepted, in bytes per second (default 1,024).
+    pub min_bytes_per_sec: u64,
+}
+
+impl Default for StallProtection {
+    fn default() -> Self {
+        Self {
+            grace_period: Duration::from_secs(5),
+            window: Duration::from_secs(5),
+            min_bytes_per_sec: 1024,
+        }
+    }
+}
+
+/// Per-request overrides of the transport's limits. `None` keeps the transport's setting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RequestLimits {
+    /// The largest response body accepted, in bytes. A larger one fails with
+    /// [`TransportErrorKind::BodyTooLarge`](crate::TransportErrorKind::BodyTooLarge) as soon as
+    /// the limit is crossed, without reading the rest.
+    pub max_response_body: Option<u64>,
+    /// The time allowed for one attempt, from sending to the end of the response body.
+    pub attempt_timeout: Option<Duration>,
 }
 
 impl ApiRequest {
@@ -170,12 +218,27 @@ impl ApiRequest {
             headers: HeaderMap::new(),
             body: Body::Empty,
             idempotency,
+            limits: RequestLimits::default(),
+            expect_json: false,
         }
     }
 
     /// Adds a query parameter.
     pub fn with_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets this request's limits.
+    pub fn with_limits(mut self, limits: RequestLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Marks the request as expecting a JSON document in a 2xx answer (see
+    /// [`expect_json`](Self::expect_json)).
+    pub fn expecting_json(mut self) -> Self {
+        self.expect_json = true;
         self
     }
 

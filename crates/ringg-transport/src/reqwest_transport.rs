@@ -8,15 +8,25 @@ use std::time::Duration;
 use tower::Service;
 
 use crate::error::{SendState, TransportError, TransportErrorKind};
-use crate::request::{ApiRequest, ApiResponse, Body, PartData};
+use crate::redirect;
+use crate::request::{
+    ApiRequest, ApiResponse, Body, DEFAULT_MAX_RESPONSE_BODY, PartData, StallProtection,
+};
 
 /// Settings for the client that [`ReqwestTransport::new`] builds.
 #[derive(Debug, Clone)]
 pub struct ReqwestConfig {
     /// Time allowed to establish a connection (default 10 s).
     pub connect_timeout: Duration,
-    /// Time allowed for one attempt, from sending to the end of the body (default 60 s).
+    /// Time allowed for one attempt, from sending to the end of the body (default 30 s, so a
+    /// silent server is given up on well within a minute; a request may set its own in
+    /// [`RequestLimits`](crate::RequestLimits)).
     pub attempt_timeout: Duration,
+    /// The largest response body accepted, in bytes (default [`DEFAULT_MAX_RESPONSE_BODY`]); a
+    /// request may set its own.
+    pub max_response_body: u64,
+    /// Protection against response bodies that stop arriving (`None` turns it off).
+    pub stall_protection: Option<StallProtection>,
     /// Idle connections kept per host (default: no cap, like reqwest; idle ones close after
     /// `pool_idle_timeout`).
     pub pool_max_idle_per_host: usize,
@@ -30,7 +40,9 @@ impl Default for ReqwestConfig {
     fn default() -> Self {
         Self {
             connect_timeout: Duration::from_secs(10),
-            attempt_timeout: Duration::from_secs(60),
+            attempt_timeout: Duration::from_secs(30),
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+            stall_protection: Some(StallProtection::default()),
             pool_max_idle_per_host: usize::MAX,
             pool_idle_timeout: Duration::from_secs(90),
             user_agent: crate::layers::auth::USER_AGENT.to_string(),
@@ -39,18 +51,30 @@ impl Default for ReqwestConfig {
 }
 
 /// A [`Transport`](crate::Transport) over reqwest with rustls, connection pooling, a connect
-/// timeout and a per-attempt timeout. Cheap to clone (the pool is shared).
+/// timeout, a per-attempt timeout, a response body limit and stall protection. Cheap to clone
+/// (the pool is shared).
+///
+/// Redirects are never followed by reqwest itself: this transport follows a redirect only for
+/// an idempotent request and only to the same origin (see [`crate::redirect`]), so the API key
+/// never reaches another host and a call initiation is never resent.
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    settings: Settings,
+}
+
+/// The per-request settings of the transport.
+#[derive(Debug, Clone, Copy)]
+struct Settings {
     attempt_timeout: Option<Duration>,
+    max_response_body: u64,
+    stall: Option<StallProtection>,
 }
 
 impl ReqwestTransport {
     /// Builds a reqwest client from `config`.
     pub fn new(config: &ReqwestConfig) -> Result<Self, TransportError> {
-        let client = reqwest::Client::builder()
-            .use_rustls_tls()
+        let client = Self::client_builder()
             .connect_timeout(config.connect_timeout)
             .pool_max_idle_per_host(config.pool_max_idle_per_host)
             .pool_idle_timeout(config.pool_idle_timeout)
@@ -62,17 +86,52 @@ impl ReqwestTransport {
             })?;
         Ok(Self {
             client,
-            attempt_timeout: Some(config.attempt_timeout),
+            settings: Settings {
+                attempt_timeout: Some(config.attempt_timeout),
+                max_response_body: config.max_response_body,
+                stall: config.stall_protection,
+            },
         })
     }
 
+    /// A reqwest client builder with the settings this transport relies on: rustls and **no
+    /// automatic redirects**. Start from it when you bring your own client to
+    /// [`from_client`](Self::from_client), so the key cannot follow a redirect to another host.
+    pub fn client_builder() -> reqwest::ClientBuilder {
+        reqwest::Client::builder()
+            .use_rustls_tls()
+            .redirect(reqwest::redirect::Policy::none())
+    }
+
     /// Uses a caller-supplied reqwest client (its proxy, TLS and timeout settings are kept).
-    /// `attempt_timeout`, when given, is applied to each request on top.
+    /// `attempt_timeout`, when given, is applied to each request on top; the body limit and
+    /// stall protection are the defaults of [`ReqwestConfig`].
+    ///
+    /// Build the client from [`client_builder`](Self::client_builder), or with
+    /// `redirect(reqwest::redirect::Policy::none())`: reqwest's default policy follows
+    /// redirects to other hosts and keeps the `X-API-KEY` header.
     pub fn from_client(client: reqwest::Client, attempt_timeout: Option<Duration>) -> Self {
+        let defaults = ReqwestConfig::default();
         Self {
             client,
-            attempt_timeout,
+            settings: Settings {
+                attempt_timeout,
+                max_response_body: defaults.max_response_body,
+                stall: defaults.stall_protection,
+            },
         }
+    }
+
+    /// Sets the response body limit (bytes) for requests that do not set their own.
+    pub fn with_max_response_body(mut self, limit: u64) -> Self {
+        self.settings.max_response_body = limit;
+        self
+    }
+
+    /// Sets or turns off stall protection.
+    pub fn with_stall_protection(mut self, stall: Option<StallProtection>) -> Self {
+        self.settings.stall = stall;
+        self
     }
 
     /// The underlying reqwest client.
@@ -82,91 +141,272 @@ impl ReqwestTransport {
 
     async fn send(
         client: reqwest::Client,
-        attempt_timeout: Option<Duration>,
+        settings: Settings,
         request: ApiRequest,
     ) -> Result<ApiResponse, TransportError> {
         let operation = request.operation;
-        let url = request.url_without_query();
-        let mut builder = client.request(request.method, &url);
+        let attempt_timeout = request.limits.attempt_timeout.or(settings.attempt_timeout);
+        let limit = request
+            .limits
+            .max_response_body
+            .unwrap_or(settings.max_response_body);
+        let work = Self::send_following(client, settings.stall, limit, request);
+        match attempt_timeout {
+            None => work.await,
+            Some(t) => tokio::time::timeout(t, work).await.unwrap_or_else(|_| {
+                Err(TransportError::timeout(format!(
+                    "no complete answer within the attempt timeout of {:.1} s",
+                    t.as_secs_f64()
+                ))
+                .with_operation(operation))
+            }),
+        }
+    }
+
+    /// Sends the request, following the redirects [`redirect::decide`] allows.
+    async fn send_following(
+        client: reqwest::Client,
+        stall: Option<StallProtection>,
+        limit: u64,
+        request: ApiRequest,
+    ) -> Result<ApiResponse, TransportError> {
+        let operation = request.operation;
+        let mut url = url::Url::parse(&request.url_without_query()).map_err(|e| {
+            TransportError::invalid_request(format!("invalid request URL: {e}"))
+                .with_operation(operation)
+        })?;
         if !request.query.is_empty() {
-            builder = builder.query(&request.query);
+            url.query_pairs_mut().extend_pairs(&request.query);
         }
-        builder = builder.headers(request.headers);
-        if let Some(t) = attempt_timeout {
-            builder = builder.timeout(t);
+        let mut method = request.method.clone();
+        let mut body = Some(request.body.clone());
+        let mut hops = 0;
+        loop {
+            let response = Self::send_once(
+                &client,
+                method.clone(),
+                url.clone(),
+                &request,
+                body.clone().unwrap_or_default(),
+            )
+            .await?;
+            let status = response.status();
+            if !redirect::is_redirect(status) {
+                return read_response(response, limit, stall, operation).await;
+            }
+            let location = response
+                .headers()
+                .get(http::header::LOCATION)
+                .and_then(|v| v.to_str().ok());
+            match redirect::decide(&url, &method, status, location, request.idempotency, hops) {
+                redirect::RedirectDecision::Follow {
+                    url: next,
+                    method: next_method,
+                } => {
+                    tracing::debug!(operation, %status, "following a same-origin redirect");
+                    if next_method == http::Method::GET && method != http::Method::GET {
+                        body = None;
+                    }
+                    url = next;
+                    method = next_method;
+                    hops += 1;
+                }
+                redirect::RedirectDecision::Stop(reason) => {
+                    tracing::debug!(operation, %status, reason, "redirect not followed");
+                    return read_response(response, limit, stall, operation).await;
+                }
+            }
         }
-        builder = match request.body {
+    }
+
+    async fn send_once(
+        client: &reqwest::Client,
+        method: http::Method,
+        url: url::Url,
+        request: &ApiRequest,
+        body: Body,
+    ) -> Result<reqwest::Response, TransportError> {
+        let operation = request.operation;
+        let mut builder = client.request(method, url).headers(request.headers.clone());
+        builder = match body {
             Body::Empty => builder,
             Body::Json(bytes) => builder
                 .header(http::header::CONTENT_TYPE, "application/json")
                 .body(bytes),
-            Body::Multipart(parts) => {
-                let mut form = reqwest::multipart::Form::new();
-                for part in parts {
-                    let mut p = match part.data {
-                        PartData::Text(t) => reqwest::multipart::Part::text(t),
-                        PartData::Bytes(b) => {
-                            let len = b.len() as u64;
-                            reqwest::multipart::Part::stream_with_length(
-                                reqwest::Body::from(b),
-                                len,
+            Body::Multipart(parts) => builder.multipart(multipart_form(parts, operation).await?),
+        };
+        builder
+            .send()
+            .await
+            .map_err(|e| map_reqwest_error(e, operation))
+    }
+}
+
+/// Builds a multipart form; every part can be produced again for a retry.
+async fn multipart_form(
+    parts: Vec<crate::request::Part>,
+    operation: &'static str,
+) -> Result<reqwest::multipart::Form, TransportError> {
+    let mut form = reqwest::multipart::Form::new();
+    for part in parts {
+        let mut p = match part.data {
+            PartData::Text(t) => reqwest::multipart::Part::text(t),
+            PartData::Bytes(b) => {
+                let len = b.len() as u64;
+                reqwest::multipart::Part::stream_with_length(reqwest::Body::from(b), len)
+            }
+            PartData::Path(path) => {
+                let file = tokio::fs::File::open(&path).await.map_err(|e| {
+                    TransportError::invalid_request(format!(
+                        "could not open {} for upload: {e}",
+                        path.display()
+                    ))
+                    .with_operation(operation)
+                    .with_source(e)
+                })?;
+                let len = file.metadata().await.ok().map(|m| m.len());
+                let body = reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(file));
+                match len {
+                    Some(len) => reqwest::multipart::Part::stream_with_length(body, len),
+                    None => reqwest::multipart::Part::stream(body),
+                }
+            }
+            PartData::Stream(factory) => {
+                reqwest::multipart::Part::stream(reqwest::Body::wrap_stream(factory()))
+            }
+        };
+        if let Some(name) = part.file_name {
+            p = p.file_name(name);
+        }
+        if let Some(ct) = part.content_type {
+            p = p.mime_str(&ct).map_err(|e| {
+                TransportError::invalid_request(format!(
+                    "invalid content type {ct:?} for part {:?}: {e}",
+                    part.name
+                ))
+                .with_operation(operation)
+            })?;
+        }
+        form = form.part(part.name, p);
+    }
+    Ok(form)
+}
+
+/// Reads the whole response, enforcing the body limit while streaming and the stall
+/// protection.
+async fn read_response(
+    mut response: reqwest::Response,
+    limit: u64,
+    stall: Option<StallProtection>,
+    operation: &'static str,
+) -> Result<ApiResponse, TransportError> {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let too_large = |seen: u64| {
+        TransportError::new(
+            TransportErrorKind::BodyTooLarge,
+            SendState::MaybeSent,
+            format!(
+                "the response body is larger than the limit of {limit} bytes (at least {seen} bytes); raise the client's max_response_body if this answer is expected"
+            ),
+        )
+        .with_operation(operation)
+    };
+    if let Some(len) = response.content_length()
+        && len > limit
+    {
+        return Err(too_large(len));
+    }
+    let capacity = response.content_length().unwrap_or(0).min(1 << 20) as usize;
+    let mut body = bytes::BytesMut::with_capacity(capacity);
+    let mut meter = stall.map(StallMeter::new);
+    loop {
+        let next = match &meter {
+            Some(m) => match tokio::time::timeout_at(m.window_end, response.chunk()).await {
+                Ok(chunk) => chunk,
+                Err(_) => {
+                    meter
+                        .as_mut()
+                        .map(|m| m.judge())
+                        .transpose()
+                        .map_err(|msg| {
+                            TransportError::new(
+                                TransportErrorKind::Stalled,
+                                SendState::MaybeSent,
+                                msg,
                             )
-                        }
-                        PartData::Path(path) => {
-                            let file = tokio::fs::File::open(&path).await.map_err(|e| {
-                                TransportError::invalid_request(format!(
-                                    "could not open {} for upload: {e}",
-                                    path.display()
-                                ))
-                                .with_operation(operation)
-                                .with_source(e)
-                            })?;
-                            let len = file.metadata().await.ok().map(|m| m.len());
-                            let body =
-                                reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(file));
-                            match len {
-                                Some(len) => {
-                                    reqwest::multipart::Part::stream_with_length(body, len)
-                                }
-                                None => reqwest::multipart::Part::stream(body),
-                            }
-                        }
-                        PartData::Stream(factory) => {
-                            reqwest::multipart::Part::stream(reqwest::Body::wrap_stream(factory()))
-                        }
-                    };
-                    if let Some(name) = part.file_name {
-                        p = p.file_name(name);
-                    }
-                    if let Some(ct) = part.content_type {
-                        p = p.mime_str(&ct).map_err(|e| {
-                            TransportError::invalid_request(format!(
-                                "invalid content type {ct:?} for part {:?}: {e}",
-                                part.name
-                            ))
+                            .with_operation(operation)
+                        })?;
+                    continue;
+                }
+            },
+            None => response.chunk().await,
+        };
+        match next.map_err(|e| map_reqwest_error(e, operation))? {
+            None => break,
+            Some(chunk) => {
+                let seen = body.len() as u64 + chunk.len() as u64;
+                if seen > limit {
+                    return Err(too_large(seen));
+                }
+                body.extend_from_slice(&chunk);
+                if let Some(m) = meter.as_mut() {
+                    m.bytes_in_window += chunk.len() as u64;
+                    if tokio::time::Instant::now() >= m.window_end {
+                        m.judge().map_err(|msg| {
+                            TransportError::new(
+                                TransportErrorKind::Stalled,
+                                SendState::MaybeSent,
+                                msg,
+                            )
                             .with_operation(operation)
                         })?;
                     }
-                    form = form.part(part.name, p);
                 }
-                builder.multipart(form)
             }
-        };
-        let response = builder
-            .send()
-            .await
-            .map_err(|e| map_reqwest_error(e, operation))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| map_reqwest_error(e, operation))?;
-        Ok(ApiResponse {
-            status,
-            headers,
-            body,
-        })
+        }
+    }
+    Ok(ApiResponse {
+        status,
+        headers,
+        body: body.freeze(),
+    })
+}
+
+/// Measures a body's throughput window by window.
+struct StallMeter {
+    policy: StallProtection,
+    window_end: tokio::time::Instant,
+    bytes_in_window: u64,
+    in_grace: bool,
+}
+
+impl StallMeter {
+    fn new(policy: StallProtection) -> Self {
+        Self {
+            policy,
+            window_end: tokio::time::Instant::now() + policy.grace_period,
+            bytes_in_window: 0,
+            in_grace: true,
+        }
+    }
+
+    /// Called at the end of a window: fails when it brought too little, else opens the next.
+    fn judge(&mut self) -> Result<(), String> {
+        let needed =
+            (self.policy.min_bytes_per_sec as f64 * self.policy.window.as_secs_f64()).ceil() as u64;
+        if !self.in_grace && self.bytes_in_window < needed {
+            return Err(format!(
+                "the response stalled: {} bytes in the last {:.1} s, below the minimum of {} bytes/s",
+                self.bytes_in_window,
+                self.policy.window.as_secs_f64(),
+                self.policy.min_bytes_per_sec
+            ));
+        }
+        self.in_grace = false;
+        self.bytes_in_window = 0;
+        self.window_end = tokio::time::Instant::now() + self.policy.window;
+        Ok(())
     }
 }
 
@@ -219,10 +459,6 @@ impl Service<ApiRequest> for ReqwestTransport {
     }
 
     fn call(&mut self, request: ApiRequest) -> Self::Future {
-        Box::pin(Self::send(
-            self.client.clone(),
-            self.attempt_timeout,
-            request,
-        ))
+        Box::pin(Self::send(self.client.clone(), self.settings, request))
     }
 }

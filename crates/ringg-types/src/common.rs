@@ -1242,19 +1242,6 @@ fn push_query_value(pairs: &mut Vec<(String, String)>, key: &str, value: Value) 
 // ---------------------------------------------------------------------------------------------
 
 const BODY_PREVIEW_CHARS: usize = 512;
-const SENSITIVE_KEYS: [&str; 11] = [
-    "api_key",
-    "new_api_key",
-    "apikey",
-    "api-key",
-    "x-api-key",
-    "token",
-    "authorization",
-    "secret",
-    "client_secret",
-    "password",
-    "x-webhook-secret",
-];
 
 /// A body that did not decode into the expected model.
 ///
@@ -1324,7 +1311,7 @@ impl DecodeError {
 
     /// The first 512 characters of the body with key-like values masked, for logs and messages.
     pub fn body_preview(&self) -> String {
-        let text = redact_sensitive(&self.body_text());
+        let text = crate::redact::redact_bytes(&self.body);
         let mut preview: String = text.chars().take(BODY_PREVIEW_CHARS).collect();
         let total = text.chars().count();
         if total > BODY_PREVIEW_CHARS {
@@ -1345,58 +1332,6 @@ impl fmt::Debug for DecodeError {
             .field("body_preview", &self.body_preview())
             .finish()
     }
-}
-
-/// Masks the string value following any sensitive key (`"api_key": "..."` → `"api_key": "[REDACTED]"`).
-fn redact_sensitive(text: &str) -> String {
-    let lower = text.to_ascii_lowercase();
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut copied = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'"' {
-            i += 1;
-            continue;
-        }
-        let key_start = i + 1;
-        let Some(key_len) = lower[key_start..].find('"') else {
-            break;
-        };
-        let key_end = key_start + key_len;
-        let key = &lower[key_start..key_end];
-        let mut j = key_end + 1;
-        if SENSITIVE_KEYS.iter().any(|k| key.ends_with(k)) {
-            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
-                j += 1;
-            }
-            if j < bytes.len() && bytes[j] == b':' {
-                j += 1;
-                while j < bytes.len() && bytes[j].is_ascii_whitespace() {
-                    j += 1;
-                }
-                if j < bytes.len() && bytes[j] == b'"' {
-                    let value_start = j + 1;
-                    let mut k = value_start;
-                    while k < bytes.len() && bytes[k] != b'"' {
-                        if bytes[k] == b'\\' {
-                            k += 1;
-                        }
-                        k += 1;
-                    }
-                    let value_end = k.min(bytes.len());
-                    out.push_str(&text[copied..value_start]);
-                    out.push_str("[REDACTED]");
-                    copied = value_end;
-                    i = value_end + 1;
-                    continue;
-                }
-            }
-        }
-        i = key_end + 1;
-    }
-    out.push_str(&text[copied.min(text.len())..]);
-    out
 }
 
 /// Decodes a JSON body into `T`, naming the failing field on error.
@@ -1679,8 +1614,6 @@ mod tests {
         assert!(!shown.contains("secret"), "{shown}");
         assert!(shown.contains("[REDACTED]"));
         assert!(err.body_text().contains("7251cb4b-secret"));
-        assert_eq!(redact_sensitive(r#"{"a": "b"}"#), r#"{"a": "b"}"#);
-        assert_eq!(redact_sensitive(r#""token":"#), r#""token":"#);
     }
 
     #[test]

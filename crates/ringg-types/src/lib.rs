@@ -13,6 +13,7 @@
 //! | module | contents |
 //! |---|---|
 //! | [`ids`], [`phone`], [`secret`] | typed IDs, [`PhoneNumber`] (E.164), [`Secret`] |
+//! | [`redact`] | the one rule for what is secret, and the masking every `Debug`, error and output uses |
 //! | [`common`] | tolerant building blocks ([`common::Timestamp`], [`common::Transcript`], ...) and [`decode`] |
 //! | [`enums`] | open string enums ([`CallStatus`], [`enums::EventType`], ...) |
 //! | [`workspace`], [`numbers`], [`assistants`], [`calls`], [`campaigns`], [`termination`], [`knowledge_base`], [`analytics`] | request and response models per resource group |
@@ -46,6 +47,7 @@ pub mod knowledge_base;
 pub mod numbers;
 pub mod operations;
 pub mod phone;
+pub mod redact;
 pub mod secret;
 pub mod termination;
 pub mod text;

@@ -61,9 +61,23 @@ impl From<&str> for Secret {
     }
 }
 
+/// Serializes as `"[REDACTED]"`, so a model that holds a key can be written to JSON output or a
+/// log without leaking it. A model that must send the value uses
+/// `#[serde(serialize_with = "Secret::serialize_exposed")]` on the field.
 impl serde::Serialize for Secret {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
+        s.serialize_str(crate::redact::REDACTED)
+    }
+}
+
+impl Secret {
+    /// Serializes the real value: the explicit opt-in for a field that must leave the program
+    /// (`#[serde(serialize_with = "Secret::serialize_exposed")]`).
+    pub fn serialize_exposed<S: serde::Serializer>(
+        secret: &Secret,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.serialize_str(secret.expose())
     }
 }
 

@@ -200,23 +200,29 @@ impl Campaigns<'_> {
         let client = self.client.clone();
         let start = u64::from(query.offset.unwrap_or(0));
         let limit = query.limit.unwrap_or(MAX_PAGE_SIZE);
-        paginate(start, limit, move |offset, limit| {
-            let client = client.clone();
-            let mut q = query.clone();
-            q.offset = Some(u32::try_from(offset).unwrap_or(u32::MAX));
-            q.limit = Some(limit);
-            async move {
-                let page = client.campaigns().list(&q).await?;
-                Ok(Paged {
-                    total: page
-                        .pagination
-                        .as_ref()
-                        .and_then(|p| p.total.as_ref())
-                        .and_then(|t| t.count()),
-                    items: page.campaigns,
-                })
-            }
-        })
+        paginate(
+            start,
+            limit,
+            client.max_pages(),
+            u64::from(u32::MAX),
+            move |offset, limit| {
+                let client = client.clone();
+                let mut q = query.clone();
+                q.offset = Some(u32::try_from(offset).unwrap_or(u32::MAX));
+                q.limit = Some(limit);
+                async move {
+                    let page = client.campaigns().list(&q).await?;
+                    Ok(Paged {
+                        total: page
+                            .pagination
+                            .as_ref()
+                            .and_then(|p| p.total.as_ref())
+                            .and_then(|t| t.count()),
+                        items: page.campaigns,
+                    })
+                }
+            },
+        )
     }
 
     /// `POST /campaign/upload-csv` (multipart, beta; 5,000+ rows, the workspace must be

@@ -10,6 +10,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
 
 use http::{HeaderMap, HeaderValue, StatusCode};
+use serde::Deserialize as _;
 use tower::{Layer, Service, ServiceExt};
 
 use crate::error::{SendState, TransportError, TransportErrorKind};
@@ -74,6 +75,9 @@ pub enum Outcome<'a> {
         /// Its headers (for `Retry-After`).
         headers: &'a HeaderMap,
     },
+    /// A 2xx response arrived for a request that expects JSON, but its body is not a JSON
+    /// document (truncated or garbled in transit).
+    MalformedBody,
     /// No response arrived.
     Error {
         /// The error kind.
@@ -111,6 +115,12 @@ enum Class {
     SafeForAll,
     /// Retry only when idempotent; for non-idempotent requests the outcome is unknown.
     Ambiguous,
+    /// Never retried; final for idempotent requests, outcome unknown for the others (a
+    /// redirect, or an answer too large to read).
+    Unresolved,
+    /// Retry only when idempotent; hand it back as it is otherwise (the caller decides what an
+    /// unreadable answer means).
+    Unreadable,
 }
 
 fn classify(outcome: &Outcome<'_>) -> Class {
@@ -118,8 +128,10 @@ fn classify(outcome: &Outcome<'_>) -> Class {
         Outcome::Response { status, .. } => match status.as_u16() {
             429 => Class::SafeForAll,
             408 | 500..=599 => Class::Ambiguous,
+            300..=399 => Class::Unresolved,
             _ => Class::Final,
         },
+        Outcome::MalformedBody => Class::Unreadable,
         Outcome::Error { kind, send_state } => match (kind, send_state) {
             (TransportErrorKind::InvalidRequest | TransportErrorKind::OutcomeUnknown, _) => {
                 Class::Final
@@ -127,6 +139,7 @@ fn classify(outcome: &Outcome<'_>) -> Class {
             (TransportErrorKind::RetryAfterTooLong | TransportErrorKind::TotalTimeout, _) => {
                 Class::Final
             }
+            (TransportErrorKind::BodyTooLarge, _) => Class::Unresolved,
             (_, SendState::NotSent) => Class::SafeForAll,
             (_, SendState::MaybeSent) => Class::Ambiguous,
         },
@@ -145,14 +158,13 @@ pub const MAX_PARSED_RETRY_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
 /// (`Retry-After: 1e20`) are clamped to [`MAX_PARSED_RETRY_AFTER`], which is longer than any
 /// retry policy waits, so the caller reports "asked to wait too long" instead.
 pub fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    if let Some(ms) = headers
+    if let Some(d) = headers
         .get("retry-after-ms")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<f64>().ok())
+        .and_then(|ms| seconds_to_duration(ms / 1000.0))
     {
-        if let Some(d) = seconds_to_duration(ms / 1000.0) {
-            return Some(d);
-        }
+        return Some(d);
     }
     let value = headers
         .get(http::header::RETRY_AFTER)?
@@ -187,8 +199,12 @@ fn seconds_to_duration(secs: f64) -> Option<Duration> {
 /// - 2xx and other 4xx: return as is.
 /// - 429, and errors proving the request was never sent (connection refused): retry for every
 ///   request, honouring `Retry-After` up to the cap.
-/// - 408, 5xx, timeouts after sending and resets: retry idempotent requests; for non-idempotent
-///   ones report [`Decision::OutcomeUnknown`] at once.
+/// - 408, 5xx, timeouts after sending, stalled bodies and resets: retry idempotent requests; for
+///   non-idempotent ones report [`Decision::OutcomeUnknown`] at once.
+/// - A 2xx whose body should be JSON and is not ([`Outcome::MalformedBody`]): read idempotent
+///   requests again; hand the answer back for the others.
+/// - A 3xx that the transport did not follow, and a body over the size limit: never retried;
+///   for non-idempotent requests the outcome is unknown (the server may have acted).
 /// - When retries or the budget run out, return the last outcome (non-idempotent ambiguous
 ///   outcomes are still reported as unknown).
 pub fn decide(
@@ -200,11 +216,14 @@ pub fn decide(
     now: SystemTime,
 ) -> Decision {
     let class = classify(outcome);
-    if class == Class::Final {
-        return Decision::Return;
-    }
-    if class == Class::Ambiguous && idempotency == Idempotency::NonIdempotent {
-        return Decision::OutcomeUnknown;
+    let non_idempotent = idempotency == Idempotency::NonIdempotent;
+    match class {
+        Class::Final => return Decision::Return,
+        Class::Unresolved if non_idempotent => return Decision::OutcomeUnknown,
+        Class::Unresolved => return Decision::Return,
+        Class::Ambiguous if non_idempotent => return Decision::OutcomeUnknown,
+        Class::Unreadable if non_idempotent => return Decision::Return,
+        _ => {}
     }
     if retries_done >= policy.max_retries || !budget_allows {
         return Decision::Return;
@@ -371,6 +390,9 @@ where
             .insert(ATTEMPT_HEADER, attempt_header_value(retries));
         let result = inner.clone().oneshot(attempt).await;
         let outcome = match &result {
+            Ok(resp) if request.expect_json && resp.status.is_success() && !is_json(&resp.body) => {
+                Outcome::MalformedBody
+            }
             Ok(resp) => Outcome::Response {
                 status: resp.status,
                 headers: &resp.headers,
@@ -455,6 +477,12 @@ where
     }
 }
 
+/// Whether `body` is one well-formed JSON document (checked without building it).
+fn is_json(body: &[u8]) -> bool {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde::de::IgnoredAny::deserialize(&mut de).is_ok() && de.end().is_ok()
+}
+
 /// The attempt header's value, without allocating for the common small counts.
 fn attempt_header_value(retries: u32) -> HeaderValue {
     const SMALL: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
@@ -537,6 +565,18 @@ mod tests {
             (NonIdempotent, 0, true, err(TransportErrorKind::Io, SendState::MaybeSent), Decision::OutcomeUnknown),
             (Idempotent, 0, true, err(TransportErrorKind::InvalidRequest, SendState::NotSent), Decision::Return),
             (Idempotent, 0, true, err(TransportErrorKind::TotalTimeout, SendState::MaybeSent), Decision::Return),
+            // redirects and oversized bodies: never retried; unknown outcome when not idempotent
+            (Idempotent, 0, true, resp(302, &none), Decision::Return),
+            (NonIdempotent, 0, true, resp(307, &none), Decision::OutcomeUnknown),
+            (NonIdempotent, 0, true, resp(302, &none), Decision::OutcomeUnknown),
+            (Idempotent, 0, true, err(TransportErrorKind::BodyTooLarge, SendState::MaybeSent), Decision::Return),
+            (NonIdempotent, 0, true, err(TransportErrorKind::BodyTooLarge, SendState::MaybeSent), Decision::OutcomeUnknown),
+            (Idempotent, 0, true, err(TransportErrorKind::Stalled, SendState::MaybeSent), backoff0.clone()),
+            (NonIdempotent, 0, true, err(TransportErrorKind::Stalled, SendState::MaybeSent), Decision::OutcomeUnknown),
+            // an unreadable 2xx: read again when idempotent, handed back otherwise
+            (Idempotent, 0, true, Outcome::MalformedBody, backoff0.clone()),
+            (Idempotent, 2, true, Outcome::MalformedBody, Decision::Return),
+            (NonIdempotent, 0, true, Outcome::MalformedBody, Decision::Return),
             // out of retries or budget: hand back the last outcome
             (Idempotent, 2, true, resp(503, &none), Decision::Return),
             (Idempotent, 0, false, resp(503, &none), Decision::Return),

@@ -1,0 +1,290 @@
+//! The one place that decides what is secret and masks it.
+//!
+//! Every `Debug`, `Display`, error body, decode preview and CLI output of ringg-rs masks
+//! secrets through this module, so there is one rule to audit:
+//!
+//! - a field is secret when the API contract marks it `x-secret: true` ([`SECRET_FIELDS`],
+//!   generated from `docs/openapi.yaml`: the workspace key, a regenerated key, webhook and
+//!   callback `headers`, `auth_fetch_config`), or when its name ends like a credential
+//!   (`…api_key`, `…token`, `…secret`, `…password`, `authorization`; see [`is_secret_field`]);
+//! - a secret string or number becomes `"[REDACTED]"`; inside a secret object or array
+//!   (`headers`), every string value is masked and the keys are kept, so a reader still sees
+//!   which headers are set.
+//!
+//! [`redact_text`] works on any text, valid JSON or not (a truncated body, an HTML page that
+//! quotes JSON); [`redact_value`] works on a parsed document.
+
+mod generated;
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+pub use generated::SECRET_FIELDS;
+
+/// What a masked value is replaced with.
+pub const REDACTED: &str = "[REDACTED]";
+
+/// Name endings that mark a credential whatever the contract says (compared in lower case).
+const CREDENTIAL_SUFFIXES: &[&str] = &[
+    "api_key",
+    "apikey",
+    "api-key",
+    "token",
+    "authorization",
+    "secret",
+    "password",
+];
+
+/// True when a field of this name holds a secret (see the [module docs](self)).
+///
+/// ```
+/// use ringg_types::redact::is_secret_field;
+/// assert!(is_secret_field("api_key") && is_secret_field("X-Webhook-Secret"));
+/// assert!(is_secret_field("headers") && is_secret_field("access_token"));
+/// assert!(!is_secret_field("token_path") && !is_secret_field("name"));
+/// ```
+pub fn is_secret_field(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    SECRET_FIELDS.contains(&lower.as_str())
+        || CREDENTIAL_SUFFIXES.iter().any(|s| lower.ends_with(s))
+}
+
+/// Masks every secret in a JSON document, in place.
+///
+/// ```
+/// use ringg_types::redact::redact_value;
+/// let mut v = serde_json::json!({
+///     "workspace_info": {"name": "Acme", "api_key": "k-123"},
+///     "headers": {"X-Webhook-Secret": "s3cret"}
+/// });
+/// redact_value(&mut v);
+/// assert_eq!(v["workspace_info"]["api_key"], "[REDACTED]");
+/// assert_eq!(v["headers"]["X-Webhook-Secret"], "[REDACTED]");
+/// assert_eq!(v["workspace_info"]["name"], "Acme");
+/// ```
+pub fn redact_value(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if is_secret_field(key) {
+                    mask_all(v);
+                } else {
+                    redact_value(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_value),
+        _ => {}
+    }
+}
+
+/// Masks every string and number in `value`, keeping object keys, nulls and booleans.
+fn mask_all(value: &mut Value) {
+    match value {
+        Value::String(_) | Value::Number(_) => *value = Value::String(REDACTED.into()),
+        Value::Object(map) => map.values_mut().for_each(mask_all),
+        Value::Array(items) => items.iter_mut().for_each(mask_all),
+        Value::Null | Value::Bool(_) => {}
+    }
+}
+
+/// Masks every secret in `text`, which may or may not be valid JSON: the string (or number)
+/// after a secret key, and every string value inside a secret object or array. Everything else
+/// is kept byte for byte. Text without secrets is returned borrowed.
+///
+/// ```
+/// use ringg_types::redact::redact_text;
+/// let body = r#"{"workspace_info": {"api_key": "7251cb4b", "name": "Acme"}, "trunc"#;
+/// assert_eq!(
+///     redact_text(body),
+///     r#"{"workspace_info": {"api_key": "[REDACTED]", "name": "Acme"}, "trunc"#
+/// );
+/// let sub = r#"{"headers": {"X-Webhook-Secret": "s3", "X-Other": "v"}, "url": "https://x"}"#;
+/// assert_eq!(
+///     redact_text(sub),
+///     r#"{"headers": {"X-Webhook-Secret": "[REDACTED]", "X-Other": "[REDACTED]"}, "url": "https://x"}"#
+/// );
+/// ```
+pub fn redact_text(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut i = 0;
+    let mut depth = 0usize;
+    // The depth at which a secret container was opened, while inside one.
+    let mut masked_from: Option<usize> = None;
+    let mask = |out: &mut String, copied: &mut usize, start: usize, end: usize| {
+        out.push_str(&text[*copied..start]);
+        out.push_str(REDACTED);
+        *copied = end;
+    };
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let start = i + 1;
+                let end = string_end(bytes, start);
+                let after = skip_ws(bytes, (end + 1).min(bytes.len()));
+                let is_key = bytes.get(after) == Some(&b':');
+                if masked_from.is_some() {
+                    if !is_key && end < bytes.len() {
+                        mask(&mut out, &mut copied, start, end);
+                    }
+                    i = end + 1;
+                    continue;
+                }
+                if is_key && is_secret_field(&text[start..end]) {
+                    let v = skip_ws(bytes, after + 1);
+                    match bytes.get(v) {
+                        Some(b'"') => {
+                            let v_end = string_end(bytes, v + 1);
+                            mask(&mut out, &mut copied, v + 1, v_end);
+                            i = v_end + 1;
+                        }
+                        Some(b'{' | b'[') => {
+                            masked_from = Some(depth);
+                            depth += 1;
+                            i = v + 1;
+                        }
+                        Some(b'-' | b'0'..=b'9') => {
+                            let mut n_end = v;
+                            while n_end < bytes.len()
+                                && matches!(
+                                    bytes[n_end],
+                                    b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'
+                                )
+                            {
+                                n_end += 1;
+                            }
+                            out.push_str(&text[copied..v]);
+                            out.push('"');
+                            out.push_str(REDACTED);
+                            out.push('"');
+                            copied = n_end;
+                            i = n_end;
+                        }
+                        _ => i = after + 1,
+                    }
+                    continue;
+                }
+                i = end + 1;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if masked_from == Some(depth) {
+                    masked_from = None;
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied.min(text.len())..]);
+    Cow::Owned(out)
+}
+
+/// The index of the closing quote of the string starting at `start` (after its opening quote),
+/// or the end of the text when it is unterminated.
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut k = start;
+    while k < bytes.len() && bytes[k] != b'"' {
+        if bytes[k] == b'\\' {
+            k += 1;
+        }
+        k += 1;
+    }
+    k.min(bytes.len())
+}
+
+fn skip_ws(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    i
+}
+
+/// [`redact_text`] over bytes (lossy UTF-8).
+pub fn redact_bytes(body: &[u8]) -> String {
+    redact_text(&String::from_utf8_lossy(body)).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_contract_marks_the_documented_secrets() {
+        for name in ["api_key", "new_api_key", "headers", "auth_fetch_config"] {
+            assert!(
+                SECRET_FIELDS.contains(&name),
+                "{name} is not marked x-secret"
+            );
+        }
+    }
+
+    #[test]
+    fn text_cases() {
+        assert_eq!(redact_text(r#"{"a": "b"}"#), r#"{"a": "b"}"#);
+        assert_eq!(redact_text(r#""token":"#), r#""token":"#);
+        assert_eq!(
+            redact_text(r#"{"token": "ab\"c", "x": 1}"#),
+            r#"{"token": "[REDACTED]", "x": 1}"#
+        );
+        assert_eq!(
+            redact_text(r#"{"password": 12345, "x": 1}"#),
+            r#"{"password": "[REDACTED]", "x": 1}"#
+        );
+        assert_eq!(
+            redact_text(r#"{"api_key": "unterminated"#),
+            r#"{"api_key": "[REDACTED]"#
+        );
+        let nested = r#"{"auth_fetch_config": {"enabled": true, "headers": {"A": "b"}, "body": {"k": ["v"]}}, "after": "kept"}"#;
+        assert_eq!(
+            redact_text(nested),
+            r#"{"auth_fetch_config": {"enabled": true, "headers": {"A": "[REDACTED]"}, "body": {"k": ["[REDACTED]"]}}, "after": "kept"}"#
+        );
+        // "key": inside a string is not a key.
+        assert_eq!(
+            redact_text(r#"{"msg": "\"api_key\": x"}"#),
+            r#"{"msg": "\"api_key\": x"}"#
+        );
+        assert!(matches!(redact_text("plain text"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn text_and_value_agree() {
+        let doc = serde_json::json!({
+            "workspace_info": {"api_key": "k1", "name": "n"},
+            "new_api_key": "k2",
+            "event_subscriptions": [{"headers": {"X-Webhook-Secret": "s"}, "callback_url": "u",
+                "auth_fetch_config": {"url": "https://auth", "header_value_template": "Bearer {{token}}"}}],
+            "callback_args": {"headers": {"Authorization": "Bearer t"}, "params": {"p": 1}},
+        });
+        let mut v = doc.clone();
+        redact_value(&mut v);
+        let from_text: Value = serde_json::from_str(&redact_text(&doc.to_string())).unwrap();
+        assert_eq!(v, from_text);
+        let shown = v.to_string();
+        for secret in ["k1", "k2", "\"s\"", "Bearer", "https://auth"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert_eq!(v["callback_args"]["params"]["p"], 1);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_keeps_secret_free_text(text in "\\PC{0,200}") {
+            let out = redact_text(&text);
+            if !text.contains('"') {
+                proptest::prop_assert_eq!(out.as_ref(), text.as_str());
+            }
+        }
+    }
+}
