@@ -31,8 +31,7 @@ fn read(path: &str) -> Vec<u8> {
 /// both sides (a `Secret` field writes `[REDACTED]`). Returns the model.
 fn roundtrip<T: DeserializeOwned + Serialize>(path: &str) -> Result<T, String> {
     let bytes = read(path);
-    let mut original: Value =
-        serde_json::from_slice(&bytes).map_err(|e| format!("{path}: {e}"))?;
+    let mut original: Value = serde_json::from_slice(&bytes).map_err(|e| format!("{path}: {e}"))?;
     let model: T = decode(&bytes).map_err(|e| format!("{path}: decode failed: {e}"))?;
     let mut back = serde_json::to_value(&model).map_err(|e| format!("{path}: {e}"))?;
     ringg_types::redact::redact_value(&mut original);
