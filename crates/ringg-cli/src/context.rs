@@ -11,7 +11,7 @@ use ringg_sim::{RunningSimulator, Simulator};
 
 use crate::cli::GlobalArgs;
 use crate::error::CliError;
-use crate::output::{Output, emit};
+use crate::output::Output;
 
 /// Time scale of the simulator behind `--sim` (a 3-minute call takes under 2 seconds).
 pub(crate) const SIM_TIME_SCALE: f64 = 0.01;
@@ -177,7 +177,7 @@ impl Lines {
         if self.to_stderr {
             crate::output::err_line(text);
         } else {
-            emit(text);
+            crate::output::emit_text(text);
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::commands::assistants::subscription_text;
 use crate::commands::id;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{emit, print_json, print_table, redact_headers, table};
+use crate::output::{emit, emit_text, print_json, print_table, redact_headers, table};
 
 pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError> {
     match cmd {
@@ -97,7 +97,7 @@ async fn subscribe(
         redact_headers(&mut value);
         return print_json(&value);
     }
-    emit(format!(
+    emit_text(format!(
         "assistant {agent_id} now has {} webhook subscription(s):",
         merged.len()
     ));
