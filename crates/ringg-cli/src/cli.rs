@@ -33,15 +33,16 @@ pub(crate) struct GlobalArgs {
     /// loopback addresses such as a local simulator.
     #[arg(long, global = true, env = "RINGG_BASE_URL", value_name = "URL")]
     pub(crate) base_url: Option<String>,
-    /// Workspace API key (sent as X-API-KEY; never printed).
-    #[arg(
-        long,
-        global = true,
-        env = "RINGG_API_KEY",
-        hide_env_values = true,
-        value_name = "KEY"
-    )]
+    /// Workspace API key (sent as X-API-KEY; never printed). Without this flag and
+    /// --api-key-file: the RINGG_API_KEY environment variable. A key given on the command
+    /// line is visible to other users of this machine (process list, /proc/<pid>/cmdline):
+    /// prefer RINGG_API_KEY or --api-key-file.
+    #[arg(long, global = true, value_name = "KEY")]
     pub(crate) api_key: Option<String>,
+    /// Read the API key from this file (`-`: from stdin). One trailing newline is dropped;
+    /// an empty file is an error.
+    #[arg(long, global = true, value_name = "PATH", conflicts_with = "api_key")]
+    pub(crate) api_key_file: Option<PathBuf>,
     /// Output format: `table` for people, `json` for programs (one JSON document per
     /// command; JSON lines for streams).
     #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputMode::Table)]
@@ -105,6 +106,7 @@ pub(crate) enum Command {
 
 /// `ringg quickstart`.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("webhook_secrets").args(["webhook_secret", "webhook_secret_file"])))]
 pub(crate) struct QuickstartArgs {
     /// The number to call (E.164). Required, with --yes, against a real server.
     #[arg(long, value_name = "E164")]
@@ -126,11 +128,16 @@ pub(crate) struct QuickstartArgs {
     pub(crate) vars: Vec<(String, String)>,
     /// Against a remote server: the public HTTPS receiver to subscribe the assistant to
     /// (otherwise the webhook step is skipped).
-    #[arg(long, value_name = "URL", requires = "webhook_secret")]
+    #[arg(long, value_name = "URL", requires = "webhook_secrets")]
     pub(crate) webhook_url: Option<String>,
-    /// The shared secret Ringg sends in X-Webhook-Secret to --webhook-url.
+    /// The shared secret Ringg sends in X-Webhook-Secret to --webhook-url. Visible to other
+    /// users of this machine on the command line: prefer --webhook-secret-file.
     #[arg(long, value_name = "SECRET")]
     pub(crate) webhook_secret: Option<String>,
+    /// Read the --webhook-secret from this file (`-`: from stdin). One trailing newline is
+    /// dropped; an empty file is an error.
+    #[arg(long, value_name = "PATH", conflicts_with = "webhook_secret")]
+    pub(crate) webhook_secret_file: Option<PathBuf>,
     /// Simulator time scale: real seconds per simulated second.
     #[arg(long, default_value_t = 0.01, value_name = "X")]
     pub(crate) time_scale: f64,
@@ -785,9 +792,16 @@ pub(crate) enum WebhooksCmd {
         /// Port (0 picks a free one).
         #[arg(long, default_value_t = 8080)]
         port: u16,
-        /// The shared secret deliveries must carry.
-        #[arg(long, env = "RINGG_WEBHOOK_SECRET", hide_env_values = true)]
-        secret: String,
+        /// The shared secret deliveries must carry. Without this flag and --secret-file: the
+        /// RINGG_WEBHOOK_SECRET environment variable. A secret given on the command line is
+        /// visible to other users of this machine (process list, /proc/<pid>/cmdline):
+        /// prefer RINGG_WEBHOOK_SECRET or --secret-file.
+        #[arg(long)]
+        secret: Option<String>,
+        /// Read the shared secret from this file (`-`: from stdin). One trailing newline is
+        /// dropped; an empty file is an error.
+        #[arg(long, value_name = "PATH", conflicts_with = "secret")]
+        secret_file: Option<PathBuf>,
         /// The header carrying it (Authorization expects `Bearer <secret>`).
         #[arg(long, default_value = "X-Webhook-Secret", value_name = "NAME")]
         secret_header: String,

@@ -63,14 +63,18 @@ impl Ctx {
                 .ok_or_else(|| CliError::failed("no simulator"))?;
             return build_client(&sim.base_url(), sim.api_key());
         }
-        let Some(key) = self
-            .global
-            .api_key
-            .as_deref()
-            .filter(|k| !k.trim().is_empty())
-        else {
+        // --api-key and --api-key-file exclude each other (clap); either wins over the
+        // environment.
+        let key = match (&self.global.api_key, &self.global.api_key_file) {
+            (Some(k), _) => Some(k.clone()),
+            (None, Some(path)) => {
+                Some(crate::secret::read_secret_file("--api-key-file", path.clone()).await?)
+            }
+            (None, None) => std::env::var("RINGG_API_KEY").ok(),
+        };
+        let Some(key) = key.filter(|k| !k.trim().is_empty()) else {
             return Err(CliError::failed(
-                "no API key; set RINGG_API_KEY (and RINGG_BASE_URL for a server other than production) or pass --api-key/--base-url, or add --sim to try the command against a local simulator",
+                "no API key; set RINGG_API_KEY (and RINGG_BASE_URL for a server other than production) or pass --api-key-file/--base-url, or add --sim to try the command against a local simulator",
             ));
         };
         let base = self
@@ -79,7 +83,7 @@ impl Ctx {
             .as_deref()
             .filter(|u| !u.trim().is_empty())
             .unwrap_or(ringg_api::DEFAULT_BASE_URL);
-        build_client(base, key)
+        build_client(base, &key)
     }
 
     /// Stops the embedded simulator, if any.

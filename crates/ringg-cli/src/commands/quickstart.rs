@@ -155,7 +155,11 @@ impl Narrator {
     }
 }
 
-pub(crate) async fn run(ctx: &mut Ctx, args: QuickstartArgs) -> Result<(), CliError> {
+pub(crate) async fn run(ctx: &mut Ctx, mut args: QuickstartArgs) -> Result<(), CliError> {
+    if let Some(path) = args.webhook_secret_file.take() {
+        args.webhook_secret =
+            Some(crate::secret::read_secret_file("--webhook-secret-file", path).await?);
+    }
     let remote = if ctx.global.sim {
         None
     } else {
