@@ -53,6 +53,21 @@ pub(crate) struct GlobalArgs {
     /// Only results and errors: no progress, no notes.
     #[arg(long, short = 'q', global = true)]
     pub(crate) quiet: bool,
+    /// Give up after this many seconds. Bounds every request (with its retries) and the whole
+    /// command. For the commands that wait on purpose (calls wait, calls create --wait,
+    /// campaigns launch while following, quickstart) it is how long they wait (defaults: 1800,
+    /// 1800, 86400 and 120 s); for the servers that run until Ctrl-C (webhooks listen,
+    /// sim serve) and for calls create (a call placement is never cut off mid-request) it
+    /// bounds only each request. Default: no bound on the command; each attempt of a
+    /// request gives up after 30 s without an answer, a request with its retries after 300 s.
+    #[arg(
+        long,
+        global = true,
+        env = "RINGG_TIMEOUT",
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(1..=31_536_000)
+    )]
+    pub(crate) timeout: Option<u64>,
     /// Run this one command against a fresh local simulator (its demo workspace) instead of
     /// a server; --base-url and --api-key are ignored.
     #[arg(long, global = true)]
@@ -144,9 +159,6 @@ pub(crate) struct QuickstartArgs {
     /// Simulator seed.
     #[arg(long, default_value_t = 42)]
     pub(crate) seed: u64,
-    /// Give up waiting for the call and its webhooks after this many seconds.
-    #[arg(long, default_value_t = 120, value_name = "SECS")]
-    pub(crate) timeout: u64,
 }
 
 /// `ringg workspace …`.
@@ -448,13 +460,11 @@ pub(crate) enum CallsCmd {
         #[arg(long)]
         analysis: bool,
     },
-    /// Wait until a call is completed, failed, error or cancelled.
+    /// Wait until a call is completed, failed, error or cancelled (up to --timeout, default
+    /// 1800 s).
     Wait {
         /// The call id.
         id: String,
-        /// Give up after this many seconds.
-        #[arg(long, default_value_t = 1800, value_name = "SECS")]
-        timeout: u64,
     },
     /// Find the call placed with a client reference (after an "outcome unknown" error).
     Reconcile {
@@ -507,12 +517,9 @@ pub(crate) struct CreateCallArgs {
     /// A prompt variable (repeatable), e.g. --var order_id=ORD-1042.
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_key_value)]
     pub(crate) vars: Vec<(String, String)>,
-    /// Wait until the call ends and show it.
+    /// Wait until the call ends and show it (up to --timeout, default 1800 s).
     #[arg(long)]
     pub(crate) wait: bool,
-    /// With --wait: give up after this many seconds.
-    #[arg(long, default_value_t = 1800, value_name = "SECS")]
-    pub(crate) timeout: u64,
 }
 
 /// History filters.
@@ -635,12 +642,10 @@ pub(crate) struct LaunchArgs {
     /// Timezone of the start and end times (IANA name).
     #[arg(long, default_value = "Asia/Kolkata", value_name = "TZ")]
     pub(crate) timezone: String,
-    /// Launch and return without following the progress.
+    /// Launch and return without following the progress (otherwise it follows up to
+    /// --timeout, default 86400 s).
     #[arg(long)]
     pub(crate) no_follow: bool,
-    /// Stop following after this many seconds.
-    #[arg(long, default_value_t = 86_400, value_name = "SECS")]
-    pub(crate) timeout: u64,
 }
 
 /// Where campaign calls come from.

@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::time::{Duration, Instant};
+
 use common::{bare, fails, ok, run};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -171,4 +173,90 @@ async fn a_bad_flag_value_is_echoed_escaped() {
     let r = run(cmd).await;
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert_inert("stderr", &r.stderr);
+}
+
+/// A server on 127.0.0.1 that accepts up to 16 connections and never answers.
+async fn silent() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while held.len() < 16 {
+            match listener.accept().await {
+                Ok((sock, _)) => held.push(sock),
+                Err(_) => return,
+            }
+        }
+        // Keep the connections open (and silent) until the test's runtime ends.
+        std::future::pending::<()>().await;
+    });
+    format!("http://{addr}/ca/api/v0")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn timeout_gives_up_on_a_silent_server() {
+    let url = silent().await;
+    let started = Instant::now();
+    let r = fails(ringg_at(&url, &["--timeout", "2", "workspace", "show"]), 1).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        r.stderr.contains("gave up after 2 s (--timeout)"),
+        "{}",
+        r.stderr
+    );
+    assert_inert("stderr", &r.stderr);
+
+    // The same from the environment.
+    let mut cmd = ringg_at(&url, &["numbers", "list"]);
+    cmd.env("RINGG_TIMEOUT", "2");
+    let started = Instant::now();
+    let r = fails(cmd, 1).await;
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert!(r.stderr.contains("(--timeout)"), "{}", r.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn timeout_bounds_each_request_of_a_call_placement() {
+    // `calls create` is bounded request by request: the placement's own timeout answers.
+    let url = silent().await;
+    let started = Instant::now();
+    let r = fails(
+        ringg_at(
+            &url,
+            &[
+                "--timeout",
+                "2",
+                "calls",
+                "create",
+                "--agent",
+                "agent-1",
+                "--to",
+                "+919876543210",
+                "--name",
+                "Asha",
+                "--from-number-id",
+                "num-1",
+            ],
+        ),
+        1,
+    )
+    .await;
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_inert("stderr", &r.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_zero_timeout_is_refused() {
+    let mut cmd = bare();
+    cmd.args(["--timeout", "0", "numbers", "list"]);
+    let r = fails(cmd, 2).await;
+    assert!(r.stderr.contains("--timeout"), "{}", r.stderr);
 }

@@ -23,15 +23,19 @@ use crate::error::CliError;
 use crate::output::{emit_text, kv_table, print_json, print_json_line, print_table, scalar};
 use crate::render;
 
+/// How long `calls wait` and `calls create --wait` wait without --timeout.
+const DEFAULT_WAIT_SECS: u64 = 1800;
+
 pub(crate) async fn run(ctx: &mut Ctx, cmd: CallsCmd) -> Result<(), CliError> {
     match cmd {
         CallsCmd::Create(args) => create(ctx, args).await,
         CallsCmd::List(args) => list(ctx, args).await,
         CallsCmd::Get { id: call, analysis } => get(ctx, &call, analysis).await,
-        CallsCmd::Wait { id: call, timeout } => {
+        CallsCmd::Wait { id: call } => {
             let call_id: CallId = id("call", &call)?;
             let client = ctx.client().await?;
-            let d = wait(ctx, &client, &call_id, Duration::from_secs(timeout)).await?;
+            let timeout = ctx.wait_timeout(DEFAULT_WAIT_SECS);
+            let d = wait(ctx, &client, &call_id, timeout).await?;
             show_details(ctx, &d)
         }
         CallsCmd::Reconcile {
@@ -81,7 +85,7 @@ async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
             ctx,
             &client,
             &placed.call_id,
-            Duration::from_secs(a.timeout),
+            ctx.wait_timeout(DEFAULT_WAIT_SECS),
         )
         .await?;
         return show_details(ctx, &d);

@@ -383,7 +383,7 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
         &client,
         &list_id,
         outcome.report.valid_rows,
-        Duration::from_secs(a.timeout),
+        ctx.wait_timeout(86_400),
     )
     .await
 }
