@@ -33,15 +33,16 @@ pub(crate) struct GlobalArgs {
     /// loopback addresses such as a local simulator.
     #[arg(long, global = true, env = "RINGG_BASE_URL", value_name = "URL")]
     pub(crate) base_url: Option<String>,
-    /// Workspace API key (sent as X-API-KEY; never printed).
-    #[arg(
-        long,
-        global = true,
-        env = "RINGG_API_KEY",
-        hide_env_values = true,
-        value_name = "KEY"
-    )]
+    /// Workspace API key (sent as X-API-KEY; never printed). Without this flag and
+    /// --api-key-file: the RINGG_API_KEY environment variable. A key given on the command
+    /// line is visible to other users of this machine (process list, /proc/<pid>/cmdline):
+    /// prefer RINGG_API_KEY or --api-key-file.
+    #[arg(long, global = true, value_name = "KEY")]
     pub(crate) api_key: Option<String>,
+    /// Read the API key from this file (`-`: from stdin). One trailing newline is dropped;
+    /// an empty file is an error.
+    #[arg(long, global = true, value_name = "PATH", conflicts_with = "api_key")]
+    pub(crate) api_key_file: Option<PathBuf>,
     /// Output format: `table` for people, `json` for programs (one JSON document per
     /// command; JSON lines for streams).
     #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputMode::Table)]
@@ -52,6 +53,21 @@ pub(crate) struct GlobalArgs {
     /// Only results and errors: no progress, no notes.
     #[arg(long, short = 'q', global = true)]
     pub(crate) quiet: bool,
+    /// Give up after this many seconds. Bounds every request (with its retries) and the whole
+    /// command. For the commands that wait on purpose (calls wait, calls create --wait,
+    /// campaigns launch while following, quickstart) it is how long they wait (defaults: 1800,
+    /// 1800, 86400 and 120 s); for the servers that run until Ctrl-C (webhooks listen,
+    /// sim serve) and for calls create (a call placement is never cut off mid-request) it
+    /// bounds only each request. Default: no bound on the command; each attempt of a
+    /// request gives up after 30 s without an answer, a request with its retries after 300 s.
+    #[arg(
+        long,
+        global = true,
+        env = "RINGG_TIMEOUT",
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(1..=31_536_000)
+    )]
+    pub(crate) timeout: Option<u64>,
     /// Run this one command against a fresh local simulator (its demo workspace) instead of
     /// a server; --base-url and --api-key are ignored.
     #[arg(long, global = true)]
@@ -105,6 +121,7 @@ pub(crate) enum Command {
 
 /// `ringg quickstart`.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("webhook_secrets").args(["webhook_secret", "webhook_secret_file"])))]
 pub(crate) struct QuickstartArgs {
     /// The number to call (E.164). Required, with --yes, against a real server.
     #[arg(long, value_name = "E164")]
@@ -126,20 +143,22 @@ pub(crate) struct QuickstartArgs {
     pub(crate) vars: Vec<(String, String)>,
     /// Against a remote server: the public HTTPS receiver to subscribe the assistant to
     /// (otherwise the webhook step is skipped).
-    #[arg(long, value_name = "URL", requires = "webhook_secret")]
+    #[arg(long, value_name = "URL", requires = "webhook_secrets")]
     pub(crate) webhook_url: Option<String>,
-    /// The shared secret Ringg sends in X-Webhook-Secret to --webhook-url.
+    /// The shared secret Ringg sends in X-Webhook-Secret to --webhook-url. Visible to other
+    /// users of this machine on the command line: prefer --webhook-secret-file.
     #[arg(long, value_name = "SECRET")]
     pub(crate) webhook_secret: Option<String>,
+    /// Read the --webhook-secret from this file (`-`: from stdin). One trailing newline is
+    /// dropped; an empty file is an error.
+    #[arg(long, value_name = "PATH", conflicts_with = "webhook_secret")]
+    pub(crate) webhook_secret_file: Option<PathBuf>,
     /// Simulator time scale: real seconds per simulated second.
     #[arg(long, default_value_t = 0.01, value_name = "X")]
     pub(crate) time_scale: f64,
     /// Simulator seed.
     #[arg(long, default_value_t = 42)]
     pub(crate) seed: u64,
-    /// Give up waiting for the call and its webhooks after this many seconds.
-    #[arg(long, default_value_t = 120, value_name = "SECS")]
-    pub(crate) timeout: u64,
 }
 
 /// `ringg workspace …`.
@@ -441,13 +460,11 @@ pub(crate) enum CallsCmd {
         #[arg(long)]
         analysis: bool,
     },
-    /// Wait until a call is completed, failed, error or cancelled.
+    /// Wait until a call is completed, failed, error or cancelled (up to --timeout, default
+    /// 1800 s).
     Wait {
         /// The call id.
         id: String,
-        /// Give up after this many seconds.
-        #[arg(long, default_value_t = 1800, value_name = "SECS")]
-        timeout: u64,
     },
     /// Find the call placed with a client reference (after an "outcome unknown" error).
     Reconcile {
@@ -500,12 +517,9 @@ pub(crate) struct CreateCallArgs {
     /// A prompt variable (repeatable), e.g. --var order_id=ORD-1042.
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_key_value)]
     pub(crate) vars: Vec<(String, String)>,
-    /// Wait until the call ends and show it.
+    /// Wait until the call ends and show it (up to --timeout, default 1800 s).
     #[arg(long)]
     pub(crate) wait: bool,
-    /// With --wait: give up after this many seconds.
-    #[arg(long, default_value_t = 1800, value_name = "SECS")]
-    pub(crate) timeout: u64,
 }
 
 /// History filters.
@@ -628,12 +642,10 @@ pub(crate) struct LaunchArgs {
     /// Timezone of the start and end times (IANA name).
     #[arg(long, default_value = "Asia/Kolkata", value_name = "TZ")]
     pub(crate) timezone: String,
-    /// Launch and return without following the progress.
+    /// Launch and return without following the progress (otherwise it follows up to
+    /// --timeout, default 86400 s).
     #[arg(long)]
     pub(crate) no_follow: bool,
-    /// Stop following after this many seconds.
-    #[arg(long, default_value_t = 86_400, value_name = "SECS")]
-    pub(crate) timeout: u64,
 }
 
 /// Where campaign calls come from.
@@ -785,9 +797,16 @@ pub(crate) enum WebhooksCmd {
         /// Port (0 picks a free one).
         #[arg(long, default_value_t = 8080)]
         port: u16,
-        /// The shared secret deliveries must carry.
-        #[arg(long, env = "RINGG_WEBHOOK_SECRET", hide_env_values = true)]
-        secret: String,
+        /// The shared secret deliveries must carry. Without this flag and --secret-file: the
+        /// RINGG_WEBHOOK_SECRET environment variable. A secret given on the command line is
+        /// visible to other users of this machine (process list, /proc/<pid>/cmdline):
+        /// prefer RINGG_WEBHOOK_SECRET or --secret-file.
+        #[arg(long)]
+        secret: Option<String>,
+        /// Read the shared secret from this file (`-`: from stdin). One trailing newline is
+        /// dropped; an empty file is an error.
+        #[arg(long, value_name = "PATH", conflicts_with = "secret")]
+        secret_file: Option<PathBuf>,
         /// The header carrying it (Authorization expects `Bearer <secret>`).
         #[arg(long, default_value = "X-Webhook-Secret", value_name = "NAME")]
         secret_header: String,

@@ -11,7 +11,7 @@ use ringg_sim::{RunningSimulator, Simulator};
 
 use crate::cli::GlobalArgs;
 use crate::error::CliError;
-use crate::output::{Output, emit};
+use crate::output::Output;
 
 /// Time scale of the simulator behind `--sim` (a 3-minute call takes under 2 seconds).
 pub(crate) const SIM_TIME_SCALE: f64 = 0.01;
@@ -22,17 +22,20 @@ pub(crate) struct Ctx {
     pub(crate) global: GlobalArgs,
     /// How to print.
     pub(crate) out: Output,
+    /// The bound on each request with its retries (from --timeout).
+    pub(crate) request_timeout: Option<Duration>,
     sim: Option<RunningSimulator>,
 }
 
 impl Ctx {
-    /// A context for these flags.
+    /// A context for these flags; each request is bounded by --timeout.
     pub(crate) fn new(global: GlobalArgs) -> Self {
         let out = Output {
             mode: global.output,
             quiet: global.quiet,
         };
         Self {
+            request_timeout: global.timeout.map(Duration::from_secs),
             global,
             out,
             sim: None,
@@ -61,16 +64,20 @@ impl Ctx {
                 .sim
                 .as_ref()
                 .ok_or_else(|| CliError::failed("no simulator"))?;
-            return build_client(&sim.base_url(), sim.api_key());
+            return build_client(&sim.base_url(), sim.api_key(), self.request_timeout);
         }
-        let Some(key) = self
-            .global
-            .api_key
-            .as_deref()
-            .filter(|k| !k.trim().is_empty())
-        else {
+        // --api-key and --api-key-file exclude each other (clap); either wins over the
+        // environment.
+        let key = match (&self.global.api_key, &self.global.api_key_file) {
+            (Some(k), _) => Some(k.clone()),
+            (None, Some(path)) => {
+                Some(crate::secret::read_secret_file("--api-key-file", path.clone()).await?)
+            }
+            (None, None) => std::env::var("RINGG_API_KEY").ok(),
+        };
+        let Some(key) = key.filter(|k| !k.trim().is_empty()) else {
             return Err(CliError::failed(
-                "no API key; set RINGG_API_KEY (and RINGG_BASE_URL for a server other than production) or pass --api-key/--base-url, or add --sim to try the command against a local simulator",
+                "no API key; set RINGG_API_KEY (and RINGG_BASE_URL for a server other than production) or pass --api-key-file/--base-url, or add --sim to try the command against a local simulator",
             ));
         };
         let base = self
@@ -79,7 +86,12 @@ impl Ctx {
             .as_deref()
             .filter(|u| !u.trim().is_empty())
             .unwrap_or(ringg_api::DEFAULT_BASE_URL);
-        build_client(base, key)
+        build_client(base, &key, self.request_timeout)
+    }
+
+    /// How long a command that waits on purpose waits: --timeout, or `default_secs`.
+    pub(crate) fn wait_timeout(&self, default_secs: u64) -> Duration {
+        Duration::from_secs(self.global.timeout.unwrap_or(default_secs))
     }
 
     /// Stops the embedded simulator, if any.
@@ -113,14 +125,28 @@ impl Ctx {
     }
 }
 
+/// How long one attempt of a request waits for an answer before it is retried (or given up).
+pub(crate) const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Builds a client for a base URL and key (the base URL is checked: https unless loopback).
-pub(crate) fn build_client(base_url: &str, key: &str) -> Result<Client, CliError> {
-    Client::builder()
+/// `request_timeout` bounds each request with its retries (otherwise the SDK's 300 s); one
+/// attempt gives up after [`ATTEMPT_TIMEOUT`], or `request_timeout` when shorter.
+pub(crate) fn build_client(
+    base_url: &str,
+    key: &str,
+    request_timeout: Option<Duration>,
+) -> Result<Client, CliError> {
+    let mut builder = Client::builder()
         .ignore_env()
         .api_key(key)
         .base_url(base_url)
-        .build()
-        .map_err(CliError::from)
+        .attempt_timeout(ATTEMPT_TIMEOUT);
+    if let Some(total) = request_timeout {
+        builder = builder
+            .total_timeout(total)
+            .attempt_timeout(total.min(ATTEMPT_TIMEOUT));
+    }
+    builder.build().map_err(CliError::from)
 }
 
 /// Prints lines above a spinner without garbling it (or plainly when no spinner is running).
@@ -177,7 +203,7 @@ impl Lines {
         if self.to_stderr {
             crate::output::err_line(text);
         } else {
-            emit(text);
+            crate::output::emit_text(text);
         }
     }
 }

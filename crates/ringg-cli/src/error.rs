@@ -1,7 +1,23 @@
 //! The CLI's error: one line on stderr, an exit code (2 for usage, 1 otherwise).
+//!
+//! Error messages often carry a server's text. Before it reaches the terminal it is bounded
+//! ([`MAX_SERVER_MESSAGE_CHARS`] of a server's message, [`MAX_ERROR_LINE_CHARS`] of the whole
+//! line) and every control character in it is escaped, so a hostile server can neither flood
+//! the terminal nor send it escape sequences.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::process::ExitCode;
+
+use ringg_types::text::{for_terminal, truncate_chars};
+
+/// How many characters of a server's own message an error shows; the rest is counted
+/// (`… (N more characters)`).
+pub(crate) const MAX_SERVER_MESSAGE_CHARS: usize = 500;
+
+/// How many characters of a whole error line are shown (the server's message, bounded on its
+/// own, and the hint after it fit well within this).
+pub(crate) const MAX_ERROR_LINE_CHARS: usize = 2000;
 
 /// A failed command.
 #[derive(Debug)]
@@ -37,9 +53,15 @@ impl CliError {
         ExitCode::from(self.code)
     }
 
-    /// Prints `error: …` on one line of stderr.
+    /// Prints `error: …` on one line of stderr: bounded in length, control characters
+    /// escaped.
     pub(crate) fn print(&self) {
-        crate::output::err_line(format!("error: {}", one_line(&self.message)));
+        crate::output::err_line(format!("error: {}", self.for_terminal()));
+    }
+
+    /// The message as [`print`](Self::print) shows it.
+    pub(crate) fn for_terminal(&self) -> String {
+        for_terminal(&one_line(&self.message), MAX_ERROR_LINE_CHARS)
     }
 }
 
@@ -52,8 +74,13 @@ impl fmt::Display for CliError {
 impl From<ringg_api::Error> for CliError {
     fn from(e: ringg_api::Error) -> Self {
         // Display already ends with the SDK's hint ("; check the API key: set RINGG_API_KEY …",
-        // "; rate limited: retry after 7 s", "; … run `ringg calls reconcile rr-…`").
-        let mut message = e.to_string();
+        // "; rate limited: retry after 7 s", "; … run `ringg calls reconcile rr-…`"). The
+        // server's message inside it is cut short, so the hint after it still shows.
+        let full = e.to_string();
+        let mut message = match truncate_chars(e.message(), MAX_SERVER_MESSAGE_CHARS) {
+            Cow::Borrowed(_) => full,
+            Cow::Owned(short) => full.replacen(e.message(), &short, 1),
+        };
         if e.hint().is_none() {
             match e.kind() {
                 ringg_api::ErrorKind::Timeout => {
@@ -107,6 +134,8 @@ pub(crate) fn clap_exit(err: clap::Error) -> ExitCode {
                 .collect();
             let text = body.join(" ");
             let text = text.strip_prefix("error: ").unwrap_or(&text);
+            // The rejected value is echoed: keep escape sequences in it off the terminal.
+            let text = for_terminal(text, MAX_ERROR_LINE_CHARS);
             crate::output::err_line(format!(
                 "error: {text}; see `{} --help`",
                 command_path(std::env::args().skip(1))
@@ -160,5 +189,21 @@ mod tests {
     #[test]
     fn messages_become_one_line() {
         assert_eq!(one_line("a\n\n  b \n"), "a b");
+    }
+
+    #[test]
+    fn printed_messages_are_escaped_and_bounded() {
+        let e = CliError::failed("HTTP 400: \x1b]0;pwned\x07\x1b[2J evil\r\nnext");
+        let shown = e.for_terminal();
+        assert!(!shown.contains('\x1b') && !shown.contains('\x07') && !shown.contains('\r'));
+        assert!(shown.contains("\\u{1b}]0;pwned\\u{7}"), "{shown}");
+        let long = CliError::failed("x".repeat(100_000));
+        let shown = long.for_terminal();
+        assert!(
+            shown.chars().count() < MAX_ERROR_LINE_CHARS + 40,
+            "{}",
+            shown.len()
+        );
+        assert!(shown.ends_with("(98000 more characters)"), "{shown}");
     }
 }

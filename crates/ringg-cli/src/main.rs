@@ -15,6 +15,7 @@ mod context;
 mod error;
 mod output;
 mod render;
+mod secret;
 
 use std::io::IsTerminal;
 use std::panic::AssertUnwindSafe;

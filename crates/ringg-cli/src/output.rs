@@ -1,10 +1,16 @@
 //! Printing results: tables that fit the terminal, JSON documents and JSON lines, notes on
 //! stderr, and the redaction of keys.
+//!
+//! Everything shown to people passes through `ringg_types::text` first: table cells and
+//! [`emit_text`] lines escape control characters (a server's name or message cannot retitle
+//! the window or clear the screen), and so does every line on stderr ([`err_line`]). JSON
+//! goes out as serde writes it, which escapes control characters itself.
 
 use std::io::{IsTerminal, Write};
 
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, presets};
 use ringg_types::common::{Nullable, Timestamp};
+use ringg_types::text::{escape_control, escape_control_keep_lines};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -43,13 +49,22 @@ impl Output {
     }
 }
 
-/// Writes one line to stderr; a closed stderr is ignored (never a panic).
+/// Writes one line to stderr, control characters other than line breaks and tabs escaped; a
+/// closed stderr is ignored (never a panic).
 pub(crate) fn err_line(line: impl AsRef<str>) {
+    let line = escape_control_keep_lines(line.as_ref());
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "{}", line.as_ref());
+    let _ = writeln!(err, "{line}");
 }
 
-/// Writes one line to stdout. A closed pipe (`ringg … | head`) ends the program quietly.
+/// Writes text for people to stdout, control characters other than line breaks and tabs
+/// escaped (see [`emit`]).
+pub(crate) fn emit_text(text: impl AsRef<str>) {
+    emit(escape_control_keep_lines(text.as_ref()));
+}
+
+/// Writes one line to stdout as it is: for JSON, and text already made safe (people's text
+/// goes through [`emit_text`]). A closed pipe (`ringg … | head`) ends the program quietly.
 pub(crate) fn emit(line: impl AsRef<str>) {
     let mut out = std::io::stdout().lock();
     let res = writeln!(out, "{}", line.as_ref()).and_then(|()| out.flush());
@@ -118,8 +133,30 @@ pub(crate) fn redact(value: &mut Value, pointer: &str) {
     }
 }
 
+/// A table whose cells cannot act on the terminal: every cell's control characters are
+/// escaped as it is added (line breaks stay, inside the cell's borders).
+pub(crate) struct TextTable(Table);
+
+impl TextTable {
+    /// Adds a row of cells.
+    pub(crate) fn add_row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) {
+        self.0.add_row(
+            cells
+                .into_iter()
+                .map(|c| escape_control_keep_lines(c.as_ref()).into_owned())
+                .collect::<Vec<_>>(),
+        );
+    }
+}
+
+impl std::fmt::Display for TextTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// A table with the house style, fitted to the terminal's width.
-pub(crate) fn table(header: &[&str]) -> Table {
+pub(crate) fn table(header: &[&str]) -> TextTable {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
@@ -138,19 +175,19 @@ pub(crate) fn table(header: &[&str]) -> Table {
             }
         }
     }
-    t
+    TextTable(t)
 }
 
-/// Prints a table.
-pub(crate) fn print_table(t: &Table) {
-    emit(t.to_string());
+/// Prints a table (its cells were escaped as they were added; the whole is checked again).
+pub(crate) fn print_table(t: &TextTable) {
+    emit_text(t.to_string());
 }
 
-/// A two-column FIELD / VALUE table.
-pub(crate) fn kv_table(rows: impl IntoIterator<Item = (String, String)>) -> Table {
+/// A two-column FIELD / VALUE table (keys and values escaped).
+pub(crate) fn kv_table(rows: impl IntoIterator<Item = (String, String)>) -> TextTable {
     let mut t = table(&[]);
     for (k, v) in rows {
-        t.add_row(vec![k, v]);
+        t.add_row([k, v]);
     }
     t
 }
@@ -227,15 +264,17 @@ pub(crate) fn num(v: f64) -> String {
     }
 }
 
-/// A short form of a text for a table cell.
+/// A short form of a text for a table cell: one line of at most `max` characters, then its
+/// control characters escaped.
 pub(crate) fn clip(s: &str, max: usize) -> String {
     let s = crate::error::one_line(s);
-    if s.chars().count() <= max {
+    let s = if s.chars().count() <= max {
         s
     } else {
         let cut: String = s.chars().take(max.saturating_sub(1)).collect();
         format!("{cut}…")
-    }
+    };
+    escape_control(&s).into_owned()
 }
 
 #[cfg(test)]
@@ -272,5 +311,20 @@ mod tests {
         assert_eq!(num(0.154), "0.15");
         assert_eq!(num(12.5), "12.5");
         assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(clip("a\x1b[2Jb", 20), "a\\u{1b}[2Jb");
+    }
+
+    #[test]
+    fn table_cells_are_escaped() {
+        let mut t = table(&["ID", "NAME"]);
+        t.add_row(["a1", "\x1b]0;pwned\x07\x1b[31mred"]);
+        let kv = kv_table([("name\x1b[2J".to_string(), "\u{9b}31m".to_string())]);
+        for text in [t.to_string(), kv.to_string()] {
+            assert!(
+                !text.chars().any(|c| c.is_control() && c != '\n'),
+                "{text:?}"
+            );
+            assert!(text.contains("\\u{1b}"), "{text}");
+        }
     }
 }

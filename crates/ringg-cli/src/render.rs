@@ -1,15 +1,16 @@
 //! Table and line renderings of the models several commands show.
 
-use comfy_table::Table;
 use ringg_types::calls::{CallDetails, CallRecord, PlatformAnalysis};
 use ringg_types::common::Transcript;
 use ringg_types::workspace::WorkspaceInfo;
 use serde_json::{Map, Value};
 
-use crate::output::{REDACTED, kv_table, num, nz, or_dash, scalar, table, ts};
+use ringg_types::text::escape_control;
+
+use crate::output::{REDACTED, TextTable, kv_table, num, nz, or_dash, scalar, table, ts};
 
 /// Call history rows.
-pub(crate) fn call_table(rows: &[CallRecord]) -> Table {
+pub(crate) fn call_table(rows: &[CallRecord]) -> TextTable {
     let mut t = table(&[
         "ID", "CREATED", "TO", "NAME", "STATUS", "DURATION", "COST", "AGENT",
     ]);
@@ -40,7 +41,7 @@ pub(crate) fn call_table(rows: &[CallRecord]) -> Table {
 }
 
 /// The main fields of a call's details.
-pub(crate) fn details_table(d: &CallDetails) -> Table {
+pub(crate) fn details_table(d: &CallDetails) -> TextTable {
     let mut rows = vec![
         ("id".to_string(), d.id.to_string()),
         (
@@ -82,11 +83,18 @@ pub(crate) fn variables(args: &Map<String, Value>) -> String {
         .join(", ")
 }
 
-/// The transcript, one `speaker: text` line per turn.
+/// The transcript, one `speaker: text` line per turn (a line break inside a turn is shown as
+/// `\n`, so a turn cannot pose as another; control characters are escaped).
 pub(crate) fn transcript_lines(t: &Transcript) -> Vec<String> {
     t.turns()
         .iter()
-        .map(|turn| format!("{:>4}: {}", turn.speaker().as_str(), turn.text()))
+        .map(|turn| {
+            format!(
+                "{:>4}: {}",
+                escape_control(turn.speaker().as_str()),
+                escape_control(turn.text())
+            )
+        })
         .collect()
 }
 

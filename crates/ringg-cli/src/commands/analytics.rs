@@ -9,7 +9,7 @@ use crate::cli::{AnalyticsCmd, AnalyticsFilters};
 use crate::commands::id;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{emit, flatten, kv_table, print_json, print_table, to_value};
+use crate::output::{emit_text, flatten, kv_table, print_json, print_table, to_value};
 
 fn date(flag: &str, raw: &str) -> Result<NaiveDate, CliError> {
     NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
@@ -82,7 +82,7 @@ fn show<T: Serialize>(ctx: &Ctx, title: &str, resp: &T) -> Result<(), CliError> 
     let mut rows = Vec::new();
     flatten("", &to_value(resp)?, &mut rows);
     if rows.is_empty() {
-        emit(format!("{title}: no data"));
+        emit_text(format!("{title}: no data"));
         return Ok(());
     }
     print_table(&kv_table(rows));

@@ -12,6 +12,8 @@ use ringg_api::types::{AgentId, KbId, NumberId, VersionId, VoiceId};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use ringg_types::text::escape_control;
+
 use crate::cli::{
     AssistantsCmd, CreateAssistantArgs, EditArgs, EditOp, PageArgs, UpdateAssistantArgs,
 };
@@ -19,7 +21,8 @@ use crate::commands::id;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::{
-    clip, emit, kv_table, nz, or_dash, print_json, print_table, redact_headers, scalar, table, ts,
+    clip, emit_text, kv_table, nz, or_dash, print_json, print_table, redact_headers, scalar, table,
+    ts,
 };
 
 /// The origin Ringg requires in every whitelist.
@@ -232,12 +235,12 @@ async fn create(ctx: &mut Ctx, a: CreateAssistantArgs) -> Result<(), CliError> {
         return print_json(&resp);
     }
     match resp.data.as_ref() {
-        Some(d) => emit(format!(
+        Some(d) => emit_text(format!(
             "created assistant {} ({})",
             d.id,
             d.version.as_deref().unwrap_or("first version")
         )),
-        None => emit(resp.message.as_deref().unwrap_or("created")),
+        None => emit_text(escape_control(resp.message.as_deref().unwrap_or("created"))),
     }
     Ok(())
 }
@@ -269,11 +272,11 @@ async fn update(ctx: &mut Ctx, agent: &str, u: UpdateAssistantArgs) -> Result<()
     if ctx.out.json() {
         return print_json(&resp);
     }
-    emit(format!(
+    emit_text(format!(
         "updated assistant {agent_id}{}",
         resp.message
             .as_deref()
-            .map(|m| format!(": {m}"))
+            .map(|m| format!(": {}", escape_control(m)))
             .unwrap_or_default()
     ));
     Ok(())
@@ -291,11 +294,11 @@ async fn delete(ctx: &mut Ctx, agent: &str, yes: bool) -> Result<(), CliError> {
     if ctx.out.json() {
         return print_json(&resp);
     }
-    emit(format!(
+    emit_text(format!(
         "deleted assistant {agent_id}{}",
         resp.message
             .as_deref()
-            .map(|m| format!(": {m}"))
+            .map(|m| format!(": {}", escape_control(m)))
             .unwrap_or_default()
     ));
     Ok(())
@@ -443,9 +446,9 @@ fn print_edit(
     if ctx.out.json() {
         return print_json(resp);
     }
-    emit(format!(
+    emit_text(format!(
         "{operation} on assistant {agent_id}: {}",
-        resp.message.as_deref().unwrap_or("done")
+        escape_control(resp.message.as_deref().unwrap_or("done"))
     ));
     Ok(())
 }
@@ -536,7 +539,7 @@ async fn embed(ctx: &mut Ctx, agent: &str, domain: &str) -> Result<(), CliError>
     ctx.out.note(format!(
         "paste this before </body> on {origin}; it carries the assistant's browser-safe public key, not your API key:"
     ));
-    emit(snippet);
+    emit_text(snippet);
     Ok(())
 }
 

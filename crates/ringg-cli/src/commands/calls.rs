@@ -20,18 +20,22 @@ use crate::cli::{
 use crate::commands::{id, phone};
 use crate::context::{Ctx, Lines};
 use crate::error::CliError;
-use crate::output::{emit, kv_table, print_json, print_json_line, print_table, scalar};
+use crate::output::{emit_text, kv_table, print_json, print_json_line, print_table, scalar};
 use crate::render;
+
+/// How long `calls wait` and `calls create --wait` wait without --timeout.
+const DEFAULT_WAIT_SECS: u64 = 1800;
 
 pub(crate) async fn run(ctx: &mut Ctx, cmd: CallsCmd) -> Result<(), CliError> {
     match cmd {
         CallsCmd::Create(args) => create(ctx, args).await,
         CallsCmd::List(args) => list(ctx, args).await,
         CallsCmd::Get { id: call, analysis } => get(ctx, &call, analysis).await,
-        CallsCmd::Wait { id: call, timeout } => {
+        CallsCmd::Wait { id: call } => {
             let call_id: CallId = id("call", &call)?;
             let client = ctx.client().await?;
-            let d = wait(ctx, &client, &call_id, Duration::from_secs(timeout)).await?;
+            let timeout = ctx.wait_timeout(DEFAULT_WAIT_SECS);
+            let d = wait(ctx, &client, &call_id, timeout).await?;
             show_details(ctx, &d)
         }
         CallsCmd::Reconcile {
@@ -81,7 +85,7 @@ async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
             ctx,
             &client,
             &placed.call_id,
-            Duration::from_secs(a.timeout),
+            ctx.wait_timeout(DEFAULT_WAIT_SECS),
         )
         .await?;
         return show_details(ctx, &d);
@@ -231,20 +235,20 @@ pub(crate) fn show_details(ctx: &Ctx, d: &CallDetails) -> Result<(), CliError> {
     }
     print_table(&render::details_table(d));
     if let Some(t) = d.transcript().filter(|t| !t.is_empty()) {
-        emit("transcript:");
+        emit_text("transcript:");
         for l in render::transcript_lines(t) {
-            emit(l);
+            emit_text(l);
         }
     }
     if let Some(a) = d.platform_analysis.as_ref() {
         let rows = render::analysis_rows(a);
         if !rows.is_empty() {
-            emit("platform analysis:");
+            emit_text("platform analysis:");
             print_table(&kv_table(rows));
         }
     }
     if let Some(c) = d.client_analysis.as_ref().filter(|c| !c.is_empty()) {
-        emit("client analysis:");
+        emit_text("client analysis:");
         print_table(&kv_table(
             c.iter()
                 .map(|(k, v)| (k.clone(), scalar(v)))
@@ -353,7 +357,7 @@ async fn reconcile(
     }
     match found {
         Some(call) => {
-            emit(format!(
+            emit_text(format!(
                 "the call with reference {reference} was placed: {} ({})",
                 call.id,
                 call.status
@@ -365,7 +369,7 @@ async fn reconcile(
             ctx.out
                 .note("do not place it again; follow it with `ringg calls wait <ID>`");
         }
-        None => emit(format!(
+        None => emit_text(format!(
             "no call with reference {reference} in the history: it was not placed, so placing it again cannot create a duplicate"
         )),
     }

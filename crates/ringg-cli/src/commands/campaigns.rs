@@ -25,7 +25,7 @@ use crate::commands::{id, is_loopback};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::{
-    emit, kv_table, nz, or_dash, print_json, print_json_line, print_table, table, to_value,
+    emit_text, kv_table, nz, or_dash, print_json, print_json_line, print_table, table, to_value,
 };
 
 /// The column Ringg requires.
@@ -147,7 +147,7 @@ async fn run_check(
 /// Prints the report (rows, mapping, problems, every bad row with its line).
 fn print_report(c: &Checked) {
     let r = &c.report;
-    emit(format!(
+    emit_text(format!(
         "{}: {} rows, {} valid, {} invalid; {} flow",
         c.file,
         r.total_rows,
@@ -158,7 +158,7 @@ fn print_report(c: &Checked) {
             CampaignFlow::Large => "large (5,000+ rows)",
         }
     ));
-    emit(format!(
+    emit_text(format!(
         "columns: {}",
         c.variables_map
             .iter()
@@ -167,10 +167,10 @@ fn print_report(c: &Checked) {
             .join(", ")
     ));
     for f in &r.fatal {
-        emit(format!("problem: {f}"));
+        emit_text(format!("problem: {f}"));
     }
     for w in &r.warnings {
-        emit(format!("warning: {w}"));
+        emit_text(format!("warning: {w}"));
     }
     if !r.issues.is_empty() {
         let mut t = table(&["LINE", "COLUMN", "VALUE", "PROBLEM"]);
@@ -184,7 +184,7 @@ fn print_report(c: &Checked) {
         }
         print_table(&t);
         if (r.issues.len() as u64) < r.invalid_rows {
-            emit(format!(
+            emit_text(format!(
                 "({} more invalid rows not listed)",
                 r.invalid_rows - r.issues.len() as u64
             ));
@@ -360,7 +360,7 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
     if ctx.out.json() {
         print_json_line(&launch_json(&a.name, start, end, &outcome)?)?;
     } else {
-        emit(format!(
+        emit_text(format!(
             "launched campaign {:?}: id {list_id}, {} flow, {} contact(s), calling from {start} to {end} ({tz})",
             a.name,
             match outcome.flow {
@@ -383,7 +383,7 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
         &client,
         &list_id,
         outcome.report.valid_rows,
-        Duration::from_secs(a.timeout),
+        ctx.wait_timeout(86_400),
     )
     .await
 }
@@ -532,7 +532,7 @@ async fn follow(
                     "event": "progress", "list_id": list_id, "campaign_status": status, "counts": c,
                 }))?;
             } else if bar.is_hidden() && !ctx.out.quiet {
-                emit(format!(
+                emit_text(format!(
                     "progress: {}/{} ended; {}",
                     c.ended(),
                     total,
@@ -552,7 +552,7 @@ async fn follow(
                     "event": "done", "list_id": list_id, "campaign_status": status, "counts": c,
                 }))?;
             } else {
-                emit(format!(
+                emit_text(format!(
                     "campaign {list_id} done{}: {} of {} call(s) completed, {} failed, {} error, {} cancelled",
                     status.map(|s| format!(" ({s})")).unwrap_or_default(),
                     c.completed,

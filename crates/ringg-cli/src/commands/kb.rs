@@ -5,11 +5,13 @@ use ringg_api::types::KbFileId;
 use ringg_api::types::KbId;
 use ringg_api::types::knowledge_base::{CreateKbForm, EditKbForm, Faq, KbSource};
 
+use ringg_types::text::escape_control;
+
 use crate::cli::KbCmd;
 use crate::commands::id;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{emit, kv_table, or_dash, print_json, print_table, scalar, table, ts};
+use crate::output::{emit_text, kv_table, or_dash, print_json, print_table, scalar, table, ts};
 
 pub(crate) async fn run(ctx: &mut Ctx, cmd: KbCmd) -> Result<(), CliError> {
     match cmd {
@@ -94,9 +96,9 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: KbCmd) -> Result<(), CliError> {
             if ctx.out.json() {
                 return print_json(&resp);
             }
-            emit(format!(
+            emit_text(format!(
                 "{}: knowledge base {} ({}); processing is asynchronous, check it with `ringg kb get {}`",
-                resp.message.as_deref().unwrap_or("created"),
+                escape_control(resp.message.as_deref().unwrap_or("created")),
                 or_dash(resp.kb_id.as_ref().map(|k| k.as_str())),
                 or_dash(resp.processing_status.as_ref().map(|s| s.as_str())),
                 or_dash(resp.kb_id.as_ref().map(|k| k.as_str())),
@@ -125,9 +127,9 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: KbCmd) -> Result<(), CliError> {
             if ctx.out.json() {
                 return print_json(&resp);
             }
-            emit(format!(
+            emit_text(format!(
                 "{}: knowledge base {kb_id}, {} source(s) removed, {} new file(s) queued",
-                resp.message.as_deref().unwrap_or("edited"),
+                escape_control(resp.message.as_deref().unwrap_or("edited")),
                 resp.items_removed.unwrap_or(0),
                 resp.new_files_queued.unwrap_or(0)
             ));
@@ -145,9 +147,9 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: KbCmd) -> Result<(), CliError> {
             if ctx.out.json() {
                 return print_json(&resp);
             }
-            emit(format!(
+            emit_text(format!(
                 "{}: {kb_id}",
-                resp.message.as_deref().unwrap_or("deleted")
+                escape_control(resp.message.as_deref().unwrap_or("deleted"))
             ));
             Ok(())
         }

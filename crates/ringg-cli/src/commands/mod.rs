@@ -12,28 +12,75 @@ mod terminate;
 mod webhooks;
 mod workspace;
 
-use crate::cli::{Cli, Command};
+use std::time::Duration;
+
+use crate::cli::{CallsCmd, CampaignsCmd, Cli, Command, WebhooksCmd};
 use crate::context::Ctx;
 use crate::error::CliError;
 
-/// Runs the command.
+/// How much longer than the whole command's --timeout a request of it may take (it is never
+/// reached: the command's bound ends it first).
+const REQUEST_GRACE: Duration = Duration::from_secs(1);
+
+/// Runs the command. With --timeout, a command that does not wait on purpose (see
+/// [`bounded_per_request_only`]) is given up on when it runs longer.
 pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
+    let bound = cli
+        .global
+        .timeout
+        .filter(|_| !bounded_per_request_only(&cli.command));
     let mut ctx = Ctx::new(cli.global);
-    let result = match cli.command {
-        Command::Quickstart(args) => quickstart::run(&mut ctx, args).await,
-        Command::Workspace(cmd) => workspace::run(&mut ctx, cmd).await,
-        Command::Numbers(cmd) => numbers::run(&mut ctx, cmd).await,
-        Command::Assistants(cmd) => assistants::run(&mut ctx, cmd).await,
-        Command::Calls(cmd) => calls::run(&mut ctx, cmd).await,
-        Command::Campaigns(cmd) => campaigns::run(&mut ctx, cmd).await,
-        Command::Terminate(args) => terminate::run(&mut ctx, args).await,
-        Command::Kb(cmd) => kb::run(&mut ctx, cmd).await,
-        Command::Analytics(cmd) => analytics::run(&mut ctx, cmd).await,
-        Command::Webhooks(cmd) => webhooks::run(&mut ctx, cmd).await,
-        Command::Sim(cmd) => sim::run(&ctx, cmd).await,
+    if let Some(secs) = bound {
+        // The whole command's bound answers first, with the --timeout message; a request's
+        // own bound is a backstop.
+        ctx.request_timeout = Some(Duration::from_secs(secs) + REQUEST_GRACE);
+    }
+    let result = match bound {
+        Some(secs) => {
+            match tokio::time::timeout(Duration::from_secs(secs), dispatch(&mut ctx, cli.command))
+                .await
+            {
+                Ok(result) => result,
+                Err(_) => Err(CliError::failed(format!(
+                    "gave up after {secs} s (--timeout); the server did not finish in time: check --base-url and the network, or raise --timeout (a change the command was making may or may not have been carried out: check before running it again)"
+                ))),
+            }
+        }
+        None => dispatch(&mut ctx, cli.command).await,
     };
     ctx.finish().await;
     result
+}
+
+/// The commands --timeout bounds only request by request: those that wait on purpose (for
+/// them --timeout is how long they wait), the servers that run until Ctrl-C, and `calls
+/// create`, whose call placement must not be cut off mid-request (the request's own timeout
+/// says how to reconcile it).
+fn bounded_per_request_only(command: &Command) -> bool {
+    match command {
+        Command::Quickstart(_) | Command::Sim(_) => true,
+        Command::Webhooks(cmd) => matches!(cmd, WebhooksCmd::Listen { .. }),
+        Command::Calls(cmd) => matches!(cmd, CallsCmd::Wait { .. } | CallsCmd::Create(_)),
+        Command::Campaigns(CampaignsCmd::Launch(a)) => !a.no_follow,
+        _ => false,
+    }
+}
+
+/// Runs the command's own code.
+async fn dispatch(ctx: &mut Ctx, command: Command) -> Result<(), CliError> {
+    match command {
+        Command::Quickstart(args) => quickstart::run(ctx, args).await,
+        Command::Workspace(cmd) => workspace::run(ctx, cmd).await,
+        Command::Numbers(cmd) => numbers::run(ctx, cmd).await,
+        Command::Assistants(cmd) => assistants::run(ctx, cmd).await,
+        Command::Calls(cmd) => calls::run(ctx, cmd).await,
+        Command::Campaigns(cmd) => campaigns::run(ctx, cmd).await,
+        Command::Terminate(args) => terminate::run(ctx, args).await,
+        Command::Kb(cmd) => kb::run(ctx, cmd).await,
+        Command::Analytics(cmd) => analytics::run(ctx, cmd).await,
+        Command::Webhooks(cmd) => webhooks::run(ctx, cmd).await,
+        Command::Sim(cmd) => sim::run(ctx, cmd).await,
+    }
 }
 
 /// Parses an id argument: refuses an empty one.

@@ -155,7 +155,14 @@ impl Narrator {
     }
 }
 
-pub(crate) async fn run(ctx: &mut Ctx, args: QuickstartArgs) -> Result<(), CliError> {
+/// How long the quickstart waits for the call and its webhooks without --timeout.
+const DEFAULT_WAIT_SECS: u64 = 120;
+
+pub(crate) async fn run(ctx: &mut Ctx, mut args: QuickstartArgs) -> Result<(), CliError> {
+    if let Some(path) = args.webhook_secret_file.take() {
+        args.webhook_secret =
+            Some(crate::secret::read_secret_file("--webhook-secret-file", path).await?);
+    }
     let remote = if ctx.global.sim {
         None
     } else {
@@ -203,7 +210,7 @@ pub(crate) async fn run(ctx: &mut Ctx, args: QuickstartArgs) -> Result<(), CliEr
             // The demo's callee picks up, so the run reaches `completed`.
             s.handle()
                 .script_outcomes(to.as_str(), [CallOutcome::Answered]);
-            build_client(&s.base_url(), s.api_key())?
+            build_client(&s.base_url(), s.api_key(), ctx.request_timeout)?
         }
         None => ctx.client().await?,
     };
@@ -237,6 +244,7 @@ pub(crate) async fn run(ctx: &mut Ctx, args: QuickstartArgs) -> Result<(), CliEr
         &narrator,
         receiver.as_mut(),
         sim.is_some(),
+        ctx.wait_timeout(DEFAULT_WAIT_SECS),
     )
     .await;
     if let Some(r) = receiver {
@@ -259,6 +267,7 @@ async fn steps(
     n: &Narrator,
     mut receiver: Option<&mut Receiver>,
     embedded: bool,
+    wait: Duration,
 ) -> Result<Report, CliError> {
     // 1. Verify the key and read the credits.
     n.step(
@@ -439,7 +448,7 @@ async fn steps(
         receiver,
         expect_webhooks,
         embedded,
-        Duration::from_secs(args.timeout),
+        wait,
         n,
     )
     .await?;

@@ -6,11 +6,13 @@ use ringg_api::types::termination::TerminateRequest;
 use ringg_api::types::{AgentId, CallId, CampaignId, PhoneNumber};
 use serde_json::json;
 
+use ringg_types::text::escape_control;
+
 use crate::cli::TerminateArgs;
 use crate::commands::{id, phone};
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{emit, print_json};
+use crate::output::{emit_text, print_json};
 
 /// The request for the flags given (exactly one mode; `--numbers` may narrow `--campaign`).
 fn request(a: &TerminateArgs) -> Result<TerminateRequest, CliError> {
@@ -71,9 +73,9 @@ pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError>
             if ctx.out.json() {
                 return print_json(&json!({"request": req, "terminated": true, "response": resp}));
             }
-            emit(format!(
+            emit_text(format!(
                 "{}; queued calls (registered or waiting for a retry) are now cancelled",
-                resp.message.as_deref().unwrap_or("terminated")
+                escape_control(resp.message.as_deref().unwrap_or("terminated"))
             ));
             Ok(())
         }
@@ -83,7 +85,7 @@ pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError>
                     &json!({"request": req, "terminated": false, "message": e.message()}),
                 );
             }
-            emit(
+            emit_text(
                 "nothing to terminate: no matching call is queued (calls in progress or finished are never cancelled)",
             );
             Ok(())

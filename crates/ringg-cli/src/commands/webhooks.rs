@@ -9,7 +9,10 @@ use crate::commands::assistants::subscription_text;
 use crate::commands::id;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{emit, print_json, print_table, redact_headers, table};
+use crate::output::{emit, emit_text, print_json, print_table, redact_headers, table};
+
+/// The environment variable read for `webhooks listen`'s secret.
+const SECRET_ENV: &str = "RINGG_WEBHOOK_SECRET";
 
 pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError> {
     match cmd {
@@ -23,8 +26,24 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
         WebhooksCmd::Listen {
             port,
             secret,
+            secret_file,
             secret_header,
-        } => listen(ctx, port, secret, &secret_header).await,
+        } => {
+            // --secret and --secret-file exclude each other (clap); either wins over the
+            // environment.
+            let secret = match (secret, secret_file) {
+                (Some(s), _) => s,
+                (None, Some(path)) => {
+                    crate::secret::read_secret_file("--secret-file", path).await?
+                }
+                (None, None) => std::env::var(SECRET_ENV).map_err(|_| {
+                    CliError::usage(format!(
+                        "no webhook secret; set {SECRET_ENV} or pass --secret-file PATH (`-` reads stdin) with the value your subscription's header carries"
+                    ))
+                })?,
+            };
+            listen(ctx, port, secret, &secret_header).await
+        }
     }
 }
 
@@ -97,7 +116,7 @@ async fn subscribe(
         redact_headers(&mut value);
         return print_json(&value);
     }
-    emit(format!(
+    emit_text(format!(
         "assistant {agent_id} now has {} webhook subscription(s):",
         merged.len()
     ));

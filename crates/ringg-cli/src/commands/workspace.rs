@@ -102,7 +102,7 @@ async fn rotate_key(ctx: &mut Ctx, key_file: &std::path::Path, yes: bool) -> Res
             "key_file": key_file.display().to_string(),
         }));
     }
-    crate::output::emit(format!(
+    crate::output::emit_text(format!(
         "The API key was rotated; the old key no longer works. The new key is in {} (never printed): export RINGG_API_KEY=\"$(cat {})\"",
         key_file.display(),
         key_file.display()

@@ -1,0 +1,137 @@
+//! Keys and shared secrets read from a file or stdin instead of the command line, where every
+//! local user can read them.
+
+mod common;
+
+use common::{bare, fails, ok};
+use ringg_sim::DEMO_API_KEY;
+
+/// `ringg --base-url <sim> <args…>` with no key on the command line.
+fn at(sim: &ringg_sim::RunningSimulator, args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = bare();
+    cmd.args(["--base-url", &sim.base_url()]);
+    cmd.args(args);
+    cmd
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_api_key_is_read_from_a_file() {
+    let sim = common::sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("key");
+    std::fs::write(&file, format!("{DEMO_API_KEY}\n")).unwrap();
+    let path = file.to_str().unwrap();
+    let r = ok(at(&sim, &["--api-key-file", path, "numbers", "list"])).await;
+    assert!(r.stdout.contains("ID"), "{}", r.stdout);
+    // The file wins over a stale key in the environment.
+    let mut cmd = at(&sim, &["workspace", "show", "--api-key-file", path]);
+    cmd.env("RINGG_API_KEY", "stale-key");
+    ok(cmd).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_api_key_is_read_from_stdin() {
+    let sim = common::sim().await;
+    let mut cmd = at(&sim, &["--api-key-file", "-", "workspace", "show"]);
+    cmd.write_stdin(format!("{DEMO_API_KEY}\r\n"));
+    ok(cmd).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_or_empty_key_file_is_a_clear_error_without_the_key() {
+    let sim = common::sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-key");
+    let r = fails(
+        at(
+            &sim,
+            &[
+                "--api-key-file",
+                missing.to_str().unwrap(),
+                "numbers",
+                "list",
+            ],
+        ),
+        1,
+    )
+    .await;
+    assert!(
+        r.stderr.contains("--api-key-file") && r.stderr.contains("no-such-key"),
+        "{}",
+        r.stderr
+    );
+    let empty = dir.path().join("empty");
+    std::fs::write(&empty, "\n").unwrap();
+    let r = fails(
+        at(
+            &sim,
+            &["--api-key-file", empty.to_str().unwrap(), "numbers", "list"],
+        ),
+        2,
+    )
+    .await;
+    assert!(r.stderr.contains("is empty"), "{}", r.stderr);
+    let mut cmd = at(&sim, &["--api-key-file", "-", "numbers", "list"]);
+    cmd.write_stdin("");
+    let r = fails(cmd, 2).await;
+    assert!(r.stderr.contains("stdin is empty"), "{}", r.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_flag_and_a_key_file_exclude_each_other() {
+    let sim = common::sim().await;
+    let r = fails(
+        at(
+            &sim,
+            &[
+                "--api-key",
+                DEMO_API_KEY,
+                "--api-key-file",
+                "-",
+                "numbers",
+                "list",
+            ],
+        ),
+        2,
+    )
+    .await;
+    assert!(r.stderr.contains("--api-key-file"), "{}", r.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_listen_secret_file_is_checked_and_never_echoed() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-secret");
+    let mut cmd = bare();
+    cmd.args([
+        "webhooks",
+        "listen",
+        "--port",
+        "0",
+        "--secret-file",
+        missing.to_str().unwrap(),
+    ]);
+    let r = fails(cmd, 1).await;
+    assert!(r.stderr.contains("no-such-secret"), "{}", r.stderr);
+
+    let mut cmd = bare();
+    cmd.args(["webhooks", "listen", "--port", "0"]);
+    let r = fails(cmd, 2).await;
+    assert!(
+        r.stderr.contains("RINGG_WEBHOOK_SECRET") && r.stderr.contains("--secret-file"),
+        "{}",
+        r.stderr
+    );
+
+    let mut cmd = bare();
+    cmd.args([
+        "webhooks",
+        "listen",
+        "--secret",
+        "argv-secret-9",
+        "--secret-file",
+        "-",
+    ]);
+    let r = fails(cmd, 2).await;
+    assert!(!r.stderr.contains("argv-secret-9"), "{}", r.stderr);
+}
