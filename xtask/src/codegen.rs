@@ -60,6 +60,7 @@ pub fn render_secret_fields(spec: &Spec) -> String {
          // mark a property `x-secret: true` in the spec and run `cargo xtask codegen`.\n\
          \n\
          /// The names of the properties the API contract marks secret (`x-secret: true`), sorted.\n\
+         #[rustfmt::skip]\n\
          pub const SECRET_FIELDS: &[&str] = &[\n",
     );
     for name in &spec.secret_fields {

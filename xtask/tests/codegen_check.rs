@@ -4,14 +4,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use xtask::codegen::{self, ENDPOINTS_MD, GENERATED_RS, SPEC_PATH};
+use xtask::codegen::{self, ENDPOINTS_MD, GENERATED_RS, SECRET_FIELDS_RS, SPEC_PATH};
 use xtask::repo_root;
 
 /// Copies the spec and the generated files of the real repository into `dest`, editing the
 /// spec with `edit`.
 fn scratch_copy(dest: &Path, edit: impl FnOnce(String) -> String) {
     let root = repo_root();
-    for rel in [SPEC_PATH, GENERATED_RS, ENDPOINTS_MD] {
+    for rel in [SPEC_PATH, GENERATED_RS, SECRET_FIELDS_RS, ENDPOINTS_MD] {
         let to = dest.join(rel);
         fs::create_dir_all(to.parent().unwrap()).unwrap();
         fs::copy(root.join(rel), &to).unwrap();
@@ -32,7 +32,11 @@ fn replace_once(text: String, from: &str, to: &str) -> String {
 }
 
 fn all_outputs() -> Vec<PathBuf> {
-    vec![PathBuf::from(GENERATED_RS), PathBuf::from(ENDPOINTS_MD)]
+    vec![
+        PathBuf::from(GENERATED_RS),
+        PathBuf::from(SECRET_FIELDS_RS),
+        PathBuf::from(ENDPOINTS_MD),
+    ]
 }
 
 #[test]
@@ -74,7 +78,29 @@ fn a_changed_path_makes_both_outputs_stale() {
     scratch_copy(dir.path(), |s| {
         replace_once(s, "  /workspace/users:\n", "  /workspace/members:\n")
     });
-    assert_eq!(codegen::check(dir.path()).unwrap(), all_outputs());
+    assert_eq!(
+        codegen::check(dir.path()).unwrap(),
+        vec![PathBuf::from(GENERATED_RS), PathBuf::from(ENDPOINTS_MD)]
+    );
+}
+
+#[test]
+fn a_property_marked_secret_makes_only_the_secret_list_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    scratch_copy(dir.path(), |s| {
+        replace_once(
+            s,
+            "          description: A full HTTPS URL.\n",
+            "          description: A full HTTPS URL.\n          x-secret: true\n",
+        )
+    });
+    assert_eq!(
+        codegen::check(dir.path()).unwrap(),
+        vec![PathBuf::from(SECRET_FIELDS_RS)]
+    );
+    codegen::write(dir.path()).unwrap();
+    let list = fs::read_to_string(dir.path().join(SECRET_FIELDS_RS)).unwrap();
+    assert!(list.contains("\"callback_url\","), "{list}");
 }
 
 #[test]

@@ -244,6 +244,8 @@ async fn a_redirected_call_initiation_is_outcome_unknown_and_not_resent() {
         let seen = server.seen().await;
         assert_eq!(seen.len(), 1, "{status}: the call was sent again: {seen:?}");
         assert!(seen[0].request_line().starts_with("POST "));
+        let body = String::from_utf8_lossy(&seen[0].body);
+        assert!(body.contains("ringg_client_ref"), "{body}");
     }
 }
 

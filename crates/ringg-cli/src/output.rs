@@ -10,6 +10,7 @@ use std::io::{IsTerminal, Write};
 
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, presets};
 use ringg_types::common::{Nullable, Timestamp};
+use ringg_types::redact::redact_text;
 use ringg_types::text::{escape_control, escape_control_keep_lines};
 use serde::Serialize;
 use serde_json::Value;
@@ -18,7 +19,7 @@ use crate::cli::OutputMode;
 use crate::error::CliError;
 
 /// What a key looks like in output.
-pub(crate) const REDACTED: &str = "[REDACTED]";
+pub(crate) use ringg_types::redact::REDACTED;
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy)]
@@ -77,60 +78,26 @@ pub(crate) fn emit(line: impl AsRef<str>) {
     }
 }
 
-/// Prints a JSON document (pretty).
+/// Prints a JSON document (pretty), every secret masked ([`ringg_types::redact`]: the
+/// workspace key, webhook headers, auth-fetch settings).
 pub(crate) fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| CliError::failed(format!("could not write JSON: {e}")))?;
-    emit(text);
+    emit(redact_text(&text));
     Ok(())
 }
 
-/// Prints one JSON line (for streams).
+/// Prints one JSON line (for streams), every secret masked.
 pub(crate) fn print_json_line<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
     let text = serde_json::to_string(value)
         .map_err(|e| CliError::failed(format!("could not write JSON: {e}")))?;
-    emit(text);
+    emit(redact_text(&text));
     Ok(())
 }
 
 /// A value as JSON, for redaction and flattening.
 pub(crate) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, CliError> {
     serde_json::to_value(value).map_err(|e| CliError::failed(format!("could not write JSON: {e}")))
-}
-
-/// Replaces every value of every `headers` object, and every `body` next to them (auth-fetch
-/// token requests), anywhere in `value` with `[REDACTED]`: webhook subscription headers carry
-/// the shared secret Ringg sends to the receiver.
-pub(crate) fn redact_headers(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            let has_headers = map.contains_key("headers");
-            for (k, v) in map.iter_mut() {
-                if k == "headers" {
-                    if let Value::Object(h) = v {
-                        for hv in h.values_mut() {
-                            *hv = Value::String(REDACTED.into());
-                        }
-                    }
-                } else if has_headers && k == "body" && !v.is_null() {
-                    *v = Value::String(REDACTED.into());
-                } else {
-                    redact_headers(v);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(redact_headers),
-        _ => {}
-    }
-}
-
-/// Replaces the value at a JSON pointer (e.g. `/workspace_info/api_key`) with `[REDACTED]`.
-pub(crate) fn redact(value: &mut Value, pointer: &str) {
-    if let Some(v) = value.pointer_mut(pointer)
-        && !v.is_null()
-    {
-        *v = Value::String(REDACTED.into());
-    }
 }
 
 /// A table whose cells cannot act on the terminal: every cell's control characters are
@@ -303,10 +270,6 @@ mod tests {
 
     #[test]
     fn redaction_and_numbers() {
-        let mut v = json!({"workspace_info": {"api_key": "k", "name": "n"}});
-        redact(&mut v, "/workspace_info/api_key");
-        redact(&mut v, "/missing");
-        assert_eq!(v["workspace_info"]["api_key"], REDACTED);
         assert_eq!(num(3025.0), "3025");
         assert_eq!(num(0.154), "0.15");
         assert_eq!(num(12.5), "12.5");

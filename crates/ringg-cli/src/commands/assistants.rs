@@ -21,8 +21,7 @@ use crate::commands::id;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::{
-    clip, emit_text, kv_table, nz, or_dash, print_json, print_table, redact_headers, scalar, table,
-    ts,
+    clip, emit_text, kv_table, nz, or_dash, print_json, print_table, scalar, table, ts,
 };
 
 /// The origin Ringg requires in every whitelist.
@@ -77,11 +76,8 @@ async fn get(ctx: &mut Ctx, agent: &str) -> Result<(), CliError> {
     let client = ctx.client().await?;
     let d = client.assistants().get(&agent_id).await?;
     if ctx.out.json() {
-        // Webhook subscription headers carry shared secrets: never print their values.
-        let mut value = serde_json::to_value(&d)
-            .map_err(|e| CliError::failed(format!("could not write JSON: {e}")))?;
-        redact_headers(&mut value);
-        return print_json(&value);
+        // Webhook subscription headers carry shared secrets; print_json masks their values.
+        return print_json(&d);
     }
     print_table(&kv_table(details_rows(&d)));
     Ok(())

@@ -25,7 +25,7 @@ use crate::cli::QuickstartArgs;
 use crate::commands::{id, is_loopback, phone};
 use crate::context::{Ctx, Lines, build_client};
 use crate::error::CliError;
-use crate::output::{self, kv_table, num, print_json, redact, to_value};
+use crate::output::{self, kv_table, num, print_json, to_value};
 use crate::render;
 
 /// The header carrying the webhook secret.
@@ -290,8 +290,9 @@ async fn steps(
     if ws.available_credits() <= 0.0 {
         n.detail("warning: no credits available; Ringg lets calls fail silently without credits");
     }
+    // The key serializes masked (`Secret`); mask whatever else the contract marks secret.
     let mut workspace = to_value(&info)?;
-    redact(&mut workspace, "/workspace_info/api_key");
+    ringg_types::redact::redact_value(&mut workspace);
 
     // 2. Pick an assistant and read its variables.
     n.step(

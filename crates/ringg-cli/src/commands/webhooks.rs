@@ -9,7 +9,7 @@ use crate::commands::assistants::subscription_text;
 use crate::commands::id;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{emit, emit_text, print_json, print_table, redact_headers, table};
+use crate::output::{emit, emit_text, print_json, print_table, table};
 
 /// The environment variable read for `webhooks listen`'s secret.
 const SECRET_ENV: &str = "RINGG_WEBHOOK_SECRET";
@@ -111,9 +111,8 @@ async fn subscribe(
         .subscribe_webhooks(&agent_id, vec![sub])
         .await?;
     if ctx.out.json() {
-        // Header values are usually shared secrets: never print them.
-        let mut value = serde_json::json!({ "response": resp, "event_subscriptions": merged });
-        redact_headers(&mut value);
+        // Header values are usually shared secrets; print_json masks them.
+        let value = serde_json::json!({ "response": resp, "event_subscriptions": merged });
         return print_json(&value);
     }
     emit_text(format!(

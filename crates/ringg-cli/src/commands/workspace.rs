@@ -9,9 +9,7 @@ use serde_json::json;
 use crate::cli::{PageArgs, WorkspaceCmd};
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{
-    REDACTED, kv_table, nz, or_dash, print_json, print_table, redact, table, to_value,
-};
+use crate::output::{REDACTED, kv_table, nz, or_dash, print_json, print_table, table};
 use crate::render;
 
 pub(crate) async fn run(ctx: &mut Ctx, cmd: WorkspaceCmd) -> Result<(), CliError> {
@@ -26,10 +24,8 @@ async fn show(ctx: &mut Ctx) -> Result<(), CliError> {
     let client = ctx.client().await?;
     let info = client.workspace().info().await?;
     if ctx.out.json() {
-        // The response carries the workspace's own key in clear text: never print it.
-        let mut v = to_value(&info)?;
-        redact(&mut v, "/workspace_info/api_key");
-        return print_json(&v);
+        // The response carries the workspace's own key; print_json masks it.
+        return print_json(&info);
     }
     print_table(&kv_table(render::workspace_rows(&info.workspace_info)));
     Ok(())

@@ -2,4 +2,10 @@
 // mark a property `x-secret: true` in the spec and run `cargo xtask codegen`.
 
 /// The names of the properties the API contract marks secret (`x-secret: true`), sorted.
-pub const SECRET_FIELDS: &[&str] = &["api_key", "auth_fetch_config", "headers", "new_api_key"];
+#[rustfmt::skip]
+pub const SECRET_FIELDS: &[&str] = &[
+    "api_key",
+    "auth_fetch_config",
+    "headers",
+    "new_api_key",
+];
