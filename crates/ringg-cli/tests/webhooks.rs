@@ -4,8 +4,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::{fails, ok, ringg, sim};
@@ -145,8 +147,17 @@ async fn subscribe_merges_and_hides_header_values() {
     .await;
 }
 
-/// Starts `ringg webhooks listen` and returns it with the port it announced on stderr.
-fn listen(args: &[&str]) -> (Child, u16, std::process::ChildStdout) {
+/// A running `ringg webhooks listen`, with everything it wrote on stderr so far.
+struct Listener {
+    child: Child,
+    port: u16,
+    stdout: Option<std::process::ChildStdout>,
+    stderr: Arc<Mutex<String>>,
+}
+
+/// Starts `ringg webhooks listen` and waits for the port it announces on stderr; stderr keeps
+/// being collected (refused deliveries and warnings are written there).
+fn spawn_listen(args: &[&str]) -> Listener {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ringg"))
         .args(["webhooks", "listen", "--port", "0"])
         .args(args)
@@ -160,11 +171,13 @@ fn listen(args: &[&str]) -> (Child, u16, std::process::ChildStdout) {
     let mut err = BufReader::new(child.stderr.take().unwrap());
     let mut line = String::new();
     err.read_line(&mut line).unwrap();
-    // Keep draining stderr (refused deliveries are logged there).
+    let stderr = Arc::new(Mutex::new(line.clone()));
+    let collected = stderr.clone();
     std::thread::spawn(move || {
-        let mut sink = String::new();
-        while err.read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {
-            sink.clear();
+        let mut next = String::new();
+        while err.read_line(&mut next).map(|n| n > 0).unwrap_or(false) {
+            collected.lock().unwrap().push_str(&next);
+            next.clear();
         }
     });
     let port: u16 = line
@@ -173,8 +186,20 @@ fn listen(args: &[&str]) -> (Child, u16, std::process::ChildStdout) {
         .and_then(|r| r.split('/').next())
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("no port in {line:?}"));
-    let stdout = child.stdout.take().unwrap();
-    (child, port, stdout)
+    let stdout = child.stdout.take();
+    Listener {
+        child,
+        port,
+        stdout,
+        stderr,
+    }
+}
+
+/// Starts `ringg webhooks listen` and returns it with the port it announced on stderr.
+fn listen(args: &[&str]) -> (Child, u16, std::process::ChildStdout) {
+    let mut l = spawn_listen(args);
+    let stdout = l.stdout.take().unwrap();
+    (l.child, l.port, stdout)
 }
 
 /// Reads stdout lines until one contains `needle` (or fails after 30 s).
@@ -344,4 +369,162 @@ async fn listen_with_a_bearer_secret_prints_json_lines_and_refuses_strangers() {
         .filter(|d| d.event_type == "call_started")
         .any(|d| d.status == Some(401));
     assert!(refused, "the wrong token was answered 401");
+}
+
+/// Sends one delivery on a kept-alive connection and returns the status code.
+fn deliver(stream: &mut TcpStream, secret: &str, body: &str) -> u16 {
+    let head = format!(
+        "POST / HTTP/1.1\r\nhost: x\r\nx-webhook-secret: {secret}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    // One write: a head and body written apart would wait for a delayed ACK (Nagle).
+    stream
+        .write_all(format!("{head}{body}").as_bytes())
+        .unwrap();
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        let n = stream.read(&mut byte).unwrap();
+        assert!(n > 0, "closed before a response: {buf:?}");
+        buf.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&buf).to_ascii_lowercase();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let len: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .map(|v| v.trim().parse().unwrap())
+        .unwrap_or(0);
+    let mut body = vec![0u8; len];
+    stream.read_exact(&mut body).unwrap();
+    status
+}
+
+/// Waits for the child to exit; returns its exit code and how long that took, or kills it
+/// and fails after `limit`.
+fn wait_exit(child: &mut Child, since: Instant, limit: Duration) -> (Option<i32>, Duration) {
+    while since.elapsed() < limit {
+        if let Some(status) = child.try_wait().unwrap() {
+            return (status.code(), since.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("ringg webhooks listen was still running {limit:?} after Ctrl-C");
+}
+
+fn interrupt(child: &Child) {
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn listen_keeps_answering_deliveries_when_stdout_is_not_read() {
+    let mut l = spawn_listen(&["--secret", "s3cret"]);
+    // stdout is a pipe nobody reads: it fills after 64 KiB (a few hundred of these lines).
+    let _unread = l.stdout.take().unwrap();
+    let mut stream = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let padding = "x".repeat(200);
+    let total = 3000;
+    let started = Instant::now();
+    let mut slowest = Duration::ZERO;
+    for i in 0..total {
+        let body = serde_json::json!({
+            "event_type": "call_started",
+            "call_id": format!("call-{i}-{padding}"),
+            "agent_id": "cbaf9944-3e34-43b6-b3e8-6a905de16639",
+        })
+        .to_string();
+        let sent = Instant::now();
+        assert_eq!(deliver(&mut stream, "s3cret", &body), 200, "delivery {i}");
+        slowest = slowest.max(sent.elapsed());
+    }
+    let took = started.elapsed();
+    // The count is reported on stderr about once a second.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let warning = loop {
+        let text = l.stderr.lock().unwrap().clone();
+        if let Some(line) = text
+            .lines()
+            .rev()
+            .find(|l| l.contains("events not printed"))
+        {
+            break line.to_owned();
+        }
+        assert!(Instant::now() < deadline, "no warning on stderr:\n{text}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    l.child.kill().unwrap();
+    let _ = l.child.wait();
+    let dropped: u64 = warning
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {warning:?}"));
+    eprintln!(
+        "{total} deliveries answered 200 in {took:?} (slowest {slowest:?}) with stdout unread; stderr: {warning}"
+    );
+    assert!(dropped > 0 && dropped < total, "{warning}");
+    assert!(
+        slowest < Duration::from_secs(10),
+        "a delivery took {slowest:?}"
+    );
+}
+
+/// Opens an idle HTTP/2 client (preface and SETTINGS, no request) and an HTTP/1.1 delivery
+/// whose body never finishes (so it is in flight), and waits until both were accepted.
+fn hold_connections(port: u16) -> (TcpStream, TcpStream) {
+    let mut h2 = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    h2.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").unwrap();
+    h2.write_all(&[0, 0, 0, 4, 0, 0, 0, 0, 0]).unwrap();
+    h2.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut settings = [0u8; 9];
+    h2.read_exact(&mut settings).unwrap();
+    assert_eq!(settings[3], 4, "the server answered with its SETTINGS");
+    let mut stuck = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stuck
+        .write_all(b"POST / HTTP/1.1\r\nhost: x\r\nx-webhook-secret: s3cret\r\ncontent-length: 500\r\n\r\n{\"event_type\"")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    (h2, stuck)
+}
+
+#[test]
+fn ctrl_c_stops_listen_within_the_shutdown_deadline_despite_held_connections() {
+    let mut l = spawn_listen(&["--secret", "s3cret"]);
+    let _held = hold_connections(l.port);
+    let since = Instant::now();
+    interrupt(&l.child);
+    let (code, took) = wait_exit(&mut l.child, since, Duration::from_secs(40));
+    let stderr = l.stderr.lock().unwrap().clone();
+    eprintln!("exited {code:?} {took:?} after one Ctrl-C; stderr:\n{stderr}");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("stopping: deliveries in flight get up to 10 s"),
+        "{stderr}"
+    );
+    // The 10 s deadline, not the 30 s body timeout or the connections' lifetime.
+    assert!(took < Duration::from_secs(25), "{took:?}");
+}
+
+#[test]
+fn a_second_ctrl_c_exits_at_once() {
+    let mut l = spawn_listen(&["--secret", "s3cret"]);
+    let _held = hold_connections(l.port);
+    let since = Instant::now();
+    interrupt(&l.child);
+    std::thread::sleep(Duration::from_millis(300));
+    interrupt(&l.child);
+    let (code, took) = wait_exit(&mut l.child, since, Duration::from_secs(40));
+    eprintln!("exited {code:?} {took:?} after two Ctrl-C");
+    assert_eq!(code, Some(130));
+    // Well before the 10 s deadline the first Ctrl-C alone would have waited for.
+    assert!(took < Duration::from_secs(8), "{took:?}");
 }

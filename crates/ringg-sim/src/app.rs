@@ -13,6 +13,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use ringg_types::ids::{AgentId, CallId, ListId, WorkspaceId};
+use ringg_webhooks::ServeConfig;
 use serde_json::{Map, Value};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -37,6 +38,7 @@ pub(crate) struct Settings {
     pub(crate) details_transcript_as_array: bool,
     pub(crate) webhook_timeout_floor: Duration,
     pub(crate) concurrency: usize,
+    pub(crate) body_read_timeout: Duration,
 }
 
 /// Shared by the server, the engine and the handle.
@@ -255,7 +257,22 @@ pub struct SimulatorBuilder {
     history_rows: usize,
     details_transcript_as_array: bool,
     webhook_timeout_floor: Duration,
+    connection_limits: ServeConfig,
+    body_read_timeout: Duration,
 }
+
+/// The simulator's connection limits unless [`SimulatorBuilder::connection_limits`] sets
+/// others: [`ServeConfig`]'s defaults, HTTP/1.1 only, and a 2 s shutdown deadline so a test's
+/// teardown does not wait long for a stuck client.
+fn default_connection_limits() -> ServeConfig {
+    ServeConfig::default()
+        .http1_only(true)
+        .shutdown_timeout(Duration::from_secs(2))
+}
+
+/// Time allowed to receive a request body (30 s) unless
+/// [`SimulatorBuilder::body_read_timeout`] sets another.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Default for SimulatorBuilder {
     fn default() -> Self {
@@ -270,6 +287,8 @@ impl Default for SimulatorBuilder {
             history_rows: 0,
             details_transcript_as_array: false,
             webhook_timeout_floor: Duration::from_secs(1),
+            connection_limits: default_connection_limits(),
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
         }
     }
 }
@@ -338,6 +357,22 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Connection limits: header and idle timeouts, the connection cap and the shutdown
+    /// deadline (default: [`ServeConfig`]'s defaults with a 2 s shutdown deadline). The
+    /// simulator always speaks HTTP/1.1 only, whatever `limits.http1_only` says.
+    pub fn connection_limits(mut self, limits: ServeConfig) -> Self {
+        self.connection_limits = limits.http1_only(true);
+        self
+    }
+
+    /// Time allowed to receive a request body once its head arrived (default
+    /// [`DEFAULT_BODY_READ_TIMEOUT`]); a slower body is answered 408 and the connection
+    /// closed.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = timeout;
+        self
+    }
+
     /// Binds the socket and starts serving.
     pub async fn start(self) -> Result<RunningSimulator, SimError> {
         if !(self.time_scale.is_finite() && self.time_scale > 0.0) {
@@ -375,6 +410,7 @@ impl SimulatorBuilder {
                 details_transcript_as_array: self.details_transcript_as_array,
                 webhook_timeout_floor: self.webhook_timeout_floor,
                 concurrency: self.concurrency,
+                body_read_timeout: self.body_read_timeout,
             },
             state: Mutex::new(State::new(self.seed, self.credits, self.concurrency)),
             weights: Mutex::new(self.weights),
@@ -388,7 +424,11 @@ impl SimulatorBuilder {
         if self.history_rows > 0 {
             engine::seed_history(&shared, demo::WORKSPACE_ID, self.history_rows);
         }
-        let server = tokio::spawn(server::serve(listener, shared.clone()));
+        let server = tokio::spawn(server::serve(
+            listener,
+            shared.clone(),
+            self.connection_limits,
+        ));
         Ok(RunningSimulator {
             addr,
             shared,

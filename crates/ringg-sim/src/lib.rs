@@ -40,13 +40,17 @@ mod util;
 mod webhooks;
 
 pub use app::{
-    CallSnapshot, DeliveryRecord, JSON_BODY_LIMIT, RunningSimulator, SimHandle, Simulator,
-    SimulatorBuilder, Stats, UPLOAD_BODY_LIMIT, WorkspaceSnapshot, serve_until_ctrl_c,
+    CallSnapshot, DEFAULT_BODY_READ_TIMEOUT, DeliveryRecord, JSON_BODY_LIMIT, RunningSimulator,
+    SimHandle, Simulator, SimulatorBuilder, Stats, UPLOAD_BODY_LIMIT, WorkspaceSnapshot,
+    serve_until_ctrl_c,
 };
 pub use demo::DEMO_API_KEY;
 pub use engine::{CallOutcome, OutcomeWeights};
 pub use error::SimError;
 pub use faults::{FaultConfig, FaultKind, FaultSpecError};
+/// The connection limits [`SimulatorBuilder::connection_limits`] takes (re-exported from
+/// `ringg-webhooks`, whose accept loop the simulator runs).
+pub use ringg_webhooks::ServeConfig;
 
 /// The base path every operation is served under (`/ca/api/v0`).
 pub const BASE_PATH: &str = routes::BASE_PATH;

@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
 
 use bytes::Bytes;
 use futures::StreamExt;
@@ -12,9 +11,7 @@ use http_body::Frame;
 use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full, Limited, StreamBody};
 use hyper::body::Incoming;
-use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use tokio::net::TcpListener;
 
@@ -46,38 +43,22 @@ pub(crate) fn is_multipart_op(op: &str) -> bool {
     )
 }
 
-pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
-    loop {
-        let accepted = tokio::select! {
-            _ = shared.token.cancelled() => break,
-            r = listener.accept() => r,
-        };
-        let (stream, _) = match accepted {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::warn!(error = %e, "accept failed");
-                tokio::time::sleep(Duration::from_millis(10)).await;
-                continue;
-            }
-        };
-        let _ = stream.set_nodelay(true);
-        let sh = shared.clone();
-        shared.tasks.spawn(async move {
-            let token = sh.token.clone();
-            let svc_sh = sh.clone();
-            let svc = service_fn(move |req| dispatch(svc_sh.clone(), req));
-            let conn = http1::Builder::new()
-                .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), svc);
-            tokio::pin!(conn);
-            tokio::select! {
-                _ = conn.as_mut() => {}
-                _ = token.cancelled() => {
-                    conn.as_mut().graceful_shutdown();
-                    let _ = tokio::time::timeout(Duration::from_secs(2), conn).await;
-                }
-            }
-        });
+/// Serves the API on `listener` until the simulator's token is cancelled.
+///
+/// The accept loop is `ringg_webhooks::serve_connections`: request heads are timed from
+/// accept, idle connections are closed, the number of connections is capped and shutdown has
+/// a deadline (see [`ServeConfig`](ringg_webhooks::ServeConfig)). Request bodies are timed in
+/// [`read_and_handle`].
+pub(crate) async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    limits: ringg_webhooks::ServeConfig,
+) {
+    let token = shared.token.clone();
+    let service = service_fn(move |req| dispatch(shared.clone(), req));
+    let stopped = async move { token.cancelled().await };
+    if let Err(e) = ringg_webhooks::serve_connections(listener, service, limits, stopped).await {
+        tracing::warn!(error = %e, "the simulator's listener failed");
     }
 }
 
@@ -226,7 +207,20 @@ async fn read_and_handle(
     if declared.is_some_and(|n| n > limit as u64) {
         return error_response(too_large(limit));
     }
-    let body = match Limited::new(body, limit).collect().await {
+    let timeout = sh.settings.body_read_timeout;
+    let collected = match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
+        Ok(collected) => collected,
+        Err(_) => {
+            return error_response(ApiError::detail(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "Request Timeout: the request body did not arrive within {} ms; send it at once",
+                    timeout.as_millis()
+                ),
+            ));
+        }
+    };
+    let body = match collected {
         Ok(c) => c.to_bytes(),
         Err(e) => {
             if e.downcast_ref::<http_body_util::LengthLimitError>()

@@ -69,5 +69,5 @@ pub use receiver::{
 pub use rejection::{Rejection, ResponseBody};
 pub use ringg_types::Secret;
 pub use ringg_types::webhook::{EventType, WebhookEvent, WebhookParseError};
-pub use serve::{serve, serve_with_shutdown};
+pub use serve::{ServeConfig, serve, serve_connections, serve_with_config, serve_with_shutdown};
 pub use verify::{Verifier, VerifierConfigError, VerifyError};

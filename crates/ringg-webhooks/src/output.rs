@@ -3,6 +3,8 @@
 use std::fmt::Write as _;
 use std::str::FromStr;
 
+use ringg_types::text::escape_control;
+
 use crate::WebhookEvent;
 
 /// How to print an event on one line.
@@ -17,7 +19,10 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
-    /// Renders `event` as one line (without the trailing newline).
+    /// Renders `event` as one line (without the trailing newline), safe to print on a
+    /// terminal: control characters and bidirectional overrides in the event's fields are
+    /// escaped (`\u{1b}` in text via [`escape_control`]; `\u001b` in JSON, where serde_json's
+    /// escaping is completed for DEL, C1 controls and the overrides).
     ///
     /// ```
     /// use ringg_webhooks::{OutputFormat, WebhookEvent};
@@ -36,30 +41,55 @@ impl OutputFormat {
     pub fn render(self, event: &WebhookEvent) -> String {
         match self {
             Self::Text => text_line(event),
-            Self::Json => serde_json::to_string(event).unwrap_or_else(|err| {
-                serde_json::json!({
-                    "event_type": event.event_type().as_str(),
-                    "error": format!("the event could not be serialized: {err}"),
-                })
-                .to_string()
-            }),
+            Self::Json => {
+                escape_json_for_terminal(serde_json::to_string(event).unwrap_or_else(|err| {
+                    serde_json::json!({
+                        "event_type": event.event_type().as_str(),
+                        "error": format!("the event could not be serialized: {err}"),
+                    })
+                    .to_string()
+                }))
+            }
         }
     }
 }
 
+/// serde_json escapes C0 control characters but writes DEL, the C1 controls (U+009B is a CSI
+/// on some terminals) and the bidirectional overrides as they are. Outside strings its output
+/// has no such characters, so writing each as a `\uXXXX` escape keeps the same JSON value.
+fn escape_json_for_terminal(json: String) -> String {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !json.chars().any(unsafe_char) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if unsafe_char(c) {
+            // Every such character is in the Basic Multilingual Plane: one escape suffices.
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Every field comes from the delivery, so control characters are escaped: an event cannot
+/// move the cursor, retitle the terminal or break the one-line format.
 fn text_line(event: &WebhookEvent) -> String {
-    let mut line = event.event_type().as_str().to_owned();
+    let mut line = escape_control(event.event_type().as_str()).into_owned();
     if let WebhookEvent::Unknown(_) = event {
         line.push_str(" (unknown event type)");
     }
     if let Some(call_id) = event.call_id() {
-        let _ = write!(line, " call_id={call_id}");
+        let _ = write!(line, " call_id={}", escape_control(call_id.as_ref()));
     }
     if let Some(agent_id) = event.agent_id() {
-        let _ = write!(line, " agent_id={agent_id}");
+        let _ = write!(line, " agent_id={}", escape_control(agent_id.as_ref()));
     }
     if let Some(status) = event.status() {
-        let _ = write!(line, " status={}", status.as_str());
+        let _ = write!(line, " status={}", escape_control(status.as_str()));
     }
     if let Some(retry_count) = event.retry_count() {
         let _ = write!(line, " retry_count={retry_count}");
@@ -116,6 +146,33 @@ mod tests {
         let back: serde_json::Value = serde_json::from_str(&line).unwrap();
         let orig: serde_json::Value = serde_json::from_slice(body).unwrap();
         assert_eq!(back, orig);
+    }
+
+    #[test]
+    fn control_characters_are_escaped_in_both_formats() {
+        let body = br#"{"event_type":"call\u001b]0;x\u0007ed","call_id":"c\u001b[2J\n1","agent_id":"a\u009b1"}"#;
+        let event = WebhookEvent::from_slice(body).unwrap();
+        for format in [OutputFormat::Text, OutputFormat::Json] {
+            let line = format.render(&event);
+            assert!(!line.chars().any(char::is_control), "{format:?}: {line:?}");
+        }
+        let text = OutputFormat::Text.render(&event);
+        assert!(text.starts_with(r"call\u{1b}]0;x\u{7}ed"), "{text}");
+        assert!(text.contains(r"call_id=c\u{1b}[2J\n1"), "{text}");
+        assert!(text.contains(r"agent_id=a\u{9b}1"), "{text}");
+        let completed = WebhookEvent::from_slice(
+            br#"{"event_type":"call_completed","call_id":"c2","status":"retry\r\u001b[1A"}"#,
+        )
+        .unwrap();
+        let text = OutputFormat::Text.render(&completed);
+        assert!(text.contains(r"status=retry\r\u{1b}[1A"), "{text}");
+        let json = OutputFormat::Json.render(&event);
+        assert!(
+            json.contains(r"\u001b") && json.contains(r"\u009b"),
+            "{json}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["agent_id"], "a\u{9b}1", "the JSON value is unchanged");
     }
 
     #[test]

@@ -1,21 +1,152 @@
-//! A plain hyper server for a [`WebhookReceiver`].
+//! A hardened hyper server: for a [`WebhookReceiver`], or for any hyper service.
+//!
+//! Every accepted connection is watched from the moment it is accepted:
+//!
+//! - its first request head must be complete within [`ServeConfig::header_timeout`]. The clock
+//!   starts at accept, before hyper has even decided between HTTP/1.1 and HTTP/2, so a client
+//!   that sends nothing, one byte, or only the HTTP/2 preface is closed on time (hyper-util's
+//!   own header timeout only starts after that detection);
+//! - once it has served a request, it is closed when nothing has been in flight for
+//!   [`ServeConfig::idle_timeout`] (a request is in flight from its head until its response
+//!   body was written), whether or not another request head has started to trickle in;
+//! - at most [`ServeConfig::max_connections`] are open at once. At the cap a new connection
+//!   takes the place of the open connection that has been idle longest; when every open
+//!   connection has a request in flight the new one is closed at once. Connections that sent
+//!   nothing therefore never keep a real delivery out, and the process never runs out of file
+//!   descriptors because of them;
+//! - on shutdown the listener is closed, requests in flight get up to
+//!   [`ServeConfig::shutdown_timeout`] to finish, then the remaining connections are dropped.
+//!
+//! Slow request bodies are the service's business, since only it reads them: a
+//! [`WebhookReceiver`] answers 408 when a body takes longer than its
+//! [`read_timeout`](crate::WebhookReceiverBuilder::read_timeout), and the connection is closed.
 
+use std::collections::HashMap;
+use std::error::Error as StdError;
 use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use bytes::Bytes;
+use http::{Request, Response};
+use http_body::{Body, Frame, SizeHint};
+use hyper::body::Incoming;
+use hyper::service::Service;
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, mpsc, watch};
+use tokio::time::Instant;
 
 use crate::WebhookReceiver;
 
-/// How long a connection may take to send its request headers.
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+type BoxError = Box<dyn StdError + Send + Sync>;
 
-/// Serves `receiver` on `listener` (HTTP/1.1, and HTTP/2 with prior knowledge) until the
-/// returned future is dropped. Every path is accepted.
+/// Connection limits of [`serve_with_config`] and [`serve_connections`].
+///
+/// The defaults suit a receiver on the internet: a 10 s header timeout, a 60 s idle timeout,
+/// 512 connections and a 10 s shutdown deadline.
+///
+/// ```
+/// use std::time::Duration;
+/// use ringg_webhooks::ServeConfig;
+///
+/// let config = ServeConfig::default()
+///     .header_timeout(Duration::from_secs(5))
+///     .max_connections(256);
+/// assert_eq!(config.header_timeout, Duration::from_secs(5));
+/// assert_eq!(config.idle_timeout, ServeConfig::DEFAULT_IDLE_TIMEOUT);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServeConfig {
+    /// Time from accept until the first request head must be complete; a connection that has
+    /// not sent one by then is closed. Default [`Self::DEFAULT_HEADER_TIMEOUT`].
+    pub header_timeout: Duration,
+    /// After the first request: a connection with no request in flight for this long is
+    /// closed. Default [`Self::DEFAULT_IDLE_TIMEOUT`].
+    pub idle_timeout: Duration,
+    /// The most connections open at once (at least 1). Default
+    /// [`Self::DEFAULT_MAX_CONNECTIONS`].
+    pub max_connections: usize,
+    /// On shutdown, how long requests in flight may take before their connections are
+    /// dropped. Default [`Self::DEFAULT_SHUTDOWN_TIMEOUT`].
+    pub shutdown_timeout: Duration,
+    /// Speak only HTTP/1.1 (default false: HTTP/1.1 and HTTP/2 with prior knowledge).
+    pub http1_only: bool,
+}
+
+impl ServeConfig {
+    /// 10 seconds: far more than any real client needs to send a request head, short enough
+    /// that silent connections do not pile up.
+    pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+    /// 60 seconds between requests on a kept-alive connection.
+    pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+    /// 512 connections: half of the common 1,024 file-descriptor limit, so the process keeps
+    /// descriptors for everything else.
+    pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+    /// 10 seconds for requests in flight at shutdown.
+    pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
+
+    /// The defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`Self::header_timeout`].
+    #[must_use]
+    pub fn header_timeout(mut self, timeout: Duration) -> Self {
+        self.header_timeout = timeout;
+        self
+    }
+
+    /// Sets [`Self::idle_timeout`].
+    #[must_use]
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// Sets [`Self::max_connections`] (0 is taken as 1).
+    #[must_use]
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections.max(1);
+        self
+    }
+
+    /// Sets [`Self::shutdown_timeout`].
+    #[must_use]
+    pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
+        self.shutdown_timeout = timeout;
+        self
+    }
+
+    /// Sets [`Self::http1_only`].
+    #[must_use]
+    pub fn http1_only(mut self, only: bool) -> Self {
+        self.http1_only = only;
+        self
+    }
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        Self {
+            header_timeout: Self::DEFAULT_HEADER_TIMEOUT,
+            idle_timeout: Self::DEFAULT_IDLE_TIMEOUT,
+            max_connections: Self::DEFAULT_MAX_CONNECTIONS,
+            shutdown_timeout: Self::DEFAULT_SHUTDOWN_TIMEOUT,
+            http1_only: false,
+        }
+    }
+}
+
+/// Serves `receiver` on `listener` (HTTP/1.1, and HTTP/2 with prior knowledge) with the
+/// default [`ServeConfig`] until the returned future is dropped. Every path is accepted.
 ///
 /// Put it behind a TLS-terminating proxy or load balancer when Ringg reaches it over the
 /// internet: Ringg requires an HTTPS callback URL.
@@ -27,8 +158,9 @@ pub async fn serve(listener: TcpListener, receiver: WebhookReceiver) -> std::io:
     serve_with_shutdown(listener, receiver, std::future::pending()).await
 }
 
-/// Like [`serve`], but stops accepting connections when `shutdown` completes, then waits for
-/// the requests in flight to finish (so no handler is cut off half-way) and returns.
+/// Like [`serve`], but stops accepting connections when `shutdown` completes, gives the
+/// requests in flight up to [`ServeConfig::DEFAULT_SHUTDOWN_TIMEOUT`] to finish (so no handler
+/// is cut off half-way unless it takes longer), and returns.
 ///
 /// ```no_run
 /// # async fn run(receiver: ringg_webhooks::WebhookReceiver) -> std::io::Result<()> {
@@ -47,12 +179,98 @@ pub async fn serve_with_shutdown(
     receiver: WebhookReceiver,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
+    serve_with_config(listener, receiver, ServeConfig::default(), shutdown).await
+}
+
+/// Like [`serve_with_shutdown`], with the connection limits of `config`.
+///
+/// ```no_run
+/// # async fn run(receiver: ringg_webhooks::WebhookReceiver) -> std::io::Result<()> {
+/// use std::time::Duration;
+/// use ringg_webhooks::ServeConfig;
+///
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+/// let config = ServeConfig::default()
+///     .max_connections(1024)
+///     .shutdown_timeout(Duration::from_secs(5));
+/// ringg_webhooks::serve_with_config(listener, receiver, config, async {
+///     let _ = tokio::signal::ctrl_c().await;
+/// })
+/// .await
+/// # }
+/// ```
+///
+/// # Errors
+/// See [`serve`].
+pub async fn serve_with_config(
+    listener: TcpListener,
+    receiver: WebhookReceiver,
+    config: ServeConfig,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    serve_connections(
+        listener,
+        TowerToHyperService::new(receiver),
+        config,
+        shutdown,
+    )
+    .await
+}
+
+/// Serves any hyper `service` on `listener` under the limits of `config` (see the module
+/// documentation of [`serve_with_config`]) until `shutdown` completes; then gives requests in
+/// flight up to [`ServeConfig::shutdown_timeout`] and returns.
+///
+/// The service is cloned for each connection. This is the loop [`serve_with_config`] runs
+/// for a [`WebhookReceiver`]; the `ringg-sim` simulator runs its API on it too.
+///
+/// ```no_run
+/// # async fn run() -> std::io::Result<()> {
+/// use std::convert::Infallible;
+/// use http_body_util::Full;
+///
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+/// let service = hyper::service::service_fn(|_request| async {
+///     Ok::<_, Infallible>(http::Response::new(Full::new(bytes::Bytes::from_static(b"ok"))))
+/// });
+/// ringg_webhooks::serve_connections(
+///     listener,
+///     service,
+///     ringg_webhooks::ServeConfig::default(),
+///     std::future::pending(),
+/// )
+/// .await
+/// # }
+/// ```
+///
+/// # Errors
+/// See [`serve`].
+pub async fn serve_connections<S, B>(
+    listener: TcpListener,
+    service: S,
+    config: ServeConfig,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()>
+where
+    S: Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<BoxError>,
+    B: Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    let config = Arc::new(config);
     let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT);
-    let graceful = GracefulShutdown::new();
+    // The watchdog in `run_connection` times request heads from accept, for both protocols;
+    // hyper's own HTTP/1 header timer would also bound the wait between requests.
+    builder.http1().header_read_timeout(None);
+    if config.http1_only {
+        builder = builder.http1_only();
+    }
+    let registry = Arc::new(Registry::default());
+    let (stop_tx, stop_rx) = watch::channel(false);
+    // Every connection task holds a clone; `recv` returns `None` once they all ended.
+    let (alive_tx, mut alive_rx) = mpsc::channel::<()>(1);
+    let mut last_full_warning: Option<Instant> = None;
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -67,18 +285,313 @@ pub async fn serve_with_shutdown(
             },
             () = &mut shutdown => break,
         };
-        let service = TowerToHyperService::new(receiver.clone());
-        let connection = builder
-            .serve_connection(TokioIo::new(stream), service)
-            .into_owned();
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            if let Err(err) = connection.await {
-                tracing::debug!(target: "ringg_webhooks", %peer, "connection ended with an error: {err}");
+        let Some(slot) = registry.admit(config.max_connections) else {
+            // Every open connection has a request in flight: refuse this one at once.
+            drop(stream);
+            let now = Instant::now();
+            if last_full_warning.is_none_or(|at| now.duration_since(at) >= WARN_EVERY) {
+                last_full_warning = Some(now);
+                tracing::warn!(
+                    target: "ringg_webhooks",
+                    max_connections = config.max_connections,
+                    "connection limit reached with every connection busy: closing new connections"
+                );
             }
-        });
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let task = ConnectionTask {
+            stream,
+            peer,
+            builder: builder.clone(),
+            service: Tracked {
+                inner: service.clone(),
+                slot: slot.clone(),
+            },
+            registration: Registration {
+                registry: registry.clone(),
+                slot,
+            },
+            config: config.clone(),
+            stop: stop_rx.clone(),
+            accepted: Instant::now(),
+            _alive: alive_tx.clone(),
+        };
+        tokio::spawn(task.run());
     }
     drop(listener);
-    graceful.shutdown().await;
+    let _ = stop_tx.send(true);
+    drop(alive_tx);
+    // Each task bounds itself by the shutdown deadline; this bound is a second guard.
+    let grace = config
+        .shutdown_timeout
+        .saturating_add(Duration::from_millis(500));
+    let _ = tokio::time::timeout(grace, alive_rx.recv()).await;
     Ok(())
+}
+
+/// How often the "connection limit reached" warning may be logged.
+const WARN_EVERY: Duration = Duration::from_secs(10);
+
+/// `start + duration`, or `None` ("never") when that is beyond what an `Instant` can hold.
+fn after(start: Instant, duration: Duration) -> Option<Instant> {
+    start.checked_add(duration)
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The open connections, for the cap and for picking which one gives way.
+#[derive(Default)]
+struct Registry {
+    slots: Mutex<HashMap<u64, Arc<Slot>>>,
+    next_id: std::sync::atomic::AtomicU64,
+}
+
+impl Registry {
+    fn lock(&self) -> MutexGuard<'_, HashMap<u64, Arc<Slot>>> {
+        self.slots.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A slot for a new connection; at the cap, the longest-idle connection is told to close
+    /// and gives its place. `None` when every open connection is busy.
+    fn admit(&self, max: usize) -> Option<Arc<Slot>> {
+        let mut slots = self.lock();
+        while slots.len() >= max.max(1) {
+            let victim = slots
+                .iter()
+                .filter_map(|(id, slot)| slot.idle_since().map(|since| (since, *id)))
+                .min()
+                .map(|(_, id)| id)?;
+            if let Some(slot) = slots.remove(&victim) {
+                tracing::debug!(target: "ringg_webhooks", "connection limit reached: closing the longest-idle connection");
+                slot.evict.notify_one();
+            }
+        }
+        let id = self
+            .next_id
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let slot = Arc::new(Slot {
+            id,
+            state: Mutex::new(SlotState {
+                in_flight: 0,
+                served: false,
+                idle_since: Instant::now(),
+            }),
+            changed: Notify::new(),
+            evict: Notify::new(),
+        });
+        slots.insert(id, slot.clone());
+        Some(slot)
+    }
+}
+
+/// One connection's request accounting.
+struct Slot {
+    id: u64,
+    state: Mutex<SlotState>,
+    /// A request started or finished.
+    changed: Notify,
+    /// The connection gave its place to a new one.
+    evict: Notify,
+}
+
+struct SlotState {
+    in_flight: usize,
+    served: bool,
+    idle_since: Instant,
+}
+
+impl Slot {
+    fn lock(&self) -> MutexGuard<'_, SlotState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Since when nothing is in flight, or `None` while a request is.
+    fn idle_since(&self) -> Option<Instant> {
+        let state = self.lock();
+        (state.in_flight == 0).then_some(state.idle_since)
+    }
+
+    /// When the connection is to be closed if nothing changes; `None` while a request is in
+    /// flight.
+    fn deadline(&self, accepted: Instant, config: &ServeConfig) -> Option<Instant> {
+        let state = self.lock();
+        if state.in_flight > 0 {
+            None
+        } else if !state.served {
+            after(accepted, config.header_timeout)
+        } else {
+            after(state.idle_since, config.idle_timeout)
+        }
+    }
+
+    fn start_request(self: &Arc<Self>) -> InFlight {
+        {
+            let mut state = self.lock();
+            state.in_flight += 1;
+            state.served = true;
+        }
+        self.changed.notify_one();
+        InFlight(self.clone())
+    }
+}
+
+/// A request in flight: from its head until its response body is dropped.
+struct InFlight(Arc<Slot>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        {
+            let mut state = self.0.lock();
+            state.in_flight = state.in_flight.saturating_sub(1);
+            if state.in_flight == 0 {
+                state.idle_since = Instant::now();
+            }
+        }
+        self.0.changed.notify_one();
+    }
+}
+
+/// Removes the connection from the registry when its task ends.
+struct Registration {
+    registry: Arc<Registry>,
+    slot: Arc<Slot>,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        let mut slots = self.registry.lock();
+        if slots
+            .get(&self.slot.id)
+            .is_some_and(|s| Arc::ptr_eq(s, &self.slot))
+        {
+            slots.remove(&self.slot.id);
+        }
+    }
+}
+
+/// Wraps the user's service to count the requests in flight on a connection.
+#[derive(Clone)]
+struct Tracked<S> {
+    inner: S,
+    slot: Arc<Slot>,
+}
+
+type TrackedFuture<B, E> =
+    Pin<Box<dyn Future<Output = Result<Response<TrackedBody<B>>, E>> + Send>>;
+
+impl<S, B> Service<Request<Incoming>> for Tracked<S>
+where
+    S: Service<Request<Incoming>, Response = Response<B>>,
+    S::Future: Send + 'static,
+    B: Body + Send + 'static,
+{
+    type Response = Response<TrackedBody<B>>;
+    type Error = S::Error;
+    type Future = TrackedFuture<B, S::Error>;
+
+    fn call(&self, request: Request<Incoming>) -> Self::Future {
+        let in_flight = self.slot.start_request();
+        let future = self.inner.call(request);
+        Box::pin(async move {
+            let response = future.await?;
+            Ok(response.map(|body| TrackedBody {
+                inner: Box::pin(body),
+                _in_flight: in_flight,
+            }))
+        })
+    }
+}
+
+/// A response body that keeps its request counted as in flight until it is dropped.
+struct TrackedBody<B> {
+    inner: Pin<Box<B>>,
+    _in_flight: InFlight,
+}
+
+impl<B: Body> Body for TrackedBody<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        self.inner.as_mut().poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// Everything one connection's task needs.
+struct ConnectionTask<S> {
+    stream: TcpStream,
+    peer: SocketAddr,
+    builder: auto::Builder<TokioExecutor>,
+    service: Tracked<S>,
+    registration: Registration,
+    config: Arc<ServeConfig>,
+    stop: watch::Receiver<bool>,
+    accepted: Instant,
+    _alive: mpsc::Sender<()>,
+}
+
+impl<S, B> ConnectionTask<S>
+where
+    S: Service<Request<Incoming>, Response = Response<B>> + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<BoxError>,
+    B: Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    async fn run(self) {
+        let Self {
+            stream,
+            peer,
+            builder,
+            service,
+            registration,
+            config,
+            mut stop,
+            accepted,
+            _alive,
+        } = self;
+        let slot = registration.slot.clone();
+        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        let mut connection = std::pin::pin!(connection);
+        loop {
+            let deadline = slot.deadline(accepted, &config);
+            tokio::select! {
+                result = connection.as_mut() => {
+                    if let Err(err) = result {
+                        tracing::debug!(target: "ringg_webhooks", %peer, "connection ended with an error: {err}");
+                    }
+                    return;
+                }
+                () = sleep_until(deadline) => {
+                    if slot.deadline(accepted, &config).is_some_and(|d| Instant::now() >= d) {
+                        tracing::debug!(target: "ringg_webhooks", %peer, "closing a connection that sent no request in time");
+                        return;
+                    }
+                }
+                () = slot.changed.notified() => {}
+                () = slot.evict.notified() => return,
+                _ = stop.wait_for(|stop| *stop) => break,
+            }
+        }
+        // Shutting down: no new requests; those in flight get the deadline.
+        connection.as_mut().graceful_shutdown();
+        let _ = tokio::time::timeout(config.shutdown_timeout, connection).await;
+    }
 }

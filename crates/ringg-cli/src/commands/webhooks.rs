@@ -2,7 +2,11 @@
 
 use ringg_api::types::AgentId;
 use ringg_api::types::webhook::{EventSubscription, EventType, WebhookEvent, WebhookMethod};
-use ringg_webhooks::{HandlerError, OutputFormat, WebhookReceiver};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ringg_webhooks::{HandlerError, OutputFormat, ServeConfig, WebhookReceiver};
 
 use crate::cli::WebhooksCmd;
 use crate::commands::assistants::subscription_text;
@@ -133,17 +137,20 @@ async fn listen(ctx: &Ctx, port: u16, secret: String, header: &str) -> Result<()
             "--secret is empty; give the value your subscription's header carries",
         ));
     }
-    let json = ctx.out.json();
+    let format = if ctx.out.json() {
+        OutputFormat::Json
+    } else {
+        OutputFormat::Text
+    };
+    let printer = Printer::start();
+    let handler_printer = printer.clone();
     let receiver = WebhookReceiver::builder()
         .secret_header(header)
         .secret(secret)
-        .handler(move |event: WebhookEvent| async move {
-            if json {
-                emit(OutputFormat::Json.render(&event));
-            } else {
-                emit(ringg_webhooks::OutputFormat::Text.render(&event));
-            }
-            Ok::<(), HandlerError>(())
+        .handler(move |event: WebhookEvent| {
+            // Never waits for stdout: a delivery is answered whether or not it was printed.
+            handler_printer.print(format.render(&event));
+            async { Ok::<(), HandlerError>(()) }
         })
         .build()
         .map_err(|e| CliError::usage(format!("{e}")))?;
@@ -162,15 +169,160 @@ async fn listen(ctx: &Ctx, port: u16, secret: String, header: &str) -> Result<()
     } else {
         format!("{header}: <secret>")
     };
+    let config = ServeConfig::default();
+    let deadline = config.shutdown_timeout.as_secs();
+    // Installed before the "listening" line, so a Ctrl-C right after it is never lost.
+    let mut interrupts = Interrupts::new()?;
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        if !interrupts.recv().await {
+            // No more signals can arrive: keep serving until the process is killed.
+            return std::future::pending::<()>().await;
+        }
+        crate::output::err_line(format!(
+            "stopping: deliveries in flight get up to {deadline} s; Ctrl-C again exits now"
+        ));
+        let _ = stop_tx.send(());
+        if interrupts.recv().await {
+            crate::output::err_line("stopped without waiting for deliveries in flight");
+            std::process::exit(130);
+        }
+    });
     // Always on stderr (even with --quiet): it says where to point the subscription.
     crate::output::err_line(format!(
         "listening on http://{addr}/ (deliveries must carry {expects}); Ctrl-C stops"
     ));
-    ringg_webhooks::serve_with_shutdown(listener, receiver, async {
-        let _ = tokio::signal::ctrl_c().await;
+    let served = ringg_webhooks::serve_with_config(listener, receiver, config, async {
+        let _ = stop_rx.await;
     })
-    .await
-    .map_err(|e| CliError::failed(format!("the receiver stopped: {e}")))
+    .await;
+    printer.finish(Duration::from_secs(1));
+    served.map_err(|e| CliError::failed(format!("the receiver stopped: {e}")))
+}
+
+/// Ctrl-C (SIGINT) as a stream. On Unix the handler is installed when this is created.
+struct Interrupts {
+    #[cfg(unix)]
+    signal: tokio::signal::unix::Signal,
+}
+
+impl Interrupts {
+    fn new() -> Result<Self, CliError> {
+        #[cfg(unix)]
+        {
+            let signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+                .map_err(|e| CliError::io("could not install the Ctrl-C handler", &e))?;
+            Ok(Self { signal })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Self {})
+        }
+    }
+
+    /// Waits for the next Ctrl-C; false when none can arrive any more.
+    async fn recv(&mut self) -> bool {
+        #[cfg(unix)]
+        {
+            self.signal.recv().await.is_some()
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c().await.is_ok()
+        }
+    }
+}
+
+/// Lines waiting for stdout. Beyond this many, events are counted instead of printed.
+const OUTPUT_QUEUE: usize = 1024;
+
+/// How often the count of events not printed is reported on stderr.
+const REPORT_EVERY: Duration = Duration::from_secs(1);
+
+/// Prints event lines on a thread of its own, through a bounded queue, so a stdout nobody
+/// reads (a full pipe, a paused terminal) never holds up the answer to a delivery. When the
+/// queue is full a line is dropped and counted; a second thread reports the count on stderr.
+#[derive(Clone)]
+struct Printer {
+    lines: std::sync::mpsc::SyncSender<Option<String>>,
+    not_printed: Arc<AtomicU64>,
+    done: Arc<Mutex<Option<std::sync::mpsc::Receiver<()>>>>,
+}
+
+impl Printer {
+    fn start() -> Self {
+        let (lines, queue) = std::sync::mpsc::sync_channel::<Option<String>>(OUTPUT_QUEUE);
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            // `emit` ends the program quietly when stdout is closed (`ringg … | head`).
+            while let Ok(Some(line)) = queue.recv() {
+                emit(line);
+            }
+            let _ = done_tx.send(());
+        });
+        let not_printed = Arc::new(AtomicU64::new(0));
+        let counted = not_printed.clone();
+        std::thread::spawn(move || {
+            let mut reported = 0;
+            loop {
+                std::thread::sleep(REPORT_EVERY);
+                reported = report_not_printed(&counted, reported);
+            }
+        });
+        Self {
+            lines,
+            not_printed,
+            done: Arc::new(Mutex::new(Some(done_rx))),
+        }
+    }
+
+    /// Queues `line`, or counts it when the queue is full. Never blocks.
+    fn print(&self, line: String) {
+        if let Err(std::sync::mpsc::TrySendError::Full(_)) = self.lines.try_send(Some(line)) {
+            self.not_printed.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Lets the writer print what is queued, waiting at most `wait`, then reports the count of
+    /// events not printed.
+    fn finish(&self, wait: Duration) {
+        let until = std::time::Instant::now() + wait;
+        let mut queued_end = false;
+        while std::time::Instant::now() < until {
+            match self.lines.try_send(None) {
+                Ok(()) => {
+                    queued_end = true;
+                    break;
+                }
+                Err(std::sync::mpsc::TrySendError::Full(_)) => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(std::sync::mpsc::TrySendError::Disconnected(_)) => break,
+            }
+        }
+        let done = self.done.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let (true, Some(done)) = (queued_end, done) {
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            let _ = done.recv_timeout(left);
+        }
+        let n = self.not_printed.load(Ordering::Relaxed);
+        if n > 0 {
+            crate::output::err_line(format!(
+                "warning: {n} events not printed in all: output was not being read (every delivery was still answered)"
+            ));
+        }
+    }
+}
+
+/// Reports the count when it grew since `reported`; returns the count reported.
+fn report_not_printed(counted: &AtomicU64, reported: u64) -> u64 {
+    let n = counted.load(Ordering::Relaxed);
+    if n > reported {
+        crate::output::err_line(format!(
+            "warning: {n} events not printed: output is not being read (deliveries are still answered)"
+        ));
+    }
+    n
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use ringg_webhooks::{HandlerError, WebhookEvent, WebhookHandler, WebhookReceiver};
+use ringg_webhooks::{HandlerError, ServeConfig, WebhookEvent, WebhookHandler, WebhookReceiver};
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, oneshot};
 use tokio::task::JoinHandle;
@@ -104,6 +104,26 @@ impl TestServer {
         let task = tokio::spawn(ringg_webhooks::serve_with_shutdown(
             listener,
             receiver,
+            async move {
+                let _ = rx.await;
+            },
+        ));
+        Self {
+            addr,
+            shutdown: Some(tx),
+            task: Some(task),
+        }
+    }
+
+    /// Like [`TestServer::start`], with these connection limits.
+    pub async fn start_with(receiver: WebhookReceiver, config: ServeConfig) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(ringg_webhooks::serve_with_config(
+            listener,
+            receiver,
+            config,
             async move {
                 let _ = rx.await;
             },
