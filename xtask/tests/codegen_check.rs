@@ -31,14 +31,6 @@ fn replace_once(text: String, from: &str, to: &str) -> String {
     text.replacen(from, to, 1)
 }
 
-fn all_outputs() -> Vec<PathBuf> {
-    vec![
-        PathBuf::from(GENERATED_RS),
-        PathBuf::from(SECRET_FIELDS_RS),
-        PathBuf::from(ENDPOINTS_MD),
-    ]
-}
-
 #[test]
 fn the_repository_is_up_to_date() {
     let stale = codegen::check(&repo_root()).unwrap();

@@ -11,7 +11,7 @@ use std::io::{IsTerminal, Write};
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, presets};
 use ringg_types::common::{Nullable, Timestamp};
 use ringg_types::redact::redact_text;
-use ringg_types::text::{escape_control, escape_control_keep_lines};
+use ringg_types::text::{escape_control, escape_control_keep_lines, escape_json_controls};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -79,11 +79,11 @@ pub(crate) fn emit(line: impl AsRef<str>) {
 }
 
 /// Prints a JSON document (pretty), every secret masked ([`ringg_types::redact`]: the
-/// workspace key, webhook headers, auth-fetch settings).
+/// workspace key, webhook headers, auth-fetch settings) and every control character escaped.
 pub(crate) fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| CliError::failed(format!("could not write JSON: {e}")))?;
-    emit(redact_text(&text));
+    emit(escape_json_controls(&redact_text(&text)));
     Ok(())
 }
 
@@ -91,7 +91,7 @@ pub(crate) fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), CliErro
 pub(crate) fn print_json_line<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
     let text = serde_json::to_string(value)
         .map_err(|e| CliError::failed(format!("could not write JSON: {e}")))?;
-    emit(redact_text(&text));
+    emit(escape_json_controls(&redact_text(&text)));
     Ok(())
 }
 

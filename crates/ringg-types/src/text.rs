@@ -62,6 +62,38 @@ pub fn escape_control_keep_lines(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Makes serde_json's output safe for a terminal without changing the JSON value.
+///
+/// serde_json escapes C0 control characters inside strings, but writes DEL, the C1 controls
+/// (U+009B is a CSI on some terminals) and the bidirectional overrides as they are. Outside
+/// strings its output has none of them, so writing each as a `\uXXXX` escape keeps the same
+/// document. Line breaks and indentation of pretty output are left alone.
+///
+/// ```
+/// use ringg_types::text::escape_json_controls;
+/// let json = serde_json::to_string(&serde_json::json!({"name": "a\u{9b}2J"})).unwrap();
+/// let safe = escape_json_controls(&json);
+/// assert_eq!(safe, r#"{"name":"a\u009b2J"}"#);
+/// let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+/// assert_eq!(back["name"], "a\u{9b}2J");
+/// ```
+pub fn escape_json_controls(json: &str) -> Cow<'_, str> {
+    let raw_in_json = |c: char| needs_escape(c) && (c as u32) >= 0x7f;
+    if !json.chars().any(raw_in_json) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if raw_in_json(c) {
+            // Every such character is in the Basic Multilingual Plane: one escape suffices.
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 fn needs_escape(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }

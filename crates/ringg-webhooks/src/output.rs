@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::str::FromStr;
 
-use ringg_types::text::escape_control;
+use ringg_types::text::{escape_control, escape_json_controls};
 
 use crate::WebhookEvent;
 
@@ -42,37 +42,17 @@ impl OutputFormat {
         match self {
             Self::Text => text_line(event),
             Self::Json => {
-                escape_json_for_terminal(serde_json::to_string(event).unwrap_or_else(|err| {
+                let json = serde_json::to_string(event).unwrap_or_else(|err| {
                     serde_json::json!({
                         "event_type": event.event_type().as_str(),
                         "error": format!("the event could not be serialized: {err}"),
                     })
                     .to_string()
-                }))
+                });
+                escape_json_controls(&json).into_owned()
             }
         }
     }
-}
-
-/// serde_json escapes C0 control characters but writes DEL, the C1 controls (U+009B is a CSI
-/// on some terminals) and the bidirectional overrides as they are. Outside strings its output
-/// has no such characters, so writing each as a `\uXXXX` escape keeps the same JSON value.
-fn escape_json_for_terminal(json: String) -> String {
-    let unsafe_char =
-        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-    if !json.chars().any(unsafe_char) {
-        return json;
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if unsafe_char(c) {
-            // Every such character is in the Basic Multilingual Plane: one escape suffices.
-            let _ = write!(out, "\\u{:04x}", c as u32);
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Every field comes from the delivery, so control characters are escaped: an event cannot

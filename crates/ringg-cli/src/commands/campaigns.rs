@@ -546,6 +546,13 @@ async fn follow(
             Some("completed" | "failed" | "terminated")
         );
         if (total > 0 && c.total >= total && c.ended() >= total) || finished_status {
+            // The counts were read before the status: when the campaign ended in between,
+            // read them again so the summary is the final one.
+            let c = if finished_status && c.ended() < total {
+                counts(client, list_id).await?
+            } else {
+                c
+            };
             bar.finish_and_clear();
             if ctx.out.json() {
                 print_json_line(&json!({
