@@ -204,3 +204,100 @@ fn plain_http_to_a_remote_host_is_refused() {
             .unwrap();
     }
 }
+
+/// Every public type that can hold a secret masks it in `Debug`, `Display`, `Serialize` (unless
+/// it is a request that must carry it to Ringg) and error bodies, through the one rule of
+/// `ringg_types::redact`.
+#[test]
+fn every_type_that_holds_a_secret_masks_it() {
+    use ringg_api::types::calls::CallbackArgs;
+    use ringg_api::types::enums::EventType;
+    use ringg_api::types::webhook::{AuthFetchConfig, EventSubscription};
+
+    const KEY: &str = "sk-secret-0a1b2c3d4e5f";
+    const HEADER: &str = "hdr-secret-9z8y7x";
+    let mut shown: Vec<String> = Vec::new();
+
+    // Secret itself: Debug, Display and Serialize are masked; the explicit opt-in sends it.
+    let secret = Secret::new(KEY);
+    shown.push(format!(
+        "{secret:?} {secret} {}",
+        serde_json::to_string(&secret).unwrap()
+    ));
+    let mut exposed = Vec::new();
+    Secret::serialize_exposed(&secret, &mut serde_json::Serializer::new(&mut exposed)).unwrap();
+    assert_eq!(exposed, format!("\"{KEY}\"").into_bytes());
+
+    // Responses that carry a key: Debug and Serialize (CLI JSON, logs) are masked.
+    let info: WorkspaceInfoResponse = serde_json::from_value(serde_json::json!({
+        "workspace_info": {"id": "w", "name": "Acme", "api_key": KEY}
+    }))
+    .unwrap();
+    let rotated: RegenerateApiKeyResponse =
+        serde_json::from_value(serde_json::json!({ "new_api_key": KEY })).unwrap();
+    shown.push(format!("{info:?} {info:#?} {rotated:?}"));
+    shown.push(serde_json::to_string(&info).unwrap());
+    shown.push(serde_json::to_string(&rotated).unwrap());
+
+    // Webhook headers, auth-fetch settings and callback headers: Debug shows names only.
+    let auth: AuthFetchConfig = serde_json::from_value(serde_json::json!({
+        "enabled": true, "url": "https://auth.example/token",
+        "headers": {"Authorization": HEADER}, "body": {"client_secret": HEADER},
+        "query_params": {"k": HEADER}
+    }))
+    .unwrap();
+    let mut sub = EventSubscription::new(vec![EventType::CallCompleted], "https://hooks.example/x")
+        .header("X-Webhook-Secret", HEADER);
+    sub.auth_fetch_config = ringg_api::types::common::Nullable::Value(auth.clone());
+    let callback: CallbackArgs = serde_json::from_value(serde_json::json!({
+        "headers": {"Authorization": HEADER}, "params": {"p": 1}
+    }))
+    .unwrap();
+    let call = InitiateCallRequest::new(
+        AgentId::new("a"),
+        "Asha",
+        PhoneNumber::parse("+919800000001").unwrap(),
+        CallerSource::FromNumberId(NumberId::new("n")),
+    )
+    .callback_args(callback.clone());
+    shown.push(format!("{auth:?} {sub:?} {sub:#?} {callback:?} {call:?}"));
+    // A request model carries them to Ringg on purpose; whatever prints it masks them.
+    let sent = serde_json::to_string(&sub).unwrap();
+    assert!(
+        sent.contains(HEADER),
+        "the subscription must send its headers"
+    );
+    shown.push(ringg_api::types::redact::redact_text(&sent).into_owned());
+
+    // Decode errors and API errors over bodies that carry the key.
+    let body = format!(r#"{{"workspace_info": {{"id": 5, "api_key": "{KEY}"}}}}"#);
+    let decode_err =
+        ringg_api::types::decode::<WorkspaceInfoResponse>(body.as_bytes()).unwrap_err();
+    shown.push(format!(
+        "{decode_err} {decode_err:?} {}",
+        decode_err.body_preview()
+    ));
+    let api_err = ringg_api::Error::from_response(
+        "getWorkspace",
+        http::StatusCode::BAD_REQUEST,
+        &http::HeaderMap::new(),
+        bytes::Bytes::from(body.clone()),
+    );
+    shown.push(format!(
+        "{api_err} {api_err:?} {} {}",
+        api_err.body_text().unwrap(),
+        String::from_utf8_lossy(&api_err.body().unwrap())
+    ));
+    assert_eq!(api_err.unredacted_body().unwrap().as_ref(), body.as_bytes());
+
+    let everything = shown.join("\n");
+    assert!(!everything.contains(KEY), "a key leaked:\n{everything}");
+    assert!(
+        !everything.contains(HEADER),
+        "a header value leaked:\n{everything}"
+    );
+    assert!(
+        everything.contains("X-Webhook-Secret"),
+        "header names stay visible"
+    );
+}

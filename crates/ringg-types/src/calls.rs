@@ -172,8 +172,9 @@ option_setters!(InitiateCallRequest {
     parent_call_id: CallId,
 });
 
-/// `callback_args`: sent along with the per-call callback.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// `callback_args`: sent along with the per-call callback. `Debug` shows the header names,
+/// never their values.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CallbackArgs {
     /// `headers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -184,6 +185,16 @@ pub struct CallbackArgs {
     /// Unknown fields.
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+impl std::fmt::Debug for CallbackArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallbackArgs")
+            .field("headers", &crate::redact::MaskedMap(&self.headers))
+            .field("params", &self.params)
+            .field("extra_keys", &self.extra.keys().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 /// `smart_formatter`: first-name extraction and transliteration of the callee's name.

@@ -30,6 +30,7 @@
 //! JSON. Every payload struct carries the common fields of §3.3 and the call fields of
 //! `call_completed` (newer deliveries of every event carry them), all optional, plus `extra`.
 
+use crate::redact::{MaskedMap, REDACTED};
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -732,27 +733,12 @@ pub struct AuthFetchConfig {
     pub extra: Extra,
 }
 
-/// Debug output of a header map: the names, never the values (they usually carry secrets).
-struct HeaderNames<'a>(&'a Option<Map<String, Value>>);
-
-impl fmt::Debug for HeaderNames<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            None => f.write_str("None"),
-            Some(m) => f
-                .debug_map()
-                .entries(m.keys().map(|k| (k, "[REDACTED]")))
-                .finish(),
-        }
-    }
-}
-
 impl fmt::Debug for EventSubscription {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EventSubscription")
             .field("event_type", &self.event_type)
             .field("callback_url", &self.callback_url)
-            .field("headers", &HeaderNames(&self.headers))
+            .field("headers", &MaskedMap(&self.headers))
             .field("method_type", &self.method_type)
             .field("auth_fetch_config", &self.auth_fetch_config)
             .field("extra_keys", &self.extra.keys().collect::<Vec<_>>())
@@ -766,9 +752,9 @@ impl fmt::Debug for AuthFetchConfig {
             .field("enabled", &self.enabled)
             .field("url", &self.url)
             .field("method", &self.method)
-            .field("headers", &HeaderNames(&self.headers))
-            .field("body", &self.body.as_ref().map(|_| "[REDACTED]"))
-            .field("query_params", &HeaderNames(&self.query_params))
+            .field("headers", &MaskedMap(&self.headers))
+            .field("body", &self.body.as_ref().map(|_| REDACTED))
+            .field("query_params", &MaskedMap(&self.query_params))
             .field("token_path", &self.token_path)
             .field("ttl_seconds", &self.ttl_seconds)
             .field("header_name", &self.header_name)

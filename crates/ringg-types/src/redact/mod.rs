@@ -210,6 +210,29 @@ fn skip_ws(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// `Debug` of a map whose values are secret (`headers`): the keys, each with `[REDACTED]`.
+///
+/// ```
+/// use ringg_types::redact::MaskedMap;
+/// let mut h = serde_json::Map::new();
+/// h.insert("X-Webhook-Secret".into(), "s3cret".into());
+/// let h = Some(h);
+/// assert_eq!(format!("{:?}", MaskedMap(&h)), r#"{"X-Webhook-Secret": "[REDACTED]"}"#);
+/// ```
+pub struct MaskedMap<'a>(pub &'a Option<serde_json::Map<String, Value>>);
+
+impl std::fmt::Debug for MaskedMap<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            None => f.write_str("None"),
+            Some(m) => f
+                .debug_map()
+                .entries(m.keys().map(|k| (k, REDACTED)))
+                .finish(),
+        }
+    }
+}
+
 /// [`redact_text`] over bytes (lossy UTF-8).
 pub fn redact_bytes(body: &[u8]) -> String {
     redact_text(&String::from_utf8_lossy(body)).into_owned()
