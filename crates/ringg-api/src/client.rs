@@ -343,6 +343,26 @@ fn default_transport(
     ))
 }
 
+/// True when `url` parses and its host is `localhost` or a loopback address (127.0.0.0/8,
+/// `::1`): the only hosts the client talks to over plain `http://`.
+///
+/// ```
+/// assert!(ringg_api::client::is_loopback_url("http://127.0.0.1:8080/ca/api/v0"));
+/// assert!(!ringg_api::client::is_loopback_url("https://prod-api.ringg.ai/ca/api/v0"));
+/// ```
+pub fn is_loopback_url(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| host_is_loopback(&u))
+}
+
+fn host_is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
 /// Checks the base URL: absolute http(s), HTTPS unless the host is loopback. Returns it
 /// without a trailing slash.
 pub(crate) fn validate_base_url(raw: &str) -> Result<String, Error> {
@@ -351,12 +371,7 @@ pub(crate) fn validate_base_url(raw: &str) -> Result<String, Error> {
             "invalid base URL {raw:?}: {e}; expected something like {DEFAULT_BASE_URL}"
         ))
     })?;
-    let loopback = match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    };
+    let loopback = host_is_loopback(&url);
     match url.scheme() {
         "https" => {}
         "http" if loopback => {}
