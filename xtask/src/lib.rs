@@ -4,9 +4,12 @@
 //!   `docs/endpoints.md` from `docs/openapi.yaml`, or check that they are up to date;
 //! * [`release`]: bump the workspace version, check the changelog and READMEs, and package every
 //!   publishable crate;
+//! * [`layout`]: the shape rules of the source tree (no import circle between modules, no file
+//!   over 600 lines, no function over 120), checked;
 //! * [`spec`]: what both read from the OpenAPI spec.
 
 pub mod codegen;
+pub mod layout;
 pub mod release;
 pub mod spec;
 

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use xtask::{codegen, release, repo_root};
+use xtask::{codegen, layout, release, repo_root};
 
 /// Maintenance tasks of ringg-rs.
 #[derive(Debug, Parser)]
@@ -25,6 +25,13 @@ enum Task {
         /// Write nothing; fail and name every generated file that is out of date.
         #[arg(long)]
         check: bool,
+    },
+    /// Check the shape rules: no import circle between modules, no file over 600 lines, no
+    /// function over 120.
+    Layout {
+        /// Print the module dependency graph of the crate in this folder instead.
+        #[arg(long, value_name = "CRATE_DIR")]
+        graph: Option<PathBuf>,
     },
     /// Bump the version, check CHANGELOG.md and the READMEs, and package every crate.
     Release {
@@ -84,6 +91,25 @@ fn run(root: PathBuf, task: Task) -> Result<ExitCode> {
                 println!("wrote {}", path.display());
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Task::Layout { graph: Some(dir) } => {
+            for (module, deps) in layout::module_graph(&root.join(dir))? {
+                let deps: Vec<&str> = deps.iter().map(String::as_str).collect();
+                println!("{module} -> {}", deps.join(", "));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Task::Layout { graph: None } => {
+            let findings = layout::check(&root)?;
+            for f in &findings {
+                eprintln!("{f}");
+            }
+            if findings.is_empty() {
+                println!("every crate keeps the layout rules");
+                return Ok(ExitCode::SUCCESS);
+            }
+            eprintln!("{} finding(s)", findings.len());
+            Ok(ExitCode::FAILURE)
         }
         Task::Bench { write, scale } => {
             let mut cmd = std::process::Command::new(release::cargo());
