@@ -135,11 +135,10 @@ fn blank_strings(text: &str) -> String {
             '\'' => {
                 // A char literal ('x', '\n', '"'), or a lifetime ('a).
                 let mut ahead = chars.clone();
-                let lit = match (ahead.next(), ahead.next(), ahead.next()) {
-                    (Some('\\'), _, _) => true,
-                    (Some(_), Some('\''), _) => true,
-                    _ => false,
-                };
+                let lit = matches!(
+                    (ahead.next(), ahead.next()),
+                    (Some('\\'), _) | (Some(_), Some('\''))
+                );
                 out.push('\'');
                 if lit {
                     if chars.next() == Some('\\') {
