@@ -33,6 +33,10 @@ pub const HISTORY_DOWNLOAD_MAX_BODY: u64 = 512 * 1024 * 1024;
 /// The attempt timeout of uploads and the history download (5 minutes): they move megabytes.
 pub const TRANSFER_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(300);
 
+/// Makes the reqwest client builder the default transport starts from.
+#[cfg(feature = "reqwest")]
+type ReqwestBuilderFn = Arc<dyn Fn() -> reqwest::ClientBuilder + Send + Sync>;
+
 /// Builds a [`Client`].
 ///
 /// ```no_run
@@ -52,7 +56,7 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     transport: Option<Arc<dyn Transport>>,
     #[cfg(feature = "reqwest")]
-    reqwest_client: Option<reqwest::Client>,
+    reqwest_client: Option<ReqwestBuilderFn>,
     retry: RetryPolicy,
     retry_budget: Option<RetryBudget>,
     rate_limit: Option<RateLimitConfig>,
@@ -144,14 +148,27 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this reqwest client (your proxy, TLS roots, timeouts) for the default transport.
-    ///
-    /// Build it from [`ReqwestTransport::client_builder`](ringg_transport::ReqwestTransport::client_builder),
-    /// or set `redirect(reqwest::redirect::Policy::none())` yourself: reqwest's default policy
+    /// Builds the default transport from the reqwest client builder `make` returns (your
+    /// proxy, TLS roots, timeouts). Start from
+    /// [`ReqwestTransport::client_builder`](ringg_transport::ReqwestTransport::client_builder).
+    /// Automatic redirects are switched off whatever the builder says: reqwest's default policy
     /// follows redirects to other hosts with the `X-API-KEY` header still attached.
+    ///
+    /// ```
+    /// use ringg_api::transport::ReqwestTransport;
+    /// let client = ringg_api::Client::builder()
+    ///     .ignore_env()
+    ///     .api_key("k")
+    ///     .reqwest_client_builder(|| ReqwestTransport::client_builder().https_only(true))
+    ///     .build()?;
+    /// # Ok::<(), ringg_api::Error>(())
+    /// ```
     #[cfg(feature = "reqwest")]
-    pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
-        self.reqwest_client = Some(client);
+    pub fn reqwest_client_builder(
+        mut self,
+        make: impl Fn() -> reqwest::ClientBuilder + Send + Sync + 'static,
+    ) -> Self {
+        self.reqwest_client = Some(Arc::new(make));
         self
     }
 
@@ -313,12 +330,13 @@ struct TransportSettings {
 #[cfg(feature = "reqwest")]
 fn default_transport(
     stack: StackBuilder,
-    client: Option<reqwest::Client>,
+    client: Option<ReqwestBuilderFn>,
     settings: TransportSettings,
 ) -> Result<Arc<dyn Transport>, Error> {
     use ringg_transport::{ReqwestConfig, ReqwestTransport};
     let transport = match client {
-        Some(c) => ReqwestTransport::from_client(c, Some(settings.attempt_timeout))
+        Some(make) => ReqwestTransport::from_client_builder(make(), Some(settings.attempt_timeout))
+            .map_err(Error::from_transport)?
             .with_max_response_body(settings.max_response_body)
             .with_stall_protection(settings.stall_protection),
         None => ReqwestTransport::new(&ReqwestConfig {

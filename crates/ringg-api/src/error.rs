@@ -120,7 +120,7 @@ impl Error {
         body: Bytes,
     ) -> Self {
         let parsed = parse_error_body(&body);
-        let message = if status.is_redirection() {
+        let message = if ringg_transport::redirect::is_redirect(status) {
             redirect_message(status, headers)
         } else {
             parsed.message.unwrap_or_else(|| {
@@ -202,7 +202,7 @@ impl Error {
             e.repr.body = Some(resp.body.clone());
             let parsed = parse_error_body(&resp.body);
             e.repr.code = parsed.code;
-            if resp.status.is_redirection() {
+            if ringg_transport::redirect::is_redirect(resp.status) {
                 e.repr.message = format!(
                     "{} ({})",
                     e.repr.message,
@@ -264,7 +264,11 @@ impl Error {
                 std::borrow::Cow::Borrowed(_) => body.clone(),
                 std::borrow::Cow::Owned(masked) => Bytes::from(masked),
             },
-            Err(_) => Bytes::from(ringg_types::redact::redact_bytes(body)),
+            // Not UTF-8 (a binary error page): hand it over as it is unless a secret shows.
+            Err(_) => match ringg_types::redact::redact_text(&String::from_utf8_lossy(body)) {
+                std::borrow::Cow::Borrowed(_) => body.clone(),
+                std::borrow::Cow::Owned(masked) => Bytes::from(masked),
+            },
         })
     }
 
@@ -349,7 +353,7 @@ impl Error {
         }
         match self.repr.status.map(|s| s.as_u16()) {
             Some(401) => Some(
-                "check the API key: set RINGG_API_KEY (or pass --api-key); a regenerated key invalidates the old one".into(),
+                "check the API key: set RINGG_API_KEY; a regenerated key invalidates the old one".into(),
             ),
             Some(403) => Some("the key is valid but lacks permission: check the workspace role".into()),
             Some(429) => Some(match self.repr.retry_after {

@@ -189,6 +189,31 @@ async fn a_redirect_to_another_host_never_receives_the_key() {
 }
 
 #[tokio::test]
+async fn a_caller_supplied_reqwest_builder_does_not_follow_redirects_either() {
+    let thief = Raw::start("127.0.0.2", |_, _, s| {
+        answer(s, "200 OK", &[], WORKSPACE.as_bytes())
+    })
+    .await;
+    let target = format!("http://{}/steal", thief.addr);
+    let origin = Raw::start("127.0.0.1", move |_, _, s| {
+        let target = target.clone();
+        async move { answer(s, "307 Temporary Redirect", &[("location", &target)], b"").await }
+    })
+    .await;
+    // reqwest's default policy would follow the redirect with the key attached.
+    let c = client(&origin.base_url())
+        .reqwest_client_builder(reqwest::Client::builder)
+        .build()
+        .unwrap();
+    let err = c.workspace().info().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(307), "{err}");
+    assert!(
+        thief.seen().await.is_empty(),
+        "the other host was contacted"
+    );
+}
+
+#[tokio::test]
 async fn a_same_origin_redirect_of_a_read_is_followed() {
     let server = Raw::start("127.0.0.1", |n, _, s| async move {
         if n == 0 {

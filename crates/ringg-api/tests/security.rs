@@ -290,6 +290,21 @@ fn every_type_that_holds_a_secret_masks_it() {
     ));
     assert_eq!(api_err.unredacted_body().unwrap().as_ref(), body.as_bytes());
 
+    // The transport's data types: a response carrying the key, a request body with headers.
+    let response = ringg_api::transport::ApiResponse::new(http::StatusCode::OK, body.clone());
+    shown.push(format!("{response:?}"));
+    let request = ringg_api::transport::ApiRequest::new(
+        "subscribeWebhooks",
+        http::Method::POST,
+        "http://127.0.0.1:1",
+        "/x",
+        ringg_api::transport::Idempotency::Idempotent,
+    )
+    .with_body(ringg_api::transport::Body::Json(bytes::Bytes::from(
+        sent.clone(),
+    )));
+    shown.push(format!("{request:?}"));
+
     let everything = shown.join("\n");
     assert!(!everything.contains(KEY), "a key leaked:\n{everything}");
     assert!(

@@ -98,8 +98,9 @@ impl Part {
     }
 }
 
-/// A request body. Every variant is replayable: a retry sends the same bytes again.
-#[derive(Debug, Clone, Default)]
+/// A request body. Every variant is replayable: a retry sends the same bytes again. `Debug`
+/// shows a JSON body with its secrets masked ([`ringg_types::redact`]).
+#[derive(Clone, Default)]
 pub enum Body {
     /// No body.
     #[default]
@@ -108,6 +109,31 @@ pub enum Body {
     Json(Bytes),
     /// A `multipart/form-data` body; the transport chooses the boundary.
     Multipart(Vec<Part>),
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => f.write_str("Empty"),
+            Self::Json(b) => f.debug_tuple("Json").field(&MaskedBody(b)).finish(),
+            Self::Multipart(parts) => f.debug_tuple("Multipart").field(parts).finish(),
+        }
+    }
+}
+
+/// `Debug` of a body: its length and its text with secrets masked, cut to 512 characters.
+struct MaskedBody<'a>(&'a [u8]);
+
+impl fmt::Debug for MaskedBody<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = ringg_types::redact::redact_bytes(self.0);
+        write!(
+            f,
+            "{} bytes: {:?}",
+            self.0.len(),
+            ringg_types::text::truncate_chars(&text, 512)
+        )
+    }
 }
 
 impl Body {
@@ -165,10 +191,11 @@ pub const DEFAULT_MAX_RESPONSE_BODY: u64 = 32 * 1024 * 1024;
 
 /// Gives up on a response body that stops arriving, as AWS's SDKs do.
 ///
-/// After `grace_period` from the first byte of the body, every `window` must bring at least
-/// `min_bytes_per_sec × window` bytes, or the attempt fails with
-/// [`TransportErrorKind::Stalled`](crate::TransportErrorKind::Stalled) (retried like a timeout for idempotent requests). A body that
-/// finishes is never judged, however slowly its last bytes came.
+/// Once `grace_period` has passed since the response headers arrived, every `window` must bring
+/// at least `min_bytes_per_sec × window` bytes of the body, or the attempt fails with
+/// [`TransportErrorKind::Stalled`](crate::TransportErrorKind::Stalled) (retried like a timeout
+/// for idempotent requests). A body that finishes is never judged, however slowly its last bytes
+/// came.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StallProtection {
     /// Time before the throughput is first judged (default 5 s).
@@ -265,8 +292,8 @@ impl ApiRequest {
 /// A response: status, headers and the whole body.
 ///
 /// Non-2xx statuses are responses, not errors, at this level; `ringg-api` turns them into its
-/// error type.
-#[derive(Debug, Clone)]
+/// error type. `Debug` masks the body's secrets (`GET /workspace` returns the workspace key).
+#[derive(Clone)]
 pub struct ApiResponse {
     /// The HTTP status.
     pub status: StatusCode,
@@ -274,6 +301,16 @@ pub struct ApiResponse {
     pub headers: HeaderMap,
     /// The response body.
     pub body: Bytes,
+}
+
+impl fmt::Debug for ApiResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &MaskedBody(&self.body))
+            .finish()
+    }
 }
 
 impl ApiResponse {

@@ -30,7 +30,8 @@ pub struct ReqwestConfig {
     /// Idle connections kept per host (default: no cap, like reqwest; idle ones close after
     /// `pool_idle_timeout`).
     pub pool_max_idle_per_host: usize,
-    /// How long an idle pooled connection is kept (default 90 s).
+    /// How long an idle pooled connection is kept (default 50 s: shorter than the 60 s after
+    /// which ringg-rs's own servers close idle connections, so a reused one is still open).
     pub pool_idle_timeout: Duration,
     /// The `User-Agent` header.
     pub user_agent: String,
@@ -44,7 +45,7 @@ impl Default for ReqwestConfig {
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
             stall_protection: Some(StallProtection::default()),
             pool_max_idle_per_host: usize::MAX,
-            pool_idle_timeout: Duration::from_secs(90),
+            pool_idle_timeout: Duration::from_secs(50),
             user_agent: crate::layers::auth::USER_AGENT.to_string(),
         }
     }
@@ -94,32 +95,41 @@ impl ReqwestTransport {
         })
     }
 
-    /// A reqwest client builder with the settings this transport relies on: rustls and **no
-    /// automatic redirects**. Start from it when you bring your own client to
-    /// [`from_client`](Self::from_client), so the key cannot follow a redirect to another host.
+    /// A reqwest client builder with the settings this transport relies on: rustls and no
+    /// automatic redirects. Start from it to configure a proxy, TLS roots or pool settings,
+    /// then hand it to [`from_client_builder`](Self::from_client_builder).
     pub fn client_builder() -> reqwest::ClientBuilder {
         reqwest::Client::builder()
             .use_rustls_tls()
             .redirect(reqwest::redirect::Policy::none())
     }
 
-    /// Uses a caller-supplied reqwest client (its proxy, TLS and timeout settings are kept).
-    /// `attempt_timeout`, when given, is applied to each request on top; the body limit and
-    /// stall protection are the defaults of [`ReqwestConfig`].
-    ///
-    /// Build the client from [`client_builder`](Self::client_builder), or with
-    /// `redirect(reqwest::redirect::Policy::none())`: reqwest's default policy follows
-    /// redirects to other hosts and keeps the `X-API-KEY` header.
-    pub fn from_client(client: reqwest::Client, attempt_timeout: Option<Duration>) -> Self {
+    /// Builds the transport from a caller-configured reqwest client builder (its proxy, TLS
+    /// and timeout settings are kept). Automatic redirects are switched off whatever the
+    /// builder said: reqwest's default policy follows redirects to other hosts with the
+    /// `X-API-KEY` header still attached, so this transport follows them itself (see
+    /// [`crate::redirect`]). `attempt_timeout`, when given, is applied to each request on top;
+    /// the body limit and stall protection are the defaults of [`ReqwestConfig`].
+    pub fn from_client_builder(
+        builder: reqwest::ClientBuilder,
+        attempt_timeout: Option<Duration>,
+    ) -> Result<Self, TransportError> {
+        let client = builder
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| {
+                TransportError::invalid_request(format!("could not build the HTTP client: {e}"))
+                    .with_source(e)
+            })?;
         let defaults = ReqwestConfig::default();
-        Self {
+        Ok(Self {
             client,
             settings: Settings {
                 attempt_timeout,
                 max_response_body: defaults.max_response_body,
                 stall: defaults.stall_protection,
             },
-        }
+        })
     }
 
     /// Sets the response body limit (bytes) for requests that do not set their own.
@@ -373,6 +383,13 @@ async fn read_response(
     })
 }
 
+/// `now + d`, or far in the future when that overflows.
+fn later(d: Duration) -> tokio::time::Instant {
+    let now = tokio::time::Instant::now();
+    now.checked_add(d)
+        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
+}
+
 /// Measures a body's throughput window by window.
 struct StallMeter {
     policy: StallProtection,
@@ -385,7 +402,7 @@ impl StallMeter {
     fn new(policy: StallProtection) -> Self {
         Self {
             policy,
-            window_end: tokio::time::Instant::now() + policy.grace_period,
+            window_end: later(policy.grace_period),
             bytes_in_window: 0,
             in_grace: true,
         }
@@ -405,7 +422,8 @@ impl StallMeter {
         }
         self.in_grace = false;
         self.bytes_in_window = 0;
-        self.window_end = tokio::time::Instant::now() + self.policy.window;
+        // A zero window would judge on every poll; 10 ms is the least that makes sense.
+        self.window_end = later(self.policy.window.max(Duration::from_millis(10)));
         Ok(())
     }
 }

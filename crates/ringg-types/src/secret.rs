@@ -7,8 +7,10 @@ use std::sync::Arc;
 ///
 /// `Debug` and `Display` print `[REDACTED]`; the value is reachable only through
 /// [`Secret::expose`], so it cannot slip into a log line or an error message by accident.
-/// It serializes and deserializes as a plain string, so response models that carry a key
-/// (`workspace_info.api_key`, `new_api_key`) round-trip without loss.
+/// It deserializes from a plain string and serializes as `"[REDACTED]"`, so a response model
+/// that carries a key (`workspace_info.api_key`, `new_api_key`) can be written to JSON output
+/// or a log without leaking it; a field that must send the value uses
+/// [`Secret::serialize_exposed`].
 ///
 /// ```
 /// use ringg_types::Secret;

@@ -48,8 +48,17 @@ impl DedupeKey {
 
     /// The key of a parsed event, or `None` when the event has no `call_id` (such events are
     /// not deduped).
-    pub fn for_event(event: &crate::WebhookEvent) -> Option<Self> {
-        crate::event::dedupe_key(event)
+    pub fn for_event(event: &WebhookEvent) -> Option<Self> {
+        let call_id = event.call_id()?;
+        let event_type = event.event_type();
+        let attempt = match event_type {
+            EventType::CallCompleted => event
+                .retry_count()
+                .map(Attempt::RetryCount)
+                .or_else(|| event.status().map(|s| Attempt::Status(s.as_str()))),
+            _ => None,
+        };
+        Some(Self::new(call_id.as_str(), event_type.as_str(), attempt))
     }
 
     /// The stable string form of the key.
@@ -96,6 +105,7 @@ impl DedupeStoreError {
 ///
 /// ```
 /// use async_trait::async_trait;
+use ringg_types::webhook::{EventType, WebhookEvent};
 /// use ringg_webhooks::{DedupeKey, DedupeStore, DedupeStoreError};
 ///
 /// /// A store that never dedupes (every delivery is handed over).

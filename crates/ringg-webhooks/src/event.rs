@@ -1,9 +1,8 @@
-//! The bridge between delivery bodies and typed events: parsing and dedupe keys.
+//! The bridge between delivery bodies and typed events.
 
-use ringg_types::webhook::{EventType, WebhookEvent};
+use ringg_types::webhook::WebhookEvent;
 use serde_json::value::RawValue;
 
-use crate::dedupe::{Attempt, DedupeKey};
 use crate::rejection::Rejection;
 
 pub(crate) fn parse(body: &[u8]) -> Result<WebhookEvent, Rejection> {
@@ -22,23 +21,6 @@ fn is_json_object(body: &[u8]) -> bool {
         && serde_json::from_slice::<&RawValue>(body).is_ok()
 }
 
-pub(crate) fn dedupe_key(event: &WebhookEvent) -> Option<DedupeKey> {
-    let call_id = event.call_id()?;
-    let event_type = event.event_type();
-    let attempt = match event_type {
-        EventType::CallCompleted => event
-            .retry_count()
-            .map(Attempt::RetryCount)
-            .or_else(|| event.status().map(|s| Attempt::Status(s.as_str()))),
-        _ => None,
-    };
-    Some(DedupeKey::new(
-        call_id.as_str(),
-        event_type.as_str(),
-        attempt,
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use http::StatusCode;
@@ -46,7 +28,8 @@ mod tests {
     use super::*;
 
     fn key(body: &str) -> Option<String> {
-        dedupe_key(&WebhookEvent::from_slice(body.as_bytes()).unwrap()).map(|k| k.to_string())
+        crate::dedupe::DedupeKey::for_event(&WebhookEvent::from_slice(body.as_bytes()).unwrap())
+            .map(|k| k.to_string())
     }
 
     #[test]

@@ -108,17 +108,15 @@ fn mask_all(value: &mut Value) {
 /// ```
 pub fn redact_text(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
-    let mut out = String::new();
-    let mut copied = 0;
+    let mut m = Masker {
+        text,
+        out: String::new(),
+        copied: 0,
+    };
     let mut i = 0;
     let mut depth = 0usize;
     // The depth at which a secret container was opened, while inside one.
     let mut masked_from: Option<usize> = None;
-    let mask = |out: &mut String, copied: &mut usize, start: usize, end: usize| {
-        out.push_str(&text[*copied..start]);
-        out.push_str(REDACTED);
-        *copied = end;
-    };
     while i < bytes.len() {
         match bytes[i] {
             b'"' => {
@@ -126,19 +124,17 @@ pub fn redact_text(text: &str) -> Cow<'_, str> {
                 let end = string_end(bytes, start);
                 let after = skip_ws(bytes, (end + 1).min(bytes.len()));
                 let is_key = bytes.get(after) == Some(&b':');
+                i = end + 1;
                 if masked_from.is_some() {
-                    if !is_key && end < bytes.len() {
-                        mask(&mut out, &mut copied, start, end);
+                    if !is_key {
+                        m.mask_string(start, end);
                     }
-                    i = end + 1;
-                    continue;
-                }
-                if is_key && is_secret_field(&text[start..end]) {
+                } else if is_key && is_secret_field(&key_name(text, start, end)) {
                     let v = skip_ws(bytes, after + 1);
                     match bytes.get(v) {
                         Some(b'"') => {
                             let v_end = string_end(bytes, v + 1);
-                            mask(&mut out, &mut copied, v + 1, v_end);
+                            m.mask_string(v + 1, v_end);
                             i = v_end + 1;
                         }
                         Some(b'{' | b'[') => {
@@ -146,29 +142,12 @@ pub fn redact_text(text: &str) -> Cow<'_, str> {
                             depth += 1;
                             i = v + 1;
                         }
-                        Some(b'-' | b'0'..=b'9') => {
-                            let mut n_end = v;
-                            while n_end < bytes.len()
-                                && matches!(
-                                    bytes[n_end],
-                                    b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'
-                                )
-                            {
-                                n_end += 1;
-                            }
-                            out.push_str(&text[copied..v]);
-                            out.push('"');
-                            out.push_str(REDACTED);
-                            out.push('"');
-                            copied = n_end;
-                            i = n_end;
-                        }
+                        Some(b'-' | b'0'..=b'9') => i = m.mask_number(v),
                         _ => i = after + 1,
                     }
-                    continue;
                 }
-                i = end + 1;
             }
+            b'-' | b'0'..=b'9' if masked_from.is_some() => i = m.mask_number(i),
             b'{' | b'[' => {
                 depth += 1;
                 i += 1;
@@ -183,11 +162,63 @@ pub fn redact_text(text: &str) -> Cow<'_, str> {
             _ => i += 1,
         }
     }
-    if copied == 0 {
-        return Cow::Borrowed(text);
+    m.finish()
+}
+
+/// The output of [`redact_text`] under construction.
+struct Masker<'a> {
+    text: &'a str,
+    out: String,
+    copied: usize,
+}
+
+impl<'a> Masker<'a> {
+    /// Replaces the contents of the string between `start` and `end` (its closing quote, or the
+    /// end of an unterminated text).
+    fn mask_string(&mut self, start: usize, end: usize) {
+        self.out.push_str(&self.text[self.copied..start]);
+        self.out.push_str(REDACTED);
+        self.copied = end;
     }
-    out.push_str(&text[copied.min(text.len())..]);
-    Cow::Owned(out)
+
+    /// Replaces the number starting at `start` with a masked string; returns where it ends.
+    fn mask_number(&mut self, start: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let mut end = start;
+        while end < bytes.len()
+            && matches!(bytes[end], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+        {
+            end += 1;
+        }
+        self.out.push_str(&self.text[self.copied..start]);
+        self.out.push('"');
+        self.out.push_str(REDACTED);
+        self.out.push('"');
+        self.copied = end;
+        end
+    }
+
+    /// The masked text; the input itself when nothing was masked.
+    fn finish(mut self) -> Cow<'a, str> {
+        if self.copied == 0 {
+            return Cow::Borrowed(self.text);
+        }
+        self.out
+            .push_str(&self.text[self.copied.min(self.text.len())..]);
+        Cow::Owned(self.out)
+    }
+}
+
+/// A key's name with its JSON escapes decoded (`"api\u005fkey"` is `api_key`).
+fn key_name(text: &str, start: usize, end: usize) -> Cow<'_, str> {
+    let raw = &text[start..end];
+    if !raw.contains('\\') {
+        return Cow::Borrowed(raw);
+    }
+    match serde_json::from_str::<String>(&text[start - 1..=end.min(text.len() - 1)]) {
+        Ok(decoded) => Cow::Owned(decoded),
+        Err(_) => Cow::Borrowed(raw),
+    }
 }
 
 /// The index of the closing quote of the string starting at `start` (after its opening quote),
@@ -273,6 +304,20 @@ mod tests {
             redact_text(nested),
             r#"{"auth_fetch_config": {"enabled": true, "headers": {"A": "[REDACTED]"}, "body": {"k": ["[REDACTED]"]}}, "after": "kept"}"#
         );
+        // Inside a secret container: numbers, and a string cut off by the end of the text.
+        assert_eq!(
+            redact_text(r#"{"headers": {"X-Webhook-Secret": "s3cr"#),
+            r#"{"headers": {"X-Webhook-Secret": "[REDACTED]"#
+        );
+        assert_eq!(
+            redact_text(r#"{"headers": {"pin": 1234, "on": true}}"#),
+            r#"{"headers": {"pin": "[REDACTED]", "on": true}}"#
+        );
+        // An escaped key name is still the key.
+        assert_eq!(
+            redact_text(r#"{"api\u005fkey": "k"}"#),
+            r#"{"api\u005fkey": "[REDACTED]"}"#
+        );
         // "key": inside a string is not a key.
         assert_eq!(
             redact_text(r#"{"msg": "\"api_key\": x"}"#),
@@ -301,7 +346,43 @@ mod tests {
         assert_eq!(v["callback_args"]["params"]["p"], 1);
     }
 
+    /// Random JSON documents whose keys are drawn from secret and ordinary names.
+    fn documents() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let key = prop_oneof![
+            Just("api_key".to_string()),
+            Just("headers".to_string()),
+            Just("access_token".to_string()),
+            Just("name".to_string()),
+            Just("id".to_string()),
+            "[a-z]{1,6}",
+        ];
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i32>().prop_map(Value::from),
+            "[ -~]{0,8}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 40, 5, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::vec((key.clone(), inner), 0..4)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
     proptest::proptest! {
+        #[test]
+        fn text_and_value_redaction_agree_on_any_document(doc in documents()) {
+            let mut by_value = doc.clone();
+            redact_value(&mut by_value);
+            for text in [doc.to_string(), serde_json::to_string_pretty(&doc).unwrap()] {
+                let by_text: Value = serde_json::from_str(&redact_text(&text)).unwrap();
+                proptest::prop_assert_eq!(&by_text, &by_value);
+            }
+        }
+
         #[test]
         fn never_panics_and_keeps_secret_free_text(text in "\\PC{0,200}") {
             let out = redact_text(&text);
