@@ -1,0 +1,142 @@
+//! SDK overhead: the client against raw reqwest on the same minimal server.
+
+use std::convert::Infallible;
+use std::num::NonZeroU32;
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+use bytes::Bytes;
+use futures::{StreamExt, stream};
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use ringg_api::Client;
+use ringg_api::transport::layers::{RateLimitConfig, RetryPolicy};
+use ringg_api::types::workspace::WorkspaceInfoResponse;
+
+pub(crate) const WORKSPACE_BODY: &str = r#"{"workspace_info":{"id":"d079bcb3-72a3-42dc-9586-edf0328e2973","name":"Bench Workspace","created_at":"2024-12-16T13:03:29.947147+00:00","credits":3025,"locked_credits":0,"api_key":"7251cb4b--f52b-4b47-a230-f626ecad3e85"}}"#;
+
+/// A minimal hyper server answering every request with the workspace document.
+pub(crate) async fn minimal_server() -> Result<std::net::SocketAddr> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let _ = stream.set_nodelay(true);
+            tokio::spawn(async move {
+                let svc = service_fn(|_req: Request<Incoming>| async {
+                    Ok::<_, Infallible>(
+                        Response::builder()
+                            .header("content-type", "application/json")
+                            .body(Full::new(Bytes::from_static(WORKSPACE_BODY.as_bytes())))
+                            .expect("static response"),
+                    )
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), svc)
+                    .await;
+            });
+        }
+    });
+    Ok(addr)
+}
+
+pub(crate) fn sdk_client(base: &str) -> Result<Client> {
+    // tracing on: a subscriber at INFO, as a typical service has; the request spans are DEBUG.
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_writer(std::io::sink)
+        .try_init();
+    Ok(Client::builder()
+        .ignore_env()
+        .api_key("bench-key")
+        .base_url(base)
+        .retry_policy(RetryPolicy::default())
+        .rate_limit(RateLimitConfig {
+            requests_per_second: NonZeroU32::new(10_000_000),
+            burst: NonZeroU32::new(10_000_000),
+            max_in_flight: Some(4096),
+            ..RateLimitConfig::default()
+        })
+        .tracing(true)
+        .build()?)
+}
+
+pub(crate) async fn run_sdk(client: &Client, count: usize, in_flight: usize) -> Result<f64> {
+    let start = Instant::now();
+    let results: Vec<Result<WorkspaceInfoResponse, ringg_api::Error>> = stream::iter(0..count)
+        .map(|_| {
+            let c = client.clone();
+            async move { c.workspace().info().await }
+        })
+        .buffer_unordered(in_flight)
+        .collect()
+        .await;
+    let secs = start.elapsed().as_secs_f64();
+    if let Some(e) = results.into_iter().find_map(Result::err) {
+        bail!("sdk request failed: {e}");
+    }
+    Ok(count as f64 / secs)
+}
+
+pub(crate) async fn run_raw(
+    client: &reqwest::Client,
+    base: &str,
+    count: usize,
+    in_flight: usize,
+) -> Result<f64> {
+    let url = format!("{base}/workspace");
+    let start = Instant::now();
+    let results: Vec<Result<serde_json::Value>> = stream::iter(0..count)
+        .map(|_| {
+            let c = client.clone();
+            let url = url.clone();
+            async move {
+                let body = c
+                    .get(&url)
+                    .header("x-api-key", "bench-key")
+                    .send()
+                    .await?
+                    .bytes()
+                    .await?;
+                Ok(serde_json::from_slice::<serde_json::Value>(&body)?)
+            }
+        })
+        .buffer_unordered(in_flight)
+        .collect()
+        .await;
+    let secs = start.elapsed().as_secs_f64();
+    if let Some(e) = results.into_iter().find_map(Result::err) {
+        bail!("raw request failed: {e}");
+    }
+    Ok(count as f64 / secs)
+}
+
+pub(crate) async fn overhead_only(
+    count: usize,
+    in_flight: usize,
+    only: Option<&str>,
+) -> Result<()> {
+    let server = minimal_server().await?;
+    let base = format!("http://{server}/ca/api/v0");
+    if only != Some("raw") {
+        let sdk = sdk_client(&base)?;
+        println!(
+            "client: {:.0} req/s",
+            run_sdk(&sdk, count, in_flight).await?
+        );
+    }
+    if only != Some("sdk") {
+        let raw = reqwest::Client::builder().build()?;
+        println!(
+            "raw reqwest: {:.0} req/s",
+            run_raw(&raw, &base, count, in_flight).await?
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,114 @@
+//! Pagination memory: a simulator child seeded with history rows, and a child that streams them.
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use futures::TryStreamExt;
+use ringg_api::Client;
+use ringg_api::types::calls::CallHistoryQuery;
+
+use crate::util::peak_rss;
+
+pub(crate) async fn sim_serve(rows: usize) -> Result<()> {
+    let sim = ringg_sim::Simulator::builder()
+        .history_rows(rows)
+        .start()
+        .await?;
+    println!("base_url={}", sim.base_url());
+    println!("api_key={}", sim.api_key());
+    std::io::stdout().flush()?;
+    // serve until the parent closes our stdin
+    tokio::task::spawn_blocking(|| {
+        let mut sink = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut sink);
+    })
+    .await?;
+    sim.shutdown().await;
+    Ok(())
+}
+
+pub(crate) async fn paginate_child(base_url: &str, key: &str) -> Result<()> {
+    let client = Client::builder()
+        .ignore_env()
+        .api_key(key)
+        .base_url(base_url)
+        .build()?;
+    let start = Instant::now();
+    let mut seen = 0u64;
+    let mut stream = std::pin::pin!(client.calls().history_stream(CallHistoryQuery::default()));
+    while let Some(row) = stream.try_next().await? {
+        std::hint::black_box(&row);
+        seen += 1;
+    }
+    println!(
+        "rows={seen} secs={} peak_rss={}",
+        start.elapsed().as_secs_f64(),
+        peak_rss()
+    );
+    Ok(())
+}
+
+pub(crate) fn parse_child_output(out: &str) -> Result<(u64, f64, u64)> {
+    let mut rows = None;
+    let mut secs = None;
+    let mut rss = None;
+    for part in out.split_whitespace() {
+        if let Some(v) = part.strip_prefix("rows=") {
+            rows = v.parse().ok();
+        } else if let Some(v) = part.strip_prefix("secs=") {
+            secs = v.parse().ok();
+        } else if let Some(v) = part.strip_prefix("peak_rss=") {
+            rss = v.parse().ok();
+        }
+    }
+    match (rows, secs, rss) {
+        (Some(r), Some(s), Some(m)) => Ok((r, s, m)),
+        _ => bail!("unexpected child output: {out}"),
+    }
+}
+
+pub(crate) fn paginate_in_children(rows: usize) -> Result<(u64, f64, u64)> {
+    let exe = std::env::current_exe()?;
+    let mut sim = Command::new(&exe)
+        .args(["sim-serve", "--rows", &rows.to_string()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("starting the simulator child")?;
+    let stdout = sim.stdout.take().context("simulator stdout")?;
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+    let mut base_url = None;
+    let mut key = None;
+    while base_url.is_none() || key.is_none() {
+        let line = lines.next().context("simulator exited early")??;
+        if let Some(v) = line.strip_prefix("base_url=") {
+            base_url = Some(v.to_string());
+        } else if let Some(v) = line.strip_prefix("api_key=") {
+            key = Some(v.to_string());
+        }
+    }
+    let out = Command::new(&exe)
+        .args([
+            "paginate",
+            "--base-url",
+            &base_url.unwrap_or_default(),
+            "--key",
+            &key.unwrap_or_default(),
+        ])
+        .output()?;
+    drop(sim.stdin.take());
+    let _ = sim.wait();
+    if !out.status.success() {
+        bail!(
+            "paginate child failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let (read, secs, rss) = parse_child_output(&String::from_utf8_lossy(&out.stdout))?;
+    if read < rows as u64 {
+        bail!("paginated {read} rows, expected at least {rows}");
+    }
+    Ok((read, secs, rss))
+}
