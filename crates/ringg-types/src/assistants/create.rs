@@ -33,6 +33,26 @@ fn check_len(field: &'static str, value: Option<&str>, limit: usize) -> Result<(
     }
 }
 
+/// The documented length limits, in characters, of the create/update fields, in the order
+/// [`check_lengths`] takes their values.
+const LENGTH_LIMITS: [(&str, usize); 7] = [
+    ("agent_name", 100),
+    ("introduction_and_objective", 2000),
+    ("response_guidelines", 3000),
+    ("task", 1500),
+    ("intro_message", 500),
+    ("faq", 5000),
+    ("sample_conversations", 5000),
+];
+
+/// Checks each value against its entry of [`LENGTH_LIMITS`]; the first one too long is the error.
+fn check_lengths(values: [Option<&str>; 7]) -> Result<(), FieldTooLong> {
+    LENGTH_LIMITS
+        .iter()
+        .zip(values)
+        .try_for_each(|(&(field, limit), value)| check_len(field, value, limit))
+}
+
 /// Body of `POST /public/agent` (single-prompt assistant).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateAssistantRequest {
@@ -101,21 +121,15 @@ impl CreateAssistantRequest {
 
     /// Checks the documented length limits.
     pub fn validate(&self) -> Result<(), FieldTooLong> {
-        check_len("agent_name", Some(&self.agent_name), 100)?;
-        check_len(
-            "introduction_and_objective",
+        check_lengths([
+            Some(&self.agent_name),
             Some(&self.introduction_and_objective),
-            2000,
-        )?;
-        check_len("response_guidelines", Some(&self.response_guidelines), 3000)?;
-        check_len("task", Some(&self.task), 1500)?;
-        check_len("intro_message", Some(&self.intro_message), 500)?;
-        check_len("faq", self.faq.as_deref(), 5000)?;
-        check_len(
-            "sample_conversations",
+            Some(&self.response_guidelines),
+            Some(&self.task),
+            Some(&self.intro_message),
+            self.faq.as_deref(),
             self.sample_conversations.as_deref(),
-            5000,
-        )
+        ])
     }
 }
 
@@ -167,25 +181,15 @@ pub struct UpdateAssistantRequest {
 impl UpdateAssistantRequest {
     /// Checks the documented length limits of the fields that are set.
     pub fn validate(&self) -> Result<(), FieldTooLong> {
-        check_len("agent_name", self.agent_name.as_deref(), 100)?;
-        check_len(
-            "introduction_and_objective",
+        check_lengths([
+            self.agent_name.as_deref(),
             self.introduction_and_objective.as_deref(),
-            2000,
-        )?;
-        check_len(
-            "response_guidelines",
             self.response_guidelines.as_deref(),
-            3000,
-        )?;
-        check_len("task", self.task.as_deref(), 1500)?;
-        check_len("intro_message", self.intro_message.as_deref(), 500)?;
-        check_len("faq", self.faq.as_deref(), 5000)?;
-        check_len(
-            "sample_conversations",
+            self.task.as_deref(),
+            self.intro_message.as_deref(),
+            self.faq.as_deref(),
             self.sample_conversations.as_deref(),
-            5000,
-        )
+        ])
     }
 
     /// True when no field is set (the request would change nothing).
