@@ -258,53 +258,29 @@ impl<'de> Deserialize<'de> for WebhookEvent {
     }
 }
 
-impl From<CallCompleted> for WebhookEvent {
-    fn from(p: CallCompleted) -> Self {
-        Self::CallCompleted(p)
-    }
+/// `From<payload>` for the event of each known payload type.
+macro_rules! from_payload {
+    ($($variant:ident),+ $(,)?) => {
+        $(
+            impl From<$variant> for WebhookEvent {
+                fn from(p: $variant) -> Self {
+                    Self::$variant(p)
+                }
+            }
+        )+
+    };
 }
 
-impl From<CallStarted> for WebhookEvent {
-    fn from(p: CallStarted) -> Self {
-        Self::CallStarted(p)
-    }
-}
-
-impl From<CallRinging> for WebhookEvent {
-    fn from(p: CallRinging) -> Self {
-        Self::CallRinging(p)
-    }
-}
-
-impl From<CallOngoing> for WebhookEvent {
-    fn from(p: CallOngoing) -> Self {
-        Self::CallOngoing(p)
-    }
-}
-
-impl From<RecordingCompleted> for WebhookEvent {
-    fn from(p: RecordingCompleted) -> Self {
-        Self::RecordingCompleted(p)
-    }
-}
-
-impl From<PlatformAnalysisCompleted> for WebhookEvent {
-    fn from(p: PlatformAnalysisCompleted) -> Self {
-        Self::PlatformAnalysisCompleted(p)
-    }
-}
-
-impl From<ClientAnalysisCompleted> for WebhookEvent {
-    fn from(p: ClientAnalysisCompleted) -> Self {
-        Self::ClientAnalysisCompleted(p)
-    }
-}
-
-impl From<AllProcessingCompleted> for WebhookEvent {
-    fn from(p: AllProcessingCompleted) -> Self {
-        Self::AllProcessingCompleted(p)
-    }
-}
+from_payload!(
+    CallCompleted,
+    CallStarted,
+    CallRinging,
+    CallOngoing,
+    RecordingCompleted,
+    PlatformAnalysisCompleted,
+    ClientAnalysisCompleted,
+    AllProcessingCompleted,
+);
 
 /// A webhook body that could not be parsed.
 ///
