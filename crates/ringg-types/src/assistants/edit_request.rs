@@ -1,7 +1,7 @@
 //! [`EditAssistantRequest`] (the `PATCH /agent/v1` body: an edit plus the common fields) and
 //! its response.
 
-use serde::de::{self};
+use serde::de;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 

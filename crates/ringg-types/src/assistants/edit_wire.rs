@@ -1,7 +1,7 @@
 //! How an [`AgentEdit`] reads and writes its wire form: the typed operation names, `to_map`,
 //! `from_map` and the serde impls that route node edits and unknown operations.
 
-use serde::de::{self};
+use serde::de;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};

@@ -1,8 +1,8 @@
+use serde_json::{Value, json};
+
 use super::*;
 use crate::common::decode;
-use crate::ids::*;
-use serde_json::Value;
-use serde_json::json;
+use crate::ids::VoiceId;
 
 #[test]
 fn list_envelopes() {

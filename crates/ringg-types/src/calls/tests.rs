@@ -1,9 +1,9 @@
-use super::*;
-use crate::common::*;
-use crate::common::{decode, to_query_pairs};
-use crate::ids::*;
-use crate::phone::PhoneNumber;
 use serde_json::json;
+
+use super::*;
+use crate::common::{Timestamp, decode, to_query_pairs};
+use crate::ids::{AgentId, NumberId, NumberPoolId, VersionId};
+use crate::phone::PhoneNumber;
 
 #[test]
 fn caller_source_is_exactly_one_key() {

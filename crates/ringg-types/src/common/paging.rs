@@ -1,7 +1,8 @@
 //! [`PageQuery`] and [`MessageResponse`], shared by many endpoints.
 
-use crate::common::fields::Extra;
 use serde::{Deserialize, Serialize};
+
+use crate::common::fields::Extra;
 
 /// `limit` / `offset` query parameters of the paginated list endpoints.
 ///

@@ -2,12 +2,13 @@
 
 use std::fmt;
 
-use crate::common::fields::Extra;
-use crate::common::timestamp::Timestamp;
 use serde::de::{self, SeqAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
+
+use crate::common::fields::Extra;
+use crate::common::timestamp::Timestamp;
 
 /// Who spoke a transcript turn.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

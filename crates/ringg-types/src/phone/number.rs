@@ -1,8 +1,9 @@
 //! [`PhoneNumber`] (E.164) and [`PhoneNumberError`].
 
-use crate::phone::calling_codes::calling_code;
 use std::fmt;
 use std::str::FromStr;
+
+use crate::phone::calling_codes::calling_code;
 
 /// Why a string is not an acceptable phone number.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

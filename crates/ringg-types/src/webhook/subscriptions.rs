@@ -1,6 +1,5 @@
 //! [`EventSubscription`] and [`AuthFetchConfig`]: where and how an assistant's events are sent.
 
-use crate::redact::{MaskedMap, REDACTED};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -8,6 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::common::{Extra, Nullable, OneOrMany};
 use crate::enums::{EventType, WebhookMethod};
+use crate::redact::{MaskedMap, REDACTED};
 
 /// One webhook subscription of an assistant (`event_subscriptions[]`, §3.1).
 ///

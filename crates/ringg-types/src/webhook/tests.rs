@@ -1,8 +1,8 @@
+use serde_json::{Value, json};
+
 use super::*;
 use crate::common::Speaker;
-use crate::ids::*;
-use serde_json::Value;
-use serde_json::json;
+use crate::ids::CallId;
 
 fn parse(v: Value) -> WebhookEvent {
     WebhookEvent::from_slice(v.to_string().as_bytes()).unwrap()
