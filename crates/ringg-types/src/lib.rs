@@ -1,5 +1,25 @@
 //! Typed models of the Ringg AI voice-agent API.
 //!
+//! Module map. Each row uses only the rows above it (`a → b`: `a` uses `b`); nothing uses a row
+//! below it, so there is no import circle:
+//!
+//! ```text
+//! macros  form  ids  phone/  redact/  text  operations/     leaves: use no other module
+//! secret → redact        enums → macros        common/ → redact
+//! workspace, numbers, analytics, termination, knowledge_base, calls/
+//!                          → common, enums, ids (+ secret, phone, form, macros, redact)
+//! webhook/ → calls         campaigns → calls
+//! assistants/ → webhook    (its details hold EventSubscription lists)
+//! ```
+//!
+//! A folder's `mod.rs` only declares its files and re-exports their items, so every public item
+//! keeps its path (`common::Timestamp`, `assistants::AgentEdit`); the files inside use each other
+//! by their own paths (`crate::common::fields::Extra`), never through their `mod.rs`:
+//! `common/` (fields ← paging, transcript; timestamp ← transcript; scalars, lists, query, decode),
+//! `assistants/` (details ← agent_edit ← edit_wire, edit_request; list, create, voices),
+//! `calls/` (config ← initiate; initiated, history, details, export), `webhook/` (payloads ←
+//! event; subscriptions), `phone/` (calling_codes ← number).
+//!
 //! `ringg-types` holds everything that describes Ringg's data and nothing that moves it: ID
 //! newtypes, E.164 phone numbers, the request and response models of every endpoint, the webhook
 //! events, and the generated operation table. It depends on serde only and does no I/O, so a

@@ -1,0 +1,381 @@
+//! `GET /agent/{agent_id}`: one assistant in detail, its versions and configuration.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Number, Value};
+
+use crate::common::{CustomVariables, Extra, Nullable, Timestamp};
+use crate::enums::{AgentType, Language, OrchestrationMode, TemplateType};
+use crate::ids::{AgentId, KbId, NumberId, VersionId, VoiceId};
+use crate::webhook::EventSubscription;
+
+/// Response of `GET /agent/{agent_id}`: the assistant sits under the plural key `agents` (one
+/// object, not an array).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssistantDetailsResponse {
+    /// `agents`: the assistant.
+    pub agents: AssistantDetails,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// One assistant in detail.
+///
+/// The documented payload has its configuration at the root; the live payload is versioned
+/// (`version_details`), with A/B testing (`ab_versions`, `active_agent_version_id`). Use
+/// [`active_version`](Self::active_version), [`event_subscriptions`](Self::event_subscriptions)
+/// and [`custom_variable_names`](Self::custom_variable_names), which look in the right place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssistantDetails {
+    /// `id`.
+    pub id: AgentId,
+    /// `agent_display_name`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub agent_display_name: Nullable<String>,
+    /// `agent_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_type: Option<AgentType>,
+    /// `whitelisted_domains` (web-call origins).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub whitelisted_domains: Nullable<Vec<String>>,
+    /// `language`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub language: Nullable<Language>,
+    /// `form_fields`: template-builder inputs (not call variables).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub form_fields: Nullable<Vec<FormField>>,
+    /// `voice`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub voice: Nullable<VoiceRef>,
+    /// `agent_config` (un-versioned payloads).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub agent_config: Nullable<AgentConfig>,
+    /// `knowledge_base_id`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub knowledge_base_id: Nullable<KbId>,
+    /// `knowledge_base_name`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub knowledge_base_name: Nullable<String>,
+    /// `template_name`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub template_name: Nullable<String>,
+    /// `template_label`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub template_label: Nullable<String>,
+    /// `template_icon`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub template_icon: Nullable<String>,
+    /// `template_type`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub template_type: Nullable<TemplateType>,
+    /// `created_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// `updated_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+    /// `tools`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub tools: Nullable<Vec<Value>>,
+    /// `secondary_language`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub secondary_language: Nullable<Language>,
+    /// `secondary_voice_id`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub secondary_voice_id: Nullable<String>,
+    /// `orchestration_mode`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub orchestration_mode: Nullable<OrchestrationMode>,
+    /// `is_ab_live`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_ab_live: Option<bool>,
+    /// `ab_versions`: `version_id → {slug, description, call_traffic}`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ab_versions: Nullable<BTreeMap<String, AbVersion>>,
+    /// `active_agent_version_id` (`null` while A/B testing is live).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub active_agent_version_id: Nullable<VersionId>,
+    /// `inbound_number_id`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub inbound_number_id: Nullable<NumberId>,
+    /// `telephony_id`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub telephony_id: Nullable<String>,
+    /// `webcall_public_key`: the browser-safe key for web calls (not the API key).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub webcall_public_key: Nullable<String>,
+    /// `classification_labels`: `{label: description}`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub classification_labels: Nullable<Map<String, Value>>,
+    /// `event_subscriptions` at the root (un-versioned payloads).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub event_subscriptions: Nullable<Vec<EventSubscription>>,
+    /// `version_details`: `version_id → version`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub version_details: Nullable<BTreeMap<String, AgentVersion>>,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl AssistantDetails {
+    /// The version whose configuration is in use, with its ID.
+    ///
+    /// `version_details[active_agent_version_id]`; else (A/B live) the version with the highest
+    /// `ab_versions[*].call_traffic`; else the only version. `None` for an un-versioned payload
+    /// (read the root fields then).
+    pub fn active_version(&self) -> Option<(&str, &AgentVersion)> {
+        let versions = self.version_details.as_ref()?;
+        if let Some(id) = self.active_agent_version_id.as_ref()
+            && let Some((k, v)) = versions.get_key_value(id.as_str())
+        {
+            return Some((k.as_str(), v));
+        }
+        if let Some(ab) = self.ab_versions.as_ref() {
+            let best = ab
+                .iter()
+                .filter(|(id, _)| versions.contains_key(*id))
+                .filter_map(|(id, v)| v.traffic().map(|t| (id, t)))
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            if let Some((id, _)) = best
+                && let Some((k, v)) = versions.get_key_value(id)
+            {
+                return Some((k.as_str(), v));
+            }
+        }
+        if versions.len() == 1 {
+            return versions.iter().next().map(|(k, v)| (k.as_str(), v));
+        }
+        None
+    }
+
+    /// The webhook subscriptions in force: the active version's list, else the root list.
+    pub fn event_subscriptions(&self) -> Option<&[EventSubscription]> {
+        self.active_version()
+            .and_then(|(_, v)| v.event_subscriptions.as_ref())
+            .or(self.event_subscriptions.as_ref())
+            .map(Vec::as_slice)
+    }
+
+    /// The agent configuration in force: the active version's, else the root one.
+    pub fn active_config(&self) -> Option<&AgentConfig> {
+        self.active_version()
+            .and_then(|(_, v)| v.agent_config.as_ref())
+            .or(self.agent_config.as_ref())
+    }
+
+    /// Names of the call variables the assistant expects (`callee_name`, `mobile_number`, ...).
+    pub fn custom_variable_names(&self) -> Vec<&str> {
+        self.active_config()
+            .and_then(|c| c.custom_variables.as_ref())
+            .map(CustomVariables::names)
+            .unwrap_or_default()
+    }
+}
+
+/// `ab_versions[version_id]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AbVersion {
+    /// `slug`, e.g. `v1`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub slug: Nullable<String>,
+    /// `description`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub description: Nullable<String>,
+    /// `call_traffic`: share of calls, 0–1.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub call_traffic: Nullable<Number>,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl AbVersion {
+    /// `call_traffic` as `f64`.
+    pub fn traffic(&self) -> Option<f64> {
+        self.call_traffic.as_ref().and_then(Number::as_f64)
+    }
+}
+
+/// `version_details[version_id]`: one version of an assistant's configuration.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AgentVersion {
+    /// `version_slug`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub version_slug: Nullable<String>,
+    /// `agent_config`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub agent_config: Nullable<AgentConfig>,
+    /// `knowledge_bases` attached to this version.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub knowledge_bases: Nullable<Vec<Value>>,
+    /// `event_subscriptions`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub event_subscriptions: Nullable<Vec<EventSubscription>>,
+    /// `language`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub language: Nullable<Language>,
+    /// `voice`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub voice: Nullable<Value>,
+    /// `secondary_language`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub secondary_language: Nullable<Language>,
+    /// `secondary_voice_id`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub secondary_voice_id: Nullable<String>,
+    /// `whitelisted_domains`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub whitelisted_domains: Nullable<Vec<String>>,
+    /// `tools`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub tools: Nullable<Value>,
+    /// `custom_analysis_prompt`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub custom_analysis_prompt: Nullable<CustomAnalysisPrompt>,
+    /// `client_analysis`: `{context, goal_key, keys, revenue}`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_analysis: Nullable<Map<String, Value>>,
+    /// `analytics_context`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub analytics_context: Nullable<Value>,
+    /// `call_config`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub call_config: Nullable<Map<String, Value>>,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `agent_config`: prompt, intro and variables.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AgentConfig {
+    /// `custom_variables`: `{name: type}` (documented) or a list of names (live versions).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub custom_variables: Nullable<CustomVariables>,
+    /// `agent_prompt`: text or prompt sections; `null` for multi-node agents.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub agent_prompt: Nullable<AgentPrompt>,
+    /// `intro_message` (may contain HTML).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub intro_message: Nullable<String>,
+    /// `vocab`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub vocab: Nullable<Value>,
+    /// `voice_speed`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub voice_speed: Nullable<Number>,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// An assistant prompt: plain text (older agents, the documented edit) or prompt sections.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AgentPrompt {
+    /// A flat string.
+    Text(String),
+    /// `{"prompt_sections": [{section_title, section_content}]}`.
+    Sections(PromptSections),
+}
+
+impl AgentPrompt {
+    /// The prompt as one text: the string, or the sections as `## title\ncontent` blocks.
+    pub fn to_text(&self) -> String {
+        match self {
+            Self::Text(t) => t.clone(),
+            Self::Sections(s) => s
+                .prompt_sections
+                .iter()
+                .map(|p| format!("## {}\n{}", p.section_title, p.section_content))
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+        }
+    }
+}
+
+impl From<&str> for AgentPrompt {
+    fn from(s: &str) -> Self {
+        Self::Text(s.to_owned())
+    }
+}
+
+impl From<String> for AgentPrompt {
+    fn from(s: String) -> Self {
+        Self::Text(s)
+    }
+}
+
+/// `{"prompt_sections": [...]}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PromptSections {
+    /// `prompt_sections`.
+    pub prompt_sections: Vec<PromptSection>,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// One prompt section.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PromptSection {
+    /// `section_title`.
+    pub section_title: String,
+    /// `section_content`.
+    pub section_content: String,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `form_fields[]`: a template-builder input.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FormField {
+    /// `key`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// `value`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `voice` of an assistant.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VoiceRef {
+    /// `id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<VoiceId>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `voice_preview` URL.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub voice_preview: Nullable<String>,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `custom_analysis_prompt`: what the custom (client) analysis extracts after a call.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CustomAnalysisPrompt {
+    /// `prompt`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<String>,
+    /// `keys`: `name → type` (`string`, `integer`, `number`, `boolean`, `array`, `date`,
+    /// `datetime`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<Map<String, Value>>,
+    /// `defaults` for some keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defaults: Option<Map<String, Value>>,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}

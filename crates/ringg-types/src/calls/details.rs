@@ -1,0 +1,153 @@
+//! `GET /calling/call-details`: one call in detail and Ringg's platform analysis of it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::common::{Extra, FlexBool, Nullable, TextList, Timestamp, Transcript};
+use crate::enums::{CallDirection, CallStatus, CallSubStatus, Sentiment};
+use crate::ids::{AgentId, CallId};
+
+/// Query of `GET /calling/call-details` (the parameter is `id`, not `call_id`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallDetailsQuery {
+    /// `id`: the call.
+    pub id: CallId,
+    /// `send_analysis`: add `platform_analysis` and `client_analysis`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_analysis: Option<bool>,
+}
+
+impl CallDetailsQuery {
+    /// Details of `id`, with or without the analyses.
+    pub fn new(id: CallId, send_analysis: bool) -> Self {
+        Self {
+            id,
+            send_analysis: Some(send_analysis),
+        }
+    }
+}
+
+/// Response of `GET /calling/call-details`: `{status, data}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallDetailsResponse {
+    /// `status`, e.g. `"success"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `data`: the call.
+    pub data: CallDetails,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// One call in detail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallDetails {
+    /// `id`.
+    pub id: CallId,
+    /// `call_direction`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_direction: Option<CallDirection>,
+    /// `call_status` (may not be `completed` until processing finishes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_status: Option<CallStatus>,
+    /// `call_sub_status`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub call_sub_status: Nullable<CallSubStatus>,
+    /// `from_number` (kept as text).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub from_number: Nullable<String>,
+    /// `to_number` (kept as text).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub to_number: Nullable<String>,
+    /// `callee_name`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub callee_name: Nullable<String>,
+    /// `agent_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<AgentId>,
+    /// `initiation_time`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub initiation_time: Nullable<Timestamp>,
+    /// `recording_url` (expires after 24 h).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub recording_url: Nullable<String>,
+    /// `transcription_url`: despite the name, the transcript itself (array or JSON string).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub transcription_url: Nullable<Transcript>,
+    /// `custom_args_values`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub custom_args_values: Nullable<Map<String, Value>>,
+    /// `platform_analysis` (with `send_analysis=true`).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub platform_analysis: Nullable<PlatformAnalysis>,
+    /// `client_analysis` (with `send_analysis=true`): the assistant's custom keys.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_analysis: Nullable<Map<String, Value>>,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl CallDetails {
+    /// The transcript (from the misnamed `transcription_url`).
+    pub fn transcript(&self) -> Option<&Transcript> {
+        self.transcription_url.as_ref()
+    }
+}
+
+/// Ringg's built-in post-call analysis (`platform_analysis`, and `analysis_data` of the
+/// `platform_analysis_completed` webhook).
+///
+/// Values are produced by a language model, so they arrive loosely typed: lists may be strings,
+/// booleans may be `"yes"`. Every field is optional and unknown keys are kept.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlatformAnalysis {
+    /// `summary`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub summary: Nullable<String>,
+    /// `classification`: one of the assistant's `classification_labels`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub classification: Nullable<String>,
+    /// `key_points`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub key_points: Nullable<TextList>,
+    /// `action_items`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub action_items: Nullable<TextList>,
+    /// `sentiment`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub sentiment: Nullable<Sentiment>,
+    /// `call_disconnect_reason`, e.g. `customer_hangup`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub call_disconnect_reason: Nullable<String>,
+    /// `callback_requested` (boolean or a yes/no string).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub callback_requested: Nullable<FlexBool>,
+    /// `callback_requested_time` as written.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub callback_requested_time: Nullable<String>,
+    /// `timezone`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub timezone: Nullable<String>,
+    /// `status`, e.g. `analyzed`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub status: Nullable<String>,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl PlatformAnalysis {
+    /// True when the callee asked to be called back.
+    pub fn callback_requested(&self) -> bool {
+        self.callback_requested.as_ref().is_some_and(FlexBool::get)
+    }
+
+    /// `callback_requested_time` parsed as a timestamp, when it is one.
+    pub fn callback_requested_at(&self) -> Option<Timestamp> {
+        self.callback_requested_time
+            .as_deref()
+            .and_then(|s| Timestamp::parse(s).ok())
+    }
+}

@@ -1,0 +1,155 @@
+use serde_json::json;
+
+use super::*;
+use crate::common::{Timestamp, decode, to_query_pairs};
+use crate::ids::{AgentId, NumberId, NumberPoolId, VersionId};
+use crate::phone::PhoneNumber;
+
+#[test]
+fn caller_source_is_exactly_one_key() {
+    let base = |caller| {
+        InitiateCallRequest::new(
+            AgentId::new("a"),
+            "n",
+            PhoneNumber::parse("+919876543210").unwrap(),
+            caller,
+        )
+    };
+    let cases = [
+        (
+            CallerSource::FromNumberId(NumberId::new("x")),
+            "from_number_id",
+        ),
+        (
+            CallerSource::FromNumber(PhoneNumber::parse("+14155550132").unwrap()),
+            "from_number",
+        ),
+        (
+            CallerSource::NumberPool(NumberPoolId::new("p")),
+            "number_pool_id",
+        ),
+    ];
+    for (caller, key) in cases {
+        let v1 = caller.is_v1_compatible();
+        let json = serde_json::to_value(base(caller)).unwrap();
+        let obj = json.as_object().unwrap();
+        let present: Vec<_> = ["from_number_id", "from_number", "number_pool_id"]
+            .into_iter()
+            .filter(|k| obj.contains_key(*k))
+            .collect();
+        assert_eq!(present, vec![key]);
+        assert_eq!(v1, key != "number_pool_id");
+        assert_eq!(obj.len(), 4, "{json}");
+        let back: InitiateCallRequest = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(serde_json::to_value(back).unwrap(), json);
+    }
+}
+
+#[test]
+fn request_builder_writes_only_set_fields() {
+    let req = InitiateCallRequest::new(
+        AgentId::new("a"),
+        "John",
+        PhoneNumber::parse("+919876543210").unwrap(),
+        CallerSource::FromNumberId(NumberId::new("n")),
+    )
+    .custom_arg("order_id", "ORD-1")
+    .callback_url("https://example.com/cb")
+    .version_id(VersionId::new("v"))
+    .call_config(
+        CallConfig::default()
+            .max_call_length(300u32)
+            .call_retry_config(CallRetryConfig::uniform(2, 30)),
+    );
+    assert!(!req.is_v1_compatible());
+    assert_eq!(
+        serde_json::to_value(&req).unwrap(),
+        json!({
+            "name": "John", "mobile_number": "+919876543210", "agent_id": "a",
+            "from_number_id": "n", "custom_args_values": {"order_id": "ORD-1"},
+            "callback_url": "https://example.com/cb", "version_id": "v",
+            "call_config": {"max_call_length": 300, "call_retry_config": {
+                "retry_count": 2, "retry_busy": 30, "retry_not_picked": 30, "retry_failed": 30}}
+        })
+    );
+}
+
+#[test]
+fn request_rejects_bad_phone_with_path() {
+    let body = br#"{"name":"n","mobile_number":"98765","agent_id":"a","from_number_id":"x"}"#;
+    let err = decode::<InitiateCallRequest>(body).unwrap_err();
+    assert_eq!(err.path(), "mobile_number");
+    assert!(err.message().contains("must start with `+`"));
+}
+
+#[test]
+fn initiate_response_both_generations() {
+    let new: InitiateCallResponse = serde_json::from_value(json!({
+        "status": "success",
+        "data": {"call_id": "c1", "call_direction": "outbound", "call_status": "ongoing",
+                 "initiated_at": "2025-11-24T07:33:49.629642", "agent_id": "a1"},
+        "message": "Call initiated successfully"
+    }))
+    .unwrap();
+    let old: InitiateCallResponse = serde_json::from_value(json!({
+        "Call Status": "Call initiated successfully",
+        "data": {"Unique Call ID": "c1", "Call Direction": "outbound", "Call Status": "ongoing",
+                 "From Number": "+1987654321", "To Number": "+1234567890",
+                 "Initiated at": "2025-01-15T10:30:00Z", "Agent ID": "a1",
+                 "message": "Call initiated successfully"}
+    }))
+    .unwrap();
+    for r in [&new, &old] {
+        assert_eq!(r.call_id().unwrap().as_str(), "c1");
+        assert_eq!(r.call_status(), Some(&CallStatus::Ongoing));
+        assert_eq!(r.call_direction(), Some(&CallDirection::Outbound));
+        assert_eq!(r.agent_id().unwrap().as_str(), "a1");
+        assert_eq!(r.message(), Some("Call initiated successfully"));
+        assert!(r.initiated_at().is_some());
+    }
+    assert_eq!(old.from_number(), Some("+1987654321"));
+    assert_eq!(old.to_number(), Some("+1234567890"));
+    let top: InitiateCallResponse = serde_json::from_value(json!({"call_id": "c2"})).unwrap();
+    assert_eq!(top.call_id().unwrap().as_str(), "c2");
+}
+
+#[test]
+fn history_query_pairs() {
+    let q = CallHistoryQuery::default()
+        .limit(50u32)
+        .offset(0u32)
+        .status(CallStatus::Completed)
+        .start_date(Timestamp::parse("2025-09-25T00:00:00+05:30").unwrap());
+    let pairs = to_query_pairs(&q).unwrap();
+    assert!(pairs.contains(&("start_date".into(), "2025-09-25T00:00:00+05:30".into())));
+    assert!(pairs.contains(&("status".into(), "completed".into())));
+    assert!(pairs.contains(&("limit".into(), "50".into())));
+    let dl = DownloadCallHistoryQuery {
+        agent_ids: vec![AgentId::new("a"), AgentId::new("b")],
+        include_analysis: Some(true),
+        ..Default::default()
+    };
+    let pairs = to_query_pairs(&dl).unwrap();
+    assert_eq!(pairs.iter().filter(|(k, _)| k == "agent_id[]").count(), 2);
+}
+
+#[test]
+fn record_list_id_ignores_empty() {
+    let r: CallRecord = serde_json::from_value(json!({"id": "c", "bulk_list_id": ""})).unwrap();
+    assert!(r.list_id().is_none());
+    let r: CallRecord = serde_json::from_value(json!({"id": "c", "bulk_list_id": "L"})).unwrap();
+    assert_eq!(r.list_id().unwrap().as_str(), "L");
+}
+
+#[test]
+fn platform_analysis_stringly() {
+    let a: PlatformAnalysis = serde_json::from_value(json!({
+        "key_points": "[\"a\", \"b\"]", "callback_requested": "yes",
+        "callback_requested_time": "2025-12-15T10:00:00+05:30", "sentiment": "mixed"
+    }))
+    .unwrap();
+    assert!(a.callback_requested());
+    assert!(a.callback_requested_at().is_some());
+    assert_eq!(a.key_points.as_ref().unwrap().items().len(), 2);
+    assert_eq!(a.sentiment.as_ref().unwrap().as_str(), "mixed");
+}

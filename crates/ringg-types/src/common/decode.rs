@@ -1,0 +1,141 @@
+//! [`decode`] and [`DecodeError`]: a response body into a model, naming the failing field.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+
+const BODY_PREVIEW_CHARS: usize = 512;
+
+/// A body that did not decode into the expected model.
+///
+/// Carries the JSON path of the failing field (`data.calls[3].status`; `.` for the document
+/// itself), serde's message, and the whole body. `Debug` and `Display` show at most the first
+/// 512 characters of the body, with values of key-like fields (`api_key`, `token`, ...) masked;
+/// [`DecodeError::body`] returns it whole.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "could not decode the response body at `{path}`: {message}. The API may have changed shape; \
+     body (first {BODY_PREVIEW_CHARS} chars): {preview}",
+    preview = self.body_preview()
+)]
+pub struct DecodeError {
+    path: String,
+    message: String,
+    line: usize,
+    column: usize,
+    body: Vec<u8>,
+}
+
+impl DecodeError {
+    /// Builds an error by hand (for decoders outside this crate).
+    pub fn new(
+        path: impl Into<String>,
+        message: impl Into<String>,
+        body: impl Into<Vec<u8>>,
+    ) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+            line: 0,
+            column: 0,
+            body: body.into(),
+        }
+    }
+
+    /// The JSON path of the field that failed (`.` for the document root).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// serde's description of the failure.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Line of the failure in the body (1-based; 0 when unknown).
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// Column of the failure in the body (1-based; 0 when unknown).
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// The whole body, unmodified. It may contain secrets (a workspace API key): do not log it.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The whole body as text (lossy UTF-8).
+    pub fn body_text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
+    /// The first 512 characters of the body with key-like values masked, for logs and messages.
+    pub fn body_preview(&self) -> String {
+        let text = crate::redact::redact_bytes(&self.body);
+        let mut preview: String = text.chars().take(BODY_PREVIEW_CHARS).collect();
+        let total = text.chars().count();
+        if total > BODY_PREVIEW_CHARS {
+            preview.push_str(&format!("… ({} more chars)", total - BODY_PREVIEW_CHARS));
+        }
+        preview
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("path", &self.path)
+            .field("message", &self.message)
+            .field("line", &self.line)
+            .field("column", &self.column)
+            .field("body_len", &self.body.len())
+            .field("body_preview", &self.body_preview())
+            .finish()
+    }
+}
+
+/// Decodes a JSON body into `T`, naming the failing field on error.
+///
+/// ```
+/// use ringg_types::common::decode;
+/// use ringg_types::workspace::WorkspaceInfoResponse;
+/// let err = decode::<WorkspaceInfoResponse>(br#"{"workspace_info": {"id": 7}}"#).unwrap_err();
+/// assert_eq!(err.path(), "workspace_info.id");
+/// ```
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    let value = result.map_err(|e| decode_error(e, bytes))?;
+    de.end().map_err(|e| DecodeError {
+        path: ".".to_owned(),
+        message: e.to_string(),
+        line: e.line(),
+        column: e.column(),
+        body: bytes.to_vec(),
+    })?;
+    Ok(value)
+}
+
+/// [`decode`] for a `&str`.
+pub fn decode_str<T: DeserializeOwned>(text: &str) -> Result<T, DecodeError> {
+    decode(text.as_bytes())
+}
+
+pub(crate) fn decode_error(
+    e: serde_path_to_error::Error<serde_json::Error>,
+    bytes: &[u8],
+) -> DecodeError {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    DecodeError {
+        path,
+        message: inner.to_string(),
+        line: inner.line(),
+        column: inner.column(),
+        body: bytes.to_vec(),
+    }
+}

@@ -1,0 +1,266 @@
+use super::*;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+#[test]
+fn timestamp_forms() {
+    let offset = Timestamp::parse("2024-12-16T13:03:29.947147+00:00").unwrap();
+    let zulu = Timestamp::parse("2024-12-16T13:03:29.947147Z").unwrap();
+    let naive = Timestamp::parse("2024-12-16T13:03:29.947147").unwrap();
+    let ist = Timestamp::parse("2024-12-16T18:33:29.947147+05:30").unwrap();
+    let spaced = Timestamp::parse("2024-12-16 13:03:29.947147").unwrap();
+    let date = Timestamp::parse("2024-12-16").unwrap();
+    assert!(offset.has_offset() && zulu.has_offset() && !naive.has_offset());
+    for t in [&zulu, &naive, &ist, &spaced] {
+        assert_eq!(t.to_utc(), offset.to_utc(), "{t:?}");
+    }
+    assert_eq!(ist.to_fixed_offset().offset().local_minus_utc(), 19800);
+    assert_eq!(date.to_utc().to_rfc3339(), "2024-12-16T00:00:00+00:00");
+    for raw in [
+        "2024-12-16T18:33:29.947147+05:30",
+        "2025-11-24T07:33:49.629642",
+    ] {
+        let t: Timestamp = serde_json::from_value(json!(raw)).unwrap();
+        assert_eq!(serde_json::to_value(&t).unwrap(), json!(raw));
+    }
+    let err = Timestamp::parse("yesterday").unwrap_err();
+    assert!(err.to_string().contains("ISO 8601"));
+    assert!(serde_json::from_value::<Timestamp>(json!(12)).is_err());
+    assert!(zulu < Timestamp::parse("2024-12-16T13:03:30Z").unwrap());
+    let made = Timestamp::from_datetime(&offset.to_utc());
+    assert_eq!(made.as_str(), "2024-12-16T13:03:29.947147+00:00");
+}
+
+#[test]
+fn credits_keep_form() {
+    for raw in [json!(3025), json!(3025.0), json!(0.15), json!(-2)] {
+        let c: Credits = serde_json::from_value(raw.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&c).unwrap(), raw);
+    }
+    let i: Credits = serde_json::from_value(json!(3025)).unwrap();
+    let f: Credits = serde_json::from_value(json!(3025.0)).unwrap();
+    assert!(i.is_integer() && !f.is_integer());
+    assert_eq!(i.as_f64(), f.as_f64());
+    assert_eq!(i.as_u64(), Some(3025));
+    assert!(Credits::from_f64(f64::NAN).is_none());
+    assert!(serde_json::from_value::<Credits>(json!("3025")).is_err());
+    let s: Seconds = serde_json::from_value(json!(1.5)).unwrap();
+    assert_eq!(s.to_duration(), std::time::Duration::from_millis(1500));
+}
+
+#[test]
+fn total_forms() {
+    assert_eq!(
+        serde_json::from_value::<Total>(json!(5)).unwrap(),
+        Total::Count(5)
+    );
+    assert_eq!(
+        serde_json::from_value::<Total>(json!("many")).unwrap(),
+        Total::Many
+    );
+    let other: Total = serde_json::from_value(json!("17")).unwrap();
+    assert_eq!(other, Total::Other("17".into()));
+    assert_eq!(other.count(), Some(17));
+    assert!(serde_json::from_value::<Total>(json!(-1)).is_err());
+    assert!(serde_json::from_value::<Total>(json!(1.5)).is_err());
+    for raw in [json!(5), json!("many"), json!("17")] {
+        let t: Total = serde_json::from_value(raw.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&t).unwrap(), raw);
+    }
+}
+
+#[test]
+fn flex_bool_forms() {
+    for (raw, want) in [
+        (json!(true), true),
+        (json!("false"), false),
+        (json!("YES"), true),
+        (json!("no"), false),
+        (json!(1), true),
+        (json!(0), false),
+    ] {
+        let b: FlexBool = serde_json::from_value(raw.clone()).unwrap();
+        assert_eq!(b.get(), want, "{raw}");
+        assert_eq!(serde_json::to_value(&b).unwrap(), raw);
+    }
+    assert!(!FlexBool::from(true).is_stringly());
+    assert!(serde_json::from_value::<FlexBool>(json!("maybe")).is_err());
+    assert!(serde_json::from_value::<FlexBool>(json!(2)).is_err());
+}
+
+#[test]
+fn custom_variables_forms() {
+    let m: CustomVariables =
+        serde_json::from_value(json!({"callee_name": "string", "mobile_number": "string"}))
+            .unwrap();
+    let l: CustomVariables =
+        serde_json::from_value(json!(["callee_name", "mobile_number"])).unwrap();
+    assert_eq!(m.names(), vec!["callee_name", "mobile_number"]);
+    assert_eq!(l.names(), m.names());
+    assert!(m.contains("callee_name") && l.contains("mobile_number") && !l.contains("x"));
+    assert_eq!(m.len(), 2);
+    assert!(CustomVariables::default().is_empty());
+    assert!(serde_json::from_value::<CustomVariables>(json!("callee_name")).is_err());
+}
+
+#[test]
+fn text_list_forms() {
+    let l: TextList = serde_json::from_value(json!(["a", "b"])).unwrap();
+    let s: TextList = serde_json::from_value(json!("[\"a\", \"b\"]")).unwrap();
+    let plain: TextList = serde_json::from_value(json!("just one")).unwrap();
+    let empty: TextList = serde_json::from_value(json!("")).unwrap();
+    assert_eq!(l.items(), s.items());
+    assert_eq!(plain.items(), vec!["just one".to_owned()]);
+    assert!(empty.items().is_empty());
+    assert_eq!(serde_json::to_value(&s).unwrap(), json!("[\"a\", \"b\"]"));
+}
+
+#[test]
+fn transcript_string_and_array() {
+    let raw = json!("[{\"bot\": \"Hi there! ...\"}, {\"bot\": \"is valuable to us.\"}]");
+    let t: Transcript = serde_json::from_value(raw.clone()).unwrap();
+    assert_eq!(t.encoding(), TranscriptEncoding::JsonString);
+    assert_eq!(t.len(), 2);
+    assert_eq!(t.turns()[0].speaker(), Speaker::Bot);
+    assert_eq!(serde_json::to_value(&t).unwrap(), raw);
+
+    let arr = json!([
+        {"bot": "Hello", "message_id": "msg_01", "timestamp": "2025-01-01T00:00:00Z", "audio_offset_ms": 600},
+        {"user": "Hi"},
+        {"role": "assistant", "content": "How can I help?"},
+        {"speaker_x": "odd but single key"}
+    ]);
+    let t: Transcript = serde_json::from_value(arr.clone()).unwrap();
+    assert_eq!(t.encoding(), TranscriptEncoding::Array);
+    let turns = t.turns();
+    assert_eq!(turns[0].message_id(), Some("msg_01"));
+    assert_eq!(turns[0].audio_offset_ms(), Some(600));
+    assert!(turns[0].timestamp().is_some());
+    assert_eq!(turns[1].speaker(), Speaker::User);
+    assert_eq!(turns[2].speaker(), Speaker::Bot);
+    assert_eq!(turns[2].form(), TurnForm::RoleContent);
+    assert_eq!(turns[2].label(), "assistant");
+    assert_eq!(turns[3].speaker(), Speaker::Other("speaker_x".into()));
+    assert_eq!(serde_json::to_value(&t).unwrap(), arr);
+    assert_eq!(t.to_plain_text().lines().next(), Some("bot: Hello"),);
+
+    let empty: Transcript = serde_json::from_value(json!("")).unwrap();
+    assert!(empty.is_empty());
+    assert_eq!(serde_json::to_value(&empty).unwrap(), json!(""));
+
+    let built = Transcript::from_turns_as_string(vec![TranscriptTurn::bot("a")]);
+    assert_eq!(
+        serde_json::to_value(&built).unwrap(),
+        json!("[{\"bot\":\"a\"}]")
+    );
+}
+
+#[test]
+fn transcript_errors_name_the_turn() {
+    let body = br#"{"transcript": [{"bot": "ok"}, 42]}"#;
+    #[derive(Debug, Deserialize)]
+    struct Holder {
+        #[allow(dead_code)]
+        transcript: Transcript,
+    }
+    let err = decode::<Holder>(body).unwrap_err();
+    assert_eq!(err.path(), "transcript[1]");
+    let err = decode::<Holder>(br#"{"transcript": [{"message_id": "x", "n": 1}]}"#).unwrap_err();
+    assert_eq!(err.path(), "transcript[0]");
+    assert!(err.message().contains("transcript turn"));
+    let err = decode::<Holder>(br#"{"transcript": "not json"}"#).unwrap_err();
+    assert_eq!(err.path(), "transcript");
+}
+
+#[test]
+fn nullable_round_trip() {
+    #[derive(Debug, Serialize, Deserialize)]
+    struct H {
+        #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+        x: Nullable<String>,
+    }
+    for raw in [json!({}), json!({"x": null}), json!({"x": "v"})] {
+        let h: H = serde_json::from_value(raw.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&h).unwrap(), raw);
+    }
+    let h: H = serde_json::from_value(json!({"x": "v"})).unwrap();
+    assert_eq!(h.x.as_deref(), Some("v"));
+    assert!(Nullable::<u8>::from(None).is_null());
+}
+
+#[test]
+fn decode_error_reports_path_and_truncates_body() {
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Row {
+        id: String,
+    }
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Page {
+        calls: Vec<Row>,
+    }
+    let mut body = String::from(r#"{"calls": [{"id": "a"}, {"id": 5}], "pad": ""#);
+    body.push_str(&"x".repeat(100_000));
+    body.push_str("\"}");
+    let err = decode::<Page>(body.as_bytes()).unwrap_err();
+    assert_eq!(err.path(), "calls[1].id");
+    assert!(err.message().contains("invalid type"));
+    assert_eq!(err.body().len(), body.len());
+    let shown = format!("{err} {err:?}");
+    assert!(
+        shown.len() < 3_000,
+        "Display/Debug must truncate: {}",
+        shown.len()
+    );
+    assert!(shown.contains("calls[1].id"));
+
+    let err = decode::<Page>(b"not json").unwrap_err();
+    assert_eq!(err.line(), 1);
+    let err = decode::<Page>(br#"{"calls": []} trailing"#).unwrap_err();
+    assert!(err.message().contains("trailing"));
+}
+
+#[test]
+fn decode_error_masks_keys() {
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct W {
+        n: u8,
+    }
+    let body = br#"{"api_key": "7251cb4b-secret", "new_api_key":"e89b-secret", "n": "x"}"#;
+    let err = decode::<W>(body).unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("secret"), "{shown}");
+    assert!(shown.contains("[REDACTED]"));
+    assert!(err.body_text().contains("7251cb4b-secret"));
+}
+
+#[test]
+fn query_pairs() {
+    #[derive(Serialize)]
+    struct Q {
+        a: Option<u32>,
+        b: Option<String>,
+        #[serde(rename = "agent_id[]")]
+        ids: Vec<String>,
+        c: bool,
+    }
+    let pairs = to_query_pairs(&Q {
+        a: Some(3),
+        b: None,
+        ids: vec!["x".into(), "y".into()],
+        c: true,
+    })
+    .unwrap();
+    assert_eq!(
+        pairs,
+        vec![
+            ("a".to_owned(), "3".to_owned()),
+            ("agent_id[]".to_owned(), "x".to_owned()),
+            ("agent_id[]".to_owned(), "y".to_owned()),
+            ("c".to_owned(), "true".to_owned()),
+        ]
+    );
+    assert!(to_query_pairs(&5).is_err());
+}

@@ -1,0 +1,391 @@
+//! [`Transcript`]: call transcripts as an array of turns or a JSON-encoded string of one.
+
+use std::fmt;
+
+use serde::de::{self, SeqAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use crate::common::fields::Extra;
+use crate::common::timestamp::Timestamp;
+
+/// Who spoke a transcript turn.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Speaker {
+    /// The assistant (`bot`, `agent`, `assistant`).
+    Bot,
+    /// The person called (`user`, `human`, `customer`, `caller`).
+    User,
+    /// Any other label, as written.
+    Other(String),
+}
+
+impl Speaker {
+    fn from_label(label: &str) -> Self {
+        match label.to_ascii_lowercase().as_str() {
+            "bot" | "agent" | "assistant" => Self::Bot,
+            "user" | "human" | "customer" | "caller" => Self::User,
+            _ => Self::Other(label.to_owned()),
+        }
+    }
+
+    /// `"bot"`, `"user"`, or the other label.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bot => "bot",
+            Self::User => "user",
+            Self::Other(s) => s,
+        }
+    }
+}
+
+impl fmt::Display for Speaker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The JSON shape of one transcript turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TurnForm {
+    /// `{"bot": "text", ...}`: the speaker is the key.
+    Keyed,
+    /// `{"role": "bot", "content": "text", ...}`.
+    RoleContent,
+}
+
+const SPEAKER_KEYS: [&str; 8] = [
+    "bot",
+    "user",
+    "agent",
+    "assistant",
+    "human",
+    "customer",
+    "caller",
+    "system",
+];
+
+/// One turn of a transcript: a speaker, the text, and any extra keys Ringg attaches
+/// (`message_id`, `timestamp`, `audio_offset_ms`, ...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TranscriptTurn {
+    label: String,
+    text: String,
+    form: TurnForm,
+    /// Keys other than the speaker and text, kept and written back.
+    pub extra: Extra,
+}
+
+impl TranscriptTurn {
+    /// A `{"bot": text}` turn.
+    pub fn bot(text: impl Into<String>) -> Self {
+        Self::keyed("bot", text)
+    }
+
+    /// A `{"user": text}` turn.
+    pub fn user(text: impl Into<String>) -> Self {
+        Self::keyed("user", text)
+    }
+
+    /// A `{label: text}` turn.
+    pub fn keyed(label: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            label: label.into(),
+            text: text.into(),
+            form: TurnForm::Keyed,
+            extra: Extra::new(),
+        }
+    }
+
+    /// A `{"role": role, "content": text}` turn.
+    pub fn role_content(role: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            label: role.into(),
+            text: text.into(),
+            form: TurnForm::RoleContent,
+            extra: Extra::new(),
+        }
+    }
+
+    /// Adds an extra key (for example `message_id`).
+    #[must_use]
+    pub fn with_extra(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+
+    /// Who spoke.
+    pub fn speaker(&self) -> Speaker {
+        Speaker::from_label(&self.label)
+    }
+
+    /// The speaker label exactly as written (`bot`, `user`, `assistant`, ...).
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// What was said.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The JSON shape the turn came in.
+    pub fn form(&self) -> TurnForm {
+        self.form
+    }
+
+    /// `message_id`, when present.
+    pub fn message_id(&self) -> Option<&str> {
+        self.extra.get("message_id").and_then(Value::as_str)
+    }
+
+    /// `timestamp`, when present and parseable.
+    pub fn timestamp(&self) -> Option<Timestamp> {
+        self.extra
+            .get("timestamp")
+            .and_then(Value::as_str)
+            .and_then(|s| Timestamp::parse(s).ok())
+    }
+
+    /// `audio_offset_ms`, when present.
+    pub fn audio_offset_ms(&self) -> Option<u64> {
+        self.extra.get("audio_offset_ms").and_then(Value::as_u64)
+    }
+
+    fn from_map(mut map: Map<String, Value>) -> Result<Self, String> {
+        let is_str =
+            |map: &Map<String, Value>, key: &str| matches!(map.get(key), Some(Value::String(_)));
+        if is_str(&map, "role") && is_str(&map, "content") {
+            let role = take_string(&mut map, "role");
+            let content = take_string(&mut map, "content");
+            return Ok(Self {
+                label: role,
+                text: content,
+                form: TurnForm::RoleContent,
+                extra: map,
+            });
+        }
+        let key = SPEAKER_KEYS
+            .iter()
+            .find(|k| is_str(&map, k))
+            .map(|k| (*k).to_owned())
+            .or_else(|| match map.iter().next() {
+                Some((k, Value::String(_))) if map.len() == 1 => Some(k.clone()),
+                _ => None,
+            });
+        match key {
+            Some(key) => {
+                let text = take_string(&mut map, &key);
+                Ok(Self {
+                    label: key,
+                    text,
+                    form: TurnForm::Keyed,
+                    extra: map,
+                })
+            }
+            None => Err(format!(
+                "a transcript turn must be {{\"bot\": text}}, {{\"user\": text}} or \
+                 {{\"role\": speaker, \"content\": text}}; found keys {:?}",
+                map.keys().collect::<Vec<_>>()
+            )),
+        }
+    }
+}
+
+fn take_string(map: &mut Map<String, Value>, key: &str) -> String {
+    match map.remove(key) {
+        Some(Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+impl Serialize for TranscriptTurn {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let extra_len = self.extra.len();
+        match self.form {
+            TurnForm::Keyed => {
+                let mut m = s.serialize_map(Some(1 + extra_len))?;
+                m.serialize_entry(&self.label, &self.text)?;
+                for (k, v) in &self.extra {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
+            }
+            TurnForm::RoleContent => {
+                let mut m = s.serialize_map(Some(2 + extra_len))?;
+                m.serialize_entry("role", &self.label)?;
+                m.serialize_entry("content", &self.text)?;
+                for (k, v) in &self.extra {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TranscriptTurn {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = Map::<String, Value>::deserialize(d)?;
+        Self::from_map(map).map_err(de::Error::custom)
+    }
+}
+
+/// The wire form a [`Transcript`] came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TranscriptEncoding {
+    /// A JSON array of turns (webhooks, documented call details).
+    Array,
+    /// A string holding JSON-encoded turns (call history, live call details).
+    JsonString,
+}
+
+/// A call transcript, read from either wire form.
+///
+/// Call history (and the live call-details endpoint) send the transcript as a JSON-encoded
+/// **string**; webhooks and the documented call details send an **array**. Turns are single-key
+/// `{"bot": text}` / `{"user": text}` objects, possibly with extra keys, or `{role, content}`
+/// objects. The transcript remembers its wire form and, for the string form, the exact original
+/// string, so it re-serializes unchanged. An empty string is an empty transcript.
+///
+/// ```
+/// use ringg_types::common::{Speaker, Transcript, TranscriptEncoding};
+/// let t: Transcript = serde_json::from_str(r#""[{\"bot\": \"Hi\"}, {\"user\": \"Hello\"}]""#).unwrap();
+/// assert_eq!(t.encoding(), TranscriptEncoding::JsonString);
+/// assert_eq!(t.turns()[1].speaker(), Speaker::User);
+/// assert_eq!(t.turns()[1].text(), "Hello");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transcript {
+    turns: Vec<TranscriptTurn>,
+    encoding: TranscriptEncoding,
+    raw: Option<String>,
+}
+
+impl Transcript {
+    /// A transcript written as a JSON array.
+    pub fn from_turns(turns: Vec<TranscriptTurn>) -> Self {
+        Self {
+            turns,
+            encoding: TranscriptEncoding::Array,
+            raw: None,
+        }
+    }
+
+    /// A transcript written as a JSON-encoded string (the call-history form).
+    pub fn from_turns_as_string(turns: Vec<TranscriptTurn>) -> Self {
+        Self {
+            turns,
+            encoding: TranscriptEncoding::JsonString,
+            raw: None,
+        }
+    }
+
+    /// Parses the JSON-encoded string form. An empty (or whitespace) string is an empty
+    /// transcript; `"null"` too.
+    pub fn parse_encoded(raw: &str) -> Result<Self, String> {
+        let trimmed = raw.trim();
+        let turns = if trimmed.is_empty() || trimmed == "null" {
+            Vec::new()
+        } else {
+            let mut de = serde_json::Deserializer::from_str(trimmed);
+            serde_path_to_error::deserialize::<_, Vec<TranscriptTurn>>(&mut de).map_err(|e| {
+                format!(
+                    "transcript string does not hold a transcript (at {}): {}",
+                    e.path(),
+                    e.inner()
+                )
+            })?
+        };
+        Ok(Self {
+            turns,
+            encoding: TranscriptEncoding::JsonString,
+            raw: Some(raw.to_owned()),
+        })
+    }
+
+    /// The turns, in order.
+    pub fn turns(&self) -> &[TranscriptTurn] {
+        &self.turns
+    }
+
+    /// The turns, by value.
+    pub fn into_turns(self) -> Vec<TranscriptTurn> {
+        self.turns
+    }
+
+    /// The wire form it came in (and will be written in).
+    pub fn encoding(&self) -> TranscriptEncoding {
+        self.encoding
+    }
+
+    /// The original string, for a transcript read from the string form.
+    pub fn raw_string(&self) -> Option<&str> {
+        self.raw.as_deref()
+    }
+
+    /// Number of turns.
+    pub fn len(&self) -> usize {
+        self.turns.len()
+    }
+
+    /// True when there are no turns.
+    pub fn is_empty(&self) -> bool {
+        self.turns.is_empty()
+    }
+
+    /// The conversation as plain text, one `speaker: text` line per turn.
+    pub fn to_plain_text(&self) -> String {
+        let mut out = String::new();
+        for turn in &self.turns {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(turn.label());
+            out.push_str(": ");
+            out.push_str(turn.text());
+        }
+        out
+    }
+}
+
+impl Serialize for Transcript {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match (self.encoding, &self.raw) {
+            (TranscriptEncoding::JsonString, Some(raw)) => s.serialize_str(raw),
+            (TranscriptEncoding::JsonString, None) => {
+                let encoded =
+                    serde_json::to_string(&self.turns).map_err(serde::ser::Error::custom)?;
+                s.serialize_str(&encoded)
+            }
+            (TranscriptEncoding::Array, _) => self.turns.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Transcript {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Transcript;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a transcript: an array of turns or a JSON-encoded string of one")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Transcript, E> {
+                Transcript::parse_encoded(v).map_err(E::custom)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Transcript, A::Error> {
+                let mut turns = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(turn) = seq.next_element::<TranscriptTurn>()? {
+                    turns.push(turn);
+                }
+                Ok(Transcript::from_turns(turns))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}

@@ -1,0 +1,132 @@
+use serde_json::{Value, json};
+
+use super::*;
+use crate::common::Speaker;
+use crate::ids::CallId;
+
+fn parse(v: Value) -> WebhookEvent {
+    WebhookEvent::from_slice(v.to_string().as_bytes()).unwrap()
+}
+
+#[test]
+fn dispatches_on_event_type() {
+    for et in EventType::KNOWN {
+        let ev = parse(json!({"event_type": et.as_str(), "call_id": "c1", "agent_id": "a1"}));
+        assert_eq!(&ev.event_type(), et);
+        assert_eq!(ev.call_id().unwrap().as_str(), "c1");
+        assert_eq!(ev.agent_id().unwrap().as_str(), "a1");
+        assert!(!matches!(ev, WebhookEvent::Unknown(_)));
+    }
+}
+
+#[test]
+fn unknown_event_type_is_kept_raw() {
+    let raw = json!({"event_type": "call_transferred", "call_id": "c1", "x": [1, 2]});
+    let ev = parse(raw.clone());
+    let WebhookEvent::Unknown(u) = &ev else {
+        panic!("expected Unknown, got {ev:?}")
+    };
+    assert_eq!(u.event_type_str(), "call_transferred");
+    assert_eq!(
+        ev.event_type(),
+        EventType::Unknown("call_transferred".into())
+    );
+    assert_eq!(ev.call_id().unwrap().as_str(), "c1");
+    assert_eq!(ev.to_value().unwrap(), raw);
+}
+
+#[test]
+fn errors_name_the_field() {
+    let cases = [
+        (json!({"call_id": "c"}), "event_type"),
+        (json!({"event_type": null}), "event_type"),
+        (json!({"event_type": 7}), "event_type"),
+        (
+            json!({"event_type": "call_completed", "call_id": 5}),
+            "call_id",
+        ),
+        (
+            json!({"event_type": "call_completed", "transcript": [{"bot": "hi"}, 3]}),
+            "transcript[1]",
+        ),
+        (
+            json!({"event_type": "call_completed", "retry_count": -1}),
+            "retry_count",
+        ),
+        (
+            json!({"event_type": "platform_analysis_completed", "analysis_data": {"callback_requested": "perhaps"}}),
+            "analysis_data.callback_requested",
+        ),
+        (json!([1, 2]), "."),
+    ];
+    for (body, path) in cases {
+        let err = WebhookEvent::from_slice(body.to_string().as_bytes()).unwrap_err();
+        assert_eq!(err.path(), path, "{body}: {err}");
+        assert!(err.to_string().contains(path), "{err}");
+        assert_eq!(err.body(), body.to_string().as_bytes());
+    }
+    let err = WebhookEvent::from_slice(b"{not json").unwrap_err();
+    assert!(err.event_type().is_none());
+    let err =
+        WebhookEvent::from_slice(br#"{"event_type":"call_completed","call_id":1}"#).unwrap_err();
+    assert_eq!(err.event_type(), Some(&EventType::CallCompleted));
+    assert!(err.to_string().contains("call_completed"));
+}
+
+#[test]
+fn call_completed_fields_and_round_trip() {
+    let raw = json!({
+        "event_type": "call_completed", "call_id": "c", "status": "completed", "retry_count": 1,
+        "transcript": "[{\"bot\": \"Hello\"}, {\"user\": \"Hi\"}]", "bulk_list_id": null,
+        "call_cost": 0.15, "call_duration": 9, "called_on": "2025-12-14T19:37:13.310707Z",
+        "custom_args_values": {"callee_name": "John"}, "surprise": {"nested": true}
+    });
+    let ev = parse(raw.clone());
+    let WebhookEvent::CallCompleted(c) = &ev else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(c.status, Some(CallStatus::Completed));
+    assert_eq!(c.retry_count, Some(1));
+    assert!(c.bulk_list_id.is_null());
+    assert_eq!(
+        c.transcript.as_ref().unwrap().turns()[1].speaker(),
+        Speaker::User
+    );
+    assert_eq!(ev.status(), Some(&CallStatus::Completed));
+    assert!(ev.extra().contains_key("surprise"));
+    assert_eq!(ev.to_value().unwrap(), raw);
+    let via_serde: WebhookEvent = serde_json::from_value(raw.clone()).unwrap();
+    assert_eq!(via_serde, ev);
+}
+
+#[test]
+fn built_payload_serializes() {
+    let mut done = CallCompleted::new(CallId::new("c9"));
+    done.status = Some(CallStatus::Failed);
+    done.retry_count = Some(2);
+    let ev = WebhookEvent::from(done);
+    assert_eq!(
+        ev.to_value().unwrap(),
+        json!({"event_type": "call_completed", "call_id": "c9", "status": "failed", "retry_count": 2})
+    );
+}
+
+#[test]
+fn subscriptions_accept_one_or_many() {
+    let old: EventSubscription = serde_json::from_value(json!({
+        "event_type": "call_completed", "callback_url": "https://x", "method_type": "PUT"
+    }))
+    .unwrap();
+    assert!(old.covers(&EventType::CallCompleted));
+    assert_eq!(old.method_type, Some(WebhookMethod::Put));
+    let new: EventSubscription = serde_json::from_value(json!({
+        "event_type": ["call_started", "call_completed"], "callback_url": "https://x",
+        "auth_fetch_config": {"enabled": true, "ttl_seconds": 3600, "header_value_template": "Bearer {{token}}"}
+    }))
+    .unwrap();
+    assert_eq!(new.event_types().len(), 2);
+    assert_eq!(
+        new.auth_fetch_config.as_ref().unwrap().ttl_seconds,
+        Some(3600)
+    );
+}
