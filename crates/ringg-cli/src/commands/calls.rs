@@ -265,7 +265,7 @@ pub(crate) async fn wait(
     call_id: &CallId,
     timeout: Duration,
 ) -> Result<CallDetails, CliError> {
-    let poll = if crate::commands::is_loopback(client.base_url()) {
+    let poll = if ringg_api::client::is_loopback_url(client.base_url()) {
         Duration::from_millis(100)
     } else {
         Duration::from_secs(2)

@@ -12,6 +12,7 @@ use ringg_api::campaigns::{
     CampaignFlow, CsvUpload, LaunchOutcome, LaunchRequest, LaunchResponses, PollOptions,
     PreflightOptions, PreflightReport,
 };
+use ringg_api::client::is_loopback_url;
 use ringg_api::types::calls::{CallConfig, CallHistoryQuery, CallTime};
 use ringg_api::types::campaigns::{
     Campaign, CampaignTime, LargeCampaignCaller, ListCampaignsQuery,
@@ -21,7 +22,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::cli::{CampaignsCmd, CheckArgs, LaunchArgs, PageArgs};
-use crate::commands::{id, is_loopback};
+use crate::commands::id;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::{
@@ -344,7 +345,7 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
     }));
     request.variables_map = checked.variables_map.clone();
     request.remove_invalid_rows = Some(a.check.remove_invalid_rows);
-    if is_loopback(client.base_url()) {
+    if is_loopback_url(client.base_url()) {
         request = request.upload_poll(PollOptions {
             initial_interval: Duration::from_millis(200),
             max_interval: Duration::from_secs(1),
@@ -496,7 +497,7 @@ async fn follow(
     expected: u64,
     timeout: Duration,
 ) -> Result<(), CliError> {
-    let poll = if is_loopback(client.base_url()) {
+    let poll = if is_loopback_url(client.base_url()) {
         Duration::from_millis(250)
     } else {
         Duration::from_secs(5)

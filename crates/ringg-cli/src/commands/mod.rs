@@ -101,22 +101,9 @@ pub(crate) fn phone(flag: &str, raw: &str) -> Result<ringg_types::PhoneNumber, C
     })
 }
 
-/// True for a base URL on this machine.
-pub(crate) fn is_loopback(base_url: &str) -> bool {
-    match url::Url::parse(base_url)
-        .ok()
-        .and_then(|u| u.host().map(|h| h.to_owned()))
-    {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => std::net::IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => std::net::IpAddr::V6(ip).is_loopback(),
-        None => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use ringg_api::client::is_loopback_url as is_loopback;
 
     #[test]
     fn loopback_detection() {

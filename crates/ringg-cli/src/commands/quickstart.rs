@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use ringg_api::Client;
 use ringg_api::calls::{PlacedCall, WaitOptions};
+use ringg_api::client::is_loopback_url;
 use ringg_api::types::analytics::{AnalyticsQuery, PlatformAnalyticsResponse};
 use ringg_api::types::assistants::AssistantDetails;
 use ringg_api::types::calls::InitiateCallRequest;
@@ -22,7 +23,7 @@ use serde_json::{Map, Value};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::cli::QuickstartArgs;
-use crate::commands::{id, is_loopback, phone};
+use crate::commands::{id, phone};
 use crate::context::{Ctx, Lines, build_client};
 use crate::error::CliError;
 use crate::output::{self, kv_table, num, print_json, to_value};
@@ -214,7 +215,7 @@ pub(crate) async fn run(ctx: &mut Ctx, mut args: QuickstartArgs) -> Result<(), C
         }
         None => ctx.client().await?,
     };
-    let loopback = is_loopback(client.base_url());
+    let loopback = is_loopback_url(client.base_url());
     match &sim {
         Some(s) => narrator.say(format!(
             "ringg quickstart: a local simulator at {} (time scale {}, seed {}), no account needed",

@@ -101,7 +101,7 @@ async fn subscribe(
             "--url must be an https:// URL (Ringg requires HTTPS receivers), got {url:?}"
         )));
     }
-    if parsed.scheme() == "http" && !crate::commands::is_loopback(url) {
+    if parsed.scheme() == "http" && !ringg_api::client::is_loopback_url(url) {
         ctx.out.note("warning: Ringg requires HTTPS receivers; a plain http:// URL only works with a local simulator");
     }
     let types = event_types(events)?;
