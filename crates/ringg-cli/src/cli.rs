@@ -2,7 +2,14 @@
 
 use std::path::PathBuf;
 
+use std::process::ExitCode;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use ringg_types::text::for_terminal;
+
+use crate::args::{PageArgs, parse_header, parse_key_value};
+use crate::error::MAX_ERROR_LINE_CHARS;
+use crate::output::OutputMode;
 
 /// Talk to the Ringg AI voice-agent API: assistants, calls, campaigns, webhooks, analytics.
 ///
@@ -72,15 +79,6 @@ pub(crate) struct GlobalArgs {
     /// a server; --base-url and --api-key are ignored.
     #[arg(long, global = true)]
     pub(crate) sim: bool,
-}
-
-/// The output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum OutputMode {
-    /// Human-readable tables and lines.
-    Table,
-    /// JSON: the API's typed models as serde writes them.
-    Json,
 }
 
 /// Every command.
@@ -178,20 +176,6 @@ pub(crate) enum WorkspaceCmd {
         #[arg(long)]
         yes: bool,
     },
-}
-
-/// `--limit` / `--offset` / `--all`.
-#[derive(Debug, Clone, Args)]
-pub(crate) struct PageArgs {
-    /// Rows per page (1-100).
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100))]
-    pub(crate) limit: u32,
-    /// Rows to skip.
-    #[arg(long, default_value_t = 0)]
-    pub(crate) offset: u64,
-    /// Every row, page after page.
-    #[arg(long)]
-    pub(crate) all: bool,
 }
 
 /// `ringg numbers …`.
@@ -836,22 +820,59 @@ pub(crate) enum SimCmd {
     },
 }
 
-/// Parses `KEY=VALUE` (the value may contain `=`).
-pub(crate) fn parse_key_value(s: &str) -> Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
-        _ => Err(format!("expected NAME=VALUE, got `{s}`")),
+/// Turns a clap error into the CLI's one-line format (help and version go to stdout as usual).
+pub(crate) fn clap_exit(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match err.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = err.print();
+            if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        _ => {
+            let rendered = err.render().to_string();
+            // clap writes "error: <what>\n\n<details>\n\n[tip: …]\n\nUsage: …\n\nFor more
+            // information, try '--help'."; keep what and details (and tips) on one line.
+            let body: Vec<&str> = rendered
+                .lines()
+                .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            let text = body.join(" ");
+            let text = text.strip_prefix("error: ").unwrap_or(&text);
+            // The rejected value is echoed: keep escape sequences in it off the terminal.
+            let text = for_terminal(text, MAX_ERROR_LINE_CHARS);
+            crate::term::err_line(format!(
+                "error: {text}; see `{} --help`",
+                command_path(std::env::args().skip(1))
+            ));
+            ExitCode::from(2)
+        }
     }
 }
 
-/// Parses `Name: value` or `Name:value`.
-pub(crate) fn parse_header(s: &str) -> Result<(String, String), String> {
-    match s.split_once(':') {
-        Some((k, v)) if !k.trim().is_empty() && !k.contains(' ') => {
-            Ok((k.trim().to_string(), v.trim().to_string()))
+/// `ringg calls create` for the subcommands named in `args` (flags and values are skipped).
+pub(crate) fn command_path(args: impl Iterator<Item = String>) -> String {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let mut path = vec![cmd.get_name().to_string()];
+    for arg in args {
+        if arg.starts_with('-') {
+            continue;
         }
-        _ => Err(format!("expected NAME:VALUE, got `{s}`")),
+        let Some(sub) = cmd.find_subcommand(&arg).cloned() else {
+            continue;
+        };
+        path.push(sub.get_name().to_string());
+        cmd = sub;
     }
+    path.join(" ")
 }
 
 #[cfg(test)]
@@ -863,19 +884,22 @@ mod tests {
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
     }
-
     #[test]
-    fn key_values_and_headers() {
+    fn command_paths() {
+        let args = |s: &str| {
+            s.split_whitespace()
+                .map(String::from)
+                .collect::<Vec<_>>()
+                .into_iter()
+        };
         assert_eq!(
-            parse_key_value("a=b=c").unwrap(),
-            ("a".into(), "b=c".into())
+            command_path(args("calls create --to x")),
+            "ringg calls create"
         );
-        assert!(parse_key_value("=x").is_err());
-        assert!(parse_key_value("nothing").is_err());
         assert_eq!(
-            parse_header("X-Webhook-Secret: s").unwrap(),
-            ("X-Webhook-Secret".into(), "s".into())
+            command_path(args("-o json agents edit A display-name x")),
+            "ringg assistants edit display-name"
         );
-        assert!(parse_header("no colon").is_err());
+        assert_eq!(command_path(args("frob")), "ringg");
     }
 }

@@ -9,6 +9,7 @@
 // The doc comments of `cli` are the command-line help, where URLs are written plainly.
 #![allow(rustdoc::bare_urls)]
 
+mod args;
 mod cli;
 mod commands;
 mod context;
@@ -16,6 +17,7 @@ mod error;
 mod output;
 mod render;
 mod secret;
+mod term;
 
 use std::io::IsTerminal;
 use std::panic::AssertUnwindSafe;
@@ -28,7 +30,7 @@ fn main() -> ExitCode {
     install_panic_hook();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => return error::clap_exit(e),
+        Err(e) => return cli::clap_exit(e),
     };
     init_tracing(&cli.global);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -37,7 +39,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            output::err_line(format!(
+            term::err_line(format!(
                 "error: could not start the async runtime: {e}; check the system's thread limits"
             ));
             return ExitCode::from(1);
@@ -65,7 +67,7 @@ fn install_panic_hook() {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        output::err_line(format!(
+        term::err_line(format!(
             "error: internal error{place}; this is a bug in ringg, please report it with the command you ran (without your key)"
         ));
     }));

@@ -14,15 +14,13 @@ use serde_json::{Map, Value};
 
 use ringg_types::text::escape_control;
 
-use crate::cli::{
-    AssistantsCmd, CreateAssistantArgs, EditArgs, EditOp, PageArgs, UpdateAssistantArgs,
-};
-use crate::commands::id;
+use crate::args::PageArgs;
+use crate::args::id;
+use crate::cli::{AssistantsCmd, CreateAssistantArgs, EditArgs, EditOp, UpdateAssistantArgs};
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{
-    clip, emit_text, kv_table, nz, or_dash, print_json, print_table, scalar, table, ts,
-};
+use crate::output::{clip, kv_table, nz, or_dash, print_json, print_table, scalar, table, ts};
+use crate::term::emit_text;
 
 /// The origin Ringg requires in every whitelist.
 const RINGG_ORIGIN: &str = "https://www.ringg.ai";

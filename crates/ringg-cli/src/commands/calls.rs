@@ -14,14 +14,15 @@ use ringg_api::types::{AgentId, CallId, CallStatus, ListId, NumberId, NumberPool
 use serde::Serialize;
 use serde_json::json;
 
+use crate::args::{id, phone};
 use crate::cli::{
     CallerArgs, CallsCmd, CreateCallArgs, ExportArgs, ExportFormat, HistoryFilters, ListCallsArgs,
 };
-use crate::commands::{id, phone};
 use crate::context::{Ctx, Lines};
 use crate::error::CliError;
-use crate::output::{emit_text, kv_table, print_json, print_json_line, print_table, scalar};
+use crate::output::{kv_table, print_json, print_json_line, print_table, scalar};
 use crate::render;
+use crate::term::emit_text;
 
 /// How long `calls wait` and `calls create --wait` wait without --timeout.
 const DEFAULT_WAIT_SECS: u64 = 1800;

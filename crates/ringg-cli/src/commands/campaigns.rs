@@ -21,13 +21,15 @@ use ringg_api::types::{AgentId, CallStatus, ListId, NumberPoolId};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::cli::{CampaignsCmd, CheckArgs, LaunchArgs, PageArgs};
-use crate::commands::id;
+use crate::args::PageArgs;
+use crate::args::id;
+use crate::cli::{CampaignsCmd, CheckArgs, LaunchArgs};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::{
-    emit_text, kv_table, nz, or_dash, print_json, print_json_line, print_table, table, to_value,
+    kv_table, nz, or_dash, print_json, print_json_line, print_table, table, to_value,
 };
+use crate::term::emit_text;
 
 /// The column Ringg requires.
 const MOBILE: &str = ringg_api::campaigns::preflight::MOBILE_NUMBER_COLUMN;

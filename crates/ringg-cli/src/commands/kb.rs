@@ -7,11 +7,12 @@ use ringg_api::types::knowledge_base::{CreateKbForm, EditKbForm, Faq, KbSource};
 
 use ringg_types::text::escape_control;
 
+use crate::args::id;
 use crate::cli::KbCmd;
-use crate::commands::id;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{emit_text, kv_table, or_dash, print_json, print_table, scalar, table, ts};
+use crate::output::{kv_table, or_dash, print_json, print_table, scalar, table, ts};
+use crate::term::emit_text;
 
 pub(crate) async fn run(ctx: &mut Ctx, cmd: KbCmd) -> Result<(), CliError> {
     match cmd {

@@ -83,24 +83,6 @@ async fn dispatch(ctx: &mut Ctx, command: Command) -> Result<(), CliError> {
     }
 }
 
-/// Parses an id argument: refuses an empty one.
-pub(crate) fn id<T: From<String>>(what: &str, raw: &str) -> Result<T, CliError> {
-    let s = raw.trim();
-    if s.is_empty() {
-        return Err(CliError::usage(format!("the {what} id is empty")));
-    }
-    Ok(T::from(s.to_string()))
-}
-
-/// Parses an E.164 phone number given on the command line.
-pub(crate) fn phone(flag: &str, raw: &str) -> Result<ringg_types::PhoneNumber, CliError> {
-    ringg_types::PhoneNumber::parse(raw.trim()).map_err(|e| {
-        CliError::usage(format!(
-            "{flag} {raw:?} is not an E.164 number ({e}); write it with the country code, e.g. +919876543210"
-        ))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use ringg_api::client::is_loopback_url as is_loopback;

@@ -22,8 +22,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::args::{id, phone};
 use crate::cli::QuickstartArgs;
-use crate::commands::{id, phone};
 use crate::context::{Ctx, Lines, build_client};
 use crate::error::CliError;
 use crate::output::{self, kv_table, num, print_json, to_value};

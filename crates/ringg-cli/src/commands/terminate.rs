@@ -8,11 +8,12 @@ use serde_json::json;
 
 use ringg_types::text::escape_control;
 
+use crate::args::{id, phone};
 use crate::cli::TerminateArgs;
-use crate::commands::{id, phone};
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{emit_text, print_json};
+use crate::output::print_json;
+use crate::term::emit_text;
 
 /// The request for the flags given (exactly one mode; `--numbers` may narrow `--campaign`).
 fn request(a: &TerminateArgs) -> Result<TerminateRequest, CliError> {
