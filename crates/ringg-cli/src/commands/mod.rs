@@ -1,22 +1,25 @@
 //! One module per command group.
 
-mod analytics;
-mod assistants;
-mod calls;
-mod campaigns;
-mod kb;
-mod numbers;
-mod quickstart;
-mod sim;
-mod terminate;
-mod webhooks;
-mod workspace;
+pub(crate) mod analytics;
+pub(crate) mod assistants;
+pub(crate) mod calls;
+pub(crate) mod campaigns;
+pub(crate) mod kb;
+pub(crate) mod numbers;
+pub(crate) mod quickstart;
+pub(crate) mod sim;
+pub(crate) mod terminate;
+pub(crate) mod webhooks;
+pub(crate) mod workspace;
 
 use std::time::Duration;
 
-use crate::cli::{CallsCmd, CampaignsCmd, Cli, Command, WebhooksCmd};
+use crate::cli::{Cli, Command};
 use crate::context::Ctx;
 use crate::error::CliError;
+use calls::args::CallsCmd;
+use campaigns::args::CampaignsCmd;
+use webhooks::args::WebhooksCmd;
 
 /// How much longer than the whole command's --timeout a request of it may take (it is never
 /// reached: the command's bound ends it first).

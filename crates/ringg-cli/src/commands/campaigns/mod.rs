@@ -1,5 +1,7 @@
 //! `ringg campaigns check | launch | list | status`.
 
+pub(crate) mod args;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
@@ -23,13 +25,13 @@ use serde_json::{Value, json};
 
 use crate::args::PageArgs;
 use crate::args::id;
-use crate::cli::{CampaignsCmd, CheckArgs, LaunchArgs};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::{
     kv_table, nz, or_dash, print_json, print_json_line, print_table, table, to_value,
 };
 use crate::term::emit_text;
+use args::{CampaignsCmd, CheckArgs, LaunchArgs};
 
 /// The column Ringg requires.
 const MOBILE: &str = ringg_api::campaigns::preflight::MOBILE_NUMBER_COLUMN;

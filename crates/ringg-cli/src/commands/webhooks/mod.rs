@@ -1,5 +1,7 @@
 //! `ringg webhooks subscribe | listen`.
 
+pub(crate) mod args;
+
 use ringg_api::types::AgentId;
 use ringg_api::types::webhook::{EventSubscription, EventType, WebhookEvent, WebhookMethod};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -9,12 +11,12 @@ use std::time::Duration;
 use ringg_webhooks::{HandlerError, OutputFormat, ServeConfig, WebhookReceiver};
 
 use crate::args::id;
-use crate::cli::WebhooksCmd;
 use crate::commands::assistants::subscription_text;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::{print_json, print_table, table};
 use crate::term::{emit, emit_text};
+use args::WebhooksCmd;
 
 /// The environment variable read for `webhooks listen`'s secret.
 const SECRET_ENV: &str = "RINGG_WEBHOOK_SECRET";

@@ -1,5 +1,7 @@
 //! `ringg kb list | get | create | edit | delete`.
 
+pub(crate) mod args;
+
 use ringg_api::knowledge_bases::KbFile;
 use ringg_api::types::KbFileId;
 use ringg_api::types::KbId;
@@ -8,11 +10,11 @@ use ringg_api::types::knowledge_base::{CreateKbForm, EditKbForm, Faq, KbSource};
 use ringg_types::text::escape_control;
 
 use crate::args::id;
-use crate::cli::KbCmd;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::{kv_table, or_dash, print_json, print_table, scalar, table, ts};
 use crate::term::emit_text;
+use args::KbCmd;
 
 pub(crate) async fn run(ctx: &mut Ctx, cmd: KbCmd) -> Result<(), CliError> {
     match cmd {

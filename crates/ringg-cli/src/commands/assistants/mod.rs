@@ -1,5 +1,7 @@
 //! `ringg assistants list | get | create | update | delete | voices | edit | embed`.
 
+pub(crate) mod args;
+
 use std::collections::BTreeMap;
 
 use futures::TryStreamExt;
@@ -16,11 +18,11 @@ use ringg_types::text::escape_control;
 
 use crate::args::PageArgs;
 use crate::args::id;
-use crate::cli::{AssistantsCmd, CreateAssistantArgs, EditArgs, EditOp, UpdateAssistantArgs};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::{clip, kv_table, nz, or_dash, print_json, print_table, scalar, table, ts};
 use crate::term::emit_text;
+use args::{AssistantsCmd, CreateAssistantArgs, EditArgs, EditOp, UpdateAssistantArgs};
 
 /// The origin Ringg requires in every whitelist.
 const RINGG_ORIGIN: &str = "https://www.ringg.ai";

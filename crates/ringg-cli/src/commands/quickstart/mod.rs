@@ -4,6 +4,8 @@
 //! run needs no account and takes a few seconds. With `--base-url` it runs the same steps
 //! against that server, and places a real call only with `--to` and `--yes`.
 
+pub(crate) mod args;
+
 use std::time::Duration;
 
 use ringg_api::Client;
@@ -23,11 +25,11 @@ use serde_json::{Map, Value};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::args::{id, phone};
-use crate::cli::QuickstartArgs;
 use crate::context::{Ctx, Lines, build_client};
 use crate::error::CliError;
 use crate::output::{self, kv_table, num, print_json, to_value};
 use crate::render;
+use args::QuickstartArgs;
 
 /// The header carrying the webhook secret.
 const SECRET_HEADER: &str = "X-Webhook-Secret";

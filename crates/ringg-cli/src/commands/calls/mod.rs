@@ -1,5 +1,7 @@
 //! `ringg calls create | list | get | wait | reconcile | export`.
 
+pub(crate) mod args;
+
 use std::io::Write;
 use std::time::Duration;
 
@@ -15,14 +17,14 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::args::{id, phone};
-use crate::cli::{
-    CallerArgs, CallsCmd, CreateCallArgs, ExportArgs, ExportFormat, HistoryFilters, ListCallsArgs,
-};
 use crate::context::{Ctx, Lines};
 use crate::error::CliError;
 use crate::output::{kv_table, print_json, print_json_line, print_table, scalar};
 use crate::render;
 use crate::term::emit_text;
+use args::{
+    CallerArgs, CallsCmd, CreateCallArgs, ExportArgs, ExportFormat, HistoryFilters, ListCallsArgs,
+};
 
 /// How long `calls wait` and `calls create --wait` wait without --timeout.
 const DEFAULT_WAIT_SECS: u64 = 1800;

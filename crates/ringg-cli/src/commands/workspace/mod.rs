@@ -1,5 +1,7 @@
 //! `ringg workspace show | users | rotate-key`.
 
+pub(crate) mod args;
+
 use std::io::Write;
 
 use futures::TryStreamExt;
@@ -7,11 +9,11 @@ use ringg_api::types::workspace::WorkspaceUser;
 use serde_json::json;
 
 use crate::args::PageArgs;
-use crate::cli::WorkspaceCmd;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::{REDACTED, kv_table, nz, or_dash, print_json, print_table, table};
 use crate::render;
+use args::WorkspaceCmd;
 
 pub(crate) async fn run(ctx: &mut Ctx, cmd: WorkspaceCmd) -> Result<(), CliError> {
     match cmd {
