@@ -1,30 +1,25 @@
 //! `ringg campaigns check | launch | list | status`.
 
 pub(crate) mod args;
+mod follow;
+mod preflight;
 
-use std::collections::BTreeMap;
-use std::path::Path;
 use std::time::Duration;
 
 use chrono::TimeZone;
-use futures::{StreamExt, TryStreamExt};
-use indicatif::{ProgressBar, ProgressStyle};
-use ringg_api::Client;
+use futures::TryStreamExt;
 use ringg_api::campaigns::{
     CampaignFlow, CsvUpload, LaunchOutcome, LaunchRequest, LaunchResponses, PollOptions,
-    PreflightOptions, PreflightReport,
 };
 use ringg_api::client::is_loopback_url;
-use ringg_api::types::calls::{CallConfig, CallHistoryQuery, CallTime};
+use ringg_api::types::calls::{CallConfig, CallTime};
 use ringg_api::types::campaigns::{
     Campaign, CampaignTime, LargeCampaignCaller, ListCampaignsQuery,
 };
-use ringg_api::types::{AgentId, CallStatus, ListId, NumberPoolId};
-use serde::Serialize;
+use ringg_api::types::{AgentId, ListId, NumberPoolId};
 use serde_json::{Value, json};
 
-use crate::args::PageArgs;
-use crate::args::id;
+use crate::args::{PageArgs, id};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::{
@@ -32,9 +27,8 @@ use crate::output::{
 };
 use crate::term::emit_text;
 use args::{CampaignsCmd, CheckArgs, LaunchArgs};
-
-/// The column Ringg requires.
-const MOBILE: &str = ringg_api::campaigns::preflight::MOBILE_NUMBER_COLUMN;
+use follow::{counts, find_campaign, follow};
+use preflight::{invalid_rows, print_report, run_check, unusable};
 
 pub(crate) async fn run(ctx: &mut Ctx, cmd: CampaignsCmd) -> Result<(), CliError> {
     match cmd {
@@ -43,193 +37,6 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: CampaignsCmd) -> Result<(), CliError
         CampaignsCmd::List(page) => list(ctx, page).await,
         CampaignsCmd::Status { id: campaign } => status(ctx, &campaign).await,
     }
-}
-
-/// A checked CSV: the mapping used and the report.
-#[derive(Debug, Serialize)]
-struct Checked {
-    file: String,
-    variables_map: BTreeMap<String, String>,
-    assistant_variables: Vec<String>,
-    report: PreflightReport,
-}
-
-/// Reads the CSV header (first record), for matching variables to columns.
-fn csv_header(path: &Path) -> Result<Vec<String>, CliError> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| {
-            CliError::failed(format!(
-                "could not open {}: {e}; check the path",
-                path.display()
-            ))
-        })?;
-    let header = rdr.headers().map_err(|e| {
-        CliError::failed(format!(
-            "could not read the header of {}: {e}; is it a CSV file?",
-            path.display()
-        ))
-    })?;
-    Ok(header
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_string())
-        .collect())
-}
-
-/// `variables_map`: `mobile_number` → `Mobile Number`, the `--map` pairs, then every other
-/// assistant variable matched to a column with the same name (ignoring case, spaces and `_`;
-/// `callee_name` also matches `Name`).
-fn variables_map(
-    explicit: &[(String, String)],
-    assistant_variables: &[String],
-    header: &[String],
-) -> BTreeMap<String, String> {
-    let norm = |s: &str| {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect::<String>()
-    };
-    let mut map = BTreeMap::from([("mobile_number".to_string(), MOBILE.to_string())]);
-    for (var, col) in explicit {
-        map.insert(var.clone(), col.clone());
-    }
-    for var in assistant_variables {
-        if map.contains_key(var) {
-            continue;
-        }
-        let want = norm(var);
-        let found = header.iter().find(|h| norm(h) == want).or_else(|| {
-            (var == "callee_name")
-                .then(|| {
-                    header
-                        .iter()
-                        .find(|h| matches!(norm(h).as_str(), "name" | "fullname" | "customername"))
-                })
-                .flatten()
-        });
-        if let Some(col) = found {
-            map.insert(var.clone(), col.clone());
-        }
-    }
-    map
-}
-
-async fn run_check(
-    client: &Client,
-    args: &CheckArgs,
-    max_issues: Option<usize>,
-) -> Result<Checked, CliError> {
-    let agent: AgentId = id("assistant", &args.agent)?;
-    let header = csv_header(&args.file)?;
-    let assistant = client.assistants().get(&agent).await?;
-    let assistant_variables: Vec<String> = assistant
-        .custom_variable_names()
-        .into_iter()
-        .map(str::to_string)
-        .collect();
-    let map = variables_map(&args.map, &assistant_variables, &header);
-    let options = PreflightOptions {
-        country_code: args.country.clone(),
-        variables_map: map.clone(),
-        assistant_variables: Some(assistant_variables.clone()),
-        max_recorded_issues: max_issues,
-    };
-    let report = client
-        .campaigns()
-        .preflight(&CsvUpload::path(&args.file), options)
-        .await?;
-    Ok(Checked {
-        file: args.file.display().to_string(),
-        variables_map: map,
-        assistant_variables,
-        report,
-    })
-}
-
-/// Prints the report (rows, mapping, problems, every bad row with its line).
-fn print_report(c: &Checked) {
-    let r = &c.report;
-    emit_text(format!(
-        "{}: {} rows, {} valid, {} invalid; {} flow",
-        c.file,
-        r.total_rows,
-        r.valid_rows,
-        r.invalid_rows,
-        match r.flow {
-            CampaignFlow::Standard => "standard",
-            CampaignFlow::Large => "large (5,000+ rows)",
-        }
-    ));
-    emit_text(format!(
-        "columns: {}",
-        c.variables_map
-            .iter()
-            .map(|(v, col)| format!("{v} <- {col:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
-    for f in &r.fatal {
-        emit_text(format!("problem: {f}"));
-    }
-    for w in &r.warnings {
-        emit_text(format!("warning: {w}"));
-    }
-    if !r.issues.is_empty() {
-        let mut t = table(&["LINE", "COLUMN", "VALUE", "PROBLEM"]);
-        for i in &r.issues {
-            t.add_row(vec![
-                i.line.to_string(),
-                or_dash(i.column.as_deref()),
-                or_dash(i.value.as_deref()),
-                i.reason.clone(),
-            ]);
-        }
-        print_table(&t);
-        if (r.issues.len() as u64) < r.invalid_rows {
-            emit_text(format!(
-                "({} more invalid rows not listed)",
-                r.invalid_rows - r.issues.len() as u64
-            ));
-        }
-    }
-}
-
-/// The refusal for a CSV that cannot be uploaded.
-fn unusable(r: &PreflightReport) -> CliError {
-    CliError::failed(format!(
-        "the CSV cannot be used as it is: {}; fix it and run `ringg campaigns check` again",
-        r.fatal
-            .first()
-            .cloned()
-            .unwrap_or_else(|| "it has no valid row".into())
-    ))
-}
-
-/// The refusal for a CSV with bad rows (Ringg would reject the whole upload).
-fn invalid_rows(r: &PreflightReport) -> CliError {
-    CliError::failed(format!(
-        "{} row(s) are invalid (lines {}) and Ringg would reject the whole upload; fix them, or add --remove-invalid-rows to skip them",
-        r.invalid_rows,
-        lines_text(r)
-    ))
-}
-
-/// `3, 4, 7` (the first ten bad lines).
-fn lines_text(r: &PreflightReport) -> String {
-    let mut s = r
-        .issues
-        .iter()
-        .take(10)
-        .map(|i| i.line.to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
-    if r.invalid_rows > 10 {
-        s.push_str(", …");
-    }
-    s
 }
 
 async fn check(ctx: &mut Ctx, args: CheckArgs) -> Result<(), CliError> {
@@ -422,180 +229,6 @@ fn launch_json(
     }))
 }
 
-/// Calls of a campaign by status.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
-struct Counts {
-    total: u64,
-    registered: u64,
-    ongoing: u64,
-    retry: u64,
-    completed: u64,
-    failed: u64,
-    error: u64,
-    cancelled: u64,
-    other: u64,
-}
-
-impl Counts {
-    fn ended(&self) -> u64 {
-        self.completed + self.failed + self.error + self.cancelled
-    }
-
-    fn text(&self) -> String {
-        format!(
-            "registered {} · ongoing {} · retry {} · completed {} · failed {} · error {} · cancelled {}",
-            self.registered,
-            self.ongoing,
-            self.retry,
-            self.completed,
-            self.failed,
-            self.error,
-            self.cancelled
-        )
-    }
-}
-
-async fn counts(client: &Client, list_id: &ListId) -> Result<Counts, CliError> {
-    let q = CallHistoryQuery::default()
-        .bulk_list_id(list_id.clone())
-        .limit(100u32);
-    let stream = client.calls().history_stream(q);
-    futures::pin_mut!(stream);
-    let mut c = Counts::default();
-    while let Some(row) = stream.next().await {
-        let row = row?;
-        c.total += 1;
-        match row.status {
-            Some(CallStatus::Registered) => c.registered += 1,
-            Some(CallStatus::Ongoing) => c.ongoing += 1,
-            Some(CallStatus::Retry) => c.retry += 1,
-            Some(CallStatus::Completed) => c.completed += 1,
-            Some(CallStatus::Failed) => c.failed += 1,
-            Some(CallStatus::Error) => c.error += 1,
-            Some(CallStatus::Cancelled) => c.cancelled += 1,
-            _ => c.other += 1,
-        }
-    }
-    Ok(c)
-}
-
-async fn find_campaign(client: &Client, list_id: &ListId) -> Result<Option<Campaign>, CliError> {
-    let stream = client.campaigns().stream(ListCampaignsQuery {
-        call_count: Some(true),
-        ..ListCampaignsQuery::default()
-    });
-    futures::pin_mut!(stream);
-    while let Some(c) = stream.next().await {
-        let c = c?;
-        if &c.id == list_id {
-            return Ok(Some(c));
-        }
-    }
-    Ok(None)
-}
-
-async fn follow(
-    ctx: &Ctx,
-    client: &Client,
-    list_id: &ListId,
-    expected: u64,
-    timeout: Duration,
-) -> Result<(), CliError> {
-    let poll = if is_loopback_url(client.base_url()) {
-        Duration::from_millis(250)
-    } else {
-        Duration::from_secs(5)
-    };
-    let bar = if ctx.out.progress_enabled() {
-        let pb = ProgressBar::new(expected.max(1));
-        pb.set_style(
-            ProgressStyle::with_template("{bar:30.cyan/blue} {pos}/{len} ended ({elapsed}) {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        pb
-    } else {
-        ProgressBar::hidden()
-    };
-    let deadline = tokio::time::Instant::now() + timeout;
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
-    let mut last: Option<Counts> = None;
-    loop {
-        let c = counts(client, list_id).await?;
-        let campaign = find_campaign(client, list_id).await?;
-        let status = campaign
-            .as_ref()
-            .and_then(|c| c.campaign_status.as_ref())
-            .map(|s| s.as_str().to_string());
-        let total = c.total.max(expected);
-        if last.as_ref() != Some(&c) {
-            bar.set_length(total.max(1));
-            bar.set_position(c.ended());
-            bar.set_message(c.text());
-            if ctx.out.json() {
-                print_json_line(&json!({
-                    "event": "progress", "list_id": list_id, "campaign_status": status, "counts": c,
-                }))?;
-            } else if bar.is_hidden() && !ctx.out.quiet {
-                emit_text(format!(
-                    "progress: {}/{} ended; {}",
-                    c.ended(),
-                    total,
-                    c.text()
-                ));
-            }
-            last = Some(c.clone());
-        }
-        let finished_status = matches!(
-            status.as_deref(),
-            Some("completed" | "failed" | "terminated")
-        );
-        if (total > 0 && c.total >= total && c.ended() >= total) || finished_status {
-            // The counts were read before the status: when the campaign ended in between,
-            // read them again so the summary is the final one.
-            let c = if finished_status && c.ended() < total {
-                counts(client, list_id).await?
-            } else {
-                c
-            };
-            bar.finish_and_clear();
-            if ctx.out.json() {
-                print_json_line(&json!({
-                    "event": "done", "list_id": list_id, "campaign_status": status, "counts": c,
-                }))?;
-            } else {
-                emit_text(format!(
-                    "campaign {list_id} done{}: {} of {} call(s) completed, {} failed, {} error, {} cancelled",
-                    status.map(|s| format!(" ({s})")).unwrap_or_default(),
-                    c.completed,
-                    c.total,
-                    c.failed,
-                    c.error,
-                    c.cancelled
-                ));
-            }
-            return Ok(());
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(poll) => {}
-            _ = &mut ctrl_c => {
-                bar.finish_and_clear();
-                ctx.out.note(format!(
-                    "stopped following; the campaign goes on. `ringg campaigns status {list_id}` shows it, `ringg terminate --campaign {list_id}` stops it"
-                ));
-                return Ok(());
-            }
-            _ = tokio::time::sleep_until(deadline) => {
-                bar.finish_and_clear();
-                return Err(CliError::failed(format!(
-                    "campaign {list_id} still has calls after {} s; follow it with `ringg campaigns status {list_id}`",
-                    timeout.as_secs()
-                )));
-            }
-        }
-    }
-}
-
 async fn list(ctx: &mut Ctx, page: PageArgs) -> Result<(), CliError> {
     let client = ctx.client().await?;
     let rows: Vec<Campaign> = if page.all {
@@ -696,22 +329,6 @@ fn when(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn variables_are_matched_to_columns() {
-        let header: Vec<String> = ["Mobile Number", "Name", "Company Name", "Policy ID"]
-            .map(String::from)
-            .to_vec();
-        let vars: Vec<String> = ["callee_name", "mobile_number", "company_name", "due_date"]
-            .map(String::from)
-            .to_vec();
-        let m = variables_map(&[("policy".into(), "Policy ID".into())], &vars, &header);
-        assert_eq!(m["mobile_number"], "Mobile Number");
-        assert_eq!(m["callee_name"], "Name");
-        assert_eq!(m["company_name"], "Company Name");
-        assert_eq!(m["policy"], "Policy ID");
-        assert!(!m.contains_key("due_date"));
-    }
 
     #[test]
     fn default_times_are_in_the_future_and_ordered() {
