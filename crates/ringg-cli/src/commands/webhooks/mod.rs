@@ -11,10 +11,10 @@ use std::time::Duration;
 use ringg_webhooks::{HandlerError, OutputFormat, ServeConfig, WebhookReceiver};
 
 use crate::args::id;
-use crate::commands::assistants::subscription_text;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::{print_json, print_table, table};
+use crate::render::subscription_text;
 use crate::term::{emit, emit_text};
 use args::WebhooksCmd;
 
