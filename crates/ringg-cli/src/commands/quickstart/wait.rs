@@ -4,13 +4,13 @@
 use std::time::Duration;
 
 use ringg_api::Client;
-use ringg_api::calls::WaitOptions;
 use ringg_api::types::calls::CallDetails;
 use ringg_api::types::webhook::{EventType, WebhookEvent};
 use ringg_api::types::{CallId, CallStatus};
 
 use super::narrator::Narrator;
 use super::receiver::Receiver;
+use crate::commands::calls::wait::polling;
 use crate::error::CliError;
 
 /// What the wait saw.
@@ -32,18 +32,7 @@ pub(crate) async fn wait_for_call(
     timeout: Duration,
     n: &Narrator,
 ) -> Result<Waited, CliError> {
-    let poll = if embedded {
-        Duration::from_millis(100)
-    } else {
-        Duration::from_secs(2)
-    };
-    let options = WaitOptions {
-        initial_interval: poll,
-        max_interval: poll * 5,
-        multiplier: 1.5,
-        timeout,
-        send_analysis: false,
-    };
+    let (options, mut ticker) = polling(embedded, timeout, false);
     let spinner = &n.lines;
     if !n.silent {
         spinner.start("waiting for the call");
@@ -73,8 +62,6 @@ pub(crate) async fn wait_for_call(
     let calls = client.calls();
     let wait = calls.wait_for_terminal_with(call_id, options);
     tokio::pin!(wait);
-    let mut ticker = tokio::time::interval(poll);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut terminal: Option<CallDetails> = None;
     let mut duration = None;
     let mut all_done = false;
