@@ -5,6 +5,29 @@
 //! `ringg-api` SDK. Results go to stdout (tables, or JSON with `--output json`), notes and
 //! progress to stderr, errors as one line `error: …` with exit code 2 for usage mistakes and 1
 //! otherwise. The API key is never printed.
+//!
+//! Modules, each using only modules listed below it (so no module uses one that uses it
+//! back); the `commands/<group>/args.rs` modules use only `args`:
+//!
+//! ```text
+//! main        parses the command line (cli), runs it (commands), prints the error
+//! commands    dispatch to one module per command group: commands/<group>/mod.rs runs the
+//!             group's subcommands, commands/<group>/args.rs holds its clap arguments; the
+//!             larger groups split further (quickstart/steps.rs: one function per step)
+//! context     the command's environment: flags, output settings, the client or --sim
+//! cli         the top-level Cli, the global options, the list of groups (uses each
+//!             commands/<group>/args.rs), clap errors as one line
+//! render      tables of the models several groups show
+//! output      tables, JSON, the output settings
+//! secret      secrets read from a file or stdin
+//! args        values every group parses alike: pages, NAME=VALUE, ids, phone numbers
+//! error       the CLI's error and exit codes
+//! term        writing escaped lines to stdout and stderr
+//! ```
+//!
+//! A group's modules use `args`, `context`, `error`, `output`, `render`, `secret`, `term` and
+//! their own children, never their parent; `quickstart` also uses `calls::wait` for its
+//! polling.
 
 // The doc comments of `cli` are the command-line help, where URLs are written plainly.
 #![allow(rustdoc::bare_urls)]
