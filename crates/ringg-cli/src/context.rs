@@ -201,9 +201,9 @@ impl Lines {
 
     fn plain(&self, text: &str) {
         if self.to_stderr {
-            crate::output::err_line(text);
+            crate::term::err_line(text);
         } else {
-            crate::output::emit_text(text);
+            crate::term::emit_text(text);
         }
     }
 }

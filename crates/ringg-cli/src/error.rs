@@ -56,7 +56,7 @@ impl CliError {
     /// Prints `error: …` on one line of stderr: bounded in length, control characters
     /// escaped.
     pub(crate) fn print(&self) {
-        crate::output::err_line(format!("error: {}", self.for_terminal()));
+        crate::term::err_line(format!("error: {}", self.for_terminal()));
     }
 
     /// The message as [`print`](Self::print) shows it.
@@ -108,83 +108,9 @@ pub(crate) fn one_line(s: &str) -> String {
         .join(" ")
 }
 
-/// Turns a clap error into the CLI's one-line format (help and version go to stdout as usual).
-pub(crate) fn clap_exit(err: clap::Error) -> ExitCode {
-    use clap::error::ErrorKind;
-    match err.kind() {
-        ErrorKind::DisplayHelp
-        | ErrorKind::DisplayVersion
-        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = err.print();
-            if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
-        _ => {
-            let rendered = err.render().to_string();
-            // clap writes "error: <what>\n\n<details>\n\n[tip: …]\n\nUsage: …\n\nFor more
-            // information, try '--help'."; keep what and details (and tips) on one line.
-            let body: Vec<&str> = rendered
-                .lines()
-                .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .collect();
-            let text = body.join(" ");
-            let text = text.strip_prefix("error: ").unwrap_or(&text);
-            // The rejected value is echoed: keep escape sequences in it off the terminal.
-            let text = for_terminal(text, MAX_ERROR_LINE_CHARS);
-            crate::output::err_line(format!(
-                "error: {text}; see `{} --help`",
-                command_path(std::env::args().skip(1))
-            ));
-            ExitCode::from(2)
-        }
-    }
-}
-
-/// `ringg calls create` for the subcommands named in `args` (flags and values are skipped).
-pub(crate) fn command_path(args: impl Iterator<Item = String>) -> String {
-    use clap::CommandFactory;
-    let mut cmd = crate::cli::Cli::command();
-    let mut path = vec![cmd.get_name().to_string()];
-    for arg in args {
-        if arg.starts_with('-') {
-            continue;
-        }
-        let Some(sub) = cmd.find_subcommand(&arg).cloned() else {
-            continue;
-        };
-        path.push(sub.get_name().to_string());
-        cmd = sub;
-    }
-    path.join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn command_paths() {
-        let args = |s: &str| {
-            s.split_whitespace()
-                .map(String::from)
-                .collect::<Vec<_>>()
-                .into_iter()
-        };
-        assert_eq!(
-            command_path(args("calls create --to x")),
-            "ringg calls create"
-        );
-        assert_eq!(
-            command_path(args("-o json agents edit A display-name x")),
-            "ringg assistants edit display-name"
-        );
-        assert_eq!(command_path(args("frob")), "ringg");
-    }
 
     #[test]
     fn messages_become_one_line() {

@@ -5,10 +5,34 @@
 //! `ringg-api` SDK. Results go to stdout (tables, or JSON with `--output json`), notes and
 //! progress to stderr, errors as one line `error: …` with exit code 2 for usage mistakes and 1
 //! otherwise. The API key is never printed.
+//!
+//! Modules, each using only modules listed below it (so no module uses one that uses it
+//! back); the `commands/<group>/args.rs` modules use only `args`:
+//!
+//! ```text
+//! main        parses the command line (cli), runs it (commands), prints the error
+//! commands    dispatch to one module per command group: commands/<group>/mod.rs runs the
+//!             group's subcommands, commands/<group>/args.rs holds its clap arguments; the
+//!             larger groups split further (quickstart/steps.rs: one function per step)
+//! context     the command's environment: flags, output settings, the client or --sim
+//! cli         the top-level Cli, the global options, the list of groups (uses each
+//!             commands/<group>/args.rs), clap errors as one line
+//! render      tables of the models several groups show
+//! output      tables, JSON, the output settings
+//! secret      secrets read from a file or stdin
+//! args        values every group parses alike: pages, NAME=VALUE, ids, phone numbers
+//! error       the CLI's error and exit codes
+//! term        writing escaped lines to stdout and stderr
+//! ```
+//!
+//! A group's modules use `args`, `context`, `error`, `output`, `render`, `secret`, `term` and
+//! their own children, never their parent; `quickstart` also uses `calls::wait` for its
+//! polling.
 
 // The doc comments of `cli` are the command-line help, where URLs are written plainly.
 #![allow(rustdoc::bare_urls)]
 
+mod args;
 mod cli;
 mod commands;
 mod context;
@@ -16,6 +40,7 @@ mod error;
 mod output;
 mod render;
 mod secret;
+mod term;
 
 use std::io::IsTerminal;
 use std::panic::AssertUnwindSafe;
@@ -28,7 +53,7 @@ fn main() -> ExitCode {
     install_panic_hook();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => return error::clap_exit(e),
+        Err(e) => return cli::clap_exit(e),
     };
     init_tracing(&cli.global);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -37,7 +62,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            output::err_line(format!(
+            term::err_line(format!(
                 "error: could not start the async runtime: {e}; check the system's thread limits"
             ));
             return ExitCode::from(1);
@@ -65,7 +90,7 @@ fn install_panic_hook() {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        output::err_line(format!(
+        term::err_line(format!(
             "error: internal error{place}; this is a bug in ringg, please report it with the command you ran (without your key)"
         ));
     }));

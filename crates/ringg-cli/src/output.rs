@@ -6,8 +6,9 @@
 //! the window or clear the screen), and so does every line on stderr ([`err_line`]). JSON
 //! goes out as serde writes it, which escapes control characters itself.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
+use clap::ValueEnum;
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, presets};
 use ringg_types::common::{Nullable, Timestamp};
 use ringg_types::redact::redact_text;
@@ -15,11 +16,20 @@ use ringg_types::text::{escape_control, escape_control_keep_lines, escape_json_c
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::cli::OutputMode;
 use crate::error::CliError;
+use crate::term::{emit, emit_text, err_line};
 
 /// What a key looks like in output.
 pub(crate) use ringg_types::redact::REDACTED;
+
+/// The output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OutputMode {
+    /// Human-readable tables and lines.
+    Table,
+    /// JSON: the API's typed models as serde writes them.
+    Json,
+}
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy)]
@@ -47,34 +57,6 @@ impl Output {
     /// --quiet is off.
     pub(crate) fn progress_enabled(&self) -> bool {
         !self.quiet && std::io::stdout().is_terminal() && std::io::stderr().is_terminal()
-    }
-}
-
-/// Writes one line to stderr, control characters other than line breaks and tabs escaped; a
-/// closed stderr is ignored (never a panic).
-pub(crate) fn err_line(line: impl AsRef<str>) {
-    let line = escape_control_keep_lines(line.as_ref());
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "{line}");
-}
-
-/// Writes text for people to stdout, control characters other than line breaks and tabs
-/// escaped (see [`emit`]).
-pub(crate) fn emit_text(text: impl AsRef<str>) {
-    emit(escape_control_keep_lines(text.as_ref()));
-}
-
-/// Writes one line to stdout as it is: for JSON, and text already made safe (people's text
-/// goes through [`emit_text`]). A closed pipe (`ringg … | head`) ends the program quietly.
-pub(crate) fn emit(line: impl AsRef<str>) {
-    let mut out = std::io::stdout().lock();
-    let res = writeln!(out, "{}", line.as_ref()).and_then(|()| out.flush());
-    if let Err(e) = res {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
-        err_line(format!("error: could not write to stdout: {e}"));
-        std::process::exit(1);
     }
 }
 

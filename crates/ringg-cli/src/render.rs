@@ -2,6 +2,7 @@
 
 use ringg_types::calls::{CallDetails, CallRecord, PlatformAnalysis};
 use ringg_types::common::Transcript;
+use ringg_types::webhook::EventSubscription;
 use ringg_types::workspace::WorkspaceInfo;
 use serde_json::{Map, Value};
 
@@ -158,4 +159,41 @@ pub(crate) fn workspace_rows(w: &WorkspaceInfo) -> Vec<(String, String)> {
         rows.push(("api key".into(), REDACTED.into()));
     }
     rows
+}
+
+/// A subscription without its header values (they are usually secrets).
+pub(crate) fn subscription_text(s: &EventSubscription) -> String {
+    let events: Vec<&str> = s.event_types().iter().map(|e| e.as_str()).collect();
+    let mut text = format!(
+        "{} {} <- {}",
+        s.method_type.as_ref().map(|m| m.as_str()).unwrap_or("POST"),
+        s.callback_url,
+        events.join(", ")
+    );
+    if let Some(h) = s.headers.as_ref().filter(|h| !h.is_empty()) {
+        text.push_str(&format!(
+            " (headers: {})",
+            h.keys().cloned().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subscriptions_hide_header_values() {
+        let s = EventSubscription::new(
+            vec![ringg_api::types::webhook::EventType::CallCompleted],
+            "https://h.example/x",
+        )
+        .header("X-Webhook-Secret", "s3cret");
+        let t = subscription_text(&s);
+        assert!(
+            t.contains("X-Webhook-Secret") && !t.contains("s3cret"),
+            "{t}"
+        );
+    }
 }

@@ -1,22 +1,25 @@
 //! One module per command group.
 
-mod analytics;
-mod assistants;
-mod calls;
-mod campaigns;
-mod kb;
-mod numbers;
-mod quickstart;
-mod sim;
-mod terminate;
-mod webhooks;
-mod workspace;
+pub(crate) mod analytics;
+pub(crate) mod assistants;
+pub(crate) mod calls;
+pub(crate) mod campaigns;
+pub(crate) mod kb;
+pub(crate) mod numbers;
+pub(crate) mod quickstart;
+pub(crate) mod sim;
+pub(crate) mod terminate;
+pub(crate) mod webhooks;
+pub(crate) mod workspace;
 
 use std::time::Duration;
 
-use crate::cli::{CallsCmd, CampaignsCmd, Cli, Command, WebhooksCmd};
+use crate::cli::{Cli, Command};
 use crate::context::Ctx;
 use crate::error::CliError;
+use calls::args::CallsCmd;
+use campaigns::args::CampaignsCmd;
+use webhooks::args::WebhooksCmd;
 
 /// How much longer than the whole command's --timeout a request of it may take (it is never
 /// reached: the command's bound ends it first).
@@ -83,40 +86,9 @@ async fn dispatch(ctx: &mut Ctx, command: Command) -> Result<(), CliError> {
     }
 }
 
-/// Parses an id argument: refuses an empty one.
-pub(crate) fn id<T: From<String>>(what: &str, raw: &str) -> Result<T, CliError> {
-    let s = raw.trim();
-    if s.is_empty() {
-        return Err(CliError::usage(format!("the {what} id is empty")));
-    }
-    Ok(T::from(s.to_string()))
-}
-
-/// Parses an E.164 phone number given on the command line.
-pub(crate) fn phone(flag: &str, raw: &str) -> Result<ringg_types::PhoneNumber, CliError> {
-    ringg_types::PhoneNumber::parse(raw.trim()).map_err(|e| {
-        CliError::usage(format!(
-            "{flag} {raw:?} is not an E.164 number ({e}); write it with the country code, e.g. +919876543210"
-        ))
-    })
-}
-
-/// True for a base URL on this machine.
-pub(crate) fn is_loopback(base_url: &str) -> bool {
-    match url::Url::parse(base_url)
-        .ok()
-        .and_then(|u| u.host().map(|h| h.to_owned()))
-    {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => std::net::IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => std::net::IpAddr::V6(ip).is_loopback(),
-        None => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use ringg_api::client::is_loopback_url as is_loopback;
 
     #[test]
     fn loopback_detection() {

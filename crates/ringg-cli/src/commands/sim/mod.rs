@@ -1,12 +1,14 @@
 //! `ringg sim serve`.
 
+pub(crate) mod args;
+
 use std::net::SocketAddr;
 
 use ringg_sim::{FaultConfig, Simulator};
 
-use crate::cli::SimCmd;
 use crate::context::Ctx;
 use crate::error::CliError;
+use args::SimCmd;
 
 pub(crate) async fn run(ctx: &Ctx, cmd: SimCmd) -> Result<(), CliError> {
     let SimCmd::Serve {

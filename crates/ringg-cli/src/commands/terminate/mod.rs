@@ -1,6 +1,8 @@
 //! `ringg terminate`: stop queued calls by assistant, call ids, campaign (optionally only some
 //! numbers in it), or numbers.
 
+pub(crate) mod args;
+
 use ringg_api::termination::is_nothing_to_terminate;
 use ringg_api::types::termination::TerminateRequest;
 use ringg_api::types::{AgentId, CallId, CampaignId, PhoneNumber};
@@ -8,11 +10,12 @@ use serde_json::json;
 
 use ringg_types::text::escape_control;
 
-use crate::cli::TerminateArgs;
-use crate::commands::{id, phone};
+use crate::args::{id, phone};
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{emit_text, print_json};
+use crate::output::print_json;
+use crate::term::emit_text;
+use args::TerminateArgs;
 
 /// The request for the flags given (exactly one mode; `--numbers` may narrow `--campaign`).
 fn request(a: &TerminateArgs) -> Result<TerminateRequest, CliError> {

@@ -1,12 +1,14 @@
 //! `ringg numbers list`.
 
+pub(crate) mod args;
+
 use futures::TryStreamExt;
 use ringg_api::types::numbers::WorkspaceNumber;
 
-use crate::cli::NumbersCmd;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::{nz, or_dash, print_json, print_table, table};
+use args::NumbersCmd;
 
 pub(crate) async fn run(ctx: &mut Ctx, cmd: NumbersCmd) -> Result<(), CliError> {
     let NumbersCmd::List(page) = cmd;

@@ -1,15 +1,18 @@
 //! `ringg analytics platform | drill-down | numbers | durations | classification`.
 
+pub(crate) mod args;
+
 use chrono::NaiveDate;
 use ringg_api::types::analytics::AnalyticsQuery;
 use ringg_api::types::{AgentId, ListId};
 use serde::Serialize;
 
-use crate::cli::{AnalyticsCmd, AnalyticsFilters};
-use crate::commands::id;
+use crate::args::id;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{emit_text, flatten, kv_table, print_json, print_table, to_value};
+use crate::output::{flatten, kv_table, print_json, print_table, to_value};
+use crate::term::emit_text;
+use args::{AnalyticsCmd, AnalyticsFilters};
 
 fn date(flag: &str, raw: &str) -> Result<NaiveDate, CliError> {
     NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")

@@ -1,5 +1,7 @@
 //! `ringg webhooks subscribe | listen`.
 
+pub(crate) mod args;
+
 use ringg_api::types::AgentId;
 use ringg_api::types::webhook::{EventSubscription, EventType, WebhookEvent, WebhookMethod};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -8,12 +10,13 @@ use std::time::Duration;
 
 use ringg_webhooks::{HandlerError, OutputFormat, ServeConfig, WebhookReceiver};
 
-use crate::cli::WebhooksCmd;
-use crate::commands::assistants::subscription_text;
-use crate::commands::id;
+use crate::args::id;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{emit, emit_text, print_json, print_table, table};
+use crate::output::{print_json, print_table, table};
+use crate::render::subscription_text;
+use crate::term::{emit, emit_text};
+use args::WebhooksCmd;
 
 /// The environment variable read for `webhooks listen`'s secret.
 const SECRET_ENV: &str = "RINGG_WEBHOOK_SECRET";
@@ -101,7 +104,7 @@ async fn subscribe(
             "--url must be an https:// URL (Ringg requires HTTPS receivers), got {url:?}"
         )));
     }
-    if parsed.scheme() == "http" && !crate::commands::is_loopback(url) {
+    if parsed.scheme() == "http" && !ringg_api::client::is_loopback_url(url) {
         ctx.out.note("warning: Ringg requires HTTPS receivers; a plain http:// URL only works with a local simulator");
     }
     let types = event_types(events)?;
@@ -179,17 +182,17 @@ async fn listen(ctx: &Ctx, port: u16, secret: String, header: &str) -> Result<()
             // No more signals can arrive: keep serving until the process is killed.
             return std::future::pending::<()>().await;
         }
-        crate::output::err_line(format!(
+        crate::term::err_line(format!(
             "stopping: deliveries in flight get up to {deadline} s; Ctrl-C again exits now"
         ));
         let _ = stop_tx.send(());
         if interrupts.recv().await {
-            crate::output::err_line("stopped without waiting for deliveries in flight");
+            crate::term::err_line("stopped without waiting for deliveries in flight");
             std::process::exit(130);
         }
     });
     // Always on stderr (even with --quiet): it says where to point the subscription.
-    crate::output::err_line(format!(
+    crate::term::err_line(format!(
         "listening on http://{addr}/ (deliveries must carry {expects}); Ctrl-C stops"
     ));
     let served = ringg_webhooks::serve_with_config(listener, receiver, config, async {
@@ -307,7 +310,7 @@ impl Printer {
         }
         let n = self.not_printed.load(Ordering::Relaxed);
         if n > 0 {
-            crate::output::err_line(format!(
+            crate::term::err_line(format!(
                 "warning: {n} events not printed in all: output was not being read (every delivery was still answered)"
             ));
         }
@@ -318,7 +321,7 @@ impl Printer {
 fn report_not_printed(counted: &AtomicU64, reported: u64) -> u64 {
     let n = counted.load(Ordering::Relaxed);
     if n > reported {
-        crate::output::err_line(format!(
+        crate::term::err_line(format!(
             "warning: {n} events not printed: output is not being read (deliveries are still answered)"
         ));
     }

@@ -1,16 +1,19 @@
 //! `ringg workspace show | users | rotate-key`.
 
+pub(crate) mod args;
+
 use std::io::Write;
 
 use futures::TryStreamExt;
 use ringg_api::types::workspace::WorkspaceUser;
 use serde_json::json;
 
-use crate::cli::{PageArgs, WorkspaceCmd};
+use crate::args::PageArgs;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::{REDACTED, kv_table, nz, or_dash, print_json, print_table, table};
 use crate::render;
+use args::WorkspaceCmd;
 
 pub(crate) async fn run(ctx: &mut Ctx, cmd: WorkspaceCmd) -> Result<(), CliError> {
     match cmd {
@@ -98,7 +101,7 @@ async fn rotate_key(ctx: &mut Ctx, key_file: &std::path::Path, yes: bool) -> Res
             "key_file": key_file.display().to_string(),
         }));
     }
-    crate::output::emit_text(format!(
+    crate::term::emit_text(format!(
         "The API key was rotated; the old key no longer works. The new key is in {} (never printed): export RINGG_API_KEY=\"$(cat {})\"",
         key_file.display(),
         key_file.display()

@@ -1,0 +1,76 @@
+//! Values of the command line every command group parses the same way: pages, `NAME=VALUE`
+//! and `Name: value` pairs (clap value parsers), ids and phone numbers.
+
+use clap::Args;
+
+use crate::error::CliError;
+
+/// `--limit` / `--offset` / `--all`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct PageArgs {
+    /// Rows per page (1-100).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub(crate) limit: u32,
+    /// Rows to skip.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) offset: u64,
+    /// Every row, page after page.
+    #[arg(long)]
+    pub(crate) all: bool,
+}
+
+/// Parses `KEY=VALUE` (the value may contain `=`).
+pub(crate) fn parse_key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("expected NAME=VALUE, got `{s}`")),
+    }
+}
+
+/// Parses `Name: value` or `Name:value`.
+pub(crate) fn parse_header(s: &str) -> Result<(String, String), String> {
+    match s.split_once(':') {
+        Some((k, v)) if !k.trim().is_empty() && !k.contains(' ') => {
+            Ok((k.trim().to_string(), v.trim().to_string()))
+        }
+        _ => Err(format!("expected NAME:VALUE, got `{s}`")),
+    }
+}
+
+/// Parses an id argument: refuses an empty one.
+pub(crate) fn id<T: From<String>>(what: &str, raw: &str) -> Result<T, CliError> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err(CliError::usage(format!("the {what} id is empty")));
+    }
+    Ok(T::from(s.to_string()))
+}
+
+/// Parses an E.164 phone number given on the command line.
+pub(crate) fn phone(flag: &str, raw: &str) -> Result<ringg_types::PhoneNumber, CliError> {
+    ringg_types::PhoneNumber::parse(raw.trim()).map_err(|e| {
+        CliError::usage(format!(
+            "{flag} {raw:?} is not an E.164 number ({e}); write it with the country code, e.g. +919876543210"
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_values_and_headers() {
+        assert_eq!(
+            parse_key_value("a=b=c").unwrap(),
+            ("a".into(), "b=c".into())
+        );
+        assert!(parse_key_value("=x").is_err());
+        assert!(parse_key_value("nothing").is_err());
+        assert_eq!(
+            parse_header("X-Webhook-Secret: s").unwrap(),
+            ("X-Webhook-Secret".into(), "s".into())
+        );
+        assert!(parse_header("no colon").is_err());
+    }
+}

@@ -1,0 +1,147 @@
+//! `ringg assistants edit`: one operation of PATCH /agent/v1.
+
+use std::collections::BTreeMap;
+
+use ringg_api::types::assistants::{
+    AgentEdit, EditAssistantRequest, EditAssistantResponse, EventSubscription, Language,
+};
+use ringg_api::types::{AgentId, KbId, NumberId, VersionId, VoiceId};
+use ringg_types::text::escape_control;
+use serde_json::{Map, Value};
+
+use super::args::{EditArgs, EditOp};
+use crate::args::id;
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::output::{print_json, scalar};
+use crate::term::emit_text;
+
+pub(crate) async fn edit(ctx: &mut Ctx, args: EditArgs) -> Result<(), CliError> {
+    let agent_id: AgentId = id("assistant", &args.id)?;
+    let edit = match args.op {
+        EditOp::DisplayName { name } => AgentEdit::EditAgentDisplayName {
+            agent_display_name: name,
+        },
+        EditOp::Prompt { text, file } => {
+            let prompt = match (text, file) {
+                (Some(t), _) => t,
+                (None, Some(f)) => std::fs::read_to_string(&f)
+                    .map_err(|e| CliError::io(format!("could not read {}", f.display()), &e))?,
+                (None, None) => {
+                    return Err(CliError::usage("give the prompt text or --file"));
+                }
+            };
+            AgentEdit::EditPrompt {
+                agent_prompt: prompt.into(),
+            }
+        }
+        EditOp::IntroMessage { text } => AgentEdit::EditIntroMessage {
+            intro_message: text,
+        },
+        EditOp::CustomVars { names } => AgentEdit::EditCustomVars {
+            custom_variables: names,
+        },
+        EditOp::Voice {
+            voice_id,
+            language,
+            secondary_voice_id,
+            secondary_language,
+        } => AgentEdit::EditVoice {
+            voice_id: VoiceId::new(voice_id),
+            language: Language::from(language.as_str()),
+            secondary_voice_id,
+            secondary_language: secondary_language.as_deref().map(Language::from),
+            additional_languages: Default::default(),
+        },
+        EditOp::VoiceSpeed { speed } => {
+            if !(speed.is_finite() && speed > 0.0) {
+                return Err(CliError::usage(format!(
+                    "the voice speed must be a positive number such as 1.1, got {speed}"
+                )));
+            }
+            AgentEdit::EditVoiceSpeed { voice_speed: speed }
+        }
+        EditOp::WhitelistedDomains { domains } => AgentEdit::EditAgentWhitelistedDomains {
+            whitelisted_domains: domains,
+        },
+        EditOp::AttachKb { kb_id } => AgentEdit::AttachKb {
+            kb_id: id::<KbId>("knowledge base", &kb_id)?,
+        },
+        EditOp::RemoveKb { kb_id } => AgentEdit::RemoveKb {
+            kb_id: id::<KbId>("knowledge base", &kb_id)?,
+        },
+        EditOp::AttachInboundNumber { number_id } => AgentEdit::AttachInboundNumber {
+            number_id: id::<NumberId>("number", &number_id)?,
+        },
+        EditOp::RemoveInboundNumber { number_id } => AgentEdit::RemoveInboundNumber {
+            number_id: id::<NumberId>("number", &number_id)?,
+        },
+        EditOp::EventSubscriptions { json } => {
+            let subs: Vec<EventSubscription> = parse_json("--json", &json)?;
+            let client = ctx.client().await?;
+            let resp = client
+                .assistants()
+                .edit_event_subscriptions(&agent_id, subs)
+                .await?;
+            return print_edit(ctx, &agent_id, "edit_event_subscriptions", &resp);
+        }
+        EditOp::ClassificationLabels { labels } => AgentEdit::EditClassificationLabels {
+            classification_labels: labels.into_iter().collect::<BTreeMap<_, _>>(),
+        },
+        EditOp::CallConfig { json } => AgentEdit::EditCallConfig {
+            call_config: parse_json::<Map<String, Value>>("the call_config", &json)?,
+        },
+        EditOp::Raw { json } => {
+            let mut map: Map<String, Value> = parse_json("--json", &json)?;
+            match map.remove("agent_id") {
+                None => {}
+                Some(Value::String(s)) if s == agent_id.as_str() => {}
+                Some(other) => {
+                    return Err(CliError::usage(format!(
+                        "the JSON names agent_id {} but the command edits {agent_id}; leave agent_id out of the JSON",
+                        scalar(&other)
+                    )));
+                }
+            }
+            if !map.contains_key("operation") {
+                return Err(CliError::usage(
+                    "the JSON needs an \"operation\", e.g. {\"operation\":\"edit_timezone\",\"timezone\":\"Asia/Kolkata\"}",
+                ));
+            }
+            AgentEdit::from_map(map)
+                .map_err(|e| CliError::usage(format!("--json is not a valid edit: {e}")))?
+        }
+    };
+    let operation = edit.operation();
+    let mut req = EditAssistantRequest::new(agent_id.clone(), edit);
+    if let Some(v) = args.version_id {
+        req = req.version(VersionId::new(v));
+    }
+    let client = ctx.client().await?;
+    let resp = client.assistants().edit(&req).await?;
+    print_edit(ctx, &agent_id, &operation, &resp)
+}
+
+fn print_edit(
+    ctx: &Ctx,
+    agent_id: &AgentId,
+    operation: &str,
+    resp: &EditAssistantResponse,
+) -> Result<(), CliError> {
+    if ctx.out.json() {
+        return print_json(resp);
+    }
+    emit_text(format!(
+        "{operation} on assistant {agent_id}: {}",
+        escape_control(resp.message.as_deref().unwrap_or("done"))
+    ));
+    Ok(())
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, CliError> {
+    serde_json::from_str(text).map_err(|e| {
+        CliError::usage(format!(
+            "{what} is not valid JSON of the expected shape: {e}"
+        ))
+    })
+}

@@ -1,0 +1,197 @@
+//! `ringg assistants embed`: whitelist a web site and print the widget snippet.
+
+use ringg_api::types::AgentId;
+use ringg_api::types::VersionId;
+use ringg_api::types::assistants::{AgentEdit, EditAssistantRequest};
+use serde::Serialize;
+
+use super::details::whitelisted;
+use crate::args::id;
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::output::print_json;
+use crate::term::emit_text;
+
+/// The origin Ringg requires in every whitelist.
+const RINGG_ORIGIN: &str = "https://www.ringg.ai";
+
+/// What `embed` prints with `--output json`.
+#[derive(Debug, Serialize)]
+struct Embed {
+    agent_id: AgentId,
+    origin: String,
+    whitelisted_domains: Vec<String>,
+    whitelist_changed: bool,
+    public_key: String,
+    snippet: String,
+}
+
+pub(crate) async fn embed(ctx: &mut Ctx, agent: &str, domain: &str) -> Result<(), CliError> {
+    let agent_id: AgentId = id("assistant", agent)?;
+    let origin = origin_of(domain)?;
+    let client = ctx.client().await?;
+    let details = client.assistants().get(&agent_id).await?;
+    let public_key = details
+        .webcall_public_key
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(str::to_string)
+        .ok_or_else(|| {
+            CliError::failed(format!(
+                "assistant {agent_id} has no web-call public key, so it cannot be embedded; enable web calls for it in the Ringg dashboard (WebCall Settings) and run this again (the workspace API key must never go into a web page)"
+            ))
+        })?;
+    let current = whitelisted(&details).unwrap_or_default();
+    let mut domains = current.clone();
+    if !domains
+        .iter()
+        .any(|d| d.trim_end_matches('/') == RINGG_ORIGIN)
+    {
+        domains.insert(0, RINGG_ORIGIN.to_string());
+    }
+    if !domains.iter().any(|d| d.trim_end_matches('/') == origin) {
+        domains.push(origin.clone());
+    }
+    let changed = domains != current;
+    if changed {
+        let mut req = EditAssistantRequest::new(
+            agent_id.clone(),
+            AgentEdit::EditAgentWhitelistedDomains {
+                whitelisted_domains: domains.clone(),
+            },
+        );
+        if let Some((version, _)) = details.active_version() {
+            req = req.version(VersionId::new(version));
+        }
+        client.assistants().edit(&req).await?;
+        ctx.out.note(format!(
+            "whitelisted {origin} for assistant {agent_id} (now: {})",
+            domains.join(", ")
+        ));
+    } else {
+        ctx.out.note(format!(
+            "{origin} is already whitelisted for assistant {agent_id}"
+        ));
+    }
+    let variables: Vec<&str> = details
+        .custom_variable_names()
+        .into_iter()
+        .filter(|v| *v != "mobile_number")
+        .collect();
+    let snippet = widget_snippet(agent_id.as_str(), &public_key, &variables);
+    if ctx.out.json() {
+        return print_json(&Embed {
+            agent_id,
+            origin,
+            whitelisted_domains: domains,
+            whitelist_changed: changed,
+            public_key,
+            snippet,
+        });
+    }
+    ctx.out.note(format!(
+        "paste this before </body> on {origin}; it carries the assistant's browser-safe public key, not your API key:"
+    ));
+    emit_text(snippet);
+    Ok(())
+}
+
+/// The origin (`scheme://host[:port]`) of a domain given on the command line.
+fn origin_of(domain: &str) -> Result<String, CliError> {
+    let raw = domain.trim();
+    let with_scheme = if raw.contains("://") {
+        raw.to_string()
+    } else {
+        format!("https://{raw}")
+    };
+    let url = url::Url::parse(&with_scheme).map_err(|e| {
+        CliError::usage(format!(
+            "--domain {raw:?} is not a web origin ({e}); give it like https://shop.example"
+        ))
+    })?;
+    if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none() {
+        return Err(CliError::usage(format!(
+            "--domain {raw:?} is not a web origin; give it like https://shop.example"
+        )));
+    }
+    if url.path() != "/" || url.query().is_some() {
+        return Err(CliError::usage(format!(
+            "--domain {raw:?} has a path; whitelists hold origins only, e.g. {}",
+            url.origin().ascii_serialization()
+        )));
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+/// The web-widget embed code (Ringg's CDN loader, then `loadAgent`).
+fn widget_snippet(agent_id: &str, public_key: &str, variables: &[&str]) -> String {
+    let js = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    let vars_hint = if variables.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "      // prompt variables this assistant uses: {}\n",
+            variables.join(", ")
+        )
+    };
+    format!(
+        r#"<!-- Ringg AI web-call widget: assistant {agent_id} -->
+<script>
+  function loadAgentsCdn(version, onLoad) {{
+    var base = "https://cdn.jsdelivr.net/npm/@desivocal/agents-cdn@" + version + "/dist/";
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.type = "text/css";
+    css.href = base + "style.css";
+    var js = document.createElement("script");
+    js.type = "text/javascript";
+    js.src = base + "dv-agent.es.js";
+    js.onload = onLoad;
+    document.head.appendChild(css);
+    document.head.appendChild(js);
+  }}
+  loadAgentsCdn("latest", function () {{
+    loadAgent({{
+      agentId: {agent},
+      xApiKey: {key}, // the assistant's browser-safe web-call key
+      variables: {{}},
+{vars_hint}      buttons: {{}},
+    }});
+  }});
+</script>"#,
+        agent = js(agent_id),
+        key = js(public_key),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins() {
+        assert_eq!(
+            origin_of("https://shop.example").unwrap(),
+            "https://shop.example"
+        );
+        assert_eq!(origin_of("shop.example").unwrap(), "https://shop.example");
+        assert_eq!(
+            origin_of("http://localhost:3000/").unwrap(),
+            "http://localhost:3000"
+        );
+        assert!(origin_of("https://shop.example/page").is_err());
+        assert!(origin_of("ftp://x").is_err());
+        assert!(origin_of("https://").is_err());
+    }
+
+    #[test]
+    fn snippet_uses_the_public_key() {
+        let s = widget_snippet("a-1", "pk_1", &["callee_name"]);
+        assert!(s.contains(r#"agentId: "a-1""#));
+        assert!(s.contains(r#"xApiKey: "pk_1""#));
+        assert!(s.contains("dv-agent.es.js") && s.contains("style.css"));
+        assert!(s.contains(r#"loadAgentsCdn("latest""#));
+        assert!(s.contains("callee_name"));
+    }
+}

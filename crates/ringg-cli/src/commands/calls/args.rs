@@ -1,0 +1,145 @@
+//! The command line of `ringg calls`: its subcommands, flags and options (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+
+use crate::args::parse_key_value;
+
+/// `ringg calls …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum CallsCmd {
+    /// Place one call.
+    Create(CreateCallArgs),
+    /// Call history (one page, or every page with --all).
+    List(ListCallsArgs),
+    /// One call in detail.
+    Get {
+        /// The call id.
+        id: String,
+        /// Include the platform and client analysis.
+        #[arg(long)]
+        analysis: bool,
+    },
+    /// Wait until a call is completed, failed, error or cancelled (up to --timeout, default
+    /// 1800 s).
+    Wait {
+        /// The call id.
+        id: String,
+    },
+    /// Find the call placed with a client reference (after an "outcome unknown" error).
+    Reconcile {
+        /// The client reference from the error message (rr-…).
+        reference: String,
+        /// Only look at this assistant's calls.
+        #[arg(long, value_name = "ID")]
+        agent: Option<String>,
+        /// Only look at calls to this number.
+        #[arg(long, value_name = "E164")]
+        to: Option<String>,
+        /// How far back to look (ISO date-time; default: 24 hours).
+        #[arg(long, value_name = "WHEN")]
+        since: Option<String>,
+    },
+    /// Stream the call history, transcripts included, as JSON lines or CSV.
+    Export(ExportArgs),
+}
+
+/// Where a call comes from.
+#[derive(Debug, Args)]
+#[group(id = "caller", required = true, multiple = false)]
+pub(crate) struct CallerArgs {
+    /// A number id of the workspace (`ringg numbers list`).
+    #[arg(long, value_name = "ID")]
+    pub(crate) from_number_id: Option<String>,
+    /// A caller number of the workspace (E.164).
+    #[arg(long, value_name = "E164")]
+    pub(crate) from_number: Option<String>,
+    /// A number pool id.
+    #[arg(long, value_name = "ID")]
+    pub(crate) number_pool: Option<String>,
+}
+
+/// `ringg calls create`.
+#[derive(Debug, Args)]
+pub(crate) struct CreateCallArgs {
+    /// The assistant id.
+    #[arg(long, value_name = "ID")]
+    pub(crate) agent: String,
+    /// The number to call (E.164).
+    #[arg(long, value_name = "E164")]
+    pub(crate) to: String,
+    /// The callee's name.
+    #[arg(long)]
+    pub(crate) name: String,
+    /// The caller.
+    #[command(flatten)]
+    pub(crate) caller: CallerArgs,
+    /// A prompt variable (repeatable), e.g. --var order_id=ORD-1042.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_key_value)]
+    pub(crate) vars: Vec<(String, String)>,
+    /// Wait until the call ends and show it (up to --timeout, default 1800 s).
+    #[arg(long)]
+    pub(crate) wait: bool,
+}
+
+/// History filters.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct HistoryFilters {
+    /// From this time (ISO date-time, or a date YYYY-MM-DD).
+    #[arg(long, value_name = "WHEN")]
+    pub(crate) start: Option<String>,
+    /// Until this time (ISO date-time, or a date YYYY-MM-DD: the whole day).
+    #[arg(long, value_name = "WHEN")]
+    pub(crate) end: Option<String>,
+    /// Only this assistant's calls.
+    #[arg(long, value_name = "ID")]
+    pub(crate) agent: Option<String>,
+    /// Only calls with this status (registered, ongoing, retry, completed, failed, error,
+    /// cancelled).
+    #[arg(long)]
+    pub(crate) status: Option<String>,
+    /// Only calls of this campaign list (bulk_list_id).
+    #[arg(long, value_name = "LIST_ID")]
+    pub(crate) list: Option<String>,
+}
+
+/// `ringg calls list`.
+#[derive(Debug, Args)]
+pub(crate) struct ListCallsArgs {
+    /// Filters.
+    #[command(flatten)]
+    pub(crate) filters: HistoryFilters,
+    /// Rows per page (1-100).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub(crate) limit: u32,
+    /// Rows to skip.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) offset: u32,
+    /// Every matching call, page after page (JSON lines with --output json).
+    #[arg(long)]
+    pub(crate) all: bool,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExportFormat {
+    /// One JSON object per call and line.
+    Jsonl,
+    /// CSV with a header row; the transcript as text.
+    Csv,
+}
+
+/// `ringg calls export`.
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub(crate) format: ExportFormat,
+    /// Write to this file instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+    /// Filters.
+    #[command(flatten)]
+    pub(crate) filters: HistoryFilters,
+}

@@ -1,0 +1,164 @@
+//! `ringg calls export`: the call history streamed as JSON lines or CSV.
+
+use std::io::Write;
+
+use futures::StreamExt;
+use ringg_api::types::calls::CallRecord;
+use serde::Serialize;
+
+use super::args::{ExportArgs, ExportFormat};
+use super::filters::history_query;
+use crate::context::Ctx;
+use crate::error::CliError;
+
+/// One exported row in CSV.
+#[derive(Debug, Serialize)]
+struct CsvRow<'a> {
+    id: &'a str,
+    created_at: String,
+    status: &'a str,
+    to_number: &'a str,
+    name: &'a str,
+    agent_id: String,
+    agent_name: &'a str,
+    call_type: &'a str,
+    call_duration: String,
+    call_cost: String,
+    bulk_list_id: &'a str,
+    audio_recording: &'a str,
+    transcript: String,
+}
+
+fn csv_row(r: &CallRecord) -> CsvRow<'_> {
+    CsvRow {
+        id: r.id.as_str(),
+        created_at: r
+            .created_at
+            .as_ref()
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default(),
+        status: r.status.as_ref().map(|s| s.as_str()).unwrap_or_default(),
+        to_number: r.to_number.as_deref().unwrap_or_default(),
+        name: r.name.as_deref().unwrap_or_default(),
+        agent_id: r
+            .agent
+            .as_ref()
+            .map(|a| a.id.to_string())
+            .unwrap_or_default(),
+        agent_name: r
+            .agent
+            .as_ref()
+            .and_then(|a| a.agent_name.as_deref())
+            .unwrap_or_default(),
+        call_type: r.call_type.as_ref().map(|t| t.as_str()).unwrap_or_default(),
+        call_duration: r
+            .call_duration
+            .as_ref()
+            .map(|d| d.as_f64().to_string())
+            .unwrap_or_default(),
+        call_cost: r
+            .call_cost
+            .as_ref()
+            .map(|c| c.as_f64().to_string())
+            .unwrap_or_default(),
+        bulk_list_id: r.bulk_list_id.as_deref().unwrap_or_default(),
+        audio_recording: r.audio_recording.as_deref().unwrap_or_default(),
+        transcript: r
+            .transcript
+            .as_ref()
+            .map(|t| {
+                t.turns()
+                    .iter()
+                    .map(|turn| format!("{}: {}", turn.speaker().as_str(), turn.text()))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default(),
+    }
+}
+
+pub(crate) async fn export(ctx: &mut Ctx, a: ExportArgs) -> Result<(), CliError> {
+    let mut q = history_query(&a.filters)?;
+    q.limit = Some(100);
+    let client = ctx.client().await?;
+    let sink: Box<dyn Write + Send> = match &a.out {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .map_err(|e| CliError::io(format!("could not create {}", path.display()), &e))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout())),
+    };
+    let pb = if a.out.is_some() {
+        ctx.spinner("exporting calls")
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let stream = client.calls().history_stream(q);
+    futures::pin_mut!(stream);
+    let write_err = |e: &dyn std::fmt::Display| {
+        CliError::failed(format!(
+            "could not write the export: {e}; check the disk space and the path"
+        ))
+    };
+    let mut count = 0u64;
+    match a.format {
+        ExportFormat::Jsonl => {
+            let mut w = sink;
+            while let Some(row) = stream.next().await {
+                let row = row?;
+                serde_json::to_writer(&mut w, &row).map_err(|e| write_err(&e))?;
+                w.write_all(b"\n")
+                    .map_err(|e| broken_pipe_or(e, write_err))?;
+                count += 1;
+                pb.set_message(format!("exported {count} calls"));
+            }
+            w.flush().map_err(|e| broken_pipe_or(e, write_err))?;
+        }
+        ExportFormat::Csv => {
+            let mut w = csv::Writer::from_writer(sink);
+            let mut wrote_header = false;
+            while let Some(row) = stream.next().await {
+                let row = row?;
+                w.serialize(csv_row(&row)).map_err(|e| write_err(&e))?;
+                wrote_header = true;
+                count += 1;
+                pb.set_message(format!("exported {count} calls"));
+            }
+            if !wrote_header {
+                w.write_record([
+                    "id",
+                    "created_at",
+                    "status",
+                    "to_number",
+                    "name",
+                    "agent_id",
+                    "agent_name",
+                    "call_type",
+                    "call_duration",
+                    "call_cost",
+                    "bulk_list_id",
+                    "audio_recording",
+                    "transcript",
+                ])
+                .map_err(|e| write_err(&e))?;
+            }
+            w.flush().map_err(|e| broken_pipe_or(e, write_err))?;
+        }
+    }
+    pb.finish_and_clear();
+    if let Some(path) = &a.out {
+        ctx.out
+            .note(format!("exported {count} call(s) to {}", path.display()));
+    }
+    Ok(())
+}
+
+fn broken_pipe_or(
+    e: std::io::Error,
+    other: impl Fn(&dyn std::fmt::Display) -> CliError,
+) -> CliError {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    other(&e)
+}

@@ -1,0 +1,263 @@
+//! `ringg calls create | list | get | wait | reconcile | export`.
+
+pub(crate) mod args;
+mod export;
+mod filters;
+pub(crate) mod wait;
+
+use futures::{StreamExt, TryStreamExt};
+use ringg_api::calls::ReconcileQuery;
+use ringg_api::types::calls::{CallDetails, CallRecord, CallerSource, InitiateCallRequest};
+use ringg_api::types::{AgentId, CallId, NumberId, NumberPoolId};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::args::{id, phone};
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::output::{kv_table, print_json, print_json_line, print_table, scalar};
+use crate::render;
+use crate::term::emit_text;
+use args::{CallerArgs, CallsCmd, CreateCallArgs, ListCallsArgs};
+use filters::{history_query, when};
+
+/// How long `calls wait` and `calls create --wait` wait without --timeout.
+const DEFAULT_WAIT_SECS: u64 = 1800;
+
+pub(crate) async fn run(ctx: &mut Ctx, cmd: CallsCmd) -> Result<(), CliError> {
+    match cmd {
+        CallsCmd::Create(args) => create(ctx, args).await,
+        CallsCmd::List(args) => list(ctx, args).await,
+        CallsCmd::Get { id: call, analysis } => get(ctx, &call, analysis).await,
+        CallsCmd::Wait { id: call } => {
+            let call_id: CallId = id("call", &call)?;
+            let client = ctx.client().await?;
+            let timeout = ctx.wait_timeout(DEFAULT_WAIT_SECS);
+            let d = wait::wait(ctx, &client, &call_id, timeout).await?;
+            show_details(ctx, &d)
+        }
+        CallsCmd::Reconcile {
+            reference,
+            agent,
+            to,
+            since,
+        } => reconcile(ctx, reference, agent, to, since).await,
+        CallsCmd::Export(args) => export::export(ctx, args).await,
+    }
+}
+
+fn caller(c: &CallerArgs) -> Result<CallerSource, CliError> {
+    match (&c.from_number_id, &c.from_number, &c.number_pool) {
+        (Some(n), None, None) => Ok(CallerSource::FromNumberId(id::<NumberId>("number", n)?)),
+        (None, Some(n), None) => Ok(CallerSource::FromNumber(phone("--from-number", n)?)),
+        (None, None, Some(p)) => Ok(CallerSource::NumberPool(id::<NumberPoolId>(
+            "number pool",
+            p,
+        )?)),
+        _ => Err(CliError::usage(
+            "give exactly one of --from-number-id, --from-number or --number-pool",
+        )),
+    }
+}
+
+async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
+    let agent: AgentId = id("assistant", &a.agent)?;
+    let to = phone("--to", &a.to)?;
+    if a.name.trim().is_empty() {
+        return Err(CliError::usage("--name is empty; give the callee's name"));
+    }
+    let mut req = InitiateCallRequest::new(agent, a.name.clone(), to, caller(&a.caller)?);
+    for (k, v) in &a.vars {
+        req = req.custom_arg(k.clone(), v.clone());
+    }
+    let client = ctx.client().await?;
+    // An ambiguous failure comes back as "outcome unknown" with the `ringg calls reconcile`
+    // command to run; the call is never sent twice.
+    let placed = client.calls().initiate(req).await?;
+    if a.wait {
+        ctx.out.note(format!(
+            "placed call {} (client reference {}); waiting for it to end",
+            placed.call_id, placed.reference
+        ));
+        let d = wait::wait(
+            ctx,
+            &client,
+            &placed.call_id,
+            ctx.wait_timeout(DEFAULT_WAIT_SECS),
+        )
+        .await?;
+        return show_details(ctx, &d);
+    }
+    if ctx.out.json() {
+        return print_json(&json!({
+            "call_id": placed.call_id,
+            "client_reference": placed.reference,
+            "response": placed.response,
+        }));
+    }
+    print_table(&kv_table([
+        ("call id".to_string(), placed.call_id.to_string()),
+        (
+            "status".into(),
+            placed
+                .response
+                .call_status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_else(|| "-".into()),
+        ),
+        ("client reference".into(), placed.reference.clone()),
+        (
+            "variables".into(),
+            placed
+                .response
+                .custom_args_values()
+                .map(render::variables)
+                .unwrap_or_else(|| "-".into()),
+        ),
+    ]));
+    ctx.out.note(format!(
+        "follow it with `ringg calls wait {}`",
+        placed.call_id
+    ));
+    Ok(())
+}
+
+async fn list(ctx: &mut Ctx, a: ListCallsArgs) -> Result<(), CliError> {
+    let mut q = history_query(&a.filters)?;
+    let client = ctx.client().await?;
+    if a.all {
+        q.offset = Some(a.offset);
+        q.limit = Some(100);
+        let stream = client.calls().history_stream(q);
+        futures::pin_mut!(stream);
+        if ctx.out.json() {
+            // JSON lines, as the pages arrive.
+            while let Some(row) = stream.next().await {
+                print_json_line(&row?)?;
+            }
+            return Ok(());
+        }
+        let rows: Vec<CallRecord> = stream.try_collect().await?;
+        print_table(&render::call_table(&rows));
+        ctx.out.note(format!("{} call(s)", rows.len()));
+        return Ok(());
+    }
+    q.limit = Some(a.limit);
+    q.offset = Some(a.offset);
+    let page = client.calls().history(&q).await?;
+    if ctx.out.json() {
+        return print_json(&page);
+    }
+    print_table(&render::call_table(&page.calls));
+    let total = page.total.as_ref().map(|t| match t.count() {
+        Some(c) => c.to_string(),
+        None => "many".into(),
+    });
+    ctx.out.note(format!(
+        "{} call(s) from offset {}{}",
+        page.calls.len(),
+        a.offset,
+        total.map(|t| format!(" of {t}")).unwrap_or_default()
+    ));
+    Ok(())
+}
+
+async fn get(ctx: &mut Ctx, call: &str, analysis: bool) -> Result<(), CliError> {
+    let call_id: CallId = id("call", call)?;
+    let client = ctx.client().await?;
+    let d = client.calls().details(&call_id, analysis).await?;
+    show_details(ctx, &d)
+}
+
+/// Prints a call: its fields, transcript and analysis.
+pub(crate) fn show_details(ctx: &Ctx, d: &CallDetails) -> Result<(), CliError> {
+    if ctx.out.json() {
+        return print_json(d);
+    }
+    print_table(&render::details_table(d));
+    if let Some(t) = d.transcript().filter(|t| !t.is_empty()) {
+        emit_text("transcript:");
+        for l in render::transcript_lines(t) {
+            emit_text(l);
+        }
+    }
+    if let Some(a) = d.platform_analysis.as_ref() {
+        let rows = render::analysis_rows(a);
+        if !rows.is_empty() {
+            emit_text("platform analysis:");
+            print_table(&kv_table(rows));
+        }
+    }
+    if let Some(c) = d.client_analysis.as_ref().filter(|c| !c.is_empty()) {
+        emit_text("client analysis:");
+        print_table(&kv_table(
+            c.iter()
+                .map(|(k, v)| (k.clone(), scalar(v)))
+                .collect::<Vec<_>>(),
+        ));
+    }
+    Ok(())
+}
+
+/// What `reconcile` prints with `--output json`.
+#[derive(Debug, Serialize)]
+struct Reconciled {
+    reference: String,
+    found: bool,
+    call: Option<CallRecord>,
+}
+
+async fn reconcile(
+    ctx: &mut Ctx,
+    reference: String,
+    agent: Option<String>,
+    to: Option<String>,
+    since: Option<String>,
+) -> Result<(), CliError> {
+    if reference.trim().is_empty() {
+        return Err(CliError::usage(
+            "the reference is empty; pass the rr-… value from the error message",
+        ));
+    }
+    let mut q = ReconcileQuery::new(reference.trim());
+    if let Some(a) = &agent {
+        q = q.agent_id(id::<AgentId>("assistant", a)?);
+    }
+    if let Some(t) = &to {
+        q = q.to_number(phone("--to", t)?.to_string());
+    }
+    if let Some(s) = &since {
+        q = q.since(when("--since", s, false)?);
+    }
+    let client = ctx.client().await?;
+    let pb = ctx.spinner(format!("searching the history for {}", q.reference));
+    let found = client.calls().reconcile(q).await;
+    pb.finish_and_clear();
+    let found = found?;
+    if ctx.out.json() {
+        return print_json(&Reconciled {
+            reference,
+            found: found.is_some(),
+            call: found,
+        });
+    }
+    match found {
+        Some(call) => {
+            emit_text(format!(
+                "the call with reference {reference} was placed: {} ({})",
+                call.id,
+                call.status
+                    .as_ref()
+                    .map(|s| s.as_str())
+                    .unwrap_or("status unknown")
+            ));
+            print_table(&render::call_table(std::slice::from_ref(&call)));
+            ctx.out
+                .note("do not place it again; follow it with `ringg calls wait <ID>`");
+        }
+        None => emit_text(format!(
+            "no call with reference {reference} in the history: it was not placed, so placing it again cannot create a duplicate"
+        )),
+    }
+    Ok(())
+}

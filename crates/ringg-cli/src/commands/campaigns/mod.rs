@@ -1,0 +1,342 @@
+//! `ringg campaigns check | launch | list | status`.
+
+pub(crate) mod args;
+mod follow;
+mod preflight;
+
+use std::time::Duration;
+
+use chrono::TimeZone;
+use futures::TryStreamExt;
+use ringg_api::campaigns::{
+    CampaignFlow, CsvUpload, LaunchOutcome, LaunchRequest, LaunchResponses, PollOptions,
+};
+use ringg_api::client::is_loopback_url;
+use ringg_api::types::calls::{CallConfig, CallTime};
+use ringg_api::types::campaigns::{
+    Campaign, CampaignTime, LargeCampaignCaller, ListCampaignsQuery,
+};
+use ringg_api::types::{AgentId, ListId, NumberPoolId};
+use serde_json::{Value, json};
+
+use crate::args::{PageArgs, id};
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::output::{
+    kv_table, nz, or_dash, print_json, print_json_line, print_table, table, to_value,
+};
+use crate::term::emit_text;
+use args::{CampaignsCmd, CheckArgs, LaunchArgs};
+use follow::{counts, find_campaign, follow};
+use preflight::{invalid_rows, print_report, run_check, unusable};
+
+pub(crate) async fn run(ctx: &mut Ctx, cmd: CampaignsCmd) -> Result<(), CliError> {
+    match cmd {
+        CampaignsCmd::Check(args) => check(ctx, args).await,
+        CampaignsCmd::Launch(args) => launch(ctx, args).await,
+        CampaignsCmd::List(page) => list(ctx, page).await,
+        CampaignsCmd::Status { id: campaign } => status(ctx, &campaign).await,
+    }
+}
+
+async fn check(ctx: &mut Ctx, args: CheckArgs) -> Result<(), CliError> {
+    let client = ctx.client().await?;
+    let checked = run_check(&client, &args, None).await?;
+    if ctx.out.json() {
+        print_json(&checked)?;
+    } else {
+        print_report(&checked);
+    }
+    if !checked.report.is_usable() {
+        return Err(unusable(&checked.report));
+    }
+    if checked.report.invalid_rows > 0 {
+        if !args.remove_invalid_rows {
+            return Err(invalid_rows(&checked.report));
+        }
+        ctx.out.note(format!(
+            "{} invalid row(s) will be skipped (--remove-invalid-rows)",
+            checked.report.invalid_rows
+        ));
+    }
+    Ok(())
+}
+
+/// Campaign times: given (`DD/MM/YYYY, HH:MM`), or start in two minutes and end 12 hours
+/// later, in `tz`.
+fn campaign_times(
+    start: Option<&str>,
+    end: Option<&str>,
+    tz: chrono_tz::Tz,
+) -> Result<(CampaignTime, CampaignTime), CliError> {
+    let parse = |flag: &str, s: &str| {
+        CampaignTime::parse(s).map_err(|e| CliError::usage(format!("{flag}: {e}")))
+    };
+    let start = match start {
+        Some(s) => parse("--start", s)?,
+        None => {
+            let now = chrono::Utc::now().with_timezone(&tz).naive_local();
+            CampaignTime::new(now + chrono::Duration::minutes(2))
+        }
+    };
+    let end = match end {
+        Some(e) => parse("--end", e)?,
+        None => CampaignTime::new(start.local() + chrono::Duration::hours(12)),
+    };
+    if end <= start {
+        return Err(CliError::usage(format!(
+            "--end ({end}) is not after --start ({start})"
+        )));
+    }
+    // Ringg refuses a start in the past (the current minute still counts).
+    if let Some(at) = tz.from_local_datetime(&start.local()).earliest()
+        && at + chrono::Duration::minutes(1) < chrono::Utc::now()
+    {
+        return Err(CliError::usage(format!(
+            "--start {start} is in the past in {tz}; give a future time, or leave --start out to start in two minutes"
+        )));
+    }
+    Ok((start, end))
+}
+
+async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
+    let tz: chrono_tz::Tz = a.timezone.parse().map_err(|_| {
+        CliError::usage(format!(
+            "--timezone {:?} is not an IANA time zone such as Asia/Kolkata",
+            a.timezone
+        ))
+    })?;
+    let (start, end) = campaign_times(a.start.as_deref(), a.end.as_deref(), tz)?;
+    let caller = match (&a.callers.number_pool, a.callers.from_number.as_slice()) {
+        (Some(p), []) => LargeCampaignCaller::NumberPool(id::<NumberPoolId>("number pool", p)?),
+        (None, nums) if !nums.is_empty() => LargeCampaignCaller::FromNumbers(nums.to_vec()),
+        _ => {
+            return Err(CliError::usage(
+                "give --number-pool ID or one or more --from-number, not both",
+            ));
+        }
+    };
+    if a.name.trim().is_empty() {
+        return Err(CliError::usage("--name is empty; name the campaign"));
+    }
+    let client = ctx.client().await?;
+
+    // 1. Pre-flight, shown before anything is uploaded.
+    let checked = run_check(&client, &a.check, Some(100)).await?;
+    if !ctx.out.json() {
+        print_report(&checked);
+    }
+    if !checked.report.is_usable() {
+        if ctx.out.json() {
+            print_json_line(&checked)?;
+        }
+        return Err(unusable(&checked.report));
+    }
+    if checked.report.invalid_rows > 0 && !a.check.remove_invalid_rows {
+        if ctx.out.json() {
+            print_json_line(&checked)?;
+        }
+        return Err(invalid_rows(&checked.report));
+    }
+
+    // 2. Upload and start (standard or large flow, chosen by the row count).
+    let agent: AgentId = id("assistant", &a.check.agent)?;
+    let mut request = LaunchRequest::new(
+        agent,
+        a.name.clone(),
+        CsvUpload::path(&a.check.file),
+        a.check.country.clone().unwrap_or_else(|| "+91".to_string()),
+        start,
+        end,
+        caller,
+    )
+    .call_config(CallConfig::default().call_time(CallTime {
+        timezone: Some(tz.name().to_string()),
+        ..CallTime::default()
+    }));
+    request.variables_map = checked.variables_map.clone();
+    request.remove_invalid_rows = Some(a.check.remove_invalid_rows);
+    if is_loopback_url(client.base_url()) {
+        request = request.upload_poll(PollOptions {
+            initial_interval: Duration::from_millis(200),
+            max_interval: Duration::from_secs(1),
+            multiplier: 1.5,
+            timeout: Duration::from_secs(600),
+        });
+    }
+    let pb = ctx.spinner(format!("launching campaign {:?}", a.name));
+    let outcome = client.campaigns().launch(request).await;
+    pb.finish_and_clear();
+    let outcome = outcome.map_err(|e| CliError::failed(e.to_string()))?;
+    let list_id = outcome.list_id.clone();
+    if ctx.out.json() {
+        print_json_line(&launch_json(&a.name, start, end, &outcome)?)?;
+    } else {
+        emit_text(format!(
+            "launched campaign {:?}: id {list_id}, {} flow, {} contact(s), calling from {start} to {end} ({tz})",
+            a.name,
+            match outcome.flow {
+                CampaignFlow::Standard => "standard",
+                CampaignFlow::Large => "large",
+            },
+            outcome.report.valid_rows
+        ));
+    }
+    if a.no_follow {
+        ctx.out.note(format!(
+            "follow it with `ringg campaigns status {list_id}`; stop it with `ringg terminate --campaign {list_id}`"
+        ));
+        return Ok(());
+    }
+
+    // 3. Follow the calls until every one has ended, or Ctrl-C.
+    follow(
+        ctx,
+        &client,
+        &list_id,
+        outcome.report.valid_rows,
+        ctx.wait_timeout(86_400),
+    )
+    .await
+}
+
+fn launch_json(
+    name: &str,
+    start: CampaignTime,
+    end: CampaignTime,
+    o: &LaunchOutcome,
+) -> Result<Value, CliError> {
+    let responses = match &o.responses {
+        LaunchResponses::Standard {
+            saved,
+            started,
+            used_v1_start,
+        } => json!({"saved": saved, "started": started, "used_v1_start": used_v1_start}),
+        LaunchResponses::Large(l) => json!({
+            "uploaded": l.uploaded, "status": l.status, "balance": l.balance, "scheduled": l.scheduled,
+        }),
+        _ => Value::Null,
+    };
+    Ok(json!({
+        "event": "launched",
+        "campaign_name": name,
+        "list_id": o.list_id,
+        "flow": o.flow,
+        "campaign_start_time": start,
+        "campaign_end_time": end,
+        "report": to_value(&o.report)?,
+        "responses": responses,
+    }))
+}
+
+async fn list(ctx: &mut Ctx, page: PageArgs) -> Result<(), CliError> {
+    let client = ctx.client().await?;
+    let rows: Vec<Campaign> = if page.all {
+        client
+            .campaigns()
+            .stream(ListCampaignsQuery {
+                call_count: Some(true),
+                ..ListCampaignsQuery::default()
+            })
+            .try_collect()
+            .await?
+    } else {
+        client
+            .campaigns()
+            .list(&ListCampaignsQuery {
+                call_count: Some(true),
+                limit: Some(page.limit),
+                offset: Some(u32::try_from(page.offset).unwrap_or(u32::MAX)),
+                search: None,
+            })
+            .await?
+            .campaigns
+    };
+    if ctx.out.json() {
+        return print_json(&rows);
+    }
+    let mut t = table(&[
+        "ID",
+        "NAME",
+        "STATUS",
+        "START",
+        "END",
+        "TOTAL",
+        "COMPLETED",
+        "REGISTERED",
+    ]);
+    let n = |v: Option<u64>| v.map(|x| x.to_string()).unwrap_or_else(|| "-".into());
+    for c in &rows {
+        t.add_row(vec![
+            c.id.to_string(),
+            nz(&c.name),
+            or_dash(c.campaign_status.as_ref().map(|s| s.as_str())),
+            when(c.start_time(), &c.campaign_start_time),
+            when(c.end_time(), &c.campaign_end_time),
+            n(c.total_count.or(c.total_contacts)),
+            n(c.completed_count),
+            n(c.registered_count),
+        ]);
+    }
+    print_table(&t);
+    Ok(())
+}
+
+async fn status(ctx: &mut Ctx, campaign: &str) -> Result<(), CliError> {
+    let list_id: ListId = id("campaign", campaign)?;
+    let client = ctx.client().await?;
+    let found = find_campaign(&client, &list_id).await?.ok_or_else(|| {
+        CliError::failed(format!(
+            "no campaign with id {list_id}; list them with `ringg campaigns list`"
+        ))
+    })?;
+    let c = counts(&client, &list_id).await?;
+    if ctx.out.json() {
+        return print_json(&json!({"campaign": found, "calls": c}));
+    }
+    print_table(&kv_table([
+        ("id".to_string(), found.id.to_string()),
+        ("name".into(), nz(&found.name)),
+        (
+            "status".into(),
+            or_dash(found.campaign_status.as_ref().map(|s| s.as_str())),
+        ),
+        (
+            "start".into(),
+            when(found.start_time(), &found.campaign_start_time),
+        ),
+        (
+            "end".into(),
+            when(found.end_time(), &found.campaign_end_time),
+        ),
+        ("calls".into(), format!("{} ({} ended)", c.total, c.ended())),
+        ("by status".into(), c.text()),
+    ]));
+    Ok(())
+}
+
+/// A campaign time as table text (the raw text when it is not a timestamp).
+fn when(
+    parsed: Option<ringg_api::types::common::Timestamp>,
+    raw: &ringg_api::types::common::Nullable<String>,
+) -> String {
+    match parsed {
+        Some(t) => crate::output::ts(Some(&t)),
+        None => nz(raw),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_times_are_in_the_future_and_ordered() {
+        let tz: chrono_tz::Tz = "Asia/Kolkata".parse().unwrap();
+        let (s, e) = campaign_times(None, None, tz).unwrap();
+        assert!(e > s);
+        assert!(campaign_times(Some("01/01/2020, 09:00"), None, tz).is_err());
+        assert!(campaign_times(Some("01/01/2999, 09:00"), Some("01/01/2999, 08:00"), tz).is_err());
+        assert!(campaign_times(Some("2999-01-01"), None, tz).is_err());
+    }
+}

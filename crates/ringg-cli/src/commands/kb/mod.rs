@@ -1,0 +1,207 @@
+//! `ringg kb list | get | create | edit | delete`.
+
+pub(crate) mod args;
+
+use std::path::PathBuf;
+
+use ringg_api::knowledge_bases::KbFile;
+use ringg_api::types::KbFileId;
+use ringg_api::types::KbId;
+use ringg_api::types::knowledge_base::{CreateKbForm, EditKbForm, Faq, KbSource};
+
+use ringg_types::text::escape_control;
+
+use crate::args::id;
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::output::{kv_table, or_dash, print_json, print_table, scalar, table, ts};
+use crate::term::emit_text;
+use args::KbCmd;
+
+pub(crate) async fn run(ctx: &mut Ctx, cmd: KbCmd) -> Result<(), CliError> {
+    match cmd {
+        KbCmd::List => list(ctx).await,
+        KbCmd::Get { id: kb } => get(ctx, &kb).await,
+        KbCmd::Create {
+            name,
+            files,
+            urls,
+            faqs,
+        } => create(ctx, name, files, urls, faqs).await,
+        KbCmd::Edit {
+            id: kb,
+            add_files,
+            add_urls,
+            add_faqs,
+            remove_files,
+            remove_urls,
+            remove_faqs,
+        } => {
+            let sources = Sources {
+                add_files,
+                add_urls,
+                add_faqs,
+                remove_files,
+                remove_urls,
+                remove_faqs,
+            };
+            edit(ctx, &kb, sources).await
+        }
+        KbCmd::Delete { id: kb, yes } => delete(ctx, &kb, yes).await,
+    }
+}
+
+async fn list(ctx: &mut Ctx) -> Result<(), CliError> {
+    let client = ctx.client().await?;
+    let kbs = client.knowledge_bases().list().await?;
+    if ctx.out.json() {
+        return print_json(&kbs);
+    }
+    let mut t = table(&["ID", "NAME", "TYPE", "CREATED"]);
+    for k in &kbs {
+        t.add_row(vec![
+            k.kb_id.to_string(),
+            or_dash(k.kb_name.as_deref()),
+            or_dash(k.kb_type.as_ref().map(|t| t.as_str())),
+            ts(k.created_at.as_ref()),
+        ]);
+    }
+    print_table(&t);
+    Ok(())
+}
+
+async fn get(ctx: &mut Ctx, kb: &str) -> Result<(), CliError> {
+    let kb_id: KbId = id("knowledge base", kb)?;
+    let client = ctx.client().await?;
+    let d = client.knowledge_bases().get(&kb_id).await?;
+    if ctx.out.json() {
+        return print_json(&d);
+    }
+    print_table(&kv_table([
+        ("id".to_string(), d.kb_id.to_string()),
+        ("name".into(), or_dash(d.kb_name.as_deref())),
+        (
+            "status".into(),
+            or_dash(d.status.as_ref().map(|s| s.as_str())),
+        ),
+        ("created".into(), ts(d.created_at.as_ref())),
+        ("updated".into(), ts(d.updated_at.as_ref())),
+    ]));
+    let mut t = table(&["KIND", "SOURCE ID", "SOURCE", "SIZE"]);
+    let mut add = |kind: &str, sources: Option<&Vec<KbSource>>| {
+        for s in sources.into_iter().flatten() {
+            let what = s
+                .filename
+                .as_deref()
+                .or(s.url.as_deref())
+                .map(str::to_string)
+                .or_else(|| s.content.as_ref().map(scalar_or_question))
+                .unwrap_or_else(|| "-".into());
+            t.add_row(vec![
+                kind.to_string(),
+                or_dash(s.file_id.as_ref().map(|f| f.as_str())),
+                what,
+                s.file_size
+                    .map(|b| format!("{b} B"))
+                    .unwrap_or_else(|| "-".into()),
+            ]);
+        }
+    };
+    add("file", d.files.as_ref());
+    add("url", d.urls.as_ref());
+    add("faq", d.faqs.as_ref());
+    print_table(&t);
+    Ok(())
+}
+
+async fn create(
+    ctx: &mut Ctx,
+    name: String,
+    files: Vec<PathBuf>,
+    urls: Vec<String>,
+    faqs: Vec<(String, String)>,
+) -> Result<(), CliError> {
+    if files.is_empty() && urls.is_empty() && faqs.is_empty() {
+        return Err(CliError::usage(
+            "a knowledge base needs content: give --file, --url or --faq",
+        ));
+    }
+    let mut form = CreateKbForm::new(name);
+    form.urls = urls;
+    form.faqs = faqs.into_iter().map(|(q, a)| Faq::new(q, a)).collect();
+    let files = files.into_iter().map(KbFile::path).collect();
+    let client = ctx.client().await?;
+    let resp = client.knowledge_bases().create(&form, files).await?;
+    if ctx.out.json() {
+        return print_json(&resp);
+    }
+    emit_text(format!(
+        "{}: knowledge base {} ({}); processing is asynchronous, check it with `ringg kb get {}`",
+        escape_control(resp.message.as_deref().unwrap_or("created")),
+        or_dash(resp.kb_id.as_ref().map(|k| k.as_str())),
+        or_dash(resp.processing_status.as_ref().map(|s| s.as_str())),
+        or_dash(resp.kb_id.as_ref().map(|k| k.as_str())),
+    ));
+    Ok(())
+}
+
+/// The sources `kb edit` adds and removes.
+struct Sources {
+    add_files: Vec<PathBuf>,
+    add_urls: Vec<String>,
+    add_faqs: Vec<(String, String)>,
+    remove_files: Vec<String>,
+    remove_urls: Vec<String>,
+    remove_faqs: Vec<String>,
+}
+
+async fn edit(ctx: &mut Ctx, kb: &str, s: Sources) -> Result<(), CliError> {
+    let kb_id: KbId = id("knowledge base", kb)?;
+    let mut form = EditKbForm::new(kb_id.clone());
+    form.new_urls = s.add_urls;
+    form.new_faqs = s
+        .add_faqs
+        .into_iter()
+        .map(|(q, a)| Faq::new(q, a))
+        .collect();
+    form.urls_to_remove = s.remove_urls;
+    form.files_to_remove = s.remove_files.into_iter().map(KbFileId::new).collect();
+    form.faqs_to_remove = s.remove_faqs.into_iter().map(KbFileId::new).collect();
+    let files: Vec<KbFile> = s.add_files.into_iter().map(KbFile::path).collect();
+    let client = ctx.client().await?;
+    let resp = client.knowledge_bases().edit(&form, files).await?;
+    if ctx.out.json() {
+        return print_json(&resp);
+    }
+    emit_text(format!(
+        "{}: knowledge base {kb_id}, {} source(s) removed, {} new file(s) queued",
+        escape_control(resp.message.as_deref().unwrap_or("edited")),
+        resp.items_removed.unwrap_or(0),
+        resp.new_files_queued.unwrap_or(0)
+    ));
+    Ok(())
+}
+
+async fn delete(ctx: &mut Ctx, kb: &str, yes: bool) -> Result<(), CliError> {
+    let kb_id: KbId = id("knowledge base", kb)?;
+    if !yes {
+        return Err(CliError::usage(format!(
+            "deleting knowledge base {kb_id} cannot be undone; add --yes to confirm"
+        )));
+    }
+    let client = ctx.client().await?;
+    let resp = client.knowledge_bases().delete(&kb_id).await?;
+    if ctx.out.json() {
+        return print_json(&resp);
+    }
+    emit_text(format!(
+        "{}: {kb_id}",
+        escape_control(resp.message.as_deref().unwrap_or("deleted"))
+    ));
+    Ok(())
+}
+
+/// A FAQ's content as text (`question` when it has one).
+fn scalar_or_question(v: &serde_json::Value) -> String {
+    v.get("question").map(scalar).unwrap_or_else(|| scalar(v))
+}

@@ -1,0 +1,131 @@
+//! `ringg quickstart`: Ringg's recommended integration order, end to end, step by step.
+//!
+//! Without `--base-url` it starts a simulator and a webhook receiver in-process, so the whole
+//! run needs no account and takes a few seconds. With `--base-url` it runs the same steps
+//! against that server, and places a real call only with `--to` and `--yes`.
+
+pub(crate) mod args;
+mod narrator;
+mod receiver;
+mod report;
+mod steps;
+mod wait;
+
+use ringg_api::client::is_loopback_url;
+use ringg_sim::{CallOutcome, RunningSimulator, Simulator};
+
+use crate::args::phone;
+use crate::context::{Ctx, Lines, build_client};
+use crate::error::CliError;
+use crate::output::print_json;
+use args::QuickstartArgs;
+use narrator::Narrator;
+use receiver::{Receiver, SECRET_HEADER};
+
+/// The number the simulator's call goes to.
+const DEMO_TO: &str = "+919876543210";
+
+/// How long the quickstart waits for the call and its webhooks without --timeout.
+const DEFAULT_WAIT_SECS: u64 = 120;
+
+pub(crate) async fn run(ctx: &mut Ctx, mut args: QuickstartArgs) -> Result<(), CliError> {
+    if let Some(path) = args.webhook_secret_file.take() {
+        args.webhook_secret =
+            Some(crate::secret::read_secret_file("--webhook-secret-file", path).await?);
+    }
+    let remote = if ctx.global.sim {
+        None
+    } else {
+        ctx.global.base_url.clone().filter(|u| !u.trim().is_empty())
+    };
+    if let Some(base) = &remote
+        && (args.to.is_none() || !args.yes)
+    {
+        return Err(CliError::usage(format!(
+            "quickstart against {base} places a real phone call; pass --to <E164> and --yes to confirm it (or drop --base-url to run against the local simulator)"
+        )));
+    }
+    if !(args.time_scale.is_finite() && args.time_scale > 0.0) {
+        return Err(CliError::usage(format!(
+            "--time-scale must be a positive number (0.01 makes a 3-minute call take 1.8 s), got {}",
+            args.time_scale
+        )));
+    }
+    let to = match &args.to {
+        Some(t) => phone("--to", t)?,
+        None => phone("--to", DEMO_TO)?,
+    };
+    let json = ctx.out.json();
+    let narrator = Narrator {
+        lines: Lines::new(ctx.idle_spinner(), json),
+        silent: json && ctx.out.quiet,
+    };
+
+    // The server: an in-process simulator, or the one given.
+    let sim: Option<RunningSimulator> = match remote {
+        None => Some(
+            Simulator::builder()
+                .time_scale(args.time_scale)
+                .seed(args.seed)
+                .start()
+                .await
+                .map_err(|e| {
+                    CliError::failed(format!("could not start the local simulator: {e}"))
+                })?,
+        ),
+        Some(_) => None,
+    };
+    let client = match &sim {
+        Some(s) => {
+            // The demo's callee picks up, so the run reaches `completed`.
+            s.handle()
+                .script_outcomes(to.as_str(), [CallOutcome::Answered]);
+            build_client(&s.base_url(), s.api_key(), ctx.request_timeout)?
+        }
+        None => ctx.client().await?,
+    };
+    let loopback = is_loopback_url(client.base_url());
+    match &sim {
+        Some(s) => narrator.say(format!(
+            "ringg quickstart: a local simulator at {} (time scale {}, seed {}), no account needed",
+            s.base_url(),
+            args.time_scale,
+            args.seed
+        )),
+        None => narrator.say(format!("ringg quickstart against {}", client.base_url())),
+    }
+
+    // A receiver on this machine, when the server can reach it.
+    let mut receiver = if loopback {
+        let r = Receiver::start().await?;
+        narrator.say(format!(
+            "webhook receiver on {} (checks a random secret in {SECRET_HEADER})",
+            r.url
+        ));
+        Some(r)
+    } else {
+        None
+    };
+
+    let result = steps::run(
+        &client,
+        &args,
+        &to,
+        &narrator,
+        receiver.as_mut(),
+        sim.is_some(),
+        ctx.wait_timeout(DEFAULT_WAIT_SECS),
+    )
+    .await;
+    if let Some(r) = receiver {
+        r.stop().await;
+    }
+    if let Some(s) = sim {
+        s.shutdown().await;
+    }
+    let report = result?;
+    if json {
+        print_json(&report)?;
+    }
+    Ok(())
+}

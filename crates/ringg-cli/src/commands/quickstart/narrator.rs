@@ -1,0 +1,31 @@
+//! The quickstart's narration of its steps.
+
+use crate::context::Lines;
+
+/// Steps in the integration order.
+const STEPS: usize = 9;
+
+/// Step narration: stdout for tables, stderr for `--output json` (stdout then holds only the
+/// JSON document).
+pub(crate) struct Narrator {
+    pub(crate) lines: Lines,
+    pub(crate) silent: bool,
+}
+
+impl Narrator {
+    pub(crate) fn step(&self, n: usize, title: &str) {
+        self.say(format!("\n[{n}/{STEPS}] {title}"));
+    }
+
+    pub(crate) fn say(&self, text: impl AsRef<str>) {
+        if !self.silent {
+            self.lines.line(text);
+        }
+    }
+
+    pub(crate) fn detail(&self, text: impl AsRef<str>) {
+        for l in text.as_ref().lines() {
+            self.say(format!("      {l}"));
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! The command line of `ringg webhooks`: its subcommands, flags and options (clap derive).
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use crate::args::parse_header;
+
+/// `ringg webhooks …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum WebhooksCmd {
+    /// Subscribe an assistant's events to a URL (merged with its current subscriptions).
+    Subscribe {
+        /// The assistant id.
+        #[arg(long, value_name = "ID")]
+        agent: String,
+        /// The receiver's URL.
+        #[arg(long, value_name = "URL")]
+        url: String,
+        /// An event type (repeatable), or `all`.
+        #[arg(long = "event", value_name = "EVENT", required = true)]
+        events: Vec<String>,
+        /// A header Ringg sends with each delivery (repeatable), e.g. X-Webhook-Secret:s3cret.
+        #[arg(long = "header", value_name = "NAME:VALUE", value_parser = parse_header)]
+        headers: Vec<(String, String)>,
+        /// HTTP method of the deliveries.
+        #[arg(long, default_value = "POST", value_parser = ["POST", "PUT", "PATCH"])]
+        method: String,
+    },
+    /// Run a webhook receiver on 127.0.0.1 and print each event.
+    Listen {
+        /// Port (0 picks a free one).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// The shared secret deliveries must carry. Without this flag and --secret-file: the
+        /// RINGG_WEBHOOK_SECRET environment variable. A secret given on the command line is
+        /// visible to other users of this machine (process list, /proc/<pid>/cmdline):
+        /// prefer RINGG_WEBHOOK_SECRET or --secret-file.
+        #[arg(long)]
+        secret: Option<String>,
+        /// Read the shared secret from this file (`-`: from stdin). One trailing newline is
+        /// dropped; an empty file is an error.
+        #[arg(long, value_name = "PATH", conflicts_with = "secret")]
+        secret_file: Option<PathBuf>,
+        /// The header carrying it (Authorization expects `Bearer <secret>`).
+        #[arg(long, default_value = "X-Webhook-Secret", value_name = "NAME")]
+        secret_header: String,
+    },
+}

@@ -1,0 +1,26 @@
+//! The command line of `ringg workspace`: its subcommands, flags and options (clap derive).
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use crate::args::PageArgs;
+
+/// `ringg workspace …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum WorkspaceCmd {
+    /// The workspace, its credits, and a check of the key.
+    Show,
+    /// Members of the workspace.
+    Users(PageArgs),
+    /// Issue a new API key: the current one stops working at once. The new key is written
+    /// to --key-file (never printed).
+    RotateKey {
+        /// Where to write the new key (created with owner-only permissions).
+        #[arg(long, value_name = "FILE")]
+        key_file: PathBuf,
+        /// Confirms the rotation.
+        #[arg(long)]
+        yes: bool,
+    },
+}
