@@ -105,7 +105,7 @@ impl Ctx {
     pub(crate) fn spinner(&self, message: impl Into<String>) -> ProgressBar {
         let pb = self.idle_spinner();
         if !pb.is_hidden() {
-            pb.set_message(message.into());
+            pb.set_message(spinner_text(message.into()));
             pb.enable_steady_tick(Duration::from_millis(100));
         }
         pb
@@ -172,7 +172,7 @@ impl Lines {
         if self.pb.is_hidden() {
             return;
         }
-        self.pb.set_message(message.into());
+        self.pb.set_message(spinner_text(message.into()));
         self.pb.reset_elapsed();
         self.pb.enable_steady_tick(Duration::from_millis(100));
         self.spinning.store(true, Ordering::SeqCst);
@@ -180,7 +180,7 @@ impl Lines {
 
     /// Changes the spinner's message.
     pub(crate) fn message(&self, message: impl Into<String>) {
-        self.pb.set_message(message.into());
+        self.pb.set_message(spinner_text(message.into()));
     }
 
     /// Stops and clears the spinner.
@@ -206,4 +206,9 @@ impl Lines {
             crate::term::emit_text(text);
         }
     }
+}
+
+/// A spinner's message with control characters escaped (it may carry a server's status).
+fn spinner_text(message: String) -> String {
+    ringg_types::text::escape_control(&message).into_owned()
 }

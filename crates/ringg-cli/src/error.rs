@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::process::ExitCode;
 
-use ringg_types::text::{for_terminal, truncate_chars};
+use ringg_types::text::{escape_control, for_terminal, truncate_chars};
 
 /// How many characters of a server's own message an error shows; the rest is counted
 /// (`… (N more characters)`).
@@ -76,10 +76,12 @@ impl From<ringg_api::Error> for CliError {
         // Display already ends with the SDK's hint ("; check the API key: set RINGG_API_KEY …",
         // "; rate limited: retry after 7 s", "; … run `ringg calls reconcile rr-…`"). The
         // server's message inside it is cut short, so the hint after it still shows.
+        // Display writes the message escaped, so the escaped form is what is cut.
         let full = e.to_string();
-        let mut message = match truncate_chars(e.message(), MAX_SERVER_MESSAGE_CHARS) {
+        let escaped = escape_control(e.message());
+        let mut message = match truncate_chars(&escaped, MAX_SERVER_MESSAGE_CHARS) {
             Cow::Borrowed(_) => full,
-            Cow::Owned(short) => full.replacen(e.message(), &short, 1),
+            Cow::Owned(short) => full.replacen(escaped.as_ref(), &short, 1),
         };
         if e.hint().is_none() {
             match e.kind() {
@@ -111,6 +113,22 @@ pub(crate) fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_escaped_server_message_is_cut_and_the_hint_kept() {
+        let body = format!(r#"{{"detail":"{}"}}"#, "\\u001b".repeat(1000));
+        let e = ringg_api::Error::from_response(
+            "getWorkspace",
+            ringg_api::transport::http::StatusCode::INTERNAL_SERVER_ERROR,
+            &ringg_api::transport::http::HeaderMap::new(),
+            body.into_bytes().into(),
+        );
+        let shown = CliError::from(e).for_terminal();
+        assert!(!shown.contains('\x1b'));
+        assert!(shown.contains("more characters"), "{shown}");
+        assert!(shown.contains("server error"), "the hint is kept: {shown}");
+        assert!(shown.chars().count() < 800, "{}", shown.chars().count());
+    }
 
     #[test]
     fn messages_become_one_line() {

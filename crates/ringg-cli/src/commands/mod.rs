@@ -56,15 +56,23 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
 }
 
 /// The commands --timeout bounds only request by request: those that wait on purpose (for
-/// them --timeout is how long they wait), the servers that run until Ctrl-C, and `calls
-/// create`, whose call placement must not be cut off mid-request (the request's own timeout
-/// says how to reconcile it).
+/// them --timeout is how long they wait), the servers that run until Ctrl-C, and every command
+/// that sends a request that is not safe to repeat (placing a call, launching a campaign,
+/// creating an assistant or a knowledge base, rotating the key, terminating calls): cutting one
+/// off mid-request would lose what the SDK reports about it (an outcome-unknown error with the
+/// reconcile reference, or the new key to save), so its request's own timeout ends it instead.
 fn bounded_per_request_only(command: &Command) -> bool {
+    use assistants::args::AssistantsCmd;
+    use kb::args::KbCmd;
+    use workspace::args::WorkspaceCmd;
     match command {
-        Command::Quickstart(_) | Command::Sim(_) => true,
+        Command::Quickstart(_) | Command::Sim(_) | Command::Terminate(_) => true,
         Command::Webhooks(cmd) => matches!(cmd, WebhooksCmd::Listen { .. }),
         Command::Calls(cmd) => matches!(cmd, CallsCmd::Wait { .. } | CallsCmd::Create(_)),
-        Command::Campaigns(CampaignsCmd::Launch(a)) => !a.no_follow,
+        Command::Campaigns(cmd) => matches!(cmd, CampaignsCmd::Launch(_)),
+        Command::Assistants(cmd) => matches!(cmd, AssistantsCmd::Create(_)),
+        Command::Kb(cmd) => matches!(cmd, KbCmd::Create { .. } | KbCmd::Edit { .. }),
+        Command::Workspace(cmd) => matches!(cmd, WorkspaceCmd::RotateKey { .. }),
         _ => false,
     }
 }

@@ -30,6 +30,12 @@ const DEFAULT_WAIT_SECS: u64 = 120;
 
 pub(crate) async fn run(ctx: &mut Ctx, mut args: QuickstartArgs) -> Result<(), CliError> {
     if let Some(path) = args.webhook_secret_file.take() {
+        let stdin = |p: &std::path::Path| p.as_os_str() == "-";
+        if stdin(&path) && ctx.global.api_key_file.as_deref().is_some_and(stdin) {
+            return Err(CliError::usage(
+                "--api-key-file - and --webhook-secret-file - would both read stdin; give one of them a file",
+            ));
+        }
         args.webhook_secret =
             Some(crate::secret::read_secret_file("--webhook-secret-file", path).await?);
     }
