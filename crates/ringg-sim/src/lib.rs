@@ -26,28 +26,28 @@
 //! See `docs/simulator.md` for the demo workspace, every modelling choice and the limits.
 
 mod app;
+mod core;
 mod csvload;
 pub mod demo;
 mod engine;
 mod error;
 pub mod faults;
+mod handle;
 mod handlers;
+mod model;
 mod multipart;
 mod routes;
 mod server;
-mod state;
 mod util;
 mod webhooks;
 
-pub use app::{
-    CallSnapshot, DEFAULT_BODY_READ_TIMEOUT, DeliveryRecord, JSON_BODY_LIMIT, RunningSimulator,
-    SimHandle, Simulator, SimulatorBuilder, Stats, UPLOAD_BODY_LIMIT, WorkspaceSnapshot,
-    serve_until_ctrl_c,
-};
+pub use app::{RunningSimulator, Simulator, SimulatorBuilder, serve_until_ctrl_c};
+pub use core::{DEFAULT_BODY_READ_TIMEOUT, DeliveryRecord, JSON_BODY_LIMIT, UPLOAD_BODY_LIMIT};
 pub use demo::DEMO_API_KEY;
-pub use engine::{CallOutcome, OutcomeWeights};
 pub use error::SimError;
 pub use faults::{FaultConfig, FaultKind, FaultSpecError};
+pub use handle::{CallSnapshot, SimHandle, Stats, WorkspaceSnapshot};
+pub use model::{CallOutcome, OutcomeWeights};
 /// The connection limits [`SimulatorBuilder::connection_limits`] takes (re-exported from
 /// `ringg-webhooks`, whose accept loop the simulator runs).
 pub use ringg_webhooks::ServeConfig;

@@ -7,13 +7,17 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use serde_json::{Map, Value, json};
 use tokio::sync::Semaphore;
 
-use super::calls::{CallConfig, parse_callback_url};
-use super::{Ctx, Reply, V};
 use crate::csvload::{self, Contacts};
 use crate::engine;
 use crate::error::{ApiError, Issue};
-use crate::state::{CREDIT_LOCK_PER_CALL, Callback, ContactList, ListKind, Status, Workspace};
-use crate::util::{dialing_prefix, iso, round2};
+use crate::handlers::calls::parse_callback_url;
+use crate::handlers::ctx::{Ctx, Reply};
+use crate::handlers::validate::V;
+use crate::model::{
+    CREDIT_LOCK_PER_CALL, Call, CallConfig, Callback, ContactList, ListKind, ListStatus, Status,
+    Workspace,
+};
+use crate::util::{deep_merge, dialing_prefix, iso, round2};
 
 /// Simulated seconds a large upload stays `verifying`.
 const VERIFY_SECS: f64 = 10.0;
@@ -184,7 +188,7 @@ fn new_list(c: &Ctx<'_>, u: Upload, kind: ListKind) -> Result<(String, ContactLi
             invalid_lines: u.contacts.invalid_lines,
             csv_file_name: u.file_name,
             remove_invalid_rows: u.remove_invalid,
-            status: "draft",
+            status: ListStatus::Draft,
             uploaded_at: Instant::now(),
             started_at: None,
             concurrency: None,
@@ -301,7 +305,7 @@ pub(crate) fn upload_status(c: &Ctx<'_>) -> Reply {
         "processed_rows": p.processed,
         "successful_rows": ok_rows,
         "failed_rows": if done { invalid } else { 0 },
-        "campaign_status": l.status,
+        "campaign_status": l.status.as_str(),
     }))
 }
 
@@ -344,15 +348,18 @@ pub(crate) fn check_balance(c: &Ctx<'_>) -> Reply {
     let available = round2(ws.available_credits());
     let sufficient = available + 1e-9 >= required;
     let lm = ws.list_mut(&id).ok_or_else(|| list_not_found(&id))?;
-    if lm.status == "draft" || lm.status == "insufficient_balance" {
+    if matches!(
+        lm.status,
+        ListStatus::Draft | ListStatus::InsufficientBalance
+    ) {
         lm.status = if sufficient {
-            "draft"
+            ListStatus::Draft
         } else {
-            "insufficient_balance"
+            ListStatus::InsufficientBalance
         };
     }
     Ok(json!({
-        "status": lm.status,
+        "status": lm.status.as_str(),
         "bulk_list_id": id,
         "message": if sufficient {
             "Sufficient balance to start the campaign".to_owned()
@@ -376,6 +383,23 @@ struct Dial<'a> {
     call_config_override: Option<Value>,
     start: Option<DateTime<Utc>>,
     end: Option<DateTime<Utc>>,
+}
+
+/// The call config of a campaign's calls: the agent's, then the list's, then the start
+/// request's override, merged in that order.
+fn campaign_config(
+    agent: &Value,
+    list: &Value,
+    call_config_override: Option<Value>,
+) -> Result<CallConfig, ApiError> {
+    let mut cc = agent.clone();
+    if !list.is_null() {
+        deep_merge(&mut cc, list);
+    }
+    if let Some(o) = &call_config_override {
+        deep_merge(&mut cc, o);
+    }
+    CallConfig::parse(&cc, &["body", "call_config"])
 }
 
 /// Creates and schedules a call for every row still to dial. Returns `has_ongoing_calls`.
@@ -407,7 +431,7 @@ fn dial_list(c: &Ctx<'_>, d: Dial<'_>) -> Result<bool, ApiError> {
                 l.agent_id
             )));
         }
-        if l.status == "scheduled" || l.status == "ongoing" {
+        if l.status.is_running() {
             return Err(ApiError::bad_request(
                 "Campaign already started (it is scheduled or ongoing); terminate it first to start it again",
             ));
@@ -426,21 +450,14 @@ fn dial_list(c: &Ctx<'_>, d: Dial<'_>) -> Result<bool, ApiError> {
                 .ws_mut(&c.ws)
                 .list_mut(list_id)
                 .ok_or_else(|| list_not_found(list_id))?;
-            lm.status = "insufficient_balance";
+            lm.status = ListStatus::InsufficientBalance;
             return Err(ApiError::payment_required(format!(
                 "Insufficient credits: the campaign needs {required} credits, {} are available; add {missing} credits",
                 round2(available)
             )));
         }
         has_ongoing = ws.calls.iter().any(|c| c.status == Status::Ongoing);
-        let mut cc = agent.call_config.clone();
-        if !l.call_config.is_null() {
-            crate::util::deep_merge(&mut cc, &l.call_config);
-        }
-        if let Some(o) = &call_config_override {
-            crate::util::deep_merge(&mut cc, o);
-        }
-        let cfg = CallConfig::parse(&cc, &["body", "call_config"])?;
+        let cfg = campaign_config(&agent.call_config, &l.call_config, call_config_override)?;
         let agent_name = agent.display_name.clone();
         let version = agent.version_id.clone();
         let start = start_override.or(l.start_time);
@@ -467,22 +484,19 @@ fn dial_list(c: &Ctx<'_>, d: Dial<'_>) -> Result<bool, ApiError> {
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_owned();
-            let call = engine::new_call(engine::NewCall {
-                id: id.clone(),
-                seq,
+            let call = Call {
                 agent_id: agent_id.to_owned(),
                 version_id: version.clone(),
                 agent_name: agent_name.clone(),
                 to_number: to,
                 from_number: from_numbers[i % from_numbers.len()].clone(),
                 callee_name: callee,
-                cfg: &cfg,
                 custom_args: row,
                 callback: callback.clone(),
                 bulk_list_id: Some(list_id.to_owned()),
                 call_sid: sid,
-                created_at: now,
-            });
+                ..Call::registered(id.clone(), seq, &cfg, now)
+            };
             let ws = st.ws_mut(&c.ws);
             ws.push_call(call);
             engine::try_lock_credit(ws, &id);
@@ -492,7 +506,7 @@ fn dial_list(c: &Ctx<'_>, d: Dial<'_>) -> Result<bool, ApiError> {
         let lm = ws
             .list_mut(list_id)
             .ok_or_else(|| list_not_found(list_id))?;
-        lm.status = "scheduled";
+        lm.status = ListStatus::Scheduled;
         lm.started_at = Some(now);
         lm.updated_at = now;
         if start_override.is_some() {
@@ -719,7 +733,7 @@ pub(crate) fn list(c: &Ctx<'_>) -> Reply {
             let mut row = json!({
                 "id": l.id,
                 "name": l.name,
-                "campaign_status": l.status,
+                "campaign_status": l.status.as_str(),
                 "campaign_start_time": l.start_time.map(iso),
                 "campaign_end_time": l.end_time.map(iso),
                 "created_at": iso(l.created_at),
@@ -738,7 +752,7 @@ pub(crate) fn list(c: &Ctx<'_>) -> Reply {
                     m.insert("completed_count".into(), json!(calls.iter().filter(|c| c.status == Status::Completed).count()));
                     m.insert("registered_count".into(), json!(calls.iter().filter(|c| matches!(c.status, Status::Registered | Status::Retry)).count()));
                 }
-                if l.status == "insufficient_balance" {
+                if l.status == ListStatus::InsufficientBalance {
                     let need = rows_to_dial(ws, l).len() as f64 * CREDIT_LOCK_PER_CALL;
                     m.insert("additional_balance_required".into(), json!(round2((need - ws.available_credits()).max(0.0))));
                 }
