@@ -86,7 +86,25 @@ fn first_name(name: &str) -> String {
         .to_owned()
 }
 
-pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
+/// The body of an initiate request, validated field by field.
+struct InitiateBody {
+    body: Map<String, Value>,
+    name: String,
+    mobile: String,
+    agent_id: String,
+    from_number_id: Option<String>,
+    from_number: Option<String>,
+    pool_id: Option<String>,
+    custom: Map<String, Value>,
+    callback: Option<Callback>,
+    smart: Option<Map<String, Value>>,
+    voice_id: Option<String>,
+    version_id: Option<String>,
+    call_category: Option<String>,
+    parent_call_id: Option<String>,
+}
+
+fn initiate_body(c: &Ctx<'_>, v2: bool) -> Result<InitiateBody, ApiError> {
     let body = c.json()?;
     let mut v = V::new(&body);
     let name = v.req_str("name");
@@ -134,6 +152,41 @@ pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
         )));
     }
     let callback = parse_callback(callback_url, callback_args)?;
+    Ok(InitiateBody {
+        name,
+        mobile,
+        agent_id,
+        from_number_id,
+        from_number,
+        pool_id,
+        custom,
+        callback,
+        smart,
+        voice_id,
+        version_id,
+        call_category,
+        parent_call_id,
+        body,
+    })
+}
+
+pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
+    let InitiateBody {
+        body,
+        name,
+        mobile,
+        agent_id,
+        from_number_id,
+        from_number,
+        pool_id,
+        custom,
+        callback,
+        smart,
+        voice_id,
+        version_id,
+        call_category,
+        parent_call_id,
+    } = initiate_body(c, v2)?;
 
     let mut st = c.sh.lock();
     if let Some(vid) = &voice_id
@@ -176,46 +229,15 @@ pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
         deep_merge(&mut effective, cc);
     }
     let cfg = CallConfig::parse(&effective, &["body", "call_config"])?;
-    let from = if let Some(id) = &from_number_id {
-        ws.numbers.iter().find(|n| n.id == *id).ok_or_else(|| {
-            ApiError::not_found(format!(
-                "from_number_id {id} not found; list numbers with GET /workspace/numbers"
-            ))
-        })?
-    } else if let Some(num) = &from_number {
-        ws.numbers.iter().find(|n| n.number == *num).ok_or_else(|| {
-            ApiError::not_found(format!(
-                "from_number {num} is not a number of this workspace; list numbers with GET /workspace/numbers"
-            ))
-        })?
-    } else {
-        let pid = pool_id.clone().unwrap_or_default();
-        if pid != ws.pool_id || ws.numbers.is_empty() {
-            return Err(ApiError::not_found(format!(
-                "number_pool_id {pid} not found in this workspace"
-            )));
-        }
-        &ws.numbers[(seq as usize) % ws.numbers.len()]
-    };
-    let from_value = from.number.clone();
-    let from_id = from.id.clone();
+    let (from_value, from_id) = caller_number(
+        ws,
+        from_number_id.as_deref(),
+        from_number.as_deref(),
+        pool_id.as_deref(),
+        seq,
+    )?;
 
-    let mut args = custom;
-    let mut callee = args
-        .get("callee_name")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .unwrap_or_else(|| name.clone());
-    if let Some(sf) = &smart {
-        let extract = sf.get("extract_first_name").and_then(Value::as_bool) == Some(true)
-            || sf.get("transliteration").and_then(Value::as_bool) == Some(true);
-        if extract {
-            args.insert("original_callee_name".into(), Value::from(callee.clone()));
-            callee = first_name(&callee);
-        }
-    }
-    args.insert("callee_name".into(), Value::from(callee.clone()));
-    args.insert("mobile_number".into(), Value::from(mobile.clone()));
+    let (args, callee) = callee_args(custom, &name, &mobile, smart.as_ref());
 
     let agent_name = agent.display_name.clone();
     let agent_version = agent.version_id.clone();
@@ -508,4 +530,65 @@ pub(crate) fn delete_contact_list(c: &Ctx<'_>) -> Reply {
     }
     ws.lists.retain(|l| l.id != id);
     Ok(json!({"message": "Contact list deleted successfully", "list_id": id}))
+}
+
+/// The caller number of an initiate request: by id, by value or from the pool (round robin
+/// by call sequence). Returns (E.164 value, number id).
+fn caller_number(
+    ws: &Workspace,
+    from_number_id: Option<&str>,
+    from_number: Option<&str>,
+    pool_id: Option<&str>,
+    seq: u64,
+) -> Result<(String, String), ApiError> {
+    let from = if let Some(id) = from_number_id {
+        ws.numbers.iter().find(|n| n.id == *id).ok_or_else(|| {
+            ApiError::not_found(format!(
+                "from_number_id {id} not found; list numbers with GET /workspace/numbers"
+            ))
+        })?
+    } else if let Some(num) = from_number {
+        ws.numbers.iter().find(|n| n.number == *num).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "from_number {num} is not a number of this workspace; list numbers with GET /workspace/numbers"
+        ))
+    })?
+    } else {
+        let pid = pool_id.unwrap_or_default();
+        if pid != ws.pool_id || ws.numbers.is_empty() {
+            return Err(ApiError::not_found(format!(
+                "number_pool_id {pid} not found in this workspace"
+            )));
+        }
+        &ws.numbers[(seq as usize) % ws.numbers.len()]
+    };
+    Ok((from.number.clone(), from.id.clone()))
+}
+
+/// The call's variables: the given ones plus `callee_name` (first name only when the smart
+/// formatter asks for it, the original kept as `original_callee_name`) and `mobile_number`.
+/// Returns them and the callee name.
+fn callee_args(
+    custom: Map<String, Value>,
+    name: &str,
+    mobile: &str,
+    smart: Option<&Map<String, Value>>,
+) -> (Map<String, Value>, String) {
+    let mut args = custom;
+    let mut callee = args
+        .get("callee_name")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| name.to_owned());
+    if let Some(sf) = smart {
+        let extract = sf.get("extract_first_name").and_then(Value::as_bool) == Some(true)
+            || sf.get("transliteration").and_then(Value::as_bool) == Some(true);
+        if extract {
+            args.insert("original_callee_name".into(), Value::from(callee.clone()));
+            callee = first_name(&callee);
+        }
+    }
+    args.insert("callee_name".into(), Value::from(callee.clone()));
+    args.insert("mobile_number".into(), Value::from(mobile));
+    (args, callee)
 }
