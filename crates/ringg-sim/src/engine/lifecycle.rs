@@ -11,9 +11,9 @@ use rand::rngs::SmallRng;
 use crate::core::Shared;
 use crate::engine::completion::{attempt_rng, fill_completed};
 use crate::engine::finish::{finish_call, try_lock_credit};
+use crate::engine::webhooks;
 use crate::model::{CallOutcome, ListStatus, Status};
 use crate::util::round2;
-use crate::webhooks;
 
 /// Starts the lifecycle task of a call after `delay_sim_secs` simulated seconds.
 pub(crate) fn spawn_call(sh: &Arc<Shared>, ws: String, call_id: String, delay_sim_secs: f64) {

@@ -171,25 +171,11 @@ fn initiate_body(c: &Ctx<'_>, v2: bool) -> Result<InitiateBody, ApiError> {
 }
 
 pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
-    let InitiateBody {
-        body,
-        name,
-        mobile,
-        agent_id,
-        from_number_id,
-        from_number,
-        pool_id,
-        custom,
-        callback,
-        smart,
-        voice_id,
-        version_id,
-        call_category,
-        parent_call_id,
-    } = initiate_body(c, v2)?;
+    let req = initiate_body(c, v2)?;
+    let agent_id = req.agent_id.clone();
 
     let mut st = c.sh.lock();
-    if let Some(vid) = &voice_id
+    if let Some(vid) = &req.voice_id
         && st.voice(vid).is_none()
     {
         return Err(ApiError::bad_request(format!(
@@ -210,7 +196,7 @@ pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
             "Agent {agent_id} is an inbound agent; outbound calls need an outbound or outbound_inbound agent"
         )));
     }
-    if let Some(vid) = &version_id
+    if let Some(vid) = &req.version_id
         && *vid != agent.version_id
     {
         return Err(ApiError::not_found(format!(
@@ -218,7 +204,7 @@ pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
         )));
     }
     let mut effective = agent.call_config.clone();
-    if let Some(cc) = body.get("call_config").filter(|v| !v.is_null()) {
+    if let Some(cc) = req.body.get("call_config").filter(|v| !v.is_null()) {
         if !cc.is_object() {
             return Err(ApiError::invalid(
                 &["body", "call_config"],
@@ -231,13 +217,13 @@ pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
     let cfg = CallConfig::parse(&effective, &["body", "call_config"])?;
     let (from_value, from_id) = caller_number(
         ws,
-        from_number_id.as_deref(),
-        from_number.as_deref(),
-        pool_id.as_deref(),
+        req.from_number_id.as_deref(),
+        req.from_number.as_deref(),
+        req.pool_id.as_deref(),
         seq,
     )?;
 
-    let (args, callee) = callee_args(custom, &name, &mobile, smart.as_ref());
+    let (args, callee) = callee_args(req.custom, &req.name, &req.mobile, req.smart.as_ref());
 
     let agent_name = agent.display_name.clone();
     let agent_version = agent.version_id.clone();
@@ -246,14 +232,14 @@ pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
         agent_id: agent_id.clone(),
         version_id: agent_version,
         agent_name,
-        to_number: mobile,
+        to_number: req.mobile,
         from_number: from_value,
         callee_name: callee,
         custom_args: args.clone(),
-        callback,
+        callback: req.callback,
         call_sid,
-        call_category,
-        parent_call_id,
+        call_category: req.call_category,
+        parent_call_id: req.parent_call_id,
         ..Call::registered(call_id.clone(), seq, &cfg, now)
     };
     if let Some(n) = ws.numbers.iter_mut().find(|n| n.id == from_id) {
