@@ -12,12 +12,13 @@ use ringg_webhooks::ServeConfig;
 use tokio::net::TcpListener;
 
 use crate::core::{DEFAULT_BODY_READ_TIMEOUT, Settings, Shared};
+use crate::demo;
 use crate::engine;
 use crate::error::SimError;
 use crate::faults::{FaultConfig, FaultInjector};
 use crate::handle::SimHandle;
 use crate::model::{OutcomeWeights, State};
-use crate::{demo, server};
+use crate::server;
 
 /// Configures and starts a simulator. Get one with [`Simulator::builder`].
 #[derive(Debug, Clone)]
