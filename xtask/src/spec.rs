@@ -28,6 +28,9 @@ pub struct SpecOperation {
     pub deprecated: bool,
     /// `summary`.
     pub summary: String,
+    /// Whether the request body is `multipart/form-data` (its `requestBody.content` has that
+    /// media type).
+    pub multipart: bool,
     /// `x-client-method`: the ringg-api call, e.g. `client.calls().initiate()`.
     pub client_method: String,
     /// `x-cli-command`: the `ringg` command, e.g. `ringg calls create`.
@@ -276,6 +279,13 @@ fn parse_operation(
     }
     let client_method = string("x-client-method")?;
     let cli_command = string("x-cli-command")?;
+    let multipart = match op.get("requestBody") {
+        None => false,
+        Some(body) => resolve(root, body)?
+            .get("content")
+            .and_then(Value::as_mapping)
+            .is_some_and(|content| content.contains_key("multipart/form-data")),
+    };
 
     // The path's placeholders and the declared path parameters must agree.
     let placeholders: BTreeSet<&str> = path
@@ -317,6 +327,7 @@ fn parse_operation(
         idempotent,
         deprecated,
         summary,
+        multipart,
         client_method,
         cli_command,
     })

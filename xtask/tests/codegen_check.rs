@@ -196,3 +196,24 @@ fn generated_rust_is_rustfmt_stable() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn the_multipart_operations_are_the_uploads() {
+    let text = fs::read_to_string(repo_root().join(SPEC_PATH)).unwrap();
+    let spec = xtask::spec::parse(&text).unwrap();
+    let multipart: Vec<&str> = spec
+        .operations
+        .iter()
+        .filter(|o| o.multipart)
+        .map(|o| o.id.as_str())
+        .collect();
+    assert_eq!(
+        multipart,
+        [
+            "saveCampaign",
+            "uploadLargeCampaignCsv",
+            "createKnowledgeBase",
+            "editKnowledgeBase"
+        ]
+    );
+}

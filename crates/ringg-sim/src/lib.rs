@@ -24,30 +24,47 @@
 //! ```
 //!
 //! See `docs/simulator.md` for the demo workspace, every modelling choice and the limits.
+//!
+//! # Modules
+//!
+//! Layers, each importing only the ones below it (never a module above, never its parent):
+//!
+//! * `app`, `handle`: the facade (`Simulator`, the builder, `RunningSimulator`, `SimHandle`);
+//!   nothing imports it.
+//! * `server`: accept loop, body limits, fault injection, dispatch to the handlers.
+//! * `handlers`: one module per resource group over `handlers::ctx` (the request) and
+//!   `handlers::validate` (field checks).
+//! * `engine`: the call lifecycle, webhook delivery, completion data and `finish_call`, the one
+//!   terminal rule (release the credit lock, close the campaign).
+//! * `core`: `Shared`, the runtime every layer above shares (settings, locked state, weights,
+//!   counters, faults, tasks, the webhook client, body limits).
+//! * `model`: workspaces and their records, call and campaign statuses, call configs,
+//!   outcomes.
+//! * leaves: `error`, `util`, `demo`, `routes` (the generated operation table), `faults`,
+//!   `multipart`, `csvload`.
 
 mod app;
+mod core;
 mod csvload;
 pub mod demo;
 mod engine;
 mod error;
 pub mod faults;
+mod handle;
 mod handlers;
+mod model;
 mod multipart;
 mod routes;
 mod server;
-mod state;
 mod util;
-mod webhooks;
 
-pub use app::{
-    CallSnapshot, DEFAULT_BODY_READ_TIMEOUT, DeliveryRecord, JSON_BODY_LIMIT, RunningSimulator,
-    SimHandle, Simulator, SimulatorBuilder, Stats, UPLOAD_BODY_LIMIT, WorkspaceSnapshot,
-    serve_until_ctrl_c,
-};
+pub use app::{RunningSimulator, Simulator, SimulatorBuilder, serve_until_ctrl_c};
+pub use core::{DEFAULT_BODY_READ_TIMEOUT, DeliveryRecord, JSON_BODY_LIMIT, UPLOAD_BODY_LIMIT};
 pub use demo::DEMO_API_KEY;
-pub use engine::{CallOutcome, OutcomeWeights};
 pub use error::SimError;
 pub use faults::{FaultConfig, FaultKind, FaultSpecError};
+pub use handle::{CallSnapshot, SimHandle, Stats, WorkspaceSnapshot};
+pub use model::{CallOutcome, OutcomeWeights};
 /// The connection limits [`SimulatorBuilder::connection_limits`] takes (re-exported from
 /// `ringg-webhooks`, whose accept loop the simulator runs).
 pub use ringg_webhooks::ServeConfig;

@@ -41,6 +41,12 @@ pub(crate) fn resolve(method: &str, full_path: &str) -> Resolved {
 }
 
 /// True when `id` is an operationId of the contract.
+/// Whether the operation's request body is `multipart/form-data` (from the generated
+/// operation table).
+pub(crate) fn is_multipart(id: &str) -> bool {
+    operations::by_id(id).is_some_and(|op| op.multipart)
+}
+
 pub(crate) fn is_operation(id: &str) -> bool {
     operations::by_id(id).is_some()
 }

@@ -15,10 +15,10 @@ use hyper::service::service_fn;
 use serde_json::Value;
 use tokio::net::TcpListener;
 
-use crate::app::{JSON_BODY_LIMIT, Shared, UPLOAD_BODY_LIMIT};
+use crate::core::{JSON_BODY_LIMIT, Shared, UPLOAD_BODY_LIMIT};
 use crate::error::ApiError;
 use crate::faults::FaultKind;
-use crate::handlers::{self, RequestParts};
+use crate::handlers::{self, ctx::RequestParts};
 use crate::routes::{self, Resolved};
 
 pub(crate) type Body = BoxBody<Bytes, std::io::Error>;
@@ -34,14 +34,6 @@ impl std::fmt::Display for DropConnection {
 }
 
 impl std::error::Error for DropConnection {}
-
-/// Operations whose body is multipart/form-data.
-pub(crate) fn is_multipart_op(op: &str) -> bool {
-    matches!(
-        op,
-        "saveCampaign" | "uploadLargeCampaignCsv" | "createKnowledgeBase" | "editKnowledgeBase"
-    )
-}
 
 /// Serves the API on `listener` until the simulator's token is cancelled.
 ///
@@ -193,7 +185,7 @@ async fn read_and_handle(
     params: Vec<(&'static str, String)>,
     req: Request<Incoming>,
 ) -> Response<Body> {
-    let limit = if is_multipart_op(op) {
+    let limit = if routes::is_multipart(op) {
         UPLOAD_BODY_LIMIT
     } else {
         JSON_BODY_LIMIT

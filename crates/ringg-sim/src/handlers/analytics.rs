@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::calls::CallFilter;
-use super::{Ctx, Reply};
 use crate::error::ApiError;
-use crate::state::{Call, Status};
+use crate::handlers::calls::CallFilter;
+use crate::handlers::ctx::{Ctx, Reply};
+use crate::model::{Call, Status};
 use crate::util::round2;
 
 fn filtered<'a>(c: &Ctx<'_>, calls: &'a [Call]) -> Result<Vec<&'a Call>, ApiError> {

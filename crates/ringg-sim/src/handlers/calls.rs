@@ -1,184 +1,15 @@
 //! Calls: operations 13–18 (initiate v1/v2, history, details, history download, contact-list
-//! delete), the shared `call_config` parser and the history/details renderers.
+//! delete) and the history/details renderers.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::{Map, Value, json};
 
-use super::{Ctx, Reply, V};
 use crate::engine;
-use crate::error::{ApiError, Issue};
-use crate::state::{Call, Callback, Status, Workspace};
+use crate::error::ApiError;
+use crate::handlers::ctx::{Ctx, Reply};
+use crate::handlers::validate::V;
+use crate::model::{Call, CallConfig, Callback, Status, Workspace, parse_instant};
 use crate::util::{deep_merge, is_e164, iso, naive, round2};
-
-/// The parts of a `call_config` the engine uses, validated.
-#[derive(Debug, Clone)]
-pub(crate) struct CallConfig {
-    pub(crate) retry_count: u32,
-    pub(crate) retry_minutes: [f64; 3],
-    pub(crate) scheduled_at: Option<DateTime<Utc>>,
-    pub(crate) timezone: chrono_tz::Tz,
-}
-
-fn loc_of(base: &[&str], rest: &[&str]) -> Vec<Value> {
-    base.iter()
-        .chain(rest.iter())
-        .map(|s| Value::from(*s))
-        .collect()
-}
-
-fn hhmm_ok(s: &str) -> bool {
-    NaiveTime::parse_from_str(s, "%H:%M").is_ok()
-}
-
-impl CallConfig {
-    /// Validates a `call_config` object (422 with the failing path on bad input).
-    pub(crate) fn parse(v: &Value, loc: &[&str]) -> Result<Self, ApiError> {
-        let mut issues = Vec::new();
-        let mut cfg = CallConfig {
-            retry_count: 0,
-            retry_minutes: [30.0; 3],
-            scheduled_at: None,
-            timezone: chrono_tz::Asia::Kolkata,
-        };
-        let obj = match v {
-            Value::Null => return Ok(cfg),
-            Value::Object(o) => o,
-            _ => {
-                return Err(ApiError::validation(vec![Issue {
-                    kind: "dict_type",
-                    loc: loc_of(loc, &[]),
-                    msg: "call_config should be an object".into(),
-                }]));
-            }
-        };
-        for key in [
-            "idle_timeout_warning",
-            "idle_timeout_end",
-            "max_call_length",
-        ] {
-            if let Some(x) = obj.get(key)
-                && !x.is_null()
-                && x.as_f64().is_none_or(|n| n < 0.0)
-            {
-                issues.push(Issue {
-                    kind: "float_type",
-                    loc: loc_of(loc, &[key]),
-                    msg: "Input should be a non-negative number of seconds".into(),
-                });
-            }
-        }
-        if let Some(rc) = obj.get("call_retry_config").filter(|x| !x.is_null()) {
-            match rc.as_object() {
-                None => issues.push(Issue {
-                    kind: "dict_type",
-                    loc: loc_of(loc, &["call_retry_config"]),
-                    msg: "call_retry_config should be an object".into(),
-                }),
-                Some(rc) => {
-                    if let Some(n) = rc.get("retry_count").filter(|x| !x.is_null()) {
-                        match n.as_u64() {
-                            Some(n) if n <= 10 => cfg.retry_count = n as u32,
-                            _ => issues.push(Issue {
-                                kind: "int_type",
-                                loc: loc_of(loc, &["call_retry_config", "retry_count"]),
-                                msg: "retry_count should be an integer from 0 to 10".into(),
-                            }),
-                        }
-                    }
-                    for (i, key) in ["retry_busy", "retry_not_picked", "retry_failed"]
-                        .iter()
-                        .enumerate()
-                    {
-                        if let Some(m) = rc.get(*key).filter(|x| !x.is_null()) {
-                            match m.as_f64() {
-                                Some(m) if m >= 0.0 => cfg.retry_minutes[i] = m,
-                                _ => issues.push(Issue {
-                                    kind: "float_type",
-                                    loc: loc_of(loc, &["call_retry_config", key]),
-                                    msg: "Input should be a non-negative number of minutes".into(),
-                                }),
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        if let Some(ct) = obj.get("call_time").filter(|x| !x.is_null()) {
-            match ct.as_object() {
-                None => issues.push(Issue {
-                    kind: "dict_type",
-                    loc: loc_of(loc, &["call_time"]),
-                    msg: "call_time should be an object".into(),
-                }),
-                Some(ct) => {
-                    for key in ["call_start_time", "call_end_time"] {
-                        if let Some(t) = ct.get(key).filter(|x| !x.is_null())
-                            && !t.as_str().is_some_and(hhmm_ok)
-                        {
-                            issues.push(Issue {
-                                kind: "value_error",
-                                loc: loc_of(loc, &["call_time", key]),
-                                msg: "Time should be \"HH:MM\" (24 h), e.g. \"09:00\"".into(),
-                            });
-                        }
-                    }
-                    if let Some(tz) = ct.get("timezone").filter(|x| !x.is_null()) {
-                        match tz.as_str().and_then(|s| s.parse::<chrono_tz::Tz>().ok()) {
-                            Some(tz) => cfg.timezone = tz,
-                            None => issues.push(Issue {
-                                kind: "value_error",
-                                loc: loc_of(loc, &["call_time", "timezone"]),
-                                msg: "timezone should be an IANA name such as Asia/Kolkata".into(),
-                            }),
-                        }
-                    }
-                    if let Some(s) = ct.get("scheduled_at").filter(|x| !x.is_null()) {
-                        match s.as_str().and_then(|s| parse_instant(s, cfg.timezone)) {
-                            Some(t) => cfg.scheduled_at = Some(t),
-                            None => issues.push(Issue {
-                                kind: "datetime_parsing",
-                                loc: loc_of(loc, &["call_time", "scheduled_at"]),
-                                msg: "scheduled_at should be an ISO 8601 date-time".into(),
-                            }),
-                        }
-                    }
-                }
-            }
-        }
-        if issues.is_empty() {
-            Ok(cfg)
-        } else {
-            Err(ApiError::validation(issues))
-        }
-    }
-}
-
-/// An ISO date-time with or without offset (naive ones are read in `tz`), or a plain date.
-pub(crate) fn parse_instant(s: &str, tz: chrono_tz::Tz) -> Option<DateTime<Utc>> {
-    let s = s.trim();
-    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
-        return Some(d.with_timezone(&Utc));
-    }
-    let s2 = s.replace(' ', "T");
-    if let Ok(d) = DateTime::parse_from_rfc3339(&s2) {
-        return Some(d.with_timezone(&Utc));
-    }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
-        if let Ok(n) = NaiveDateTime::parse_from_str(&s2, fmt) {
-            return tz
-                .from_local_datetime(&n)
-                .earliest()
-                .map(|d| d.with_timezone(&Utc));
-        }
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return tz
-            .from_local_datetime(&d.and_time(NaiveTime::MIN))
-            .earliest()
-            .map(|d| d.with_timezone(&Utc));
-    }
-    None
-}
 
 fn parse_callback(
     url: Option<String>,
@@ -255,7 +86,25 @@ fn first_name(name: &str) -> String {
         .to_owned()
 }
 
-pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
+/// The body of an initiate request, validated field by field.
+struct InitiateBody {
+    body: Map<String, Value>,
+    name: String,
+    mobile: String,
+    agent_id: String,
+    from_number_id: Option<String>,
+    from_number: Option<String>,
+    pool_id: Option<String>,
+    custom: Map<String, Value>,
+    callback: Option<Callback>,
+    smart: Option<Map<String, Value>>,
+    voice_id: Option<String>,
+    version_id: Option<String>,
+    call_category: Option<String>,
+    parent_call_id: Option<String>,
+}
+
+fn initiate_body(c: &Ctx<'_>, v2: bool) -> Result<InitiateBody, ApiError> {
     let body = c.json()?;
     let mut v = V::new(&body);
     let name = v.req_str("name");
@@ -303,9 +152,30 @@ pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
         )));
     }
     let callback = parse_callback(callback_url, callback_args)?;
+    Ok(InitiateBody {
+        name,
+        mobile,
+        agent_id,
+        from_number_id,
+        from_number,
+        pool_id,
+        custom,
+        callback,
+        smart,
+        voice_id,
+        version_id,
+        call_category,
+        parent_call_id,
+        body,
+    })
+}
+
+pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
+    let req = initiate_body(c, v2)?;
+    let agent_id = req.agent_id.clone();
 
     let mut st = c.sh.lock();
-    if let Some(vid) = &voice_id
+    if let Some(vid) = &req.voice_id
         && st.voice(vid).is_none()
     {
         return Err(ApiError::bad_request(format!(
@@ -326,7 +196,7 @@ pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
             "Agent {agent_id} is an inbound agent; outbound calls need an outbound or outbound_inbound agent"
         )));
     }
-    if let Some(vid) = &version_id
+    if let Some(vid) = &req.version_id
         && *vid != agent.version_id
     {
         return Err(ApiError::not_found(format!(
@@ -334,7 +204,7 @@ pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
         )));
     }
     let mut effective = agent.call_config.clone();
-    if let Some(cc) = body.get("call_config").filter(|v| !v.is_null()) {
+    if let Some(cc) = req.body.get("call_config").filter(|v| !v.is_null()) {
         if !cc.is_object() {
             return Err(ApiError::invalid(
                 &["body", "call_config"],
@@ -345,69 +215,33 @@ pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
         deep_merge(&mut effective, cc);
     }
     let cfg = CallConfig::parse(&effective, &["body", "call_config"])?;
-    let from = if let Some(id) = &from_number_id {
-        ws.numbers.iter().find(|n| n.id == *id).ok_or_else(|| {
-            ApiError::not_found(format!(
-                "from_number_id {id} not found; list numbers with GET /workspace/numbers"
-            ))
-        })?
-    } else if let Some(num) = &from_number {
-        ws.numbers.iter().find(|n| n.number == *num).ok_or_else(|| {
-            ApiError::not_found(format!(
-                "from_number {num} is not a number of this workspace; list numbers with GET /workspace/numbers"
-            ))
-        })?
-    } else {
-        let pid = pool_id.clone().unwrap_or_default();
-        if pid != ws.pool_id || ws.numbers.is_empty() {
-            return Err(ApiError::not_found(format!(
-                "number_pool_id {pid} not found in this workspace"
-            )));
-        }
-        &ws.numbers[(seq as usize) % ws.numbers.len()]
-    };
-    let from_value = from.number.clone();
-    let from_id = from.id.clone();
+    let (from_value, from_id) = caller_number(
+        ws,
+        req.from_number_id.as_deref(),
+        req.from_number.as_deref(),
+        req.pool_id.as_deref(),
+        seq,
+    )?;
 
-    let mut args = custom;
-    let mut callee = args
-        .get("callee_name")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .unwrap_or_else(|| name.clone());
-    if let Some(sf) = &smart {
-        let extract = sf.get("extract_first_name").and_then(Value::as_bool) == Some(true)
-            || sf.get("transliteration").and_then(Value::as_bool) == Some(true);
-        if extract {
-            args.insert("original_callee_name".into(), Value::from(callee.clone()));
-            callee = first_name(&callee);
-        }
-    }
-    args.insert("callee_name".into(), Value::from(callee.clone()));
-    args.insert("mobile_number".into(), Value::from(mobile.clone()));
+    let (args, callee) = callee_args(req.custom, &req.name, &req.mobile, req.smart.as_ref());
 
     let agent_name = agent.display_name.clone();
     let agent_version = agent.version_id.clone();
     let now = Utc::now();
-    let call = engine::new_call(engine::NewCall {
-        id: call_id.clone(),
-        seq,
+    let call = Call {
         agent_id: agent_id.clone(),
         version_id: agent_version,
         agent_name,
-        to_number: mobile,
+        to_number: req.mobile,
         from_number: from_value,
         callee_name: callee,
-        cfg: &cfg,
         custom_args: args.clone(),
-        callback,
-        bulk_list_id: None,
+        callback: req.callback,
         call_sid,
-        created_at: now,
-    });
-    let mut call = call;
-    call.call_category = call_category;
-    call.parent_call_id = parent_call_id;
+        call_category: req.call_category,
+        parent_call_id: req.parent_call_id,
+        ..Call::registered(call_id.clone(), seq, &cfg, now)
+    };
     if let Some(n) = ws.numbers.iter_mut().find(|n| n.id == from_id) {
         n.call_count += 1;
     }
@@ -682,4 +516,65 @@ pub(crate) fn delete_contact_list(c: &Ctx<'_>) -> Reply {
     }
     ws.lists.retain(|l| l.id != id);
     Ok(json!({"message": "Contact list deleted successfully", "list_id": id}))
+}
+
+/// The caller number of an initiate request: by id, by value or from the pool (round robin
+/// by call sequence). Returns (E.164 value, number id).
+fn caller_number(
+    ws: &Workspace,
+    from_number_id: Option<&str>,
+    from_number: Option<&str>,
+    pool_id: Option<&str>,
+    seq: u64,
+) -> Result<(String, String), ApiError> {
+    let from = if let Some(id) = from_number_id {
+        ws.numbers.iter().find(|n| n.id == *id).ok_or_else(|| {
+            ApiError::not_found(format!(
+                "from_number_id {id} not found; list numbers with GET /workspace/numbers"
+            ))
+        })?
+    } else if let Some(num) = from_number {
+        ws.numbers.iter().find(|n| n.number == *num).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "from_number {num} is not a number of this workspace; list numbers with GET /workspace/numbers"
+        ))
+    })?
+    } else {
+        let pid = pool_id.unwrap_or_default();
+        if pid != ws.pool_id || ws.numbers.is_empty() {
+            return Err(ApiError::not_found(format!(
+                "number_pool_id {pid} not found in this workspace"
+            )));
+        }
+        &ws.numbers[(seq as usize) % ws.numbers.len()]
+    };
+    Ok((from.number.clone(), from.id.clone()))
+}
+
+/// The call's variables: the given ones plus `callee_name` (first name only when the smart
+/// formatter asks for it, the original kept as `original_callee_name`) and `mobile_number`.
+/// Returns them and the callee name.
+fn callee_args(
+    custom: Map<String, Value>,
+    name: &str,
+    mobile: &str,
+    smart: Option<&Map<String, Value>>,
+) -> (Map<String, Value>, String) {
+    let mut args = custom;
+    let mut callee = args
+        .get("callee_name")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| name.to_owned());
+    if let Some(sf) = smart {
+        let extract = sf.get("extract_first_name").and_then(Value::as_bool) == Some(true)
+            || sf.get("transliteration").and_then(Value::as_bool) == Some(true);
+        if extract {
+            args.insert("original_callee_name".into(), Value::from(callee.clone()));
+            callee = first_name(&callee);
+        }
+    }
+    args.insert("callee_name".into(), Value::from(callee.clone()));
+    args.insert("mobile_number".into(), Value::from(mobile));
+    (args, callee)
 }

@@ -4,11 +4,11 @@ use chrono::Utc;
 use serde_json::{Value, json};
 use std::time::Instant;
 
-use super::{Ctx, Reply};
-use crate::app::Shared;
+use crate::core::Shared;
 use crate::error::{ApiError, Issue};
+use crate::handlers::ctx::{Ctx, Reply};
+use crate::model::{Kb, KbItem};
 use crate::multipart::Part;
-use crate::state::{Kb, KbItem};
 use crate::util::iso;
 
 const MAX_FILES: usize = 10;

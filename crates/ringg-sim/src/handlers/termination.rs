@@ -3,10 +3,11 @@
 
 use serde_json::json;
 
-use super::{Ctx, Reply, V};
-use crate::engine::check_campaign_done;
+use crate::engine::finish_call;
 use crate::error::ApiError;
-use crate::state::Status;
+use crate::handlers::ctx::{Ctx, Reply};
+use crate::handlers::validate::V;
+use crate::model::{ListStatus, Status};
 use crate::util::is_e164;
 
 const MAX_ITEMS: usize = 100;
@@ -114,7 +115,7 @@ pub(crate) fn terminate(c: &Ctx<'_>) -> Reply {
             call.status = Status::Cancelled;
             call.sub_status = None;
             call.next_attempt_time = None;
-            cancelled.push((call.id.clone(), call.bulk_list_id.clone()));
+            cancelled.push(call.id.clone());
         }
     }
     if cancelled.is_empty() {
@@ -122,25 +123,15 @@ pub(crate) fn terminate(c: &Ctx<'_>) -> Reply {
             "No terminable calls found for the specified parameters",
         ));
     }
-    let mut lists = Vec::new();
-    for (id, list) in &cancelled {
-        ws.release_lock(id);
-        if let Some(l) = list
-            && !lists.contains(l)
-        {
-            lists.push(l.clone());
-        }
+    // A whole campaign ends `terminated`, not `completed`: mark it before its calls finish.
+    if let Mode::Campaign(cid) = &mode
+        && let Some(list) = ws.list_mut(cid)
+    {
+        list.status = ListStatus::Terminated;
+        list.updated_at = chrono::Utc::now();
     }
-    for l in &lists {
-        let whole = matches!(&mode, Mode::Campaign(cid) if cid == l);
-        if whole {
-            if let Some(list) = ws.list_mut(l) {
-                list.status = "terminated";
-                list.updated_at = chrono::Utc::now();
-            }
-        } else {
-            check_campaign_done(ws, l);
-        }
+    for id in &cancelled {
+        finish_call(ws, id);
     }
     Ok(json!({"message": "Calls terminated successfully!", "terminated_count": cancelled.len()}))
 }

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Ctx, Reply};
+use crate::handlers::ctx::{Ctx, Reply};
 use crate::util::iso;
 
 pub(crate) fn get(c: &Ctx<'_>) -> Reply {

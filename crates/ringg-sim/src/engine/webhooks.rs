@@ -14,8 +14,8 @@ use http_body_util::Full;
 use ringg_types::ids::CallId;
 use serde_json::{Map, Value, json};
 
-use crate::app::{DeliveryRecord, Shared};
-use crate::state::{Agent, Call, Workspace};
+use crate::core::{DeliveryRecord, Shared};
+use crate::model::{Agent, Call, Workspace};
 use crate::util::{iso_z, round2};
 
 /// Retry schedule in simulated seconds before attempts 1–4.

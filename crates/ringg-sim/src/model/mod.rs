@@ -1,0 +1,23 @@
+//! The domain model: workspaces and what they hold, statuses, call configs and outcomes.
+//! Plain data and its rules; it knows nothing of tasks, HTTP or the clock.
+//!
+//! `state` → `seed` → `workspace` → `entities` → `status`, `outcome`, `call_config`.
+
+mod call_config;
+mod entities;
+mod outcome;
+mod seed;
+mod state;
+mod status;
+mod workspace;
+
+pub(crate) use call_config::{CallConfig, parse_instant};
+pub(crate) use entities::{
+    Agent, CREDIT_LOCK_PER_CALL, CREDITS_PER_SECOND, Call, Callback, ContactList, Kb, KbItem,
+    ListKind, Subscription, Voice,
+};
+pub use outcome::{CallOutcome, OutcomeWeights};
+pub(crate) use seed::new_agent;
+pub(crate) use state::State;
+pub(crate) use status::{ListStatus, Status};
+pub(crate) use workspace::Workspace;

@@ -1,0 +1,128 @@
+//! A workspace: its records, lookups, credit balance and rate windows.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::Semaphore;
+
+use crate::model::entities::{Agent, Call, ContactList, Kb, Number, User};
+
+/// A workspace and everything it owns.
+#[derive(Debug)]
+pub(crate) struct Workspace {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) credits: f64,
+    pub(crate) locked_credits: f64,
+    pub(crate) api_key: String,
+    pub(crate) users: Vec<User>,
+    pub(crate) numbers: Vec<Number>,
+    pub(crate) pool_id: String,
+    pub(crate) agents: Vec<Agent>,
+    pub(crate) kbs: Vec<Kb>,
+    pub(crate) lists: Vec<ContactList>,
+    pub(crate) calls: Vec<Call>,
+    pub(crate) call_index: HashMap<String, usize>,
+    pub(crate) rate_windows: HashMap<&'static str, VecDeque<Instant>>,
+    pub(crate) capacity: Arc<Semaphore>,
+}
+
+impl Workspace {
+    /// A workspace with no records, no credits and room for `concurrency` calls at a time; the
+    /// constructors fill in the rest with struct-update syntax.
+    pub(crate) fn empty(concurrency: usize) -> Self {
+        Workspace {
+            id: String::new(),
+            name: String::new(),
+            created_at: Utc::now(),
+            credits: 0.0,
+            locked_credits: 0.0,
+            api_key: String::new(),
+            users: vec![],
+            numbers: vec![],
+            pool_id: String::new(),
+            agents: vec![],
+            kbs: vec![],
+            lists: vec![],
+            calls: vec![],
+            call_index: HashMap::new(),
+            rate_windows: HashMap::new(),
+            capacity: Arc::new(Semaphore::new(concurrency.max(1))),
+        }
+    }
+
+    pub(crate) fn agent(&self, id: &str) -> Option<&Agent> {
+        self.agents.iter().find(|a| a.id == id && !a.archived)
+    }
+
+    pub(crate) fn agent_mut(&mut self, id: &str) -> Option<&mut Agent> {
+        self.agents.iter_mut().find(|a| a.id == id && !a.archived)
+    }
+
+    pub(crate) fn call(&self, id: &str) -> Option<&Call> {
+        self.call_index.get(id).map(|&i| &self.calls[i])
+    }
+
+    pub(crate) fn call_mut(&mut self, id: &str) -> Option<&mut Call> {
+        self.call_index.get(id).map(|&i| &mut self.calls[i])
+    }
+
+    pub(crate) fn list(&self, id: &str) -> Option<&ContactList> {
+        self.lists.iter().find(|l| l.id == id)
+    }
+
+    pub(crate) fn list_mut(&mut self, id: &str) -> Option<&mut ContactList> {
+        self.lists.iter_mut().find(|l| l.id == id)
+    }
+
+    pub(crate) fn kb(&self, id: &str) -> Option<&Kb> {
+        self.kbs.iter().find(|k| k.id == id)
+    }
+
+    pub(crate) fn available_credits(&self) -> f64 {
+        self.credits - self.locked_credits
+    }
+
+    pub(crate) fn push_call(&mut self, call: Call) {
+        self.call_index.insert(call.id.clone(), self.calls.len());
+        self.calls.push(call);
+    }
+
+    /// Releases the credit held by a call (on a terminal status).
+    pub(crate) fn release_lock(&mut self, call_id: &str) {
+        let Some(&i) = self.call_index.get(call_id) else {
+            return;
+        };
+        let held = std::mem::take(&mut self.calls[i].locked);
+        self.locked_credits = (self.locked_credits - held).max(0.0);
+    }
+
+    /// Number row by id or by E.164 value.
+    pub(crate) fn number_by_id_or_value(&self, s: &str) -> Option<&Number> {
+        self.numbers.iter().find(|n| n.id == s || n.number == s)
+    }
+
+    /// Sliding-window rate limit: records the request or returns the real seconds to wait.
+    pub(crate) fn rate_check(
+        &mut self,
+        bucket: &'static str,
+        limit: usize,
+        window: std::time::Duration,
+    ) -> Result<(), f64> {
+        let now = Instant::now();
+        let q = self.rate_windows.entry(bucket).or_default();
+        while q.front().is_some_and(|t| now.duration_since(*t) >= window) {
+            q.pop_front();
+        }
+        if q.len() >= limit {
+            let oldest = q.front().copied().unwrap_or(now);
+            let wait = window.saturating_sub(now.duration_since(oldest));
+            return Err(wait.as_secs_f64());
+        }
+        q.push_back(now);
+        Ok(())
+    }
+}
