@@ -20,6 +20,9 @@
 //! [`StackBuilder`] assembles them in the standard order. With feature `mock`, `MockTransport`
 //! is a mockall mock of [`Transport`].
 
+#[macro_use]
+mod macros;
+
 pub mod error;
 pub mod layers;
 pub mod redirect;

@@ -1,8 +1,5 @@
 //! The reqwest (rustls) implementation of [`Transport`](crate::Transport).
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tower::Service;
@@ -468,13 +465,7 @@ fn map_reqwest_error(e: reqwest::Error, operation: &'static str) -> TransportErr
 }
 
 impl Service<ApiRequest> for ReqwestTransport {
-    type Response = ApiResponse;
-    type Error = TransportError;
-    type Future = Pin<Box<dyn Future<Output = Result<ApiResponse, TransportError>> + Send>>;
-
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        Poll::Ready(Ok(()))
-    }
+    api_service_types!(ready);
 
     fn call(&mut self, request: ApiRequest) -> Self::Future {
         Box::pin(Self::send(self.client.clone(), self.settings, request))

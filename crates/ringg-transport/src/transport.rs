@@ -1,9 +1,6 @@
 //! The `Transport` trait and its bridges to `tower::Service`.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
 use async_trait::async_trait;
 use tower::{Service, ServiceExt};
@@ -77,13 +74,7 @@ impl std::fmt::Debug for TransportService {
 }
 
 impl Service<ApiRequest> for TransportService {
-    type Response = ApiResponse;
-    type Error = TransportError;
-    type Future = Pin<Box<dyn Future<Output = Result<ApiResponse, TransportError>> + Send>>;
-
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        Poll::Ready(Ok(()))
-    }
+    api_service_types!(ready);
 
     fn call(&mut self, request: ApiRequest) -> Self::Future {
         let inner = self.inner.clone();

@@ -4,11 +4,8 @@
 //! Unlike `tower::limit::RateLimit`, the state lives behind an `Arc`: every clone of a layer,
 //! service or client built from one [`RateLimiter`] shares one budget.
 
-use std::future::Future;
 use std::num::NonZeroU32;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
 use governor::{DefaultDirectRateLimiter, Quota};
@@ -192,13 +189,7 @@ where
     S: Service<ApiRequest, Response = ApiResponse, Error = TransportError> + Clone + Send + 'static,
     S::Future: Send + 'static,
 {
-    type Response = ApiResponse;
-    type Error = TransportError;
-    type Future = Pin<Box<dyn Future<Output = Result<ApiResponse, TransportError>> + Send>>;
-
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        Poll::Ready(Ok(()))
-    }
+    api_service_types!(ready);
 
     fn call(&mut self, request: ApiRequest) -> Self::Future {
         let inner = self.inner.clone();

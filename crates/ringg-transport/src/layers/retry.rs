@@ -3,10 +3,7 @@
 //!
 //! The decision is the pure function [`decide`]; the layer only carries it out.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
 
 use http::{HeaderMap, HeaderValue, StatusCode};
@@ -355,13 +352,7 @@ where
     S: Service<ApiRequest, Response = ApiResponse, Error = TransportError> + Clone + Send + 'static,
     S::Future: Send + 'static,
 {
-    type Response = ApiResponse;
-    type Error = TransportError;
-    type Future = Pin<Box<dyn Future<Output = Result<ApiResponse, TransportError>> + Send>>;
-
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        Poll::Ready(Ok(()))
-    }
+    api_service_types!(ready);
 
     fn call(&mut self, request: ApiRequest) -> Self::Future {
         let inner = self.inner.clone();

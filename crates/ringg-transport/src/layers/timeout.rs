@@ -1,8 +1,5 @@
 //! The total-timeout layer: bounds a request including all its retries.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tower::{Layer, Service};
@@ -46,13 +43,7 @@ where
     S: Service<ApiRequest, Response = ApiResponse, Error = TransportError>,
     S::Future: Send + 'static,
 {
-    type Response = ApiResponse;
-    type Error = TransportError;
-    type Future = Pin<Box<dyn Future<Output = Result<ApiResponse, TransportError>> + Send>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
+    api_service_types!(inner);
 
     fn call(&mut self, request: ApiRequest) -> Self::Future {
         let operation = request.operation;

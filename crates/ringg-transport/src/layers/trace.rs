@@ -1,9 +1,6 @@
 //! The tracing layer: one span per attempt with method, path, operation, status, attempt and
 //! latency. It never records headers, so the API key cannot reach a span.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::time::Instant;
 
 use tower::{Layer, Service};
@@ -35,13 +32,7 @@ where
     S: Service<ApiRequest, Response = ApiResponse, Error = TransportError>,
     S::Future: Send + 'static,
 {
-    type Response = ApiResponse;
-    type Error = TransportError;
-    type Future = Pin<Box<dyn Future<Output = Result<ApiResponse, TransportError>> + Send>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
+    api_service_types!(inner);
 
     fn call(&mut self, request: ApiRequest) -> Self::Future {
         let attempt: u32 = request
