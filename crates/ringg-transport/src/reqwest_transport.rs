@@ -332,18 +332,9 @@ async fn read_response(
             Some(m) => match tokio::time::timeout_at(m.window_end, response.chunk()).await {
                 Ok(chunk) => chunk,
                 Err(_) => {
-                    meter
-                        .as_mut()
-                        .map(|m| m.judge())
-                        .transpose()
-                        .map_err(|msg| {
-                            TransportError::new(
-                                TransportErrorKind::Stalled,
-                                SendState::MaybeSent,
-                                msg,
-                            )
-                            .with_operation(operation)
-                        })?;
+                    if let Some(m) = meter.as_mut() {
+                        m.judge(operation)?;
+                    }
                     continue;
                 }
             },
@@ -360,14 +351,7 @@ async fn read_response(
                 if let Some(m) = meter.as_mut() {
                     m.bytes_in_window += chunk.len() as u64;
                     if tokio::time::Instant::now() >= m.window_end {
-                        m.judge().map_err(|msg| {
-                            TransportError::new(
-                                TransportErrorKind::Stalled,
-                                SendState::MaybeSent,
-                                msg,
-                            )
-                            .with_operation(operation)
-                        })?;
+                        m.judge(operation)?;
                     }
                 }
             }
@@ -406,16 +390,21 @@ impl StallMeter {
     }
 
     /// Called at the end of a window: fails when it brought too little, else opens the next.
-    fn judge(&mut self) -> Result<(), String> {
+    fn judge(&mut self, operation: &'static str) -> Result<(), TransportError> {
         let needed =
             (self.policy.min_bytes_per_sec as f64 * self.policy.window.as_secs_f64()).ceil() as u64;
         if !self.in_grace && self.bytes_in_window < needed {
-            return Err(format!(
+            return Err(TransportError::new(
+                TransportErrorKind::Stalled,
+                SendState::MaybeSent,
+                format!(
                 "the response stalled: {} bytes in the last {:.1} s, below the minimum of {} bytes/s",
                 self.bytes_in_window,
                 self.policy.window.as_secs_f64(),
                 self.policy.min_bytes_per_sec
-            ));
+                ),
+            )
+            .with_operation(operation));
         }
         self.in_grace = false;
         self.bytes_in_window = 0;
