@@ -174,6 +174,30 @@ async fn assistants_crud_and_validation() {
     sim.shutdown().await;
 }
 
+#[tokio::test]
+async fn unmodelled_and_unknown_edit_operations_are_told_apart() {
+    let (sim, api) = fast().await;
+    let a = demo::AGENT_ID;
+    for op in ["push_to_prod", "add_flow_node", "edit_node_meta"] {
+        let r = edit(&api, json!({"operation": op, "agent_id": a})).await;
+        assert_eq!(r.status, 400, "{op}");
+        let detail = r.body["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains("not modelled"), "{op}: {detail}");
+    }
+    let r = edit(
+        &api,
+        json!({"operation": "no_such_operation", "agent_id": a}),
+    )
+    .await;
+    assert_eq!(r.status, 422, "{:?}", r.body);
+    assert!(
+        r.body.to_string().contains("Unknown operation"),
+        "{:?}",
+        r.body
+    );
+    sim.shutdown().await;
+}
+
 async fn edit(api: &Api, body: serde_json::Value) -> common::Resp {
     api.patch("/agent/v1", body).await
 }

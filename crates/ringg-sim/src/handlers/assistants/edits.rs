@@ -202,45 +202,13 @@ const EDITS: &[EditOp] = &[
     },
 ];
 
-/// Backend operations that exist but that the simulator does not model (A/B versions, flows,
-/// tools): answered with 400 naming the limitation.
-const UNMODELLED_OPS: &[&str] = &[
-    "attach_node_kb",
-    "remove_node_kb",
-    "edit_pre_call_tools",
-    "edit_on_call_tools",
-    "edit_post_call_tools",
-    "edit_on_call_tool",
-    "remove_on_call_tool",
-    "add_new_ab_version",
-    "edit_version_description",
-    "edit_traffic",
-    "toggle_ab_testing",
-    "delete_version",
-    "push_to_prod",
-    "add_flow_node",
-    "delete_flow_node",
-    "add_flow_edge",
-    "update_agent_edge",
-    "delete_flow_edge",
-    "edit_node_position",
-    "edit_node_positions",
-    "edit_node_meta",
-    "edit_node_intro_message",
-    "edit_node_messages",
-    "edit_node_functions",
-    "edit_node_pre_actions",
-    "edit_node_post_actions",
-    "edit_node_predefined_tools",
-    "edit_node_context_strategy",
-    "edit_node_respond_immediately",
-    "edit_node_voice_override",
-    "edit_node_dtmf_override",
-    "edit_node_pre_query_phrases",
-    "edit_node_per_type_config",
-    "edit_outbound_from_number_ids",
-    "edit_voicemail_settings",
-];
+/// True for an operation the backend has (ringg-types knows it) but this table does not model
+/// (A/B versions, flows, tools): answered with 400 naming the limitation.
+fn unmodelled(op: &str) -> bool {
+    !EDITS.iter().any(|e| e.name == op)
+        && (ringg_types::assistants::AgentEdit::typed_operations().contains(&op)
+            || !ringg_types::enums::NodeEditOperation::from(op).is_unknown())
+}
 
 pub(crate) fn edit(c: &Ctx<'_>) -> Reply {
     let body = c.json()?;
@@ -248,7 +216,7 @@ pub(crate) fn edit(c: &Ctx<'_>) -> Reply {
     let op = v.req_str("operation");
     let agent_id = v.req_str("agent_id");
     v.finish()?;
-    if UNMODELLED_OPS.contains(&op.as_str()) {
+    if unmodelled(&op) {
         return Err(ApiError::bad_request(format!(
             "Operation '{op}' (A/B versions, flows, tools) is not modelled by the simulator; test it against the live API"
         )));
