@@ -56,19 +56,19 @@ fn fast_poll() -> PollOptions {
 const CSV: &str = "Mobile Number,Name,Company\n+919876543210,Asha,Acme\n+919876543211,Ravi,Acme\nnot-a-number,Broken,Acme\n";
 
 fn launch_request(flow: CampaignFlow) -> LaunchRequest {
-    LaunchRequest::new(
-        AgentId::new(demo::AGENT_ID),
-        format!("{flow:?} launch"),
-        CsvUpload::bytes(CSV),
-        "+91",
-        ist_in(2),
-        ist_in(8 * 60),
-        LargeCampaignCaller::NumberPool(NumberPoolId::new(demo::NUMBER_POOL_ID)),
-    )
-    .map_variable("callee_name", "Name")
-    .map_variable("company_name", "Company")
-    .flow(flow)
-    .upload_poll(fast_poll())
+    LaunchRequest::builder(AgentId::new(demo::AGENT_ID), CsvUpload::bytes(CSV))
+        .name(format!("{flow:?} launch"))
+        .country_code("+91")
+        .window(ist_in(2), ist_in(8 * 60))
+        .caller(LargeCampaignCaller::NumberPool(NumberPoolId::new(
+            demo::NUMBER_POOL_ID,
+        )))
+        .build()
+        .unwrap()
+        .map_variable("callee_name", "Name")
+        .map_variable("company_name", "Company")
+        .flow(flow)
+        .upload_poll(fast_poll())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

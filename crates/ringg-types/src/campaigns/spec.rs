@@ -21,7 +21,7 @@ use crate::ids::{AgentId, ListId};
 /// [`CallConfig`] for the standard upload, where they are required, and `Option`s of them for
 /// the large upload, where they may be left out.
 ///
-/// The field order is the order of the multipart text parts.
+/// The field order is the order of the standard upload's multipart text parts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CampaignSpec<Time = CampaignTime, Config = CallConfig> {
     /// `agent_id`: an outbound assistant.
@@ -66,14 +66,6 @@ impl<Time, Config> CampaignSpec<Time, Config> {
         self.variables_map.insert(variable.into(), column.into());
         self
     }
-
-    /// The multipart text parts, in field order; unset optional fields are left out.
-    pub fn text_fields(&self) -> Result<Vec<(&'static str, String)>, serde_json::Error>
-    where
-        Self: Serialize,
-    {
-        crate::form::text_fields(self)
-    }
 }
 
 impl CampaignSpec {
@@ -97,6 +89,11 @@ impl CampaignSpec {
             remove_invalid_rows: None,
             transliterate_callee_name: None,
         }
+    }
+
+    /// The multipart text parts, in field order.
+    pub fn text_fields(&self) -> Result<Vec<(&'static str, String)>, serde_json::Error> {
+        crate::form::text_fields(self)
     }
 
     /// Sets `call_config`.
@@ -124,7 +121,27 @@ impl CampaignSpec {
     }
 }
 
+/// The order of the large upload's text parts.
+const LARGE_UPLOAD_PART_ORDER: [&str; 9] = [
+    "agent_id",
+    "campaign_name",
+    "country_code",
+    "variables_map",
+    "campaign_start_time",
+    "campaign_end_time",
+    "call_config",
+    "remove_invalid_rows",
+    "transliterate_callee_name",
+];
+
 impl CampaignSpec<Option<CampaignTime>, Option<CallConfig>> {
+    /// The multipart text parts, in the large upload's order; unset fields are left out.
+    pub fn text_fields(&self) -> Result<Vec<(&'static str, String)>, serde_json::Error> {
+        let mut fields = crate::form::text_fields(self)?;
+        fields.sort_by_key(|(name, _)| LARGE_UPLOAD_PART_ORDER.iter().position(|n| n == name));
+        Ok(fields)
+    }
+
     /// A large-upload form with the required fields; `variables_map` starts as
     /// `{"mobile_number": "Mobile Number"}`.
     pub fn new(
@@ -262,11 +279,11 @@ mod tests {
         let expected: Vec<(&str, String)> = vec![
             ("agent_id", "a".into()),
             ("campaign_name", "Big".into()),
+            ("country_code", "+91".into()),
             (
                 "variables_map",
                 r#"{"mobile_number":"Mobile Number"}"#.into(),
             ),
-            ("country_code", "+91".into()),
         ];
         assert_eq!(fields, expected);
     }
