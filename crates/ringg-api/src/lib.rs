@@ -36,6 +36,7 @@ pub mod campaigns;
 pub mod client;
 pub mod error;
 pub mod knowledge_bases;
+mod lists;
 mod multipart;
 pub mod numbers;
 pub mod pagination;

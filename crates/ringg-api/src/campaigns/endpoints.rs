@@ -17,7 +17,8 @@ use crate::campaigns::preflight::{self, PreflightOptions, PreflightReport};
 use crate::campaigns::upload::CsvUpload;
 use crate::client::{Client, json_body};
 use crate::error::Error;
-use crate::pagination::{MAX_PAGE_SIZE, Paged, paginate};
+use crate::lists::{list_stream, u32_offset};
+use crate::pagination::MAX_PAGE_SIZE;
 
 /// Polling settings for [`Campaigns::wait_for_upload`] (and the large flow of
 /// [`Campaigns::launch`]).
@@ -151,30 +152,20 @@ impl Campaigns<'_> {
         &self,
         query: ListCampaignsQuery,
     ) -> impl Stream<Item = Result<Campaign, Error>> + Send + 'static {
-        let client = self.client.clone();
         let start = u64::from(query.offset.unwrap_or(0));
         let limit = query.limit.unwrap_or(MAX_PAGE_SIZE);
-        paginate(
+        list_stream(
+            self.client,
             start,
             limit,
-            client.max_pages(),
             u64::from(u32::MAX),
-            move |offset, limit| {
-                let client = client.clone();
-                let mut q = query.clone();
-                q.offset = Some(u32::try_from(offset).unwrap_or(u32::MAX));
-                q.limit = Some(limit);
-                async move {
-                    let page = client.campaigns().list(&q).await?;
-                    Ok(Paged {
-                        total: page
-                            .pagination
-                            .as_ref()
-                            .and_then(|p| p.total.as_ref())
-                            .and_then(|t| t.count()),
-                        items: page.campaigns,
-                    })
-                }
+            move |client, offset, limit| {
+                let q = ListCampaignsQuery {
+                    offset: Some(u32_offset(offset)),
+                    limit: Some(limit),
+                    ..query.clone()
+                };
+                async move { client.campaigns().list(&q).await }
             },
         )
     }
