@@ -2,6 +2,8 @@
 //! campaign launch in both flows, webhook subscription merging, termination in chunks,
 //! knowledge bases, and analytics.
 
+mod common;
+
 use std::time::Duration;
 
 use chrono::Utc;
@@ -23,20 +25,13 @@ use ringg_api::types::{AgentId, CallId, NumberId, NumberPoolId, PhoneNumber};
 use ringg_sim::{RunningSimulator, Simulator, demo};
 
 async fn start(history_rows: usize) -> (RunningSimulator, Client) {
-    let sim = Simulator::builder()
-        .time_scale(0.001)
-        .seed(11)
-        .history_rows(history_rows)
-        .start()
-        .await
-        .unwrap();
-    let client = Client::builder()
-        .ignore_env()
-        .api_key(sim.api_key())
-        .base_url(sim.base_url())
-        .build()
-        .unwrap();
-    (sim, client)
+    common::start(
+        Simulator::builder()
+            .time_scale(0.001)
+            .seed(11)
+            .history_rows(history_rows),
+    )
+    .await
 }
 
 /// Now in Asia/Kolkata (UTC+05:30, no daylight saving), the default campaign time zone.
