@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::client::{Client, decode, json_body};
 use crate::error::Error;
-use crate::lists::{list_stream, u32_offset};
+use crate::lists::query_stream;
 use crate::pagination::MAX_PAGE_SIZE;
 
 /// The key under which every call initiation carries its client reference in
@@ -254,22 +254,9 @@ impl Calls<'_> {
         &self,
         query: CallHistoryQuery,
     ) -> impl Stream<Item = Result<CallRecord, Error>> + Send + 'static {
-        let start = u64::from(query.offset.unwrap_or(0));
-        let limit = query.limit.unwrap_or(MAX_PAGE_SIZE);
-        list_stream(
-            self.client,
-            start,
-            limit,
-            u64::from(u32::MAX),
-            move |client, offset, limit| {
-                let q = CallHistoryQuery {
-                    offset: Some(u32_offset(offset)),
-                    limit: Some(limit),
-                    ..query.clone()
-                };
-                async move { client.calls().history(&q).await }
-            },
-        )
+        query_stream(self.client, query, |client, q| async move {
+            client.calls().history(&q).await
+        })
     }
 
     /// `GET /calling/call-details?id=…&send_analysis=…`.

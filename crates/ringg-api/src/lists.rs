@@ -5,14 +5,14 @@ use std::future::Future;
 
 use futures::Stream;
 use ringg_types::assistants::{AssistantList, AssistantSummary};
-use ringg_types::calls::{CallHistoryResponse, CallRecord};
-use ringg_types::campaigns::{Campaign, CampaignListResponse};
+use ringg_types::calls::{CallHistoryQuery, CallHistoryResponse, CallRecord};
+use ringg_types::campaigns::{Campaign, CampaignListResponse, ListCampaignsQuery};
 use ringg_types::numbers::{NumbersResponse, WorkspaceNumber};
 use ringg_types::workspace::{WorkspaceUser, WorkspaceUsersResponse};
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::pagination::{ListPage, paginate};
+use crate::pagination::{ListPage, MAX_PAGE_SIZE, paginate};
 
 /// Streams a list endpoint from `start` in pages of `limit` rows (clamped to 1–100):
 /// `fetch(client, offset, limit)` reads one page. The client's page cap applies; `max_offset`
@@ -37,10 +37,69 @@ where
     })
 }
 
-/// An offset for an endpoint whose `offset` is a `u32` (the stream's offset bound keeps it in
-/// range).
-pub(crate) fn u32_offset(offset: u64) -> u32 {
-    u32::try_from(offset).unwrap_or(u32::MAX)
+/// A list query that carries its own `offset` and `limit` (both `u32`).
+pub(crate) trait OffsetQuery: Clone + Send + Sync + 'static {
+    /// The query's `(offset, limit)`.
+    fn window(&self) -> (Option<u32>, Option<u32>);
+    /// The same query for one page.
+    fn page(&self, offset: u32, limit: u32) -> Self;
+}
+
+/// Streams a list endpoint whose query carries the offset and limit: from the query's
+/// `offset`, in pages of its `limit` (default 100); `fetch(client, query)` reads one page.
+pub(crate) fn query_stream<Q, P, F, Fut>(
+    client: &Client,
+    query: Q,
+    fetch: F,
+) -> impl Stream<Item = Result<P::Item, Error>> + Send + 'static
+where
+    Q: OffsetQuery,
+    P: ListPage + 'static,
+    P::Item: PartialEq + Clone + Send + 'static,
+    F: Fn(Client, Q) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<P, Error>> + Send + 'static,
+{
+    let (offset, limit) = query.window();
+    let start = u64::from(offset.unwrap_or(0));
+    let limit = limit.unwrap_or(MAX_PAGE_SIZE);
+    list_stream(
+        client,
+        start,
+        limit,
+        u64::from(u32::MAX),
+        move |client, offset, limit| {
+            let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+            fetch(client, query.page(offset, limit))
+        },
+    )
+}
+
+impl OffsetQuery for CallHistoryQuery {
+    fn window(&self) -> (Option<u32>, Option<u32>) {
+        (self.offset, self.limit)
+    }
+
+    fn page(&self, offset: u32, limit: u32) -> Self {
+        Self {
+            offset: Some(offset),
+            limit: Some(limit),
+            ..self.clone()
+        }
+    }
+}
+
+impl OffsetQuery for ListCampaignsQuery {
+    fn window(&self) -> (Option<u32>, Option<u32>) {
+        (self.offset, self.limit)
+    }
+
+    fn page(&self, offset: u32, limit: u32) -> Self {
+        Self {
+            offset: Some(offset),
+            limit: Some(limit),
+            ..self.clone()
+        }
+    }
 }
 
 impl ListPage for CallHistoryResponse {

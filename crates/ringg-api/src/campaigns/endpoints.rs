@@ -17,7 +17,7 @@ use crate::campaigns::preflight::{self, PreflightOptions, PreflightReport};
 use crate::campaigns::upload::CsvUpload;
 use crate::client::{Client, json_body};
 use crate::error::Error;
-use crate::lists::{list_stream, u32_offset};
+use crate::lists::query_stream;
 use crate::pagination::MAX_PAGE_SIZE;
 
 /// Polling settings for [`Campaigns::wait_for_upload`] (and the large flow of
@@ -152,22 +152,9 @@ impl Campaigns<'_> {
         &self,
         query: ListCampaignsQuery,
     ) -> impl Stream<Item = Result<Campaign, Error>> + Send + 'static {
-        let start = u64::from(query.offset.unwrap_or(0));
-        let limit = query.limit.unwrap_or(MAX_PAGE_SIZE);
-        list_stream(
-            self.client,
-            start,
-            limit,
-            u64::from(u32::MAX),
-            move |client, offset, limit| {
-                let q = ListCampaignsQuery {
-                    offset: Some(u32_offset(offset)),
-                    limit: Some(limit),
-                    ..query.clone()
-                };
-                async move { client.campaigns().list(&q).await }
-            },
-        )
+        query_stream(self.client, query, |client, q| async move {
+            client.campaigns().list(&q).await
+        })
     }
 
     /// `POST /campaign/upload-csv` (multipart, beta; 5,000+ rows, the workspace must be
