@@ -80,17 +80,14 @@ async fn main() -> common::Result {
 
         // 2. Launch: pre-flight again, upload, start; the bad row is skipped
         //    (remove_invalid_rows), and no step is ever sent twice.
-        let request = LaunchRequest::new(
-            agent.id.clone(),
-            "Renewal reminders",
-            csv,
-            "+91",
-            start,
-            end,
-            caller,
-        )
-        .map_variable("callee_name", "Name")
-        .map_variable("company_name", "Company");
+        let request = LaunchRequest::builder(agent.id.clone(), csv)
+            .name("Renewal reminders")
+            .country_code("+91")
+            .window(start, end)
+            .caller(caller)
+            .map_variable("callee_name", "Name")
+            .map_variable("company_name", "Company")
+            .build()?;
         match client.campaigns().launch(request).await {
             Ok(outcome) => println!(
                 "launched campaign {} ({:?} flow, {} contacts)",

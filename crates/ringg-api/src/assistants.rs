@@ -16,7 +16,8 @@ use ringg_types::webhook::{EventSubscription, EventType};
 
 use crate::client::{Client, json_body};
 use crate::error::Error;
-use crate::pagination::{MAX_PAGE_SIZE, Paged, paginate};
+use crate::lists::list_stream;
+use crate::pagination::MAX_PAGE_SIZE;
 
 /// `client.assistants()`.
 #[derive(Debug, Clone)]
@@ -45,22 +46,12 @@ impl Assistants<'_> {
     /// Every assistant, fetched page by page as the stream is read (the endpoint returns no
     /// total, so the stream ends on a short page).
     pub fn stream(&self) -> impl Stream<Item = Result<AssistantSummary, Error>> + Send + 'static {
-        let client = self.client.clone();
-        paginate(
+        list_stream(
+            self.client,
             0,
             MAX_PAGE_SIZE,
-            client.max_pages(),
             u64::MAX,
-            move |offset, limit| {
-                let client = client.clone();
-                async move {
-                    let page = client.assistants().list(limit, offset).await?;
-                    Ok(Paged {
-                        items: page.agents,
-                        total: None,
-                    })
-                }
-            },
+            |client, offset, limit| async move { client.assistants().list(limit, offset).await },
         )
     }
 

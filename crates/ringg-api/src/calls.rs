@@ -18,7 +18,8 @@ use serde_json::Value;
 
 use crate::client::{Client, decode, json_body};
 use crate::error::Error;
-use crate::pagination::{MAX_PAGE_SIZE, Paged, paginate};
+use crate::lists::query_stream;
+use crate::pagination::MAX_PAGE_SIZE;
 
 /// The key under which every call initiation carries its client reference in
 /// `custom_args_values`. Ringg echoes `custom_args_values` in call details and webhooks, which
@@ -213,7 +214,7 @@ impl Calls<'_> {
         let req = self.client.request(op, &[])?.with_body(body);
         let response: InitiateCallResponse = self.client.send_json(req).await.map_err(|e| {
             // A 2xx answer that cannot be read means the call was probably placed.
-            let e = if e.kind() == crate::ErrorKind::Decode {
+            let e = if e.kind() == crate::error::ErrorKind::Decode {
                 e.into_outcome_unknown()
             } else {
                 e
@@ -253,28 +254,9 @@ impl Calls<'_> {
         &self,
         query: CallHistoryQuery,
     ) -> impl Stream<Item = Result<CallRecord, Error>> + Send + 'static {
-        let client = self.client.clone();
-        let start = u64::from(query.offset.unwrap_or(0));
-        let limit = query.limit.unwrap_or(MAX_PAGE_SIZE);
-        paginate(
-            start,
-            limit,
-            client.max_pages(),
-            u64::from(u32::MAX),
-            move |offset, limit| {
-                let client = client.clone();
-                let mut q = query.clone();
-                q.offset = Some(u32::try_from(offset).unwrap_or(u32::MAX));
-                q.limit = Some(limit);
-                async move {
-                    let page = client.calls().history(&q).await?;
-                    Ok(Paged {
-                        total: page.total.as_ref().and_then(|t| t.count()),
-                        items: page.calls,
-                    })
-                }
-            },
-        )
+        query_stream(self.client, query, |client, q| async move {
+            client.calls().history(&q).await
+        })
     }
 
     /// `GET /calling/call-details?id=…&send_analysis=…`.

@@ -1,6 +1,5 @@
 //! [`Client`] and [`ClientBuilder`].
 
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,10 +15,10 @@ use ringg_types::operations::Operation;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::base_url::validate_base_url;
+pub use crate::base_url::{DEFAULT_BASE_URL, is_loopback_url};
 use crate::error::Error;
 
-/// Ringg's production API base URL.
-pub const DEFAULT_BASE_URL: &str = "https://prod-api.ringg.ai/ca/api/v0";
 /// The environment variable read for the API key.
 pub const API_KEY_ENV: &str = "RINGG_API_KEY";
 /// The environment variable read for the base URL.
@@ -361,58 +360,6 @@ fn default_transport(
     ))
 }
 
-/// True when `url` parses and its host is `localhost` or a loopback address (127.0.0.0/8,
-/// `::1`): the only hosts the client talks to over plain `http://`.
-///
-/// ```
-/// assert!(ringg_api::client::is_loopback_url("http://127.0.0.1:8080/ca/api/v0"));
-/// assert!(!ringg_api::client::is_loopback_url("https://prod-api.ringg.ai/ca/api/v0"));
-/// ```
-pub fn is_loopback_url(url: &str) -> bool {
-    url::Url::parse(url).is_ok_and(|u| host_is_loopback(&u))
-}
-
-fn host_is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    }
-}
-
-/// Checks the base URL: absolute http(s), HTTPS unless the host is loopback. Returns it
-/// without a trailing slash.
-pub(crate) fn validate_base_url(raw: &str) -> Result<String, Error> {
-    let url = url::Url::parse(raw.trim()).map_err(|e| {
-        Error::invalid_input(format!(
-            "invalid base URL {raw:?}: {e}; expected something like {DEFAULT_BASE_URL}"
-        ))
-    })?;
-    let loopback = host_is_loopback(&url);
-    match url.scheme() {
-        "https" => {}
-        "http" if loopback => {}
-        "http" => {
-            return Err(Error::invalid_input(format!(
-                "refusing plain http:// for {}: the API key would travel unencrypted; use https:// (plain http is allowed only for loopback addresses such as a local simulator)",
-                url.host_str().unwrap_or("?")
-            )));
-        }
-        other => {
-            return Err(Error::invalid_input(format!(
-                "unsupported scheme {other:?} in base URL; use https://"
-            )));
-        }
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::invalid_input(
-            "the base URL must not carry a query or fragment",
-        ));
-    }
-    Ok(url.as_str().trim_end_matches('/').to_string())
-}
-
 struct Inner {
     transport: Arc<dyn Transport>,
     base_url: Arc<str>,
@@ -618,25 +565,6 @@ pub(crate) fn json_body<T: Serialize + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base_url_rules() {
-        assert_eq!(
-            validate_base_url(DEFAULT_BASE_URL).unwrap(),
-            DEFAULT_BASE_URL
-        );
-        assert_eq!(
-            validate_base_url("http://127.0.0.1:8080/ca/api/v0/").unwrap(),
-            "http://127.0.0.1:8080/ca/api/v0"
-        );
-        assert!(validate_base_url("http://localhost:1/ca/api/v0").is_ok());
-        assert!(validate_base_url("http://[::1]:1/ca/api/v0").is_ok());
-        let e = validate_base_url("http://prod-api.ringg.ai/ca/api/v0").unwrap_err();
-        assert!(e.to_string().contains("https://"), "{e}");
-        assert!(validate_base_url("http://10.0.0.1/x").is_err());
-        assert!(validate_base_url("ftp://x").is_err());
-        assert!(validate_base_url("not a url").is_err());
-    }
 
     #[test]
     fn missing_key_says_what_to_do() {

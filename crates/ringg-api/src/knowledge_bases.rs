@@ -27,7 +27,7 @@
 use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
-use ringg_transport::{Body, Part, PartData};
+use ringg_transport::{Part, PartData};
 use ringg_types::ids::KbId;
 use ringg_types::knowledge_base::{
     CreateKbForm, CreateKbResponse, DeleteKbResponse, EditKbForm, EditKbResponse, KbDetails, KbList,
@@ -197,19 +197,10 @@ impl KnowledgeBases<'_> {
             return Err(invalid(op, format!("urls[{i}] is empty")));
         }
         check_files(op, &files, "files").await?;
-        let fields = form
-            .text_fields()
-            .map_err(|e| invalid(op, format!("could not encode the form: {e}")))?;
-        let mut parts: Vec<Part> = fields
-            .into_iter()
-            .map(|(name, value)| Part::text(name, value))
-            .collect();
-        parts.extend(files.iter().map(|f| f.to_part(CreateKbForm::FILE_FIELD)));
-        let req = self
-            .client
-            .request(op, &[])?
-            .with_body(Body::Multipart(parts));
-        self.client.send_json(req).await
+        let files = files.iter().map(|f| f.to_part(CreateKbForm::FILE_FIELD));
+        self.client
+            .send_multipart(op, form.text_fields(), files)
+            .await
     }
 
     /// `PATCH /external/kb` (multipart): adds and removes sources in one request
@@ -241,19 +232,10 @@ impl KnowledgeBases<'_> {
             ));
         }
         check_files(op, &new_files, "new_files").await?;
-        let fields = form
-            .text_fields()
-            .map_err(|e| invalid(op, format!("could not encode the form: {e}")))?;
-        let mut parts: Vec<Part> = fields
-            .into_iter()
-            .map(|(name, value)| Part::text(name, value))
-            .collect();
-        parts.extend(new_files.iter().map(|f| f.to_part(EditKbForm::FILE_FIELD)));
-        let req = self
-            .client
-            .request(op, &[])?
-            .with_body(Body::Multipart(parts));
-        self.client.send_json(req).await
+        let files = new_files.iter().map(|f| f.to_part(EditKbForm::FILE_FIELD));
+        self.client
+            .send_multipart(op, form.text_fields(), files)
+            .await
     }
 
     /// `GET /external/kb/all`: every knowledge base (Ringg returns a bare array, no pages).

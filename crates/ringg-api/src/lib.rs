@@ -1,5 +1,18 @@
 //! The typed async client for the [Ringg AI](https://www.ringg.ai) voice-agent API.
 //!
+//! Modules, and which way they depend (an arrow points at what a module uses; there are no
+//! circles, and no module uses this root):
+//!
+//! - resource groups: [`workspace`], [`numbers`], [`assistants`], [`calls`], [`campaigns`],
+//!   [`termination`], [`knowledge_bases`], [`analytics`] → `lists`, `multipart`, [`client`],
+//!   [`error`] (`analytics`, `campaigns` and `termination` also use `calls::query_pairs`);
+//! - `lists` (each list response's [`pagination::ListPage`], the generic list stream) →
+//!   [`pagination`] (the endless-paging guard), [`client`];
+//! - `multipart` (`Client::send_multipart`) → [`client`];
+//! - [`client`] → `base_url` (the base URL rules), [`pagination`] (the page cap default),
+//!   [`error`];
+//! - [`error`] → `error_body` (Ringg's error bodies, redirect messages), a leaf.
+//!
 //! ```no_run
 //! use ringg_api::Client;
 //! use ringg_api::types::calls::{CallerSource, InitiateCallRequest};
@@ -31,11 +44,15 @@
 
 pub mod analytics;
 pub mod assistants;
+mod base_url;
 pub mod calls;
 pub mod campaigns;
 pub mod client;
 pub mod error;
+mod error_body;
 pub mod knowledge_bases;
+mod lists;
+mod multipart;
 pub mod numbers;
 pub mod pagination;
 pub mod termination;

@@ -6,7 +6,8 @@ use ringg_types::operations as ops;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::pagination::{MAX_PAGE_SIZE, Paged, paginate};
+use crate::lists::list_stream;
+use crate::pagination::MAX_PAGE_SIZE;
 
 /// `client.numbers()`.
 #[derive(Debug, Clone)]
@@ -34,22 +35,12 @@ impl Numbers<'_> {
 
     /// Every caller number, fetched page by page as the stream is read.
     pub fn stream(&self) -> impl Stream<Item = Result<WorkspaceNumber, Error>> + Send + 'static {
-        let client = self.client.clone();
-        paginate(
+        list_stream(
+            self.client,
             0,
             MAX_PAGE_SIZE,
-            client.max_pages(),
             u64::MAX,
-            move |offset, limit| {
-                let client = client.clone();
-                async move {
-                    let page = client.numbers().list(limit, offset).await?;
-                    Ok(Paged {
-                        items: page.workspace_numbers,
-                        total: None,
-                    })
-                }
-            },
+            |client, offset, limit| async move { client.numbers().list(limit, offset).await },
         )
     }
 }

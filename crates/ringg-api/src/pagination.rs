@@ -2,14 +2,15 @@
 //!
 //! Ringg's list endpoints take `limit` and `offset` and differ in how they say a list has
 //! ended: `/calling/history` returns `total` (a number, or the string `"many"`),
-//! `/campaign/all` a `pagination.total`, and the rest nothing but rows. A [`Paged`] page
-//! reports what it knows and the stream stops at whichever end signal comes first: a short or
-//! empty page, or reaching a numeric total.
+//! `/campaign/all` a `pagination.total`, and the rest nothing but rows. Each list response
+//! implements [`ListPage`] to report its rows and what it knows of the total; the stream stops
+//! at whichever end signal comes first: a short or empty page, or reaching a numeric total.
+//! Every `*_stream`/`stream` method of the client runs on the one generic stream here.
 //!
 //! A server that never signals the end cannot make a stream run forever: the stream fails with
-//! [`ErrorKind::Pagination`](crate::ErrorKind::Pagination) when a page repeats the previous one
+//! [`ErrorKind::Pagination`](crate::error::ErrorKind::Pagination) when a page repeats the previous one
 //! (same length, same first and last row), when the offset can no longer advance, and after
-//! the client's page cap ([`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages),
+//! the client's page cap ([`ClientBuilder::max_pages`](crate::client::ClientBuilder::max_pages),
 //! default [`DEFAULT_MAX_PAGES`]).
 
 use std::future::Future;
@@ -36,6 +37,36 @@ pub struct Paged<T> {
     pub total: Option<u64>,
 }
 
+/// One page of a list endpoint: its rows and, when the endpoint says, the total.
+///
+/// Implemented by every list response the client streams (`CallHistoryResponse`,
+/// `CampaignListResponse`, `AssistantList`, `NumbersResponse`, `WorkspaceUsersResponse`) and by
+/// [`Paged`].
+pub trait ListPage {
+    /// One row.
+    type Item;
+
+    /// The total number of rows, when the response says and it is a number.
+    fn total(&self) -> Option<u64> {
+        None
+    }
+
+    /// The rows.
+    fn into_items(self) -> Vec<Self::Item>;
+}
+
+impl<T> ListPage for Paged<T> {
+    type Item = T;
+
+    fn total(&self) -> Option<u64> {
+        self.total
+    }
+
+    fn into_items(self) -> Vec<T> {
+        self.items
+    }
+}
+
 /// Whether the stream should fetch another page after this one.
 pub(crate) fn has_more(offset: u64, limit: u32, page_len: usize, total: Option<u64>) -> bool {
     if page_len == 0 || (page_len as u64) < u64::from(limit) {
@@ -49,17 +80,19 @@ pub(crate) fn has_more(offset: u64, limit: u32, page_len: usize, total: Option<u
 
 /// A lazy stream of items: `fetch(offset, limit)` is called for each page only when the
 /// consumer wants more. `max_offset` is the largest offset the endpoint can be asked for.
-pub(crate) fn paginate<T, F, Fut>(
+/// The endless-paging guard (repeats, the page cap, the offset bound) lives here only.
+pub(crate) fn paginate<P, F, Fut>(
     start_offset: u64,
     limit: u32,
     max_pages: u64,
     max_offset: u64,
     fetch: F,
-) -> impl Stream<Item = Result<T, Error>> + Send
+) -> impl Stream<Item = Result<P::Item, Error>> + Send
 where
-    T: PartialEq + Clone + Send + 'static,
+    P: ListPage,
+    P::Item: PartialEq + Clone + Send + 'static,
     F: Fn(u64, u32) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Paged<T>, Error>> + Send,
+    Fut: Future<Output = Result<P, Error>> + Send,
 {
     let limit = limit.clamp(1, MAX_PAGE_SIZE);
     struct State<F, T> {
@@ -93,8 +126,10 @@ where
         }
         let page = (st.fetch)(st.offset, limit).await?;
         st.pages += 1;
-        let len = page.items.len();
-        let mark = PageMark::of(&page.items);
+        let total = page.total();
+        let items = page.into_items();
+        let len = items.len();
+        let mark = PageMark::of(&items);
         if let (Some(prev), Some(mark)) = (&st.previous, &mark)
             && prev == mark
         {
@@ -104,9 +139,9 @@ where
             )));
         }
         st.previous = mark;
-        st.done = !has_more(st.offset, limit, len, page.total);
+        st.done = !has_more(st.offset, limit, len, total);
         st.offset += len as u64;
-        Ok(Some((stream::iter(page.items.into_iter().map(Ok)), st)))
+        Ok(Some((stream::iter(items.into_iter().map(Ok)), st)))
     })
     .try_flatten()
 }
@@ -163,7 +198,7 @@ mod tests {
                 .await;
         assert_eq!(got.len(), 11, "one page, then the error");
         let err = got.last().unwrap().as_ref().unwrap_err();
-        assert_eq!(err.kind(), crate::ErrorKind::Pagination);
+        assert_eq!(err.kind(), crate::error::ErrorKind::Pagination);
         assert!(err.to_string().contains("same page"), "{err}");
     }
 

@@ -9,7 +9,8 @@ use ringg_types::workspace::{
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::pagination::{MAX_PAGE_SIZE, Paged, paginate};
+use crate::lists::list_stream;
+use crate::pagination::MAX_PAGE_SIZE;
 
 /// `client.workspace()`.
 #[derive(Debug, Clone)]
@@ -51,22 +52,12 @@ impl Workspace<'_> {
     pub fn users_stream(
         &self,
     ) -> impl Stream<Item = Result<WorkspaceUser, Error>> + Send + 'static {
-        let client = self.client.clone();
-        paginate(
+        list_stream(
+            self.client,
             0,
             MAX_PAGE_SIZE,
-            client.max_pages(),
             u64::MAX,
-            move |offset, limit| {
-                let client = client.clone();
-                async move {
-                    let page = client.workspace().users(limit, offset).await?;
-                    Ok(Paged {
-                        items: page.workspace_users,
-                        total: None,
-                    })
-                }
-            },
+            |client, offset, limit| async move { client.workspace().users(limit, offset).await },
         )
     }
 

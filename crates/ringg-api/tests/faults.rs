@@ -5,6 +5,8 @@
 //! placed is known to the client (directly or by reconcile), no recipient was called twice,
 //! and no call the client reported as placed is missing.
 
+mod common;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,10 +37,7 @@ fn faulty_sim(seed: u64) -> ringg_sim::SimulatorBuilder {
 }
 
 fn client(sim: &ringg_sim::RunningSimulator, max_retries: u32) -> Client {
-    Client::builder()
-        .ignore_env()
-        .api_key(sim.api_key())
-        .base_url(sim.base_url())
+    common::client_builder(sim)
         .retry_policy(RetryPolicy {
             max_retries,
             initial_backoff: Duration::from_millis(5),

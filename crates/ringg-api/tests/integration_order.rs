@@ -2,11 +2,12 @@
 //! simulator over loopback, ending with the six documented webhook events received by a local
 //! `ringg-webhooks` receiver, each exactly once.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ringg_api::Client;
 use ringg_api::calls::WaitOptions;
 use ringg_api::types::assistants::{AgentEdit, CustomAnalysisPrompt, EditAssistantRequest};
 use ringg_api::types::calls::{CallHistoryQuery, CallerSource, InitiateCallRequest};
@@ -17,18 +18,7 @@ use ringg_webhooks::{HandlerError, WebhookEvent, WebhookReceiver};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recommended_integration_order_ends_with_all_six_webhook_events() {
-    let sim = Simulator::builder()
-        .time_scale(0.002)
-        .seed(41)
-        .start()
-        .await
-        .unwrap();
-    let client = Client::builder()
-        .ignore_env()
-        .api_key(sim.api_key())
-        .base_url(sim.base_url())
-        .build()
-        .unwrap();
+    let (sim, client) = common::start(Simulator::builder().time_scale(0.002).seed(41)).await;
 
     // A local receiver that records what it is handed.
     let seen: Arc<Mutex<Vec<WebhookEvent>>> = Arc::default();

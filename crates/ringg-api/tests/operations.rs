@@ -2343,22 +2343,20 @@ const LAUNCH_CSV: &str =
     "Mobile Number,Name\n+919876543210,Asha\nnot-a-number,Ravi\n+919876543211,Meera\n";
 
 fn launch_request(caller: LargeCampaignCaller) -> LaunchRequest {
-    LaunchRequest::new(
-        AgentId::new(AGENT),
-        "Renewals",
-        CsvUpload::bytes(LAUNCH_CSV),
-        "+91",
-        ct("18/10/2026, 09:00"),
-        ct("18/10/2026, 18:00"),
-        caller,
-    )
-    .map_variable("callee_name", "Name")
-    .upload_poll(PollOptions {
-        initial_interval: Duration::from_millis(1),
-        max_interval: Duration::from_millis(5),
-        multiplier: 2.0,
-        timeout: Duration::from_secs(5),
-    })
+    LaunchRequest::builder(AgentId::new(AGENT), CsvUpload::bytes(LAUNCH_CSV))
+        .name("Renewals")
+        .country_code("+91")
+        .window(ct("18/10/2026, 09:00"), ct("18/10/2026, 18:00"))
+        .caller(caller)
+        .build()
+        .unwrap()
+        .map_variable("callee_name", "Name")
+        .upload_poll(PollOptions {
+            initial_interval: Duration::from_millis(1),
+            max_interval: Duration::from_millis(5),
+            multiplier: 2.0,
+            timeout: Duration::from_secs(5),
+        })
 }
 
 fn pool() -> LargeCampaignCaller {
@@ -2446,7 +2444,7 @@ async fn launch_refuses_an_unusable_csv_with_the_report_and_sends_nothing() {
 
     let mut req = launch_request(pool());
     req.check_assistant_variables = false;
-    req.remove_invalid_rows = Some(false);
+    req.campaign.remove_invalid_rows = Some(false);
     let e = client.campaigns().launch(req).await.unwrap_err();
     assert!(matches!(e, LaunchError::Refused { .. }));
     assert!(e.to_string().contains("1 rows are invalid"), "{e}");
@@ -2461,7 +2459,7 @@ async fn launch_refuses_an_unusable_csv_with_the_report_and_sends_nothing() {
     assert!(e.to_string().contains("number pool"), "{e}");
 
     let mut req = launch_request(pool());
-    req.campaign_end_time = ct("17/10/2026, 09:00");
+    req.campaign.campaign_end_time = ct("17/10/2026, 09:00");
     let e: ringg_api::Error = client.campaigns().launch(req).await.unwrap_err().into();
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
 }

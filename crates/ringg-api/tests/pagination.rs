@@ -1,6 +1,8 @@
 //! Pagination over 2,500 history rows returns each row exactly once, whichever way the
 //! endpoint signals the end of the list.
 
+mod common;
+
 use std::collections::HashSet;
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -162,17 +164,7 @@ async fn pages_are_fetched_lazily() {
 
 #[tokio::test]
 async fn simulator_history_of_2500_rows_streams_each_row_once() {
-    let sim = ringg_sim::Simulator::builder()
-        .history_rows(2_500)
-        .start()
-        .await
-        .unwrap();
-    let client = Client::builder()
-        .ignore_env()
-        .api_key(sim.api_key())
-        .base_url(sim.base_url())
-        .build()
-        .unwrap();
+    let (sim, client) = common::start(ringg_sim::Simulator::builder().history_rows(2_500)).await;
     let ids: Vec<String> = client
         .calls()
         .history_stream(CallHistoryQuery::default())

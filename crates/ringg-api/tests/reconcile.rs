@@ -1,6 +1,8 @@
 //! Duplicate-safe calls against the simulator over loopback: a call whose response was lost is
 //! found by its client reference, not placed twice.
 
+mod common;
+
 use std::time::Duration;
 
 use ringg_api::calls::{CLIENT_REFERENCE_KEY, ReconcileQuery, WaitOptions};
@@ -11,10 +13,7 @@ use ringg_api::{Client, ErrorKind};
 use ringg_sim::{FaultConfig, FaultKind, Simulator, demo};
 
 fn client(sim: &ringg_sim::RunningSimulator) -> Client {
-    Client::builder()
-        .ignore_env()
-        .api_key(sim.api_key())
-        .base_url(sim.base_url())
+    common::client_builder(sim)
         .retry_policy(RetryPolicy {
             initial_backoff: Duration::from_millis(10),
             ..RetryPolicy::default()

@@ -2,6 +2,8 @@
 //! campaign launch in both flows, webhook subscription merging, termination in chunks,
 //! knowledge bases, and analytics.
 
+mod common;
+
 use std::time::Duration;
 
 use chrono::Utc;
@@ -23,20 +25,13 @@ use ringg_api::types::{AgentId, CallId, NumberId, NumberPoolId, PhoneNumber};
 use ringg_sim::{RunningSimulator, Simulator, demo};
 
 async fn start(history_rows: usize) -> (RunningSimulator, Client) {
-    let sim = Simulator::builder()
-        .time_scale(0.001)
-        .seed(11)
-        .history_rows(history_rows)
-        .start()
-        .await
-        .unwrap();
-    let client = Client::builder()
-        .ignore_env()
-        .api_key(sim.api_key())
-        .base_url(sim.base_url())
-        .build()
-        .unwrap();
-    (sim, client)
+    common::start(
+        Simulator::builder()
+            .time_scale(0.001)
+            .seed(11)
+            .history_rows(history_rows),
+    )
+    .await
 }
 
 /// Now in Asia/Kolkata (UTC+05:30, no daylight saving), the default campaign time zone.
@@ -56,19 +51,19 @@ fn fast_poll() -> PollOptions {
 const CSV: &str = "Mobile Number,Name,Company\n+919876543210,Asha,Acme\n+919876543211,Ravi,Acme\nnot-a-number,Broken,Acme\n";
 
 fn launch_request(flow: CampaignFlow) -> LaunchRequest {
-    LaunchRequest::new(
-        AgentId::new(demo::AGENT_ID),
-        format!("{flow:?} launch"),
-        CsvUpload::bytes(CSV),
-        "+91",
-        ist_in(2),
-        ist_in(8 * 60),
-        LargeCampaignCaller::NumberPool(NumberPoolId::new(demo::NUMBER_POOL_ID)),
-    )
-    .map_variable("callee_name", "Name")
-    .map_variable("company_name", "Company")
-    .flow(flow)
-    .upload_poll(fast_poll())
+    LaunchRequest::builder(AgentId::new(demo::AGENT_ID), CsvUpload::bytes(CSV))
+        .name(format!("{flow:?} launch"))
+        .country_code("+91")
+        .window(ist_in(2), ist_in(8 * 60))
+        .caller(LargeCampaignCaller::NumberPool(NumberPoolId::new(
+            demo::NUMBER_POOL_ID,
+        )))
+        .build()
+        .unwrap()
+        .map_variable("callee_name", "Name")
+        .map_variable("company_name", "Company")
+        .flow(flow)
+        .upload_poll(fast_poll())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -205,31 +205,87 @@ fn check<R: Read>(reader: R, options: &PreflightOptions) -> Result<PreflightRepo
 
     let mut fatal = Vec::new();
     let mut warnings = Vec::new();
-
     let mobile_idx = header.iter().position(|h| h == MOBILE_NUMBER_COLUMN);
     if mobile_idx.is_none() {
-        if let Some(h) = header.iter().find(|h| h.trim() == MOBILE_NUMBER_COLUMN) {
-            fatal.push(format!(
-                "the header {h:?} has extra spaces; rename it to exactly {MOBILE_NUMBER_COLUMN:?}"
-            ));
-        } else {
-            let near = header.iter().find(|h| {
-                let l = h.to_ascii_lowercase();
-                l.contains("phone") || l.contains("mobile") || l.contains("number")
-            });
-            fatal.push(match near {
-                Some(n) => format!(
-                    "no {MOBILE_NUMBER_COLUMN:?} column; rename the column {n:?} to {MOBILE_NUMBER_COLUMN:?}"
-                ),
-                None => format!(
-                    "no {MOBILE_NUMBER_COLUMN:?} column; Ringg needs one with each contact's number in E.164 (+919876543210)"
-                ),
-            });
+        fatal.push(missing_mobile_column(&header));
+    }
+    let mapped_columns = check_mapping(&header, options, &mut fatal, &mut warnings);
+
+    let country = options
+        .country_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    let mut rows = RowTally::new(options.max_recorded_issues.unwrap_or(usize::MAX));
+    rows.scan(&mut rdr, header.len(), mobile_idx, country, &mapped_columns);
+
+    if rows.duplicates > 0 {
+        warnings.push(format!(
+            "{} rows repeat a number that appears earlier in the file; each is called separately",
+            rows.duplicates
+        ));
+    }
+    for (var, n) in &rows.empty_values {
+        if var != "mobile_number" {
+            warnings.push(format!("{n} rows have an empty value for {var:?}"));
         }
     }
+    if rows.total_rows == 0 && fatal.is_empty() {
+        fatal.push("the CSV has a header but no rows".to_string());
+    }
+    let valid_rows = if mobile_idx.is_some() {
+        rows.total_rows - rows.invalid_rows
+    } else {
+        0
+    };
+    Ok(PreflightReport {
+        header,
+        total_rows: rows.total_rows,
+        valid_rows,
+        invalid_rows: rows.invalid_rows,
+        fatal,
+        warnings,
+        issues: rows.issues,
+        duplicate_numbers: rows.duplicates,
+        flow: if valid_rows >= LARGE_FLOW_THRESHOLD {
+            CampaignFlow::Large
+        } else {
+            CampaignFlow::Standard
+        },
+    })
+}
 
-    // variables_map: every mapped column must exist; mapped variables should be the
-    // assistant's; the assistant's variables should be mapped.
+/// The fatal problem of a header without the `Mobile Number` column, naming the likely
+/// column to rename.
+fn missing_mobile_column(header: &[String]) -> String {
+    if let Some(h) = header.iter().find(|h| h.trim() == MOBILE_NUMBER_COLUMN) {
+        return format!(
+            "the header {h:?} has extra spaces; rename it to exactly {MOBILE_NUMBER_COLUMN:?}"
+        );
+    }
+    let near = header.iter().find(|h| {
+        let l = h.to_ascii_lowercase();
+        l.contains("phone") || l.contains("mobile") || l.contains("number")
+    });
+    match near {
+        Some(n) => format!(
+            "no {MOBILE_NUMBER_COLUMN:?} column; rename the column {n:?} to {MOBILE_NUMBER_COLUMN:?}"
+        ),
+        None => format!(
+            "no {MOBILE_NUMBER_COLUMN:?} column; Ringg needs one with each contact's number in E.164 (+919876543210)"
+        ),
+    }
+}
+
+/// Checks `variables_map`: every mapped column must exist; mapped variables should be the
+/// assistant's; the assistant's variables should be mapped. Returns each mapped variable with
+/// its column index.
+fn check_mapping(
+    header: &[String],
+    options: &PreflightOptions,
+    fatal: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) -> Vec<(String, usize)> {
     let mut mapped_columns: Vec<(String, usize)> = Vec::new();
     for (var, col) in &options.variables_map {
         match header.iter().position(|h| h == col) {
@@ -260,142 +316,118 @@ fn check<R: Read>(reader: R, options: &PreflightOptions) -> Result<PreflightRepo
             }
         }
     }
+    mapped_columns
+}
 
-    let country = options
-        .country_code
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty());
-    let mut issues = Vec::new();
-    let mut total_rows = 0u64;
-    let mut invalid_rows = 0u64;
-    let mut duplicates = 0u64;
-    let mut empty_values: BTreeMap<String, u64> = BTreeMap::new();
-    let mut seen: HashSet<u64> = HashSet::new();
-    let max_issues = options.max_recorded_issues.unwrap_or(usize::MAX);
-    let width = header.len();
-    let mut record = csv::ByteRecord::new();
-    let push_issue = |issues: &mut Vec<RowIssue>, issue: RowIssue| {
-        if issues.len() < max_issues {
-            issues.push(issue);
-        }
-    };
+/// A contact's number: E.164 as written, or national with the campaign's country code.
+fn parse_number(raw: &str, country: Option<&str>) -> Result<PhoneNumber, String> {
+    if raw.is_empty() {
+        Err("the number is empty".to_string())
+    } else if raw.starts_with('+') {
+        PhoneNumber::parse(raw).map_err(|e| e.to_string())
+    } else if let Some(country) = country {
+        PhoneNumber::from_national(raw, country).map_err(|e| e.to_string())
+    } else {
+        Err(format!(
+            "{raw:?} has no country code: write it as +<country code><number> (e.g. +919876543210), or set the campaign's country code (e.g. +91) to apply it to such numbers"
+        ))
+    }
+}
 
-    loop {
-        match rdr.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                total_rows += 1;
-                invalid_rows += 1;
-                push_issue(
-                    &mut issues,
-                    RowIssue {
-                        line,
-                        column: None,
-                        value: None,
-                        reason: format!("unreadable row: {e}"),
-                    },
-                );
-                continue;
-            }
+/// What reading the rows found.
+struct RowTally {
+    total_rows: u64,
+    invalid_rows: u64,
+    duplicates: u64,
+    empty_values: BTreeMap<String, u64>,
+    seen: HashSet<u64>,
+    issues: Vec<RowIssue>,
+    max_issues: usize,
+}
+
+impl RowTally {
+    fn new(max_issues: usize) -> Self {
+        Self {
+            total_rows: 0,
+            invalid_rows: 0,
+            duplicates: 0,
+            empty_values: BTreeMap::new(),
+            seen: HashSet::new(),
+            issues: Vec::new(),
+            max_issues,
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
-        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            continue; // blank line
+    }
+
+    /// Counts a rejected row; lists it while fewer than `max_issues` are listed.
+    fn reject(&mut self, line: u64, column: Option<String>, value: Option<String>, reason: String) {
+        self.invalid_rows += 1;
+        if self.issues.len() < self.max_issues {
+            self.issues.push(RowIssue {
+                line,
+                column,
+                value,
+                reason,
+            });
         }
-        total_rows += 1;
-        if record.len() != width {
-            invalid_rows += 1;
-            push_issue(
-                &mut issues,
-                RowIssue {
-                    line,
-                    column: None,
-                    value: None,
-                    reason: format!("has {} fields, the header has {width}", record.len()),
-                },
-            );
-            continue;
-        }
-        let Some(mi) = mobile_idx else {
-            continue;
-        };
-        let raw = String::from_utf8_lossy(&record[mi]);
-        let raw = raw.trim();
-        let parsed = if raw.is_empty() {
-            Err("the number is empty".to_string())
-        } else if raw.starts_with('+') {
-            PhoneNumber::parse(raw).map_err(|e| e.to_string())
-        } else if country.is_none() {
-            Err(format!(
-                "{raw:?} has no country code: write it as +<country code><number> (e.g. +919876543210), or set the campaign's country code (e.g. +91) to apply it to such numbers"
-            ))
-        } else {
-            PhoneNumber::from_national(raw, country.unwrap_or_default()).map_err(|e| e.to_string())
-        };
-        match parsed {
-            Ok(n) => {
-                let key: u64 = n.digits().parse().unwrap_or(0);
-                if !seen.insert(key) {
-                    duplicates += 1;
+    }
+
+    /// Reads every data row: its width, its number (rejecting bad ones, counting repeats) and
+    /// the mapped columns left empty.
+    fn scan<R: Read>(
+        &mut self,
+        rdr: &mut csv::Reader<R>,
+        width: usize,
+        mobile_idx: Option<usize>,
+        country: Option<&str>,
+        mapped_columns: &[(String, usize)],
+    ) {
+        let mut record = csv::ByteRecord::new();
+        loop {
+            match rdr.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map(|p| p.line()).unwrap_or(0);
+                    self.total_rows += 1;
+                    self.reject(line, None, None, format!("unreadable row: {e}"));
+                    continue;
                 }
             }
-            Err(reason) => {
-                invalid_rows += 1;
-                push_issue(
-                    &mut issues,
-                    RowIssue {
-                        line,
-                        column: Some(MOBILE_NUMBER_COLUMN.to_string()),
-                        value: Some(raw.to_string()),
-                        reason,
-                    },
-                );
+            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                continue; // blank line
+            }
+            self.total_rows += 1;
+            if record.len() != width {
+                let reason = format!("has {} fields, the header has {width}", record.len());
+                self.reject(line, None, None, reason);
                 continue;
             }
-        }
-        for (var, idx) in &mapped_columns {
-            if record[*idx].iter().all(u8::is_ascii_whitespace) {
-                *empty_values.entry(var.clone()).or_default() += 1;
+            let Some(mi) = mobile_idx else {
+                continue;
+            };
+            let raw = String::from_utf8_lossy(&record[mi]);
+            let raw = raw.trim();
+            match parse_number(raw, country) {
+                Ok(n) => {
+                    let key: u64 = n.digits().parse().unwrap_or(0);
+                    if !self.seen.insert(key) {
+                        self.duplicates += 1;
+                    }
+                }
+                Err(reason) => {
+                    let column = Some(MOBILE_NUMBER_COLUMN.to_string());
+                    self.reject(line, column, Some(raw.to_string()), reason);
+                    continue;
+                }
+            }
+            for (var, idx) in mapped_columns {
+                if record[*idx].iter().all(u8::is_ascii_whitespace) {
+                    *self.empty_values.entry(var.clone()).or_default() += 1;
+                }
             }
         }
     }
-
-    if duplicates > 0 {
-        warnings.push(format!(
-            "{duplicates} rows repeat a number that appears earlier in the file; each is called separately"
-        ));
-    }
-    for (var, n) in empty_values {
-        if var != "mobile_number" {
-            warnings.push(format!("{n} rows have an empty value for {var:?}"));
-        }
-    }
-    if total_rows == 0 && fatal.is_empty() {
-        fatal.push("the CSV has a header but no rows".to_string());
-    }
-    let valid_rows = if mobile_idx.is_some() {
-        total_rows - invalid_rows
-    } else {
-        0
-    };
-    Ok(PreflightReport {
-        header,
-        total_rows,
-        valid_rows,
-        invalid_rows,
-        fatal,
-        warnings,
-        issues,
-        duplicate_numbers: duplicates,
-        flow: if valid_rows >= LARGE_FLOW_THRESHOLD {
-            CampaignFlow::Large
-        } else {
-            CampaignFlow::Standard
-        },
-    })
 }
 
 #[cfg(test)]

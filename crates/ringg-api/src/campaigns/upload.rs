@@ -9,7 +9,7 @@ use futures::StreamExt;
 use futures::stream::BoxStream;
 use ringg_transport::{Part, PartData, StreamFactory};
 
-use super::preflight::CsvSource;
+use crate::campaigns::preflight::CsvSource;
 
 /// The content type sent with the CSV part.
 pub const CSV_CONTENT_TYPE: &str = "text/csv";
@@ -122,7 +122,7 @@ impl CsvUpload {
     }
 
     /// A source for the pre-flight check (a stream is read through a blocking bridge, so the
-    /// check must run on a blocking thread, as [`preflight`](super::preflight()) does).
+    /// check must run on a blocking thread, as [`preflight`](crate::campaigns::preflight::preflight()) does).
     pub(crate) fn to_preflight_source(&self) -> CsvSource {
         match &self.data {
             CsvData::Path(p) => CsvSource::Path(p.clone()),

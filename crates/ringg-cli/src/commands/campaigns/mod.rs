@@ -141,21 +141,18 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
 
     // 2. Upload and start (standard or large flow, chosen by the row count).
     let agent: AgentId = id("assistant", &a.check.agent)?;
-    let mut request = LaunchRequest::new(
-        agent,
-        a.name.clone(),
-        CsvUpload::path(&a.check.file),
-        a.check.country.clone().unwrap_or_else(|| "+91".to_string()),
-        start,
-        end,
-        caller,
-    )
-    .call_config(CallConfig::default().call_time(CallTime {
-        timezone: Some(tz.name().to_string()),
-        ..CallTime::default()
-    }));
-    request.variables_map = checked.variables_map.clone();
-    request.remove_invalid_rows = Some(a.check.remove_invalid_rows);
+    let mut request = LaunchRequest::builder(agent, CsvUpload::path(&a.check.file))
+        .name(a.name.clone())
+        .country_code(a.check.country.clone().unwrap_or_else(|| "+91".to_string()))
+        .window(start, end)
+        .caller(caller)
+        .call_config(CallConfig::default().call_time(CallTime {
+            timezone: Some(tz.name().to_string()),
+            ..CallTime::default()
+        }))
+        .variables_map(checked.variables_map.clone())
+        .remove_invalid_rows(a.check.remove_invalid_rows)
+        .build()?;
     if is_loopback_url(client.base_url()) {
         request = request.upload_poll(PollOptions {
             initial_interval: Duration::from_millis(200),

@@ -1,0 +1,219 @@
+//! What [`Campaigns::launch`](crate::campaigns::endpoints::Campaigns::launch) returns: the outcome, the step
+//! responses, and why it stopped.
+
+use std::fmt;
+
+use ringg_types::campaigns::{
+    CheckBalanceResponse, MakeCallAsyncResponse, SaveCampaignResponse, StartCampaignResponse,
+    UploadCsvResponse, UploadStatusResponse,
+};
+use ringg_types::ids::ListId;
+
+use crate::campaigns::preflight::{CampaignFlow, PreflightReport};
+use crate::error::Error;
+
+/// A step of [`Campaigns::launch`](crate::campaigns::endpoints::Campaigns::launch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LaunchStep {
+    /// Reading the assistant's variables (`GET /agent/{agent_id}`).
+    ReadAssistant,
+    /// Checking the CSV.
+    Preflight,
+    /// `POST /campaign/save`.
+    Save,
+    /// `POST /campaign/v2/start` or `POST /campaign/start`.
+    Start,
+    /// `POST /campaign/upload-csv`.
+    UploadCsv,
+    /// Polling `GET /campaign/upload-status/{bulk_list_id}`.
+    WaitForUpload,
+    /// `POST /campaign/check-balance/{bulk_list_id}`.
+    CheckBalance,
+    /// `POST /campaign/make-call-async`.
+    StartLarge,
+}
+
+impl fmt::Display for LaunchStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::ReadAssistant => "reading the assistant",
+            Self::Preflight => "the CSV pre-flight",
+            Self::Save => "the upload (POST /campaign/save)",
+            Self::Start => "the start",
+            Self::UploadCsv => "the large upload (POST /campaign/upload-csv)",
+            Self::WaitForUpload => "waiting for the upload to be processed",
+            Self::CheckBalance => "the balance check",
+            Self::StartLarge => "the start (POST /campaign/make-call-async)",
+        })
+    }
+}
+
+/// Why [`Campaigns::launch`](crate::campaigns::endpoints::Campaigns::launch) stopped.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum LaunchError {
+    /// Nothing was sent: the input or the CSV cannot be launched as it is.
+    Refused {
+        /// What to fix.
+        reason: String,
+        /// The pre-flight report, when the CSV was checked.
+        report: Option<Box<PreflightReport>>,
+    },
+    /// A step failed. Steps before it succeeded; none was repeated.
+    Failed {
+        /// The step that failed.
+        step: LaunchStep,
+        /// The contact list, when the upload had created it: resume from it rather than
+        /// uploading again.
+        list_id: Option<ListId>,
+        /// The error.
+        error: Error,
+    },
+}
+
+impl LaunchError {
+    pub(crate) fn refused(reason: impl Into<String>) -> Self {
+        Self::Refused {
+            reason: reason.into(),
+            report: None,
+        }
+    }
+
+    /// The pre-flight report of a refused launch.
+    pub fn report(&self) -> Option<&PreflightReport> {
+        match self {
+            Self::Refused { report, .. } => report.as_deref(),
+            Self::Failed { .. } => None,
+        }
+    }
+
+    /// The contact list created before the failure, if any.
+    pub fn list_id(&self) -> Option<&ListId> {
+        match self {
+            Self::Failed { list_id, .. } => list_id.as_ref(),
+            Self::Refused { .. } => None,
+        }
+    }
+
+    /// The failed step, if a step failed.
+    pub fn step(&self) -> Option<LaunchStep> {
+        match self {
+            Self::Failed { step, .. } => Some(*step),
+            Self::Refused { .. } => None,
+        }
+    }
+
+    /// The underlying client error, if a step failed.
+    pub fn error(&self) -> Option<&Error> {
+        match self {
+            Self::Failed { error, .. } => Some(error),
+            Self::Refused { .. } => None,
+        }
+    }
+}
+
+impl fmt::Display for LaunchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Refused { reason, report } => {
+                write!(f, "campaign not launched, nothing was sent: {reason}")?;
+                if let Some(r) = report {
+                    write!(f, "\n{}", r.summary())?;
+                    for issue in r.issues.iter().take(5) {
+                        write!(f, "\nline {}: {}", issue.line, issue.reason)?;
+                    }
+                }
+                Ok(())
+            }
+            Self::Failed {
+                step,
+                list_id,
+                error,
+            } => {
+                write!(f, "campaign launch failed at {step}: {error}")?;
+                if let Some(id) = list_id {
+                    match step {
+                        LaunchStep::Start | LaunchStep::StartLarge
+                            if error.is_outcome_unknown() || error.is_retryable() =>
+                        {
+                            write!(
+                                f,
+                                "; the contact list {id} exists and the campaign may have started: check campaigns().list before starting it again, and do not upload the CSV again"
+                            )?;
+                        }
+                        _ => write!(
+                            f,
+                            "; the contact list {id} exists: continue from it instead of uploading the CSV again"
+                        )?,
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for LaunchError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Failed { error, .. } => Some(error),
+            Self::Refused { .. } => None,
+        }
+    }
+}
+
+impl From<LaunchError> for Error {
+    /// A refusal becomes an [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) error
+    /// carrying the whole explanation; a failed step becomes its underlying error.
+    fn from(e: LaunchError) -> Self {
+        match e {
+            LaunchError::Refused { .. } => Error::invalid_input(e.to_string()),
+            LaunchError::Failed { error, .. } => error,
+        }
+    }
+}
+
+/// The responses of the steps [`Campaigns::launch`](crate::campaigns::endpoints::Campaigns::launch) ran.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum LaunchResponses {
+    /// The standard flow.
+    Standard {
+        /// `POST /campaign/save`.
+        saved: SaveCampaignResponse,
+        /// The start.
+        started: StartCampaignResponse,
+        /// True when the older `POST /campaign/start` was used (caller numbers), false for
+        /// `POST /campaign/v2/start` (number pool).
+        used_v1_start: bool,
+    },
+    /// The large flow.
+    Large(Box<LargeLaunchResponses>),
+}
+
+/// The responses of the large flow's steps.
+#[derive(Debug, Clone)]
+pub struct LargeLaunchResponses {
+    /// `POST /campaign/upload-csv`.
+    pub uploaded: UploadCsvResponse,
+    /// The last `GET /campaign/upload-status/{bulk_list_id}`.
+    pub status: UploadStatusResponse,
+    /// `POST /campaign/check-balance/{bulk_list_id}`.
+    pub balance: CheckBalanceResponse,
+    /// `POST /campaign/make-call-async`.
+    pub scheduled: MakeCallAsyncResponse,
+}
+
+/// A launched campaign.
+#[derive(Debug, Clone)]
+pub struct LaunchOutcome {
+    /// The contact list / campaign id (`list_id` = `bulk_list_id` = `campaign_id`).
+    pub list_id: ListId,
+    /// The flow used.
+    pub flow: CampaignFlow,
+    /// The pre-flight report.
+    pub report: PreflightReport,
+    /// The step responses.
+    pub responses: LaunchResponses,
+}

@@ -1,0 +1,129 @@
+//! Listing campaigns: `GET /campaign/all`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::common::{Credits, Extra, Nullable, Timestamp, Total};
+use crate::enums::CampaignStatus;
+use crate::ids::{AgentId, CampaignId};
+
+/// Query of `GET /campaign/all`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListCampaignsQuery {
+    /// `call_count` (default true): add the count fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_count: Option<bool>,
+    /// `limit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// `offset`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u32>,
+    /// `search`: filter by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<String>,
+}
+
+/// Response of `GET /campaign/all`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CampaignListResponse {
+    /// `campaigns`.
+    #[serde(default)]
+    pub campaigns: Vec<Campaign>,
+    /// `pagination`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `pagination` of a list response.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Pagination {
+    /// `limit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
+    /// `offset`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
+    /// `total`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<Total>,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// One campaign.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Campaign {
+    /// `id` (the same value as the upload's `list_id`).
+    pub id: CampaignId,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub name: Nullable<String>,
+    /// `campaign_status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign_status: Option<CampaignStatus>,
+    /// `campaign_start_time` as written (ISO in the catalogue; format unconfirmed).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub campaign_start_time: Nullable<String>,
+    /// `campaign_end_time` as written.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub campaign_end_time: Nullable<String>,
+    /// `created_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// `updated_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+    /// `total_count`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<u64>,
+    /// `completed_count`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_count: Option<u64>,
+    /// `registered_count`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_count: Option<u64>,
+    /// `agent_id`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub agent_id: Nullable<AgentId>,
+    /// `total_calls`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_calls: Option<u64>,
+    /// `total_contacts`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_contacts: Option<u64>,
+    /// `invalidated_rows_count`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invalidated_rows_count: Option<u64>,
+    /// `invalidated_rows_csv_url`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub invalidated_rows_csv_url: Nullable<String>,
+    /// `csv_file_name`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub csv_file_name: Nullable<String>,
+    /// `additional_balance_required` (status `insufficient_balance`).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub additional_balance_required: Nullable<Credits>,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Campaign {
+    /// `campaign_start_time` parsed, when it is an ISO timestamp.
+    pub fn start_time(&self) -> Option<Timestamp> {
+        self.campaign_start_time
+            .as_deref()
+            .and_then(|s| Timestamp::parse(s).ok())
+    }
+
+    /// `campaign_end_time` parsed, when it is an ISO timestamp.
+    pub fn end_time(&self) -> Option<Timestamp> {
+        self.campaign_end_time
+            .as_deref()
+            .and_then(|s| Timestamp::parse(s).ok())
+    }
+}
