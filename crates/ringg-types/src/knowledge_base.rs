@@ -8,8 +8,6 @@ use serde_json::{Map, Value};
 
 use crate::common::{Extra, Nullable, Timestamp};
 pub use crate::enums::{KbStatus, KbType};
-pub use crate::form::FormError;
-use crate::form::{Fields, json_text};
 use crate::ids::{KbFileId, KbId};
 
 /// A question and its answer.
@@ -37,13 +35,15 @@ impl Faq {
 
 /// Text fields of `POST /external/kb`. Files (≤ 10, ≤ 2 MB each, ≤ 5 MB total) go in repeated
 /// [`FILE_FIELD`](Self::FILE_FIELD) parts.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CreateKbForm {
     /// `kb_name`.
     pub kb_name: String,
     /// `urls` (≤ 20; sent as a JSON string).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub urls: Vec<String>,
     /// `faqs` (sent as a JSON string).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub faqs: Vec<Faq>,
 }
 
@@ -61,47 +61,33 @@ impl CreateKbForm {
 
     /// The text parts; `urls` and `faqs` are omitted when empty.
     pub fn text_fields(&self) -> Result<Vec<(&'static str, String)>, serde_json::Error> {
-        let mut out = vec![("kb_name", self.kb_name.clone())];
-        if !self.urls.is_empty() {
-            out.push(("urls", json_text(&self.urls)?));
-        }
-        if !self.faqs.is_empty() {
-            out.push(("faqs", json_text(&self.faqs)?));
-        }
-        Ok(out)
-    }
-
-    /// Reads the text parts back.
-    pub fn from_text_fields<'a, I>(fields: I) -> Result<Self, FormError>
-    where
-        I: IntoIterator<Item = (&'a str, &'a str)>,
-    {
-        let f = Fields::new(fields);
-        Ok(Self {
-            kb_name: f.required("kb_name")?.to_owned(),
-            urls: f.json("urls")?.unwrap_or_default(),
-            faqs: f.json("faqs")?.unwrap_or_default(),
-        })
+        crate::form::text_fields(self)
     }
 }
 
 /// Text fields of `PATCH /external/kb`. Additions and removals apply together; new files go in
 /// repeated [`FILE_FIELD`](Self::FILE_FIELD) parts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EditKbForm {
     /// `kb_id`.
     pub kb_id: KbId,
     /// `files_to_remove`: file IDs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub files_to_remove: Vec<KbFileId>,
     /// `urls_to_remove`: URLs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub urls_to_remove: Vec<String>,
     /// `faqs_to_remove`: FAQ IDs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub faqs_to_remove: Vec<KbFileId>,
     /// `new_urls`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub new_urls: Vec<String>,
     /// `new_faqs`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub new_faqs: Vec<Faq>,
     /// `new_files_metadata`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_files_metadata: Option<Map<String, Value>>,
 }
 
@@ -124,43 +110,7 @@ impl EditKbForm {
 
     /// The text parts; empty lists are omitted.
     pub fn text_fields(&self) -> Result<Vec<(&'static str, String)>, serde_json::Error> {
-        let mut out = vec![("kb_id", self.kb_id.to_string())];
-        if !self.files_to_remove.is_empty() {
-            out.push(("files_to_remove", json_text(&self.files_to_remove)?));
-        }
-        if !self.urls_to_remove.is_empty() {
-            out.push(("urls_to_remove", json_text(&self.urls_to_remove)?));
-        }
-        if !self.faqs_to_remove.is_empty() {
-            out.push(("faqs_to_remove", json_text(&self.faqs_to_remove)?));
-        }
-        if !self.new_urls.is_empty() {
-            out.push(("new_urls", json_text(&self.new_urls)?));
-        }
-        if !self.new_faqs.is_empty() {
-            out.push(("new_faqs", json_text(&self.new_faqs)?));
-        }
-        if let Some(meta) = &self.new_files_metadata {
-            out.push(("new_files_metadata", json_text(meta)?));
-        }
-        Ok(out)
-    }
-
-    /// Reads the text parts back.
-    pub fn from_text_fields<'a, I>(fields: I) -> Result<Self, FormError>
-    where
-        I: IntoIterator<Item = (&'a str, &'a str)>,
-    {
-        let f = Fields::new(fields);
-        Ok(Self {
-            kb_id: KbId::new(f.required("kb_id")?),
-            files_to_remove: f.json("files_to_remove")?.unwrap_or_default(),
-            urls_to_remove: f.json("urls_to_remove")?.unwrap_or_default(),
-            faqs_to_remove: f.json("faqs_to_remove")?.unwrap_or_default(),
-            new_urls: f.json("new_urls")?.unwrap_or_default(),
-            new_faqs: f.json("new_faqs")?.unwrap_or_default(),
-            new_files_metadata: f.json("new_files_metadata")?,
-        })
+        crate::form::text_fields(self)
     }
 }
 
@@ -332,41 +282,52 @@ mod tests {
     use super::*;
 
     #[test]
-    fn create_form_round_trip() {
+    fn create_form_parts() {
         let mut form = CreateKbForm::new("Product Documentation");
         form.urls = vec!["https://example.com/docs".into()];
         form.faqs = vec![Faq::new(
             "What is your return policy?",
             "30-day money back guarantee",
         )];
-        let fields = form.text_fields().unwrap();
         assert_eq!(
-            fields[1],
-            ("urls", r#"["https://example.com/docs"]"#.to_owned())
+            form.text_fields().unwrap(),
+            vec![
+                ("kb_name", "Product Documentation".to_owned()),
+                ("urls", r#"["https://example.com/docs"]"#.to_owned()),
+                (
+                    "faqs",
+                    r#"[{"question":"What is your return policy?","answer":"30-day money back guarantee"}]"#
+                        .to_owned()
+                ),
+            ]
         );
-        let back =
-            CreateKbForm::from_text_fields(fields.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
-        assert_eq!(back, form);
         assert_eq!(CreateKbForm::new("x").text_fields().unwrap().len(), 1);
-        let err =
-            CreateKbForm::from_text_fields([("kb_name", "x"), ("urls", "not json")]).unwrap_err();
-        assert!(matches!(err, FormError::Invalid { field: "urls", .. }));
-        assert_eq!(
-            CreateKbForm::from_text_fields([]).unwrap_err(),
-            FormError::Missing { field: "kb_name" }
-        );
     }
 
     #[test]
-    fn edit_form_round_trip() {
+    fn edit_form_parts() {
         let mut form = EditKbForm::new(KbId::new("k"));
         form.files_to_remove = vec![KbFileId::new("7a8b9c0d-1e2f-3a4b-5c6d-7e8f9a0b1c2d")];
         form.urls_to_remove = vec!["https://example.com/old-page".into()];
         form.new_faqs = vec![Faq::new("q", "a")];
-        let fields = form.text_fields().unwrap();
-        assert_eq!(fields.len(), 4);
-        let back =
-            EditKbForm::from_text_fields(fields.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
-        assert_eq!(back, form);
+        let mut meta = Map::new();
+        meta.insert("a.pdf".into(), serde_json::json!({"tag": 1}));
+        form.new_files_metadata = Some(meta);
+        assert_eq!(
+            form.text_fields().unwrap(),
+            vec![
+                ("kb_id", "k".to_owned()),
+                (
+                    "files_to_remove",
+                    r#"["7a8b9c0d-1e2f-3a4b-5c6d-7e8f9a0b1c2d"]"#.to_owned()
+                ),
+                (
+                    "urls_to_remove",
+                    r#"["https://example.com/old-page"]"#.to_owned()
+                ),
+                ("new_faqs", r#"[{"question":"q","answer":"a"}]"#.to_owned()),
+                ("new_files_metadata", r#"{"a.pdf":{"tag":1}}"#.to_owned()),
+            ]
+        );
     }
 }

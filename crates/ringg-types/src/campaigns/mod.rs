@@ -33,7 +33,6 @@ mod start;
 mod time;
 
 pub use crate::enums::{CampaignStatus, UploadStatus};
-pub use crate::form::FormError;
 pub use large::{
     CheckBalanceResponse, LargeCampaignCaller, MakeCallAsyncRequest, MakeCallAsyncResponse,
     UploadStatusResponse,
