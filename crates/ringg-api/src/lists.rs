@@ -74,33 +74,26 @@ where
     )
 }
 
-impl OffsetQuery for CallHistoryQuery {
-    fn window(&self) -> (Option<u32>, Option<u32>) {
-        (self.offset, self.limit)
-    }
+/// `OffsetQuery` for query structs with `offset` and `limit` fields.
+macro_rules! offset_query {
+    ($($query:ty),*) => {$(
+        impl OffsetQuery for $query {
+            fn window(&self) -> (Option<u32>, Option<u32>) {
+                (self.offset, self.limit)
+            }
 
-    fn page(&self, offset: u32, limit: u32) -> Self {
-        Self {
-            offset: Some(offset),
-            limit: Some(limit),
-            ..self.clone()
+            fn page(&self, offset: u32, limit: u32) -> Self {
+                Self {
+                    offset: Some(offset),
+                    limit: Some(limit),
+                    ..self.clone()
+                }
+            }
         }
-    }
+    )*};
 }
 
-impl OffsetQuery for ListCampaignsQuery {
-    fn window(&self) -> (Option<u32>, Option<u32>) {
-        (self.offset, self.limit)
-    }
-
-    fn page(&self, offset: u32, limit: u32) -> Self {
-        Self {
-            offset: Some(offset),
-            limit: Some(limit),
-            ..self.clone()
-        }
-    }
-}
+offset_query!(CallHistoryQuery, ListCampaignsQuery);
 
 impl ListPage for CallHistoryResponse {
     type Item = CallRecord;
