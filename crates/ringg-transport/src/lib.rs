@@ -19,6 +19,18 @@
 //!
 //! [`StackBuilder`] assembles them in the standard order. With feature `mock`, `MockTransport`
 //! is a mockall mock of [`Transport`].
+//!
+//! Modules, and which way they depend (an arrow points at what a module uses; no circles):
+//!
+//! ```text
+//! stack              -> layers::*, transport, error, request
+//! reqwest_transport  -> redirect, layers::auth (the User-Agent), error, request
+//! layers::rate_limit -> layers::retry (Retry-After parsing); layers::trace -> layers::retry
+//! layers::*          -> error, request
+//! transport          -> error, request
+//! redirect, error    -> request
+//! request, macros    (leaves)
+//! ```
 
 #[macro_use]
 mod macros;

@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
+use ringg_types::webhook::{EventType, WebhookEvent};
 
 /// The identity of one event for dedupe purposes.
 ///
@@ -105,7 +106,6 @@ impl DedupeStoreError {
 ///
 /// ```
 /// use async_trait::async_trait;
-use ringg_types::webhook::{EventType, WebhookEvent};
 /// use ringg_webhooks::{DedupeKey, DedupeStore, DedupeStoreError};
 ///
 /// /// A store that never dedupes (every delivery is handed over).

@@ -20,6 +20,15 @@
 //! [`WebhookReceiver`] is a `tower::Service<http::Request<B>>`: run it with [`serve`], mount it in
 //! hyper or axum (feature `axum`: `ringg_webhooks::axum::router`), or stack tower middleware on it.
 //!
+//! Modules, and which way they depend (an arrow points at what a module uses; no circles):
+//!
+//! ```text
+//! serve, axum  -> receiver
+//! receiver     -> body, event, dedupe, handler, verify, rejection
+//! body, event  -> rejection -> verify
+//! dedupe, handler, output, verify   (leaves)
+//! ```
+//!
 //! ```no_run
 //! use ringg_webhooks::{HandlerError, WebhookEvent, WebhookReceiver};
 //!
