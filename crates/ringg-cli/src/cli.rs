@@ -54,7 +54,7 @@ pub(crate) struct GlobalArgs {
     pub(crate) base_url: Option<String>,
     /// Workspace API key (sent as X-API-KEY; never printed). Without this flag and
     /// --api-key-file: the RINGG_API_KEY environment variable. A key given on the command
-    /// line is visible to other users of this machine (process list, /proc/<pid>/cmdline):
+    /// line is visible to other users of this machine (process list, /proc/PID/cmdline):
     /// prefer RINGG_API_KEY or --api-key-file.
     #[arg(long, global = true, value_name = "KEY")]
     pub(crate) api_key: Option<String>,

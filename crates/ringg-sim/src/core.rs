@@ -25,7 +25,7 @@ pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
 pub const UPLOAD_BODY_LIMIT: usize = 10 * 1024 * 1024;
 
 /// Time allowed to receive a request body (30 s) unless
-/// [`SimulatorBuilder::body_read_timeout`] sets another.
+/// [`SimulatorBuilder::body_read_timeout`](crate::SimulatorBuilder::body_read_timeout) sets another.
 pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Settings fixed at start.

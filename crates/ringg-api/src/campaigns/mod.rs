@@ -45,7 +45,7 @@
 //!
 //! Modules, each depending only on those after it (this file only re-exports them):
 //! `launch` (the flow) → `request` ([`LaunchRequest`]), `outcome` → `endpoints` (the
-//! endpoint methods) → `upload` ([`CsvUpload`]) → [`preflight`].
+//! endpoint methods) → `upload` ([`CsvUpload`]) → [`preflight`](mod@preflight).
 
 mod endpoints;
 mod launch;

@@ -65,7 +65,7 @@ pub struct RateLimit {
 ///
 /// Covers the documented operation list and the backend catalogue (API reference §2.4.5). Per-node
 /// flow edits share [`AgentEdit::EditNode`]; anything else can be sent with
-/// [`AgentEdit::Other`]. Send it with [`EditAssistantRequest`], which adds `agent_id` and the
+/// [`AgentEdit::Other`]. Send it with [`EditAssistantRequest`](crate::assistants::EditAssistantRequest), which adds `agent_id` and the
 /// common fields (`version_id`, `is_draft`, `new_draft`, `config_type`).
 ///
 /// Edits **replace** the whole field (`edit_custom_vars`, `edit_event_subscriptions`, ...): read,

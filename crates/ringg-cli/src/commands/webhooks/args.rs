@@ -34,7 +34,7 @@ pub(crate) enum WebhooksCmd {
         port: u16,
         /// The shared secret deliveries must carry. Without this flag and --secret-file: the
         /// RINGG_WEBHOOK_SECRET environment variable. A secret given on the command line is
-        /// visible to other users of this machine (process list, /proc/<pid>/cmdline):
+        /// visible to other users of this machine (process list, /proc/PID/cmdline):
         /// prefer RINGG_WEBHOOK_SECRET or --secret-file.
         #[arg(long)]
         secret: Option<String>,
