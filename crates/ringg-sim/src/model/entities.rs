@@ -24,6 +24,19 @@ pub(crate) struct Callback {
     pub(crate) params: Vec<(String, String)>,
 }
 
+/// The event types of Ringg's public docs (§3.2), the ones an `"all"` subscription covers;
+/// `call_ringing` and `call_ongoing` (backend enum only) go only to subscriptions naming them.
+pub(crate) const DOCUMENTED_EVENTS: [&str; 6] = [
+    "call_started",
+    "call_completed",
+    "recording_completed",
+    "platform_analysis_completed",
+    "client_analysis_completed",
+    "all_processing_completed",
+];
+/// The subscription event type that stands for every [`DOCUMENTED_EVENTS`] type.
+pub(crate) const ALL_EVENTS: &str = "all";
+
 /// One webhook subscription item as stored on an agent.
 #[derive(Debug, Clone)]
 pub(crate) struct Subscription {
@@ -106,12 +119,14 @@ impl Agent {
     }
 
     /// The subscription (url, headers, method) that receives `event_type`: the last item naming
-    /// the event wins.
+    /// the event (or `"all"`, for a documented event) wins.
     pub(crate) fn subscription_for(&self, event_type: &str) -> Option<&Subscription> {
-        self.event_subscriptions
-            .iter()
-            .rev()
-            .find(|s| s.event_types.iter().any(|e| e == event_type))
+        let documented = DOCUMENTED_EVENTS.contains(&event_type);
+        self.event_subscriptions.iter().rev().find(|s| {
+            s.event_types
+                .iter()
+                .any(|e| e == event_type || (documented && e == ALL_EVENTS))
+        })
     }
 }
 

@@ -13,8 +13,8 @@ mod workspace;
 
 pub(crate) use call_config::{CallConfig, parse_instant};
 pub(crate) use entities::{
-    Agent, CREDIT_LOCK_PER_CALL, CREDITS_PER_SECOND, Call, Callback, ContactList, Kb, KbItem,
-    ListKind, Subscription, Voice,
+    ALL_EVENTS, Agent, CREDIT_LOCK_PER_CALL, CREDITS_PER_SECOND, Call, Callback, ContactList, Kb,
+    KbItem, ListKind, Subscription, Voice,
 };
 pub use outcome::{CallOutcome, OutcomeWeights};
 pub(crate) use seed::new_agent;

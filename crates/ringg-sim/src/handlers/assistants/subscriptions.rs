@@ -4,7 +4,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{ApiError, Issue};
 use crate::handlers::assistants::fields::EVENT_TYPES;
-use crate::model::Subscription;
+use crate::model::{ALL_EVENTS, Subscription};
 use crate::util::type_name;
 
 /// Parses `event_subscriptions` (event_type as a string or a list).
@@ -82,12 +82,12 @@ fn event_types(obj: &Map<String, Value>, i: usize, issues: &mut Vec<Issue>) -> V
         }
     };
     for e in &event_types {
-        if !EVENT_TYPES.contains(&e.as_str()) {
+        if e != ALL_EVENTS && !EVENT_TYPES.contains(&e.as_str()) {
             issues.push(Issue {
                 kind: "enum",
                 loc: loc(i, "event_type"),
                 msg: format!(
-                    "Unknown event type `{e}`; use one of {}",
+                    "Unknown event type `{e}`; use {ALL_EVENTS} (the six documented types) or one of {}",
                     EVENT_TYPES.join(", ")
                 ),
             });
