@@ -156,14 +156,35 @@ impl Counters {
     }
 }
 
+/// What a delivery was: an agent subscription's event or one of the two callback URLs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeliveryKind {
+    /// A §3.2 event sent to an agent's `event_subscriptions` target.
+    Event,
+    /// The `{status, data, message}` envelope sent to a call's `callback_url` (§3.6) on a
+    /// status change.
+    CallCallback,
+    /// The one delivery to a campaign's `callback_url` (§2.5.3) when the campaign completes.
+    CampaignCallback,
+}
+
 /// One webhook delivery attempt.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeliveryRecord {
-    /// The event type (`call_completed`, ...).
+    /// Which kind of delivery this is.
+    pub kind: DeliveryKind,
+    /// The event type (`call_completed`, ...) of an [`DeliveryKind::Event`]; the call status
+    /// the envelope reports (`registered`, `ongoing`, `completed`, ...) of a
+    /// [`DeliveryKind::CallCallback`]; `campaign_completed` for a
+    /// [`DeliveryKind::CampaignCallback`].
     pub event_type: String,
-    /// The call the event is about.
+    /// The call the delivery is about (for a campaign callback: the call whose end completed
+    /// the campaign).
     pub call_id: CallId,
+    /// The campaign (contact list) of the call, if any.
+    pub list_id: Option<String>,
     /// Target URL (with callback params).
     pub url: String,
     /// HTTP method used.

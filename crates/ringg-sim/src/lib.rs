@@ -5,7 +5,8 @@
 //! CSV uploads, and calls that move through the documented lifecycle (registered → ongoing →
 //! completed / retry / failed / error, cancelled when terminated) on a scalable clock. Calls
 //! fire webhook events to the subscriptions set with `PATCH /agent/v1`
-//! (`edit_event_subscriptions`) over real HTTP, with the documented retry schedule. Fault
+//! (`edit_event_subscriptions`) and status envelopes to their `callback_url` over real HTTP,
+//! with the documented retry schedule. Fault
 //! injection (429, 5xx, connection resets before or after processing, latency, truncated and
 //! malformed bodies) is available for resilience tests.
 //!
@@ -34,8 +35,9 @@
 //! * `server`: accept loop, body limits, fault injection, dispatch to the handlers.
 //! * `handlers`: one module per resource group over `handlers::ctx` (the request) and
 //!   `handlers::validate` (field checks).
-//! * `engine`: the call lifecycle, webhook delivery, completion data and `finish_call`, the one
-//!   terminal rule (release the credit lock, close the campaign).
+//! * `engine`: the call lifecycle, subscription events, the per-call and campaign
+//!   `callback_url` deliveries, completion data and `finish_call`, the one terminal rule
+//!   (release the credit lock, close the campaign).
 //! * `core`: `Shared`, the runtime every layer above shares (settings, locked state, weights,
 //!   counters, faults, tasks, the webhook client, body limits).
 //! * `model`: workspaces and their records, call and campaign statuses, call configs,
@@ -59,7 +61,9 @@ mod server;
 mod util;
 
 pub use app::{RunningSimulator, Simulator, SimulatorBuilder, serve_until_ctrl_c};
-pub use core::{DEFAULT_BODY_READ_TIMEOUT, DeliveryRecord, JSON_BODY_LIMIT, UPLOAD_BODY_LIMIT};
+pub use core::{
+    DEFAULT_BODY_READ_TIMEOUT, DeliveryKind, DeliveryRecord, JSON_BODY_LIMIT, UPLOAD_BODY_LIMIT,
+};
 pub use demo::DEMO_API_KEY;
 pub use error::SimError;
 pub use faults::{FaultConfig, FaultKind, FaultSpecError};

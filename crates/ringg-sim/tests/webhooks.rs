@@ -2,101 +2,10 @@
 
 mod common;
 
-use std::collections::HashMap;
-use std::convert::Infallible;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
-
-use bytes::Bytes;
+use common::capture::Receiver;
 use common::{Api, start, wait_for};
-use http::{Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use ringg_sim::{CallOutcome, OutcomeWeights, Simulator, demo};
 use serde_json::{Value, json};
-
-#[derive(Debug, Clone)]
-struct Got {
-    method: String,
-    path: String,
-    headers: http::HeaderMap,
-    body: Value,
-}
-
-#[derive(Clone, Default)]
-struct Receiver {
-    got: Arc<Mutex<Vec<Got>>>,
-    /// Remaining failures (500) per path before answering 200.
-    failures: Arc<Mutex<HashMap<String, u32>>>,
-}
-
-impl Receiver {
-    async fn start(self) -> SocketAddr {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move {
-            loop {
-                let Ok((s, _)) = listener.accept().await else {
-                    return;
-                };
-                let me = self.clone();
-                tokio::spawn(async move {
-                    let svc = service_fn(move |req: Request<Incoming>| {
-                        let me = me.clone();
-                        async move { Ok::<_, Infallible>(me.handle(req).await) }
-                    });
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(s), svc)
-                        .await;
-                });
-            }
-        });
-        addr
-    }
-
-    async fn handle(&self, req: Request<Incoming>) -> Response<Full<Bytes>> {
-        let method = req.method().to_string();
-        let path = req.uri().to_string();
-        let headers = req.headers().clone();
-        let raw = req.into_body().collect().await.unwrap().to_bytes();
-        let body: Value = serde_json::from_slice(&raw).unwrap_or(Value::Null);
-        self.got.lock().unwrap().push(Got {
-            method,
-            path: path.clone(),
-            headers,
-            body,
-        });
-        let mut f = self.failures.lock().unwrap();
-        let key = req_path(&path);
-        let status = match f.get_mut(&key) {
-            Some(n) if *n > 0 => {
-                *n -= 1;
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-            _ => StatusCode::OK,
-        };
-        let mut r = Response::new(Full::new(Bytes::from_static(b"ok")));
-        *r.status_mut() = status;
-        r
-    }
-
-    fn events(&self, path: &str) -> Vec<Got> {
-        self.got
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|g| req_path(&g.path) == path)
-            .cloned()
-            .collect()
-    }
-}
-
-fn req_path(uri: &str) -> String {
-    uri.split('?').next().unwrap_or(uri).to_owned()
-}
 
 async fn subscribe(api: &Api, subs: Value) {
     let r = api
@@ -146,7 +55,7 @@ async fn every_event_is_delivered_with_method_and_headers() {
     assert_eq!(call.status, 200, "{}", call.body);
     let id = call.body["data"]["call_id"].as_str().unwrap().to_owned();
     wait_for(10, || {
-        (rx.events("/final").len() == 1 && rx.events("/percall").len() == 8).then_some(())
+        (rx.events("/final").len() == 1 && rx.events("/percall").len() == 3).then_some(())
     })
     .await;
 
@@ -210,13 +119,16 @@ async fn every_event_is_delivered_with_method_and_headers() {
             .iter()
             .all(|g| g.headers["x-call"] == "yes" && g.path.contains("src=sdk"))
     );
-    assert!(
-        per_call
-            .iter()
-            .any(|g| g.body["event_type"] == "all_processing_completed")
-    );
+    // The per-call callback gets the §3.6 envelope per status change, not the events.
+    let mut statuses: Vec<&str> = per_call
+        .iter()
+        .map(|g| g.body["data"]["status"].as_str().unwrap())
+        .collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, ["completed", "ongoing", "registered"]);
+    assert!(per_call.iter().all(|g| g.body.get("event_type").is_none()));
     let h = sim.handle();
-    let stats = wait_for(5, || Some(h.stats()).filter(|s| s.webhook_delivered == 16)).await;
+    let stats = wait_for(5, || Some(h.stats()).filter(|s| s.webhook_delivered == 11)).await;
     assert_eq!(stats.webhook_dropped, 0);
     sim.shutdown().await;
 }

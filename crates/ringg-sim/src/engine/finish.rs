@@ -25,19 +25,23 @@ pub(crate) fn try_lock_credit(ws: &mut Workspace, call_id: &str) -> bool {
 /// A call reached a terminal status: releases its credit lock and, for a campaign call,
 /// marks the campaign `completed` when none of its calls can move any more. Every path that
 /// ends a call (completion, last failed attempt, error, termination) goes through here.
-pub(crate) fn finish_call(ws: &mut Workspace, call_id: &str) {
+///
+/// Returns the id of the campaign this call completed, whose `callback_url` the caller
+/// calls once it released the state lock.
+#[must_use = "a completed campaign's callback_url must be called"]
+pub(crate) fn finish_call(ws: &mut Workspace, call_id: &str) -> Option<String> {
     let list = ws.call(call_id).and_then(|c| c.bulk_list_id.clone());
     ws.release_lock(call_id);
-    if let Some(l) = list {
-        check_campaign_done(ws, &l);
-    }
+    let list = list?;
+    check_campaign_done(ws, &list).then_some(list)
 }
 
-/// Marks a running campaign `completed` once none of its calls can move any more.
-fn check_campaign_done(ws: &mut Workspace, list_id: &str) {
+/// Marks a running campaign `completed` once none of its calls can move any more; true when
+/// it did so now.
+fn check_campaign_done(ws: &mut Workspace, list_id: &str) -> bool {
     let running = ws.list(list_id).is_some_and(|l| l.status.is_running());
     if !running {
-        return;
+        return false;
     }
     let all_done = ws
         .calls
@@ -47,5 +51,7 @@ fn check_campaign_done(ws: &mut Workspace, list_id: &str) {
     if all_done && let Some(l) = ws.list_mut(list_id) {
         l.status = ListStatus::Completed;
         l.updated_at = Utc::now();
+        return true;
     }
+    false
 }

@@ -9,6 +9,7 @@ use rand::Rng;
 use rand::rngs::SmallRng;
 
 use crate::core::Shared;
+use crate::engine::callbacks;
 use crate::engine::completion::{attempt_rng, fill_completed};
 use crate::engine::finish::{finish_call, try_lock_credit};
 use crate::engine::webhooks;
@@ -35,6 +36,7 @@ struct Attempt {
 }
 
 async fn run_call(sh: &Arc<Shared>, ws_id: &str, call_id: &str, delay_sim_secs: f64) {
+    callbacks::call_status_changed(sh, ws_id, call_id);
     sh.sleep_sim(delay_sim_secs).await;
     loop {
         // Credits: a call without its lock waits (stays registered), as the docs describe.
@@ -81,32 +83,27 @@ async fn run_call(sh: &Arc<Shared>, ws_id: &str, call_id: &str, delay_sim_secs: 
         };
         webhooks::emit(sh, ws_id, call_id, "call_started");
         webhooks::emit(sh, ws_id, call_id, "call_ringing");
+        callbacks::call_status_changed(sh, ws_id, call_id);
         sh.sleep_sim(attempt.ring_secs).await;
         match attempt.outcome {
             CallOutcome::Answered | CallOutcome::Voicemail => {
                 webhooks::emit(sh, ws_id, call_id, "call_ongoing");
                 sh.sleep_sim(attempt.talk_secs).await;
-                let client = finish_completed(sh, ws_id, call_id, &mut attempt);
+                let done = finish_completed(sh, ws_id, call_id, &mut attempt);
                 drop(campaign_permit);
                 drop(permit);
-                webhooks::emit(sh, ws_id, call_id, "call_completed");
-                sh.sleep_sim(2.0).await;
-                webhooks::emit(sh, ws_id, call_id, "recording_completed");
-                sh.sleep_sim(3.0).await;
-                webhooks::emit(sh, ws_id, call_id, "platform_analysis_completed");
-                if client {
-                    sh.sleep_sim(2.0).await;
-                    webhooks::emit(sh, ws_id, call_id, "client_analysis_completed");
-                }
-                sh.sleep_sim(1.0).await;
-                webhooks::emit(sh, ws_id, call_id, "all_processing_completed");
+                after_completed(sh, ws_id, call_id, done).await;
                 return;
             }
             outcome => {
-                let retry_in = finish_unanswered(sh, ws_id, call_id, outcome);
+                let (retry_in, campaign) = finish_unanswered(sh, ws_id, call_id, outcome);
                 drop(campaign_permit);
                 drop(permit);
                 webhooks::emit(sh, ws_id, call_id, "call_completed");
+                callbacks::call_status_changed(sh, ws_id, call_id);
+                if let Some(list) = campaign {
+                    callbacks::campaign_completed(sh, ws_id, &list, call_id);
+                }
                 match retry_in {
                     Some(minutes) => sh.sleep_sim(minutes * 60.0).await,
                     None => return,
@@ -117,6 +114,35 @@ async fn run_call(sh: &Arc<Shared>, ws_id: &str, call_id: &str, delay_sim_secs: 
             }
         }
     }
+}
+
+/// What finishing a completed call produced.
+struct Completed {
+    /// A client analysis was produced (`client_analysis_completed` is due).
+    client: bool,
+    /// The campaign this call completed.
+    campaign: Option<String>,
+}
+
+/// The events after a completed call: `call_completed`, then recording, analyses and
+/// `all_processing_completed`, when the per-call callback gets its `completed` envelope (with
+/// recording, transcript and analysis).
+async fn after_completed(sh: &Arc<Shared>, ws_id: &str, call_id: &str, done: Completed) {
+    webhooks::emit(sh, ws_id, call_id, "call_completed");
+    if let Some(list) = &done.campaign {
+        callbacks::campaign_completed(sh, ws_id, list, call_id);
+    }
+    sh.sleep_sim(2.0).await;
+    webhooks::emit(sh, ws_id, call_id, "recording_completed");
+    sh.sleep_sim(3.0).await;
+    webhooks::emit(sh, ws_id, call_id, "platform_analysis_completed");
+    if done.client {
+        sh.sleep_sim(2.0).await;
+        webhooks::emit(sh, ws_id, call_id, "client_analysis_completed");
+    }
+    sh.sleep_sim(1.0).await;
+    webhooks::emit(sh, ws_id, call_id, "all_processing_completed");
+    callbacks::call_status_changed(sh, ws_id, call_id);
 }
 
 /// Moves a registered/retry call to ongoing and draws the attempt; `None` when the call is no
@@ -167,14 +193,16 @@ fn start_attempt(sh: &Shared, ws_id: &str, call_id: &str) -> Option<Attempt> {
     })
 }
 
-/// Records a completed call: duration, cost, transcript, recording, analyses. Returns whether
-/// a client analysis was produced.
-fn finish_completed(sh: &Shared, ws_id: &str, call_id: &str, attempt: &mut Attempt) -> bool {
+/// Records a completed call: duration, cost, transcript, recording, analyses.
+fn finish_completed(sh: &Shared, ws_id: &str, call_id: &str, attempt: &mut Attempt) -> Completed {
     let mut st = sh.lock();
     let recording_id = st.new_id();
     let ws = st.ws_mut(ws_id);
     let Some(&idx) = ws.call_index.get(call_id) else {
-        return false;
+        return Completed {
+            client: false,
+            campaign: None,
+        };
     };
     let agent = ws
         .agents
@@ -198,16 +226,26 @@ fn finish_completed(sh: &Shared, ws_id: &str, call_id: &str, attempt: &mut Attem
     if let Some(a) = ws.agents.iter_mut().find(|a| a.id == agent_id) {
         a.call_count += 1;
     }
-    finish_call(ws, call_id);
-    has_client
+    let campaign = finish_call(ws, call_id);
+    Completed {
+        client: has_client,
+        campaign,
+    }
 }
 
-/// Records an unanswered attempt; returns the minutes until the next attempt, or `None` when
-/// the call reached a terminal status.
-fn finish_unanswered(sh: &Shared, ws_id: &str, call_id: &str, outcome: CallOutcome) -> Option<f64> {
+/// Records an unanswered attempt; returns the minutes until the next attempt (`None` when
+/// the call reached a terminal status) and the campaign the call completed.
+fn finish_unanswered(
+    sh: &Shared,
+    ws_id: &str,
+    call_id: &str,
+    outcome: CallOutcome,
+) -> (Option<f64>, Option<String>) {
     let mut st = sh.lock();
     let ws = st.ws_mut(ws_id);
-    let call = ws.call_mut(call_id)?;
+    let Some(call) = ws.call_mut(call_id) else {
+        return (None, None);
+    };
     call.attempt_log.push(outcome);
     let retry_slot = match outcome {
         CallOutcome::Busy => Some(0),
@@ -241,8 +279,10 @@ fn finish_unanswered(sh: &Shared, ws_id: &str, call_id: &str, outcome: CallOutco
             None
         }
     };
-    if result.is_none() {
-        finish_call(ws, call_id);
-    }
-    result
+    let campaign = if result.is_none() {
+        finish_call(ws, call_id)
+    } else {
+        None
+    };
+    (result, campaign)
 }

@@ -1,92 +1,63 @@
-//! Webhook delivery (§3): the agent's subscriptions and the per-call `callback_url`.
-//!
-//! Each event goes to every target over plain HTTP with the subscription's method and headers.
-//! A delivery succeeds on HTTP 200 within the (scaled) 30 s timeout; otherwise it is retried
-//! after +10 s, +1 min and +2 min (scaled) and dropped after the fourth failure.
+//! Subscription events (§3.2–§3.4): the payload of each event type, sent to the agent's
+//! subscription for it over [`delivery`](crate::engine::delivery) (method, headers and retry
+//! schedule of §3.5). Per-call and campaign `callback_url`s are
+//! [`callbacks`](crate::engine::callbacks).
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use bytes::Bytes;
-use chrono::Utc;
-use http::{HeaderName, HeaderValue, Method, Request};
-use http_body_util::Full;
-use ringg_types::ids::CallId;
+use http::Method;
 use serde_json::{Map, Value, json};
 
-use crate::core::{DeliveryRecord, Shared};
+use crate::core::{DeliveryKind, Shared};
+use crate::engine::delivery::{self, Meta, Target};
 use crate::model::{Agent, Call, Workspace};
 use crate::util::{iso_z, round2};
 
-/// Retry schedule in simulated seconds before attempts 1–4.
-const SCHEDULE: [f64; 4] = [0.0, 10.0, 60.0, 120.0];
-/// Delivery timeout in simulated seconds.
-const TIMEOUT_SECS: f64 = 30.0;
-
-#[derive(Debug, Clone)]
-struct Target {
-    url: String,
-    method: Method,
-    headers: Vec<(String, String)>,
-}
-
-/// Builds the payload of `event_type` for a call and sends it to every target.
+/// Builds the payload of `event_type` for a call and sends it to the agent's subscription
+/// for that event, if any.
 pub(crate) fn emit(sh: &Arc<Shared>, ws_id: &str, call_id: &str, event_type: &str) {
-    let (payload, targets) = {
+    let (payload, target, list_id) = {
         let st = sh.lock();
         let ws = st.ws(ws_id);
         let Some(call) = ws.call(call_id) else { return };
         let agent = ws.agents.iter().find(|a| a.id == call.agent_id);
-        let targets = targets(call, agent, event_type);
-        if targets.is_empty() {
+        let Some(sub) = agent.and_then(|a| a.subscription_for(event_type)) else {
             return;
-        }
-        (payload(ws, call, agent, event_type), targets)
-    };
-    let body = Bytes::from(serde_json::to_vec(&payload).unwrap_or_default());
-    for t in targets {
-        let sh2 = sh.clone();
-        let body = body.clone();
-        let event = event_type.to_owned();
-        let call = call_id.to_owned();
-        sh.tasks.spawn(async move {
-            let token = sh2.token.clone();
-            tokio::select! {
-                _ = token.cancelled() => {}
-                _ = deliver(&sh2, t, body, event, call) => {}
-            }
-        });
-    }
-}
-
-fn targets(call: &Call, agent: Option<&Agent>, event_type: &str) -> Vec<Target> {
-    let mut out = Vec::new();
-    if let Some(sub) = agent.and_then(|a| a.subscription_for(event_type)) {
-        out.push(Target {
+        };
+        let target = Target {
             url: sub.callback_url.clone(),
             method: Method::from_bytes(sub.method.as_bytes()).unwrap_or(Method::POST),
             headers: sub.headers.clone(),
-        });
-    }
-    if let Some(cb) = &call.callback {
-        let url = if cb.params.is_empty() {
-            cb.url.clone()
-        } else {
-            match url::Url::parse(&cb.url) {
-                Ok(mut u) => {
-                    u.query_pairs_mut().extend_pairs(cb.params.iter());
-                    u.to_string()
-                }
-                Err(_) => cb.url.clone(),
-            }
+            default_headers: true,
         };
-        out.push(Target {
-            url,
-            method: Method::POST,
-            headers: cb.headers.clone(),
-        });
+        (
+            payload(ws, call, agent, event_type),
+            target,
+            call.bulk_list_id.clone(),
+        )
+    };
+    let body = Bytes::from(serde_json::to_vec(&payload).unwrap_or_default());
+    let meta = Meta {
+        kind: DeliveryKind::Event,
+        event_type: event_type.to_owned(),
+        call_id: call_id.to_owned(),
+        list_id,
+    };
+    delivery::spawn(sh, target, body, meta);
+}
+
+/// The consolidated analysis of a completed call: the platform analysis (§3.4
+/// `platform_analysis_completed.analysis_data`) with the custom analysis keys added where
+/// they do not clash; `None` before the call was analysed.
+pub(crate) fn analysis_data(call: &Call) -> Option<Value> {
+    let mut m = call.platform_analysis.as_ref()?.as_object()?.clone();
+    if let Some(Value::Object(client)) = &call.client_analysis {
+        for (k, v) in client {
+            m.entry(k.clone()).or_insert_with(|| v.clone());
+        }
     }
-    out
+    Some(Value::Object(m))
 }
 
 fn common(
@@ -200,77 +171,11 @@ pub(crate) fn payload(
                 "client_analysis".into(),
                 call.client_analysis.clone().unwrap_or(Value::Null),
             );
+            m.insert(
+                "analysis_data".into(),
+                analysis_data(call).unwrap_or_else(|| json!({})),
+            );
         }
     }
     Value::Object(m)
-}
-
-async fn deliver(sh: &Arc<Shared>, t: Target, body: Bytes, event_type: String, call_id: String) {
-    let timeout = sh
-        .scaled(TIMEOUT_SECS)
-        .max(sh.settings.webhook_timeout_floor);
-    for (i, wait) in SCHEDULE.iter().enumerate() {
-        sh.sleep_sim(*wait).await;
-        if sh.token.is_cancelled() {
-            return;
-        }
-        sh.counters.webhook_attempts.fetch_add(1, Ordering::Relaxed);
-        let (status, error) = match tokio::time::timeout(timeout, send(sh, &t, body.clone())).await
-        {
-            Ok(Ok(s)) => (Some(s), None),
-            Ok(Err(e)) => (None, Some(e)),
-            Err(_) => (
-                None,
-                Some(format!("timed out after {} ms", timeout.as_millis())),
-            ),
-        };
-        let ok = status == Some(200);
-        sh.record_delivery(DeliveryRecord {
-            event_type: event_type.clone(),
-            call_id: CallId::new(call_id.clone()),
-            url: t.url.clone(),
-            method: t.method.to_string(),
-            attempt: i as u32 + 1,
-            status,
-            error,
-            at: Utc::now(),
-        });
-        if ok {
-            sh.counters
-                .webhook_delivered
-                .fetch_add(1, Ordering::Relaxed);
-            return;
-        }
-    }
-    sh.counters.webhook_dropped.fetch_add(1, Ordering::Relaxed);
-    tracing::debug!(event = %event_type, call = %call_id, "webhook dropped after the last attempt");
-}
-
-async fn send(sh: &Shared, t: &Target, body: Bytes) -> Result<u16, String> {
-    let uri: http::Uri = t
-        .url
-        .parse()
-        .map_err(|e| format!("invalid callback URL: {e}"))?;
-    if uri.scheme_str() != Some("http") {
-        return Err("only plain-http callback URLs can be delivered by the simulator".into());
-    }
-    let req = Request::builder()
-        .method(t.method.clone())
-        .uri(uri)
-        .header(http::header::CONTENT_TYPE, "application/json")
-        .header(http::header::USER_AGENT, "ringg-sim");
-    let mut req = req
-        .body(Full::new(body))
-        .map_err(|e| format!("could not build the request: {e}"))?;
-    // The subscription's headers replace defaults of the same name (e.g. Content-Type).
-    for (k, v) in &t.headers {
-        if let (Ok(k), Ok(v)) = (
-            HeaderName::from_bytes(k.as_bytes()),
-            HeaderValue::from_str(v),
-        ) {
-            req.headers_mut().insert(k, v);
-        }
-    }
-    let resp = sh.http.request(req).await.map_err(|e| format!("{e}"))?;
-    Ok(resp.status().as_u16())
 }

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::engine::finish_call;
+use crate::engine::{call_status_changed, campaign_completed, finish_call};
 use crate::error::ApiError;
 use crate::handlers::ctx::{Ctx, Reply};
 use crate::handlers::validate::V;
@@ -130,8 +130,16 @@ pub(crate) fn terminate(c: &Ctx<'_>) -> Reply {
         list.status = ListStatus::Terminated;
         list.updated_at = chrono::Utc::now();
     }
+    let completed: Vec<(String, String)> = cancelled
+        .iter()
+        .filter_map(|id| finish_call(ws, id).map(|list| (list, id.clone())))
+        .collect();
+    drop(st);
     for id in &cancelled {
-        finish_call(ws, id);
+        call_status_changed(c.sh, &c.ws, id);
+    }
+    for (list, id) in &completed {
+        campaign_completed(c.sh, &c.ws, list, id);
     }
     Ok(json!({"message": "Calls terminated successfully!", "terminated_count": cancelled.len()}))
 }

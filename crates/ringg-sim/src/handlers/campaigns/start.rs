@@ -138,7 +138,6 @@ fn dial_list(c: &Ctx<'_>, d: Dial<'_>) -> Result<bool, ApiError> {
                 from_number: from_numbers[i % from_numbers.len()].clone(),
                 callee_name: callee,
                 custom_args: row,
-                callback: callback.clone(),
                 bulk_list_id: Some(list_id.to_owned()),
                 call_sid: sid,
                 ..Call::registered(id.clone(), seq, &cfg, now)
