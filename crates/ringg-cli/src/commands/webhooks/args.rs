@@ -17,7 +17,8 @@ pub(crate) enum WebhooksCmd {
         /// The receiver's URL.
         #[arg(long, value_name = "URL")]
         url: String,
-        /// An event type (repeatable), or `all`.
+        /// An event type (repeatable), or `all` (the six documented types; call_ringing and
+        /// call_ongoing only when named).
         #[arg(long = "event", value_name = "EVENT", required = true)]
         events: Vec<String>,
         /// A header Ringg sends with each delivery (repeatable), e.g. X-Webhook-Secret:s3cret.
