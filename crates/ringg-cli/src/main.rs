@@ -20,14 +20,15 @@
 //! render      tables of the models several groups show
 //! output      tables, JSON, the output settings
 //! secret      secrets read from a file or stdin
+//! state       the state folder (RINGG_STATE_DIR) and the files features keep in it
 //! args        values every group parses alike: pages, NAME=VALUE, ids, phone numbers
 //! error       the CLI's error and exit codes
 //! term        writing escaped lines to stdout and stderr
 //! ```
 //!
-//! A group's modules use `args`, `context`, `error`, `output`, `render`, `secret`, `term` and
-//! their own children, never their parent; `quickstart` also uses `calls::wait` for its
-//! polling.
+//! A group's modules use `args`, `context`, `error`, `output`, `render`, `secret`, `state`,
+//! `term` and their own children, never their parent; `quickstart` also uses `calls::wait` for
+//! its polling.
 
 // The doc comments of `cli` are the command-line help, where URLs are written plainly.
 #![allow(rustdoc::bare_urls)]
@@ -40,6 +41,7 @@ mod error;
 mod output;
 mod render;
 mod secret;
+mod state;
 mod term;
 
 use std::io::IsTerminal;

@@ -3,6 +3,8 @@
 //! and refuses deliveries without the secret.
 
 mod common;
+#[path = "webhooks/durable.rs"]
+mod durable;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -155,23 +157,48 @@ struct Listener {
     stderr: Arc<Mutex<String>>,
 }
 
-/// Starts `ringg webhooks listen` and waits for the port it announces on stderr; stderr keeps
-/// being collected (refused deliveries and warnings are written there).
+/// Starts `ringg webhooks listen` with a fresh state folder and waits for the port it
+/// announces on stderr; stderr keeps being collected (refused deliveries and warnings are
+/// written there).
 fn spawn_listen(args: &[&str]) -> Listener {
+    spawn_listen_in(args, &fresh_state_dir())
+}
+
+/// A new, empty state folder under the target folder (so no test touches the user's).
+fn fresh_state_dir() -> std::path::PathBuf {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("webhooks-state-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// Starts `ringg webhooks listen` with `RINGG_STATE_DIR=state`.
+fn spawn_listen_in(args: &[&str], state: &std::path::Path) -> Listener {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ringg"))
         .args(["webhooks", "listen", "--port", "0"])
         .args(args)
         .env_remove("RINGG_API_KEY")
         .env_remove("RINGG_BASE_URL")
         .env_remove("RINGG_WEBHOOK_SECRET")
+        .env("RINGG_STATE_DIR", state)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    err.read_line(&mut line).unwrap();
-    let stderr = Arc::new(Mutex::new(line.clone()));
+    let mut before = String::new();
+    let line = loop {
+        let mut line = String::new();
+        let n = err.read_line(&mut line).unwrap();
+        assert!(n > 0, "ringg exited before listening:\n{before}");
+        if line.contains("listening on") {
+            break line;
+        }
+        before.push_str(&line);
+    };
+    let stderr = Arc::new(Mutex::new(format!("{before}{line}")));
     let collected = stderr.clone();
     std::thread::spawn(move || {
         let mut next = String::new();
@@ -373,8 +400,13 @@ async fn listen_with_a_bearer_secret_prints_json_lines_and_refuses_strangers() {
 
 /// Sends one delivery on a kept-alive connection and returns the status code.
 fn deliver(stream: &mut TcpStream, secret: &str, body: &str) -> u16 {
+    deliver_at(stream, "/", secret, body)
+}
+
+/// Sends one delivery to `path` on a kept-alive connection and returns the status code.
+fn deliver_at(stream: &mut TcpStream, path: &str, secret: &str, body: &str) -> u16 {
     let head = format!(
-        "POST / HTTP/1.1\r\nhost: x\r\nx-webhook-secret: {secret}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        "POST {path} HTTP/1.1\r\nhost: x\r\nx-webhook-secret: {secret}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
         body.len()
     );
     // One write: a head and body written apart would wait for a delayed ACK (Nagle).

@@ -13,7 +13,7 @@
 //!   the raw JSON. A body that does not parse gets a 400 naming the field path.
 //! - **Dedupe**: Ringg retries until it gets a 200 (immediately, +10 s, +1 min, +2 min), so a
 //!   [`DedupeStore`] remembers what was handed over; the default is the bounded
-//!   [`MemoryDedupeStore`].
+//!   [`MemoryDedupeStore`]; feature `sqlite` adds `SqliteDedupeStore`, which survives a restart.
 //! - **Hand over**: your [`WebhookHandler`] (or an async closure) gets the event; the delivery is
 //!   answered 200 only after it returned `Ok`, and 500 otherwise, so Ringg's retry covers a crash.
 //!
@@ -26,6 +26,7 @@
 //! serve, axum  -> receiver
 //! receiver     -> body, event, dedupe, handler, verify, rejection
 //! body, event  -> rejection -> verify
+//! dedupe_sqlite -> dedupe            (feature `sqlite`)
 //! dedupe, handler, output, verify   (leaves)
 //! ```
 //!
@@ -58,6 +59,8 @@
 
 mod body;
 mod dedupe;
+#[cfg(feature = "sqlite")]
+mod dedupe_sqlite;
 mod event;
 mod handler;
 mod output;
@@ -70,6 +73,8 @@ mod verify;
 pub mod axum;
 
 pub use dedupe::{Attempt, DedupeKey, DedupeStore, DedupeStoreError, MemoryDedupeStore};
+#[cfg(feature = "sqlite")]
+pub use dedupe_sqlite::SqliteDedupeStore;
 pub use handler::{HandlerError, WebhookHandler};
 pub use output::{OutputFormat, UnknownOutputFormat};
 pub use receiver::{

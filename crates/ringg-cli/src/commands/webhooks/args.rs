@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::Subcommand;
+use clap::{Subcommand, ValueEnum};
 
 use crate::args::parse_header;
 
@@ -28,13 +28,14 @@ pub(crate) enum WebhooksCmd {
         #[arg(long, default_value = "POST", value_parser = ["POST", "PUT", "PATCH"])]
         method: String,
     },
-    /// Run a webhook receiver on 127.0.0.1 and print each event.
+    /// Run a webhook receiver on 127.0.0.1 and print each event (or forward it to your app).
     Listen {
         /// Port (0 picks a free one).
         #[arg(long, default_value_t = 8080)]
         port: u16,
         /// The shared secret deliveries must carry. Without this flag and --secret-file: the
-        /// RINGG_WEBHOOK_SECRET environment variable. A secret given on the command line is
+        /// RINGG_WEBHOOK_SECRET environment variable; with none of them and a loopback
+        /// --forward-to, a secret generated for this run (printed on stderr). A secret given on the command line is
         /// visible to other users of this machine (process list, /proc/PID/cmdline):
         /// prefer RINGG_WEBHOOK_SECRET or --secret-file.
         #[arg(long)]
@@ -46,5 +47,24 @@ pub(crate) enum WebhooksCmd {
         /// The header carrying it (Authorization expects `Bearer <secret>`).
         #[arg(long, default_value = "X-Webhook-Secret", value_name = "NAME")]
         secret_header: String,
+        /// Where handed-over events are remembered, so that Ringg's retries are not handed
+        /// over twice: `sqlite`, a file in the state folder (RINGG_STATE_DIR, default
+        /// ~/.local/state/ringg) that survives a restart, or `memory`, forgotten on exit.
+        #[arg(long, value_enum, default_value_t = DedupeMode::Sqlite, value_name = "STORE")]
+        dedupe: DedupeMode,
+        /// Forward each verified delivery to your app at this URL (method, path after `/`,
+        /// query and headers kept) and answer Ringg with the app's status; 502 when the app
+        /// cannot be reached, so Ringg retries.
+        #[arg(long, value_name = "URL")]
+        forward_to: Option<String>,
     },
+}
+
+/// `--dedupe`: where `webhooks listen` remembers handed-over events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DedupeMode {
+    /// A SQLite file in the state folder; survives a restart.
+    Sqlite,
+    /// In memory; forgotten on exit.
+    Memory,
 }

@@ -1,6 +1,7 @@
 //! `ringg webhooks subscribe | listen`.
 
 pub(crate) mod args;
+mod forward;
 
 use ringg_api::types::AgentId;
 use ringg_api::types::webhook::{EventSubscription, EventType, WebhookEvent, WebhookMethod};
@@ -8,7 +9,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ringg_webhooks::{HandlerError, OutputFormat, ServeConfig, WebhookReceiver};
+use ringg_webhooks::{
+    DedupeStore, HandlerError, MemoryDedupeStore, OutputFormat, ServeConfig, SqliteDedupeStore,
+    WebhookReceiver,
+};
 
 use crate::args::id;
 use crate::context::Ctx;
@@ -16,7 +20,7 @@ use crate::error::CliError;
 use crate::output::{print_json, print_table, table};
 use crate::render::subscription_text;
 use crate::term::{emit, emit_text};
-use args::WebhooksCmd;
+use args::{DedupeMode, WebhooksCmd};
 
 /// The environment variable read for `webhooks listen`'s secret.
 const SECRET_ENV: &str = "RINGG_WEBHOOK_SECRET";
@@ -35,21 +39,18 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
             secret,
             secret_file,
             secret_header,
+            dedupe,
+            forward_to,
         } => {
-            // --secret and --secret-file exclude each other (clap); either wins over the
-            // environment.
-            let secret = match (secret, secret_file) {
-                (Some(s), _) => s,
-                (None, Some(path)) => {
-                    crate::secret::read_secret_file("--secret-file", path).await?
-                }
-                (None, None) => std::env::var(SECRET_ENV).map_err(|_| {
-                    CliError::usage(format!(
-                        "no webhook secret; set {SECRET_ENV} or pass --secret-file PATH (`-` reads stdin) with the value your subscription's header carries"
-                    ))
-                })?,
+            let secret = listen_secret(secret, secret_file, forward_to.as_deref()).await?;
+            let opts = ListenOpts {
+                port,
+                secret,
+                header: secret_header,
+                dedupe,
+                forward_to,
             };
-            listen(ctx, port, secret, &secret_header).await
+            listen(ctx, opts).await
         }
     }
 }
@@ -64,6 +65,35 @@ const DOCUMENTED_EVENTS: [EventType; 6] = [
     EventType::ClientAnalysisCompleted,
     EventType::AllProcessingCompleted,
 ];
+
+/// `webhooks listen`'s secret: --secret or --secret-file (clap makes them exclusive; either
+/// wins over the environment), else RINGG_WEBHOOK_SECRET, else — only when forwarding to a
+/// loopback app — one generated for this run and printed once on stderr.
+async fn listen_secret(
+    secret: Option<String>,
+    secret_file: Option<std::path::PathBuf>,
+    forward_to: Option<&str>,
+) -> Result<String, CliError> {
+    if let Some(s) = secret {
+        return Ok(s);
+    }
+    if let Some(path) = secret_file {
+        return crate::secret::read_secret_file("--secret-file", path).await;
+    }
+    if let Ok(s) = std::env::var(SECRET_ENV) {
+        return Ok(s);
+    }
+    if forward_to.is_some_and(ringg_api::client::is_loopback_url) {
+        let generated = format!("whsec_{}", uuid::Uuid::new_v4().simple());
+        crate::term::err_line(format!(
+            "no secret given: generated {generated} for this run; put it in your subscription's header"
+        ));
+        return Ok(generated);
+    }
+    Err(CliError::usage(format!(
+        "no webhook secret; set {SECRET_ENV} or pass --secret-file PATH (`-` reads stdin) with the value your subscription's header carries"
+    )))
+}
 
 /// The event types named on the command line (`all` = every documented one).
 fn event_types(names: &[String]) -> Result<Vec<EventType>, CliError> {
@@ -145,7 +175,41 @@ async fn subscribe(
     Ok(())
 }
 
-async fn listen(ctx: &Ctx, port: u16, secret: String, header: &str) -> Result<(), CliError> {
+/// What `webhooks listen` was asked for.
+struct ListenOpts {
+    port: u16,
+    secret: String,
+    header: String,
+    dedupe: DedupeMode,
+    forward_to: Option<String>,
+}
+
+/// The dedupe store `--dedupe` names; the SQLite one in the state folder by default.
+fn dedupe_store(mode: DedupeMode) -> Result<Arc<dyn DedupeStore>, CliError> {
+    match mode {
+        DedupeMode::Memory => Ok(Arc::new(MemoryDedupeStore::new())),
+        DedupeMode::Sqlite => {
+            let path = crate::state::path(DEDUPE_FILE)?;
+            let store = SqliteDedupeStore::open(&path).map_err(|e| {
+                CliError::failed(format!("{e}; pass --dedupe memory to keep it in memory"))
+            })?;
+            Ok(Arc::new(store))
+        }
+    }
+}
+
+/// The state file `webhooks listen` keeps handed-over events in.
+const DEDUPE_FILE: &str = "webhooks-dedupe.sqlite3";
+
+async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
+    let ListenOpts {
+        port,
+        secret,
+        header,
+        dedupe,
+        forward_to,
+    } = opts;
+    let header = header.as_str();
     if secret.trim().is_empty() {
         return Err(CliError::usage(
             "--secret is empty; give the value your subscription's header carries",
@@ -156,18 +220,46 @@ async fn listen(ctx: &Ctx, port: u16, secret: String, header: &str) -> Result<()
     } else {
         OutputFormat::Text
     };
+    let store = dedupe_store(dedupe)?;
     let printer = Printer::start();
-    let handler_printer = printer.clone();
-    let receiver = WebhookReceiver::builder()
-        .secret_header(header)
-        .secret(secret)
-        .handler(move |event: WebhookEvent| {
-            // Never waits for stdout: a delivery is answered whether or not it was printed.
-            handler_printer.print(format.render(&event));
-            async { Ok::<(), HandlerError>(()) }
+    let make_builder: forward::MakeBuilder = {
+        let (header, secret, store) = (header.to_owned(), secret.clone(), store.clone());
+        Arc::new(move || {
+            WebhookReceiver::builder()
+                .secret_header(&header)
+                .secret(secret.clone())
+                .dedupe_store(store.clone())
+        })
+    };
+    // Checks the configuration (header name, secret) before listening.
+    let receiver = make_builder()
+        .handler({
+            let printer = printer.clone();
+            move |event: WebhookEvent| {
+                // Never waits for stdout: a delivery is answered whether or not it was printed.
+                printer.print(format.render(&event));
+                async { Ok::<(), HandlerError>(()) }
+            }
         })
         .build()
         .map_err(|e| CliError::usage(format!("{e}")))?;
+    let forwarding = forward_to
+        .as_deref()
+        .map(|t| format!("; forwarding to {}", t.trim()))
+        .unwrap_or_default();
+    let app = match forward_to {
+        Some(target) => {
+            let print_printer = printer.clone();
+            let print: forward::PrintLine = Arc::new(move |line| print_printer.print(line));
+            App::Forward(forward::Forwarder::new(
+                &target,
+                make_builder,
+                print,
+                format,
+            )?)
+        }
+        None => App::Print(receiver),
+    };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
         .map_err(|e| {
@@ -204,14 +296,29 @@ async fn listen(ctx: &Ctx, port: u16, secret: String, header: &str) -> Result<()
     });
     // Always on stderr (even with --quiet): it says where to point the subscription.
     crate::term::err_line(format!(
-        "listening on http://{addr}/ (deliveries must carry {expects}); Ctrl-C stops"
+        "listening on http://{addr}/ (deliveries must carry {expects}){forwarding}; Ctrl-C stops"
     ));
-    let served = ringg_webhooks::serve_with_config(listener, receiver, config, async {
+    let stopped = async {
         let _ = stop_rx.await;
-    })
-    .await;
+    };
+    let served = match app {
+        App::Print(receiver) => {
+            ringg_webhooks::serve_with_config(listener, receiver, config, stopped).await
+        }
+        App::Forward(forwarder) => {
+            ringg_webhooks::serve_connections(listener, forwarder, config, stopped).await
+        }
+    };
     printer.finish(Duration::from_secs(1));
     served.map_err(|e| CliError::failed(format!("the receiver stopped: {e}")))
+}
+
+/// What `webhooks listen` does with each event.
+enum App {
+    /// Prints it.
+    Print(WebhookReceiver),
+    /// Forwards the delivery to the user's app (`--forward-to`), printing a line.
+    Forward(forward::Forwarder),
 }
 
 /// Ctrl-C (SIGINT) as a stream. On Unix the handler is installed when this is created.

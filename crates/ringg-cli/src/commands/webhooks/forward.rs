@@ -1,0 +1,329 @@
+//! `webhooks listen --forward-to URL`: relays each verified delivery to the user's app.
+//!
+//! Each delivery goes through a [`WebhookReceiver`] as usual (secret, size limit, parsing,
+//! dedupe); its handler sends the delivery on to the app (method, path after `/` appended to
+//! the URL's path, query, headers except hop-by-hop ones and `Host`, the body byte for byte)
+//! and fails unless the app answered 2xx. A failed handler makes the receiver answer non-200
+//! and forget the event's dedupe key, so Ringg's retry is forwarded again. The library's
+//! handler can only fail with 500, so [`Forwarder`] then replaces the status with the one the
+//! app answered, or 502 when the app could not be reached.
+//!
+//! The receiver is built per delivery (a few allocations) so that its handler holds that
+//! delivery's method, path, headers and raw body; the dedupe store is shared.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use http::{HeaderMap, Method, Request, Response, StatusCode, Uri};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use ringg_webhooks::{
+    HandlerError, OutputFormat, ResponseBody, WebhookEvent, WebhookReceiver, WebhookReceiverBuilder,
+};
+
+use crate::error::CliError;
+
+/// How long the app gets to answer; Ringg itself gives up after 30 s.
+const APP_TIMEOUT: Duration = Duration::from_secs(25);
+
+/// Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus those the
+/// client sets itself.
+const NOT_FORWARDED: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+];
+
+/// Makes a receiver builder with the secret, limits and the shared dedupe store.
+pub(super) type MakeBuilder = Arc<dyn Fn() -> WebhookReceiverBuilder + Send + Sync>;
+/// Queues one output line (never blocks).
+pub(super) type PrintLine = Arc<dyn Fn(String) + Send + Sync>;
+
+/// The hyper service `webhooks listen --forward-to` serves.
+#[derive(Clone)]
+pub(super) struct Forwarder {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    target: url::Url,
+    client: reqwest::Client,
+    make_builder: MakeBuilder,
+    print: PrintLine,
+    format: OutputFormat,
+}
+
+/// What the app did with one delivery.
+enum Outcome {
+    Answered(StatusCode),
+    Unreachable,
+}
+
+/// One delivery, as the handler forwards it.
+struct Delivery {
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Arc<Mutex<Vec<u8>>>,
+    outcome: Mutex<Option<Outcome>>,
+}
+
+impl Forwarder {
+    /// A forwarder to `target` (an http(s) URL).
+    pub(super) fn new(
+        target: &str,
+        make_builder: MakeBuilder,
+        print: PrintLine,
+        format: OutputFormat,
+    ) -> Result<Self, CliError> {
+        let target = parse_target(target)?;
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(APP_TIMEOUT)
+            .build()
+            .map_err(|e| CliError::failed(format!("cannot build the forwarding client: {e}")))?;
+        Ok(Self {
+            shared: Arc::new(Shared {
+                target,
+                client,
+                make_builder,
+                print,
+                format,
+            }),
+        })
+    }
+
+    async fn relay(self, request: Request<Incoming>) -> Response<ResponseBody> {
+        let (parts, body) = request.into_parts();
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        // Keeps a copy of the bytes as the receiver reads them (it reads at most its limit).
+        let tee = raw.clone();
+        let body = body.map_frame(move |frame| {
+            if let Some(data) = frame.data_ref() {
+                lock(&tee).extend_from_slice(data);
+            }
+            frame
+        });
+        let delivery = Arc::new(Delivery {
+            method: parts.method.clone(),
+            uri: parts.uri.clone(),
+            headers: parts.headers.clone(),
+            body: raw,
+            outcome: Mutex::new(None),
+        });
+        let receiver = match self.receiver_for(delivery.clone()) {
+            Ok(receiver) => receiver,
+            Err(e) => {
+                tracing::error!("cannot build the receiver: {e}");
+                let mut response = Response::new(ResponseBody::default());
+                *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+                return response;
+            }
+        };
+        let mut response = receiver.receive(Request::from_parts(parts, body)).await;
+        match lock(&delivery.outcome).take() {
+            Some(Outcome::Answered(status)) => *response.status_mut() = status,
+            Some(Outcome::Unreachable) => *response.status_mut() = StatusCode::BAD_GATEWAY,
+            // Refused, a duplicate, or the store failed: the receiver's own answer.
+            None => {}
+        }
+        response
+    }
+
+    fn receiver_for(
+        &self,
+        delivery: Arc<Delivery>,
+    ) -> Result<WebhookReceiver, ringg_webhooks::BuildError> {
+        let shared = self.shared.clone();
+        (self.shared.make_builder)()
+            .handler(move |event: WebhookEvent| {
+                let shared = shared.clone();
+                let delivery = delivery.clone();
+                async move { shared.forward(&delivery, &event).await }
+            })
+            .build()
+    }
+}
+
+impl Shared {
+    /// Sends the delivery to the app, prints one line, and fails unless the app answered 2xx.
+    async fn forward(&self, d: &Delivery, event: &WebhookEvent) -> Result<(), HandlerError> {
+        let url = target_url(&self.target, &d.uri);
+        let body = lock(&d.body).clone();
+        let mut request = self.client.request(d.method.clone(), url.clone());
+        for (name, value) in &d.headers {
+            if !is_hop_by_hop(name.as_str(), &d.headers) {
+                request = request.header(name, value);
+            }
+        }
+        let rendered = self.format.render(event);
+        match request.body(body).send().await {
+            Ok(answer) => {
+                let status = answer.status();
+                *lock(&d.outcome) = Some(Outcome::Answered(status));
+                (self.print)(self.line(rendered, &url, Ok(status)));
+                if status.is_success() {
+                    Ok(())
+                } else {
+                    Err(HandlerError::msg(format!("{url} answered {status}")))
+                }
+            }
+            Err(e) => {
+                *lock(&d.outcome) = Some(Outcome::Unreachable);
+                let why = unreachable_reason(&e);
+                (self.print)(self.line(rendered, &url, Err(&why)));
+                Err(HandlerError::msg(format!("{url}: {why}")))
+            }
+        }
+    }
+
+    /// The delivery's line: the event, then what the app answered.
+    fn line(&self, rendered: String, url: &url::Url, result: Result<StatusCode, &str>) -> String {
+        match self.format {
+            OutputFormat::Json => {
+                let forward = match result {
+                    Ok(status) => {
+                        serde_json::json!({ "url": url.as_str(), "status": status.as_u16() })
+                    }
+                    Err(why) => serde_json::json!({
+                        "url": url.as_str(),
+                        "error": why,
+                        "answered": 502,
+                    }),
+                };
+                let event = serde_json::from_str::<serde_json::Value>(&rendered)
+                    .unwrap_or(serde_json::Value::String(rendered));
+                serde_json::json!({ "event": event, "forward": forward }).to_string()
+            }
+            _ => match result {
+                Ok(status) => format!("{rendered} -> {url} answered {}", status.as_u16()),
+                Err(why) => format!(
+                    "{rendered} -> not forwarded: {url} is down ({why}); answered 502 so Ringg retries"
+                ),
+            },
+        }
+    }
+}
+
+/// Why the app could not be reached, in a few words.
+fn unreachable_reason(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        return format!("no answer within {} s", APP_TIMEOUT.as_secs());
+    }
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    let mut deepest = e.to_string();
+    while let Some(err) = source {
+        deepest = err.to_string();
+        source = err.source();
+    }
+    if e.is_connect() && deepest.to_ascii_lowercase().contains("refused") {
+        "connection refused".to_owned()
+    } else {
+        crate::error::one_line(&deepest)
+    }
+}
+
+fn is_hop_by_hop(name: &str, headers: &HeaderMap) -> bool {
+    NOT_FORWARDED.contains(&name)
+        || headers
+            .get_all(http::header::CONNECTION)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|listed| listed.trim().eq_ignore_ascii_case(name))
+}
+
+fn parse_target(target: &str) -> Result<url::Url, CliError> {
+    let url = url::Url::parse(target.trim()).map_err(|e| {
+        CliError::usage(format!(
+            "--forward-to {target:?} is not a URL ({e}); e.g. http://localhost:3000/hooks"
+        ))
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(CliError::usage(format!(
+            "--forward-to must be an http:// or https:// URL, got {target:?}"
+        )));
+    }
+    Ok(url)
+}
+
+/// The app's URL for a delivery to `uri`: the delivery's path appended to the target's path,
+/// and both queries kept (the target's first).
+fn target_url(target: &url::Url, uri: &Uri) -> url::Url {
+    let mut url = target.clone();
+    let suffix = uri.path().trim_start_matches('/');
+    if !suffix.is_empty() {
+        let base = url.path().trim_end_matches('/').to_owned();
+        url.set_path(&format!("{base}/{suffix}"));
+    }
+    let query = match (target.query(), uri.query()) {
+        (Some(a), Some(b)) => Some(format!("{a}&{b}")),
+        (a, b) => a.or(b).map(str::to_owned),
+    };
+    url.set_query(query.as_deref());
+    url
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl hyper::service::Service<Request<Incoming>> for Forwarder {
+    type Response = Response<ResponseBody>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
+
+    fn call(&self, request: Request<Incoming>) -> Self::Future {
+        let this = self.clone();
+        Box::pin(async move { Ok(this.relay(request).await) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_queries_are_appended() {
+        let t = url::Url::parse("http://localhost:3000/hooks").unwrap();
+        let at = |u: &str| target_url(&t, &u.parse::<Uri>().unwrap()).to_string();
+        assert_eq!(at("/"), "http://localhost:3000/hooks");
+        assert_eq!(
+            at("/ringg/a?x=1"),
+            "http://localhost:3000/hooks/ringg/a?x=1"
+        );
+        let t = url::Url::parse("http://localhost:3000/?k=v").unwrap();
+        assert_eq!(
+            target_url(&t, &"/a?x=1".parse().unwrap()).to_string(),
+            "http://localhost:3000/a?k=v&x=1"
+        );
+    }
+
+    #[test]
+    fn hop_by_hop_headers_are_dropped() {
+        let mut h = HeaderMap::new();
+        h.insert("connection", "close, x-trace".parse().unwrap());
+        assert!(is_hop_by_hop("host", &h));
+        assert!(is_hop_by_hop("transfer-encoding", &h));
+        assert!(is_hop_by_hop("x-trace", &h));
+        assert!(!is_hop_by_hop("x-webhook-secret", &h));
+    }
+
+    #[test]
+    fn targets_must_be_http_urls() {
+        assert!(parse_target("ftp://x/").is_err());
+        assert!(parse_target("localhost:3000").is_err());
+        assert!(parse_target("http://127.0.0.1:3000/hooks").is_ok());
+    }
+}

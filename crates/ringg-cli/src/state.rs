@@ -1,0 +1,109 @@
+//! The CLI's state folder: files `ringg` keeps between runs on this machine.
+//!
+//! The folder is `$RINGG_STATE_DIR` when set, else `$XDG_STATE_HOME/ringg`, else
+//! `~/.local/state/ringg`. It is created on first use with permissions 0700 (on Unix), since
+//! what it holds (which events were handed over, and later an intent journal and profiles)
+//! is private to the user.
+//!
+//! Features that keep state name one file each in it with [`path`]:
+//!
+//! | file                       | kept by                  |
+//! |----------------------------|--------------------------|
+//! | `webhooks-dedupe.sqlite3`  | `ringg webhooks listen`  |
+
+use std::path::PathBuf;
+
+use crate::error::CliError;
+
+/// Overrides the state folder.
+pub(crate) const STATE_DIR_ENV: &str = "RINGG_STATE_DIR";
+
+/// The state folder, created (0700) when missing.
+///
+/// # Errors
+/// A [`CliError`] naming the folder when it cannot be created, or when no folder can be
+/// chosen (no `RINGG_STATE_DIR`, `XDG_STATE_HOME` or `HOME`).
+pub(crate) fn state_dir() -> Result<PathBuf, CliError> {
+    let dir = chosen_dir()?;
+    create_private(&dir).map_err(|e| {
+        CliError::io(
+            format!(
+                "cannot create the state folder {} (set {STATE_DIR_ENV} to use another)",
+                dir.display()
+            ),
+            &e,
+        )
+    })?;
+    Ok(dir)
+}
+
+/// The path of the state file `name` (a bare file name) in the state folder, which is created
+/// when missing. The file itself is not created.
+///
+/// # Errors
+/// See [`state_dir`].
+pub(crate) fn path(name: &str) -> Result<PathBuf, CliError> {
+    debug_assert!(!name.contains(['/', '\\']), "a bare file name: {name}");
+    Ok(state_dir()?.join(name))
+}
+
+/// Where the folder is, from the environment (not created).
+fn chosen_dir() -> Result<PathBuf, CliError> {
+    let non_empty = |var: &str| std::env::var_os(var).filter(|v| !v.is_empty());
+    if let Some(dir) = non_empty(STATE_DIR_ENV) {
+        return Ok(PathBuf::from(dir));
+    }
+    // The XDG spec ignores relative values.
+    if let Some(xdg) = non_empty("XDG_STATE_HOME").map(PathBuf::from)
+        && xdg.is_absolute()
+    {
+        return Ok(xdg.join("ringg"));
+    }
+    match non_empty("HOME") {
+        Some(home) => Ok(PathBuf::from(home).join(".local/state/ringg")),
+        None => Err(CliError::usage(format!(
+            "no state folder: set {STATE_DIR_ENV} (or XDG_STATE_HOME or HOME)"
+        ))),
+    }
+}
+
+#[cfg(unix)]
+fn create_private(dir: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    if !dir.is_dir() {
+        // Parents get the default mode (like `mkdir -p`); the folder itself 0700.
+        if let Some(parent) = dir.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => {}
+            Err(e) => return Err(e),
+        }
+        // The umask may have narrowed the mode further; make it exactly 0700.
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn create_private(dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn creates_the_folder_private() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("a/b/ringg");
+        create_private(&dir).unwrap();
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+        // Existing folders are left as they are.
+        create_private(&dir).unwrap();
+    }
+}

@@ -1,0 +1,283 @@
+//! `webhooks listen` across a restart (dedupe kept in the state folder) and with
+//! `--forward-to` (a small hyper app on 127.0.0.1 stands for the user's app).
+
+use std::convert::Infallible;
+use std::net::{SocketAddr, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::{Request, Response};
+
+use super::{Listener, deliver, deliver_at, fresh_state_dir, read_until, spawn_listen_in};
+
+fn event(call_id: &str) -> String {
+    serde_json::json!({
+        "event_type": "call_started",
+        "call_id": call_id,
+        "agent_id": "cbaf9944-3e34-43b6-b3e8-6a905de16639",
+    })
+    .to_string()
+}
+
+fn connect(l: &Listener) -> TcpStream {
+    let stream = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    stream
+}
+
+fn stop(mut l: Listener) {
+    l.child.kill().unwrap();
+    let _ = l.child.wait();
+}
+
+#[test]
+fn a_restarted_listener_does_not_hand_over_an_event_again() {
+    let state = fresh_state_dir();
+    let mut first = spawn_listen_in(&["--secret", "s3cret"], &state);
+    let mut s = connect(&first);
+    assert_eq!(deliver(&mut s, "s3cret", &event("call-before")), 200);
+    let lines = read_until(first.stdout.take().unwrap(), "call-before");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    stop(first);
+    assert!(state.join("webhooks-dedupe.sqlite3").is_file());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&state).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "the state folder is private");
+    }
+
+    let mut second = spawn_listen_in(&["--secret", "s3cret"], &state);
+    let mut s = connect(&second);
+    // Ringg's retry of the event handed over before the restart: acknowledged, not printed.
+    assert_eq!(deliver(&mut s, "s3cret", &event("call-before")), 200);
+    assert_eq!(deliver(&mut s, "s3cret", &event("call-after")), 200);
+    let lines = read_until(second.stdout.take().unwrap(), "call-after");
+    stop(second);
+    assert_eq!(lines.len(), 1, "only the new event is printed: {lines:?}");
+
+    // The escape hatch forgets on exit, so the same retry is printed again.
+    let mut memory = spawn_listen_in(&["--secret", "s3cret", "--dedupe", "memory"], &state);
+    let mut s = connect(&memory);
+    assert_eq!(deliver(&mut s, "s3cret", &event("call-before")), 200);
+    let lines = read_until(memory.stdout.take().unwrap(), "call-before");
+    stop(memory);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+}
+
+/// One request the app saw.
+#[derive(Debug, Clone)]
+struct Seen {
+    method: String,
+    path_and_query: String,
+    secret: Option<String>,
+    host: Option<String>,
+    body: Vec<u8>,
+}
+
+type SeenLog = Arc<Mutex<Vec<Seen>>>;
+
+/// The user's app: records each request and answers `status`.
+async fn app(status: u16) -> (SocketAddr, SeenLog) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let seen: SeenLog = Arc::default();
+    let log = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let log = log.clone();
+            let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+                let log = log.clone();
+                async move {
+                    let (parts, body) = req.into_parts();
+                    let body = body.collect().await.unwrap().to_bytes().to_vec();
+                    let header = |name: &str| {
+                        parts
+                            .headers
+                            .get(name)
+                            .map(|v| v.to_str().unwrap().to_owned())
+                    };
+                    log.lock().unwrap().push(Seen {
+                        method: parts.method.to_string(),
+                        path_and_query: parts.uri.to_string(),
+                        secret: header("x-webhook-secret"),
+                        host: header("host"),
+                        body,
+                    });
+                    let answer = Response::builder()
+                        .status(status)
+                        .body(Full::new(Bytes::from_static(b"app says hi")))
+                        .unwrap();
+                    Ok::<_, Infallible>(answer)
+                }
+            });
+            tokio::spawn(async move {
+                let io = hyper_util::rt::TokioIo::new(stream);
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(io, service)
+                    .await;
+            });
+        }
+    });
+    (addr, seen)
+}
+
+/// Runs blocking socket work off the runtime's workers (the app runs on them).
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forward_to_an_app_that_answers_200() {
+    let (addr, seen) = app(200).await;
+    let target = format!("http://{addr}/hooks");
+    let body = event("call-fwd-ok");
+    let sent = body.clone();
+    let (lines, statuses) = blocking(move || {
+        let mut l = spawn_listen_in(
+            &["--secret", "s3cret", "--forward-to", &target],
+            &fresh_state_dir(),
+        );
+        let mut s = connect(&l);
+        let first = deliver_at(&mut s, "/ringg/x?attempt=1&b=2", "s3cret", &sent);
+        // The repeat is acknowledged by dedupe, not forwarded.
+        let repeat = deliver_at(&mut s, "/ringg/x?attempt=1&b=2", "s3cret", &sent);
+        let refused = deliver_at(&mut s, "/ringg/x", "wrong", &sent);
+        let lines = read_until(l.stdout.take().unwrap(), "answered 200");
+        stop(l);
+        (lines, [first, repeat, refused])
+    })
+    .await;
+    assert_eq!(statuses, [200, 200, 401]);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    let got = &seen[0];
+    assert_eq!(got.method, "POST");
+    assert_eq!(got.path_and_query, "/hooks/ringg/x?attempt=1&b=2");
+    assert_eq!(got.secret.as_deref(), Some("s3cret"));
+    assert_eq!(
+        got.host.as_deref(),
+        Some(addr.to_string().as_str()),
+        "Host is the app's"
+    );
+    assert_eq!(got.body, body.as_bytes(), "the body byte for byte");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with("call_started") && lines[0].contains("call-fwd-ok"),
+        "{lines:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forward_to_an_app_that_answers_500_passes_the_status_on_and_forwards_the_retry() {
+    let (addr, seen) = app(500).await;
+    let target = format!("http://{addr}/");
+    let body = event("call-fwd-500");
+    let (lines, statuses) = blocking(move || {
+        let mut l = spawn_listen_in(
+            &["--secret", "s3cret", "--forward-to", &target],
+            &fresh_state_dir(),
+        );
+        let mut s = connect(&l);
+        let statuses = [
+            deliver(&mut s, "s3cret", &body),
+            deliver(&mut s, "s3cret", &body),
+        ];
+        let out = l.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(read_until(out, "answered 500")).unwrap());
+        let mut lines = rx.recv_timeout(Duration::from_secs(30)).unwrap();
+        lines.truncate(1);
+        stop(l);
+        (lines, statuses)
+    })
+    .await;
+    assert_eq!(statuses, [500, 500], "Ringg gets the app's own status");
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        2,
+        "a failed event is not marked handled"
+    );
+    assert!(lines[0].contains("answered 500"), "{lines:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forward_to_an_app_that_is_down_answers_502_and_keeps_listening() {
+    // A port nobody listens on: on 127.0.0.2, where no other test binds a port that could
+    // be the one just freed.
+    let port = std::net::TcpListener::bind("127.0.0.2:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let target = format!("http://127.0.0.2:{port}/hooks");
+    let (lines, statuses, stderr) = blocking(move || {
+        // No --secret: the app is on loopback, so a secret is generated and printed.
+        let mut l = spawn_listen_in(&["--forward-to", &target], &fresh_state_dir());
+        let stderr = l.stderr.lock().unwrap().clone();
+        let secret = stderr
+            .split_whitespace()
+            .find(|w| w.starts_with("whsec_"))
+            .unwrap_or_else(|| panic!("no generated secret in {stderr}"))
+            .to_owned();
+        let mut s = connect(&l);
+        let first = deliver(&mut s, &secret, &event("call-fwd-down"));
+        let again = deliver(&mut s, &secret, &event("call-fwd-down"));
+        let lines = read_until(l.stdout.take().unwrap(), "call-fwd-down");
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(
+            l.child.try_wait().unwrap().is_none(),
+            "the listener keeps running"
+        );
+        let mut s = connect(&l);
+        let later = deliver(&mut s, &secret, &event("call-fwd-down-2"));
+        let stderr = l.stderr.lock().unwrap().clone();
+        stop(l);
+        (lines, [first, again, later], stderr)
+    })
+    .await;
+    assert_eq!(
+        statuses,
+        [502, 502, 502],
+        "Ringg retries; the event stays unhandled"
+    );
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].contains("is down (connection refused); answered 502"),
+        "{lines:?}"
+    );
+    assert_eq!(
+        stderr.matches("whsec_").count(),
+        1,
+        "printed once: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn forward_to_a_remote_app_still_needs_a_secret() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ringg"))
+        .args([
+            "webhooks",
+            "listen",
+            "--port",
+            "0",
+            "--forward-to",
+            "https://app.example/hooks",
+        ])
+        .env_remove("RINGG_WEBHOOK_SECRET")
+        .env("RINGG_STATE_DIR", fresh_state_dir())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no webhook secret"), "{stderr}");
+}

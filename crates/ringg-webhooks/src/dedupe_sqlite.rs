@@ -1,0 +1,396 @@
+//! A [`DedupeStore`] on SQLite that survives a restart (feature `sqlite`).
+//!
+//! SQLite was chosen over a pure-Rust embedded store such as redb because the crash-safe intent
+//! journal planned next must let several processes (a receiver, a `ringg` command run beside
+//! it) share one file safely: SQLite's file locking gives that, while redb holds a
+//! single-process lock on its file. rusqlite's `bundled` feature compiles SQLite from source
+//! with the `cc` crate, so nothing needs to be installed.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use crate::dedupe::{DedupeKey, DedupeStore, DedupeStoreError, MemoryDedupeStore};
+
+/// A durable, bounded [`DedupeStore`] in one SQLite file.
+///
+/// It keeps the bounds of [`MemoryDedupeStore`]: a key is remembered for a TTL (default 24
+/// hours) and at most `max_keys` keys (default 100,000) are held, the oldest dropped first.
+///
+/// - **Durable**: the keys live in the file, so a restarted receiver still acknowledges
+///   Ringg's retries of events it handed over before the restart without handing them over
+///   again.
+/// - **Atomic**: a claim is one `BEGIN IMMEDIATE` transaction around `INSERT OR IGNORE`, so of
+///   two concurrent claims of a key (from tasks of one process, or from processes sharing the
+///   file) exactly one wins.
+/// - **WAL mode** (`journal_mode=WAL`, `synchronous=NORMAL`): a claim survives a crash of the
+///   process; a power loss may forget the last claims, which at worst hands an event over twice
+///   (never loses one).
+/// - **Bounded**: each claim first drops keys older than the TTL, then the oldest keys beyond
+///   `max_keys`. Eviction by count counts insertion positions, so keys forgotten with
+///   [`remove`](DedupeStore::remove) can make the store hold somewhat fewer than `max_keys`,
+///   never more. The TTL is measured on the wall clock (it must outlive the process); a clock
+///   set back keeps keys longer, a clock set forward expires them early.
+///
+/// Each operation runs on Tokio's blocking pool, so a slow disk never stalls the runtime.
+///
+/// ```no_run
+/// use ringg_webhooks::{SqliteDedupeStore, WebhookReceiver, WebhookEvent, HandlerError};
+///
+/// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let store = SqliteDedupeStore::open("/var/lib/myapp/ringg-dedupe.sqlite3")?;
+/// let receiver = WebhookReceiver::builder()
+///     .secret(std::env::var("RINGG_WEBHOOK_SECRET")?)
+///     .dedupe_store(store)
+///     .handler(|_event: WebhookEvent| async { Ok::<_, HandlerError>(()) })
+///     .build()?;
+/// # Ok(()) }
+/// ```
+pub struct SqliteDedupeStore {
+    path: PathBuf,
+    ttl: Duration,
+    max_keys: usize,
+    conn: Arc<Mutex<Connection>>,
+}
+
+/// How long a claim waits for another process holding the file's write lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS ringg_webhook_dedupe (
+    key TEXT PRIMARY KEY NOT NULL,
+    inserted_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ringg_webhook_dedupe_inserted
+    ON ringg_webhook_dedupe (inserted_ms);
+";
+
+impl SqliteDedupeStore {
+    /// Opens (or creates) the store at `path` with the default TTL and capacity (those of
+    /// [`MemoryDedupeStore`]).
+    ///
+    /// # Errors
+    /// When the file cannot be opened or created, or is not a SQLite database.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, DedupeStoreError> {
+        Self::open_with_limits(
+            path,
+            MemoryDedupeStore::DEFAULT_TTL,
+            MemoryDedupeStore::DEFAULT_MAX_KEYS,
+        )
+    }
+
+    /// Opens (or creates) the store at `path`, remembering keys for `ttl` and holding at most
+    /// `max_keys` keys (at least 1). The parent folder must exist.
+    ///
+    /// # Errors
+    /// When the file cannot be opened or created, or is not a SQLite database.
+    pub fn open_with_limits(
+        path: impl AsRef<Path>,
+        ttl: Duration,
+        max_keys: usize,
+    ) -> Result<Self, DedupeStoreError> {
+        let path = path.as_ref().to_path_buf();
+        let conn = Connection::open(&path).map_err(|e| opening(&path, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| opening(&path, e))?;
+        let mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+            .map_err(|e| opening(&path, e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(
+                target: "ringg_webhooks",
+                path = %path.display(),
+                "the dedupe database could not switch to WAL mode (it uses {mode})"
+            );
+        }
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| opening(&path, e))?;
+        conn.execute_batch(SCHEMA).map_err(|e| opening(&path, e))?;
+        Ok(Self {
+            path,
+            ttl,
+            max_keys: max_keys.max(1),
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The TTL of a key.
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
+    /// The maximum number of keys held.
+    pub fn max_keys(&self) -> usize {
+        self.max_keys
+    }
+
+    /// The number of keys held now (expired keys not yet evicted are counted).
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn len(&self) -> Result<usize, DedupeStoreError> {
+        let conn = lock(&self.conn);
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM ringg_webhook_dedupe", [], |r| {
+                r.get(0)
+            })
+            .map_err(DedupeStoreError::new)?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// True when no key is held.
+    ///
+    /// # Errors
+    /// When the database cannot be read.
+    pub fn is_empty(&self) -> Result<bool, DedupeStoreError> {
+        Ok(self.len()? == 0)
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T, DedupeStoreError> {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || work(&mut lock(&conn)))
+            .await
+            .map_err(DedupeStoreError::new)?
+            .map_err(DedupeStoreError::new)
+    }
+}
+
+fn opening(path: &Path, err: rusqlite::Error) -> DedupeStoreError {
+    DedupeStoreError::new(format!(
+        "cannot open the dedupe database {}: {err}",
+        path.display()
+    ))
+}
+
+fn lock(conn: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
+    // A panic mid-statement leaves no transaction open (rusqlite rolls back on drop).
+    conn.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+fn now_ms() -> i64 {
+    millis(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default(),
+    )
+}
+
+/// The claim: one write transaction that evicts, then inserts the key unless it is there.
+fn claim(
+    conn: &mut Connection,
+    key: &str,
+    now_ms: i64,
+    ttl: Duration,
+    max_keys: usize,
+) -> rusqlite::Result<bool> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute(
+        "DELETE FROM ringg_webhook_dedupe WHERE inserted_ms <= ?1",
+        params![now_ms.saturating_sub(millis(ttl))],
+    )?;
+    let inserted = tx.execute(
+        "INSERT OR IGNORE INTO ringg_webhook_dedupe (key, inserted_ms) VALUES (?1, ?2)",
+        params![key, now_ms],
+    )? == 1;
+    if inserted {
+        // Rowids grow by one per insert, so the newest `max_keys` rows are those within
+        // `max_keys` of the largest: one index lookup instead of counting the table.
+        let newest: Option<i64> = tx
+            .query_row("SELECT max(rowid) FROM ringg_webhook_dedupe", [], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .flatten();
+        if let Some(newest) = newest {
+            let keep = i64::try_from(max_keys).unwrap_or(i64::MAX);
+            tx.execute(
+                "DELETE FROM ringg_webhook_dedupe WHERE rowid <= ?1",
+                params![newest.saturating_sub(keep)],
+            )?;
+        }
+    }
+    tx.commit()?;
+    Ok(inserted)
+}
+
+impl SqliteDedupeStore {
+    async fn check_and_insert_at(
+        &self,
+        key: &DedupeKey,
+        now_ms: i64,
+    ) -> Result<bool, DedupeStoreError> {
+        let key = key.as_str().to_owned();
+        let (ttl, max_keys) = (self.ttl, self.max_keys);
+        self.blocking(move |conn| claim(conn, &key, now_ms, ttl, max_keys))
+            .await
+    }
+}
+
+#[async_trait]
+impl DedupeStore for SqliteDedupeStore {
+    async fn check_and_insert(&self, key: &DedupeKey) -> Result<bool, DedupeStoreError> {
+        self.check_and_insert_at(key, now_ms()).await
+    }
+
+    async fn remove(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
+        let key = key.as_str().to_owned();
+        self.blocking(move |conn| {
+            conn.execute(
+                "DELETE FROM ringg_webhook_dedupe WHERE key = ?1",
+                params![key],
+            )
+            .map(drop)
+        })
+        .await
+    }
+}
+
+impl fmt::Debug for SqliteDedupeStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqliteDedupeStore")
+            .field("path", &self.path)
+            .field("ttl", &self.ttl)
+            .field("max_keys", &self.max_keys)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(i: usize) -> DedupeKey {
+        DedupeKey::new(&format!("call-{i}"), "call_started", None)
+    }
+
+    fn temp_path(name: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        (dir, path)
+    }
+
+    #[tokio::test]
+    async fn claims_once_and_remove_releases() {
+        let (_dir, path) = temp_path("d.sqlite3");
+        let s = SqliteDedupeStore::open(&path).unwrap();
+        assert!(s.check_and_insert(&key(1)).await.unwrap());
+        assert!(!s.check_and_insert(&key(1)).await.unwrap());
+        assert!(s.check_and_insert(&key(2)).await.unwrap());
+        s.remove(&key(1)).await.unwrap();
+        assert!(s.check_and_insert(&key(1)).await.unwrap());
+        assert!(!s.check_and_insert(&key(1)).await.unwrap());
+        assert_eq!(s.len().unwrap(), 2);
+        let mode: String = lock(&s.conn)
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[tokio::test]
+    async fn survives_reopen() {
+        let (_dir, path) = temp_path("d.sqlite3");
+        {
+            let s = SqliteDedupeStore::open(&path).unwrap();
+            assert!(s.check_and_insert(&key(1)).await.unwrap());
+            assert!(s.check_and_insert(&key(2)).await.unwrap());
+            s.remove(&key(2)).await.unwrap();
+        }
+        let s = SqliteDedupeStore::open(&path).unwrap();
+        assert!(
+            !s.check_and_insert(&key(1)).await.unwrap(),
+            "remembered across reopen"
+        );
+        assert!(
+            s.check_and_insert(&key(2)).await.unwrap(),
+            "a removed key stays removed"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_claims_have_one_winner() {
+        let (_dir, path) = temp_path("d.sqlite3");
+        let shared = Arc::new(SqliteDedupeStore::open(&path).unwrap());
+        // A second connection to the same file stands for a second process.
+        let other = Arc::new(SqliteDedupeStore::open(&path).unwrap());
+        for round in 0..50 {
+            let k = key(round);
+            let stores = [shared.clone(), shared.clone(), other.clone(), other.clone()];
+            let tasks: Vec<_> = stores
+                .into_iter()
+                .map(|s| {
+                    let k = k.clone();
+                    tokio::spawn(async move { s.check_and_insert(&k).await.unwrap() })
+                })
+                .collect();
+            let mut winners = 0;
+            for t in tasks {
+                winners += usize::from(t.await.unwrap());
+            }
+            assert_eq!(winners, 1, "round {round}");
+        }
+    }
+
+    #[tokio::test]
+    async fn keys_expire_after_ttl() {
+        let (_dir, path) = temp_path("d.sqlite3");
+        let s = SqliteDedupeStore::open_with_limits(&path, Duration::from_secs(60), 10).unwrap();
+        let t0 = 1_000_000_000;
+        assert!(s.check_and_insert_at(&key(1), t0).await.unwrap());
+        assert!(!s.check_and_insert_at(&key(1), t0 + 59_000).await.unwrap());
+        assert!(s.check_and_insert_at(&key(1), t0 + 60_000).await.unwrap());
+        assert_eq!(s.len().unwrap(), 1);
+        // The re-inserted key counts from its new insertion time.
+        assert!(!s.check_and_insert_at(&key(1), t0 + 119_000).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn capacity_evicts_oldest_first() {
+        let (_dir, path) = temp_path("d.sqlite3");
+        let s = SqliteDedupeStore::open_with_limits(&path, Duration::from_secs(3600), 3).unwrap();
+        for i in 0..5 {
+            assert!(s.check_and_insert(&key(i)).await.unwrap());
+        }
+        assert_eq!(s.len().unwrap(), 3);
+        for i in 2..5 {
+            assert!(!s.check_and_insert(&key(i)).await.unwrap(), "key {i}");
+        }
+        assert!(s.check_and_insert(&key(0)).await.unwrap());
+        assert_eq!(s.len().unwrap(), 3);
+        assert!(
+            s.check_and_insert(&key(2)).await.unwrap(),
+            "2 was the oldest and was evicted"
+        );
+        // Many claims and removals later the table is still bounded.
+        for i in 10..1010 {
+            assert!(s.check_and_insert(&key(i)).await.unwrap());
+            if i % 2 == 0 {
+                s.remove(&key(i)).await.unwrap();
+            }
+        }
+        assert!(s.len().unwrap() <= 3);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_an_error() {
+        let (_dir, path) = temp_path("junk");
+        std::fs::write(&path, vec![b'x'; 4096]).unwrap();
+        let err = SqliteDedupeStore::open(&path).unwrap_err().to_string();
+        assert!(err.contains("cannot open the dedupe database"), "{err}");
+    }
+}
