@@ -7,7 +7,9 @@
 //!
 //! The key is `(call_id, event_type)`, plus, for `call_completed` (which fires once per call
 //! **attempt**), the attempt's `retry_count`, or its `status` when the payload has no
-//! `retry_count`. Events without a `call_id` have no key and are always handed over.
+//! `retry_count`. A per-call callback delivery (no `event_type`) is keyed by its call id, its
+//! `data.status` and its `data.retry`, so each status change is handed over once. Events
+//! without a `call_id` have no key and are always handed over.
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -15,7 +17,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use ringg_types::webhook::{EventType, WebhookEvent};
+use ringg_types::webhook::{CALLBACK_EVENT_TYPE, EventType, WebhookEvent};
 
 /// The identity of one event for dedupe purposes.
 ///
@@ -33,6 +35,14 @@ pub enum Attempt<'a> {
     /// The attempt's `status` (`retry`, `failed`, `completed`, ...), used when the payload has
     /// no `retry_count`.
     Status(&'a str),
+    /// A per-call callback delivery: its `data.status` and `data.retry`. Each status change
+    /// is an event of its own.
+    Callback {
+        /// `data.status`.
+        status: Option<&'a str>,
+        /// `data.retry`.
+        retry: Option<u32>,
+    },
 }
 
 impl DedupeKey {
@@ -43,6 +53,13 @@ impl DedupeKey {
             None => format!("{call_id}|{event_type}"),
             Some(Attempt::RetryCount(n)) => format!("{call_id}|{event_type}|retry_count={n}"),
             Some(Attempt::Status(s)) => format!("{call_id}|{event_type}|status={s}"),
+            Some(Attempt::Callback { status, retry }) => {
+                let mut key = format!("{call_id}|{event_type}|status={}", status.unwrap_or(""));
+                if let Some(retry) = retry {
+                    key.push_str(&format!("|retry={retry}"));
+                }
+                key
+            }
         };
         Self(Arc::from(key))
     }
@@ -57,6 +74,10 @@ impl DedupeKey {
                 .retry_count()
                 .map(Attempt::RetryCount)
                 .or_else(|| event.status().map(|s| Attempt::Status(s.as_str()))),
+            _ if event_type.as_str() == CALLBACK_EVENT_TYPE => Some(Attempt::Callback {
+                status: event.status().map(|s| s.as_str()),
+                retry: event.retry_count(),
+            }),
             _ => None,
         };
         Some(Self::new(call_id.as_str(), event_type.as_str(), attempt))

@@ -1,24 +1,17 @@
 //! The bridge between delivery bodies and typed events.
 
-use ringg_types::webhook::WebhookEvent;
-use serde_json::value::RawValue;
-
 use crate::rejection::Rejection;
+use ringg_types::webhook::WebhookEvent;
 
-pub(crate) fn parse(body: &[u8]) -> Result<WebhookEvent, Rejection> {
-    WebhookEvent::from_slice(body).map_err(|err| {
-        if is_json_object(body) {
-            Rejection::invalid_field(err)
-        } else {
-            Rejection::malformed_json(err)
-        }
-    })
-}
-
-/// True when `body` is one syntactically valid JSON object (checked without building it).
-fn is_json_object(body: &[u8]) -> bool {
-    body.trim_ascii_start().first() == Some(&b'{')
-        && serde_json::from_slice::<&RawValue>(body).is_ok()
+/// Reads a delivery body. A JSON object always becomes an event (a partial one when a field
+/// does not fit the typed model), unless `strict` asks to refuse partial events; a body that is
+/// not one JSON object is refused as malformed.
+pub(crate) fn parse(body: &[u8], strict: bool) -> Result<WebhookEvent, Rejection> {
+    let event = WebhookEvent::from_slice_lenient(body).map_err(Rejection::malformed_json)?;
+    if strict && let WebhookEvent::Partial(partial) = &event {
+        return Err(Rejection::invalid_field(partial.error().clone()));
+    }
+    Ok(event)
 }
 
 #[cfg(test)]
@@ -67,16 +60,46 @@ mod tests {
     }
 
     #[test]
+    fn callback_keys_cover_status_and_retry() {
+        let cb = |status: &str, retry: u32| {
+            key(&format!(
+                r#"{{"status":"success","data":{{"call_id":"c1","status":"{status}","retry":{retry}}}}}"#
+            ))
+        };
+        assert_eq!(
+            cb("ongoing", 0).as_deref(),
+            Some("c1|call_callback|status=ongoing|retry=0")
+        );
+        assert_ne!(cb("ongoing", 0), cb("completed", 0));
+        assert_ne!(cb("failed", 0), cb("failed", 1));
+        assert_eq!(cb("completed", 1), cb("completed", 1));
+        // A partial callback delivery keys the same way from what can be read.
+        let partial = crate::dedupe::DedupeKey::for_event(
+            &WebhookEvent::from_slice_lenient(
+                br#"{"data":{"call_id":"c1","status":"failed","retry":"2","call_duration":[]}}"#,
+            )
+            .unwrap(),
+        );
+        assert_eq!(
+            partial.map(|k| k.to_string()).as_deref(),
+            Some("c1|call_callback|status=failed|retry=2")
+        );
+    }
+
+    #[test]
     fn parse_failures_are_classified() {
         for body in ["", "{", "[]", "42", "\"x\"", "{} trailing", "not json"] {
-            let rejection = parse(body.as_bytes()).unwrap_err();
+            let rejection = parse(body.as_bytes(), false).unwrap_err();
             assert_eq!(rejection.status(), StatusCode::BAD_REQUEST, "{body:?}");
             assert_eq!(rejection.code(), "malformed_json", "{body:?}");
             assert_eq!(rejection.path(), None, "{body:?}");
         }
-        let rejection =
-            parse(br#"{"event_type":"call_completed","call_id":"c","transcript":[42]}"#)
-                .unwrap_err();
+        // A JSON object with a field that does not fit is a partial event, not a rejection
+        // (deliberately changed: it used to be a 400), unless strict.
+        let body = br#"{"event_type":"call_completed","call_id":"c","transcript":[42]}"#;
+        let event = parse(body, false).unwrap();
+        assert_eq!(event.partial_error().unwrap().path(), "transcript[0]");
+        let rejection = parse(body, true).unwrap_err();
         assert_eq!(rejection.code(), "invalid_payload");
         assert_eq!(rejection.path(), Some("transcript[0]"));
         assert!(
@@ -86,7 +109,8 @@ mod tests {
         );
         assert!(rejection.parse_error().is_some());
 
-        let rejection = parse(br#"{"call_id":"c"}"#).unwrap_err();
+        assert!(parse(br#"{"call_id":"c"}"#, false).unwrap().is_partial());
+        let rejection = parse(br#"{"call_id":"c"}"#, true).unwrap_err();
         assert_eq!(rejection.path(), Some("event_type"));
     }
 }

@@ -9,8 +9,13 @@
 //!   secret accepted while you rotate.
 //! - **Bound**: bodies over [`WebhookReceiver::DEFAULT_MAX_BODY_BYTES`] (configurable) are
 //!   refused with 413 without being buffered whole.
-//! - **Parse**: into [`WebhookEvent`]; unknown event types arrive as `WebhookEvent::Unknown` with
-//!   the raw JSON. A body that does not parse gets a 400 naming the field path.
+//! - **Parse**: into [`WebhookEvent`]: subscription events by `event_type` (unknown types
+//!   arrive as `WebhookEvent::Unknown`), per-call `callback_url` deliveries as
+//!   `WebhookEvent::Callback`, and a JSON object with a value the typed model does not take as
+//!   `WebhookEvent::Partial` (the whole JSON and the decode error with its field path), so no
+//!   delivery is refused for its content; [`WebhookReceiverBuilder::strict`] refuses those.
+//!   Every parsed event keeps its body as received ([`WebhookEvent::raw`]). Only a body that
+//!   is not JSON gets a 400. `Content-Type` is not required.
 //! - **Dedupe**: Ringg retries until it gets a 200 (immediately, +10 s, +1 min, +2 min), so a
 //!   [`DedupeStore`] remembers what was handed over; the default is the bounded
 //!   [`MemoryDedupeStore`]; feature `sqlite` adds `SqliteDedupeStore`, which survives a restart.
@@ -27,7 +32,7 @@
 //! receiver     -> body, event, dedupe, handler, verify, rejection
 //! body, event  -> rejection -> verify
 //! dedupe_sqlite -> dedupe            (feature `sqlite`)
-//! dedupe, handler, output, verify   (leaves)
+//! dedupe, handler, output, verify, testing   (leaves)
 //! ```
 //!
 //! ```no_run
@@ -71,6 +76,8 @@ mod verify;
 
 #[cfg(feature = "axum")]
 pub mod axum;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use dedupe::{Attempt, DedupeKey, DedupeStore, DedupeStoreError, MemoryDedupeStore};
 #[cfg(feature = "sqlite")]

@@ -14,7 +14,8 @@ pub enum OutputFormat {
     /// `call_completed call_id=… agent_id=… status=completed retry_count=0`
     #[default]
     Text,
-    /// The event's JSON (as received, unknown fields included) on one line.
+    /// The event's JSON as received (every value, unknown fields and values that did not fit
+    /// the typed model included) on one line.
     Json,
 }
 
@@ -41,16 +42,23 @@ impl OutputFormat {
     pub fn render(self, event: &WebhookEvent) -> String {
         match self {
             Self::Text => text_line(event),
-            Self::Json => {
-                let json = serde_json::to_string(event).unwrap_or_else(|err| {
-                    serde_json::json!({
-                        "event_type": event.event_type().as_str(),
-                        "error": format!("the event could not be serialized: {err}"),
-                    })
-                    .to_string()
-                });
-                escape_json_controls(&json).into_owned()
-            }
+            Self::Json => match event.raw_json() {
+                // Line breaks can only sit between tokens in valid JSON: replacing them keeps
+                // the value and the one-line format.
+                Some(raw) => {
+                    escape_json_controls(&raw.trim().replace(['\r', '\n', '\t'], " ")).into_owned()
+                }
+                None => {
+                    let json = serde_json::to_string(event).unwrap_or_else(|err| {
+                        serde_json::json!({
+                            "event_type": event.event_type().as_str(),
+                            "error": format!("the event could not be serialized: {err}"),
+                        })
+                        .to_string()
+                    });
+                    escape_json_controls(&json).into_owned()
+                }
+            },
         }
     }
 }
@@ -59,8 +67,18 @@ impl OutputFormat {
 /// move the cursor, retitle the terminal or break the one-line format.
 fn text_line(event: &WebhookEvent) -> String {
     let mut line = escape_control(event.event_type().as_str()).into_owned();
-    if let WebhookEvent::Unknown(_) = event {
-        line.push_str(" (unknown event type)");
+    match event {
+        WebhookEvent::Unknown(_) => line.push_str(" (unknown event type)"),
+        WebhookEvent::Partial(partial) => {
+            let error = partial.error();
+            let _ = write!(
+                line,
+                " (partial: `{}`: {})",
+                escape_control(error.path()),
+                escape_control(error.message())
+            );
+        }
+        _ => {}
     }
     if let Some(call_id) = event.call_id() {
         let _ = write!(line, " call_id={}", escape_control(call_id.as_ref()));
@@ -153,6 +171,31 @@ mod tests {
         );
         let back: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(back["agent_id"], "a\u{9b}1", "the JSON value is unchanged");
+    }
+
+    #[test]
+    fn json_lines_print_every_value_as_received() {
+        let body = b"{\n  \"event_type\": \"call_completed\",\r\n  \"call_id\": \"c1\",\n  \"retry_count\": \"1\",\n  \"sub\": {\"x\": null}\n}\n";
+        let event = WebhookEvent::from_slice_lenient(body).unwrap();
+        assert!(event.is_partial());
+        let line = OutputFormat::Json.render(&event);
+        assert!(!line.contains('\n') && !line.contains('\r'), "{line:?}");
+        let back: serde_json::Value = serde_json::from_str(&line).unwrap();
+        let orig: serde_json::Value = serde_json::from_slice(body).unwrap();
+        assert_eq!(back, orig);
+        let text = OutputFormat::Text.render(&event);
+        assert!(
+            text.starts_with("call_completed (partial: `retry_count`:"),
+            "{text}"
+        );
+        let cb = WebhookEvent::from_slice(
+            br#"{"status":"success","data":{"call_id":"c2","status":"ongoing","retry":0}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            OutputFormat::Text.render(&cb),
+            "call_callback call_id=c2 status=ongoing retry_count=0"
+        );
     }
 
     #[test]

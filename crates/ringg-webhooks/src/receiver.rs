@@ -30,8 +30,12 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// 2. checks the shared-secret header (401 when missing or wrong, before any body byte is read);
 /// 3. refuses bodies over the size limit (413; from `Content-Length` before reading, otherwise as
 ///    soon as the limit is crossed while reading, so a large body is never buffered whole);
-/// 4. parses the body into a [`WebhookEvent`](crate::WebhookEvent) (400 naming the field path
-///    when a field has the wrong type; unknown event types are not errors);
+/// 4. parses the body into a [`WebhookEvent`](crate::WebhookEvent): a subscription event, a
+///    per-call callback delivery (`WebhookEvent::Callback`), or, when a field does not fit the
+///    typed model, a `WebhookEvent::Partial` event with the whole JSON and the decode error (so
+///    nothing Ringg sends is refused; [`strict`](WebhookReceiverBuilder::strict) refuses
+///    those with 400 instead). Only a body that is not one JSON object is refused (400). The
+///    `Content-Type` header is not looked at: Ringg sets none on callback deliveries;
 /// 5. dedupes it (a repeat is answered 200 and not handed over again);
 /// 6. hands it to the [`WebhookHandler`] and answers 200 once the handler returned `Ok`, or 500
 ///    when it failed or panicked, forgetting the dedupe key so Ringg's retry gets through.
@@ -69,6 +73,7 @@ struct Inner {
     read_timeout: Duration,
     store: Arc<dyn DedupeStore>,
     handler: Arc<dyn WebhookHandler>,
+    strict: bool,
 }
 
 impl WebhookReceiver {
@@ -133,7 +138,7 @@ impl WebhookReceiver {
             return Err(Rejection::too_large(inner.max_body_bytes));
         }
         let bytes = collect_limited(body, inner.max_body_bytes, inner.read_timeout).await?;
-        let event = parse_event(&bytes)?;
+        let event = event::parse(&bytes, inner.strict)?;
         // Dedupe and the handler run on their own task: if the connection goes away mid-way,
         // the handler still finishes and a failed event's key is still released.
         let task = tokio::spawn(deliver(self.inner.clone(), event));
@@ -147,13 +152,13 @@ impl WebhookReceiver {
     }
 }
 
-/// Parses a delivery body the way the receiver does, mapping failures to the 400 rejection the
-/// receiver answers with (`malformed_json`, or `invalid_payload` with the field path).
+/// Parses a delivery body the way a (non-strict) receiver does: a JSON object that does not fit
+/// the typed model becomes a `WebhookEvent::Partial` event.
 ///
 /// # Errors
-/// A [`Rejection`] with status 400 when the body is not a webhook event.
+/// A [`Rejection`] with status 400 (`malformed_json`) when the body is not one JSON object.
 pub fn parse_event(body: &[u8]) -> Result<crate::WebhookEvent, Rejection> {
-    event::parse(body)
+    event::parse(body, false)
 }
 
 async fn deliver(
@@ -285,6 +290,7 @@ pub struct WebhookReceiverBuilder {
     read_timeout: Option<Duration>,
     store: Option<Arc<dyn DedupeStore>>,
     handler: Option<Arc<dyn WebhookHandler>>,
+    strict: bool,
 }
 
 /// A configuration error found by [`WebhookReceiverBuilder::build`].
@@ -362,6 +368,16 @@ impl WebhookReceiverBuilder {
         self
     }
 
+    /// Refuses partial events: a JSON body with a field that does not fit the typed model is
+    /// answered 400 (`invalid_payload`, naming the field path) instead of being handed over as
+    /// `WebhookEvent::Partial`. Off by default: Ringg retries a refused delivery three times
+    /// and then drops it for good.
+    #[must_use]
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
     /// The event handler: a [`WebhookHandler`] or an async closure.
     #[must_use]
     pub fn handler(mut self, handler: impl WebhookHandler) -> Self {
@@ -417,6 +433,7 @@ impl WebhookReceiverBuilder {
                     .store
                     .unwrap_or_else(|| Arc::new(MemoryDedupeStore::new())),
                 handler,
+                strict: self.strict,
             }),
         })
     }
@@ -431,6 +448,7 @@ impl fmt::Debug for WebhookReceiverBuilder {
             .field("allow_unauthenticated", &self.allow_unauthenticated)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("read_timeout", &self.read_timeout)
+            .field("strict", &self.strict)
             .field("handler", &self.handler.as_ref().map(|_| ".."))
             .finish_non_exhaustive()
     }

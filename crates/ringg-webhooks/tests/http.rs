@@ -121,11 +121,11 @@ async fn malformed_json_is_400_with_a_json_error() {
     server.stop().await;
 }
 
+/// Deliberately changed: a JSON body with a field of the wrong type used to be a 400 (so Ringg
+/// retried and then dropped it); it is now handed over as a partial event and answered 200.
+/// The strict mode keeps the old 400.
 #[tokio::test]
-async fn wrong_field_type_is_400_naming_the_field_path() {
-    let rec = Recorder::new();
-    let server = TestServer::start(receiver(rec.clone())).await;
-    let url = server.url("/");
+async fn wrong_field_type_is_a_partial_event_or_400_when_strict() {
     let cases = [
         (
             r#"{"event_type":"call_completed","call_id":"c1","transcript":[42]}"#,
@@ -134,8 +134,30 @@ async fn wrong_field_type_is_400_naming_the_field_path() {
         (r#"{"event_type":"call_started","call_id":7}"#, "call_id"),
         (r#"{"call_id":"c1","status":"completed"}"#, "event_type"),
     ];
+    let rec = Recorder::new();
+    let server = TestServer::start(receiver(rec.clone())).await;
     for (body, path) in cases {
-        let (status, json) = send("POST", &url, &auth(), body).await;
+        let (status, json) = send("POST", &server.url("/"), &auth(), body).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(json["status"], "accepted", "{body}");
+        let event = rec.events().pop().unwrap();
+        assert_eq!(event.partial_error().unwrap().path(), path, "{body}");
+        assert_eq!(event.raw(), body);
+    }
+    assert_eq!(rec.events().len(), 3);
+    server.stop().await;
+
+    let rec = Recorder::new();
+    let strict = WebhookReceiver::builder()
+        .secret_header("X-Webhook-Secret")
+        .secret(SECRET)
+        .strict(true)
+        .shared_handler(rec.clone())
+        .build()
+        .unwrap();
+    let server = TestServer::start(strict).await;
+    for (body, path) in cases {
+        let (status, json) = send("POST", &server.url("/"), &auth(), body).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(json["error"]["code"], "invalid_payload", "{body}");
         assert_eq!(json["error"]["path"], path, "{body}");

@@ -1,5 +1,6 @@
 //! Random methods, headers and bodies never make the receiver panic, and every answer is one of
-//! the documented statuses with a JSON body. Bounded: 256 cases.
+//! the documented statuses with a JSON body; random JSON objects with the right secret are
+//! always answered 200 and handed over whole. Bounded: 256 cases each.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -186,6 +187,74 @@ fn random_requests_never_panic_the_receiver() {
                 prop_assert_eq!(after, before, "a refused delivery is not handed over");
                 prop_assert!(json["error"]["code"].is_string());
             }
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// Any JSON object: event-shaped ones, callback-shaped ones and arbitrary ones.
+fn json_object() -> impl Strategy<Value = Vec<u8>> {
+    let arbitrary = proptest::collection::btree_map("[a-z_]{1,10}", json_value(), 0..6)
+        .prop_map(|m| serde_json::to_vec(&Value::Object(m.into_iter().collect())).unwrap());
+    let callback = proptest::collection::btree_map(
+        prop_oneof![
+            Just("call_id".to_owned()),
+            Just("status".to_owned()),
+            Just("retry".to_owned()),
+            Just("call_duration".to_owned()),
+            Just("transcript".to_owned()),
+            Just("analysis".to_owned()),
+            "[a-z_]{1,8}",
+        ],
+        json_value(),
+        0..6,
+    )
+    .prop_map(|data| {
+        let data: serde_json::Map<String, Value> = data.into_iter().collect();
+        serde_json::to_vec(&serde_json::json!({"status": "success", "data": data})).unwrap()
+    });
+    prop_oneof![event_like(), callback, arbitrary]
+}
+
+#[test]
+fn random_json_objects_with_the_secret_are_handed_over_whole() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut runner = TestRunner::new(Config {
+        cases: 256,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    runner
+        .run(&json_object(), |body| {
+            let seen: Arc<std::sync::Mutex<Vec<WebhookEvent>>> = Arc::default();
+            let receiver = {
+                let seen = seen.clone();
+                WebhookReceiver::builder()
+                    .secret_header("X-Webhook-Secret")
+                    .secret(SECRET)
+                    .handler(move |event: WebhookEvent| {
+                        seen.lock().unwrap().push(event);
+                        async { Ok::<_, HandlerError>(()) }
+                    })
+                    .build()
+                    .unwrap()
+            };
+            let mut req = Request::builder()
+                .method(Method::POST)
+                .uri("/")
+                .header("x-webhook-secret", SECRET);
+            if body.len() % 2 == 0 {
+                req = req.header("content-type", "application/json");
+            }
+            let req = req.body(Full::new(Bytes::from(body.clone()))).unwrap();
+            let status = rt.block_on(receiver.receive(req)).status();
+            prop_assert_eq!(status, StatusCode::OK);
+            let seen = seen.lock().unwrap();
+            prop_assert_eq!(seen.len(), 1);
+            let raw = seen[0].raw();
+            prop_assert_eq!(raw.as_bytes(), &body[..]);
+            let original: Value = serde_json::from_slice(&body).unwrap();
+            prop_assert_eq!(seen[0].to_value().unwrap(), original);
             Ok(())
         })
         .unwrap();

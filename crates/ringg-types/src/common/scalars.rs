@@ -10,83 +10,139 @@ use serde_json::Number;
 macro_rules! json_number {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(Number);
+        ///
+        /// A string holding a number (`"31.5"`) is accepted too and written back as that string.
+        #[derive(Clone, PartialEq, Eq, Hash)]
+        pub struct $name {
+            number: Number,
+            /// The string the number came in, when it came as one.
+            text: Option<String>,
+        }
 
         impl $name {
             /// Wraps a JSON number as it is.
             pub fn new(n: Number) -> Self {
-                Self(n)
+                Self { number: n, text: None }
             }
 
             /// A value from a float; `None` for NaN or infinity (not representable in JSON).
             pub fn from_f64(v: f64) -> Option<Self> {
-                Number::from_f64(v).map(Self)
+                Number::from_f64(v).map(Self::new)
             }
 
             /// The value as `f64` (integers are converted).
             pub fn as_f64(&self) -> f64 {
-                self.0.as_f64().unwrap_or_default()
+                self.number.as_f64().unwrap_or_default()
             }
 
             /// The value as `u64`, when it was written as a non-negative integer.
             pub fn as_u64(&self) -> Option<u64> {
-                self.0.as_u64()
+                self.number.as_u64()
             }
 
             /// The value as `i64`, when it was written as an integer.
             pub fn as_i64(&self) -> Option<i64> {
-                self.0.as_i64()
+                self.number.as_i64()
             }
 
             /// True when the value was written as an integer (`3025`, not `3025.0`).
             pub fn is_integer(&self) -> bool {
-                self.0.is_i64() || self.0.is_u64()
+                self.number.is_i64() || self.number.is_u64()
+            }
+
+            /// True when the value arrived as a string holding a number (`"31.5"`).
+            pub fn is_stringly(&self) -> bool {
+                self.text.is_some()
             }
 
             /// The underlying JSON number.
             pub fn as_number(&self) -> &Number {
-                &self.0
+                &self.number
             }
         }
 
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({})", stringify!($name), self.0)
+                write!(f, "{}({})", stringify!($name), self.number)
             }
         }
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Display::fmt(&self.0, f)
+                fmt::Display::fmt(&self.number, f)
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match &self.text {
+                    Some(text) => s.serialize_str(text),
+                    None => self.number.serialize(s),
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let (number, text) = number_or_numeric_string(d)?;
+                Ok(Self { number, text })
             }
         }
 
         impl From<u64> for $name {
             fn from(v: u64) -> Self {
-                Self(Number::from(v))
+                Self::new(Number::from(v))
             }
         }
 
         impl From<u32> for $name {
             fn from(v: u32) -> Self {
-                Self(Number::from(v))
+                Self::new(Number::from(v))
             }
         }
 
         impl From<i64> for $name {
             fn from(v: i64) -> Self {
-                Self(Number::from(v))
+                Self::new(Number::from(v))
             }
         }
 
         impl From<Number> for $name {
             fn from(v: Number) -> Self {
-                Self(v)
+                Self::new(v)
             }
         }
     };
+}
+
+/// A JSON number, or a string holding one (returned with the string).
+fn number_or_numeric_string<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<(Number, Option<String>), D::Error> {
+    struct V;
+    impl Visitor<'_> for V {
+        type Value = (Number, Option<String>);
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a number or a string holding a number")
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok((Number::from(v), None))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok((Number::from(v), None))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Number::from_f64(v)
+                .map(|n| (n, None))
+                .ok_or_else(|| E::invalid_value(de::Unexpected::Float(v), &self))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            let number = serde_json::from_str::<Number>(v.trim())
+                .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))?;
+            Ok((number, Some(v.to_owned())))
+        }
+    }
+    d.deserialize_any(V)
 }
 
 json_number!(
@@ -196,31 +252,54 @@ impl<'de> Deserialize<'de> for Total {
 enum FlexBoolForm {
     Bool,
     Text(String),
-    Int(i64),
+    Number(Number),
 }
 
 /// A boolean that may arrive as `true`/`false`, as a string (`"true"`, `"false"`, `"yes"`,
-/// `"no"`, `"y"`, `"n"`, `"1"`, `"0"`, any case), or as the integer `0`/`1`.
+/// `"no"`, `"y"`, `"n"`, `"1"`, `"0"`, any case), as a number (`0`/`1`), or as anything else an
+/// LLM writes there (`"perhaps"`, `2`).
 ///
 /// LLM-produced analysis fields such as `callback_requested` come in any of these forms. The
-/// original form is remembered and written back.
+/// original form is remembered and written back. A value that is not a boolean word reads as
+/// unknown: [`as_bool`](Self::as_bool) is `None` and [`get`](Self::get) is `false`.
 ///
 /// ```
 /// use ringg_types::common::FlexBool;
 /// let b: FlexBool = serde_json::from_str("\"Yes\"").unwrap();
 /// assert!(b.get());
 /// assert_eq!(serde_json::to_string(&b).unwrap(), "\"Yes\"");
+/// let p: FlexBool = serde_json::from_str("\"perhaps\"").unwrap();
+/// assert_eq!(p.as_bool(), None);
+/// assert_eq!(p.as_text(), Some("perhaps"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FlexBool {
-    value: bool,
+    value: Option<bool>,
     form: FlexBoolForm,
 }
 
 impl FlexBool {
-    /// The boolean value.
+    /// The boolean value (`false` when the value was not a boolean word).
     pub fn get(&self) -> bool {
+        self.value.unwrap_or(false)
+    }
+
+    /// The boolean value, `None` when the value was free text or a number other than 0/1.
+    pub fn as_bool(&self) -> Option<bool> {
         self.value
+    }
+
+    /// True when the value was read as a boolean (a JSON boolean or a boolean word).
+    pub fn is_known(&self) -> bool {
+        self.value.is_some()
+    }
+
+    /// The string the value came in, when it came as a string.
+    pub fn as_text(&self) -> Option<&str> {
+        match &self.form {
+            FlexBoolForm::Text(t) => Some(t),
+            _ => None,
+        }
     }
 
     /// True when the value arrived as a string or a number rather than a JSON boolean.
@@ -230,22 +309,34 @@ impl FlexBool {
 
     /// Parses a string form (`"true"`, `"no"`, ...); `None` if it is not a boolean word.
     pub fn parse_str(s: &str) -> Option<Self> {
-        let value = match s.trim().to_ascii_lowercase().as_str() {
-            "true" | "yes" | "y" | "1" => true,
-            "false" | "no" | "n" | "0" => false,
-            _ => return None,
-        };
+        let value = bool_word(s)?;
         Some(Self {
-            value,
+            value: Some(value),
             form: FlexBoolForm::Text(s.to_owned()),
         })
+    }
+
+    /// Any string: a boolean word, or free text kept with an unknown value.
+    pub fn from_text(s: &str) -> Self {
+        Self {
+            value: bool_word(s),
+            form: FlexBoolForm::Text(s.to_owned()),
+        }
+    }
+}
+
+fn bool_word(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" => Some(true),
+        "false" | "no" | "n" | "0" => Some(false),
+        _ => None,
     }
 }
 
 impl From<bool> for FlexBool {
     fn from(value: bool) -> Self {
         Self {
-            value,
+            value: Some(value),
             form: FlexBoolForm::Bool,
         }
     }
@@ -253,16 +344,16 @@ impl From<bool> for FlexBool {
 
 impl From<FlexBool> for bool {
     fn from(b: FlexBool) -> bool {
-        b.value
+        b.get()
     }
 }
 
 impl Serialize for FlexBool {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match &self.form {
-            FlexBoolForm::Bool => s.serialize_bool(self.value),
+            FlexBoolForm::Bool => s.serialize_bool(self.get()),
             FlexBoolForm::Text(t) => s.serialize_str(t),
-            FlexBoolForm::Int(i) => s.serialize_i64(*i),
+            FlexBoolForm::Number(n) => n.serialize(s),
         }
     }
 }
@@ -273,29 +364,41 @@ impl<'de> Deserialize<'de> for FlexBool {
         impl Visitor<'_> for V {
             type Value = FlexBool;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a boolean, 0/1, or one of \"true\", \"false\", \"yes\", \"no\"")
+                f.write_str("a boolean, a number, or a string such as \"yes\"")
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<FlexBool, E> {
                 Ok(FlexBool::from(v))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<FlexBool, E> {
-                match v {
-                    0 | 1 => Ok(FlexBool {
-                        value: v == 1,
-                        form: FlexBoolForm::Int(v),
-                    }),
-                    _ => Err(E::invalid_value(de::Unexpected::Signed(v), &self)),
-                }
+                Ok(FlexBool {
+                    value: match v {
+                        0 => Some(false),
+                        1 => Some(true),
+                        _ => None,
+                    },
+                    form: FlexBoolForm::Number(Number::from(v)),
+                })
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<FlexBool, E> {
-                match i64::try_from(v) {
-                    Ok(i) => self.visit_i64(i),
-                    Err(_) => Err(E::invalid_value(de::Unexpected::Unsigned(v), &self)),
-                }
+                Ok(FlexBool {
+                    value: match v {
+                        0 => Some(false),
+                        1 => Some(true),
+                        _ => None,
+                    },
+                    form: FlexBoolForm::Number(Number::from(v)),
+                })
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<FlexBool, E> {
+                let n = Number::from_f64(v)
+                    .ok_or_else(|| E::invalid_value(de::Unexpected::Float(v), &self))?;
+                Ok(FlexBool {
+                    value: None,
+                    form: FlexBoolForm::Number(n),
+                })
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<FlexBool, E> {
-                FlexBool::parse_str(v)
-                    .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+                Ok(FlexBool::from_text(v))
             }
         }
         d.deserialize_any(V)

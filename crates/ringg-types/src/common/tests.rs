@@ -43,7 +43,12 @@ fn credits_keep_form() {
     assert_eq!(i.as_f64(), f.as_f64());
     assert_eq!(i.as_u64(), Some(3025));
     assert!(Credits::from_f64(f64::NAN).is_none());
-    assert!(serde_json::from_value::<Credits>(json!("3025")).is_err());
+    // Numeric strings are read and written back as strings.
+    let c: Credits = serde_json::from_value(json!("3025.5")).unwrap();
+    assert_eq!(c.as_f64(), 3025.5);
+    assert!(c.is_stringly());
+    assert_eq!(serde_json::to_value(&c).unwrap(), json!("3025.5"));
+    assert!(serde_json::from_value::<Credits>(json!("lots")).is_err());
     let s: Seconds = serde_json::from_value(json!(1.5)).unwrap();
     assert_eq!(s.to_duration(), std::time::Duration::from_millis(1500));
 }
@@ -84,8 +89,13 @@ fn flex_bool_forms() {
         assert_eq!(serde_json::to_value(&b).unwrap(), raw);
     }
     assert!(!FlexBool::from(true).is_stringly());
-    assert!(serde_json::from_value::<FlexBool>(json!("maybe")).is_err());
-    assert!(serde_json::from_value::<FlexBool>(json!(2)).is_err());
+    // Free text and other numbers are kept, with an unknown value.
+    for raw in [json!("maybe"), json!(2), json!(0.5)] {
+        let b: FlexBool = serde_json::from_value(raw.clone()).unwrap();
+        assert_eq!(b.as_bool(), None, "{raw}");
+        assert!(!b.get());
+        assert_eq!(serde_json::to_value(&b).unwrap(), raw);
+    }
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! [`WebhookEvent`]: one delivery, parsed by its `event_type`; unknown events and parse errors.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -8,14 +9,19 @@ use serde_json::{Map, Value};
 use crate::common::{DecodeError, Extra, Transcript, decode};
 use crate::enums::{CallStatus, EventType};
 use crate::ids::{AgentId, CallId, WorkspaceId};
+use crate::webhook::callback::{CALLBACK_EVENT_TYPE, CallbackDelivery};
+use crate::webhook::error::WebhookParseError;
+use crate::webhook::partial::PartialEvent;
 use crate::webhook::payloads::{
     AllProcessingCompleted, CallCompleted, CallOngoing, CallRinging, CallStarted,
     ClientAnalysisCompleted, PlatformAnalysisCompleted, RecordingCompleted,
 };
+use crate::webhook::raw::RawJson;
 
 /// Reads only `event_type` from a JSON object (anything but an object is an error at `.`).
 struct Probe {
     event_type: Option<String>,
+    data_is_object: bool,
 }
 
 impl<'de> Deserialize<'de> for Probe {
@@ -31,14 +37,20 @@ impl<'de> Deserialize<'de> for Probe {
                 mut map: A,
             ) -> Result<Probe, A::Error> {
                 let mut event_type = None;
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                let mut data_is_object = false;
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
                     if key == "event_type" {
                         event_type = map.next_value::<Option<String>>()?;
+                    } else if key == "data" {
+                        data_is_object = map.next_value::<Value>()?.is_object();
                     } else {
                         map.next_value::<serde::de::IgnoredAny>()?;
                     }
                 }
-                Ok(Probe { event_type })
+                Ok(Probe {
+                    event_type,
+                    data_is_object,
+                })
             }
         }
         d.deserialize_map(V)
@@ -53,6 +65,7 @@ pub struct UnknownEvent {
     agent_id: Option<AgentId>,
     /// The whole payload, `event_type` included.
     pub raw: Map<String, Value>,
+    raw_json: RawJson,
 }
 
 impl UnknownEvent {
@@ -64,6 +77,7 @@ impl UnknownEvent {
             call_id: text("call_id").map(CallId::new),
             agent_id: text("agent_id").map(AgentId::new),
             raw,
+            raw_json: RawJson::none(),
         }
     }
 
@@ -112,11 +126,25 @@ pub enum WebhookEvent {
     AllProcessingCompleted(AllProcessingCompleted),
     /// Any other `event_type`, kept raw.
     Unknown(UnknownEvent),
+    /// A per-call `callback_url` delivery (§3.6), which has no `event_type`; its
+    /// [`event_type`](Self::event_type) is [`CALLBACK_EVENT_TYPE`].
+    Callback(CallbackDelivery),
+    /// A JSON object that did not fit the typed model, kept whole with the decode error. Only
+    /// [`WebhookEvent::from_slice_lenient`] (what the receiver uses) produces it.
+    Partial(PartialEvent),
 }
 
 macro_rules! each_known {
     ($self:expr, $p:ident => $body:expr, $u:ident => $unknown:expr) => {
+        each_known!($self, $p => $body, $u => $unknown, _c => None, _x => None)
+    };
+    (
+        $self:expr, $p:ident => $body:expr, $u:ident => $unknown:expr,
+        $c:ident => $callback:expr, $x:ident => $partial:expr
+    ) => {
         match $self {
+            WebhookEvent::Callback($c) => $callback,
+            WebhookEvent::Partial($x) => $partial,
             WebhookEvent::CallStarted($p) => $body,
             WebhookEvent::CallRinging($p) => $body,
             WebhookEvent::CallOngoing($p) => $body,
@@ -139,13 +167,58 @@ impl WebhookEvent {
             event_type: None,
             source,
         })?;
+        let mut event = Self::decode_typed(probe, bytes)?;
+        event.set_raw(RawJson::from_bytes(bytes));
+        Ok(event)
+    }
+
+    /// Like [`WebhookEvent::from_slice`], but a JSON object that does not fit the typed model
+    /// is not an error: it becomes [`WebhookEvent::Partial`], with the whole object and the
+    /// decode error. Only a body that is not one JSON object is an error.
+    ///
+    /// ```
+    /// use ringg_types::webhook::WebhookEvent;
+    /// let body = br#"{"event_type":"call_completed","call_id":"c-1","transcript":[42]}"#;
+    /// let event = WebhookEvent::from_slice_lenient(body).unwrap();
+    /// let WebhookEvent::Partial(partial) = &event else { panic!() };
+    /// assert_eq!(partial.error().path(), "transcript[0]");
+    /// assert_eq!(event.call_id().unwrap().as_str(), "c-1");
+    /// assert_eq!(event.raw().as_bytes(), body);
+    /// assert!(WebhookEvent::from_slice_lenient(b"[1]").is_err());
+    /// ```
+    pub fn from_slice_lenient(bytes: &[u8]) -> Result<Self, WebhookParseError> {
+        match Self::from_slice(bytes) {
+            Ok(event) => Ok(event),
+            Err(error) => {
+                let value: Map<String, Value> =
+                    decode(bytes).map_err(|source| WebhookParseError {
+                        event_type: None,
+                        source,
+                    })?;
+                let mut partial = PartialEvent::new(value, error);
+                partial.raw = RawJson::from_bytes(bytes);
+                Ok(Self::Partial(partial))
+            }
+        }
+    }
+
+    fn decode_typed(probe: Probe, bytes: &[u8]) -> Result<Self, WebhookParseError> {
+        if probe.event_type.is_none() && probe.data_is_object {
+            return decode(bytes)
+                .map(Self::Callback)
+                .map_err(|source| WebhookParseError {
+                    event_type: Some(EventType::from(CALLBACK_EVENT_TYPE)),
+                    source,
+                });
+        }
         let Some(event_type) = probe.event_type else {
             return Err(WebhookParseError {
                 event_type: None,
                 source: DecodeError::new(
                     "event_type",
-                    "missing field `event_type`: every Ringg webhook payload names its event \
-                     (e.g. \"call_completed\"); is this endpoint receiving something else?",
+                    "missing field `event_type`: every Ringg subscription event names its event \
+                     (e.g. \"call_completed\") and a per-call callback delivery has a `data` \
+                     object; is this endpoint receiving something else?",
                     bytes,
                 ),
             });
@@ -190,19 +263,26 @@ impl WebhookEvent {
         Self::from_slice(&bytes)
     }
 
-    /// The event type.
+    /// The event type ([`CALLBACK_EVENT_TYPE`] for a per-call callback delivery; for a
+    /// partial event, the `event_type` it carried, or an empty one when it had none).
     pub fn event_type(&self) -> EventType {
-        each_known!(self, p => p.event_type.clone(), u => EventType::from(u.event_type.as_str()))
+        each_known!(
+            self,
+            p => p.event_type.clone(),
+            u => EventType::from(u.event_type.as_str()),
+            _c => EventType::from(CALLBACK_EVENT_TYPE),
+            x => x.event_type().cloned().unwrap_or_else(|| EventType::from(""))
+        )
     }
 
-    /// `call_id`, when present.
+    /// `call_id` (`data.call_id` for a callback delivery), when present.
     pub fn call_id(&self) -> Option<&CallId> {
-        each_known!(self, p => p.call_id.as_ref(), u => u.call_id())
+        each_known!(self, p => p.call_id.as_ref(), u => u.call_id(), c => c.call_id(), x => x.call_id())
     }
 
     /// `agent_id`, when present.
     pub fn agent_id(&self) -> Option<&AgentId> {
-        each_known!(self, p => p.agent_id.as_ref(), u => u.agent_id())
+        each_known!(self, p => p.agent_id.as_ref(), u => u.agent_id(), c => c.agent_id(), x => x.agent_id())
     }
 
     /// `workspace_id`, when present.
@@ -215,7 +295,9 @@ impl WebhookEvent {
         each_known!(
             self,
             p => p.custom_args_values.as_ref(),
-            u => u.raw.get("custom_args_values").and_then(Value::as_object)
+            u => u.raw.get("custom_args_values").and_then(Value::as_object),
+            c => c.data.as_ref().and_then(|d| d.custom_args_values.as_ref()),
+            x => x.value().get("custom_args_values").and_then(Value::as_object)
         )
     }
 
@@ -224,19 +306,62 @@ impl WebhookEvent {
         each_known!(self, p => p.transcript.as_ref(), _u => None)
     }
 
-    /// `status` (on `call_completed` and consolidated payloads).
+    /// `status` (on `call_completed` and consolidated payloads; `data.status` of a callback).
     pub fn status(&self) -> Option<&CallStatus> {
-        each_known!(self, p => p.status.as_ref(), _u => None)
+        each_known!(self, p => p.status.as_ref(), _u => None, c => c.call_status(), x => x.status())
     }
 
-    /// `retry_count`, when present.
+    /// `retry_count` (`data.retry` of a callback), when present.
     pub fn retry_count(&self) -> Option<u32> {
-        each_known!(self, p => p.retry_count, _u => None)
+        each_known!(self, p => p.retry_count, _u => None, c => c.retry(), x => x.attempt())
     }
 
-    /// The unknown fields of a known event (for an unknown event: its whole payload).
+    /// The unknown fields of a known event (for an unknown or partial event: its whole
+    /// payload).
     pub fn extra(&self) -> &Extra {
-        each_known!(self, p => &p.extra, u => &u.raw)
+        each_known!(self, p => &p.extra, u => &u.raw, c => &c.extra, x => x.value())
+    }
+
+    /// True for a [`WebhookEvent::Partial`] event.
+    pub fn is_partial(&self) -> bool {
+        matches!(self, Self::Partial(_))
+    }
+
+    /// Why a partial event did not fit the typed model (`None` for a typed event).
+    pub fn partial_error(&self) -> Option<&WebhookParseError> {
+        match self {
+            Self::Partial(x) => Some(x.error()),
+            _ => None,
+        }
+    }
+
+    /// The JSON text exactly as received, when the event was parsed from a body.
+    pub fn raw_json(&self) -> Option<&str> {
+        self.raw_ref().as_str()
+    }
+
+    /// The JSON of the event: the text as received when it was parsed from a body, otherwise
+    /// its serialization. Nothing that came in is missing from it.
+    pub fn raw(&self) -> Cow<'_, str> {
+        match self.raw_json() {
+            Some(text) => Cow::Borrowed(text),
+            None => Cow::Owned(serde_json::to_string(self).unwrap_or_default()),
+        }
+    }
+
+    fn raw_ref(&self) -> &RawJson {
+        each_known!(self, p => &p.raw, u => &u.raw_json, c => &c.raw, x => &x.raw)
+    }
+
+    fn set_raw(&mut self, raw: RawJson) {
+        let slot = each_known!(
+            self,
+            p => &mut p.raw,
+            u => &mut u.raw_json,
+            c => &mut c.raw,
+            x => &mut x.raw
+        );
+        *slot = raw;
     }
 
     /// The payload as a JSON value (the same JSON that was parsed, unknown fields included).
@@ -247,7 +372,7 @@ impl WebhookEvent {
 
 impl Serialize for WebhookEvent {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        each_known!(self, p => p.serialize(s), u => u.serialize(s))
+        each_known!(self, p => p.serialize(s), u => u.serialize(s), c => c.serialize(s), x => x.serialize(s))
     }
 }
 
@@ -282,58 +407,8 @@ from_payload!(
     AllProcessingCompleted,
 );
 
-/// A webhook body that could not be parsed.
-///
-/// Names the JSON path of the failing field ([`path`](Self::path)), the event type when it was
-/// readable, and keeps the body ([`body`](Self::body)). `Display` shows at most 512 characters of
-/// the body.
-#[derive(Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "invalid {kind} webhook payload at `{path}`: {message}; check that the sender is Ringg and the \
-     payload is JSON. Body (first 512 chars): {preview}",
-    kind = self.event_type.as_ref().map_or("Ringg", |e| e.as_str()),
-    path = self.source.path(),
-    message = self.source.message(),
-    preview = self.source.body_preview()
-)]
-pub struct WebhookParseError {
-    event_type: Option<EventType>,
-    source: DecodeError,
-}
-
-impl WebhookParseError {
-    /// The JSON path of the failing field (`event_type`, `call_id`, `transcript[0]`, `.` for
-    /// the document).
-    pub fn path(&self) -> &str {
-        self.source.path()
-    }
-
-    /// serde's description of the failure.
-    pub fn message(&self) -> &str {
-        self.source.message()
-    }
-
-    /// The event type, when the body named a readable one.
-    pub fn event_type(&self) -> Option<&EventType> {
-        self.event_type.as_ref()
-    }
-
-    /// The whole body.
-    pub fn body(&self) -> &[u8] {
-        self.source.body()
-    }
-
-    /// The underlying decode error.
-    pub fn decode_error(&self) -> &DecodeError {
-        &self.source
-    }
-}
-
-impl fmt::Debug for WebhookParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WebhookParseError")
-            .field("event_type", &self.event_type)
-            .field("source", &self.source)
-            .finish()
+impl From<CallbackDelivery> for WebhookEvent {
+    fn from(c: CallbackDelivery) -> Self {
+        Self::Callback(c)
     }
 }

@@ -32,12 +32,20 @@
 
 pub use crate::enums::{CallDirection, CallStatus, CallSubStatus, EventType, WebhookMethod};
 
+mod callback;
+mod error;
 mod event;
+mod partial;
 mod payloads;
+mod raw;
 mod subscriptions;
 #[cfg(test)]
 mod tests;
 
+pub use self::callback::*;
+pub use self::error::*;
 pub use self::event::*;
+pub use self::partial::*;
 pub use self::payloads::*;
+pub use self::raw::*;
 pub use self::subscriptions::*;

@@ -7,6 +7,7 @@ use crate::calls::PlatformAnalysis;
 use crate::common::{Credits, Extra, Nullable, Seconds, Timestamp, Transcript};
 use crate::enums::{CallDirection, CallStatus, CallSubStatus, EventType};
 use crate::ids::{AgentId, CallId, ListId, VersionId, WorkspaceId};
+use crate::webhook::raw::RawJson;
 
 macro_rules! webhook_payload {
     (
@@ -114,6 +115,9 @@ macro_rules! webhook_payload {
             /// Unknown fields, kept and written back.
             #[serde(flatten)]
             pub extra: Extra,
+            /// The body as received (not serialized; none when built by hand).
+            #[serde(skip)]
+            pub raw: RawJson,
         }
 
         impl Default for $name {
@@ -149,6 +153,7 @@ macro_rules! webhook_payload {
                     recording_duration: Nullable::Absent,
                     $($field: Default::default(),)*
                     extra: Extra::new(),
+                    raw: RawJson::none(),
                 }
             }
         }

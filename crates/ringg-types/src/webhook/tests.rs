@@ -54,8 +54,8 @@ fn errors_name_the_field() {
             "retry_count",
         ),
         (
-            json!({"event_type": "platform_analysis_completed", "analysis_data": {"callback_requested": "perhaps"}}),
-            "analysis_data.callback_requested",
+            json!({"event_type": "platform_analysis_completed", "analysis_data": {"summary": {"nested": true}}}),
+            "analysis_data.summary",
         ),
         (json!([1, 2]), "."),
     ];
@@ -129,4 +129,92 @@ fn subscriptions_accept_one_or_many() {
         new.auth_fetch_config.as_ref().unwrap().ttl_seconds,
         Some(3600)
     );
+}
+
+#[test]
+fn callback_envelopes_parse_typed() {
+    let body = json!({
+        "status": "success", "message": "Call Details",
+        "data": {
+            "call_id": "c-9", "call_direction": "outbound", "status": "failed",
+            "call_duration": "31.5", "recording_url": null, "transcript": "bot: Hi\nuser: Bye",
+            "agent_id": "a-1", "retry": 2, "from_number": "+911", "to_number": "+912",
+            "custom_args_values": {"callee_name": "John"}, "analysis": {"sentiment": 0.35},
+            "brand_new": [1]
+        },
+        "extra_top": true
+    })
+    .to_string();
+    let event = WebhookEvent::from_slice(body.as_bytes()).unwrap();
+    let WebhookEvent::Callback(cb) = &event else {
+        panic!("{event:?}")
+    };
+    assert_eq!(event.event_type().as_str(), CALLBACK_EVENT_TYPE);
+    assert_eq!(event.call_id().unwrap().as_str(), "c-9");
+    assert_eq!(event.status(), Some(&CallStatus::Failed));
+    assert_eq!(event.retry_count(), Some(2));
+    let data = cb.data.as_ref().unwrap();
+    assert_eq!(data.call_duration.as_ref().unwrap().as_f64(), 31.5);
+    assert_eq!(
+        data.transcript.as_ref().unwrap().as_text(),
+        Some("bot: Hi\nuser: Bye")
+    );
+    assert_eq!(event.raw_json(), Some(body.as_str()));
+    let back = serde_json::to_value(&event).unwrap();
+    assert_eq!(back, serde_json::from_str::<Value>(&body).unwrap());
+    // A bare object is a callback only when `data` is an object and there is no event_type.
+    let bare = json!({"data": {}}).to_string();
+    assert!(matches!(
+        WebhookEvent::from_slice(bare.as_bytes()).unwrap(),
+        WebhookEvent::Callback(_)
+    ));
+}
+
+#[test]
+fn lenient_parsing_keeps_what_does_not_fit() {
+    let body = r#"{"event_type":"call_completed","call_id":"c-1","status":"retry","retry_count":"1","x":1}"#;
+    let event = WebhookEvent::from_slice_lenient(body.as_bytes()).unwrap();
+    let WebhookEvent::Partial(p) = &event else {
+        panic!("{event:?}")
+    };
+    assert_eq!(p.error().path(), "retry_count");
+    assert_eq!(p.shape(), EventShape::Subscription);
+    assert_eq!(event.event_type(), EventType::CallCompleted);
+    assert_eq!(event.call_id().unwrap().as_str(), "c-1");
+    assert_eq!(event.status(), Some(&CallStatus::Retry));
+    assert_eq!(event.retry_count(), Some(1));
+    assert_eq!(event.raw(), body);
+    assert_eq!(
+        event.to_value().unwrap(),
+        serde_json::from_str::<Value>(body).unwrap()
+    );
+    assert_eq!(event.partial_error().unwrap().path(), "retry_count");
+
+    let cb = r#"{"status":"success","data":{"call_id":"c-2","status":"ongoing","retry":"x"}}"#;
+    let event = WebhookEvent::from_slice_lenient(cb.as_bytes()).unwrap();
+    let WebhookEvent::Partial(p) = &event else {
+        panic!("{event:?}")
+    };
+    assert_eq!(p.shape(), EventShape::Callback);
+    assert_eq!(p.error().path(), "data.retry");
+    assert_eq!(event.event_type().as_str(), CALLBACK_EVENT_TYPE);
+    assert_eq!(event.call_id().unwrap().as_str(), "c-2");
+
+    let none = WebhookEvent::from_slice_lenient(br#"{"call_id":"c-3"}"#).unwrap();
+    assert!(none.is_partial());
+    assert_eq!(none.event_type().as_str(), "");
+    assert_eq!(none.partial_error().unwrap().path(), "event_type");
+
+    for bad in [&b"[1]"[..], b"42", b"{oops", b""] {
+        assert!(WebhookEvent::from_slice_lenient(bad).is_err());
+    }
+    // Typed events carry their raw text too; hand-built ones do not.
+    let typed = WebhookEvent::from_slice_lenient(b" {\"event_type\": \"call_started\"} ").unwrap();
+    assert_eq!(
+        typed.raw_json(),
+        Some(" {\"event_type\": \"call_started\"} ")
+    );
+    let built = WebhookEvent::from(CallStarted::new(CallId::new("c")));
+    assert_eq!(built.raw_json(), None);
+    assert!(built.raw().contains("call_started"));
 }

@@ -1,0 +1,144 @@
+//! The per-call `callback_url` envelope (API reference §3.6): `{"status", "data", "message"}`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::common::{Extra, Nullable, Seconds, Transcript};
+use crate::enums::{CallDirection, CallStatus};
+use crate::ids::{AgentId, CallId};
+use crate::webhook::raw::RawJson;
+
+/// The pseudo event type of a per-call callback delivery (which has no `event_type`):
+/// what [`WebhookEvent::event_type`](crate::webhook::WebhookEvent::event_type) returns for it.
+pub const CALLBACK_EVENT_TYPE: &str = "call_callback";
+
+/// A delivery to the per-call `callback_url` given when a call is started (§3.6).
+///
+/// Ringg posts one whenever the call's status changes (`registered`, `ongoing`, `completed`,
+/// ...). It has no `event_type`:
+/// `{"status": "success", "data": {...}, "message": "Call Details"}`. Every field may be
+/// absent or `null`; unknown fields land in `extra`.
+///
+/// ```
+/// use ringg_types::webhook::{WebhookEvent, CallStatus};
+/// let body = br#"{"status":"success","message":"Call Details",
+///   "data":{"call_id":"c-1","status":"completed","retry":0,"transcript":"bot: Hi\nuser: Hello"}}"#;
+/// let WebhookEvent::Callback(cb) = WebhookEvent::from_slice(body).unwrap() else { panic!() };
+/// let data = cb.data.as_ref().unwrap();
+/// assert_eq!(data.status.as_ref(), Some(&CallStatus::Completed));
+/// assert_eq!(data.retry.as_ref(), Some(&0));
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CallbackDelivery {
+    /// `status`: always `"success"` in the documents.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub status: Nullable<String>,
+    /// `data`: the call.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub data: Nullable<CallbackData>,
+    /// `message`: `"Call Details"`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub message: Nullable<String>,
+    /// Unknown fields, kept and written back.
+    #[serde(flatten)]
+    pub extra: Extra,
+    /// The body as received (not serialized).
+    #[serde(skip)]
+    pub raw: RawJson,
+}
+
+/// `data` of a [`CallbackDelivery`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CallbackData {
+    /// `call_id`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub call_id: Nullable<CallId>,
+    /// `call_direction`: `outbound`, `inbound` or `webcall`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub call_direction: Nullable<CallDirection>,
+    /// `status`: the call status that changed (`registered`, `ongoing`, `completed`, ...).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub status: Nullable<CallStatus>,
+    /// `call_duration` in seconds (a number or a numeric string).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub call_duration: Nullable<Seconds>,
+    /// `recording_url`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub recording_url: Nullable<String>,
+    /// `transcript`: plain text (`"bot: ...\nuser: ..."`) in the documents.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub transcript: Nullable<CallbackTranscript>,
+    /// `agent_id`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub agent_id: Nullable<AgentId>,
+    /// `retry`: the retry attempt (0 on the first).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub retry: Nullable<u32>,
+    /// `from_number` (kept as text).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub from_number: Nullable<String>,
+    /// `to_number` (kept as text).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub to_number: Nullable<String>,
+    /// `custom_args_values`: the variables supplied at call time.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub custom_args_values: Nullable<Map<String, Value>>,
+    /// `analysis`: present once the call was analysed; its keys vary.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub analysis: Nullable<Map<String, Value>>,
+    /// Unknown fields, kept and written back.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The `transcript` of a callback: plain text as documented, or the turns of a subscription
+/// event, or any other JSON value, kept as it came.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum CallbackTranscript {
+    /// Plain text, e.g. `"bot: Hello\nuser: Hi"`.
+    Text(String),
+    /// An array of turns.
+    Turns(Transcript),
+    /// Anything else.
+    Other(Value),
+}
+
+impl CallbackTranscript {
+    /// The text, when the transcript is plain text.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Self::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+impl CallbackDelivery {
+    /// `data.call_id`.
+    pub fn call_id(&self) -> Option<&CallId> {
+        self.data.as_ref()?.call_id.as_ref()
+    }
+
+    /// `data.agent_id`.
+    pub fn agent_id(&self) -> Option<&AgentId> {
+        self.data.as_ref()?.agent_id.as_ref()
+    }
+
+    /// `data.status`.
+    pub fn call_status(&self) -> Option<&CallStatus> {
+        self.data.as_ref()?.status.as_ref()
+    }
+
+    /// `data.retry`.
+    pub fn retry(&self) -> Option<u32> {
+        self.data.as_ref()?.retry.as_ref().copied()
+    }
+}
+
+/// True when a JSON object is a per-call callback envelope rather than a subscription event: it
+/// has no `event_type` (or a `null` one) and its `data` is an object.
+pub fn is_callback_envelope(object: &Map<String, Value>) -> bool {
+    object.get("event_type").is_none_or(Value::is_null)
+        && object.get("data").is_some_and(Value::is_object)
+}

@@ -1,0 +1,146 @@
+//! [`PartialEvent`]: a delivery whose JSON did not fit the typed model, kept whole.
+
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use crate::enums::{CallStatus, EventType};
+use crate::ids::{AgentId, CallId};
+use crate::webhook::callback::{CALLBACK_EVENT_TYPE, is_callback_envelope};
+use crate::webhook::error::WebhookParseError;
+use crate::webhook::raw::RawJson;
+
+/// Which of Ringg's two delivery shapes a body has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventShape {
+    /// A subscription event (§3.2): a flat object with `event_type`.
+    Subscription,
+    /// A per-call `callback_url` delivery (§3.6): `{"status", "data": {...}, "message"}`.
+    Callback,
+}
+
+impl EventShape {
+    /// The shape of a JSON object (see [`is_callback_envelope`]).
+    pub fn of(object: &Map<String, Value>) -> Self {
+        if is_callback_envelope(object) {
+            Self::Callback
+        } else {
+            Self::Subscription
+        }
+    }
+}
+
+/// A delivery that is a JSON object but did not fit the typed model (a field of an unexpected
+/// type, a missing `event_type`, ...).
+///
+/// Nothing is lost: the whole object is kept ([`value`](Self::value), and the text as received
+/// through [`WebhookEvent::raw`](crate::webhook::WebhookEvent::raw)), with the decode error
+/// naming the field path ([`error`](Self::error)), and what could still be read: the shape, the
+/// event type, the call id, the call status and the attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartialEvent {
+    shape: EventShape,
+    event_type: Option<EventType>,
+    call_id: Option<CallId>,
+    agent_id: Option<AgentId>,
+    status: Option<CallStatus>,
+    attempt: Option<u32>,
+    value: Map<String, Value>,
+    pub(crate) raw: RawJson,
+    error: WebhookParseError,
+}
+
+fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    object.get(key).and_then(Value::as_str)
+}
+
+/// A count written as a number or as a numeric string.
+fn count(object: &Map<String, Value>, key: &str) -> Option<u32> {
+    match object.get(key)? {
+        Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+impl PartialEvent {
+    /// Wraps an object that failed to decode with `error`.
+    pub fn new(value: Map<String, Value>, error: WebhookParseError) -> Self {
+        let shape = EventShape::of(&value);
+        let (event_type, fields, attempt_key) = match shape {
+            EventShape::Callback => (
+                Some(EventType::from(CALLBACK_EVENT_TYPE)),
+                value.get("data").and_then(Value::as_object),
+                "retry",
+            ),
+            EventShape::Subscription => (
+                text(&value, "event_type").map(EventType::from),
+                Some(&value),
+                "retry_count",
+            ),
+        };
+        let read = |key: &str| fields.and_then(|f| text(f, key));
+        let call_id = read("call_id").map(CallId::new);
+        let agent_id = read("agent_id").map(AgentId::new);
+        let status = read("status").map(CallStatus::from);
+        let attempt = fields.and_then(|f| count(f, attempt_key));
+        Self {
+            shape,
+            event_type,
+            call_id,
+            agent_id,
+            status,
+            attempt,
+            value,
+            raw: RawJson::none(),
+            error,
+        }
+    }
+
+    /// The delivery's shape.
+    pub fn shape(&self) -> EventShape {
+        self.shape
+    }
+
+    /// The event type when it was readable (`call_callback` for a callback delivery).
+    pub fn event_type(&self) -> Option<&EventType> {
+        self.event_type.as_ref()
+    }
+
+    /// `call_id` (`data.call_id` for a callback), when it was a string.
+    pub fn call_id(&self) -> Option<&CallId> {
+        self.call_id.as_ref()
+    }
+
+    /// `agent_id` (`data.agent_id` for a callback), when it was a string.
+    pub fn agent_id(&self) -> Option<&AgentId> {
+        self.agent_id.as_ref()
+    }
+
+    /// `status` (`data.status` for a callback), when it was a string.
+    pub fn status(&self) -> Option<&CallStatus> {
+        self.status.as_ref()
+    }
+
+    /// `retry_count` (`data.retry` for a callback), when it was a count.
+    pub fn attempt(&self) -> Option<u32> {
+        self.attempt
+    }
+
+    /// The whole object as received.
+    pub fn value(&self) -> &Map<String, Value> {
+        &self.value
+    }
+
+    /// Why the typed model refused it: the field path ([`WebhookParseError::path`]) and serde's
+    /// message.
+    pub fn error(&self) -> &WebhookParseError {
+        &self.error
+    }
+}
+
+impl Serialize for PartialEvent {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
