@@ -153,6 +153,13 @@ pub struct Calls<'a> {
     client: &'a Client,
 }
 
+impl Calls<'_> {
+    /// The client these calls go through.
+    pub(crate) fn client(&self) -> &Client {
+        self.client
+    }
+}
+
 impl Client {
     /// Call endpoints.
     pub fn calls(&self) -> Calls<'_> {

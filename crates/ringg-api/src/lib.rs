@@ -55,6 +55,7 @@ mod lists;
 mod multipart;
 pub mod numbers;
 pub mod pagination;
+pub mod replay;
 pub mod termination;
 pub mod workspace;
 

@@ -560,3 +560,90 @@ fn a_second_ctrl_c_exits_at_once() {
     // Well before the 10 s deadline the first Ctrl-C alone would have waited for.
     assert!(took < Duration::from_secs(8), "{took:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn replay_hands_over_only_what_listen_missed() {
+    let sim = sim().await;
+    let state = fresh_state_dir();
+    let mut l = spawn_listen_in(&["--secret", "s3cret"], &state);
+    let stdout = l.stdout.take().unwrap();
+    let url = format!("http://127.0.0.1:{}/ringg", l.port);
+    ok(ringg(
+        &sim,
+        &[
+            "webhooks",
+            "subscribe",
+            "--agent",
+            AGENT_ID,
+            "--url",
+            &url,
+            "--event",
+            "call_completed",
+            "--event",
+            "all_processing_completed",
+            "--header",
+            "X-Webhook-Secret:s3cret",
+        ],
+    ))
+    .await;
+    let call = |to: &'static str| {
+        sim.handle().script_outcomes(to, [CallOutcome::Answered]);
+        ringg(
+            &sim,
+            &[
+                "calls",
+                "create",
+                "--agent",
+                AGENT_ID,
+                "--to",
+                to,
+                "--name",
+                "Lee",
+                "--from-number-id",
+                NUMBER_ID,
+                "--wait",
+            ],
+        )
+    };
+    // One call while the receiver is up: both its events are handed over live.
+    ok(call("+919876533300")).await;
+    let lines = tokio::task::spawn_blocking(move || read_until(stdout, "all_processing_completed"))
+        .await
+        .unwrap();
+    assert!(
+        lines.iter().any(|l| l.starts_with("call_completed")),
+        "{lines:?}"
+    );
+    // The receiver goes down; three calls happen meanwhile.
+    l.child.kill().unwrap();
+    let _ = l.child.wait();
+    for to in ["+919876533301", "+919876533302", "+919876533303"] {
+        ok(call(to)).await;
+    }
+    let replay = || {
+        let mut c = ringg(&sim, &["webhooks", "replay", "--since", "1h"]);
+        c.env("RINGG_STATE_DIR", &state);
+        c
+    };
+    let r = ok(replay()).await;
+    assert_eq!(
+        r.stdout.lines().count(),
+        6,
+        "the missed calls' two events each:\n{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("+919876533300"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("6 handed over, 2 already"),
+        "{}",
+        r.stderr
+    );
+    let r = ok(replay()).await;
+    assert!(r.stdout.trim().is_empty(), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("0 handed over, 8 already"),
+        "{}",
+        r.stderr
+    );
+    sim.shutdown().await;
+}

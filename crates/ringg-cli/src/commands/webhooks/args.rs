@@ -58,6 +58,23 @@ pub(crate) enum WebhooksCmd {
         #[arg(long, value_name = "URL")]
         forward_to: Option<String>,
     },
+    /// Rebuild the call_completed and all_processing_completed events of ended calls from call
+    /// history and call details, and hand over (print) those `webhooks listen` has not: they
+    /// go through the same dedupe store, so a second replay hands over nothing.
+    Replay {
+        /// How far back to look: a number and a unit, e.g. 90m, 24h, 7d.
+        #[arg(long, value_name = "DURATION", required_unless_present = "call")]
+        since: Option<String>,
+        /// Only this assistant's calls.
+        #[arg(long, value_name = "ID", conflicts_with = "call")]
+        agent: Option<String>,
+        /// Only this call.
+        #[arg(long, value_name = "ID", conflicts_with = "since")]
+        call: Option<String>,
+        /// The dedupe store to check and update (as for `webhooks listen`).
+        #[arg(long, value_enum, default_value_t = DedupeMode::Sqlite, value_name = "STORE")]
+        dedupe: DedupeMode,
+    },
 }
 
 /// `--dedupe`: where `webhooks listen` remembers handed-over events.

@@ -2,6 +2,7 @@
 
 pub(crate) mod args;
 mod forward;
+mod replay;
 
 use ringg_api::types::AgentId;
 use ringg_api::types::webhook::{EventSubscription, EventType, WebhookEvent, WebhookMethod};
@@ -51,6 +52,27 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
                 forward_to,
             };
             listen(ctx, opts).await
+        }
+        WebhooksCmd::Replay {
+            since,
+            agent,
+            call,
+            dedupe,
+        } => {
+            let scope = match (call, since) {
+                (Some(call), _) => replay::Scope::Call(crate::args::id("call", &call)?),
+                (None, Some(since)) => replay::Scope::Since {
+                    since: replay::parse_since(&since)?,
+                    agent: agent
+                        .map(|a| crate::args::id("assistant", &a))
+                        .transpose()?,
+                },
+                (None, None) => {
+                    return Err(CliError::usage("give --since DURATION or --call ID"));
+                }
+            };
+            let store = dedupe_store(dedupe)?;
+            replay::run(ctx, scope, store).await
         }
     }
 }
@@ -199,7 +221,7 @@ fn dedupe_store(mode: DedupeMode) -> Result<Arc<dyn DedupeStore>, CliError> {
 }
 
 /// The state file `webhooks listen` keeps handed-over events in.
-const DEDUPE_FILE: &str = "webhooks-dedupe.sqlite3";
+pub(crate) const DEDUPE_FILE: &str = "webhooks-dedupe.sqlite3";
 
 async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
     let ListenOpts {

@@ -1,0 +1,160 @@
+//! `ringg webhooks replay`: the events a receiver missed, rebuilt from call history
+//! (`ringg_api::replay`) and handed over through a `WebhookReceiver` with the dedupe store
+//! `webhooks listen` keeps, so an event already handed over is not handed over again.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use ringg_api::replay::RebuiltEvent;
+use ringg_api::types::calls::CallHistoryQuery;
+use ringg_api::types::common::Timestamp;
+use ringg_api::types::{AgentId, CallId};
+use ringg_webhooks::{DedupeStore, HandlerError, OutputFormat, WebhookEvent, WebhookReceiver};
+use tower::ServiceExt;
+
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::term::emit;
+
+/// Which calls to replay.
+pub(super) enum Scope {
+    /// One call.
+    Call(CallId),
+    /// Calls started since then, optionally of one assistant.
+    Since {
+        /// How far back.
+        since: Duration,
+        /// Only this assistant's calls.
+        agent: Option<AgentId>,
+    },
+}
+
+/// The header the in-process receiver checks (the secret is made for this run).
+const REPLAY_HEADER: &str = "X-Ringg-Replay";
+
+/// Parses `90m`, `24h`, `7d`, `30s` (a whole number and one unit).
+pub(super) fn parse_since(text: &str) -> Result<Duration, CliError> {
+    let t = text.trim();
+    let (digits, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+    let n: u64 = digits.parse().map_err(|_| bad_since(text))?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        "d" => n.saturating_mul(86_400),
+        _ => return Err(bad_since(text)),
+    };
+    Ok(Duration::from_secs(secs))
+}
+
+fn bad_since(text: &str) -> CliError {
+    CliError::usage(format!(
+        "--since {text:?} is not a duration; write a number and a unit, e.g. 90m, 24h or 7d"
+    ))
+}
+
+/// Rebuilds the events of the calls in `scope` and hands over those the store has not seen.
+pub(super) async fn run(
+    ctx: &mut Ctx,
+    scope: Scope,
+    store: Arc<dyn DedupeStore>,
+) -> Result<(), CliError> {
+    let format = if ctx.out.json() {
+        OutputFormat::Json
+    } else {
+        OutputFormat::Text
+    };
+    let secret = uuid::Uuid::new_v4().simple().to_string();
+    let receiver = WebhookReceiver::builder()
+        .secret_header(REPLAY_HEADER)
+        .secret(secret.clone())
+        .dedupe_store(store)
+        .handler(move |event: WebhookEvent| {
+            emit(format.render(&event));
+            async { Ok::<(), HandlerError>(()) }
+        })
+        .build()
+        .map_err(|e| CliError::failed(format!("{e}")))?;
+    let client = ctx.client().await?;
+    let events: Vec<Result<RebuiltEvent, ringg_api::Error>> = match scope {
+        Scope::Call(id) => match client.calls().rebuild_events(&id).await {
+            Ok(events) => events.into_iter().map(Ok).collect(),
+            Err(e) => vec![Err(e)],
+        },
+        Scope::Since { since, agent } => {
+            let start = chrono::Utc::now() - chrono::Duration::from_std(since).unwrap_or_default();
+            let mut query = CallHistoryQuery {
+                start_date: Some(Timestamp::from_datetime(&start)),
+                ..CallHistoryQuery::default()
+            };
+            query.agent_id = agent;
+            client.calls().rebuild_events_for(query).collect().await
+        }
+    };
+    let (mut handed, mut seen) = (0usize, 0usize);
+    for event in events {
+        let event = event?;
+        match hand_over(&receiver, &secret, &event).await? {
+            true => handed += 1,
+            false => seen += 1,
+        }
+    }
+    ctx.out.note(format!(
+        "replay: {} event(s) rebuilt; {handed} handed over, {seen} already handed over before",
+        handed + seen
+    ));
+    Ok(())
+}
+
+/// Feeds one rebuilt event through the receiver; true when it was handed over, false when the
+/// dedupe store had it already.
+async fn hand_over(
+    receiver: &WebhookReceiver,
+    secret: &str,
+    event: &RebuiltEvent,
+) -> Result<bool, CliError> {
+    let body = serde_json::to_vec(&event.body)
+        .map_err(|e| CliError::failed(format!("could not write a rebuilt event: {e}")))?;
+    let request = http::Request::post("/")
+        .header(REPLAY_HEADER, secret)
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .body(Full::new(Bytes::from(body)))
+        .map_err(|e| CliError::failed(format!("could not build a replay request: {e}")))?;
+    let response = receiver
+        .clone()
+        .oneshot(request)
+        .await
+        .map_err(|e| CliError::failed(format!("replay: {e}")))?;
+    let status = response.status();
+    let text = response
+        .into_body()
+        .collect()
+        .await
+        .map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned())
+        .unwrap_or_default();
+    if !status.is_success() {
+        return Err(CliError::failed(format!(
+            "replay of {} {} was refused ({status}): {text}",
+            event.event_type, event.call_id
+        )));
+    }
+    Ok(!text.contains("duplicate"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_since("90m").unwrap(), Duration::from_secs(5400));
+        assert_eq!(parse_since("24h").unwrap(), Duration::from_secs(86_400));
+        assert_eq!(parse_since("7d").unwrap(), Duration::from_secs(604_800));
+        assert!(parse_since("soon").is_err());
+        assert!(parse_since("5w").is_err());
+        assert!(parse_since("h").is_err());
+    }
+}
