@@ -334,3 +334,48 @@ async fn a_retried_call_hands_over_one_call_completed_per_attempt() {
     server.stop().await;
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_calls_callback_deliveries_are_handed_over_once_per_status() {
+    let sim = Simulator::builder()
+        .time_scale(0.001)
+        .webhook_timeout_floor(Duration::from_secs(10))
+        .seed(12)
+        .outcome_weights(OutcomeWeights::always(CallOutcome::Answered))
+        .start()
+        .await
+        .unwrap();
+    let rec = Recorder::new();
+    let server = TestServer::start(receiver(rec.clone())).await;
+    // Only the header the caller sets: no Content-Type, as Ringg sends it.
+    let call_id = place_call(
+        &sim,
+        "+919876543219",
+        json!({
+            "callback_url": server.url("/callbacks"),
+            "callback_args": {"headers": {"Authorization": bearer()}},
+        }),
+    )
+    .await;
+    assert!(rec.wait_for(3, WAIT).await, "got {:?}", rec.described());
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let events = rec.events();
+    let statuses: Vec<&str> = events
+        .iter()
+        .map(|e| {
+            assert!(matches!(e, WebhookEvent::Callback(_)), "{e:?}");
+            assert!(!e.is_partial(), "{e:?}");
+            assert_eq!(e.call_id().map(|c| c.as_str()), Some(call_id.as_str()));
+            e.status().map(|s| s.as_str()).unwrap_or("?")
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        ["registered", "ongoing", "completed"],
+        "{events:?}"
+    );
+    let raw: Value = serde_json::from_str(&events[2].raw()).unwrap();
+    assert!(raw["data"]["analysis"].is_object(), "{raw}");
+    server.stop().await;
+    sim.shutdown().await;
+}
