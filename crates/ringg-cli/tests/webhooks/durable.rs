@@ -281,3 +281,71 @@ fn forward_to_a_remote_app_still_needs_a_secret() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("no webhook secret"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn replay_forwards_what_was_missed_and_keeps_what_the_app_refused() {
+    use ringg_sim::CallOutcome;
+    use ringg_sim::demo::{AGENT_ID, NUMBER_ID};
+    let sim = super::sim().await;
+    for to in ["+919876544401", "+919876544402"] {
+        sim.handle().script_outcomes(to, [CallOutcome::Answered]);
+        super::ok(super::ringg(
+            &sim,
+            &[
+                "calls",
+                "create",
+                "--agent",
+                AGENT_ID,
+                "--to",
+                to,
+                "--name",
+                "Lee",
+                "--from-number-id",
+                NUMBER_ID,
+                "--wait",
+            ],
+        ))
+        .await;
+    }
+    let state = fresh_state_dir();
+    let replay = |url: &str| {
+        let mut c = super::ringg(
+            &sim,
+            &["webhooks", "replay", "--since", "1h", "--forward-to", url],
+        );
+        c.env("RINGG_STATE_DIR", &state)
+            .env("RINGG_WEBHOOK_SECRET", "app-secret");
+        c
+    };
+    // The app refuses: nothing is marked handed over, and the command says so.
+    let (refusing, refused) = app(500).await;
+    let r = crate::common::run(replay(&format!("http://{refusing}/hooks"))).await;
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(refused.lock().unwrap().len(), 4);
+    assert!(
+        r.stderr.contains("4 event(s) were not taken"),
+        "{}",
+        r.stderr
+    );
+    // The app takes them: all four arrive once, rebuilt, with the secret; then nothing more.
+    let (taking, taken) = app(200).await;
+    let url = format!("http://{taking}/hooks");
+    let r = super::ok(replay(&url)).await;
+    assert!(r.stderr.contains("4 handed over"), "{}", r.stderr);
+    let got = taken.lock().unwrap().clone();
+    assert_eq!(got.len(), 4, "{got:?}");
+    for s in &got {
+        assert_eq!(s.method, "POST");
+        assert_eq!(s.secret.as_deref(), Some("app-secret"));
+        let body: serde_json::Value = serde_json::from_slice(&s.body).unwrap();
+        assert_eq!(body["ringg_rebuilt"], true, "{body}");
+    }
+    let r = super::ok(replay(&url)).await;
+    assert!(
+        r.stderr.contains("0 handed over, 4 already"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(taken.lock().unwrap().len(), 4);
+    sim.shutdown().await;
+}

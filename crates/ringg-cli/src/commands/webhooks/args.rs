@@ -74,6 +74,17 @@ pub(crate) enum WebhooksCmd {
         /// The dedupe store to check and update (as for `webhooks listen`).
         #[arg(long, value_enum, default_value_t = DedupeMode::Sqlite, value_name = "STORE")]
         dedupe: DedupeMode,
+        /// POST each event not handed over yet to your app at this URL instead of printing
+        /// it; an event the app does not answer 2xx stays unhanded, for the next replay.
+        #[arg(long, value_name = "URL")]
+        forward_to: Option<String>,
+        /// With --forward-to: the header carrying the secret your app checks (its value from
+        /// RINGG_WEBHOOK_SECRET or --secret-file; none is sent without them).
+        #[arg(long, default_value = "X-Webhook-Secret", value_name = "NAME")]
+        secret_header: String,
+        /// With --forward-to: read that secret from this file (`-`: from stdin).
+        #[arg(long, value_name = "PATH")]
+        secret_file: Option<PathBuf>,
     },
 }
 

@@ -244,7 +244,7 @@ fn is_hop_by_hop(name: &str, headers: &HeaderMap) -> bool {
             .any(|listed| listed.trim().eq_ignore_ascii_case(name))
 }
 
-fn parse_target(target: &str) -> Result<url::Url, CliError> {
+pub(super) fn parse_target(target: &str) -> Result<url::Url, CliError> {
     let url = url::Url::parse(target.trim()).map_err(|e| {
         CliError::usage(format!(
             "--forward-to {target:?} is not a URL ({e}); e.g. http://localhost:3000/hooks"

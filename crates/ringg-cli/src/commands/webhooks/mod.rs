@@ -58,6 +58,9 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
             agent,
             call,
             dedupe,
+            forward_to,
+            secret_header,
+            secret_file,
         } => {
             let scope = match (call, since) {
                 (Some(call), _) => replay::Scope::Call(crate::args::id("call", &call)?),
@@ -72,7 +75,19 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
                 }
             };
             let store = dedupe_store(dedupe)?;
-            replay::run(ctx, scope, store).await
+            let forward = match forward_to {
+                None => None,
+                Some(target) => {
+                    let secret = match secret_file {
+                        Some(path) => {
+                            Some(crate::secret::read_secret_file("--secret-file", path).await?)
+                        }
+                        None => std::env::var(SECRET_ENV).ok().filter(|s| !s.is_empty()),
+                    };
+                    Some(replay::Forward::new(&target, secret_header, secret)?)
+                }
+            };
+            replay::run(ctx, scope, store, forward).await
         }
     }
 }

@@ -32,6 +32,57 @@ pub(super) enum Scope {
     },
 }
 
+/// Where `--forward-to` sends replayed events.
+#[derive(Clone)]
+pub(super) struct Forward {
+    target: url::Url,
+    client: reqwest::Client,
+    secret_header: String,
+    secret: Option<String>,
+}
+
+impl Forward {
+    /// A forwarder to `target`, sending `secret` (when given) in `secret_header`.
+    pub(super) fn new(
+        target: &str,
+        secret_header: String,
+        secret: Option<String>,
+    ) -> Result<Self, CliError> {
+        let target = super::forward::parse_target(target)?;
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(25))
+            .build()
+            .map_err(|e| CliError::failed(format!("cannot build the forwarding client: {e}")))?;
+        Ok(Self {
+            target,
+            client,
+            secret_header,
+            secret,
+        })
+    }
+
+    /// POSTs the event's JSON; an error unless the app answered 2xx.
+    async fn send(&self, body: String) -> Result<u16, String> {
+        let mut request = self
+            .client
+            .post(self.target.clone())
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .body(body);
+        if let Some(secret) = &self.secret {
+            request = request.header(self.secret_header.as_str(), secret);
+        }
+        match request.send().await {
+            Ok(r) if r.status().is_success() => Ok(r.status().as_u16()),
+            Ok(r) => Err(format!("{} answered {}", self.target, r.status().as_u16())),
+            Err(e) if e.is_connect() => {
+                Err(format!("{} is down (connection refused)", self.target))
+            }
+            Err(e) => Err(format!("{} could not be reached: {e}", self.target)),
+        }
+    }
+}
+
 /// The header the in-process receiver checks (the secret is made for this run).
 const REPLAY_HEADER: &str = "X-Ringg-Replay";
 
@@ -61,6 +112,7 @@ pub(super) async fn run(
     ctx: &mut Ctx,
     scope: Scope,
     store: Arc<dyn DedupeStore>,
+    forward: Option<Forward>,
 ) -> Result<(), CliError> {
     let format = if ctx.out.json() {
         OutputFormat::Json
@@ -73,8 +125,24 @@ pub(super) async fn run(
         .secret(secret.clone())
         .dedupe_store(store)
         .handler(move |event: WebhookEvent| {
-            emit(format.render(&event));
-            async { Ok::<(), HandlerError>(()) }
+            let forward = forward.clone();
+            async move {
+                let Some(forward) = forward else {
+                    emit(format.render(&event));
+                    return Ok::<(), HandlerError>(());
+                };
+                let line = format.render(&event);
+                match forward.send(event.raw().into_owned()).await {
+                    Ok(status) => {
+                        emit(format!("{line} -> {} answered {status}", forward.target));
+                        Ok(())
+                    }
+                    Err(why) => {
+                        emit(format!("{line} -> not forwarded: {why}"));
+                        Err(HandlerError::msg(why))
+                    }
+                }
+            }
         })
         .build()
         .map_err(|e| CliError::failed(format!("{e}")))?;
@@ -94,28 +162,40 @@ pub(super) async fn run(
             client.calls().rebuild_events_for(query).collect().await
         }
     };
-    let (mut handed, mut seen) = (0usize, 0usize);
+    let (mut handed, mut seen, mut failed) = (0usize, 0usize, 0usize);
     for event in events {
         let event = event?;
         match hand_over(&receiver, &secret, &event).await? {
-            true => handed += 1,
-            false => seen += 1,
+            Outcome::HandedOver => handed += 1,
+            Outcome::Seen => seen += 1,
+            Outcome::HandlerFailed => failed += 1,
         }
     }
     ctx.out.note(format!(
         "replay: {} event(s) rebuilt; {handed} handed over, {seen} already handed over before",
-        handed + seen
+        handed + seen + failed
     ));
+    if failed > 0 {
+        return Err(CliError::failed(format!(
+            "{failed} event(s) were not taken by the app; they stay unhanded: run the same replay again once it answers"
+        )));
+    }
     Ok(())
 }
 
-/// Feeds one rebuilt event through the receiver; true when it was handed over, false when the
-/// dedupe store had it already.
+/// What became of one replayed event.
+enum Outcome {
+    HandedOver,
+    Seen,
+    HandlerFailed,
+}
+
+/// Feeds one rebuilt event through the receiver.
 async fn hand_over(
     receiver: &WebhookReceiver,
     secret: &str,
     event: &RebuiltEvent,
-) -> Result<bool, CliError> {
+) -> Result<Outcome, CliError> {
     let body = serde_json::to_vec(&event.body)
         .map_err(|e| CliError::failed(format!("could not write a rebuilt event: {e}")))?;
     let request = http::Request::post("/")
@@ -135,13 +215,21 @@ async fn hand_over(
         .await
         .map(|b| String::from_utf8_lossy(&b.to_bytes()).into_owned())
         .unwrap_or_default();
+    if status == http::StatusCode::INTERNAL_SERVER_ERROR {
+        // The handler failed (the app did not take it): the receiver released its dedupe key.
+        return Ok(Outcome::HandlerFailed);
+    }
     if !status.is_success() {
         return Err(CliError::failed(format!(
             "replay of {} {} was refused ({status}): {text}",
             event.event_type, event.call_id
         )));
     }
-    Ok(!text.contains("duplicate"))
+    Ok(if text.contains("duplicate") {
+        Outcome::Seen
+    } else {
+        Outcome::HandedOver
+    })
 }
 
 #[cfg(test)]
