@@ -647,3 +647,31 @@ async fn replay_hands_over_only_what_listen_missed() {
     );
     sim.shutdown().await;
 }
+
+#[test]
+fn listen_takes_the_secret_from_the_url_for_header_less_callbacks() {
+    let mut l = spawn_listen_in(
+        &["--secret", "s3cret", "--secret-query-param", "ringg_secret"],
+        &fresh_state_dir(),
+    );
+    let stdout = l.stdout.take().unwrap();
+    let post = |path: &str| {
+        let body = r#"{"event_type":"campaign_completed","list_id":"l-1","status":"completed"}"#;
+        let mut s = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
+        let req = format!(
+            "POST {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        s.write_all(req.as_bytes()).unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    };
+    assert!(post("/campaign?ringg_secret=wrong").starts_with("HTTP/1.1 401"));
+    assert!(post("/campaign").starts_with("HTTP/1.1 401"));
+    assert!(post("/campaign?ringg_secret=s3cret").starts_with("HTTP/1.1 200"));
+    let lines = read_until(stdout, "campaign_completed");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    l.child.kill().unwrap();
+    let _ = l.child.wait();
+}

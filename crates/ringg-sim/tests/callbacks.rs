@@ -340,3 +340,73 @@ async fn all_subscription_gets_the_six_documented_events_only() {
     assert!(r.body.to_string().contains("all"));
     sim.shutdown().await;
 }
+
+/// The campaign completion reaches a real `ringg-webhooks` receiver: the campaign's
+/// `callback_url` carries no headers of the caller's, so the secret travels in its query.
+#[tokio::test]
+async fn the_campaign_completion_is_handed_over_by_a_receiver_checking_the_url_secret() {
+    use std::sync::{Arc, Mutex};
+    let got: Arc<Mutex<Vec<ringg_webhooks::WebhookEvent>>> = Arc::default();
+    let seen = got.clone();
+    let receiver = ringg_webhooks::WebhookReceiver::builder()
+        .secret("campaign-s3cret")
+        .secret_query_param("ringg_secret")
+        .handler(move |event| {
+            seen.lock().unwrap().push(event);
+            async { Ok::<(), ringg_webhooks::HandlerError>(()) }
+        })
+        .build()
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(ringg_webhooks::serve(listener, receiver));
+    let (sim, api) = start(builder(0.0001, CallOutcome::Answered)).await;
+    let csv = "Mobile Number,Name\n+919876500021,Asha\n";
+    let (start_t, end_t) = (start_time_ist(1), start_time_ist(600));
+    let fields = [
+        ("agent_id", demo::AGENT_ID),
+        ("campaign_name", "Receiver campaign"),
+        ("variables_map", r#"{"callee_name":"Name"}"#),
+        ("call_config", r#"{"max_call_length":300}"#),
+        ("country_code", "+91"),
+        ("campaign_start_time", start_t.as_str()),
+        ("campaign_end_time", end_t.as_str()),
+    ];
+    let r = api
+        .multipart(
+            "POST",
+            "/campaign/save",
+            &fields,
+            &[("file", "c.csv", csv.as_bytes())],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let list_id = r.body["list_id"].as_str().unwrap().to_owned();
+    let url = format!("http://{addr}/campaign?ringg_secret=campaign-s3cret");
+    let r = api
+        .post(
+            "/campaign/v2/start",
+            json!({"agent_id": demo::AGENT_ID, "list_id": list_id,
+            "number_pool_id": demo::NUMBER_POOL_ID, "callback_url": url}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let events = wait_for(10, || {
+        let g = got.lock().unwrap().clone();
+        (!g.is_empty()).then_some(g)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(got.lock().unwrap().len(), 1, "handed over once");
+    let raw: Value = serde_json::from_str(&events[0].raw()).unwrap();
+    assert_eq!(raw["event_type"], "campaign_completed", "{raw}");
+    assert_eq!(raw["list_id"], list_id.as_str());
+    let recs = sim.handle().webhook_deliveries();
+    assert!(
+        recs.iter()
+            .any(|d| d.kind == DeliveryKind::CampaignCallback && d.succeeded()),
+        "{recs:?}"
+    );
+    server.abort();
+    sim.shutdown().await;
+}

@@ -131,7 +131,7 @@ impl WebhookReceiver {
         }
         if let Some(verifier) = &inner.verifier {
             verifier
-                .verify(&parts.headers)
+                .verify_request(&parts.headers, &parts.uri)
                 .map_err(Rejection::unauthorized)?;
         }
         if declared_too_large(&parts.headers, inner.max_body_bytes) {
@@ -285,6 +285,7 @@ pub struct WebhookReceiverBuilder {
     secret_header: Option<String>,
     secret: Option<Secret>,
     previous_secret: Option<Secret>,
+    secret_query_param: Option<String>,
     allow_unauthenticated: bool,
     max_body_bytes: Option<usize>,
     read_timeout: Option<Duration>,
@@ -334,6 +335,15 @@ impl WebhookReceiverBuilder {
     #[must_use]
     pub fn previous_secret(mut self, secret: impl Into<Secret>) -> Self {
         self.previous_secret = Some(secret.into());
+        self
+    }
+
+    /// Also accepts the secret in the URL's query parameter `name` when the secret header is
+    /// absent: for a campaign's `callback_url`, which Ringg calls with no headers of yours (see
+    /// [`Verifier::with_query_param`]).
+    #[must_use]
+    pub fn secret_query_param(mut self, name: impl Into<String>) -> Self {
+        self.secret_query_param = Some(name.into());
         self
     }
 
@@ -410,6 +420,9 @@ impl WebhookReceiverBuilder {
                 let mut verifier = Verifier::from_header_name(header, secret)?;
                 if let Some(previous) = self.previous_secret {
                     verifier = verifier.with_previous_secret(previous);
+                }
+                if let Some(name) = self.secret_query_param {
+                    verifier = verifier.with_query_param(name);
                 }
                 Some(verifier)
             }

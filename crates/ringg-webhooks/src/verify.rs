@@ -40,6 +40,7 @@ pub struct Verifier {
     header: HeaderName,
     bearer: bool,
     secrets: Vec<Secret>,
+    query_param: Option<String>,
 }
 
 /// Why a delivery failed verification. Both variants are answered with 401.
@@ -106,7 +107,55 @@ impl Verifier {
             header,
             bearer,
             secrets: vec![secret],
+            query_param: None,
         })
+    }
+
+    /// Also accepts the secret as the value of the query parameter `name` of the request's
+    /// URL, for a delivery that cannot carry headers: a campaign's `callback_url` is called
+    /// with no headers of yours, so put the secret in it (`https://…/hooks?ringg_secret=…`).
+    /// The header is checked first; the parameter only when the header is absent. A URL is
+    /// more exposed than a header (proxy access logs), so use a secret of its own for it.
+    #[must_use]
+    pub fn with_query_param(mut self, name: impl Into<String>) -> Self {
+        self.query_param = Some(name.into()).filter(|n| !n.is_empty());
+        self
+    }
+
+    /// Checks a request: its header, or (when [`with_query_param`](Self::with_query_param)
+    /// is set and the header is absent) the query parameter of `uri`.
+    ///
+    /// # Errors
+    /// As [`verify`](Self::verify).
+    pub fn verify_request(&self, headers: &HeaderMap, uri: &http::Uri) -> Result<(), VerifyError> {
+        if headers.contains_key(&self.header) {
+            return self.verify(headers);
+        }
+        let Some(name) = &self.query_param else {
+            return Err(VerifyError::MissingHeader);
+        };
+        let presented: Vec<Vec<u8>> = uri
+            .query()
+            .unwrap_or_default()
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| percent_decode(v.as_bytes()))
+            .collect();
+        if presented.is_empty() {
+            return Err(VerifyError::MissingHeader);
+        }
+        let mut ok = Choice::from(0);
+        for value in &presented {
+            for secret in &self.secrets {
+                ok |= ct_eq(secret.expose().as_bytes(), value);
+            }
+        }
+        if bool::from(ok) {
+            Ok(())
+        } else {
+            Err(VerifyError::WrongSecret)
+        }
     }
 
     /// Also accepts `previous` while you rotate the secret: update the subscription's header to
@@ -166,8 +215,18 @@ impl std::fmt::Debug for Verifier {
             .field("header", &self.header)
             .field("bearer", &self.bearer)
             .field("secrets", &self.secrets)
+            .field("query_param", &self.query_param)
             .finish()
     }
+}
+
+/// A query value with `+` and `%XX` escapes decoded (query-string form).
+fn percent_decode(v: &[u8]) -> Vec<u8> {
+    let plus: Vec<u8> = v
+        .iter()
+        .map(|&b| if b == b'+' { b' ' } else { b })
+        .collect();
+    percent_encoding::percent_decode(&plus).collect()
 }
 
 fn normalize(secret: Secret, bearer: bool) -> Result<Secret, VerifierConfigError> {
@@ -340,5 +399,43 @@ mod tests {
         for (a, b) in cases {
             assert_eq!(bool::from(ct_eq(a, b)), a == b, "{a:?} vs {b:?}");
         }
+    }
+
+    #[test]
+    fn a_query_parameter_carries_the_secret_when_the_header_is_absent() {
+        let v = Verifier::new("X-Webhook-Secret", "s3cr et+1")
+            .unwrap()
+            .with_query_param("ringg_secret");
+        let none = HeaderMap::new();
+        let uri = |q: &str| format!("/hooks?{q}").parse::<http::Uri>().unwrap();
+        assert!(
+            v.verify_request(&none, &uri("a=1&ringg_secret=s3cr%20et%2B1"))
+                .is_ok()
+        );
+        assert!(
+            v.verify_request(&none, &uri("ringg_secret=s3cr+et%2B1"))
+                .is_ok()
+        );
+        assert_eq!(
+            v.verify_request(&none, &uri("ringg_secret=wrong")),
+            Err(VerifyError::WrongSecret)
+        );
+        assert_eq!(
+            v.verify_request(&none, &uri("other=1")),
+            Err(VerifyError::MissingHeader)
+        );
+        // A header, when present, decides alone.
+        let mut wrong = HeaderMap::new();
+        wrong.insert("x-webhook-secret", "nope".parse().unwrap());
+        assert_eq!(
+            v.verify_request(&wrong, &uri("ringg_secret=s3cr%20et%2B1")),
+            Err(VerifyError::WrongSecret)
+        );
+        // Without the option, the query is never looked at.
+        let strict = Verifier::new("X-Webhook-Secret", "s3cr et+1").unwrap();
+        assert_eq!(
+            strict.verify_request(&none, &uri("ringg_secret=s3cr%20et%2B1")),
+            Err(VerifyError::MissingHeader)
+        );
     }
 }

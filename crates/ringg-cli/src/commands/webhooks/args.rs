@@ -47,6 +47,11 @@ pub(crate) enum WebhooksCmd {
         /// The header carrying it (Authorization expects `Bearer <secret>`).
         #[arg(long, default_value = "X-Webhook-Secret", value_name = "NAME")]
         secret_header: String,
+        /// Also accept the secret in this query parameter of the URL when the header is
+        /// absent: a campaign's callback_url is called with no headers, so give it
+        /// `…?NAME=<secret>`.
+        #[arg(long, value_name = "NAME")]
+        secret_query_param: Option<String>,
         /// Where handed-over events are remembered, so that Ringg's retries are not handed
         /// over twice: `sqlite`, a file in the state folder (RINGG_STATE_DIR, default
         /// ~/.local/state/ringg) that survives a restart, or `memory`, forgotten on exit.

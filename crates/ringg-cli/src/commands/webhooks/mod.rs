@@ -40,6 +40,7 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
             secret,
             secret_file,
             secret_header,
+            secret_query_param,
             dedupe,
             forward_to,
         } => {
@@ -48,6 +49,7 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
                 port,
                 secret,
                 header: secret_header,
+                query_param: secret_query_param,
                 dedupe,
                 forward_to,
             };
@@ -217,6 +219,7 @@ struct ListenOpts {
     port: u16,
     secret: String,
     header: String,
+    query_param: Option<String>,
     dedupe: DedupeMode,
     forward_to: Option<String>,
 }
@@ -243,6 +246,7 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
         port,
         secret,
         header,
+        query_param,
         dedupe,
         forward_to,
     } = opts;
@@ -262,10 +266,14 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
     let make_builder: forward::MakeBuilder = {
         let (header, secret, store) = (header.to_owned(), secret.clone(), store.clone());
         Arc::new(move || {
-            WebhookReceiver::builder()
+            let builder = WebhookReceiver::builder()
                 .secret_header(&header)
                 .secret(secret.clone())
-                .dedupe_store(store.clone())
+                .dedupe_store(store.clone());
+            match &query_param {
+                Some(name) => builder.secret_query_param(name.clone()),
+                None => builder,
+            }
         })
     };
     // Checks the configuration (header name, secret) before listening.
