@@ -138,8 +138,12 @@ pub(crate) fn rebuild(details: &CallDetails, row: Option<&CallRecord>) -> Vec<Re
         call_id: details.id.clone(),
         body: Value::Object(body.clone()),
     }];
+    // An empty analysis object means the analysis is not done yet: no all_processing_completed
+    // then, or its rebuilt copy would hide the real one.
+    let analysed =
+        pick(&["platform_analysis"]).filter(|v| v.as_object().is_none_or(|o| !o.is_empty()));
     if status == "completed"
-        && let Some(platform) = pick(&["platform_analysis"])
+        && let Some(platform) = analysed
     {
         body.insert("event_type".into(), "all_processing_completed".into());
         body.insert("analysis_data".into(), platform.clone());
@@ -190,6 +194,13 @@ mod tests {
     fn calls_in_progress_rebuild_nothing_and_failed_ones_only_call_completed() {
         let d = details(serde_json::json!({"id": "c-2", "call_status": "ongoing"}));
         assert!(rebuild(&d, None).is_empty());
+        let d = details(serde_json::json!({"id": "c-4", "call_status": "completed",
+            "platform_analysis": {}}));
+        assert_eq!(
+            rebuild(&d, None).len(),
+            1,
+            "no analysis yet: only call_completed"
+        );
         let d = details(serde_json::json!({"id": "c-3", "call_status": "failed",
             "platform_analysis": {"summary": "x"}}));
         let events = rebuild(&d, None);

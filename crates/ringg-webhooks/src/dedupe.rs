@@ -21,8 +21,9 @@ use ringg_types::webhook::{CALLBACK_EVENT_TYPE, EventType, WebhookEvent};
 
 /// The identity of one event for dedupe purposes.
 ///
-/// Its string form (`call_id` `|` `event_type`, then `|retry_count=N` or `|status=S` for
-/// `call_completed`) is stable, so a shared store (Redis, SQL) can use it as its key.
+/// Its string form (`call_id` `|` `event_type`, then for `call_completed` `|status=S` when the
+/// call ended or `|retry_count=N` for a `retry` attempt) is stable, so a shared store (Redis,
+/// SQL) can use it as its key.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct DedupeKey(Arc<str>);
 
@@ -70,10 +71,16 @@ impl DedupeKey {
         let call_id = event.call_id()?;
         let event_type = event.event_type();
         let attempt = match event_type {
-            EventType::CallCompleted => event
-                .retry_count()
-                .map(Attempt::RetryCount)
-                .or_else(|| event.status().map(|s| Attempt::Status(s.as_str()))),
+            // A call ends once (`completed`, `failed`, `error`): that status is the attempt,
+            // whether or not this generation of the payload carries `retry_count`, so a rebuilt
+            // copy keys the same. Each `retry` attempt is its own event, told by its count.
+            EventType::CallCompleted => match event.status() {
+                Some(s) if s.as_str() != "retry" => Some(Attempt::Status(s.as_str())),
+                status => event
+                    .retry_count()
+                    .map(Attempt::RetryCount)
+                    .or_else(|| status.map(|s| Attempt::Status(s.as_str()))),
+            },
             _ if event_type.as_str() == CALLBACK_EVENT_TYPE => Some(Attempt::Callback {
                 status: event.status().map(|s| s.as_str()),
                 retry: event.retry_count(),

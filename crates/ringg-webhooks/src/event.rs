@@ -42,6 +42,13 @@ mod tests {
             key(r#"{"event_type":"call_completed","call_id":"c1","status":"failed"}"#).as_deref(),
             Some("c1|call_completed|status=failed")
         );
+        // A call ends once: its final status keys it, with or without `retry_count`, so a
+        // copy rebuilt from history (which may lack the count) is the same event.
+        assert_eq!(
+            key(r#"{"event_type":"call_completed","call_id":"c1","status":"completed","retry_count":2}"#)
+                .as_deref(),
+            Some("c1|call_completed|status=completed")
+        );
         assert_eq!(
             key(r#"{"event_type":"call_completed","call_id":"c1"}"#).as_deref(),
             Some("c1|call_completed")

@@ -176,14 +176,17 @@ impl Shared {
                 if status.is_success() {
                     Ok(())
                 } else {
-                    Err(HandlerError::msg(format!("{url} answered {status}")))
+                    Err(HandlerError::msg(format!(
+                        "{} answered {status}",
+                        shown(&url)
+                    )))
                 }
             }
             Err(e) => {
                 *lock(&d.outcome) = Some(Outcome::Unreachable);
                 let why = unreachable_reason(&e);
                 (self.print)(self.line(rendered, &url, Err(&why)));
-                Err(HandlerError::msg(format!("{url}: {why}")))
+                Err(HandlerError::msg(format!("{}: {why}", shown(&url))))
             }
         }
     }
@@ -194,10 +197,10 @@ impl Shared {
             OutputFormat::Json => {
                 let forward = match result {
                     Ok(status) => {
-                        serde_json::json!({ "url": url.as_str(), "status": status.as_u16() })
+                        serde_json::json!({ "url": shown(url), "status": status.as_u16() })
                     }
                     Err(why) => serde_json::json!({
-                        "url": url.as_str(),
+                        "url": shown(url),
                         "error": why,
                         "answered": 502,
                     }),
@@ -207,9 +210,10 @@ impl Shared {
                 serde_json::json!({ "event": event, "forward": forward }).to_string()
             }
             _ => match result {
-                Ok(status) => format!("{rendered} -> {url} answered {}", status.as_u16()),
+                Ok(status) => format!("{rendered} -> {} answered {}", shown(url), status.as_u16()),
                 Err(why) => format!(
-                    "{rendered} -> not forwarded: {url} is down ({why}); answered 502 so Ringg retries"
+                    "{rendered} -> not forwarded: {} is down ({why}); answered 502 so Ringg retries",
+                    shown(url)
                 ),
             },
         }
@@ -217,12 +221,27 @@ impl Shared {
 }
 
 /// Why the app could not be reached, in a few words.
-fn unreachable_reason(e: &reqwest::Error) -> String {
+/// A URL as printed and logged: without user info, and with every query value masked (a
+/// delivery's query can carry the receiver's secret, `--secret-query-param`).
+pub(super) fn shown(url: &url::Url) -> String {
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    if url.query().is_some() {
+        let names: Vec<String> = url.query_pairs().map(|(k, _)| format!("{k}=…")).collect();
+        shown.set_query(Some(&names.join("&")));
+    }
+    shown.to_string()
+}
+
+pub(super) fn unreachable_reason(e: &reqwest::Error) -> String {
     if e.is_timeout() {
         return format!("no answer within {} s", APP_TIMEOUT.as_secs());
     }
-    let mut source: Option<&dyn std::error::Error> = Some(e);
-    let mut deepest = e.to_string();
+    // reqwest's own message names the URL, which may carry a secret (a query parameter):
+    // only the causes below it are shown.
+    let mut source = std::error::Error::source(e);
+    let mut deepest = "the request failed".to_owned();
     while let Some(err) = source {
         deepest = err.to_string();
         source = err.source();
@@ -318,6 +337,14 @@ mod tests {
         assert!(is_hop_by_hop("transfer-encoding", &h));
         assert!(is_hop_by_hop("x-trace", &h));
         assert!(!is_hop_by_hop("x-webhook-secret", &h));
+    }
+
+    #[test]
+    fn shown_urls_hide_secrets() {
+        let url = url::Url::parse("http://u:p@localhost:3000/hooks?ringg_secret=s3&a=1").unwrap();
+        let s = shown(&url);
+        assert!(!s.contains("s3") && !s.contains("u:p"), "{s}");
+        assert!(s.contains("ringg_secret=") && s.contains("/hooks"), "{s}");
     }
 
     #[test]

@@ -98,7 +98,8 @@ pub(super) fn parse_since(text: &str) -> Result<Duration, CliError> {
         "d" => n.saturating_mul(86_400),
         _ => return Err(bad_since(text)),
     };
-    Ok(Duration::from_secs(secs))
+    // A hundred years covers any call history.
+    Ok(Duration::from_secs(secs.min(36_500 * 86_400)))
 }
 
 fn bad_since(text: &str) -> CliError {
@@ -134,7 +135,8 @@ pub(super) async fn run(
                 let line = format.render(&event);
                 match forward.send(event.raw().into_owned()).await {
                     Ok(status) => {
-                        emit(format!("{line} -> {} answered {status}", forward.target));
+                        let target = super::forward::shown(&forward.target);
+                        emit(format!("{line} -> {target} answered {status}"));
                         Ok(())
                     }
                     Err(why) => {
@@ -147,24 +149,46 @@ pub(super) async fn run(
         .build()
         .map_err(|e| CliError::failed(format!("{e}")))?;
     let client = ctx.client().await?;
-    let events: Vec<Result<RebuiltEvent, ringg_api::Error>> = match scope {
-        Scope::Call(id) => match client.calls().rebuild_events(&id).await {
-            Ok(events) => events.into_iter().map(Ok).collect(),
-            Err(e) => vec![Err(e)],
-        },
+    let events: futures::stream::BoxStream<'_, Result<RebuiltEvent, ringg_api::Error>> = match scope
+    {
+        Scope::Call(id) => {
+            let calls = client.calls();
+            let one = calls.rebuild_events(&id).await;
+            futures::stream::iter(match one {
+                Ok(events) => events.into_iter().map(Ok).collect::<Vec<_>>(),
+                Err(e) => vec![Err(e)],
+            })
+            .boxed()
+        }
         Scope::Since { since, agent } => {
-            let start = chrono::Utc::now() - chrono::Duration::from_std(since).unwrap_or_default();
+            let start = chrono::Duration::from_std(since)
+                .ok()
+                .and_then(|d| chrono::Utc::now().checked_sub_signed(d))
+                .ok_or_else(|| {
+                    CliError::usage("--since reaches too far back; give at most 36500d")
+                })?;
             let mut query = CallHistoryQuery {
                 start_date: Some(Timestamp::from_datetime(&start)),
                 ..CallHistoryQuery::default()
             };
             query.agent_id = agent;
-            client.calls().rebuild_events_for(query).collect().await
+            client.calls().rebuild_events_for(query).boxed()
         }
     };
-    let (mut handed, mut seen, mut failed) = (0usize, 0usize, 0usize);
-    for event in events {
-        let event = event?;
+    // Handed over as they are rebuilt: memory stays bounded by one call's events.
+    let (mut handed, mut seen, mut failed, mut unread) = (0usize, 0usize, 0usize, 0usize);
+    let mut events = events;
+    while let Some(event) = events.next().await {
+        let event = match event {
+            Ok(event) => event,
+            Err(e) if e.kind() == ringg_api::ErrorKind::Pagination => return Err(e.into()),
+            Err(e) => {
+                // One call's details could not be read: the others are still replayed.
+                crate::term::err_line(format!("replay: skipped a call: {}", CliError::from(e)));
+                unread += 1;
+                continue;
+            }
+        };
         match hand_over(&receiver, &secret, &event).await? {
             Outcome::HandedOver => handed += 1,
             Outcome::Seen => seen += 1,
@@ -178,6 +202,11 @@ pub(super) async fn run(
     if failed > 0 {
         return Err(CliError::failed(format!(
             "{failed} event(s) were not taken by the app; they stay unhanded: run the same replay again once it answers"
+        )));
+    }
+    if unread > 0 {
+        return Err(CliError::failed(format!(
+            "{unread} call(s) could not be read (see above); run the same replay again"
         )));
     }
     Ok(())
@@ -244,5 +273,9 @@ mod tests {
         assert!(parse_since("soon").is_err());
         assert!(parse_since("5w").is_err());
         assert!(parse_since("h").is_err());
+        assert_eq!(
+            parse_since("100000000000d").unwrap(),
+            Duration::from_secs(36_500 * 86_400)
+        );
     }
 }
