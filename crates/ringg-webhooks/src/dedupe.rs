@@ -160,6 +160,39 @@ pub trait DedupeStore: Send + Sync + 'static {
     /// Forgets `key`. The receiver calls it when the handler failed, so that Ringg's retry of
     /// the same event is handed over again.
     async fn remove(&self, key: &DedupeKey) -> Result<(), DedupeStoreError>;
+
+    /// Claims `key` for handing over, telling a key being handled right now apart from one
+    /// handed over already. The receiver uses this (not [`check_and_insert`](Self::check_and_insert))
+    /// and answers [`Claim::InFlight`] with 503, so Ringg retries later instead of taking a 200
+    /// for an event that may still fail. The default maps `check_and_insert`: `true` is
+    /// [`Claim::New`], `false` is [`Claim::Done`].
+    async fn claim(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {
+        Ok(if self.check_and_insert(key).await? {
+            Claim::New
+        } else {
+            Claim::Done
+        })
+    }
+
+    /// Marks a claimed key as handed over. The receiver calls it once the handler succeeded.
+    /// A store that survives restarts keeps claims pending until then, so that a claim left by
+    /// a process that died mid-handler expires instead of hiding Ringg's retry for good. The
+    /// default does nothing.
+    async fn confirm(&self, _key: &DedupeKey) -> Result<(), DedupeStoreError> {
+        Ok(())
+    }
+}
+
+/// The answer of [`DedupeStore::claim`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Claim {
+    /// Not seen before (or its pending claim expired): hand it over.
+    New,
+    /// Handed over already: acknowledge the repeat.
+    Done,
+    /// Being handled right now (by this or another process): ask Ringg to retry later.
+    InFlight,
 }
 
 #[async_trait]
@@ -170,6 +203,14 @@ impl<S: DedupeStore + ?Sized> DedupeStore for Arc<S> {
 
     async fn remove(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
         (**self).remove(key).await
+    }
+
+    async fn claim(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {
+        (**self).claim(key).await
+    }
+
+    async fn confirm(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
+        (**self).confirm(key).await
     }
 }
 

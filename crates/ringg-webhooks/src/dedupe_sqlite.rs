@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use crate::dedupe::{DedupeKey, DedupeStore, DedupeStoreError, MemoryDedupeStore};
+use crate::dedupe::{Claim, DedupeKey, DedupeStore, DedupeStoreError, MemoryDedupeStore};
 
 /// A durable, bounded [`DedupeStore`] in one SQLite file.
 ///
@@ -60,16 +60,26 @@ pub struct SqliteDedupeStore {
 /// How long a claim waits for another process holding the file's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long a claim stays pending (its handler running) before it is taken for the claim of
+/// a process that died mid-handler, and freed. Longer than any handler should run: Ringg
+/// itself gives a delivery 30 s.
+const PENDING_LEASE: Duration = Duration::from_secs(60);
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS ringg_webhook_dedupe (
     key TEXT PRIMARY KEY NOT NULL,
-    inserted_ms INTEGER NOT NULL
+    inserted_ms INTEGER NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS ringg_webhook_dedupe_inserted
     ON ringg_webhook_dedupe (inserted_ms);
 ";
 
 impl SqliteDedupeStore {
+    /// How long a claim stays pending before it is freed as the claim of a process that died
+    /// mid-handler (60 s).
+    pub const PENDING_LEASE: Duration = PENDING_LEASE;
+
     /// Opens (or creates) the store at `path` with the default TTL and capacity (those of
     /// [`MemoryDedupeStore`]).
     ///
@@ -110,6 +120,7 @@ impl SqliteDedupeStore {
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(|e| opening(&path, e))?;
         conn.execute_batch(SCHEMA).map_err(|e| opening(&path, e))?;
+        add_done_column(&conn).map_err(|e| opening(&path, e))?;
         Ok(Self {
             path,
             ttl,
@@ -191,24 +202,41 @@ fn now_ms() -> i64 {
     )
 }
 
-/// The claim: one write transaction that evicts, then inserts the key unless it is there.
+/// A file from before claims were confirmed has no `done` column: its keys were handed over.
+fn add_done_column(conn: &Connection) -> rusqlite::Result<()> {
+    let has_done = conn
+        .prepare("SELECT 1 FROM pragma_table_info('ringg_webhook_dedupe') WHERE name = 'done'")?
+        .exists([])?;
+    if !has_done {
+        conn.execute_batch(
+            "ALTER TABLE ringg_webhook_dedupe ADD COLUMN done INTEGER NOT NULL DEFAULT 1",
+        )?;
+    }
+    Ok(())
+}
+
+/// The claim: one write transaction that evicts expired keys and stale pending claims, then
+/// inserts the key (pending) unless it is there.
 fn claim(
     conn: &mut Connection,
     key: &str,
     now_ms: i64,
     ttl: Duration,
     max_keys: usize,
-) -> rusqlite::Result<bool> {
+) -> rusqlite::Result<Claim> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute(
-        "DELETE FROM ringg_webhook_dedupe WHERE inserted_ms <= ?1",
-        params![now_ms.saturating_sub(millis(ttl))],
+        "DELETE FROM ringg_webhook_dedupe WHERE inserted_ms <= ?1 OR (done = 0 AND inserted_ms <= ?2)",
+        params![
+            now_ms.saturating_sub(millis(ttl)),
+            now_ms.saturating_sub(millis(PENDING_LEASE))
+        ],
     )?;
     let inserted = tx.execute(
-        "INSERT OR IGNORE INTO ringg_webhook_dedupe (key, inserted_ms) VALUES (?1, ?2)",
+        "INSERT OR IGNORE INTO ringg_webhook_dedupe (key, inserted_ms, done) VALUES (?1, ?2, 0)",
         params![key, now_ms],
     )? == 1;
-    if inserted {
+    let outcome = if inserted {
         // Rowids grow by one per insert, so the newest `max_keys` rows are those within
         // `max_keys` of the largest: one index lookup instead of counting the table.
         let newest: Option<i64> = tx
@@ -224,21 +252,37 @@ fn claim(
                 params![newest.saturating_sub(keep)],
             )?;
         }
-    }
+        Claim::New
+    } else {
+        let done: i64 = tx.query_row(
+            "SELECT done FROM ringg_webhook_dedupe WHERE key = ?1",
+            params![key],
+            |r| r.get(0),
+        )?;
+        if done == 0 {
+            Claim::InFlight
+        } else {
+            Claim::Done
+        }
+    };
     tx.commit()?;
-    Ok(inserted)
+    Ok(outcome)
 }
 
 impl SqliteDedupeStore {
+    async fn claim_at(&self, key: &DedupeKey, now_ms: i64) -> Result<Claim, DedupeStoreError> {
+        let key = key.as_str().to_owned();
+        let (ttl, max_keys) = (self.ttl, self.max_keys);
+        self.blocking(move |conn| claim(conn, &key, now_ms, ttl, max_keys))
+            .await
+    }
+
     async fn check_and_insert_at(
         &self,
         key: &DedupeKey,
         now_ms: i64,
     ) -> Result<bool, DedupeStoreError> {
-        let key = key.as_str().to_owned();
-        let (ttl, max_keys) = (self.ttl, self.max_keys);
-        self.blocking(move |conn| claim(conn, &key, now_ms, ttl, max_keys))
-            .await
+        Ok(self.claim_at(key, now_ms).await? == Claim::New)
     }
 }
 
@@ -246,6 +290,22 @@ impl SqliteDedupeStore {
 impl DedupeStore for SqliteDedupeStore {
     async fn check_and_insert(&self, key: &DedupeKey) -> Result<bool, DedupeStoreError> {
         self.check_and_insert_at(key, now_ms()).await
+    }
+
+    async fn claim(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {
+        self.claim_at(key, now_ms()).await
+    }
+
+    async fn confirm(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
+        let key = key.as_str().to_owned();
+        self.blocking(move |conn| {
+            conn.execute(
+                "UPDATE ringg_webhook_dedupe SET done = 1 WHERE key = ?1",
+                params![key],
+            )
+            .map(drop)
+        })
+        .await
     }
 
     async fn remove(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
@@ -283,6 +343,38 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(name);
         (dir, path)
+    }
+
+    #[tokio::test]
+    async fn a_pending_claim_is_in_flight_until_confirmed_and_expires_if_never_confirmed() {
+        let (_dir, path) = temp_path("p.sqlite3");
+        let s = SqliteDedupeStore::open(&path).unwrap();
+        let t0 = now_ms();
+        assert_eq!(s.claim_at(&key(1), t0).await.unwrap(), Claim::New);
+        assert_eq!(
+            s.claim_at(&key(1), t0 + 1_000).await.unwrap(),
+            Claim::InFlight
+        );
+        s.confirm(&key(1)).await.unwrap();
+        assert_eq!(s.claim_at(&key(1), t0 + 2_000).await.unwrap(), Claim::Done);
+        // A process died with key 2 claimed: after the lease, Ringg's retry is handed over.
+        assert_eq!(s.claim_at(&key(2), t0).await.unwrap(), Claim::New);
+        drop(s);
+        let s = SqliteDedupeStore::open(&path).unwrap();
+        let lease = millis(PENDING_LEASE);
+        assert_eq!(
+            s.claim_at(&key(2), t0 + lease - 1).await.unwrap(),
+            Claim::InFlight
+        );
+        assert_eq!(
+            s.claim_at(&key(2), t0 + lease + 1).await.unwrap(),
+            Claim::New
+        );
+        // A confirmed key outlives the lease (it lasts the TTL).
+        assert_eq!(
+            s.claim_at(&key(1), t0 + lease + 2).await.unwrap(),
+            Claim::Done
+        );
     }
 
     #[tokio::test]

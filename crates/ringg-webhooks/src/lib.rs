@@ -79,7 +79,7 @@ pub mod axum;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use dedupe::{Attempt, DedupeKey, DedupeStore, DedupeStoreError, MemoryDedupeStore};
+pub use dedupe::{Attempt, Claim, DedupeKey, DedupeStore, DedupeStoreError, MemoryDedupeStore};
 #[cfg(feature = "sqlite")]
 pub use dedupe_sqlite::SqliteDedupeStore;
 pub use handler::{HandlerError, WebhookHandler};

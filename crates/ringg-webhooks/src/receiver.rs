@@ -15,7 +15,7 @@ use http_body::Body;
 use ringg_types::Secret;
 
 use crate::body::{collect_limited, declared_too_large};
-use crate::dedupe::{DedupeKey, DedupeStore, MemoryDedupeStore};
+use crate::dedupe::{Claim, DedupeKey, DedupeStore, MemoryDedupeStore};
 use crate::event;
 use crate::handler::WebhookHandler;
 use crate::rejection::{Rejection, ResponseBody, json_response};
@@ -169,9 +169,10 @@ async fn deliver(
     let call_id = event.call_id().cloned();
     let key = DedupeKey::for_event(&event);
     if let Some(key) = &key {
-        match inner.store.check_and_insert(key).await {
-            Ok(true) => {}
-            Ok(false) => {
+        match inner.store.claim(key).await {
+            Ok(Claim::New) => {}
+            Ok(Claim::InFlight) => return Err(Rejection::in_flight()),
+            Ok(_) => {
                 tracing::debug!(
                     target: "ringg_webhooks",
                     event_type = %event_type,
@@ -190,6 +191,13 @@ async fn deliver(
     let outcome = tokio::spawn(async move { handler.handle(event).await }).await;
     let failure = match outcome {
         Ok(Ok(())) => {
+            if let Some(key) = &key
+                && let Err(err) = inner.store.confirm(key).await
+            {
+                // Handed over: the claim stays pending and expires; a retry may hand it over
+                // again, which is better than losing it.
+                tracing::error!(target: "ringg_webhooks", key = %key, "{err}");
+            }
             tracing::info!(
                 target: "ringg_webhooks",
                 event_type = %event_type,

@@ -126,6 +126,14 @@ impl Rejection {
         )
     }
 
+    pub(crate) fn in_flight() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "in_flight",
+            "this event is being handled right now; Ringg will retry the delivery",
+        )
+    }
+
     pub(crate) fn handler_failed() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
