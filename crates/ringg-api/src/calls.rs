@@ -17,7 +17,8 @@ use ringg_types::operations::{self as ops, Operation};
 use serde_json::Value;
 
 use crate::client::{Client, decode, json_body};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
+use crate::journal::{CallEntry, CallIntent, CallOutcome, caller_text};
 use crate::lists::query_stream;
 use crate::pagination::MAX_PAGE_SIZE;
 
@@ -147,6 +148,15 @@ impl Default for WaitOptions {
     }
 }
 
+/// One initiation [`Calls::settle_pending`] looked at.
+#[derive(Debug)]
+pub struct Settlement {
+    /// The journal entry (with its new outcome when settled).
+    pub entry: CallEntry,
+    /// The outcome recorded, or why it could not be settled now (it stays pending).
+    pub result: Result<CallOutcome, Error>,
+}
+
 /// `client.calls()`.
 #[derive(Debug, Clone)]
 pub struct Calls<'a> {
@@ -219,14 +229,64 @@ impl Calls<'_> {
         };
         let body = json_body(op.id, &request)?;
         let req = self.client.request(op, &[])?.with_body(body);
+        let journal = self.client.journal();
+        let mut entry = None;
+        if let Some(journal) = journal {
+            let e = CallEntry::new(CallIntent {
+                reference: reference.clone(),
+                operation: op.id.to_string(),
+                agent_id: request.agent_id.clone(),
+                to_number: request.mobile_number.to_string(),
+                caller: caller_text(&request.caller),
+                recorded_at: chrono::Utc::now(),
+            });
+            // On disk before the request leaves; a journal that cannot be written stops it.
+            journal
+                .put_call(&e)
+                .await
+                .map_err(|j| Error::journal(j).with_operation(op.id))?;
+            entry = Some(e);
+        }
+        let result = self.send_initiation(op, req, &reference).await;
+        if let (Some(journal), Some(mut e)) = (journal, entry) {
+            e.outcome = Some(match &result {
+                Ok(placed) => CallOutcome::Placed {
+                    call_id: placed.call_id.clone(),
+                },
+                Err(err) if err.kind() == ErrorKind::OutcomeUnknown => CallOutcome::Unknown {
+                    reason: err.to_string(),
+                },
+                Err(err) => CallOutcome::Refused {
+                    reason: err.to_string(),
+                },
+            });
+            e.updated_at = chrono::Utc::now();
+            if let Err(j) = journal.put_call(&e).await {
+                // The entry stays pending: settle_pending finds the call through reconcile.
+                tracing::warn!(
+                    target: "ringg_api::journal",
+                    reference = %reference,
+                    "could not record the outcome of a call initiation: {j}"
+                );
+            }
+        }
+        result
+    }
+
+    async fn send_initiation(
+        &self,
+        op: &'static Operation,
+        req: ringg_transport::ApiRequest,
+        reference: &str,
+    ) -> Result<PlacedCall, Error> {
         let response: InitiateCallResponse = self.client.send_json(req).await.map_err(|e| {
             // A 2xx answer that cannot be read means the call was probably placed.
-            let e = if e.kind() == crate::error::ErrorKind::Decode {
+            let e = if e.kind() == ErrorKind::Decode {
                 e.into_outcome_unknown()
             } else {
                 e
             };
-            e.with_client_reference(reference.clone())
+            e.with_client_reference(reference.to_string())
         })?;
         let call_id = response.call_id().cloned().ok_or_else(|| {
             Error::invalid_input(format!(
@@ -234,12 +294,75 @@ impl Calls<'_> {
             ))
             .into_outcome_unknown()
             .with_operation(op.id)
-            .with_client_reference(reference.clone())
+            .with_client_reference(reference.to_string())
         })?;
         Ok(PlacedCall {
             call_id,
-            reference,
+            reference: reference.to_string(),
             response,
+        })
+    }
+
+    /// The call initiations of the client's [journal](crate::journal) whose outcome is not
+    /// known: the process died before their answer arrived, or the answer was ambiguous.
+    /// Oldest first.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidInput`] when the client has no journal; the journal's failure when
+    /// it cannot be read.
+    pub async fn pending(&self) -> Result<Vec<CallEntry>, Error> {
+        self.journal_or_err()?
+            .pending_calls()
+            .await
+            .map_err(Error::journal)
+    }
+
+    /// Settles every [`pending`](Self::pending) initiation through
+    /// [`reconcile`](Self::reconcile) (narrowed to its assistant and recipient, from a minute
+    /// before it was recorded) and records the outcome: [`CallOutcome::Placed`] with the call
+    /// id when the call is found, [`CallOutcome::NotPlaced`] when it is not (placing it again
+    /// is then safe). An initiation that cannot be settled now (the history could not be read)
+    /// stays pending and is returned with its error.
+    ///
+    /// # Errors
+    /// As [`pending`](Self::pending).
+    pub async fn settle_pending(&self) -> Result<Vec<Settlement>, Error> {
+        let journal = self.journal_or_err()?;
+        let mut out = Vec::new();
+        for mut entry in self.pending().await? {
+            let since = entry.intent.recorded_at - chrono::Duration::minutes(1);
+            let mut q = ReconcileQuery::new(entry.intent.reference.clone())
+                .agent_id(entry.intent.agent_id.clone())
+                .since(Timestamp::from_datetime(&since));
+            q.to_number = Some(entry.intent.to_number.clone());
+            let result = match self.reconcile(q).await {
+                Ok(found) => {
+                    let outcome = match &found {
+                        Some(row) => CallOutcome::Placed {
+                            call_id: row.id.clone(),
+                        },
+                        None => CallOutcome::NotPlaced,
+                    };
+                    entry.outcome = Some(outcome.clone());
+                    entry.updated_at = chrono::Utc::now();
+                    journal
+                        .put_call(&entry)
+                        .await
+                        .map_err(Error::journal)
+                        .map(|()| outcome)
+                }
+                Err(e) => Err(e),
+            };
+            out.push(Settlement { entry, result });
+        }
+        Ok(out)
+    }
+
+    fn journal_or_err(&self) -> Result<&std::sync::Arc<dyn crate::journal::Journal>, Error> {
+        self.client.journal().ok_or_else(|| {
+            Error::invalid_input(
+                "this client keeps no journal; build it with ClientBuilder::journal to track pending initiations",
+            )
         })
     }
 

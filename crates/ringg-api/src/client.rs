@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 use crate::base_url::validate_base_url;
 pub use crate::base_url::{DEFAULT_BASE_URL, is_loopback_url};
 use crate::error::Error;
+use crate::journal::Journal;
 
 /// The environment variable read for the API key.
 pub const API_KEY_ENV: &str = "RINGG_API_KEY";
@@ -68,6 +69,7 @@ pub struct ClientBuilder {
     max_pages: u64,
     tracing: bool,
     read_env: bool,
+    journal: Option<Arc<dyn Journal>>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -84,6 +86,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("max_response_body", &self.max_response_body)
             .field("stall_protection", &self.stall_protection)
             .field("max_pages", &self.max_pages)
+            .field("journal", &self.journal)
             .finish()
     }
 }
@@ -108,6 +111,7 @@ impl Default for ClientBuilder {
             max_pages: crate::pagination::DEFAULT_MAX_PAGES,
             tracing: true,
             read_env: true,
+            journal: None,
         }
     }
 }
@@ -239,6 +243,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Writes every call initiation and campaign launch step into `journal` before it is sent,
+    /// and its outcome after (see [`journal`](crate::journal)): the client reference of a call
+    /// whose answer was lost then survives a crash of the process, and
+    /// [`Calls::settle_pending`](crate::calls::Calls::settle_pending) settles it later. A
+    /// journal that cannot be written stops the request before it is sent. Default: none.
+    pub fn journal(mut self, journal: Arc<dyn Journal>) -> Self {
+        self.journal = Some(journal);
+        self
+    }
+
     /// Turns the tracing layer on or off (default on; spans never carry the key).
     pub fn tracing(mut self, on: bool) -> Self {
         self.tracing = on;
@@ -311,6 +325,7 @@ impl ClientBuilder {
                 max_response_body: self.max_response_body,
                 attempt_timeout: self.attempt_timeout,
                 max_pages: self.max_pages,
+                journal: self.journal,
             }),
         })
     }
@@ -366,6 +381,7 @@ struct Inner {
     max_response_body: u64,
     attempt_timeout: Duration,
     max_pages: u64,
+    journal: Option<Arc<dyn Journal>>,
 }
 
 /// The Ringg API client. Cheap to clone (an `Arc` inside), `Send + Sync`; clones share the
@@ -412,6 +428,12 @@ impl Client {
     /// The most pages one list stream fetches (see [`ClientBuilder::max_pages`]).
     pub fn max_pages(&self) -> u64 {
         self.inner.max_pages
+    }
+
+    /// The journal this client writes its intents into, if any (see
+    /// [`ClientBuilder::journal`]).
+    pub fn journal(&self) -> Option<&Arc<dyn Journal>> {
+        self.inner.journal.as_ref()
     }
 
     /// The limits a request for `op` gets: uploads and the history download are allowed more
@@ -563,37 +585,4 @@ pub(crate) fn json_body<T: Serialize + ?Sized>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn missing_key_says_what_to_do() {
-        let e = Client::builder().ignore_env().build().unwrap_err();
-        assert!(e.to_string().contains("ClientBuilder::api_key"), "{e}");
-        assert!(
-            !e.to_string().contains("RINGG_API_KEY"),
-            "the environment is ignored: {e}"
-        );
-    }
-
-    #[test]
-    fn decode_error_names_the_field_and_keeps_the_body() {
-        #[derive(serde::Deserialize, Debug)]
-        #[allow(dead_code)]
-        struct Row {
-            id: String,
-            n: u32,
-        }
-        #[derive(serde::Deserialize, Debug)]
-        #[allow(dead_code)]
-        struct Page {
-            calls: Vec<Row>,
-        }
-        let body = Bytes::from_static(br#"{"calls":[{"id":"a","n":1},{"id":"b","n":"x"}]}"#);
-        let e = decode::<Page>("listCallHistory", http::StatusCode::OK, body.clone()).unwrap_err();
-        assert_eq!(e.field_path(), Some("calls[1].n"));
-        assert_eq!(e.body(), Some(body.clone()));
-        assert_eq!(e.unredacted_body(), Some(&body));
-        assert!(e.to_string().contains("calls[1].n"));
-    }
-}
+mod tests;

@@ -38,6 +38,9 @@ pub enum ErrorKind {
     /// A list did not end: a page repeated the previous one, the offset could not advance, or
     /// the client's page cap was reached.
     Pagination,
+    /// The client's [journal](crate::journal) could not be read or written (or is damaged);
+    /// the request it guards was not sent.
+    Journal,
 }
 
 /// The most characters of a server's message an [`Error`] keeps (the whole body is kept
@@ -110,6 +113,13 @@ impl Error {
     /// An error reading a local file.
     pub fn io(message: impl Into<String>, source: std::io::Error) -> Self {
         let mut e = Self::new(ErrorKind::Io, message);
+        e.repr.source = Some(Box::new(source));
+        e
+    }
+
+    /// An error from the client's [journal](crate::journal).
+    pub fn journal(source: crate::journal::JournalError) -> Self {
+        let mut e = Self::new(ErrorKind::Journal, source.to_string());
         e.repr.source = Some(Box::new(source));
         e
     }

@@ -50,6 +50,7 @@ pub mod campaigns;
 pub mod client;
 pub mod error;
 mod error_body;
+pub mod journal;
 pub mod knowledge_bases;
 mod lists;
 mod multipart;

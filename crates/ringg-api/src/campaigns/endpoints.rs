@@ -59,6 +59,11 @@ impl Client {
 }
 
 impl Campaigns<'_> {
+    /// The client these endpoints go through.
+    pub(crate) fn client(&self) -> &Client {
+        self.client
+    }
+
     /// `POST /campaign/save` (multipart): uploads the contact CSV and creates the campaign;
     /// the response carries the `list_id` to start it with.
     ///

@@ -4,15 +4,19 @@ use ringg_types::campaigns::{
     LargeCampaignCaller, MakeCallAsyncRequest, StartCampaignRequest, StartCampaignV2Request,
 };
 use ringg_types::common::Extra;
+use ringg_types::ids::ListId;
 use ringg_types::operations as ops;
 
 use crate::campaigns::endpoints::Campaigns;
 use crate::campaigns::outcome::{
-    LargeLaunchResponses, LaunchError, LaunchOutcome, LaunchResponses, LaunchStep,
+    LargeLaunchResponses, LaunchError, LaunchOutcome, LaunchResponses, LaunchStep, ResumedLaunch,
+    StartResponse,
 };
 use crate::campaigns::preflight::{CampaignFlow, PreflightOptions, PreflightReport};
+use crate::campaigns::recovery::{Progress, Recovered};
 use crate::campaigns::request::LaunchRequest;
 use crate::error::Error;
+use crate::journal::{LaunchStage, PlannedStart};
 
 impl Campaigns<'_> {
     /// Launches a campaign: checks the CSV, uploads it, and starts the campaign.
@@ -95,13 +99,56 @@ impl Campaigns<'_> {
             });
         }
 
+        let planned = planned_start(&request, flow).map_err(LaunchError::refused)?;
+        let (mut progress, recovered) = self
+            .open_progress(&request, planned.clone())
+            .await
+            .map_err(|error| LaunchError::Failed {
+                step: LaunchStep::Recover,
+                list_id: None,
+                error,
+            })?;
+        let resumed =
+            |list_id: ListId, resumed: ResumedLaunch, report: PreflightReport| LaunchOutcome {
+                list_id,
+                flow,
+                report,
+                responses: LaunchResponses::Resumed(Box::new(resumed)),
+            };
+        match recovered {
+            Recovered::Nothing => {}
+            Recovered::Started {
+                list_id,
+                found,
+                status,
+            } => {
+                let steps = ResumedLaunch {
+                    found: Some(found),
+                    status,
+                    ..ResumedLaunch::default()
+                };
+                return Ok(resumed(list_id, steps, report));
+            }
+            Recovered::List {
+                list_id,
+                found,
+                status,
+            } => {
+                let mut steps = self
+                    .start_list(&mut progress, &list_id, &planned, request.upload_poll)
+                    .await?;
+                steps.found = Some(found);
+                steps.status = status;
+                return Ok(resumed(list_id, steps, report));
+            }
+        }
         match flow {
             CampaignFlow::Standard => {
-                self.launch_standard(request, report, remove_invalid_rows)
+                self.launch_standard(request, report, remove_invalid_rows, planned, progress)
                     .await
             }
             CampaignFlow::Large => {
-                self.launch_large(request, report, remove_invalid_rows)
+                self.launch_large(request, report, remove_invalid_rows, planned, progress)
                     .await
             }
         }
@@ -112,57 +159,47 @@ impl Campaigns<'_> {
         request: LaunchRequest,
         report: PreflightReport,
         remove_invalid_rows: Option<bool>,
+        planned: PlannedStart,
+        mut progress: Progress,
     ) -> Result<LaunchOutcome, LaunchError> {
         let mut form = request.campaign.clone();
         form.remove_invalid_rows = remove_invalid_rows;
-
-        let saved = self
-            .save(&form, request.csv.clone())
-            .await
-            .map_err(|error| LaunchError::Failed {
-                step: LaunchStep::Save,
-                list_id: None,
-                error,
-            })?;
-        let list_id = saved.list_id.clone().ok_or_else(|| LaunchError::Failed {
+        let failed = |error: Error| LaunchError::Failed {
             step: LaunchStep::Save,
             list_id: None,
-            error: Error::invalid_input(
-                "Ringg accepted the upload but returned no list_id; find the campaign with campaigns().list before uploading again",
-            )
-            .into_outcome_unknown()
-            .with_operation(ops::SAVE_CAMPAIGN.id),
-        })?;
-        let failed = |error: Error| LaunchError::Failed {
-            step: LaunchStep::Start,
-            list_id: Some(list_id.clone()),
             error,
         };
-        let (started, used_v1_start) = match &request.caller {
-            LargeCampaignCaller::NumberPool(pool) => {
-                let mut start = StartCampaignV2Request::new(
-                    request.campaign.agent_id.clone(),
-                    list_id.clone(),
-                    pool.clone(),
-                );
-                start.callback_url = request.callback_url.clone();
-                start.email_completion_user_ids = request.email_completion_user_ids.clone();
-                (self.start(&start).await.map_err(failed)?, false)
+        progress
+            .reach(LaunchStage::Uploading, None)
+            .await
+            .map_err(failed)?;
+        let saved = match self.save(&form, request.csv.clone()).await {
+            Ok(saved) => saved,
+            Err(error) => {
+                progress.failed(&error).await;
+                return Err(failed(error));
             }
-            LargeCampaignCaller::FromNumbers(numbers) => {
-                let start = StartCampaignRequest {
-                    agent_id: request.campaign.agent_id.clone(),
-                    list_id: list_id.clone(),
-                    from_numbers: numbers.clone(),
-                    extra: Extra::new(),
-                };
-                (self.start_v1(&start).await.map_err(failed)?, true)
-            }
-            _ => {
-                return Err(failed(Error::invalid_input(
-                    "unsupported caller; use a number pool or caller numbers",
-                )));
-            }
+        };
+        let list_id = saved.list_id.clone().ok_or_else(|| {
+            failed(
+                Error::invalid_input(
+                    "Ringg accepted the upload but returned no list_id; run the same launch again to find it by name, or look with campaigns().list before uploading again",
+                )
+                .into_outcome_unknown()
+                .with_operation(ops::SAVE_CAMPAIGN.id),
+            )
+        })?;
+        progress
+            .reach(LaunchStage::Uploaded, Some(&list_id))
+            .await
+            .map_err(failed)?;
+        let steps = self
+            .start_list(&mut progress, &list_id, &planned, request.upload_poll)
+            .await?;
+        let Some(StartResponse::Standard(started)) = steps.started else {
+            return Err(LaunchError::refused(
+                "the planned start is not a standard start",
+            ));
         };
         Ok(LaunchOutcome {
             list_id,
@@ -171,7 +208,7 @@ impl Campaigns<'_> {
             responses: LaunchResponses::Standard {
                 saved,
                 started,
-                used_v1_start,
+                used_v1_start: matches!(planned, PlannedStart::StartV1(_)),
             },
         })
     }
@@ -181,74 +218,50 @@ impl Campaigns<'_> {
         request: LaunchRequest,
         report: PreflightReport,
         remove_invalid_rows: Option<bool>,
+        planned: PlannedStart,
+        mut progress: Progress,
     ) -> Result<LaunchOutcome, LaunchError> {
         let mut form = request.campaign.clone().into_large_upload();
         form.remove_invalid_rows = remove_invalid_rows;
-
-        let uploaded = self
-            .upload_large_csv(&form, request.csv.clone())
-            .await
-            .map_err(|error| LaunchError::Failed {
-                step: LaunchStep::UploadCsv,
-                list_id: None,
-                error,
-            })?;
-        let list_id = uploaded.bulk_list_id.clone().ok_or_else(|| LaunchError::Failed {
+        let failed = |error: Error| LaunchError::Failed {
             step: LaunchStep::UploadCsv,
             list_id: None,
-            error: Error::invalid_input(
-                "Ringg accepted the large upload but returned no bulk_list_id; find the campaign with campaigns().list before uploading again",
-            )
-            .into_outcome_unknown()
-            .with_operation(ops::UPLOAD_LARGE_CAMPAIGN_CSV.id),
-        })?;
-        let failed = |step: LaunchStep| {
-            let list_id = list_id.clone();
-            move |error: Error| LaunchError::Failed {
-                step,
-                list_id: Some(list_id),
-                error,
+            error,
+        };
+        progress
+            .reach(LaunchStage::Uploading, None)
+            .await
+            .map_err(failed)?;
+        let uploaded = match self.upload_large_csv(&form, request.csv.clone()).await {
+            Ok(uploaded) => uploaded,
+            Err(error) => {
+                progress.failed(&error).await;
+                return Err(failed(error));
             }
         };
-
-        let status = self
-            .wait_for_upload(&list_id, request.upload_poll)
+        let list_id = uploaded.bulk_list_id.clone().ok_or_else(|| {
+            failed(
+                Error::invalid_input(
+                    "Ringg accepted the large upload but returned no bulk_list_id; run the same launch again to find it by name, or look with campaigns().list before uploading again",
+                )
+                .into_outcome_unknown()
+                .with_operation(ops::UPLOAD_LARGE_CAMPAIGN_CSV.id),
+            )
+        })?;
+        progress
+            .reach(LaunchStage::Uploaded, Some(&list_id))
             .await
-            .map_err(failed(LaunchStep::WaitForUpload))?;
-        let balance = self
-            .check_balance(&list_id)
-            .await
-            .map_err(failed(LaunchStep::CheckBalance))?;
-        if balance.is_sufficient() == Some(false) {
-            let amount = |c: Option<&ringg_types::common::Credits>| {
-                c.map(|c| c.to_string()).unwrap_or_else(|| "?".into())
-            };
-            return Err(failed(LaunchStep::CheckBalance)(
-                Error::invalid_input(format!(
-                    "not enough credits for campaign {list_id}: it requires {} credits and {} are available; top up the workspace, then start it with campaigns().start_large",
-                    amount(balance.required_credits.as_ref()),
-                    amount(balance.available_credits.as_ref()),
-                ))
-                .with_operation(ops::CHECK_LARGE_CAMPAIGN_BALANCE.id),
+            .map_err(failed)?;
+        let steps = self
+            .start_list(&mut progress, &list_id, &planned, request.upload_poll)
+            .await?;
+        let (Some(status), Some(balance), Some(StartResponse::Large(scheduled))) =
+            (steps.upload_status, steps.balance, steps.started)
+        else {
+            return Err(LaunchError::refused(
+                "the planned start is not a large start",
             ));
-        }
-
-        let mut start = MakeCallAsyncRequest::new(
-            list_id.clone(),
-            request.campaign.agent_id.clone(),
-            request.caller.clone(),
-        );
-        start.country_code = Some(request.campaign.country_code.clone());
-        start.campaign_start_time = form.campaign_start_time;
-        start.campaign_end_time = form.campaign_end_time;
-        start.call_config = form.call_config;
-        start.concurrency_percentage = request.concurrency_percentage;
-        start.callback_url = request.callback_url.clone();
-        start.email_completion_user_ids = request.email_completion_user_ids.clone();
-        let scheduled = self
-            .start_large(&start)
-            .await
-            .map_err(failed(LaunchStep::StartLarge))?;
+        };
         Ok(LaunchOutcome {
             list_id,
             flow: CampaignFlow::Large,
@@ -260,6 +273,41 @@ impl Campaigns<'_> {
                 scheduled,
             })),
         })
+    }
+}
+
+/// The start request the launch will send once its list exists (list id left empty).
+fn planned_start(r: &LaunchRequest, flow: CampaignFlow) -> Result<PlannedStart, String> {
+    let agent = r.campaign.agent_id.clone();
+    let unset = ListId::new("");
+    match (flow, &r.caller) {
+        (CampaignFlow::Large, caller) => {
+            let form = r.campaign.clone().into_large_upload();
+            let mut start = MakeCallAsyncRequest::new(unset, agent, caller.clone());
+            start.country_code = Some(r.campaign.country_code.clone());
+            start.campaign_start_time = form.campaign_start_time;
+            start.campaign_end_time = form.campaign_end_time;
+            start.call_config = form.call_config;
+            start.concurrency_percentage = r.concurrency_percentage;
+            start.callback_url = r.callback_url.clone();
+            start.email_completion_user_ids = r.email_completion_user_ids.clone();
+            Ok(PlannedStart::StartLarge(Box::new(start)))
+        }
+        (_, LargeCampaignCaller::NumberPool(pool)) => {
+            let mut start = StartCampaignV2Request::new(agent, unset, pool.clone());
+            start.callback_url = r.callback_url.clone();
+            start.email_completion_user_ids = r.email_completion_user_ids.clone();
+            Ok(PlannedStart::Start(start))
+        }
+        (_, LargeCampaignCaller::FromNumbers(numbers)) => {
+            Ok(PlannedStart::StartV1(StartCampaignRequest {
+                agent_id: agent,
+                list_id: unset,
+                from_numbers: numbers.clone(),
+                extra: Extra::new(),
+            }))
+        }
+        _ => Err("unsupported caller; use a number pool or caller numbers".to_string()),
     }
 }
 

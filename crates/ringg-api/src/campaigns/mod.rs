@@ -44,18 +44,23 @@
 
 //!
 //! Modules, each depending only on those after it (this file only re-exports them):
-//! `launch` (the flow) → `request` ([`LaunchRequest`]), `outcome` → `endpoints` (the
+//! `launch` (the flow) → `recovery` (the launch's journal record, [`Campaigns::resume`],
+//! [`Campaigns::discard`]) → `request` ([`LaunchRequest`]), `outcome` → `endpoints` (the
 //! endpoint methods) → `upload` ([`CsvUpload`]) → [`preflight`](mod@preflight).
 
 mod endpoints;
 mod launch;
 mod outcome;
 pub mod preflight;
+mod recovery;
 mod request;
 mod upload;
 
 pub use endpoints::{Campaigns, PollOptions};
-pub use outcome::{LargeLaunchResponses, LaunchError, LaunchOutcome, LaunchResponses, LaunchStep};
+pub use outcome::{
+    LargeLaunchResponses, LaunchError, LaunchOutcome, LaunchResponses, LaunchStep, ResumeOutcome,
+    ResumedLaunch, StartResponse,
+};
 pub use preflight::{
     CampaignFlow, CsvSource, PreflightOptions, PreflightReport, RowIssue, preflight,
 };

@@ -7,10 +7,12 @@ use ringg_types::campaigns::{
     CheckBalanceResponse, MakeCallAsyncResponse, SaveCampaignResponse, StartCampaignResponse,
     UploadCsvResponse, UploadStatusResponse,
 };
+use ringg_types::enums::CampaignStatus;
 use ringg_types::ids::ListId;
 
 use crate::campaigns::preflight::{CampaignFlow, PreflightReport};
 use crate::error::Error;
+use crate::journal::LaunchStage;
 
 /// A step of [`Campaigns::launch`](crate::campaigns::endpoints::Campaigns::launch).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -32,6 +34,8 @@ pub enum LaunchStep {
     CheckBalance,
     /// `POST /campaign/make-call-async`.
     StartLarge,
+    /// Finding what an earlier run of the same launch did (the journal, `GET /campaign/all`).
+    Recover,
 }
 
 impl fmt::Display for LaunchStep {
@@ -45,6 +49,7 @@ impl fmt::Display for LaunchStep {
             Self::WaitForUpload => "waiting for the upload to be processed",
             Self::CheckBalance => "the balance check",
             Self::StartLarge => "the start (POST /campaign/make-call-async)",
+            Self::Recover => "finding what an earlier run of this launch did",
         })
     }
 }
@@ -190,6 +195,54 @@ pub enum LaunchResponses {
     },
     /// The large flow.
     Large(Box<LargeLaunchResponses>),
+    /// An earlier run of the same launch (found in the client's journal) had uploaded the
+    /// list: this run did not upload it again, and started the campaign only if it was not
+    /// started yet.
+    Resumed(Box<ResumedLaunch>),
+}
+
+/// A start's response.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum StartResponse {
+    /// `POST /campaign/v2/start` or `POST /campaign/start`.
+    Standard(StartCampaignResponse),
+    /// `POST /campaign/make-call-async`.
+    Large(MakeCallAsyncResponse),
+}
+
+/// The steps a resumed launch ran (see [`LaunchResponses::Resumed`] and
+/// [`Campaigns::resume`](crate::campaigns::Campaigns::resume)).
+#[derive(Debug, Clone, Default)]
+pub struct ResumedLaunch {
+    /// The stage the earlier run had recorded.
+    pub found: Option<LaunchStage>,
+    /// The campaign's status when this run found it.
+    pub status: Option<CampaignStatus>,
+    /// The last `GET /campaign/upload-status/{bulk_list_id}` (large flow, not started yet).
+    pub upload_status: Option<UploadStatusResponse>,
+    /// `POST /campaign/check-balance/{bulk_list_id}` (large flow, not started yet).
+    pub balance: Option<CheckBalanceResponse>,
+    /// The start this run sent; `None` when the campaign was started already.
+    pub started: Option<StartResponse>,
+}
+
+impl ResumedLaunch {
+    /// True when an earlier run had started the campaign and this one sent nothing.
+    pub fn already_started(&self) -> bool {
+        self.started.is_none()
+    }
+}
+
+/// What [`Campaigns::resume`](crate::campaigns::Campaigns::resume) did.
+#[derive(Debug, Clone)]
+pub struct ResumeOutcome {
+    /// The contact list / campaign id.
+    pub list_id: ListId,
+    /// The flow of the launch.
+    pub flow: CampaignFlow,
+    /// The steps run.
+    pub resumed: ResumedLaunch,
 }
 
 /// The responses of the large flow's steps.

@@ -111,6 +111,42 @@ impl CsvUpload {
         }
     }
 
+    /// The SHA-256 of the CSV's bytes, in lowercase hex: what identifies the same file across
+    /// runs (a file is streamed, never read whole).
+    ///
+    /// # Errors
+    /// When the file or stream cannot be read.
+    pub async fn digest(&self) -> std::io::Result<String> {
+        use sha2::{Digest, Sha256};
+        use tokio::io::AsyncReadExt;
+        let mut hasher = Sha256::new();
+        match &self.data {
+            CsvData::Bytes(b) => hasher.update(b),
+            CsvData::Path(p) => {
+                let mut file = tokio::fs::File::open(p).await?;
+                let mut buf = vec![0u8; 64 * 1024];
+                loop {
+                    let n = file.read(&mut buf).await?;
+                    if n == 0 {
+                        break;
+                    }
+                    hasher.update(&buf[..n]);
+                }
+            }
+            CsvData::Stream(f) => {
+                let mut stream = f();
+                while let Some(chunk) = stream.next().await {
+                    hasher.update(&chunk?);
+                }
+            }
+        }
+        Ok(hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect())
+    }
+
     /// The multipart file part named `field`.
     pub(crate) fn to_part(&self, field: &str) -> Part {
         let data = match &self.data {

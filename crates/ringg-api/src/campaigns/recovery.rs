@@ -1,0 +1,437 @@
+//! Journaled launches: each step of a launch written down as it goes, so the same launch run
+//! again after a crash resumes from where it was ([`Campaigns::resume`],
+//! [`Campaigns::discard`]).
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use futures::StreamExt;
+use ringg_types::calls::DeleteContactListResponse;
+use ringg_types::campaigns::{Campaign, ListCampaignsQuery};
+use ringg_types::enums::CampaignStatus;
+use ringg_types::ids::ListId;
+
+use crate::campaigns::endpoints::{Campaigns, PollOptions};
+use crate::campaigns::outcome::{
+    LaunchError, LaunchStep, ResumeOutcome, ResumedLaunch, StartResponse,
+};
+use crate::campaigns::preflight::CampaignFlow;
+use crate::campaigns::request::LaunchRequest;
+use crate::error::{Error, ErrorKind};
+use crate::journal::{Journal, LaunchEntry, LaunchKey, LaunchStage, PlannedStart};
+
+/// How much earlier than its journal entry a list found by name may have been created (the
+/// server's clock and ours differ).
+const CLOCK_SLACK: chrono::Duration = chrono::Duration::minutes(10);
+
+/// What an earlier run of the same launch left behind.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Recovered {
+    /// Nothing (no journal, no earlier run, or one that never uploaded): launch afresh.
+    Nothing,
+    /// The list exists and its campaign is not started: start it.
+    List {
+        /// The list.
+        list_id: ListId,
+        /// The stage the earlier run had recorded.
+        found: LaunchStage,
+        /// The campaign's status.
+        status: Option<CampaignStatus>,
+    },
+    /// The campaign was started already: nothing to send.
+    Started {
+        /// The list.
+        list_id: ListId,
+        /// The stage the earlier run had recorded.
+        found: LaunchStage,
+        /// The campaign's status.
+        status: Option<CampaignStatus>,
+    },
+}
+
+/// A launch's record in the journal, advanced step by step (inert without a journal).
+pub(crate) struct Progress {
+    journal: Option<Arc<dyn Journal>>,
+    entry: Option<LaunchEntry>,
+}
+
+impl Progress {
+    /// Records `stage` (and the list id, once known) before the step it guards runs.
+    pub(crate) async fn reach(
+        &mut self,
+        stage: LaunchStage,
+        list_id: Option<&ListId>,
+    ) -> Result<(), Error> {
+        let (Some(journal), Some(entry)) = (&self.journal, self.entry.take()) else {
+            return Ok(());
+        };
+        let mut entry = entry.at(stage);
+        if let Some(id) = list_id {
+            entry.list_id = Some(id.clone());
+        }
+        let written = journal.put_launch(&entry).await.map_err(Error::journal);
+        self.entry = Some(entry);
+        written
+    }
+
+    /// Records a step's failure: an ambiguous one leaves the stage as it is (the next run
+    /// finds out what happened); any other stops the launch with the error as its note.
+    pub(crate) async fn failed(&mut self, error: &Error) {
+        if error.kind() == ErrorKind::OutcomeUnknown {
+            return;
+        }
+        self.stop(error.to_string()).await;
+    }
+
+    /// Records that the launch stopped for a reason that needs the user.
+    pub(crate) async fn stop(&mut self, note: String) {
+        if let Some(entry) = self.entry.as_mut() {
+            entry.note = Some(note);
+        }
+        if let Err(e) = self.reach(LaunchStage::Stopped, None).await {
+            tracing::warn!(target: "ringg_api::journal", "could not record a stopped launch: {e}");
+        }
+    }
+}
+
+/// The statuses of a campaign that was not started.
+fn not_started(status: Option<&CampaignStatus>) -> bool {
+    matches!(
+        status,
+        Some(CampaignStatus::Draft | CampaignStatus::InsufficientBalance)
+    )
+}
+
+impl Campaigns<'_> {
+    /// Opens the journal record of `request` and finds what an earlier run of it did.
+    pub(crate) async fn open_progress(
+        &self,
+        request: &LaunchRequest,
+        planned: PlannedStart,
+    ) -> Result<(Progress, Recovered), Error> {
+        let Some(journal) = self.client().journal().cloned() else {
+            return Ok((
+                Progress {
+                    journal: None,
+                    entry: None,
+                },
+                Recovered::Nothing,
+            ));
+        };
+        let csv_digest = request.csv.digest().await.map_err(|e| {
+            Error::io(
+                format!(
+                    "cannot read {} to identify the launch",
+                    request.csv.file_name()
+                ),
+                e,
+            )
+        })?;
+        let key = LaunchKey {
+            csv_digest,
+            name: request.campaign.campaign_name.clone(),
+            agent_id: request.campaign.agent_id.clone(),
+        };
+        let now = Utc::now();
+        let fresh = LaunchEntry {
+            key: key.clone(),
+            list_id: None,
+            stage: LaunchStage::Uploading,
+            start: planned.clone(),
+            note: None,
+            recorded_at: now,
+            updated_at: now,
+        };
+        let prior = journal.launch(&key).await.map_err(Error::journal)?;
+        let Some(prior) = prior.filter(|e| e.stage != LaunchStage::Discarded) else {
+            return Ok((progress(journal, fresh), Recovered::Nothing));
+        };
+        let list_id = match &prior.list_id {
+            Some(id) => Some(id.clone()),
+            None if prior.stage == LaunchStage::Uploading => {
+                self.find_uploaded(&prior, journal.as_ref()).await?
+            }
+            None => None,
+        };
+        let Some(list_id) = list_id else {
+            return Ok((progress(journal, fresh), Recovered::Nothing));
+        };
+        let Some(campaign) = self.find_campaign(&list_id, Some(&key.name)).await? else {
+            // The list is gone (deleted elsewhere): upload it again.
+            return Ok((progress(journal, fresh), Recovered::Nothing));
+        };
+        let found = prior.stage;
+        let status = campaign.campaign_status.clone();
+        let mut entry = prior;
+        entry.list_id = Some(list_id.clone());
+        entry.start = planned;
+        entry.note = None;
+        let mut p = progress(journal, entry);
+        if not_started(status.as_ref()) {
+            p.reach(LaunchStage::Uploaded, Some(&list_id)).await?;
+            Ok((
+                p,
+                Recovered::List {
+                    list_id,
+                    found,
+                    status,
+                },
+            ))
+        } else {
+            p.reach(LaunchStage::Started, Some(&list_id)).await?;
+            Ok((
+                p,
+                Recovered::Started {
+                    list_id,
+                    found,
+                    status,
+                },
+            ))
+        }
+    }
+
+    /// The list an upload whose answer was lost created: the newest campaign of that name and
+    /// assistant created since the entry was recorded, that no other launch in the journal
+    /// owns.
+    async fn find_uploaded(
+        &self,
+        entry: &LaunchEntry,
+        journal: &dyn Journal,
+    ) -> Result<Option<ListId>, Error> {
+        let since = entry.recorded_at - CLOCK_SLACK;
+        let stream = self.stream(ListCampaignsQuery {
+            search: Some(entry.key.name.clone()),
+            ..ListCampaignsQuery::default()
+        });
+        futures::pin_mut!(stream);
+        while let Some(c) = stream.next().await {
+            let c = c?;
+            let same_name = c.name.as_deref() == Some(entry.key.name.as_str());
+            let same_agent = c.agent_id.as_ref().is_none_or(|a| *a == entry.key.agent_id);
+            let recent = c.created_at.as_ref().is_none_or(|t| t.to_utc() >= since);
+            if !(same_name && same_agent && recent) {
+                continue;
+            }
+            let list_id = ListId::new(c.id.as_str());
+            let owner = journal
+                .launch_for_list(&list_id)
+                .await
+                .map_err(Error::journal)?;
+            if owner.is_none_or(|o| o.key == entry.key) {
+                return Ok(Some(list_id));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The campaign of a list, from `GET /campaign/all` (searched by its name when known).
+    async fn find_campaign(
+        &self,
+        list_id: &ListId,
+        name: Option<&str>,
+    ) -> Result<Option<Campaign>, Error> {
+        let stream = self.stream(ListCampaignsQuery {
+            search: name.map(str::to_string),
+            ..ListCampaignsQuery::default()
+        });
+        futures::pin_mut!(stream);
+        while let Some(c) = stream.next().await {
+            let c = c?;
+            if c.id.as_str() == list_id.as_str() {
+                return Ok(Some(c));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The steps after the upload: for the large flow, waiting for the upload and the balance
+    /// check; then the start, recorded before it is sent.
+    pub(crate) async fn start_list(
+        &self,
+        progress: &mut Progress,
+        list_id: &ListId,
+        planned: &PlannedStart,
+        poll: PollOptions,
+    ) -> Result<ResumedLaunch, LaunchError> {
+        let failed = |step: LaunchStep| {
+            let list_id = list_id.clone();
+            move |error: Error| LaunchError::Failed {
+                step,
+                list_id: Some(list_id),
+                error,
+            }
+        };
+        let mut steps = ResumedLaunch::default();
+        if planned.is_large() {
+            steps.upload_status = Some(
+                self.wait_for_upload(list_id, poll)
+                    .await
+                    .map_err(failed(LaunchStep::WaitForUpload))?,
+            );
+            let balance = self
+                .check_balance(list_id)
+                .await
+                .map_err(failed(LaunchStep::CheckBalance))?;
+            if balance.is_sufficient() == Some(false) {
+                let amount = |c: Option<&ringg_types::common::Credits>| {
+                    c.map(|c| c.to_string()).unwrap_or_else(|| "?".into())
+                };
+                let error = Error::invalid_input(format!(
+                    "not enough credits for campaign {list_id}: it requires {} credits and {} are available; top up the workspace, then run the same launch again (or resume list {list_id})",
+                    amount(balance.required_credits.as_ref()),
+                    amount(balance.available_credits.as_ref()),
+                ))
+                .with_operation(ringg_types::operations::CHECK_LARGE_CAMPAIGN_BALANCE.id);
+                progress.failed(&error).await;
+                return Err(failed(LaunchStep::CheckBalance)(error));
+            }
+            steps.balance = Some(balance);
+        }
+        let step = if planned.is_large() {
+            LaunchStep::StartLarge
+        } else {
+            LaunchStep::Start
+        };
+        progress
+            .reach(LaunchStage::Starting, Some(list_id))
+            .await
+            .map_err(failed(step))?;
+        let request = planned.clone().for_list(list_id);
+        let started = match &request {
+            PlannedStart::Start(r) => self.start(r).await.map(StartResponse::Standard),
+            PlannedStart::StartV1(r) => self.start_v1(r).await.map(StartResponse::Standard),
+            PlannedStart::StartLarge(r) => self.start_large(r).await.map(StartResponse::Large),
+        };
+        let started = match started {
+            Ok(s) => s,
+            Err(error) => {
+                progress.failed(&error).await;
+                return Err(failed(step)(error));
+            }
+        };
+        if let Err(e) = progress.reach(LaunchStage::Started, Some(list_id)).await {
+            tracing::warn!(target: "ringg_api::journal", "could not record a started campaign: {e}");
+        }
+        steps.started = Some(started);
+        Ok(steps)
+    }
+
+    /// Continues a launch recorded in the client's journal from its list: when its campaign is
+    /// not started yet, runs the steps left (for the large flow, waiting for the upload and
+    /// the balance check) and starts it with the start request recorded at launch; when it was
+    /// started already, sends nothing.
+    ///
+    /// # Errors
+    /// [`LaunchError::Refused`] when the client has no journal, the journal knows no launch
+    /// of this list, or the list no longer exists; [`LaunchError::Failed`] as
+    /// [`launch`](Self::launch).
+    pub async fn resume(
+        &self,
+        list_id: &ListId,
+        poll: PollOptions,
+    ) -> Result<ResumeOutcome, LaunchError> {
+        let recover = |error: Error| LaunchError::Failed {
+            step: LaunchStep::Recover,
+            list_id: Some(list_id.clone()),
+            error,
+        };
+        let Some(journal) = self.client().journal().cloned() else {
+            return Err(LaunchError::refused(
+                "this client keeps no journal, so it knows no launch to resume; build it with ClientBuilder::journal",
+            ));
+        };
+        let entry = journal
+            .launch_for_list(list_id)
+            .await
+            .map_err(|e| recover(Error::journal(e)))?;
+        let Some(entry) = entry.filter(|e| e.stage != LaunchStage::Discarded) else {
+            return Err(LaunchError::refused(format!(
+                "the journal holds no launch of list {list_id}; start a list uploaded elsewhere with the start commands"
+            )));
+        };
+        let campaign = self
+            .find_campaign(list_id, Some(&entry.key.name))
+            .await
+            .map_err(recover)?;
+        let Some(campaign) = campaign else {
+            return Err(LaunchError::refused(format!(
+                "list {list_id} ({:?}) no longer exists; launch the file again",
+                entry.key.name
+            )));
+        };
+        let flow = if entry.start.is_large() {
+            CampaignFlow::Large
+        } else {
+            CampaignFlow::Standard
+        };
+        let found = entry.stage;
+        let status = campaign.campaign_status.clone();
+        let planned = entry.start.clone();
+        let mut p = progress(journal, entry);
+        let mut steps = if not_started(status.as_ref()) {
+            self.start_list(&mut p, list_id, &planned, poll).await?
+        } else {
+            p.reach(LaunchStage::Started, Some(list_id))
+                .await
+                .map_err(recover)?;
+            ResumedLaunch::default()
+        };
+        steps.found = Some(found);
+        steps.status = status;
+        Ok(ResumeOutcome {
+            list_id: list_id.clone(),
+            flow,
+            resumed: steps,
+        })
+    }
+
+    /// Deletes the contact list of a campaign that was never started
+    /// (`DELETE /calling/contact/{list_id}`), and marks its launch discarded in the journal, if
+    /// any. A started campaign is refused: stop it with a terminate request instead.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidInput`] when no campaign has this list id or it was started; the
+    /// request's error otherwise.
+    pub async fn discard(&self, list_id: &ListId) -> Result<DeleteContactListResponse, Error> {
+        let journal = self.client().journal().cloned();
+        let entry = match &journal {
+            Some(j) => j.launch_for_list(list_id).await.map_err(Error::journal)?,
+            None => None,
+        };
+        let name = entry.as_ref().map(|e| e.key.name.clone());
+        let mut campaign = self.find_campaign(list_id, name.as_deref()).await?;
+        if campaign.is_none() && name.is_some() {
+            // Renamed since the launch: look through every campaign.
+            campaign = self.find_campaign(list_id, None).await?;
+        }
+        let Some(campaign) = campaign else {
+            return Err(Error::invalid_input(format!(
+                "no campaign has list id {list_id}; list them with GET /campaign/all"
+            )));
+        };
+        if !not_started(campaign.campaign_status.as_ref()) {
+            return Err(Error::invalid_input(format!(
+                "campaign {list_id} is {}, not a draft: only a list that was never started is discarded; stop a running campaign with a terminate request",
+                campaign
+                    .campaign_status
+                    .as_ref()
+                    .map_or("of unknown status", |s| s.as_str())
+            )));
+        }
+        let deleted = self.client().calls().delete_contact_list(list_id).await?;
+        if let (Some(journal), Some(entry)) = (journal, entry) {
+            journal
+                .put_launch(&entry.at(LaunchStage::Discarded))
+                .await
+                .map_err(Error::journal)?;
+        }
+        Ok(deleted)
+    }
+}
+
+fn progress(journal: Arc<dyn Journal>, entry: LaunchEntry) -> Progress {
+    Progress {
+        journal: Some(journal),
+        entry: Some(entry),
+    }
+}

@@ -1,0 +1,326 @@
+//! What a journal records: call intents and outcomes, launches, saved subscriptions.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use ringg_types::campaigns::{MakeCallAsyncRequest, StartCampaignRequest, StartCampaignV2Request};
+use ringg_types::ids::{AgentId, CallId, ListId};
+use ringg_types::webhook::EventSubscription;
+use serde::{Deserialize, Serialize};
+
+/// A call initiation about to be sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallIntent {
+    /// The client reference sent in `custom_args_values` (see
+    /// [`CLIENT_REFERENCE_KEY`](crate::calls::CLIENT_REFERENCE_KEY)); the entry's key.
+    pub reference: String,
+    /// The operation id (`initiateCallV2`, `initiateCall`).
+    pub operation: String,
+    /// The assistant that calls.
+    pub agent_id: AgentId,
+    /// The number called (E.164).
+    pub to_number: String,
+    /// The caller: `number_pool_id:…`, `from_number_id:…` or `from_number:…`.
+    pub caller: String,
+    /// When the intent was recorded.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// What became of a call initiation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CallOutcome {
+    /// Ringg placed the call.
+    Placed {
+        /// The call's id.
+        call_id: CallId,
+    },
+    /// Ringg refused it (or it was never sent): no call exists.
+    Refused {
+        /// Why.
+        reason: String,
+    },
+    /// `reconcile` found no call with the reference in its window: no call exists, and
+    /// placing it again cannot create a duplicate.
+    NotPlaced,
+    /// The request failed ambiguously: the call may or may not exist. Unsettled.
+    Unknown {
+        /// The failure.
+        reason: String,
+    },
+}
+
+impl CallOutcome {
+    /// True when the outcome is known (placed, refused, not placed).
+    pub fn is_settled(&self) -> bool {
+        !matches!(self, Self::Unknown { .. })
+    }
+
+    /// The call id, when placed.
+    pub fn call_id(&self) -> Option<&CallId> {
+        match self {
+            Self::Placed { call_id } => Some(call_id),
+            _ => None,
+        }
+    }
+}
+
+/// A call initiation in the journal: the intent and, once known, its outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallEntry {
+    /// What was about to be sent.
+    pub intent: CallIntent,
+    /// What became of it; `None` while the request is in flight, or when the process died
+    /// before the answer arrived.
+    pub outcome: Option<CallOutcome>,
+    /// When the entry last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl CallEntry {
+    /// A new entry for `intent`, no outcome yet.
+    pub fn new(intent: CallIntent) -> Self {
+        Self {
+            updated_at: intent.recorded_at,
+            intent,
+            outcome: None,
+        }
+    }
+
+    /// True when the outcome is known; an entry without one, or with
+    /// [`CallOutcome::Unknown`], is pending.
+    pub fn is_settled(&self) -> bool {
+        self.outcome.as_ref().is_some_and(CallOutcome::is_settled)
+    }
+}
+
+/// What identifies one campaign launch: the same file, name and assistant is the same launch.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LaunchKey {
+    /// The SHA-256 of the CSV's bytes, in hex.
+    pub csv_digest: String,
+    /// The campaign name.
+    pub name: String,
+    /// The assistant.
+    pub agent_id: AgentId,
+}
+
+impl LaunchKey {
+    /// The key as one string (what a store indexes).
+    pub fn to_key_string(&self) -> String {
+        format!("{}\n{}\n{}", self.csv_digest, self.agent_id, self.name)
+    }
+}
+
+/// How far a launch got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LaunchStage {
+    /// The upload is about to be sent (or was sent and its answer never arrived): the list
+    /// may or may not exist.
+    Uploading,
+    /// The upload was accepted: the list exists (its id is in the entry).
+    Uploaded,
+    /// The start is about to be sent (or was sent and its answer never arrived).
+    Starting,
+    /// The campaign was started. Settled.
+    Started,
+    /// The launch stopped for a reason that needs the user (a refused start, too few
+    /// credits, a failed upload). Settled; the list, if any, is left as it is.
+    Stopped,
+    /// The list was deleted (`ringg campaigns discard`). Settled.
+    Discarded,
+}
+
+impl LaunchStage {
+    /// True when nothing is left to do (started, stopped or discarded).
+    pub fn is_settled(self) -> bool {
+        matches!(self, Self::Started | Self::Stopped | Self::Discarded)
+    }
+}
+
+impl fmt::Display for LaunchStage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Uploading => "uploading",
+            Self::Uploaded => "uploaded",
+            Self::Starting => "starting",
+            Self::Started => "started",
+            Self::Stopped => "stopped",
+            Self::Discarded => "discarded",
+        })
+    }
+}
+
+/// The start request a launch will send once its list exists (its list id is filled in then).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "endpoint", content = "request", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PlannedStart {
+    /// `POST /campaign/v2/start` (a number pool).
+    Start(StartCampaignV2Request),
+    /// `POST /campaign/start` (caller numbers).
+    StartV1(StartCampaignRequest),
+    /// `POST /campaign/make-call-async` (the large flow).
+    StartLarge(Box<MakeCallAsyncRequest>),
+}
+
+impl PlannedStart {
+    /// The planned request with its list id set.
+    #[must_use]
+    pub fn for_list(mut self, list_id: &ListId) -> Self {
+        match &mut self {
+            Self::Start(r) => r.list_id = list_id.clone(),
+            Self::StartV1(r) => r.list_id = list_id.clone(),
+            Self::StartLarge(r) => r.bulk_list_id = list_id.clone(),
+        }
+        self
+    }
+
+    /// True for the large flow.
+    pub fn is_large(&self) -> bool {
+        matches!(self, Self::StartLarge(_))
+    }
+}
+
+/// A campaign launch in the journal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LaunchEntry {
+    /// The launch.
+    pub key: LaunchKey,
+    /// The list id, once known.
+    pub list_id: Option<ListId>,
+    /// The step reached.
+    pub stage: LaunchStage,
+    /// The start request to send once the list exists.
+    pub start: PlannedStart,
+    /// Why the launch stopped, for [`LaunchStage::Stopped`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// When the launch was first recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// When the entry last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl LaunchEntry {
+    /// This entry at `stage`, stamped now.
+    #[must_use]
+    pub fn at(mut self, stage: LaunchStage) -> Self {
+        self.stage = stage;
+        self.updated_at = Utc::now();
+        self
+    }
+}
+
+/// An assistant's webhook subscriptions as they were before a tool changed them for a while
+/// (for example `ringg quickstart` pointing them at a local receiver), to be put back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedSubscriptions {
+    /// The assistant.
+    pub agent_id: AgentId,
+    /// The subscriptions to put back (possibly none).
+    pub subscriptions: Vec<EventSubscription>,
+    /// Who changed them (e.g. `ringg quickstart`).
+    pub changed_by: String,
+    /// When they were saved.
+    pub saved_at: DateTime<Utc>,
+}
+
+/// Why a journal could not be read or written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum JournalError {
+    /// The journal's file is damaged or is not a journal. Nothing was read from it or written
+    /// to it.
+    #[error(
+        "the journal {path} is damaged ({detail}); move it aside (e.g. `mv {path} {path}.damaged`) and run the command again to start a new one; the calls it held can then only be settled by their client references (`ringg calls reconcile REF`)"
+    )]
+    Damaged {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// The journal could not be read or written.
+    #[error("the journal could not be used: {0}")]
+    Store(String),
+}
+
+impl JournalError {
+    /// A store failure with `detail`.
+    pub fn store(detail: impl fmt::Display) -> Self {
+        Self::Store(detail.to_string())
+    }
+}
+
+/// The scope a journal keeps entries under for a client of `base_url` with `api_key`: the base
+/// URL (without a trailing slash) and a fingerprint of the key (the first 16 hex digits of its
+/// SHA-256, which does not reveal the key). A workspace's entries are seen only by clients of
+/// the same server and key; after a key rotation, settle what is pending with the old key first.
+pub fn journal_scope(base_url: &str, api_key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(api_key.as_bytes());
+    let mut fp = String::with_capacity(16);
+    for b in &digest[..8] {
+        fp.push_str(&format!("{b:02x}"));
+    }
+    format!("{} key:{fp}", base_url.trim_end_matches('/'))
+}
+
+/// The caller of a call initiation, as a [`CallIntent`] records it.
+pub(crate) fn caller_text(caller: &ringg_types::calls::CallerSource) -> String {
+    use ringg_types::calls::CallerSource;
+    match caller {
+        CallerSource::FromNumberId(id) => format!("from_number_id:{id}"),
+        CallerSource::FromNumber(n) => format!("from_number:{n}"),
+        CallerSource::NumberPool(p) => format!("number_pool_id:{p}"),
+        other => format!("{other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_keeps_servers_and_keys_apart_without_the_key() {
+        let a = journal_scope("https://prod-api.ringg.ai/ca/api/v0/", "key-one");
+        assert_eq!(
+            a,
+            journal_scope("https://prod-api.ringg.ai/ca/api/v0", "key-one")
+        );
+        assert_ne!(
+            a,
+            journal_scope("https://prod-api.ringg.ai/ca/api/v0", "key-two")
+        );
+        assert_ne!(a, journal_scope("http://127.0.0.1:9/ca/api/v0", "key-one"));
+        assert!(!a.contains("key-one"));
+    }
+
+    #[test]
+    fn outcomes_settle_except_unknown() {
+        let intent = CallIntent {
+            reference: "rr-1".into(),
+            operation: "initiateCallV2".into(),
+            agent_id: AgentId::new("a"),
+            to_number: "+919876543210".into(),
+            caller: "number_pool_id:p".into(),
+            recorded_at: Utc::now(),
+        };
+        let mut e = CallEntry::new(intent);
+        assert!(!e.is_settled());
+        e.outcome = Some(CallOutcome::Unknown {
+            reason: "reset".into(),
+        });
+        assert!(!e.is_settled());
+        e.outcome = Some(CallOutcome::NotPlaced);
+        assert!(e.is_settled());
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["outcome"]["outcome"], "not_placed");
+        let back: CallEntry = serde_json::from_value(json).unwrap();
+        assert_eq!(back, e);
+    }
+}

@@ -1,0 +1,353 @@
+//! [`SqliteJournal`]: the durable journal, one SQLite file shared by every process.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use ringg_types::ids::{AgentId, ListId};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::journal::entry::{CallEntry, JournalError, LaunchEntry, LaunchKey, SavedSubscriptions};
+use crate::journal::store::Journal;
+
+/// How long a write waits for another process holding the file's write lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS ringg_journal_calls (
+    scope TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    settled INTEGER NOT NULL,
+    recorded_at TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    PRIMARY KEY (scope, reference)
+);
+CREATE INDEX IF NOT EXISTS ringg_journal_calls_pending
+    ON ringg_journal_calls (scope, settled, recorded_at);
+CREATE TABLE IF NOT EXISTS ringg_journal_launches (
+    scope TEXT NOT NULL,
+    launch_key TEXT NOT NULL,
+    list_id TEXT,
+    settled INTEGER NOT NULL,
+    recorded_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    PRIMARY KEY (scope, launch_key)
+);
+CREATE INDEX IF NOT EXISTS ringg_journal_launches_list
+    ON ringg_journal_launches (scope, list_id);
+CREATE TABLE IF NOT EXISTS ringg_journal_subscriptions (
+    scope TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    PRIMARY KEY (scope, agent_id)
+);
+";
+
+/// A durable [`Journal`] in one SQLite file (feature `sqlite`).
+///
+/// SQLite was chosen over a pure-Rust embedded store such as redb because several processes
+/// must share one journal safely (two `ringg` commands, a worker and a command beside it):
+/// SQLite's file locking allows that, while redb holds a single-process lock on its file.
+/// rusqlite's `bundled` feature compiles SQLite from source, so nothing needs installing.
+///
+/// - **Durable before the request leaves**: each write is its own transaction, committed in
+///   WAL mode with `synchronous=FULL`, so the write-ahead log is synced to disk before the
+///   write returns. An intent survives `kill -9` of the process and a power loss.
+/// - **Shared**: writers in several processes take SQLite's write lock in turn (waiting up to
+///   10 s for it); an entry is replaced as a whole, so writers of different entries never lose
+///   each other's writes.
+/// - **Scoped**: opened for one scope ([`journal_scope`](crate::journal::journal_scope)); entries of
+///   other scopes in the same file are never read.
+/// - **Checked**: a file that is not a journal, or whose pages or entries are damaged, is
+///   reported as [`JournalError::Damaged`] with what to do, never silently ignored or
+///   overwritten.
+///
+/// Each operation runs on Tokio's blocking pool.
+pub struct SqliteJournal {
+    path: PathBuf,
+    scope: String,
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl SqliteJournal {
+    /// Opens (or creates) the journal at `path` for `scope`, and checks the file. The parent
+    /// folder must exist.
+    ///
+    /// # Errors
+    /// [`JournalError::Damaged`] when the file is not a SQLite database or fails its integrity
+    /// check; [`JournalError::Store`] when it cannot be opened or created.
+    pub fn open(path: impl AsRef<Path>, scope: impl Into<String>) -> Result<Self, JournalError> {
+        let path = path.as_ref().to_path_buf();
+        let conn = Connection::open(&path).map_err(|e| classify(&path, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| classify(&path, e))?;
+        let mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+            .map_err(|e| classify(&path, e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(
+                target: "ringg_api::journal",
+                path = %path.display(),
+                "the journal could not switch to WAL mode (it uses {mode})"
+            );
+        }
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| classify(&path, e))?;
+        let check: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(|e| classify(&path, e))?;
+        if check != "ok" {
+            return Err(damaged(&path, check));
+        }
+        conn.execute_batch(SCHEMA).map_err(|e| classify(&path, e))?;
+        Ok(Self {
+            path,
+            scope: scope.into(),
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The scope this journal reads and writes.
+    pub fn scope(&self) -> &str {
+        &self.scope
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Connection, &str) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T, JournalError> {
+        let conn = self.conn.clone();
+        let scope = self.scope.clone();
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = conn.lock().unwrap_or_else(PoisonError::into_inner);
+            work(&conn, &scope)
+        })
+        .await
+        .map_err(JournalError::store)?
+        .map_err(|e| classify(&path, e))
+    }
+
+    fn decode<T: DeserializeOwned>(&self, what: &str, text: &str) -> Result<T, JournalError> {
+        serde_json::from_str(text)
+            .map_err(|e| damaged(&self.path, format!("an unreadable {what} entry: {e}")))
+    }
+
+    fn decode_all<T: DeserializeOwned>(
+        &self,
+        what: &str,
+        texts: Vec<String>,
+    ) -> Result<Vec<T>, JournalError> {
+        texts.iter().map(|t| self.decode(what, t)).collect()
+    }
+}
+
+fn encode<T: Serialize>(value: &T) -> Result<String, JournalError> {
+    serde_json::to_string(value).map_err(JournalError::store)
+}
+
+fn damaged(path: &Path, detail: impl Into<String>) -> JournalError {
+    JournalError::Damaged {
+        path: path.display().to_string(),
+        detail: detail.into(),
+    }
+}
+
+/// A damaged or foreign file is [`JournalError::Damaged`]; anything else a store failure.
+fn classify(path: &Path, err: rusqlite::Error) -> JournalError {
+    match err.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+            damaged(path, err.to_string())
+        }
+        _ => JournalError::Store(format!("{}: {err}", path.display())),
+    }
+}
+
+fn rfc3339(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+fn texts(
+    conn: &Connection,
+    sql: &str,
+    args: impl rusqlite::Params,
+) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map(args, |r| r.get::<_, String>(0))?;
+    rows.collect()
+}
+
+#[async_trait]
+impl Journal for SqliteJournal {
+    async fn put_call(&self, entry: &CallEntry) -> Result<(), JournalError> {
+        let text = encode(entry)?;
+        let reference = entry.intent.reference.clone();
+        let settled = entry.is_settled();
+        let recorded = rfc3339(&entry.intent.recorded_at);
+        self.blocking(move |conn, scope| {
+            conn.execute(
+                "INSERT INTO ringg_journal_calls (scope, reference, settled, recorded_at, entry)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (scope, reference) DO UPDATE
+                 SET settled = excluded.settled, entry = excluded.entry",
+                params![scope, reference, settled, recorded, text],
+            )
+            .map(drop)
+        })
+        .await
+    }
+
+    async fn call(&self, reference: &str) -> Result<Option<CallEntry>, JournalError> {
+        let reference = reference.to_owned();
+        let text = self
+            .blocking(move |conn, scope| {
+                conn.query_row(
+                    "SELECT entry FROM ringg_journal_calls WHERE scope = ?1 AND reference = ?2",
+                    params![scope, reference],
+                    |r| r.get::<_, String>(0),
+                )
+                .optional()
+            })
+            .await?;
+        text.map(|t| self.decode("call", &t)).transpose()
+    }
+
+    async fn pending_calls(&self) -> Result<Vec<CallEntry>, JournalError> {
+        let rows = self
+            .blocking(|conn, scope| {
+                texts(
+                    conn,
+                    "SELECT entry FROM ringg_journal_calls WHERE scope = ?1 AND settled = 0
+                     ORDER BY recorded_at, reference",
+                    params![scope],
+                )
+            })
+            .await?;
+        self.decode_all("call", rows)
+    }
+
+    async fn put_launch(&self, entry: &LaunchEntry) -> Result<(), JournalError> {
+        let text = encode(entry)?;
+        let key = entry.key.to_key_string();
+        let list_id = entry.list_id.as_ref().map(ToString::to_string);
+        let settled = entry.stage.is_settled();
+        let (recorded, updated) = (rfc3339(&entry.recorded_at), rfc3339(&entry.updated_at));
+        self.blocking(move |conn, scope| {
+            conn.execute(
+                "INSERT INTO ringg_journal_launches
+                     (scope, launch_key, list_id, settled, recorded_at, updated_at, entry)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (scope, launch_key) DO UPDATE
+                 SET list_id = excluded.list_id, settled = excluded.settled,
+                     updated_at = excluded.updated_at, entry = excluded.entry",
+                params![scope, key, list_id, settled, recorded, updated, text],
+            )
+            .map(drop)
+        })
+        .await
+    }
+
+    async fn launch(&self, key: &LaunchKey) -> Result<Option<LaunchEntry>, JournalError> {
+        let key = key.to_key_string();
+        let text = self
+            .blocking(move |conn, scope| {
+                conn.query_row(
+                    "SELECT entry FROM ringg_journal_launches WHERE scope = ?1 AND launch_key = ?2",
+                    params![scope, key],
+                    |r| r.get::<_, String>(0),
+                )
+                .optional()
+            })
+            .await?;
+        text.map(|t| self.decode("launch", &t)).transpose()
+    }
+
+    async fn launch_for_list(&self, list_id: &ListId) -> Result<Option<LaunchEntry>, JournalError> {
+        let list_id = list_id.to_string();
+        let text = self
+            .blocking(move |conn, scope| {
+                conn.query_row(
+                    "SELECT entry FROM ringg_journal_launches WHERE scope = ?1 AND list_id = ?2
+                     ORDER BY updated_at DESC LIMIT 1",
+                    params![scope, list_id],
+                    |r| r.get::<_, String>(0),
+                )
+                .optional()
+            })
+            .await?;
+        text.map(|t| self.decode("launch", &t)).transpose()
+    }
+
+    async fn pending_launches(&self) -> Result<Vec<LaunchEntry>, JournalError> {
+        let rows = self
+            .blocking(|conn, scope| {
+                texts(
+                    conn,
+                    "SELECT entry FROM ringg_journal_launches WHERE scope = ?1 AND settled = 0
+                     ORDER BY recorded_at, launch_key",
+                    params![scope],
+                )
+            })
+            .await?;
+        self.decode_all("launch", rows)
+    }
+
+    async fn save_subscriptions(&self, saved: &SavedSubscriptions) -> Result<bool, JournalError> {
+        let text = encode(saved)?;
+        let agent = saved.agent_id.to_string();
+        self.blocking(move |conn, scope| {
+            conn.execute(
+                "INSERT OR IGNORE INTO ringg_journal_subscriptions (scope, agent_id, entry)
+                 VALUES (?1, ?2, ?3)",
+                params![scope, agent, text],
+            )
+            .map(|n| n == 1)
+        })
+        .await
+    }
+
+    async fn saved_subscriptions(&self) -> Result<Vec<SavedSubscriptions>, JournalError> {
+        let rows = self
+            .blocking(|conn, scope| {
+                texts(
+                    conn,
+                    "SELECT entry FROM ringg_journal_subscriptions WHERE scope = ?1
+                     ORDER BY agent_id",
+                    params![scope],
+                )
+            })
+            .await?;
+        self.decode_all("subscriptions", rows)
+    }
+
+    async fn forget_subscriptions(&self, agent_id: &AgentId) -> Result<(), JournalError> {
+        let agent = agent_id.to_string();
+        self.blocking(move |conn, scope| {
+            conn.execute(
+                "DELETE FROM ringg_journal_subscriptions WHERE scope = ?1 AND agent_id = ?2",
+                params![scope, agent],
+            )
+            .map(drop)
+        })
+        .await
+    }
+}
+
+impl fmt::Debug for SqliteJournal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqliteJournal")
+            .field("path", &self.path)
+            .field("scope", &self.scope)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,48 @@
+//! The [`Journal`] trait: where a client writes down what it is about to do.
+
+use std::fmt;
+
+use async_trait::async_trait;
+use ringg_types::ids::{AgentId, ListId};
+
+use crate::journal::entry::{CallEntry, JournalError, LaunchEntry, LaunchKey, SavedSubscriptions};
+
+/// Where a client writes down what it is about to do (see the [module docs](crate::journal)).
+///
+/// Implementations must make a write durable before returning (the request it guards is sent
+/// right after). A journal holds the entries of one scope (one server and workspace, see
+/// [`journal_scope`](crate::journal::journal_scope)): a durable one is opened for a scope and never shows another's entries.
+/// A journal may be shared by several clients and processes of the same scope.
+#[async_trait]
+pub trait Journal: Send + Sync + fmt::Debug {
+    /// Records (or replaces) a call initiation, keyed by its client reference.
+    async fn put_call(&self, entry: &CallEntry) -> Result<(), JournalError>;
+
+    /// The call initiation with this client reference, if recorded.
+    async fn call(&self, reference: &str) -> Result<Option<CallEntry>, JournalError>;
+
+    /// The call initiations without a known outcome, oldest first.
+    async fn pending_calls(&self) -> Result<Vec<CallEntry>, JournalError>;
+
+    /// Records (or replaces) a launch, keyed by its [`LaunchKey`].
+    async fn put_launch(&self, entry: &LaunchEntry) -> Result<(), JournalError>;
+
+    /// The launch with this key, if recorded.
+    async fn launch(&self, key: &LaunchKey) -> Result<Option<LaunchEntry>, JournalError>;
+
+    /// The launch of this list, if recorded.
+    async fn launch_for_list(&self, list_id: &ListId) -> Result<Option<LaunchEntry>, JournalError>;
+
+    /// The launches that are not settled, oldest first.
+    async fn pending_launches(&self) -> Result<Vec<LaunchEntry>, JournalError>;
+
+    /// Saves an assistant's subscriptions to put back later, unless some are saved already
+    /// for it (the oldest saved state is the one to restore). Returns whether it saved.
+    async fn save_subscriptions(&self, saved: &SavedSubscriptions) -> Result<bool, JournalError>;
+
+    /// Every assistant's saved subscriptions.
+    async fn saved_subscriptions(&self) -> Result<Vec<SavedSubscriptions>, JournalError>;
+
+    /// Forgets an assistant's saved subscriptions (once they are put back).
+    async fn forget_subscriptions(&self, agent_id: &AgentId) -> Result<(), JournalError>;
+}

@@ -1,0 +1,538 @@
+//! The intent journal end to end: call initiations and campaign launches whose answer is lost
+//! (a transport that lets the request reach the simulator and then drops the answer) are
+//! recorded, settled and resumed through the real client; the SQLite journal survives a
+//! reopen, keeps scopes apart, reports a damaged file, and loses nothing when two processes
+//! write it at once.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use futures::TryStreamExt;
+use ringg_api::campaigns::{
+    CampaignFlow, CsvUpload, LaunchRequest, LaunchResponses, LaunchStep, PollOptions,
+};
+use ringg_api::journal::{
+    CallEntry, CallIntent, CallOutcome, Journal, JournalError, LaunchStage, MemoryJournal,
+    SqliteJournal,
+};
+use ringg_api::transport::{
+    ApiRequest, ApiResponse, ReqwestConfig, ReqwestTransport, Transport, TransportError,
+};
+use ringg_api::types::calls::{CallerSource, InitiateCallRequest};
+use ringg_api::types::campaigns::{CampaignTime, LargeCampaignCaller, ListCampaignsQuery};
+use ringg_api::types::{AgentId, NumberPoolId, PhoneNumber};
+use ringg_api::{Client, ErrorKind};
+use ringg_sim::{RunningSimulator, Simulator, demo};
+
+/// What [`Losing`] does with the next request of an operation.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Lose {
+    /// Sends it, then reports a reset connection: the server acted, the answer is lost.
+    Answer,
+    /// Reports a reset connection without sending it.
+    Request,
+}
+
+/// A transport over reqwest that loses one request or answer of a chosen operation.
+struct Losing {
+    inner: ReqwestTransport,
+    rule: Mutex<Option<(&'static str, Lose)>>,
+}
+
+impl Losing {
+    fn new() -> Arc<Self> {
+        Arc::new(Self {
+            inner: ReqwestTransport::new(&ReqwestConfig::default()).unwrap(),
+            rule: Mutex::new(None),
+        })
+    }
+
+    fn lose(&self, operation: &'static str, what: Lose) {
+        *self.rule.lock().unwrap() = Some((operation, what));
+    }
+}
+
+#[async_trait]
+impl Transport for Losing {
+    async fn execute(&self, request: ApiRequest) -> Result<ApiResponse, TransportError> {
+        let rule = {
+            let mut rule = self.rule.lock().unwrap();
+            match *rule {
+                Some((op, what)) if op == request.operation => {
+                    *rule = None;
+                    Some(what)
+                }
+                _ => None,
+            }
+        };
+        match rule {
+            Some(Lose::Request) => Err(TransportError::io("connection reset by peer")),
+            Some(Lose::Answer) => {
+                let _ = self.inner.execute(request).await?;
+                Err(TransportError::io("connection reset by peer"))
+            }
+            None => self.inner.execute(request).await,
+        }
+    }
+}
+
+async fn sim() -> RunningSimulator {
+    Simulator::builder()
+        .time_scale(0.001)
+        .seed(5)
+        .start()
+        .await
+        .unwrap()
+}
+
+fn client(sim: &RunningSimulator, t: Arc<Losing>, journal: Arc<dyn Journal>) -> Client {
+    common::client_builder(sim)
+        .transport(t)
+        .journal(journal)
+        .build()
+        .unwrap()
+}
+
+fn call(to: &str) -> InitiateCallRequest {
+    InitiateCallRequest::new(
+        AgentId::new(demo::AGENT_ID),
+        "Asha",
+        PhoneNumber::parse(to).unwrap(),
+        CallerSource::NumberPool(NumberPoolId::new(demo::NUMBER_POOL_ID)),
+    )
+}
+
+fn calls_to(sim: &RunningSimulator, to: &str) -> Vec<String> {
+    sim.handle()
+        .calls()
+        .into_iter()
+        .filter(|c| c.to_number == to)
+        .map(|c| c.id.to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_whose_answer_was_lost_is_pending_and_settles_as_placed() {
+    let sim = sim().await;
+    let t = Losing::new();
+    let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
+    let client = client(&sim, t.clone(), journal.clone());
+
+    // Placed normally: recorded with its call id, nothing pending.
+    let placed = client
+        .calls()
+        .initiate(call("+919800000001"))
+        .await
+        .unwrap();
+    let entry = journal.call(&placed.reference).await.unwrap().unwrap();
+    assert_eq!(
+        entry.outcome,
+        Some(CallOutcome::Placed {
+            call_id: placed.call_id.clone()
+        })
+    );
+    assert!(client.calls().pending().await.unwrap().is_empty());
+
+    // Ringg acts, the answer is lost: outcome unknown, pending.
+    t.lose("initiateCallV2", Lose::Answer);
+    let e = client
+        .calls()
+        .initiate(call("+919800000002"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::OutcomeUnknown, "{e}");
+    let reference = e.client_reference().unwrap().to_string();
+    // The request never reached the server: also unknown to the client.
+    t.lose("initiateCallV2", Lose::Request);
+    let e2 = client
+        .calls()
+        .initiate(call("+919800000003"))
+        .await
+        .unwrap_err();
+    let lost_request = e2.client_reference().unwrap().to_string();
+
+    let pending = client.calls().pending().await.unwrap();
+    let refs: Vec<&str> = pending
+        .iter()
+        .map(|p| p.intent.reference.as_str())
+        .collect();
+    assert_eq!(refs.len(), 2, "{refs:?}");
+    assert!(refs.contains(&reference.as_str()) && refs.contains(&lost_request.as_str()));
+
+    let settled = client.calls().settle_pending().await.unwrap();
+    assert_eq!(settled.len(), 2);
+    let placed_ids = calls_to(&sim, "+919800000002");
+    assert_eq!(placed_ids.len(), 1, "the simulator placed that call once");
+    for s in &settled {
+        let outcome = s.result.as_ref().unwrap();
+        if s.entry.intent.reference == reference {
+            assert_eq!(
+                outcome.call_id().map(ToString::to_string),
+                Some(placed_ids[0].clone())
+            );
+        } else {
+            assert_eq!(outcome, &CallOutcome::NotPlaced);
+        }
+    }
+    assert!(calls_to(&sim, "+919800000003").is_empty());
+    assert!(client.calls().pending().await.unwrap().is_empty());
+}
+
+/// Now in Asia/Kolkata (UTC+05:30).
+fn ist_in(minutes: i64) -> CampaignTime {
+    CampaignTime::new(Utc::now().naive_utc() + chrono::Duration::minutes(330 + minutes))
+}
+
+const CSV: &str = "Mobile Number,Name,Company\n+919876543210,Asha,Acme\n+919876543211,Ravi,Acme\n";
+
+fn launch(flow: CampaignFlow, name: &str) -> LaunchRequest {
+    LaunchRequest::builder(AgentId::new(demo::AGENT_ID), CsvUpload::bytes(CSV))
+        .name(name)
+        .country_code("+91")
+        .window(ist_in(2), ist_in(8 * 60))
+        .caller(LargeCampaignCaller::NumberPool(NumberPoolId::new(
+            demo::NUMBER_POOL_ID,
+        )))
+        .build()
+        .unwrap()
+        .map_variable("callee_name", "Name")
+        .map_variable("company_name", "Company")
+        .flow(flow)
+        .upload_poll(PollOptions {
+            initial_interval: Duration::from_millis(10),
+            max_interval: Duration::from_millis(50),
+            multiplier: 1.5,
+            timeout: Duration::from_secs(30),
+        })
+}
+
+/// The simulator's campaigns named `name`, with their statuses.
+async fn campaigns_named(client: &Client, name: &str) -> Vec<String> {
+    let all: Vec<_> = client
+        .campaigns()
+        .stream(ListCampaignsQuery::default())
+        .try_collect()
+        .await
+        .unwrap();
+    all.into_iter()
+        .filter(|c| c.name.as_deref() == Some(name))
+        .map(|c| {
+            c.campaign_status
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Loses the answer (or the request) of `op` on the first launch, then launches again: one
+/// campaign, started.
+async fn launch_resumes_after(flow: CampaignFlow, op: &'static str, what: Lose, step: LaunchStep) {
+    let sim = sim().await;
+    let t = Losing::new();
+    let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
+    let client = client(&sim, t.clone(), journal.clone());
+    let name = format!("{op} {what:?}");
+
+    t.lose(op, what);
+    let e = client
+        .campaigns()
+        .launch(launch(flow, &name))
+        .await
+        .unwrap_err();
+    assert_eq!(e.step(), Some(step), "{e}");
+    assert_eq!(journal.pending_launches().await.unwrap().len(), 1);
+
+    let outcome = client
+        .campaigns()
+        .launch(launch(flow, &name))
+        .await
+        .unwrap();
+    let statuses = campaigns_named(&client, &name).await;
+    assert_eq!(statuses.len(), 1, "one campaign: {statuses:?}");
+    assert_ne!(statuses[0], "draft", "{statuses:?}");
+    assert!(journal.pending_launches().await.unwrap().is_empty());
+    let resumed = matches!(outcome.responses, LaunchResponses::Resumed(_));
+    // Only a lost upload request leaves nothing to resume from.
+    let uploaded =
+        !(what == Lose::Request && step != LaunchStep::Start && step != LaunchStep::StartLarge);
+    assert_eq!(resumed, uploaded, "{:?}", outcome.responses);
+
+    // The same launch once more sends nothing: it was started.
+    let again = client
+        .campaigns()
+        .launch(launch(flow, &name))
+        .await
+        .unwrap();
+    let LaunchResponses::Resumed(r) = &again.responses else {
+        panic!("{:?}", again.responses)
+    };
+    assert!(r.already_started());
+    assert_eq!(campaigns_named(&client, &name).await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_standard_launch_resumes_after_each_lost_answer() {
+    launch_resumes_after(
+        CampaignFlow::Standard,
+        "saveCampaign",
+        Lose::Answer,
+        LaunchStep::Save,
+    )
+    .await;
+    launch_resumes_after(
+        CampaignFlow::Standard,
+        "saveCampaign",
+        Lose::Request,
+        LaunchStep::Save,
+    )
+    .await;
+    launch_resumes_after(
+        CampaignFlow::Standard,
+        "startCampaignV2",
+        Lose::Answer,
+        LaunchStep::Start,
+    )
+    .await;
+    launch_resumes_after(
+        CampaignFlow::Standard,
+        "startCampaignV2",
+        Lose::Request,
+        LaunchStep::Start,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_launch_resumes_after_each_lost_answer() {
+    launch_resumes_after(
+        CampaignFlow::Large,
+        "uploadLargeCampaignCsv",
+        Lose::Answer,
+        LaunchStep::UploadCsv,
+    )
+    .await;
+    launch_resumes_after(
+        CampaignFlow::Large,
+        "uploadLargeCampaignCsv",
+        Lose::Request,
+        LaunchStep::UploadCsv,
+    )
+    .await;
+    launch_resumes_after(
+        CampaignFlow::Large,
+        "startLargeCampaign",
+        Lose::Answer,
+        LaunchStep::StartLarge,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resume_and_discard_work_from_the_list_id() {
+    let sim = sim().await;
+    let t = Losing::new();
+    let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
+    let client = client(&sim, t.clone(), journal.clone());
+
+    t.lose("startCampaignV2", Lose::Request);
+    let e = client
+        .campaigns()
+        .launch(launch(CampaignFlow::Standard, "to resume"))
+        .await
+        .unwrap_err();
+    let list_id = e.list_id().unwrap().clone();
+    let r = client
+        .campaigns()
+        .resume(&list_id, PollOptions::default())
+        .await
+        .unwrap();
+    assert!(!r.resumed.already_started());
+    assert_eq!(r.resumed.found, Some(LaunchStage::Starting));
+    assert_ne!(
+        campaigns_named(&client, "to resume").await,
+        vec!["draft".to_string()]
+    );
+    // A started campaign is not discarded.
+    let e = client.campaigns().discard(&list_id).await.unwrap_err();
+    assert!(e.to_string().contains("not a draft"), "{e}");
+
+    t.lose("startCampaignV2", Lose::Request);
+    let e = client
+        .campaigns()
+        .launch(launch(CampaignFlow::Standard, "to discard"))
+        .await
+        .unwrap_err();
+    let draft = e.list_id().unwrap().clone();
+    assert_eq!(
+        campaigns_named(&client, "to discard").await,
+        vec!["draft".to_string()]
+    );
+    client.campaigns().discard(&draft).await.unwrap();
+    assert!(campaigns_named(&client, "to discard").await.is_empty());
+    assert!(journal.pending_launches().await.unwrap().is_empty());
+    let e = client
+        .campaigns()
+        .resume(&draft, PollOptions::default())
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("no launch of list"), "{e}");
+}
+
+fn intent(reference: &str) -> CallIntent {
+    CallIntent {
+        reference: reference.into(),
+        operation: "initiateCallV2".into(),
+        agent_id: AgentId::new(demo::AGENT_ID),
+        to_number: "+919876543210".into(),
+        caller: format!("number_pool_id:{}", demo::NUMBER_POOL_ID),
+        recorded_at: Utc::now(),
+    }
+}
+
+#[tokio::test]
+async fn the_sqlite_journal_survives_a_reopen_and_keeps_scopes_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite3");
+    {
+        let j = SqliteJournal::open(&path, "a").unwrap();
+        j.put_call(&CallEntry::new(intent("rr-1"))).await.unwrap();
+        let mut done = CallEntry::new(intent("rr-2"));
+        done.outcome = Some(CallOutcome::NotPlaced);
+        j.put_call(&done).await.unwrap();
+    }
+    let a = SqliteJournal::open(&path, "a").unwrap();
+    let pending = a.pending_calls().await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].intent.reference, "rr-1");
+    assert_eq!(pending[0].intent.to_number, "+919876543210");
+    assert_eq!(
+        a.call("rr-2").await.unwrap().unwrap().outcome,
+        Some(CallOutcome::NotPlaced)
+    );
+    let b = SqliteJournal::open(&path, "b").unwrap();
+    assert!(b.pending_calls().await.unwrap().is_empty());
+    assert!(b.call("rr-1").await.unwrap().is_none());
+}
+
+#[test]
+fn a_damaged_journal_is_reported_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = dir.path().join("garbage.sqlite3");
+    std::fs::write(&garbage, vec![0x5a_u8; 64 * 1024]).unwrap();
+    let e = SqliteJournal::open(&garbage, "s").unwrap_err();
+    assert!(matches!(e, JournalError::Damaged { .. }), "{e:?}");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("move it aside") && msg.contains("garbage.sqlite3"),
+        "{msg}"
+    );
+    assert_eq!(
+        std::fs::read(&garbage).unwrap(),
+        vec![0x5a_u8; 64 * 1024],
+        "left as it was"
+    );
+
+    // A real journal whose pages were overwritten in the middle.
+    let torn = dir.path().join("torn.sqlite3");
+    {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let j = SqliteJournal::open(&torn, "s").unwrap();
+        rt.block_on(async {
+            for i in 0..500 {
+                j.put_call(&CallEntry::new(intent(&format!("rr-{i}"))))
+                    .await
+                    .unwrap();
+            }
+        });
+    }
+    // Opening and closing the last connection folds the write-ahead log into the file; then
+    // damage the pages past the first.
+    drop(SqliteJournal::open(&torn, "s").unwrap());
+    let mut bytes = std::fs::read(&torn).unwrap();
+    assert!(bytes.len() > 3 * 4096, "{}", bytes.len());
+    for b in &mut bytes[4096 + 100..3 * 4096] {
+        *b = 0xff;
+    }
+    std::fs::write(&torn, bytes).unwrap();
+    let _ = std::fs::remove_file(torn.with_extension("sqlite3-wal"));
+    let _ = std::fs::remove_file(torn.with_extension("sqlite3-shm"));
+    let result = SqliteJournal::open(&torn, "s").map(|_| ());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let read = match result {
+        Err(e) => Err(e),
+        Ok(()) => rt.block_on(async {
+            SqliteJournal::open(&torn, "s")?
+                .pending_calls()
+                .await
+                .map(drop)
+        }),
+    };
+    let e = read.unwrap_err();
+    assert!(matches!(e, JournalError::Damaged { .. }), "{e:?}");
+}
+
+/// The child side of [`two_processes_write_at_once_and_lose_nothing`]: does nothing unless run
+/// by it.
+#[tokio::test]
+async fn journal_writer_child() {
+    let (Ok(path), Ok(tag)) = (
+        std::env::var("RINGG_JOURNAL_CHILD_PATH"),
+        std::env::var("RINGG_JOURNAL_CHILD_TAG"),
+    ) else {
+        return;
+    };
+    let j = SqliteJournal::open(&path, "shared").unwrap();
+    for i in 0..200 {
+        j.put_call(&CallEntry::new(intent(&format!("rr-{tag}-{i}"))))
+            .await
+            .unwrap();
+    }
+}
+
+#[test]
+fn two_processes_write_at_once_and_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite3");
+    // Created first, so both children open an existing journal.
+    drop(SqliteJournal::open(&path, "shared").unwrap());
+    let exe = std::env::current_exe().unwrap();
+    let children: Vec<_> = ["a", "b"]
+        .iter()
+        .map(|tag| {
+            std::process::Command::new(&exe)
+                .args([
+                    "--exact",
+                    "journal_writer_child",
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
+                .env("RINGG_JOURNAL_CHILD_PATH", &path)
+                .env("RINGG_JOURNAL_CHILD_TAG", tag)
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let pending = rt.block_on(async {
+        SqliteJournal::open(&path, "shared")
+            .unwrap()
+            .pending_calls()
+            .await
+            .unwrap()
+    });
+    assert_eq!(pending.len(), 400);
+    for tag in ["a", "b"] {
+        for i in 0..200 {
+            let r = format!("rr-{tag}-{i}");
+            assert!(pending.iter().any(|p| p.intent.reference == r), "{r} lost");
+        }
+    }
+}
