@@ -155,7 +155,8 @@ impl Assistants<'_> {
     /// (the active version's, via [`get`](Self::get)), merges `new_subscriptions` into them
     /// with [`merge_subscriptions`] (an event type already subscribed is moved to the new
     /// subscription, i.e. replaced), and writes the result back to the same version.
-    /// Returns the edit response and the list written.
+    /// Returns the edit response and the list written. To refuse moving an event type off
+    /// another URL, use [`add_webhook_subscription`](Self::add_webhook_subscription).
     pub async fn subscribe_webhooks(
         &self,
         agent_id: &AgentId,
@@ -168,23 +169,112 @@ impl Assistants<'_> {
             )
             .with_operation(ops::EDIT_ASSISTANT.id));
         }
+        let change = self
+            .change_subscriptions(agent_id, |current| {
+                Ok(merge_subscriptions(current, new_subscriptions))
+            })
+            .await?;
+        Ok((change.response, change.after))
+    }
+
+    /// The webhook subscriptions in force (the active version's).
+    pub async fn webhook_subscriptions(
+        &self,
+        agent_id: &AgentId,
+    ) -> Result<Vec<EventSubscription>, Error> {
+        let details = self.get(agent_id).await?;
+        Ok(details.event_subscriptions().unwrap_or_default().to_vec())
+    }
+
+    /// Adds one subscription. Ringg delivers each event type to one URL, so an event type
+    /// already subscribed at another URL would move to this one: that is refused unless
+    /// `move_events` is true (see [`moved_event_types`]). The same URL's event types are
+    /// replaced by the new subscription's; every other subscription is kept.
+    pub async fn add_webhook_subscription(
+        &self,
+        agent_id: &AgentId,
+        subscription: EventSubscription,
+        move_events: bool,
+    ) -> Result<SubscriptionChange, Error> {
+        check_subscriptions(std::slice::from_ref(&subscription))?;
+        self.change_subscriptions(agent_id, |current| {
+            let moved = moved_event_types(current, &subscription);
+            if !moved.is_empty() && !move_events {
+                let list: Vec<String> = moved
+                    .iter()
+                    .map(|(t, url)| format!("{} (delivered to {url})", t.as_str()))
+                    .collect();
+                return Err(Error::invalid_input(format!(
+                    "subscribing {} would move {} off another URL, since Ringg delivers each event type to one URL; allow the move, or leave those event types out",
+                    subscription.callback_url,
+                    list.join(", ")
+                ))
+                .with_operation(ops::EDIT_ASSISTANT.id));
+            }
+            Ok(merge_subscriptions(current, vec![subscription]))
+        })
+        .await
+    }
+
+    /// Removes the subscriptions to `url`: only the `event_types` given, or all of them when
+    /// the list is empty. Every other subscription is kept.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) when no subscription
+    /// matches (nothing is written).
+    pub async fn unsubscribe_webhooks(
+        &self,
+        agent_id: &AgentId,
+        url: &str,
+        event_types: &[EventType],
+    ) -> Result<SubscriptionChange, Error> {
+        self.change_subscriptions(agent_id, |current| {
+            let after = remove_subscriptions(current, url, event_types);
+            if after == current {
+                return Err(Error::invalid_input(format!(
+                    "assistant {agent_id} has no subscription {}to {url}",
+                    if event_types.is_empty() {
+                        String::new()
+                    } else {
+                        let names: Vec<&str> = event_types.iter().map(EventType::as_str).collect();
+                        format!("of {} ", names.join(", "))
+                    }
+                ))
+                .with_operation(ops::EDIT_ASSISTANT.id));
+            }
+            Ok(after)
+        })
+        .await
+    }
+
+    /// Reads the subscriptions in force, lets `change` compute the new list, and writes it to
+    /// the same version.
+    async fn change_subscriptions(
+        &self,
+        agent_id: &AgentId,
+        change: impl FnOnce(&[EventSubscription]) -> Result<Vec<EventSubscription>, Error>,
+    ) -> Result<SubscriptionChange, Error> {
         let details = self.get(agent_id).await?;
         let version = details
             .active_version()
             .map(|(id, _)| VersionId::new(id.to_string()));
-        let current = details.event_subscriptions().unwrap_or_default();
-        let merged = merge_subscriptions(current, new_subscriptions);
+        let before = details.event_subscriptions().unwrap_or_default().to_vec();
+        let after = change(&before)?;
         let mut req = EditAssistantRequest::new(
             agent_id.clone(),
             AgentEdit::EditEventSubscriptions {
-                event_subscriptions: merged.clone(),
+                event_subscriptions: after.clone(),
             },
         );
         if let Some(v) = version {
             req = req.version(v);
         }
-        let resp = self.edit(&req).await?;
-        Ok((resp, merged))
+        let response = self.edit(&req).await?;
+        Ok(SubscriptionChange {
+            response,
+            before,
+            after,
+        })
     }
 
     /// `DELETE /agent/{agent_id}`: archives the assistant (Ringg keeps this endpoint out of
@@ -230,6 +320,79 @@ fn check_subscriptions(subs: &[EventSubscription]) -> Result<(), Error> {
     Ok(())
 }
 
+/// What a change of an assistant's webhook subscriptions did.
+#[derive(Debug, Clone)]
+pub struct SubscriptionChange {
+    /// The edit's response.
+    pub response: EditAssistantResponse,
+    /// The subscriptions before.
+    pub before: Vec<EventSubscription>,
+    /// The subscriptions written.
+    pub after: Vec<EventSubscription>,
+}
+
+/// The event types of `new` that `current` delivers to another URL, with that URL: what
+/// adding `new` would move.
+pub fn moved_event_types(
+    current: &[EventSubscription],
+    new: &EventSubscription,
+) -> Vec<(EventType, String)> {
+    let mut out = Vec::new();
+    for t in new.event_types() {
+        for sub in current {
+            if sub.callback_url != new.callback_url && sub.event_types().contains(t) {
+                out.push((t.clone(), sub.callback_url.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// `current` without the subscriptions to `url`: only `event_types` of them, or all when the
+/// list is empty (a subscription left with no event type is dropped).
+pub fn remove_subscriptions(
+    current: &[EventSubscription],
+    url: &str,
+    event_types: &[EventType],
+) -> Vec<EventSubscription> {
+    let mut out = Vec::with_capacity(current.len());
+    for sub in current {
+        if sub.callback_url != url {
+            out.push(sub.clone());
+            continue;
+        }
+        if event_types.is_empty() {
+            continue;
+        }
+        out.extend(without_types(sub, |t| event_types.contains(t)));
+    }
+    out
+}
+
+/// `sub` without the event types `drop` picks; `None` when none is left.
+fn without_types(
+    sub: &EventSubscription,
+    drop: impl Fn(&EventType) -> bool,
+) -> Option<EventSubscription> {
+    let kept: Vec<EventType> = sub
+        .event_types()
+        .iter()
+        .filter(|t| !drop(t))
+        .cloned()
+        .collect();
+    if kept.is_empty() {
+        return None;
+    }
+    let mut sub = sub.clone();
+    if kept.len() != sub.event_types().len() {
+        sub.event_type = match (&sub.event_type, kept.len()) {
+            (OneOrMany::One(_), 1) => OneOrMany::One(kept[0].clone()),
+            _ => OneOrMany::Many(kept),
+        };
+    }
+    Some(sub)
+}
+
 /// Merges subscriptions the way [`Assistants::subscribe_webhooks`] writes them.
 ///
 /// Every event type named by `new` is removed from the `current` subscriptions (a current
@@ -243,23 +406,7 @@ pub fn merge_subscriptions(
     let taken: Vec<&EventType> = new.iter().flat_map(|s| s.event_types()).collect();
     let mut out: Vec<EventSubscription> = Vec::with_capacity(current.len() + new.len());
     for sub in current {
-        let kept: Vec<EventType> = sub
-            .event_types()
-            .iter()
-            .filter(|t| !taken.contains(t))
-            .cloned()
-            .collect();
-        if kept.is_empty() {
-            continue;
-        }
-        let mut sub = sub.clone();
-        if kept.len() != sub.event_types().len() {
-            sub.event_type = match (&sub.event_type, kept.len()) {
-                (OneOrMany::One(_), 1) => OneOrMany::One(kept[0].clone()),
-                _ => OneOrMany::Many(kept),
-            };
-        }
-        out.push(sub);
+        out.extend(without_types(sub, |t| taken.contains(&t)));
     }
     out.extend(new);
     out
@@ -271,6 +418,44 @@ mod tests {
 
     fn sub(types: Vec<EventType>, url: &str) -> EventSubscription {
         EventSubscription::new(types, url)
+    }
+
+    #[test]
+    fn moves_are_named_and_removal_keeps_the_rest() {
+        let current = vec![
+            sub(
+                vec![EventType::CallCompleted, EventType::RecordingCompleted],
+                "https://a.example/hook",
+            ),
+            sub(vec![EventType::CallStarted], "https://b.example/hook"),
+        ];
+        let new = sub(
+            vec![EventType::CallCompleted, EventType::CallStarted],
+            "https://b.example/hook",
+        );
+        assert_eq!(
+            moved_event_types(&current, &new),
+            vec![(
+                EventType::CallCompleted,
+                "https://a.example/hook".to_string()
+            )]
+        );
+        let same_url = sub(vec![EventType::CallStarted], "https://b.example/hook");
+        assert!(moved_event_types(&current, &same_url).is_empty());
+
+        let one = remove_subscriptions(
+            &current,
+            "https://a.example/hook",
+            &[EventType::CallCompleted],
+        );
+        assert_eq!(one.len(), 2);
+        assert_eq!(one[0].event_types(), &[EventType::RecordingCompleted]);
+        let all = remove_subscriptions(&current, "https://a.example/hook", &[]);
+        assert_eq!(all, vec![current[1].clone()]);
+        assert_eq!(
+            remove_subscriptions(&current, "https://c.example/hook", &[]),
+            current
+        );
     }
 
     #[test]

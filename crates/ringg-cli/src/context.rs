@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use ringg_api::Client;
+use ringg_api::journal::{Journal, MemoryJournal, SqliteJournal, journal_scope};
 use ringg_sim::{RunningSimulator, Simulator};
 
 use crate::cli::GlobalArgs;
@@ -25,6 +26,7 @@ pub(crate) struct Ctx {
     /// The bound on each request with its retries (from --timeout).
     pub(crate) request_timeout: Option<Duration>,
     sim: Option<RunningSimulator>,
+    journal: Option<Arc<dyn Journal>>,
 }
 
 impl Ctx {
@@ -39,12 +41,44 @@ impl Ctx {
             global,
             out,
             sim: None,
+            journal: None,
         }
     }
 
     /// The client for the command: the embedded simulator with `--sim`, otherwise the server
     /// and key from the flags or the environment.
     pub(crate) async fn client(&mut self) -> Result<Client, CliError> {
+        let (base, key) = self.target().await?;
+        build_client(&base, &key, self.request_timeout, None)
+    }
+
+    /// [`client`](Self::client) with the intent journal: call initiations and campaign
+    /// launches are recorded in the state folder's journal, kept apart per base URL and key
+    /// (with `--sim`, in memory: the simulator ends with the command).
+    pub(crate) async fn journaled_client(&mut self) -> Result<Client, CliError> {
+        let (base, key) = self.target().await?;
+        let journal = match &self.journal {
+            Some(j) => j.clone(),
+            None => {
+                let j: Arc<dyn Journal> = if self.global.sim {
+                    Arc::new(MemoryJournal::new())
+                } else {
+                    let path = crate::state::path(crate::state::JOURNAL_FILE)?;
+                    Arc::new(
+                        SqliteJournal::open(&path, journal_scope(&base, &key))
+                            .map_err(|e| CliError::failed(e.to_string()))?,
+                    )
+                };
+                self.journal = Some(j.clone());
+                j
+            }
+        };
+        build_client(&base, &key, self.request_timeout, Some(journal))
+    }
+
+    /// The base URL and key the command talks to (starting the embedded simulator with
+    /// `--sim`).
+    async fn target(&mut self) -> Result<(String, String), CliError> {
         if self.global.sim {
             if self.sim.is_none() {
                 let sim = Simulator::builder()
@@ -64,7 +98,7 @@ impl Ctx {
                 .sim
                 .as_ref()
                 .ok_or_else(|| CliError::failed("no simulator"))?;
-            return build_client(&sim.base_url(), sim.api_key(), self.request_timeout);
+            return Ok((sim.base_url(), sim.api_key().to_string()));
         }
         // --api-key and --api-key-file exclude each other (clap); either wins over the
         // environment.
@@ -86,7 +120,7 @@ impl Ctx {
             .as_deref()
             .filter(|u| !u.trim().is_empty())
             .unwrap_or(ringg_api::DEFAULT_BASE_URL);
-        build_client(base, &key, self.request_timeout)
+        Ok((base.to_string(), key))
     }
 
     /// How long a command that waits on purpose waits: --timeout, or `default_secs`.
@@ -129,18 +163,22 @@ impl Ctx {
 pub(crate) const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Builds a client for a base URL and key (the base URL is checked: https unless loopback).
-/// `request_timeout` bounds each request with its retries (otherwise the SDK's 300 s); one
+/// `journal`, when given, records call initiations and launches. `request_timeout` bounds each request with its retries (otherwise the SDK's 300 s); one
 /// attempt gives up after [`ATTEMPT_TIMEOUT`], or `request_timeout` when shorter.
 pub(crate) fn build_client(
     base_url: &str,
     key: &str,
     request_timeout: Option<Duration>,
+    journal: Option<Arc<dyn Journal>>,
 ) -> Result<Client, CliError> {
     let mut builder = Client::builder()
         .ignore_env()
         .api_key(key)
         .base_url(base_url)
         .attempt_timeout(ATTEMPT_TIMEOUT);
+    if let Some(journal) = journal {
+        builder = builder.journal(journal);
+    }
     if let Some(total) = request_timeout {
         builder = builder
             .total_timeout(total)

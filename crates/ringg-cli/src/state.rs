@@ -10,10 +10,14 @@
 //! | file                       | kept by                  |
 //! |----------------------------|--------------------------|
 //! | `webhooks-dedupe.sqlite3`  | `ringg webhooks listen`  |
+//! | `journal.sqlite3`          | `ringg calls create`, `calls pending`, `calls reconcile --pending`, `campaigns launch / resume / discard`, `quickstart` (the intent journal, one scope per base URL and key) |
 
 use std::path::PathBuf;
 
 use crate::error::CliError;
+
+/// The intent journal's file.
+pub(crate) const JOURNAL_FILE: &str = "journal.sqlite3";
 
 /// Overrides the state folder.
 pub(crate) const STATE_DIR_ENV: &str = "RINGG_STATE_DIR";

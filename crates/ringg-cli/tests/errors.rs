@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fails, ok, ringg};
+use common::{fails, ok, ringg, run};
 use ringg_sim::demo::{AGENT_ID, NUMBER_ID};
 use ringg_sim::{FaultConfig, Simulator};
 
@@ -16,34 +16,37 @@ async fn an_ambiguous_call_initiation_says_how_to_reconcile() {
         .start()
         .await
         .unwrap();
-    let r = fails(
-        ringg(
-            &sim,
-            &[
-                "calls",
-                "create",
-                "--agent",
-                AGENT_ID,
-                "--to",
-                "+919876544444",
-                "--name",
-                "Noor",
-                "--from-number-id",
-                NUMBER_ID,
-            ],
-        ),
-        1,
-    )
+    let r = run(ringg(
+        &sim,
+        &[
+            "calls",
+            "create",
+            "--agent",
+            AGENT_ID,
+            "--to",
+            "+919876544444",
+            "--name",
+            "Noor",
+            "--from-number-id",
+            NUMBER_ID,
+        ],
+    ))
     .await;
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    // The client reference is printed before the call is sent, then the one-line error.
+    let lines: Vec<&str> = r.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 2, "{}", r.stderr);
+    assert!(lines[0].starts_with("client reference rr-"), "{}", r.stderr);
+    assert!(lines[1].starts_with("error: "), "{}", r.stderr);
     assert!(r.stderr.contains("outcome unknown"), "{}", r.stderr);
-    let reference = r
-        .stderr
+    let reference = lines[1]
         .split("ringg calls reconcile ")
         .nth(1)
         .and_then(|rest| rest.split('`').next())
         .unwrap_or_else(|| panic!("no reconcile command in {}", r.stderr))
         .to_string();
     assert!(reference.starts_with("rr-"), "{reference}");
+    assert!(lines[0].contains(&reference), "{}", r.stderr);
     // The call exists exactly once, and reconcile finds it.
     assert_eq!(
         sim.handle().calls().len(),

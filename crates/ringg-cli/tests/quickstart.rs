@@ -123,8 +123,11 @@ async fn quickstart_against_a_server_refuses_to_call_without_to_and_yes() {
         r.stdout
     );
     assert!(
+        r.stdout.contains("webhook subscription(s) assistant")
+            && r.stdout
+                .contains("had before (the local receiver stops with this command)"),
+        "{}",
         r.stdout
-            .contains("restored the assistant's previous webhook subscriptions")
     );
     assert_eq!(sim.handle().calls().len(), 1);
     // The receiver died with the command, so its subscription is gone again.

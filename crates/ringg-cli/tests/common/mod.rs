@@ -18,10 +18,20 @@ pub async fn sim() -> RunningSimulator {
         .expect("the simulator starts")
 }
 
-/// `ringg` with a clean environment (no key, no base URL from the caller's shell).
+/// The state folder of this test process (journal, dedupe store), so tests never touch the
+/// user's own `~/.local/state/ringg`. A test that needs its own sets `RINGG_STATE_DIR` again.
+pub fn state_dir() -> &'static std::path::Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("a temp dir"))
+        .path()
+}
+
+/// `ringg` with a clean environment (no key, no base URL from the caller's shell) and this
+/// process's state folder.
 pub fn bare() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ringg"));
-    cmd.env_remove("RINGG_API_KEY")
+    cmd.env("RINGG_STATE_DIR", state_dir())
+        .env_remove("RINGG_API_KEY")
         .env_remove("RINGG_BASE_URL")
         .env_remove("RINGG_WEBHOOK_SECRET")
         .env_remove("RUST_LOG")
@@ -102,7 +112,12 @@ pub async fn ok(cmd: Command) -> Run {
 pub async fn fails(cmd: Command, code: i32) -> Run {
     let r = run(cmd).await;
     assert_eq!(r.code, code, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
-    let lines: Vec<&str> = r.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    // `calls create` prints its client reference before sending; the error is one line.
+    let lines: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with("client reference rr-"))
+        .collect();
     assert_eq!(
         lines.len(),
         1,

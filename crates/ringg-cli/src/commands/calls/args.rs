@@ -27,10 +27,18 @@ pub(crate) enum CallsCmd {
         /// The call id.
         id: String,
     },
-    /// Find the call placed with a client reference (after an "outcome unknown" error).
+    /// Call initiations whose outcome is not known (the command was interrupted, or the answer
+    /// was lost), from the journal in the state folder.
+    Pending,
+    /// Find the call placed with a client reference (after an "outcome unknown" error), or
+    /// settle every pending initiation with --pending.
     Reconcile {
         /// The client reference from the error message (rr-…).
-        reference: String,
+        #[arg(required_unless_present = "pending", conflicts_with = "pending")]
+        reference: Option<String>,
+        /// Settle every initiation `ringg calls pending` lists, and print each outcome.
+        #[arg(long, conflicts_with_all = ["agent", "to", "since"])]
+        pending: bool,
         /// Only look at this assistant's calls.
         #[arg(long, value_name = "ID")]
         agent: Option<String>,
@@ -81,6 +89,10 @@ pub(crate) struct CreateCallArgs {
     /// Wait until the call ends and show it (up to --timeout, default 1800 s).
     #[arg(long)]
     pub(crate) wait: bool,
+    /// Call even though an earlier initiation to the same number for the same assistant is
+    /// not settled (it may have been placed: see `ringg calls reconcile --pending`).
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 /// History filters.

@@ -3,10 +3,11 @@
 pub(crate) mod args;
 mod export;
 mod filters;
+mod pending;
 pub(crate) mod wait;
 
 use futures::{StreamExt, TryStreamExt};
-use ringg_api::calls::ReconcileQuery;
+use ringg_api::calls::{CLIENT_REFERENCE_KEY, ReconcileQuery, new_client_reference};
 use ringg_api::types::calls::{CallDetails, CallRecord, CallerSource, InitiateCallRequest};
 use ringg_api::types::{AgentId, CallId, NumberId, NumberPoolId};
 use serde::Serialize;
@@ -36,12 +37,15 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: CallsCmd) -> Result<(), CliError> {
             let d = wait::wait(ctx, &client, &call_id, timeout).await?;
             show_details(ctx, &d)
         }
+        CallsCmd::Pending => pending::list(ctx).await,
+        CallsCmd::Reconcile { pending: true, .. } => pending::settle(ctx).await,
         CallsCmd::Reconcile {
             reference,
             agent,
             to,
             since,
-        } => reconcile(ctx, reference, agent, to, since).await,
+            ..
+        } => reconcile(ctx, reference.unwrap_or_default(), agent, to, since).await,
         CallsCmd::Export(args) => export::export(ctx, args).await,
     }
 }
@@ -66,11 +70,26 @@ async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
     if a.name.trim().is_empty() {
         return Err(CliError::usage("--name is empty; give the callee's name"));
     }
-    let mut req = InitiateCallRequest::new(agent, a.name.clone(), to, caller(&a.caller)?);
+    let mut req = InitiateCallRequest::new(
+        agent.clone(),
+        a.name.clone(),
+        to.clone(),
+        caller(&a.caller)?,
+    );
     for (k, v) in &a.vars {
         req = req.custom_arg(k.clone(), v.clone());
     }
-    let client = ctx.client().await?;
+    let client = ctx.journaled_client().await?;
+    if !a.force {
+        pending::refuse_unsettled(&client, &agent, to.as_str()).await?;
+    }
+    // The reference is on disk (the journal) and on the terminal before the call is sent, so
+    // an interrupted command can be settled with `ringg calls reconcile --pending`.
+    let reference = new_client_reference();
+    req = req.custom_arg(CLIENT_REFERENCE_KEY, reference.clone());
+    ctx.out.note(format!(
+        "client reference {reference} (if this command is interrupted, `ringg calls reconcile --pending` settles it)"
+    ));
     // An ambiguous failure comes back as "outcome unknown" with the `ringg calls reconcile`
     // command to run; the call is never sent twice.
     let placed = client.calls().initiate(req).await?;

@@ -20,6 +20,21 @@ pub(crate) enum CampaignsCmd {
         /// The campaign (list) id.
         id: String,
     },
+    /// Continue a launch that stopped after its upload (a crash, too few credits, a refused
+    /// start) from the journal: start the campaign unless it was started already.
+    Resume {
+        /// The list id the launch reported.
+        list_id: String,
+        /// Return without following the progress.
+        #[arg(long)]
+        no_follow: bool,
+    },
+    /// Delete the contact list of a campaign that was never started
+    /// (DELETE /calling/contact/{list_id}).
+    Discard {
+        /// The list id.
+        list_id: String,
+    },
 }
 
 /// `ringg campaigns check`.

@@ -10,6 +10,7 @@ use chrono::TimeZone;
 use futures::TryStreamExt;
 use ringg_api::campaigns::{
     CampaignFlow, CsvUpload, LaunchOutcome, LaunchRequest, LaunchResponses, PollOptions,
+    ResumedLaunch, StartResponse,
 };
 use ringg_api::client::is_loopback_url;
 use ringg_api::types::calls::{CallConfig, CallTime};
@@ -36,6 +37,8 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: CampaignsCmd) -> Result<(), CliError
         CampaignsCmd::Launch(args) => launch(ctx, args).await,
         CampaignsCmd::List(page) => list(ctx, page).await,
         CampaignsCmd::Status { id: campaign } => status(ctx, &campaign).await,
+        CampaignsCmd::Resume { list_id, no_follow } => resume(ctx, &list_id, no_follow).await,
+        CampaignsCmd::Discard { list_id } => discard(ctx, &list_id).await,
     }
 }
 
@@ -119,7 +122,8 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
     if a.name.trim().is_empty() {
         return Err(CliError::usage("--name is empty; name the campaign"));
     }
-    let client = ctx.client().await?;
+    // The journal records each step, so the same launch run again after a crash resumes.
+    let client = ctx.journaled_client().await?;
 
     // 1. Pre-flight, shown before anything is uploaded.
     let checked = run_check(&client, &a.check, Some(100)).await?;
@@ -154,12 +158,7 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
         .remove_invalid_rows(a.check.remove_invalid_rows)
         .build()?;
     if is_loopback_url(client.base_url()) {
-        request = request.upload_poll(PollOptions {
-            initial_interval: Duration::from_millis(200),
-            max_interval: Duration::from_secs(1),
-            multiplier: 1.5,
-            timeout: Duration::from_secs(600),
-        });
+        request = request.upload_poll(fast_poll());
     }
     let pb = ctx.spinner(format!("launching campaign {:?}", a.name));
     let outcome = client.campaigns().launch(request).await;
@@ -168,6 +167,8 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
     let list_id = outcome.list_id.clone();
     if ctx.out.json() {
         print_json_line(&launch_json(&a.name, start, end, &outcome)?)?;
+    } else if let LaunchResponses::Resumed(r) = &outcome.responses {
+        emit_text(resumed_text(Some(&a.name), &list_id, r));
     } else {
         emit_text(format!(
             "launched campaign {:?}: id {list_id}, {} flow, {} contact(s), calling from {start} to {end} ({tz})",
@@ -212,6 +213,7 @@ fn launch_json(
         LaunchResponses::Large(l) => json!({
             "uploaded": l.uploaded, "status": l.status, "balance": l.balance, "scheduled": l.scheduled,
         }),
+        LaunchResponses::Resumed(r) => json!({ "resumed": resumed_json(r) }),
         _ => Value::Null,
     };
     Ok(json!({
@@ -224,6 +226,96 @@ fn launch_json(
         "report": to_value(&o.report)?,
         "responses": responses,
     }))
+}
+
+/// A resumed launch in words.
+fn resumed_text(name: Option<&str>, list_id: &ListId, r: &ResumedLaunch) -> String {
+    let found = r.found.map_or("recorded".to_string(), |s| s.to_string());
+    let campaign = match name {
+        Some(n) => format!("campaign {n:?} (id {list_id})"),
+        None => format!("campaign {list_id}"),
+    };
+    if r.already_started() {
+        format!(
+            "{campaign} was already started by an earlier run (journal: {found}, status {}): nothing was uploaded or started again",
+            or_dash(r.status.as_ref().map(|s| s.as_str()))
+        )
+    } else {
+        format!(
+            "resumed {campaign} from the journal (an earlier run reached: {found}): the list was not uploaded again; the campaign is started now"
+        )
+    }
+}
+
+/// A resumed launch as JSON.
+fn resumed_json(r: &ResumedLaunch) -> Value {
+    let started = match &r.started {
+        Some(StartResponse::Standard(s)) => json!(s),
+        Some(StartResponse::Large(s)) => json!(s),
+        _ => Value::Null,
+    };
+    json!({
+        "found_stage": r.found,
+        "status": r.status,
+        "already_started": r.already_started(),
+        "upload_status": r.upload_status,
+        "balance": r.balance,
+        "started": started,
+    })
+}
+
+/// `ringg campaigns resume LIST_ID`.
+async fn resume(ctx: &mut Ctx, list: &str, no_follow: bool) -> Result<(), CliError> {
+    let list_id: ListId = id("campaign list", list)?;
+    let client = ctx.journaled_client().await?;
+    let poll = if is_loopback_url(client.base_url()) {
+        fast_poll()
+    } else {
+        PollOptions::default()
+    };
+    let pb = ctx.spinner(format!("resuming the launch of list {list_id}"));
+    let outcome = client.campaigns().resume(&list_id, poll).await;
+    pb.finish_and_clear();
+    let outcome = outcome.map_err(|e| CliError::failed(e.to_string()))?;
+    if ctx.out.json() {
+        print_json_line(&json!({
+            "event": "resumed",
+            "list_id": outcome.list_id,
+            "flow": outcome.flow,
+            "resumed": resumed_json(&outcome.resumed),
+        }))?;
+    } else {
+        emit_text(resumed_text(None, &list_id, &outcome.resumed));
+    }
+    if no_follow || outcome.resumed.already_started() {
+        return Ok(());
+    }
+    let total = counts(&client, &list_id).await?.total;
+    follow(ctx, &client, &list_id, total, ctx.wait_timeout(86_400)).await
+}
+
+/// `ringg campaigns discard LIST_ID`.
+async fn discard(ctx: &mut Ctx, list: &str) -> Result<(), CliError> {
+    let list_id: ListId = id("campaign list", list)?;
+    let client = ctx.journaled_client().await?;
+    let deleted = client.campaigns().discard(&list_id).await?;
+    if ctx.out.json() {
+        return print_json(&deleted);
+    }
+    emit_text(format!(
+        "deleted the draft list {list_id}; it was never started"
+    ));
+    Ok(())
+}
+
+/// Upload polling for a local simulator (its clock is scaled).
+fn fast_poll() -> PollOptions {
+    PollOptions {
+        initial_interval: Duration::from_millis(200),
+        max_interval: Duration::from_secs(1),
+        multiplier: 1.5,
+        timeout: Duration::from_secs(600),
+    }
 }
 
 async fn list(ctx: &mut Ctx, page: PageArgs) -> Result<(), CliError> {

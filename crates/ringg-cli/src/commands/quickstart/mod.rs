@@ -8,6 +8,7 @@ pub(crate) mod args;
 mod narrator;
 mod receiver;
 mod report;
+mod restore;
 mod steps;
 mod wait;
 
@@ -86,9 +87,9 @@ pub(crate) async fn run(ctx: &mut Ctx, mut args: QuickstartArgs) -> Result<(), C
             // The demo's callee picks up, so the run reaches `completed`.
             s.handle()
                 .script_outcomes(to.as_str(), [CallOutcome::Answered]);
-            build_client(&s.base_url(), s.api_key(), ctx.request_timeout)?
+            build_client(&s.base_url(), s.api_key(), ctx.request_timeout, None)?
         }
-        None => ctx.client().await?,
+        None => ctx.journaled_client().await?,
     };
     let loopback = is_loopback_url(client.base_url());
     match &sim {
@@ -113,18 +114,46 @@ pub(crate) async fn run(ctx: &mut Ctx, mut args: QuickstartArgs) -> Result<(), C
         None
     };
 
-    let result = steps::run(
-        &client,
-        &args,
-        &to,
-        &narrator,
-        receiver.as_mut(),
-        sim.is_some(),
-        ctx.wait_timeout(DEFAULT_WAIT_SECS),
-    )
-    .await;
+    if sim.is_none() {
+        // A run that was killed may have left the subscriptions on its dead receiver.
+        restore::put_back(
+            &client,
+            &narrator,
+            "an earlier run was stopped before it could",
+        )
+        .await?;
+    }
+    let result = tokio::select! {
+        r = steps::run(
+            &client,
+            &args,
+            &to,
+            &narrator,
+            receiver.as_mut(),
+            sim.is_some(),
+            ctx.wait_timeout(DEFAULT_WAIT_SECS),
+        ) => r,
+        signal = restore::stop_signal() => Err(CliError::failed(format!(
+            "stopped by {signal}; a call placed before keeps going (see `ringg calls list`)"
+        ))),
+    };
     if let Some(r) = receiver {
         r.stop().await;
+    }
+    if sim.is_none() {
+        let restored = restore::put_back(
+            &client,
+            &narrator,
+            "the local receiver stops with this command",
+        )
+        .await;
+        if let Err(e) = restored {
+            if result.is_ok() {
+                return Err(e);
+            }
+            // Printed before the command's own error, which follows.
+            e.print();
+        }
     }
     if let Some(s) = sim {
         s.shutdown().await;

@@ -36,8 +36,8 @@ pub(crate) async fn run(
     let (credits_before, workspace) = verify_key(client, n).await?;
     let assistant = pick_assistant(client, args, n).await?;
     let number = pick_number(client, args, n).await?;
-    let (subscribed_url, previous) =
-        subscribe_webhooks(client, args, n, receiver.as_deref(), &assistant).await?;
+    let subscribed_url =
+        subscribe_webhooks(client, args, n, receiver.as_deref(), &assistant, embedded).await?;
     let (placed, call_vars) = place_call(client, args, to, n, &assistant, &number).await?;
     let call_id = placed.call_id.clone();
     let initial = placed
@@ -60,14 +60,6 @@ pub(crate) async fn run(
         n,
     )
     .await?;
-    if !embedded && expect_webhooks {
-        // The local receiver stops with this command: put the assistant's subscriptions back.
-        client
-            .assistants()
-            .edit_event_subscriptions(&assistant.id, previous.unwrap_or_default())
-            .await?;
-        n.detail("restored the assistant's previous webhook subscriptions (the local receiver stops with this command)");
-    }
     let call = show_call(client, &call_id, n).await?;
     let history = show_history(client, n).await?;
     let analytics = show_analytics(client, n).await?;
@@ -235,20 +227,30 @@ async fn pick_number(
 }
 
 /// Step 4: subscribes the assistant's webhooks to the local receiver or --webhook-url
-/// (skipped when there is neither). Returns the URL subscribed and the subscriptions before.
+/// (skipped when there is neither). Returns the URL subscribed. Against a server, the
+/// subscriptions before are saved in the journal first when the local receiver (which stops
+/// with the command) is subscribed, to be put back.
 async fn subscribe_webhooks(
     client: &Client,
     args: &QuickstartArgs,
     n: &Narrator,
     receiver: Option<&Receiver>,
     assistant: &Assistant,
-) -> Result<(Option<String>, Option<Vec<EventSubscription>>), CliError> {
+    embedded: bool,
+) -> Result<Option<String>, CliError> {
     let (agent_id, details) = (&assistant.id, &assistant.details);
     n.step(
         4,
         "Subscribe the assistant's webhooks (PATCH /agent/v1 edit_event_subscriptions)",
     );
-    let previous = details.event_subscriptions().map(<[_]>::to_vec);
+    if !embedded && receiver.is_some() {
+        super::restore::save(
+            client,
+            agent_id,
+            details.event_subscriptions().unwrap_or_default(),
+        )
+        .await?;
+    }
     let subscription = match (receiver, &args.webhook_url) {
         (Some(r), _) => Some((r.url.clone(), r.secret.clone())),
         (None, Some(url)) => Some((url.clone(), args.webhook_secret.clone().unwrap_or_default())),
@@ -277,7 +279,7 @@ async fn subscribe_webhooks(
         }
     };
 
-    Ok((subscribed_url, previous))
+    Ok(subscribed_url)
 }
 
 /// Step 5: places the call with the assistant's variables (--var values, or samples).

@@ -9,7 +9,9 @@ use crate::args::parse_header;
 /// `ringg webhooks …`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum WebhooksCmd {
-    /// Subscribe an assistant's events to a URL (merged with its current subscriptions).
+    /// Subscribe an assistant's events to a URL, keeping its other subscriptions; prints the
+    /// subscriptions before and after. An event type delivered to another URL moves only with
+    /// --move (Ringg delivers each event type to one URL).
     Subscribe {
         /// The assistant id.
         #[arg(long, value_name = "ID")]
@@ -27,6 +29,28 @@ pub(crate) enum WebhooksCmd {
         /// HTTP method of the deliveries.
         #[arg(long, default_value = "POST", value_parser = ["POST", "PUT", "PATCH"])]
         method: String,
+        /// Move event types that are delivered to another URL now to this one.
+        #[arg(long = "move")]
+        move_events: bool,
+    },
+    /// An assistant's webhook subscriptions (header values masked).
+    List {
+        /// The assistant id.
+        #[arg(long, value_name = "ID")]
+        agent: String,
+    },
+    /// Remove an assistant's subscriptions to a URL (only the --event types given, or all);
+    /// prints the subscriptions before and after.
+    Unsubscribe {
+        /// The assistant id.
+        #[arg(long, value_name = "ID")]
+        agent: String,
+        /// The receiver's URL, as subscribed.
+        #[arg(long, value_name = "URL")]
+        url: String,
+        /// Only this event type (repeatable, or `all`); without it, every event type.
+        #[arg(long = "event", value_name = "EVENT")]
+        events: Vec<String>,
     },
     /// Run a webhook receiver on 127.0.0.1 and print each event (or forward it to your app).
     Listen {

@@ -1,11 +1,11 @@
-//! `ringg webhooks subscribe | listen`.
+//! `ringg webhooks subscribe | list | unsubscribe | listen | replay`.
 
 pub(crate) mod args;
 mod forward;
 mod replay;
+mod subscriptions;
 
-use ringg_api::types::AgentId;
-use ringg_api::types::webhook::{EventSubscription, EventType, WebhookEvent, WebhookMethod};
+use ringg_api::types::webhook::WebhookEvent;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -15,12 +15,9 @@ use ringg_webhooks::{
     WebhookReceiver,
 };
 
-use crate::args::id;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{print_json, print_table, table};
-use crate::render::subscription_text;
-use crate::term::{emit, emit_text};
+use crate::term::emit;
 use args::{DedupeMode, WebhooksCmd};
 
 /// The environment variable read for `webhooks listen`'s secret.
@@ -34,7 +31,15 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
             events,
             headers,
             method,
-        } => subscribe(ctx, &agent, &url, &events, headers, &method).await,
+            move_events,
+        } => {
+            subscriptions::subscribe(ctx, &agent, &url, &events, headers, &method, move_events)
+                .await
+        }
+        WebhooksCmd::List { agent } => subscriptions::list(ctx, &agent).await,
+        WebhooksCmd::Unsubscribe { agent, url, events } => {
+            subscriptions::unsubscribe(ctx, &agent, &url, &events).await
+        }
         WebhooksCmd::Listen {
             port,
             secret,
@@ -94,17 +99,6 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
     }
 }
 
-/// The six event types of Ringg's public docs: what `--event all` subscribes to.
-/// `call_ringing` and `call_ongoing` exist in the backend only; name them to get them.
-const DOCUMENTED_EVENTS: [EventType; 6] = [
-    EventType::CallStarted,
-    EventType::CallCompleted,
-    EventType::RecordingCompleted,
-    EventType::PlatformAnalysisCompleted,
-    EventType::ClientAnalysisCompleted,
-    EventType::AllProcessingCompleted,
-];
-
 /// `webhooks listen`'s secret: --secret or --secret-file (clap makes them exclusive; either
 /// wins over the environment), else RINGG_WEBHOOK_SECRET, else — only when forwarding to a
 /// loopback app — one generated for this run and printed once on stderr.
@@ -132,86 +126,6 @@ async fn listen_secret(
     Err(CliError::usage(format!(
         "no webhook secret; set {SECRET_ENV} or pass --secret-file PATH (`-` reads stdin) with the value your subscription's header carries"
     )))
-}
-
-/// The event types named on the command line (`all` = every documented one).
-fn event_types(names: &[String]) -> Result<Vec<EventType>, CliError> {
-    let mut out: Vec<EventType> = Vec::new();
-    for n in names.iter().flat_map(|n| n.split(',')) {
-        let n = n.trim();
-        if n.eq_ignore_ascii_case("all") {
-            for t in &DOCUMENTED_EVENTS {
-                if !out.contains(t) {
-                    out.push(t.clone());
-                }
-            }
-            continue;
-        }
-        let t = EventType::from(n);
-        if t.is_unknown() {
-            return Err(CliError::usage(format!(
-                "--event {n:?} is not an event type; use all or one of {}",
-                EventType::KNOWN
-                    .iter()
-                    .map(|t| t.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
-        if !out.contains(&t) {
-            out.push(t);
-        }
-    }
-    Ok(out)
-}
-
-async fn subscribe(
-    ctx: &mut Ctx,
-    agent: &str,
-    url: &str,
-    events: &[String],
-    headers: Vec<(String, String)>,
-    method: &str,
-) -> Result<(), CliError> {
-    let agent_id: AgentId = id("assistant", agent)?;
-    let parsed = url::Url::parse(url.trim()).map_err(|e| {
-        CliError::usage(format!(
-            "--url {url:?} is not a URL ({e}); give the receiver's full https:// URL"
-        ))
-    })?;
-    if !matches!(parsed.scheme(), "https" | "http") {
-        return Err(CliError::usage(format!(
-            "--url must be an https:// URL (Ringg requires HTTPS receivers), got {url:?}"
-        )));
-    }
-    if parsed.scheme() == "http" && !ringg_api::client::is_loopback_url(url) {
-        ctx.out.note("warning: Ringg requires HTTPS receivers; a plain http:// URL only works with a local simulator");
-    }
-    let types = event_types(events)?;
-    let mut sub = EventSubscription::new(types, url.trim()).method(WebhookMethod::from(method));
-    for (k, v) in headers {
-        sub = sub.header(k, v);
-    }
-    let client = ctx.client().await?;
-    let (resp, merged) = client
-        .assistants()
-        .subscribe_webhooks(&agent_id, vec![sub])
-        .await?;
-    if ctx.out.json() {
-        // Header values are usually shared secrets; print_json masks them.
-        let value = serde_json::json!({ "response": resp, "event_subscriptions": merged });
-        return print_json(&value);
-    }
-    emit_text(format!(
-        "assistant {agent_id} now has {} webhook subscription(s):",
-        merged.len()
-    ));
-    let mut t = table(&["#", "SUBSCRIPTION"]);
-    for (i, s) in merged.iter().enumerate() {
-        t.add_row(vec![(i + 1).to_string(), subscription_text(s)]);
-    }
-    print_table(&t);
-    Ok(())
 }
 
 /// What `webhooks listen` was asked for.
@@ -489,27 +403,4 @@ fn report_not_printed(counted: &AtomicU64, reported: u64) -> u64 {
         ));
     }
     n
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn event_names() {
-        assert_eq!(
-            event_types(&["all".into()]).unwrap(),
-            DOCUMENTED_EVENTS.to_vec()
-        );
-        let t = event_types(&[
-            "call_completed,all_processing_completed".into(),
-            "call_completed".into(),
-        ])
-        .unwrap();
-        assert_eq!(
-            t,
-            vec![EventType::CallCompleted, EventType::AllProcessingCompleted]
-        );
-        assert!(event_types(&["call_done".into()]).is_err());
-    }
 }

@@ -1,0 +1,217 @@
+//! `ringg webhooks subscribe | list | unsubscribe`: an assistant's webhook subscriptions,
+//! shown before and after every change.
+
+use ringg_api::assistants::moved_event_types;
+use ringg_api::types::AgentId;
+use ringg_api::types::webhook::{EventSubscription, EventType, WebhookMethod};
+
+use crate::args::id;
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::output::{print_json, print_table, table};
+use crate::render::subscription_text;
+use crate::term::emit_text;
+
+/// The six event types of Ringg's public docs: what `--event all` subscribes to.
+/// `call_ringing` and `call_ongoing` exist in the backend only; name them to get them.
+const DOCUMENTED_EVENTS: [EventType; 6] = [
+    EventType::CallStarted,
+    EventType::CallCompleted,
+    EventType::RecordingCompleted,
+    EventType::PlatformAnalysisCompleted,
+    EventType::ClientAnalysisCompleted,
+    EventType::AllProcessingCompleted,
+];
+
+/// The event types named on the command line (`all` = every documented one).
+fn event_types(names: &[String]) -> Result<Vec<EventType>, CliError> {
+    let mut out: Vec<EventType> = Vec::new();
+    for n in names.iter().flat_map(|n| n.split(',')) {
+        let n = n.trim();
+        if n.eq_ignore_ascii_case("all") {
+            for t in &DOCUMENTED_EVENTS {
+                if !out.contains(t) {
+                    out.push(t.clone());
+                }
+            }
+            continue;
+        }
+        let t = EventType::from(n);
+        if t.is_unknown() {
+            return Err(CliError::usage(format!(
+                "--event {n:?} is not an event type; use all or one of {}",
+                EventType::KNOWN
+                    .iter()
+                    .map(|t| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    Ok(out)
+}
+
+/// `ringg webhooks subscribe`: adds a subscription; an event type delivered to another URL
+/// moves only with `--move`.
+pub(super) async fn subscribe(
+    ctx: &mut Ctx,
+    agent: &str,
+    url: &str,
+    events: &[String],
+    headers: Vec<(String, String)>,
+    method: &str,
+    move_events: bool,
+) -> Result<(), CliError> {
+    let agent_id: AgentId = id("assistant", agent)?;
+    let url = receiver_url(ctx, url)?;
+    let types = event_types(events)?;
+    let mut sub = EventSubscription::new(types, url.clone()).method(WebhookMethod::from(method));
+    for (k, v) in headers {
+        sub = sub.header(k, v);
+    }
+    let client = ctx.client().await?;
+    let current = client.assistants().webhook_subscriptions(&agent_id).await?;
+    let moved = moved_event_types(&current, &sub);
+    if !moved.is_empty() && !move_events {
+        show(ctx, &agent_id, "now has", &current)?;
+        let list: Vec<String> = moved
+            .iter()
+            .map(|(t, u)| format!("{} (delivered to {u})", t.as_str()))
+            .collect();
+        return Err(CliError::failed(format!(
+            "Ringg delivers each event type to one URL, so subscribing {url} would take {} off its URL; add --move to move them, or leave them out with --event",
+            list.join(", ")
+        )));
+    }
+    let change = client
+        .assistants()
+        .add_webhook_subscription(&agent_id, sub, true)
+        .await?;
+    report(ctx, &agent_id, &change)
+}
+
+/// `ringg webhooks list --agent ID`.
+pub(super) async fn list(ctx: &mut Ctx, agent: &str) -> Result<(), CliError> {
+    let agent_id: AgentId = id("assistant", agent)?;
+    let client = ctx.client().await?;
+    let current = client.assistants().webhook_subscriptions(&agent_id).await?;
+    if ctx.out.json() {
+        // Header values are usually shared secrets; print_json masks them.
+        return print_json(&serde_json::json!({ "event_subscriptions": current }));
+    }
+    show(ctx, &agent_id, "has", &current)?;
+    if current.is_empty() {
+        ctx.out.note(format!(
+            "subscribe one with `ringg webhooks subscribe --agent {agent_id} --url URL --event all`"
+        ));
+    }
+    Ok(())
+}
+
+/// `ringg webhooks unsubscribe --agent ID --url URL [--event E]`.
+pub(super) async fn unsubscribe(
+    ctx: &mut Ctx,
+    agent: &str,
+    url: &str,
+    events: &[String],
+) -> Result<(), CliError> {
+    let agent_id: AgentId = id("assistant", agent)?;
+    let types = if events.is_empty() {
+        Vec::new()
+    } else {
+        event_types(events)?
+    };
+    let client = ctx.client().await?;
+    let change = client
+        .assistants()
+        .unsubscribe_webhooks(&agent_id, url.trim(), &types)
+        .await?;
+    report(ctx, &agent_id, &change)
+}
+
+/// The receiver URL, checked: https (plain http only with a warning, for a local simulator).
+fn receiver_url(ctx: &Ctx, url: &str) -> Result<String, CliError> {
+    let parsed = url::Url::parse(url.trim()).map_err(|e| {
+        CliError::usage(format!(
+            "--url {url:?} is not a URL ({e}); give the receiver's full https:// URL"
+        ))
+    })?;
+    if !matches!(parsed.scheme(), "https" | "http") {
+        return Err(CliError::usage(format!(
+            "--url must be an https:// URL (Ringg requires HTTPS receivers), got {url:?}"
+        )));
+    }
+    if parsed.scheme() == "http" && !ringg_api::client::is_loopback_url(url) {
+        ctx.out.note("warning: Ringg requires HTTPS receivers; a plain http:// URL only works with a local simulator");
+    }
+    Ok(url.trim().to_string())
+}
+
+/// Prints the subscriptions before and after a change (JSON: both, with the response).
+fn report(
+    ctx: &Ctx,
+    agent_id: &AgentId,
+    change: &ringg_api::assistants::SubscriptionChange,
+) -> Result<(), CliError> {
+    if ctx.out.json() {
+        // Header values are usually shared secrets; print_json masks them.
+        return print_json(&serde_json::json!({
+            "response": change.response,
+            "before": change.before,
+            "event_subscriptions": change.after,
+        }));
+    }
+    show(ctx, agent_id, "had", &change.before)?;
+    show(ctx, agent_id, "now has", &change.after)
+}
+
+/// A table of subscriptions under "assistant ID {verb} N webhook subscription(s):".
+fn show(
+    ctx: &Ctx,
+    agent_id: &AgentId,
+    verb: &str,
+    subs: &[EventSubscription],
+) -> Result<(), CliError> {
+    if ctx.out.json() {
+        return Ok(());
+    }
+    emit_text(format!(
+        "assistant {agent_id} {verb} {} webhook subscription(s){}",
+        subs.len(),
+        if subs.is_empty() { "" } else { ":" }
+    ));
+    if !subs.is_empty() {
+        let mut t = table(&["#", "SUBSCRIPTION"]);
+        for (i, s) in subs.iter().enumerate() {
+            t.add_row(vec![(i + 1).to_string(), subscription_text(s)]);
+        }
+        print_table(&t);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_names() {
+        assert_eq!(
+            event_types(&["all".into()]).unwrap(),
+            DOCUMENTED_EVENTS.to_vec()
+        );
+        let t = event_types(&[
+            "call_completed,all_processing_completed".into(),
+            "call_completed".into(),
+        ])
+        .unwrap();
+        assert_eq!(
+            t,
+            vec![EventType::CallCompleted, EventType::AllProcessingCompleted]
+        );
+        assert!(event_types(&["call_done".into()]).is_err());
+    }
+}
