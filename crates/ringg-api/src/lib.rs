@@ -10,7 +10,7 @@
 //!   [`pagination`] (the endless-paging guard), [`client`];
 //! - `multipart` (`Client::send_multipart`) → [`client`];
 //! - [`client`] → `base_url` (the base URL rules), [`pagination`] (the page cap default),
-//!   [`error`];
+//!   [`journal`] (the intent journal: what is about to be sent, for crash safety), [`error`];
 //! - [`error`] → `error_body` (Ringg's error bodies, redirect messages), a leaf.
 //!
 //! ```no_run
