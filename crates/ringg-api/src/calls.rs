@@ -193,7 +193,7 @@ impl Calls<'_> {
     ///
     /// The request gets a client reference in `custom_args_values` (kept if you set one under
     /// [`CLIENT_REFERENCE_KEY`]). The request is never resent after an ambiguous failure;
-    /// you get [`ErrorKind::OutcomeUnknown`](crate::ErrorKind::OutcomeUnknown) with
+    /// you get [`ErrorKind::OutcomeUnknown`] with
     /// [`Error::client_reference`] set; pass it to [`reconcile`](Self::reconcile).
     pub async fn initiate(&self, request: InitiateCallRequest) -> Result<PlacedCall, Error> {
         self.place(&ops::INITIATE_CALL_V2, request).await

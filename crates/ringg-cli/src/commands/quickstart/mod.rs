@@ -114,17 +114,11 @@ pub(crate) async fn run(ctx: &mut Ctx, mut args: QuickstartArgs) -> Result<(), C
         None
     };
 
-    if sim.is_none() {
-        // A run that was killed may have left the subscriptions on its dead receiver.
-        restore::put_back(
-            &client,
-            &narrator,
-            "an earlier run was stopped before it could",
-        )
-        .await?;
-    }
-    let result = tokio::select! {
-        r = steps::run(
+    let result = restore::guarded(
+        &client,
+        &narrator,
+        sim.is_none(),
+        steps::run(
             &client,
             &args,
             &to,
@@ -132,28 +126,11 @@ pub(crate) async fn run(ctx: &mut Ctx, mut args: QuickstartArgs) -> Result<(), C
             receiver.as_mut(),
             sim.is_some(),
             ctx.wait_timeout(DEFAULT_WAIT_SECS),
-        ) => r,
-        signal = restore::stop_signal() => Err(CliError::failed(format!(
-            "stopped by {signal}; a call placed before keeps going (see `ringg calls list`)"
-        ))),
-    };
+        ),
+    )
+    .await;
     if let Some(r) = receiver {
         r.stop().await;
-    }
-    if sim.is_none() {
-        let restored = restore::put_back(
-            &client,
-            &narrator,
-            "the local receiver stops with this command",
-        )
-        .await;
-        if let Err(e) = restored {
-            if result.is_ok() {
-                return Err(e);
-            }
-            // Printed before the command's own error, which follows.
-            e.print();
-        }
     }
     if let Some(s) = sim {
         s.shutdown().await;

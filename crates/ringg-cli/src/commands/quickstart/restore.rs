@@ -43,7 +43,7 @@ pub(super) async fn save(
 
 /// Puts back every saved subscription list of the journal's scope and forgets it; returns how
 /// many assistants were restored. `why` completes "restored … (why)".
-pub(super) async fn put_back(client: &Client, n: &Narrator, why: &str) -> Result<usize, CliError> {
+async fn put_back(client: &Client, n: &Narrator, why: &str) -> Result<usize, CliError> {
     let Some(journal) = client.journal() else {
         return Ok(0);
     };
@@ -75,8 +75,38 @@ pub(super) async fn put_back(client: &Client, n: &Narrator, why: &str) -> Result
     Ok(saved.len())
 }
 
+/// Runs the quickstart's steps; with `server` (against a server, where the subscriptions may
+/// be changed), first puts back what a killed earlier run left, stops the steps on Ctrl-C or
+/// SIGTERM, and puts the subscriptions back however the steps ended.
+pub(super) async fn guarded<T>(
+    client: &Client,
+    n: &Narrator,
+    server: bool,
+    steps: impl std::future::Future<Output = Result<T, CliError>>,
+) -> Result<T, CliError> {
+    if server {
+        put_back(client, n, "an earlier run was stopped before it could").await?;
+    }
+    let result = tokio::select! {
+        r = steps => r,
+        signal = stop_signal() => Err(CliError::failed(format!(
+            "stopped by {signal}; a call placed before keeps going (see `ringg calls list`)"
+        ))),
+    };
+    if server
+        && let Err(e) = put_back(client, n, "the local receiver stops with this command").await
+    {
+        if result.is_ok() {
+            return Err(e);
+        }
+        // Printed before the command's own error, which follows.
+        e.print();
+    }
+    result
+}
+
 /// Waits for Ctrl-C (SIGINT) or SIGTERM; returns the signal's name.
-pub(super) async fn stop_signal() -> &'static str {
+async fn stop_signal() -> &'static str {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -1,0 +1,165 @@
+//! `ringg webhooks subscribe | list | unsubscribe` against the simulator: subscriptions are
+//! shown before and after, an event type is moved off another URL only with `--move`, and a
+//! damaged journal is reported rather than ignored.
+
+mod common;
+
+use common::{fails, ok, ringg, sim};
+use ringg_sim::demo::AGENT_ID;
+
+fn subscribe(url: &str, events: &[&str], extra: &[&str]) -> Vec<String> {
+    let mut args = vec!["webhooks", "subscribe", "--agent", AGENT_ID, "--url", url];
+    for e in events {
+        args.extend(["--event", e]);
+    }
+    args.extend(extra);
+    args.into_iter().map(String::from).collect()
+}
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn subscribe_moves_only_with_move_and_unsubscribe_removes() {
+    let sim = sim().await;
+    let (a, b) = ("http://127.0.0.1:9/a", "http://127.0.0.1:9/b");
+    let r = ok(ringg(
+        &sim,
+        &strs(&subscribe(a, &["call_completed", "call_started"], &[])),
+    ))
+    .await;
+    assert!(
+        r.stdout.contains("had") && r.stdout.contains("now has"),
+        "{}",
+        r.stdout
+    );
+
+    // call_completed is on A: subscribing it on B is refused without --move.
+    let r = fails(
+        ringg(&sim, &strs(&subscribe(b, &["call_completed"], &[]))),
+        1,
+    )
+    .await;
+    assert!(
+        r.stderr
+            .contains("call_completed (delivered to http://127.0.0.1:9/a)")
+            && r.stderr.contains("--move"),
+        "{}",
+        r.stderr
+    );
+    let r = ok(ringg(
+        &sim,
+        &["-o", "json", "webhooks", "list", "--agent", AGENT_ID],
+    ))
+    .await;
+    let subs = r.json()["event_subscriptions"].as_array().unwrap().clone();
+    assert!(subs.iter().all(|s| s["callback_url"] != b), "{subs:?}");
+
+    // A new event type goes to B without touching A.
+    ok(ringg(
+        &sim,
+        &strs(&subscribe(b, &["recording_completed"], &[])),
+    ))
+    .await;
+    let r = ok(ringg(
+        &sim,
+        &strs(&subscribe(
+            b,
+            &["call_completed"],
+            &["--move", "-o", "json"],
+        )),
+    ))
+    .await;
+    let v = r.json();
+    let urls_of = |list: &serde_json::Value, event: &str| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| {
+                let t = &s["event_type"];
+                t == event || t.as_array().is_some_and(|a| a.iter().any(|x| x == event))
+            })
+            .map(|s| s["callback_url"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(urls_of(&v["before"], "call_completed"), vec![a.to_string()]);
+    assert_eq!(
+        urls_of(&v["event_subscriptions"], "call_completed"),
+        vec![b.to_string()]
+    );
+    assert_eq!(
+        urls_of(&v["event_subscriptions"], "call_started"),
+        vec![a.to_string()]
+    );
+    assert_eq!(
+        urls_of(&v["event_subscriptions"], "recording_completed"),
+        vec![b.to_string()]
+    );
+
+    // Unsubscribe one event type of B, then all of A.
+    let r = ok(ringg(
+        &sim,
+        &[
+            "-o",
+            "json",
+            "webhooks",
+            "unsubscribe",
+            "--agent",
+            AGENT_ID,
+            "--url",
+            b,
+            "--event",
+            "call_completed",
+        ],
+    ))
+    .await;
+    let v = r.json();
+    assert!(urls_of(&v["event_subscriptions"], "call_completed").is_empty());
+    assert_eq!(
+        urls_of(&v["event_subscriptions"], "recording_completed"),
+        vec![b.to_string()]
+    );
+    ok(ringg(
+        &sim,
+        &["webhooks", "unsubscribe", "--agent", AGENT_ID, "--url", a],
+    ))
+    .await;
+    let r = fails(
+        ringg(
+            &sim,
+            &["webhooks", "unsubscribe", "--agent", AGENT_ID, "--url", a],
+        ),
+        1,
+    )
+    .await;
+    assert!(r.stderr.contains("no subscription"), "{}", r.stderr);
+    let r = ok(ringg(&sim, &["webhooks", "list", "--agent", AGENT_ID])).await;
+    assert!(
+        !r.stdout.contains(a) && r.stdout.contains(b),
+        "{}",
+        r.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_journal_is_reported_with_what_to_do() {
+    let sim = sim().await;
+    let state = tempfile::tempdir().unwrap();
+    std::fs::write(state.path().join("journal.sqlite3"), vec![0x42u8; 8192]).unwrap();
+    let mut cmd = ringg(&sim, &["calls", "pending"]);
+    cmd.env("RINGG_STATE_DIR", state.path());
+    let r = fails(cmd, 1).await;
+    assert!(
+        r.stderr.contains("journal")
+            && r.stderr.contains("damaged")
+            && r.stderr.contains("move it aside"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        std::fs::read(state.path().join("journal.sqlite3")).unwrap(),
+        vec![0x42u8; 8192],
+        "left as it was"
+    );
+}
