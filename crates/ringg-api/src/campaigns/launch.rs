@@ -15,8 +15,7 @@ use crate::campaigns::outcome::{
 use crate::campaigns::preflight::{CampaignFlow, PreflightOptions, PreflightReport};
 use crate::campaigns::recovery::{Progress, Recovered};
 use crate::campaigns::request::LaunchRequest;
-use crate::error::Error;
-use crate::journal::{LaunchStage, PlannedStart};
+use crate::journal::PlannedStart;
 
 impl Campaigns<'_> {
     /// Launches a campaign: checks the CSV, uploads it, and starts the campaign.
@@ -164,35 +163,15 @@ impl Campaigns<'_> {
     ) -> Result<LaunchOutcome, LaunchError> {
         let mut form = request.campaign.clone();
         form.remove_invalid_rows = remove_invalid_rows;
-        let failed = |error: Error| LaunchError::Failed {
-            step: LaunchStep::Save,
-            list_id: None,
-            error,
-        };
-        progress
-            .reach(LaunchStage::Uploading, None)
-            .await
-            .map_err(failed)?;
-        let saved = match self.save(&form, request.csv.clone()).await {
-            Ok(saved) => saved,
-            Err(error) => {
-                progress.failed(&error).await;
-                return Err(failed(error));
-            }
-        };
-        let list_id = saved.list_id.clone().ok_or_else(|| {
-            failed(
-                Error::invalid_input(
-                    "Ringg accepted the upload but returned no list_id; run the same launch again to find it by name, or look with campaigns().list before uploading again",
-                )
-                .into_outcome_unknown()
-                .with_operation(ops::SAVE_CAMPAIGN.id),
+        let (saved, list_id) = progress
+            .upload(
+                LaunchStep::Save,
+                self.save(&form, request.csv.clone()),
+                |saved| saved.list_id.clone(),
+                "list_id",
+                ops::SAVE_CAMPAIGN.id,
             )
-        })?;
-        progress
-            .reach(LaunchStage::Uploaded, Some(&list_id))
-            .await
-            .map_err(failed)?;
+            .await?;
         let steps = self
             .start_list(&mut progress, &list_id, &planned, request.upload_poll)
             .await?;
@@ -223,35 +202,15 @@ impl Campaigns<'_> {
     ) -> Result<LaunchOutcome, LaunchError> {
         let mut form = request.campaign.clone().into_large_upload();
         form.remove_invalid_rows = remove_invalid_rows;
-        let failed = |error: Error| LaunchError::Failed {
-            step: LaunchStep::UploadCsv,
-            list_id: None,
-            error,
-        };
-        progress
-            .reach(LaunchStage::Uploading, None)
-            .await
-            .map_err(failed)?;
-        let uploaded = match self.upload_large_csv(&form, request.csv.clone()).await {
-            Ok(uploaded) => uploaded,
-            Err(error) => {
-                progress.failed(&error).await;
-                return Err(failed(error));
-            }
-        };
-        let list_id = uploaded.bulk_list_id.clone().ok_or_else(|| {
-            failed(
-                Error::invalid_input(
-                    "Ringg accepted the large upload but returned no bulk_list_id; run the same launch again to find it by name, or look with campaigns().list before uploading again",
-                )
-                .into_outcome_unknown()
-                .with_operation(ops::UPLOAD_LARGE_CAMPAIGN_CSV.id),
+        let (uploaded, list_id) = progress
+            .upload(
+                LaunchStep::UploadCsv,
+                self.upload_large_csv(&form, request.csv.clone()),
+                |uploaded| uploaded.bulk_list_id.clone(),
+                "bulk_list_id",
+                ops::UPLOAD_LARGE_CAMPAIGN_CSV.id,
             )
-        })?;
-        progress
-            .reach(LaunchStage::Uploaded, Some(&list_id))
-            .await
-            .map_err(failed)?;
+            .await?;
         let steps = self
             .start_list(&mut progress, &list_id, &planned, request.upload_poll)
             .await?;

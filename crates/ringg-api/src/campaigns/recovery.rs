@@ -74,6 +74,48 @@ impl Progress {
         written
     }
 
+    /// The upload step: recorded as started before `upload` is sent, as done (with the list
+    /// id `list_id_of` reads from the answer, which Ringg calls `field`) after. A failure is
+    /// recorded (see [`failed`](Self::failed)); an answer without a list id is outcome unknown,
+    /// so the next run finds the list by name.
+    pub(crate) async fn upload<R>(
+        &mut self,
+        step: LaunchStep,
+        upload: impl std::future::Future<Output = Result<R, Error>>,
+        list_id_of: impl FnOnce(&R) -> Option<ListId>,
+        field: &str,
+        operation: &'static str,
+    ) -> Result<(R, ListId), LaunchError> {
+        let failed = |error: Error| LaunchError::Failed {
+            step,
+            list_id: None,
+            error,
+        };
+        self.reach(LaunchStage::Uploading, None)
+            .await
+            .map_err(failed)?;
+        let answer = match upload.await {
+            Ok(answer) => answer,
+            Err(error) => {
+                self.failed(&error).await;
+                return Err(failed(error));
+            }
+        };
+        let list_id = list_id_of(&answer).ok_or_else(|| {
+            failed(
+                Error::invalid_input(format!(
+                    "Ringg accepted the upload but returned no {field}; run the same launch again to find it by name, or look with campaigns().list before uploading again"
+                ))
+                .into_outcome_unknown()
+                .with_operation(operation),
+            )
+        })?;
+        self.reach(LaunchStage::Uploaded, Some(&list_id))
+            .await
+            .map_err(failed)?;
+        Ok((answer, list_id))
+    }
+
     /// Records a step's failure: an ambiguous one leaves the stage as it is (the next run
     /// finds out what happened); any other stops the launch with the error as its note.
     pub(crate) async fn failed(&mut self, error: &Error) {
