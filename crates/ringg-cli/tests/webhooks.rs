@@ -233,11 +233,11 @@ fn listen(args: &[&str]) -> (Child, u16, std::process::ChildStdout) {
 fn read_until(out: std::process::ChildStdout, needle: &str) -> Vec<String> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
+        // Drains stdout to its end even after the caller stopped listening: a closed pipe
+        // would end the listener at its next line (as `ringg … | head` should).
         for line in BufReader::new(out).lines() {
             let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
+            let _ = tx.send(line);
         }
     });
     let deadline = Instant::now() + Duration::from_secs(30);

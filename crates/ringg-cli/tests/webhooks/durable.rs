@@ -228,9 +228,9 @@ async fn forward_to_an_app_that_is_down_answers_502_and_keeps_listening() {
             .find(|w| w.starts_with("whsec_"))
             .unwrap_or_else(|| panic!("no generated secret in {stderr}"))
             .to_owned();
-        // Each on its own connection: a receiver may close a connection after a 5xx answer.
-        let first = deliver(&mut connect(&l), &secret, &event("call-fwd-down"));
-        let again = deliver(&mut connect(&l), &secret, &event("call-fwd-down"));
+        let mut s = connect(&l);
+        let first = deliver(&mut s, &secret, &event("call-fwd-down"));
+        let again = deliver(&mut s, &secret, &event("call-fwd-down"));
         let lines = read_until(l.stdout.take().unwrap(), "call-fwd-down");
         std::thread::sleep(Duration::from_millis(300));
         assert!(
