@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use ringg_api::Client;
+use ringg_api::transport::layers::RateLimiter;
 use ringg_sim::{RunningSimulator, Simulator};
 
 use crate::cli::GlobalArgs;
@@ -25,6 +26,8 @@ pub(crate) struct Ctx {
     /// The bound on each request with its retries (from --timeout).
     pub(crate) request_timeout: Option<Duration>,
     sim: Option<RunningSimulator>,
+    /// The rate limiter of every client of this command, once built.
+    limiter: Option<Option<RateLimiter>>,
 }
 
 impl Ctx {
@@ -39,12 +42,17 @@ impl Ctx {
             global,
             out,
             sim: None,
+            limiter: None,
         }
     }
 
     /// The client for the command: the embedded simulator with `--sim`, otherwise the server
     /// and key from the flags or the environment.
     pub(crate) async fn client(&mut self) -> Result<Client, CliError> {
+        if self.limiter.is_none() {
+            self.limiter = Some(crate::fleet::rate_limiter(&self.global)?);
+        }
+        let limiter = self.limiter.clone().flatten();
         if self.global.sim {
             if self.sim.is_none() {
                 let sim = Simulator::builder()
@@ -64,7 +72,12 @@ impl Ctx {
                 .sim
                 .as_ref()
                 .ok_or_else(|| CliError::failed("no simulator"))?;
-            return build_client(&sim.base_url(), sim.api_key(), self.request_timeout);
+            return build_client_with(
+                &sim.base_url(),
+                sim.api_key(),
+                self.request_timeout,
+                limiter,
+            );
         }
         // --api-key and --api-key-file exclude each other (clap); either wins over the
         // environment.
@@ -86,7 +99,7 @@ impl Ctx {
             .as_deref()
             .filter(|u| !u.trim().is_empty())
             .unwrap_or(ringg_api::DEFAULT_BASE_URL);
-        build_client(base, &key, self.request_timeout)
+        build_client_with(base, &key, self.request_timeout, limiter)
     }
 
     /// How long a command that waits on purpose waits: --timeout, or `default_secs`.
@@ -136,6 +149,16 @@ pub(crate) fn build_client(
     key: &str,
     request_timeout: Option<Duration>,
 ) -> Result<Client, CliError> {
+    build_client_with(base_url, key, request_timeout, None)
+}
+
+/// [`build_client`] with a (shared) rate limiter.
+fn build_client_with(
+    base_url: &str,
+    key: &str,
+    request_timeout: Option<Duration>,
+    limiter: Option<RateLimiter>,
+) -> Result<Client, CliError> {
     let mut builder = Client::builder()
         .ignore_env()
         .api_key(key)
@@ -145,6 +168,9 @@ pub(crate) fn build_client(
         builder = builder
             .total_timeout(total)
             .attempt_timeout(total.min(ATTEMPT_TIMEOUT));
+    }
+    if let Some(limiter) = limiter {
+        builder = builder.rate_limiter(limiter);
     }
     builder.build().map_err(CliError::from)
 }
