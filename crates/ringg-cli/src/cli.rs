@@ -111,7 +111,7 @@ pub(crate) struct GlobalArgs {
         value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000)
     )]
     pub(crate) max_in_flight: Option<usize>,
-    /// A Redis shared by a fleet of ringg processes (redis://[:password@]host[:port][/db]):
+    /// A Redis shared by a fleet of ringg processes (`redis://[:password@]host[:port][/db]`):
     /// every command's rate limit (--rate-limit, --max-in-flight, and the pause after a 429)
     /// is shared through it, and `webhooks listen`/`replay` keep their dedupe store in it
     /// instead of --dedupe. Prefer the environment variable when the URL has a password.
