@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
+mod fleet;
 mod overhead;
 mod pagination;
 mod preflight;
@@ -171,6 +172,11 @@ async fn run_all(write: Option<PathBuf>, scale: f64) -> Result<()> {
         p50.as_secs_f64() * 1e3,
         p99.as_secs_f64() * 1e3
     ));
+
+    // 4b. Fleets: the Redis dedupe store and the shared rate limiter.
+    for line in fleet::fleet_lines(n(20_000), n(5_000), &base).await? {
+        r.line(line);
+    }
 
     // 5. Simulator throughput.
     let (ws_rps, call_rps) = sim_bench(n(20_000), n(5_000)).await?;

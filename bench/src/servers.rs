@@ -10,6 +10,15 @@ pub(crate) async fn webhook_bench(
     events: usize,
     in_flight: usize,
 ) -> Result<(f64, Duration, Duration)> {
+    webhook_bench_with(events, in_flight, None).await
+}
+
+/// [`webhook_bench`] with this dedupe store (default: the memory store).
+pub(crate) async fn webhook_bench_with(
+    events: usize,
+    in_flight: usize,
+    store: Option<Arc<dyn ringg_webhooks::DedupeStore>>,
+) -> Result<(f64, Duration, Duration)> {
     let received = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counter = received.clone();
     let receiver = ringg_webhooks::WebhookReceiver::builder()
@@ -21,8 +30,12 @@ pub(crate) async fn webhook_bench(
                 counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 Ok::<_, ringg_webhooks::HandlerError>(())
             }
-        })
-        .build()?;
+        });
+    let receiver = match store {
+        Some(store) => receiver.dedupe_store(store),
+        None => receiver,
+    }
+    .build()?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(ringg_webhooks::serve(listener, receiver));

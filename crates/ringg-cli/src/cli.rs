@@ -91,6 +91,48 @@ pub(crate) struct GlobalArgs {
     /// a server; --base-url and --api-key are ignored.
     #[arg(long, global = true)]
     pub(crate) sim: bool,
+    /// Send at most this many requests per second (burst: one second's worth). With
+    /// --redis-url the budget is shared by every process using the same Redis and
+    /// --redis-prefix.
+    #[arg(
+        long,
+        global = true,
+        env = "RINGG_RATE_LIMIT",
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..=100_000)
+    )]
+    pub(crate) rate_limit: Option<u32>,
+    /// Keep at most this many requests in flight at once (shared like --rate-limit).
+    #[arg(
+        long,
+        global = true,
+        env = "RINGG_MAX_IN_FLIGHT",
+        value_name = "N",
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000)
+    )]
+    pub(crate) max_in_flight: Option<usize>,
+    /// A Redis shared by a fleet of ringg processes (`redis://[:password@]host[:port][/db]`):
+    /// every command's rate limit (--rate-limit, --max-in-flight, and the pause after a 429)
+    /// is shared through it, and `webhooks listen`/`replay` keep their dedupe store in it
+    /// instead of --dedupe. Prefer the environment variable when the URL has a password.
+    /// When Redis is down, receivers answer 503 and commands limit themselves locally.
+    #[arg(
+        long,
+        global = true,
+        env = "RINGG_REDIS_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub(crate) redis_url: Option<String>,
+    /// The prefix of the Redis keys: processes sharing it share their limits and dedupe.
+    #[arg(
+        long,
+        global = true,
+        env = "RINGG_REDIS_PREFIX",
+        default_value = "ringg",
+        value_name = "PREFIX"
+    )]
+    pub(crate) redis_prefix: String,
 }
 
 /// Every command.

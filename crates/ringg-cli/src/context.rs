@@ -8,6 +8,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 use ringg_api::Client;
 use ringg_api::journal::{Journal, MemoryJournal, SqliteJournal, journal_scope};
+use ringg_api::transport::layers::RateLimiter;
 use ringg_sim::{RunningSimulator, Simulator};
 
 use crate::cli::GlobalArgs;
@@ -27,6 +28,8 @@ pub(crate) struct Ctx {
     pub(crate) request_timeout: Option<Duration>,
     sim: Option<RunningSimulator>,
     journal: Option<Arc<dyn Journal>>,
+    /// The rate limiter of every client of this command, once built.
+    limiter: Option<Option<RateLimiter>>,
 }
 
 impl Ctx {
@@ -42,6 +45,7 @@ impl Ctx {
             out,
             sim: None,
             journal: None,
+            limiter: None,
         }
     }
 
@@ -49,7 +53,17 @@ impl Ctx {
     /// and key from the flags or the environment.
     pub(crate) async fn client(&mut self) -> Result<Client, CliError> {
         let (base, key) = self.target().await?;
-        build_client(&base, &key, self.request_timeout, None)
+        let limiter = self.limiter()?;
+        build_client_with(&base, &key, self.request_timeout, None, limiter)
+    }
+
+    /// The rate limiter from --rate-limit, --max-in-flight and --redis-url (shared by every
+    /// client of the command), if any.
+    fn limiter(&mut self) -> Result<Option<RateLimiter>, CliError> {
+        if self.limiter.is_none() {
+            self.limiter = Some(crate::fleet::rate_limiter(&self.global)?);
+        }
+        Ok(self.limiter.clone().flatten())
     }
 
     /// [`client`](Self::client) with the intent journal: call initiations and campaign
@@ -73,7 +87,8 @@ impl Ctx {
                 j
             }
         };
-        build_client(&base, &key, self.request_timeout, Some(journal))
+        let limiter = self.limiter()?;
+        build_client_with(&base, &key, self.request_timeout, Some(journal), limiter)
     }
 
     /// The base URL and key the command talks to (starting the embedded simulator with
@@ -171,6 +186,17 @@ pub(crate) fn build_client(
     request_timeout: Option<Duration>,
     journal: Option<Arc<dyn Journal>>,
 ) -> Result<Client, CliError> {
+    build_client_with(base_url, key, request_timeout, journal, None)
+}
+
+/// [`build_client`] with a (shared) rate limiter.
+fn build_client_with(
+    base_url: &str,
+    key: &str,
+    request_timeout: Option<Duration>,
+    journal: Option<Arc<dyn Journal>>,
+    limiter: Option<RateLimiter>,
+) -> Result<Client, CliError> {
     let mut builder = Client::builder()
         .ignore_env()
         .api_key(key)
@@ -178,6 +204,9 @@ pub(crate) fn build_client(
         .attempt_timeout(ATTEMPT_TIMEOUT);
     if let Some(journal) = journal {
         builder = builder.journal(journal);
+    }
+    if let Some(limiter) = limiter {
+        builder = builder.rate_limiter(limiter);
     }
     if let Some(total) = request_timeout {
         builder = builder

@@ -38,6 +38,7 @@ mod cli;
 mod commands;
 mod context;
 mod error;
+mod fleet;
 mod output;
 mod render;
 mod secret;

@@ -5,6 +5,12 @@
 mod common;
 #[path = "webhooks/durable.rs"]
 mod durable;
+#[cfg(feature = "redis")]
+#[path = "webhooks/fleet.rs"]
+mod fleet;
+#[cfg(feature = "redis")]
+#[path = "../../ringg-webhooks/tests/common/redis_server.rs"]
+mod redis_server;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

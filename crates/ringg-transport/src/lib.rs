@@ -8,7 +8,8 @@
 //! - [`layers::RetryLayer`]: safe retries per idempotency class, backoff with jitter,
 //!   `Retry-After`, a shared budget, an attempt header. The decision is [`layers::decide`].
 //! - [`layers::RateLimitLayer`]: requests per second and in-flight cap shared by every clone;
-//!   a 429 with `Retry-After` pauses all requests through it.
+//!   a 429 with `Retry-After` pauses all requests through it. With feature `redis`,
+//!   [`layers::RedisRateLimit`] shares that budget between the processes of a fleet.
 //! - [`layers::TotalTimeoutLayer`]: bounds a request including its retries.
 //! - [`layers::TraceLayer`]: a span per attempt with method, path, status, attempt, latency;
 //!   never headers.
@@ -26,6 +27,7 @@
 //! stack              -> layers::*, transport, error, request
 //! reqwest_transport  -> redirect, layers::auth (the User-Agent), error, request
 //! layers::rate_limit -> layers::retry (Retry-After parsing); layers::trace -> layers::retry
+//! layers::rate_limit_redis -> layers::rate_limit   (feature `redis`)
 //! layers::*          -> error, request
 //! transport          -> error, request
 //! redirect, error    -> request

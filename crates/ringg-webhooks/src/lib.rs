@@ -18,7 +18,8 @@
 //!   is not JSON gets a 400. `Content-Type` is not required.
 //! - **Dedupe**: Ringg retries until it gets a 200 (immediately, +10 s, +1 min, +2 min), so a
 //!   [`DedupeStore`] remembers what was handed over; the default is the bounded
-//!   [`MemoryDedupeStore`]; feature `sqlite` adds `SqliteDedupeStore`, which survives a restart.
+//!   [`MemoryDedupeStore`]; feature `sqlite` adds `SqliteDedupeStore`, which survives a restart,
+//!   and feature `redis` adds `RedisDedupeStore`, shared by every receiver of a fleet.
 //! - **Hand over**: your [`WebhookHandler`] (or an async closure) gets the event; the delivery is
 //!   answered 200 only after it returned `Ok`, and 500 otherwise, so Ringg's retry covers a crash.
 //!
@@ -32,6 +33,7 @@
 //! receiver     -> body, event, dedupe, handler, verify, rejection
 //! body, event  -> rejection -> verify
 //! dedupe_sqlite -> dedupe            (feature `sqlite`)
+//! dedupe_redis  -> dedupe            (feature `redis`)
 //! dedupe, handler, output, verify, testing   (leaves)
 //! ```
 //!
@@ -64,6 +66,8 @@
 
 mod body;
 mod dedupe;
+#[cfg(feature = "redis")]
+mod dedupe_redis;
 #[cfg(feature = "sqlite")]
 mod dedupe_sqlite;
 mod event;
@@ -80,6 +84,8 @@ pub mod axum;
 pub mod testing;
 
 pub use dedupe::{Attempt, Claim, DedupeKey, DedupeStore, DedupeStoreError, MemoryDedupeStore};
+#[cfg(feature = "redis")]
+pub use dedupe_redis::RedisDedupeStore;
 #[cfg(feature = "sqlite")]
 pub use dedupe_sqlite::SqliteDedupeStore;
 pub use handler::{HandlerError, WebhookHandler};

@@ -2,12 +2,18 @@
 
 pub mod auth;
 pub mod rate_limit;
+#[cfg(feature = "redis")]
+pub mod rate_limit_redis;
 pub mod retry;
 pub mod timeout;
 pub mod trace;
 
 pub use auth::{API_KEY_HEADER, Auth, AuthLayer};
-pub use rate_limit::{RateLimit, RateLimitConfig, RateLimitLayer, RateLimiter};
+pub use rate_limit::{
+    RateLimit, RateLimitConfig, RateLimitLayer, RateLimiter, SharedPermit, SharedRateLimit,
+};
+#[cfg(feature = "redis")]
+pub use rate_limit_redis::{RedisRateLimit, RedisRateLimitError};
 pub use retry::{Decision, Outcome, Retry, RetryBudget, RetryLayer, RetryPolicy, decide};
 pub use timeout::{TotalTimeout, TotalTimeoutLayer};
 pub use trace::{Trace, TraceLayer};

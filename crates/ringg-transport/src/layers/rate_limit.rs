@@ -56,6 +56,9 @@ impl RateLimitConfig {
 
 struct Shared {
     rate: Option<DefaultDirectRateLimiter>,
+    /// State shared beyond this process (a fleet), which then decides instead of `rate` and
+    /// `in_flight`.
+    backend: Option<Arc<dyn SharedRateLimit>>,
     in_flight: Option<Arc<Semaphore>>,
     paused_until: Mutex<Option<Instant>>,
     max_pause: Duration,
@@ -78,6 +81,17 @@ impl std::fmt::Debug for RateLimiter {
 }
 
 impl RateLimiter {
+    /// A limiter whose budget lives in `backend`, shared by every process using it (see
+    /// [`RedisRateLimit`](crate::layers::RedisRateLimit), feature `redis`). The pause after a
+    /// 429 is taken here and passed on to the backend.
+    pub fn shared(config: RateLimitConfig, backend: Arc<dyn SharedRateLimit>) -> Self {
+        let mut limiter = Self::new(config);
+        if let Some(shared) = Arc::get_mut(&mut limiter.shared) {
+            shared.backend = Some(backend);
+        }
+        limiter
+    }
+
     /// A limiter with the given settings.
     pub fn new(config: RateLimitConfig) -> Self {
         let rate = config.requests_per_second.map(|rps| {
@@ -90,6 +104,7 @@ impl RateLimiter {
                 in_flight: config
                     .max_in_flight
                     .map(|n| Arc::new(Semaphore::new(n.max(1)))),
+                backend: None,
                 paused_until: Mutex::new(None),
                 max_pause: config.max_pause,
                 config,
@@ -131,10 +146,17 @@ impl RateLimiter {
     }
 
     /// Waits for a slot; the permit is released when the returned guard drops.
-    async fn acquire(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+    pub(crate) async fn acquire(&self) -> Held {
         while let Some(until) = self.current_pause() {
             tokio::time::sleep_until(until).await;
         }
+        if let Some(backend) = &self.shared.backend {
+            return Held::Shared(backend.acquire().await);
+        }
+        Held::Local(self.acquire_local().await)
+    }
+
+    async fn acquire_local(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
         let permit = match &self.shared.in_flight {
             Some(sem) => sem.clone().acquire_owned().await.ok(),
             None => None,
@@ -149,8 +171,57 @@ impl RateLimiter {
         if response.status == http::StatusCode::TOO_MANY_REQUESTS
             && let Some(wait) = parse_retry_after(&response.headers, SystemTime::now())
         {
-            self.pause_until(Instant::now() + wait.min(self.shared.max_pause));
+            let wait = wait.min(self.shared.max_pause);
+            self.pause_until(Instant::now() + wait);
+            if let Some(backend) = &self.shared.backend {
+                backend.pause(wait);
+            }
         }
+    }
+}
+
+/// What [`RateLimiter::acquire`] hands out; dropping it frees the in-flight slot.
+pub(crate) enum Held {
+    Local(#[allow(dead_code)] Option<tokio::sync::OwnedSemaphorePermit>),
+    Shared(#[allow(dead_code)] SharedPermit),
+}
+
+/// A rate-limit budget shared beyond one process, plugged into a [`RateLimiter`] with
+/// [`RateLimiter::shared`]. [`RedisRateLimit`](crate::layers::RedisRateLimit) (feature
+/// `redis`) is the one this crate ships.
+#[async_trait::async_trait]
+pub trait SharedRateLimit: Send + Sync + std::fmt::Debug + 'static {
+    /// Waits until the request may be sent (rate and in-flight cap); the returned permit
+    /// holds the in-flight slot until it drops. It never fails: a backend that cannot reach
+    /// its store decides locally (and says so once).
+    async fn acquire(&self) -> SharedPermit;
+
+    /// Pauses every process for `wait` (a 429 with `Retry-After` was seen).
+    fn pause(&self, wait: Duration);
+}
+
+/// The in-flight slot of one request granted by a [`SharedRateLimit`]; freed on drop.
+pub struct SharedPermit {
+    _guard: Option<Box<dyn Send + Sync>>,
+}
+
+impl SharedPermit {
+    /// A permit whose `guard` frees the slot when it drops.
+    pub fn new(guard: impl Send + Sync + 'static) -> Self {
+        Self {
+            _guard: Some(Box::new(guard)),
+        }
+    }
+
+    /// A permit holding nothing (no in-flight cap).
+    pub fn none() -> Self {
+        Self { _guard: None }
+    }
+}
+
+impl std::fmt::Debug for SharedPermit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedPermit").finish_non_exhaustive()
     }
 }
 

@@ -81,7 +81,7 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
                     return Err(CliError::usage("give --since DURATION or --call ID"));
                 }
             };
-            let store = dedupe_store(dedupe)?;
+            let store = dedupe_store(ctx, dedupe)?;
             let forward = match forward_to {
                 None => None,
                 Some(target) => {
@@ -139,7 +139,11 @@ struct ListenOpts {
 }
 
 /// The dedupe store `--dedupe` names; the SQLite one in the state folder by default.
-fn dedupe_store(mode: DedupeMode) -> Result<Arc<dyn DedupeStore>, CliError> {
+/// With --redis-url, the store on Redis shared by the fleet instead.
+fn dedupe_store(ctx: &Ctx, mode: DedupeMode) -> Result<Arc<dyn DedupeStore>, CliError> {
+    if let Some(store) = crate::fleet::redis_dedupe_store(&ctx.global)? {
+        return Ok(store);
+    }
     match mode {
         DedupeMode::Memory => Ok(Arc::new(MemoryDedupeStore::new())),
         DedupeMode::Sqlite => {
@@ -175,7 +179,7 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
     } else {
         OutputFormat::Text
     };
-    let store = dedupe_store(dedupe)?;
+    let store = dedupe_store(ctx, dedupe)?;
     let printer = Printer::start();
     let make_builder: forward::MakeBuilder = {
         let (header, secret, store) = (header.to_owned(), secret.clone(), store.clone());

@@ -1,0 +1,71 @@
+//! Running several `ringg` processes as one fleet: the client-side rate limit (`--rate-limit`,
+//! `--max-in-flight`) and, with `--redis-url` (feature `redis`), the rate limiter and the
+//! webhook dedupe store shared through Redis.
+
+use std::sync::Arc;
+
+use ringg_api::transport::layers::{RateLimitConfig, RateLimiter};
+use ringg_webhooks::DedupeStore;
+
+use crate::cli::GlobalArgs;
+use crate::error::CliError;
+
+/// The limiter every client of this command uses: `None` when no flag asks for one.
+pub(crate) fn rate_limiter(global: &GlobalArgs) -> Result<Option<RateLimiter>, CliError> {
+    if global.rate_limit.is_none() && global.max_in_flight.is_none() && global.redis_url.is_none() {
+        return Ok(None);
+    }
+    let config = RateLimitConfig {
+        requests_per_second: global.rate_limit.and_then(std::num::NonZeroU32::new),
+        burst: None,
+        max_in_flight: global.max_in_flight,
+        ..RateLimitConfig::unlimited()
+    };
+    match &global.redis_url {
+        None => Ok(Some(RateLimiter::new(config))),
+        Some(url) => {
+            shared_limiter(url, &format!("{}:limit", global.redis_prefix), config).map(Some)
+        }
+    }
+}
+
+/// The dedupe store on Redis `webhooks listen` and `webhooks replay` use with `--redis-url`.
+pub(crate) fn redis_dedupe_store(
+    global: &GlobalArgs,
+) -> Result<Option<Arc<dyn DedupeStore>>, CliError> {
+    match &global.redis_url {
+        None => Ok(None),
+        Some(url) => shared_store(url, &format!("{}:dedupe", global.redis_prefix)).map(Some),
+    }
+}
+
+#[cfg(feature = "redis")]
+fn shared_limiter(
+    url: &str,
+    prefix: &str,
+    config: RateLimitConfig,
+) -> Result<RateLimiter, CliError> {
+    ringg_api::transport::layers::RedisRateLimit::limiter(url, prefix, config)
+        .map_err(|e| CliError::usage(format!("--redis-url: {e}")))
+}
+
+#[cfg(feature = "redis")]
+fn shared_store(url: &str, prefix: &str) -> Result<Arc<dyn DedupeStore>, CliError> {
+    ringg_webhooks::RedisDedupeStore::new(url, prefix)
+        .map(|s| Arc::new(s) as Arc<dyn DedupeStore>)
+        .map_err(|e| CliError::usage(format!("--redis-url: {e}")))
+}
+
+#[cfg(not(feature = "redis"))]
+const NO_REDIS: &str = "--redis-url (RINGG_REDIS_URL) needs a ringg built with Redis support: \
+                        cargo install ringg-cli --features redis";
+
+#[cfg(not(feature = "redis"))]
+fn shared_limiter(_: &str, _: &str, _: RateLimitConfig) -> Result<RateLimiter, CliError> {
+    Err(CliError::usage(NO_REDIS))
+}
+
+#[cfg(not(feature = "redis"))]
+fn shared_store(_: &str, _: &str) -> Result<Arc<dyn DedupeStore>, CliError> {
+    Err(CliError::usage(NO_REDIS))
+}

@@ -1,0 +1,244 @@
+//! A [`DedupeStore`] on Redis shared by every receiver of a fleet (feature `redis`).
+//!
+//! Redis was chosen because fleets that run several receivers behind a load balancer already
+//! run it, and because one Lua script gives an atomic claim across processes. The client is
+//! the `redis` crate's reconnecting `ConnectionManager` on Tokio.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use redis::Script;
+use redis::aio::ConnectionManager;
+use tokio::sync::OnceCell;
+
+use crate::dedupe::{Claim, DedupeKey, DedupeStore, DedupeStoreError, MemoryDedupeStore};
+
+/// How long a claim stays pending (its handler running) before it is taken for the claim of a
+/// process that died mid-handler, and freed (as the SQLite store does).
+const PENDING_LEASE: Duration = Duration::from_secs(60);
+
+/// How long one Redis command may take before the store reports itself unavailable (and the
+/// receiver answers 503, so Ringg retries later).
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The claim, atomically: a missing key becomes pending (`p`) for the lease; a pending key is
+/// in flight; a confirmed key (`d`) is done. Returns 0 (new), 1 (done) or 2 (in flight).
+const CLAIM: &str = r"
+local v = redis.call('GET', KEYS[1])
+if not v then
+  redis.call('SET', KEYS[1], 'p', 'PX', ARGV[1])
+  return 0
+end
+if v == 'd' then return 1 end
+return 2
+";
+
+/// A [`DedupeStore`] on Redis: every receiver using the same Redis and key prefix shares it.
+///
+/// - **Atomic claim**: one Lua script per delivery reads and sets the key, so of several
+///   receivers given the same event at once exactly one hands it over; the others answer
+///   Ringg with 503 while it is being handled ([`Claim::InFlight`]) and 200 once it was
+///   ([`Claim::Done`]).
+/// - **Pending, then done**: a claim is pending for 60 s ([`PENDING_LEASE`](Self::PENDING_LEASE));
+///   the receiver confirms it when the handler succeeded, and the key then lives for the dedupe
+///   window (default 24 hours, the TTL of [`MemoryDedupeStore`]). A key whose handler failed is
+///   deleted, so Ringg's retry is handed over (by whichever receiver it reaches). A claim left
+///   by a receiver that died mid-handler expires after the lease.
+/// - **Redis down**: every operation fails after at most a couple of seconds with a
+///   [`DedupeStoreError`]; the receiver then answers 503 and hands nothing over, so nothing is
+///   handed over without dedupe and Ringg retries later. The connection is re-established
+///   on the next delivery.
+/// - **Bounded** by the expiries; Redis's own `maxmemory` settings apply on top. Run Redis
+///   with persistence (`appendonly yes`) if a Redis restart must not forget recent keys.
+///
+/// Keys are `{prefix}:{DedupeKey}`. The URL may carry a password; it never appears in `Debug`
+/// output, logs or errors.
+///
+/// ```no_run
+/// use ringg_webhooks::{HandlerError, RedisDedupeStore, WebhookEvent, WebhookReceiver};
+///
+/// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let store = RedisDedupeStore::new("redis://127.0.0.1:6379/0", "myapp:ringg")?;
+/// let receiver = WebhookReceiver::builder()
+///     .secret(std::env::var("RINGG_WEBHOOK_SECRET")?)
+///     .dedupe_store(store)
+///     .handler(|_event: WebhookEvent| async { Ok::<_, HandlerError>(()) })
+///     .build()?;
+/// # Ok(()) }
+/// ```
+pub struct RedisDedupeStore {
+    client: redis::Client,
+    /// `host:port/db`, for messages (never the password).
+    shown: Arc<str>,
+    prefix: Arc<str>,
+    ttl: Duration,
+    conn: OnceCell<ConnectionManager>,
+    claim: Script,
+}
+
+impl RedisDedupeStore {
+    /// How long a claim stays pending before it is freed as the claim of a receiver that died
+    /// mid-handler (60 s).
+    pub const PENDING_LEASE: Duration = PENDING_LEASE;
+
+    /// A store on the Redis at `url` (`redis://[:password@]host[:port][/db]`, or `rediss://`
+    /// for TLS when the `redis` crate is built with TLS support) whose keys start with
+    /// `prefix:`, remembering handed-over keys for 24 hours. Nothing is connected yet: the
+    /// first delivery connects.
+    ///
+    /// # Errors
+    /// When `url` is not a Redis URL.
+    pub fn new(url: &str, prefix: &str) -> Result<Self, DedupeStoreError> {
+        Self::with_ttl(url, prefix, MemoryDedupeStore::DEFAULT_TTL)
+    }
+
+    /// As [`new`](Self::new), remembering handed-over keys for `ttl` (the dedupe window; at
+    /// least one second).
+    ///
+    /// # Errors
+    /// When `url` is not a Redis URL.
+    pub fn with_ttl(url: &str, prefix: &str, ttl: Duration) -> Result<Self, DedupeStoreError> {
+        let client = redis::Client::open(url).map_err(|e| {
+            DedupeStoreError::new(format!(
+                "the Redis URL is not valid ({}); expected redis://[:password@]host[:port][/db]",
+                e.kind_str()
+            ))
+        })?;
+        let info = client.get_connection_info();
+        let shown = format!("{}/{}", info.addr(), info.redis_settings().db());
+        Ok(Self {
+            client,
+            shown: Arc::from(shown),
+            prefix: Arc::from(prefix.trim_end_matches(':')),
+            ttl: ttl.max(Duration::from_secs(1)),
+            conn: OnceCell::new(),
+            claim: Script::new(CLAIM),
+        })
+    }
+
+    /// The dedupe window: how long a handed-over key is remembered.
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
+    /// The key prefix.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// Connects now (the store otherwise connects on the first delivery) and checks that Redis
+    /// answers.
+    ///
+    /// # Errors
+    /// When Redis cannot be reached.
+    pub async fn ping(&self) -> Result<(), DedupeStoreError> {
+        let mut conn = self.connection().await?;
+        self.run(redis::cmd("PING").query_async::<String>(&mut conn))
+            .await
+            .map(drop)
+    }
+
+    fn redis_key(&self, key: &DedupeKey) -> String {
+        format!("{}:{}", self.prefix, key.as_str())
+    }
+
+    async fn connection(&self) -> Result<ConnectionManager, DedupeStoreError> {
+        let conn = self
+            .conn
+            .get_or_try_init(|| async {
+                let config = redis::aio::ConnectionManagerConfig::new()
+                    .set_connection_timeout(Some(COMMAND_TIMEOUT))
+                    .set_response_timeout(Some(COMMAND_TIMEOUT))
+                    .set_number_of_retries(1);
+                ConnectionManager::new_lazy_with_config(self.client.clone(), config)
+            })
+            .await
+            .map_err(|e| self.failed(&e))?;
+        Ok(conn.clone())
+    }
+
+    async fn run<T>(
+        &self,
+        op: impl Future<Output = redis::RedisResult<T>>,
+    ) -> Result<T, DedupeStoreError> {
+        match tokio::time::timeout(COMMAND_TIMEOUT, op).await {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => Err(self.failed(&e)),
+            Err(_) => Err(DedupeStoreError::new(format!(
+                "Redis at {} did not answer within {COMMAND_TIMEOUT:?}; check that it is running",
+                self.shown
+            ))),
+        }
+    }
+
+    fn failed(&self, err: &redis::RedisError) -> DedupeStoreError {
+        // The error's kind and category, never its full text: it could quote the URL.
+        DedupeStoreError::new(format!(
+            "Redis at {} failed ({}: {}); check that it is running and reachable",
+            self.shown,
+            err.kind_str(),
+            err.category()
+        ))
+    }
+}
+
+trait KindStr {
+    fn kind_str(&self) -> String;
+}
+
+impl KindStr for redis::RedisError {
+    fn kind_str(&self) -> String {
+        format!("{:?}", self.kind())
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+#[async_trait]
+impl DedupeStore for RedisDedupeStore {
+    async fn check_and_insert(&self, key: &DedupeKey) -> Result<bool, DedupeStoreError> {
+        Ok(self.claim(key).await? == Claim::New)
+    }
+
+    async fn claim(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {
+        let mut conn = self.connection().await?;
+        let key = self.redis_key(key);
+        let mut invocation = self.claim.key(&key);
+        invocation.arg(millis(PENDING_LEASE));
+        let outcome: i64 = self.run(invocation.invoke_async(&mut conn)).await?;
+        Ok(match outcome {
+            0 => Claim::New,
+            1 => Claim::Done,
+            _ => Claim::InFlight,
+        })
+    }
+
+    async fn confirm(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
+        let mut conn = self.connection().await?;
+        let key = self.redis_key(key);
+        let mut cmd = redis::cmd("SET");
+        cmd.arg(&key).arg("d").arg("PX").arg(millis(self.ttl));
+        self.run(cmd.query_async::<()>(&mut conn)).await
+    }
+
+    async fn remove(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
+        let mut conn = self.connection().await?;
+        let key = self.redis_key(key);
+        self.run(redis::cmd("DEL").arg(&key).query_async::<()>(&mut conn))
+            .await
+    }
+}
+
+impl fmt::Debug for RedisDedupeStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisDedupeStore")
+            .field("redis", &self.shown)
+            .field("prefix", &self.prefix)
+            .field("ttl", &self.ttl)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,287 @@
+//! A fleet of receivers sharing one `RedisDedupeStore` on a real `redis-server` (started by the
+//! test on a free loopback port; skipped loudly without redis-server, failed when `CI` is set).
+
+mod common;
+
+#[path = "common/redis_server.rs"]
+mod redis_server;
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use common::{TestServer, event, send};
+use http::StatusCode;
+use redis_server::RedisServer;
+use ringg_webhooks::{
+    DedupeKey, DedupeStore, HandlerError, RedisDedupeStore, WebhookEvent, WebhookHandler,
+    WebhookReceiver,
+};
+
+const SECRET: &str = "whsec-fleet";
+const PREFIX: &str = "test:dedupe";
+
+/// Every event handed over by any receiver of the fleet: `(receiver, call_id)`.
+#[derive(Default)]
+struct Ledger {
+    handed: Mutex<Vec<(usize, String)>>,
+    /// Call ids whose next hand-over fails (once), on any receiver.
+    fail_once: Mutex<HashSet<String>>,
+    /// Call ids whose handler takes this long.
+    slow: Mutex<HashSet<String>>,
+}
+
+impl Ledger {
+    fn counts(&self) -> BTreeMap<String, usize> {
+        let mut counts = BTreeMap::new();
+        for (_, call) in self.handed.lock().unwrap().iter() {
+            *counts.entry(call.clone()).or_insert(0) += 1;
+        }
+        counts
+    }
+    fn by(&self, call: &str) -> Vec<usize> {
+        let handed = self.handed.lock().unwrap();
+        handed
+            .iter()
+            .filter(|(_, c)| c == call)
+            .map(|(r, _)| *r)
+            .collect()
+    }
+}
+
+struct Member {
+    id: usize,
+    ledger: Arc<Ledger>,
+}
+
+#[async_trait]
+impl WebhookHandler for Member {
+    async fn handle(&self, event: WebhookEvent) -> Result<(), HandlerError> {
+        let call = event.call_id().map(|c| c.to_string()).unwrap_or_default();
+        if self.ledger.slow.lock().unwrap().contains(&call) {
+            tokio::time::sleep(Duration::from_millis(800)).await;
+        }
+        if self.ledger.fail_once.lock().unwrap().remove(&call) {
+            return Err(HandlerError::msg("the application is down"));
+        }
+        self.ledger.handed.lock().unwrap().push((self.id, call));
+        Ok(())
+    }
+}
+
+/// One receiver process of the fleet: its own store (own connection), its own server.
+async fn member(id: usize, url: &str, ledger: &Arc<Ledger>) -> TestServer {
+    let store = RedisDedupeStore::new(url, PREFIX).unwrap();
+    let receiver = WebhookReceiver::builder()
+        .secret_header("X-Webhook-Secret")
+        .secret(SECRET)
+        .dedupe_store(store)
+        .handler(Member {
+            id,
+            ledger: ledger.clone(),
+        })
+        .build()
+        .unwrap();
+    TestServer::start(receiver).await
+}
+
+fn headers() -> [(&'static str, &'static str); 2] {
+    [
+        ("x-webhook-secret", SECRET),
+        ("content-type", "application/json"),
+    ]
+}
+
+/// Sends the same delivery to every receiver at once; returns the statuses.
+async fn to_all(fleet: &[TestServer], body: &str) -> Vec<StatusCode> {
+    let sends = fleet.iter().map(|s| {
+        let url = s.url("/webhooks/ringg");
+        let body = body.to_owned();
+        async move { send("POST", &url, &headers(), body).await.0 }
+    });
+    futures::future::join_all(sends).await
+}
+
+/// Like Ringg: sends to one receiver until it stops answering 503 (bounded).
+async fn until_settled(server: &TestServer, body: &str) -> StatusCode {
+    for _ in 0..50 {
+        let (status, _) = send("POST", &server.url("/"), &headers(), body.to_owned()).await;
+        if status != StatusCode::SERVICE_UNAVAILABLE {
+            return status;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("still 503 after 50 tries");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_receivers_hand_each_event_over_exactly_once_also_after_a_restart() {
+    let Some(redis) = RedisServer::start("three_receivers_hand_each_event_over_exactly_once")
+    else {
+        return;
+    };
+    let ledger = Arc::new(Ledger::default());
+    let mut fleet = Vec::new();
+    for id in 0..3 {
+        fleet.push(member(id, &redis.url(), &ledger).await);
+    }
+    let bodies: Vec<String> = (0..30)
+        .map(|i| event("call_started", &format!("call-{i}")))
+        .collect();
+    for body in &bodies {
+        for status in to_all(&fleet, body).await {
+            assert!(
+                status == StatusCode::OK || status == StatusCode::SERVICE_UNAVAILABLE,
+                "{status}"
+            );
+        }
+    }
+    // Ringg retries every delivery: now each receiver acknowledges it as a duplicate.
+    for body in &bodies {
+        assert_eq!(to_all(&fleet, body).await, vec![StatusCode::OK; 3]);
+    }
+    // One receiver restarts (a new process: a new store and connection).
+    let first = fleet.remove(0);
+    first.stop().await;
+    fleet.insert(0, member(3, &redis.url(), &ledger).await);
+    for body in &bodies {
+        assert_eq!(to_all(&fleet, body).await, vec![StatusCode::OK; 3]);
+    }
+    let counts = ledger.counts();
+    assert_eq!(counts.len(), 30, "{counts:?}");
+    assert!(counts.values().all(|&n| n == 1), "{counts:?}");
+    // The work was shared out: more than one receiver handed events over.
+    let receivers: HashSet<usize> = ledger.handed.lock().unwrap().iter().map(|h| h.0).collect();
+    assert!(!receivers.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_handler_lets_the_retry_through_on_another_receiver_and_in_flight_is_503() {
+    let Some(redis) = RedisServer::start("a_failed_handler_lets_the_retry_through") else {
+        return;
+    };
+    let ledger = Arc::new(Ledger::default());
+    let mut fleet = Vec::new();
+    for id in 0..3 {
+        fleet.push(member(id, &redis.url(), &ledger).await);
+    }
+    let body = event("call_started", "call-fails");
+    ledger.fail_once.lock().unwrap().insert("call-fails".into());
+    let (status, json) = send("POST", &fleet[0].url("/"), &headers(), body.clone()).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{json}");
+    // Ringg's retry lands on another receiver: it is handed over there, once.
+    assert_eq!(until_settled(&fleet[1], &body).await, StatusCode::OK);
+    assert_eq!(until_settled(&fleet[2], &body).await, StatusCode::OK);
+    assert_eq!(until_settled(&fleet[0], &body).await, StatusCode::OK);
+    assert_eq!(ledger.by("call-fails"), vec![1]);
+
+    // While one receiver is handling an event, another answers 503 (retry later), not 200.
+    let slow = event("call_started", "call-slow");
+    ledger.slow.lock().unwrap().insert("call-slow".into());
+    let url0 = fleet[0].url("/");
+    let first = tokio::spawn({
+        let slow = slow.clone();
+        async move { send("POST", &url0, &headers(), slow).await }
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (status, json) = send("POST", &fleet[1].url("/"), &headers(), slow.clone()).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{json}");
+    assert_eq!(first.await.unwrap().0, StatusCode::OK);
+    assert_eq!(until_settled(&fleet[1], &slow).await, StatusCode::OK);
+    assert_eq!(ledger.by("call-slow"), vec![0]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_killed_mid_run_answers_503_and_hands_nothing_over_twice() {
+    let Some(mut redis) = RedisServer::start("redis_killed_mid_run_answers_503") else {
+        return;
+    };
+    let ledger = Arc::new(Ledger::default());
+    let mut fleet = Vec::new();
+    for id in 0..3 {
+        fleet.push(member(id, &redis.url(), &ledger).await);
+    }
+    let before: Vec<String> = (0..10)
+        .map(|i| event("call_started", &format!("before-{i}")))
+        .collect();
+    let during: Vec<String> = (0..10)
+        .map(|i| event("call_started", &format!("during-{i}")))
+        .collect();
+    for body in &before {
+        to_all(&fleet, body).await;
+    }
+    assert_eq!(ledger.counts().len(), 10);
+
+    redis.kill();
+    for body in before.iter().chain(&during) {
+        let sends = fleet.iter().map(|s| {
+            let url = s.url("/");
+            let body = body.clone();
+            async move { send("POST", &url, &headers(), body).await }
+        });
+        for (status, json) in futures::future::join_all(sends).await {
+            assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{json}");
+            assert_eq!(json["error"]["code"], "dedupe_unavailable", "{json}");
+        }
+    }
+    assert_eq!(
+        ledger.counts().len(),
+        10,
+        "nothing handed over while Redis is down"
+    );
+
+    // Redis comes back (its append-only file kept the keys): the receivers reconnect.
+    redis.restart();
+    for body in before.iter().chain(&during) {
+        for server in &fleet {
+            assert_eq!(until_settled(server, body).await, StatusCode::OK);
+        }
+    }
+    let counts = ledger.counts();
+    assert_eq!(counts.len(), 20, "{counts:?}");
+    assert!(counts.values().all(|&n| n == 1), "{counts:?}");
+}
+
+#[tokio::test]
+async fn the_store_alone_claims_confirms_and_releases() {
+    let Some(redis) = RedisServer::start("the_store_alone_claims_confirms_and_releases") else {
+        return;
+    };
+    let a = RedisDedupeStore::with_ttl(&redis.url(), "unit", Duration::from_secs(2)).unwrap();
+    let b = RedisDedupeStore::new(&redis.url(), "unit:").unwrap();
+    a.ping().await.unwrap();
+    let key = DedupeKey::new("c1", "call_started", None);
+    use ringg_webhooks::Claim;
+    assert_eq!(a.claim(&key).await.unwrap(), Claim::New);
+    assert_eq!(b.claim(&key).await.unwrap(), Claim::InFlight);
+    a.remove(&key).await.unwrap();
+    assert_eq!(b.claim(&key).await.unwrap(), Claim::New);
+    b.confirm(&key).await.unwrap();
+    assert_eq!(a.claim(&key).await.unwrap(), Claim::Done);
+    // Another prefix is another store.
+    let other = RedisDedupeStore::new(&redis.url(), "elsewhere").unwrap();
+    assert_eq!(other.claim(&key).await.unwrap(), Claim::New);
+    // A confirmed key lasts the window (2 s here), then is forgotten.
+    a.confirm(&key).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(2_300)).await;
+    assert_eq!(a.claim(&key).await.unwrap(), Claim::New);
+    // Debug shows where, never a password.
+    let with_password =
+        RedisDedupeStore::new("redis://:hunter2-secret@127.0.0.1:1/0", "p").unwrap();
+    let shown = format!("{with_password:?}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    let err = with_password
+        .claim(&key)
+        .await
+        .expect_err("nothing listens on port 1")
+        .to_string();
+    assert!(!err.contains("hunter2"), "{err}");
+    assert!(err.contains("127.0.0.1:1"), "{err}");
+    assert!(
+        RedisDedupeStore::new("http://nope", "p")
+            .unwrap_err()
+            .to_string()
+            .contains("redis://")
+    );
+}
