@@ -277,7 +277,7 @@ impl ClientBuilder {
         };
         let base_url = validate_base_url(&base_url)?;
 
-        let mut stack = StackBuilder::new(api_key)
+        let mut stack = StackBuilder::new(api_key.clone())
             .retry(self.retry.clone())
             .total_timeout(self.total_timeout)
             .tracing(self.tracing);
@@ -307,6 +307,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,
+                api_key,
                 base_url: Arc::from(base_url),
                 max_response_body: self.max_response_body,
                 attempt_timeout: self.attempt_timeout,
@@ -362,6 +363,8 @@ fn default_transport(
 
 struct Inner {
     transport: Arc<dyn Transport>,
+    /// For connections the transport does not carry (the speech-to-text WebSocket).
+    api_key: Secret,
     base_url: Arc<str>,
     max_response_body: u64,
     attempt_timeout: Duration,
@@ -441,6 +444,12 @@ impl Client {
         } else {
             RequestLimits::default()
         }
+    }
+
+    /// The workspace key, for connections outside the transport stack (the speech-to-text
+    /// WebSocket's handshake).
+    pub(crate) fn api_key(&self) -> &Secret {
+        &self.inner.api_key
     }
 
     /// Builds a request for `op` with its path parameters filled in.
@@ -563,37 +572,4 @@ pub(crate) fn json_body<T: Serialize + ?Sized>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn missing_key_says_what_to_do() {
-        let e = Client::builder().ignore_env().build().unwrap_err();
-        assert!(e.to_string().contains("ClientBuilder::api_key"), "{e}");
-        assert!(
-            !e.to_string().contains("RINGG_API_KEY"),
-            "the environment is ignored: {e}"
-        );
-    }
-
-    #[test]
-    fn decode_error_names_the_field_and_keeps_the_body() {
-        #[derive(serde::Deserialize, Debug)]
-        #[allow(dead_code)]
-        struct Row {
-            id: String,
-            n: u32,
-        }
-        #[derive(serde::Deserialize, Debug)]
-        #[allow(dead_code)]
-        struct Page {
-            calls: Vec<Row>,
-        }
-        let body = Bytes::from_static(br#"{"calls":[{"id":"a","n":1},{"id":"b","n":"x"}]}"#);
-        let e = decode::<Page>("listCallHistory", http::StatusCode::OK, body.clone()).unwrap_err();
-        assert_eq!(e.field_path(), Some("calls[1].n"));
-        assert_eq!(e.body(), Some(body.clone()));
-        assert_eq!(e.unredacted_body(), Some(&body));
-        assert!(e.to_string().contains("calls[1].n"));
-    }
-}
+mod tests;

@@ -42,10 +42,11 @@
 //!   counters, faults, tasks, the webhook client, body limits).
 //! * `model`: workspaces and their records, call and campaign statuses, call configs,
 //!   outcomes.
-//! * leaves: `error`, `util`, `demo`, `routes` (the generated operation table), `faults`,
+//! * leaves: `error`, `util`, `demo`, `audio` (audio headers, test WAV files), `routes` (the generated operation table), `faults`,
 //!   `multipart`, `csvload`.
 
 mod app;
+pub mod audio;
 mod core;
 mod csvload;
 pub mod demo;
