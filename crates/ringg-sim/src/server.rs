@@ -209,8 +209,8 @@ async fn read_and_handle(
         body,
     };
     match handlers::handle(sh, rp).await {
-        Ok(v) => json_response(StatusCode::OK, &v),
-        Err(e) => error_response(e),
+        Ok(v) => json_response(StatusCode::OK, &sh.quirks.answer(op, v)),
+        Err(e) => error_response(sh.quirks.error(e)),
     }
 }
 
