@@ -128,6 +128,11 @@ pub fn parse(text: &str) -> Result<Spec> {
         let item = item
             .as_mapping()
             .with_context(|| format!("path item {path} is not a mapping"))?;
+        // A path item with servers of its own belongs to another service (the speech-to-text
+        // service): described in the spec, but not an operation of the platform's table.
+        if item.contains_key("servers") {
+            continue;
+        }
         let shared_params = item.get("parameters");
         for (key, op) in item {
             let Some(key) = key.as_str() else { continue };

@@ -291,7 +291,7 @@ impl ClientBuilder {
         };
         let base_url = validate_base_url(&base_url)?;
 
-        let mut stack = StackBuilder::new(api_key)
+        let mut stack = StackBuilder::new(api_key.clone())
             .retry(self.retry.clone())
             .total_timeout(self.total_timeout)
             .tracing(self.tracing);
@@ -321,6 +321,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,
+                api_key,
                 base_url: Arc::from(base_url),
                 max_response_body: self.max_response_body,
                 attempt_timeout: self.attempt_timeout,
@@ -377,6 +378,8 @@ fn default_transport(
 
 struct Inner {
     transport: Arc<dyn Transport>,
+    /// For connections the transport does not carry (the speech-to-text WebSocket).
+    api_key: Secret,
     base_url: Arc<str>,
     max_response_body: u64,
     attempt_timeout: Duration,
@@ -463,6 +466,12 @@ impl Client {
         } else {
             RequestLimits::default()
         }
+    }
+
+    /// The workspace key, for connections outside the transport stack (the speech-to-text
+    /// WebSocket's handshake).
+    pub(crate) fn api_key(&self) -> &Secret {
+        &self.inner.api_key
     }
 
     /// Builds a request for `op` with its path parameters filled in.

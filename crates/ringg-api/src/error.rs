@@ -95,6 +95,11 @@ impl Error {
         }
     }
 
+    /// A connection outside the transport stack failed (the speech-to-text WebSocket).
+    pub(crate) fn connection(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Transport, message)
+    }
+
     /// An error for input refused before sending.
     pub fn invalid_input(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidInput, message)

@@ -6,6 +6,8 @@
 //! - resource groups: [`workspace`], [`numbers`], [`assistants`], [`calls`], [`campaigns`],
 //!   [`termination`], [`knowledge_bases`], [`analytics`] → `lists`, `multipart`, [`client`],
 //!   [`error`] (`analytics`, `campaigns` and `termination` also use `calls::query_pairs`);
+//! - [`stt`] (the separate speech-to-text service: `rest` ← `stream`) → `base_url`,
+//!   [`client`], [`error`];
 //! - `lists` (each list response's [`pagination::ListPage`], the generic list stream) →
 //!   [`pagination`] (the endless-paging guard), [`client`];
 //! - `multipart` (`Client::send_multipart`) → [`client`];
@@ -57,6 +59,7 @@ mod multipart;
 pub mod numbers;
 pub mod pagination;
 pub mod replay;
+pub mod stt;
 pub mod termination;
 pub mod workspace;
 

@@ -17,6 +17,7 @@ use crate::commands::kb::args::KbCmd;
 use crate::commands::numbers::args::NumbersCmd;
 use crate::commands::quickstart::args::QuickstartArgs;
 use crate::commands::sim::args::SimCmd;
+use crate::commands::stt::args::SttCmd;
 use crate::commands::terminate::args::TerminateArgs;
 use crate::commands::webhooks::args::WebhooksCmd;
 use crate::commands::workspace::args::WorkspaceCmd;
@@ -169,6 +170,9 @@ pub(crate) enum Command {
     /// The local simulator of the Ringg API.
     #[command(subcommand)]
     Sim(SimCmd),
+    /// Speech-to-text: transcribe or stream an audio file.
+    #[command(subcommand)]
+    Stt(SttCmd),
 }
 
 /// Turns a clap error into the CLI's one-line format (help and version go to stdout as usual).

@@ -18,6 +18,7 @@ use crate::error::SimError;
 use crate::faults::{FaultConfig, FaultInjector};
 use crate::handle::SimHandle;
 use crate::model::{OutcomeWeights, State};
+use crate::quirks::Quirks;
 use crate::server;
 
 /// Configures and starts a simulator. Get one with [`Simulator::builder`].
@@ -36,6 +37,7 @@ pub struct SimulatorBuilder {
     webhook_timeout_floor: Duration,
     connection_limits: ServeConfig,
     body_read_timeout: Duration,
+    quirks: Quirks,
 }
 
 /// The simulator's connection limits unless [`SimulatorBuilder::connection_limits`] sets
@@ -62,11 +64,21 @@ impl Default for SimulatorBuilder {
             webhook_timeout_floor: Duration::from_secs(1),
             connection_limits: default_connection_limits(),
             body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            quirks: Quirks::Documented,
         }
     }
 }
 
 impl SimulatorBuilder {
+    /// Answer shapes: [`Quirks::Live`] answers with the variants the live API is documented to
+    /// show (initiate `ongoing` and the legacy spaced-key body, history `total: "many"`,
+    /// `{"error": {…}}` error bodies, numeric strings and stringly booleans), rotating by
+    /// seed; the default is [`Quirks::Documented`], the newest documented shape.
+    pub fn quirks(mut self, quirks: Quirks) -> Self {
+        self.quirks = quirks;
+        self
+    }
+
     /// Seed for call outcomes and generated IDs (default 0). Same seed + same requests = same run.
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
@@ -184,6 +196,7 @@ impl SimulatorBuilder {
                 webhook_timeout_floor: self.webhook_timeout_floor,
                 concurrency: self.concurrency,
                 body_read_timeout: self.body_read_timeout,
+                quirks: self.quirks,
             },
             State::new(self.seed, self.credits, self.concurrency),
             self.weights,

@@ -18,6 +18,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::faults::{FaultInjector, FaultKind};
 use crate::model::{OutcomeWeights, State};
+use crate::quirks::{QuirkState, Quirks};
 
 /// Largest JSON request body accepted (1 MiB); larger bodies get 413.
 pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
@@ -37,6 +38,7 @@ pub(crate) struct Settings {
     pub(crate) webhook_timeout_floor: Duration,
     pub(crate) concurrency: usize,
     pub(crate) body_read_timeout: Duration,
+    pub(crate) quirks: Quirks,
 }
 
 /// Shared by the server, the engine and the handle.
@@ -50,6 +52,7 @@ pub(crate) struct Shared {
     pub(crate) tasks: TaskTracker,
     pub(crate) http: Client<HttpConnector, Full<Bytes>>,
     pub(crate) deliveries: Mutex<Vec<DeliveryRecord>>,
+    pub(crate) quirks: QuirkState,
 }
 
 impl std::fmt::Debug for Shared {
@@ -70,6 +73,7 @@ impl Shared {
         http: Client<HttpConnector, Full<Bytes>>,
     ) -> Self {
         Shared {
+            quirks: QuirkState::new(settings.quirks, settings.seed),
             settings,
             state: Mutex::new(state),
             weights: Mutex::new(weights),

@@ -38,14 +38,17 @@
 //! * `engine`: the call lifecycle, subscription events, the per-call and campaign
 //!   `callback_url` deliveries, completion data and `finish_call`, the one terminal rule
 //!   (release the credit lock, close the campaign).
+//! * `quirks`: the live API's answer variants (`Quirks::Live`), applied by `server`; below
+//!   `core`, which holds its state.
 //! * `core`: `Shared`, the runtime every layer above shares (settings, locked state, weights,
 //!   counters, faults, tasks, the webhook client, body limits).
 //! * `model`: workspaces and their records, call and campaign statuses, call configs,
 //!   outcomes.
-//! * leaves: `error`, `util`, `demo`, `routes` (the generated operation table), `faults`,
+//! * leaves: `error`, `util`, `demo`, `audio` (audio headers, test WAV files), `routes` (the generated operation table), `faults`,
 //!   `multipart`, `csvload`.
 
 mod app;
+pub mod audio;
 mod core;
 mod csvload;
 pub mod demo;
@@ -56,6 +59,7 @@ mod handle;
 mod handlers;
 mod model;
 mod multipart;
+mod quirks;
 mod routes;
 mod server;
 mod util;
@@ -69,6 +73,7 @@ pub use error::SimError;
 pub use faults::{FaultConfig, FaultKind, FaultSpecError};
 pub use handle::{CallSnapshot, SimHandle, Stats, WorkspaceSnapshot};
 pub use model::{CallOutcome, OutcomeWeights};
+pub use quirks::Quirks;
 /// The connection limits [`SimulatorBuilder::connection_limits`] takes (re-exported from
 /// `ringg-webhooks`, whose accept loop the simulator runs).
 pub use ringg_webhooks::ServeConfig;

@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 use crate::core::{JSON_BODY_LIMIT, Shared, UPLOAD_BODY_LIMIT};
 use crate::error::ApiError;
 use crate::faults::FaultKind;
+use crate::handlers::stt::STT_BASE_PATH;
 use crate::handlers::{self, ctx::RequestParts};
 use crate::routes::{self, Resolved};
 
@@ -95,6 +96,9 @@ async fn route_and_handle(
 ) -> Result<Response<Body>, DropConnection> {
     let method = req.method().as_str().to_owned();
     let path = req.uri().path().to_owned();
+    if let Some(rest) = path.strip_prefix(STT_BASE_PATH) {
+        return Ok(stt(sh, rest.to_owned(), req).await);
+    }
     let (op, params) = match routes::resolve(&method, &path) {
         Resolved::Op { id, params } => (id, params),
         Resolved::NotFound => {
@@ -191,49 +195,12 @@ async fn read_and_handle(
         JSON_BODY_LIMIT
     };
     let (parts, body) = req.into_parts();
-    let declared = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
-        return error_response(too_large(limit));
-    }
-    let timeout = sh.settings.body_read_timeout;
-    let collected = match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
-        Ok(collected) => collected,
-        Err(_) => {
-            return error_response(ApiError::detail(
-                StatusCode::REQUEST_TIMEOUT,
-                format!(
-                    "Request Timeout: the request body did not arrive within {} ms; send it at once",
-                    timeout.as_millis()
-                ),
-            ));
-        }
+    let body = match collect_body(sh, &parts.headers, body, limit).await {
+        Ok(body) => body,
+        Err(BodyError::TooLarge) => return error_response(too_large(limit)),
+        Err(BodyError::Other(e)) => return error_response(e),
     };
-    let body = match collected {
-        Ok(c) => c.to_bytes(),
-        Err(e) => {
-            if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some()
-            {
-                return error_response(too_large(limit));
-            }
-            return error_response(ApiError::bad_request(format!(
-                "could not read the request body: {e}"
-            )));
-        }
-    };
-    let query = parts
-        .uri
-        .query()
-        .map(|q| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .into_owned()
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
+    let query = query_pairs(&parts.uri);
     let rp = RequestParts {
         op,
         params,
@@ -242,8 +209,134 @@ async fn read_and_handle(
         body,
     };
     match handlers::handle(sh, rp).await {
-        Ok(v) => json_response(StatusCode::OK, &v),
-        Err(e) => error_response(e),
+        Ok(v) => json_response(StatusCode::OK, &sh.quirks.answer(op, v)),
+        Err(e) => error_response(sh.quirks.error(e)),
+    }
+}
+
+/// The speech-to-text service under `/stt/v1`: `GET /health`, `POST /transcriptions` and the
+/// `GET /stream` WebSocket.
+async fn stt(sh: &Arc<Shared>, rest: String, req: Request<Incoming>) -> Response<Body> {
+    use handlers::stt::{stt_error, too_large, transcribe};
+    let method = req.method().clone();
+    let known: &[(&str, http::Method)] = &[
+        ("/health", http::Method::GET),
+        ("/transcriptions", http::Method::POST),
+        ("/stream", http::Method::GET),
+    ];
+    let Some((_, allowed)) = known.iter().find(|(p, _)| *p == rest) else {
+        return error_response(stt_error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!(
+                "Not Found: the speech-to-text service has /health, /transcriptions and /stream under {STT_BASE_PATH}"
+            ),
+        ));
+    };
+    if method != *allowed {
+        let mut resp = error_response(stt_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("Method Not Allowed: {method} {STT_BASE_PATH}{rest}; allowed: {allowed}"),
+        ));
+        resp.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static(allowed.as_str()));
+        return resp;
+    }
+    match rest.as_str() {
+        "/health" => json_response(StatusCode::OK, &serde_json::json!({ "status": "ok" })),
+        "/stream" => {
+            let query = query_pairs(req.uri());
+            let (mut parts, _body) = req.into_parts();
+            let Some(on_upgrade) = parts.extensions.remove::<hyper::upgrade::OnUpgrade>() else {
+                return error_response(stt_error(
+                    StatusCode::UPGRADE_REQUIRED,
+                    "websocket_required",
+                    "This endpoint is a WebSocket: connect with a WebSocket client over HTTP/1.1",
+                ));
+            };
+            match handlers::stt_stream::accept(sh, &parts.headers, &query, on_upgrade) {
+                Ok(accept) => {
+                    let mut resp = Response::new(full(Bytes::new()));
+                    *resp.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+                    let h = resp.headers_mut();
+                    h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+                    h.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
+                    if let Ok(v) = HeaderValue::from_str(&accept) {
+                        h.insert(header::SEC_WEBSOCKET_ACCEPT, v);
+                    }
+                    resp
+                }
+                Err(e) => error_response(e),
+            }
+        }
+        _ => {
+            let (parts, body) = req.into_parts();
+            match collect_body(sh, &parts.headers, body, UPLOAD_BODY_LIMIT).await {
+                Ok(body) => match transcribe(sh, &parts.headers, body).await {
+                    Ok(v) => json_response(StatusCode::OK, &v),
+                    Err(e) => error_response(e),
+                },
+                Err(BodyError::TooLarge) => error_response(too_large()),
+                Err(BodyError::Other(e)) => error_response(e),
+            }
+        }
+    }
+}
+
+fn query_pairs(uri: &http::Uri) -> Vec<(String, String)> {
+    uri.query()
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
+}
+
+/// Why a request body was not read.
+enum BodyError {
+    TooLarge,
+    Other(ApiError),
+}
+
+/// Reads a request body up to `limit` bytes within the body read timeout.
+async fn collect_body(
+    sh: &Shared,
+    headers: &http::HeaderMap,
+    body: Incoming,
+    limit: usize,
+) -> Result<Bytes, BodyError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let timeout = sh.settings.body_read_timeout;
+    let collected = tokio::time::timeout(timeout, Limited::new(body, limit).collect())
+        .await
+        .map_err(|_| {
+            BodyError::Other(ApiError::detail(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "Request Timeout: the request body did not arrive within {} ms; send it at once",
+                    timeout.as_millis()
+                ),
+            ))
+        })?;
+    match collected {
+        Ok(c) => Ok(c.to_bytes()),
+        Err(e)
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            Err(BodyError::TooLarge)
+        }
+        Err(e) => Err(BodyError::Other(ApiError::bad_request(format!(
+            "could not read the request body: {e}"
+        )))),
     }
 }
 

@@ -6,7 +6,7 @@
 //! ```text
 //! macros  form  ids  phone/  redact/  text  operations/     leaves: use no other module
 //! secret → redact        enums → macros        common/ → redact
-//! workspace, numbers, analytics, termination, knowledge_base, calls/
+//! workspace, numbers, analytics, termination, knowledge_base, stt, calls/
 //!                          → common, enums, ids (+ secret, phone, form, macros, redact)
 //! webhook/ → calls         campaigns → calls
 //! assistants/ → webhook    (its details hold EventSubscription lists)
@@ -36,7 +36,7 @@
 //! | [`redact`] | the one rule for what is secret, and the masking every `Debug`, error and output uses |
 //! | [`common`] | tolerant building blocks ([`common::Timestamp`], [`common::Transcript`], ...) and [`decode`] |
 //! | [`enums`] | open string enums ([`CallStatus`], [`enums::EventType`], ...) |
-//! | [`workspace`], [`numbers`], [`assistants`], [`calls`], [`campaigns`], [`termination`], [`knowledge_base`], [`analytics`] | request and response models per resource group |
+//! | [`workspace`], [`numbers`], [`assistants`], [`calls`], [`campaigns`], [`termination`], [`knowledge_base`], [`analytics`], [`stt`] | request and response models per resource group (`stt`: the separate speech-to-text service) |
 //! | [`webhook`] | [`WebhookEvent`] and webhook subscriptions |
 //! | [`text`] | untrusted text made safe for a terminal (control characters escaped, long messages cut) |
 //! | [`operations`] | the operation table (method, path, idempotency of every endpoint) |
@@ -69,6 +69,7 @@ pub mod operations;
 pub mod phone;
 pub mod redact;
 pub mod secret;
+pub mod stt;
 pub mod termination;
 pub mod text;
 pub mod webhook;

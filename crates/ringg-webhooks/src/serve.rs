@@ -568,7 +568,10 @@ where
             _alive,
         } = self;
         let slot = registration.slot.clone();
-        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        // With upgrades, so a service can answer 101 and take the connection over (the
+        // simulator's speech-to-text WebSocket); after the upgrade the connection is the
+        // service's, and this task ends.
+        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
         let mut connection = std::pin::pin!(connection);
         loop {
             let deadline = slot.deadline(accepted, &config);

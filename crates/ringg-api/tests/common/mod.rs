@@ -2,7 +2,7 @@
 #![allow(dead_code)] // each test file uses a part
 
 use ringg_api::{Client, ClientBuilder};
-use ringg_sim::{RunningSimulator, SimulatorBuilder};
+use ringg_sim::{Quirks, RunningSimulator, SimulatorBuilder};
 
 /// A client builder pointed at `sim` with its key, ignoring the environment.
 pub(crate) fn client_builder(sim: &RunningSimulator) -> ClientBuilder {
@@ -17,9 +17,18 @@ pub(crate) fn client(sim: &RunningSimulator) -> Client {
     client_builder(sim).build().unwrap()
 }
 
-/// Starts the simulator `builder` describes and a default client for it.
+/// The answer shapes of the simulators these tests start: `RINGG_SIM_QUIRKS=live` runs them
+/// against the live API's variants (CI runs the suite once that way too).
+pub(crate) fn quirks() -> Quirks {
+    std::env::var("RINGG_SIM_QUIRKS")
+        .ok()
+        .and_then(|q| q.parse().ok())
+        .unwrap_or_default()
+}
+
+/// Starts the simulator `builder` describes (with [`quirks`]) and a default client for it.
 pub(crate) async fn start(builder: SimulatorBuilder) -> (RunningSimulator, Client) {
-    let sim = builder.start().await.unwrap();
+    let sim = builder.quirks(quirks()).start().await.unwrap();
     let client = client(&sim);
     (sim, client)
 }

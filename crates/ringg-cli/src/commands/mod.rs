@@ -8,6 +8,7 @@ pub(crate) mod kb;
 pub(crate) mod numbers;
 pub(crate) mod quickstart;
 pub(crate) mod sim;
+pub(crate) mod stt;
 pub(crate) mod terminate;
 pub(crate) mod webhooks;
 pub(crate) mod workspace;
@@ -91,6 +92,7 @@ async fn dispatch(ctx: &mut Ctx, command: Command) -> Result<(), CliError> {
         Command::Analytics(cmd) => analytics::run(ctx, cmd).await,
         Command::Webhooks(cmd) => webhooks::run(ctx, cmd).await,
         Command::Sim(cmd) => sim::run(ctx, cmd).await,
+        Command::Stt(cmd) => stt::run(ctx, cmd).await,
     }
 }
 

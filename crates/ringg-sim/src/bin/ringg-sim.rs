@@ -26,6 +26,9 @@ struct Args {
     /// Seed this many finished calls into the history at start.
     #[arg(long, default_value_t = 0)]
     history_rows: usize,
+    /// Answer shapes: `documented` or `live` (the live API's variants, rotating by --seed).
+    #[arg(long, default_value = "documented")]
+    quirks: ringg_sim::Quirks,
 }
 
 #[tokio::main]
@@ -36,7 +39,8 @@ async fn main() {
         .time_scale(args.time_scale)
         .seed(args.seed)
         .faults(args.faults)
-        .history_rows(args.history_rows);
+        .history_rows(args.history_rows)
+        .quirks(args.quirks);
     if let Err(e) = ringg_sim::serve_until_ctrl_c(builder).await {
         eprintln!("ringg-sim: {e}");
         std::process::exit(1);

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
 
-use crate::common::{CustomVariables, Extra, Nullable, Timestamp};
+use crate::common::{CustomVariables, Extra, Fraction, Nullable, Timestamp};
 use crate::enums::{AgentType, Language, OrchestrationMode, TemplateType};
 use crate::ids::{AgentId, KbId, NumberId, VersionId, VoiceId};
 use crate::webhook::EventSubscription;
@@ -186,7 +186,7 @@ pub struct AbVersion {
     pub description: Nullable<String>,
     /// `call_traffic`: share of calls, 0–1.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub call_traffic: Nullable<Number>,
+    pub call_traffic: Nullable<Fraction>,
     /// Unknown fields.
     #[serde(flatten)]
     pub extra: Extra,
@@ -195,7 +195,7 @@ pub struct AbVersion {
 impl AbVersion {
     /// `call_traffic` as `f64`.
     pub fn traffic(&self) -> Option<f64> {
-        self.call_traffic.as_ref().and_then(Number::as_f64)
+        self.call_traffic.as_ref().map(Fraction::as_f64)
     }
 }
 

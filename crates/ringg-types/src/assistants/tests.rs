@@ -51,7 +51,7 @@ fn active_version_resolution() {
 
     let ab = details(
         json!({"id": "a", "active_agent_version_id": null, "is_ab_live": true,
-        "ab_versions": {"v1": {"slug": "v1", "call_traffic": 0.7}, "v2": {"slug": "v2", "call_traffic": 0.3}},
+        "ab_versions": {"v1": {"slug": "v1", "call_traffic": 0.7}, "v2": {"slug": "v2", "call_traffic": "0.3"}},
         "version_details": versions}),
     );
     assert_eq!(ab.active_version().unwrap().0, "v1");

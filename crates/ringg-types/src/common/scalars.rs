@@ -162,6 +162,12 @@ json_number!(
 );
 
 json_number!(
+    /// A share from 0 to 1 (`ab_versions[*].call_traffic`), a number or, from the live API, a
+    /// numeric string (`"0.7"`).
+    Fraction
+);
+
+json_number!(
     /// A duration in seconds as Ringg writes it (`call_duration: 15.733745`, `recording_duration`),
     /// an integer or a float, written back in the form it was read.
     Seconds

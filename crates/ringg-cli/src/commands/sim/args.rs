@@ -22,5 +22,9 @@ pub(crate) enum SimCmd {
         /// Seed this many finished calls into the history.
         #[arg(long, default_value_t = 0, value_name = "N")]
         history_rows: usize,
+        /// Answer shapes: `documented` (the newest documented shape) or `live` (the variants
+        /// the live API is documented to show, rotating by --seed).
+        #[arg(long, default_value = "documented", value_name = "MODE")]
+        quirks: ringg_sim::Quirks,
     },
 }

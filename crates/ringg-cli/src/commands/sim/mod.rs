@@ -17,6 +17,7 @@ pub(crate) async fn run(ctx: &Ctx, cmd: SimCmd) -> Result<(), CliError> {
         seed,
         faults,
         history_rows,
+        quirks,
     } = cmd;
     let faults =
         FaultConfig::parse(&faults).map_err(|e| CliError::usage(format!("--faults: {e}")))?;
@@ -33,7 +34,8 @@ pub(crate) async fn run(ctx: &Ctx, cmd: SimCmd) -> Result<(), CliError> {
         .time_scale(time_scale)
         .seed(seed)
         .faults(faults)
-        .history_rows(history_rows);
+        .history_rows(history_rows)
+        .quirks(quirks);
     ringg_sim::serve_until_ctrl_c(builder)
         .await
         .map_err(|e| CliError::failed(format!("the simulator stopped: {e}; is the port free?")))

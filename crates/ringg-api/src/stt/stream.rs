@@ -1,0 +1,334 @@
+//! Streaming recognition over the STT service's WebSocket (`GET /stream`).
+//!
+//! The frame format is not documented by Ringg (API reference §2.11, INF); this follows the
+//! adapters': audio goes up as binary frames (PCM16 mono at [`StreamOptions::sample_rate`], or
+//! a WAV file's bytes), a text message `{"type":"end"}` says the audio is over, and JSON
+//! [`StreamMessage`]s come back: partial transcripts, then one final transcript.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use futures::stream::{SplitStream, Stream};
+use futures::{SinkExt, StreamExt};
+use http::HeaderValue;
+use ringg_types::stt::{StreamMessage, StreamMessageKind};
+use ringg_types::text::for_terminal;
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::net::TcpStream;
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use crate::base_url::validate_base_url;
+use crate::error::Error;
+use crate::stt::rest::Stt;
+
+const STREAM_OP: &str = "sttStream";
+
+/// Options of [`Stt::stream`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamOptions {
+    /// `language`, e.g. `hi` or `en`; the service's default when `None`.
+    pub language: Option<String>,
+    /// `sample_rate` of raw PCM16 audio, in Hz (16,000 by default; a WAV header overrides it).
+    pub sample_rate: u32,
+    /// `encoding` of raw audio (`pcm_s16le` by default).
+    pub encoding: String,
+    /// `enable_cap_punc`; the service's default when `None`.
+    pub enable_cap_punc: Option<bool>,
+    /// Bytes of audio per frame (3,200 by default: 100 ms of 16 kHz PCM16).
+    pub frame_bytes: usize,
+    /// How long to wait for the connection and for each message (30 s by default).
+    pub timeout: Duration,
+}
+
+impl Default for StreamOptions {
+    fn default() -> Self {
+        Self {
+            language: None,
+            sample_rate: 16_000,
+            encoding: "pcm_s16le".to_owned(),
+            enable_cap_punc: None,
+            frame_bytes: 3_200,
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+impl Stt {
+    /// The `wss://` (or, to loopback, `ws://`) URL of the stream with `options` as its query.
+    fn stream_url(&self, options: &StreamOptions) -> Result<url::Url, Error> {
+        let base = validate_base_url(&self.base_url)?;
+        let mut url = url::Url::parse(&format!("{base}/stream"))
+            .map_err(|e| Error::invalid_input(format!("bad STT base URL: {e}")))?;
+        let scheme = if url.scheme() == "https" { "wss" } else { "ws" };
+        url.set_scheme(scheme)
+            .map_err(|()| Error::invalid_input("bad STT base URL scheme"))?;
+        {
+            let mut q = url.query_pairs_mut();
+            if let Some(l) = &options.language {
+                q.append_pair("language", l);
+            }
+            q.append_pair("sample_rate", &options.sample_rate.to_string());
+            q.append_pair("encoding", &options.encoding);
+            if let Some(on) = options.enable_cap_punc {
+                q.append_pair("enable_cap_punc", &on.to_string());
+            }
+        }
+        Ok(url)
+    }
+
+    /// Streams `audio` to the service and yields its transcripts as they come: partial
+    /// messages, then one [`StreamMessageKind::Final`], after which the stream ends.
+    ///
+    /// The audio is read in frames of [`StreamOptions::frame_bytes`] and sent as fast as the
+    /// connection takes it; the end of `audio` ends the stream's input.
+    ///
+    /// # Errors
+    /// When the connection or handshake fails (a 401 or 4xx of the handshake is an
+    /// [`ErrorKind::Api`](crate::ErrorKind::Api) error with the service's message). Errors
+    /// later on (an error message from the service, reading `audio`, a lost connection)
+    /// come as items of the stream.
+    pub async fn stream<R>(
+        &self,
+        audio: R,
+        options: &StreamOptions,
+    ) -> Result<TranscriptStream, Error>
+    where
+        R: AsyncRead + Unpin + Send + 'static,
+    {
+        if options.frame_bytes == 0 {
+            return Err(Error::invalid_input("frame_bytes must be at least 1"));
+        }
+        let url = self.stream_url(options)?;
+        let mut request = url
+            .as_str()
+            .into_client_request()
+            .map_err(|e| Error::invalid_input(format!("bad STT stream URL: {e}")))?;
+        let mut key = HeaderValue::from_str(self.client.api_key().expose()).map_err(|_| {
+            Error::invalid_input("the API key has characters a header cannot carry")
+        })?;
+        key.set_sensitive(true);
+        request.headers_mut().insert("x-api-key", key);
+        let connect = tokio_tungstenite::connect_async(request);
+        let (socket, _) = match tokio::time::timeout(options.timeout, connect).await {
+            Err(_) => {
+                return Err(Error::connection(format!(
+                    "the speech-to-text stream at {} did not connect within {} s; check the base URL and the network",
+                    self.base_url,
+                    options.timeout.as_secs()
+                )));
+            }
+            Ok(Err(e)) => return Err(handshake_error(e, &self.base_url)),
+            Ok(Ok(connected)) => connected,
+        };
+        let (sink, reader) = socket.split();
+        let writer = tokio::spawn(send_audio(sink, audio, options.frame_bytes));
+        Ok(TranscriptStream {
+            inner: Box::pin(messages(reader, writer, options.timeout)),
+        })
+    }
+}
+
+fn handshake_error(e: tokio_tungstenite::tungstenite::Error, base: &str) -> Error {
+    use tokio_tungstenite::tungstenite::Error as WsError;
+    match e {
+        WsError::Http(resp) => {
+            let (parts, body) = resp.into_parts();
+            Error::from_response(
+                STREAM_OP,
+                parts.status,
+                &parts.headers,
+                bytes::Bytes::from(body.unwrap_or_default()),
+            )
+        }
+        other => Error::connection(format!(
+            "could not open the speech-to-text stream at {base}: {}",
+            for_terminal(&other.to_string(), 300)
+        )),
+    }
+}
+
+async fn send_audio<R: AsyncRead + Unpin>(
+    mut sink: futures::stream::SplitSink<Socket, Message>,
+    mut audio: R,
+    frame: usize,
+) -> Result<(), Error> {
+    let mut buf = vec![0u8; frame];
+    loop {
+        let n = audio
+            .read(&mut buf)
+            .await
+            .map_err(|e| Error::io(format!("reading the audio failed: {e}"), e))?;
+        if n == 0 {
+            break;
+        }
+        sink.send(Message::binary(buf[..n].to_vec()))
+            .await
+            .map_err(|e| {
+                Error::connection(format!(
+                    "the speech-to-text stream closed while sending audio: {e}"
+                ))
+            })?;
+    }
+    sink.send(Message::text(r#"{"type":"end"}"#))
+        .await
+        .map_err(|e| {
+            Error::connection(format!(
+                "the speech-to-text stream closed before the end of the audio: {e}"
+            ))
+        })
+}
+
+struct Reading {
+    reader: SplitStream<Socket>,
+    writer: Option<JoinHandle<Result<(), Error>>>,
+    timeout: Duration,
+    done: bool,
+}
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        // The audio may be endless (a microphone): stop sending when nobody reads.
+        if let Some(writer) = &self.writer {
+            writer.abort();
+        }
+    }
+}
+
+impl Reading {
+    /// The writer's error, when it failed (it is asked once the socket ends early).
+    async fn writer_error(&mut self) -> Option<Error> {
+        let writer = self.writer.take()?;
+        match writer.await {
+            Ok(Err(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    async fn next(&mut self) -> Option<Result<StreamMessage, Error>> {
+        if self.done {
+            return None;
+        }
+        loop {
+            let next = match tokio::time::timeout(self.timeout, self.reader.next()).await {
+                Ok(next) => next,
+                Err(_) => {
+                    self.done = true;
+                    return Some(Err(Error::timeout(format!(
+                        "the speech-to-text stream sent nothing for {} s",
+                        self.timeout.as_secs()
+                    ))));
+                }
+            };
+            match next {
+                Some(Ok(Message::Text(text))) => {
+                    let msg: StreamMessage = match serde_json::from_str(text.as_str()) {
+                        Ok(m) => m,
+                        Err(e) => {
+                            self.done = true;
+                            return Some(Err(Error::decode(
+                                STREAM_OP,
+                                http::StatusCode::OK,
+                                String::new(),
+                                format!("a stream message is not a transcript: {e}"),
+                                bytes::Bytes::from(text.as_str().to_owned()),
+                            )));
+                        }
+                    };
+                    match msg.kind {
+                        StreamMessageKind::Partial => return Some(Ok(msg)),
+                        StreamMessageKind::Final => {
+                            self.done = true;
+                            return Some(Ok(msg));
+                        }
+                        StreamMessageKind::Error => {
+                            self.done = true;
+                            let what = msg.message.as_deref().unwrap_or("no message");
+                            let code = msg.code.as_deref().unwrap_or("error");
+                            return Some(Err(Error::connection(format!(
+                                "the speech-to-text service ended the stream ({code}): {}",
+                                for_terminal(what, 300)
+                            ))));
+                        }
+                    }
+                }
+                Some(Ok(Message::Close(_))) | None => {
+                    self.done = true;
+                    let err = self.writer_error().await.unwrap_or_else(|| {
+                        Error::connection(
+                            "the speech-to-text stream closed before its final transcript; try again",
+                        )
+                    });
+                    return Some(Err(err));
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => {
+                    self.done = true;
+                    return Some(Err(Error::connection(format!(
+                        "the speech-to-text stream failed: {}",
+                        for_terminal(&e.to_string(), 300)
+                    ))));
+                }
+            }
+        }
+    }
+}
+
+fn messages(
+    reader: SplitStream<Socket>,
+    writer: JoinHandle<Result<(), Error>>,
+    timeout: Duration,
+) -> impl Stream<Item = Result<StreamMessage, Error>> + Send {
+    let state = Reading {
+        reader,
+        writer: Some(writer),
+        timeout,
+        done: false,
+    };
+    futures::stream::unfold(state, |mut st| async move {
+        let item = st.next().await?;
+        Some((item, st))
+    })
+}
+
+/// The transcripts of a stream, as a [`futures::Stream`]: partial [`StreamMessage`]s, then
+/// the final one. Dropping it ends the connection.
+pub struct TranscriptStream {
+    inner: Pin<Box<dyn Stream<Item = Result<StreamMessage, Error>> + Send>>,
+}
+
+impl std::fmt::Debug for TranscriptStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TranscriptStream").finish_non_exhaustive()
+    }
+}
+
+impl Stream for TranscriptStream {
+    type Item = Result<StreamMessage, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+impl TranscriptStream {
+    /// Reads the stream to its end and returns the final transcript.
+    ///
+    /// # Errors
+    /// The first error of the stream.
+    pub async fn final_transcript(mut self) -> Result<StreamMessage, Error> {
+        let mut last = None;
+        while let Some(item) = self.next().await {
+            last = Some(item?);
+        }
+        last.filter(|m| m.kind == StreamMessageKind::Final)
+            .ok_or_else(|| {
+                Error::connection("the speech-to-text stream ended without a final transcript")
+            })
+    }
+}

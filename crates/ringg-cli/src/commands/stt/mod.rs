@@ -1,0 +1,110 @@
+//! `ringg stt transcribe | stream`: Ringg's speech-to-text service.
+
+pub(crate) mod args;
+
+use std::path::Path;
+
+use futures::StreamExt;
+use ringg_api::stt::{
+    AudioFile, StreamMessageKind, StreamOptions, Stt, TranscribeOptions, Transcription,
+};
+
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::output::{kv_table, num, or_dash, print_json, print_json_line, print_table};
+use crate::term::emit_text;
+use args::{SttArgs, SttCmd};
+
+pub(crate) async fn run(ctx: &mut Ctx, cmd: SttCmd) -> Result<(), CliError> {
+    match cmd {
+        SttCmd::Transcribe { file, common } => transcribe(ctx, &file, common).await,
+        SttCmd::Stream {
+            file,
+            sample_rate,
+            common,
+        } => stream(ctx, &file, sample_rate, common).await,
+    }
+}
+
+async fn service(ctx: &mut Ctx, common: &SttArgs) -> Result<Stt, CliError> {
+    let stt = ctx.client().await?.stt();
+    match common
+        .stt_base_url
+        .as_deref()
+        .filter(|u| !u.trim().is_empty())
+    {
+        Some(url) => Ok(stt.with_base_url(url)?),
+        None => Ok(stt),
+    }
+}
+
+async fn transcribe(ctx: &mut Ctx, file: &Path, common: SttArgs) -> Result<(), CliError> {
+    let audio = AudioFile::from_path(file).await?;
+    let stt = service(ctx, &common).await?;
+    let options = TranscribeOptions {
+        language: common.language,
+        enable_cap_punc: common.cap_punc,
+    };
+    let raw = stt.transcribe_raw(audio, &options).await?;
+    if ctx.out.json() {
+        // The service's answer as it came (masked like every JSON document printed).
+        let value: serde_json::Value = serde_json::from_slice(&raw).map_err(|e| {
+            CliError::failed(format!(
+                "the speech-to-text service answered something that is not JSON: {e}"
+            ))
+        })?;
+        return print_json(&value);
+    }
+    let t: Transcription = serde_json::from_slice(&raw).map_err(|e| {
+        CliError::failed(format!(
+            "the speech-to-text service's answer is not a transcription: {e}; run with --output json to see it"
+        ))
+    })?;
+    emit_text(&t.transcription);
+    print_table(&kv_table([
+        ("language".to_owned(), or_dash(t.language.as_deref())),
+        (
+            "duration".to_owned(),
+            t.duration_seconds
+                .map_or("-".to_owned(), |d| format!("{} s", num(d))),
+        ),
+        ("request id".to_owned(), or_dash(t.request_id.as_deref())),
+    ]));
+    Ok(())
+}
+
+async fn stream(
+    ctx: &mut Ctx,
+    file: &Path,
+    sample_rate: u32,
+    common: SttArgs,
+) -> Result<(), CliError> {
+    let audio = tokio::fs::File::open(file)
+        .await
+        .map_err(|e| CliError::failed(format!("cannot read {}: {e}", file.display())))?;
+    let stt = service(ctx, &common).await?;
+    let options = StreamOptions {
+        language: common.language,
+        sample_rate,
+        enable_cap_punc: common.cap_punc,
+        ..StreamOptions::default()
+    };
+    let mut messages = stt.stream(audio, &options).await?;
+    while let Some(message) = messages.next().await {
+        let message = message?;
+        if ctx.out.json() {
+            print_json_line(&message)?;
+            continue;
+        }
+        match message.kind {
+            StreamMessageKind::Partial => emit_text(format!("… {}", message.transcription)),
+            StreamMessageKind::Final | StreamMessageKind::Error => {
+                let duration = message
+                    .duration_seconds
+                    .map_or(String::new(), |d| format!(" ({} s)", num(d)));
+                emit_text(format!("{}{duration}", message.transcription));
+            }
+        }
+    }
+    Ok(())
+}
