@@ -364,9 +364,13 @@ impl WebhookEvent {
         *slot = raw;
     }
 
-    /// The payload as a JSON value (the same JSON that was parsed, unknown fields included).
+    /// The payload as a JSON value: the JSON that was parsed when the event came from a body
+    /// (unknown fields and explicit `null`s included), otherwise its serialization.
     pub fn to_value(&self) -> Result<Value, serde_json::Error> {
-        serde_json::to_value(self)
+        match self.raw_json() {
+            Some(text) => serde_json::from_str(text),
+            None => serde_json::to_value(self),
+        }
     }
 }
 
