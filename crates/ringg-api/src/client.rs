@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 use crate::base_url::validate_base_url;
 pub use crate::base_url::{DEFAULT_BASE_URL, is_loopback_url};
 use crate::error::Error;
+use crate::options::Scope;
 
 /// The environment variable read for the API key.
 pub const API_KEY_ENV: &str = "RINGG_API_KEY";
@@ -305,6 +306,7 @@ impl ClientBuilder {
             )?,
         };
         Ok(Client {
+            scope: None,
             inner: Arc::new(Inner {
                 transport,
                 base_url: Arc::from(base_url),
@@ -375,9 +377,15 @@ struct Inner {
 /// [`assistants`](Self::assistants), [`calls`](Self::calls), [`campaigns`](Self::campaigns),
 /// [`termination`](Self::termination), [`knowledge_bases`](Self::knowledge_bases),
 /// [`analytics`](Self::analytics).
+///
+/// [`with_options`](Self::with_options) gives a view with per-request settings (timeouts,
+/// retries, extra headers), [`with_raw_response`](Self::with_raw_response) a typed answer with
+/// its status, headers and request ids.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Per-request options and a raw-response slot, for a scoped view.
+    scope: Option<Arc<Scope>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -404,6 +412,17 @@ impl Client {
         ClientBuilder::new().build()
     }
 
+    pub(crate) fn scope(&self) -> Option<&Scope> {
+        self.scope.as_deref()
+    }
+
+    pub(crate) fn with_scope(&self, scope: Scope) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            scope: Some(Arc::new(scope)),
+        }
+    }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
@@ -425,6 +444,7 @@ impl Client {
                     self.inner.max_response_body.max(HISTORY_DOWNLOAD_MAX_BODY),
                 ),
                 attempt_timeout: Some(transfer),
+                ..RequestLimits::default()
             }
         } else if [
             ops::SAVE_CAMPAIGN.id,
@@ -435,8 +455,8 @@ impl Client {
         .contains(&op.id)
         {
             RequestLimits {
-                max_response_body: None,
                 attempt_timeout: Some(transfer),
+                ..RequestLimits::default()
             }
         } else {
             RequestLimits::default()
@@ -467,9 +487,9 @@ impl Client {
         } else {
             Idempotency::NonIdempotent
         };
-        // No headers here: the auth layer adds the key and the SDK's User-Agent to each attempt,
-        // so the request stays allocation-free to clone.
-        let req = ApiRequest::new(
+        // No headers here: the auth layer adds the key, the request id and the SDK's
+        // User-Agent to each attempt, so the request stays cheap to clone.
+        let mut req = ApiRequest::new(
             op.id,
             method,
             self.inner.base_url.clone(),
@@ -477,28 +497,36 @@ impl Client {
             idempotency,
         )
         .with_limits(self.limits_for(op));
+        if let Some(scope) = self.scope() {
+            scope.options.apply(&mut req)?;
+        }
         Ok(req)
     }
 
     /// Sends a request and returns the raw response, turning non-2xx statuses into errors.
     /// This is the escape hatch for anything the typed methods do not cover.
+    ///
+    /// Every error carries the request's id ([`Error::request_id`]) and any id the server sent
+    /// back ([`Error::server_request_id`]).
     pub async fn send_raw(&self, request: ApiRequest) -> Result<ApiResponse, Error> {
         let operation = request.operation;
+        let request_id = request.request_id;
         let resp = self
             .inner
             .transport
             .execute(request)
             .await
-            .map_err(Error::from_transport)?;
+            .map_err(|e| Error::from_transport(e).with_request_id(request_id))?;
+        if let Some(capture) = self.scope().and_then(|s| s.capture.as_deref()) {
+            capture.record(request_id, &resp);
+        }
         if resp.status.is_success() {
             Ok(resp)
         } else {
-            Err(Error::from_response(
-                operation,
-                resp.status,
-                &resp.headers,
-                resp.body,
-            ))
+            Err(
+                Error::from_response(operation, resp.status, &resp.headers, resp.body)
+                    .with_request_id(request_id),
+            )
         }
     }
 
@@ -512,9 +540,84 @@ impl Client {
     /// the caller (see [`Calls::initiate`](crate::calls::Calls::initiate)).
     pub async fn send_json<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<T, Error> {
         let operation = request.operation;
+        let request_id = request.request_id;
         let resp = self.send_raw(request.expecting_json()).await?;
-        decode(operation, resp.status, resp.body)
+        decode(operation, resp.status, resp.body).map_err(|e| e.with_request_id(request_id))
     }
+
+    /// The one request path of the resource methods: `op` with its path parameters, query
+    /// pairs and body, sent and decoded into `T` (see [`send_json`](Self::send_json)).
+    pub(crate) async fn call_op<T: DeserializeOwned>(
+        &self,
+        op: &'static Operation,
+        path_params: &[(&str, &str)],
+        query: Vec<(String, String)>,
+        body: Body,
+    ) -> Result<T, Error> {
+        let mut req = self.request(op, path_params)?;
+        req.query = query;
+        req.body = body;
+        self.send_json(req).await
+    }
+
+    /// `op` without query or body (most GETs and DELETEs), decoded into `T`.
+    pub(crate) async fn get_op<T: DeserializeOwned>(
+        &self,
+        op: &'static Operation,
+        path_params: &[(&str, &str)],
+    ) -> Result<T, Error> {
+        self.call_op(op, path_params, Vec::new(), Body::Empty).await
+    }
+
+    /// `op` with query pairs and no body, decoded into `T`.
+    pub(crate) async fn pairs_op<T: DeserializeOwned>(
+        &self,
+        op: &'static Operation,
+        path_params: &[(&str, &str)],
+        query: Vec<(String, String)>,
+    ) -> Result<T, Error> {
+        self.call_op(op, path_params, query, Body::Empty).await
+    }
+
+    /// `op` with a query struct (serialized into pairs), decoded into `T`.
+    pub(crate) async fn query_op<T: DeserializeOwned, Q: Serialize>(
+        &self,
+        op: &'static Operation,
+        path_params: &[(&str, &str)],
+        query: &Q,
+    ) -> Result<T, Error> {
+        let query = query_pairs(op.id, query)?;
+        self.pairs_op(op, path_params, query).await
+    }
+
+    /// `op` with a JSON body, decoded into `T`.
+    pub(crate) async fn body_op<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        op: &'static Operation,
+        path_params: &[(&str, &str)],
+        body: &B,
+    ) -> Result<T, Error> {
+        let body = json_body(op.id, body)?;
+        self.call_op(op, path_params, Vec::new(), body).await
+    }
+}
+
+/// The `limit` and `offset` pairs of a paged list.
+pub(crate) fn page_query(limit: u32, offset: u64) -> Vec<(String, String)> {
+    vec![
+        ("limit".to_string(), limit.to_string()),
+        ("offset".to_string(), offset.to_string()),
+    ]
+}
+
+/// Serializes a query struct into URL pairs.
+pub(crate) fn query_pairs<T: Serialize>(
+    operation: &'static str,
+    query: &T,
+) -> Result<Vec<(String, String)>, Error> {
+    ringg_types::common::to_query_pairs(query).map_err(|e| {
+        Error::invalid_input(format!("could not encode the query: {e}")).with_operation(operation)
+    })
 }
 
 /// Decodes a JSON body into `T`, naming the failing field.

@@ -54,6 +54,7 @@ pub mod knowledge_bases;
 mod lists;
 mod multipart;
 pub mod numbers;
+pub mod options;
 pub mod pagination;
 pub mod replay;
 pub mod termination;
@@ -61,6 +62,8 @@ pub mod workspace;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{Error, ErrorKind};
+pub use options::{RequestOptions, Response};
+pub use ringg_transport::RequestId;
 
 /// The transport layer, re-exported from `ringg-transport`.
 pub use ringg_transport as transport;

@@ -4,7 +4,7 @@ use futures::Stream;
 use ringg_types::numbers::{NumbersResponse, WorkspaceNumber};
 use ringg_types::operations as ops;
 
-use crate::client::Client;
+use crate::client::{Client, page_query};
 use crate::error::Error;
 use crate::lists::list_stream;
 use crate::pagination::MAX_PAGE_SIZE;
@@ -25,12 +25,8 @@ impl Client {
 impl Numbers<'_> {
     /// `GET /workspace/numbers`: one page of the workspace's caller numbers.
     pub async fn list(&self, limit: u32, offset: u64) -> Result<NumbersResponse, Error> {
-        let req = self
-            .client
-            .request(&ops::LIST_NUMBERS, &[])?
-            .with_query("limit", limit.to_string())
-            .with_query("offset", offset.to_string());
-        self.client.send_json(req).await
+        let query = page_query(limit, offset);
+        self.client.pairs_op(&ops::LIST_NUMBERS, &[], query).await
     }
 
     /// Every caller number, fetched page by page as the stream is read.

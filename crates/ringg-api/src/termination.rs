@@ -24,7 +24,7 @@ use ringg_types::termination::{
     MAX_TERMINATE_ITEMS, TerminateQuery, TerminateRequest, TerminateRequestError, TerminateResponse,
 };
 
-use crate::calls::query_pairs;
+use crate::client::query_pairs;
 use crate::client::{Client, json_body};
 use crate::error::Error;
 
@@ -176,9 +176,8 @@ impl Termination<'_> {
             return Err(limit_error(op, Some(e)));
         }
         let body = json_body(op.id, request)?;
-        let mut req = self.client.request(op, &[])?.with_body(body);
-        req.query = query_pairs(op.id, query)?;
-        self.client.send_json(req).await
+        let query = query_pairs(op.id, query)?;
+        self.client.call_op(op, &[], query, body).await
     }
 }
 

@@ -13,7 +13,8 @@ use tower::{Layer, Service, ServiceExt};
 use crate::error::{SendState, TransportError, TransportErrorKind};
 use crate::request::{ApiRequest, ApiResponse, Idempotency};
 
-/// The header carrying the retry count (0 on the first attempt).
+/// The header carrying the retry number, on retries only (`1` on the first retry; the first
+/// attempt carries none).
 pub const ATTEMPT_HEADER: &str = "x-ringg-retry-count";
 
 /// Retry settings.
@@ -373,12 +374,28 @@ where
 {
     let operation = request.operation;
     let idempotency = request.idempotency;
+    let request_id = request.request_id;
+    // A request's own retry count replaces the policy's for it alone.
+    let custom;
+    let policy: &RetryPolicy = match request.limits.max_retries {
+        Some(n) if n != policy.max_retries => {
+            custom = RetryPolicy {
+                max_retries: n,
+                ..(*policy).clone()
+            };
+            &custom
+        }
+        _ => &policy,
+    };
     let mut retries = 0u32;
     loop {
         let mut attempt = request.clone();
-        attempt
-            .headers
-            .insert(ATTEMPT_HEADER, attempt_header_value(retries));
+        // The first attempt carries no attempt header: only a retry says which one it is.
+        if retries > 0 {
+            attempt
+                .headers
+                .insert(ATTEMPT_HEADER, attempt_header_value(retries));
+        }
         let result = inner.clone().oneshot(attempt).await;
         let outcome = match &result {
             Ok(resp) if request.expect_json && resp.status.is_success() && !is_json(&resp.body) => {
@@ -394,7 +411,7 @@ where
             },
         };
         let decision = decide(
-            &policy,
+            policy,
             idempotency,
             retries,
             budget.has_tokens(),
@@ -409,7 +426,11 @@ where
                 {
                     budget.deposit();
                 }
-                return result.map_err(|e| e.with_attempts(attempts).with_operation(operation));
+                return result.map_err(|e| {
+                    e.with_attempts(attempts)
+                        .with_operation(operation)
+                        .with_request_id(request_id)
+                });
             }
             Decision::OutcomeUnknown => {
                 let err = match result {
@@ -424,7 +445,8 @@ where
                 return Err(err
                     .into_outcome_unknown()
                     .with_attempts(attempts)
-                    .with_operation(operation));
+                    .with_operation(operation)
+                    .with_request_id(request_id));
             }
             Decision::RetryAfterTooLong(wait) => {
                 let mut err = TransportError::new(
@@ -438,7 +460,8 @@ where
                 )
                 .with_retry_after(wait)
                 .with_attempts(attempts)
-                .with_operation(operation);
+                .with_operation(operation)
+                .with_request_id(request_id);
                 if let Ok(resp) = result {
                     err = err.with_response(resp);
                 }
@@ -449,7 +472,11 @@ where
                 server_requested,
             } => {
                 if !budget.try_withdraw() {
-                    return result.map_err(|e| e.with_attempts(attempts).with_operation(operation));
+                    return result.map_err(|e| {
+                        e.with_attempts(attempts)
+                            .with_operation(operation)
+                            .with_request_id(request_id)
+                    });
                 }
                 let delay = if server_requested || !policy.jitter {
                     delay
