@@ -14,10 +14,11 @@ use ringg_types::ids::{AgentId, VersionId};
 use ringg_types::operations as ops;
 use ringg_types::webhook::{EventSubscription, EventType};
 
-use crate::client::{Client, page_query};
+use crate::client::Client;
 use crate::error::Error;
 use crate::lists::list_stream;
 use crate::pagination::MAX_PAGE_SIZE;
+use crate::request_path::page_query;
 
 /// `client.assistants()`.
 #[derive(Debug, Clone)]

@@ -16,10 +16,11 @@ use ringg_types::ids::{AgentId, CallId, ListId};
 use ringg_types::operations::{self as ops, Operation};
 use serde_json::Value;
 
-use crate::client::{Client, decode, json_body};
+use crate::client::{Client, decode};
 use crate::error::Error;
 use crate::lists::query_stream;
 use crate::pagination::MAX_PAGE_SIZE;
+use crate::request_path::json_body;
 
 /// The key under which every call initiation carries its client reference in
 /// `custom_args_values`. Ringg echoes `custom_args_values` in call details and webhooks, which
@@ -433,9 +434,9 @@ fn content_disposition_file_name(header: &str) -> Option<String> {
     (!name.is_empty() && name != "." && name != "..").then(|| name.to_string())
 }
 
-/// Kept under its old name for code that still reaches it here; it lives in `client`.
+/// Kept under its old name for code that still reaches it here; it lives in `request_path`.
 #[allow(unused_imports)]
-pub(crate) use crate::client::query_pairs;
+pub(crate) use crate::request_path::query_pairs;
 
 #[cfg(test)]
 mod tests {

@@ -8,11 +8,10 @@ use http::Method;
 use ringg_transport::StallProtection;
 use ringg_transport::layers::{RateLimitConfig, RateLimiter, RetryBudget, RetryPolicy};
 use ringg_transport::{
-    ApiRequest, ApiResponse, Body, Idempotency, RequestLimits, StackBuilder, Transport,
+    ApiRequest, ApiResponse, Idempotency, RequestLimits, StackBuilder, Transport,
 };
 use ringg_types::Secret;
 use ringg_types::operations::Operation;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::base_url::validate_base_url;
@@ -544,80 +543,6 @@ impl Client {
         let resp = self.send_raw(request.expecting_json()).await?;
         decode(operation, resp.status, resp.body).map_err(|e| e.with_request_id(request_id))
     }
-
-    /// The one request path of the resource methods: `op` with its path parameters, query
-    /// pairs and body, sent and decoded into `T` (see [`send_json`](Self::send_json)).
-    pub(crate) async fn call_op<T: DeserializeOwned>(
-        &self,
-        op: &'static Operation,
-        path_params: &[(&str, &str)],
-        query: Vec<(String, String)>,
-        body: Body,
-    ) -> Result<T, Error> {
-        let mut req = self.request(op, path_params)?;
-        req.query = query;
-        req.body = body;
-        self.send_json(req).await
-    }
-
-    /// `op` without query or body (most GETs and DELETEs), decoded into `T`.
-    pub(crate) async fn get_op<T: DeserializeOwned>(
-        &self,
-        op: &'static Operation,
-        path_params: &[(&str, &str)],
-    ) -> Result<T, Error> {
-        self.call_op(op, path_params, Vec::new(), Body::Empty).await
-    }
-
-    /// `op` with query pairs and no body, decoded into `T`.
-    pub(crate) async fn pairs_op<T: DeserializeOwned>(
-        &self,
-        op: &'static Operation,
-        path_params: &[(&str, &str)],
-        query: Vec<(String, String)>,
-    ) -> Result<T, Error> {
-        self.call_op(op, path_params, query, Body::Empty).await
-    }
-
-    /// `op` with a query struct (serialized into pairs), decoded into `T`.
-    pub(crate) async fn query_op<T: DeserializeOwned, Q: Serialize>(
-        &self,
-        op: &'static Operation,
-        path_params: &[(&str, &str)],
-        query: &Q,
-    ) -> Result<T, Error> {
-        let query = query_pairs(op.id, query)?;
-        self.pairs_op(op, path_params, query).await
-    }
-
-    /// `op` with a JSON body, decoded into `T`.
-    pub(crate) async fn body_op<T: DeserializeOwned, B: Serialize + ?Sized>(
-        &self,
-        op: &'static Operation,
-        path_params: &[(&str, &str)],
-        body: &B,
-    ) -> Result<T, Error> {
-        let body = json_body(op.id, body)?;
-        self.call_op(op, path_params, Vec::new(), body).await
-    }
-}
-
-/// The `limit` and `offset` pairs of a paged list.
-pub(crate) fn page_query(limit: u32, offset: u64) -> Vec<(String, String)> {
-    vec![
-        ("limit".to_string(), limit.to_string()),
-        ("offset".to_string(), offset.to_string()),
-    ]
-}
-
-/// Serializes a query struct into URL pairs.
-pub(crate) fn query_pairs<T: Serialize>(
-    operation: &'static str,
-    query: &T,
-) -> Result<Vec<(String, String)>, Error> {
-    ringg_types::common::to_query_pairs(query).map_err(|e| {
-        Error::invalid_input(format!("could not encode the query: {e}")).with_operation(operation)
-    })
 }
 
 /// Decodes a JSON body into `T`, naming the failing field.
@@ -652,19 +577,6 @@ pub(crate) fn decode<T: DeserializeOwned>(
     Ok(value)
 }
 
-/// Serializes a request body to JSON.
-pub(crate) fn json_body<T: Serialize + ?Sized>(
-    operation: &'static str,
-    value: &T,
-) -> Result<Body, Error> {
-    serde_json::to_vec(value)
-        .map(|v| Body::Json(Bytes::from(v)))
-        .map_err(|e| {
-            Error::invalid_input(format!("could not serialize the request body: {e}"))
-                .with_operation(operation)
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -677,26 +589,5 @@ mod tests {
             !e.to_string().contains("RINGG_API_KEY"),
             "the environment is ignored: {e}"
         );
-    }
-
-    #[test]
-    fn decode_error_names_the_field_and_keeps_the_body() {
-        #[derive(serde::Deserialize, Debug)]
-        #[allow(dead_code)]
-        struct Row {
-            id: String,
-            n: u32,
-        }
-        #[derive(serde::Deserialize, Debug)]
-        #[allow(dead_code)]
-        struct Page {
-            calls: Vec<Row>,
-        }
-        let body = Bytes::from_static(br#"{"calls":[{"id":"a","n":1},{"id":"b","n":"x"}]}"#);
-        let e = decode::<Page>("listCallHistory", http::StatusCode::OK, body.clone()).unwrap_err();
-        assert_eq!(e.field_path(), Some("calls[1].n"));
-        assert_eq!(e.body(), Some(body.clone()));
-        assert_eq!(e.unredacted_body(), Some(&body));
-        assert!(e.to_string().contains("calls[1].n"));
     }
 }

@@ -4,10 +4,11 @@ use futures::Stream;
 use ringg_types::numbers::{NumbersResponse, WorkspaceNumber};
 use ringg_types::operations as ops;
 
-use crate::client::{Client, page_query};
+use crate::client::Client;
 use crate::error::Error;
 use crate::lists::list_stream;
 use crate::pagination::MAX_PAGE_SIZE;
+use crate::request_path::page_query;
 
 /// `client.numbers()`.
 #[derive(Debug, Clone)]

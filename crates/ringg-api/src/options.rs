@@ -1,5 +1,5 @@
-//! Per-request options ([`RequestOptions`], [`Client::with_options`]) and raw responses
-//! ([`Response`], [`Client::with_raw_response`]).
+//! Per-request options ([`RequestOptions`], for `Client::with_options`) and raw responses
+//! ([`Response`], from `Client::with_raw_response`).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -8,11 +8,10 @@ use http::header::{HeaderName, HeaderValue};
 use http::{HeaderMap, StatusCode};
 use ringg_transport::{ApiRequest, ApiResponse, RequestId};
 
-use crate::client::Client;
 use crate::error::Error;
 
-/// Settings for the requests of one scoped view of a [`Client`]
-/// ([`Client::with_options`]); unset fields keep the client's settings.
+/// Settings for the requests of one scoped view of a client (`Client::with_options`); unset
+/// fields keep the client's settings.
 ///
 /// They reach the transport as data on each [`ApiRequest`] (its
 /// [`limits`](ApiRequest::limits) and [`headers`](ApiRequest::headers)), so no new client,
@@ -166,7 +165,7 @@ impl RequestOptions {
 }
 
 /// A typed answer with the response it came from: status, headers and request ids, from
-/// [`Client::with_raw_response`]. No second request is made to get them.
+/// `Client::with_raw_response`. No second request is made to get them.
 #[derive(Debug, Clone)]
 pub struct Response<T> {
     /// The HTTP status.
@@ -193,12 +192,12 @@ impl<T> Response<T> {
     }
 }
 
-/// What [`Client::with_raw_response`] keeps of the last answer.
+/// What `Client::with_raw_response` keeps of the last answer.
 #[derive(Debug)]
 pub(crate) struct Seen {
-    status: StatusCode,
-    headers: HeaderMap,
-    request_id: RequestId,
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) request_id: RequestId,
 }
 
 /// The slot a raw-response view writes the last answer's metadata into.
@@ -215,7 +214,7 @@ impl Capture {
         *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(seen);
     }
 
-    fn take(&self) -> Option<Seen> {
+    pub(crate) fn take(&self) -> Option<Seen> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 }
@@ -225,66 +224,4 @@ impl Capture {
 pub(crate) struct Scope {
     pub(crate) options: RequestOptions,
     pub(crate) capture: Option<Arc<Capture>>,
-}
-
-impl Client {
-    /// A view of this client whose requests use `options` on top of the client's settings.
-    /// Cheap (an `Arc`, no new connections); every resource group hangs off it, and views
-    /// stack (`a.with_options(x).with_options(y)`: `y` wins where both set a field).
-    pub fn with_options(&self, options: RequestOptions) -> Client {
-        let scope = match self.scope() {
-            Some(s) => Scope {
-                options: s.options.clone().merge(&options),
-                capture: s.capture.clone(),
-            },
-            None => Scope {
-                options,
-                capture: None,
-            },
-        };
-        self.with_scope(scope)
-    }
-
-    /// Runs a typed call and returns its answer with the response it came from (status,
-    /// headers, request ids), without a second request.
-    ///
-    /// `call` gets a view of this client that keeps the last answer it received; for a method
-    /// that sends several requests (a list stream, `reconcile`) the answer is the last one.
-    ///
-    /// ```no_run
-    /// # async fn run(client: ringg_api::Client) -> Result<(), ringg_api::Error> {
-    /// let resp = client
-    ///     .with_raw_response(|c| async move { c.workspace().info().await })
-    ///     .await?;
-    /// println!("{} {:?} {}", resp.status, resp.server_request_id, resp.request_id);
-    /// let info = resp.data;
-    /// # let _ = info; Ok(()) }
-    /// ```
-    pub async fn with_raw_response<T, F, Fut>(&self, call: F) -> Result<Response<T>, Error>
-    where
-        F: FnOnce(Client) -> Fut,
-        Fut: std::future::Future<Output = Result<T, Error>>,
-    {
-        let capture = Arc::new(Capture::default());
-        let options = self.scope().map(|s| s.options.clone()).unwrap_or_default();
-        let view = self.with_scope(Scope {
-            options,
-            capture: Some(capture.clone()),
-        });
-        let data = call(view).await?;
-        let seen = capture.take().ok_or_else(|| {
-            Error::invalid_input(
-                "with_raw_response: the call sent no request through the client it was given; use that client (the closure's argument) inside it",
-            )
-        })?;
-        let server_request_id =
-            ringg_transport::server_request_id(&seen.headers).map(str::to_string);
-        Ok(Response {
-            status: seen.status,
-            headers: seen.headers,
-            request_id: seen.request_id,
-            server_request_id,
-            data,
-        })
-    }
 }

@@ -24,9 +24,9 @@ use ringg_types::termination::{
     MAX_TERMINATE_ITEMS, TerminateQuery, TerminateRequest, TerminateRequestError, TerminateResponse,
 };
 
-use crate::client::query_pairs;
-use crate::client::{Client, json_body};
+use crate::client::Client;
 use crate::error::Error;
+use crate::request_path::{json_body, query_pairs};
 
 /// `client.termination()`.
 #[derive(Debug, Clone)]

@@ -7,10 +7,11 @@ use ringg_types::workspace::{
     WorkspaceUsersResponse,
 };
 
-use crate::client::{Client, page_query};
+use crate::client::Client;
 use crate::error::Error;
 use crate::lists::list_stream;
 use crate::pagination::MAX_PAGE_SIZE;
+use crate::request_path::page_query;
 
 /// `client.workspace()`.
 #[derive(Debug, Clone)]

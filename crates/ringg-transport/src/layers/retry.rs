@@ -375,27 +375,11 @@ where
     let operation = request.operation;
     let idempotency = request.idempotency;
     let request_id = request.request_id;
-    // A request's own retry count replaces the policy's for it alone.
-    let custom;
-    let policy: &RetryPolicy = match request.limits.max_retries {
-        Some(n) if n != policy.max_retries => {
-            custom = RetryPolicy {
-                max_retries: n,
-                ..(*policy).clone()
-            };
-            &custom
-        }
-        _ => &policy,
-    };
+    let policy = policy_for(&policy, request.limits.max_retries);
+    let policy: &RetryPolicy = &policy;
     let mut retries = 0u32;
     loop {
-        let mut attempt = request.clone();
-        // The first attempt carries no attempt header: only a retry says which one it is.
-        if retries > 0 {
-            attempt
-                .headers
-                .insert(ATTEMPT_HEADER, attempt_header_value(retries));
-        }
+        let attempt = attempt_request(&request, retries);
         let result = inner.clone().oneshot(attempt).await;
         let outcome = match &result {
             Ok(resp) if request.expect_json && resp.status.is_success() && !is_json(&resp.body) => {
@@ -495,6 +479,32 @@ where
             }
         }
     }
+}
+
+/// The policy for one request: its own retry count, when it sets one, replaces the policy's.
+fn policy_for(
+    policy: &Arc<RetryPolicy>,
+    max_retries: Option<u32>,
+) -> std::borrow::Cow<'_, RetryPolicy> {
+    match max_retries {
+        Some(n) if n != policy.max_retries => std::borrow::Cow::Owned(RetryPolicy {
+            max_retries: n,
+            ..(**policy).clone()
+        }),
+        _ => std::borrow::Cow::Borrowed(&**policy),
+    }
+}
+
+/// The copy of `request` sent as attempt `retries + 1`. The first attempt carries no attempt
+/// header: only a retry says which one it is.
+fn attempt_request(request: &ApiRequest, retries: u32) -> ApiRequest {
+    let mut attempt = request.clone();
+    if retries > 0 {
+        attempt
+            .headers
+            .insert(ATTEMPT_HEADER, attempt_header_value(retries));
+    }
+    attempt
 }
 
 /// Whether `body` is one well-formed JSON document (checked without building it).
