@@ -30,7 +30,6 @@ use ringg_types::ids::ListId;
 use ringg_types::operations::{self as ops, Operation};
 use serde::de::DeserializeOwned;
 
-use crate::calls::query_pairs;
 use crate::client::Client;
 use crate::error::Error;
 
@@ -115,9 +114,7 @@ impl Analytics<'_> {
         query: &AnalyticsQuery,
     ) -> Result<T, Error> {
         let q = with_dates(op, query, Utc::now().date_naive())?;
-        let mut req = self.client.request(op, &[])?;
-        req.query = query_pairs(op.id, &q)?;
-        self.client.send_json(req).await
+        self.client.query_op(op, &[], &q).await
     }
 }
 

@@ -14,10 +14,11 @@ use ringg_types::ids::{AgentId, VersionId};
 use ringg_types::operations as ops;
 use ringg_types::webhook::{EventSubscription, EventType};
 
-use crate::client::{Client, json_body};
+use crate::client::Client;
 use crate::error::Error;
 use crate::lists::list_stream;
 use crate::pagination::MAX_PAGE_SIZE;
+use crate::request_path::page_query;
 
 /// `client.assistants()`.
 #[derive(Debug, Clone)]
@@ -35,12 +36,10 @@ impl Client {
 impl Assistants<'_> {
     /// `GET /agent/all`: one page of assistants (`limit` and `offset` are always sent).
     pub async fn list(&self, limit: u32, offset: u64) -> Result<AssistantList, Error> {
-        let req = self
-            .client
-            .request(&ops::LIST_ASSISTANTS, &[])?
-            .with_query("limit", limit.clamp(1, MAX_PAGE_SIZE).to_string())
-            .with_query("offset", offset.to_string());
-        self.client.send_json(req).await
+        let query = page_query(limit.clamp(1, MAX_PAGE_SIZE), offset);
+        self.client
+            .pairs_op(&ops::LIST_ASSISTANTS, &[], query)
+            .await
     }
 
     /// Every assistant, fetched page by page as the stream is read (the endpoint returns no
@@ -60,10 +59,10 @@ impl Assistants<'_> {
     /// Use [`AssistantDetails::active_version`], [`AssistantDetails::event_subscriptions`] and
     /// [`AssistantDetails::custom_variable_names`] to read the configuration in force.
     pub async fn get(&self, agent_id: &AgentId) -> Result<AssistantDetails, Error> {
-        let req = self
+        let resp: AssistantDetailsResponse = self
             .client
-            .request(&ops::GET_ASSISTANT, &[("agent_id", agent_id.as_str())])?;
-        let resp: AssistantDetailsResponse = self.client.send_json(req).await?;
+            .get_op(&ops::GET_ASSISTANT, &[("agent_id", agent_id.as_str())])
+            .await?;
         Ok(resp.agents)
     }
 
@@ -78,9 +77,7 @@ impl Assistants<'_> {
         request
             .validate()
             .map_err(|e| Error::invalid_input(e.to_string()).with_operation(op.id))?;
-        let body = json_body(op.id, request)?;
-        let req = self.client.request(op, &[])?.with_body(body);
-        self.client.send_json(req).await
+        self.client.body_op(op, &[], request).await
     }
 
     /// `PATCH /public/agent/{agent_id}`: updates the template fields that are set.
@@ -103,12 +100,9 @@ impl Assistants<'_> {
         request
             .validate()
             .map_err(|e| Error::invalid_input(e.to_string()).with_operation(op.id))?;
-        let body = json_body(op.id, request)?;
-        let req = self
-            .client
-            .request(op, &[("agent_id", agent_id.as_str())])?
-            .with_body(body);
-        self.client.send_json(req).await
+        self.client
+            .body_op(op, &[("agent_id", agent_id.as_str())], request)
+            .await
     }
 
     /// `PATCH /agent/v1`: one operation-based edit (see [`AgentEdit`] for the operations).
@@ -126,9 +120,7 @@ impl Assistants<'_> {
                 Error::invalid_input("the edit has an empty agent_id").with_operation(op.id)
             );
         }
-        let body = json_body(op.id, request)?;
-        let req = self.client.request(op, &[])?.with_body(body);
-        self.client.send_json(req).await
+        self.client.body_op(op, &[], request).await
     }
 
     /// `edit_event_subscriptions`: **replaces** the assistant's whole webhook subscription
@@ -280,25 +272,22 @@ impl Assistants<'_> {
     /// `DELETE /agent/{agent_id}`: archives the assistant (Ringg keeps this endpoint out of
     /// its documentation's navigation; afterwards `get` answers 404).
     pub async fn delete(&self, agent_id: &AgentId) -> Result<DeleteAssistantResponse, Error> {
-        let req = self
-            .client
-            .request(&ops::DELETE_ASSISTANT, &[("agent_id", agent_id.as_str())])?;
-        self.client.send_json(req).await
+        self.client
+            .get_op(&ops::DELETE_ASSISTANT, &[("agent_id", agent_id.as_str())])
+            .await
     }
 
     /// `GET /agent/voices`: the voices available, optionally only those speaking one of the
     /// languages in `query.language` (comma-separated; see [`VoicesQuery::for_languages`]).
     pub async fn voices(&self, query: &VoicesQuery) -> Result<VoicesResponse, Error> {
-        let mut req = self.client.request(&ops::LIST_VOICES, &[])?;
-        if let Some(lang) = query
+        let query = query
             .language
             .as_deref()
             .map(str::trim)
             .filter(|l| !l.is_empty())
-        {
-            req = req.with_query("language", lang);
-        }
-        self.client.send_json(req).await
+            .map(|lang| vec![("language".to_string(), lang.to_string())])
+            .unwrap_or_default();
+        self.client.pairs_op(&ops::LIST_VOICES, &[], query).await
     }
 }
 

@@ -8,17 +8,17 @@ use http::Method;
 use ringg_transport::StallProtection;
 use ringg_transport::layers::{RateLimitConfig, RateLimiter, RetryBudget, RetryPolicy};
 use ringg_transport::{
-    ApiRequest, ApiResponse, Body, Idempotency, RequestLimits, StackBuilder, Transport,
+    ApiRequest, ApiResponse, Idempotency, RequestLimits, StackBuilder, Transport,
 };
 use ringg_types::Secret;
 use ringg_types::operations::Operation;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::base_url::validate_base_url;
 pub use crate::base_url::{DEFAULT_BASE_URL, is_loopback_url};
 use crate::error::Error;
 use crate::journal::Journal;
+use crate::options::Scope;
 
 /// The environment variable read for the API key.
 pub const API_KEY_ENV: &str = "RINGG_API_KEY";
@@ -319,6 +319,7 @@ impl ClientBuilder {
             )?,
         };
         Ok(Client {
+            scope: None,
             inner: Arc::new(Inner {
                 transport,
                 api_key,
@@ -394,9 +395,15 @@ struct Inner {
 /// [`assistants`](Self::assistants), [`calls`](Self::calls), [`campaigns`](Self::campaigns),
 /// [`termination`](Self::termination), [`knowledge_bases`](Self::knowledge_bases),
 /// [`analytics`](Self::analytics).
+///
+/// [`with_options`](Self::with_options) gives a view with per-request settings (timeouts,
+/// retries, extra headers), [`with_raw_response`](Self::with_raw_response) a typed answer with
+/// its status, headers and request ids.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Per-request options and a raw-response slot, for a scoped view.
+    scope: Option<Arc<Scope>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -421,6 +428,17 @@ impl Client {
     /// A client configured from `RINGG_API_KEY` and `RINGG_BASE_URL`.
     pub fn from_env() -> Result<Self, Error> {
         ClientBuilder::new().build()
+    }
+
+    pub(crate) fn scope(&self) -> Option<&Scope> {
+        self.scope.as_deref()
+    }
+
+    pub(crate) fn with_scope(&self, scope: Scope) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            scope: Some(Arc::new(scope)),
+        }
     }
 
     /// The base URL requests go to.
@@ -450,6 +468,7 @@ impl Client {
                     self.inner.max_response_body.max(HISTORY_DOWNLOAD_MAX_BODY),
                 ),
                 attempt_timeout: Some(transfer),
+                ..RequestLimits::default()
             }
         } else if [
             ops::SAVE_CAMPAIGN.id,
@@ -460,8 +479,8 @@ impl Client {
         .contains(&op.id)
         {
             RequestLimits {
-                max_response_body: None,
                 attempt_timeout: Some(transfer),
+                ..RequestLimits::default()
             }
         } else {
             RequestLimits::default()
@@ -498,9 +517,9 @@ impl Client {
         } else {
             Idempotency::NonIdempotent
         };
-        // No headers here: the auth layer adds the key and the SDK's User-Agent to each attempt,
-        // so the request stays allocation-free to clone.
-        let req = ApiRequest::new(
+        // No headers here: the auth layer adds the key, the request id and the SDK's
+        // User-Agent to each attempt, so the request stays cheap to clone.
+        let mut req = ApiRequest::new(
             op.id,
             method,
             self.inner.base_url.clone(),
@@ -508,28 +527,36 @@ impl Client {
             idempotency,
         )
         .with_limits(self.limits_for(op));
+        if let Some(scope) = self.scope() {
+            scope.options.apply(&mut req)?;
+        }
         Ok(req)
     }
 
     /// Sends a request and returns the raw response, turning non-2xx statuses into errors.
     /// This is the escape hatch for anything the typed methods do not cover.
+    ///
+    /// Every error carries the request's id ([`Error::request_id`]) and any id the server sent
+    /// back ([`Error::server_request_id`]).
     pub async fn send_raw(&self, request: ApiRequest) -> Result<ApiResponse, Error> {
         let operation = request.operation;
+        let request_id = request.request_id;
         let resp = self
             .inner
             .transport
             .execute(request)
             .await
-            .map_err(Error::from_transport)?;
+            .map_err(|e| Error::from_transport(e).with_request_id(request_id))?;
+        if let Some(capture) = self.scope().and_then(|s| s.capture.as_deref()) {
+            capture.record(request_id, &resp);
+        }
         if resp.status.is_success() {
             Ok(resp)
         } else {
-            Err(Error::from_response(
-                operation,
-                resp.status,
-                &resp.headers,
-                resp.body,
-            ))
+            Err(
+                Error::from_response(operation, resp.status, &resp.headers, resp.body)
+                    .with_request_id(request_id),
+            )
         }
     }
 
@@ -543,8 +570,9 @@ impl Client {
     /// the caller (see [`Calls::initiate`](crate::calls::Calls::initiate)).
     pub async fn send_json<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<T, Error> {
         let operation = request.operation;
+        let request_id = request.request_id;
         let resp = self.send_raw(request.expecting_json()).await?;
-        decode(operation, resp.status, resp.body)
+        decode(operation, resp.status, resp.body).map_err(|e| e.with_request_id(request_id))
     }
 }
 
@@ -578,19 +606,6 @@ pub(crate) fn decode<T: DeserializeOwned>(
         );
     }
     Ok(value)
-}
-
-/// Serializes a request body to JSON.
-pub(crate) fn json_body<T: Serialize + ?Sized>(
-    operation: &'static str,
-    value: &T,
-) -> Result<Body, Error> {
-    serde_json::to_vec(value)
-        .map(|v| Body::Json(Bytes::from(v)))
-        .map_err(|e| {
-            Error::invalid_input(format!("could not serialize the request body: {e}"))
-                .with_operation(operation)
-        })
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::StatusCode;
-use ringg_transport::{TransportError, TransportErrorKind};
+use ringg_transport::{RequestId, TransportError, TransportErrorKind};
 use ringg_types::text::{escape_control, truncate_chars};
 
 use crate::error_body::{parse_error_body, redirect_message};
@@ -72,6 +72,8 @@ struct Repr {
     retry_after: Option<Duration>,
     client_reference: Option<String>,
     transport: Option<TransportErrorKind>,
+    request_id: Option<RequestId>,
+    server_request_id: Option<String>,
     source: Option<BoxError>,
 }
 
@@ -89,6 +91,8 @@ impl Error {
                 retry_after: None,
                 client_reference: None,
                 transport: None,
+                request_id: None,
+                server_request_id: None,
                 source: None,
                 malformed: false,
             }),
@@ -156,6 +160,7 @@ impl Error {
             headers,
             std::time::SystemTime::now(),
         );
+        e.repr.server_request_id = server_id(headers);
         e
     }
 
@@ -214,7 +219,9 @@ impl Error {
         e.repr.operation = err.operation();
         e.repr.transport = Some(err.kind());
         e.repr.retry_after = err.retry_after();
+        e.repr.request_id = err.request_id();
         if let Some(resp) = err.response() {
+            e.repr.server_request_id = server_id(&resp.headers);
             e.repr.status = Some(resp.status);
             e.repr.body = Some(resp.body.clone());
             let parsed = parse_error_body(&resp.body);
@@ -238,6 +245,25 @@ impl Error {
     pub fn with_client_reference(mut self, reference: impl Into<String>) -> Self {
         self.repr.client_reference = Some(reference.into());
         self
+    }
+
+    /// Records the client-generated id of the request that failed (kept if one is set).
+    pub fn with_request_id(mut self, request_id: RequestId) -> Self {
+        self.repr.request_id.get_or_insert(request_id);
+        self
+    }
+
+    /// The client-generated id of the request that failed, as sent in the
+    /// [`REQUEST_ID_HEADER`](ringg_transport::REQUEST_ID_HEADER) header (the same on every
+    /// retry). Quote it when reporting a problem.
+    pub fn request_id(&self) -> Option<RequestId> {
+        self.repr.request_id
+    }
+
+    /// A request or trace id the server sent back with its answer, if any (see
+    /// [`SERVER_REQUEST_ID_HEADERS`](ringg_transport::SERVER_REQUEST_ID_HEADERS)).
+    pub fn server_request_id(&self) -> Option<&str> {
+        self.repr.server_request_id.as_deref()
     }
 
     /// Sets the operation.
@@ -358,7 +384,8 @@ impl Error {
         }
     }
 
-    /// What to do next, in one sentence.
+    /// What to do next, in one sentence, worded for a person at a command line: data for a
+    /// front end to show beside the error. [`Display`](fmt::Display) does not include it.
     pub fn hint(&self) -> Option<String> {
         if self.repr.kind == ErrorKind::OutcomeUnknown {
             return Some(match &self.repr.client_reference {
@@ -407,6 +434,12 @@ impl fmt::Debug for Error {
         if let Some(r) = &self.repr.client_reference {
             d.field("client_reference", r);
         }
+        if let Some(r) = &self.repr.request_id {
+            d.field("request_id", r);
+        }
+        if let Some(r) = &self.repr.server_request_id {
+            d.field("server_request_id", r);
+        }
         if let Some(b) = &self.repr.body {
             d.field(
                 "body",
@@ -442,9 +475,6 @@ impl fmt::Display for Error {
             }
             _ => f.write_str(&escape_control(&self.repr.message))?,
         }
-        if let Some(h) = self.hint() {
-            write!(f, "; {h}")?;
-        }
         Ok(())
     }
 }
@@ -462,6 +492,12 @@ impl From<TransportError> for Error {
     fn from(e: TransportError) -> Self {
         Self::from_transport(e)
     }
+}
+
+/// The server's request id from response headers, bounded and without control characters.
+fn server_id(headers: &http::HeaderMap) -> Option<String> {
+    ringg_transport::server_request_id(headers)
+        .map(|id| truncate_chars(&escape_control(id), 200).into_owned())
 }
 
 /// Cuts a server's message to [`MAX_MESSAGE_CHARS`].
@@ -525,10 +561,9 @@ mod tests {
         assert!(e.is_rate_limited() && e.is_retryable() && !e.is_auth());
         assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
         let s = e.to_string();
-        assert!(
-            s.contains("HTTP 429") && s.contains("slow down") && s.contains("retry after 7 s"),
-            "{s}"
-        );
+        assert!(s.contains("HTTP 429") && s.contains("slow down"), "{s}");
+        assert!(!s.contains("retry after"), "Display carries no hint: {s}");
+        assert!(e.hint().unwrap().contains("retry after 7 s"));
 
         let e = Error::from_response(
             "getWorkspace",
@@ -537,6 +572,7 @@ mod tests {
             Bytes::from_static(br#"{"detail":"Invalid API key"}"#),
         );
         assert!(e.is_auth() && !e.is_retryable());
-        assert!(e.to_string().contains("RINGG_API_KEY"));
+        assert!(e.hint().unwrap().contains("RINGG_API_KEY"));
+        assert!(!e.to_string().contains("RINGG_API_KEY"));
     }
 }

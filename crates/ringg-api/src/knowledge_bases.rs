@@ -240,24 +240,21 @@ impl KnowledgeBases<'_> {
 
     /// `GET /external/kb/all`: every knowledge base (Ringg returns a bare array, no pages).
     pub async fn list(&self) -> Result<KbList, Error> {
-        let req = self.client.request(&ops::LIST_KNOWLEDGE_BASES, &[])?;
-        self.client.send_json(req).await
+        self.client.get_op(&ops::LIST_KNOWLEDGE_BASES, &[]).await
     }
 
     /// `GET /external/kb/{kb_id}`: one knowledge base with its files, URLs and FAQs.
     pub async fn get(&self, kb_id: &KbId) -> Result<KbDetails, Error> {
-        let req = self
-            .client
-            .request(&ops::GET_KNOWLEDGE_BASE, &[("kb_id", kb_id.as_str())])?;
-        self.client.send_json(req).await
+        self.client
+            .get_op(&ops::GET_KNOWLEDGE_BASE, &[("kb_id", kb_id.as_str())])
+            .await
     }
 
     /// `DELETE /external/kb/{kb_id}`.
     pub async fn delete(&self, kb_id: &KbId) -> Result<DeleteKbResponse, Error> {
-        let req = self
-            .client
-            .request(&ops::DELETE_KNOWLEDGE_BASE, &[("kb_id", kb_id.as_str())])?;
-        self.client.send_json(req).await
+        self.client
+            .get_op(&ops::DELETE_KNOWLEDGE_BASE, &[("kb_id", kb_id.as_str())])
+            .await
     }
 }
 

@@ -4,15 +4,20 @@
 //! circles, and no module uses this root):
 //!
 //! - resource groups: [`workspace`], [`numbers`], [`assistants`], [`calls`], [`campaigns`],
-//!   [`termination`], [`knowledge_bases`], [`analytics`] → `lists`, `multipart`, [`client`],
-//!   [`error`] (`analytics`, `campaigns` and `termination` also use `calls::query_pairs`);
+//!   [`termination`], [`knowledge_bases`], [`analytics`] → `lists`, `multipart`, `request_path`,
+//!   [`client`], [`error`];
 //! - [`stt`] (the separate speech-to-text service: `rest` ← `stream`) → `base_url`,
 //!   [`client`], [`error`];
+//! - [`options`] (`RequestOptions`, `Response`, the scope of a `Client::with_options` view) →
+//!   [`error`];
 //! - `lists` (each list response's [`pagination::ListPage`], the generic list stream) →
 //!   [`pagination`] (the endless-paging guard), [`client`];
 //! - `multipart` (`Client::send_multipart`) → [`client`];
-//! - [`client`] → `base_url` (the base URL rules), [`pagination`] (the page cap default),
-//!   [`journal`] (the intent journal: what is about to be sent, for crash safety), [`error`];
+//! - `request_path` (the `Client` helpers every resource method calls, decoding, query and
+//!   body encoding, `with_options`, `with_raw_response`) → [`client`], [`options`], [`error`];
+//! - [`client`] (`Client::request`, `send_raw`, `send_json`) → `base_url` (the base URL
+//!   rules), [`pagination`] (the page cap default), [`options`] (a view's scope), [`journal`]
+//!   (the intent journal: what is about to be sent, for crash safety), [`error`];
 //! - [`error`] → `error_body` (Ringg's error bodies, redirect messages), a leaf.
 //!
 //! ```no_run
@@ -57,14 +62,18 @@ pub mod knowledge_bases;
 mod lists;
 mod multipart;
 pub mod numbers;
+pub mod options;
 pub mod pagination;
 pub mod replay;
+mod request_path;
 pub mod stt;
 pub mod termination;
 pub mod workspace;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{Error, ErrorKind};
+pub use options::{RequestOptions, Response};
+pub use ringg_transport::RequestId;
 
 /// The transport layer, re-exported from `ringg-transport`.
 pub use ringg_transport as transport;

@@ -25,7 +25,7 @@ impl Client {
             .map(|(name, value)| Part::text(name, value))
             .collect();
         parts.extend(files);
-        let req = self.request(op, &[])?.with_body(Body::Multipart(parts));
-        self.send_json(req).await
+        self.call_op(op, &[], Vec::new(), Body::Multipart(parts))
+            .await
     }
 }

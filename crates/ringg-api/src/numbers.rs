@@ -8,6 +8,7 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::lists::list_stream;
 use crate::pagination::MAX_PAGE_SIZE;
+use crate::request_path::page_query;
 
 /// `client.numbers()`.
 #[derive(Debug, Clone)]
@@ -25,12 +26,8 @@ impl Client {
 impl Numbers<'_> {
     /// `GET /workspace/numbers`: one page of the workspace's caller numbers.
     pub async fn list(&self, limit: u32, offset: u64) -> Result<NumbersResponse, Error> {
-        let req = self
-            .client
-            .request(&ops::LIST_NUMBERS, &[])?
-            .with_query("limit", limit.to_string())
-            .with_query("offset", offset.to_string());
-        self.client.send_json(req).await
+        let query = page_query(limit, offset);
+        self.client.pairs_op(&ops::LIST_NUMBERS, &[], query).await
     }
 
     /// Every caller number, fetched page by page as the stream is read.

@@ -24,9 +24,9 @@ use ringg_types::termination::{
     MAX_TERMINATE_ITEMS, TerminateQuery, TerminateRequest, TerminateRequestError, TerminateResponse,
 };
 
-use crate::calls::query_pairs;
-use crate::client::{Client, json_body};
+use crate::client::Client;
 use crate::error::Error;
+use crate::request_path::{json_body, query_pairs};
 
 /// `client.termination()`.
 #[derive(Debug, Clone)]
@@ -176,9 +176,8 @@ impl Termination<'_> {
             return Err(limit_error(op, Some(e)));
         }
         let body = json_body(op.id, request)?;
-        let mut req = self.client.request(op, &[])?.with_body(body);
-        req.query = query_pairs(op.id, query)?;
-        self.client.send_json(req).await
+        let query = query_pairs(op.id, query)?;
+        self.client.call_op(op, &[], query, body).await
     }
 }
 

@@ -11,6 +11,7 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::lists::list_stream;
 use crate::pagination::MAX_PAGE_SIZE;
+use crate::request_path::page_query;
 
 /// `client.workspace()`.
 #[derive(Debug, Clone)]
@@ -28,24 +29,20 @@ impl Client {
 impl Workspace<'_> {
     /// `GET /workspace`: the current workspace, its credits; also a check of the key.
     pub async fn info(&self) -> Result<WorkspaceInfoResponse, Error> {
-        let req = self.client.request(&ops::GET_WORKSPACE, &[])?;
-        self.client.send_json(req).await
+        self.client.get_op(&ops::GET_WORKSPACE, &[]).await
     }
 
     /// `GET /workspace/all`: every workspace the caller can access.
     pub async fn all(&self) -> Result<WorkspaceListResponse, Error> {
-        let req = self.client.request(&ops::LIST_WORKSPACES, &[])?;
-        self.client.send_json(req).await
+        self.client.get_op(&ops::LIST_WORKSPACES, &[]).await
     }
 
     /// `GET /workspace/users`: one page of members.
     pub async fn users(&self, limit: u32, offset: u64) -> Result<WorkspaceUsersResponse, Error> {
-        let req = self
-            .client
-            .request(&ops::LIST_WORKSPACE_USERS, &[])?
-            .with_query("limit", limit.to_string())
-            .with_query("offset", offset.to_string());
-        self.client.send_json(req).await
+        let query = page_query(limit, offset);
+        self.client
+            .pairs_op(&ops::LIST_WORKSPACE_USERS, &[], query)
+            .await
     }
 
     /// Every member, fetched page by page as the stream is read.
@@ -64,7 +61,6 @@ impl Workspace<'_> {
     /// `PATCH /workspace/api-key`: issues a new key. The old key stops working at once, so
     /// build a new client with the returned key. Never retried automatically.
     pub async fn regenerate_api_key(&self) -> Result<RegenerateApiKeyResponse, Error> {
-        let req = self.client.request(&ops::REGENERATE_API_KEY, &[])?;
-        self.client.send_json(req).await
+        self.client.get_op(&ops::REGENERATE_API_KEY, &[]).await
     }
 }

@@ -2330,7 +2330,11 @@ async fn unauthorized_is_an_auth_error() {
     let e = client.assistants().list(20, 0).await.unwrap_err();
     assert!(e.is_auth() && !e.is_retryable());
     assert_eq!(e.status(), Some(StatusCode::UNAUTHORIZED));
-    assert!(e.to_string().contains("RINGG_API_KEY"), "{e}");
+    assert!(e.hint().unwrap().contains("RINGG_API_KEY"), "{e}");
+    assert!(
+        !e.to_string().contains("RINGG_API_KEY"),
+        "Display carries no hint: {e}"
+    );
     let e = client.knowledge_bases().list().await.unwrap_err();
     assert!(e.is_auth());
 }

@@ -55,7 +55,8 @@ async fn a_call_whose_response_was_lost_is_found_not_placed_twice() {
         .expect("the error carries the reference")
         .to_string();
     assert!(
-        err.to_string()
+        err.hint()
+            .unwrap()
             .contains(&format!("ringg calls reconcile {reference}")),
         "{err}"
     );

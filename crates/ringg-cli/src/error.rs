@@ -73,16 +73,21 @@ impl fmt::Display for CliError {
 
 impl From<ringg_api::Error> for CliError {
     fn from(e: ringg_api::Error) -> Self {
-        // Display already ends with the SDK's hint ("; check the API key: set RINGG_API_KEY …",
-        // "; rate limited: retry after 7 s", "; … run `ringg calls reconcile rr-…`"). The
-        // server's message inside it is cut short, so the hint after it still shows.
-        // Display writes the message escaped, so the escaped form is what is cut.
+        // The SDK's Display describes the failure; the advice for a person at the terminal is
+        // its hint ("check the API key: set RINGG_API_KEY …", "rate limited: retry after 7 s",
+        // "… run `ringg calls reconcile rr-…`"), added after it. The server's message inside
+        // Display is cut short, so the hint after it still shows. Display writes the message
+        // escaped, so the escaped form is what is cut.
         let full = e.to_string();
         let escaped = escape_control(e.message());
         let mut message = match truncate_chars(&escaped, MAX_SERVER_MESSAGE_CHARS) {
             Cow::Borrowed(_) => full,
             Cow::Owned(short) => full.replacen(escaped.as_ref(), &short, 1),
         };
+        if let Some(hint) = e.hint() {
+            message.push_str("; ");
+            message.push_str(&hint);
+        }
         if e.hint().is_none() {
             match e.kind() {
                 ringg_api::ErrorKind::Timeout => {

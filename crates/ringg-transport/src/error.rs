@@ -4,7 +4,7 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
 
-use crate::request::ApiResponse;
+use crate::request::{ApiResponse, RequestId};
 
 /// Type-erased error source.
 pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
@@ -57,6 +57,7 @@ pub struct TransportError {
     message: String,
     operation: Option<&'static str>,
     attempts: u32,
+    request_id: Option<RequestId>,
     response: Option<Box<ApiResponse>>,
     retry_after: Option<Duration>,
     source: Option<BoxError>,
@@ -75,6 +76,7 @@ impl TransportError {
             message: message.into(),
             operation: None,
             attempts: 1,
+            request_id: None,
             response: None,
             retry_after: None,
             source: None,
@@ -115,6 +117,17 @@ impl TransportError {
     pub fn with_operation(mut self, operation: &'static str) -> Self {
         self.operation = Some(operation);
         self
+    }
+
+    /// Records the client-generated id of the request.
+    pub fn with_request_id(mut self, request_id: RequestId) -> Self {
+        self.request_id = Some(request_id);
+        self
+    }
+
+    /// The client-generated id of the request, when known.
+    pub fn request_id(&self) -> Option<RequestId> {
+        self.request_id
     }
 
     /// Records how many attempts were made.
@@ -211,6 +224,7 @@ impl fmt::Debug for TransportError {
             .field("message", &self.message)
             .field("operation", &self.operation)
             .field("attempts", &self.attempts)
+            .field("request_id", &self.request_id)
             .field("status", &self.response.as_ref().map(|r| r.status))
             .field("retry_after", &self.retry_after)
             .field("source", &self.source)

@@ -4,15 +4,19 @@
 //! crate knows HTTP, not Ringg resources: it has the trait, a reqwest implementation
 //! ([`ReqwestTransport`], feature `reqwest`, on by default) and tower layers, each usable alone:
 //!
-//! - [`layers::AuthLayer`]: adds `X-API-KEY` from a [`Secret`](ringg_types::Secret).
+//! - [`layers::AuthLayer`]: adds `X-API-KEY` from a [`Secret`](ringg_types::Secret) and the
+//!   request's id ([`REQUEST_ID_HEADER`], the same on every retry).
 //! - [`layers::RetryLayer`]: safe retries per idempotency class, backoff with jitter,
-//!   `Retry-After`, a shared budget, an attempt header. The decision is [`layers::decide`].
+//!   `Retry-After`, a shared budget, an attempt header on retries; a request's own
+//!   [`RequestLimits::max_retries`] overrides the policy. The decision is [`layers::decide`].
 //! - [`layers::RateLimitLayer`]: requests per second and in-flight cap shared by every clone;
 //!   a 429 with `Retry-After` pauses all requests through it. With feature `redis`,
 //!   [`layers::RedisRateLimit`] shares that budget between the processes of a fleet.
-//! - [`layers::TotalTimeoutLayer`]: bounds a request including its retries.
-//! - [`layers::TraceLayer`]: a span per attempt with method, path, status, attempt, latency;
-//!   never headers.
+//! - [`layers::TotalTimeoutLayer`]: bounds a request including its retries (or by the
+//!   request's own [`RequestLimits::total_timeout`]); no timer when neither is set.
+//! - [`layers::TraceLayer`]: a span per attempt with OpenTelemetry HTTP field names
+//!   (`http.request.method`, `url.path`, `http.response.status_code`, `ringg.operation`,
+//!   `ringg.request_id`); never headers.
 //!
 //! [`ReqwestTransport`] never lets reqwest follow redirects (see [`redirect`]: the key must not
 //! reach another origin), bounds every response body ([`ReqwestConfig::max_response_body`]) and
@@ -49,7 +53,8 @@ pub mod transport;
 pub use error::{BoxError, SendState, TransportError, TransportErrorKind};
 pub use request::{
     ApiRequest, ApiResponse, Body, DEFAULT_MAX_RESPONSE_BODY, Idempotency, Part, PartData,
-    RequestLimits, StallProtection, StreamFactory,
+    REQUEST_ID_HEADER, RequestId, RequestLimits, SERVER_REQUEST_ID_HEADERS, StallProtection,
+    StreamFactory, server_request_id,
 };
 #[cfg(feature = "reqwest")]
 pub use reqwest_transport::{ReqwestConfig, ReqwestTransport};

@@ -183,6 +183,105 @@ pub struct ApiRequest {
     /// request again when its answer is not (truncated or garbled in transit), within the
     /// retry budget.
     pub expect_json: bool,
+    /// The client-generated id of this logical request, sent as [`REQUEST_ID_HEADER`] on every
+    /// attempt (the same across retries) and recorded in spans and errors.
+    pub request_id: RequestId,
+}
+
+/// The header carrying the client-generated [`RequestId`] of a request.
+pub const REQUEST_ID_HEADER: &str = "x-ringg-request-id";
+
+/// Response headers that carry a server-side request or trace id, in the order they are
+/// looked for by [`server_request_id`].
+pub const SERVER_REQUEST_ID_HEADERS: &[&str] = &[
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "x-amz-request-id",
+    "x-amzn-trace-id",
+    "x-cloud-trace-context",
+    "x-trace-id",
+    "x-correlation-id",
+    "traceparent",
+    "cf-ray",
+];
+
+/// The server-side request or trace id a response carries, if any (the first of
+/// [`SERVER_REQUEST_ID_HEADERS`] present with a printable value).
+pub fn server_request_id(headers: &HeaderMap) -> Option<&str> {
+    if headers.is_empty() {
+        return None;
+    }
+    SERVER_REQUEST_ID_HEADERS.iter().find_map(|name| {
+        headers
+            .get(*name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    })
+}
+
+/// A client-generated id of one logical request: 16 hex digits after `req_`, unique within the
+/// process (a counter mixed with a random per-process seed, so ids from different processes do
+/// not collide in practice). It is the same on every retry of the request.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequestId(u64);
+
+impl RequestId {
+    /// A fresh id.
+    pub fn generate() -> Self {
+        use std::sync::OnceLock;
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static SEED: OnceLock<u64> = OnceLock::new();
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let seed = *SEED.get_or_init(rand::random::<u64>);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        // splitmix64 of seed + n: a bijection of n, so no two ids of one process are equal.
+        let mut z = seed.wrapping_add(n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        Self(z ^ (z >> 31))
+    }
+
+    /// The id as a number.
+    pub fn as_u64(self) -> u64 {
+        self.0
+    }
+
+    /// The id as the header value sent.
+    pub fn header_value(self) -> http::HeaderValue {
+        let mut buf = *b"req_0000000000000000";
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        for i in 0..16 {
+            buf[4 + i] = HEX[((self.0 >> (60 - 4 * i)) & 0xf) as usize];
+        }
+        http::HeaderValue::from_bytes(&buf)
+            .unwrap_or_else(|_| http::HeaderValue::from_static("req_"))
+    }
+}
+
+impl fmt::Display for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "req_{:016x}", self.0)
+    }
+}
+
+impl fmt::Debug for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::str::FromStr for RequestId {
+    type Err = String;
+    /// Parses `req_` followed by 16 hex digits.
+    fn from_str(s: &str) -> Result<Self, String> {
+        s.strip_prefix("req_")
+            .filter(|h| h.len() == 16)
+            .and_then(|h| u64::from_str_radix(h, 16).ok())
+            .map(Self)
+            .ok_or_else(|| format!("not a request id (req_ and 16 hex digits): {s:?}"))
+    }
 }
 
 /// The default limit on a response body: 32 MiB. Ringg's largest JSON answers (a page of 100
@@ -216,9 +315,15 @@ impl Default for StallProtection {
     }
 }
 
-/// Per-request overrides of the transport's limits. `None` keeps the transport's setting.
+/// Per-request overrides of the stack's limits. `None` keeps the stack's setting.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RequestLimits {
+    /// The time allowed for the whole request, retries and their waits included (the total
+    /// timeout layer's bound for this request).
+    pub total_timeout: Option<Duration>,
+    /// The most retries after the first attempt (the retry policy's `max_retries` for this
+    /// request; `Some(0)` never retries).
+    pub max_retries: Option<u32>,
     /// The largest response body accepted, in bytes. A larger one fails with
     /// [`TransportErrorKind::BodyTooLarge`](crate::TransportErrorKind::BodyTooLarge) as soon as
     /// the limit is crossed, without reading the rest.
@@ -247,6 +352,7 @@ impl ApiRequest {
             idempotency,
             limits: RequestLimits::default(),
             expect_json: false,
+            request_id: RequestId::generate(),
         }
     }
 

@@ -96,7 +96,9 @@ impl StackBuilder {
         let retried = RetryLayer::new(self.retry)
             .with_budget(self.budget)
             .layer(traced);
-        let timed = maybe(self.total_timeout.map(TotalTimeoutLayer::new), retried);
+        // Always present, so a request's own total timeout is honoured; without one it sets
+        // no timer.
+        let timed = TotalTimeoutLayer::optional(self.total_timeout).layer(retried);
         Arc::new(timed)
     }
 }

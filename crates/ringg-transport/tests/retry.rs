@@ -66,17 +66,35 @@ async fn get_retried_through_503_503_200() {
     let resp = t.execute(get(&server.base_url())).await.unwrap();
     assert_eq!(resp.status, 200);
     assert_eq!(server.hits(), 3);
-    let attempts: Vec<String> = server
+    let attempts: Vec<Option<String>> = server
         .seen()
         .iter()
         .map(|s| {
-            s.headers["x-ringg-retry-count"]
+            s.headers
+                .get("x-ringg-retry-count")
+                .map(|v| v.to_str().unwrap().to_string())
+        })
+        .collect();
+    assert_eq!(
+        attempts,
+        [None, Some("1".to_string()), Some("2".to_string())],
+        "the first attempt carries no attempt header"
+    );
+    let ids: Vec<String> = server
+        .seen()
+        .iter()
+        .map(|s| {
+            s.headers["x-ringg-request-id"]
                 .to_str()
                 .unwrap()
                 .to_string()
         })
         .collect();
-    assert_eq!(attempts, ["0", "1", "2"]);
+    assert!(ids[0].starts_with("req_") && ids[0].len() == 20, "{ids:?}");
+    assert!(
+        ids.iter().all(|id| *id == ids[0]),
+        "one request id across retries: {ids:?}"
+    );
     for s in server.seen() {
         assert_eq!(s.headers["x-api-key"], "test-key-123");
         assert!(

@@ -12,10 +12,9 @@ use ringg_types::campaigns::{
 use ringg_types::ids::{AgentId, ListId};
 use ringg_types::operations::{self as ops, Operation};
 
-use crate::calls::query_pairs;
 use crate::campaigns::preflight::{self, PreflightOptions, PreflightReport};
 use crate::campaigns::upload::CsvUpload;
-use crate::client::{Client, json_body};
+use crate::client::Client;
 use crate::error::Error;
 use crate::lists::query_stream;
 use crate::pagination::MAX_PAGE_SIZE;
@@ -110,9 +109,7 @@ impl Campaigns<'_> {
             .with_operation(op.id));
         }
         check_from_numbers(op, &request.from_numbers)?;
-        let body = json_body(op.id, request)?;
-        let req = self.client.request(op, &[])?.with_body(body);
-        self.client.send_json(req).await
+        self.client.body_op(op, &[], request).await
     }
 
     /// `POST /campaign/v2/start`: starts a saved campaign with a number pool. Never resent
@@ -134,9 +131,7 @@ impl Campaigns<'_> {
             )
             .with_operation(op.id));
         }
-        let body = json_body(op.id, request)?;
-        let req = self.client.request(op, &[])?.with_body(body);
-        self.client.send_json(req).await
+        self.client.body_op(op, &[], request).await
     }
 
     /// `GET /campaign/all`: one page. `limit` (default 10) and `offset` (default 0) are always
@@ -146,9 +141,7 @@ impl Campaigns<'_> {
         let mut q = query.clone();
         q.limit = Some(q.limit.unwrap_or(10).clamp(1, MAX_PAGE_SIZE));
         q.offset = Some(q.offset.unwrap_or(0));
-        let mut req = self.client.request(op, &[])?;
-        req.query = query_pairs(op.id, &q)?;
-        self.client.send_json(req).await
+        self.client.query_op(op, &[], &q).await
     }
 
     /// Every campaign matching `query`, fetched lazily page by page (`limit` = page size,
@@ -194,11 +187,12 @@ impl Campaigns<'_> {
         &self,
         bulk_list_id: &ListId,
     ) -> Result<UploadStatusResponse, Error> {
-        let req = self.client.request(
-            &ops::GET_LARGE_UPLOAD_STATUS,
-            &[("bulk_list_id", bulk_list_id.as_str())],
-        )?;
-        self.client.send_json(req).await
+        self.client
+            .get_op(
+                &ops::GET_LARGE_UPLOAD_STATUS,
+                &[("bulk_list_id", bulk_list_id.as_str())],
+            )
+            .await
     }
 
     /// Polls [`upload_status`](Self::upload_status) with growing delays until processing has
@@ -258,11 +252,12 @@ impl Campaigns<'_> {
         &self,
         bulk_list_id: &ListId,
     ) -> Result<CheckBalanceResponse, Error> {
-        let req = self.client.request(
-            &ops::CHECK_LARGE_CAMPAIGN_BALANCE,
-            &[("bulk_list_id", bulk_list_id.as_str())],
-        )?;
-        self.client.send_json(req).await
+        self.client
+            .get_op(
+                &ops::CHECK_LARGE_CAMPAIGN_BALANCE,
+                &[("bulk_list_id", bulk_list_id.as_str())],
+            )
+            .await
     }
 
     /// `POST /campaign/make-call-async` (beta): starts a large campaign.
@@ -288,9 +283,7 @@ impl Campaigns<'_> {
         if let (Some(start), Some(end)) = (request.campaign_start_time, request.campaign_end_time) {
             check_times(op, start, end)?;
         }
-        let body = json_body(op.id, request)?;
-        let req = self.client.request(op, &[])?.with_body(body);
-        self.client.send_json(req).await
+        self.client.body_op(op, &[], request).await
     }
 
     /// Checks a contact CSV before uploading it (see [`preflight()`](preflight::preflight)): `Mobile Number` column,

@@ -233,8 +233,8 @@ impl Stt {
             Idempotency::Idempotent,
         )
         .with_limits(RequestLimits {
-            max_response_body: None,
             attempt_timeout: Some(UPLOAD_ATTEMPT_TIMEOUT),
+            ..RequestLimits::default()
         })
         .with_body(Body::Multipart(parts))
         .expecting_json();

@@ -7,7 +7,7 @@ use ringg_types::Secret;
 use tower::{Layer, Service};
 
 use crate::error::TransportError;
-use crate::request::{ApiRequest, ApiResponse};
+use crate::request::{ApiRequest, ApiResponse, REQUEST_ID_HEADER};
 
 /// The header Ringg authenticates with.
 pub const API_KEY_HEADER: &str = "x-api-key";
@@ -30,19 +30,32 @@ impl AuthLayer {
 impl<S> Layer<S> for AuthLayer {
     type Service = Auth<S>;
     fn layer(&self, inner: S) -> Auth<S> {
-        Auth {
-            inner,
-            key: self.key.clone(),
-        }
+        // The header value is built once here, not per request.
+        let key = HeaderValue::from_str(self.key.expose()).ok().map(|mut v| {
+            v.set_sensitive(true);
+            v
+        });
+        Auth { inner, key }
     }
 }
 
-/// Adds the API key header, marked sensitive so HTTP stacks do not log it, and the SDK's
-/// `User-Agent` and `Accept: application/json` when the request has none.
-#[derive(Debug, Clone)]
+/// Adds the API key header, marked sensitive so HTTP stacks do not log it, the request's id
+/// ([`REQUEST_ID_HEADER`]), and the SDK's `User-Agent` and `Accept: application/json` when the
+/// request has none.
+#[derive(Clone)]
 pub struct Auth<S> {
     inner: S,
-    key: Secret,
+    /// The key as a header value, or `None` when it cannot be one.
+    key: Option<HeaderValue>,
+}
+
+impl<S: std::fmt::Debug> std::fmt::Debug for Auth<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Auth")
+            .field("inner", &self.inner)
+            .field("key", &"[redacted]")
+            .finish()
+    }
 }
 
 impl<S> Service<ApiRequest> for Auth<S>
@@ -61,25 +74,26 @@ where
     }
 
     fn call(&mut self, mut request: ApiRequest) -> Self::Future {
-        match HeaderValue::from_str(self.key.expose()) {
-            Ok(mut value) => {
-                value.set_sensitive(true);
-                request.headers.insert(API_KEY_HEADER, value);
-                request
-                    .headers
+        match &self.key {
+            Some(value) => {
+                let headers = &mut request.headers;
+                headers.reserve(4);
+                headers.insert(API_KEY_HEADER, value.clone());
+                headers.insert(REQUEST_ID_HEADER, request.request_id.header_value());
+                headers
                     .entry(http::header::USER_AGENT)
                     .or_insert(HeaderValue::from_static(USER_AGENT));
-                request
-                    .headers
+                headers
                     .entry(http::header::ACCEPT)
                     .or_insert(HeaderValue::from_static("application/json"));
                 futures::future::Either::Left(self.inner.call(request))
             }
-            Err(_) => futures::future::Either::Right(futures::future::ready(Err(
+            None => futures::future::Either::Right(futures::future::ready(Err(
                 TransportError::invalid_request(
                     "the API key contains characters that cannot be sent in an HTTP header; check RINGG_API_KEY for stray whitespace or quotes",
                 )
-                .with_operation(request.operation),
+                .with_operation(request.operation)
+                .with_request_id(request.request_id),
             ))),
         }
     }

@@ -5,7 +5,8 @@
 //! service or client built from one [`RateLimiter`] shares one budget.
 
 use std::num::NonZeroU32;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use governor::{DefaultDirectRateLimiter, Quota};
@@ -60,7 +61,10 @@ struct Shared {
     /// `in_flight`.
     backend: Option<Arc<dyn SharedRateLimit>>,
     in_flight: Option<Arc<Semaphore>>,
-    paused_until: Mutex<Option<Instant>>,
+    /// The end of a pause as nanoseconds after `base`, plus one; 0 when no pause was set, so
+    /// the common case costs one atomic load and no clock read.
+    paused_until: AtomicU64,
+    base: Instant,
     max_pause: Duration,
     config: RateLimitConfig,
 }
@@ -105,7 +109,8 @@ impl RateLimiter {
                     .max_in_flight
                     .map(|n| Arc::new(Semaphore::new(n.max(1)))),
                 backend: None,
-                paused_until: Mutex::new(None),
+                paused_until: AtomicU64::new(0),
+                base: Instant::now(),
                 max_pause: config.max_pause,
                 config,
             }),
@@ -126,23 +131,34 @@ impl RateLimiter {
 
     /// Pauses every request through this limiter until `until`.
     pub fn pause_until(&self, until: Instant) {
-        let mut p = self
-            .shared
+        let nanos = until.saturating_duration_since(self.shared.base).as_nanos();
+        let encoded = u64::try_from(nanos)
+            .unwrap_or(u64::MAX - 1)
+            .saturating_add(1);
+        self.shared
             .paused_until
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if p.is_none_or(|cur| cur < until) {
-            *p = Some(until);
-        }
+            .fetch_max(encoded, Ordering::AcqRel);
     }
 
     fn current_pause(&self) -> Option<Instant> {
-        let p = self
-            .shared
-            .paused_until
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        p.filter(|t| *t > Instant::now())
+        let encoded = self.shared.paused_until.load(Ordering::Acquire);
+        if encoded == 0 {
+            return None;
+        }
+        let until = self.shared.base + Duration::from_nanos(encoded - 1);
+        if until > Instant::now() {
+            Some(until)
+        } else {
+            // Over: clear it, so later requests take the fast path again (unless a newer
+            // pause was set meanwhile).
+            let _ = self.shared.paused_until.compare_exchange(
+                encoded,
+                0,
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            );
+            None
+        }
     }
 
     /// Waits for a slot; the permit is released when the returned guard drops.
@@ -158,10 +174,15 @@ impl RateLimiter {
 
     async fn acquire_local(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
         let permit = match &self.shared.in_flight {
-            Some(sem) => sem.clone().acquire_owned().await.ok(),
+            Some(sem) => match sem.clone().try_acquire_owned() {
+                Ok(p) => Some(p),
+                Err(_) => sem.clone().acquire_owned().await.ok(),
+            },
             None => None,
         };
-        if let Some(rate) = &self.shared.rate {
+        if let Some(rate) = &self.shared.rate
+            && rate.check().is_err()
+        {
             rate.until_ready().await;
         }
         permit

@@ -13,7 +13,8 @@ use tower::{Layer, Service, ServiceExt};
 use crate::error::{SendState, TransportError, TransportErrorKind};
 use crate::request::{ApiRequest, ApiResponse, Idempotency};
 
-/// The header carrying the retry count (0 on the first attempt).
+/// The header carrying the retry number, on retries only (`1` on the first retry; the first
+/// attempt carries none).
 pub const ATTEMPT_HEADER: &str = "x-ringg-retry-count";
 
 /// Retry settings.
@@ -373,12 +374,12 @@ where
 {
     let operation = request.operation;
     let idempotency = request.idempotency;
+    let request_id = request.request_id;
+    let policy = policy_for(&policy, request.limits.max_retries);
+    let policy: &RetryPolicy = &policy;
     let mut retries = 0u32;
     loop {
-        let mut attempt = request.clone();
-        attempt
-            .headers
-            .insert(ATTEMPT_HEADER, attempt_header_value(retries));
+        let attempt = attempt_request(&request, retries);
         let result = inner.clone().oneshot(attempt).await;
         let outcome = match &result {
             Ok(resp) if request.expect_json && resp.status.is_success() && !is_json(&resp.body) => {
@@ -394,7 +395,7 @@ where
             },
         };
         let decision = decide(
-            &policy,
+            policy,
             idempotency,
             retries,
             budget.has_tokens(),
@@ -409,7 +410,11 @@ where
                 {
                     budget.deposit();
                 }
-                return result.map_err(|e| e.with_attempts(attempts).with_operation(operation));
+                return result.map_err(|e| {
+                    e.with_attempts(attempts)
+                        .with_operation(operation)
+                        .with_request_id(request_id)
+                });
             }
             Decision::OutcomeUnknown => {
                 let err = match result {
@@ -424,7 +429,8 @@ where
                 return Err(err
                     .into_outcome_unknown()
                     .with_attempts(attempts)
-                    .with_operation(operation));
+                    .with_operation(operation)
+                    .with_request_id(request_id));
             }
             Decision::RetryAfterTooLong(wait) => {
                 let mut err = TransportError::new(
@@ -438,7 +444,8 @@ where
                 )
                 .with_retry_after(wait)
                 .with_attempts(attempts)
-                .with_operation(operation);
+                .with_operation(operation)
+                .with_request_id(request_id);
                 if let Ok(resp) = result {
                     err = err.with_response(resp);
                 }
@@ -449,7 +456,11 @@ where
                 server_requested,
             } => {
                 if !budget.try_withdraw() {
-                    return result.map_err(|e| e.with_attempts(attempts).with_operation(operation));
+                    return result.map_err(|e| {
+                        e.with_attempts(attempts)
+                            .with_operation(operation)
+                            .with_request_id(request_id)
+                    });
                 }
                 let delay = if server_requested || !policy.jitter {
                     delay
@@ -468,6 +479,32 @@ where
             }
         }
     }
+}
+
+/// The policy for one request: its own retry count, when it sets one, replaces the policy's.
+fn policy_for(
+    policy: &Arc<RetryPolicy>,
+    max_retries: Option<u32>,
+) -> std::borrow::Cow<'_, RetryPolicy> {
+    match max_retries {
+        Some(n) if n != policy.max_retries => std::borrow::Cow::Owned(RetryPolicy {
+            max_retries: n,
+            ..(**policy).clone()
+        }),
+        _ => std::borrow::Cow::Borrowed(&**policy),
+    }
+}
+
+/// The copy of `request` sent as attempt `retries + 1`. The first attempt carries no attempt
+/// header: only a retry says which one it is.
+fn attempt_request(request: &ApiRequest, retries: u32) -> ApiRequest {
+    let mut attempt = request.clone();
+    if retries > 0 {
+        attempt
+            .headers
+            .insert(ATTEMPT_HEADER, attempt_header_value(retries));
+    }
+    attempt
 }
 
 /// Whether `body` is one well-formed JSON document (checked without building it).

@@ -1,7 +1,11 @@
 //! The total-timeout layer: bounds a request including all its retries.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
+use futures::future::Either;
 use tower::{Layer, Service};
 
 use crate::error::{SendState, TransportError, TransportErrorKind};
@@ -10,12 +14,22 @@ use crate::request::{ApiRequest, ApiResponse, Idempotency};
 /// Layer adding [`TotalTimeout`].
 #[derive(Debug, Clone, Copy)]
 pub struct TotalTimeoutLayer {
-    timeout: Duration,
+    timeout: Option<Duration>,
 }
 
 impl TotalTimeoutLayer {
-    /// Bounds every request, retries included, by `timeout`.
+    /// Bounds every request, retries included, by `timeout` (a request's own
+    /// [`RequestLimits::total_timeout`](crate::RequestLimits::total_timeout) takes precedence).
     pub fn new(timeout: Duration) -> Self {
+        Self {
+            timeout: Some(timeout),
+        }
+    }
+
+    /// Bounds a request by `timeout` when given, and otherwise only a request that sets its own
+    /// [`RequestLimits::total_timeout`](crate::RequestLimits::total_timeout). A request with
+    /// no bound gets no timer.
+    pub fn optional(timeout: Option<Duration>) -> Self {
         Self { timeout }
     }
 }
@@ -35,22 +49,33 @@ impl<S> Layer<S> for TotalTimeoutLayer {
 #[derive(Debug, Clone)]
 pub struct TotalTimeout<S> {
     inner: S,
-    timeout: Duration,
+    timeout: Option<Duration>,
 }
+
+type Bounded = Pin<Box<dyn Future<Output = Result<ApiResponse, TransportError>> + Send>>;
 
 impl<S> Service<ApiRequest> for TotalTimeout<S>
 where
     S: Service<ApiRequest, Response = ApiResponse, Error = TransportError>,
     S::Future: Send + 'static,
 {
-    api_service_types!(inner);
+    type Response = ApiResponse;
+    type Error = TransportError;
+    type Future = Either<Bounded, S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), TransportError>> {
+        self.inner.poll_ready(cx)
+    }
 
     fn call(&mut self, request: ApiRequest) -> Self::Future {
+        let Some(timeout) = request.limits.total_timeout.or(self.timeout) else {
+            return Either::Right(self.inner.call(request));
+        };
         let operation = request.operation;
         let idempotency = request.idempotency;
-        let timeout = self.timeout;
+        let request_id = request.request_id;
         let fut = self.inner.call(request);
-        Box::pin(async move {
+        Either::Left(Box::pin(async move {
             match tokio::time::timeout(timeout, fut).await {
                 Ok(r) => r,
                 Err(_) => {
@@ -58,11 +83,12 @@ where
                         TransportErrorKind::TotalTimeout,
                         SendState::MaybeSent,
                         format!(
-                            "no answer within the total timeout of {:.1} s; raise it with the client's total_timeout setting if the server is slow",
+                            "no answer within the total timeout of {:.1} s; raise it with the client's total_timeout setting (or this request's RequestOptions) if the server is slow",
                             timeout.as_secs_f64()
                         ),
                     )
-                    .with_operation(operation);
+                    .with_operation(operation)
+                    .with_request_id(request_id);
                     Err(if idempotency == Idempotency::NonIdempotent {
                         err.into_outcome_unknown()
                     } else {
@@ -70,6 +96,6 @@ where
                     })
                 }
             }
-        })
+        }))
     }
 }

@@ -1,0 +1,194 @@
+//! The request path of the resource methods: the `Client` helpers each one calls (operation,
+//! path parameters, query and body in, decoded model out), and the scoped views
+//! (`Client::with_options`, `Client::with_raw_response`).
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+use ringg_transport::Body;
+use ringg_types::operations::Operation;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::options::{Capture, RequestOptions, Response, Scope};
+
+impl Client {
+    /// The one request path of the resource methods: `op` with its path parameters, query
+    /// pairs and body, sent and decoded into `T` (see [`send_json`](Self::send_json)).
+    pub(crate) async fn call_op<T: DeserializeOwned>(
+        &self,
+        op: &'static Operation,
+        path_params: &[(&str, &str)],
+        query: Vec<(String, String)>,
+        body: Body,
+    ) -> Result<T, Error> {
+        let mut req = self.request(op, path_params)?;
+        req.query = query;
+        req.body = body;
+        self.send_json(req).await
+    }
+
+    /// `op` without query or body (most GETs and DELETEs), decoded into `T`.
+    pub(crate) async fn get_op<T: DeserializeOwned>(
+        &self,
+        op: &'static Operation,
+        path_params: &[(&str, &str)],
+    ) -> Result<T, Error> {
+        self.call_op(op, path_params, Vec::new(), Body::Empty).await
+    }
+
+    /// `op` with query pairs and no body, decoded into `T`.
+    pub(crate) async fn pairs_op<T: DeserializeOwned>(
+        &self,
+        op: &'static Operation,
+        path_params: &[(&str, &str)],
+        query: Vec<(String, String)>,
+    ) -> Result<T, Error> {
+        self.call_op(op, path_params, query, Body::Empty).await
+    }
+
+    /// `op` with a query struct (serialized into pairs), decoded into `T`.
+    pub(crate) async fn query_op<T: DeserializeOwned, Q: Serialize>(
+        &self,
+        op: &'static Operation,
+        path_params: &[(&str, &str)],
+        query: &Q,
+    ) -> Result<T, Error> {
+        let query = query_pairs(op.id, query)?;
+        self.pairs_op(op, path_params, query).await
+    }
+
+    /// `op` with a JSON body, decoded into `T`.
+    pub(crate) async fn body_op<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        op: &'static Operation,
+        path_params: &[(&str, &str)],
+        body: &B,
+    ) -> Result<T, Error> {
+        let body = json_body(op.id, body)?;
+        self.call_op(op, path_params, Vec::new(), body).await
+    }
+}
+
+impl Client {
+    /// A view of this client whose requests use `options` on top of the client's settings.
+    /// Cheap (an `Arc`, no new connections); every resource group hangs off it, and views
+    /// stack (`a.with_options(x).with_options(y)`: `y` wins where both set a field).
+    pub fn with_options(&self, options: RequestOptions) -> Client {
+        let scope = match self.scope() {
+            Some(s) => Scope {
+                options: s.options.clone().merge(&options),
+                capture: s.capture.clone(),
+            },
+            None => Scope {
+                options,
+                capture: None,
+            },
+        };
+        self.with_scope(scope)
+    }
+
+    /// Runs a typed call and returns its answer with the response it came from (status,
+    /// headers, request ids), without a second request.
+    ///
+    /// `call` gets a view of this client that keeps the last answer it received; for a method
+    /// that sends several requests (a list stream, `reconcile`) the answer is the last one.
+    ///
+    /// ```no_run
+    /// # async fn run(client: ringg_api::Client) -> Result<(), ringg_api::Error> {
+    /// let resp = client
+    ///     .with_raw_response(|c| async move { c.workspace().info().await })
+    ///     .await?;
+    /// println!("{} {:?} {}", resp.status, resp.server_request_id, resp.request_id);
+    /// let info = resp.data;
+    /// # let _ = info; Ok(()) }
+    /// ```
+    pub async fn with_raw_response<T, F, Fut>(&self, call: F) -> Result<Response<T>, Error>
+    where
+        F: FnOnce(Client) -> Fut,
+        Fut: std::future::Future<Output = Result<T, Error>>,
+    {
+        let capture = Arc::new(Capture::default());
+        let options = self.scope().map(|s| s.options.clone()).unwrap_or_default();
+        let view = self.with_scope(Scope {
+            options,
+            capture: Some(capture.clone()),
+        });
+        let data = call(view).await?;
+        let seen = capture.take().ok_or_else(|| {
+            Error::invalid_input(
+                "with_raw_response: the call sent no request through the client it was given; use that client (the closure's argument) inside it",
+            )
+        })?;
+        let server_request_id =
+            ringg_transport::server_request_id(&seen.headers).map(str::to_string);
+        Ok(Response {
+            status: seen.status,
+            headers: seen.headers,
+            request_id: seen.request_id,
+            server_request_id,
+            data,
+        })
+    }
+}
+
+/// The `limit` and `offset` pairs of a paged list.
+pub(crate) fn page_query(limit: u32, offset: u64) -> Vec<(String, String)> {
+    vec![
+        ("limit".to_string(), limit.to_string()),
+        ("offset".to_string(), offset.to_string()),
+    ]
+}
+
+/// Serializes a query struct into URL pairs.
+pub(crate) fn query_pairs<T: Serialize>(
+    operation: &'static str,
+    query: &T,
+) -> Result<Vec<(String, String)>, Error> {
+    ringg_types::common::to_query_pairs(query).map_err(|e| {
+        Error::invalid_input(format!("could not encode the query: {e}")).with_operation(operation)
+    })
+}
+
+/// Serializes a request body to JSON.
+pub(crate) fn json_body<T: Serialize + ?Sized>(
+    operation: &'static str,
+    value: &T,
+) -> Result<Body, Error> {
+    serde_json::to_vec(value)
+        .map(|v| Body::Json(Bytes::from(v)))
+        .map_err(|e| {
+            Error::invalid_input(format!("could not serialize the request body: {e}"))
+                .with_operation(operation)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::decode;
+
+    #[test]
+    fn decode_error_names_the_field_and_keeps_the_body() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Row {
+            id: String,
+            n: u32,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Page {
+            calls: Vec<Row>,
+        }
+        let body = Bytes::from_static(br#"{"calls":[{"id":"a","n":1},{"id":"b","n":"x"}]}"#);
+        let e = decode::<Page>("listCallHistory", http::StatusCode::OK, body.clone()).unwrap_err();
+        assert_eq!(e.field_path(), Some("calls[1].n"));
+        assert_eq!(e.body(), Some(body.clone()));
+        assert_eq!(e.unredacted_body(), Some(&body));
+        assert!(e.to_string().contains("calls[1].n"));
+    }
+}

@@ -1,0 +1,153 @@
+//! Per-request options, raw responses and request ids, over real HTTP on 127.0.0.1.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ringg_api::transport::layers::RetryPolicy;
+use ringg_api::{Client, RequestOptions};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const WORKSPACE: &str = r#"{"workspace_info":{"id":"w1","name":"W","credits":1}}"#;
+
+/// A server answering each request with the next scripted status (then 200), recording heads.
+async fn server(statuses: Vec<u16>) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let seen2 = seen.clone();
+    tokio::spawn(async move {
+        let mut n = 0usize;
+        while let Ok((mut s, _)) = listener.accept().await {
+            let status = statuses.get(n).copied().unwrap_or(200);
+            n += 1;
+            let seen = seen2.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 1024];
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match s.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(k) => buf.extend_from_slice(&chunk[..k]),
+                    }
+                }
+                seen.lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&buf).to_lowercase());
+                let body = if status == 200 { WORKSPACE } else { "{}" };
+                let resp = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\nx-request-id: srv-{n}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = s.write_all(resp.as_bytes()).await;
+            });
+        }
+    });
+    (format!("http://{addr}"), seen)
+}
+
+fn client(base: &str) -> Client {
+    Client::builder()
+        .ignore_env()
+        .api_key("test-key")
+        .base_url(base)
+        .retry_policy(RetryPolicy {
+            initial_backoff: Duration::from_millis(1),
+            jitter: false,
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap()
+}
+
+fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+        .map(str::trim)
+}
+
+#[tokio::test]
+async fn options_apply_to_one_call_and_not_the_next() {
+    let (base, seen) = server(vec![503, 503, 503]).await;
+    let c = client(&base);
+    let scoped = c.with_options(
+        RequestOptions::new()
+            .max_retries(0)
+            .header("x-team", "billing"),
+    );
+    let err = scoped.workspace().info().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{err}");
+    assert_eq!(seen.lock().unwrap().len(), 1, "max_retries(0): one attempt");
+    assert_eq!(header(&seen.lock().unwrap()[0], "x-team"), Some("billing"));
+    // The plain client keeps its own settings: two retries, no extra header.
+    c.workspace().info().await.unwrap();
+    let heads = seen.lock().unwrap().clone();
+    assert_eq!(heads.len(), 4, "503 then retried to a 200: {heads:?}");
+    assert!(heads[1..].iter().all(|h| header(h, "x-team").is_none()));
+    // The request id is the same across the retries of one request.
+    let ids: Vec<_> = heads[1..]
+        .iter()
+        .map(|h| header(h, "x-ringg-request-id"))
+        .collect();
+    assert!(ids.iter().all(|i| i.is_some() && *i == ids[0]), "{ids:?}");
+    assert_ne!(header(&heads[0], "x-ringg-request-id"), ids[0]);
+    // The error carries the request id that was sent, and the server's id.
+    assert_eq!(
+        err.request_id().map(|r| r.to_string()).as_deref(),
+        header(&heads[0], "x-ringg-request-id")
+    );
+    assert_eq!(err.server_request_id(), Some("srv-1"));
+}
+
+#[tokio::test]
+async fn per_request_timeout_applies_to_that_call_only() {
+    // A server that never answers the first connection in time.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((s, _)) = listener.accept().await {
+            held.push(s); // never answers
+        }
+    });
+    let c = client(&base);
+    let quick = c.with_options(
+        RequestOptions::new()
+            .total_timeout(Duration::from_millis(200))
+            .max_retries(0),
+    );
+    let started = std::time::Instant::now();
+    let err = quick.workspace().info().await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5), "{err}");
+    assert!(err.to_string().contains("total timeout of 0.2 s"), "{err}");
+    assert!(err.request_id().is_some());
+}
+
+#[tokio::test]
+async fn raw_response_matches_what_the_server_sent() {
+    let (base, seen) = server(vec![]).await;
+    let c = client(&base);
+    let resp = c
+        .with_raw_response(|c| async move { c.workspace().info().await })
+        .await
+        .unwrap();
+    assert_eq!(resp.status.as_u16(), 200);
+    assert_eq!(resp.header("x-request-id"), Some("srv-1"));
+    assert_eq!(resp.server_request_id.as_deref(), Some("srv-1"));
+    assert_eq!(resp.data.workspace_info.name.as_deref(), Some("W"));
+    let heads = seen.lock().unwrap().clone();
+    assert_eq!(heads.len(), 1, "no second request");
+    assert_eq!(
+        header(&heads[0], "x-ringg-request-id"),
+        Some(resp.request_id.to_string().as_str())
+    );
+    assert!(header(&heads[0], "x-ringg-retry-count").is_none());
+}
+
+#[tokio::test]
+async fn a_bad_extra_header_is_refused_before_sending() {
+    let (base, seen) = server(vec![]).await;
+    let c = client(&base).with_options(RequestOptions::new().header("x-api-key", "other"));
+    let err = c.workspace().info().await.unwrap_err();
+    assert_eq!(err.kind(), ringg_api::ErrorKind::InvalidInput, "{err}");
+    assert!(seen.lock().unwrap().is_empty());
+}
