@@ -16,7 +16,8 @@ use ringg_types::ids::{AgentId, CallId, ListId};
 use ringg_types::operations::{self as ops, Operation};
 use serde_json::Value;
 
-use crate::client::{Client, decode};
+use crate::client::Client;
+use crate::decode::decode;
 use crate::error::{Error, ErrorKind};
 use crate::journal::{CallEntry, CallIntent, CallOutcome, caller_text};
 use crate::lists::query_stream;

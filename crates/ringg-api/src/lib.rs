@@ -18,6 +18,7 @@
 //! - [`client`] (`Client::request`, `send_raw`, `send_json`) → `base_url` (the base URL
 //!   rules), [`pagination`] (the page cap default), [`options`] (a view's scope), [`journal`]
 //!   (the intent journal: what is about to be sent, for crash safety), [`error`];
+//! - `decode` (a JSON answer into its model, naming the failing field) → [`error`];
 //! - [`error`] → `error_body` (Ringg's error bodies, redirect messages), a leaf.
 //!
 //! ```no_run
@@ -55,6 +56,7 @@ mod base_url;
 pub mod calls;
 pub mod campaigns;
 pub mod client;
+mod decode;
 pub mod error;
 mod error_body;
 pub mod journal;

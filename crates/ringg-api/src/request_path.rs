@@ -169,7 +169,7 @@ pub(crate) fn json_body<T: Serialize + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::decode;
+    use crate::decode::decode;
 
     #[test]
     fn decode_error_names_the_field_and_keeps_the_body() {

@@ -12,7 +12,8 @@ use ringg_types::stt::{
 };
 
 use crate::base_url::validate_base_url;
-use crate::client::{Client, decode};
+use crate::client::Client;
+use crate::decode::decode;
 use crate::error::Error;
 
 /// The STT service's production base URL.
