@@ -263,10 +263,7 @@ impl JournalError {
 pub fn journal_scope(base_url: &str, api_key: &str) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(api_key.as_bytes());
-    let mut fp = String::with_capacity(16);
-    for b in &digest[..8] {
-        fp.push_str(&format!("{b:02x}"));
-    }
+    let fp: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
     format!("{} key:{fp}", base_url.trim_end_matches('/'))
 }
 
