@@ -126,16 +126,17 @@ async fn run_all(write: Option<PathBuf>, scale: f64) -> Result<()> {
     run_raw(&raw, &base, 200, 8).await?;
     for (label, in_flight, count) in [("sequential", 1, n(5_000)), ("64 in flight", 64, n(40_000))]
     {
-        // alternate and keep each side's best of five, so neither side pays for warm-up or noise
-        let mut best_raw = 0f64;
-        let mut best_sdk = 0f64;
+        // alternate the sides and keep each side's median of five rounds, so warm-up and
+        // noise on a small machine flatter neither side
+        let (mut raw_rounds, mut sdk_rounds) = (Vec::new(), Vec::new());
         for _ in 0..5 {
-            best_raw = best_raw.max(run_raw(&raw, &base, count, in_flight).await?);
-            best_sdk = best_sdk.max(run_sdk(&sdk, count, in_flight).await?);
+            raw_rounds.push(run_raw(&raw, &base, count, in_flight).await?);
+            sdk_rounds.push(run_sdk(&sdk, count, in_flight).await?);
         }
+        let (raw_rps, sdk_rps) = (median(raw_rounds), median(sdk_rounds));
         r.line(format!(
-            "sdk overhead ({label}): client {best_sdk:.0} req/s, raw reqwest {best_raw:.0} req/s, ratio sdk/raw {:.3}",
-            best_sdk / best_raw
+            "sdk overhead ({label}, median of 5): client {sdk_rps:.0} req/s, raw reqwest {raw_rps:.0} req/s, ratio sdk/raw {:.3}",
+            sdk_rps / raw_rps
         ));
     }
 

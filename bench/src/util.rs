@@ -17,3 +17,20 @@ pub(crate) fn peak_rss() -> u64 {
 pub(crate) fn mib(bytes: u64) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
 }
+
+/// The median of a set of figures (the mean of the two middle ones for an even count).
+///
+/// Comparisons take the median of alternating rounds rather than each side's best, so noise
+/// on a small machine cannot flatter either side.
+pub(crate) fn median(mut figures: Vec<f64>) -> f64 {
+    if figures.is_empty() {
+        return f64::NAN;
+    }
+    figures.sort_by(f64::total_cmp);
+    let mid = figures.len() / 2;
+    if figures.len() % 2 == 1 {
+        figures[mid]
+    } else {
+        (figures[mid - 1] + figures[mid]) / 2.0
+    }
+}
