@@ -1,4 +1,5 @@
-//! The CLI's error: one line on stderr, an exit code (2 for usage, 1 otherwise).
+//! The CLI's error: one line on stderr, an exit code from the scripting contract
+//! ([`ErrorClass`]; crates/ringg-cli/README.md lists them).
 //!
 //! Error messages often carry a server's text. Before it reaches the terminal it is bounded
 //! ([`MAX_SERVER_MESSAGE_CHARS`] of a server's message, [`MAX_ERROR_LINE_CHARS`] of the whole
@@ -19,28 +20,95 @@ pub(crate) const MAX_SERVER_MESSAGE_CHARS: usize = 500;
 /// own, and the hint after it fit well within this).
 pub(crate) const MAX_ERROR_LINE_CHARS: usize = 2000;
 
+/// What kind of failure ended a command: each has its own exit code and a stable name that
+/// scripts can rely on (the `code` of a JSON error object).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ErrorClass {
+    /// Anything not listed below (exit code 1).
+    Failed,
+    /// A mistake in how the command was called, or a refusal to go on without `--yes`
+    /// (exit code 2).
+    Usage,
+    /// The id or name given matches nothing (exit code 3).
+    NotFound,
+    /// The key was refused or lacks the permission (exit code 4).
+    Auth,
+    /// Rate limited, and the retries did not get through (exit code 5).
+    RateLimited,
+    /// A request that places calls or starts a campaign was sent, but its outcome is unknown
+    /// (exit code 6): reconcile before trying again.
+    OutcomeUnknown,
+    /// A call that was waited for ended, but not successfully (`failed`, `error`, …;
+    /// exit code 7).
+    #[allow(dead_code)]
+    CallUnsuccessful,
+}
+
+impl ErrorClass {
+    /// The process exit code.
+    pub(crate) fn exit_code(self) -> u8 {
+        match self {
+            Self::Failed => 1,
+            Self::Usage => 2,
+            Self::NotFound => 3,
+            Self::Auth => 4,
+            Self::RateLimited => 5,
+            Self::OutcomeUnknown => 6,
+            Self::CallUnsuccessful => 7,
+        }
+    }
+
+    /// The stable name of the class, for machine-readable output.
+    #[allow(dead_code)]
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Failed => "failed",
+            Self::Usage => "usage",
+            Self::NotFound => "not_found",
+            Self::Auth => "auth",
+            Self::RateLimited => "rate_limited",
+            Self::OutcomeUnknown => "outcome_unknown",
+            Self::CallUnsuccessful => "call_unsuccessful",
+        }
+    }
+}
+
 /// A failed command.
 #[derive(Debug)]
 pub(crate) struct CliError {
     message: String,
-    code: u8,
+    class: ErrorClass,
 }
 
 impl CliError {
-    /// A mistake in how the command was called (exit code 2).
-    pub(crate) fn usage(message: impl Into<String>) -> Self {
+    /// An error of the given class.
+    pub(crate) fn new(class: ErrorClass, message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
-            code: 2,
+            class,
         }
+    }
+
+    /// A mistake in how the command was called (exit code 2).
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
+        Self::new(ErrorClass::Usage, message)
     }
 
     /// Anything else (exit code 1). The message says what went wrong and what to do.
     pub(crate) fn failed(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            code: 1,
-        }
+        Self::new(ErrorClass::Failed, message)
+    }
+
+    /// An id or name that matches nothing (exit code 3).
+    #[allow(dead_code)]
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorClass::NotFound, message)
+    }
+
+    /// What kind of failure this is.
+    #[allow(dead_code)]
+    pub(crate) fn class(&self) -> ErrorClass {
+        self.class
     }
 
     /// A local file could not be read or written.
@@ -50,7 +118,7 @@ impl CliError {
 
     /// The exit code.
     pub(crate) fn exit_code(&self) -> ExitCode {
-        ExitCode::from(self.code)
+        ExitCode::from(self.class.exit_code())
     }
 
     /// Prints `error: …` on one line of stderr: bounded in length, control characters
@@ -102,7 +170,18 @@ impl From<ringg_api::Error> for CliError {
                 _ => {}
             }
         }
-        Self::failed(message)
+        let class = if e.is_outcome_unknown() {
+            ErrorClass::OutcomeUnknown
+        } else if e.is_not_found() {
+            ErrorClass::NotFound
+        } else if e.is_auth() {
+            ErrorClass::Auth
+        } else if e.is_rate_limited() {
+            ErrorClass::RateLimited
+        } else {
+            ErrorClass::Failed
+        };
+        Self::new(class, message)
     }
 }
 
