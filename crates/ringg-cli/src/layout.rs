@@ -5,9 +5,9 @@
 /// How many characters of an id a table shows before the ellipsis.
 pub(crate) const SHORT_ID_CHARS: usize = 8;
 
-/// The narrowest a column of free text is made before columns are dropped (a shorter text
-/// keeps its own width).
-const TEXT_MIN: usize = 8;
+/// The narrowest a column of free text is made before columns are dropped: its longest word,
+/// up to this many characters (a longer word may be broken).
+const WORD_MAX: usize = 16;
 
 /// True for a UUID (`8-4-4-4-12` hexadecimal digits).
 pub(crate) fn is_uuid(s: &str) -> bool {
@@ -37,6 +37,24 @@ pub(crate) fn short_id(s: &str) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// The zone label of a time cell as [`crate::display`] writes it (`2025-09-25 14:30:00 IST`):
+/// the part after the time, when the cell is a time.
+pub(crate) fn time_zone_label(cell: &str) -> Option<&str> {
+    let mut parts = cell.splitn(3, ' ');
+    let (date, time, zone) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |s: &str, shape: &str| {
+        s.len() == shape.len()
+            && s.bytes().zip(shape.bytes()).all(|(c, m)| {
+                if m == b'9' {
+                    c.is_ascii_digit()
+                } else {
+                    c == m
+                }
+            })
+    };
+    (digits(date, "9999-99-99") && digits(time, "99:99:99") && !zone.contains(' ')).then_some(zone)
 }
 
 /// True for a word that must stay on one line: an id or a phone number (a shortened id too),
@@ -72,8 +90,8 @@ fn unbreakable_width(cell: &str) -> usize {
         .unwrap_or(0)
 }
 
-/// The widest word of a header (a header wraps between words, never inside one).
-fn header_word(h: &str) -> usize {
+/// The widest word of a text (a header wraps between words, never inside one).
+fn longest_word(h: &str) -> usize {
     h.split_whitespace().map(width).max().unwrap_or(0)
 }
 
@@ -133,8 +151,13 @@ pub(crate) fn plan(
         .collect();
     let min: Vec<usize> = (0..columns)
         .map(|c| {
-            let h = header.get(c).map_or(0, |h| header_word(h));
-            h.max(atoms[c]).max(natural[c].min(TEXT_MIN)).max(1)
+            let h = header.get(c).map_or(0, |h| longest_word(h));
+            let words = rows
+                .iter()
+                .map(|r| longest_word(cell(r, c)))
+                .max()
+                .unwrap_or(0);
+            h.max(atoms[c]).max(words.min(WORD_MAX)).max(1)
         })
         .collect();
     let mut visible: Vec<usize> = (0..columns).collect();
@@ -177,6 +200,12 @@ mod tests {
         );
         assert_eq!(short_id("voice-1"), "voice-1");
         assert!(unbreakable("5d7f9a2b…") && unbreakable("(+918035736726),"));
+        assert_eq!(time_zone_label("2025-09-25 14:30:00 IST"), Some("IST"));
+        assert_eq!(
+            time_zone_label("2025-09-25 14:30:00 +05:30"),
+            Some("+05:30")
+        );
+        assert_eq!(time_zone_label("Sales Line"), None);
     }
 
     #[test]

@@ -54,6 +54,8 @@ mod listing;
 mod output;
 mod render;
 mod secret;
+#[cfg(test)]
+mod spec_coverage;
 mod state;
 mod table;
 mod term;

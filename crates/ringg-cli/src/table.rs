@@ -21,11 +21,14 @@ const STREAM_BATCH: usize = 100;
 const MAX_PHONE_CHARS: usize = 16;
 
 /// A table whose cells cannot act on the terminal.
+#[derive(Clone)]
 pub(crate) struct TextTable {
     header: Vec<String>,
     rows: Vec<Vec<String>>,
     drop_first: Vec<usize>,
     empty: Option<String>,
+    /// The zone moved into each time column's header (see `label_zones`).
+    zones: Vec<Option<String>>,
 }
 
 impl TextTable {
@@ -78,6 +81,51 @@ impl TextTable {
             .fold(self.header.len(), usize::max)
     }
 
+    /// Moves a time column's zone into its header (`CREATED (IST)`) when every time in the
+    /// column has the same zone, so the cells stay short.
+    fn label_zones(&mut self) {
+        for c in 0..self.header.len() {
+            let mut zone: Option<&str> = None;
+            let mut same = true;
+            let mut any = false;
+            for row in &self.rows {
+                let cell = row.get(c).map(String::as_str).unwrap_or("-");
+                if cell == "-" {
+                    continue;
+                }
+                match (layout::time_zone_label(cell), zone) {
+                    (Some(z), None) => zone = Some(z),
+                    (Some(z), Some(prev)) if z == prev => {}
+                    _ => same = false,
+                }
+                any = true;
+            }
+            let Some(zone) = zone.filter(|_| same && any).map(str::to_string) else {
+                continue;
+            };
+            self.header[c] = format!("{} ({zone})", self.header[c]);
+            self.zones.resize(self.header.len(), None);
+            self.zones[c] = Some(zone);
+        }
+        let mut rows = std::mem::take(&mut self.rows);
+        for row in &mut rows {
+            self.strip_zones(row);
+        }
+        self.rows = rows;
+    }
+
+    /// Drops the zone of the cells of the columns whose header carries it.
+    fn strip_zones(&self, row: &mut [String]) {
+        for (c, zone) in self.zones.iter().enumerate() {
+            if let (Some(zone), Some(cell)) = (zone, row.get_mut(c))
+                && let Some(short) = cell.strip_suffix(zone.as_str())
+                && let Some(short) = short.strip_suffix(' ')
+            {
+                *cell = short.to_string();
+            }
+        }
+    }
+
     fn plan(&self, limit: Option<usize>) -> Plan {
         layout::plan(
             &self.header,
@@ -91,6 +139,13 @@ impl TextTable {
     /// The table fitted to `limit` characters (no limit: every row on its lines as wide as
     /// it needs).
     fn render(&self, limit: Option<usize>) -> String {
+        let mut labelled = self.clone();
+        labelled.label_zones();
+        labelled.render_labelled(limit)
+    }
+
+    /// [`render`](Self::render) once the zones are in the headers.
+    fn render_labelled(&self, limit: Option<usize>) -> String {
         let plan = self.plan(limit);
         let mut t = new_table(&self.header, &plan, limit.map(Fit::Dynamic));
         for row in &self.rows {
@@ -103,6 +158,16 @@ impl TextTable {
 impl std::fmt::Display for TextTable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.render(display::get().width))
+    }
+}
+
+impl TextTable {
+    /// The table fitted to the width less `indent` characters, for text printed indented.
+    pub(crate) fn indented_text(&self, indent: usize) -> String {
+        let limit = display::get()
+            .width
+            .map(|w| w.saturating_sub(indent).max(display::MIN_WIDTH));
+        self.render(limit)
     }
 }
 
@@ -188,6 +253,7 @@ pub(crate) fn table(header: &[&str]) -> TextTable {
         rows: Vec::new(),
         drop_first: Vec::new(),
         empty: None,
+        zones: Vec::new(),
     }
 }
 
@@ -210,8 +276,10 @@ pub(crate) fn print_table(t: &TextTable) {
         return;
     }
     let settings = display::get();
-    emit_text(t.render(settings.width));
-    note_hidden(&t.header, &t.plan(settings.width));
+    let mut labelled = t.clone();
+    labelled.label_zones();
+    emit_text(labelled.render_labelled(settings.width));
+    note_hidden(&labelled.header, &labelled.plan(settings.width));
 }
 
 /// Names the columns left out to fit the width (not with `--quiet`).
@@ -266,6 +334,12 @@ impl StreamTable {
     /// Adds a row; prints it at once when the widths are fixed.
     pub(crate) fn push<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) {
         self.table.add_row(cells);
+        if self.layout.is_some()
+            && let Some(mut row) = self.table.rows.pop()
+        {
+            self.table.strip_zones(&mut row);
+            self.table.rows.push(row);
+        }
         self.count += 1;
         if self.layout.is_some() || self.table.rows.len() >= STREAM_BATCH {
             self.flush();
@@ -297,6 +371,7 @@ impl StreamTable {
         let limit = display::get().width;
         let first = self.layout.is_none();
         if first {
+            self.table.label_zones();
             let mut plan = self.table.plan(limit);
             // Later rows may hold longer numbers: room for the longest.
             for c in 0..plan.min.len() {
