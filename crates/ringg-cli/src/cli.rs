@@ -148,6 +148,7 @@ pub(crate) struct GlobalArgs {
         long,
         global = true,
         env = "RINGG_REDIS_PREFIX",
+        hide_env_values = true,
         default_value = "ringg",
         value_name = "PREFIX"
     )]

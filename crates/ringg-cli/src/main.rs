@@ -65,14 +65,14 @@ use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::FromArgMatches;
 
 fn main() -> ExitCode {
     install_panic_hook();
     // Arguments are read as OsStrings: one that is not UTF-8 is a usage error from clap,
     // never a panic.
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let cli = match cli::Cli::command()
+    let cli = match cli::command()
         .try_get_matches_from(&args)
         .and_then(|m| cli::Cli::from_arg_matches(&m))
     {
