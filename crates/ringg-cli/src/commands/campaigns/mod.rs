@@ -1,6 +1,7 @@
 //! `ringg campaigns check | launch | list | status`.
 
 pub(crate) mod args;
+mod counted;
 mod follow;
 mod preflight;
 pub(crate) mod step_args;
