@@ -13,7 +13,7 @@ use crate::commands::api::args::ApiArgs;
 use crate::commands::assistants::args::AssistantsCmd;
 use crate::commands::calls::args::CallsCmd;
 use crate::commands::campaigns::args::CampaignsCmd;
-use crate::commands::completion::CompletionArgs;
+use crate::commands::completion::args::CompletionArgs;
 use crate::commands::kb::args::KbCmd;
 use crate::commands::numbers::args::NumbersCmd;
 use crate::commands::quickstart::args::QuickstartArgs;

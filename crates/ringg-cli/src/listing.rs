@@ -28,6 +28,16 @@ pub(crate) struct Paging {
 }
 
 impl Paging {
+    /// The page `--limit`/`--offset` asked for, of a list of `total` rows when the server
+    /// says.
+    pub(crate) fn of(page: &crate::args::PageArgs, total: Option<u64>) -> Self {
+        Self {
+            offset: page.offset,
+            limit: Some(page.limit.into()),
+            total,
+        }
+    }
+
     /// A list the endpoint returns whole (no paging).
     pub(crate) fn whole(count: usize) -> Self {
         Self {

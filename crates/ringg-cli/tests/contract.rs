@@ -5,8 +5,8 @@
 
 mod common;
 
-use common::{bare, ok, ringg, run, sim};
-use ringg_sim::demo::{AGENT_ID, NUMBER_ID};
+use common::{bare, call_args, ok, ringg, run, sim};
+use ringg_sim::demo::AGENT_ID;
 use ringg_sim::{CallOutcome, FaultConfig, Simulator};
 use serde_json::Value;
 
@@ -25,25 +25,10 @@ async fn json_error(cmd: assert_cmd::Command) -> (i32, Value) {
     (r.code, v)
 }
 
-fn create_call(to: &str, extra: &[&str]) -> Vec<String> {
-    let mut args: Vec<String> = [
-        "-o",
-        "json",
-        "calls",
-        "create",
-        "--agent",
-        AGENT_ID,
-        "--to",
-        to,
-        "--name",
-        "Asha",
-        "--from-number-id",
-        NUMBER_ID,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    args.extend(extra.iter().map(|s| s.to_string()));
+/// `-o json calls create … --to TO EXTRA…`.
+fn create_call<'a>(to: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["-o", "json"];
+    args.extend(call_args(to, extra));
     args
 }
 
@@ -98,9 +83,7 @@ async fn each_class_of_failure_has_its_exit_code_and_name() {
     // 7: a waited-for call that ended unsuccessfully; its details are printed all the same.
     sim.handle()
         .script_outcomes("+919876500707", [CallOutcome::Error]);
-    let args = create_call("+919876500707", &["--wait"]);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let r = run(ringg(&sim, &args)).await;
+    let r = run(ringg(&sim, &create_call("+919876500707", &["--wait"]))).await;
     assert_eq!(r.code, 7, "{}", r.stderr);
     let details: Value = serde_json::from_str(&r.stdout).expect("the call's details on stdout");
     assert_eq!(details["call_status"], "error");
@@ -114,9 +97,7 @@ async fn each_class_of_failure_has_its_exit_code_and_name() {
     assert!(r.stderr.contains("ended error"), "{}", r.stderr);
     sim.handle()
         .script_outcomes("+919876500708", [CallOutcome::Answered]);
-    let args = create_call("+919876500708", &["--wait"]);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    ok(ringg(&sim, &args)).await;
+    ok(ringg(&sim, &create_call("+919876500708", &["--wait"]))).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -137,9 +118,7 @@ async fn rate_limits_and_unknown_outcomes_have_their_own_codes() {
         .start()
         .await
         .unwrap();
-    let args = create_call("+919876500709", &[]);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (code, v) = json_error(ringg(&ambiguous, &args)).await;
+    let (code, v) = json_error(ringg(&ambiguous, &create_call("+919876500709", &[]))).await;
     assert_eq!((code, v["code"].as_str()), (6, Some("outcome_unknown")));
     assert!(
         v["hint"]

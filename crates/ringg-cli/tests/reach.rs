@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::{fails, ok, ringg, run, sim};
-use ringg_sim::demo::{AGENT_ID, NUMBER, NUMBER_ID, NUMBER_POOL_ID};
+use common::{call_args, fails, ok, ringg, run, sim};
+use ringg_sim::demo::{AGENT_ID, NUMBER, NUMBER_POOL_ID};
 
 const CONTACTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/contacts.csv");
 
@@ -64,55 +64,34 @@ async fn a_downloaded_file_is_saved_where_asked_and_never_outside_the_folder() {
     const CSV: &str = "id,status\nc1,completed\nc2,failed\n";
     let url = csv_server(CSV, "../../history.csv").await;
     let dir = tempfile::tempdir().unwrap();
-    let mut cmd = common::bare();
-    cmd.current_dir(dir.path())
-        .args(["--base-url", &url, "--api-key", "k", "calls", "download"]);
-    let r = ok(cmd).await;
+    let download = |extra: &[&std::ffi::OsStr]| {
+        let mut cmd = common::bare();
+        cmd.current_dir(dir.path())
+            .args(["--base-url", &url, "--api-key", "k", "calls", "download"])
+            .args(extra);
+        cmd
+    };
+    let r = ok(download(&[])).await;
     assert!(r.stdout.contains("saved history.csv"), "{}", r.stdout);
     assert_eq!(
         std::fs::read_to_string(dir.path().join("history.csv")).unwrap(),
         CSV
     );
     // It is not overwritten.
-    let mut cmd = common::bare();
-    cmd.current_dir(dir.path())
-        .args(["--base-url", &url, "--api-key", "k", "calls", "download"]);
-    assert_eq!(run(cmd).await.code, 2);
+    assert_eq!(run(download(&[])).await.code, 2);
     // --out FILE and --out - (stdout).
     let out = dir.path().join("september.csv");
-    let mut cmd = common::bare();
-    cmd.args([
-        "--base-url",
-        &url,
-        "--api-key",
-        "k",
-        "calls",
-        "download",
-        "--out",
-    ])
-    .arg(&out);
-    ok(cmd).await;
+    ok(download(&["--out".as_ref(), out.as_os_str()])).await;
     assert_eq!(std::fs::read_to_string(&out).unwrap(), CSV);
-    let mut cmd = common::bare();
-    cmd.args([
-        "--base-url",
-        &url,
-        "--api-key",
-        "k",
-        "calls",
-        "download",
-        "--out",
-        "-",
-    ]);
-    assert_eq!(ok(cmd).await.stdout, CSV);
+    let r = ok(download(&["--out".as_ref(), "-".as_ref()])).await;
+    assert_eq!(r.stdout, CSV);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_standard_flow_step_by_step() {
-    let sim = sim().await;
+/// `campaigns create` of the contacts fixture, starting in five minutes; the list id.
+async fn create_list(sim: &ringg_sim::RunningSimulator, name: &str) -> String {
     let (start, end) = (at(5), at(600));
     let v = ok(ringg(
-        &sim,
+        sim,
         &[
             "-o",
             "json",
@@ -122,7 +101,7 @@ async fn the_standard_flow_step_by_step() {
             "--agent",
             AGENT_ID,
             "--name",
-            "Steps",
+            name,
             "--start",
             &start,
             "--end",
@@ -133,7 +112,13 @@ async fn the_standard_flow_step_by_step() {
     ))
     .await
     .json();
-    let list = v["list_id"].as_str().expect("a list id").to_string();
+    v["list_id"].as_str().expect("a list id").to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_standard_flow_step_by_step() {
+    let sim = sim().await;
+    let list = create_list(&sim, "Steps").await;
     // Without --start/--end the step is refused before anything is sent.
     fails(
         ringg(
@@ -189,27 +174,7 @@ async fn the_standard_flow_step_by_step() {
     assert_ne!(v["campaign"]["campaign_status"], "draft", "{v}");
 
     // The v2 start, from a pool, on a second list.
-    let v = ok(ringg(
-        &sim,
-        &[
-            "-o",
-            "json",
-            "campaigns",
-            "create",
-            CONTACTS,
-            "--agent",
-            AGENT_ID,
-            "--name",
-            "Steps 2",
-            "--start",
-            &start,
-            "--end",
-            &end,
-        ],
-    ))
-    .await
-    .json();
-    let list = v["list_id"].as_str().unwrap().to_string();
+    let list = create_list(&sim, "Steps 2").await;
     ok(ringg(
         &sim,
         &[
@@ -305,26 +270,9 @@ async fn the_large_flow_step_by_step() {
 #[tokio::test(flavor = "multi_thread")]
 async fn v1_calls_legacy_terminate_and_stt_health() {
     let sim = sim().await;
-    let v = ok(ringg(
-        &sim,
-        &[
-            "-o",
-            "json",
-            "calls",
-            "create",
-            "--v1",
-            "--agent",
-            AGENT_ID,
-            "--to",
-            "+919876500901",
-            "--name",
-            "Asha",
-            "--from-number-id",
-            NUMBER_ID,
-        ],
-    ))
-    .await
-    .json();
+    let mut args = vec!["-o", "json"];
+    args.extend(call_args("+919876500901", &["--v1"]));
+    let v = ok(ringg(&sim, &args)).await.json();
     assert!(v["call_id"].is_string(), "{v}");
     // --v1 knows no number pools.
     assert_eq!(

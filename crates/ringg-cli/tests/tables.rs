@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{ok, ringg, sim};
+use common::{call_args, ok, ringg, sim};
 use ringg_sim::demo::{AGENT_ID, KB_ID};
 use serde_json::Value;
 
@@ -164,27 +164,12 @@ async fn call_details_show_duration_cost_and_the_client_reference_apart() {
     let sim = sim().await;
     sim.handle()
         .script_outcomes("+919876500808", [ringg_sim::CallOutcome::Answered]);
-    let r = ok(ringg(
-        &sim,
-        &[
-            "-o",
-            "json",
-            "calls",
-            "create",
-            "--agent",
-            AGENT_ID,
-            "--to",
-            "+919876500808",
-            "--name",
-            "Asha",
-            "--from-number-id",
-            ringg_sim::demo::NUMBER_ID,
-            "--var",
-            "company_name=Globex",
-            "--wait",
-        ],
-    ))
-    .await;
+    let mut args = vec!["-o", "json"];
+    args.extend(call_args(
+        "+919876500808",
+        &["--var", "company_name=Globex", "--wait"],
+    ));
+    let r = ok(ringg(&sim, &args)).await;
     let id = r.json()["id"].as_str().unwrap().to_string();
     let r = ok(ringg(&sim, &["calls", "get", &id])).await;
     for field in ["duration", "cost", "ended", "client reference"] {

@@ -48,6 +48,24 @@ pub fn ringg(sim: &RunningSimulator, args: &[&str]) -> Command {
     cmd
 }
 
+/// The arguments of `calls create` from the demo assistant and number to `to`, then `extra`.
+pub fn call_args<'a>(to: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "calls",
+        "create",
+        "--agent",
+        ringg_sim::demo::AGENT_ID,
+        "--to",
+        to,
+        "--name",
+        "Asha",
+        "--from-number-id",
+        ringg_sim::demo::NUMBER_ID,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
 /// The output as text, after checking that no key appears in it.
 pub struct Run {
     pub code: i32,

@@ -60,12 +60,7 @@ async fn list(ctx: &mut Ctx, page: PageArgs) -> Result<(), CliError> {
         return print_all(ctx, &COLUMNS, "assistants", client.assistants().stream()).await;
     }
     let resp = client.assistants().list(page.limit, page.offset).await?;
-    let paging = Paging {
-        offset: page.offset,
-        limit: Some(page.limit.into()),
-        total: None,
-    };
-    print_page(ctx, &COLUMNS, &resp.agents, paging)
+    print_page(ctx, &COLUMNS, &resp.agents, Paging::of(&page, None))
 }
 
 async fn get(ctx: &mut Ctx, agent: &str) -> Result<(), CliError> {

@@ -367,16 +367,12 @@ async fn list(ctx: &mut Ctx, page: PageArgs) -> Result<(), CliError> {
             ..query
         })
         .await?;
-    let paging = Paging {
-        offset: page.offset,
-        limit: Some(page.limit.into()),
-        total: resp
-            .pagination
-            .as_ref()
-            .and_then(|p| p.total.as_ref())
-            .and_then(|t| t.count()),
-    };
-    print_page(ctx, &COLUMNS, &resp.campaigns, paging)
+    let total = resp
+        .pagination
+        .as_ref()
+        .and_then(|p| p.total.as_ref())
+        .and_then(|t| t.count());
+    print_page(ctx, &COLUMNS, &resp.campaigns, Paging::of(&page, total))
 }
 
 async fn status(ctx: &mut Ctx, campaign: &str) -> Result<(), CliError> {

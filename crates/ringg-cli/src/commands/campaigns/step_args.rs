@@ -63,14 +63,22 @@ pub(crate) struct CreateArgs {
     pub(crate) remove_invalid_rows: bool,
 }
 
-/// `campaigns start`.
+/// The list a start step starts, and the assistant that calls.
 #[derive(Debug, Args)]
-pub(crate) struct StartArgs {
-    /// The list id `campaigns create` printed.
+pub(crate) struct StartTarget {
+    /// The list id the upload printed (list_id, or bulk_list_id for the large flow).
     pub(crate) list_id: String,
     /// The assistant that makes the calls.
     #[arg(long, value_name = "ID")]
     pub(crate) agent: String,
+}
+
+/// `campaigns start`.
+#[derive(Debug, Args)]
+pub(crate) struct StartArgs {
+    /// The list and the assistant.
+    #[command(flatten)]
+    pub(crate) target: StartTarget,
     /// A number pool id (POST /campaign/v2/start).
     #[arg(
         long,
@@ -91,11 +99,9 @@ pub(crate) struct StartArgs {
 /// `campaigns start-large`.
 #[derive(Debug, Args)]
 pub(crate) struct StartLargeArgs {
-    /// The list id (bulk_list_id) `campaigns upload-large` printed.
-    pub(crate) list_id: String,
-    /// The assistant that makes the calls.
-    #[arg(long, value_name = "ID")]
-    pub(crate) agent: String,
+    /// The list and the assistant.
+    #[command(flatten)]
+    pub(crate) target: StartTarget,
     /// A number pool id.
     #[arg(
         long,

@@ -3,13 +3,13 @@
 
 use ringg_api::campaigns::CsvUpload;
 use ringg_api::types::campaigns::{
-    CampaignTime, LargeCampaignCaller, MakeCallAsyncRequest, SaveCampaignForm,
+    CampaignSpec, CampaignTime, LargeCampaignCaller, MakeCallAsyncRequest, SaveCampaignForm,
     StartCampaignRequest, StartCampaignV2Request, UploadCsvForm,
 };
 use ringg_api::types::{AgentId, ListId, NumberPoolId};
 use serde::Serialize;
 
-use super::step_args::{CreateArgs, StartArgs, StartLargeArgs, StepsCmd};
+use super::step_args::{CreateArgs, StartArgs, StartLargeArgs, StartTarget, StepsCmd};
 use crate::args::id;
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -64,6 +64,15 @@ fn caller(pool: Option<&str>, numbers: &[String]) -> Result<LargeCampaignCaller,
     }
 }
 
+/// An upload form with the column mapping and --remove-invalid-rows of the arguments.
+fn fill<T, C>(mut form: CampaignSpec<T, C>, a: &CreateArgs) -> CampaignSpec<T, C> {
+    for (var, col) in &a.map {
+        form = form.map_variable(var.clone(), col.clone());
+    }
+    form.remove_invalid_rows = a.remove_invalid_rows.then_some(true);
+    form
+}
+
 async fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<(), CliError> {
     let (Some(start), Some(end)) = (
         time("--start", a.start.as_deref())?,
@@ -74,11 +83,10 @@ async fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<(), CliError> {
         ));
     };
     let agent: AgentId = id("assistant", &a.agent)?;
-    let mut form = SaveCampaignForm::new(agent, a.name.clone(), a.country.clone(), start, end);
-    for (var, col) in &a.map {
-        form = form.map_variable(var.clone(), col.clone());
-    }
-    form.remove_invalid_rows = a.remove_invalid_rows.then_some(true);
+    let form = fill(
+        SaveCampaignForm::new(agent, a.name.clone(), a.country.clone(), start, end),
+        &a,
+    );
     let client = ctx.journaled_client().await?;
     let saved = client
         .campaigns()
@@ -96,13 +104,12 @@ async fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<(), CliError> {
 
 async fn upload_large(ctx: &mut Ctx, a: CreateArgs) -> Result<(), CliError> {
     let agent: AgentId = id("assistant", &a.agent)?;
-    let mut form = UploadCsvForm::new(agent, a.name.clone(), a.country.clone());
+    let mut form = fill(
+        UploadCsvForm::new(agent, a.name.clone(), a.country.clone()),
+        &a,
+    );
     form.campaign_start_time = time("--start", a.start.as_deref())?;
     form.campaign_end_time = time("--end", a.end.as_deref())?;
-    for (var, col) in &a.map {
-        form = form.map_variable(var.clone(), col.clone());
-    }
-    form.remove_invalid_rows = a.remove_invalid_rows.then_some(true);
     let client = ctx.journaled_client().await?;
     let uploaded = client
         .campaigns()
@@ -117,9 +124,13 @@ async fn upload_large(ctx: &mut Ctx, a: CreateArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The assistant and list ids of a start step.
+fn target(t: &StartTarget) -> Result<(AgentId, ListId), CliError> {
+    Ok((id("assistant", &t.agent)?, id("campaign list", &t.list_id)?))
+}
+
 async fn start(ctx: &mut Ctx, a: StartArgs) -> Result<(), CliError> {
-    let agent: AgentId = id("assistant", &a.agent)?;
-    let list: ListId = id("campaign list", &a.list_id)?;
+    let (agent, list) = target(&a.target)?;
     let client = ctx.journaled_client().await?;
     let started = if a.v1 {
         let mut req = StartCampaignRequest {
@@ -139,8 +150,7 @@ async fn start(ctx: &mut Ctx, a: StartArgs) -> Result<(), CliError> {
 }
 
 async fn start_large(ctx: &mut Ctx, a: StartLargeArgs) -> Result<(), CliError> {
-    let agent: AgentId = id("assistant", &a.agent)?;
-    let list: ListId = id("campaign list", &a.list_id)?;
+    let (agent, list) = target(&a.target)?;
     let mut req = MakeCallAsyncRequest::new(
         list,
         agent,

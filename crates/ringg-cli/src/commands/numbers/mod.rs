@@ -53,10 +53,10 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: NumbersCmd) -> Result<(), CliError> 
         return print_all(ctx, &COLUMNS, "numbers", client.numbers().stream()).await;
     }
     let resp = client.numbers().list(page.limit, page.offset).await?;
-    let paging = Paging {
-        offset: page.offset,
-        limit: Some(page.limit.into()),
-        total: None,
-    };
-    print_page(ctx, &COLUMNS, &resp.workspace_numbers, paging)
+    print_page(
+        ctx,
+        &COLUMNS,
+        &resp.workspace_numbers,
+        Paging::of(&page, None),
+    )
 }

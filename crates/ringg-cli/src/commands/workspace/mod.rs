@@ -57,12 +57,7 @@ async fn users(ctx: &mut Ctx, page: PageArgs) -> Result<(), CliError> {
         return print_all(ctx, &USERS, "members", client.workspace().users_stream()).await;
     }
     let resp = client.workspace().users(page.limit, page.offset).await?;
-    let paging = Paging {
-        offset: page.offset,
-        limit: Some(page.limit.into()),
-        total: None,
-    };
-    print_page(ctx, &USERS, &resp.workspace_users, paging)
+    print_page(ctx, &USERS, &resp.workspace_users, Paging::of(&page, None))
 }
 
 /// The workspaces table.

@@ -1,17 +1,9 @@
 //! `ringg completion SHELL`: a completion script generated from the command tree.
 
-use clap::Args;
-use clap_complete::Shell;
+pub(crate) mod args;
 
 use crate::error::CliError;
-
-/// `ringg completion`.
-#[derive(Debug, Args)]
-pub(crate) struct CompletionArgs {
-    /// The shell: bash, zsh, fish or powershell (also elvish).
-    #[arg(value_enum)]
-    pub(crate) shell: Shell,
-}
+use args::CompletionArgs;
 
 /// Writes the completion script for the shell to stdout.
 pub(crate) fn run(args: &CompletionArgs) -> Result<(), CliError> {
