@@ -193,6 +193,34 @@ impl From<ringg_api::Error> for CliError {
     }
 }
 
+impl From<ringg_api::campaigns::LaunchError> for CliError {
+    /// A refused launch keeps its explanation (nothing was sent); a failed step is its SDK
+    /// error in the CLI's words, naming the step, with `campaigns resume` as the way on when
+    /// the list was uploaded.
+    fn from(e: ringg_api::campaigns::LaunchError) -> Self {
+        use ringg_api::campaigns::LaunchError;
+        match e {
+            LaunchError::Failed {
+                step,
+                list_id,
+                error,
+            } => {
+                let mut err = CliError::from(error);
+                err.message = format!("campaign launch failed at {step}: {}", err.message);
+                if let Some(list) = list_id {
+                    err.message
+                        .push_str(&format!("; the contact list {list} was uploaded"));
+                    err.hint = Some(format!(
+                        "do not upload the CSV again: `ringg campaigns status {list}` shows whether it started, `ringg campaigns resume {list}` continues from the list"
+                    ));
+                }
+                err
+            }
+            refused => CliError::failed(refused.to_string()),
+        }
+    }
+}
+
 /// Collapses a message to one line.
 pub(crate) fn one_line(s: &str) -> String {
     s.split('\n')
@@ -205,6 +233,28 @@ pub(crate) fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_launch_step_speaks_the_clis_language() {
+        let error = ringg_api::Error::from_response(
+            "startCampaignV2",
+            ringg_api::transport::http::StatusCode::INTERNAL_SERVER_ERROR,
+            &ringg_api::transport::http::HeaderMap::new(),
+            br#"{"detail":"boom"}"#.to_vec().into(),
+        );
+        let e = CliError::from(ringg_api::campaigns::LaunchError::Failed {
+            step: ringg_api::campaigns::LaunchStep::Start,
+            list_id: Some(ringg_api::types::ListId::new("list-1")),
+            error,
+        });
+        let shown = e.for_terminal();
+        assert!(shown.contains("failed at the start"), "{shown}");
+        assert!(
+            !shown.contains("startCampaignV2") && !shown.contains("POST /"),
+            "{shown}"
+        );
+        assert!(shown.contains("ringg campaigns resume list-1"), "{shown}");
+    }
 
     #[test]
     fn messages_become_one_line() {

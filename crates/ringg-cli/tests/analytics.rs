@@ -12,7 +12,11 @@ async fn all_five_reports_in_both_formats() {
     let r = ok(ringg(&sim, &["analytics", "platform"])).await;
     // Words, units and percentages; no flattened keys, no bookkeeping fields.
     assert!(r.stdout.contains("total calls"), "{}", r.stdout);
-    assert!(r.stdout.contains("credits") && r.stdout.contains('%'), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("credits") && r.stdout.contains('%'),
+        "{}",
+        r.stdout
+    );
     assert!(
         !r.stdout.contains("metrics_summary.") && !r.stdout.contains("cached"),
         "{}",

@@ -165,7 +165,7 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
     let pb = ctx.spinner(format!("launching campaign {:?}", a.name));
     let outcome = client.campaigns().launch(request).await;
     pb.finish_and_clear();
-    let outcome = outcome.map_err(|e| CliError::failed(e.to_string()))?;
+    let outcome = outcome.map_err(CliError::from)?;
     let list_id = outcome.list_id.clone();
     if ctx.out.json() {
         print_json_line(&launch_json(&a.name, start, end, &outcome)?)?;
@@ -278,7 +278,7 @@ async fn resume(ctx: &mut Ctx, list: &str, no_follow: bool) -> Result<(), CliErr
     let pb = ctx.spinner(format!("resuming the launch of list {list_id}"));
     let outcome = client.campaigns().resume(&list_id, poll).await;
     pb.finish_and_clear();
-    let outcome = outcome.map_err(|e| CliError::failed(e.to_string()))?;
+    let outcome = outcome.map_err(CliError::from)?;
     if ctx.out.json() {
         print_json_line(&json!({
             "event": "resumed",
