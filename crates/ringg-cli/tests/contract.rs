@@ -225,6 +225,8 @@ async fn list_commands_share_one_json_shape() {
         &["workspace", "users"],
         &["workspace", "list"],
         &["kb", "list"],
+        &["calls", "pending"],
+        &["webhooks", "list", "--agent", AGENT_ID],
     ] {
         let mut all = vec!["-o", "json"];
         all.extend_from_slice(args);
