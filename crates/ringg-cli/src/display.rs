@@ -16,6 +16,8 @@ pub(crate) struct Display {
     pub(crate) utc: bool,
     /// No notes (`--quiet`).
     pub(crate) quiet: bool,
+    /// `--output json`: errors print as JSON objects.
+    pub(crate) json: bool,
     /// The width tables must fit, when there is one: `COLUMNS`, else the terminal's width
     /// when stdout is a terminal; none when piped without `COLUMNS`.
     pub(crate) width: Option<usize>,
@@ -30,11 +32,12 @@ pub(crate) const MIN_WIDTH: usize = 40;
 
 impl Display {
     /// The settings for these flags, reading `COLUMNS`, the terminal and the local zone.
-    pub(crate) fn new(wide: bool, utc: bool, quiet: bool) -> Self {
+    pub(crate) fn new(wide: bool, utc: bool, quiet: bool, json: bool) -> Self {
         Self {
             wide,
             utc,
             quiet,
+            json,
             width: detect_width(),
             zone: local_zone(),
         }
@@ -67,7 +70,7 @@ pub(crate) fn init(settings: Display) {
 
 /// The settings of this run (defaults when [`init`] was not called: unit tests).
 pub(crate) fn get() -> &'static Display {
-    SETTINGS.get_or_init(|| Display::new(false, false, false))
+    SETTINGS.get_or_init(|| Display::new(false, false, false, false))
 }
 
 /// `COLUMNS` when set to a number, else the terminal's width when stdout is one.
@@ -114,6 +117,7 @@ mod tests {
             wide: false,
             utc: true,
             quiet: false,
+            json: false,
             width: None,
             zone: Some(chrono_tz::Asia::Kolkata),
         };

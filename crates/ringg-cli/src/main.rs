@@ -84,6 +84,7 @@ fn main() -> ExitCode {
         cli.global.wide,
         cli.global.utc,
         cli.global.quiet,
+        json_errors,
     ));
     init_tracing(&cli.global);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
