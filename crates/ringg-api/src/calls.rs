@@ -206,7 +206,7 @@ impl Calls<'_> {
     pub async fn initiate_v1(&self, request: InitiateCallRequest) -> Result<PlacedCall, Error> {
         if !request.is_v1_compatible() {
             return Err(Error::invalid_input(
-                "the v1 endpoint knows no number pools, voice_id, version_id, call_category or parent_call_id; use calls().initiate (v2) instead",
+                "the v1 endpoint knows no number pools, voice_id, version_id, call_category or parent_call_id; use the v2 endpoint instead",
             )
             .with_operation(ops::INITIATE_CALL.id));
         }
@@ -292,7 +292,7 @@ impl Calls<'_> {
         })?;
         let call_id = response.call_id().cloned().ok_or_else(|| {
             Error::invalid_input(format!(
-                "Ringg accepted the call but returned no call id; find it with reconcile({reference:?})"
+                "Ringg accepted the call but returned no call id (client reference {reference})"
             ))
             .into_outcome_unknown()
             .with_operation(op.id)
@@ -528,7 +528,7 @@ impl Calls<'_> {
             let now = tokio::time::Instant::now();
             if now >= deadline {
                 return Err(Error::timeout(format!(
-                    "call {id} is still {} after {:.0} s; wait longer or check it later with calls().details",
+                    "call {id} is still {} after {:.0} s; wait longer or check its details later",
                     details
                         .call_status
                         .as_ref()

@@ -267,7 +267,7 @@ impl ClientBuilder {
                 Some(k) => Secret::new(k),
                 None if self.read_env => {
                     return Err(Error::invalid_input(format!(
-                        "no API key: set {API_KEY_ENV} or call ClientBuilder::api_key (for a local simulator, `ringg sim serve` prints one)"
+                        "no API key: set {API_KEY_ENV} or call ClientBuilder::api_key (a local simulator prints its key when it starts)"
                     )));
                 }
                 None => {

@@ -384,22 +384,25 @@ impl Error {
         }
     }
 
-    /// What to do next, in one sentence, worded for a person at a command line: data for a
-    /// front end to show beside the error. [`Display`](fmt::Display) does not include it.
+    /// What to do next, in one sentence: data for a front end to show beside the error, in
+    /// its own words if it has them (the `ringg` CLI names its commands instead).
+    /// [`Display`](fmt::Display) does not include it.
     pub fn hint(&self) -> Option<String> {
         if self.repr.kind == ErrorKind::OutcomeUnknown {
             return Some(match &self.repr.client_reference {
                 Some(r) => format!(
-                    "the call may have been placed; run `ringg calls reconcile {r}` (or `client.calls().reconcile(\"{r}\")`) before trying again"
+                    "the call may have been placed; reconcile the client reference {r} against the call history before trying again"
                 ),
                 None => "it may have been carried out; check its state before trying again".into(),
             });
         }
         match self.repr.status.map(|s| s.as_u16()) {
             Some(401) => Some(
-                "check the API key: set RINGG_API_KEY; a regenerated key invalidates the old one".into(),
+                "check the API key; a regenerated key invalidates the old one".into(),
             ),
-            Some(403) => Some("the key is valid but lacks permission: check the workspace role".into()),
+            Some(403) => Some(
+                "the request was refused: the key may lack the permission, or the request is not allowed as it is (see the message)".into(),
+            ),
             Some(429) => Some(match self.repr.retry_after {
                 Some(d) => format!("rate limited: retry after {:.0} s", d.as_secs_f64().ceil()),
                 None => "rate limited: wait a little and retry".into(),
@@ -408,7 +411,7 @@ impl Error {
             Some(s) if s >= 500 => Some("Ringg had a server error: retry later".into()),
             _ => match self.repr.kind {
                 ErrorKind::Decode => Some(
-                    "the response did not match the model; please report it with the body (Error::body)".into(),
+                    "the response did not match the model; please report it with the response body".into(),
                 ),
                 ErrorKind::Transport => Some("check the base URL and your network, then retry".into()),
                 ErrorKind::RetryAfterTooLong => Some("the server asked for a long pause: try again later".into()),
@@ -572,7 +575,7 @@ mod tests {
             Bytes::from_static(br#"{"detail":"Invalid API key"}"#),
         );
         assert!(e.is_auth() && !e.is_retryable());
-        assert!(e.hint().unwrap().contains("RINGG_API_KEY"));
-        assert!(!e.to_string().contains("RINGG_API_KEY"));
+        assert!(e.hint().unwrap().contains("regenerated key"));
+        assert!(!e.to_string().contains("regenerated"));
     }
 }

@@ -57,7 +57,7 @@ async fn a_call_whose_response_was_lost_is_found_not_placed_twice() {
     assert!(
         err.hint()
             .unwrap()
-            .contains(&format!("ringg calls reconcile {reference}")),
+            .contains(&format!("reconcile the client reference {reference}")),
         "{err}"
     );
 

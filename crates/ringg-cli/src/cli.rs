@@ -3,16 +3,17 @@
 //! one-line form of clap's errors.
 
 use std::path::PathBuf;
-
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use ringg_types::text::for_terminal;
 
 use crate::commands::analytics::args::AnalyticsCmd;
+use crate::commands::api::args::ApiArgs;
 use crate::commands::assistants::args::AssistantsCmd;
 use crate::commands::calls::args::CallsCmd;
 use crate::commands::campaigns::args::CampaignsCmd;
+use crate::commands::completion::args::CompletionArgs;
 use crate::commands::kb::args::KbCmd;
 use crate::commands::numbers::args::NumbersCmd;
 use crate::commands::quickstart::args::QuickstartArgs;
@@ -21,7 +22,7 @@ use crate::commands::stt::args::SttCmd;
 use crate::commands::terminate::args::TerminateArgs;
 use crate::commands::webhooks::args::WebhooksCmd;
 use crate::commands::workspace::args::WorkspaceCmd;
-use crate::error::MAX_ERROR_LINE_CHARS;
+use crate::error::{CliError, MAX_ERROR_LINE_CHARS};
 use crate::output::OutputMode;
 
 /// Talk to the Ringg AI voice-agent API: assistants, calls, campaigns, webhooks, analytics.
@@ -46,12 +47,19 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes (shown under their own heading, after each command's own).
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub(crate) struct GlobalArgs {
     /// API base URL (default: https://prod-api.ringg.ai/ca/api/v0). Plain http:// only for
     /// loopback addresses such as a local simulator.
-    #[arg(long, global = true, env = "RINGG_BASE_URL", value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "RINGG_BASE_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub(crate) base_url: Option<String>,
     /// Workspace API key (sent as X-API-KEY; never printed). Without this flag and
     /// --api-key-file: the RINGG_API_KEY environment variable. A key given on the command
@@ -64,9 +72,16 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, value_name = "PATH", conflicts_with = "api_key")]
     pub(crate) api_key_file: Option<PathBuf>,
     /// Output format: `table` for people, `json` for programs (one JSON document per
-    /// command; JSON lines for streams).
+    /// command; JSON lines for streams and --all; errors as one JSON object on stderr).
     #[arg(long, short = 'o', global = true, value_enum, default_value_t = OutputMode::Table)]
     pub(crate) output: OutputMode,
+    /// Show ids whole in tables (they are shortened to 8 characters and an ellipsis).
+    #[arg(long, global = true)]
+    pub(crate) wide: bool,
+    /// Show times in UTC (default: the local time zone; every time is labelled with its
+    /// zone).
+    #[arg(long, global = true)]
+    pub(crate) utc: bool,
     /// Log requests and decisions to stderr (debug level).
     #[arg(long, short = 'v', global = true, conflicts_with = "quiet")]
     pub(crate) verbose: bool,
@@ -84,6 +99,7 @@ pub(crate) struct GlobalArgs {
         long,
         global = true,
         env = "RINGG_TIMEOUT",
+        hide_env_values = true,
         value_name = "SECS",
         value_parser = clap::value_parser!(u64).range(1..=31_536_000)
     )]
@@ -99,6 +115,7 @@ pub(crate) struct GlobalArgs {
         long,
         global = true,
         env = "RINGG_RATE_LIMIT",
+        hide_env_values = true,
         value_name = "N",
         value_parser = clap::value_parser!(u32).range(1..=100_000)
     )]
@@ -108,6 +125,7 @@ pub(crate) struct GlobalArgs {
         long,
         global = true,
         env = "RINGG_MAX_IN_FLIGHT",
+        hide_env_values = true,
         value_name = "N",
         value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000)
     )]
@@ -130,6 +148,7 @@ pub(crate) struct GlobalArgs {
         long,
         global = true,
         env = "RINGG_REDIS_PREFIX",
+        hide_env_values = true,
         default_value = "ringg",
         value_name = "PREFIX"
     )]
@@ -173,10 +192,22 @@ pub(crate) enum Command {
     /// Speech-to-text: transcribe or stream an audio file.
     #[command(subcommand)]
     Stt(SttCmd),
+    /// Send any request to the API through the same key, limits and retries (like `gh api`).
+    Api(ApiArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completion(CompletionArgs),
 }
 
-/// Turns a clap error into the CLI's one-line format (help and version go to stdout as usual).
-pub(crate) fn clap_exit(err: clap::Error) -> ExitCode {
+/// The whole command tree, help examples included: what is parsed, and what completion
+/// scripts are generated from.
+pub(crate) fn command() -> clap::Command {
+    use clap::CommandFactory;
+    crate::commands::examples::add(Cli::command())
+}
+
+/// Turns a clap error into the CLI's one-line format, or one JSON object when `args` ask for
+/// `--output json` (help and version go to stdout as usual).
+pub(crate) fn clap_exit(err: clap::Error, args: &[std::ffi::OsString]) -> ExitCode {
     use clap::error::ErrorKind;
     match err.kind() {
         ErrorKind::DisplayHelp
@@ -203,19 +234,34 @@ pub(crate) fn clap_exit(err: clap::Error) -> ExitCode {
             let text = text.strip_prefix("error: ").unwrap_or(&text);
             // The rejected value is echoed: keep escape sequences in it off the terminal.
             let text = for_terminal(text, MAX_ERROR_LINE_CHARS);
-            crate::term::err_line(format!(
-                "error: {text}; see `{} --help`",
-                command_path(std::env::args().skip(1))
-            ));
-            ExitCode::from(2)
+            let words = args
+                .iter()
+                .skip(1)
+                .map(|a| a.to_string_lossy().into_owned());
+            let error =
+                CliError::usage(text).with_hint(format!("see `{} --help`", command_path(words)));
+            error.print(wants_json(args));
+            error.exit_code()
         }
     }
 }
 
+/// True when the arguments ask for `--output json` (read before parsing succeeded).
+fn wants_json(args: &[std::ffi::OsString]) -> bool {
+    let words: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    words.iter().enumerate().any(|(i, w)| {
+        matches!(w.as_str(), "--output=json" | "-ojson" | "-o=json")
+            || (matches!(w.as_str(), "--output" | "-o")
+                && words.get(i + 1).map(String::as_str) == Some("json"))
+    })
+}
+
 /// `ringg calls create` for the subcommands named in `args` (flags and values are skipped).
 pub(crate) fn command_path(args: impl Iterator<Item = String>) -> String {
-    use clap::CommandFactory;
-    let mut cmd = Cli::command();
+    let mut cmd = command();
     let mut path = vec![cmd.get_name().to_string()];
     for arg in args {
         if arg.starts_with('-') {
@@ -238,6 +284,16 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    #[test]
+    fn json_is_asked_for_in_every_spelling() {
+        let args =
+            |s: &str| -> Vec<std::ffi::OsString> { s.split_whitespace().map(Into::into).collect() };
+        assert!(wants_json(&args("ringg -o json calls")));
+        assert!(wants_json(&args("ringg calls --output=json")));
+        assert!(!wants_json(&args("ringg calls list")));
     }
     #[test]
     fn command_paths() {

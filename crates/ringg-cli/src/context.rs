@@ -12,7 +12,7 @@ use ringg_api::transport::layers::RateLimiter;
 use ringg_sim::{RunningSimulator, Simulator};
 
 use crate::cli::GlobalArgs;
-use crate::error::CliError;
+use crate::error::{CliError, ErrorClass};
 use crate::output::Output;
 
 /// Time scale of the simulator behind `--sim` (a 3-minute call takes under 2 seconds).
@@ -125,8 +125,8 @@ impl Ctx {
             (None, None) => std::env::var("RINGG_API_KEY").ok(),
         };
         let Some(key) = key.filter(|k| !k.trim().is_empty()) else {
-            return Err(CliError::failed(
-                "no API key; set RINGG_API_KEY (and RINGG_BASE_URL for a server other than production) or pass --api-key-file/--base-url, or add --sim to try the command against a local simulator",
+            return Err(CliError::new(ErrorClass::Auth, "no API key").with_hint(
+                "set RINGG_API_KEY (and RINGG_BASE_URL for a server other than production) or pass --api-key-file/--base-url, or add --sim to try the command against a local simulator",
             ));
         };
         let base = self

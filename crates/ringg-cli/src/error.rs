@@ -1,20 +1,16 @@
-//! The CLI's error: one line on stderr, an exit code from the scripting contract
-//! ([`ErrorClass`]; crates/ringg-cli/README.md lists them).
+//! The CLI's error: one line on stderr (one JSON object with `--output json`), an exit code
+//! from the scripting contract ([`ErrorClass`]; crates/ringg-cli/README.md lists them). The
+//! words for an SDK error and the advice after them are `crate::hints`.
 //!
 //! Error messages often carry a server's text. Before it reaches the terminal it is bounded
-//! ([`MAX_SERVER_MESSAGE_CHARS`] of a server's message, [`MAX_ERROR_LINE_CHARS`] of the whole
-//! line) and every control character in it is escaped, so a hostile server can neither flood
+//! (`hints::MAX_SERVER_MESSAGE_CHARS` of a server's message, [`MAX_ERROR_LINE_CHARS`] of the
+//! whole line) and every control character in it is escaped, so a hostile server can neither flood
 //! the terminal nor send it escape sequences.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::process::ExitCode;
 
-use ringg_types::text::{escape_control, for_terminal, truncate_chars};
-
-/// How many characters of a server's own message an error shows; the rest is counted
-/// (`… (N more characters)`).
-pub(crate) const MAX_SERVER_MESSAGE_CHARS: usize = 500;
+use ringg_types::text::for_terminal;
 
 /// How many characters of a whole error line are shown (the server's message, bounded on its
 /// own, and the hint after it fit well within this).
@@ -38,9 +34,8 @@ pub(crate) enum ErrorClass {
     /// A request that places calls or starts a campaign was sent, but its outcome is unknown
     /// (exit code 6): reconcile before trying again.
     OutcomeUnknown,
-    /// A call that was waited for ended, but not successfully (`failed`, `error`, …;
-    /// exit code 7).
-    #[allow(dead_code)]
+    /// A call that was waited for ended, but not successfully (`failed`, `error`,
+    /// `cancelled`; exit code 7).
     CallUnsuccessful,
 }
 
@@ -59,7 +54,6 @@ impl ErrorClass {
     }
 
     /// The stable name of the class, for machine-readable output.
-    #[allow(dead_code)]
     pub(crate) fn name(self) -> &'static str {
         match self {
             Self::Failed => "failed",
@@ -73,11 +67,13 @@ impl ErrorClass {
     }
 }
 
-/// A failed command.
+/// A failed command: what went wrong, what to do next (the hint), and its class.
 #[derive(Debug)]
 pub(crate) struct CliError {
     message: String,
+    hint: Option<String>,
     class: ErrorClass,
+    request_id: Option<String>,
 }
 
 impl CliError {
@@ -85,7 +81,9 @@ impl CliError {
     pub(crate) fn new(class: ErrorClass, message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
+            hint: None,
             class,
+            request_id: None,
         }
     }
 
@@ -100,20 +98,29 @@ impl CliError {
     }
 
     /// An id or name that matches nothing (exit code 3).
-    #[allow(dead_code)]
     pub(crate) fn not_found(message: impl Into<String>) -> Self {
         Self::new(ErrorClass::NotFound, message)
     }
 
+    /// Sets what to do next.
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
     /// What kind of failure this is.
-    #[allow(dead_code)]
     pub(crate) fn class(&self) -> ErrorClass {
         self.class
     }
 
+    /// What to do next, if the error says.
+    pub(crate) fn hint(&self) -> Option<&str> {
+        self.hint.as_deref()
+    }
+
     /// A local file could not be read or written.
     pub(crate) fn io(what: impl fmt::Display, err: &std::io::Error) -> Self {
-        Self::failed(format!("{what}: {err}; check the path and its permissions"))
+        Self::failed(format!("{what}: {err}")).with_hint("check the path and its permissions")
     }
 
     /// The exit code.
@@ -121,55 +128,53 @@ impl CliError {
         ExitCode::from(self.class.exit_code())
     }
 
-    /// Prints `error: …` on one line of stderr: bounded in length, control characters
-    /// escaped.
-    pub(crate) fn print(&self) {
-        crate::term::err_line(format!("error: {}", self.for_terminal()));
+    /// Prints the error on stderr: one line `error: …; hint` (bounded in length, control
+    /// characters escaped), or with `json` one JSON object `{"code", "message", "hint",
+    /// "exit_code", "request_id"}` ([`json`](Self::json)).
+    pub(crate) fn print(&self, json: bool) {
+        if json {
+            crate::term::err_line(self.json().to_string());
+        } else {
+            crate::term::err_line(format!("error: {}", self.for_terminal()));
+        }
     }
 
-    /// The message as [`print`](Self::print) shows it.
+    /// The error as the JSON object printed with `--output json`: `code` is the class's
+    /// stable name, `message` and `hint` are as the text form shows them (bounded, one line,
+    /// control characters escaped; `hint` null when there is none).
+    pub(crate) fn json(&self) -> serde_json::Value {
+        let bound = |s: &str| for_terminal(&one_line(s), MAX_ERROR_LINE_CHARS);
+        serde_json::json!({
+            "code": self.class.name(),
+            "message": bound(&self.message),
+            "hint": self.hint.as_deref().map(bound),
+            "exit_code": self.class.exit_code(),
+            "request_id": self.request_id,
+        })
+    }
+
+    /// The message and hint as [`print`](Self::print) shows them.
     pub(crate) fn for_terminal(&self) -> String {
-        for_terminal(&one_line(&self.message), MAX_ERROR_LINE_CHARS)
+        let text = match &self.hint {
+            Some(h) => format!("{}; {h}", self.message),
+            None => self.message.clone(),
+        };
+        for_terminal(&one_line(&text), MAX_ERROR_LINE_CHARS)
     }
 }
 
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.message)?;
+        if let Some(h) = &self.hint {
+            write!(f, "; {h}")?;
+        }
+        Ok(())
     }
 }
 
 impl From<ringg_api::Error> for CliError {
     fn from(e: ringg_api::Error) -> Self {
-        // The SDK's Display describes the failure; the advice for a person at the terminal is
-        // its hint ("check the API key: set RINGG_API_KEY …", "rate limited: retry after 7 s",
-        // "… run `ringg calls reconcile rr-…`"), added after it. The server's message inside
-        // Display is cut short, so the hint after it still shows. Display writes the message
-        // escaped, so the escaped form is what is cut.
-        let full = e.to_string();
-        let escaped = escape_control(e.message());
-        let mut message = match truncate_chars(&escaped, MAX_SERVER_MESSAGE_CHARS) {
-            Cow::Borrowed(_) => full,
-            Cow::Owned(short) => full.replacen(escaped.as_ref(), &short, 1),
-        };
-        if let Some(hint) = e.hint() {
-            message.push_str("; ");
-            message.push_str(&hint);
-        }
-        if e.hint().is_none() {
-            match e.kind() {
-                ringg_api::ErrorKind::Timeout => {
-                    message.push_str("; try again later or raise --timeout")
-                }
-                ringg_api::ErrorKind::Api if e.is_not_found() => {
-                    message.push_str("; check the id (list them with the matching `list` command)")
-                }
-                ringg_api::ErrorKind::Api => {
-                    message.push_str("; fix the request as the message says and try again")
-                }
-                _ => {}
-            }
-        }
         let class = if e.is_outcome_unknown() {
             ErrorClass::OutcomeUnknown
         } else if e.is_not_found() {
@@ -181,7 +186,38 @@ impl From<ringg_api::Error> for CliError {
         } else {
             ErrorClass::Failed
         };
-        Self::new(class, message)
+        let mut err = Self::new(class, crate::hints::describe(&e));
+        err.hint = crate::hints::hint(&e);
+        err.request_id = e.request_id().map(|id| id.to_string());
+        err
+    }
+}
+
+impl From<ringg_api::campaigns::LaunchError> for CliError {
+    /// A refused launch keeps its explanation (nothing was sent); a failed step is its SDK
+    /// error in the CLI's words, naming the step, with `campaigns resume` as the way on when
+    /// the list was uploaded.
+    fn from(e: ringg_api::campaigns::LaunchError) -> Self {
+        use ringg_api::campaigns::LaunchError;
+        match e {
+            LaunchError::Failed {
+                step,
+                list_id,
+                error,
+            } => {
+                let mut err = CliError::from(error);
+                err.message = format!("campaign launch failed at {step}: {}", err.message);
+                if let Some(list) = list_id {
+                    err.message
+                        .push_str(&format!("; the contact list {list} was uploaded"));
+                    err.hint = Some(format!(
+                        "do not upload the CSV again: `ringg campaigns status {list}` shows whether it started, `ringg campaigns resume {list}` continues from the list"
+                    ));
+                }
+                err
+            }
+            refused => CliError::failed(refused.to_string()),
+        }
     }
 }
 
@@ -199,24 +235,41 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_long_escaped_server_message_is_cut_and_the_hint_kept() {
-        let body = format!(r#"{{"detail":"{}"}}"#, "\\u001b".repeat(1000));
-        let e = ringg_api::Error::from_response(
-            "getWorkspace",
+    fn a_failed_launch_step_speaks_the_clis_language() {
+        let error = ringg_api::Error::from_response(
+            "startCampaignV2",
             ringg_api::transport::http::StatusCode::INTERNAL_SERVER_ERROR,
             &ringg_api::transport::http::HeaderMap::new(),
-            body.into_bytes().into(),
+            br#"{"detail":"boom"}"#.to_vec().into(),
         );
-        let shown = CliError::from(e).for_terminal();
-        assert!(!shown.contains('\x1b'));
-        assert!(shown.contains("more characters"), "{shown}");
-        assert!(shown.contains("server error"), "the hint is kept: {shown}");
-        assert!(shown.chars().count() < 800, "{}", shown.chars().count());
+        let e = CliError::from(ringg_api::campaigns::LaunchError::Failed {
+            step: ringg_api::campaigns::LaunchStep::Start,
+            list_id: Some(ringg_api::types::ListId::new("list-1")),
+            error,
+        });
+        let shown = e.for_terminal();
+        assert!(shown.contains("failed at the start"), "{shown}");
+        assert!(
+            !shown.contains("startCampaignV2") && !shown.contains("POST /"),
+            "{shown}"
+        );
+        assert!(shown.contains("ringg campaigns resume list-1"), "{shown}");
     }
 
     #[test]
     fn messages_become_one_line() {
         assert_eq!(one_line("a\n\n  b \n"), "a b");
+    }
+
+    #[test]
+    fn json_errors_carry_the_class_name_message_and_hint() {
+        let e = CliError::not_found("no assistant named x").with_hint("`ringg assistants list`");
+        let j = e.json();
+        assert_eq!(j["code"], "not_found");
+        assert_eq!(j["exit_code"], 3);
+        assert_eq!(j["message"], "no assistant named x");
+        assert_eq!(j["hint"], "`ringg assistants list`");
+        assert!(CliError::usage("x").json()["hint"].is_null());
     }
 
     #[test]

@@ -3,8 +3,10 @@
 //! `ringg quickstart` runs Ringg's recommended integration order against an in-process
 //! simulator (no account needed); every other command talks to a server through the
 //! `ringg-api` SDK. Results go to stdout (tables, or JSON with `--output json`), notes and
-//! progress to stderr, errors as one line `error: …` with exit code 2 for usage mistakes and 1
-//! otherwise. The API key is never printed.
+//! progress to stderr, errors as one line `error: …` (one JSON object with `--output json`)
+//! with the exit code of their class (`error::ErrorClass`: 2 usage, 3 not found, 4
+//! authentication, 5 rate limited, 6 outcome unknown, 7 a waited-for call ended
+//! unsuccessfully, 1 anything else). The API key is never printed.
 //!
 //! Modules, each using only modules listed below it (so no module uses one that uses it
 //! back); the `commands/<group>/args.rs` modules use only `args`:
@@ -14,15 +16,21 @@
 //! commands    dispatch to one module per command group: commands/<group>/mod.rs runs the
 //!             group's subcommands, commands/<group>/args.rs holds its clap arguments; the
 //!             larger groups split further (quickstart/steps.rs: one function per step)
+//! listing     list commands alike: one page as {items, paging}, or --all streamed (JSON
+//!             lines, or table rows as they arrive) with progress on stderr
 //! context     the command's environment: flags, output settings, the client or --sim
 //! cli         the top-level Cli, the global options, the list of groups (uses each
 //!             commands/<group>/args.rs), clap errors as one line
 //! render      tables of the models several groups show
-//! output      tables, JSON, the output settings
+//! output      JSON, the output settings, values as table text (re-exports table)
+//! table       tables fitted to the width, streamed tables
 //! secret      secrets read from a file or stdin
 //! state       the state folder (RINGG_STATE_DIR) and the files features keep in it
 //! args        values every group parses alike: pages, NAME=VALUE, ids, phone numbers
-//! error       the CLI's error and exit codes
+//! error       the CLI's error, exit codes and JSON error objects
+//! hints       SDK errors in the CLI's words, and the advice after them
+//! layout      fitting a table: unbreakable ids and numbers, short ids, columns kept
+//! display     this run's width, --wide and --utc; labelled times
 //! term        writing escaped lines to stdout and stderr
 //! ```
 //!
@@ -37,12 +45,19 @@ mod args;
 mod cli;
 mod commands;
 mod context;
+mod display;
 mod error;
 mod fleet;
+mod hints;
+mod layout;
+mod listing;
 mod output;
 mod render;
 mod secret;
+#[cfg(test)]
+mod spec_coverage;
 mod state;
+mod table;
 mod term;
 
 use std::io::IsTerminal;
@@ -50,14 +65,27 @@ use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 fn main() -> ExitCode {
     install_panic_hook();
-    let cli = match cli::Cli::try_parse() {
+    // Arguments are read as OsStrings: one that is not UTF-8 is a usage error from clap,
+    // never a panic.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match cli::command()
+        .try_get_matches_from(&args)
+        .and_then(|m| cli::Cli::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
-        Err(e) => return cli::clap_exit(e),
+        Err(e) => return cli::clap_exit(e, &args),
     };
+    let json_errors = cli.global.output == output::OutputMode::Json;
+    display::init(display::Display::new(
+        cli.global.wide,
+        cli.global.utc,
+        cli.global.quiet,
+        json_errors,
+    ));
     init_tracing(&cli.global);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -77,7 +105,7 @@ fn main() -> ExitCode {
     match outcome {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(e)) => {
-            e.print();
+            e.print(json_errors);
             e.exit_code()
         }
         // The hook has printed the one-line message.

@@ -1,23 +1,25 @@
-//! Printing results: tables that fit the terminal, JSON documents and JSON lines, notes on
-//! stderr, and the redaction of keys.
+//! Printing results: JSON documents and JSON lines, notes on stderr, the redaction of keys,
+//! and the text forms of values in tables (the tables themselves are `crate::table`,
+//! re-exported here).
 //!
 //! Everything shown to people passes through `ringg_types::text` first: table cells and
-//! [`emit_text`] lines escape control characters (a server's name or message cannot retitle
-//! the window or clear the screen), and so does every line on stderr ([`err_line`]). JSON
-//! goes out as serde writes it, which escapes control characters itself.
+//! [`emit_text`](crate::term::emit_text) lines escape control characters (a server's name or
+//! message cannot retitle the window or clear the screen), and so does every line on stderr
+//! ([`err_line`]). JSON goes out as serde writes it, which escapes control characters itself.
 
 use std::io::IsTerminal;
 
 use clap::ValueEnum;
-use comfy_table::{ColumnConstraint, ContentArrangement, Table, presets};
 use ringg_types::common::{Nullable, Timestamp};
 use ringg_types::redact::redact_text;
-use ringg_types::text::{escape_control, escape_control_keep_lines, escape_json_controls};
+use ringg_types::text::{escape_control, escape_json_controls};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::CliError;
-use crate::term::{emit, emit_text, err_line};
+use crate::term::{emit, err_line};
+
+pub(crate) use crate::table::{Columns, StreamTable, TextTable, kv_table, print_table, table};
 
 /// What a key looks like in output.
 pub(crate) use ringg_types::redact::REDACTED;
@@ -53,92 +55,68 @@ impl Output {
         }
     }
 
-    /// True when progress bars and spinners may be drawn: both streams are terminals and
-    /// --quiet is off.
+    /// True when progress bars and spinners may be drawn: stderr is a terminal and --quiet
+    /// is off (stdout may be redirected: the progress of an export to a pipe still shows).
     pub(crate) fn progress_enabled(&self) -> bool {
-        !self.quiet && std::io::stdout().is_terminal() && std::io::stderr().is_terminal()
+        !self.quiet && std::io::stderr().is_terminal()
     }
 }
 
 /// Prints a JSON document (pretty), every secret masked ([`ringg_types::redact`]: the
-/// workspace key, webhook headers, auth-fetch settings) and every control character escaped.
+/// workspace key, webhook headers, auth-fetch settings), every control character escaped,
+/// and transcripts as arrays ([`json_text`]).
 pub(crate) fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| CliError::failed(format!("could not write JSON: {e}")))?;
-    emit(escape_json_controls(&redact_text(&text)));
+    emit(json_text(value, true)?);
     Ok(())
 }
 
-/// Prints one JSON line (for streams), every secret masked.
+/// Prints one JSON line (for streams), like [`print_json`].
 pub(crate) fn print_json_line<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
-    let text = serde_json::to_string(value)
-        .map_err(|e| CliError::failed(format!("could not write JSON: {e}")))?;
-    emit(escape_json_controls(&redact_text(&text)));
+    emit(json_text(value, false)?);
     Ok(())
+}
+
+/// A value as the CLI prints JSON: a transcript that the API sends as a JSON-encoded string
+/// becomes the array of turns it holds (every `transcript` in the document), every secret is
+/// masked and every control character escaped.
+pub(crate) fn json_text<T: Serialize + ?Sized>(
+    value: &T,
+    pretty: bool,
+) -> Result<String, CliError> {
+    let mut value = to_value(value)?;
+    transcripts_as_arrays(&mut value);
+    let text = if pretty {
+        serde_json::to_string_pretty(&value)
+    } else {
+        serde_json::to_string(&value)
+    }
+    .map_err(|e| CliError::failed(format!("could not write JSON: {e}")))?;
+    Ok(escape_json_controls(&redact_text(&text)).into_owned())
+}
+
+/// Replaces every `transcript` string that holds a JSON array with that array.
+fn transcripts_as_arrays(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                if k == "transcript"
+                    && let Value::String(s) = v
+                    && let Ok(turns @ Value::Array(_)) = serde_json::from_str::<Value>(s)
+                {
+                    *v = turns;
+                } else {
+                    transcripts_as_arrays(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(transcripts_as_arrays),
+        _ => {}
+    }
 }
 
 /// A value as JSON, for redaction and flattening.
 pub(crate) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, CliError> {
     serde_json::to_value(value).map_err(|e| CliError::failed(format!("could not write JSON: {e}")))
-}
-
-/// A table whose cells cannot act on the terminal: every cell's control characters are
-/// escaped as it is added (line breaks stay, inside the cell's borders).
-pub(crate) struct TextTable(Table);
-
-impl TextTable {
-    /// Adds a row of cells.
-    pub(crate) fn add_row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) {
-        self.0.add_row(
-            cells
-                .into_iter()
-                .map(|c| escape_control_keep_lines(c.as_ref()).into_owned())
-                .collect::<Vec<_>>(),
-        );
-    }
-}
-
-impl std::fmt::Display for TextTable {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-/// A table with the house style, fitted to the terminal's width.
-pub(crate) fn table(header: &[&str]) -> TextTable {
-    let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    if !std::io::stdout().is_terminal() {
-        // No terminal to measure: keep rows on one line unless they are very long.
-        t.set_width(160);
-    }
-    if !header.is_empty() {
-        t.set_header(header.iter().copied());
-        // Ids are copied into other commands: never wrap them.
-        for (i, h) in header.iter().enumerate() {
-            if *h == "ID"
-                && let Some(col) = t.column_mut(i)
-            {
-                col.set_constraint(ColumnConstraint::ContentWidth);
-            }
-        }
-    }
-    TextTable(t)
-}
-
-/// Prints a table (its cells were escaped as they were added; the whole is checked again).
-pub(crate) fn print_table(t: &TextTable) {
-    emit_text(t.to_string());
-}
-
-/// A two-column FIELD / VALUE table (keys and values escaped).
-pub(crate) fn kv_table(rows: impl IntoIterator<Item = (String, String)>) -> TextTable {
-    let mut t = table(&[]);
-    for (k, v) in rows {
-        t.add_row([k, v]);
-    }
-    t
 }
 
 /// Flattens JSON into `a.b.c = value` rows (arrays of scalars are joined with commas).
@@ -196,14 +174,17 @@ pub(crate) fn nz(s: &Nullable<String>) -> String {
     or_dash(s.as_deref())
 }
 
-/// A timestamp as `YYYY-MM-DD HH:MM:SS` in UTC.
+/// A timestamp as `YYYY-MM-DD HH:MM:SS ZONE`, in the local zone unless `--utc`
+/// ([`crate::display`]).
 pub(crate) fn ts(t: Option<&Timestamp>) -> String {
-    t.map(|t| t.to_utc().format("%Y-%m-%d %H:%M:%S").to_string())
+    t.map(|t| crate::display::get().time(t.to_utc()))
         .unwrap_or_else(|| "-".into())
 }
 
 /// A number with at most two decimals, without trailing zeros.
 pub(crate) fn num(v: f64) -> String {
+    // Whatever rounds to zero is 0, never -0.
+    let v = if v.abs() < 0.005 { 0.0 } else { v };
     let s = format!("{v:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s.is_empty() || s == "-" {
@@ -255,21 +236,9 @@ mod tests {
         assert_eq!(num(3025.0), "3025");
         assert_eq!(num(0.154), "0.15");
         assert_eq!(num(12.5), "12.5");
+        assert_eq!(num(-0.0), "0");
+        assert_eq!(num(-0.001), "0");
         assert_eq!(clip("abcdef", 4), "abc…");
         assert_eq!(clip("a\x1b[2Jb", 20), "a\\u{1b}[2Jb");
-    }
-
-    #[test]
-    fn table_cells_are_escaped() {
-        let mut t = table(&["ID", "NAME"]);
-        t.add_row(["a1", "\x1b]0;pwned\x07\x1b[31mred"]);
-        let kv = kv_table([("name\x1b[2J".to_string(), "\u{9b}31m".to_string())]);
-        for text in [t.to_string(), kv.to_string()] {
-            assert!(
-                !text.chars().any(|c| c.is_control() && c != '\n'),
-                "{text:?}"
-            );
-            assert!(text.contains("\\u{1b}"), "{text}");
-        }
     }
 }

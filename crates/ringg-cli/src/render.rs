@@ -1,48 +1,101 @@
-//! Table and line renderings of the models several commands show.
+//! Table and line renderings of the models several commands show: calls (history rows and
+//! one call's details), transcripts, analyses, the workspace, webhook subscriptions.
 
+use ringg_api::calls::CLIENT_REFERENCE_KEY;
 use ringg_types::calls::{CallDetails, CallRecord, PlatformAnalysis};
-use ringg_types::common::Transcript;
+use ringg_types::common::{Timestamp, Transcript};
 use ringg_types::webhook::EventSubscription;
 use ringg_types::workspace::WorkspaceInfo;
 use serde_json::{Map, Value};
 
 use ringg_types::text::escape_control;
 
-use crate::output::{REDACTED, TextTable, kv_table, num, nz, or_dash, scalar, table, ts};
+use crate::output::{Columns, REDACTED, TextTable, kv_table, num, nz, or_dash, scalar, ts};
+
+/// The call history table.
+pub(crate) const CALL_COLUMNS: Columns<CallRecord> = Columns {
+    header: &[
+        "ID", "CREATED", "TO", "NAME", "STATUS", "DURATION", "COST", "AGENT",
+    ],
+    row: call_row,
+    empty: "no calls match; place one with `ringg calls create`, or widen the filters (--start, --status)",
+    drop_first: &["AGENT", "COST", "NAME"],
+};
+
+fn call_row(r: &CallRecord) -> Vec<String> {
+    vec![
+        r.id.to_string(),
+        ts(r.created_at.as_ref()),
+        nz(&r.to_number),
+        nz(&r.name),
+        or_dash(r.status.as_ref().map(|s| s.as_str())),
+        r.call_duration
+            .as_ref()
+            .map(|d| seconds(d.as_f64()))
+            .unwrap_or_else(|| "-".into()),
+        r.call_cost
+            .as_ref()
+            .map(|c| num(c.as_f64()))
+            .unwrap_or_else(|| "-".into()),
+        or_dash(
+            r.agent
+                .as_ref()
+                .and_then(|a| a.agent_name.as_deref().map(str::to_string))
+                .or_else(|| r.agent.as_ref().map(|a| a.id.to_string())),
+        ),
+    ]
+}
 
 /// Call history rows.
 pub(crate) fn call_table(rows: &[CallRecord]) -> TextTable {
-    let mut t = table(&[
-        "ID", "CREATED", "TO", "NAME", "STATUS", "DURATION", "COST", "AGENT",
-    ]);
-    for r in rows {
-        t.add_row(vec![
-            r.id.to_string(),
-            ts(r.created_at.as_ref()),
-            nz(&r.to_number),
-            nz(&r.name),
-            or_dash(r.status.as_ref().map(|s| s.as_str())),
-            r.call_duration
-                .as_ref()
-                .map(|d| format!("{} s", num(d.as_f64())))
-                .unwrap_or_else(|| "-".into()),
-            r.call_cost
-                .as_ref()
-                .map(|c| num(c.as_f64()))
-                .unwrap_or_else(|| "-".into()),
-            or_dash(
-                r.agent
-                    .as_ref()
-                    .and_then(|a| a.agent_name.as_deref().map(str::to_string))
-                    .or_else(|| r.agent.as_ref().map(|a| a.id.to_string())),
-            ),
-        ]);
-    }
-    t
+    CALL_COLUMNS.table(rows)
 }
 
-/// The main fields of a call's details.
+/// A duration in seconds as `42.5 s`, or `3 min 5 s` from a minute on.
+pub(crate) fn seconds(secs: f64) -> String {
+    if secs >= 60.0 {
+        let whole = secs.round() as u64;
+        format!("{} min {} s", whole / 60, whole % 60)
+    } else {
+        format!("{} s", num(secs))
+    }
+}
+
+/// A number field of a model's unlisted fields (`extra`), as a number or a numeric string.
+fn extra_number(extra: &Map<String, Value>, key: &str) -> Option<f64> {
+    match extra.get(key)? {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A time field of a model's unlisted fields.
+fn extra_time(extra: &Map<String, Value>, key: &str) -> Option<Timestamp> {
+    extra
+        .get(key)
+        .and_then(Value::as_str)
+        .and_then(|s| Timestamp::parse(s).ok())
+}
+
+/// The main fields of a call's details: status, people, times, duration and cost, the
+/// client reference, and the prompt variables (without the client reference).
 pub(crate) fn details_table(d: &CallDetails) -> TextTable {
+    let duration = extra_number(&d.extra, "call_duration");
+    let started = extra_time(&d.extra, "call_attempt_time");
+    let ended = ["call_end_time", "end_time", "ended_at"]
+        .iter()
+        .find_map(|k| extra_time(&d.extra, k))
+        .map(|t| t.to_utc())
+        .or_else(|| {
+            let (start, secs) = (started.as_ref()?, duration?);
+            let terminal = d.call_status.as_ref().is_some_and(|s| s.is_terminal());
+            terminal.then(|| {
+                start.to_utc() + chrono::Duration::milliseconds((secs * 1000.0).round() as i64)
+            })
+        });
+    let args = d.custom_args_values.as_ref();
+    let reference = args.and_then(|a| a.get(CLIENT_REFERENCE_KEY)).map(scalar);
     let mut rows = vec![
         ("id".to_string(), d.id.to_string()),
         (
@@ -65,10 +118,30 @@ pub(crate) fn details_table(d: &CallDetails) -> TextTable {
             or_dash(d.agent_id.as_ref().map(|a| a.as_str())),
         ),
         ("initiated".into(), ts(d.initiation_time.as_ref())),
+        ("started".into(), ts(started.as_ref())),
+        (
+            "ended".into(),
+            ended
+                .map(|t| crate::display::get().time(t))
+                .unwrap_or_else(|| "-".into()),
+        ),
+        (
+            "duration".into(),
+            duration.map(seconds).unwrap_or_else(|| "-".into()),
+        ),
+        (
+            "cost".into(),
+            extra_number(&d.extra, "call_cost")
+                .map(|c| format!("{} credits", num(c)))
+                .unwrap_or_else(|| "-".into()),
+        ),
         ("recording".into(), nz(&d.recording_url)),
+        ("client reference".into(), or_dash(reference)),
     ];
-    if let Some(args) = d.custom_args_values.as_ref() {
-        rows.push(("variables".into(), variables(args)));
+    if let Some(args) = args {
+        let mut vars = args.clone();
+        vars.remove(CLIENT_REFERENCE_KEY);
+        rows.push(("variables".into(), variables(&vars)));
     }
     kv_table(rows)
 }

@@ -10,8 +10,15 @@ async fn all_five_reports_in_both_formats() {
     let sim = sim().await;
     sim.handle().seed_history(40);
     let r = ok(ringg(&sim, &["analytics", "platform"])).await;
+    // Words, units and percentages; no flattened keys, no bookkeeping fields.
+    assert!(r.stdout.contains("total calls"), "{}", r.stdout);
     assert!(
-        r.stdout.contains("metrics_summary.total_calls"),
+        r.stdout.contains("credits") && r.stdout.contains('%'),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains("metrics_summary.") && !r.stdout.contains("cached"),
         "{}",
         r.stdout
     );
@@ -25,7 +32,12 @@ async fn all_five_reports_in_both_formats() {
     let r = ok(ringg(&sim, &["-o", "json", "analytics", "durations"])).await;
     assert!(r.json()["duration_distribution"].is_object());
     let r = ok(ringg(&sim, &["analytics", "numbers"])).await;
-    assert!(r.stdout.contains("number_analytics"), "{}", r.stdout);
+    // One row per caller number.
+    for number in [ringg_sim::demo::NUMBER, ringg_sim::demo::NUMBER_2] {
+        let rows = r.stdout.lines().filter(|l| l.contains(number)).count();
+        assert_eq!(rows, 1, "{number}:\n{}", r.stdout);
+    }
+    assert!(!r.stdout.contains("number_analytics.0"), "{}", r.stdout);
     let r = ok(ringg(&sim, &["-o", "json", "analytics", "classification"])).await;
     assert!(r.json()["classification_analytics"].is_object());
     let today = chrono::Utc::now().date_naive().to_string();

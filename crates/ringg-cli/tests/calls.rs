@@ -99,7 +99,7 @@ async fn create_wait_get_and_list() {
     ))
     .await;
 
-    let r = ok(ringg(&sim, &["calls", "list"])).await;
+    let r = ok(ringg(&sim, &["--wide", "calls", "list"])).await;
     assert!(
         r.stdout.contains(&call_id) && r.stdout.contains("Ravi"),
         "{}",
@@ -120,7 +120,8 @@ async fn create_wait_get_and_list() {
     ))
     .await;
     let page = r.json();
-    let calls = page["calls"].as_array().unwrap();
+    let calls = page["items"].as_array().unwrap();
+    assert_eq!(page["paging"]["offset"], 0, "{page}");
     assert!(calls.iter().all(|c| c["status"] == "completed"), "{page}");
     assert!(calls.iter().any(|c| c["id"] == call_id.as_str()));
     let today = chrono::Utc::now().date_naive().to_string();
@@ -131,7 +132,7 @@ async fn create_wait_get_and_list() {
         ],
     ))
     .await;
-    assert_eq!(r.json()["calls"].as_array().unwrap().len(), 2);
+    assert_eq!(r.json()["items"].as_array().unwrap().len(), 2);
     let r = ok(ringg(
         &sim,
         &[
@@ -139,7 +140,7 @@ async fn create_wait_get_and_list() {
         ],
     ))
     .await;
-    assert_eq!(r.json()["calls"].as_array().unwrap().len(), 1);
+    assert_eq!(r.json()["items"].as_array().unwrap().len(), 1);
 
     // Bad filters are usage errors.
     fails(ringg(&sim, &["calls", "list", "--status", "done"]), 2).await;
@@ -195,7 +196,7 @@ async fn list_all_streams_every_page_as_json_lines() {
     let rows = r.json_lines();
     assert_eq!(rows.len(), ids.len());
     let r = ok(ringg(&sim, &["calls", "list", "--all"])).await;
-    assert!(r.stderr.contains("230 call(s)"), "{}", r.stderr);
+    assert!(r.stderr.contains("230 calls"), "{}", r.stderr);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -253,8 +253,7 @@ async fn a_call_initiation_killed_at_each_boundary_is_never_placed_twice() {
 
     // Both are pending, and calling either again is refused.
     let r = ok(ringg(&proxy, state, &["-o", "json", "calls", "pending"])).await;
-    let pending: Vec<String> = r
-        .json()
+    let pending: Vec<String> = r.json()["items"]
         .as_array()
         .unwrap()
         .iter()

@@ -53,7 +53,7 @@ async fn subscribe_moves_only_with_move_and_unsubscribe_removes() {
         &["-o", "json", "webhooks", "list", "--agent", AGENT_ID],
     ))
     .await;
-    let subs = r.json()["event_subscriptions"].as_array().unwrap().clone();
+    let subs = r.json()["items"].as_array().unwrap().clone();
     assert!(subs.iter().all(|s| s["callback_url"] != b), "{subs:?}");
 
     // A new event type goes to B without touching A.

@@ -25,13 +25,16 @@ async fn workspace_users_and_numbers() {
     let r = ok(ringg(&sim, &["workspace", "users"])).await;
     assert!(r.stdout.contains("owner"), "{}", r.stdout);
     let r = ok(ringg(&sim, &["-o", "json", "workspace", "users", "--all"])).await;
-    assert_eq!(r.json().as_array().unwrap().len(), 2);
+    assert_eq!(r.json_lines().len(), 2, "--all is JSON lines");
+    let r = ok(ringg(&sim, &["-o", "json", "workspace", "users"])).await;
+    assert_eq!(r.json()["items"].as_array().unwrap().len(), 2);
+    assert!(r.json()["paging"]["next_offset"].is_null());
 
     let r = ok(ringg(&sim, &["numbers", "list"])).await;
     assert!(r.stdout.contains(ringg_sim::demo::NUMBER), "{}", r.stdout);
     let r = ok(ringg(&sim, &["numbers", "list", "--output", "json"])).await;
     let v = r.json();
-    let ids: Vec<&str> = v
+    let ids: Vec<&str> = v["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -63,7 +66,7 @@ async fn rotate_key_writes_the_new_key_to_a_file_only() {
     assert!(!r.stdout.contains(&new_key) && !r.stderr.contains(&new_key));
     assert_eq!(sim.handle().workspace().api_key.expose(), new_key);
     // The old key is refused now, with a one-line hint about the key.
-    let r = fails(ringg(&sim, &["workspace", "show"]), 1).await;
+    let r = fails(ringg(&sim, &["workspace", "show"]), 4).await;
     assert!(
         r.stderr.contains("401") && r.stderr.contains("RINGG_API_KEY"),
         "{}",
@@ -86,7 +89,7 @@ async fn a_missing_key_is_one_clear_line() {
             c.args(["workspace", "show"]);
             c
         },
-        1,
+        4,
     )
     .await;
     assert!(

@@ -104,7 +104,7 @@ impl Campaigns<'_> {
         let op = &ops::START_CAMPAIGN;
         if request.extra.contains_key("number_pool_id") {
             return Err(Error::invalid_input(
-                "the v1 start endpoint knows no number pools; use campaigns().start (v2) with a number_pool_id",
+                "the v1 start endpoint knows no number pools; use the v2 start with a number_pool_id",
             )
             .with_operation(op.id));
         }
@@ -127,7 +127,7 @@ impl Campaigns<'_> {
         }
         if request.extra.contains_key("from_numbers") {
             return Err(Error::invalid_input(
-                "the v2 start endpoint takes a number_pool_id, not from_numbers; use campaigns().start_v1 for caller numbers",
+                "the v2 start endpoint takes a number_pool_id, not from_numbers; use the v1 start for caller numbers",
             )
             .with_operation(op.id));
         }
@@ -229,7 +229,7 @@ impl Campaigns<'_> {
             let now = tokio::time::Instant::now();
             if now >= deadline {
                 return Err(Error::timeout(format!(
-                    "the upload {bulk_list_id} is still {} after {:.0} s; check it later with campaigns().upload_status",
+                    "the upload {bulk_list_id} is still {} after {:.0} s; check its upload status later",
                     status
                         .status
                         .as_ref()

@@ -43,12 +43,12 @@ impl fmt::Display for LaunchStep {
         f.write_str(match self {
             Self::ReadAssistant => "reading the assistant",
             Self::Preflight => "the CSV pre-flight",
-            Self::Save => "the upload (POST /campaign/save)",
+            Self::Save => "the upload",
             Self::Start => "the start",
-            Self::UploadCsv => "the large upload (POST /campaign/upload-csv)",
+            Self::UploadCsv => "the large upload",
             Self::WaitForUpload => "waiting for the upload to be processed",
             Self::CheckBalance => "the balance check",
-            Self::StartLarge => "the start (POST /campaign/make-call-async)",
+            Self::StartLarge => "the start of the large campaign",
             Self::Recover => "finding what an earlier run of this launch did",
         })
     }
@@ -144,7 +144,7 @@ impl fmt::Display for LaunchError {
                         {
                             write!(
                                 f,
-                                "; the contact list {id} exists and the campaign may have started: check campaigns().list before starting it again, and do not upload the CSV again"
+                                "; the contact list {id} exists and the campaign may have started: check the campaign list before starting it again, and do not upload the CSV again"
                             )?;
                         }
                         _ => write!(

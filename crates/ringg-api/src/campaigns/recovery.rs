@@ -104,7 +104,7 @@ impl Progress {
         let list_id = list_id_of(&answer).ok_or_else(|| {
             failed(
                 Error::invalid_input(format!(
-                    "Ringg accepted the upload but returned no {field}; run the same launch again to find it by name, or look with campaigns().list before uploading again"
+                    "Ringg accepted the upload but returned no {field}; run the same launch again to find it by name, or look in the campaign list before uploading again"
                 ))
                 .into_outcome_unknown()
                 .with_operation(operation),
@@ -448,7 +448,7 @@ impl Campaigns<'_> {
         }
         let Some(campaign) = campaign else {
             return Err(Error::invalid_input(format!(
-                "no campaign has list id {list_id}; list them with GET /campaign/all"
+                "no campaign has list id {list_id}"
             )));
         };
         if !not_started(campaign.campaign_status.as_ref()) {

@@ -236,7 +236,7 @@ pub enum JournalError {
     /// The journal's file is damaged or is not a journal. Nothing was read from it or written
     /// to it.
     #[error(
-        "the journal {path} is damaged ({detail}); move it aside (e.g. `mv {path} {path}.damaged`) and run the command again to start a new one; the calls it held can then only be settled by their client references (`ringg calls reconcile REF`)"
+        "the journal {path} is damaged ({detail}); move it aside (e.g. `mv {path} {path}.damaged`) and run the command again to start a new one; the calls it held can then only be settled by reconciling their client references"
     )]
     Damaged {
         /// The file.

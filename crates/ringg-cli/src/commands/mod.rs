@@ -1,9 +1,12 @@
 //! One module per command group.
 
 pub(crate) mod analytics;
+pub(crate) mod api;
 pub(crate) mod assistants;
 pub(crate) mod calls;
 pub(crate) mod campaigns;
+pub(crate) mod completion;
+pub(crate) mod examples;
 pub(crate) mod kb;
 pub(crate) mod numbers;
 pub(crate) mod quickstart;
@@ -17,7 +20,7 @@ use std::time::Duration;
 
 use crate::cli::{Cli, Command};
 use crate::context::Ctx;
-use crate::error::CliError;
+use crate::error::{CliError, ErrorClass};
 use calls::args::CallsCmd;
 use campaigns::args::CampaignsCmd;
 use webhooks::args::WebhooksCmd;
@@ -33,6 +36,7 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
         .global
         .timeout
         .filter(|_| !bounded_per_request_only(&cli.command));
+    let group = group_name(&cli.command);
     let mut ctx = Ctx::new(cli.global);
     if let Some(secs) = bound {
         // The whole command's bound answers first, with the --timeout message; a request's
@@ -52,8 +56,52 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
         }
         None => dispatch(&mut ctx, cli.command).await,
     };
+    let result = result.map_err(|e| refine_not_found(&ctx, group, e));
     ctx.finish().await;
     result
+}
+
+/// The advice after a 404, made specific: a base URL without Ringg's API path is named (the
+/// id is probably fine); otherwise the group's list command, which shows the ids.
+fn refine_not_found(ctx: &Ctx, group: &str, e: CliError) -> CliError {
+    if e.class() != ErrorClass::NotFound || e.hint() != Some(crate::hints::GENERIC_404) {
+        return e;
+    }
+    if !ctx.global.sim {
+        let base = ctx
+            .global
+            .base_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or(ringg_api::DEFAULT_BASE_URL);
+        if let Some(hint) = crate::hints::base_url_hint(base) {
+            return e.with_hint(hint);
+        }
+    }
+    match crate::hints::list_command(group) {
+        Some(list) => e.with_hint(format!("check the id: `{list}` shows them")),
+        None => e,
+    }
+}
+
+/// The command's group, as typed.
+fn group_name(command: &Command) -> &'static str {
+    match command {
+        Command::Quickstart(_) => "quickstart",
+        Command::Workspace(_) => "workspace",
+        Command::Numbers(_) => "numbers",
+        Command::Assistants(_) => "assistants",
+        Command::Calls(_) => "calls",
+        Command::Campaigns(_) => "campaigns",
+        Command::Terminate(_) => "terminate",
+        Command::Kb(_) => "kb",
+        Command::Analytics(_) => "analytics",
+        Command::Webhooks(_) => "webhooks",
+        Command::Sim(_) => "sim",
+        Command::Stt(_) => "stt",
+        Command::Api(_) => "api",
+        Command::Completion(_) => "completion",
+    }
 }
 
 /// The commands --timeout bounds only request by request: those that wait on purpose (for
@@ -67,10 +115,12 @@ fn bounded_per_request_only(command: &Command) -> bool {
     use kb::args::KbCmd;
     use workspace::args::WorkspaceCmd;
     match command {
-        Command::Quickstart(_) | Command::Sim(_) | Command::Terminate(_) => true,
+        Command::Quickstart(_) | Command::Sim(_) | Command::Terminate(_) | Command::Api(_) => true,
         Command::Webhooks(cmd) => matches!(cmd, WebhooksCmd::Listen { .. }),
         Command::Calls(cmd) => matches!(cmd, CallsCmd::Wait { .. } | CallsCmd::Create(_)),
-        Command::Campaigns(cmd) => matches!(cmd, CampaignsCmd::Launch(_)),
+        Command::Campaigns(cmd) => {
+            matches!(cmd, CampaignsCmd::Launch(_) | CampaignsCmd::Steps(_))
+        }
         Command::Assistants(cmd) => matches!(cmd, AssistantsCmd::Create(_)),
         Command::Kb(cmd) => matches!(cmd, KbCmd::Create { .. } | KbCmd::Edit { .. }),
         Command::Workspace(cmd) => matches!(cmd, WorkspaceCmd::RotateKey { .. }),
@@ -93,6 +143,8 @@ async fn dispatch(ctx: &mut Ctx, command: Command) -> Result<(), CliError> {
         Command::Webhooks(cmd) => webhooks::run(ctx, cmd).await,
         Command::Sim(cmd) => sim::run(ctx, cmd).await,
         Command::Stt(cmd) => stt::run(ctx, cmd).await,
+        Command::Api(args) => api::run(ctx, args).await,
+        Command::Completion(args) => completion::run(&args),
     }
 }
 

@@ -48,6 +48,24 @@ pub fn ringg(sim: &RunningSimulator, args: &[&str]) -> Command {
     cmd
 }
 
+/// The arguments of `calls create` from the demo assistant and number to `to`, then `extra`.
+pub fn call_args<'a>(to: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "calls",
+        "create",
+        "--agent",
+        ringg_sim::demo::AGENT_ID,
+        "--to",
+        to,
+        "--name",
+        "Asha",
+        "--from-number-id",
+        ringg_sim::demo::NUMBER_ID,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
 /// The output as text, after checking that no key appears in it.
 pub struct Run {
     pub code: i32,
@@ -108,7 +126,8 @@ pub async fn ok(cmd: Command) -> Run {
     r
 }
 
-/// Runs and expects a failure with this exit code and a one-line `error: …` message.
+/// Runs and expects a failure with this exit code and a one-line `error: …` message (with
+/// `--output json`: one JSON object with `code`, `message` and `hint`).
 pub async fn fails(cmd: Command, code: i32) -> Run {
     let r = run(cmd).await;
     assert_eq!(r.code, code, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
@@ -124,7 +143,17 @@ pub async fn fails(cmd: Command, code: i32) -> Run {
         "expected one error line, got:\n{}",
         r.stderr
     );
-    assert!(lines[0].starts_with("error: "), "{}", r.stderr);
+    if lines[0].starts_with('{') {
+        let v: Value = serde_json::from_str(lines[0]).expect("a JSON error object");
+        assert!(
+            v["code"].is_string() && v["message"].is_string() && v.get("hint").is_some(),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(v["exit_code"], code, "{}", r.stderr);
+    } else {
+        assert!(lines[0].starts_with("error: "), "{}", r.stderr);
+    }
     assert!(!r.stderr.contains("panicked") && !r.stderr.contains("RUST_BACKTRACE"));
     r
 }

@@ -71,7 +71,7 @@ pub(crate) fn drill_down(c: &Ctx<'_>) -> Reply {
     let ws = st.ws(&c.ws);
     if ws.list(list_id).is_none() {
         return Err(ApiError::not_found(format!(
-            "Campaign list {list_id} not found; list campaigns with GET /campaign/all"
+            "Campaign list {list_id} not found"
         )));
     }
     let calls = filtered(c, &ws.calls)?;

@@ -186,11 +186,9 @@ pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
     let call_id = st.new_id();
     let call_sid = st.new_id();
     let ws = st.ws_mut(&c.ws);
-    let agent = ws.agent(&agent_id).ok_or_else(|| {
-        ApiError::not_found(format!(
-            "Agent {agent_id} not found; list assistants with GET /agent/all"
-        ))
-    })?;
+    let agent = ws
+        .agent(&agent_id)
+        .ok_or_else(|| ApiError::not_found(format!("Agent {agent_id} not found")))?;
     if !agent.is_outbound() {
         return Err(ApiError::bad_request(format!(
             "Agent {agent_id} is an inbound agent; outbound calls need an outbound or outbound_inbound agent"
@@ -430,11 +428,9 @@ pub(crate) fn details(c: &Ctx<'_>) -> Reply {
     let send_analysis = c.q_bool("send_analysis", false)?;
     let st = c.sh.lock();
     let ws = st.ws(&c.ws);
-    let call = ws.call(id).ok_or_else(|| {
-        ApiError::not_found(format!(
-            "Call {id} not found in this workspace; find call ids with GET /calling/history"
-        ))
-    })?;
+    let call = ws
+        .call(id)
+        .ok_or_else(|| ApiError::not_found(format!("Call {id} not found in this workspace")))?;
     let transcript = if c.sh.settings.details_transcript_as_array {
         transcript_value(call)
     } else {
@@ -498,9 +494,7 @@ pub(crate) fn delete_contact_list(c: &Ctx<'_>) -> Reply {
     let mut st = c.sh.lock();
     let ws = st.ws_mut(&c.ws);
     if ws.list(&id).is_none() {
-        return Err(ApiError::not_found(format!(
-            "Contact list {id} not found; list campaigns with GET /campaign/all"
-        )));
+        return Err(ApiError::not_found(format!("Contact list {id} not found")));
     }
     let active = ws.calls.iter().any(|call| {
         call.bulk_list_id.as_deref() == Some(id.as_str())
@@ -528,17 +522,19 @@ fn caller_number(
     seq: u64,
 ) -> Result<(String, String), ApiError> {
     let from = if let Some(id) = from_number_id {
-        ws.numbers.iter().find(|n| n.id == *id).ok_or_else(|| {
-            ApiError::not_found(format!(
-                "from_number_id {id} not found; list numbers with GET /workspace/numbers"
-            ))
-        })?
+        ws.numbers
+            .iter()
+            .find(|n| n.id == *id)
+            .ok_or_else(|| ApiError::not_found(format!("from_number_id {id} not found")))?
     } else if let Some(num) = from_number {
-        ws.numbers.iter().find(|n| n.number == *num).ok_or_else(|| {
-        ApiError::not_found(format!(
-            "from_number {num} is not a number of this workspace; list numbers with GET /workspace/numbers"
-        ))
-    })?
+        ws.numbers
+            .iter()
+            .find(|n| n.number == *num)
+            .ok_or_else(|| {
+                ApiError::not_found(format!(
+                    "from_number {num} is not a number of this workspace"
+                ))
+            })?
     } else {
         let pid = pool_id.unwrap_or_default();
         if pid != ws.pool_id || ws.numbers.is_empty() {

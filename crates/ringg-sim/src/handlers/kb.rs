@@ -250,11 +250,11 @@ pub(crate) fn edit(c: &Ctx<'_>) -> Reply {
     let added_faqs = faq_items(&mut ids, &new_faqs, "new_faqs")?;
     let mut st = c.sh.lock();
     let ws = st.ws_mut(&c.ws);
-    let kb = ws.kbs.iter_mut().find(|k| k.id == kb_id).ok_or_else(|| {
-        ApiError::not_found(format!(
-            "Knowledge Base {kb_id} not found; list them with GET /external/kb/all"
-        ))
-    })?;
+    let kb = ws
+        .kbs
+        .iter_mut()
+        .find(|k| k.id == kb_id)
+        .ok_or_else(|| ApiError::not_found(format!("Knowledge Base {kb_id} not found")))?;
     let mut next = kb.clone();
     let before = next.files.len() + next.urls.len() + next.faqs.len();
     next.files.retain(|f| !files_rm.contains(&f.file_id));
@@ -312,11 +312,10 @@ pub(crate) fn get(c: &Ctx<'_>) -> Reply {
     rate_limit(c)?;
     let id = c.param("kb_id");
     let st = c.sh.lock();
-    let kb = st.ws(&c.ws).kb(id).ok_or_else(|| {
-        ApiError::not_found(format!(
-            "Knowledge Base {id} not found; list them with GET /external/kb/all"
-        ))
-    })?;
+    let kb = st
+        .ws(&c.ws)
+        .kb(id)
+        .ok_or_else(|| ApiError::not_found(format!("Knowledge Base {id} not found")))?;
     let path = |f: &KbItem| format!("kb/{}/{}", kb.id, f.file_id);
     Ok(json!({
         "kb_id": kb.id,
@@ -337,7 +336,7 @@ pub(crate) fn delete(c: &Ctx<'_>) -> Reply {
     let ws = st.ws_mut(&c.ws);
     if ws.kb(&id).is_none() {
         return Err(ApiError::not_found(format!(
-            "Knowledge Base {id} not found; list them with GET /external/kb/all"
+            "Knowledge Base {id} not found"
         )));
     }
     ws.kbs.retain(|k| k.id != id);

@@ -93,9 +93,7 @@ pub(crate) fn terminate(c: &Ctx<'_>) -> Reply {
     if let Mode::Campaign(id) | Mode::CampaignNumbers(id, _) = &mode
         && ws.list(id).is_none()
     {
-        return Err(ApiError::not_found(format!(
-            "Campaign {id} not found; list campaigns with GET /campaign/all"
-        )));
+        return Err(ApiError::not_found(format!("Campaign {id} not found")));
     }
     let mut cancelled = Vec::new();
     for call in ws.calls.iter_mut() {

@@ -1,6 +1,7 @@
 //! `ringg analytics platform | drill-down | numbers | durations | classification`.
 
 pub(crate) mod args;
+pub(crate) mod view;
 
 use chrono::NaiveDate;
 use ringg_api::types::analytics::AnalyticsQuery;
@@ -10,9 +11,10 @@ use serde::Serialize;
 use crate::args::id;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{flatten, kv_table, print_json, print_table, to_value};
+use crate::output::{print_json, print_table, to_value};
 use crate::term::emit_text;
 use args::{AnalyticsCmd, AnalyticsFilters};
+use serde_json::Value;
 
 fn date(flag: &str, raw: &str) -> Result<NaiveDate, CliError> {
     NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
@@ -77,18 +79,35 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: AnalyticsCmd) -> Result<(), CliError
     }
 }
 
-/// The response as JSON, or flattened into a FIELD / VALUE table.
+/// The response as JSON, or as the tables of its view.
 fn show<T: Serialize>(ctx: &Ctx, title: &str, resp: &T) -> Result<(), CliError> {
     if ctx.out.json() {
         return print_json(resp);
     }
-    let mut rows = Vec::new();
-    flatten("", &to_value(resp)?, &mut rows);
-    if rows.is_empty() {
-        emit_text(format!("{title}: no data"));
+    let v = to_value(resp)?;
+    let views = if let Some(rows) = v.get("number_analytics").and_then(Value::as_array) {
+        view::numbers(rows)
+    } else if let Some(d) = v.get("duration_distribution") {
+        view::durations(d)
+    } else if let Some(c) = v.get("classification_analytics") {
+        view::classification(c)
+    } else {
+        view::metrics(&v)
+    };
+    if views.iter().all(|(_, t)| t.is_empty())
+        && !matches!(v.get("number_analytics"), Some(Value::Array(_)))
+    {
+        emit_text(format!(
+            "{title}: no data for this period; widen it with --start and --end"
+        ));
         return Ok(());
     }
-    print_table(&kv_table(rows));
+    for (heading, t) in &views {
+        if let Some(h) = heading {
+            emit_text(format!("{h}:"));
+        }
+        print_table(t);
+    }
     Ok(())
 }
 

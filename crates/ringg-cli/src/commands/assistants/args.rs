@@ -40,7 +40,8 @@ pub(crate) enum AssistantsCmd {
         #[arg(long, value_name = "CODES")]
         language: Option<String>,
     },
-    /// One operation-based edit (PATCH /agent/v1).
+    /// Change one part of an assistant: its name, prompt, voice, variables, knowledge base,
+    /// numbers, webhooks, labels or call settings.
     Edit(EditArgs),
     /// Whitelist a web site and print the widget snippet (with the browser-safe public key).
     Embed {
@@ -85,8 +86,8 @@ pub(crate) struct CreateAssistantArgs {
     /// Secondary language.
     #[arg(long, value_name = "CODE")]
     pub(crate) secondary_language: Option<String>,
-    /// inbound, outbound (default) or outbound_inbound.
-    #[arg(long = "type", value_name = "TYPE")]
+    /// The assistant's type (default: outbound).
+    #[arg(long = "type", value_name = "TYPE", value_parser = ["inbound", "outbound", "outbound_inbound"])]
     pub(crate) agent_type: Option<String>,
     /// A prompt variable (repeatable).
     #[arg(long = "var", value_name = "NAME")]
@@ -126,8 +127,8 @@ pub(crate) struct UpdateAssistantArgs {
     /// Secondary language.
     #[arg(long, value_name = "CODE")]
     pub(crate) secondary_language: Option<String>,
-    /// Assistant type.
-    #[arg(long = "type", value_name = "TYPE")]
+    /// The assistant's type.
+    #[arg(long = "type", value_name = "TYPE", value_parser = ["inbound", "outbound", "outbound_inbound"])]
     pub(crate) agent_type: Option<String>,
     /// Prompt variables (repeatable; replaces the list).
     #[arg(long = "var", value_name = "NAME")]
@@ -150,12 +151,12 @@ pub(crate) struct EditArgs {
 /// The `/agent/v1` operations with their own command.
 #[derive(Debug, Subcommand)]
 pub(crate) enum EditOp {
-    /// edit_agent_display_name.
+    /// Rename the assistant.
     DisplayName {
         /// The new name.
         name: String,
     },
-    /// edit_prompt.
+    /// Replace the prompt (the instructions the assistant follows).
     Prompt {
         /// The prompt text.
         #[arg(required_unless_present = "file")]
@@ -164,19 +165,19 @@ pub(crate) enum EditOp {
         #[arg(long, conflicts_with = "text")]
         file: Option<PathBuf>,
     },
-    /// edit_intro_message.
+    /// Change the first thing the assistant says.
     IntroMessage {
         /// The intro message.
         text: String,
     },
-    /// edit_custom_vars: replaces the variable list (outbound assistants keep callee_name and
-    /// mobile_number).
+    /// Replace the prompt variables a call fills in (outbound assistants must keep
+    /// callee_name and mobile_number).
     CustomVars {
         /// Variable names.
         #[arg(required = true)]
         names: Vec<String>,
     },
-    /// edit_voice.
+    /// Change the voice and its language (and optionally a second voice).
     Voice {
         /// Voice id.
         #[arg(long, value_name = "ID")]
@@ -191,57 +192,59 @@ pub(crate) enum EditOp {
         #[arg(long, value_name = "CODE")]
         secondary_language: Option<String>,
     },
-    /// edit_voice_speed.
+    /// Make the voice speak faster or slower.
     VoiceSpeed {
         /// Speed, e.g. 1.1.
         speed: f64,
     },
-    /// edit_agent_whitelisted_domains: replaces the list (https://www.ringg.ai must stay).
+    /// Replace the web sites allowed to embed the assistant (https://www.ringg.ai must
+    /// stay).
     WhitelistedDomains {
         /// Origins.
         #[arg(required = true)]
         domains: Vec<String>,
     },
-    /// attach_kb.
+    /// Give the assistant a knowledge base to answer from.
     AttachKb {
         /// Knowledge base id.
         kb_id: String,
     },
-    /// remove_kb.
+    /// Take a knowledge base away from the assistant.
     RemoveKb {
         /// Knowledge base id.
         kb_id: String,
     },
-    /// attach_inbound_number.
+    /// Have the assistant answer calls to a number.
     AttachInboundNumber {
         /// Number id.
         number_id: String,
     },
-    /// remove_inbound_number.
+    /// Stop the assistant answering calls to a number.
     RemoveInboundNumber {
         /// Number id.
         number_id: String,
     },
-    /// edit_event_subscriptions: replaces every subscription (`ringg webhooks subscribe`
-    /// merges instead).
+    /// Replace every webhook subscription at once (`ringg webhooks subscribe` adds one and
+    /// keeps the others).
     EventSubscriptions {
         /// The subscription list as JSON, e.g.
         /// '[{"event_type":["all_processing_completed"],"callback_url":"https://…","method_type":"POST"}]'.
         #[arg(long, value_name = "JSON")]
         json: String,
     },
-    /// edit_classification_labels (replaces the labels).
+    /// Replace the labels the call analysis sorts calls into.
     ClassificationLabels {
         /// A label and its description (repeatable), e.g. --label qualified_lead="wants a demo".
         #[arg(long = "label", value_name = "NAME=DESCRIPTION", value_parser = parse_key_value, required = true)]
         labels: Vec<(String, String)>,
     },
-    /// edit_call_config (deep-merged by Ringg).
+    /// Change call settings: length limits, retries, calling hours, voicemail handling
+    /// (merged into the current settings).
     CallConfig {
         /// The call_config object as JSON, e.g. '{"max_call_length":300}'.
         json: String,
     },
-    /// Any other operation: the JSON body without agent_id, e.g.
+    /// Any other edit, as Ringg's JSON body without agent_id, e.g.
     /// '{"operation":"edit_timezone","timezone":"Asia/Kolkata"}'.
     Raw {
         /// The operation and its fields as JSON.

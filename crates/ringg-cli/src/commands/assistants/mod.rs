@@ -5,7 +5,6 @@ mod details;
 mod edit;
 mod embed;
 
-use futures::TryStreamExt;
 use ringg_api::types::assistants::{
     AgentType, AssistantSummary, CreateAssistantRequest, Language, UpdateAssistantRequest,
     VoicesQuery,
@@ -16,6 +15,7 @@ use ringg_types::text::escape_control;
 use crate::args::{PageArgs, id};
 use crate::context::Ctx;
 use crate::error::CliError;
+use crate::listing::{Columns, Paging, print_all, print_page};
 use crate::output::{kv_table, nz, or_dash, print_json, print_table, table, ts};
 use crate::term::emit_text;
 use args::{AssistantsCmd, CreateAssistantArgs, UpdateAssistantArgs};
@@ -33,35 +33,34 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: AssistantsCmd) -> Result<(), CliErro
     }
 }
 
+/// The assistants table.
+const COLUMNS: Columns<AssistantSummary> = Columns {
+    header: &["ID", "NAME", "TYPE", "CALLS", "VARIABLES", "UPDATED"],
+    row,
+    empty: "no assistants in this workspace; create one with `ringg assistants create`",
+    drop_first: &["VARIABLES", "CALLS"],
+};
+
+fn row(a: &AssistantSummary) -> Vec<String> {
+    vec![
+        a.id.to_string(),
+        nz(&a.agent_display_name),
+        or_dash(a.agent_type.as_ref().map(|t| t.as_str())),
+        a.call_count
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "-".into()),
+        or_dash(a.custom_variables.as_ref().map(|v| v.names().join(", "))),
+        ts(a.updated_at.as_ref().or(a.created_at.as_ref())),
+    ]
+}
+
 async fn list(ctx: &mut Ctx, page: PageArgs) -> Result<(), CliError> {
     let client = ctx.client().await?;
-    let rows: Vec<AssistantSummary> = if page.all {
-        client.assistants().stream().try_collect().await?
-    } else {
-        client
-            .assistants()
-            .list(page.limit, page.offset)
-            .await?
-            .agents
-    };
-    if ctx.out.json() {
-        return print_json(&rows);
+    if page.all {
+        return print_all(ctx, &COLUMNS, "assistants", client.assistants().stream()).await;
     }
-    let mut t = table(&["ID", "NAME", "TYPE", "CALLS", "VARIABLES", "UPDATED"]);
-    for a in &rows {
-        t.add_row(vec![
-            a.id.to_string(),
-            nz(&a.agent_display_name),
-            or_dash(a.agent_type.as_ref().map(|t| t.as_str())),
-            a.call_count
-                .map(|c| c.to_string())
-                .unwrap_or_else(|| "-".into()),
-            or_dash(a.custom_variables.as_ref().map(|v| v.names().join(", "))),
-            ts(a.updated_at.as_ref().or(a.created_at.as_ref())),
-        ]);
-    }
-    print_table(&t);
-    Ok(())
+    let resp = client.assistants().list(page.limit, page.offset).await?;
+    print_page(ctx, &COLUMNS, &resp.agents, Paging::of(&page, None))
 }
 
 async fn get(ctx: &mut Ctx, agent: &str) -> Result<(), CliError> {
@@ -176,9 +175,13 @@ async fn voices(ctx: &mut Ctx, language: Option<String>) -> Result<(), CliError>
         .voices(&VoicesQuery { language })
         .await?;
     if ctx.out.json() {
-        return print_json(&resp.voices);
+        return print_json(&serde_json::json!({
+            "items": resp.voices,
+            "paging": Paging::whole(resp.voices.len()).json(resp.voices.len()),
+        }));
     }
     let mut t = table(&["ID", "NAME", "GENDER", "LANGUAGES"]);
+    t.when_empty("no voices match; leave out --language to see every voice");
     for v in &resp.voices {
         t.add_row(vec![
             v.id.to_string(),

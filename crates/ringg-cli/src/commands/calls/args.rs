@@ -22,7 +22,7 @@ pub(crate) enum CallsCmd {
         analysis: bool,
     },
     /// Wait until a call is completed, failed, error or cancelled (up to --timeout, default
-    /// 1800 s).
+    /// 1800 s). Exits 0 when it completed, 7 when it ended otherwise.
     Wait {
         /// The call id.
         id: String,
@@ -51,6 +51,24 @@ pub(crate) enum CallsCmd {
     },
     /// Stream the call history, transcripts included, as JSON lines or CSV.
     Export(ExportArgs),
+    /// Ringg's own export of the call history (CSV or ZIP) as one file, or Ringg's note that
+    /// it emails the report instead.
+    Download(DownloadArgs),
+}
+
+/// `ringg calls download`.
+#[derive(Debug, Args)]
+pub(crate) struct DownloadArgs {
+    /// Filters.
+    #[command(flatten)]
+    pub(crate) filters: HistoryFilters,
+    /// Include the analysis columns.
+    #[arg(long)]
+    pub(crate) analysis: bool,
+    /// Write the file here (default: the name Ringg gives it, in the current folder). `-`
+    /// writes it to stdout.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
 }
 
 /// Where a call comes from.
@@ -86,13 +104,18 @@ pub(crate) struct CreateCallArgs {
     /// A prompt variable (repeatable), e.g. --var order_id=ORD-1042.
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_key_value)]
     pub(crate) vars: Vec<(String, String)>,
-    /// Wait until the call ends and show it (up to --timeout, default 1800 s).
+    /// Wait until the call ends and show it (up to --timeout, default 1800 s); exit 7 when
+    /// it ended otherwise than completed.
     #[arg(long)]
     pub(crate) wait: bool,
     /// Call even though an earlier initiation to the same number for the same assistant is
     /// not settled (it may have been placed: see `ringg calls reconcile --pending`).
     #[arg(long)]
     pub(crate) force: bool,
+    /// Use the older endpoint (POST /calling/outbound/individual), which knows no number
+    /// pools.
+    #[arg(long, conflicts_with = "number_pool")]
+    pub(crate) v1: bool,
 }
 
 /// History filters.
@@ -107,9 +130,10 @@ pub(crate) struct HistoryFilters {
     /// Only this assistant's calls.
     #[arg(long, value_name = "ID")]
     pub(crate) agent: Option<String>,
-    /// Only calls with this status (registered, ongoing, retry, completed, failed, error,
-    /// cancelled).
-    #[arg(long)]
+    /// Only calls with this status.
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(
+        ringg_api::types::CallStatus::KNOWN.iter().map(|s| s.as_str())
+    ))]
     pub(crate) status: Option<String>,
     /// Only calls of this campaign list (bulk_list_id).
     #[arg(long, value_name = "LIST_ID")]

@@ -1,6 +1,6 @@
 //! `ringg calls export`: the call history streamed as JSON lines or CSV.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use futures::StreamExt;
 use ringg_api::types::calls::CallRecord;
@@ -10,6 +10,8 @@ use super::args::{ExportArgs, ExportFormat};
 use super::filters::history_query;
 use crate::context::Ctx;
 use crate::error::CliError;
+use crate::listing::Progress;
+use crate::output::json_text;
 
 /// One exported row in CSV.
 #[derive(Debug, Serialize)]
@@ -88,64 +90,45 @@ pub(crate) async fn export(ctx: &mut Ctx, a: ExportArgs) -> Result<(), CliError>
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout())),
     };
-    let pb = if a.out.is_some() {
-        ctx.spinner("exporting calls")
+    // Counts and rate on stderr, unless the rows themselves go to that terminal.
+    let progress = if a.out.is_some() || !std::io::stdout().is_terminal() {
+        Progress::new(ctx, "calls exported")
     } else {
-        indicatif::ProgressBar::hidden()
+        Progress::hidden("calls exported")
     };
     let stream = client.calls().history_stream(q);
     futures::pin_mut!(stream);
-    let write_err = |e: &dyn std::fmt::Display| {
-        CliError::failed(format!(
-            "could not write the export: {e}; check the disk space and the path"
-        ))
-    };
     let mut count = 0u64;
     match a.format {
         ExportFormat::Jsonl => {
             let mut w = sink;
             while let Some(row) = stream.next().await {
-                let row = row?;
-                serde_json::to_writer(&mut w, &row).map_err(|e| write_err(&e))?;
-                w.write_all(b"\n")
-                    .map_err(|e| broken_pipe_or(e, write_err))?;
+                let line = json_text(&row?, false)?;
+                w.write_all(line.as_bytes())
+                    .and_then(|()| w.write_all(b"\n"))
+                    .map_err(write_failed)?;
                 count += 1;
-                pb.set_message(format!("exported {count} calls"));
+                progress.tick();
             }
-            w.flush().map_err(|e| broken_pipe_or(e, write_err))?;
+            w.flush().map_err(write_failed)?;
         }
         ExportFormat::Csv => {
             let mut w = csv::Writer::from_writer(sink);
             let mut wrote_header = false;
             while let Some(row) = stream.next().await {
                 let row = row?;
-                w.serialize(csv_row(&row)).map_err(|e| write_err(&e))?;
+                w.serialize(csv_row(&row)).map_err(csv_failed)?;
                 wrote_header = true;
                 count += 1;
-                pb.set_message(format!("exported {count} calls"));
+                progress.tick();
             }
             if !wrote_header {
-                w.write_record([
-                    "id",
-                    "created_at",
-                    "status",
-                    "to_number",
-                    "name",
-                    "agent_id",
-                    "agent_name",
-                    "call_type",
-                    "call_duration",
-                    "call_cost",
-                    "bulk_list_id",
-                    "audio_recording",
-                    "transcript",
-                ])
-                .map_err(|e| write_err(&e))?;
+                w.write_record(CSV_HEADER).map_err(csv_failed)?;
             }
-            w.flush().map_err(|e| broken_pipe_or(e, write_err))?;
+            w.flush().map_err(write_failed)?;
         }
     }
-    pb.finish_and_clear();
+    progress.finish();
     if let Some(path) = &a.out {
         ctx.out
             .note(format!("exported {count} call(s) to {}", path.display()));
@@ -153,12 +136,51 @@ pub(crate) async fn export(ctx: &mut Ctx, a: ExportArgs) -> Result<(), CliError>
     Ok(())
 }
 
-fn broken_pipe_or(
-    e: std::io::Error,
-    other: impl Fn(&dyn std::fmt::Display) -> CliError,
-) -> CliError {
+/// The CSV columns (the header of an export with no rows).
+const CSV_HEADER: [&str; 13] = [
+    "id",
+    "created_at",
+    "status",
+    "to_number",
+    "name",
+    "agent_id",
+    "agent_name",
+    "call_type",
+    "call_duration",
+    "call_cost",
+    "bulk_list_id",
+    "audio_recording",
+    "transcript",
+];
+
+/// A failed write: a closed pipe (`| head`) ends the command quietly with exit code 0, as
+/// Unix tools do; anything else is an error.
+fn write_failed(e: std::io::Error) -> CliError {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         std::process::exit(0);
     }
-    other(&e)
+    CliError::failed(format!("could not write the export: {e}"))
+        .with_hint("check the disk space and the path")
+}
+
+/// A failed CSV write (a closed pipe included, as [`write_failed`]).
+fn csv_failed(e: csv::Error) -> CliError {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => write_failed(io),
+        other => CliError::failed(format!("could not write the export: {other:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_empty_header_matches_the_rows() {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let row: CallRecord = serde_json::from_value(serde_json::json!({"id": "c1"})).unwrap();
+        w.serialize(csv_row(&row)).unwrap();
+        let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        assert_eq!(text.lines().next().unwrap(), CSV_HEADER.join(","));
+    }
 }

@@ -1,22 +1,23 @@
-//! `ringg calls create | list | get | wait | reconcile | export`.
+//! `ringg calls create | list | get | wait | pending | reconcile | export | download`.
 
 pub(crate) mod args;
+mod download;
 mod export;
 mod filters;
 mod pending;
 pub(crate) mod wait;
 
-use futures::{StreamExt, TryStreamExt};
 use ringg_api::calls::{CLIENT_REFERENCE_KEY, ReconcileQuery, new_client_reference};
 use ringg_api::types::calls::{CallDetails, CallRecord, CallerSource, InitiateCallRequest};
-use ringg_api::types::{AgentId, CallId, NumberId, NumberPoolId};
+use ringg_api::types::{AgentId, CallId, CallStatus, NumberId, NumberPoolId};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::args::{id, phone};
 use crate::context::Ctx;
-use crate::error::CliError;
-use crate::output::{kv_table, print_json, print_json_line, print_table, scalar};
+use crate::error::{CliError, ErrorClass};
+use crate::listing::{Paging, print_all, print_page};
+use crate::output::{kv_table, print_json, print_table, scalar};
 use crate::render;
 use crate::term::emit_text;
 use args::{CallerArgs, CallsCmd, CreateCallArgs, ListCallsArgs};
@@ -35,7 +36,8 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: CallsCmd) -> Result<(), CliError> {
             let client = ctx.client().await?;
             let timeout = ctx.wait_timeout(DEFAULT_WAIT_SECS);
             let d = wait::wait(ctx, &client, &call_id, timeout).await?;
-            show_details(ctx, &d)
+            show_details(ctx, &d)?;
+            ended_well(&d)
         }
         CallsCmd::Pending => pending::list(ctx).await,
         CallsCmd::Reconcile { pending: true, .. } => pending::settle(ctx).await,
@@ -47,7 +49,34 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: CallsCmd) -> Result<(), CliError> {
             ..
         } => reconcile(ctx, reference.unwrap_or_default(), agent, to, since).await,
         CallsCmd::Export(args) => export::export(ctx, args).await,
+        CallsCmd::Download(args) => download::download(ctx, args).await,
     }
+}
+
+/// After waiting for a call: success when it completed, otherwise the call-unsuccessful error
+/// (exit code 7) naming how it ended.
+fn ended_well(d: &CallDetails) -> Result<(), CliError> {
+    let status = d.call_status.as_ref();
+    if status == Some(&CallStatus::Completed) {
+        return Ok(());
+    }
+    let sub = d
+        .call_sub_status
+        .as_ref()
+        .map(|s| format!(" ({})", s.as_str()))
+        .unwrap_or_default();
+    Err(CliError::new(
+        ErrorClass::CallUnsuccessful,
+        format!(
+            "call {} ended {}{sub}",
+            d.id,
+            status.map_or("without a status", |s| s.as_str())
+        ),
+    )
+    .with_hint(format!(
+        "`ringg calls get {} --analysis` shows why (the disconnect reason)",
+        d.id
+    )))
 }
 
 fn caller(c: &CallerArgs) -> Result<CallerSource, CliError> {
@@ -92,7 +121,11 @@ async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
     ));
     // An ambiguous failure comes back as "outcome unknown" with the `ringg calls reconcile`
     // command to run; the call is never sent twice.
-    let placed = client.calls().initiate(req).await?;
+    let placed = if a.v1 {
+        client.calls().initiate_v1(req).await?
+    } else {
+        client.calls().initiate(req).await?
+    };
     if a.wait {
         ctx.out.note(format!(
             "placed call {} (client reference {}); waiting for it to end",
@@ -105,7 +138,8 @@ async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
             ctx.wait_timeout(DEFAULT_WAIT_SECS),
         )
         .await?;
-        return show_details(ctx, &d);
+        show_details(ctx, &d)?;
+        return ended_well(&d);
     }
     if ctx.out.json() {
         return print_json(&json!({
@@ -148,37 +182,17 @@ async fn list(ctx: &mut Ctx, a: ListCallsArgs) -> Result<(), CliError> {
         q.offset = Some(a.offset);
         q.limit = Some(100);
         let stream = client.calls().history_stream(q);
-        futures::pin_mut!(stream);
-        if ctx.out.json() {
-            // JSON lines, as the pages arrive.
-            while let Some(row) = stream.next().await {
-                print_json_line(&row?)?;
-            }
-            return Ok(());
-        }
-        let rows: Vec<CallRecord> = stream.try_collect().await?;
-        print_table(&render::call_table(&rows));
-        ctx.out.note(format!("{} call(s)", rows.len()));
-        return Ok(());
+        return print_all(ctx, &render::CALL_COLUMNS, "calls", stream).await;
     }
     q.limit = Some(a.limit);
     q.offset = Some(a.offset);
     let page = client.calls().history(&q).await?;
-    if ctx.out.json() {
-        return print_json(&page);
-    }
-    print_table(&render::call_table(&page.calls));
-    let total = page.total.as_ref().map(|t| match t.count() {
-        Some(c) => c.to_string(),
-        None => "many".into(),
-    });
-    ctx.out.note(format!(
-        "{} call(s) from offset {}{}",
-        page.calls.len(),
-        a.offset,
-        total.map(|t| format!(" of {t}")).unwrap_or_default()
-    ));
-    Ok(())
+    let paging = Paging {
+        offset: a.offset.into(),
+        limit: Some(a.limit.into()),
+        total: page.total.as_ref().and_then(|t| t.count()),
+    };
+    print_page(ctx, &render::CALL_COLUMNS, &page.calls, paging)
 }
 
 async fn get(ctx: &mut Ctx, call: &str, analysis: bool) -> Result<(), CliError> {

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::context::Ctx;
 use crate::error::CliError;
+use crate::listing::Paging;
 use crate::output::{print_json, print_table, table};
 
 /// Refuses a call to `to` for `agent` while an earlier initiation to them is unsettled.
@@ -53,7 +54,10 @@ pub(super) async fn list(ctx: &mut Ctx) -> Result<(), CliError> {
     let client = ctx.journaled_client().await?;
     let pending = client.calls().pending().await?;
     if ctx.out.json() {
-        return print_json(&pending);
+        return print_json(&serde_json::json!({
+            "items": pending,
+            "paging": Paging::whole(pending.len()).json(pending.len()),
+        }));
     }
     if pending.is_empty() {
         ctx.out

@@ -35,6 +35,9 @@ pub(crate) enum CampaignsCmd {
         /// The list id.
         list_id: String,
     },
+    /// The single steps of the flows.
+    #[command(flatten)]
+    Steps(super::step_args::StepsCmd),
 }
 
 /// `ringg campaigns check`.

@@ -1,13 +1,15 @@
 //! `ringg campaigns check | launch | list | status`.
 
 pub(crate) mod args;
+mod counted;
 mod follow;
 mod preflight;
+pub(crate) mod step_args;
+mod steps;
 
 use std::time::Duration;
 
 use chrono::TimeZone;
-use futures::TryStreamExt;
 use ringg_api::campaigns::{
     CampaignFlow, CsvUpload, LaunchOutcome, LaunchRequest, LaunchResponses, PollOptions,
     ResumedLaunch, StartResponse,
@@ -23,9 +25,8 @@ use serde_json::{Value, json};
 use crate::args::{PageArgs, id};
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{
-    kv_table, nz, or_dash, print_json, print_json_line, print_table, table, to_value,
-};
+use crate::listing::{Columns, Paging, print_all, print_page};
+use crate::output::{kv_table, nz, or_dash, print_json, print_json_line, print_table, to_value};
 use crate::term::emit_text;
 use args::{CampaignsCmd, CheckArgs, LaunchArgs};
 use follow::{counts, find_campaign, follow};
@@ -39,6 +40,7 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: CampaignsCmd) -> Result<(), CliError
         CampaignsCmd::Status { id: campaign } => status(ctx, &campaign).await,
         CampaignsCmd::Resume { list_id, no_follow } => resume(ctx, &list_id, no_follow).await,
         CampaignsCmd::Discard { list_id } => discard(ctx, &list_id).await,
+        CampaignsCmd::Steps(cmd) => steps::run(ctx, cmd).await,
     }
 }
 
@@ -163,7 +165,7 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
     let pb = ctx.spinner(format!("launching campaign {:?}", a.name));
     let outcome = client.campaigns().launch(request).await;
     pb.finish_and_clear();
-    let outcome = outcome.map_err(|e| CliError::failed(e.to_string()))?;
+    let outcome = outcome.map_err(CliError::from)?;
     let list_id = outcome.list_id.clone();
     if ctx.out.json() {
         print_json_line(&launch_json(&a.name, start, end, &outcome)?)?;
@@ -276,7 +278,7 @@ async fn resume(ctx: &mut Ctx, list: &str, no_follow: bool) -> Result<(), CliErr
     let pb = ctx.spinner(format!("resuming the launch of list {list_id}"));
     let outcome = client.campaigns().resume(&list_id, poll).await;
     pb.finish_and_clear();
-    let outcome = outcome.map_err(|e| CliError::failed(e.to_string()))?;
+    let outcome = outcome.map_err(CliError::from)?;
     if ctx.out.json() {
         print_json_line(&json!({
             "event": "resumed",
@@ -318,33 +320,9 @@ fn fast_poll() -> PollOptions {
     }
 }
 
-async fn list(ctx: &mut Ctx, page: PageArgs) -> Result<(), CliError> {
-    let client = ctx.client().await?;
-    let rows: Vec<Campaign> = if page.all {
-        client
-            .campaigns()
-            .stream(ListCampaignsQuery {
-                call_count: Some(true),
-                ..ListCampaignsQuery::default()
-            })
-            .try_collect()
-            .await?
-    } else {
-        client
-            .campaigns()
-            .list(&ListCampaignsQuery {
-                call_count: Some(true),
-                limit: Some(page.limit),
-                offset: Some(u32::try_from(page.offset).unwrap_or(u32::MAX)),
-                search: None,
-            })
-            .await?
-            .campaigns
-    };
-    if ctx.out.json() {
-        return print_json(&rows);
-    }
-    let mut t = table(&[
+/// The campaigns table.
+const COLUMNS: Columns<Campaign> = Columns {
+    header: &[
         "ID",
         "NAME",
         "STATUS",
@@ -353,10 +331,10 @@ async fn list(ctx: &mut Ctx, page: PageArgs) -> Result<(), CliError> {
         "TOTAL",
         "COMPLETED",
         "REGISTERED",
-    ]);
-    let n = |v: Option<u64>| v.map(|x| x.to_string()).unwrap_or_else(|| "-".into());
-    for c in &rows {
-        t.add_row(vec![
+    ],
+    row: |c| {
+        let n = |v: Option<u64>| v.map(|x| x.to_string()).unwrap_or_else(|| "-".into());
+        vec![
             c.id.to_string(),
             nz(&c.name),
             or_dash(c.campaign_status.as_ref().map(|s| s.as_str())),
@@ -365,19 +343,44 @@ async fn list(ctx: &mut Ctx, page: PageArgs) -> Result<(), CliError> {
             n(c.total_count.or(c.total_contacts)),
             n(c.completed_count),
             n(c.registered_count),
-        ]);
+        ]
+    },
+    empty: "no campaigns; check a contact CSV with `ringg campaigns check`, then `ringg campaigns launch`",
+    drop_first: &["REGISTERED", "END"],
+};
+
+async fn list(ctx: &mut Ctx, page: PageArgs) -> Result<(), CliError> {
+    let client = ctx.client().await?;
+    let query = ListCampaignsQuery {
+        call_count: Some(true),
+        ..ListCampaignsQuery::default()
+    };
+    if page.all {
+        let stream = client.campaigns().stream(query);
+        return print_all(ctx, &COLUMNS, "campaigns", stream).await;
     }
-    print_table(&t);
-    Ok(())
+    let resp = client
+        .campaigns()
+        .list(&ListCampaignsQuery {
+            limit: Some(page.limit),
+            offset: Some(u32::try_from(page.offset).unwrap_or(u32::MAX)),
+            ..query
+        })
+        .await?;
+    let total = resp
+        .pagination
+        .as_ref()
+        .and_then(|p| p.total.as_ref())
+        .and_then(|t| t.count());
+    print_page(ctx, &COLUMNS, &resp.campaigns, Paging::of(&page, total))
 }
 
 async fn status(ctx: &mut Ctx, campaign: &str) -> Result<(), CliError> {
     let list_id: ListId = id("campaign", campaign)?;
     let client = ctx.client().await?;
     let found = find_campaign(&client, &list_id).await?.ok_or_else(|| {
-        CliError::failed(format!(
-            "no campaign with id {list_id}; list them with `ringg campaigns list`"
-        ))
+        CliError::not_found(format!("no campaign with id {list_id}"))
+            .with_hint("`ringg campaigns list` shows the ids")
     })?;
     let c = counts(&client, &list_id).await?;
     if ctx.out.json() {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use ringg_api::Client;
-use ringg_api::campaigns::{CampaignFlow, CsvUpload, PreflightOptions, PreflightReport};
+use ringg_api::campaigns::{CampaignFlow, PreflightOptions, PreflightReport};
 use ringg_api::types::AgentId;
 use serde::Serialize;
 
@@ -111,10 +111,10 @@ pub(crate) async fn run_check(
         assistant_variables: Some(assistant_variables.clone()),
         max_recorded_issues: max_issues,
     };
-    let report = client
-        .campaigns()
-        .preflight(&CsvUpload::path(&args.file), options)
-        .await?;
+    let (csv, progress) = super::counted::with_progress(&args.file);
+    let report = client.campaigns().preflight(&csv, options).await;
+    progress.finish_and_clear();
+    let report = report?;
     Ok(Checked {
         file: args.file.display().to_string(),
         variables_map: map,

@@ -7,13 +7,14 @@ use std::path::PathBuf;
 use ringg_api::knowledge_bases::KbFile;
 use ringg_api::types::KbFileId;
 use ringg_api::types::KbId;
-use ringg_api::types::knowledge_base::{CreateKbForm, EditKbForm, Faq, KbSource};
+use ringg_api::types::knowledge_base::{CreateKbForm, EditKbForm, Faq, KbSource, KbSummary};
 
 use ringg_types::text::escape_control;
 
 use crate::args::id;
 use crate::context::Ctx;
 use crate::error::CliError;
+use crate::listing::{Columns, Paging, print_page};
 use crate::output::{kv_table, or_dash, print_json, print_table, scalar, table, ts};
 use crate::term::emit_text;
 use args::KbCmd;
@@ -51,23 +52,25 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: KbCmd) -> Result<(), CliError> {
     }
 }
 
-async fn list(ctx: &mut Ctx) -> Result<(), CliError> {
-    let client = ctx.client().await?;
-    let kbs = client.knowledge_bases().list().await?;
-    if ctx.out.json() {
-        return print_json(&kbs);
-    }
-    let mut t = table(&["ID", "NAME", "TYPE", "CREATED"]);
-    for k in &kbs {
-        t.add_row(vec![
+/// The knowledge bases table.
+const COLUMNS: Columns<KbSummary> = Columns {
+    header: &["ID", "NAME", "TYPE", "CREATED"],
+    row: |k| {
+        vec![
             k.kb_id.to_string(),
             or_dash(k.kb_name.as_deref()),
             or_dash(k.kb_type.as_ref().map(|t| t.as_str())),
             ts(k.created_at.as_ref()),
-        ]);
-    }
-    print_table(&t);
-    Ok(())
+        ]
+    },
+    empty: "no knowledge bases; create one with `ringg kb create --name NAME --file PATH`",
+    drop_first: &[],
+};
+
+async fn list(ctx: &mut Ctx) -> Result<(), CliError> {
+    let client = ctx.client().await?;
+    let kbs = client.knowledge_bases().list().await?;
+    print_page(ctx, &COLUMNS, &kbs, Paging::whole(kbs.len()))
 }
 
 async fn get(ctx: &mut Ctx, kb: &str) -> Result<(), CliError> {

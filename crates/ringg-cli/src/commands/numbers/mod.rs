@@ -2,30 +2,17 @@
 
 pub(crate) mod args;
 
-use futures::TryStreamExt;
 use ringg_api::types::numbers::WorkspaceNumber;
 
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{nz, or_dash, print_json, print_table, table};
+use crate::listing::{Columns, Paging, print_all, print_page};
+use crate::output::{nz, or_dash};
 use args::NumbersCmd;
 
-pub(crate) async fn run(ctx: &mut Ctx, cmd: NumbersCmd) -> Result<(), CliError> {
-    let NumbersCmd::List(page) = cmd;
-    let client = ctx.client().await?;
-    let rows: Vec<WorkspaceNumber> = if page.all {
-        client.numbers().stream().try_collect().await?
-    } else {
-        client
-            .numbers()
-            .list(page.limit, page.offset)
-            .await?
-            .workspace_numbers
-    };
-    if ctx.out.json() {
-        return print_json(&rows);
-    }
-    let mut t = table(&[
+/// The numbers table.
+const COLUMNS: Columns<WorkspaceNumber> = Columns {
+    header: &[
         "ID",
         "NUMBER",
         "NAME",
@@ -33,26 +20,43 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: NumbersCmd) -> Result<(), CliError> 
         "INBOUND",
         "ASSISTANT",
         "POOL",
-    ]);
-    for n in &rows {
-        t.add_row(vec![
-            n.id.to_string(),
-            or_dash(n.number.as_deref()),
-            nz(&n.display_name),
-            or_dash(n.provider.as_ref().map(|p| p.as_str())),
-            match n.is_inbound_enabled {
-                Some(true) => "yes".into(),
-                Some(false) => "no".into(),
-                None => "-".into(),
-            },
-            or_dash(n.agent.as_ref().map(|a| {
-                a.agent_display_name
-                    .clone()
-                    .unwrap_or_else(|| a.id.to_string())
-            })),
-            or_dash(n.number_pool_id.as_ref().map(|p| p.as_str())),
-        ]);
+    ],
+    row,
+    empty: "no caller numbers in this workspace; add one in the Ringg dashboard, then `ringg numbers list` shows its id",
+    drop_first: &["POOL", "PROVIDER", "INBOUND"],
+};
+
+fn row(n: &WorkspaceNumber) -> Vec<String> {
+    vec![
+        n.id.to_string(),
+        or_dash(n.number.as_deref()),
+        nz(&n.display_name),
+        or_dash(n.provider.as_ref().map(|p| p.as_str())),
+        match n.is_inbound_enabled {
+            Some(true) => "yes".into(),
+            Some(false) => "no".into(),
+            None => "-".into(),
+        },
+        or_dash(n.agent.as_ref().map(|a| {
+            a.agent_display_name
+                .clone()
+                .unwrap_or_else(|| a.id.to_string())
+        })),
+        or_dash(n.number_pool_id.as_ref().map(|p| p.as_str())),
+    ]
+}
+
+pub(crate) async fn run(ctx: &mut Ctx, cmd: NumbersCmd) -> Result<(), CliError> {
+    let NumbersCmd::List(page) = cmd;
+    let client = ctx.client().await?;
+    if page.all {
+        return print_all(ctx, &COLUMNS, "numbers", client.numbers().stream()).await;
     }
-    print_table(&t);
-    Ok(())
+    let resp = client.numbers().list(page.limit, page.offset).await?;
+    print_page(
+        ctx,
+        &COLUMNS,
+        &resp.workspace_numbers,
+        Paging::of(&page, None),
+    )
 }

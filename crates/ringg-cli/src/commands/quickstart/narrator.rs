@@ -5,6 +5,9 @@ use crate::context::Lines;
 /// Steps in the integration order.
 const STEPS: usize = 9;
 
+/// How far a step's details are indented.
+pub(crate) const DETAIL_INDENT: usize = 6;
+
 /// Step narration: stdout for tables, stderr for `--output json` (stdout then holds only the
 /// JSON document).
 pub(crate) struct Narrator {
@@ -25,7 +28,7 @@ impl Narrator {
 
     pub(crate) fn detail(&self, text: impl AsRef<str>) {
         for l in text.as_ref().lines() {
-            self.say(format!("      {l}"));
+            self.say(format!("{:DETAIL_INDENT$}{l}", ""));
         }
     }
 }

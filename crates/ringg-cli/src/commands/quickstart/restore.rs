@@ -100,7 +100,7 @@ pub(super) async fn guarded<T>(
             return Err(e);
         }
         // Printed before the command's own error, which follows.
-        e.print();
+        e.print(crate::display::get().json);
     }
     result
 }

@@ -14,13 +14,13 @@ use ringg_api::types::{AgentId, CallId, CallStatus, NumberId, PhoneNumber};
 use serde_json::{Map, Value};
 
 use super::args::QuickstartArgs;
-use super::narrator::Narrator;
+use super::narrator::{DETAIL_INDENT, Narrator};
 use super::receiver::{Receiver, SECRET_HEADER};
 use super::report::{AssistantSummary, CallSummary, Report, WebhookSummary};
 use super::wait::{Waited, wait_for_call};
 use crate::args::id;
 use crate::error::CliError;
-use crate::output::{self, kv_table, num, to_value};
+use crate::output::{num, to_value};
 use crate::render;
 
 /// Runs the nine steps and the summary; returns what they learned.
@@ -374,7 +374,7 @@ async fn show_history(client: &Client, n: &Narrator) -> Result<CallHistoryRespon
         .calls()
         .history(&CallHistoryQuery::default().limit(10u32).offset(0u32))
         .await?;
-    n.detail(render::call_table(&history.calls).to_string());
+    n.detail(render::call_table(&history.calls).indented_text(DETAIL_INDENT));
     n.detail(format!(
         "{} call(s) on this page; total {}",
         history.calls.len(),
@@ -404,14 +404,16 @@ async fn show_analytics(
         .analytics()
         .platform(&AnalyticsQuery::default())
         .await?;
-    let mut rows = Vec::new();
-    if let Some(m) = analytics.metrics_summary.as_ref() {
-        output::flatten("", m, &mut rows);
-    }
-    if rows.is_empty() {
+    let view = analytics
+        .metrics_summary
+        .as_ref()
+        .map(crate::commands::analytics::view::metrics)
+        .unwrap_or_default();
+    if view.is_empty() {
         n.detail("no metrics returned");
-    } else {
-        n.detail(kv_table(rows).to_string());
+    }
+    for (_, t) in view {
+        n.detail(t.indented_text(DETAIL_INDENT));
     }
 
     Ok(analytics)

@@ -25,6 +25,17 @@ pub(crate) enum SttCmd {
         #[command(flatten)]
         common: SttArgs,
     },
+    /// Whether the speech-to-text service is up.
+    Health {
+        /// The speech-to-text service's base URL (default: the API's origin with /stt/v1).
+        #[arg(
+            long,
+            env = "RINGG_STT_BASE_URL",
+            hide_env_values = true,
+            value_name = "URL"
+        )]
+        stt_base_url: Option<String>,
+    },
 }
 
 /// Options both subcommands take.
@@ -37,6 +48,11 @@ pub(crate) struct SttArgs {
     #[arg(long, value_name = "BOOL")]
     pub(crate) cap_punc: Option<bool>,
     /// The speech-to-text service's base URL (default: the API's origin with /stt/v1).
-    #[arg(long, env = "RINGG_STT_BASE_URL", value_name = "URL")]
+    #[arg(
+        long,
+        env = "RINGG_STT_BASE_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub(crate) stt_base_url: Option<String>,
 }

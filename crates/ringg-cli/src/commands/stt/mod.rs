@@ -1,4 +1,4 @@
-//! `ringg stt transcribe | stream`: Ringg's speech-to-text service.
+//! `ringg stt transcribe | stream | health`: Ringg's speech-to-text service.
 
 pub(crate) mod args;
 
@@ -23,16 +23,26 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: SttCmd) -> Result<(), CliError> {
             sample_rate,
             common,
         } => stream(ctx, &file, sample_rate, common).await,
+        SttCmd::Health { stt_base_url } => health(ctx, stt_base_url.as_deref()).await,
     }
 }
 
+async fn health(ctx: &mut Ctx, base_url: Option<&str>) -> Result<(), CliError> {
+    let h = service_at(ctx, base_url).await?.health().await?;
+    if ctx.out.json() {
+        return print_json(&h);
+    }
+    emit_text(format!("speech-to-text service: {}", h.status));
+    Ok(())
+}
+
 async fn service(ctx: &mut Ctx, common: &SttArgs) -> Result<Stt, CliError> {
+    service_at(ctx, common.stt_base_url.as_deref()).await
+}
+
+async fn service_at(ctx: &mut Ctx, base_url: Option<&str>) -> Result<Stt, CliError> {
     let stt = ctx.client().await?.stt();
-    match common
-        .stt_base_url
-        .as_deref()
-        .filter(|u| !u.trim().is_empty())
-    {
+    match base_url.filter(|u| !u.trim().is_empty()) {
         Some(url) => Ok(stt.with_base_url(url)?),
         None => Ok(stt),
     }

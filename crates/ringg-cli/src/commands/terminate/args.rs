@@ -18,4 +18,8 @@ pub(crate) struct TerminateArgs {
     /// These numbers (E.164, up to 100), across campaigns and individual calls.
     #[arg(long, value_name = "E164", num_args = 1..)]
     pub(crate) numbers: Vec<String>,
+    /// Use the older dedicated paths (/campaign/terminate/agent, /calls, /campaign-numbers,
+    /// /numbers), for a server that lacks PATCH /campaign/terminate.
+    #[arg(long)]
+    pub(crate) legacy: bool,
 }

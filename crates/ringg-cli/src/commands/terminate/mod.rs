@@ -71,7 +71,12 @@ fn request(a: &TerminateArgs) -> Result<TerminateRequest, CliError> {
 pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError> {
     let req = request(&a)?;
     let client = ctx.client().await?;
-    match client.termination().terminate(&req).await {
+    let answer = if a.legacy {
+        client.termination().terminate_legacy(&req).await
+    } else {
+        client.termination().terminate(&req).await
+    };
+    match answer {
         Ok(resp) => {
             if ctx.out.json() {
                 return print_json(&json!({"request": req, "terminated": true, "response": resp}));
@@ -112,6 +117,7 @@ mod tests {
             calls: calls.iter().map(|s| s.to_string()).collect(),
             campaign: campaign.map(str::to_string),
             numbers: numbers.iter().map(|s| s.to_string()).collect(),
+            legacy: false,
         }
     }
 

@@ -21,7 +21,7 @@ pub(crate) enum WebhooksCmd {
         url: String,
         /// An event type (repeatable), or `all` (the six documented types; call_ringing and
         /// call_ongoing only when named).
-        #[arg(long = "event", value_name = "EVENT", required = true)]
+        #[arg(long = "event", value_name = "EVENT", required = true, value_parser = event_names())]
         events: Vec<String>,
         /// A header Ringg sends with each delivery (repeatable), e.g. X-Webhook-Secret:s3cret.
         #[arg(long = "header", value_name = "NAME:VALUE", value_parser = parse_header)]
@@ -49,7 +49,7 @@ pub(crate) enum WebhooksCmd {
         #[arg(long, value_name = "URL")]
         url: String,
         /// Only this event type (repeatable, or `all`); without it, every event type.
-        #[arg(long = "event", value_name = "EVENT")]
+        #[arg(long = "event", value_name = "EVENT", value_parser = event_names())]
         events: Vec<String>,
     },
     /// Run a webhook receiver on 127.0.0.1 and print each event (or forward it to your app).
@@ -115,6 +115,17 @@ pub(crate) enum WebhooksCmd {
         #[arg(long, value_name = "PATH")]
         secret_file: Option<PathBuf>,
     },
+}
+
+/// The values `--event` takes: `all` and every event type.
+fn event_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        std::iter::once("all").chain(
+            ringg_api::types::webhook::EventType::KNOWN
+                .iter()
+                .map(|e| e.as_str()),
+        ),
+    )
 }
 
 /// `--dedupe`: where `webhooks listen` remembers handed-over events.

@@ -8,6 +8,7 @@ use ringg_api::types::webhook::{EventSubscription, EventType, WebhookMethod};
 use crate::args::id;
 use crate::context::Ctx;
 use crate::error::CliError;
+use crate::listing::Paging;
 use crate::output::{print_json, print_table, table};
 use crate::render::subscription_text;
 use crate::term::emit_text;
@@ -100,7 +101,10 @@ pub(super) async fn list(ctx: &mut Ctx, agent: &str) -> Result<(), CliError> {
     let current = client.assistants().webhook_subscriptions(&agent_id).await?;
     if ctx.out.json() {
         // Header values are usually shared secrets; print_json masks them.
-        return print_json(&serde_json::json!({ "event_subscriptions": current }));
+        return print_json(&serde_json::json!({
+            "items": current,
+            "paging": Paging::whole(current.len()).json(current.len()),
+        }));
     }
     show(ctx, &agent_id, "has", &current)?;
     if current.is_empty() {

@@ -11,6 +11,8 @@ use crate::args::PageArgs;
 pub(crate) enum WorkspaceCmd {
     /// The workspace, its credits, and a check of the key.
     Show,
+    /// The workspaces the key's user belongs to, with roles and credits.
+    List,
     /// Members of the workspace.
     Users(PageArgs),
     /// Issue a new API key: the current one stops working at once. The new key is written

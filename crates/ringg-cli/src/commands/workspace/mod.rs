@@ -1,23 +1,24 @@
-//! `ringg workspace show | users | rotate-key`.
+//! `ringg workspace show | list | users | rotate-key`.
 
 pub(crate) mod args;
 
 use std::io::Write;
 
-use futures::TryStreamExt;
-use ringg_api::types::workspace::WorkspaceUser;
+use ringg_api::types::workspace::{WorkspaceSummary, WorkspaceUser};
 use serde_json::json;
 
 use crate::args::PageArgs;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{REDACTED, kv_table, nz, or_dash, print_json, print_table, table};
+use crate::listing::{Columns, Paging, print_all, print_page};
+use crate::output::{REDACTED, kv_table, num, nz, or_dash, print_json, print_table, ts};
 use crate::render;
 use args::WorkspaceCmd;
 
 pub(crate) async fn run(ctx: &mut Ctx, cmd: WorkspaceCmd) -> Result<(), CliError> {
     match cmd {
         WorkspaceCmd::Show => show(ctx).await,
+        WorkspaceCmd::List => list(ctx).await,
         WorkspaceCmd::Users(page) => users(ctx, page).await,
         WorkspaceCmd::RotateKey { key_file, yes } => rotate_key(ctx, &key_file, yes).await,
     }
@@ -34,32 +35,63 @@ async fn show(ctx: &mut Ctx) -> Result<(), CliError> {
     Ok(())
 }
 
-async fn users(ctx: &mut Ctx, page: PageArgs) -> Result<(), CliError> {
-    let client = ctx.client().await?;
-    let rows: Vec<WorkspaceUser> = if page.all {
-        client.workspace().users_stream().try_collect().await?
-    } else {
-        client
-            .workspace()
-            .users(page.limit, page.offset)
-            .await?
-            .workspace_users
-    };
-    if ctx.out.json() {
-        return print_json(&rows);
-    }
-    let mut t = table(&["ID", "USERNAME", "EMAIL", "ROLE", "INVITE"]);
-    for u in &rows {
-        t.add_row(vec![
+/// The members table.
+const USERS: Columns<WorkspaceUser> = Columns {
+    header: &["ID", "USERNAME", "EMAIL", "ROLE", "INVITE"],
+    row: |u| {
+        vec![
             u.id.to_string(),
             nz(&u.username),
             nz(&u.email),
             or_dash(u.role.as_ref().map(|r| r.as_str())),
             nz(&u.invite_status),
-        ]);
+        ]
+    },
+    empty: "no members; invite them in the Ringg dashboard",
+    drop_first: &["INVITE"],
+};
+
+async fn users(ctx: &mut Ctx, page: PageArgs) -> Result<(), CliError> {
+    let client = ctx.client().await?;
+    if page.all {
+        return print_all(ctx, &USERS, "members", client.workspace().users_stream()).await;
     }
-    print_table(&t);
-    Ok(())
+    let resp = client.workspace().users(page.limit, page.offset).await?;
+    print_page(ctx, &USERS, &resp.workspace_users, Paging::of(&page, None))
+}
+
+/// The workspaces table.
+const WORKSPACES: Columns<WorkspaceSummary> = Columns {
+    header: &["ID", "NAME", "ROLE", "CREDITS", "LOCKED", "CREATED"],
+    row: |w| {
+        let credit = |c: &Option<ringg_api::types::common::Credits>| {
+            c.as_ref()
+                .map(|c| num(c.as_f64()))
+                .unwrap_or_else(|| "-".into())
+        };
+        vec![
+            w.id.to_string(),
+            or_dash(w.name.as_deref()),
+            or_dash(w.role.as_ref().map(|r| r.as_str())),
+            credit(&w.credits),
+            credit(&w.locked_credits),
+            ts(w.created_at.as_ref()),
+        ]
+    },
+    empty: "no workspaces are reachable with this key",
+    drop_first: &["LOCKED", "CREATED"],
+};
+
+/// `ringg workspace list`: the workspaces the key's user belongs to.
+async fn list(ctx: &mut Ctx) -> Result<(), CliError> {
+    let client = ctx.client().await?;
+    let resp = client.workspace().all().await?;
+    print_page(
+        ctx,
+        &WORKSPACES,
+        &resp.workspaces,
+        Paging::whole(resp.workspaces.len()),
+    )
 }
 
 async fn rotate_key(ctx: &mut Ctx, key_file: &std::path::Path, yes: bool) -> Result<(), CliError> {

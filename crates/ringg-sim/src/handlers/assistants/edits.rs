@@ -297,11 +297,7 @@ fn inbound_number(
         .numbers
         .iter()
         .position(|n| n.id == number_id)
-        .ok_or_else(|| {
-            ApiError::not_found(format!(
-                "Number {number_id} not found; list numbers with GET /workspace/numbers"
-            ))
-        })?;
+        .ok_or_else(|| ApiError::not_found(format!("Number {number_id} not found")))?;
     let n = &mut ws.numbers[ni];
     if attach {
         if !n.is_inbound_enabled {
@@ -349,7 +345,7 @@ fn kb(ws: &mut Workspace, ai: usize, body: &Map<String, Value>, attach: bool) ->
     let kb_id = str_field(body, "kb_id")?;
     if ws.kb(&kb_id).is_none() {
         return Err(ApiError::not_found(format!(
-            "Knowledge Base {kb_id} not found; list them with GET /external/kb/all"
+            "Knowledge Base {kb_id} not found"
         )));
     }
     let a = &mut ws.agents[ai];

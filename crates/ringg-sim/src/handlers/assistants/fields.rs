@@ -30,9 +30,7 @@ pub(crate) const EVENT_TYPES: &[&str] = &[
 pub(crate) const RINGG_ORIGIN: &str = "https://www.ringg.ai";
 
 pub(crate) fn agent_not_found(id: &str) -> ApiError {
-    ApiError::not_found(format!(
-        "Agent {id} not found in this workspace; list assistants with GET /agent/all"
-    ))
+    ApiError::not_found(format!("Agent {id} not found in this workspace"))
 }
 
 pub(crate) fn prompt_text(prompt: &Value) -> String {

@@ -12,9 +12,7 @@ use crate::model::{ContactList, ListKind, Status, Workspace};
 pub(crate) const VERIFY_SECS: f64 = 10.0;
 
 pub(crate) fn list_not_found(id: &str) -> ApiError {
-    ApiError::not_found(format!(
-        "Campaign / list {id} not found; list campaigns with GET /campaign/all"
-    ))
+    ApiError::not_found(format!("Campaign / list {id} not found"))
 }
 
 /// `"DD/MM/YYYY, HH:MM"` in `tz`.

@@ -74,11 +74,9 @@ fn dial_list(c: &Ctx<'_>, d: Dial<'_>) -> Result<bool, ApiError> {
         let mut st = c.sh.lock();
         let ws = st.ws(&c.ws);
         let l = ws.list(list_id).ok_or_else(|| list_not_found(list_id))?;
-        let agent = ws.agent(agent_id).ok_or_else(|| {
-            ApiError::not_found(format!(
-                "Agent {agent_id} not found; list assistants with GET /agent/all"
-            ))
-        })?;
+        let agent = ws
+            .agent(agent_id)
+            .ok_or_else(|| ApiError::not_found(format!("Agent {agent_id} not found")))?;
         if l.agent_id != agent_id {
             return Err(ApiError::bad_request(format!(
                 "agent_id {agent_id} is not the assistant this list was uploaded for ({})",

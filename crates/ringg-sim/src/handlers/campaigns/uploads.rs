@@ -107,12 +107,9 @@ fn read_upload(c: &Ctx<'_>, large: bool) -> Result<Upload, ApiError> {
 fn new_list(c: &Ctx<'_>, u: Upload, kind: ListKind) -> Result<(String, ContactList), ApiError> {
     let mut st = c.sh.lock();
     let ws = st.ws(&c.ws);
-    let agent = ws.agent(&u.agent_id).ok_or_else(|| {
-        ApiError::not_found(format!(
-            "Agent {} not found; list assistants with GET /agent/all",
-            u.agent_id
-        ))
-    })?;
+    let agent = ws
+        .agent(&u.agent_id)
+        .ok_or_else(|| ApiError::not_found(format!("Agent {} not found", u.agent_id)))?;
     if !agent.is_outbound() {
         return Err(ApiError::bad_request(format!(
             "Agent {} is inbound-only; campaigns need an outbound assistant",

@@ -1,0 +1,165 @@
+//! `ringg api METHOD PATH`: any request, through the same client as every other command (the
+//! key, --rate-limit, retries, timeouts); the answer printed as JSON with its secrets masked.
+//! Like `gh api`, for endpoints and fields the commands do not cover.
+
+pub(crate) mod args;
+
+use std::io::{IsTerminal, Read, Write};
+
+use ringg_api::transport::http::Method;
+use ringg_api::transport::{ApiRequest, Body, Idempotency};
+use ringg_types::operations::{BASE_PATH, match_route};
+use ringg_types::redact::redact_text;
+
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::output::print_json;
+use crate::term::emit_text;
+use args::ApiArgs;
+
+/// The operation name of a request that matches no operation of the spec.
+const UNKNOWN_OPERATION: &str = "api";
+
+pub(crate) async fn run(ctx: &mut Ctx, a: ApiArgs) -> Result<(), CliError> {
+    let method = Method::from_bytes(a.method.to_ascii_uppercase().as_bytes())
+        .map_err(|_| CliError::usage(format!("{:?} is not an HTTP method", a.method)))?;
+    let path = api_path(&a.path)?;
+    let route = match_route(method.as_str(), &path);
+    if let Some(op) = route.as_ref().map(|r| r.operation)
+        && op.multipart
+    {
+        return Err(CliError::usage(format!(
+            "{} {} takes a multipart form, not JSON; use its own command (see docs/endpoints.md)",
+            op.method.as_str(),
+            op.path
+        )));
+    }
+    let (operation, idempotent) = match &route {
+        Some(r) => (r.operation.id, r.operation.idempotent),
+        None => (
+            UNKNOWN_OPERATION,
+            matches!(method, Method::GET | Method::HEAD),
+        ),
+    };
+    let body = match &a.data {
+        Some(data) => Body::Json(read_json(data)?.into()),
+        None => Body::Empty,
+    };
+    let client = ctx.client().await?;
+    let mut req = ApiRequest::new(
+        operation,
+        method,
+        client.base_url().to_string(),
+        path,
+        if idempotent {
+            Idempotency::Idempotent
+        } else {
+            Idempotency::NonIdempotent
+        },
+    )
+    .with_body(body);
+    for (k, v) in a.query {
+        req = req.with_query(k, v);
+    }
+    let resp = client.send_raw(req).await?;
+    print_body(&resp.body)
+}
+
+/// The path below the base URL: starts with `/`; a leading base path is dropped; a whole URL
+/// is refused (the key goes only to --base-url).
+fn api_path(raw: &str) -> Result<String, CliError> {
+    let raw = raw.trim();
+    if raw.contains("://") {
+        return Err(CliError::usage(format!(
+            "{raw:?} is a URL; give the path below the base URL (e.g. /workspace/all) and the server with --base-url"
+        )));
+    }
+    if raw.contains('?') {
+        return Err(CliError::usage(
+            "give query parameters with --query NAME=VALUE, not in the path",
+        ));
+    }
+    let path = if raw.starts_with('/') {
+        raw.to_string()
+    } else {
+        format!("/{raw}")
+    };
+    let path = match path.strip_prefix(BASE_PATH) {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => rest.to_string(),
+        _ => path,
+    };
+    if path.len() <= 1 {
+        return Err(CliError::usage(
+            "the path is empty; give one such as /workspace",
+        ));
+    }
+    Ok(path)
+}
+
+/// The body of --data: JSON as given, from a file (`@FILE`) or from stdin (`@-`); checked to
+/// be JSON before anything is sent.
+fn read_json(data: &str) -> Result<Vec<u8>, CliError> {
+    let bytes = match data.strip_prefix('@') {
+        Some("-") => {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut buf)
+                .map_err(|e| CliError::io("could not read --data from stdin", &e))?;
+            buf
+        }
+        Some(path) => std::fs::read(path)
+            .map_err(|e| CliError::io(format!("could not read --data file {path}"), &e))?,
+        None => data.as_bytes().to_vec(),
+    };
+    serde_json::from_slice::<serde_json::Value>(&bytes).map_err(|e| {
+        CliError::usage(format!(
+            "--data is not JSON ({e}); give a JSON document, @FILE or @-"
+        ))
+    })?;
+    Ok(bytes)
+}
+
+/// Prints an answer: JSON (secrets masked) when it is JSON, text (escaped, secrets masked)
+/// when it is text, raw bytes only to a file or pipe.
+fn print_body(body: &[u8]) -> Result<(), CliError> {
+    if body.is_empty() {
+        return Ok(());
+    }
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
+        return print_json(&value);
+    }
+    match std::str::from_utf8(body) {
+        Ok(text) => {
+            emit_text(redact_text(text.trim_end()));
+            Ok(())
+        }
+        Err(_) if !std::io::stdout().is_terminal() => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(body).and_then(|()| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(CliError::io("could not write the answer", &e))
+                }
+                _ => Ok(()),
+            }
+        }
+        Err(_) => Err(CliError::usage(format!(
+            "the answer is binary ({} bytes); redirect it to a file, e.g. `> answer.bin`",
+            body.len()
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_relative_to_the_base_url() {
+        assert_eq!(api_path("/workspace/all").unwrap(), "/workspace/all");
+        assert_eq!(api_path("workspace").unwrap(), "/workspace");
+        assert_eq!(api_path("/ca/api/v0/agent/all").unwrap(), "/agent/all");
+        assert!(api_path("https://evil.example/workspace").is_err());
+        assert!(api_path("/agent/all?limit=1").is_err());
+        assert!(api_path("/").is_err());
+    }
+}

@@ -1,0 +1,181 @@
+//! An SDK error in the words of the command line: what failed (the server's status and
+//! message, without operation ids or Rust names) and what to do next, naming `ringg`
+//! commands and flags. The SDK's own [`ringg_api::Error::hint`] is worded for any program;
+//! the advice here is the CLI's.
+
+use std::borrow::Cow;
+
+use ringg_api::{Error, ErrorKind};
+use ringg_types::text::{escape_control, truncate_chars};
+
+/// How many characters of a server's own message an error shows; the rest is counted
+/// (`… (N more characters)`).
+pub(crate) const MAX_SERVER_MESSAGE_CHARS: usize = 500;
+
+/// The advice after a 404 before the command refines it (see [`base_url_hint`] and
+/// [`list_command`]).
+pub(crate) const GENERIC_404: &str = "check the id: the group's `list` command shows the ids";
+
+/// The server's message (or the failure's own), escaped and bounded.
+fn message(e: &Error) -> String {
+    let escaped = escape_control(e.message());
+    match truncate_chars(&escaped, MAX_SERVER_MESSAGE_CHARS) {
+        Cow::Borrowed(m) => m.to_string(),
+        Cow::Owned(short) => short,
+    }
+}
+
+/// What failed, in one sentence.
+pub(crate) fn describe(e: &Error) -> String {
+    let msg = message(e);
+    match e.kind() {
+        ErrorKind::Api => match e.status() {
+            Some(s) => format!(
+                "the server answered {} {}: {msg}",
+                s.as_u16(),
+                s.canonical_reason().unwrap_or("")
+            )
+            .replace("  ", " "),
+            None => msg,
+        },
+        ErrorKind::Decode => format!(
+            "the server's answer could not be read (at `{}`): {msg}",
+            escape_control(e.field_path().unwrap_or("."))
+        ),
+        ErrorKind::OutcomeUnknown => format!("outcome unknown: {msg}"),
+        ErrorKind::Transport => format!("no answer from the server: {msg}"),
+        _ => msg,
+    }
+}
+
+/// True when a 403's message speaks of permissions rather than of the request's content
+/// (Ringg also answers 403 to some refused edits, e.g. removing a required variable).
+fn is_permission_message(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    [
+        "permission",
+        "forbidden",
+        "not authorized",
+        "unauthorized",
+        "access",
+        "role",
+        "not allowed to",
+    ]
+    .iter()
+    .any(|w| m.contains(w))
+}
+
+/// What to do next, naming the CLI's commands and flags.
+pub(crate) fn hint(e: &Error) -> Option<String> {
+    if e.is_outcome_unknown() {
+        return Some(match e.client_reference() {
+            Some(r) => format!(
+                "the call may have been placed: run `ringg calls reconcile {r}` before trying again"
+            ),
+            None => "it may have been carried out: check (e.g. with the matching `list` command) before running the command again".into(),
+        });
+    }
+    let status = e.status().map(|s| s.as_u16());
+    Some(match (status, e.kind()) {
+        (Some(401), _) => "check the API key (RINGG_API_KEY or --api-key-file): a rotated key stops working at once".into(),
+        (Some(403), _) if is_permission_message(e.message()) => {
+            "the key's workspace role lacks this permission: ask a workspace admin, or use a key with that role".into()
+        }
+        (Some(403), _) => "Ringg refused the request: change it as the message says".into(),
+        (Some(402), _) => "not enough credits: top up the workspace (`ringg workspace show` shows the balance)".into(),
+        (Some(404), _) => GENERIC_404.into(),
+        (Some(429), _) | (_, ErrorKind::RetryAfterTooLong) => match e.retry_after() {
+            Some(d) => format!(
+                "rate limited: try again in {:.0} s, or send fewer requests with --rate-limit",
+                d.as_secs_f64().ceil()
+            ),
+            None => "rate limited: wait a little and try again, or send fewer requests with --rate-limit".into(),
+        },
+        (Some(s), _) if s >= 500 => "Ringg had a server error: try again later".into(),
+        (_, ErrorKind::Api) => "change the request as the message says and try again".into(),
+        (_, ErrorKind::Decode) => "this is a mismatch between ringg and the server: please report it with the output of the same command run with --verbose".into(),
+        (_, ErrorKind::Transport) => "check --base-url and the network, then try again".into(),
+        (_, ErrorKind::Timeout) => "try again later or raise --timeout".into(),
+        (_, ErrorKind::Pagination) => "the list did not end as it should: narrow it (e.g. --start/--end) or report it".into(),
+        (_, ErrorKind::Journal) => "the calls the journal held can be settled by their client references with `ringg calls reconcile REF`".into(),
+        _ => return None,
+    })
+}
+
+/// The advice for a 404 from a base URL that does not end in Ringg's API path: the id is
+/// probably fine, the URL is not.
+pub(crate) fn base_url_hint(base_url: &str) -> Option<String> {
+    let path = url::Url::parse(base_url)
+        .ok()?
+        .path()
+        .trim_end_matches('/')
+        .to_string();
+    (!path.ends_with("/ca/api/v0")).then(|| {
+        format!(
+            "the base URL {base_url} does not end in /ca/api/v0: use https://prod-api.ringg.ai/ca/api/v0, or the base_url `ringg sim serve` prints"
+        )
+    })
+}
+
+/// The list command of a command group, for the advice after a 404.
+pub(crate) fn list_command(group: &str) -> Option<&'static str> {
+    Some(match group {
+        "workspace" => "ringg workspace list",
+        "numbers" => "ringg numbers list",
+        "assistants" => "ringg assistants list",
+        "calls" => "ringg calls list",
+        "campaigns" | "terminate" | "analytics" => "ringg campaigns list",
+        "kb" => "ringg kb list",
+        "webhooks" => "ringg assistants list",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ringg_api::transport::http::{HeaderMap, StatusCode};
+
+    fn api(status: StatusCode, body: &str) -> Error {
+        Error::from_response(
+            "getAssistant",
+            status,
+            &HeaderMap::new(),
+            body.to_string().into_bytes().into(),
+        )
+    }
+
+    #[test]
+    fn errors_speak_the_users_language() {
+        let e = api(StatusCode::NOT_FOUND, r#"{"detail":"Agent not found"}"#);
+        let d = describe(&e);
+        assert_eq!(d, "the server answered 404 Not Found: Agent not found");
+        assert!(!d.contains("getAssistant"));
+        let validation = api(
+            StatusCode::FORBIDDEN,
+            r#"{"detail":"outbound agents must keep callee_name"}"#,
+        );
+        let h = hint(&validation).unwrap();
+        assert!(!h.contains("role"), "{h}");
+        let permission = api(StatusCode::FORBIDDEN, r#"{"detail":"Permission denied"}"#);
+        assert!(hint(&permission).unwrap().contains("role"));
+    }
+
+    #[test]
+    fn a_base_url_without_the_api_path_is_named() {
+        assert!(base_url_hint("http://127.0.0.1:9").is_some());
+        assert!(base_url_hint("http://127.0.0.1:9/ca/api/v0/").is_none());
+        assert!(base_url_hint("https://prod-api.ringg.ai/ca/api/v0").is_none());
+    }
+
+    #[test]
+    fn a_long_escaped_server_message_is_cut() {
+        let body = format!(r#"{{"detail":"{}"}}"#, "\\u001b".repeat(1000));
+        let e = api(StatusCode::INTERNAL_SERVER_ERROR, &body);
+        let d = describe(&e);
+        assert!(!d.contains('\x1b'));
+        assert!(d.contains("more characters"), "{d}");
+        assert!(d.chars().count() < 600, "{}", d.chars().count());
+        assert!(hint(&e).unwrap().contains("server error"));
+    }
+}

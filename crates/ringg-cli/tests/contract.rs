@@ -1,0 +1,354 @@
+//! The scripting contract of crates/ringg-cli/README.md, as a script sees it: one exit code
+//! per class of failure, one JSON error object on stderr with `--output json`, a closed pipe
+//! ending every streaming command quietly, a non-UTF-8 argument refused as a usage error,
+//! completion scripts, `ringg api`, and help with examples and the global options apart.
+
+mod common;
+
+use common::{bare, call_args, ok, ringg, run, sim};
+use ringg_sim::demo::AGENT_ID;
+use ringg_sim::{CallOutcome, FaultConfig, Simulator};
+use serde_json::Value;
+
+/// Runs with `--output json` and returns the exit code and the one JSON error object.
+async fn json_error(cmd: assert_cmd::Command) -> (i32, Value) {
+    let r = run(cmd).await;
+    let lines: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.trim_start().starts_with('{'))
+        .collect();
+    assert_eq!(lines.len(), 1, "one JSON error object:\n{}", r.stderr);
+    let v: Value = serde_json::from_str(lines[0]).expect("the error is JSON");
+    assert!(v["message"].is_string() && v.get("hint").is_some(), "{v}");
+    assert_eq!(v["exit_code"], r.code, "{v}");
+    (r.code, v)
+}
+
+/// `-o json calls create … --to TO EXTRA…`.
+fn create_call<'a>(to: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["-o", "json"];
+    args.extend(call_args(to, extra));
+    args
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_class_of_failure_has_its_exit_code_and_name() {
+    let sim = sim().await;
+    // 2: usage.
+    let (code, v) = json_error(ringg(&sim, &["-o", "json", "calls", "list", "--nope"])).await;
+    assert_eq!((code, v["code"].as_str()), (2, Some("usage")));
+    // 3: not found.
+    let (code, v) = json_error(ringg(&sim, &["-o", "json", "assistants", "get", "nope"])).await;
+    assert_eq!((code, v["code"].as_str()), (3, Some("not_found")));
+    assert!(
+        v["hint"]
+            .as_str()
+            .unwrap()
+            .contains("ringg assistants list"),
+        "{v}"
+    );
+    assert!(
+        !v["message"].as_str().unwrap().contains("getAssistant"),
+        "{v}"
+    );
+    // 4: authentication.
+    let mut c = bare();
+    c.args([
+        "--base-url",
+        &sim.base_url(),
+        "--api-key",
+        "wrong",
+        "-o",
+        "json",
+    ])
+    .args(["workspace", "show"]);
+    let (code, v) = json_error(c).await;
+    assert_eq!((code, v["code"].as_str()), (4, Some("auth")));
+    // 1: anything else (a local file that is not there).
+    let (code, v) = json_error(ringg(
+        &sim,
+        &[
+            "-o",
+            "json",
+            "campaigns",
+            "check",
+            "/no/such.csv",
+            "--agent",
+            AGENT_ID,
+        ],
+    ))
+    .await;
+    assert_eq!((code, v["code"].as_str()), (1, Some("failed")));
+    // 7: a waited-for call that ended unsuccessfully; its details are printed all the same.
+    sim.handle()
+        .script_outcomes("+919876500707", [CallOutcome::Error]);
+    let r = run(ringg(&sim, &create_call("+919876500707", &["--wait"]))).await;
+    assert_eq!(r.code, 7, "{}", r.stderr);
+    let details: Value = serde_json::from_str(&r.stdout).expect("the call's details on stdout");
+    assert_eq!(details["call_status"], "error");
+    let err = r.stderr.lines().find(|l| l.starts_with('{')).unwrap();
+    let err: Value = serde_json::from_str(err).unwrap();
+    assert_eq!(err["code"], "call_unsuccessful");
+    // calls wait says the same of it, and 0 of a completed call.
+    let id = details["id"].as_str().unwrap().to_string();
+    let r = run(ringg(&sim, &["calls", "wait", &id])).await;
+    assert_eq!(r.code, 7, "{}", r.stderr);
+    assert!(r.stderr.contains("ended error"), "{}", r.stderr);
+    sim.handle()
+        .script_outcomes("+919876500708", [CallOutcome::Answered]);
+    ok(ringg(&sim, &create_call("+919876500708", &["--wait"]))).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rate_limits_and_unknown_outcomes_have_their_own_codes() {
+    let limited = Simulator::builder()
+        .time_scale(0.002)
+        .faults(FaultConfig::parse("op.getWorkspace=1:429,retry-after=1").unwrap())
+        .start()
+        .await
+        .unwrap();
+    let (code, v) = json_error(ringg(&limited, &["-o", "json", "workspace", "show"])).await;
+    assert_eq!((code, v["code"].as_str()), (5, Some("rate_limited")));
+    assert!(v["request_id"].as_str().unwrap().starts_with("req_"), "{v}");
+
+    let ambiguous = Simulator::builder()
+        .time_scale(0.002)
+        .faults(FaultConfig::parse("op.initiateCallV2=1:reset-after").unwrap())
+        .start()
+        .await
+        .unwrap();
+    let (code, v) = json_error(ringg(&ambiguous, &create_call("+919876500709", &[]))).await;
+    assert_eq!((code, v["code"].as_str()), (6, Some("outcome_unknown")));
+    assert!(
+        v["hint"]
+            .as_str()
+            .unwrap()
+            .contains("ringg calls reconcile rr-"),
+        "{v}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_base_url_without_the_api_path_is_named_instead_of_the_id() {
+    let sim = sim().await;
+    let origin = sim.base_url().replace("/ca/api/v0", "");
+    let mut c = bare();
+    c.args(["--base-url", &origin, "--api-key", sim.api_key()])
+        .args(["assistants", "get", AGENT_ID]);
+    let r = run(c).await;
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("/ca/api/v0"), "{}", r.stderr);
+    assert!(!r.stderr.contains("check the id"), "{}", r.stderr);
+}
+
+#[test]
+fn a_non_utf8_argument_is_a_usage_error() {
+    use std::os::unix::ffi::OsStrExt;
+    let bad = std::ffi::OsStr::from_bytes(b"\xff\xfe");
+    for args in [vec!["calls".as_ref(), "get".as_ref(), bad], vec![bad]] {
+        let out = bare().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.starts_with("error: "), "{stderr}");
+        assert!(!stderr.contains("panicked") && !stderr.contains("internal error"));
+    }
+}
+
+/// Runs `ringg ARGS | head -1` in a shell; returns ringg's exit code, the line and stderr.
+fn piped_to_head(sim_url: &str, key: &str, args: &[&str]) -> (i32, String, String) {
+    let script = format!(
+        "\"$RINGG\" {} | head -1; exit ${{PIPESTATUS[0]}}",
+        args.iter()
+            .map(|a| format!("'{a}'"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .env("RINGG", env!("CARGO_BIN_EXE_ringg"))
+        .env("RINGG_BASE_URL", sim_url)
+        .env("RINGG_API_KEY", key)
+        .env("RINGG_STATE_DIR", common::state_dir())
+        .env("COLUMNS", "120")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_streaming_command_stops_quietly_on_a_closed_pipe() {
+    let sim = sim().await;
+    sim.handle().seed_history(3000);
+    let (url, key) = (sim.base_url(), sim.api_key().to_string());
+    let commands: &[&[&str]] = &[
+        &["calls", "list", "--all"],
+        &["-o", "json", "calls", "list", "--all"],
+        &["calls", "export", "--format", "jsonl"],
+        &["calls", "export", "--format", "csv"],
+        &["numbers", "list", "--all"],
+        &["-o", "json", "assistants", "list", "--all"],
+        &["campaigns", "list", "--all"],
+        &["workspace", "users", "--all"],
+        &["webhooks", "replay", "--since", "7d", "--dedupe", "memory"],
+    ];
+    for args in commands {
+        let (url, key) = (url.clone(), key.clone());
+        let (code, stdout, stderr) =
+            tokio::task::spawn_blocking(move || piped_to_head(&url, &key, args))
+                .await
+                .unwrap();
+        assert_eq!(code, 0, "{args:?} exits 0 on a closed pipe:\n{stderr}");
+        assert_eq!(stdout.lines().count(), 1, "{args:?}: {stdout}");
+        assert!(
+            !stderr.contains("error") && !stderr.contains("panicked"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_commands_share_one_json_shape() {
+    let sim = sim().await;
+    sim.handle().seed_history(25);
+    for args in [
+        &["calls", "list", "--limit", "10"][..],
+        &["numbers", "list"],
+        &["assistants", "list"],
+        &["assistants", "voices"],
+        &["campaigns", "list"],
+        &["workspace", "users"],
+        &["workspace", "list"],
+        &["kb", "list"],
+        &["calls", "pending"],
+        &["webhooks", "list", "--agent", AGENT_ID],
+    ] {
+        let mut all = vec!["-o", "json"];
+        all.extend_from_slice(args);
+        let v = ok(ringg(&sim, &all)).await.json();
+        assert!(v["items"].is_array(), "{args:?}: {v}");
+        for key in ["offset", "limit", "count", "total", "next_offset"] {
+            assert!(v["paging"].get(key).is_some(), "{args:?} paging.{key}: {v}");
+        }
+    }
+    let v = ok(ringg(
+        &sim,
+        &["-o", "json", "calls", "list", "--limit", "10"],
+    ))
+    .await
+    .json();
+    assert_eq!(v["paging"]["next_offset"], 10);
+    assert_eq!(v["paging"]["total"], 25);
+    // Transcripts are arrays of turns, not JSON inside a string.
+    let row = &v["items"][0];
+    assert!(row["transcript"].is_array(), "{row}");
+    let r = ok(ringg(&sim, &["calls", "export", "--format", "jsonl"])).await;
+    assert!(r.json_lines()[0]["transcript"].is_array());
+}
+
+#[test]
+fn completion_scripts_for_every_shell() {
+    for (shell, marker) in [
+        ("bash", "complete"),
+        ("zsh", "#compdef ringg"),
+        ("fish", "complete -c ringg"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = bare().args(["completion", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}: {out:?}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(script.contains(marker), "{shell}: {script:.200}");
+        assert!(
+            script.contains("reconcile"),
+            "{shell} completes subcommands"
+        );
+    }
+    let out = bare().args(["completion", "tcsh"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn api_sends_any_request_through_the_same_client() {
+    let sim = sim().await;
+    let v = ok(ringg(&sim, &["api", "GET", "/workspace/all"]))
+        .await
+        .json();
+    assert!(
+        v["data"]["workspaces"].is_array() || v["workspaces"].is_array(),
+        "{v}"
+    );
+    // The workspace key in the answer is masked (run() checks no key leaks).
+    let r = ok(ringg(&sim, &["api", "get", "/ca/api/v0/workspace"])).await;
+    assert!(r.stdout.contains("[REDACTED]"), "{}", r.stdout);
+    let v = ok(ringg(
+        &sim,
+        &["api", "GET", "/calling/history", "--query", "limit=1"],
+    ))
+    .await
+    .json();
+    assert!(v.to_string().contains("limit"), "{v}");
+    // A body, from the command line and from a file.
+    let dir = tempfile::tempdir().unwrap();
+    let body = dir.path().join("edit.json");
+    let edit = format!(
+        r#"{{"agent_id":"{AGENT_ID}","operation":"edit_agent_display_name","agent_display_name":"Renamed"}}"#
+    );
+    std::fs::write(&body, &edit).unwrap();
+    let at = format!("@{}", body.display());
+    ok(ringg(&sim, &["api", "PATCH", "/agent/v1", "--data", &at])).await;
+    let v = ok(ringg(&sim, &["-o", "json", "assistants", "get", AGENT_ID]))
+        .await
+        .json();
+    assert_eq!(v["agent_display_name"], "Renamed");
+    // Errors keep their classes; bad input is refused before sending.
+    assert_eq!(
+        run(ringg(&sim, &["api", "GET", "/agent/nope"])).await.code,
+        3
+    );
+    let refused = [
+        &["api", "GET", "https://evil.example/workspace"][..],
+        &["api", "POST", "/agent/v1", "--data", "{not json"],
+        &["api", "FETCH", "/workspace"],
+    ];
+    for args in refused {
+        assert_eq!(run(ringg(&sim, args)).await.code, 2, "{args:?}");
+    }
+}
+
+#[test]
+fn help_lists_own_options_first_and_ends_with_examples() {
+    for path in [
+        &["calls", "create"][..],
+        &["campaigns", "start"],
+        &["api"],
+        &["assistants", "edit", "prompt"],
+    ] {
+        let out = bare().args(path).arg("--help").output().unwrap();
+        let help = String::from_utf8_lossy(&out.stdout);
+        let global = help.find("Global options:").expect("a global heading");
+        let own = help.find("Options:").expect("the command's own options");
+        assert!(own < global, "{path:?}:\n{help}");
+        assert!(help.contains("Examples:\n  ringg "), "{path:?}:\n{help}");
+        assert!(
+            !help.contains("RINGG_BASE_URL="),
+            "no empty env value: {help}"
+        );
+    }
+    let out = bare().args(["calls", "list", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        help.contains("cancelled"),
+        "allowed statuses are listed: {help}"
+    );
+    let out = bare()
+        .args(["assistants", "edit", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(!help.contains("edit_agent_display_name"), "{help}");
+}
