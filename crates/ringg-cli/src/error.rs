@@ -100,7 +100,6 @@ impl CliError {
     }
 
     /// An id or name that matches nothing (exit code 3).
-    #[allow(dead_code)]
     pub(crate) fn not_found(message: impl Into<String>) -> Self {
         Self::new(ErrorClass::NotFound, message)
     }

@@ -17,8 +17,10 @@
 //! context     the command's environment: flags, output settings, the client or --sim
 //! cli         the top-level Cli, the global options, the list of groups (uses each
 //!             commands/<group>/args.rs), clap errors as one line
+//! resolve     names and id prefixes of assistants, numbers, campaigns and knowledge bases
 //! render      tables of the models several groups show
 //! output      tables, JSON, the output settings
+//! confirm     the question before launches, terminations, deletions and key rotations
 //! secret      secrets read from a file or stdin
 //! state       the state folder (RINGG_STATE_DIR) and the files features keep in it
 //! args        values every group parses alike: pages, NAME=VALUE, ids, phone numbers
@@ -26,8 +28,8 @@
 //! term        writing escaped lines to stdout and stderr
 //! ```
 //!
-//! A group's modules use `args`, `context`, `error`, `output`, `render`, `secret`, `state`,
-//! `term` and their own children, never their parent; `quickstart` also uses `calls::wait` for
+//! A group's modules use `args`, `confirm`, `context`, `error`, `output`, `render`, `resolve`,
+//! `secret`, `state`, `term` and their own children, never their parent; `quickstart` also uses `calls::wait` for
 //! its polling.
 
 // The doc comments of `cli` are the command-line help, where URLs are written plainly.
@@ -36,11 +38,13 @@
 mod args;
 mod cli;
 mod commands;
+mod confirm;
 mod context;
 mod error;
 mod fleet;
 mod output;
 mod render;
+mod resolve;
 mod secret;
 mod state;
 mod term;

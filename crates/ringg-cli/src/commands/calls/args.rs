@@ -57,7 +57,7 @@ pub(crate) enum CallsCmd {
 #[derive(Debug, Args)]
 #[group(id = "caller", required = true, multiple = false)]
 pub(crate) struct CallerArgs {
-    /// A number id of the workspace (`ringg numbers list`).
+    /// A number of the workspace: its id, display name or id prefix (`ringg numbers list`).
     #[arg(long, value_name = "ID")]
     pub(crate) from_number_id: Option<String>,
     /// A caller number of the workspace (E.164).
@@ -71,10 +71,10 @@ pub(crate) struct CallerArgs {
 /// `ringg calls create`.
 #[derive(Debug, Args)]
 pub(crate) struct CreateCallArgs {
-    /// The assistant id.
+    /// The assistant (id, name or id prefix).
     #[arg(long, value_name = "ID")]
     pub(crate) agent: String,
-    /// The number to call (E.164).
+    /// The number to call (E.164; spaces and dashes are allowed: "+91 98765 43210").
     #[arg(long, value_name = "E164")]
     pub(crate) to: String,
     /// The callee's name.
@@ -93,6 +93,14 @@ pub(crate) struct CreateCallArgs {
     /// not settled (it may have been placed: see `ringg calls reconcile --pending`).
     #[arg(long)]
     pub(crate) force: bool,
+    /// Call even when a variable of the assistant's prompt has no --var (the callee hears
+    /// it blank).
+    #[arg(long)]
+    pub(crate) allow_missing_vars: bool,
+    /// Send --var names the assistant does not use (without it such a name is refused as a
+    /// likely typo).
+    #[arg(long)]
+    pub(crate) allow_unknown_vars: bool,
 }
 
 /// History filters.

@@ -41,6 +41,21 @@ pub(crate) fn history_query(f: &HistoryFilters) -> Result<CallHistoryQuery, CliE
     Ok(q)
 }
 
+/// The filters' assistant and campaign, given by name or id prefix, as ids in `q`.
+pub(crate) async fn resolve_names(
+    client: &ringg_api::Client,
+    f: &HistoryFilters,
+    q: &mut CallHistoryQuery,
+) -> Result<(), CliError> {
+    if let Some(a) = &f.agent {
+        q.agent_id = Some(crate::resolve::agent(client, a).await?);
+    }
+    if let Some(l) = &f.list {
+        q.bulk_list_id = Some(crate::resolve::campaign(client, l).await?);
+    }
+    Ok(())
+}
+
 /// A date-time for the history filters, always with an offset.
 pub(crate) fn when(flag: &str, raw: &str, end_of_day: bool) -> Result<Timestamp, CliError> {
     let s = raw.trim();

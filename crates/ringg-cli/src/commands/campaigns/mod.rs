@@ -17,7 +17,7 @@ use ringg_api::types::calls::{CallConfig, CallTime};
 use ringg_api::types::campaigns::{
     Campaign, CampaignTime, LargeCampaignCaller, ListCampaignsQuery,
 };
-use ringg_api::types::{AgentId, ListId, NumberPoolId};
+use ringg_api::types::{ListId, NumberPoolId};
 use serde_json::{Value, json};
 
 use crate::args::{PageArgs, id};
@@ -144,19 +144,19 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
     }
 
     // 2. Upload and start (standard or large flow, chosen by the row count).
-    let agent: AgentId = id("assistant", &a.check.agent)?;
-    let mut request = LaunchRequest::builder(agent, CsvUpload::path(&a.check.file))
-        .name(a.name.clone())
-        .country_code(a.check.country.clone().unwrap_or_else(|| "+91".to_string()))
-        .window(start, end)
-        .caller(caller)
-        .call_config(CallConfig::default().call_time(CallTime {
-            timezone: Some(tz.name().to_string()),
-            ..CallTime::default()
-        }))
-        .variables_map(checked.variables_map.clone())
-        .remove_invalid_rows(a.check.remove_invalid_rows)
-        .build()?;
+    let mut request =
+        LaunchRequest::builder(checked.agent_id.clone(), CsvUpload::path(&a.check.file))
+            .name(a.name.clone())
+            .country_code(a.check.country.clone().unwrap_or_else(|| "+91".to_string()))
+            .window(start, end)
+            .caller(caller)
+            .call_config(CallConfig::default().call_time(CallTime {
+                timezone: Some(tz.name().to_string()),
+                ..CallTime::default()
+            }))
+            .variables_map(checked.variables_map.clone())
+            .remove_invalid_rows(a.check.remove_invalid_rows)
+            .build()?;
     if is_loopback_url(client.base_url()) {
         request = request.upload_poll(fast_poll());
     }
@@ -266,8 +266,9 @@ fn resumed_json(r: &ResumedLaunch) -> Value {
 
 /// `ringg campaigns resume LIST_ID`.
 async fn resume(ctx: &mut Ctx, list: &str, no_follow: bool) -> Result<(), CliError> {
-    let list_id: ListId = id("campaign list", list)?;
+    id::<ListId>("campaign list", list)?;
     let client = ctx.journaled_client().await?;
+    let list_id = crate::resolve::campaign(&client, list).await?;
     let poll = if is_loopback_url(client.base_url()) {
         fast_poll()
     } else {
@@ -296,8 +297,9 @@ async fn resume(ctx: &mut Ctx, list: &str, no_follow: bool) -> Result<(), CliErr
 
 /// `ringg campaigns discard LIST_ID`.
 async fn discard(ctx: &mut Ctx, list: &str) -> Result<(), CliError> {
-    let list_id: ListId = id("campaign list", list)?;
+    id::<ListId>("campaign list", list)?;
     let client = ctx.journaled_client().await?;
+    let list_id = crate::resolve::campaign(&client, list).await?;
     let deleted = client.campaigns().discard(&list_id).await?;
     if ctx.out.json() {
         return print_json(&deleted);
@@ -372,8 +374,9 @@ async fn list(ctx: &mut Ctx, page: PageArgs) -> Result<(), CliError> {
 }
 
 async fn status(ctx: &mut Ctx, campaign: &str) -> Result<(), CliError> {
-    let list_id: ListId = id("campaign", campaign)?;
+    id::<ListId>("campaign", campaign)?;
     let client = ctx.client().await?;
+    let list_id = crate::resolve::campaign(&client, campaign).await?;
     let found = find_campaign(&client, &list_id).await?.ok_or_else(|| {
         CliError::failed(format!(
             "no campaign with id {list_id}; list them with `ringg campaigns list`"

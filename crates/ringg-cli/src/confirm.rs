@@ -1,0 +1,104 @@
+//! Asking before a command does what cannot be taken back (`campaigns launch`, `terminate`,
+//! `assistants delete`, `workspace rotate-key`).
+//!
+//! The command first shows what will happen (counts, numbers, the window, credits) on stderr.
+//! Then: with `--yes` it goes ahead; on a terminal (stdin and stderr both terminals) it asks
+//! and goes ahead only on "y"; otherwise (a script, a pipe, CI) it refuses with a usage error
+//! (exit code 2) that says to add `--yes`. A question nobody can answer is never taken as a
+//! "yes".
+
+use std::io::IsTerminal;
+
+use crate::error::CliError;
+
+/// What to do about a confirmation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// `--yes` was given: go ahead without asking.
+    Proceed,
+    /// Ask on the terminal.
+    Ask,
+    /// Nobody can be asked and `--yes` is missing: refuse.
+    Refuse,
+}
+
+/// The decision for `--yes` and whether a person is at a terminal.
+pub(crate) fn decide(yes: bool, interactive: bool) -> Decision {
+    match (yes, interactive) {
+        (true, _) => Decision::Proceed,
+        (false, true) => Decision::Ask,
+        (false, false) => Decision::Refuse,
+    }
+}
+
+/// True when a person can answer a question: stdin and stderr are terminals.
+pub(crate) fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// Shows `summary` (one line each, on stderr) and asks `question` (e.g. "Launch the
+/// campaign?") unless `yes`. `action` names what is refused ("launching the campaign").
+///
+/// # Errors
+/// A usage error when nobody can be asked and `yes` is false; a failure when the answer is no.
+pub(crate) fn confirm(
+    summary: &[String],
+    question: &str,
+    action: &str,
+    yes: bool,
+    quiet: bool,
+) -> Result<(), CliError> {
+    let decision = decide(yes, interactive());
+    if decision != Decision::Proceed || !quiet {
+        for line in summary {
+            crate::term::err_line(line);
+        }
+    }
+    match decision {
+        Decision::Proceed => Ok(()),
+        Decision::Refuse => Err(refusal(action)),
+        Decision::Ask => {
+            let answer = dialoguer::Confirm::new()
+                .with_prompt(question)
+                .default(false)
+                .wait_for_newline(true)
+                .interact_on_opt(&dialoguer::console::Term::stderr())
+                .map_err(|e| CliError::failed(format!("could not read the answer: {e}")))?;
+            if answer == Some(true) {
+                Ok(())
+            } else {
+                Err(CliError::failed(format!(
+                    "not confirmed; nothing was done ({action} was cancelled)"
+                )))
+            }
+        }
+    }
+}
+
+/// The refusal without a terminal and without `--yes`.
+pub(crate) fn refusal(action: &str) -> CliError {
+    CliError::usage(format!(
+        "refused: {action} needs a confirmation, and there is no terminal to ask on; read the summary above and add --yes to go ahead"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorClass;
+
+    #[test]
+    fn decisions() {
+        assert_eq!(decide(true, false), Decision::Proceed);
+        assert_eq!(decide(true, true), Decision::Proceed);
+        assert_eq!(decide(false, true), Decision::Ask);
+        assert_eq!(decide(false, false), Decision::Refuse);
+    }
+
+    #[test]
+    fn the_refusal_is_a_usage_error_naming_yes() {
+        let e = refusal("launching the campaign");
+        assert_eq!(e.class(), ErrorClass::Usage);
+        assert!(e.to_string().contains("--yes"), "{e}");
+    }
+}
