@@ -21,6 +21,7 @@
 //! render      tables of the models several groups show
 //! output      tables, JSON, the output settings
 //! confirm     the question before launches, terminations, deletions and key rotations
+//! config      profiles: config.toml and the key files in the config folder
 //! secret      secrets read from a file or stdin
 //! state       the state folder (RINGG_STATE_DIR) and the files features keep in it
 //! args        values every group parses alike: pages, NAME=VALUE, ids, phone numbers
@@ -28,7 +29,7 @@
 //! term        writing escaped lines to stdout and stderr
 //! ```
 //!
-//! A group's modules use `args`, `confirm`, `context`, `error`, `output`, `render`, `resolve`,
+//! A group's modules use `args`, `config`, `confirm`, `context`, `error`, `output`, `render`, `resolve`,
 //! `secret`, `state`, `term` and their own children, never their parent; `quickstart` also uses `calls::wait` for
 //! its polling.
 
@@ -38,6 +39,7 @@
 mod args;
 mod cli;
 mod commands;
+mod config;
 mod confirm;
 mod context;
 mod error;

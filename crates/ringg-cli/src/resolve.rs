@@ -3,8 +3,8 @@
 //!
 //! A full id (a UUID) is used as it is, without a request. Anything else is looked up in the
 //! workspace's list of that kind and matched, in this order, against each item's id, its
-//! name (ignoring case and surrounding spaces; numbers also by their E.164 value) and the
-//! beginning of its id. The first rule that matches decides: one match is the answer, several
+//! name (ignoring case and surrounding spaces; numbers also by their E.164 value), the
+//! beginning of its id and the beginning of its name. The first rule that matches decides: one match is the answer, several
 //! are an ambiguity (a usage error, exit code 2, listing the candidates), and nothing at all
 //! is a not-found error (exit code 3) naming the command that lists them.
 
@@ -76,10 +76,11 @@ pub(crate) fn pick(kind: Kind, given: &str, candidates: &[Candidate]) -> Result<
         return Err(CliError::usage(format!("the {} id is empty", kind.what)));
     }
     let lower = wanted.to_lowercase();
-    let rules: [&dyn Fn(&Candidate) -> bool; 3] = [
+    let rules: [&dyn Fn(&Candidate) -> bool; 4] = [
         &|c| c.id == wanted,
         &|c| c.name.trim().to_lowercase() == lower || c.aliases.iter().any(|a| a == wanted),
         &|c| c.id.to_lowercase().starts_with(&lower),
+        &|c| c.name.trim().to_lowercase().starts_with(&lower),
     ];
     for rule in rules {
         let found: Vec<&Candidate> = candidates.iter().filter(|c| rule(c)).collect();
@@ -271,6 +272,10 @@ mod tests {
         assert_eq!(
             pick(ASSISTANT, "830f767a", &all).unwrap(),
             "830f767a-397e-4b39-82ff-235cd344e2f9"
+        );
+        assert_eq!(
+            pick(ASSISTANT, "supp", &all).unwrap(),
+            "5d7cdc09-6d51-4468-93c6-a0b8e5ad3f22"
         );
         assert_eq!(
             pick(NUMBER, "+918035736726", &all).unwrap(),

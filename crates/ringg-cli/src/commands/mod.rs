@@ -6,6 +6,7 @@ pub(crate) mod calls;
 pub(crate) mod campaigns;
 pub(crate) mod kb;
 pub(crate) mod numbers;
+pub(crate) mod profiles;
 pub(crate) mod quickstart;
 pub(crate) mod sim;
 pub(crate) mod stt;
@@ -93,6 +94,8 @@ async fn dispatch(ctx: &mut Ctx, command: Command) -> Result<(), CliError> {
         Command::Webhooks(cmd) => webhooks::run(ctx, cmd).await,
         Command::Sim(cmd) => sim::run(ctx, cmd).await,
         Command::Stt(cmd) => stt::run(ctx, cmd).await,
+        Command::Login(args) => profiles::login(ctx, args).await,
+        Command::Profiles(cmd) => profiles::run(ctx, cmd).await,
     }
 }
 
