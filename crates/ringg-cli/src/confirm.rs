@@ -1,11 +1,11 @@
 //! Asking before a command does what cannot be taken back (`campaigns launch`, `terminate`,
 //! `assistants delete`, `workspace rotate-key`).
 //!
-//! The command first shows what will happen (counts, numbers, the window, credits) on stderr.
-//! Then: with `--yes` it goes ahead; on a terminal (stdin and stderr both terminals) it asks
-//! and goes ahead only on "y"; otherwise (a script, a pipe, CI) it refuses with a usage error
-//! (exit code 2) that says to add `--yes`. A question nobody can answer is never taken as a
-//! "yes".
+//! On a terminal (stdin and stderr both terminals) the command shows what will happen
+//! (counts, numbers, the window, credits) on stderr, asks, and goes ahead only on "y". With
+//! `--yes` it shows the same (unless `--quiet`) and goes ahead. Otherwise (a script, a pipe,
+//! CI) it refuses with one usage error line (exit code 2) that names what would have happened
+//! and says to add `--yes`. A question nobody can answer is never taken as a "yes".
 
 use std::io::IsTerminal;
 
@@ -49,14 +49,16 @@ pub(crate) fn confirm(
     quiet: bool,
 ) -> Result<(), CliError> {
     let decision = decide(yes, interactive());
-    if decision != Decision::Proceed || !quiet {
+    if decision == Decision::Refuse {
+        return Err(refusal(action, summary.first().map(String::as_str)));
+    }
+    if decision == Decision::Ask || !quiet {
         for line in summary {
             crate::term::err_line(line);
         }
     }
     match decision {
-        Decision::Proceed => Ok(()),
-        Decision::Refuse => Err(refusal(action)),
+        Decision::Proceed | Decision::Refuse => Ok(()),
         Decision::Ask => {
             let answer = dialoguer::Confirm::new()
                 .with_prompt(question)
@@ -75,10 +77,11 @@ pub(crate) fn confirm(
     }
 }
 
-/// The refusal without a terminal and without `--yes`.
-pub(crate) fn refusal(action: &str) -> CliError {
+/// The refusal without a terminal and without `--yes`, naming what would have happened.
+pub(crate) fn refusal(action: &str, headline: Option<&str>) -> CliError {
     CliError::usage(format!(
-        "refused: {action} needs a confirmation, and there is no terminal to ask on; read the summary above and add --yes to go ahead"
+        "refused: {action} needs a confirmation, and there is no terminal to ask on{}; add --yes to go ahead",
+        headline.map(|h| format!(" ({h})")).unwrap_or_default()
     ))
 }
 
@@ -97,8 +100,9 @@ mod tests {
 
     #[test]
     fn the_refusal_is_a_usage_error_naming_yes() {
-        let e = refusal("launching the campaign");
+        let e = refusal("launching the campaign", Some("plan: 5 call(s)"));
         assert_eq!(e.class(), ErrorClass::Usage);
         assert!(e.to_string().contains("--yes"), "{e}");
+        assert!(e.to_string().contains("(plan: 5 call(s))"), "{e}");
     }
 }

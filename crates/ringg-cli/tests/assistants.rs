@@ -36,7 +36,14 @@ async fn list_and_get_in_both_formats() {
     assert_eq!(r.json()["webcall_public_key"], AGENT_WEBCALL_PUBLIC_KEY);
 
     // An unknown id is a one-line error that says what to do.
-    let r = fails(ringg(&sim, &["assistants", "get", "no-such-agent"]), 1).await;
+    let r = fails(
+        ringg(
+            &sim,
+            &["assistants", "get", "00000000-0000-4000-8000-000000000000"],
+        ),
+        3,
+    )
+    .await;
     assert!(r.stderr.contains("404"), "{}", r.stderr);
 }
 
@@ -95,7 +102,7 @@ async fn create_update_delete_and_voices() {
     // Deleting needs --yes.
     fails(ringg(&sim, &["assistants", "delete", &id]), 2).await;
     ok(ringg(&sim, &["assistants", "delete", &id, "--yes"])).await;
-    fails(ringg(&sim, &["assistants", "get", &id]), 1).await;
+    fails(ringg(&sim, &["assistants", "get", &id]), 3).await;
 
     let r = ok(ringg(&sim, &["assistants", "voices"])).await;
     assert!(r.stdout.contains("Sarah"), "{}", r.stdout);
@@ -218,7 +225,7 @@ async fn every_dedicated_edit_operation() {
     .await;
     fails(edit(&["voice-speed", "-1"]), 2).await;
     // The server's refusals come back as one line: outbound assistants keep callee_name.
-    let r = fails(edit(&["custom-vars", "plan"]), 1).await;
+    let r = fails(edit(&["custom-vars", "plan"]), 4).await;
     assert!(
         r.stderr.contains("callee_name") || r.stderr.contains("403"),
         "{}",
@@ -339,7 +346,7 @@ async fn embed_refuses_an_assistant_without_a_public_key() {
         ringg_sim::DEMO_API_KEY,
         "assistants",
         "embed",
-        "a-1",
+        "0a1b2c3d-0000-4000-8000-000000000001",
         "--domain",
         "https://shop.example",
     ]);

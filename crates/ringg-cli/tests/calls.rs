@@ -66,6 +66,8 @@ async fn create_wait_get_and_list() {
         &[
             "calls",
             "create",
+            "--var",
+            "company_name=Acme",
             "--agent",
             AGENT_ID,
             "--to",
@@ -87,6 +89,8 @@ async fn create_wait_get_and_list() {
         &[
             "calls",
             "create",
+            "--var",
+            "company_name=Acme",
             "--agent",
             AGENT_ID,
             "--to",
@@ -150,6 +154,8 @@ async fn create_wait_get_and_list() {
             &[
                 "calls",
                 "create",
+                "--var",
+                "company_name=Acme",
                 "--agent",
                 AGENT_ID,
                 "--to",
@@ -170,6 +176,8 @@ async fn create_wait_get_and_list() {
             &[
                 "calls",
                 "create",
+                "--var",
+                "company_name=Acme",
                 "--agent",
                 AGENT_ID,
                 "--to",
@@ -208,6 +216,8 @@ async fn reconcile_finds_a_placed_call_and_says_when_none_was_placed() {
             "json",
             "calls",
             "create",
+            "--var",
+            "company_name=Acme",
             "--agent",
             AGENT_ID,
             "--to",

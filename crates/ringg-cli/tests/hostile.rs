@@ -232,6 +232,8 @@ async fn timeout_bounds_each_request_of_a_call_placement() {
                 "2",
                 "calls",
                 "create",
+                "--var",
+                "company_name=Acme",
                 "--agent",
                 "agent-1",
                 "--to",

@@ -70,8 +70,12 @@ fn bounded_per_request_only(command: &Command) -> bool {
     match command {
         Command::Quickstart(_) | Command::Sim(_) | Command::Terminate(_) => true,
         Command::Webhooks(cmd) => matches!(cmd, WebhooksCmd::Listen { .. }),
-        Command::Calls(cmd) => matches!(cmd, CallsCmd::Wait { .. } | CallsCmd::Create(_)),
+        Command::Calls(cmd) => matches!(
+            cmd,
+            CallsCmd::Wait { .. } | CallsCmd::Create(_) | CallsCmd::Tail(_)
+        ),
         Command::Campaigns(cmd) => matches!(cmd, CampaignsCmd::Launch(_)),
+        Command::Login(_) => true,
         Command::Assistants(cmd) => matches!(cmd, AssistantsCmd::Create(_)),
         Command::Kb(cmd) => matches!(cmd, KbCmd::Create { .. } | KbCmd::Edit { .. }),
         Command::Workspace(cmd) => matches!(cmd, WorkspaceCmd::RotateKey { .. }),

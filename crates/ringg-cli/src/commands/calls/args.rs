@@ -51,6 +51,36 @@ pub(crate) enum CallsCmd {
     },
     /// Stream the call history, transcripts included, as JSON lines or CSV.
     Export(ExportArgs),
+    /// Follow the calls live: each new call and each status change (and, with --listen,
+    /// each webhook event) until Ctrl-C.
+    Tail(TailArgs),
+}
+
+/// `ringg calls tail`.
+#[derive(Debug, Args)]
+pub(crate) struct TailArgs {
+    /// Only this assistant's calls (id, name or id prefix).
+    #[arg(long, value_name = "ID")]
+    pub(crate) agent: Option<String>,
+    /// Only changes to this status (registered, ongoing, retry, completed, failed, error,
+    /// cancelled).
+    #[arg(long)]
+    pub(crate) status: Option<String>,
+    /// Also run a webhook receiver on this address (e.g. 127.0.0.1:8787) and print its
+    /// events; subscribe an assistant to it with `ringg webhooks subscribe`.
+    #[arg(long, value_name = "ADDR")]
+    pub(crate) listen: Option<String>,
+    /// The receiver's shared secret, from this file (`-`: stdin); or RINGG_WEBHOOK_SECRET.
+    #[arg(long, value_name = "PATH", requires = "listen")]
+    pub(crate) secret_file: Option<PathBuf>,
+    /// The header carrying the secret.
+    #[arg(
+        long,
+        default_value = "X-Webhook-Secret",
+        value_name = "NAME",
+        requires = "listen"
+    )]
+    pub(crate) secret_header: String,
 }
 
 /// Where a call comes from.

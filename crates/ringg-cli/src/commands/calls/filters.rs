@@ -22,18 +22,7 @@ pub(crate) fn history_query(f: &HistoryFilters) -> Result<CallHistoryQuery, CliE
         q.agent_id = Some(id::<AgentId>("assistant", a)?);
     }
     if let Some(s) = &f.status {
-        let status = CallStatus::from(s.trim());
-        if status.is_unknown() {
-            return Err(CliError::usage(format!(
-                "--status {s:?} is not a call status; use one of {}",
-                CallStatus::KNOWN
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
-        q.status = Some(status);
+        q.status = Some(status(s)?);
     }
     if let Some(l) = &f.list {
         q.bulk_list_id = Some(id::<ListId>("campaign list", l)?);
@@ -54,6 +43,22 @@ pub(crate) async fn resolve_names(
         q.bulk_list_id = Some(crate::resolve::campaign(client, l).await?);
     }
     Ok(())
+}
+
+/// A `--status` value: one of the known call statuses.
+pub(crate) fn status(s: &str) -> Result<CallStatus, CliError> {
+    let status = CallStatus::from(s.trim());
+    if status.is_unknown() {
+        return Err(CliError::usage(format!(
+            "--status {s:?} is not a call status; use one of {}",
+            CallStatus::KNOWN
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Ok(status)
 }
 
 /// A date-time for the history filters, always with an offset.

@@ -4,6 +4,7 @@ pub(crate) mod args;
 mod export;
 mod filters;
 mod pending;
+mod tail;
 mod vars;
 pub(crate) mod wait;
 
@@ -48,6 +49,7 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: CallsCmd) -> Result<(), CliError> {
             ..
         } => reconcile(ctx, reference.unwrap_or_default(), agent, to, since).await,
         CallsCmd::Export(args) => export::export(ctx, args).await,
+        CallsCmd::Tail(args) => tail::tail(ctx, args).await,
     }
 }
 

@@ -152,7 +152,12 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
         };
     }
     if let Some(refusal) = plan.refusal() {
-        lines.iter().for_each(crate::term::err_line);
+        // The plan is the result of a refused launch, as the report is of a failed check.
+        if ctx.out.json() {
+            print_json_line(&plan)?;
+        } else {
+            lines.iter().for_each(emit_text);
+        }
         return Err(refusal);
     }
     crate::confirm::confirm(
