@@ -60,13 +60,7 @@ pub(crate) fn confirm(
     match decision {
         Decision::Proceed | Decision::Refuse => Ok(()),
         Decision::Ask => {
-            let answer = dialoguer::Confirm::new()
-                .with_prompt(question)
-                .default(false)
-                .wait_for_newline(true)
-                .interact_on_opt(&dialoguer::console::Term::stderr())
-                .map_err(|e| CliError::failed(format!("could not read the answer: {e}")))?;
-            if answer == Some(true) {
+            if ask(question)? {
                 Ok(())
             } else {
                 Err(CliError::failed(format!(
@@ -75,6 +69,27 @@ pub(crate) fn confirm(
             }
         }
     }
+}
+
+/// Asks `question` on stderr and reads one line from the terminal: true for `y` or `yes`
+/// (any case); anything else, or the end of input, is a no.
+fn ask(question: &str) -> Result<bool, CliError> {
+    use std::io::{BufRead, Write};
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "{question} [y/N] ");
+    let _ = err.flush();
+    drop(err);
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::failed(format!("could not read the answer: {e}")))?;
+    Ok(is_yes(&line))
+}
+
+/// True for `y` or `yes`, in any case, around spaces.
+fn is_yes(answer: &str) -> bool {
+    matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
 }
 
 /// The refusal without a terminal and without `--yes`, naming what would have happened.
@@ -89,6 +104,12 @@ pub(crate) fn refusal(action: &str, headline: Option<&str>) -> CliError {
 mod tests {
     use super::*;
     use crate::error::ErrorClass;
+
+    #[test]
+    fn answers() {
+        assert!(is_yes("y\n") && is_yes(" YES ") && is_yes("Yes\r\n"));
+        assert!(!is_yes("") && !is_yes("n") && !is_yes("yep") && !is_yes("no"));
+    }
 
     #[test]
     fn decisions() {

@@ -23,6 +23,7 @@
 //! confirm     the question before launches, terminations, deletions and key rotations
 //! config      profiles: config.toml and the key files in the config folder
 //! secret      secrets read from a file or stdin
+//! inbox       a webhook receiver in this process, its events on a channel
 //! state       the state folder (RINGG_STATE_DIR) and the files features keep in it
 //! args        values every group parses alike: pages, NAME=VALUE, ids, phone numbers
 //! error       the CLI's error and exit codes
@@ -44,6 +45,7 @@ mod confirm;
 mod context;
 mod error;
 mod fleet;
+mod inbox;
 mod output;
 mod render;
 mod resolve;

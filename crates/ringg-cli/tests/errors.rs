@@ -34,7 +34,7 @@ async fn an_ambiguous_call_initiation_says_how_to_reconcile() {
         ],
     ))
     .await;
-    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.code, 6, "{}", r.stderr);
     // The client reference is printed before the call is sent, then the one-line error.
     let lines: Vec<&str> = r.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), 2, "{}", r.stderr);
@@ -67,7 +67,7 @@ async fn a_rate_limit_says_when_to_retry() {
         .start()
         .await
         .unwrap();
-    let r = fails(ringg(&sim, &["workspace", "show"]), 1).await;
+    let r = fails(ringg(&sim, &["workspace", "show"]), 5).await;
     assert!(
         r.stderr.contains("429") && r.stderr.contains("retry after 1 s"),
         "{}",

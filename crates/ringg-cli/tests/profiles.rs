@@ -61,7 +61,7 @@ async fn login_keeps_the_key_in_a_private_file_and_commands_need_no_key() {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
-        let dir_mode = std::fs::metadata(config.path())
+        let dir_mode = std::fs::metadata(config.path().join("keys"))
             .unwrap()
             .permissions()
             .mode()

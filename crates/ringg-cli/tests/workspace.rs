@@ -63,7 +63,7 @@ async fn rotate_key_writes_the_new_key_to_a_file_only() {
     assert!(!r.stdout.contains(&new_key) && !r.stderr.contains(&new_key));
     assert_eq!(sim.handle().workspace().api_key.expose(), new_key);
     // The old key is refused now, with a one-line hint about the key.
-    let r = fails(ringg(&sim, &["workspace", "show"]), 1).await;
+    let r = fails(ringg(&sim, &["workspace", "show"]), 4).await;
     assert!(
         r.stderr.contains("401") && r.stderr.contains("RINGG_API_KEY"),
         "{}",

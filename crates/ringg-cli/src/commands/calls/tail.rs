@@ -18,13 +18,13 @@ use ringg_api::types::calls::{CallHistoryQuery, CallRecord};
 use ringg_api::types::common::Timestamp;
 use ringg_api::types::webhook::WebhookEvent;
 use ringg_api::types::{AgentId, CallId, CallStatus};
-use ringg_webhooks::{HandlerError, OutputFormat, WebhookReceiver};
+use ringg_webhooks::OutputFormat;
 use serde_json::json;
-use tokio::sync::{mpsc, oneshot};
 
 use super::args::TailArgs;
 use crate::context::Ctx;
 use crate::error::CliError;
+use crate::inbox::Inbox;
 use crate::output::print_json_line;
 use crate::term::emit_text;
 
@@ -64,7 +64,7 @@ pub(crate) async fn tail(ctx: &mut Ctx, a: TailArgs) -> Result<(), CliError> {
             .unwrap_or_default(),
         receiver
             .as_ref()
-            .map(|r| format!(", and webhook events delivered to {}", r.url))
+            .map(|r| format!(", and webhook events delivered to http://{}/", r.addr))
             .unwrap_or_default()
     ));
     let mut seen: HashMap<CallId, Option<CallStatus>> = HashMap::new();
@@ -107,7 +107,7 @@ pub(crate) async fn tail(ctx: &mut Ctx, a: TailArgs) -> Result<(), CliError> {
                 Some(e) = event => show_event(ctx, &e)?,
                 _ = &mut ctrl_c => {
                     if let Some(r) = receiver.take() {
-                        r.stop().await;
+                        r.stopper.stop().await;
                     }
                     return Ok(());
                 }
@@ -210,24 +210,9 @@ fn show_event(ctx: &Ctx, event: &WebhookEvent) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The in-process webhook receiver of `--listen`.
-struct Receiver {
-    url: String,
-    events: mpsc::UnboundedReceiver<WebhookEvent>,
-    stop: oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
-}
-
-impl Receiver {
-    async fn stop(self) {
-        let _ = self.stop.send(());
-        let _ = tokio::time::timeout(Duration::from_secs(2), self.task).await;
-    }
-}
-
-/// Starts the receiver on `addr`, checking the secret from --secret-file or
+/// The receiver of `--listen` on `addr`, checking the secret from --secret-file or
 /// RINGG_WEBHOOK_SECRET.
-async fn start_receiver(addr: &str, a: &TailArgs) -> Result<Receiver, CliError> {
+async fn start_receiver(addr: &str, a: &TailArgs) -> Result<Inbox, CliError> {
     let secret = match &a.secret_file {
         Some(path) => crate::secret::read_secret_file("--secret-file", path.clone()).await?,
         None => std::env::var(SECRET_ENV)
@@ -239,37 +224,5 @@ async fn start_receiver(addr: &str, a: &TailArgs) -> Result<Receiver, CliError> 
                 ))
             })?,
     };
-    let (tx, events) = mpsc::unbounded_channel();
-    let receiver = WebhookReceiver::builder()
-        .secret_header(a.secret_header.clone())
-        .secret(secret)
-        .handler(move |event: WebhookEvent| {
-            let tx = tx.clone();
-            async move {
-                tx.send(event)
-                    .map_err(|_| HandlerError::msg("calls tail has stopped"))
-            }
-        })
-        .build()
-        .map_err(|e| CliError::failed(format!("could not set up the webhook receiver: {e}")))?;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| CliError::io(format!("could not listen on {addr}"), &e))?;
-    let bound = listener
-        .local_addr()
-        .map_err(|e| CliError::io("could not read the receiver's address", &e))?;
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(ringg_webhooks::serve_with_shutdown(
-        listener,
-        receiver,
-        async move {
-            let _ = stopped.await;
-        },
-    ));
-    Ok(Receiver {
-        url: format!("http://{bound}/"),
-        events,
-        stop,
-        task,
-    })
+    Inbox::start(addr, &a.secret_header, secret).await
 }

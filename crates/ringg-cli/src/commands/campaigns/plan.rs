@@ -403,15 +403,14 @@ fn window(
     })
 }
 
-/// Plans the launch of `checked` with the flags `a`.
-pub(crate) async fn plan(
+/// The file's size against the upload limit and the rows against the available credits;
+/// returns the size, the available credits and the credits the rows lock.
+async fn size_and_credits(
     client: &Client,
-    checked: &Checked,
     a: &LaunchArgs,
-    s: &Settings,
-) -> Result<Plan, CliError> {
-    let mut problems = Vec::new();
-    let mut warnings = Vec::new();
+    rows: u64,
+    problems: &mut Vec<String>,
+) -> Result<(u64, f64, f64), CliError> {
     let path = &a.check.file;
     let file_bytes = std::fs::metadata(path)
         .map_err(|e| CliError::io(format!("could not read {}", path.display()), &e))?
@@ -426,8 +425,6 @@ pub(crate) async fn plan(
             mib(UPLOAD_LIMIT_BYTES),
         ));
     }
-    let report = &checked.report;
-    let rows = report.valid_rows;
     let info = client.workspace().info().await?;
     let available = info.workspace_info.available_credits();
     let locked = rows as f64 * CREDITS_LOCKED_PER_CALL;
@@ -440,6 +437,21 @@ pub(crate) async fn plan(
             crate::output::num(locked - available)
         ));
     }
+    Ok((file_bytes, available, locked))
+}
+
+/// Plans the launch of `checked` with the flags `a`.
+pub(crate) async fn plan(
+    client: &Client,
+    checked: &Checked,
+    a: &LaunchArgs,
+    s: &Settings,
+) -> Result<Plan, CliError> {
+    let mut problems = Vec::new();
+    let mut warnings = Vec::new();
+    let path = &a.check.file;
+    let rows = checked.report.valid_rows;
+    let (file_bytes, available, locked) = size_and_credits(client, a, rows, &mut problems).await?;
     let caller = callers(client, a, &mut problems, &mut warnings).await?;
     let (avg_minutes, avg_cost) = call_stats(client, &checked.agent_id).await?;
     let country = a.check.country.clone().unwrap_or_else(|| "+91".into());
@@ -500,8 +512,8 @@ pub(crate) async fn plan(
         file_bytes,
         upload_limit_bytes: UPLOAD_LIMIT_BYTES,
         rows,
-        invalid_rows: report.invalid_rows,
-        flow: report.flow,
+        invalid_rows: checked.report.invalid_rows,
+        flow: checked.report.flow,
         caller,
         timezone: s.tz.name().to_string(),
         timezone_source: s.tz_source.clone(),
