@@ -104,7 +104,7 @@ pub(crate) fn campaign_times(
 }
 
 async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
-    if a.callers.number_pool.is_some() == !a.callers.from_number.is_empty() {
+    if a.callers.number_pool.is_some() != a.callers.from_number.is_empty() {
         return Err(CliError::usage(
             "give --number-pool ID or one or more --from-number, not both",
         ));
