@@ -105,7 +105,6 @@ impl CliError {
     }
 
     /// What kind of failure this is.
-    #[allow(dead_code)]
     pub(crate) fn class(&self) -> ErrorClass {
         self.class
     }

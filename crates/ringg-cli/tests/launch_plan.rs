@@ -35,6 +35,22 @@ fn launch_args<'a>(file: &'a str, name: &'a str, extra: &[&'a str]) -> Vec<&'a s
     v
 }
 
+/// Launches the fixture for tomorrow 10:00 in India, so its calls stay queued.
+async fn launch_tomorrow(sim: &RunningSimulator, name: &str) {
+    let start = tomorrow_ist("10:00");
+    let flags = [
+        "--number-pool",
+        NUMBER_POOL_ID,
+        "--timezone",
+        "Asia/Kolkata",
+        "--start",
+        &start,
+        "--yes",
+        "--no-follow",
+    ];
+    ok(ringg(sim, &launch_args(CONTACTS, name, &flags))).await;
+}
+
 /// Nothing was uploaded: no list, no upload request.
 fn nothing_uploaded(sim: &RunningSimulator) {
     assert!(
@@ -316,25 +332,7 @@ async fn without_a_terminal_and_without_yes_nothing_happens() {
     nothing_uploaded(&sim);
 
     // A queued campaign (tomorrow) stays queued.
-    let start = tomorrow_ist("10:00");
-    ok(ringg(
-        &sim,
-        &launch_args(
-            CONTACTS,
-            "Queued",
-            &[
-                "--number-pool",
-                NUMBER_POOL_ID,
-                "--timezone",
-                "Asia/Kolkata",
-                "--start",
-                &start,
-                "--yes",
-                "--no-follow",
-            ],
-        ),
-    ))
-    .await;
+    launch_tomorrow(&sim, "Queued").await;
     let r = fails(ringg(&sim, &["terminate", "--agent", AGENT_ID]), 2).await;
     assert!(r.stderr.contains("--yes"), "{}", r.stderr);
     assert!(
@@ -386,25 +384,7 @@ async fn without_a_terminal_and_without_yes_nothing_happens() {
 #[tokio::test(flavor = "multi_thread")]
 async fn keep_scheduled_leaves_campaigns_that_start_later() {
     let sim = sim().await;
-    let start = tomorrow_ist("10:00");
-    ok(ringg(
-        &sim,
-        &launch_args(
-            CONTACTS,
-            "Tomorrow",
-            &[
-                "--number-pool",
-                NUMBER_POOL_ID,
-                "--timezone",
-                "Asia/Kolkata",
-                "--start",
-                &start,
-                "--yes",
-                "--no-follow",
-            ],
-        ),
-    ))
-    .await;
+    launch_tomorrow(&sim, "Tomorrow").await;
     let r = ok(ringg(
         &sim,
         &[

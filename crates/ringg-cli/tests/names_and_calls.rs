@@ -205,3 +205,93 @@ async fn tail_shows_a_call_going_from_registered_to_completed() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tail_listen_prints_webhook_events_between_the_status_lines() {
+    let sim = demo_sim(100.0).await;
+    sim.handle()
+        .script_outcomes("+919876500778", [CallOutcome::Answered]);
+    let mut tail = std::process::Command::new(env!("CARGO_BIN_EXE_ringg"));
+    tail.args([
+        "--base-url",
+        &sim.base_url(),
+        "--api-key",
+        sim.api_key(),
+        "calls",
+        "tail",
+        "--listen",
+        "127.0.0.1:0",
+    ])
+    .env("RINGG_STATE_DIR", common::state_dir())
+    .env("RINGG_CONFIG_DIR", common::config_dir())
+    .env("RINGG_WEBHOOK_SECRET", "tail-secret")
+    .env("NO_COLOR", "1")
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
+    let mut child = tail.spawn().unwrap();
+    let out = lines_of(child.stdout.take().unwrap());
+    let err = lines_of(child.stderr.take().unwrap());
+    let mut seen = Vec::new();
+    let watching = wait_for(&err, &["webhook events delivered to"], &mut seen);
+    let url = watching
+        .split("delivered to ")
+        .nth(1)
+        .and_then(|rest| rest.split(';').next())
+        .unwrap()
+        .to_string();
+    ok(ringg(
+        &sim,
+        &[
+            "webhooks",
+            "subscribe",
+            "--agent",
+            "Sales Assistant",
+            "--url",
+            &url,
+            "--event",
+            "call_completed",
+            "--header",
+            "X-Webhook-Secret:tail-secret",
+        ],
+    ))
+    .await;
+    let r = ok(ringg(
+        &sim,
+        &[
+            "-o",
+            "json",
+            "calls",
+            "create",
+            "--agent",
+            AGENT_ID,
+            "--to",
+            "+919876500778",
+            "--name",
+            "Ira",
+            "--from-number-id",
+            NUMBER_ID,
+            "--var",
+            "company_name=Acme",
+        ],
+    ))
+    .await;
+    let call_id = r.json()["call_id"].as_str().unwrap().to_string();
+    // Both the webhook event and the status change show, in whichever order they arrive.
+    let has_event = |seen: &[String]| {
+        seen.iter()
+            .any(|l| l.contains("webhook call_completed") && l.contains(&call_id))
+    };
+    let has_status = |seen: &[String]| {
+        seen.iter()
+            .any(|l| l.contains(&call_id) && !l.contains("webhook") && l.ends_with("completed"))
+    };
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while !(has_event(&seen) && has_status(&seen)) && Instant::now() < deadline {
+        if let Ok(line) = out.recv_timeout(Duration::from_millis(200)) {
+            seen.push(line);
+        }
+    }
+    assert!(has_event(&seen) && has_status(&seen), "{}", seen.join("\n"));
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -361,6 +361,8 @@ async fn callers(
                 let c = candidates.iter().find(|c| c.id == id);
                 sent.push(c.and_then(|c| c.aliases.first().cloned()).unwrap_or(id));
             }
+            // An ambiguous name is a usage mistake (exit code 2), not a refusal.
+            Err(e) if e.class() == crate::error::ErrorClass::Usage => return Err(e),
             Err(e) => problems.push(format!("--from-number {given:?}: {e}")),
         }
     }
