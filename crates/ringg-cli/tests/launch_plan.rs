@@ -91,6 +91,16 @@ async fn launches_that_would_fail_are_refused_before_any_upload() {
         r.stderr
     );
     nothing_uploaded(&poor);
+    // `campaigns check` finds it too.
+    let r = fails(
+        ringg(
+            &poor,
+            &["campaigns", "check", CONTACTS, "--agent", AGENT_ID],
+        ),
+        1,
+    )
+    .await;
+    assert!(r.stderr.contains("need 5 credits"), "{}", r.stderr);
 
     let sim = sim().await;
     // A caller number that is not the workspace's, and a pool that is not its pool.

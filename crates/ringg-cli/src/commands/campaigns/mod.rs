@@ -45,7 +45,16 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: CampaignsCmd) -> Result<(), CliError
 
 async fn check(ctx: &mut Ctx, args: CheckArgs) -> Result<(), CliError> {
     let client = ctx.client().await?;
-    let checked = run_check(&client, &args, None).await?;
+    let mut checked = run_check(&client, &args, None).await?;
+    // What a launch would be refused for by the workspace, whichever callers it uses.
+    plan::size_and_credits(
+        &client,
+        &args.file,
+        false,
+        checked.report.valid_rows,
+        &mut checked.workspace_problems,
+    )
+    .await?;
     if ctx.out.json() {
         print_json(&checked)?;
     } else {
@@ -53,6 +62,11 @@ async fn check(ctx: &mut Ctx, args: CheckArgs) -> Result<(), CliError> {
     }
     if !checked.report.is_usable() {
         return Err(unusable(&checked.report));
+    }
+    if let Some(p) = checked.workspace_problems.first() {
+        return Err(CliError::failed(format!(
+            "{p}; `ringg campaigns launch` would refuse it"
+        )));
     }
     if checked.report.invalid_rows > 0 {
         if !args.remove_invalid_rows {

@@ -407,17 +407,17 @@ fn window(
 
 /// The file's size against the upload limit and the rows against the available credits;
 /// returns the size, the available credits and the credits the rows lock.
-async fn size_and_credits(
+pub(crate) async fn size_and_credits(
     client: &Client,
-    a: &LaunchArgs,
+    path: &Path,
+    split: bool,
     rows: u64,
     problems: &mut Vec<String>,
 ) -> Result<(u64, f64, f64), CliError> {
-    let path = &a.check.file;
     let file_bytes = std::fs::metadata(path)
         .map_err(|e| CliError::io(format!("could not read {}", path.display()), &e))?
         .len();
-    if file_bytes + FORM_OVERHEAD_BYTES > UPLOAD_LIMIT_BYTES && !a.split {
+    if file_bytes + FORM_OVERHEAD_BYTES > UPLOAD_LIMIT_BYTES && !split {
         problems.push(format!(
             "{} is {}, over Ringg's {} upload limit; add --split to launch it as {} campaigns of under {} each",
             path.display(),
@@ -453,7 +453,8 @@ pub(crate) async fn plan(
     let mut warnings = Vec::new();
     let path = &a.check.file;
     let rows = checked.report.valid_rows;
-    let (file_bytes, available, locked) = size_and_credits(client, a, rows, &mut problems).await?;
+    let (file_bytes, available, locked) =
+        size_and_credits(client, path, a.split, rows, &mut problems).await?;
     let caller = callers(client, a, &mut problems, &mut warnings).await?;
     let (avg_minutes, avg_cost) = call_stats(client, &checked.agent_id).await?;
     let country = a.check.country.clone().unwrap_or_else(|| "+91".into());
@@ -478,7 +479,9 @@ pub(crate) async fn plan(
         Some(q) => zones_of_rows
             .iter()
             .enumerate()
-            .filter(|(i, z)| q.is_quiet(at(*i as u64), **z))
+            .map(|(i, z)| (at(i as u64), z))
+            // A row the window ends before is not dialled at all (counted below).
+            .filter(|(t, z)| *t < window.end_utc && q.is_quiet(*t, **z))
             .count() as u64,
         None => 0,
     };

@@ -27,6 +27,9 @@ pub(crate) struct Checked {
     pub(crate) variables_map: BTreeMap<String, String>,
     pub(crate) assistant_variables: Vec<String>,
     pub(crate) report: PreflightReport,
+    /// What the workspace refuses (the upload limit, the credits), found by `campaigns check`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) workspace_problems: Vec<String>,
 }
 
 /// Reads the CSV header (first record), for matching variables to columns.
@@ -122,6 +125,7 @@ pub(crate) async fn run_check(
         variables_map: map,
         assistant_variables,
         report,
+        workspace_problems: Vec::new(),
     })
 }
 
@@ -147,7 +151,7 @@ pub(crate) fn print_report(c: &Checked) {
             .collect::<Vec<_>>()
             .join(", ")
     ));
-    for f in &r.fatal {
+    for f in r.fatal.iter().chain(&c.workspace_problems) {
         emit_text(format!("problem: {f}"));
     }
     for w in &r.warnings {
