@@ -101,8 +101,14 @@ pub(crate) async fn preview(client: &Client, req: &TerminateRequest) -> Result<P
     for status in [CallStatus::Registered, CallStatus::Retry] {
         let mut q = CallHistoryQuery::default().limit(100u32);
         q.status = Some(status);
-        if let TerminateRequest::ByAgent { agent_id } = req {
-            q.agent_id = Some(agent_id.clone());
+        // The server narrows the rows where it can; `matches` decides.
+        match req {
+            TerminateRequest::ByAgent { agent_id } => q.agent_id = Some(agent_id.clone()),
+            TerminateRequest::ByCampaign { campaign_id }
+            | TerminateRequest::ByCampaignNumbers { campaign_id, .. } => {
+                q.bulk_list_id = Some(campaign_id.clone());
+            }
+            _ => {}
         }
         let stream = client.calls().history_stream(q);
         futures::pin_mut!(stream);
