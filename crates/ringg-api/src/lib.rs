@@ -4,7 +4,7 @@
 //! circles, and no module uses this root):
 //!
 //! - resource groups: [`workspace`], [`numbers`], [`assistants`], [`calls`], [`campaigns`],
-//!   [`termination`], [`knowledge_bases`], [`analytics`] → `lists`, `multipart`, `request_path`,
+//!   [`termination`], [`knowledge_bases`], [`analytics`] → [`variables`], `lists`, `multipart`, `request_path`,
 //!   [`client`], [`error`];
 //! - [`stt`] (the separate speech-to-text service: `rest` ← `stream`) → `base_url`,
 //!   [`client`], [`error`];
@@ -19,7 +19,8 @@
 //!   rules), [`pagination`] (the page cap default), [`options`] (a view's scope), [`journal`]
 //!   (the intent journal: what is about to be sent, for crash safety), [`error`];
 //! - `decode` (a JSON answer into its model, naming the failing field) → [`error`];
-//! - [`error`] → `error_body` (Ringg's error bodies, redirect messages), a leaf.
+//! - [`error`] → `error_body` (Ringg's error bodies, redirect messages), a leaf;
+//! - [`variables`] (an assistant's prompt variables against those given), a leaf.
 //!
 //! ```no_run
 //! use ringg_api::Client;
@@ -70,6 +71,7 @@ pub mod replay;
 mod request_path;
 pub mod stt;
 pub mod termination;
+pub mod variables;
 pub mod workspace;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};

@@ -134,14 +134,40 @@ impl Termination<'_> {
         &self,
         request: &TerminateRequest,
     ) -> Result<ChunkedTermination, Error> {
-        let op = &ops::TERMINATE_CALLS;
+        self.in_chunks(request, false).await
+    }
+
+    /// [`terminate_all_in_chunks`](Self::terminate_all_in_chunks) on the older dedicated
+    /// paths of [`terminate_legacy`](Self::terminate_legacy).
+    pub async fn terminate_legacy_all_in_chunks(
+        &self,
+        request: &TerminateRequest,
+    ) -> Result<ChunkedTermination, Error> {
+        self.in_chunks(request, true).await
+    }
+
+    async fn in_chunks(
+        &self,
+        request: &TerminateRequest,
+        legacy: bool,
+    ) -> Result<ChunkedTermination, Error> {
         let chunks = split(request);
         if chunks.is_empty() {
+            let op = if legacy {
+                legacy_operation(request)
+            } else {
+                &ops::TERMINATE_CALLS
+            };
             return Err(limit_error(op, request.validate().err()));
         }
         let mut out = ChunkedTermination::default();
         for (items, chunk) in chunks {
-            let result = self.send(op, &chunk, &TerminateQuery::default()).await;
+            let result = if legacy {
+                self.terminate_legacy(&chunk).await
+            } else {
+                self.send(&ops::TERMINATE_CALLS, &chunk, &TerminateQuery::default())
+                    .await
+            };
             out.chunks.push(TerminateChunk { items, result });
         }
         Ok(out)
@@ -156,14 +182,12 @@ impl Termination<'_> {
         &self,
         request: &TerminateRequest,
     ) -> Result<TerminateResponse, Error> {
-        let op = match request {
-            TerminateRequest::ByAgent { .. } => &ops::TERMINATE_BY_AGENT,
-            TerminateRequest::ByCallIds { .. } => &ops::TERMINATE_BY_CALL_IDS,
-            TerminateRequest::ByCampaignNumbers { .. } => &ops::TERMINATE_BY_CAMPAIGN_NUMBERS,
-            TerminateRequest::ByNumbers { .. } => &ops::TERMINATE_BY_NUMBERS,
-            _ => &ops::TERMINATE_CALLS,
-        };
-        self.send(op, request, &TerminateQuery::default()).await
+        self.send(
+            legacy_operation(request),
+            request,
+            &TerminateQuery::default(),
+        )
+        .await
     }
 
     async fn send(
@@ -178,6 +202,17 @@ impl Termination<'_> {
         let body = json_body(op.id, request)?;
         let query = query_pairs(op.id, query)?;
         self.client.call_op(op, &[], query, body).await
+    }
+}
+
+/// The older dedicated path of a termination mode.
+fn legacy_operation(request: &TerminateRequest) -> &'static Operation {
+    match request {
+        TerminateRequest::ByAgent { .. } => &ops::TERMINATE_BY_AGENT,
+        TerminateRequest::ByCallIds { .. } => &ops::TERMINATE_BY_CALL_IDS,
+        TerminateRequest::ByCampaignNumbers { .. } => &ops::TERMINATE_BY_CAMPAIGN_NUMBERS,
+        TerminateRequest::ByNumbers { .. } => &ops::TERMINATE_BY_NUMBERS,
+        _ => &ops::TERMINATE_CALLS,
     }
 }
 

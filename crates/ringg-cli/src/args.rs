@@ -46,18 +46,38 @@ pub(crate) fn id<T: From<String>>(what: &str, raw: &str) -> Result<T, CliError> 
     Ok(T::from(s.to_string()))
 }
 
-/// Parses an E.164 phone number given on the command line.
+/// Parses a phone number given on the command line: E.164, written with or without spaces,
+/// dashes, dots or parentheses (`+91 98765 43210` is `+919876543210`). With the
+/// `libphonenumber` feature the number is also checked against its country's numbering plan.
 pub(crate) fn phone(flag: &str, raw: &str) -> Result<ringg_types::PhoneNumber, CliError> {
-    ringg_types::PhoneNumber::parse(raw.trim()).map_err(|e| {
+    let bad = |e: ringg_types::phone::PhoneNumberError| {
         CliError::usage(format!(
             "{flag} {raw:?} is not an E.164 number ({e}); write it with the country code, e.g. +919876543210"
         ))
-    })
+    };
+    let number = ringg_types::PhoneNumber::parse_written(raw).map_err(bad)?;
+    #[cfg(feature = "libphonenumber")]
+    number.validate_strict().map_err(bad)?;
+    Ok(number)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phone_numbers_are_normalized() {
+        assert_eq!(
+            phone("--to", "+91 98765 43210").unwrap().as_str(),
+            "+919876543210"
+        );
+        assert_eq!(
+            phone("--to", " +91-98765-43210 ").unwrap().as_str(),
+            "+919876543210"
+        );
+        let e = phone("--to", "98765 43210").unwrap_err();
+        assert!(e.to_string().contains("country code"), "{e}");
+    }
 
     #[test]
     fn key_values_and_headers() {

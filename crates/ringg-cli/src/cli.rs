@@ -16,6 +16,7 @@ use crate::commands::campaigns::args::CampaignsCmd;
 use crate::commands::completion::args::CompletionArgs;
 use crate::commands::kb::args::KbCmd;
 use crate::commands::numbers::args::NumbersCmd;
+use crate::commands::profiles::args::{LoginArgs, ProfilesCmd};
 use crate::commands::quickstart::args::QuickstartArgs;
 use crate::commands::sim::args::SimCmd;
 use crate::commands::stt::args::SttCmd;
@@ -105,9 +106,14 @@ pub(crate) struct GlobalArgs {
     )]
     pub(crate) timeout: Option<u64>,
     /// Run this one command against a fresh local simulator (its demo workspace) instead of
-    /// a server; --base-url and --api-key are ignored.
+    /// a server; --base-url and --api-key are ignored. (`ringg login --sim` instead saves a
+    /// profile for a running `ringg sim serve`.)
     #[arg(long, global = true)]
     pub(crate) sim: bool,
+    /// Use this saved profile (`ringg profiles list`): its base URL and key, unless a flag or
+    /// an environment variable gives them. Default: the profile `ringg profiles use` chose.
+    #[arg(long, global = true, env = "RINGG_PROFILE", value_name = "NAME")]
+    pub(crate) profile: Option<String>,
     /// Send at most this many requests per second (burst: one second's worth). With
     /// --redis-url the budget is shared by every process using the same Redis and
     /// --redis-prefix.
@@ -189,6 +195,13 @@ pub(crate) enum Command {
     /// The local simulator of the Ringg API.
     #[command(subcommand)]
     Sim(SimCmd),
+    /// Save a server and its key as a profile: the key is read from a prompt (or from stdin
+    /// when it is not a terminal), checked with GET /workspace and stored in its own file
+    /// (permissions 0600).
+    Login(LoginArgs),
+    /// Saved profiles: list, choose the default, remove.
+    #[command(subcommand)]
+    Profiles(ProfilesCmd),
     /// Speech-to-text: transcribe or stream an audio file.
     #[command(subcommand)]
     Stt(SttCmd),

@@ -116,26 +116,57 @@ impl Ctx {
             return Ok((sim.base_url(), sim.api_key().to_string()));
         }
         // --api-key and --api-key-file exclude each other (clap); either wins over the
-        // environment.
+        // environment, which wins over the profile.
         let key = match (&self.global.api_key, &self.global.api_key_file) {
             (Some(k), _) => Some(k.clone()),
             (None, Some(path)) => {
                 Some(crate::secret::read_secret_file("--api-key-file", path.clone()).await?)
             }
             (None, None) => std::env::var("RINGG_API_KEY").ok(),
-        };
-        let Some(key) = key.filter(|k| !k.trim().is_empty()) else {
-            return Err(CliError::new(ErrorClass::Auth, "no API key").with_hint(
-                "set RINGG_API_KEY (and RINGG_BASE_URL for a server other than production) or pass --api-key-file/--base-url, or add --sim to try the command against a local simulator",
-            ));
-        };
+        }
+        .filter(|k| !k.trim().is_empty());
         let base = self
             .global
             .base_url
-            .as_deref()
-            .filter(|u| !u.trim().is_empty())
-            .unwrap_or(ringg_api::DEFAULT_BASE_URL);
-        Ok((base.to_string(), key))
+            .clone()
+            .filter(|u| !u.trim().is_empty());
+        let profile = if key.is_none() || base.is_none() || self.global.profile.is_some() {
+            let config = crate::config::load()?;
+            crate::config::selected(&config, self.global.profile.as_deref())?
+        } else {
+            None
+        };
+        let key = match (key, &profile) {
+            (Some(k), _) => k,
+            (None, Some((name, _))) => crate::config::read_key(name)?.ok_or_else(|| {
+                CliError::new(ErrorClass::Auth, format!("profile {name} has no key"))
+                    .with_hint(format!("run `ringg login --profile {name}`"))
+            })?,
+            (None, None) => {
+                return Err(CliError::new(ErrorClass::Auth, "no API key").with_hint(
+                    "run `ringg login` once (the key is kept in a profile), or set RINGG_API_KEY (and RINGG_BASE_URL for a server other than production), or pass --api-key-file/--base-url, or add --sim to try the command against a local simulator",
+                ));
+            }
+        };
+        let base = base
+            .or_else(|| profile.and_then(|(_, p)| p.base_url))
+            .unwrap_or_else(|| ringg_api::DEFAULT_BASE_URL.to_string());
+        Ok((base, key))
+    }
+
+    /// The selected profile's launch defaults (time zone, quiet hours); empty with `--sim`,
+    /// without profiles, or when the config cannot be read (the command's own requests
+    /// report that).
+    pub(crate) fn profile_settings(&self) -> crate::config::Profile {
+        if self.global.sim {
+            return crate::config::Profile::default();
+        }
+        crate::config::load()
+            .ok()
+            .and_then(|c| crate::config::selected(&c, self.global.profile.as_deref()).ok())
+            .flatten()
+            .map(|(_, p)| p)
+            .unwrap_or_default()
     }
 
     /// How long a command that waits on purpose waits: --timeout, or `default_secs`.

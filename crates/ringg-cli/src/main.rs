@@ -21,10 +21,14 @@
 //! context     the command's environment: flags, output settings, the client or --sim
 //! cli         the top-level Cli, the global options, the list of groups (uses each
 //!             commands/<group>/args.rs), clap errors as one line
+//! resolve     names and id prefixes of assistants, numbers, campaigns and knowledge bases
 //! render      tables of the models several groups show
 //! output      JSON, the output settings, values as table text (re-exports table)
 //! table       tables fitted to the width, streamed tables
+//! confirm     the question before launches, terminations, deletions and key rotations
+//! config      profiles: config.toml and the key files in the config folder
 //! secret      secrets read from a file or stdin
+//! inbox       a webhook receiver in this process, its events on a channel
 //! state       the state folder (RINGG_STATE_DIR) and the files features keep in it
 //! args        values every group parses alike: pages, NAME=VALUE, ids, phone numbers
 //! error       the CLI's error, exit codes and JSON error objects
@@ -34,8 +38,8 @@
 //! term        writing escaped lines to stdout and stderr
 //! ```
 //!
-//! A group's modules use `args`, `context`, `error`, `output`, `render`, `secret`, `state`,
-//! `term` and their own children, never their parent; `quickstart` also uses `calls::wait` for
+//! A group's modules use `args`, `config`, `confirm`, `context`, `error`, `output`, `render`, `resolve`,
+//! `secret`, `state`, `term` and their own children, never their parent; `quickstart` also uses `calls::wait` for
 //! its polling.
 
 // The doc comments of `cli` are the command-line help, where URLs are written plainly.
@@ -44,15 +48,19 @@
 mod args;
 mod cli;
 mod commands;
+mod config;
+mod confirm;
 mod context;
 mod display;
 mod error;
 mod fleet;
 mod hints;
+mod inbox;
 mod layout;
 mod listing;
 mod output;
 mod render;
+mod resolve;
 mod secret;
 #[cfg(test)]
 mod spec_coverage;

@@ -10,6 +10,8 @@
 //! | file                       | kept by                  |
 //! |----------------------------|--------------------------|
 //! | `webhooks-dedupe.sqlite3`  | `ringg webhooks listen`  |
+//! | `sim-serve.json`           | `ringg sim serve` while it runs (its base URL, for `ringg login --sim`) |
+//! | `split-*/`                 | `ringg campaigns launch --split` while it launches (the parts) |
 //! | `journal.sqlite3`          | `ringg calls create`, `calls pending`, `calls reconcile --pending`, `campaigns launch / resume / discard`, `quickstart` (the intent journal, one scope per base URL and key) |
 
 use std::path::PathBuf;
@@ -18,6 +20,9 @@ use crate::error::CliError;
 
 /// The intent journal's file.
 pub(crate) const JOURNAL_FILE: &str = "journal.sqlite3";
+
+/// The file `ringg sim serve` keeps while it runs (its base URL, for `ringg login --sim`).
+pub(crate) const SIM_SERVE_FILE: &str = "sim-serve.json";
 
 /// Overrides the state folder.
 pub(crate) const STATE_DIR_ENV: &str = "RINGG_STATE_DIR";
@@ -69,6 +74,12 @@ fn chosen_dir() -> Result<PathBuf, CliError> {
             "no state folder: set {STATE_DIR_ENV} (or XDG_STATE_HOME or HOME)"
         ))),
     }
+}
+
+/// Creates `dir` (and its parents) when missing, the folder itself with permissions 0700;
+/// an existing folder is left as it is. The config folder is made the same way.
+pub(crate) fn create_private_folder(dir: &std::path::Path) -> std::io::Result<()> {
+    create_private(dir)
 }
 
 #[cfg(unix)]

@@ -36,7 +36,14 @@ async fn list_and_get_in_both_formats() {
     assert_eq!(r.json()["webcall_public_key"], AGENT_WEBCALL_PUBLIC_KEY);
 
     // An unknown id is a one-line error that says what to do.
-    let r = fails(ringg(&sim, &["assistants", "get", "no-such-agent"]), 3).await;
+    let r = fails(
+        ringg(
+            &sim,
+            &["assistants", "get", "00000000-0000-4000-8000-000000000000"],
+        ),
+        3,
+    )
+    .await;
     assert!(r.stderr.contains("404"), "{}", r.stderr);
 }
 
@@ -341,7 +348,7 @@ async fn embed_refuses_an_assistant_without_a_public_key() {
         ringg_sim::DEMO_API_KEY,
         "assistants",
         "embed",
-        "a-1",
+        "0a1b2c3d-0000-4000-8000-000000000001",
         "--domain",
         "https://shop.example",
     ]);

@@ -66,6 +66,8 @@ async fn create_wait_get_and_list() {
         &[
             "calls",
             "create",
+            "--var",
+            "company_name=Acme",
             "--agent",
             AGENT_ID,
             "--to",
@@ -87,6 +89,8 @@ async fn create_wait_get_and_list() {
         &[
             "calls",
             "create",
+            "--var",
+            "company_name=Acme",
             "--agent",
             AGENT_ID,
             "--to",
@@ -151,6 +155,8 @@ async fn create_wait_get_and_list() {
             &[
                 "calls",
                 "create",
+                "--var",
+                "company_name=Acme",
                 "--agent",
                 AGENT_ID,
                 "--to",
@@ -171,6 +177,8 @@ async fn create_wait_get_and_list() {
             &[
                 "calls",
                 "create",
+                "--var",
+                "company_name=Acme",
                 "--agent",
                 AGENT_ID,
                 "--to",
@@ -209,6 +217,8 @@ async fn reconcile_finds_a_placed_call_and_says_when_none_was_placed() {
             "json",
             "calls",
             "create",
+            "--var",
+            "company_name=Acme",
             "--agent",
             AGENT_ID,
             "--to",

@@ -132,6 +132,9 @@ async fn launch_from_a_csv_and_follow_it_to_the_end() {
         &[
             "campaigns",
             "launch",
+            "--yes",
+            "--quiet-hours",
+            "off",
             CONTACTS,
             "--agent",
             AGENT_ID,
@@ -203,6 +206,9 @@ async fn launch_from_a_csv_and_follow_it_to_the_end() {
             "json",
             "campaigns",
             "launch",
+            "--yes",
+            "--quiet-hours",
+            "off",
             CONTACTS,
             "--agent",
             AGENT_ID,
@@ -229,6 +235,9 @@ async fn launch_refuses_bad_rows_unless_told_to_skip_them() {
             &[
                 "campaigns",
                 "launch",
+                "--yes",
+                "--quiet-hours",
+                "off",
                 BAD,
                 "--agent",
                 AGENT_ID,
@@ -248,6 +257,9 @@ async fn launch_refuses_bad_rows_unless_told_to_skip_them() {
         &[
             "campaigns",
             "launch",
+            "--yes",
+            "--quiet-hours",
+            "off",
             BAD,
             "--agent",
             AGENT_ID,
@@ -267,6 +279,9 @@ async fn launch_refuses_bad_rows_unless_told_to_skip_them() {
             &[
                 "campaigns",
                 "launch",
+                "--yes",
+                "--quiet-hours",
+                "off",
                 CONTACTS,
                 "--agent",
                 AGENT_ID,
@@ -296,6 +311,9 @@ async fn queued_campaign(sim: &ringg_sim::RunningSimulator, name: &str) -> Strin
             "json",
             "campaigns",
             "launch",
+            "--yes",
+            "--quiet-hours",
+            "off",
             CONTACTS,
             "--agent",
             AGENT_ID,
@@ -340,39 +358,54 @@ async fn terminate_in_each_of_its_five_modes() {
         .into_iter()
         .find(|c| c.to_number == NUMBERS[0])
         .unwrap();
-    let r = ok(ringg(&sim, &["terminate", "--calls", call.id.as_str()])).await;
-    assert!(r.stdout.contains("cancelled"), "{}", r.stdout);
+    let r = ok(ringg(
+        &sim,
+        &["terminate", "--yes", "--calls", call.id.as_str()],
+    ))
+    .await;
+    assert!(
+        r.stdout.contains("stopped 1 queued call(s)"),
+        "{}",
+        r.stdout
+    );
     assert_eq!(status_of(&sim, NUMBERS[0], &first), "cancelled");
     // By numbers inside the campaign.
     ok(ringg(
         &sim,
-        &["terminate", "--campaign", &first, "--numbers", NUMBERS[1]],
+        &[
+            "terminate",
+            "--yes",
+            "--campaign",
+            &first,
+            "--numbers",
+            NUMBERS[1],
+        ],
     ))
     .await;
     assert_eq!(status_of(&sim, NUMBERS[1], &first), "cancelled");
     // By numbers everywhere.
     let r = ok(ringg(
         &sim,
-        &["-o", "json", "terminate", "--numbers", NUMBERS[2]],
+        &["-o", "json", "terminate", "--yes", "--numbers", NUMBERS[2]],
     ))
     .await;
     assert_eq!(r.json()["terminated"], true);
     assert_eq!(r.json()["request"]["mobile_numbers"][0], NUMBERS[2]);
     assert_eq!(status_of(&sim, NUMBERS[2], &first), "cancelled");
     // By campaign.
-    ok(ringg(&sim, &["terminate", "--campaign", &first])).await;
+    ok(ringg(&sim, &["terminate", "--yes", "--campaign", &first])).await;
     assert!(
         NUMBERS
             .iter()
             .all(|n| status_of(&sim, n, &first) == "cancelled")
     );
     // Nothing left: said plainly, exit 0.
-    let r = ok(ringg(&sim, &["terminate", "--campaign", &first])).await;
+    let r = ok(ringg(&sim, &["terminate", "--yes", "--campaign", &first])).await;
     assert!(r.stdout.contains("nothing to terminate"), "{}", r.stdout);
 
     // By assistant.
     let second = queued_campaign(&sim, "Queued again").await;
-    ok(ringg(&sim, &["terminate", "--agent", AGENT_ID])).await;
+    ok(ringg(&sim, &["terminate", "--yes", "--agent", AGENT_ID])).await;
     assert!(
         NUMBERS
             .iter()
@@ -381,10 +414,17 @@ async fn terminate_in_each_of_its_five_modes() {
 
     // Mixed or missing modes are usage errors.
     fails(
-        ringg(&sim, &["terminate", "--agent", AGENT_ID, "--calls", "c1"]),
+        ringg(
+            &sim,
+            &["terminate", "--yes", "--agent", AGENT_ID, "--calls", "c1"],
+        ),
         2,
     )
     .await;
     fails(ringg(&sim, &["terminate"]), 2).await;
-    fails(ringg(&sim, &["terminate", "--numbers", "12345"]), 2).await;
+    fails(
+        ringg(&sim, &["terminate", "--yes", "--numbers", "12345"]),
+        2,
+    )
+    .await;
 }

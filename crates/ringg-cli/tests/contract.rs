@@ -25,10 +25,12 @@ async fn json_error(cmd: assert_cmd::Command) -> (i32, Value) {
     (r.code, v)
 }
 
-/// `-o json calls create … --to TO EXTRA…`.
+/// `-o json calls create … --to TO --var company_name=Acme EXTRA…` (the demo assistant's
+/// prompt uses company_name).
 fn create_call<'a>(to: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec!["-o", "json"];
-    args.extend(call_args(to, extra));
+    args.extend(call_args(to, &["--var", "company_name=Acme"]));
+    args.extend_from_slice(extra);
     args
 }
 

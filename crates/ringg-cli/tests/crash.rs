@@ -216,6 +216,8 @@ fn create_args(to: &str) -> Vec<String> {
     [
         "calls",
         "create",
+        "--var",
+        "company_name=Acme",
         "--agent",
         AGENT_ID,
         "--to",
@@ -326,6 +328,9 @@ fn launch_args(file: &str, name: &str) -> Vec<String> {
     [
         "campaigns",
         "launch",
+        "--yes",
+        "--quiet-hours",
+        "off",
         file,
         "--agent",
         AGENT_ID,

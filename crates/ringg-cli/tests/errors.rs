@@ -21,6 +21,8 @@ async fn an_ambiguous_call_initiation_says_how_to_reconcile() {
         &[
             "calls",
             "create",
+            "--var",
+            "company_name=Acme",
             "--agent",
             AGENT_ID,
             "--to",

@@ -231,7 +231,8 @@ async fn timeout_gives_up_on_a_silent_server() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn timeout_bounds_each_request_of_a_call_placement() {
-    // `calls create` is bounded request by request: the placement's own timeout answers.
+    // `calls create` is bounded request by request: its first request (the assistant's
+    // variables are checked before the call is placed) times out on its own bound.
     let url = silent().await;
     let started = Instant::now();
     let r = fails(
@@ -242,6 +243,8 @@ async fn timeout_bounds_each_request_of_a_call_placement() {
                 "2",
                 "calls",
                 "create",
+                "--var",
+                "company_name=Acme",
                 "--agent",
                 "agent-1",
                 "--to",
@@ -252,7 +255,7 @@ async fn timeout_bounds_each_request_of_a_call_placement() {
                 "num-1",
             ],
         ),
-        6,
+        1,
     )
     .await;
     assert!(
@@ -260,6 +263,7 @@ async fn timeout_bounds_each_request_of_a_call_placement() {
         "took {:?}",
         started.elapsed()
     );
+    assert!(r.stderr.contains("no answer"), "{}", r.stderr);
     assert_inert("stderr", &r.stderr);
 }
 

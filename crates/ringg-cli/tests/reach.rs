@@ -271,7 +271,10 @@ async fn the_large_flow_step_by_step() {
 async fn v1_calls_legacy_terminate_and_stt_health() {
     let sim = sim().await;
     let mut args = vec!["-o", "json"];
-    args.extend(call_args("+919876500901", &["--v1"]));
+    args.extend(call_args(
+        "+919876500901",
+        &["--v1", "--var", "company_name=Acme"],
+    ));
     let v = ok(ringg(&sim, &args)).await.json();
     assert!(v["call_id"].is_string(), "{v}");
     // --v1 knows no number pools.
@@ -296,7 +299,11 @@ async fn v1_calls_legacy_terminate_and_stt_health() {
         .code,
         2
     );
-    let r = ok(ringg(&sim, &["terminate", "--legacy", "--agent", AGENT_ID])).await;
+    let r = ok(ringg(
+        &sim,
+        &["terminate", "--legacy", "--yes", "--agent", AGENT_ID],
+    ))
+    .await;
     assert!(!r.stdout.trim().is_empty());
     let r = ok(ringg(&sim, &["-o", "json", "stt", "health"])).await;
     assert!(r.json()["status"].is_string(), "{}", r.stdout);

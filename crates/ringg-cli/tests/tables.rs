@@ -69,6 +69,7 @@ async fn every_table_fits_80_and_200_columns_without_breaking_ids_or_numbers() {
             "--number-pool",
             ringg_sim::demo::NUMBER_POOL_ID,
             "--no-follow",
+            "--yes",
         ],
     ))
     .await;

@@ -288,6 +288,8 @@ async fn listen_prints_each_delivered_event() {
         &[
             "calls",
             "create",
+            "--var",
+            "company_name=Acme",
             "--agent",
             AGENT_ID,
             "--to",
@@ -372,6 +374,8 @@ async fn listen_with_a_bearer_secret_prints_json_lines_and_refuses_strangers() {
         &[
             "calls",
             "create",
+            "--var",
+            "company_name=Acme",
             "--agent",
             AGENT_ID,
             "--to",
@@ -599,6 +603,8 @@ async fn replay_hands_over_only_what_listen_missed() {
             &[
                 "calls",
                 "create",
+                "--var",
+                "company_name=Acme",
                 "--agent",
                 AGENT_ID,
                 "--to",

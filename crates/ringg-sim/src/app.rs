@@ -38,6 +38,7 @@ pub struct SimulatorBuilder {
     connection_limits: ServeConfig,
     body_read_timeout: Duration,
     quirks: Quirks,
+    demo_extras: bool,
 }
 
 /// The simulator's connection limits unless [`SimulatorBuilder::connection_limits`] sets
@@ -65,6 +66,7 @@ impl Default for SimulatorBuilder {
             connection_limits: default_connection_limits(),
             body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
             quirks: Quirks::Documented,
+            demo_extras: false,
         }
     }
 }
@@ -158,6 +160,14 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Adds the demo records for trying the CLI's workflows (default false): a second outbound
+    /// assistant ([`demo::SECOND_AGENT_ID`], "Renewals Assistant"). Combine with
+    /// [`history_rows`](Self::history_rows) for a history to look at.
+    pub fn demo_extras(mut self, on: bool) -> Self {
+        self.demo_extras = on;
+        self
+    }
+
     /// Binds the socket and starts serving.
     pub async fn start(self) -> Result<RunningSimulator, SimError> {
         if !(self.time_scale.is_finite() && self.time_scale > 0.0) {
@@ -188,6 +198,13 @@ impl SimulatorBuilder {
         let http = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(5))
             .build(connector);
+        let mut state = State::new(self.seed, self.credits, self.concurrency);
+        if self.demo_extras {
+            state
+                .ws_mut(demo::WORKSPACE_ID)
+                .agents
+                .push(crate::model::second_demo_agent());
+        }
         let shared = Arc::new(Shared::new(
             Settings {
                 time_scale: self.time_scale,
@@ -198,7 +215,7 @@ impl SimulatorBuilder {
                 body_read_timeout: self.body_read_timeout,
                 quirks: self.quirks,
             },
-            State::new(self.seed, self.credits, self.concurrency),
+            state,
             self.weights,
             FaultInjector::new(self.faults),
             http,
@@ -285,8 +302,18 @@ impl Drop for RunningSimulator {
 /// Starts the simulator from `builder`, prints `base_url=...` and `api_key=...` (one per line)
 /// on stdout, serves until Ctrl-C, then shuts down cleanly.
 pub async fn serve_until_ctrl_c(builder: SimulatorBuilder) -> Result<(), SimError> {
+    serve_until_ctrl_c_with(builder, |_| {}).await
+}
+
+/// [`serve_until_ctrl_c`], calling `on_start` with the running simulator once it serves
+/// (before its address is printed) — e.g. to record where it listens.
+pub async fn serve_until_ctrl_c_with(
+    builder: SimulatorBuilder,
+    on_start: impl FnOnce(&RunningSimulator),
+) -> Result<(), SimError> {
     use std::io::Write;
     let sim = builder.start().await?;
+    on_start(&sim);
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "base_url={}", sim.base_url())?;

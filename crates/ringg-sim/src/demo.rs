@@ -9,7 +9,7 @@
 //! | users | [`USER_ID`] (owner), [`MEMBER_USER_ID`] (member) |
 //! | numbers | [`NUMBER_ID`] = [`NUMBER`], [`NUMBER_ID_2`] = [`NUMBER_2`] (inbound, attached to [`INBOUND_AGENT_ID`]) |
 //! | number pool | [`NUMBER_POOL_ID`] (both numbers) |
-//! | assistants | [`AGENT_ID`] (outbound, variables `callee_name`, `mobile_number`, `company_name`), [`INBOUND_AGENT_ID`] (inbound) |
+//! | assistants | [`AGENT_ID`] (outbound, variables `callee_name`, `mobile_number`, `company_name`), [`INBOUND_AGENT_ID`] (inbound); with [`SimulatorBuilder::demo_extras`](crate::SimulatorBuilder::demo_extras) also [`SECOND_AGENT_ID`] (outbound, "Renewals Assistant") |
 //! | knowledge base | [`KB_ID`] "Product FAQ" (completed) |
 //! | voices | [`VOICE_ID`] and three more (see `GET /agent/voices`) |
 
@@ -45,6 +45,12 @@ pub const AGENT_WEBCALL_PUBLIC_KEY: &str = "pk_demo_4f1c2a9e7b3d4e6f8a0b1c2d3e4f
 pub const INBOUND_AGENT_ID: &str = "5d7cdc09-6d51-4468-93c6-a0b8e5ad3f22";
 /// The active version of [`INBOUND_AGENT_ID`].
 pub const INBOUND_AGENT_VERSION_ID: &str = "a1b2c3d4-5e6f-4890-abcd-ef1234567890";
+/// The second outbound demo assistant ("Renewals Assistant", variables `callee_name`,
+/// `mobile_number`, `policy_number`, `due_date`), present with
+/// [`SimulatorBuilder::demo_extras`](crate::SimulatorBuilder::demo_extras).
+pub const SECOND_AGENT_ID: &str = "830f9e21-5c4b-4d7a-9e13-6b2f0c8d4a51";
+/// The active version of [`SECOND_AGENT_ID`].
+pub const SECOND_AGENT_VERSION_ID: &str = "b7c8d9e0-1f2a-4b3c-8d4e-5f6a7b8c9d0e";
 /// The demo knowledge base ("Product FAQ", already processed).
 pub const KB_ID: &str = "7a9c2d5e-4f6b-4a2b-8c4d-5e6f7a8b9c0d";
 /// The default voice ("Sarah").

@@ -160,6 +160,15 @@ impl SimHandle {
         })
     }
 
+    /// The contact lists (campaigns) of the demo workspace, oldest first.
+    pub fn list_ids(&self) -> Vec<ListId> {
+        let st = self.shared.lock();
+        st.workspaces
+            .get(demo::WORKSPACE_ID)
+            .map(|ws| ws.lists.iter().map(|l| ListId::new(l.id.clone())).collect())
+            .unwrap_or_default()
+    }
+
     /// Sets the demo workspace's credits.
     pub fn set_credits(&self, credits: f64) {
         let mut st = self.shared.lock();

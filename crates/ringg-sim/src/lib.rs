@@ -64,7 +64,9 @@ mod routes;
 mod server;
 mod util;
 
-pub use app::{RunningSimulator, Simulator, SimulatorBuilder, serve_until_ctrl_c};
+pub use app::{
+    RunningSimulator, Simulator, SimulatorBuilder, serve_until_ctrl_c, serve_until_ctrl_c_with,
+};
 pub use core::{
     DEFAULT_BODY_READ_TIMEOUT, DeliveryKind, DeliveryRecord, JSON_BODY_LIMIT, UPLOAD_BODY_LIMIT,
 };

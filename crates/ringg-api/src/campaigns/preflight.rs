@@ -13,6 +13,7 @@ use ringg_types::phone::PhoneNumber;
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::variables::check_variables;
 
 /// The column Ringg requires.
 pub const MOBILE_NUMBER_COLUMN: &str = "Mobile Number";
@@ -297,23 +298,27 @@ fn check_mapping(
         }
     }
     if let Some(vars) = &options.assistant_variables {
-        for var in options.variables_map.keys() {
-            if var != "mobile_number" && !vars.iter().any(|v| v == var) {
-                warnings.push(format!(
-                    "variables_map maps {var:?}, which the assistant does not use (its variables: {})",
-                    vars.join(", ")
-                ));
-            }
+        let check = check_variables(
+            vars,
+            options.variables_map.keys().map(String::as_str),
+            &["mobile_number"],
+        );
+        for u in &check.unknown {
+            let hint = u
+                .suggestion
+                .as_ref()
+                .map(|s| format!("; did you mean {s:?}?"))
+                .unwrap_or_default();
+            warnings.push(format!(
+                "variables_map maps {:?}, which the assistant does not use (its variables: {}){hint}",
+                u.name,
+                vars.join(", ")
+            ));
         }
-        for v in vars {
-            if v == "mobile_number" {
-                continue;
-            }
-            if !options.variables_map.contains_key(v) {
-                warnings.push(format!(
-                    "the assistant's variable {v:?} is not in variables_map; the prompt will see it empty"
-                ));
-            }
+        for v in &check.missing {
+            warnings.push(format!(
+                "the assistant's variable {v:?} is not in variables_map; the prompt will see it empty"
+            ));
         }
     }
     mapped_columns

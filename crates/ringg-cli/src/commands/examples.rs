@@ -149,6 +149,10 @@ const EXAMPLES: &[(&str, &str)] = &[
         "calls wait",
         "ringg calls wait CALL_ID && echo completed   # exit 7 when the call failed",
     ),
+    (
+        "calls tail",
+        "ringg calls tail\nringg calls tail --agent 'Sales Assistant' --status completed\nringg calls tail --listen 127.0.0.1:8787 --secret-file webhook.secret",
+    ),
     ("calls pending", "ringg calls pending"),
     (
         "calls reconcile",
@@ -172,7 +176,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "campaigns launch",
-        "ringg campaigns launch contacts.csv --agent AGENT_ID --name Renewals --number-pool POOL_ID\nringg campaigns launch contacts.csv --agent AGENT_ID --name Renewals --from-number +918035736726 --no-follow",
+        "ringg campaigns launch contacts.csv --agent 'Sales Assistant' --name Renewals --number-pool POOL_ID --dry-run\nringg campaigns launch contacts.csv --agent AGENT_ID --name Renewals --number-pool POOL_ID\nringg campaigns launch contacts.csv --agent AGENT_ID --name Renewals --from-number +918035736726 --no-follow --yes",
     ),
     (
         "campaigns list",
@@ -272,8 +276,22 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("sim", "ringg sim serve --port 7878 --time-scale 0.01"),
     (
         "sim serve",
-        "ringg sim serve --port 7878 --time-scale 0.01 --history-rows 500",
+        "ringg sim serve --port 7878 --time-scale 0.01 --history-rows 500\nringg sim serve --demo --credits 50000   # a second assistant, history, a large campaign's credits",
     ),
+    (
+        "login",
+        "ringg login                                   # production; the key is asked for, not echoed\nringg login --profile staging --base-url https://staging.example/ca/api/v0 < key.txt\nringg login --sim                             # the running `ringg sim serve`",
+    ),
+    (
+        "profiles",
+        "ringg profiles list\nringg profiles use staging",
+    ),
+    (
+        "profiles list",
+        "ringg profiles list\nringg profiles list -o json",
+    ),
+    ("profiles use", "ringg profiles use staging"),
+    ("profiles remove", "ringg profiles remove staging"),
     ("stt", "ringg stt transcribe call.wav"),
     (
         "stt transcribe",

@@ -9,6 +9,7 @@ pub(crate) mod completion;
 pub(crate) mod examples;
 pub(crate) mod kb;
 pub(crate) mod numbers;
+pub(crate) mod profiles;
 pub(crate) mod quickstart;
 pub(crate) mod sim;
 pub(crate) mod stt;
@@ -101,6 +102,8 @@ fn group_name(command: &Command) -> &'static str {
         Command::Stt(_) => "stt",
         Command::Api(_) => "api",
         Command::Completion(_) => "completion",
+        Command::Login(_) => "login",
+        Command::Profiles(_) => "profiles",
     }
 }
 
@@ -117,10 +120,14 @@ fn bounded_per_request_only(command: &Command) -> bool {
     match command {
         Command::Quickstart(_) | Command::Sim(_) | Command::Terminate(_) | Command::Api(_) => true,
         Command::Webhooks(cmd) => matches!(cmd, WebhooksCmd::Listen { .. }),
-        Command::Calls(cmd) => matches!(cmd, CallsCmd::Wait { .. } | CallsCmd::Create(_)),
+        Command::Calls(cmd) => matches!(
+            cmd,
+            CallsCmd::Wait { .. } | CallsCmd::Create(_) | CallsCmd::Tail(_)
+        ),
         Command::Campaigns(cmd) => {
             matches!(cmd, CampaignsCmd::Launch(_) | CampaignsCmd::Steps(_))
         }
+        Command::Login(_) => true,
         Command::Assistants(cmd) => matches!(cmd, AssistantsCmd::Create(_)),
         Command::Kb(cmd) => matches!(cmd, KbCmd::Create { .. } | KbCmd::Edit { .. }),
         Command::Workspace(cmd) => matches!(cmd, WorkspaceCmd::RotateKey { .. }),
@@ -145,6 +152,8 @@ async fn dispatch(ctx: &mut Ctx, command: Command) -> Result<(), CliError> {
         Command::Stt(cmd) => stt::run(ctx, cmd).await,
         Command::Api(args) => api::run(ctx, args).await,
         Command::Completion(args) => completion::run(&args),
+        Command::Login(args) => profiles::login(ctx, args).await,
+        Command::Profiles(cmd) => profiles::run(ctx, cmd).await,
     }
 }
 

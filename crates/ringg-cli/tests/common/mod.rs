@@ -26,11 +26,23 @@ pub fn state_dir() -> &'static std::path::Path {
         .path()
 }
 
-/// `ringg` with a clean environment (no key, no base URL from the caller's shell) and this
-/// process's state folder.
+/// The config folder of this test process (profiles), so tests never read the user's own
+/// profiles. A test that needs its own sets `RINGG_CONFIG_DIR` again.
+pub fn config_dir() -> &'static std::path::Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("a temp dir"))
+        .path()
+}
+
+/// `ringg` with a clean environment (no key, no base URL, no profile from the caller's
+/// shell) and this process's state and config folders.
 pub fn bare() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ringg"));
     cmd.env("RINGG_STATE_DIR", state_dir())
+        .env("RINGG_CONFIG_DIR", config_dir())
+        .env_remove("RINGG_PROFILE")
+        .env_remove("RINGG_TIMEZONE")
+        .env_remove("RINGG_QUIET_HOURS")
         .env_remove("RINGG_API_KEY")
         .env_remove("RINGG_BASE_URL")
         .env_remove("RINGG_WEBHOOK_SECRET")

@@ -294,6 +294,8 @@ async fn replay_forwards_what_was_missed_and_keeps_what_the_app_refused() {
             &[
                 "calls",
                 "create",
+                "--var",
+                "company_name=Acme",
                 "--agent",
                 AGENT_ID,
                 "--to",

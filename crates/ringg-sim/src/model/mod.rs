@@ -17,7 +17,7 @@ pub(crate) use entities::{
     KbItem, ListKind, Subscription, Voice,
 };
 pub use outcome::{CallOutcome, OutcomeWeights};
-pub(crate) use seed::new_agent;
+pub(crate) use seed::{new_agent, second_demo_agent};
 pub(crate) use state::State;
 pub(crate) use status::{ListStatus, Status};
 pub(crate) use workspace::Workspace;

@@ -104,6 +104,29 @@ fn demo_agents(created: DateTime<Utc>) -> Vec<Agent> {
     vec![sales, support]
 }
 
+/// The second outbound demo assistant ([`demo::SECOND_AGENT_ID`]), added by
+/// `SimulatorBuilder::demo_extras`.
+pub(crate) fn second_demo_agent() -> Agent {
+    let mut renewals = new_agent(
+        demo::SECOND_AGENT_ID,
+        demo::SECOND_AGENT_VERSION_ID,
+        "Renewals Assistant",
+        "outbound",
+        demo_created_at(),
+    );
+    renewals.custom_variables = vec![
+        "callee_name".into(),
+        "mobile_number".into(),
+        "policy_number".into(),
+        "due_date".into(),
+    ];
+    renewals.prompt = Value::String(
+        "Remind @{{callee_name}} that policy @{{policy_number}} is due on @{{due_date}}.".into(),
+    );
+    renewals.intro_message = "Hello @{{callee_name}}, this is a renewal reminder.".into();
+    renewals
+}
+
 fn demo_kb(created: DateTime<Utc>) -> Kb {
     Kb {
         id: demo::KB_ID.into(),

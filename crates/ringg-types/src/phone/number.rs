@@ -133,10 +133,7 @@ impl PhoneNumber {
     /// `+` followed by the rest. The digits are not checked for an already-included country code:
     /// `from_national("919876543210", "IN")` gives `+91919876543210`.
     pub fn from_national(national: &str, country: &str) -> Result<Self, PhoneNumberError> {
-        let cleaned: String = national
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.' | '\u{a0}' | '\t'))
-            .collect();
+        let cleaned = without_separators(national);
         if cleaned.is_empty() {
             return Err(PhoneNumberError::Empty);
         }
@@ -155,6 +152,31 @@ impl PhoneNumber {
             _ => cleaned.as_str(),
         };
         Self::parse(&format!("+{code}{subscriber}"))
+    }
+
+    /// Parses an international number as people write it: spaces, dashes, dots and
+    /// parentheses between the digits are dropped (`+91 98765 43210`, `+91-98765-43210` and
+    /// `+1 (415) 555-0100` become `+919876543210` and `+14155550100`), then the result is
+    /// checked as [`PhoneNumber::parse`] does. The country code is still required.
+    ///
+    /// ```
+    /// use ringg_types::PhoneNumber;
+    /// let n = PhoneNumber::parse_written("+91 98765-43210").unwrap();
+    /// assert_eq!(n.as_str(), "+919876543210");
+    /// assert!(PhoneNumber::parse_written("98765 43210").is_err());
+    /// ```
+    pub fn parse_written(input: &str) -> Result<Self, PhoneNumberError> {
+        let cleaned = without_separators(input.trim());
+        if cleaned.is_empty() {
+            return Err(PhoneNumberError::Empty);
+        }
+        Self::parse(&cleaned).map_err(|e| match e {
+            // Report the number as it was written, not the cleaned form.
+            PhoneNumberError::MissingPlus { .. } => PhoneNumberError::MissingPlus {
+                input: input.to_owned(),
+            },
+            other => other,
+        })
     }
 
     /// The number, `+` included.
@@ -200,6 +222,14 @@ impl PhoneNumber {
         number.validate_strict()?;
         Ok(number)
     }
+}
+
+/// `s` without the separators people write between digits (spaces, no-break spaces, tabs,
+/// dashes, dots, parentheses).
+fn without_separators(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.' | '\u{a0}' | '\t'))
+        .collect()
 }
 
 impl fmt::Debug for PhoneNumber {

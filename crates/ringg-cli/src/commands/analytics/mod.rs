@@ -57,6 +57,9 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: AnalyticsCmd) -> Result<(), CliError
         .map(|l| id("campaign list", l))
         .transpose()?;
     let client = ctx.client().await?;
+    q.agent_id =
+        crate::resolve::agent_opt(&client, q.agent_id.as_ref().map(|a| a.as_str())).await?;
+    let list = crate::resolve::campaign_opt(&client, list.as_ref().map(|l| l.as_str())).await?;
     let a = client.analytics();
     match cmd {
         AnalyticsCmd::DrillDown(_) => {

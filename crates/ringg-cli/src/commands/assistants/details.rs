@@ -5,6 +5,29 @@ use ringg_api::types::assistants::AssistantDetails;
 use crate::output::{clip, nz, or_dash, ts};
 use crate::render::subscription_text;
 
+/// What `assistants delete` shows before it asks: which assistant, and what deleting it does.
+pub(crate) fn deletion_summary(
+    id: &ringg_api::types::AgentId,
+    d: &AssistantDetails,
+) -> Vec<String> {
+    let variables = d.custom_variable_names();
+    vec![
+        format!(
+            "delete assistant {id} ({:?}, {}): it is archived for good, and calls and campaigns can no longer use it",
+            nz(&d.agent_display_name),
+            or_dash(d.agent_type.as_ref().map(|t| t.as_str())),
+        ),
+        format!(
+            "variables: {}",
+            if variables.is_empty() {
+                "-".to_string()
+            } else {
+                variables.join(", ")
+            }
+        ),
+    ]
+}
+
 /// The configuration in force, as FIELD / VALUE rows.
 pub(crate) fn details_rows(d: &AssistantDetails) -> Vec<(String, String)> {
     let version = d.active_version();

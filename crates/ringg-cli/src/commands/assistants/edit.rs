@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use ringg_api::types::assistants::{
     AgentEdit, EditAssistantRequest, EditAssistantResponse, EventSubscription, Language,
 };
-use ringg_api::types::{AgentId, KbId, NumberId, VersionId, VoiceId};
+use ringg_api::types::{AgentId, VersionId, VoiceId};
 use ringg_types::text::escape_control;
 use serde_json::{Map, Value};
 
@@ -18,6 +18,8 @@ use crate::term::emit_text;
 
 pub(crate) async fn edit(ctx: &mut Ctx, args: EditArgs) -> Result<(), CliError> {
     let agent_id: AgentId = id("assistant", &args.id)?;
+    let client = ctx.client().await?;
+    let agent_id = crate::resolve::agent(&client, agent_id.as_str()).await?;
     let edit = match args.op {
         EditOp::DisplayName { name } => AgentEdit::EditAgentDisplayName {
             agent_display_name: name,
@@ -65,20 +67,19 @@ pub(crate) async fn edit(ctx: &mut Ctx, args: EditArgs) -> Result<(), CliError> 
             whitelisted_domains: domains,
         },
         EditOp::AttachKb { kb_id } => AgentEdit::AttachKb {
-            kb_id: id::<KbId>("knowledge base", &kb_id)?,
+            kb_id: crate::resolve::knowledge_base(&client, &kb_id).await?,
         },
         EditOp::RemoveKb { kb_id } => AgentEdit::RemoveKb {
-            kb_id: id::<KbId>("knowledge base", &kb_id)?,
+            kb_id: crate::resolve::knowledge_base(&client, &kb_id).await?,
         },
         EditOp::AttachInboundNumber { number_id } => AgentEdit::AttachInboundNumber {
-            number_id: id::<NumberId>("number", &number_id)?,
+            number_id: crate::resolve::number(&client, &number_id).await?,
         },
         EditOp::RemoveInboundNumber { number_id } => AgentEdit::RemoveInboundNumber {
-            number_id: id::<NumberId>("number", &number_id)?,
+            number_id: crate::resolve::number(&client, &number_id).await?,
         },
         EditOp::EventSubscriptions { json } => {
             let subs: Vec<EventSubscription> = parse_json("--json", &json)?;
-            let client = ctx.client().await?;
             let resp = client
                 .assistants()
                 .edit_event_subscriptions(&agent_id, subs)
@@ -117,7 +118,6 @@ pub(crate) async fn edit(ctx: &mut Ctx, args: EditArgs) -> Result<(), CliError> 
     if let Some(v) = args.version_id {
         req = req.version(VersionId::new(v));
     }
-    let client = ctx.client().await?;
     let resp = client.assistants().edit(&req).await?;
     print_edit(ctx, &agent_id, &operation, &resp)
 }

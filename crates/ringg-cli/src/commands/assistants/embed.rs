@@ -30,6 +30,7 @@ pub(crate) async fn embed(ctx: &mut Ctx, agent: &str, domain: &str) -> Result<()
     let agent_id: AgentId = id("assistant", agent)?;
     let origin = origin_of(domain)?;
     let client = ctx.client().await?;
+    let agent_id = crate::resolve::agent(&client, agent_id.as_str()).await?;
     let details = client.assistants().get(&agent_id).await?;
     let public_key = details
         .webcall_public_key

@@ -5,14 +5,14 @@ mod details;
 mod edit;
 mod embed;
 
+use ringg_api::types::VoiceId;
 use ringg_api::types::assistants::{
     AgentType, AssistantSummary, CreateAssistantRequest, Language, UpdateAssistantRequest,
     VoicesQuery,
 };
-use ringg_api::types::{AgentId, VoiceId};
 use ringg_types::text::escape_control;
 
-use crate::args::{PageArgs, id};
+use crate::args::PageArgs;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::listing::{Columns, Paging, print_all, print_page};
@@ -64,8 +64,8 @@ async fn list(ctx: &mut Ctx, page: PageArgs) -> Result<(), CliError> {
 }
 
 async fn get(ctx: &mut Ctx, agent: &str) -> Result<(), CliError> {
-    let agent_id: AgentId = id("assistant", agent)?;
     let client = ctx.client().await?;
+    let agent_id = crate::resolve::agent(&client, agent).await?;
     let d = client.assistants().get(&agent_id).await?;
     if ctx.out.json() {
         // Webhook subscription headers carry shared secrets; print_json masks their values.
@@ -109,7 +109,6 @@ async fn create(ctx: &mut Ctx, a: CreateAssistantArgs) -> Result<(), CliError> {
 }
 
 async fn update(ctx: &mut Ctx, agent: &str, u: UpdateAssistantArgs) -> Result<(), CliError> {
-    let agent_id: AgentId = id("assistant", agent)?;
     let req = UpdateAssistantRequest {
         agent_name: u.name,
         introduction_and_objective: u.objective,
@@ -131,6 +130,7 @@ async fn update(ctx: &mut Ctx, agent: &str, u: UpdateAssistantArgs) -> Result<()
         ));
     }
     let client = ctx.client().await?;
+    let agent_id = crate::resolve::agent(&client, agent).await?;
     let resp = client.assistants().update(&agent_id, &req).await?;
     if ctx.out.json() {
         return print_json(&resp);
@@ -143,13 +143,17 @@ async fn update(ctx: &mut Ctx, agent: &str, u: UpdateAssistantArgs) -> Result<()
 }
 
 async fn delete(ctx: &mut Ctx, agent: &str, yes: bool) -> Result<(), CliError> {
-    let agent_id: AgentId = id("assistant", agent)?;
-    if !yes {
-        return Err(CliError::usage(format!(
-            "deleting archives assistant {agent_id} for good; add --yes to confirm"
-        )));
-    }
     let client = ctx.client().await?;
+    let agent_id = crate::resolve::agent(&client, agent).await?;
+    let d = client.assistants().get(&agent_id).await?;
+    let summary = details::deletion_summary(&agent_id, &d);
+    crate::confirm::confirm(
+        &summary,
+        "Delete this assistant?",
+        "deleting the assistant",
+        yes,
+        ctx.out.quiet,
+    )?;
     let resp = client.assistants().delete(&agent_id).await?;
     if ctx.out.json() {
         return print_json(&resp);

@@ -54,6 +54,9 @@ pub(crate) enum CallsCmd {
     /// Ringg's own export of the call history (CSV or ZIP) as one file, or Ringg's note that
     /// it emails the report instead.
     Download(DownloadArgs),
+    /// Follow the calls live: each new call and each status change (and, with --listen,
+    /// each webhook event) until Ctrl-C.
+    Tail(TailArgs),
 }
 
 /// `ringg calls download`.
@@ -71,11 +74,38 @@ pub(crate) struct DownloadArgs {
     pub(crate) out: Option<PathBuf>,
 }
 
+/// `ringg calls tail`.
+#[derive(Debug, Args)]
+pub(crate) struct TailArgs {
+    /// Only this assistant's calls (id, name or id prefix).
+    #[arg(long, value_name = "ID")]
+    pub(crate) agent: Option<String>,
+    /// Only changes to this status (registered, ongoing, retry, completed, failed, error,
+    /// cancelled).
+    #[arg(long)]
+    pub(crate) status: Option<String>,
+    /// Also run a webhook receiver on this address (e.g. 127.0.0.1:8787) and print its
+    /// events; subscribe an assistant to it with `ringg webhooks subscribe`.
+    #[arg(long, value_name = "ADDR")]
+    pub(crate) listen: Option<String>,
+    /// The receiver's shared secret, from this file (`-`: stdin); or RINGG_WEBHOOK_SECRET.
+    #[arg(long, value_name = "PATH", requires = "listen")]
+    pub(crate) secret_file: Option<PathBuf>,
+    /// The header carrying the secret.
+    #[arg(
+        long,
+        default_value = "X-Webhook-Secret",
+        value_name = "NAME",
+        requires = "listen"
+    )]
+    pub(crate) secret_header: String,
+}
+
 /// Where a call comes from.
 #[derive(Debug, Args)]
 #[group(id = "caller", required = true, multiple = false)]
 pub(crate) struct CallerArgs {
-    /// A number id of the workspace (`ringg numbers list`).
+    /// A number of the workspace: its id, display name or id prefix (`ringg numbers list`).
     #[arg(long, value_name = "ID")]
     pub(crate) from_number_id: Option<String>,
     /// A caller number of the workspace (E.164).
@@ -89,10 +119,10 @@ pub(crate) struct CallerArgs {
 /// `ringg calls create`.
 #[derive(Debug, Args)]
 pub(crate) struct CreateCallArgs {
-    /// The assistant id.
+    /// The assistant (id, name or id prefix).
     #[arg(long, value_name = "ID")]
     pub(crate) agent: String,
-    /// The number to call (E.164).
+    /// The number to call (E.164; spaces and dashes are allowed: "+91 98765 43210").
     #[arg(long, value_name = "E164")]
     pub(crate) to: String,
     /// The callee's name.
@@ -116,6 +146,14 @@ pub(crate) struct CreateCallArgs {
     /// pools.
     #[arg(long, conflicts_with = "number_pool")]
     pub(crate) v1: bool,
+    /// Call even when a variable of the assistant's prompt has no --var (the callee hears
+    /// it blank).
+    #[arg(long)]
+    pub(crate) allow_missing_vars: bool,
+    /// Send --var names the assistant does not use (without it such a name is refused as a
+    /// likely typo).
+    #[arg(long)]
+    pub(crate) allow_unknown_vars: bool,
 }
 
 /// History filters.

@@ -83,6 +83,7 @@ pub(crate) async fn export(ctx: &mut Ctx, a: ExportArgs) -> Result<(), CliError>
     let mut q = history_query(&a.filters)?;
     q.limit = Some(100);
     let client = ctx.client().await?;
+    super::filters::resolve_names(&client, &a.filters, &mut q).await?;
     let sink: Box<dyn Write + Send> = match &a.out {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path)

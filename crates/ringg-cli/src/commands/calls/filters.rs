@@ -22,23 +22,43 @@ pub(crate) fn history_query(f: &HistoryFilters) -> Result<CallHistoryQuery, CliE
         q.agent_id = Some(id::<AgentId>("assistant", a)?);
     }
     if let Some(s) = &f.status {
-        let status = CallStatus::from(s.trim());
-        if status.is_unknown() {
-            return Err(CliError::usage(format!(
-                "--status {s:?} is not a call status; use one of {}",
-                CallStatus::KNOWN
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
-        q.status = Some(status);
+        q.status = Some(status(s)?);
     }
     if let Some(l) = &f.list {
         q.bulk_list_id = Some(id::<ListId>("campaign list", l)?);
     }
     Ok(q)
+}
+
+/// The filters' assistant and campaign, given by name or id prefix, as ids in `q`.
+pub(crate) async fn resolve_names(
+    client: &ringg_api::Client,
+    f: &HistoryFilters,
+    q: &mut CallHistoryQuery,
+) -> Result<(), CliError> {
+    if let Some(a) = &f.agent {
+        q.agent_id = Some(crate::resolve::agent(client, a).await?);
+    }
+    if let Some(l) = &f.list {
+        q.bulk_list_id = Some(crate::resolve::campaign(client, l).await?);
+    }
+    Ok(())
+}
+
+/// A `--status` value: one of the known call statuses.
+pub(crate) fn status(s: &str) -> Result<CallStatus, CliError> {
+    let status = CallStatus::from(s.trim());
+    if status.is_unknown() {
+        return Err(CliError::usage(format!(
+            "--status {s:?} is not a call status; use one of {}",
+            CallStatus::KNOWN
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Ok(status)
 }
 
 /// A date-time for the history filters, always with an offset.

@@ -5,6 +5,8 @@ mod download;
 mod export;
 mod filters;
 mod pending;
+mod tail;
+mod vars;
 pub(crate) mod wait;
 
 use ringg_api::calls::{CLIENT_REFERENCE_KEY, ReconcileQuery, new_client_reference};
@@ -50,6 +52,7 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: CallsCmd) -> Result<(), CliError> {
         } => reconcile(ctx, reference.unwrap_or_default(), agent, to, since).await,
         CallsCmd::Export(args) => export::export(ctx, args).await,
         CallsCmd::Download(args) => download::download(ctx, args).await,
+        CallsCmd::Tail(args) => tail::tail(ctx, args).await,
     }
 }
 
@@ -109,6 +112,18 @@ async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
         req = req.custom_arg(k.clone(), v.clone());
     }
     let client = ctx.journaled_client().await?;
+    let agent = crate::resolve::agent(&client, agent.as_str()).await?;
+    req.agent_id = agent.clone();
+    if let CallerSource::FromNumberId(n) = &req.caller {
+        req.caller = CallerSource::FromNumberId(crate::resolve::number(&client, n.as_str()).await?);
+    }
+    let assistant = client.assistants().get(&agent).await?;
+    vars::check(
+        &assistant,
+        &a.vars,
+        a.allow_missing_vars,
+        a.allow_unknown_vars,
+    )?;
     if !a.force {
         pending::refuse_unsettled(&client, &agent, to.as_str()).await?;
     }
@@ -178,6 +193,7 @@ async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
 async fn list(ctx: &mut Ctx, a: ListCallsArgs) -> Result<(), CliError> {
     let mut q = history_query(&a.filters)?;
     let client = ctx.client().await?;
+    filters::resolve_names(&client, &a.filters, &mut q).await?;
     if a.all {
         q.offset = Some(a.offset);
         q.limit = Some(100);
@@ -263,6 +279,9 @@ async fn reconcile(
         q = q.since(when("--since", s, false)?);
     }
     let client = ctx.client().await?;
+    if let Some(a) = &agent {
+        q = q.agent_id(crate::resolve::agent(&client, a).await?);
+    }
     let pb = ctx.spinner(format!("searching the history for {}", q.reference));
     let found = client.calls().reconcile(q).await;
     pb.finish_and_clear();

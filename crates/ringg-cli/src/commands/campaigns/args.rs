@@ -45,7 +45,7 @@ pub(crate) enum CampaignsCmd {
 pub(crate) struct CheckArgs {
     /// The contact CSV (needs a `Mobile Number` column).
     pub(crate) file: PathBuf,
-    /// The assistant whose variables the columns feed.
+    /// The assistant whose variables the columns feed (id, name or id prefix).
     #[arg(long, value_name = "ID")]
     pub(crate) agent: String,
     /// Country for numbers without a + prefix (+91 or IN; the launch sends +91 when not
@@ -74,15 +74,49 @@ pub(crate) struct LaunchArgs {
     /// Callers.
     #[command(flatten)]
     pub(crate) callers: CampaignCallers,
-    /// Start time, "DD/MM/YYYY, HH:MM" in the call timezone (default: in two minutes).
+    /// Start time, "DD/MM/YYYY, HH:MM" in the campaign's time zone (default: the next hours
+    /// outside every recipient's quiet hours, from two minutes from now).
     #[arg(long, value_name = "WHEN")]
     pub(crate) start: Option<String>,
-    /// End time, "DD/MM/YYYY, HH:MM" (default: 12 hours after the start).
+    /// End time, "DD/MM/YYYY, HH:MM" (default: when the quiet hours of a recipient begin,
+    /// at most 12 hours after the start; with --start only, 12 hours after it).
     #[arg(long, value_name = "WHEN")]
     pub(crate) end: Option<String>,
-    /// Timezone of the start and end times (IANA name).
-    #[arg(long, default_value = "Asia/Kolkata", value_name = "TZ")]
-    pub(crate) timezone: String,
+    /// Time zone of the start and end times (IANA name; default: the profile's, else this
+    /// system's).
+    #[arg(long, env = "RINGG_TIMEZONE", value_name = "TZ")]
+    pub(crate) timezone: Option<String>,
+    /// Hours nobody is called, at each recipient's local time (the number's country gives
+    /// the zone; otherwise the campaign's): HH:MM-HH:MM, or off. Default: the profile's,
+    /// else 21:00-09:00.
+    #[arg(long, env = "RINGG_QUIET_HOURS", value_name = "HOURS")]
+    pub(crate) quiet_hours: Option<String>,
+    /// Launch even when rows would be dialled in their quiet hours.
+    #[arg(long)]
+    pub(crate) allow_quiet_hours: bool,
+    /// Calls at once assumed for the estimates of the plan (Ringg does not report a
+    /// workspace's concurrency).
+    #[arg(long, default_value_t = 10, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub(crate) concurrency: u32,
+    /// Retries of an unanswered or busy call (sent as call_retry_config; default: the
+    /// assistant's).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub(crate) retries: Option<u32>,
+    /// Minutes between retries (with --retries).
+    #[arg(long, default_value_t = 30, value_name = "MIN", requires = "retries")]
+    pub(crate) retry_minutes: u32,
+    /// A file over the 10 MiB upload limit is launched as several campaigns ("NAME (part
+    /// k/N)"), each under the limit.
+    #[arg(long)]
+    pub(crate) split: bool,
+    /// Check everything and print the plan (rows, flow, window, when the first and last
+    /// calls are dialled, credits, rows in quiet hours); upload nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Launch without asking (for scripts). Without it the plan is shown and the question is
+    /// asked on a terminal; with no terminal the launch is refused.
+    #[arg(long)]
+    pub(crate) yes: bool,
     /// Launch and return without following the progress (otherwise it follows up to
     /// --timeout, default 86400 s).
     #[arg(long)]
@@ -96,7 +130,8 @@ pub(crate) struct CampaignCallers {
     /// A number pool id.
     #[arg(long, value_name = "ID")]
     pub(crate) number_pool: Option<String>,
-    /// Caller numbers or number ids (repeatable).
+    /// Caller numbers: E.164, number ids, display names or id prefixes (repeatable); each
+    /// must be a number of the workspace.
     #[arg(long, value_name = "NUMBER")]
     pub(crate) from_number: Vec<String>,
 }

@@ -3,9 +3,12 @@
 pub(crate) mod args;
 mod counted;
 mod follow;
+mod plan;
 mod preflight;
+mod split;
 pub(crate) mod step_args;
 mod steps;
+mod window;
 
 use std::time::Duration;
 
@@ -15,11 +18,9 @@ use ringg_api::campaigns::{
     ResumedLaunch, StartResponse,
 };
 use ringg_api::client::is_loopback_url;
-use ringg_api::types::calls::{CallConfig, CallTime};
-use ringg_api::types::campaigns::{
-    Campaign, CampaignTime, LargeCampaignCaller, ListCampaignsQuery,
-};
-use ringg_api::types::{AgentId, ListId, NumberPoolId};
+use ringg_api::types::ListId;
+use ringg_api::types::calls::{CallConfig, CallRetryConfig, CallTime};
+use ringg_api::types::campaigns::{Campaign, CampaignTime, ListCampaignsQuery};
 use serde_json::{Value, json};
 
 use crate::args::{PageArgs, id};
@@ -46,7 +47,16 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: CampaignsCmd) -> Result<(), CliError
 
 async fn check(ctx: &mut Ctx, args: CheckArgs) -> Result<(), CliError> {
     let client = ctx.client().await?;
-    let checked = run_check(&client, &args, None).await?;
+    let mut checked = run_check(&client, &args, None).await?;
+    // What a launch would be refused for by the workspace, whichever callers it uses.
+    plan::size_and_credits(
+        &client,
+        &args.file,
+        false,
+        checked.report.valid_rows,
+        &mut checked.workspace_problems,
+    )
+    .await?;
     if ctx.out.json() {
         print_json(&checked)?;
     } else {
@@ -54,6 +64,11 @@ async fn check(ctx: &mut Ctx, args: CheckArgs) -> Result<(), CliError> {
     }
     if !checked.report.is_usable() {
         return Err(unusable(&checked.report));
+    }
+    if let Some(p) = checked.workspace_problems.first() {
+        return Err(CliError::failed(format!(
+            "{p}; `ringg campaigns launch` would refuse it"
+        )));
     }
     if checked.report.invalid_rows > 0 {
         if !args.remove_invalid_rows {
@@ -69,7 +84,7 @@ async fn check(ctx: &mut Ctx, args: CheckArgs) -> Result<(), CliError> {
 
 /// Campaign times: given (`DD/MM/YYYY, HH:MM`), or start in two minutes and end 12 hours
 /// later, in `tz`.
-fn campaign_times(
+pub(crate) fn campaign_times(
     start: Option<&str>,
     end: Option<&str>,
     tz: chrono_tz::Tz,
@@ -105,29 +120,19 @@ fn campaign_times(
 }
 
 async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
-    let tz: chrono_tz::Tz = a.timezone.parse().map_err(|_| {
-        CliError::usage(format!(
-            "--timezone {:?} is not an IANA time zone such as Asia/Kolkata",
-            a.timezone
-        ))
-    })?;
-    let (start, end) = campaign_times(a.start.as_deref(), a.end.as_deref(), tz)?;
-    let caller = match (&a.callers.number_pool, a.callers.from_number.as_slice()) {
-        (Some(p), []) => LargeCampaignCaller::NumberPool(id::<NumberPoolId>("number pool", p)?),
-        (None, nums) if !nums.is_empty() => LargeCampaignCaller::FromNumbers(nums.to_vec()),
-        _ => {
-            return Err(CliError::usage(
-                "give --number-pool ID or one or more --from-number, not both",
-            ));
-        }
-    };
+    if a.callers.number_pool.is_some() != a.callers.from_number.is_empty() {
+        return Err(CliError::usage(
+            "give --number-pool ID or one or more --from-number, not both",
+        ));
+    }
     if a.name.trim().is_empty() {
         return Err(CliError::usage("--name is empty; name the campaign"));
     }
+    let settings = plan_settings(ctx, &a)?;
     // The journal records each step, so the same launch run again after a crash resumes.
     let client = ctx.journaled_client().await?;
 
-    // 1. Pre-flight, shown before anything is uploaded.
+    // 1. Pre-flight of the file, shown before anything is uploaded.
     let checked = run_check(&client, &a.check, Some(100)).await?;
     if !ctx.out.json() {
         print_report(&checked);
@@ -145,43 +150,81 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
         return Err(invalid_rows(&checked.report));
     }
 
-    // 2. Upload and start (standard or large flow, chosen by the row count).
-    let agent: AgentId = id("assistant", &a.check.agent)?;
-    let mut request = LaunchRequest::builder(agent, CsvUpload::path(&a.check.file))
-        .name(a.name.clone())
-        .country_code(a.check.country.clone().unwrap_or_else(|| "+91".to_string()))
-        .window(start, end)
-        .caller(caller)
-        .call_config(CallConfig::default().call_time(CallTime {
-            timezone: Some(tz.name().to_string()),
-            ..CallTime::default()
-        }))
-        .variables_map(checked.variables_map.clone())
-        .remove_invalid_rows(a.check.remove_invalid_rows)
-        .build()?;
-    if is_loopback_url(client.base_url()) {
-        request = request.upload_poll(fast_poll());
+    // 2. The plan, checked against the workspace: size, credits, callers, window.
+    let plan = plan::plan(&client, &checked, &a, &settings).await?;
+    let lines = plan.lines(settings.tz);
+    if a.dry_run {
+        if ctx.out.json() {
+            print_json(&plan)?;
+        } else {
+            lines.iter().for_each(emit_text);
+        }
+        return match plan.refusal() {
+            Some(e) => Err(e),
+            None => {
+                ctx.out.note("dry run: nothing was uploaded");
+                Ok(())
+            }
+        };
     }
-    let pb = ctx.spinner(format!("launching campaign {:?}", a.name));
-    let outcome = client.campaigns().launch(request).await;
-    pb.finish_and_clear();
-    let outcome = outcome.map_err(CliError::from)?;
-    let list_id = outcome.list_id.clone();
-    if ctx.out.json() {
-        print_json_line(&launch_json(&a.name, start, end, &outcome)?)?;
-    } else if let LaunchResponses::Resumed(r) = &outcome.responses {
-        emit_text(resumed_text(Some(&a.name), &list_id, r));
+    if let Some(refusal) = plan.refusal() {
+        // The plan is the result of a refused launch, as the report is of a failed check.
+        if ctx.out.json() {
+            print_json_line(&plan)?;
+        } else {
+            lines.iter().for_each(emit_text);
+        }
+        return Err(refusal);
+    }
+    crate::confirm::confirm(
+        &lines,
+        "Launch the campaign?",
+        "launching the campaign",
+        a.yes,
+        ctx.out.quiet,
+    )?;
+
+    // 3. Upload and start (standard or large flow, chosen by the row count), part by part
+    // with --split.
+    let parts = if a.split && plan.file_bytes + plan::FORM_OVERHEAD_BYTES > plan::UPLOAD_LIMIT_BYTES
+    {
+        let dir = crate::state::path(&format!("split-{}", uuid::Uuid::new_v4().simple()))?;
+        let file = a.check.file.clone();
+        let parts = tokio::task::spawn_blocking(move || {
+            split::split(
+                &file,
+                plan::UPLOAD_LIMIT_BYTES - plan::FORM_OVERHEAD_BYTES,
+                &dir,
+            )
+        })
+        .await
+        .map_err(|e| CliError::failed(format!("splitting the CSV failed: {e}")))??;
+        Some(parts)
     } else {
-        emit_text(format!(
-            "launched campaign {:?}: id {list_id}, {} flow, {} contact(s), calling from {start} to {end} ({tz})",
-            a.name,
-            match outcome.flow {
-                CampaignFlow::Standard => "standard",
-                CampaignFlow::Large => "large",
-            },
-            outcome.report.valid_rows
-        ));
+        None
+    };
+    let files = match &parts {
+        Some(p) => p.files.clone(),
+        None => vec![a.check.file.clone()],
+    };
+    let mut launched = Vec::new();
+    for (k, file) in files.iter().enumerate() {
+        let name = if files.len() > 1 {
+            format!("{} (part {}/{})", a.name, k + 1, files.len())
+        } else {
+            a.name.clone()
+        };
+        let outcome = launch_file(ctx, &client, &a, &checked, &plan, file, &name).await?;
+        launched.push(outcome.list_id.clone());
     }
+    drop(parts);
+    let [list_id] = launched.as_slice() else {
+        ctx.out.note(format!(
+            "launched {} campaigns; follow each with `ringg campaigns status <ID>`",
+            launched.len()
+        ));
+        return Ok(());
+    };
     if a.no_follow {
         ctx.out.note(format!(
             "follow it with `ringg campaigns status {list_id}`; stop it with `ringg terminate --campaign {list_id}`"
@@ -189,15 +232,82 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
         return Ok(());
     }
 
-    // 3. Follow the calls until every one has ended, or Ctrl-C.
-    follow(
-        ctx,
-        &client,
-        &list_id,
-        outcome.report.valid_rows,
-        ctx.wait_timeout(86_400),
-    )
-    .await
+    // 4. Follow the calls until every one has ended, or Ctrl-C.
+    follow(ctx, &client, list_id, plan.rows, ctx.wait_timeout(86_400)).await
+}
+
+/// The time zone and quiet hours of a launch: the flags (or their environment variables),
+/// else the profile's, else the defaults.
+fn plan_settings(ctx: &Ctx, a: &LaunchArgs) -> Result<plan::Settings, CliError> {
+    let profile = ctx.profile_settings();
+    let (tz, tz_source) = plan::timezone(a.timezone.as_deref(), profile.timezone.as_deref())?;
+    let quiet_text = a
+        .quiet_hours
+        .clone()
+        .or(profile.quiet_hours)
+        .unwrap_or_else(|| window::DEFAULT_QUIET_HOURS.to_string());
+    let quiet = window::QuietHours::parse(&quiet_text)
+        .map_err(|e| CliError::usage(format!("--quiet-hours: {e}")))?;
+    Ok(plan::Settings {
+        tz,
+        tz_source,
+        quiet,
+    })
+}
+
+/// Uploads and starts one file of the launch, and prints what was launched.
+async fn launch_file(
+    ctx: &Ctx,
+    client: &ringg_api::Client,
+    a: &LaunchArgs,
+    checked: &preflight::Checked,
+    plan: &plan::Plan,
+    file: &std::path::Path,
+    name: &str,
+) -> Result<LaunchOutcome, CliError> {
+    let (start, end) = (plan.window.start, plan.window.end);
+    let mut config = CallConfig::default().call_time(CallTime {
+        timezone: Some(plan.timezone.clone()),
+        ..CallTime::default()
+    });
+    if let Some((n, minutes)) = plan.retries {
+        config = config.call_retry_config(CallRetryConfig::uniform(n, minutes));
+    }
+    let mut request = LaunchRequest::builder(checked.agent_id.clone(), CsvUpload::path(file))
+        .name(name.to_string())
+        .country_code(a.check.country.clone().unwrap_or_else(|| "+91".to_string()))
+        .window(start, end)
+        .caller(plan.caller.clone())
+        .call_config(config)
+        .variables_map(checked.variables_map.clone())
+        .remove_invalid_rows(a.check.remove_invalid_rows)
+        .build()?;
+    if is_loopback_url(client.base_url()) {
+        request = request.upload_poll(fast_poll());
+    }
+    let pb = ctx.spinner(format!("launching campaign {name:?}"));
+    let outcome = client.campaigns().launch(request).await;
+    pb.finish_and_clear();
+    let outcome = outcome.map_err(CliError::from)?;
+    let list_id = outcome.list_id.clone();
+    if ctx.out.json() {
+        let mut event = launch_json(name, start, end, &outcome)?;
+        event["plan"] = to_value(plan)?;
+        print_json_line(&event)?;
+    } else if let LaunchResponses::Resumed(r) = &outcome.responses {
+        emit_text(resumed_text(Some(name), &list_id, r));
+    } else {
+        emit_text(format!(
+            "launched campaign {name:?}: id {list_id}, {} flow, {} contact(s), calling from {start} to {end} ({})",
+            match outcome.flow {
+                CampaignFlow::Standard => "standard",
+                CampaignFlow::Large => "large",
+            },
+            outcome.report.valid_rows,
+            plan.timezone
+        ));
+    }
+    Ok(outcome)
 }
 
 fn launch_json(
@@ -268,8 +378,9 @@ fn resumed_json(r: &ResumedLaunch) -> Value {
 
 /// `ringg campaigns resume LIST_ID`.
 async fn resume(ctx: &mut Ctx, list: &str, no_follow: bool) -> Result<(), CliError> {
-    let list_id: ListId = id("campaign list", list)?;
+    id::<ListId>("campaign list", list)?;
     let client = ctx.journaled_client().await?;
+    let list_id = crate::resolve::campaign(&client, list).await?;
     let poll = if is_loopback_url(client.base_url()) {
         fast_poll()
     } else {
@@ -298,8 +409,9 @@ async fn resume(ctx: &mut Ctx, list: &str, no_follow: bool) -> Result<(), CliErr
 
 /// `ringg campaigns discard LIST_ID`.
 async fn discard(ctx: &mut Ctx, list: &str) -> Result<(), CliError> {
-    let list_id: ListId = id("campaign list", list)?;
+    id::<ListId>("campaign list", list)?;
     let client = ctx.journaled_client().await?;
+    let list_id = crate::resolve::campaign(&client, list).await?;
     let deleted = client.campaigns().discard(&list_id).await?;
     if ctx.out.json() {
         return print_json(&deleted);
@@ -376,8 +488,9 @@ async fn list(ctx: &mut Ctx, page: PageArgs) -> Result<(), CliError> {
 }
 
 async fn status(ctx: &mut Ctx, campaign: &str) -> Result<(), CliError> {
-    let list_id: ListId = id("campaign", campaign)?;
+    id::<ListId>("campaign", campaign)?;
     let client = ctx.client().await?;
+    let list_id = crate::resolve::campaign(&client, campaign).await?;
     let found = find_campaign(&client, &list_id).await?.ok_or_else(|| {
         CliError::not_found(format!("no campaign with id {list_id}"))
             .with_hint("`ringg campaigns list` shows the ids")

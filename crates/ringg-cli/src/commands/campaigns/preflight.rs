@@ -11,7 +11,6 @@ use ringg_api::types::AgentId;
 use serde::Serialize;
 
 use super::args::CheckArgs;
-use crate::args::id;
 use crate::error::CliError;
 use crate::output::{or_dash, print_table, table};
 use crate::term::emit_text;
@@ -23,9 +22,14 @@ const MOBILE: &str = ringg_api::campaigns::preflight::MOBILE_NUMBER_COLUMN;
 #[derive(Debug, Serialize)]
 pub(crate) struct Checked {
     pub(crate) file: String,
+    /// The assistant (its id, when it was given by name or id prefix).
+    pub(crate) agent_id: AgentId,
     pub(crate) variables_map: BTreeMap<String, String>,
     pub(crate) assistant_variables: Vec<String>,
     pub(crate) report: PreflightReport,
+    /// What the workspace refuses (the upload limit, the credits), found by `campaigns check`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) workspace_problems: Vec<String>,
 }
 
 /// Reads the CSV header (first record), for matching variables to columns.
@@ -96,7 +100,7 @@ pub(crate) async fn run_check(
     args: &CheckArgs,
     max_issues: Option<usize>,
 ) -> Result<Checked, CliError> {
-    let agent: AgentId = id("assistant", &args.agent)?;
+    let agent = crate::resolve::agent(client, &args.agent).await?;
     let header = csv_header(&args.file)?;
     let assistant = client.assistants().get(&agent).await?;
     let assistant_variables: Vec<String> = assistant
@@ -117,9 +121,11 @@ pub(crate) async fn run_check(
     let report = report?;
     Ok(Checked {
         file: args.file.display().to_string(),
+        agent_id: agent,
         variables_map: map,
         assistant_variables,
         report,
+        workspace_problems: Vec::new(),
     })
 }
 
@@ -145,7 +151,7 @@ pub(crate) fn print_report(c: &Checked) {
             .collect::<Vec<_>>()
             .join(", ")
     ));
-    for f in &r.fatal {
+    for f in r.fatal.iter().chain(&c.workspace_problems) {
         emit_text(format!("problem: {f}"));
     }
     for w in &r.warnings {

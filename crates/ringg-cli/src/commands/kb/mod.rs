@@ -6,12 +6,10 @@ use std::path::PathBuf;
 
 use ringg_api::knowledge_bases::KbFile;
 use ringg_api::types::KbFileId;
-use ringg_api::types::KbId;
 use ringg_api::types::knowledge_base::{CreateKbForm, EditKbForm, Faq, KbSource, KbSummary};
 
 use ringg_types::text::escape_control;
 
-use crate::args::id;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::listing::{Columns, Paging, print_page};
@@ -74,8 +72,8 @@ async fn list(ctx: &mut Ctx) -> Result<(), CliError> {
 }
 
 async fn get(ctx: &mut Ctx, kb: &str) -> Result<(), CliError> {
-    let kb_id: KbId = id("knowledge base", kb)?;
     let client = ctx.client().await?;
+    let kb_id = crate::resolve::knowledge_base(&client, kb).await?;
     let d = client.knowledge_bases().get(&kb_id).await?;
     if ctx.out.json() {
         return print_json(&d);
@@ -159,7 +157,8 @@ struct Sources {
 }
 
 async fn edit(ctx: &mut Ctx, kb: &str, s: Sources) -> Result<(), CliError> {
-    let kb_id: KbId = id("knowledge base", kb)?;
+    let client = ctx.client().await?;
+    let kb_id = crate::resolve::knowledge_base(&client, kb).await?;
     let mut form = EditKbForm::new(kb_id.clone());
     form.new_urls = s.add_urls;
     form.new_faqs = s
@@ -171,7 +170,6 @@ async fn edit(ctx: &mut Ctx, kb: &str, s: Sources) -> Result<(), CliError> {
     form.files_to_remove = s.remove_files.into_iter().map(KbFileId::new).collect();
     form.faqs_to_remove = s.remove_faqs.into_iter().map(KbFileId::new).collect();
     let files: Vec<KbFile> = s.add_files.into_iter().map(KbFile::path).collect();
-    let client = ctx.client().await?;
     let resp = client.knowledge_bases().edit(&form, files).await?;
     if ctx.out.json() {
         return print_json(&resp);
@@ -186,13 +184,13 @@ async fn edit(ctx: &mut Ctx, kb: &str, s: Sources) -> Result<(), CliError> {
 }
 
 async fn delete(ctx: &mut Ctx, kb: &str, yes: bool) -> Result<(), CliError> {
-    let kb_id: KbId = id("knowledge base", kb)?;
     if !yes {
         return Err(CliError::usage(format!(
-            "deleting knowledge base {kb_id} cannot be undone; add --yes to confirm"
+            "deleting knowledge base {kb:?} cannot be undone; add --yes to confirm"
         )));
     }
     let client = ctx.client().await?;
+    let kb_id = crate::resolve::knowledge_base(&client, kb).await?;
     let resp = client.knowledge_bases().delete(&kb_id).await?;
     if ctx.out.json() {
         return print_json(&resp);

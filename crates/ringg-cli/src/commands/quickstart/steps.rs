@@ -18,7 +18,6 @@ use super::narrator::{DETAIL_INDENT, Narrator};
 use super::receiver::{Receiver, SECRET_HEADER};
 use super::report::{AssistantSummary, CallSummary, Report, WebhookSummary};
 use super::wait::{Waited, wait_for_call};
-use crate::args::id;
 use crate::error::CliError;
 use crate::output::{num, to_value};
 use crate::render;
@@ -152,7 +151,7 @@ async fn pick_assistant(
         "Pick an assistant and read its variables (GET /agent/all, GET /agent/{id})",
     );
     let agent_id: AgentId = match &args.agent {
-        Some(a) => id("assistant", a)?,
+        Some(a) => crate::resolve::agent(client, a).await?,
         None => first_assistant(client).await?,
     };
     let details: AssistantDetails = client.assistants().get(&agent_id).await?;
@@ -194,15 +193,16 @@ async fn pick_number(
 ) -> Result<WorkspaceNumber, CliError> {
     n.step(3, "Pick a caller number (GET /workspace/numbers)");
     let numbers = client.numbers().list(20, 0).await?.workspace_numbers;
-    let number = match &args.from_number_id {
-        Some(want) => numbers
-            .into_iter()
-            .find(|x| x.id.as_str() == want)
-            .ok_or_else(|| {
-                CliError::failed(format!(
-                    "the workspace has no number with id {want}; list them with `ringg numbers list`"
-                ))
-            })?,
+    let wanted = match &args.from_number_id {
+        Some(given) => Some(crate::resolve::number(client, given).await?),
+        None => None,
+    };
+    let number = match &wanted {
+        Some(want) => numbers.into_iter().find(|x| &x.id == want).ok_or_else(|| {
+            CliError::failed(format!(
+                "the workspace has no number with id {want}; list them with `ringg numbers list`"
+            ))
+        })?,
         None => numbers
             .into_iter()
             .find(|x| x.is_expired != Some(true))

@@ -26,5 +26,14 @@ pub(crate) enum SimCmd {
         /// the live API is documented to show, rotating by --seed).
         #[arg(long, default_value = "documented", value_name = "MODE")]
         quirks: ringg_sim::Quirks,
+        /// Credits of the demo workspace (default 3025; a 5,000+ row campaign, the large flow,
+        /// needs at least one per row).
+        #[arg(long, value_name = "N")]
+        credits: Option<f64>,
+        /// Demo data to try the workflows: a second outbound assistant ("Renewals
+        /// Assistant"), 40 finished calls in the history unless --history-rows says otherwise,
+        /// and 10,000 credits unless --credits does.
+        #[arg(long)]
+        demo: bool,
     },
 }

@@ -18,7 +18,24 @@ pub(crate) async fn run(ctx: &Ctx, cmd: SimCmd) -> Result<(), CliError> {
         faults,
         history_rows,
         quirks,
+        credits,
+        demo,
     } = cmd;
+    let credits = credits.unwrap_or(if demo {
+        DEMO_CREDITS
+    } else {
+        ringg_sim::demo::DEMO_CREDITS
+    });
+    if !(credits.is_finite() && credits >= 0.0) {
+        return Err(CliError::usage(format!(
+            "--credits must be a number of credits, 0 or more, got {credits}"
+        )));
+    }
+    let history_rows = if demo && history_rows == 0 {
+        DEMO_HISTORY_ROWS
+    } else {
+        history_rows
+    };
     let faults =
         FaultConfig::parse(&faults).map_err(|e| CliError::usage(format!("--faults: {e}")))?;
     if !(time_scale.is_finite() && time_scale > 0.0) {
@@ -35,8 +52,22 @@ pub(crate) async fn run(ctx: &Ctx, cmd: SimCmd) -> Result<(), CliError> {
         .seed(seed)
         .faults(faults)
         .history_rows(history_rows)
-        .quirks(quirks);
-    ringg_sim::serve_until_ctrl_c(builder)
-        .await
-        .map_err(|e| CliError::failed(format!("the simulator stopped: {e}; is the port free?")))
+        .quirks(quirks)
+        .credits(credits)
+        .demo_extras(demo);
+    // `ringg login --sim` finds the running simulator through this file.
+    let marker = crate::state::path(crate::state::SIM_SERVE_FILE)?;
+    let written = marker.clone();
+    let served = ringg_sim::serve_until_ctrl_c_with(builder, move |sim| {
+        let record = serde_json::json!({"base_url": sim.base_url(), "pid": std::process::id()});
+        let _ = std::fs::write(&written, record.to_string());
+    })
+    .await;
+    let _ = std::fs::remove_file(&marker);
+    served.map_err(|e| CliError::failed(format!("the simulator stopped: {e}; is the port free?")))
 }
+
+/// Credits of the demo workspace with --demo: enough for a large (5,000+ row) campaign.
+const DEMO_CREDITS: f64 = 10_000.0;
+/// History rows seeded with --demo.
+const DEMO_HISTORY_ROWS: usize = 40;

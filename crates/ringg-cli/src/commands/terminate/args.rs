@@ -6,13 +6,14 @@ use clap::Args;
 #[derive(Debug, Args)]
 #[group(id = "what", required = true, multiple = true)]
 pub(crate) struct TerminateArgs {
-    /// Every queued call of this assistant.
+    /// Every queued call of this assistant (id, name or id prefix).
     #[arg(long, value_name = "ID")]
     pub(crate) agent: Option<String>,
     /// These calls (up to 100).
     #[arg(long, value_name = "ID", num_args = 1..)]
     pub(crate) calls: Vec<String>,
-    /// The whole campaign, or with --numbers only those numbers in it.
+    /// The whole campaign (id, name or id prefix), or with --numbers only those numbers in
+    /// it.
     #[arg(long, value_name = "ID")]
     pub(crate) campaign: Option<String>,
     /// These numbers (E.164, up to 100), across campaigns and individual calls.
@@ -22,4 +23,13 @@ pub(crate) struct TerminateArgs {
     /// /numbers), for a server that lacks PATCH /campaign/terminate.
     #[arg(long)]
     pub(crate) legacy: bool,
+    /// With --agent: leave the calls of campaigns scheduled to start later (Ringg's
+    /// termination by assistant cancels them too); the others are stopped by id.
+    #[arg(long)]
+    pub(crate) keep_scheduled: bool,
+    /// Cancel without asking (for scripts). Without it the calls to cancel are counted and
+    /// shown first, and the question is asked on a terminal; with no terminal the command
+    /// refuses.
+    #[arg(long)]
+    pub(crate) yes: bool,
 }

@@ -2,8 +2,8 @@
 //! numbers in it), or numbers.
 
 pub(crate) mod args;
+mod preview;
 
-use ringg_api::termination::is_nothing_to_terminate;
 use ringg_api::types::termination::TerminateRequest;
 use ringg_api::types::{AgentId, CallId, CampaignId, PhoneNumber};
 use serde_json::json;
@@ -69,37 +69,141 @@ fn request(a: &TerminateArgs) -> Result<TerminateRequest, CliError> {
 }
 
 pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError> {
-    let req = request(&a)?;
-    let client = ctx.client().await?;
-    let answer = if a.legacy {
-        client.termination().terminate_legacy(&req).await
-    } else {
-        client.termination().terminate(&req).await
-    };
-    match answer {
-        Ok(resp) => {
-            if ctx.out.json() {
-                return print_json(&json!({"request": req, "terminated": true, "response": resp}));
-            }
-            emit_text(format!(
-                "{}; queued calls (registered or waiting for a retry) are now cancelled",
-                escape_control(resp.message.as_deref().unwrap_or("terminated"))
-            ));
-            Ok(())
-        }
-        Err(e) if is_nothing_to_terminate(&e) => {
-            if ctx.out.json() {
-                return print_json(
-                    &json!({"request": req, "terminated": false, "message": e.message()}),
-                );
-            }
-            emit_text(
-                "nothing to terminate: no matching call is queued (calls in progress or finished are never cancelled)",
-            );
-            Ok(())
-        }
-        Err(e) => Err(e.into()),
+    let mut req = request(&a)?;
+    if a.keep_scheduled && a.agent.is_none() {
+        return Err(CliError::usage(
+            "--keep-scheduled goes with --agent (the other modes name what to stop)",
+        ));
     }
+    let client = ctx.client().await?;
+    // Names and id prefixes become ids before anything is counted or sent.
+    match &mut req {
+        TerminateRequest::ByAgent { agent_id } => {
+            *agent_id = crate::resolve::agent(&client, agent_id.as_str()).await?;
+        }
+        TerminateRequest::ByCampaign { campaign_id }
+        | TerminateRequest::ByCampaignNumbers { campaign_id, .. } => {
+            *campaign_id = crate::resolve::campaign(&client, campaign_id.as_str()).await?;
+        }
+        _ => {}
+    }
+    let p = preview::preview(&client, &req).await?;
+    if p.call_ids.is_empty() {
+        return nothing_to_terminate(ctx, &req, None);
+    }
+    let mut summary = p.summary(&describe(&req));
+    if a.keep_scheduled && !p.scheduled_later.is_empty() {
+        summary.push(format!(
+            "--keep-scheduled: the {} call(s) of campaigns scheduled for later are left; the other {} are stopped by id",
+            p.scheduled_later.len(),
+            p.call_ids.len() - p.scheduled_later.len()
+        ));
+        let ids: Vec<CallId> = p
+            .call_ids
+            .iter()
+            .filter(|c| !p.scheduled_later.contains(*c))
+            .cloned()
+            .collect();
+        if ids.is_empty() {
+            return nothing_to_terminate(ctx, &req, Some(&p));
+        }
+        req = TerminateRequest::ByCallIds { call_ids: ids };
+    }
+    crate::confirm::confirm(
+        &summary,
+        "Cancel these calls?",
+        "terminating the calls",
+        a.yes,
+        ctx.out.quiet,
+    )?;
+    let mut chunks = if a.legacy {
+        client
+            .termination()
+            .terminate_legacy_all_in_chunks(&req)
+            .await?
+    } else {
+        client.termination().terminate_all_in_chunks(&req).await?
+    };
+    let failed = chunks
+        .chunks
+        .iter()
+        .position(|c| c.result.is_err() && !c.found_nothing());
+    if let Some(i) = failed
+        && let Err(e) = chunks.chunks.swap_remove(i).result
+    {
+        return Err(e.into());
+    }
+    if chunks.chunks.iter().all(|c| c.found_nothing()) {
+        return nothing_to_terminate(ctx, &req, Some(&p));
+    }
+    let stopped = stopped_count(&chunks);
+    if ctx.out.json() {
+        return print_json(&json!({
+            "request": req, "terminated": true, "stopped": stopped, "preview": p,
+        }));
+    }
+    let message = chunks
+        .chunks
+        .iter()
+        .find_map(|c| c.result.as_ref().ok().and_then(|r| r.message.clone()))
+        .unwrap_or_else(|| "terminated".to_string());
+    emit_text(format!(
+        "{}; stopped {} queued call(s) (registered or waiting for a retry)",
+        escape_control(&message),
+        stopped.unwrap_or(p.call_ids.len() as u64)
+    ));
+    Ok(())
+}
+
+/// How many calls Ringg says it stopped (`terminated_count`, summed over the requests), when
+/// it says so.
+fn stopped_count(chunks: &ringg_api::termination::ChunkedTermination) -> Option<u64> {
+    let counts: Vec<u64> = chunks
+        .chunks
+        .iter()
+        .filter_map(|c| c.result.as_ref().ok())
+        .filter_map(|r| r.extra.get("terminated_count").and_then(|v| v.as_u64()))
+        .collect();
+    (!counts.is_empty()).then(|| counts.iter().sum())
+}
+
+/// The request in words, for the summary.
+fn describe(req: &TerminateRequest) -> String {
+    match req {
+        TerminateRequest::ByAgent { agent_id } => {
+            format!("every queued call of assistant {agent_id}")
+        }
+        TerminateRequest::ByCallIds { call_ids } => format!("{} call(s) by id", call_ids.len()),
+        TerminateRequest::ByCampaign { campaign_id } => format!("campaign {campaign_id}"),
+        TerminateRequest::ByCampaignNumbers {
+            campaign_id,
+            mobile_numbers,
+        } => format!(
+            "{} number(s) of campaign {campaign_id}",
+            mobile_numbers.len()
+        ),
+        TerminateRequest::ByNumbers { mobile_numbers } => {
+            format!("the calls to {} number(s)", mobile_numbers.len())
+        }
+        _ => "the calls".to_string(),
+    }
+}
+
+/// Nothing is queued: said plainly, exit code 0.
+fn nothing_to_terminate(
+    ctx: &Ctx,
+    req: &TerminateRequest,
+    preview: Option<&preview::Preview>,
+) -> Result<(), CliError> {
+    if ctx.out.json() {
+        return print_json(&json!({
+            "request": req, "terminated": false, "stopped": 0, "preview": preview,
+        }));
+    }
+    emit_text(
+        "nothing to terminate: no matching call is queued (calls in progress or finished are never cancelled)",
+    );
+    Ok(())
 }
 
 #[cfg(test)]
@@ -118,6 +222,8 @@ mod tests {
             campaign: campaign.map(str::to_string),
             numbers: numbers.iter().map(|s| s.to_string()).collect(),
             legacy: false,
+            keep_scheduled: false,
+            yes: false,
         }
     }
 

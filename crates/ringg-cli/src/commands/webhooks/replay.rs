@@ -149,6 +149,16 @@ pub(super) async fn run(
         .build()
         .map_err(|e| CliError::failed(format!("{e}")))?;
     let client = ctx.client().await?;
+    let scope = match scope {
+        Scope::Since {
+            since,
+            agent: Some(agent),
+        } => Scope::Since {
+            since,
+            agent: Some(crate::resolve::agent(&client, agent.as_str()).await?),
+        },
+        other => other,
+    };
     let events: futures::stream::BoxStream<'_, Result<RebuiltEvent, ringg_api::Error>> = match scope
     {
         Scope::Call(id) => {

@@ -74,6 +74,7 @@ pub(super) async fn subscribe(
         sub = sub.header(k, v);
     }
     let client = ctx.client().await?;
+    let agent_id = crate::resolve::agent(&client, agent_id.as_str()).await?;
     let current = client.assistants().webhook_subscriptions(&agent_id).await?;
     let moved = moved_event_types(&current, &sub);
     if !moved.is_empty() && !move_events {
@@ -98,6 +99,7 @@ pub(super) async fn subscribe(
 pub(super) async fn list(ctx: &mut Ctx, agent: &str) -> Result<(), CliError> {
     let agent_id: AgentId = id("assistant", agent)?;
     let client = ctx.client().await?;
+    let agent_id = crate::resolve::agent(&client, agent_id.as_str()).await?;
     let current = client.assistants().webhook_subscriptions(&agent_id).await?;
     if ctx.out.json() {
         // Header values are usually shared secrets; print_json masks them.
@@ -129,6 +131,7 @@ pub(super) async fn unsubscribe(
         event_types(events)?
     };
     let client = ctx.client().await?;
+    let agent_id = crate::resolve::agent(&client, agent_id.as_str()).await?;
     let change = client
         .assistants()
         .unsubscribe_webhooks(&agent_id, url.trim(), &types)

@@ -95,21 +95,35 @@ async fn list(ctx: &mut Ctx) -> Result<(), CliError> {
 }
 
 async fn rotate_key(ctx: &mut Ctx, key_file: &std::path::Path, yes: bool) -> Result<(), CliError> {
-    if !yes {
-        return Err(CliError::usage(
-            "rotating the key stops the current one at once (every program using it fails until updated); add --yes to confirm",
-        ));
-    }
     if key_file.exists() {
         return Err(CliError::usage(format!(
             "{} already exists; give a new file for the key so nothing is overwritten",
             key_file.display()
         )));
     }
+    let client = ctx.client().await?;
+    let info = client.workspace().info().await?;
+    let summary = [
+        format!(
+            "rotate the API key of workspace {} ({}): the current key stops working at once, and every program, profile and server using it fails until it gets the new one",
+            or_dash(info.workspace_info.name.as_deref()),
+            info.workspace_info.id
+        ),
+        format!(
+            "the new key is written to {} (owner-only permissions), never printed",
+            key_file.display()
+        ),
+    ];
+    crate::confirm::confirm(
+        &summary,
+        "Rotate the key?",
+        "rotating the key",
+        yes,
+        ctx.out.quiet,
+    )?;
     // Open the file before rotating, so a bad path cannot lose the new key.
     let mut file = create_private(key_file)
         .map_err(|e| CliError::io(format!("could not create {}", key_file.display()), &e))?;
-    let client = ctx.client().await?;
     let rotated = match client.workspace().regenerate_api_key().await {
         Ok(r) => r,
         Err(e) => {

@@ -1,0 +1,228 @@
+//! `ringg calls tail`: calls changing state, live, until Ctrl-C (like `stripe logs tail`).
+//!
+//! It polls the history (the calls created in the last day, newest first, up to
+//! [`MAX_ROWS`] of them) and prints each call that appears and each status change. The poll
+//! backs off while nothing changes (on a loopback server from 0.2 s to 2 s, otherwise from
+//! 2 s to 30 s) and comes back to the shortest interval after a change, so a quiet
+//! workspace costs few requests and a busy one is followed closely. With `--listen ADDR` a
+//! webhook receiver (the `ringg-webhooks` receiver, checking the shared secret) runs in the
+//! same process and its events are printed between the status lines, as they arrive;
+//! subscribe an assistant to it with `ringg webhooks subscribe`.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use futures::StreamExt;
+use ringg_api::Client;
+use ringg_api::types::calls::{CallHistoryQuery, CallRecord};
+use ringg_api::types::common::Timestamp;
+use ringg_api::types::webhook::WebhookEvent;
+use ringg_api::types::{AgentId, CallId, CallStatus};
+use ringg_webhooks::OutputFormat;
+use serde_json::json;
+
+use super::args::TailArgs;
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::inbox::Inbox;
+use crate::output::print_json_line;
+use crate::term::emit_text;
+
+/// Calls created this long ago or less are watched.
+const WATCHED: chrono::Duration = chrono::Duration::hours(24);
+/// At most this many of them (the newest) are read per poll.
+pub(crate) const MAX_ROWS: usize = 500;
+/// The environment variable of the receiver's shared secret.
+const SECRET_ENV: &str = "RINGG_WEBHOOK_SECRET";
+
+/// `ringg calls tail`.
+pub(crate) async fn tail(ctx: &mut Ctx, a: TailArgs) -> Result<(), CliError> {
+    let only = match &a.status {
+        Some(s) => Some(super::filters::status(s)?),
+        None => None,
+    };
+    let client = ctx.client().await?;
+    let agent = crate::resolve::agent_opt(&client, a.agent.as_deref()).await?;
+    let mut receiver = match &a.listen {
+        Some(addr) => Some(start_receiver(addr, &a).await?),
+        None => None,
+    };
+    let local = ringg_api::client::is_loopback_url(client.base_url());
+    let (shortest, longest) = if local {
+        (Duration::from_millis(200), Duration::from_secs(2))
+    } else {
+        (Duration::from_secs(2), Duration::from_secs(30))
+    };
+    ctx.out.note(format!(
+        "watching the calls{}{}{}; Ctrl-C stops",
+        agent
+            .as_ref()
+            .map(|a| format!(" of assistant {a}"))
+            .unwrap_or_default(),
+        only.as_ref()
+            .map(|s| format!(" becoming {}", s.as_str()))
+            .unwrap_or_default(),
+        receiver
+            .as_ref()
+            .map(|r| format!(", and webhook events delivered to http://{}/", r.addr))
+            .unwrap_or_default()
+    ));
+    let mut seen: HashMap<CallId, Option<CallStatus>> = HashMap::new();
+    let mut first = true;
+    let mut interval = shortest;
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        match poll(&client, agent.as_ref()).await {
+            Ok(rows) => {
+                let changed = show_changes(ctx, rows, &mut seen, first, only.as_ref())?;
+                first = false;
+                interval = if changed {
+                    shortest
+                } else {
+                    (interval * 2).min(longest)
+                };
+            }
+            Err(e) if e.is_auth() => return Err(e.into()),
+            Err(e) => {
+                interval = (interval * 2).min(longest);
+                ctx.out.note(format!(
+                    "could not read the history ({}); trying again in {} s",
+                    CliError::from(e),
+                    interval.as_secs_f32()
+                ));
+            }
+        }
+        let wake = tokio::time::sleep(interval);
+        tokio::pin!(wake);
+        loop {
+            let event = async {
+                match receiver.as_mut() {
+                    Some(r) => r.events.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                () = &mut wake => break,
+                Some(e) = event => show_event(ctx, &e)?,
+                _ = &mut ctrl_c => {
+                    if let Some(r) = receiver.take() {
+                        r.stopper.stop().await;
+                    }
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+
+/// The newest calls (of `agent`) created in the watched period.
+async fn poll(
+    client: &Client,
+    agent: Option<&AgentId>,
+) -> Result<Vec<CallRecord>, ringg_api::Error> {
+    let mut q = CallHistoryQuery::default().limit(100u32);
+    q.agent_id = agent.cloned();
+    q.start_date = Some(Timestamp::from_datetime(&(chrono::Utc::now() - WATCHED)));
+    let stream = client.calls().history_stream(q).take(MAX_ROWS);
+    futures::pin_mut!(stream);
+    let mut rows = Vec::new();
+    while let Some(row) = stream.next().await {
+        rows.push(row?);
+    }
+    Ok(rows)
+}
+
+/// Prints the calls that appeared or changed status since the last poll (on the first poll,
+/// only those still in progress). Returns whether anything changed.
+fn show_changes(
+    ctx: &Ctx,
+    rows: Vec<CallRecord>,
+    seen: &mut HashMap<CallId, Option<CallStatus>>,
+    first: bool,
+    only: Option<&CallStatus>,
+) -> Result<bool, CliError> {
+    let mut changed = false;
+    // Oldest first, so the lines read in order.
+    for row in rows.into_iter().rev() {
+        let before = seen.get(&row.id).cloned();
+        if before.as_ref() == Some(&row.status) {
+            continue;
+        }
+        seen.insert(row.id.clone(), row.status.clone());
+        changed = true;
+        let ended = row.status.as_ref().is_some_and(CallStatus::is_terminal);
+        if first && ended {
+            continue;
+        }
+        if only.is_some_and(|s| row.status.as_ref() != Some(s)) {
+            continue;
+        }
+        show_status(ctx, &row, before.flatten().as_ref())?;
+    }
+    Ok(changed)
+}
+
+/// One status line.
+fn show_status(ctx: &Ctx, row: &CallRecord, before: Option<&CallStatus>) -> Result<(), CliError> {
+    let status = row.status.as_ref().map(|s| s.as_str()).unwrap_or("-");
+    let now = chrono::Local::now();
+    if ctx.out.json() {
+        return print_json_line(&json!({
+            "event": "status",
+            "at": now.to_rfc3339(),
+            "call_id": row.id,
+            "to_number": row.to_number.as_ref(),
+            "agent_id": row.agent.as_ref().map(|a| a.id.clone()),
+            "from": before.map(|s| s.as_str()),
+            "status": status,
+        }));
+    }
+    let change = match before {
+        Some(b) => format!("{} -> {status}", b.as_str()),
+        None => format!("new, {status}"),
+    };
+    emit_text(format!(
+        "{}  {}  {}  {}  {change}",
+        now.format("%H:%M:%S"),
+        row.id,
+        row.to_number.as_ref().map(String::as_str).unwrap_or("-"),
+        row.agent
+            .as_ref()
+            .and_then(|a| a.agent_name.as_ref().cloned())
+            .unwrap_or_else(|| "-".into()),
+    ));
+    Ok(())
+}
+
+/// One webhook event line.
+fn show_event(ctx: &Ctx, event: &WebhookEvent) -> Result<(), CliError> {
+    if ctx.out.json() {
+        let raw: serde_json::Value =
+            serde_json::from_str(&OutputFormat::Json.render(event)).unwrap_or_default();
+        return print_json_line(&json!({"event": "webhook", "webhook": raw}));
+    }
+    emit_text(format!(
+        "{}  webhook {}",
+        chrono::Local::now().format("%H:%M:%S"),
+        OutputFormat::Text.render(event)
+    ));
+    Ok(())
+}
+
+/// The receiver of `--listen` on `addr`, checking the secret from --secret-file or
+/// RINGG_WEBHOOK_SECRET.
+async fn start_receiver(addr: &str, a: &TailArgs) -> Result<Inbox, CliError> {
+    let secret = match &a.secret_file {
+        Some(path) => crate::secret::read_secret_file("--secret-file", path.clone()).await?,
+        None => std::env::var(SECRET_ENV)
+            .ok()
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| {
+                CliError::usage(format!(
+                    "--listen needs the webhook secret: --secret-file PATH or {SECRET_ENV}"
+                ))
+            })?,
+    };
+    Inbox::start(addr, &a.secret_header, secret).await
+}

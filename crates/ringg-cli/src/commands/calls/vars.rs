@@ -1,0 +1,71 @@
+//! `calls create`'s check of the prompt variables against the assistant's, before a real
+//! person is called: a misspelt `--var` is refused (with the likely name), and so is an
+//! assistant variable nothing fills (the callee would hear a blank) unless
+//! `--allow-missing-vars`. The check itself is the campaigns pre-flight's
+//! ([`ringg_api::variables::check_variables`]).
+
+use ringg_api::types::assistants::AssistantDetails;
+use ringg_api::variables::{VariableCheck, check_variables};
+
+use crate::error::CliError;
+
+/// The variables Ringg fills from the request itself (`--name`, `--to`).
+const FILLED_BY_THE_CALL: [&str; 2] = ["callee_name", "mobile_number"];
+
+/// Checks `vars` (the `--var` pairs) against the assistant's variables. A variable given
+/// with an empty value counts as not given.
+pub(crate) fn check(
+    assistant: &AssistantDetails,
+    vars: &[(String, String)],
+    allow_missing: bool,
+    allow_unknown: bool,
+) -> Result<VariableCheck, CliError> {
+    let names: Vec<String> = assistant
+        .custom_variable_names()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let given = vars
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, _)| k.as_str());
+    let found = check_variables(&names, given, &FILLED_BY_THE_CALL);
+    let who = assistant
+        .agent_display_name
+        .as_ref()
+        .map(|n| format!("assistant {n:?}"))
+        .unwrap_or_else(|| format!("assistant {}", assistant.id));
+    let theirs = if names.is_empty() {
+        "it has none".to_string()
+    } else {
+        format!("its variables: {}", names.join(", "))
+    };
+    if let Some(u) = found.unknown.first().filter(|_| !allow_unknown) {
+        let hint = match &u.suggestion {
+            Some(s) => format!("did you mean --var {s}=…? "),
+            None => String::new(),
+        };
+        return Err(CliError::usage(format!(
+            "--var {}: {who} has no variable {:?} ({theirs}); {hint}fix the name, or add --allow-unknown-vars to send it anyway",
+            u.name, u.name
+        )));
+    }
+    if !found.missing.is_empty() && !allow_missing {
+        return Err(CliError::usage(format!(
+            "{who}'s prompt uses {} but no --var gives {}: the callee would hear a blank; add {}, or --allow-missing-vars to call anyway",
+            found.missing.join(", "),
+            if found.missing.len() == 1 {
+                "it"
+            } else {
+                "them"
+            },
+            found
+                .missing
+                .iter()
+                .map(|m| format!("--var {m}=…"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        )));
+    }
+    Ok(found)
+}

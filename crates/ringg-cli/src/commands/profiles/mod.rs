@@ -1,0 +1,214 @@
+//! `ringg login` and `ringg profiles list | use | remove`.
+
+pub(crate) mod args;
+
+use std::io::IsTerminal;
+
+use serde_json::json;
+
+use crate::config::{self, ConfigFile};
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::output::{print_json, print_table, table};
+use crate::term::emit_text;
+use args::{LoginArgs, ProfilesCmd};
+
+/// `ringg login`.
+pub(crate) async fn login(ctx: &mut Ctx, a: LoginArgs) -> Result<(), CliError> {
+    if ctx.global.api_key.is_some() {
+        return Err(CliError::usage(
+            "login never takes the key on the command line (it would stay in the shell history and the process list); paste it at the prompt, pipe it on stdin, or give --api-key-file",
+        ));
+    }
+    let name = ctx
+        .global
+        .profile
+        .clone()
+        .unwrap_or_else(|| if ctx.global.sim { "sim" } else { "default" }.to_string());
+    config::check_name(&name)?;
+    let given_base = ctx.global.base_url.clone().filter(|u| !u.trim().is_empty());
+    let (base, key) = if ctx.global.sim {
+        let base = match given_base {
+            Some(b) => b,
+            None => running_sim_base_url()?,
+        };
+        (base, ringg_sim::DEMO_API_KEY.to_string())
+    } else {
+        let base = given_base.unwrap_or_else(|| ringg_api::DEFAULT_BASE_URL.to_string());
+        (base.clone(), read_key(ctx, &base).await?)
+    };
+    let client = crate::context::build_client(&base, &key, ctx.request_timeout, None)?;
+    let info = client.workspace().info().await?.workspace_info;
+    let mut cfg = config::load()?;
+    let previous = cfg.profiles.get(&name).cloned().unwrap_or_default();
+    cfg.profiles.insert(
+        name.clone(),
+        config::Profile {
+            base_url: (base != ringg_api::DEFAULT_BASE_URL).then(|| base.clone()),
+            workspace: info.name.clone(),
+            ..previous
+        },
+    );
+    let is_default = a.default || cfg.default_profile.is_none();
+    if is_default {
+        cfg.default_profile = Some(name.clone());
+    }
+    let key_file = config::write_key(&name, &key)?;
+    let path = config::save(&cfg)?;
+    if ctx.out.json() {
+        return print_json(&json!({
+            "profile": name,
+            "base_url": base,
+            "workspace": info.name,
+            "workspace_id": info.id,
+            "credits": info.available_credits(),
+            "default": cfg.default_profile.as_deref() == Some(name.as_str()),
+            "config_file": path.display().to_string(),
+            "key_file": key_file.display().to_string(),
+        }));
+    }
+    emit_text(format!(
+        "logged in: profile {name} is workspace {:?} ({} credits available) at {base}",
+        info.name.as_deref().unwrap_or("-"),
+        crate::output::num(info.available_credits())
+    ));
+    ctx.out.note(format!(
+        "saved in {}; the key is in {} (owner-only, never printed){}",
+        path.display(),
+        key_file.display(),
+        if cfg.default_profile.as_deref() == Some(name.as_str()) {
+            format!("; {name} is the default profile, so commands need no --api-key")
+        } else {
+            format!("; use it with --profile {name}, or make it the default with `ringg profiles use {name}`")
+        }
+    ));
+    Ok(())
+}
+
+/// The key for `login`: from --api-key-file, else asked on the terminal (not echoed), else
+/// read from stdin.
+async fn read_key(ctx: &Ctx, base: &str) -> Result<String, CliError> {
+    let key = if let Some(path) = &ctx.global.api_key_file {
+        crate::secret::read_secret_file("--api-key-file", path.clone()).await?
+    } else if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        dialoguer::Password::new()
+            .with_prompt(format!("API key for {base}"))
+            .interact_on(&dialoguer::console::Term::stderr())
+            .map_err(|e| CliError::failed(format!("could not read the key: {e}")))?
+    } else {
+        crate::secret::read_secret_file("stdin", std::path::PathBuf::from("-")).await?
+    };
+    let key = key.trim().to_string();
+    if key.is_empty() {
+        return Err(CliError::usage(
+            "the key is empty; paste the workspace's API key (Ringg dashboard, Settings) at the prompt or on stdin",
+        ));
+    }
+    Ok(key)
+}
+
+/// The base URL of the `ringg sim serve` running on this machine, from its state file.
+fn running_sim_base_url() -> Result<String, CliError> {
+    let path = crate::state::path(crate::state::SIM_SERVE_FILE)?;
+    let text = std::fs::read_to_string(&path).map_err(|_| {
+        CliError::failed(
+            "no `ringg sim serve` is running for this user (start one in another terminal), or give its --base-url",
+        )
+    })?;
+    serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v["base_url"].as_str().map(str::to_string))
+        .ok_or_else(|| {
+            CliError::failed(format!(
+                "{} is damaged; restart `ringg sim serve`, or give its --base-url",
+                path.display()
+            ))
+        })
+}
+
+/// `ringg profiles …`.
+pub(crate) async fn run(ctx: &mut Ctx, cmd: ProfilesCmd) -> Result<(), CliError> {
+    let mut cfg = config::load()?;
+    match cmd {
+        ProfilesCmd::List => list(ctx, &cfg),
+        ProfilesCmd::Use { name } => {
+            exists(&cfg, &name)?;
+            cfg.default_profile = Some(name.clone());
+            config::save(&cfg)?;
+            emit_text(format!("{name} is now the default profile"));
+            Ok(())
+        }
+        ProfilesCmd::Remove { name } => {
+            exists(&cfg, &name)?;
+            cfg.profiles.remove(&name);
+            if cfg.default_profile.as_deref() == Some(name.as_str()) {
+                cfg.default_profile = None;
+            }
+            config::save(&cfg)?;
+            config::remove_key(&name)?;
+            emit_text(format!("removed profile {name} and its key file"));
+            Ok(())
+        }
+    }
+}
+
+fn exists(cfg: &ConfigFile, name: &str) -> Result<(), CliError> {
+    config::check_name(name)?;
+    if cfg.profiles.contains_key(name) {
+        Ok(())
+    } else {
+        Err(CliError::not_found(format!(
+            "no profile {name:?}; `ringg profiles list` shows them, `ringg login --profile {name}` creates it"
+        )))
+    }
+}
+
+fn list(ctx: &Ctx, cfg: &ConfigFile) -> Result<(), CliError> {
+    let rows: Vec<_> = cfg
+        .profiles
+        .iter()
+        .map(|(name, p)| {
+            let has_key = config::read_key(name).ok().flatten().is_some();
+            (name, p, has_key)
+        })
+        .collect();
+    if ctx.out.json() {
+        let v: Vec<_> = rows
+            .iter()
+            .map(|(name, p, has_key)| {
+                json!({
+                    "name": name,
+                    "default": cfg.default_profile.as_deref() == Some(name.as_str()),
+                    "base_url": p.base_url.as_deref().unwrap_or(ringg_api::DEFAULT_BASE_URL),
+                    "workspace": p.workspace,
+                    "timezone": p.timezone,
+                    "quiet_hours": p.quiet_hours,
+                    "has_key": has_key,
+                })
+            })
+            .collect();
+        return print_json(&v);
+    }
+    let mut t = table(&["", "NAME", "BASE URL", "WORKSPACE", "KEY"]);
+    for (name, p, has_key) in &rows {
+        let mark = if cfg.default_profile.as_deref() == Some(name.as_str()) {
+            "*"
+        } else {
+            ""
+        };
+        t.add_row(vec![
+            mark.to_string(),
+            (*name).clone(),
+            p.base_url
+                .clone()
+                .unwrap_or_else(|| ringg_api::DEFAULT_BASE_URL.to_string()),
+            p.workspace.clone().unwrap_or_else(|| "-".into()),
+            if *has_key { "stored" } else { "missing" }.to_string(),
+        ]);
+    }
+    print_table(&t);
+    if rows.is_empty() {
+        ctx.out.note("no profiles yet; `ringg login` saves one");
+    }
+    Ok(())
+}

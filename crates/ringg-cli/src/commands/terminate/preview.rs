@@ -1,0 +1,180 @@
+//! What a termination would stop, read from the history before anything is cancelled: the
+//! queued calls (`registered` or `retry`) the request matches, grouped by campaign, with the
+//! campaigns that are scheduled to start later named on their own (Ringg's termination by
+//! assistant cancels those too).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use futures::StreamExt;
+use ringg_api::Client;
+use ringg_api::types::calls::{CallHistoryQuery, CallRecord};
+use ringg_api::types::campaigns::ListCampaignsQuery;
+use ringg_api::types::termination::TerminateRequest;
+use ringg_api::types::{CallId, CallStatus};
+use serde::Serialize;
+
+use crate::error::CliError;
+
+/// A campaign some of the queued calls belong to.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct CampaignShare {
+    /// The campaign's list id.
+    pub(crate) list_id: String,
+    /// Its name, when known.
+    pub(crate) name: Option<String>,
+    /// When it starts, when that is in the future (RFC 3339).
+    pub(crate) starts_later_at: Option<String>,
+    /// Its queued calls the request matches.
+    pub(crate) calls: usize,
+}
+
+/// The queued calls a termination request matches.
+#[derive(Debug, Clone, Default, Serialize)]
+pub(crate) struct Preview {
+    /// Every matching queued call.
+    pub(crate) call_ids: Vec<CallId>,
+    /// Those not part of a campaign.
+    pub(crate) individual: usize,
+    /// The campaigns, by list id.
+    pub(crate) campaigns: Vec<CampaignShare>,
+    /// The matching calls of campaigns that start later.
+    #[serde(skip)]
+    pub(crate) scheduled_later: BTreeSet<CallId>,
+}
+
+impl Preview {
+    /// The summary shown before the question.
+    pub(crate) fn summary(&self, what: &str) -> Vec<String> {
+        let mut lines = vec![format!(
+            "terminate {what}: {} queued call(s) (registered or waiting for a retry) would be cancelled: {} individual, {} in {} campaign(s)",
+            self.call_ids.len(),
+            self.individual,
+            self.call_ids.len() - self.individual,
+            self.campaigns.len()
+        )];
+        for c in &self.campaigns {
+            let name = c
+                .name
+                .as_deref()
+                .map(|n| format!(" {n:?}"))
+                .unwrap_or_default();
+            match &c.starts_later_at {
+                Some(at) => lines.push(format!(
+                    "  campaign {}{name}: {} call(s), scheduled to start at {at}: cancelled too (add --keep-scheduled to leave it)",
+                    c.list_id, c.calls
+                )),
+                None => lines.push(format!("  campaign {}{name}: {} call(s)", c.list_id, c.calls)),
+            }
+        }
+        lines.push("calls in progress or finished are never cancelled".to_string());
+        lines
+    }
+}
+
+/// True when a queued call matches the request.
+fn matches(req: &TerminateRequest, row: &CallRecord) -> bool {
+    let list = row.bulk_list_id.as_ref().filter(|l| !l.is_empty());
+    let to = row.to_number.as_ref();
+    let to_is = |numbers: &[ringg_api::types::PhoneNumber]| {
+        to.is_some_and(|t| numbers.iter().any(|n| n.as_str() == t))
+    };
+    match req {
+        TerminateRequest::ByAgent { agent_id } => {
+            row.agent.as_ref().is_some_and(|a| &a.id == agent_id)
+        }
+        TerminateRequest::ByCallIds { call_ids } => call_ids.contains(&row.id),
+        TerminateRequest::ByCampaign { campaign_id } => {
+            list.is_some_and(|l| l == campaign_id.as_str())
+        }
+        TerminateRequest::ByCampaignNumbers {
+            campaign_id,
+            mobile_numbers,
+        } => list.is_some_and(|l| l == campaign_id.as_str()) && to_is(mobile_numbers),
+        TerminateRequest::ByNumbers { mobile_numbers } => to_is(mobile_numbers),
+        _ => false,
+    }
+}
+
+/// The queued calls `req` matches, from the history (both queued statuses, every page).
+pub(crate) async fn preview(client: &Client, req: &TerminateRequest) -> Result<Preview, CliError> {
+    let mut rows: Vec<CallRecord> = Vec::new();
+    for status in [CallStatus::Registered, CallStatus::Retry] {
+        let mut q = CallHistoryQuery::default().limit(100u32);
+        q.status = Some(status);
+        // The server narrows the rows where it can; `matches` decides.
+        match req {
+            TerminateRequest::ByAgent { agent_id } => q.agent_id = Some(agent_id.clone()),
+            TerminateRequest::ByCampaign { campaign_id }
+            | TerminateRequest::ByCampaignNumbers { campaign_id, .. } => {
+                q.bulk_list_id = Some(campaign_id.clone());
+            }
+            _ => {}
+        }
+        let stream = client.calls().history_stream(q);
+        futures::pin_mut!(stream);
+        while let Some(row) = stream.next().await {
+            let row = row?;
+            if matches(req, &row) {
+                rows.push(row);
+            }
+        }
+    }
+    let mut by_list: BTreeMap<String, usize> = BTreeMap::new();
+    let mut p = Preview::default();
+    for row in &rows {
+        p.call_ids.push(row.id.clone());
+        match row.bulk_list_id.as_ref().filter(|l| !l.is_empty()) {
+            Some(l) => *by_list.entry(l.clone()).or_default() += 1,
+            None => p.individual += 1,
+        }
+    }
+    if by_list.is_empty() {
+        return Ok(p);
+    }
+    let campaigns = client.campaigns().stream(ListCampaignsQuery {
+        call_count: Some(false),
+        ..ListCampaignsQuery::default()
+    });
+    futures::pin_mut!(campaigns);
+    let now = chrono::Utc::now();
+    let mut later: BTreeSet<String> = BTreeSet::new();
+    let mut known: BTreeMap<String, CampaignShare> = BTreeMap::new();
+    while let Some(c) = campaigns.next().await {
+        let c = c?;
+        let Some(&calls) = by_list.get(c.id.as_str()) else {
+            continue;
+        };
+        let starts_later_at = c
+            .start_time()
+            .map(|t| t.to_utc())
+            .filter(|t| *t > now)
+            .map(|t| t.to_rfc3339());
+        if starts_later_at.is_some() {
+            later.insert(c.id.to_string());
+        }
+        known.insert(
+            c.id.to_string(),
+            CampaignShare {
+                list_id: c.id.to_string(),
+                name: c.name.as_ref().cloned(),
+                starts_later_at,
+                calls,
+            },
+        );
+    }
+    for (list_id, calls) in by_list {
+        p.campaigns
+            .push(known.remove(&list_id).unwrap_or(CampaignShare {
+                list_id,
+                name: None,
+                starts_later_at: None,
+                calls,
+            }));
+    }
+    p.scheduled_later = rows
+        .iter()
+        .filter(|r| r.bulk_list_id.as_ref().is_some_and(|l| later.contains(l)))
+        .map(|r| r.id.clone())
+        .collect();
+    Ok(p)
+}

@@ -1,0 +1,313 @@
+//! Names and id prefixes wherever an id is taken: `assistants get "Sales Assistant"`,
+//! `--agent 830f767a`, `--from-number "Sales Line"`, `campaigns status renewals`.
+//!
+//! A full id (a UUID) is used as it is, without a request. Anything else is looked up in the
+//! workspace's list of that kind and matched, in this order, against each item's id, its
+//! name (ignoring case and surrounding spaces; numbers also by their E.164 value), the
+//! beginning of its id and the beginning of its name. The first rule that matches decides: one match is the answer, several
+//! are an ambiguity (a usage error, exit code 2, listing the candidates), and nothing at all
+//! is a not-found error (exit code 3) naming the command that lists them.
+
+use futures::{Stream, StreamExt};
+use ringg_api::Client;
+use ringg_api::types::campaigns::ListCampaignsQuery;
+use ringg_api::types::{AgentId, KbId, ListId, NumberId};
+
+use crate::error::CliError;
+
+/// How many candidates an ambiguity lists.
+const MAX_LISTED: usize = 10;
+
+/// One item a name or prefix may match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Candidate {
+    /// Its id.
+    pub(crate) id: String,
+    /// Its name (empty when it has none).
+    pub(crate) name: String,
+    /// Other exact names it answers to (a number's E.164 value).
+    pub(crate) aliases: Vec<String>,
+}
+
+/// What is being resolved: its name in messages and the command that lists them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Kind {
+    /// "assistant", "number", "campaign", "knowledge base".
+    pub(crate) what: &'static str,
+    /// The command listing them.
+    pub(crate) list_command: &'static str,
+}
+
+/// Assistants.
+pub(crate) const ASSISTANT: Kind = Kind {
+    what: "assistant",
+    list_command: "ringg assistants list --all",
+};
+/// Caller numbers.
+pub(crate) const NUMBER: Kind = Kind {
+    what: "number",
+    list_command: "ringg numbers list",
+};
+/// Campaigns (their contact lists).
+pub(crate) const CAMPAIGN: Kind = Kind {
+    what: "campaign",
+    list_command: "ringg campaigns list --all",
+};
+/// Knowledge bases.
+pub(crate) const KNOWLEDGE_BASE: Kind = Kind {
+    what: "knowledge base",
+    list_command: "ringg kb list",
+};
+
+/// True for a full UUID (`8-4-4-4-12` hexadecimal digits): used as an id without a lookup.
+pub(crate) fn is_full_id(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// Picks the one candidate `given` names (see the module documentation).
+pub(crate) fn pick(kind: Kind, given: &str, candidates: &[Candidate]) -> Result<String, CliError> {
+    let wanted = given.trim();
+    if wanted.is_empty() {
+        return Err(CliError::usage(format!("the {} id is empty", kind.what)));
+    }
+    let lower = wanted.to_lowercase();
+    let rules: [&dyn Fn(&Candidate) -> bool; 4] = [
+        &|c| c.id == wanted,
+        &|c| c.name.trim().to_lowercase() == lower || c.aliases.iter().any(|a| a == wanted),
+        &|c| c.id.to_lowercase().starts_with(&lower),
+        &|c| c.name.trim().to_lowercase().starts_with(&lower),
+    ];
+    for rule in rules {
+        let found: Vec<&Candidate> = candidates.iter().filter(|c| rule(c)).collect();
+        match found.as_slice() {
+            [] => continue,
+            [one] => return Ok(one.id.clone()),
+            many => return Err(ambiguous(kind, wanted, many)),
+        }
+    }
+    Err(CliError::not_found(format!(
+        "no {} has the id, name or id prefix {wanted:?}",
+        kind.what
+    ))
+    .with_hint(format!("`{}` lists them", kind.list_command)))
+}
+
+/// The usage error of a name or prefix that several items match.
+fn ambiguous(kind: Kind, wanted: &str, many: &[&Candidate]) -> CliError {
+    let mut listed: Vec<String> = many
+        .iter()
+        .take(MAX_LISTED)
+        .map(|c| {
+            if c.name.is_empty() {
+                c.id.clone()
+            } else {
+                format!("{} ({:?})", c.id, c.name)
+            }
+        })
+        .collect();
+    if many.len() > MAX_LISTED {
+        listed.push(format!("and {} more", many.len() - MAX_LISTED));
+    }
+    CliError::usage(format!(
+        "{wanted:?} matches {} {}s: {}; give the full id, or more of it",
+        many.len(),
+        kind.what,
+        listed.join(", ")
+    ))
+}
+
+/// Collects a list stream's items as candidates.
+async fn collect<T, S>(
+    stream: S,
+    to_candidate: impl Fn(T) -> Candidate,
+) -> Result<Vec<Candidate>, CliError>
+where
+    S: Stream<Item = Result<T, ringg_api::Error>>,
+{
+    futures::pin_mut!(stream);
+    let mut out = Vec::new();
+    while let Some(item) = stream.next().await {
+        out.push(to_candidate(item?));
+    }
+    Ok(out)
+}
+
+/// The assistant `given` names (id, name or id prefix).
+pub(crate) async fn agent(client: &Client, given: &str) -> Result<AgentId, CliError> {
+    if is_full_id(given.trim()) {
+        return Ok(AgentId::new(given.trim()));
+    }
+    let all = collect(client.assistants().stream(), |a| Candidate {
+        id: a.id.to_string(),
+        name: a.agent_display_name.as_ref().cloned().unwrap_or_default(),
+        aliases: Vec::new(),
+    })
+    .await?;
+    pick(ASSISTANT, given, &all).map(AgentId::new)
+}
+
+/// [`agent`] for an optional flag.
+pub(crate) async fn agent_opt(
+    client: &Client,
+    given: Option<&str>,
+) -> Result<Option<AgentId>, CliError> {
+    match given {
+        Some(g) => agent(client, g).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Every caller number of the workspace as candidates (name: the display name; alias: the
+/// E.164 value).
+pub(crate) async fn number_candidates(client: &Client) -> Result<Vec<Candidate>, CliError> {
+    collect(client.numbers().stream(), |n| Candidate {
+        id: n.id.to_string(),
+        name: n.display_name.as_ref().cloned().unwrap_or_default(),
+        aliases: n.number.into_iter().collect(),
+    })
+    .await
+}
+
+/// The caller number `given` names (id, display name, E.164 value or id prefix).
+pub(crate) async fn number(client: &Client, given: &str) -> Result<NumberId, CliError> {
+    if is_full_id(given.trim()) {
+        return Ok(NumberId::new(given.trim()));
+    }
+    let all = number_candidates(client).await?;
+    pick(NUMBER, given, &all).map(NumberId::new)
+}
+
+/// The campaign `given` names (its list id, name or id prefix).
+pub(crate) async fn campaign(client: &Client, given: &str) -> Result<ListId, CliError> {
+    if is_full_id(given.trim()) {
+        return Ok(ListId::new(given.trim()));
+    }
+    let query = ListCampaignsQuery {
+        call_count: Some(false),
+        ..ListCampaignsQuery::default()
+    };
+    let all = collect(client.campaigns().stream(query), |c| Candidate {
+        id: c.id.to_string(),
+        name: c.name.as_ref().cloned().unwrap_or_default(),
+        aliases: Vec::new(),
+    })
+    .await?;
+    pick(CAMPAIGN, given, &all).map(ListId::new)
+}
+
+/// [`campaign`] for an optional flag.
+pub(crate) async fn campaign_opt(
+    client: &Client,
+    given: Option<&str>,
+) -> Result<Option<ListId>, CliError> {
+    match given {
+        Some(g) => campaign(client, g).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The knowledge base `given` names (id, name or id prefix).
+pub(crate) async fn knowledge_base(client: &Client, given: &str) -> Result<KbId, CliError> {
+    if is_full_id(given.trim()) {
+        return Ok(KbId::new(given.trim()));
+    }
+    let all: Vec<Candidate> = client
+        .knowledge_bases()
+        .list()
+        .await?
+        .into_iter()
+        .map(|k| Candidate {
+            id: k.kb_id.to_string(),
+            name: k.kb_name.unwrap_or_default(),
+            aliases: Vec::new(),
+        })
+        .collect();
+    pick(KNOWLEDGE_BASE, given, &all).map(KbId::new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorClass;
+
+    fn c(id: &str, name: &str) -> Candidate {
+        Candidate {
+            id: id.into(),
+            name: name.into(),
+            aliases: Vec::new(),
+        }
+    }
+
+    fn sample() -> Vec<Candidate> {
+        vec![
+            c("830f767a-397e-4b39-82ff-235cd344e2f9", "Sales Assistant"),
+            c("830fa000-0000-4000-8000-000000000000", "Sales Assistant"),
+            c("5d7cdc09-6d51-4468-93c6-a0b8e5ad3f22", "Support Desk"),
+            Candidate {
+                aliases: vec!["+918035736726".into()],
+                ..c("5d7f9a2b-1c3e-4f6a-8b9c-0d1e2f3a4b5c", "Sales Line")
+            },
+        ]
+    }
+
+    #[test]
+    fn full_ids_are_recognised() {
+        assert!(is_full_id("830f767a-397e-4b39-82ff-235cd344e2f9"));
+        assert!(!is_full_id("830f767a"));
+        assert!(!is_full_id("Sales Assistant"));
+        assert!(!is_full_id("830f767a-397e-4b39-82ff-235cd344e2fz"));
+    }
+
+    #[test]
+    fn ids_names_aliases_and_prefixes() {
+        let all = sample();
+        assert_eq!(
+            pick(ASSISTANT, "support desk", &all).unwrap(),
+            "5d7cdc09-6d51-4468-93c6-a0b8e5ad3f22"
+        );
+        assert_eq!(
+            pick(ASSISTANT, "830f767a", &all).unwrap(),
+            "830f767a-397e-4b39-82ff-235cd344e2f9"
+        );
+        assert_eq!(
+            pick(ASSISTANT, "supp", &all).unwrap(),
+            "5d7cdc09-6d51-4468-93c6-a0b8e5ad3f22"
+        );
+        assert_eq!(
+            pick(NUMBER, "+918035736726", &all).unwrap(),
+            "5d7f9a2b-1c3e-4f6a-8b9c-0d1e2f3a4b5c"
+        );
+        // An exact id wins over a longer id sharing it as a prefix.
+        let mut all = all;
+        all.push(c("5d7", "x"));
+        assert_eq!(pick(ASSISTANT, "5d7", &all).unwrap(), "5d7");
+    }
+
+    #[test]
+    fn ambiguity_lists_the_candidates_and_nothing_is_not_found() {
+        let all = sample();
+        let e = pick(ASSISTANT, "Sales Assistant", &all).unwrap_err();
+        assert_eq!(e.class(), ErrorClass::Usage);
+        let text = e.to_string();
+        assert!(
+            text.contains("830f767a-397e-4b39-82ff-235cd344e2f9")
+                && text.contains("830fa000-0000-4000-8000-000000000000")
+                && text.contains("matches 2 assistants"),
+            "{text}"
+        );
+        let e = pick(ASSISTANT, "830f", &all).unwrap_err();
+        assert_eq!(e.class(), ErrorClass::Usage);
+        let e = pick(ASSISTANT, "Nobody", &all).unwrap_err();
+        assert_eq!(e.class(), ErrorClass::NotFound);
+        assert!(e.to_string().contains("ringg assistants list"), "{e}");
+        assert_eq!(
+            pick(ASSISTANT, "  ", &all).unwrap_err().class(),
+            ErrorClass::Usage
+        );
+    }
+}

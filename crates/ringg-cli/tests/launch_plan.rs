@@ -1,0 +1,416 @@
+//! `campaigns launch`'s plan against a simulator: each launch that would fail (credits, file
+//! size, caller numbers, pool, quiet hours) is refused before anything is uploaded, the
+//! dry-run's figures are what the launch then does, `--split` launches a file over the
+//! upload limit in parts, and without a terminal nothing is launched, terminated, deleted or
+//! rotated without --yes.
+
+mod common;
+
+use common::{fails, ok, ringg, sim};
+use ringg_sim::demo::{AGENT_ID, NUMBER_POOL_ID};
+use ringg_sim::{RunningSimulator, Simulator};
+use serde_json::Value;
+
+const CONTACTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/contacts.csv");
+
+/// Tomorrow at `hh:mm` in India, as campaign time.
+fn tomorrow_ist(hh_mm: &str) -> String {
+    let tz: chrono_tz::Tz = "Asia/Kolkata".parse().unwrap();
+    let day =
+        (chrono::Utc::now().with_timezone(&tz) + chrono::Duration::days(1)).format("%d/%m/%Y");
+    format!("{day}, {hh_mm}")
+}
+
+fn launch_args<'a>(file: &'a str, name: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut v = vec![
+        "campaigns",
+        "launch",
+        file,
+        "--agent",
+        AGENT_ID,
+        "--name",
+        name,
+    ];
+    v.extend_from_slice(extra);
+    v
+}
+
+/// Launches the fixture for tomorrow 10:00 in India, so its calls stay queued.
+async fn launch_tomorrow(sim: &RunningSimulator, name: &str) {
+    let start = tomorrow_ist("10:00");
+    let flags = [
+        "--number-pool",
+        NUMBER_POOL_ID,
+        "--timezone",
+        "Asia/Kolkata",
+        "--start",
+        &start,
+        "--yes",
+        "--no-follow",
+    ];
+    ok(ringg(sim, &launch_args(CONTACTS, name, &flags))).await;
+}
+
+/// Nothing was uploaded: no list, no upload request.
+fn nothing_uploaded(sim: &RunningSimulator) {
+    assert!(
+        sim.handle().list_ids().is_empty(),
+        "the simulator holds a new list"
+    );
+    let ops = sim.handle().stats().by_operation;
+    for op in ["saveCampaign", "uploadLargeCampaignCsv"] {
+        assert!(!ops.contains_key(op), "{op} was sent: {ops:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn launches_that_would_fail_are_refused_before_any_upload() {
+    // Credits: 5 rows need 5 credits; the workspace has 2.
+    let poor = Simulator::builder()
+        .time_scale(0.002)
+        .credits(2.0)
+        .start()
+        .await
+        .unwrap();
+    let r = fails(
+        ringg(
+            &poor,
+            &launch_args(
+                CONTACTS,
+                "Credits",
+                &["--number-pool", NUMBER_POOL_ID, "--yes"],
+            ),
+        ),
+        1,
+    )
+    .await;
+    assert!(
+        r.stderr.contains("refused before uploading anything")
+            && r.stderr.contains("need 5 credits"),
+        "{}",
+        r.stderr
+    );
+    nothing_uploaded(&poor);
+    // `campaigns check` finds it too.
+    let r = fails(
+        ringg(
+            &poor,
+            &["campaigns", "check", CONTACTS, "--agent", AGENT_ID],
+        ),
+        1,
+    )
+    .await;
+    assert!(r.stderr.contains("need 5 credits"), "{}", r.stderr);
+
+    let sim = sim().await;
+    // A caller number that is not the workspace's, and a pool that is not its pool.
+    let r = fails(
+        ringg(
+            &sim,
+            &launch_args(
+                CONTACTS,
+                "Number",
+                &["--from-number", "+911111111111", "--yes"],
+            ),
+        ),
+        1,
+    )
+    .await;
+    assert!(
+        r.stderr.contains("--from-number \"+911111111111\""),
+        "{}",
+        r.stderr
+    );
+    let r = fails(
+        ringg(
+            &sim,
+            &launch_args(
+                CONTACTS,
+                "Pool",
+                &[
+                    "--number-pool",
+                    "0b84b167-0000-4000-8000-000000000000",
+                    "--yes",
+                ],
+            ),
+        ),
+        1,
+    )
+    .await;
+    assert!(
+        r.stderr.contains("is not a pool of this workspace"),
+        "{}",
+        r.stderr
+    );
+    // A window at night in India.
+    let night = tomorrow_ist("22:00");
+    let r = fails(
+        ringg(
+            &sim,
+            &launch_args(
+                CONTACTS,
+                "Night",
+                &[
+                    "--number-pool",
+                    NUMBER_POOL_ID,
+                    "--timezone",
+                    "Asia/Kolkata",
+                    "--start",
+                    &night,
+                    "--yes",
+                ],
+            ),
+        ),
+        1,
+    )
+    .await;
+    assert!(
+        r.stderr
+            .contains("5 row(s) would be dialled in their quiet hours"),
+        "{}",
+        r.stderr
+    );
+    // A file over the upload limit.
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.csv");
+    write_padded_csv(&big, 1_400, 8_000);
+    let r = fails(
+        ringg(
+            &sim,
+            &launch_args(
+                big.to_str().unwrap(),
+                "Big",
+                &["--number-pool", NUMBER_POOL_ID, "--yes"],
+            ),
+        ),
+        1,
+    )
+    .await;
+    assert!(
+        r.stderr.contains("over Ringg's 10.0 MiB upload limit") && r.stderr.contains("--split"),
+        "{}",
+        r.stderr
+    );
+    nothing_uploaded(&sim);
+}
+
+/// A CSV of `rows` Indian numbers, each row padded to about `row_bytes`.
+fn write_padded_csv(path: &std::path::Path, rows: usize, row_bytes: usize) {
+    use std::io::Write;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(f, "Mobile Number,Name,Company Name,Notes").unwrap();
+    let pad = "x".repeat(row_bytes);
+    for i in 0..rows {
+        writeln!(f, "+9198{i:08},Person {i},Acme,{pad}").unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_dry_run_is_what_the_launch_does() {
+    let sim = sim().await;
+    let (start, end) = (tomorrow_ist("10:00"), tomorrow_ist("18:00"));
+    let window = [
+        "--number-pool",
+        NUMBER_POOL_ID,
+        "--timezone",
+        "Asia/Kolkata",
+        "--start",
+        &start,
+        "--end",
+        &end,
+    ];
+    let mut dry = vec!["-o", "json"];
+    dry.extend(launch_args(CONTACTS, "Planned", &window));
+    dry.push("--dry-run");
+    let plan = ok(ringg(&sim, &dry)).await.json();
+    nothing_uploaded(&sim);
+    assert_eq!(plan["rows"], 5);
+    assert_eq!(plan["flow"], "standard");
+    assert_eq!(plan["credits"]["locked"], 5.0);
+    assert_eq!(plan["rows_in_quiet_hours"], 0);
+    assert_eq!(plan["recipient_zones"]["Asia/Kolkata"], 5);
+    assert_eq!(plan["window"]["start"], start.as_str());
+    assert_eq!(plan["problems"], serde_json::json!([]));
+
+    let mut real = vec!["-o", "json"];
+    real.extend(launch_args(CONTACTS, "Planned", &window));
+    real.extend(["--yes", "--no-follow"]);
+    let r = ok(ringg(&sim, &real)).await;
+    let launched = &r.json_lines()[0];
+    assert_eq!(launched["event"], "launched");
+    assert_eq!(launched["flow"], plan["flow"]);
+    assert_eq!(launched["plan"]["rows"], plan["rows"]);
+    let list_id = launched["list_id"].as_str().unwrap();
+    assert_eq!(sim.handle().list_ids().len(), 1);
+    // As many calls as planned rows, and as many credits held as planned.
+    let calls: Vec<_> = sim
+        .handle()
+        .calls()
+        .into_iter()
+        .filter(|c| c.bulk_list_id.as_ref().map(|l| l.as_str()) == Some(list_id))
+        .collect();
+    assert_eq!(calls.len() as u64, plan["rows"].as_u64().unwrap());
+    assert_eq!(
+        sim.handle().workspace().locked_credits,
+        plan["credits"]["locked"].as_f64().unwrap()
+    );
+    // The campaign runs in the planned window.
+    let list = ok(ringg(&sim, &["-o", "json", "campaigns", "list"]))
+        .await
+        .json();
+    let c = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == list_id)
+        .unwrap()
+        .clone();
+    let instant = |v: &Value| {
+        chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap())
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    assert_eq!(
+        instant(&c["campaign_start_time"]),
+        instant(&plan["window"]["start_utc"])
+    );
+    assert_eq!(
+        instant(&c["campaign_end_time"]),
+        instant(&plan["window"]["end_utc"])
+    );
+    assert_eq!(
+        instant(&plan["first_call_at"]),
+        instant(&plan["window"]["start_utc"])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn split_launches_a_file_over_the_limit_in_parts() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.csv");
+    write_padded_csv(&big, 1_400, 8_000);
+    let start = tomorrow_ist("10:00");
+    let r = ok(ringg(
+        &sim,
+        &launch_args(
+            big.to_str().unwrap(),
+            "Big",
+            &[
+                "--number-pool",
+                NUMBER_POOL_ID,
+                "--timezone",
+                "Asia/Kolkata",
+                "--start",
+                &start,
+                "--split",
+                "--yes",
+                "--no-follow",
+            ],
+        ),
+    ))
+    .await;
+    assert!(
+        r.stdout.contains("(part 1/2)") && r.stdout.contains("(part 2/2)"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(sim.handle().list_ids().len(), 2);
+    assert_eq!(sim.handle().calls().len(), 1_400);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_terminal_and_without_yes_nothing_happens() {
+    let sim = sim().await;
+    let r = fails(
+        ringg(
+            &sim,
+            &launch_args(
+                CONTACTS,
+                "Asked",
+                &["--number-pool", NUMBER_POOL_ID, "--quiet-hours", "off"],
+            ),
+        ),
+        2,
+    )
+    .await;
+    assert!(
+        r.stderr.contains("refused") && r.stderr.contains("--yes"),
+        "{}",
+        r.stderr
+    );
+    nothing_uploaded(&sim);
+
+    // A queued campaign (tomorrow) stays queued.
+    launch_tomorrow(&sim, "Queued").await;
+    let r = fails(ringg(&sim, &["terminate", "--agent", AGENT_ID]), 2).await;
+    assert!(r.stderr.contains("--yes"), "{}", r.stderr);
+    assert!(
+        sim.handle()
+            .calls()
+            .iter()
+            .all(|c| c.status == "registered"),
+        "a call was cancelled"
+    );
+    let r = fails(ringg(&sim, &["assistants", "delete", AGENT_ID]), 2).await;
+    assert!(r.stderr.contains("--yes"), "{}", r.stderr);
+    assert_eq!(sim.handle().workspace().assistants, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("new.key");
+    fails(
+        ringg(
+            &sim,
+            &[
+                "workspace",
+                "rotate-key",
+                "--key-file",
+                key_file.to_str().unwrap(),
+            ],
+        ),
+        2,
+    )
+    .await;
+    assert!(!key_file.exists());
+    assert_eq!(
+        sim.handle().workspace().api_key.expose(),
+        ringg_sim::DEMO_API_KEY
+    );
+
+    // With --yes, terminate says how many calls it stopped, naming the campaign that was
+    // scheduled for later.
+    let r = ok(ringg(
+        &sim,
+        &["terminate", "--agent", "Sales Assistant", "--yes"],
+    ))
+    .await;
+    assert!(
+        r.stdout.contains("stopped 5 queued call(s)"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("scheduled to start at"), "{}", r.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn keep_scheduled_leaves_campaigns_that_start_later() {
+    let sim = sim().await;
+    launch_tomorrow(&sim, "Tomorrow").await;
+    let r = ok(ringg(
+        &sim,
+        &[
+            "terminate",
+            "--agent",
+            AGENT_ID,
+            "--keep-scheduled",
+            "--yes",
+        ],
+    ))
+    .await;
+    assert!(r.stdout.contains("nothing to terminate"), "{}", r.stdout);
+    assert!(
+        sim.handle()
+            .calls()
+            .iter()
+            .all(|c| c.status == "registered")
+    );
+}

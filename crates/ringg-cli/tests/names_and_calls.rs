@@ -1,0 +1,297 @@
+//! Names and id prefixes for ids, checked calls and `calls tail`, against a simulator with
+//! the demo extras (a second outbound assistant whose id shares its first characters with
+//! the first).
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::{fails, ok, ringg};
+use ringg_sim::demo::{AGENT_ID, KB_ID, NUMBER_ID, SECOND_AGENT_ID};
+use ringg_sim::{CallOutcome, RunningSimulator, Simulator};
+
+async fn demo_sim(credits: f64) -> RunningSimulator {
+    Simulator::builder()
+        .time_scale(0.002)
+        .seed(7)
+        .credits(credits)
+        .demo_extras(true)
+        .history_rows(12)
+        .start()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn names_and_prefixes_stand_for_ids() {
+    let sim = demo_sim(3025.0).await;
+    let r = ok(ringg(&sim, &["assistants", "get", "Sales Assistant"])).await;
+    assert!(r.stdout.contains(AGENT_ID), "{}", r.stdout);
+    let r = ok(ringg(&sim, &["assistants", "get", "830f767a"])).await;
+    assert!(r.stdout.contains("Sales Assistant"), "{}", r.stdout);
+    let r = ok(ringg(&sim, &["assistants", "get", "renewals"])).await;
+    assert!(r.stdout.contains(SECOND_AGENT_ID), "{}", r.stdout);
+    // Both demo outbound assistants start with 830f: an ambiguity listing both.
+    let r = fails(ringg(&sim, &["assistants", "get", "830f"]), 2).await;
+    assert!(
+        r.stderr.contains(AGENT_ID) && r.stderr.contains(SECOND_AGENT_ID),
+        "{}",
+        r.stderr
+    );
+    fails(ringg(&sim, &["assistants", "get", "Nobody"]), 3).await;
+    let r = ok(ringg(&sim, &["kb", "get", "Product FAQ"])).await;
+    assert!(r.stdout.contains(KB_ID), "{}", r.stdout);
+
+    // The history filtered by an assistant's name shows its calls only, not nothing.
+    let r = ok(ringg(
+        &sim,
+        &[
+            "-o",
+            "json",
+            "calls",
+            "list",
+            "--agent",
+            "Renewals Assistant",
+            "--limit",
+            "100",
+        ],
+    ))
+    .await;
+    let rows = r.json()["items"].as_array().unwrap().clone();
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter().all(|c| c["agent"]["id"] == SECOND_AGENT_ID),
+        "{rows:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn calls_are_checked_before_anyone_is_called() {
+    let sim = demo_sim(3025.0).await;
+    let create = |extra: &[&str]| {
+        let mut args = vec![
+            "calls",
+            "create",
+            "--agent",
+            "Sales Assistant",
+            "--to",
+            "+91 98765 43210",
+            "--name",
+            "Asha",
+            "--from-number-id",
+            "Sales Line",
+        ];
+        args.extend_from_slice(extra);
+        ringg(&sim, &args)
+    };
+    let r = fails(create(&["--var", "compnay_name=Acme"]), 2).await;
+    assert!(
+        r.stderr.contains("\"compnay_name\"")
+            && r.stderr.contains("did you mean --var company_name"),
+        "{}",
+        r.stderr
+    );
+    let r = fails(create(&[]), 2).await;
+    assert!(
+        r.stderr.contains("company_name") && r.stderr.contains("--allow-missing-vars"),
+        "{}",
+        r.stderr
+    );
+    let to_asha = || {
+        sim.handle()
+            .calls()
+            .into_iter()
+            .filter(|c| c.to_number == "+919876543210")
+            .collect::<Vec<_>>()
+    };
+    assert!(to_asha().is_empty(), "no call may be placed");
+
+    ok(create(&["--var", "company_name=Acme"])).await;
+    ok(create(&["--allow-missing-vars", "--force"])).await;
+    let calls = to_asha();
+    assert_eq!(calls.len(), 2);
+    // "+91 98765 43210" was called as +919876543210, from the number named "Sales Line".
+    assert!(
+        calls
+            .iter()
+            .all(|c| c.from_number == ringg_sim::demo::NUMBER)
+    );
+    assert!(calls.iter().all(|c| c.agent_id.as_str() == AGENT_ID));
+}
+
+/// Reads a child's output lines on a thread.
+fn lines_of(out: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Waits (up to a generous deadline) for a line containing every one of `parts`.
+fn wait_for(rx: &mpsc::Receiver<String>, parts: &[&str], seen: &mut Vec<String>) -> String {
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+            seen.push(line.clone());
+            if parts.iter().all(|p| line.contains(p)) {
+                return line;
+            }
+        }
+    }
+    panic!("no line with {parts:?}; saw:\n{}", seen.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tail_shows_a_call_going_from_registered_to_completed() {
+    // No credits: a new call waits, registered, until credits arrive.
+    let sim = demo_sim(0.0).await;
+    sim.handle()
+        .script_outcomes("+919876500777", [CallOutcome::Answered]);
+    let mut tail = std::process::Command::new(env!("CARGO_BIN_EXE_ringg"));
+    tail.args([
+        "--base-url",
+        &sim.base_url(),
+        "--api-key",
+        sim.api_key(),
+        "calls",
+        "tail",
+        "--agent",
+        "Sales Assistant",
+    ])
+    .env("RINGG_STATE_DIR", common::state_dir())
+    .env("RINGG_CONFIG_DIR", common::config_dir())
+    .env("NO_COLOR", "1")
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
+    let mut child = tail.spawn().unwrap();
+    let out = lines_of(child.stdout.take().unwrap());
+    let err = lines_of(child.stderr.take().unwrap());
+    let mut seen = Vec::new();
+    wait_for(&err, &["watching the calls"], &mut seen);
+
+    let r = ok(ringg(
+        &sim,
+        &[
+            "-o",
+            "json",
+            "calls",
+            "create",
+            "--agent",
+            AGENT_ID,
+            "--to",
+            "+919876500777",
+            "--name",
+            "Ira",
+            "--from-number-id",
+            NUMBER_ID,
+            "--var",
+            "company_name=Acme",
+        ],
+    ))
+    .await;
+    let call_id = r.json()["call_id"].as_str().unwrap().to_string();
+    let first = wait_for(&out, &[&call_id, "registered"], &mut seen);
+    assert!(first.contains("new, registered"), "{first}");
+    sim.handle().set_credits(100.0);
+    let last = wait_for(&out, &[&call_id, "-> completed"], &mut seen);
+    assert!(last.contains("+919876500777"), "{last}");
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tail_listen_prints_webhook_events_between_the_status_lines() {
+    let sim = demo_sim(100.0).await;
+    sim.handle()
+        .script_outcomes("+919876500778", [CallOutcome::Answered]);
+    let mut tail = std::process::Command::new(env!("CARGO_BIN_EXE_ringg"));
+    tail.args([
+        "--base-url",
+        &sim.base_url(),
+        "--api-key",
+        sim.api_key(),
+        "calls",
+        "tail",
+        "--listen",
+        "127.0.0.1:0",
+    ])
+    .env("RINGG_STATE_DIR", common::state_dir())
+    .env("RINGG_CONFIG_DIR", common::config_dir())
+    .env("RINGG_WEBHOOK_SECRET", "tail-secret")
+    .env("NO_COLOR", "1")
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
+    let mut child = tail.spawn().unwrap();
+    let out = lines_of(child.stdout.take().unwrap());
+    let err = lines_of(child.stderr.take().unwrap());
+    let mut seen = Vec::new();
+    let watching = wait_for(&err, &["webhook events delivered to"], &mut seen);
+    let url = watching
+        .split("delivered to ")
+        .nth(1)
+        .and_then(|rest| rest.split(';').next())
+        .unwrap()
+        .to_string();
+    ok(ringg(
+        &sim,
+        &[
+            "webhooks",
+            "subscribe",
+            "--agent",
+            "Sales Assistant",
+            "--url",
+            &url,
+            "--event",
+            "call_completed",
+            "--header",
+            "X-Webhook-Secret:tail-secret",
+        ],
+    ))
+    .await;
+    let r = ok(ringg(
+        &sim,
+        &[
+            "-o",
+            "json",
+            "calls",
+            "create",
+            "--agent",
+            AGENT_ID,
+            "--to",
+            "+919876500778",
+            "--name",
+            "Ira",
+            "--from-number-id",
+            NUMBER_ID,
+            "--var",
+            "company_name=Acme",
+        ],
+    ))
+    .await;
+    let call_id = r.json()["call_id"].as_str().unwrap().to_string();
+    // Both the webhook event and the status change show, in whichever order they arrive.
+    let has_event = |seen: &[String]| {
+        seen.iter()
+            .any(|l| l.contains("webhook call_completed") && l.contains(&call_id))
+    };
+    let has_status = |seen: &[String]| {
+        seen.iter()
+            .any(|l| l.contains(&call_id) && !l.contains("webhook") && l.ends_with("completed"))
+    };
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while !(has_event(&seen) && has_status(&seen)) && Instant::now() < deadline {
+        if let Ok(line) = out.recv_timeout(Duration::from_millis(200)) {
+            seen.push(line);
+        }
+    }
+    assert!(has_event(&seen) && has_status(&seen), "{}", seen.join("\n"));
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -1,0 +1,163 @@
+//! `ringg login` and `ringg profiles` against a simulator: the key read from stdin, checked,
+//! and kept in a 0600 file, after which no command needs --api-key; flags and environment
+//! variables still win; `login --sim` finds a running `ringg sim serve`.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::time::{Duration, Instant};
+
+use common::{bare, fails, ok, sim};
+
+/// `ringg` with its own config and state folders.
+fn with_dirs(config: &std::path::Path, state: &std::path::Path) -> assert_cmd::Command {
+    let mut cmd = bare();
+    cmd.env("RINGG_CONFIG_DIR", config)
+        .env("RINGG_STATE_DIR", state);
+    cmd
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn login_keeps_the_key_in_a_private_file_and_commands_need_no_key() {
+    let sim = sim().await;
+    let config = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let cmd = |args: &[&str]| {
+        let mut c = with_dirs(config.path(), state.path());
+        c.args(args);
+        c
+    };
+
+    // The key is never taken from the command line.
+    let r = fails(
+        cmd(&[
+            "login",
+            "--base-url",
+            &sim.base_url(),
+            "--api-key",
+            sim.api_key(),
+        ]),
+        2,
+    )
+    .await;
+    assert!(
+        r.stderr.contains("never takes the key on the command line"),
+        "{}",
+        r.stderr
+    );
+    // A wrong key is refused and nothing is saved.
+    let mut c = cmd(&["login", "--base-url", &sim.base_url(), "--profile", "local"]);
+    c.write_stdin("not-the-key\n");
+    fails(c, 4).await;
+    assert!(!config.path().join("config.toml").exists());
+
+    let mut c = cmd(&["login", "--base-url", &sim.base_url(), "--profile", "local"]);
+    c.write_stdin(format!("{}\n", sim.api_key()));
+    let r = ok(c).await;
+    assert!(r.stdout.contains("Demo Workspace"), "{}", r.stdout);
+    let key_file = config.path().join("keys/local.key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let dir_mode = std::fs::metadata(config.path().join("keys"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(dir_mode, 0o700);
+    }
+    assert_eq!(
+        std::fs::read_to_string(&key_file).unwrap().trim(),
+        sim.api_key()
+    );
+    let text = std::fs::read_to_string(config.path().join("config.toml")).unwrap();
+    assert!(
+        !text.contains(sim.api_key()),
+        "the key is only in its own file"
+    );
+    assert!(text.contains("default_profile = \"local\""), "{text}");
+
+    // No --api-key, no --base-url: the default profile.
+    let r = ok(cmd(&["-o", "json", "workspace", "show"])).await;
+    assert_eq!(r.json()["workspace_info"]["name"], "Demo Workspace");
+    let r = ok(cmd(&[
+        "--profile",
+        "local",
+        "assistants",
+        "get",
+        "Sales Assistant",
+    ]))
+    .await;
+    assert!(r.stdout.contains("830f767a"), "{}", r.stdout);
+    // The environment wins over the profile: a wrong key there is used, and refused.
+    let mut c = cmd(&["workspace", "show"]);
+    c.env("RINGG_API_KEY", "wrong-key");
+    fails(c, 4).await;
+
+    let r = ok(cmd(&["profiles", "list"])).await;
+    assert!(
+        r.stdout.contains("local")
+            && r.stdout.contains("stored")
+            && !r.stdout.contains(sim.api_key()),
+        "{}",
+        r.stdout
+    );
+    fails(cmd(&["profiles", "use", "nope"]), 3).await;
+    fails(cmd(&["--profile", "nope", "workspace", "show"]), 2).await;
+    ok(cmd(&["profiles", "remove", "local"])).await;
+    assert!(!key_file.exists());
+    let r = fails(cmd(&["workspace", "show"]), 4).await;
+    assert!(r.stderr.contains("ringg login"), "{}", r.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn login_sim_finds_the_running_simulator() {
+    let config = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let mut serve = std::process::Command::new(env!("CARGO_BIN_EXE_ringg"));
+    serve
+        .args([
+            "sim",
+            "serve",
+            "--time-scale",
+            "0.01",
+            "--credits",
+            "9000",
+            "--demo",
+        ])
+        .env("RINGG_STATE_DIR", state.path())
+        .env("RINGG_CONFIG_DIR", config.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    let mut child = serve.spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = lines
+        .next()
+        .unwrap()
+        .unwrap()
+        .strip_prefix("base_url=")
+        .unwrap()
+        .to_string();
+    let marker = state.path().join("sim-serve.json");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !marker.exists() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let mut c = with_dirs(config.path(), state.path());
+    c.args(["login", "--sim"]);
+    let r = ok(c).await;
+    assert!(r.stdout.contains(&base), "{}", r.stdout);
+    let mut c = with_dirs(config.path(), state.path());
+    c.args(["-o", "json", "workspace", "show"]);
+    let shown = ok(c).await.json();
+    // --credits and --demo took effect.
+    assert_eq!(shown["workspace_info"]["credits"].as_f64(), Some(9000.0));
+    let mut c = with_dirs(config.path(), state.path());
+    c.args(["assistants", "get", "Renewals Assistant"]);
+    ok(c).await;
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -1,0 +1,98 @@
+//! The confirmation question on a terminal (a pseudo-terminal): "no" leaves everything as it
+//! was, "yes" goes ahead.
+#![cfg(unix)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use rexpect::error::Error;
+use rexpect::session::spawn_command;
+
+/// Runs `ringg … assistants delete "Support Desk"` on a pseudo-terminal and answers.
+fn delete_and_answer(base: &str, key: &str, answer: &str) -> String {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ringg"));
+    cmd.args([
+        "--base-url",
+        base,
+        "--api-key",
+        key,
+        "assistants",
+        "delete",
+        "Support Desk",
+    ])
+    .env("RINGG_STATE_DIR", common::state_dir())
+    .env("RINGG_CONFIG_DIR", common::config_dir())
+    .env("NO_COLOR", "1")
+    .env("TERM", "xterm");
+    let mut p = spawn_command(cmd, Some(1_000)).expect("ringg starts on a pseudo-terminal");
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let mut seen = String::new();
+    while Instant::now() < deadline {
+        match p.exp_string("[y/N]") {
+            Ok(before) => {
+                seen.push_str(&before);
+                break;
+            }
+            Err(Error::Timeout { got, .. }) => seen.push_str(&got),
+            Err(e) => panic!("ringg ended before asking: {e}; it wrote: {seen}"),
+        }
+    }
+    assert!(seen.contains("Delete this assistant?"), "{seen}");
+    p.send_line(answer).expect("the answer is typed");
+    while Instant::now() < deadline {
+        match p.exp_eof() {
+            Ok(rest) => return format!("{seen}{rest}"),
+            Err(Error::Timeout { got, .. }) => seen.push_str(&got),
+            Err(e) => panic!("reading ringg failed: {e}; it wrote: {seen}"),
+        }
+    }
+    panic!("ringg did not end after the answer; it wrote: {seen}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_question_is_asked_and_answered_on_a_terminal() {
+    let sim = common::sim().await;
+    let (base, key) = (sim.base_url(), sim.api_key().to_string());
+    let (b, k) = (base.clone(), key.clone());
+    let said_no = tokio::task::spawn_blocking(move || delete_and_answer(&b, &k, "n"))
+        .await
+        .unwrap();
+    assert!(said_no.contains("not confirmed"), "{said_no}");
+    assert_eq!(sim.handle().workspace().assistants, 2);
+    let said_yes = tokio::task::spawn_blocking(move || delete_and_answer(&base, &key, "y"))
+        .await
+        .unwrap();
+    assert!(said_yes.contains("deleted assistant"), "{said_yes}");
+    assert_eq!(sim.handle().workspace().assistants, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn login_asks_for_the_key_without_echoing_it() {
+    let sim = common::sim().await;
+    let config = tempfile::tempdir().unwrap();
+    let (base, key) = (sim.base_url(), sim.api_key().to_string());
+    let dir = config.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ringg"));
+        cmd.args(["login", "--base-url", &base, "--profile", "typed"])
+            .env("RINGG_STATE_DIR", common::state_dir())
+            .env("RINGG_CONFIG_DIR", &dir)
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm");
+        let mut p = spawn_command(cmd, Some(90_000)).expect("ringg starts on a pseudo-terminal");
+        p.exp_string("API key for").expect("the key is asked for");
+        p.send_line(&key).unwrap();
+        p.exp_eof().expect("ringg ends")
+    })
+    .await
+    .unwrap();
+    assert!(out.contains("logged in"), "{out}");
+    assert!(!out.contains(sim.api_key()), "the key was echoed: {out}");
+    assert_eq!(
+        std::fs::read_to_string(config.path().join("keys/typed.key"))
+            .unwrap()
+            .trim(),
+        sim.api_key()
+    );
+}
