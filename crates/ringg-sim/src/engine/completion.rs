@@ -174,12 +174,7 @@ pub(crate) fn seed_history(sh: &Shared, ws_id: &str, n: usize) -> Vec<String> {
         let mut args = Map::new();
         args.insert("callee_name".into(), Value::from(callee.clone()));
         args.insert("mobile_number".into(), Value::from(to.clone()));
-        let cfg = CallConfig {
-            retry_count: 0,
-            retry_minutes: [30.0; 3],
-            scheduled_at: None,
-            timezone: chrono_tz::Asia::Kolkata,
-        };
+        let cfg = CallConfig::default();
         let mut call = Call {
             agent_id: agent.map(|a| a.id.clone()).unwrap_or_default(),
             version_id: agent.map(|a| a.version_id.clone()).unwrap_or_default(),
