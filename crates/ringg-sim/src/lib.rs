@@ -71,7 +71,7 @@ pub use core::{
 pub use demo::DEMO_API_KEY;
 pub use error::SimError;
 pub use faults::{FaultConfig, FaultKind, FaultSpecError};
-pub use handle::{CallSnapshot, SimHandle, Stats, WorkspaceSnapshot};
+pub use handle::{CallSnapshot, IncomingCall, SimHandle, Stats, WorkspaceSnapshot};
 pub use model::{CallOutcome, OutcomeWeights};
 pub use quirks::Quirks;
 /// The connection limits [`SimulatorBuilder::connection_limits`] takes (re-exported from

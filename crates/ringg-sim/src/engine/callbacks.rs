@@ -68,7 +68,7 @@ fn envelope(call: &Call) -> Value {
         "agent_id": call.agent_id,
         "retry": call.attempts.saturating_sub(1),
         "from_number": call.caller(),
-        "to_number": call.to_number,
+        "to_number": call.callee_number(),
         "custom_args_values": call.custom_args,
     });
     if call.status.was_answered()

@@ -100,7 +100,10 @@ pub(crate) fn fill_completed(
     call.platform_analysis = Some(json!({
         "summary": format!("{} spoke with {} for {:.0} seconds.", call.agent_name, call.callee_name, talk_secs),
         "classification": classification,
-        "key_points": [format!("Call to {} was answered", call.to_number)],
+        "key_points": [match call.callee_number() {
+            Some(n) => format!("Call to {n} was answered"),
+            None => "Web call was answered".to_owned(),
+        }],
         "action_items": if callback_requested { json!(["Call back the customer"]) } else { json!([]) },
         "sentiment": sentiment,
         "call_disconnect_reason": if voicemail { "voicemail" } else { "customer_hangup" },

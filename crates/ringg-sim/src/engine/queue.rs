@@ -145,6 +145,8 @@ pub(crate) async fn wait_for_credit(sh: &Arc<Shared>, ws_id: &str, call_id: &str
             let mut st = sh.lock();
             let ws = st.ws_mut(ws_id);
             match ws.call(call_id) {
+                // Inbound and web calls are paid when they end; they lock nothing up front.
+                Some(c) if c.direction != "outbound" => true,
                 Some(c) if !c.status.is_terminal() => try_lock_credit(ws, call_id),
                 _ => return false,
             }

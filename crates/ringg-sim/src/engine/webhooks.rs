@@ -102,7 +102,7 @@ fn completed_fields(call: &Call, m: &mut Map<String, Value>) {
         "agent_message_count": bot,
         "user_message_count": user,
         "call_type": call.direction,
-        "to_number": call.to_number,
+        "to_number": call.callee_number(),
         "from_number": call.caller(),
         "status": status,
         "sub_status": call.sub_status,
@@ -136,7 +136,7 @@ pub(crate) fn payload(
             );
             m.insert("version_slug".into(), json!("v1"));
             m.insert("version_description".into(), json!("Initial version"));
-            m.insert("to_number".into(), json!(call.to_number));
+            m.insert("to_number".into(), json!(call.callee_number()));
             m.insert("from_number".into(), json!(call.caller()));
             m.insert("call_type".into(), json!(call.direction));
             m.insert("retry_count".into(), json!(call.attempts.saturating_sub(1)));

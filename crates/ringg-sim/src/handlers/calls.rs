@@ -281,7 +281,7 @@ pub(crate) fn history_row(ws: &Workspace, call: &Call) -> Value {
     let agent = ws.agents.iter().find(|a| a.id == call.agent_id);
     json!({
         "id": call.id,
-        "to_number": call.to_number,
+        "to_number": call.callee_number(),
         "name": call.callee_name,
         "status": call.status.as_str(),
         "sub_status": call.sub_status,
@@ -449,7 +449,7 @@ pub(crate) fn details(c: &Ctx<'_>) -> Reply {
         "call_status": call.status.as_str(),
         "call_sub_status": call.sub_status,
         "from_number": call.caller(),
-        "to_number": call.to_number,
+        "to_number": call.callee_number(),
         "callee_name": call.callee_name,
         "agent_id": call.agent_id,
         "initiation_time": iso(call.created_at),

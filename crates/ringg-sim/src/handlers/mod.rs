@@ -15,6 +15,7 @@ pub(crate) mod assistants;
 pub(crate) mod auth;
 pub(crate) mod calls;
 pub(crate) mod campaigns;
+pub(crate) mod control;
 pub(crate) mod ctx;
 pub(crate) mod kb;
 pub(crate) mod stt;

@@ -245,6 +245,11 @@ impl Call {
         Some(self.from_number.as_str()).filter(|n| !n.is_empty())
     }
 
+    /// The number called (for inbound calls the Ringg number); `None` for web calls.
+    pub(crate) fn callee_number(&self) -> Option<&str> {
+        Some(self.to_number.as_str()).filter(|n| !n.is_empty())
+    }
+
     /// A `registered` call with no attempt yet, dialled with `cfg`'s retry rules; the caller
     /// fills in who calls whom with struct-update syntax.
     pub(crate) fn registered(

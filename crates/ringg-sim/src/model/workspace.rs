@@ -131,6 +131,20 @@ impl Workspace {
         }
     }
 
+    /// True when pool number `n` can carry one more pool call.
+    pub(crate) fn has_free_line(&self, n: &Number) -> bool {
+        self.pool.calls_per_number.is_none_or(|limit| {
+            let busy = self
+                .calls
+                .iter()
+                .filter(|c| {
+                    c.status == Status::Ongoing && c.pool_id.is_some() && c.from_number == n.number
+                })
+                .count();
+            busy < limit
+        })
+    }
+
     /// A pool number with a free line for a new attempt, taken round robin from `seq`;
     /// `None` while the pool is dry (no member, or every member carrying its limit of calls).
     pub(crate) fn free_pool_number(&self, seq: u64) -> Option<&Number> {
@@ -138,22 +152,10 @@ impl Workspace {
         if members.is_empty() {
             return None;
         }
-        let busy = |n: &Number| {
-            self.calls
-                .iter()
-                .filter(|c| {
-                    c.status == Status::Ongoing && c.pool_id.is_some() && c.from_number == n.number
-                })
-                .count()
-        };
         let first = (seq as usize) % members.len();
         (0..members.len())
             .map(|i| members[(first + i) % members.len()])
-            .find(|n| {
-                self.pool
-                    .calls_per_number
-                    .is_none_or(|limit| busy(n) < limit)
-            })
+            .find(|n| self.has_free_line(n))
     }
 
     /// Sliding-window rate limit: records the request or returns the real seconds to wait.
