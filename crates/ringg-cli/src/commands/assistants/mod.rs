@@ -3,7 +3,7 @@
 pub(crate) mod args;
 mod details;
 mod edit;
-mod embed;
+pub(crate) mod embed;
 
 use futures::TryStreamExt;
 use ringg_api::types::assistants::{
@@ -29,7 +29,11 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: AssistantsCmd) -> Result<(), CliErro
         AssistantsCmd::Delete { id: agent, yes } => delete(ctx, &agent, yes).await,
         AssistantsCmd::Voices { language } => voices(ctx, language).await,
         AssistantsCmd::Edit(args) => edit::edit(ctx, args).await,
-        AssistantsCmd::Embed { id: agent, domain } => embed::embed(ctx, &agent, &domain).await,
+        AssistantsCmd::Embed {
+            id: agent,
+            domain,
+            widget,
+        } => embed::embed(ctx, &agent, &domain, &widget).await,
     }
 }
 
