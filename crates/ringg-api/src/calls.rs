@@ -502,12 +502,9 @@ impl Calls<'_> {
     }
 
     /// Polls call details until the call is `completed`, `failed`, `error`, `cancelled` or
-    /// `forwarded` (`retry` counts as pending), with the default [`WaitOptions`].
-    ///
-    /// A call Ringg holds back (its calling window, `scheduled_at`, a retry) shows the time it
-    /// waits for as `next_attempt_time`: the wait logs it at `info` level when it changes
-    /// ("queued until 09:00 (window, …)", see [`CallDetails::queued`]) and a timeout says it,
-    /// so a queued call does not look stuck.
+    /// `forwarded` (`retry` counts as pending), with the default [`WaitOptions`]. A call held
+    /// back (its window, `scheduled_at`, a retry) is logged at `info` level and named in a
+    /// timeout as "queued until 09:00 (window, …)" ([`CallDetails::queued`]).
     pub async fn wait_for_terminal(&self, id: &CallId) -> Result<CallDetails, Error> {
         self.wait_for_terminal_with(id, WaitOptions::default())
             .await

@@ -251,6 +251,9 @@ async fn stt(sh: &Arc<Shared>, rest: String, req: Request<Incoming>) -> Response
         "/health" => json_response(StatusCode::OK, &serde_json::json!({ "status": "ok" })),
         "/stream" => {
             let query = query_pairs(req.uri());
+            if let Err(e) = handlers::stt_stream::precheck(sh, req.headers(), &query) {
+                return error_response(e);
+            }
             let (mut parts, _body) = req.into_parts();
             let Some(on_upgrade) = parts.extensions.remove::<hyper::upgrade::OnUpgrade>() else {
                 return error_response(stt_error(

@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 
 use crate::engine;
 use crate::error::ApiError;
+use crate::handlers::caller::{Caller, caller_number};
 use crate::handlers::ctx::{Ctx, Reply};
 use crate::handlers::validate::V;
 use crate::model::{Call, CallConfig, Callback, Status, Workspace, parse_instant};
@@ -15,7 +16,7 @@ fn parse_callback(
     url: Option<String>,
     args: Option<Map<String, Value>>,
 ) -> Result<Option<Callback>, ApiError> {
-    let Some(url) = url.filter(|u| !u.trim().is_empty()) else {
+    let Some(url) = url else {
         return Ok(None);
     };
     match url::Url::parse(&url) {
@@ -29,7 +30,11 @@ fn parse_callback(
         }
     }
     let pairs = |key: &str| -> Result<Vec<(String, String)>, ApiError> {
-        let Some(obj) = args.as_ref().and_then(|a| a.get(key)) else {
+        let Some(obj) = args
+            .as_ref()
+            .and_then(|a| a.get(key))
+            .filter(|v| !v.is_null())
+        else {
             return Ok(vec![]);
         };
         let Some(obj) = obj.as_object() else {
@@ -52,10 +57,17 @@ fn parse_callback(
             .collect())
     };
     let headers = pairs("headers")?;
-    if headers.iter().any(|(k, v)| {
-        http::HeaderName::from_bytes(k.as_bytes()).is_err()
-            || http::HeaderValue::from_str(v).is_err()
-    }) {
+    let text_values = args
+        .as_ref()
+        .and_then(|a| a.get("headers"))
+        .and_then(Value::as_object)
+        .is_none_or(|h| h.values().all(Value::is_string));
+    if !text_values
+        || headers.iter().any(|(k, v)| {
+            http::HeaderName::from_bytes(k.as_bytes()).is_err()
+                || http::HeaderValue::from_str(v).is_err()
+        })
+    {
         return Err(ApiError::invalid(
             &["body", "callback_args", "headers"],
             "value_error",
@@ -396,6 +408,7 @@ impl CallFilter {
 
 pub(crate) fn history(c: &Ctx<'_>) -> Reply {
     let (limit, offset) = c.page()?;
+    c.q_bool("download", false)?; // the old docs' flag: checked, no file is produced
     let filter = CallFilter::from_query(c)?;
     let st = c.sh.lock();
     let ws = st.ws(&c.ws);
@@ -482,6 +495,7 @@ pub(crate) fn details(c: &Ctx<'_>) -> Reply {
 }
 
 pub(crate) fn download(c: &Ctx<'_>) -> Reply {
+    c.page()?;
     let filter = CallFilter::from_query(c)?;
     c.q_bool("include_analysis", false)?;
     let st = c.sh.lock();
@@ -520,46 +534,6 @@ pub(crate) fn delete_contact_list(c: &Ctx<'_>) -> Reply {
     }
     ws.lists.retain(|l| l.id != id);
     Ok(json!({"message": "Contact list deleted successfully", "list_id": id}))
-}
-
-/// The caller of an initiate request: a workspace number by id or by value (its E.164 value
-/// and id), or the workspace's number pool, which lends a number at each attempt.
-enum Caller {
-    Number { number: String, id: String },
-    Pool(String),
-}
-
-fn caller_number(
-    ws: &Workspace,
-    from_number_id: Option<&str>,
-    from_number: Option<&str>,
-    pool_id: Option<&str>,
-) -> Result<Caller, ApiError> {
-    let from = if let Some(id) = from_number_id {
-        ws.numbers.iter().find(|n| n.id == *id).ok_or_else(|| {
-            ApiError::not_found(format!(
-                "from_number_id {id} not found; list numbers with GET /workspace/numbers"
-            ))
-        })?
-    } else if let Some(num) = from_number {
-        ws.numbers.iter().find(|n| n.number == *num).ok_or_else(|| {
-        ApiError::not_found(format!(
-            "from_number {num} is not a number of this workspace; list numbers with GET /workspace/numbers"
-        ))
-    })?
-    } else {
-        let pid = pool_id.unwrap_or_default();
-        if pid != ws.pool_id {
-            return Err(ApiError::not_found(format!(
-                "number_pool_id {pid} not found in this workspace; the pool id is on each number in GET /workspace/numbers"
-            )));
-        }
-        return Ok(Caller::Pool(pid.to_owned()));
-    };
-    Ok(Caller::Number {
-        number: from.number.clone(),
-        id: from.id.clone(),
-    })
 }
 
 /// The call's variables: the given ones plus `callee_name` (first name only when the smart

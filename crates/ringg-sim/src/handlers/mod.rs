@@ -13,6 +13,7 @@ use crate::routes::is_multipart;
 pub(crate) mod analytics;
 pub(crate) mod assistants;
 pub(crate) mod auth;
+pub(crate) mod caller;
 pub(crate) mod calls;
 pub(crate) mod campaigns;
 pub(crate) mod control;

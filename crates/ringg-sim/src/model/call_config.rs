@@ -115,61 +115,66 @@ impl CallConfig {
             }
         }
         if let Some(ct) = obj.get("call_time").filter(|x| !x.is_null()) {
-            match ct.as_object() {
-                None => issues.push(Issue {
-                    kind: "dict_type",
-                    loc: loc_of(loc, &["call_time"]),
-                    msg: "call_time should be an object".into(),
-                }),
-                Some(ct) => {
-                    let mut bounds = [None, None];
-                    for (i, key) in ["call_start_time", "call_end_time"].iter().enumerate() {
-                        if let Some(t) = ct.get(*key).filter(|x| !x.is_null()) {
-                            match t.as_str().and_then(hhmm) {
-                                Some(t) => bounds[i] = Some(t),
-                                None => issues.push(Issue {
-                                    kind: "value_error",
-                                    loc: loc_of(loc, &["call_time", key]),
-                                    msg: "Time should be \"HH:MM\" (24 h), e.g. \"09:00\"".into(),
-                                }),
-                            }
-                        }
-                    }
-                    if let [start, end] = bounds
-                        && (start.is_some() || end.is_some())
-                    {
-                        cfg.window = Some(Window {
-                            start: start.unwrap_or(DEFAULT_START),
-                            end: end.or(DEFAULT_END).unwrap_or(NaiveTime::MIN),
-                        });
-                    }
-                    if let Some(tz) = ct.get("timezone").filter(|x| !x.is_null()) {
-                        match tz.as_str().and_then(|s| s.parse::<chrono_tz::Tz>().ok()) {
-                            Some(tz) => cfg.timezone = tz,
-                            None => issues.push(Issue {
-                                kind: "value_error",
-                                loc: loc_of(loc, &["call_time", "timezone"]),
-                                msg: "timezone should be an IANA name such as Asia/Kolkata".into(),
-                            }),
-                        }
-                    }
-                    if let Some(s) = ct.get("scheduled_at").filter(|x| !x.is_null()) {
-                        match s.as_str().and_then(|s| parse_instant(s, cfg.timezone)) {
-                            Some(t) => cfg.scheduled_at = Some(t),
-                            None => issues.push(Issue {
-                                kind: "datetime_parsing",
-                                loc: loc_of(loc, &["call_time", "scheduled_at"]),
-                                msg: "scheduled_at should be an ISO 8601 date-time".into(),
-                            }),
-                        }
-                    }
-                }
-            }
+            call_time(ct, loc, &mut cfg, &mut issues);
         }
         if issues.is_empty() {
             Ok(cfg)
         } else {
             Err(ApiError::validation(issues))
+        }
+    }
+}
+
+/// Reads `call_time`: the daily window, its timezone and `scheduled_at`.
+fn call_time(ct: &Value, loc: &[&str], cfg: &mut CallConfig, issues: &mut Vec<Issue>) {
+    match ct.as_object() {
+        None => issues.push(Issue {
+            kind: "dict_type",
+            loc: loc_of(loc, &["call_time"]),
+            msg: "call_time should be an object".into(),
+        }),
+        Some(ct) => {
+            let mut bounds = [None, None];
+            for (i, key) in ["call_start_time", "call_end_time"].iter().enumerate() {
+                if let Some(t) = ct.get(*key).filter(|x| !x.is_null()) {
+                    match t.as_str().and_then(hhmm) {
+                        Some(t) => bounds[i] = Some(t),
+                        None => issues.push(Issue {
+                            kind: "value_error",
+                            loc: loc_of(loc, &["call_time", key]),
+                            msg: "Time should be \"HH:MM\" (24 h), e.g. \"09:00\"".into(),
+                        }),
+                    }
+                }
+            }
+            if let [start, end] = bounds
+                && (start.is_some() || end.is_some())
+            {
+                cfg.window = Some(Window {
+                    start: start.unwrap_or(DEFAULT_START),
+                    end: end.or(DEFAULT_END).unwrap_or(NaiveTime::MIN),
+                });
+            }
+            if let Some(tz) = ct.get("timezone").filter(|x| !x.is_null()) {
+                match tz.as_str().and_then(|s| s.parse::<chrono_tz::Tz>().ok()) {
+                    Some(tz) => cfg.timezone = tz,
+                    None => issues.push(Issue {
+                        kind: "value_error",
+                        loc: loc_of(loc, &["call_time", "timezone"]),
+                        msg: "timezone should be an IANA name such as Asia/Kolkata".into(),
+                    }),
+                }
+            }
+            if let Some(s) = ct.get("scheduled_at").filter(|x| !x.is_null()) {
+                match s.as_str().and_then(|s| parse_instant(s, cfg.timezone)) {
+                    Some(t) => cfg.scheduled_at = Some(t),
+                    None => issues.push(Issue {
+                        kind: "datetime_parsing",
+                        loc: loc_of(loc, &["call_time", "scheduled_at"]),
+                        msg: "scheduled_at should be an ISO 8601 date-time".into(),
+                    }),
+                }
+            }
         }
     }
 }

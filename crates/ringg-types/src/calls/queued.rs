@@ -7,7 +7,8 @@ use std::fmt;
 use crate::common::{Extra, Nullable, Timestamp};
 use crate::enums::CallStatus;
 
-use super::{CallDetails, CallRecord};
+use super::details::CallDetails;
+use super::history::CallRecord;
 
 /// What a queued call waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

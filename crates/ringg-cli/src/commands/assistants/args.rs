@@ -51,7 +51,7 @@ pub(crate) enum AssistantsCmd {
         domain: String,
         /// How the widget looks.
         #[command(flatten)]
-        widget: super::embed::WidgetArgs,
+        widget: super::widget::WidgetArgs,
     },
 }
 

@@ -3,7 +3,8 @@
 pub(crate) mod args;
 mod details;
 mod edit;
-pub(crate) mod embed;
+mod embed;
+mod widget;
 
 use futures::TryStreamExt;
 use ringg_api::types::assistants::{
