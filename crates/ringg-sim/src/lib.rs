@@ -34,8 +34,9 @@
 //!   nothing imports it.
 //! * `server`: accept loop, body limits, fault injection, dispatch to the handlers.
 //! * `handlers`: one module per resource group over `handlers::ctx` (the request) and
-//!   `handlers::validate` (field checks).
-//! * `engine`: the call lifecycle, subscription events, the per-call and campaign
+//!   `handlers::validate` (field checks); `handlers::control` is the `/_sim/` control API.
+//! * `engine`: the call lifecycle, what a queued call waits for (its schedule and window on
+//!   the call's clock, credit, concurrency, a pool line), subscription events, the per-call and campaign
 //!   `callback_url` deliveries, completion data and `finish_call`, the one terminal rule
 //!   (release the credit lock, close the campaign).
 //! * `quirks`: the live API's answer variants (`Quirks::Live`), applied by `server`; below

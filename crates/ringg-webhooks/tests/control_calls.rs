@@ -10,7 +10,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use common::{Recorder, TestServer};
 use http::{Request, StatusCode};
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use ringg_sim::{RunningSimulator, Simulator, demo};
 use ringg_webhooks::{WebhookEvent, WebhookReceiver};
 use serde_json::{Value, json};
@@ -40,20 +40,7 @@ async fn request(
     } else {
         format!("{}{path}", sim.base_url())
     };
-    let req = Request::builder()
-        .method(method)
-        .uri(url)
-        .header("x-api-key", sim.api_key())
-        .header("content-type", "application/json")
-        .body(Full::new(Bytes::from(body.to_string())))
-        .unwrap();
-    let resp = common::client().request(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    common::json_request(url, sim.api_key(), method, body).await
 }
 
 async fn subscribe(sim: &RunningSimulator, agent_id: &str, url: &str) {
