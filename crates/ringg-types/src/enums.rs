@@ -505,7 +505,8 @@ mod tests {
                 &CallStatus::Completed,
                 &CallStatus::Failed,
                 &CallStatus::Error,
-                &CallStatus::Cancelled
+                &CallStatus::Cancelled,
+                &CallStatus::Forwarded
             ]
         );
         assert!(CallStatus::Retry.is_terminable() && !CallStatus::Ongoing.is_terminable());
