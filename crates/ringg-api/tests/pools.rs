@@ -7,7 +7,6 @@ mod common;
 use std::time::Duration;
 
 use ringg_api::Client;
-use ringg_api::calls::WaitOptions;
 use ringg_api::types::calls::{CallStatus, CallerSource, InitiateCallRequest};
 use ringg_api::types::{AgentId, CallId, NumberPoolId, PhoneNumber};
 use ringg_sim::{CallOutcome, OutcomeWeights, RunningSimulator, Simulator, demo};
@@ -42,16 +41,6 @@ async fn set_pool(sim: &RunningSimulator, body: Value) -> Value {
         .unwrap();
     assert_eq!(resp.status(), 200);
     resp.json().await.unwrap()
-}
-
-fn wait(timeout: Duration) -> WaitOptions {
-    WaitOptions {
-        initial_interval: Duration::from_millis(20),
-        max_interval: Duration::from_millis(200),
-        multiplier: 1.5,
-        timeout,
-        send_analysis: false,
-    }
 }
 
 /// Polls the simulator's view of the calls until `f` returns `Some`.
@@ -95,7 +84,7 @@ async fn a_call_waits_for_a_dry_pool_and_is_dialled_when_a_number_is_added() {
     set_pool(&sim, json!({"number_ids": [demo::NUMBER_ID]})).await;
     let done = client
         .calls()
-        .wait_for_terminal_with(&id, wait(Duration::from_secs(30)))
+        .wait_for_terminal_with(&id, common::fast_wait(Duration::from_secs(30)))
         .await
         .unwrap();
     assert_eq!(done.call_status, Some(CallStatus::Completed));
@@ -147,7 +136,7 @@ async fn a_pool_number_carries_one_call_at_a_time_and_the_next_waits_for_it() {
     for id in [&first, &second] {
         let done = client
             .calls()
-            .wait_for_terminal_with(id, wait(Duration::from_secs(60)))
+            .wait_for_terminal_with(id, common::fast_wait(Duration::from_secs(60)))
             .await
             .unwrap();
         assert_eq!(done.call_status, Some(CallStatus::Completed));

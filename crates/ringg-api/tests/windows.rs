@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Timelike, Utc};
 use futures::TryStreamExt;
-use ringg_api::calls::WaitOptions;
 use ringg_api::campaigns::{CampaignFlow, CsvUpload, LaunchRequest, PollOptions};
 use ringg_api::types::calls::{
     CallConfig, CallHistoryQuery, CallStatus, CallTime, CallerSource, InitiateCallRequest,
@@ -34,16 +33,6 @@ fn ist_clock(minutes: i64) -> (String, DateTime<Utc>) {
 
 fn campaign_time(minutes: i64) -> CampaignTime {
     CampaignTime::new(Utc::now().naive_utc() + chrono::Duration::minutes(330 + minutes))
-}
-
-fn fast_wait(timeout: Duration) -> WaitOptions {
-    WaitOptions {
-        initial_interval: Duration::from_millis(20),
-        max_interval: Duration::from_millis(200),
-        multiplier: 1.5,
-        timeout,
-        send_analysis: false,
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -112,7 +101,7 @@ async fn a_campaign_dials_only_once_its_window_opens() {
     for row in &rows {
         let done = client
             .calls()
-            .wait_for_terminal_with(&row.id, fast_wait(Duration::from_secs(90)))
+            .wait_for_terminal_with(&row.id, common::fast_wait(Duration::from_secs(90)))
             .await
             .unwrap();
         assert_eq!(done.call_status, Some(CallStatus::Completed));
@@ -159,7 +148,7 @@ async fn a_wait_for_a_scheduled_call_says_until_when() {
         .unwrap();
     let err = client
         .calls()
-        .wait_for_terminal_with(&placed.call_id, fast_wait(Duration::from_secs(1)))
+        .wait_for_terminal_with(&placed.call_id, common::fast_wait(Duration::from_secs(1)))
         .await
         .unwrap_err();
     let expected = format!(

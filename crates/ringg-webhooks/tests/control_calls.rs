@@ -81,8 +81,14 @@ async fn start() -> (RunningSimulator, std::sync::Arc<Recorder>, TestServer) {
     (sim, rec, server)
 }
 
-/// The event types received for `call_id`, and its `call_completed` payload.
-fn received(rec: &Recorder, call_id: &str) -> (BTreeSet<String>, Value) {
+/// Waits until the receiver has every event of an answered call, checks they all are
+/// `call_id`'s, and returns its `call_completed` payload.
+async fn every_event_of(rec: &Recorder, call_id: &str) -> Value {
+    assert!(
+        rec.wait_for(EVENTS.len(), WAIT).await,
+        "{:?}",
+        rec.described()
+    );
     let mut types = BTreeSet::new();
     let mut completed = Value::Null;
     for event in rec.events() {
@@ -94,7 +100,8 @@ fn received(rec: &Recorder, call_id: &str) -> (BTreeSet<String>, Value) {
             completed = serde_json::from_str(&event.raw()).unwrap();
         }
     }
-    (types, completed)
+    assert_eq!(types, EVENTS.iter().map(|e| e.to_string()).collect());
+    completed
 }
 
 #[tokio::test]
@@ -114,13 +121,7 @@ async fn an_inbound_call_reaches_the_receiver_with_every_event() {
     assert_eq!(placed["data"]["call_direction"], "inbound");
     let call_id = placed["data"]["call_id"].as_str().unwrap().to_owned();
 
-    assert!(
-        rec.wait_for(EVENTS.len(), WAIT).await,
-        "{:?}",
-        rec.described()
-    );
-    let (types, completed) = received(&rec, &call_id);
-    assert_eq!(types, EVENTS.iter().map(|e| e.to_string()).collect());
+    let completed = every_event_of(&rec, &call_id).await;
     assert_eq!(completed["call_type"], "inbound");
     assert_eq!(completed["status"], "completed");
     assert_eq!(completed["to_number"], demo::NUMBER_2);
@@ -169,13 +170,7 @@ async fn a_transferred_web_call_reaches_the_receiver_with_every_event() {
     assert_eq!(status, StatusCode::OK, "{placed}");
     let call_id = placed["data"]["call_id"].as_str().unwrap().to_owned();
 
-    assert!(
-        rec.wait_for(EVENTS.len(), WAIT).await,
-        "{:?}",
-        rec.described()
-    );
-    let (types, completed) = received(&rec, &call_id);
-    assert_eq!(types, EVENTS.iter().map(|e| e.to_string()).collect());
+    let completed = every_event_of(&rec, &call_id).await;
     assert_eq!(completed["call_type"], "webcall");
     assert_eq!(completed["status"], "forwarded");
     assert!(completed["to_number"].is_null(), "{completed}");
