@@ -7,7 +7,9 @@ mod common;
 use std::time::Duration;
 
 use ringg_api::Client;
-use ringg_api::types::calls::{CallStatus, CallerSource, InitiateCallRequest};
+use ringg_api::types::calls::{
+    CallConfig, CallStatus, CallTime, CallerSource, InitiateCallRequest,
+};
 use ringg_api::types::{AgentId, CallId, NumberPoolId, PhoneNumber};
 use ringg_sim::{CallOutcome, OutcomeWeights, RunningSimulator, Simulator, demo};
 use serde_json::{Value, json};
@@ -15,12 +17,20 @@ use serde_json::{Value, json};
 async fn pool_call(client: &Client, to: &str) -> CallId {
     client
         .calls()
-        .initiate(InitiateCallRequest::new(
-            AgentId::new(demo::AGENT_ID),
-            "Asha",
-            PhoneNumber::parse(to).unwrap(),
-            CallerSource::NumberPool(NumberPoolId::new(demo::NUMBER_POOL_ID)),
-        ))
+        .initiate(
+            InitiateCallRequest::new(
+                AgentId::new(demo::AGENT_ID),
+                "Asha",
+                PhoneNumber::parse(to).unwrap(),
+                CallerSource::NumberPool(NumberPoolId::new(demo::NUMBER_POOL_ID)),
+            )
+            // Open all day: the pool, not the demo assistant's closed hour, decides here.
+            .call_config(CallConfig::default().call_time(CallTime::window(
+                "00:00",
+                "00:00",
+                "Asia/Kolkata",
+            ))),
+        )
         .await
         .unwrap()
         .call_id
