@@ -501,8 +501,10 @@ impl Calls<'_> {
         Ok(None)
     }
 
-    /// Polls call details until the call is `completed`, `failed`, `error` or `cancelled`
-    /// (`retry` counts as pending), with the default [`WaitOptions`].
+    /// Polls call details until the call is `completed`, `failed`, `error`, `cancelled` or
+    /// `forwarded` (`retry` counts as pending), with the default [`WaitOptions`]. A call held
+    /// back (its window, `scheduled_at`, a retry) is logged at `info` level and named in a
+    /// timeout as "queued until 09:00 (window, …)" ([`CallDetails::queued`]).
     pub async fn wait_for_terminal(&self, id: &CallId) -> Result<CallDetails, Error> {
         self.wait_for_terminal_with(id, WaitOptions::default())
             .await
@@ -516,6 +518,7 @@ impl Calls<'_> {
     ) -> Result<CallDetails, Error> {
         let deadline = tokio::time::Instant::now() + options.timeout;
         let mut interval = options.initial_interval;
+        let mut last_queued = None;
         loop {
             let details = self.details(id, options.send_analysis).await?;
             if details
@@ -525,15 +528,25 @@ impl Calls<'_> {
             {
                 return Ok(details);
             }
+            let queued = details.queued();
+            if queued.is_some() && queued != last_queued {
+                if let Some(q) = &queued {
+                    tracing::info!(call_id = %id, "call {id} is {q}");
+                }
+                last_queued = queued.clone();
+            }
             let now = tokio::time::Instant::now();
             if now >= deadline {
-                return Err(Error::timeout(format!(
-                    "call {id} is still {} after {:.0} s; wait longer or check its details later",
-                    details
+                let state = match &queued {
+                    Some(q) => q.to_string(),
+                    None => details
                         .call_status
                         .as_ref()
                         .map(|s| s.as_str().to_string())
                         .unwrap_or_else(|| "without status".into()),
+                };
+                return Err(Error::timeout(format!(
+                    "call {id} is still {state} after {:.0} s; wait longer or check its details later",
                     options.timeout.as_secs_f64()
                 ))
                 .with_operation(ops::GET_CALL_DETAILS.id));

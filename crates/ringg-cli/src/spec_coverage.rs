@@ -9,9 +9,16 @@ use clap::Command;
 const SPEC: &str = include_str!("../../../docs/openapi.yaml");
 
 /// `(operationId, x-cli-command)` of every operation, in spec order (`None`: no command).
+///
+/// An operation's own keys sit at the indentation of `paths: /path: method:` children (six
+/// spaces); an `operationId` deeper down is a link's target, not an operation.
 fn operations() -> Vec<(String, Option<String>)> {
     let mut ops: Vec<(String, Option<String>)> = Vec::new();
     for line in SPEC.lines() {
+        let indent = line.len() - line.trim_start().len();
+        if indent != 6 {
+            continue;
+        }
         let line = line.trim();
         if let Some(id) = line.strip_prefix("operationId:") {
             ops.push((id.trim().to_string(), None));

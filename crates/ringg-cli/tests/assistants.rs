@@ -257,7 +257,7 @@ async fn embed_whitelists_the_domain_and_uses_the_public_key() {
     );
     assert!(r.stdout.contains(&format!(r#"agentId: "{AGENT_ID}""#)));
     assert!(r.stdout.contains("@desivocal/agents-cdn@") && r.stdout.contains("dv-agent.es.js"));
-    assert!(r.stdout.contains("style.css") && r.stdout.contains(r#"loadAgentsCdn("latest""#));
+    assert!(r.stdout.contains("style.css") && r.stdout.contains(r#"loadAgentsCdn("1.0.21""#));
     assert!(
         r.stderr.contains("whitelisted https://shop.example"),
         "{}",

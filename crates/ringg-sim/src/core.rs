@@ -53,6 +53,9 @@ pub(crate) struct Shared {
     pub(crate) http: Client<HttpConnector, Full<Bytes>>,
     pub(crate) deliveries: Mutex<Vec<DeliveryRecord>>,
     pub(crate) quirks: QuirkState,
+    /// Woken when a pool number may have a free line: a call left `ongoing`, or a pool
+    /// changed.
+    pub(crate) lines_freed: tokio::sync::Notify,
 }
 
 impl std::fmt::Debug for Shared {
@@ -83,6 +86,7 @@ impl Shared {
             tasks: TaskTracker::new(),
             http,
             deliveries: Mutex::new(Vec::new()),
+            lines_freed: tokio::sync::Notify::new(),
         }
     }
 

@@ -22,6 +22,10 @@ pub enum SimError {
     /// An I/O error while serving (for example writing the start-up lines).
     #[error("simulator I/O error: {0}")]
     Io(#[from] std::io::Error),
+    /// A control request of [`SimHandle`](crate::SimHandle) was refused (an unknown number
+    /// or pool, a number without an inbound assistant, …); the message says why.
+    #[error("the simulator refused the request: {0}")]
+    Rejected(String),
 }
 
 /// An error answer: status, JSON body and extra headers.
@@ -86,6 +90,14 @@ impl ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             body: json!({ "detail": detail }),
             headers: Vec::new(),
+        }
+    }
+
+    /// The message of the answer: the `detail` text, or the whole body.
+    pub(crate) fn message(&self) -> String {
+        match &self.body["detail"] {
+            Value::String(s) => s.clone(),
+            _ => self.body.to_string(),
         }
     }
 

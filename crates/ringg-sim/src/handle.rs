@@ -11,7 +11,9 @@ use serde_json::{Map, Value};
 use crate::core::{DeliveryRecord, Shared};
 use crate::demo;
 use crate::engine;
+use crate::error::{ApiError, SimError};
 use crate::faults::{FaultConfig, FaultKind};
+use crate::handlers::control;
 use crate::model::{Call, CallOutcome, OutcomeWeights};
 
 /// Counters of what the simulator has seen and done.
@@ -71,6 +73,63 @@ pub struct CallSnapshot {
     pub call_cost: Option<f64>,
     /// When the call was created.
     pub created_at: DateTime<Utc>,
+    /// `outbound`, `inbound` or `webcall`.
+    pub call_type: String,
+    /// The caller of an inbound call.
+    pub inbound_from: Option<String>,
+    /// When the last attempt started, on the call's scaled clock.
+    pub attempt_time: Option<DateTime<Utc>>,
+    /// When the call will next be attempted, on its clock, while it waits for a time (its
+    /// window, `scheduled_at`, a retry).
+    pub next_attempt_time: Option<DateTime<Utc>>,
+}
+
+/// Who places a call through the control API ([`SimHandle::place_inbound_call`],
+/// [`SimHandle::place_web_call`], or `POST /_sim/inbound-calls` / `/_sim/web-calls`) and how
+/// it goes.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct IncomingCall {
+    /// The caller's name (`callee_name`; default "Caller" or "Web visitor").
+    pub name: Option<String>,
+    /// The call's variables (`custom_args_values`).
+    pub custom_args_values: Map<String, Value>,
+    /// How the call goes (default [`CallOutcome::Answered`]; [`CallOutcome::Forwarded`] for
+    /// a transfer).
+    pub outcome: Option<CallOutcome>,
+}
+
+impl IncomingCall {
+    /// An answered call with no variables.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the caller's name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Adds a variable.
+    pub fn var(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.custom_args_values.insert(name.into(), value.into());
+        self
+    }
+
+    /// Sets how the call goes.
+    pub fn outcome(mut self, outcome: CallOutcome) -> Self {
+        self.outcome = Some(outcome);
+        self
+    }
+
+    fn into_caller(self) -> control::Caller {
+        control::Caller {
+            name: self.name,
+            custom_args: self.custom_args_values,
+            outcome: self.outcome,
+        }
+    }
 }
 
 /// A workspace's balances and sizes.
@@ -225,6 +284,70 @@ impl SimHandle {
             .clone()
     }
 
+    /// A person at `from_number` calls `to_number`, a number of some workspace with an
+    /// inbound assistant attached (`attach_inbound_number`): the call runs like an outbound
+    /// one (`call_type: "inbound"`, `inbound_from` the caller) with the same webhooks.
+    pub fn place_inbound_call(
+        &self,
+        to_number: &str,
+        from_number: &str,
+        call: IncomingCall,
+    ) -> Result<CallId, SimError> {
+        let ws = self
+            .workspace_where(|ws| ws.numbers.iter().any(|n| n.number == to_number))
+            .ok_or_else(|| {
+                SimError::Rejected(format!("{to_number} is not a number of any workspace"))
+            })?;
+        placed(control::place_inbound(
+            &self.shared,
+            &ws,
+            to_number,
+            from_number,
+            call.into_caller(),
+        ))
+    }
+
+    /// A visitor starts a web call with assistant `agent_id` (as the widget does):
+    /// `call_type: "webcall"`, no phone numbers, the same webhooks.
+    pub fn place_web_call(&self, agent_id: &str, call: IncomingCall) -> Result<CallId, SimError> {
+        let ws = self
+            .workspace_where(|ws| ws.agent(agent_id).is_some())
+            .ok_or_else(|| {
+                SimError::Rejected(format!("{agent_id} is not an assistant of any workspace"))
+            })?;
+        placed(control::place_web_call(
+            &self.shared,
+            &ws,
+            agent_id,
+            call.into_caller(),
+        ))
+    }
+
+    /// Sets which numbers the number pool `pool_id` lends (`None`: every number of its
+    /// workspace; an empty list runs it dry) and how many calls each carries at a time
+    /// (`None`: no limit). Pool calls wait (`registered`) while no pool number has a free
+    /// line, and are dialled as soon as one frees.
+    pub fn set_number_pool(
+        &self,
+        pool_id: &str,
+        number_ids: Option<Vec<String>>,
+        calls_per_number: Option<usize>,
+    ) -> Result<(), SimError> {
+        let ws = self
+            .workspace_where(|ws| ws.pool_id == pool_id)
+            .ok_or_else(|| SimError::Rejected(format!("{pool_id} is not a number pool")))?;
+        control::set_pool(&self.shared, &ws, pool_id, number_ids, calls_per_number)
+            .map_err(|e| SimError::Rejected(e.message()))
+    }
+
+    fn workspace_where(&self, f: impl Fn(&crate::model::Workspace) -> bool) -> Option<String> {
+        let st = self.shared.lock();
+        st.workspaces
+            .values()
+            .find(|ws| f(ws))
+            .map(|ws| ws.id.clone())
+    }
+
     /// The configured fault settings.
     pub fn faults(&self) -> FaultConfig {
         self.shared.faults.config().clone()
@@ -256,5 +379,17 @@ fn snapshot(ws: &str, c: &Call) -> CallSnapshot {
         bulk_list_id: c.bulk_list_id.clone().map(ListId::new),
         call_cost: c.cost,
         created_at: c.created_at,
+        call_type: c.direction.to_owned(),
+        inbound_from: c.inbound_from.clone(),
+        attempt_time: c.attempt_time,
+        next_attempt_time: c.next_attempt_time,
     }
+}
+
+/// The call id of a control answer.
+fn placed(answer: Result<Value, ApiError>) -> Result<CallId, SimError> {
+    let answer = answer.map_err(|e| SimError::Rejected(e.message()))?;
+    Ok(CallId::new(
+        answer["data"]["call_id"].as_str().unwrap_or_default(),
+    ))
 }

@@ -34,8 +34,9 @@
 //!   nothing imports it.
 //! * `server`: accept loop, body limits, fault injection, dispatch to the handlers.
 //! * `handlers`: one module per resource group over `handlers::ctx` (the request) and
-//!   `handlers::validate` (field checks).
-//! * `engine`: the call lifecycle, subscription events, the per-call and campaign
+//!   `handlers::validate` (field checks); `handlers::control` is the `/_sim/` control API.
+//! * `engine`: the call lifecycle, what a queued call waits for (its schedule and window on
+//!   the call's clock, credit, concurrency, a pool line), subscription events, the per-call and campaign
 //!   `callback_url` deliveries, completion data and `finish_call`, the one terminal rule
 //!   (release the credit lock, close the campaign).
 //! * `quirks`: the live API's answer variants (`Quirks::Live`), applied by `server`; below
@@ -73,7 +74,7 @@ pub use core::{
 pub use demo::DEMO_API_KEY;
 pub use error::SimError;
 pub use faults::{FaultConfig, FaultKind, FaultSpecError};
-pub use handle::{CallSnapshot, SimHandle, Stats, WorkspaceSnapshot};
+pub use handle::{CallSnapshot, IncomingCall, SimHandle, Stats, WorkspaceSnapshot};
 pub use model::{CallOutcome, OutcomeWeights};
 pub use quirks::Quirks;
 /// The connection limits [`SimulatorBuilder::connection_limits`] takes (re-exported from

@@ -27,12 +27,18 @@ impl Form {
             .map(|p| String::from_utf8_lossy(&p.data).into_owned())
     }
 
-    /// Every part named `name` that carries a file name.
-    pub(crate) fn files(&self, name: &str) -> Vec<&Part> {
-        self.parts
-            .iter()
-            .filter(|p| p.name == name && p.filename.is_some())
-            .collect()
+    /// Every part named `name`, each of which must be a file (carry a file name): a text part
+    /// under a file field is a 422, as FastAPI answers for an `UploadFile` field.
+    pub(crate) fn files(&self, name: &str) -> Result<Vec<&Part>, ApiError> {
+        let parts: Vec<&Part> = self.parts.iter().filter(|p| p.name == name).collect();
+        if parts.iter().any(|p| p.filename.is_none()) {
+            return Err(ApiError::invalid(
+                &["body", name],
+                "value_error",
+                format!("`{name}` must be a file part (with a file name), not a text field"),
+            ));
+        }
+        Ok(parts)
     }
 
     /// The text of a required field, or a FastAPI-style "missing" issue.

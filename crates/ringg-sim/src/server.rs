@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 use crate::core::{JSON_BODY_LIMIT, Shared, UPLOAD_BODY_LIMIT};
 use crate::error::ApiError;
 use crate::faults::FaultKind;
+use crate::handlers::control::CONTROL_PREFIX;
 use crate::handlers::stt::STT_BASE_PATH;
 use crate::handlers::{self, ctx::RequestParts};
 use crate::routes::{self, Resolved};
@@ -98,6 +99,9 @@ async fn route_and_handle(
     let path = req.uri().path().to_owned();
     if let Some(rest) = path.strip_prefix(STT_BASE_PATH) {
         return Ok(stt(sh, rest.to_owned(), req).await);
+    }
+    if let Some(rest) = path.strip_prefix(CONTROL_PREFIX) {
+        return Ok(control(sh, rest.to_owned(), req).await);
     }
     let (op, params) = match routes::resolve(&method, &path) {
         Resolved::Op { id, params } => (id, params),
@@ -247,6 +251,9 @@ async fn stt(sh: &Arc<Shared>, rest: String, req: Request<Incoming>) -> Response
         "/health" => json_response(StatusCode::OK, &serde_json::json!({ "status": "ok" })),
         "/stream" => {
             let query = query_pairs(req.uri());
+            if let Err(e) = handlers::stt_stream::precheck(sh, req.headers(), &query) {
+                return error_response(e);
+            }
             let (mut parts, _body) = req.into_parts();
             let Some(on_upgrade) = parts.extensions.remove::<hyper::upgrade::OnUpgrade>() else {
                 return error_response(stt_error(
@@ -281,6 +288,22 @@ async fn stt(sh: &Arc<Shared>, rest: String, req: Request<Incoming>) -> Response
                 Err(BodyError::Other(e)) => error_response(e),
             }
         }
+    }
+}
+
+/// The simulator's own control API under `/_sim/` (inbound and web calls, number pools,
+/// scripted outcomes): not a Ringg route, authenticated with the workspace key.
+async fn control(sh: &Arc<Shared>, rest: String, req: Request<Incoming>) -> Response<Body> {
+    let (parts, body) = req.into_parts();
+    match collect_body(sh, &parts.headers, body, JSON_BODY_LIMIT).await {
+        Ok(body) => {
+            match handlers::control::handle(sh, &parts.method, &rest, &parts.headers, &body) {
+                Ok(v) => json_response(StatusCode::OK, &v),
+                Err(e) => error_response(e),
+            }
+        }
+        Err(BodyError::TooLarge) => error_response(too_large(JSON_BODY_LIMIT)),
+        Err(BodyError::Other(e)) => error_response(e),
     }
 }
 

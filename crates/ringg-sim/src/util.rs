@@ -8,6 +8,14 @@ pub(crate) fn iso(dt: DateTime<Utc>) -> String {
     dt.format("%Y-%m-%dT%H:%M:%S%.6f+00:00").to_string()
 }
 
+/// The same instant in `tz`'s offset, e.g. `2026-03-03T09:00:00.000000+05:30` (used for the
+/// times a call waits for, so they read in its calling window's timezone).
+pub(crate) fn iso_in(dt: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+    dt.with_timezone(&tz)
+        .format("%Y-%m-%dT%H:%M:%S%.6f%:z")
+        .to_string()
+}
+
 /// `2025-12-14T19:37:13.310707Z` (webhook style).
 pub(crate) fn iso_z(dt: DateTime<Utc>) -> String {
     dt.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()

@@ -39,11 +39,12 @@ open_enum! {
 }
 
 impl CallStatus {
-    /// True for states a call never leaves: `completed`, `failed`, `error`, `cancelled`.
+    /// True for states a call never leaves: `completed`, `failed`, `error`, `cancelled`,
+    /// `forwarded` (the call was handed over to another party).
     pub fn is_terminal(&self) -> bool {
         matches!(
             self,
-            Self::Completed | Self::Failed | Self::Error | Self::Cancelled
+            Self::Completed | Self::Failed | Self::Error | Self::Cancelled | Self::Forwarded
         )
     }
 
@@ -504,7 +505,8 @@ mod tests {
                 &CallStatus::Completed,
                 &CallStatus::Failed,
                 &CallStatus::Error,
-                &CallStatus::Cancelled
+                &CallStatus::Cancelled,
+                &CallStatus::Forwarded
             ]
         );
         assert!(CallStatus::Retry.is_terminable() && !CallStatus::Ongoing.is_terminable());

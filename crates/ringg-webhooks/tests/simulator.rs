@@ -8,10 +8,8 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use bytes::Bytes;
 use common::{Recorder, TestServer, describe};
-use http::{Request, StatusCode};
-use http_body_util::{BodyExt, Full};
+use http::StatusCode;
 use ringg_sim::{CallOutcome, DeliveryRecord, OutcomeWeights, RunningSimulator, Simulator, demo};
 use ringg_webhooks::{WebhookEvent, WebhookReceiver};
 use serde_json::{Value, json};
@@ -31,20 +29,8 @@ const WAIT: Duration = Duration::from_secs(20);
 
 /// One JSON request to the simulator's API.
 async fn api(sim: &RunningSimulator, method: &str, path: &str, body: Value) -> (StatusCode, Value) {
-    let req = Request::builder()
-        .method(method)
-        .uri(format!("{}{path}", sim.base_url()))
-        .header("x-api-key", sim.api_key())
-        .header("content-type", "application/json")
-        .body(Full::new(Bytes::from(body.to_string())))
-        .unwrap();
-    let resp = common::client().request(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    let url = format!("{}{path}", sim.base_url());
+    common::json_request(url, sim.api_key(), method, body).await
 }
 
 async fn edit_agent(sim: &RunningSimulator, body: Value) {

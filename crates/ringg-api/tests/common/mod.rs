@@ -1,6 +1,9 @@
 //! The setup the simulator-backed test files share: a started simulator and a client for it.
 #![allow(dead_code)] // each test file uses a part
 
+use std::time::Duration;
+
+use ringg_api::calls::WaitOptions;
 use ringg_api::{Client, ClientBuilder};
 use ringg_sim::{Quirks, RunningSimulator, SimulatorBuilder};
 
@@ -31,4 +34,16 @@ pub(crate) async fn start(builder: SimulatorBuilder) -> (RunningSimulator, Clien
     let sim = builder.quirks(quirks()).start().await.unwrap();
     let client = client(&sim);
     (sim, client)
+}
+
+/// Waiting for a call against a fast simulator: polls every 20 ms backing off to 200 ms, up to
+/// `timeout`, without the analyses.
+pub(crate) fn fast_wait(timeout: Duration) -> WaitOptions {
+    WaitOptions {
+        initial_interval: Duration::from_millis(20),
+        max_interval: Duration::from_millis(200),
+        multiplier: 1.5,
+        timeout,
+        send_analysis: false,
+    }
 }

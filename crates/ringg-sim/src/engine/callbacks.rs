@@ -67,11 +67,11 @@ fn envelope(call: &Call) -> Value {
         "transcript": transcript_text(call),
         "agent_id": call.agent_id,
         "retry": call.attempts.saturating_sub(1),
-        "from_number": call.from_number,
-        "to_number": call.to_number,
+        "from_number": call.caller(),
+        "to_number": call.callee_number(),
         "custom_args_values": call.custom_args,
     });
-    if call.status == Status::Completed
+    if call.status.was_answered()
         && let Some(analysis) = analysis_data(call)
         && let Value::Object(d) = &mut data
     {

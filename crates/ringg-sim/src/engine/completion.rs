@@ -100,7 +100,10 @@ pub(crate) fn fill_completed(
     call.platform_analysis = Some(json!({
         "summary": format!("{} spoke with {} for {:.0} seconds.", call.agent_name, call.callee_name, talk_secs),
         "classification": classification,
-        "key_points": [format!("Call to {} was answered", call.to_number)],
+        "key_points": [match call.callee_number() {
+            Some(n) => format!("Call to {n} was answered"),
+            None => "Web call was answered".to_owned(),
+        }],
         "action_items": if callback_requested { json!(["Call back the customer"]) } else { json!([]) },
         "sentiment": sentiment,
         "call_disconnect_reason": if voicemail { "voicemail" } else { "customer_hangup" },
@@ -174,12 +177,7 @@ pub(crate) fn seed_history(sh: &Shared, ws_id: &str, n: usize) -> Vec<String> {
         let mut args = Map::new();
         args.insert("callee_name".into(), Value::from(callee.clone()));
         args.insert("mobile_number".into(), Value::from(to.clone()));
-        let cfg = CallConfig {
-            retry_count: 0,
-            retry_minutes: [30.0; 3],
-            scheduled_at: None,
-            timezone: chrono_tz::Asia::Kolkata,
-        };
+        let cfg = CallConfig::default();
         let mut call = Call {
             agent_id: agent.map(|a| a.id.clone()).unwrap_or_default(),
             version_id: agent.map(|a| a.version_id.clone()).unwrap_or_default(),

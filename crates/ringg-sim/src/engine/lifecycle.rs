@@ -1,6 +1,7 @@
-//! The call lifecycle engine (§4.6): registered → ongoing → completed | retry → … | failed |
-//! error, cancelled when terminated. One tokio task per call; capacity is a per-workspace
-//! semaphore (plus a per-campaign one), so thousands of queued calls cost only idle tasks.
+//! The call lifecycle engine (§4.6): registered → ongoing → completed | forwarded | retry → … |
+//! failed | error, cancelled when terminated. One tokio task per call; what a queued call
+//! waits for (schedule, window, credit, concurrency, a pool line) is [`queue`], so thousands of
+//! queued calls cost only idle tasks.
 
 use std::sync::Arc;
 
@@ -11,19 +12,20 @@ use rand::rngs::SmallRng;
 use crate::core::Shared;
 use crate::engine::callbacks;
 use crate::engine::completion::{attempt_rng, fill_completed};
-use crate::engine::finish::{finish_call, try_lock_credit};
+use crate::engine::finish::finish_call;
+use crate::engine::queue::{self, Slots};
 use crate::engine::webhooks;
-use crate::model::{CallOutcome, ListStatus, Status};
+use crate::model::{Call, CallOutcome, ListStatus, Status};
 use crate::util::round2;
 
-/// Starts the lifecycle task of a call after `delay_sim_secs` simulated seconds.
-pub(crate) fn spawn_call(sh: &Arc<Shared>, ws: String, call_id: String, delay_sim_secs: f64) {
+/// Starts the lifecycle task of a call.
+pub(crate) fn spawn_call(sh: &Arc<Shared>, ws: String, call_id: String) {
     let sh2 = sh.clone();
     sh.tasks.spawn(async move {
         let token = sh2.token.clone();
         tokio::select! {
             _ = token.cancelled() => {}
-            _ = run_call(&sh2, &ws, &call_id, delay_sim_secs) => {}
+            _ = run_call(&sh2, &ws, &call_id) => {}
         }
     });
 }
@@ -35,85 +37,87 @@ struct Attempt {
     rng: SmallRng,
 }
 
-async fn run_call(sh: &Arc<Shared>, ws_id: &str, call_id: &str, delay_sim_secs: f64) {
+async fn run_call(sh: &Arc<Shared>, ws_id: &str, call_id: &str) {
     callbacks::call_status_changed(sh, ws_id, call_id);
-    sh.sleep_sim(delay_sim_secs).await;
-    loop {
-        // Credits: a call without its lock waits (stays registered), as the docs describe.
-        loop {
-            let ok = {
-                let mut st = sh.lock();
-                let ws = st.ws_mut(ws_id);
-                match ws.call(call_id) {
-                    Some(c) if !c.status.is_terminal() => try_lock_credit(ws, call_id),
-                    _ => return,
-                }
-            };
-            if ok {
-                break;
-            }
-            sh.sleep_sim(60.0).await;
-            if sh.token.is_cancelled() {
-                return;
-            }
-        }
-        let (capacity, campaign) = {
-            let st = sh.lock();
-            let ws = st.ws(ws_id);
-            let Some(call) = ws.call(call_id) else { return };
-            let campaign = call
-                .bulk_list_id
-                .as_deref()
-                .and_then(|l| ws.list(l))
-                .and_then(|l| l.concurrency.clone());
-            (ws.capacity.clone(), campaign)
-        };
-        let Ok(permit) = capacity.acquire_owned().await else {
+    while let Some((attempt, slots)) = next_attempt(sh, ws_id, call_id).await {
+        if !run_attempt(sh, ws_id, call_id, attempt, slots).await {
             return;
-        };
-        let campaign_permit = match campaign {
-            Some(s) => match s.acquire_owned().await {
-                Ok(p) => Some(p),
-                Err(_) => return,
-            },
-            None => None,
-        };
-        let Some(mut attempt) = start_attempt(sh, ws_id, call_id) else {
-            return;
-        };
-        webhooks::emit(sh, ws_id, call_id, "call_started");
-        webhooks::emit(sh, ws_id, call_id, "call_ringing");
-        callbacks::call_status_changed(sh, ws_id, call_id);
-        sh.sleep_sim(attempt.ring_secs).await;
-        match attempt.outcome {
-            CallOutcome::Answered | CallOutcome::Voicemail => {
-                webhooks::emit(sh, ws_id, call_id, "call_ongoing");
-                sh.sleep_sim(attempt.talk_secs).await;
-                let done = finish_completed(sh, ws_id, call_id, &mut attempt);
-                drop(campaign_permit);
-                drop(permit);
-                after_completed(sh, ws_id, call_id, done).await;
-                return;
-            }
-            outcome => {
-                let (retry_in, campaign) = finish_unanswered(sh, ws_id, call_id, outcome);
-                drop(campaign_permit);
-                drop(permit);
-                webhooks::emit(sh, ws_id, call_id, "call_completed");
-                callbacks::call_status_changed(sh, ws_id, call_id);
-                if let Some(list) = campaign {
-                    callbacks::campaign_completed(sh, ws_id, &list, call_id);
-                }
-                match retry_in {
-                    Some(minutes) => sh.sleep_sim(minutes * 60.0).await,
-                    None => return,
-                }
-                if sh.token.is_cancelled() {
-                    return;
-                }
-            }
         }
     }
+}
+
+/// What starting an attempt found.
+enum Start {
+    Began(Attempt),
+    /// The schedule no longer lets it dial (the window closed while it waited).
+    NotDue,
+    /// Its number pool has no free line.
+    PoolDry,
+    /// It is no longer dialable (terminated meanwhile).
+    Gone,
+}
+
+/// Waits for everything an attempt needs (schedule, credit, concurrency, a pool line) and
+/// starts it; `None` when the call will not be attempted again.
+async fn next_attempt(sh: &Arc<Shared>, ws_id: &str, call_id: &str) -> Option<(Attempt, Slots)> {
+    loop {
+        if !queue::wait_until_due(sh, ws_id, call_id).await
+            || !queue::wait_for_credit(sh, ws_id, call_id).await
+        {
+            return None;
+        }
+        let slots = queue::acquire_slots(sh, ws_id, call_id).await?;
+        let freed = sh.lines_freed.notified();
+        tokio::pin!(freed);
+        freed.as_mut().enable();
+        match start_attempt(sh, ws_id, call_id) {
+            Start::Began(attempt) => return Some((attempt, slots)),
+            Start::NotDue => drop(slots),
+            Start::PoolDry => {
+                drop(slots);
+                queue::wait_for_line(sh, freed).await;
+            }
+            Start::Gone => return None,
+        }
+        if sh.token.is_cancelled() {
+            return None;
+        }
+    }
+}
+
+/// Runs one attempt; true when the call is to be attempted again.
+async fn run_attempt(
+    sh: &Arc<Shared>,
+    ws_id: &str,
+    call_id: &str,
+    mut attempt: Attempt,
+    slots: Slots,
+) -> bool {
+    webhooks::emit(sh, ws_id, call_id, "call_started");
+    webhooks::emit(sh, ws_id, call_id, "call_ringing");
+    callbacks::call_status_changed(sh, ws_id, call_id);
+    sh.sleep_sim(attempt.ring_secs).await;
+    if matches!(
+        attempt.outcome,
+        CallOutcome::Answered | CallOutcome::Voicemail | CallOutcome::Forwarded
+    ) {
+        webhooks::emit(sh, ws_id, call_id, "call_ongoing");
+        sh.sleep_sim(attempt.talk_secs).await;
+        let done = finish_answered(sh, ws_id, call_id, &mut attempt);
+        drop(slots);
+        sh.lines_freed.notify_waiters();
+        after_completed(sh, ws_id, call_id, done).await;
+        return false;
+    }
+    let (retry, campaign) = finish_unanswered(sh, ws_id, call_id, attempt.outcome);
+    drop(slots);
+    sh.lines_freed.notify_waiters();
+    webhooks::emit(sh, ws_id, call_id, "call_completed");
+    callbacks::call_status_changed(sh, ws_id, call_id);
+    if let Some(list) = campaign {
+        callbacks::campaign_completed(sh, ws_id, &list, call_id);
+    }
+    retry && !sh.token.is_cancelled()
 }
 
 /// What finishing a completed call produced.
@@ -145,29 +149,62 @@ async fn after_completed(sh: &Arc<Shared>, ws_id: &str, call_id: &str, done: Com
     callbacks::call_status_changed(sh, ws_id, call_id);
 }
 
-/// Moves a registered/retry call to ongoing and draws the attempt; `None` when the call is no
-/// longer dialable (terminated meanwhile).
-fn start_attempt(sh: &Shared, ws_id: &str, call_id: &str) -> Option<Attempt> {
+/// Moves a registered/retry call to ongoing and draws the attempt, taking a pool number for
+/// a pool call; see [`Start`] for what else it can find.
+fn start_attempt(sh: &Shared, ws_id: &str, call_id: &str) -> Start {
     let weights = *sh.weights.lock().unwrap_or_else(|p| p.into_inner());
     let mut st = sh.lock();
     let seed = sh.settings.seed;
-    let to_number = {
-        let call = st.ws(ws_id).call(call_id)?;
+    let (to_number, now, seq, pooled) = {
+        let Some(call) = st.ws(ws_id).call(call_id) else {
+            return Start::Gone;
+        };
         if !matches!(call.status, Status::Registered | Status::Retry) {
-            return None;
+            return Start::Gone;
         }
-        call.to_number.clone()
+        let now = queue::clock_now(sh, call);
+        (
+            call.to_number.clone(),
+            now,
+            call.seq,
+            call.pool_id.is_some(),
+        )
+    };
+    if queue::due(st.ws_mut(ws_id), call_id, now) != queue::Due::Now {
+        return Start::NotDue;
+    }
+    let caller = if pooled {
+        let ws = st.ws_mut(ws_id);
+        let Some(n) = ws.free_pool_number(seq).map(|n| n.id.clone()) else {
+            return Start::PoolDry;
+        };
+        let n = ws.numbers.iter_mut().find(|x| x.id == n);
+        n.map(|n| {
+            n.call_count += 1;
+            n.number.clone()
+        })
+    } else {
+        None
     };
     let scripted = st.scripts.get_mut(&to_number).and_then(|q| q.pop_front());
     let ws = st.ws_mut(ws_id);
-    let call = ws.call_mut(call_id)?;
+    let Some(call) = ws.call_mut(call_id) else {
+        return Start::Gone;
+    };
+    if let Some(number) = caller {
+        call.from_number = number;
+    }
     call.attempts += 1;
     call.status = Status::Ongoing;
     call.sub_status = Some("ACCEPTED");
-    call.attempt_time = Some(Utc::now());
+    call.attempt_time = Some(now);
     call.next_attempt_time = None;
     let mut rng = attempt_rng(seed, call.seq, call.attempts);
-    let outcome = scripted.unwrap_or_else(|| weights.draw(&mut rng));
+    let outcome = call
+        .forced_outcome
+        .take()
+        .or(scripted)
+        .unwrap_or_else(|| weights.draw(&mut rng));
     let ring_secs = match outcome {
         CallOutcome::Busy => rng.random_range(1.0..4.0),
         CallOutcome::NotPicked => rng.random_range(25.0..45.0),
@@ -175,6 +212,7 @@ fn start_attempt(sh: &Shared, ws_id: &str, call_id: &str) -> Option<Attempt> {
     };
     let talk_secs = match outcome {
         CallOutcome::Answered => rng.random_range(20.0..180.0),
+        CallOutcome::Forwarded => rng.random_range(15.0..90.0),
         CallOutcome::Voicemail => rng.random_range(8.0..20.0),
         _ => 0.0,
     };
@@ -185,7 +223,7 @@ fn start_attempt(sh: &Shared, ws_id: &str, call_id: &str) -> Option<Attempt> {
         l.status = ListStatus::Ongoing;
         l.updated_at = Utc::now();
     }
-    Some(Attempt {
+    Start::Began(Attempt {
         outcome,
         ring_secs,
         talk_secs,
@@ -193,8 +231,9 @@ fn start_attempt(sh: &Shared, ws_id: &str, call_id: &str) -> Option<Attempt> {
     })
 }
 
-/// Records a completed call: duration, cost, transcript, recording, analyses.
-fn finish_completed(sh: &Shared, ws_id: &str, call_id: &str, attempt: &mut Attempt) -> Completed {
+/// Records an answered call (completed, or forwarded after a transfer): duration, cost,
+/// transcript, recording, analyses.
+fn finish_answered(sh: &Shared, ws_id: &str, call_id: &str, attempt: &mut Attempt) -> Completed {
     let mut st = sh.lock();
     let recording_id = st.new_id();
     let ws = st.ws_mut(ws_id);
@@ -219,6 +258,9 @@ fn finish_completed(sh: &Shared, ws_id: &str, call_id: &str, attempt: &mut Attem
         attempt.outcome == CallOutcome::Voicemail,
         &recording_id,
     );
+    if attempt.outcome == CallOutcome::Forwarded {
+        forwarded(call);
+    }
     let cost = call.cost.unwrap_or(0.0);
     let has_client = call.client_analysis.is_some();
     let agent_id = call.agent_id.clone();
@@ -233,18 +275,31 @@ fn finish_completed(sh: &Shared, ws_id: &str, call_id: &str, attempt: &mut Attem
     }
 }
 
-/// Records an unanswered attempt; returns the minutes until the next attempt (`None` when
-/// the call reached a terminal status) and the campaign the call completed.
+/// A completed call the assistant transferred: status `forwarded`, the hand-over as the last
+/// turn, `call_transferred` as the disconnect reason.
+fn forwarded(call: &mut Call) {
+    call.status = Status::Forwarded;
+    call.sub_status = Some(CallOutcome::Forwarded.sub_status());
+    call.transcript.push(
+        serde_json::json!({"bot": "Let me transfer you to a colleague who can help further."}),
+    );
+    if let Some(serde_json::Value::Object(a)) = &mut call.platform_analysis {
+        a.insert("call_disconnect_reason".into(), "call_transferred".into());
+    }
+}
+
+/// Records an unanswered attempt; returns whether a retry is scheduled (its time is the
+/// call's `next_attempt_time`) and the campaign the call completed.
 fn finish_unanswered(
     sh: &Shared,
     ws_id: &str,
     call_id: &str,
     outcome: CallOutcome,
-) -> (Option<f64>, Option<String>) {
+) -> (bool, Option<String>) {
     let mut st = sh.lock();
     let ws = st.ws_mut(ws_id);
     let Some(call) = ws.call_mut(call_id) else {
-        return (None, None);
+        return (false, None);
     };
     call.attempt_log.push(outcome);
     let retry_slot = match outcome {
@@ -258,10 +313,9 @@ fn finish_unanswered(
             let minutes = call.retry_minutes[slot];
             call.status = Status::Retry;
             call.sub_status = Some("RETRY_SCHEDULED");
-            call.next_attempt_time = Some(
-                Utc::now()
-                    + ChronoDuration::milliseconds(sh.scaled(minutes * 60.0).as_millis() as i64),
-            );
+            let now = queue::clock_now(sh, call);
+            call.next_attempt_time =
+                Some(now + ChronoDuration::milliseconds((minutes * 60_000.0) as i64));
             Some(minutes)
         }
         Some(_) => {
@@ -284,5 +338,5 @@ fn finish_unanswered(
     } else {
         None
     };
-    (result, campaign)
+    (result.is_some(), campaign)
 }

@@ -102,8 +102,8 @@ fn completed_fields(call: &Call, m: &mut Map<String, Value>) {
         "agent_message_count": bot,
         "user_message_count": user,
         "call_type": call.direction,
-        "to_number": call.to_number,
-        "from_number": call.from_number,
+        "to_number": call.callee_number(),
+        "from_number": call.caller(),
         "status": status,
         "sub_status": call.sub_status,
         "called_on": call.attempt_time.map(iso_z),
@@ -136,8 +136,8 @@ pub(crate) fn payload(
             );
             m.insert("version_slug".into(), json!("v1"));
             m.insert("version_description".into(), json!("Initial version"));
-            m.insert("to_number".into(), json!(call.to_number));
-            m.insert("from_number".into(), json!(call.from_number));
+            m.insert("to_number".into(), json!(call.callee_number()));
+            m.insert("from_number".into(), json!(call.caller()));
             m.insert("call_type".into(), json!(call.direction));
             m.insert("retry_count".into(), json!(call.attempts.saturating_sub(1)));
         }

@@ -6,16 +6,17 @@ use serde_json::{Map, Value, json};
 
 use crate::engine;
 use crate::error::ApiError;
+use crate::handlers::caller::{Caller, caller_number};
 use crate::handlers::ctx::{Ctx, Reply};
 use crate::handlers::validate::V;
 use crate::model::{Call, CallConfig, Callback, Status, Workspace, parse_instant};
-use crate::util::{deep_merge, is_e164, iso, naive, round2};
+use crate::util::{deep_merge, is_e164, iso, iso_in, naive, round2};
 
 fn parse_callback(
     url: Option<String>,
     args: Option<Map<String, Value>>,
 ) -> Result<Option<Callback>, ApiError> {
-    let Some(url) = url.filter(|u| !u.trim().is_empty()) else {
+    let Some(url) = url else {
         return Ok(None);
     };
     match url::Url::parse(&url) {
@@ -29,7 +30,11 @@ fn parse_callback(
         }
     }
     let pairs = |key: &str| -> Result<Vec<(String, String)>, ApiError> {
-        let Some(obj) = args.as_ref().and_then(|a| a.get(key)) else {
+        let Some(obj) = args
+            .as_ref()
+            .and_then(|a| a.get(key))
+            .filter(|v| !v.is_null())
+        else {
             return Ok(vec![]);
         };
         let Some(obj) = obj.as_object() else {
@@ -52,10 +57,17 @@ fn parse_callback(
             .collect())
     };
     let headers = pairs("headers")?;
-    if headers.iter().any(|(k, v)| {
-        http::HeaderName::from_bytes(k.as_bytes()).is_err()
-            || http::HeaderValue::from_str(v).is_err()
-    }) {
+    let text_values = args
+        .as_ref()
+        .and_then(|a| a.get("headers"))
+        .and_then(Value::as_object)
+        .is_none_or(|h| h.values().all(Value::is_string));
+    if !text_values
+        || headers.iter().any(|(k, v)| {
+            http::HeaderName::from_bytes(k.as_bytes()).is_err()
+                || http::HeaderValue::from_str(v).is_err()
+        })
+    {
         return Err(ApiError::invalid(
             &["body", "callback_args", "headers"],
             "value_error",
@@ -213,12 +225,11 @@ pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
         deep_merge(&mut effective, cc);
     }
     let cfg = CallConfig::parse(&effective, &["body", "call_config"])?;
-    let (from_value, from_id) = caller_number(
+    let caller = caller_number(
         ws,
         req.from_number_id.as_deref(),
         req.from_number.as_deref(),
         req.pool_id.as_deref(),
-        seq,
     )?;
 
     let (args, callee) = callee_args(req.custom, &req.name, &req.mobile, req.smart.as_ref());
@@ -226,12 +237,22 @@ pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
     let agent_name = agent.display_name.clone();
     let agent_version = agent.version_id.clone();
     let now = Utc::now();
+    let (from_value, pool_id) = match &caller {
+        Caller::Number { number, id } => {
+            if let Some(n) = ws.numbers.iter_mut().find(|n| n.id == *id) {
+                n.call_count += 1;
+            }
+            (number.clone(), None)
+        }
+        Caller::Pool(pool) => (String::new(), Some(pool.clone())),
+    };
     let call = Call {
         agent_id: agent_id.clone(),
         version_id: agent_version,
         agent_name,
         to_number: req.mobile,
         from_number: from_value,
+        pool_id,
         callee_name: callee,
         custom_args: args.clone(),
         callback: req.callback,
@@ -240,18 +261,12 @@ pub(crate) fn initiate(c: &Ctx<'_>, v2: bool) -> Reply {
         parent_call_id: req.parent_call_id,
         ..Call::registered(call_id.clone(), seq, &cfg, now)
     };
-    if let Some(n) = ws.numbers.iter_mut().find(|n| n.id == from_id) {
-        n.call_count += 1;
-    }
     ws.push_call(call);
     engine::try_lock_credit(ws, &call_id);
+    engine::schedule_new(ws, &call_id, now);
     st.next_call_seq += 1;
     drop(st);
-    let delay = cfg
-        .scheduled_at
-        .map(|t| (t - now).num_milliseconds().max(0) as f64 / 1000.0)
-        .unwrap_or(0.0);
-    engine::spawn_call(c.sh, c.ws.clone(), call_id.clone(), delay);
+    engine::spawn_call(c.sh, c.ws.clone(), call_id.clone());
     Ok(json!({
         "status": "success",
         "data": {
@@ -276,7 +291,7 @@ pub(crate) fn history_row(ws: &Workspace, call: &Call) -> Value {
     let agent = ws.agents.iter().find(|a| a.id == call.agent_id);
     json!({
         "id": call.id,
-        "to_number": call.to_number,
+        "to_number": call.callee_number(),
         "name": call.callee_name,
         "status": call.status.as_str(),
         "sub_status": call.sub_status,
@@ -294,13 +309,13 @@ pub(crate) fn history_row(ws: &Workspace, call: &Call) -> Value {
         "call_attempt_time": call.attempt_time.map(iso),
         "call_cost": call.cost,
         "call_type": call.direction,
-        "inbound_from": null,
+        "inbound_from": call.inbound_from,
         "credits_processed": call.credits_processed,
-        "from_numbers": [call.from_number],
+        "from_numbers": call.caller().into_iter().collect::<Vec<_>>(),
         "voicemail_detected": call.voicemail,
         "currency": "INR",
         "bulk_list_id": call.bulk_list_id.clone().unwrap_or_default(),
-        "next_attempt_time": call.next_attempt_time.map(iso),
+        "next_attempt_time": call.next_attempt_time.map(|t| iso_in(t, call.timezone)),
         "is_callback": false,
         "has_call_attempts": call.attempts > 1,
         "retry_count": call.attempts.saturating_sub(1),
@@ -391,6 +406,7 @@ impl CallFilter {
 
 pub(crate) fn history(c: &Ctx<'_>) -> Reply {
     let (limit, offset) = c.page()?;
+    c.q_bool("download", false)?; // the old docs' flag: checked, no file is produced
     let filter = CallFilter::from_query(c)?;
     let st = c.sh.lock();
     let ws = st.ws(&c.ws);
@@ -441,14 +457,15 @@ pub(crate) fn details(c: &Ctx<'_>) -> Reply {
         "call_direction": call.direction,
         "call_status": call.status.as_str(),
         "call_sub_status": call.sub_status,
-        "from_number": call.from_number,
-        "to_number": call.to_number,
+        "from_number": call.caller(),
+        "to_number": call.callee_number(),
         "callee_name": call.callee_name,
         "agent_id": call.agent_id,
         "initiation_time": iso(call.created_at),
         "call_attempt_time": call.attempt_time.map(iso),
-        "next_attempt_time": call.next_attempt_time.map(iso),
-        "scheduled_at": call.scheduled_at.map(iso),
+        "next_attempt_time": call.next_attempt_time.map(|t| iso_in(t, call.timezone)),
+        "scheduled_at": call.scheduled_at.map(|t| iso_in(t, call.timezone)),
+        "inbound_from": call.inbound_from,
         "call_category": call.call_category,
         "parent_call_id": call.parent_call_id,
         "recording_url": call.recording_url,
@@ -474,6 +491,7 @@ pub(crate) fn details(c: &Ctx<'_>) -> Reply {
 }
 
 pub(crate) fn download(c: &Ctx<'_>) -> Reply {
+    c.page()?;
     let filter = CallFilter::from_query(c)?;
     c.q_bool("include_analysis", false)?;
     let st = c.sh.lock();
@@ -510,41 +528,6 @@ pub(crate) fn delete_contact_list(c: &Ctx<'_>) -> Reply {
     }
     ws.lists.retain(|l| l.id != id);
     Ok(json!({"message": "Contact list deleted successfully", "list_id": id}))
-}
-
-/// The caller number of an initiate request: by id, by value or from the pool (round robin
-/// by call sequence). Returns (E.164 value, number id).
-fn caller_number(
-    ws: &Workspace,
-    from_number_id: Option<&str>,
-    from_number: Option<&str>,
-    pool_id: Option<&str>,
-    seq: u64,
-) -> Result<(String, String), ApiError> {
-    let from = if let Some(id) = from_number_id {
-        ws.numbers
-            .iter()
-            .find(|n| n.id == *id)
-            .ok_or_else(|| ApiError::not_found(format!("from_number_id {id} not found")))?
-    } else if let Some(num) = from_number {
-        ws.numbers
-            .iter()
-            .find(|n| n.number == *num)
-            .ok_or_else(|| {
-                ApiError::not_found(format!(
-                    "from_number {num} is not a number of this workspace"
-                ))
-            })?
-    } else {
-        let pid = pool_id.unwrap_or_default();
-        if pid != ws.pool_id || ws.numbers.is_empty() {
-            return Err(ApiError::not_found(format!(
-                "number_pool_id {pid} not found in this workspace"
-            )));
-        }
-        &ws.numbers[(seq as usize) % ws.numbers.len()]
-    };
-    Ok((from.number.clone(), from.id.clone()))
 }
 
 /// The call's variables: the given ones plus `callee_name` (first name only when the smart

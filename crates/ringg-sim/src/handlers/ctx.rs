@@ -79,14 +79,20 @@ impl Ctx<'_> {
 
     pub(crate) fn q_usize(&self, name: &str) -> Result<Option<usize>, ApiError> {
         match self.q(name) {
-            None | Some("") => Ok(None),
-            Some(v) => v.parse::<usize>().map(Some).map_err(|_| {
-                ApiError::invalid(
-                    &["query", name],
-                    "int_parsing",
-                    format!("Input should be a valid non-negative integer, got `{v}`"),
-                )
-            }),
+            None => Ok(None),
+            // At most i64::MAX, as the contract says (FastAPI's int range).
+            Some(v) => v
+                .parse::<i64>()
+                .ok()
+                .and_then(|n| usize::try_from(n).ok())
+                .map(Some)
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        &["query", name],
+                        "int_parsing",
+                        format!("Input should be a valid non-negative integer, got `{v}`"),
+                    )
+                }),
         }
     }
 

@@ -187,7 +187,7 @@ pub(crate) fn create(c: &Ctx<'_>) -> Reply {
     if !issues.is_empty() {
         return Err(ApiError::validation(issues));
     }
-    let files = form.files("files");
+    let files = form.files("files")?;
     let urls = string_list(c, "urls")?;
     let faqs = json_list(c, "faqs")?;
     if files.is_empty() && urls.is_empty() && faqs.is_empty() {
@@ -230,7 +230,7 @@ pub(crate) fn edit(c: &Ctx<'_>) -> Reply {
     let files_rm = string_list(c, "files_to_remove")?;
     let urls_rm = string_list(c, "urls_to_remove")?;
     let faqs_rm = string_list(c, "faqs_to_remove")?;
-    let new_files = form.files("new_files");
+    let new_files = form.files("new_files")?;
     let new_urls = string_list(c, "new_urls")?;
     let new_faqs = json_list(c, "new_faqs")?;
     if let Some(meta) = form

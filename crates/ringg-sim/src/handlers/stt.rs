@@ -77,8 +77,15 @@ pub(crate) async fn transcribe(
     let ct = headers
         .get(http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    let form = multipart::parse(ct, body).await?;
-    let Some(file) = form.files("file").into_iter().next() else {
+    // A malformed form is a 400 in the service's own error shape, like its other errors.
+    let form = multipart::parse(ct, body).await.map_err(|e| {
+        if e.status == StatusCode::BAD_REQUEST {
+            stt_error(e.status, "invalid_request", e.message())
+        } else {
+            e
+        }
+    })?;
+    let Some(file) = form.files("file")?.into_iter().next() else {
         return Err(ApiError::invalid(
             &["body", "file"],
             "missing",

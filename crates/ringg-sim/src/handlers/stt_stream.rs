@@ -57,12 +57,33 @@ fn options(query: &[(String, String)]) -> Result<StreamOptions, ApiError> {
             ));
         }
     }
-    let cap_punc = !matches!(get("enable_cap_punc"), Some("false" | "0"));
+    let cap_punc = match get("enable_cap_punc") {
+        None | Some("true" | "1") => true,
+        Some("false" | "0") => false,
+        Some(other) => {
+            return Err(ApiError::invalid(
+                &["query", "enable_cap_punc"],
+                "bool_parsing",
+                format!("enable_cap_punc should be true or false, got {other:?}"),
+            ));
+        }
+    };
     Ok(StreamOptions {
         language: get("language").unwrap_or("en").to_owned(),
         sample_rate,
         cap_punc,
     })
+}
+
+/// What is checked before the WebSocket handshake, in the service's order: the key, then the
+/// query parameters.
+pub(crate) fn precheck(
+    sh: &Arc<Shared>,
+    headers: &HeaderMap,
+    query: &[(String, String)],
+) -> Result<(), ApiError> {
+    stt_authenticate(sh, headers)?;
+    options(query).map(|_| ())
 }
 
 /// Checks the upgrade request and, when it is good, starts the session on the upgraded
@@ -74,6 +95,7 @@ pub(crate) fn accept(
     on_upgrade: OnUpgrade,
 ) -> Result<String, ApiError> {
     stt_authenticate(sh, headers)?;
+    let opts = options(query)?;
     let header = |name: &str| {
         headers
             .get(name)
@@ -95,7 +117,6 @@ pub(crate) fn accept(
             "Sec-WebSocket-Key and Sec-WebSocket-Version: 13 are required",
         ));
     }
-    let opts = options(query)?;
     let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
     let shared = sh.clone();
     sh.tasks.spawn(async move {

@@ -94,7 +94,8 @@ pub(crate) fn numbers(c: &Ctx<'_>) -> Reply {
                 "owner": ws.users.first().map(|u| u.email.clone()),
                 "is_custom_number": false,
                 "telephony_id": n.telephony_id,
-                "number_pool_id": ws.pool_id,
+                // Only the numbers the pool lends carry its id.
+                "number_pool_id": ws.pool_numbers().iter().any(|m| m.id == n.id).then_some(&ws.pool_id),
             })
         })
         .collect();

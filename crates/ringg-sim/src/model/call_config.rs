@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use serde_json::Value;
 
 use crate::error::{ApiError, Issue};
+use crate::model::schedule::Window;
 
 /// The parts of a `call_config` the engine uses, validated.
 #[derive(Debug, Clone)]
@@ -12,6 +13,9 @@ pub(crate) struct CallConfig {
     pub(crate) retry_minutes: [f64; 3],
     pub(crate) scheduled_at: Option<DateTime<Utc>>,
     pub(crate) timezone: chrono_tz::Tz,
+    /// The daily window, when `call_time` names a start or an end (the other one then takes
+    /// its documented default, `00:00` / `23:00`).
+    pub(crate) window: Option<Window>,
 }
 
 fn loc_of(base: &[&str], rest: &[&str]) -> Vec<Value> {
@@ -21,20 +25,32 @@ fn loc_of(base: &[&str], rest: &[&str]) -> Vec<Value> {
         .collect()
 }
 
-fn hhmm_ok(s: &str) -> bool {
-    NaiveTime::parse_from_str(s, "%H:%M").is_ok()
+fn hhmm(s: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(s, "%H:%M").ok()
+}
+
+/// The documented defaults of `call_start_time` / `call_end_time`.
+const DEFAULT_START: NaiveTime = NaiveTime::MIN;
+const DEFAULT_END: Option<NaiveTime> = NaiveTime::from_hms_opt(23, 0, 0);
+
+impl Default for CallConfig {
+    /// No retries, 30-minute retry delays, no schedule, no window, `Asia/Kolkata`.
+    fn default() -> Self {
+        CallConfig {
+            retry_count: 0,
+            retry_minutes: [30.0; 3],
+            scheduled_at: None,
+            timezone: chrono_tz::Asia::Kolkata,
+            window: None,
+        }
+    }
 }
 
 impl CallConfig {
     /// Validates a `call_config` object (422 with the failing path on bad input).
     pub(crate) fn parse(v: &Value, loc: &[&str]) -> Result<Self, ApiError> {
         let mut issues = Vec::new();
-        let mut cfg = CallConfig {
-            retry_count: 0,
-            retry_minutes: [30.0; 3],
-            scheduled_at: None,
-            timezone: chrono_tz::Asia::Kolkata,
-        };
+        let mut cfg = CallConfig::default();
         let obj = match v {
             Value::Null => return Ok(cfg),
             Value::Object(o) => o,
@@ -99,51 +115,66 @@ impl CallConfig {
             }
         }
         if let Some(ct) = obj.get("call_time").filter(|x| !x.is_null()) {
-            match ct.as_object() {
-                None => issues.push(Issue {
-                    kind: "dict_type",
-                    loc: loc_of(loc, &["call_time"]),
-                    msg: "call_time should be an object".into(),
-                }),
-                Some(ct) => {
-                    for key in ["call_start_time", "call_end_time"] {
-                        if let Some(t) = ct.get(key).filter(|x| !x.is_null())
-                            && !t.as_str().is_some_and(hhmm_ok)
-                        {
-                            issues.push(Issue {
-                                kind: "value_error",
-                                loc: loc_of(loc, &["call_time", key]),
-                                msg: "Time should be \"HH:MM\" (24 h), e.g. \"09:00\"".into(),
-                            });
-                        }
-                    }
-                    if let Some(tz) = ct.get("timezone").filter(|x| !x.is_null()) {
-                        match tz.as_str().and_then(|s| s.parse::<chrono_tz::Tz>().ok()) {
-                            Some(tz) => cfg.timezone = tz,
-                            None => issues.push(Issue {
-                                kind: "value_error",
-                                loc: loc_of(loc, &["call_time", "timezone"]),
-                                msg: "timezone should be an IANA name such as Asia/Kolkata".into(),
-                            }),
-                        }
-                    }
-                    if let Some(s) = ct.get("scheduled_at").filter(|x| !x.is_null()) {
-                        match s.as_str().and_then(|s| parse_instant(s, cfg.timezone)) {
-                            Some(t) => cfg.scheduled_at = Some(t),
-                            None => issues.push(Issue {
-                                kind: "datetime_parsing",
-                                loc: loc_of(loc, &["call_time", "scheduled_at"]),
-                                msg: "scheduled_at should be an ISO 8601 date-time".into(),
-                            }),
-                        }
-                    }
-                }
-            }
+            call_time(ct, loc, &mut cfg, &mut issues);
         }
         if issues.is_empty() {
             Ok(cfg)
         } else {
             Err(ApiError::validation(issues))
+        }
+    }
+}
+
+/// Reads `call_time`: the daily window, its timezone and `scheduled_at`.
+fn call_time(ct: &Value, loc: &[&str], cfg: &mut CallConfig, issues: &mut Vec<Issue>) {
+    match ct.as_object() {
+        None => issues.push(Issue {
+            kind: "dict_type",
+            loc: loc_of(loc, &["call_time"]),
+            msg: "call_time should be an object".into(),
+        }),
+        Some(ct) => {
+            let mut bounds = [None, None];
+            for (i, key) in ["call_start_time", "call_end_time"].iter().enumerate() {
+                if let Some(t) = ct.get(*key).filter(|x| !x.is_null()) {
+                    match t.as_str().and_then(hhmm) {
+                        Some(t) => bounds[i] = Some(t),
+                        None => issues.push(Issue {
+                            kind: "value_error",
+                            loc: loc_of(loc, &["call_time", key]),
+                            msg: "Time should be \"HH:MM\" (24 h), e.g. \"09:00\"".into(),
+                        }),
+                    }
+                }
+            }
+            if let [start, end] = bounds
+                && (start.is_some() || end.is_some())
+            {
+                cfg.window = Some(Window {
+                    start: start.unwrap_or(DEFAULT_START),
+                    end: end.or(DEFAULT_END).unwrap_or(NaiveTime::MIN),
+                });
+            }
+            if let Some(tz) = ct.get("timezone").filter(|x| !x.is_null()) {
+                match tz.as_str().and_then(|s| s.parse::<chrono_tz::Tz>().ok()) {
+                    Some(tz) => cfg.timezone = tz,
+                    None => issues.push(Issue {
+                        kind: "value_error",
+                        loc: loc_of(loc, &["call_time", "timezone"]),
+                        msg: "timezone should be an IANA name such as Asia/Kolkata".into(),
+                    }),
+                }
+            }
+            if let Some(s) = ct.get("scheduled_at").filter(|x| !x.is_null()) {
+                match s.as_str().and_then(|s| parse_instant(s, cfg.timezone)) {
+                    Some(t) => cfg.scheduled_at = Some(t),
+                    None => issues.push(Issue {
+                        kind: "datetime_parsing",
+                        loc: loc_of(loc, &["call_time", "scheduled_at"]),
+                        msg: "scheduled_at should be an ISO 8601 date-time".into(),
+                    }),
+                }
+            }
         }
     }
 }

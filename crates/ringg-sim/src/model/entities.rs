@@ -9,6 +9,7 @@ use tokio::sync::Semaphore;
 
 use crate::model::call_config::CallConfig;
 use crate::model::outcome::CallOutcome;
+use crate::model::schedule::{CallClock, Window};
 use crate::model::status::{ListStatus, Status};
 
 /// Credits locked for every queued call (INF).
@@ -203,6 +204,17 @@ pub(crate) struct Call {
     pub(crate) attempt_time: Option<DateTime<Utc>>,
     pub(crate) next_attempt_time: Option<DateTime<Utc>>,
     pub(crate) scheduled_at: Option<DateTime<Utc>>,
+    /// The daily calling window and its timezone (outbound calls only wait for it).
+    pub(crate) window: Option<Window>,
+    pub(crate) timezone: chrono_tz::Tz,
+    /// The call's own scaled clock, reading `created_at` when the call was placed.
+    pub(crate) clock: CallClock,
+    /// The number pool the caller number is taken from at each attempt (`number_pool_id`).
+    pub(crate) pool_id: Option<String>,
+    /// The caller of an inbound call (`inbound_from`).
+    pub(crate) inbound_from: Option<String>,
+    /// The outcome the next attempt takes, set by the control API (before any script).
+    pub(crate) forced_outcome: Option<CallOutcome>,
     pub(crate) attempts: u32,
     pub(crate) retry_count: u32,
     /// Minutes to wait after busy / not picked / failed.
@@ -228,6 +240,16 @@ pub(crate) struct Call {
 }
 
 impl Call {
+    /// The caller number; `None` while a pool call waits for one, and for web calls.
+    pub(crate) fn caller(&self) -> Option<&str> {
+        Some(self.from_number.as_str()).filter(|n| !n.is_empty())
+    }
+
+    /// The number called (for inbound calls the Ringg number); `None` for web calls.
+    pub(crate) fn callee_number(&self) -> Option<&str> {
+        Some(self.to_number.as_str()).filter(|n| !n.is_empty())
+    }
+
     /// A `registered` call with no attempt yet, dialled with `cfg`'s retry rules; the caller
     /// fills in who calls whom with struct-update syntax.
     pub(crate) fn registered(
@@ -252,6 +274,12 @@ impl Call {
             attempt_time: None,
             next_attempt_time: None,
             scheduled_at: cfg.scheduled_at,
+            window: cfg.window,
+            timezone: cfg.timezone,
+            clock: CallClock::starting_at(created_at),
+            pool_id: None,
+            inbound_from: None,
+            forced_outcome: None,
             attempts: 0,
             retry_count: cfg.retry_count,
             retry_minutes: cfg.retry_minutes,

@@ -1,11 +1,14 @@
 //! The domain model: workspaces and what they hold, statuses, call configs and outcomes.
-//! Plain data and its rules; it knows nothing of tasks, HTTP or the clock.
+//! Plain data and its rules; it knows nothing of tasks or HTTP (a call's scaled clock is data:
+//! where it started and how fast it runs).
 //!
-//! `state` → `seed` → `workspace` → `entities` → `status`, `outcome`, `call_config`.
+//! `state` → `seed` → `workspace` → `entities` → `status`, `outcome`, `call_config` →
+//! `schedule`.
 
 mod call_config;
 mod entities;
 mod outcome;
+mod schedule;
 mod seed;
 mod state;
 mod status;
@@ -17,6 +20,7 @@ pub(crate) use entities::{
     KbItem, ListKind, Subscription, Voice,
 };
 pub use outcome::{CallOutcome, OutcomeWeights};
+pub(crate) use schedule::next_open;
 pub(crate) use seed::{new_agent, second_demo_agent};
 pub(crate) use state::State;
 pub(crate) use status::{ListStatus, Status};

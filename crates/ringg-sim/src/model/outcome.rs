@@ -19,6 +19,9 @@ pub enum CallOutcome {
     Failed,
     /// A provider error: the call ends with status `error` (no retry).
     Error,
+    /// The callee picked up and the assistant transferred the call: it ends `forwarded`, with a
+    /// recording and analyses like a completed call.
+    Forwarded,
 }
 
 impl CallOutcome {
@@ -31,6 +34,35 @@ impl CallOutcome {
             CallOutcome::NotPicked => "USER_DID_NOT_JOIN",
             CallOutcome::Failed => "FAILED",
             CallOutcome::Error => "PIPECAT_TIMEOUT",
+            CallOutcome::Forwarded => "ACCEPTED",
+        }
+    }
+
+    /// The outcome named `name` (`answered`, `voicemail`, `busy`, `not_picked`, `failed`,
+    /// `error`, `forwarded`), as the control API spells them.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "answered" => CallOutcome::Answered,
+            "voicemail" => CallOutcome::Voicemail,
+            "busy" => CallOutcome::Busy,
+            "not_picked" => CallOutcome::NotPicked,
+            "failed" => CallOutcome::Failed,
+            "error" => CallOutcome::Error,
+            "forwarded" => CallOutcome::Forwarded,
+            _ => return None,
+        })
+    }
+
+    /// The name [`CallOutcome::from_name`] reads.
+    pub fn name(self) -> &'static str {
+        match self {
+            CallOutcome::Answered => "answered",
+            CallOutcome::Voicemail => "voicemail",
+            CallOutcome::Busy => "busy",
+            CallOutcome::NotPicked => "not_picked",
+            CallOutcome::Failed => "failed",
+            CallOutcome::Error => "error",
+            CallOutcome::Forwarded => "forwarded",
         }
     }
 }
@@ -50,10 +82,13 @@ pub struct OutcomeWeights {
     pub failed: f64,
     /// Weight of [`CallOutcome::Error`].
     pub error: f64,
+    /// Weight of [`CallOutcome::Forwarded`] (0 unless set).
+    pub forwarded: f64,
 }
 
 impl Default for OutcomeWeights {
-    /// 72 % answered, 3 % voicemail, 8 % busy, 10 % not picked, 5 % failed, 2 % error.
+    /// 72 % answered, 3 % voicemail, 8 % busy, 10 % not picked, 5 % failed, 2 % error, no
+    /// transfers.
     fn default() -> Self {
         Self {
             answered: 0.72,
@@ -62,6 +97,7 @@ impl Default for OutcomeWeights {
             not_picked: 0.10,
             failed: 0.05,
             error: 0.02,
+            forwarded: 0.0,
         }
     }
 }
@@ -76,6 +112,7 @@ impl OutcomeWeights {
             not_picked: 0.0,
             failed: 0.0,
             error: 0.0,
+            forwarded: 0.0,
         };
         match outcome {
             CallOutcome::Answered => w.answered = 1.0,
@@ -84,11 +121,12 @@ impl OutcomeWeights {
             CallOutcome::NotPicked => w.not_picked = 1.0,
             CallOutcome::Failed => w.failed = 1.0,
             CallOutcome::Error => w.error = 1.0,
+            CallOutcome::Forwarded => w.forwarded = 1.0,
         }
         w
     }
 
-    fn entries(&self) -> [(CallOutcome, f64); 6] {
+    fn entries(&self) -> [(CallOutcome, f64); 7] {
         [
             (CallOutcome::Answered, self.answered),
             (CallOutcome::Voicemail, self.voicemail),
@@ -96,6 +134,7 @@ impl OutcomeWeights {
             (CallOutcome::NotPicked, self.not_picked),
             (CallOutcome::Failed, self.failed),
             (CallOutcome::Error, self.error),
+            (CallOutcome::Forwarded, self.forwarded),
         ]
     }
 

@@ -10,6 +10,8 @@ pub(crate) enum Status {
     Failed,
     Error,
     Cancelled,
+    /// Answered, then transferred to another party (a terminal state, INF).
+    Forwarded,
 }
 
 impl Status {
@@ -22,6 +24,7 @@ impl Status {
             Status::Failed => "failed",
             Status::Error => "error",
             Status::Cancelled => "cancelled",
+            Status::Forwarded => "forwarded",
         }
     }
 
@@ -34,6 +37,7 @@ impl Status {
             "failed" => Status::Failed,
             "error" => Status::Error,
             "cancelled" => Status::Cancelled,
+            "forwarded" => Status::Forwarded,
             _ => return None,
         })
     }
@@ -41,8 +45,17 @@ impl Status {
     pub(crate) fn is_terminal(self) -> bool {
         matches!(
             self,
-            Status::Completed | Status::Failed | Status::Error | Status::Cancelled
+            Status::Completed
+                | Status::Failed
+                | Status::Error
+                | Status::Cancelled
+                | Status::Forwarded
         )
+    }
+
+    /// Completed or forwarded: a conversation happened, so a recording and analyses follow.
+    pub(crate) fn was_answered(self) -> bool {
+        matches!(self, Status::Completed | Status::Forwarded)
     }
 
     pub(crate) fn is_terminable(self) -> bool {

@@ -8,6 +8,18 @@ use chrono::{DateTime, Utc};
 use tokio::sync::Semaphore;
 
 use crate::model::entities::{Agent, Call, ContactList, Kb, Number, User};
+use crate::model::status::Status;
+
+/// The workspace's number pool (`pool_id`): the numbers it dials from and how many calls each
+/// carries at a time.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Pool {
+    /// Member number ids; `None` means every number of the workspace.
+    pub(crate) members: Option<Vec<String>>,
+    /// Calls one member carries at a time; `None` means no limit, so the pool runs dry only
+    /// when it has no member.
+    pub(crate) calls_per_number: Option<usize>,
+}
 
 /// A workspace and everything it owns.
 #[derive(Debug)]
@@ -21,6 +33,7 @@ pub(crate) struct Workspace {
     pub(crate) users: Vec<User>,
     pub(crate) numbers: Vec<Number>,
     pub(crate) pool_id: String,
+    pub(crate) pool: Pool,
     pub(crate) agents: Vec<Agent>,
     pub(crate) kbs: Vec<Kb>,
     pub(crate) lists: Vec<ContactList>,
@@ -44,6 +57,7 @@ impl Workspace {
             users: vec![],
             numbers: vec![],
             pool_id: String::new(),
+            pool: Pool::default(),
             agents: vec![],
             kbs: vec![],
             lists: vec![],
@@ -103,6 +117,45 @@ impl Workspace {
     /// Number row by id or by E.164 value.
     pub(crate) fn number_by_id_or_value(&self, s: &str) -> Option<&Number> {
         self.numbers.iter().find(|n| n.id == s || n.number == s)
+    }
+
+    /// The numbers of the pool, in workspace order.
+    pub(crate) fn pool_numbers(&self) -> Vec<&Number> {
+        match &self.pool.members {
+            None => self.numbers.iter().collect(),
+            Some(ids) => self
+                .numbers
+                .iter()
+                .filter(|n| ids.contains(&n.id))
+                .collect(),
+        }
+    }
+
+    /// True when pool number `n` can carry one more pool call.
+    pub(crate) fn has_free_line(&self, n: &Number) -> bool {
+        self.pool.calls_per_number.is_none_or(|limit| {
+            let busy = self
+                .calls
+                .iter()
+                .filter(|c| {
+                    c.status == Status::Ongoing && c.pool_id.is_some() && c.from_number == n.number
+                })
+                .count();
+            busy < limit
+        })
+    }
+
+    /// A pool number with a free line for a new attempt, taken round robin from `seq`;
+    /// `None` while the pool is dry (no member, or every member carrying its limit of calls).
+    pub(crate) fn free_pool_number(&self, seq: u64) -> Option<&Number> {
+        let members = self.pool_numbers();
+        if members.is_empty() {
+            return None;
+        }
+        let first = (seq as usize) % members.len();
+        (0..members.len())
+            .map(|i| members[(first + i) % members.len()])
+            .find(|n| self.has_free_line(n))
     }
 
     /// Sliding-window rate limit: records the request or returns the real seconds to wait.

@@ -30,6 +30,7 @@ mod export;
 mod history;
 mod initiate;
 mod initiated;
+mod queued;
 #[cfg(test)]
 mod tests;
 
@@ -39,3 +40,4 @@ pub use self::export::*;
 pub use self::history::*;
 pub use self::initiate::*;
 pub use self::initiated::*;
+pub use self::queued::*;

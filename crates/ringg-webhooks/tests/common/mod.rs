@@ -161,6 +161,29 @@ pub fn client() -> Client<HttpConnector, Full<Bytes>> {
     Client::builder(TokioExecutor::new()).build_http()
 }
 
+/// One JSON request with the workspace key `key` (a simulator's); the status and the body.
+pub async fn json_request(
+    url: String,
+    key: &str,
+    method: &str,
+    body: serde_json::Value,
+) -> (StatusCode, serde_json::Value) {
+    let req = Request::builder()
+        .method(method)
+        .uri(url)
+        .header("x-api-key", key)
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from(body.to_string())))
+        .unwrap();
+    let resp = client().request(req).await.unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
+}
+
 /// Sends one request and returns the status and the JSON body (`Null` when empty or not JSON).
 pub async fn send(
     method: &str,

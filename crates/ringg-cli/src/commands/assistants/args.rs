@@ -50,6 +50,9 @@ pub(crate) enum AssistantsCmd {
         /// The site's origin, e.g. https://shop.example.
         #[arg(long, value_name = "ORIGIN")]
         domain: String,
+        /// How the widget looks.
+        #[command(flatten)]
+        widget: super::widget::WidgetArgs,
     },
 }
 

@@ -6,6 +6,7 @@ use ringg_api::types::assistants::{AgentEdit, EditAssistantRequest};
 use serde::Serialize;
 
 use super::details::whitelisted;
+use super::widget::{WIDGET_VERSION, WidgetArgs, WidgetMode};
 use crate::args::id;
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -15,6 +16,25 @@ use crate::term::emit_text;
 /// The origin Ringg requires in every whitelist.
 const RINGG_ORIGIN: &str = "https://www.ringg.ai";
 
+/// A widget version: `latest` or `MAJOR.MINOR.PATCH` (an npm version, pre-release allowed).
+fn check_version(v: &str) -> Result<(), CliError> {
+    let core = v.split(['-', '+']).next().unwrap_or_default();
+    let parts: Vec<&str> = core.split('.').collect();
+    let semver = parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'));
+    if v == "latest" || semver {
+        Ok(())
+    } else {
+        Err(CliError::usage(format!(
+            "--widget-version {v:?} is not a widget version; give one like {WIDGET_VERSION} (or latest)"
+        )))
+    }
+}
+
 /// What `embed` prints with `--output json`.
 #[derive(Debug, Serialize)]
 struct Embed {
@@ -23,12 +43,19 @@ struct Embed {
     whitelisted_domains: Vec<String>,
     whitelist_changed: bool,
     public_key: String,
+    widget_version: String,
     snippet: String,
 }
 
-pub(crate) async fn embed(ctx: &mut Ctx, agent: &str, domain: &str) -> Result<(), CliError> {
+pub(crate) async fn embed(
+    ctx: &mut Ctx,
+    agent: &str,
+    domain: &str,
+    widget: &WidgetArgs,
+) -> Result<(), CliError> {
     let agent_id: AgentId = id("assistant", agent)?;
     let origin = origin_of(domain)?;
+    check_version(&widget.widget_version)?;
     let client = ctx.client().await?;
     let agent_id = crate::resolve::agent(&client, agent_id.as_str()).await?;
     let details = client.assistants().get(&agent_id).await?;
@@ -80,7 +107,7 @@ pub(crate) async fn embed(ctx: &mut Ctx, agent: &str, domain: &str) -> Result<()
         .into_iter()
         .filter(|v| *v != "mobile_number")
         .collect();
-    let snippet = widget_snippet(agent_id.as_str(), &public_key, &variables);
+    let snippet = widget_snippet(agent_id.as_str(), &public_key, &variables, widget);
     if ctx.out.json() {
         return print_json(&Embed {
             agent_id,
@@ -88,6 +115,7 @@ pub(crate) async fn embed(ctx: &mut Ctx, agent: &str, domain: &str) -> Result<()
             whitelisted_domains: domains,
             whitelist_changed: changed,
             public_key,
+            widget_version: widget.widget_version.clone(),
             snippet,
         });
     }
@@ -125,8 +153,14 @@ fn origin_of(domain: &str) -> Result<String, CliError> {
     Ok(url.origin().ascii_serialization())
 }
 
-/// The web-widget embed code (Ringg's CDN loader, then `loadAgent`).
-fn widget_snippet(agent_id: &str, public_key: &str, variables: &[&str]) -> String {
+/// The web-widget embed code (Ringg's CDN loader at the pinned version, then `loadAgent`
+/// with the documented options).
+fn widget_snippet(
+    agent_id: &str,
+    public_key: &str,
+    variables: &[&str],
+    widget: &WidgetArgs,
+) -> String {
     let js = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
     let vars_hint = if variables.is_empty() {
         String::new()
@@ -135,6 +169,11 @@ fn widget_snippet(agent_id: &str, public_key: &str, variables: &[&str]) -> Strin
             "      // prompt variables this assistant uses: {}\n",
             variables.join(", ")
         )
+    };
+    let (tab, hide_tabs) = match widget.mode {
+        WidgetMode::Audio => ("audio", true),
+        WidgetMode::Text => ("text", true),
+        WidgetMode::Both => ("audio", false),
     };
     format!(
         r#"<!-- Ringg AI web-call widget: assistant {agent_id} -->
@@ -152,17 +191,22 @@ fn widget_snippet(agent_id: &str, public_key: &str, variables: &[&str]) -> Strin
     document.head.appendChild(css);
     document.head.appendChild(js);
   }}
-  loadAgentsCdn("latest", function () {{
+  loadAgentsCdn({version}, function () {{
     loadAgent({{
       agentId: {agent},
       xApiKey: {key}, // the assistant's browser-safe web-call key
       variables: {{}},
-{vars_hint}      buttons: {{}},
+{vars_hint}      defaultTab: "{tab}",
+      hideTabSelector: {hide_tabs},
+      bypassStartScreen: {bypass},
+      buttons: {{}},
     }});
   }});
 </script>"#,
+        version = js(&widget.widget_version),
         agent = js(agent_id),
         key = js(public_key),
+        bypass = widget.bypass_start_screen,
     )
 }
 
@@ -188,11 +232,39 @@ mod tests {
 
     #[test]
     fn snippet_uses_the_public_key() {
-        let s = widget_snippet("a-1", "pk_1", &["callee_name"]);
+        let s = widget_snippet("a-1", "pk_1", &["callee_name"], &WidgetArgs::default());
         assert!(s.contains(r#"agentId: "a-1""#));
         assert!(s.contains(r#"xApiKey: "pk_1""#));
         assert!(s.contains("dv-agent.es.js") && s.contains("style.css"));
-        assert!(s.contains(r#"loadAgentsCdn("latest""#));
+        assert!(s.contains(&format!(r#"loadAgentsCdn("{WIDGET_VERSION}""#)));
+        assert!(!s.contains("latest"));
+        assert!(s.contains(r#"defaultTab: "audio""#) && s.contains("hideTabSelector: false"));
+        assert!(s.contains("bypassStartScreen: false"));
         assert!(s.contains("callee_name"));
+    }
+
+    #[test]
+    fn modes_start_screen_and_versions() {
+        let text = WidgetArgs {
+            mode: WidgetMode::Text,
+            bypass_start_screen: true,
+            widget_version: "1.0.19".into(),
+        };
+        let s = widget_snippet("a-1", "pk_1", &[], &text);
+        assert!(s.contains(r#"defaultTab: "text""#) && s.contains("hideTabSelector: true"));
+        assert!(s.contains("bypassStartScreen: true"));
+        assert!(s.contains(r#"loadAgentsCdn("1.0.19""#));
+        let audio = WidgetArgs {
+            mode: WidgetMode::Audio,
+            ..WidgetArgs::default()
+        };
+        let s = widget_snippet("a-1", "pk_1", &[], &audio);
+        assert!(s.contains(r#"defaultTab: "audio""#) && s.contains("hideTabSelector: true"));
+        for good in ["1.0.21", "latest", "1.1.0-beta.2"] {
+            assert!(check_version(good).is_ok(), "{good}");
+        }
+        for bad in ["1.0", "v1.0.21", "1.0.21\"; alert(1)//", ""] {
+            assert!(check_version(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -4,6 +4,7 @@ pub(crate) mod args;
 mod details;
 mod edit;
 mod embed;
+mod widget;
 
 use ringg_api::types::VoiceId;
 use ringg_api::types::assistants::{
@@ -29,7 +30,11 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: AssistantsCmd) -> Result<(), CliErro
         AssistantsCmd::Delete { id: agent, yes } => delete(ctx, &agent, yes).await,
         AssistantsCmd::Voices { language } => voices(ctx, language).await,
         AssistantsCmd::Edit(args) => edit::edit(ctx, args).await,
-        AssistantsCmd::Embed { id: agent, domain } => embed::embed(ctx, &agent, &domain).await,
+        AssistantsCmd::Embed {
+            id: agent,
+            domain,
+            widget,
+        } => embed::embed(ctx, &agent, &domain, &widget).await,
     }
 }
 

@@ -58,13 +58,19 @@ pub(crate) async fn wait(
             _ = ticker.tick() => {
                 if let Ok(d) = client.calls().details(call_id, false).await
                     && let Some(s) = d.call_status.as_ref()
-                    && last.as_deref() != Some(s.as_str())
                 {
-                    if !ctx.out.quiet {
-                        lines.line(format!("status: {}", s.as_str()));
+                    // A queued call says what it waits for ("queued until 09:00 (window, …)").
+                    let state = match d.queued() {
+                        Some(q) => format!("{}, {q}", s.as_str()),
+                        None => s.as_str().to_string(),
+                    };
+                    if last.as_deref() != Some(state.as_str()) {
+                        if !ctx.out.quiet {
+                            lines.line(format!("status: {state}"));
+                        }
+                        lines.message(format!("call {call_id}: {state}"));
+                        last = Some(state);
                     }
-                    lines.message(format!("call {call_id}: {}", s.as_str()));
-                    last = Some(s.as_str().to_string());
                 }
             }
         }

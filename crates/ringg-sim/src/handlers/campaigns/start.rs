@@ -19,11 +19,18 @@ use crate::util::{deep_merge, dialing_prefix, iso, round2};
 use crate::handlers::campaigns::lists::{
     check_window, large_list, list_not_found, parse_campaign_time, progress, rows_to_dial,
 };
+/// Where a campaign's calls come from: workspace numbers taken in turn, or the number pool,
+/// which lends a number at each attempt.
+enum Callers {
+    Numbers(Vec<String>),
+    Pool(String),
+}
+
 /// How to start a list.
 struct Dial<'a> {
     list_id: &'a str,
     agent_id: &'a str,
-    from_numbers: Vec<String>,
+    callers: Callers,
     callback: Option<Callback>,
     concurrency_pct: Option<f64>,
     call_config_override: Option<Value>,
@@ -61,7 +68,7 @@ fn dial_list(c: &Ctx<'_>, d: Dial<'_>) -> Result<bool, ApiError> {
     let Dial {
         list_id,
         agent_id,
-        from_numbers,
+        callers,
         callback,
         concurrency_pct,
         call_config_override,
@@ -112,15 +119,11 @@ fn dial_list(c: &Ctx<'_>, d: Dial<'_>) -> Result<bool, ApiError> {
         let cfg = campaign_config(&agent.call_config, &l.call_config, call_config_override)?;
         let agent_name = agent.display_name.clone();
         let version = agent.version_id.clone();
-        let start = start_override.or(l.start_time);
         let pct = concurrency_pct.unwrap_or(100.0);
         let limit = ((c.sh.settings.concurrency as f64) * pct / 100.0)
             .ceil()
             .max(1.0) as usize;
         let now = Utc::now();
-        let delay = start
-            .map(|s| (s - now).num_milliseconds().max(0) as f64 / 1000.0)
-            .unwrap_or(0.0);
         for (i, row) in rows.into_iter().enumerate() {
             let seq = st.next_call_seq;
             st.next_call_seq += 1;
@@ -128,12 +131,17 @@ fn dial_list(c: &Ctx<'_>, d: Dial<'_>) -> Result<bool, ApiError> {
             let sid = st.new_id();
             let to = row_str(&row, "mobile_number");
             let callee = row_str(&row, "callee_name");
+            let (from_number, pool_id) = match &callers {
+                Callers::Numbers(n) => (n[i % n.len()].clone(), None),
+                Callers::Pool(p) => (String::new(), Some(p.clone())),
+            };
             let call = Call {
                 agent_id: agent_id.to_owned(),
                 version_id: version.clone(),
                 agent_name: agent_name.clone(),
                 to_number: to,
-                from_number: from_numbers[i % from_numbers.len()].clone(),
+                from_number,
+                pool_id,
                 callee_name: callee,
                 custom_args: row,
                 bulk_list_id: Some(list_id.to_owned()),
@@ -160,9 +168,12 @@ fn dial_list(c: &Ctx<'_>, d: Dial<'_>) -> Result<bool, ApiError> {
         }
         lm.concurrency = Some(Arc::new(Semaphore::new(limit)));
         lm.callback = callback;
+        for id in &spawn {
+            engine::schedule_new(ws, id, now);
+        }
         drop(st);
         for id in spawn {
-            engine::spawn_call(c.sh, c.ws.clone(), id, delay);
+            engine::spawn_call(c.sh, c.ws.clone(), id);
         }
     }
     Ok(has_ongoing)
@@ -191,13 +202,13 @@ fn resolve_from_numbers(ws: &Workspace, given: &[String]) -> Result<Vec<String>,
         .collect()
 }
 
-fn pool_numbers(ws: &Workspace, pool_id: &str) -> Result<Vec<String>, ApiError> {
-    if pool_id != ws.pool_id || ws.numbers.is_empty() {
+fn pool(ws: &Workspace, pool_id: &str) -> Result<Callers, ApiError> {
+    if pool_id != ws.pool_id {
         return Err(ApiError::bad_request(format!(
-            "number_pool_id {pool_id} is not a number pool of this workspace"
+            "number_pool_id {pool_id} is not a number pool of this workspace; the pool id is on each number in GET /workspace/numbers"
         )));
     }
-    Ok(ws.numbers.iter().map(|n| n.number.clone()).collect())
+    Ok(Callers::Pool(pool_id.to_owned()))
 }
 
 fn check_users(ws: &Workspace, ids: &[String]) -> Result<(), ApiError> {
@@ -231,7 +242,7 @@ pub(crate) fn start(c: &Ctx<'_>, v2: bool) -> Reply {
     };
     v.finish()?;
     let callback = parse_callback_url(callback_url)?;
-    let numbers = {
+    let callers = {
         let st = c.sh.lock();
         let ws = st.ws(&c.ws);
         if ws.list(&list_id).is_none() {
@@ -239,8 +250,8 @@ pub(crate) fn start(c: &Ctx<'_>, v2: bool) -> Reply {
         }
         check_users(ws, users.as_deref().unwrap_or_default())?;
         match (&from, &pool) {
-            (Some(f), _) => resolve_from_numbers(ws, f)?,
-            (_, Some(p)) => pool_numbers(ws, p)?,
+            (Some(f), _) => Callers::Numbers(resolve_from_numbers(ws, f)?),
+            (_, Some(p)) => self::pool(ws, p)?,
             _ => unreachable!("one caller source is always read"),
         }
     };
@@ -249,7 +260,7 @@ pub(crate) fn start(c: &Ctx<'_>, v2: bool) -> Reply {
         Dial {
             list_id: &list_id,
             agent_id: &agent_id,
-            from_numbers: numbers,
+            callers,
             callback,
             concurrency_pct: None,
             call_config_override: None,
@@ -313,7 +324,7 @@ pub(crate) fn start_large(c: &Ctx<'_>) -> Reply {
         .transpose()?;
     check_window(start, end)?;
     let callback = parse_callback_url(callback_url)?;
-    let numbers = {
+    let callers = {
         let st = c.sh.lock();
         let ws = st.ws(&c.ws);
         let l = large_list(ws, &list_id)?;
@@ -326,8 +337,8 @@ pub(crate) fn start_large(c: &Ctx<'_>) -> Reply {
         }
         check_users(ws, users.as_deref().unwrap_or_default())?;
         match (&from, &pool) {
-            (Some(f), _) => resolve_from_numbers(ws, f)?,
-            (_, Some(p)) => pool_numbers(ws, p)?,
+            (Some(f), _) => Callers::Numbers(resolve_from_numbers(ws, f)?),
+            (_, Some(p)) => self::pool(ws, p)?,
             _ => unreachable!("checked above"),
         }
     };
@@ -336,7 +347,7 @@ pub(crate) fn start_large(c: &Ctx<'_>) -> Reply {
         Dial {
             list_id: &list_id,
             agent_id: &agent_id,
-            from_numbers: numbers,
+            callers,
             callback,
             concurrency_pct: pct,
             call_config_override: cc_value,

@@ -30,7 +30,7 @@ struct Upload {
 fn read_upload(c: &Ctx<'_>, large: bool) -> Result<Upload, ApiError> {
     let form = c.form();
     let mut issues: Vec<Issue> = Vec::new();
-    let files = form.files("file");
+    let files = form.files("file")?;
     if files.is_empty() {
         issues.push(Issue::new(
             &["body", "file"],
