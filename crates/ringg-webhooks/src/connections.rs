@@ -25,8 +25,16 @@ pub(crate) struct Limits {
     pub(crate) idle_timeout: Duration,
 }
 
+/// What a connection's watchdog does next (see [`Slot::check`]).
+pub(crate) enum Check {
+    /// The connection's deadline has passed: close it.
+    Close,
+    /// Look again at this time (`None`: never).
+    Until(Option<Instant>),
+}
+
 /// `start + duration`, or `None` ("never") when that is beyond what an `Instant` can hold.
-fn after(start: Instant, duration: Duration) -> Option<Instant> {
+pub(crate) fn after(start: Instant, duration: Duration) -> Option<Instant> {
     start.checked_add(duration)
 }
 
@@ -74,7 +82,6 @@ impl Registry {
                 served: false,
                 idle_since: Instant::now(),
             }),
-            changed: Notify::new(),
             evict: Notify::new(),
         });
         slots.insert(id, slot.clone());
@@ -86,8 +93,6 @@ impl Registry {
 pub(crate) struct Slot {
     id: u64,
     state: Mutex<SlotState>,
-    /// A request started or finished.
-    pub(crate) changed: Notify,
     /// The connection gave its place to a new one.
     pub(crate) evict: Notify,
 }
@@ -109,26 +114,29 @@ impl Slot {
         (state.in_flight == 0).then_some(state.idle_since)
     }
 
-    /// When the connection is to be closed if nothing changes; `None` while a request is in
-    /// flight.
-    pub(crate) fn deadline(&self, accepted: Instant, limits: Limits) -> Option<Instant> {
+    /// What the connection's watchdog does when its timer fires at `now`: close the
+    /// connection, or look again at the returned time (`None`: never). Requests starting and
+    /// ending never wake the watchdog; it looks when the earliest possible deadline has come.
+    pub(crate) fn check(&self, accepted: Instant, limits: Limits, now: Instant) -> Check {
         let state = self.lock();
-        if state.in_flight > 0 {
-            None
+        let deadline = if state.in_flight > 0 {
+            // The idle clock starts when the request ends, which is after now.
+            return Check::Until(after(now, limits.idle_timeout));
         } else if !state.served {
             after(accepted, limits.header_timeout)
         } else {
             after(state.idle_since, limits.idle_timeout)
+        };
+        match deadline {
+            Some(deadline) if deadline <= now => Check::Close,
+            later => Check::Until(later),
         }
     }
 
     fn start_request(self: &Arc<Self>) -> InFlight {
-        {
-            let mut state = self.lock();
-            state.in_flight += 1;
-            state.served = true;
-        }
-        self.changed.notify_one();
+        let mut state = self.lock();
+        state.in_flight += 1;
+        state.served = true;
         InFlight(self.clone())
     }
 }
@@ -138,14 +146,11 @@ struct InFlight(Arc<Slot>);
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        {
-            let mut state = self.0.lock();
-            state.in_flight = state.in_flight.saturating_sub(1);
-            if state.in_flight == 0 {
-                state.idle_since = Instant::now();
-            }
+        let mut state = self.0.lock();
+        state.in_flight = state.in_flight.saturating_sub(1);
+        if state.in_flight == 0 {
+            state.idle_since = Instant::now();
         }
-        self.0.changed.notify_one();
     }
 }
 

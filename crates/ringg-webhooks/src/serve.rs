@@ -43,7 +43,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 use crate::WebhookReceiver;
-use crate::connections::{Limits, Registration, Registry, Tracked, sleep_until};
+use crate::connections::{Check, Limits, Registration, Registry, Tracked, after, sleep_until};
 
 type BoxError = Box<dyn StdError + Send + Sync>;
 
@@ -457,8 +457,11 @@ impl Watch {
             idle_timeout: self.config.idle_timeout,
         };
         let mut connection = std::pin::pin!(connection);
+        // Created once: the loop turns only when a timer fires, never per request.
+        let mut timer = std::pin::pin!(sleep_until(after(accepted, limits.header_timeout)));
+        let mut evicted = std::pin::pin!(slot.evict.notified());
+        let mut stopping = std::pin::pin!(self.stop.wait_for(|stop| *stop));
         loop {
-            let deadline = slot.deadline(accepted, limits);
             tokio::select! {
                 result = connection.as_mut() => {
                     if let Err(err) = result {
@@ -466,15 +469,15 @@ impl Watch {
                     }
                     return;
                 }
-                () = sleep_until(deadline) => {
-                    if slot.deadline(accepted, limits).is_some_and(|d| Instant::now() >= d) {
+                () = timer.as_mut() => match slot.check(accepted, limits, Instant::now()) {
+                    Check::Close => {
                         tracing::debug!(target: "ringg_webhooks", %peer, "closing a connection that sent no request in time");
                         return;
                     }
-                }
-                () = slot.changed.notified() => {}
-                () = slot.evict.notified() => return,
-                _ = self.stop.wait_for(|stop| *stop) => break,
+                    Check::Until(next) => timer.set(sleep_until(next)),
+                },
+                () = evicted.as_mut() => return,
+                _ = stopping.as_mut() => break,
             }
         }
         // Shutting down: no new requests; those in flight get the deadline.

@@ -370,6 +370,46 @@ async fn shutdown_drops_connections_after_the_deadline(http1_only: bool) {
     assert!(closed.is_some(), "the stuck connection was dropped");
 }
 
+/// Takes its time over each event.
+struct Slow(Duration);
+
+#[async_trait]
+impl WebhookHandler for Slow {
+    async fn handle(&self, _event: WebhookEvent) -> Result<(), HandlerError> {
+        tokio::time::sleep(self.0).await;
+        Ok(())
+    }
+}
+
+async fn a_request_in_flight_outlasts_the_timeouts(http1_only: bool) {
+    let r = WebhookReceiver::builder()
+        .secret_header("X-Webhook-Secret")
+        .secret(SECRET)
+        .handler(Slow(Duration::from_millis(2500)))
+        .build()
+        .unwrap();
+    let idle = Duration::from_secs(1);
+    let config = ServeConfig::default()
+        .http1_only(http1_only)
+        .header_timeout(Duration::from_millis(500))
+        .idle_timeout(idle);
+    let server = TestServer::start_with(r, config).await;
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    // The handler outlasts both timeouts: the connection stays open until it answered.
+    let status = raw_delivery(&mut stream, &event("call_started", "slow-1")).await;
+    assert_eq!(status, 200);
+    let since = Instant::now();
+    let closed = closed_after(Box::new(stream), since, Duration::from_secs(20))
+        .await
+        .expect("the connection was closed once idle");
+    eprintln!("closed {closed:?} after the slow answer (idle timeout {idle:?})");
+    assert!(
+        closed >= idle - Duration::from_millis(100),
+        "closed early: {closed:?}"
+    );
+    server.stop().await;
+}
+
 /// What the server first answers an HTTP/2 client with prior knowledge (until it closes, or
 /// for at most 5 s).
 async fn answer_to_http2(http1_only: bool) -> Vec<u8> {
@@ -435,6 +475,7 @@ macro_rules! both_protocols {
 }
 
 both_protocols!(
+    a_request_in_flight_outlasts_the_timeouts,
     two_thousand_silent_connections_are_closed_after_the_header_timeout,
     partial_clients_are_closed_after_the_header_timeout,
     at_the_cap_silent_connections_give_way_to_deliveries,
