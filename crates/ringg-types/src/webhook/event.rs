@@ -135,6 +135,30 @@ impl<'de> Deserialize<'de> for Probe {
     }
 }
 
+/// The value of `event_type` when it is the object's first key and a plain string (no
+/// escapes), read without parsing the rest of the body.
+pub(super) fn leading_event_type(bytes: &[u8]) -> Option<&str> {
+    fn after(bytes: &[u8], token: &[u8]) -> Option<usize> {
+        let start = bytes
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))?;
+        bytes[start..]
+            .starts_with(token)
+            .then_some(start + token.len())
+    }
+    let mut at = after(bytes, b"{")?;
+    at += after(&bytes[at..], b"\"event_type\"")?;
+    at += after(&bytes[at..], b":")?;
+    at += after(&bytes[at..], b"\"")?;
+    let value = &bytes[at..];
+    let end = value
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+    (value[end] == b'"')
+        .then(|| std::str::from_utf8(&value[..end]).ok())
+        .flatten()
+}
+
 /// An event whose `event_type` this crate does not know. The whole payload is kept.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnknownEvent {
@@ -241,6 +265,25 @@ impl WebhookEvent {
     /// naming `event_type`, an unknown one gives [`WebhookEvent::Unknown`]. Errors carry the JSON
     /// path of the failing field (e.g. `call_id`, `transcript[0]`) and the body.
     pub fn from_slice(bytes: &[u8]) -> Result<Self, WebhookParseError> {
+        // Ringg writes `event_type` first. When it leads the object, the typed decode runs at
+        // once, without the probe's pass over the whole body. Only a success is taken: with a
+        // single `event_type` key the probe would have found the same type (a repeated key
+        // fails the typed decode), and any failure is reported by the probed path below.
+        if let Some(event_type) = leading_event_type(bytes) {
+            let probe = Probe {
+                event_type: Some(event_type.to_owned()),
+                data_is_object: false,
+            };
+            if let Ok(mut event) = Self::decode_typed(probe, bytes) {
+                event.set_raw(RawJson::from_bytes(bytes));
+                return Ok(event);
+            }
+        }
+        Self::from_slice_probed(bytes)
+    }
+
+    /// [`from_slice`](Self::from_slice) without the leading-`event_type` shortcut.
+    pub(super) fn from_slice_probed(bytes: &[u8]) -> Result<Self, WebhookParseError> {
         let probe: Probe = decode(bytes).map_err(|source| WebhookParseError {
             event_type: None,
             source,
