@@ -73,9 +73,9 @@ pub(crate) async fn fleet_lines(events: usize, requests: usize, base: &str) -> R
     let mut lines = Vec::new();
 
     // The receiver with each store, in alternating rounds against servers started once.
-    let memory = receiver_target(None).await?;
+    let memory = receiver_target(None, false).await?;
     let store = ringg_webhooks::RedisDedupeStore::new(&url, "bench:dedupe")?;
-    let shared = receiver_target(Some(Arc::new(store))).await?;
+    let shared = receiver_target(Some(Arc::new(store)), false).await?;
     let medians = compare_webhook_targets(&[&memory, &shared], events, 64).await?;
     let (memory, shared) = (medians[0], medians[1]);
     lines.push(format!(

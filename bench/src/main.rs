@@ -92,6 +92,12 @@ enum Cmd {
         /// `receiver` or `bare`.
         #[arg(long, default_value = "receiver")]
         only: String,
+        /// Serve the receiver with `ServeConfig::http1_only` (no protocol detection).
+        #[arg(long)]
+        http1_only: bool,
+        /// The order of each delivery's keys.
+        #[arg(long, value_enum, default_value_t = KeyOrder::Ringg)]
+        keys: KeyOrder,
     },
     /// Only the simulator's `GET /workspace` or the bare hyper server answering the same body
     /// (handy under a profiler).
@@ -146,7 +152,9 @@ fn main() -> Result<()> {
             count,
             in_flight,
             only,
-        } => rt.block_on(receiver_only(count, in_flight, &only)),
+            http1_only,
+            keys,
+        } => rt.block_on(receiver_only(count, in_flight, &only, http1_only, keys)),
         Cmd::Simulator {
             count,
             in_flight,

@@ -165,7 +165,11 @@ pub(crate) async fn history_page_cost(rows: usize) -> Result<(f64, f64)> {
 
 /// Reads `pages` history pages from a simulator seeded with `rows` rows and prints the mean
 /// time per page (for a profiler: count at two page counts and take the difference).
-pub(crate) async fn history_pages_only(rows: usize, pages: usize, status: Option<&str>) -> Result<()> {
+pub(crate) async fn history_pages_only(
+    rows: usize,
+    pages: usize,
+    status: Option<&str>,
+) -> Result<()> {
     let filter: Vec<(&str, &str)> = status.map(|s| ("status", s)).into_iter().collect();
     let times = history_page_times(rows, pages, &filter).await?;
     let total: std::time::Duration = times.iter().sum();

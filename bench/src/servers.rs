@@ -29,9 +29,13 @@ pub(crate) struct WebhookTarget {
     dedupes: bool,
 }
 
-/// `ringg_webhooks::serve` with this dedupe store (default: the memory store), the default
-/// [`ringg_webhooks::ServeConfig`] and a handler that counts.
-pub(crate) async fn receiver_target(store: Option<Arc<dyn DedupeStore>>) -> Result<WebhookTarget> {
+/// `ringg_webhooks::serve_with_config` with this dedupe store (default: the memory store), the
+/// default [`ringg_webhooks::ServeConfig`] (HTTP/1.1 only when asked) and a handler that
+/// counts.
+pub(crate) async fn receiver_target(
+    store: Option<Arc<dyn DedupeStore>>,
+    http1_only: bool,
+) -> Result<WebhookTarget> {
     let handed = Arc::new(AtomicUsize::new(0));
     let counter = handed.clone();
     let receiver = ringg_webhooks::WebhookReceiver::builder()
@@ -51,7 +55,13 @@ pub(crate) async fn receiver_target(store: Option<Arc<dyn DedupeStore>>) -> Resu
     .build()?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    tokio::spawn(ringg_webhooks::serve(listener, receiver));
+    let config = ringg_webhooks::ServeConfig::default().http1_only(http1_only);
+    tokio::spawn(ringg_webhooks::serve_with_config(
+        listener,
+        receiver,
+        config,
+        std::future::pending(),
+    ));
     Ok(WebhookTarget {
         url: format!("http://{addr}/webhooks/ringg"),
         handed,
@@ -115,8 +125,31 @@ where
     Ok(addr)
 }
 
-/// A `call_completed` delivery with call id number `i`.
-fn delivery(i: usize) -> Bytes {
+/// The order of a delivery's keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum KeyOrder {
+    /// `event_type` first, as in Ringg's documented payloads.
+    Ringg,
+    /// Alphabetical (what serializing a `serde_json::Value` gives).
+    Sorted,
+}
+
+/// A `call_completed` delivery with call id number `i`, its keys in `order`.
+fn delivery(i: usize, order: KeyOrder) -> Bytes {
+    let mut fields = delivery_value(i);
+    match order {
+        KeyOrder::Sorted => fields.to_string().into(),
+        KeyOrder::Ringg => {
+            if let Some(fields) = fields.as_object_mut() {
+                fields.remove("event_type");
+            }
+            let rest = fields.to_string();
+            format!(r#"{{"event_type":"call_completed",{}"#, &rest[1..]).into()
+        }
+    }
+}
+
+fn delivery_value(i: usize) -> serde_json::Value {
     serde_json::json!({
         "event_type": "call_completed",
         "call_id": format!("00000000-0000-4000-8000-{i:012}"),
@@ -131,8 +164,6 @@ fn delivery(i: usize) -> Bytes {
         "custom_args_values": {"callee_name": "John", "order_value": "70000"},
         "transcript": [{"bot": "Hello John"}, {"user": "Hi"}]
     })
-    .to_string()
-    .into()
 }
 
 /// One round's figures: requests per second and client-side latency percentiles.
@@ -204,8 +235,9 @@ pub(crate) async fn deliver_round(
     first: usize,
     count: usize,
     in_flight: usize,
+    order: KeyOrder,
 ) -> Result<Round> {
-    let bodies: Vec<Bytes> = (first..first + count).map(delivery).collect();
+    let bodies: Vec<Bytes> = (first..first + count).map(|i| delivery(i, order)).collect();
     let before = target.handed.load(Ordering::Relaxed);
     let round = hammer(count, in_flight, |i| {
         send_event(client, &target.url, bodies[i].clone())
@@ -213,7 +245,10 @@ pub(crate) async fn deliver_round(
     .await?;
     let handed = target.handed.load(Ordering::Relaxed) - before;
     if handed != count {
-        bail!("{} handed over {handed} events, expected {count}", target.url);
+        bail!(
+            "{} handed over {handed} events, expected {count}",
+            target.url
+        );
     }
     Ok(round)
 }
@@ -230,7 +265,7 @@ async fn check_replays(
     }
     let before = target.handed.load(Ordering::Relaxed);
     for i in first..first + 100 {
-        send_event(client, &target.url, delivery(i)).await?;
+        send_event(client, &target.url, delivery(i, KeyOrder::Ringg)).await?;
     }
     if target.handed.load(Ordering::Relaxed) != before {
         bail!("dedupe let a duplicate through at {}", target.url);
@@ -263,13 +298,14 @@ pub(crate) async fn compare_webhook_targets(
     let client = reqwest::Client::new();
     // Warm-up: target k gets deliveries 200k..200k + 200, replayed at the end.
     for (k, target) in targets.iter().enumerate() {
-        deliver_round(&client, target, 200 * k, 200, 8).await?;
+        deliver_round(&client, target, 200 * k, 200, 8, KeyOrder::Ringg).await?;
     }
     let mut next = 200 * targets.len();
     let mut rounds = vec![Vec::new(); targets.len()];
     for _ in 0..ROUNDS {
         for (target, rounds) in targets.iter().zip(&mut rounds) {
-            rounds.push(deliver_round(&client, target, next, events, in_flight).await?);
+            let round = deliver_round(&client, target, next, events, in_flight, KeyOrder::Ringg);
+            rounds.push(round.await?);
             next += events;
         }
     }
@@ -282,7 +318,7 @@ pub(crate) async fn compare_webhook_targets(
 /// The receiver line: the receiver (memory dedupe store) against a bare hyper server under
 /// the same deliveries.
 pub(crate) async fn receiver_line(events: usize, in_flight: usize) -> Result<String> {
-    let receiver = receiver_target(None).await?;
+    let receiver = receiver_target(None, false).await?;
     let bare = bare_webhook_target().await?;
     let medians = compare_webhook_targets(&[&receiver, &bare], events, in_flight).await?;
     let (r, b) = (medians[0], medians[1]);
@@ -297,15 +333,25 @@ pub(crate) async fn receiver_line(events: usize, in_flight: usize) -> Result<Str
 }
 
 /// Only one side of the receiver comparison (`receiver` or `bare`), for a profiler.
-pub(crate) async fn receiver_only(count: usize, in_flight: usize, side: &str) -> Result<()> {
+pub(crate) async fn receiver_only(
+    count: usize,
+    in_flight: usize,
+    side: &str,
+    http1_only: bool,
+    order: KeyOrder,
+) -> Result<()> {
     let target = match side {
-        "receiver" => receiver_target(None).await?,
+        "receiver" => receiver_target(None, http1_only).await?,
         "bare" => bare_webhook_target().await?,
         other => bail!("unknown side `{other}`: use receiver or bare"),
     };
     let client = reqwest::Client::new();
-    let round = deliver_round(&client, &target, 0, count, in_flight).await?;
-    println!("{side}: {:.0} events/s ({})", round.per_sec, round.latencies());
+    let round = deliver_round(&client, &target, 0, count, in_flight, order).await?;
+    println!(
+        "{side}: {:.0} events/s ({})",
+        round.per_sec,
+        round.latencies()
+    );
     Ok(())
 }
 
@@ -407,7 +453,10 @@ pub(crate) async fn simulator_line(gets: usize, calls: usize) -> Result<String> 
         sim_rounds.push(get_round(&client, &base, &key, gets, 64).await?);
         bare_rounds.push(get_round(&client, &targets.bare, &key, gets, 64).await?);
     }
-    let (sim, bare) = (Round::median_of(&sim_rounds), Round::median_of(&bare_rounds));
+    let (sim, bare) = (
+        Round::median_of(&sim_rounds),
+        Round::median_of(&bare_rounds),
+    );
     let initiate = initiate_round(&client, &base, &key, calls).await?;
     let line = format!(
         "simulator (64 in flight, median of {ROUNDS}): GET /workspace {:.0} req/s, bare hyper with the same {}-byte body {:.0} req/s, ratio sim/bare {:.3}; call initiation {:.0} req/s",
