@@ -42,6 +42,9 @@ fn created(row: &Value) -> &str {
     row["created_at"].as_str().unwrap()
 }
 
+/// Which rows of the whole history a filtered query should return.
+type Keep<'a> = Box<dyn Fn(&Value) -> bool + 'a>;
+
 /// `+` and `:` escaped for a query string.
 fn urlenc(s: &str) -> String {
     s.replace('+', "%2B").replace(':', "%3A")
@@ -73,7 +76,7 @@ async fn pages_are_slices_of_the_newest_first_history() {
         + chrono::Duration::microseconds(1))
     .to_rfc3339_opts(chrono::SecondsFormat::Micros, false);
     let end_at = end_at.as_str();
-    let checks: Vec<(String, Box<dyn Fn(&Value) -> bool>)> = vec![
+    let checks: Vec<(String, Keep<'_>)> = vec![
         (
             "&status=completed".into(),
             Box::new(|r| r["status"] == "completed"),

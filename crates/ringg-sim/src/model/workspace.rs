@@ -231,11 +231,11 @@ mod tests {
         let (start, end) = (base + Duration::minutes(10), base + Duration::minutes(20));
         let within: Vec<String> = expected
             .iter()
-            .cloned()
             .filter(|id| {
                 let created = ws.call(id).unwrap().created_at;
                 created >= start && created <= end
             })
+            .cloned()
             .collect();
         assert!(!within.is_empty());
         let range = ws.history_range(Some(start), Some(end));
