@@ -117,8 +117,8 @@ pub(crate) fn paginate_in_children(rows: usize) -> Result<(u64, f64, u64)> {
 pub(crate) const COST_PAGES: usize = 200;
 
 /// The simulator's cost of one history page: an in-process simulator seeded with `rows` rows,
-/// `pages` sequential `GET /calling/history` pages of 100 at offsets spread over the whole
-/// history, with `filter` as extra query pairs. Returns each page's time.
+/// `pages` sequential `GET /calling/history` pages of 100 with `filter` as extra query pairs,
+/// at offsets spread over everything the filter selects. Returns each page's time.
 pub(crate) async fn history_page_times(
     rows: usize,
     pages: usize,
@@ -130,8 +130,19 @@ pub(crate) async fn history_page_times(
         .await?;
     let client = reqwest::Client::new();
     let url = format!("{}/calling/history", sim.base_url());
+    let first: serde_json::Value = client
+        .get(&url)
+        .header("x-api-key", sim.api_key())
+        .query(&[("limit", "1")])
+        .query(filter)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let selected = first["total"].as_u64().unwrap_or_default() as usize;
     let mut times = Vec::with_capacity(pages);
-    let slots = (rows / 100).max(1);
+    let slots = selected.div_ceil(100).max(1);
     for i in 0..pages {
         // a stride coprime with most slot counts, so the offsets cover the history evenly
         let offset = ((i * 7_919) % slots) * 100;
