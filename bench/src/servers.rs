@@ -91,7 +91,7 @@ pub(crate) async fn bare_webhook_target() -> Result<WebhookTarget> {
     })
 }
 
-fn json_ok(body: Bytes) -> Response<Full<Bytes>> {
+pub(crate) fn json_ok(body: Bytes) -> Response<Full<Bytes>> {
     Response::builder()
         .header("content-type", "application/json")
         .body(Full::new(body))
@@ -100,7 +100,7 @@ fn json_ok(body: Bytes) -> Response<Full<Bytes>> {
 
 /// Serves `answer` for every request with hyper's HTTP/1.1 connection builder and nothing
 /// else: the baseline the receiver and the simulator are compared with.
-async fn bare_server<F, Fut, E>(answer: F) -> Result<std::net::SocketAddr>
+pub(crate) async fn bare_server<F, Fut, E>(answer: F) -> Result<std::net::SocketAddr>
 where
     F: Fn(Request<Incoming>) -> Fut + Clone + Send + 'static,
     Fut: Future<Output = Result<Response<Full<Bytes>>, E>> + Send + 'static,

@@ -45,9 +45,9 @@ fn created(row: &Value) -> &str {
 /// Which rows of the whole history a filtered query should return.
 type Keep<'a> = Box<dyn Fn(&Value) -> bool + 'a>;
 
-/// `+` and `:` escaped for a query string.
+/// A query-string value, percent-encoded.
 fn urlenc(s: &str) -> String {
-    s.replace('+', "%2B").replace(':', "%3A")
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 #[tokio::test]

@@ -320,22 +320,11 @@ async fn a_slow_body_is_answered_408_and_the_connection_closed(http1_only: bool)
     server.stop().await;
 }
 
-/// Never finishes (until the test ends).
-struct Stuck;
-
-#[async_trait]
-impl WebhookHandler for Stuck {
-    async fn handle(&self, _event: WebhookEvent) -> Result<(), HandlerError> {
-        tokio::time::sleep(Duration::from_secs(600)).await;
-        Ok(())
-    }
-}
-
 async fn shutdown_drops_connections_after_the_deadline(http1_only: bool) {
     let r = WebhookReceiver::builder()
         .secret_header("X-Webhook-Secret")
         .secret(SECRET)
-        .handler(Stuck)
+        .handler(Slow(Duration::from_secs(600)))
         .build()
         .unwrap();
     let deadline = Duration::from_secs(1);
