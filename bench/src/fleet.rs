@@ -13,7 +13,7 @@ use ringg_api::Client;
 use ringg_api::transport::layers::{RateLimitConfig, RedisRateLimit};
 
 use crate::overhead::run_sdk;
-use crate::servers::webhook_bench_with;
+use crate::servers::{ROUNDS, compare_webhook_targets, receiver_target};
 use crate::util::median;
 
 /// A private redis-server, killed on drop.
@@ -72,14 +72,19 @@ pub(crate) async fn fleet_lines(events: usize, requests: usize, base: &str) -> R
     let url = format!("redis://127.0.0.1:{}/0", redis.1);
     let mut lines = Vec::new();
 
-    let (memory, ..) = webhook_bench_with(events, 64, None).await?;
+    // The receiver with each store, in alternating rounds against servers started once.
+    let memory = receiver_target(None, false).await?;
     let store = ringg_webhooks::RedisDedupeStore::new(&url, "bench:dedupe")?;
-    let (shared, p50, p99) = webhook_bench_with(events, 64, Some(Arc::new(store))).await?;
+    let shared = receiver_target(Some(Arc::new(store)), false).await?;
+    let medians = compare_webhook_targets(&[&memory, &shared], events, 64).await?;
+    let (memory, shared) = (medians[0], medians[1]);
     lines.push(format!(
-        "webhook receiver, Redis dedupe store (64 in flight): {shared:.0} events/s (p50 {:.2} ms, p99 {:.2} ms), memory store {memory:.0} events/s, ratio redis/memory {:.3}",
-        p50.as_secs_f64() * 1e3,
-        p99.as_secs_f64() * 1e3,
-        shared / memory
+        "webhook receiver, Redis dedupe store (64 in flight, median of {ROUNDS}): {:.0} events/s ({}), memory store {:.0} events/s ({}), ratio redis/memory {:.3}",
+        shared.per_sec,
+        shared.latencies(),
+        memory.per_sec,
+        memory.latencies(),
+        shared.per_sec / memory.per_sec
     ));
 
     // Limits far above what is reached, so both limiters only count: the cost is the check.
@@ -95,13 +100,13 @@ pub(crate) async fn fleet_lines(events: usize, requests: usize, base: &str) -> R
     run_sdk(&local, 200, 1).await?;
     run_sdk(&redis_limited, 200, 1).await?;
     let (mut local_rounds, mut redis_rounds) = (Vec::new(), Vec::new());
-    for _ in 0..5 {
+    for _ in 0..ROUNDS {
         local_rounds.push(run_sdk(&local, requests, 1).await?);
         redis_rounds.push(run_sdk(&redis_limited, requests, 1).await?);
     }
     let (local_rps, redis_rps) = (median(local_rounds), median(redis_rounds));
     lines.push(format!(
-        "shared rate limiter (sequential, median of 5): {redis_rps:.0} req/s with Redis, {local_rps:.0} req/s with the local limiter, ratio redis/local {:.3}, cost {:.0} µs per request",
+        "shared rate limiter (sequential, median of {ROUNDS}): {redis_rps:.0} req/s with Redis, {local_rps:.0} req/s with the local limiter, ratio redis/local {:.3}, cost {:.0} µs per request",
         redis_rps / local_rps,
         (1.0 / redis_rps - 1.0 / local_rps) * 1e6
     ));

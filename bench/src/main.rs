@@ -30,6 +30,10 @@ use util::*;
 struct Cli {
     #[command(subcommand)]
     cmd: Option<Cmd>,
+    /// Run on a current-thread runtime: one thread, so instruction counts under callgrind
+    /// repeat from run to run (a multi-thread runtime moves work between threads).
+    #[arg(long, global = true)]
+    current_thread: bool,
 }
 
 #[derive(Subcommand)]
@@ -76,13 +80,61 @@ enum Cmd {
         #[arg(long)]
         file: PathBuf,
     },
+    /// Only the webhook receiver or the bare hyper server under the delivery load (handy
+    /// under a profiler).
+    Receiver {
+        /// Deliveries.
+        #[arg(long, default_value_t = 20_000)]
+        count: usize,
+        /// Deliveries in flight.
+        #[arg(long, default_value_t = 64)]
+        in_flight: usize,
+        /// `receiver` or `bare`.
+        #[arg(long, default_value = "receiver")]
+        only: String,
+        /// Serve the receiver with `ServeConfig::http1_only` (no protocol detection).
+        #[arg(long)]
+        http1_only: bool,
+        /// The order of each delivery's keys.
+        #[arg(long, value_enum, default_value_t = KeyOrder::Ringg)]
+        keys: KeyOrder,
+    },
+    /// Only the simulator's `GET /workspace` or the bare hyper server answering the same body
+    /// (handy under a profiler).
+    Simulator {
+        /// Requests.
+        #[arg(long, default_value_t = 20_000)]
+        count: usize,
+        /// Requests in flight.
+        #[arg(long, default_value_t = 64)]
+        in_flight: usize,
+        /// `sim` or `bare`.
+        #[arg(long, default_value = "sim")]
+        only: String,
+    },
+    /// Read history pages of 100 from an in-process simulator seeded with N rows.
+    HistoryPages {
+        /// History rows to seed.
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+        /// Pages to read (at offsets spread over the history).
+        #[arg(long, default_value_t = 200)]
+        pages: usize,
+        /// Filter by this call status (e.g. `completed`).
+        #[arg(long)]
+        status: Option<String>,
+    },
 }
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let rt = if cli.current_thread {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    }
+    .enable_all()
+    .build()?;
     match cli.cmd.unwrap_or(Cmd::All {
         write: None,
         scale: 1.0,
@@ -96,6 +148,23 @@ fn main() -> Result<()> {
         Cmd::SimServe { rows } => rt.block_on(sim_serve(rows)),
         Cmd::Paginate { base_url, key } => rt.block_on(paginate_child(&base_url, &key)),
         Cmd::Preflight { file } => preflight_child(&file),
+        Cmd::Receiver {
+            count,
+            in_flight,
+            only,
+            http1_only,
+            keys,
+        } => rt.block_on(receiver_only(count, in_flight, &only, http1_only, keys)),
+        Cmd::Simulator {
+            count,
+            in_flight,
+            only,
+        } => rt.block_on(simulator_only(count, in_flight, &only)),
+        Cmd::HistoryPages {
+            rows,
+            pages,
+            status,
+        } => rt.block_on(history_pages_only(rows, pages, status.as_deref())),
     }
 }
 
@@ -156,6 +225,20 @@ async fn run_all(write: Option<PathBuf>, scale: f64) -> Result<()> {
         rss[1] as f64 / rss[0].max(1) as f64
     ));
 
+    // The simulator's own cost per page, which should not grow with the history.
+    let mut page_ms = Vec::new();
+    for rows in [10_000usize, 100_000] {
+        let (all, completed) = history_page_cost(rows).await?;
+        r.line(format!(
+            "history page (100 rows, {rows} history rows, median of {COST_PAGES} pages at offsets across the history): {all:.3} ms, filtered by status {completed:.3} ms"
+        ));
+        page_ms.push(all);
+    }
+    r.line(format!(
+        "history page time 100k/10k: {:.3}",
+        page_ms[1] / page_ms[0]
+    ));
+
     // 3. Campaign pre-flight on a generated 1,000,000-row CSV.
     let csv = generate_csv(n(1_000_000))?;
     let (rows, secs, peak) = preflight_in_child(&csv)?;
@@ -166,24 +249,16 @@ async fn run_all(write: Option<PathBuf>, scale: f64) -> Result<()> {
         mib(peak)
     ));
 
-    // 4. Webhook receiver with dedupe on.
-    let (eps, p50, p99) = webhook_bench(n(20_000), 64).await?;
-    r.line(format!(
-        "webhook receiver (dedupe on, 64 in flight): {eps:.0} events/s, p50 {:.2} ms, p99 {:.2} ms (target >= 10000 events/s)",
-        p50.as_secs_f64() * 1e3,
-        p99.as_secs_f64() * 1e3
-    ));
+    // 4. Webhook receiver with dedupe on, against a bare hyper server.
+    r.line(receiver_line(n(20_000), 64).await?);
 
     // 4b. Fleets: the Redis dedupe store and the shared rate limiter.
     for line in fleet::fleet_lines(n(20_000), n(5_000), &base).await? {
         r.line(line);
     }
 
-    // 5. Simulator throughput.
-    let (ws_rps, call_rps) = sim_bench(n(20_000), n(5_000)).await?;
-    r.line(format!(
-        "simulator (64 in flight): GET /workspace {ws_rps:.0} req/s, call initiation {call_rps:.0} req/s"
-    ));
+    // 5. Simulator throughput, against a bare hyper server answering the same body.
+    r.line(simulator_line(n(20_000), n(5_000)).await?);
 
     if let Some(path) = write {
         write_markdown(&path, &r.lines)?;

@@ -7,11 +7,8 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 use bytes::Bytes;
 use futures::{StreamExt, stream};
-use http_body_util::Full;
+use hyper::Request;
 use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
 use ringg_api::Client;
 use ringg_api::transport::layers::{RateLimitConfig, RetryPolicy};
 use ringg_api::types::workspace::WorkspaceInfoResponse;
@@ -20,30 +17,12 @@ pub(crate) const WORKSPACE_BODY: &str = r#"{"workspace_info":{"id":"d079bcb3-72a
 
 /// A minimal hyper server answering every request with the workspace document.
 pub(crate) async fn minimal_server() -> Result<std::net::SocketAddr> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let _ = stream.set_nodelay(true);
-            tokio::spawn(async move {
-                let svc = service_fn(|_req: Request<Incoming>| async {
-                    Ok::<_, Infallible>(
-                        Response::builder()
-                            .header("content-type", "application/json")
-                            .body(Full::new(Bytes::from_static(WORKSPACE_BODY.as_bytes())))
-                            .expect("static response"),
-                    )
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), svc)
-                    .await;
-            });
-        }
-    });
-    Ok(addr)
+    crate::servers::bare_server(|_req: Request<Incoming>| async {
+        Ok::<_, Infallible>(crate::servers::json_ok(Bytes::from_static(
+            WORKSPACE_BODY.as_bytes(),
+        )))
+    })
+    .await
 }
 
 pub(crate) fn sdk_client(base: &str) -> Result<Client> {

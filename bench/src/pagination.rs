@@ -112,3 +112,81 @@ pub(crate) fn paginate_in_children(rows: usize) -> Result<(u64, f64, u64)> {
     }
     Ok((read, secs, rss))
 }
+
+/// Pages read per history size when timing the simulator's history pages.
+pub(crate) const COST_PAGES: usize = 200;
+
+/// The simulator's cost of one history page: an in-process simulator seeded with `rows` rows,
+/// `pages` sequential `GET /calling/history` pages of 100 with `filter` as extra query pairs,
+/// at offsets spread over everything the filter selects. Returns each page's time.
+pub(crate) async fn history_page_times(
+    rows: usize,
+    pages: usize,
+    filter: &[(&str, &str)],
+) -> Result<Vec<std::time::Duration>> {
+    let sim = ringg_sim::Simulator::builder()
+        .history_rows(rows)
+        .start()
+        .await?;
+    let client = reqwest::Client::new();
+    let url = format!("{}/calling/history", sim.base_url());
+    let first: serde_json::Value = client
+        .get(&url)
+        .header("x-api-key", sim.api_key())
+        .query(&[("limit", "1")])
+        .query(filter)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let selected = first["total"].as_u64().unwrap_or_default() as usize;
+    let mut times = Vec::with_capacity(pages);
+    let slots = selected.div_ceil(100).max(1);
+    for i in 0..pages {
+        // a stride coprime with most slot counts, so the offsets cover the history evenly
+        let offset = ((i * 7_919) % slots) * 100;
+        let start = Instant::now();
+        let resp = client
+            .get(&url)
+            .header("x-api-key", sim.api_key())
+            .query(&[("limit", "100"), ("offset", &offset.to_string())])
+            .query(filter)
+            .send()
+            .await?;
+        if !resp.status().is_success() {
+            bail!("history page at offset {offset} answered {}", resp.status());
+        }
+        std::hint::black_box(resp.bytes().await?);
+        times.push(start.elapsed());
+    }
+    sim.shutdown().await;
+    Ok(times)
+}
+
+/// Median milliseconds per history page at `rows` rows: unfiltered, and filtered by status.
+pub(crate) async fn history_page_cost(rows: usize) -> Result<(f64, f64)> {
+    let ms = |times: Vec<std::time::Duration>| {
+        crate::util::median(times.iter().map(|t| t.as_secs_f64() * 1e3).collect())
+    };
+    let all = ms(history_page_times(rows, COST_PAGES, &[]).await?);
+    let completed = ms(history_page_times(rows, COST_PAGES, &[("status", "completed")]).await?);
+    Ok((all, completed))
+}
+
+/// Reads `pages` history pages from a simulator seeded with `rows` rows and prints the mean
+/// time per page (for a profiler: count at two page counts and take the difference).
+pub(crate) async fn history_pages_only(
+    rows: usize,
+    pages: usize,
+    status: Option<&str>,
+) -> Result<()> {
+    let filter: Vec<(&str, &str)> = status.map(|s| ("status", s)).into_iter().collect();
+    let times = history_page_times(rows, pages, &filter).await?;
+    let total: std::time::Duration = times.iter().sum();
+    println!(
+        "{pages} history pages at {rows} rows: {:.3} ms per page",
+        total.as_secs_f64() * 1e3 / pages.max(1) as f64
+    );
+    Ok(())
+}

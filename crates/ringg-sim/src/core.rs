@@ -137,12 +137,14 @@ pub(crate) struct Counters {
 
 impl Counters {
     pub(crate) fn count_op(&self, op: &str) {
-        *self
-            .by_operation
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(op.to_owned())
-            .or_default() += 1;
+        let mut counts = self.by_operation.lock().unwrap_or_else(|p| p.into_inner());
+        // The name is copied only the first time an operation is counted.
+        match counts.get_mut(op) {
+            Some(count) => *count += 1,
+            None => {
+                counts.insert(op.to_owned(), 1);
+            }
+        }
     }
 
     pub(crate) fn count_status(&self, status: u16) {

@@ -95,15 +95,16 @@ async fn route_and_handle(
     sh: &Arc<Shared>,
     req: Request<Incoming>,
 ) -> Result<Response<Body>, DropConnection> {
-    let method = req.method().as_str().to_owned();
-    let path = req.uri().path().to_owned();
-    if let Some(rest) = path.strip_prefix(STT_BASE_PATH) {
-        return Ok(stt(sh, rest.to_owned(), req).await);
+    if let Some(rest) = req.uri().path().strip_prefix(STT_BASE_PATH) {
+        let rest = rest.to_owned();
+        return Ok(stt(sh, rest, req).await);
     }
-    if let Some(rest) = path.strip_prefix(CONTROL_PREFIX) {
-        return Ok(control(sh, rest.to_owned(), req).await);
+    if let Some(rest) = req.uri().path().strip_prefix(CONTROL_PREFIX) {
+        let rest = rest.to_owned();
+        return Ok(control(sh, rest, req).await);
     }
-    let (op, params) = match routes::resolve(&method, &path) {
+    let (method, path) = (req.method().as_str(), req.uri().path());
+    let (op, params) = match routes::resolve(method, path) {
         Resolved::Op { id, params } => (id, params),
         Resolved::NotFound => {
             return Ok(error_response(ApiError::not_found(format!(

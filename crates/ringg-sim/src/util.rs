@@ -1,11 +1,14 @@
 //! Small helpers: timestamp formats, phone numbers, JSON accessors.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value};
 
 /// `2024-12-16T13:03:29.947147+00:00` (workspace, agent, history style).
+///
+/// The three formats go through chrono's RFC 3339 writer, which writes the fields directly
+/// instead of interpreting a format string on every call.
 pub(crate) fn iso(dt: DateTime<Utc>) -> String {
-    dt.format("%Y-%m-%dT%H:%M:%S%.6f+00:00").to_string()
+    dt.to_rfc3339_opts(SecondsFormat::Micros, false)
 }
 
 /// The same instant in `tz`'s offset, e.g. `2026-03-03T09:00:00.000000+05:30` (used for the
@@ -18,12 +21,14 @@ pub(crate) fn iso_in(dt: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
 
 /// `2025-12-14T19:37:13.310707Z` (webhook style).
 pub(crate) fn iso_z(dt: DateTime<Utc>) -> String {
-    dt.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    dt.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
 /// `2025-11-24T07:33:49.629642` (naive, as in the initiate response).
 pub(crate) fn naive(dt: DateTime<Utc>) -> String {
-    dt.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
+    let mut text = iso_z(dt);
+    text.pop();
+    text
 }
 
 /// Rounds to two decimals (credits).
@@ -184,6 +189,21 @@ pub(crate) fn strip_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_match_their_strftime_formats() {
+        use chrono::TimeZone;
+        let mut t = Utc.with_ymd_and_hms(1999, 12, 31, 23, 59, 59).unwrap();
+        for step in 0..2_000i64 {
+            // uneven steps: every digit position, zero and non-zero micros, sub-micro nanos
+            t += chrono::Duration::nanoseconds(step * 987_654_321_123 + 7);
+            assert_eq!(iso(t), t.format("%Y-%m-%dT%H:%M:%S%.6f+00:00").to_string());
+            assert_eq!(iso_z(t), t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string());
+            assert_eq!(naive(t), t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string());
+        }
+        let whole = Utc.with_ymd_and_hms(2025, 1, 2, 3, 4, 5).unwrap();
+        assert_eq!(iso(whole), "2025-01-02T03:04:05.000000+00:00");
+    }
 
     #[test]
     fn e164_and_normalisation() {

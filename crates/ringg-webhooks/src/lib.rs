@@ -30,6 +30,7 @@
 //!
 //! ```text
 //! serve, axum  -> receiver
+//! serve        -> connections        (the accept loop's connection registry)
 //! receiver     -> body, event, dedupe, handler, verify, rejection
 //! body, event  -> rejection -> verify
 //! dedupe_sqlite -> dedupe            (feature `sqlite`)
@@ -65,6 +66,7 @@
 //! receives webhooks pulls in no HTTP client.
 
 mod body;
+mod connections;
 mod dedupe;
 #[cfg(feature = "redis")]
 mod dedupe_redis;

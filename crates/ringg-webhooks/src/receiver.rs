@@ -9,16 +9,18 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use http::header::HeaderName;
-use http::{Method, Request, Response, StatusCode};
+use bytes::Bytes;
+use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use http::{Method, Request, Response};
 use http_body::Body;
+use http_body_util::Full;
 use ringg_types::Secret;
 
 use crate::body::{collect_limited, declared_too_large};
 use crate::dedupe::{Claim, DedupeKey, DedupeStore, MemoryDedupeStore};
 use crate::event;
 use crate::handler::WebhookHandler;
-use crate::rejection::{Rejection, ResponseBody, json_response};
+use crate::rejection::{Rejection, ResponseBody};
 use crate::verify::{Verifier, VerifierConfigError};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -179,7 +181,7 @@ async fn deliver(
                     call_id = call_id.as_ref().map(|c| c.as_str()),
                     "duplicate webhook delivery acknowledged, not handed over"
                 );
-                return Ok(accepted("duplicate"));
+                return Ok(accepted(DUPLICATE));
             }
             Err(err) => {
                 tracing::error!(target: "ringg_webhooks", key = %key, "{err}");
@@ -187,8 +189,9 @@ async fn deliver(
             }
         }
     }
-    let handler = inner.handler.clone();
-    let outcome = tokio::spawn(async move { handler.handle(event).await }).await;
+    // On this task: a panic in the handler is caught here, so the key is still released
+    // before Ringg is answered.
+    let outcome = CatchUnwind(inner.handler.handle(event)).await;
     let failure = match outcome {
         Ok(Ok(())) => {
             if let Some(key) = &key
@@ -198,17 +201,16 @@ async fn deliver(
                 // again, which is better than losing it.
                 tracing::error!(target: "ringg_webhooks", key = %key, "{err}");
             }
-            tracing::info!(
+            tracing::debug!(
                 target: "ringg_webhooks",
                 event_type = %event_type,
                 call_id = call_id.as_ref().map(|c| c.as_str()),
                 "webhook event handed over"
             );
-            return Ok(accepted("accepted"));
+            return Ok(accepted(ACCEPTED));
         }
         Ok(Err(err)) => format!("the handler returned an error: {err}"),
-        Err(join_error) if join_error.is_panic() => "the handler panicked".to_owned(),
-        Err(join_error) => format!("the handler task failed: {join_error}"),
+        Err(_panic) => "the handler panicked".to_owned(),
     };
     tracing::warn!(
         target: "ringg_webhooks",
@@ -229,8 +231,33 @@ async fn deliver(
     Err(Rejection::handler_failed())
 }
 
-fn accepted(status: &str) -> Response<ResponseBody> {
-    json_response(StatusCode::OK, &serde_json::json!({ "status": status }))
+/// The acknowledgement of an event handed over.
+const ACCEPTED: &[u8] = br#"{"status":"accepted"}"#;
+/// The acknowledgement of a repeat that was not handed over again.
+const DUPLICATE: &[u8] = br#"{"status":"duplicate"}"#;
+
+fn accepted(body: &'static [u8]) -> Response<ResponseBody> {
+    let mut response = Response::new(Full::new(Bytes::from_static(body)));
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+/// Resolves to `Err` with the panic's payload when polling the inner future panics.
+struct CatchUnwind<F>(F);
+
+impl<F: Future + Unpin> Future for CatchUnwind<F> {
+    type Output = std::thread::Result<F::Output>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = &mut self.0;
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| Pin::new(inner).poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
 }
 
 impl fmt::Debug for WebhookReceiver {

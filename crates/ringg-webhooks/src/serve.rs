@@ -21,28 +21,29 @@
 //! [`WebhookReceiver`] answers 408 when a body takes longer than its
 //! [`read_timeout`](crate::WebhookReceiverBuilder::read_timeout), and the connection is closed.
 
-use std::collections::HashMap;
 use std::error::Error as StdError;
+use std::fmt::Display;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::{Context, Poll};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Request, Response};
-use http_body::{Body, Frame, SizeHint};
+use http_body::Body;
 use hyper::body::Incoming;
+use hyper::server::conn::http1;
 use hyper::service::Service;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Notify, mpsc, watch};
+use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 use crate::WebhookReceiver;
+use crate::connections::{Check, Limits, Registration, Registry, Tracked, after, sleep_until};
 
 type BoxError = Box<dyn StdError + Send + Sync>;
 
@@ -76,7 +77,9 @@ pub struct ServeConfig {
     /// On shutdown, how long requests in flight may take before their connections are
     /// dropped. Default [`Self::DEFAULT_SHUTDOWN_TIMEOUT`].
     pub shutdown_timeout: Duration,
-    /// Speak only HTTP/1.1 (default false: HTTP/1.1 and HTTP/2 with prior knowledge).
+    /// Speak only HTTP/1.1 (default false: HTTP/1.1 and HTTP/2 with prior knowledge). A
+    /// connection is then served by hyper's HTTP/1 connection directly, without first reading
+    /// its opening bytes to tell the protocols apart.
     pub http1_only: bool,
 }
 
@@ -259,13 +262,7 @@ where
     B::Error: Into<BoxError>,
 {
     let config = Arc::new(config);
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    // The watchdog in `run_connection` times request heads from accept, for both protocols;
-    // hyper's own HTTP/1 header timer would also bound the wait between requests.
-    builder.http1().header_read_timeout(None);
-    if config.http1_only {
-        builder = builder.http1_only();
-    }
+    let protocol = Protocol::new(config.http1_only);
     let registry = Arc::new(Registry::default());
     let (stop_tx, stop_rx) = watch::channel(false);
     // Every connection task holds a clone; `recv` returns `None` once they all ended.
@@ -303,7 +300,7 @@ where
         let task = ConnectionTask {
             stream,
             peer,
-            builder: builder.clone(),
+            protocol: protocol.clone(),
             service: Tracked {
                 inner: service.clone(),
                 slot: slot.clone(),
@@ -333,204 +330,63 @@ where
 /// How often the "connection limit reached" warning may be logged.
 const WARN_EVERY: Duration = Duration::from_secs(10);
 
-/// `start + duration`, or `None` ("never") when that is beyond what an `Instant` can hold.
-fn after(start: Instant, duration: Duration) -> Option<Instant> {
-    start.checked_add(duration)
-}
-
-async fn sleep_until(deadline: Option<Instant>) {
-    match deadline {
-        Some(deadline) => tokio::time::sleep_until(deadline).await,
-        None => std::future::pending().await,
-    }
-}
-
-/// The open connections, for the cap and for picking which one gives way.
-#[derive(Default)]
-struct Registry {
-    slots: Mutex<HashMap<u64, Arc<Slot>>>,
-    next_id: std::sync::atomic::AtomicU64,
-}
-
-impl Registry {
-    fn lock(&self) -> MutexGuard<'_, HashMap<u64, Arc<Slot>>> {
-        self.slots.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// A slot for a new connection; at the cap, the longest-idle connection is told to close
-    /// and gives its place. `None` when every open connection is busy.
-    fn admit(&self, max: usize) -> Option<Arc<Slot>> {
-        let mut slots = self.lock();
-        while slots.len() >= max.max(1) {
-            let victim = slots
-                .iter()
-                .filter_map(|(id, slot)| slot.idle_since().map(|since| (since, *id)))
-                .min()
-                .map(|(_, id)| id)?;
-            if let Some(slot) = slots.remove(&victim) {
-                tracing::debug!(target: "ringg_webhooks", "connection limit reached: closing the longest-idle connection");
-                slot.evict.notify_one();
-            }
-        }
-        let id = self
-            .next_id
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let slot = Arc::new(Slot {
-            id,
-            state: Mutex::new(SlotState {
-                in_flight: 0,
-                served: false,
-                idle_since: Instant::now(),
-            }),
-            changed: Notify::new(),
-            evict: Notify::new(),
-        });
-        slots.insert(id, slot.clone());
-        Some(slot)
-    }
-}
-
-/// One connection's request accounting.
-struct Slot {
-    id: u64,
-    state: Mutex<SlotState>,
-    /// A request started or finished.
-    changed: Notify,
-    /// The connection gave its place to a new one.
-    evict: Notify,
-}
-
-struct SlotState {
-    in_flight: usize,
-    served: bool,
-    idle_since: Instant,
-}
-
-impl Slot {
-    fn lock(&self) -> MutexGuard<'_, SlotState> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Since when nothing is in flight, or `None` while a request is.
-    fn idle_since(&self) -> Option<Instant> {
-        let state = self.lock();
-        (state.in_flight == 0).then_some(state.idle_since)
-    }
-
-    /// When the connection is to be closed if nothing changes; `None` while a request is in
-    /// flight.
-    fn deadline(&self, accepted: Instant, config: &ServeConfig) -> Option<Instant> {
-        let state = self.lock();
-        if state.in_flight > 0 {
-            None
-        } else if !state.served {
-            after(accepted, config.header_timeout)
-        } else {
-            after(state.idle_since, config.idle_timeout)
-        }
-    }
-
-    fn start_request(self: &Arc<Self>) -> InFlight {
-        {
-            let mut state = self.lock();
-            state.in_flight += 1;
-            state.served = true;
-        }
-        self.changed.notify_one();
-        InFlight(self.clone())
-    }
-}
-
-/// A request in flight: from its head until its response body is dropped.
-struct InFlight(Arc<Slot>);
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        {
-            let mut state = self.0.lock();
-            state.in_flight = state.in_flight.saturating_sub(1);
-            if state.in_flight == 0 {
-                state.idle_since = Instant::now();
-            }
-        }
-        self.0.changed.notify_one();
-    }
-}
-
-/// Removes the connection from the registry when its task ends.
-struct Registration {
-    registry: Arc<Registry>,
-    slot: Arc<Slot>,
-}
-
-impl Drop for Registration {
-    fn drop(&mut self) {
-        let mut slots = self.registry.lock();
-        if slots
-            .get(&self.slot.id)
-            .is_some_and(|s| Arc::ptr_eq(s, &self.slot))
-        {
-            slots.remove(&self.slot.id);
-        }
-    }
-}
-
-/// Wraps the user's service to count the requests in flight on a connection.
+/// How connections are served: HTTP/1.1 only, or HTTP/1.1 and HTTP/2 told apart by their
+/// opening bytes.
 #[derive(Clone)]
-struct Tracked<S> {
-    inner: S,
-    slot: Arc<Slot>,
+enum Protocol {
+    Http1(http1::Builder),
+    Auto(auto::Builder<TokioExecutor>),
 }
 
-type TrackedFuture<B, E> =
-    Pin<Box<dyn Future<Output = Result<Response<TrackedBody<B>>, E>> + Send>>;
+impl Protocol {
+    fn new(http1_only: bool) -> Self {
+        // The watchdog in `ConnectionTask::run` times request heads from accept, for both
+        // protocols; hyper's own HTTP/1 header timer would also bound the wait between
+        // requests.
+        if http1_only {
+            let mut builder = http1::Builder::new();
+            builder.header_read_timeout(None);
+            Self::Http1(builder)
+        } else {
+            let mut builder = auto::Builder::new(TokioExecutor::new());
+            builder.http1().header_read_timeout(None);
+            Self::Auto(builder)
+        }
+    }
+}
 
-impl<S, B> Service<Request<Incoming>> for Tracked<S>
+/// A served connection that can be asked to finish its requests in flight and close.
+trait GracefulConnection: Future<Output = Result<(), Self::Error>> {
+    type Error: Display;
+    fn graceful_shutdown(self: Pin<&mut Self>);
+}
+
+impl<S, B> GracefulConnection for http1::UpgradeableConnection<TokioIo<TcpStream>, S>
+where
+    S: hyper::service::HttpService<Incoming, ResBody = B>,
+    S::Error: Into<BoxError>,
+    B: Body + 'static,
+    B::Error: Into<BoxError>,
+{
+    type Error = hyper::Error;
+    fn graceful_shutdown(self: Pin<&mut Self>) {
+        http1::UpgradeableConnection::graceful_shutdown(self);
+    }
+}
+
+impl<S, B> GracefulConnection
+    for auto::UpgradeableConnection<'_, TokioIo<TcpStream>, S, TokioExecutor>
 where
     S: Service<Request<Incoming>, Response = Response<B>>,
     S::Future: Send + 'static,
+    S::Error: Into<BoxError>,
     B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
 {
-    type Response = Response<TrackedBody<B>>;
-    type Error = S::Error;
-    type Future = TrackedFuture<B, S::Error>;
-
-    fn call(&self, request: Request<Incoming>) -> Self::Future {
-        let in_flight = self.slot.start_request();
-        let future = self.inner.call(request);
-        Box::pin(async move {
-            let response = future.await?;
-            Ok(response.map(|body| TrackedBody {
-                inner: Box::pin(body),
-                _in_flight: in_flight,
-            }))
-        })
-    }
-}
-
-/// A response body that keeps its request counted as in flight until it is dropped.
-struct TrackedBody<B> {
-    inner: Pin<Box<B>>,
-    _in_flight: InFlight,
-}
-
-impl<B: Body> Body for TrackedBody<B> {
-    type Data = B::Data;
-    type Error = B::Error;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
-        self.inner.as_mut().poll_frame(cx)
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
+    type Error = BoxError;
+    fn graceful_shutdown(self: Pin<&mut Self>) {
+        auto::UpgradeableConnection::graceful_shutdown(self);
     }
 }
 
@@ -538,7 +394,7 @@ impl<B: Body> Body for TrackedBody<B> {
 struct ConnectionTask<S> {
     stream: TcpStream,
     peer: SocketAddr,
-    builder: auto::Builder<TokioExecutor>,
+    protocol: Protocol,
     service: Tracked<S>,
     registration: Registration,
     config: Arc<ServeConfig>,
@@ -556,25 +412,56 @@ where
     B::Error: Into<BoxError>,
 {
     async fn run(self) {
-        let Self {
-            stream,
-            peer,
-            builder,
-            service,
-            registration,
-            config,
-            mut stop,
-            accepted,
-            _alive,
-        } = self;
-        let slot = registration.slot.clone();
         // With upgrades, so a service can answer 101 and take the connection over (the
         // simulator's speech-to-text WebSocket); after the upgrade the connection is the
         // service's, and this task ends.
-        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+        let io = TokioIo::new(self.stream);
+        let watch = Watch {
+            peer: self.peer,
+            registration: self.registration,
+            config: self.config,
+            stop: self.stop,
+            accepted: self.accepted,
+            _alive: self._alive,
+        };
+        match &self.protocol {
+            Protocol::Http1(builder) => {
+                let connection = builder.serve_connection(io, self.service).with_upgrades();
+                watch.run(connection).await;
+            }
+            Protocol::Auto(builder) => {
+                watch
+                    .run(builder.serve_connection_with_upgrades(io, self.service))
+                    .await;
+            }
+        }
+    }
+}
+
+/// Watches one connection: its header and idle deadlines, eviction and shutdown.
+struct Watch {
+    peer: SocketAddr,
+    registration: Registration,
+    config: Arc<ServeConfig>,
+    stop: watch::Receiver<bool>,
+    accepted: Instant,
+    _alive: mpsc::Sender<()>,
+}
+
+impl Watch {
+    async fn run<C: GracefulConnection>(mut self, connection: C) {
+        let (peer, accepted) = (self.peer, self.accepted);
+        let slot = self.registration.slot.clone();
+        let limits = Limits {
+            header_timeout: self.config.header_timeout,
+            idle_timeout: self.config.idle_timeout,
+        };
         let mut connection = std::pin::pin!(connection);
+        // Created once: the loop turns only when a timer fires, never per request.
+        let mut timer = std::pin::pin!(sleep_until(after(accepted, limits.header_timeout)));
+        let mut evicted = std::pin::pin!(slot.evict.notified());
+        let mut stopping = std::pin::pin!(self.stop.wait_for(|stop| *stop));
         loop {
-            let deadline = slot.deadline(accepted, &config);
             tokio::select! {
                 result = connection.as_mut() => {
                     if let Err(err) = result {
@@ -582,19 +469,19 @@ where
                     }
                     return;
                 }
-                () = sleep_until(deadline) => {
-                    if slot.deadline(accepted, &config).is_some_and(|d| Instant::now() >= d) {
+                () = timer.as_mut() => match slot.check(accepted, limits, Instant::now()) {
+                    Check::Close => {
                         tracing::debug!(target: "ringg_webhooks", %peer, "closing a connection that sent no request in time");
                         return;
                     }
-                }
-                () = slot.changed.notified() => {}
-                () = slot.evict.notified() => return,
-                _ = stop.wait_for(|stop| *stop) => break,
+                    Check::Until(next) => timer.set(sleep_until(next)),
+                },
+                () = evicted.as_mut() => return,
+                _ = stopping.as_mut() => break,
             }
         }
         // Shutting down: no new requests; those in flight get the deadline.
         connection.as_mut().graceful_shutdown();
-        let _ = tokio::time::timeout(config.shutdown_timeout, connection).await;
+        let _ = tokio::time::timeout(self.config.shutdown_timeout, connection).await;
     }
 }

@@ -1,7 +1,8 @@
 //! Hostile clients against the real server loop over 127.0.0.1: connections that send nothing,
 //! one byte, only the HTTP/2 preface or a trickle of header bytes are closed on time; the
 //! connection cap gives way to real deliveries; idle keep-alive connections and slow bodies are
-//! closed; shutdown has a deadline.
+//! closed; shutdown has a deadline. Each scenario runs with the protocol auto-detected and with
+//! HTTP/1.1 only.
 //!
 //! Bounds are generous (a loaded 2-core machine must pass): a connection is expected closed
 //! no earlier than the configured timeout (measured from connect, which precedes accept) and
@@ -89,12 +90,12 @@ async fn all_closed(conns: Vec<(Conn, Instant)>, limit: Duration) -> (Duration, 
     )
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_thousand_silent_connections_are_closed_after_the_header_timeout() {
+async fn two_thousand_silent_connections_are_closed_after_the_header_timeout(http1_only: bool) {
     let rec = Recorder::new();
     let header_timeout = Duration::from_secs(1);
     // The cap is above the attack, so it is the header timeout that closes them.
     let config = ServeConfig::default()
+        .http1_only(http1_only)
         .header_timeout(header_timeout)
         .max_connections(4096);
     let server = TestServer::start_with(receiver(rec.clone()), config).await;
@@ -123,16 +124,19 @@ async fn two_thousand_silent_connections_are_closed_after_the_header_timeout() {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn partial_clients_are_closed_after_the_header_timeout() {
+async fn partial_clients_are_closed_after_the_header_timeout(http1_only: bool) {
     let rec = Recorder::new();
     let header_timeout = Duration::from_secs(1);
     let server = TestServer::start_with(
         receiver(rec.clone()),
-        ServeConfig::default().header_timeout(header_timeout),
+        ServeConfig::default()
+            .http1_only(http1_only)
+            .header_timeout(header_timeout),
     )
     .await;
     let mut conns = Vec::new();
+    // HTTP/1.1 only: an HTTP/2 preface is a request head hyper refuses at once.
+    let mut refused = Vec::new();
     let mut tricklers = Vec::new();
     for i in 0..40 {
         let mut stream = TcpStream::connect(server.addr).await.unwrap();
@@ -164,9 +168,18 @@ async fn partial_clients_are_closed_after_the_header_timeout() {
                 continue;
             }
         }
-        conns.push((Box::new(stream) as Conn, since));
+        if http1_only && i % 4 != 0 {
+            refused.push((Box::new(stream) as Conn, since));
+        } else {
+            conns.push((Box::new(stream) as Conn, since));
+        }
     }
     assert_eq!(deliver(&server, "c-real").await, StatusCode::OK);
+    if !refused.is_empty() {
+        let (_, max) = all_closed(refused, Duration::from_secs(30)).await;
+        eprintln!("HTTP/2 prefaces on an HTTP/1.1-only server closed within {max:?}");
+        assert!(max <= Duration::from_secs(20), "closed late: {max:?}");
+    }
     let (min, max) = all_closed(conns, Duration::from_secs(30)).await;
     eprintln!("partial clients closed {min:?}..{max:?} after connect");
     for trickler in tricklers {
@@ -180,14 +193,14 @@ async fn partial_clients_are_closed_after_the_header_timeout() {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn at_the_cap_silent_connections_give_way_to_deliveries() {
+async fn at_the_cap_silent_connections_give_way_to_deliveries(http1_only: bool) {
     let rec = Recorder::new();
     let cap = 64;
     // A long header timeout: only the cap can close these quickly.
     let server = TestServer::start_with(
         receiver(rec.clone()),
         ServeConfig::default()
+            .http1_only(http1_only)
             .header_timeout(Duration::from_secs(60))
             .max_connections(cap),
     )
@@ -245,13 +258,13 @@ async fn read_status(stream: &mut TcpStream) -> u16 {
     head.split(' ').nth(1).unwrap().parse().unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
+async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout(http1_only: bool) {
     let rec = Recorder::new();
     let idle = Duration::from_secs(2);
     let server = TestServer::start_with(
         receiver(rec.clone()),
         ServeConfig::default()
+            .http1_only(http1_only)
             .header_timeout(Duration::from_millis(500))
             .idle_timeout(idle),
     )
@@ -280,8 +293,7 @@ async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_slow_body_is_answered_408_and_the_connection_closed() {
+async fn a_slow_body_is_answered_408_and_the_connection_closed(http1_only: bool) {
     let rec = Recorder::new();
     let r = WebhookReceiver::builder()
         .secret_header("X-Webhook-Secret")
@@ -290,7 +302,7 @@ async fn a_slow_body_is_answered_408_and_the_connection_closed() {
         .shared_handler(rec.clone())
         .build()
         .unwrap();
-    let server = TestServer::start_with(r, ServeConfig::default()).await;
+    let server = TestServer::start_with(r, ServeConfig::default().http1_only(http1_only)).await;
     let mut stream = TcpStream::connect(server.addr).await.unwrap();
     let head = format!(
         "POST / HTTP/1.1\r\nhost: x\r\nx-webhook-secret: {SECRET}\r\ncontent-length: 1000\r\n\r\n{{\"event_type\""
@@ -308,27 +320,18 @@ async fn a_slow_body_is_answered_408_and_the_connection_closed() {
     server.stop().await;
 }
 
-/// Never finishes (until the test ends).
-struct Stuck;
-
-#[async_trait]
-impl WebhookHandler for Stuck {
-    async fn handle(&self, _event: WebhookEvent) -> Result<(), HandlerError> {
-        tokio::time::sleep(Duration::from_secs(600)).await;
-        Ok(())
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn shutdown_drops_connections_after_the_deadline() {
+async fn shutdown_drops_connections_after_the_deadline(http1_only: bool) {
     let r = WebhookReceiver::builder()
         .secret_header("X-Webhook-Secret")
         .secret(SECRET)
-        .handler(Stuck)
+        .handler(Slow(Duration::from_secs(600)))
         .build()
         .unwrap();
     let deadline = Duration::from_secs(1);
-    let server = TestServer::start_with(r, ServeConfig::default().shutdown_timeout(deadline)).await;
+    let config = ServeConfig::default()
+        .http1_only(http1_only)
+        .shutdown_timeout(deadline);
+    let server = TestServer::start_with(r, config).await;
     // A request stuck in its handler, an idle HTTP/2 client and a silent connection.
     let mut stuck = TcpStream::connect(server.addr).await.unwrap();
     let body = event("call_started", "s1");
@@ -355,3 +358,117 @@ async fn shutdown_drops_connections_after_the_deadline() {
     let closed = closed_after(Box::new(stuck), started, Duration::from_secs(5)).await;
     assert!(closed.is_some(), "the stuck connection was dropped");
 }
+
+/// Takes its time over each event.
+struct Slow(Duration);
+
+#[async_trait]
+impl WebhookHandler for Slow {
+    async fn handle(&self, _event: WebhookEvent) -> Result<(), HandlerError> {
+        tokio::time::sleep(self.0).await;
+        Ok(())
+    }
+}
+
+async fn a_request_in_flight_outlasts_the_timeouts(http1_only: bool) {
+    let r = WebhookReceiver::builder()
+        .secret_header("X-Webhook-Secret")
+        .secret(SECRET)
+        .handler(Slow(Duration::from_millis(2500)))
+        .build()
+        .unwrap();
+    let idle = Duration::from_secs(1);
+    let config = ServeConfig::default()
+        .http1_only(http1_only)
+        .header_timeout(Duration::from_millis(500))
+        .idle_timeout(idle);
+    let server = TestServer::start_with(r, config).await;
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    // The handler outlasts both timeouts: the connection stays open until it answered.
+    let status = raw_delivery(&mut stream, &event("call_started", "slow-1")).await;
+    assert_eq!(status, 200);
+    let since = Instant::now();
+    let closed = closed_after(Box::new(stream), since, Duration::from_secs(20))
+        .await
+        .expect("the connection was closed once idle");
+    eprintln!("closed {closed:?} after the slow answer (idle timeout {idle:?})");
+    assert!(
+        closed >= idle - Duration::from_millis(100),
+        "closed early: {closed:?}"
+    );
+    server.stop().await;
+}
+
+/// What the server first answers an HTTP/2 client with prior knowledge (until it closes, or
+/// for at most 5 s).
+async fn answer_to_http2(http1_only: bool) -> Vec<u8> {
+    let server = TestServer::start_with(
+        receiver(Recorder::new()),
+        ServeConfig::default().http1_only(http1_only),
+    )
+    .await;
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    stream.write_all(H2_PREFACE).await.unwrap();
+    stream.write_all(H2_EMPTY_SETTINGS).await.unwrap();
+    let mut answer = Vec::new();
+    let mut chunk = [0u8; 1024];
+    let _ = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Ok(n @ 1..) = stream.read(&mut chunk).await {
+            answer.extend_from_slice(&chunk[..n]);
+            if answer.len() >= 9 {
+                break;
+            }
+        }
+    })
+    .await;
+    drop(stream);
+    server.stop().await;
+    answer
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http2_is_spoken_unless_the_server_is_http1_only() {
+    // By default an HTTP/2 client gets the server's SETTINGS frame (type 4).
+    let answer = answer_to_http2(false).await;
+    assert!(answer.len() >= 9 && answer[3] == 4, "{answer:?}");
+    // HTTP/1.1 only: no HTTP/2 frame, at most an HTTP/1.1 error before the close.
+    let answer = answer_to_http2(true).await;
+    assert!(
+        answer.is_empty() || answer.starts_with(b"HTTP/1.1 "),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+}
+
+/// Runs each scenario against both ways of serving: HTTP/1.1 and HTTP/2 told apart by their
+/// opening bytes (the default), and HTTP/1.1 only (hyper's HTTP/1 connection directly).
+macro_rules! both_protocols {
+    ($($name:ident),+ $(,)?) => {
+        mod auto_detected {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(false).await;
+                }
+            )+
+        }
+        mod http1_only {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(true).await;
+                }
+            )+
+        }
+    };
+}
+
+both_protocols!(
+    a_request_in_flight_outlasts_the_timeouts,
+    two_thousand_silent_connections_are_closed_after_the_header_timeout,
+    partial_clients_are_closed_after_the_header_timeout,
+    at_the_cap_silent_connections_give_way_to_deliveries,
+    an_idle_keep_alive_connection_is_closed_after_the_idle_timeout,
+    a_slow_body_is_answered_408_and_the_connection_closed,
+    shutdown_drops_connections_after_the_deadline,
+);

@@ -39,6 +39,11 @@ pub(crate) struct Workspace {
     pub(crate) lists: Vec<ContactList>,
     pub(crate) calls: Vec<Call>,
     pub(crate) call_index: HashMap<String, usize>,
+    /// The history's order: indices into `calls`, oldest first by (`created_at`, `seq`,
+    /// insertion). Kept by [`Workspace::push_call`]; see [`Workspace::history_order`].
+    pub(crate) history_order: Vec<usize>,
+    /// Set when a call older than the newest one was added, so `history_order` needs sorting.
+    pub(crate) history_unsorted: bool,
     pub(crate) rate_windows: HashMap<&'static str, VecDeque<Instant>>,
     pub(crate) capacity: Arc<Semaphore>,
 }
@@ -63,6 +68,8 @@ impl Workspace {
             lists: vec![],
             calls: vec![],
             call_index: HashMap::new(),
+            history_order: vec![],
+            history_unsorted: false,
             rate_windows: HashMap::new(),
             capacity: Arc::new(Semaphore::new(concurrency.max(1))),
         }
@@ -101,8 +108,44 @@ impl Workspace {
     }
 
     pub(crate) fn push_call(&mut self, call: Call) {
-        self.call_index.insert(call.id.clone(), self.calls.len());
+        let index = self.calls.len();
+        self.call_index.insert(call.id.clone(), index);
         self.calls.push(call);
+        if let Some(&newest) = self.history_order.last()
+            && self.order_key(newest) > self.order_key(index)
+        {
+            // Seeded history lands before the calls placed live: sorted once, when read.
+            self.history_unsorted = true;
+        }
+        self.history_order.push(index);
+    }
+
+    fn order_key(&self, index: usize) -> (DateTime<Utc>, u64, usize) {
+        let call = &self.calls[index];
+        (call.created_at, call.seq, index)
+    }
+
+    /// The positions in `history_order` of the calls created within `[start, end]`, found by
+    /// binary search (`history_order` is sorted here first if a call was added out of order).
+    /// A call's `created_at` and `seq` never change once it is added.
+    pub(crate) fn history_range(
+        &mut self,
+        start: Option<DateTime<Utc>>,
+        end: Option<DateTime<Utc>>,
+    ) -> std::ops::Range<usize> {
+        if std::mem::take(&mut self.history_unsorted) {
+            let mut order = std::mem::take(&mut self.history_order);
+            order.sort_by_key(|&i| self.order_key(i));
+            self.history_order = order;
+        }
+        debug_assert!(
+            self.history_order.is_sorted_by_key(|&i| self.order_key(i)),
+            "a call's created_at or seq changed after it was added"
+        );
+        let (order, created) = (&self.history_order, |i: &usize| self.calls[*i].created_at);
+        let to = end.map_or(order.len(), |e| order.partition_point(|i| created(i) <= e));
+        let from = start.map_or(0, |s| order.partition_point(|i| created(i) < s));
+        from.min(to)..to
     }
 
     /// Releases the credit held by a call (on a terminal status).
@@ -177,5 +220,82 @@ impl Workspace {
         }
         q.push_back(now);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+    use crate::model::CallConfig;
+
+    /// The history's order as every page used to compute it: all calls, newest added first,
+    /// stably sorted newest first by `created_at`, then `seq`.
+    fn the_order_sorted_per_page(ws: &Workspace) -> Vec<String> {
+        let mut calls: Vec<&Call> = ws.calls.iter().rev().collect();
+        calls.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.seq.cmp(&a.seq)));
+        calls.iter().map(|c| c.id.clone()).collect()
+    }
+
+    fn newest_first(ws: &Workspace, range: std::ops::Range<usize>) -> Vec<String> {
+        ws.history_order[range]
+            .iter()
+            .rev()
+            .map(|&i| ws.calls[i].id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn the_order_index_is_the_history_order_and_cuts_date_ranges() {
+        let cfg = CallConfig {
+            retry_count: 0,
+            retry_minutes: [30.0; 3],
+            scheduled_at: None,
+            timezone: chrono_tz::UTC,
+            window: None,
+        };
+        let base = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
+        let mut ws = Workspace::empty(1);
+        // Added in order first, then out of order (as seeded history lands before live
+        // calls), with many equal timestamps and some equal seqs.
+        for i in 0..300i64 {
+            let (minutes, seq) = if i < 100 {
+                (i / 3, i as u64)
+            } else {
+                ((i * 37) % 50, (i as u64 * 13) % 97)
+            };
+            let call = Call::registered(
+                format!("c{i}"),
+                seq,
+                &cfg,
+                base + Duration::minutes(minutes),
+            );
+            ws.push_call(call);
+            if i == 99 {
+                assert!(!ws.history_unsorted, "calls added in order need no sort");
+            }
+        }
+        assert!(ws.history_unsorted);
+        let all = ws.history_range(None, None);
+        assert_eq!(all, 0..300);
+        let expected = the_order_sorted_per_page(&ws);
+        assert_eq!(newest_first(&ws, all), expected);
+
+        let (start, end) = (base + Duration::minutes(10), base + Duration::minutes(20));
+        let within: Vec<String> = expected
+            .iter()
+            .filter(|id| {
+                let created = ws.call(id).unwrap().created_at;
+                created >= start && created <= end
+            })
+            .cloned()
+            .collect();
+        assert!(!within.is_empty());
+        let range = ws.history_range(Some(start), Some(end));
+        assert_eq!(newest_first(&ws, range), within);
+        assert!(ws.history_range(Some(end), Some(start)).is_empty());
+        let after_all = base + Duration::days(1);
+        assert!(ws.history_range(Some(after_all), None).is_empty());
     }
 }

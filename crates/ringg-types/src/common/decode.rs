@@ -107,6 +107,24 @@ impl fmt::Debug for DecodeError {
 /// assert_eq!(err.path(), "workspace_info.id");
 /// ```
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    // Plain serde_json first: tracking the path costs on every field, and only a failure
+    // needs it. A failure is decoded again with tracking, to name the failing field.
+    match serde_json::from_slice(bytes) {
+        Ok(value) => Ok(value),
+        Err(plain) => Err(decode_tracked::<T>(bytes)
+            .err()
+            .unwrap_or_else(|| DecodeError {
+                path: ".".to_owned(),
+                message: plain.to_string(),
+                line: plain.line(),
+                column: plain.column(),
+                body: bytes.to_vec(),
+            })),
+    }
+}
+
+/// [`decode`] with path tracking from the start: what names the failing field.
+fn decode_tracked<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
     let value = result.map_err(|e| decode_error(e, bytes))?;

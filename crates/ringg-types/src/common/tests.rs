@@ -232,6 +232,29 @@ fn decode_error_reports_path_and_truncates_body() {
 }
 
 #[test]
+fn decode_reports_a_failure_even_when_the_tracked_rerun_succeeds() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // Fails on its first decode only, so the re-run with path tracking succeeds: the first
+    // failure must still be reported, at the document, with the body.
+    static DECODES: AtomicUsize = AtomicUsize::new(0);
+    struct FailsOnce;
+    impl<'de> Deserialize<'de> for FailsOnce {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            serde::de::IgnoredAny::deserialize(d)?;
+            if DECODES.fetch_add(1, Ordering::SeqCst) == 0 {
+                return Err(serde::de::Error::custom("refused the first time"));
+            }
+            Ok(FailsOnce)
+        }
+    }
+    let err = decode::<FailsOnce>(br#"{"a": 1}"#).err().unwrap();
+    assert_eq!(err.path(), ".");
+    assert!(err.message().contains("refused the first time"));
+    assert_eq!(err.body(), br#"{"a": 1}"#);
+    assert_eq!(DECODES.load(Ordering::SeqCst), 2);
+}
+
+#[test]
 fn decode_error_masks_keys() {
     #[derive(Debug, Deserialize)]
     #[allow(dead_code)]

@@ -1,5 +1,7 @@
 //! Route matching: an incoming method and path back to its [`Operation`] and parameters.
 
+use std::sync::OnceLock;
+
 use super::generated::ALL;
 use super::types::{HttpMethod, Operation, param_name};
 
@@ -37,13 +39,31 @@ impl RouteMatch {
 /// Returns `None` when nothing matches; [`allowed_methods`] then tells a 404 from a 405.
 pub fn match_route(method: &str, path: &str) -> Option<RouteMatch> {
     let method: HttpMethod = method.parse().ok()?;
-    let segments = request_segments(path)?;
-    let (operation, raw) = best_match(ALL.iter().filter(|op| op.method == method), &segments)?;
-    let mut params = Vec::with_capacity(raw.len());
-    for (name, value) in raw {
-        params.push((name, percent_decode(value)?));
+    let path = request_path(path)?;
+    let count = path.split('/').count();
+    // The most specific template wins: compared position by position, a literal beats a
+    // parameter, which is the order of the shapes' bits (first segment highest).
+    let mut best: Option<&Route> = None;
+    for route in routes() {
+        if route.operation.method != method || route.segments.len() != count {
+            continue;
+        }
+        if best.is_some_and(|b| b.shape <= route.shape) || !route.matches(path) {
+            continue;
+        }
+        best = Some(route);
     }
-    Some(RouteMatch { operation, params })
+    let route = best?;
+    let mut params = Vec::with_capacity(route.params);
+    for (segment, value) in route.segments.iter().zip(path.split('/')) {
+        if let Segment::Param(name) = segment {
+            params.push((*name, percent_decode(value)?));
+        }
+    }
+    Some(RouteMatch {
+        operation: route.operation,
+        params,
+    })
 }
 
 /// The methods that some operation answers on `path` (relative to [`BASE_PATH`](super::BASE_PATH)), sorted and
@@ -57,68 +77,79 @@ pub fn allowed_methods(path: &str) -> Vec<HttpMethod> {
     methods
 }
 
-/// Splits a request path into its segments after the leading `/`, without query, fragment and
-/// one trailing slash. `None` when the path does not start with `/`.
-fn request_segments(path: &str) -> Option<Vec<&str>> {
+/// A request path without query, fragment, leading `/` and one trailing slash. `None` when
+/// the path does not start with `/`.
+fn request_path(path: &str) -> Option<&str> {
     let path = path.split(['?', '#']).next().unwrap_or_default();
     let path = path.strip_prefix('/')?;
-    let path = path.strip_suffix('/').unwrap_or(path);
-    Some(path.split('/').collect())
+    Some(path.strip_suffix('/').unwrap_or(path))
 }
 
-/// Path parameters as `(name, raw value)` pairs.
-type RawParams<'a> = Vec<(&'static str, &'a str)>;
-
-/// The most specific operation among `candidates` whose template matches `segments`, with the
-/// raw (still encoded) parameter values.
-fn best_match<'a>(
-    candidates: impl Iterator<Item = &'static Operation>,
-    segments: &[&'a str],
-) -> Option<(&'static Operation, RawParams<'a>)> {
-    let mut best: Option<(&'static Operation, RawParams<'a>, Vec<bool>)> = None;
-    for op in candidates {
-        let Some((params, shape)) = match_template(op.path, segments) else {
-            continue;
-        };
-        // `false` (literal) sorts before `true` (parameter): the smaller shape is more specific.
-        if best.as_ref().is_none_or(|(_, _, s)| shape < *s) {
-            best = Some((op, params, shape));
-        }
-    }
-    best.map(|(op, params, _)| (op, params))
+/// One segment of a path template.
+#[derive(Debug)]
+enum Segment {
+    Literal(&'static str),
+    Param(&'static str),
 }
 
-/// Matches one template against request segments. On success returns the raw parameters and
-/// the template's shape (`true` where a segment is a parameter).
-fn match_template<'a>(
-    template: &'static str,
-    segments: &[&'a str],
-) -> Option<(RawParams<'a>, Vec<bool>)> {
-    let template = template.strip_prefix('/').unwrap_or(template);
-    let parts: Vec<&'static str> = template.split('/').collect();
-    if parts.len() != segments.len() {
-        return None;
-    }
-    let mut params = Vec::new();
-    let mut shape = Vec::with_capacity(parts.len());
-    for (part, segment) in parts.into_iter().zip(segments) {
-        match param_name(part) {
-            Some(name) => {
-                if segment.is_empty() {
-                    return None;
-                }
-                params.push((name, *segment));
-                shape.push(true);
-            }
-            None => {
-                if part != *segment {
-                    return None;
-                }
-                shape.push(false);
+/// An operation's path template, split into segments once.
+#[derive(Debug)]
+struct Route {
+    operation: &'static Operation,
+    segments: Vec<Segment>,
+    /// Bit `63 - i` is set when segment `i` is a parameter: of two templates of one length
+    /// that both match, the smaller shape is the more specific.
+    shape: u64,
+    /// How many segments are parameters.
+    params: usize,
+}
+
+impl Route {
+    fn new(operation: &'static Operation) -> Self {
+        let template = operation.path.strip_prefix('/').unwrap_or(operation.path);
+        let segments: Vec<Segment> = template
+            .split('/')
+            .map(|part| match param_name(part) {
+                Some(name) => Segment::Param(name),
+                None => Segment::Literal(part),
+            })
+            .collect();
+        assert!(
+            segments.len() <= 64,
+            "{}: too many path segments",
+            operation.id
+        );
+        let mut shape = 0u64;
+        for (i, segment) in segments.iter().enumerate() {
+            if matches!(segment, Segment::Param(_)) {
+                shape |= 1 << (63 - i);
             }
         }
+        Self {
+            operation,
+            params: shape.count_ones() as usize,
+            segments,
+            shape,
+        }
     }
-    Some((params, shape))
+
+    /// Whether `path` (as [`request_path`] gives it, with as many segments as the template)
+    /// fits: literals equal, parameters non-empty.
+    fn matches(&self, path: &str) -> bool {
+        self.segments
+            .iter()
+            .zip(path.split('/'))
+            .all(|(segment, value)| match segment {
+                Segment::Literal(literal) => *literal == value,
+                Segment::Param(_) => !value.is_empty(),
+            })
+    }
+}
+
+/// The operation table's templates, split on first use.
+fn routes() -> &'static [Route] {
+    static ROUTES: OnceLock<Vec<Route>> = OnceLock::new();
+    ROUTES.get_or_init(|| ALL.iter().map(Route::new).collect())
 }
 
 /// Decodes `%XX` escapes. `None` for a malformed escape or a result that is not UTF-8.

@@ -24,6 +24,84 @@ struct Probe {
     data_is_object: bool,
 }
 
+/// The keys the probe looks at, told apart without allocating a `String` per key.
+enum ProbeKey {
+    EventType,
+    Data,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for ProbeKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = ProbeKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<ProbeKey, E> {
+                Ok(match key {
+                    "event_type" => ProbeKey::EventType,
+                    "data" => ProbeKey::Data,
+                    _ => ProbeKey::Other,
+                })
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Whether a value is a JSON object; the value itself is skipped, not built.
+struct IsObject(bool);
+
+impl<'de> Deserialize<'de> for IsObject {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = IsObject;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IsObject, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(IsObject(true))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<IsObject, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(IsObject(false))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<IsObject, E> {
+                Ok(IsObject(false))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<IsObject, E> {
+                Ok(IsObject(false))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<IsObject, E> {
+                Ok(IsObject(false))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<IsObject, E> {
+                Ok(IsObject(false))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<IsObject, E> {
+                Ok(IsObject(false))
+            }
+            fn visit_unit<E>(self) -> Result<IsObject, E> {
+                Ok(IsObject(false))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 impl<'de> Deserialize<'de> for Probe {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
@@ -38,13 +116,13 @@ impl<'de> Deserialize<'de> for Probe {
             ) -> Result<Probe, A::Error> {
                 let mut event_type = None;
                 let mut data_is_object = false;
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    if key == "event_type" {
-                        event_type = map.next_value::<Option<String>>()?;
-                    } else if key == "data" {
-                        data_is_object = map.next_value::<Value>()?.is_object();
-                    } else {
-                        map.next_value::<serde::de::IgnoredAny>()?;
+                while let Some(key) = map.next_key::<ProbeKey>()? {
+                    match key {
+                        ProbeKey::EventType => event_type = map.next_value::<Option<String>>()?,
+                        ProbeKey::Data => data_is_object = map.next_value::<IsObject>()?.0,
+                        ProbeKey::Other => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
                     }
                 }
                 Ok(Probe {
@@ -55,6 +133,30 @@ impl<'de> Deserialize<'de> for Probe {
         }
         d.deserialize_map(V)
     }
+}
+
+/// The value of `event_type` when it is the object's first key and a plain string (no
+/// escapes), read without parsing the rest of the body.
+pub(super) fn leading_event_type(bytes: &[u8]) -> Option<&str> {
+    fn after(bytes: &[u8], token: &[u8]) -> Option<usize> {
+        let start = bytes
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))?;
+        bytes[start..]
+            .starts_with(token)
+            .then_some(start + token.len())
+    }
+    let mut at = after(bytes, b"{")?;
+    at += after(&bytes[at..], b"\"event_type\"")?;
+    at += after(&bytes[at..], b":")?;
+    at += after(&bytes[at..], b"\"")?;
+    let value = &bytes[at..];
+    let end = value
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+    (value[end] == b'"')
+        .then(|| std::str::from_utf8(&value[..end]).ok())
+        .flatten()
 }
 
 /// An event whose `event_type` this crate does not know. The whole payload is kept.
@@ -163,6 +265,25 @@ impl WebhookEvent {
     /// naming `event_type`, an unknown one gives [`WebhookEvent::Unknown`]. Errors carry the JSON
     /// path of the failing field (e.g. `call_id`, `transcript[0]`) and the body.
     pub fn from_slice(bytes: &[u8]) -> Result<Self, WebhookParseError> {
+        // Ringg writes `event_type` first. When it leads the object, the typed decode runs at
+        // once, without the probe's pass over the whole body. Only a success is taken: with a
+        // single `event_type` key the probe would have found the same type (a repeated key
+        // fails the typed decode), and any failure is reported by the probed path below.
+        if let Some(event_type) = leading_event_type(bytes) {
+            let probe = Probe {
+                event_type: Some(event_type.to_owned()),
+                data_is_object: false,
+            };
+            if let Ok(mut event) = Self::decode_typed(probe, bytes) {
+                event.set_raw(RawJson::from_bytes(bytes));
+                return Ok(event);
+            }
+        }
+        Self::from_slice_probed(bytes)
+    }
+
+    /// [`from_slice`](Self::from_slice) without the leading-`event_type` shortcut.
+    pub(super) fn from_slice_probed(bytes: &[u8]) -> Result<Self, WebhookParseError> {
         let probe: Probe = decode(bytes).map_err(|source| WebhookParseError {
             event_type: None,
             source,

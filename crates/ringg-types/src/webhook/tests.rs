@@ -218,3 +218,41 @@ fn lenient_parsing_keeps_what_does_not_fit() {
     assert_eq!(built.raw_json(), None);
     assert!(built.raw().contains("call_started"));
 }
+
+#[test]
+fn the_leading_event_type_shortcut_changes_no_outcome() {
+    use super::event::leading_event_type;
+
+    let bodies: &[&str] = &[
+        r#"{"event_type":"call_completed","call_id":"c1","status":"completed","retry_count":0}"#,
+        " \n{ \"event_type\" : \"call_started\", \"call_id\": \"c1\"}\n",
+        r#"{"event_type":"brand_new","call_id":"c1","x":[1]}"#,
+        // a repeated key: the probe reads the last one
+        r#"{"event_type":"call_started","call_id":"c1","event_type":"call_completed"}"#,
+        r#"{"event_type":"call_started","event_type":"call_started","call_id":"c1"}"#,
+        // fields that do not fit, broken or trailing JSON after a good start
+        r#"{"event_type":"call_completed","call_id":"c1","transcript":[42]}"#,
+        r#"{"event_type":"call_completed","call_id":"c1","#,
+        r#"{"event_type":"call_completed","call_id":"c1"} trailing"#,
+        // escapes, other types and other positions take the probe
+        r#"{"event_type":"call_\u0073tarted","call_id":"c1"}"#,
+        r#"{"event_type":null,"data":{"call_id":"c1","status":"ongoing"}}"#,
+        r#"{"event_type":7,"call_id":"c1"}"#,
+        r#"{"call_id":"c1","event_type":"call_started"}"#,
+        r#"{"event_type":"call_started"#,
+        "{\"event_type\":\"call_st\u{e4}rted\",\"call_id\":\"c1\"}",
+    ];
+    for body in bodies {
+        assert_eq!(
+            WebhookEvent::from_slice(body.as_bytes()),
+            WebhookEvent::from_slice_probed(body.as_bytes()),
+            "{body}"
+        );
+    }
+    assert_eq!(
+        leading_event_type(br#" {"event_type" :"call_started","x":1}"#),
+        Some("call_started")
+    );
+    assert_eq!(leading_event_type(br#"{"event_type":"a\"b"}"#), None);
+    assert_eq!(leading_event_type(br#"{"x":1,"event_type":"a"}"#), None);
+}

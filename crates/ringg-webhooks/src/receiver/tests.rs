@@ -3,6 +3,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use bytes::Bytes;
+use http::StatusCode;
 use http_body::Frame;
 use http_body_util::{BodyExt, Full};
 
