@@ -191,6 +191,26 @@ async fn the_standard_flow_step_by_step() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_contact_list_is_deleted_only_when_confirmed() {
+    let sim = sim().await;
+    let list = create_list(&sim, "To delete").await;
+    assert!(sim.handle().list_ids().iter().any(|l| l.as_str() == list));
+    // No terminal and no --yes: refused, and the list is still there.
+    let r = fails(ringg(&sim, &["calls", "delete-list", &list]), 2).await;
+    assert!(r.stderr.contains("--yes"), "{}", r.stderr);
+    assert!(sim.handle().list_ids().iter().any(|l| l.as_str() == list));
+    // By the campaign's name, confirmed.
+    let v = ok(ringg(
+        &sim,
+        &["-o", "json", "calls", "delete-list", "To delete", "--yes"],
+    ))
+    .await
+    .json();
+    assert!(v["message"].is_string(), "{v}");
+    assert!(!sim.handle().list_ids().iter().any(|l| l.as_str() == list));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_large_flow_step_by_step() {
     let sim = sim().await;
     let v = ok(ringg(

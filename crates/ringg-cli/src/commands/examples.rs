@@ -153,6 +153,10 @@ const EXAMPLES: &[(&str, &str)] = &[
         "calls tail",
         "ringg calls tail\nringg calls tail --agent 'Sales Assistant' --status completed\nringg calls tail --listen 127.0.0.1:8787 --secret-file webhook.secret",
     ),
+    (
+        "calls delete-list",
+        "ringg calls delete-list LIST_ID --yes\nringg calls delete-list 'Renewals' -o json --yes",
+    ),
     ("calls pending", "ringg calls pending"),
     (
         "calls reconcile",

@@ -57,6 +57,17 @@ pub(crate) enum CallsCmd {
     /// Follow the calls live: each new call and each status change (and, with --listen,
     /// each webhook event) until Ctrl-C.
     Tail(TailArgs),
+    /// Delete a contact list (a campaign's uploaded contacts) as it is, whatever its
+    /// campaign's state. For a campaign that was never started prefer `ringg campaigns
+    /// discard`, which checks that first and settles the journal.
+    DeleteList {
+        /// The list id (or the campaign's name or an id prefix).
+        list_id: String,
+        /// Delete without asking (for scripts). Without it the list is shown first and the
+        /// question is asked on a terminal; with no terminal the command refuses.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 /// `ringg calls download`.

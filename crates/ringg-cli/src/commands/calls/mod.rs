@@ -53,7 +53,30 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: CallsCmd) -> Result<(), CliError> {
         CallsCmd::Export(args) => export::export(ctx, args).await,
         CallsCmd::Download(args) => download::download(ctx, args).await,
         CallsCmd::Tail(args) => tail::tail(ctx, args).await,
+        CallsCmd::DeleteList { list_id, yes } => delete_list(ctx, &list_id, yes).await,
     }
+}
+
+/// `ringg calls delete-list LIST_ID`: the contact list deleted as it is, after the question.
+async fn delete_list(ctx: &mut Ctx, list: &str, yes: bool) -> Result<(), CliError> {
+    let client = ctx.client().await?;
+    let list_id = crate::resolve::campaign(&client, list).await?;
+    let summary = vec![format!(
+        "delete contact list {list_id} and the contacts uploaded with it (calls already placed stay in the history)"
+    )];
+    crate::confirm::confirm(
+        &summary,
+        "Delete the contact list?",
+        "deleting the contact list",
+        yes,
+        ctx.out.quiet,
+    )?;
+    let deleted = client.calls().delete_contact_list(&list_id).await?;
+    if ctx.out.json() {
+        return print_json(&deleted);
+    }
+    emit_text(format!("deleted contact list {list_id}"));
+    Ok(())
 }
 
 /// After waiting for a call: success when it completed, otherwise the call-unsuccessful error
