@@ -54,6 +54,10 @@ enum Cmd {
         /// Run only the client (`sdk`) or only raw reqwest (`raw`); both when absent.
         #[arg(long)]
         only: Option<String>,
+        /// Run on a current-thread runtime (client and server on one thread), so instruction
+        /// counts under callgrind repeat from run to run.
+        #[arg(long)]
+        current_thread: bool,
     },
     /// Child process: serve a simulator with N seeded history rows until stdin closes.
     SimServe {
@@ -80,18 +84,26 @@ enum Cmd {
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    match cli.cmd.unwrap_or(Cmd::All {
+    let cmd = cli.cmd.unwrap_or(Cmd::All {
         write: None,
         scale: 1.0,
-    }) {
+    });
+    let rt = match cmd {
+        Cmd::Overhead {
+            current_thread: true,
+            ..
+        } => tokio::runtime::Builder::new_current_thread(),
+        _ => tokio::runtime::Builder::new_multi_thread(),
+    }
+    .enable_all()
+    .build()?;
+    match cmd {
         Cmd::All { write, scale } => rt.block_on(run_all(write, scale)),
         Cmd::Overhead {
             count,
             in_flight,
             only,
+            current_thread: _,
         } => rt.block_on(overhead_only(count, in_flight, only.as_deref())),
         Cmd::SimServe { rows } => rt.block_on(sim_serve(rows)),
         Cmd::Paginate { base_url, key } => rt.block_on(paginate_child(&base_url, &key)),
