@@ -57,8 +57,8 @@ impl Client {
         };
         // No headers here: the auth step adds the key and the request id to each attempt and
         // the transport its standard headers, so the request stays cheap to copy.
-        let mut req = ApiRequest::new(op.id, method, self.base_url_arc(), path, idempotency)
-            .with_limits(self.limits_for(op));
+        let mut req = ApiRequest::new(op.id, method, self.base_url_arc(), path, idempotency);
+        req.limits = self.limits_for(op);
         if let Some(scope) = self.scope() {
             scope.options.apply(&mut req)?;
         }
@@ -156,12 +156,14 @@ impl Client {
     /// the answer decodes it into `T` and keeps the value.
     pub(crate) fn send_decoded<T: DeserializeOwned + Send + 'static>(
         &self,
-        request: ApiRequest,
+        mut request: ApiRequest,
     ) -> impl Future<Output = Result<T, Error>> + Send + '_ {
         let operation = request.operation;
         let request_id = request.request_id;
         let check = Arc::new(Decoded::<T>::default());
-        let sent = self.send_raw(request.with_body_check(check.clone()));
+        request.expect_json = true;
+        request.body_check = Some(check.clone());
+        let sent = self.send_raw(request);
         async move {
             let resp = sent.await?;
             match check.take() {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use futures::FutureExt;
 use futures::future::Either;
-use http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderName, HeaderValue};
 use tower::Service;
 use url::Url;
 
@@ -238,10 +238,15 @@ impl ReqwestTransport {
             let mut hops = 0;
             let response = loop {
                 // Only an idempotent request may follow a redirect, so only it keeps a copy of
-                // its headers and body for the next hop; the others hand theirs over.
-                let kept = idempotency
-                    .is_idempotent()
-                    .then(|| (headers.clone(), body.clone()));
+                // its headers (a flat list: one allocation) and body for the next hop; the
+                // others hand theirs over.
+                let kept = idempotency.is_idempotent().then(|| {
+                    let list: Vec<(HeaderName, HeaderValue)> = headers
+                        .iter()
+                        .map(|(n, v)| (n.clone(), v.clone()))
+                        .collect();
+                    (list, body.clone())
+                });
                 let request = match body {
                     // Boxed: a rare path whose future would otherwise enlarge every request's.
                     Body::Multipart(parts) => {
@@ -287,7 +292,10 @@ impl ReqwestTransport {
                 } else {
                     kept_body
                 };
-                headers = kept_headers;
+                headers = HeaderMap::with_capacity(kept_headers.len() + 4);
+                for (name, value) in kept_headers {
+                    headers.append(name, value);
+                }
                 url = next;
                 method = next_method;
                 hops += 1;
