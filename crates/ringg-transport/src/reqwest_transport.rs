@@ -1,4 +1,5 @@
-//! The reqwest (rustls) implementation of [`Transport`](crate::Transport).
+//! The reqwest implementation of [`Transport`](crate::Transport) (TLS by rustls, or by the
+//! platform's library with feature `native-tls`).
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -56,7 +57,8 @@ impl Default for ReqwestConfig {
     }
 }
 
-/// A [`Transport`](crate::Transport) over reqwest with rustls, connection pooling, a connect
+/// A [`Transport`](crate::Transport) over reqwest with TLS (rustls by default, or native-tls with
+/// feature `native-tls`), connection pooling, a connect
 /// timeout, a per-attempt timeout, a response body limit and stall protection. Cheap to clone
 /// (the pool is shared).
 ///
@@ -106,7 +108,8 @@ impl ReqwestTransport {
         })
     }
 
-    /// A reqwest client builder with the settings this transport relies on: rustls, no
+    /// A reqwest client builder with the settings this transport relies on: the TLS of the
+    /// crate's features (rustls by default, native-tls with feature `native-tls`), no
     /// automatic redirects, no retries of reqwest's own, and the SDK's standard headers
     /// (`User-Agent:` [`USER_AGENT`](crate::layers::auth::USER_AGENT), `Accept:
     /// application/json`), which the client writes into every request once, unless a request
@@ -123,8 +126,12 @@ impl ReqwestTransport {
             http::header::ACCEPT,
             HeaderValue::from_static("application/json"),
         );
-        reqwest::Client::builder()
-            .use_rustls_tls()
+        let builder = reqwest::Client::builder();
+        #[cfg(feature = "native-tls")]
+        let builder = builder.use_native_tls();
+        #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+        let builder = builder.use_rustls_tls();
+        builder
             .redirect(reqwest::redirect::Policy::none())
             .retry(reqwest::retry::never().max_retries_per_request(0))
             .user_agent(crate::layers::auth::USER_AGENT)
