@@ -3,6 +3,8 @@
 //! Modules, and which way they depend (an arrow points at what a module uses; there are no
 //! circles, and no module uses this root):
 //!
+//! - `blocking` (feature `blocking`: the synchronous facade) → the resource groups, [`client`],
+//!   [`options`], [`error`];
 //! - resource groups: [`workspace`], [`numbers`], [`assistants`], [`calls`], [`campaigns`],
 //!   [`termination`], [`knowledge_bases`], [`analytics`] → `lists`, `multipart`, `request_path`,
 //!   [`client`], [`error`];
@@ -55,6 +57,8 @@
 pub mod analytics;
 pub mod assistants;
 mod base_url;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod calls;
 pub mod campaigns;
 pub mod client;
