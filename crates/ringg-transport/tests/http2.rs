@@ -1,14 +1,16 @@
 //! HTTP/2 refusals: a stream the server refused before handling it counts as not sent, so the
 //! retry layer sends even a call initiation again (reqwest's own retries are off).
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::Method;
+use common::initiate;
 use ringg_transport::layers::{RetryBudget, RetryPolicy};
-use ringg_transport::{ApiRequest, Body, Idempotency, ReqwestTransport, StackBuilder};
+use ringg_transport::{ReqwestTransport, StackBuilder};
 use ringg_types::Secret;
 use tokio::net::TcpListener;
 
@@ -52,17 +54,6 @@ fn stack(policy: RetryPolicy) -> Arc<dyn ringg_transport::Transport> {
         .retry(policy)
         .retry_budget(RetryBudget::new(100, 0.0))
         .build_reqwest(transport)
-}
-
-fn initiate(base: &str) -> ApiRequest {
-    ApiRequest::new(
-        "initiateCallV2",
-        Method::POST,
-        base,
-        "/calling/v2/outbound/individual",
-        Idempotency::NonIdempotent,
-    )
-    .with_body(Body::Json(Bytes::from_static(b"{\"name\":\"a\"}")))
 }
 
 #[tokio::test]

@@ -8,24 +8,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use common::{Reply, start};
-use http::Method;
+use common::{Reply, get, initiate, start};
 use ringg_transport::layers::{RetryBudget, RetryPolicy};
 use ringg_transport::{
-    ApiRequest, ApiResponse, Body, Idempotency, RequestLimits, ReqwestConfig, ReqwestTransport,
-    StackBuilder, Transport, TransportError, TransportErrorKind,
+    ApiRequest, ApiResponse, RequestLimits, ReqwestConfig, ReqwestTransport, StackBuilder,
+    Transport, TransportError, TransportErrorKind,
 };
 use ringg_types::Secret;
-
-fn get(base: &str) -> ApiRequest {
-    ApiRequest::new(
-        "getWorkspace",
-        Method::GET,
-        base,
-        "/workspace",
-        Idempotency::Idempotent,
-    )
-}
 
 fn reqwest_stack(config: &ReqwestConfig, total: Option<Duration>) -> Arc<dyn Transport> {
     StackBuilder::new(Secret::new("key-abc"))
@@ -110,15 +99,7 @@ async fn the_attempt_timer_ends_at_the_total_deadline() {
     assert_eq!(server.hits(), 1, "the deadline is not retried");
 
     // A call initiation cut off by the deadline may have been placed: outcome unknown.
-    let post = ApiRequest::new(
-        "initiateCallV2",
-        Method::POST,
-        server.base_url(),
-        "/calling/v2/outbound/individual",
-        Idempotency::NonIdempotent,
-    )
-    .with_body(Body::Json(bytes::Bytes::from_static(b"{}")));
-    let err = t.execute(post).await.unwrap_err();
+    let err = t.execute(initiate(&server.base_url())).await.unwrap_err();
     assert_eq!(err.kind(), TransportErrorKind::OutcomeUnknown, "{err}");
     assert!(err.to_string().contains("total timeout"), "{err}");
 }
