@@ -108,7 +108,7 @@ impl Analytics<'_> {
         self.get(&ops::GET_CLASSIFICATION_ANALYTICS, query).await
     }
 
-    async fn get<T: DeserializeOwned>(
+    async fn get<T: DeserializeOwned + Send + 'static>(
         &self,
         op: &'static Operation,
         query: &AnalyticsQuery,

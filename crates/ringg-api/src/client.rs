@@ -1,16 +1,13 @@
 //! [`Client`] and [`ClientBuilder`].
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::Method;
 use ringg_transport::StallProtection;
 use ringg_transport::layers::{RateLimitConfig, RateLimiter, RetryBudget, RetryPolicy};
-use ringg_transport::{
-    ApiRequest, ApiResponse, Idempotency, RequestLimits, StackBuilder, Transport,
-};
+use ringg_transport::{ApiRequest, ApiResponse, StackBuilder, Transport};
 use ringg_types::Secret;
-use ringg_types::operations::Operation;
 use serde::de::DeserializeOwned;
 
 use crate::base_url::validate_base_url;
@@ -364,7 +361,7 @@ fn default_transport(
         })
         .map_err(Error::from_transport)?,
     };
-    Ok(stack.build_service(transport))
+    Ok(stack.build_reqwest(transport))
 }
 
 #[cfg(not(feature = "reqwest"))]
@@ -457,34 +454,19 @@ impl Client {
         self.inner.journal.as_ref()
     }
 
-    /// The limits a request for `op` gets: uploads and the history download are allowed more
-    /// time and (the download) a larger body than the client's defaults.
-    fn limits_for(&self, op: &Operation) -> RequestLimits {
-        use ringg_types::operations as ops;
-        let transfer = self.inner.attempt_timeout.max(TRANSFER_ATTEMPT_TIMEOUT);
-        if op.id == ops::DOWNLOAD_CALL_HISTORY.id {
-            RequestLimits {
-                max_response_body: Some(
-                    self.inner.max_response_body.max(HISTORY_DOWNLOAD_MAX_BODY),
-                ),
-                attempt_timeout: Some(transfer),
-                ..RequestLimits::default()
-            }
-        } else if [
-            ops::SAVE_CAMPAIGN.id,
-            ops::UPLOAD_LARGE_CAMPAIGN_CSV.id,
-            ops::CREATE_KNOWLEDGE_BASE.id,
-            ops::EDIT_KNOWLEDGE_BASE.id,
-        ]
-        .contains(&op.id)
-        {
-            RequestLimits {
-                attempt_timeout: Some(transfer),
-                ..RequestLimits::default()
-            }
-        } else {
-            RequestLimits::default()
-        }
+    /// The attempt timeout the client was built with.
+    pub(crate) fn attempt_timeout(&self) -> Duration {
+        self.inner.attempt_timeout
+    }
+
+    /// The response body limit the client was built with.
+    pub(crate) fn max_response_body(&self) -> u64 {
+        self.inner.max_response_body
+    }
+
+    /// The base URL, shared with every request.
+    pub(crate) fn base_url_arc(&self) -> Arc<str> {
+        self.inner.base_url.clone()
     }
 
     /// The workspace key, for connections outside the transport stack (the speech-to-text
@@ -493,70 +475,34 @@ impl Client {
         &self.inner.api_key
     }
 
-    /// Builds a request for `op` with its path parameters filled in.
-    pub fn request(
-        &self,
-        op: &'static Operation,
-        path_params: &[(&str, &str)],
-    ) -> Result<ApiRequest, Error> {
-        for (name, value) in path_params {
-            if value.trim().is_empty() {
-                return Err(Error::invalid_input(format!(
-                    "{}: the path parameter `{name}` is empty",
-                    op.id
-                )));
-            }
-        }
-        let path = op
-            .render_path(path_params)
-            .map_err(|e| Error::invalid_input(format!("{}: {e}", op.id)).with_operation(op.id))?;
-        let method = Method::from_bytes(op.method.as_str().as_bytes())
-            .map_err(|_| Error::invalid_input(format!("{}: bad method", op.id)))?;
-        let idempotency = if op.idempotent {
-            Idempotency::Idempotent
-        } else {
-            Idempotency::NonIdempotent
-        };
-        // No headers here: the auth layer adds the key, the request id and the SDK's
-        // User-Agent to each attempt, so the request stays cheap to clone.
-        let mut req = ApiRequest::new(
-            op.id,
-            method,
-            self.inner.base_url.clone(),
-            path,
-            idempotency,
-        )
-        .with_limits(self.limits_for(op));
-        if let Some(scope) = self.scope() {
-            scope.options.apply(&mut req)?;
-        }
-        Ok(req)
-    }
-
     /// Sends a request and returns the raw response, turning non-2xx statuses into errors.
     /// This is the escape hatch for anything the typed methods do not cover.
     ///
     /// Every error carries the request's id ([`Error::request_id`]) and any id the server sent
     /// back ([`Error::server_request_id`]).
-    pub async fn send_raw(&self, request: ApiRequest) -> Result<ApiResponse, Error> {
+    pub fn send_raw(
+        &self,
+        request: ApiRequest,
+    ) -> impl Future<Output = Result<ApiResponse, Error>> + Send + '_ {
+        // The future holds the transport's (boxed) future and two ids, not the request.
         let operation = request.operation;
         let request_id = request.request_id;
-        let resp = self
-            .inner
-            .transport
-            .execute(request)
-            .await
-            .map_err(|e| Error::from_transport(e).with_request_id(request_id))?;
-        if let Some(capture) = self.scope().and_then(|s| s.capture.as_deref()) {
-            capture.record(request_id, &resp);
-        }
-        if resp.status.is_success() {
-            Ok(resp)
-        } else {
-            Err(
-                Error::from_response(operation, resp.status, &resp.headers, resp.body)
-                    .with_request_id(request_id),
-            )
+        let sent = self.inner.transport.execute(request);
+        async move {
+            let resp = sent
+                .await
+                .map_err(|e| Error::from_transport(e).with_request_id(request_id))?;
+            if let Some(capture) = self.scope().and_then(|s| s.capture.as_deref()) {
+                capture.record(request_id, &resp);
+            }
+            if resp.status.is_success() {
+                Ok(resp)
+            } else {
+                Err(
+                    Error::from_response(operation, resp.status, &resp.headers, resp.body)
+                        .with_request_id(request_id),
+                )
+            }
         }
     }
 
@@ -568,11 +514,17 @@ impl Client {
     /// within the retry policy and the shared retry budget; JSON that does not match the model
     /// is never retried. For a non-idempotent request an unreadable 2xx answer is reported by
     /// the caller (see [`Calls::initiate`](crate::calls::Calls::initiate)).
-    pub async fn send_json<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<T, Error> {
+    pub fn send_json<T: DeserializeOwned>(
+        &self,
+        request: ApiRequest,
+    ) -> impl Future<Output = Result<T, Error>> + Send + '_ {
         let operation = request.operation;
         let request_id = request.request_id;
-        let resp = self.send_raw(request.expecting_json()).await?;
-        decode(operation, resp.status, resp.body).map_err(|e| e.with_request_id(request_id))
+        let sent = self.send_raw(request.expecting_json());
+        async move {
+            let resp = sent.await?;
+            decode(operation, resp.status, resp.body).map_err(|e| e.with_request_id(request_id))
+        }
     }
 }
 

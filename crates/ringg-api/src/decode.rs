@@ -1,9 +1,49 @@
 //! Decoding a JSON answer into its model, naming the failing field (a leaf over `error`).
 
+use std::sync::Mutex;
+
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
 use crate::error::Error;
+
+/// The retry layer's check of a 2xx answer that decodes it into `T` and keeps the value, so
+/// the body is parsed once. A body that is JSON but not a `T` is readable (the caller decodes
+/// it again to name the failing field); one that is not JSON at all is not.
+pub(crate) struct Decoded<T>(Mutex<Option<T>>);
+
+impl<T> Default for Decoded<T> {
+    fn default() -> Self {
+        Self(Mutex::new(None))
+    }
+}
+
+impl<T> std::fmt::Debug for Decoded<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Decoded")
+    }
+}
+
+impl<T> Decoded<T> {
+    /// The value decoded from the last readable answer, if it was a `T`.
+    pub(crate) fn take(&self) -> Option<T> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+}
+
+impl<T: DeserializeOwned + Send> ringg_transport::BodyCheck for Decoded<T> {
+    fn readable(&self, body: &Bytes) -> bool {
+        match serde_json::from_slice::<T>(body) {
+            Ok(value) => {
+                *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(value);
+                true
+            }
+            Err(e) if e.is_syntax() || e.is_eof() => false,
+            // A mismatch can stop the typed parse before a later syntax error: judge the text.
+            Err(_) => ringg_transport::is_json(body),
+        }
+    }
+}
 
 /// Decodes a JSON body into `T`, naming the failing field.
 pub(crate) fn decode<T: DeserializeOwned>(

@@ -3,6 +3,8 @@
 //! Modules, and which way they depend (an arrow points at what a module uses; there are no
 //! circles, and no module uses this root):
 //!
+//! - `blocking` (feature `blocking`: the synchronous facade) → the resource groups, [`client`],
+//!   [`options`], [`error`];
 //! - resource groups: [`workspace`], [`numbers`], [`assistants`], [`calls`], [`campaigns`],
 //!   [`termination`], [`knowledge_bases`], [`analytics`] → [`variables`], `lists`, `multipart`, `request_path`,
 //!   [`client`], [`error`];
@@ -13,12 +15,14 @@
 //! - `lists` (each list response's [`pagination::ListPage`], the generic list stream) →
 //!   [`pagination`] (the endless-paging guard), [`client`];
 //! - `multipart` (`Client::send_multipart`) → [`client`];
-//! - `request_path` (the `Client` helpers every resource method calls, decoding, query and
-//!   body encoding, `with_options`, `with_raw_response`) → [`client`], [`options`], [`error`];
-//! - [`client`] (`Client::request`, `send_raw`, `send_json`) → `base_url` (the base URL
+//! - `request_path` (`Client::request` and the `Client` helpers every resource method calls,
+//!   decoding once inside the retry layer's check, query and body encoding, `with_options`,
+//!   `with_raw_response`) → [`client`], `decode`, [`options`], [`error`];
+//! - [`client`] (`Client`, `send_raw`, `send_json`) → `base_url` (the base URL
 //!   rules), [`pagination`] (the page cap default), [`options`] (a view's scope), [`journal`]
 //!   (the intent journal: what is about to be sent, for crash safety), [`error`];
-//! - `decode` (a JSON answer into its model, naming the failing field) → [`error`];
+//! - `decode` (a JSON answer into its model, naming the failing field; the body check that
+//!   decodes once) → [`error`];
 //! - [`error`] → `error_body` (Ringg's error bodies, redirect messages), a leaf;
 //! - [`variables`] (an assistant's prompt variables against those given), a leaf.
 //!
@@ -54,6 +58,8 @@
 pub mod analytics;
 pub mod assistants;
 mod base_url;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod calls;
 pub mod campaigns;
 pub mod client;

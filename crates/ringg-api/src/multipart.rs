@@ -11,7 +11,7 @@ use crate::error::Error;
 impl Client {
     /// Sends `op` with a multipart body: the form's text parts (as its `text_fields()` gave
     /// them), then the file parts, and decodes the JSON response.
-    pub(crate) async fn send_multipart<T: DeserializeOwned>(
+    pub(crate) async fn send_multipart<T: DeserializeOwned + Send + 'static>(
         &self,
         op: &'static Operation,
         fields: Result<Vec<(&'static str, String)>, serde_json::Error>,

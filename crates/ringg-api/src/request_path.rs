@@ -2,23 +2,101 @@
 //! path parameters, query and body in, decoded model out), and the scoped views
 //! (`Client::with_options`, `Client::with_raw_response`).
 
+use std::future::Future;
 use std::sync::Arc;
 
 use bytes::Bytes;
 
-use ringg_transport::Body;
-use ringg_types::operations::Operation;
+use http::Method;
+use ringg_transport::{ApiRequest, Body, Idempotency, RequestLimits};
+use ringg_types::operations::{HttpMethod, Operation};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::client::Client;
+use crate::client::{Client, HISTORY_DOWNLOAD_MAX_BODY, TRANSFER_ATTEMPT_TIMEOUT};
+use crate::decode::{Decoded, decode};
 use crate::error::Error;
 use crate::options::{Capture, RequestOptions, Response, Scope};
 
 impl Client {
+    /// Builds a request for `op` with its path parameters filled in.
+    pub fn request(
+        &self,
+        op: &'static Operation,
+        path_params: &[(&str, &str)],
+    ) -> Result<ApiRequest, Error> {
+        for (name, value) in path_params {
+            if value.trim().is_empty() {
+                return Err(Error::invalid_input(format!(
+                    "{}: the path parameter `{name}` is empty",
+                    op.id
+                )));
+            }
+        }
+        // A template without parameters is the path itself: no rendering, no allocation.
+        let path: std::borrow::Cow<'static, str> = if path_params.is_empty()
+            && !op.path.contains('{')
+        {
+            op.path.into()
+        } else {
+            op.render_path(path_params)
+                .map_err(|e| Error::invalid_input(format!("{}: {e}", op.id)).with_operation(op.id))?
+                .into()
+        };
+        let method = match op.method {
+            HttpMethod::Get => Method::GET,
+            HttpMethod::Post => Method::POST,
+            HttpMethod::Put => Method::PUT,
+            HttpMethod::Patch => Method::PATCH,
+            HttpMethod::Delete => Method::DELETE,
+        };
+        let idempotency = if op.idempotent {
+            Idempotency::Idempotent
+        } else {
+            Idempotency::NonIdempotent
+        };
+        // No headers here: the auth step adds the key and the request id to each attempt and
+        // the transport its standard headers, so the request stays cheap to copy.
+        let mut req = ApiRequest::new(op.id, method, self.base_url_arc(), path, idempotency);
+        req.limits = self.limits_for(op);
+        if let Some(scope) = self.scope() {
+            scope.options.apply(&mut req)?;
+        }
+        Ok(req)
+    }
+
+    /// The limits a request for `op` gets: uploads and the history download are allowed more
+    /// time and (the download) a larger body than the client's defaults.
+    fn limits_for(&self, op: &Operation) -> RequestLimits {
+        use ringg_types::operations as ops;
+        let transfer = self.attempt_timeout().max(TRANSFER_ATTEMPT_TIMEOUT);
+        // The operations are statics: comparing addresses is enough and costs no string compare.
+        let is = |other: &Operation| std::ptr::eq(op, other);
+        if is(&ops::DOWNLOAD_CALL_HISTORY) {
+            RequestLimits {
+                max_response_body: Some(self.max_response_body().max(HISTORY_DOWNLOAD_MAX_BODY)),
+                attempt_timeout: Some(transfer),
+                ..RequestLimits::default()
+            }
+        } else if is(&ops::SAVE_CAMPAIGN)
+            || is(&ops::UPLOAD_LARGE_CAMPAIGN_CSV)
+            || is(&ops::CREATE_KNOWLEDGE_BASE)
+            || is(&ops::EDIT_KNOWLEDGE_BASE)
+        {
+            RequestLimits {
+                attempt_timeout: Some(transfer),
+                ..RequestLimits::default()
+            }
+        } else {
+            RequestLimits::default()
+        }
+    }
+}
+
+impl Client {
     /// The one request path of the resource methods: `op` with its path parameters, query
     /// pairs and body, sent and decoded into `T` (see [`send_json`](Self::send_json)).
-    pub(crate) async fn call_op<T: DeserializeOwned>(
+    pub(crate) async fn call_op<T: DeserializeOwned + Send + 'static>(
         &self,
         op: &'static Operation,
         path_params: &[(&str, &str)],
@@ -28,11 +106,11 @@ impl Client {
         let mut req = self.request(op, path_params)?;
         req.query = query;
         req.body = body;
-        self.send_json(req).await
+        self.send_decoded(req).await
     }
 
     /// `op` without query or body (most GETs and DELETEs), decoded into `T`.
-    pub(crate) async fn get_op<T: DeserializeOwned>(
+    pub(crate) async fn get_op<T: DeserializeOwned + Send + 'static>(
         &self,
         op: &'static Operation,
         path_params: &[(&str, &str)],
@@ -41,7 +119,7 @@ impl Client {
     }
 
     /// `op` with query pairs and no body, decoded into `T`.
-    pub(crate) async fn pairs_op<T: DeserializeOwned>(
+    pub(crate) async fn pairs_op<T: DeserializeOwned + Send + 'static>(
         &self,
         op: &'static Operation,
         path_params: &[(&str, &str)],
@@ -51,7 +129,7 @@ impl Client {
     }
 
     /// `op` with a query struct (serialized into pairs), decoded into `T`.
-    pub(crate) async fn query_op<T: DeserializeOwned, Q: Serialize>(
+    pub(crate) async fn query_op<T: DeserializeOwned + Send + 'static, Q: Serialize>(
         &self,
         op: &'static Operation,
         path_params: &[(&str, &str)],
@@ -62,7 +140,7 @@ impl Client {
     }
 
     /// `op` with a JSON body, decoded into `T`.
-    pub(crate) async fn body_op<T: DeserializeOwned, B: Serialize + ?Sized>(
+    pub(crate) async fn body_op<T: DeserializeOwned + Send + 'static, B: Serialize + ?Sized>(
         &self,
         op: &'static Operation,
         path_params: &[(&str, &str)],
@@ -70,6 +148,31 @@ impl Client {
     ) -> Result<T, Error> {
         let body = json_body(op.id, body)?;
         self.call_op(op, path_params, Vec::new(), body).await
+    }
+}
+
+impl Client {
+    /// [`send_json`](Self::send_json) that parses the body once: the retry layer's check of
+    /// the answer decodes it into `T` and keeps the value.
+    pub(crate) fn send_decoded<T: DeserializeOwned + Send + 'static>(
+        &self,
+        mut request: ApiRequest,
+    ) -> impl Future<Output = Result<T, Error>> + Send + '_ {
+        let operation = request.operation;
+        let request_id = request.request_id;
+        let check = Arc::new(Decoded::<T>::default());
+        request.expect_json = true;
+        request.body_check = Some(check.clone());
+        let sent = self.send_raw(request);
+        async move {
+            let resp = sent.await?;
+            match check.take() {
+                Some(value) => Ok(value),
+                // Not the model (or not checked): decoded again, for the error's field path.
+                None => decode(operation, resp.status, resp.body)
+                    .map_err(|e| e.with_request_id(request_id)),
+            }
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! Requests and responses as plain data.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -7,7 +8,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures::stream::BoxStream;
-use http::{HeaderMap, Method, StatusCode};
+use http::{HeaderMap, HeaderName, Method, StatusCode};
 
 /// Whether a request may be sent again after an ambiguous failure.
 ///
@@ -167,8 +168,10 @@ pub struct ApiRequest {
     pub method: Method,
     /// The API base URL, e.g. `https://prod-api.ringg.ai/ca/api/v0` (no trailing slash).
     pub base_url: Arc<str>,
-    /// The path below the base URL, starting with `/`, path parameters already encoded.
-    pub path: String,
+    /// The path below the base URL, starting with `/`, path parameters already encoded. A
+    /// path without parameters is the operation's static template, so building and copying a
+    /// request allocates nothing for it.
+    pub path: Cow<'static, str>,
     /// Query parameters, in order; repeated names are allowed (`agent_id[]`).
     pub query: Vec<(String, String)>,
     /// Extra request headers. The auth layer adds `X-API-KEY` here.
@@ -183,13 +186,40 @@ pub struct ApiRequest {
     /// request again when its answer is not (truncated or garbled in transit), within the
     /// retry budget.
     pub expect_json: bool,
+    /// How the retry layer judges a 2xx answer's body, in place of the plain JSON check of
+    /// [`expect_json`](Self::expect_json): a check that decodes the body into its model keeps
+    /// the decoded value, so the body is parsed once (see [`BodyCheck`]).
+    pub body_check: Option<Arc<dyn BodyCheck>>,
     /// The client-generated id of this logical request, sent as [`REQUEST_ID_HEADER`] on every
     /// attempt (the same across retries) and recorded in spans and errors.
     pub request_id: RequestId,
 }
 
+/// Judges whether a 2xx answer's body can be read, for a request expecting JSON
+/// ([`ApiRequest::body_check`]).
+///
+/// A typed client decodes the body into its model here and keeps the value, so the body is
+/// parsed once rather than checked and then parsed. An answer that is not readable is read
+/// again for an idempotent request, within the retry budget, like a garbled one.
+pub trait BodyCheck: Send + Sync + fmt::Debug {
+    /// `false` when `body` is not JSON at all (truncated or garbled); `true` when it is, whether
+    /// or not it matches the model the caller wants.
+    fn readable(&self, body: &Bytes) -> bool;
+}
+
+/// Whether `body` is one well-formed JSON document (checked without building it): the check
+/// of a request that expects JSON and has no [`BodyCheck`] of its own.
+pub fn is_json(body: &[u8]) -> bool {
+    use serde::Deserialize as _;
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde::de::IgnoredAny::deserialize(&mut de).is_ok() && de.end().is_ok()
+}
+
 /// The header carrying the client-generated [`RequestId`] of a request.
 pub const REQUEST_ID_HEADER: &str = "x-ringg-request-id";
+
+/// [`REQUEST_ID_HEADER`] as a header name (no parsing per request).
+pub(crate) const REQUEST_ID_HEADER_NAME: HeaderName = HeaderName::from_static(REQUEST_ID_HEADER);
 
 /// Response headers that carry a server-side request or trace id, in the order they are
 /// looked for by [`server_request_id`].
@@ -330,6 +360,11 @@ pub struct RequestLimits {
     pub max_response_body: Option<u64>,
     /// The time allowed for one attempt, from sending to the end of the response body.
     pub attempt_timeout: Option<Duration>,
+    /// The instant by which the whole request must be done, retries included. The standard
+    /// stack sets it from the total timeout; the retry layer's waits, the rate limiter's wait
+    /// and [`ReqwestTransport`](crate::ReqwestTransport)'s attempt timer all end there, so one
+    /// timer per attempt bounds both the attempt and the whole request.
+    pub deadline: Option<tokio::time::Instant>,
 }
 
 impl ApiRequest {
@@ -338,7 +373,7 @@ impl ApiRequest {
         operation: &'static str,
         method: Method,
         base_url: impl Into<Arc<str>>,
-        path: impl Into<String>,
+        path: impl Into<Cow<'static, str>>,
         idempotency: Idempotency,
     ) -> Self {
         Self {
@@ -352,6 +387,7 @@ impl ApiRequest {
             idempotency,
             limits: RequestLimits::default(),
             expect_json: false,
+            body_check: None,
             request_id: RequestId::generate(),
         }
     }
@@ -375,6 +411,14 @@ impl ApiRequest {
         self
     }
 
+    /// Marks the request as expecting a JSON document in a 2xx answer, judged by `check` (see
+    /// [`body_check`](Self::body_check)).
+    pub fn with_body_check(mut self, check: Arc<dyn BodyCheck>) -> Self {
+        self.expect_json = true;
+        self.body_check = Some(check);
+        self
+    }
+
     /// Sets the body.
     pub fn with_body(mut self, body: Body) -> Self {
         self.body = body;
@@ -383,7 +427,11 @@ impl ApiRequest {
 
     /// The full URL without the query string: `base_url` + `path`.
     pub fn url_without_query(&self) -> String {
-        format!("{}{}", self.base_url.trim_end_matches('/'), self.path)
+        let base = self.base_url.trim_end_matches('/');
+        let mut url = String::with_capacity(base.len() + self.path.len());
+        url.push_str(base);
+        url.push_str(&self.path);
+        url
     }
 
     /// The value of a query parameter (the first one with that name).

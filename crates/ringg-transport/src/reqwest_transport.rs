@@ -1,14 +1,23 @@
-//! The reqwest (rustls) implementation of [`Transport`](crate::Transport).
+//! The reqwest implementation of [`Transport`](crate::Transport) (TLS by rustls, or by the
+//! platform's library with feature `native-tls`).
 
+use std::future::Future;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures::FutureExt;
+use futures::future::Either;
+use http::{HeaderMap, HeaderName, HeaderValue};
 use tower::Service;
+use url::Url;
 
-use crate::error::{SendState, TransportError, TransportErrorKind};
+use crate::error::TransportError;
+use crate::layers::timeout::{deadline_after, total_timeout_error};
 use crate::redirect;
 use crate::request::{
     ApiRequest, ApiResponse, Body, DEFAULT_MAX_RESPONSE_BODY, PartData, StallProtection,
 };
+use crate::reqwest_body::{map_reqwest_error, read_response};
 
 /// Settings for the client that [`ReqwestTransport::new`] builds.
 #[derive(Debug, Clone)]
@@ -48,7 +57,8 @@ impl Default for ReqwestConfig {
     }
 }
 
-/// A [`Transport`](crate::Transport) over reqwest with rustls, connection pooling, a connect
+/// A [`Transport`](crate::Transport) over reqwest with TLS (rustls by default, or native-tls with
+/// feature `native-tls`), connection pooling, a connect
 /// timeout, a per-attempt timeout, a response body limit and stall protection. Cheap to clone
 /// (the pool is shared).
 ///
@@ -59,7 +69,12 @@ impl Default for ReqwestConfig {
 pub struct ReqwestTransport {
     client: reqwest::Client,
     settings: Settings,
+    /// The last base URL seen, parsed: requests to it only append their path.
+    base: Arc<Mutex<Option<ParsedBase>>>,
 }
+
+/// A base URL and its parsed form.
+type ParsedBase = (Arc<str>, Url);
 
 /// The per-request settings of the transport.
 #[derive(Debug, Clone, Copy)]
@@ -73,10 +88,10 @@ impl ReqwestTransport {
     /// Builds a reqwest client from `config`.
     pub fn new(config: &ReqwestConfig) -> Result<Self, TransportError> {
         let client = Self::client_builder()
+            .user_agent(config.user_agent.clone())
             .connect_timeout(config.connect_timeout)
             .pool_max_idle_per_host(config.pool_max_idle_per_host)
             .pool_idle_timeout(config.pool_idle_timeout)
-            .user_agent(config.user_agent.clone())
             .build()
             .map_err(|e| {
                 TransportError::invalid_request(format!("could not build the HTTP client: {e}"))
@@ -89,20 +104,43 @@ impl ReqwestTransport {
                 max_response_body: config.max_response_body,
                 stall: config.stall_protection,
             },
+            base: Arc::default(),
         })
     }
 
-    /// A reqwest client builder with the settings this transport relies on: rustls and no
-    /// automatic redirects. Start from it to configure a proxy, TLS roots or pool settings,
-    /// then hand it to [`from_client_builder`](Self::from_client_builder).
+    /// A reqwest client builder with the settings this transport relies on: the TLS of the
+    /// crate's features (rustls by default, native-tls with feature `native-tls`), no
+    /// automatic redirects, no retries of reqwest's own, and the SDK's standard headers
+    /// (`User-Agent:` [`USER_AGENT`](crate::layers::auth::USER_AGENT), `Accept:
+    /// application/json`), which the client writes into every request once, unless a request
+    /// carries its own. Start from it to configure a proxy, TLS roots, pool settings or your own
+    /// `User-Agent`, then hand it to [`from_client_builder`](Self::from_client_builder).
+    ///
+    /// reqwest's own retries are off because the retry layer decides every retry, within its
+    /// budget: reqwest would resend an HTTP/2 request the server refused (`REFUSED_STREAM`, or
+    /// a graceful `GOAWAY`) at once, and copy every request so that it could. This transport
+    /// reports such a refusal as not sent, so the retry layer resends any request after it.
     pub fn client_builder() -> reqwest::ClientBuilder {
-        reqwest::Client::builder()
-            .use_rustls_tls()
+        let mut standard = HeaderMap::with_capacity(1);
+        standard.insert(
+            http::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
+        let builder = reqwest::Client::builder();
+        #[cfg(feature = "native-tls")]
+        let builder = builder.use_native_tls();
+        #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+        let builder = builder.use_rustls_tls();
+        builder
             .redirect(reqwest::redirect::Policy::none())
+            .retry(reqwest::retry::never().max_retries_per_request(0))
+            .user_agent(crate::layers::auth::USER_AGENT)
+            .default_headers(standard)
     }
 
-    /// Builds the transport from a caller-configured reqwest client builder (its proxy, TLS
-    /// and timeout settings are kept). Automatic redirects are switched off whatever the
+    /// Builds the transport from a caller-configured reqwest client builder (its proxy, TLS,
+    /// timeout and default header settings are kept; a builder that does not start from
+    /// [`client_builder`](Self::client_builder) sends no `User-Agent` unless it sets one). Automatic redirects are switched off whatever the
     /// builder said: reqwest's default policy follows redirects to other hosts with the
     /// `X-API-KEY` header still attached, so this transport follows them itself (see
     /// [`crate::redirect`]). `attempt_timeout`, when given, is applied to each request on top;
@@ -126,6 +164,7 @@ impl ReqwestTransport {
                 max_response_body: defaults.max_response_body,
                 stall: defaults.stall_protection,
             },
+            base: Arc::default(),
         })
     }
 
@@ -146,105 +185,232 @@ impl ReqwestTransport {
         &self.client
     }
 
-    async fn send(
-        client: reqwest::Client,
-        settings: Settings,
+    /// Sends one attempt: one timer bounds it, ending at the attempt timeout or the request's
+    /// [`deadline`](crate::RequestLimits::deadline), whichever comes first (the error says
+    /// which).
+    ///
+    /// The work that needs no waiting is done before the future is made, and the future holds
+    /// only what the attempt still needs, so the futures that contain it stay small.
+    pub(crate) fn send_attempt(
+        &self,
         request: ApiRequest,
-    ) -> Result<ApiResponse, TransportError> {
+    ) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send + '_ {
         let operation = request.operation;
-        let attempt_timeout = request.limits.attempt_timeout.or(settings.attempt_timeout);
-        let limit = request
-            .limits
+        let limits = request.limits;
+        let limit = limits
             .max_response_body
-            .unwrap_or(settings.max_response_body);
-        let work = Self::send_following(client, settings.stall, limit, request);
-        match attempt_timeout {
-            None => work.await,
-            Some(t) => tokio::time::timeout(t, work).await.unwrap_or_else(|_| {
-                Err(TransportError::timeout(format!(
-                    "no complete answer within the attempt timeout of {:.1} s",
-                    t.as_secs_f64()
-                ))
+            .unwrap_or(self.settings.max_response_body);
+        let attempt_end = limits
+            .attempt_timeout
+            .or(self.settings.attempt_timeout)
+            .map(|t| (deadline_after(t), t));
+        let work = self.send_following(limit, request);
+        let (end, attempt) = match (attempt_end, limits.deadline) {
+            (None, None) => return Either::Left(work),
+            (Some((end, t)), Some(deadline)) if end < deadline => (end, Some(t)),
+            (Some((end, t)), None) => (end, Some(t)),
+            (_, Some(deadline)) => (deadline, None),
+        };
+        Either::Right(tokio::time::timeout_at(end, work).map(move |r| {
+            r.unwrap_or_else(|_| {
+                Err(match attempt {
+                    Some(t) => TransportError::timeout(format!(
+                        "no complete answer within the attempt timeout of {:.1} s",
+                        t.as_secs_f64()
+                    )),
+                    None => total_timeout_error(limits.total_timeout),
+                }
                 .with_operation(operation))
-            }),
-        }
+            })
+        }))
     }
 
     /// Sends the request, following the redirects [`redirect::decide`] allows.
-    async fn send_following(
-        client: reqwest::Client,
-        stall: Option<StallProtection>,
+    fn send_following(
+        &self,
         limit: u64,
         request: ApiRequest,
-    ) -> Result<ApiResponse, TransportError> {
-        let operation = request.operation;
-        let mut url = url::Url::parse(&request.url_without_query()).map_err(|e| {
-            TransportError::invalid_request(format!("invalid request URL: {e}"))
-                .with_operation(operation)
-        })?;
-        if !request.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(&request.query);
-        }
-        let mut method = request.method.clone();
-        let mut body = Some(request.body.clone());
-        let mut hops = 0;
-        loop {
-            let response = Self::send_once(
-                &client,
-                method.clone(),
-                url.clone(),
-                &request,
-                body.clone().unwrap_or_default(),
-            )
-            .await?;
-            let status = response.status();
-            if !redirect::is_redirect(status) {
-                return read_response(response, limit, stall, operation).await;
-            }
-            let location = response
-                .headers()
-                .get(http::header::LOCATION)
-                .and_then(|v| v.to_str().ok());
-            match redirect::decide(&url, &method, status, location, request.idempotency, hops) {
-                redirect::RedirectDecision::Follow {
-                    url: next,
-                    method: next_method,
-                } => {
-                    tracing::debug!(operation, %status, "following a same-origin redirect");
-                    if next_method == http::Method::GET && method != http::Method::GET {
-                        body = None;
+    ) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send + '_ {
+        let url = self.url_for(&request);
+        let ApiRequest {
+            operation,
+            idempotency,
+            method,
+            headers,
+            body,
+            ..
+        } = request;
+        async move {
+            let (mut url, mut method, mut headers, mut body) = (url?, method, headers, body);
+            let mut hops = 0;
+            let response = loop {
+                // Only an idempotent request may follow a redirect, so only it keeps a copy of
+                // its headers (a flat list: one allocation) and body for the next hop; the
+                // others hand theirs over.
+                let kept = idempotency.is_idempotent().then(|| {
+                    let list: Vec<(HeaderName, HeaderValue)> = headers
+                        .iter()
+                        .map(|(n, v)| (n.clone(), v.clone()))
+                        .collect();
+                    (list, body.clone())
+                });
+                let request = match body {
+                    // Boxed: a rare path whose future would otherwise enlarge every request's.
+                    Body::Multipart(parts) => {
+                        Box::pin(self.multipart_request(
+                            method.clone(),
+                            url,
+                            headers,
+                            parts,
+                            operation,
+                        ))
+                        .await?
                     }
-                    url = next;
-                    method = next_method;
-                    hops += 1;
+                    body => self.plain_request(method.clone(), url, headers, body, operation)?,
+                };
+                let response = self
+                    .client
+                    .execute(request)
+                    .await
+                    .map_err(|e| map_reqwest_error(e, operation))?;
+                let status = response.status();
+                if !redirect::is_redirect(status) {
+                    break response;
                 }
-                redirect::RedirectDecision::Stop(reason) => {
-                    tracing::debug!(operation, %status, reason, "redirect not followed");
-                    return read_response(response, limit, stall, operation).await;
+                let location = response
+                    .headers()
+                    .get(http::header::LOCATION)
+                    .and_then(|v| v.to_str().ok());
+                let decision =
+                    redirect::decide(response.url(), &method, status, location, idempotency, hops);
+                let (next, next_method, (kept_headers, kept_body)) = match (decision, kept) {
+                    (redirect::RedirectDecision::Follow { url, method }, Some(kept)) => {
+                        (url, method, kept)
+                    }
+                    (redirect::RedirectDecision::Stop(reason), _) => {
+                        tracing::debug!(operation, %status, reason, "redirect not followed");
+                        break response;
+                    }
+                    (redirect::RedirectDecision::Follow { .. }, None) => break response,
+                };
+                tracing::debug!(operation, %status, "following a same-origin redirect");
+                body = if next_method == http::Method::GET && method != http::Method::GET {
+                    Body::Empty
+                } else {
+                    kept_body
+                };
+                headers = HeaderMap::with_capacity(kept_headers.len() + 4);
+                for (name, value) in kept_headers {
+                    headers.append(name, value);
                 }
-            }
+                url = next;
+                method = next_method;
+                hops += 1;
+            };
+            read_response(response, limit, self.settings.stall, operation).await
         }
     }
 
-    async fn send_once(
-        client: &reqwest::Client,
-        method: http::Method,
-        url: url::Url,
-        request: &ApiRequest,
-        body: Body,
-    ) -> Result<reqwest::Response, TransportError> {
-        let operation = request.operation;
-        let mut builder = client.request(method, url).headers(request.headers.clone());
-        builder = match body {
-            Body::Empty => builder,
-            Body::Json(bytes) => builder
-                .header(http::header::CONTENT_TYPE, "application/json")
-                .body(bytes),
-            Body::Multipart(parts) => builder.multipart(multipart_form(parts, operation).await?),
+    /// The request's URL with its query. The base URL is parsed once and kept; a request to
+    /// it only appends its path.
+    fn url_for(&self, request: &ApiRequest) -> Result<Url, TransportError> {
+        let invalid = |e: url::ParseError| {
+            TransportError::invalid_request(format!("invalid request URL: {e}"))
+                .with_operation(request.operation)
         };
-        builder
-            .send()
-            .await
+        let mut url = match self.base_url(&request.base_url) {
+            // A path that carries its own query or fragment is parsed whole, as written.
+            Some(base) if !request.path.contains(['?', '#']) => {
+                let mut url = base;
+                let joined = {
+                    let base_path = url.path().trim_end_matches('/');
+                    let mut p = String::with_capacity(base_path.len() + request.path.len());
+                    p.push_str(base_path);
+                    p.push_str(&request.path);
+                    p
+                };
+                url.set_path(&joined);
+                url
+            }
+            _ => Url::parse(&request.url_without_query()).map_err(invalid)?,
+        };
+        if !request.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&request.query);
+        }
+        Ok(url)
+    }
+
+    /// The parsed base URL, when it is a plain one (no credentials, query or fragment).
+    fn base_url(&self, base: &Arc<str>) -> Option<Url> {
+        let mut cache = self.base.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((seen, url)) = &*cache
+            && (Arc::ptr_eq(seen, base) || **seen == **base)
+        {
+            return Some(url.clone());
+        }
+        let url = Url::parse(base.trim_end_matches('/')).ok()?;
+        let plain = url.username().is_empty()
+            && url.password().is_none()
+            && url.query().is_none()
+            && url.fragment().is_none()
+            && !url.cannot_be_a_base();
+        if !plain {
+            return None;
+        }
+        *cache = Some((base.clone(), url.clone()));
+        Some(url)
+    }
+
+    /// A request with a JSON or empty body.
+    fn plain_request(
+        &self,
+        method: http::Method,
+        url: Url,
+        headers: HeaderMap,
+        body: Body,
+        operation: &'static str,
+    ) -> Result<reqwest::Request, TransportError> {
+        // A URL with credentials goes through reqwest's builder, which turns them into a
+        // basic-auth header.
+        if !url.username().is_empty() || url.password().is_some() {
+            let builder = self.client.request(method, url).headers(headers);
+            return match body {
+                Body::Json(bytes) => builder
+                    .header(http::header::CONTENT_TYPE, "application/json")
+                    .body(bytes),
+                _ => builder,
+            }
+            .build()
+            .map_err(|e| map_reqwest_error(e, operation));
+        }
+        // Built directly: the headers are moved in, not merged one by one.
+        let mut request = reqwest::Request::new(method, url);
+        *request.headers_mut() = headers;
+        if let Body::Json(bytes) = body {
+            request.headers_mut().insert(
+                http::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            *request.body_mut() = Some(bytes.into());
+        }
+        Ok(request)
+    }
+
+    /// A `multipart/form-data` request (its file parts are opened anew for every attempt).
+    async fn multipart_request(
+        &self,
+        method: http::Method,
+        url: Url,
+        headers: HeaderMap,
+        parts: Vec<crate::request::Part>,
+        operation: &'static str,
+    ) -> Result<reqwest::Request, TransportError> {
+        let form = multipart_form(parts, operation).await?;
+        self.client
+            .request(method, url)
+            .headers(headers)
+            .multipart(form)
+            .build()
             .map_err(|e| map_reqwest_error(e, operation))
     }
 }
@@ -299,164 +465,11 @@ async fn multipart_form(
     Ok(form)
 }
 
-/// Reads the whole response, enforcing the body limit while streaming and the stall
-/// protection.
-async fn read_response(
-    mut response: reqwest::Response,
-    limit: u64,
-    stall: Option<StallProtection>,
-    operation: &'static str,
-) -> Result<ApiResponse, TransportError> {
-    let status = response.status();
-    let headers = std::mem::take(response.headers_mut());
-    let too_large = |seen: u64| {
-        TransportError::new(
-            TransportErrorKind::BodyTooLarge,
-            SendState::MaybeSent,
-            format!(
-                "the response body is larger than the limit of {limit} bytes (at least {seen} bytes); raise the client's max_response_body if this answer is expected"
-            ),
-        )
-        .with_operation(operation)
-    };
-    if let Some(len) = response.content_length()
-        && len > limit
-    {
-        return Err(too_large(len));
-    }
-    let capacity = response.content_length().unwrap_or(0).min(1 << 20) as usize;
-    let mut body = bytes::BytesMut::with_capacity(capacity);
-    let mut meter = stall.map(StallMeter::new);
-    loop {
-        let next = match &meter {
-            Some(m) => match tokio::time::timeout_at(m.window_end, response.chunk()).await {
-                Ok(chunk) => chunk,
-                Err(_) => {
-                    if let Some(m) = meter.as_mut() {
-                        m.judge(operation)?;
-                    }
-                    continue;
-                }
-            },
-            None => response.chunk().await,
-        };
-        match next.map_err(|e| map_reqwest_error(e, operation))? {
-            None => break,
-            Some(chunk) => {
-                let seen = body.len() as u64 + chunk.len() as u64;
-                if seen > limit {
-                    return Err(too_large(seen));
-                }
-                body.extend_from_slice(&chunk);
-                if let Some(m) = meter.as_mut() {
-                    m.bytes_in_window += chunk.len() as u64;
-                    if tokio::time::Instant::now() >= m.window_end {
-                        m.judge(operation)?;
-                    }
-                }
-            }
-        }
-    }
-    Ok(ApiResponse {
-        status,
-        headers,
-        body: body.freeze(),
-    })
-}
-
-/// `now + d`, or far in the future when that overflows.
-fn later(d: Duration) -> tokio::time::Instant {
-    let now = tokio::time::Instant::now();
-    now.checked_add(d)
-        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
-}
-
-/// Measures a body's throughput window by window.
-struct StallMeter {
-    policy: StallProtection,
-    window_end: tokio::time::Instant,
-    bytes_in_window: u64,
-    in_grace: bool,
-}
-
-impl StallMeter {
-    fn new(policy: StallProtection) -> Self {
-        Self {
-            policy,
-            window_end: later(policy.grace_period),
-            bytes_in_window: 0,
-            in_grace: true,
-        }
-    }
-
-    /// Called at the end of a window: fails when it brought too little, else opens the next.
-    fn judge(&mut self, operation: &'static str) -> Result<(), TransportError> {
-        let needed =
-            (self.policy.min_bytes_per_sec as f64 * self.policy.window.as_secs_f64()).ceil() as u64;
-        if !self.in_grace && self.bytes_in_window < needed {
-            return Err(TransportError::new(
-                TransportErrorKind::Stalled,
-                SendState::MaybeSent,
-                format!(
-                "the response stalled: {} bytes in the last {:.1} s, below the minimum of {} bytes/s",
-                self.bytes_in_window,
-                self.policy.window.as_secs_f64(),
-                self.policy.min_bytes_per_sec
-                ),
-            )
-            .with_operation(operation));
-        }
-        self.in_grace = false;
-        self.bytes_in_window = 0;
-        // A zero window would judge on every poll; 10 ms is the least that makes sense.
-        self.window_end = later(self.policy.window.max(Duration::from_millis(10)));
-        Ok(())
-    }
-}
-
-/// Classifies a reqwest error by how far the request got.
-fn map_reqwest_error(e: reqwest::Error, operation: &'static str) -> TransportError {
-    let (kind, state, what) = if e.is_builder() {
-        (
-            TransportErrorKind::InvalidRequest,
-            SendState::NotSent,
-            "could not build the request",
-        )
-    } else if e.is_connect() {
-        (
-            TransportErrorKind::Connect,
-            SendState::NotSent,
-            "could not connect to the server; check the base URL and your network",
-        )
-    } else if e.is_timeout() {
-        (
-            TransportErrorKind::Timeout,
-            SendState::MaybeSent,
-            "the attempt timed out after the request was sent",
-        )
-    } else if e.is_request() || e.is_body() || e.is_decode() {
-        (
-            TransportErrorKind::Io,
-            SendState::MaybeSent,
-            "the connection failed while sending the request or reading the response",
-        )
-    } else {
-        (
-            TransportErrorKind::Other,
-            SendState::MaybeSent,
-            "the HTTP request failed",
-        )
-    };
-    // reqwest's Display includes the URL (never headers), which carries no secret.
-    TransportError::new(kind, state, format!("{what}: {e}"))
-        .with_operation(operation)
-        .with_source(e)
-}
-
 impl Service<ApiRequest> for ReqwestTransport {
     api_service_types!(ready);
 
     fn call(&mut self, request: ApiRequest) -> Self::Future {
-        Box::pin(Self::send(self.client.clone(), self.settings, request))
+        let this = self.clone();
+        Box::pin(async move { this.send_attempt(request).await })
     }
 }

@@ -1,17 +1,23 @@
 //! Assembling the standard layer stack around a transport.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
+use futures::FutureExt;
 use futures::future::Either;
+use http::HeaderValue;
 use ringg_types::Secret;
-use tower::{Layer, Service};
+use tokio::time::Instant;
+use tower::{Service, ServiceExt};
 
 use crate::error::TransportError;
-use crate::layers::{
-    AuthLayer, RateLimiter, RetryBudget, RetryLayer, RetryPolicy, TotalTimeoutLayer, TraceLayer,
-};
+use crate::layers::auth::{authorize, key_header};
+use crate::layers::retry;
+use crate::layers::timeout::{bound_request, total_timeout_error};
+use crate::layers::trace::{Traced, attempt_span};
+use crate::layers::{RateLimiter, RetryBudget, RetryPolicy};
 use crate::request::{ApiRequest, ApiResponse};
 use crate::transport::Transport;
 
@@ -20,6 +26,15 @@ use crate::transport::Transport;
 /// Every retry attempt passes through the rate limiter and gets its own span; the key is added
 /// last, just before the request leaves. Clones of the built transport share the rate limiter
 /// and the retry budget.
+///
+/// The built stack behaves as [`TotalTimeoutLayer`](crate::layers::TotalTimeoutLayer),
+/// [`RetryLayer`](crate::layers::RetryLayer), [`TraceLayer`](crate::layers::TraceLayer),
+/// [`RateLimitLayer`](crate::layers::RateLimitLayer) and
+/// [`AuthLayer`](crate::layers::AuthLayer) stacked in that order (the same code decides), but
+/// runs as one future per request: no box, clone or timer per layer. The total timeout is a
+/// deadline on the request ([`RequestLimits::deadline`](crate::RequestLimits::deadline)) that
+/// ends the retry waits, the rate limiter's wait and each attempt, so an attempt has one timer.
+/// To put your own tower layers between these, stack the layers themselves.
 #[derive(Debug, Clone)]
 pub struct StackBuilder {
     api_key: Secret,
@@ -74,9 +89,10 @@ impl StackBuilder {
         self
     }
 
-    /// Wraps a shared `transport` in the stack.
+    /// Wraps a shared `transport` in the stack. Each attempt is bounded by the request's
+    /// deadline with a timer of the stack's, since the transport may not know deadlines.
     pub fn build(self, transport: Arc<dyn Transport>) -> Arc<dyn Transport> {
-        self.build_service(crate::transport::TransportService::new(transport))
+        Arc::new(Standard::new(self, Shared(transport)))
     }
 
     /// Wraps a concrete transport service in the stack. Unlike [`build`](Self::build) this
@@ -90,54 +106,201 @@ impl StackBuilder {
             + 'static,
         S::Future: Send + 'static,
     {
-        let authed = AuthLayer::new(self.api_key).layer(transport);
-        let limited = maybe(self.rate_limiter.map(|l| l.layer()), authed);
-        let traced = maybe(self.tracing.then_some(TraceLayer), limited);
-        let retried = RetryLayer::new(self.retry)
-            .with_budget(self.budget)
-            .layer(traced);
-        // Always present, so a request's own total timeout is honoured; without one it sets
-        // no timer.
-        let timed = TotalTimeoutLayer::optional(self.total_timeout).layer(retried);
-        Arc::new(timed)
+        Arc::new(Standard::new(self, Tower(transport)))
+    }
+
+    /// Wraps the reqwest transport in the stack, its attempt future inside the stack's own
+    /// (no box or clone per attempt). The transport ends an attempt at the request's deadline
+    /// with the same timer as its attempt timeout.
+    #[cfg(feature = "reqwest")]
+    pub fn build_reqwest(
+        self,
+        transport: crate::reqwest_transport::ReqwestTransport,
+    ) -> Arc<dyn Transport> {
+        Arc::new(Standard::new(self, transport))
     }
 }
 
-/// A layer that may be switched off, without boxing and without changing the error type
-/// (tower's `Either` turns errors into `BoxError`).
-#[derive(Debug, Clone)]
-enum Maybe<On, Off> {
-    On(On),
-    Off(Off),
+/// What the standard stack sends each attempt through.
+trait Inner: Send + Sync + 'static {
+    /// Sends one attempt, ending it at the request's deadline.
+    fn send(
+        &self,
+        request: ApiRequest,
+    ) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send;
 }
 
-fn maybe<L: Layer<S>, S>(layer: Option<L>, inner: S) -> Maybe<L::Service, S> {
-    match layer {
-        Some(l) => Maybe::On(l.layer(inner)),
-        None => Maybe::Off(inner),
+/// A shared transport.
+struct Shared(Arc<dyn Transport>);
+
+impl Inner for Shared {
+    fn send(
+        &self,
+        request: ApiRequest,
+    ) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send {
+        let deadline = deadline_of(&request);
+        bounded(deadline, self.0.execute(request))
     }
 }
 
-impl<On, Off> Service<ApiRequest> for Maybe<On, Off>
+/// A transport service.
+struct Tower<S>(S);
+
+impl<S> Inner for Tower<S>
 where
-    On: Service<ApiRequest, Response = ApiResponse, Error = TransportError>,
-    Off: Service<ApiRequest, Response = ApiResponse, Error = TransportError>,
+    S: Service<ApiRequest, Response = ApiResponse, Error = TransportError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    S::Future: Send + 'static,
 {
-    type Response = ApiResponse;
-    type Error = TransportError;
-    type Future = Either<On::Future, Off::Future>;
+    fn send(
+        &self,
+        request: ApiRequest,
+    ) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send {
+        let deadline = deadline_of(&request);
+        bounded(deadline, self.0.clone().oneshot(request))
+    }
+}
 
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), TransportError>> {
-        match self {
-            Self::On(s) => s.poll_ready(cx),
-            Self::Off(s) => s.poll_ready(cx),
+/// The reqwest transport ends an attempt at the deadline with its own attempt timer.
+#[cfg(feature = "reqwest")]
+impl Inner for crate::reqwest_transport::ReqwestTransport {
+    fn send(
+        &self,
+        request: ApiRequest,
+    ) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send {
+        self.send_attempt(request)
+    }
+}
+
+/// The request's deadline and total timeout, for [`bounded`].
+fn deadline_of(request: &ApiRequest) -> Option<(Instant, Option<Duration>)> {
+    request
+        .limits
+        .deadline
+        .map(|d| (d, request.limits.total_timeout))
+}
+
+/// `attempt`, failed with the total-timeout error at the deadline, if there is one.
+fn bounded<F>(
+    deadline: Option<(Instant, Option<Duration>)>,
+    attempt: F,
+) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send
+where
+    F: Future<Output = Result<ApiResponse, TransportError>> + Send,
+{
+    match deadline {
+        None => Either::Left(attempt),
+        Some((deadline, total)) => Either::Right(
+            tokio::time::timeout_at(deadline, attempt)
+                .map(move |r| r.unwrap_or_else(|_| Err(total_timeout_error(total)))),
+        ),
+    }
+}
+
+/// A boxed attempt future (the rare paths: waiting for the rate limiter, failing early).
+type Boxed<'a> = Pin<Box<dyn Future<Output = Result<ApiResponse, TransportError>> + Send + 'a>>;
+
+/// The standard stack as one service: the layers' steps in their order, sharing their code.
+struct Standard<T> {
+    inner: T,
+    /// The key as a header value, built once (`None` when it cannot be one).
+    key: Option<HeaderValue>,
+    limiter: Option<RateLimiter>,
+    tracing: bool,
+    policy: RetryPolicy,
+    budget: RetryBudget,
+    total_timeout: Option<Duration>,
+}
+
+impl<T: Inner> Standard<T> {
+    fn new(b: StackBuilder, inner: T) -> Self {
+        Self {
+            inner,
+            key: key_header(&b.api_key),
+            limiter: b.rate_limiter,
+            tracing: b.tracing,
+            policy: b.retry,
+            budget: b.budget,
+            total_timeout: b.total_timeout,
         }
     }
 
-    fn call(&mut self, request: ApiRequest) -> Self::Future {
-        match self {
-            Self::On(s) => Either::Left(s.call(request)),
-            Self::Off(s) => Either::Right(s.call(request)),
+    /// One attempt: its span (when a subscriber wants it) around the rate limiter, the key and
+    /// the transport.
+    fn attempt(
+        &self,
+        request: ApiRequest,
+        retries: u32,
+    ) -> Traced<impl Future<Output = Result<ApiResponse, TransportError>> + Send + '_> {
+        let span = self.tracing.then(|| attempt_span(&request, retries));
+        let attempt = self.limited(request);
+        match span {
+            Some(span) => Traced::new(attempt, span),
+            None => Traced::untraced(attempt),
         }
+    }
+
+    /// The rate limiter's slot, the key, and the transport. When a slot is free at once (the
+    /// common case) nothing here waits, so no future is made for it.
+    fn limited(
+        &self,
+        mut request: ApiRequest,
+    ) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send + '_ {
+        let permit = match &self.limiter {
+            None => None,
+            Some(limiter) => match limiter.try_acquire() {
+                Some(held) => Some(held),
+                None => return Either::Right(self.waited(request)),
+            },
+        };
+        if let Err(e) = authorize(self.key.as_ref(), &mut request) {
+            return Either::Right(Box::pin(futures::future::ready(Err(e))));
+        }
+        Either::Left(self.inner.send(request).map(move |result| {
+            if let (Some(limiter), Ok(response)) = (&self.limiter, &result) {
+                limiter.observe(response);
+            }
+            drop(permit);
+            result
+        }))
+    }
+
+    /// [`limited`](Self::limited) when the rate limiter makes the attempt wait.
+    fn waited(&self, mut request: ApiRequest) -> Boxed<'_> {
+        Box::pin(async move {
+            let _permit = match &self.limiter {
+                Some(limiter) => Some(limiter.acquire_for(&request).await?),
+                None => None,
+            };
+            authorize(self.key.as_ref(), &mut request)?;
+            let result = self.inner.send(request).await;
+            if let (Some(limiter), Ok(response)) = (&self.limiter, &result) {
+                limiter.observe(response);
+            }
+            result
+        })
+    }
+}
+
+impl<T: Inner> Transport for Standard<T> {
+    /// The total timeout becomes the request's deadline; then the retry loop runs the
+    /// attempts. One box per request (the trait's), the attempts' futures inside it.
+    fn execute<'a, 'b>(&'a self, mut request: ApiRequest) -> Boxed<'b>
+    where
+        'a: 'b,
+        Self: 'b,
+    {
+        if let Some(total) = request.limits.total_timeout.or(self.total_timeout) {
+            bound_request(&mut request, total);
+        }
+        Box::pin(retry::run(
+            &self.policy,
+            &self.budget,
+            request,
+            move |attempt, retries| self.attempt(attempt, retries),
+        ))
     }
 }

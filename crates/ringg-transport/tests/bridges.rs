@@ -52,7 +52,7 @@ impl Service<ApiRequest> for Echo {
         std::task::Poll::Ready(Ok(()))
     }
     fn call(&mut self, r: ApiRequest) -> Self::Future {
-        std::future::ready(Ok(ApiResponse::new(StatusCode::OK, r.path)))
+        std::future::ready(Ok(ApiResponse::new(StatusCode::OK, r.path.into_owned())))
     }
 }
 

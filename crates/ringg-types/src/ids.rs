@@ -81,7 +81,7 @@ macro_rules! define_id {
 
         impl From<&str> for $name {
             fn from(s: &str) -> Self {
-                Self::new(s)
+                Self(Arc::from(s))
             }
         }
 
@@ -105,11 +105,32 @@ macro_rules! define_id {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = String::deserialize(d)?;
-                Ok(Self::new(s))
+                d.deserialize_string(ArcStr).map(Self)
             }
         }
     };
+}
+
+/// Reads a string straight into an `Arc<str>`: one allocation, where a `String` first would
+/// take two and a copy.
+struct ArcStr;
+
+impl serde::de::Visitor<'_> for ArcStr {
+    type Value = Arc<str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Arc<str>, E> {
+        Ok(Arc::from(v))
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Arc<str>, E> {
+        std::str::from_utf8(v)
+            .map(Arc::from)
+            .map_err(|_| E::invalid_value(serde::de::Unexpected::Bytes(v), &self))
+    }
 }
 
 define_id!(

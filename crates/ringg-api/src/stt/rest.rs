@@ -230,7 +230,7 @@ impl Stt {
             TRANSCRIBE_OP,
             Method::POST,
             self.checked_base()?,
-            "/transcriptions".to_owned(),
+            "/transcriptions",
             Idempotency::Idempotent,
         )
         .with_limits(RequestLimits {
@@ -251,7 +251,7 @@ impl Stt {
             HEALTH_OP,
             Method::GET,
             self.checked_base()?,
-            "/health".to_owned(),
+            "/health",
             Idempotency::Idempotent,
         );
         self.client.send_json(req).await

@@ -1,10 +1,12 @@
 //! Tower layers over [`Transport`](crate::Transport)-shaped services. Each is usable alone.
 
 pub mod auth;
+mod budget;
 pub mod rate_limit;
 #[cfg(feature = "redis")]
 pub mod rate_limit_redis;
 pub mod retry;
+mod retry_after;
 pub mod timeout;
 pub mod trace;
 

@@ -15,7 +15,8 @@ use tokio::time::Instant;
 use tower::{Layer, Service, ServiceExt};
 
 use crate::error::TransportError;
-use crate::layers::retry::parse_retry_after;
+use crate::layers::retry_after::parse_retry_after;
+use crate::layers::timeout::total_timeout_error;
 use crate::request::{ApiRequest, ApiResponse};
 
 /// Rate-limit settings.
@@ -161,6 +162,44 @@ impl RateLimiter {
         }
     }
 
+    /// A slot for `request`: at once when nothing stands in the way (no pause, a free in-flight
+    /// slot, the rate allows it: no clock read, no lock), else after waiting, at most until the
+    /// request's deadline. The slot is freed when the returned guard drops.
+    pub(crate) async fn acquire_for(&self, request: &ApiRequest) -> Result<Held, TransportError> {
+        if let Some(held) = self.try_acquire() {
+            return Ok(held);
+        }
+        // Boxed: waiting is the rare path, and its future would otherwise enlarge every
+        // request's.
+        let wait = Box::pin(self.acquire());
+        match request.limits.deadline {
+            None => Ok(wait.await),
+            Some(deadline) => tokio::time::timeout_at(deadline, wait).await.map_err(|_| {
+                total_timeout_error(request.limits.total_timeout)
+                    .with_operation(request.operation)
+                    .with_request_id(request.request_id)
+            }),
+        }
+    }
+
+    /// A slot without waiting, when one is free now.
+    pub(crate) fn try_acquire(&self) -> Option<Held> {
+        let shared = &*self.shared;
+        if shared.backend.is_some() || shared.paused_until.load(Ordering::Acquire) != 0 {
+            return None;
+        }
+        let permit = match &shared.in_flight {
+            Some(sem) => Some(sem.clone().try_acquire_owned().ok()?),
+            None => None,
+        };
+        if let Some(rate) = &shared.rate
+            && rate.check().is_err()
+        {
+            return None;
+        }
+        Some(Held::Local(permit))
+    }
+
     /// Waits for a slot; the permit is released when the returned guard drops.
     pub(crate) async fn acquire(&self) -> Held {
         while let Some(until) = self.current_pause() {
@@ -188,7 +227,8 @@ impl RateLimiter {
         permit
     }
 
-    fn observe(&self, response: &ApiResponse) {
+    /// Takes the pause a 429 with `Retry-After` asks for.
+    pub(crate) fn observe(&self, response: &ApiResponse) {
         if response.status == http::StatusCode::TOO_MANY_REQUESTS
             && let Some(wait) = parse_retry_after(&response.headers, SystemTime::now())
         {
@@ -287,7 +327,7 @@ where
         let inner = self.inner.clone();
         let limiter = self.limiter.clone();
         Box::pin(async move {
-            let _permit = limiter.acquire().await;
+            let _permit = limiter.acquire_for(&request).await?;
             let result = inner.oneshot(request).await;
             if let Ok(resp) = &result {
                 limiter.observe(resp);

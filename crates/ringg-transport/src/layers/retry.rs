@@ -3,19 +3,24 @@
 //!
 //! The decision is the pure function [`decide`]; the layer only carries it out.
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
-use http::{HeaderMap, HeaderValue, StatusCode};
-use serde::Deserialize as _;
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use tower::{Layer, Service, ServiceExt};
 
 use crate::error::{SendState, TransportError, TransportErrorKind};
-use crate::request::{ApiRequest, ApiResponse, Idempotency};
+pub use crate::layers::budget::RetryBudget;
+pub use crate::layers::retry_after::{MAX_PARSED_RETRY_AFTER, parse_retry_after};
+use crate::layers::timeout::{deadline_after, total_timeout_error};
+use crate::request::{ApiRequest, ApiResponse, BodyCheck, Idempotency, RequestId, is_json};
 
 /// The header carrying the retry number, on retries only (`1` on the first retry; the first
 /// attempt carries none).
 pub const ATTEMPT_HEADER: &str = "x-ringg-retry-count";
+/// [`ATTEMPT_HEADER`] as a header name.
+const ATTEMPT_HEADER_NAME: HeaderName = HeaderName::from_static(ATTEMPT_HEADER);
 
 /// Retry settings.
 #[derive(Debug, Clone)]
@@ -144,52 +149,6 @@ fn classify(outcome: &Outcome<'_>) -> Class {
     }
 }
 
-/// The longest delay [`parse_retry_after`] reports: anything longer is clamped to it. A server
-/// asking for more than a day is, for a client, the same as asking for a day; the cap keeps the
-/// arithmetic far from `Duration`'s limits.
-pub const MAX_PARSED_RETRY_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
-
-/// Parses the server's requested delay: `retry-after-ms` (milliseconds), then `Retry-After`
-/// (seconds, possibly fractional, or an HTTP-date).
-///
-/// Never panics: negative, non-finite and unparseable values are ignored, and huge ones
-/// (`Retry-After: 1e20`) are clamped to [`MAX_PARSED_RETRY_AFTER`], which is longer than any
-/// retry policy waits, so the caller reports "asked to wait too long" instead.
-pub fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    if let Some(d) = headers
-        .get("retry-after-ms")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .and_then(|ms| seconds_to_duration(ms / 1000.0))
-    {
-        return Some(d);
-    }
-    let value = headers
-        .get(http::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
-    if let Ok(secs) = value.parse::<f64>() {
-        return seconds_to_duration(secs);
-    }
-    let when = httpdate::parse_http_date(value).ok()?;
-    Some(
-        when.duration_since(now)
-            .unwrap_or(Duration::ZERO)
-            .min(MAX_PARSED_RETRY_AFTER),
-    )
-}
-
-/// A non-negative, finite number of seconds as a `Duration`, clamped to
-/// [`MAX_PARSED_RETRY_AFTER`].
-fn seconds_to_duration(secs: f64) -> Option<Duration> {
-    if !secs.is_finite() || secs < 0.0 {
-        return None;
-    }
-    let secs = secs.min(MAX_PARSED_RETRY_AFTER.as_secs_f64());
-    Some(Duration::try_from_secs_f64(secs).unwrap_or(MAX_PARSED_RETRY_AFTER))
-}
-
 /// The retry decision: a pure function of the policy, the request's idempotency class, the
 /// number of retries already made, whether the budget allows another, and the outcome.
 ///
@@ -240,69 +199,6 @@ pub fn decide(
     Decision::Retry {
         delay: policy.backoff(retries_done),
         server_requested: false,
-    }
-}
-
-/// A retry budget shared by every clone of a client, so an outage does not multiply the load.
-///
-/// A token bucket: each retry costs one token; each first-attempt success returns a fraction of
-/// one (`refill_per_success`), up to `capacity`.
-#[derive(Debug, Clone)]
-pub struct RetryBudget {
-    inner: Arc<Mutex<BudgetState>>,
-}
-
-#[derive(Debug)]
-struct BudgetState {
-    tokens: f64,
-    capacity: f64,
-    refill_per_success: f64,
-}
-
-impl RetryBudget {
-    /// A budget holding `capacity` retries, refilled by `refill_per_success` per success.
-    pub fn new(capacity: u32, refill_per_success: f64) -> Self {
-        Self {
-            inner: Arc::new(Mutex::new(BudgetState {
-                tokens: f64::from(capacity),
-                capacity: f64::from(capacity),
-                refill_per_success: refill_per_success.max(0.0),
-            })),
-        }
-    }
-
-    /// Takes one retry token; false when the budget is exhausted.
-    pub fn try_withdraw(&self) -> bool {
-        let mut s = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        if s.tokens >= 1.0 {
-            s.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
-
-    /// Whether a retry token is available (without taking it).
-    pub fn has_tokens(&self) -> bool {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).tokens >= 1.0
-    }
-
-    /// Records a success, refilling the bucket a little.
-    pub fn deposit(&self) {
-        let mut s = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        s.tokens = (s.tokens + s.refill_per_success).min(s.capacity);
-    }
-
-    /// Tokens left (whole retries).
-    pub fn remaining(&self) -> u32 {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).tokens as u32
-    }
-}
-
-impl Default for RetryBudget {
-    /// 100 retries, refilled by 0.1 per successful request.
-    fn default() -> Self {
-        Self::new(100, 0.1)
     }
 }
 
@@ -359,158 +255,234 @@ where
         let inner = self.inner.clone();
         let policy = self.policy.clone();
         let budget = self.budget.clone();
-        Box::pin(run(inner, policy, budget, request))
+        Box::pin(async move {
+            run(&policy, &budget, request, move |attempt, _| {
+                inner.clone().oneshot(attempt)
+            })
+            .await
+        })
     }
 }
 
-async fn run<S>(
-    inner: S,
-    policy: Arc<RetryPolicy>,
-    budget: RetryBudget,
+/// Carries out [`decide`] for `request`: `send` sends one attempt (given the request, with the
+/// attempt header on retries, and the retry number) and the outcome decides what follows. The
+/// waits between attempts end at the request's [`deadline`](crate::RequestLimits::deadline),
+/// if it has one. Used by [`Retry`] and by the standard stack.
+///
+/// The future holds the request once, and between attempts only the wait.
+pub(crate) fn run<'a, F, Fut>(
+    policy: &'a RetryPolicy,
+    budget: &'a RetryBudget,
     request: ApiRequest,
-) -> Result<ApiResponse, TransportError>
+    mut send: F,
+) -> impl Future<Output = Result<ApiResponse, TransportError>> + 'a
 where
-    S: Service<ApiRequest, Response = ApiResponse, Error = TransportError> + Clone,
+    F: FnMut(ApiRequest, u32) -> Fut + 'a,
+    Fut: Future<Output = Result<ApiResponse, TransportError>> + 'a,
 {
-    let operation = request.operation;
-    let idempotency = request.idempotency;
-    let request_id = request.request_id;
-    let policy = policy_for(&policy, request.limits.max_retries);
-    let policy: &RetryPolicy = &policy;
-    let mut retries = 0u32;
-    loop {
-        let attempt = attempt_request(&request, retries);
-        let result = inner.clone().oneshot(attempt).await;
-        let outcome = match &result {
-            Ok(resp) if request.expect_json && resp.status.is_success() && !is_json(&resp.body) => {
-                Outcome::MalformedBody
-            }
-            Ok(resp) => Outcome::Response {
-                status: resp.status,
-                headers: &resp.headers,
-            },
-            Err(e) => Outcome::Error {
-                kind: e.kind(),
-                send_state: e.send_state(),
-            },
-        };
-        let decision = decide(
-            policy,
-            idempotency,
-            retries,
-            budget.has_tokens(),
-            &outcome,
-            SystemTime::now(),
-        );
-        let attempts = retries + 1;
-        match decision {
-            Decision::Return => {
-                if retries == 0
-                    && matches!(outcome, Outcome::Response { status, .. } if status.is_success())
-                {
-                    budget.deposit();
-                }
-                return result.map_err(|e| {
-                    e.with_attempts(attempts)
-                        .with_operation(operation)
-                        .with_request_id(request_id)
-                });
-            }
-            Decision::OutcomeUnknown => {
-                let err = match result {
-                    Ok(resp) => TransportError::new(
+    let ctx = Context::of(&request);
+    let policy = policy_for(policy, request.limits.max_retries);
+    let mut held = Some(request);
+    async move {
+        let mut retries = 0u32;
+        loop {
+            // The last attempt the policy allows takes the request itself; earlier ones a copy
+            // (cheap: the path is usually static and the body shared bytes).
+            let attempt = if retries >= policy.max_retries {
+                held.take()
+            } else {
+                held.clone()
+            };
+            let Some(mut attempt) = attempt else {
+                // Only the last attempt takes the request, and `next_step` retries none after it.
+                return Err(ctx.finish(
+                    TransportError::new(
                         TransportErrorKind::Other,
-                        SendState::MaybeSent,
-                        format!("server answered {}", resp.status),
-                    )
-                    .with_response(resp),
-                    Err(e) => e,
-                };
-                return Err(err
-                    .into_outcome_unknown()
-                    .with_attempts(attempts)
-                    .with_operation(operation)
-                    .with_request_id(request_id));
-            }
-            Decision::RetryAfterTooLong(wait) => {
-                let mut err = TransportError::new(
-                    TransportErrorKind::RetryAfterTooLong,
-                    SendState::NotSent,
-                    format!(
-                        "the server asked to retry after {:.1} s, longer than the {:.0} s this client waits; try again later",
-                        wait.as_secs_f64(),
-                        policy.max_retry_after.as_secs_f64()
+                        SendState::NotSent,
+                        "no request left to send again",
                     ),
-                )
-                .with_retry_after(wait)
-                .with_attempts(attempts)
-                .with_operation(operation)
-                .with_request_id(request_id);
-                if let Ok(resp) = result {
-                    err = err.with_response(resp);
-                }
-                return Err(err);
+                    retries,
+                ));
+            };
+            if retries > 0 {
+                attempt
+                    .headers
+                    .insert(ATTEMPT_HEADER_NAME, attempt_header_value(retries));
             }
-            Decision::Retry {
-                delay,
-                server_requested,
-            } => {
-                if !budget.try_withdraw() {
-                    return result.map_err(|e| {
-                        e.with_attempts(attempts)
-                            .with_operation(operation)
-                            .with_request_id(request_id)
-                    });
-                }
-                let delay = if server_requested || !policy.jitter {
-                    delay
-                } else {
-                    jittered(delay)
-                };
-                tracing::debug!(
-                    operation,
-                    retry = retries + 1,
-                    delay_ms = delay.as_millis() as u64,
-                    "retrying request"
-                );
-                let until = Instant::now() + delay;
-                tokio::time::sleep_until(until.into()).await;
-                retries += 1;
+            let result = send(attempt, retries).await;
+            let delay = match next_step(&ctx, &policy, budget, retries, result, held.is_some()) {
+                Step::Return(result) => return result,
+                Step::Wait(delay) => delay,
+            };
+            // The wait ends at the request's deadline when that comes first, and the request
+            // with it.
+            let until = deadline_after(delay);
+            let out_of_time = ctx.deadline.is_some_and(|d| d <= until);
+            tokio::time::sleep_until(ctx.deadline.map_or(until, |d| d.min(until))).await;
+            if out_of_time {
+                let err = total_timeout_error(ctx.total_timeout);
+                return Err(ctx.finish(err, retries + 1));
             }
+            retries += 1;
         }
     }
 }
 
+/// What the retry loop does after an attempt.
+enum Step {
+    /// Hand this back.
+    Return(Result<ApiResponse, TransportError>),
+    /// Wait this long, then send again.
+    Wait(Duration),
+}
+
+/// Applies [`decide`] to the outcome of attempt `retries + 1`; `can_resend` is false when the
+/// request was handed to that attempt (the policy's last).
+fn next_step(
+    ctx: &Context,
+    policy: &RetryPolicy,
+    budget: &RetryBudget,
+    retries: u32,
+    result: Result<ApiResponse, TransportError>,
+    can_resend: bool,
+) -> Step {
+    let outcome = match &result {
+        Ok(resp) if resp.status.is_success() => {
+            let readable = match &ctx.body_check {
+                Some(check) => check.readable(&resp.body),
+                None => !ctx.expect_json || is_json(&resp.body),
+            };
+            if readable {
+                // The common case: no retry decision, no clock read.
+                if retries == 0 {
+                    budget.deposit();
+                }
+                return Step::Return(result);
+            }
+            Outcome::MalformedBody
+        }
+        Ok(resp) => Outcome::Response {
+            status: resp.status,
+            headers: &resp.headers,
+        },
+        Err(e) => Outcome::Error {
+            kind: e.kind(),
+            send_state: e.send_state(),
+        },
+    };
+    let decision = decide(
+        policy,
+        ctx.idempotency,
+        retries,
+        budget.has_tokens(),
+        &outcome,
+        SystemTime::now(),
+    );
+    let attempts = retries + 1;
+    match decision {
+        Decision::Return => Step::Return(result.map_err(|e| ctx.finish(e, attempts))),
+        Decision::OutcomeUnknown => {
+            let err = match result {
+                Ok(resp) => TransportError::new(
+                    TransportErrorKind::Other,
+                    SendState::MaybeSent,
+                    format!("server answered {}", resp.status),
+                )
+                .with_response(resp),
+                Err(e) => e,
+            };
+            Step::Return(Err(ctx.finish(err.into_outcome_unknown(), attempts)))
+        }
+        Decision::RetryAfterTooLong(wait) => {
+            let mut err = TransportError::new(
+                TransportErrorKind::RetryAfterTooLong,
+                SendState::NotSent,
+                format!(
+                    "the server asked to retry after {:.1} s, longer than the {:.0} s this client waits; try again later",
+                    wait.as_secs_f64(),
+                    policy.max_retry_after.as_secs_f64()
+                ),
+            )
+            .with_retry_after(wait);
+            if let Ok(resp) = result {
+                err = err.with_response(resp);
+            }
+            Step::Return(Err(ctx.finish(err, attempts)))
+        }
+        Decision::Retry {
+            delay,
+            server_requested,
+        } => {
+            // `decide` never retries past the policy's last attempt, which kept no copy.
+            if !can_resend || !budget.try_withdraw() {
+                return Step::Return(result.map_err(|e| ctx.finish(e, attempts)));
+            }
+            let delay = if server_requested || !policy.jitter {
+                delay
+            } else {
+                jittered(delay)
+            };
+            tracing::debug!(
+                operation = ctx.operation,
+                retry = attempts,
+                delay_ms = delay.as_millis() as u64,
+                "retrying request"
+            );
+            Step::Wait(delay)
+        }
+    }
+}
+
+/// What the retry loop keeps of a request for its errors and decisions.
+struct Context {
+    operation: &'static str,
+    idempotency: Idempotency,
+    request_id: RequestId,
+    expect_json: bool,
+    body_check: Option<Arc<dyn BodyCheck>>,
+    deadline: Option<tokio::time::Instant>,
+    total_timeout: Option<Duration>,
+}
+
+impl Context {
+    fn of(request: &ApiRequest) -> Self {
+        Self {
+            operation: request.operation,
+            idempotency: request.idempotency,
+            request_id: request.request_id,
+            expect_json: request.expect_json,
+            body_check: request.body_check.clone(),
+            deadline: request.limits.deadline,
+            total_timeout: request.limits.total_timeout,
+        }
+    }
+
+    /// The error handed back after `attempts` attempts: with the attempt count, the operation
+    /// and the request id, and, for a request that may have been carried out when its total
+    /// time ran out, reported as of unknown outcome.
+    fn finish(&self, err: TransportError, attempts: u32) -> TransportError {
+        let err = if err.kind() == TransportErrorKind::TotalTimeout
+            && self.idempotency == Idempotency::NonIdempotent
+        {
+            err.into_outcome_unknown()
+        } else {
+            err
+        };
+        err.with_attempts(attempts)
+            .with_operation(self.operation)
+            .with_request_id(self.request_id)
+    }
+}
+
 /// The policy for one request: its own retry count, when it sets one, replaces the policy's.
-fn policy_for(
-    policy: &Arc<RetryPolicy>,
-    max_retries: Option<u32>,
-) -> std::borrow::Cow<'_, RetryPolicy> {
+fn policy_for(policy: &RetryPolicy, max_retries: Option<u32>) -> std::borrow::Cow<'_, RetryPolicy> {
     match max_retries {
         Some(n) if n != policy.max_retries => std::borrow::Cow::Owned(RetryPolicy {
             max_retries: n,
-            ..(**policy).clone()
+            ..policy.clone()
         }),
-        _ => std::borrow::Cow::Borrowed(&**policy),
+        _ => std::borrow::Cow::Borrowed(policy),
     }
-}
-
-/// The copy of `request` sent as attempt `retries + 1`. The first attempt carries no attempt
-/// header: only a retry says which one it is.
-fn attempt_request(request: &ApiRequest, retries: u32) -> ApiRequest {
-    let mut attempt = request.clone();
-    if retries > 0 {
-        attempt
-            .headers
-            .insert(ATTEMPT_HEADER, attempt_header_value(retries));
-    }
-    attempt
-}
-
-/// Whether `body` is one well-formed JSON document (checked without building it).
-fn is_json(body: &[u8]) -> bool {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    serde::de::IgnoredAny::deserialize(&mut de).is_ok() && de.end().is_ok()
 }
 
 /// The attempt header's value, without allocating for the common small counts.

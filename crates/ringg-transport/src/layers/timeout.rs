@@ -6,6 +6,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures::future::Either;
+use tokio::time::Instant;
 use tower::{Layer, Service};
 
 use crate::error::{SendState, TransportError, TransportErrorKind};
@@ -67,28 +68,23 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: ApiRequest) -> Self::Future {
+    fn call(&mut self, mut request: ApiRequest) -> Self::Future {
         let Some(timeout) = request.limits.total_timeout.or(self.timeout) else {
             return Either::Right(self.inner.call(request));
         };
+        // Inner layers and the transport see the bound too: the retry layer's waits end there.
+        let deadline = bound_request(&mut request, timeout);
         let operation = request.operation;
         let idempotency = request.idempotency;
         let request_id = request.request_id;
         let fut = self.inner.call(request);
         Either::Left(Box::pin(async move {
-            match tokio::time::timeout(timeout, fut).await {
+            match tokio::time::timeout_at(deadline, fut).await {
                 Ok(r) => r,
                 Err(_) => {
-                    let err = TransportError::new(
-                        TransportErrorKind::TotalTimeout,
-                        SendState::MaybeSent,
-                        format!(
-                            "no answer within the total timeout of {:.1} s; raise it with the client's total_timeout setting (or this request's RequestOptions) if the server is slow",
-                            timeout.as_secs_f64()
-                        ),
-                    )
-                    .with_operation(operation)
-                    .with_request_id(request_id);
+                    let err = total_timeout_error(Some(timeout))
+                        .with_operation(operation)
+                        .with_request_id(request_id);
                     Err(if idempotency == Idempotency::NonIdempotent {
                         err.into_outcome_unknown()
                     } else {
@@ -98,4 +94,37 @@ where
             }
         }))
     }
+}
+
+/// Records the total timeout on `request` as its [`RequestLimits::deadline`](crate::RequestLimits::deadline)
+/// (the earlier of the request's own and `timeout` from now) and returns that deadline.
+pub(crate) fn bound_request(request: &mut ApiRequest, timeout: Duration) -> Instant {
+    let end = deadline_after(timeout);
+    let deadline = request.limits.deadline.map_or(end, |d| d.min(end));
+    request.limits.total_timeout = Some(timeout);
+    request.limits.deadline = Some(deadline);
+    deadline
+}
+
+/// `now + d`, or far in the future when that overflows.
+pub(crate) fn deadline_after(d: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(d)
+        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
+}
+
+/// The error of a request whose total time ran out (`timeout` when known).
+pub(crate) fn total_timeout_error(timeout: Option<Duration>) -> TransportError {
+    let message = match timeout {
+        Some(t) => format!(
+            "no answer within the total timeout of {:.1} s; raise it with the client's total_timeout setting (or this request's RequestOptions) if the server is slow",
+            t.as_secs_f64()
+        ),
+        None => "no answer before the request's deadline".to_string(),
+    };
+    TransportError::new(
+        TransportErrorKind::TotalTimeout,
+        SendState::MaybeSent,
+        message,
+    )
 }

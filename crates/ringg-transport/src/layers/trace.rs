@@ -28,7 +28,6 @@ use std::time::Instant;
 
 use futures::future::Either;
 use tower::{Layer, Service};
-use tracing::Instrument;
 
 use crate::error::TransportError;
 use crate::layers::retry::ATTEMPT_HEADER;
@@ -51,7 +50,7 @@ pub struct Trace<S> {
     inner: S,
 }
 
-type Traced = Pin<Box<dyn Future<Output = Result<ApiResponse, TransportError>> + Send>>;
+type Boxed = Pin<Box<dyn Future<Output = Result<ApiResponse, TransportError>> + Send>>;
 
 impl<S> Service<ApiRequest> for Trace<S>
 where
@@ -60,61 +59,108 @@ where
 {
     type Response = ApiResponse;
     type Error = TransportError;
-    type Future = Either<Traced, S::Future>;
+    type Future = Either<Boxed, S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), TransportError>> {
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, request: ApiRequest) -> Self::Future {
-        let span = tracing::debug_span!(
-            "ringg.request",
-            otel.name = request.operation,
-            otel.kind = "client",
-            http.request.method = request.method.as_str(),
-            url.path = request.path.as_str(),
-            ringg.operation = request.operation,
-            ringg.request_id = %request.request_id,
-            http.request.resend_count = tracing::field::Empty,
-            http.response.status_code = tracing::field::Empty,
-            ringg.server_request_id = tracing::field::Empty,
-            error.type = tracing::field::Empty,
-            ringg.latency_ms = tracing::field::Empty,
-        );
-        if span.is_disabled() {
-            return Either::Right(self.inner.call(request));
-        }
-        if let Some(retry) = request
+        let resend_count = request
             .headers
             .get(ATTEMPT_HEADER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u32>().ok())
-        {
-            span.record("http.request.resend_count", retry);
+            .unwrap_or(0);
+        let span = attempt_span(&request, resend_count);
+        if span.is_disabled() {
+            return Either::Right(self.inner.call(request));
         }
-        let start = Instant::now();
-        let fut = self.inner.call(request);
-        Either::Left(Box::pin(
-            async move {
-                let result = fut.await;
-                let span = tracing::Span::current();
-                span.record("ringg.latency_ms", start.elapsed().as_millis() as u64);
-                match &result {
-                    Ok(resp) => {
-                        span.record("http.response.status_code", resp.status.as_u16());
-                        if let Some(id) = server_request_id(&resp.headers) {
-                            span.record("ringg.server_request_id", id);
-                        }
-                        tracing::debug!(status = resp.status.as_u16(), "response");
-                    }
-                    Err(e) => {
-                        span.record("error.type", tracing::field::debug(e.kind()));
-                        tracing::debug!(error = %e, "request failed");
-                    }
-                }
-                result
+        Either::Left(Box::pin(Traced::new(self.inner.call(request), span)))
+    }
+}
+
+/// The `ringg.request` span of one attempt (retry number `resend_count`, 0 on the first). A
+/// disabled span (no subscriber wants it) costs no more than this call.
+pub(crate) fn attempt_span(request: &ApiRequest, resend_count: u32) -> tracing::Span {
+    let span = tracing::debug_span!(
+        "ringg.request",
+        otel.name = request.operation,
+        otel.kind = "client",
+        http.request.method = request.method.as_str(),
+        url.path = &*request.path,
+        ringg.operation = request.operation,
+        ringg.request_id = %request.request_id,
+        http.request.resend_count = tracing::field::Empty,
+        http.response.status_code = tracing::field::Empty,
+        ringg.server_request_id = tracing::field::Empty,
+        error.type = tracing::field::Empty,
+        ringg.latency_ms = tracing::field::Empty,
+    );
+    if resend_count > 0 && !span.is_disabled() {
+        span.record("http.request.resend_count", resend_count);
+    }
+    span
+}
+
+pin_project_lite::pin_project! {
+    /// An attempt run inside its span, which records the outcome (see [`attempt_span`]); with
+    /// a disabled span, the attempt alone: no clock read, no span work.
+    pub(crate) struct Traced<F> {
+        #[pin]
+        attempt: F,
+        span: Option<(tracing::Span, Instant)>,
+    }
+}
+
+impl<F> Traced<F> {
+    /// `attempt` inside `span`, timed from now when the span is enabled.
+    pub(crate) fn new(attempt: F, span: tracing::Span) -> Self {
+        let span = (!span.is_disabled()).then(|| (span, Instant::now()));
+        Self { attempt, span }
+    }
+
+    /// `attempt` with no span.
+    pub(crate) fn untraced(attempt: F) -> Self {
+        Self {
+            attempt,
+            span: None,
+        }
+    }
+}
+
+impl<F> Future for Traced<F>
+where
+    F: Future<Output = Result<ApiResponse, TransportError>>,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let Some((span, start)) = this.span.as_ref() else {
+            return this.attempt.poll(cx);
+        };
+        let _entered = span.enter();
+        let result = std::task::ready!(this.attempt.poll(cx));
+        record(span, &result, *start);
+        Poll::Ready(result)
+    }
+}
+
+/// Records an attempt's outcome in its span (entered by the caller).
+fn record(span: &tracing::Span, result: &Result<ApiResponse, TransportError>, start: Instant) {
+    span.record("ringg.latency_ms", start.elapsed().as_millis() as u64);
+    match result {
+        Ok(resp) => {
+            span.record("http.response.status_code", resp.status.as_u16());
+            if let Some(id) = server_request_id(&resp.headers) {
+                span.record("ringg.server_request_id", id);
             }
-            .instrument(span),
-        ))
+            tracing::debug!(status = resp.status.as_u16(), "response");
+        }
+        Err(e) => {
+            span.record("error.type", tracing::field::debug(e.kind()));
+            tracing::debug!(error = %e, "request failed");
+        }
     }
 }

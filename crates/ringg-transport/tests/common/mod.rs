@@ -154,3 +154,28 @@ pub fn serve_on(listener: TcpListener, script: Vec<Reply>) -> Server {
         task,
     }
 }
+
+/// `GET /workspace` against `base`.
+pub fn get(base: &str) -> ringg_transport::ApiRequest {
+    ringg_transport::ApiRequest::new(
+        "getWorkspace",
+        http::Method::GET,
+        base,
+        "/workspace",
+        ringg_transport::Idempotency::Idempotent,
+    )
+}
+
+/// A call initiation (not idempotent) against `base`.
+pub fn initiate(base: &str) -> ringg_transport::ApiRequest {
+    ringg_transport::ApiRequest::new(
+        "initiateCallV2",
+        http::Method::POST,
+        base,
+        "/calling/v2/outbound/individual",
+        ringg_transport::Idempotency::NonIdempotent,
+    )
+    .with_body(ringg_transport::Body::Json(Bytes::from_static(
+        b"{\"name\":\"a\"}",
+    )))
+}
