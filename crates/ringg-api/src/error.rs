@@ -415,6 +415,9 @@ impl Error {
                 ),
                 ErrorKind::Transport => Some("check the base URL and your network, then retry".into()),
                 ErrorKind::RetryAfterTooLong => Some("the server asked for a long pause: try again later".into()),
+                ErrorKind::Timeout => Some(
+                    "the server did not answer in time: retry later, or allow more time (the client's or this request's total timeout) if it is slow".into(),
+                ),
                 _ => None,
             },
         }

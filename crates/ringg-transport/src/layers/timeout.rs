@@ -117,7 +117,7 @@ pub(crate) fn deadline_after(d: Duration) -> Instant {
 pub(crate) fn total_timeout_error(timeout: Option<Duration>) -> TransportError {
     let message = match timeout {
         Some(t) => format!(
-            "no answer within the total timeout of {:.1} s; raise it with the client's total_timeout setting (or this request's RequestOptions) if the server is slow",
+            "no answer within the total timeout of {:.1} s",
             t.as_secs_f64()
         ),
         None => "no answer before the request's deadline".to_string(),
