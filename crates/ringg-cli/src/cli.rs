@@ -112,7 +112,13 @@ pub(crate) struct GlobalArgs {
     pub(crate) sim: bool,
     /// Use this saved profile (`ringg profiles list`): its base URL and key, unless a flag or
     /// an environment variable gives them. Default: the profile `ringg profiles use` chose.
-    #[arg(long, global = true, env = "RINGG_PROFILE", value_name = "NAME")]
+    #[arg(
+        long,
+        global = true,
+        env = "RINGG_PROFILE",
+        hide_env_values = true,
+        value_name = "NAME"
+    )]
     pub(crate) profile: Option<String>,
     /// Send at most this many requests per second (burst: one second's worth). With
     /// --redis-url the budget is shared by every process using the same Redis and

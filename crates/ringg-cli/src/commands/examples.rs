@@ -373,4 +373,23 @@ mod tests {
             .collect();
         assert!(stale.is_empty(), "examples of no command: {stale:?}");
     }
+
+    /// clap shows an unset variable as `[env: NAME=]`, which reads as an empty value: every
+    /// option read from the environment hides the value (the name alone is shown).
+    #[test]
+    fn no_help_shows_an_environment_value() {
+        fn check(cmd: &clap::Command, path: &str, bad: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                if arg.get_env().is_some() && !arg.is_hide_env_values_set() {
+                    bad.push(format!("{path} --{}", arg.get_id()));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                check(sub, &format!("{path} {}", sub.get_name()), bad);
+            }
+        }
+        let mut bad = Vec::new();
+        check(&crate::cli::Cli::command(), "ringg", &mut bad);
+        assert!(bad.is_empty(), "options showing [env: NAME=…]: {bad:?}");
+    }
 }

@@ -84,12 +84,22 @@ pub(crate) struct LaunchArgs {
     pub(crate) end: Option<String>,
     /// Time zone of the start and end times (IANA name; default: the profile's, else this
     /// system's).
-    #[arg(long, env = "RINGG_TIMEZONE", value_name = "TZ")]
+    #[arg(
+        long,
+        env = "RINGG_TIMEZONE",
+        hide_env_values = true,
+        value_name = "TZ"
+    )]
     pub(crate) timezone: Option<String>,
     /// Hours nobody is called, at each recipient's local time (the number's country gives
     /// the zone; otherwise the campaign's): HH:MM-HH:MM, or off. Default: the profile's,
     /// else 21:00-09:00.
-    #[arg(long, env = "RINGG_QUIET_HOURS", value_name = "HOURS")]
+    #[arg(
+        long,
+        env = "RINGG_QUIET_HOURS",
+        hide_env_values = true,
+        value_name = "HOURS"
+    )]
     pub(crate) quiet_hours: Option<String>,
     /// Launch even when rows would be dialled in their quiet hours.
     #[arg(long)]
