@@ -1,5 +1,5 @@
 //! Asking before a command does what cannot be taken back (`campaigns launch`, `terminate`,
-//! `assistants delete`, `workspace rotate-key`).
+//! `assistants delete`, `kb delete`, `calls delete-list`, `workspace rotate-key`).
 //!
 //! On a terminal (stdin and stderr both terminals) the command shows what will happen
 //! (counts, numbers, the window, credits) on stderr, asks, and goes ahead only on "y". With

@@ -65,7 +65,13 @@ async fn knowledge_bases_end_to_end() {
 
     fails(ringg(&sim, &["kb", "edit", &kb]), 1).await;
     fails(ringg(&sim, &["kb", "create", "--name", "Empty"]), 2).await;
-    fails(ringg(&sim, &["kb", "delete", &kb]), 2).await;
+    // Without a terminal and without --yes: the same refusal as every confirmed command.
+    let r = fails(ringg(&sim, &["kb", "delete", &kb]), 2).await;
+    assert!(
+        r.stderr.contains("no terminal to ask on") && r.stderr.contains("add --yes"),
+        "{}",
+        r.stderr
+    );
     ok(ringg(&sim, &["kb", "delete", &kb, "--yes"])).await;
     let r = ok(ringg(&sim, &["-o", "json", "kb", "list"])).await;
     assert!(!r.json().to_string().contains(&kb));

@@ -28,9 +28,10 @@ pub(crate) enum AssistantsCmd {
     },
     /// Archive an assistant.
     Delete {
-        /// The assistant id.
+        /// The assistant (id, name or id prefix).
         id: String,
-        /// Confirms the deletion.
+        /// Delete without asking (for scripts). Without it the assistant is shown and the
+        /// question is asked on a terminal; with no terminal the command refuses.
         #[arg(long)]
         yes: bool,
     },

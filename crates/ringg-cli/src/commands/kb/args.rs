@@ -56,9 +56,10 @@ pub(crate) enum KbCmd {
     },
     /// Delete a knowledge base.
     Delete {
-        /// The knowledge base id.
+        /// The knowledge base (id, name or id prefix).
         id: String,
-        /// Confirms the deletion.
+        /// Delete without asking (for scripts). Without it the knowledge base is shown and the
+        /// question is asked on a terminal; with no terminal the command refuses.
         #[arg(long)]
         yes: bool,
     },
