@@ -354,3 +354,23 @@ fn help_lists_own_options_first_and_ends_with_examples() {
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(!help.contains("edit_agent_display_name"), "{help}");
 }
+
+#[test]
+fn the_usage_line_of_terminate_names_only_its_targets() {
+    let out = bare().args(["terminate", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    let usage = help
+        .lines()
+        .find(|l| l.starts_with("Usage:"))
+        .expect("a usage line");
+    assert!(
+        usage.contains("<--agent <ID>|--calls <ID>...|--campaign <ID>|--numbers <E164>...>"),
+        "{usage}"
+    );
+    for flag in ["--yes", "--legacy", "--keep-scheduled"] {
+        assert!(!usage.contains(flag), "{flag} is no target: {usage}");
+    }
+    // A flag alone names no calls: a usage error, before anything is sent.
+    let out = bare().args(["terminate", "--yes"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+}

@@ -2,9 +2,16 @@
 
 use clap::Args;
 
-/// `ringg terminate`.
+/// `ringg terminate`. The calls to stop are named by one of the four targets (the group
+/// `what`; `--campaign` may be combined with `--numbers`); the other flags only change how.
 #[derive(Debug, Args)]
-#[group(id = "what", required = true, multiple = true)]
+#[group(skip)]
+#[command(group(
+    clap::ArgGroup::new("what")
+        .required(true)
+        .multiple(true)
+        .args(["agent", "calls", "campaign", "numbers"])
+))]
 pub(crate) struct TerminateArgs {
     /// Every queued call of this assistant (id, name or id prefix).
     #[arg(long, value_name = "ID")]
