@@ -92,12 +92,14 @@ fn is_yes(answer: &str) -> bool {
     matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
 }
 
-/// The refusal without a terminal and without `--yes`, naming what would have happened.
+/// The refusal without a terminal and without `--yes`, naming what would have happened; the
+/// way on (`--yes`) is the hint, so a JSON error carries it in `hint`.
 pub(crate) fn refusal(action: &str, headline: Option<&str>) -> CliError {
     CliError::usage(format!(
-        "refused: {action} needs a confirmation, and there is no terminal to ask on{}; add --yes to go ahead",
+        "refused: {action} needs a confirmation, and there is no terminal to ask on{}",
         headline.map(|h| format!(" ({h})")).unwrap_or_default()
     ))
+    .with_hint("add --yes to go ahead")
 }
 
 #[cfg(test)]
@@ -125,5 +127,6 @@ mod tests {
         assert_eq!(e.class(), ErrorClass::Usage);
         assert!(e.to_string().contains("--yes"), "{e}");
         assert!(e.to_string().contains("(plan: 5 call(s))"), "{e}");
+        assert_eq!(e.json()["hint"], "add --yes to go ahead");
     }
 }

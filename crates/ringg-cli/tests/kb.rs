@@ -72,6 +72,9 @@ async fn knowledge_bases_end_to_end() {
         "{}",
         r.stderr
     );
+    let r = fails(ringg(&sim, &["-o", "json", "kb", "delete", &kb]), 2).await;
+    let e: serde_json::Value = serde_json::from_str(r.stderr.trim()).unwrap();
+    assert_eq!(e["hint"], "add --yes to go ahead", "{e}");
     ok(ringg(&sim, &["kb", "delete", &kb, "--yes"])).await;
     let r = ok(ringg(&sim, &["-o", "json", "kb", "list"])).await;
     assert!(!r.json().to_string().contains(&kb));

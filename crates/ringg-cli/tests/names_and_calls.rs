@@ -93,6 +93,19 @@ async fn calls_are_checked_before_anyone_is_called() {
         "{}",
         r.stderr
     );
+    // With --output json the way on is the error's hint, apart from what went wrong.
+    let mut json = create(&["--var", "compnay_name=Acme"]);
+    json.arg("-o").arg("json");
+    let r = fails(json, 2).await;
+    let e: serde_json::Value = serde_json::from_str(r.stderr.trim()).unwrap();
+    assert!(
+        e["message"].as_str().unwrap().contains("\"compnay_name\"")
+            && e["hint"]
+                .as_str()
+                .unwrap()
+                .contains("did you mean --var company_name"),
+        "{e}"
+    );
     let r = fails(create(&[]), 2).await;
     assert!(
         r.stderr.contains("company_name") && r.stderr.contains("--allow-missing-vars"),
