@@ -123,7 +123,7 @@ pub(crate) fn list_command(group: &str) -> Option<&'static str> {
         "workspace" => "ringg workspace list",
         "numbers" => "ringg numbers list",
         "assistants" => "ringg assistants list",
-        "calls" => "ringg calls list",
+        "calls" => "ringg calls list --wide",
         "campaigns" | "terminate" | "analytics" => "ringg campaigns list",
         "kb" => "ringg kb list",
         "webhooks" => "ringg assistants list",

@@ -68,6 +68,123 @@ async fn names_and_prefixes_stand_for_ids() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_short_ids_tables_show_work_as_ids() {
+    let sim = demo_sim(3025.0).await;
+    // A call by the 8 characters `calls list` shows.
+    let listed = ok(ringg(
+        &sim,
+        &["-o", "json", "calls", "list", "--limit", "1"],
+    ))
+    .await
+    .json();
+    let call_id = listed["items"][0]["id"].as_str().unwrap().to_string();
+    let r = ok(ringg(&sim, &["calls", "get", &call_id[..8]])).await;
+    assert!(r.stdout.contains(&call_id), "{}", r.stdout);
+    let r = ok(ringg(&sim, &["calls", "wait", &call_id[..8]])).await;
+    assert!(r.stdout.contains(&call_id), "{}", r.stdout);
+    // A number pool by its prefix, in a call and in a launch plan.
+    let pool = ringg_sim::demo::NUMBER_POOL_ID;
+    let r = ok(ringg(
+        &sim,
+        &[
+            "calls",
+            "create",
+            "--agent",
+            "Sales Assistant",
+            "--to",
+            "+919876500001",
+            "--name",
+            "Asha",
+            "--number-pool",
+            &pool[..8],
+            "--var",
+            "company_name=Acme",
+        ],
+    ))
+    .await;
+    assert!(r.stdout.contains("call id"), "{}", r.stdout);
+    // (The simulator answers 404 to a pool id it does not know, such as a prefix.)
+    assert!(
+        sim.handle()
+            .calls()
+            .iter()
+            .any(|c| c.to_number == "+919876500001"),
+        "the call was placed from the pool"
+    );
+
+    // The step-by-step campaign commands take names too.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("c.csv");
+    std::fs::write(
+        &csv,
+        "Name,Mobile Number,company_name\nAsha,+919876500002,Acme\n",
+    )
+    .unwrap();
+    let csv = csv.to_str().unwrap();
+    let saved = ok(ringg(
+        &sim,
+        &[
+            "-o",
+            "json",
+            "campaigns",
+            "create",
+            csv,
+            "--agent",
+            "Sales Assistant",
+            "--name",
+            "Stepwise",
+            "--start",
+            "01/01/2030, 10:00",
+            "--end",
+            "01/01/2030, 18:00",
+        ],
+    ))
+    .await
+    .json();
+    assert!(saved["list_id"].is_string(), "{saved}");
+    let r = ok(ringg(
+        &sim,
+        &[
+            "campaigns",
+            "start",
+            "Stepwise",
+            "--agent",
+            "830f767a",
+            "--number-pool",
+            &pool[..8],
+        ],
+    ))
+    .await;
+    assert!(!r.stdout.is_empty(), "{}", r.stderr);
+    // An end before the start is refused in the command line's words.
+    let r = fails(
+        ringg(
+            &sim,
+            &[
+                "campaigns",
+                "create",
+                csv,
+                "--agent",
+                "Sales Assistant",
+                "--name",
+                "Backwards",
+                "--start",
+                "01/01/2030, 18:00",
+                "--end",
+                "01/01/2030, 10:00",
+            ],
+        ),
+        2,
+    )
+    .await;
+    assert!(
+        r.stderr.contains("--end") && !r.stderr.contains("campaign_end_time"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn calls_are_checked_before_anyone_is_called() {
     let sim = demo_sim(3025.0).await;
     let create = |extra: &[&str]| {

@@ -15,7 +15,7 @@ pub(crate) enum CallsCmd {
     List(ListCallsArgs),
     /// One call in detail.
     Get {
-        /// The call id.
+        /// The call: its id, or the beginning of it (among the newest 1,000 calls).
         id: String,
         /// Include the platform and client analysis.
         #[arg(long)]
@@ -24,7 +24,7 @@ pub(crate) enum CallsCmd {
     /// Wait until a call is completed, failed, error or cancelled (up to --timeout, default
     /// 1800 s). Exits 0 when it completed, 7 when it ended otherwise.
     Wait {
-        /// The call id.
+        /// The call: its id, or the beginning of it (among the newest 1,000 calls).
         id: String,
     },
     /// Call initiations whose outcome is not known (the command was interrupted, or the answer
@@ -122,7 +122,7 @@ pub(crate) struct CallerArgs {
     /// A caller number of the workspace (E.164).
     #[arg(long, value_name = "E164")]
     pub(crate) from_number: Option<String>,
-    /// A number pool id.
+    /// A number pool (its id or an id prefix, as `ringg numbers list` shows it).
     #[arg(long, value_name = "ID")]
     pub(crate) number_pool: Option<String>,
 }

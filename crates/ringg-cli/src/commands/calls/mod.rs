@@ -34,8 +34,9 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: CallsCmd) -> Result<(), CliError> {
         CallsCmd::List(args) => list(ctx, args).await,
         CallsCmd::Get { id: call, analysis } => get(ctx, &call, analysis).await,
         CallsCmd::Wait { id: call } => {
-            let call_id: CallId = id("call", &call)?;
+            id::<CallId>("call", &call)?;
             let client = ctx.client().await?;
+            let call_id = crate::resolve::call(&client, &call).await?;
             let timeout = ctx.wait_timeout(DEFAULT_WAIT_SECS);
             let d = wait::wait(ctx, &client, &call_id, timeout).await?;
             show_details(ctx, &d)?;
@@ -137,8 +138,16 @@ async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
     let client = ctx.journaled_client().await?;
     let agent = crate::resolve::agent(&client, agent.as_str()).await?;
     req.agent_id = agent.clone();
-    if let CallerSource::FromNumberId(n) = &req.caller {
-        req.caller = CallerSource::FromNumberId(crate::resolve::number(&client, n.as_str()).await?);
+    match &req.caller {
+        CallerSource::FromNumberId(n) => {
+            req.caller =
+                CallerSource::FromNumberId(crate::resolve::number(&client, n.as_str()).await?);
+        }
+        CallerSource::NumberPool(p) => {
+            req.caller =
+                CallerSource::NumberPool(crate::resolve::number_pool(&client, p.as_str()).await?);
+        }
+        _ => {}
     }
     let assistant = client.assistants().get(&agent).await?;
     vars::check(
@@ -235,8 +244,9 @@ async fn list(ctx: &mut Ctx, a: ListCallsArgs) -> Result<(), CliError> {
 }
 
 async fn get(ctx: &mut Ctx, call: &str, analysis: bool) -> Result<(), CliError> {
-    let call_id: CallId = id("call", call)?;
+    id::<CallId>("call", call)?;
     let client = ctx.client().await?;
+    let call_id = crate::resolve::call(&client, call).await?;
     let d = client.calls().details(&call_id, analysis).await?;
     show_details(ctx, &d)
 }

@@ -137,7 +137,7 @@ pub(crate) struct LaunchArgs {
 #[derive(Debug, Args)]
 #[group(id = "campaign_callers", required = true, multiple = false)]
 pub(crate) struct CampaignCallers {
-    /// A number pool id.
+    /// A number pool (its id or an id prefix, as `ringg numbers list` shows it).
     #[arg(long, value_name = "ID")]
     pub(crate) number_pool: Option<String>,
     /// Caller numbers: E.164, number ids, display names or id prefixes (repeatable); each
