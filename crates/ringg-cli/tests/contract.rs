@@ -308,9 +308,12 @@ async fn api_sends_any_request_through_the_same_client() {
         .json();
     assert_eq!(v["agent_display_name"], "Renamed");
     // Errors keep their classes; bad input is refused before sending.
-    assert_eq!(
-        run(ringg(&sim, &["api", "GET", "/agent/nope"])).await.code,
-        3
+    let r = run(ringg(&sim, &["api", "GET", "/agent/nope"])).await;
+    assert_eq!(r.code, 3);
+    assert!(
+        r.stderr.contains("check the method, the path") && !r.stderr.contains("group's"),
+        "the advice is about the path: {}",
+        r.stderr
     );
     let refused = [
         &["api", "GET", "https://evil.example/workspace"][..],
