@@ -61,6 +61,16 @@ impl Display {
                 .to_string(),
         }
     }
+
+    /// A time of day as [`time`](Self::time) shows it: `HH:MM:SS` and the zone's label
+    /// (`IST`, `UTC`, or the offset when the zone's name is not known).
+    pub(crate) fn clock(&self, t: DateTime<Utc>) -> (String, String) {
+        let full = self.time(t);
+        let mut parts = full.splitn(3, ' ').skip(1);
+        let time = parts.next().unwrap_or_default().to_string();
+        let zone = parts.next().unwrap_or_default().to_string();
+        (time, zone)
+    }
 }
 
 /// Sets the settings of this run (the first call wins).
@@ -126,5 +136,6 @@ mod tests {
         assert_eq!(d.time(t), "2025-09-25 14:30:00 IST");
         d.zone = Some(chrono_tz::Europe::Berlin);
         assert_eq!(d.time(t), "2025-09-25 11:00:00 CEST");
+        assert_eq!(d.clock(t), ("11:00:00".to_string(), "CEST".to_string()));
     }
 }

@@ -215,6 +215,55 @@ async fn every_streaming_command_stops_quietly_on_a_closed_pipe() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_live_stream_ends_when_the_pipe_closes_even_while_nothing_changes() {
+    let sim = sim().await;
+    // A dry pool holds the call `registered` for good: after its first line, `calls tail`
+    // has nothing more to write, and must notice the closed pipe by itself.
+    sim.handle()
+        .set_number_pool(ringg_sim::demo::NUMBER_POOL_ID, Some(Vec::new()), None)
+        .unwrap();
+    ok(ringg(
+        &sim,
+        &common::call_args("+919876511111", &["--var", "company_name=Acme"])
+            .into_iter()
+            .filter(|a| *a != "--from-number-id" && *a != ringg_sim::demo::NUMBER_ID)
+            .chain(["--number-pool", ringg_sim::demo::NUMBER_POOL_ID])
+            .collect::<Vec<_>>(),
+    ))
+    .await;
+    for args in [&["calls", "tail"][..], &["-o", "json", "calls", "tail"]] {
+        let (url, key) = (sim.base_url(), sim.api_key().to_string());
+        let script = format!(
+            "timeout 60 \"$RINGG\" {} | head -1; exit ${{PIPESTATUS[0]}}",
+            args.join(" ")
+        );
+        let out = tokio::task::spawn_blocking(move || {
+            std::process::Command::new("bash")
+                .arg("-c")
+                .arg(script)
+                .env("RINGG", env!("CARGO_BIN_EXE_ringg"))
+                .env("RINGG_BASE_URL", url)
+                .env("RINGG_API_KEY", key)
+                .env("RINGG_STATE_DIR", common::state_dir())
+                .env("RINGG_CONFIG_DIR", common::config_dir())
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?} ends quietly on a closed pipe (124: it kept running):\n{stderr}"
+        );
+        assert!(stdout.contains("registered"), "{args:?}: {stdout}");
+        assert!(!stderr.contains("error"), "{args:?}: {stderr}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn list_commands_share_one_json_shape() {
     let sim = sim().await;
     sim.handle().seed_history(25);

@@ -295,6 +295,7 @@ async fn tail_shows_a_call_going_from_registered_to_completed() {
         "--agent",
         "Sales Assistant",
     ])
+    .env("COLUMNS", "80")
     .env("RINGG_STATE_DIR", common::state_dir())
     .env("RINGG_CONFIG_DIR", common::config_dir())
     .env("NO_COLOR", "1")
@@ -327,11 +328,16 @@ async fn tail_shows_a_call_going_from_registered_to_completed() {
     ))
     .await;
     let call_id = r.json()["call_id"].as_str().unwrap().to_string();
-    let first = wait_for(&out, &[&call_id, "registered"], &mut seen);
+    let first = wait_for(&out, &[&call_id[..8], "registered"], &mut seen);
     assert!(first.contains("new, registered"), "{first}");
     sim.handle().set_credits(100.0);
-    let last = wait_for(&out, &[&call_id, "-> completed"], &mut seen);
+    let last = wait_for(&out, &[&call_id[..8], "-> completed"], &mut seen);
     assert!(last.contains("+919876500777"), "{last}");
+    // Each line fits the 80 columns, the id shortened as in a table.
+    for line in [&first, &last] {
+        assert!(line.chars().count() <= 80, "{line}");
+        assert!(line.contains(&format!("{}…", &call_id[..8])), "{line}");
+    }
     let _ = child.kill();
     let _ = child.wait();
 }
@@ -412,8 +418,9 @@ async fn tail_listen_prints_webhook_events_between_the_status_lines() {
             .any(|l| l.contains("webhook call_completed") && l.contains(&call_id))
     };
     let has_status = |seen: &[String]| {
-        seen.iter()
-            .any(|l| l.contains(&call_id) && !l.contains("webhook") && l.ends_with("completed"))
+        seen.iter().any(|l| {
+            l.contains(&call_id[..8]) && !l.contains("webhook") && l.contains(" completed")
+        })
     };
     let deadline = Instant::now() + Duration::from_secs(90);
     while !(has_event(&seen) && has_status(&seen)) && Instant::now() < deadline {
