@@ -2,7 +2,8 @@
 //! `assistants delete`, `kb delete`, `calls delete-list`, `workspace rotate-key`).
 //!
 //! On a terminal (stdin and stderr both terminals) the command shows what will happen
-//! (counts, numbers, the window, credits) on stderr, asks, and goes ahead only on "y". With
+//! (counts, numbers, the window, credits) on stderr, each line broken at spaces to fit the
+//! terminal, asks, and goes ahead only on "y". With
 //! `--yes` it shows the same (unless `--quiet`) and goes ahead. Otherwise (a script, a pipe,
 //! CI) it refuses with one usage error line (exit code 2) that names what would have happened
 //! and says to add `--yes`. A question nobody can answer is never taken as a "yes".
@@ -54,7 +55,7 @@ pub(crate) fn confirm(
     }
     if decision == Decision::Ask || !quiet {
         for line in summary {
-            crate::term::err_line(line);
+            crate::output::note_prose(false, line);
         }
     }
     match decision {

@@ -21,6 +21,9 @@ pub(crate) struct Display {
     /// The width tables must fit, when there is one: `COLUMNS`, else the terminal's width
     /// when stdout is a terminal; none when piped without `COLUMNS`.
     pub(crate) width: Option<usize>,
+    /// The width notes on stderr are fitted to: `COLUMNS`, else the terminal's width when
+    /// stderr is one.
+    pub(crate) err_width: Option<usize>,
     /// The local time zone (IANA name), when it is known.
     zone: Option<chrono_tz::Tz>,
 }
@@ -38,7 +41,13 @@ impl Display {
             utc,
             quiet,
             json,
-            width: detect_width(),
+            width: detect_width(
+                std::io::stdout().is_terminal(),
+                terminal_size::terminal_size,
+            ),
+            err_width: detect_width(std::io::stderr().is_terminal(), || {
+                terminal_size::terminal_size_of(std::io::stderr())
+            }),
             zone: local_zone(),
         }
     }
@@ -83,8 +92,11 @@ pub(crate) fn get() -> &'static Display {
     SETTINGS.get_or_init(|| Display::new(false, false, false, false))
 }
 
-/// `COLUMNS` when set to a number, else the terminal's width when stdout is one.
-fn detect_width() -> Option<usize> {
+/// `COLUMNS` when set to a number, else the terminal's width when the stream is one.
+fn detect_width(
+    is_terminal: bool,
+    size: impl FnOnce() -> Option<(terminal_size::Width, terminal_size::Height)>,
+) -> Option<usize> {
     if let Some(cols) = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.trim().parse::<usize>().ok())
@@ -92,8 +104,8 @@ fn detect_width() -> Option<usize> {
     {
         return Some(cols.max(MIN_WIDTH));
     }
-    if std::io::stdout().is_terminal() {
-        return terminal_size::terminal_size()
+    if is_terminal {
+        return size()
             .map(|(w, _)| usize::from(w.0).max(MIN_WIDTH))
             .filter(|w| *w > 0);
     }
@@ -129,6 +141,7 @@ mod tests {
             quiet: false,
             json: false,
             width: None,
+            err_width: None,
             zone: Some(chrono_tz::Asia::Kolkata),
         };
         assert_eq!(d.time(t), "2025-09-25 09:00:00 UTC");

@@ -70,6 +70,32 @@ fn unbreakable(word: &str) -> bool {
     })
 }
 
+/// `text` broken at spaces into lines of at most `width` characters, the lines after the
+/// first indented by `indent` spaces. A word is never broken (one wider than the room gets a
+/// line of its own), so an id, a number or a URL is never cut in two as a terminal would cut
+/// it.
+pub(crate) fn wrap(text: &str, width: usize, indent: usize) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let limit = if lines.is_empty() {
+            width
+        } else {
+            width.saturating_sub(indent)
+        };
+        if !line.is_empty() && self::width(&line) + 1 + self::width(word) > limit {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    let pad = " ".repeat(indent);
+    lines.join(&format!("\n{pad}"))
+}
+
 /// The display width of a text (characters; the tables hold no wide characters in the
 /// words that are measured here).
 pub(crate) fn width(s: &str) -> usize {
@@ -183,6 +209,21 @@ pub(crate) fn plan(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn prose_wraps_at_spaces_and_keeps_words_whole() {
+        let text = "callers: number pool 0b84b167-2dcb-4bbd-abab-1837000bea17 from +918035736726";
+        let wrapped = wrap(text, 40, 2);
+        assert_eq!(
+            wrapped,
+            "callers: number pool\n  0b84b167-2dcb-4bbd-abab-1837000bea17\n  from +918035736726"
+        );
+        assert!(wrapped.lines().all(|l| width(l) <= 40));
+        assert_eq!(wrap("short", 40, 2), "short");
+        // A word wider than the room stays whole on its own line.
+        assert_eq!(wrap("a 0123456789", 8, 2), "a\n  0123456789");
+    }
+
     use super::*;
 
     fn s(v: &[&str]) -> Vec<String> {

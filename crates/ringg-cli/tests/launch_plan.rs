@@ -231,6 +231,18 @@ async fn the_dry_run_is_what_the_launch_does() {
     assert_eq!(plan["recipient_zones"]["Asia/Kolkata"], 5);
     assert_eq!(plan["window"]["start"], start.as_str());
     assert_eq!(plan["problems"], serde_json::json!([]));
+    // For people, at 80 columns: every line fits, broken at spaces, so the pool id, the
+    // number and the times stay whole.
+    let mut text = launch_args(CONTACTS, "Planned", &window);
+    text.push("--dry-run");
+    let mut cmd = ringg(&sim, &text);
+    cmd.env("COLUMNS", "80");
+    let shown = ok(cmd).await.stdout;
+    assert!(shown.contains(NUMBER_POOL_ID), "{shown}");
+    assert!(shown.contains("dialling: first call at"), "{shown}");
+    for line in shown.lines() {
+        assert!(line.chars().count() <= 80, "wider than 80: {line}");
+    }
 
     let mut real = vec!["-o", "json"];
     real.extend(launch_args(CONTACTS, "Planned", &window));

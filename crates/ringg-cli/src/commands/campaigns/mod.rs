@@ -27,7 +27,9 @@ use crate::args::{PageArgs, id};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::listing::{Columns, Paging, print_all, print_page};
-use crate::output::{kv_table, nz, or_dash, print_json, print_json_line, print_table, to_value};
+use crate::output::{
+    emit_prose, kv_table, nz, or_dash, print_json, print_json_line, print_table, to_value,
+};
 use crate::term::emit_text;
 use args::{CampaignsCmd, CheckArgs, LaunchArgs};
 use follow::{counts, find_campaign, follow};
@@ -157,7 +159,7 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
         if ctx.out.json() {
             print_json(&plan)?;
         } else {
-            lines.iter().for_each(emit_text);
+            lines.iter().for_each(emit_prose);
         }
         return match plan.refusal() {
             Some(e) => Err(e),
@@ -172,7 +174,7 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
         if ctx.out.json() {
             print_json_line(&plan)?;
         } else {
-            lines.iter().for_each(emit_text);
+            lines.iter().for_each(emit_prose);
         }
         return Err(refusal);
     }
@@ -297,7 +299,7 @@ async fn launch_file(
     } else if let LaunchResponses::Resumed(r) = &outcome.responses {
         emit_text(resumed_text(Some(name), &list_id, r));
     } else {
-        emit_text(format!(
+        emit_prose(format!(
             "launched campaign {name:?}: id {list_id}, {} flow, {} contact(s), calling from {start} to {end} ({})",
             match outcome.flow {
                 CampaignFlow::Standard => "standard",
