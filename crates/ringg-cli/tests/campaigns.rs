@@ -195,10 +195,13 @@ async fn launch_from_a_csv_and_follow_it_to_the_end() {
     assert_eq!(r.json()["calls"]["completed"], 5);
     fails(ringg(&sim, &["campaigns", "status", "no-such-campaign"]), 3).await;
 
-    // A second launch in JSON: JSON lines, launched first and done last.
-    for n in NUMBERS {
+    // A second launch in JSON: JSON lines, launched first and done last. One call is handed
+    // over to a person (forwarded): it has ended, and is counted so.
+    for n in &NUMBERS[1..] {
         sim.handle().script_outcomes(n, [CallOutcome::Answered]);
     }
+    sim.handle()
+        .script_outcomes(NUMBERS[0], [CallOutcome::Forwarded]);
     let r = ok(ringg(
         &sim,
         &[
@@ -223,7 +226,8 @@ async fn launch_from_a_csv_and_follow_it_to_the_end() {
     assert_eq!(lines.first().unwrap()["event"], "launched");
     assert_eq!(lines.first().unwrap()["flow"], "standard");
     assert_eq!(lines.last().unwrap()["event"], "done");
-    assert_eq!(lines.last().unwrap()["counts"]["completed"], 5);
+    assert_eq!(lines.last().unwrap()["counts"]["completed"], 4);
+    assert_eq!(lines.last().unwrap()["counts"]["forwarded"], 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
