@@ -100,6 +100,12 @@ async fn each_class_of_failure_has_its_exit_code_and_name() {
     sim.handle()
         .script_outcomes("+919876500708", [CallOutcome::Answered]);
     ok(ringg(&sim, &create_call("+919876500708", &["--wait"]))).await;
+    // A call the assistant handed over to a person (forwarded) ended well: 0, not 7.
+    sim.handle()
+        .script_outcomes("+919876500709", [CallOutcome::Forwarded]);
+    let r = ok(ringg(&sim, &create_call("+919876500709", &["--wait"]))).await;
+    let details: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(details["call_status"], "forwarded");
 }
 
 #[tokio::test(flavor = "multi_thread")]

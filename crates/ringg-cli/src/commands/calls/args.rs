@@ -21,8 +21,9 @@ pub(crate) enum CallsCmd {
         #[arg(long)]
         analysis: bool,
     },
-    /// Wait until a call is completed, failed, error or cancelled (up to --timeout, default
-    /// 1800 s). Exits 0 when it completed, 7 when it ended otherwise.
+    /// Wait until a call ends: completed, forwarded, failed, error or cancelled (up to
+    /// --timeout, default 1800 s). Exits 0 when it completed or was forwarded (handed over to
+    /// a person), 7 when it ended otherwise.
     Wait {
         /// The call: its id, or the beginning of it (among the newest 1,000 calls).
         id: String,
@@ -146,7 +147,7 @@ pub(crate) struct CreateCallArgs {
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_key_value)]
     pub(crate) vars: Vec<(String, String)>,
     /// Wait until the call ends and show it (up to --timeout, default 1800 s); exit 7 when
-    /// it ended otherwise than completed.
+    /// it ended otherwise than completed or forwarded.
     #[arg(long)]
     pub(crate) wait: bool,
     /// Call even though an earlier initiation to the same number for the same assistant is

@@ -80,11 +80,12 @@ async fn delete_list(ctx: &mut Ctx, list: &str, yes: bool) -> Result<(), CliErro
     Ok(())
 }
 
-/// After waiting for a call: success when it completed, otherwise the call-unsuccessful error
-/// (exit code 7) naming how it ended.
+/// After waiting for a call: success when it completed or was handed over to a person
+/// (`forwarded`, a transfer), otherwise the call-unsuccessful error (exit code 7) naming how
+/// it ended.
 fn ended_well(d: &CallDetails) -> Result<(), CliError> {
     let status = d.call_status.as_ref();
-    if status == Some(&CallStatus::Completed) {
+    if matches!(status, Some(CallStatus::Completed | CallStatus::Forwarded)) {
         return Ok(());
     }
     let sub = d
