@@ -238,7 +238,13 @@ async fn calls_are_checked_before_anyone_is_called() {
     };
     assert!(to_asha().is_empty(), "no call may be placed");
 
-    ok(create(&["--var", "company_name=Acme"])).await;
+    let r = ok(create(&["--var", "company_name=Acme"])).await;
+    // The client reference has its own row, not among the callee's variables.
+    assert!(
+        r.stdout.contains("client reference") && !r.stdout.contains("ringg_client_ref"),
+        "{}",
+        r.stdout
+    );
     ok(create(&["--allow-missing-vars", "--force"])).await;
     let calls = to_asha();
     assert_eq!(calls.len(), 2);

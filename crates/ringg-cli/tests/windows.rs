@@ -55,6 +55,54 @@ async fn calls_wait_says_until_when_a_call_is_queued() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_queued_call_shows_what_it_waits_for_and_a_wait_that_runs_out_says_how_to_go_on() {
+    let sim = sim().await;
+    // A window opening ten hours from now: well over a minute of real time at this scale.
+    let ist = chrono::FixedOffset::east_opt(330 * 60).unwrap();
+    let opens = (Utc::now() + chrono::Duration::hours(10)).with_timezone(&ist);
+    let closes = opens + chrono::Duration::hours(2);
+    let client = ringg_api::Client::builder()
+        .ignore_env()
+        .api_key(sim.api_key())
+        .base_url(sim.base_url())
+        .build()
+        .unwrap();
+    let placed = client
+        .calls()
+        .initiate(
+            InitiateCallRequest::new(
+                AgentId::new(AGENT_ID),
+                "Asha",
+                PhoneNumber::parse("+919876522223").unwrap(),
+                CallerSource::FromNumberId(NumberId::new(NUMBER_ID)),
+            )
+            .call_config(CallConfig::default().call_time(CallTime::window(
+                opens.format("%H:%M").to_string(),
+                closes.format("%H:%M").to_string(),
+                "Asia/Kolkata",
+            ))),
+        )
+        .await
+        .unwrap();
+    let id = placed.call_id.as_str();
+    let queued = format!("queued until {} (window", opens.format("%H:%M"));
+    let r = ok(ringg(&sim, &["calls", "get", id])).await;
+    assert!(r.stdout.contains(&queued), "{}", r.stdout);
+    let r = common::run(ringg(&sim, &["--timeout", "1", "calls", "wait", id])).await;
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let error = r.stderr.lines().last().unwrap();
+    assert!(
+        error.contains("has not ended after 1 s: it is registered, queued until")
+            && error.contains(&format!("`ringg calls wait {id}`")),
+        "{error}"
+    );
+    assert!(
+        !error.contains("check its details later"),
+        "one piece of advice, in the CLI's words: {error}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_followed_campaign_says_until_when_its_calls_are_queued() {
     let sim = sim().await;
     let ist: chrono_tz::Tz = "Asia/Kolkata".parse().unwrap();

@@ -209,10 +209,15 @@ async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
         ("client reference".into(), placed.reference.clone()),
         (
             "variables".into(),
+            // The client reference has its own row, apart from the callee's variables.
             placed
                 .response
                 .custom_args_values()
-                .map(render::variables)
+                .map(|vars| {
+                    let mut vars = vars.clone();
+                    vars.remove(CLIENT_REFERENCE_KEY);
+                    render::variables(&vars)
+                })
                 .unwrap_or_else(|| "-".into()),
         ),
     ]));
