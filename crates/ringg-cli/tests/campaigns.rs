@@ -362,11 +362,14 @@ async fn terminate_in_each_of_its_five_modes() {
         .into_iter()
         .find(|c| c.to_number == NUMBERS[0])
         .unwrap();
-    let r = ok(ringg(
-        &sim,
-        &["terminate", "--yes", "--calls", call.id.as_str()],
-    ))
-    .await;
+    // Among 150 ids (more than Ringg takes in one request: sent 100 at a time).
+    let unknown: Vec<String> = (1..150)
+        .map(|i| format!("00000000-0000-4000-8000-{i:012}"))
+        .collect();
+    let mut args = vec!["terminate", "--yes", "--calls"];
+    args.extend(unknown.iter().map(String::as_str));
+    args.push(call.id.as_str());
+    let r = ok(ringg(&sim, &args)).await;
     assert!(
         r.stdout.contains("stopped 1 queued call(s)"),
         "{}",
