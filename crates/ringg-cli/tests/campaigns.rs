@@ -435,3 +435,50 @@ async fn terminate_in_each_of_its_five_modes() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn discard_deletes_a_draft_and_points_a_started_campaign_elsewhere() {
+    let sim = sim().await;
+    let started = queued_campaign(&sim, "Started").await;
+    let r = fails(ringg(&sim, &["campaigns", "discard", "Started"]), 1).await;
+    assert!(
+        r.stderr
+            .contains("deletes only a list that was never started")
+            && r.stderr
+                .contains(&format!("ringg terminate --campaign {started}"))
+            && !r.stderr.contains("terminate request"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        sim.handle()
+            .list_ids()
+            .iter()
+            .any(|l| l.as_str() == started)
+    );
+    // A draft (saved, never started) is deleted.
+    let saved = ok(ringg(
+        &sim,
+        &[
+            "-o",
+            "json",
+            "campaigns",
+            "create",
+            CONTACTS,
+            "--agent",
+            AGENT_ID,
+            "--name",
+            "Draft",
+            "--start",
+            "01/01/2030, 10:00",
+            "--end",
+            "01/01/2030, 18:00",
+        ],
+    ))
+    .await
+    .json();
+    let draft = saved["list_id"].as_str().unwrap().to_string();
+    let r = ok(ringg(&sim, &["campaigns", "discard", "Draft"])).await;
+    assert!(r.stdout.contains(&draft), "{}", r.stdout);
+    assert!(!sim.handle().list_ids().iter().any(|l| l.as_str() == draft));
+}

@@ -414,6 +414,21 @@ async fn discard(ctx: &mut Ctx, list: &str) -> Result<(), CliError> {
     id::<ListId>("campaign list", list)?;
     let client = ctx.journaled_client().await?;
     let list_id = crate::resolve::campaign(&client, list).await?;
+    // A started campaign is refused here in the command line's words, with the commands that
+    // fit (the SDK refuses it too, naming its own calls).
+    let status = find_campaign(&client, &list_id)
+        .await?
+        .and_then(|c| c.campaign_status)
+        .map(|s| s.as_str().to_string());
+    if let Some(status) = status.filter(|s| !matches!(s.as_str(), "draft" | "insufficient_balance"))
+    {
+        return Err(CliError::failed(format!(
+            "campaign {list_id} is {status}: `campaigns discard` deletes only a list that was never started"
+        ))
+        .with_hint(format!(
+            "`ringg terminate --campaign {list_id}` stops its queued calls; `ringg calls delete-list {list_id}` deletes the list as it is"
+        )));
+    }
     let deleted = client.campaigns().discard(&list_id).await?;
     if ctx.out.json() {
         return print_json(&deleted);
