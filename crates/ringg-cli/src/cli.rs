@@ -201,9 +201,10 @@ pub(crate) enum Command {
     /// The local simulator of the Ringg API.
     #[command(subcommand)]
     Sim(SimCmd),
-    /// Save a server and its key as a profile: the key is read from a prompt (or from stdin
-    /// when it is not a terminal), checked with GET /workspace and stored in its own file
-    /// (permissions 0600).
+    /// Save a server and its key as a profile (the key asked for, never an argument).
+    ///
+    /// The key is read from a prompt (or from stdin when it is not a terminal), checked with
+    /// GET /workspace and stored in its own file (permissions 0600).
     Login(LoginArgs),
     /// Saved profiles: list, choose the default, remove.
     #[command(subcommand)]

@@ -127,7 +127,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "assistants embed",
-        "ringg assistants embed AGENT_ID --domain https://shop.example",
+        "ringg assistants embed AGENT_ID --domain https://shop.example\nringg assistants embed 'Sales Assistant' --domain https://shop.example --mode text --bypass-start-screen\nringg assistants embed AGENT_ID --domain https://shop.example --widget-version 1.0.21 -o json | jq -r .snippet",
     ),
     (
         "calls",
@@ -280,7 +280,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("sim", "ringg sim serve --port 7878 --time-scale 0.01"),
     (
         "sim serve",
-        "ringg sim serve --port 7878 --time-scale 0.01 --history-rows 500\nringg sim serve --demo --credits 50000   # a second assistant, history, a large campaign's credits",
+        "ringg sim serve --port 7878 --time-scale 0.01 --history-rows 500\nringg sim serve --demo --credits 50000   # a second assistant, history, a large campaign's credits\nringg sim serve --quirks live            # the live API's documented variants\nringg login --sim                        # then, in another terminal: a profile for it",
     ),
     (
         "login",

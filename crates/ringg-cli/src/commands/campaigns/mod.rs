@@ -115,8 +115,11 @@ pub(crate) fn campaign_times(
         && at + chrono::Duration::minutes(1) < chrono::Utc::now()
     {
         return Err(CliError::usage(format!(
-            "--start {start} is in the past in {tz}; give a future time, or leave --start out to start in two minutes"
-        )));
+            "--start {start} is in the past in {tz}"
+        ))
+        .with_hint(
+            "give a future time, or leave --start out: the launch then starts in two minutes, or at the next hours outside the recipients' quiet hours when --end is left out too",
+        ));
     }
     Ok((start, end))
 }
