@@ -265,8 +265,16 @@ mod tests {
         assert!(request(&args(Some("a"), &["c"], None, &[])).is_err());
         assert!(request(&args(Some("a"), &[], Some("k"), &[])).is_err());
         assert!(request(&args(None, &[], None, &["12345"])).is_err());
+    }
+
+    #[test]
+    fn a_list_over_a_requests_limit_is_taken_whole() {
+        // Sent 100 at a time by `terminate_all_in_chunks`, not refused.
         let many: Vec<String> = (0..101).map(|i| format!("c{i}")).collect();
         let refs: Vec<&str> = many.iter().map(String::as_str).collect();
-        assert!(request(&args(None, &refs, None, &[])).is_err());
+        match request(&args(None, &refs, None, &[])).unwrap() {
+            TerminateRequest::ByCallIds { call_ids } => assert_eq!(call_ids.len(), 101),
+            other => panic!("{other:?}"),
+        }
     }
 }
