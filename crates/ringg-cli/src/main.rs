@@ -27,6 +27,7 @@
 //! table       tables fitted to the width, streamed tables
 //! confirm     the question before launches, terminations, deletions and key rotations
 //! config      profiles: config.toml and the key files in the config folder
+//! fleet       the rate limiter and dedupe store shared through Redis (--redis-url)
 //! secret      secrets read from a file or stdin
 //! inbox       a webhook receiver in this process, its events on a channel
 //! state       the state folder (RINGG_STATE_DIR) and the files features keep in it
@@ -35,7 +36,7 @@
 //! hints       SDK errors in the CLI's words, and the advice after them
 //! layout      fitting a table: unbreakable ids and numbers, short ids, columns kept
 //! display     this run's width, --wide and --utc; labelled times
-//! term        writing escaped lines to stdout and stderr
+//! term        writing escaped lines to stdout and stderr; noticing a closed stdout
 //! ```
 //!
 //! A group's modules use `args`, `config`, `confirm`, `context`, `error`, `output`, `render`, `resolve`,
