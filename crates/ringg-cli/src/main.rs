@@ -19,6 +19,7 @@
 //! listing     list commands alike: one page as {items, paging}, or --all streamed (JSON
 //!             lines, or table rows as they arrive) with progress on stderr
 //! context     the command's environment: flags, output settings, the client or --sim
+//! fleet       the rate limiter and dedupe store shared through Redis (--redis-url)
 //! cli         the top-level Cli, the global options, the list of groups (uses each
 //!             commands/<group>/args.rs), clap errors as one line
 //! resolve     names and id prefixes of assistants, numbers, campaigns and knowledge bases
@@ -27,7 +28,6 @@
 //! table       tables fitted to the width, streamed tables
 //! confirm     the question before launches, terminations, deletions and key rotations
 //! config      profiles: config.toml and the key files in the config folder
-//! fleet       the rate limiter and dedupe store shared through Redis (--redis-url)
 //! secret      secrets read from a file or stdin
 //! inbox       a webhook receiver in this process, its events on a channel
 //! state       the state folder (RINGG_STATE_DIR) and the files features keep in it
