@@ -22,11 +22,12 @@
 //! fleet       the rate limiter and dedupe store shared through Redis (--redis-url)
 //! cli         the top-level Cli, the global options, the list of groups (uses each
 //!             commands/<group>/args.rs), clap errors as one line
-//! resolve     names and id prefixes of assistants, numbers, campaigns and knowledge bases
+//! resolve     names and id prefixes of assistants, numbers, campaigns and knowledge bases;
+//!             id prefixes of number pools and of the newest calls
+//! confirm     the question before launches, terminations, deletions and key rotations
 //! render      tables of the models several groups show
 //! output      JSON, the output settings, values as table text (re-exports table)
 //! table       tables fitted to the width, streamed tables
-//! confirm     the question before launches, terminations, deletions and key rotations
 //! config      profiles: config.toml and the key files in the config folder
 //! secret      secrets read from a file or stdin
 //! inbox       a webhook receiver in this process, its events on a channel
