@@ -23,7 +23,7 @@ pub(crate) enum CampaignsCmd {
     /// Continue a launch that stopped after its upload (a crash, too few credits, a refused
     /// start) from the journal: start the campaign unless it was started already.
     Resume {
-        /// The list id the launch reported.
+        /// The campaign: the list id the launch reported, its name or an id prefix.
         list_id: String,
         /// Return without following the progress.
         #[arg(long)]
@@ -32,7 +32,7 @@ pub(crate) enum CampaignsCmd {
     /// Delete the contact list of a campaign that was never started
     /// (DELETE /calling/contact/{list_id}).
     Discard {
-        /// The list id.
+        /// The campaign: its list id, name or an id prefix.
         list_id: String,
     },
     /// The single steps of the flows.

@@ -13,7 +13,7 @@ pub(crate) enum WebhooksCmd {
     /// subscriptions before and after. An event type delivered to another URL moves only with
     /// --move (Ringg delivers each event type to one URL).
     Subscribe {
-        /// The assistant id.
+        /// The assistant (id, name or id prefix).
         #[arg(long, value_name = "ID")]
         agent: String,
         /// The receiver's URL.
@@ -35,14 +35,14 @@ pub(crate) enum WebhooksCmd {
     },
     /// An assistant's webhook subscriptions (header values masked).
     List {
-        /// The assistant id.
+        /// The assistant (id, name or id prefix).
         #[arg(long, value_name = "ID")]
         agent: String,
     },
     /// Remove an assistant's subscriptions to a URL (only the --event types given, or all);
     /// prints the subscriptions before and after.
     Unsubscribe {
-        /// The assistant id.
+        /// The assistant (id, name or id prefix).
         #[arg(long, value_name = "ID")]
         agent: String,
         /// The receiver's URL, as subscribed.
