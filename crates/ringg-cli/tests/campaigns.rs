@@ -457,27 +457,7 @@ async fn discard_deletes_a_draft_and_points_a_started_campaign_elsewhere() {
             .any(|l| l.as_str() == started)
     );
     // A draft (saved, never started) is deleted.
-    let saved = ok(ringg(
-        &sim,
-        &[
-            "-o",
-            "json",
-            "campaigns",
-            "create",
-            CONTACTS,
-            "--agent",
-            AGENT_ID,
-            "--name",
-            "Draft",
-            "--start",
-            "01/01/2030, 10:00",
-            "--end",
-            "01/01/2030, 18:00",
-        ],
-    ))
-    .await
-    .json();
-    let draft = saved["list_id"].as_str().unwrap().to_string();
+    let draft = common::save_draft(&sim, CONTACTS, AGENT_ID, "Draft").await;
     let r = ok(ringg(&sim, &["campaigns", "discard", "Draft"])).await;
     assert!(r.stdout.contains(&draft), "{}", r.stdout);
     assert!(!sim.handle().list_ids().iter().any(|l| l.as_str() == draft));

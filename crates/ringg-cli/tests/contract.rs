@@ -163,10 +163,11 @@ fn a_non_utf8_argument_is_a_usage_error() {
     }
 }
 
-/// Runs `ringg ARGS | head -1` in a shell; returns ringg's exit code, the line and stderr.
+/// Runs `ringg ARGS | head -1` in a shell; returns ringg's exit code (124 when it was still
+/// running a minute later), the line and stderr.
 fn piped_to_head(sim_url: &str, key: &str, args: &[&str]) -> (i32, String, String) {
     let script = format!(
-        "\"$RINGG\" {} | head -1; exit ${{PIPESTATUS[0]}}",
+        "timeout 60 \"$RINGG\" {} | head -1; exit ${{PIPESTATUS[0]}}",
         args.iter()
             .map(|a| format!("'{a}'"))
             .collect::<Vec<_>>()
@@ -179,6 +180,7 @@ fn piped_to_head(sim_url: &str, key: &str, args: &[&str]) -> (i32, String, Strin
         .env("RINGG_BASE_URL", sim_url)
         .env("RINGG_API_KEY", key)
         .env("RINGG_STATE_DIR", common::state_dir())
+        .env("RINGG_CONFIG_DIR", common::config_dir())
         .env("COLUMNS", "120")
         .output()
         .unwrap();
@@ -239,29 +241,12 @@ async fn a_live_stream_ends_when_the_pipe_closes_even_while_nothing_changes() {
     .await;
     for args in [&["calls", "tail"][..], &["-o", "json", "calls", "tail"]] {
         let (url, key) = (sim.base_url(), sim.api_key().to_string());
-        let script = format!(
-            "timeout 60 \"$RINGG\" {} | head -1; exit ${{PIPESTATUS[0]}}",
-            args.join(" ")
-        );
-        let out = tokio::task::spawn_blocking(move || {
-            std::process::Command::new("bash")
-                .arg("-c")
-                .arg(script)
-                .env("RINGG", env!("CARGO_BIN_EXE_ringg"))
-                .env("RINGG_BASE_URL", url)
-                .env("RINGG_API_KEY", key)
-                .env("RINGG_STATE_DIR", common::state_dir())
-                .env("RINGG_CONFIG_DIR", common::config_dir())
-                .output()
-                .unwrap()
-        })
-        .await
-        .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let (code, stdout, stderr) =
+            tokio::task::spawn_blocking(move || piped_to_head(&url, &key, args))
+                .await
+                .unwrap();
         assert_eq!(
-            out.status.code(),
-            Some(0),
+            code, 0,
             "{args:?} ends quietly on a closed pipe (124: it kept running):\n{stderr}"
         );
         assert!(stdout.contains("registered"), "{args:?}: {stdout}");

@@ -91,12 +91,7 @@ async fn verbose_logs_requests_without_the_key() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_request_out_of_time_names_timeout_not_the_sdks_settings() {
     // Every workspace read takes 5 s; --timeout 1 bounds `ringg api`'s request by itself.
-    let sim = Simulator::builder()
-        .time_scale(0.002)
-        .faults(FaultConfig::parse("op.getWorkspace=1:latency,latency-ms=5000").unwrap())
-        .start()
-        .await
-        .unwrap();
+    let sim = common::sim_with_faults("op.getWorkspace=1:latency,latency-ms=5000").await;
     let r = fails(
         ringg(&sim, &["--timeout", "1", "api", "GET", "/workspace"]),
         1,

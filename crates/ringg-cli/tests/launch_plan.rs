@@ -6,34 +6,12 @@
 
 mod common;
 
-use common::{fails, ok, ringg, sim};
+use common::{fails, launch_args, ok, ringg, sim, tomorrow_ist};
 use ringg_sim::demo::{AGENT_ID, NUMBER_POOL_ID};
 use ringg_sim::{RunningSimulator, Simulator};
 use serde_json::Value;
 
 const CONTACTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/contacts.csv");
-
-/// Tomorrow at `hh:mm` in India, as campaign time.
-fn tomorrow_ist(hh_mm: &str) -> String {
-    let tz: chrono_tz::Tz = "Asia/Kolkata".parse().unwrap();
-    let day =
-        (chrono::Utc::now().with_timezone(&tz) + chrono::Duration::days(1)).format("%d/%m/%Y");
-    format!("{day}, {hh_mm}")
-}
-
-fn launch_args<'a>(file: &'a str, name: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut v = vec![
-        "campaigns",
-        "launch",
-        file,
-        "--agent",
-        AGENT_ID,
-        "--name",
-        name,
-    ];
-    v.extend_from_slice(extra);
-    v
-}
 
 /// Launches the fixture for tomorrow 10:00 in India, so its calls stay queued.
 async fn launch_tomorrow(sim: &RunningSimulator, name: &str) {

@@ -121,27 +121,7 @@ async fn the_short_ids_tables_show_work_as_ids() {
     )
     .unwrap();
     let csv = csv.to_str().unwrap();
-    let saved = ok(ringg(
-        &sim,
-        &[
-            "-o",
-            "json",
-            "campaigns",
-            "create",
-            csv,
-            "--agent",
-            "Sales Assistant",
-            "--name",
-            "Stepwise",
-            "--start",
-            "01/01/2030, 10:00",
-            "--end",
-            "01/01/2030, 18:00",
-        ],
-    ))
-    .await
-    .json();
-    assert!(saved["list_id"].is_string(), "{saved}");
+    common::save_draft(&sim, csv, "Sales Assistant", "Stepwise").await;
     let r = ok(ringg(
         &sim,
         &[
