@@ -49,8 +49,10 @@ impl Counts {
         self.completed + self.forwarded + self.failed + self.error + self.cancelled
     }
 
+    /// The counts for people; what the queued calls wait for comes first, so a narrow bar
+    /// still shows it.
     pub(crate) fn text(&self) -> String {
-        let mut text = format!(
+        let counts = format!(
             "registered {} · ongoing {} · retry {} · completed {}{} · failed {} · error {} · cancelled {}",
             self.registered,
             self.ongoing,
@@ -65,10 +67,10 @@ impl Counts {
             self.error,
             self.cancelled
         );
-        if let Some(q) = &self.queued_text {
-            text.push_str(&format!(" · {q}"));
+        match &self.queued_text {
+            Some(q) => format!("{q} · {counts}"),
+            None => counts,
         }
-        text
     }
 
     /// Counts a history row.
