@@ -396,7 +396,13 @@ async fn keep_scheduled_leaves_campaigns_that_start_later() {
         ],
     ))
     .await;
-    assert!(r.stdout.contains("nothing to terminate"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("nothing to terminate")
+            && r.stdout
+                .contains("scheduled to start later, which --keep-scheduled leaves"),
+        "says why: {}",
+        r.stdout
+    );
     assert!(
         sim.handle()
             .calls()

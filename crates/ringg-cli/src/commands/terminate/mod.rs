@@ -97,7 +97,7 @@ pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError>
     }
     let p = preview::preview(&client, &req).await?;
     if p.call_ids.is_empty() {
-        return nothing_to_terminate(ctx, &req, None);
+        return nothing_to_terminate(ctx, &req, None, NOTHING_QUEUED);
     }
     let mut summary = p.summary(&describe(&req));
     if a.keep_scheduled && !p.scheduled_later.is_empty() {
@@ -113,7 +113,12 @@ pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError>
             .cloned()
             .collect();
         if ids.is_empty() {
-            return nothing_to_terminate(ctx, &req, Some(&p));
+            return nothing_to_terminate(
+                ctx,
+                &req,
+                Some(&p),
+                "every queued call belongs to a campaign scheduled to start later, which --keep-scheduled leaves",
+            );
         }
         req = TerminateRequest::ByCallIds { call_ids: ids };
     }
@@ -142,7 +147,7 @@ pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError>
         return Err(e.into());
     }
     if chunks.chunks.iter().all(|c| c.found_nothing()) {
-        return nothing_to_terminate(ctx, &req, Some(&p));
+        return nothing_to_terminate(ctx, &req, Some(&p), NOTHING_QUEUED);
     }
     let stopped = stopped_count(&chunks);
     if ctx.out.json() {
@@ -198,19 +203,23 @@ fn describe(req: &TerminateRequest) -> String {
 }
 
 /// Nothing is queued: said plainly, exit code 0.
+/// Why nothing was stopped, most often.
+const NOTHING_QUEUED: &str =
+    "no matching call is queued (calls in progress or finished are never cancelled)";
+
+/// Nothing to stop, and `why`.
 fn nothing_to_terminate(
     ctx: &Ctx,
     req: &TerminateRequest,
     preview: Option<&preview::Preview>,
+    why: &str,
 ) -> Result<(), CliError> {
     if ctx.out.json() {
         return print_json(&json!({
             "request": req, "terminated": false, "stopped": 0, "preview": preview,
         }));
     }
-    emit_text(
-        "nothing to terminate: no matching call is queued (calls in progress or finished are never cancelled)",
-    );
+    emit_text(format!("nothing to terminate: {why}"));
     Ok(())
 }
 
