@@ -90,7 +90,11 @@ async fn every_table_fits_80_and_200_columns_without_breaking_ids_or_numbers() {
         vec!["analytics", "platform"],
         vec!["analytics", "durations"],
         vec!["campaigns", "list"],
-        vec!["campaigns", "status", "Renewals with a long name for the table"],
+        vec![
+            "campaigns",
+            "status",
+            "Renewals with a long name for the table",
+        ],
         vec!["analytics", "classification"],
     ];
     for args in &commands {

@@ -92,9 +92,10 @@ pub(crate) struct TailArgs {
     /// Only this assistant's calls (id, name or id prefix).
     #[arg(long, value_name = "ID")]
     pub(crate) agent: Option<String>,
-    /// Only changes to this status (registered, ongoing, retry, completed, failed, error,
-    /// cancelled).
-    #[arg(long)]
+    /// Only changes to this status.
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(
+        ringg_api::types::CallStatus::KNOWN.iter().map(|s| s.as_str())
+    ))]
     pub(crate) status: Option<String>,
     /// Also run a webhook receiver on this address (e.g. 127.0.0.1:8787) and print its
     /// events; subscribe an assistant to it with `ringg webhooks subscribe`.
@@ -177,7 +178,7 @@ pub(crate) struct HistoryFilters {
     /// Until this time (ISO date-time, or a date YYYY-MM-DD: the whole day).
     #[arg(long, value_name = "WHEN")]
     pub(crate) end: Option<String>,
-    /// Only this assistant's calls.
+    /// Only this assistant's calls (id, name or id prefix).
     #[arg(long, value_name = "ID")]
     pub(crate) agent: Option<String>,
     /// Only calls with this status.
@@ -185,7 +186,7 @@ pub(crate) struct HistoryFilters {
         ringg_api::types::CallStatus::KNOWN.iter().map(|s| s.as_str())
     ))]
     pub(crate) status: Option<String>,
-    /// Only calls of this campaign list (bulk_list_id).
+    /// Only calls of this campaign (its list id, name or an id prefix).
     #[arg(long, value_name = "LIST_ID")]
     pub(crate) list: Option<String>,
 }
