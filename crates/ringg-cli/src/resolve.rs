@@ -63,7 +63,7 @@ pub(crate) const KNOWLEDGE_BASE: Kind = Kind {
 /// Number pools (those the workspace's numbers are in; pools have no names).
 pub(crate) const NUMBER_POOL: Kind = Kind {
     what: "number pool",
-    list_command: "ringg numbers list --wide",
+    list_command: "ringg numbers list",
 };
 /// Calls, by id prefix among the newest ([`CALL_PREFIX_SEARCH`]).
 pub(crate) const CALL: Kind = Kind {

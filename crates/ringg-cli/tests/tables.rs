@@ -125,6 +125,8 @@ async fn lists_shorten_ids_unless_wide_and_say_what_they_left_out() {
     let r = ok(cmd).await;
     assert!(r.stdout.contains("5d7f9a2b…"), "{}", r.stdout);
     assert!(r.stdout.contains(ringg_sim::demo::NUMBER), "{}", r.stdout);
+    // The pool (what --number-pool takes) outlasts the provider and the inbound flag.
+    assert!(r.stdout.contains("0b84b167…"), "{}", r.stdout);
     assert!(
         r.stderr.contains("left out to fit 80 columns"),
         "{}",

@@ -339,7 +339,7 @@ async fn callers(
             Err(e) if e.class() == crate::error::ErrorClass::Usage => Err(e),
             Err(_) => {
                 problems.push(format!(
-                    "number pool {pool:?} is not a pool of this workspace (its numbers are in: {}); `ringg numbers list --wide` shows each number's pool",
+                    "number pool {pool:?} is not a pool of this workspace (its numbers are in: {}); `ringg numbers list` shows each number's pool",
                     pools.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", ")
                 ));
                 Ok(LargeCampaignCaller::NumberPool(NumberPoolId::new(
