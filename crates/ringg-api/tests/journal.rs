@@ -536,3 +536,30 @@ fn two_processes_write_at_once_and_lose_nothing() {
         }
     }
 }
+
+#[test]
+fn processes_opening_a_new_journal_at_once_all_get_it() {
+    // Several `ringg` commands started together on a machine without a journal yet race for
+    // the file's switch to WAL; each must open it (SQLite answers the switch "locked" without
+    // waiting, so open tries again).
+    const OPENERS: usize = 16;
+    for _ in 0..100 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.sqlite3");
+        let start = Arc::new(std::sync::Barrier::new(OPENERS));
+        let opened: Vec<_> = (0..OPENERS)
+            .map(|i| {
+                let (path, start) = (path.clone(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    SqliteJournal::open(&path, format!("scope-{i}"))
+                })
+            })
+            .collect();
+        for o in opened {
+            if let Err(e) = o.join().unwrap() {
+                panic!("a concurrent open failed: {e}");
+            }
+        }
+    }
+}

@@ -112,7 +112,13 @@ pub(crate) struct GlobalArgs {
     pub(crate) sim: bool,
     /// Use this saved profile (`ringg profiles list`): its base URL and key, unless a flag or
     /// an environment variable gives them. Default: the profile `ringg profiles use` chose.
-    #[arg(long, global = true, env = "RINGG_PROFILE", value_name = "NAME")]
+    #[arg(
+        long,
+        global = true,
+        env = "RINGG_PROFILE",
+        hide_env_values = true,
+        value_name = "NAME"
+    )]
     pub(crate) profile: Option<String>,
     /// Send at most this many requests per second (burst: one second's worth). With
     /// --redis-url the budget is shared by every process using the same Redis and
@@ -195,9 +201,10 @@ pub(crate) enum Command {
     /// The local simulator of the Ringg API.
     #[command(subcommand)]
     Sim(SimCmd),
-    /// Save a server and its key as a profile: the key is read from a prompt (or from stdin
-    /// when it is not a terminal), checked with GET /workspace and stored in its own file
-    /// (permissions 0600).
+    /// Save a server and its key as a profile (the key asked for, never an argument).
+    ///
+    /// The key is read from a prompt (or from stdin when it is not a terminal), checked with
+    /// GET /workspace and stored in its own file (permissions 0600).
     Login(LoginArgs),
     /// Saved profiles: list, choose the default, remove.
     #[command(subcommand)]

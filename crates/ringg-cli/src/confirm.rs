@@ -1,8 +1,9 @@
 //! Asking before a command does what cannot be taken back (`campaigns launch`, `terminate`,
-//! `assistants delete`, `workspace rotate-key`).
+//! `assistants delete`, `kb delete`, `calls delete-list`, `workspace rotate-key`).
 //!
 //! On a terminal (stdin and stderr both terminals) the command shows what will happen
-//! (counts, numbers, the window, credits) on stderr, asks, and goes ahead only on "y". With
+//! (counts, numbers, the window, credits) on stderr, each line broken at spaces to fit the
+//! terminal, asks, and goes ahead only on "y". With
 //! `--yes` it shows the same (unless `--quiet`) and goes ahead. Otherwise (a script, a pipe,
 //! CI) it refuses with one usage error line (exit code 2) that names what would have happened
 //! and says to add `--yes`. A question nobody can answer is never taken as a "yes".
@@ -54,7 +55,7 @@ pub(crate) fn confirm(
     }
     if decision == Decision::Ask || !quiet {
         for line in summary {
-            crate::term::err_line(line);
+            crate::output::note_prose(false, line);
         }
     }
     match decision {
@@ -92,12 +93,14 @@ fn is_yes(answer: &str) -> bool {
     matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
 }
 
-/// The refusal without a terminal and without `--yes`, naming what would have happened.
+/// The refusal without a terminal and without `--yes`, naming what would have happened; the
+/// way on (`--yes`) is the hint, so a JSON error carries it in `hint`.
 pub(crate) fn refusal(action: &str, headline: Option<&str>) -> CliError {
     CliError::usage(format!(
-        "refused: {action} needs a confirmation, and there is no terminal to ask on{}; add --yes to go ahead",
+        "refused: {action} needs a confirmation, and there is no terminal to ask on{}",
         headline.map(|h| format!(" ({h})")).unwrap_or_default()
     ))
+    .with_hint("add --yes to go ahead")
 }
 
 #[cfg(test)]
@@ -125,5 +128,6 @@ mod tests {
         assert_eq!(e.class(), ErrorClass::Usage);
         assert!(e.to_string().contains("--yes"), "{e}");
         assert!(e.to_string().contains("(plan: 5 call(s))"), "{e}");
+        assert_eq!(e.json()["hint"], "add --yes to go ahead");
     }
 }

@@ -21,6 +21,9 @@ pub(crate) struct Display {
     /// The width tables must fit, when there is one: `COLUMNS`, else the terminal's width
     /// when stdout is a terminal; none when piped without `COLUMNS`.
     pub(crate) width: Option<usize>,
+    /// The width notes on stderr are fitted to: `COLUMNS`, else the terminal's width when
+    /// stderr is one.
+    pub(crate) err_width: Option<usize>,
     /// The local time zone (IANA name), when it is known.
     zone: Option<chrono_tz::Tz>,
 }
@@ -38,7 +41,13 @@ impl Display {
             utc,
             quiet,
             json,
-            width: detect_width(),
+            width: detect_width(
+                std::io::stdout().is_terminal(),
+                terminal_size::terminal_size,
+            ),
+            err_width: detect_width(std::io::stderr().is_terminal(), || {
+                terminal_size::terminal_size_of(std::io::stderr())
+            }),
             zone: local_zone(),
         }
     }
@@ -61,6 +70,16 @@ impl Display {
                 .to_string(),
         }
     }
+
+    /// A time of day as [`time`](Self::time) shows it: `HH:MM:SS` and the zone's label
+    /// (`IST`, `UTC`, or the offset when the zone's name is not known).
+    pub(crate) fn clock(&self, t: DateTime<Utc>) -> (String, String) {
+        let full = self.time(t);
+        let mut parts = full.splitn(3, ' ').skip(1);
+        let time = parts.next().unwrap_or_default().to_string();
+        let zone = parts.next().unwrap_or_default().to_string();
+        (time, zone)
+    }
 }
 
 /// Sets the settings of this run (the first call wins).
@@ -73,8 +92,11 @@ pub(crate) fn get() -> &'static Display {
     SETTINGS.get_or_init(|| Display::new(false, false, false, false))
 }
 
-/// `COLUMNS` when set to a number, else the terminal's width when stdout is one.
-fn detect_width() -> Option<usize> {
+/// `COLUMNS` when set to a number, else the terminal's width when the stream is one.
+fn detect_width(
+    is_terminal: bool,
+    size: impl FnOnce() -> Option<(terminal_size::Width, terminal_size::Height)>,
+) -> Option<usize> {
     if let Some(cols) = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.trim().parse::<usize>().ok())
@@ -82,8 +104,8 @@ fn detect_width() -> Option<usize> {
     {
         return Some(cols.max(MIN_WIDTH));
     }
-    if std::io::stdout().is_terminal() {
-        return terminal_size::terminal_size()
+    if is_terminal {
+        return size()
             .map(|(w, _)| usize::from(w.0).max(MIN_WIDTH))
             .filter(|w| *w > 0);
     }
@@ -119,6 +141,7 @@ mod tests {
             quiet: false,
             json: false,
             width: None,
+            err_width: None,
             zone: Some(chrono_tz::Asia::Kolkata),
         };
         assert_eq!(d.time(t), "2025-09-25 09:00:00 UTC");
@@ -126,5 +149,6 @@ mod tests {
         assert_eq!(d.time(t), "2025-09-25 14:30:00 IST");
         d.zone = Some(chrono_tz::Europe::Berlin);
         assert_eq!(d.time(t), "2025-09-25 11:00:00 CEST");
+        assert_eq!(d.clock(t), ("11:00:00".to_string(), "CEST".to_string()));
     }
 }

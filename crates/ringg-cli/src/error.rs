@@ -35,7 +35,7 @@ pub(crate) enum ErrorClass {
     /// (exit code 6): reconcile before trying again.
     OutcomeUnknown,
     /// A call that was waited for ended, but not successfully (`failed`, `error`,
-    /// `cancelled`; exit code 7).
+    /// `cancelled`; `completed` and `forwarded` are successes; exit code 7).
     CallUnsuccessful,
 }
 

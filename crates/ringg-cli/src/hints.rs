@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 
+use ringg_api::transport::TransportErrorKind;
 use ringg_api::{Error, ErrorKind};
 use ringg_types::text::{escape_control, truncate_chars};
 
@@ -43,9 +44,18 @@ pub(crate) fn describe(e: &Error) -> String {
             escape_control(e.field_path().unwrap_or("."))
         ),
         ErrorKind::OutcomeUnknown => format!("outcome unknown: {msg}"),
+        // The SDK's words name its own settings; the command line's bound is --timeout.
+        ErrorKind::Transport if is_total_timeout(e) => {
+            "no answer from the server within the time the request was allowed".into()
+        }
         ErrorKind::Transport => format!("no answer from the server: {msg}"),
         _ => msg,
     }
+}
+
+/// True when a request (with its retries) ran out of its total time.
+fn is_total_timeout(e: &Error) -> bool {
+    e.transport_kind() == Some(TransportErrorKind::TotalTimeout)
 }
 
 /// True when a 403's message speaks of permissions rather than of the request's content
@@ -94,6 +104,7 @@ pub(crate) fn hint(e: &Error) -> Option<String> {
         (Some(s), _) if s >= 500 => "Ringg had a server error: try again later".into(),
         (_, ErrorKind::Api) => "change the request as the message says and try again".into(),
         (_, ErrorKind::Decode) => "this is a mismatch between ringg and the server: please report it with the output of the same command run with --verbose".into(),
+        (_, ErrorKind::Transport) if is_total_timeout(e) => "raise --timeout if the server is slow, or try again later (a change the command was making may or may not have been carried out: check before running it again)".into(),
         (_, ErrorKind::Transport) => "check --base-url and the network, then try again".into(),
         (_, ErrorKind::Timeout) => "try again later or raise --timeout".into(),
         (_, ErrorKind::Pagination) => "the list did not end as it should: narrow it (e.g. --start/--end) or report it".into(),
@@ -123,7 +134,7 @@ pub(crate) fn list_command(group: &str) -> Option<&'static str> {
         "workspace" => "ringg workspace list",
         "numbers" => "ringg numbers list",
         "assistants" => "ringg assistants list",
-        "calls" => "ringg calls list",
+        "calls" => "ringg calls list --wide",
         "campaigns" | "terminate" | "analytics" => "ringg campaigns list",
         "kb" => "ringg kb list",
         "webhooks" => "ringg assistants list",
@@ -159,6 +170,20 @@ mod tests {
         assert!(!h.contains("role"), "{h}");
         let permission = api(StatusCode::FORBIDDEN, r#"{"detail":"Permission denied"}"#);
         assert!(hint(&permission).unwrap().contains("role"));
+    }
+
+    #[test]
+    fn a_request_out_of_time_is_told_in_the_clis_words() {
+        let e = Error::from_transport(ringg_api::transport::TransportError::new(
+            TransportErrorKind::TotalTimeout,
+            ringg_api::transport::SendState::MaybeSent,
+            "no answer within the total timeout of 1.0 s; raise it with the client's total_timeout setting (or this request's RequestOptions) if the server is slow",
+        ));
+        let (d, h) = (describe(&e), hint(&e).unwrap());
+        for sdk in ["total_timeout", "RequestOptions", "client's"] {
+            assert!(!d.contains(sdk) && !h.contains(sdk), "{d}; {h}");
+        }
+        assert!(h.contains("--timeout"), "{h}");
     }
 
     #[test]

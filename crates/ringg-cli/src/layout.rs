@@ -70,6 +70,35 @@ fn unbreakable(word: &str) -> bool {
     })
 }
 
+/// `text` broken at spaces into lines of at most `width` characters, the lines after the
+/// first indented by `indent` spaces more than the first. A text that fits is returned as it
+/// is. A word is never broken (one wider than the room gets a line of its own), so an id, a
+/// number or a URL is never cut in two as a terminal would cut it.
+pub(crate) fn wrap(text: &str, width: usize, indent: usize) -> String {
+    if self::width(text) <= width {
+        return text.to_string();
+    }
+    let body = text.trim_start_matches(' ');
+    let lead = text.len() - body.len();
+    let pad = " ".repeat(lead + indent);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = " ".repeat(lead);
+    let mut empty = true;
+    for word in body.split(' ').filter(|w| !w.is_empty()) {
+        if !empty && self::width(&line) + 1 + self::width(word) > width {
+            lines.push(std::mem::replace(&mut line, pad.clone()));
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    lines.push(line);
+    lines.join("\n")
+}
+
 /// The display width of a text (characters; the tables hold no wide characters in the
 /// words that are measured here).
 pub(crate) fn width(s: &str) -> usize {
@@ -183,6 +212,27 @@ pub(crate) fn plan(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn prose_wraps_at_spaces_and_keeps_words_whole() {
+        let text = "callers: number pool 0b84b167-2dcb-4bbd-abab-1837000bea17 from +918035736726";
+        let wrapped = wrap(text, 40, 2);
+        assert_eq!(
+            wrapped,
+            "callers: number pool\n  0b84b167-2dcb-4bbd-abab-1837000bea17\n  from +918035736726"
+        );
+        assert!(wrapped.lines().all(|l| width(l) <= 40));
+        assert_eq!(wrap("short", 40, 2), "short");
+        // A line that fits keeps its spacing (a table's row); a wrapped one its leading spaces.
+        assert_eq!(wrap("│ a  ┆ b │", 40, 2), "│ a  ┆ b │");
+        assert_eq!(
+            wrap("  bot: one two three", 13, 2),
+            "  bot: one\n    two three"
+        );
+        // A word wider than the room stays whole on its own line.
+        assert_eq!(wrap("a 0123456789", 8, 2), "a\n  0123456789");
+    }
+
     use super::*;
 
     fn s(v: &[&str]) -> Vec<String> {

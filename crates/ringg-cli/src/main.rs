@@ -19,13 +19,15 @@
 //! listing     list commands alike: one page as {items, paging}, or --all streamed (JSON
 //!             lines, or table rows as they arrive) with progress on stderr
 //! context     the command's environment: flags, output settings, the client or --sim
+//! fleet       the rate limiter and dedupe store shared through Redis (--redis-url)
 //! cli         the top-level Cli, the global options, the list of groups (uses each
 //!             commands/<group>/args.rs), clap errors as one line
-//! resolve     names and id prefixes of assistants, numbers, campaigns and knowledge bases
+//! resolve     names and id prefixes of assistants, numbers, campaigns and knowledge bases;
+//!             id prefixes of number pools and of the newest calls
+//! confirm     the question before launches, terminations, deletions and key rotations
 //! render      tables of the models several groups show
 //! output      JSON, the output settings, values as table text (re-exports table)
 //! table       tables fitted to the width, streamed tables
-//! confirm     the question before launches, terminations, deletions and key rotations
 //! config      profiles: config.toml and the key files in the config folder
 //! secret      secrets read from a file or stdin
 //! inbox       a webhook receiver in this process, its events on a channel
@@ -35,7 +37,7 @@
 //! hints       SDK errors in the CLI's words, and the advice after them
 //! layout      fitting a table: unbreakable ids and numbers, short ids, columns kept
 //! display     this run's width, --wide and --utc; labelled times
-//! term        writing escaped lines to stdout and stderr
+//! term        writing escaped lines to stdout and stderr; noticing a closed stdout
 //! ```
 //!
 //! A group's modules use `args`, `config`, `confirm`, `context`, `error`, `output`, `render`, `resolve`,

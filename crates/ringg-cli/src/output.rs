@@ -62,6 +62,26 @@ impl Output {
     }
 }
 
+/// Prints prose for people on stdout, broken at spaces to fit the width (the lines after the
+/// first indented by two spaces), so the terminal never cuts an id, a number or a time.
+pub(crate) fn emit_prose(text: impl AsRef<str>) {
+    crate::term::emit_text(wrap_to(text.as_ref(), crate::display::get().width));
+}
+
+/// [`emit_prose`] on stderr (not with --quiet), fitted to stderr's width.
+pub(crate) fn note_prose(quiet: bool, text: impl AsRef<str>) {
+    if !quiet {
+        err_line(wrap_to(text.as_ref(), crate::display::get().err_width));
+    }
+}
+
+fn wrap_to(text: &str, width: Option<usize>) -> String {
+    match width {
+        Some(w) => crate::layout::wrap(text, w, 2),
+        None => text.to_string(),
+    }
+}
+
 /// Prints a JSON document (pretty), every secret masked ([`ringg_types::redact`]: the
 /// workspace key, webhook headers, auth-fetch settings), every control character escaped,
 /// and transcripts as arrays ([`json_text`]).

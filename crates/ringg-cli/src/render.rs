@@ -106,6 +106,13 @@ pub(crate) fn details_table(d: &CallDetails) -> TextTable {
             "sub status".into(),
             or_dash(d.call_sub_status.as_ref().map(|s| s.as_str())),
         ),
+        // What a call that has not ended waits for ("queued until 09:00 (window, …)").
+        (
+            "queued".into(),
+            d.queued()
+                .map(|q| q.to_string())
+                .unwrap_or_else(|| "-".into()),
+        ),
         (
             "direction".into(),
             or_dash(d.call_direction.as_ref().map(|s| s.as_str())),

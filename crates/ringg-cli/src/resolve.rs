@@ -10,8 +10,9 @@
 
 use futures::{Stream, StreamExt};
 use ringg_api::Client;
+use ringg_api::types::calls::CallHistoryQuery;
 use ringg_api::types::campaigns::ListCampaignsQuery;
-use ringg_api::types::{AgentId, KbId, ListId, NumberId};
+use ringg_api::types::{AgentId, CallId, KbId, ListId, NumberId, NumberPoolId};
 
 use crate::error::CliError;
 
@@ -58,6 +59,19 @@ pub(crate) const KNOWLEDGE_BASE: Kind = Kind {
     what: "knowledge base",
     list_command: "ringg kb list",
 };
+
+/// Number pools (those the workspace's numbers are in; pools have no names).
+pub(crate) const NUMBER_POOL: Kind = Kind {
+    what: "number pool",
+    list_command: "ringg numbers list",
+};
+/// Calls, by id prefix among the newest ([`CALL_PREFIX_SEARCH`]).
+pub(crate) const CALL: Kind = Kind {
+    what: "call",
+    list_command: "ringg calls list --wide",
+};
+/// How many of the newest calls an id prefix is looked for in.
+pub(crate) const CALL_PREFIX_SEARCH: usize = 1000;
 
 /// True for a full UUID (`8-4-4-4-12` hexadecimal digits): used as an id without a lookup.
 pub(crate) fn is_full_id(s: &str) -> bool {
@@ -228,6 +242,65 @@ pub(crate) async fn knowledge_base(client: &Client, given: &str) -> Result<KbId,
         })
         .collect();
     pick(KNOWLEDGE_BASE, given, &all).map(KbId::new)
+}
+
+/// The number pools of the workspace's numbers as candidates.
+pub(crate) async fn pool_candidates(client: &Client) -> Result<Vec<Candidate>, CliError> {
+    let stream = client.numbers().stream();
+    futures::pin_mut!(stream);
+    let mut pools = std::collections::BTreeSet::new();
+    while let Some(n) = stream.next().await {
+        if let Some(p) = n?.number_pool_id.as_ref() {
+            pools.insert(p.to_string());
+        }
+    }
+    Ok(pools
+        .into_iter()
+        .map(|id| Candidate {
+            id,
+            name: String::new(),
+            aliases: Vec::new(),
+        })
+        .collect())
+}
+
+/// The number pool `given` names (its id or id prefix, as `numbers list` shows it). A full
+/// id is used as it is, and so is anything when the numbers do not say which pool they are
+/// in (there is nothing to match against).
+pub(crate) async fn number_pool(client: &Client, given: &str) -> Result<NumberPoolId, CliError> {
+    if is_full_id(given.trim()) {
+        return Ok(NumberPoolId::new(given.trim()));
+    }
+    let all = pool_candidates(client).await?;
+    if all.is_empty() {
+        return Ok(NumberPoolId::new(given.trim()));
+    }
+    pick(NUMBER_POOL, given, &all).map(NumberPoolId::new)
+}
+
+/// The call `given` names: a full id as it is; otherwise the beginning of the id of one of
+/// the newest [`CALL_PREFIX_SEARCH`] calls (tables show the first 8 characters). Several
+/// matches are an ambiguity; none leaves `given` to the server, whose ids need not be UUIDs.
+pub(crate) async fn call(client: &Client, given: &str) -> Result<CallId, CliError> {
+    let given = given.trim();
+    if is_full_id(given) {
+        return Ok(CallId::new(given));
+    }
+    let newest = client
+        .calls()
+        .history_stream(CallHistoryQuery::default().limit(100u32))
+        .take(CALL_PREFIX_SEARCH);
+    let all = collect(newest, |c| Candidate {
+        id: c.id.to_string(),
+        name: String::new(),
+        aliases: Vec::new(),
+    })
+    .await?;
+    match pick(CALL, given, &all) {
+        Ok(id) => Ok(CallId::new(id)),
+        Err(e) if e.class() == crate::error::ErrorClass::NotFound => Ok(CallId::new(given)),
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]

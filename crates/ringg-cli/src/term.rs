@@ -35,3 +35,43 @@ pub(crate) fn emit(line: impl AsRef<str>) {
         std::process::exit(1);
     }
 }
+
+/// Resolves when stdout is a pipe whose reader has gone (`ringg calls tail | head -1` after
+/// its line), so a live stream that writes rarely ends then, quietly, rather than at its
+/// next line. It never resolves where that cannot be known: stdout a regular file, or a
+/// system other than Unix. A thread waits in `poll(2)` on stdout for the error (or hang-up)
+/// a pipe's writing end reports once no reader is left.
+pub(crate) async fn stdout_closed() {
+    #[cfg(unix)]
+    {
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let watcher = std::thread::Builder::new()
+            .name("stdout-watch".into())
+            .spawn(move || {
+                use rustix::event::{PollFd, PollFlags, poll};
+                let stdout = std::io::stdout();
+                let mut fds = [PollFd::new(&stdout, PollFlags::empty())];
+                loop {
+                    match poll(&mut fds, None) {
+                        Err(rustix::io::Errno::INTR) => continue,
+                        Err(_) => return,
+                        Ok(_) => {
+                            let got = fds[0].revents();
+                            if got.intersects(PollFlags::ERR | PollFlags::HUP) {
+                                let _ = tx.send(());
+                                return;
+                            }
+                            if !got.is_empty() {
+                                // Not a descriptor poll can watch: nothing will be known.
+                                return;
+                            }
+                        }
+                    }
+                }
+            });
+        if watcher.is_ok() && rx.await.is_ok() {
+            return;
+        }
+    }
+    std::future::pending::<()>().await;
+}

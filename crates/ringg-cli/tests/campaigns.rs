@@ -195,10 +195,13 @@ async fn launch_from_a_csv_and_follow_it_to_the_end() {
     assert_eq!(r.json()["calls"]["completed"], 5);
     fails(ringg(&sim, &["campaigns", "status", "no-such-campaign"]), 3).await;
 
-    // A second launch in JSON: JSON lines, launched first and done last.
-    for n in NUMBERS {
+    // A second launch in JSON: JSON lines, launched first and done last. One call is handed
+    // over to a person (forwarded): it has ended, and is counted so.
+    for n in &NUMBERS[1..] {
         sim.handle().script_outcomes(n, [CallOutcome::Answered]);
     }
+    sim.handle()
+        .script_outcomes(NUMBERS[0], [CallOutcome::Forwarded]);
     let r = ok(ringg(
         &sim,
         &[
@@ -223,7 +226,8 @@ async fn launch_from_a_csv_and_follow_it_to_the_end() {
     assert_eq!(lines.first().unwrap()["event"], "launched");
     assert_eq!(lines.first().unwrap()["flow"], "standard");
     assert_eq!(lines.last().unwrap()["event"], "done");
-    assert_eq!(lines.last().unwrap()["counts"]["completed"], 5);
+    assert_eq!(lines.last().unwrap()["counts"]["completed"], 4);
+    assert_eq!(lines.last().unwrap()["counts"]["forwarded"], 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -358,11 +362,14 @@ async fn terminate_in_each_of_its_five_modes() {
         .into_iter()
         .find(|c| c.to_number == NUMBERS[0])
         .unwrap();
-    let r = ok(ringg(
-        &sim,
-        &["terminate", "--yes", "--calls", call.id.as_str()],
-    ))
-    .await;
+    // Among 150 ids (more than Ringg takes in one request: sent 100 at a time).
+    let unknown: Vec<String> = (1..150)
+        .map(|i| format!("00000000-0000-4000-8000-{i:012}"))
+        .collect();
+    let mut args = vec!["terminate", "--yes", "--calls"];
+    args.extend(unknown.iter().map(String::as_str));
+    args.push(call.id.as_str());
+    let r = ok(ringg(&sim, &args)).await;
     assert!(
         r.stdout.contains("stopped 1 queued call(s)"),
         "{}",
@@ -427,4 +434,31 @@ async fn terminate_in_each_of_its_five_modes() {
         2,
     )
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn discard_deletes_a_draft_and_points_a_started_campaign_elsewhere() {
+    let sim = sim().await;
+    let started = queued_campaign(&sim, "Started").await;
+    let r = fails(ringg(&sim, &["campaigns", "discard", "Started"]), 1).await;
+    assert!(
+        r.stderr
+            .contains("deletes only a list that was never started")
+            && r.stderr
+                .contains(&format!("ringg terminate --campaign {started}"))
+            && !r.stderr.contains("terminate request"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        sim.handle()
+            .list_ids()
+            .iter()
+            .any(|l| l.as_str() == started)
+    );
+    // A draft (saved, never started) is deleted.
+    let draft = common::save_draft(&sim, CONTACTS, AGENT_ID, "Draft").await;
+    let r = ok(ringg(&sim, &["campaigns", "discard", "Draft"])).await;
+    assert!(r.stdout.contains(&draft), "{}", r.stdout);
+    assert!(!sim.handle().list_ids().iter().any(|l| l.as_str() == draft));
 }

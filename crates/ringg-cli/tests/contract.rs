@@ -100,6 +100,12 @@ async fn each_class_of_failure_has_its_exit_code_and_name() {
     sim.handle()
         .script_outcomes("+919876500708", [CallOutcome::Answered]);
     ok(ringg(&sim, &create_call("+919876500708", &["--wait"]))).await;
+    // A call the assistant handed over to a person (forwarded) ended well: 0, not 7.
+    sim.handle()
+        .script_outcomes("+919876500709", [CallOutcome::Forwarded]);
+    let r = ok(ringg(&sim, &create_call("+919876500709", &["--wait"]))).await;
+    let details: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(details["call_status"], "forwarded");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -157,10 +163,11 @@ fn a_non_utf8_argument_is_a_usage_error() {
     }
 }
 
-/// Runs `ringg ARGS | head -1` in a shell; returns ringg's exit code, the line and stderr.
+/// Runs `ringg ARGS | head -1` in a shell; returns ringg's exit code (124 when it was still
+/// running a minute later), the line and stderr.
 fn piped_to_head(sim_url: &str, key: &str, args: &[&str]) -> (i32, String, String) {
     let script = format!(
-        "\"$RINGG\" {} | head -1; exit ${{PIPESTATUS[0]}}",
+        "timeout 60 \"$RINGG\" {} | head -1; exit ${{PIPESTATUS[0]}}",
         args.iter()
             .map(|a| format!("'{a}'"))
             .collect::<Vec<_>>()
@@ -173,6 +180,7 @@ fn piped_to_head(sim_url: &str, key: &str, args: &[&str]) -> (i32, String, Strin
         .env("RINGG_BASE_URL", sim_url)
         .env("RINGG_API_KEY", key)
         .env("RINGG_STATE_DIR", common::state_dir())
+        .env("RINGG_CONFIG_DIR", common::config_dir())
         .env("COLUMNS", "120")
         .output()
         .unwrap();
@@ -211,6 +219,38 @@ async fn every_streaming_command_stops_quietly_on_a_closed_pipe() {
             !stderr.contains("error") && !stderr.contains("panicked"),
             "{args:?}: {stderr}"
         );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_live_stream_ends_when_the_pipe_closes_even_while_nothing_changes() {
+    let sim = sim().await;
+    // A dry pool holds the call `registered` for good: after its first line, `calls tail`
+    // has nothing more to write, and must notice the closed pipe by itself.
+    sim.handle()
+        .set_number_pool(ringg_sim::demo::NUMBER_POOL_ID, Some(Vec::new()), None)
+        .unwrap();
+    ok(ringg(
+        &sim,
+        &common::call_args("+919876511111", &["--var", "company_name=Acme"])
+            .into_iter()
+            .filter(|a| *a != "--from-number-id" && *a != ringg_sim::demo::NUMBER_ID)
+            .chain(["--number-pool", ringg_sim::demo::NUMBER_POOL_ID])
+            .collect::<Vec<_>>(),
+    ))
+    .await;
+    for args in [&["calls", "tail"][..], &["-o", "json", "calls", "tail"]] {
+        let (url, key) = (sim.base_url(), sim.api_key().to_string());
+        let (code, stdout, stderr) =
+            tokio::task::spawn_blocking(move || piped_to_head(&url, &key, args))
+                .await
+                .unwrap();
+        assert_eq!(
+            code, 0,
+            "{args:?} ends quietly on a closed pipe (124: it kept running):\n{stderr}"
+        );
+        assert!(stdout.contains("registered"), "{args:?}: {stdout}");
+        assert!(!stderr.contains("error"), "{args:?}: {stderr}");
     }
 }
 
@@ -308,9 +348,12 @@ async fn api_sends_any_request_through_the_same_client() {
         .json();
     assert_eq!(v["agent_display_name"], "Renamed");
     // Errors keep their classes; bad input is refused before sending.
-    assert_eq!(
-        run(ringg(&sim, &["api", "GET", "/agent/nope"])).await.code,
-        3
+    let r = run(ringg(&sim, &["api", "GET", "/agent/nope"])).await;
+    assert_eq!(r.code, 3);
+    assert!(
+        r.stderr.contains("check the method, the path") && !r.stderr.contains("group's"),
+        "the advice is about the path: {}",
+        r.stderr
     );
     let refused = [
         &["api", "GET", "https://evil.example/workspace"][..],
@@ -353,4 +396,24 @@ fn help_lists_own_options_first_and_ends_with_examples() {
         .unwrap();
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(!help.contains("edit_agent_display_name"), "{help}");
+}
+
+#[test]
+fn the_usage_line_of_terminate_names_only_its_targets() {
+    let out = bare().args(["terminate", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    let usage = help
+        .lines()
+        .find(|l| l.starts_with("Usage:"))
+        .expect("a usage line");
+    assert!(
+        usage.contains("<--agent <ID>|--calls <ID>...|--campaign <ID>|--numbers <E164>...>"),
+        "{usage}"
+    );
+    for flag in ["--yes", "--legacy", "--keep-scheduled"] {
+        assert!(!usage.contains(flag), "{flag} is no target: {usage}");
+    }
+    // A flag alone names no calls: a usage error, before anything is sent.
+    let out = bare().args(["terminate", "--yes"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
 }

@@ -87,3 +87,18 @@ async fn verbose_logs_requests_without_the_key() {
     let r = ok(ringg(&sim, &["--quiet", "calls", "list"])).await;
     assert!(r.stderr.is_empty(), "{}", r.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_out_of_time_names_timeout_not_the_sdks_settings() {
+    // Every workspace read takes 5 s; --timeout 1 bounds `ringg api`'s request by itself.
+    let sim = common::sim_with_faults("op.getWorkspace=1:latency,latency-ms=5000").await;
+    let r = fails(
+        ringg(&sim, &["--timeout", "1", "api", "GET", "/workspace"]),
+        1,
+    )
+    .await;
+    assert!(r.stderr.contains("raise --timeout"), "{}", r.stderr);
+    for sdk in ["total_timeout", "RequestOptions"] {
+        assert!(!r.stderr.contains(sdk), "{}", r.stderr);
+    }
+}

@@ -63,9 +63,51 @@ async fn knowledge_bases_end_to_end() {
         text.contains("https://example.com/faq") && !text.contains("https://example.com/pricing")
     );
 
-    fails(ringg(&sim, &["kb", "edit", &kb]), 1).await;
+    // Refused before sending, in the command line's words (flags, not form fields or SDK
+    // calls), as usage errors.
+    let r = fails(ringg(&sim, &["kb", "edit", &kb]), 2).await;
+    assert!(r.stderr.contains("--add-file"), "{}", r.stderr);
+    let mut many_urls = vec!["kb", "create", "--name", "Many"];
+    let urls: Vec<String> = (0..21)
+        .map(|i| format!("https://example.com/{i}"))
+        .collect();
+    for u in &urls {
+        many_urls.extend(["--url", u.as_str()]);
+    }
+    let r = fails(ringg(&sim, &many_urls), 2).await;
+    assert!(
+        r.stderr.contains("21 --url given") && r.stderr.contains("ringg kb edit NAME --add-url"),
+        "{}",
+        r.stderr
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.txt");
+    std::fs::write(&big, vec![b'a'; 3 * 1024 * 1024]).unwrap();
+    let r = fails(
+        ringg(
+            &sim,
+            &["kb", "edit", &kb, "--add-file", big.to_str().unwrap()],
+        ),
+        2,
+    )
+    .await;
+    assert!(
+        r.stderr.contains("--add-file") && r.stderr.contains("at most 2 MB"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("new_files["), "{}", r.stderr);
     fails(ringg(&sim, &["kb", "create", "--name", "Empty"]), 2).await;
-    fails(ringg(&sim, &["kb", "delete", &kb]), 2).await;
+    // Without a terminal and without --yes: the same refusal as every confirmed command.
+    let r = fails(ringg(&sim, &["kb", "delete", &kb]), 2).await;
+    assert!(
+        r.stderr.contains("no terminal to ask on") && r.stderr.contains("add --yes"),
+        "{}",
+        r.stderr
+    );
+    let r = fails(ringg(&sim, &["-o", "json", "kb", "delete", &kb]), 2).await;
+    let e: serde_json::Value = serde_json::from_str(r.stderr.trim()).unwrap();
+    assert_eq!(e["hint"], "add --yes to go ahead", "{e}");
     ok(ringg(&sim, &["kb", "delete", &kb, "--yes"])).await;
     let r = ok(ringg(&sim, &["-o", "json", "kb", "list"])).await;
     assert!(!r.json().to_string().contains(&kb));

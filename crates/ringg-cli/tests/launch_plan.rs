@@ -6,34 +6,12 @@
 
 mod common;
 
-use common::{fails, ok, ringg, sim};
+use common::{fails, launch_args, ok, ringg, sim, tomorrow_ist};
 use ringg_sim::demo::{AGENT_ID, NUMBER_POOL_ID};
 use ringg_sim::{RunningSimulator, Simulator};
 use serde_json::Value;
 
 const CONTACTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/contacts.csv");
-
-/// Tomorrow at `hh:mm` in India, as campaign time.
-fn tomorrow_ist(hh_mm: &str) -> String {
-    let tz: chrono_tz::Tz = "Asia/Kolkata".parse().unwrap();
-    let day =
-        (chrono::Utc::now().with_timezone(&tz) + chrono::Duration::days(1)).format("%d/%m/%Y");
-    format!("{day}, {hh_mm}")
-}
-
-fn launch_args<'a>(file: &'a str, name: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut v = vec![
-        "campaigns",
-        "launch",
-        file,
-        "--agent",
-        AGENT_ID,
-        "--name",
-        name,
-    ];
-    v.extend_from_slice(extra);
-    v
-}
 
 /// Launches the fixture for tomorrow 10:00 in India, so its calls stay queued.
 async fn launch_tomorrow(sim: &RunningSimulator, name: &str) {
@@ -231,6 +209,18 @@ async fn the_dry_run_is_what_the_launch_does() {
     assert_eq!(plan["recipient_zones"]["Asia/Kolkata"], 5);
     assert_eq!(plan["window"]["start"], start.as_str());
     assert_eq!(plan["problems"], serde_json::json!([]));
+    // For people, at 80 columns: every line fits, broken at spaces, so the pool id, the
+    // number and the times stay whole.
+    let mut text = launch_args(CONTACTS, "Planned", &window);
+    text.push("--dry-run");
+    let mut cmd = ringg(&sim, &text);
+    cmd.env("COLUMNS", "80");
+    let shown = ok(cmd).await.stdout;
+    assert!(shown.contains(NUMBER_POOL_ID), "{shown}");
+    assert!(shown.contains("dialling: first call at"), "{shown}");
+    for line in shown.lines() {
+        assert!(line.chars().count() <= 80, "wider than 80: {line}");
+    }
 
     let mut real = vec!["-o", "json"];
     real.extend(launch_args(CONTACTS, "Planned", &window));
@@ -406,7 +396,13 @@ async fn keep_scheduled_leaves_campaigns_that_start_later() {
         ],
     ))
     .await;
-    assert!(r.stdout.contains("nothing to terminate"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("nothing to terminate")
+            && r.stdout
+                .contains("scheduled to start later, which --keep-scheduled leaves"),
+        "says why: {}",
+        r.stdout
+    );
     assert!(
         sim.handle()
             .calls()

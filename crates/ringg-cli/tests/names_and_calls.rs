@@ -68,6 +68,103 @@ async fn names_and_prefixes_stand_for_ids() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_short_ids_tables_show_work_as_ids() {
+    let sim = demo_sim(3025.0).await;
+    // A call by the 8 characters `calls list` shows.
+    let listed = ok(ringg(
+        &sim,
+        &["-o", "json", "calls", "list", "--limit", "1"],
+    ))
+    .await
+    .json();
+    let call_id = listed["items"][0]["id"].as_str().unwrap().to_string();
+    let r = ok(ringg(&sim, &["calls", "get", &call_id[..8]])).await;
+    assert!(r.stdout.contains(&call_id), "{}", r.stdout);
+    let r = ok(ringg(&sim, &["calls", "wait", &call_id[..8]])).await;
+    assert!(r.stdout.contains(&call_id), "{}", r.stdout);
+    // A number pool by its prefix, in a call and in a launch plan.
+    let pool = ringg_sim::demo::NUMBER_POOL_ID;
+    let r = ok(ringg(
+        &sim,
+        &[
+            "calls",
+            "create",
+            "--agent",
+            "Sales Assistant",
+            "--to",
+            "+919876500001",
+            "--name",
+            "Asha",
+            "--number-pool",
+            &pool[..8],
+            "--var",
+            "company_name=Acme",
+        ],
+    ))
+    .await;
+    assert!(r.stdout.contains("call id"), "{}", r.stdout);
+    // (The simulator answers 404 to a pool id it does not know, such as a prefix.)
+    assert!(
+        sim.handle()
+            .calls()
+            .iter()
+            .any(|c| c.to_number == "+919876500001"),
+        "the call was placed from the pool"
+    );
+
+    // The step-by-step campaign commands take names too.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("c.csv");
+    std::fs::write(
+        &csv,
+        "Name,Mobile Number,company_name\nAsha,+919876500002,Acme\n",
+    )
+    .unwrap();
+    let csv = csv.to_str().unwrap();
+    common::save_draft(&sim, csv, "Sales Assistant", "Stepwise").await;
+    let r = ok(ringg(
+        &sim,
+        &[
+            "campaigns",
+            "start",
+            "Stepwise",
+            "--agent",
+            "830f767a",
+            "--number-pool",
+            &pool[..8],
+        ],
+    ))
+    .await;
+    assert!(!r.stdout.is_empty(), "{}", r.stderr);
+    // An end before the start is refused in the command line's words.
+    let r = fails(
+        ringg(
+            &sim,
+            &[
+                "campaigns",
+                "create",
+                csv,
+                "--agent",
+                "Sales Assistant",
+                "--name",
+                "Backwards",
+                "--start",
+                "01/01/2030, 18:00",
+                "--end",
+                "01/01/2030, 10:00",
+            ],
+        ),
+        2,
+    )
+    .await;
+    assert!(
+        r.stderr.contains("--end") && !r.stderr.contains("campaign_end_time"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn calls_are_checked_before_anyone_is_called() {
     let sim = demo_sim(3025.0).await;
     let create = |extra: &[&str]| {
@@ -93,6 +190,19 @@ async fn calls_are_checked_before_anyone_is_called() {
         "{}",
         r.stderr
     );
+    // With --output json the way on is the error's hint, apart from what went wrong.
+    let mut json = create(&["--var", "compnay_name=Acme"]);
+    json.arg("-o").arg("json");
+    let r = fails(json, 2).await;
+    let e: serde_json::Value = serde_json::from_str(r.stderr.trim()).unwrap();
+    assert!(
+        e["message"].as_str().unwrap().contains("\"compnay_name\"")
+            && e["hint"]
+                .as_str()
+                .unwrap()
+                .contains("did you mean --var company_name"),
+        "{e}"
+    );
     let r = fails(create(&[]), 2).await;
     assert!(
         r.stderr.contains("company_name") && r.stderr.contains("--allow-missing-vars"),
@@ -108,7 +218,13 @@ async fn calls_are_checked_before_anyone_is_called() {
     };
     assert!(to_asha().is_empty(), "no call may be placed");
 
-    ok(create(&["--var", "company_name=Acme"])).await;
+    let r = ok(create(&["--var", "company_name=Acme"])).await;
+    // The client reference has its own row, not among the callee's variables.
+    assert!(
+        r.stdout.contains("client reference") && !r.stdout.contains("ringg_client_ref"),
+        "{}",
+        r.stdout
+    );
     ok(create(&["--allow-missing-vars", "--force"])).await;
     let calls = to_asha();
     assert_eq!(calls.len(), 2);
@@ -165,6 +281,7 @@ async fn tail_shows_a_call_going_from_registered_to_completed() {
         "--agent",
         "Sales Assistant",
     ])
+    .env("COLUMNS", "80")
     .env("RINGG_STATE_DIR", common::state_dir())
     .env("RINGG_CONFIG_DIR", common::config_dir())
     .env("NO_COLOR", "1")
@@ -197,11 +314,16 @@ async fn tail_shows_a_call_going_from_registered_to_completed() {
     ))
     .await;
     let call_id = r.json()["call_id"].as_str().unwrap().to_string();
-    let first = wait_for(&out, &[&call_id, "registered"], &mut seen);
+    let first = wait_for(&out, &[&call_id[..8], "registered"], &mut seen);
     assert!(first.contains("new, registered"), "{first}");
     sim.handle().set_credits(100.0);
-    let last = wait_for(&out, &[&call_id, "-> completed"], &mut seen);
+    let last = wait_for(&out, &[&call_id[..8], "-> completed"], &mut seen);
     assert!(last.contains("+919876500777"), "{last}");
+    // Each line fits the 80 columns, the id shortened as in a table.
+    for line in [&first, &last] {
+        assert!(line.chars().count() <= 80, "{line}");
+        assert!(line.contains(&format!("{}…", &call_id[..8])), "{line}");
+    }
     let _ = child.kill();
     let _ = child.wait();
 }
@@ -282,8 +404,9 @@ async fn tail_listen_prints_webhook_events_between_the_status_lines() {
             .any(|l| l.contains("webhook call_completed") && l.contains(&call_id))
     };
     let has_status = |seen: &[String]| {
-        seen.iter()
-            .any(|l| l.contains(&call_id) && !l.contains("webhook") && l.ends_with("completed"))
+        seen.iter().any(|l| {
+            l.contains(&call_id[..8]) && !l.contains("webhook") && l.contains(" completed")
+        })
     };
     let deadline = Instant::now() + Duration::from_secs(90);
     while !(has_event(&seen) && has_status(&seen)) && Instant::now() < deadline {

@@ -104,12 +104,28 @@ async fn login_keeps_the_key_in_a_private_file_and_commands_need_no_key() {
         "{}",
         r.stdout
     );
+    // A list like every other: `{items, paging}`, the key never in it.
+    let listed = ok(cmd(&["-o", "json", "profiles", "list"])).await.json();
+    assert_eq!(listed["items"][0]["name"], "local", "{listed}");
+    assert_eq!(listed["items"][0]["default"], true, "{listed}");
+    assert_eq!(listed["items"][0]["has_key"], true, "{listed}");
+    assert_eq!(listed["paging"]["count"], 1, "{listed}");
+    assert!(listed["paging"]["next_offset"].is_null(), "{listed}");
     fails(cmd(&["profiles", "use", "nope"]), 3).await;
     fails(cmd(&["--profile", "nope", "workspace", "show"]), 2).await;
     ok(cmd(&["profiles", "remove", "local"])).await;
     assert!(!key_file.exists());
     let r = fails(cmd(&["workspace", "show"]), 4).await;
     assert!(r.stderr.contains("ringg login"), "{}", r.stderr);
+    // No profile left: the empty list says so and names the next command.
+    let r = ok(cmd(&["profiles", "list"])).await;
+    assert!(
+        r.stdout.contains("no profiles yet; `ringg login`"),
+        "{}",
+        r.stdout
+    );
+    let empty = ok(cmd(&["-o", "json", "profiles", "list"])).await.json();
+    assert_eq!(empty["items"], serde_json::json!([]), "{empty}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

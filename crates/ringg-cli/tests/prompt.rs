@@ -11,20 +11,24 @@ use rexpect::session::spawn_command;
 
 /// Runs `ringg … assistants delete "Support Desk"` on a pseudo-terminal and answers.
 fn delete_and_answer(base: &str, key: &str, answer: &str) -> String {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ringg"));
-    cmd.args([
-        "--base-url",
+    run_and_answer(
         base,
-        "--api-key",
         key,
-        "assistants",
-        "delete",
-        "Support Desk",
-    ])
-    .env("RINGG_STATE_DIR", common::state_dir())
-    .env("RINGG_CONFIG_DIR", common::config_dir())
-    .env("NO_COLOR", "1")
-    .env("TERM", "xterm");
+        &["assistants", "delete", "Support Desk"],
+        "Delete this assistant?",
+        answer,
+    )
+}
+
+/// Runs `ringg … ARGS` on a pseudo-terminal, expects `question`, and answers.
+fn run_and_answer(base: &str, key: &str, args: &[&str], question: &str, answer: &str) -> String {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ringg"));
+    cmd.args(["--base-url", base, "--api-key", key])
+        .args(args)
+        .env("RINGG_STATE_DIR", common::state_dir())
+        .env("RINGG_CONFIG_DIR", common::config_dir())
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
     let mut p = spawn_command(cmd, Some(1_000)).expect("ringg starts on a pseudo-terminal");
     let deadline = Instant::now() + Duration::from_secs(90);
     let mut seen = String::new();
@@ -38,7 +42,7 @@ fn delete_and_answer(base: &str, key: &str, answer: &str) -> String {
             Err(e) => panic!("ringg ended before asking: {e}; it wrote: {seen}"),
         }
     }
-    assert!(seen.contains("Delete this assistant?"), "{seen}");
+    assert!(seen.contains(question), "{seen}");
     p.send_line(answer).expect("the answer is typed");
     while Instant::now() < deadline {
         match p.exp_eof() {
@@ -65,6 +69,40 @@ async fn the_question_is_asked_and_answered_on_a_terminal() {
         .unwrap();
     assert!(said_yes.contains("deleted assistant"), "{said_yes}");
     assert_eq!(sim.handle().workspace().assistants, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deleting_a_knowledge_base_is_asked_like_every_deletion() {
+    let sim = common::sim().await;
+    let (base, key) = (sim.base_url(), sim.api_key().to_string());
+    let kb_id = ringg_sim::demo::KB_ID;
+    let answer = |answer: &'static str| {
+        let (b, k) = (base.clone(), key.clone());
+        tokio::task::spawn_blocking(move || {
+            run_and_answer(
+                &b,
+                &k,
+                &["kb", "delete", "Product FAQ"],
+                "Delete this knowledge base?",
+                answer,
+            )
+        })
+    };
+    let said_no = answer("n").await.unwrap();
+    assert!(
+        said_no.contains("Product FAQ") && said_no.contains(kb_id),
+        "what goes is shown first: {said_no}"
+    );
+    assert!(said_no.contains("not confirmed"), "{said_no}");
+    let listed = common::ok(common::ringg(&sim, &["-o", "json", "kb", "list"])).await;
+    assert!(listed.stdout.contains(kb_id), "{}", listed.stdout);
+    let said_yes = answer("y").await.unwrap();
+    assert!(
+        said_yes.contains(kb_id) && !said_yes.contains("not confirmed"),
+        "{said_yes}"
+    );
+    let listed = common::ok(common::ringg(&sim, &["-o", "json", "kb", "list"])).await;
+    assert!(!listed.stdout.contains(kb_id), "{}", listed.stdout);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -45,6 +45,26 @@ async fn quickstart_runs_every_step_and_reaches_completed() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn quickstart_fits_80_columns_without_cutting_an_id() {
+    let mut cmd = bare();
+    cmd.args(["quickstart", "--time-scale", "0.003"])
+        .env("COLUMNS", "80");
+    let r = ok(cmd).await;
+    for line in r.stdout.lines() {
+        assert!(line.chars().count() <= 80, "wider than 80: {line}");
+    }
+    // Lines are broken at spaces: the assistant's and the call's ids are whole.
+    assert!(r.stdout.contains(ringg_sim::demo::AGENT_ID), "{}", r.stdout);
+    assert!(
+        r.stdout.lines().any(|l| l
+            .trim_start()
+            .starts_with("webhook all_processing_completed")),
+        "{}",
+        r.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn quickstart_json_is_one_document_with_the_events() {
     let mut cmd = bare();
     cmd.args([

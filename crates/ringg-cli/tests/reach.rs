@@ -29,6 +29,13 @@ async fn workspace_list_and_the_history_download() {
     sim.handle().seed_history(12);
     let r = ok(ringg(&sim, &["calls", "download", "--start", "2020-01-01"])).await;
     assert!(r.stdout.contains("emails the report"), "{}", r.stdout);
+    // Its filters take names, as `calls list`'s do: an unknown one is not sent as an id.
+    ok(ringg(
+        &sim,
+        &["calls", "download", "--agent", "Sales Assistant"],
+    ))
+    .await;
+    common::fails(ringg(&sim, &["calls", "download", "--agent", "Nobody"]), 3).await;
 }
 
 /// A server that answers every request with a CSV attachment named `name`.

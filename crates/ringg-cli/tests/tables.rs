@@ -90,6 +90,12 @@ async fn every_table_fits_80_and_200_columns_without_breaking_ids_or_numbers() {
         vec!["analytics", "platform"],
         vec!["analytics", "durations"],
         vec!["campaigns", "list"],
+        vec![
+            "campaigns",
+            "status",
+            "Renewals with a long name for the table",
+        ],
+        vec!["analytics", "classification"],
     ];
     for args in &commands {
         let mut json_args = vec!["-o", "json"];
@@ -119,6 +125,8 @@ async fn lists_shorten_ids_unless_wide_and_say_what_they_left_out() {
     let r = ok(cmd).await;
     assert!(r.stdout.contains("5d7f9a2b…"), "{}", r.stdout);
     assert!(r.stdout.contains(ringg_sim::demo::NUMBER), "{}", r.stdout);
+    // The pool (what --number-pool takes) outlasts the provider and the inbound flag.
+    assert!(r.stdout.contains("0b84b167…"), "{}", r.stdout);
     assert!(
         r.stderr.contains("left out to fit 80 columns"),
         "{}",

@@ -240,7 +240,7 @@ fn read_until(out: std::process::ChildStdout, needle: &str) -> Vec<String> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         // Drains stdout to its end even after the caller stopped listening: a closed pipe
-        // would end the listener at its next line (as `ringg … | head` should).
+        // would end the listener (as `ringg … | head` should).
         for line in BufReader::new(out).lines() {
             let Ok(line) = line else { break };
             let _ = tx.send(line);
@@ -462,6 +462,32 @@ fn interrupt(child: &Child) {
         .status()
         .unwrap();
     assert!(status.success());
+}
+
+#[test]
+fn listen_ends_quietly_once_the_reader_of_its_output_has_gone() {
+    // As `ringg webhooks listen | head -1`: one line read, then the pipe is closed, and no
+    // further delivery comes to make the listener write again.
+    let mut l = spawn_listen(&["--secret", "s3cret", "--dedupe", "memory"]);
+    let mut stream = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
+    let body = r#"{"event_type":"call_started","call_id":"c-head","agent_id":"a"}"#;
+    assert_eq!(deliver(&mut stream, "s3cret", body), 200);
+    let mut out = BufReader::new(l.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    assert!(first.contains("c-head"), "{first}");
+    drop(out);
+    drop(stream);
+    let since = Instant::now();
+    while since.elapsed() < Duration::from_secs(60) {
+        if let Some(status) = l.child.try_wait().unwrap() {
+            assert_eq!(status.code(), Some(0), "{}", l.stderr.lock().unwrap());
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = l.child.kill();
+    panic!("webhooks listen kept running with nobody reading its output");
 }
 
 #[test]

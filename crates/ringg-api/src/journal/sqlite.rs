@@ -86,9 +86,7 @@ impl SqliteJournal {
         let conn = Connection::open(&path).map_err(|e| classify(&path, e))?;
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| classify(&path, e))?;
-        let mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-            .map_err(|e| classify(&path, e))?;
+        let mode = wal_mode(&conn).map_err(|e| classify(&path, e))?;
         if !mode.eq_ignore_ascii_case("wal") {
             tracing::warn!(
                 target: "ringg_api::journal",
@@ -149,6 +147,25 @@ impl SqliteJournal {
         texts: Vec<String>,
     ) -> Result<Vec<T>, JournalError> {
         texts.iter().map(|t| self.decode(what, t)).collect()
+    }
+}
+
+/// Switches the database to WAL and returns the journal mode in force. Several processes
+/// opening a new file at once race for that switch, and SQLite answers the losers "database
+/// is locked" at once, without waiting for its busy timeout: the switch is tried again until
+/// [`BUSY_TIMEOUT`] has passed.
+fn wal_mode(conn: &Connection) -> rusqlite::Result<String> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)) {
+            Err(e)
+                if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                    && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other,
+        }
     }
 }
 

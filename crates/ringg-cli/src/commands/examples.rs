@@ -127,7 +127,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "assistants embed",
-        "ringg assistants embed AGENT_ID --domain https://shop.example",
+        "ringg assistants embed AGENT_ID --domain https://shop.example\nringg assistants embed 'Sales Assistant' --domain https://shop.example --mode text --bypass-start-screen\nringg assistants embed AGENT_ID --domain https://shop.example --widget-version 1.0.21 -o json | jq -r .snippet",
     ),
     (
         "calls",
@@ -280,7 +280,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("sim", "ringg sim serve --port 7878 --time-scale 0.01"),
     (
         "sim serve",
-        "ringg sim serve --port 7878 --time-scale 0.01 --history-rows 500\nringg sim serve --demo --credits 50000   # a second assistant, history, a large campaign's credits",
+        "ringg sim serve --port 7878 --time-scale 0.01 --history-rows 500\nringg sim serve --demo --credits 50000   # a second assistant, history, a large campaign's credits\nringg sim serve --quirks live            # the live API's documented variants\nringg login --sim                        # then, in another terminal: a profile for it",
     ),
     (
         "login",
@@ -372,5 +372,24 @@ mod tests {
             .filter(|p| !all.iter().any(|a| a == p))
             .collect();
         assert!(stale.is_empty(), "examples of no command: {stale:?}");
+    }
+
+    /// clap shows an unset variable as `[env: NAME=]`, which reads as an empty value: every
+    /// option read from the environment hides the value (the name alone is shown).
+    #[test]
+    fn no_help_shows_an_environment_value() {
+        fn check(cmd: &clap::Command, path: &str, bad: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                if arg.get_env().is_some() && !arg.is_hide_env_values_set() {
+                    bad.push(format!("{path} --{}", arg.get_id()));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                check(sub, &format!("{path} {}", sub.get_name()), bad);
+            }
+        }
+        let mut bad = Vec::new();
+        check(&crate::cli::Cli::command(), "ringg", &mut bad);
+        assert!(bad.is_empty(), "options showing [env: NAME=…]: {bad:?}");
     }
 }

@@ -79,6 +79,11 @@ fn refine_not_found(ctx: &Ctx, group: &str, e: CliError) -> CliError {
             return e.with_hint(hint);
         }
     }
+    if group == "api" {
+        return e.with_hint(
+            "check the method, the path and any id in it: docs/endpoints.md lists every operation's path",
+        );
+    }
     match crate::hints::list_command(group) {
         Some(list) => e.with_hint(format!("check the id: `{list}` shows them")),
         None => e,

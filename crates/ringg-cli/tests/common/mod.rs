@@ -18,6 +18,68 @@ pub async fn sim() -> RunningSimulator {
         .expect("the simulator starts")
 }
 
+/// A simulator like [`sim`] with these faults (`FaultConfig::parse`'s spec).
+pub async fn sim_with_faults(spec: &str) -> RunningSimulator {
+    Simulator::builder()
+        .time_scale(0.002)
+        .faults(ringg_sim::FaultConfig::parse(spec).expect("a fault spec"))
+        .start()
+        .await
+        .expect("the simulator starts")
+}
+
+/// `DD/MM/YYYY, HH:MM` tomorrow in India, the campaigns' default zone.
+pub fn tomorrow_ist(hh_mm: &str) -> String {
+    let tz: chrono_tz::Tz = "Asia/Kolkata".parse().unwrap();
+    let day =
+        (chrono::Utc::now().with_timezone(&tz) + chrono::Duration::days(1)).format("%d/%m/%Y");
+    format!("{day}, {hh_mm}")
+}
+
+/// `campaigns launch FILE --agent <the demo assistant> --name NAME`, then `extra`.
+pub fn launch_args<'a>(file: &'a str, name: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut v = vec![
+        "campaigns",
+        "launch",
+        file,
+        "--agent",
+        ringg_sim::demo::AGENT_ID,
+        "--name",
+        name,
+    ];
+    v.extend_from_slice(extra);
+    v
+}
+
+/// `campaigns create` of `file` for `agent` (an id or a name), in a window in 2030; the
+/// saved draft's list id.
+pub async fn save_draft(sim: &RunningSimulator, file: &str, agent: &str, name: &str) -> String {
+    let saved = ok(ringg(
+        sim,
+        &[
+            "-o",
+            "json",
+            "campaigns",
+            "create",
+            file,
+            "--agent",
+            agent,
+            "--name",
+            name,
+            "--start",
+            "01/01/2030, 10:00",
+            "--end",
+            "01/01/2030, 18:00",
+        ],
+    ))
+    .await
+    .json();
+    saved["list_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a list id: {saved}"))
+        .to_string()
+}
+
 /// The state folder of this test process (journal, dedupe store), so tests never touch the
 /// user's own `~/.local/state/ringg`. A test that needs its own sets `RINGG_STATE_DIR` again.
 pub fn state_dir() -> &'static std::path::Path {

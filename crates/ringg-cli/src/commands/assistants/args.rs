@@ -13,14 +13,14 @@ pub(crate) enum AssistantsCmd {
     List(PageArgs),
     /// One assistant: configuration in force, variables, webhooks.
     Get {
-        /// The assistant id.
+        /// The assistant (id, name or id prefix).
         id: String,
     },
     /// Create a single-prompt assistant.
     Create(CreateAssistantArgs),
     /// Update template fields (only those given).
     Update {
-        /// The assistant id.
+        /// The assistant (id, name or id prefix).
         id: String,
         /// The fields to change.
         #[command(flatten)]
@@ -28,9 +28,10 @@ pub(crate) enum AssistantsCmd {
     },
     /// Archive an assistant.
     Delete {
-        /// The assistant id.
+        /// The assistant (id, name or id prefix).
         id: String,
-        /// Confirms the deletion.
+        /// Delete without asking (for scripts). Without it the assistant is shown and the
+        /// question is asked on a terminal; with no terminal the command refuses.
         #[arg(long)]
         yes: bool,
     },
@@ -45,7 +46,7 @@ pub(crate) enum AssistantsCmd {
     Edit(EditArgs),
     /// Whitelist a web site and print the widget snippet (with the browser-safe public key).
     Embed {
-        /// The assistant id.
+        /// The assistant (id, name or id prefix).
         id: String,
         /// The site's origin, e.g. https://shop.example.
         #[arg(long, value_name = "ORIGIN")]
@@ -141,7 +142,7 @@ pub(crate) struct UpdateAssistantArgs {
 /// `ringg assistants edit`.
 #[derive(Debug, Args)]
 pub(crate) struct EditArgs {
-    /// The assistant id.
+    /// The assistant (id, name or id prefix).
     pub(crate) id: String,
     /// Edit this version (default: the active one).
     #[arg(long = "version-id", value_name = "ID", global = true)]

@@ -15,16 +15,17 @@ pub(crate) enum CallsCmd {
     List(ListCallsArgs),
     /// One call in detail.
     Get {
-        /// The call id.
+        /// The call: its id, or the beginning of it (among the newest 1,000 calls).
         id: String,
         /// Include the platform and client analysis.
         #[arg(long)]
         analysis: bool,
     },
-    /// Wait until a call is completed, failed, error or cancelled (up to --timeout, default
-    /// 1800 s). Exits 0 when it completed, 7 when it ended otherwise.
+    /// Wait until a call ends: completed, forwarded, failed, error or cancelled (up to
+    /// --timeout, default 1800 s). Exits 0 when it completed or was forwarded (handed over to
+    /// a person), 7 when it ended otherwise.
     Wait {
-        /// The call id.
+        /// The call: its id, or the beginning of it (among the newest 1,000 calls).
         id: String,
     },
     /// Call initiations whose outcome is not known (the command was interrupted, or the answer
@@ -91,9 +92,10 @@ pub(crate) struct TailArgs {
     /// Only this assistant's calls (id, name or id prefix).
     #[arg(long, value_name = "ID")]
     pub(crate) agent: Option<String>,
-    /// Only changes to this status (registered, ongoing, retry, completed, failed, error,
-    /// cancelled).
-    #[arg(long)]
+    /// Only changes to this status.
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(
+        ringg_api::types::CallStatus::KNOWN.iter().map(|s| s.as_str())
+    ))]
     pub(crate) status: Option<String>,
     /// Also run a webhook receiver on this address (e.g. 127.0.0.1:8787) and print its
     /// events; subscribe an assistant to it with `ringg webhooks subscribe`.
@@ -122,7 +124,7 @@ pub(crate) struct CallerArgs {
     /// A caller number of the workspace (E.164).
     #[arg(long, value_name = "E164")]
     pub(crate) from_number: Option<String>,
-    /// A number pool id.
+    /// A number pool (its id or an id prefix, as `ringg numbers list` shows it).
     #[arg(long, value_name = "ID")]
     pub(crate) number_pool: Option<String>,
 }
@@ -146,7 +148,7 @@ pub(crate) struct CreateCallArgs {
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_key_value)]
     pub(crate) vars: Vec<(String, String)>,
     /// Wait until the call ends and show it (up to --timeout, default 1800 s); exit 7 when
-    /// it ended otherwise than completed.
+    /// it ended otherwise than completed or forwarded.
     #[arg(long)]
     pub(crate) wait: bool,
     /// Call even though an earlier initiation to the same number for the same assistant is
@@ -176,7 +178,7 @@ pub(crate) struct HistoryFilters {
     /// Until this time (ISO date-time, or a date YYYY-MM-DD: the whole day).
     #[arg(long, value_name = "WHEN")]
     pub(crate) end: Option<String>,
-    /// Only this assistant's calls.
+    /// Only this assistant's calls (id, name or id prefix).
     #[arg(long, value_name = "ID")]
     pub(crate) agent: Option<String>,
     /// Only calls with this status.
@@ -184,7 +186,7 @@ pub(crate) struct HistoryFilters {
         ringg_api::types::CallStatus::KNOWN.iter().map(|s| s.as_str())
     ))]
     pub(crate) status: Option<String>,
-    /// Only calls of this campaign list (bulk_list_id).
+    /// Only calls of this campaign (its list id, name or an id prefix).
     #[arg(long, value_name = "LIST_ID")]
     pub(crate) list: Option<String>,
 }

@@ -19,7 +19,10 @@ use crate::term::emit_text;
 const DEFAULT_FILE: &str = "call-history.csv";
 
 pub(crate) async fn download(ctx: &mut Ctx, a: DownloadArgs) -> Result<(), CliError> {
-    let h = history_query(&a.filters)?;
+    let mut h = history_query(&a.filters)?;
+    let client = ctx.client().await?;
+    // An assistant or campaign named by name or id prefix, as in `calls list`.
+    super::filters::resolve_names(&client, &a.filters, &mut h).await?;
     let query = DownloadCallHistoryQuery {
         start_date: h.start_date.map(|t| t.as_str().to_string()),
         end_date: h.end_date.map(|t| t.as_str().to_string()),
@@ -29,7 +32,6 @@ pub(crate) async fn download(ctx: &mut Ctx, a: DownloadArgs) -> Result<(), CliEr
         bulk_list_id: h.bulk_list_id,
         ..DownloadCallHistoryQuery::default()
     };
-    let client = ctx.client().await?;
     let pb = ctx.spinner("downloading the call history");
     let got = client.calls().download_history(&query).await;
     pb.finish_and_clear();

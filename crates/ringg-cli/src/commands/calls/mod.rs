@@ -34,8 +34,9 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: CallsCmd) -> Result<(), CliError> {
         CallsCmd::List(args) => list(ctx, args).await,
         CallsCmd::Get { id: call, analysis } => get(ctx, &call, analysis).await,
         CallsCmd::Wait { id: call } => {
-            let call_id: CallId = id("call", &call)?;
+            id::<CallId>("call", &call)?;
             let client = ctx.client().await?;
+            let call_id = crate::resolve::call(&client, &call).await?;
             let timeout = ctx.wait_timeout(DEFAULT_WAIT_SECS);
             let d = wait::wait(ctx, &client, &call_id, timeout).await?;
             show_details(ctx, &d)?;
@@ -79,11 +80,12 @@ async fn delete_list(ctx: &mut Ctx, list: &str, yes: bool) -> Result<(), CliErro
     Ok(())
 }
 
-/// After waiting for a call: success when it completed, otherwise the call-unsuccessful error
-/// (exit code 7) naming how it ended.
+/// After waiting for a call: success when it completed or was handed over to a person
+/// (`forwarded`, a transfer), otherwise the call-unsuccessful error (exit code 7) naming how
+/// it ended.
 fn ended_well(d: &CallDetails) -> Result<(), CliError> {
     let status = d.call_status.as_ref();
-    if status == Some(&CallStatus::Completed) {
+    if matches!(status, Some(CallStatus::Completed | CallStatus::Forwarded)) {
         return Ok(());
     }
     let sub = d
@@ -137,8 +139,16 @@ async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
     let client = ctx.journaled_client().await?;
     let agent = crate::resolve::agent(&client, agent.as_str()).await?;
     req.agent_id = agent.clone();
-    if let CallerSource::FromNumberId(n) = &req.caller {
-        req.caller = CallerSource::FromNumberId(crate::resolve::number(&client, n.as_str()).await?);
+    match &req.caller {
+        CallerSource::FromNumberId(n) => {
+            req.caller =
+                CallerSource::FromNumberId(crate::resolve::number(&client, n.as_str()).await?);
+        }
+        CallerSource::NumberPool(p) => {
+            req.caller =
+                CallerSource::NumberPool(crate::resolve::number_pool(&client, p.as_str()).await?);
+        }
+        _ => {}
     }
     let assistant = client.assistants().get(&agent).await?;
     vars::check(
@@ -199,10 +209,15 @@ async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
         ("client reference".into(), placed.reference.clone()),
         (
             "variables".into(),
+            // The client reference has its own row, apart from the callee's variables.
             placed
                 .response
                 .custom_args_values()
-                .map(render::variables)
+                .map(|vars| {
+                    let mut vars = vars.clone();
+                    vars.remove(CLIENT_REFERENCE_KEY);
+                    render::variables(&vars)
+                })
                 .unwrap_or_else(|| "-".into()),
         ),
     ]));
@@ -235,8 +250,9 @@ async fn list(ctx: &mut Ctx, a: ListCallsArgs) -> Result<(), CliError> {
 }
 
 async fn get(ctx: &mut Ctx, call: &str, analysis: bool) -> Result<(), CliError> {
-    let call_id: CallId = id("call", call)?;
+    id::<CallId>("call", call)?;
     let client = ctx.client().await?;
+    let call_id = crate::resolve::call(&client, call).await?;
     let d = client.calls().details(&call_id, analysis).await?;
     show_details(ctx, &d)
 }

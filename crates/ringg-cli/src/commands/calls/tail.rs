@@ -8,6 +8,11 @@
 //! webhook receiver (the `ringg-webhooks` receiver, checking the shared secret) runs in the
 //! same process and its events are printed between the status lines, as they arrive;
 //! subscribe an assistant to it with `ringg webhooks subscribe`.
+//!
+//! A line reads `HH:MM:SS  ID  NUMBER  CHANGE  ASSISTANT`: the time in the zone the first
+//! note names (`--utc` for UTC), the id shortened like a table's (`--wide`: whole; `calls get`
+//! takes the short form), and the assistant's name cut to fit the width. It stops at Ctrl-C,
+//! or quietly once the reader of a pipe has gone (`| head -1`).
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -53,8 +58,9 @@ pub(crate) async fn tail(ctx: &mut Ctx, a: TailArgs) -> Result<(), CliError> {
     } else {
         (Duration::from_secs(2), Duration::from_secs(30))
     };
+    let (_, zone) = crate::display::get().clock(chrono::Utc::now());
     ctx.out.note(format!(
-        "watching the calls{}{}{}; Ctrl-C stops",
+        "watching the calls{}{}{}; times in {zone}; Ctrl-C stops",
         agent
             .as_ref()
             .map(|a| format!(" of assistant {a}"))
@@ -72,6 +78,8 @@ pub(crate) async fn tail(ctx: &mut Ctx, a: TailArgs) -> Result<(), CliError> {
     let mut interval = shortest;
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
+    let closed = crate::term::stdout_closed();
+    tokio::pin!(closed);
     loop {
         match poll(&client, agent.as_ref()).await {
             Ok(rows) => {
@@ -105,6 +113,12 @@ pub(crate) async fn tail(ctx: &mut Ctx, a: TailArgs) -> Result<(), CliError> {
             tokio::select! {
                 () = &mut wake => break,
                 Some(e) = event => show_event(ctx, &e)?,
+                () = &mut closed => {
+                    if let Some(r) = receiver.take() {
+                        r.stopper.stop().await;
+                    }
+                    return Ok(());
+                }
                 _ = &mut ctrl_c => {
                     if let Some(r) = receiver.take() {
                         r.stopper.stop().await;
@@ -166,7 +180,7 @@ fn show_changes(
 /// One status line.
 fn show_status(ctx: &Ctx, row: &CallRecord, before: Option<&CallStatus>) -> Result<(), CliError> {
     let status = row.status.as_ref().map(|s| s.as_str()).unwrap_or("-");
-    let now = chrono::Local::now();
+    let now = chrono::Utc::now();
     if ctx.out.json() {
         return print_json_line(&json!({
             "event": "status",
@@ -176,23 +190,54 @@ fn show_status(ctx: &Ctx, row: &CallRecord, before: Option<&CallStatus>) -> Resu
             "agent_id": row.agent.as_ref().map(|a| a.id.clone()),
             "from": before.map(|s| s.as_str()),
             "status": status,
+            "queued": row.queued().map(|q| q.to_string()),
         }));
     }
-    let change = match before {
+    let mut change = match before {
         Some(b) => format!("{} -> {status}", b.as_str()),
         None => format!("new, {status}"),
     };
-    emit_text(format!(
-        "{}  {}  {}  {}  {change}",
-        now.format("%H:%M:%S"),
-        row.id,
+    if let Some(q) = row.queued() {
+        change.push_str(&format!(
+            ", queued until {} ({})",
+            q.until.to_fixed_offset().format("%H:%M"),
+            q.reason.as_str()
+        ));
+    }
+    let display = crate::display::get();
+    let id = if display.wide {
+        row.id.to_string()
+    } else {
+        crate::layout::short_id(row.id.as_str())
+    };
+    let agent = row
+        .agent
+        .as_ref()
+        .and_then(|a| a.agent_name.as_ref().cloned())
+        .unwrap_or_else(|| "-".into());
+    let line = format!(
+        "{}  {id}  {}  {change}",
+        display.clock(now).0,
         row.to_number.as_ref().map(String::as_str).unwrap_or("-"),
-        row.agent
-            .as_ref()
-            .and_then(|a| a.agent_name.as_ref().cloned())
-            .unwrap_or_else(|| "-".into()),
-    ));
+    );
+    emit_text(with_tail(line, &agent, display.width));
     Ok(())
+}
+
+/// `line`, two spaces and `tail`, the tail cut (with an ellipsis) or left out so the whole fits
+/// `width` when there is one.
+fn with_tail(line: String, tail: &str, width: Option<usize>) -> String {
+    let used = crate::layout::width(&line) + 2;
+    let room = width.map_or(usize::MAX, |w| w.saturating_sub(used));
+    let tail_width = crate::layout::width(tail);
+    if tail_width <= room {
+        return format!("{line}  {tail}");
+    }
+    if room < 4 {
+        return line;
+    }
+    let cut: String = tail.chars().take(room - 1).collect();
+    format!("{line}  {}…", cut.trim_end())
 }
 
 /// One webhook event line.
@@ -204,7 +249,7 @@ fn show_event(ctx: &Ctx, event: &WebhookEvent) -> Result<(), CliError> {
     }
     emit_text(format!(
         "{}  webhook {}",
-        chrono::Local::now().format("%H:%M:%S"),
+        crate::display::get().clock(chrono::Utc::now()).0,
         OutputFormat::Text.render(event)
     ));
     Ok(())
@@ -225,4 +270,27 @@ async fn start_receiver(addr: &str, a: &TailArgs) -> Result<Inbox, CliError> {
             })?,
     };
     Inbox::start(addr, &a.secret_header, secret).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_tail;
+
+    #[test]
+    fn the_assistant_name_is_cut_to_fit_the_width() {
+        let line = "23:31:38  c6562699…  +919876543211  new, registered".to_string();
+        assert_eq!(
+            with_tail(line.clone(), "Sales Assistant", None),
+            format!("{line}  Sales Assistant")
+        );
+        let fitted = with_tail(line.clone(), "Sales Assistant", Some(62));
+        assert_eq!(fitted, format!("{line}  Sales As…"));
+        assert_eq!(crate::layout::width(&fitted), 62);
+        assert_eq!(with_tail(line.clone(), "Sales Assistant", Some(56)), line);
+        // A cut never ends in a space before its ellipsis.
+        assert_eq!(
+            with_tail(line.clone(), "Sales Assistant", Some(60)),
+            format!("{line}  Sales…")
+        );
+    }
 }

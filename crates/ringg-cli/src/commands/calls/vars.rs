@@ -46,19 +46,25 @@ pub(crate) fn check(
             None => String::new(),
         };
         return Err(CliError::usage(format!(
-            "--var {}: {who} has no variable {:?} ({theirs}); {hint}fix the name, or add --allow-unknown-vars to send it anyway",
+            "--var {}: {who} has no variable {:?} ({theirs})",
             u.name, u.name
+        ))
+        .with_hint(format!(
+            "{hint}fix the name, or add --allow-unknown-vars to send it anyway"
         )));
     }
     if !found.missing.is_empty() && !allow_missing {
         return Err(CliError::usage(format!(
-            "{who}'s prompt uses {} but no --var gives {}: the callee would hear a blank; add {}, or --allow-missing-vars to call anyway",
+            "{who}'s prompt uses {} but no --var gives {}: the callee would hear a blank",
             found.missing.join(", "),
             if found.missing.len() == 1 {
                 "it"
             } else {
                 "them"
             },
+        ))
+        .with_hint(format!(
+            "add {}, or --allow-missing-vars to call anyway",
             found
                 .missing
                 .iter()

@@ -76,7 +76,7 @@ pub(crate) async fn wait(
         }
     };
     lines.finish();
-    let d = result?;
+    let d = result.map_err(|e| gave_up(e, call_id, last.as_deref(), timeout))?;
     if !ctx.out.quiet
         && let Some(s) = d.call_status.as_ref()
         && last.as_deref() != Some(s.as_str())
@@ -84,4 +84,25 @@ pub(crate) async fn wait(
         lines.line(format!("status: {}", s.as_str()));
     }
     Ok(d)
+}
+
+/// A wait that ran out of time, in the command line's words (what the call was last seen
+/// doing, and how to wait again); any other error as it is.
+fn gave_up(
+    e: ringg_api::Error,
+    call_id: &CallId,
+    last: Option<&str>,
+    timeout: Duration,
+) -> CliError {
+    if e.kind() != ringg_api::ErrorKind::Timeout {
+        return e.into();
+    }
+    CliError::failed(format!(
+        "call {call_id} has not ended after {} s: it is {}",
+        timeout.as_secs(),
+        last.unwrap_or("still in progress")
+    ))
+    .with_hint(format!(
+        "wait again with `ringg calls wait {call_id}` (and a longer --timeout), or look at it with `ringg calls get {call_id}`"
+    ))
 }

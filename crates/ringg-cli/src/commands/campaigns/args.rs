@@ -23,7 +23,7 @@ pub(crate) enum CampaignsCmd {
     /// Continue a launch that stopped after its upload (a crash, too few credits, a refused
     /// start) from the journal: start the campaign unless it was started already.
     Resume {
-        /// The list id the launch reported.
+        /// The campaign: the list id the launch reported, its name or an id prefix.
         list_id: String,
         /// Return without following the progress.
         #[arg(long)]
@@ -32,7 +32,7 @@ pub(crate) enum CampaignsCmd {
     /// Delete the contact list of a campaign that was never started
     /// (DELETE /calling/contact/{list_id}).
     Discard {
-        /// The list id.
+        /// The campaign: its list id, name or an id prefix.
         list_id: String,
     },
     /// The single steps of the flows.
@@ -84,12 +84,22 @@ pub(crate) struct LaunchArgs {
     pub(crate) end: Option<String>,
     /// Time zone of the start and end times (IANA name; default: the profile's, else this
     /// system's).
-    #[arg(long, env = "RINGG_TIMEZONE", value_name = "TZ")]
+    #[arg(
+        long,
+        env = "RINGG_TIMEZONE",
+        hide_env_values = true,
+        value_name = "TZ"
+    )]
     pub(crate) timezone: Option<String>,
     /// Hours nobody is called, at each recipient's local time (the number's country gives
     /// the zone; otherwise the campaign's): HH:MM-HH:MM, or off. Default: the profile's,
     /// else 21:00-09:00.
-    #[arg(long, env = "RINGG_QUIET_HOURS", value_name = "HOURS")]
+    #[arg(
+        long,
+        env = "RINGG_QUIET_HOURS",
+        hide_env_values = true,
+        value_name = "HOURS"
+    )]
     pub(crate) quiet_hours: Option<String>,
     /// Launch even when rows would be dialled in their quiet hours.
     #[arg(long)]
@@ -127,7 +137,7 @@ pub(crate) struct LaunchArgs {
 #[derive(Debug, Args)]
 #[group(id = "campaign_callers", required = true, multiple = false)]
 pub(crate) struct CampaignCallers {
-    /// A number pool id.
+    /// A number pool (its id or an id prefix, as `ringg numbers list` shows it).
     #[arg(long, value_name = "ID")]
     pub(crate) number_pool: Option<String>,
     /// Caller numbers: E.164, number ids, display names or id prefixes (repeatable); each

@@ -7,7 +7,7 @@ use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use ringg_api::Client;
 use ringg_api::client::is_loopback_url;
-use ringg_api::types::calls::CallHistoryQuery;
+use ringg_api::types::calls::{CallHistoryQuery, CallRecord, Queued};
 use ringg_api::types::campaigns::{Campaign, ListCampaignsQuery};
 use ringg_api::types::{CallStatus, ListId};
 use serde::Serialize;
@@ -18,7 +18,7 @@ use crate::error::CliError;
 use crate::output::print_json_line;
 use crate::term::emit_text;
 
-/// Calls of a campaign by status.
+/// Calls of a campaign by status, and what the queued ones wait for.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct Counts {
     pub(crate) total: u64,
@@ -26,31 +26,72 @@ pub(crate) struct Counts {
     ongoing: u64,
     retry: u64,
     completed: u64,
+    /// Handed over to a person (a transfer): ended.
+    forwarded: u64,
     failed: u64,
     error: u64,
     cancelled: u64,
     other: u64,
+    /// The earliest time a queued call waits for (its window, schedule or retry), as RFC
+    /// 3339, while no call is ongoing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    queued_until: Option<String>,
+    /// Why (`window`, `scheduled`, `retry`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    queued_reason: Option<&'static str>,
+    /// The same for people: `queued until 09:00 (window, 2026-03-03 +05:30)`.
+    #[serde(skip)]
+    queued_text: Option<String>,
 }
 
 impl Counts {
     pub(crate) fn ended(&self) -> u64 {
-        self.completed + self.failed + self.error + self.cancelled
+        self.completed + self.forwarded + self.failed + self.error + self.cancelled
     }
 
+    /// The counts for people; what the queued calls wait for comes first, so a narrow bar
+    /// still shows it.
     pub(crate) fn text(&self) -> String {
-        format!(
-            "registered {} · ongoing {} · retry {} · completed {} · failed {} · error {} · cancelled {}",
+        let counts = format!(
+            "registered {} · ongoing {} · retry {} · completed {}{} · failed {} · error {} · cancelled {}",
             self.registered,
             self.ongoing,
             self.retry,
             self.completed,
+            if self.forwarded > 0 {
+                format!(" · forwarded {}", self.forwarded)
+            } else {
+                String::new()
+            },
             self.failed,
             self.error,
             self.cancelled
-        )
+        );
+        match &self.queued_text {
+            Some(q) => format!("{q} · {counts}"),
+            None => counts,
+        }
+    }
+
+    /// Counts a history row.
+    fn add(&mut self, row: &CallRecord) {
+        self.total += 1;
+        match row.status {
+            Some(CallStatus::Registered) => self.registered += 1,
+            Some(CallStatus::Ongoing) => self.ongoing += 1,
+            Some(CallStatus::Retry) => self.retry += 1,
+            Some(CallStatus::Completed) => self.completed += 1,
+            Some(CallStatus::Forwarded) => self.forwarded += 1,
+            Some(CallStatus::Failed) => self.failed += 1,
+            Some(CallStatus::Error) => self.error += 1,
+            Some(CallStatus::Cancelled) => self.cancelled += 1,
+            _ => self.other += 1,
+        }
     }
 }
 
+/// A campaign's calls counted by status (and, when none is ongoing, the earliest time a
+/// queued one waits for, so a campaign waiting for its window does not look stuck).
 pub(crate) async fn counts(client: &Client, list_id: &ListId) -> Result<Counts, CliError> {
     let q = CallHistoryQuery::default()
         .bulk_list_id(list_id.clone())
@@ -58,19 +99,22 @@ pub(crate) async fn counts(client: &Client, list_id: &ListId) -> Result<Counts, 
     let stream = client.calls().history_stream(q);
     futures::pin_mut!(stream);
     let mut c = Counts::default();
+    let mut earliest: Option<Queued> = None;
     while let Some(row) = stream.next().await {
         let row = row?;
-        c.total += 1;
-        match row.status {
-            Some(CallStatus::Registered) => c.registered += 1,
-            Some(CallStatus::Ongoing) => c.ongoing += 1,
-            Some(CallStatus::Retry) => c.retry += 1,
-            Some(CallStatus::Completed) => c.completed += 1,
-            Some(CallStatus::Failed) => c.failed += 1,
-            Some(CallStatus::Error) => c.error += 1,
-            Some(CallStatus::Cancelled) => c.cancelled += 1,
-            _ => c.other += 1,
+        c.add(&row);
+        if let Some(q) = row.queued()
+            && earliest
+                .as_ref()
+                .is_none_or(|e| q.until.to_utc() < e.until.to_utc())
+        {
+            earliest = Some(q);
         }
+    }
+    if let Some(q) = earliest.filter(|_| c.ongoing == 0) {
+        c.queued_until = Some(q.until.to_utc().to_rfc3339());
+        c.queued_reason = Some(q.reason.as_str());
+        c.queued_text = Some(q.to_string());
     }
     Ok(c)
 }
@@ -107,10 +151,15 @@ pub(crate) async fn follow(
     };
     let bar = if ctx.out.progress_enabled() {
         let pb = ProgressBar::new(expected.max(1));
+        // `wide_msg` cuts the counts to the terminal's width, so the bar stays one line and is
+        // redrawn in place; the steady tick keeps the elapsed time moving while nothing changes.
         pb.set_style(
-            ProgressStyle::with_template("{bar:30.cyan/blue} {pos}/{len} ended ({elapsed}) {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{bar:20.cyan/blue} {pos}/{len} ended ({elapsed}) {wide_msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
+        pb.enable_steady_tick(Duration::from_secs(1));
         pb
     } else {
         ProgressBar::hidden()
@@ -164,10 +213,11 @@ pub(crate) async fn follow(
                 }))?;
             } else {
                 emit_text(format!(
-                    "campaign {list_id} done{}: {} of {} call(s) completed, {} failed, {} error, {} cancelled",
+                    "campaign {list_id} done{}: {} of {} call(s) completed, {} forwarded, {} failed, {} error, {} cancelled",
                     status.map(|s| format!(" ({s})")).unwrap_or_default(),
                     c.completed,
                     c.total,
+                    c.forwarded,
                     c.failed,
                     c.error,
                     c.cancelled

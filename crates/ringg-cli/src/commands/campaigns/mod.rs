@@ -27,7 +27,9 @@ use crate::args::{PageArgs, id};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::listing::{Columns, Paging, print_all, print_page};
-use crate::output::{kv_table, nz, or_dash, print_json, print_json_line, print_table, to_value};
+use crate::output::{
+    emit_prose, kv_table, nz, or_dash, print_json, print_json_line, print_table, to_value,
+};
 use crate::term::emit_text;
 use args::{CampaignsCmd, CheckArgs, LaunchArgs};
 use follow::{counts, find_campaign, follow};
@@ -113,8 +115,11 @@ pub(crate) fn campaign_times(
         && at + chrono::Duration::minutes(1) < chrono::Utc::now()
     {
         return Err(CliError::usage(format!(
-            "--start {start} is in the past in {tz}; give a future time, or leave --start out to start in two minutes"
-        )));
+            "--start {start} is in the past in {tz}"
+        ))
+        .with_hint(
+            "give a future time, or leave --start out: the launch then starts in two minutes, or at the next hours outside the recipients' quiet hours when --end is left out too",
+        ));
     }
     Ok((start, end))
 }
@@ -157,7 +162,7 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
         if ctx.out.json() {
             print_json(&plan)?;
         } else {
-            lines.iter().for_each(emit_text);
+            lines.iter().for_each(emit_prose);
         }
         return match plan.refusal() {
             Some(e) => Err(e),
@@ -172,7 +177,7 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
         if ctx.out.json() {
             print_json_line(&plan)?;
         } else {
-            lines.iter().for_each(emit_text);
+            lines.iter().for_each(emit_prose);
         }
         return Err(refusal);
     }
@@ -297,7 +302,7 @@ async fn launch_file(
     } else if let LaunchResponses::Resumed(r) = &outcome.responses {
         emit_text(resumed_text(Some(name), &list_id, r));
     } else {
-        emit_text(format!(
+        emit_prose(format!(
             "launched campaign {name:?}: id {list_id}, {} flow, {} contact(s), calling from {start} to {end} ({})",
             match outcome.flow {
                 CampaignFlow::Standard => "standard",
@@ -412,6 +417,21 @@ async fn discard(ctx: &mut Ctx, list: &str) -> Result<(), CliError> {
     id::<ListId>("campaign list", list)?;
     let client = ctx.journaled_client().await?;
     let list_id = crate::resolve::campaign(&client, list).await?;
+    // A started campaign is refused here in the command line's words, with the commands that
+    // fit (the SDK refuses it too, naming its own calls).
+    let status = find_campaign(&client, &list_id)
+        .await?
+        .and_then(|c| c.campaign_status)
+        .map(|s| s.as_str().to_string());
+    if let Some(status) = status.filter(|s| !matches!(s.as_str(), "draft" | "insufficient_balance"))
+    {
+        return Err(CliError::failed(format!(
+            "campaign {list_id} is {status}: `campaigns discard` deletes only a list that was never started"
+        ))
+        .with_hint(format!(
+            "`ringg terminate --campaign {list_id}` stops its queued calls; `ringg calls delete-list {list_id}` deletes the list as it is"
+        )));
+    }
     let deleted = client.campaigns().discard(&list_id).await?;
     if ctx.out.json() {
         return print_json(&deleted);

@@ -5,7 +5,6 @@
 //! hours at each recipient's local time; with estimates of when the first and the last call
 //! are dialled and what the campaign locks and spends.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -22,7 +21,7 @@ use super::args::LaunchArgs;
 use super::preflight::Checked;
 use super::window::{QuietHours, Zones, default_window, zone_list, zone_of_number};
 use crate::error::CliError;
-use crate::resolve::{NUMBER, number_candidates, pick};
+use crate::resolve::{NUMBER, NUMBER_POOL, number_candidates, pick};
 
 /// The largest upload Ringg takes: the multipart body limit of the CSV upload endpoints
 /// (10 MiB), less room for the form's other fields.
@@ -325,30 +324,29 @@ async fn callers(
 ) -> Result<LargeCampaignCaller, CliError> {
     let candidates = number_candidates(client).await?;
     if let Some(pool) = &a.callers.number_pool {
-        let numbers = client
-            .numbers()
-            .stream()
-            .collect::<Vec<_>>()
-            .await
-            .into_iter()
-            .collect::<Result<Vec<_>, _>>()?;
-        let pools: BTreeSet<String> = numbers
-            .iter()
-            .filter_map(|n| n.number_pool_id.as_ref().map(|p| p.to_string()))
-            .collect();
+        let pools = crate::resolve::pool_candidates(client).await?;
         if pools.is_empty() {
             warnings.push(format!(
                 "the workspace's numbers do not say which pool they are in, so number pool {pool} could not be checked"
             ));
-        } else if !pools.contains(pool.trim()) {
-            problems.push(format!(
-                "number pool {pool:?} is not a pool of this workspace (its numbers are in: {}); copy the pool id from the dashboard",
-                pools.into_iter().collect::<Vec<_>>().join(", ")
-            ));
+            return Ok(LargeCampaignCaller::NumberPool(NumberPoolId::new(
+                pool.trim(),
+            )));
         }
-        return Ok(LargeCampaignCaller::NumberPool(NumberPoolId::new(
-            pool.trim(),
-        )));
+        return match pick(NUMBER_POOL, pool, &pools) {
+            Ok(id) => Ok(LargeCampaignCaller::NumberPool(NumberPoolId::new(id))),
+            // An ambiguous prefix is a usage mistake (exit code 2), not a refusal.
+            Err(e) if e.class() == crate::error::ErrorClass::Usage => Err(e),
+            Err(_) => {
+                problems.push(format!(
+                    "number pool {pool:?} is not a pool of this workspace (its numbers are in: {}); `ringg numbers list` shows each number's pool",
+                    pools.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", ")
+                ));
+                Ok(LargeCampaignCaller::NumberPool(NumberPoolId::new(
+                    pool.trim(),
+                )))
+            }
+        };
     }
     let mut sent = Vec::new();
     for given in &a.callers.from_number {

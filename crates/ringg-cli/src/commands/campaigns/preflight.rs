@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::args::CheckArgs;
 use crate::error::CliError;
-use crate::output::{or_dash, print_table, table};
+use crate::output::{emit_prose, or_dash, print_table, table};
 use crate::term::emit_text;
 
 /// The column Ringg requires.
@@ -132,7 +132,7 @@ pub(crate) async fn run_check(
 /// Prints the report (rows, mapping, problems, every bad row with its line).
 pub(crate) fn print_report(c: &Checked) {
     let r = &c.report;
-    emit_text(format!(
+    emit_prose(format!(
         "{}: {} rows, {} valid, {} invalid; {} flow",
         c.file,
         r.total_rows,
@@ -143,7 +143,7 @@ pub(crate) fn print_report(c: &Checked) {
             CampaignFlow::Large => "large (5,000+ rows)",
         }
     ));
-    emit_text(format!(
+    emit_prose(format!(
         "columns: {}",
         c.variables_map
             .iter()
@@ -152,10 +152,10 @@ pub(crate) fn print_report(c: &Checked) {
             .join(", ")
     ));
     for f in r.fatal.iter().chain(&c.workspace_problems) {
-        emit_text(format!("problem: {f}"));
+        emit_prose(format!("problem: {f}"));
     }
     for w in &r.warnings {
-        emit_text(format!("warning: {w}"));
+        emit_prose(format!("warning: {w}"));
     }
     if !r.issues.is_empty() {
         let mut t = table(&["LINE", "COLUMN", "VALUE", "PROBLEM"]);

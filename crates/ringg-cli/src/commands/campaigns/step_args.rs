@@ -23,12 +23,12 @@ pub(crate) enum StepsCmd {
     UploadLarge(CreateArgs),
     /// Large flow, step 2: the processing state of an upload.
     UploadStatus {
-        /// The list id the upload printed (bulk_list_id).
+        /// The campaign: the list id the upload printed (bulk_list_id), its name or an id prefix.
         list_id: String,
     },
     /// Large flow, step 3: whether the workspace's credits cover the campaign.
     CheckBalance {
-        /// The list id (bulk_list_id).
+        /// The campaign: its list id (bulk_list_id), name or an id prefix.
         list_id: String,
     },
     /// Large flow, step 4: start the campaign.
@@ -40,7 +40,7 @@ pub(crate) enum StepsCmd {
 pub(crate) struct CreateArgs {
     /// The contact CSV (needs a `Mobile Number` column).
     pub(crate) file: PathBuf,
-    /// The assistant that makes the calls.
+    /// The assistant that makes the calls (id, name or id prefix).
     #[arg(long, value_name = "ID")]
     pub(crate) agent: String,
     /// Campaign name.
@@ -66,9 +66,10 @@ pub(crate) struct CreateArgs {
 /// The list a start step starts, and the assistant that calls.
 #[derive(Debug, Args)]
 pub(crate) struct StartTarget {
-    /// The list id the upload printed (list_id, or bulk_list_id for the large flow).
+    /// The campaign: the list id the upload printed (list_id, or bulk_list_id for the large
+    /// flow), its name or an id prefix.
     pub(crate) list_id: String,
-    /// The assistant that makes the calls.
+    /// The assistant that makes the calls (id, name or id prefix).
     #[arg(long, value_name = "ID")]
     pub(crate) agent: String,
 }
@@ -79,7 +80,7 @@ pub(crate) struct StartArgs {
     /// The list and the assistant.
     #[command(flatten)]
     pub(crate) target: StartTarget,
-    /// A number pool id (POST /campaign/v2/start).
+    /// A number pool (its id or an id prefix; POST /campaign/v2/start).
     #[arg(
         long,
         value_name = "ID",
@@ -102,7 +103,7 @@ pub(crate) struct StartLargeArgs {
     /// The list and the assistant.
     #[command(flatten)]
     pub(crate) target: StartTarget,
-    /// A number pool id.
+    /// A number pool (its id or an id prefix).
     #[arg(
         long,
         value_name = "ID",

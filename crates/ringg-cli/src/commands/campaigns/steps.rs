@@ -21,13 +21,15 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: StepsCmd) -> Result<(), CliError> {
         StepsCmd::UploadLarge(a) => upload_large(ctx, a).await,
         StepsCmd::Start(a) => start(ctx, a).await,
         StepsCmd::UploadStatus { list_id } => {
-            let list_id: ListId = id("campaign list", &list_id)?;
+            id::<ListId>("campaign list", &list_id)?;
             let client = ctx.client().await?;
+            let list_id = crate::resolve::campaign(&client, &list_id).await?;
             show(ctx, &client.campaigns().upload_status(&list_id).await?)
         }
         StepsCmd::CheckBalance { list_id } => {
-            let list_id: ListId = id("campaign list", &list_id)?;
+            id::<ListId>("campaign list", &list_id)?;
             let client = ctx.client().await?;
+            let list_id = crate::resolve::campaign(&client, &list_id).await?;
             show(ctx, &client.campaigns().check_balance(&list_id).await?)
         }
         StepsCmd::StartLarge(a) => start_large(ctx, a).await,
@@ -51,17 +53,40 @@ fn time(flag: &str, raw: Option<&str>) -> Result<Option<CampaignTime>, CliError>
         .transpose()
 }
 
-fn caller(pool: Option<&str>, numbers: &[String]) -> Result<LargeCampaignCaller, CliError> {
+/// The callers of a large-flow start: a pool (id or id prefix) or caller numbers.
+async fn caller(
+    client: &ringg_api::Client,
+    pool: Option<&str>,
+    numbers: &[String],
+) -> Result<LargeCampaignCaller, CliError> {
     match (pool, numbers) {
-        (Some(p), []) => Ok(LargeCampaignCaller::NumberPool(id::<NumberPoolId>(
-            "number pool",
-            p,
-        )?)),
+        (Some(p), []) => {
+            id::<NumberPoolId>("number pool", p)?;
+            Ok(LargeCampaignCaller::NumberPool(
+                crate::resolve::number_pool(client, p).await?,
+            ))
+        }
         (None, n) if !n.is_empty() => Ok(LargeCampaignCaller::FromNumbers(n.to_vec())),
         _ => Err(CliError::usage(
             "give --number-pool ID or one or more --from-number, not both",
         )),
     }
+}
+
+/// `--start` and `--end` when both are given: the end must come after the start.
+fn ordered(
+    start: Option<CampaignTime>,
+    end: Option<CampaignTime>,
+) -> Result<(Option<CampaignTime>, Option<CampaignTime>), CliError> {
+    if let (Some(s), Some(e)) = (start, end)
+        && e <= s
+    {
+        return Err(
+            CliError::usage(format!("--end {e} is not after --start {s}"))
+                .with_hint("give an end later than the start (\"DD/MM/YYYY, HH:MM\")"),
+        );
+    }
+    Ok((start, end))
 }
 
 /// An upload form with the column mapping and --remove-invalid-rows of the arguments.
@@ -74,20 +99,22 @@ fn fill<T, C>(mut form: CampaignSpec<T, C>, a: &CreateArgs) -> CampaignSpec<T, C
 }
 
 async fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<(), CliError> {
-    let (Some(start), Some(end)) = (
+    let (Some(start), Some(end)) = ordered(
         time("--start", a.start.as_deref())?,
         time("--end", a.end.as_deref())?,
-    ) else {
+    )?
+    else {
         return Err(CliError::usage(
             "campaigns create needs --start and --end (\"DD/MM/YYYY, HH:MM\")",
         ));
     };
-    let agent: AgentId = id("assistant", &a.agent)?;
+    id::<AgentId>("assistant", &a.agent)?;
+    let client = ctx.journaled_client().await?;
+    let agent = crate::resolve::agent(&client, &a.agent).await?;
     let form = fill(
         SaveCampaignForm::new(agent, a.name.clone(), a.country.clone(), start, end),
         &a,
     );
-    let client = ctx.journaled_client().await?;
     let saved = client
         .campaigns()
         .save(&form, CsvUpload::path(&a.file))
@@ -103,14 +130,19 @@ async fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<(), CliError> {
 }
 
 async fn upload_large(ctx: &mut Ctx, a: CreateArgs) -> Result<(), CliError> {
-    let agent: AgentId = id("assistant", &a.agent)?;
+    id::<AgentId>("assistant", &a.agent)?;
+    let (start, end) = ordered(
+        time("--start", a.start.as_deref())?,
+        time("--end", a.end.as_deref())?,
+    )?;
+    let client = ctx.journaled_client().await?;
+    let agent = crate::resolve::agent(&client, &a.agent).await?;
     let mut form = fill(
         UploadCsvForm::new(agent, a.name.clone(), a.country.clone()),
         &a,
     );
-    form.campaign_start_time = time("--start", a.start.as_deref())?;
-    form.campaign_end_time = time("--end", a.end.as_deref())?;
-    let client = ctx.journaled_client().await?;
+    form.campaign_start_time = start;
+    form.campaign_end_time = end;
     let uploaded = client
         .campaigns()
         .upload_large_csv(&form, CsvUpload::path(&a.file))
@@ -124,14 +156,22 @@ async fn upload_large(ctx: &mut Ctx, a: CreateArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The assistant and list ids of a start step.
-fn target(t: &StartTarget) -> Result<(AgentId, ListId), CliError> {
-    Ok((id("assistant", &t.agent)?, id("campaign list", &t.list_id)?))
+/// The assistant and list ids of a start step (ids, names or id prefixes).
+async fn target(
+    client: &ringg_api::Client,
+    t: &StartTarget,
+) -> Result<(AgentId, ListId), CliError> {
+    id::<AgentId>("assistant", &t.agent)?;
+    id::<ListId>("campaign list", &t.list_id)?;
+    Ok((
+        crate::resolve::agent(client, &t.agent).await?,
+        crate::resolve::campaign(client, &t.list_id).await?,
+    ))
 }
 
 async fn start(ctx: &mut Ctx, a: StartArgs) -> Result<(), CliError> {
-    let (agent, list) = target(&a.target)?;
     let client = ctx.journaled_client().await?;
+    let (agent, list) = target(&client, &a.target).await?;
     let started = if a.v1 {
         let mut req = StartCampaignRequest {
             agent_id: agent,
@@ -143,22 +183,28 @@ async fn start(ctx: &mut Ctx, a: StartArgs) -> Result<(), CliError> {
         client.campaigns().start_v1(&req).await?
     } else {
         let pool = a.number_pool.as_deref().unwrap_or_default();
-        let req = StartCampaignV2Request::new(agent, list, id("number pool", pool)?);
+        id::<NumberPoolId>("number pool", pool)?;
+        let pool = crate::resolve::number_pool(&client, pool).await?;
+        let req = StartCampaignV2Request::new(agent, list, pool);
         client.campaigns().start(&req).await?
     };
     show(ctx, &started)
 }
 
 async fn start_large(ctx: &mut Ctx, a: StartLargeArgs) -> Result<(), CliError> {
-    let (agent, list) = target(&a.target)?;
+    let (start, end) = ordered(
+        time("--start", a.start.as_deref())?,
+        time("--end", a.end.as_deref())?,
+    )?;
+    let client = ctx.journaled_client().await?;
+    let (agent, list) = target(&client, &a.target).await?;
     let mut req = MakeCallAsyncRequest::new(
         list,
         agent,
-        caller(a.number_pool.as_deref(), &a.from_number)?,
+        caller(&client, a.number_pool.as_deref(), &a.from_number).await?,
     );
-    req.campaign_start_time = time("--start", a.start.as_deref())?;
-    req.campaign_end_time = time("--end", a.end.as_deref())?;
+    req.campaign_start_time = start;
+    req.campaign_end_time = end;
     req.concurrency_percentage = a.concurrency;
-    let client = ctx.journaled_client().await?;
     show(ctx, &client.campaigns().start_large(&req).await?)
 }

@@ -13,7 +13,7 @@ pub(crate) enum KbCmd {
     List,
     /// One knowledge base with its sources.
     Get {
-        /// The knowledge base id.
+        /// The knowledge base (id, name or id prefix).
         id: String,
     },
     /// Create a knowledge base from files, URLs and FAQs.
@@ -21,10 +21,10 @@ pub(crate) enum KbCmd {
         /// Name.
         #[arg(long)]
         name: String,
-        /// A file to upload (repeatable; up to 10, 2 MB each).
+        /// A file to upload (repeatable; up to 10, 2 MB each, 5 MB in all).
         #[arg(long = "file", value_name = "PATH")]
         files: Vec<PathBuf>,
-        /// A URL to crawl (repeatable).
+        /// A URL to crawl (repeatable; up to 20).
         #[arg(long = "url", value_name = "URL")]
         urls: Vec<String>,
         /// A question and its answer (repeatable), e.g. --faq "Refunds?=30 days".
@@ -33,9 +33,9 @@ pub(crate) enum KbCmd {
     },
     /// Add or remove sources.
     Edit {
-        /// The knowledge base id.
+        /// The knowledge base (id, name or id prefix).
         id: String,
-        /// A file to add (repeatable).
+        /// A file to add (repeatable; up to 10 per edit, 2 MB each, 5 MB in all).
         #[arg(long = "add-file", value_name = "PATH")]
         add_files: Vec<PathBuf>,
         /// A URL to add (repeatable).
@@ -56,9 +56,10 @@ pub(crate) enum KbCmd {
     },
     /// Delete a knowledge base.
     Delete {
-        /// The knowledge base id.
+        /// The knowledge base (id, name or id prefix).
         id: String,
-        /// Confirms the deletion.
+        /// Delete without asking (for scripts). Without it the knowledge base is shown and the
+        /// question is asked on a terminal; with no terminal the command refuses.
         #[arg(long)]
         yes: bool,
     },

@@ -4,7 +4,9 @@ pub(crate) mod args;
 
 use std::path::PathBuf;
 
-use ringg_api::knowledge_bases::KbFile;
+use ringg_api::knowledge_bases::{
+    KbFile, MAX_KB_FILE_BYTES, MAX_KB_FILES, MAX_KB_TOTAL_BYTES, MAX_KB_URLS,
+};
 use ringg_api::types::KbFileId;
 use ringg_api::types::knowledge_base::{CreateKbForm, EditKbForm, Faq, KbSource, KbSummary};
 
@@ -127,6 +129,24 @@ async fn create(
             "a knowledge base needs content: give --file, --url or --faq",
         ));
     }
+    if name.trim().is_empty() {
+        return Err(CliError::usage("--name is empty; name the knowledge base"));
+    }
+    if urls.len() > MAX_KB_URLS {
+        return Err(CliError::usage(format!(
+            "{} --url given; a knowledge base is created with at most {MAX_KB_URLS} URLs",
+            urls.len()
+        ))
+        .with_hint(format!(
+            "create it with {MAX_KB_URLS}, then add the rest with `ringg kb edit NAME --add-url URL`"
+        )));
+    }
+    check_files(
+        &files,
+        "--file",
+        "create it with fewer, then add the rest with `ringg kb edit NAME --add-file PATH`",
+    )
+    .await?;
     let mut form = CreateKbForm::new(name);
     form.urls = urls;
     form.faqs = faqs.into_iter().map(|(q, a)| Faq::new(q, a)).collect();
@@ -157,6 +177,23 @@ struct Sources {
 }
 
 async fn edit(ctx: &mut Ctx, kb: &str, s: Sources) -> Result<(), CliError> {
+    let changes_nothing = s.add_files.is_empty()
+        && s.add_urls.is_empty()
+        && s.add_faqs.is_empty()
+        && s.remove_files.is_empty()
+        && s.remove_urls.is_empty()
+        && s.remove_faqs.is_empty();
+    if changes_nothing {
+        return Err(CliError::usage(
+            "nothing to change: give --add-file, --add-url, --add-faq, --remove-file, --remove-url or --remove-faq",
+        ));
+    }
+    check_files(
+        &s.add_files,
+        "--add-file",
+        "add some now and the rest with another `ringg kb edit`",
+    )
+    .await?;
     let client = ctx.client().await?;
     let kb_id = crate::resolve::knowledge_base(&client, kb).await?;
     let mut form = EditKbForm::new(kb_id.clone());
@@ -183,14 +220,27 @@ async fn edit(ctx: &mut Ctx, kb: &str, s: Sources) -> Result<(), CliError> {
     Ok(())
 }
 
+/// `ringg kb delete`: what goes is shown (name, sources) and asked about, like every
+/// command that cannot be undone (`crate::confirm`); `--yes` for scripts.
 async fn delete(ctx: &mut Ctx, kb: &str, yes: bool) -> Result<(), CliError> {
-    if !yes {
-        return Err(CliError::usage(format!(
-            "deleting knowledge base {kb:?} cannot be undone; add --yes to confirm"
-        )));
-    }
     let client = ctx.client().await?;
     let kb_id = crate::resolve::knowledge_base(&client, kb).await?;
+    let d = client.knowledge_bases().get(&kb_id).await?;
+    let count = |v: Option<&Vec<KbSource>>| v.map_or(0, Vec::len);
+    let summary = vec![format!(
+        "delete knowledge base {kb_id} ({:?}): its {} file(s), {} URL(s) and {} FAQ(s) are gone for good, and assistants using it lose it",
+        d.kb_name.as_deref().unwrap_or("-"),
+        count(d.files.as_ref()),
+        count(d.urls.as_ref()),
+        count(d.faqs.as_ref()),
+    )];
+    crate::confirm::confirm(
+        &summary,
+        "Delete this knowledge base?",
+        "deleting the knowledge base",
+        yes,
+        ctx.out.quiet,
+    )?;
     let resp = client.knowledge_bases().delete(&kb_id).await?;
     if ctx.out.json() {
         return print_json(&resp);
@@ -199,6 +249,40 @@ async fn delete(ctx: &mut Ctx, kb: &str, yes: bool) -> Result<(), CliError> {
         "{}: {kb_id}",
         escape_control(resp.message.as_deref().unwrap_or("deleted"))
     ));
+    Ok(())
+}
+
+/// The files of one request against Ringg's limits (at most [`MAX_KB_FILES`], each at most
+/// 2 MB, 5 MB in all), in the command line's words; `rest` says how to send more.
+async fn check_files(files: &[PathBuf], flag: &str, rest: &str) -> Result<(), CliError> {
+    if files.len() > MAX_KB_FILES {
+        return Err(CliError::usage(format!(
+            "{} {flag} given; one request carries at most {MAX_KB_FILES} files",
+            files.len()
+        ))
+        .with_hint(rest));
+    }
+    let mut total = 0;
+    for path in files {
+        let size = tokio::fs::metadata(path)
+            .await
+            .map_err(|e| CliError::io(format!("could not read {flag} {}", path.display()), &e))?
+            .len();
+        if size > MAX_KB_FILE_BYTES {
+            return Err(CliError::usage(format!(
+                "{flag} {} is {size} bytes; a file may be at most 2 MB ({MAX_KB_FILE_BYTES} bytes)",
+                path.display()
+            ))
+            .with_hint("split or shrink it"));
+        }
+        total += size;
+    }
+    if total > MAX_KB_TOTAL_BYTES {
+        return Err(CliError::usage(format!(
+            "the {flag} files total {total} bytes; one request carries at most 5 MB ({MAX_KB_TOTAL_BYTES} bytes)"
+        ))
+        .with_hint(rest));
+    }
     Ok(())
 }
 

@@ -23,7 +23,8 @@ const COLUMNS: Columns<WorkspaceNumber> = Columns {
     ],
     row,
     empty: "no caller numbers in this workspace; add one in the Ringg dashboard, then `ringg numbers list` shows its id",
-    drop_first: &["POOL", "PROVIDER", "INBOUND"],
+    // The pool is what `--number-pool` takes (its first 8 characters are enough): kept longer.
+    drop_first: &["PROVIDER", "INBOUND", "POOL"],
 };
 
 fn row(n: &WorkspaceNumber) -> Vec<String> {

@@ -4,12 +4,14 @@ pub(crate) mod args;
 
 use std::io::IsTerminal;
 
+use serde::Serialize;
 use serde_json::json;
 
 use crate::config::{self, ConfigFile};
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{print_json, print_table, table};
+use crate::listing::{Columns, Paging, print_page};
+use crate::output::print_json;
 use crate::term::emit_text;
 use args::{LoginArgs, ProfilesCmd};
 
@@ -163,52 +165,51 @@ fn exists(cfg: &ConfigFile, name: &str) -> Result<(), CliError> {
     }
 }
 
+/// One saved profile as `profiles list` shows it (the key itself never: whether it is stored).
+#[derive(Debug, Serialize)]
+struct ProfileRow {
+    name: String,
+    default: bool,
+    base_url: String,
+    workspace: Option<String>,
+    timezone: Option<String>,
+    quiet_hours: Option<String>,
+    has_key: bool,
+}
+
+/// The profiles table.
+const COLUMNS: Columns<ProfileRow> = Columns {
+    header: &["", "NAME", "BASE URL", "WORKSPACE", "KEY"],
+    row: |p| {
+        vec![
+            if p.default { "*" } else { "" }.to_string(),
+            p.name.clone(),
+            p.base_url.clone(),
+            p.workspace.clone().unwrap_or_else(|| "-".into()),
+            if p.has_key { "stored" } else { "missing" }.to_string(),
+        ]
+    },
+    empty: "no profiles yet; `ringg login` saves one (`ringg login --sim` for a running `ringg sim serve`)",
+    drop_first: &["WORKSPACE"],
+};
+
+/// `ringg profiles list`: a list like every other (`{items, paging}` with `--output json`).
 fn list(ctx: &Ctx, cfg: &ConfigFile) -> Result<(), CliError> {
-    let rows: Vec<_> = cfg
+    let rows: Vec<ProfileRow> = cfg
         .profiles
         .iter()
-        .map(|(name, p)| {
-            let has_key = config::read_key(name).ok().flatten().is_some();
-            (name, p, has_key)
-        })
-        .collect();
-    if ctx.out.json() {
-        let v: Vec<_> = rows
-            .iter()
-            .map(|(name, p, has_key)| {
-                json!({
-                    "name": name,
-                    "default": cfg.default_profile.as_deref() == Some(name.as_str()),
-                    "base_url": p.base_url.as_deref().unwrap_or(ringg_api::DEFAULT_BASE_URL),
-                    "workspace": p.workspace,
-                    "timezone": p.timezone,
-                    "quiet_hours": p.quiet_hours,
-                    "has_key": has_key,
-                })
-            })
-            .collect();
-        return print_json(&v);
-    }
-    let mut t = table(&["", "NAME", "BASE URL", "WORKSPACE", "KEY"]);
-    for (name, p, has_key) in &rows {
-        let mark = if cfg.default_profile.as_deref() == Some(name.as_str()) {
-            "*"
-        } else {
-            ""
-        };
-        t.add_row(vec![
-            mark.to_string(),
-            (*name).clone(),
-            p.base_url
+        .map(|(name, p)| ProfileRow {
+            name: name.clone(),
+            default: cfg.default_profile.as_deref() == Some(name.as_str()),
+            base_url: p
+                .base_url
                 .clone()
                 .unwrap_or_else(|| ringg_api::DEFAULT_BASE_URL.to_string()),
-            p.workspace.clone().unwrap_or_else(|| "-".into()),
-            if *has_key { "stored" } else { "missing" }.to_string(),
-        ]);
-    }
-    print_table(&t);
-    if rows.is_empty() {
-        ctx.out.note("no profiles yet; `ringg login` saves one");
-    }
-    Ok(())
+            workspace: p.workspace.clone(),
+            timezone: p.timezone.clone(),
+            quiet_hours: p.quiet_hours.clone(),
+            has_key: config::read_key(name).ok().flatten().is_some(),
+        })
+        .collect();
+    print_page(ctx, &COLUMNS, &rows, Paging::whole(rows.len()))
 }

@@ -20,12 +20,26 @@ impl Narrator {
         self.say(format!("\n[{n}/{STEPS}] {title}"));
     }
 
+    /// A line of narration; one longer than the width is broken at spaces (tables are fitted
+    /// already), so no id or number is cut by the terminal.
     pub(crate) fn say(&self, text: impl AsRef<str>) {
-        if !self.silent {
-            self.lines.line(text);
+        if self.silent {
+            return;
         }
+        let d = crate::display::get();
+        let text = match d.width.or(d.err_width) {
+            Some(w) => text
+                .as_ref()
+                .split('\n')
+                .map(|l| crate::layout::wrap(l, w, 2))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            None => text.as_ref().to_string(),
+        };
+        self.lines.line(text);
     }
 
+    /// Indented detail lines, broken like [`say`](Self::say)'s.
     pub(crate) fn detail(&self, text: impl AsRef<str>) {
         for l in text.as_ref().lines() {
             self.say(format!("{:DETAIL_INDENT$}{l}", ""));

@@ -44,7 +44,7 @@ pub(crate) async fn run(ctx: &Ctx, cmd: SimCmd) -> Result<(), CliError> {
         )));
     }
     ctx.out.note(
-        "the simulator is starting; point RINGG_BASE_URL and RINGG_API_KEY at the values below, Ctrl-C stops it",
+        "the simulator is starting; run `ringg login --sim` in another terminal (or point RINGG_BASE_URL and RINGG_API_KEY at the values below); Ctrl-C stops it",
     );
     let builder = Simulator::builder()
         .bind(SocketAddr::from(([127, 0, 0, 1], port)))

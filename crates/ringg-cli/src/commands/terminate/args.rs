@@ -2,21 +2,29 @@
 
 use clap::Args;
 
-/// `ringg terminate`.
+/// `ringg terminate`. The calls to stop are named by one of the four targets (the group
+/// `what`; `--campaign` may be combined with `--numbers`); the other flags only change how.
 #[derive(Debug, Args)]
-#[group(id = "what", required = true, multiple = true)]
+#[group(skip)]
+#[command(group(
+    clap::ArgGroup::new("what")
+        .required(true)
+        .multiple(true)
+        .args(["agent", "calls", "campaign", "numbers"])
+))]
 pub(crate) struct TerminateArgs {
     /// Every queued call of this assistant (id, name or id prefix).
     #[arg(long, value_name = "ID")]
     pub(crate) agent: Option<String>,
-    /// These calls (up to 100).
+    /// These calls (any number: they are sent 100 at a time).
     #[arg(long, value_name = "ID", num_args = 1..)]
     pub(crate) calls: Vec<String>,
     /// The whole campaign (id, name or id prefix), or with --numbers only those numbers in
     /// it.
     #[arg(long, value_name = "ID")]
     pub(crate) campaign: Option<String>,
-    /// These numbers (E.164, up to 100), across campaigns and individual calls.
+    /// These numbers (E.164; any number of them, sent 100 at a time), across campaigns and
+    /// individual calls.
     #[arg(long, value_name = "E164", num_args = 1..)]
     pub(crate) numbers: Vec<String>,
     /// Use the older dedicated paths (/campaign/terminate/agent, /calls, /campaign-numbers,

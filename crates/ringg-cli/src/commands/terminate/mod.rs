@@ -4,7 +4,7 @@
 pub(crate) mod args;
 mod preview;
 
-use ringg_api::types::termination::TerminateRequest;
+use ringg_api::types::termination::{TerminateRequest, TerminateRequestError};
 use ringg_api::types::{AgentId, CallId, CampaignId, PhoneNumber};
 use serde_json::json;
 
@@ -63,9 +63,17 @@ fn request(a: &TerminateArgs) -> Result<TerminateRequest, CliError> {
             mobile_numbers: numbers()?,
         }
     };
-    req.validate()
-        .map_err(|e| CliError::usage(format!("{e}")))?;
-    Ok(req)
+    // A list over Ringg's 100 per request is sent 100 at a time (`terminate_all_in_chunks`).
+    match req.validate() {
+        Ok(()) | Err(TerminateRequestError::TooMany { .. }) => Ok(req),
+        Err(_) => Err(CliError::usage(format!(
+            "nothing to stop: {} names none; give at least one",
+            match &req {
+                TerminateRequest::ByCallIds { .. } => "--calls",
+                _ => "--numbers",
+            }
+        ))),
+    }
 }
 
 pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError> {
@@ -89,7 +97,7 @@ pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError>
     }
     let p = preview::preview(&client, &req).await?;
     if p.call_ids.is_empty() {
-        return nothing_to_terminate(ctx, &req, None);
+        return nothing_to_terminate(ctx, &req, None, NOTHING_QUEUED);
     }
     let mut summary = p.summary(&describe(&req));
     if a.keep_scheduled && !p.scheduled_later.is_empty() {
@@ -105,7 +113,12 @@ pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError>
             .cloned()
             .collect();
         if ids.is_empty() {
-            return nothing_to_terminate(ctx, &req, Some(&p));
+            return nothing_to_terminate(
+                ctx,
+                &req,
+                Some(&p),
+                "every queued call belongs to a campaign scheduled to start later, which --keep-scheduled leaves",
+            );
         }
         req = TerminateRequest::ByCallIds { call_ids: ids };
     }
@@ -134,7 +147,7 @@ pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError>
         return Err(e.into());
     }
     if chunks.chunks.iter().all(|c| c.found_nothing()) {
-        return nothing_to_terminate(ctx, &req, Some(&p));
+        return nothing_to_terminate(ctx, &req, Some(&p), NOTHING_QUEUED);
     }
     let stopped = stopped_count(&chunks);
     if ctx.out.json() {
@@ -190,19 +203,23 @@ fn describe(req: &TerminateRequest) -> String {
 }
 
 /// Nothing is queued: said plainly, exit code 0.
+/// Why nothing was stopped, most often.
+const NOTHING_QUEUED: &str =
+    "no matching call is queued (calls in progress or finished are never cancelled)";
+
+/// Nothing to stop, and `why`.
 fn nothing_to_terminate(
     ctx: &Ctx,
     req: &TerminateRequest,
     preview: Option<&preview::Preview>,
+    why: &str,
 ) -> Result<(), CliError> {
     if ctx.out.json() {
         return print_json(&json!({
             "request": req, "terminated": false, "stopped": 0, "preview": preview,
         }));
     }
-    emit_text(
-        "nothing to terminate: no matching call is queued (calls in progress or finished are never cancelled)",
-    );
+    emit_text(format!("nothing to terminate: {why}"));
     Ok(())
 }
 
@@ -257,8 +274,16 @@ mod tests {
         assert!(request(&args(Some("a"), &["c"], None, &[])).is_err());
         assert!(request(&args(Some("a"), &[], Some("k"), &[])).is_err());
         assert!(request(&args(None, &[], None, &["12345"])).is_err());
+    }
+
+    #[test]
+    fn a_list_over_a_requests_limit_is_taken_whole() {
+        // Sent 100 at a time by `terminate_all_in_chunks`, not refused.
         let many: Vec<String> = (0..101).map(|i| format!("c{i}")).collect();
         let refs: Vec<&str> = many.iter().map(String::as_str).collect();
-        assert!(request(&args(None, &refs, None, &[])).is_err());
+        match request(&args(None, &refs, None, &[])).unwrap() {
+            TerminateRequest::ByCallIds { call_ids } => assert_eq!(call_ids.len(), 101),
+            other => panic!("{other:?}"),
+        }
     }
 }

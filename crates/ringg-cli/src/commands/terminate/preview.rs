@@ -60,8 +60,12 @@ impl Preview {
                 .unwrap_or_default();
             match &c.starts_later_at {
                 Some(at) => lines.push(format!(
-                    "  campaign {}{name}: {} call(s), scheduled to start at {at}: cancelled too (add --keep-scheduled to leave it)",
-                    c.list_id, c.calls
+                    "  campaign {}{name}: {} call(s), scheduled to start at {}: cancelled too (add --keep-scheduled to leave it)",
+                    c.list_id,
+                    c.calls,
+                    chrono::DateTime::parse_from_rfc3339(at)
+                        .map(|t| crate::display::get().time(t.to_utc()))
+                        .unwrap_or_else(|_| at.clone())
                 )),
                 None => lines.push(format!("  campaign {}{name}: {} call(s)", c.list_id, c.calls)),
             }

@@ -13,7 +13,7 @@ pub(crate) enum WebhooksCmd {
     /// subscriptions before and after. An event type delivered to another URL moves only with
     /// --move (Ringg delivers each event type to one URL).
     Subscribe {
-        /// The assistant id.
+        /// The assistant (id, name or id prefix).
         #[arg(long, value_name = "ID")]
         agent: String,
         /// The receiver's URL.
@@ -35,14 +35,14 @@ pub(crate) enum WebhooksCmd {
     },
     /// An assistant's webhook subscriptions (header values masked).
     List {
-        /// The assistant id.
+        /// The assistant (id, name or id prefix).
         #[arg(long, value_name = "ID")]
         agent: String,
     },
     /// Remove an assistant's subscriptions to a URL (only the --event types given, or all);
     /// prints the subscriptions before and after.
     Unsubscribe {
-        /// The assistant id.
+        /// The assistant (id, name or id prefix).
         #[arg(long, value_name = "ID")]
         agent: String,
         /// The receiver's URL, as subscribed.
@@ -94,10 +94,10 @@ pub(crate) enum WebhooksCmd {
         /// How far back to look: a number and a unit, e.g. 90m, 24h, 7d.
         #[arg(long, value_name = "DURATION", required_unless_present = "call")]
         since: Option<String>,
-        /// Only this assistant's calls.
+        /// Only this assistant's calls (id, name or id prefix).
         #[arg(long, value_name = "ID", conflicts_with = "call")]
         agent: Option<String>,
-        /// Only this call.
+        /// Only this call (its id, or the beginning of it among the newest 1,000 calls).
         #[arg(long, value_name = "ID", conflicts_with = "since")]
         call: Option<String>,
         /// The dedupe store to check and update (as for `webhooks listen`).

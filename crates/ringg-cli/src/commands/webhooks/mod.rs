@@ -261,8 +261,12 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
     crate::term::err_line(format!(
         "listening on http://{addr}/ (deliveries must carry {expects}){forwarding}; Ctrl-C stops"
     ));
+    // Ctrl-C, or the reader of a pipe gone (`| head -1`): a graceful stop either way.
     let stopped = async {
-        let _ = stop_rx.await;
+        tokio::select! {
+            _ = stop_rx => {}
+            () = crate::term::stdout_closed() => {}
+        }
     };
     let served = match app {
         App::Print(receiver) => {

@@ -157,6 +157,8 @@ pub(super) async fn run(
             since,
             agent: Some(crate::resolve::agent(&client, agent.as_str()).await?),
         },
+        // A call by the 8 characters a table shows, as `calls get` takes it.
+        Scope::Call(id) => Scope::Call(crate::resolve::call(&client, id.as_str()).await?),
         other => other,
     };
     let events: futures::stream::BoxStream<'_, Result<RebuiltEvent, ringg_api::Error>> = match scope
