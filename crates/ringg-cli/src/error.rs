@@ -183,6 +183,9 @@ impl From<ringg_api::Error> for CliError {
             ErrorClass::Auth
         } else if e.is_rate_limited() {
             ErrorClass::RateLimited
+        } else if e.kind() == ringg_api::ErrorKind::InvalidInput {
+            // Refused before anything was sent: the command's input needs fixing.
+            ErrorClass::Usage
         } else {
             ErrorClass::Failed
         };

@@ -54,11 +54,12 @@ async fn transcribe_refuses_files_over_the_limits_before_sending() {
     std::fs::write(&big, vec![0u8; 10_000_001]).unwrap();
     let before = sim.handle().stats().requests;
 
+    // Refused before sending: a usage error (exit code 2).
     let r = run(ringg(&sim, &["stt", "transcribe", text.to_str().unwrap()])).await;
-    assert_ne!(r.code, 0);
+    assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains(".wav, .mp3, .flac, .m4a"), "{}", r.stderr);
     let r = run(ringg(&sim, &["stt", "transcribe", big.to_str().unwrap()])).await;
-    assert_ne!(r.code, 0);
+    assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("at most 10000000"), "{}", r.stderr);
     assert_eq!(sim.handle().stats().requests, before, "nothing was sent");
     sim.shutdown().await;

@@ -130,7 +130,7 @@ async fn subscribe_moves_only_with_move_and_unsubscribe_removes() {
             &sim,
             &["webhooks", "unsubscribe", "--agent", AGENT_ID, "--url", a],
         ),
-        1,
+        3,
     )
     .await;
     assert!(r.stderr.contains("no subscription"), "{}", r.stderr);

@@ -111,7 +111,7 @@ async fn plain_http_to_a_remote_host_is_refused() {
         "workspace",
         "show",
     ]);
-    let r = fails(c, 1).await;
+    let r = fails(c, 2).await;
     assert!(r.stderr.contains("https://"), "{}", r.stderr);
     assert!(r.stderr.contains("unencrypted"), "{}", r.stderr);
 }

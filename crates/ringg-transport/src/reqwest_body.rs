@@ -210,7 +210,7 @@ pub(crate) fn map_reqwest_error(e: reqwest::Error, operation: &'static str) -> T
         (
             TransportErrorKind::Connect,
             SendState::NotSent,
-            "could not connect to the server; check the base URL and your network",
+            "could not connect to the server",
         )
     } else if refused_by_server(&e) {
         (

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
 use crate::dedupe::{Claim, DedupeKey, DedupeStore, DedupeStoreError, MemoryDedupeStore};
 
@@ -107,9 +107,7 @@ impl SqliteDedupeStore {
         let conn = Connection::open(&path).map_err(|e| opening(&path, e))?;
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| opening(&path, e))?;
-        let mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-            .map_err(|e| opening(&path, e))?;
+        let mode = wal_mode(&conn).map_err(|e| opening(&path, e))?;
         if !mode.eq_ignore_ascii_case("wal") {
             tracing::warn!(
                 target: "ringg_webhooks",
@@ -331,8 +329,53 @@ impl fmt::Debug for SqliteDedupeStore {
     }
 }
 
+/// Switches the database to WAL and returns the journal mode in force. Several receivers
+/// opening a new file at once race for that switch, and SQLite answers the losers "database
+/// is locked" at once, without waiting for its busy timeout: the switch is tried again until
+/// [`BUSY_TIMEOUT`] has passed.
+fn wal_mode(conn: &Connection) -> rusqlite::Result<String> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)) {
+            Err(e)
+                if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                    && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn receivers_opening_a_new_store_at_once_all_get_it() {
+        // Receivers started together on a fresh machine race for the file's switch to WAL;
+        // each must open it (SQLite answers the switch "locked" without waiting).
+        const OPENERS: usize = 16;
+        for _ in 0..50 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("dedupe.sqlite3");
+            let start = Arc::new(std::sync::Barrier::new(OPENERS));
+            let opened: Vec<_> = (0..OPENERS)
+                .map(|_| {
+                    let (path, start) = (path.clone(), start.clone());
+                    std::thread::spawn(move || {
+                        start.wait();
+                        SqliteDedupeStore::open(&path).map(drop)
+                    })
+                })
+                .collect();
+            for o in opened {
+                if let Err(e) = o.join().unwrap() {
+                    panic!("a concurrent open failed: {e}");
+                }
+            }
+        }
+    }
+
     use super::*;
 
     fn key(i: usize) -> DedupeKey {

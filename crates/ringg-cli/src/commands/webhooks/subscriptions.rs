@@ -135,7 +135,17 @@ pub(super) async fn unsubscribe(
     let change = client
         .assistants()
         .unsubscribe_webhooks(&agent_id, url.trim(), &types)
-        .await?;
+        .await
+        .map_err(|e| {
+            // Nothing matched what to remove: a not-found, with the way to see what is there.
+            if e.kind() == ringg_api::ErrorKind::InvalidInput {
+                CliError::not_found(e.message().to_string()).with_hint(format!(
+                    "`ringg webhooks list --agent {agent_id}` shows its subscriptions"
+                ))
+            } else {
+                CliError::from(e)
+            }
+        })?;
     report(ctx, &agent_id, &change)
 }
 
