@@ -289,7 +289,8 @@ async fn send_event(client: &reqwest::Client, url: &str, body: Bytes) -> Result<
 }
 
 /// Runs `targets` in alternating rounds (`ROUNDS` each, after a warm-up), each round with
-/// fresh delivery ids, checks the replays, and returns each target's median round.
+/// fresh delivery ids, checks that replays of the last round are not handed over again, and
+/// returns each target's median round.
 pub(crate) async fn compare_webhook_targets(
     targets: &[&WebhookTarget],
     events: usize,
@@ -302,15 +303,20 @@ pub(crate) async fn compare_webhook_targets(
     }
     let mut next = 200 * targets.len();
     let mut rounds = vec![Vec::new(); targets.len()];
+    let mut last_first = vec![0; targets.len()];
     for _ in 0..ROUNDS {
-        for (target, rounds) in targets.iter().zip(&mut rounds) {
+        for ((target, rounds), last) in targets.iter().zip(&mut rounds).zip(&mut last_first) {
             let round = deliver_round(&client, target, next, events, in_flight, KeyOrder::Ringg);
             rounds.push(round.await?);
+            *last = next;
             next += events;
         }
     }
-    for (k, target) in targets.iter().enumerate() {
-        check_replays(&client, target, 200 * k).await?;
+    // Replays of the last round's deliveries: still within the memory store's bound of
+    // 100,000 keys, which the five rounds together exceed at full scale (the oldest keys
+    // are evicted, as documented).
+    for (target, first) in targets.iter().zip(last_first) {
+        check_replays(&client, target, first).await?;
     }
     Ok(rounds.iter().map(|r| Round::median_of(r)).collect())
 }
