@@ -58,6 +58,9 @@ enum Cmd {
         /// Run only the client (`sdk`) or only raw reqwest (`raw`); both when absent.
         #[arg(long)]
         only: Option<String>,
+        /// Alternate the sides this many times (raw first) and print each side's median.
+        #[arg(long, default_value_t = 1)]
+        rounds: usize,
     },
     /// Child process: serve a simulator with N seeded history rows until stdin closes.
     SimServe {
@@ -144,7 +147,8 @@ fn main() -> Result<()> {
             count,
             in_flight,
             only,
-        } => rt.block_on(overhead_only(count, in_flight, only.as_deref())),
+            rounds,
+        } => rt.block_on(overhead_only(count, in_flight, only.as_deref(), rounds)),
         Cmd::SimServe { rows } => rt.block_on(sim_serve(rows)),
         Cmd::Paginate { base_url, key } => rt.block_on(paginate_child(&base_url, &key)),
         Cmd::Preflight { file } => preflight_child(&file),

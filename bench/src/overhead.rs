@@ -100,21 +100,39 @@ pub(crate) async fn overhead_only(
     count: usize,
     in_flight: usize,
     only: Option<&str>,
+    rounds: usize,
 ) -> Result<()> {
     let server = minimal_server().await?;
     let base = format!("http://{server}/ca/api/v0");
-    if only != Some("raw") {
-        let sdk = sdk_client(&base)?;
-        println!(
-            "client: {:.0} req/s",
-            run_sdk(&sdk, count, in_flight).await?
-        );
+    let sdk = match only {
+        Some("raw") => None,
+        _ => Some(sdk_client(&base)?),
+    };
+    let raw = match only {
+        Some("sdk") => None,
+        _ => Some(reqwest::Client::builder().build()?),
+    };
+    let (mut sdk_rounds, mut raw_rounds) = (Vec::new(), Vec::new());
+    for _ in 0..rounds.max(1) {
+        if let Some(raw) = &raw {
+            let rps = run_raw(raw, &base, count, in_flight).await?;
+            println!("raw reqwest: {rps:.0} req/s");
+            raw_rounds.push(rps);
+        }
+        if let Some(sdk) = &sdk {
+            let rps = run_sdk(sdk, count, in_flight).await?;
+            println!("client: {rps:.0} req/s");
+            sdk_rounds.push(rps);
+        }
     }
-    if only != Some("sdk") {
-        let raw = reqwest::Client::builder().build()?;
+    if rounds > 1 && only.is_none() {
+        let (s, r) = (
+            crate::util::median(sdk_rounds),
+            crate::util::median(raw_rounds),
+        );
         println!(
-            "raw reqwest: {:.0} req/s",
-            run_raw(&raw, &base, count, in_flight).await?
+            "median of {rounds}: client {s:.0} req/s, raw reqwest {r:.0} req/s, ratio {:.3}",
+            s / r
         );
     }
     Ok(())

@@ -6,6 +6,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use futures::future::Either;
 
 use http::Method;
 use ringg_transport::{ApiRequest, Body, Idempotency, RequestLimits};
@@ -96,58 +97,69 @@ impl Client {
 impl Client {
     /// The one request path of the resource methods: `op` with its path parameters, query
     /// pairs and body, sent and decoded into `T` (see [`send_json`](Self::send_json)).
-    pub(crate) async fn call_op<T: DeserializeOwned + Send + 'static>(
+    ///
+    /// The request is built before the future is made, and the future holds only the
+    /// sending, not a second copy of the request.
+    pub(crate) fn call_op<T: DeserializeOwned + Send + 'static>(
         &self,
         op: &'static Operation,
         path_params: &[(&str, &str)],
         query: Vec<(String, String)>,
         body: Body,
-    ) -> Result<T, Error> {
-        let mut req = self.request(op, path_params)?;
-        req.query = query;
-        req.body = body;
-        self.send_decoded(req).await
+    ) -> impl Future<Output = Result<T, Error>> + Send + use<'_, T> {
+        match self.request(op, path_params) {
+            Ok(mut req) => {
+                req.query = query;
+                req.body = body;
+                Either::Left(self.send_decoded(req))
+            }
+            Err(e) => Either::Right(std::future::ready(Err(e))),
+        }
     }
 
     /// `op` without query or body (most GETs and DELETEs), decoded into `T`.
-    pub(crate) async fn get_op<T: DeserializeOwned + Send + 'static>(
+    pub(crate) fn get_op<T: DeserializeOwned + Send + 'static>(
         &self,
         op: &'static Operation,
         path_params: &[(&str, &str)],
-    ) -> Result<T, Error> {
-        self.call_op(op, path_params, Vec::new(), Body::Empty).await
+    ) -> impl Future<Output = Result<T, Error>> + Send + use<'_, T> {
+        self.call_op(op, path_params, Vec::new(), Body::Empty)
     }
 
     /// `op` with query pairs and no body, decoded into `T`.
-    pub(crate) async fn pairs_op<T: DeserializeOwned + Send + 'static>(
+    pub(crate) fn pairs_op<T: DeserializeOwned + Send + 'static>(
         &self,
         op: &'static Operation,
         path_params: &[(&str, &str)],
         query: Vec<(String, String)>,
-    ) -> Result<T, Error> {
-        self.call_op(op, path_params, query, Body::Empty).await
+    ) -> impl Future<Output = Result<T, Error>> + Send + use<'_, T> {
+        self.call_op(op, path_params, query, Body::Empty)
     }
 
     /// `op` with a query struct (serialized into pairs), decoded into `T`.
-    pub(crate) async fn query_op<T: DeserializeOwned + Send + 'static, Q: Serialize>(
+    pub(crate) fn query_op<T: DeserializeOwned + Send + 'static, Q: Serialize>(
         &self,
         op: &'static Operation,
         path_params: &[(&str, &str)],
         query: &Q,
-    ) -> Result<T, Error> {
-        let query = query_pairs(op.id, query)?;
-        self.pairs_op(op, path_params, query).await
+    ) -> impl Future<Output = Result<T, Error>> + Send + use<'_, T, Q> {
+        match query_pairs(op.id, query) {
+            Ok(query) => Either::Left(self.pairs_op(op, path_params, query)),
+            Err(e) => Either::Right(std::future::ready(Err(e))),
+        }
     }
 
     /// `op` with a JSON body, decoded into `T`.
-    pub(crate) async fn body_op<T: DeserializeOwned + Send + 'static, B: Serialize + ?Sized>(
+    pub(crate) fn body_op<T: DeserializeOwned + Send + 'static, B: Serialize + ?Sized>(
         &self,
         op: &'static Operation,
         path_params: &[(&str, &str)],
         body: &B,
-    ) -> Result<T, Error> {
-        let body = json_body(op.id, body)?;
-        self.call_op(op, path_params, Vec::new(), body).await
+    ) -> impl Future<Output = Result<T, Error>> + Send + use<'_, T, B> {
+        match json_body(op.id, body) {
+            Ok(body) => Either::Left(self.call_op(op, path_params, Vec::new(), body)),
+            Err(e) => Either::Right(std::future::ready(Err(e))),
+        }
     }
 }
 

@@ -5,8 +5,8 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures::FutureExt;
 use futures::future::Either;
+use futures::{FutureExt, TryFutureExt};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use tower::Service;
 use url::Url;
@@ -225,25 +225,43 @@ impl ReqwestTransport {
         }))
     }
 
-    /// Sends the request, following the redirects [`redirect::decide`] allows.
+    /// Sends the request, following the redirects [`redirect::decide`] allows, and reads the
+    /// answer. The two phases share the future's memory: nothing the sending needed is kept
+    /// while the body is read.
     fn send_following(
         &self,
         limit: u64,
         request: ApiRequest,
     ) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send + '_ {
-        let url = self.url_for(&request);
+        let stall = self.settings.stall;
+        let operation = request.operation;
+        self.send_hops(request)
+            .and_then(move |response| read_response(response, limit, stall, operation))
+    }
+
+    /// Sends the request and the redirects [`redirect::decide`] allows, up to the response
+    /// that is not followed.
+    fn send_hops(
+        &self,
+        request: ApiRequest,
+    ) -> impl Future<Output = Result<reqwest::Response, TransportError>> + Send + '_ {
+        let mut url = match self.url_for(&request) {
+            Ok(url) => url,
+            Err(e) => return Either::Left(futures::future::ready(Err(e))),
+        };
         let ApiRequest {
             operation,
             idempotency,
-            method,
-            headers,
-            body,
+            mut method,
+            mut headers,
+            mut body,
             ..
         } = request;
-        async move {
-            let (mut url, mut method, mut headers, mut body) = (url?, method, headers, body);
+        // The loop works on the captured values themselves (no second copy of each in the
+        // future).
+        Either::Right(async move {
             let mut hops = 0;
-            let response = loop {
+            loop {
                 // Only an idempotent request may follow a redirect, so only it keeps a copy of
                 // its headers (a flat list: one allocation) and body for the next hop; the
                 // others hand theirs over.
@@ -254,19 +272,25 @@ impl ReqwestTransport {
                         .collect();
                     (list, body.clone())
                 });
-                let request = match body {
+                let request = match std::mem::replace(&mut body, Body::Empty) {
                     // Boxed: a rare path whose future would otherwise enlarge every request's.
                     Body::Multipart(parts) => {
                         Box::pin(self.multipart_request(
                             method.clone(),
                             url,
-                            headers,
+                            std::mem::take(&mut headers),
                             parts,
                             operation,
                         ))
                         .await?
                     }
-                    body => self.plain_request(method.clone(), url, headers, body, operation)?,
+                    sent => self.plain_request(
+                        method.clone(),
+                        url,
+                        std::mem::take(&mut headers),
+                        sent,
+                        operation,
+                    )?,
                 };
                 let response = self
                     .client
@@ -275,7 +299,7 @@ impl ReqwestTransport {
                     .map_err(|e| map_reqwest_error(e, operation))?;
                 let status = response.status();
                 if !redirect::is_redirect(status) {
-                    break response;
+                    return Ok(response);
                 }
                 let location = response
                     .headers()
@@ -289,9 +313,9 @@ impl ReqwestTransport {
                     }
                     (redirect::RedirectDecision::Stop(reason), _) => {
                         tracing::debug!(operation, %status, reason, "redirect not followed");
-                        break response;
+                        return Ok(response);
                     }
-                    (redirect::RedirectDecision::Follow { .. }, None) => break response,
+                    (redirect::RedirectDecision::Follow { .. }, None) => return Ok(response),
                 };
                 tracing::debug!(operation, %status, "following a same-origin redirect");
                 body = if next_method == http::Method::GET && method != http::Method::GET {
@@ -306,9 +330,8 @@ impl ReqwestTransport {
                 url = next;
                 method = next_method;
                 hops += 1;
-            };
-            read_response(response, limit, self.settings.stall, operation).await
-        }
+            }
+        })
     }
 
     /// The request's URL with its query. The base URL is parsed once and kept; a request to

@@ -286,30 +286,36 @@ where
     async move {
         let mut retries = 0u32;
         loop {
-            // The last attempt the policy allows takes the request itself; earlier ones a copy
-            // (cheap: the path is usually static and the body shared bytes).
-            let attempt = if retries >= policy.max_retries {
-                held.take()
-            } else {
-                held.clone()
-            };
-            let Some(mut attempt) = attempt else {
-                // Only the last attempt takes the request, and `next_step` retries none after it.
-                return Err(ctx.finish(
-                    TransportError::new(
-                        TransportErrorKind::Other,
-                        SendState::NotSent,
-                        "no request left to send again",
-                    ),
-                    retries,
-                ));
-            };
-            if retries > 0 {
-                attempt
-                    .headers
-                    .insert(ATTEMPT_HEADER_NAME, attempt_header_value(retries));
+            // The attempt is made in a block that ends before it is awaited, so the future
+            // keeps no slot for the request beside the attempt's own.
+            let result = {
+                // The last attempt the policy allows takes the request itself; earlier ones a
+                // copy (cheap: the path is usually static and the body shared bytes).
+                let attempt = if retries >= policy.max_retries {
+                    held.take()
+                } else {
+                    held.clone()
+                };
+                let Some(mut attempt) = attempt else {
+                    // Only the last attempt takes the request, and `next_step` retries none
+                    // after it.
+                    return Err(ctx.finish(
+                        TransportError::new(
+                            TransportErrorKind::Other,
+                            SendState::NotSent,
+                            "no request left to send again",
+                        ),
+                        retries,
+                    ));
+                };
+                if retries > 0 {
+                    attempt
+                        .headers
+                        .insert(ATTEMPT_HEADER_NAME, attempt_header_value(retries));
+                }
+                send(attempt, retries)
             }
-            let result = send(attempt, retries).await;
+            .await;
             let delay = match next_step(&ctx, &policy, budget, retries, result, held.is_some()) {
                 Step::Return(result) => return result,
                 Step::Wait(delay) => delay,
