@@ -38,6 +38,20 @@ pub enum PhoneNumberError {
         /// Its character position in the input (0-based).
         position: usize,
     },
+    /// A number as people write it ([`PhoneNumber::parse_written`],
+    /// [`PhoneNumber::from_national`]) holds a character that is neither a digit nor a
+    /// separator.
+    #[error(
+        "phone number {input:?} contains {found:?}: only digits, a leading `+` before the \
+         country code, and the separators space, `-`, `.`, `(` and `)` are allowed; a valid \
+         number looks like +91 98765 43210"
+    )]
+    InvalidWrittenCharacter {
+        /// The rejected input, as written.
+        input: String,
+        /// The offending character.
+        found: char,
+    },
     /// Too few or too many digits.
     #[error(
         "phone number {input:?} has {digits} digits after `+`, but E.164 numbers have 8 to 15 \
@@ -133,6 +147,20 @@ impl PhoneNumber {
     /// `+` followed by the rest. The digits are not checked for an already-included country code:
     /// `from_national("919876543210", "IN")` gives `+91919876543210`.
     pub fn from_national(national: &str, country: &str) -> Result<Self, PhoneNumberError> {
+        Self::from_national_cleaned(national, country).map_err(|e| match e {
+            // Report the number as it was written, not the form built from it.
+            PhoneNumberError::InvalidCharacter { found, .. } => {
+                PhoneNumberError::InvalidWrittenCharacter {
+                    input: national.to_owned(),
+                    found,
+                }
+            }
+            other => other,
+        })
+    }
+
+    /// [`from_national`](Self::from_national) before its errors name the input as written.
+    fn from_national_cleaned(national: &str, country: &str) -> Result<Self, PhoneNumberError> {
         let cleaned = without_separators(national);
         if cleaned.is_empty() {
             return Err(PhoneNumberError::Empty);
@@ -175,6 +203,12 @@ impl PhoneNumber {
             PhoneNumberError::MissingPlus { .. } => PhoneNumberError::MissingPlus {
                 input: input.to_owned(),
             },
+            PhoneNumberError::InvalidCharacter { found, .. } => {
+                PhoneNumberError::InvalidWrittenCharacter {
+                    input: input.to_owned(),
+                    found,
+                }
+            }
             other => other,
         })
     }

@@ -96,12 +96,32 @@ fn from_national_forms() {
     ));
     assert!(matches!(
         PhoneNumber::from_national("98765abc", "IN"),
-        Err(PhoneNumberError::InvalidCharacter { found: 'a', .. })
+        Err(PhoneNumberError::InvalidWrittenCharacter { found: 'a', ref input }) if input == "98765abc"
     ));
     assert_eq!(
         PhoneNumber::from_national(" - ", "IN"),
         Err(PhoneNumberError::Empty)
     );
+}
+
+#[test]
+fn written_numbers_are_reported_as_written() {
+    let err = PhoneNumber::parse_written("+91 98765-4321x").unwrap_err();
+    assert_eq!(
+        err,
+        PhoneNumberError::InvalidWrittenCharacter {
+            input: "+91 98765-4321x".into(),
+            found: 'x'
+        }
+    );
+    let text = err.to_string();
+    assert!(text.contains("\"+91 98765-4321x\""), "{text}");
+    assert!(!text.contains("without spaces"), "{text}");
+    // A number that must be E.164 as it stands keeps the strict wording.
+    assert!(matches!(
+        PhoneNumber::parse("+91 9876543210"),
+        Err(PhoneNumberError::InvalidCharacter { found: ' ', .. })
+    ));
 }
 
 #[test]
