@@ -29,9 +29,10 @@ use crate::output::OutputMode;
 /// Talk to the Ringg AI voice-agent API: assistants, calls, campaigns, webhooks, analytics.
 ///
 /// New here? `ringg quickstart` runs the whole integration against a local simulator, no
-/// account needed. Every other command talks to the server given by --base-url (default: the
-/// production API) with the key given by --api-key or RINGG_API_KEY; add --sim to try any
-/// command against a throw-away local simulator instead.
+/// account needed. Every other command talks to a server with a key: those of a profile
+/// (`ringg login` stores one; --profile or RINGG_PROFILE picks another than the default), or
+/// --base-url (default: the production API) with --api-key-file or RINGG_API_KEY; add --sim to
+/// try any command against a throw-away local simulator instead.
 #[derive(Debug, Parser)]
 #[command(
     name = "ringg",

@@ -1,5 +1,6 @@
 //! Asking before a command does what cannot be taken back (`campaigns launch`, `terminate`,
-//! `assistants delete`, `kb delete`, `calls delete-list`, `workspace rotate-key`).
+//! `assistants delete`, `kb delete`, `calls delete-list`, `campaigns discard`, `workspace
+//! rotate-key`).
 //!
 //! On a terminal (stdin and stderr both terminals) the command shows what will happen
 //! (counts, numbers, the window, credits) on stderr, each line broken at spaces to fit the

@@ -117,14 +117,15 @@ impl Ctx {
         }
         // --api-key and --api-key-file exclude each other (clap); either wins over the
         // environment, which wins over the profile.
-        let key = match (&self.global.api_key, &self.global.api_key_file) {
-            (Some(k), _) => Some(k.clone()),
-            (None, Some(path)) => {
-                Some(crate::secret::read_secret_file("--api-key-file", path.clone()).await?)
-            }
-            (None, None) => std::env::var("RINGG_API_KEY").ok(),
-        }
-        .filter(|k| !k.trim().is_empty());
+        let (key, key_source) = match (&self.global.api_key, &self.global.api_key_file) {
+            (Some(k), _) => (Some(k.clone()), "--api-key"),
+            (None, Some(path)) => (
+                Some(crate::secret::read_secret_file("--api-key-file", path.clone()).await?),
+                "--api-key-file",
+            ),
+            (None, None) => (std::env::var("RINGG_API_KEY").ok(), "RINGG_API_KEY"),
+        };
+        let key = key.filter(|k| !k.trim().is_empty());
         let base = self
             .global
             .base_url
@@ -136,6 +137,37 @@ impl Ctx {
         } else {
             None
         };
+        // A key and its server go together: a key given here is never sent to a profile's
+        // server, nor a profile's key to a server given here.
+        let profile_base = |p: &crate::config::Profile| {
+            p.base_url
+                .clone()
+                .unwrap_or_else(|| ringg_api::DEFAULT_BASE_URL.to_string())
+        };
+        let same = |a: &str, b: &str| a.trim_end_matches('/') == b.trim_end_matches('/');
+        match (&key, &base, &profile) {
+            (Some(_), None, Some((name, p)))
+                if !same(&profile_base(p), ringg_api::DEFAULT_BASE_URL) =>
+            {
+                return Err(CliError::usage(format!(
+                    "the key comes from {key_source} but the server from profile {name} ({}); a key is not sent to another profile's server",
+                    profile_base(p)
+                ))
+                .with_hint(format!(
+                    "give the server too (--base-url or RINGG_BASE_URL), or drop {key_source} to use profile {name}'s own key"
+                )));
+            }
+            (None, Some(b), Some((name, p))) if !same(&profile_base(p), b) => {
+                return Err(CliError::usage(format!(
+                    "the server comes from --base-url or RINGG_BASE_URL ({b}) but the key from profile {name}, whose server is {}; a profile's key is not sent to another server",
+                    profile_base(p)
+                ))
+                .with_hint(format!(
+                    "give that server's key too (--api-key-file or RINGG_API_KEY), or drop the base URL to use profile {name}'s server"
+                )));
+            }
+            _ => {}
+        }
         let key = match (key, &profile) {
             (Some(k), _) => k,
             (None, Some((name, _))) => crate::config::read_key(name)?.ok_or_else(|| {
@@ -149,7 +181,7 @@ impl Ctx {
             }
         };
         let base = base
-            .or_else(|| profile.and_then(|(_, p)| p.base_url))
+            .or_else(|| profile.map(|(_, p)| profile_base(&p)))
             .unwrap_or_else(|| ringg_api::DEFAULT_BASE_URL.to_string());
         Ok((base, key))
     }

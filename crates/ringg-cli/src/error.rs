@@ -179,7 +179,12 @@ impl From<ringg_api::Error> for CliError {
             ErrorClass::OutcomeUnknown
         } else if e.is_not_found() {
             ErrorClass::NotFound
-        } else if e.is_auth() {
+        } else if e.is_auth()
+            && (e.status().is_some_and(|s| s.as_u16() == 401)
+                || crate::hints::is_permission_message(e.message()))
+        {
+            // A 403 that refuses the request's content (Ringg answers some refused edits
+            // so) is not the key's fault.
             ErrorClass::Auth
         } else if e.is_rate_limited() {
             ErrorClass::RateLimited

@@ -60,7 +60,7 @@ fn is_total_timeout(e: &Error) -> bool {
 
 /// True when a 403's message speaks of permissions rather than of the request's content
 /// (Ringg also answers 403 to some refused edits, e.g. removing a required variable).
-fn is_permission_message(message: &str) -> bool {
+pub(crate) fn is_permission_message(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
     [
         "permission",
@@ -87,7 +87,7 @@ pub(crate) fn hint(e: &Error) -> Option<String> {
     }
     let status = e.status().map(|s| s.as_u16());
     Some(match (status, e.kind()) {
-        (Some(401), _) => "check the API key (RINGG_API_KEY or --api-key-file): a rotated key stops working at once".into(),
+        (Some(401), _) => "check the API key: a rotated key stops working at once (`ringg login --profile NAME` stores a new one; or set RINGG_API_KEY or --api-key-file)".into(),
         (Some(403), _) if is_permission_message(e.message()) => {
             "the key's workspace role lacks this permission: ask a workspace admin, or use a key with that role".into()
         }

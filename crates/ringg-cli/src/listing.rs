@@ -51,7 +51,7 @@ impl Paging {
     /// null on the last page.
     pub(crate) fn json(&self, count: usize) -> serde_json::Value {
         let count = count as u64;
-        let end = self.offset + count;
+        let end = self.offset.saturating_add(count);
         let more = match (self.total, self.limit) {
             (Some(total), _) => end < total,
             (None, Some(limit)) => count >= limit && count > 0,

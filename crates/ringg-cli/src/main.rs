@@ -40,9 +40,9 @@
 //! term        writing escaped lines to stdout and stderr; noticing a closed stdout
 //! ```
 //!
-//! A group's modules use `args`, `config`, `confirm`, `context`, `error`, `output`, `render`, `resolve`,
-//! `secret`, `state`, `term` and their own children, never their parent; `quickstart` also uses `calls::wait` for
-//! its polling.
+//! A group's modules use the shared modules above and their own children, never their parent;
+//! `quickstart` also uses `calls::wait` for its polling and `analytics::view` for its summary,
+//! and `calls delete-list` uses `campaigns::follow` to name the list it deletes.
 
 // The doc comments of `cli` are the command-line help, where URLs are written plainly.
 #![allow(rustdoc::bare_urls)]

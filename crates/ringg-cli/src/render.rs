@@ -78,22 +78,34 @@ fn extra_time(extra: &Map<String, Value>, key: &str) -> Option<Timestamp> {
         .and_then(|s| Timestamp::parse(s).ok())
 }
 
+/// When a call ended: its end-time field, or for an ended call its start plus its duration.
+/// A duration the server got wrong (negative, not finite, past chrono's range) gives none.
+fn end_time(
+    d: &CallDetails,
+    started: Option<&Timestamp>,
+    duration: Option<f64>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    if let Some(t) = ["call_end_time", "end_time", "ended_at"]
+        .iter()
+        .find_map(|k| extra_time(&d.extra, k))
+    {
+        return Some(t.to_utc());
+    }
+    let (start, secs) = (started?, duration?);
+    if !d.call_status.as_ref().is_some_and(|s| s.is_terminal()) {
+        return None;
+    }
+    let millis = (secs.is_finite() && secs >= 0.0).then(|| (secs * 1000.0).round())?;
+    let elapsed = chrono::TimeDelta::try_milliseconds(millis.min(i64::MAX as f64) as i64)?;
+    start.to_utc().checked_add_signed(elapsed)
+}
+
 /// The main fields of a call's details: status, people, times, duration and cost, the
 /// client reference, and the prompt variables (without the client reference).
 pub(crate) fn details_table(d: &CallDetails) -> TextTable {
     let duration = extra_number(&d.extra, "call_duration");
     let started = extra_time(&d.extra, "call_attempt_time");
-    let ended = ["call_end_time", "end_time", "ended_at"]
-        .iter()
-        .find_map(|k| extra_time(&d.extra, k))
-        .map(|t| t.to_utc())
-        .or_else(|| {
-            let (start, secs) = (started.as_ref()?, duration?);
-            let terminal = d.call_status.as_ref().is_some_and(|s| s.is_terminal());
-            terminal.then(|| {
-                start.to_utc() + chrono::Duration::milliseconds((secs * 1000.0).round() as i64)
-            })
-        });
+    let ended = end_time(d, started.as_ref(), duration);
     let args = d.custom_args_values.as_ref();
     let reference = args.and_then(|a| a.get(CLIENT_REFERENCE_KEY)).map(scalar);
     let mut rows = vec![
@@ -262,6 +274,47 @@ pub(crate) fn subscription_text(s: &EventSubscription) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wrong_duration_leaves_the_end_time_out() {
+        let d: CallDetails = serde_json::from_value(serde_json::json!({
+            "id": "3f1f6f0e-9f5e-4a61-8c3b-2d7f0c1e9a10",
+            "call_status": "completed",
+            "call_attempt_time": "2026-01-01T10:00:00Z",
+            "call_duration": "90",
+        }))
+        .unwrap();
+        let started = extra_time(&d.extra, "call_attempt_time");
+        let ended = end_time(
+            &d,
+            started.as_ref(),
+            extra_number(&d.extra, "call_duration"),
+        );
+        assert_eq!(ended.unwrap().to_rfc3339(), "2026-01-01T10:01:30+00:00");
+        for duration in [
+            serde_json::json!("inf"),
+            serde_json::json!("-inf"),
+            serde_json::json!("NaN"),
+            serde_json::json!(-5),
+            serde_json::json!(1e300),
+            serde_json::json!(1e13),
+        ] {
+            let d: CallDetails = serde_json::from_value(serde_json::json!({
+                "id": "3f1f6f0e-9f5e-4a61-8c3b-2d7f0c1e9a10",
+                "call_status": "completed",
+                "call_attempt_time": "2026-01-01T10:00:00Z",
+                "call_duration": duration,
+            }))
+            .unwrap();
+            let started = extra_time(&d.extra, "call_attempt_time");
+            let ended = end_time(
+                &d,
+                started.as_ref(),
+                extra_number(&d.extra, "call_duration"),
+            );
+            assert!(ended.is_none(), "{duration}: {ended:?}");
+        }
+    }
 
     #[test]
     fn subscriptions_hide_header_values() {

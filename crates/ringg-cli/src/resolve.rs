@@ -85,7 +85,8 @@ pub(crate) fn is_full_id(s: &str) -> bool {
 
 /// Picks the one candidate `given` names (see the module documentation).
 pub(crate) fn pick(kind: Kind, given: &str, candidates: &[Candidate]) -> Result<String, CliError> {
-    let wanted = given.trim();
+    // An id copied from a table may carry the ellipsis that marks it shortened.
+    let wanted = given.trim().trim_end_matches('…');
     if wanted.is_empty() {
         return Err(CliError::usage(format!("the {} id is empty", kind.what)));
     }

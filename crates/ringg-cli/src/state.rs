@@ -2,8 +2,8 @@
 //!
 //! The folder is `$RINGG_STATE_DIR` when set, else `$XDG_STATE_HOME/ringg`, else
 //! `~/.local/state/ringg`. It is created on first use with permissions 0700 (on Unix), since
-//! what it holds (which events were handed over, and later an intent journal and profiles)
-//! is private to the user.
+//! what it holds (which events were handed over, the intent journal) is private to the user.
+//! Profiles and their keys live in the config folder instead (`config.rs`).
 //!
 //! Features that keep state name one file each in it with [`path`]:
 //!

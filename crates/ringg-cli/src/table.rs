@@ -26,6 +26,8 @@ pub(crate) struct TextTable {
     header: Vec<String>,
     rows: Vec<Vec<String>>,
     drop_first: Vec<usize>,
+    /// Columns whose ids are never shortened (see `whole_ids`).
+    whole_ids: Vec<usize>,
     empty: Option<String>,
     /// The zone moved into each time column's header (see `label_zones`).
     zones: Vec<Option<String>>,
@@ -37,19 +39,29 @@ impl TextTable {
     pub(crate) fn add_row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) {
         let list = !self.header.is_empty();
         let wide = display::get().wide;
-        self.rows.push(
-            cells
-                .into_iter()
-                .map(|c| {
-                    let c = escape_control_keep_lines(c.as_ref()).into_owned();
-                    if list && !wide {
-                        layout::short_id(&c)
-                    } else {
-                        c
-                    }
-                })
-                .collect(),
-        );
+        let row = cells
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let c = escape_control_keep_lines(c.as_ref()).into_owned();
+                if list && !wide && !self.whole_ids.contains(&i) {
+                    layout::short_id(&c)
+                } else {
+                    c
+                }
+            })
+            .collect();
+        self.rows.push(row);
+    }
+
+    /// Columns (by header) whose ids are shown whole: ids that commands take only whole (a
+    /// voice, a knowledge base's file), so a shortened one could not be used.
+    pub(crate) fn whole_ids(&mut self, headers: &[&str]) -> &mut Self {
+        self.whole_ids = headers
+            .iter()
+            .filter_map(|h| self.header.iter().position(|x| x == h))
+            .collect();
+        self
     }
 
     /// Columns (by header) to drop first when the width is too small, in this order; the
@@ -147,11 +159,8 @@ impl TextTable {
     /// [`render`](Self::render) once the zones are in the headers.
     fn render_labelled(&self, limit: Option<usize>) -> String {
         let plan = self.plan(limit);
-        let mut t = new_table(&self.header, &plan, limit.map(Fit::Dynamic));
-        for row in &self.rows {
-            t.add_row(pick(row, &plan.visible));
-        }
-        t.to_string()
+        let rows = self.rows.iter().map(|row| pick(row, &plan.visible));
+        new_table(&self.header, rows, &plan, limit.map(Fit::Dynamic)).to_string()
     }
 }
 
@@ -179,12 +188,21 @@ enum Fit {
     Fixed(Vec<usize>),
 }
 
-/// A comfy table in the house style for the visible columns of `plan`.
-fn new_table(header: &[String], plan: &Plan, fit: Option<Fit>) -> Table {
+/// A comfy table in the house style for the visible columns of `plan`, holding `rows`
+/// (added before the widths are set: a table without a header has its columns only then).
+fn new_table(
+    header: &[String],
+    rows: impl IntoIterator<Item = Vec<String>>,
+    plan: &Plan,
+    fit: Option<Fit>,
+) -> Table {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED);
     if !header.is_empty() {
         t.set_header(pick(header, &plan.visible));
+    }
+    for row in rows {
+        t.add_row(row);
     }
     match fit {
         None => {
@@ -252,6 +270,7 @@ pub(crate) fn table(header: &[&str]) -> TextTable {
         header: header.iter().map(|h| h.to_string()).collect(),
         rows: Vec::new(),
         drop_first: Vec::new(),
+        whole_ids: Vec::new(),
         empty: None,
         zones: Vec::new(),
     }
@@ -383,7 +402,16 @@ impl StreamTable {
                     plan.min[c] = plan.min[c].max(MAX_PHONE_CHARS);
                 }
             }
-            let widths = limit.map(|l| share(&plan, l));
+            // Without a width (piped, no COLUMNS) the first batch's natural widths hold for
+            // every batch, so the rows of later batches line up with the first.
+            let widths = Some(match limit {
+                Some(l) => share(&plan, l),
+                None => plan
+                    .visible
+                    .iter()
+                    .map(|c| plan.natural[*c].max(plan.min[*c]))
+                    .collect(),
+            });
             note_hidden(&self.table.header, &plan);
             self.layout = Some((plan, widths));
         }
@@ -391,11 +419,13 @@ impl StreamTable {
             return;
         };
         let header: &[String] = if first { &self.table.header } else { &[] };
-        let mut t = new_table(header, plan, widths.clone().map(Fit::Fixed));
-        for row in self.table.rows.drain(..) {
-            t.add_row(pick(&row, &plan.visible));
-        }
-        let text = t.to_string();
+        let rows: Vec<Vec<String>> = self
+            .table
+            .rows
+            .drain(..)
+            .map(|row| pick(&row, &plan.visible))
+            .collect();
+        let text = new_table(header, rows, plan, widths.clone().map(Fit::Fixed)).to_string();
         let mut lines: Vec<&str> = text.lines().collect();
         let bottom = lines.pop().map(str::to_string);
         if !first && !lines.is_empty() {

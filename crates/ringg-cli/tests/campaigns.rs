@@ -458,7 +458,15 @@ async fn discard_deletes_a_draft_and_points_a_started_campaign_elsewhere() {
     );
     // A draft (saved, never started) is deleted.
     let draft = common::save_draft(&sim, CONTACTS, AGENT_ID, "Draft").await;
-    let r = ok(ringg(&sim, &["campaigns", "discard", "Draft"])).await;
+    // Without a terminal and without --yes: refused, the list still there.
+    let r = fails(ringg(&sim, &["campaigns", "discard", "Draft"]), 2).await;
+    assert!(
+        r.stderr.contains("--yes") && r.stderr.contains("Draft"),
+        "{}",
+        r.stderr
+    );
+    assert!(sim.handle().list_ids().iter().any(|l| l.as_str() == draft));
+    let r = ok(ringg(&sim, &["campaigns", "discard", "Draft", "--yes"])).await;
     assert!(r.stdout.contains(&draft), "{}", r.stdout);
     assert!(!sim.handle().list_ids().iter().any(|l| l.as_str() == draft));
 }

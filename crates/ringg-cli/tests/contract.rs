@@ -150,6 +150,7 @@ async fn a_base_url_without_the_api_path_is_named_instead_of_the_id() {
     assert!(!r.stderr.contains("check the id"), "{}", r.stderr);
 }
 
+#[cfg(unix)]
 #[test]
 fn a_non_utf8_argument_is_a_usage_error() {
     use std::os::unix::ffi::OsStrExt;
@@ -165,6 +166,7 @@ fn a_non_utf8_argument_is_a_usage_error() {
 
 /// Runs `ringg ARGS | head -1` in a shell; returns ringg's exit code (124 when it was still
 /// running a minute later), the line and stderr.
+#[cfg(unix)]
 fn piped_to_head(sim_url: &str, key: &str, args: &[&str]) -> (i32, String, String) {
     let script = format!(
         "timeout 60 \"$RINGG\" {} | head -1; exit ${{PIPESTATUS[0]}}",
@@ -191,6 +193,8 @@ fn piped_to_head(sim_url: &str, key: &str, args: &[&str]) -> (i32, String, Strin
     )
 }
 
+// `bash`, `head` and `timeout` make the pipe.
+#[cfg(unix)]
 #[tokio::test(flavor = "multi_thread")]
 async fn every_streaming_command_stops_quietly_on_a_closed_pipe() {
     let sim = sim().await;
@@ -222,6 +226,8 @@ async fn every_streaming_command_stops_quietly_on_a_closed_pipe() {
     }
 }
 
+// `bash`, `head` and `timeout` make the pipe.
+#[cfg(unix)]
 #[tokio::test(flavor = "multi_thread")]
 async fn a_live_stream_ends_when_the_pipe_closes_even_while_nothing_changes() {
     let sim = sim().await;

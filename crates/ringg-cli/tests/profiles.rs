@@ -91,9 +91,29 @@ async fn login_keeps_the_key_in_a_private_file_and_commands_need_no_key() {
     ]))
     .await;
     assert!(r.stdout.contains("830f767a"), "{}", r.stdout);
-    // The environment wins over the profile: a wrong key there is used, and refused.
+    // A key and its server go together. A key from the environment is not sent to the
+    // profile's server...
     let mut c = cmd(&["workspace", "show"]);
     c.env("RINGG_API_KEY", "wrong-key");
+    let r = fails(c, 2).await;
+    assert!(
+        r.stderr.contains("RINGG_API_KEY") && r.stderr.contains("profile local"),
+        "{}",
+        r.stderr
+    );
+    // ...nor the profile's key to another server.
+    let mut c = cmd(&["workspace", "show"]);
+    c.env("RINGG_BASE_URL", "http://127.0.0.1:9/ca/api/v0");
+    let r = fails(c, 2).await;
+    assert!(
+        r.stderr.contains("profile local") && r.stderr.contains("127.0.0.1:9"),
+        "{}",
+        r.stderr
+    );
+    // Both from the environment: they win over the profile (a wrong key is used, and refused).
+    let mut c = cmd(&["workspace", "show"]);
+    c.env("RINGG_API_KEY", "wrong-key")
+        .env("RINGG_BASE_URL", sim.base_url());
     fails(c, 4).await;
 
     let r = ok(cmd(&["profiles", "list"])).await;

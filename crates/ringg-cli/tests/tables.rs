@@ -141,11 +141,32 @@ async fn lists_shorten_ids_unless_wide_and_say_what_they_left_out() {
         r.stdout
     );
     assert!(!r.stderr.contains("left out"), "{}", r.stderr);
-    // Piped without COLUMNS: nothing is wrapped or left out.
+    // Piped without COLUMNS: nothing is wrapped or left out (one line per number, every
+    // column there).
     let mut cmd = ringg(&sim, &["numbers", "list"]);
     cmd.env_remove("COLUMNS");
     let r = ok(cmd).await;
     assert!(r.stdout.contains("POOL"), "{}", r.stdout);
+    assert!(!r.stderr.contains("left out"), "{}", r.stderr);
+    let numbers: Vec<&str> = r.stdout.lines().filter(|l| l.contains("+91")).collect();
+    let rows: Vec<&str> = r.stdout.lines().filter(|l| l.starts_with('│')).collect();
+    assert_eq!(rows.len(), numbers.len() + 1, "{}", r.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_rows_line_up_when_piped_without_a_width() {
+    let sim = sim().await;
+    sim.handle().seed_history(250);
+    let mut cmd = ringg(&sim, &["calls", "list", "--all"]);
+    cmd.env_remove("COLUMNS");
+    let r = ok(cmd).await;
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    let rows = lines.iter().filter(|l| l.starts_with('│')).count();
+    assert!(rows > 250, "{} rows: {}", rows, r.stdout);
+    let width = lines[0].chars().count();
+    for l in &lines {
+        assert_eq!(l.chars().count(), width, "{l:?} in\n{}", r.stdout);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

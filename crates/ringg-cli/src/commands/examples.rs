@@ -188,7 +188,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     ("campaigns status", "ringg campaigns status LIST_ID"),
     ("campaigns resume", "ringg campaigns resume LIST_ID"),
-    ("campaigns discard", "ringg campaigns discard LIST_ID"),
+    ("campaigns discard", "ringg campaigns discard LIST_ID --yes"),
     (
         "campaigns create",
         "ringg campaigns create contacts.csv --agent AGENT_ID --name Renewals \\\n  --start '25/09/2025, 10:00' --end '25/09/2025, 18:00'",

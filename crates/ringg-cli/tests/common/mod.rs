@@ -108,6 +108,11 @@ pub fn bare() -> Command {
         .env_remove("RINGG_API_KEY")
         .env_remove("RINGG_BASE_URL")
         .env_remove("RINGG_WEBHOOK_SECRET")
+        .env_remove("RINGG_TIMEOUT")
+        .env_remove("RINGG_RATE_LIMIT")
+        .env_remove("RINGG_MAX_IN_FLIGHT")
+        .env_remove("RINGG_REDIS_URL")
+        .env_remove("COLUMNS")
         .env_remove("RUST_LOG")
         .env("NO_COLOR", "1")
         .timeout(std::time::Duration::from_secs(120));

@@ -190,6 +190,8 @@ async fn voices(ctx: &mut Ctx, language: Option<String>) -> Result<(), CliError>
         }));
     }
     let mut t = table(&["ID", "NAME", "GENDER", "LANGUAGES"]);
+    // `--voice` takes the whole id.
+    t.whole_ids(&["ID"]);
     t.when_empty("no voices match; leave out --language to see every voice");
     for v in &resp.voices {
         t.add_row(vec![

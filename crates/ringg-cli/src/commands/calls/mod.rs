@@ -62,8 +62,19 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: CallsCmd) -> Result<(), CliError> {
 async fn delete_list(ctx: &mut Ctx, list: &str, yes: bool) -> Result<(), CliError> {
     let client = ctx.client().await?;
     let list_id = crate::resolve::campaign(&client, list).await?;
+    // The list's name and status, so a name or prefix that matched the wrong one shows.
+    let found = crate::commands::campaigns::follow::find_campaign(&client, &list_id).await?;
+    let about = found
+        .map(|c| {
+            let status = c
+                .campaign_status
+                .as_ref()
+                .map_or("status unknown", |s| s.as_str());
+            format!(" ({}, {status})", crate::output::nz(&c.name))
+        })
+        .unwrap_or_default();
     let summary = vec![format!(
-        "delete contact list {list_id} and the contacts uploaded with it (calls already placed stay in the history)"
+        "delete contact list {list_id}{about} and the contacts uploaded with it (calls already placed stay in the history)"
     )];
     crate::confirm::confirm(
         &summary,

@@ -34,6 +34,10 @@ pub(crate) enum CampaignsCmd {
     Discard {
         /// The campaign: its list id, name or an id prefix.
         list_id: String,
+        /// Delete without asking (for scripts). Without it the list is shown first and the
+        /// question is asked on a terminal; with no terminal the command refuses.
+        #[arg(long)]
+        yes: bool,
     },
     /// The single steps of the flows.
     #[command(flatten)]

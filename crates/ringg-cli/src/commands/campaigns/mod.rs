@@ -2,7 +2,7 @@
 
 pub(crate) mod args;
 mod counted;
-mod follow;
+pub(crate) mod follow;
 mod plan;
 mod preflight;
 mod split;
@@ -42,7 +42,7 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: CampaignsCmd) -> Result<(), CliError
         CampaignsCmd::List(page) => list(ctx, page).await,
         CampaignsCmd::Status { id: campaign } => status(ctx, &campaign).await,
         CampaignsCmd::Resume { list_id, no_follow } => resume(ctx, &list_id, no_follow).await,
-        CampaignsCmd::Discard { list_id } => discard(ctx, &list_id).await,
+        CampaignsCmd::Discard { list_id, yes } => discard(ctx, &list_id, yes).await,
         CampaignsCmd::Steps(cmd) => steps::run(ctx, cmd).await,
     }
 }
@@ -413,17 +413,20 @@ async fn resume(ctx: &mut Ctx, list: &str, no_follow: bool) -> Result<(), CliErr
 }
 
 /// `ringg campaigns discard LIST_ID`.
-async fn discard(ctx: &mut Ctx, list: &str) -> Result<(), CliError> {
+async fn discard(ctx: &mut Ctx, list: &str, yes: bool) -> Result<(), CliError> {
     id::<ListId>("campaign list", list)?;
     let client = ctx.journaled_client().await?;
     let list_id = crate::resolve::campaign(&client, list).await?;
     // A started campaign is refused here in the command line's words, with the commands that
     // fit (the SDK refuses it too, naming its own calls).
-    let status = find_campaign(&client, &list_id)
-        .await?
-        .and_then(|c| c.campaign_status)
+    let found = find_campaign(&client, &list_id).await?;
+    let status = found
+        .as_ref()
+        .and_then(|c| c.campaign_status.as_ref())
         .map(|s| s.as_str().to_string());
-    if let Some(status) = status.filter(|s| !matches!(s.as_str(), "draft" | "insufficient_balance"))
+    if let Some(status) = status
+        .as_ref()
+        .filter(|s| !matches!(s.as_str(), "draft" | "insufficient_balance"))
     {
         return Err(CliError::failed(format!(
             "campaign {list_id} is {status}: `campaigns discard` deletes only a list that was never started"
@@ -432,6 +435,21 @@ async fn discard(ctx: &mut Ctx, list: &str) -> Result<(), CliError> {
             "`ringg terminate --campaign {list_id}` stops its queued calls; `ringg calls delete-list {list_id}` deletes the list as it is"
         )));
     }
+    let name = found
+        .as_ref()
+        .map(|c| nz(&c.name))
+        .unwrap_or_else(|| "-".into());
+    let summary = vec![format!(
+        "delete the draft list {list_id} ({name}, {}) and the contacts uploaded with it",
+        status.as_deref().unwrap_or("status unknown")
+    )];
+    crate::confirm::confirm(
+        &summary,
+        "Delete the draft list?",
+        "deleting the draft list",
+        yes,
+        ctx.out.quiet,
+    )?;
     let deleted = client.campaigns().discard(&list_id).await?;
     if ctx.out.json() {
         return print_json(&deleted);
