@@ -77,6 +77,12 @@ pub(crate) struct CliError {
 }
 
 impl CliError {
+    /// The same error with its message rewritten by `f` (class, hint and request id kept).
+    pub(crate) fn map_message(mut self, f: impl FnOnce(String) -> String) -> Self {
+        self.message = f(std::mem::take(&mut self.message));
+        self
+    }
+
     /// An error of the given class.
     pub(crate) fn new(class: ErrorClass, message: impl Into<String>) -> Self {
         Self {

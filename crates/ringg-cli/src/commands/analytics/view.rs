@@ -57,21 +57,22 @@ fn share(part: f64, total: f64) -> String {
     }
 }
 
-/// The FIELD / VALUE rows of an object's scalar fields (nested objects are left to their own
-/// tables).
+/// The FIELD / VALUE rows of an object's fields other than nested objects (those are left to
+/// their own tables); a list is shown as its items, comma-separated.
 fn summary_rows(map: &Map<String, Value>) -> Vec<(String, String)> {
     map.iter()
-        .filter(|(k, v)| !INTERNAL.contains(&k.as_str()) && !v.is_object() && !v.is_array())
+        .filter(|(k, v)| !INTERNAL.contains(&k.as_str()) && !v.is_object())
         .map(|(k, v)| (label(k), value(k, v)))
         .collect()
 }
 
-/// A `{name: count}` object as a table of counts and shares, largest first (or in the order
-/// `order` gives).
+/// A `{name: count}` object as a table of counts and shares, largest first (or, with
+/// `numeric_order`, in the order of the duration buckets). A value that is not a count is
+/// shown as it came, after the counts, without a share.
 fn counts_table(heading: &str, map: &Map<String, Value>, numeric_order: bool) -> TextTable {
     let mut rows: Vec<(&String, f64)> = map
         .iter()
-        .map(|(k, v)| (k, v.as_f64().unwrap_or(0.0)))
+        .filter_map(|(k, v)| v.as_f64().map(|n| (k, n)))
         .collect();
     if numeric_order {
         rows.sort_by(|a, b| bucket_start(a.0).total_cmp(&bucket_start(b.0)));
@@ -87,6 +88,9 @@ fn counts_table(heading: &str, map: &Map<String, Value>, numeric_order: bool) ->
             label(k)
         };
         t.add_row([name, num(n), share(n, total)]);
+    }
+    for (k, v) in map.iter().filter(|(_, v)| v.as_f64().is_none()) {
+        t.add_row([label(k), scalar(v), "-".to_string()]);
     }
     t
 }

@@ -1,4 +1,5 @@
-//! `ringg calls create | list | get | wait | pending | reconcile | export | download`.
+//! `ringg calls create | list | get | wait | pending | reconcile | export | download | tail |
+//! delete-list`.
 
 pub(crate) mod args;
 mod download;

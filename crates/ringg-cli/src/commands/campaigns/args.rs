@@ -17,7 +17,7 @@ pub(crate) enum CampaignsCmd {
     List(PageArgs),
     /// One campaign's status and counts.
     Status {
-        /// The campaign (list) id.
+        /// The campaign: its list id, name or an id prefix.
         id: String,
     },
     /// Continue a launch that stopped after its upload (a crash, too few credits, a refused
@@ -78,8 +78,9 @@ pub(crate) struct LaunchArgs {
     /// Callers.
     #[command(flatten)]
     pub(crate) callers: CampaignCallers,
-    /// Start time, "DD/MM/YYYY, HH:MM" in the campaign's time zone (default: the next hours
-    /// outside every recipient's quiet hours, from two minutes from now).
+    /// Start time, "DD/MM/YYYY, HH:MM" in the campaign's time zone (default: with --end left
+    /// out too, the next hours outside every recipient's quiet hours, from two minutes from
+    /// now; with --end given, two minutes from now).
     #[arg(long, value_name = "WHEN")]
     pub(crate) start: Option<String>,
     /// End time, "DD/MM/YYYY, HH:MM" (default: when the quiet hours of a recipient begin,

@@ -1,4 +1,5 @@
-//! `ringg campaigns check | launch | list | status`.
+//! `ringg campaigns check | launch | list | status | resume | discard`, and the single steps
+//! of the flows (`create | start | upload-large | upload-status | check-balance | start-large`).
 
 pub(crate) mod args;
 mod counted;

@@ -24,7 +24,7 @@ use crate::error::CliError;
 use crate::resolve::{NUMBER, NUMBER_POOL, number_candidates, pick};
 
 /// The largest upload Ringg takes: the multipart body limit of the CSV upload endpoints
-/// (10 MiB), less room for the form's other fields.
+/// (10 MiB, the form's other fields included: see [`FORM_OVERHEAD_BYTES`]).
 pub(crate) const UPLOAD_LIMIT_BYTES: u64 = 10 * 1024 * 1024;
 /// Room kept for the multipart form around the file.
 pub(crate) const FORM_OVERHEAD_BYTES: u64 = 64 * 1024;
@@ -92,7 +92,7 @@ pub(crate) struct Plan {
     pub(crate) caller: LargeCampaignCaller,
     /// The campaign's time zone and where it came from.
     pub(crate) timezone: String,
-    /// `--timezone`, `RINGG_TIMEZONE`, `profile`, `system` or `fallback`.
+    /// `--timezone` (the flag or `RINGG_TIMEZONE`), `profile`, `system` or `fallback`.
     pub(crate) timezone_source: String,
     /// The window.
     pub(crate) window: Window,
@@ -242,7 +242,10 @@ pub(crate) fn timezone(
         })
     };
     if let Some(s) = given {
-        return Ok((parse(s, "--timezone")?, "--timezone".into()));
+        return Ok((
+            parse(s, "--timezone (or RINGG_TIMEZONE)")?,
+            "--timezone".into(),
+        ));
     }
     if let Some(s) = profile {
         return Ok((parse(s, "the profile's timezone")?, "profile".into()));
@@ -468,10 +471,20 @@ pub(crate) async fn plan(
     }
     let window = window(a, s, &zone_list(&recipient_zones), Utc::now())?;
     let concurrency = a.concurrency.max(1);
-    let call_minutes = avg_minutes.unwrap_or(ASSUMED_CALL_MINUTES).max(0.1);
+    // The history's average, within reason (a call of over a day is a wrong figure).
+    let call_minutes = avg_minutes
+        .filter(|m| m.is_finite())
+        .unwrap_or(ASSUMED_CALL_MINUTES)
+        .clamp(0.1, 24.0 * 60.0);
     let slot = Duration::milliseconds((call_minutes * 60_000.0) as i64);
+    // Past chrono's range a time is "never", which every comparison below puts last.
+    let never = chrono::DateTime::<Utc>::MAX_UTC;
     let at = |i: u64| {
-        window.start_utc + slot * i32::try_from(i / u64::from(concurrency)).unwrap_or(i32::MAX)
+        i32::try_from(i / u64::from(concurrency))
+            .ok()
+            .and_then(|n| slot.checked_mul(n))
+            .and_then(|d| window.start_utc.checked_add_signed(d))
+            .unwrap_or(never)
     };
     let rows_in_quiet_hours = match &s.quiet {
         Some(q) => zones_of_rows
@@ -494,7 +507,10 @@ pub(crate) async fn plan(
     }
     let last_call_at = at(rows.saturating_sub(1));
     let last_retry_by = a.retries.map(|n| {
-        last_call_at + slot + Duration::minutes(i64::from(n) * i64::from(a.retry_minutes))
+        Duration::try_minutes(i64::from(n) * i64::from(a.retry_minutes))
+            .and_then(|retries| slot.checked_add(&retries))
+            .and_then(|d| last_call_at.checked_add_signed(d))
+            .unwrap_or(never)
     });
     let rows_after_window = (0..rows).filter(|i| at(*i) >= window.end_utc).count() as u64;
     if rows_after_window > 0 {

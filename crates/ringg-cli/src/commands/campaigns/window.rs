@@ -241,7 +241,7 @@ mod tests {
     fn a_late_evening_launch_waits_for_the_morning() {
         let q = QuietHours::parse(DEFAULT_QUIET_HOURS).unwrap().unwrap();
         let india = [chrono_tz::Asia::Kolkata];
-        // 21:56 IST: the old default dialled until 09:58; now it waits for 09:00.
+        // 21:56 IST is in quiet hours: the window opens at 09:00.
         let (s, e) = default_window(ist(2026, 3, 2, 21, 56), &india, Some(&q)).unwrap();
         assert_eq!(s, ist(2026, 3, 3, 9, 0));
         assert_eq!(e, ist(2026, 3, 3, 21, 0));

@@ -4,7 +4,8 @@
 use clap::{Args, Subcommand};
 
 /// `ringg login`: the profile is named by --profile (default: `sim` with --sim, else
-/// `default`); --base-url (or RINGG_BASE_URL) gives its server, production without it. The
+/// `default`); --base-url (or RINGG_BASE_URL) gives its server, else the profile's own when it
+/// exists, else production. The
 /// key is never taken from the command line: it is asked for, or read from stdin when stdin
 /// is not a terminal (or from --api-key-file).
 #[derive(Debug, Args)]

@@ -36,7 +36,15 @@ pub(crate) async fn login(ctx: &mut Ctx, a: LoginArgs) -> Result<(), CliError> {
         };
         (base, ringg_sim::DEMO_API_KEY.to_string())
     } else {
-        let base = given_base.unwrap_or_else(|| ringg_api::DEFAULT_BASE_URL.to_string());
+        // Logging in again to a profile keeps its server unless another is given, so its key
+        // is checked against that server, not production.
+        let saved = config::load()?
+            .profiles
+            .get(&name)
+            .and_then(|p| p.base_url.clone());
+        let base = given_base
+            .or(saved)
+            .unwrap_or_else(|| ringg_api::DEFAULT_BASE_URL.to_string());
         (base.clone(), read_key(ctx, &base).await?)
     };
     let client = crate::context::build_client(&base, &key, ctx.request_timeout, None)?;

@@ -96,10 +96,14 @@ pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError>
         _ => {}
     }
     let p = preview::preview(&client, &req).await?;
-    if p.call_ids.is_empty() {
-        return nothing_to_terminate(ctx, &req, None, NOTHING_QUEUED);
-    }
     let mut summary = p.summary(&describe(&req));
+    if p.call_ids.is_empty() {
+        // The history can miss queued calls (a retry row without its assistant, say): the
+        // request still goes, and Ringg's answer says what it stopped.
+        summary.push(
+            "the history shows no queued call for this; the request is sent all the same, and Ringg's answer says what it stopped".into(),
+        );
+    }
     if a.keep_scheduled && !p.scheduled_later.is_empty() {
         summary.push(format!(
             "--keep-scheduled: the {} call(s) of campaigns scheduled for later are left; the other {} are stopped by id",
@@ -137,14 +141,38 @@ pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError>
     } else {
         client.termination().terminate_all_in_chunks(&req).await?
     };
-    let failed = chunks
+    let failed: Vec<usize> = chunks
         .chunks
         .iter()
-        .position(|c| c.result.is_err() && !c.found_nothing());
-    if let Some(i) = failed
-        && let Err(e) = chunks.chunks.swap_remove(i).result
+        .enumerate()
+        .filter(|(_, c)| c.result.is_err() && !c.found_nothing())
+        .map(|(i, _)| i)
+        .collect();
+    // Every chunk was sent; on a failure, say which items were not stopped and what the
+    // other requests did.
+    let stopped = stopped_count(&chunks);
+    let items: Vec<String> = failed
+        .iter()
+        .map(|&i| {
+            let r = &chunks.chunks[i].items;
+            format!("{}–{}", r.start + 1, r.end)
+        })
+        .collect();
+    let all_failed = failed.len() == chunks.chunks.len();
+    if let Some(&first) = failed.first()
+        && let Err(e) = chunks.chunks.swap_remove(first).result
     {
-        return Err(e.into());
+        let err = CliError::from(e);
+        if all_failed {
+            return Err(err);
+        }
+        return Err(err.map_message(|m| {
+            format!(
+                "items {} of the list were not stopped: {m}; the other requests stopped {}",
+                items.join(", "),
+                stopped.map_or_else(|| "their calls".to_string(), |n| format!("{n} call(s)"))
+            )
+        }));
     }
     if chunks.chunks.iter().all(|c| c.found_nothing()) {
         return nothing_to_terminate(ctx, &req, Some(&p), NOTHING_QUEUED);
@@ -202,7 +230,6 @@ fn describe(req: &TerminateRequest) -> String {
     }
 }
 
-/// Nothing is queued: said plainly, exit code 0.
 /// Why nothing was stopped, most often.
 const NOTHING_QUEUED: &str =
     "no matching call is queued (calls in progress or finished are never cancelled)";

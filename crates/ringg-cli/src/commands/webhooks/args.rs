@@ -19,9 +19,9 @@ pub(crate) enum WebhooksCmd {
         /// The receiver's URL.
         #[arg(long, value_name = "URL")]
         url: String,
-        /// An event type (repeatable), or `all` (the six documented types; call_ringing and
-        /// call_ongoing only when named).
-        #[arg(long = "event", value_name = "EVENT", required = true, value_parser = event_names())]
+        /// An event type (repeatable, or several separated by commas), or `all` (the six
+        /// documented types; call_ringing and call_ongoing only when named).
+        #[arg(long = "event", value_name = "EVENT", required = true, value_delimiter = ',', ignore_case = true, value_parser = event_names())]
         events: Vec<String>,
         /// A header Ringg sends with each delivery (repeatable), e.g. X-Webhook-Secret:s3cret.
         #[arg(long = "header", value_name = "NAME:VALUE", value_parser = parse_header)]
@@ -48,8 +48,9 @@ pub(crate) enum WebhooksCmd {
         /// The receiver's URL, as subscribed.
         #[arg(long, value_name = "URL")]
         url: String,
-        /// Only this event type (repeatable, or `all`); without it, every event type.
-        #[arg(long = "event", value_name = "EVENT", value_parser = event_names())]
+        /// Only this event type (repeatable, or several separated by commas, or `all`);
+        /// without it, every event type.
+        #[arg(long = "event", value_name = "EVENT", value_delimiter = ',', ignore_case = true, value_parser = event_names())]
         events: Vec<String>,
     },
     /// Run a webhook receiver on 127.0.0.1 and print each event (or forward it to your app).

@@ -37,7 +37,7 @@ fn event_types(names: &[String]) -> Result<Vec<EventType>, CliError> {
             }
             continue;
         }
-        let t = EventType::from(n);
+        let t = EventType::from(n.to_ascii_lowercase().as_str());
         if t.is_unknown() {
             return Err(CliError::usage(format!(
                 "--event {n:?} is not an event type; use all or one of {}",
