@@ -58,7 +58,8 @@ enum Cmd {
         /// Run only the client (`sdk`) or only raw reqwest (`raw`); both when absent.
         #[arg(long)]
         only: Option<String>,
-        /// Alternate the sides this many times (raw first) and print each side's median.
+        /// Alternate the sides this many times (raw first); with both sides, print each
+        /// side's median and their ratio.
         #[arg(long, default_value_t = 1)]
         rounds: usize,
     },

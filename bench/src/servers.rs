@@ -218,6 +218,9 @@ where
         .await;
     let secs = start.elapsed().as_secs_f64();
     let mut lat: Vec<Duration> = latencies.into_iter().collect::<Result<_>>()?;
+    if lat.is_empty() {
+        anyhow::bail!("no requests to time: give a count of at least 1");
+    }
     lat.sort();
     let pct = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)];
     Ok(Round {
@@ -297,7 +300,7 @@ pub(crate) async fn compare_webhook_targets(
     in_flight: usize,
 ) -> Result<Vec<Round>> {
     let client = reqwest::Client::new();
-    // Warm-up: target k gets deliveries 200k..200k + 200, replayed at the end.
+    // Warm-up: target k gets deliveries 200k..200k + 200 (ids the rounds never use).
     for (k, target) in targets.iter().enumerate() {
         deliver_round(&client, target, 200 * k, 200, 8, KeyOrder::Ringg).await?;
     }

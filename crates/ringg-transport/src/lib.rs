@@ -38,7 +38,7 @@
 //!                       error, request
 //! reqwest_body       -> layers::timeout, error, request   (reading a body, reqwest's errors)
 //! layers::retry      -> layers::budget, layers::retry_after, layers::timeout
-//! layers::rate_limit -> layers::retry_after, layers::timeout; layers::trace -> layers::retry
+//! layers::rate_limit -> layers::retry_after; layers::trace -> layers::retry
 //! layers::rate_limit_redis -> layers::rate_limit   (feature `redis`)
 //! layers::*          -> error, request
 //! transport          -> error, request

@@ -270,7 +270,11 @@ impl ReqwestTransport {
                         .iter()
                         .map(|(n, v)| (n.clone(), v.clone()))
                         .collect();
-                    (list, body.clone())
+                    // A base URL's credentials become a header reqwest adds itself, so the
+                    // next hop (same origin) gets them back on its URL.
+                    let credentials = (!url.username().is_empty() || url.password().is_some())
+                        .then(|| (url.username().to_owned(), url.password().map(str::to_owned)));
+                    (list, body.clone(), credentials)
                 });
                 let request = match std::mem::replace(&mut body, Body::Empty) {
                     // Boxed: a rare path whose future would otherwise enlarge every request's.
@@ -307,16 +311,17 @@ impl ReqwestTransport {
                     .and_then(|v| v.to_str().ok());
                 let decision =
                     redirect::decide(response.url(), &method, status, location, idempotency, hops);
-                let (next, next_method, (kept_headers, kept_body)) = match (decision, kept) {
-                    (redirect::RedirectDecision::Follow { url, method }, Some(kept)) => {
-                        (url, method, kept)
-                    }
-                    (redirect::RedirectDecision::Stop(reason), _) => {
-                        tracing::debug!(operation, %status, reason, "redirect not followed");
-                        return Ok(response);
-                    }
-                    (redirect::RedirectDecision::Follow { .. }, None) => return Ok(response),
-                };
+                let (mut next, next_method, (kept_headers, kept_body, credentials)) =
+                    match (decision, kept) {
+                        (redirect::RedirectDecision::Follow { url, method }, Some(kept)) => {
+                            (url, method, kept)
+                        }
+                        (redirect::RedirectDecision::Stop(reason), _) => {
+                            tracing::debug!(operation, %status, reason, "redirect not followed");
+                            return Ok(response);
+                        }
+                        (redirect::RedirectDecision::Follow { .. }, None) => return Ok(response),
+                    };
                 tracing::debug!(operation, %status, "following a same-origin redirect");
                 body = if next_method == http::Method::GET && method != http::Method::GET {
                     Body::Empty
@@ -326,6 +331,11 @@ impl ReqwestTransport {
                 headers = HeaderMap::with_capacity(kept_headers.len() + 4);
                 for (name, value) in kept_headers {
                     headers.append(name, value);
+                }
+                if let Some((user, password)) = credentials {
+                    // Same origin (the redirect policy's rule), so the same credentials.
+                    let _ = next.set_username(&user);
+                    let _ = next.set_password(password.as_deref());
                 }
                 url = next;
                 method = next_method;

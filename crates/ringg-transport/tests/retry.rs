@@ -7,10 +7,12 @@ use std::time::{Duration, Instant};
 
 use common::{Reply, start};
 use http::Method;
-use ringg_transport::layers::{RetryBudget, RetryPolicy};
+use std::num::NonZeroU32;
+
+use ringg_transport::layers::{RateLimitConfig, RateLimiter, RetryBudget, RetryPolicy};
 use ringg_transport::{
-    ApiRequest, Body, Idempotency, ReqwestConfig, ReqwestTransport, StackBuilder, Transport,
-    TransportErrorKind,
+    ApiRequest, Body, Idempotency, ReqwestConfig, ReqwestTransport, SendState, StackBuilder,
+    Transport, TransportErrorKind,
 };
 use ringg_types::Secret;
 
@@ -270,11 +272,65 @@ async fn total_timeout_bounds_retries() {
         .retry_budget(RetryBudget::new(1000, 0.0))
         .total_timeout(Some(Duration::from_millis(500)))
         .build(inner);
-    let err = t.execute(get(&server.base_url())).await.unwrap_err();
-    assert_eq!(err.kind(), TransportErrorKind::TotalTimeout);
+    let started = Instant::now();
+    // The retry that would start after the deadline is not waited for: the last answer (503)
+    // is the outcome, well within the 200 ms backoffs that 100 retries would take.
+    let resp = t.execute(get(&server.base_url())).await.unwrap();
+    assert_eq!(resp.status.as_u16(), 503);
     assert!(
         server.hits() >= 2 && server.hits() <= 4,
         "hits {}",
         server.hits()
     );
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[tokio::test]
+async fn a_call_the_deadline_stopped_before_sending_is_not_outcome_unknown() {
+    // Nothing listens here: every attempt fails before anything is sent.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let inner: Arc<dyn Transport> =
+        Arc::new(ReqwestTransport::new(&ReqwestConfig::default()).unwrap());
+    let t = StackBuilder::new(Secret::new("k"))
+        .retry(RetryPolicy {
+            max_retries: 100,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_millis(200),
+            jitter: false,
+            ..RetryPolicy::default()
+        })
+        .retry_budget(RetryBudget::new(1000, 0.0))
+        .total_timeout(Some(Duration::from_millis(500)))
+        .build(inner);
+    let err = t
+        .execute(post(&format!("http://{closed}")))
+        .await
+        .unwrap_err();
+    assert!(!err.is_outcome_unknown(), "{err}");
+    assert_eq!(err.send_state(), SendState::NotSent, "{err}");
+    assert!(err.attempts() >= 2, "{err}");
+}
+
+#[tokio::test]
+async fn a_call_waiting_for_the_rate_limiter_at_the_deadline_was_not_sent() {
+    let server = start(vec![Reply::status(200)]).await;
+    let inner: Arc<dyn Transport> =
+        Arc::new(ReqwestTransport::new(&ReqwestConfig::default()).unwrap());
+    let t = StackBuilder::new(Secret::new("k"))
+        .rate_limiter(RateLimiter::new(RateLimitConfig {
+            requests_per_second: NonZeroU32::new(1),
+            burst: NonZeroU32::new(1),
+            ..RateLimitConfig::default()
+        }))
+        .total_timeout(Some(Duration::from_millis(300)))
+        .build(inner);
+    t.execute(post(&server.base_url())).await.unwrap();
+    // The second has to wait about a second for its slot, past its 300 ms.
+    let err = t.execute(post(&server.base_url())).await.unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::TotalTimeout, "{err}");
+    assert!(!err.is_outcome_unknown(), "{err}");
+    assert_eq!(server.hits(), 1);
 }

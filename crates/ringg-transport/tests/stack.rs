@@ -70,6 +70,29 @@ async fn a_followed_redirect_and_a_retry_carry_the_same_key_id_and_extra_headers
 }
 
 #[tokio::test]
+async fn a_base_urls_credentials_go_with_a_followed_redirect() {
+    let server = start(vec![
+        Reply::status(308).header("location", "/moved"),
+        Reply::status(200),
+    ])
+    .await;
+    let t = reqwest_stack(&ReqwestConfig::default(), None);
+    let base = server.base_url().replace("http://", "http://user:pa55@");
+    let resp = t.execute(get(&base)).await.unwrap();
+    assert_eq!(resp.status.as_u16(), 200);
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[1].path_and_query, "/moved");
+    for s in &seen {
+        // user:pa55 in base64
+        assert_eq!(
+            s.headers.get("authorization").and_then(|v| v.to_str().ok()),
+            Some("Basic dXNlcjpwYTU1")
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_configured_user_agent_is_the_one_sent() {
     let server = start(vec![Reply::status(200)]).await;
     let config = ReqwestConfig {

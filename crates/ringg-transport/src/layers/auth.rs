@@ -57,7 +57,7 @@ pub(crate) fn authorize(
 ) -> Result<(), TransportError> {
     let Some(value) = key else {
         return Err(TransportError::invalid_request(
-            "the API key contains characters that cannot be sent in an HTTP header; check RINGG_API_KEY for stray whitespace or quotes",
+            "the API key contains characters that cannot be sent in an HTTP header (stray whitespace, quotes or a line break?)",
         )
         .with_operation(request.operation)
         .with_request_id(request.request_id));

@@ -14,9 +14,8 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 use tower::{Layer, Service, ServiceExt};
 
-use crate::error::TransportError;
+use crate::error::{SendState, TransportError, TransportErrorKind};
 use crate::layers::retry_after::parse_retry_after;
-use crate::layers::timeout::total_timeout_error;
 use crate::request::{ApiRequest, ApiResponse};
 
 /// Rate-limit settings.
@@ -175,9 +174,21 @@ impl RateLimiter {
         match request.limits.deadline {
             None => Ok(wait.await),
             Some(deadline) => tokio::time::timeout_at(deadline, wait).await.map_err(|_| {
-                total_timeout_error(request.limits.total_timeout)
-                    .with_operation(request.operation)
-                    .with_request_id(request.request_id)
+                // Nothing was sent: the whole wait was for the limiter.
+                let within = request
+                    .limits
+                    .total_timeout
+                    .map(|t| format!(" of {:.1} s", t.as_secs_f64()))
+                    .unwrap_or_default();
+                TransportError::new(
+                    TransportErrorKind::TotalTimeout,
+                    SendState::NotSent,
+                    format!(
+                        "the total timeout{within} ran out while waiting for the client's rate limiter; nothing was sent"
+                    ),
+                )
+                .with_operation(request.operation)
+                .with_request_id(request.request_id)
             }),
         }
     }

@@ -8,12 +8,13 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use tokio::time::Instant;
 use tower::{Layer, Service, ServiceExt};
 
 use crate::error::{SendState, TransportError, TransportErrorKind};
 pub use crate::layers::budget::RetryBudget;
 pub use crate::layers::retry_after::{MAX_PARSED_RETRY_AFTER, parse_retry_after};
-use crate::layers::timeout::{deadline_after, total_timeout_error};
+use crate::layers::timeout::deadline_after;
 use crate::request::{ApiRequest, ApiResponse, BodyCheck, Idempotency, RequestId, is_json};
 
 /// The header carrying the retry number, on retries only (`1` on the first retry; the first
@@ -316,19 +317,11 @@ where
                 send(attempt, retries)
             }
             .await;
-            let delay = match next_step(&ctx, &policy, budget, retries, result, held.is_some()) {
+            let until = match next_step(&ctx, &policy, budget, retries, result, held.is_some()) {
                 Step::Return(result) => return result,
-                Step::Wait(delay) => delay,
+                Step::Wait(until) => until,
             };
-            // The wait ends at the request's deadline when that comes first, and the request
-            // with it.
-            let until = deadline_after(delay);
-            let out_of_time = ctx.deadline.is_some_and(|d| d <= until);
-            tokio::time::sleep_until(ctx.deadline.map_or(until, |d| d.min(until))).await;
-            if out_of_time {
-                let err = total_timeout_error(ctx.total_timeout);
-                return Err(ctx.finish(err, retries + 1));
-            }
+            tokio::time::sleep_until(until).await;
             retries += 1;
         }
     }
@@ -338,8 +331,8 @@ where
 enum Step {
     /// Hand this back.
     Return(Result<ApiResponse, TransportError>),
-    /// Wait this long, then send again.
-    Wait(Duration),
+    /// Wait until then (before the request's deadline), then send again.
+    Wait(Instant),
 }
 
 /// Applies [`decide`] to the outcome of attempt `retries + 1`; `can_resend` is false when the
@@ -419,22 +412,27 @@ fn next_step(
             delay,
             server_requested,
         } => {
-            // `decide` never retries past the policy's last attempt, which kept no copy.
-            if !can_resend || !budget.try_withdraw() {
-                return Step::Return(result.map_err(|e| ctx.finish(e, attempts)));
-            }
             let delay = if server_requested || !policy.jitter {
                 delay
             } else {
                 jittered(delay)
             };
+            // A retry that could only start after the request's deadline is not waited for:
+            // the last outcome is the answer (a wait cut short by the deadline would only turn
+            // it into a timeout, and a call never sent into one that may have been placed).
+            let until = deadline_after(delay);
+            let out_of_time = ctx.deadline.is_some_and(|d| d <= until);
+            // `decide` never retries past the policy's last attempt, which kept no copy.
+            if out_of_time || !can_resend || !budget.try_withdraw() {
+                return Step::Return(result.map_err(|e| ctx.finish(e, attempts)));
+            }
             tracing::debug!(
                 operation = ctx.operation,
                 retry = attempts,
                 delay_ms = delay.as_millis() as u64,
                 "retrying request"
             );
-            Step::Wait(delay)
+            Step::Wait(until)
         }
     }
 }
@@ -447,7 +445,6 @@ struct Context {
     expect_json: bool,
     body_check: Option<Arc<dyn BodyCheck>>,
     deadline: Option<tokio::time::Instant>,
-    total_timeout: Option<Duration>,
 }
 
 impl Context {
@@ -459,7 +456,6 @@ impl Context {
             expect_json: request.expect_json,
             body_check: request.body_check.clone(),
             deadline: request.limits.deadline,
-            total_timeout: request.limits.total_timeout,
         }
     }
 
@@ -467,7 +463,9 @@ impl Context {
     /// and the request id, and, for a request that may have been carried out when its total
     /// time ran out, reported as of unknown outcome.
     fn finish(&self, err: TransportError, attempts: u32) -> TransportError {
+        // A request the deadline stopped may have been carried out, unless it was never sent.
         let err = if err.kind() == TransportErrorKind::TotalTimeout
+            && err.send_state() != SendState::NotSent
             && self.idempotency == Idempotency::NonIdempotent
         {
             err.into_outcome_unknown()
