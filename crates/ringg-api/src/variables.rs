@@ -73,7 +73,7 @@ pub fn check_variables<'a>(
 }
 
 /// The assistant variable spelled closest to `name`, when it is close enough to be a typo
-/// (at most a third of the name's letters differ, and at most three).
+/// (at most a third of the name's letters differ, at least one and at most three).
 fn closest(name: &str, candidates: &[String]) -> Option<String> {
     let limit = (name.chars().count() / 3).clamp(1, 3);
     let lower = name.to_lowercase();

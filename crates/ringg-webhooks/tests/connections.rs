@@ -135,7 +135,7 @@ async fn partial_clients_are_closed_after_the_header_timeout(http1_only: bool) {
     )
     .await;
     let mut conns = Vec::new();
-    // HTTP/1.1 only: an HTTP/2 preface is a request head hyper refuses at once.
+    // HTTP/1.1 only: an HTTP/2 preface is a request head hyper refuses, closing the connection.
     let mut refused = Vec::new();
     let mut tricklers = Vec::new();
     for i in 0..40 {

@@ -186,7 +186,17 @@ fn start_attempt(sh: &Shared, ws_id: &str, call_id: &str) -> Start {
     } else {
         None
     };
-    let scripted = st.scripts.get_mut(&to_number).and_then(|q| q.pop_front());
+    // A forced outcome (the control API's calls) comes before any script, and leaves the
+    // script for the next call to that number.
+    let forced = st
+        .ws_mut(ws_id)
+        .call_mut(call_id)
+        .is_some_and(|c| c.forced_outcome.is_some());
+    let scripted = if forced {
+        None
+    } else {
+        st.scripts.get_mut(&to_number).and_then(|q| q.pop_front())
+    };
     let ws = st.ws_mut(ws_id);
     let Some(call) = ws.call_mut(call_id) else {
         return Start::Gone;
@@ -314,8 +324,12 @@ fn finish_unanswered(
             call.status = Status::Retry;
             call.sub_status = Some("RETRY_SCHEDULED");
             let now = queue::clock_now(sh, call);
-            call.next_attempt_time =
-                Some(now + ChronoDuration::milliseconds((minutes * 60_000.0) as i64));
+            // Any wait the request gave is kept within a simulated year, as the queue's own
+            // waits are.
+            let wait_ms = (minutes * 60_000.0).clamp(0.0, 365.0 * 24.0 * 3_600_000.0);
+            call.next_attempt_time = now
+                .checked_add_signed(ChronoDuration::milliseconds(wait_ms as i64))
+                .or(Some(now));
             Some(minutes)
         }
         Some(_) => {

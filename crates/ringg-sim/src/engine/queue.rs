@@ -122,6 +122,10 @@ fn expire(sh: &Arc<Shared>, ws_id: &str, call_id: &str) {
         let Some(call) = ws.call_mut(call_id) else {
             return;
         };
+        // A termination may have ended it since it was found due.
+        if call.status.is_terminal() {
+            return;
+        }
         call.status = if call.attempts == 0 {
             Status::Cancelled
         } else {

@@ -346,7 +346,7 @@ pub(crate) fn set_pool(
 
 fn pool_not_found(pool_id: &str) -> ApiError {
     ApiError::not_found(format!(
-        "Number pool {pool_id} not found in this workspace; its id is on each number in GET /workspace/numbers"
+        "Number pool {pool_id} not found in this workspace; its id is on the pool's numbers in GET /workspace/numbers (GET /_sim/number-pools/{{pool_id}} shows a pool)"
     ))
 }
 

@@ -119,6 +119,10 @@ impl CallDetails {
 
 impl CallRecord {
     /// What the call waits for before its next attempt, when it is queued for a known time.
+    ///
+    /// A history row carries no `scheduled_at` (Ringg documents none there), so a call placed
+    /// for later shows as waiting for its window here; [`CallDetails::queued`] tells the two
+    /// apart.
     pub fn queued(&self) -> Option<Queued> {
         let next = match &self.next_attempt_time {
             Nullable::Value(t) => Some(t),

@@ -205,7 +205,7 @@ fn resolve_from_numbers(ws: &Workspace, given: &[String]) -> Result<Vec<String>,
 fn pool(ws: &Workspace, pool_id: &str) -> Result<Callers, ApiError> {
     if pool_id != ws.pool_id {
         return Err(ApiError::bad_request(format!(
-            "number_pool_id {pool_id} is not a number pool of this workspace; the pool id is on each number in GET /workspace/numbers"
+            "number_pool_id {pool_id} is not a number pool of this workspace; the pool id is on the pool's numbers in GET /workspace/numbers"
         )));
     }
     Ok(Callers::Pool(pool_id.to_owned()))
