@@ -277,19 +277,22 @@ mod tests {
 
     #[test]
     fn a_wrong_duration_leaves_the_end_time_out() {
-        let d: CallDetails = serde_json::from_value(serde_json::json!({
-            "id": "3f1f6f0e-9f5e-4a61-8c3b-2d7f0c1e9a10",
-            "call_status": "completed",
-            "call_attempt_time": "2026-01-01T10:00:00Z",
-            "call_duration": "90",
-        }))
-        .unwrap();
-        let started = extra_time(&d.extra, "call_attempt_time");
-        let ended = end_time(
-            &d,
-            started.as_ref(),
-            extra_number(&d.extra, "call_duration"),
-        );
+        let ended_after = |duration: serde_json::Value| {
+            let d: CallDetails = serde_json::from_value(serde_json::json!({
+                "id": "3f1f6f0e-9f5e-4a61-8c3b-2d7f0c1e9a10",
+                "call_status": "completed",
+                "call_attempt_time": "2026-01-01T10:00:00Z",
+                "call_duration": duration,
+            }))
+            .unwrap();
+            let started = extra_time(&d.extra, "call_attempt_time");
+            end_time(
+                &d,
+                started.as_ref(),
+                extra_number(&d.extra, "call_duration"),
+            )
+        };
+        let ended = ended_after(serde_json::json!("90"));
         assert_eq!(ended.unwrap().to_rfc3339(), "2026-01-01T10:01:30+00:00");
         for duration in [
             serde_json::json!("inf"),
@@ -299,19 +302,7 @@ mod tests {
             serde_json::json!(1e300),
             serde_json::json!(1e13),
         ] {
-            let d: CallDetails = serde_json::from_value(serde_json::json!({
-                "id": "3f1f6f0e-9f5e-4a61-8c3b-2d7f0c1e9a10",
-                "call_status": "completed",
-                "call_attempt_time": "2026-01-01T10:00:00Z",
-                "call_duration": duration,
-            }))
-            .unwrap();
-            let started = extra_time(&d.extra, "call_attempt_time");
-            let ended = end_time(
-                &d,
-                started.as_ref(),
-                extra_number(&d.extra, "call_duration"),
-            );
+            let ended = ended_after(duration.clone());
             assert!(ended.is_none(), "{duration}: {ended:?}");
         }
     }

@@ -256,12 +256,11 @@ async fn retry_after_beyond_the_cap_is_not_waited_out() {
     assert!(err.to_string().contains("try again later"), "{err}");
 }
 
-#[tokio::test]
-async fn total_timeout_bounds_retries() {
-    let server = start(vec![Reply::status(503)]).await;
+/// A stack that would retry 100 times, 200 ms apart, within a total timeout of 500 ms.
+fn retrying_until_500_ms() -> Arc<dyn Transport> {
     let inner: Arc<dyn Transport> =
         Arc::new(ReqwestTransport::new(&ReqwestConfig::default()).unwrap());
-    let t = StackBuilder::new(Secret::new("k"))
+    StackBuilder::new(Secret::new("k"))
         .retry(RetryPolicy {
             max_retries: 100,
             initial_backoff: Duration::from_millis(200),
@@ -271,7 +270,13 @@ async fn total_timeout_bounds_retries() {
         })
         .retry_budget(RetryBudget::new(1000, 0.0))
         .total_timeout(Some(Duration::from_millis(500)))
-        .build(inner);
+        .build(inner)
+}
+
+#[tokio::test]
+async fn total_timeout_bounds_retries() {
+    let server = start(vec![Reply::status(503)]).await;
+    let t = retrying_until_500_ms();
     let started = Instant::now();
     // The retry that would start after the deadline is not waited for: the last answer (503)
     // is the outcome, well within the 200 ms backoffs that 100 retries would take.
@@ -292,19 +297,7 @@ async fn a_call_the_deadline_stopped_before_sending_is_not_outcome_unknown() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap()
     };
-    let inner: Arc<dyn Transport> =
-        Arc::new(ReqwestTransport::new(&ReqwestConfig::default()).unwrap());
-    let t = StackBuilder::new(Secret::new("k"))
-        .retry(RetryPolicy {
-            max_retries: 100,
-            initial_backoff: Duration::from_millis(200),
-            max_backoff: Duration::from_millis(200),
-            jitter: false,
-            ..RetryPolicy::default()
-        })
-        .retry_budget(RetryBudget::new(1000, 0.0))
-        .total_timeout(Some(Duration::from_millis(500)))
-        .build(inner);
+    let t = retrying_until_500_ms();
     let err = t
         .execute(post(&format!("http://{closed}")))
         .await
