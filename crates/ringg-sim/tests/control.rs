@@ -140,3 +140,46 @@ async fn the_http_routes_check_what_they_are_given() {
     assert_eq!(r.status, 404);
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_forced_outcome_leaves_the_numbers_script_for_the_next_call() {
+    let (sim, api) = start(Simulator::builder().time_scale(0.0001).seed(43)).await;
+    let h = sim.handle();
+    h.script_outcomes(demo::NUMBER_2, [CallOutcome::Busy]);
+    // The inbound call's outcome is forced: the script stays.
+    let inbound = h
+        .place_inbound_call(
+            demo::NUMBER_2,
+            "+919811113333",
+            IncomingCall::new().outcome(CallOutcome::Answered),
+        )
+        .unwrap();
+    let done = wait_for(20, || {
+        let c = h.call(inbound.as_str())?;
+        (c.status == "completed").then_some(c)
+    })
+    .await;
+    assert_eq!(done.attempt_outcomes, [CallOutcome::Answered]);
+    // The next call to that number takes it.
+    let r = api
+        .post(
+            "/calling/v2/outbound/individual",
+            json!({
+                "name": "Asha Rao",
+                "mobile_number": demo::NUMBER_2,
+                "agent_id": demo::AGENT_ID,
+                "number_pool_id": demo::NUMBER_POOL_ID,
+                "custom_args_values": {"company_name": "Acme"},
+            }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id = r.body["data"]["call_id"].as_str().unwrap().to_owned();
+    let first = wait_for(20, || {
+        let c = h.call(&id)?;
+        c.attempt_outcomes.first().cloned()
+    })
+    .await;
+    assert_eq!(first, CallOutcome::Busy);
+    sim.shutdown().await;
+}
