@@ -287,7 +287,7 @@ async fn tail_shows_a_call_going_from_registered_to_completed() {
     .env("NO_COLOR", "1")
     .stdout(std::process::Stdio::piped())
     .stderr(std::process::Stdio::piped());
-    let mut child = tail.spawn().unwrap();
+    let mut child = common::Spawned(tail.spawn().unwrap());
     let out = lines_of(child.stdout.take().unwrap());
     let err = lines_of(child.stderr.take().unwrap());
     let mut seen = Vec::new();
@@ -350,7 +350,7 @@ async fn tail_listen_prints_webhook_events_between_the_status_lines() {
     .env("NO_COLOR", "1")
     .stdout(std::process::Stdio::piped())
     .stderr(std::process::Stdio::piped());
-    let mut child = tail.spawn().unwrap();
+    let mut child = common::Spawned(tail.spawn().unwrap());
     let out = lines_of(child.stdout.take().unwrap());
     let err = lines_of(child.stderr.take().unwrap());
     let mut seen = Vec::new();

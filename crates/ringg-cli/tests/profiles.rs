@@ -167,7 +167,7 @@ async fn login_sim_finds_the_running_simulator() {
         .env("RINGG_CONFIG_DIR", config.path())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null());
-    let mut child = serve.spawn().unwrap();
+    let mut child = common::Spawned(serve.spawn().unwrap());
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let base = lines
         .next()

@@ -236,3 +236,26 @@ pub async fn fails(cmd: Command, code: i32) -> Run {
     assert!(!r.stderr.contains("panicked") && !r.stderr.contains("RUST_BACKTRACE"));
     r
 }
+
+/// A spawned `ringg` that is killed when the test ends, failed assertions included.
+pub struct Spawned(pub std::process::Child);
+
+impl std::ops::Deref for Spawned {
+    type Target = std::process::Child;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Spawned {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
