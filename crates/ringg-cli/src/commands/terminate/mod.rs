@@ -141,38 +141,8 @@ pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError>
     } else {
         client.termination().terminate_all_in_chunks(&req).await?
     };
-    let failed: Vec<usize> = chunks
-        .chunks
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.result.is_err() && !c.found_nothing())
-        .map(|(i, _)| i)
-        .collect();
-    // Every chunk was sent; on a failure, say which items were not stopped and what the
-    // other requests did.
-    let stopped = stopped_count(&chunks);
-    let items: Vec<String> = failed
-        .iter()
-        .map(|&i| {
-            let r = &chunks.chunks[i].items;
-            format!("{}–{}", r.start + 1, r.end)
-        })
-        .collect();
-    let all_failed = failed.len() == chunks.chunks.len();
-    if let Some(&first) = failed.first()
-        && let Err(e) = chunks.chunks.swap_remove(first).result
-    {
-        let err = CliError::from(e);
-        if all_failed {
-            return Err(err);
-        }
-        return Err(err.map_message(|m| {
-            format!(
-                "items {} of the list were not stopped: {m}; the other requests stopped {}",
-                items.join(", "),
-                stopped.map_or_else(|| "their calls".to_string(), |n| format!("{n} call(s)"))
-            )
-        }));
+    if let Some(err) = chunk_failure(&mut chunks) {
+        return Err(err);
     }
     if chunks.chunks.iter().all(|c| c.found_nothing()) {
         return nothing_to_terminate(ctx, &req, Some(&p), NOTHING_QUEUED);
@@ -194,6 +164,43 @@ pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError>
         stopped.unwrap_or(p.call_ids.len() as u64)
     ));
     Ok(())
+}
+
+/// The error of a termination some of whose requests failed (other than for having nothing
+/// to stop): every chunk was sent, so it names the items that were not stopped and what the
+/// other requests did; when every request failed, the first error as it is.
+fn chunk_failure(chunks: &mut ringg_api::termination::ChunkedTermination) -> Option<CliError> {
+    let failed: Vec<usize> = chunks
+        .chunks
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.result.is_err() && !c.found_nothing())
+        .map(|(i, _)| i)
+        .collect();
+    let stopped = stopped_count(chunks);
+    let items: Vec<String> = failed
+        .iter()
+        .map(|&i| {
+            let r = &chunks.chunks[i].items;
+            format!("{}–{}", r.start + 1, r.end)
+        })
+        .collect();
+    let all_failed = failed.len() == chunks.chunks.len();
+    let first = *failed.first()?;
+    let Err(e) = chunks.chunks.swap_remove(first).result else {
+        return None;
+    };
+    let err = CliError::from(e);
+    if all_failed {
+        return Some(err);
+    }
+    Some(err.map_message(|m| {
+        format!(
+            "items {} of the list were not stopped: {m}; the other requests stopped {}",
+            items.join(", "),
+            stopped.map_or_else(|| "their calls".to_string(), |n| format!("{n} call(s)"))
+        )
+    }))
 }
 
 /// How many calls Ringg says it stopped (`terminated_count`, summed over the requests), when
@@ -253,6 +260,34 @@ fn nothing_to_terminate(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ringg_api::termination::{ChunkedTermination, TerminateChunk};
+
+    #[test]
+    fn a_failed_chunk_names_the_items_not_stopped() {
+        let stopped: ringg_api::types::termination::TerminateResponse =
+            serde_json::from_value(json!({"message": "ok", "terminated_count": 100})).unwrap();
+        let mut chunks = ChunkedTermination {
+            chunks: vec![
+                TerminateChunk {
+                    items: 0..100,
+                    result: Ok(stopped),
+                },
+                TerminateChunk {
+                    items: 100..150,
+                    result: Err(ringg_api::Error::timeout("no answer")),
+                },
+            ],
+        };
+        let err = chunk_failure(&mut chunks).unwrap().to_string();
+        assert!(
+            err.contains("items 101–150")
+                && err.contains("no answer")
+                && err.contains("100 call(s)"),
+            "{err}"
+        );
+        let mut none_failed = ChunkedTermination { chunks: Vec::new() };
+        assert!(chunk_failure(&mut none_failed).is_none());
+    }
 
     fn args(
         agent: Option<&str>,
