@@ -270,7 +270,7 @@ async fn tail_shows_a_call_going_from_registered_to_completed() {
     let sim = demo_sim(0.0).await;
     sim.handle()
         .script_outcomes("+919876500777", [CallOutcome::Answered]);
-    let mut tail = std::process::Command::new(env!("CARGO_BIN_EXE_ringg"));
+    let mut tail = common::bare_std();
     tail.args([
         "--base-url",
         &sim.base_url(),
@@ -281,13 +281,8 @@ async fn tail_shows_a_call_going_from_registered_to_completed() {
         "--agent",
         "Sales Assistant",
     ])
-    .env("COLUMNS", "80")
-    .env("RINGG_STATE_DIR", common::state_dir())
-    .env("RINGG_CONFIG_DIR", common::config_dir())
-    .env("NO_COLOR", "1")
-    .stdout(std::process::Stdio::piped())
-    .stderr(std::process::Stdio::piped());
-    let mut child = common::Spawned(tail.spawn().unwrap());
+    .env("COLUMNS", "80");
+    let mut child = common::spawn(tail);
     let out = lines_of(child.stdout.take().unwrap());
     let err = lines_of(child.stderr.take().unwrap());
     let mut seen = Vec::new();
@@ -333,7 +328,7 @@ async fn tail_listen_prints_webhook_events_between_the_status_lines() {
     let sim = demo_sim(100.0).await;
     sim.handle()
         .script_outcomes("+919876500778", [CallOutcome::Answered]);
-    let mut tail = std::process::Command::new(env!("CARGO_BIN_EXE_ringg"));
+    let mut tail = common::bare_std();
     tail.args([
         "--base-url",
         &sim.base_url(),
@@ -344,13 +339,8 @@ async fn tail_listen_prints_webhook_events_between_the_status_lines() {
         "--listen",
         "127.0.0.1:0",
     ])
-    .env("RINGG_STATE_DIR", common::state_dir())
-    .env("RINGG_CONFIG_DIR", common::config_dir())
-    .env("RINGG_WEBHOOK_SECRET", "tail-secret")
-    .env("NO_COLOR", "1")
-    .stdout(std::process::Stdio::piped())
-    .stderr(std::process::Stdio::piped());
-    let mut child = common::Spawned(tail.spawn().unwrap());
+    .env("RINGG_WEBHOOK_SECRET", "tail-secret");
+    let mut child = common::spawn(tail);
     let out = lines_of(child.stdout.take().unwrap());
     let err = lines_of(child.stderr.take().unwrap());
     let mut seen = Vec::new();

@@ -152,7 +152,7 @@ async fn login_keeps_the_key_in_a_private_file_and_commands_need_no_key() {
 async fn login_sim_finds_the_running_simulator() {
     let config = tempfile::tempdir().unwrap();
     let state = tempfile::tempdir().unwrap();
-    let mut serve = std::process::Command::new(env!("CARGO_BIN_EXE_ringg"));
+    let mut serve = common::bare_std();
     serve
         .args([
             "sim",
@@ -164,10 +164,12 @@ async fn login_sim_finds_the_running_simulator() {
             "--demo",
         ])
         .env("RINGG_STATE_DIR", state.path())
-        .env("RINGG_CONFIG_DIR", config.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null());
-    let mut child = common::Spawned(serve.spawn().unwrap());
+        .env("RINGG_CONFIG_DIR", config.path());
+    let mut child = common::spawn(serve);
+    // Its notes on stderr are not needed; read so that the pipe never fills.
+    if let Some(mut err) = child.stderr.take() {
+        std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
+    }
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let base = lines
         .next()

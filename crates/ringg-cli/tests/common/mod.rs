@@ -99,7 +99,15 @@ pub fn config_dir() -> &'static std::path::Path {
 /// `ringg` with a clean environment (no key, no base URL, no profile from the caller's
 /// shell) and this process's state and config folders.
 pub fn bare() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ringg"));
+    let mut cmd = Command::from_std(bare_std());
+    cmd.timeout(std::time::Duration::from_secs(120));
+    cmd
+}
+
+/// [`bare`] as a `std::process::Command`, for a `ringg` that runs while the test reads its
+/// output (see [`spawn`]).
+pub fn bare_std() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ringg"));
     cmd.env("RINGG_STATE_DIR", state_dir())
         .env("RINGG_CONFIG_DIR", config_dir())
         .env_remove("RINGG_PROFILE")
@@ -114,9 +122,16 @@ pub fn bare() -> Command {
         .env_remove("RINGG_REDIS_URL")
         .env_remove("COLUMNS")
         .env_remove("RUST_LOG")
-        .env("NO_COLOR", "1")
-        .timeout(std::time::Duration::from_secs(120));
+        .env("NO_COLOR", "1");
     cmd
+}
+
+/// Starts `cmd` (made from [`bare_std`]) with its stdout and stderr piped; it is killed when
+/// the test ends.
+pub fn spawn(mut cmd: std::process::Command) -> Spawned {
+    cmd.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    Spawned(cmd.spawn().expect("ringg starts"))
 }
 
 /// `ringg --base-url <sim> --api-key <key> <args…>`.

@@ -184,7 +184,7 @@ impl RateLimiter {
                     TransportErrorKind::TotalTimeout,
                     SendState::NotSent,
                     format!(
-                        "the total timeout{within} ran out while waiting for the client's rate limiter; nothing was sent"
+                        "the total timeout{within} ran out while waiting for the client's rate limiter; nothing was sent: raise the total timeout or the rate limit, or send fewer requests at once"
                     ),
                 )
                 .with_operation(request.operation)
