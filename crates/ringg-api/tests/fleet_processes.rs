@@ -9,7 +9,9 @@
 //! Phase one (10 s): every worker sends `GET /workspace` from four tasks as fast as its limiter
 //! lets it; the simulator's own request count may not exceed 20 per second plus the burst in
 //! any window of one second. Phase two: one worker meets a 429 with `Retry-After: 2`
-//! (`GET /workspace/all` always answers so); the other three must go quiet until it ends.
+//! (`GET /workspace/all` always answers so); the other three must go quiet until it ends, and
+//! the fleet must be back at full rate in the second after. Worker 0 writes the time to stop
+//! (4 s after its 429) to a file every worker reads, so the run always covers that second.
 
 #[path = "../../ringg-webhooks/tests/common/redis_server.rs"]
 mod redis_server;
@@ -33,8 +35,12 @@ const WORKERS: usize = 4;
 const STEADY_MS: u64 = 10_000;
 /// When, after the start, the unlucky worker asks for the operation that answers 429.
 const HIT_AT_MS: u64 = 10_500;
-/// When every worker stops.
-const RUN_MS: u64 = 14_000;
+/// How long the workers keep going after the 429 (the pause, then the second measured after it,
+/// and some room): the unlucky request waits its turn in the shared budget like any other, so
+/// the 429 comes a varying time after `HIT_AT_MS`, and the end of the run follows it.
+const AFTER_HIT_MS: u64 = RETRY_AFTER_SECS * 1_000 + 2_000;
+/// When every worker stops if worker 0 never reports its 429 (the coordinator then fails).
+const GIVE_UP_MS: u64 = 40_000;
 const RETRY_AFTER_SECS: u64 = 2;
 
 /// The environment variable that makes this binary a worker; its value is the worker's index.
@@ -144,9 +150,25 @@ fn worker(index: usize) {
             sleep_until(start + HIT_AT_MS).await;
             let err = unlucky.workspace().all().await.unwrap_err();
             assert!(err.is_rate_limited(), "{err}");
-            println!("hit={}", now_ms());
+            let hit = now_ms();
+            println!("hit={hit}");
+            // Tell every worker when to stop: written whole, then renamed into place.
+            let path = env("FLEET_STOP_FILE");
+            let tmp = format!("{path}.tmp");
+            std::fs::write(&tmp, (hit + AFTER_HIT_MS).to_string()).unwrap();
+            std::fs::rename(&tmp, &path).unwrap();
         }
-        sleep_until(start + RUN_MS).await;
+        let stop_file = env("FLEET_STOP_FILE");
+        loop {
+            let stop_at = std::fs::read_to_string(&stop_file)
+                .ok()
+                .and_then(|s| s.trim().parse::<u64>().ok())
+                .unwrap_or(start + GIVE_UP_MS);
+            if now_ms() >= stop_at {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         stop.store(true, Ordering::Relaxed);
         let (mut ok, mut failed) = (0, 0);
         for t in tasks {
@@ -227,6 +249,8 @@ fn coordinate() {
 
     // Workers start together a little in the future, so process start-up is not measured.
     let start = now_ms() + 1_500;
+    let stop_dir = tempfile::tempdir().expect("a temporary directory");
+    let stop_file = stop_dir.path().join("stop_at");
     let exe = std::env::current_exe().expect("this test binary's path");
     let children: Vec<_> = (0..WORKERS)
         .map(|i| {
@@ -236,6 +260,7 @@ fn coordinate() {
                 .env("FLEET_REDIS_URL", redis.url())
                 .env("FLEET_BASE_URL", sim.base_url())
                 .env("FLEET_API_KEY", sim.api_key())
+                .env("FLEET_STOP_FILE", &stop_file)
                 .stdout(Stdio::piped())
                 .stderr(Stdio::inherit())
                 .spawn()
@@ -301,6 +326,7 @@ fn coordinate() {
             .map_or(0, |s| s.1)
     };
     let pause_ms = RETRY_AFTER_SECS * 1_000;
+    println!("worker 0 had its 429 {} ms after the start", hit - start);
     let before = at(hit) - at(hit - 400);
     // `hit` is when worker 0 had the 429 in hand, a little after it arrived: the quiet window
     // keeps half a second from either end of the pause.
