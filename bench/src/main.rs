@@ -58,8 +58,9 @@ enum Cmd {
         /// Run only the client (`sdk`) or only raw reqwest (`raw`); both when absent.
         #[arg(long)]
         only: Option<String>,
-        /// Alternate the sides this many times (raw first); with both sides, print each
-        /// side's median and their ratio.
+        /// Alternate the sides this many times (raw first in even rounds, the client first in
+        /// odd ones); with both sides, print each side's median, their ratio, and the median
+        /// of the rounds' own ratios.
         #[arg(long, default_value_t = 1)]
         rounds: usize,
     },
@@ -203,9 +204,15 @@ async fn run_all(write: Option<PathBuf>, scale: f64) -> Result<()> {
         // alternate the sides and keep each side's median of five rounds, so warm-up and
         // noise on a small machine flatter neither side
         let (mut raw_rounds, mut sdk_rounds) = (Vec::new(), Vec::new());
-        for _ in 0..5 {
-            raw_rounds.push(run_raw(&raw, &base, count, in_flight).await?);
-            sdk_rounds.push(run_sdk(&sdk, count, in_flight).await?);
+        for round in 0..5 {
+            // raw first in even rounds, the client first in odd ones
+            if round % 2 == 0 {
+                raw_rounds.push(run_raw(&raw, &base, count, in_flight).await?);
+                sdk_rounds.push(run_sdk(&sdk, count, in_flight).await?);
+            } else {
+                sdk_rounds.push(run_sdk(&sdk, count, in_flight).await?);
+                raw_rounds.push(run_raw(&raw, &base, count, in_flight).await?);
+            }
         }
         let (raw_rps, sdk_rps) = (median(raw_rounds), median(sdk_rounds));
         r.line(format!(
@@ -317,7 +324,7 @@ fn write_markdown(path: &Path, lines: &[String]) -> Result<()> {
     }
     writeln!(md, "```")?;
     writeln!(md)?;
-    writeln!(md, "{}", include_str!("../METHOD.md"))?;
+    write!(md, "{}", include_str!("../METHOD.md"))?;
     std::fs::write(path, md)?;
     Ok(())
 }

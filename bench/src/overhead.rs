@@ -113,25 +113,40 @@ pub(crate) async fn overhead_only(
         _ => Some(reqwest::Client::builder().build()?),
     };
     let (mut sdk_rounds, mut raw_rounds) = (Vec::new(), Vec::new());
-    for _ in 0..rounds.max(1) {
-        if let Some(raw) = &raw {
-            let rps = run_raw(raw, &base, count, in_flight).await?;
-            println!("raw reqwest: {rps:.0} req/s");
-            raw_rounds.push(rps);
-        }
-        if let Some(sdk) = &sdk {
-            let rps = run_sdk(sdk, count, in_flight).await?;
-            println!("client: {rps:.0} req/s");
-            sdk_rounds.push(rps);
+    for round in 0..rounds.max(1) {
+        // raw first in even rounds, the client first in odd ones, so neither side always
+        // runs on the other's leftovers (caches, allocator state)
+        for raw_turn in [round % 2 == 0, round % 2 == 1] {
+            match (raw_turn, &raw, &sdk) {
+                (true, Some(raw), _) => {
+                    let rps = run_raw(raw, &base, count, in_flight).await?;
+                    println!("raw reqwest: {rps:.0} req/s");
+                    raw_rounds.push(rps);
+                }
+                (false, _, Some(sdk)) => {
+                    let rps = run_sdk(sdk, count, in_flight).await?;
+                    println!("client: {rps:.0} req/s");
+                    sdk_rounds.push(rps);
+                }
+                _ => {}
+            }
         }
     }
     if rounds > 1 && only.is_none() {
+        // each round's own ratio as well: slow drift of the machine cancels within a round
+        let pairs = sdk_rounds
+            .iter()
+            .zip(&raw_rounds)
+            .map(|(s, r)| s / r)
+            .collect();
+        let pair_ratio = crate::util::median(pairs);
         let (s, r) = (
             crate::util::median(sdk_rounds),
             crate::util::median(raw_rounds),
         );
         println!(
-            "median of {rounds}: client {s:.0} req/s, raw reqwest {r:.0} req/s, ratio {:.3}",
+            "median of {rounds}: client {s:.0} req/s, raw reqwest {r:.0} req/s, ratio {:.3}; \
+             median of the rounds' ratios {pair_ratio:.3}",
             s / r
         );
     }
