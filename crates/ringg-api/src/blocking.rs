@@ -3,9 +3,11 @@
 //!
 //! [`Client`] owns the async client and a current-thread tokio runtime; every call runs to its
 //! end on it. The resource groups are the async ones: `client.calls()` gives a [`Group`] whose
-//! [`call`](Group::call) runs one of the group's methods, so every endpoint, helper and option
-//! of the async client is there with the same names, arguments and errors. A list stream
-//! becomes an iterator with [`Client::iter`].
+//! [`call`](Group::call) runs one of the group's methods, so the endpoints, helpers and
+//! options of these groups are there with the same names, arguments and errors. A list stream
+//! becomes an iterator with [`Client::iter`]. The speech-to-text service and
+//! [`with_raw_response`](crate::Client::with_raw_response) have no group here: reach them
+//! through [`Client::async_client`] and run the call with [`Client::block_on`].
 //!
 //! ```no_run
 //! use ringg_api::blocking::Client;
@@ -77,9 +79,11 @@ impl Client {
             .enable_all()
             .build()
             .map_err(|e| {
-                Error::invalid_input(format!(
-                    "could not start the runtime the blocking client runs on: {e}"
-                ))
+                Error::io(
+                    "could not start the runtime the blocking client runs on (the process may \
+                     be out of threads or file descriptors; check its limits)",
+                    e,
+                )
             })?;
         // The async client is built inside the runtime: its transport may look for one.
         let inner = runtime.block_on(async { builder.build() })?;

@@ -73,7 +73,10 @@ impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key)
-            .field("base_url", &self.base_url)
+            .field(
+                "base_url",
+                &self.base_url.as_deref().map(ringg_transport::masked_url),
+            )
             .field("custom_transport", &self.transport.is_some())
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
@@ -406,7 +409,10 @@ pub struct Client {
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
+            .field(
+                "base_url",
+                &ringg_transport::masked_url(&self.inner.base_url),
+            )
             .finish_non_exhaustive()
     }
 }

@@ -413,10 +413,17 @@ impl Error {
                 ErrorKind::Decode => Some(
                     "the response did not match the model; please report it with the response body".into(),
                 ),
+                ErrorKind::Transport
+                    if self.repr.transport == Some(TransportErrorKind::TotalTimeout) =>
+                {
+                    Some(
+                        "the request did not finish within its total timeout: retry later, or allow more time (the client's or this request's total timeout) if the server is slow".into(),
+                    )
+                }
                 ErrorKind::Transport => Some("check the base URL and your network, then retry".into()),
                 ErrorKind::RetryAfterTooLong => Some("the server asked for a long pause: try again later".into()),
                 ErrorKind::Timeout => Some(
-                    "the server did not answer in time: retry later, or allow more time (the client's or this request's total timeout) if it is slow".into(),
+                    "the wait ended before the outcome was known: wait again, or allow a longer wait".into(),
                 ),
                 _ => None,
             },

@@ -20,7 +20,7 @@
 //!   `with_raw_response`) → [`client`], `decode`, [`options`], [`error`];
 //! - [`client`] (`Client`, `send_raw`, `send_json`) → `base_url` (the base URL
 //!   rules), [`pagination`] (the page cap default), [`options`] (a view's scope), [`journal`]
-//!   (the intent journal: what is about to be sent, for crash safety), [`error`];
+//!   (the intent journal: what is about to be sent, for crash safety), `decode`, [`error`];
 //! - `decode` (a JSON answer into its model, naming the failing field; the body check that
 //!   decodes once) → [`error`];
 //! - [`error`] → `error_body` (Ringg's error bodies, redirect messages), a leaf;

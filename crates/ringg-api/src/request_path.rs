@@ -168,14 +168,12 @@ impl Client {
     /// the answer decodes it into `T` and keeps the value.
     pub(crate) fn send_decoded<T: DeserializeOwned + Send + 'static>(
         &self,
-        mut request: ApiRequest,
+        request: ApiRequest,
     ) -> impl Future<Output = Result<T, Error>> + Send + '_ {
         let operation = request.operation;
         let request_id = request.request_id;
         let check = Arc::new(Decoded::<T>::default());
-        request.expect_json = true;
-        request.body_check = Some(check.clone());
-        let sent = self.send_raw(request);
+        let sent = self.send_raw(request.with_body_check(check.clone()));
         async move {
             let resp = sent.await?;
             match check.take() {

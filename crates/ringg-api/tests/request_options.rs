@@ -120,6 +120,20 @@ async fn per_request_timeout_applies_to_that_call_only() {
     assert!(started.elapsed() < Duration::from_secs(5), "{err}");
     assert!(err.to_string().contains("total timeout of 0.2 s"), "{err}");
     assert!(err.request_id().is_some());
+    // The advice is to allow more time, not to check the network.
+    let hint = err.hint().unwrap_or_default();
+    assert!(hint.contains("allow more time"), "{hint}");
+}
+
+#[test]
+fn a_network_failure_and_an_ended_wait_get_their_own_advice() {
+    use ringg_api::transport::TransportError;
+    let connect = ringg_api::Error::from_transport(TransportError::connect("connection refused"));
+    let hint = connect.hint().unwrap_or_default();
+    assert!(hint.contains("check the base URL"), "{hint}");
+    let wait = ringg_api::Error::timeout("the call did not finish within 5 s");
+    let hint = wait.hint().unwrap_or_default();
+    assert!(hint.contains("longer wait"), "{hint}");
 }
 
 #[tokio::test]

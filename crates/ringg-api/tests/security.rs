@@ -316,3 +316,22 @@ fn every_type_that_holds_a_secret_masks_it() {
         "header names stay visible"
     );
 }
+
+#[test]
+fn a_base_urls_password_never_appears_in_the_clients_debug() {
+    let builder = Client::builder()
+        .ignore_env()
+        .api_key("test-key")
+        .base_url("http://proxy-user:hunter2-pass@127.0.0.1:9/ca/api/v0");
+    let mut outputs = vec![format!("{builder:?}")];
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = rt.block_on(async { builder.build() }).unwrap();
+    outputs.push(format!("{client:?}"));
+    for shown in outputs {
+        assert!(!shown.contains("hunter2-pass"), "{shown}");
+        assert!(shown.contains("***@127.0.0.1:9"), "{shown}");
+    }
+}

@@ -195,7 +195,8 @@ impl From<ringg_api::Error> for CliError {
         } else if e.is_rate_limited() {
             ErrorClass::RateLimited
         } else if e.kind() == ringg_api::ErrorKind::InvalidInput {
-            // Refused before anything was sent: the command's input needs fixing.
+            // Refused by the SDK's checks (of the input, or of what it looked up first):
+            // the command's input needs fixing.
             ErrorClass::Usage
         } else {
             ErrorClass::Failed

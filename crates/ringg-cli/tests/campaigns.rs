@@ -469,4 +469,13 @@ async fn discard_deletes_a_draft_and_points_a_started_campaign_elsewhere() {
     let r = ok(ringg(&sim, &["campaigns", "discard", "Draft", "--yes"])).await;
     assert!(r.stdout.contains(&draft), "{}", r.stdout);
     assert!(!sim.handle().list_ids().iter().any(|l| l.as_str() == draft));
+    // A whole list id that no campaign has is not found (exit 3), not a usage error.
+    let unknown = "00000000-0000-4000-8000-000000000000";
+    let r = fails(ringg(&sim, &["campaigns", "discard", unknown, "--yes"]), 3).await;
+    assert!(
+        r.stderr
+            .contains(&format!("no campaign has list id {unknown}")),
+        "{}",
+        r.stderr
+    );
 }

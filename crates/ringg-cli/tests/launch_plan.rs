@@ -384,6 +384,31 @@ async fn without_a_terminal_and_without_yes_nothing_happens() {
 #[tokio::test(flavor = "multi_thread")]
 async fn keep_scheduled_leaves_campaigns_that_start_later() {
     let sim = sim().await;
+    // Nothing queued: with --keep-scheduled nothing is sent (an assistant-wide request would
+    // also stop the calls of campaigns the history does not show).
+    let r = ok(ringg(
+        &sim,
+        &[
+            "terminate",
+            "--agent",
+            AGENT_ID,
+            "--keep-scheduled",
+            "--yes",
+        ],
+    ))
+    .await;
+    assert!(
+        r.stdout.contains("nothing to terminate")
+            && r.stdout
+                .contains("--keep-scheduled stops only the calls it shows"),
+        "says why: {}",
+        r.stdout
+    );
+    let sent = sim.handle().stats().by_operation;
+    assert!(
+        !sent.keys().any(|op| op.starts_with("terminate")),
+        "no termination request: {sent:?}"
+    );
     launch_tomorrow(&sim, "Tomorrow").await;
     let r = ok(ringg(
         &sim,

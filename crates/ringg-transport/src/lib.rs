@@ -64,7 +64,7 @@ pub use error::{BoxError, SendState, TransportError, TransportErrorKind};
 pub use request::{
     ApiRequest, ApiResponse, Body, BodyCheck, DEFAULT_MAX_RESPONSE_BODY, Idempotency, Part,
     PartData, REQUEST_ID_HEADER, RequestId, RequestLimits, SERVER_REQUEST_ID_HEADERS,
-    StallProtection, StreamFactory, is_json, server_request_id,
+    StallProtection, StreamFactory, is_json, masked_url, server_request_id,
 };
 #[cfg(feature = "reqwest")]
 pub use reqwest_transport::{ReqwestConfig, ReqwestTransport};

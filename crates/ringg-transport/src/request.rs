@@ -160,7 +160,7 @@ impl Body {
 /// A resource method of `ringg-api` builds an `ApiRequest` and hands it to a
 /// [`Transport`](crate::Transport). Nothing in it is consumed by sending, so layers can inspect
 /// it and the retry layer can send it again.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ApiRequest {
     /// The operation id from the API contract, e.g. `initiateCallV2`.
     pub operation: &'static str,
@@ -193,6 +193,47 @@ pub struct ApiRequest {
     /// The client-generated id of this logical request, sent as [`REQUEST_ID_HEADER`] on every
     /// attempt (the same across retries) and recorded in spans and errors.
     pub request_id: RequestId,
+}
+
+impl fmt::Debug for ApiRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The base URL's `user:password@`, if any, is masked; the key header is marked
+        // sensitive by the auth layer and the body is masked by `Body`'s own Debug.
+        f.debug_struct("ApiRequest")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("base_url", &masked_url(&self.base_url))
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .field("idempotency", &self.idempotency)
+            .field("limits", &self.limits)
+            .field("expect_json", &self.expect_json)
+            .field("body_check", &self.body_check)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
+}
+
+/// `url` with the credentials of its authority (`user:password@`) replaced by `***@`, for
+/// Debug output and messages; any other URL as it is.
+///
+/// ```
+/// use ringg_transport::masked_url;
+/// assert_eq!(masked_url("https://u:p@example.com/api?x=@"), "https://***@example.com/api?x=@");
+/// assert_eq!(masked_url("https://example.com/api"), "https://example.com/api");
+/// ```
+pub fn masked_url(url: &str) -> std::borrow::Cow<'_, str> {
+    let Some(scheme_end) = url.find("://") else {
+        return url.into();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    match authority.rfind('@') {
+        Some(at) => format!("{}://***@{}", &url[..scheme_end], &rest[at + 1..]).into(),
+        None => url.into(),
+    }
 }
 
 /// Judges whether a 2xx answer's body can be read, for a request expecting JSON

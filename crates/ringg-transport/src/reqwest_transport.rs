@@ -140,17 +140,20 @@ impl ReqwestTransport {
 
     /// Builds the transport from a caller-configured reqwest client builder (its proxy, TLS,
     /// timeout and default header settings are kept; a builder that does not start from
-    /// [`client_builder`](Self::client_builder) sends no `User-Agent` unless it sets one). Automatic redirects are switched off whatever the
+    /// [`client_builder`](Self::client_builder) sends no `User-Agent` and no `Accept` unless it
+    /// sets them). Automatic redirects and reqwest's own retries are switched off whatever the
     /// builder said: reqwest's default policy follows redirects to other hosts with the
     /// `X-API-KEY` header still attached, so this transport follows them itself (see
-    /// [`crate::redirect`]). `attempt_timeout`, when given, is applied to each request on top;
-    /// the body limit and stall protection are the defaults of [`ReqwestConfig`].
+    /// [`crate::redirect`]), and every retry is the retry layer's, within its budget.
+    /// `attempt_timeout`, when given, is applied to each request on top; the body limit and
+    /// stall protection are the defaults of [`ReqwestConfig`].
     pub fn from_client_builder(
         builder: reqwest::ClientBuilder,
         attempt_timeout: Option<Duration>,
     ) -> Result<Self, TransportError> {
         let client = builder
             .redirect(reqwest::redirect::Policy::none())
+            .retry(reqwest::retry::never().max_retries_per_request(0))
             .build()
             .map_err(|e| {
                 TransportError::invalid_request(format!("could not build the HTTP client: {e}"))

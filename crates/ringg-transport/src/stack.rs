@@ -15,7 +15,7 @@ use tower::{Service, ServiceExt};
 use crate::error::TransportError;
 use crate::layers::auth::{authorize, key_header};
 use crate::layers::retry;
-use crate::layers::timeout::{bound_request, total_timeout_error};
+use crate::layers::timeout::total_timeout_error;
 use crate::layers::trace::{Traced, attempt_span};
 use crate::layers::{RateLimiter, RetryBudget, RetryPolicy};
 use crate::request::{ApiRequest, ApiResponse};
@@ -286,20 +286,20 @@ impl<T: Inner> Standard<T> {
 }
 
 impl<T: Inner> Transport for Standard<T> {
-    /// The total timeout becomes the request's deadline; then the retry loop runs the
-    /// attempts. One box per request (the trait's), the attempts' futures inside it.
-    fn execute<'a, 'b>(&'a self, mut request: ApiRequest) -> Boxed<'b>
+    /// The total timeout becomes the request's deadline when the future is first polled; then
+    /// the retry loop runs the attempts. One box per request (the trait's), the attempts'
+    /// futures inside it.
+    fn execute<'a, 'b>(&'a self, request: ApiRequest) -> Boxed<'b>
     where
         'a: 'b,
         Self: 'b,
     {
-        if let Some(total) = request.limits.total_timeout.or(self.total_timeout) {
-            bound_request(&mut request, total);
-        }
+        let total = request.limits.total_timeout.or(self.total_timeout);
         Box::pin(retry::run(
             &self.policy,
             &self.budget,
             request,
+            total,
             move |attempt, retries| self.attempt(attempt, retries),
         ))
     }

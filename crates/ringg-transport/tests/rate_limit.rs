@@ -6,23 +6,10 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{Reply, start};
-use http::Method;
+use common::{Reply, get, start};
 use ringg_transport::layers::{RateLimitConfig, RateLimiter, RetryPolicy};
-use ringg_transport::{
-    ApiRequest, Idempotency, ReqwestConfig, ReqwestTransport, StackBuilder, Transport,
-};
+use ringg_transport::{ReqwestConfig, ReqwestTransport, StackBuilder, Transport};
 use ringg_types::Secret;
-
-fn get(base: &str) -> ApiRequest {
-    ApiRequest::new(
-        "getWorkspace",
-        Method::GET,
-        base,
-        "/workspace",
-        Idempotency::Idempotent,
-    )
-}
 
 #[tokio::test]
 async fn two_clones_never_exceed_rate_or_in_flight() {

@@ -5,14 +5,13 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{Reply, start};
-use http::Method;
+use common::{Reply, get, initiate as post, start};
 use std::num::NonZeroU32;
 
 use ringg_transport::layers::{RateLimitConfig, RateLimiter, RetryBudget, RetryPolicy};
 use ringg_transport::{
-    ApiRequest, Body, Idempotency, ReqwestConfig, ReqwestTransport, SendState, StackBuilder,
-    Transport, TransportErrorKind,
+    ApiRequest, ReqwestConfig, ReqwestTransport, SendState, StackBuilder, Transport,
+    TransportErrorKind,
 };
 use ringg_types::Secret;
 
@@ -33,27 +32,6 @@ fn stack(policy: RetryPolicy, budget: RetryBudget) -> Arc<dyn Transport> {
         .retry(policy)
         .retry_budget(budget)
         .build(inner)
-}
-
-fn get(base: &str) -> ApiRequest {
-    ApiRequest::new(
-        "getWorkspace",
-        Method::GET,
-        base,
-        "/workspace",
-        Idempotency::Idempotent,
-    )
-}
-
-fn post(base: &str) -> ApiRequest {
-    ApiRequest::new(
-        "initiateCallV2",
-        Method::POST,
-        base,
-        "/calling/v2/outbound/individual",
-        Idempotency::NonIdempotent,
-    )
-    .with_body(Body::Json(bytes::Bytes::from_static(b"{\"name\":\"a\"}")))
 }
 
 #[tokio::test]
@@ -256,30 +234,31 @@ async fn retry_after_beyond_the_cap_is_not_waited_out() {
     assert!(err.to_string().contains("try again later"), "{err}");
 }
 
-/// A stack that would retry 100 times, 200 ms apart, within a total timeout of 500 ms.
-fn retrying_until_500_ms() -> Arc<dyn Transport> {
+/// A stack that would retry 100 times, 400 ms apart, within a total timeout of 1 s (the first
+/// answer may take up to 600 ms and still leave room for one retry).
+fn retrying_until_1_s() -> Arc<dyn Transport> {
     let inner: Arc<dyn Transport> =
         Arc::new(ReqwestTransport::new(&ReqwestConfig::default()).unwrap());
     StackBuilder::new(Secret::new("k"))
         .retry(RetryPolicy {
             max_retries: 100,
-            initial_backoff: Duration::from_millis(200),
-            max_backoff: Duration::from_millis(200),
+            initial_backoff: Duration::from_millis(400),
+            max_backoff: Duration::from_millis(400),
             jitter: false,
             ..RetryPolicy::default()
         })
         .retry_budget(RetryBudget::new(1000, 0.0))
-        .total_timeout(Some(Duration::from_millis(500)))
+        .total_timeout(Some(Duration::from_secs(1)))
         .build(inner)
 }
 
 #[tokio::test]
 async fn total_timeout_bounds_retries() {
     let server = start(vec![Reply::status(503)]).await;
-    let t = retrying_until_500_ms();
+    let t = retrying_until_1_s();
     let started = Instant::now();
     // The retry that would start after the deadline is not waited for: the last answer (503)
-    // is the outcome, well within the 200 ms backoffs that 100 retries would take.
+    // is the outcome, well within the 400 ms backoffs that 100 retries would take.
     let resp = t.execute(get(&server.base_url())).await.unwrap();
     assert_eq!(resp.status.as_u16(), 503);
     assert!(
@@ -292,12 +271,12 @@ async fn total_timeout_bounds_retries() {
 
 #[tokio::test]
 async fn a_call_the_deadline_stopped_before_sending_is_not_outcome_unknown() {
-    // Nothing listens here: every attempt fails before anything is sent.
-    let closed = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap()
-    };
-    let t = retrying_until_500_ms();
+    // A port bound but not listening refuses every connection, and stays ours for the test
+    // (a port closed again could be taken by another test's server meanwhile).
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let closed = socket.local_addr().unwrap();
+    let t = retrying_until_1_s();
     let err = t
         .execute(post(&format!("http://{closed}")))
         .await
@@ -318,11 +297,12 @@ async fn a_call_waiting_for_the_rate_limiter_at_the_deadline_was_not_sent() {
             burst: NonZeroU32::new(1),
             ..RateLimitConfig::default()
         }))
-        .total_timeout(Some(Duration::from_millis(300)))
         .build(inner);
     t.execute(post(&server.base_url())).await.unwrap();
-    // The second has to wait about a second for its slot, past its 300 ms.
-    let err = t.execute(post(&server.base_url())).await.unwrap_err();
+    // The second has to wait about a second for its slot, past its own 100 ms.
+    let mut second = post(&server.base_url());
+    second.limits.total_timeout = Some(Duration::from_millis(100));
+    let err = t.execute(second).await.unwrap_err();
     assert_eq!(err.kind(), TransportErrorKind::TotalTimeout, "{err}");
     assert!(!err.is_outcome_unknown(), "{err}");
     assert_eq!(server.hits(), 1);

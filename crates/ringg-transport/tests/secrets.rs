@@ -92,3 +92,23 @@ async fn key_never_appears_in_traces_or_debug() {
     assert!(!everything.contains(KEY), "the key leaked");
     assert!(!everything.contains("7251cb4b"), "part of the key leaked");
 }
+
+#[test]
+fn a_base_urls_password_never_appears_in_debug() {
+    let request = ApiRequest::new(
+        "getWorkspace",
+        Method::GET,
+        "https://bench:hunter2-pass@api.example.com/ca/api/v0",
+        "/workspace",
+        Idempotency::Idempotent,
+    );
+    let shown = format!("{request:?}");
+    assert!(
+        !shown.contains("hunter2-pass") && !shown.contains("bench:"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("https://***@api.example.com/ca/api/v0"),
+        "{shown}"
+    );
+}

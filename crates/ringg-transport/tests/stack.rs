@@ -128,6 +128,21 @@ async fn the_attempt_timer_ends_at_the_total_deadline() {
 }
 
 #[tokio::test]
+async fn the_total_timeout_runs_from_the_first_poll_not_from_making_the_future() {
+    // Futures made up front and awaited later (a batch run a few at a time) do not spend
+    // their total time waiting to be polled.
+    let server = start(vec![Reply::status(200)]).await;
+    let t = reqwest_stack(&ReqwestConfig::default(), Some(Duration::from_millis(200)));
+    let made = t.execute(get(&server.base_url()));
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let resp = made
+        .await
+        .expect("the request has its whole total timeout once polled");
+    assert_eq!(resp.status.as_u16(), 200);
+    assert_eq!(server.hits(), 1);
+}
+
+#[tokio::test]
 async fn a_request_s_own_attempt_timeout_is_its_own_error() {
     let server = start(vec![
         Reply::status(200).delay(Duration::from_secs(5)),

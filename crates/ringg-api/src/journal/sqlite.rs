@@ -153,7 +153,8 @@ impl SqliteJournal {
 /// Switches the database to WAL and returns the journal mode in force. Several processes
 /// opening a new file at once race for that switch, and SQLite answers the losers "database
 /// is locked" at once, without waiting for its busy timeout: the switch is tried again until
-/// [`BUSY_TIMEOUT`] has passed.
+/// [`BUSY_TIMEOUT`] has passed. The webhook receiver's SQLite dedupe store
+/// (`ringg-webhooks/src/dedupe_sqlite.rs`) does the same: a fix here belongs there too.
 fn wal_mode(conn: &Connection) -> rusqlite::Result<String> {
     let started = std::time::Instant::now();
     loop {

@@ -81,7 +81,7 @@ fn refine_not_found(ctx: &Ctx, group: &str, e: CliError) -> CliError {
     }
     if group == "api" {
         return e.with_hint(
-            "check the method, the path and any id in it: docs/endpoints.md lists every operation's path",
+            "check the method, the path and any id in it: the path is below the base URL, e.g. `ringg api GET /agent/all` (see `ringg api --help`)",
         );
     }
     match crate::hints::list_command(group) {

@@ -14,7 +14,7 @@ use tower::{Layer, Service, ServiceExt};
 use crate::error::{SendState, TransportError, TransportErrorKind};
 pub use crate::layers::budget::RetryBudget;
 pub use crate::layers::retry_after::{MAX_PARSED_RETRY_AFTER, parse_retry_after};
-use crate::layers::timeout::deadline_after;
+use crate::layers::timeout::{bound_request, deadline_after};
 use crate::request::{ApiRequest, ApiResponse, BodyCheck, Idempotency, RequestId, is_json};
 
 /// The header carrying the retry number, on retries only (`1` on the first retry; the first
@@ -257,7 +257,7 @@ where
         let policy = self.policy.clone();
         let budget = self.budget.clone();
         Box::pin(async move {
-            run(&policy, &budget, request, move |attempt, _| {
+            run(&policy, &budget, request, None, move |attempt, _| {
                 inner.clone().oneshot(attempt)
             })
             .await
@@ -270,21 +270,28 @@ where
 /// waits between attempts end at the request's [`deadline`](crate::RequestLimits::deadline),
 /// if it has one. Used by [`Retry`] and by the standard stack.
 ///
+/// `total`, when given, bounds the request from the moment the future is first polled (not
+/// when it is made: a future made early and awaited later does not spend its time waiting).
+///
 /// The future holds the request once, and between attempts only the wait.
 pub(crate) fn run<'a, F, Fut>(
     policy: &'a RetryPolicy,
     budget: &'a RetryBudget,
     request: ApiRequest,
+    total: Option<Duration>,
     mut send: F,
 ) -> impl Future<Output = Result<ApiResponse, TransportError>> + 'a
 where
     F: FnMut(ApiRequest, u32) -> Fut + 'a,
     Fut: Future<Output = Result<ApiResponse, TransportError>> + 'a,
 {
-    let ctx = Context::of(&request);
+    let mut ctx = Context::of(&request);
     let policy = policy_for(policy, request.limits.max_retries);
     let mut held = Some(request);
     async move {
+        if let (Some(total), Some(request)) = (total, held.as_mut()) {
+            ctx.deadline = Some(bound_request(request, total));
+        }
         let mut retries = 0u32;
         loop {
             // The attempt is made in a block that ends before it is awaited, so the future

@@ -66,15 +66,19 @@ where
     }
 
     fn call(&mut self, request: ApiRequest) -> Self::Future {
+        let span = attempt_span(&request, 0);
+        if span.is_disabled() {
+            return Either::Right(self.inner.call(request));
+        }
+        // The retry number is read from the attempt header only for a span someone records.
         let resend_count = request
             .headers
             .get(ATTEMPT_HEADER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u32>().ok())
             .unwrap_or(0);
-        let span = attempt_span(&request, resend_count);
-        if span.is_disabled() {
-            return Either::Right(self.inner.call(request));
+        if resend_count > 0 {
+            span.record("http.request.resend_count", resend_count);
         }
         Either::Left(Box::pin(Traced::new(self.inner.call(request), span)))
     }

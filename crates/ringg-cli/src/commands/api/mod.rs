@@ -28,8 +28,14 @@ pub(crate) async fn run(ctx: &mut Ctx, a: ApiArgs) -> Result<(), CliError> {
     if let Some(op) = route.as_ref().map(|r| r.operation)
         && op.multipart
     {
+        // The uploads: campaign CSVs and knowledge-base files.
+        let group = if op.tag == "knowledge_bases" {
+            "kb"
+        } else {
+            op.tag
+        };
         return Err(CliError::usage(format!(
-            "{} {} takes a multipart form, not JSON; use its own command (see docs/endpoints.md)",
+            "{} {} takes a multipart form, not JSON; use its own command (`ringg {group} --help` lists them)",
             op.method.as_str(),
             op.path
         )));

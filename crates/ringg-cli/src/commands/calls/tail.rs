@@ -191,20 +191,23 @@ fn show_status(ctx: &Ctx, row: &CallRecord, before: Option<&CallStatus>) -> Resu
             "from": before.map(|s| s.as_str()),
             "status": status,
             "queued": row.queued().map(|q| q.to_string()),
+            "queued_until": row.queued().map(|q| q.until.to_utc().to_rfc3339()),
+            "queued_reason": row.queued().map(|q| q.reason.as_str()),
         }));
     }
+    let display = crate::display::get();
     let mut change = match before {
         Some(b) => format!("{} -> {status}", b.as_str()),
         None => format!("new, {status}"),
     };
     if let Some(q) = row.queued() {
+        // On the same clock as the line itself (the display zone).
         change.push_str(&format!(
             ", queued until {} ({})",
-            q.until.to_fixed_offset().format("%H:%M"),
+            display.clock(q.until.to_utc()).0,
             q.reason.as_str()
         ));
     }
-    let display = crate::display::get();
     let id = if display.wide {
         row.id.to_string()
     } else {

@@ -420,10 +420,15 @@ async fn discard(ctx: &mut Ctx, list: &str, yes: bool) -> Result<(), CliError> {
     let list_id = crate::resolve::campaign(&client, list).await?;
     // A started campaign is refused here in the command line's words, with the commands that
     // fit (the SDK refuses it too, naming its own calls).
-    let found = find_campaign(&client, &list_id).await?;
+    let Some(found) = find_campaign(&client, &list_id).await? else {
+        return Err(
+            CliError::not_found(format!("no campaign has list id {list_id}"))
+                .with_hint("`ringg campaigns list` shows the campaigns and their list ids"),
+        );
+    };
     let status = found
+        .campaign_status
         .as_ref()
-        .and_then(|c| c.campaign_status.as_ref())
         .map(|s| s.as_str().to_string());
     if let Some(status) = status
         .as_ref()
@@ -436,10 +441,7 @@ async fn discard(ctx: &mut Ctx, list: &str, yes: bool) -> Result<(), CliError> {
             "`ringg terminate --campaign {list_id}` stops its queued calls; `ringg calls delete-list {list_id}` deletes the list as it is"
         )));
     }
-    let name = found
-        .as_ref()
-        .map(|c| nz(&c.name))
-        .unwrap_or_else(|| "-".into());
+    let name = nz(&found.name);
     let summary = vec![format!(
         "delete the draft list {list_id} ({name}, {}) and the contacts uploaded with it",
         status.as_deref().unwrap_or("status unknown")

@@ -325,7 +325,6 @@ async fn callers(
     problems: &mut Vec<String>,
     warnings: &mut Vec<String>,
 ) -> Result<LargeCampaignCaller, CliError> {
-    let candidates = number_candidates(client).await?;
     if let Some(pool) = &a.callers.number_pool {
         let pools = crate::resolve::pool_candidates(client).await?;
         if pools.is_empty() {
@@ -351,6 +350,7 @@ async fn callers(
             }
         };
     }
+    let candidates = number_candidates(client).await?;
     let mut sent = Vec::new();
     for given in &a.callers.from_number {
         // A number written with spaces or dashes is matched by its E.164 form.

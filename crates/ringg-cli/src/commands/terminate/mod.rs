@@ -97,19 +97,10 @@ pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError>
     }
     let p = preview::preview(&client, &req).await?;
     let mut summary = p.summary(&describe(&req));
-    if p.call_ids.is_empty() {
-        // The history can miss queued calls (a retry row without its assistant, say): the
-        // request still goes, and Ringg's answer says what it stopped.
-        summary.push(
-            "the history shows no queued call for this; the request is sent all the same, and Ringg's answer says what it stopped".into(),
-        );
-    }
-    if a.keep_scheduled && !p.scheduled_later.is_empty() {
-        summary.push(format!(
-            "--keep-scheduled: the {} call(s) of campaigns scheduled for later are left; the other {} are stopped by id",
-            p.scheduled_later.len(),
-            p.call_ids.len() - p.scheduled_later.len()
-        ));
+    if a.keep_scheduled {
+        // Only the calls the history shows can be told apart from those of campaigns scheduled
+        // for later, so the request names them by id; an assistant-wide request would stop the
+        // calls it promises to keep.
         let ids: Vec<CallId> = p
             .call_ids
             .iter()
@@ -117,14 +108,27 @@ pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError>
             .cloned()
             .collect();
         if ids.is_empty() {
-            return nothing_to_terminate(
-                ctx,
-                &req,
-                Some(&p),
-                "every queued call belongs to a campaign scheduled to start later, which --keep-scheduled leaves",
-            );
+            let why = if p.scheduled_later.is_empty() {
+                "the history shows no queued call of this assistant, and --keep-scheduled stops only the calls it shows (without it the request goes to the whole assistant)"
+            } else {
+                "every queued call belongs to a campaign scheduled to start later, which --keep-scheduled leaves"
+            };
+            return nothing_to_terminate(ctx, &req, Some(&p), why);
+        }
+        if !p.scheduled_later.is_empty() {
+            summary.push(format!(
+                "--keep-scheduled: the {} call(s) of campaigns scheduled for later are left; the other {} are stopped by id",
+                p.scheduled_later.len(),
+                ids.len()
+            ));
         }
         req = TerminateRequest::ByCallIds { call_ids: ids };
+    } else if p.call_ids.is_empty() {
+        // The history can miss queued calls (a retry row without its assistant, say): the
+        // request still goes, and Ringg's answer says what it stopped.
+        summary.push(
+            "the history shows no queued call for this; the request is sent all the same, and Ringg's answer says what it stopped".into(),
+        );
     }
     crate::confirm::confirm(
         &summary,
@@ -190,13 +194,19 @@ fn chunk_failure(chunks: &mut ringg_api::termination::ChunkedTermination) -> Opt
     let Err(e) = chunks.chunks.swap_remove(first).result else {
         return None;
     };
+    // A request that timed out or lost its answer may have been carried out.
+    let verdict = if e.is_outcome_unknown() || e.kind() == ringg_api::ErrorKind::Timeout {
+        "may not have been stopped (check with `ringg calls list`)"
+    } else {
+        "were not stopped"
+    };
     let err = CliError::from(e);
     if all_failed {
         return Some(err);
     }
     Some(err.map_message(|m| {
         format!(
-            "items {} of the list were not stopped: {m}; the other requests stopped {}",
+            "items {} of the list {verdict}: {m}; the other requests stopped {}",
             items.join(", "),
             stopped.map_or_else(|| "their calls".to_string(), |n| format!("{n} call(s)"))
         )
@@ -283,6 +293,24 @@ mod tests {
             err.contains("items 101–150")
                 && err.contains("no answer")
                 && err.contains("100 call(s)"),
+            "{err}"
+        );
+        assert!(err.contains("may not have been stopped"), "{err}");
+        let mut refused = ChunkedTermination {
+            chunks: vec![
+                TerminateChunk {
+                    items: 0..100,
+                    result: Ok(serde_json::from_value(json!({"message": "ok"})).unwrap()),
+                },
+                TerminateChunk {
+                    items: 100..120,
+                    result: Err(ringg_api::Error::invalid_input("refused")),
+                },
+            ],
+        };
+        let err = chunk_failure(&mut refused).unwrap().to_string();
+        assert!(
+            err.contains("items 101–120 of the list were not stopped: refused"),
             "{err}"
         );
         let mut none_failed = ChunkedTermination { chunks: Vec::new() };
