@@ -12,12 +12,15 @@
 #
 # Usage: bench/callgrind-overhead.sh [LOW HIGH]   (default 2000 10000)
 # RINGG_BENCH_BIN names a prebuilt binary; otherwise the release build is made first.
+# SDK=transport|stack|client|full (default full) counts that much of the SDK on the sdk side
+# (see `ringg-bench overhead --help`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 low="${1:-2000}"
 high="${2:-10000}"
 runs="${RUNS:-3}"
+layers="${SDK:-full}"
 bin="${RINGG_BENCH_BIN:-}"
 if [ -z "$bin" ]; then
   cargo build --release -p ringg-bench --quiet
@@ -31,7 +34,7 @@ trap 'rm -rf "$out"' EXIT
 once() {
   local side="$1" n="$2" file="$out/$1-$2.out"
   valgrind --tool=callgrind --callgrind-out-file="$file" \
-    "$bin" overhead --count "$n" --in-flight 1 --only "$side" --current-thread >/dev/null 2>&1
+    "$bin" overhead --count "$n" --in-flight 1 --only "$side" --sdk "$layers" --current-thread >/dev/null 2>&1
   local total calibration
   total="$(awk '/^(summary|totals):/ {print $2; exit}' "$file")"
   calibration="$(callgrind_annotate --inclusive=yes --threshold=100 "$file" 2>/dev/null \

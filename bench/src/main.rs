@@ -63,6 +63,14 @@ enum Cmd {
         /// of the rounds' own ratios.
         #[arg(long, default_value_t = 1)]
         rounds: usize,
+        /// How much of the SDK the client side runs (to attribute the gap layer by layer).
+        #[arg(long, value_enum, default_value_t = Layers::Full)]
+        sdk: Layers,
+        /// Raw reqwest also sends the SDK's `User-Agent`, `Accept` and request id headers, so
+        /// both sides put the same request on the wire (the in-process server's share of the
+        /// gap drops out).
+        #[arg(long)]
+        raw_sdk_headers: bool,
     },
     /// Child process: serve a simulator with N seeded history rows until stdin closes.
     SimServe {
@@ -150,7 +158,16 @@ fn main() -> Result<()> {
             in_flight,
             only,
             rounds,
-        } => rt.block_on(overhead_only(count, in_flight, only.as_deref(), rounds)),
+            sdk,
+            raw_sdk_headers,
+        } => rt.block_on(overhead_only(
+            count,
+            in_flight,
+            only.as_deref(),
+            rounds,
+            sdk,
+            raw_sdk_headers,
+        )),
         Cmd::SimServe { rows } => rt.block_on(sim_serve(rows)),
         Cmd::Paginate { base_url, key } => rt.block_on(paginate_child(&base_url, &key)),
         Cmd::Preflight { file } => preflight_child(&file),
@@ -198,7 +215,7 @@ async fn run_all(write: Option<PathBuf>, scale: f64) -> Result<()> {
     let raw = reqwest::Client::builder().build()?;
     // warm up both
     run_sdk(&sdk, 200, 8).await?;
-    run_raw(&raw, &base, 200, 8).await?;
+    run_raw(&raw, &base, 200, 8, false).await?;
     for (label, in_flight, count) in [("sequential", 1, n(5_000)), ("64 in flight", 64, n(40_000))]
     {
         // alternate the sides and keep each side's median of five rounds, so warm-up and
@@ -207,11 +224,11 @@ async fn run_all(write: Option<PathBuf>, scale: f64) -> Result<()> {
         for round in 0..5 {
             // raw first in even rounds, the client first in odd ones
             if round % 2 == 0 {
-                raw_rounds.push(run_raw(&raw, &base, count, in_flight).await?);
+                raw_rounds.push(run_raw(&raw, &base, count, in_flight, false).await?);
                 sdk_rounds.push(run_sdk(&sdk, count, in_flight).await?);
             } else {
                 sdk_rounds.push(run_sdk(&sdk, count, in_flight).await?);
-                raw_rounds.push(run_raw(&raw, &base, count, in_flight).await?);
+                raw_rounds.push(run_raw(&raw, &base, count, in_flight, false).await?);
             }
         }
         let (raw_rps, sdk_rps) = (median(raw_rounds), median(sdk_rounds));
