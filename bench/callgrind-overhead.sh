@@ -12,8 +12,8 @@
 #
 # Usage: bench/callgrind-overhead.sh [LOW HIGH]   (default 2000 10000)
 # RINGG_BENCH_BIN names a prebuilt binary; otherwise the release build is made first.
-# SDK=transport|stack|client|full (default full) counts that much of the SDK on the sdk side
-# (see `ringg-bench overhead --help`).
+# SDK=full|client|stack|transport|untimed (default full) counts that much of the SDK on the sdk
+# side (see `ringg-bench overhead --help`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
