@@ -212,8 +212,8 @@ impl Assistants<'_> {
     /// the list is empty. Every other subscription is kept.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) when no subscription
-    /// matches (nothing is written).
+    /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) when no subscription matches
+    /// (nothing is written).
     pub async fn unsubscribe_webhooks(
         &self,
         agent_id: &AgentId,
@@ -223,7 +223,7 @@ impl Assistants<'_> {
         self.change_subscriptions(agent_id, |current| {
             let after = remove_subscriptions(current, url, event_types);
             if after == current {
-                return Err(Error::invalid_input(format!(
+                return Err(Error::not_found(format!(
                     "assistant {agent_id} has no subscription {}to {url}",
                     if event_types.is_empty() {
                         String::new()

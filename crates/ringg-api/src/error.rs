@@ -41,6 +41,9 @@ pub enum ErrorKind {
     /// The client's [journal](crate::journal) could not be read or written (or is damaged);
     /// the request it guards was not sent.
     Journal,
+    /// What the request names does not exist, as the client found out before writing (no
+    /// webhook subscription or campaign matches). A server's 404 is [`Api`](Self::Api).
+    NotFound,
 }
 
 /// The most characters of a server's message an [`Error`] keeps (the whole body is kept
@@ -107,6 +110,11 @@ impl Error {
     /// An error for input refused before sending.
     pub fn invalid_input(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidInput, message)
+    }
+
+    /// An error for something the request names that does not exist (see [`ErrorKind::NotFound`]).
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::NotFound, message)
     }
 
     /// An error for a list that does not end (see [`ErrorKind::Pagination`]).
@@ -359,9 +367,9 @@ impl Error {
             || self.repr.kind == ErrorKind::RetryAfterTooLong
     }
 
-    /// True for 404.
+    /// True for 404, and for [`ErrorKind::NotFound`].
     pub fn is_not_found(&self) -> bool {
-        self.repr.status == Some(StatusCode::NOT_FOUND)
+        self.repr.status == Some(StatusCode::NOT_FOUND) || self.repr.kind == ErrorKind::NotFound
     }
 
     /// True when the request may or may not have been carried out.

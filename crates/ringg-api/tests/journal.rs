@@ -359,6 +359,7 @@ async fn resume_and_discard_work_from_the_list_id() {
     // A started campaign is not discarded.
     let e = client.campaigns().discard(&list_id).await.unwrap_err();
     assert!(e.to_string().contains("not a draft"), "{e}");
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
 
     t.lose("startCampaignV2", Lose::Request);
     let e = client
@@ -373,6 +374,10 @@ async fn resume_and_discard_work_from_the_list_id() {
     );
     client.campaigns().discard(&draft).await.unwrap();
     assert!(campaigns_named(&client, "to discard").await.is_empty());
+    // Gone: a second discard finds no campaign.
+    let e = client.campaigns().discard(&draft).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+    assert!(e.is_not_found() && e.status().is_none(), "{e}");
     assert!(journal.pending_launches().await.unwrap().is_empty());
     let e = client
         .campaigns()

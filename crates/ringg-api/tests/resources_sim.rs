@@ -227,6 +227,23 @@ async fn subscribe_webhooks_merges_with_the_existing_list() {
             ("http://127.0.0.1:9/third", vec!["call_completed"]),
         ]
     );
+    // Nothing subscribed there: a not-found, and nothing is written.
+    let e = a
+        .unsubscribe_webhooks(&agent, "http://127.0.0.1:9/nowhere", &[])
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ringg_api::ErrorKind::NotFound, "{e}");
+    assert!(e.is_not_found() && e.status().is_none(), "{e}");
+    assert!(e.to_string().contains("has no subscription"), "{e}");
+    assert_eq!(
+        a.get(&agent)
+            .await
+            .unwrap()
+            .event_subscriptions()
+            .unwrap()
+            .len(),
+        3
+    );
     a.edit_event_subscriptions(&agent, vec![]).await.unwrap();
     let details = a.get(&agent).await.unwrap();
     assert!(details.event_subscriptions().unwrap_or_default().is_empty());

@@ -134,6 +134,11 @@ async fn subscribe_moves_only_with_move_and_unsubscribe_removes() {
     )
     .await;
     assert!(r.stderr.contains("no subscription"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("ringg webhooks list --agent"),
+        "{}",
+        r.stderr
+    );
     let r = ok(ringg(&sim, &["webhooks", "list", "--agent", AGENT_ID])).await;
     assert!(
         !r.stdout.contains(a) && r.stdout.contains(b),

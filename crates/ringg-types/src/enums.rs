@@ -137,6 +137,14 @@ open_enum! {
     }
 }
 
+impl CampaignStatus {
+    /// True for a campaign that was never started: `draft`, or `insufficient_balance` (its
+    /// launch was refused for want of credits). Only such a campaign's list may be discarded.
+    pub fn is_never_started(&self) -> bool {
+        matches!(self, Self::Draft | Self::InsufficientBalance)
+    }
+}
+
 open_enum! {
     /// Large-upload status (`/campaign/upload-csv`, `/campaign/upload-status`), API reference §1.8.
     pub enum UploadStatus {

@@ -138,10 +138,7 @@ impl Progress {
 
 /// The statuses of a campaign that was not started.
 fn not_started(status: Option<&CampaignStatus>) -> bool {
-    matches!(
-        status,
-        Some(CampaignStatus::Draft | CampaignStatus::InsufficientBalance)
-    )
+    status.is_some_and(CampaignStatus::is_never_started)
 }
 
 impl Campaigns<'_> {
@@ -432,8 +429,8 @@ impl Campaigns<'_> {
     /// any. A started campaign is refused: stop it with a terminate request instead.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidInput`] when no campaign has this list id or it was started; the
-    /// request's error otherwise.
+    /// [`ErrorKind::NotFound`] when no campaign has this list id, [`ErrorKind::InvalidInput`]
+    /// when it was started; the request's error otherwise.
     pub async fn discard(&self, list_id: &ListId) -> Result<DeleteContactListResponse, Error> {
         let journal = self.client().journal().cloned();
         let entry = match &journal {
@@ -447,7 +444,7 @@ impl Campaigns<'_> {
             campaign = self.find_campaign(list_id, None).await?;
         }
         let Some(campaign) = campaign else {
-            return Err(Error::invalid_input(format!(
+            return Err(Error::not_found(format!(
                 "no campaign has list id {list_id}"
             )));
         };

@@ -426,16 +426,11 @@ async fn discard(ctx: &mut Ctx, list: &str, yes: bool) -> Result<(), CliError> {
                 .with_hint("`ringg campaigns list` shows the campaigns and their list ids"),
         );
     };
-    let status = found
-        .campaign_status
-        .as_ref()
-        .map(|s| s.as_str().to_string());
-    if let Some(status) = status
-        .as_ref()
-        .filter(|s| !matches!(s.as_str(), "draft" | "insufficient_balance"))
-    {
+    let status = found.campaign_status.as_ref();
+    if let Some(status) = status.filter(|s| !s.is_never_started()) {
         return Err(CliError::failed(format!(
-            "campaign {list_id} is {status}: `campaigns discard` deletes only a list that was never started"
+            "campaign {list_id} is {}: `campaigns discard` deletes only a list that was never started",
+            status.as_str()
         ))
         .with_hint(format!(
             "`ringg terminate --campaign {list_id}` stops its queued calls; `ringg calls delete-list {list_id}` deletes the list as it is"
@@ -444,7 +439,7 @@ async fn discard(ctx: &mut Ctx, list: &str, yes: bool) -> Result<(), CliError> {
     let name = nz(&found.name);
     let summary = vec![format!(
         "delete the draft list {list_id} ({name}, {}) and the contacts uploaded with it",
-        status.as_deref().unwrap_or("status unknown")
+        status.map_or("status unknown", |s| s.as_str())
     )];
     crate::confirm::confirm(
         &summary,

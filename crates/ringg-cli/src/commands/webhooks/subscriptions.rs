@@ -137,13 +137,15 @@ pub(super) async fn unsubscribe(
         .unsubscribe_webhooks(&agent_id, url.trim(), &types)
         .await
         .map_err(|e| {
-            // Nothing matched what to remove: a not-found, with the way to see what is there.
-            if e.kind() == ringg_api::ErrorKind::InvalidInput {
-                CliError::not_found(e.message().to_string()).with_hint(format!(
+            // Nothing matched what to remove: the way to see what is there.
+            let not_found = e.kind() == ringg_api::ErrorKind::NotFound;
+            let err = CliError::from(e);
+            if not_found {
+                err.with_hint(format!(
                     "`ringg webhooks list --agent {agent_id}` shows its subscriptions"
                 ))
             } else {
-                CliError::from(e)
+                err
             }
         })?;
     report(ctx, &agent_id, &change)
