@@ -46,6 +46,85 @@ pub const MAX_KB_TOTAL_BYTES: u64 = 5 * 1024 * 1024;
 /// The most URLs one create request may carry.
 pub const MAX_KB_URLS: usize = 20;
 
+/// The first of Ringg's per-request file limits that a set of knowledge-base files breaks (see
+/// [`check_kb_file_limits`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KbFileLimit {
+    /// More than [`MAX_KB_FILES`] files.
+    TooManyFiles {
+        /// How many files were given.
+        given: usize,
+    },
+    /// A file over [`MAX_KB_FILE_BYTES`].
+    FileTooLarge {
+        /// Its position among the files given.
+        index: usize,
+        /// Its size in bytes.
+        size: u64,
+    },
+    /// Files that together are over [`MAX_KB_TOTAL_BYTES`].
+    TotalTooLarge {
+        /// Their total size in bytes.
+        total: u64,
+    },
+}
+
+impl std::fmt::Display for KbFileLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::TooManyFiles { given } => write!(
+                f,
+                "{given} files given; one request carries at most {MAX_KB_FILES}"
+            ),
+            Self::FileTooLarge { index, size } => write!(
+                f,
+                "file {index} is {size} bytes; a file may be at most 2 MB ({MAX_KB_FILE_BYTES} bytes)"
+            ),
+            Self::TotalTooLarge { total } => write!(
+                f,
+                "the files total {total} bytes; one request carries at most 5 MB ({MAX_KB_TOTAL_BYTES} bytes)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for KbFileLimit {}
+
+/// Checks `count` files with these `sizes` (in order; only read when the count is within
+/// [`MAX_KB_FILES`], so a caller may pass none for a count over it) against Ringg's limits for
+/// one create or edit request, the rule [`KnowledgeBases::create`] and
+/// [`KnowledgeBases::edit`] apply before sending.
+///
+/// ```
+/// use ringg_api::knowledge_bases::{KbFileLimit, check_kb_file_limits, MAX_KB_FILE_BYTES};
+/// assert_eq!(check_kb_file_limits(2, [10, 20]), Ok(()));
+/// assert_eq!(
+///     check_kb_file_limits(2, [10, MAX_KB_FILE_BYTES + 1]),
+///     Err(KbFileLimit::FileTooLarge { index: 1, size: MAX_KB_FILE_BYTES + 1 })
+/// );
+/// assert_eq!(check_kb_file_limits(11, []), Err(KbFileLimit::TooManyFiles { given: 11 }));
+/// ```
+pub fn check_kb_file_limits(
+    count: usize,
+    sizes: impl IntoIterator<Item = u64>,
+) -> Result<(), KbFileLimit> {
+    if count > MAX_KB_FILES {
+        return Err(KbFileLimit::TooManyFiles { given: count });
+    }
+    let mut total = 0u64;
+    for (index, size) in sizes.into_iter().enumerate() {
+        if size > MAX_KB_FILE_BYTES {
+            return Err(KbFileLimit::FileTooLarge { index, size });
+        }
+        total = total.saturating_add(size);
+    }
+    if total > MAX_KB_TOTAL_BYTES {
+        return Err(KbFileLimit::TotalTooLarge { total });
+    }
+    Ok(())
+}
+
 /// A file for a knowledge base (PDF, TXT, DOCX, ...).
 #[derive(Debug, Clone)]
 pub struct KbFile {
@@ -263,46 +342,67 @@ fn invalid(op: &'static Operation, msg: impl Into<String>) -> Error {
 }
 
 async fn check_files(op: &'static Operation, files: &[KbFile], field: &str) -> Result<(), Error> {
-    if files.len() > MAX_KB_FILES {
-        return Err(invalid(
-            op,
-            format!(
-                "{} files given but one request takes at most {MAX_KB_FILES}; send the rest with knowledge_bases().edit",
-                files.len()
+    let mut sizes = Vec::new();
+    if files.len() <= MAX_KB_FILES {
+        for (i, f) in files.iter().enumerate() {
+            if f.file_name.trim().is_empty() {
+                return Err(invalid(op, format!("{field}[{i}] has no file name")));
+            }
+            sizes.push(f.size().await.map_err(|e| e.with_operation(op.id))?);
+        }
+    }
+    check_kb_file_limits(files.len(), sizes).map_err(|limit| {
+        invalid(op, match limit {
+            KbFileLimit::TooManyFiles { given } => format!(
+                "{given} files given but one request takes at most {MAX_KB_FILES}; send the rest with knowledge_bases().edit"
             ),
-        ));
-    }
-    let mut total = 0u64;
-    for (i, f) in files.iter().enumerate() {
-        if f.file_name.trim().is_empty() {
-            return Err(invalid(op, format!("{field}[{i}] has no file name")));
-        }
-        let size = f.size().await.map_err(|e| e.with_operation(op.id))?;
-        if size > MAX_KB_FILE_BYTES {
-            return Err(invalid(
-                op,
-                format!(
-                    "{field}[{i}] ({}) is {size} bytes; a file may be at most 2 MB ({MAX_KB_FILE_BYTES} bytes): split or shrink it",
-                    f.file_name
-                ),
-            ));
-        }
-        total += size;
-    }
-    if total > MAX_KB_TOTAL_BYTES {
-        return Err(invalid(
-            op,
-            format!(
+            KbFileLimit::FileTooLarge { index, size } => format!(
+                "{field}[{index}] ({}) is {size} bytes; a file may be at most 2 MB ({MAX_KB_FILE_BYTES} bytes): split or shrink it",
+                files[index].file_name
+            ),
+            KbFileLimit::TotalTooLarge { total } => format!(
                 "the {field} total {total} bytes; one request may carry at most 5 MB ({MAX_KB_TOTAL_BYTES} bytes): send some with a later knowledge_bases().edit"
             ),
-        ));
-    }
-    Ok(())
+        })
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_limits_hold_at_their_bounds_and_fail_one_past() {
+        let at = |count, sizes: &[u64]| check_kb_file_limits(count, sizes.iter().copied());
+        assert_eq!(
+            KbFileLimit::FileTooLarge { index: 3, size: 9 }.to_string(),
+            "file 3 is 9 bytes; a file may be at most 2 MB (2097152 bytes)"
+        );
+        assert_eq!(at(MAX_KB_FILES, &[1; MAX_KB_FILES]), Ok(()));
+        assert_eq!(
+            at(MAX_KB_FILES + 1, &[]),
+            Err(KbFileLimit::TooManyFiles { given: 11 })
+        );
+        assert_eq!(at(1, &[MAX_KB_FILE_BYTES]), Ok(()));
+        assert_eq!(
+            at(2, &[1, MAX_KB_FILE_BYTES + 1]),
+            Err(KbFileLimit::FileTooLarge {
+                index: 1,
+                size: MAX_KB_FILE_BYTES + 1
+            })
+        );
+        let (big, rest) = (
+            MAX_KB_FILE_BYTES,
+            MAX_KB_TOTAL_BYTES - 2 * MAX_KB_FILE_BYTES,
+        );
+        assert_eq!(at(3, &[big, big, rest]), Ok(()));
+        assert_eq!(
+            at(3, &[big, big, rest + 1]),
+            Err(KbFileLimit::TotalTooLarge {
+                total: MAX_KB_TOTAL_BYTES + 1
+            })
+        );
+    }
 
     #[test]
     fn content_types() {

@@ -3,6 +3,7 @@
 mod common;
 
 use common::{fails, ok, ringg, sim};
+use ringg_sim::RunningSimulator;
 use ringg_sim::demo::KB_ID;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -67,19 +68,16 @@ async fn knowledge_bases_end_to_end() {
     // calls), as usage errors.
     let r = fails(ringg(&sim, &["kb", "edit", &kb]), 2).await;
     assert!(r.stderr.contains("--add-file"), "{}", r.stderr);
-    let mut many_urls = vec!["kb", "create", "--name", "Many"];
     let urls: Vec<String> = (0..21)
         .map(|i| format!("https://example.com/{i}"))
         .collect();
-    for u in &urls {
-        many_urls.extend(["--url", u.as_str()]);
-    }
-    let r = fails(ringg(&sim, &many_urls), 2).await;
-    assert!(
-        r.stderr.contains("21 --url given") && r.stderr.contains("ringg kb edit NAME --add-url"),
-        "{}",
-        r.stderr
-    );
+    let many_urls = repeated(&["kb", "create", "--name", "Many"], "--url", &urls);
+    refused(
+        &sim,
+        &many_urls,
+        &["21 --url given", "ringg kb edit NAME --add-url"],
+    )
+    .await;
     let dir = tempfile::tempdir().unwrap();
     let big = dir.path().join("big.txt");
     std::fs::write(&big, vec![b'a'; 3 * 1024 * 1024]).unwrap();
@@ -97,6 +95,30 @@ async fn knowledge_bases_end_to_end() {
         r.stderr
     );
     assert!(!r.stderr.contains("new_files["), "{}", r.stderr);
+    // Eleven small files, and three of 2 MB (6 MB together): refused before anything is sent.
+    let small: Vec<String> = (0..11)
+        .map(|i| {
+            let p = dir.path().join(format!("s{i}.txt"));
+            std::fs::write(&p, b"faq").unwrap();
+            p.to_str().unwrap().to_string()
+        })
+        .collect();
+    let eleven = repeated(&["kb", "create", "--name", "Eleven"], "--file", &small);
+    refused(&sim, &eleven, &["11 --file given", "at most 10 files"]).await;
+    let two_mb: Vec<String> = (0..3)
+        .map(|i| {
+            let p = dir.path().join(format!("m{i}.txt"));
+            std::fs::write(&p, vec![b'a'; 2 * 1024 * 1024]).unwrap();
+            p.to_str().unwrap().to_string()
+        })
+        .collect();
+    let six = repeated(&["kb", "edit", kb.as_str()], "--add-file", &two_mb);
+    refused(
+        &sim,
+        &six,
+        &["the --add-file files total 6291456 bytes", "at most 5 MB"],
+    )
+    .await;
     fails(ringg(&sim, &["kb", "create", "--name", "Empty"]), 2).await;
     // Without a terminal and without --yes: the same refusal as every confirmed command.
     let r = fails(ringg(&sim, &["kb", "delete", &kb]), 2).await;
@@ -111,4 +133,21 @@ async fn knowledge_bases_end_to_end() {
     ok(ringg(&sim, &["kb", "delete", &kb, "--yes"])).await;
     let r = ok(ringg(&sim, &["-o", "json", "kb", "list"])).await;
     assert!(!r.json().to_string().contains(&kb));
+}
+
+/// `base`, then `flag VALUE` for each value.
+fn repeated<'a>(base: &[&'a str], flag: &'a str, values: &'a [String]) -> Vec<&'a str> {
+    let mut args = base.to_vec();
+    for v in values {
+        args.extend([flag, v.as_str()]);
+    }
+    args
+}
+
+/// `args` exits 2 (usage) and its error says each of `needles`.
+async fn refused(sim: &RunningSimulator, args: &[&str], needles: &[&str]) {
+    let r = fails(ringg(sim, args), 2).await;
+    for needle in needles {
+        assert!(r.stderr.contains(needle), "{needle:?} in {}", r.stderr);
+    }
 }

@@ -5,7 +5,8 @@ pub(crate) mod args;
 use std::path::PathBuf;
 
 use ringg_api::knowledge_bases::{
-    KbFile, MAX_KB_FILE_BYTES, MAX_KB_FILES, MAX_KB_TOTAL_BYTES, MAX_KB_URLS,
+    KbFile, KbFileLimit, MAX_KB_FILE_BYTES, MAX_KB_FILES, MAX_KB_TOTAL_BYTES, MAX_KB_URLS,
+    check_kb_file_limits,
 };
 use ringg_api::types::KbFileId;
 use ringg_api::types::knowledge_base::{CreateKbForm, EditKbForm, Faq, KbSource, KbSummary};
@@ -254,38 +255,36 @@ async fn delete(ctx: &mut Ctx, kb: &str, yes: bool) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The files of one request against Ringg's limits (at most [`MAX_KB_FILES`], each at most
-/// 2 MB, 5 MB in all), in the command line's words; `rest` says how to send more.
+/// The files of one request against Ringg's limits (the SDK's [`check_kb_file_limits`]: at
+/// most [`MAX_KB_FILES`], each at most 2 MB, 5 MB in all), checked before anything is sent and
+/// told in the command line's words; `rest` says how to send more.
 async fn check_files(files: &[PathBuf], flag: &str, rest: &str) -> Result<(), CliError> {
-    if files.len() > MAX_KB_FILES {
-        return Err(CliError::usage(format!(
-            "{} {flag} given; one request carries at most {MAX_KB_FILES} files",
-            files.len()
-        ))
-        .with_hint(rest));
-    }
-    let mut total = 0;
-    for path in files {
-        let size = tokio::fs::metadata(path)
-            .await
-            .map_err(|e| CliError::io(format!("could not read {flag} {}", path.display()), &e))?
-            .len();
-        if size > MAX_KB_FILE_BYTES {
-            return Err(CliError::usage(format!(
-                "{flag} {} is {size} bytes; a file may be at most 2 MB ({MAX_KB_FILE_BYTES} bytes)",
-                path.display()
-            ))
-            .with_hint("split or shrink it"));
+    let mut sizes = Vec::new();
+    if files.len() <= MAX_KB_FILES {
+        for path in files {
+            let meta = tokio::fs::metadata(path).await.map_err(|e| {
+                CliError::io(format!("could not read {flag} {}", path.display()), &e)
+            })?;
+            sizes.push(meta.len());
         }
-        total += size;
     }
-    if total > MAX_KB_TOTAL_BYTES {
-        return Err(CliError::usage(format!(
+    check_kb_file_limits(files.len(), sizes).map_err(|limit| match limit {
+        KbFileLimit::TooManyFiles { given } => CliError::usage(format!(
+            "{given} {flag} given; one request carries at most {MAX_KB_FILES} files"
+        ))
+        .with_hint(rest),
+        KbFileLimit::FileTooLarge { index, size } => CliError::usage(format!(
+            "{flag} {} is {size} bytes; a file may be at most 2 MB ({MAX_KB_FILE_BYTES} bytes)",
+            files[index].display()
+        ))
+        .with_hint("split or shrink it"),
+        KbFileLimit::TotalTooLarge { total } => CliError::usage(format!(
             "the {flag} files total {total} bytes; one request carries at most 5 MB ({MAX_KB_TOTAL_BYTES} bytes)"
         ))
-        .with_hint(rest));
-    }
-    Ok(())
+        .with_hint(rest),
+        // A limit added later: the SDK's own words.
+        other => CliError::usage(format!("the {flag} files: {other}")).with_hint(rest),
+    })
 }
 
 /// A FAQ's content as text (`question` when it has one).
