@@ -99,11 +99,12 @@ pub(crate) async fn fleet_lines(events: usize, requests: usize, base: &str) -> R
         limited_client(base, RedisRateLimit::limiter(&url, "bench:limit", config)?)?;
     run_sdk(&local, 200, 1).await?;
     run_sdk(&redis_limited, 200, 1).await?;
-    let (mut local_rounds, mut redis_rounds) = (Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
-        local_rounds.push(run_sdk(&local, requests, 1).await?);
-        redis_rounds.push(run_sdk(&redis_limited, requests, 1).await?);
-    }
+    let (local_rounds, redis_rounds) = crate::util::alternate(
+        ROUNDS,
+        Some(|| run_sdk(&local, requests, 1)),
+        Some(|| run_sdk(&redis_limited, requests, 1)),
+    )
+    .await?;
     let (local_rps, redis_rps) = (median(local_rounds), median(redis_rounds));
     lines.push(format!(
         "shared rate limiter (sequential, median of {ROUNDS}): {redis_rps:.0} req/s with Redis, {local_rps:.0} req/s with the local limiter, ratio redis/local {:.3}, cost {:.0} µs per request",

@@ -220,17 +220,12 @@ async fn run_all(write: Option<PathBuf>, scale: f64) -> Result<()> {
     {
         // alternate the sides and keep each side's median of five rounds, so warm-up and
         // noise on a small machine flatter neither side
-        let (mut raw_rounds, mut sdk_rounds) = (Vec::new(), Vec::new());
-        for round in 0..5 {
-            // raw first in even rounds, the client first in odd ones
-            if round % 2 == 0 {
-                raw_rounds.push(run_raw(&raw, &base, count, in_flight, false).await?);
-                sdk_rounds.push(run_sdk(&sdk, count, in_flight).await?);
-            } else {
-                sdk_rounds.push(run_sdk(&sdk, count, in_flight).await?);
-                raw_rounds.push(run_raw(&raw, &base, count, in_flight, false).await?);
-            }
-        }
+        let (raw_rounds, sdk_rounds) = alternate(
+            5,
+            Some(|| run_raw(&raw, &base, count, in_flight, false)),
+            Some(|| run_sdk(&sdk, count, in_flight)),
+        )
+        .await?;
         let (raw_rps, sdk_rps) = (median(raw_rounds), median(sdk_rounds));
         r.line(format!(
             "sdk overhead ({label}, median of 5): client {sdk_rps:.0} req/s, raw reqwest {raw_rps:.0} req/s, ratio sdk/raw {:.3}",

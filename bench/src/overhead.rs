@@ -251,26 +251,25 @@ pub(crate) async fn overhead_only(
         Some("sdk") => None,
         _ => Some(reqwest::Client::builder().build()?),
     };
-    let (mut sdk_rounds, mut raw_rounds) = (Vec::new(), Vec::new());
-    for round in 0..rounds.max(1) {
-        // raw first in even rounds, the client first in odd ones, so neither side always
-        // runs on the other's leftovers (caches, allocator state)
-        for raw_turn in [round % 2 == 0, round % 2 == 1] {
-            match (raw_turn, &raw, &sdk) {
-                (true, Some(raw), _) => {
-                    let rps = run_raw(raw, &base, count, in_flight, raw_sdk_headers).await?;
-                    println!("raw reqwest: {rps:.0} req/s");
-                    raw_rounds.push(rps);
-                }
-                (false, _, Some(sdk)) => {
-                    let rps = sdk.run(count, in_flight).await?;
-                    println!("client: {rps:.0} req/s");
-                    sdk_rounds.push(rps);
-                }
-                _ => {}
+    let (raw_rounds, sdk_rounds) = crate::util::alternate(
+        rounds.max(1),
+        raw.as_ref().map(|raw| {
+            let base = &base;
+            move || async move {
+                let rps = run_raw(raw, base, count, in_flight, raw_sdk_headers).await?;
+                println!("raw reqwest: {rps:.0} req/s");
+                Ok(rps)
             }
-        }
-    }
+        }),
+        sdk.as_ref().map(|sdk| {
+            move || async move {
+                let rps = sdk.run(count, in_flight).await?;
+                println!("client: {rps:.0} req/s");
+                Ok(rps)
+            }
+        }),
+    )
+    .await?;
     if rounds > 1 && only.is_none() {
         // each round's own ratio as well: slow drift of the machine cancels within a round
         let pairs = sdk_rounds

@@ -457,11 +457,12 @@ pub(crate) async fn simulator_line(gets: usize, calls: usize) -> Result<String> 
     let (base, key) = (targets.sim.base_url(), targets.sim.api_key().to_owned());
     get_round(&client, &base, &key, 200, 8).await?;
     get_round(&client, &targets.bare, &key, 200, 8).await?;
-    let (mut sim_rounds, mut bare_rounds) = (Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
-        sim_rounds.push(get_round(&client, &base, &key, gets, 64).await?);
-        bare_rounds.push(get_round(&client, &targets.bare, &key, gets, 64).await?);
-    }
+    let (sim_rounds, bare_rounds) = crate::util::alternate(
+        ROUNDS,
+        Some(|| get_round(&client, &base, &key, gets, 64)),
+        Some(|| get_round(&client, &targets.bare, &key, gets, 64)),
+    )
+    .await?;
     let (sim, bare) = (
         Round::median_of(&sim_rounds),
         Round::median_of(&bare_rounds),

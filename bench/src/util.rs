@@ -1,5 +1,9 @@
 //! Shared measuring helpers.
 
+use std::future::Future;
+
+use anyhow::Result;
+
 /// Peak resident set size of this process, in bytes.
 pub(crate) fn peak_rss() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -33,4 +37,31 @@ pub(crate) fn median(mut figures: Vec<f64>) -> f64 {
     } else {
         (figures[mid - 1] + figures[mid]) / 2.0
     }
+}
+
+/// `rounds` rounds of two sides, `a` first in even rounds and `b` first in odd ones, so
+/// neither side always runs on the other's leftovers (caches, allocator state); each side's
+/// results in round order. A side that is `None` is not run.
+pub(crate) async fn alternate<T, A, AF, B, BF>(
+    rounds: usize,
+    mut a: Option<A>,
+    mut b: Option<B>,
+) -> Result<(Vec<T>, Vec<T>)>
+where
+    A: FnMut() -> AF,
+    AF: Future<Output = Result<T>>,
+    B: FnMut() -> BF,
+    BF: Future<Output = Result<T>>,
+{
+    let (mut a_rounds, mut b_rounds) = (Vec::new(), Vec::new());
+    for round in 0..rounds {
+        for a_turn in [round % 2 == 0, round % 2 == 1] {
+            match (a_turn, a.as_mut(), b.as_mut()) {
+                (true, Some(a), _) => a_rounds.push(a().await?),
+                (false, _, Some(b)) => b_rounds.push(b().await?),
+                _ => {}
+            }
+        }
+    }
+    Ok((a_rounds, b_rounds))
 }

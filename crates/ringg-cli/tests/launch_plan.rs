@@ -384,19 +384,16 @@ async fn without_a_terminal_and_without_yes_nothing_happens() {
 #[tokio::test(flavor = "multi_thread")]
 async fn keep_scheduled_leaves_campaigns_that_start_later() {
     let sim = sim().await;
+    let keep_scheduled = [
+        "terminate",
+        "--agent",
+        AGENT_ID,
+        "--keep-scheduled",
+        "--yes",
+    ];
     // Nothing queued: with --keep-scheduled nothing is sent (an assistant-wide request would
     // also stop the calls of campaigns the history does not show).
-    let r = ok(ringg(
-        &sim,
-        &[
-            "terminate",
-            "--agent",
-            AGENT_ID,
-            "--keep-scheduled",
-            "--yes",
-        ],
-    ))
-    .await;
+    let r = ok(ringg(&sim, &keep_scheduled)).await;
     assert!(
         r.stdout.contains("nothing to terminate")
             && r.stdout
@@ -410,17 +407,7 @@ async fn keep_scheduled_leaves_campaigns_that_start_later() {
         "no termination request: {sent:?}"
     );
     launch_tomorrow(&sim, "Tomorrow").await;
-    let r = ok(ringg(
-        &sim,
-        &[
-            "terminate",
-            "--agent",
-            AGENT_ID,
-            "--keep-scheduled",
-            "--yes",
-        ],
-    ))
-    .await;
+    let r = ok(ringg(&sim, &keep_scheduled)).await;
     assert!(
         r.stdout.contains("nothing to terminate")
             && r.stdout

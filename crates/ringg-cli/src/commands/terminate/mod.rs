@@ -171,8 +171,9 @@ pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError>
 }
 
 /// The error of a termination some of whose requests failed (other than for having nothing
-/// to stop): every chunk was sent, so it names the items that were not stopped and what the
-/// other requests did; when every request failed, the first error as it is.
+/// to stop): every chunk was sent, so it names the items that were not stopped (or may not
+/// have been, when the failure leaves the outcome open) and what the other requests did; when
+/// every request failed, the first error as it is.
 fn chunk_failure(chunks: &mut ringg_api::termination::ChunkedTermination) -> Option<CliError> {
     let failed: Vec<usize> = chunks
         .chunks
@@ -194,11 +195,17 @@ fn chunk_failure(chunks: &mut ringg_api::termination::ChunkedTermination) -> Opt
     let Err(e) = chunks.chunks.swap_remove(first).result else {
         return None;
     };
-    // A request that timed out or lost its answer may have been carried out.
-    let verdict = if e.is_outcome_unknown() || e.kind() == ringg_api::ErrorKind::Timeout {
-        "may not have been stopped (check with `ringg calls list`)"
-    } else {
+    // Only a refusal (the server's 4xx, or the SDK's own check) says the calls were not
+    // stopped; a request that timed out, lost its connection or met a server error may have
+    // been carried out.
+    let refused = matches!(
+        e.kind(),
+        ringg_api::ErrorKind::InvalidInput | ringg_api::ErrorKind::NotFound
+    ) || e.status().is_some_and(|s| s.is_client_error());
+    let verdict = if refused {
         "were not stopped"
+    } else {
+        "may not have been stopped (check with `ringg calls list`)"
     };
     let err = CliError::from(e);
     if all_failed {
@@ -296,21 +303,37 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("may not have been stopped"), "{err}");
-        let mut refused = ChunkedTermination {
-            chunks: vec![
-                TerminateChunk {
-                    items: 0..100,
-                    result: Ok(serde_json::from_value(json!({"message": "ok"})).unwrap()),
-                },
-                TerminateChunk {
-                    items: 100..120,
-                    result: Err(ringg_api::Error::invalid_input("refused")),
-                },
-            ],
+        // Items 1–100 stopped, 101–120 failed with `e`: the report.
+        let second_failed = |e: ringg_api::Error| {
+            let mut chunks = ChunkedTermination {
+                chunks: vec![
+                    TerminateChunk {
+                        items: 0..100,
+                        result: Ok(serde_json::from_value(json!({"message": "ok"})).unwrap()),
+                    },
+                    TerminateChunk {
+                        items: 100..120,
+                        result: Err(e),
+                    },
+                ],
+            };
+            chunk_failure(&mut chunks).unwrap().to_string()
         };
-        let err = chunk_failure(&mut refused).unwrap().to_string();
+        let err = second_failed(ringg_api::Error::invalid_input("refused"));
         assert!(
             err.contains("items 101–120 of the list were not stopped: refused"),
+            "{err}"
+        );
+        // No answer within the total timeout: the request may have been carried out.
+        let err = second_failed(ringg_api::Error::from_transport(
+            ringg_api::transport::TransportError::new(
+                ringg_api::transport::TransportErrorKind::TotalTimeout,
+                ringg_api::transport::SendState::MaybeSent,
+                "no answer within the total timeout of 30.0 s",
+            ),
+        ));
+        assert!(
+            err.contains("items 101–120 of the list may not have been stopped"),
             "{err}"
         );
         let mut none_failed = ChunkedTermination { chunks: Vec::new() };
