@@ -12,6 +12,7 @@ use futures::{Stream, StreamExt};
 use ringg_api::Client;
 use ringg_api::types::calls::CallHistoryQuery;
 use ringg_api::types::campaigns::ListCampaignsQuery;
+use ringg_api::types::numbers::WorkspaceNumber;
 use ringg_api::types::{AgentId, CallId, KbId, ListId, NumberId, NumberPoolId};
 
 use crate::error::CliError;
@@ -137,10 +138,7 @@ fn ambiguous(kind: Kind, wanted: &str, many: &[&Candidate]) -> CliError {
 }
 
 /// Collects a list stream's items as candidates.
-async fn collect<T, S>(
-    stream: S,
-    to_candidate: impl Fn(T) -> Candidate,
-) -> Result<Vec<Candidate>, CliError>
+async fn collect<T, U, S>(stream: S, to_candidate: impl Fn(T) -> U) -> Result<Vec<U>, CliError>
 where
     S: Stream<Item = Result<T, ringg_api::Error>>,
 {
@@ -180,12 +178,39 @@ pub(crate) async fn agent_opt(
 /// Every caller number of the workspace as candidates (name: the display name; alias: the
 /// E.164 value).
 pub(crate) async fn number_candidates(client: &Client) -> Result<Vec<Candidate>, CliError> {
-    collect(client.numbers().stream(), |n| Candidate {
+    collect(client.numbers().stream(), |n| number_candidate(&n)).await
+}
+
+/// A caller number as a candidate.
+fn number_candidate(n: &WorkspaceNumber) -> Candidate {
+    Candidate {
         id: n.id.to_string(),
         name: n.display_name.as_ref().cloned().unwrap_or_default(),
-        aliases: n.number.into_iter().collect(),
-    })
-    .await
+        aliases: n.number.iter().cloned().collect(),
+    }
+}
+
+/// The caller number `given` names (as [`number`]), with its details: one listing of the
+/// workspace's numbers, a full id included.
+pub(crate) async fn number_record(
+    client: &Client,
+    given: &str,
+) -> Result<WorkspaceNumber, CliError> {
+    let mut all = collect(client.numbers().stream(), |n| n).await?;
+    let id = if is_full_id(given.trim()) {
+        given.trim().to_owned()
+    } else {
+        let candidates: Vec<Candidate> = all.iter().map(number_candidate).collect();
+        pick(NUMBER, given, &candidates)?
+    };
+    match all.iter().position(|n| n.id.as_str() == id) {
+        Some(i) => Ok(all.swap_remove(i)),
+        None => Err(CliError::not_found(format!(
+            "the workspace has no {} with id {id}",
+            NUMBER.what
+        ))
+        .with_hint(format!("`{}` lists them", NUMBER.list_command))),
+    }
 }
 
 /// The caller number `given` names (id, display name, E.164 value or id prefix).

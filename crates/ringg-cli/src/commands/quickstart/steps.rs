@@ -192,28 +192,9 @@ async fn pick_number(
     n: &Narrator,
 ) -> Result<WorkspaceNumber, CliError> {
     n.step(3, "Pick a caller number (GET /workspace/numbers)");
-    let wanted = match &args.from_number_id {
-        Some(given) => Some(crate::resolve::number(client, given).await?),
-        None => None,
-    };
-    let number = match &wanted {
-        // The number given is looked for among all of them, page by page.
-        Some(want) => {
-            let mut all = std::pin::pin!(client.numbers().stream());
-            let mut found = None;
-            while let Some(x) = futures::StreamExt::next(&mut all).await {
-                let x = x?;
-                if &x.id == want {
-                    found = Some(x);
-                    break;
-                }
-            }
-            found.ok_or_else(|| {
-                CliError::failed(format!(
-                    "the workspace has no number with id {want}; list them with `ringg numbers list`"
-                ))
-            })?
-        }
+    let number = match &args.from_number_id {
+        // The number given, looked up among all of them (one listing).
+        Some(given) => crate::resolve::number_record(client, given).await?,
         None => client
             .numbers()
             .list(20, 0)
