@@ -1,10 +1,11 @@
 //! Four client processes sharing one `RedisRateLimit` budget against the simulator.
 //!
-//! This test binary has no harness (`harness = false` in Cargo.toml): run plainly it is the
-//! coordinator, which starts a `redis-server` (skipped loudly when it is not installed, failed
-//! when `CI` is set), a simulator, and four copies of itself as worker processes. Each worker
-//! builds its own client with its own limiter and Redis connection, so the only thing they
-//! share is Redis, as a fleet of machines would.
+//! This test binary has its own `main` (`harness = false` in Cargo.toml; libtest-mimic reads
+//! libtest's command line): run as a test it is the coordinator, which starts a
+//! `redis-server` (skipped loudly when it is not installed, failed when `CI` is set), a
+//! simulator, and four copies of itself as worker processes. Each worker builds its own
+//! client with its own limiter and Redis connection, so the only thing they share is Redis,
+//! as a fleet of machines would.
 //!
 //! Phase one (10 s): every worker sends `GET /workspace` from four tasks as fast as its limiter
 //! lets it; the simulator's own request count may not exceed 20 per second plus the burst in
@@ -74,34 +75,14 @@ fn main() {
         worker(index.parse().expect("a worker index"));
         return;
     }
-    // Answer libtest's questions as libtest would: `--list` names the test, a filter that
-    // does not match it (or `--ignored`, which it is not) runs nothing.
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "--list") {
-        println!("{TEST}: test");
-        return;
-    }
-    let exact = args.iter().any(|a| a == "--exact");
-    let matches = |f: &str| if exact { f == TEST } else { TEST.contains(f) };
-    let (mut filters, mut skipped) = (Vec::new(), false);
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--skip" => skipped |= it.next().is_some_and(|f| matches(f)),
-            // libtest's options that take a value
-            "--test-threads" | "--format" | "--color" | "--logfile" | "--shuffle-seed" | "-Z" => {
-                it.next();
-            }
-            _ if a.starts_with('-') => {}
-            _ => filters.push(a.as_str()),
-        }
-    }
-    let selected = (filters.is_empty() || filters.iter().any(|f| matches(f))) && !skipped;
-    if !selected || args.iter().any(|a| a == "--ignored") {
-        println!("running 0 tests");
-        return;
-    }
-    coordinate();
+    // libtest's command line and report (`--list`, filters, `--skip`, `--exact`,
+    // `--ignored`), as cargo test and cargo nextest call a test binary.
+    let args = libtest_mimic::Arguments::from_args();
+    let trial = libtest_mimic::Trial::test(TEST, || {
+        coordinate();
+        Ok(())
+    });
+    libtest_mimic::run(&args, vec![trial]).exit();
 }
 
 /// A worker process: prints `ok=N failed=M` at the end, and `hit=MS` (wall-clock ms) when it
