@@ -14,6 +14,9 @@
 # RINGG_BENCH_BIN names a prebuilt binary; otherwise the release build is made first.
 # SDK=full|client|stack|transport|untimed (default full) counts that much of the SDK on the sdk
 # side (see `ringg-bench overhead --help`).
+# CACHE=1 also runs callgrind's cache simulation (32 KiB L1 caches) once per side and count, and
+# prints the first-level instruction-cache misses and data read and write misses per request:
+# the memory a request touches, which instruction counts do not show.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,3 +64,20 @@ for side in sdk raw; do
   echo "$side: ${per[$side]} instructions per request ($low requests: $a, $high requests: $b)"
 done
 awk -v s="${per[sdk]}" -v r="${per[raw]}" 'BEGIN {printf "sdk/raw instructions: %.3f\n", s / r}'
+
+if [ "${CACHE:-0}" = 1 ]; then
+  # The summary line's misses of one run: I1mr D1mr D1mw.
+  misses() {
+    local file="$out/cache-$1-$2.out"
+    valgrind --tool=callgrind --cache-sim=yes --callgrind-out-file="$file" \
+      "$bin" overhead --count "$2" --in-flight 1 --only "$1" --sdk "$layers" --current-thread >/dev/null 2>&1
+    awk '/^events:/ {for (i = 2; i <= NF; i++) col[$i] = i}
+         /^(summary|totals):/ {print $(col["I1mr"]), $(col["D1mr"]), $(col["D1mw"]); exit}' "$file"
+  }
+  for side in sdk raw; do
+    read -r i1a d1ra d1wa <<<"$(misses "$side" "$low")"
+    read -r i1b d1rb d1wb <<<"$(misses "$side" "$high")"
+    n=$((high - low))
+    echo "$side: L1 misses per request: instructions $(( (i1b - i1a) / n )), data read $(( (d1rb - d1ra) / n )), data write $(( (d1wb - d1wa) / n ))"
+  done
+fi

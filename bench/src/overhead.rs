@@ -18,6 +18,9 @@ use ringg_api::transport::{
 };
 use ringg_api::types::workspace::WorkspaceInfoResponse;
 
+/// Alternating rounds per side of the SDK-overhead lines of `ringg-bench all`.
+pub(crate) const OVERHEAD_ROUNDS: usize = 21;
+
 pub(crate) const WORKSPACE_BODY: &str = r#"{"workspace_info":{"id":"d079bcb3-72a3-42dc-9586-edf0328e2973","name":"Bench Workspace","created_at":"2024-12-16T13:03:29.947147+00:00","credits":3025,"locked_credits":0,"api_key":"7251cb4b--f52b-4b47-a230-f626ecad3e85"}}"#;
 
 /// A minimal hyper server answering every request with the workspace document.
@@ -271,13 +274,7 @@ pub(crate) async fn overhead_only(
     )
     .await?;
     if rounds > 1 && only.is_none() {
-        // each round's own ratio as well: slow drift of the machine cancels within a round
-        let pairs = sdk_rounds
-            .iter()
-            .zip(&raw_rounds)
-            .map(|(s, r)| s / r)
-            .collect();
-        let pair_ratio = crate::util::median(pairs);
+        let pair_ratio = crate::util::median_ratio(&sdk_rounds, &raw_rounds);
         let (s, r) = (
             crate::util::median(sdk_rounds),
             crate::util::median(raw_rounds),

@@ -39,6 +39,13 @@ pub(crate) fn median(mut figures: Vec<f64>) -> f64 {
     }
 }
 
+/// The median of the rounds' own ratios `a[i] / b[i]`: a slow drift of the machine (another
+/// guest on the host, a frequency change) moves both sides of a round alike and cancels out,
+/// which the ratio of the two sides' separate medians does not do.
+pub(crate) fn median_ratio(a: &[f64], b: &[f64]) -> f64 {
+    median(a.iter().zip(b).map(|(a, b)| a / b).collect())
+}
+
 /// `rounds` rounds of two sides, `a` first in even rounds and `b` first in odd ones, so
 /// neither side always runs on the other's leftovers (caches, allocator state); each side's
 /// results in round order. A side that is `None` is not run.
