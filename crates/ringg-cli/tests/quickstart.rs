@@ -167,19 +167,24 @@ async fn quickstart_refuses_a_bad_time_scale() {
     assert!(r.stderr.contains("--time-scale"), "{}", r.stderr);
 }
 
+/// `ringg quickstart --from-number-id GIVEN` on the embedded simulator.
+fn quickstart_with_number(given: &str) -> assert_cmd::Command {
+    let mut cmd = bare();
+    cmd.args([
+        "quickstart",
+        "--time-scale",
+        "0.003",
+        "--from-number-id",
+        given,
+    ]);
+    cmd
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn quickstart_takes_the_caller_number_by_id_prefix_or_e164_value() {
     use ringg_sim::demo::{NUMBER_2, NUMBER_ID_2};
     for given in [NUMBER_ID_2, &NUMBER_ID_2[..8], NUMBER_2] {
-        let mut cmd = bare();
-        cmd.args([
-            "quickstart",
-            "--time-scale",
-            "0.003",
-            "--from-number-id",
-            given,
-        ]);
-        let r = ok(cmd).await;
+        let r = ok(quickstart_with_number(given)).await;
         assert!(
             r.stdout.contains(&format!("{NUMBER_2} (id {NUMBER_ID_2}")),
             "{given}: {}",
@@ -189,15 +194,7 @@ async fn quickstart_takes_the_caller_number_by_id_prefix_or_e164_value() {
     // A number the workspace does not have, named or by full id, is not found (exit 3), with
     // the command that lists them.
     for given in ["+910000000000", "00000000-0000-4000-8000-000000000000"] {
-        let mut cmd = bare();
-        cmd.args([
-            "quickstart",
-            "--time-scale",
-            "0.003",
-            "--from-number-id",
-            given,
-        ]);
-        let r = fails(cmd, 3).await;
+        let r = fails(quickstart_with_number(given), 3).await;
         assert!(
             r.stderr.contains("ringg numbers list"),
             "{given}: {}",
