@@ -137,15 +137,16 @@ fn ambiguous(kind: Kind, wanted: &str, many: &[&Candidate]) -> CliError {
     ))
 }
 
-/// Collects a list stream's items as candidates.
-async fn collect<T, U, S>(stream: S, to_candidate: impl Fn(T) -> U) -> Result<Vec<U>, CliError>
+/// Collects a list stream's items, each turned into what the caller keeps (a candidate, or
+/// the item itself).
+async fn collect<T, U, S>(stream: S, keep: impl Fn(T) -> U) -> Result<Vec<U>, CliError>
 where
     S: Stream<Item = Result<T, ringg_api::Error>>,
 {
     futures::pin_mut!(stream);
     let mut out = Vec::new();
     while let Some(item) = stream.next().await {
-        out.push(to_candidate(item?));
+        out.push(keep(item?));
     }
     Ok(out)
 }
