@@ -196,12 +196,14 @@ fn chunk_failure(chunks: &mut ringg_api::termination::ChunkedTermination) -> Opt
         return None;
     };
     // Only a refusal (the server's 4xx, or the SDK's own check) says the calls were not
-    // stopped; a request that timed out, lost its connection or met a server error may have
-    // been carried out.
+    // stopped; a request that timed out (a 408 included), lost its connection or met a server
+    // error may have been carried out.
     let refused = matches!(
         e.kind(),
         ringg_api::ErrorKind::InvalidInput | ringg_api::ErrorKind::NotFound
-    ) || e.status().is_some_and(|s| s.is_client_error());
+    ) || e
+        .status()
+        .is_some_and(|s| s.is_client_error() && s != http::StatusCode::REQUEST_TIMEOUT);
     let verdict = if refused {
         "were not stopped"
     } else {
@@ -336,6 +338,19 @@ mod tests {
             err.contains("items 101–120 of the list may not have been stopped"),
             "{err}"
         );
+        // A 408 is the server's timeout, not a refusal; a 422 is a refusal.
+        let answered = |status: u16| {
+            second_failed(ringg_api::Error::from_response(
+                "terminateByCallIds",
+                http::StatusCode::from_u16(status).unwrap(),
+                &http::HeaderMap::new(),
+                bytes::Bytes::new(),
+            ))
+        };
+        let err = answered(408);
+        assert!(err.contains("may not have been stopped"), "{err}");
+        let err = answered(422);
+        assert!(err.contains("were not stopped"), "{err}");
         let mut none_failed = ChunkedTermination { chunks: Vec::new() };
         assert!(chunk_failure(&mut none_failed).is_none());
     }
