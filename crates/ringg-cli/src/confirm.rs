@@ -73,6 +73,24 @@ pub(crate) fn confirm(
     }
 }
 
+/// [`confirm`] with a summary that is looked up only when it is shown or quoted: with `--yes`
+/// and `--quiet` nothing is shown, so the requests that would only describe what goes (the
+/// item's details, its name) are not sent.
+pub(crate) async fn confirm_after(
+    summary: impl AsyncFnOnce() -> Result<Vec<String>, CliError>,
+    question: &str,
+    action: &str,
+    yes: bool,
+    quiet: bool,
+) -> Result<(), CliError> {
+    let summary = if yes && quiet {
+        Vec::new()
+    } else {
+        summary().await?
+    };
+    confirm(&summary, question, action, yes, quiet)
+}
+
 /// Asks `question` on stderr and reads one line from the terminal: true for `y` or `yes`
 /// (any case); anything else, or the end of input, is a no.
 fn ask(question: &str) -> Result<bool, CliError> {

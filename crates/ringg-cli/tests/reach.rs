@@ -5,7 +5,7 @@
 mod common;
 
 use common::{call_args, fails, ok, ringg, run, sim};
-use ringg_sim::demo::{AGENT_ID, NUMBER, NUMBER_POOL_ID};
+use ringg_sim::demo::{AGENT_ID, KB_ID, NUMBER, NUMBER_POOL_ID};
 
 const CONTACTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/contacts.csv");
 
@@ -215,6 +215,48 @@ async fn a_contact_list_is_deleted_only_when_confirmed() {
     .json();
     assert!(v["message"].is_string(), "{v}");
     assert!(!sim.handle().list_ids().iter().any(|l| l.as_str() == list));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_quiet_confirmed_deletion_sends_no_lookup_for_its_summary() {
+    let sim = sim().await;
+    let sent = |op: &str| {
+        sim.handle()
+            .stats()
+            .by_operation
+            .get(op)
+            .copied()
+            .unwrap_or(0)
+    };
+    let (shown, quiet) = (
+        create_list(&sim, "Shown").await,
+        create_list(&sim, "Quiet").await,
+    );
+    // With --yes alone the summary is shown, so the list is looked up for it.
+    let before = sent("listCampaigns");
+    ok(ringg(&sim, &["calls", "delete-list", &shown, "--yes"])).await;
+    assert!(sent("listCampaigns") > before);
+    // With --quiet as well nothing is shown: no lookup, and the deletions still happen.
+    let before = sent("listCampaigns");
+    ok(ringg(
+        &sim,
+        &["--quiet", "calls", "delete-list", &quiet, "--yes"],
+    ))
+    .await;
+    assert_eq!(sent("listCampaigns"), before);
+    assert!(!sim.handle().list_ids().iter().any(|l| l.as_str() == quiet));
+    ok(ringg(&sim, &["--quiet", "kb", "delete", KB_ID, "--yes"])).await;
+    ok(ringg(
+        &sim,
+        &["--quiet", "assistants", "delete", AGENT_ID, "--yes"],
+    ))
+    .await;
+    assert_eq!(sent("getKnowledgeBase"), 0);
+    assert_eq!(sent("getAssistant"), 0);
+    assert_eq!(
+        (sent("deleteKnowledgeBase"), sent("deleteAssistant")),
+        (1, 1)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

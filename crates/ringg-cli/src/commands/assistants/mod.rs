@@ -150,15 +150,17 @@ async fn update(ctx: &mut Ctx, agent: &str, u: UpdateAssistantArgs) -> Result<()
 async fn delete(ctx: &mut Ctx, agent: &str, yes: bool) -> Result<(), CliError> {
     let client = ctx.client().await?;
     let agent_id = crate::resolve::agent(&client, agent).await?;
-    let d = client.assistants().get(&agent_id).await?;
-    let summary = details::deletion_summary(&agent_id, &d);
-    crate::confirm::confirm(
-        &summary,
+    crate::confirm::confirm_after(
+        async || {
+            let d = client.assistants().get(&agent_id).await?;
+            Ok(details::deletion_summary(&agent_id, &d))
+        },
         "Delete this assistant?",
         "deleting the assistant",
         yes,
         ctx.out.quiet,
-    )?;
+    )
+    .await?;
     let resp = client.assistants().delete(&agent_id).await?;
     if ctx.out.json() {
         return print_json(&resp);

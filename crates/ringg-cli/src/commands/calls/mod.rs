@@ -63,27 +63,31 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: CallsCmd) -> Result<(), CliError> {
 async fn delete_list(ctx: &mut Ctx, list: &str, yes: bool) -> Result<(), CliError> {
     let client = ctx.client().await?;
     let list_id = crate::resolve::campaign(&client, list).await?;
-    // The list's name and status, so a name or prefix that matched the wrong one shows.
-    let found = crate::commands::campaigns::follow::find_campaign(&client, &list_id).await?;
-    let about = found
-        .map(|c| {
-            let status = c
-                .campaign_status
-                .as_ref()
-                .map_or("status unknown", |s| s.as_str());
-            format!(" ({}, {status})", crate::output::nz(&c.name))
-        })
-        .unwrap_or_default();
-    let summary = vec![format!(
-        "delete contact list {list_id}{about} and the contacts uploaded with it (calls already placed stay in the history)"
-    )];
-    crate::confirm::confirm(
-        &summary,
+    crate::confirm::confirm_after(
+        async || {
+            // The list's name and status, so a name or prefix that matched the wrong one
+            // shows.
+            let found =
+                crate::commands::campaigns::follow::find_campaign(&client, &list_id).await?;
+            let about = found
+                .map(|c| {
+                    let status = c
+                        .campaign_status
+                        .as_ref()
+                        .map_or("status unknown", |s| s.as_str());
+                    format!(" ({}, {status})", crate::output::nz(&c.name))
+                })
+                .unwrap_or_default();
+            Ok(vec![format!(
+                "delete contact list {list_id}{about} and the contacts uploaded with it (calls already placed stay in the history)"
+            )])
+        },
         "Delete the contact list?",
         "deleting the contact list",
         yes,
         ctx.out.quiet,
-    )?;
+    )
+    .await?;
     let deleted = client.calls().delete_contact_list(&list_id).await?;
     if ctx.out.json() {
         return print_json(&deleted);

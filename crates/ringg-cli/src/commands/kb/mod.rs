@@ -228,22 +228,24 @@ async fn edit(ctx: &mut Ctx, kb: &str, s: Sources) -> Result<(), CliError> {
 async fn delete(ctx: &mut Ctx, kb: &str, yes: bool) -> Result<(), CliError> {
     let client = ctx.client().await?;
     let kb_id = crate::resolve::knowledge_base(&client, kb).await?;
-    let d = client.knowledge_bases().get(&kb_id).await?;
-    let count = |v: Option<&Vec<KbSource>>| v.map_or(0, Vec::len);
-    let summary = vec![format!(
-        "delete knowledge base {kb_id} ({:?}): its {} file(s), {} URL(s) and {} FAQ(s) are gone for good, and assistants using it lose it",
-        d.kb_name.as_deref().unwrap_or("-"),
-        count(d.files.as_ref()),
-        count(d.urls.as_ref()),
-        count(d.faqs.as_ref()),
-    )];
-    crate::confirm::confirm(
-        &summary,
+    crate::confirm::confirm_after(
+        async || {
+            let d = client.knowledge_bases().get(&kb_id).await?;
+            let count = |v: Option<&Vec<KbSource>>| v.map_or(0, Vec::len);
+            Ok(vec![format!(
+                "delete knowledge base {kb_id} ({:?}): its {} file(s), {} URL(s) and {} FAQ(s) are gone for good, and assistants using it lose it",
+                d.kb_name.as_deref().unwrap_or("-"),
+                count(d.files.as_ref()),
+                count(d.urls.as_ref()),
+                count(d.faqs.as_ref()),
+            )])
+        },
         "Delete this knowledge base?",
         "deleting the knowledge base",
         yes,
         ctx.out.quiet,
-    )?;
+    )
+    .await?;
     let resp = client.knowledge_bases().delete(&kb_id).await?;
     if ctx.out.json() {
         return print_json(&resp);
