@@ -133,6 +133,8 @@ async fn quickstart_against_a_server_refuses_to_call_without_to_and_yes() {
         "--yes",
         "--timeout",
         "60",
+        "--from-number-id",
+        &ringg_sim::demo::NUMBER_ID_2[..8],
     ]);
     sim.handle()
         .script_outcomes("+919876500001", [ringg_sim::CallOutcome::Answered]);
@@ -150,6 +152,11 @@ async fn quickstart_against_a_server_refuses_to_call_without_to_and_yes() {
         r.stdout
     );
     assert_eq!(sim.handle().calls().len(), 1);
+    // The number given by its id prefix was found with one listing of the numbers.
+    assert_eq!(
+        sim.handle().stats().by_operation.get("listNumbers"),
+        Some(&1)
+    );
     // The receiver died with the command, so its subscription is gone again.
     let r = ok(common::ringg(
         &sim,
