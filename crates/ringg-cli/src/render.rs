@@ -158,22 +158,32 @@ pub(crate) fn details_table(d: &CallDetails) -> TextTable {
         ("client reference".into(), or_dash(reference)),
     ];
     if let Some(args) = args {
-        let mut vars = args.clone();
-        vars.remove(CLIENT_REFERENCE_KEY);
-        rows.push(("variables".into(), variables(&vars)));
+        rows.push(("variables".into(), callee_variables(args)));
     }
     kv_table(rows)
 }
 
 /// `name=value, …` of a variables map.
 pub(crate) fn variables(args: &Map<String, Value>) -> String {
-    if args.is_empty() {
-        return "-".into();
-    }
-    args.iter()
+    join_variables(args.iter())
+}
+
+/// [`variables`] of a call's custom arguments without the client reference, which has a row
+/// of its own.
+pub(crate) fn callee_variables(args: &Map<String, Value>) -> String {
+    join_variables(args.iter().filter(|(k, _)| *k != CLIENT_REFERENCE_KEY))
+}
+
+fn join_variables<'a>(vars: impl Iterator<Item = (&'a String, &'a Value)>) -> String {
+    let joined = vars
         .map(|(k, v)| format!("{k}={}", scalar(v)))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    if joined.is_empty() {
+        "-".into()
+    } else {
+        joined
+    }
 }
 
 /// The transcript, one `speaker: text` line per turn (a line break inside a turn is shown as
@@ -305,6 +315,22 @@ mod tests {
             let ended = ended_after(duration.clone());
             assert!(ended.is_none(), "{duration}: {ended:?}");
         }
+    }
+
+    #[test]
+    fn callee_variables_leave_the_client_reference_to_its_own_row() {
+        let args = |v: serde_json::Value| v.as_object().unwrap().clone();
+        let with_reference = args(serde_json::json!({
+            "name": "Asha", CLIENT_REFERENCE_KEY: "rr-1", "slot": 3
+        }));
+        assert_eq!(callee_variables(&with_reference), "name=Asha, slot=3");
+        assert_eq!(
+            variables(&with_reference),
+            format!("name=Asha, {CLIENT_REFERENCE_KEY}=rr-1, slot=3")
+        );
+        let only_reference = args(serde_json::json!({ CLIENT_REFERENCE_KEY: "rr-1" }));
+        assert_eq!(callee_variables(&only_reference), "-");
+        assert_eq!(variables(&args(serde_json::json!({}))), "-");
     }
 
     #[test]

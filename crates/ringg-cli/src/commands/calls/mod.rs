@@ -229,11 +229,7 @@ async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
             placed
                 .response
                 .custom_args_values()
-                .map(|vars| {
-                    let mut vars = vars.clone();
-                    vars.remove(CLIENT_REFERENCE_KEY);
-                    render::variables(&vars)
-                })
+                .map(render::callee_variables)
                 .unwrap_or_else(|| "-".into()),
         ),
     ]));
