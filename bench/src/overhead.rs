@@ -70,7 +70,9 @@ pub(crate) enum Layers {
     /// The reqwest transport alone, sent the headers the stack's auth step adds (key and
     /// request id); the answer decoded into `serde_json::Value`.
     Transport,
-    /// `transport` without its attempt timeout: no timer at all.
+    /// `transport` without its attempt timeout: no timer at all. Built from
+    /// `ReqwestTransport::client_builder`, so it also leaves out `ReqwestConfig`'s connect
+    /// timeout and pool settings, which a warm connection to the one server does not use.
     Untimed,
 }
 
