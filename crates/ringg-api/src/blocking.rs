@@ -23,8 +23,10 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Do not use it inside async code: a runtime cannot block on another one (tokio panics). Use
-//! the async [`Client`](crate::Client) there.
+//! Do not call it inside async code: a runtime cannot block on another one, so a call there
+//! panics (as `reqwest::blocking`'s do). Use the async [`Client`](crate::Client) there. Making
+//! a client and dropping one are safe anywhere, and so is calling from a thread of tokio's
+//! blocking pool (`spawn_blocking`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -50,7 +52,30 @@ use crate::workspace::Workspace;
 #[derive(Clone)]
 pub struct Client {
     inner: AsyncClient,
-    runtime: Arc<Runtime>,
+    runtime: Arc<OwnedRuntime>,
+}
+
+/// The runtime a blocking client runs on. It is shut down without waiting when the last clone
+/// is dropped inside async code, where tokio does not allow a runtime to block while it stops.
+struct OwnedRuntime(Option<Runtime>);
+
+impl OwnedRuntime {
+    fn get(&self) -> &Runtime {
+        // `None` only inside `drop`.
+        self.0
+            .as_ref()
+            .expect("the runtime is kept until the client is dropped")
+    }
+}
+
+impl Drop for OwnedRuntime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.0.take()
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            runtime.shutdown_background();
+        }
+    }
 }
 
 impl std::fmt::Debug for Client {
@@ -85,11 +110,15 @@ impl Client {
                     e,
                 )
             })?;
-        // The async client is built inside the runtime: its transport may look for one.
-        let inner = runtime.block_on(async { builder.build() })?;
+        // The async client is built in the runtime's context (its transport may look for one),
+        // without blocking on it, which would panic inside async code.
+        let inner = {
+            let _context = runtime.enter();
+            builder.build()?
+        };
         Ok(Self {
             inner,
-            runtime: Arc::new(runtime),
+            runtime: Arc::new(OwnedRuntime(Some(runtime))),
         })
     }
 
@@ -100,8 +129,12 @@ impl Client {
 
     /// Runs a future to its end on this client's runtime: any async call of the client, e.g.
     /// `client.block_on(client.async_client().send_raw(request))`.
+    ///
+    /// # Panics
+    ///
+    /// Inside async code (see the [module docs](self)).
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
-        self.runtime.block_on(future)
+        self.runtime.get().block_on(future)
     }
 
     /// A view whose requests use `options` (see [`crate::Client::with_options`]); it shares
@@ -127,7 +160,7 @@ impl Client {
     fn group<'a, G>(&'a self, group: G) -> Group<'a, G> {
         Group {
             group,
-            runtime: &self.runtime,
+            runtime: self.runtime.get(),
         }
     }
 
@@ -181,6 +214,10 @@ pub struct Group<'a, G> {
 
 impl<G: Clone> Group<'_, G> {
     /// Runs one call of the group (`async |group| group.method(args).await`) to its end.
+    ///
+    /// # Panics
+    ///
+    /// Inside async code (see the [module docs](self)).
     pub fn call<T>(&self, call: impl AsyncFnOnce(G) -> T) -> T {
         self.runtime.block_on(call(self.group.clone()))
     }
@@ -189,7 +226,7 @@ impl<G: Clone> Group<'_, G> {
 /// A stream as a blocking iterator (from [`Client::iter`]).
 pub struct Iter<S> {
     stream: Pin<Box<S>>,
-    runtime: Arc<Runtime>,
+    runtime: Arc<OwnedRuntime>,
 }
 
 impl<S> std::fmt::Debug for Iter<S> {
@@ -202,6 +239,6 @@ impl<S: Stream> Iterator for Iter<S> {
     type Item = S::Item;
 
     fn next(&mut self) -> Option<S::Item> {
-        self.runtime.block_on(self.stream.next())
+        self.runtime.get().block_on(self.stream.next())
     }
 }

@@ -87,3 +87,24 @@ fn clones_work_from_several_threads_and_options_apply_to_one_view() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401), "{err}");
     assert!(err.request_id().is_some());
 }
+
+#[tokio::test]
+async fn made_and_dropped_inside_async_code_without_a_panic() {
+    let sim = Simulator::builder()
+        .seed(7)
+        .quirks(common::quirks())
+        .start()
+        .await
+        .unwrap();
+    // Made inside async code, for use from tokio's blocking pool.
+    let client = Client::from_builder(common::client_builder(&sim)).unwrap();
+    let pooled = client.clone();
+    let info =
+        tokio::task::spawn_blocking(move || pooled.workspace().call(async |w| w.info().await))
+            .await
+            .unwrap()
+            .unwrap();
+    assert!(info.workspace_info.credits.is_some(), "{info:?}");
+    // The last clone goes here, inside async code: its runtime stops without blocking.
+    drop(client);
+}
