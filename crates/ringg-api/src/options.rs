@@ -104,9 +104,15 @@ impl RequestOptions {
                 }
             })
             .and_then(|n| {
-                HeaderValue::from_str(value.as_ref())
+                let value = value.as_ref();
+                // HTTP header values are ASCII (`http` would pass other bytes through as
+                // obsolete text, which servers read differently).
+                value
+                    .is_ascii()
+                    .then_some(value)
+                    .and_then(|v| HeaderValue::from_str(v).ok())
                     .map(|v| (n.clone(), v))
-                    .map_err(|_| {
+                    .ok_or_else(|| {
                         format!(
                             "the value of header `{n}` cannot be sent (control characters or non-ASCII text); remove them"
                         )

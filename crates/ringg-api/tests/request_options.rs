@@ -163,5 +163,15 @@ async fn a_bad_extra_header_is_refused_before_sending() {
     let c = client(&base).with_options(RequestOptions::new().header("x-api-key", "other"));
     let err = c.workspace().info().await.unwrap_err();
     assert_eq!(err.kind(), ringg_api::ErrorKind::InvalidInput, "{err}");
+    for value in ["Jos\u{e9}", "a\nb"] {
+        let c = client(&base).with_options(RequestOptions::new().header("x-name", value));
+        let err = c.workspace().info().await.unwrap_err();
+        assert_eq!(
+            err.kind(),
+            ringg_api::ErrorKind::InvalidInput,
+            "{value:?}: {err}"
+        );
+        assert!(err.to_string().contains("x-name"), "{err}");
+    }
     assert!(seen.lock().unwrap().is_empty());
 }
