@@ -145,7 +145,7 @@ impl ClientBuilder {
     }
 
     /// Sends requests through this transport instead of reqwest. The standard layers (auth,
-    /// retry, rate limit, timeout, tracing) still wrap it.
+    /// retry, rate limit, the total and attempt timeouts, tracing) still wrap it.
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
         self.transport = Some(transport);
         self
@@ -305,7 +305,8 @@ impl ClientBuilder {
             stack = stack.rate_limiter(l);
         }
         let transport = match self.transport {
-            Some(t) => stack.build(t),
+            // The stack's timer bounds each attempt: a transport of the user's may not.
+            Some(t) => stack.attempt_timeout(Some(self.attempt_timeout)).build(t),
             None => default_transport(
                 stack,
                 #[cfg(feature = "reqwest")]

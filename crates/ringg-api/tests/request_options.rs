@@ -118,7 +118,7 @@ async fn per_request_timeout_applies_to_that_call_only() {
     let started = std::time::Instant::now();
     let err = quick.workspace().info().await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(5), "{err}");
-    assert!(err.to_string().contains("total timeout of 0.2 s"), "{err}");
+    assert!(err.to_string().contains("total timeout of 200 ms"), "{err}");
     assert!(err.request_id().is_some());
     // The advice is to allow more time, not to check the network.
     let hint = err.hint().unwrap_or_default();
@@ -174,4 +174,69 @@ async fn a_bad_extra_header_is_refused_before_sending() {
         assert!(err.to_string().contains("x-name"), "{err}");
     }
     assert!(seen.lock().unwrap().is_empty());
+}
+
+/// A transport of the user's that answers after `delay`, counting its attempts.
+struct Slow {
+    delay: Duration,
+    attempts: std::sync::atomic::AtomicU32,
+}
+
+#[async_trait::async_trait]
+impl ringg_api::transport::Transport for Slow {
+    async fn execute(
+        &self,
+        _request: ringg_api::transport::ApiRequest,
+    ) -> Result<ringg_api::transport::ApiResponse, ringg_api::transport::TransportError> {
+        self.attempts
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        tokio::time::sleep(self.delay).await;
+        Ok(ringg_api::transport::ApiResponse {
+            status: ringg_api::transport::http::StatusCode::OK,
+            headers: ringg_api::transport::http::HeaderMap::new(),
+            body: bytes::Bytes::from_static(WORKSPACE.as_bytes()),
+        })
+    }
+}
+
+fn slow_client(delay: Duration, attempt_timeout: Duration) -> (Client, Arc<Slow>) {
+    let slow = Arc::new(Slow {
+        delay,
+        attempts: Default::default(),
+    });
+    let c = Client::builder()
+        .ignore_env()
+        .api_key("test-key")
+        .base_url("http://127.0.0.1:9")
+        .transport(slow.clone())
+        .attempt_timeout(attempt_timeout)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    (c, slow)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_custom_transport_is_bound_by_the_attempt_timeouts() {
+    // The client's attempt timeout ends an attempt of a transport that does not know it.
+    let (c, slow) = slow_client(Duration::from_millis(500), Duration::from_millis(100));
+    let err = c.workspace().info().await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("no complete answer within the attempt timeout of 100 ms"),
+        "{err}"
+    );
+    assert!(err.request_id().is_some(), "{err:?}");
+    assert_eq!(slow.attempts.load(std::sync::atomic::Ordering::SeqCst), 1);
+
+    // A request's own timeout does too, for that call only.
+    let (c, _) = slow_client(Duration::from_millis(500), Duration::from_secs(30));
+    let quick = c.with_options(RequestOptions::new().timeout(Duration::from_millis(50)));
+    let err = quick.workspace().info().await.unwrap_err();
+    assert!(
+        err.to_string().contains("attempt timeout of 50 ms"),
+        "{err}"
+    );
+    let info = c.workspace().info().await.unwrap();
+    assert_eq!(info.workspace_info.name.as_deref(), Some("W"));
 }

@@ -12,7 +12,7 @@ use tower::Service;
 use url::Url;
 
 use crate::error::TransportError;
-use crate::layers::timeout::{deadline_after, total_timeout_error};
+use crate::layers::timeout::attempt_end;
 use crate::redirect;
 use crate::request::{
     ApiRequest, ApiResponse, Body, DEFAULT_MAX_RESPONSE_BODY, PartData, StallProtection,
@@ -203,29 +203,16 @@ impl ReqwestTransport {
         let limit = limits
             .max_response_body
             .unwrap_or(self.settings.max_response_body);
-        let attempt_end = limits
-            .attempt_timeout
-            .or(self.settings.attempt_timeout)
-            .map(|t| (deadline_after(t), t));
+        let end = attempt_end(&limits, self.settings.attempt_timeout);
         let work = self.send_following(limit, request);
-        let (end, attempt) = match (attempt_end, limits.deadline) {
-            (None, None) => return Either::Left(work),
-            (Some((end, t)), Some(deadline)) if end < deadline => (end, Some(t)),
-            (Some((end, t)), None) => (end, Some(t)),
-            (_, Some(deadline)) => (deadline, None),
+        let Some((end, ended_by)) = end else {
+            return Either::Left(work);
         };
-        Either::Right(tokio::time::timeout_at(end, work).map(move |r| {
-            r.unwrap_or_else(|_| {
-                Err(match attempt {
-                    Some(t) => TransportError::timeout(format!(
-                        "no complete answer within the attempt timeout of {:.1} s",
-                        t.as_secs_f64()
-                    )),
-                    None => total_timeout_error(limits.total_timeout),
-                }
-                .with_operation(operation))
-            })
-        }))
+        Either::Right(
+            tokio::time::timeout_at(end, work).map(move |r| {
+                r.unwrap_or_else(|_| Err(ended_by.error().with_operation(operation)))
+            }),
+        )
     }
 
     /// Sends the request, following the redirects [`redirect::decide`] allows, and reads the

@@ -15,7 +15,7 @@ use tower::{Service, ServiceExt};
 use crate::error::TransportError;
 use crate::layers::auth::{authorize, key_header};
 use crate::layers::retry;
-use crate::layers::timeout::total_timeout_error;
+use crate::layers::timeout::{AttemptLimit, attempt_end};
 use crate::layers::trace::{Traced, attempt_span};
 use crate::layers::{RateLimiter, RetryBudget, RetryPolicy};
 use crate::request::{ApiRequest, ApiResponse};
@@ -34,6 +34,8 @@ use crate::transport::Transport;
 /// runs as one future per request: no box, clone or timer per layer. The total timeout is a
 /// deadline on the request ([`RequestLimits::deadline`](crate::RequestLimits::deadline)) that
 /// ends the retry waits, the rate limiter's wait and each attempt, so an attempt has one timer.
+/// The attempt timeout ([`RequestLimits::attempt_timeout`](crate::RequestLimits::attempt_timeout),
+/// else [`attempt_timeout`](Self::attempt_timeout)) ends an attempt on the same timer.
 /// To put your own tower layers between these, stack the layers themselves.
 #[derive(Debug, Clone)]
 pub struct StackBuilder {
@@ -42,12 +44,13 @@ pub struct StackBuilder {
     budget: RetryBudget,
     rate_limiter: Option<RateLimiter>,
     total_timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
     tracing: bool,
 }
 
 impl StackBuilder {
     /// A stack authenticating with `api_key`, with default retry policy and budget, no client
-    /// rate limit, a 5-minute total timeout and tracing on.
+    /// rate limit, a 5-minute total timeout, no attempt timeout of its own and tracing on.
     pub fn new(api_key: Secret) -> Self {
         Self {
             api_key,
@@ -55,6 +58,7 @@ impl StackBuilder {
             budget: RetryBudget::default(),
             rate_limiter: None,
             total_timeout: Some(Duration::from_secs(300)),
+            attempt_timeout: None,
             tracing: true,
         }
     }
@@ -83,16 +87,28 @@ impl StackBuilder {
         self
     }
 
+    /// Sets or removes the bound on each attempt of a request that sets none of its own
+    /// ([`RequestLimits::attempt_timeout`](crate::RequestLimits::attempt_timeout)), for the
+    /// transports of [`build`](Self::build) and [`build_service`](Self::build_service).
+    /// [`build_reqwest`](Self::build_reqwest) uses the reqwest transport's own attempt timeout
+    /// instead. A request's own attempt timeout is kept in either case.
+    pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.attempt_timeout = timeout;
+        self
+    }
+
     /// Turns the tracing layer on or off.
     pub fn tracing(mut self, on: bool) -> Self {
         self.tracing = on;
         self
     }
 
-    /// Wraps a shared `transport` in the stack. Each attempt is bounded by the request's
-    /// deadline with a timer of the stack's, since the transport may not know deadlines.
+    /// Wraps a shared `transport` in the stack. Each attempt is bounded by its attempt timeout
+    /// and the request's deadline with a timer of the stack's, since the transport may not
+    /// know them.
     pub fn build(self, transport: Arc<dyn Transport>) -> Arc<dyn Transport> {
-        Arc::new(Standard::new(self, Shared(transport)))
+        let attempt_timeout = self.attempt_timeout;
+        Arc::new(Standard::new(self, Shared(transport, attempt_timeout)))
     }
 
     /// Wraps a concrete transport service in the stack. Unlike [`build`](Self::build) this
@@ -106,7 +122,8 @@ impl StackBuilder {
             + 'static,
         S::Future: Send + 'static,
     {
-        Arc::new(Standard::new(self, Tower(transport)))
+        let attempt_timeout = self.attempt_timeout;
+        Arc::new(Standard::new(self, Tower(transport, attempt_timeout)))
     }
 
     /// Wraps the reqwest transport in the stack, its attempt future inside the stack's own
@@ -123,28 +140,28 @@ impl StackBuilder {
 
 /// What the standard stack sends each attempt through.
 trait Inner: Send + Sync + 'static {
-    /// Sends one attempt, ending it at the request's deadline.
+    /// Sends one attempt, ending it at its attempt timeout or the request's deadline.
     fn send(
         &self,
         request: ApiRequest,
     ) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send;
 }
 
-/// A shared transport.
-struct Shared(Arc<dyn Transport>);
+/// A shared transport, and the stack's attempt timeout.
+struct Shared(Arc<dyn Transport>, Option<Duration>);
 
 impl Inner for Shared {
     fn send(
         &self,
         request: ApiRequest,
     ) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send {
-        let deadline = deadline_of(&request);
-        bounded(deadline, self.0.execute(request))
+        let end = attempt_end(&request.limits, self.1);
+        bounded(end, self.0.execute(request))
     }
 }
 
-/// A transport service.
-struct Tower<S>(S);
+/// A transport service, and the stack's attempt timeout.
+struct Tower<S>(S, Option<Duration>);
 
 impl<S> Inner for Tower<S>
 where
@@ -159,8 +176,8 @@ where
         &self,
         request: ApiRequest,
     ) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send {
-        let deadline = deadline_of(&request);
-        bounded(deadline, self.0.clone().oneshot(request))
+        let end = attempt_end(&request.limits, self.1);
+        bounded(end, self.0.clone().oneshot(request))
     }
 }
 
@@ -175,27 +192,19 @@ impl Inner for crate::reqwest_transport::ReqwestTransport {
     }
 }
 
-/// The request's deadline and total timeout, for [`bounded`].
-fn deadline_of(request: &ApiRequest) -> Option<(Instant, Option<Duration>)> {
-    request
-        .limits
-        .deadline
-        .map(|d| (d, request.limits.total_timeout))
-}
-
-/// `attempt`, failed with the total-timeout error at the deadline, if there is one.
+/// `attempt`, failed at `end` (from [`attempt_end`]) with the error of the limit that ended it.
 fn bounded<F>(
-    deadline: Option<(Instant, Option<Duration>)>,
+    end: Option<(Instant, AttemptLimit)>,
     attempt: F,
 ) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send
 where
     F: Future<Output = Result<ApiResponse, TransportError>> + Send,
 {
-    match deadline {
+    match end {
         None => Either::Left(attempt),
-        Some((deadline, total)) => Either::Right(
-            tokio::time::timeout_at(deadline, attempt)
-                .map(move |r| r.unwrap_or_else(|_| Err(total_timeout_error(total)))),
+        Some((end, ended_by)) => Either::Right(
+            tokio::time::timeout_at(end, attempt)
+                .map(move |r| r.unwrap_or_else(|_| Err(ended_by.error()))),
         ),
     }
 }

@@ -10,7 +10,7 @@ use tokio::time::Instant;
 use tower::{Layer, Service};
 
 use crate::error::{SendState, TransportError, TransportErrorKind};
-use crate::request::{ApiRequest, ApiResponse, Idempotency};
+use crate::request::{ApiRequest, ApiResponse, Idempotency, RequestLimits};
 
 /// Layer adding [`TotalTimeout`].
 #[derive(Debug, Clone, Copy)]
@@ -116,10 +116,7 @@ pub(crate) fn deadline_after(d: Duration) -> Instant {
 /// The error of a request whose total time ran out (`timeout` when known).
 pub(crate) fn total_timeout_error(timeout: Option<Duration>) -> TransportError {
     let message = match timeout {
-        Some(t) => format!(
-            "no answer within the total timeout of {:.1} s",
-            t.as_secs_f64()
-        ),
+        Some(t) => format!("no answer within the total timeout of {}", HumanDuration(t)),
         None => "no answer before the request's deadline".to_string(),
     };
     TransportError::new(
@@ -127,4 +124,59 @@ pub(crate) fn total_timeout_error(timeout: Option<Duration>) -> TransportError {
         SendState::MaybeSent,
         message,
     )
+}
+
+/// Which limit ends an attempt: its own timeout, or the request's deadline.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum AttemptLimit {
+    /// The attempt timeout (this long).
+    Attempt(Duration),
+    /// The request's deadline (set from this total timeout, when known).
+    Total(Option<Duration>),
+}
+
+impl AttemptLimit {
+    /// The error of an attempt this limit ended.
+    pub(crate) fn error(self) -> TransportError {
+        match self {
+            Self::Attempt(t) => TransportError::timeout(format!(
+                "no complete answer within the attempt timeout of {}",
+                HumanDuration(t)
+            )),
+            Self::Total(total) => total_timeout_error(total),
+        }
+    }
+}
+
+/// When an attempt starting now must end, and which limit ends it: its attempt timeout
+/// (`limits.attempt_timeout`, else `default`) or the request's
+/// [`deadline`](RequestLimits::deadline), whichever comes first. `None` when neither is set.
+pub(crate) fn attempt_end(
+    limits: &RequestLimits,
+    default: Option<Duration>,
+) -> Option<(Instant, AttemptLimit)> {
+    let attempt = limits
+        .attempt_timeout
+        .or(default)
+        .map(|t| (deadline_after(t), AttemptLimit::Attempt(t)));
+    match (attempt, limits.deadline) {
+        (None, None) => None,
+        (Some(a), Some(deadline)) if a.0 < deadline => Some(a),
+        (Some(a), None) => Some(a),
+        (_, Some(deadline)) => Some((deadline, AttemptLimit::Total(limits.total_timeout))),
+    }
+}
+
+/// A duration for a message: whole milliseconds under a second (`250 ms`), seconds with one
+/// decimal above (`2.5 s`), so a short timeout is not shown as `0.0 s`.
+pub(crate) struct HumanDuration(pub(crate) Duration);
+
+impl std::fmt::Display for HumanDuration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 < Duration::from_secs(1) {
+            write!(f, "{} ms", self.0.as_millis())
+        } else {
+            write!(f, "{:.1} s", self.0.as_secs_f64())
+        }
+    }
 }
