@@ -546,7 +546,7 @@ impl Calls<'_> {
                         .unwrap_or_else(|| "without status".into()),
                 };
                 return Err(Error::timeout(format!(
-                    "call {id} is still {state} after {:.0} s; wait longer or check its details later",
+                    "call {id} is still {state} after {:.0} s",
                     options.timeout.as_secs_f64()
                 ))
                 .with_operation(ops::GET_CALL_DETAILS.id));

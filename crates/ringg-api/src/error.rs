@@ -425,13 +425,28 @@ impl Error {
                     if self.repr.transport == Some(TransportErrorKind::TotalTimeout) =>
                 {
                     Some(
-                        "the request did not finish within its total timeout: retry later, or allow more time (the client's or this request's total timeout) if the server is slow".into(),
+                        "the request did not finish within its total timeout: retry later, or allow more time (the client's or this request's total timeout) if the server or the client's rate limit is slow".into(),
+                    )
+                }
+                ErrorKind::Transport
+                    if self.repr.transport == Some(TransportErrorKind::BodyTooLarge) =>
+                {
+                    Some(
+                        "if an answer this large is expected, allow a larger response body (the client's or this request's limit)".into(),
+                    )
+                }
+                ErrorKind::Transport if self.repr.transport == Some(TransportErrorKind::Timeout) => {
+                    Some(
+                        "no answer arrived within the attempt timeout: retry later, or allow more time per attempt (the client's or this request's timeout) if the server is slow".into(),
                     )
                 }
                 ErrorKind::Transport => Some("check the base URL and your network, then retry".into()),
                 ErrorKind::RetryAfterTooLong => Some("the server asked for a long pause: try again later".into()),
                 ErrorKind::Timeout => Some(
                     "the wait ended before the outcome was known: wait again, or allow a longer wait".into(),
+                ),
+                ErrorKind::Pagination => Some(
+                    "narrow the query (for example by date); if the list really is that long, allow more pages (the client's max_pages setting)".into(),
                 ),
                 _ => None,
             },
@@ -530,70 +545,4 @@ fn clip_message(message: String) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn msg(body: &str) -> (Option<String>, Option<String>) {
-        let p = parse_error_body(body.as_bytes());
-        (p.message, p.code)
-    }
-
-    #[test]
-    fn every_error_body_shape() {
-        assert_eq!(
-            msg(r#"{"detail":"Knowledge Base already attached"}"#),
-            (Some("Knowledge Base already attached".into()), None)
-        );
-        assert_eq!(
-            msg(r#"{"error":{"code":"invalid_key","message":"Invalid API key"}}"#),
-            (Some("Invalid API key".into()), Some("invalid_key".into()))
-        );
-        assert_eq!(
-            msg(r#"{"detail":{"code":"stt_failed","message":"Audio too short"}}"#),
-            (Some("Audio too short".into()), Some("stt_failed".into()))
-        );
-        assert_eq!(
-            msg(
-                r#"{"detail":[{"loc":["body","agent_id"],"msg":"field required","type":"value_error.missing"}]}"#
-            ),
-            (Some("agent_id: field required".into()), None)
-        );
-        assert_eq!(
-            msg(r#"{"message":"Calls terminated successfully!"}"#)
-                .0
-                .as_deref(),
-            Some("Calls terminated successfully!")
-        );
-        assert_eq!(msg("Bad Gateway").0.as_deref(), Some("Bad Gateway"));
-        assert_eq!(msg("").0, None);
-        assert_eq!(msg("[1,2]").0, None);
-    }
-
-    #[test]
-    fn predicates_and_display() {
-        let mut h = http::HeaderMap::new();
-        h.insert("retry-after", http::HeaderValue::from_static("7"));
-        let e = Error::from_response(
-            "getWorkspace",
-            StatusCode::TOO_MANY_REQUESTS,
-            &h,
-            Bytes::from_static(br#"{"detail":"slow down"}"#),
-        );
-        assert!(e.is_rate_limited() && e.is_retryable() && !e.is_auth());
-        assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
-        let s = e.to_string();
-        assert!(s.contains("HTTP 429") && s.contains("slow down"), "{s}");
-        assert!(!s.contains("retry after"), "Display carries no hint: {s}");
-        assert!(e.hint().unwrap().contains("retry after 7 s"));
-
-        let e = Error::from_response(
-            "getWorkspace",
-            StatusCode::UNAUTHORIZED,
-            &http::HeaderMap::new(),
-            Bytes::from_static(br#"{"detail":"Invalid API key"}"#),
-        );
-        assert!(e.is_auth() && !e.is_retryable());
-        assert!(e.hint().unwrap().contains("regenerated key"));
-        assert!(!e.to_string().contains("regenerated"));
-    }
-}
+mod tests;

@@ -115,13 +115,13 @@ where
         }
         if st.pages >= max_pages {
             return Err(Error::pagination(format!(
-                "stopped after {max_pages} pages ({} rows) without reaching the end of the list; raise the client's max_pages setting if the list is really that long",
+                "stopped after {max_pages} pages ({} rows), the most one list may take, without reaching the end of the list",
                 st.offset - start_offset
             )));
         }
         if st.offset > max_offset {
             return Err(Error::pagination(format!(
-                "the list goes past offset {max_offset}, the largest this endpoint can be asked for; narrow the query (for example by date)"
+                "the list goes past offset {max_offset}, the largest this endpoint can be asked for"
             )));
         }
         let page = (st.fetch)(st.offset, limit).await?;

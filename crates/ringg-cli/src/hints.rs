@@ -48,6 +48,9 @@ pub(crate) fn describe(e: &Error) -> String {
         ErrorKind::Transport if is_total_timeout(e) => {
             "no answer from the server within the time the request was allowed".into()
         }
+        ErrorKind::Transport if e.transport_kind() == Some(TransportErrorKind::BodyTooLarge) => {
+            format!("the server's answer was too large: {msg}")
+        }
         ErrorKind::Transport => format!("no answer from the server: {msg}"),
         _ => msg,
     }
@@ -105,6 +108,12 @@ pub(crate) fn hint(e: &Error) -> Option<String> {
         (_, ErrorKind::Api) => "change the request as the message says and try again".into(),
         (_, ErrorKind::Decode) => "this is a mismatch between ringg and the server: please report it with the output of the same command run with --verbose".into(),
         (_, ErrorKind::Transport) if is_total_timeout(e) => "raise --timeout if the server is slow, or try again later (a change the command was making may or may not have been carried out: check before running it again)".into(),
+        (_, ErrorKind::Transport) if e.transport_kind() == Some(TransportErrorKind::BodyTooLarge) => {
+            "the answer is larger than ringg accepts for this command: please report it with the command you ran".into()
+        }
+        (_, ErrorKind::Transport) if e.transport_kind() == Some(TransportErrorKind::Timeout) => {
+            "the server took too long to answer: try again later".into()
+        }
         (_, ErrorKind::Transport) => "check --base-url and the network, then try again".into(),
         (_, ErrorKind::Timeout) => "try again later or raise --timeout".into(),
         (_, ErrorKind::Pagination) => "the list did not end as it should: narrow it (e.g. --start/--end) or report it".into(),
@@ -184,6 +193,33 @@ mod tests {
             assert!(!d.contains(sdk) && !h.contains(sdk), "{d}; {h}");
         }
         assert!(h.contains("--timeout"), "{h}");
+    }
+
+    #[test]
+    fn a_too_large_answer_and_a_slow_attempt_are_not_told_to_check_the_network() {
+        let transport = |kind, message| {
+            Error::from_transport(ringg_api::transport::TransportError::new(
+                kind,
+                ringg_api::transport::SendState::MaybeSent,
+                message,
+            ))
+        };
+        let large = transport(
+            TransportErrorKind::BodyTooLarge,
+            "the response body is larger than the limit of 10 bytes (at least 64 bytes)",
+        );
+        let (d, h) = (describe(&large), hint(&large).unwrap());
+        assert!(d.starts_with("the server's answer was too large: "), "{d}");
+        assert!(h.contains("report it"), "{h}");
+        let slow = transport(
+            TransportErrorKind::Timeout,
+            "no complete answer within the attempt timeout of 30.0 s",
+        );
+        let h = hint(&slow).unwrap();
+        assert!(h.contains("took too long"), "{h}");
+        for h in [hint(&large).unwrap(), h] {
+            assert!(!h.contains("--base-url"), "{h}");
+        }
     }
 
     #[test]

@@ -81,7 +81,7 @@ fn too_large(limit: u64, seen: u64, operation: &'static str) -> TransportError {
         TransportErrorKind::BodyTooLarge,
         SendState::MaybeSent,
         format!(
-            "the response body is larger than the limit of {limit} bytes (at least {seen} bytes); raise the client's max_response_body if this answer is expected"
+            "the response body is larger than the limit of {limit} bytes (at least {seen} bytes)"
         ),
     )
     .with_operation(operation)

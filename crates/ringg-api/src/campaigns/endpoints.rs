@@ -229,7 +229,7 @@ impl Campaigns<'_> {
             let now = tokio::time::Instant::now();
             if now >= deadline {
                 return Err(Error::timeout(format!(
-                    "the upload {bulk_list_id} is still {} after {:.0} s; check its upload status later",
+                    "the upload {bulk_list_id} is still {} after {:.0} s",
                     status
                         .status
                         .as_ref()

@@ -118,7 +118,7 @@ impl Stt {
         let (socket, _) = match tokio::time::timeout(options.timeout, connect).await {
             Err(_) => {
                 return Err(Error::connection(format!(
-                    "the speech-to-text stream at {} did not connect within {} s; check the base URL and the network",
+                    "the speech-to-text stream at {} did not connect within {} s",
                     self.base_url,
                     options.timeout.as_secs()
                 )));
@@ -261,7 +261,7 @@ impl Reading {
                     self.done = true;
                     let err = self.writer_error().await.unwrap_or_else(|| {
                         Error::connection(
-                            "the speech-to-text stream closed before its final transcript; try again",
+                            "the speech-to-text stream closed before its final transcript",
                         )
                     });
                     return Some(Err(err));

@@ -16,6 +16,7 @@ use tower::{Layer, Service, ServiceExt};
 
 use crate::error::{SendState, TransportError, TransportErrorKind};
 use crate::layers::retry_after::parse_retry_after;
+use crate::layers::timeout::HumanDuration;
 use crate::request::{ApiRequest, ApiResponse};
 
 /// Rate-limit settings.
@@ -178,13 +179,13 @@ impl RateLimiter {
                 let within = request
                     .limits
                     .total_timeout
-                    .map(|t| format!(" of {:.1} s", t.as_secs_f64()))
+                    .map(|t| format!(" of {}", HumanDuration(t)))
                     .unwrap_or_default();
                 TransportError::new(
                     TransportErrorKind::TotalTimeout,
                     SendState::NotSent,
                     format!(
-                        "the total timeout{within} ran out while waiting for the client's rate limiter; nothing was sent: raise the total timeout or the rate limit, or send fewer requests at once"
+                        "the total timeout{within} ran out while waiting for the client's rate limiter; nothing was sent"
                     ),
                 )
                 .with_operation(request.operation)

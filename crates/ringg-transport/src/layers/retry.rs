@@ -404,7 +404,7 @@ fn next_step(
                 TransportErrorKind::RetryAfterTooLong,
                 SendState::NotSent,
                 format!(
-                    "the server asked to retry after {:.1} s, longer than the {:.0} s this client waits; try again later",
+                    "the server asked to retry after {:.1} s, longer than the {:.0} s this client waits",
                     wait.as_secs_f64(),
                     policy.max_retry_after.as_secs_f64()
                 ),
