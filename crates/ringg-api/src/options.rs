@@ -86,9 +86,10 @@ impl RequestOptions {
     }
 
     /// An extra request header, sent on every attempt. Its value is marked sensitive, so it
-    /// never shows in `Debug` output. A name or value that cannot be sent, or a header the
-    /// SDK sets itself (`X-API-KEY`, the request id and attempt headers, `Content-Type`,
-    /// `Content-Length`, `Host`), makes each request through these options fail with
+    /// never shows in `Debug` output. A name or value that cannot be sent (a value must be
+    /// printable ASCII; tabs are allowed), or a header the SDK sets itself (`X-API-KEY`, the
+    /// request id and attempt headers, `Content-Type`, `Content-Length`, `Host`), makes each
+    /// request through these options fail with
     /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) before anything is sent.
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         let name = name.as_ref();

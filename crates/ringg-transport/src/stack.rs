@@ -107,8 +107,11 @@ impl StackBuilder {
     /// and the request's deadline with a timer of the stack's, since the transport may not
     /// know them.
     pub fn build(self, transport: Arc<dyn Transport>) -> Arc<dyn Transport> {
-        let attempt_timeout = self.attempt_timeout;
-        Arc::new(Standard::new(self, Shared(transport, attempt_timeout)))
+        let inner = Foreign {
+            transport,
+            attempt_timeout: self.attempt_timeout,
+        };
+        Arc::new(Standard::new(self, inner))
     }
 
     /// Wraps a concrete transport service in the stack. Unlike [`build`](Self::build) this
@@ -122,8 +125,11 @@ impl StackBuilder {
             + 'static,
         S::Future: Send + 'static,
     {
-        let attempt_timeout = self.attempt_timeout;
-        Arc::new(Standard::new(self, Tower(transport, attempt_timeout)))
+        let inner = Foreign {
+            transport: Tower(transport),
+            attempt_timeout: self.attempt_timeout,
+        };
+        Arc::new(Standard::new(self, inner))
     }
 
     /// Wraps the reqwest transport in the stack, its attempt future inside the stack's own
@@ -147,23 +153,45 @@ trait Inner: Send + Sync + 'static {
     ) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send;
 }
 
-/// A shared transport, and the stack's attempt timeout.
-struct Shared(Arc<dyn Transport>, Option<Duration>);
+/// A transport that may not know a request's limits: the stack bounds each attempt with its
+/// own timer, at the attempt timeout (the request's, else `attempt_timeout`) or the deadline.
+struct Foreign<T> {
+    transport: T,
+    attempt_timeout: Option<Duration>,
+}
 
-impl Inner for Shared {
+impl<T: Start> Inner for Foreign<T> {
     fn send(
         &self,
         request: ApiRequest,
     ) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send {
-        let end = attempt_end(&request.limits, self.1);
-        bounded(end, self.0.execute(request))
+        let end = attempt_end(&request.limits, self.attempt_timeout);
+        bounded(end, self.transport.start(request))
     }
 }
 
-/// A transport service, and the stack's attempt timeout.
-struct Tower<S>(S, Option<Duration>);
+/// Starts one attempt on a transport, with no bound of the stack's.
+trait Start: Send + Sync + 'static {
+    fn start(
+        &self,
+        request: ApiRequest,
+    ) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send;
+}
 
-impl<S> Inner for Tower<S>
+/// A shared transport.
+impl Start for Arc<dyn Transport> {
+    fn start(
+        &self,
+        request: ApiRequest,
+    ) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send {
+        self.execute(request)
+    }
+}
+
+/// A transport service.
+struct Tower<S>(S);
+
+impl<S> Start for Tower<S>
 where
     S: Service<ApiRequest, Response = ApiResponse, Error = TransportError>
         + Clone
@@ -172,12 +200,11 @@ where
         + 'static,
     S::Future: Send + 'static,
 {
-    fn send(
+    fn start(
         &self,
         request: ApiRequest,
     ) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send {
-        let end = attempt_end(&request.limits, self.1);
-        bounded(end, self.0.clone().oneshot(request))
+        self.0.clone().oneshot(request)
     }
 }
 
