@@ -12,7 +12,7 @@ use ringg_types::calls::{
 };
 use ringg_types::common::Timestamp;
 use ringg_types::enums::CallStatus;
-use ringg_types::ids::{AgentId, CallId, ListId};
+use ringg_types::ids::{CallId, ListId};
 use ringg_types::operations::{self as ops, Operation};
 use serde_json::Value;
 
@@ -23,6 +23,9 @@ use crate::journal::{CallEntry, CallIntent, CallOutcome, caller_text};
 use crate::lists::query_stream;
 use crate::pagination::MAX_PAGE_SIZE;
 use crate::request_path::json_body;
+
+mod reconcile;
+pub use reconcile::ReconcileQuery;
 
 /// The key under which every call initiation carries its client reference in
 /// `custom_args_values`. Ringg echoes `custom_args_values` in call details and webhooks, which
@@ -56,71 +59,6 @@ pub enum HistoryDownload {
     },
     /// Ringg is emailing the report instead; its message.
     Emailed(String),
-}
-
-/// What to look for in [`Calls::reconcile`].
-#[derive(Debug, Clone)]
-pub struct ReconcileQuery {
-    /// The client reference.
-    pub reference: String,
-    /// Only calls of this assistant (narrows the search).
-    pub agent_id: Option<AgentId>,
-    /// Only calls to this number (E.164); rows without `custom_args_values` are checked through
-    /// call details only when they match.
-    pub to_number: Option<String>,
-    /// How far back to look (default: 24 hours).
-    pub since: Option<Timestamp>,
-    /// Give up after scanning this many history rows (default 10,000).
-    pub max_rows: u64,
-}
-
-impl ReconcileQuery {
-    /// A query for `reference` with the defaults.
-    pub fn new(reference: impl Into<String>) -> Self {
-        Self {
-            reference: reference.into(),
-            agent_id: None,
-            to_number: None,
-            since: None,
-            max_rows: 10_000,
-        }
-    }
-
-    /// Narrows to one assistant.
-    pub fn agent_id(mut self, agent_id: AgentId) -> Self {
-        self.agent_id = Some(agent_id);
-        self
-    }
-
-    /// Narrows to one recipient.
-    pub fn to_number(mut self, number: impl Into<String>) -> Self {
-        self.to_number = Some(number.into());
-        self
-    }
-
-    /// Looks back to `since`.
-    pub fn since(mut self, since: Timestamp) -> Self {
-        self.since = Some(since);
-        self
-    }
-}
-
-impl From<&str> for ReconcileQuery {
-    fn from(r: &str) -> Self {
-        Self::new(r)
-    }
-}
-
-impl From<String> for ReconcileQuery {
-    fn from(r: String) -> Self {
-        Self::new(r)
-    }
-}
-
-impl From<&String> for ReconcileQuery {
-    fn from(r: &String) -> Self {
-        Self::new(r.clone())
-    }
 }
 
 /// Polling settings for [`Calls::wait_for_terminal_with`].
@@ -451,7 +389,9 @@ impl Calls<'_> {
     /// Scans recent history (default: the last 24 hours) for a row whose
     /// `custom_args_values` carries the reference; rows that do not echo
     /// `custom_args_values` are checked through call details. Returns `None` when no such call
-    /// exists, in which case placing it again cannot create a duplicate.
+    /// exists, in which case placing it again cannot create a duplicate. A search that scans
+    /// [`max_rows`](ReconcileQuery::max_rows) rows without finding it fails with
+    /// [`ErrorKind::SearchLimit`]: the call may still exist.
     pub async fn reconcile(
         &self,
         query: impl Into<ReconcileQuery>,
@@ -492,8 +432,8 @@ impl Calls<'_> {
                 }
             }
             if scanned >= q.max_rows {
-                return Err(Error::timeout(format!(
-                    "scanned {scanned} history rows without finding reference {:?}; narrow the search with ReconcileQuery::agent_id / since",
+                return Err(Error::search_limit(format!(
+                    "the search for reference {:?} stopped after {scanned} history rows without finding it",
                     q.reference
                 )));
             }

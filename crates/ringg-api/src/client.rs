@@ -199,7 +199,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Bound on one request including retries (default 300 s; `None` for no bound).
+    /// Bound on one request including retries (default 300 s; `None` for no bound). A zero
+    /// bound makes [`build`](Self::build) fail.
     pub fn total_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.total_timeout = timeout.into();
         self
@@ -207,7 +208,8 @@ impl ClientBuilder {
 
     /// Bound on one attempt, from sending to the last byte of the answer (default 30 s, so a
     /// server that never answers is given up on well within a minute per attempt). Uploads and
-    /// the history download allow at least [`TRANSFER_ATTEMPT_TIMEOUT`].
+    /// the history download allow at least [`TRANSFER_ATTEMPT_TIMEOUT`]. A zero bound makes
+    /// [`build`](Self::build) fail.
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = timeout;
         self
@@ -237,7 +239,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Bound on establishing a connection (default 10 s).
+    /// Bound on establishing a connection (default 10 s). A zero bound makes
+    /// [`build`](Self::build) fail.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -290,6 +293,17 @@ impl ClientBuilder {
                 .unwrap_or_else(|| DEFAULT_BASE_URL.to_string()),
         };
         let base_url = validate_base_url(&base_url)?;
+        for (what, zero) in [
+            ("attempt timeout", self.attempt_timeout.is_zero()),
+            ("connect timeout", self.connect_timeout.is_zero()),
+            ("total timeout", self.total_timeout == Some(Duration::ZERO)),
+        ] {
+            if zero {
+                return Err(Error::invalid_input(format!(
+                    "the {what} must be more than zero"
+                )));
+            }
+        }
 
         let mut stack = StackBuilder::new(api_key.clone())
             .retry(self.retry.clone())

@@ -44,6 +44,10 @@ pub enum ErrorKind {
     /// What the request names does not exist, as the client found out before writing (no
     /// webhook subscription or campaign matches). A server's 404 is [`Api`](Self::Api).
     NotFound,
+    /// A search stopped at its limit before it found what it looked for, so that is neither
+    /// found nor ruled out ([`Calls::reconcile`](crate::calls::Calls::reconcile) after
+    /// [`ReconcileQuery::max_rows`](crate::calls::ReconcileQuery::max_rows) history rows).
+    SearchLimit,
 }
 
 /// The most characters of a server's message an [`Error`] keeps (the whole body is kept
@@ -120,6 +124,11 @@ impl Error {
     /// An error for a list that does not end (see [`ErrorKind::Pagination`]).
     pub fn pagination(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Pagination, message)
+    }
+
+    /// An error for a search that stopped at its limit (see [`ErrorKind::SearchLimit`]).
+    pub(crate) fn search_limit(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::SearchLimit, message)
     }
 
     /// An error for a wait that ran out of time.
@@ -444,6 +453,9 @@ impl Error {
                 ErrorKind::RetryAfterTooLong => Some("the server asked for a long pause: try again later".into()),
                 ErrorKind::Timeout => Some(
                     "the wait ended before the outcome was known: wait again, or allow a longer wait".into(),
+                ),
+                ErrorKind::SearchLimit => Some(
+                    "it was neither found nor ruled out: narrow the search (the assistant, the recipient, a later start) or allow more rows before acting on it".into(),
                 ),
                 ErrorKind::Pagination => Some(
                     "narrow the query (for example by date); if the list really is that long, allow more pages (the client's max_pages setting)".into(),

@@ -60,6 +60,8 @@ impl RequestOptions {
 
     /// The time allowed for one attempt, from sending to the last byte of the answer (the
     /// client's [`attempt_timeout`](crate::ClientBuilder::attempt_timeout) for these requests).
+    /// A zero timeout makes each request through these options fail with
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) before anything is sent.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = Some(timeout);
         self
@@ -67,6 +69,8 @@ impl RequestOptions {
 
     /// The time allowed for a whole request, retries and their waits included (the client's
     /// [`total_timeout`](crate::ClientBuilder::total_timeout) for these requests).
+    /// A zero timeout makes each request through these options fail with
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) before anything is sent.
     pub fn total_timeout(mut self, timeout: Duration) -> Self {
         self.total_timeout = Some(timeout);
         self
@@ -148,8 +152,19 @@ impl RequestOptions {
 
     /// Writes these options into a request.
     pub(crate) fn apply(&self, request: &mut ApiRequest) -> Result<(), Error> {
-        if let Some(e) = &self.invalid_header {
-            return Err(Error::invalid_input(e.clone()).with_operation(request.operation));
+        let zero = |t: Option<Duration>| t.is_some_and(|t| t.is_zero());
+        let invalid = match &self.invalid_header {
+            Some(e) => Some(e.as_str()),
+            None if zero(self.attempt_timeout) => {
+                Some("the request's timeout must be more than zero")
+            }
+            None if zero(self.total_timeout) => {
+                Some("the request's total timeout must be more than zero")
+            }
+            None => None,
+        };
+        if let Some(e) = invalid {
+            return Err(Error::invalid_input(e).with_operation(request.operation));
         }
         let limits = &mut request.limits;
         if self.attempt_timeout.is_some() {

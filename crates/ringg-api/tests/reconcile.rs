@@ -150,3 +150,27 @@ async fn a_user_supplied_reference_is_kept() {
     assert_eq!(found.id, placed.call_id);
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_search_stopped_at_its_row_limit_is_neither_found_nor_ruled_out() {
+    let sim = Simulator::builder()
+        .time_scale(0.0005)
+        .start()
+        .await
+        .unwrap();
+    // 140 rows over the last 7 days: about 20 fall within reconcile's default 24 hours.
+    sim.handle().seed_history(140);
+    let client = client(&sim);
+    let err = client
+        .calls()
+        .reconcile(ReconcileQuery::new("rr-never-sent").max_rows(5))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::SearchLimit, "{err}");
+    assert!(err.to_string().contains("after 5 history rows"), "{err}");
+    assert!(err.hint().unwrap().contains("neither found nor ruled out"));
+    // With room for every row, the same search rules the call out.
+    let none = client.calls().reconcile("rr-never-sent").await.unwrap();
+    assert!(none.is_none());
+    sim.shutdown().await;
+}

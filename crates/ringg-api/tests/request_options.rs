@@ -176,6 +176,47 @@ async fn a_bad_extra_header_is_refused_before_sending() {
     assert!(seen.lock().unwrap().is_empty());
 }
 
+#[tokio::test]
+async fn a_zero_timeout_is_refused_before_sending() {
+    let (base, seen) = server(vec![]).await;
+    for options in [
+        RequestOptions::new().timeout(Duration::ZERO),
+        RequestOptions::new().total_timeout(Duration::ZERO),
+    ] {
+        let err = client(&base)
+            .with_options(options)
+            .workspace()
+            .info()
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ringg_api::ErrorKind::InvalidInput, "{err}");
+        assert!(err.to_string().contains("more than zero"), "{err}");
+    }
+    // A later, positive timeout replaces the zero one.
+    let options = RequestOptions::new()
+        .timeout(Duration::ZERO)
+        .merge(&RequestOptions::new().timeout(Duration::from_secs(5)));
+    assert!(seen.lock().unwrap().is_empty());
+    client(&base)
+        .with_options(options)
+        .workspace()
+        .info()
+        .await
+        .unwrap();
+
+    let builder = || Client::builder().ignore_env().api_key("k").base_url(&base);
+    for (what, result) in [
+        ("attempt", builder().attempt_timeout(Duration::ZERO).build()),
+        ("connect", builder().connect_timeout(Duration::ZERO).build()),
+        ("total", builder().total_timeout(Duration::ZERO).build()),
+    ] {
+        let err = result.expect_err(what);
+        assert_eq!(err.kind(), ringg_api::ErrorKind::InvalidInput, "{err}");
+        assert!(err.to_string().contains(what), "{err}");
+    }
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
 /// A transport of the user's that answers after `delay`, counting its attempts.
 struct Slow {
     delay: Duration,

@@ -264,6 +264,32 @@ async fn reconcile_finds_a_placed_call_and_says_when_none_was_placed() {
     ))
     .await;
     assert_eq!(r.json()["found"], false);
+
+    // A search that stops at its row limit says the call is neither found nor ruled out.
+    sim.handle().seed_history(140);
+    let r = fails(
+        ringg(
+            &sim,
+            &["calls", "reconcile", "rr-never-sent", "--max-rows", "3"],
+        ),
+        1,
+    )
+    .await;
+    assert!(
+        r.stderr.contains("after 3 history rows")
+            && r.stderr.contains("neither found nor ruled out")
+            && r.stderr.contains("--max-rows"),
+        "{}",
+        r.stderr
+    );
+    fails(
+        ringg(
+            &sim,
+            &["calls", "reconcile", "rr-never-sent", "--max-rows", "0"],
+        ),
+        2,
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -61,6 +61,7 @@ pub mod stack;
 pub mod transport;
 
 pub use error::{BoxError, SendState, TransportError, TransportErrorKind};
+pub use layers::timeout::HumanDuration;
 pub use request::{
     ApiRequest, ApiResponse, Body, BodyCheck, DEFAULT_MAX_RESPONSE_BODY, Idempotency, Part,
     PartData, REQUEST_ID_HEADER, RequestId, RequestLimits, SERVER_REQUEST_ID_HEADERS,

@@ -12,6 +12,7 @@ use std::time::Duration;
 use futures::stream::{SplitStream, Stream};
 use futures::{SinkExt, StreamExt};
 use http::HeaderValue;
+use ringg_transport::HumanDuration;
 use ringg_types::stt::{StreamMessage, StreamMessageKind};
 use ringg_types::text::for_terminal;
 use tokio::io::{AsyncRead, AsyncReadExt};
@@ -40,7 +41,8 @@ pub struct StreamOptions {
     pub enable_cap_punc: Option<bool>,
     /// Bytes of audio per frame (3,200 by default: 100 ms of 16 kHz PCM16).
     pub frame_bytes: usize,
-    /// How long to wait for the connection and for each message (30 s by default).
+    /// How long to wait for the connection and for each message (30 s by default; must not
+    /// be zero).
     pub timeout: Duration,
 }
 
@@ -104,6 +106,11 @@ impl Stt {
         if options.frame_bytes == 0 {
             return Err(Error::invalid_input("frame_bytes must be at least 1"));
         }
+        if options.timeout.is_zero() {
+            return Err(Error::invalid_input(
+                "the stream timeout must be more than zero",
+            ));
+        }
         let url = self.stream_url(options)?;
         let mut request = url
             .as_str()
@@ -118,9 +125,9 @@ impl Stt {
         let (socket, _) = match tokio::time::timeout(options.timeout, connect).await {
             Err(_) => {
                 return Err(Error::connection(format!(
-                    "the speech-to-text stream at {} did not connect within {} s",
+                    "the speech-to-text stream at {} did not connect within {}",
                     self.base_url,
-                    options.timeout.as_secs()
+                    HumanDuration(options.timeout)
                 )));
             }
             Ok(Err(e)) => return Err(handshake_error(e, &self.base_url)),
@@ -220,8 +227,8 @@ impl Reading {
                 Err(_) => {
                     self.done = true;
                     return Some(Err(Error::timeout(format!(
-                        "the speech-to-text stream sent nothing for {} s",
-                        self.timeout.as_secs()
+                        "the speech-to-text stream sent nothing for {}",
+                        HumanDuration(self.timeout)
                     ))));
                 }
             };

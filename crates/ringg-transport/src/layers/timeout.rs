@@ -169,7 +169,16 @@ pub(crate) fn attempt_end(
 
 /// A duration for a message: whole milliseconds under a second (`250 ms`), seconds with one
 /// decimal above (`2.5 s`), so a short timeout is not shown as `0.0 s`.
-pub(crate) struct HumanDuration(pub(crate) Duration);
+///
+/// ```
+/// use std::time::Duration;
+/// use ringg_transport::HumanDuration;
+///
+/// assert_eq!(HumanDuration(Duration::from_millis(250)).to_string(), "250 ms");
+/// assert_eq!(HumanDuration(Duration::from_millis(2500)).to_string(), "2.5 s");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HumanDuration(pub Duration);
 
 impl std::fmt::Display for HumanDuration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -38,7 +38,7 @@ pub(crate) enum CallsCmd {
         #[arg(required_unless_present = "pending", conflicts_with = "pending")]
         reference: Option<String>,
         /// Settle every initiation `ringg calls pending` lists, and print each outcome.
-        #[arg(long, conflicts_with_all = ["agent", "to", "since"])]
+        #[arg(long, conflicts_with_all = ["agent", "to", "since", "max_rows"])]
         pending: bool,
         /// Only look at this assistant's calls.
         #[arg(long, value_name = "ID")]
@@ -49,6 +49,10 @@ pub(crate) enum CallsCmd {
         /// How far back to look (ISO date-time; default: 24 hours).
         #[arg(long, value_name = "WHEN")]
         since: Option<String>,
+        /// Give up after this many history rows without an answer (neither found nor ruled
+        /// out).
+        #[arg(long, value_name = "ROWS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        max_rows: u64,
     },
     /// Stream the call history, transcripts included, as JSON lines or CSV.
     Export(ExportArgs),

@@ -50,8 +50,12 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: CallsCmd) -> Result<(), CliError> {
             agent,
             to,
             since,
+            max_rows,
             ..
-        } => reconcile(ctx, reference.unwrap_or_default(), agent, to, since).await,
+        } => {
+            let reference = reference.unwrap_or_default();
+            reconcile(ctx, reference, agent, to, since, max_rows).await
+        }
         CallsCmd::Export(args) => export::export(ctx, args).await,
         CallsCmd::Download(args) => download::download(ctx, args).await,
         CallsCmd::Tail(args) => tail::tail(ctx, args).await,
@@ -313,13 +317,14 @@ async fn reconcile(
     agent: Option<String>,
     to: Option<String>,
     since: Option<String>,
+    max_rows: u64,
 ) -> Result<(), CliError> {
     if reference.trim().is_empty() {
         return Err(CliError::usage(
             "the reference is empty; pass the rr-… value from the error message",
         ));
     }
-    let mut q = ReconcileQuery::new(reference.trim());
+    let mut q = ReconcileQuery::new(reference.trim()).max_rows(max_rows);
     if let Some(a) = &agent {
         q = q.agent_id(id::<AgentId>("assistant", a)?);
     }

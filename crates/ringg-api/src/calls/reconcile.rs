@@ -1,0 +1,76 @@
+//! What [`Calls::reconcile`](super::Calls::reconcile) looks for.
+
+use ringg_types::common::Timestamp;
+use ringg_types::ids::AgentId;
+
+/// What to look for in [`Calls::reconcile`](super::Calls::reconcile).
+#[derive(Debug, Clone)]
+pub struct ReconcileQuery {
+    /// The client reference.
+    pub reference: String,
+    /// Only calls of this assistant (narrows the search).
+    pub agent_id: Option<AgentId>,
+    /// Only calls to this number (E.164); rows without `custom_args_values` are checked through
+    /// call details only when they match.
+    pub to_number: Option<String>,
+    /// How far back to look (default: 24 hours).
+    pub since: Option<Timestamp>,
+    /// Give up after scanning this many history rows (default 10,000), with
+    /// [`ErrorKind::SearchLimit`](crate::ErrorKind::SearchLimit).
+    pub max_rows: u64,
+}
+
+impl ReconcileQuery {
+    /// A query for `reference` with the defaults.
+    pub fn new(reference: impl Into<String>) -> Self {
+        Self {
+            reference: reference.into(),
+            agent_id: None,
+            to_number: None,
+            since: None,
+            max_rows: 10_000,
+        }
+    }
+
+    /// Narrows to one assistant.
+    pub fn agent_id(mut self, agent_id: AgentId) -> Self {
+        self.agent_id = Some(agent_id);
+        self
+    }
+
+    /// Narrows to one recipient.
+    pub fn to_number(mut self, number: impl Into<String>) -> Self {
+        self.to_number = Some(number.into());
+        self
+    }
+
+    /// Looks back to `since`.
+    pub fn since(mut self, since: Timestamp) -> Self {
+        self.since = Some(since);
+        self
+    }
+
+    /// Gives up after scanning `rows` history rows (at least one).
+    pub fn max_rows(mut self, rows: u64) -> Self {
+        self.max_rows = rows.max(1);
+        self
+    }
+}
+
+impl From<&str> for ReconcileQuery {
+    fn from(r: &str) -> Self {
+        Self::new(r)
+    }
+}
+
+impl From<String> for ReconcileQuery {
+    fn from(r: String) -> Self {
+        Self::new(r)
+    }
+}
+
+impl From<&String> for ReconcileQuery {
+    fn from(r: &String) -> Self {
+        Self::new(r.clone())
+    }
+}
