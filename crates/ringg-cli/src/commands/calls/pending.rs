@@ -108,7 +108,15 @@ pub(super) async fn settle(ctx: &mut Ctx) -> Result<(), CliError> {
     let pb = ctx.spinner("settling pending call initiations through the call history");
     let settled = client.calls().settle_pending().await;
     pb.finish_and_clear();
-    let rows: Vec<Settled> = settled?
+    let settled = settled?;
+    // A search that stopped at its row limit stops there again: it needs a wider one.
+    let search_limited = settled.iter().find(|s| {
+        s.result
+            .as_ref()
+            .is_err_and(|e| e.kind() == ringg_api::ErrorKind::SearchLimit)
+    });
+    let wider = search_limited.map(|s| wider_search(&s.entry));
+    let rows: Vec<Settled> = settled
         .into_iter()
         .map(|s| {
             let (outcome, call_id, error) = match &s.result {
@@ -151,8 +159,73 @@ pub(super) async fn settle(ctx: &mut Ctx) -> Result<(), CliError> {
     }
     if unsettled > 0 {
         return Err(CliError::failed(format!(
-            "{unsettled} initiation(s) could not be settled now; run `ringg calls reconcile --pending` again later"
+            "{unsettled} initiation(s) could not be settled now; run `ringg calls reconcile --pending` again later{}",
+            wider.unwrap_or_default()
         )));
     }
     Ok(())
+}
+
+/// The advice for an initiation whose search stopped at its row limit: the same search as
+/// `settle_pending`'s (its assistant and recipient, from a minute before it was recorded),
+/// with more rows.
+fn wider_search(entry: &CallEntry) -> String {
+    let intent = &entry.intent;
+    let since = intent.recorded_at - chrono::Duration::minutes(1);
+    format!(
+        "; a search that stopped at its row limit needs more rows, e.g. `ringg calls reconcile {} --agent {} --to {} --since {} --max-rows 100000`",
+        intent.reference,
+        intent.agent_id,
+        intent.to_number,
+        since.format("%Y-%m-%dT%H:%M:%SZ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+    use ringg_api::journal::CallIntent;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use crate::commands::calls::args::CallsCmd;
+
+    #[test]
+    fn the_wider_search_is_a_command_that_parses_with_the_same_search() {
+        let recorded_at = chrono::DateTime::parse_from_rfc3339("2026-03-03T09:30:15Z")
+            .unwrap()
+            .to_utc();
+        let entry = CallEntry::new(CallIntent {
+            reference: "rr-1a2b".into(),
+            operation: "initiateCallV2".into(),
+            agent_id: AgentId::new("agent-7"),
+            to_number: "+919811112222".into(),
+            caller: "from_number_id:n1".into(),
+            recorded_at,
+        });
+        let advice = wider_search(&entry);
+        let command = advice.split('`').nth(1).unwrap();
+        let cli = Cli::try_parse_from(command.split(' ')).unwrap();
+        let Command::Calls(CallsCmd::Reconcile {
+            reference,
+            agent,
+            to,
+            since,
+            max_rows,
+            pending,
+        }) = cli.command
+        else {
+            panic!("not `calls reconcile`: {command}");
+        };
+        assert_eq!(reference.as_deref(), Some("rr-1a2b"));
+        assert_eq!(agent.as_deref(), Some("agent-7"));
+        assert_eq!(to.as_deref(), Some("+919811112222"));
+        let since = super::super::filters::when("--since", &since.unwrap(), false).unwrap();
+        assert_eq!(
+            since.to_utc(),
+            recorded_at - chrono::Duration::minutes(1),
+            "settle_pending's own start"
+        );
+        assert!(max_rows > 10_000 && !pending);
+    }
 }
