@@ -8,7 +8,9 @@
 //! The key is `(call_id, event_type)`, plus, for `call_completed` (which fires once per call
 //! **attempt**), the attempt's `retry_count`, or its `status` when the payload has no
 //! `retry_count`. A per-call callback delivery (no `event_type`) is keyed by its call id, its
-//! `data.status` and its `data.retry`, so each status change is handed over once. Events
+//! `data.status` and its `data.retry`, so each status change is handed over once. A delivery
+//! whose event type could not be read (a partial event) is keyed by its call id and a digest
+//! of its body, so two different such deliveries about one call are two events. Events
 //! without a `call_id` have no key and are always handed over.
 
 use std::collections::{HashMap, VecDeque};
@@ -18,12 +20,14 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use ringg_types::webhook::{CALLBACK_EVENT_TYPE, EventType, WebhookEvent};
+use sha2::{Digest, Sha256};
 
 /// The identity of one event for dedupe purposes.
 ///
 /// Its string form (`call_id` `|` `event_type`, then for `call_completed` `|status=S` when the
-/// call ended or `|retry_count=N` for a `retry` attempt) is stable, so a shared store (Redis,
-/// SQL) can use it as its key.
+/// call ended or `|retry_count=N` for a `retry` attempt; `call_id` `||body=` and a SHA-256
+/// prefix of the body when the event type could not be read) is stable, so a shared store
+/// (Redis, SQL) can use it as its key.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct DedupeKey(Arc<str>);
 
@@ -70,6 +74,16 @@ impl DedupeKey {
     pub fn for_event(event: &WebhookEvent) -> Option<Self> {
         let call_id = event.call_id()?;
         let event_type = event.event_type();
+        if event_type.as_str().is_empty() {
+            // Only the body tells such a delivery apart from another one about the call (a
+            // retry of it sends the same body, so it is still one event).
+            let digest = Sha256::digest(event.raw().as_bytes());
+            let mut key = format!("{}||body=", call_id.as_str());
+            for byte in &digest[..16] {
+                key.push_str(&format!("{byte:02x}"));
+            }
+            return Some(Self(Arc::from(key)));
+        }
         let attempt = match event_type {
             // A call ends once (`completed`, `failed`, `error`): that status is the attempt,
             // whether or not this generation of the payload carries `retry_count`, so a rebuilt
@@ -165,7 +179,10 @@ pub trait DedupeStore: Send + Sync + 'static {
     /// handed over already. The receiver uses this (not [`check_and_insert`](Self::check_and_insert))
     /// and answers [`Claim::InFlight`] with 503, so Ringg retries later instead of taking a 200
     /// for an event that may still fail. The default maps `check_and_insert`: `true` is
-    /// [`Claim::New`], `false` is [`Claim::Done`].
+    /// [`Claim::New`], `false` is [`Claim::Done`]. It cannot tell an event being handled from
+    /// one handed over, so a retry that overtakes a slow first attempt is acknowledged, and
+    /// lost if that attempt's handler then fails: a store should implement `claim` and
+    /// [`confirm`](Self::confirm), as the built-in ones do.
     async fn claim(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {
         Ok(if self.check_and_insert(key).await? {
             Claim::New
@@ -222,6 +239,12 @@ impl<S: DedupeStore + ?Sized> DedupeStore for Arc<S> {
 /// a few tens of MiB at most). Inserting, checking and forgetting are O(1) amortized: keys are
 /// kept in insertion order, which is also expiry order, so eviction pops from the front.
 ///
+/// A claim stays pending while its handler runs: a delivery of the same event meanwhile (a
+/// retry that overtook a slow first attempt) is [`Claim::InFlight`], which the receiver answers
+/// with 503 so that Ringg retries later, instead of a 200 for an event whose handler may still
+/// fail. A pending claim never confirmed nor removed (its task was dropped) is freed after
+/// [`PENDING_LEASE`](Self::PENDING_LEASE).
+///
 /// The store lives in one process: it forgets everything on restart and is not shared between
 /// replicas. When a key is evicted early because the capacity is reached, a later duplicate of
 /// that event is handed over again.
@@ -233,8 +256,8 @@ pub struct MemoryDedupeStore {
 
 #[derive(Default)]
 struct Inner {
-    /// Live keys → the generation of their entry in `order`.
-    live: HashMap<Arc<str>, u64>,
+    /// Live keys → the generation of their entry in `order`, and their pending claim.
+    live: HashMap<Arc<str>, Live>,
     /// Entries in insertion order; an entry whose generation differs from `live`'s is stale
     /// (its key was forgotten or inserted again later).
     order: VecDeque<Entry>,
@@ -247,11 +270,27 @@ struct Entry {
     generation: u64,
 }
 
+/// A live key.
+#[derive(Clone, Copy)]
+struct Live {
+    generation: u64,
+    /// When its pending claim was made; `None` once confirmed (or inserted as handed over).
+    pending_since: Option<Instant>,
+}
+
+/// How long a claim stays pending (its handler running) before it is taken for the claim of
+/// a handler that never finished (its task dropped, or its process died), and freed. Longer
+/// than any handler should run: Ringg itself gives a delivery 30 s. Every store uses it.
+pub(crate) const PENDING_LEASE: Duration = Duration::from_secs(60);
+
 impl MemoryDedupeStore {
     /// The default time a key is remembered: 24 hours.
     pub const DEFAULT_TTL: Duration = Duration::from_secs(24 * 60 * 60);
     /// The default maximum number of keys: 100,000.
     pub const DEFAULT_MAX_KEYS: usize = 100_000;
+    /// How long a claim stays pending before it is freed as the claim of a handler that never
+    /// finished (60 s).
+    pub const PENDING_LEASE: Duration = PENDING_LEASE;
 
     /// A store with the default TTL and capacity.
     pub fn new() -> Self {
@@ -299,9 +338,42 @@ impl MemoryDedupeStore {
         if inner.live.contains_key(&key.0) {
             return false;
         }
+        self.insert(&mut inner, key, now, None);
+        true
+    }
+
+    fn claim_at(&self, key: &DedupeKey, now: Instant) -> Claim {
+        let mut inner = self.lock();
+        inner.evict_expired(now, self.ttl);
+        match inner.live.get(&key.0).map(|l| l.pending_since) {
+            Some(None) => return Claim::Done,
+            Some(Some(since)) if now.saturating_duration_since(since) < PENDING_LEASE => {
+                return Claim::InFlight;
+            }
+            // Never claimed, or a claim whose handler never finished: claimed anew.
+            _ => {}
+        }
+        self.insert(&mut inner, key, now, Some(now));
+        Claim::New
+    }
+
+    fn confirm_now(&self, key: &DedupeKey) {
+        if let Some(live) = self.lock().live.get_mut(&key.0) {
+            live.pending_since = None;
+        }
+    }
+
+    /// Records `key` as inserted at `now` (replacing an entry it had).
+    fn insert(&self, inner: &mut Inner, key: &DedupeKey, now: Instant, pending: Option<Instant>) {
         let generation = inner.next_generation;
         inner.next_generation += 1;
-        inner.live.insert(key.0.clone(), generation);
+        inner.live.insert(
+            key.0.clone(),
+            Live {
+                generation,
+                pending_since: pending,
+            },
+        );
         inner.order.push_back(Entry {
             key: key.0.clone(),
             inserted: now,
@@ -314,9 +386,8 @@ impl MemoryDedupeStore {
         // ones, which keeps `order` bounded at O(1) amortized cost per operation.
         if inner.order.len() > 2 * self.max_keys.max(inner.live.len()) + 16 {
             let Inner { live, order, .. } = &mut *inner;
-            order.retain(|e| live.get(&e.key) == Some(&e.generation));
+            order.retain(|e| live.get(&e.key).map(|l| l.generation) == Some(e.generation));
         }
-        true
     }
 }
 
@@ -332,7 +403,7 @@ impl Inner {
 
     fn pop_front(&mut self) {
         if let Some(entry) = self.order.pop_front()
-            && self.live.get(&entry.key) == Some(&entry.generation)
+            && self.live.get(&entry.key).map(|l| l.generation) == Some(entry.generation)
         {
             self.live.remove(&entry.key);
         }
@@ -365,108 +436,16 @@ impl DedupeStore for MemoryDedupeStore {
         self.lock().live.remove(&key.0);
         Ok(())
     }
+
+    async fn claim(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {
+        Ok(self.claim_at(key, Instant::now()))
+    }
+
+    async fn confirm(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
+        self.confirm_now(key);
+        Ok(())
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key(i: usize) -> DedupeKey {
-        DedupeKey::new(&format!("call-{i}"), "call_started", None)
-    }
-
-    #[test]
-    fn key_forms() {
-        assert_eq!(
-            DedupeKey::new("c1", "call_started", None).as_str(),
-            "c1|call_started"
-        );
-        assert_eq!(
-            DedupeKey::new("c1", "call_completed", Some(Attempt::RetryCount(2))).to_string(),
-            "c1|call_completed|retry_count=2"
-        );
-        assert_eq!(
-            DedupeKey::new("c1", "call_completed", Some(Attempt::Status("retry"))).as_str(),
-            "c1|call_completed|status=retry"
-        );
-    }
-
-    #[test]
-    fn second_insert_is_duplicate_until_removed() {
-        let s = MemoryDedupeStore::new();
-        let now = Instant::now();
-        assert!(s.check_and_insert_at(&key(1), now));
-        assert!(!s.check_and_insert_at(&key(1), now));
-        assert!(s.check_and_insert_at(&key(2), now));
-        s.lock().live.remove(key(1).as_str());
-        assert!(s.check_and_insert_at(&key(1), now));
-        assert!(!s.check_and_insert_at(&key(1), now));
-        assert_eq!(s.len(), 2);
-    }
-
-    #[test]
-    fn keys_expire_after_ttl() {
-        let s = MemoryDedupeStore::with_limits(Duration::from_secs(60), 10);
-        let t0 = Instant::now();
-        assert!(s.check_and_insert_at(&key(1), t0));
-        assert!(!s.check_and_insert_at(&key(1), t0 + Duration::from_secs(59)));
-        assert!(s.check_and_insert_at(&key(1), t0 + Duration::from_secs(60)));
-        assert_eq!(s.len(), 1);
-        // The re-inserted key counts from its new insertion time.
-        assert!(!s.check_and_insert_at(&key(1), t0 + Duration::from_secs(119)));
-    }
-
-    #[test]
-    fn capacity_evicts_oldest_first() {
-        let s = MemoryDedupeStore::with_limits(Duration::from_secs(3600), 3);
-        let t = Instant::now();
-        for i in 0..5 {
-            assert!(s.check_and_insert_at(&key(i), t));
-        }
-        assert_eq!(s.len(), 3);
-        // 0 and 1 were evicted; 2, 3, 4 are still known.
-        for i in 2..5 {
-            assert!(!s.check_and_insert_at(&key(i), t), "key {i}");
-        }
-        assert!(s.check_and_insert_at(&key(0), t));
-        assert_eq!(s.len(), 3);
-        assert!(
-            s.check_and_insert_at(&key(2), t),
-            "2 was the oldest and was evicted"
-        );
-    }
-
-    #[test]
-    fn stale_entries_stay_bounded() {
-        let s = MemoryDedupeStore::with_limits(Duration::from_secs(3600), 4);
-        let t = Instant::now();
-        for _ in 0..1000 {
-            assert!(s.check_and_insert_at(&key(7), t));
-            s.lock().live.remove(key(7).as_str());
-        }
-        let inner = s.lock();
-        assert!(inner.order.len() <= 2 * 4 + 17, "{}", inner.order.len());
-        assert!(inner.live.is_empty());
-    }
-
-    #[test]
-    fn forgotten_then_reinserted_key_survives_its_stale_entry() {
-        let s = MemoryDedupeStore::with_limits(Duration::from_secs(60), 10);
-        let t0 = Instant::now();
-        assert!(s.check_and_insert_at(&key(1), t0));
-        s.lock().live.remove(key(1).as_str());
-        assert!(s.check_and_insert_at(&key(1), t0 + Duration::from_secs(30)));
-        // The first (stale) entry expires at t0+60 s; the live one must survive it.
-        assert!(!s.check_and_insert_at(&key(1), t0 + Duration::from_secs(61)));
-    }
-
-    #[tokio::test]
-    async fn trait_methods_and_arc_impl() {
-        let s = Arc::new(MemoryDedupeStore::new());
-        let dyn_store: Arc<dyn DedupeStore> = s.clone();
-        assert!(dyn_store.check_and_insert(&key(1)).await.unwrap());
-        assert!(!s.check_and_insert(&key(1)).await.unwrap());
-        dyn_store.remove(&key(1)).await.unwrap();
-        assert!(s.check_and_insert(&key(1)).await.unwrap());
-    }
-}
+mod tests;

@@ -13,11 +13,9 @@ use redis::Script;
 use redis::aio::ConnectionManager;
 use tokio::sync::OnceCell;
 
-use crate::dedupe::{Claim, DedupeKey, DedupeStore, DedupeStoreError, MemoryDedupeStore};
-
-/// How long a claim stays pending (its handler running) before it is taken for the claim of a
-/// process that died mid-handler, and freed (as the SQLite store does).
-const PENDING_LEASE: Duration = Duration::from_secs(60);
+use crate::dedupe::{
+    Claim, DedupeKey, DedupeStore, DedupeStoreError, MemoryDedupeStore, PENDING_LEASE,
+};
 
 /// How long one Redis command may take before the store reports itself unavailable (and the
 /// receiver answers 503, so Ringg retries later).

@@ -14,7 +14,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use async_trait::async_trait;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
-use crate::dedupe::{Claim, DedupeKey, DedupeStore, DedupeStoreError, MemoryDedupeStore};
+use crate::dedupe::{
+    Claim, DedupeKey, DedupeStore, DedupeStoreError, MemoryDedupeStore, PENDING_LEASE,
+};
 
 /// A durable, bounded [`DedupeStore`] in one SQLite file.
 ///
@@ -59,11 +61,6 @@ pub struct SqliteDedupeStore {
 
 /// How long a claim waits for another process holding the file's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// How long a claim stays pending (its handler running) before it is taken for the claim of
-/// a process that died mid-handler, and freed. Longer than any handler should run: Ringg
-/// itself gives a delivery 30 s.
-const PENDING_LEASE: Duration = Duration::from_secs(60);
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS ringg_webhook_dedupe (

@@ -397,8 +397,12 @@ async fn concurrent_duplicates_are_handed_over_once() {
     let mut accepted = 0;
     for task in sends {
         let (status, json) = task.await.unwrap();
-        assert_eq!(status, StatusCode::OK);
-        accepted += usize::from(json["status"] == "accepted");
+        // A repeat is acknowledged, or, while the first is being handled, told to come back.
+        match status {
+            StatusCode::OK => accepted += usize::from(json["status"] == "accepted"),
+            StatusCode::SERVICE_UNAVAILABLE => assert_eq!(json["error"]["code"], "in_flight"),
+            other => panic!("{other}: {json}"),
+        }
     }
     assert_eq!(accepted, 1);
     assert_eq!(rec.events().len(), 1);
@@ -429,6 +433,82 @@ async fn handler_failure_is_500_and_the_retry_is_handed_over_exactly_once() {
     );
     assert_eq!(rec.events().len(), 1);
     assert_eq!(rec.calls(), 2);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn different_deliveries_without_a_readable_type_about_one_call_are_each_handed_over() {
+    let rec = Recorder::new();
+    let server = TestServer::start(receiver(rec.clone())).await;
+    let url = server.url("/");
+    let a = serde_json::json!({"call_id": "call-m", "status": "completed"});
+    let b = serde_json::json!({"event_type": 5, "call_id": "call-m"});
+    for body in [&a, &b] {
+        let (status, json) = send("POST", &url, &auth(), body.to_string()).await;
+        assert_eq!(
+            (status, json["status"].as_str()),
+            (StatusCode::OK, Some("accepted")),
+            "{body}"
+        );
+    }
+    // The same body again is a repeat.
+    let (status, json) = send("POST", &url, &auth(), b.to_string()).await;
+    assert_eq!(
+        (status, json["status"].as_str()),
+        (StatusCode::OK, Some("duplicate"))
+    );
+    let events = rec.events();
+    assert_eq!(events.len(), 2);
+    assert!(events.iter().all(WebhookEvent::is_partial));
+    server.stop().await;
+}
+
+/// A retry that overtakes a slow first attempt whose handler then fails is not lost: it is
+/// told to come back (503) while the first is handled, and handed over after the failure.
+#[tokio::test]
+async fn a_retry_overtaking_a_slow_failing_attempt_is_handed_over_later() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let started = Arc::new(tokio::sync::Notify::new());
+    let handler = {
+        let (calls, started) = (calls.clone(), started.clone());
+        move |_event: WebhookEvent| {
+            let n = calls.fetch_add(1, Ordering::SeqCst);
+            let started = started.clone();
+            async move {
+                if n > 0 {
+                    return Ok(());
+                }
+                started.notify_one();
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                Err(HandlerError::msg("the database is down"))
+            }
+        }
+    };
+    let r = WebhookReceiver::builder()
+        .secret_header("x-webhook-secret")
+        .secret(SECRET)
+        .handler(handler)
+        .build()
+        .unwrap();
+    let server = TestServer::start(r).await;
+    let url = server.url("/");
+    let body = call_completed("call-slow", 0, "completed");
+    let first = {
+        let (url, body) = (url.clone(), body.clone());
+        tokio::spawn(async move { send("POST", &url, &auth(), body).await })
+    };
+    started.notified().await;
+    let (status, json) = send("POST", &url, &auth(), body.clone()).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{json}");
+    assert_eq!(json["error"]["code"], "in_flight");
+    let (status, _) = first.await.unwrap();
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    let (status, json) = send("POST", &url, &auth(), body).await;
+    assert_eq!(
+        (status, json["status"].as_str()),
+        (StatusCode::OK, Some("accepted"))
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
     server.stop().await;
 }
 

@@ -1,0 +1,152 @@
+use super::*;
+
+fn key(i: usize) -> DedupeKey {
+    DedupeKey::new(&format!("call-{i}"), "call_started", None)
+}
+
+#[test]
+fn key_forms() {
+    assert_eq!(
+        DedupeKey::new("c1", "call_started", None).as_str(),
+        "c1|call_started"
+    );
+    assert_eq!(
+        DedupeKey::new("c1", "call_completed", Some(Attempt::RetryCount(2))).to_string(),
+        "c1|call_completed|retry_count=2"
+    );
+    assert_eq!(
+        DedupeKey::new("c1", "call_completed", Some(Attempt::Status("retry"))).as_str(),
+        "c1|call_completed|status=retry"
+    );
+}
+
+#[test]
+fn deliveries_whose_type_cannot_be_read_are_told_apart_by_their_body() {
+    let key_of = |body: &str| {
+        let event = WebhookEvent::from_slice_lenient(body.as_bytes()).unwrap();
+        DedupeKey::for_event(&event).unwrap()
+    };
+    let bodies = [
+        r#"{"call_id":"c1","status":"completed"}"#,
+        r#"{"event_type":5,"call_id":"c1"}"#,
+        r#"{"event_type":null,"call_id":"c1"}"#,
+        r#"{"event_type":"","call_id":"c1"}"#,
+    ];
+    let keys: std::collections::HashSet<String> =
+        bodies.iter().map(|b| key_of(b).to_string()).collect();
+    assert_eq!(keys.len(), bodies.len(), "{keys:?}");
+    assert!(
+        keys.iter()
+            .all(|k| k.starts_with("c1||body=") && k.len() == 41)
+    );
+    // The same body again (Ringg's retry) is the same event.
+    assert_eq!(key_of(bodies[1]), key_of(bodies[1]));
+    // A partial event whose type was read keeps the usual key.
+    let typed = key_of(r#"{"event_type":"call_started","call_id":"c1","agent_id":7}"#);
+    assert_eq!(typed.as_str(), "c1|call_started");
+}
+
+#[test]
+fn second_insert_is_duplicate_until_removed() {
+    let s = MemoryDedupeStore::new();
+    let now = Instant::now();
+    assert!(s.check_and_insert_at(&key(1), now));
+    assert!(!s.check_and_insert_at(&key(1), now));
+    assert!(s.check_and_insert_at(&key(2), now));
+    s.lock().live.remove(key(1).as_str());
+    assert!(s.check_and_insert_at(&key(1), now));
+    assert!(!s.check_and_insert_at(&key(1), now));
+    assert_eq!(s.len(), 2);
+}
+
+#[test]
+fn keys_expire_after_ttl() {
+    let s = MemoryDedupeStore::with_limits(Duration::from_secs(60), 10);
+    let t0 = Instant::now();
+    assert!(s.check_and_insert_at(&key(1), t0));
+    assert!(!s.check_and_insert_at(&key(1), t0 + Duration::from_secs(59)));
+    assert!(s.check_and_insert_at(&key(1), t0 + Duration::from_secs(60)));
+    assert_eq!(s.len(), 1);
+    // The re-inserted key counts from its new insertion time.
+    assert!(!s.check_and_insert_at(&key(1), t0 + Duration::from_secs(119)));
+}
+
+#[test]
+fn capacity_evicts_oldest_first() {
+    let s = MemoryDedupeStore::with_limits(Duration::from_secs(3600), 3);
+    let t = Instant::now();
+    for i in 0..5 {
+        assert!(s.check_and_insert_at(&key(i), t));
+    }
+    assert_eq!(s.len(), 3);
+    // 0 and 1 were evicted; 2, 3, 4 are still known.
+    for i in 2..5 {
+        assert!(!s.check_and_insert_at(&key(i), t), "key {i}");
+    }
+    assert!(s.check_and_insert_at(&key(0), t));
+    assert_eq!(s.len(), 3);
+    assert!(
+        s.check_and_insert_at(&key(2), t),
+        "2 was the oldest and was evicted"
+    );
+}
+
+#[test]
+fn stale_entries_stay_bounded() {
+    let s = MemoryDedupeStore::with_limits(Duration::from_secs(3600), 4);
+    let t = Instant::now();
+    for _ in 0..1000 {
+        assert!(s.check_and_insert_at(&key(7), t));
+        s.lock().live.remove(key(7).as_str());
+    }
+    let inner = s.lock();
+    assert!(inner.order.len() <= 2 * 4 + 17, "{}", inner.order.len());
+    assert!(inner.live.is_empty());
+}
+
+#[test]
+fn forgotten_then_reinserted_key_survives_its_stale_entry() {
+    let s = MemoryDedupeStore::with_limits(Duration::from_secs(60), 10);
+    let t0 = Instant::now();
+    assert!(s.check_and_insert_at(&key(1), t0));
+    s.lock().live.remove(key(1).as_str());
+    assert!(s.check_and_insert_at(&key(1), t0 + Duration::from_secs(30)));
+    // The first (stale) entry expires at t0+60 s; the live one must survive it.
+    assert!(!s.check_and_insert_at(&key(1), t0 + Duration::from_secs(61)));
+}
+
+#[test]
+fn a_claim_is_in_flight_until_confirmed_or_removed_and_freed_after_the_lease() {
+    let s = MemoryDedupeStore::new();
+    let t0 = Instant::now();
+    assert_eq!(s.claim_at(&key(1), t0), Claim::New);
+    assert_eq!(s.claim_at(&key(1), t0), Claim::InFlight);
+    s.confirm_now(&key(1));
+    assert_eq!(s.claim_at(&key(1), t0), Claim::Done);
+    // A failed handler's key is forgotten: the retry is claimed anew.
+    assert_eq!(s.claim_at(&key(2), t0), Claim::New);
+    s.lock().live.remove(key(2).as_str());
+    assert_eq!(s.claim_at(&key(2), t0), Claim::New);
+    // A claim whose handler never finished is freed after the lease, not before.
+    let lease = MemoryDedupeStore::PENDING_LEASE;
+    assert_eq!(
+        s.claim_at(&key(2), t0 + lease - Duration::from_millis(1)),
+        Claim::InFlight
+    );
+    assert_eq!(s.claim_at(&key(2), t0 + lease), Claim::New);
+    // A confirmed key outlives the lease (it lasts the TTL).
+    assert_eq!(s.claim_at(&key(1), t0 + lease * 2), Claim::Done);
+    // An event inserted as handed over is done, not in flight.
+    assert!(s.check_and_insert_at(&key(3), t0));
+    assert_eq!(s.claim_at(&key(3), t0), Claim::Done);
+}
+
+#[tokio::test]
+async fn trait_methods_and_arc_impl() {
+    let s = Arc::new(MemoryDedupeStore::new());
+    let dyn_store: Arc<dyn DedupeStore> = s.clone();
+    assert!(dyn_store.check_and_insert(&key(1)).await.unwrap());
+    assert!(!s.check_and_insert(&key(1)).await.unwrap());
+    dyn_store.remove(&key(1)).await.unwrap();
+    assert!(s.check_and_insert(&key(1)).await.unwrap());
+}
