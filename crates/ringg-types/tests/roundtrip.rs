@@ -614,3 +614,16 @@ fn keys_never_reach_debug() {
     assert!(!shown.contains("7251cb4b"), "{shown}");
     assert_eq!(err.path(), "workspace_info.id");
 }
+
+/// A partial event's error names the field and the failure, and copies nothing of the body (a
+/// delivery holds phone numbers and transcripts), which stays reachable through `body()`.
+#[test]
+fn a_partial_events_error_message_copies_nothing_of_the_body() {
+    let body = br#"{"event_type":"call_completed","call_id":"c1","to_number":"+919876543210","call_duration":"long"}"#;
+    let event = WebhookEvent::from_slice_lenient(body).unwrap();
+    let error = event.partial_error().expect("a partial event");
+    let message = error.to_string();
+    assert!(message.contains("`call_duration`"), "{message}");
+    assert!(!message.contains("9876543210"), "{message}");
+    assert_eq!(error.body(), body);
+}

@@ -43,7 +43,7 @@ pub struct Verifier {
     query_param: Option<String>,
 }
 
-/// Why a delivery failed verification. Both variants are answered with 401.
+/// Why a delivery failed verification. Every variant is answered with 401.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum VerifyError {
@@ -59,6 +59,13 @@ pub enum VerifyError {
          carry the receiver's current (or previous) secret"
     )]
     WrongSecret,
+    /// The header is absent and the query parameter of
+    /// [`with_query_param`](Verifier::with_query_param) matches neither secret.
+    #[error(
+        "the secret in the URL's query parameter does not match; check that the callback URL \
+         carries the receiver's current (or previous) secret"
+    )]
+    WrongQuerySecret,
 }
 
 /// A configuration error found while building a [`Verifier`].
@@ -154,7 +161,7 @@ impl Verifier {
         if bool::from(ok) {
             Ok(())
         } else {
-            Err(VerifyError::WrongSecret)
+            Err(VerifyError::WrongQuerySecret)
         }
     }
 
@@ -418,7 +425,12 @@ mod tests {
         );
         assert_eq!(
             v.verify_request(&none, &uri("ringg_secret=wrong")),
-            Err(VerifyError::WrongSecret)
+            Err(VerifyError::WrongQuerySecret)
+        );
+        assert!(
+            VerifyError::WrongQuerySecret
+                .to_string()
+                .contains("query parameter")
         );
         assert_eq!(
             v.verify_request(&none, &uri("other=1")),

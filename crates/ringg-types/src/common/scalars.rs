@@ -145,6 +145,17 @@ fn number_or_numeric_string<'de, D: Deserializer<'de>>(
     d.deserialize_any(V)
 }
 
+/// A whole count from a JSON number written as an integer or a float (`2`, `2.0`), when it
+/// fits a `u32`.
+pub(crate) fn whole_count(n: &Number) -> Option<u32> {
+    let whole = n.as_u64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(f))
+            .map(|f| f as u64)
+    })?;
+    u32::try_from(whole).ok()
+}
+
 json_number!(
     /// An amount of credits (`credits`, `locked_credits`, `call_cost`, ...).
     ///

@@ -8,16 +8,15 @@ use crate::enums::EventType;
 /// A webhook body that could not be parsed.
 ///
 /// Names the JSON path of the failing field ([`path`](Self::path)), the event type when it was
-/// readable, and keeps the body ([`body`](Self::body)). `Display` shows at most 512 characters of
-/// the body.
+/// readable, and keeps the body ([`body`](Self::body)). `Display` names the field and the
+/// failure only: a delivery's body holds phone numbers, names and transcripts, so a logged
+/// error does not copy it (the body is there for whoever asks for it).
 #[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "invalid {kind} webhook payload at `{path}`: {message}; check that the sender is Ringg and the \
-     payload is JSON. Body (first 512 chars): {preview}",
+    "invalid {kind} webhook payload at `{path}`: {message}",
     kind = self.event_type.as_ref().map_or("Ringg", |e| e.as_str()),
     path = self.source.path(),
-    message = self.source.message(),
-    preview = self.source.body_preview()
+    message = self.source.message()
 )]
 pub struct WebhookParseError {
     pub(crate) event_type: Option<EventType>,

@@ -3,6 +3,7 @@
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
+use crate::common::whole_count;
 use crate::enums::{CallStatus, EventType};
 use crate::ids::{AgentId, CallId};
 use crate::webhook::callback::{CALLBACK_EVENT_TYPE, is_callback_envelope};
@@ -54,11 +55,14 @@ fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
     object.get(key).and_then(Value::as_str)
 }
 
-/// A count written as a number or as a numeric string.
+/// A count written as a number (`2`, `2.0`) or as a numeric string (`"2"`).
 fn count(object: &Map<String, Value>, key: &str) -> Option<u32> {
     match object.get(key)? {
-        Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
-        Value::String(s) => s.trim().parse().ok(),
+        Value::Number(n) => whole_count(n),
+        Value::String(s) => serde_json::from_str(s.trim())
+            .ok()
+            .as_ref()
+            .and_then(whole_count),
         _ => None,
     }
 }

@@ -150,3 +150,19 @@ async fn trait_methods_and_arc_impl() {
     dyn_store.remove(&key(1)).await.unwrap();
     assert!(s.check_and_insert(&key(1)).await.unwrap());
 }
+
+#[test]
+fn a_retry_count_written_as_a_whole_float_or_a_string_keys_its_attempt() {
+    let key_of = |count: &str| {
+        let body = format!(
+            r#"{{"event_type":"call_completed","call_id":"c1","status":"retry","retry_count":{count}}}"#
+        );
+        let event = WebhookEvent::from_slice_lenient(body.as_bytes()).unwrap();
+        DedupeKey::for_event(&event).unwrap().to_string()
+    };
+    assert_eq!(key_of("1.0"), "c1|call_completed|retry_count=1");
+    assert_eq!(key_of("\"2\""), "c1|call_completed|retry_count=2");
+    assert_eq!(key_of("2"), key_of("2.0"));
+    // Not a whole count: the attempt falls back to the status.
+    assert_eq!(key_of("1.5"), "c1|call_completed|status=retry");
+}
