@@ -16,7 +16,7 @@ use http_body::{Body, Frame};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
-use ringg_webhooks::{HandlerError, WebhookEvent, WebhookReceiver};
+use ringg_webhooks::{HandlerError, WebhookEvent, WebhookHandler, WebhookReceiver};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -30,6 +30,16 @@ fn receiver(handler: Arc<Recorder>) -> WebhookReceiver {
         .secret(SECRET)
         .previous_secret(PREVIOUS)
         .shared_handler(handler)
+        .build()
+        .unwrap()
+}
+
+/// A receiver with the test secret and `handler`.
+fn with_handler(handler: impl WebhookHandler) -> WebhookReceiver {
+    WebhookReceiver::builder()
+        .secret_header("x-webhook-secret")
+        .secret(SECRET)
+        .handler(handler)
         .build()
         .unwrap()
 }
@@ -484,13 +494,7 @@ async fn a_retry_overtaking_a_slow_failing_attempt_is_handed_over_later() {
             }
         }
     };
-    let r = WebhookReceiver::builder()
-        .secret_header("x-webhook-secret")
-        .secret(SECRET)
-        .handler(handler)
-        .build()
-        .unwrap();
-    let server = TestServer::start(r).await;
+    let server = TestServer::start(with_handler(handler)).await;
     let url = server.url("/");
     let body = call_completed("call-slow", 0, "completed");
     let first = {
@@ -553,13 +557,7 @@ async fn shutdown_lets_a_delivery_in_flight_finish() {
             }
         }
     };
-    let r = WebhookReceiver::builder()
-        .secret_header("x-webhook-secret")
-        .secret(SECRET)
-        .handler(handler)
-        .build()
-        .unwrap();
-    let server = TestServer::start(r).await;
+    let server = TestServer::start(with_handler(handler)).await;
     let url = server.url("/");
     let delivery =
         tokio::spawn(async move { send("POST", &url, &auth(), event("call_started", "c")).await });
