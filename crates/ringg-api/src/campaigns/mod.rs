@@ -50,6 +50,7 @@
 
 mod endpoints;
 mod launch;
+mod lines;
 mod outcome;
 pub mod preflight;
 mod recovery;
@@ -57,6 +58,7 @@ mod request;
 mod upload;
 
 pub use endpoints::{Campaigns, PollOptions};
+pub use lines::LineIndex;
 pub use outcome::{
     LargeLaunchResponses, LaunchError, LaunchOutcome, LaunchResponses, LaunchStep, ResumeOutcome,
     ResumedLaunch, StartResponse,

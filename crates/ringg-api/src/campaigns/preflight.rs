@@ -12,6 +12,7 @@ use bytes::Bytes;
 use ringg_types::phone::PhoneNumber;
 use serde::Serialize;
 
+use crate::campaigns::lines::LineIndex;
 use crate::error::Error;
 use crate::variables::check_variables;
 
@@ -196,7 +197,7 @@ fn check<R: Read>(reader: R, options: &PreflightOptions) -> Result<PreflightRepo
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(reader);
+        .from_reader(LineIndex::new(reader));
     let header: Vec<String> = rdr
         .headers()
         .map_err(|e| Error::invalid_input(format!("could not read the CSV header: {e}")))?
@@ -380,7 +381,7 @@ impl RowTally {
     /// the mapped columns left empty.
     fn scan<R: Read>(
         &mut self,
-        rdr: &mut csv::Reader<R>,
+        rdr: &mut csv::Reader<LineIndex<R>>,
         width: usize,
         mobile_idx: Option<usize>,
         country: Option<&str>,
@@ -392,13 +393,15 @@ impl RowTally {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(0);
+                    let line = e.position().map_or(0, |p| rdr.get_mut().line_of(p.byte()));
                     self.total_rows += 1;
                     self.reject(line, None, None, format!("unreadable row: {e}"));
                     continue;
                 }
             }
-            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            let line = record
+                .position()
+                .map_or(0, |p| rdr.get_mut().line_of(p.byte()));
             if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                 continue; // blank line
             }
@@ -518,8 +521,15 @@ mod tests {
         assert_eq!(r.total_rows, 6);
         assert_eq!(r.invalid_rows, 4);
         assert_eq!(r.valid_rows, 2);
-        let lines: Vec<u64> = r.issues.iter().map(|i| i.line).collect();
-        assert_eq!(lines, vec![3, 4, 5, 7]);
+        let lines = |r: &PreflightReport| r.issues.iter().map(|i| i.line).collect::<Vec<_>>();
+        assert_eq!(lines(&r), vec![3, 4, 5, 7]);
+        // Saved on Windows the rows are on the same lines; blank lines count.
+        assert_eq!(
+            lines(&run(&csv.replace('\n', "\r\n"), &opts(None))),
+            [3, 4, 5, 7]
+        );
+        let spaced = csv.replacen("12ab", "\r\n\r\n12ab", 1);
+        assert_eq!(lines(&run(&spaced, &opts(None))), [5, 6, 7, 9]);
         assert_eq!(r.issues[0].value.as_deref(), Some("12ab"));
         assert_eq!(r.duplicate_numbers, 1);
         assert!(r.is_usable() && !r.is_clean());

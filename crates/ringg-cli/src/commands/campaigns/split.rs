@@ -9,6 +9,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use ringg_api::campaigns::LineIndex;
+
 use crate::error::CliError;
 
 /// The parts of a split file, removed when dropped.
@@ -30,11 +32,12 @@ impl Drop for Parts {
 pub(crate) fn split(path: &Path, max_bytes: u64, into: &Path) -> Result<Parts, CliError> {
     let read_err =
         |e: csv::Error| CliError::failed(format!("could not read {}: {e}", path.display()));
+    let file = std::fs::File::open(path)
+        .map_err(|e| CliError::io(format!("could not open {}", path.display()), &e))?;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_path(path)
-        .map_err(read_err)?;
+        .from_reader(LineIndex::new(std::io::BufReader::new(file)));
     let header = encode(rdr.byte_headers().map_err(read_err)?)?;
     if header.len() as u64 * 2 > max_bytes {
         return Err(CliError::failed(format!(
@@ -56,11 +59,15 @@ pub(crate) fn split(path: &Path, max_bytes: u64, into: &Path) -> Result<Parts, C
     let mut current: Option<(std::io::BufWriter<std::fs::File>, u64)> = None;
     let mut record = csv::ByteRecord::new();
     while rdr.read_byte_record(&mut record).map_err(read_err)? {
+        // Asked for every row, so the index forgets the line breaks behind it.
+        let line = record
+            .position()
+            .map_or(0, |p| rdr.get_mut().line_of(p.byte()));
         let row = encode(&record)?;
         if row.len() as u64 + header.len() as u64 > max_bytes {
             return Err(CliError::failed(format!(
                 "line {} of {} is {} bytes, too long for a part of {max_bytes} bytes",
-                record.position().map(|p| p.line()).unwrap_or(0),
+                line,
                 path.display(),
                 row.len()
             )));
