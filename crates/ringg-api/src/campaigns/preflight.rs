@@ -75,7 +75,8 @@ impl From<&'static str> for CsvSource {
 #[derive(Debug, Clone, Default)]
 pub struct PreflightOptions {
     /// The country for numbers without a `+` prefix: a dialing prefix (`+91`) or ISO code
-    /// (`IN`). `None`: every number must already be E.164.
+    /// (`IN`). `None`: every number must be international (`+919876543210`; spaces, dashes,
+    /// dots and parentheses between the digits are allowed).
     pub country_code: Option<String>,
     /// `variables_map`: assistant variable → CSV column header.
     pub variables_map: BTreeMap<String, String>,
@@ -325,12 +326,15 @@ fn check_mapping(
     mapped_columns
 }
 
-/// A contact's number: E.164 as written, or national with the campaign's country code.
+/// A contact's number: international as people write it, or national with the campaign's
+/// country code.
 fn parse_number(raw: &str, country: Option<&str>) -> Result<PhoneNumber, String> {
     if raw.is_empty() {
         Err("the number is empty".to_string())
-    } else if raw.starts_with('+') {
-        PhoneNumber::parse(raw).map_err(|e| e.to_string())
+    } else if raw.trim_start_matches(['(', ' ']).starts_with('+') {
+        // As people write them (`+91 98765 43210`, `(+91) 98765-43210`): Ringg reads the
+        // separators away too.
+        PhoneNumber::parse_written(raw).map_err(|e| e.to_string())
     } else if let Some(country) = country {
         PhoneNumber::from_national(raw, country).map_err(|e| e.to_string())
     } else {
@@ -533,6 +537,9 @@ mod tests {
         assert_eq!(r.issues[0].value.as_deref(), Some("12ab"));
         assert_eq!(r.duplicate_numbers, 1);
         assert!(r.is_usable() && !r.is_clean());
+        // Separators in an international number are read away, as Ringg does.
+        let written = "Mobile Number,Name,Policy ID\n+91 98765 43210,A,P\n(+91) 98765-43211,B,P\n";
+        assert_eq!(run(written, &opts(None)).valid_rows, 2);
         // without a country code a national number is refused
         let r = run(
             "Mobile Number,Name,Policy ID\n9876543210,A,P\n",

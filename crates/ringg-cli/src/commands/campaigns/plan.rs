@@ -159,7 +159,7 @@ impl Plan {
                     CampaignFlow::Large => "large",
                 },
                 if self.invalid_rows > 0 {
-                    format!(", {} invalid row(s) skipped", self.invalid_rows)
+                    format!(", {} invalid row(s) not counted", self.invalid_rows)
                 } else {
                     String::new()
                 }
