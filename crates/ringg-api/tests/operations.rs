@@ -2436,7 +2436,7 @@ async fn launch_standard_flow_with_numbers_uses_v1() {
 
 #[tokio::test]
 async fn launch_refuses_an_unusable_csv_with_the_report_and_sends_nothing() {
-    let (client, _seen) = client_with(vec![]);
+    let (client, seen) = client_with(vec![]);
     let mut req = launch_request(pool());
     req.csv = CsvUpload::bytes("Phone,Name\n+919876543210,Asha\n");
     req.check_assistant_variables = false;
@@ -2466,6 +2466,19 @@ async fn launch_refuses_an_unusable_csv_with_the_report_and_sends_nothing() {
     req.campaign.campaign_end_time = ct("17/10/2026, 09:00");
     let e: ringg_api::Error = client.campaigns().launch(req).await.unwrap_err().into();
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
+
+    // Three valid rows with long names, over what one upload carries.
+    let long = "n".repeat(3_600_000);
+    let mut req = launch_request(pool());
+    req.check_assistant_variables = false;
+    req.csv = CsvUpload::bytes(format!(
+        "Mobile Number,Name\n+919876543210,{long}\n+919876543211,{long}\n+919876543212,{long}\n"
+    ));
+    let e = client.campaigns().launch(req).await.unwrap_err();
+    assert!(matches!(e, LaunchError::Refused { .. }), "{e}");
+    assert_eq!(e.report().expect("the report").valid_rows, 3);
+    assert!(e.to_string().contains("split it into parts"), "{e}");
+    assert!(seen.lock().unwrap().is_empty(), "nothing was sent");
 }
 
 #[tokio::test]

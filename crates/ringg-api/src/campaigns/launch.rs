@@ -15,6 +15,7 @@ use crate::campaigns::outcome::{
 use crate::campaigns::preflight::{CampaignFlow, PreflightOptions, PreflightReport};
 use crate::campaigns::recovery::{Progress, Recovered};
 use crate::campaigns::request::LaunchRequest;
+use crate::campaigns::upload::{CsvUpload, FORM_OVERHEAD_BYTES, UPLOAD_LIMIT_BYTES};
 use crate::journal::PlannedStart;
 
 impl Campaigns<'_> {
@@ -87,6 +88,7 @@ impl Campaigns<'_> {
             None if report.invalid_rows > 0 => Some(true),
             None => None,
         };
+        let report = fits_one_upload(&request.csv, report)?;
         let flow = request.flow.unwrap_or(report.flow);
         if flow == CampaignFlow::Standard
             && matches!(request.caller, LargeCampaignCaller::FromNumbers(_))
@@ -97,7 +99,6 @@ impl Campaigns<'_> {
                 report: Some(Box::new(report)),
             });
         }
-
         let planned = planned_start(&request, flow).map_err(LaunchError::refused)?;
         let (mut progress, recovered) = self
             .open_progress(&request, planned.clone())
@@ -236,6 +237,25 @@ impl Campaigns<'_> {
 }
 
 /// The start request the launch will send once its list exists (list id left empty).
+/// The report back when the CSV fits in one upload; a refusal when its size is known to be
+/// over the limit (Ringg would answer 413, which reads as an upload of unknown outcome).
+fn fits_one_upload(
+    csv: &CsvUpload,
+    report: PreflightReport,
+) -> Result<PreflightReport, LaunchError> {
+    match csv.known_len() {
+        Some(len) if len + FORM_OVERHEAD_BYTES > UPLOAD_LIMIT_BYTES => Err(LaunchError::Refused {
+            reason: format!(
+                "the CSV is {len} bytes; one upload carries at most {} bytes of file ({} MiB with the form), so Ringg would refuse it: split it into parts with the header on each (`ringg campaigns launch --split` does) and launch each",
+                UPLOAD_LIMIT_BYTES - FORM_OVERHEAD_BYTES,
+                UPLOAD_LIMIT_BYTES / (1024 * 1024)
+            ),
+            report: Some(Box::new(report)),
+        }),
+        _ => Ok(report),
+    }
+}
+
 fn planned_start(r: &LaunchRequest, flow: CampaignFlow) -> Result<PlannedStart, String> {
     let agent = r.campaign.agent_id.clone();
     let unset = ListId::new("");

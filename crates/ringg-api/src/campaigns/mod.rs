@@ -67,4 +67,6 @@ pub use preflight::{
     CampaignFlow, CsvSource, PreflightOptions, PreflightReport, RowIssue, preflight,
 };
 pub use request::{LaunchRequest, LaunchRequestBuilder};
-pub use upload::{CSV_CONTENT_TYPE, CsvUpload, DEFAULT_CSV_FILE_NAME};
+pub use upload::{
+    CSV_CONTENT_TYPE, CsvUpload, DEFAULT_CSV_FILE_NAME, FORM_OVERHEAD_BYTES, UPLOAD_LIMIT_BYTES,
+};

@@ -16,6 +16,12 @@ pub const CSV_CONTENT_TYPE: &str = "text/csv";
 /// The file name sent when none is known (bytes and streams).
 pub const DEFAULT_CSV_FILE_NAME: &str = "contacts.csv";
 
+/// The largest upload Ringg takes: the multipart body limit of the CSV upload endpoints
+/// (10 MiB, the form's other fields included: see [`FORM_OVERHEAD_BYTES`]).
+pub const UPLOAD_LIMIT_BYTES: u64 = 10 * 1024 * 1024;
+/// Room kept for the multipart form around the file.
+pub const FORM_OVERHEAD_BYTES: u64 = 64 * 1024;
+
 /// The contact CSV of a campaign upload.
 ///
 /// Every form can be read more than once, which the upload needs: the pre-flight check reads
@@ -101,6 +107,16 @@ impl CsvUpload {
     /// The file name sent with the upload.
     pub fn file_name(&self) -> &str {
         &self.file_name
+    }
+
+    /// The size in bytes, when it is known without reading the CSV (bytes, or a file whose
+    /// metadata can be read; not a stream).
+    pub fn known_len(&self) -> Option<u64> {
+        match &self.data {
+            CsvData::Bytes(b) => Some(b.len() as u64),
+            CsvData::Path(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            CsvData::Stream(_) => None,
+        }
     }
 
     /// The path, for a file upload.

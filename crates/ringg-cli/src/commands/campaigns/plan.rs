@@ -23,11 +23,7 @@ use super::window::{QuietHours, Zones, default_window, zone_list, zone_of_number
 use crate::error::CliError;
 use crate::resolve::{NUMBER, NUMBER_POOL, number_candidates, pick};
 
-/// The largest upload Ringg takes: the multipart body limit of the CSV upload endpoints
-/// (10 MiB, the form's other fields included: see [`FORM_OVERHEAD_BYTES`]).
-pub(crate) const UPLOAD_LIMIT_BYTES: u64 = 10 * 1024 * 1024;
-/// Room kept for the multipart form around the file.
-pub(crate) const FORM_OVERHEAD_BYTES: u64 = 64 * 1024;
+pub(crate) use ringg_api::campaigns::{FORM_OVERHEAD_BYTES, UPLOAD_LIMIT_BYTES};
 /// Credits held for every queued call until it ends (what the balance check asks).
 pub(crate) const CREDITS_LOCKED_PER_CALL: f64 = 1.0;
 /// The call length assumed when the assistant has no completed call to learn from.
