@@ -1,0 +1,167 @@
+use super::*;
+
+fn opts(country: Option<&str>) -> PreflightOptions {
+    PreflightOptions {
+        country_code: country.map(str::to_string),
+        variables_map: [
+            ("mobile_number".to_string(), "Mobile Number".to_string()),
+            ("callee_name".to_string(), "Name".to_string()),
+            ("policy_id".to_string(), "Policy ID".to_string()),
+        ]
+        .into_iter()
+        .collect(),
+        assistant_variables: Some(vec![
+            "callee_name".into(),
+            "mobile_number".into(),
+            "policy_id".into(),
+        ]),
+        max_recorded_issues: None,
+    }
+}
+
+fn run(csv: &str, o: &PreflightOptions) -> PreflightReport {
+    preflight_blocking(CsvSource::Bytes(Bytes::from(csv.to_string())), o).unwrap()
+}
+
+#[test]
+fn good_file() {
+    let csv = "Mobile Number,Name,Policy ID\n+919876543210,Asha,P-1\n9876543211,Ravi,P-2\n";
+    let r = run(csv, &opts(Some("+91")));
+    assert!(r.is_clean(), "{}", r.summary());
+    assert_eq!((r.total_rows, r.valid_rows, r.invalid_rows), (2, 2, 0));
+    assert_eq!(r.flow, CampaignFlow::Standard);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    // ISO-2 country codes work too
+    assert!(run(csv, &opts(Some("IN"))).is_clean());
+}
+
+#[test]
+fn wrong_column() {
+    let r = run(
+        "phone_number,Name,Policy ID\n+919876543210,Asha,P-1\n",
+        &opts(None),
+    );
+    assert!(!r.is_usable());
+    assert!(
+        r.fatal
+            .iter()
+            .any(|f| f.contains("rename the column \"phone_number\"")),
+        "{:?}",
+        r.fatal
+    );
+    let r = run(
+        "Mobile Number ,Name,Policy ID\n+919876543210,Asha,P-1\n",
+        &opts(None),
+    );
+    assert!(
+        r.fatal.iter().any(|f| f.contains("extra spaces")),
+        "{:?}",
+        r.fatal
+    );
+    let r = run("Mobile Number,Name\n+919876543210,Asha\n", &opts(None));
+    assert!(
+        r.fatal.iter().any(|f| f.contains("\"Policy ID\"")),
+        "{:?}",
+        r.fatal
+    );
+}
+
+#[test]
+fn bad_numbers_are_reported_with_their_lines() {
+    let csv = "Mobile Number,Name,Policy ID\n\
+               +919876543210,Asha,P-1\n\
+               12ab,Bad,P-2\n\
+               ,Empty,P-3\n\
+               +91987,Short,P-4\n\
+               +919876543210,Dup,P-5\n\
+               +919876543212,Extra,P-6,unexpected\n";
+    let r = run(csv, &opts(None));
+    assert_eq!(r.total_rows, 6);
+    assert_eq!(r.invalid_rows, 4);
+    assert_eq!(r.valid_rows, 2);
+    let lines = |r: &PreflightReport| r.issues.iter().map(|i| i.line).collect::<Vec<_>>();
+    assert_eq!(lines(&r), vec![3, 4, 5, 7]);
+    // Saved on Windows the rows are on the same lines; blank lines count.
+    assert_eq!(
+        lines(&run(&csv.replace('\n', "\r\n"), &opts(None))),
+        [3, 4, 5, 7]
+    );
+    let spaced = csv.replacen("12ab", "\r\n\r\n12ab", 1);
+    assert_eq!(lines(&run(&spaced, &opts(None))), [5, 6, 7, 9]);
+    assert_eq!(r.issues[0].value.as_deref(), Some("12ab"));
+    assert_eq!(r.duplicate_numbers, 1);
+    assert!(r.is_usable() && !r.is_clean());
+    // Separators in an international number are read away, as Ringg does.
+    let written = "Mobile Number,Name,Policy ID\n+91 98765 43210,A,P\n(+91) 98765-43211,B,P\n";
+    assert_eq!(run(written, &opts(None)).valid_rows, 2);
+    // without a country code a national number is refused
+    let r = run(
+        "Mobile Number,Name,Policy ID\n9876543210,A,P\n",
+        &opts(None),
+    );
+    assert_eq!(r.invalid_rows, 1);
+    assert_eq!(r.issues[0].line, 2);
+}
+
+#[test]
+fn unmapped_and_unknown_variables_are_warned() {
+    let mut o = opts(None);
+    o.assistant_variables = Some(vec!["callee_name".into(), "company".into()]);
+    let r = run("Mobile Number,Name,Policy ID\n+919876543210,,P-1\n", &o);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("\"company\" is not in variables_map")),
+        "{:?}",
+        r.warnings
+    );
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("\"policy_id\", which the assistant does not use"))
+    );
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("1 rows have an empty value for \"callee_name\""))
+    );
+}
+
+#[test]
+fn large_flow_threshold() {
+    let mut csv = String::from("Mobile Number,Name,Policy ID\n");
+    for i in 0..4_999u64 {
+        csv.push_str(&format!("+91900000{i:04},N{i},P{i}\n"));
+    }
+    let r = run(&csv, &opts(None));
+    assert_eq!(r.valid_rows, 4_999);
+    assert_eq!(r.flow, CampaignFlow::Standard);
+    csv.push_str("+919100000000,Last,P\n");
+    let r = run(&csv, &opts(None));
+    assert_eq!(r.valid_rows, 5_000);
+    assert_eq!(r.flow, CampaignFlow::Large);
+}
+
+#[test]
+fn recorded_issues_can_be_capped_but_all_are_counted() {
+    let mut o = opts(None);
+    o.max_recorded_issues = Some(2);
+    let r = run("Mobile Number,Name,Policy ID\nx,a,b\ny,a,b\nz,a,b\n", &o);
+    assert_eq!(r.invalid_rows, 3);
+    assert_eq!(r.issues.len(), 2);
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_refused_with_its_first_such_line() {
+    let mut csv = b"Mobile Number,Name,Policy ID\n+919876543210,Asha,P-1\n".to_vec();
+    csv.extend_from_slice(b"+919876543211,Jos\xe9,P-2\n+919876543212,Ren\xe9,P-3\n");
+    let r = preflight_blocking(CsvSource::Bytes(Bytes::from(csv)), &opts(None)).unwrap();
+    assert!(!r.is_usable(), "{r:?}");
+    assert!(
+        r.fatal
+            .iter()
+            .any(|f| f.contains("not UTF-8") && f.contains("line 3")),
+        "{:?}",
+        r.fatal
+    );
+}
