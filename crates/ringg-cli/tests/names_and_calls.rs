@@ -122,6 +122,29 @@ async fn the_short_ids_tables_show_work_as_ids() {
     .unwrap();
     let csv = csv.to_str().unwrap();
     common::save_draft(&sim, csv, "Sales Assistant", "Stepwise").await;
+    // The next step it prints pastes as it is: the assistant's id, not its name.
+    let r = ok(ringg(
+        &sim,
+        &[
+            "campaigns",
+            "create",
+            csv,
+            "--agent",
+            "Sales Assistant",
+            "--name",
+            "Pasted",
+            "--start",
+            "01/01/2030, 10:00",
+            "--end",
+            "01/01/2030, 18:00",
+        ],
+    ))
+    .await;
+    let printed = format!("{}{}", r.stdout, r.stderr);
+    assert!(
+        printed.contains(&format!("--agent {AGENT_ID} --number-pool")),
+        "{printed}"
+    );
     let r = ok(ringg(
         &sim,
         &[

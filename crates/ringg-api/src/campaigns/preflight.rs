@@ -209,10 +209,19 @@ fn check<R: Read>(reader: R, options: &PreflightOptions) -> Result<PreflightRepo
     let mut fatal = Vec::new();
     let mut warnings = Vec::new();
     let mobile_idx = header.iter().position(|h| h == MOBILE_NUMBER_COLUMN);
-    if mobile_idx.is_none() {
+    let empty = header.iter().all(|h| h.trim().is_empty());
+    if empty {
+        fatal.push(format!(
+            "the file is empty: Ringg needs a header line with a {MOBILE_NUMBER_COLUMN:?} column, then a line per contact"
+        ));
+    } else if mobile_idx.is_none() {
         fatal.push(missing_mobile_column(&header));
     }
-    let mapped_columns = check_mapping(&header, options, &mut fatal, &mut warnings);
+    let mapped_columns = if empty {
+        Vec::new() // nothing to map, and nothing more to say
+    } else {
+        check_mapping(&header, options, &mut fatal, &mut warnings)
+    };
 
     let country = options
         .country_code

@@ -165,3 +165,13 @@ fn a_file_that_is_not_utf8_is_refused_with_its_first_such_line() {
         r.fatal
     );
 }
+
+#[test]
+fn an_empty_file_is_called_empty() {
+    for csv in ["", "\n\n", "\u{feff}"] {
+        let r = run(csv, &opts(None));
+        assert!(!r.is_usable());
+        assert_eq!(r.fatal.len(), 1, "{csv:?}: {:?}", r.fatal);
+        assert!(r.fatal[0].starts_with("the file is empty"), "{:?}", r.fatal);
+    }
+}

@@ -112,7 +112,7 @@ async fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<(), CliError> {
     let client = ctx.journaled_client().await?;
     let agent = crate::resolve::agent(&client, &a.agent).await?;
     let form = fill(
-        SaveCampaignForm::new(agent, a.name.clone(), a.country.clone(), start, end),
+        SaveCampaignForm::new(agent.clone(), a.name.clone(), a.country.clone(), start, end),
         &a,
     );
     let saved = client
@@ -121,9 +121,9 @@ async fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<(), CliError> {
         .await?;
     show(ctx, &saved)?;
     if let Some(list) = &saved.list_id {
+        // The assistant's id, not its name as typed: the command pastes as it is.
         ctx.out.note(format!(
-            "start it with `ringg campaigns start {list} --agent {} --number-pool ID`",
-            a.agent
+            "start it with `ringg campaigns start {list} --agent {agent} --number-pool ID`"
         ));
     }
     Ok(())
