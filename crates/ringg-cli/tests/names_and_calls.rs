@@ -122,24 +122,26 @@ async fn the_short_ids_tables_show_work_as_ids() {
     .unwrap();
     let csv = csv.to_str().unwrap();
     common::save_draft(&sim, csv, "Sales Assistant", "Stepwise").await;
+    let create = |name: &str, start: &str| {
+        ringg(
+            &sim,
+            &[
+                "campaigns",
+                "create",
+                csv,
+                "--agent",
+                "Sales Assistant",
+                "--name",
+                name,
+                "--start",
+                start,
+                "--end",
+                "01/01/2030, 10:00",
+            ],
+        )
+    };
     // The next step it prints pastes as it is: the assistant's id, not its name.
-    let r = ok(ringg(
-        &sim,
-        &[
-            "campaigns",
-            "create",
-            csv,
-            "--agent",
-            "Sales Assistant",
-            "--name",
-            "Pasted",
-            "--start",
-            "01/01/2030, 10:00",
-            "--end",
-            "01/01/2030, 18:00",
-        ],
-    ))
-    .await;
+    let r = ok(create("Pasted", "01/01/2030, 09:00")).await;
     let printed = format!("{}{}", r.stdout, r.stderr);
     assert!(
         printed.contains(&format!("--agent {AGENT_ID} --number-pool")),
@@ -160,26 +162,7 @@ async fn the_short_ids_tables_show_work_as_ids() {
     .await;
     assert!(!r.stdout.is_empty(), "{}", r.stderr);
     // An end before the start is refused in the command line's words.
-    let r = fails(
-        ringg(
-            &sim,
-            &[
-                "campaigns",
-                "create",
-                csv,
-                "--agent",
-                "Sales Assistant",
-                "--name",
-                "Backwards",
-                "--start",
-                "01/01/2030, 18:00",
-                "--end",
-                "01/01/2030, 10:00",
-            ],
-        ),
-        2,
-    )
-    .await;
+    let r = fails(create("Backwards", "01/01/2030, 18:00"), 2).await;
     assert!(
         r.stderr.contains("--end") && !r.stderr.contains("campaign_end_time"),
         "{}",
