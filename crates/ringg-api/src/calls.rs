@@ -270,12 +270,7 @@ impl Calls<'_> {
         let journal = self.journal_or_err()?;
         let mut out = Vec::new();
         for mut entry in self.pending().await? {
-            let since = entry.intent.recorded_at - chrono::Duration::minutes(1);
-            let mut q = ReconcileQuery::new(entry.intent.reference.clone())
-                .agent_id(entry.intent.agent_id.clone())
-                .since(Timestamp::from_datetime(&since));
-            q.to_number = Some(entry.intent.to_number.clone());
-            let result = match self.reconcile(q).await {
+            let result = match self.reconcile(ReconcileQuery::for_pending(&entry)).await {
                 Ok(found) => {
                     let outcome = match &found {
                         Some(row) => CallOutcome::Placed {

@@ -5,14 +5,14 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures::TryFutureExt;
 use futures::future::Either;
-use futures::{FutureExt, TryFutureExt};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use tower::Service;
 use url::Url;
 
 use crate::error::TransportError;
-use crate::layers::timeout::attempt_end;
+use crate::layers::timeout::{attempt_end, bounded};
 use crate::redirect;
 use crate::request::{
     ApiRequest, ApiResponse, Body, DEFAULT_MAX_RESPONSE_BODY, PartData, StallProtection,
@@ -204,15 +204,7 @@ impl ReqwestTransport {
             .max_response_body
             .unwrap_or(self.settings.max_response_body);
         let end = attempt_end(&limits, self.settings.attempt_timeout);
-        let work = self.send_following(limit, request);
-        let Some((end, ended_by)) = end else {
-            return Either::Left(work);
-        };
-        Either::Right(
-            tokio::time::timeout_at(end, work).map(move |r| {
-                r.unwrap_or_else(|_| Err(ended_by.error().with_operation(operation)))
-            }),
-        )
+        bounded(end, operation, self.send_following(limit, request))
     }
 
     /// Sends the request, following the redirects [`redirect::decide`] allows, and reads the

@@ -9,13 +9,12 @@ use futures::FutureExt;
 use futures::future::Either;
 use http::HeaderValue;
 use ringg_types::Secret;
-use tokio::time::Instant;
 use tower::{Service, ServiceExt};
 
 use crate::error::TransportError;
 use crate::layers::auth::{authorize, key_header};
 use crate::layers::retry;
-use crate::layers::timeout::{AttemptLimit, attempt_end};
+use crate::layers::timeout::{attempt_end, bounded};
 use crate::layers::trace::{Traced, attempt_span};
 use crate::layers::{RateLimiter, RetryBudget, RetryPolicy};
 use crate::request::{ApiRequest, ApiResponse};
@@ -166,7 +165,7 @@ impl<T: Start> Inner for Foreign<T> {
         request: ApiRequest,
     ) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send {
         let end = attempt_end(&request.limits, self.attempt_timeout);
-        bounded(end, self.transport.start(request))
+        bounded(end, request.operation, self.transport.start(request))
     }
 }
 
@@ -216,23 +215,6 @@ impl Inner for crate::reqwest_transport::ReqwestTransport {
         request: ApiRequest,
     ) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send {
         self.send_attempt(request)
-    }
-}
-
-/// `attempt`, failed at `end` (from [`attempt_end`]) with the error of the limit that ended it.
-fn bounded<F>(
-    end: Option<(Instant, AttemptLimit)>,
-    attempt: F,
-) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send
-where
-    F: Future<Output = Result<ApiResponse, TransportError>> + Send,
-{
-    match end {
-        None => Either::Left(attempt),
-        Some((end, ended_by)) => Either::Right(
-            tokio::time::timeout_at(end, attempt)
-                .map(move |r| r.unwrap_or_else(|_| Err(ended_by.error()))),
-        ),
     }
 }
 

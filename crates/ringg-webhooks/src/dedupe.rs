@@ -14,7 +14,7 @@
 //! without a `call_id` have no key and are always handed over.
 
 use std::collections::{HashMap, VecDeque};
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -80,7 +80,7 @@ impl DedupeKey {
             let digest = Sha256::digest(event.raw().as_bytes());
             let mut key = format!("{}||body=", call_id.as_str());
             for byte in &digest[..16] {
-                key.push_str(&format!("{byte:02x}"));
+                let _ = write!(key, "{byte:02x}"); // writing to a String cannot fail
             }
             return Some(Self(Arc::from(key)));
         }

@@ -3,6 +3,8 @@
 use ringg_types::common::Timestamp;
 use ringg_types::ids::AgentId;
 
+use crate::journal::CallEntry;
+
 /// What to look for in [`Calls::reconcile`](super::Calls::reconcile).
 #[derive(Debug, Clone)]
 pub struct ReconcileQuery {
@@ -48,6 +50,17 @@ impl ReconcileQuery {
     pub fn since(mut self, since: Timestamp) -> Self {
         self.since = Some(since);
         self
+    }
+
+    /// The search [`Calls::settle_pending`](super::Calls::settle_pending) makes for a journaled
+    /// initiation: its assistant and recipient, from a minute before it was recorded.
+    pub fn for_pending(entry: &CallEntry) -> Self {
+        let intent = &entry.intent;
+        let since = intent.recorded_at - chrono::Duration::minutes(1);
+        Self::new(intent.reference.clone())
+            .agent_id(intent.agent_id.clone())
+            .to_number(intent.to_number.clone())
+            .since(Timestamp::from_datetime(&since))
     }
 
     /// Gives up after scanning `rows` history rows (at least one).

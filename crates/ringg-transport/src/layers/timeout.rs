@@ -5,6 +5,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use futures::FutureExt;
 use futures::future::Either;
 use tokio::time::Instant;
 use tower::{Layer, Service};
@@ -164,6 +165,26 @@ pub(crate) fn attempt_end(
         (Some(a), Some(deadline)) if a.0 < deadline => Some(a),
         (Some(a), None) => Some(a),
         (_, Some(deadline)) => Some((deadline, AttemptLimit::Total(limits.total_timeout))),
+    }
+}
+
+/// `attempt`, failed at `end` (from [`attempt_end`]) with the error of the limit that ended
+/// it, naming `operation`. One timer for the attempt, none when `end` is `None`.
+pub(crate) fn bounded<F>(
+    end: Option<(Instant, AttemptLimit)>,
+    operation: &'static str,
+    attempt: F,
+) -> impl Future<Output = Result<ApiResponse, TransportError>> + Send
+where
+    F: Future<Output = Result<ApiResponse, TransportError>> + Send,
+{
+    match end {
+        None => Either::Left(attempt),
+        Some((end, ended_by)) => {
+            Either::Right(tokio::time::timeout_at(end, attempt).map(move |r| {
+                r.unwrap_or_else(|_| Err(ended_by.error().with_operation(operation)))
+            }))
+        }
     }
 }
 

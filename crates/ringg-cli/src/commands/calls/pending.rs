@@ -2,6 +2,7 @@
 //! makes before calling someone again.
 
 use ringg_api::Client;
+use ringg_api::calls::ReconcileQuery;
 use ringg_api::journal::{CallEntry, CallOutcome};
 use ringg_api::types::AgentId;
 use serde::Serialize;
@@ -166,18 +167,23 @@ pub(super) async fn settle(ctx: &mut Ctx) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The advice for an initiation whose search stopped at its row limit: the same search as
-/// `settle_pending`'s (its assistant and recipient, from a minute before it was recorded),
-/// with more rows.
+/// The advice for an initiation whose search stopped at its row limit: `settle_pending`'s own
+/// search ([`ReconcileQuery::for_pending`]) as a command, with more rows.
 fn wider_search(entry: &CallEntry) -> String {
-    let intent = &entry.intent;
-    let since = intent.recorded_at - chrono::Duration::minutes(1);
+    let q = ReconcileQuery::for_pending(entry);
+    let mut command = format!("ringg calls reconcile {}", q.reference);
+    if let Some(agent) = &q.agent_id {
+        command.push_str(&format!(" --agent {agent}"));
+    }
+    if let Some(to) = &q.to_number {
+        command.push_str(&format!(" --to {to}"));
+    }
+    if let Some(since) = &q.since {
+        let since = since.to_utc().format("%Y-%m-%dT%H:%M:%SZ");
+        command.push_str(&format!(" --since {since}"));
+    }
     format!(
-        "; a search that stopped at its row limit needs more rows, e.g. `ringg calls reconcile {} --agent {} --to {} --since {} --max-rows 100000`",
-        intent.reference,
-        intent.agent_id,
-        intent.to_number,
-        since.format("%Y-%m-%dT%H:%M:%SZ")
+        "; a search that stopped at its row limit needs more rows, e.g. `{command} --max-rows 100000`"
     )
 }
 
