@@ -6,12 +6,19 @@
 //! it over a second time.
 //!
 //! The key is `(call_id, event_type)`, plus, for `call_completed` (which fires once per call
-//! **attempt**), the attempt's `retry_count`, or its `status` when the payload has no
-//! `retry_count`. A per-call callback delivery (no `event_type`) is keyed by its call id, its
-//! `data.status` and its `data.retry`, so each status change is handed over once. A delivery
-//! whose event type could not be read (a partial event) is keyed by its call id and a digest
-//! of its body, so two different such deliveries about one call are two events. Events
-//! without a `call_id` have no key and are always handed over.
+//! **attempt**), what tells the attempt apart: the final `status` of the attempt that ended the
+//! call; for a `retry` attempt its `retry_count`, or, when the payload has none (the newest
+//! examples carry none), its `call_sid`, or else a digest of its body. A per-call callback
+//! delivery (no `event_type`) is keyed by its call id, its `data.status` and its `data.retry`,
+//! and whether it carries `data.analysis`, so each status change, and the analysis that may
+//! follow it, is handed over once. A delivery whose event type could not be read (a partial
+//! event) is keyed by its call id and a digest of its body, so two different such deliveries
+//! about one call are two events. Events without a `call_id` have no key and are always handed
+//! over.
+//!
+//! Where nothing in the payload tells two deliveries apart, the body does: Ringg's retry of a
+//! delivery sends the same body, so it is still one event, and two different bodies are never
+//! taken for one (a key too fine hands an event over twice; a key too coarse would lose one).
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt::{self, Write as _};
@@ -24,10 +31,16 @@ use sha2::{Digest, Sha256};
 
 /// The identity of one event for dedupe purposes.
 ///
-/// Its string form (`call_id` `|` `event_type`, then for `call_completed` `|status=S` when the
-/// call ended or `|retry_count=N` for a `retry` attempt; `call_id` `||body=` and a SHA-256
-/// prefix of the body when the event type could not be read) is stable, so a shared store
-/// (Redis, SQL) can use it as its key.
+/// Its string form is stable, so a shared store (Redis, SQL) can use it as its key:
+/// `call_id` `|` `event_type`, then
+/// - for `call_completed`: `|status=S` when the call ended; for a `retry` attempt
+///   `|retry_count=N`, else `|call_sid=SID`, else `|status=retry|body=` (`|body=` without a
+///   status) and a SHA-256 prefix of the body;
+/// - for a callback delivery: `|status=S`, `|retry=N` when present, and `|analysis` when it
+///   carries `data.analysis`;
+///
+/// and `call_id` `||body=` and a SHA-256 prefix of the body when the event type could not be
+/// read.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct DedupeKey(Arc<str>);
 
@@ -40,6 +53,9 @@ pub enum Attempt<'a> {
     /// The attempt's `status` (`retry`, `failed`, `completed`, ...), used when the payload has
     /// no `retry_count`.
     Status(&'a str),
+    /// The attempt's `call_sid` (the telephony provider's id of that one dial), used for a
+    /// `retry` attempt whose payload has no `retry_count`.
+    CallSid(&'a str),
     /// A per-call callback delivery: its `data.status` and `data.retry`. Each status change
     /// is an event of its own.
     Callback {
@@ -58,6 +74,7 @@ impl DedupeKey {
             None => format!("{call_id}|{event_type}"),
             Some(Attempt::RetryCount(n)) => format!("{call_id}|{event_type}|retry_count={n}"),
             Some(Attempt::Status(s)) => format!("{call_id}|{event_type}|status={s}"),
+            Some(Attempt::CallSid(sid)) => format!("{call_id}|{event_type}|call_sid={sid}"),
             Some(Attempt::Callback { status, retry }) => {
                 let mut key = format!("{call_id}|{event_type}|status={}", status.unwrap_or(""));
                 if let Some(retry) = retry {
@@ -72,41 +89,101 @@ impl DedupeKey {
     /// The key of a parsed event, or `None` when the event has no `call_id` (such events are
     /// not deduped).
     pub fn for_event(event: &WebhookEvent) -> Option<Self> {
-        let call_id = event.call_id()?;
+        let call_id = event.call_id()?.as_str();
         let event_type = event.event_type();
         if event_type.as_str().is_empty() {
             // Only the body tells such a delivery apart from another one about the call (a
             // retry of it sends the same body, so it is still one event).
-            let digest = Sha256::digest(event.raw().as_bytes());
-            let mut key = format!("{}||body=", call_id.as_str());
-            for byte in &digest[..16] {
-                let _ = write!(key, "{byte:02x}"); // writing to a String cannot fail
-            }
+            let mut key = format!("{call_id}||");
+            push_body_digest(&mut key, event);
             return Some(Self(Arc::from(key)));
         }
-        let attempt = match event_type {
+        let key = match event_type {
             // A call ends once (`completed`, `failed`, `error`): that status is the attempt,
             // whether or not this generation of the payload carries `retry_count`, so a rebuilt
-            // copy keys the same. Each `retry` attempt is its own event, told by its count.
+            // copy keys the same. Each `retry` attempt is its own event, told by its count, its
+            // provider call id, or else its body.
             EventType::CallCompleted => match event.status() {
-                Some(s) if s.as_str() != "retry" => Some(Attempt::Status(s.as_str())),
-                status => event
-                    .retry_count()
-                    .map(Attempt::RetryCount)
-                    .or_else(|| status.map(|s| Attempt::Status(s.as_str()))),
+                Some(s) if s.as_str() != "retry" => Self::new(
+                    call_id,
+                    event_type.as_str(),
+                    Some(Attempt::Status(s.as_str())),
+                ),
+                status => {
+                    let attempt = event
+                        .retry_count()
+                        .map(Attempt::RetryCount)
+                        .or_else(|| call_sid(event).map(Attempt::CallSid));
+                    if attempt.is_some() {
+                        Self::new(call_id, event_type.as_str(), attempt)
+                    } else {
+                        let mut key = format!("{call_id}|{}|", event_type.as_str());
+                        if let Some(status) = status {
+                            let _ = write!(key, "status={}|", status.as_str()); // to a String
+                        }
+                        push_body_digest(&mut key, event);
+                        Self(Arc::from(key))
+                    }
+                }
             },
-            _ if event_type.as_str() == CALLBACK_EVENT_TYPE => Some(Attempt::Callback {
-                status: event.status().map(|s| s.as_str()),
-                retry: event.retry_count(),
-            }),
-            _ => None,
+            _ if event_type.as_str() == CALLBACK_EVENT_TYPE => {
+                let key = Self::new(
+                    call_id,
+                    event_type.as_str(),
+                    Some(Attempt::Callback {
+                        status: event.status().map(|s| s.as_str()),
+                        retry: event.retry_count(),
+                    }),
+                );
+                if !carries_analysis(event) {
+                    return Some(key);
+                }
+                // The analysis may come in a second delivery of the same status and attempt.
+                Self(Arc::from(format!("{}|analysis", key.0)))
+            }
+            _ => Self::new(call_id, event_type.as_str(), None),
         };
-        Some(Self::new(call_id.as_str(), event_type.as_str(), attempt))
+        Some(key)
     }
 
     /// The stable string form of the key.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// Appends `body=` and the hex of a SHA-256 prefix of the event's body to `key`.
+fn push_body_digest(key: &mut String, event: &WebhookEvent) {
+    let digest = Sha256::digest(event.raw().as_bytes());
+    key.push_str("body=");
+    for byte in &digest[..16] {
+        let _ = write!(key, "{byte:02x}"); // writing to a String cannot fail
+    }
+}
+
+/// The `call_sid` of a typed `call_completed` event, when it is a non-empty text.
+fn call_sid(event: &WebhookEvent) -> Option<&str> {
+    match event {
+        WebhookEvent::CallCompleted(p) => p.call_sid.as_deref().filter(|s| !s.is_empty()),
+        WebhookEvent::Partial(x) => x
+            .value()
+            .get("call_sid")
+            .and_then(serde_json::Value::as_str)
+            .filter(|s| !s.is_empty()),
+        _ => None,
+    }
+}
+
+/// Whether a callback delivery carries `data.analysis` (not `null`).
+fn carries_analysis(event: &WebhookEvent) -> bool {
+    match event {
+        WebhookEvent::Callback(c) => c.data.as_ref().is_some_and(|d| d.analysis.is_value()),
+        WebhookEvent::Partial(x) => x
+            .value()
+            .get("data")
+            .and_then(|d| d.get("analysis"))
+            .is_some_and(|a| !a.is_null()),
+        _ => false,
     }
 }
 

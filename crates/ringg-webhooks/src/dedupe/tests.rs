@@ -163,6 +163,63 @@ fn a_retry_count_written_as_a_whole_float_or_a_string_keys_its_attempt() {
     assert_eq!(key_of("1.0"), "c1|call_completed|retry_count=1");
     assert_eq!(key_of("\"2\""), "c1|call_completed|retry_count=2");
     assert_eq!(key_of("2"), key_of("2.0"));
-    // Not a whole count: the attempt falls back to the status.
-    assert_eq!(key_of("1.5"), "c1|call_completed|status=retry");
+    // Not a whole count, and no call_sid: the attempt is told by its body.
+    assert!(key_of("1.5").starts_with("c1|call_completed|status=retry|body="));
+    assert_ne!(key_of("1.5"), key_of("2.5"));
+}
+
+#[test]
+fn retry_attempts_without_a_count_are_told_by_call_sid_or_body() {
+    let key_of = |body: serde_json::Value| {
+        let event = WebhookEvent::from_slice_lenient(body.to_string().as_bytes()).unwrap();
+        DedupeKey::for_event(&event).unwrap().to_string()
+    };
+    let attempt = |called_on: &str| {
+        serde_json::json!({"event_type": "call_completed", "call_id": "c1", "status": "retry",
+            "called_on": called_on})
+    };
+    let mut with_sid = attempt("2025-12-14T19:37:13Z");
+    with_sid["call_sid"] = "CA1".into();
+    assert_eq!(key_of(with_sid.clone()), "c1|call_completed|call_sid=CA1");
+    // The same in a payload that is partial (a field of an odd type).
+    with_sid["agent_message_count"] = "three".into();
+    assert_eq!(key_of(with_sid), "c1|call_completed|call_sid=CA1");
+    let (a, b) = (
+        attempt("2025-12-14T19:37:13Z"),
+        attempt("2025-12-14T20:07:13Z"),
+    );
+    assert_ne!(key_of(a.clone()), key_of(b));
+    assert_eq!(key_of(a.clone()), key_of(a));
+    // No status either: still one key per body.
+    let bare = serde_json::json!({"event_type": "call_completed", "call_id": "c1"});
+    assert!(key_of(bare).starts_with("c1|call_completed|body="));
+    // The attempt that ended the call keeps its status key (a rebuilt copy matches).
+    let mut done = attempt("2025-12-14T20:37:13Z");
+    done["status"] = "completed".into();
+    done["call_sid"] = "CA3".into();
+    assert_eq!(key_of(done), "c1|call_completed|status=completed");
+}
+
+#[test]
+fn a_callback_with_its_analysis_is_a_key_of_its_own() {
+    let key_of = |analysis: Option<serde_json::Value>| {
+        let mut body = serde_json::json!({"status": "success",
+            "data": {"call_id": "c1", "status": "completed", "retry": 0}});
+        if let Some(analysis) = analysis {
+            body["data"]["analysis"] = analysis;
+        }
+        let event = WebhookEvent::from_slice_lenient(body.to_string().as_bytes()).unwrap();
+        DedupeKey::for_event(&event).unwrap().to_string()
+    };
+    assert_eq!(key_of(None), "c1|call_callback|status=completed|retry=0");
+    assert_eq!(key_of(Some(serde_json::Value::Null)), key_of(None));
+    assert_eq!(
+        key_of(Some(serde_json::json!({"summary": "ok"}))),
+        "c1|call_callback|status=completed|retry=0|analysis"
+    );
+    // An analysis of an odd shape (a partial event) keys the same way.
+    assert_eq!(
+        key_of(Some(serde_json::json!(["not", "an", "object"]))),
+        "c1|call_callback|status=completed|retry=0|analysis"
+    );
 }

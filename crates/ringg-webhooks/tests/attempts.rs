@@ -1,0 +1,124 @@
+//! Deliveries that differ only in what tells one attempt or one stage of a call from another,
+//! shaped as the reference's newer examples are (no `retry_count`; a callback's analysis in a
+//! later delivery): each is handed over once, none is taken for a repeat of another.
+
+mod common;
+
+use common::{Recorder, TestServer, send};
+use http::StatusCode;
+use ringg_webhooks::WebhookReceiver;
+use serde_json::{Value, json};
+
+const SECRET: &str = "whsec-attempts";
+
+/// Sends each body in turn and returns the receiver's `status` answers.
+async fn deliver(url: &str, bodies: &[Value]) -> Vec<String> {
+    let mut answers = Vec::new();
+    for body in bodies {
+        let (status, json) = send(
+            "POST",
+            url,
+            &[("x-webhook-secret", SECRET)],
+            body.to_string(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body} → {json}");
+        answers.push(json["status"].as_str().unwrap_or_default().to_owned());
+    }
+    answers
+}
+
+async fn server(recorder: &std::sync::Arc<Recorder>) -> TestServer {
+    let receiver = WebhookReceiver::builder()
+        .secret_header("X-Webhook-Secret")
+        .secret(SECRET)
+        .shared_handler(recorder.clone())
+        .build()
+        .unwrap();
+    TestServer::start(receiver).await
+}
+
+/// One `call_completed` attempt in the newest documented shape: no `retry_count`.
+fn attempt(status: &str, called_on: &str, call_sid: Option<&str>) -> Value {
+    let mut body = json!({
+        "event_type": "call_completed",
+        "call_id": "4b30f5dc-7f86-4e4c-a3aa-15c01138559b",
+        "status": status,
+        "called_on": called_on,
+        "call_type": "outbound",
+        "transcript": [],
+    });
+    if let Some(sid) = call_sid {
+        body["call_sid"] = json!(sid);
+    }
+    body
+}
+
+#[tokio::test]
+async fn retry_attempts_without_retry_count_are_each_handed_over_once() {
+    for with_sid in [true, false] {
+        let recorder = Recorder::new();
+        let server = server(&recorder).await;
+        let url = server.url("/hook");
+        let sid = |s: &'static str| with_sid.then_some(s);
+        let first = attempt("retry", "2025-12-14T19:37:13.310707Z", sid("sid-1"));
+        let second = attempt("retry", "2025-12-14T20:07:13.310707Z", sid("sid-2"));
+        let last = attempt("completed", "2025-12-14T20:37:13.310707Z", sid("sid-3"));
+        let answers = deliver(
+            &url,
+            &[
+                first.clone(),
+                second.clone(),
+                second.clone(), // Ringg's retry of the second attempt's delivery
+                last,
+                first,
+            ],
+        )
+        .await;
+        assert_eq!(
+            answers,
+            ["accepted", "accepted", "duplicate", "accepted", "duplicate"],
+            "with call_sid: {with_sid}"
+        );
+        assert_eq!(recorder.events().len(), 3, "with call_sid: {with_sid}");
+        server.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_callback_that_brings_the_analysis_later_is_handed_over_too() {
+    let recorder = Recorder::new();
+    let server = server(&recorder).await;
+    let url = server.url("/callback");
+    let callback = |status: &str, analysis: Option<Value>| {
+        let mut data = json!({"call_id": "call-cb", "status": status, "retry": 0});
+        if let Some(analysis) = analysis {
+            data["analysis"] = analysis;
+        }
+        json!({"status": "success", "data": data, "message": "Call Details"})
+    };
+    let analysed = callback(
+        "completed",
+        Some(json!({"summary": "Agreed to pay", "sentiment": 0.35})),
+    );
+    let answers = deliver(
+        &url,
+        &[
+            callback("ongoing", None),
+            callback("completed", None),
+            callback("completed", Some(Value::Null)), // `null` is no analysis
+            analysed.clone(),
+            analysed,
+        ],
+    )
+    .await;
+    assert_eq!(
+        answers,
+        ["accepted", "accepted", "duplicate", "accepted", "duplicate"]
+    );
+    let events = recorder.events();
+    assert_eq!(events.len(), 3);
+    let last = events[2].to_value().unwrap();
+    assert_eq!(last["data"]["analysis"]["summary"], "Agreed to pay");
+    server.stop().await;
+}
