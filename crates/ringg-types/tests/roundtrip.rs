@@ -350,7 +350,7 @@ const CASES: &[(&str, Check)] = &[
     ),
     (
         "webhooks/platform_analysis_completed_odd_types.json",
-        check_partial_webhook,
+        check_webhook,
     ),
     (
         "webhooks/call_completed_numeric_strings.json",
@@ -358,7 +358,7 @@ const CASES: &[(&str, Check)] = &[
     ),
     (
         "webhooks/all_processing_completed_odd_types.json",
-        check_partial_webhook,
+        check_webhook,
     ),
 ];
 

@@ -188,7 +188,7 @@ pub fn sample_events() -> Vec<SampleEvent> {
             "callback_cancelled",
             callback("cancelled", json!(0), json!({})),
         ),
-        partial(
+        typed(
             "platform_analysis_odd_types",
             subscription(
                 "platform_analysis_completed",

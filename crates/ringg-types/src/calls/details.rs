@@ -101,7 +101,21 @@ impl CallDetails {
 ///
 /// Values are produced by a language model, so they arrive loosely typed: lists may be strings,
 /// booleans may be `"yes"`. Every field is optional and unknown keys are kept.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+///
+/// Decoding never fails on a value of an unexpected type (`"sentiment": 0.35`, `"summary": 42`,
+/// `"key_points": ["a", null]`): such a value leaves its field absent and is kept, as it came,
+/// in [`extra`](Self::extra) under its own key, so it is still read there and written back
+/// unchanged.
+///
+/// ```
+/// use ringg_types::calls::PlatformAnalysis;
+/// let a: PlatformAnalysis =
+///     serde_json::from_str(r#"{"summary": "Agreed to pay", "sentiment": 0.35}"#).unwrap();
+/// assert_eq!(a.summary.as_deref(), Some("Agreed to pay"));
+/// assert!(a.sentiment.is_absent());
+/// assert_eq!(a.extra["sentiment"], 0.35);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PlatformAnalysis {
     /// `summary`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -136,6 +150,38 @@ pub struct PlatformAnalysis {
     /// Unknown fields.
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for PlatformAnalysis {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut extra = Extra::deserialize(deserializer)?;
+        /// The value of `key` as `T`, taken out of `extra`; left there when it is not a `T`.
+        fn take<T: serde::de::DeserializeOwned + Default>(extra: &mut Extra, key: &str) -> T {
+            let Some(value) = extra.get(key) else {
+                return T::default();
+            };
+            match T::deserialize(value) {
+                Ok(typed) => {
+                    extra.remove(key);
+                    typed
+                }
+                Err(_) => T::default(),
+            }
+        }
+        Ok(Self {
+            summary: take(&mut extra, "summary"),
+            classification: take(&mut extra, "classification"),
+            key_points: take(&mut extra, "key_points"),
+            action_items: take(&mut extra, "action_items"),
+            sentiment: take(&mut extra, "sentiment"),
+            call_disconnect_reason: take(&mut extra, "call_disconnect_reason"),
+            callback_requested: take(&mut extra, "callback_requested"),
+            callback_requested_time: take(&mut extra, "callback_requested_time"),
+            timezone: take(&mut extra, "timezone"),
+            status: take(&mut extra, "status"),
+            extra,
+        })
+    }
 }
 
 impl PlatformAnalysis {

@@ -153,3 +153,37 @@ fn platform_analysis_stringly() {
     assert_eq!(a.key_points.as_ref().unwrap().items().len(), 2);
     assert_eq!(a.sentiment.as_ref().unwrap().as_str(), "mixed");
 }
+
+#[test]
+fn platform_analysis_keeps_values_of_unexpected_types_instead_of_failing() {
+    let body = json!({
+        "summary": 42, "classification": ["qualified_lead", "callback"],
+        "key_points": ["a", null, "b"], "action_items": ["call back"],
+        "sentiment": 0.35, "call_disconnect_reason": false,
+        "callback_requested": "perhaps", "callback_requested_time": 1_734_000_000,
+        "timezone": null, "status": "analyzed", "confidence": 0.9
+    });
+    let a: PlatformAnalysis = serde_json::from_value(body.clone()).unwrap();
+    // What fits is typed.
+    assert_eq!(a.action_items.as_ref().unwrap().items(), ["call back"]);
+    assert_eq!(a.status.as_deref(), Some("analyzed"));
+    assert!(a.timezone.is_null());
+    assert!(a.callback_requested.is_value());
+    // What does not is kept as it came, under its own key.
+    for key in [
+        "summary",
+        "classification",
+        "key_points",
+        "sentiment",
+        "call_disconnect_reason",
+        "callback_requested_time",
+        "confidence",
+    ] {
+        assert_eq!(a.extra.get(key), body.get(key), "{key}");
+    }
+    assert!(a.sentiment.is_absent() && a.summary.is_absent());
+    // Written back, nothing is lost or changed.
+    assert_eq!(serde_json::to_value(&a).unwrap(), body);
+    // Not an object at all is still an error.
+    assert!(serde_json::from_value::<PlatformAnalysis>(json!("text")).is_err());
+}
