@@ -30,6 +30,9 @@ pub(crate) struct Ctx {
     journal: Option<Arc<dyn Journal>>,
     /// The rate limiter of every client of this command, once built.
     limiter: Option<Option<RateLimiter>>,
+    /// The profile whose stored key the command uses, once [`target`](Self::target) chose it
+    /// (`None` for a key given with the command, or `--sim`'s).
+    key_profile: Option<String>,
 }
 
 impl Ctx {
@@ -46,7 +49,15 @@ impl Ctx {
             sim: None,
             journal: None,
             limiter: None,
+            key_profile: None,
         }
+    }
+
+    /// The profile whose stored key the client uses, when the key was not given with the
+    /// command (flags or environment) and `--sim` is off. Such a key goes only to that
+    /// profile's server.
+    pub(crate) fn key_profile(&self) -> Option<&str> {
+        self.key_profile.as_deref()
     }
 
     /// The client for the command: the embedded simulator with `--sim`, otherwise the server
@@ -170,10 +181,14 @@ impl Ctx {
         }
         let key = match (key, &profile) {
             (Some(k), _) => k,
-            (None, Some((name, _))) => crate::config::read_key(name)?.ok_or_else(|| {
-                CliError::new(ErrorClass::Auth, format!("profile {name} has no key"))
-                    .with_hint(format!("run `ringg login --profile {name}`"))
-            })?,
+            (None, Some((name, _))) => {
+                let key = crate::config::read_key(name)?.ok_or_else(|| {
+                    CliError::new(ErrorClass::Auth, format!("profile {name} has no key"))
+                        .with_hint(format!("run `ringg login --profile {name}`"))
+                })?;
+                self.key_profile = Some(name.clone());
+                key
+            }
             (None, None) => {
                 return Err(CliError::new(ErrorClass::Auth, "no API key").with_hint(
                     "run `ringg login` once (the key is kept in a profile), or set RINGG_API_KEY (and RINGG_BASE_URL for a server other than production), or pass --api-key-file/--base-url, or add --sim to try the command against a local simulator",

@@ -91,3 +91,63 @@ async fn stream_prints_partial_and_final_transcripts() {
     assert_eq!(msgs.last().unwrap()["is_final"], true);
     sim.shutdown().await;
 }
+
+/// A profile's key goes only to its own server: a speech-to-text address on another origin is
+/// refused before anything is sent there, unless the key is given with the command.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_profiles_key_is_not_sent_to_another_speech_to_text_server() {
+    let sim = sim().await;
+    let config = tempfile::tempdir().unwrap();
+    let with_profile = |args: &[&str]| {
+        let mut c = bare();
+        c.env("RINGG_CONFIG_DIR", config.path()).args(args);
+        c
+    };
+    let mut login = with_profile(&["login", "--base-url", &sim.base_url()]);
+    login.write_stdin(format!("{}\n", sim.api_key()));
+    let r = run(login).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    // Another server on loopback, counting the connections it gets.
+    let other = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let other_url = format!("http://{}/stt/v1", other.local_addr().unwrap());
+    let reached = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = reached.clone();
+    tokio::spawn(async move {
+        while let Ok((_stream, _)) = other.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+
+    for via_env in [false, true] {
+        let mut cmd = with_profile(&["stt", "health"]);
+        if via_env {
+            cmd.env("RINGG_STT_BASE_URL", &other_url);
+        } else {
+            cmd.args(["--stt-base-url", &other_url]);
+        }
+        let r = run(cmd).await;
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("not sent to another server"),
+            "{}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains(sim.api_key()));
+    }
+    assert_eq!(reached.load(std::sync::atomic::Ordering::SeqCst), 0);
+
+    // The profile's own server's service is used as before, also when named explicitly.
+    let own = format!("{}/stt/v1", sim.base_url().split("/ca/").next().unwrap());
+    let r = run(with_profile(&["stt", "health", "--stt-base-url", &own])).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(with_profile(&["stt", "health"])).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    // A key given with the command goes where the command says.
+    let mut cmd = ringg(&sim, &["stt", "health", "--stt-base-url", &other_url]);
+    cmd.timeout(std::time::Duration::from_secs(5));
+    let _ = run(cmd).await;
+    assert!(reached.load(std::sync::atomic::Ordering::SeqCst) > 0);
+    sim.shutdown().await;
+}

@@ -115,6 +115,7 @@ pub fn bare_std() -> std::process::Command {
         .env_remove("RINGG_QUIET_HOURS")
         .env_remove("RINGG_API_KEY")
         .env_remove("RINGG_BASE_URL")
+        .env_remove("RINGG_STT_BASE_URL")
         .env_remove("RINGG_WEBHOOK_SECRET")
         .env_remove("RINGG_TIMEOUT")
         .env_remove("RINGG_RATE_LIMIT")

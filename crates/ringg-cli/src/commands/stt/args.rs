@@ -27,7 +27,8 @@ pub(crate) enum SttCmd {
     },
     /// Whether the speech-to-text service is up.
     Health {
-        /// The speech-to-text service's base URL (default: the API's origin with /stt/v1).
+        /// The speech-to-text service's base URL (default: the API's origin with /stt/v1). With a
+        /// profile's key, only an address on that profile's server.
         #[arg(
             long,
             env = "RINGG_STT_BASE_URL",
@@ -47,7 +48,8 @@ pub(crate) struct SttArgs {
     /// Capitalisation and punctuation: true or false (the service's default when absent).
     #[arg(long, value_name = "BOOL")]
     pub(crate) cap_punc: Option<bool>,
-    /// The speech-to-text service's base URL (default: the API's origin with /stt/v1).
+    /// The speech-to-text service's base URL (default: the API's origin with /stt/v1). With a
+    /// profile's key, only an address on that profile's server.
     #[arg(
         long,
         env = "RINGG_STT_BASE_URL",

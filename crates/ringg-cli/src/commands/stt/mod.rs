@@ -40,12 +40,35 @@ async fn service(ctx: &mut Ctx, common: &SttArgs) -> Result<Stt, CliError> {
     service_at(ctx, common.stt_base_url.as_deref()).await
 }
 
+/// The service at `base_url` (--stt-base-url), or at the API server's origin. A profile's key
+/// goes only to its own server: an address on another origin needs the key given with the
+/// command.
 async fn service_at(ctx: &mut Ctx, base_url: Option<&str>) -> Result<Stt, CliError> {
-    let stt = ctx.client().await?.stt();
-    match base_url.filter(|u| !u.trim().is_empty()) {
-        Some(url) => Ok(stt.with_base_url(url)?),
-        None => Ok(stt),
+    let client = ctx.client().await?;
+    let stt = client.stt();
+    let Some(url) = base_url.filter(|u| !u.trim().is_empty()) else {
+        return Ok(stt);
+    };
+    let stt = stt.with_base_url(url)?;
+    let origin = |u: &str| {
+        url::Url::parse(u)
+            .ok()
+            .map(|u| u.origin().ascii_serialization())
+    };
+    if let Some(profile) = ctx.key_profile() {
+        let server = origin(client.base_url());
+        if origin(stt.base_url()) != server {
+            return Err(CliError::usage(format!(
+                "the speech-to-text address {} is not on profile {profile}'s server ({}); a profile's key is not sent to another server",
+                stt.base_url(),
+                server.as_deref().unwrap_or(client.base_url())
+            ))
+            .with_hint(format!(
+                "drop --stt-base-url (and RINGG_STT_BASE_URL) to use the service of profile {profile}'s server, or give that server's key and address with the command (--api-key-file and --base-url, or RINGG_API_KEY and RINGG_BASE_URL)"
+            )));
+        }
     }
+    Ok(stt)
 }
 
 async fn transcribe(ctx: &mut Ctx, file: &Path, common: SttArgs) -> Result<(), CliError> {
