@@ -10,7 +10,6 @@ use ringg_types::calls::{
     CallDetails, CallDetailsResponse, CallHistoryQuery, CallHistoryResponse, CallRecord,
     DeleteContactListResponse, DownloadCallHistoryQuery, InitiateCallRequest, InitiateCallResponse,
 };
-use ringg_types::common::Timestamp;
 use ringg_types::enums::CallStatus;
 use ringg_types::ids::{CallId, ListId};
 use ringg_types::operations::{self as ops, Operation};
@@ -381,12 +380,16 @@ impl Calls<'_> {
 
     /// Finds the call placed with a client reference, after an outcome-unknown failure.
     ///
-    /// Scans recent history (default: the last 24 hours) for a row whose
-    /// `custom_args_values` carries the reference; rows that do not echo
-    /// `custom_args_values` are checked through call details. Returns `None` when no such call
-    /// exists, in which case placing it again cannot create a duplicate. A search that scans
-    /// [`max_rows`](ReconcileQuery::max_rows) rows without finding it fails with
-    /// [`ErrorKind::SearchLimit`]: the call may still exist.
+    /// Scans the history the query covers (calls since [`since`](ReconcileQuery::since),
+    /// default the last 24 hours, of [`agent_id`](ReconcileQuery::agent_id) when given) for
+    /// a row whose `custom_args_values` carries the reference; rows that do not echo
+    /// `custom_args_values` are checked through call details (only those to
+    /// [`to_number`](ReconcileQuery::to_number) when given). Returns `None` when no call there
+    /// carries it: if the call was initiated within that part of the history, it was not
+    /// placed, and placing it again cannot create a duplicate; a narrower query rules out only
+    /// what it covers. A `since` in the future is refused ([`ErrorKind::InvalidInput`]). A
+    /// search that scans [`max_rows`](ReconcileQuery::max_rows) rows without finding it fails
+    /// with [`ErrorKind::SearchLimit`]: the call may still exist.
     pub async fn reconcile(
         &self,
         query: impl Into<ReconcileQuery>,
@@ -397,9 +400,15 @@ impl Calls<'_> {
                 "reconcile needs a non-empty client reference",
             ));
         }
-        let since = q.since.clone().unwrap_or_else(|| {
-            Timestamp::from_datetime(&(chrono::Utc::now() - chrono::Duration::hours(24)))
-        });
+        let since = q
+            .since
+            .clone()
+            .unwrap_or_else(ReconcileQuery::default_since);
+        if since.to_utc() > chrono::Utc::now() {
+            return Err(Error::invalid_input(format!(
+                "reconcile's search would start in the future ({since}): it could find nothing, which would not show that the call was not placed"
+            )));
+        }
         let hq = CallHistoryQuery {
             start_date: Some(since),
             agent_id: q.agent_id.clone(),

@@ -172,5 +172,18 @@ async fn a_search_stopped_at_its_row_limit_is_neither_found_nor_ruled_out() {
     // With room for every row, the same search rules the call out.
     let none = client.calls().reconcile("rr-never-sent").await.unwrap();
     assert!(none.is_none());
+    // A search from the future could rule nothing out: refused before anything is sent.
+    let before = sim.handle().stats().requests;
+    let later = chrono::Utc::now() + chrono::Duration::minutes(5);
+    let err = client
+        .calls()
+        .reconcile(
+            ReconcileQuery::new("rr-never-sent")
+                .since(ringg_api::types::common::Timestamp::from_datetime(&later)),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+    assert_eq!(sim.handle().stats().requests, before);
     sim.shutdown().await;
 }

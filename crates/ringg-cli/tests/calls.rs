@@ -257,13 +257,51 @@ async fn reconcile_finds_a_placed_call_and_says_when_none_was_placed() {
     assert_eq!(r.json()["call"]["id"], call_id.as_str());
 
     let r = ok(ringg(&sim, &["calls", "reconcile", "rr-never-sent"])).await;
-    assert!(r.stdout.contains("was not placed"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("among calls since") && r.stdout.contains("was not placed"),
+        "{}",
+        r.stdout
+    );
     let r = ok(ringg(
         &sim,
         &["-o", "json", "calls", "reconcile", "rr-never-sent"],
     ))
     .await;
     assert_eq!(r.json()["found"], false);
+    assert!(r.json()["searched"]["since"].is_string());
+
+    // A search narrowed away from the call rules out only what it covered, and says so.
+    let r = ok(ringg(
+        &sim,
+        &[
+            "calls",
+            "reconcile",
+            &reference,
+            "--agent",
+            ringg_sim::demo::SECOND_AGENT_ID,
+        ],
+    ))
+    .await;
+    assert!(
+        r.stdout.contains(&format!(
+            "of assistant {}",
+            ringg_sim::demo::SECOND_AGENT_ID
+        )) && r.stdout.contains("if it was initiated there"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("search was narrowed"), "{}", r.stderr);
+    // A search from the future could rule nothing out: refused.
+    let future = (chrono::Utc::now() + chrono::Duration::minutes(5)).to_rfc3339();
+    let r = fails(
+        ringg(
+            &sim,
+            &["calls", "reconcile", &reference, "--since", &future],
+        ),
+        2,
+    )
+    .await;
+    assert!(r.stderr.contains("in the future"), "{}", r.stderr);
 
     // A search that stops at its row limit says the call is neither found nor ruled out.
     sim.handle().seed_history(140);

@@ -15,7 +15,8 @@ pub struct ReconcileQuery {
     /// Only calls to this number (E.164); rows without `custom_args_values` are checked through
     /// call details only when they match.
     pub to_number: Option<String>,
-    /// How far back to look (default: 24 hours).
+    /// How far back to look (default: [`default_since`](Self::default_since), 24 hours ago).
+    /// A time in the future is refused: a search from then could not rule anything out.
     pub since: Option<Timestamp>,
     /// Give up after scanning this many history rows (default 10,000), with
     /// [`ErrorKind::SearchLimit`](crate::ErrorKind::SearchLimit).
@@ -44,6 +45,11 @@ impl ReconcileQuery {
     pub fn to_number(mut self, number: impl Into<String>) -> Self {
         self.to_number = Some(number.into());
         self
+    }
+
+    /// Where a search without [`since`](Self::since) starts: 24 hours ago.
+    pub fn default_since() -> Timestamp {
+        Timestamp::from_datetime(&(chrono::Utc::now() - chrono::Duration::hours(24)))
     }
 
     /// Looks back to `since`.

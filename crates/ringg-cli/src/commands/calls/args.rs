@@ -43,10 +43,11 @@ pub(crate) enum CallsCmd {
         /// Only look at this assistant's calls.
         #[arg(long, value_name = "ID")]
         agent: Option<String>,
-        /// Only look at calls to this number.
+        /// Open the rows that do not echo their variables (one request each) only when they
+        /// went to this number; rows that echo them are checked whatever their number.
         #[arg(long, value_name = "E164")]
         to: Option<String>,
-        /// How far back to look (ISO date-time; default: 24 hours).
+        /// How far back to look (ISO date-time; default: 24 hours; not in the future).
         #[arg(long, value_name = "WHEN")]
         since: Option<String>,
         /// Give up after this many history rows without an answer (neither found nor ruled

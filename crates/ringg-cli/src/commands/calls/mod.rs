@@ -309,6 +309,38 @@ struct Reconciled {
     reference: String,
     found: bool,
     call: Option<CallRecord>,
+    /// The part of the history searched: `found: false` rules the call out only if it was
+    /// initiated there.
+    searched: Searched,
+}
+
+/// The part of the history a reconcile searched.
+#[derive(Debug, Serialize)]
+struct Searched {
+    /// Calls since this time.
+    since: ringg_types::common::Timestamp,
+    /// Of this assistant only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agent_id: Option<String>,
+    /// Rows that do not echo their variables were opened only when they went to this number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to_number: Option<String>,
+}
+
+impl Searched {
+    /// The search in words, e.g. "calls since 2026-12-05 09:00:00 UTC of assistant 830f767a…".
+    fn describe(&self) -> String {
+        let mut text = format!("calls since {}", crate::output::ts(Some(&self.since)));
+        if let Some(agent) = &self.agent_id {
+            text.push_str(&format!(" of assistant {agent}"));
+        }
+        if let Some(to) = &self.to_number {
+            text.push_str(&format!(
+                " (those that do not echo their variables: only to {to})"
+            ));
+        }
+        text
+    }
 }
 
 async fn reconcile(
@@ -332,12 +364,30 @@ async fn reconcile(
         q = q.to_number(phone("--to", t)?.to_string());
     }
     if let Some(s) = &since {
-        q = q.since(when("--since", s, false)?);
+        let t = when("--since", s, false)?;
+        if t.to_utc() > chrono::Utc::now() {
+            return Err(CliError::usage(format!(
+                "--since {s:?} is in the future: a search from then finds nothing, which would not show that the call was not placed"
+            ))
+            .with_hint("give the time the call was initiated or earlier, or leave --since out to search the last 24 hours"));
+        }
+        q = q.since(t);
     }
+    let since_time = q
+        .since
+        .clone()
+        .unwrap_or_else(ReconcileQuery::default_since);
+    q = q.since(since_time.clone());
     let client = ctx.client().await?;
     if let Some(a) = &agent {
         q = q.agent_id(crate::resolve::agent(&client, a).await?);
     }
+    let searched = Searched {
+        since: since_time,
+        agent_id: q.agent_id.as_ref().map(ToString::to_string),
+        to_number: q.to_number.clone(),
+    };
+    let narrowed = agent.is_some() || to.is_some() || since.is_some();
     let pb = ctx.spinner(format!("searching the history for {}", q.reference));
     let found = client.calls().reconcile(q).await;
     pb.finish_and_clear();
@@ -347,6 +397,7 @@ async fn reconcile(
             reference,
             found: found.is_some(),
             call: found,
+            searched,
         });
     }
     match found {
@@ -363,9 +414,17 @@ async fn reconcile(
             ctx.out
                 .note("do not place it again; follow it with `ringg calls wait <ID>`");
         }
-        None => emit_text(format!(
-            "no call with reference {reference} in the history: it was not placed, so placing it again cannot create a duplicate"
-        )),
+        None => {
+            emit_text(format!(
+                "no call with reference {reference} among {}: if it was initiated there, it was not placed, so placing it again cannot create a duplicate",
+                searched.describe()
+            ));
+            if narrowed {
+                ctx.out.note(
+                    "the search was narrowed by --agent, --to or --since: if the call may have been initiated outside it, search again without them",
+                );
+            }
+        }
     }
     Ok(())
 }
