@@ -22,12 +22,17 @@ pub(crate) fn emit_text(text: impl AsRef<str>) {
     emit(escape_control_keep_lines(text.as_ref()));
 }
 
+/// Writes one line to stdout as it is, returning the failure instead of ending the program
+/// (for a caller that has to undo something first, see [`emit`]).
+pub(crate) fn try_emit(line: impl AsRef<str>) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", line.as_ref()).and_then(|()| out.flush())
+}
+
 /// Writes one line to stdout as it is: for JSON, and text already made safe (people's text
 /// goes through [`emit_text`]). A closed pipe (`ringg … | head`) ends the program quietly.
 pub(crate) fn emit(line: impl AsRef<str>) {
-    let mut out = std::io::stdout().lock();
-    let res = writeln!(out, "{}", line.as_ref()).and_then(|()| out.flush());
-    if let Err(e) = res {
+    if let Err(e) = try_emit(line) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }

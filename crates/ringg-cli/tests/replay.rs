@@ -117,3 +117,60 @@ async fn a_bad_duration_is_a_usage_error() {
     assert!(r.stderr.contains("90m"), "{}", r.stderr);
     sim.shutdown().await;
 }
+
+/// A replay whose reader has gone (`ringg webhooks replay | head`) leaves no event claimed: the
+/// one it was printing is released, so the next replay hands everything over at once instead
+/// of being told for a minute that those events are in flight.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_replay_into_a_closed_pipe_leaves_nothing_claimed() {
+    let sim = sim().await;
+    for to in ["+919876522211", "+919876522212"] {
+        sim.handle().script_outcomes(to, [CallOutcome::Answered]);
+        ok(ringg(
+            &sim,
+            &[
+                "calls",
+                "create",
+                "--agent",
+                AGENT_ID,
+                "--to",
+                to,
+                "--name",
+                "Asha",
+                "--from-number-id",
+                NUMBER_ID,
+                "--var",
+                "company_name=Acme",
+                "--wait",
+            ],
+        ))
+        .await;
+    }
+    let state = state_dir();
+    // stdout is a pipe whose reader is already closed: the first line written fails.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut cmd = common::bare_std();
+    cmd.args(["--base-url", &sim.base_url(), "--api-key", sim.api_key()])
+        .args(["-o", "json", "webhooks", "replay", "--since", "1h"])
+        .env("RINGG_STATE_DIR", state.path())
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped());
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let mut c = ringg(&sim, &["-o", "json", "webhooks", "replay", "--since", "1h"]);
+    c.env("RINGG_STATE_DIR", state.path());
+    let r = ok(c).await;
+    assert_eq!(r.json_lines().len(), 4, "{}", r.stdout);
+    assert!(r.stderr.contains("4 handed over"), "{}", r.stderr);
+    sim.shutdown().await;
+}

@@ -3,6 +3,7 @@
 //! `webhooks listen` keeps, so an event already handed over is not handed over again.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -17,7 +18,7 @@ use tower::ServiceExt;
 
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::term::emit;
+use crate::term::try_emit;
 
 /// Which calls to replay.
 pub(super) enum Scope {
@@ -108,6 +109,53 @@ fn bad_since(text: &str) -> CliError {
     ))
 }
 
+/// The in-process receiver a replay hands its events to: printed, or forwarded to the app;
+/// `gone` is set when stdout's reader has gone.
+fn receiver(
+    secret: &str,
+    store: Arc<dyn DedupeStore>,
+    forward: Option<Forward>,
+    format: OutputFormat,
+    gone: Arc<AtomicBool>,
+) -> Result<WebhookReceiver, CliError> {
+    WebhookReceiver::builder()
+        .secret_header(REPLAY_HEADER)
+        .secret(secret.to_owned())
+        .dedupe_store(store)
+        .handler(move |event: WebhookEvent| {
+            let (forward, gone) = (forward.clone(), gone.clone());
+            async move {
+                let Some(forward) = forward else {
+                    if let Err(e) = try_emit(format.render(&event)) {
+                        gone.store(true, Ordering::SeqCst);
+                        return Err(HandlerError::msg(format!("stdout: {e}")));
+                    }
+                    return Ok::<(), HandlerError>(());
+                };
+                let line = format.render(&event);
+                // The app's answer decides; a closed stdout only ends the replay afterwards.
+                let note = |text: String| {
+                    if try_emit(text).is_err() {
+                        gone.store(true, Ordering::SeqCst);
+                    }
+                };
+                match forward.send(event.raw().into_owned()).await {
+                    Ok(status) => {
+                        let target = super::forward::shown(&forward.target);
+                        note(format!("{line} -> {target} answered {status}"));
+                        Ok(())
+                    }
+                    Err(why) => {
+                        note(format!("{line} -> not forwarded: {why}"));
+                        Err(HandlerError::msg(why))
+                    }
+                }
+            }
+        })
+        .build()
+        .map_err(|e| CliError::failed(format!("{e}")))
+}
+
 /// Rebuilds the events of the calls in `scope` and hands over those the store has not seen.
 pub(super) async fn run(
     ctx: &mut Ctx,
@@ -121,33 +169,10 @@ pub(super) async fn run(
         OutputFormat::Text
     };
     let secret = uuid::Uuid::new_v4().simple().to_string();
-    let receiver = WebhookReceiver::builder()
-        .secret_header(REPLAY_HEADER)
-        .secret(secret.clone())
-        .dedupe_store(store)
-        .handler(move |event: WebhookEvent| {
-            let forward = forward.clone();
-            async move {
-                let Some(forward) = forward else {
-                    emit(format.render(&event));
-                    return Ok::<(), HandlerError>(());
-                };
-                let line = format.render(&event);
-                match forward.send(event.raw().into_owned()).await {
-                    Ok(status) => {
-                        let target = super::forward::shown(&forward.target);
-                        emit(format!("{line} -> {target} answered {status}"));
-                        Ok(())
-                    }
-                    Err(why) => {
-                        emit(format!("{line} -> not forwarded: {why}"));
-                        Err(HandlerError::msg(why))
-                    }
-                }
-            }
-        })
-        .build()
-        .map_err(|e| CliError::failed(format!("{e}")))?;
+    // Set when stdout's reader has gone (`| head`): the event being printed is released in the
+    // dedupe store (its handler fails), and the replay stops.
+    let stdout_gone = Arc::new(AtomicBool::new(false));
+    let receiver = receiver(&secret, store, forward, format, stdout_gone.clone())?;
     let client = ctx.client().await?;
     let scope = match scope {
         Scope::Since {
@@ -189,6 +214,7 @@ pub(super) async fn run(
     };
     // Handed over as they are rebuilt: memory stays bounded by one call's events.
     let (mut handed, mut seen, mut failed, mut unread) = (0usize, 0usize, 0usize, 0usize);
+    let mut busy = 0usize;
     let mut events = events;
     while let Some(event) = events.next().await {
         let event = match event {
@@ -204,13 +230,24 @@ pub(super) async fn run(
         match hand_over(&receiver, &secret, &event).await? {
             Outcome::HandedOver => handed += 1,
             Outcome::Seen => seen += 1,
+            Outcome::Busy => busy += 1,
             Outcome::HandlerFailed => failed += 1,
+        }
+        if stdout_gone.load(Ordering::SeqCst) {
+            // Nobody reads any more (`| head`): the event being printed was released, and
+            // what was not replayed stays for a later replay.
+            std::process::exit(0);
         }
     }
     ctx.out.note(format!(
         "replay: {} event(s) rebuilt; {handed} handed over, {seen} already handed over before",
-        handed + seen + failed
+        handed + seen + failed + busy
     ));
+    if busy > 0 {
+        return Err(CliError::failed(format!(
+            "{busy} event(s) were being handed over by another receiver sharing the dedupe store (a `ringg webhooks listen`, another replay, or one that stopped less than a minute ago); they were left to it: run the same replay again in a minute to hand over any it did not"
+        )));
+    }
     if failed > 0 {
         return Err(CliError::failed(format!(
             "{failed} event(s) were not taken by the app; they stay unhanded: run the same replay again once it answers"
@@ -228,6 +265,8 @@ pub(super) async fn run(
 enum Outcome {
     HandedOver,
     Seen,
+    /// Claimed by another receiver right now (503 `in_flight`).
+    Busy,
     HandlerFailed,
 }
 
@@ -259,6 +298,9 @@ async fn hand_over(
     if status == http::StatusCode::INTERNAL_SERVER_ERROR {
         // The handler failed (the app did not take it): the receiver released its dedupe key.
         return Ok(Outcome::HandlerFailed);
+    }
+    if status == http::StatusCode::SERVICE_UNAVAILABLE && text.contains("in_flight") {
+        return Ok(Outcome::Busy);
     }
     if !status.is_success() {
         return Err(CliError::failed(format!(
