@@ -385,3 +385,38 @@ async fn export_streams_history_with_transcripts() {
         "transcripts are exported"
     );
 }
+
+/// `--var` pairs that would be lost or change the call silently are refused before anything is
+/// sent: a name given twice, a `callee_name` other than `--name` (it would override it), a
+/// `mobile_number` other than `--to` (it would be dropped).
+#[tokio::test(flavor = "multi_thread")]
+async fn conflicting_vars_are_refused_before_sending() {
+    let sim = sim().await;
+    let before = sim.handle().stats().requests;
+    for (extra, says) in [
+        (
+            ["--var", "company_name=Beta"],
+            "--var company_name is given more than once",
+        ),
+        (["--var", "callee_name=Bob"], "differs from --name"),
+        (
+            ["--var", "mobile_number=+919000000000"],
+            "differs from --to",
+        ),
+    ] {
+        let mut args = common::call_args(TO, &["--var", "company_name=Acme"]);
+        args.extend(extra);
+        let r = fails(ringg(&sim, &args), 2).await;
+        assert!(r.stderr.contains(says), "{}", r.stderr);
+    }
+    assert_eq!(sim.handle().stats().requests, before, "nothing was sent");
+    // The same values as the flags are no conflict.
+    let mut args = common::call_args(TO, &["--var", "company_name=Acme"]);
+    args.extend([
+        "--var",
+        "callee_name=Asha",
+        "--var",
+        "mobile_number=+91 98765 11111",
+    ]);
+    ok(ringg(&sim, &args)).await;
+}

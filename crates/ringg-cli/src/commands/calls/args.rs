@@ -149,7 +149,8 @@ pub(crate) struct CreateCallArgs {
     /// The caller.
     #[command(flatten)]
     pub(crate) caller: CallerArgs,
-    /// A prompt variable (repeatable), e.g. --var order_id=ORD-1042.
+    /// A prompt variable (repeatable, each name once), e.g. --var order_id=ORD-1042;
+    /// callee_name and mobile_number come from --name and --to.
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_key_value)]
     pub(crate) vars: Vec<(String, String)>,
     /// Wait until the call ends and show it (up to --timeout, default 1800 s); exit 7 when

@@ -147,6 +147,7 @@ async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
     if a.name.trim().is_empty() {
         return Err(CliError::usage("--name is empty; give the callee's name"));
     }
+    vars::check_pairs(&a.vars, &a.name, &to)?;
     let mut req = InitiateCallRequest::new(
         agent.clone(),
         a.name.clone(),

@@ -12,6 +12,42 @@ use crate::error::CliError;
 /// The variables Ringg fills from the request itself (`--name`, `--to`).
 const FILLED_BY_THE_CALL: [&str; 2] = ["callee_name", "mobile_number"];
 
+/// Refuses `--var` pairs that would be lost or would change the call silently: a name given
+/// twice (only one value can be sent), and `callee_name` / `mobile_number` with a value other
+/// than `--name` / `--to` (Ringg fills those from the request: a `callee_name` would override
+/// `--name`, a `mobile_number` would be dropped).
+pub(crate) fn check_pairs(
+    vars: &[(String, String)],
+    name: &str,
+    to: &ringg_api::types::PhoneNumber,
+) -> Result<(), CliError> {
+    for (i, (key, _)) in vars.iter().enumerate() {
+        if vars[..i].iter().any(|(k, _)| k == key) {
+            return Err(CliError::usage(format!(
+                "--var {key} is given more than once; only one value can be sent"
+            ))
+            .with_hint(format!("keep one --var {key}=…")));
+        }
+    }
+    for (key, value) in vars {
+        let (flag, same) = match key.as_str() {
+            "callee_name" => ("--name", value.trim() == name.trim()),
+            "mobile_number" => (
+                "--to",
+                ringg_api::types::PhoneNumber::parse_written(value).is_ok_and(|v| &v == to),
+            ),
+            _ => continue,
+        };
+        if !same {
+            return Err(CliError::usage(format!(
+                "--var {key}={value:?} differs from {flag}: Ringg fills {key} from {flag}"
+            ))
+            .with_hint(format!("drop --var {key}, and give the value with {flag}")));
+        }
+    }
+    Ok(())
+}
+
 /// Checks `vars` (the `--var` pairs) against the assistant's variables. A variable given
 /// with an empty value counts as not given.
 pub(crate) fn check(
