@@ -13,7 +13,9 @@ use ringg_api::replay::RebuiltEvent;
 use ringg_api::types::calls::CallHistoryQuery;
 use ringg_api::types::common::Timestamp;
 use ringg_api::types::{AgentId, CallId};
-use ringg_webhooks::{DedupeStore, HandlerError, OutputFormat, WebhookEvent, WebhookReceiver};
+use ringg_webhooks::{
+    DedupeKey, DedupeStore, HandlerError, OutputFormat, WebhookEvent, WebhookReceiver,
+};
 use tower::ServiceExt;
 
 use crate::context::Ctx;
@@ -109,8 +111,8 @@ fn bad_since(text: &str) -> CliError {
     ))
 }
 
-/// The in-process receiver a replay hands its events to: printed, or forwarded to the app;
-/// `gone` is set when stdout's reader has gone.
+/// The in-process receiver a replay hands its events to: printed, or forwarded to the app
+/// (`gone` is set when stdout's reader has gone after the app's answer).
 fn receiver(
     secret: &str,
     store: Arc<dyn DedupeStore>,
@@ -121,14 +123,18 @@ fn receiver(
     WebhookReceiver::builder()
         .secret_header(REPLAY_HEADER)
         .secret(secret.to_owned())
-        .dedupe_store(store)
+        .dedupe_store(store.clone())
         .handler(move |event: WebhookEvent| {
-            let (forward, gone) = (forward.clone(), gone.clone());
+            let (forward, gone, store) = (forward.clone(), gone.clone(), store.clone());
             async move {
                 let Some(forward) = forward else {
-                    if let Err(e) = try_emit(format.render(&event)) {
-                        gone.store(true, Ordering::SeqCst);
-                        return Err(HandlerError::msg(format!("stdout: {e}")));
+                    if try_emit(format.render(&event)).is_err() {
+                        // Nobody reads any more (`| head`): this event was not shown, so its
+                        // claim is released for a later replay, and the replay ends quietly.
+                        if let Some(key) = DedupeKey::for_event(&event) {
+                            let _ = store.remove(&key).await;
+                        }
+                        std::process::exit(0);
                     }
                     return Ok::<(), HandlerError>(());
                 };
@@ -169,8 +175,8 @@ pub(super) async fn run(
         OutputFormat::Text
     };
     let secret = uuid::Uuid::new_v4().simple().to_string();
-    // Set when stdout's reader has gone (`| head`): the event being printed is released in the
-    // dedupe store (its handler fails), and the replay stops.
+    // Set when stdout's reader has gone (`| head`) after an event was forwarded: the replay
+    // stops after it.
     let stdout_gone = Arc::new(AtomicBool::new(false));
     let receiver = receiver(&secret, store, forward, format, stdout_gone.clone())?;
     let client = ctx.client().await?;
@@ -234,8 +240,7 @@ pub(super) async fn run(
             Outcome::HandlerFailed => failed += 1,
         }
         if stdout_gone.load(Ordering::SeqCst) {
-            // Nobody reads any more (`| head`): the event being printed was released, and
-            // what was not replayed stays for a later replay.
+            // Nobody reads any more (`| head`): what was not replayed stays for a later one.
             std::process::exit(0);
         }
     }
