@@ -64,6 +64,40 @@ async fn knowledge_bases_end_to_end() {
         text.contains("https://example.com/faq") && !text.contains("https://example.com/pricing")
     );
 
+    // Removing what is not there is refused (it was "0 source(s) removed" and success), and
+    // nothing is sent; a source named by the start of its id is found.
+    let edits = || {
+        sim.handle()
+            .stats()
+            .by_operation
+            .get("editKnowledgeBase")
+            .copied()
+            .unwrap_or(0)
+    };
+    let before = edits();
+    for (flag, value) in [
+        ("--remove-faq", "no-such-id"),
+        ("--remove-file", "e767bb88"),
+        ("--remove-url", "https://example.com/never-added"),
+    ] {
+        let r = fails(ringg(&sim, &["kb", "edit", &kb, flag, value]), 3).await;
+        assert!(
+            r.stderr.contains(flag) && r.stderr.contains("has no such source"),
+            "{}",
+            r.stderr
+        );
+    }
+    assert_eq!(edits(), before, "no edit was sent");
+    let r = ok(ringg(&sim, &["-o", "json", "kb", "get", &kb])).await;
+    let file_id = r.json()["files"][0]["file_id"].as_str().unwrap().to_owned();
+    let r = ok(ringg(
+        &sim,
+        &["kb", "edit", &kb, "--remove-file", &file_id[..8]],
+    ))
+    .await;
+    assert!(r.stdout.contains("1 source(s) removed"), "{}", r.stdout);
+    assert_eq!(edits(), before + 1);
+
     // Refused before sending, in the command line's words (flags, not form fields or SDK
     // calls), as usage errors.
     let r = fails(ringg(&sim, &["kb", "edit", &kb]), 2).await;

@@ -206,9 +206,34 @@ async fn edit(ctx: &mut Ctx, kb: &str, s: Sources) -> Result<(), CliError> {
         .into_iter()
         .map(|(q, a)| Faq::new(q, a))
         .collect();
-    form.urls_to_remove = s.remove_urls;
-    form.files_to_remove = s.remove_files.into_iter().map(KbFileId::new).collect();
-    form.faqs_to_remove = s.remove_faqs.into_iter().map(KbFileId::new).collect();
+    if !(s.remove_files.is_empty() && s.remove_urls.is_empty() && s.remove_faqs.is_empty()) {
+        // What is to go must be there: an unknown id or URL would be "0 removed" and success.
+        let d = client.knowledge_bases().get(&kb_id).await?;
+        let ids = |sources: Option<&Vec<KbSource>>| -> Vec<String> {
+            sources
+                .into_iter()
+                .flatten()
+                .filter_map(|s| s.file_id.as_ref().map(|f| f.as_str().to_owned()))
+                .collect()
+        };
+        let urls: Vec<String> = d
+            .urls
+            .iter()
+            .flatten()
+            .filter_map(|s| s.url.as_deref().map(str::to_owned))
+            .collect();
+        let files = ids(d.files.as_ref());
+        let faqs = ids(d.faqs.as_ref());
+        form.files_to_remove = existing("--remove-file", &s.remove_files, &files, true, &kb_id)?
+            .into_iter()
+            .map(KbFileId::new)
+            .collect();
+        form.faqs_to_remove = existing("--remove-faq", &s.remove_faqs, &faqs, true, &kb_id)?
+            .into_iter()
+            .map(KbFileId::new)
+            .collect();
+        form.urls_to_remove = existing("--remove-url", &s.remove_urls, &urls, false, &kb_id)?;
+    }
     let files: Vec<KbFile> = s.add_files.into_iter().map(KbFile::path).collect();
     let resp = client.knowledge_bases().edit(&form, files).await?;
     if ctx.out.json() {
@@ -221,6 +246,48 @@ async fn edit(ctx: &mut Ctx, kb: &str, s: Sources) -> Result<(), CliError> {
         resp.new_files_queued.unwrap_or(0)
     ));
     Ok(())
+}
+
+/// Each of `given` (the values of `flag`) as one of `present` (the knowledge base's ids or
+/// URLs of that kind): the whole value, or for ids a prefix only one of them starts with
+/// (the 8 characters tables show). Anything else is refused, naming what is there.
+fn existing(
+    flag: &str,
+    given: &[String],
+    present: &[String],
+    prefixes: bool,
+    kb_id: &impl std::fmt::Display,
+) -> Result<Vec<String>, CliError> {
+    let listed = if present.is_empty() {
+        "it has none".to_owned()
+    } else {
+        format!("it has {}", present.join(", "))
+    };
+    given
+        .iter()
+        .map(|g| {
+            let g = g.trim();
+            if present.iter().any(|p| p == g) {
+                return Ok(g.to_owned());
+            }
+            let matches: Vec<&String> = if prefixes && !g.is_empty() {
+                present.iter().filter(|p| p.starts_with(g)).collect()
+            } else {
+                Vec::new()
+            };
+            match matches.as_slice() {
+                [one] => Ok((*one).clone()),
+                [] => Err(CliError::not_found(format!(
+                    "{flag} {g:?}: knowledge base {kb_id} has no such source ({listed})"
+                ))
+                .with_hint(format!("`ringg kb get {kb_id}` lists its sources"))),
+                _ => Err(CliError::usage(format!(
+                    "{flag} {g:?} matches {} sources of knowledge base {kb_id}; give more of the id",
+                    matches.len()
+                ))),
+            }
+        })
+        .collect()
 }
 
 /// `ringg kb delete`: what goes is shown (name, sources) and asked about, like every
