@@ -190,6 +190,19 @@ impl Ctx {
                 key
             }
             (None, None) => {
+                let saved: Vec<String> = crate::config::load()
+                    .map(|c| c.profiles.keys().cloned().collect())
+                    .unwrap_or_default();
+                if !saved.is_empty() {
+                    return Err(CliError::new(
+                        ErrorClass::Auth,
+                        format!("no API key: no profile is the default (profiles: {})", saved.join(", ")),
+                    )
+                    .with_hint(format!(
+                        "`ringg profiles use {}` makes one the default, or pick one for this command with --profile NAME",
+                        saved[0]
+                    )));
+                }
                 return Err(CliError::new(ErrorClass::Auth, "no API key").with_hint(
                     "run `ringg login` once (the key is kept in a profile), or set RINGG_API_KEY (and RINGG_BASE_URL for a server other than production), or pass --api-key-file/--base-url, or add --sim to try the command against a local simulator",
                 ));

@@ -199,3 +199,50 @@ async fn login_sim_finds_the_running_simulator() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// Removing the default profile leaves the one profile left as the default, or, with several
+/// left, says that none is and how to pick one; a command then says the same.
+#[tokio::test(flavor = "multi_thread")]
+async fn removing_the_default_profile_says_what_is_default_next() {
+    let sim = sim().await;
+    let config = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let cmd = |args: &[&str]| {
+        let mut c = with_dirs(config.path(), state.path());
+        c.args(args);
+        c
+    };
+    for name in ["alpha", "beta", "gamma"] {
+        let mut c = cmd(&[
+            "login",
+            "--base-url",
+            &sim.base_url(),
+            "--profile",
+            name,
+            "--default",
+        ]);
+        c.write_stdin(format!("{}\n", sim.api_key()));
+        ok(c).await;
+    }
+    let r = ok(cmd(&["profiles", "remove", "gamma"])).await;
+    assert!(
+        r.stderr.contains("no default profile now") && r.stderr.contains("alpha, beta"),
+        "{}",
+        r.stderr
+    );
+    let r = fails(cmd(&["workspace", "show"]), 4).await;
+    assert!(
+        r.stderr.contains("no profile is the default") && r.stderr.contains("ringg profiles use"),
+        "{}",
+        r.stderr
+    );
+    ok(cmd(&["profiles", "use", "beta"])).await;
+    let r = ok(cmd(&["profiles", "remove", "beta"])).await;
+    assert!(
+        r.stderr.contains("profile alpha is the default now"),
+        "{}",
+        r.stderr
+    );
+    let r = ok(cmd(&["workspace", "show"])).await;
+    assert!(r.stdout.contains("Demo Workspace"), "{}", r.stdout);
+}

@@ -92,7 +92,7 @@ async fn get(ctx: &mut Ctx, kb: &str) -> Result<(), CliError> {
         ("updated".into(), ts(d.updated_at.as_ref())),
     ]));
     let mut t = table(&["KIND", "SOURCE ID", "SOURCE", "SIZE"]);
-    // `kb edit --remove-file` takes the whole id.
+    // Shown whole: `kb edit --remove-file` takes the id.
     t.whole_ids(&["SOURCE ID"]);
     let mut add = |kind: &str, sources: Option<&Vec<KbSource>>| {
         for s in sources.into_iter().flatten() {

@@ -151,12 +151,27 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: ProfilesCmd) -> Result<(), CliError>
         ProfilesCmd::Remove { name } => {
             exists(&cfg, &name)?;
             cfg.profiles.remove(&name);
-            if cfg.default_profile.as_deref() == Some(name.as_str()) {
-                cfg.default_profile = None;
+            let was_default = cfg.default_profile.as_deref() == Some(name.as_str());
+            if was_default {
+                // The one profile left becomes the default; with several, the user picks.
+                cfg.default_profile = match cfg.profiles.keys().collect::<Vec<_>>().as_slice() {
+                    [only] => Some((*only).clone()),
+                    _ => None,
+                };
             }
             config::save(&cfg)?;
             config::remove_key(&name)?;
             emit_text(format!("removed profile {name} and its key file"));
+            if was_default {
+                match &cfg.default_profile {
+                    Some(next) => ctx.out.note(format!("profile {next} is the default now")),
+                    None if cfg.profiles.is_empty() => {}
+                    None => ctx.out.note(format!(
+                        "there is no default profile now: `ringg profiles use NAME` picks one ({})",
+                        cfg.profiles.keys().cloned().collect::<Vec<_>>().join(", ")
+                    )),
+                }
+            }
             Ok(())
         }
     }
