@@ -297,3 +297,26 @@ fn query_pairs() {
     );
     assert!(to_query_pairs(&5).is_err());
 }
+
+#[test]
+fn a_turn_whose_text_is_null_is_read_as_empty_and_written_back_as_null() {
+    let array = serde_json::json!([
+        {"bot": "Hello"},
+        {"user": null, "message_id": "m2"},
+        {"role": "user", "content": null}
+    ]);
+    let t: Transcript = serde_json::from_value(array.clone()).unwrap();
+    assert_eq!(t.turns().len(), 3);
+    assert_eq!(t.turns()[1].speaker(), Speaker::User);
+    assert_eq!(t.turns()[1].text(), "");
+    assert_eq!(t.turns()[1].message_id(), Some("m2"));
+    assert_eq!(t.turns()[2].text(), "");
+    assert_eq!(serde_json::to_value(&t).unwrap(), array);
+    // In the string form too (call history), and a whole history row still decodes.
+    let row = serde_json::json!({"id": "c1", "transcript": array.to_string()});
+    let r: crate::calls::CallRecord = serde_json::from_value(row.clone()).unwrap();
+    assert_eq!(r.transcript.as_ref().unwrap().turns()[1].text(), "");
+    assert_eq!(serde_json::to_value(&r).unwrap(), row);
+    // A turn with no text at all is still an error naming the turn.
+    assert!(serde_json::from_value::<Transcript>(serde_json::json!([{"user": 5}])).is_err());
+}

@@ -75,6 +75,8 @@ pub struct TranscriptTurn {
     label: String,
     text: String,
     form: TurnForm,
+    /// The text came as `null` (read as empty, written back as `null`).
+    null_text: bool,
     /// Keys other than the speaker and text, kept and written back.
     pub extra: Extra,
 }
@@ -96,6 +98,7 @@ impl TranscriptTurn {
             label: label.into(),
             text: text.into(),
             form: TurnForm::Keyed,
+            null_text: false,
             extra: Extra::new(),
         }
     }
@@ -106,6 +109,7 @@ impl TranscriptTurn {
             label: role.into(),
             text: text.into(),
             form: TurnForm::RoleContent,
+            null_text: false,
             extra: Extra::new(),
         }
     }
@@ -158,19 +162,25 @@ impl TranscriptTurn {
     fn from_map(mut map: Map<String, Value>) -> Result<Self, String> {
         let is_str =
             |map: &Map<String, Value>, key: &str| matches!(map.get(key), Some(Value::String(_)));
-        if is_str(&map, "role") && is_str(&map, "content") {
+        // What was said may be `null` (nothing heard): an empty text, written back as `null`.
+        let is_text = |map: &Map<String, Value>, key: &str| {
+            matches!(map.get(key), Some(Value::String(_) | Value::Null))
+        };
+        if is_str(&map, "role") && is_text(&map, "content") {
             let role = take_string(&mut map, "role");
+            let null_text = map.get("content").is_some_and(Value::is_null);
             let content = take_string(&mut map, "content");
             return Ok(Self {
                 label: role,
                 text: content,
                 form: TurnForm::RoleContent,
+                null_text,
                 extra: map,
             });
         }
         let key = SPEAKER_KEYS
             .iter()
-            .find(|k| is_str(&map, k))
+            .find(|k| is_text(&map, k))
             .map(|k| (*k).to_owned())
             .or_else(|| match map.iter().next() {
                 Some((k, Value::String(_))) if map.len() == 1 => Some(k.clone()),
@@ -178,11 +188,13 @@ impl TranscriptTurn {
             });
         match key {
             Some(key) => {
+                let null_text = map.get(&key).is_some_and(Value::is_null);
                 let text = take_string(&mut map, &key);
                 Ok(Self {
                     label: key,
                     text,
                     form: TurnForm::Keyed,
+                    null_text,
                     extra: map,
                 })
             }
@@ -192,6 +204,13 @@ impl TranscriptTurn {
                 map.keys().collect::<Vec<_>>()
             )),
         }
+    }
+}
+
+impl TranscriptTurn {
+    /// The text as it is written back: `None` (`null`) when it came as `null`.
+    fn text_as_written(&self) -> Option<&str> {
+        (!self.null_text).then_some(self.text.as_str())
     }
 }
 
@@ -208,7 +227,7 @@ impl Serialize for TranscriptTurn {
         match self.form {
             TurnForm::Keyed => {
                 let mut m = s.serialize_map(Some(1 + extra_len))?;
-                m.serialize_entry(&self.label, &self.text)?;
+                m.serialize_entry(&self.label, &self.text_as_written())?;
                 for (k, v) in &self.extra {
                     m.serialize_entry(k, v)?;
                 }
@@ -217,7 +236,7 @@ impl Serialize for TranscriptTurn {
             TurnForm::RoleContent => {
                 let mut m = s.serialize_map(Some(2 + extra_len))?;
                 m.serialize_entry("role", &self.label)?;
-                m.serialize_entry("content", &self.text)?;
+                m.serialize_entry("content", &self.text_as_written())?;
                 for (k, v) in &self.extra {
                     m.serialize_entry(k, v)?;
                 }
