@@ -201,6 +201,16 @@ pub(crate) fn ts(t: Option<&Timestamp>) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
+/// What a queued call waits for, on the display's clock: "queued until 2026-12-06 09:00:00 IST
+/// (window)".
+pub(crate) fn queued(q: &ringg_types::calls::Queued) -> String {
+    format!(
+        "queued until {} ({})",
+        ts(Some(&q.until)),
+        q.reason.as_str()
+    )
+}
+
 /// A number with at most two decimals, without trailing zeros.
 pub(crate) fn num(v: f64) -> String {
     // Whatever rounds to zero is 0, never -0.

@@ -122,7 +122,7 @@ pub(crate) fn details_table(d: &CallDetails) -> TextTable {
         (
             "queued".into(),
             d.queued()
-                .map(|q| q.to_string())
+                .map(|q| crate::output::queued(&q))
                 .unwrap_or_else(|| "-".into()),
         ),
         (

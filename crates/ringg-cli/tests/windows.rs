@@ -55,11 +55,11 @@ async fn calls_wait_says_until_when_a_call_is_queued() {
     let opens = (Utc::now() + chrono::Duration::minutes(60)).with_timezone(&ist);
     let opens = opens.with_second(0).unwrap();
     let id = place_in_window(&sim, to, opens).await;
-    let r = ok(ringg(&sim, &["calls", "wait", &id])).await;
+    // On the display's clock, like every time shown (here --utc).
+    let r = ok(ringg(&sim, &["--utc", "calls", "wait", &id])).await;
     let expected = format!(
-        "status: registered, queued until {} (window, {} +05:30)",
-        opens.format("%H:%M"),
-        opens.format("%Y-%m-%d")
+        "status: registered, queued until {} UTC (window)",
+        opens.with_timezone(&Utc).format("%Y-%m-%d %H:%M:%S"),
     );
     assert!(r.stderr.contains(&expected), "{}", r.stderr);
     assert!(r.stderr.contains("status: completed"), "{}", r.stderr);
@@ -73,9 +73,21 @@ async fn a_queued_call_shows_what_it_waits_for_and_a_wait_that_runs_out_says_how
     let opens = (Utc::now() + chrono::Duration::hours(10)).with_timezone(&ist);
     let id = place_in_window(&sim, "+919876522223", opens).await;
     let id = id.as_str();
-    let queued = format!("queued until {} (window", opens.format("%H:%M"));
-    let r = ok(ringg(&sim, &["calls", "get", id])).await;
+    let queued = format!(
+        "queued until {}:00 UTC (window)",
+        opens.with_timezone(&Utc).format("%Y-%m-%d %H:%M")
+    );
+    let r = ok(ringg(&sim, &["--utc", "calls", "get", id])).await;
     assert!(r.stdout.contains(&queued), "{}", r.stdout);
+    // In the display's zone without --utc.
+    let mut c = ringg(&sim, &["calls", "get", id]);
+    c.env("TZ", "Asia/Kolkata");
+    let r = ok(c).await;
+    let ist = format!(
+        "queued until {}:00 IST (window)",
+        opens.format("%Y-%m-%d %H:%M")
+    );
+    assert!(r.stdout.contains(&ist), "{}", r.stdout);
     let r = common::run(ringg(&sim, &["--timeout", "1", "calls", "wait", id])).await;
     assert_eq!(r.code, 1, "{}", r.stderr);
     let error = r.stderr.lines().last().unwrap();

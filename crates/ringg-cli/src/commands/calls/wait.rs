@@ -61,7 +61,7 @@ pub(crate) async fn wait(
                 {
                     // A queued call says what it waits for ("queued until 09:00 (window, …)").
                     let state = match d.queued() {
-                        Some(q) => format!("{}, {q}", s.as_str()),
+                        Some(q) => format!("{}, {}", s.as_str(), crate::output::queued(&q)),
                         None => s.as_str().to_string(),
                     };
                     if last.as_deref() != Some(state.as_str()) {
