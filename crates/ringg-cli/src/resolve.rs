@@ -305,6 +305,20 @@ pub(crate) async fn number_pool(client: &Client, given: &str) -> Result<NumberPo
     pick(NUMBER_POOL, given, &all).map(NumberPoolId::new)
 }
 
+/// The ids of the newest [`CALL_PREFIX_SEARCH`] calls, as candidates for a prefix.
+async fn newest_calls(client: &Client) -> Result<Vec<Candidate>, CliError> {
+    let newest = client
+        .calls()
+        .history_stream(CallHistoryQuery::default().limit(100u32))
+        .take(CALL_PREFIX_SEARCH);
+    collect(newest, |c| Candidate {
+        id: c.id.to_string(),
+        name: String::new(),
+        aliases: Vec::new(),
+    })
+    .await
+}
+
 /// The call `given` names: a full id as it is; otherwise the beginning of the id of one of
 /// the newest [`CALL_PREFIX_SEARCH`] calls (tables show the first 8 characters). Several
 /// matches are an ambiguity; none leaves `given` to the server, whose ids need not be UUIDs.
@@ -313,21 +327,55 @@ pub(crate) async fn call(client: &Client, given: &str) -> Result<CallId, CliErro
     if is_full_id(given) {
         return Ok(CallId::new(given));
     }
-    let newest = client
-        .calls()
-        .history_stream(CallHistoryQuery::default().limit(100u32))
-        .take(CALL_PREFIX_SEARCH);
-    let all = collect(newest, |c| Candidate {
-        id: c.id.to_string(),
-        name: String::new(),
-        aliases: Vec::new(),
-    })
-    .await?;
+    let all = newest_calls(client).await?;
     match pick(CALL, given, &all) {
         Ok(id) => Ok(CallId::new(id)),
         Err(e) if e.class() == crate::error::ErrorClass::NotFound => Ok(CallId::new(given)),
         Err(e) => Err(e),
     }
+}
+
+/// The calls `given` names, for a command that acts on them without asking the server
+/// about each (`terminate --calls`): a full id as it is, anything else the beginning of the
+/// id of one of the newest [`CALL_PREFIX_SEARCH`] calls (looked up once for them all).
+/// Several matches are an ambiguity (a usage error) and none a not-found error, so nothing
+/// is sent for an id the command could not place.
+pub(crate) async fn known_calls(
+    client: &Client,
+    given: &[String],
+) -> Result<Vec<CallId>, CliError> {
+    let mut newest: Option<Vec<Candidate>> = None;
+    let mut ids = Vec::with_capacity(given.len());
+    for g in given {
+        let g = g.trim();
+        if is_full_id(g) {
+            ids.push(CallId::new(g));
+            continue;
+        }
+        let all = match &mut newest {
+            Some(all) => all,
+            None => newest.insert(newest_calls(client).await?),
+        };
+        ids.push(CallId::new(pick_call(g, all)?));
+    }
+    Ok(ids)
+}
+
+/// [`pick`] for a call id prefix, whose not-found error says where it was looked for.
+fn pick_call(given: &str, newest: &[Candidate]) -> Result<String, CliError> {
+    pick(CALL, given, newest).map_err(|e| {
+        if e.class() != crate::error::ErrorClass::NotFound {
+            return e;
+        }
+        let wanted = given.trim_end_matches('…');
+        CliError::not_found(format!(
+            "no call among the newest {CALL_PREFIX_SEARCH} has an id beginning with {wanted:?}"
+        ))
+        .with_hint(format!(
+            "give the call's whole id (`{}` shows it)",
+            CALL.list_command
+        ))
+    })
 }
 
 #[cfg(test)]
@@ -408,6 +456,30 @@ mod tests {
         assert_eq!(
             pick(ASSISTANT, "  ", &all).unwrap_err().class(),
             ErrorClass::Usage
+        );
+    }
+
+    #[test]
+    fn a_call_prefix_is_one_call_or_an_error_saying_what_to_give() {
+        let newest = vec![
+            c("3f2a9c1e-0000-4000-8000-000000000001", ""),
+            c("3f2a0000-0000-4000-8000-000000000002", ""),
+        ];
+        assert_eq!(
+            pick_call("3f2a9c1e…", &newest).unwrap(),
+            "3f2a9c1e-0000-4000-8000-000000000001"
+        );
+        assert_eq!(
+            pick_call("3f2a", &newest).unwrap_err().class(),
+            ErrorClass::Usage
+        );
+        let e = pick_call("ffffffff", &newest).unwrap_err();
+        assert_eq!(e.class(), ErrorClass::NotFound);
+        assert!(
+            e.to_string().contains("\"ffffffff\"")
+                && e.hint()
+                    .is_some_and(|h| h.contains("ringg calls list --wide")),
+            "{e}"
         );
     }
 }

@@ -437,6 +437,48 @@ async fn terminate_in_each_of_its_five_modes() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn terminate_takes_the_call_id_prefixes_tables_show() {
+    let sim = sim().await;
+    let list = queued_campaign(&sim, "Prefixes").await;
+    let id_of = |number: &str| {
+        let calls = sim.handle().calls();
+        let call = calls.into_iter().find(|c| c.to_number == number).unwrap();
+        call.id.as_str().to_string()
+    };
+    let (first, second) = (id_of(NUMBERS[0]), id_of(NUMBERS[1]));
+    // A prefix no call has is refused before anything is sent.
+    let r = fails(
+        ringg(
+            &sim,
+            &["terminate", "--yes", "--calls", &first[..8], "ffffffff"],
+        ),
+        3,
+    )
+    .await;
+    assert!(
+        r.stderr.contains("\"ffffffff\"") && r.stderr.contains("ringg calls list --wide"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(status_of(&sim, NUMBERS[0], &list), "registered");
+    // The 8 characters a table shows, with or without its ellipsis, name the call.
+    let shown = format!("{}…", &second[..8]);
+    let r = ok(ringg(
+        &sim,
+        &["terminate", "--yes", "--calls", &first[..8], &shown],
+    ))
+    .await;
+    assert!(
+        r.stdout.contains("stopped 2 queued call(s)"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(status_of(&sim, NUMBERS[0], &list), "cancelled");
+    assert_eq!(status_of(&sim, NUMBERS[1], &list), "cancelled");
+    assert_eq!(status_of(&sim, NUMBERS[2], &list), "registered");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn discard_deletes_a_draft_and_points_a_started_campaign_elsewhere() {
     let sim = sim().await;
     let started = queued_campaign(&sim, "Started").await;

@@ -16,7 +16,8 @@ pub(crate) struct TerminateArgs {
     /// Every queued call of this assistant (id, name or id prefix).
     #[arg(long, value_name = "ID")]
     pub(crate) agent: Option<String>,
-    /// These calls (any number: they are sent 100 at a time).
+    /// These calls: whole ids, or the 8-character prefixes tables show (looked for among
+    /// the newest 1000 calls). Any number: they are sent 100 at a time.
     #[arg(long, value_name = "ID", num_args = 1..)]
     pub(crate) calls: Vec<String>,
     /// The whole campaign (id, name or id prefix), or with --numbers only those numbers in

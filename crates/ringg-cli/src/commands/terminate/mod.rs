@@ -81,6 +81,9 @@ pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError>
         TerminateRequest::ByAgent { agent_id } => {
             *agent_id = crate::resolve::agent(&client, agent_id.as_str()).await?;
         }
+        TerminateRequest::ByCallIds { call_ids } => {
+            *call_ids = crate::resolve::known_calls(&client, &a.calls).await?;
+        }
         TerminateRequest::ByCampaign { campaign_id }
         | TerminateRequest::ByCampaignNumbers { campaign_id, .. } => {
             *campaign_id = crate::resolve::campaign(&client, campaign_id.as_str()).await?;
