@@ -82,6 +82,92 @@ async fn rotate_key_writes_the_new_key_to_a_file_only() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn rotate_key_gives_the_profile_in_use_the_new_key() {
+    let sim = sim().await;
+    let config = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = |args: &[&str]| {
+        let mut c = bare();
+        c.env("RINGG_CONFIG_DIR", config.path()).args(args);
+        c
+    };
+    let mut login = cmd(&["login", "--base-url", &sim.base_url(), "--profile", "local"]);
+    login.write_stdin(format!("{}\n", sim.api_key()));
+    ok(login).await;
+    let file = dir.path().join("new.key");
+    let r = ok(cmd(&[
+        "workspace",
+        "rotate-key",
+        "--key-file",
+        file.to_str().unwrap(),
+        "--yes",
+    ]))
+    .await;
+    let new_key = std::fs::read_to_string(&file).unwrap().trim().to_string();
+    assert_eq!(sim.handle().workspace().api_key.expose(), new_key);
+    assert!(
+        r.stdout.contains("profile local now holds it") && !r.stdout.contains("export"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains(&new_key) && !r.stderr.contains(&new_key));
+    let stored = config.path().join("keys/local.key");
+    assert_eq!(std::fs::read_to_string(&stored).unwrap().trim(), new_key);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&stored).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    // The next command works with the profile as it is.
+    let r = ok(cmd(&["-o", "json", "workspace", "show"])).await;
+    assert_eq!(r.json()["workspace_info"]["name"], "Demo Workspace");
+
+    // A key from the environment leaves the profile alone, and the advice printed works as
+    // it is, although the profile names the same server.
+    let second = dir.path().join("second key");
+    let mut c = cmd(&[
+        "workspace",
+        "rotate-key",
+        "--key-file",
+        second.to_str().unwrap(),
+        "--yes",
+    ]);
+    c.env("RINGG_API_KEY", &new_key)
+        .env("RINGG_BASE_URL", sim.base_url());
+    let r = ok(c).await;
+    let newest = std::fs::read_to_string(&second).unwrap().trim().to_string();
+    assert!(!r.stdout.contains(&newest) && !r.stderr.contains(&newest));
+    assert_eq!(std::fs::read_to_string(&stored).unwrap().trim(), new_key);
+    let advice = r
+        .stdout
+        .split("before the next command: ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no advice: {}", r.stdout))
+        .trim()
+        .to_string();
+    assert!(advice.starts_with("export RINGG_API_KEY="), "{advice}");
+    #[cfg(unix)]
+    {
+        let mut sh = std::process::Command::new("sh");
+        for (k, v) in common::bare_std().get_envs() {
+            match v {
+                Some(v) => sh.env(k, v),
+                None => sh.env_remove(k),
+            };
+        }
+        sh.env("RINGG_CONFIG_DIR", config.path())
+            .env("RINGG", env!("CARGO_BIN_EXE_ringg"))
+            .args([
+                "-c",
+                &format!("{advice} && exec \"$RINGG\" -o json workspace show"),
+            ]);
+        let r = ok(assert_cmd::Command::from_std(sh)).await;
+        assert_eq!(r.json()["workspace_info"]["name"], "Demo Workspace");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_missing_key_is_one_clear_line() {
     let r = fails(
         {

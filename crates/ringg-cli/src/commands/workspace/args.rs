@@ -16,7 +16,8 @@ pub(crate) enum WorkspaceCmd {
     /// Members of the workspace.
     Users(PageArgs),
     /// Issue a new API key: the current one stops working at once. The new key is written
-    /// to --key-file (never printed).
+    /// to --key-file (never printed); when the key in use is a profile's, the profile is
+    /// given the new key too, otherwise the command says how to use the new one.
     RotateKey {
         /// Where to write the new key (created with owner-only permissions).
         #[arg(long, value_name = "FILE")]

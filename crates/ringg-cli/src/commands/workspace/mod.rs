@@ -3,6 +3,7 @@
 pub(crate) mod args;
 
 use std::io::Write;
+use std::path::Path;
 
 use ringg_api::types::workspace::{WorkspaceSummary, WorkspaceUser};
 use serde_json::json;
@@ -94,7 +95,7 @@ async fn list(ctx: &mut Ctx) -> Result<(), CliError> {
     )
 }
 
-async fn rotate_key(ctx: &mut Ctx, key_file: &std::path::Path, yes: bool) -> Result<(), CliError> {
+async fn rotate_key(ctx: &mut Ctx, key_file: &Path, yes: bool) -> Result<(), CliError> {
     if key_file.exists() {
         return Err(CliError::usage(format!(
             "{} already exists; give a new file for the key so nothing is overwritten",
@@ -103,7 +104,7 @@ async fn rotate_key(ctx: &mut Ctx, key_file: &std::path::Path, yes: bool) -> Res
     }
     let client = ctx.client().await?;
     let info = client.workspace().info().await?;
-    let summary = [
+    let mut summary = vec![
         format!(
             "rotate the API key of workspace {} ({}): the current key stops working at once, and every program, profile and server using it fails until it gets the new one",
             or_dash(info.workspace_info.name.as_deref()),
@@ -114,6 +115,12 @@ async fn rotate_key(ctx: &mut Ctx, key_file: &std::path::Path, yes: bool) -> Res
             key_file.display()
         ),
     ];
+    let source = key_source(ctx);
+    if let KeySource::Profile(name) = &source {
+        summary.push(format!(
+            "profile {name}, whose key this is, is given the new key"
+        ));
+    }
     crate::confirm::confirm(
         &summary,
         "Rotate the key?",
@@ -132,7 +139,8 @@ async fn rotate_key(ctx: &mut Ctx, key_file: &std::path::Path, yes: bool) -> Res
             return Err(e.into());
         }
     };
-    file.write_all(rotated.new_api_key.expose().as_bytes())
+    let new_key = rotated.new_api_key.expose();
+    file.write_all(new_key.as_bytes())
         .and_then(|()| file.write_all(b"\n"))
         .and_then(|()| file.sync_all())
         .map_err(|e| {
@@ -141,22 +149,112 @@ async fn rotate_key(ctx: &mut Ctx, key_file: &std::path::Path, yes: bool) -> Res
                 key_file.display()
             ))
         })?;
+    let (profile, next) = keep_new_key(&source, key_file, client.base_url(), new_key)?;
     if ctx.out.json() {
         return print_json(&json!({
             "new_api_key": REDACTED,
             "key_file": key_file.display().to_string(),
+            "profile": profile,
         }));
     }
     crate::term::emit_text(format!(
-        "The API key was rotated; the old key no longer works. The new key is in {} (never printed): export RINGG_API_KEY=\"$(cat {})\"",
-        key_file.display(),
+        "The API key was rotated; the old key no longer works. The new key is in {} (never printed); {next}",
         key_file.display()
     ));
     Ok(())
 }
 
+/// Where the key of a command's client came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum KeySource {
+    /// The embedded simulator (`--sim`).
+    Sim,
+    /// A flag or the environment: `--api-key`, `--api-key-file` or `RINGG_API_KEY`.
+    Given(&'static str),
+    /// The stored key of this profile.
+    Profile(String),
+}
+
+/// Where the key of `ctx`'s client came from, once it was built, in the order the context
+/// chooses it: `--sim`, a flag, the environment, the profile.
+fn key_source(ctx: &Ctx) -> KeySource {
+    if let Some(name) = ctx.key_profile() {
+        KeySource::Profile(name.to_string())
+    } else if ctx.global.sim {
+        KeySource::Sim
+    } else if ctx.global.api_key.is_some() {
+        KeySource::Given("--api-key")
+    } else if ctx.global.api_key_file.is_some() {
+        KeySource::Given("--api-key-file")
+    } else {
+        KeySource::Given("RINGG_API_KEY")
+    }
+}
+
+/// After a rotation: a key that came from a profile is replaced in the profile (as `ringg
+/// login` stores it); otherwise the advice for using the new key from `key_file` with the
+/// same server. The profile updated, if any, and the sentence saying what happened.
+fn keep_new_key(
+    source: &KeySource,
+    key_file: &Path,
+    base_url: &str,
+    new_key: &str,
+) -> Result<(Option<String>, String), CliError> {
+    let file = sh_quote(&key_file.display().to_string());
+    let base = sh_quote(base_url);
+    match source {
+        KeySource::Profile(name) => {
+            let stored = crate::config::write_key(name, new_key).map_err(|e| {
+                e.map_message(|m| {
+                    format!(
+                        "the key was rotated and written to {}, but storing it in profile {name} failed: {m}",
+                        key_file.display()
+                    )
+                })
+                .with_hint(format!(
+                    "run `ringg login --profile {name} --api-key-file {file}` to store it there"
+                ))
+            })?;
+            let next = format!(
+                "profile {name} now holds it ({}), so the next command uses it",
+                stored.display()
+            );
+            Ok((Some(name.clone()), next))
+        }
+        KeySource::Given("RINGG_API_KEY") => Ok((
+            None,
+            format!(
+                "the old key came from RINGG_API_KEY, so set it and its server before the next command: export RINGG_API_KEY=\"$(cat {file})\" RINGG_BASE_URL={base}"
+            ),
+        )),
+        KeySource::Given(flag) => Ok((
+            None,
+            format!(
+                "the old key came from {flag}; from now on pass --api-key-file {file} --base-url {base}"
+            ),
+        )),
+        KeySource::Sim => Ok((
+            None,
+            "the simulator of --sim, and its new key, end with this command".to_string(),
+        )),
+    }
+}
+
+/// `s` as one shell word: as it is when it has no character a shell treats specially, else
+/// in single quotes.
+fn sh_quote(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._:@%+=,-".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
 /// Creates a file only its owner can read.
-fn create_private(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
@@ -165,4 +263,41 @@ fn create_private(path: &std::path::Path) -> std::io::Result<std::fs::File> {
         opts.mode(0o600);
     }
     opts.open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_words_are_quoted_only_when_needed() {
+        assert_eq!(sh_quote("/tmp/new.key"), "/tmp/new.key");
+        assert_eq!(
+            sh_quote("http://127.0.0.1:7979/ca/api/v0"),
+            "http://127.0.0.1:7979/ca/api/v0"
+        );
+        assert_eq!(sh_quote("my keys/new key"), "'my keys/new key'");
+        assert_eq!(sh_quote("it's"), "'it'\\''s'");
+    }
+
+    #[test]
+    fn a_given_key_gets_advice_naming_its_server() {
+        let file = Path::new("/tmp/new.key");
+        let base = "http://127.0.0.1:7979/ca/api/v0";
+        let (profile, next) =
+            keep_new_key(&KeySource::Given("RINGG_API_KEY"), file, base, "secret").unwrap();
+        assert!(profile.is_none());
+        assert!(
+            next.ends_with(&format!(
+                "export RINGG_API_KEY=\"$(cat /tmp/new.key)\" RINGG_BASE_URL={base}"
+            )),
+            "{next}"
+        );
+        let (_, next) = keep_new_key(&KeySource::Given("--api-key"), file, base, "secret").unwrap();
+        assert!(
+            next.contains(&format!("--api-key-file /tmp/new.key --base-url {base}")),
+            "{next}"
+        );
+        assert!(!next.contains("secret"));
+    }
 }
