@@ -5,7 +5,7 @@
 use std::io::IsTerminal;
 use std::sync::OnceLock;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 
 /// The display settings of this run.
 #[derive(Debug, Clone)]
@@ -68,6 +68,46 @@ impl Display {
                 .with_timezone(&chrono::Local)
                 .format("%Y-%m-%d %H:%M:%S %:z")
                 .to_string(),
+        }
+    }
+
+    /// The instant a date and time without an offset names when read in the zone times are
+    /// shown in (UTC with `--utc`, else the local zone): the earlier one when the clocks go
+    /// back over it, `None` when they skip it.
+    pub(crate) fn instant(&self, t: NaiveDateTime) -> Option<DateTime<Utc>> {
+        if self.utc {
+            return Some(t.and_utc());
+        }
+        match self.zone {
+            Some(tz) => tz.from_local_datetime(&t).earliest().map(|l| l.to_utc()),
+            None => chrono::Local
+                .from_local_datetime(&t)
+                .earliest()
+                .map(|l| l.to_utc()),
+        }
+    }
+
+    /// The zone times are shown in, for messages: `UTC`, the IANA name, or "the local time
+    /// zone" when its name is not known.
+    pub(crate) fn zone_name(&self) -> String {
+        match (self.utc, self.zone) {
+            (true, _) => "UTC".to_string(),
+            (false, Some(tz)) => tz.name().to_string(),
+            (false, None) => "the local time zone".to_string(),
+        }
+    }
+
+    /// The settings of a unit test: times in `zone`, or in UTC with `utc`.
+    #[cfg(test)]
+    pub(crate) fn in_zone(utc: bool, zone: Option<chrono_tz::Tz>) -> Self {
+        Self {
+            wide: false,
+            utc,
+            quiet: false,
+            json: false,
+            width: None,
+            err_width: None,
+            zone,
         }
     }
 

@@ -208,6 +208,73 @@ async fn list_all_streams_every_page_as_json_lines() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn date_filters_are_read_in_the_zone_tables_show() {
+    use chrono::{NaiveDate, TimeZone, Utc};
+    let sim = sim().await;
+    sim.handle().seed_history(300);
+    let ist = chrono_tz::Asia::Kolkata;
+    let day = (Utc::now().with_timezone(&ist) - chrono::Duration::days(3)).date_naive();
+    let d = day.format("%Y-%m-%d").to_string();
+    // The ids of the calls made in [from, to).
+    let made_in = |from: chrono::DateTime<Utc>, to: chrono::DateTime<Utc>| {
+        let mut ids: Vec<String> = sim
+            .handle()
+            .calls()
+            .into_iter()
+            .filter(|c| from <= c.created_at && c.created_at < to)
+            .map(|c| c.id.as_str().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    // The ids `calls list` shows, the machine's zone being India's.
+    let listed = |extra: &[&str]| {
+        let mut args = vec!["-o", "json", "calls", "list", "--all"];
+        args.extend_from_slice(extra);
+        let mut cmd = ringg(&sim, &args);
+        cmd.env("TZ", "Asia/Kolkata");
+        async move {
+            let mut ids: Vec<String> = ok(cmd)
+                .await
+                .json_lines()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap().to_string())
+                .collect();
+            ids.sort();
+            ids
+        }
+    };
+    let local = |date: NaiveDate, h: u32, m: u32| {
+        ist.from_local_datetime(&date.and_hms_opt(h, m, 0).unwrap())
+            .unwrap()
+            .to_utc()
+    };
+    let next = day.succ_opt().unwrap();
+    let ist_day = made_in(local(day, 0, 0), local(next, 0, 0));
+    let utc_day = made_in(
+        Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap()),
+        Utc.from_utc_datetime(&next.and_hms_opt(0, 0, 0).unwrap()),
+    );
+    assert!(
+        !ist_day.is_empty() && ist_day != utc_day,
+        "a day that tells them apart"
+    );
+    // A date is the whole day in the local zone, as the tables label the calls...
+    assert_eq!(listed(&["--start", &d, "--end", &d]).await, ist_day);
+    // ...or in UTC with --utc.
+    assert_eq!(
+        listed(&["--utc", "--start", &d, "--end", &d]).await,
+        utc_day
+    );
+    // A time without an offset is local too.
+    let (from, to) = (format!("{d}T06:00:00"), format!("{d}T17:59:59.999999"));
+    assert_eq!(
+        listed(&["--start", &from, "--end", &to]).await,
+        made_in(local(day, 6, 0), local(day, 18, 0))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn reconcile_finds_a_placed_call_and_says_when_none_was_placed() {
     let sim = sim().await;
     let r = ok(ringg(

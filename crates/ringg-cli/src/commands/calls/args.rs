@@ -47,7 +47,8 @@ pub(crate) enum CallsCmd {
         /// went to this number; rows that echo them are checked whatever their number.
         #[arg(long, value_name = "E164")]
         to: Option<String>,
-        /// How far back to look (ISO date-time; default: 24 hours; not in the future).
+        /// How far back to look (ISO date-time, or a date YYYY-MM-DD; without an offset, in
+        /// the local time zone, or UTC with --utc; default: 24 hours; not in the future).
         #[arg(long, value_name = "WHEN")]
         since: Option<String>,
         /// Give up after this many history rows without an answer (neither found nor ruled
@@ -178,10 +179,12 @@ pub(crate) struct CreateCallArgs {
 /// History filters.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct HistoryFilters {
-    /// From this time (ISO date-time, or a date YYYY-MM-DD).
+    /// From this time: a date YYYY-MM-DD, or an ISO date-time. A date or a time without an
+    /// offset is in the local time zone (UTC with --utc), as tables show times.
     #[arg(long, value_name = "WHEN")]
     pub(crate) start: Option<String>,
-    /// Until this time (ISO date-time, or a date YYYY-MM-DD: the whole day).
+    /// Until this time, included: a date YYYY-MM-DD (the whole day), or an ISO date-time. A
+    /// date or a time without an offset is in the local time zone (UTC with --utc).
     #[arg(long, value_name = "WHEN")]
     pub(crate) end: Option<String>,
     /// Only this assistant's calls (id, name or id prefix).

@@ -7,9 +7,11 @@ use ringg_api::types::{AgentId, CallStatus, ListId};
 
 use super::args::HistoryFilters;
 use crate::args::id;
+use crate::display::Display;
 use crate::error::CliError;
 
-/// History filters as a query. Dates without a time cover the whole day (UTC).
+/// History filters as a query. Dates without a time cover the whole day, in the zone tables
+/// show times in ([`when`]).
 pub(crate) fn history_query(f: &HistoryFilters) -> Result<CallHistoryQuery, CliError> {
     let mut q = CallHistoryQuery::default();
     if let Some(s) = &f.start {
@@ -61,29 +63,49 @@ pub(crate) fn status(s: &str) -> Result<CallStatus, CliError> {
     Ok(status)
 }
 
-/// A date-time for the history filters, always with an offset.
+/// A date-time for the history filters, always with an offset. A date, or a date and time
+/// without an offset, is read in the zone tables show times in (the local zone, or UTC with
+/// `--utc`) and sent in UTC; a date is its first instant, or with `end_of_day` its last
+/// microsecond (the history's end is inclusive). A time with an offset is sent as it is.
 pub(crate) fn when(flag: &str, raw: &str, end_of_day: bool) -> Result<Timestamp, CliError> {
+    when_shown(crate::display::get(), flag, raw, end_of_day)
+}
+
+/// [`when`] with times read in the zone of `shown`.
+fn when_shown(
+    shown: &Display,
+    flag: &str,
+    raw: &str,
+    end_of_day: bool,
+) -> Result<Timestamp, CliError> {
     let s = raw.trim();
-    if let Ok(date) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        let t = if end_of_day {
-            date.and_hms_opt(23, 59, 59)
-        } else {
-            date.and_hms_opt(0, 0, 0)
-        };
-        if let Some(t) = t {
-            return Ok(Timestamp::from_datetime(&t.and_utc()));
+    let bad = || {
+        CliError::usage(format!(
+            "{flag} {raw:?} is not a date or date-time; use YYYY-MM-DD, 2025-09-25T09:00:00 ({}) or 2025-09-25T09:00:00+05:30",
+            shown.zone_name()
+        ))
+    };
+    let local = match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        Ok(date) if end_of_day => date.and_hms_micro_opt(23, 59, 59, 999_999),
+        Ok(date) => date.and_hms_opt(0, 0, 0),
+        Err(_) => {
+            let t = Timestamp::parse(s).map_err(|_| bad())?;
+            if t.has_offset() {
+                return Ok(t);
+            }
+            // Read as UTC by the parser: the same wall-clock time, in the shown zone.
+            Some(t.to_utc().naive_utc())
         }
     }
-    let t = Timestamp::parse(s).map_err(|_| {
+    .ok_or_else(bad)?;
+    let t = shown.instant(local).ok_or_else(|| {
         CliError::usage(format!(
-            "{flag} {raw:?} is not a date or date-time; use YYYY-MM-DD or 2025-09-25T09:00:00+05:30"
+            "{flag} {raw:?} is a time the clocks skip in {}; give a time with an offset, e.g. {}+05:30",
+            shown.zone_name(),
+            local.format("%Y-%m-%dT%H:%M:%S")
         ))
     })?;
-    Ok(if t.has_offset() {
-        t
-    } else {
-        Timestamp::from_datetime(&t.to_utc())
-    })
+    Ok(Timestamp::from_datetime(&t))
 }
 
 #[cfg(test)]
@@ -91,15 +113,53 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_become_whole_days_with_offsets() {
-        let s = when("--start", "2025-09-25", false).unwrap();
-        assert_eq!(s.to_utc().to_rfc3339(), "2025-09-25T00:00:00+00:00");
-        assert!(s.has_offset());
-        let e = when("--end", "2025-09-25", true).unwrap();
-        assert_eq!(e.to_utc().to_rfc3339(), "2025-09-25T23:59:59+00:00");
-        let t = when("--start", "2025-09-25T09:00:00+05:30", false).unwrap();
-        assert_eq!(t.as_str(), "2025-09-25T09:00:00+05:30");
-        assert!(when("--start", "yesterday", false).is_err());
+    fn dates_and_times_without_an_offset_are_read_in_the_shown_zone() {
+        let utc = Display::in_zone(true, Some(chrono_tz::Asia::Kolkata));
+        let ist = Display::in_zone(false, Some(chrono_tz::Asia::Kolkata));
+        let sent = |d: &Display, raw: &str, end: bool| {
+            let t = when_shown(d, "--start", raw, end).unwrap();
+            assert!(t.has_offset(), "{t}");
+            t.as_str().to_string()
+        };
+        assert_eq!(
+            sent(&utc, "2025-09-25", false),
+            "2025-09-25T00:00:00.000000+00:00"
+        );
+        assert_eq!(
+            sent(&utc, "2025-09-25", true),
+            "2025-09-25T23:59:59.999999+00:00"
+        );
+        // A whole day in India: from 00:00 IST to the last microsecond of 23:59:59 IST.
+        assert_eq!(
+            sent(&ist, "2025-09-25", false),
+            "2025-09-24T18:30:00.000000+00:00"
+        );
+        assert_eq!(
+            sent(&ist, "2025-09-25", true),
+            "2025-09-25T18:29:59.999999+00:00"
+        );
+        assert_eq!(
+            sent(&ist, "2025-09-25T06:00:00", false),
+            "2025-09-25T00:30:00.000000+00:00"
+        );
+        assert_eq!(
+            sent(&ist, "2025-09-25T06:00", true),
+            "2025-09-25T00:30:00.000000+00:00"
+        );
+        // An offset is kept as given.
+        assert_eq!(
+            sent(&ist, "2025-09-25T09:00:00+05:30", false),
+            "2025-09-25T09:00:00+05:30"
+        );
+        let e = when_shown(&ist, "--start", "yesterday", false).unwrap_err();
+        assert!(e.to_string().contains("Asia/Kolkata"), "{e}");
+        // 02:30 does not exist in Berlin on the day the clocks go forward.
+        let berlin = Display::in_zone(false, Some(chrono_tz::Europe::Berlin));
+        let e = when_shown(&berlin, "--start", "2025-03-30T02:30:00", false).unwrap_err();
+        assert!(
+            e.to_string().contains("skip") && e.to_string().contains("+"),
+            "{e}"
+        );
     }
 
     #[test]
