@@ -46,6 +46,15 @@ pub(crate) fn id<T: From<String>>(what: &str, raw: &str) -> Result<T, CliError> 
     Ok(T::from(s.to_string()))
 }
 
+/// Refuses a name that is empty or only spaces (`flag` names where it was given; `what` is
+/// what to give instead, e.g. "the callee's name").
+pub(crate) fn name(flag: &str, raw: &str, what: &str) -> Result<(), CliError> {
+    if raw.trim().is_empty() {
+        return Err(CliError::usage(format!("{flag} is empty; give {what}")));
+    }
+    Ok(())
+}
+
 /// Parses a phone number given on the command line: E.164, written with or without spaces,
 /// dashes, dots or parentheses (`+91 98765 43210` is `+919876543210`). With the
 /// `libphonenumber` feature the number is also checked against its country's numbering plan.
@@ -64,6 +73,16 @@ pub(crate) fn phone(flag: &str, raw: &str) -> Result<ringg_types::PhoneNumber, C
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn empty_names_are_refused_saying_what_to_give() {
+        assert!(name("--name", "Asha", "the callee's name").is_ok());
+        for blank in ["", "  "] {
+            let e = name("--name", blank, "the callee's name").unwrap_err();
+            assert_eq!(e.class(), crate::error::ErrorClass::Usage);
+            assert_eq!(e.to_string(), "--name is empty; give the callee's name");
+        }
+    }
 
     #[test]
     fn phone_numbers_are_normalized() {

@@ -126,6 +126,58 @@ async fn create_update_delete_and_voices() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn an_empty_assistant_name_is_refused_before_anything_is_sent() {
+    let sim = sim().await;
+    for name in ["", "   "] {
+        let r = fails(
+            ringg(
+                &sim,
+                &[
+                    "assistants",
+                    "create",
+                    "--name",
+                    name,
+                    "--objective",
+                    "Remind customers of renewals",
+                    "--guidelines",
+                    "Be brief",
+                    "--task",
+                    "Confirm the date",
+                    "--language",
+                    "en-IN",
+                    "--voice",
+                    VOICE_ID,
+                    "--intro-message",
+                    "Hello",
+                ],
+            ),
+            2,
+        )
+        .await;
+        assert!(
+            r.stderr
+                .contains("--name is empty; give the assistant's name"),
+            "{}",
+            r.stderr
+        );
+        let r = fails(
+            ringg(
+                &sim,
+                &["assistants", "update", "Sales Assistant", "--name", name],
+            ),
+            2,
+        )
+        .await;
+        assert!(r.stderr.contains("--name is empty"), "{}", r.stderr);
+    }
+    let sent = sim.handle().stats().by_operation;
+    assert!(
+        !sent.contains_key("createAssistant") && !sent.contains_key("updateAssistant"),
+        "{sent:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn every_dedicated_edit_operation() {
     let sim = sim().await;
     let edit = |args: &[&str]| {

@@ -81,6 +81,7 @@ async fn get(ctx: &mut Ctx, agent: &str) -> Result<(), CliError> {
 }
 
 async fn create(ctx: &mut Ctx, a: CreateAssistantArgs) -> Result<(), CliError> {
+    crate::args::name("--name", &a.name, "the assistant's name")?;
     let mut req = CreateAssistantRequest::new(
         a.name,
         a.objective,
@@ -114,6 +115,9 @@ async fn create(ctx: &mut Ctx, a: CreateAssistantArgs) -> Result<(), CliError> {
 }
 
 async fn update(ctx: &mut Ctx, agent: &str, u: UpdateAssistantArgs) -> Result<(), CliError> {
+    if let Some(n) = &u.name {
+        crate::args::name("--name", n, "the assistant's new name")?;
+    }
     let req = UpdateAssistantRequest {
         agent_name: u.name,
         introduction_and_objective: u.objective,

@@ -144,9 +144,7 @@ fn caller(c: &CallerArgs) -> Result<CallerSource, CliError> {
 async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
     let agent: AgentId = id("assistant", &a.agent)?;
     let to = phone("--to", &a.to)?;
-    if a.name.trim().is_empty() {
-        return Err(CliError::usage("--name is empty; give the callee's name"));
-    }
+    crate::args::name("--name", &a.name, "the callee's name")?;
     vars::check_pairs(&a.vars, &a.name, &to)?;
     let mut req = InitiateCallRequest::new(
         agent.clone(),
