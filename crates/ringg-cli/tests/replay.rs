@@ -6,7 +6,6 @@ mod common;
 
 use common::{ok, ringg, sim};
 use ringg_sim::CallOutcome;
-use ringg_sim::demo::{AGENT_ID, NUMBER_ID};
 
 const TO: [&str; 3] = ["+919876522201", "+919876522202", "+919876522203"];
 
@@ -17,32 +16,21 @@ fn state_dir() -> tempfile::TempDir {
         .unwrap()
 }
 
+/// Places an answered call to each of `numbers` and waits for it to end, with no receiver
+/// subscribed: their events reach nobody.
+async fn answered_calls(sim: &ringg_sim::RunningSimulator, numbers: &[&str]) {
+    for to in numbers {
+        sim.handle().script_outcomes(to, [CallOutcome::Answered]);
+        let args = common::call_args(to, &["--var", "company_name=Acme", "--wait"]);
+        ok(ringg(sim, &args)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn missed_events_are_rebuilt_and_handed_over_once() {
     let sim = sim().await;
     // Three calls while no receiver is subscribed: their events reach nobody.
-    for to in TO {
-        sim.handle().script_outcomes(to, [CallOutcome::Answered]);
-        ok(ringg(
-            &sim,
-            &[
-                "calls",
-                "create",
-                "--agent",
-                AGENT_ID,
-                "--to",
-                to,
-                "--name",
-                "Asha",
-                "--from-number-id",
-                NUMBER_ID,
-                "--var",
-                "company_name=Acme",
-                "--wait",
-            ],
-        ))
-        .await;
-    }
+    answered_calls(&sim, &TO).await;
     let state = state_dir();
     let replay = |args: &[&str]| {
         let mut c = ringg(&sim, args);
@@ -125,28 +113,7 @@ async fn a_bad_duration_is_a_usage_error() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_replay_into_a_closed_pipe_leaves_nothing_claimed() {
     let sim = sim().await;
-    for to in ["+919876522211", "+919876522212"] {
-        sim.handle().script_outcomes(to, [CallOutcome::Answered]);
-        ok(ringg(
-            &sim,
-            &[
-                "calls",
-                "create",
-                "--agent",
-                AGENT_ID,
-                "--to",
-                to,
-                "--name",
-                "Asha",
-                "--from-number-id",
-                NUMBER_ID,
-                "--var",
-                "company_name=Acme",
-                "--wait",
-            ],
-        ))
-        .await;
-    }
+    answered_calls(&sim, &["+919876522211", "+919876522212"]).await;
     let state = state_dir();
     // stdout is a pipe whose reader is already closed: the first line written fails.
     let (reader, writer) = std::io::pipe().unwrap();
