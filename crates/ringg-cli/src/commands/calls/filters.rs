@@ -20,6 +20,17 @@ pub(crate) fn history_query(f: &HistoryFilters) -> Result<CallHistoryQuery, CliE
     if let Some(e) = &f.end {
         q.end_date = Some(when("--end", e, true)?);
     }
+    if let (Some(s), Some(e)) = (&q.start_date, &q.end_date)
+        && e.to_utc() < s.to_utc()
+    {
+        // Such a query matches nothing; "no calls match" would hide the mistake.
+        return Err(CliError::usage(format!(
+            "--end {} is before --start {}",
+            f.end.as_deref().unwrap_or_default(),
+            f.start.as_deref().unwrap_or_default()
+        ))
+        .with_hint("swap them, or give an --end on or after --start"));
+    }
     if let Some(a) = &f.agent {
         q.agent_id = Some(id::<AgentId>("assistant", a)?);
     }
@@ -160,6 +171,22 @@ mod tests {
             e.to_string().contains("skip") && e.to_string().contains("+"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn an_end_before_the_start_is_refused() {
+        let f = |start: &str, end: &str| HistoryFilters {
+            start: Some(start.into()),
+            end: Some(end.into()),
+            agent: None,
+            status: None,
+            list: None,
+        };
+        let e = history_query(&f("2026-12-05T10:00:00Z", "2026-12-01T10:00:00Z")).unwrap_err();
+        assert!(e.to_string().contains("is before --start"), "{e}");
+        // One whole day, or an end equal to the start, is a period.
+        assert!(history_query(&f("2026-12-05", "2026-12-05")).is_ok());
+        assert!(history_query(&f("2026-12-05T10:00:00Z", "2026-12-05T10:00:00Z")).is_ok());
     }
 
     #[test]
