@@ -152,6 +152,23 @@ pub(crate) fn list_command(group: &str) -> Option<&'static str> {
     })
 }
 
+/// The list command to look an id up with after a 404 whose `message` names what was not
+/// found: a caller number or pool (`from_number`, `number_id`, `number_pool_id`), an assistant
+/// (`agent_id`), otherwise what [`list_command`] gives for the command's `group`.
+pub(crate) fn list_command_for(group: &str, message: &str) -> Option<&'static str> {
+    let m = message.to_ascii_lowercase();
+    if ["from_number", "number_id", "number_pool", "caller number"]
+        .iter()
+        .any(|k| m.contains(k))
+    {
+        return Some("ringg numbers list");
+    }
+    if m.contains("agent_id") || m.contains("assistant") {
+        return Some("ringg assistants list");
+    }
+    list_command(group)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,5 +256,28 @@ mod tests {
         assert!(d.contains("more characters"), "{d}");
         assert!(d.chars().count() < 600, "{}", d.chars().count());
         assert!(hint(&e).unwrap().contains("server error"));
+    }
+
+    #[test]
+    fn a_404_about_a_caller_number_or_an_assistant_points_to_its_list() {
+        assert_eq!(
+            list_command_for(
+                "calls",
+                "from_number +15550000000 is not a number of this workspace"
+            ),
+            Some("ringg numbers list")
+        );
+        assert_eq!(
+            list_command_for("calls", "from_number_id 5d7f9a2b not found"),
+            Some("ringg numbers list")
+        );
+        assert_eq!(
+            list_command_for("campaigns", "agent_id 830f not found"),
+            Some("ringg assistants list")
+        );
+        assert_eq!(
+            list_command_for("calls", "call 4b30 not found"),
+            Some("ringg calls list --wide")
+        );
     }
 }

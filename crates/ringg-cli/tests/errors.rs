@@ -102,3 +102,24 @@ async fn a_request_out_of_time_names_timeout_not_the_sdks_settings() {
         assert!(!r.stderr.contains(sdk), "{}", r.stderr);
     }
 }
+
+/// A 404 about the caller number points to the list of numbers, not of calls.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_caller_number_points_to_the_numbers() {
+    let sim = common::sim().await;
+    let mut args = vec![
+        "calls",
+        "create",
+        "--agent",
+        AGENT_ID,
+        "--to",
+        "+919876533301",
+        "--name",
+        "Asha",
+        "--from-number",
+        "+15550000000",
+    ];
+    args.extend(["--var", "company_name=Acme"]);
+    let r = fails(ringg(&sim, &args), 3).await;
+    assert!(r.stderr.contains("`ringg numbers list`"), "{}", r.stderr);
+}

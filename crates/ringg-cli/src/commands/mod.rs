@@ -84,7 +84,7 @@ fn refine_not_found(ctx: &Ctx, group: &str, e: CliError) -> CliError {
             "check the method, the path and any id in it: the path is below the base URL, e.g. `ringg api GET /agent/all` (see `ringg api --help`)",
         );
     }
-    match crate::hints::list_command(group) {
+    match crate::hints::list_command_for(group, &e.to_string()) {
         Some(list) => e.with_hint(format!("check the id: `{list}` shows them")),
         None => e,
     }
