@@ -419,3 +419,42 @@ async fn embed_refuses_an_assistant_without_a_public_key() {
         "no edit may be sent: {requests:?}"
     );
 }
+
+/// `edit call-config` refuses keys Ringg does not document and values of the wrong type,
+/// before sending, saying where a misplaced key belongs; documented keys go through.
+#[tokio::test(flavor = "multi_thread")]
+async fn call_config_edits_are_checked_before_sending() {
+    let sim = sim().await;
+    let edits = || {
+        sim.handle()
+            .stats()
+            .by_operation
+            .get("editAssistant")
+            .copied()
+            .unwrap_or(0)
+    };
+    let before = edits();
+    for (json, says) in [
+        (r#"{"retry_count":2}"#, "belongs in call_retry_config"),
+        (
+            r#"{"call_retry_config":{"retry_count":2,"retry_every":5}}"#,
+            "call_retry_config has no key \"retry_every\"",
+        ),
+        (r#"{"max_call_length":"long"}"#, "max_call_length"),
+    ] {
+        let r = fails(
+            ringg(&sim, &["assistants", "edit", AGENT_ID, "call-config", json]),
+            2,
+        )
+        .await;
+        assert!(r.stderr.contains(says), "{json}: {}", r.stderr);
+    }
+    assert_eq!(edits(), before, "nothing was sent");
+    let documented = r#"{"call_retry_config":{"retry_count":2,"retry_busy":30},"voicemail":{"detect":true,"action":"end"},"max_call_length":300}"#;
+    ok(ringg(
+        &sim,
+        &["assistants", "edit", AGENT_ID, "call-config", documented],
+    ))
+    .await;
+    assert_eq!(edits(), before + 1);
+}

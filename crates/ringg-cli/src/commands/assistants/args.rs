@@ -243,7 +243,8 @@ pub(crate) enum EditOp {
         labels: Vec<(String, String)>,
     },
     /// Change call settings: length limits, retries, calling hours, voicemail handling
-    /// (merged into the current settings).
+    /// (merged into the current settings). Only the keys Ringg documents, with values of
+    /// their types, are taken (`raw` sends anything).
     CallConfig {
         /// The call_config object as JSON, e.g. '{"max_call_length":300}'.
         json: String,

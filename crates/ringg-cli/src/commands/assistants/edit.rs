@@ -90,7 +90,7 @@ pub(crate) async fn edit(ctx: &mut Ctx, args: EditArgs) -> Result<(), CliError> 
             classification_labels: labels.into_iter().collect::<BTreeMap<_, _>>(),
         },
         EditOp::CallConfig { json } => AgentEdit::EditCallConfig {
-            call_config: parse_json::<Map<String, Value>>("the call_config", &json)?,
+            call_config: call_config(&json)?,
         },
         EditOp::Raw { json } => {
             let mut map: Map<String, Value> = parse_json("--json", &json)?;
@@ -136,6 +136,89 @@ fn print_edit(
         escape_control(resp.message.as_deref().unwrap_or("done"))
     ));
     Ok(())
+}
+
+/// The keys of `call_config` Ringg documents (ringg-api.md §2.3.1 and `edit_call_config`).
+const CALL_CONFIG_KEYS: [&str; 15] = [
+    "idle_timeout_warning",
+    "idle_timeout_end",
+    "max_call_length",
+    "call_retry_config",
+    "call_time",
+    "voicemail",
+    "mute_during_intro",
+    "noise_filter_config",
+    "background_audio_config",
+    "timeout_msg_on",
+    "timeout_texts",
+    "timeout_msg_dur",
+    "transfer",
+    "call_transfer_config",
+    "enable_smart_turn",
+];
+
+/// The keys of `call_config.call_retry_config`.
+const RETRY_KEYS: [&str; 4] = [
+    "retry_count",
+    "retry_busy",
+    "retry_not_picked",
+    "retry_failed",
+];
+
+/// `call-config`'s JSON, checked: the known keys with values of their types, and no key Ringg
+/// does not document (a misplaced `retry_count` would be stored and never used). `raw` sends
+/// anything as it is.
+fn call_config(json: &str) -> Result<Map<String, Value>, CliError> {
+    let map: Map<String, Value> = parse_json("the call_config", json)?;
+    let typed: ringg_api::types::calls::CallConfig = ringg_api::types::decode(json.as_bytes())
+        .map_err(|e| {
+            CliError::usage(format!(
+                "the call_config's {} does not have the documented type: {}",
+                e.path(),
+                e.message()
+            ))
+        })?;
+    let misplaced = |key: &str, known: &[&str], inside: &str| {
+        let place = RETRY_KEYS
+            .contains(&key)
+            .then_some("call_retry_config")
+            .or_else(|| {
+                [
+                    "call_start_time",
+                    "call_end_time",
+                    "timezone",
+                    "scheduled_at",
+                ]
+                .contains(&key)
+                .then_some("call_time")
+            })
+            .filter(|p| *p != inside);
+        let hint = match place {
+            Some(p) => format!("{key} belongs in {p}: {{\"{p}\": {{\"{key}\": …}}}}; "),
+            None => String::new(),
+        };
+        CliError::usage(format!(
+            "the call_config{} has no key {key:?} (known: {})",
+            if inside.is_empty() { String::new() } else { format!("'s {inside}") },
+            known.join(", ")
+        ))
+        .with_hint(format!(
+            "{hint}to send it anyway: `ringg assistants edit ASSISTANT raw --json '{{\"operation\":\"edit_call_config\",\"call_config\":…}}'`"
+        ))
+    };
+    if let Some(key) = typed
+        .extra
+        .keys()
+        .find(|k| !CALL_CONFIG_KEYS.contains(&k.as_str()))
+    {
+        return Err(misplaced(key, &CALL_CONFIG_KEYS, ""));
+    }
+    if let Some(retry) = &typed.call_retry_config
+        && let Some(key) = retry.extra.keys().next()
+    {
+        return Err(misplaced(key, &RETRY_KEYS, "call_retry_config"));
+    }
+    Ok(map)
 }
 
 fn parse_json<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, CliError> {
