@@ -151,3 +151,29 @@ async fn a_profiles_key_is_not_sent_to_another_speech_to_text_server() {
     assert!(reached.load(std::sync::atomic::Ordering::SeqCst) > 0);
     sim.shutdown().await;
 }
+
+/// What the stream would send as noise is refused before connecting: compressed audio, and a
+/// `.wav` without a WAV header.
+#[tokio::test]
+async fn stream_refuses_audio_it_would_send_as_noise() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("notes.wav");
+    std::fs::write(&fake, b"this is not audio at all").unwrap();
+    let mp3 = dir.path().join("song.mp3");
+    std::fs::write(&mp3, b"ID3\x04\x00\x00\x00\x00\x00\x00").unwrap();
+    let before = sim.handle().stats().requests;
+    let r = run(ringg(&sim, &["stt", "stream", fake.to_str().unwrap()])).await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("no WAV header"), "{}", r.stderr);
+    let r = run(ringg(&sim, &["stt", "stream", mp3.to_str().unwrap()])).await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("ringg stt transcribe"), "{}", r.stderr);
+    assert_eq!(sim.handle().stats().requests, before, "nothing was sent");
+    // Raw PCM under another name still streams.
+    let pcm = dir.path().join("speech.pcm");
+    std::fs::write(&pcm, vec![0u8; 32_000]).unwrap();
+    let r = run(ringg(&sim, &["stt", "stream", pcm.to_str().unwrap()])).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    sim.shutdown().await;
+}

@@ -112,9 +112,10 @@ async fn stream(
     sample_rate: u32,
     common: SttArgs,
 ) -> Result<(), CliError> {
-    let audio = tokio::fs::File::open(file)
+    let mut audio = tokio::fs::File::open(file)
         .await
         .map_err(|e| CliError::failed(format!("cannot read {}: {e}", file.display())))?;
+    check_stream_audio(file, &mut audio).await?;
     let stt = service(ctx, &common).await?;
     let options = StreamOptions {
         language: common.language,
@@ -137,6 +138,47 @@ async fn stream(
                     .map_or(String::new(), |d| format!(" ({} s)", num(d)));
                 emit_text(format!("{}{duration}", message.transcription));
             }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses what `stream` would send as noise: a compressed file (mp3, flac, m4a), which only
+/// `transcribe` takes, and a `.wav` without a WAV header, which would go out as raw PCM.
+/// Leaves `audio` at its start.
+async fn check_stream_audio(file: &Path, audio: &mut tokio::fs::File) -> Result<(), CliError> {
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    let ext = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if ["mp3", "flac", "m4a"].contains(&ext.as_str()) {
+        return Err(CliError::usage(format!(
+            "{} is {ext} audio; the stream takes a WAV file or raw 16-bit PCM",
+            file.display()
+        ))
+        .with_hint(format!(
+            "`ringg stt transcribe {}` takes it",
+            file.display()
+        )));
+    }
+    if ext == "wav" {
+        let mut head = [0u8; 12];
+        let read = audio
+            .read(&mut head)
+            .await
+            .map_err(|e| CliError::failed(format!("cannot read {}: {e}", file.display())))?;
+        audio
+            .rewind()
+            .await
+            .map_err(|e| CliError::failed(format!("cannot read {}: {e}", file.display())))?;
+        if read < 12 || &head[..4] != b"RIFF" || &head[8..12] != b"WAVE" {
+            return Err(CliError::usage(format!(
+                "{} is named .wav but has no WAV header (RIFF/WAVE), so it would be streamed as raw PCM",
+                file.display()
+            ))
+            .with_hint("convert it to WAV, or give raw 16-bit PCM another extension (e.g. .pcm) with --sample-rate"));
         }
     }
     Ok(())
