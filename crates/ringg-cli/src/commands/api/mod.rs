@@ -85,6 +85,16 @@ fn api_path(raw: &str) -> Result<String, CliError> {
             "give query parameters with --query NAME=VALUE, not in the path",
         ));
     }
+    // `..` (also written %2e%2e) would lead out of the base path, to other paths of the host.
+    let dot_dot = |segment: &str| {
+        let s = segment.to_ascii_lowercase().replace("%2e", ".");
+        s == ".." || s == "."
+    };
+    if raw.split(['/', '\\']).any(dot_dot) {
+        return Err(CliError::usage(format!(
+            "{raw:?} has a `.` or `..` segment; give the path below the base URL as it is (e.g. /agent/all)"
+        )));
+    }
     let path = if raw.starts_with('/') {
         raw.to_string()
     } else {
@@ -167,5 +177,15 @@ mod tests {
         assert!(api_path("https://evil.example/workspace").is_err());
         assert!(api_path("/agent/all?limit=1").is_err());
         assert!(api_path("/").is_err());
+        for escaping in [
+            "/../../../x",
+            "/agent/../../x",
+            "/%2e%2e/x",
+            "/./workspace",
+            "..\\x",
+        ] {
+            assert!(api_path(escaping).is_err(), "{escaping}");
+        }
+        assert_eq!(api_path("/agent/v1..2").unwrap(), "/agent/v1..2");
     }
 }
