@@ -123,3 +123,39 @@ async fn pages_are_slices_of_the_newest_first_history() {
     assert_eq!(past.body["total"], 570);
     sim.shutdown().await;
 }
+
+/// Seeded history counts on its assistants and numbers as live calls do: each placed call on
+/// its number, each answered one on its assistant.
+#[tokio::test]
+async fn seeded_calls_count_on_their_assistants_and_numbers() {
+    let (sim, api) = start(Simulator::builder().time_scale(0.0001).seed(5)).await;
+    let count = |v: &Value| v["call_count"].as_u64().unwrap_or(0);
+    let agents_before: u64 = api.get("/agent/all").await.body["data"]["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(count)
+        .sum();
+    sim.handle().seed_history(60);
+    let (rows, _) = every_page(&api, "").await;
+    let answered: Vec<&Value> = rows.iter().filter(|r| r["status"] == "completed").collect();
+    assert!(!answered.is_empty());
+    let agents = api.get("/agent/all").await;
+    let agents = agents.body["data"]["agents"].as_array().unwrap();
+    let agents_after: u64 = agents.iter().map(count).sum();
+    assert_eq!(agents_after - agents_before, answered.len() as u64);
+    for agent in agents {
+        let id = agent["id"].as_str().unwrap();
+        let theirs = answered.iter().filter(|r| r["agent"]["id"] == id).count() as u64;
+        assert_eq!(count(agent), theirs, "{id}");
+    }
+    let numbers = api.get("/workspace/numbers").await;
+    let placed: u64 = numbers.body["workspace_numbers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(count)
+        .sum();
+    assert_eq!(placed, 60);
+    sim.shutdown().await;
+}

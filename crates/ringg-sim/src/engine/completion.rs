@@ -208,7 +208,18 @@ pub(crate) fn seed_history(sh: &Shared, ws_id: &str, n: usize) -> Vec<String> {
             call.sub_status = Some("PIPECAT_TIMEOUT");
             call.attempt_log.push(CallOutcome::Error);
         }
-        st.ws_mut(ws_id).push_call(call);
+        // Counted as live calls are: each placed call on its number, each answered one on
+        // its assistant.
+        let ws = st.ws_mut(ws_id);
+        if let Some(n) = ws.numbers.iter_mut().find(|n| n.number == call.from_number) {
+            n.call_count += 1;
+        }
+        if call.status == Status::Completed
+            && let Some(a) = ws.agents.iter_mut().find(|a| a.id == call.agent_id)
+        {
+            a.call_count += 1;
+        }
+        ws.push_call(call);
         ids.push(id);
     }
     ids
