@@ -170,6 +170,21 @@ async fn an_empty_assistant_name_is_refused_before_anything_is_sent() {
         .await;
         assert!(r.stderr.contains("--name is empty"), "{}", r.stderr);
     }
+    // Too long, in the command line's words (the flag, not the API field).
+    let long = "x".repeat(1501);
+    let r = fails(
+        ringg(
+            &sim,
+            &["assistants", "update", "Sales Assistant", "--task", &long],
+        ),
+        2,
+    )
+    .await;
+    assert!(
+        r.stderr.contains("--task is 1501 characters long") && !r.stderr.contains("`task`"),
+        "{}",
+        r.stderr
+    );
     let sent = sim.handle().stats().by_operation;
     assert!(
         !sent.contains_key("createAssistant") && !sent.contains_key("updateAssistant"),

@@ -98,8 +98,13 @@ async fn create(ctx: &mut Ctx, a: CreateAssistantArgs) -> Result<(), CliError> {
     if !a.vars.is_empty() {
         req.custom_variables = Some(a.vars);
     }
+    req.validate().map_err(too_long)?;
     let client = ctx.client().await?;
-    let resp = client.assistants().create(&req).await?;
+    let resp = client
+        .assistants()
+        .create(&req)
+        .await
+        .map_err(|e| voice_hint(e.into()))?;
     if ctx.out.json() {
         return print_json(&resp);
     }
@@ -138,9 +143,14 @@ async fn update(ctx: &mut Ctx, agent: &str, u: UpdateAssistantArgs) -> Result<()
             "nothing to update; give at least one field, e.g. --name or --intro-message",
         ));
     }
+    req.validate().map_err(too_long)?;
     let client = ctx.client().await?;
     let agent_id = crate::resolve::agent(&client, agent).await?;
-    let resp = client.assistants().update(&agent_id, &req).await?;
+    let resp = client
+        .assistants()
+        .update(&agent_id, &req)
+        .await
+        .map_err(|e| voice_hint(e.into()))?;
     if ctx.out.json() {
         return print_json(&resp);
     }
@@ -149,6 +159,34 @@ async fn update(ctx: &mut Ctx, agent: &str, u: UpdateAssistantArgs) -> Result<()
         message_suffix(resp.message.as_deref())
     ));
     Ok(())
+}
+
+/// A field over its length limit, in the command line's words (the flag, not the API field).
+fn too_long(e: ringg_api::types::assistants::FieldTooLong) -> CliError {
+    let flag = match e.field {
+        "agent_name" => "--name",
+        "introduction_and_objective" => "--objective",
+        "response_guidelines" => "--guidelines",
+        "task" => "--task",
+        "intro_message" => "--intro-message",
+        "faq" => "--faq",
+        "sample_conversations" => "--samples",
+        other => other,
+    };
+    CliError::usage(format!(
+        "{flag} is {} characters long; Ringg takes at most {}",
+        e.actual, e.limit
+    ))
+    .with_hint(format!("shorten {flag}"))
+}
+
+/// A refusal of the voice points to the command that lists the voices.
+fn voice_hint(e: CliError) -> CliError {
+    if e.to_string().contains("voice_id") {
+        e.with_hint("`ringg assistants voices` lists the voices (their ids go to --voice)")
+    } else {
+        e
+    }
 }
 
 async fn delete(ctx: &mut Ctx, agent: &str, yes: bool) -> Result<(), CliError> {
