@@ -8,7 +8,7 @@
 //! The key is `(call_id, event_type)`, plus, for `call_completed` (which fires once per call
 //! **attempt**), what tells the attempt apart: the final `status` of the attempt that ended the
 //! call; for a `retry` attempt its `retry_count`, or, when the payload has none (the newest
-//! examples carry none), its `call_sid`, or else a digest of its body. A per-call callback
+//! examples carry none), its `call_sid` and `called_on`, or else a digest of its body. A per-call callback
 //! delivery (no `event_type`) is keyed by its call id, its `data.status` and its `data.retry`,
 //! and whether it carries `data.analysis`, so each status change, and the analysis that may
 //! follow it, is handed over once. A delivery whose event type could not be read (a partial
@@ -34,8 +34,8 @@ use sha2::{Digest, Sha256};
 /// Its string form is stable, so a shared store (Redis, SQL) can use it as its key:
 /// `call_id` `|` `event_type`, then
 /// - for `call_completed`: `|status=S` when the call ended; for a `retry` attempt
-///   `|retry_count=N`, else `|call_sid=SID`, else `|status=retry|body=` (`|body=` without a
-///   status) and a SHA-256 prefix of the body;
+///   `|retry_count=N`, else `|call_sid=SID|called_on=T` (those present), else
+///   `|status=retry|body=` (`|body=` without a status) and a SHA-256 prefix of the body;
 /// - for a callback delivery: `|status=S`, `|retry=N` when present, and `|analysis` when it
 ///   carries `data.analysis`;
 ///
@@ -53,9 +53,15 @@ pub enum Attempt<'a> {
     /// The attempt's `status` (`retry`, `failed`, `completed`, ...), used when the payload has
     /// no `retry_count`.
     Status(&'a str),
-    /// The attempt's `call_sid` (the telephony provider's id of that one dial), used for a
-    /// `retry` attempt whose payload has no `retry_count`.
-    CallSid(&'a str),
+    /// What the dial of a `retry` attempt whose payload has no `retry_count` carries: its
+    /// `call_sid` (the telephony provider's id of the call) and its `called_on` (when it was
+    /// dialled); at least one of them.
+    Dial {
+        /// `call_sid`.
+        call_sid: Option<&'a str>,
+        /// `called_on`, as written.
+        called_on: Option<&'a str>,
+    },
     /// A per-call callback delivery: its `data.status` and `data.retry`. Each status change
     /// is an event of its own.
     Callback {
@@ -74,7 +80,18 @@ impl DedupeKey {
             None => format!("{call_id}|{event_type}"),
             Some(Attempt::RetryCount(n)) => format!("{call_id}|{event_type}|retry_count={n}"),
             Some(Attempt::Status(s)) => format!("{call_id}|{event_type}|status={s}"),
-            Some(Attempt::CallSid(sid)) => format!("{call_id}|{event_type}|call_sid={sid}"),
+            Some(Attempt::Dial {
+                call_sid,
+                called_on,
+            }) => {
+                let mut key = format!("{call_id}|{event_type}");
+                for (name, value) in [("call_sid", call_sid), ("called_on", called_on)] {
+                    if let Some(value) = value {
+                        key.push_str(&format!("|{name}={value}"));
+                    }
+                }
+                key
+            }
             Some(Attempt::Callback { status, retry }) => {
                 let mut key = format!("{call_id}|{event_type}|status={}", status.unwrap_or(""));
                 if let Some(retry) = retry {
@@ -113,7 +130,7 @@ impl DedupeKey {
                     let attempt = event
                         .retry_count()
                         .map(Attempt::RetryCount)
-                        .or_else(|| call_sid(event).map(Attempt::CallSid));
+                        .or_else(|| dial(event));
                     if attempt.is_some() {
                         Self::new(call_id, event_type.as_str(), attempt)
                     } else {
@@ -161,17 +178,29 @@ fn push_body_digest(key: &mut String, event: &WebhookEvent) {
     }
 }
 
-/// The `call_sid` of a typed `call_completed` event, when it is a non-empty text.
-fn call_sid(event: &WebhookEvent) -> Option<&str> {
-    match event {
-        WebhookEvent::CallCompleted(p) => p.call_sid.as_deref().filter(|s| !s.is_empty()),
-        WebhookEvent::Partial(x) => x
-            .value()
-            .get("call_sid")
-            .and_then(serde_json::Value::as_str)
-            .filter(|s| !s.is_empty()),
-        _ => None,
+/// The `call_sid` and `called_on` of a `call_completed` event (typed or partial), when at
+/// least one is a non-empty text. Both describe the attempt, not its delivery, so a retry of
+/// the delivery keys the same; together they tell attempts apart even where Ringg keeps one
+/// `call_sid` for every attempt of a call.
+fn dial(event: &WebhookEvent) -> Option<Attempt<'_>> {
+    fn text(v: Option<&str>) -> Option<&str> {
+        v.filter(|s| !s.trim().is_empty())
     }
+    let (call_sid, called_on) = match event {
+        WebhookEvent::CallCompleted(p) => (
+            text(p.call_sid.as_deref()),
+            text(p.called_on.as_ref().map(|t| t.as_str())),
+        ),
+        WebhookEvent::Partial(x) => {
+            let field = |k: &str| text(x.value().get(k).and_then(serde_json::Value::as_str));
+            (field("call_sid"), field("called_on"))
+        }
+        _ => (None, None),
+    };
+    (call_sid.is_some() || called_on.is_some()).then_some(Attempt::Dial {
+        call_sid,
+        called_on,
+    })
 }
 
 /// Whether a callback delivery carries `data.analysis` (not `null`).

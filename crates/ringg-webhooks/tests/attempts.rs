@@ -56,14 +56,19 @@ fn attempt(status: &str, called_on: &str, call_sid: Option<&str>) -> Value {
 
 #[tokio::test]
 async fn retry_attempts_without_retry_count_are_each_handed_over_once() {
-    for with_sid in [true, false] {
+    // A call_sid per attempt, one call_sid for the whole call, or none at all.
+    for sids in [
+        ["sid-1", "sid-2", "sid-3"],
+        ["sid", "sid", "sid"],
+        ["", "", ""],
+    ] {
         let recorder = Recorder::new();
         let server = server(&recorder).await;
         let url = server.url("/hook");
-        let sid = |s: &'static str| with_sid.then_some(s);
-        let first = attempt("retry", "2025-12-14T19:37:13.310707Z", sid("sid-1"));
-        let second = attempt("retry", "2025-12-14T20:07:13.310707Z", sid("sid-2"));
-        let last = attempt("completed", "2025-12-14T20:37:13.310707Z", sid("sid-3"));
+        let sid = |i: usize| Some(sids[i]).filter(|s| !s.is_empty());
+        let first = attempt("retry", "2025-12-14T19:37:13.310707Z", sid(0));
+        let second = attempt("retry", "2025-12-14T20:07:13.310707Z", sid(1));
+        let last = attempt("completed", "2025-12-14T20:37:13.310707Z", sid(2));
         let answers = deliver(
             &url,
             &[
@@ -78,9 +83,9 @@ async fn retry_attempts_without_retry_count_are_each_handed_over_once() {
         assert_eq!(
             answers,
             ["accepted", "accepted", "duplicate", "accepted", "duplicate"],
-            "with call_sid: {with_sid}"
+            "call_sids: {sids:?}"
         );
-        assert_eq!(recorder.events().len(), 3, "with call_sid: {with_sid}");
+        assert_eq!(recorder.events().len(), 3, "call_sids: {sids:?}");
         server.stop().await;
     }
 }

@@ -169,34 +169,57 @@ fn a_retry_count_written_as_a_whole_float_or_a_string_keys_its_attempt() {
 }
 
 #[test]
-fn retry_attempts_without_a_count_are_told_by_call_sid_or_body() {
+fn retry_attempts_without_a_count_are_told_by_their_dial_or_body() {
     let key_of = |body: serde_json::Value| {
         let event = WebhookEvent::from_slice_lenient(body.to_string().as_bytes()).unwrap();
         DedupeKey::for_event(&event).unwrap().to_string()
     };
-    let attempt = |called_on: &str| {
-        serde_json::json!({"event_type": "call_completed", "call_id": "c1", "status": "retry",
-            "called_on": called_on})
+    let attempt = |called_on: Option<&str>, sid: Option<&str>| {
+        let mut body = serde_json::json!({"event_type": "call_completed", "call_id": "c1",
+            "status": "retry"});
+        if let Some(t) = called_on {
+            body["called_on"] = t.into();
+        }
+        if let Some(sid) = sid {
+            body["call_sid"] = sid.into();
+        }
+        body
     };
-    let mut with_sid = attempt("2025-12-14T19:37:13Z");
-    with_sid["call_sid"] = "CA1".into();
-    assert_eq!(key_of(with_sid.clone()), "c1|call_completed|call_sid=CA1");
-    // The same in a payload that is partial (a field of an odd type).
-    with_sid["agent_message_count"] = "three".into();
-    assert_eq!(key_of(with_sid), "c1|call_completed|call_sid=CA1");
-    let (a, b) = (
-        attempt("2025-12-14T19:37:13Z"),
-        attempt("2025-12-14T20:07:13Z"),
+    let t1 = Some("2025-12-14T19:37:13.310707Z");
+    let t2 = Some("2025-12-14T20:07:13.310707Z");
+    assert_eq!(
+        key_of(attempt(t1, Some("CA1"))),
+        "c1|call_completed|call_sid=CA1|called_on=2025-12-14T19:37:13.310707Z"
     );
+    // One call_sid for every attempt of the call: called_on still tells them apart.
+    assert_ne!(
+        key_of(attempt(t1, Some("CA1"))),
+        key_of(attempt(t2, Some("CA1")))
+    );
+    // Either alone is enough.
+    assert_eq!(
+        key_of(attempt(None, Some("CA1"))),
+        "c1|call_completed|call_sid=CA1"
+    );
+    assert_ne!(key_of(attempt(t1, None)), key_of(attempt(t2, None)));
+    // The same in a payload that is partial (a field of an odd type).
+    let mut partial = attempt(t1, Some("CA1"));
+    partial["agent_message_count"] = "three".into();
+    assert_eq!(key_of(partial), key_of(attempt(t1, Some("CA1"))));
+    // Neither: the body tells them apart, and a repeat of one body is one event.
+    let mut a = attempt(None, None);
+    a["call_duration"] = 10.into();
+    let mut b = attempt(None, None);
+    b["call_duration"] = 20.into();
+    assert!(key_of(a.clone()).starts_with("c1|call_completed|status=retry|body="));
     assert_ne!(key_of(a.clone()), key_of(b));
     assert_eq!(key_of(a.clone()), key_of(a));
     // No status either: still one key per body.
     let bare = serde_json::json!({"event_type": "call_completed", "call_id": "c1"});
     assert!(key_of(bare).starts_with("c1|call_completed|body="));
     // The attempt that ended the call keeps its status key (a rebuilt copy matches).
-    let mut done = attempt("2025-12-14T20:37:13Z");
+    let mut done = attempt(t2, Some("CA3"));
     done["status"] = "completed".into();
-    done["call_sid"] = "CA3".into();
     assert_eq!(key_of(done), "c1|call_completed|status=completed");
 }
 
