@@ -2346,11 +2346,13 @@ async fn unauthorized_is_an_auth_error() {
 const LAUNCH_CSV: &str =
     "Mobile Number,Name\n+919876543210,Asha\nnot-a-number,Ravi\n+919876543211,Meera\n";
 
+/// A launch of [`LAUNCH_CSV`] on a far-off day (a start that has passed is refused before the
+/// upload).
 fn launch_request(caller: LargeCampaignCaller) -> LaunchRequest {
     LaunchRequest::builder(AgentId::new(AGENT), CsvUpload::bytes(LAUNCH_CSV))
         .name("Renewals")
         .country_code("+91")
-        .window(ct("18/10/2026, 09:00"), ct("18/10/2026, 18:00"))
+        .window(ct("18/10/2046, 09:00"), ct("18/10/2046, 18:00"))
         .caller(caller)
         .build()
         .unwrap()
@@ -2543,7 +2545,7 @@ async fn launch_large_flow_polls_checks_the_balance_and_starts_once() {
         ]
     );
     let p = parts(&reqs[0]);
-    assert_eq!(text_part(p, "campaign_start_time"), "18/10/2026, 09:00");
+    assert_eq!(text_part(p, "campaign_start_time"), "18/10/2046, 09:00");
     assert!(
         !text_names(p).contains(&"call_config"),
         "an empty call_config is omitted"
@@ -2553,8 +2555,8 @@ async fn launch_large_flow_polls_checks_the_balance_and_starts_once() {
         json!({"bulk_list_id": LIST, "agent_id": AGENT,
                "number_pool_id": "0b84b167-2dcb-4bbd-abab-1837000bea17",
                "country_code": "+91",
-               "campaign_start_time": "18/10/2026, 09:00",
-               "campaign_end_time": "18/10/2026, 18:00",
+               "campaign_start_time": "18/10/2046, 09:00",
+               "campaign_end_time": "18/10/2046, 18:00",
                "concurrency_percentage": 25})
     );
 }

@@ -159,3 +159,56 @@ async fn a_wait_for_a_scheduled_call_says_until_when() {
     assert!(err.to_string().contains(&expected), "{err}");
     sim.shutdown().await;
 }
+
+/// A start in the past everywhere (a date left in an old script) is refused before the upload,
+/// which Ringg would otherwise take and then refuse the campaign.
+#[tokio::test]
+async fn a_launch_whose_start_has_passed_everywhere_is_refused_before_uploading() {
+    let (sim, client) = common::start(Simulator::builder().time_scale(0.001)).await;
+    let csv = "Mobile Number,Name\n+919876543210,Asha\n";
+    let request = |start: CampaignTime| {
+        LaunchRequest::builder(AgentId::new(demo::AGENT_ID), CsvUpload::bytes(csv))
+            .name("stale")
+            .country_code("+91")
+            .window(start, campaign_time(24 * 60))
+            .caller(LargeCampaignCaller::NumberPool(NumberPoolId::new(
+                demo::NUMBER_POOL_ID,
+            )))
+            .map_variable("callee_name", "Name")
+            .build()
+            .unwrap()
+    };
+    let before = sim.handle().stats().by_operation;
+    let err = client
+        .campaigns()
+        .launch(request(campaign_time(-2 * 24 * 60)))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("in the past in every time zone"),
+        "{err}"
+    );
+    let after = sim.handle().stats().by_operation;
+    assert_eq!(
+        after.get("saveCampaign"),
+        before.get("saveCampaign"),
+        "nothing was uploaded"
+    );
+    // A start ahead launches (and is counted where the refused one was not).
+    client
+        .campaigns()
+        .launch(request(campaign_time(2)))
+        .await
+        .unwrap();
+    let saved = sim
+        .handle()
+        .stats()
+        .by_operation
+        .get("saveCampaign")
+        .copied();
+    assert_eq!(
+        saved,
+        Some(before.get("saveCampaign").copied().unwrap_or(0) + 1)
+    );
+    sim.shutdown().await;
+}

@@ -142,6 +142,29 @@ impl Campaigns<'_> {
                 return Ok(resumed(list_id, steps, report));
             }
         }
+        self.launch_fresh(
+            request,
+            report,
+            remove_invalid_rows,
+            planned,
+            progress,
+            flow,
+        )
+        .await
+    }
+
+    /// A launch nothing of which was sent yet: the upload, then the start.
+    async fn launch_fresh(
+        &self,
+        request: LaunchRequest,
+        report: PreflightReport,
+        remove_invalid_rows: Option<bool>,
+        planned: PlannedStart,
+        progress: Progress,
+        flow: CampaignFlow,
+    ) -> Result<LaunchOutcome, LaunchError> {
+        // Only a fresh upload needs a future start (a resumed launch sends what it recorded).
+        started_in_time(&request).map_err(LaunchError::refused)?;
         match flow {
             CampaignFlow::Standard => {
                 self.launch_standard(request, report, remove_invalid_rows, planned, progress)
@@ -291,6 +314,22 @@ fn planned_start(r: &LaunchRequest, flow: CampaignFlow) -> Result<PlannedStart, 
 }
 
 /// The checks that need no network: everything a start would refuse later, refused now.
+/// Refuses a start that is in the past in every time zone (its wall-clock time, read at the
+/// latest offset there is, UTC−12, plus the minute Ringg still takes), which Ringg would
+/// refuse after the upload. A start within a day of now is left to Ringg, which knows the
+/// campaign's zone.
+fn started_in_time(r: &LaunchRequest) -> Result<(), String> {
+    let start = r.campaign.campaign_start_time.local();
+    let latest = start + chrono::Duration::hours(12) + chrono::Duration::minutes(1);
+    if latest.and_utc() < chrono::Utc::now() {
+        return Err(format!(
+            "campaign_start_time ({}) is in the past in every time zone; give a future time",
+            r.campaign.campaign_start_time
+        ));
+    }
+    Ok(())
+}
+
 fn validate_request(r: &LaunchRequest) -> Result<(), LaunchError> {
     if r.campaign.campaign_name.trim().is_empty() {
         return Err(LaunchError::refused(

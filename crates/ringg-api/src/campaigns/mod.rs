@@ -20,6 +20,8 @@
 //!
 //! # async fn run() -> Result<(), ringg_api::Error> {
 //! let client = Client::from_env()?;
+//! // "DD/MM/YYYY, HH:MM" in the campaign's zone, and in the future: tomorrow.
+//! let day = (chrono::Utc::now() + chrono::Duration::days(1)).format("%d/%m/%Y");
 //! let outcome = client
 //!     .campaigns()
 //!     .launch(
@@ -30,8 +32,8 @@
 //!         .name("Renewal reminders")
 //!         .country_code("+91")
 //!         .window(
-//!             "18/10/2026, 09:00".parse::<CampaignTime>().unwrap(),
-//!             "18/10/2026, 18:00".parse::<CampaignTime>().unwrap(),
+//!             format!("{day}, 09:00").parse::<CampaignTime>().unwrap(),
+//!             format!("{day}, 18:00").parse::<CampaignTime>().unwrap(),
 //!         )
 //!         .caller(LargeCampaignCaller::NumberPool(NumberPoolId::new("0b84b167-2dcb-4bbd-abab-1837000bea17")))
 //!         .map_variable("callee_name", "Name")

@@ -191,7 +191,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("campaigns discard", "ringg campaigns discard LIST_ID --yes"),
     (
         "campaigns create",
-        "ringg campaigns create contacts.csv --agent AGENT_ID --name Renewals \\\n  --start '25/09/2025, 10:00' --end '25/09/2025, 18:00'",
+        "ringg campaigns create contacts.csv --agent AGENT_ID --name Renewals \\\n  --start '25/09/2030, 10:00' --end '25/09/2030, 18:00'",
     ),
     (
         "campaigns start",
