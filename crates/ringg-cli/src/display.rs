@@ -153,7 +153,7 @@ fn detect_width(
 }
 
 /// The local time zone: `TZ` when it names one, else the system's.
-fn local_zone() -> Option<chrono_tz::Tz> {
+pub(crate) fn local_zone() -> Option<chrono_tz::Tz> {
     if let Ok(tz) = std::env::var("TZ") {
         let name = tz.trim().trim_start_matches(':');
         if name.is_empty() {

@@ -422,3 +422,15 @@ async fn keep_scheduled_leaves_campaigns_that_start_later() {
             .all(|c| c.status == "registered")
     );
 }
+
+/// Without --timezone, the plan reads its window in the local zone as tables do: `TZ` first.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_plan_takes_the_local_zone_from_tz_as_tables_do() {
+    let sim = sim().await;
+    let flags = ["--number-pool", NUMBER_POOL_ID, "--dry-run"];
+    let mut cmd = ringg(&sim, &launch_args(CONTACTS, "Local", &flags));
+    cmd.env("TZ", "Asia/Kolkata");
+    let r = ok(cmd).await;
+    assert!(r.stdout.contains("(Asia/Kolkata, from TZ;"), "{}", r.stdout);
+    nothing_uploaded(&sim);
+}

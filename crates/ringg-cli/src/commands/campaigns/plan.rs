@@ -224,8 +224,8 @@ fn caller_text(c: &LargeCampaignCaller) -> String {
     }
 }
 
-/// The campaign's zone: `--timezone`/`RINGG_TIMEZONE`, else the profile's, else the system's,
-/// else UTC; with where it came from.
+/// The campaign's zone: `--timezone`/`RINGG_TIMEZONE`, else the profile's, else the local one
+/// (`TZ`, else the system's, as tables use), else UTC; with where it came from.
 pub(crate) fn timezone(
     given: Option<&str>,
     profile: Option<&str>,
@@ -240,17 +240,19 @@ pub(crate) fn timezone(
     if let Some(s) = given {
         return Ok((
             parse(s, "--timezone (or RINGG_TIMEZONE)")?,
-            "--timezone".into(),
+            "--timezone or RINGG_TIMEZONE".into(),
         ));
     }
     if let Some(s) = profile {
         return Ok((parse(s, "the profile's timezone")?, "profile".into()));
     }
-    match iana_time_zone::get_timezone()
-        .ok()
-        .and_then(|s| s.parse::<Tz>().ok())
-    {
-        Some(tz) => Ok((tz, "system".into())),
+    let from = if std::env::var_os("TZ").is_some() {
+        "TZ"
+    } else {
+        "system"
+    };
+    match crate::display::local_zone() {
+        Some(tz) => Ok((tz, from.into())),
         None => Ok((chrono_tz::UTC, "fallback".into())),
     }
 }
