@@ -91,7 +91,8 @@ pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError>
         _ => {}
     }
     let p = preview::preview(&client, &req).await?;
-    let mut summary = p.summary(&describe(&req));
+    let by_agent = matches!(req, TerminateRequest::ByAgent { .. });
+    let mut summary = p.summary(&describe(&req), by_agent);
     if a.keep_scheduled {
         // Only the calls the history shows can be told apart from those of campaigns scheduled
         // for later, so the request names them by id; an assistant-wide request would stop the

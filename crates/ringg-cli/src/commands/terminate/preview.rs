@@ -43,8 +43,9 @@ pub(crate) struct Preview {
 }
 
 impl Preview {
-    /// The summary shown before the question.
-    pub(crate) fn summary(&self, what: &str) -> Vec<String> {
+    /// The summary shown before the question; `by_agent` when the request names an assistant
+    /// (the one mode `--keep-scheduled` goes with).
+    pub(crate) fn summary(&self, what: &str, by_agent: bool) -> Vec<String> {
         let mut lines = vec![format!(
             "terminate {what}: {} queued call(s) (registered or waiting for a retry) would be cancelled: {} individual, {} in {} campaign(s)",
             self.call_ids.len(),
@@ -60,14 +61,22 @@ impl Preview {
                 .unwrap_or_default();
             match &c.starts_later_at {
                 Some(at) => lines.push(format!(
-                    "  campaign {}{name}: {} call(s), scheduled to start at {}: cancelled too (add --keep-scheduled to leave it)",
+                    "  campaign {}{name}: {} call(s), scheduled to start at {}: cancelled too{}",
                     c.list_id,
                     c.calls,
                     chrono::DateTime::parse_from_rfc3339(at)
                         .map(|t| crate::display::get().time(t.to_utc()))
-                        .unwrap_or_else(|_| at.clone())
+                        .unwrap_or_else(|_| at.clone()),
+                    if by_agent {
+                        " (add --keep-scheduled to leave it)"
+                    } else {
+                        ""
+                    }
                 )),
-                None => lines.push(format!("  campaign {}{name}: {} call(s)", c.list_id, c.calls)),
+                None => lines.push(format!(
+                    "  campaign {}{name}: {} call(s)",
+                    c.list_id, c.calls
+                )),
             }
         }
         lines.push("calls in progress or finished are never cancelled".to_string());
@@ -181,4 +190,31 @@ pub(crate) async fn preview(client: &Client, req: &TerminateRequest) -> Result<P
         .map(|r| r.id.clone())
         .collect();
     Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keep_scheduled_is_offered_only_where_it_applies() {
+        let p = Preview {
+            call_ids: vec![CallId::new("c1")],
+            individual: 0,
+            campaigns: vec![CampaignShare {
+                list_id: "l1".into(),
+                name: Some("T2".into()),
+                starts_later_at: Some("2030-01-01T09:00:00+00:00".into()),
+                calls: 1,
+            }],
+            scheduled_later: BTreeSet::new(),
+        };
+        let by_agent = p.summary("the assistant's calls", true).join("\n");
+        assert!(by_agent.contains("add --keep-scheduled"), "{by_agent}");
+        let by_numbers = p.summary("these numbers", false).join("\n");
+        assert!(
+            by_numbers.contains("cancelled too") && !by_numbers.contains("--keep-scheduled"),
+            "{by_numbers}"
+        );
+    }
 }
