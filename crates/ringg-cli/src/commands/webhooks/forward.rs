@@ -227,11 +227,15 @@ pub(super) fn shown(url: &url::Url) -> String {
     let mut shown = url.clone();
     let _ = shown.set_username("");
     let _ = shown.set_password(None);
+    shown.set_query(None);
+    let mut text = shown.to_string();
     if url.query().is_some() {
+        // Written as text, not through the URL, which would percent-encode the ellipsis.
         let names: Vec<String> = url.query_pairs().map(|(k, _)| format!("{k}=…")).collect();
-        shown.set_query(Some(&names.join("&")));
+        text.push('?');
+        text.push_str(&names.join("&"));
     }
-    shown.to_string()
+    text
 }
 
 pub(super) fn unreachable_reason(e: &reqwest::Error) -> String {
@@ -345,6 +349,8 @@ mod tests {
         let s = shown(&url);
         assert!(!s.contains("s3") && !s.contains("u:p"), "{s}");
         assert!(s.contains("ringg_secret=") && s.contains("/hooks"), "{s}");
+        // The masked values read as written, not percent-encoded.
+        assert_eq!(s, "http://localhost:3000/hooks?ringg_secret=…&a=…");
     }
 
     #[test]
