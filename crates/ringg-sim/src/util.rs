@@ -33,7 +33,8 @@ pub(crate) fn naive(dt: DateTime<Utc>) -> String {
 
 /// Rounds to two decimals (credits).
 pub(crate) fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    // `+ 0.0` turns -0.0 (the sum of no floats, in Rust) into 0.0, as JSON readers expect.
+    (x * 100.0).round() / 100.0 + 0.0
 }
 
 /// True for `+` followed by 7 to 15 digits, the first not 0 (E.164).
@@ -189,6 +190,15 @@ pub(crate) fn strip_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn round2_never_gives_negative_zero() {
+        let none: f64 = std::iter::empty::<f64>().sum();
+        assert!(round2(none).is_sign_positive());
+        assert_eq!(serde_json::json!(round2(none)).to_string(), "0.0");
+        assert_eq!(round2(-0.001), 0.0);
+        assert!(round2(-0.001).is_sign_positive());
+    }
 
     #[test]
     fn timestamps_match_their_strftime_formats() {
