@@ -2,10 +2,12 @@
 //! (numbers for text, text for booleans, nulls inside lists), over real HTTP on 127.0.0.1:
 //! the call is read, and the odd values are kept.
 
+mod common;
+
 use ringg_api::Client;
 use ringg_api::types::CallId;
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 
 /// A server answering every request with `body`.
 async fn server(body: String) -> String {
@@ -15,13 +17,8 @@ async fn server(body: String) -> String {
         while let Ok((mut s, _)) = listener.accept().await {
             let body = body.clone();
             tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 1024];
-                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match s.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(k) => buf.extend_from_slice(&chunk[..k]),
-                    }
+                if common::read_head(&mut s).await.is_none() {
+                    return;
                 }
                 let resp = format!(
                     "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",

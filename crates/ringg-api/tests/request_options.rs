@@ -1,11 +1,13 @@
 //! Per-request options, raw responses and request ids, over real HTTP on 127.0.0.1.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ringg_api::transport::layers::RetryPolicy;
 use ringg_api::{Client, RequestOptions};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 
 const WORKSPACE: &str = r#"{"workspace_info":{"id":"w1","name":"W","credits":1}}"#;
 
@@ -22,14 +24,9 @@ async fn server(statuses: Vec<u16>) -> (String, Arc<Mutex<Vec<String>>>) {
             n += 1;
             let seen = seen2.clone();
             tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 1024];
-                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match s.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(k) => buf.extend_from_slice(&chunk[..k]),
-                    }
-                }
+                let Some(buf) = common::read_head(&mut s).await else {
+                    return;
+                };
                 seen.lock()
                     .unwrap()
                     .push(String::from_utf8_lossy(&buf).to_lowercase());

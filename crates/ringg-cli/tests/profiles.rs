@@ -17,16 +17,34 @@ fn with_dirs(config: &std::path::Path, state: &std::path::Path) -> assert_cmd::C
     cmd
 }
 
+/// A config and a state folder of a test's own.
+struct Dirs {
+    config: tempfile::TempDir,
+    state: tempfile::TempDir,
+}
+
+impl Dirs {
+    fn new() -> Self {
+        Self {
+            config: tempfile::tempdir().unwrap(),
+            state: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// `ringg args…` with these folders.
+    fn cmd(&self, args: &[&str]) -> assert_cmd::Command {
+        let mut c = with_dirs(self.config.path(), self.state.path());
+        c.args(args);
+        c
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn login_keeps_the_key_in_a_private_file_and_commands_need_no_key() {
     let sim = sim().await;
-    let config = tempfile::tempdir().unwrap();
-    let state = tempfile::tempdir().unwrap();
-    let cmd = |args: &[&str]| {
-        let mut c = with_dirs(config.path(), state.path());
-        c.args(args);
-        c
-    };
+    let dirs = Dirs::new();
+    let config = &dirs.config;
+    let cmd = |args: &[&str]| dirs.cmd(args);
 
     // The key is never taken from the command line.
     let r = fails(
@@ -205,13 +223,8 @@ async fn login_sim_finds_the_running_simulator() {
 #[tokio::test(flavor = "multi_thread")]
 async fn removing_the_default_profile_says_what_is_default_next() {
     let sim = sim().await;
-    let config = tempfile::tempdir().unwrap();
-    let state = tempfile::tempdir().unwrap();
-    let cmd = |args: &[&str]| {
-        let mut c = with_dirs(config.path(), state.path());
-        c.args(args);
-        c
-    };
+    let dirs = Dirs::new();
+    let cmd = |args: &[&str]| dirs.cmd(args);
     for name in ["alpha", "beta", "gamma"] {
         let mut c = cmd(&[
             "login",

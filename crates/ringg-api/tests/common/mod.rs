@@ -47,3 +47,18 @@ pub(crate) fn fast_wait(timeout: Duration) -> WaitOptions {
         send_analysis: false,
     }
 }
+
+/// Reads a request's head (up to the blank line) from a raw loopback connection; `None` when
+/// the connection ends first. For the scripted test servers that answer without hyper.
+pub(crate) async fn read_head(stream: &mut tokio::net::TcpStream) -> Option<Vec<u8>> {
+    use tokio::io::AsyncReadExt;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 1024];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return None,
+            Ok(k) => buf.extend_from_slice(&chunk[..k]),
+        }
+    }
+    Some(buf)
+}
