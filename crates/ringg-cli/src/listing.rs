@@ -80,6 +80,18 @@ pub(crate) fn print_page<T: Serialize>(
             "paging": paging.json(items.len()),
         }));
     }
+    if items.is_empty() && paging.offset > 0 && paging.total != Some(0) {
+        // Past the end of the list, "no calls match" would blame the filters.
+        crate::term::emit_text(format!(
+            "nothing from offset {}: the list ends before it{}; give a smaller --offset",
+            paging.offset,
+            paging
+                .total
+                .map(|t| format!(" ({t} in all)"))
+                .unwrap_or_default()
+        ));
+        return Ok(());
+    }
     print_table(&columns.table(items));
     if let Some(next) = paging.json(items.len())["next_offset"].as_u64() {
         ctx.out.note(format!(

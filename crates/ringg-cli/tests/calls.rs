@@ -145,6 +145,15 @@ async fn create_wait_get_and_list() {
     ))
     .await;
     assert_eq!(r.json()["items"].as_array().unwrap().len(), 1);
+    // Past the end of the list: said so, not blamed on the filters.
+    let r = ok(ringg(&sim, &["calls", "list", "--offset", "100000"])).await;
+    assert!(
+        r.stdout
+            .contains("nothing from offset 100000: the list ends before it")
+            && !r.stdout.contains("widen the filters"),
+        "{}",
+        r.stdout
+    );
 
     // Bad filters are usage errors.
     fails(ringg(&sim, &["calls", "list", "--status", "done"]), 2).await;
