@@ -177,3 +177,30 @@ async fn stream_refuses_audio_it_would_send_as_noise() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     sim.shutdown().await;
 }
+
+/// A health answer without a status (`{}` with 200) says the service is up but gave none,
+/// rather than an empty line.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_health_answer_without_a_status_says_so() {
+    let sim = sim().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/stt/v1", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut s, _)) = listener.accept().await {
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf).await;
+            let _ = s
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}")
+                .await;
+        }
+    });
+    let r = run(ringg(&sim, &["stt", "health", "--stt-base-url", &url])).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("up (its answer gave no status)"),
+        "{}",
+        r.stdout
+    );
+    sim.shutdown().await;
+}
