@@ -259,17 +259,39 @@ impl Calls<'_> {
     /// Settles every [`pending`](Self::pending) initiation through
     /// [`reconcile`](Self::reconcile) (narrowed to its assistant and recipient, from a minute
     /// before it was recorded) and records the outcome: [`CallOutcome::Placed`] with the call
-    /// id when the call is found, [`CallOutcome::NotPlaced`] when it is not (placing it again
-    /// is then safe). An initiation that cannot be settled now (the history could not be read)
-    /// stays pending and is returned with its error.
+    /// id when the call is found, [`CallOutcome::NotPlaced`] when it is not and its request can
+    /// no longer be answered (placing it again is then safe). An initiation that cannot be
+    /// settled now stays pending and is returned with its error: the history could not be
+    /// read, or the call is missing but its request was recorded less than
+    /// [`ClientBuilder::settle_after`](crate::ClientBuilder::settle_after) ago
+    /// ([`ErrorKind::TooEarly`]: its process may still be waiting, or the server still working
+    /// on it after a crash).
     ///
     /// # Errors
     /// As [`pending`](Self::pending).
     pub async fn settle_pending(&self) -> Result<Vec<Settlement>, Error> {
         let journal = self.journal_or_err()?;
+        let wait =
+            chrono::Duration::from_std(self.client.settle_after()).unwrap_or(chrono::Duration::MAX);
         let mut out = Vec::new();
         for mut entry in self.pending().await? {
             let result = match self.reconcile(ReconcileQuery::for_pending(&entry)).await {
+                Ok(None)
+                    if entry
+                        .updated_at
+                        .checked_add_signed(wait)
+                        .is_none_or(|t| t > chrono::Utc::now()) =>
+                {
+                    // Missing from the history now, but its request may still be answered.
+                    let after = entry.updated_at.checked_add_signed(wait).map_or_else(
+                        || "much later".to_owned(),
+                        |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    );
+                    Err(Error::too_early(format!(
+                        "the call with reference {} is not in the history yet, but its request may still be answered until {after}",
+                        entry.intent.reference
+                    )))
+                }
                 Ok(found) => {
                     let outcome = match &found {
                         Some(row) => CallOutcome::Placed {

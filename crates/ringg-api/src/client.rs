@@ -59,6 +59,7 @@ pub struct ClientBuilder {
     rate_limit: Option<RateLimitConfig>,
     rate_limiter: Option<RateLimiter>,
     total_timeout: Option<Duration>,
+    settle_after: Option<Duration>,
     attempt_timeout: Duration,
     connect_timeout: Duration,
     max_response_body: u64,
@@ -81,6 +82,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
             .field("total_timeout", &self.total_timeout)
+            .field("settle_after", &self.settle_after)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_response_body", &self.max_response_body)
@@ -104,6 +106,7 @@ impl Default for ClientBuilder {
             rate_limit: None,
             rate_limiter: None,
             total_timeout: Some(Duration::from_secs(300)),
+            settle_after: None,
             attempt_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
@@ -203,6 +206,17 @@ impl ClientBuilder {
     /// bound makes [`build`](Self::build) fail.
     pub fn total_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.total_timeout = timeout.into();
+        self
+    }
+
+    /// How long after an initiation was recorded (or its outcome was last recorded)
+    /// [`Calls::settle_pending`](crate::calls::Calls::settle_pending) waits before it takes a
+    /// call missing from the history as not placed: until then the request may still be
+    /// answered (its process still waiting, or the server still working on it after a crash),
+    /// and such an initiation stays pending ([`ErrorKind::TooEarly`](crate::ErrorKind::TooEarly)).
+    /// Default: the total timeout, or the attempt timeout without one. Zero settles at once.
+    pub fn settle_after(mut self, wait: Duration) -> Self {
+        self.settle_after = Some(wait);
         self
     }
 
@@ -341,6 +355,10 @@ impl ClientBuilder {
                 base_url: Arc::from(base_url),
                 max_response_body: self.max_response_body,
                 attempt_timeout: self.attempt_timeout,
+                settle_after: self
+                    .settle_after
+                    .or(self.total_timeout)
+                    .unwrap_or(self.attempt_timeout),
                 max_pages: self.max_pages,
                 journal: self.journal,
             }),
@@ -399,6 +417,7 @@ struct Inner {
     base_url: Arc<str>,
     max_response_body: u64,
     attempt_timeout: Duration,
+    settle_after: Duration,
     max_pages: u64,
     journal: Option<Arc<dyn Journal>>,
 }
@@ -478,6 +497,11 @@ impl Client {
     /// The attempt timeout the client was built with.
     pub(crate) fn attempt_timeout(&self) -> Duration {
         self.inner.attempt_timeout
+    }
+
+    /// See [`ClientBuilder::settle_after`].
+    pub(crate) fn settle_after(&self) -> Duration {
+        self.inner.settle_after
     }
 
     /// The response body limit the client was built with.

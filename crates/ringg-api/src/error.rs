@@ -48,6 +48,10 @@ pub enum ErrorKind {
     /// found nor ruled out ([`Calls::reconcile`](crate::calls::Calls::reconcile) after
     /// [`ReconcileQuery::max_rows`](crate::calls::ReconcileQuery::max_rows) history rows).
     SearchLimit,
+    /// It is too early to rule the call out: its request may still be answered (see
+    /// [`ClientBuilder::settle_after`](crate::ClientBuilder::settle_after)). Settle it again
+    /// later; the message says when.
+    TooEarly,
 }
 
 /// The most characters of a server's message an [`Error`] keeps (the whole body is kept
@@ -129,6 +133,11 @@ impl Error {
     /// An error for a search that stopped at its limit (see [`ErrorKind::SearchLimit`]).
     pub(crate) fn search_limit(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::SearchLimit, message)
+    }
+
+    /// An error for an initiation that cannot be ruled out yet (see [`ErrorKind::TooEarly`]).
+    pub(crate) fn too_early(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::TooEarly, message)
     }
 
     /// An error for a wait that ran out of time.
@@ -456,6 +465,9 @@ impl Error {
                 ),
                 ErrorKind::SearchLimit => Some(
                     "it was neither found nor ruled out: narrow the search (the assistant, the recipient, a later start) or allow more rows before acting on it".into(),
+                ),
+                ErrorKind::TooEarly => Some(
+                    "its request may still be answered: settle it again after the time given, and do not place it again before".into(),
                 ),
                 ErrorKind::Pagination => Some(
                     "narrow the query (for example by date); if the list really is that long, allow more pages (the client's max_pages setting)".into(),

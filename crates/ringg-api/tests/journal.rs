@@ -163,21 +163,48 @@ async fn a_call_whose_answer_was_lost_is_pending_and_settles_as_placed() {
     assert_eq!(refs.len(), 2, "{refs:?}");
     assert!(refs.contains(&reference.as_str()) && refs.contains(&lost_request.as_str()));
 
+    // Right away, the call that is not in the history is not ruled out: its request was
+    // recorded a moment ago and might still be answered. The placed one settles.
     let settled = client.calls().settle_pending().await.unwrap();
     assert_eq!(settled.len(), 2);
     let placed_ids = calls_to(&sim, "+919800000002");
     assert_eq!(placed_ids.len(), 1, "the simulator placed that call once");
     for s in &settled {
-        let outcome = s.result.as_ref().unwrap();
         if s.entry.intent.reference == reference {
+            let outcome = s.result.as_ref().unwrap();
             assert_eq!(
                 outcome.call_id().map(ToString::to_string),
                 Some(placed_ids[0].clone())
             );
         } else {
-            assert_eq!(outcome, &CallOutcome::NotPlaced);
+            let err = s.result.as_ref().unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::TooEarly, "{err}");
+            assert!(
+                err.to_string().contains("may still be answered until"),
+                "{err}"
+            );
         }
     }
+    let still: Vec<String> = client
+        .calls()
+        .pending()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.intent.reference)
+        .collect();
+    assert_eq!(still, std::slice::from_ref(&lost_request));
+    // Once that time is past (here: a client that waits for nothing), it is ruled out.
+    let patient = common::client_builder(&sim)
+        .transport(t.clone())
+        .journal(journal.clone())
+        .settle_after(Duration::ZERO)
+        .build()
+        .unwrap();
+    let settled = patient.calls().settle_pending().await.unwrap();
+    assert_eq!(settled.len(), 1);
+    assert_eq!(settled[0].entry.intent.reference, lost_request);
+    assert_eq!(settled[0].result.as_ref().unwrap(), &CallOutcome::NotPlaced);
     assert!(calls_to(&sim, "+919800000003").is_empty());
     assert!(client.calls().pending().await.unwrap().is_empty());
 }
