@@ -135,7 +135,20 @@ impl Calls<'_> {
     /// you get [`ErrorKind::OutcomeUnknown`] with
     /// [`Error::client_reference`] set; pass it to [`reconcile`](Self::reconcile).
     pub async fn initiate(&self, request: InitiateCallRequest) -> Result<PlacedCall, Error> {
-        self.place(&ops::INITIATE_CALL_V2, request).await
+        self.place(&ops::INITIATE_CALL_V2, request, false).await
+    }
+
+    /// [`initiate`](Self::initiate), unless the [journal](crate::journal) holds a pending
+    /// initiation to the same recipient for the same assistant (it may have been placed): then
+    /// nothing is sent, and the error ([`ErrorKind::InvalidInput`]) names its reference. The
+    /// check and the write are one step (`Journal::put_call_unless_pending`), so two
+    /// processes calling one recipient at once do not both send. Without a journal it is
+    /// `initiate`.
+    pub async fn initiate_unless_pending(
+        &self,
+        request: InitiateCallRequest,
+    ) -> Result<PlacedCall, Error> {
+        self.place(&ops::INITIATE_CALL_V2, request, true).await
     }
 
     /// `POST /calling/outbound/individual` (deprecated by Ringg in favour of
@@ -147,13 +160,25 @@ impl Calls<'_> {
             )
             .with_operation(ops::INITIATE_CALL.id));
         }
-        self.place(&ops::INITIATE_CALL, request).await
+        self.place(&ops::INITIATE_CALL, request, false).await
+    }
+
+    /// [`initiate_v1`](Self::initiate_v1) with [`initiate_unless_pending`](Self::initiate_unless_pending)'s check.
+    pub async fn initiate_v1_unless_pending(
+        &self,
+        request: InitiateCallRequest,
+    ) -> Result<PlacedCall, Error> {
+        if !request.is_v1_compatible() {
+            return self.initiate_v1(request).await;
+        }
+        self.place(&ops::INITIATE_CALL, request, true).await
     }
 
     async fn place(
         &self,
         op: &'static Operation,
         mut request: InitiateCallRequest,
+        unless_pending: bool,
     ) -> Result<PlacedCall, Error> {
         let args = request
             .custom_args_values
@@ -179,10 +204,19 @@ impl Calls<'_> {
                 recorded_at: chrono::Utc::now(),
             });
             // On disk before the request leaves; a journal that cannot be written stops it.
-            journal
-                .put_call(&e)
-                .await
-                .map_err(|j| Error::journal(j).with_operation(op.id))?;
+            let pending = if unless_pending {
+                journal.put_call_unless_pending(&e).await
+            } else {
+                journal.put_call(&e).await.map(|()| None)
+            }
+            .map_err(|j| Error::journal(j).with_operation(op.id))?;
+            if let Some(p) = pending {
+                return Err(Error::invalid_input(format!(
+                    "an earlier call to {} for assistant {} is not settled (client reference {}): it may have been placed, so nothing was sent; settle it first (Calls::settle_pending)",
+                    p.intent.to_number, p.intent.agent_id, p.intent.reference
+                ))
+                .with_operation(op.id));
+            }
             entry = Some(e);
         }
         let result = self.send_initiation(op, body, &reference).await;

@@ -496,3 +496,39 @@ async fn conflicting_vars_are_refused_before_sending() {
     ]);
     ok(ringg(&sim, &args)).await;
 }
+
+/// Two `calls create` for one recipient started at the same moment (two processes, one
+/// journal): one call is placed, the other command is refused naming the first.
+#[tokio::test(flavor = "multi_thread")]
+async fn two_creates_for_one_recipient_at_once_place_one_call() {
+    let sim = common::sim_with_faults("op.initiateCallV2=1:latency,latency-ms=1500").await;
+    let state = tempfile::tempdir().unwrap();
+    let to = "+919876599901";
+    let create = || {
+        let mut cmd = ringg(
+            &sim,
+            &common::call_args(to, &["--var", "company_name=Acme"]),
+        );
+        cmd.env("RINGG_STATE_DIR", state.path());
+        common::run(cmd)
+    };
+    let (a, b) = tokio::join!(create(), create());
+    let codes = [a.code, b.code];
+    assert!(
+        codes.contains(&0) && codes.iter().any(|c| *c != 0),
+        "{codes:?}"
+    );
+    let refused = if a.code == 0 { &b } else { &a };
+    assert!(
+        refused.stderr.contains("is not settled"),
+        "{}",
+        refused.stderr
+    );
+    let placed = sim
+        .handle()
+        .calls()
+        .into_iter()
+        .filter(|c| c.to_number == to)
+        .count();
+    assert_eq!(placed, 1);
+}

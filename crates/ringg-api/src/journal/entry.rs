@@ -26,6 +26,13 @@ pub struct CallIntent {
     pub recorded_at: DateTime<Utc>,
 }
 
+impl CallIntent {
+    /// True when `other` is a call to the same recipient for the same assistant.
+    pub fn is_for_same_recipient(&self, other: &CallIntent) -> bool {
+        self.agent_id == other.agent_id && self.to_number == other.to_number
+    }
+}
+
 /// What became of a call initiation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]

@@ -44,6 +44,26 @@ impl Journal for MemoryJournal {
         Ok(())
     }
 
+    async fn put_call_unless_pending(
+        &self,
+        entry: &CallEntry,
+    ) -> Result<Option<CallEntry>, JournalError> {
+        Ok(self.with(|i| {
+            let pending = i
+                .calls
+                .values()
+                .filter(|e| !e.is_settled())
+                .filter(|e| e.intent.is_for_same_recipient(&entry.intent))
+                .min_by_key(|e| e.intent.recorded_at)
+                .cloned();
+            if pending.is_none() {
+                i.calls
+                    .insert(entry.intent.reference.clone(), entry.clone());
+            }
+            pending
+        }))
+    }
+
     async fn call(&self, reference: &str) -> Result<Option<CallEntry>, JournalError> {
         Ok(self.with(|i| i.calls.get(reference).cloned()))
     }

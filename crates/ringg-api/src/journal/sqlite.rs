@@ -225,6 +225,52 @@ impl Journal for SqliteJournal {
         .await
     }
 
+    async fn put_call_unless_pending(
+        &self,
+        entry: &CallEntry,
+    ) -> Result<Option<CallEntry>, JournalError> {
+        let text = encode(entry)?;
+        let intent = entry.intent.clone();
+        let settled = entry.is_settled();
+        let recorded = rfc3339(&entry.intent.recorded_at);
+        // One IMMEDIATE transaction: no other process writes between the check and the insert.
+        let found = self
+            .blocking(move |conn, scope| {
+                conn.execute_batch("BEGIN IMMEDIATE")?;
+                let result = (|| {
+                    let pending = texts(
+                        conn,
+                        "SELECT entry FROM ringg_journal_calls WHERE scope = ?1 AND settled = 0
+                         ORDER BY recorded_at, reference",
+                        params![scope],
+                    )?;
+                    let same = pending.into_iter().find(|t| {
+                        serde_json::from_str::<CallEntry>(t)
+                            .is_ok_and(|p| p.intent.is_for_same_recipient(&intent))
+                    });
+                    if same.is_none() {
+                        conn.execute(
+                            "INSERT INTO ringg_journal_calls (scope, reference, settled, recorded_at, entry)
+                             VALUES (?1, ?2, ?3, ?4, ?5)
+                             ON CONFLICT (scope, reference) DO UPDATE
+                             SET settled = excluded.settled, entry = excluded.entry",
+                            params![scope, intent.reference, settled, recorded, text],
+                        )?;
+                    }
+                    Ok(same)
+                })();
+                match result {
+                    Ok(same) => conn.execute_batch("COMMIT").map(|()| same),
+                    Err(e) => {
+                        let _ = conn.execute_batch("ROLLBACK");
+                        Err(e)
+                    }
+                }
+            })
+            .await?;
+        found.map(|t| self.decode("call", &t)).transpose()
+    }
+
     async fn call(&self, reference: &str) -> Result<Option<CallEntry>, JournalError> {
         let reference = reference.to_owned();
         let text = self

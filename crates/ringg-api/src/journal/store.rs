@@ -18,6 +18,27 @@ pub trait Journal: Send + Sync + fmt::Debug {
     /// Records (or replaces) a call initiation, keyed by its client reference.
     async fn put_call(&self, entry: &CallEntry) -> Result<(), JournalError>;
 
+    /// Records a new call initiation unless one to the same recipient for the same assistant
+    /// is pending: then writes nothing and returns that one. The built-in journals check and
+    /// write in one step (one transaction for the SQLite journal), so of two processes
+    /// recording the same recipient at once, one gets the other's entry. The default checks
+    /// [`pending_calls`](Self::pending_calls), then writes: a journal shared by processes
+    /// should override it.
+    async fn put_call_unless_pending(
+        &self,
+        entry: &CallEntry,
+    ) -> Result<Option<CallEntry>, JournalError> {
+        if let Some(pending) = self
+            .pending_calls()
+            .await?
+            .into_iter()
+            .find(|p| p.intent.is_for_same_recipient(&entry.intent))
+        {
+            return Ok(Some(pending));
+        }
+        self.put_call(entry).await.map(|()| None)
+    }
+
     /// The call initiation with this client reference, if recorded.
     async fn call(&self, reference: &str) -> Result<Option<CallEntry>, JournalError>;
 

@@ -188,10 +188,14 @@ async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
     ));
     // An ambiguous failure comes back as "outcome unknown" with the `ringg calls reconcile`
     // command to run; the call is never sent twice.
-    let placed = if a.v1 {
-        client.calls().initiate_v1(req).await?
-    } else {
-        client.calls().initiate(req).await?
+    // Unless --force, the journal refuses it in the same step that records it, should another
+    // process have begun a call to this recipient since the check above.
+    let calls = client.calls();
+    let placed = match (a.v1, a.force) {
+        (true, true) => calls.initiate_v1(req).await?,
+        (true, false) => calls.initiate_v1_unless_pending(req).await?,
+        (false, true) => calls.initiate(req).await?,
+        (false, false) => calls.initiate_unless_pending(req).await?,
     };
     if a.wait {
         ctx.out.note(format!(
