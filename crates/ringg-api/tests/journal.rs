@@ -22,9 +22,8 @@ use ringg_api::journal::{
 use ringg_api::transport::{
     ApiRequest, ApiResponse, ReqwestConfig, ReqwestTransport, Transport, TransportError,
 };
-use ringg_api::types::calls::{CallerSource, InitiateCallRequest};
 use ringg_api::types::campaigns::{CampaignTime, LargeCampaignCaller, ListCampaignsQuery};
-use ringg_api::types::{AgentId, NumberPoolId, PhoneNumber};
+use ringg_api::types::{AgentId, NumberPoolId};
 use ringg_api::{Client, ErrorKind};
 use ringg_sim::{RunningSimulator, Simulator, demo};
 
@@ -97,23 +96,7 @@ fn client(sim: &RunningSimulator, t: Arc<Losing>, journal: Arc<dyn Journal>) -> 
         .unwrap()
 }
 
-fn call(to: &str) -> InitiateCallRequest {
-    InitiateCallRequest::new(
-        AgentId::new(demo::AGENT_ID),
-        "Asha",
-        PhoneNumber::parse(to).unwrap(),
-        CallerSource::NumberPool(NumberPoolId::new(demo::NUMBER_POOL_ID)),
-    )
-}
-
-fn calls_to(sim: &RunningSimulator, to: &str) -> Vec<String> {
-    sim.handle()
-        .calls()
-        .into_iter()
-        .filter(|c| c.to_number == to)
-        .map(|c| c.id.to_string())
-        .collect()
-}
+use common::{calls_to, pool_call as call};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_call_whose_answer_was_lost_is_pending_and_settles_as_placed() {

@@ -6,20 +6,10 @@ mod common;
 
 use std::sync::Arc;
 
+use common::{calls_to, pool_call as call};
 use ringg_api::ErrorKind;
 use ringg_api::journal::{Journal, SqliteJournal};
-use ringg_api::types::calls::{CallerSource, InitiateCallRequest};
-use ringg_api::types::{AgentId, NumberPoolId, PhoneNumber};
-use ringg_sim::{FaultConfig, Simulator, demo};
-
-fn call(to: &str) -> InitiateCallRequest {
-    InitiateCallRequest::new(
-        AgentId::new(demo::AGENT_ID),
-        "Asha",
-        PhoneNumber::parse(to).unwrap(),
-        CallerSource::NumberPool(NumberPoolId::new(demo::NUMBER_POOL_ID)),
-    )
-}
+use ringg_sim::{FaultConfig, Simulator};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_clients_calling_one_recipient_at_once_send_one_call() {
@@ -53,13 +43,7 @@ async fn two_clients_calling_one_recipient_at_once_send_one_call() {
         let err = refused.into_iter().next().unwrap().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
         assert!(err.to_string().contains("is not settled"), "{err}");
-        let placed = sim
-            .handle()
-            .calls()
-            .into_iter()
-            .filter(|c| c.to_number == to)
-            .count();
-        assert_eq!(placed, 1, "round {round}");
+        assert_eq!(calls_to(&sim, &to).len(), 1, "round {round}");
     }
     sim.shutdown().await;
 }

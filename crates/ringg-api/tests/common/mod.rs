@@ -62,3 +62,25 @@ pub(crate) async fn read_head(stream: &mut tokio::net::TcpStream) -> Option<Vec<
     }
     Some(buf)
 }
+
+/// A call from the demo assistant through the demo number pool to `to`.
+pub(crate) fn pool_call(to: &str) -> ringg_api::types::calls::InitiateCallRequest {
+    use ringg_api::types::calls::{CallerSource, InitiateCallRequest};
+    use ringg_api::types::{AgentId, NumberPoolId, PhoneNumber};
+    InitiateCallRequest::new(
+        AgentId::new(ringg_sim::demo::AGENT_ID),
+        "Asha",
+        PhoneNumber::parse(to).unwrap(),
+        CallerSource::NumberPool(NumberPoolId::new(ringg_sim::demo::NUMBER_POOL_ID)),
+    )
+}
+
+/// The ids of the calls the simulator placed to `to`.
+pub(crate) fn calls_to(sim: &RunningSimulator, to: &str) -> Vec<String> {
+    sim.handle()
+        .calls()
+        .into_iter()
+        .filter(|c| c.to_number == to)
+        .map(|c| c.id.to_string())
+        .collect()
+}
