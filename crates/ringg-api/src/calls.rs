@@ -305,27 +305,11 @@ impl Calls<'_> {
     /// As [`pending`](Self::pending).
     pub async fn settle_pending(&self) -> Result<Vec<Settlement>, Error> {
         let journal = self.journal_or_err()?;
-        let wait =
-            chrono::Duration::from_std(self.client.settle_after()).unwrap_or(chrono::Duration::MAX);
         let mut out = Vec::new();
         for mut entry in self.pending().await? {
+            // A call missing from the history while its request may still be answered is
+            // `TooEarly` (see `reconcile`), and stays pending.
             let result = match self.reconcile(ReconcileQuery::for_pending(&entry)).await {
-                Ok(None)
-                    if entry
-                        .updated_at
-                        .checked_add_signed(wait)
-                        .is_none_or(|t| t > chrono::Utc::now()) =>
-                {
-                    // Missing from the history now, but its request may still be answered.
-                    let after = entry.updated_at.checked_add_signed(wait).map_or_else(
-                        || "much later".to_owned(),
-                        |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                    );
-                    Err(Error::too_early(format!(
-                        "the call with reference {} is not in the history yet, but its request may still be answered until {after}",
-                        entry.intent.reference
-                    )))
-                }
                 Ok(found) => {
                     let outcome = match &found {
                         Some(row) => CallOutcome::Placed {
@@ -443,7 +427,10 @@ impl Calls<'_> {
     /// [`to_number`](ReconcileQuery::to_number) when given). Returns `None` when no call there
     /// carries it: if the call was initiated within that part of the history, it was not
     /// placed, and placing it again cannot create a duplicate; a narrower query rules out only
-    /// what it covers. A `since` in the future is refused ([`ErrorKind::InvalidInput`]). A
+    /// what it covers. With a [journal](crate::journal), a call of its own that is missing but
+    /// whose request may still be answered (recorded less than
+    /// [`settle_after`](crate::ClientBuilder::settle_after) ago) is [`ErrorKind::TooEarly`]
+    /// instead. A `since` in the future is refused ([`ErrorKind::InvalidInput`]). A
     /// search that scans [`max_rows`](ReconcileQuery::max_rows) rows without finding it fails
     /// with [`ErrorKind::SearchLimit`]: the call may still exist.
     pub async fn reconcile(
@@ -497,6 +484,13 @@ impl Calls<'_> {
                     q.reference
                 )));
             }
+        }
+        // Not found; but a pending initiation of the journal may still be answered.
+        if let Some(journal) = self.client.journal()
+            && let Ok(Some(entry)) = journal.call(&q.reference).await
+            && let Some(early) = reconcile::too_early(&entry, self.client.settle_after())
+        {
+            return Err(early);
         }
         Ok(None)
     }

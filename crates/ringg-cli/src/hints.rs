@@ -116,7 +116,7 @@ pub(crate) fn hint(e: &Error) -> Option<String> {
         }
         (_, ErrorKind::Transport) => "check --base-url and the network, then try again".into(),
         (_, ErrorKind::Timeout) => "try again later or raise --timeout".into(),
-        (_, ErrorKind::TooEarly) => "its request may still be answered: run `ringg calls reconcile --pending` again after that time, and do not place the call again before".into(),
+        (_, ErrorKind::TooEarly) => "its request may still be answered: settle it again after that time (the same `ringg calls reconcile`), and do not place the call again before".into(),
         (_, ErrorKind::SearchLimit) => "the call was neither found nor ruled out: narrow the search with --agent, --to or --since, or search more rows with --max-rows, before placing it again".into(),
         (_, ErrorKind::Pagination) => "the list did not end as it should: narrow it (e.g. --start/--end) or report it".into(),
         (_, ErrorKind::Journal) => "the calls the journal held can be settled by their client references with `ringg calls reconcile REF`".into(),

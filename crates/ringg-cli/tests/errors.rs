@@ -123,3 +123,48 @@ async fn an_unknown_caller_number_points_to_the_numbers() {
     let r = fails(ringg(&sim, &args), 3).await;
     assert!(r.stderr.contains("`ringg numbers list`"), "{}", r.stderr);
 }
+
+/// After an ambiguous failure whose request never reached the server, `calls reconcile REF`
+/// does not rule the call out while its request may still be answered, then does.
+#[tokio::test(flavor = "multi_thread")]
+async fn reconcile_right_after_an_unknown_outcome_waits_for_the_request_time() {
+    let sim = Simulator::builder()
+        .time_scale(0.002)
+        .faults(FaultConfig::parse("op.initiateCallV2=1:reset-before").unwrap())
+        .start()
+        .await
+        .unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let with_state = |args: &[&str]| {
+        let mut cmd = ringg(&sim, args);
+        cmd.env("RINGG_STATE_DIR", state.path());
+        cmd
+    };
+    let args = common::call_args("+919876544445", &["--var", "company_name=Acme"]);
+    let r = run(with_state(&args)).await;
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    // The reference, as printed before the call was sent.
+    let reference = r
+        .stderr
+        .split("client reference ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    assert!(reference.starts_with("rr-"), "{}", r.stderr);
+    let r = run(with_state(&["calls", "reconcile", &reference])).await;
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("may still be answered until") && !r.stdout.contains("not placed"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    // Once its time is up (--timeout 1: two seconds), the same command rules it out.
+    tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
+    let mut cmd = with_state(&["--timeout", "1", "calls", "reconcile", &reference]);
+    cmd.env("RINGG_STATE_DIR", state.path());
+    let r = ok(cmd).await;
+    assert!(r.stdout.contains("was not placed"), "{}", r.stdout);
+    assert!(sim.handle().calls().is_empty());
+}

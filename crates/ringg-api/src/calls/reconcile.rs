@@ -3,7 +3,31 @@
 use ringg_types::common::Timestamp;
 use ringg_types::ids::AgentId;
 
+use crate::error::Error;
 use crate::journal::CallEntry;
+
+/// For an unsettled initiation recorded (or last updated) less than `wait` ago, the
+/// [`ErrorKind::TooEarly`](crate::ErrorKind::TooEarly) error that says until when its request
+/// may still be answered; `None` once it can be ruled out.
+pub(super) fn too_early(entry: &CallEntry, wait: std::time::Duration) -> Option<Error> {
+    if entry.is_settled() {
+        return None;
+    }
+    let until = chrono::Duration::from_std(wait)
+        .ok()
+        .and_then(|w| entry.updated_at.checked_add_signed(w));
+    if until.is_some_and(|t| t <= chrono::Utc::now()) {
+        return None;
+    }
+    let after = until.map_or_else(
+        || "much later".to_owned(),
+        |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    );
+    Some(Error::too_early(format!(
+        "the call with reference {} is not in the history yet, but its request may still be answered until {after}",
+        entry.intent.reference
+    )))
+}
 
 /// What to look for in [`Calls::reconcile`](super::Calls::reconcile).
 #[derive(Debug, Clone)]

@@ -381,7 +381,8 @@ async fn reconcile(
         .clone()
         .unwrap_or_else(ReconcileQuery::default_since);
     q = q.since(since_time.clone());
-    let client = ctx.client().await?;
+    // With the journal: a call of its own whose request may still be answered is not ruled out.
+    let client = ctx.journaled_client().await?;
     if let Some(a) = &agent {
         q = q.agent_id(crate::resolve::agent(&client, a).await?);
     }
