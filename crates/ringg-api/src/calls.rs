@@ -24,13 +24,9 @@ use crate::pagination::MAX_PAGE_SIZE;
 use crate::request_path::json_body;
 
 mod reconcile;
+mod reference;
 pub use reconcile::ReconcileQuery;
-
-/// The key under which every call initiation carries its client reference in
-/// `custom_args_values`. Ringg echoes `custom_args_values` in call details and webhooks, which
-/// is how [`Calls::reconcile`] finds a call whose response was lost. Prompts never see it
-/// unless they mention `@{{ringg_client_ref}}`.
-pub const CLIENT_REFERENCE_KEY: &str = "ringg_client_ref";
+pub use reference::{CLIENT_REFERENCE_KEY, new_client_reference, reference_in};
 
 /// A call Ringg accepted.
 #[derive(Debug, Clone)]
@@ -114,16 +110,6 @@ impl Client {
     pub fn calls(&self) -> Calls<'_> {
         Calls { client: self }
     }
-}
-
-/// A fresh client reference.
-pub fn new_client_reference() -> String {
-    format!("rr-{}", uuid::Uuid::new_v4().simple())
-}
-
-/// The client reference stored in a `custom_args_values` map, if any.
-pub fn reference_in(custom_args: Option<&serde_json::Map<String, Value>>) -> Option<&str> {
-    custom_args?.get(CLIENT_REFERENCE_KEY)?.as_str()
 }
 
 impl Calls<'_> {
@@ -308,8 +294,14 @@ impl Calls<'_> {
         let mut out = Vec::new();
         for mut entry in self.pending().await? {
             // A call missing from the history while its request may still be answered is
-            // `TooEarly` (see `reconcile`), and stays pending.
-            let result = match self.reconcile(ReconcileQuery::for_pending(&entry)).await {
+            // `TooEarly`, and stays pending.
+            let searched = match self.search(&ReconcileQuery::for_pending(&entry)).await {
+                Ok(None) => {
+                    reconcile::too_early(&entry, self.client.settle_after()).map_or(Ok(None), Err)
+                }
+                other => other,
+            };
+            let result = match searched {
                 Ok(found) => {
                     let outcome = match &found {
                         Some(row) => CallOutcome::Placed {
@@ -438,6 +430,20 @@ impl Calls<'_> {
         query: impl Into<ReconcileQuery>,
     ) -> Result<Option<CallRecord>, Error> {
         let q = query.into();
+        let found = self.search(&q).await?;
+        // Not found; but a pending initiation of the journal may still be answered.
+        if found.is_none()
+            && let Some(journal) = self.client.journal()
+            && let Some(entry) = journal.call(&q.reference).await.map_err(Error::journal)?
+            && let Some(early) = reconcile::too_early(&entry, self.client.settle_after())
+        {
+            return Err(early);
+        }
+        Ok(found)
+    }
+
+    /// The history search of [`reconcile`](Self::reconcile), without its journal check.
+    async fn search(&self, q: &ReconcileQuery) -> Result<Option<CallRecord>, Error> {
         if q.reference.trim().is_empty() {
             return Err(Error::invalid_input(
                 "reconcile needs a non-empty client reference",
@@ -484,13 +490,6 @@ impl Calls<'_> {
                     q.reference
                 )));
             }
-        }
-        // Not found; but a pending initiation of the journal may still be answered.
-        if let Some(journal) = self.client.journal()
-            && let Ok(Some(entry)) = journal.call(&q.reference).await
-            && let Some(early) = reconcile::too_early(&entry, self.client.settle_after())
-        {
-            return Err(early);
         }
         Ok(None)
     }

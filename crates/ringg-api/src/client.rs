@@ -210,7 +210,8 @@ impl ClientBuilder {
     }
 
     /// How long after an initiation was recorded (or its outcome was last recorded)
-    /// [`Calls::settle_pending`](crate::calls::Calls::settle_pending) waits before it takes a
+    /// [`Calls::settle_pending`](crate::calls::Calls::settle_pending) and
+    /// [`Calls::reconcile`](crate::calls::Calls::reconcile) wait before they take a journaled
     /// call missing from the history as not placed: until then the request may still be
     /// answered (its process still waiting, or the server still working on it after a crash),
     /// and such an initiation stays pending ([`ErrorKind::TooEarly`](crate::ErrorKind::TooEarly)).

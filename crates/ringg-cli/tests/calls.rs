@@ -520,7 +520,8 @@ async fn two_creates_for_one_recipient_at_once_place_one_call() {
     );
     let refused = if a.code == 0 { &b } else { &a };
     assert!(
-        refused.stderr.contains("is not settled"),
+        refused.stderr.contains("is not settled")
+            && refused.stderr.contains("ringg calls reconcile --pending"),
         "{}",
         refused.stderr
     );

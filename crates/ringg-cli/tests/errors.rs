@@ -128,12 +128,7 @@ async fn an_unknown_caller_number_points_to_the_numbers() {
 /// does not rule the call out while its request may still be answered, then does.
 #[tokio::test(flavor = "multi_thread")]
 async fn reconcile_right_after_an_unknown_outcome_waits_for_the_request_time() {
-    let sim = Simulator::builder()
-        .time_scale(0.002)
-        .faults(FaultConfig::parse("op.initiateCallV2=1:reset-before").unwrap())
-        .start()
-        .await
-        .unwrap();
+    let sim = common::sim_with_faults("op.initiateCallV2=1:reset-before").await;
     let state = tempfile::tempdir().unwrap();
     let with_state = |args: &[&str]| {
         let mut cmd = ringg(&sim, args);

@@ -87,7 +87,7 @@ impl DedupeKey {
                 let mut key = format!("{call_id}|{event_type}");
                 for (name, value) in [("call_sid", call_sid), ("called_on", called_on)] {
                     if let Some(value) = value {
-                        key.push_str(&format!("|{name}={value}"));
+                        let _ = write!(key, "|{name}={value}"); // writing to a String cannot fail
                     }
                 }
                 key

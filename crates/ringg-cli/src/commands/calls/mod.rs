@@ -192,11 +192,25 @@ async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
     // process have begun a call to this recipient since the check above.
     let calls = client.calls();
     let placed = match (a.v1, a.force) {
-        (true, true) => calls.initiate_v1(req).await?,
-        (true, false) => calls.initiate_v1_unless_pending(req).await?,
-        (false, true) => calls.initiate(req).await?,
-        (false, false) => calls.initiate_unless_pending(req).await?,
-    };
+        (true, true) => calls.initiate_v1(req).await,
+        (true, false) => calls.initiate_v1_unless_pending(req).await,
+        (false, true) => calls.initiate(req).await,
+        (false, false) => calls.initiate_unless_pending(req).await,
+    }
+    .map_err(|e| {
+        // Another process began a call to them since the check above (the SDK's refusal).
+        let refused_for_pending = !a.force
+            && e.kind() == ringg_api::ErrorKind::InvalidInput
+            && e.to_string().contains("is not settled");
+        let e = CliError::from(e);
+        if refused_for_pending {
+            e.with_hint(
+                "run `ringg calls reconcile --pending` first, or add --force to call anyway",
+            )
+        } else {
+            e
+        }
+    })?;
     if a.wait {
         ctx.out.note(format!(
             "placed call {} (client reference {}); waiting for it to end",
@@ -381,8 +395,18 @@ async fn reconcile(
         .clone()
         .unwrap_or_else(ReconcileQuery::default_since);
     q = q.since(since_time.clone());
-    // With the journal: a call of its own whose request may still be answered is not ruled out.
-    let client = ctx.journaled_client().await?;
+    // With the journal, a call of its own whose request may still be answered is not ruled
+    // out; a journal that cannot be opened (damaged) leaves the reference as the way in.
+    let client = match ctx.journaled_client().await {
+        Ok(client) => client,
+        Err(e) => {
+            let client = ctx.client().await?;
+            ctx.out.note(format!(
+                "note: searching without the journal, which could not be opened: {e}"
+            ));
+            client
+        }
+    };
     if let Some(a) = &agent {
         q = q.agent_id(crate::resolve::agent(&client, a).await?);
     }

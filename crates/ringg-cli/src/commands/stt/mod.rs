@@ -65,8 +65,8 @@ async fn service_at(ctx: &mut Ctx, base_url: Option<&str>) -> Result<Stt, CliErr
         if origin(stt.base_url()) != server {
             return Err(CliError::usage(format!(
                 "the speech-to-text address {} is not on profile {profile}'s server ({}); a profile's key is not sent to another server",
-                stt.base_url(),
-                server.as_deref().unwrap_or(client.base_url())
+                ringg_api::transport::masked_url(stt.base_url()),
+                ringg_api::transport::masked_url(server.as_deref().unwrap_or(client.base_url()))
             ))
             .with_hint(format!(
                 "drop --stt-base-url (and RINGG_STT_BASE_URL) to use the service of profile {profile}'s server, or give that server's key and address with the command (--api-key-file and --base-url, or RINGG_API_KEY and RINGG_BASE_URL)"
