@@ -215,7 +215,11 @@ impl ClientBuilder {
     /// call missing from the history as not placed: until then the request may still be
     /// answered (its process still waiting, or the server still working on it after a crash),
     /// and such an initiation stays pending ([`ErrorKind::TooEarly`](crate::ErrorKind::TooEarly)).
-    /// Default: the total timeout, or the attempt timeout without one. Zero settles at once.
+    /// [`Campaigns::launch`](crate::campaigns::Campaigns::launch) waits the same time before it
+    /// uploads again a file whose earlier upload left no list, or starts again a list whose
+    /// earlier start left it not started. Default: the total timeout, or without one the
+    /// attempt timeout (at least [`TRANSFER_ATTEMPT_TIMEOUT`] for a launch). Zero settles at
+    /// once.
     pub fn settle_after(mut self, wait: Duration) -> Self {
         self.settle_after = Some(wait);
         self
@@ -360,6 +364,10 @@ impl ClientBuilder {
                     .settle_after
                     .or(self.total_timeout)
                     .unwrap_or(self.attempt_timeout),
+                transfer_settle_after: self
+                    .settle_after
+                    .or(self.total_timeout)
+                    .unwrap_or(self.attempt_timeout.max(TRANSFER_ATTEMPT_TIMEOUT)),
                 max_pages: self.max_pages,
                 journal: self.journal,
             }),
@@ -419,6 +427,8 @@ struct Inner {
     max_response_body: u64,
     attempt_timeout: Duration,
     settle_after: Duration,
+    /// `settle_after` for uploads, which are allowed a longer attempt.
+    transfer_settle_after: Duration,
     max_pages: u64,
     journal: Option<Arc<dyn Journal>>,
 }
@@ -503,6 +513,12 @@ impl Client {
     /// See [`ClientBuilder::settle_after`].
     pub(crate) fn settle_after(&self) -> Duration {
         self.inner.settle_after
+    }
+
+    /// [`settle_after`](Self::settle_after) for a launch's upload and start: the same, except
+    /// that without a total timeout it covers an upload's longer attempt.
+    pub(crate) fn transfer_settle_after(&self) -> Duration {
+        self.inner.transfer_settle_after
     }
 
     /// The response body limit the client was built with.

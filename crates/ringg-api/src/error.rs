@@ -48,9 +48,11 @@ pub enum ErrorKind {
     /// found nor ruled out ([`Calls::reconcile`](crate::calls::Calls::reconcile) after
     /// [`ReconcileQuery::max_rows`](crate::calls::ReconcileQuery::max_rows) history rows).
     SearchLimit,
-    /// It is too early to rule the call out: its request may still be answered (see
-    /// [`ClientBuilder::settle_after`](crate::ClientBuilder::settle_after)). Settle it again
-    /// later; the message says when.
+    /// It is too early to act: an earlier request may still be answered (see
+    /// [`ClientBuilder::settle_after`](crate::ClientBuilder::settle_after)). A call missing
+    /// from the history is not ruled out yet, or a campaign launch does not upload or start
+    /// again what an earlier run sent (or another run of it is under way). Try again later;
+    /// the message says when, if it knows.
     TooEarly,
 }
 

@@ -11,10 +11,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::Utc;
-use futures::TryStreamExt;
-use ringg_api::campaigns::{
-    CampaignFlow, CsvUpload, LaunchRequest, LaunchResponses, LaunchStep, PollOptions,
-};
+use ringg_api::campaigns::{CampaignFlow, LaunchResponses, LaunchStep, PollOptions};
 use ringg_api::journal::{
     CallEntry, CallIntent, CallOutcome, Journal, JournalError, LaunchStage, MemoryJournal,
     SqliteJournal,
@@ -22,8 +19,7 @@ use ringg_api::journal::{
 use ringg_api::transport::{
     ApiRequest, ApiResponse, ReqwestConfig, ReqwestTransport, Transport, TransportError,
 };
-use ringg_api::types::campaigns::{CampaignTime, LargeCampaignCaller, ListCampaignsQuery};
-use ringg_api::types::{AgentId, NumberPoolId};
+use ringg_api::types::AgentId;
 use ringg_api::{Client, ErrorKind};
 use ringg_sim::{RunningSimulator, Simulator, demo};
 
@@ -92,6 +88,17 @@ fn client(sim: &RunningSimulator, t: Arc<Losing>, journal: Arc<dyn Journal>) -> 
     common::client_builder(sim)
         .transport(t)
         .journal(journal)
+        .build()
+        .unwrap()
+}
+
+/// As [`client`], but ruling out at once what an earlier request may still do (as a client
+/// does once that request's time is up).
+fn settling_client(sim: &RunningSimulator, t: Arc<Losing>, journal: Arc<dyn Journal>) -> Client {
+    common::client_builder(sim)
+        .transport(t)
+        .journal(journal)
+        .settle_after(Duration::ZERO)
         .build()
         .unwrap()
 }
@@ -193,50 +200,7 @@ async fn a_call_whose_answer_was_lost_is_pending_and_settles_as_placed() {
 }
 
 /// Now in Asia/Kolkata (UTC+05:30).
-fn ist_in(minutes: i64) -> CampaignTime {
-    CampaignTime::new(Utc::now().naive_utc() + chrono::Duration::minutes(330 + minutes))
-}
-
-const CSV: &str = "Mobile Number,Name,Company\n+919876543210,Asha,Acme\n+919876543211,Ravi,Acme\n";
-
-fn launch(flow: CampaignFlow, name: &str) -> LaunchRequest {
-    LaunchRequest::builder(AgentId::new(demo::AGENT_ID), CsvUpload::bytes(CSV))
-        .name(name)
-        .country_code("+91")
-        .window(ist_in(2), ist_in(8 * 60))
-        .caller(LargeCampaignCaller::NumberPool(NumberPoolId::new(
-            demo::NUMBER_POOL_ID,
-        )))
-        .build()
-        .unwrap()
-        .map_variable("callee_name", "Name")
-        .map_variable("company_name", "Company")
-        .flow(flow)
-        .upload_poll(PollOptions {
-            initial_interval: Duration::from_millis(10),
-            max_interval: Duration::from_millis(50),
-            multiplier: 1.5,
-            timeout: Duration::from_secs(30),
-        })
-}
-
-/// The simulator's campaigns named `name`, with their statuses.
-async fn campaigns_named(client: &Client, name: &str) -> Vec<String> {
-    let all: Vec<_> = client
-        .campaigns()
-        .stream(ListCampaignsQuery::default())
-        .try_collect()
-        .await
-        .unwrap();
-    all.into_iter()
-        .filter(|c| c.name.as_deref() == Some(name))
-        .map(|c| {
-            c.campaign_status
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_default()
-        })
-        .collect()
-}
+use common::{campaigns_named, launch};
 
 /// Loses the answer (or the request) of `op` on the first launch, then launches again: one
 /// campaign, started.
@@ -255,7 +219,31 @@ async fn launch_resumes_after(flow: CampaignFlow, op: &'static str, what: Lose, 
         .unwrap_err();
     assert_eq!(e.step(), Some(step), "{e}");
     assert_eq!(journal.pending_launches().await.unwrap().len(), 1);
+    let before = campaigns_named(&client, &name).await;
 
+    // A lost request leaves nothing to find, and the request may still be carried out (a
+    // server that received it late): until its time is up the launch sends nothing.
+    let client = if what == Lose::Request {
+        let e = client
+            .campaigns()
+            .launch(launch(flow, &name))
+            .await
+            .unwrap_err();
+        let error = e.error().unwrap();
+        assert_eq!(error.kind(), ErrorKind::TooEarly, "{e}");
+        assert!(
+            error.to_string().contains("may still be carried out until"),
+            "{e}"
+        );
+        assert_eq!(
+            campaigns_named(&client, &name).await,
+            before,
+            "nothing sent"
+        );
+        settling_client(&sim, t.clone(), journal.clone())
+    } else {
+        client
+    };
     let outcome = client
         .campaigns()
         .launch(launch(flow, &name))
@@ -355,6 +343,18 @@ async fn resume_and_discard_work_from_the_list_id() {
         .await
         .unwrap_err();
     let list_id = e.list_id().unwrap().clone();
+    // The start may still be carried out: resume waits for its time.
+    let e = client
+        .campaigns()
+        .resume(&list_id, PollOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.error().map(|e| e.kind()),
+        Some(ErrorKind::TooEarly),
+        "{e}"
+    );
+    let client = settling_client(&sim, t.clone(), journal.clone());
     let r = client
         .campaigns()
         .resume(&list_id, PollOptions::default())

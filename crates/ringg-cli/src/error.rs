@@ -220,8 +220,13 @@ impl From<ringg_api::campaigns::LaunchError> for CliError {
                 list_id,
                 error,
             } => {
+                let too_early = error.kind() == ringg_api::ErrorKind::TooEarly;
                 let mut err = CliError::from(error);
                 err.message = format!("campaign launch failed at {step}: {}", err.message);
+                if too_early {
+                    // The message says when to run the launch again; the call advice does not fit.
+                    err.hint = None;
+                }
                 if let Some(list) = list_id {
                     err.message
                         .push_str(&format!("; the contact list {list} was uploaded"));

@@ -398,7 +398,24 @@ async fn launch_survives_kills(file: &str, boundaries: &[(&str, &str, Hold)]) {
         let args = launch_args(file, &name);
         proxy.hold(method, path, *hold);
         kill_at_hold(&proxy, state, &strs(&args)).await;
-        let r = run(ringg(&proxy, state, &strs(&args))).await;
+        let before = statuses(&sim, &name).await;
+        let mut r = run(ringg(&proxy, state, &strs(&args))).await;
+        if *hold == Hold::Request {
+            // The request the killed run had sent may still be carried out (a server that
+            // received it late): until its time is up, running the launch again sends nothing.
+            assert_ne!(r.code, 0, "{name}:\n{}", r.stdout);
+            assert!(
+                r.stderr.contains("may still be carried out until"),
+                "{name}:\n{}",
+                r.stderr
+            );
+            assert_eq!(statuses(&sim, &name).await, before, "{name}: nothing sent");
+            // With --timeout 2 a request's time is up two seconds after it was sent.
+            tokio::time::sleep(Duration::from_millis(2200)).await;
+            let mut again = vec!["--timeout".to_string(), "2".to_string()];
+            again.extend(args.iter().cloned());
+            r = run(ringg(&proxy, state, &strs(&again))).await;
+        }
         assert_eq!(r.code, 0, "{name}:\n{}\n{}", r.stdout, r.stderr);
         let found = statuses(&sim, &name).await;
         assert_eq!(found.len(), 1, "{name}: one campaign, got {found:?}");

@@ -216,7 +216,7 @@ async fn deliver(
         target: "ringg_webhooks",
         event_type = %event_type,
         call_id = call_id.as_ref().map(|c| c.as_str()),
-        "{failure}; answering 500 so that Ringg retries"
+        "{failure}; answering with a server error so that Ringg retries"
     );
     if let Some(key) = &key
         && let Err(err) = inner.store.remove(key).await

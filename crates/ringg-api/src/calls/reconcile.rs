@@ -13,16 +13,7 @@ pub(super) fn too_early(entry: &CallEntry, wait: std::time::Duration) -> Option<
     if entry.is_settled() {
         return None;
     }
-    let until = chrono::Duration::from_std(wait)
-        .ok()
-        .and_then(|w| entry.updated_at.checked_add_signed(w));
-    if until.is_some_and(|t| t <= chrono::Utc::now()) {
-        return None;
-    }
-    let after = until.map_or_else(
-        || "much later".to_owned(),
-        |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    );
+    let after = crate::journal::answerable_until(entry.updated_at, wait)?;
     Some(Error::too_early(format!(
         "the call with reference {} is not in the history yet, but its request may still be answered until {after}",
         entry.intent.reference

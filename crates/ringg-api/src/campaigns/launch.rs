@@ -33,6 +33,12 @@ impl Campaigns<'_> {
     /// Every step runs at most once: the upload and start requests are not idempotent and are
     /// never resent after an ambiguous failure. A failure after the upload names the
     /// `list_id` to continue from ([`LaunchError::list_id`]).
+    ///
+    /// With a [journal](crate::journal), the same launch run again resumes where the earlier
+    /// run stopped. It fails with [`ErrorKind::TooEarly`](crate::ErrorKind::TooEarly),
+    /// sending nothing, while an earlier run's upload or start may still be carried out (see
+    /// [`ClientBuilder::settle_after`](crate::ClientBuilder::settle_after)), or when another
+    /// run of the same launch wrote its record since this run read it.
     pub async fn launch(&self, request: LaunchRequest) -> Result<LaunchOutcome, LaunchError> {
         validate_request(&request)?;
 

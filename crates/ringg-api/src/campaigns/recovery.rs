@@ -18,7 +18,9 @@ use crate::campaigns::outcome::{
 use crate::campaigns::preflight::CampaignFlow;
 use crate::campaigns::request::LaunchRequest;
 use crate::error::{Error, ErrorKind};
-use crate::journal::{Journal, LaunchEntry, LaunchKey, LaunchStage, PlannedStart};
+use crate::journal::{
+    Journal, LaunchEntry, LaunchKey, LaunchStage, PlannedStart, answerable_until,
+};
 
 /// How much earlier than its journal entry a list found by name may have been created (the
 /// server's clock and ours differ).
@@ -49,10 +51,15 @@ pub(crate) enum Recovered {
     },
 }
 
-/// A launch's record in the journal, advanced step by step (inert without a journal).
+/// A launch's record in the journal, advanced step by step (inert without a journal). Each
+/// step is written only over the record this run read or wrote last
+/// ([`Journal::put_launch_if_unchanged`]): when another run of the same launch wrote since,
+/// this run stops before sending anything more, and leaves the record to the other.
 pub(crate) struct Progress {
     journal: Option<Arc<dyn Journal>>,
     entry: Option<LaunchEntry>,
+    /// The record as this run last read or wrote it (`None`: there was none).
+    seen: Option<LaunchEntry>,
 }
 
 impl Progress {
@@ -69,9 +76,26 @@ impl Progress {
         if let Some(id) = list_id {
             entry.list_id = Some(id.clone());
         }
-        let written = journal.put_launch(&entry).await.map_err(Error::journal);
-        self.entry = Some(entry);
-        written
+        match journal
+            .put_launch_if_unchanged(&entry, self.seen.as_ref())
+            .await
+        {
+            Ok(true) => {
+                self.seen = Some(entry.clone());
+                self.entry = Some(entry);
+                Ok(())
+            }
+            Ok(false) => {
+                let now = journal.launch(&entry.key).await.ok().flatten();
+                // The record is the other run's now: this one writes nothing more.
+                self.journal = None;
+                Err(overtaken(&entry.key, now.as_ref()))
+            }
+            Err(e) => {
+                self.entry = Some(entry);
+                Err(Error::journal(e))
+            }
+        }
     }
 
     /// The upload step: recorded as started before `upload` is sent, as done (with the list
@@ -153,6 +177,7 @@ impl Campaigns<'_> {
                 Progress {
                     journal: None,
                     entry: None,
+                    seen: None,
                 },
                 Recovered::Nothing,
             ));
@@ -181,31 +206,41 @@ impl Campaigns<'_> {
             recorded_at: now,
             updated_at: now,
         };
-        let prior = journal.launch(&key).await.map_err(Error::journal)?;
-        let Some(prior) = prior.filter(|e| e.stage != LaunchStage::Discarded) else {
-            return Ok((progress(journal, fresh), Recovered::Nothing));
+        let seen = journal.launch(&key).await.map_err(Error::journal)?;
+        let Some(prior) = seen.clone().filter(|e| e.stage != LaunchStage::Discarded) else {
+            return Ok((progress(journal, fresh, seen), Recovered::Nothing));
         };
+        let wait = self.client().transfer_settle_after();
         let list_id = match &prior.list_id {
             Some(id) => Some(id.clone()),
             None if prior.stage == LaunchStage::Uploading => {
-                self.find_uploaded(&prior, journal.as_ref()).await?
+                let found = self.find_uploaded(&prior, journal.as_ref()).await?;
+                if found.is_none()
+                    && let Some(until) = answerable_until(prior.updated_at, wait)
+                {
+                    return Err(upload_in_flight(&prior, &until));
+                }
+                found
             }
             None => None,
         };
         let Some(list_id) = list_id else {
-            return Ok((progress(journal, fresh), Recovered::Nothing));
+            return Ok((progress(journal, fresh, seen), Recovered::Nothing));
         };
         let Some(campaign) = self.find_campaign(&list_id, Some(&key.name)).await? else {
             // The list is gone (deleted elsewhere): upload it again.
-            return Ok((progress(journal, fresh), Recovered::Nothing));
+            return Ok((progress(journal, fresh, seen), Recovered::Nothing));
         };
         let found = prior.stage;
         let status = campaign.campaign_status.clone();
+        if let Some(early) = start_in_flight(&prior, &list_id, status.as_ref(), wait) {
+            return Err(early);
+        }
         let mut entry = prior;
         entry.list_id = Some(list_id.clone());
         entry.start = planned;
         entry.note = None;
-        let mut p = progress(journal, entry);
+        let mut p = progress(journal, entry, seen);
         if not_started(status.as_ref()) {
             p.reach(LaunchStage::Uploaded, Some(&list_id)).await?;
             Ok((
@@ -405,8 +440,13 @@ impl Campaigns<'_> {
         };
         let found = entry.stage;
         let status = campaign.campaign_status.clone();
+        let wait = self.client().transfer_settle_after();
+        if let Some(early) = start_in_flight(&entry, list_id, status.as_ref(), wait) {
+            return Err(recover(early));
+        }
         let planned = entry.start.clone();
-        let mut p = progress(journal, entry);
+        let seen = Some(entry.clone());
+        let mut p = progress(journal, entry, seen);
         let mut steps = if not_started(status.as_ref()) {
             self.start_list(&mut p, list_id, &planned, poll).await?
         } else {
@@ -468,9 +508,59 @@ impl Campaigns<'_> {
     }
 }
 
-fn progress(journal: Arc<dyn Journal>, entry: LaunchEntry) -> Progress {
+fn progress(journal: Arc<dyn Journal>, entry: LaunchEntry, seen: Option<LaunchEntry>) -> Progress {
     Progress {
         journal: Some(journal),
         entry: Some(entry),
+        seen,
     }
+}
+
+fn rfc3339(t: &chrono::DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// An earlier run's upload that left no list (yet) and may still be carried out until `until`.
+fn upload_in_flight(prior: &LaunchEntry, until: &str) -> Error {
+    Error::too_early(format!(
+        "an earlier run of this launch ({:?}) sent its upload at {} and no list of that name is there yet; that upload may still be carried out until {until}: run the same launch again after then (it uploads the file again only if no list appeared)",
+        prior.key.name,
+        rfc3339(&prior.updated_at),
+    ))
+}
+
+/// For a launch whose start an earlier run sent (stage `starting`) less than `wait` ago and
+/// whose campaign is not started yet, the error that says until when that start may still be
+/// carried out; `None` otherwise.
+fn start_in_flight(
+    entry: &LaunchEntry,
+    list_id: &ListId,
+    status: Option<&CampaignStatus>,
+    wait: std::time::Duration,
+) -> Option<Error> {
+    if entry.stage != LaunchStage::Starting || !not_started(status) {
+        return None;
+    }
+    let until = answerable_until(entry.updated_at, wait)?;
+    Some(Error::too_early(format!(
+        "an earlier run of this launch ({:?}) sent the start of list {list_id} at {} and the campaign is not started yet; that start may still be carried out until {until}: run the same launch again after then (it starts the campaign only if it is still not started)",
+        entry.key.name,
+        rfc3339(&entry.updated_at),
+    )))
+}
+
+/// The error of a run whose launch record another run of the same launch wrote since this run
+/// read it: the other goes on, this one sends nothing more.
+fn overtaken(key: &LaunchKey, now: Option<&LaunchEntry>) -> Error {
+    let state = now.map_or_else(String::new, |e| {
+        let list = e
+            .list_id
+            .as_ref()
+            .map_or_else(String::new, |l| format!(", list {l}"));
+        format!(" (now {}{list}, at {})", e.stage, rfc3339(&e.updated_at))
+    });
+    Error::too_early(format!(
+        "another run of this launch ({:?}) recorded a step of it since this run read its record{state}, so this run sent nothing more; once that run has finished, run the same launch again to see where it is (it never uploads the file twice)",
+        key.name,
+    ))
 }

@@ -220,6 +220,16 @@ impl LaunchEntry {
         self.updated_at = Utc::now();
         self
     }
+
+    /// True when `other` is this same record of the launch: the same key, stage, list id and
+    /// times. A record written since (by another run of the same launch) is not.
+    pub fn is_same_record(&self, other: &LaunchEntry) -> bool {
+        self.key == other.key
+            && self.stage == other.stage
+            && self.list_id == other.list_id
+            && self.recorded_at == other.recorded_at
+            && self.updated_at == other.updated_at
+    }
 }
 
 /// An assistant's webhook subscriptions as they were before a tool changed them for a while
@@ -272,6 +282,25 @@ pub fn journal_scope(base_url: &str, api_key: &str) -> String {
     let digest = Sha256::digest(api_key.as_bytes());
     let fp: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
     format!("{} key:{fp}", base_url.trim_end_matches('/'))
+}
+
+/// When a request recorded (or last updated) at `updated_at` can no longer be answered, for a
+/// client that waits `wait` for an answer, written as RFC 3339 ("much later" past the
+/// calendar's end); `None` once that time has passed.
+pub(crate) fn answerable_until(
+    updated_at: DateTime<Utc>,
+    wait: std::time::Duration,
+) -> Option<String> {
+    let until = chrono::Duration::from_std(wait)
+        .ok()
+        .and_then(|w| updated_at.checked_add_signed(w));
+    if until.is_some_and(|t| t <= Utc::now()) {
+        return None;
+    }
+    Some(until.map_or_else(
+        || "much later".to_owned(),
+        |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    ))
 }
 
 /// The caller of a call initiation, as a [`CallIntent`] records it.

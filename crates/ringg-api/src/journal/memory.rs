@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use ringg_types::ids::{AgentId, ListId};
 
 use crate::journal::entry::{CallEntry, JournalError, LaunchEntry, LaunchKey, SavedSubscriptions};
-use crate::journal::store::Journal;
+use crate::journal::store::{Journal, same_launch_record};
 
 /// A [`Journal`] in memory: it survives nothing, but gives one process (a test, a worker
 /// talking to a simulator that ends with it) the same pending/settle API as a durable one.
@@ -83,6 +83,21 @@ impl Journal for MemoryJournal {
     async fn put_launch(&self, entry: &LaunchEntry) -> Result<(), JournalError> {
         self.with(|i| i.launches.insert(entry.key.to_key_string(), entry.clone()));
         Ok(())
+    }
+
+    async fn put_launch_if_unchanged(
+        &self,
+        entry: &LaunchEntry,
+        seen: Option<&LaunchEntry>,
+    ) -> Result<bool, JournalError> {
+        Ok(self.with(|i| {
+            let key = entry.key.to_key_string();
+            let unchanged = same_launch_record(i.launches.get(&key), seen);
+            if unchanged {
+                i.launches.insert(key, entry.clone());
+            }
+            unchanged
+        }))
     }
 
     async fn launch(&self, key: &LaunchKey) -> Result<Option<LaunchEntry>, JournalError> {

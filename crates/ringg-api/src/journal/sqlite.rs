@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::journal::entry::{CallEntry, JournalError, LaunchEntry, LaunchKey, SavedSubscriptions};
-use crate::journal::store::Journal;
+use crate::journal::store::{Journal, same_launch_record};
 
 /// How long a write waits for another process holding the file's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -195,6 +195,32 @@ fn rfc3339(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
+/// Runs `work` in one IMMEDIATE transaction: no other connection writes between its reads
+/// and its writes. Committed when `work` succeeds, rolled back otherwise.
+fn immediate<T>(
+    conn: &Connection,
+    work: impl FnOnce() -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    match work() {
+        Ok(value) => conn.execute_batch("COMMIT").map(|()| value),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+const UPSERT_LAUNCH: &str = "INSERT INTO ringg_journal_launches
+     (scope, launch_key, list_id, settled, recorded_at, updated_at, entry)
+ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+ ON CONFLICT (scope, launch_key) DO UPDATE
+ SET list_id = excluded.list_id, settled = excluded.settled,
+     updated_at = excluded.updated_at, entry = excluded.entry";
+
+const SELECT_LAUNCH: &str =
+    "SELECT entry FROM ringg_journal_launches WHERE scope = ?1 AND launch_key = ?2";
+
 fn texts(
     conn: &Connection,
     sql: &str,
@@ -236,8 +262,7 @@ impl Journal for SqliteJournal {
         // One IMMEDIATE transaction: no other process writes between the check and the insert.
         let found = self
             .blocking(move |conn, scope| {
-                conn.execute_batch("BEGIN IMMEDIATE")?;
-                let result = (|| {
+                immediate(conn, || {
                     let pending = texts(
                         conn,
                         "SELECT entry FROM ringg_journal_calls WHERE scope = ?1 AND settled = 0
@@ -258,14 +283,7 @@ impl Journal for SqliteJournal {
                         )?;
                     }
                     Ok(same)
-                })();
-                match result {
-                    Ok(same) => conn.execute_batch("COMMIT").map(|()| same),
-                    Err(e) => {
-                        let _ = conn.execute_batch("ROLLBACK");
-                        Err(e)
-                    }
-                }
+                })
             })
             .await?;
         found.map(|t| self.decode("call", &t)).transpose()
@@ -308,12 +326,7 @@ impl Journal for SqliteJournal {
         let (recorded, updated) = (rfc3339(&entry.recorded_at), rfc3339(&entry.updated_at));
         self.blocking(move |conn, scope| {
             conn.execute(
-                "INSERT INTO ringg_journal_launches
-                     (scope, launch_key, list_id, settled, recorded_at, updated_at, entry)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (scope, launch_key) DO UPDATE
-                 SET list_id = excluded.list_id, settled = excluded.settled,
-                     updated_at = excluded.updated_at, entry = excluded.entry",
+                UPSERT_LAUNCH,
                 params![scope, key, list_id, settled, recorded, updated, text],
             )
             .map(drop)
@@ -321,15 +334,59 @@ impl Journal for SqliteJournal {
         .await
     }
 
+    async fn put_launch_if_unchanged(
+        &self,
+        entry: &LaunchEntry,
+        seen: Option<&LaunchEntry>,
+    ) -> Result<bool, JournalError> {
+        let text = encode(entry)?;
+        let key = entry.key.to_key_string();
+        let list_id = entry.list_id.as_ref().map(ToString::to_string);
+        let settled = entry.stage.is_settled();
+        let (recorded, updated) = (rfc3339(&entry.recorded_at), rfc3339(&entry.updated_at));
+        let seen = seen.cloned();
+        // One IMMEDIATE transaction: no other process writes between the comparison and the
+        // write.
+        let (written, unreadable) = self
+            .blocking(move |conn, scope| {
+                immediate(conn, || {
+                    let current = conn
+                        .query_row(SELECT_LAUNCH, params![scope, key], |r| {
+                            r.get::<_, String>(0)
+                        })
+                        .optional()?;
+                    let current = match current.map(|t| serde_json::from_str::<LaunchEntry>(&t)) {
+                        Some(Err(e)) => return Ok((false, Some(e.to_string()))),
+                        Some(Ok(c)) => Some(c),
+                        None => None,
+                    };
+                    if !same_launch_record(current.as_ref(), seen.as_ref()) {
+                        return Ok((false, None));
+                    }
+                    conn.execute(
+                        UPSERT_LAUNCH,
+                        params![scope, key, list_id, settled, recorded, updated, text],
+                    )?;
+                    Ok((true, None))
+                })
+            })
+            .await?;
+        match unreadable {
+            Some(e) => Err(damaged(
+                &self.path,
+                format!("an unreadable launch entry: {e}"),
+            )),
+            None => Ok(written),
+        }
+    }
+
     async fn launch(&self, key: &LaunchKey) -> Result<Option<LaunchEntry>, JournalError> {
         let key = key.to_key_string();
         let text = self
             .blocking(move |conn, scope| {
-                conn.query_row(
-                    "SELECT entry FROM ringg_journal_launches WHERE scope = ?1 AND launch_key = ?2",
-                    params![scope, key],
-                    |r| r.get::<_, String>(0),
-                )
+                conn.query_row(SELECT_LAUNCH, params![scope, key], |r| {
+                    r.get::<_, String>(0)
+                })
                 .optional()
             })
             .await?;

@@ -48,6 +48,25 @@ pub trait Journal: Send + Sync + fmt::Debug {
     /// Records (or replaces) a launch, keyed by its [`LaunchKey`].
     async fn put_launch(&self, entry: &LaunchEntry) -> Result<(), JournalError>;
 
+    /// Records `entry` only if its launch's record is still `seen` (`None`: no record yet),
+    /// as [`LaunchEntry::is_same_record`] compares them, and returns whether it wrote. A run of
+    /// a launch writes each step this way, so that of two runs of one launch that read the
+    /// same record, one goes on and the other learns that it was overtaken before it sends
+    /// anything. The built-in journals compare and write in one step (one transaction for the
+    /// SQLite journal). The default reads, then writes: a journal shared by processes should
+    /// override it.
+    async fn put_launch_if_unchanged(
+        &self,
+        entry: &LaunchEntry,
+        seen: Option<&LaunchEntry>,
+    ) -> Result<bool, JournalError> {
+        let current = self.launch(&entry.key).await?;
+        if !same_launch_record(current.as_ref(), seen) {
+            return Ok(false);
+        }
+        self.put_launch(entry).await.map(|()| true)
+    }
+
     /// The launch with this key, if recorded.
     async fn launch(&self, key: &LaunchKey) -> Result<Option<LaunchEntry>, JournalError>;
 
@@ -66,4 +85,17 @@ pub trait Journal: Send + Sync + fmt::Debug {
 
     /// Forgets an assistant's saved subscriptions (once they are put back).
     async fn forget_subscriptions(&self, agent_id: &AgentId) -> Result<(), JournalError>;
+}
+
+/// True when the record there is (`current`) is the one a run read (`seen`); both `None`
+/// when the launch had no record and still has none.
+pub(crate) fn same_launch_record(
+    current: Option<&LaunchEntry>,
+    seen: Option<&LaunchEntry>,
+) -> bool {
+    match (current, seen) {
+        (None, None) => true,
+        (Some(c), Some(s)) => c.is_same_record(s),
+        _ => false,
+    }
 }

@@ -3,7 +3,12 @@
 
 use std::time::Duration;
 
+use chrono::Utc;
+use futures::TryStreamExt;
 use ringg_api::calls::WaitOptions;
+use ringg_api::campaigns::{CampaignFlow, CsvUpload, LaunchRequest, PollOptions};
+use ringg_api::types::campaigns::{CampaignTime, LargeCampaignCaller, ListCampaignsQuery};
+use ringg_api::types::{AgentId, NumberPoolId};
 use ringg_api::{Client, ClientBuilder};
 use ringg_sim::{Quirks, RunningSimulator, SimulatorBuilder};
 
@@ -82,5 +87,58 @@ pub(crate) fn calls_to(sim: &RunningSimulator, to: &str) -> Vec<String> {
         .into_iter()
         .filter(|c| c.to_number == to)
         .map(|c| c.id.to_string())
+        .collect()
+}
+
+/// Now plus `minutes` in Asia/Kolkata (UTC+05:30), the default campaign time zone.
+pub(crate) fn ist_in(minutes: i64) -> CampaignTime {
+    CampaignTime::new(Utc::now().naive_utc() + chrono::Duration::minutes(330 + minutes))
+}
+
+/// Two contacts with a name and a company.
+pub(crate) const CSV: &str =
+    "Mobile Number,Name,Company\n+919876543210,Asha,Acme\n+919876543211,Ravi,Acme\n";
+
+/// A launch of [`CSV`] named `name` from the demo assistant through the demo number pool,
+/// starting in two minutes, polling its upload fast.
+pub(crate) fn launch(flow: CampaignFlow, name: &str) -> LaunchRequest {
+    LaunchRequest::builder(
+        AgentId::new(ringg_sim::demo::AGENT_ID),
+        CsvUpload::bytes(CSV),
+    )
+    .name(name)
+    .country_code("+91")
+    .window(ist_in(2), ist_in(8 * 60))
+    .caller(LargeCampaignCaller::NumberPool(NumberPoolId::new(
+        ringg_sim::demo::NUMBER_POOL_ID,
+    )))
+    .build()
+    .unwrap()
+    .map_variable("callee_name", "Name")
+    .map_variable("company_name", "Company")
+    .flow(flow)
+    .upload_poll(PollOptions {
+        initial_interval: Duration::from_millis(10),
+        max_interval: Duration::from_millis(50),
+        multiplier: 1.5,
+        timeout: Duration::from_secs(30),
+    })
+}
+
+/// The simulator's campaigns named `name`, with their statuses.
+pub(crate) async fn campaigns_named(client: &Client, name: &str) -> Vec<String> {
+    let all: Vec<_> = client
+        .campaigns()
+        .stream(ListCampaignsQuery::default())
+        .try_collect()
+        .await
+        .unwrap();
+    all.into_iter()
+        .filter(|c| c.name.as_deref() == Some(name))
+        .map(|c| {
+            c.campaign_status
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default()
+        })
         .collect()
 }
