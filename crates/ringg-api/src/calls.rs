@@ -419,10 +419,12 @@ impl Calls<'_> {
     /// [`to_number`](ReconcileQuery::to_number) when given). Returns `None` when no call there
     /// carries it: if the call was initiated within that part of the history, it was not
     /// placed, and placing it again cannot create a duplicate; a narrower query rules out only
-    /// what it covers. With a [journal](crate::journal), a call of its own that is missing but
-    /// whose request may still be answered (recorded less than
-    /// [`settle_after`](crate::ClientBuilder::settle_after) ago) is [`ErrorKind::TooEarly`]
-    /// instead. A `since` in the future is refused ([`ErrorKind::InvalidInput`]). A
+    /// what it covers. A call that is missing but whose request may still be answered is
+    /// [`ErrorKind::TooEarly`] instead: one the client's [journal](crate::journal) recorded
+    /// less than [`settle_after`](crate::ClientBuilder::settle_after) ago, or, without a
+    /// journal entry, one whose reference ([`new_client_reference`] makes them) was made less
+    /// than that ago. A reference of your own carries no time, so such a call is ruled out
+    /// as soon as it is missing. A `since` in the future is refused ([`ErrorKind::InvalidInput`]). A
     /// search that scans [`max_rows`](ReconcileQuery::max_rows) rows without finding it fails
     /// with [`ErrorKind::SearchLimit`]: the call may still exist.
     pub async fn reconcile(
@@ -431,15 +433,20 @@ impl Calls<'_> {
     ) -> Result<Option<CallRecord>, Error> {
         let q = query.into();
         let found = self.search(&q).await?;
-        // Not found; but a pending initiation of the journal may still be answered.
-        if found.is_none()
-            && let Some(journal) = self.client.journal()
-            && let Some(entry) = journal.call(&q.reference).await.map_err(Error::journal)?
-            && let Some(early) = reconcile::too_early(&entry, self.client.settle_after())
-        {
-            return Err(early);
+        if found.is_some() {
+            return Ok(found);
         }
-        Ok(found)
+        // Not found; but a pending initiation of the journal may still be answered, and so
+        // may a request whose reference records when it was made.
+        let entry = match self.client.journal() {
+            Some(journal) => journal.call(&q.reference).await.map_err(Error::journal)?,
+            None => None,
+        };
+        let early = match &entry {
+            Some(entry) => reconcile::too_early(entry, self.client.settle_after()),
+            None => reconcile::too_early_by_reference(&q.reference, self.client.settle_after()),
+        };
+        early.map_or(Ok(None), Err)
     }
 
     /// The history search of [`reconcile`](Self::reconcile), without its journal check.

@@ -17,7 +17,7 @@ use ringg_api::transport::layers::{RetryBudget, RetryPolicy};
 use ringg_api::types::calls::{CallHistoryQuery, CallerSource, InitiateCallRequest};
 use ringg_api::types::common::Timestamp;
 use ringg_api::types::{AgentId, CallId, NumberId, PhoneNumber};
-use ringg_api::{Client, Error};
+use ringg_api::{Client, Error, ErrorKind};
 use ringg_sim::{FaultConfig, FaultKind, Simulator, demo};
 use tokio::sync::Semaphore;
 
@@ -46,6 +46,9 @@ fn client(sim: &ringg_sim::RunningSimulator, max_retries: u32) -> Client {
         })
         .retry_budget(RetryBudget::new(1_000_000, 1.0))
         .total_timeout(Duration::from_secs(60))
+        // The simulator answers (or drops) a request before the client sees the outcome, so a
+        // short wait before ruling a call out is enough here.
+        .settle_after(Duration::from_millis(300))
         .build()
         .unwrap()
 }
@@ -75,9 +78,10 @@ async fn place_exactly_once(client: &Client, to: String) -> Result<(CallId, HowK
             Ok(placed) => return Ok((placed.call_id, HowKnown::Direct, placements)),
             Err(e) if e.is_outcome_unknown() || e.is_retryable() => {
                 // Ask the server what happened; reconcile itself can hit faults, so ask again
-                // until it answers.
+                // until it answers. A call it cannot see yet is not ruled out until the
+                // request's time is up (`settle_after`): wait and ask again.
                 let mut answer = None;
-                for _ in 0..30 {
+                for _ in 0..100 {
                     match client
                         .calls()
                         .reconcile(
@@ -92,10 +96,13 @@ async fn place_exactly_once(client: &Client, to: String) -> Result<(CallId, HowK
                             answer = Some(found);
                             break;
                         }
+                        Err(e) if e.kind() == ErrorKind::TooEarly => {
+                            tokio::time::sleep(Duration::from_millis(25)).await;
+                        }
                         Err(_) => continue,
                     }
                 }
-                match answer.expect("reconcile answered within 30 tries") {
+                match answer.expect("reconcile answered within 100 tries") {
                     Some(row) => return Ok((row.id, HowKnown::Reconciled, placements)),
                     None => continue, // not placed: safe to place again
                 }

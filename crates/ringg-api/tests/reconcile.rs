@@ -119,7 +119,11 @@ async fn a_call_reset_before_processing_is_not_found_so_placing_it_again_is_safe
         .start()
         .await
         .unwrap();
-    let client = client(&sim);
+    // No journal: the wait comes from the time the reference records.
+    let client = common::client_builder(&sim)
+        .settle_after(Duration::from_millis(400))
+        .build()
+        .unwrap();
     let err = client
         .calls()
         .initiate(request("+919811113333"))
@@ -128,6 +132,15 @@ async fn a_call_reset_before_processing_is_not_found_so_placing_it_again_is_safe
     assert!(err.is_outcome_unknown(), "{err}");
     assert!(sim.handle().calls().is_empty());
     let reference = err.client_reference().unwrap();
+    // Right away, the request may still be answered (a server that received it late).
+    let early = client.calls().reconcile(reference).await.unwrap_err();
+    assert_eq!(early.kind(), ErrorKind::TooEarly, "{early}");
+    assert!(
+        early.to_string().contains("may still be answered until"),
+        "{early}"
+    );
+    // Once its time is up, it is ruled out.
+    tokio::time::sleep(Duration::from_millis(450)).await;
     assert!(client.calls().reconcile(reference).await.unwrap().is_none());
     sim.shutdown().await;
 }
@@ -148,6 +161,15 @@ async fn a_user_supplied_reference_is_kept() {
     assert_eq!(placed.reference, "order-42");
     let found = client.calls().reconcile("order-42").await.unwrap().unwrap();
     assert_eq!(found.id, placed.call_id);
+    // A reference of the caller's own records no time: missing means ruled out at once.
+    assert!(
+        client
+            .calls()
+            .reconcile("order-43")
+            .await
+            .unwrap()
+            .is_none()
+    );
     sim.shutdown().await;
 }
 

@@ -20,6 +20,19 @@ pub(super) fn too_early(entry: &CallEntry, wait: std::time::Duration) -> Option<
     )))
 }
 
+/// For a reference made by [`new_client_reference`](super::new_client_reference) less than
+/// `wait` ago (the time it records), the [`ErrorKind::TooEarly`](crate::ErrorKind::TooEarly)
+/// error that says until when its request may still be answered; `None` once it can be ruled
+/// out, or when the reference records no time.
+pub(super) fn too_early_by_reference(reference: &str, wait: std::time::Duration) -> Option<Error> {
+    let made = super::reference::reference_time(reference)?;
+    let after = crate::journal::answerable_until(made, wait)?;
+    Some(Error::too_early(format!(
+        "the call with reference {reference} is not in the history yet, but its request (made at {}, as the reference records) may still be answered until {after}",
+        made.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    )))
+}
+
 /// What to look for in [`Calls::reconcile`](super::Calls::reconcile).
 #[derive(Debug, Clone)]
 pub struct ReconcileQuery {

@@ -9,12 +9,51 @@ use serde_json::{Map, Value};
 /// Prompts never see it unless they mention `@{{ringg_client_ref}}`.
 pub const CLIENT_REFERENCE_KEY: &str = "ringg_client_ref";
 
-/// A fresh client reference.
+/// A fresh client reference: `rr-` and a UUID version 7, which records the millisecond it was
+/// made. [`Calls::reconcile`](super::Calls::reconcile) reads that time back, so even without
+/// a journal it does not rule out a call whose request may still be answered.
 pub fn new_client_reference() -> String {
-    format!("rr-{}", uuid::Uuid::new_v4().simple())
+    format!("rr-{}", uuid::Uuid::now_v7().simple())
+}
+
+/// When a reference made by [`new_client_reference`] was made; `None` for any other
+/// reference (one chosen by the caller, or an older random one).
+pub(crate) fn reference_time(reference: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let hex = reference.strip_prefix("rr-")?;
+    if hex.len() != 32 {
+        return None;
+    }
+    let id = uuid::Uuid::try_parse(hex).ok()?;
+    if id.get_version() != Some(uuid::Version::SortRand) {
+        return None;
+    }
+    let (secs, nanos) = id.get_timestamp()?.to_unix();
+    chrono::DateTime::from_timestamp(i64::try_from(secs).ok()?, nanos)
 }
 
 /// The client reference stored in a `custom_args_values` map, if any.
 pub fn reference_in(custom_args: Option<&Map<String, Value>>) -> Option<&str> {
     custom_args?.get(CLIENT_REFERENCE_KEY)?.as_str()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_reference_records_when_it_was_made() {
+        let before = chrono::Utc::now() - chrono::Duration::milliseconds(1);
+        let reference = new_client_reference();
+        let after = chrono::Utc::now();
+        let made = reference_time(&reference).unwrap();
+        assert!(
+            before <= made && made <= after,
+            "{made} not in {before}..{after}"
+        );
+        // Other references carry no time.
+        let random = format!("rr-{}", uuid::Uuid::new_v4().simple());
+        for other in [random.as_str(), "rr-1", "order-42", "rr-", "rr-zz"] {
+            assert_eq!(reference_time(other), None, "{other}");
+        }
+    }
 }
