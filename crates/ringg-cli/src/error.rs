@@ -223,16 +223,17 @@ impl From<ringg_api::campaigns::LaunchError> for CliError {
                 let too_early = error.kind() == ringg_api::ErrorKind::TooEarly;
                 let mut err = CliError::from(error);
                 err.message = format!("campaign launch failed at {step}: {}", err.message);
-                if too_early {
-                    // The message says when to run the launch again; the call advice does not fit.
-                    err.hint = None;
-                }
                 if let Some(list) = list_id {
                     err.message
                         .push_str(&format!("; the contact list {list} was uploaded"));
                     err.hint = Some(format!(
                         "do not upload the CSV again: `ringg campaigns status {list}` shows whether it started, `ringg campaigns resume {list}` continues from the list"
                     ));
+                }
+                if too_early {
+                    // The message says what is under way and when to try again; the call
+                    // advice and the resume advice do not fit.
+                    err.hint = None;
                 }
                 err
             }

@@ -14,7 +14,7 @@ use serde_json::Value;
 const CONTACTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/contacts.csv");
 
 /// Launches the fixture for tomorrow 10:00 in India, so its calls stay queued.
-async fn launch_tomorrow(sim: &RunningSimulator, name: &str) {
+async fn launch_tomorrow(sim: &RunningSimulator, name: &str) -> common::Run {
     let start = tomorrow_ist("10:00");
     let flags = [
         "--number-pool",
@@ -26,7 +26,7 @@ async fn launch_tomorrow(sim: &RunningSimulator, name: &str) {
         "--yes",
         "--no-follow",
     ];
-    ok(ringg(sim, &launch_args(CONTACTS, name, &flags))).await;
+    ok(ringg(sim, &launch_args(CONTACTS, name, &flags))).await
 }
 
 /// Nothing was uploaded: no list, no upload request.
@@ -433,4 +433,26 @@ async fn the_plan_takes_the_local_zone_from_tz_as_tables_do() {
     let r = ok(cmd).await;
     assert!(r.stdout.contains("(Asia/Kolkata, from TZ;"), "{}", r.stdout);
     nothing_uploaded(&sim);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_started_launch_run_again_is_not_refused_for_the_credits_it_holds() {
+    // 5 rows need 5 credits; once started, the campaign holds them and 2 are left.
+    let sim = Simulator::builder()
+        .time_scale(0.002)
+        .credits(7.0)
+        .start()
+        .await
+        .unwrap();
+    launch_tomorrow(&sim, "Holds its credits").await;
+    let ws = sim.handle().workspace();
+    assert!(ws.credits - ws.locked_credits < 5.0, "{ws:?}");
+    let r = launch_tomorrow(&sim, "Holds its credits").await;
+    let out = format!("{}{}", r.stdout, r.stderr);
+    assert!(out.contains("already started"), "{out}");
+    assert!(
+        out.contains("an earlier run of this launch uploaded list"),
+        "{out}"
+    );
+    assert_eq!(sim.handle().list_ids().len(), 1);
 }

@@ -228,6 +228,24 @@ impl SimHandle {
             .unwrap_or_default()
     }
 
+    /// Renames a contact list (campaign) of the demo workspace, as an edit in Ringg's dashboard
+    /// does (the API has no rename); returns whether the list exists.
+    pub fn rename_list(&self, list_id: &str, name: &str) -> bool {
+        let mut st = self.shared.lock();
+        match st
+            .ws_mut(demo::WORKSPACE_ID)
+            .lists
+            .iter_mut()
+            .find(|l| l.id == list_id)
+        {
+            Some(list) => {
+                list.name = name.to_owned();
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Sets the demo workspace's credits.
     pub fn set_credits(&self, credits: f64) {
         let mut st = self.shared.lock();

@@ -136,7 +136,11 @@ impl Progress {
         })?;
         self.reach(LaunchStage::Uploaded, Some(&list_id))
             .await
-            .map_err(failed)?;
+            .map_err(|error| LaunchError::Failed {
+                step,
+                list_id: Some(list_id.clone()),
+                error,
+            })?;
         Ok((answer, list_id))
     }
 
@@ -227,7 +231,7 @@ impl Campaigns<'_> {
         let Some(list_id) = list_id else {
             return Ok((progress(journal, fresh, seen), Recovered::Nothing));
         };
-        let Some(campaign) = self.find_campaign(&list_id, Some(&key.name)).await? else {
+        let Some(campaign) = self.locate_campaign(&list_id, Some(&key.name)).await? else {
             // The list is gone (deleted elsewhere): upload it again.
             return Ok((progress(journal, fresh, seen), Recovered::Nothing));
         };
@@ -316,6 +320,21 @@ impl Campaigns<'_> {
             }
         }
         Ok(None)
+    }
+
+    /// The campaign of a list: searched by `name` first, then (renamed since the launch, in
+    /// the dashboard) through every campaign, so that a renamed list is never taken for a
+    /// deleted one and uploaded or started a second time.
+    async fn locate_campaign(
+        &self,
+        list_id: &ListId,
+        name: Option<&str>,
+    ) -> Result<Option<Campaign>, Error> {
+        let found = self.find_campaign(list_id, name).await?;
+        if found.is_some() || name.is_none() {
+            return Ok(found);
+        }
+        self.find_campaign(list_id, None).await
     }
 
     /// The steps after the upload: for the large flow, waiting for the upload and the balance
@@ -424,7 +443,7 @@ impl Campaigns<'_> {
             )));
         };
         let campaign = self
-            .find_campaign(list_id, Some(&entry.key.name))
+            .locate_campaign(list_id, Some(&entry.key.name))
             .await
             .map_err(recover)?;
         let Some(campaign) = campaign else {
@@ -478,12 +497,7 @@ impl Campaigns<'_> {
             None => None,
         };
         let name = entry.as_ref().map(|e| e.key.name.clone());
-        let mut campaign = self.find_campaign(list_id, name.as_deref()).await?;
-        if campaign.is_none() && name.is_some() {
-            // Renamed since the launch: look through every campaign.
-            campaign = self.find_campaign(list_id, None).await?;
-        }
-        let Some(campaign) = campaign else {
+        let Some(campaign) = self.locate_campaign(list_id, name.as_deref()).await? else {
             return Err(Error::not_found(format!(
                 "no campaign has list id {list_id}"
             )));
@@ -523,7 +537,7 @@ fn rfc3339(t: &chrono::DateTime<Utc>) -> String {
 /// An earlier run's upload that left no list (yet) and may still be carried out until `until`.
 fn upload_in_flight(prior: &LaunchEntry, until: &str) -> Error {
     Error::too_early(format!(
-        "an earlier run of this launch ({:?}) sent its upload at {} and no list of that name is there yet; that upload may still be carried out until {until}: run the same launch again after then (it uploads the file again only if no list appeared)",
+        "another run of this launch ({:?}), still running or stopped since, sent its upload at {} and no list of that name is there yet; that upload may still be carried out until {until}: run the same launch again after then (it uploads the file again only if no list appeared)",
         prior.key.name,
         rfc3339(&prior.updated_at),
     ))
@@ -543,7 +557,7 @@ fn start_in_flight(
     }
     let until = answerable_until(entry.updated_at, wait)?;
     Some(Error::too_early(format!(
-        "an earlier run of this launch ({:?}) sent the start of list {list_id} at {} and the campaign is not started yet; that start may still be carried out until {until}: run the same launch again after then (it starts the campaign only if it is still not started)",
+        "another run of this launch ({:?}), still running or stopped since, sent the start of list {list_id} at {} and the campaign is not started yet; that start may still be carried out until {until}: try again after then (the campaign is started only if it is still not started)",
         entry.key.name,
         rfc3339(&entry.updated_at),
     )))
@@ -560,7 +574,7 @@ fn overtaken(key: &LaunchKey, now: Option<&LaunchEntry>) -> Error {
         format!(" (now {}{list}, at {})", e.stage, rfc3339(&e.updated_at))
     });
     Error::too_early(format!(
-        "another run of this launch ({:?}) recorded a step of it since this run read its record{state}, so this run sent nothing more; once that run has finished, run the same launch again to see where it is (it never uploads the file twice)",
+        "another run of this launch ({:?}) recorded a step of it since this run read its record{state}, so this run sent nothing more; that run goes on with the launch",
         key.name,
     ))
 }

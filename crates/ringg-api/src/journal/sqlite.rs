@@ -202,13 +202,12 @@ fn immediate<T>(
     work: impl FnOnce() -> rusqlite::Result<T>,
 ) -> rusqlite::Result<T> {
     conn.execute_batch("BEGIN IMMEDIATE")?;
-    match work() {
-        Ok(value) => conn.execute_batch("COMMIT").map(|()| value),
-        Err(e) => {
-            let _ = conn.execute_batch("ROLLBACK");
-            Err(e)
-        }
+    let result = work().and_then(|value| conn.execute_batch("COMMIT").map(|()| value));
+    if result.is_err() && !conn.is_autocommit() {
+        // Still in the transaction (the work or the commit failed): give the lock back.
+        let _ = conn.execute_batch("ROLLBACK");
     }
+    result
 }
 
 const UPSERT_LAUNCH: &str = "INSERT INTO ringg_journal_launches

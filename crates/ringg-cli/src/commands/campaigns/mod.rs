@@ -3,6 +3,7 @@
 
 pub(crate) mod args;
 mod counted;
+mod earlier;
 pub(crate) mod follow;
 mod plan;
 mod preflight;
@@ -57,6 +58,7 @@ async fn check(ctx: &mut Ctx, args: CheckArgs) -> Result<(), CliError> {
         &args.file,
         false,
         checked.report.valid_rows,
+        true,
         &mut checked.workspace_problems,
     )
     .await?;

@@ -404,13 +404,15 @@ fn window(
     })
 }
 
-/// The file's size against the upload limit and the rows against the available credits;
-/// returns the size, the available credits and the credits the rows lock.
+/// The file's size against the upload limit and (unless `count_credits` is false) the rows
+/// against the available credits; returns the size, the available credits and the credits
+/// the rows lock.
 pub(crate) async fn size_and_credits(
     client: &Client,
     path: &Path,
     split: bool,
     rows: u64,
+    count_credits: bool,
     problems: &mut Vec<String>,
 ) -> Result<(u64, f64, f64), CliError> {
     let file_bytes = std::fs::metadata(path)
@@ -429,7 +431,7 @@ pub(crate) async fn size_and_credits(
     let info = client.workspace().info().await?;
     let available = info.workspace_info.available_credits();
     let locked = rows as f64 * CREDITS_LOCKED_PER_CALL;
-    if locked > available + 1e-9 {
+    if count_credits && locked > available + 1e-9 {
         problems.push(format!(
             "{rows} call(s) need {} credits ({} held per queued call) and the workspace has {} available; top up {} credits, or launch fewer rows",
             crate::output::num(locked),
@@ -452,8 +454,9 @@ pub(crate) async fn plan(
     let mut warnings = Vec::new();
     let path = &a.check.file;
     let rows = checked.report.valid_rows;
+    let counted = !super::earlier::uploaded_before(client, checked, a, &mut warnings).await;
     let (file_bytes, available, locked) =
-        size_and_credits(client, path, a.split, rows, &mut problems).await?;
+        size_and_credits(client, path, a.split, rows, counted, &mut problems).await?;
     let caller = callers(client, a, &mut problems, &mut warnings).await?;
     let (avg_minutes, avg_cost) = call_stats(client, &checked.agent_id).await?;
     let country = a.check.country.clone().unwrap_or_else(|| "+91".into());
