@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use bytes::Bytes;
 use futures::{Stream, StreamExt};
 use ringg_types::calls::{
     CallDetails, CallDetailsResponse, CallHistoryQuery, CallHistoryResponse, CallRecord,
@@ -23,38 +22,14 @@ use crate::lists::query_stream;
 use crate::pagination::MAX_PAGE_SIZE;
 use crate::request_path::json_body;
 
+mod outcomes;
 mod reconcile;
 mod reference;
+mod unknowns;
+pub use outcomes::{HistoryDownload, PlacedCall};
 pub use reconcile::ReconcileQuery;
 pub use reference::{CLIENT_REFERENCE_KEY, new_client_reference, reference_in};
-
-/// A call Ringg accepted.
-#[derive(Debug, Clone)]
-pub struct PlacedCall {
-    /// The new call's id.
-    pub call_id: CallId,
-    /// The client reference sent in `custom_args_values` (see [`CLIENT_REFERENCE_KEY`]).
-    pub reference: String,
-    /// The full response.
-    pub response: InitiateCallResponse,
-}
-
-/// A file or a message from `POST /calling/history/download`.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum HistoryDownload {
-    /// The export itself (CSV or ZIP).
-    File {
-        /// The `Content-Type` of the file.
-        content_type: Option<String>,
-        /// The file name from `Content-Disposition`, when given.
-        file_name: Option<String>,
-        /// The file's bytes.
-        bytes: Bytes,
-    },
-    /// Ringg is emailing the report instead; its message.
-    Emailed(String),
-}
+pub(crate) use unknowns::RecentUnknowns;
 
 /// Polling settings for [`Calls::wait_for_terminal_with`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -206,6 +181,9 @@ impl Calls<'_> {
             entry = Some(e);
         }
         let result = self.send_initiation(op, body, &reference).await;
+        if journal.is_none() && result.as_ref().is_err_and(Error::is_outcome_unknown) {
+            self.client.recent_unknowns().record(&reference);
+        }
         if let (Some(journal), Some(mut e)) = (journal, entry) {
             e.outcome = Some(match &result {
                 Ok(placed) => CallOutcome::Placed {
@@ -420,11 +398,12 @@ impl Calls<'_> {
     /// carries it: if the call was initiated within that part of the history, it was not
     /// placed, and placing it again cannot create a duplicate; a narrower query rules out only
     /// what it covers. A call that is missing but whose request may still be answered is
-    /// [`ErrorKind::TooEarly`] instead: one the client's [journal](crate::journal) recorded
-    /// less than [`settle_after`](crate::ClientBuilder::settle_after) ago, or, without a
-    /// journal entry, one whose reference ([`new_client_reference`] makes them) was made less
-    /// than that ago. A reference of your own carries no time, so such a call is ruled out
-    /// as soon as it is missing. A `since` in the future is refused ([`ErrorKind::InvalidInput`]). A
+    /// [`ErrorKind::TooEarly`] instead: one whose initiation or ambiguous failure the client's
+    /// [journal](crate::journal) (or, without one, this client) recorded less than
+    /// [`settle_after`](crate::ClientBuilder::settle_after) ago; failing that, one whose
+    /// reference ([`new_client_reference`] makes them) was made less than twice that ago. A
+    /// reference of your own records no time: reconciled by another client, such a call is
+    /// ruled out as soon as it is missing. A `since` in the future is refused ([`ErrorKind::InvalidInput`]). A
     /// search that scans [`max_rows`](ReconcileQuery::max_rows) rows without finding it fails
     /// with [`ErrorKind::SearchLimit`]: the call may still exist.
     pub async fn reconcile(
@@ -433,20 +412,19 @@ impl Calls<'_> {
     ) -> Result<Option<CallRecord>, Error> {
         let q = query.into();
         let found = self.search(&q).await?;
-        if found.is_some() {
-            return Ok(found);
+        let entry = match (&found, self.client.journal()) {
+            (None, Some(journal)) => journal.call(&q.reference).await.map_err(Error::journal)?,
+            _ => None,
+        };
+        // Not found; but the request may still be answered.
+        let failed = self.client.recent_unknowns().failed_at(&q.reference);
+        let wait = self.client.settle_after();
+        match found {
+            None => {
+                reconcile::not_yet(&q.reference, entry.as_ref(), failed, wait).map_or(Ok(None), Err)
+            }
+            found => Ok(found),
         }
-        // Not found; but a pending initiation of the journal may still be answered, and so
-        // may a request whose reference records when it was made.
-        let entry = match self.client.journal() {
-            Some(journal) => journal.call(&q.reference).await.map_err(Error::journal)?,
-            None => None,
-        };
-        let early = match &entry {
-            Some(entry) => reconcile::too_early(entry, self.client.settle_after()),
-            None => reconcile::too_early_by_reference(&q.reference, self.client.settle_after()),
-        };
-        early.map_or(Ok(None), Err)
     }
 
     /// The history search of [`reconcile`](Self::reconcile), without its journal check.

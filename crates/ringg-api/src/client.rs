@@ -16,6 +16,9 @@ use crate::decode::decode;
 use crate::error::Error;
 use crate::journal::Journal;
 use crate::options::Scope;
+#[cfg(feature = "reqwest")]
+use default_transport::ReqwestBuilderFn;
+use default_transport::{TransportSettings, default_transport};
 
 /// The environment variable read for the API key.
 pub const API_KEY_ENV: &str = "RINGG_API_KEY";
@@ -29,10 +32,6 @@ pub use ringg_transport::DEFAULT_MAX_RESPONSE_BODY;
 pub const HISTORY_DOWNLOAD_MAX_BODY: u64 = 512 * 1024 * 1024;
 /// The attempt timeout of uploads and the history download (5 minutes): they move megabytes.
 pub const TRANSFER_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(300);
-
-/// Makes the reqwest client builder the default transport starts from.
-#[cfg(feature = "reqwest")]
-type ReqwestBuilderFn = Arc<dyn Fn() -> reqwest::ClientBuilder + Send + Sync>;
 
 /// Builds a [`Client`].
 ///
@@ -211,10 +210,13 @@ impl ClientBuilder {
 
     /// How long after an initiation was recorded (or its outcome was last recorded)
     /// [`Calls::settle_pending`](crate::calls::Calls::settle_pending) and
-    /// [`Calls::reconcile`](crate::calls::Calls::reconcile) wait before they take a journaled
-    /// call missing from the history as not placed: until then the request may still be
-    /// answered (its process still waiting, or the server still working on it after a crash),
-    /// and such an initiation stays pending ([`ErrorKind::TooEarly`](crate::ErrorKind::TooEarly)).
+    /// [`Calls::reconcile`](crate::calls::Calls::reconcile) wait before they take a call
+    /// missing from the history as not placed: until then the request may still be answered
+    /// (its process still waiting, or the server still working on it after a crash), and such
+    /// an initiation stays pending ([`ErrorKind::TooEarly`](crate::ErrorKind::TooEarly)).
+    /// Without a journal entry, `reconcile` waits this long after the same client's ambiguous
+    /// failure, or else twice this long after the time the reference records (see
+    /// [`new_client_reference`](crate::calls::new_client_reference)).
     /// [`Campaigns::launch`](crate::campaigns::Campaigns::launch) waits the same time before it
     /// uploads again a file whose earlier upload left no list, or starts again a list whose
     /// earlier start left it not started. Default: the total timeout, or without one the
@@ -370,53 +372,10 @@ impl ClientBuilder {
                     .unwrap_or(self.attempt_timeout.max(TRANSFER_ATTEMPT_TIMEOUT)),
                 max_pages: self.max_pages,
                 journal: self.journal,
+                unknowns: crate::calls::RecentUnknowns::default(),
             }),
         })
     }
-}
-
-/// What the builder hands to the built-in transport.
-#[cfg_attr(not(feature = "reqwest"), allow(dead_code))]
-struct TransportSettings {
-    attempt_timeout: Duration,
-    connect_timeout: Duration,
-    max_response_body: u64,
-    stall_protection: Option<StallProtection>,
-}
-
-/// The standard stack over the reqwest transport (no dynamic dispatch below the top).
-#[cfg(feature = "reqwest")]
-fn default_transport(
-    stack: StackBuilder,
-    client: Option<ReqwestBuilderFn>,
-    settings: TransportSettings,
-) -> Result<Arc<dyn Transport>, Error> {
-    use ringg_transport::{ReqwestConfig, ReqwestTransport};
-    let transport = match client {
-        Some(make) => ReqwestTransport::from_client_builder(make(), Some(settings.attempt_timeout))
-            .map_err(Error::from_transport)?
-            .with_max_response_body(settings.max_response_body)
-            .with_stall_protection(settings.stall_protection),
-        None => ReqwestTransport::new(&ReqwestConfig {
-            attempt_timeout: settings.attempt_timeout,
-            connect_timeout: settings.connect_timeout,
-            max_response_body: settings.max_response_body,
-            stall_protection: settings.stall_protection,
-            ..ReqwestConfig::default()
-        })
-        .map_err(Error::from_transport)?,
-    };
-    Ok(stack.build_reqwest(transport))
-}
-
-#[cfg(not(feature = "reqwest"))]
-fn default_transport(
-    _stack: StackBuilder,
-    _settings: TransportSettings,
-) -> Result<Arc<dyn Transport>, Error> {
-    Err(Error::invalid_input(
-        "no transport: enable the `reqwest` feature or pass one with ClientBuilder::transport",
-    ))
 }
 
 struct Inner {
@@ -431,6 +390,8 @@ struct Inner {
     transfer_settle_after: Duration,
     max_pages: u64,
     journal: Option<Arc<dyn Journal>>,
+    /// Without a journal: when recent initiations failed with an unknown outcome.
+    unknowns: crate::calls::RecentUnknowns,
 }
 
 /// The Ringg API client. Cheap to clone (an `Arc` inside), `Send + Sync`; clones share the
@@ -508,6 +469,11 @@ impl Client {
     /// The attempt timeout the client was built with.
     pub(crate) fn attempt_timeout(&self) -> Duration {
         self.inner.attempt_timeout
+    }
+
+    /// Without a journal: when recent initiations failed with an unknown outcome.
+    pub(crate) fn recent_unknowns(&self) -> &crate::calls::RecentUnknowns {
+        &self.inner.unknowns
     }
 
     /// See [`ClientBuilder::settle_after`].
@@ -590,5 +556,6 @@ impl Client {
     }
 }
 
+mod default_transport;
 #[cfg(test)]
 mod tests;

@@ -209,3 +209,35 @@ async fn a_search_stopped_at_its_row_limit_is_neither_found_nor_ruled_out() {
     assert_eq!(sim.handle().stats().requests, before);
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_timed_out_initiation_is_not_ruled_out_before_its_request_could_be_carried_out() {
+    // The server takes 1.5 s; the client gives up after 1 s and has no journal and no total
+    // timeout, so its wait is the attempt timeout, counted from the failure.
+    let sim = Simulator::builder()
+        .time_scale(0.0005)
+        .faults(FaultConfig::parse("op.initiateCallV2=1:latency,latency-ms=1500").unwrap())
+        .start()
+        .await
+        .unwrap();
+    let client = common::client_builder(&sim)
+        .total_timeout(None)
+        .attempt_timeout(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    let err = client
+        .calls()
+        .initiate(request("+919811115555"))
+        .await
+        .unwrap_err();
+    assert!(err.is_outcome_unknown(), "{err}");
+    let reference = err.client_reference().unwrap();
+    let early = client.calls().reconcile(reference).await.unwrap_err();
+    assert_eq!(early.kind(), ErrorKind::TooEarly, "{early}");
+    // Once the wait is over, the answer is what the server did.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let placed = client.calls().reconcile(reference).await.unwrap();
+    let on_server = sim.handle().calls();
+    assert_eq!(placed.is_some(), !on_server.is_empty(), "{on_server:?}");
+    sim.shutdown().await;
+}

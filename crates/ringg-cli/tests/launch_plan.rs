@@ -15,8 +15,13 @@ const CONTACTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/cont
 
 /// Launches the fixture for tomorrow 10:00 in India, so its calls stay queued.
 async fn launch_tomorrow(sim: &RunningSimulator, name: &str) -> common::Run {
+    launch_tomorrow_with(sim, name, &[]).await
+}
+
+/// [`launch_tomorrow`] with more flags.
+async fn launch_tomorrow_with(sim: &RunningSimulator, name: &str, more: &[&str]) -> common::Run {
     let start = tomorrow_ist("10:00");
-    let flags = [
+    let mut flags = vec![
         "--number-pool",
         NUMBER_POOL_ID,
         "--timezone",
@@ -26,6 +31,7 @@ async fn launch_tomorrow(sim: &RunningSimulator, name: &str) -> common::Run {
         "--yes",
         "--no-follow",
     ];
+    flags.extend_from_slice(more);
     ok(ringg(sim, &launch_args(CONTACTS, name, &flags))).await
 }
 
@@ -451,8 +457,11 @@ async fn a_started_launch_run_again_is_not_refused_for_the_credits_it_holds() {
     let out = format!("{}{}", r.stdout, r.stderr);
     assert!(out.contains("already started"), "{out}");
     assert!(
-        out.contains("an earlier run of this launch uploaded list"),
+        out.contains("an earlier run of this launch started campaign"),
         "{out}"
     );
+    // With --split, a file under the limit is one launch, the same one.
+    let r = launch_tomorrow_with(&sim, "Holds its credits", &["--split"]).await;
+    assert!(r.stdout.contains("already started"), "{}", r.stdout);
     assert_eq!(sim.handle().list_ids().len(), 1);
 }

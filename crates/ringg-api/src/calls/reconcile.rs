@@ -20,15 +20,48 @@ pub(super) fn too_early(entry: &CallEntry, wait: std::time::Duration) -> Option<
     )))
 }
 
-/// For a reference made by [`new_client_reference`](super::new_client_reference) less than
-/// `wait` ago (the time it records), the [`ErrorKind::TooEarly`](crate::ErrorKind::TooEarly)
-/// error that says until when its request may still be answered; `None` once it can be ruled
-/// out, or when the reference records no time.
-pub(super) fn too_early_by_reference(reference: &str, wait: std::time::Duration) -> Option<Error> {
-    let made = super::reference::reference_time(reference)?;
-    let after = crate::journal::answerable_until(made, wait)?;
+/// For a call missing from the history, the [`ErrorKind::TooEarly`](crate::ErrorKind::TooEarly)
+/// error while its request may still be answered: `wait` after its journal `entry` was last
+/// updated, else after this client saw it fail ambiguously (`failed`), else twice `wait` after
+/// the time its reference records. `None` once it can be ruled out.
+pub(super) fn not_yet(
+    reference: &str,
+    entry: Option<&CallEntry>,
+    failed: Option<chrono::DateTime<chrono::Utc>>,
+    wait: std::time::Duration,
+) -> Option<Error> {
+    match (entry, failed) {
+        (Some(entry), _) => too_early(entry, wait),
+        (None, Some(failed)) => too_early_since(reference, failed, wait),
+        (None, None) => too_early_by_reference(reference, wait),
+    }
+}
+
+/// For a call initiation with `reference` that failed ambiguously at `failed` (as the client
+/// that sent it recorded), the [`ErrorKind::TooEarly`](crate::ErrorKind::TooEarly) error that
+/// says until when its request may still be answered, `wait` after that; `None` once it can
+/// be ruled out.
+fn too_early_since(
+    reference: &str,
+    failed: chrono::DateTime<chrono::Utc>,
+    wait: std::time::Duration,
+) -> Option<Error> {
+    let after = crate::journal::answerable_until(failed, wait)?;
     Some(Error::too_early(format!(
-        "the call with reference {reference} is not in the history yet, but its request (made at {}, as the reference records) may still be answered until {after}",
+        "the call with reference {reference} is not in the history yet, but its request may still be answered until {after}"
+    )))
+}
+
+/// For a reference made by [`new_client_reference`](super::new_client_reference), the
+/// [`ErrorKind::TooEarly`](crate::ErrorKind::TooEarly) error until twice `wait` after the time
+/// it records: its request may have taken up to the total timeout (which `wait` defaults to),
+/// and may be carried out for `wait` after that. `None` once that has passed, or when the
+/// reference records no time.
+fn too_early_by_reference(reference: &str, wait: std::time::Duration) -> Option<Error> {
+    let made = super::reference::reference_time(reference)?;
+    let after = crate::journal::answerable_until(made, wait.saturating_mul(2))?;
+    Some(Error::too_early(format!(
+        "the call with reference {reference} is not in the history yet, but its request (its reference was made at {}) may still be answered until {after}",
         made.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     )))
 }

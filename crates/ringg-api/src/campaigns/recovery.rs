@@ -574,7 +574,7 @@ fn overtaken(key: &LaunchKey, now: Option<&LaunchEntry>) -> Error {
         format!(" (now {}{list}, at {})", e.stage, rfc3339(&e.updated_at))
     });
     Error::too_early(format!(
-        "another run of this launch ({:?}) recorded a step of it since this run read its record{state}, so this run sent nothing more; that run goes on with the launch",
+        "another run of this launch ({:?}) recorded a step of it since this run read its record{state}, so this run sent nothing more; that run goes on with the launch if it is still running (if it stopped, run the same launch again later to pick up where it got to)",
         key.name,
     ))
 }

@@ -196,7 +196,7 @@ fn rfc3339(t: &chrono::DateTime<chrono::Utc>) -> String {
 }
 
 /// Runs `work` in one IMMEDIATE transaction: no other connection writes between its reads
-/// and its writes. Committed when `work` succeeds, rolled back otherwise.
+/// and its writes. Committed when `work` succeeds; rolled back when it or the commit fails.
 fn immediate<T>(
     conn: &Connection,
     work: impl FnOnce() -> rusqlite::Result<T>,

@@ -1,43 +1,47 @@
 //! What an earlier run of the same launch left in the journal, for the plan: a launch whose
-//! list was uploaded resumes from it, so its rows are not counted against the credits again
-//! (a started campaign holds them, and counting them twice would refuse the run that says so).
+//! campaign was started sends nothing when run again, so its rows are not counted against the
+//! credits again (the campaign holds them, and counting them twice would refuse the run that
+//! says it was started).
 
+use futures::StreamExt;
 use ringg_api::Client;
-use ringg_api::campaigns::CsvUpload;
+use ringg_api::campaigns::{CsvUpload, FORM_OVERHEAD_BYTES, UPLOAD_LIMIT_BYTES};
 use ringg_api::journal::{LaunchKey, LaunchStage};
+use ringg_api::types::campaigns::ListCampaignsQuery;
 use ringg_api::types::{AgentId, ListId};
 
 use super::args::LaunchArgs;
 use super::preflight::Checked;
 
-/// Whether an earlier run of this launch uploaded its list (then this run resumes from it,
-/// and the plan does not count the credits again); adds a warning saying so.
-pub(crate) async fn uploaded_before(
+/// Whether an earlier run of this launch started its campaign, which is still there (then this
+/// run finds it started and sends nothing, and the plan does not count the credits the
+/// campaign holds); adds a warning saying so. A launch that was not started, or whose list is
+/// gone, is counted as any other: it will send a start (or an upload) that needs them.
+pub(crate) async fn started_before(
     client: &Client,
     checked: &Checked,
     a: &LaunchArgs,
     warnings: &mut Vec<String>,
 ) -> bool {
-    let Some((list_id, stage)) = earlier_upload(client, a, &checked.agent_id).await else {
+    let Some(list_id) = earlier_start(client, a, &checked.agent_id).await else {
         return false;
     };
     warnings.push(format!(
-        "an earlier run of this launch uploaded list {list_id} (journal: {stage}): this run resumes from it, without counting the credits again"
+        "an earlier run of this launch started campaign {list_id}: this run finds it started and sends nothing, so the credits it holds are not counted again"
     ));
     true
 }
 
-/// The list an earlier run of this same launch (the same file, name and assistant) uploaded,
-/// with the step it reached, as the journal records it; `None` without a journal entry with a
-/// list, and with `--split` (each part is a launch of its own).
-async fn earlier_upload(
-    client: &Client,
-    a: &LaunchArgs,
-    agent_id: &AgentId,
-) -> Option<(ListId, LaunchStage)> {
+/// The list of this same launch (the same file, name and assistant) whose campaign an earlier
+/// run started, as the journal records it, when it is still there and started; `None` without
+/// such a journal entry, and for a file `--split` cuts into parts (each a launch of its own).
+async fn earlier_start(client: &Client, a: &LaunchArgs, agent_id: &AgentId) -> Option<ListId> {
     let journal = client.journal()?;
     if a.split {
-        return None;
+        let len = std::fs::metadata(&a.check.file).ok()?.len();
+        if len + FORM_OVERHEAD_BYTES > UPLOAD_LIMIT_BYTES {
+            return None;
+        }
     }
     let csv_digest = CsvUpload::path(&a.check.file).digest().await.ok()?;
     let key = LaunchKey {
@@ -46,8 +50,25 @@ async fn earlier_upload(
         agent_id: agent_id.clone(),
     };
     let entry = journal.launch(&key).await.ok()??;
-    if entry.stage == LaunchStage::Discarded {
+    if entry.stage != LaunchStage::Started {
         return None;
     }
-    Some((entry.list_id?, entry.stage))
+    let list_id = entry.list_id?;
+    // Still there and started (looked for by its name, as the launch does first).
+    let campaigns = client.campaigns().stream(ListCampaignsQuery {
+        search: Some(a.name.clone()),
+        ..ListCampaignsQuery::default()
+    });
+    futures::pin_mut!(campaigns);
+    while let Some(c) = campaigns.next().await {
+        let c = c.ok()?;
+        if c.id.as_str() == list_id.as_str() {
+            let started = c
+                .campaign_status
+                .as_ref()
+                .is_some_and(|s| !s.is_never_started());
+            return started.then_some(list_id);
+        }
+    }
+    None
 }

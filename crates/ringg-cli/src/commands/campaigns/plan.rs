@@ -454,7 +454,7 @@ pub(crate) async fn plan(
     let mut warnings = Vec::new();
     let path = &a.check.file;
     let rows = checked.report.valid_rows;
-    let counted = !super::earlier::uploaded_before(client, checked, a, &mut warnings).await;
+    let counted = !super::earlier::started_before(client, checked, a, &mut warnings).await;
     let (file_bytes, available, locked) =
         size_and_credits(client, path, a.split, rows, counted, &mut problems).await?;
     let caller = callers(client, a, &mut problems, &mut warnings).await?;
