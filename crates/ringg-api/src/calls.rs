@@ -494,8 +494,12 @@ impl Calls<'_> {
         id: &CallId,
         options: WaitOptions,
     ) -> Result<CallDetails, Error> {
-        let deadline = tokio::time::Instant::now() + options.timeout;
-        let mut interval = options.initial_interval;
+        let mut schedule = crate::poll::Schedule::new(
+            options.initial_interval,
+            options.max_interval,
+            options.multiplier,
+            options.timeout,
+        );
         let mut last_queued = None;
         loop {
             let details = self.details(id, options.send_analysis).await?;
@@ -513,8 +517,7 @@ impl Calls<'_> {
                 }
                 last_queued = queued.clone();
             }
-            let now = tokio::time::Instant::now();
-            if now >= deadline {
+            if schedule.is_over() {
                 let state = match &queued {
                     Some(q) => q.to_string(),
                     None => details
@@ -529,10 +532,7 @@ impl Calls<'_> {
                 ))
                 .with_operation(ops::GET_CALL_DETAILS.id));
             }
-            tokio::time::sleep(interval.min(deadline - now)).await;
-            interval = interval
-                .mul_f64(options.multiplier.max(1.0))
-                .min(options.max_interval);
+            schedule.wait().await;
         }
     }
 }

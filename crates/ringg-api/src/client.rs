@@ -517,9 +517,11 @@ impl Client {
         let request_id = request.request_id;
         let sent = self.inner.transport.execute(request);
         async move {
-            let resp = sent
-                .await
-                .map_err(|e| Error::from_transport(e).with_request_id(request_id))?;
+            let resp = sent.await.map_err(|e| {
+                Error::from_transport(e)
+                    .with_request_id(request_id)
+                    .masking(&self.inner.api_key)
+            })?;
             if let Some(capture) = self.scope().and_then(|s| s.capture.as_deref()) {
                 capture.record(request_id, &resp);
             }
@@ -528,7 +530,8 @@ impl Client {
             } else {
                 Err(
                     Error::from_response(operation, resp.status, &resp.headers, resp.body)
-                        .with_request_id(request_id),
+                        .with_request_id(request_id)
+                        .masking(&self.inner.api_key),
                 )
             }
         }
@@ -551,7 +554,8 @@ impl Client {
         let sent = self.send_raw(request.expecting_json());
         async move {
             let resp = sent.await?;
-            decode(operation, resp.status, resp.body).map_err(|e| e.with_request_id(request_id))
+            decode(operation, resp.status, resp.body)
+                .map_err(|e| e.with_request_id(request_id).masking(self.api_key()))
         }
     }
 }

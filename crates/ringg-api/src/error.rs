@@ -64,9 +64,11 @@ pub const MAX_MESSAGE_CHARS: usize = 1000;
 ///
 /// It carries the operation, the HTTP status, Ringg's own message (parsed from any of the error
 /// body shapes Ringg uses, cut to [`MAX_MESSAGE_CHARS`]), the body, and for decode errors the
-/// failing field path. It never carries request headers, so it cannot leak the API key; the
-/// body, which can hold one (`GET /workspace` returns the workspace key), is shown and handed
-/// out masked ([`body`](Self::body)) unless asked for by name
+/// failing field path. It never carries request headers. What a server sent back can hold a
+/// key: fields named like one (`api_key`, as `GET /workspace` returns) are masked in the body
+/// it shows and hands out ([`body`](Self::body)), and an error from a [`Client`](crate::Client)
+/// also masks the client's own key wherever the server echoed it (its message, field path,
+/// body and source), unless the body is asked for by name
 /// ([`unredacted_body`](Self::unredacted_body)). `Display` escapes control characters, so a
 /// server's message cannot drive the terminal it is printed on.
 pub struct Error {
@@ -81,6 +83,8 @@ struct Repr {
     message: String,
     code: Option<String>,
     body: Option<Bytes>,
+    /// The body with the client's key masked, when it held it (see `mask.rs`).
+    shown_body: Option<Bytes>,
     field_path: Option<String>,
     retry_after: Option<Duration>,
     client_reference: Option<String>,
@@ -100,6 +104,7 @@ impl Error {
                 message: message.into(),
                 code: None,
                 body: None,
+                shown_body: None,
                 field_path: None,
                 retry_after: None,
                 client_reference: None,
@@ -329,7 +334,7 @@ impl Error {
     /// ([`ringg_types::redact`]): safe to log or show. The body as received is
     /// [`unredacted_body`](Self::unredacted_body).
     pub fn body(&self) -> Option<Bytes> {
-        let body = self.repr.body.as_ref()?;
+        let body = self.repr.shown_body.as_ref().or(self.repr.body.as_ref())?;
         Some(match std::str::from_utf8(body) {
             Ok(text) => match ringg_types::redact::redact_text(text) {
                 std::borrow::Cow::Borrowed(_) => body.clone(),
@@ -345,7 +350,7 @@ impl Error {
 
     /// The response body as text (lossy UTF-8), with every secret masked.
     pub fn body_text(&self) -> Option<String> {
-        let body = self.repr.body.as_ref()?;
+        let body = self.repr.shown_body.as_ref().or(self.repr.body.as_ref())?;
         Some(ringg_types::redact::redact_bytes(body))
     }
 
@@ -438,6 +443,9 @@ impl Error {
             Some(402) => Some("not enough credits: top up the workspace".into()),
             Some(s) if s >= 500 => Some("Ringg had a server error: retry later".into()),
             _ => match self.repr.kind {
+                ErrorKind::Decode if self.repr.malformed => Some(
+                    "the response was not whole JSON (cut off or garbled on the way): retry; report it if it keeps happening".into(),
+                ),
                 ErrorKind::Decode => Some(
                     "the response did not match the model; please report it with the response body".into(),
                 ),
@@ -502,7 +510,7 @@ impl fmt::Debug for Error {
         if let Some(r) = &self.repr.server_request_id {
             d.field("server_request_id", r);
         }
-        if let Some(b) = &self.repr.body {
+        if let Some(b) = self.repr.shown_body.as_ref().or(self.repr.body.as_ref()) {
             d.field(
                 "body",
                 &truncate_chars(&ringg_types::redact::redact_bytes(b), 512),
@@ -570,5 +578,6 @@ fn clip_message(message: String) -> String {
     }
 }
 
+mod mask;
 #[cfg(test)]
 mod tests;

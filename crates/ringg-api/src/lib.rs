@@ -73,6 +73,7 @@ mod multipart;
 pub mod numbers;
 pub mod options;
 pub mod pagination;
+mod poll;
 pub mod replay;
 mod request_path;
 pub mod stt;

@@ -180,7 +180,7 @@ impl Client {
                 Some(value) => Ok(value),
                 // Not the model (or not checked): decoded again, for the error's field path.
                 None => decode(operation, resp.status, resp.body)
-                    .map_err(|e| e.with_request_id(request_id)),
+                    .map_err(|e| e.with_request_id(request_id).masking(self.api_key())),
             }
         }
     }

@@ -241,3 +241,29 @@ async fn a_timed_out_initiation_is_not_ruled_out_before_its_request_could_be_car
     assert_eq!(placed.is_some(), !on_server.is_empty(), "{on_server:?}");
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn waiting_with_extreme_settings_neither_panics_nor_ends_early() {
+    let (sim, client) = common::start(Simulator::builder().time_scale(0.0005)).await;
+    let placed = client
+        .calls()
+        .initiate(request("+919811116666"))
+        .await
+        .unwrap();
+    let done = client
+        .calls()
+        .wait_for_terminal_with(
+            &placed.call_id,
+            WaitOptions {
+                initial_interval: Duration::from_millis(20),
+                max_interval: Duration::from_millis(100),
+                multiplier: f64::INFINITY,
+                timeout: Duration::MAX,
+                send_analysis: false,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(done.call_status.unwrap().is_terminal());
+    sim.shutdown().await;
+}

@@ -1,6 +1,8 @@
 //! The security suite: the API key never shows up in Debug output, errors, traces (TRACE level,
 //! every crate) or panics; plain `http://` to a non-loopback host is refused.
 
+mod common;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -333,5 +335,91 @@ fn a_base_urls_password_never_appears_in_the_clients_debug() {
     for shown in outputs {
         assert!(!shown.contains("hunter2-pass"), "{shown}");
         assert!(shown.contains("***@127.0.0.1:9"), "{shown}");
+    }
+}
+
+/// A server on loopback that echoes the `x-api-key` it was sent: in a 401 on `/workspace`, in
+/// a 200 whose body does not match the model elsewhere.
+async fn echoing_server() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                use tokio::io::AsyncWriteExt;
+                while let Some(head) = common::read_head(&mut stream).await {
+                    let head = String::from_utf8_lossy(&head).into_owned();
+                    let key = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("x-api-key: "))
+                        .unwrap_or("")
+                        .trim()
+                        .to_owned();
+                    let (status, body) = if head.starts_with("GET /ca/api/v0/workspace ") {
+                        (
+                            "401 Unauthorized",
+                            format!(r#"{{"detail":"Invalid API key: {key}"}}"#),
+                        )
+                    } else {
+                        ("200 OK", format!(r#"{{"workspace_info":"{key}"}}"#))
+                    };
+                    let answer = format!(
+                        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    if stream.write_all(answer.as_bytes()).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    format!("http://{addr}/ca/api/v0")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_the_server_echoes_back_is_masked_in_errors() {
+    let key = "sk_live_ABCDEFGHIJKLMNOP";
+    let client = Client::builder()
+        .ignore_env()
+        .api_key(key)
+        .base_url(echoing_server().await)
+        .retry_policy(RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap();
+    // A 401 quoting the key.
+    let refused = client.workspace().info().await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(401), "{refused}");
+    // A 200 whose body holds the key where the model expects an object.
+    let request = ringg_api::transport::ApiRequest::new(
+        "getWorkspace",
+        ringg_api::transport::http::Method::GET,
+        std::sync::Arc::<str>::from(client.base_url()),
+        "/other",
+        ringg_api::transport::Idempotency::Idempotent,
+    );
+    let garbled = client
+        .send_json::<WorkspaceInfoResponse>(request)
+        .await
+        .unwrap_err();
+    assert_eq!(garbled.kind(), ErrorKind::Decode, "{garbled}");
+    for e in [&refused, &garbled] {
+        let body = String::from_utf8(e.body().unwrap().to_vec()).unwrap();
+        for (what, text) in [
+            ("Display", e.to_string()),
+            ("Debug", format!("{e:?}")),
+            ("message", e.message().to_owned()),
+            ("body", body),
+            ("body_text", e.body_text().unwrap()),
+        ] {
+            assert_no_key(&text, key, what);
+        }
+        assert!(
+            String::from_utf8_lossy(e.unredacted_body().unwrap()).contains(key),
+            "the body as received is kept"
+        );
     }
 }

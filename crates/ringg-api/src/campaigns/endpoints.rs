@@ -204,8 +204,12 @@ impl Campaigns<'_> {
         options: PollOptions,
     ) -> Result<UploadStatusResponse, Error> {
         let op = &ops::GET_LARGE_UPLOAD_STATUS;
-        let deadline = tokio::time::Instant::now() + options.timeout;
-        let mut interval = options.initial_interval;
+        let mut schedule = crate::poll::Schedule::new(
+            options.initial_interval,
+            options.max_interval,
+            options.multiplier,
+            options.timeout,
+        );
         loop {
             let status = self.upload_status(bulk_list_id).await?;
             if status.is_finished() {
@@ -226,8 +230,7 @@ impl Campaigns<'_> {
                 msg.push_str("; fix the CSV and upload it again");
                 return Err(Error::invalid_input(msg).with_operation(op.id));
             }
-            let now = tokio::time::Instant::now();
-            if now >= deadline {
+            if schedule.is_over() {
                 return Err(Error::timeout(format!(
                     "the upload {bulk_list_id} is still {} after {:.0} s",
                     status
@@ -239,10 +242,7 @@ impl Campaigns<'_> {
                 ))
                 .with_operation(op.id));
             }
-            tokio::time::sleep(interval.min(deadline - now)).await;
-            interval = interval
-                .mul_f64(options.multiplier.max(1.0))
-                .min(options.max_interval);
+            schedule.wait().await;
         }
     }
 

@@ -1,0 +1,111 @@
+//! Masking the client's own key in what a server sent back: a server that echoes the key it
+//! was sent ("invalid API key: sk_live_…", a validation error quoting the header) must not
+//! put it in an error's message, `Display`, `Debug` or body.
+
+use bytes::Bytes;
+use ringg_types::Secret;
+
+/// What replaces the key.
+const MASK: &str = "[REDACTED]";
+
+/// Keys shorter than this are not masked: replacing every occurrence of a few characters would
+/// garble the message and hide nothing (Ringg's keys are UUIDs).
+const MIN_MASKED_LEN: usize = 8;
+
+impl super::Error {
+    /// This error with `secret` (the client's key) masked wherever the server's text shows it:
+    /// the message, code, field path, server request id and source, and the body that
+    /// [`body`](Self::body), [`body_text`](Self::body_text) and `Debug` show
+    /// ([`unredacted_body`](Self::unredacted_body) keeps it as received).
+    pub(crate) fn masking(mut self, secret: &Secret) -> Self {
+        let key = secret.expose();
+        if key.len() < MIN_MASKED_LEN {
+            return self;
+        }
+        let r = &mut self.repr;
+        if r.message.contains(key) {
+            r.message = r.message.replace(key, MASK);
+        }
+        for text in [&mut r.code, &mut r.field_path, &mut r.server_request_id]
+            .into_iter()
+            .flatten()
+        {
+            if text.contains(key) {
+                *text = text.replace(key, MASK);
+            }
+        }
+        if let Some(source) = &r.source {
+            let shown = source.to_string();
+            if shown.contains(key) {
+                r.source = Some(shown.replace(key, MASK).into());
+            }
+        }
+        if let Some(body) = &r.body
+            && let Some(masked) = mask_bytes(body, key.as_bytes())
+        {
+            r.shown_body = Some(masked);
+        }
+        self
+    }
+}
+
+/// `body` with every occurrence of `key` replaced by [`MASK`]; `None` when it has none.
+fn mask_bytes(body: &[u8], key: &[u8]) -> Option<Bytes> {
+    let first = body.windows(key.len()).position(|w| w == key)?;
+    let mut out = Vec::with_capacity(body.len());
+    out.extend_from_slice(&body[..first]);
+    let mut rest = &body[first..];
+    while !rest.is_empty() {
+        if rest.starts_with(key) {
+            out.extend_from_slice(MASK.as_bytes());
+            rest = &rest[key.len()..];
+        } else {
+            out.push(rest[0]);
+            rest = &rest[1..];
+        }
+    }
+    Some(Bytes::from(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_is_masked_wherever_the_server_echoed_it() {
+        let key = Secret::new("sk_live_ABCDEFGHIJKLMNOP");
+        let body = Bytes::from_static(
+            br#"{"detail":[{"loc":["header","x-api-key"],"msg":"Invalid API key: sk_live_ABCDEFGHIJKLMNOP","input":"sk_live_ABCDEFGHIJKLMNOP"}]}"#,
+        );
+        let e = crate::Error::from_response(
+            "getWorkspace",
+            http::StatusCode::UNAUTHORIZED,
+            &http::HeaderMap::new(),
+            body.clone(),
+        )
+        .masking(&key);
+        let shown = [
+            e.to_string(),
+            format!("{e:?}"),
+            e.message().to_owned(),
+            e.body_text().unwrap(),
+            String::from_utf8(e.body().unwrap().to_vec()).unwrap(),
+        ];
+        for text in &shown {
+            assert!(!text.contains(key.expose()), "{text}");
+        }
+        assert!(shown[0].contains(MASK), "{}", shown[0]);
+        assert_eq!(e.unredacted_body(), Some(&body), "kept as received");
+    }
+
+    #[test]
+    fn short_keys_and_bodies_without_the_key_are_left_alone() {
+        assert_eq!(mask_bytes(b"no key here", b"secret-key"), None);
+        assert_eq!(
+            mask_bytes(b"a secret-key and secret-key", b"secret-key").unwrap(),
+            Bytes::from_static(b"a [REDACTED] and [REDACTED]")
+        );
+        let e = crate::Error::invalid_input("short abc").masking(&Secret::new("abc"));
+        assert_eq!(e.message(), "short abc");
+    }
+}
