@@ -40,14 +40,16 @@ pub(crate) fn validate_base_url(raw: &str) -> Result<String, Error> {
         "http" if loopback => {}
         "http" => {
             return Err(Error::invalid_input(format!(
-                "refusing plain http:// for {}: the API key would travel unencrypted; use https:// (plain http is allowed only for loopback addresses such as a local simulator)",
+                "refusing plain http:// for {}: the API key would travel unencrypted",
                 url.host_str().unwrap_or("?")
-            )));
+            ))
+            .with_hint("use https:// (plain http is allowed only for loopback addresses such as a local simulator)"));
         }
         other => {
-            return Err(Error::invalid_input(format!(
-                "unsupported scheme {other:?} in base URL; use https://"
-            )));
+            return Err(
+                Error::invalid_input(format!("unsupported scheme {other:?} in base URL"))
+                    .with_hint("use https://"),
+            );
         }
     }
     if url.query().is_some() || url.fragment().is_some() {
@@ -75,7 +77,8 @@ mod tests {
         assert!(validate_base_url("http://localhost:1/ca/api/v0").is_ok());
         assert!(validate_base_url("http://[::1]:1/ca/api/v0").is_ok());
         let e = validate_base_url("http://prod-api.ringg.ai/ca/api/v0").unwrap_err();
-        assert!(e.to_string().contains("https://"), "{e}");
+        assert!(e.to_string().contains("plain http://"), "{e}");
+        assert!(e.hint().unwrap().contains("https://"), "{e}");
         assert!(validate_base_url("http://10.0.0.1/x").is_err());
         assert!(validate_base_url("ftp://x").is_err());
         assert!(validate_base_url("not a url").is_err());

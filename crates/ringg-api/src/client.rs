@@ -290,21 +290,20 @@ impl ClientBuilder {
             None => match std::env::var(API_KEY_ENV).ok().filter(|_| self.read_env) {
                 Some(k) => Secret::new(k),
                 None if self.read_env => {
-                    return Err(Error::invalid_input(format!(
-                        "no API key: set {API_KEY_ENV} or call ClientBuilder::api_key (a local simulator prints its key when it starts)"
+                    return Err(Error::invalid_input("no API key").with_hint(format!(
+                        "set {API_KEY_ENV} or call ClientBuilder::api_key (a local simulator prints its key when it starts)"
                     )));
                 }
                 None => {
-                    return Err(Error::invalid_input(
-                        "no API key: call ClientBuilder::api_key (this builder ignores the environment)",
+                    return Err(Error::invalid_input("no API key").with_hint(
+                        "call ClientBuilder::api_key (this builder ignores the environment)",
                     ));
                 }
             },
         };
         if api_key.expose().trim().is_empty() {
-            return Err(Error::invalid_input(format!(
-                "the API key is empty: set {API_KEY_ENV} to your workspace key"
-            )));
+            return Err(Error::invalid_input("the API key is empty")
+                .with_hint(format!("set {API_KEY_ENV} to your workspace key")));
         }
         let base_url = match self.base_url {
             Some(u) => u,

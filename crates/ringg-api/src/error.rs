@@ -92,6 +92,8 @@ struct Repr {
     request_id: Option<RequestId>,
     server_request_id: Option<String>,
     source: Option<BoxError>,
+    /// What to do, for an error whose advice is known where it is made.
+    hint: Option<String>,
 }
 
 impl Error {
@@ -112,6 +114,7 @@ impl Error {
                 request_id: None,
                 server_request_id: None,
                 source: None,
+                hint: None,
                 malformed: false,
             }),
         }
@@ -211,6 +214,12 @@ impl Error {
         e.repr.field_path = Some(field_path);
         e.repr.body = Some(body);
         e
+    }
+
+    /// This error with `hint` as its [`hint`](Self::hint): the advice, kept out of `Display`.
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.repr.hint = Some(hint.into());
+        self
     }
 
     /// Marks a decode error whose body was not JSON at all (truncated or garbled), as opposed
@@ -421,6 +430,9 @@ impl Error {
     /// its own words if it has them (the `ringg` CLI names its commands instead).
     /// [`Display`](fmt::Display) does not include it.
     pub fn hint(&self) -> Option<String> {
+        if let Some(hint) = &self.repr.hint {
+            return Some(hint.clone());
+        }
         if self.repr.kind == ErrorKind::OutcomeUnknown {
             return Some(match &self.repr.client_reference {
                 Some(r) => format!(

@@ -38,7 +38,7 @@ pub struct RequestOptions {
     max_retries: Option<u32>,
     max_response_body: Option<u64>,
     headers: HeaderMap,
-    invalid_header: Option<String>,
+    invalid_header: Option<(String, &'static str)>,
 }
 
 /// Headers the SDK owns: an extra header may not replace them.
@@ -98,11 +98,17 @@ impl RequestOptions {
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         let name = name.as_ref();
         let parsed = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| format!("`{}` is not a valid header name", name.escape_debug()))
+            .map_err(|_| {
+                (
+                    format!("`{}` is not a valid header name", name.escape_debug()),
+                    "a header name is ASCII letters, digits and `-`",
+                )
+            })
             .and_then(|n| {
                 if RESERVED_HEADERS.contains(&n.as_str()) {
-                    Err(format!(
-                        "the header `{n}` is set by the SDK; use another name or the client's settings"
+                    Err((
+                        format!("the header `{n}` is set by the SDK"),
+                        "use another name, or the client's settings for what it carries",
                     ))
                 } else {
                     Ok(n)
@@ -118,8 +124,11 @@ impl RequestOptions {
                     .and_then(|v| HeaderValue::from_str(v).ok())
                     .map(|v| (n.clone(), v))
                     .ok_or_else(|| {
-                        format!(
-                            "the value of header `{n}` cannot be sent (control characters or non-ASCII text); remove them"
+                        (
+                            format!(
+                                "the value of header `{n}` cannot be sent (control characters or non-ASCII text)"
+                            ),
+                            "remove the control characters and non-ASCII text",
                         )
                     })
             });
@@ -154,17 +163,21 @@ impl RequestOptions {
     pub(crate) fn apply(&self, request: &mut ApiRequest) -> Result<(), Error> {
         let zero = |t: Option<Duration>| t.is_some_and(|t| t.is_zero());
         let invalid = match &self.invalid_header {
-            Some(e) => Some(e.as_str()),
-            None if zero(self.attempt_timeout) => {
-                Some("the request's timeout must be more than zero")
-            }
-            None if zero(self.total_timeout) => {
-                Some("the request's total timeout must be more than zero")
-            }
+            Some((e, hint)) => Some((e.as_str(), *hint)),
+            None if zero(self.attempt_timeout) => Some((
+                "the request's timeout is zero",
+                "give a timeout of more than zero",
+            )),
+            None if zero(self.total_timeout) => Some((
+                "the request's total timeout is zero",
+                "give a total timeout of more than zero",
+            )),
             None => None,
         };
-        if let Some(e) = invalid {
-            return Err(Error::invalid_input(e).with_operation(request.operation));
+        if let Some((e, hint)) = invalid {
+            return Err(Error::invalid_input(e)
+                .with_hint(hint)
+                .with_operation(request.operation));
         }
         let limits = &mut request.limits;
         if self.attempt_timeout.is_some() {

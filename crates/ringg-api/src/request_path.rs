@@ -233,8 +233,9 @@ impl Client {
         let data = call(view).await?;
         let seen = capture.take().ok_or_else(|| {
             Error::invalid_input(
-                "with_raw_response: the call sent no request through the client it was given; use that client (the closure's argument) inside it",
+                "with_raw_response: the call sent no request through the client it was given",
             )
+            .with_hint("use that client (the closure's argument) inside it")
         })?;
         let server_request_id =
             ringg_transport::server_request_id(&seen.headers).map(str::to_string);

@@ -187,7 +187,10 @@ async fn a_zero_timeout_is_refused_before_sending() {
             .await
             .unwrap_err();
         assert_eq!(err.kind(), ringg_api::ErrorKind::InvalidInput, "{err}");
-        assert!(err.to_string().contains("more than zero"), "{err}");
+        // Display says what is wrong; what to do is the hint.
+        assert!(err.to_string().contains("timeout is zero"), "{err}");
+        assert!(!err.to_string().contains("more than zero"), "{err}");
+        assert!(err.hint().unwrap().contains("more than zero"), "{err}");
     }
     // A later, positive timeout replaces the zero one.
     let options = RequestOptions::new()

@@ -191,7 +191,8 @@ fn plain_http_to_a_remote_host_is_refused() {
             .build()
             .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidInput);
-        assert!(e.to_string().contains("https://"), "{e}");
+        assert!(e.to_string().contains("plain http://"), "{e}");
+        assert!(e.hint().unwrap().contains("https://"), "{e}");
     }
     for url in [
         "https://prod-api.ringg.ai/ca/api/v0",

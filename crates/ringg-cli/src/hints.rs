@@ -120,6 +120,8 @@ pub(crate) fn hint(e: &Error) -> Option<String> {
         (_, ErrorKind::SearchLimit) => "the call was neither found nor ruled out: narrow the search with --agent, --to or --since, or search more rows with --max-rows, before placing it again".into(),
         (_, ErrorKind::Pagination) => "the list did not end as it should: narrow it (e.g. --start/--end) or report it".into(),
         (_, ErrorKind::Journal) => "the calls the journal held can be settled by their client references with `ringg calls reconcile REF`".into(),
+        // A refusal before sending: the SDK's own advice, if it has some.
+        (_, ErrorKind::InvalidInput) => return e.hint(),
         _ => return None,
     })
 }

@@ -5,9 +5,11 @@ use super::*;
 #[test]
 fn missing_key_says_what_to_do() {
     let e = Client::builder().ignore_env().build().unwrap_err();
-    assert!(e.to_string().contains("ClientBuilder::api_key"), "{e}");
+    assert_eq!(e.to_string(), "no API key");
+    let hint = e.hint().unwrap();
+    assert!(hint.contains("ClientBuilder::api_key"), "{hint}");
     assert!(
-        !e.to_string().contains("RINGG_API_KEY"),
-        "the environment is ignored: {e}"
+        !hint.contains("RINGG_API_KEY"),
+        "the environment is ignored: {hint}"
     );
 }

@@ -287,7 +287,7 @@ mod tests {
             .stt()
             .with_base_url("http://stt.example.com/stt/v1")
             .unwrap_err();
-        assert!(e.to_string().contains("https://"), "{e}");
+        assert!(e.hint().unwrap().contains("https://"), "{e}");
         assert!(
             c.stt()
                 .with_base_url("https://stt.example.com/stt/v1")

@@ -201,10 +201,12 @@ fn show_status(ctx: &Ctx, row: &CallRecord, before: Option<&CallStatus>) -> Resu
         None => format!("new, {status}"),
     };
     if let Some(q) = row.queued() {
-        // On the same clock as the line itself (the display zone).
+        // On the same clock as the line itself (the display zone), to the minute, so that
+        // the line fits 80 columns whatever the reason.
+        let clock = display.clock(q.until.to_utc()).0;
         change.push_str(&format!(
-            ", queued until {} ({})",
-            display.clock(q.until.to_utc()).0,
+            ", until {} ({})",
+            clock.get(..5).unwrap_or(&clock),
             q.reason.as_str()
         ));
     }
