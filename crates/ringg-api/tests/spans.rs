@@ -181,6 +181,16 @@ async fn request_spans_carry_the_opentelemetry_fields_and_no_secret() {
 
     // No header, key or extra header value in any field of any span or event.
     let events = capture.events.lock().unwrap().clone();
+    // The retry's event names the request it retries.
+    let retry = events
+        .iter()
+        .find(|e| e.get("message").map(String::as_str) == Some("retrying request"))
+        .expect("a retry event");
+    assert_eq!(
+        retry.get("ringg.request_id").map(String::as_str),
+        Some(request_id.as_str()),
+        "{retry:?}"
+    );
     let all_spans = capture.closed.lock().unwrap().clone();
     assert!(!events.is_empty());
     for fields in all_spans.iter().map(|(_, f)| f).chain(events.iter()) {

@@ -435,6 +435,7 @@ fn next_step(
             }
             tracing::debug!(
                 operation = ctx.operation,
+                ringg.request_id = %ctx.request_id,
                 retry = attempts,
                 delay_ms = delay.as_millis() as u64,
                 "retrying request"
