@@ -403,9 +403,10 @@ impl Calls<'_> {
     /// [`settle_after`](crate::ClientBuilder::settle_after) ago; failing that, one whose
     /// reference ([`new_client_reference`] makes them) was made less than twice that ago. A
     /// reference of your own records no time: reconciled by another client, such a call is
-    /// ruled out as soon as it is missing. A `since` in the future is refused ([`ErrorKind::InvalidInput`]). A
-    /// search that scans [`max_rows`](ReconcileQuery::max_rows) rows without finding it fails
-    /// with [`ErrorKind::SearchLimit`]: the call may still exist.
+    /// ruled out as soon as it is missing. A `since` in the future is refused
+    /// ([`ErrorKind::InvalidInput`]). A search that scans
+    /// [`max_rows`](ReconcileQuery::max_rows) rows without finding it fails with
+    /// [`ErrorKind::SearchLimit`]: the call may still exist.
     pub async fn reconcile(
         &self,
         query: impl Into<ReconcileQuery>,
