@@ -361,14 +361,7 @@ impl ClientBuilder {
                 base_url: Arc::from(base_url),
                 max_response_body: self.max_response_body,
                 attempt_timeout: self.attempt_timeout,
-                settle_after: self
-                    .settle_after
-                    .or(self.total_timeout)
-                    .unwrap_or(self.attempt_timeout),
-                transfer_settle_after: self
-                    .settle_after
-                    .or(self.total_timeout)
-                    .unwrap_or(self.attempt_timeout.max(TRANSFER_ATTEMPT_TIMEOUT)),
+                settle_after: self.settle_after.or(self.total_timeout),
                 max_pages: self.max_pages,
                 journal: self.journal,
                 unknowns: crate::calls::RecentUnknowns::default(),
@@ -384,9 +377,9 @@ struct Inner {
     base_url: Arc<str>,
     max_response_body: u64,
     attempt_timeout: Duration,
-    settle_after: Duration,
-    /// `settle_after` for uploads, which are allowed a longer attempt.
-    transfer_settle_after: Duration,
+    /// The wait the builder was given, else its total timeout; without either, the attempt
+    /// timeout of the request in question.
+    settle_after: Option<Duration>,
     max_pages: u64,
     journal: Option<Arc<dyn Journal>>,
     /// Without a journal: when recent initiations failed with an unknown outcome.
@@ -477,13 +470,16 @@ impl Client {
 
     /// See [`ClientBuilder::settle_after`].
     pub(crate) fn settle_after(&self) -> Duration {
-        self.inner.settle_after
+        self.inner
+            .settle_after
+            .unwrap_or(self.inner.attempt_timeout)
     }
 
     /// [`settle_after`](Self::settle_after) for a launch's upload and start: the same, except
     /// that without a total timeout it covers an upload's longer attempt.
     pub(crate) fn transfer_settle_after(&self) -> Duration {
-        self.inner.transfer_settle_after
+        let transfer = self.inner.attempt_timeout.max(TRANSFER_ATTEMPT_TIMEOUT);
+        self.inner.settle_after.unwrap_or(transfer)
     }
 
     /// The response body limit the client was built with.

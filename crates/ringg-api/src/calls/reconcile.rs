@@ -62,7 +62,7 @@ fn too_early_by_reference(reference: &str, wait: std::time::Duration) -> Option<
     let after = crate::journal::answerable_until(made, wait.saturating_mul(2))?;
     Some(Error::too_early(format!(
         "the call with reference {reference} is not in the history yet, but its request (its reference was made at {}) may still be answered until {after}",
-        made.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        crate::journal::rfc3339_secs(&made)
     )))
 }
 

@@ -19,7 +19,7 @@ use crate::campaigns::preflight::CampaignFlow;
 use crate::campaigns::request::LaunchRequest;
 use crate::error::{Error, ErrorKind};
 use crate::journal::{
-    Journal, LaunchEntry, LaunchKey, LaunchStage, PlannedStart, answerable_until,
+    Journal, LaunchEntry, LaunchKey, LaunchStage, PlannedStart, answerable_until, rfc3339_secs,
 };
 
 /// How much earlier than its journal entry a list found by name may have been created (the
@@ -186,20 +186,20 @@ impl Campaigns<'_> {
                 Recovered::Nothing,
             ));
         };
-        let csv_digest = request.csv.digest().await.map_err(|e| {
-            Error::io(
-                format!(
-                    "cannot read {} to identify the launch",
-                    request.csv.file_name()
-                ),
-                e,
-            )
-        })?;
-        let key = LaunchKey {
-            csv_digest,
-            name: request.campaign.campaign_name.clone(),
-            agent_id: request.campaign.agent_id.clone(),
-        };
+        let form = &request.campaign;
+        let key = request
+            .csv
+            .launch_key(&form.campaign_name, &form.agent_id)
+            .await
+            .map_err(|e| {
+                Error::io(
+                    format!(
+                        "cannot read {} to identify the launch",
+                        request.csv.file_name()
+                    ),
+                    e,
+                )
+            })?;
         let now = Utc::now();
         let fresh = LaunchEntry {
             key: key.clone(),
@@ -530,16 +530,12 @@ fn progress(journal: Arc<dyn Journal>, entry: LaunchEntry, seen: Option<LaunchEn
     }
 }
 
-fn rfc3339(t: &chrono::DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
 /// An earlier run's upload that left no list (yet) and may still be carried out until `until`.
 fn upload_in_flight(prior: &LaunchEntry, until: &str) -> Error {
     Error::too_early(format!(
         "another run of this launch ({:?}), still running or stopped since, sent its upload at {} and no list of that name is there yet; that upload may still be carried out until {until}: run the same launch again after then (it uploads the file again only if no list appeared)",
         prior.key.name,
-        rfc3339(&prior.updated_at),
+        rfc3339_secs(&prior.updated_at),
     ))
 }
 
@@ -559,7 +555,7 @@ fn start_in_flight(
     Some(Error::too_early(format!(
         "another run of this launch ({:?}), still running or stopped since, sent the start of list {list_id} at {} and the campaign is not started yet; that start may still be carried out until {until}: try again after then (the campaign is started only if it is still not started)",
         entry.key.name,
-        rfc3339(&entry.updated_at),
+        rfc3339_secs(&entry.updated_at),
     )))
 }
 
@@ -571,7 +567,11 @@ fn overtaken(key: &LaunchKey, now: Option<&LaunchEntry>) -> Error {
             .list_id
             .as_ref()
             .map_or_else(String::new, |l| format!(", list {l}"));
-        format!(" (now {}{list}, at {})", e.stage, rfc3339(&e.updated_at))
+        format!(
+            " (now {}{list}, at {})",
+            e.stage,
+            rfc3339_secs(&e.updated_at)
+        )
     });
     Error::too_early(format!(
         "another run of this launch ({:?}) recorded a step of it since this run read its record{state}, so this run sent nothing more; that run goes on with the launch if it is still running (if it stopped, run the same launch again later to pick up where it got to)",

@@ -127,6 +127,24 @@ impl CsvUpload {
         }
     }
 
+    /// The key a launch of this file named `name` for `agent_id` is recorded under in the
+    /// journal, as [`Campaigns::launch`](crate::campaigns::Campaigns::launch) records it:
+    /// reads the file once for its digest.
+    ///
+    /// # Errors
+    /// The file's read error.
+    pub async fn launch_key(
+        &self,
+        name: &str,
+        agent_id: &ringg_types::ids::AgentId,
+    ) -> std::io::Result<crate::journal::LaunchKey> {
+        Ok(crate::journal::LaunchKey {
+            csv_digest: self.digest().await?,
+            name: name.to_owned(),
+            agent_id: agent_id.clone(),
+        })
+    }
+
     /// The SHA-256 of the CSV's bytes, in lowercase hex: what identifies the same file across
     /// runs (a file is streamed, never read whole).
     ///

@@ -297,10 +297,12 @@ pub(crate) fn answerable_until(
     if until.is_some_and(|t| t <= Utc::now()) {
         return None;
     }
-    Some(until.map_or_else(
-        || "much later".to_owned(),
-        |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    ))
+    Some(until.map_or_else(|| "much later".to_owned(), |t| rfc3339_secs(&t)))
+}
+
+/// `t` in RFC 3339 to the second, as messages show times (`2026-12-05T16:21:30Z`).
+pub(crate) fn rfc3339_secs(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// The caller of a call initiation, as a [`CallIntent`] records it.

@@ -6,7 +6,7 @@
 use futures::StreamExt;
 use ringg_api::Client;
 use ringg_api::campaigns::{CsvUpload, FORM_OVERHEAD_BYTES, UPLOAD_LIMIT_BYTES};
-use ringg_api::journal::{LaunchKey, LaunchStage};
+use ringg_api::journal::LaunchStage;
 use ringg_api::types::campaigns::ListCampaignsQuery;
 use ringg_api::types::{AgentId, ListId};
 
@@ -43,12 +43,8 @@ async fn earlier_start(client: &Client, a: &LaunchArgs, agent_id: &AgentId) -> O
             return None;
         }
     }
-    let csv_digest = CsvUpload::path(&a.check.file).digest().await.ok()?;
-    let key = LaunchKey {
-        csv_digest,
-        name: a.name.clone(),
-        agent_id: agent_id.clone(),
-    };
+    let csv = CsvUpload::path(&a.check.file);
+    let key = csv.launch_key(&a.name, agent_id).await.ok()?;
     let entry = journal.launch(&key).await.ok()??;
     if entry.stage != LaunchStage::Started {
         return None;
