@@ -173,9 +173,11 @@ impl Calls<'_> {
             .map_err(|j| Error::journal(j).with_operation(op.id))?;
             if let Some(p) = pending {
                 return Err(Error::invalid_input(format!(
-                    "an earlier call to {} for assistant {} is not settled (client reference {}): it may have been placed, so nothing was sent; settle it first (Calls::settle_pending)",
+                    "an earlier call to {} for assistant {} is not settled (client reference {}): it may have been placed, so nothing was sent",
                     p.intent.to_number, p.intent.agent_id, p.intent.reference
                 ))
+                .with_client_reference(p.intent.reference)
+                .with_hint("settle it first (Calls::settle_pending, or Calls::reconcile with its client reference)")
                 .with_operation(op.id));
             }
             entry = Some(e);

@@ -375,7 +375,10 @@ impl Error {
     }
 
     /// For outcome-unknown call initiations, the reference to pass to
-    /// [`Calls::reconcile`](crate::calls::Calls::reconcile).
+    /// [`Calls::reconcile`](crate::calls::Calls::reconcile); for an initiation refused
+    /// ([`ErrorKind::InvalidInput`]) because an earlier one to the same recipient is not settled
+    /// ([`Calls::initiate_unless_pending`](crate::calls::Calls::initiate_unless_pending)), that
+    /// earlier one's reference.
     pub fn client_reference(&self) -> Option<&str> {
         self.repr.client_reference.as_deref()
     }

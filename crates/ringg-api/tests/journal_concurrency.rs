@@ -57,6 +57,9 @@ async fn two_clients_calling_one_recipient_at_once_send_one_call() {
         let err = refused.into_iter().next().unwrap().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
         assert!(err.to_string().contains("is not settled"), "{err}");
+        // It names the call in the way, and says what to do.
+        assert!(err.client_reference().is_some(), "{err}");
+        assert!(err.hint().unwrap().contains("settle"), "{err}");
         assert_eq!(calls_to(&sim, &to).len(), 1, "round {round}");
     }
     sim.shutdown().await;

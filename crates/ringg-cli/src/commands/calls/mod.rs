@@ -198,10 +198,11 @@ async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
         (false, false) => calls.initiate_unless_pending(req).await,
     }
     .map_err(|e| {
-        // Another process began a call to them since the check above (the SDK's refusal).
+        // Another process began a call to them since the check above: the SDK's refusal,
+        // which names that call's reference.
         let refused_for_pending = !a.force
             && e.kind() == ringg_api::ErrorKind::InvalidInput
-            && e.to_string().contains("is not settled");
+            && e.client_reference().is_some();
         let e = CliError::from(e);
         if refused_for_pending {
             e.with_hint(
