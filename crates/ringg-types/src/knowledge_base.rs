@@ -189,7 +189,11 @@ pub struct KbSummary {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kb_type: Option<KbType>,
     /// `created_at`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::empty_is_none::option"
+    )]
     pub created_at: Option<Timestamp>,
     /// Unknown fields.
     #[serde(flatten)]
@@ -208,10 +212,18 @@ pub struct KbDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<KbStatus>,
     /// `created_at`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::empty_is_none::option"
+    )]
     pub created_at: Option<Timestamp>,
     /// `updated_at`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::empty_is_none::option"
+    )]
     pub updated_at: Option<Timestamp>,
     /// `files`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -29,7 +29,11 @@ pub struct WorkspaceNumber {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// `created_at`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::empty_is_none::option"
+    )]
     pub created_at: Option<Timestamp>,
     /// `call_count`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -232,10 +232,18 @@ pub struct AssistantWriteData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// `created_at` (create).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::empty_is_none::option"
+    )]
     pub created_at: Option<Timestamp>,
     /// `updated_at` (update).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::empty_is_none::option"
+    )]
     pub updated_at: Option<Timestamp>,
     /// Unknown fields.
     #[serde(flatten)]

@@ -71,10 +71,18 @@ pub struct AssistantDetails {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub template_type: Nullable<TemplateType>,
     /// `created_at`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::empty_is_none::option"
+    )]
     pub created_at: Option<Timestamp>,
     /// `updated_at`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::empty_is_none::option"
+    )]
     pub updated_at: Option<Timestamp>,
     /// `tools`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -149,10 +149,18 @@ pub struct AssistantSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_count: Option<u64>,
     /// `created_at`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::empty_is_none::option"
+    )]
     pub created_at: Option<Timestamp>,
     /// `updated_at`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::empty_is_none::option"
+    )]
     pub updated_at: Option<Timestamp>,
     /// `custom_variables`: map or list; may be absent on live list rows.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -64,10 +64,18 @@ pub struct Voice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_previews: Option<BTreeMap<String, Value>>,
     /// `created_at`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::empty_is_none::option"
+    )]
     pub created_at: Option<Timestamp>,
     /// `updated_at`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::empty_is_none::option"
+    )]
     pub updated_at: Option<Timestamp>,
     /// Unknown fields.
     #[serde(flatten)]

@@ -67,7 +67,11 @@ pub struct CallDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<AgentId>,
     /// `initiation_time`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::empty_is_none::nullable"
+    )]
     pub initiation_time: Nullable<Timestamp>,
     /// `recording_url` (expires after 24 h).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

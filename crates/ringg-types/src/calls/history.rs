@@ -106,7 +106,11 @@ pub struct CallRecord {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub audio_recording: Nullable<String>,
     /// `created_at`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::empty_is_none::option"
+    )]
     pub created_at: Option<Timestamp>,
     /// `agent`: the assistant and version.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -115,7 +119,11 @@ pub struct CallRecord {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub call_duration: Nullable<Seconds>,
     /// `call_attempt_time`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::empty_is_none::nullable"
+    )]
     pub call_attempt_time: Nullable<Timestamp>,
     /// `call_cost`, credits.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -142,7 +150,11 @@ pub struct CallRecord {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub bulk_list_id: Nullable<String>,
     /// `next_attempt_time` for calls in `retry`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::empty_is_none::nullable"
+    )]
     pub next_attempt_time: Nullable<Timestamp>,
     /// `is_callback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -113,7 +113,11 @@ pub struct InitiatedCall {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_status: Option<CallStatus>,
     /// `initiated_at` (naive, no offset, in the docs).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::empty_is_none::option"
+    )]
     pub initiated_at: Option<Timestamp>,
     /// `agent_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -165,7 +169,8 @@ pub struct InitiatedCall {
     #[serde(
         rename = "Initiated at",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::empty_is_none::option"
     )]
     pub legacy_initiated_at: Option<Timestamp>,
     /// Legacy `"Agent ID"`.

@@ -187,3 +187,31 @@ fn platform_analysis_keeps_values_of_unexpected_types_instead_of_failing() {
     // Not an object at all is still an error.
     assert!(serde_json::from_value::<PlatformAnalysis>(json!("text")).is_err());
 }
+
+#[test]
+fn empty_times_in_a_history_page_read_as_no_time() {
+    let body = json!({"calls": [
+        {"id": "c1", "status": "retry", "created_at": "", "call_attempt_time": " ",
+         "next_attempt_time": ""},
+        {"id": "c2", "status": "retry", "created_at": null,
+         "next_attempt_time": "2025-11-24T07:33:49.629642"}
+    ], "total": 2})
+    .to_string();
+    let page: CallHistoryResponse = decode(body.as_bytes()).unwrap();
+    let (a, b) = (&page.calls[0], &page.calls[1]);
+    assert_eq!(a.created_at, None);
+    assert!(a.call_attempt_time.is_null());
+    assert!(a.next_attempt_time.is_null());
+    assert_eq!(b.created_at, None);
+    assert_eq!(
+        b.next_attempt_time.as_ref().map(Timestamp::as_str),
+        Some("2025-11-24T07:33:49.629642")
+    );
+    assert!(page.calls[1].call_attempt_time.is_absent());
+
+    // Text that is neither empty nor a time still fails, naming the row and the field.
+    let bad = json!({"calls": [{"id": "c3", "next_attempt_time": "soon"}]}).to_string();
+    let err = decode::<CallHistoryResponse>(bad.as_bytes()).unwrap_err();
+    assert_eq!(err.path(), "calls[0].next_attempt_time");
+    assert!(err.to_string().contains("soon"), "{err}");
+}

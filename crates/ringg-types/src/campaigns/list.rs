@@ -72,10 +72,18 @@ pub struct Campaign {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub campaign_end_time: Nullable<String>,
     /// `created_at`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::empty_is_none::option"
+    )]
     pub created_at: Option<Timestamp>,
     /// `updated_at`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::empty_is_none::option"
+    )]
     pub updated_at: Option<Timestamp>,
     /// `total_count`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

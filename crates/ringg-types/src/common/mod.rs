@@ -4,7 +4,8 @@
 //! reference §7). The types here accept every documented form of a value and remember which form
 //! they came in, so that a model re-serializes to exactly the JSON it was read from:
 //!
-//! - [`Timestamp`]: ISO 8601 with an offset, with `Z`, or naive (no offset, read as UTC).
+//! - [`Timestamp`]: ISO 8601 with an offset, with `Z`, or naive (no offset, read as UTC). In a
+//!   response, a time field holding an empty string reads as no time (`null`/`None`).
 //! - [`Credits`] and [`Seconds`]: numbers that keep their int-or-float form (`3025` vs `3025.0`).
 //! - [`Total`]: a count or the string `"many"`.
 //! - [`Transcript`]: an array of turns or a JSON-encoded string of one.
