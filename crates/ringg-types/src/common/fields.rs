@@ -105,3 +105,54 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
         Ok(Option::<T>::deserialize(d)?.into())
     }
 }
+
+/// Serde helpers for timestamps in responses, where an empty string stands for "no time".
+///
+/// Ringg writes `""` for an empty `bulk_list_id`; a response field that should hold a time may
+/// come the same way (a call with no next attempt, say). Such a field reads as no value (`null`
+/// for a [`Nullable`] field, `None` for an `Option`) instead of failing the
+/// whole response; any other text still has to be a timestamp. Requests keep the strict form.
+pub(crate) mod empty_is_none {
+    use std::fmt;
+
+    use serde::de::{self, Deserializer, Visitor};
+
+    use crate::common::fields::Nullable;
+    use crate::common::timestamp::Timestamp;
+
+    struct V;
+
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<Timestamp>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an ISO 8601 timestamp string, an empty string or null")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            if v.trim().is_empty() {
+                return Ok(None);
+            }
+            Timestamp::parse(v).map(Some).map_err(E::custom)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_str(V)
+        }
+    }
+
+    /// For `Option<Timestamp>` fields: `""` and `null` read as `None`.
+    pub(crate) fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+        d.deserialize_option(V)
+    }
+
+    /// For `Nullable<Timestamp>` fields: `""` reads as `null` (and is written back as `null`).
+    pub(crate) fn nullable<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Nullable<Timestamp>, D::Error> {
+        d.deserialize_option(V).map(Nullable::from)
+    }
+}
