@@ -68,17 +68,17 @@ impl Analytics<'_> {
     ) -> Result<DrillDownAnalyticsResponse, Error> {
         let op = &ops::GET_DRILL_DOWN_ANALYTICS;
         if bulk_list_id.as_str().trim().is_empty() {
-            return Err(Error::invalid_input(
-                "bulk_list_id is empty; pass the list_id of the campaign upload",
-            )
-            .with_operation(op.id));
+            return Err(Error::invalid_input("bulk_list_id is empty")
+                .with_hint("pass the list_id of the campaign upload")
+                .with_operation(op.id));
         }
         if let Some(other) = &query.bulk_list_id
             && other != bulk_list_id
         {
             return Err(Error::invalid_input(format!(
-                "the query names bulk_list_id {other} but drill_down was asked for {bulk_list_id}; leave the query's bulk_list_id unset"
+                "the query names bulk_list_id {other} but drill_down was asked for {bulk_list_id}"
             ))
+            .with_hint("leave the query's bulk_list_id unset")
             .with_operation(op.id));
         }
         let mut q = query.clone();
@@ -131,10 +131,11 @@ fn with_dates(
             .unwrap_or(end)
     });
     if start > end {
-        return Err(Error::invalid_input(format!(
-            "start_date {start} is after end_date {end}; swap them"
-        ))
-        .with_operation(op.id));
+        return Err(
+            Error::invalid_input(format!("start_date {start} is after end_date {end}"))
+                .with_hint("swap them")
+                .with_operation(op.id),
+        );
     }
     q.start_date = Some(start);
     q.end_date = Some(end);
@@ -166,5 +167,7 @@ mod tests {
         let bad = AnalyticsQuery::between(d("2026-10-31"), d("2026-10-01"));
         let e = with_dates(op, &bad, d("2026-10-31")).unwrap_err();
         assert!(e.to_string().contains("after end_date"), "{e}");
+        assert!(!e.to_string().contains("swap"), "{e}");
+        assert_eq!(e.hint().as_deref(), Some("swap them"));
     }
 }

@@ -6,8 +6,8 @@ use futures::Stream;
 use ringg_types::assistants::{
     AgentEdit, AssistantDetails, AssistantDetailsResponse, AssistantList, AssistantSummary,
     CreateAssistantRequest, CreateAssistantResponse, DeleteAssistantResponse, EditAssistantRequest,
-    EditAssistantResponse, UpdateAssistantRequest, UpdateAssistantResponse, VoicesQuery,
-    VoicesResponse,
+    EditAssistantResponse, FieldTooLong, UpdateAssistantRequest, UpdateAssistantResponse,
+    VoicesQuery, VoicesResponse,
 };
 use ringg_types::common::OneOrMany;
 use ringg_types::ids::{AgentId, VersionId};
@@ -76,7 +76,7 @@ impl Assistants<'_> {
         let op = &ops::CREATE_ASSISTANT;
         request
             .validate()
-            .map_err(|e| Error::invalid_input(e.to_string()).with_operation(op.id))?;
+            .map_err(|e| too_long(&e).with_operation(op.id))?;
         self.client.body_op(op, &[], request).await
     }
 
@@ -92,14 +92,13 @@ impl Assistants<'_> {
     ) -> Result<UpdateAssistantResponse, Error> {
         let op = &ops::UPDATE_ASSISTANT;
         if request.is_empty() {
-            return Err(Error::invalid_input(
-                "the update sets no field; set at least one field of UpdateAssistantRequest",
-            )
-            .with_operation(op.id));
+            return Err(Error::invalid_input("the update sets no field")
+                .with_hint("set at least one field of UpdateAssistantRequest")
+                .with_operation(op.id));
         }
         request
             .validate()
-            .map_err(|e| Error::invalid_input(e.to_string()).with_operation(op.id))?;
+            .map_err(|e| too_long(&e).with_operation(op.id))?;
         self.client
             .body_op(op, &[("agent_id", agent_id.as_str())], request)
             .await
@@ -156,10 +155,11 @@ impl Assistants<'_> {
     ) -> Result<(EditAssistantResponse, Vec<EventSubscription>), Error> {
         check_subscriptions(&new_subscriptions)?;
         if new_subscriptions.is_empty() {
-            return Err(Error::invalid_input(
-                "no subscription to add; to remove every subscription call edit_event_subscriptions with an empty list",
-            )
-            .with_operation(ops::EDIT_ASSISTANT.id));
+            return Err(Error::invalid_input("no subscription to add")
+                .with_hint(
+                    "to remove every subscription, call edit_event_subscriptions with an empty list",
+                )
+                .with_operation(ops::EDIT_ASSISTANT.id));
         }
         let change = self
             .change_subscriptions(agent_id, |current| {
@@ -197,10 +197,11 @@ impl Assistants<'_> {
                     .map(|(t, url)| format!("{} (delivered to {url})", t.as_str()))
                     .collect();
                 return Err(Error::invalid_input(format!(
-                    "subscribing {} would move {} off another URL, since Ringg delivers each event type to one URL; allow the move, or leave those event types out",
+                    "subscribing {} would move {} off another URL, since Ringg delivers each event type to one URL",
                     subscription.callback_url,
                     list.join(", ")
                 ))
+                .with_hint("allow the move (move_events), or leave those event types out")
                 .with_operation(ops::EDIT_ASSISTANT.id));
             }
             Ok(merge_subscriptions(current, vec![subscription]))
@@ -291,18 +292,32 @@ impl Assistants<'_> {
     }
 }
 
+/// A field over its length limit: the failure in the message, the advice in the hint.
+fn too_long(e: &FieldTooLong) -> Error {
+    Error::invalid_input(format!(
+        "`{}` is {} characters long, but the API accepts at most {}",
+        e.field, e.actual, e.limit
+    ))
+    .with_hint(format!(
+        "shorten `{}` to at most {} characters",
+        e.field, e.limit
+    ))
+}
+
 fn check_subscriptions(subs: &[EventSubscription]) -> Result<(), Error> {
     for (i, s) in subs.iter().enumerate() {
         if s.event_types().is_empty() {
             return Err(Error::invalid_input(format!(
-                "event subscription #{i} lists no event type; add at least one (e.g. all_processing_completed)"
+                "event subscription #{i} lists no event type"
             ))
+            .with_hint("add at least one event type (e.g. all_processing_completed)")
             .with_operation(ops::EDIT_ASSISTANT.id));
         }
         if s.callback_url.trim().is_empty() {
             return Err(Error::invalid_input(format!(
-                "event subscription #{i} has an empty callback_url; give the full HTTPS URL of your receiver"
+                "event subscription #{i} has an empty callback_url"
             ))
+            .with_hint("give the full HTTPS URL of your receiver")
             .with_operation(ops::EDIT_ASSISTANT.id));
         }
     }

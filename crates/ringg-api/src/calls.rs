@@ -117,8 +117,9 @@ impl Calls<'_> {
     pub async fn initiate_v1(&self, request: InitiateCallRequest) -> Result<PlacedCall, Error> {
         if !request.is_v1_compatible() {
             return Err(Error::invalid_input(
-                "the v1 endpoint knows no number pools, voice_id, version_id, call_category or parent_call_id; use the v2 endpoint instead",
+                "the v1 endpoint knows no number pools, voice_id, version_id, call_category or parent_call_id",
             )
+            .with_hint("use the v2 endpoint (Calls::initiate) instead")
             .with_operation(ops::INITIATE_CALL.id));
         }
         self.place(&ops::INITIATE_CALL, request, false).await
@@ -306,9 +307,8 @@ impl Calls<'_> {
 
     fn journal_or_err(&self) -> Result<&std::sync::Arc<dyn crate::journal::Journal>, Error> {
         self.client.journal().ok_or_else(|| {
-            Error::invalid_input(
-                "this client keeps no journal; build it with ClientBuilder::journal to track pending initiations",
-            )
+            Error::invalid_input("this client keeps no journal")
+                .with_hint("build it with ClientBuilder::journal to track pending initiations")
         })
     }
 

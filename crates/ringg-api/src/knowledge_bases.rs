@@ -261,16 +261,17 @@ impl KnowledgeBases<'_> {
     ) -> Result<CreateKbResponse, Error> {
         let op = &ops::CREATE_KNOWLEDGE_BASE;
         if form.kb_name.trim().is_empty() {
-            return Err(invalid(op, "kb_name is empty; name the knowledge base"));
+            return Err(invalid(op, "kb_name is empty").with_hint("name the knowledge base"));
         }
         if form.urls.len() > MAX_KB_URLS {
             return Err(invalid(
                 op,
                 format!(
-                    "{} URLs given but a knowledge base takes at most {MAX_KB_URLS} per request; create it with fewer and add the rest with knowledge_bases().edit",
+                    "{} URLs given but a knowledge base takes at most {MAX_KB_URLS} per request",
                     form.urls.len()
                 ),
-            ));
+            )
+            .with_hint("create it with fewer and add the rest with knowledge_bases().edit"));
         }
         if let Some(i) = form.urls.iter().position(|u| u.trim().is_empty()) {
             return Err(invalid(op, format!("urls[{i}] is empty")));
@@ -305,10 +306,8 @@ impl KnowledgeBases<'_> {
             && form.new_faqs.is_empty()
             && new_files.is_empty();
         if changes_nothing {
-            return Err(invalid(
-                op,
-                "the edit changes nothing; add new files, URLs or FAQs, or name sources to remove",
-            ));
+            return Err(invalid(op, "the edit changes nothing")
+                .with_hint("add new files, URLs or FAQs, or name sources to remove"));
         }
         check_files(op, &new_files, "new_files").await?;
         let files = new_files.iter().map(|f| f.to_part(EditKbForm::FILE_FIELD));
@@ -352,18 +351,26 @@ async fn check_files(op: &'static Operation, files: &[KbFile], field: &str) -> R
         }
     }
     check_kb_file_limits(files.len(), sizes).map_err(|limit| {
-        invalid(op, match limit {
-            KbFileLimit::TooManyFiles { given } => format!(
-                "{given} files given but one request takes at most {MAX_KB_FILES}; send the rest with knowledge_bases().edit"
+        let (message, hint) = match limit {
+            KbFileLimit::TooManyFiles { given } => (
+                format!("{given} files given but one request takes at most {MAX_KB_FILES}"),
+                "send the rest with knowledge_bases().edit",
             ),
-            KbFileLimit::FileTooLarge { index, size } => format!(
-                "{field}[{index}] ({}) is {size} bytes; a file may be at most 2 MB ({MAX_KB_FILE_BYTES} bytes): split or shrink it",
-                files[index].file_name
+            KbFileLimit::FileTooLarge { index, size } => (
+                format!(
+                    "{field}[{index}] ({}) is {size} bytes; a file may be at most 2 MB ({MAX_KB_FILE_BYTES} bytes)",
+                    files[index].file_name
+                ),
+                "split or shrink the file",
             ),
-            KbFileLimit::TotalTooLarge { total } => format!(
-                "the {field} total {total} bytes; one request may carry at most 5 MB ({MAX_KB_TOTAL_BYTES} bytes): send some with a later knowledge_bases().edit"
+            KbFileLimit::TotalTooLarge { total } => (
+                format!(
+                    "the {field} total {total} bytes; one request may carry at most 5 MB ({MAX_KB_TOTAL_BYTES} bytes)"
+                ),
+                "send some of them with a later knowledge_bases().edit",
             ),
-        })
+        };
+        invalid(op, message).with_hint(hint)
     })
 }
 

@@ -217,14 +217,25 @@ fn legacy_operation(request: &TerminateRequest) -> &'static Operation {
 }
 
 fn limit_error(op: &'static Operation, e: Option<TerminateRequestError>) -> Error {
-    let msg = match e {
-        Some(TerminateRequestError::TooMany { field, len }) => format!(
-            "`{field}` has {len} items but one terminate request takes at most {MAX_TERMINATE_ITEMS}; split it, e.g. with termination().terminate_all_in_chunks"
+    let (msg, hint) = match e {
+        Some(TerminateRequestError::TooMany { field, len }) => (
+            format!(
+                "`{field}` has {len} items but one terminate request takes at most {MAX_TERMINATE_ITEMS}"
+            ),
+            Some("split the list, e.g. with termination().terminate_all_in_chunks"),
         ),
-        Some(other) => other.to_string(),
-        None => "the terminate request is empty".to_string(),
+        Some(TerminateRequestError::Empty { field }) => (
+            format!("`{field}` is empty"),
+            Some("pass at least one item"),
+        ),
+        Some(other) => (other.to_string(), None),
+        None => ("the terminate request is empty".to_string(), None),
     };
-    Error::invalid_input(msg).with_operation(op.id)
+    let e = Error::invalid_input(msg).with_operation(op.id);
+    match hint {
+        Some(hint) => e.with_hint(hint),
+        None => e,
+    }
 }
 
 /// The requests of at most 100 items that together cover `request`; empty when a list is

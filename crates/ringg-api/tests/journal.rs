@@ -235,6 +235,9 @@ async fn launch_resumes_after(flow: CampaignFlow, op: &'static str, what: Lose, 
             error.to_string().contains("may still be carried out until"),
             "{e}"
         );
+        let hint = error.hint().unwrap_or_default();
+        assert!(hint.contains(" again after "), "{hint}");
+        assert!(!error.to_string().contains(" again after "), "{e}");
         assert_eq!(
             campaigns_named(&client, &name).await,
             before,

@@ -1535,10 +1535,8 @@ async fn v1_endpoints_refuse_number_pools_before_sending() {
         })
         .await
         .unwrap_err();
-    assert!(
-        e.to_string().contains("number pools") && e.to_string().contains("v2 start"),
-        "{e}"
-    );
+    assert!(e.to_string().contains("number pools"), "{e}");
+    assert!(e.hint().unwrap_or_default().contains("v2 start"), "{e}");
     let e = client
         .campaigns()
         .start_v1(&StartCampaignRequest {
@@ -1929,6 +1927,10 @@ async fn knowledge_base_limits_are_enforced_before_sending() {
         .await
         .unwrap_err();
     assert!(e.to_string().contains("changes nothing"), "{e}");
+    assert!(
+        e.hint().unwrap_or_default().contains("add new files"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -2599,6 +2601,11 @@ async fn launch_large_flow_stops_on_a_failed_upload() {
         msg.contains("failed processing") && msg.contains("https://storage.example.com/bad.csv"),
         "{msg}"
     );
+    let hint = e
+        .error()
+        .and_then(ringg_api::Error::hint)
+        .unwrap_or_default();
+    assert!(hint.contains("fix the CSV"), "{hint}");
 }
 
 #[tokio::test]

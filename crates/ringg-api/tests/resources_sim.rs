@@ -170,6 +170,11 @@ async fn launch_stops_on_insufficient_balance() {
     );
     assert!(e.list_id().is_some());
     assert!(e.to_string().contains("not enough credits"), "{e}");
+    let hint = e
+        .error()
+        .and_then(ringg_api::Error::hint)
+        .unwrap_or_default();
+    assert!(hint.contains("top up the workspace"), "{hint}");
     sim.shutdown().await;
 }
 

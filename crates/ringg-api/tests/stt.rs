@@ -78,7 +78,8 @@ async fn limits_are_enforced_on_both_sides() {
     let before = sim.handle().stats().requests;
     let e = AudioFile::from_bytes("notes.txt", b"hello".to_vec()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
-    assert!(e.to_string().contains(".wav"), "{e}");
+    assert!(e.to_string().contains("notes.txt"), "{e}");
+    assert!(e.hint().unwrap_or_default().contains(".wav"), "{e}");
     let e = AudioFile::from_bytes("big.wav", vec![0u8; 10_000_001]).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
     assert!(e.to_string().contains("at most 10000000"), "{e}");

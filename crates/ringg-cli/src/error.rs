@@ -213,27 +213,37 @@ impl From<ringg_api::campaigns::LaunchError> for CliError {
     /// error in the CLI's words, naming the step, with `campaigns resume` as the way on when
     /// the list was uploaded.
     fn from(e: ringg_api::campaigns::LaunchError) -> Self {
-        use ringg_api::campaigns::LaunchError;
+        use ringg_api::campaigns::{LaunchError, LaunchStep};
         match e {
             LaunchError::Failed {
                 step,
                 list_id,
                 error,
             } => {
-                let too_early = error.kind() == ringg_api::ErrorKind::TooEarly;
+                let kind = error.kind();
+                // For a launch under way elsewhere, the SDK's advice says when to run it
+                // again; the call advice and the resume advice do not fit.
+                let too_early = (kind == ringg_api::ErrorKind::TooEarly).then(|| error.hint());
+                let refused = kind == ringg_api::ErrorKind::InvalidInput;
                 let mut err = CliError::from(error);
                 err.message = format!("campaign launch failed at {step}: {}", err.message);
                 if let Some(list) = list_id {
                     err.message
                         .push_str(&format!("; the contact list {list} was uploaded"));
-                    err.hint = Some(format!(
-                        "do not upload the CSV again: `ringg campaigns status {list}` shows whether it started, `ringg campaigns resume {list}` continues from the list"
-                    ));
+                    err.hint = Some(match step {
+                        LaunchStep::CheckBalance if refused => format!(
+                            "top up the workspace (`ringg workspace show` shows the balance), then `ringg campaigns resume {list}` continues from the list; do not upload the CSV again"
+                        ),
+                        LaunchStep::WaitForUpload if refused => {
+                            "fix the rejected rows in the CSV and launch it again".to_string()
+                        }
+                        _ => format!(
+                            "do not upload the CSV again: `ringg campaigns status {list}` shows whether it started, `ringg campaigns resume {list}` continues from the list"
+                        ),
+                    });
                 }
-                if too_early {
-                    // The message says what is under way and when to try again; the call
-                    // advice and the resume advice do not fit.
-                    err.hint = None;
+                if let Some(hint) = too_early {
+                    err.hint = hint;
                 }
                 err
             }
@@ -275,6 +285,23 @@ mod tests {
             "{shown}"
         );
         assert!(shown.contains("ringg campaigns resume list-1"), "{shown}");
+    }
+
+    #[test]
+    fn a_launch_short_of_credits_is_told_to_top_up_and_resume() {
+        let e = CliError::from(ringg_api::campaigns::LaunchError::Failed {
+            step: ringg_api::campaigns::LaunchStep::CheckBalance,
+            list_id: Some(ringg_api::types::ListId::new("list-1")),
+            error: ringg_api::Error::invalid_input(
+                "not enough credits for campaign list-1: it requires 10 credits and 2 are available",
+            ),
+        });
+        let hint = e.hint().unwrap();
+        assert!(
+            hint.contains("top up the workspace") && hint.contains("ringg campaigns resume list-1"),
+            "{hint}"
+        );
+        assert!(!e.message.contains("top up"), "{}", e.message);
     }
 
     #[test]

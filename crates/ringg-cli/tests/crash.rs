@@ -409,6 +409,8 @@ async fn launch_survives_kills(file: &str, boundaries: &[(&str, &str, Hold)]) {
                 "{name}:\n{}",
                 r.stderr
             );
+            // The advice (when to run it again) is the SDK's hint, which ringg prints.
+            assert!(r.stderr.contains(" again after "), "{name}:\n{}", r.stderr);
             assert_eq!(statuses(&sim, &name).await, before, "{name}: nothing sent");
             // With --timeout 2 a request's time is up two seconds after it was sent.
             tokio::time::sleep(Duration::from_millis(2200)).await;

@@ -77,10 +77,7 @@ impl Campaigns<'_> {
     ) -> Result<SaveCampaignResponse, Error> {
         let op = &ops::SAVE_CAMPAIGN;
         if form.campaign_name.trim().is_empty() {
-            return Err(
-                Error::invalid_input("campaign_name is empty; name the campaign")
-                    .with_operation(op.id),
-            );
+            return Err(empty_name(op));
         }
         check_times(op, form.campaign_start_time, form.campaign_end_time)?;
         self.client
@@ -103,10 +100,11 @@ impl Campaigns<'_> {
     ) -> Result<StartCampaignResponse, Error> {
         let op = &ops::START_CAMPAIGN;
         if request.extra.contains_key("number_pool_id") {
-            return Err(Error::invalid_input(
-                "the v1 start endpoint knows no number pools; use the v2 start with a number_pool_id",
-            )
-            .with_operation(op.id));
+            return Err(
+                Error::invalid_input("the v1 start endpoint knows no number pools")
+                    .with_hint("use the v2 start (Campaigns::start) with a number_pool_id")
+                    .with_operation(op.id),
+            );
         }
         check_from_numbers(op, &request.from_numbers)?;
         self.client.body_op(op, &[], request).await
@@ -120,15 +118,13 @@ impl Campaigns<'_> {
     ) -> Result<StartCampaignResponse, Error> {
         let op = &ops::START_CAMPAIGN_V2;
         if request.number_pool_id.as_str().trim().is_empty() {
-            return Err(Error::invalid_input(
-                "number_pool_id is empty; copy the pool id from the dashboard",
-            )
-            .with_operation(op.id));
+            return Err(empty_pool(op));
         }
         if request.extra.contains_key("from_numbers") {
             return Err(Error::invalid_input(
-                "the v2 start endpoint takes a number_pool_id, not from_numbers; use the v1 start for caller numbers",
+                "the v2 start endpoint takes a number_pool_id, not from_numbers",
             )
+            .with_hint("use the v1 start (Campaigns::start_v1) for caller numbers")
             .with_operation(op.id));
         }
         self.client.body_op(op, &[], request).await
@@ -165,10 +161,7 @@ impl Campaigns<'_> {
     ) -> Result<UploadCsvResponse, Error> {
         let op = &ops::UPLOAD_LARGE_CAMPAIGN_CSV;
         if form.campaign_name.trim().is_empty() {
-            return Err(
-                Error::invalid_input("campaign_name is empty; name the campaign")
-                    .with_operation(op.id),
-            );
+            return Err(empty_name(op));
         }
         if let (Some(start), Some(end)) = (form.campaign_start_time, form.campaign_end_time) {
             check_times(op, start, end)?;
@@ -227,8 +220,9 @@ impl Campaigns<'_> {
                 {
                     msg.push_str(&format!("; the rejected rows are listed at {url}"));
                 }
-                msg.push_str("; fix the CSV and upload it again");
-                return Err(Error::invalid_input(msg).with_operation(op.id));
+                return Err(Error::invalid_input(msg)
+                    .with_hint("fix the CSV and upload it again")
+                    .with_operation(op.id));
             }
             if schedule.is_over() {
                 return Err(Error::timeout(format!(
@@ -275,10 +269,11 @@ impl Campaigns<'_> {
         if let Some(p) = request.concurrency_percentage
             && p > 100
         {
-            return Err(Error::invalid_input(format!(
-                "concurrency_percentage is {p}; give a share of the workspace's concurrency from 0 to 100"
-            ))
-            .with_operation(op.id));
+            return Err(
+                Error::invalid_input(format!("concurrency_percentage is {p}, over 100"))
+                    .with_hint("give a share of the workspace's concurrency from 0 to 100")
+                    .with_operation(op.id),
+            );
         }
         if let (Some(start), Some(end)) = (request.campaign_start_time, request.campaign_end_time) {
             check_times(op, start, end)?;
@@ -323,6 +318,20 @@ impl Campaigns<'_> {
     }
 }
 
+/// The refusal of an empty `campaign_name`.
+fn empty_name(op: &'static Operation) -> Error {
+    Error::invalid_input("campaign_name is empty")
+        .with_hint("name the campaign")
+        .with_operation(op.id)
+}
+
+/// The refusal of an empty `number_pool_id`.
+fn empty_pool(op: &'static Operation) -> Error {
+    Error::invalid_input("number_pool_id is empty")
+        .with_hint("copy the pool id from the dashboard")
+        .with_operation(op.id)
+}
+
 fn check_times(
     op: &'static Operation,
     start: ringg_types::campaigns::CampaignTime,
@@ -330,8 +339,9 @@ fn check_times(
 ) -> Result<(), Error> {
     if end <= start {
         return Err(Error::invalid_input(format!(
-            "campaign_end_time ({end}) is not after campaign_start_time ({start}); give an end later than the start"
+            "campaign_end_time ({end}) is not after campaign_start_time ({start})"
         ))
+        .with_hint("give an end later than the start")
         .with_operation(op.id));
     }
     Ok(())
@@ -339,10 +349,9 @@ fn check_times(
 
 fn check_from_numbers(op: &'static Operation, numbers: &[String]) -> Result<(), Error> {
     if numbers.is_empty() {
-        return Err(Error::invalid_input(
-            "from_numbers is empty; give at least one caller number (E.164) or number id from numbers().list",
-        )
-        .with_operation(op.id));
+        return Err(Error::invalid_input("from_numbers is empty")
+            .with_hint("give at least one caller number (E.164) or number id from numbers().list")
+            .with_operation(op.id));
     }
     if let Some(i) = numbers.iter().position(|n| n.trim().is_empty()) {
         return Err(
@@ -372,10 +381,7 @@ fn check_large_caller(op: &'static Operation, request: &MakeCallAsyncRequest) ->
                 return Err(both());
             }
             if pool.as_str().trim().is_empty() {
-                return Err(Error::invalid_input(
-                    "number_pool_id is empty; copy the pool id from the dashboard",
-                )
-                .with_operation(op.id));
+                return Err(empty_pool(op));
             }
             Ok(())
         }

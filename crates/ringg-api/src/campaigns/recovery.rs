@@ -126,12 +126,13 @@ impl Progress {
             }
         };
         let list_id = list_id_of(&answer).ok_or_else(|| {
+            let error =
+                Error::invalid_input(format!("Ringg accepted the upload but returned no {field}"));
             failed(
-                Error::invalid_input(format!(
-                    "Ringg accepted the upload but returned no {field}; run the same launch again to find it by name, or look in the campaign list before uploading again"
-                ))
-                .into_outcome_unknown()
-                .with_operation(operation),
+                error
+                    .with_hint(NO_LIST_ID_HINT)
+                    .into_outcome_unknown()
+                    .with_operation(operation),
             )
         })?;
         self.reach(LaunchStage::Uploaded, Some(&list_id))
@@ -370,9 +371,12 @@ impl Campaigns<'_> {
                     c.map(|c| c.to_string()).unwrap_or_else(|| "?".into())
                 };
                 let error = Error::invalid_input(format!(
-                    "not enough credits for campaign {list_id}: it requires {} credits and {} are available; top up the workspace, then run the same launch again (or resume list {list_id})",
+                    "not enough credits for campaign {list_id}: it requires {} credits and {} are available",
                     amount(balance.required_credits.as_ref()),
                     amount(balance.available_credits.as_ref()),
+                ))
+                .with_hint(format!(
+                    "top up the workspace, then run the same launch again (or resume list {list_id})"
                 ))
                 .with_operation(ringg_types::operations::CHECK_LARGE_CAMPAIGN_BALANCE.id);
                 progress.failed(&error).await;
@@ -504,12 +508,13 @@ impl Campaigns<'_> {
         };
         if !not_started(campaign.campaign_status.as_ref()) {
             return Err(Error::invalid_input(format!(
-                "campaign {list_id} is {}, not a draft: only a list that was never started is discarded; stop a running campaign with a terminate request",
+                "campaign {list_id} is {}, not a draft: only a list that was never started is discarded",
                 campaign
                     .campaign_status
                     .as_ref()
                     .map_or("of unknown status", |s| s.as_str())
-            )));
+            ))
+            .with_hint("stop a running campaign with a terminate request"));
         }
         let deleted = self.client().calls().delete_contact_list(list_id).await?;
         if let (Some(journal), Some(entry)) = (journal, entry) {
@@ -530,12 +535,18 @@ fn progress(journal: Arc<dyn Journal>, entry: LaunchEntry, seen: Option<LaunchEn
     }
 }
 
+/// The advice after an upload whose answer named no list.
+const NO_LIST_ID_HINT: &str = "run the same launch again to find the list by name, or look in the campaign list before uploading again";
+
 /// An earlier run's upload that left no list (yet) and may still be carried out until `until`.
 fn upload_in_flight(prior: &LaunchEntry, until: &str) -> Error {
     Error::too_early(format!(
-        "another run of this launch ({:?}), still running or stopped since, sent its upload at {} and no list of that name is there yet; that upload may still be carried out until {until}: run the same launch again after then (it uploads the file again only if no list appeared)",
+        "another run of this launch ({:?}), still running or stopped since, sent its upload at {} and no list of that name is there yet; that upload may still be carried out until {until}",
         prior.key.name,
         rfc3339_secs(&prior.updated_at),
+    ))
+    .with_hint(format!(
+        "run the same launch again after {until} (it uploads the file again only if no list appeared)"
     ))
 }
 
@@ -553,9 +564,12 @@ fn start_in_flight(
     }
     let until = answerable_until(entry.updated_at, wait)?;
     Some(Error::too_early(format!(
-        "another run of this launch ({:?}), still running or stopped since, sent the start of list {list_id} at {} and the campaign is not started yet; that start may still be carried out until {until}: try again after then (the campaign is started only if it is still not started)",
+        "another run of this launch ({:?}), still running or stopped since, sent the start of list {list_id} at {} and the campaign is not started yet; that start may still be carried out until {until}",
         entry.key.name,
         rfc3339_secs(&entry.updated_at),
+    ))
+    .with_hint(format!(
+        "try again after {until} (the campaign is started only if it is still not started)"
     )))
 }
 
@@ -574,7 +588,8 @@ fn overtaken(key: &LaunchKey, now: Option<&LaunchEntry>) -> Error {
         )
     });
     Error::too_early(format!(
-        "another run of this launch ({:?}) recorded a step of it since this run read its record{state}, so this run sent nothing more; that run goes on with the launch if it is still running (if it stopped, run the same launch again later to pick up where it got to)",
+        "another run of this launch ({:?}) recorded a step of it since this run read its record{state}, so this run sent nothing more; that run goes on with the launch if it is still running",
         key.name,
     ))
+    .with_hint("if that run stopped, run the same launch again later to pick up where it got to")
 }

@@ -207,9 +207,8 @@ impl LaunchRequestBuilder {
     /// defaults: change them on the result.
     pub fn build(self) -> Result<LaunchRequest, Error> {
         let missing = |what: &str, call: &str| {
-            Error::invalid_input(format!(
-                "the launch request has no {what}; give it with .{call}(..)"
-            ))
+            Error::invalid_input(format!("the launch request has no {what}"))
+                .with_hint(format!("give it with .{call}(..)"))
         };
         let name = self.name.ok_or_else(|| missing("campaign name", "name"))?;
         let country_code = self
@@ -265,7 +264,8 @@ mod tests {
             .starts_at(t("18/10/2026, 09:00"))
             .build()
             .unwrap_err();
-        assert!(err.to_string().contains("ends_at"), "{err}");
+        assert!(err.to_string().ends_with("has no end time"), "{err}");
+        assert!(err.hint().unwrap().contains(".ends_at(..)"), "{err}");
         let req = base()
             .window(t("18/10/2026, 09:00"), t("18/10/2026, 18:00"))
             .map_variable("callee_name", "Name")

@@ -51,7 +51,6 @@ pub(super) fn default_transport(
     _stack: StackBuilder,
     _settings: TransportSettings,
 ) -> Result<Arc<dyn Transport>, Error> {
-    Err(Error::invalid_input(
-        "no transport: enable the `reqwest` feature or pass one with ClientBuilder::transport",
-    ))
+    Err(Error::invalid_input("no transport")
+        .with_hint("enable the `reqwest` feature or pass one with ClientBuilder::transport"))
 }

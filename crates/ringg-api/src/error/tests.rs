@@ -88,3 +88,59 @@ fn each_transport_failure_gets_its_own_advice() {
     let pages = Error::pagination("stopped after 2 pages").hint().unwrap();
     assert!(pages.contains("narrow the query"), "{pages}");
 }
+
+/// Refusals made before sending describe the failure in `Display` and keep the advice in
+/// `hint()`. The transport has no expectations: a request sent would fail the test.
+#[tokio::test]
+async fn refusals_before_sending_keep_their_advice_in_the_hint() {
+    use chrono::NaiveDate;
+    use ringg_types::analytics::AnalyticsQuery;
+    use ringg_types::campaigns::{CampaignTime, SaveCampaignForm};
+    use ringg_types::ids::AgentId;
+
+    let client = crate::Client::builder()
+        .api_key("k")
+        .ignore_env()
+        .transport(std::sync::Arc::new(ringg_transport::MockTransport::new()))
+        .build()
+        .unwrap();
+    let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+    let time = |s: &str| s.parse::<CampaignTime>().unwrap();
+
+    let dates = AnalyticsQuery::between(day("2026-10-31"), day("2026-10-01"));
+    let order = client.analytics().platform(&dates).await.unwrap_err();
+    let form = SaveCampaignForm::new(
+        AgentId::new("830f767a-397e-4b39-82ff-235cd344e2f9"),
+        " ",
+        "+91",
+        time("18/10/2026, 09:00"),
+        time("18/10/2026, 21:00"),
+    );
+    let csv = crate::campaigns::CsvUpload::bytes("Mobile Number\n+919876543210\n");
+    let unnamed = client.campaigns().save(&form, csv).await.unwrap_err();
+    let no_journal = client.calls().pending().await.unwrap_err();
+
+    for (e, message, advice) in [
+        (
+            &order,
+            "start_date 2026-10-31 is after end_date 2026-10-01",
+            "swap",
+        ),
+        (&unnamed, "campaign_name is empty", "name the campaign"),
+        (
+            &no_journal,
+            "this client keeps no journal",
+            "ClientBuilder::journal",
+        ),
+    ] {
+        assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+        assert_eq!(e.message(), message, "the facts, and no advice");
+        let shown = e.to_string();
+        assert!(
+            shown.ends_with(message) && !shown.contains(advice),
+            "{shown}"
+        );
+        let hint = e.hint().unwrap_or_default();
+        assert!(hint.contains(advice), "{shown}: hint {hint:?}");
+    }
+}

@@ -73,14 +73,18 @@ pub struct AudioFile {
 fn check_audio(file_name: &str, len: u64) -> Result<&'static str, Error> {
     let Some(format) = audio_format(file_name) else {
         return Err(Error::invalid_input(format!(
-            "{file_name:?} is not an audio format the speech-to-text service accepts: use a file ending in .{} (convert it first, e.g. with ffmpeg)",
+            "{file_name:?} is not an audio format the speech-to-text service accepts"
+        ))
+        .with_hint(format!(
+            "use a file ending in .{} (convert it first, e.g. with ffmpeg)",
             AUDIO_EXTENSIONS.join(", .")
         )));
     };
     if len > MAX_AUDIO_BYTES {
         return Err(Error::invalid_input(format!(
-            "{file_name:?} has {len} bytes; the speech-to-text service takes at most {MAX_AUDIO_BYTES}: split the audio or compress it (mp3, flac)"
-        )));
+            "{file_name:?} has {len} bytes; the speech-to-text service takes at most {MAX_AUDIO_BYTES}"
+        ))
+        .with_hint("split the audio or compress it (mp3, flac)"));
     }
     Ok(format)
 }
@@ -114,10 +118,10 @@ impl AudioFile {
             .await
             .map_err(|e| Error::io(format!("cannot read {}: {e}", path.display()), e))?;
         if !meta.is_file() {
-            return Err(Error::invalid_input(format!(
-                "{} is not a file: pass an audio file",
-                path.display()
-            )));
+            return Err(
+                Error::invalid_input(format!("{} is not a file", path.display()))
+                    .with_hint("pass an audio file"),
+            );
         }
         let file_name = path
             .file_name()
@@ -216,9 +220,8 @@ impl Stt {
         )];
         if let Some(language) = options.language.as_deref().map(str::trim) {
             if language.is_empty() {
-                return Err(Error::invalid_input(
-                    "the language is empty: pass a language code such as `en` or `hi`, or none",
-                ));
+                return Err(Error::invalid_input("the language is empty")
+                    .with_hint("pass a language code such as `en` or `hi`, or none"));
             }
             parts.push(Part::text("language", language));
         }
@@ -266,7 +269,8 @@ mod tests {
     fn limits_are_checked_before_sending() {
         assert!(AudioFile::from_bytes("a.wav", vec![0u8; 10]).is_ok());
         let e = AudioFile::from_bytes("a.ogg", vec![0u8; 10]).unwrap_err();
-        assert!(e.to_string().contains(".wav"), "{e}");
+        assert!(!e.to_string().contains(".wav"), "{e}");
+        assert!(e.hint().unwrap().contains(".wav"), "{e}");
         let e = AudioFile::from_bytes("a.mp3", vec![0u8; 10_000_001]).unwrap_err();
         assert!(e.to_string().contains("10000000"), "{e}");
         assert!(AudioFile::from_bytes("a.MP3", vec![0u8; 10_000_000]).is_ok());
