@@ -7,29 +7,6 @@ mod common;
 use ringg_api::Client;
 use ringg_api::types::CallId;
 use serde_json::{Value, json};
-use tokio::io::AsyncWriteExt;
-
-/// A server answering every request with `body`.
-async fn server(body: String) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut s, _)) = listener.accept().await {
-            let body = body.clone();
-            tokio::spawn(async move {
-                if common::read_head(&mut s).await.is_none() {
-                    return;
-                }
-                let resp = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = s.write_all(resp.as_bytes()).await;
-            });
-        }
-    });
-    format!("http://{addr}")
-}
 
 fn analysis() -> Value {
     json!({
@@ -46,12 +23,7 @@ async fn client() -> Client {
         "platform_analysis": analysis(),
         "client_analysis": {"intent": 7}
     }});
-    Client::builder()
-        .ignore_env()
-        .api_key("test-key")
-        .base_url(server(body.to_string()).await)
-        .build()
-        .unwrap()
+    common::client_answering(body.to_string()).await
 }
 
 #[tokio::test]

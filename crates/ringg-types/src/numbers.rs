@@ -32,26 +32,42 @@ pub struct WorkspaceNumber {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::common::empty_is_none::option"
+        deserialize_with = "crate::common::lenient::time"
     )]
     pub created_at: Option<Timestamp>,
     /// `call_count`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::count"
+    )]
     pub call_count: Option<u64>,
     /// `agent`: the assistant attached for inbound calls, or `null`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub agent: Nullable<NumberAgent>,
     /// `is_inbound_enabled`: required for `attach_inbound_number`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::flag"
+    )]
     pub is_inbound_enabled: Option<bool>,
     /// `is_test_number`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::flag"
+    )]
     pub is_test_number: Option<bool>,
     /// `tags`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Value>>,
     /// `is_spam`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::flag"
+    )]
     pub is_spam: Option<bool>,
     /// `spam_message`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -66,7 +82,11 @@ pub struct WorkspaceNumber {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub owner: Nullable<String>,
     /// `is_custom_number`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::flag"
+    )]
     pub is_custom_number: Option<bool>,
     /// `telephony_id`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -75,7 +95,12 @@ pub struct WorkspaceNumber {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub number_pool_id: Nullable<NumberPoolId>,
     /// `isExpired` (camelCase on the wire).
-    #[serde(rename = "isExpired", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "isExpired",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::flag"
+    )]
     pub is_expired: Option<bool>,
     /// `expiry_date`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

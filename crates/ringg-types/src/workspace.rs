@@ -33,7 +33,7 @@ pub struct WorkspaceInfo {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::common::empty_is_none::option"
+        deserialize_with = "crate::common::lenient::time"
     )]
     pub created_at: Option<Timestamp>,
     /// `credits`: available credits (int or float).
@@ -81,7 +81,7 @@ pub struct WorkspaceSummary {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::common::empty_is_none::option"
+        deserialize_with = "crate::common::lenient::time"
     )]
     pub created_at: Option<Timestamp>,
     /// `role` of the caller in this workspace.

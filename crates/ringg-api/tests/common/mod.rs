@@ -142,3 +142,35 @@ pub(crate) async fn campaigns_named(client: &Client, name: &str) -> Vec<String> 
         })
         .collect()
 }
+
+/// A server on 127.0.0.1 answering every request with `body` (200, JSON); its base URL.
+pub(crate) async fn constant_server(body: String) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                if read_head(&mut s).await.is_none() {
+                    return;
+                }
+                let resp = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = tokio::io::AsyncWriteExt::write_all(&mut s, resp.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// A client (key `test-key`) for a [`constant_server`] answering `body`.
+pub(crate) async fn client_answering(body: String) -> Client {
+    Client::builder()
+        .ignore_env()
+        .api_key("test-key")
+        .base_url(constant_server(body).await)
+        .build()
+        .unwrap()
+}

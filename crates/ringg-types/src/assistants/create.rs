@@ -235,14 +235,14 @@ pub struct AssistantWriteData {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::common::empty_is_none::option"
+        deserialize_with = "crate::common::lenient::time"
     )]
     pub created_at: Option<Timestamp>,
     /// `updated_at` (update).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::common::empty_is_none::option"
+        deserialize_with = "crate::common::lenient::time"
     )]
     pub updated_at: Option<Timestamp>,
     /// Unknown fields.

@@ -146,27 +146,35 @@ pub struct AssistantSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_type: Option<AgentType>,
     /// `call_count`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::count"
+    )]
     pub call_count: Option<u64>,
     /// `created_at`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::common::empty_is_none::option"
+        deserialize_with = "crate::common::lenient::time"
     )]
     pub created_at: Option<Timestamp>,
     /// `updated_at`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::common::empty_is_none::option"
+        deserialize_with = "crate::common::lenient::time"
     )]
     pub updated_at: Option<Timestamp>,
     /// `custom_variables`: map or list; may be absent on live list rows.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub custom_variables: Nullable<CustomVariables>,
     /// `is_archived`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::flag"
+    )]
     pub is_archived: Option<bool>,
     /// `secondary_language`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -67,14 +67,14 @@ pub struct Voice {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::common::empty_is_none::option"
+        deserialize_with = "crate::common::lenient::time"
     )]
     pub created_at: Option<Timestamp>,
     /// `updated_at`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::common::empty_is_none::option"
+        deserialize_with = "crate::common::lenient::time"
     )]
     pub updated_at: Option<Timestamp>,
     /// Unknown fields.

@@ -70,7 +70,7 @@ pub struct CallDetails {
     #[serde(
         default,
         skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::common::empty_is_none::nullable"
+        deserialize_with = "crate::common::lenient::nullable_time"
     )]
     pub initiation_time: Nullable<Timestamp>,
     /// `recording_url` (expires after 24 h).
@@ -80,13 +80,21 @@ pub struct CallDetails {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transcription_url: Nullable<Transcript>,
     /// `custom_args_values`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_object"
+    )]
     pub custom_args_values: Nullable<Map<String, Value>>,
     /// `platform_analysis` (with `send_analysis=true`).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub platform_analysis: Nullable<PlatformAnalysis>,
     /// `client_analysis` (with `send_analysis=true`): the assistant's custom keys.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_object"
+    )]
     pub client_analysis: Nullable<Map<String, Value>>,
     /// Unknown fields.
     #[serde(flatten)]

@@ -66,13 +66,25 @@ pub struct CallHistoryResponse {
     #[serde(default)]
     pub calls: Vec<CallRecord>,
     /// `limit` echoed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::count"
+    )]
     pub limit: Option<u64>,
     /// `offset` echoed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::count"
+    )]
     pub offset: Option<u64>,
     /// `count`: rows in this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::count"
+    )]
     pub count: Option<u64>,
     /// `total`: a number or `"many"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -109,24 +121,32 @@ pub struct CallRecord {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::common::empty_is_none::option"
+        deserialize_with = "crate::common::lenient::time"
     )]
     pub created_at: Option<Timestamp>,
     /// `agent`: the assistant and version.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub agent: Nullable<CallAgent>,
     /// `call_duration`, seconds.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_scalar"
+    )]
     pub call_duration: Nullable<Seconds>,
     /// `call_attempt_time`.
     #[serde(
         default,
         skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::common::empty_is_none::nullable"
+        deserialize_with = "crate::common::lenient::nullable_time"
     )]
     pub call_attempt_time: Nullable<Timestamp>,
     /// `call_cost`, credits.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_scalar"
+    )]
     pub call_cost: Nullable<Credits>,
     /// `call_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -135,13 +155,25 @@ pub struct CallRecord {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub inbound_from: Nullable<String>,
     /// `credits_processed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::flag"
+    )]
     pub credits_processed: Option<bool>,
     /// `from_numbers`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_strings"
+    )]
     pub from_numbers: Nullable<Vec<String>>,
     /// `voicemail_detected`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::flag"
+    )]
     pub voicemail_detected: Option<bool>,
     /// `currency` (e.g. `INR`).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -153,14 +185,22 @@ pub struct CallRecord {
     #[serde(
         default,
         skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::common::empty_is_none::nullable"
+        deserialize_with = "crate::common::lenient::nullable_time"
     )]
     pub next_attempt_time: Nullable<Timestamp>,
     /// `is_callback`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::flag"
+    )]
     pub is_callback: Option<bool>,
     /// `custom_args_values`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_object"
+    )]
     pub custom_args_values: Nullable<Map<String, Value>>,
     /// Unknown fields.
     #[serde(flatten)]

@@ -116,7 +116,7 @@ pub struct InitiatedCall {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::common::empty_is_none::option"
+        deserialize_with = "crate::common::lenient::time"
     )]
     pub initiated_at: Option<Timestamp>,
     /// `agent_id`.
@@ -170,7 +170,7 @@ pub struct InitiatedCall {
         rename = "Initiated at",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::common::empty_is_none::option"
+        deserialize_with = "crate::common::lenient::time"
     )]
     pub legacy_initiated_at: Option<Timestamp>,
     /// Legacy `"Agent ID"`.

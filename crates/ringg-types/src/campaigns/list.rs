@@ -41,10 +41,18 @@ pub struct CampaignListResponse {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Pagination {
     /// `limit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::count"
+    )]
     pub limit: Option<u64>,
     /// `offset`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::count"
+    )]
     pub offset: Option<u64>,
     /// `total`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,36 +83,60 @@ pub struct Campaign {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::common::empty_is_none::option"
+        deserialize_with = "crate::common::lenient::time"
     )]
     pub created_at: Option<Timestamp>,
     /// `updated_at`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::common::empty_is_none::option"
+        deserialize_with = "crate::common::lenient::time"
     )]
     pub updated_at: Option<Timestamp>,
     /// `total_count`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::count"
+    )]
     pub total_count: Option<u64>,
     /// `completed_count`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::count"
+    )]
     pub completed_count: Option<u64>,
     /// `registered_count`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::count"
+    )]
     pub registered_count: Option<u64>,
     /// `agent_id`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub agent_id: Nullable<AgentId>,
     /// `total_calls`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::count"
+    )]
     pub total_calls: Option<u64>,
     /// `total_contacts`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::count"
+    )]
     pub total_contacts: Option<u64>,
     /// `invalidated_rows_count`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::count"
+    )]
     pub invalidated_rows_count: Option<u64>,
     /// `invalidated_rows_csv_url`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -113,7 +145,11 @@ pub struct Campaign {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub csv_file_name: Nullable<String>,
     /// `additional_balance_required` (status `insufficient_balance`).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_scalar"
+    )]
     pub additional_balance_required: Nullable<Credits>,
     /// Unknown fields.
     #[serde(flatten)]

@@ -4,8 +4,7 @@
 //! reference §7). The types here accept every documented form of a value and remember which form
 //! they came in, so that a model re-serializes to exactly the JSON it was read from:
 //!
-//! - [`Timestamp`]: ISO 8601 with an offset, with `Z`, or naive (no offset, read as UTC). In a
-//!   response, a time field holding an empty string reads as no time (`null`/`None`).
+//! - [`Timestamp`]: ISO 8601 with an offset, with `Z`, or naive (no offset, read as UTC).
 //! - [`Credits`] and [`Seconds`]: numbers that keep their int-or-float form (`3025` vs `3025.0`).
 //! - [`Total`]: a count or the string `"many"`.
 //! - [`Transcript`]: an array of turns or a JSON-encoded string of one.
@@ -15,11 +14,20 @@
 //! - [`Nullable`]: a field that may be absent, `null`, or present.
 //! - [`Extra`]: the map of unknown fields every model keeps.
 //!
+//! Some response fields also take forms a single type cannot keep: time fields read `""` as no
+//! time; counts of list responses read `"12"` and `12.0`; their yes/no fields read `0`/`1` and
+//! words such as `"true"`; call history's `call_duration`, `call_cost`, `from_numbers` and
+//! `custom_args_values` read `""` as `null`, one number as a list of one and an object
+//! JSON-encoded in a string. Such a value is written back in the documented form, so these
+//! fields are the exception to the exact round trip. Webhook payloads and requests keep their
+//! strict forms (a webhook that does not fit is still delivered, as a partial event).
+//!
 //! [`decode`] parses a response body into a model and, on failure, reports the field path, the
 //! serde message and the body.
 
 mod decode;
 mod fields;
+pub(crate) mod lenient;
 mod lists;
 mod paging;
 mod query;

@@ -342,7 +342,7 @@ impl FlexBool {
     }
 }
 
-fn bool_word(s: &str) -> Option<bool> {
+pub(crate) fn bool_word(s: &str) -> Option<bool> {
     match s.trim().to_ascii_lowercase().as_str() {
         "true" | "yes" | "y" | "1" => Some(true),
         "false" | "no" | "n" | "0" => Some(false),

@@ -320,3 +320,55 @@ fn a_turn_whose_text_is_null_is_read_as_empty_and_written_back_as_null() {
     // A turn with no text at all is still an error naming the turn.
     assert!(serde_json::from_value::<Transcript>(serde_json::json!([{"user": 5}])).is_err());
 }
+
+#[test]
+fn lenient_response_fields_take_other_forms_and_refuse_non_values() {
+    use crate::calls::CallHistoryResponse;
+    let page = |v: serde_json::Value| decode::<CallHistoryResponse>(v.to_string().as_bytes());
+    for (count, want) in [
+        (json!(7), Some(7)),
+        (json!("7"), Some(7)),
+        (json!(" 7 "), Some(7)),
+        (json!(7.0), Some(7)),
+        (json!("7.0"), Some(7)),
+        (json!(""), None),
+        (json!(null), None),
+    ] {
+        let p = page(json!({"calls": [], "count": count})).unwrap();
+        assert_eq!(p.count, want, "{count}");
+    }
+    for bad in [
+        json!(-1),
+        json!(7.5),
+        json!("seven"),
+        json!(true),
+        json!([7]),
+    ] {
+        let e = page(json!({"calls": [], "count": bad})).unwrap_err();
+        assert_eq!(e.path(), "count", "{bad}: {e}");
+    }
+    let row = |k: &str, v: serde_json::Value| page(json!({"calls": [{"id": "c", k: v}]}));
+    for (v, want) in [
+        (json!("yes"), Some(true)),
+        (json!("FALSE"), Some(false)),
+        (json!(1), Some(true)),
+        (json!(""), None),
+    ] {
+        assert_eq!(row("is_callback", v).unwrap().calls[0].is_callback, want);
+    }
+    for bad in [json!(2), json!("maybe"), json!(1.0)] {
+        let e = row("is_callback", bad.clone()).unwrap_err();
+        assert_eq!(e.path(), "calls[0].is_callback", "{bad}: {e}");
+    }
+    let args = |v| row("custom_args_values", v).map(|p| p.calls[0].custom_args_values.clone());
+    assert_eq!(args(json!([])).unwrap().as_ref().map(|m| m.len()), Some(0));
+    assert!(args(json!("null")).unwrap().is_null());
+    for bad in [json!("[1]"), json!("not json"), json!([1]), json!(3)] {
+        let e = args(bad.clone()).unwrap_err();
+        assert_eq!(e.path(), "calls[0].custom_args_values", "{bad}: {e}");
+    }
+    let e = row("call_cost", json!("free")).unwrap_err();
+    assert_eq!(e.path(), "calls[0].call_cost", "{e}");
+    let e = row("from_numbers", json!(7)).unwrap_err();
+    assert_eq!(e.path(), "calls[0].from_numbers", "{e}");
+}

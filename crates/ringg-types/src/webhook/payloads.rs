@@ -88,7 +88,7 @@ macro_rules! webhook_payload {
             #[serde(default, skip_serializing_if = "Nullable::is_absent")]
             pub from_number: Nullable<String>,
             /// `called_on`: when the call was placed.
-            #[serde(default, skip_serializing_if = "Nullable::is_absent", deserialize_with = "crate::common::empty_is_none::nullable")]
+            #[serde(default, skip_serializing_if = "Nullable::is_absent")]
             pub called_on: Nullable<Timestamp>,
             /// `call_duration` in seconds.
             #[serde(default, skip_serializing_if = "Nullable::is_absent")]
