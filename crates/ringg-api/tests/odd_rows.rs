@@ -74,7 +74,8 @@ async fn campaign_assistant_and_number_lists_with_odd_rows_are_read_whole() {
     assert!(rows[0].additional_balance_required.is_null());
 
     let assistants = client(json!({"agents": [
-        {"id": "a1", "agent_display_name": "Sales", "call_count": "42", "is_archived": "false"}
+        {"id": "a1", "agent_display_name": "Sales", "call_count": "42", "is_archived": "false",
+         "custom_variables": "", "tools": ""}
     ]}))
     .await;
     let rows: Vec<_> = assistants

@@ -167,7 +167,11 @@ pub struct AssistantSummary {
     )]
     pub updated_at: Option<Timestamp>,
     /// `custom_variables`: map or list; may be absent on live list rows.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::blank_is_null"
+    )]
     pub custom_variables: Nullable<CustomVariables>,
     /// `is_archived`.
     #[serde(
@@ -198,7 +202,11 @@ pub struct AssistantSummary {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub template_type: Nullable<TemplateType>,
     /// `tools`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::blank_is_null"
+    )]
     pub tools: Nullable<Vec<Value>>,
     /// `orchestration_mode`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

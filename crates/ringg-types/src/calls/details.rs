@@ -87,7 +87,11 @@ pub struct CallDetails {
     )]
     pub custom_args_values: Nullable<Map<String, Value>>,
     /// `platform_analysis` (with `send_analysis=true`).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::blank_is_null"
+    )]
     pub platform_analysis: Nullable<PlatformAnalysis>,
     /// `client_analysis` (with `send_analysis=true`): the assistant's custom keys.
     #[serde(

@@ -131,7 +131,7 @@ pub struct CallRecord {
     #[serde(
         default,
         skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::common::lenient::nullable_scalar"
+        deserialize_with = "crate::common::lenient::blank_is_null"
     )]
     pub call_duration: Nullable<Seconds>,
     /// `call_attempt_time`.
@@ -145,7 +145,7 @@ pub struct CallRecord {
     #[serde(
         default,
         skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::common::lenient::nullable_scalar"
+        deserialize_with = "crate::common::lenient::blank_is_null"
     )]
     pub call_cost: Nullable<Credits>,
     /// `call_type`.

@@ -148,7 +148,7 @@ pub struct Campaign {
     #[serde(
         default,
         skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::common::lenient::nullable_scalar"
+        deserialize_with = "crate::common::lenient::blank_is_null"
     )]
     pub additional_balance_required: Nullable<Credits>,
     /// Unknown fields.

@@ -161,9 +161,9 @@ pub(crate) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::E
     d.deserialize_option(BoolV)
 }
 
-/// `Nullable<T>` for a scalar whose own reading rejects `""` (`Seconds`, `Credits`): `""`
-/// reads as `null`, anything else as `T` reads it.
-pub(crate) fn nullable_scalar<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+/// `Nullable<T>` for a value whose own reading rejects `""` (`Seconds`, `Credits`, a list, an
+/// analysis object): `""` reads as `null`, anything else as `T` reads it.
+pub(crate) fn blank_is_null<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     d: D,
 ) -> Result<Nullable<T>, D::Error> {
     match Value::deserialize(d)? {

@@ -17,8 +17,8 @@
 //! Some response fields also take forms a single type cannot keep: time fields read `""` as no
 //! time; counts of list responses read `"12"` and `12.0`; their yes/no fields read `0`/`1` and
 //! words such as `"true"`; call history's `call_duration`, `call_cost`, `from_numbers` and
-//! `custom_args_values` read `""` as `null`, one number as a list of one and an object
-//! JSON-encoded in a string. Such a value is written back in the documented form, so these
+//! `custom_args_values`, and a few other values that are not strings, read `""` as `null`,
+//! one number as a list of one and an object JSON-encoded in a string. Such a value is written back in the documented form, so these
 //! fields are the exception to the exact round trip. Webhook payloads and requests keep their
 //! strict forms (a webhook that does not fit is still delivered, as a partial event).
 //!

@@ -371,4 +371,11 @@ fn lenient_response_fields_take_other_forms_and_refuse_non_values() {
     assert_eq!(e.path(), "calls[0].call_cost", "{e}");
     let e = row("from_numbers", json!(7)).unwrap_err();
     assert_eq!(e.path(), "calls[0].from_numbers", "{e}");
+    let details = |v: serde_json::Value| {
+        let body = json!({"data": {"id": "c", "platform_analysis": v}}).to_string();
+        decode::<crate::calls::CallDetailsResponse>(body.as_bytes())
+    };
+    assert!(details(json!("")).unwrap().data.platform_analysis.is_null());
+    let e = details(json!("a summary")).unwrap_err();
+    assert_eq!(e.path(), "data.platform_analysis", "{e}");
 }
