@@ -208,6 +208,9 @@ impl From<ringg_api::Error> for CliError {
     }
 }
 
+/// The advice after an upload whose outcome is unknown (no answer, or an answer naming no list).
+const UPLOAD_UNKNOWN_HINT: &str = "run the same `ringg campaigns launch` again: it looks for the uploaded list by name before it uploads anything again (`ringg campaigns list` shows the campaigns)";
+
 impl From<ringg_api::campaigns::LaunchError> for CliError {
     /// A refused launch keeps its explanation (nothing was sent); a failed step is its SDK
     /// error in the CLI's words, naming the step, with `campaigns resume` as the way on when
@@ -225,8 +228,10 @@ impl From<ringg_api::campaigns::LaunchError> for CliError {
                 // again; the call advice and the resume advice do not fit.
                 let too_early = (kind == ringg_api::ErrorKind::TooEarly).then(|| error.hint());
                 let refused = kind == ringg_api::ErrorKind::InvalidInput;
+                let unknown = error.is_outcome_unknown();
                 let mut err = CliError::from(error);
                 err.message = format!("campaign launch failed at {step}: {}", err.message);
+                let list_id_missing = list_id.is_none();
                 if let Some(list) = list_id {
                     err.message
                         .push_str(&format!("; the contact list {list} was uploaded"));
@@ -241,6 +246,13 @@ impl From<ringg_api::campaigns::LaunchError> for CliError {
                             "do not upload the CSV again: `ringg campaigns status {list}` shows whether it started, `ringg campaigns resume {list}` continues from the list"
                         ),
                     });
+                }
+                if unknown
+                    && list_id_missing
+                    && matches!(step, LaunchStep::Save | LaunchStep::UploadCsv)
+                {
+                    // The upload may have made a list; the launch's own recovery finds it.
+                    err.hint = Some(UPLOAD_UNKNOWN_HINT.into());
                 }
                 if let Some(hint) = too_early {
                     err.hint = hint;
@@ -302,6 +314,24 @@ mod tests {
             "{hint}"
         );
         assert!(!e.message.contains("top up"), "{}", e.message);
+    }
+
+    #[test]
+    fn an_upload_of_unknown_outcome_is_told_to_run_the_launch_again() {
+        let e = CliError::from(ringg_api::campaigns::LaunchError::Failed {
+            step: ringg_api::campaigns::LaunchStep::UploadCsv,
+            list_id: None,
+            error: ringg_api::Error::from_transport(ringg_api::transport::TransportError::new(
+                ringg_api::transport::TransportErrorKind::OutcomeUnknown,
+                ringg_api::transport::SendState::MaybeSent,
+                "no answer within 30 s",
+            )),
+        });
+        let hint = e.hint().unwrap();
+        assert!(
+            hint.contains("run the same `ringg campaigns launch` again"),
+            "{hint}"
+        );
     }
 
     #[test]

@@ -5,8 +5,8 @@
 //! Ringg writes `""` for an absent `bulk_list_id`, `total` as a number or a string, and
 //! booleans as words elsewhere (see the API reference §7). Each helper accepts those forms and
 //! still fails, naming the field, on anything it cannot read as the field's value. A value read
-//! from another form is written back in the documented one (a count `"12"` as `12`, `""` as
-//! `null`). Request models keep the strict forms.
+//! from another form is written back in the documented one (a count `"12"` as `12`; `""` as
+//! `null`, or left out for an `Option` field). Request models keep the strict forms.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -66,6 +66,9 @@ pub(crate) fn nullable_time<'de, D: Deserializer<'de>>(
     d.deserialize_option(TimeV).map(Nullable::from)
 }
 
+/// 2^53: past it, an `f64` no longer holds every whole number.
+const MAX_EXACT_F64: f64 = 9_007_199_254_740_992.0;
+
 struct CountV<T>(PhantomData<T>);
 
 impl<T: TryFrom<u64>> CountV<T> {
@@ -91,8 +94,9 @@ impl<'de, T: TryFrom<u64>> Visitor<'de> for CountV<T> {
         }
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        // `12.0` is a count; `12.5` or `-1.0` is not.
-        if v.fract() == 0.0 && (0.0..=u64::MAX as f64).contains(&v) {
+        // `12.0` is a count; `12.5` or `-1.0` is not, nor a float past 2^53, where whole
+        // numbers are no longer exact.
+        if v.fract() == 0.0 && (0.0..=MAX_EXACT_F64).contains(&v) {
             return self.of(v as u64);
         }
         Err(E::invalid_value(de::Unexpected::Float(v), &self))
@@ -102,12 +106,15 @@ impl<'de, T: TryFrom<u64>> Visitor<'de> for CountV<T> {
         if t.is_empty() {
             return Ok(None);
         }
-        match t.parse::<u64>() {
+        // Digits, optionally followed by a fraction of zeros (`"12"`, `"12.0"`), read exactly.
+        let whole = match t.split_once('.') {
+            Some((int, frac)) if frac.bytes().all(|b| b == b'0') => int,
+            Some(_) => "",
+            None => t,
+        };
+        match whole.parse::<u64>() {
             Ok(n) => self.of(n),
-            Err(_) => match t.parse::<f64>() {
-                Ok(f) if f.is_finite() => self.visit_f64(f),
-                _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
-            },
+            Err(_) => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
         }
     }
     null_reads_as_none!();

@@ -14,13 +14,20 @@
 //! - [`Nullable`]: a field that may be absent, `null`, or present.
 //! - [`Extra`]: the map of unknown fields every model keeps.
 //!
-//! Some response fields also take forms a single type cannot keep: time fields read `""` as no
-//! time; counts of list responses read `"12"` and `12.0`; their yes/no fields read `0`/`1` and
-//! words such as `"true"`; call history's `call_duration`, `call_cost`, `from_numbers` and
-//! `custom_args_values`, and a few other values that are not strings, read `""` as `null`,
-//! one number as a list of one and an object JSON-encoded in a string. Such a value is written back in the documented form, so these
-//! fields are the exception to the exact round trip. Webhook payloads and requests keep their
-//! strict forms (a webhook that does not fit is still delivered, as a partial event).
+//! Some response fields also take forms a single type cannot keep (`common::lenient`, listed
+//! in the changelog):
+//! - time fields read `""` as no time;
+//! - the counts of list responses read `"12"` and `12.0`;
+//! - their yes/no fields read `0`/`1` and words such as `"true"`;
+//! - `call_duration`, `call_cost`, `additional_balance_required`, `platform_analysis`, an
+//!   assistant row's `custom_variables` and `tools` read `""` as `null`;
+//! - history's `from_numbers` reads one string as a list of one;
+//! - `custom_args_values` and `client_analysis` read an object JSON-encoded in a string.
+//!
+//! Such a value is written back in the documented form (`""` as `null`, or left out for an
+//! `Option` field), so these fields are the exception to the exact round trip. Webhook
+//! payloads and requests keep their strict forms (a webhook that does not fit is still
+//! delivered, as a partial event).
 //!
 //! [`decode`] parses a response body into a model and, on failure, reports the field path, the
 //! serde message and the body.

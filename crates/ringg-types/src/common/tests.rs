@@ -331,6 +331,8 @@ fn lenient_response_fields_take_other_forms_and_refuse_non_values() {
         (json!(" 7 "), Some(7)),
         (json!(7.0), Some(7)),
         (json!("7.0"), Some(7)),
+        (json!("12345678901234567.00"), Some(12_345_678_901_234_567)),
+        (json!("18446744073709551615"), Some(u64::MAX)),
         (json!(""), None),
         (json!(null), None),
     ] {
@@ -341,6 +343,10 @@ fn lenient_response_fields_take_other_forms_and_refuse_non_values() {
         json!(-1),
         json!(7.5),
         json!("seven"),
+        json!("7.5"),
+        json!("1e3"),
+        json!("12345678901234567.5"),
+        json!(12345678901234567.0),
         json!(true),
         json!([7]),
     ] {
