@@ -37,6 +37,10 @@ pub(crate) enum ErrorClass {
     /// A call that was waited for ended, but not successfully (`failed`, `error`,
     /// `cancelled`; `completed` and `forwarded` are successes; exit code 7).
     CallUnsuccessful,
+    /// Not yet: an earlier request (a call, an upload, a start) may still be carried out, so
+    /// nothing was sent; run the same command again after the time the message gives
+    /// (exit code 8).
+    TooEarly,
 }
 
 impl ErrorClass {
@@ -50,6 +54,7 @@ impl ErrorClass {
             Self::RateLimited => 5,
             Self::OutcomeUnknown => 6,
             Self::CallUnsuccessful => 7,
+            Self::TooEarly => 8,
         }
     }
 
@@ -63,6 +68,7 @@ impl ErrorClass {
             Self::RateLimited => "rate_limited",
             Self::OutcomeUnknown => "outcome_unknown",
             Self::CallUnsuccessful => "call_unsuccessful",
+            Self::TooEarly => "too_early",
         }
     }
 }
@@ -183,6 +189,8 @@ impl From<ringg_api::Error> for CliError {
     fn from(e: ringg_api::Error) -> Self {
         let class = if e.is_outcome_unknown() {
             ErrorClass::OutcomeUnknown
+        } else if e.kind() == ringg_api::ErrorKind::TooEarly {
+            ErrorClass::TooEarly
         } else if e.is_not_found() {
             ErrorClass::NotFound
         } else if e.is_auth()

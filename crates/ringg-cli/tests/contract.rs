@@ -109,7 +109,7 @@ async fn each_class_of_failure_has_its_exit_code_and_name() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn rate_limits_and_unknown_outcomes_have_their_own_codes() {
+async fn rate_limits_unknown_outcomes_and_too_early_have_their_own_codes() {
     let limited = Simulator::builder()
         .time_scale(0.002)
         .faults(FaultConfig::parse("op.getWorkspace=1:429,retry-after=1").unwrap())
@@ -135,6 +135,28 @@ async fn rate_limits_and_unknown_outcomes_have_their_own_codes() {
             .contains("ringg calls reconcile rr-"),
         "{v}"
     );
+    // 8: too early. A call whose request was dropped before Ringg processed it is not in the
+    // history; settling it at once cannot rule it out yet (a late request may still be
+    // answered): nothing is decided, and the code says to try again later.
+    let dropped = Simulator::builder()
+        .time_scale(0.002)
+        .faults(FaultConfig::parse("op.initiateCallV2=1:reset-before").unwrap())
+        .start()
+        .await
+        .unwrap();
+    let (code, v) = json_error(ringg(&dropped, &create_call("+919876500710", &[]))).await;
+    assert_eq!(code, 6, "{v}");
+    let hint = v["hint"].as_str().unwrap();
+    let reference = hint[hint.find("rr-").unwrap()..]
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+        .next()
+        .unwrap();
+    let (code, v) = json_error(ringg(
+        &dropped,
+        &["-o", "json", "calls", "reconcile", reference],
+    ))
+    .await;
+    assert_eq!((code, v["code"].as_str()), (8, Some("too_early")), "{v}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
