@@ -97,7 +97,7 @@ struct Repr {
 }
 
 impl Error {
-    fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
             repr: Box::new(Repr {
                 kind,

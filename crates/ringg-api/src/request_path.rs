@@ -209,6 +209,9 @@ impl Client {
     ///
     /// `call` gets a view of this client that keeps the last answer it received; for a method
     /// that sends several requests (a list stream, `reconcile`) the answer is the last one.
+    /// A call that sends nothing through that view (it used another client) fails with
+    /// [`ErrorKind::OutcomeUnknown`](crate::ErrorKind::OutcomeUnknown): its own result is dropped, and what it sent elsewhere
+    /// may have been carried out.
     ///
     /// ```no_run
     /// # async fn run(client: ringg_api::Client) -> Result<(), ringg_api::Error> {
@@ -231,11 +234,14 @@ impl Client {
             capture: Some(capture.clone()),
         });
         let data = call(view).await?;
+        // The call may have sent its requests through another client (placing a call, say):
+        // its result is dropped here, so the error must not read as "nothing was sent".
         let seen = capture.take().ok_or_else(|| {
-            Error::invalid_input(
-                "with_raw_response: the call sent no request through the client it was given",
+            Error::new(
+                crate::ErrorKind::OutcomeUnknown,
+                "with_raw_response: the call sent no request through the client it was given, so no response was kept and the call's own result is dropped",
             )
-            .with_hint("use that client (the closure's argument) inside it")
+            .with_hint("it may have been carried out through another client: check before running it again, and send through the closure's argument")
         })?;
         let server_request_id =
             ringg_transport::server_request_id(&seen.headers).map(str::to_string);

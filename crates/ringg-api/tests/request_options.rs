@@ -155,6 +155,23 @@ async fn raw_response_matches_what_the_server_sent() {
 }
 
 #[tokio::test]
+async fn a_raw_response_call_through_another_client_is_not_taken_for_nothing_sent() {
+    let (base, seen) = server(vec![]).await;
+    let c = client(&base);
+    let other = client(&base);
+    let err = c
+        .with_raw_response(|_view| async move { other.workspace().info().await })
+        .await
+        .unwrap_err();
+    // The other client's request was carried out; the error must not say nothing was sent.
+    assert_eq!(seen.lock().unwrap().len(), 1);
+    assert_eq!(err.kind(), ringg_api::ErrorKind::OutcomeUnknown, "{err}");
+    assert!(err.is_outcome_unknown());
+    let hint = err.hint().unwrap_or_default();
+    assert!(hint.contains("another client"), "{hint}");
+}
+
+#[tokio::test]
 async fn a_bad_extra_header_is_refused_before_sending() {
     let (base, seen) = server(vec![]).await;
     let c = client(&base).with_options(RequestOptions::new().header("x-api-key", "other"));
