@@ -8,10 +8,10 @@
 //! The key is `(call_id, event_type)`, plus, for `call_completed` (which fires once per call
 //! **attempt**), what tells the attempt apart: the final `status` of the attempt that ended the
 //! call; for a `retry` attempt its `retry_count`, or, when the payload has none (the newest
-//! examples carry none), its `call_sid` and `called_on`, or else a digest of its body. A per-call callback
-//! delivery (no `event_type`) is keyed by its call id, its `data.status` and its `data.retry`,
-//! and whether it carries `data.analysis`, so each status change, and the analysis that may
-//! follow it, is handed over once. A delivery whose event type could not be read (a partial
+//! examples carry none), its `call_sid` and `called_on`, or else a digest of its body. A
+//! per-call callback delivery (no `event_type`) is keyed by its call id, its `data.status`
+//! and its `data.retry`, and whether it carries `data.analysis`, so each status change, and
+//! the analysis that may follow it, is handed over once. A delivery whose event type could not be read (a partial
 //! event) is keyed by its call id and a digest of its body, so two different such deliveries
 //! about one call are two events. Events without a `call_id` have no key and are always handed
 //! over.
@@ -282,8 +282,8 @@ pub trait DedupeStore: Send + Sync + 'static {
     async fn remove(&self, key: &DedupeKey) -> Result<(), DedupeStoreError>;
 
     /// Claims `key` for handing over, telling a key being handled right now apart from one
-    /// handed over already. The receiver uses this (not [`check_and_insert`](Self::check_and_insert))
-    /// and answers [`Claim::InFlight`] with 503, so Ringg retries later instead of taking a 200
+    /// handed over already. The receiver uses this (not
+    /// [`check_and_insert`](Self::check_and_insert)) and answers [`Claim::InFlight`] with 503, so Ringg retries later instead of taking a 200
     /// for an event that may still fail. The default maps `check_and_insert`: `true` is
     /// [`Claim::New`], `false` is [`Claim::Done`]. It cannot tell an event being handled from
     /// one handed over, so a retry that overtakes a slow first attempt is acknowledged, and
