@@ -157,6 +157,24 @@ async fn rate_limits_unknown_outcomes_and_too_early_have_their_own_codes() {
     ))
     .await;
     assert_eq!((code, v["code"].as_str()), (8, Some("too_early")), "{v}");
+
+    // So is settling every pending initiation when each one left is only too early.
+    let state = tempfile::tempdir().unwrap();
+    let dropped = Simulator::builder()
+        .time_scale(0.002)
+        .faults(FaultConfig::parse("op.initiateCallV2=1:reset-before").unwrap())
+        .start()
+        .await
+        .unwrap();
+    let own = |args: &[&str]| {
+        let mut c = ringg(&dropped, args);
+        c.env("RINGG_STATE_DIR", state.path());
+        c
+    };
+    let (code, _) = json_error(own(&create_call("+919876500711", &[]))).await;
+    assert_eq!(code, 6);
+    let (code, v) = json_error(own(&["-o", "json", "calls", "reconcile", "--pending"])).await;
+    assert_eq!((code, v["code"].as_str()), (8, Some("too_early")), "{v}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

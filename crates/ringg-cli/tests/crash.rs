@@ -277,14 +277,14 @@ async fn a_call_initiation_killed_at_each_boundary_is_never_placed_twice() {
     assert_eq!(calls_to(&sim, lost_answer).len(), 1);
 
     // Settling at once reports the placed call with its id, and leaves the other pending: its
-    // request was recorded a moment ago and might still be answered.
+    // request was recorded a moment ago and might still be answered (exit 8, too early).
     let r = fails(
         ringg(
             &proxy,
             state,
             &["-o", "json", "calls", "reconcile", "--pending"],
         ),
-        1,
+        8,
     )
     .await;
     let early: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();

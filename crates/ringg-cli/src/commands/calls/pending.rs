@@ -8,7 +8,7 @@ use ringg_api::types::AgentId;
 use serde::Serialize;
 
 use crate::context::Ctx;
-use crate::error::CliError;
+use crate::error::{CliError, ErrorClass};
 use crate::listing::Paging;
 use crate::output::{print_json, print_table, table};
 
@@ -117,6 +117,14 @@ pub(super) async fn settle(ctx: &mut Ctx) -> Result<(), CliError> {
             .is_err_and(|e| e.kind() == ringg_api::ErrorKind::SearchLimit)
     });
     let wider = search_limited.map(|s| wider_search(&s.entry));
+    let too_early = settled
+        .iter()
+        .filter(|s| {
+            s.result
+                .as_ref()
+                .is_err_and(|e| e.kind() == ringg_api::ErrorKind::TooEarly)
+        })
+        .count();
     let rows: Vec<Settled> = settled
         .into_iter()
         .map(|s| {
@@ -136,6 +144,8 @@ pub(super) async fn settle(ctx: &mut Ctx) -> Result<(), CliError> {
         })
         .collect();
     let unsettled = rows.iter().filter(|r| r.error.is_some()).count();
+    // When every one left is only too early to rule out, the way on is to wait, not to fix.
+    let all_too_early = unsettled > 0 && too_early == unsettled;
     if ctx.out.json() {
         print_json(&rows)?;
     } else if rows.is_empty() {
@@ -159,10 +169,18 @@ pub(super) async fn settle(ctx: &mut Ctx) -> Result<(), CliError> {
         print_table(&t);
     }
     if unsettled > 0 {
-        return Err(CliError::failed(format!(
-            "{unsettled} initiation(s) could not be settled now; run `ringg calls reconcile --pending` again later{}",
-            wider.unwrap_or_default()
-        )));
+        let class = if all_too_early {
+            ErrorClass::TooEarly
+        } else {
+            ErrorClass::Failed
+        };
+        return Err(CliError::new(
+            class,
+            format!(
+                "{unsettled} initiation(s) could not be settled now; run `ringg calls reconcile --pending` again later{}",
+                wider.unwrap_or_default()
+            ),
+        ));
     }
     Ok(())
 }
