@@ -108,24 +108,24 @@ async fn each_class_of_failure_has_its_exit_code_and_name() {
     assert_eq!(details["call_status"], "forwarded");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn rate_limits_unknown_outcomes_and_too_early_have_their_own_codes() {
-    let limited = Simulator::builder()
+/// A simulator with the faults of `spec` (see `FaultConfig::parse`).
+async fn faulty(spec: &str) -> ringg_sim::RunningSimulator {
+    Simulator::builder()
         .time_scale(0.002)
-        .faults(FaultConfig::parse("op.getWorkspace=1:429,retry-after=1").unwrap())
+        .faults(FaultConfig::parse(spec).unwrap())
         .start()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rate_limits_unknown_outcomes_and_too_early_have_their_own_codes() {
+    let limited = faulty("op.getWorkspace=1:429,retry-after=1").await;
     let (code, v) = json_error(ringg(&limited, &["-o", "json", "workspace", "show"])).await;
     assert_eq!((code, v["code"].as_str()), (5, Some("rate_limited")));
     assert!(v["request_id"].as_str().unwrap().starts_with("req_"), "{v}");
 
-    let ambiguous = Simulator::builder()
-        .time_scale(0.002)
-        .faults(FaultConfig::parse("op.initiateCallV2=1:reset-after").unwrap())
-        .start()
-        .await
-        .unwrap();
+    let ambiguous = faulty("op.initiateCallV2=1:reset-after").await;
     let (code, v) = json_error(ringg(&ambiguous, &create_call("+919876500709", &[]))).await;
     assert_eq!((code, v["code"].as_str()), (6, Some("outcome_unknown")));
     assert!(
@@ -138,12 +138,7 @@ async fn rate_limits_unknown_outcomes_and_too_early_have_their_own_codes() {
     // 8: too early. A call whose request was dropped before Ringg processed it is not in the
     // history; settling it at once cannot rule it out yet (a late request may still be
     // answered): nothing is decided, and the code says to try again later.
-    let dropped = Simulator::builder()
-        .time_scale(0.002)
-        .faults(FaultConfig::parse("op.initiateCallV2=1:reset-before").unwrap())
-        .start()
-        .await
-        .unwrap();
+    let dropped = faulty("op.initiateCallV2=1:reset-before").await;
     let (code, v) = json_error(ringg(&dropped, &create_call("+919876500710", &[]))).await;
     assert_eq!(code, 6, "{v}");
     let hint = v["hint"].as_str().unwrap();
@@ -160,12 +155,7 @@ async fn rate_limits_unknown_outcomes_and_too_early_have_their_own_codes() {
 
     // So is settling every pending initiation when each one left is only too early.
     let state = tempfile::tempdir().unwrap();
-    let dropped = Simulator::builder()
-        .time_scale(0.002)
-        .faults(FaultConfig::parse("op.initiateCallV2=1:reset-before").unwrap())
-        .start()
-        .await
-        .unwrap();
+    let dropped = faulty("op.initiateCallV2=1:reset-before").await;
     let own = |args: &[&str]| {
         let mut c = ringg(&dropped, args);
         c.env("RINGG_STATE_DIR", state.path());
