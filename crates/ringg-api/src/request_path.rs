@@ -210,8 +210,8 @@ impl Client {
     /// `call` gets a view of this client that keeps the last answer it received; for a method
     /// that sends several requests (a list stream, `reconcile`) the answer is the last one.
     /// A call that sends nothing through that view (it used another client) fails with
-    /// [`ErrorKind::OutcomeUnknown`](crate::ErrorKind::OutcomeUnknown): its own result is dropped, and what it sent elsewhere
-    /// may have been carried out.
+    /// [`ErrorKind::OutcomeUnknown`](crate::ErrorKind::OutcomeUnknown): its own result is
+    /// dropped, and what it sent elsewhere may have been carried out.
     ///
     /// ```no_run
     /// # async fn run(client: ringg_api::Client) -> Result<(), ringg_api::Error> {

@@ -11,10 +11,10 @@
 //! examples carry none), its `call_sid` and `called_on`, or else a digest of its body. A
 //! per-call callback delivery (no `event_type`) is keyed by its call id, its `data.status`
 //! and its `data.retry`, and whether it carries `data.analysis`, so each status change, and
-//! the analysis that may follow it, is handed over once. A delivery whose event type could not be read (a partial
-//! event) is keyed by its call id and a digest of its body, so two different such deliveries
-//! about one call are two events. Events without a `call_id` have no key and are always handed
-//! over.
+//! the analysis that may follow it, is handed over once. A delivery whose event type could not
+//! be read (a partial event) is keyed by its call id and a digest of its body, so two
+//! different such deliveries about one call are two events. Events without a `call_id` have
+//! no key and are always handed over.
 //!
 //! Where nothing in the payload tells two deliveries apart, the body does: Ringg's retry of a
 //! delivery sends the same body, so it is still one event, and two different bodies are never
