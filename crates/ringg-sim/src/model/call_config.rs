@@ -87,7 +87,13 @@ impl CallConfig {
                 }),
                 Some(rc) => {
                     if let Some(n) = rc.get("retry_count").filter(|x| !x.is_null()) {
-                        match n.as_u64() {
+                        // As pydantic's lax integers: `2` and `2.0`, not `2.5`.
+                        let whole = n.as_u64().or_else(|| {
+                            n.as_f64()
+                                .filter(|f| f.fract() == 0.0 && (0.0..=10.0).contains(f))
+                                .map(|f| f as u64)
+                        });
+                        match whole {
                             Some(n) if n <= 10 => cfg.retry_count = n as u32,
                             _ => issues.push(Issue {
                                 kind: "int_type",
@@ -204,4 +210,27 @@ pub(crate) fn parse_instant(s: &str, tz: chrono_tz::Tz) -> Option<DateTime<Utc>>
             .map(|d| d.with_timezone(&Utc));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn retry_count_is_read_as_a_lax_integer() {
+        let parse = |n: Value| {
+            CallConfig::parse(
+                &json!({"call_retry_config": {"retry_count": n}}),
+                &["call_config"],
+            )
+        };
+        assert_eq!(parse(json!(2)).unwrap().retry_count, 2);
+        assert_eq!(parse(json!(0.0)).unwrap().retry_count, 0);
+        assert_eq!(parse(json!(10.0)).unwrap().retry_count, 10);
+        for bad in [json!(2.5), json!(11), json!(-1)] {
+            assert!(parse(bad.clone()).is_err(), "{bad}");
+        }
+    }
 }
