@@ -464,4 +464,11 @@ async fn a_started_launch_run_again_is_not_refused_for_the_credits_it_holds() {
     let r = launch_tomorrow_with(&sim, "Holds its credits", &["--split"]).await;
     assert!(r.stdout.contains("already started"), "{}", r.stdout);
     assert_eq!(sim.handle().list_ids().len(), 1);
+    // Renamed in the dashboard since, it is still found, and still not counted again.
+    let list = sim.handle().list_ids()[0].to_string();
+    assert!(sim.handle().rename_list(&list, "Renamed in the dashboard"));
+    let r = launch_tomorrow(&sim, "Holds its credits").await;
+    let out = format!("{}{}", r.stdout, r.stderr);
+    assert!(out.contains("already started"), "{out}");
+    assert_eq!(sim.handle().list_ids().len(), 1);
 }

@@ -232,7 +232,7 @@ impl Campaigns<'_> {
         let Some(list_id) = list_id else {
             return Ok((progress(journal, fresh, seen), Recovered::Nothing));
         };
-        let Some(campaign) = self.locate_campaign(&list_id, Some(&key.name)).await? else {
+        let Some(campaign) = self.find_list(&list_id, Some(&key.name)).await? else {
             // The list is gone (deleted elsewhere): upload it again.
             return Ok((progress(journal, fresh, seen), Recovered::Nothing));
         };
@@ -323,10 +323,10 @@ impl Campaigns<'_> {
         Ok(None)
     }
 
-    /// The campaign of a list: searched by `name` first, then (renamed since the launch, in
-    /// the dashboard) through every campaign, so that a renamed list is never taken for a
-    /// deleted one and uploaded or started a second time.
-    async fn locate_campaign(
+    /// The campaign of a list (`GET /campaign/all`): searched by `name` first, then, renamed
+    /// since in the dashboard, through every campaign, so that a renamed list is never taken
+    /// for a deleted one. `None` when no campaign has this list id; the request's error else.
+    pub async fn find_list(
         &self,
         list_id: &ListId,
         name: Option<&str>,
@@ -447,7 +447,7 @@ impl Campaigns<'_> {
             )));
         };
         let campaign = self
-            .locate_campaign(list_id, Some(&entry.key.name))
+            .find_list(list_id, Some(&entry.key.name))
             .await
             .map_err(recover)?;
         let Some(campaign) = campaign else {
@@ -501,7 +501,7 @@ impl Campaigns<'_> {
             None => None,
         };
         let name = entry.as_ref().map(|e| e.key.name.clone());
-        let Some(campaign) = self.locate_campaign(list_id, name.as_deref()).await? else {
+        let Some(campaign) = self.find_list(list_id, name.as_deref()).await? else {
             return Err(Error::not_found(format!(
                 "no campaign has list id {list_id}"
             )));

@@ -51,19 +51,20 @@ impl super::Error {
 
 /// `body` with every occurrence of `key` replaced by [`MASK`]; `None` when it has none.
 fn mask_bytes(body: &[u8], key: &[u8]) -> Option<Bytes> {
-    let first = body.windows(key.len()).position(|w| w == key)?;
+    let find = |hay: &[u8]| hay.windows(key.len()).position(|w| w == key);
+    let mut at = find(body)?;
     let mut out = Vec::with_capacity(body.len());
-    out.extend_from_slice(&body[..first]);
-    let mut rest = &body[first..];
-    while !rest.is_empty() {
-        if rest.starts_with(key) {
-            out.extend_from_slice(MASK.as_bytes());
-            rest = &rest[key.len()..];
-        } else {
-            out.push(rest[0]);
-            rest = &rest[1..];
+    let mut rest = body;
+    loop {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(MASK.as_bytes());
+        rest = &rest[at + key.len()..];
+        match find(rest) {
+            Some(next) => at = next,
+            None => break,
         }
     }
+    out.extend_from_slice(rest);
     Some(Bytes::from(out))
 }
 

@@ -187,23 +187,22 @@ pub(crate) fn blank_is_null<'de, D: Deserializer<'de>, T: DeserializeOwned>(
 pub(crate) fn nullable_object<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Nullable<Map<String, Value>>, D::Error> {
-    let wrong = |v: &Value| {
-        de::Error::custom(format_args!(
-            "invalid type: {}, expected an object or a string holding one",
-            kind(v)
-        ))
-    };
     match Value::deserialize(d)? {
-        Value::Object(m) => Ok(Nullable::Value(m)),
         Value::Null => Ok(Nullable::Null),
         Value::Array(a) if a.is_empty() => Ok(Nullable::Value(Map::new())),
         Value::String(s) if is_blank(&s) => Ok(Nullable::Null),
         Value::String(s) => match serde_json::from_str::<Value>(&s) {
             Ok(Value::Object(m)) => Ok(Nullable::Value(m)),
             Ok(Value::Null) => Ok(Nullable::Null),
-            _ => Err(wrong(&Value::String(s))),
+            _ => Err(de::Error::invalid_value(
+                de::Unexpected::Str(&s),
+                &"an object or a string holding one",
+            )),
         },
-        other => Err(wrong(&other)),
+        // An object, or serde's own "invalid type" for anything else.
+        other => Map::deserialize(other)
+            .map(Nullable::Value)
+            .map_err(de::Error::custom),
     }
 }
 
@@ -225,15 +224,4 @@ pub(crate) fn nullable_strings<'de, D: Deserializer<'de>>(
 enum OneOrList {
     One(String),
     List(Vec<Option<String>>),
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
 }

@@ -3,11 +3,9 @@
 //! credits again (the campaign holds them, and counting them twice would refuse the run that
 //! says it was started).
 
-use futures::StreamExt;
 use ringg_api::Client;
 use ringg_api::campaigns::{CsvUpload, FORM_OVERHEAD_BYTES, UPLOAD_LIMIT_BYTES};
 use ringg_api::journal::LaunchStage;
-use ringg_api::types::campaigns::ListCampaignsQuery;
 use ringg_api::types::{AgentId, ListId};
 
 use super::args::LaunchArgs;
@@ -50,21 +48,15 @@ async fn earlier_start(client: &Client, a: &LaunchArgs, agent_id: &AgentId) -> O
         return None;
     }
     let list_id = entry.list_id?;
-    // Still there and started (looked for by its name, as the launch does first).
-    let campaigns = client.campaigns().stream(ListCampaignsQuery {
-        search: Some(a.name.clone()),
-        ..ListCampaignsQuery::default()
-    });
-    futures::pin_mut!(campaigns);
-    while let Some(c) = campaigns.next().await {
-        let c = c.ok()?;
-        if c.id.as_str() == list_id.as_str() {
-            let started = c
-                .campaign_status
-                .as_ref()
-                .is_some_and(|s| !s.is_never_started());
-            return started.then_some(list_id);
-        }
-    }
-    None
+    // Still there (renamed since, too) and started, looked for as the launch looks for it.
+    let c = client
+        .campaigns()
+        .find_list(&list_id, Some(&a.name))
+        .await
+        .ok()??;
+    let started = c
+        .campaign_status
+        .as_ref()
+        .is_some_and(|s| !s.is_never_started());
+    started.then_some(list_id)
 }
