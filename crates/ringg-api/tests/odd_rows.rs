@@ -1,6 +1,7 @@
 //! List pages whose rows hold values in other JSON forms than the documented ones (counts as
 //! strings, `""` for absent values, booleans as words, one number where a list was expected,
-//! an object JSON-encoded in a string), over real HTTP on 127.0.0.1: every row is read, and the
+//! an object JSON-encoded in a string, Unix times, phone numbers as JSON numbers, one tag
+//! where a list was expected), over real HTTP on 127.0.0.1: every row is read, and the
 //! streams over the lists do not stop at them.
 
 mod common;
@@ -22,7 +23,8 @@ async fn a_history_page_with_odd_rows_is_read_whole() {
             {"id": "c1", "status": "retry", "call_duration": "", "call_cost": "",
              "credits_processed": "true", "voicemail_detected": 0, "is_callback": "",
              "from_numbers": "+918035736726", "custom_args_values": "{\"company\":\"Acme\"}",
-             "next_attempt_time": "", "bulk_list_id": ""},
+             "next_attempt_time": "", "bulk_list_id": "", "created_at": 1_733_392_800_000_u64,
+             "to_number": 919_876_543_210_u64},
             {"id": "c2", "status": "completed", "call_duration": "31.5", "call_cost": 0.15,
              "credits_processed": false, "from_numbers": ["+918035736726", null],
              "custom_args_values": ""}
@@ -48,6 +50,9 @@ async fn a_history_page_with_odd_rows_is_read_whole() {
     );
     assert_eq!(a.custom_args_values.as_ref().unwrap()["company"], "Acme");
     assert!(a.next_attempt_time.is_null());
+    let created = a.created_at.as_ref().unwrap().to_utc().to_rfc3339();
+    assert_eq!(created, "2024-12-05T10:00:00+00:00");
+    assert_eq!(a.to_number.as_ref().unwrap(), "919876543210");
     assert_eq!(b.call_duration.as_ref().unwrap().as_f64(), 31.5);
     assert_eq!(b.from_numbers.as_ref().unwrap().len(), 1);
     assert!(b.custom_args_values.is_null());
@@ -90,13 +95,16 @@ async fn campaign_assistant_and_number_lists_with_odd_rows_are_read_whole() {
     );
 
     let numbers = client(json!({"workspace_numbers": [
-        {"id": "n1", "number": "+918035736726", "call_count": "12", "is_spam": "no",
-         "is_inbound_enabled": 1, "isExpired": ""}
+        {"id": "n1", "number": 918_035_736_726_u64, "call_count": "12", "is_spam": "no",
+         "is_inbound_enabled": 1, "isExpired": "", "tags": "vip", "created_at": 1_733_392_800}
     ]}))
     .await;
     let rows: Vec<_> = numbers.numbers().stream().try_collect().await.unwrap();
     let n = &rows[0];
     assert_eq!(n.call_count, Some(12));
+    assert_eq!(n.number.as_deref(), Some("918035736726"));
+    assert_eq!(n.tags, Some(vec![json!("vip")]));
+    assert!(n.created_at.is_some());
     assert_eq!(
         (n.is_spam, n.is_inbound_enabled, n.is_expired),
         (Some(false), Some(true), None)

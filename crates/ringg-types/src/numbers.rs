@@ -26,7 +26,11 @@ pub struct WorkspaceNumber {
     /// `id`.
     pub id: NumberId,
     /// `number` (kept as text).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::number_text"
+    )]
     pub number: Option<String>,
     /// `created_at`.
     #[serde(
@@ -60,7 +64,11 @@ pub struct WorkspaceNumber {
     )]
     pub is_test_number: Option<bool>,
     /// `tags`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::values"
+    )]
     pub tags: Option<Vec<Value>>,
     /// `is_spam`.
     #[serde(

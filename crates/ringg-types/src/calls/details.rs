@@ -55,10 +55,18 @@ pub struct CallDetails {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub call_sub_status: Nullable<CallSubStatus>,
     /// `from_number` (kept as text).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_number_text"
+    )]
     pub from_number: Nullable<String>,
     /// `to_number` (kept as text).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_number_text"
+    )]
     pub to_number: Nullable<String>,
     /// `callee_name`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

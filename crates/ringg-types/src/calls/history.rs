@@ -100,7 +100,11 @@ pub struct CallRecord {
     /// `id`: the call ID.
     pub id: CallId,
     /// `to_number` (for inbound calls: the Ringg number).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_number_text"
+    )]
     pub to_number: Nullable<String>,
     /// `name`: the callee's name.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

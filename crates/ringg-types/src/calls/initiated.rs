@@ -123,10 +123,18 @@ pub struct InitiatedCall {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<AgentId>,
     /// `from_number`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::number_text"
+    )]
     pub from_number: Option<String>,
     /// `to_number`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::number_text"
+    )]
     pub to_number: Option<String>,
     /// `custom_args_values` after enrichment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -159,11 +167,17 @@ pub struct InitiatedCall {
     #[serde(
         rename = "From Number",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::number_text"
     )]
     pub legacy_from_number: Option<String>,
     /// Legacy `"To Number"`.
-    #[serde(rename = "To Number", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "To Number",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::number_text"
+    )]
     pub legacy_to_number: Option<String>,
     /// Legacy `"Initiated at"`.
     #[serde(

@@ -6,7 +6,8 @@
 //! booleans as words elsewhere (see the API reference §7). Each helper accepts those forms and
 //! still fails, naming the field, on anything it cannot read as the field's value. A value read
 //! from another form is written back in the documented one (a count `"12"` as `12`; `""` as
-//! `null`, or left out for an `Option` field). Request models keep the strict forms.
+//! `null`, or left out for an `Option` field; an epoch time as ISO 8601 text; a phone number
+//! written as a JSON number as its digits). Request models keep the strict forms.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -17,6 +18,7 @@ use serde_json::{Map, Value};
 use crate::common::fields::Nullable;
 use crate::common::scalars::bool_word;
 use crate::common::timestamp::Timestamp;
+use chrono::DateTime;
 
 fn is_blank(s: &str) -> bool {
     s.trim().is_empty()
@@ -38,12 +40,38 @@ macro_rules! null_reads_as_none {
     };
 }
 
+/// An epoch time of `10^11` or more is in milliseconds: as seconds it would be past the year
+/// 5000, and as milliseconds anything below it is before March 1973.
+const EPOCH_MILLIS_FROM: f64 = 1e11;
+
 struct TimeV;
+
+impl TimeV {
+    fn epoch<E: de::Error>(
+        &self,
+        v: f64,
+        unexpected: de::Unexpected<'_>,
+    ) -> Result<Option<Timestamp>, E> {
+        let micros = if v.abs() < EPOCH_MILLIS_FROM {
+            v * 1e6
+        } else {
+            v * 1e3
+        };
+        // `as` saturates, and a saturated value is out of chrono's range, so refused below.
+        DateTime::from_timestamp_micros(micros.round() as i64)
+            .filter(|_| v.is_finite())
+            .map(|t| Some(Timestamp::from_datetime(&t)))
+            .ok_or_else(|| E::invalid_value(unexpected, self))
+    }
+}
 
 impl<'de> Visitor<'de> for TimeV {
     type Value = Option<Timestamp>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an ISO 8601 timestamp string, an empty string or null")
+        f.write_str(
+            "an ISO 8601 timestamp string, a Unix time in seconds or milliseconds, an empty \
+             string or null",
+        )
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
         if is_blank(v) {
@@ -51,15 +79,25 @@ impl<'de> Visitor<'de> for TimeV {
         }
         Timestamp::parse(v).map(Some).map_err(E::custom)
     }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        self.epoch(v as f64, de::Unexpected::Unsigned(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        self.epoch(v as f64, de::Unexpected::Signed(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        self.epoch(v, de::Unexpected::Float(v))
+    }
     null_reads_as_none!();
 }
 
-/// `Option<Timestamp>`: `""` and `null` read as `None`.
+/// `Option<Timestamp>`: `""` and `null` read as `None`; a Unix time (a JSON number) in seconds,
+/// or in milliseconds from `10^11` on, reads as that instant, written back as ISO 8601.
 pub(crate) fn time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
     d.deserialize_option(TimeV)
 }
 
-/// `Nullable<Timestamp>`: `""` reads as `null`.
+/// `Nullable<Timestamp>`: `""` reads as `null`; a Unix time reads as [`time`] reads it.
 pub(crate) fn nullable_time<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Nullable<Timestamp>, D::Error> {
@@ -206,22 +244,85 @@ pub(crate) fn nullable_object<'de, D: Deserializer<'de>>(
     }
 }
 
-/// `Nullable<Vec<String>>`: a list of strings, or one string as a list of one; `""` reads as
-/// `null` and `null` entries of a list are left out.
+struct NumberTextV;
+
+impl<'de> Visitor<'de> for NumberTextV {
+    type Value = Option<String>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a phone number: a string, a whole number, or null")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // `919876543210.0` is the number's digits; a fraction, a sign or a float past 2^53
+        // (whose digits are no longer exact) is not a phone number.
+        if v.fract() == 0.0 && (0.0..=MAX_EXACT_F64).contains(&v) {
+            return Ok(Some((v as u64).to_string()));
+        }
+        Err(E::invalid_value(de::Unexpected::Float(v), &self))
+    }
+    null_reads_as_none!();
+}
+
+/// `Option<String>` for a phone number: a string as it is, or a JSON number (`919876543210`)
+/// as its digits; `null` reads as `None`.
+pub(crate) fn number_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    d.deserialize_option(NumberTextV)
+}
+
+/// `Nullable<String>` for a phone number, read as [`number_text`] reads it.
+pub(crate) fn nullable_number_text<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Nullable<String>, D::Error> {
+    d.deserialize_option(NumberTextV).map(Nullable::from)
+}
+
+/// One phone number of a list, read as [`number_text`] reads it.
+struct NumberText(Option<String>);
+
+impl<'de> Deserialize<'de> for NumberText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        number_text(d).map(NumberText)
+    }
+}
+
+/// `Nullable<Vec<String>>` of phone numbers: a list, or one number as a list of one; each may
+/// be a string or a JSON number (read as [`number_text`] reads it). `""` reads as `null` and
+/// `null` entries of a list are left out.
 pub(crate) fn nullable_strings<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Nullable<Vec<String>>, D::Error> {
-    match Option::<OneOrList>::deserialize(d)? {
-        None => Ok(Nullable::Null),
-        Some(OneOrList::One(s)) if is_blank(&s) => Ok(Nullable::Null),
-        Some(OneOrList::One(s)) => Ok(Nullable::Value(vec![s])),
-        Some(OneOrList::List(l)) => Ok(Nullable::Value(l.into_iter().flatten().collect())),
+    match Option::<OneOrList<NumberText>>::deserialize(d)? {
+        None | Some(OneOrList::One(NumberText(None))) => Ok(Nullable::Null),
+        Some(OneOrList::One(NumberText(Some(s)))) if is_blank(&s) => Ok(Nullable::Null),
+        Some(OneOrList::One(NumberText(Some(s)))) => Ok(Nullable::Value(vec![s])),
+        Some(OneOrList::List(l)) => {
+            Ok(Nullable::Value(l.into_iter().filter_map(|n| n.0).collect()))
+        }
+    }
+}
+
+/// `Option<Vec<Value>>` (a numbers row's `tags`): a list, or one value as a list of one; `""`
+/// and `null` read as `None`.
+pub(crate) fn values<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Value>>, D::Error> {
+    match Option::<OneOrList<Value>>::deserialize(d)? {
+        None => Ok(None),
+        Some(OneOrList::One(Value::String(s))) if is_blank(&s) => Ok(None),
+        Some(OneOrList::One(v)) => Ok(Some(vec![v])),
+        Some(OneOrList::List(l)) => Ok(Some(l)),
     }
 }
 
 #[derive(serde::Deserialize)]
-#[serde(untagged, expecting = "a list of strings, one string, or null")]
-enum OneOrList {
-    One(String),
-    List(Vec<Option<String>>),
+#[serde(untagged, expecting = "a list, one value, or null")]
+enum OneOrList<T> {
+    List(Vec<T>),
+    One(T),
 }

@@ -375,7 +375,7 @@ fn lenient_response_fields_take_other_forms_and_refuse_non_values() {
     }
     let e = row("call_cost", json!("free")).unwrap_err();
     assert_eq!(e.path(), "calls[0].call_cost", "{e}");
-    let e = row("from_numbers", json!(7)).unwrap_err();
+    let e = row("from_numbers", json!(true)).unwrap_err();
     assert_eq!(e.path(), "calls[0].from_numbers", "{e}");
     let details = |v: serde_json::Value| {
         let body = json!({"data": {"id": "c", "platform_analysis": v}}).to_string();
@@ -384,4 +384,99 @@ fn lenient_response_fields_take_other_forms_and_refuse_non_values() {
     assert!(details(json!("")).unwrap().data.platform_analysis.is_null());
     let e = details(json!("a summary")).unwrap_err();
     assert_eq!(e.path(), "data.platform_analysis", "{e}");
+}
+
+#[test]
+fn epoch_times_numeric_phone_numbers_and_a_single_tag_are_read() {
+    use crate::calls::CallHistoryResponse;
+    use crate::numbers::NumbersResponse;
+    let row = |k: &str, v: serde_json::Value| {
+        let body = json!({"calls": [{"id": "c", k: v}]}).to_string();
+        decode::<CallHistoryResponse>(body.as_bytes()).map(|p| p.calls[0].clone())
+    };
+    let at = |v| row("created_at", v).map(|r| r.created_at.unwrap().to_utc().to_rfc3339());
+    let second = "2024-12-05T10:00:00+00:00";
+    for epoch in [
+        json!(1_733_392_800),
+        json!(1_733_392_800_000_u64),
+        json!(1_733_392_800.0),
+    ] {
+        assert_eq!(at(epoch.clone()).unwrap(), second, "{epoch}");
+    }
+    let half = row("created_at", json!(1_733_392_800.5)).unwrap();
+    assert_eq!(
+        half.created_at.as_ref().unwrap().as_str(),
+        "2024-12-05T10:00:00.500000+00:00"
+    );
+    // Written back in the documented form.
+    assert_eq!(
+        serde_json::to_value(&half).unwrap()["created_at"],
+        "2024-12-05T10:00:00.500000+00:00"
+    );
+    assert!(row("created_at", json!(-1)).unwrap().created_at.is_some());
+    for bad in [json!(1e300), json!(-1e300), json!(true), json!({})] {
+        let e = row("created_at", bad.clone()).unwrap_err();
+        assert_eq!(e.path(), "calls[0].created_at", "{bad}: {e}");
+    }
+
+    let to = |v| row("to_number", v).map(|r| r.to_number.clone());
+    assert_eq!(
+        to(json!(919_876_543_210_u64)).unwrap().as_ref().unwrap(),
+        "919876543210"
+    );
+    assert_eq!(
+        to(json!(919_876_543_210.0)).unwrap().as_ref().unwrap(),
+        "919876543210"
+    );
+    assert_eq!(
+        to(json!("+919876543210")).unwrap().as_ref().unwrap(),
+        "+919876543210"
+    );
+    assert!(to(json!(null)).unwrap().is_null());
+    for bad in [
+        json!(-5),
+        json!(9.5),
+        json!(1e17),
+        json!(["+91"]),
+        json!(true),
+    ] {
+        let e = to(bad.clone()).unwrap_err();
+        assert_eq!(e.path(), "calls[0].to_number", "{bad}: {e}");
+    }
+    let from = |v| row("from_numbers", v).map(|r| r.from_numbers.clone());
+    assert_eq!(
+        from(json!([918_035_736_726_u64, "+918035736727", null]))
+            .unwrap()
+            .as_ref()
+            .unwrap(),
+        &vec!["918035736726".to_owned(), "+918035736727".to_owned()]
+    );
+    assert_eq!(
+        from(json!(918_035_736_726_u64))
+            .unwrap()
+            .as_ref()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let numbers = |tags: serde_json::Value| {
+        let body = json!({"workspace_numbers": [{"id": "n", "number": 918_035_736_726_u64,
+            "tags": tags}]})
+        .to_string();
+        decode::<NumbersResponse>(body.as_bytes()).map(|p| p.workspace_numbers[0].clone())
+    };
+    let n = numbers(json!("vip")).unwrap();
+    assert_eq!(n.number.as_deref(), Some("918035736726"));
+    assert_eq!(n.tags, Some(vec![json!("vip")]));
+    assert_eq!(
+        numbers(json!(["a", 2])).unwrap().tags,
+        Some(vec![json!("a"), json!(2)])
+    );
+    assert_eq!(numbers(json!("")).unwrap().tags, None);
+    assert_eq!(numbers(json!(null)).unwrap().tags, None);
+    assert_eq!(
+        numbers(json!({"k": 1})).unwrap().tags,
+        Some(vec![json!({"k": 1})])
+    );
 }
