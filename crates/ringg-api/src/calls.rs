@@ -164,6 +164,7 @@ impl Calls<'_> {
                 to_number: request.mobile_number.to_string(),
                 caller: caller_text(&request.caller),
                 recorded_at: chrono::Utc::now(),
+                settle_after: Some(self.client.settle_after()),
             });
             // On disk before the request leaves; a journal that cannot be written stops it.
             let pending = if unless_pending {
@@ -264,7 +265,8 @@ impl Calls<'_> {
     /// no longer be answered (placing it again is then safe). An initiation that cannot be
     /// settled now stays pending and is returned with its error: the history could not be
     /// read, or the call is missing but its request was recorded less than
-    /// [`ClientBuilder::settle_after`](crate::ClientBuilder::settle_after) ago
+    /// [`ClientBuilder::settle_after`](crate::ClientBuilder::settle_after) (or the longer wait
+    /// its sender recorded) ago
     /// ([`ErrorKind::TooEarly`]: its process may still be waiting, or the server still working
     /// on it after a crash).
     ///
@@ -402,7 +404,8 @@ impl Calls<'_> {
     /// what it covers. A call that is missing but whose request may still be answered is
     /// [`ErrorKind::TooEarly`] instead: one whose initiation or ambiguous failure the client's
     /// [journal](crate::journal) (or, without one, this client) recorded less than
-    /// [`settle_after`](crate::ClientBuilder::settle_after) ago; failing that, one whose
+    /// [`settle_after`](crate::ClientBuilder::settle_after) (or the longer wait the sender
+    /// recorded in the journal) ago; failing that, one whose
     /// reference ([`new_client_reference`] makes them) was made less than twice that ago. A
     /// reference of your own records no time: reconciled by another client, such a call is
     /// ruled out as soon as it is missing. A `since` in the future is refused

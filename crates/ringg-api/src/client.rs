@@ -220,8 +220,11 @@ impl ClientBuilder {
     /// [`Campaigns::launch`](crate::campaigns::Campaigns::launch) waits the same time before it
     /// uploads again a file whose earlier upload left no list, or starts again a list whose
     /// earlier start left it not started. Default: the total timeout, or without one the
-    /// attempt timeout (at least [`TRANSFER_ATTEMPT_TIMEOUT`] for a launch). Zero settles at
-    /// once.
+    /// attempt timeout (at least [`TRANSFER_ATTEMPT_TIMEOUT`] for a launch). The wait is
+    /// recorded with each journal entry this client writes, and a client settling an entry
+    /// waits the longer of its own and the recorded one: a shorter wait here never rules out
+    /// what a more patient sender may still be waiting on. Zero settles at once what has no
+    /// recorded wait.
     pub fn settle_after(mut self, wait: Duration) -> Self {
         self.settle_after = Some(wait);
         self

@@ -92,15 +92,40 @@ fn client(sim: &RunningSimulator, t: Arc<Losing>, journal: Arc<dyn Journal>) -> 
         .unwrap()
 }
 
-/// As [`client`], but ruling out at once what an earlier request may still do (as a client
-/// does once that request's time is up).
-fn settling_client(sim: &RunningSimulator, t: Arc<Losing>, journal: Arc<dyn Journal>) -> Client {
+/// As [`client`], with no wait of its own before ruling out what an earlier request may still
+/// do: it waits only for what the journal entry's sender recorded.
+fn hasty_client(sim: &RunningSimulator, t: Arc<Losing>, journal: Arc<dyn Journal>) -> Client {
     common::client_builder(sim)
         .transport(t)
         .journal(journal)
         .settle_after(Duration::ZERO)
         .build()
         .unwrap()
+}
+
+/// Moves every pending entry of `journal` an hour into the past, as if that time had passed
+/// since its request was sent: past the wait its sender recorded (the default 300 s).
+async fn an_hour_passes(journal: &dyn Journal) {
+    let hour = chrono::Duration::hours(1);
+    for mut e in journal.pending_calls().await.unwrap() {
+        e.updated_at -= hour;
+        journal.put_call(&e).await.unwrap();
+    }
+    for mut e in journal.pending_launches().await.unwrap() {
+        e.updated_at -= hour;
+        journal.put_launch(&e).await.unwrap();
+    }
+}
+
+/// As [`client`], once an hour has passed for what the journal holds: what an earlier request
+/// may still do is ruled out (its time is up).
+async fn settling_client(
+    sim: &RunningSimulator,
+    t: Arc<Losing>,
+    journal: Arc<dyn Journal>,
+) -> Client {
+    an_hour_passes(journal.as_ref()).await;
+    client(sim, t, journal)
 }
 
 use common::{calls_to, pool_call as call};
@@ -184,14 +209,17 @@ async fn a_call_whose_answer_was_lost_is_pending_and_settles_as_placed() {
         .map(|p| p.intent.reference)
         .collect();
     assert_eq!(still, std::slice::from_ref(&lost_request));
-    // Once that time is past (here: a client that waits for nothing), it is ruled out.
-    let patient = common::client_builder(&sim)
-        .transport(t.clone())
-        .journal(journal.clone())
-        .settle_after(Duration::ZERO)
-        .build()
-        .unwrap();
-    let settled = patient.calls().settle_pending().await.unwrap();
+    // A client that waits for nothing still waits for the time its sender recorded: its own
+    // shorter wait cannot rule out a request the sender may still be waiting on.
+    let hasty = hasty_client(&sim, t.clone(), journal.clone());
+    let settled = hasty.calls().settle_pending().await.unwrap();
+    let err = settled[0].result.as_ref().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TooEarly, "{err}");
+    let reconciled = hasty.calls().reconcile(lost_request.as_str()).await;
+    assert_eq!(reconciled.unwrap_err().kind(), ErrorKind::TooEarly);
+    // Once that time is past, it is ruled out.
+    an_hour_passes(journal.as_ref()).await;
+    let settled = hasty.calls().settle_pending().await.unwrap();
     assert_eq!(settled.len(), 1);
     assert_eq!(settled[0].entry.intent.reference, lost_request);
     assert_eq!(settled[0].result.as_ref().unwrap(), &CallOutcome::NotPlaced);
@@ -238,12 +266,17 @@ async fn launch_resumes_after(flow: CampaignFlow, op: &'static str, what: Lose, 
         let hint = error.hint().unwrap_or_default();
         assert!(hint.contains(" again after "), "{hint}");
         assert!(!error.to_string().contains(" again after "), "{e}");
+        // A run whose own wait is shorter still waits for the time the sender recorded.
+        let hasty = hasty_client(&sim, t.clone(), journal.clone());
+        let e = hasty.campaigns().launch(launch(flow, &name)).await;
+        let kind = e.unwrap_err().error().map(|e| e.kind());
+        assert_eq!(kind, Some(ErrorKind::TooEarly));
         assert_eq!(
             campaigns_named(&client, &name).await,
             before,
             "nothing sent"
         );
-        settling_client(&sim, t.clone(), journal.clone())
+        settling_client(&sim, t.clone(), journal.clone()).await
     } else {
         client
     };
@@ -357,7 +390,7 @@ async fn resume_and_discard_work_from_the_list_id() {
         Some(ErrorKind::TooEarly),
         "{e}"
     );
-    let client = settling_client(&sim, t.clone(), journal.clone());
+    let client = settling_client(&sim, t.clone(), journal.clone()).await;
     let r = client
         .campaigns()
         .resume(&list_id, PollOptions::default())
@@ -408,6 +441,7 @@ fn intent(reference: &str) -> CallIntent {
         to_number: "+919876543210".into(),
         caller: format!("number_pool_id:{}", demo::NUMBER_POOL_ID),
         recorded_at: Utc::now(),
+        settle_after: None,
     }
 }
 

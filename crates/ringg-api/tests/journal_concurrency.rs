@@ -129,6 +129,7 @@ async fn writes_only_over_the_record_it_saw(journal: &dyn Journal) {
         note: None,
         recorded_at: now,
         updated_at: now,
+        settle_after: None,
     };
     assert!(journal.put_launch_if_unchanged(&first, None).await.unwrap());
     // A second run that saw no record is too late.

@@ -162,7 +162,7 @@ fn ringg(proxy: &Proxy, state: &Path, args: &[&str]) -> assert_cmd::Command {
 
 /// Spawns `ringg args…` at the proxy, waits until the proxy holds its request, and kills it
 /// with SIGKILL.
-async fn kill_at_hold(proxy: &Proxy, state: &Path, args: &[&str]) {
+async fn kill_at_hold(proxy: &Proxy, state: &Path, timeout: &str, args: &[&str]) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ringg"))
         .env("RINGG_STATE_DIR", state)
         .env("NO_COLOR", "1")
@@ -173,6 +173,10 @@ async fn kill_at_hold(proxy: &Proxy, state: &Path, args: &[&str]) {
             &proxy.base_url,
             "--api-key",
             ringg_sim::DEMO_API_KEY,
+            // The run records this wait in the journal: what it sent may still be carried out
+            // for that long, and no later run rules it out (or sends it again) before then.
+            "--timeout",
+            timeout,
         ])
         .args(args)
         .stdout(Stdio::null())
@@ -246,9 +250,10 @@ async fn a_call_initiation_killed_at_each_boundary_is_never_placed_twice() {
     // Killed before the request reached the server, then after the server placed the call.
     let (lost_request, lost_answer) = ("+919811100001", "+919811100002");
     proxy.hold("POST", PATH, Hold::Request);
-    kill_at_hold(&proxy, state, &strs(&create_args(lost_request))).await;
+    kill_at_hold(&proxy, state, "4", &strs(&create_args(lost_request))).await;
+    let killed = tokio::time::Instant::now();
     proxy.hold("POST", PATH, Hold::Answer);
-    kill_at_hold(&proxy, state, &strs(&create_args(lost_answer))).await;
+    kill_at_hold(&proxy, state, "4", &strs(&create_args(lost_answer))).await;
     assert!(calls_to(&sim, lost_request).is_empty());
     let placed = calls_to(&sim, lost_answer);
     assert_eq!(placed.len(), 1);
@@ -307,23 +312,27 @@ async fn a_call_initiation_killed_at_each_boundary_is_never_placed_twice() {
             .contains("may still be answered until"),
         "{early}"
     );
-    // Once the request's time is up (with --timeout 1 a request may take two seconds), it is
-    // ruled out.
-    tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
-    let r = ok(ringg(
-        &proxy,
-        state,
-        &[
-            "--timeout",
-            "1",
-            "-o",
-            "json",
-            "calls",
-            "reconcile",
-            "--pending",
-        ],
-    ))
-    .await;
+    let hasty = [
+        "--timeout",
+        "1",
+        "-o",
+        "json",
+        "calls",
+        "reconcile",
+        "--pending",
+    ];
+    // Past this run's own wait (--timeout 1) but not the killed run's (--timeout 4): still too
+    // early.
+    tokio::time::sleep_until(killed + Duration::from_millis(1500)).await;
+    let r = fails(ringg(&proxy, state, &hasty), 8).await;
+    assert!(
+        r.stdout.contains("may still be answered until"),
+        "{}",
+        r.stdout
+    );
+    // Once the killed run's time is up, it is ruled out.
+    tokio::time::sleep_until(killed + Duration::from_millis(4300)).await;
+    let r = ok(ringg(&proxy, state, &hasty)).await;
     let settled = r.json();
     let by_to = |to: &str| {
         settled
@@ -397,7 +406,7 @@ async fn launch_survives_kills(file: &str, boundaries: &[(&str, &str, Hold)]) {
         let name = format!("crash {i} {path} {hold:?}");
         let args = launch_args(file, &name);
         proxy.hold(method, path, *hold);
-        kill_at_hold(&proxy, state, &strs(&args)).await;
+        kill_at_hold(&proxy, state, "2", &strs(&args)).await;
         let before = statuses(&sim, &name).await;
         let mut r = run(ringg(&proxy, state, &strs(&args))).await;
         if *hold == Hold::Request {

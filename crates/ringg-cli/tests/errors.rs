@@ -135,7 +135,11 @@ async fn reconcile_right_after_an_unknown_outcome_waits_for_the_request_time() {
         cmd.env("RINGG_STATE_DIR", state.path());
         cmd
     };
-    let args = common::call_args("+919876544445", &["--var", "company_name=Acme"]);
+    let mut args = vec!["--timeout", "1"];
+    args.extend(common::call_args(
+        "+919876544445",
+        &["--var", "company_name=Acme"],
+    ));
     let r = run(with_state(&args)).await;
     assert_eq!(r.code, 6, "{}", r.stderr);
     // The reference, as printed before the call was sent.

@@ -6,13 +6,15 @@ use ringg_types::ids::AgentId;
 use crate::error::Error;
 use crate::journal::CallEntry;
 
-/// For an unsettled initiation recorded (or last updated) less than `wait` ago, the
-/// [`ErrorKind::TooEarly`](crate::ErrorKind::TooEarly) error that says until when its request
-/// may still be answered; `None` once it can be ruled out.
+/// For an unsettled initiation recorded (or last updated) less than `wait` ago, or less than
+/// the longer wait its sender recorded, the [`ErrorKind::TooEarly`](crate::ErrorKind::TooEarly)
+/// error that says until when its request may still be answered; `None` once it can be ruled
+/// out.
 pub(super) fn too_early(entry: &CallEntry, wait: std::time::Duration) -> Option<Error> {
     if entry.is_settled() {
         return None;
     }
+    let wait = crate::journal::settle_wait(entry.intent.settle_after, wait);
     let after = crate::journal::answerable_until(entry.updated_at, wait)?;
     Some(Error::too_early(format!(
         "the call with reference {} is not in the history yet, but its request may still be answered until {after}",

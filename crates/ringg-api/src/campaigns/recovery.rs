@@ -202,6 +202,7 @@ impl Campaigns<'_> {
                 )
             })?;
         let now = Utc::now();
+        let own = self.client().transfer_settle_after();
         let fresh = LaunchEntry {
             key: key.clone(),
             list_id: None,
@@ -210,12 +211,13 @@ impl Campaigns<'_> {
             note: None,
             recorded_at: now,
             updated_at: now,
+            settle_after: Some(own),
         };
         let seen = journal.launch(&key).await.map_err(Error::journal)?;
         let Some(prior) = seen.clone().filter(|e| e.stage != LaunchStage::Discarded) else {
             return Ok((progress(journal, fresh, seen), Recovered::Nothing));
         };
-        let wait = self.client().transfer_settle_after();
+        let wait = crate::journal::settle_wait(prior.settle_after, own);
         let list_id = match &prior.list_id {
             Some(id) => Some(id.clone()),
             None if prior.stage == LaunchStage::Uploading => {
@@ -245,6 +247,7 @@ impl Campaigns<'_> {
         entry.list_id = Some(list_id.clone());
         entry.start = planned;
         entry.note = None;
+        entry.settle_after = Some(own);
         let mut p = progress(journal, entry, seen);
         if not_started(status.as_ref()) {
             p.reach(LaunchStage::Uploaded, Some(&list_id)).await?;
@@ -441,7 +444,7 @@ impl Campaigns<'_> {
             .launch_for_list(list_id)
             .await
             .map_err(|e| recover(Error::journal(e)))?;
-        let Some(entry) = entry.filter(|e| e.stage != LaunchStage::Discarded) else {
+        let Some(mut entry) = entry.filter(|e| e.stage != LaunchStage::Discarded) else {
             return Err(LaunchError::refused(format!(
                 "the journal holds no launch of list {list_id}; start a list uploaded elsewhere with the start commands"
             )));
@@ -463,12 +466,14 @@ impl Campaigns<'_> {
         };
         let found = entry.stage;
         let status = campaign.campaign_status.clone();
-        let wait = self.client().transfer_settle_after();
+        let own = self.client().transfer_settle_after();
+        let wait = crate::journal::settle_wait(entry.settle_after, own);
         if let Some(early) = start_in_flight(&entry, list_id, status.as_ref(), wait) {
             return Err(recover(early));
         }
         let planned = entry.start.clone();
         let seen = Some(entry.clone());
+        entry.settle_after = Some(own);
         let mut p = progress(journal, entry, seen);
         let mut steps = if not_started(status.as_ref()) {
             self.start_list(&mut p, list_id, &planned, poll).await?

@@ -1,6 +1,7 @@
 //! What a journal records: call intents and outcomes, launches, saved subscriptions.
 
 use std::fmt;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use ringg_types::campaigns::{MakeCallAsyncRequest, StartCampaignRequest, StartCampaignV2Request};
@@ -24,6 +25,12 @@ pub struct CallIntent {
     pub caller: String,
     /// When the intent was recorded.
     pub recorded_at: DateTime<Utc>,
+    /// How long the client that sent it waits before it rules the call out
+    /// ([`ClientBuilder::settle_after`](crate::ClientBuilder::settle_after), else its total
+    /// timeout). A client settling the entry waits at least this long, even when its own wait
+    /// is shorter. `None` in entries written without it: the settling client's own wait.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settle_after: Option<Duration>,
 }
 
 impl CallIntent {
@@ -210,6 +217,11 @@ pub struct LaunchEntry {
     pub recorded_at: DateTime<Utc>,
     /// When the entry last changed.
     pub updated_at: DateTime<Utc>,
+    /// How long the run that last wrote the entry waits before it uploads or starts again
+    /// what an earlier run sent (see [`CallIntent::settle_after`]); another run waits at least
+    /// this long. `None` in entries written without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settle_after: Option<Duration>,
 }
 
 impl LaunchEntry {
@@ -287,6 +299,12 @@ pub fn journal_scope(base_url: &str, api_key: &str) -> String {
 /// When a request recorded (or last updated) at `updated_at` can no longer be answered, for a
 /// client that waits `wait` for an answer, written as RFC 3339 ("much later" past the
 /// calendar's end); `None` once that time has passed.
+/// The wait before ruling out what an entry's request may still do: this client's own
+/// (`own`), or the longer one the sender recorded.
+pub(crate) fn settle_wait(recorded: Option<Duration>, own: Duration) -> Duration {
+    recorded.map_or(own, |r| r.max(own))
+}
+
 pub(crate) fn answerable_until(
     updated_at: DateTime<Utc>,
     wait: std::time::Duration,
@@ -344,6 +362,7 @@ mod tests {
             to_number: "+919876543210".into(),
             caller: "number_pool_id:p".into(),
             recorded_at: Utc::now(),
+            settle_after: None,
         };
         let mut e = CallEntry::new(intent);
         assert!(!e.is_settled());

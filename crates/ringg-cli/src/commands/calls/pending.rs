@@ -226,6 +226,7 @@ mod tests {
             to_number: "+919811112222".into(),
             caller: "from_number_id:n1".into(),
             recorded_at,
+            settle_after: None,
         });
         let advice = wider_search(&entry);
         let command = advice.split('`').nth(1).unwrap();
