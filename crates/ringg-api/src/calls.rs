@@ -164,7 +164,7 @@ impl Calls<'_> {
                 to_number: request.mobile_number.to_string(),
                 caller: caller_text(&request.caller),
                 recorded_at: chrono::Utc::now(),
-                settle_after: Some(self.client.settle_after()),
+                settle_after: Some(self.client.recorded_wait(self.client.settle_after())),
             });
             // On disk before the request leaves; a journal that cannot be written stops it.
             let pending = if unless_pending {
@@ -280,7 +280,8 @@ impl Calls<'_> {
             // `TooEarly`, and stays pending.
             let searched = match self.search(&ReconcileQuery::for_pending(&entry)).await {
                 Ok(None) => {
-                    reconcile::too_early(&entry, self.client.settle_after()).map_or(Ok(None), Err)
+                    reconcile::too_early(&entry, self.client.settle_wait(entry.intent.settle_after))
+                        .map_or(Ok(None), Err)
                 }
                 other => other,
             };
@@ -424,7 +425,9 @@ impl Calls<'_> {
         };
         // Not found; but the request may still be answered.
         let failed = self.client.recent_unknowns().failed_at(&q.reference);
-        let wait = self.client.settle_after();
+        let wait = self
+            .client
+            .settle_wait(entry.as_ref().and_then(|e| e.intent.settle_after));
         match found {
             None => {
                 reconcile::not_yet(&q.reference, entry.as_ref(), failed, wait).map_or(Ok(None), Err)
@@ -468,7 +471,7 @@ impl Calls<'_> {
             } else if q
                 .to_number
                 .as_deref()
-                .is_none_or(|n| row.to_number.as_deref() == Some(n))
+                .is_none_or(|n| reconcile::may_be_same_number(row.to_number.as_deref(), n))
             {
                 let details = self.details(&row.id, false).await?;
                 if reference_in(details.custom_args_values.as_ref()) == Some(q.reference.as_str()) {

@@ -220,11 +220,14 @@ impl ClientBuilder {
     /// [`Campaigns::launch`](crate::campaigns::Campaigns::launch) waits the same time before it
     /// uploads again a file whose earlier upload left no list, or starts again a list whose
     /// earlier start left it not started. Default: the total timeout, or without one the
-    /// attempt timeout (at least [`TRANSFER_ATTEMPT_TIMEOUT`] for a launch). The wait is
-    /// recorded with each journal entry this client writes, and a client settling an entry
-    /// waits the longer of its own and the recorded one: a shorter wait here never rules out
-    /// what a more patient sender may still be waiting on. Zero settles at once what has no
-    /// recorded wait.
+    /// attempt timeout (at least [`TRANSFER_ATTEMPT_TIMEOUT`] for a launch).
+    ///
+    /// Each journal entry records how long its sender waits (the longer of this wait and the
+    /// request's own timeouts). Without this setting, a client settling an entry waits the
+    /// longer of its own default and the recorded wait, so a client with a shorter timeout
+    /// never rules out what a more patient sender may still be waiting on. A wait given here
+    /// is taken as it is, over what entries record: give one only when the sender is known to
+    /// be gone and its requests can no longer be answered. Zero settles at once.
     pub fn settle_after(mut self, wait: Duration) -> Self {
         self.settle_after = Some(wait);
         self
@@ -365,6 +368,8 @@ impl ClientBuilder {
                 max_response_body: self.max_response_body,
                 attempt_timeout: self.attempt_timeout,
                 settle_after: self.settle_after.or(self.total_timeout),
+                settle_given: self.settle_after.is_some(),
+                total_timeout: self.total_timeout,
                 max_pages: self.max_pages,
                 journal: self.journal,
                 unknowns: crate::calls::RecentUnknowns::default(),
@@ -383,6 +388,10 @@ struct Inner {
     /// The wait the builder was given, else its total timeout; without either, the attempt
     /// timeout of the request in question.
     settle_after: Option<Duration>,
+    /// True when the builder was given a wait ([`ClientBuilder::settle_after`]): it then
+    /// overrides what journal entries record.
+    settle_given: bool,
+    total_timeout: Option<Duration>,
     max_pages: u64,
     journal: Option<Arc<dyn Journal>>,
     /// Without a journal: when recent initiations failed with an unknown outcome.
@@ -483,6 +492,34 @@ impl Client {
     pub(crate) fn transfer_settle_after(&self) -> Duration {
         let transfer = self.inner.attempt_timeout.max(TRANSFER_ATTEMPT_TIMEOUT);
         self.inner.settle_after.unwrap_or(transfer)
+    }
+
+    /// The wait before ruling out what a journal entry's call initiation may still do: the
+    /// longer of this client's own [`settle_after`](Self::settle_after) and the wait its
+    /// sender `recorded`; a wait given to [`ClientBuilder::settle_after`] as it is.
+    pub(crate) fn settle_wait(&self, recorded: Option<Duration>) -> Duration {
+        self.wait_with(self.settle_after(), recorded)
+    }
+
+    /// [`settle_wait`](Self::settle_wait) for a launch's upload and start.
+    pub(crate) fn transfer_settle_wait(&self, recorded: Option<Duration>) -> Duration {
+        self.wait_with(self.transfer_settle_after(), recorded)
+    }
+
+    fn wait_with(&self, own: Duration, recorded: Option<Duration>) -> Duration {
+        match recorded {
+            Some(r) if !self.inner.settle_given => own.max(r),
+            _ => own,
+        }
+    }
+
+    /// The wait to record with a journal entry whose request this client sends: `own` (its
+    /// settle wait), or longer while the request itself may still be waited on (the total
+    /// timeout, or a scoped view's longer timeouts).
+    pub(crate) fn recorded_wait(&self, own: Duration) -> Duration {
+        let scoped = self.scope().and_then(|s| s.options.longest_timeout());
+        own.max(self.inner.total_timeout.unwrap_or_default())
+            .max(scoped.unwrap_or_default())
     }
 
     /// The response body limit the client was built with.

@@ -159,6 +159,11 @@ impl RequestOptions {
         self
     }
 
+    /// The longer of the timeouts these options set, if any.
+    pub(crate) fn longest_timeout(&self) -> Option<Duration> {
+        self.attempt_timeout.max(self.total_timeout)
+    }
+
     /// Writes these options into a request.
     pub(crate) fn apply(&self, request: &mut ApiRequest) -> Result<(), Error> {
         let zero = |t: Option<Duration>| t.is_some_and(|t| t.is_zero());

@@ -92,39 +92,44 @@ fn client(sim: &RunningSimulator, t: Arc<Losing>, journal: Arc<dyn Journal>) -> 
         .unwrap()
 }
 
-/// As [`client`], with no wait of its own before ruling out what an earlier request may still
-/// do: it waits only for what the journal entry's sender recorded.
-fn hasty_client(sim: &RunningSimulator, t: Arc<Losing>, journal: Arc<dyn Journal>) -> Client {
+/// As [`client`], with a total timeout of `secs`: it records that wait with what it sends, and
+/// waits that long of its own before it rules out what an earlier request may still do (a
+/// sender's longer recorded wait still holds).
+fn client_waiting(
+    secs: u64,
+    sim: &RunningSimulator,
+    t: Arc<Losing>,
+    journal: Arc<dyn Journal>,
+) -> Client {
     common::client_builder(sim)
         .transport(t)
         .journal(journal)
-        .settle_after(Duration::ZERO)
+        .total_timeout(Duration::from_secs(secs))
         .build()
         .unwrap()
 }
 
-/// Moves every pending entry of `journal` an hour into the past, as if that time had passed
-/// since its request was sent: past the wait its sender recorded (the default 300 s).
-async fn an_hour_passes(journal: &dyn Journal) {
-    let hour = chrono::Duration::hours(1);
+/// Moves every pending entry of `journal` `by` into the past, as if that time had passed since
+/// its request was sent.
+async fn time_passes(journal: &dyn Journal, by: chrono::Duration) {
     for mut e in journal.pending_calls().await.unwrap() {
-        e.updated_at -= hour;
+        e.updated_at -= by;
         journal.put_call(&e).await.unwrap();
     }
     for mut e in journal.pending_launches().await.unwrap() {
-        e.updated_at -= hour;
+        e.updated_at -= by;
         journal.put_launch(&e).await.unwrap();
     }
 }
 
-/// As [`client`], once an hour has passed for what the journal holds: what an earlier request
-/// may still do is ruled out (its time is up).
+/// As [`client`], once an hour has passed for what the journal holds: past the wait every
+/// sender recorded, what an earlier request may still do is ruled out.
 async fn settling_client(
     sim: &RunningSimulator,
     t: Arc<Losing>,
     journal: Arc<dyn Journal>,
 ) -> Client {
-    an_hour_passes(journal.as_ref()).await;
+    time_passes(journal.as_ref(), chrono::Duration::hours(1)).await;
     client(sim, t, journal)
 }
 
@@ -209,22 +214,55 @@ async fn a_call_whose_answer_was_lost_is_pending_and_settles_as_placed() {
         .map(|p| p.intent.reference)
         .collect();
     assert_eq!(still, std::slice::from_ref(&lost_request));
-    // A client that waits for nothing still waits for the time its sender recorded: its own
-    // shorter wait cannot rule out a request the sender may still be waiting on.
-    let hasty = hasty_client(&sim, t.clone(), journal.clone());
+    // A minute later, a client with a ten-second timeout still waits for the 300 s its sender
+    // recorded: its own shorter wait cannot rule out a request the sender may still be
+    // waiting on.
+    time_passes(journal.as_ref(), chrono::Duration::minutes(1)).await;
+    let hasty = client_waiting(10, &sim, t.clone(), journal.clone());
     let settled = hasty.calls().settle_pending().await.unwrap();
     let err = settled[0].result.as_ref().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::TooEarly, "{err}");
     let reconciled = hasty.calls().reconcile(lost_request.as_str()).await;
     assert_eq!(reconciled.unwrap_err().kind(), ErrorKind::TooEarly);
-    // Once that time is past, it is ruled out.
-    an_hour_passes(journal.as_ref()).await;
-    let settled = hasty.calls().settle_pending().await.unwrap();
+    // A wait given to the client (the sender is known to be gone) is taken as it is.
+    let told = common::client_builder(&sim)
+        .transport(t.clone())
+        .journal(journal.clone())
+        .settle_after(Duration::ZERO)
+        .build()
+        .unwrap();
+    let settled = told.calls().settle_pending().await.unwrap();
     assert_eq!(settled.len(), 1);
     assert_eq!(settled[0].entry.intent.reference, lost_request);
     assert_eq!(settled[0].result.as_ref().unwrap(), &CallOutcome::NotPlaced);
     assert!(calls_to(&sim, "+919800000003").is_empty());
     assert!(client.calls().pending().await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_entry_records_how_long_its_request_may_be_waited_on() {
+    let sim = sim().await;
+    let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
+    let client = common::client_builder(&sim)
+        .journal(journal.clone())
+        .settle_after(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let recorded = |client: Client, to: &'static str| {
+        let journal = journal.clone();
+        async move {
+            let placed = client.calls().initiate(call(to)).await.unwrap();
+            let entry = journal.call(&placed.reference).await.unwrap().unwrap();
+            entry.intent.settle_after.unwrap().as_secs()
+        }
+    };
+    // The client's total timeout (300 s by default) is longer than its own settle wait.
+    assert_eq!(recorded(client.clone(), "+919800000011").await, 300);
+    // A scoped view's longer timeout is recorded for its requests only.
+    let options = ringg_api::RequestOptions::new().total_timeout(Duration::from_secs(900));
+    let patient = client.with_options(options);
+    assert_eq!(recorded(patient, "+919800000012").await, 900);
+    assert_eq!(recorded(client, "+919800000013").await, 300);
 }
 
 /// Now in Asia/Kolkata (UTC+05:30).
@@ -236,7 +274,8 @@ async fn launch_resumes_after(flow: CampaignFlow, op: &'static str, what: Lose, 
     let sim = sim().await;
     let t = Losing::new();
     let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
-    let client = client(&sim, t.clone(), journal.clone());
+    // A sender that waits 400 s, so that what each run records can be told apart.
+    let client = client_waiting(400, &sim, t.clone(), journal.clone());
     let name = format!("{op} {what:?}");
 
     t.lose(op, what);
@@ -266,8 +305,10 @@ async fn launch_resumes_after(flow: CampaignFlow, op: &'static str, what: Lose, 
         let hint = error.hint().unwrap_or_default();
         assert!(hint.contains(" again after "), "{hint}");
         assert!(!error.to_string().contains(" again after "), "{e}");
-        // A run whose own wait is shorter still waits for the time the sender recorded.
-        let hasty = hasty_client(&sim, t.clone(), journal.clone());
+        // A minute later, a run whose own wait is shorter still waits for the time the sender
+        // recorded.
+        time_passes(journal.as_ref(), chrono::Duration::minutes(1)).await;
+        let hasty = client_waiting(10, &sim, t.clone(), journal.clone());
         let e = hasty.campaigns().launch(launch(flow, &name)).await;
         let kind = e.unwrap_err().error().map(|e| e.kind());
         assert_eq!(kind, Some(ErrorKind::TooEarly));
@@ -289,6 +330,11 @@ async fn launch_resumes_after(flow: CampaignFlow, op: &'static str, what: Lose, 
     assert_eq!(statuses.len(), 1, "one campaign: {statuses:?}");
     assert_ne!(statuses[0], "draft", "{statuses:?}");
     assert!(journal.pending_launches().await.unwrap().is_empty());
+    // The record holds the wait of the run that sent last: the settling client's default
+    // 300 s after a lost request, the sender's own 400 s when it resumed itself.
+    let entry = journal.launch_for_list(&outcome.list_id).await.unwrap();
+    let secs = if what == Lose::Request { 300 } else { 400 };
+    assert_eq!(entry.unwrap().settle_after, Some(Duration::from_secs(secs)));
     let resumed = matches!(outcome.responses, LaunchResponses::Resumed(_));
     // Only a lost upload request leaves nothing to resume from.
     let uploaded =
@@ -370,7 +416,8 @@ async fn resume_and_discard_work_from_the_list_id() {
     let sim = sim().await;
     let t = Losing::new();
     let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
-    let client = client(&sim, t.clone(), journal.clone());
+    // A sender that waits 400 s, so that what each run records can be told apart.
+    let client = client_waiting(400, &sim, t.clone(), journal.clone());
 
     t.lose("startCampaignV2", Lose::Request);
     let e = client
@@ -390,6 +437,15 @@ async fn resume_and_discard_work_from_the_list_id() {
         Some(ErrorKind::TooEarly),
         "{e}"
     );
+    // A minute later, a run with a shorter timeout still waits for the sender's 400 s.
+    time_passes(journal.as_ref(), chrono::Duration::minutes(1)).await;
+    let hasty = client_waiting(10, &sim, t.clone(), journal.clone());
+    let e = hasty
+        .campaigns()
+        .resume(&list_id, PollOptions::default())
+        .await;
+    let kind = e.unwrap_err().error().map(|e| e.kind());
+    assert_eq!(kind, Some(ErrorKind::TooEarly));
     let client = settling_client(&sim, t.clone(), journal.clone()).await;
     let r = client
         .campaigns()
@@ -398,6 +454,9 @@ async fn resume_and_discard_work_from_the_list_id() {
         .unwrap();
     assert!(!r.resumed.already_started());
     assert_eq!(r.resumed.found, Some(LaunchStage::Starting));
+    // The resuming run sent the start again, and recorded its own wait.
+    let entry = journal.launch_for_list(&list_id).await.unwrap().unwrap();
+    assert_eq!(entry.settle_after, Some(Duration::from_secs(300)));
     assert_ne!(
         campaigns_named(&client, "to resume").await,
         vec!["draft".to_string()]

@@ -124,3 +124,28 @@ async fn a_value_that_is_no_count_still_fails_and_names_its_field() {
     assert_eq!(err.field_path(), Some("calls[0].is_callback"), "{err}");
     assert!(err.to_string().contains("perhaps"), "{err}");
 }
+
+#[tokio::test]
+async fn reconcile_finds_a_call_whose_row_writes_the_number_another_way() {
+    use ringg_api::calls::{CLIENT_REFERENCE_KEY, ReconcileQuery};
+    // Rows that do not echo their variables are opened when their number may be the one
+    // searched for; the same body answers the history page and the call details.
+    for to_number in [
+        json!(919_876_543_210_u64),
+        json!("09876543210"),
+        json!(null),
+    ] {
+        let client = client(json!({
+            "calls": [{"id": "c1", "to_number": to_number}],
+            "data": {"id": "c1", "custom_args_values": {CLIENT_REFERENCE_KEY: "rr-mine"}}
+        }))
+        .await;
+        let q = ReconcileQuery::new("rr-mine").to_number("+919876543210");
+        let found = client.calls().reconcile(q).await.unwrap();
+        assert_eq!(
+            found.map(|r| r.id.to_string()),
+            Some("c1".into()),
+            "{to_number}"
+        );
+    }
+}

@@ -106,6 +106,17 @@ pub(crate) struct GlobalArgs {
         value_parser = clap::value_parser!(u64).range(1..=31_536_000)
     )]
     pub(crate) timeout: Option<u64>,
+    /// Rule out (or send again) what an earlier run sent, a call or a launch's upload or
+    /// start, this long after it was sent, instead of after the longer of --timeout and the
+    /// wait that run recorded. Only for a run known to be stopped whose requests can no longer
+    /// be answered: one answered after it was ruled out is carried out twice.
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(0..=31_536_000)
+    )]
+    pub(crate) settle_after: Option<u64>,
     /// Run this one command against a fresh local simulator (its demo workspace) instead of
     /// a server; --base-url and --api-key are ignored. (`ringg login --sim` instead saves a
     /// profile for a running `ringg sim serve`.)

@@ -65,7 +65,7 @@ impl Ctx {
     pub(crate) async fn client(&mut self) -> Result<Client, CliError> {
         let (base, key) = self.target().await?;
         let limiter = self.limiter()?;
-        build_client_with(&base, &key, self.request_timeout, None, limiter)
+        build_client_with(&base, &key, self.request_timeout, None, limiter, None)
     }
 
     /// The rate limiter from --rate-limit, --max-in-flight and --redis-url (shared by every
@@ -99,7 +99,9 @@ impl Ctx {
             }
         };
         let limiter = self.limiter()?;
-        build_client_with(&base, &key, self.request_timeout, Some(journal), limiter)
+        let settle = self.global.settle_after.map(Duration::from_secs);
+        let timeout = self.request_timeout;
+        build_client_with(&base, &key, timeout, Some(journal), limiter, settle)
     }
 
     /// The base URL and key the command talks to (starting the embedded simulator with
@@ -277,7 +279,7 @@ pub(crate) fn build_client(
     request_timeout: Option<Duration>,
     journal: Option<Arc<dyn Journal>>,
 ) -> Result<Client, CliError> {
-    build_client_with(base_url, key, request_timeout, journal, None)
+    build_client_with(base_url, key, request_timeout, journal, None, None)
 }
 
 /// [`build_client`] with a (shared) rate limiter.
@@ -287,6 +289,7 @@ fn build_client_with(
     request_timeout: Option<Duration>,
     journal: Option<Arc<dyn Journal>>,
     limiter: Option<RateLimiter>,
+    settle_after: Option<Duration>,
 ) -> Result<Client, CliError> {
     let mut builder = Client::builder()
         .ignore_env()
@@ -298,6 +301,9 @@ fn build_client_with(
     }
     if let Some(limiter) = limiter {
         builder = builder.rate_limiter(limiter);
+    }
+    if let Some(wait) = settle_after {
+        builder = builder.settle_after(wait);
     }
     if let Some(total) = request_timeout {
         builder = builder

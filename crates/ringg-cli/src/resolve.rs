@@ -187,7 +187,16 @@ fn number_candidate(n: &WorkspaceNumber) -> Candidate {
     Candidate {
         id: n.id.to_string(),
         name: n.display_name.as_ref().cloned().unwrap_or_default(),
-        aliases: n.number.iter().cloned().collect(),
+        // A number written as a JSON number has no `+`: it is also known by its E.164 form.
+        aliases: n
+            .number
+            .iter()
+            .flat_map(|num| {
+                let digits = !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit());
+                [Some(num.clone()), digits.then(|| format!("+{num}"))]
+            })
+            .flatten()
+            .collect(),
     }
 }
 
@@ -434,6 +443,16 @@ mod tests {
         let mut all = all;
         all.push(c("5d7", "x"));
         assert_eq!(pick(ASSISTANT, "5d7", &all).unwrap(), "5d7");
+    }
+
+    #[test]
+    fn a_number_written_without_its_plus_is_found_by_its_e164_form() {
+        let row: WorkspaceNumber =
+            serde_json::from_value(serde_json::json!({"id": "n1", "number": 918035736726_u64}))
+                .unwrap();
+        let all = vec![number_candidate(&row)];
+        assert_eq!(pick(NUMBER, "+918035736726", &all).unwrap(), "n1");
+        assert_eq!(pick(NUMBER, "918035736726", &all).unwrap(), "n1");
     }
 
     #[test]

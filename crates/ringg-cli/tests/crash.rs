@@ -250,10 +250,10 @@ async fn a_call_initiation_killed_at_each_boundary_is_never_placed_twice() {
     // Killed before the request reached the server, then after the server placed the call.
     let (lost_request, lost_answer) = ("+919811100001", "+919811100002");
     proxy.hold("POST", PATH, Hold::Request);
-    kill_at_hold(&proxy, state, "4", &strs(&create_args(lost_request))).await;
+    kill_at_hold(&proxy, state, "8", &strs(&create_args(lost_request))).await;
     let killed = tokio::time::Instant::now();
     proxy.hold("POST", PATH, Hold::Answer);
-    kill_at_hold(&proxy, state, "4", &strs(&create_args(lost_answer))).await;
+    kill_at_hold(&proxy, state, "8", &strs(&create_args(lost_answer))).await;
     assert!(calls_to(&sim, lost_request).is_empty());
     let placed = calls_to(&sim, lost_answer);
     assert_eq!(placed.len(), 1);
@@ -321,7 +321,7 @@ async fn a_call_initiation_killed_at_each_boundary_is_never_placed_twice() {
         "reconcile",
         "--pending",
     ];
-    // Past this run's own wait (--timeout 1) but not the killed run's (--timeout 4): still too
+    // Past this run's own wait (--timeout 1) but not the killed run's (--timeout 8): still too
     // early.
     tokio::time::sleep_until(killed + Duration::from_millis(1500)).await;
     let r = fails(ringg(&proxy, state, &hasty), 8).await;
@@ -330,9 +330,17 @@ async fn a_call_initiation_killed_at_each_boundary_is_never_placed_twice() {
         "{}",
         r.stdout
     );
-    // Once the killed run's time is up, it is ruled out.
-    tokio::time::sleep_until(killed + Duration::from_millis(4300)).await;
-    let r = ok(ringg(&proxy, state, &hasty)).await;
+    // Told that the killed run is gone (--settle-after), it is ruled out at once.
+    let told = [
+        "--settle-after",
+        "0",
+        "-o",
+        "json",
+        "calls",
+        "reconcile",
+        "--pending",
+    ];
+    let r = ok(ringg(&proxy, state, &told)).await;
     let settled = r.json();
     let by_to = |to: &str| {
         settled

@@ -6,15 +6,14 @@ use ringg_types::ids::AgentId;
 use crate::error::Error;
 use crate::journal::CallEntry;
 
-/// For an unsettled initiation recorded (or last updated) less than `wait` ago, or less than
-/// the longer wait its sender recorded, the [`ErrorKind::TooEarly`](crate::ErrorKind::TooEarly)
-/// error that says until when its request may still be answered; `None` once it can be ruled
-/// out.
+/// For an unsettled initiation recorded (or last updated) less than `wait` ago (see
+/// [`Client::settle_wait`](crate::Client::settle_wait)), the
+/// [`ErrorKind::TooEarly`](crate::ErrorKind::TooEarly) error that says until when its request
+/// may still be answered; `None` once it can be ruled out.
 pub(super) fn too_early(entry: &CallEntry, wait: std::time::Duration) -> Option<Error> {
     if entry.is_settled() {
         return None;
     }
-    let wait = crate::journal::settle_wait(entry.intent.settle_after, wait);
     let after = crate::journal::answerable_until(entry.updated_at, wait)?;
     Some(Error::too_early(format!(
         "the call with reference {} is not in the history yet, but its request may still be answered until {after}",
@@ -68,6 +67,22 @@ fn too_early_by_reference(reference: &str, wait: std::time::Duration) -> Option<
     )))
 }
 
+/// False only when `row`, a history row's `to_number`, cannot be the number `wanted`: their
+/// digits differ once formatting, leading zeros and a country prefix on either side are set
+/// aside. A missing or digit-less number may be any number.
+pub(super) fn may_be_same_number(row: Option<&str>, wanted: &str) -> bool {
+    fn digits(s: &str) -> String {
+        let d: String = s.chars().filter(char::is_ascii_digit).collect();
+        d.trim_start_matches('0').to_owned()
+    }
+    let (a, b) = (digits(row.unwrap_or_default()), digits(wanted));
+    if a.is_empty() || b.is_empty() {
+        return true;
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    long.ends_with(&short)
+}
+
 /// What to look for in [`Calls::reconcile`](super::Calls::reconcile).
 #[derive(Debug, Clone)]
 pub struct ReconcileQuery {
@@ -76,7 +91,9 @@ pub struct ReconcileQuery {
     /// Only calls of this assistant (narrows the search).
     pub agent_id: Option<AgentId>,
     /// Only calls to this number (E.164); rows without `custom_args_values` are checked through
-    /// call details only when they match.
+    /// call details only when their number may be this one: the same digits, ignoring
+    /// formatting and a country or trunk prefix (`919876543210`, `09876543210` and
+    /// `+91 98765 43210` may all be `+919876543210`). A row with no number is checked.
     pub to_number: Option<String>,
     /// How far back to look (default: [`default_since`](Self::default_since), 24 hours ago).
     /// A time in the future is refused: a search from then could not rule anything out.
@@ -154,5 +171,30 @@ impl From<String> for ReconcileQuery {
 impl From<&String> for ReconcileQuery {
     fn from(r: &String) -> Self {
         Self::new(r.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_be_same_number as same;
+
+    #[test]
+    fn a_number_written_another_way_may_be_the_same() {
+        let wanted = "+919876543210";
+        for row in [
+            "+919876543210",
+            "919876543210",
+            "09876543210",
+            "9876543210",
+            "+91 98765-43210",
+            "",
+            "unknown",
+        ] {
+            assert!(same(Some(row), wanted), "{row}");
+        }
+        assert!(same(None, wanted));
+        for row in ["+919876543211", "+14155550100", "919876543200"] {
+            assert!(!same(Some(row), wanted), "{row}");
+        }
     }
 }

@@ -55,6 +55,7 @@ pub(crate) enum Recovered {
 /// step is written only over the record this run read or wrote last
 /// ([`Journal::put_launch_if_unchanged`]): when another run of the same launch wrote since,
 /// this run stops before sending anything more, and leaves the record to the other.
+#[derive(Default)]
 pub(crate) struct Progress {
     journal: Option<Arc<dyn Journal>>,
     entry: Option<LaunchEntry>,
@@ -178,14 +179,7 @@ impl Campaigns<'_> {
         planned: PlannedStart,
     ) -> Result<(Progress, Recovered), Error> {
         let Some(journal) = self.client().journal().cloned() else {
-            return Ok((
-                Progress {
-                    journal: None,
-                    entry: None,
-                    seen: None,
-                },
-                Recovered::Nothing,
-            ));
+            return Ok((Progress::default(), Recovered::Nothing));
         };
         let form = &request.campaign;
         let key = request
@@ -203,6 +197,7 @@ impl Campaigns<'_> {
             })?;
         let now = Utc::now();
         let own = self.client().transfer_settle_after();
+        let recorded = Some(self.client().recorded_wait(own));
         let fresh = LaunchEntry {
             key: key.clone(),
             list_id: None,
@@ -211,13 +206,13 @@ impl Campaigns<'_> {
             note: None,
             recorded_at: now,
             updated_at: now,
-            settle_after: Some(own),
+            settle_after: recorded,
         };
         let seen = journal.launch(&key).await.map_err(Error::journal)?;
         let Some(prior) = seen.clone().filter(|e| e.stage != LaunchStage::Discarded) else {
             return Ok((progress(journal, fresh, seen), Recovered::Nothing));
         };
-        let wait = crate::journal::settle_wait(prior.settle_after, own);
+        let wait = self.client().transfer_settle_wait(prior.settle_after);
         let list_id = match &prior.list_id {
             Some(id) => Some(id.clone()),
             None if prior.stage == LaunchStage::Uploading => {
@@ -247,7 +242,7 @@ impl Campaigns<'_> {
         entry.list_id = Some(list_id.clone());
         entry.start = planned;
         entry.note = None;
-        entry.settle_after = Some(own);
+        entry.settle_after = recorded;
         let mut p = progress(journal, entry, seen);
         if not_started(status.as_ref()) {
             p.reach(LaunchStage::Uploaded, Some(&list_id)).await?;
@@ -467,13 +462,13 @@ impl Campaigns<'_> {
         let found = entry.stage;
         let status = campaign.campaign_status.clone();
         let own = self.client().transfer_settle_after();
-        let wait = crate::journal::settle_wait(entry.settle_after, own);
+        let wait = self.client().transfer_settle_wait(entry.settle_after);
         if let Some(early) = start_in_flight(&entry, list_id, status.as_ref(), wait) {
             return Err(recover(early));
         }
         let planned = entry.start.clone();
         let seen = Some(entry.clone());
-        entry.settle_after = Some(own);
+        entry.settle_after = Some(self.client().recorded_wait(own));
         let mut p = progress(journal, entry, seen);
         let mut steps = if not_started(status.as_ref()) {
             self.start_list(&mut p, list_id, &planned, poll).await?

@@ -25,11 +25,18 @@ pub struct CallIntent {
     pub caller: String,
     /// When the intent was recorded.
     pub recorded_at: DateTime<Utc>,
-    /// How long the client that sent it waits before it rules the call out
-    /// ([`ClientBuilder::settle_after`](crate::ClientBuilder::settle_after), else its total
-    /// timeout). A client settling the entry waits at least this long, even when its own wait
-    /// is shorter. `None` in entries written without it: the settling client's own wait.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// How long after sending its request the client that sent it may still be waiting on it
+    /// (its [`settle_after`](crate::ClientBuilder::settle_after) wait, or the request's longer
+    /// timeout), written `settle_after_ms`. A client settling the entry waits at least this
+    /// long, unless it was given a wait of its own (see
+    /// [`ClientBuilder::settle_after`](crate::ClientBuilder::settle_after)). `None` in entries
+    /// written without it: the settling client's own wait.
+    #[serde(
+        rename = "settle_after_ms",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "millis"
+    )]
     pub settle_after: Option<Duration>,
 }
 
@@ -37,6 +44,26 @@ impl CallIntent {
     /// True when `other` is a call to the same recipient for the same assistant.
     pub fn is_for_same_recipient(&self, other: &CallIntent) -> bool {
         self.agent_id == other.agent_id && self.to_number == other.to_number
+    }
+}
+
+/// `Option<Duration>` as whole milliseconds.
+mod millis {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Duration>, D::Error> {
+        Ok(Option::<u64>::deserialize(d)?.map(Duration::from_millis))
     }
 }
 
@@ -217,10 +244,16 @@ pub struct LaunchEntry {
     pub recorded_at: DateTime<Utc>,
     /// When the entry last changed.
     pub updated_at: DateTime<Utc>,
-    /// How long the run that last wrote the entry waits before it uploads or starts again
-    /// what an earlier run sent (see [`CallIntent::settle_after`]); another run waits at least
-    /// this long. `None` in entries written without it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// How long after sending its upload or start the run that last wrote the entry may still
+    /// be waiting on it, written `settle_after_ms` (see [`CallIntent::settle_after`]): another
+    /// run waits at least this long before it uploads or starts again. `None` in entries
+    /// written without it.
+    #[serde(
+        rename = "settle_after_ms",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "millis"
+    )]
     pub settle_after: Option<Duration>,
 }
 
@@ -299,12 +332,6 @@ pub fn journal_scope(base_url: &str, api_key: &str) -> String {
 /// When a request recorded (or last updated) at `updated_at` can no longer be answered, for a
 /// client that waits `wait` for an answer, written as RFC 3339 ("much later" past the
 /// calendar's end); `None` once that time has passed.
-/// The wait before ruling out what an entry's request may still do: this client's own
-/// (`own`), or the longer one the sender recorded.
-pub(crate) fn settle_wait(recorded: Option<Duration>, own: Duration) -> Duration {
-    recorded.map_or(own, |r| r.max(own))
-}
-
 pub(crate) fn answerable_until(
     updated_at: DateTime<Utc>,
     wait: std::time::Duration,

@@ -36,7 +36,7 @@ pub use entry::{
     CallEntry, CallIntent, CallOutcome, JournalError, LaunchEntry, LaunchKey, LaunchStage,
     PlannedStart, SavedSubscriptions, journal_scope,
 };
-pub(crate) use entry::{answerable_until, caller_text, rfc3339_secs, settle_wait};
+pub(crate) use entry::{answerable_until, caller_text, rfc3339_secs};
 pub use memory::MemoryJournal;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteJournal;

@@ -40,9 +40,10 @@ macro_rules! null_reads_as_none {
     };
 }
 
-/// An epoch time of `10^11` or more is in milliseconds: as seconds it would be past the year
-/// 5000, and as milliseconds anything below it is before March 1973.
-const EPOCH_MILLIS_FROM: f64 = 1e11;
+/// The unit of a Unix time, by its size: seconds below `10^11` (the year 5138), milliseconds
+/// below `10^14` (from March 1973 on, as milliseconds), microseconds below `10^17`. Larger
+/// values are no time Ringg writes.
+const EPOCH_UNITS: [(f64, f64); 3] = [(1e11, 1e6), (1e14, 1e3), (1e17, 1.0)];
 
 struct TimeV;
 
@@ -52,14 +53,16 @@ impl TimeV {
         v: f64,
         unexpected: de::Unexpected<'_>,
     ) -> Result<Option<Timestamp>, E> {
-        let micros = if v.abs() < EPOCH_MILLIS_FROM {
-            v * 1e6
-        } else {
-            v * 1e3
-        };
-        // `as` saturates, and a saturated value is out of chrono's range, so refused below.
-        DateTime::from_timestamp_micros(micros.round() as i64)
-            .filter(|_| v.is_finite())
+        // `0` is the usual "not set".
+        if v == 0.0 {
+            return Ok(None);
+        }
+        let micros = EPOCH_UNITS
+            .iter()
+            .find(|(below, _)| v > 0.0 && v < *below)
+            .map(|(_, to_micros)| (v * to_micros).round() as i64);
+        micros
+            .and_then(DateTime::from_timestamp_micros)
             .map(|t| Some(Timestamp::from_datetime(&t)))
             .ok_or_else(|| E::invalid_value(unexpected, self))
     }
@@ -69,8 +72,8 @@ impl<'de> Visitor<'de> for TimeV {
     type Value = Option<Timestamp>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(
-            "an ISO 8601 timestamp string, a Unix time in seconds or milliseconds, an empty \
-             string or null",
+            "an ISO 8601 timestamp string, a Unix time in seconds, milliseconds or \
+             microseconds, an empty string or null",
         )
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
@@ -91,8 +94,9 @@ impl<'de> Visitor<'de> for TimeV {
     null_reads_as_none!();
 }
 
-/// `Option<Timestamp>`: `""` and `null` read as `None`; a Unix time (a JSON number) in seconds,
-/// or in milliseconds from `10^11` on, reads as that instant, written back as ISO 8601.
+/// `Option<Timestamp>`: `""`, `null` and `0` read as `None`; a Unix time (a positive JSON
+/// number) in seconds, milliseconds from `10^11` on, or microseconds from `10^14` on, reads as
+/// that instant, written back as ISO 8601.
 pub(crate) fn time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
     d.deserialize_option(TimeV)
 }

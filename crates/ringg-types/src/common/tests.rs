@@ -399,6 +399,7 @@ fn epoch_times_numeric_phone_numbers_and_a_single_tag_are_read() {
     for epoch in [
         json!(1_733_392_800),
         json!(1_733_392_800_000_u64),
+        json!(1_733_392_800_000_000_u64),
         json!(1_733_392_800.0),
     ] {
         assert_eq!(at(epoch.clone()).unwrap(), second, "{epoch}");
@@ -413,8 +414,16 @@ fn epoch_times_numeric_phone_numbers_and_a_single_tag_are_read() {
         serde_json::to_value(&half).unwrap()["created_at"],
         "2024-12-05T10:00:00.500000+00:00"
     );
-    assert!(row("created_at", json!(-1)).unwrap().created_at.is_some());
-    for bad in [json!(1e300), json!(-1e300), json!(true), json!({})] {
+    assert_eq!(row("created_at", json!(0)).unwrap().created_at, None);
+    for bad in [
+        json!(-1),
+        json!(1e17),
+        json!(u64::MAX),
+        json!(1e300),
+        json!(-1e300),
+        json!(true),
+        json!({}),
+    ] {
         let e = row("created_at", bad.clone()).unwrap_err();
         assert_eq!(e.path(), "calls[0].created_at", "{bad}: {e}");
     }
