@@ -297,36 +297,61 @@ impl<'de> Deserialize<'de> for NumberText {
     }
 }
 
+struct NumbersV;
+
+impl<'de> Visitor<'de> for NumbersV {
+    type Value = Nullable<Vec<String>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of phone numbers, one phone number, or null")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if is_blank(v) {
+            return Ok(Nullable::Null);
+        }
+        Ok(Nullable::Value(vec![v.to_owned()]))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Nullable::Value(vec![v.to_string()]))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        let one = NumberTextV.visit_f64(v)?;
+        Ok(Nullable::Value(one.into_iter().collect()))
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        // Each entry is read as `number_text` reads it, so an error names its index.
+        while let Some(NumberText(n)) = seq.next_element()? {
+            out.extend(n);
+        }
+        Ok(Nullable::Value(out))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Nullable::Null)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Nullable::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
 /// `Nullable<Vec<String>>` of phone numbers: a list, or one number as a list of one; each may
 /// be a string or a JSON number (read as [`number_text`] reads it). `""` reads as `null` and
 /// `null` entries of a list are left out.
 pub(crate) fn nullable_strings<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Nullable<Vec<String>>, D::Error> {
-    match Option::<OneOrList<NumberText>>::deserialize(d)? {
-        None | Some(OneOrList::One(NumberText(None))) => Ok(Nullable::Null),
-        Some(OneOrList::One(NumberText(Some(s)))) if is_blank(&s) => Ok(Nullable::Null),
-        Some(OneOrList::One(NumberText(Some(s)))) => Ok(Nullable::Value(vec![s])),
-        Some(OneOrList::List(l)) => {
-            Ok(Nullable::Value(l.into_iter().filter_map(|n| n.0).collect()))
-        }
-    }
+    d.deserialize_option(NumbersV)
 }
 
 /// `Option<Vec<Value>>` (a numbers row's `tags`): a list, or one value as a list of one; `""`
 /// and `null` read as `None`.
 pub(crate) fn values<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Value>>, D::Error> {
-    match Option::<OneOrList<Value>>::deserialize(d)? {
-        None => Ok(None),
-        Some(OneOrList::One(Value::String(s))) if is_blank(&s) => Ok(None),
-        Some(OneOrList::One(v)) => Ok(Some(vec![v])),
-        Some(OneOrList::List(l)) => Ok(Some(l)),
-    }
-}
-
-#[derive(serde::Deserialize)]
-#[serde(untagged, expecting = "a list, one value, or null")]
-enum OneOrList<T> {
-    List(Vec<T>),
-    One(T),
+    Ok(match Option::<Value>::deserialize(d)? {
+        None => None,
+        Some(Value::String(s)) if is_blank(&s) => None,
+        Some(Value::Array(l)) => Some(l),
+        Some(v) => Some(vec![v]),
+    })
 }

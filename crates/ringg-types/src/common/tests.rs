@@ -377,6 +377,8 @@ fn lenient_response_fields_take_other_forms_and_refuse_non_values() {
     assert_eq!(e.path(), "calls[0].call_cost", "{e}");
     let e = row("from_numbers", json!(true)).unwrap_err();
     assert_eq!(e.path(), "calls[0].from_numbers", "{e}");
+    let e = row("from_numbers", json!(["+91", true])).unwrap_err();
+    assert_eq!(e.path(), "calls[0].from_numbers[1]", "{e}");
     let details = |v: serde_json::Value| {
         let body = json!({"data": {"id": "c", "platform_analysis": v}}).to_string();
         decode::<crate::calls::CallDetailsResponse>(body.as_bytes())
