@@ -355,6 +355,42 @@ async fn launch_resumes_after(flow: CampaignFlow, op: &'static str, what: Lose, 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_launches_of_one_name_whose_uploads_were_lost_each_find_their_own_list() {
+    let sim = sim().await;
+    let t = Losing::new();
+    let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
+    let client = client(&sim, t.clone(), journal.clone());
+    let name = "one name";
+    const THREE: &str = "Mobile Number,Name,Company\n+919876543210,Asha,Acme\n\
+                         +919876543211,Ravi,Acme\n+919876543212,Meera,Acme\n";
+    let launches = || {
+        [
+            (launch(CampaignFlow::Standard, name), 2),
+            (common::launch_of(CampaignFlow::Standard, name, THREE), 3),
+        ]
+    };
+    for (request, _) in launches() {
+        t.lose("saveCampaign", Lose::Answer);
+        let e = client.campaigns().launch(request).await.unwrap_err();
+        assert_eq!(e.step(), Some(LaunchStep::Save), "{e}");
+        // Two launches are some time apart.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Run again, each finds the list its own upload made (the first is not the newest).
+    for (request, contacts) in launches() {
+        let outcome = client.campaigns().launch(request).await.unwrap();
+        assert!(matches!(outcome.responses, LaunchResponses::Resumed(_)));
+        let campaign = client
+            .campaigns()
+            .find_list(&outcome.list_id, Some(name))
+            .await;
+        let total = campaign.unwrap().unwrap().total_contacts;
+        assert_eq!(total, Some(contacts), "{:?}", outcome.list_id);
+    }
+    assert_eq!(campaigns_named(&client, name).await.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_standard_launch_resumes_after_each_lost_answer() {
     launch_resumes_after(
         CampaignFlow::Standard,

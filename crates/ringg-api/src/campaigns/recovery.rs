@@ -267,9 +267,9 @@ impl Campaigns<'_> {
         }
     }
 
-    /// The list an upload whose answer was lost created: the newest campaign of that name and
-    /// assistant created since the entry was recorded, that no other launch in the journal
-    /// owns.
+    /// The list a lost upload created: of the campaigns of that name and assistant created
+    /// since the entry was recorded and owned by no other launch in the journal, the one created
+    /// closest to the upload (the entry's last update): two launches of a name find their own.
     async fn find_uploaded(
         &self,
         entry: &LaunchEntry,
@@ -281,24 +281,29 @@ impl Campaigns<'_> {
             ..ListCampaignsQuery::default()
         });
         futures::pin_mut!(stream);
+        let mut best: Option<(chrono::TimeDelta, ListId)> = None;
         while let Some(c) = stream.next().await {
             let c = c?;
             let same_name = c.name.as_deref() == Some(entry.key.name.as_str());
             let same_agent = c.agent_id.as_ref().is_none_or(|a| *a == entry.key.agent_id);
-            let recent = c.created_at.as_ref().is_none_or(|t| t.to_utc() >= since);
-            if !(same_name && same_agent && recent) {
+            let created = c.created_at.as_ref().map(|t| t.to_utc());
+            if !(same_name && same_agent && created.is_none_or(|t| t >= since)) {
                 continue;
             }
             let list_id = ListId::new(c.id.as_str());
-            let owner = journal
-                .launch_for_list(&list_id)
-                .await
-                .map_err(Error::journal)?;
-            if owner.is_none_or(|o| o.key == entry.key) {
-                return Ok(Some(list_id));
+            let owner = journal.launch_for_list(&list_id).await;
+            if owner
+                .map_err(Error::journal)?
+                .is_none_or(|o| o.key == entry.key)
+            {
+                // A campaign without a creation time is the farthest candidate.
+                let off = created.map_or(chrono::TimeDelta::MAX, |t| (t - entry.updated_at).abs());
+                if best.as_ref().is_none_or(|(b, _)| off < *b) {
+                    best = Some((off, list_id));
+                }
             }
         }
-        Ok(None)
+        Ok(best.map(|(_, id)| id))
     }
 
     /// The campaign of a list, from `GET /campaign/all` (searched by its name when known).

@@ -102,9 +102,14 @@ pub(crate) const CSV: &str =
 /// A launch of [`CSV`] named `name` from the demo assistant through the demo number pool,
 /// starting in two minutes, polling its upload fast.
 pub(crate) fn launch(flow: CampaignFlow, name: &str) -> LaunchRequest {
+    launch_of(flow, name, CSV)
+}
+
+/// As [`launch`], of the file `csv`.
+pub(crate) fn launch_of(flow: CampaignFlow, name: &str, csv: &'static str) -> LaunchRequest {
     LaunchRequest::builder(
         AgentId::new(ringg_sim::demo::AGENT_ID),
-        CsvUpload::bytes(CSV),
+        CsvUpload::bytes(csv),
     )
     .name(name)
     .country_code("+91")
