@@ -164,7 +164,7 @@ impl Calls<'_> {
                 to_number: request.mobile_number.to_string(),
                 caller: caller_text(&request.caller),
                 recorded_at: chrono::Utc::now(),
-                settle_after: Some(self.client.recorded_wait(self.client.settle_after())),
+                settle_after: Some(self.client.recorded_wait()),
             });
             // On disk before the request leaves; a journal that cannot be written stops it.
             let pending = if unless_pending {

@@ -59,6 +59,7 @@ pub struct ClientBuilder {
     rate_limiter: Option<RateLimiter>,
     total_timeout: Option<Duration>,
     settle_after: Option<Duration>,
+    ignore_recorded_waits: bool,
     attempt_timeout: Duration,
     connect_timeout: Duration,
     max_response_body: u64,
@@ -82,6 +83,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("rate_limit", &self.rate_limit)
             .field("total_timeout", &self.total_timeout)
             .field("settle_after", &self.settle_after)
+            .field("ignore_recorded_waits", &self.ignore_recorded_waits)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_response_body", &self.max_response_body)
@@ -106,6 +108,7 @@ impl Default for ClientBuilder {
             rate_limiter: None,
             total_timeout: Some(Duration::from_secs(300)),
             settle_after: None,
+            ignore_recorded_waits: false,
             attempt_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
@@ -222,14 +225,24 @@ impl ClientBuilder {
     /// earlier start left it not started. Default: the total timeout, or without one the
     /// attempt timeout (at least [`TRANSFER_ATTEMPT_TIMEOUT`] for a launch).
     ///
-    /// Each journal entry records how long its sender waits (the longer of this wait and the
-    /// request's own timeouts). Without this setting, a client settling an entry waits the
-    /// longer of its own default and the recorded wait, so a client with a shorter timeout
-    /// never rules out what a more patient sender may still be waiting on. A wait given here
-    /// is taken as it is, over what entries record: give one only when the sender is known to
-    /// be gone and its requests can no longer be answered. Zero settles at once.
+    /// Each journal entry records how long its sender may still be waiting on its request (the
+    /// longer of this wait and the request's own timeouts), and a client settling the entry
+    /// waits the longer of its own wait and the recorded one: a client with a shorter wait
+    /// never rules out what a more patient sender may still be waiting on (see
+    /// [`ignore_recorded_waits`](Self::ignore_recorded_waits)). Zero settles at once what
+    /// records no wait.
     pub fn settle_after(mut self, wait: Duration) -> Self {
         self.settle_after = Some(wait);
+        self
+    }
+
+    /// Settles journal entries after this client's own wait
+    /// ([`settle_after`](Self::settle_after)) only, not after the longer wait their senders
+    /// recorded. Only for senders known to be gone (killed, with no server still working on
+    /// their requests): a call ruled out while its request can still be answered may be placed
+    /// twice, and a launch's upload or start sent twice.
+    pub fn ignore_recorded_waits(mut self) -> Self {
+        self.ignore_recorded_waits = true;
         self
     }
 
@@ -368,7 +381,7 @@ impl ClientBuilder {
                 max_response_body: self.max_response_body,
                 attempt_timeout: self.attempt_timeout,
                 settle_after: self.settle_after.or(self.total_timeout),
-                settle_given: self.settle_after.is_some(),
+                ignore_recorded_waits: self.ignore_recorded_waits,
                 total_timeout: self.total_timeout,
                 max_pages: self.max_pages,
                 journal: self.journal,
@@ -388,9 +401,8 @@ struct Inner {
     /// The wait the builder was given, else its total timeout; without either, the attempt
     /// timeout of the request in question.
     settle_after: Option<Duration>,
-    /// True when the builder was given a wait ([`ClientBuilder::settle_after`]): it then
-    /// overrides what journal entries record.
-    settle_given: bool,
+    /// [`ClientBuilder::ignore_recorded_waits`].
+    ignore_recorded_waits: bool,
     total_timeout: Option<Duration>,
     max_pages: u64,
     journal: Option<Arc<dyn Journal>>,
@@ -480,48 +492,6 @@ impl Client {
         &self.inner.unknowns
     }
 
-    /// See [`ClientBuilder::settle_after`].
-    pub(crate) fn settle_after(&self) -> Duration {
-        self.inner
-            .settle_after
-            .unwrap_or(self.inner.attempt_timeout)
-    }
-
-    /// [`settle_after`](Self::settle_after) for a launch's upload and start: the same, except
-    /// that without a total timeout it covers an upload's longer attempt.
-    pub(crate) fn transfer_settle_after(&self) -> Duration {
-        let transfer = self.inner.attempt_timeout.max(TRANSFER_ATTEMPT_TIMEOUT);
-        self.inner.settle_after.unwrap_or(transfer)
-    }
-
-    /// The wait before ruling out what a journal entry's call initiation may still do: the
-    /// longer of this client's own [`settle_after`](Self::settle_after) and the wait its
-    /// sender `recorded`; a wait given to [`ClientBuilder::settle_after`] as it is.
-    pub(crate) fn settle_wait(&self, recorded: Option<Duration>) -> Duration {
-        self.wait_with(self.settle_after(), recorded)
-    }
-
-    /// [`settle_wait`](Self::settle_wait) for a launch's upload and start.
-    pub(crate) fn transfer_settle_wait(&self, recorded: Option<Duration>) -> Duration {
-        self.wait_with(self.transfer_settle_after(), recorded)
-    }
-
-    fn wait_with(&self, own: Duration, recorded: Option<Duration>) -> Duration {
-        match recorded {
-            Some(r) if !self.inner.settle_given => own.max(r),
-            _ => own,
-        }
-    }
-
-    /// The wait to record with a journal entry whose request this client sends: `own` (its
-    /// settle wait), or longer while the request itself may still be waited on (the total
-    /// timeout, or a scoped view's longer timeouts).
-    pub(crate) fn recorded_wait(&self, own: Duration) -> Duration {
-        let scoped = self.scope().and_then(|s| s.options.longest_timeout());
-        own.max(self.inner.total_timeout.unwrap_or_default())
-            .max(scoped.unwrap_or_default())
-    }
-
     /// The response body limit the client was built with.
     pub(crate) fn max_response_body(&self) -> u64 {
         self.inner.max_response_body
@@ -596,5 +566,6 @@ impl Client {
 }
 
 mod default_transport;
+mod settle;
 #[cfg(test)]
 mod tests;

@@ -110,13 +110,15 @@ fn client_waiting(
 }
 
 /// Moves every pending entry of `journal` `by` into the past, as if that time had passed since
-/// its request was sent.
+/// it was recorded and its request sent.
 async fn time_passes(journal: &dyn Journal, by: chrono::Duration) {
     for mut e in journal.pending_calls().await.unwrap() {
+        e.intent.recorded_at -= by;
         e.updated_at -= by;
         journal.put_call(&e).await.unwrap();
     }
     for mut e in journal.pending_launches().await.unwrap() {
+        e.recorded_at -= by;
         e.updated_at -= by;
         journal.put_launch(&e).await.unwrap();
     }
@@ -224,13 +226,21 @@ async fn a_call_whose_answer_was_lost_is_pending_and_settles_as_placed() {
     assert_eq!(err.kind(), ErrorKind::TooEarly, "{err}");
     let reconciled = hasty.calls().reconcile(lost_request.as_str()).await;
     assert_eq!(reconciled.unwrap_err().kind(), ErrorKind::TooEarly);
-    // A wait given to the client (the sender is known to be gone) is taken as it is.
-    let told = common::client_builder(&sim)
-        .transport(t.clone())
-        .journal(journal.clone())
-        .settle_after(Duration::ZERO)
-        .build()
-        .unwrap();
+    // A settle wait of zero does not cut the sender's short either.
+    let zero = |b: ringg_api::ClientBuilder| {
+        let b = b.transport(t.clone()).journal(journal.clone());
+        b.settle_after(Duration::ZERO).build().unwrap()
+    };
+    let settled = zero(common::client_builder(&sim))
+        .calls()
+        .settle_pending()
+        .await;
+    assert_eq!(
+        settled.unwrap()[0].result.as_ref().unwrap_err().kind(),
+        ErrorKind::TooEarly
+    );
+    // Told that the sender is gone, a client settles with its own wait only.
+    let told = zero(common::client_builder(&sim).ignore_recorded_waits());
     let settled = told.calls().settle_pending().await.unwrap();
     assert_eq!(settled.len(), 1);
     assert_eq!(settled[0].entry.intent.reference, lost_request);

@@ -106,10 +106,12 @@ pub(crate) struct GlobalArgs {
         value_parser = clap::value_parser!(u64).range(1..=31_536_000)
     )]
     pub(crate) timeout: Option<u64>,
-    /// Rule out (or send again) what an earlier run sent, a call or a launch's upload or
-    /// start, this long after it was sent, instead of after the longer of --timeout and the
-    /// wait that run recorded. Only for a run known to be stopped whose requests can no longer
-    /// be answered: one answered after it was ruled out is carried out twice.
+    /// After a crash: take a request an earlier run sent (a call, a campaign's upload or
+    /// start) as lost SECS after it was sent (0: at once), instead of after the longer of this
+    /// run's --timeout (300 s by default) and that run's own. For `calls reconcile` (with or
+    /// without --pending), `campaigns launch` and `campaigns resume`; other commands ignore
+    /// it. Only when that run was killed and its requests cannot still arrive: otherwise a
+    /// call may be placed, or a campaign uploaded or started, twice.
     #[arg(
         long,
         global = true,

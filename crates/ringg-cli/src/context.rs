@@ -303,7 +303,7 @@ fn build_client_with(
         builder = builder.rate_limiter(limiter);
     }
     if let Some(wait) = settle_after {
-        builder = builder.settle_after(wait);
+        builder = builder.settle_after(wait).ignore_recorded_waits();
     }
     if let Some(total) = request_timeout {
         builder = builder

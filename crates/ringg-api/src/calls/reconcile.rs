@@ -67,20 +67,25 @@ fn too_early_by_reference(reference: &str, wait: std::time::Duration) -> Option<
     )))
 }
 
-/// False only when `row`, a history row's `to_number`, cannot be the number `wanted`: their
-/// digits differ once formatting, leading zeros and a country prefix on either side are set
-/// aside. A missing or digit-less number may be any number.
+/// Digits enough to tell two numbers apart: a subscriber number's last seven.
+const TELLING_DIGITS: usize = 7;
+
+/// False only when `row`, a history row's `to_number`, cannot be the number `wanted`: neither
+/// holds the other's last seven digits, whatever the formatting, prefixes, trunk zeros or
+/// extensions around them. A missing, masked (`+91XXXXXX3210`) or short number may be any
+/// number.
 pub(super) fn may_be_same_number(row: Option<&str>, wanted: &str) -> bool {
-    fn digits(s: &str) -> String {
-        let d: String = s.chars().filter(char::is_ascii_digit).collect();
-        d.trim_start_matches('0').to_owned()
-    }
-    let (a, b) = (digits(row.unwrap_or_default()), digits(wanted));
-    if a.is_empty() || b.is_empty() {
+    let row = row.unwrap_or_default();
+    if row.contains(['x', 'X', '*', '\u{2022}', '#']) {
         return true;
     }
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    long.ends_with(&short)
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let (a, b) = (digits(row), digits(wanted));
+    let tail = |d: &str| d[d.len() - TELLING_DIGITS..].to_owned();
+    a.len() < TELLING_DIGITS
+        || b.len() < TELLING_DIGITS
+        || a.contains(&tail(&b))
+        || b.contains(&tail(&a))
 }
 
 /// What to look for in [`Calls::reconcile`](super::Calls::reconcile).
@@ -91,9 +96,9 @@ pub struct ReconcileQuery {
     /// Only calls of this assistant (narrows the search).
     pub agent_id: Option<AgentId>,
     /// Only calls to this number (E.164); rows without `custom_args_values` are checked through
-    /// call details only when their number may be this one: the same digits, ignoring
-    /// formatting and a country or trunk prefix (`919876543210`, `09876543210` and
-    /// `+91 98765 43210` may all be `+919876543210`). A row with no number is checked.
+    /// call details unless their number cannot be this one: it is compared by its last seven
+    /// digits, whatever surrounds them (`919876543210`, `09876543210` and `+91 98765 43210`
+    /// may all be `+919876543210`). A row with no number, or a masked one, is checked.
     pub to_number: Option<String>,
     /// How far back to look (default: [`default_since`](Self::default_since), 24 hours ago).
     /// A time in the future is refused: a search from then could not rule anything out.
@@ -187,12 +192,20 @@ mod tests {
             "09876543210",
             "9876543210",
             "+91 98765-43210",
+            "+91 0 98765 43210",
+            "+9109876543210",
+            "+91XXXXXX3210",
+            "+9198XXXX3210",
+            "98******10",
+            "+919876543210 ext 2",
+            "+919876543210,+919876543211",
             "",
             "unknown",
         ] {
             assert!(same(Some(row), wanted), "{row}");
         }
         assert!(same(None, wanted));
+        assert!(same(Some("+44 (0)20 7946 0958"), "+442079460958"));
         for row in ["+919876543211", "+14155550100", "919876543200"] {
             assert!(!same(Some(row), wanted), "{row}");
         }

@@ -16,11 +16,14 @@ use crate::campaigns::outcome::{
     LaunchError, LaunchStep, ResumeOutcome, ResumedLaunch, StartResponse,
 };
 use crate::campaigns::preflight::CampaignFlow;
+use crate::campaigns::recovery::in_flight::{
+    not_started, overtaken, start_in_flight, upload_in_flight,
+};
 use crate::campaigns::request::LaunchRequest;
 use crate::error::{Error, ErrorKind};
-use crate::journal::{
-    Journal, LaunchEntry, LaunchKey, LaunchStage, PlannedStart, answerable_until, rfc3339_secs,
-};
+use crate::journal::{Journal, LaunchEntry, LaunchStage, PlannedStart, answerable_until};
+
+mod in_flight;
 
 /// How much earlier than its journal entry a list found by name may have been created (the
 /// server's clock and ours differ).
@@ -166,11 +169,6 @@ impl Progress {
     }
 }
 
-/// The statuses of a campaign that was not started.
-fn not_started(status: Option<&CampaignStatus>) -> bool {
-    status.is_some_and(CampaignStatus::is_never_started)
-}
-
 impl Campaigns<'_> {
     /// Opens the journal record of `request` and finds what an earlier run of it did.
     pub(crate) async fn open_progress(
@@ -196,8 +194,7 @@ impl Campaigns<'_> {
                 )
             })?;
         let now = Utc::now();
-        let own = self.client().transfer_settle_after();
-        let recorded = Some(self.client().recorded_wait(own));
+        let recorded = Some(self.client().recorded_transfer_wait());
         let fresh = LaunchEntry {
             key: key.clone(),
             list_id: None,
@@ -216,7 +213,7 @@ impl Campaigns<'_> {
         let list_id = match &prior.list_id {
             Some(id) => Some(id.clone()),
             None if prior.stage == LaunchStage::Uploading => {
-                let found = self.find_uploaded(&prior, journal.as_ref()).await?;
+                let found = self.find_uploaded(&prior, journal.as_ref(), wait).await?;
                 if found.is_none()
                     && let Some(until) = answerable_until(prior.updated_at, wait)
                 {
@@ -267,15 +264,21 @@ impl Campaigns<'_> {
         }
     }
 
-    /// The list a lost upload created: of the campaigns of that name and assistant created
-    /// since the entry was recorded and owned by no other launch in the journal, the one created
-    /// closest to the upload (the entry's last update): two launches of a name find their own.
+    /// The list a lost upload created: of the campaigns of that name and assistant, owned by no
+    /// other launch, created since the entry was recorded and before the upload (its last
+    /// update) could no longer be answered (`wait`), the one created closest to the upload.
     async fn find_uploaded(
         &self,
         entry: &LaunchEntry,
         journal: &dyn Journal,
+        wait: std::time::Duration,
     ) -> Result<Option<ListId>, Error> {
         let since = entry.recorded_at - CLOCK_SLACK;
+        let late = chrono::Duration::from_std(wait)
+            .ok()
+            .and_then(|w| w.checked_add(&CLOCK_SLACK));
+        let until = late.and_then(|w| entry.updated_at.checked_add_signed(w));
+        let in_window = |t: chrono::DateTime<Utc>| t >= since && until.is_none_or(|u| t <= u);
         let stream = self.stream(ListCampaignsQuery {
             search: Some(entry.key.name.clone()),
             ..ListCampaignsQuery::default()
@@ -287,15 +290,15 @@ impl Campaigns<'_> {
             let same_name = c.name.as_deref() == Some(entry.key.name.as_str());
             let same_agent = c.agent_id.as_ref().is_none_or(|a| *a == entry.key.agent_id);
             let created = c.created_at.as_ref().map(|t| t.to_utc());
-            if !(same_name && same_agent && created.is_none_or(|t| t >= since)) {
+            if !(same_name && same_agent && created.is_none_or(in_window)) {
                 continue;
             }
             let list_id = ListId::new(c.id.as_str());
-            let owner = journal.launch_for_list(&list_id).await;
-            if owner
-                .map_err(Error::journal)?
-                .is_none_or(|o| o.key == entry.key)
-            {
+            let owner = journal
+                .launch_for_list(&list_id)
+                .await
+                .map_err(Error::journal)?;
+            if owner.is_none_or(|o| o.key == entry.key) {
                 // A campaign without a creation time is the farthest candidate.
                 let off = created.map_or(chrono::TimeDelta::MAX, |t| (t - entry.updated_at).abs());
                 if best.as_ref().is_none_or(|(b, _)| off < *b) {
@@ -466,14 +469,13 @@ impl Campaigns<'_> {
         };
         let found = entry.stage;
         let status = campaign.campaign_status.clone();
-        let own = self.client().transfer_settle_after();
         let wait = self.client().transfer_settle_wait(entry.settle_after);
         if let Some(early) = start_in_flight(&entry, list_id, status.as_ref(), wait) {
             return Err(recover(early));
         }
         let planned = entry.start.clone();
         let seen = Some(entry.clone());
-        entry.settle_after = Some(self.client().recorded_wait(own));
+        entry.settle_after = Some(self.client().recorded_transfer_wait());
         let mut p = progress(journal, entry, seen);
         let mut steps = if not_started(status.as_ref()) {
             self.start_list(&mut p, list_id, &planned, poll).await?
@@ -542,59 +544,3 @@ fn progress(journal: Arc<dyn Journal>, entry: LaunchEntry, seen: Option<LaunchEn
 
 /// The advice after an upload whose answer named no list.
 const NO_LIST_ID_HINT: &str = "run the same launch again to find the list by name, or look in the campaign list before uploading again";
-
-/// An earlier run's upload that left no list (yet) and may still be carried out until `until`.
-fn upload_in_flight(prior: &LaunchEntry, until: &str) -> Error {
-    Error::too_early(format!(
-        "another run of this launch ({:?}), still running or stopped since, sent its upload at {} and no list of that name is there yet; that upload may still be carried out until {until}",
-        prior.key.name,
-        rfc3339_secs(&prior.updated_at),
-    ))
-    .with_hint(format!(
-        "run the same launch again after {until} (it uploads the file again only if no list appeared)"
-    ))
-}
-
-/// For a launch whose start an earlier run sent (stage `starting`) less than `wait` ago and
-/// whose campaign is not started yet, the error that says until when that start may still be
-/// carried out; `None` otherwise.
-fn start_in_flight(
-    entry: &LaunchEntry,
-    list_id: &ListId,
-    status: Option<&CampaignStatus>,
-    wait: std::time::Duration,
-) -> Option<Error> {
-    if entry.stage != LaunchStage::Starting || !not_started(status) {
-        return None;
-    }
-    let until = answerable_until(entry.updated_at, wait)?;
-    Some(Error::too_early(format!(
-        "another run of this launch ({:?}), still running or stopped since, sent the start of list {list_id} at {} and the campaign is not started yet; that start may still be carried out until {until}",
-        entry.key.name,
-        rfc3339_secs(&entry.updated_at),
-    ))
-    .with_hint(format!(
-        "try again after {until} (the campaign is started only if it is still not started)"
-    )))
-}
-
-/// The error of a run whose launch record another run of the same launch wrote since this run
-/// read it: the other goes on, this one sends nothing more.
-fn overtaken(key: &LaunchKey, now: Option<&LaunchEntry>) -> Error {
-    let state = now.map_or_else(String::new, |e| {
-        let list = e
-            .list_id
-            .as_ref()
-            .map_or_else(String::new, |l| format!(", list {l}"));
-        format!(
-            " (now {}{list}, at {})",
-            e.stage,
-            rfc3339_secs(&e.updated_at)
-        )
-    });
-    Error::too_early(format!(
-        "another run of this launch ({:?}) recorded a step of it since this run read its record{state}, so this run sent nothing more; that run goes on with the launch if it is still running",
-        key.name,
-    ))
-    .with_hint("if that run stopped, run the same launch again later to pick up where it got to")
-}

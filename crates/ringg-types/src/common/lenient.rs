@@ -53,13 +53,13 @@ impl TimeV {
         v: f64,
         unexpected: de::Unexpected<'_>,
     ) -> Result<Option<Timestamp>, E> {
-        // `0` is the usual "not set".
-        if v == 0.0 {
+        // `0` and `-1` are the usual "not set".
+        if v <= 0.0 {
             return Ok(None);
         }
         let micros = EPOCH_UNITS
             .iter()
-            .find(|(below, _)| v > 0.0 && v < *below)
+            .find(|(below, _)| v < *below)
             .map(|(_, to_micros)| (v * to_micros).round() as i64);
         micros
             .and_then(DateTime::from_timestamp_micros)
@@ -94,8 +94,8 @@ impl<'de> Visitor<'de> for TimeV {
     null_reads_as_none!();
 }
 
-/// `Option<Timestamp>`: `""`, `null` and `0` read as `None`; a Unix time (a positive JSON
-/// number) in seconds, milliseconds from `10^11` on, or microseconds from `10^14` on, reads as
+/// `Option<Timestamp>`: `""`, `null`, `0` and negative numbers read as `None`; a Unix time (a
+/// positive JSON number) in seconds, milliseconds from `10^11` on, or microseconds from `10^14` on, reads as
 /// that instant, written back as ISO 8601.
 pub(crate) fn time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
     d.deserialize_option(TimeV)

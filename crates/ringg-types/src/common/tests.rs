@@ -416,13 +416,13 @@ fn epoch_times_numeric_phone_numbers_and_a_single_tag_are_read() {
         serde_json::to_value(&half).unwrap()["created_at"],
         "2024-12-05T10:00:00.500000+00:00"
     );
-    assert_eq!(row("created_at", json!(0)).unwrap().created_at, None);
+    for unset in [json!(0), json!(-1), json!(-1e300)] {
+        assert_eq!(row("created_at", unset).unwrap().created_at, None);
+    }
     for bad in [
-        json!(-1),
         json!(1e17),
         json!(u64::MAX),
         json!(1e300),
-        json!(-1e300),
         json!(true),
         json!({}),
     ] {

@@ -43,8 +43,9 @@ pub(crate) enum CallsCmd {
         /// Only look at this assistant's calls.
         #[arg(long, value_name = "ID")]
         agent: Option<String>,
-        /// Open the rows that do not echo their variables (one request each) only when they
-        /// went to this number; rows that echo them are checked whatever their number.
+        /// Open the rows that do not echo their variables (one request each) only when they may
+        /// have gone to this number (compared by its last seven digits; a row without a number
+        /// is opened); rows that echo them are checked whatever their number.
         #[arg(long, value_name = "E164")]
         to: Option<String>,
         /// How far back to look (ISO date-time, or a date YYYY-MM-DD; without an offset, in

@@ -1,0 +1,69 @@
+//! The errors of a launch run that finds another run's upload or start still in flight, or its
+//! record written by another run since it read it.
+
+use ringg_types::enums::CampaignStatus;
+use ringg_types::ids::ListId;
+
+use crate::error::Error;
+use crate::journal::{LaunchEntry, LaunchKey, LaunchStage, answerable_until, rfc3339_secs};
+
+/// The statuses of a campaign that was not started.
+pub(super) fn not_started(status: Option<&CampaignStatus>) -> bool {
+    status.is_some_and(CampaignStatus::is_never_started)
+}
+
+/// An earlier run's upload that left no list (yet) and may still be carried out until `until`.
+pub(super) fn upload_in_flight(prior: &LaunchEntry, until: &str) -> Error {
+    Error::too_early(format!(
+        "another run of this launch ({:?}), still running or stopped since, sent its upload at {} and no list of that name is there yet; that upload may still be carried out until {until}",
+        prior.key.name,
+        rfc3339_secs(&prior.updated_at),
+    ))
+    .with_hint(format!(
+        "run the same launch again after {until} (it uploads the file again only if no list appeared)"
+    ))
+}
+
+/// For a launch whose start an earlier run sent (stage `starting`) less than `wait` ago and
+/// whose campaign is not started yet, the error that says until when that start may still be
+/// carried out; `None` otherwise.
+pub(super) fn start_in_flight(
+    entry: &LaunchEntry,
+    list_id: &ListId,
+    status: Option<&CampaignStatus>,
+    wait: std::time::Duration,
+) -> Option<Error> {
+    if entry.stage != LaunchStage::Starting || !not_started(status) {
+        return None;
+    }
+    let until = answerable_until(entry.updated_at, wait)?;
+    Some(Error::too_early(format!(
+        "another run of this launch ({:?}), still running or stopped since, sent the start of list {list_id} at {} and the campaign is not started yet; that start may still be carried out until {until}",
+        entry.key.name,
+        rfc3339_secs(&entry.updated_at),
+    ))
+    .with_hint(format!(
+        "try again after {until} (the campaign is started only if it is still not started)"
+    )))
+}
+
+/// The error of a run whose launch record another run of the same launch wrote since this run
+/// read it: the other goes on, this one sends nothing more.
+pub(super) fn overtaken(key: &LaunchKey, now: Option<&LaunchEntry>) -> Error {
+    let state = now.map_or_else(String::new, |e| {
+        let list = e
+            .list_id
+            .as_ref()
+            .map_or_else(String::new, |l| format!(", list {l}"));
+        format!(
+            " (now {}{list}, at {})",
+            e.stage,
+            rfc3339_secs(&e.updated_at)
+        )
+    });
+    Error::too_early(format!(
+        "another run of this launch ({:?}) recorded a step of it since this run read its record{state}, so this run sent nothing more; that run goes on with the launch if it is still running",
+        key.name,
+    ))
+    .with_hint("if that run stopped, run the same launch again later to pick up where it got to")
+}
