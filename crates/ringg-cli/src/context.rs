@@ -271,8 +271,9 @@ impl Ctx {
 pub(crate) const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Builds a client for a base URL and key (the base URL is checked: https unless loopback).
-/// `journal`, when given, records call initiations and launches. `request_timeout` bounds each request with its retries (otherwise the SDK's 300 s); one
-/// attempt gives up after [`ATTEMPT_TIMEOUT`], or `request_timeout` when shorter.
+/// `journal`, when given, records call initiations and launches. `request_timeout` bounds each
+/// request with its retries (otherwise the SDK's 300 s); one attempt gives up after
+/// [`ATTEMPT_TIMEOUT`], or `request_timeout` when shorter.
 pub(crate) fn build_client(
     base_url: &str,
     key: &str,
@@ -282,7 +283,8 @@ pub(crate) fn build_client(
     build_client_with(base_url, key, request_timeout, journal, None, None)
 }
 
-/// [`build_client`] with a (shared) rate limiter.
+/// [`build_client`] with a (shared) rate limiter, and `settle_after` (from `--settle-after`):
+/// settle journal entries after that wait alone, whatever their senders recorded.
 fn build_client_with(
     base_url: &str,
     key: &str,

@@ -28,9 +28,9 @@ pub struct CallIntent {
     /// How long after sending its request the client that sent it may still be waiting on it
     /// (its [`settle_after`](crate::ClientBuilder::settle_after) wait, or the request's longer
     /// timeout), written `settle_after_ms`. A client settling the entry waits at least this
-    /// long, unless it was given a wait of its own (see
-    /// [`ClientBuilder::settle_after`](crate::ClientBuilder::settle_after)). `None` in entries
-    /// written without it: the settling client's own wait.
+    /// long, unless told to ignore it
+    /// ([`ClientBuilder::ignore_recorded_waits`](crate::ClientBuilder::ignore_recorded_waits)).
+    /// `None` in entries written without it: the settling client's own wait.
     #[serde(
         rename = "settle_after_ms",
         default,

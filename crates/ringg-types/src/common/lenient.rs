@@ -95,8 +95,8 @@ impl<'de> Visitor<'de> for TimeV {
 }
 
 /// `Option<Timestamp>`: `""`, `null`, `0` and negative numbers read as `None`; a Unix time (a
-/// positive JSON number) in seconds, milliseconds from `10^11` on, or microseconds from `10^14` on, reads as
-/// that instant, written back as ISO 8601.
+/// positive JSON number) in seconds, milliseconds from `10^11` on, or microseconds from `10^14`
+/// on, reads as that instant, written back as ISO 8601.
 pub(crate) fn time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
     d.deserialize_option(TimeV)
 }
