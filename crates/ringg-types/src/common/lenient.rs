@@ -111,6 +111,12 @@ pub(crate) fn nullable_time<'de, D: Deserializer<'de>>(
 /// 2^53: past it, an `f64` no longer holds every whole number.
 const MAX_EXACT_F64: f64 = 9_007_199_254_740_992.0;
 
+/// `v` as a whole number (`12.0`), or `None` for a fraction, a negative number or a float past
+/// 2^53, whose whole numbers are no longer exact.
+fn exact_whole(v: f64) -> Option<u64> {
+    (v.fract() == 0.0 && (0.0..=MAX_EXACT_F64).contains(&v)).then_some(v as u64)
+}
+
 struct CountV<T>(PhantomData<T>);
 
 impl<T: TryFrom<u64>> CountV<T> {
@@ -136,12 +142,10 @@ impl<'de, T: TryFrom<u64>> Visitor<'de> for CountV<T> {
         }
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        // `12.0` is a count; `12.5` or `-1.0` is not, nor a float past 2^53, where whole
-        // numbers are no longer exact.
-        if v.fract() == 0.0 && (0.0..=MAX_EXACT_F64).contains(&v) {
-            return self.of(v as u64);
+        match exact_whole(v) {
+            Some(n) => self.of(n),
+            None => Err(E::invalid_value(de::Unexpected::Float(v), &self)),
         }
-        Err(E::invalid_value(de::Unexpected::Float(v), &self))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
         let t = v.trim();
@@ -265,12 +269,10 @@ impl<'de> Visitor<'de> for NumberTextV {
         Ok(Some(v.to_string()))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        // `919876543210.0` is the number's digits; a fraction, a sign or a float past 2^53
-        // (whose digits are no longer exact) is not a phone number.
-        if v.fract() == 0.0 && (0.0..=MAX_EXACT_F64).contains(&v) {
-            return Ok(Some((v as u64).to_string()));
-        }
-        Err(E::invalid_value(de::Unexpected::Float(v), &self))
+        // `919876543210.0` is the number's digits.
+        exact_whole(v)
+            .map(|n| Some(n.to_string()))
+            .ok_or_else(|| E::invalid_value(de::Unexpected::Float(v), &self))
     }
     null_reads_as_none!();
 }
@@ -297,6 +299,14 @@ impl<'de> Deserialize<'de> for NumberText {
     }
 }
 
+/// One phone number where a list was expected: a list of one, or `null` when blank.
+fn one_number(n: Option<String>) -> Nullable<Vec<String>> {
+    match n {
+        Some(s) if !is_blank(&s) => Nullable::Value(vec![s]),
+        _ => Nullable::Null,
+    }
+}
+
 struct NumbersV;
 
 impl<'de> Visitor<'de> for NumbersV {
@@ -304,18 +314,15 @@ impl<'de> Visitor<'de> for NumbersV {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a list of phone numbers, one phone number, or null")
     }
+    // One number, read as `number_text` reads it, is a list of one (`""` is `null`).
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        if is_blank(v) {
-            return Ok(Nullable::Null);
-        }
-        Ok(Nullable::Value(vec![v.to_owned()]))
+        NumberTextV.visit_str(v).map(one_number)
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Nullable::Value(vec![v.to_string()]))
+        NumberTextV.visit_u64(v).map(one_number)
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        let one = NumberTextV.visit_f64(v)?;
-        Ok(Nullable::Value(one.into_iter().collect()))
+        NumberTextV.visit_f64(v).map(one_number)
     }
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut out = Vec::new();
