@@ -32,10 +32,12 @@ enum Lose {
     Request,
 }
 
-/// A transport over reqwest that loses one request or answer of a chosen operation.
+/// A transport over reqwest that loses one request or answer of a chosen operation, and can
+/// hold every request of another for a while before sending it.
 struct Losing {
     inner: ReqwestTransport,
     rule: Mutex<Option<(&'static str, Lose)>>,
+    slow: Mutex<Option<&'static str>>,
 }
 
 impl Losing {
@@ -43,7 +45,13 @@ impl Losing {
         Arc::new(Self {
             inner: ReqwestTransport::new(&ReqwestConfig::default()).unwrap(),
             rule: Mutex::new(None),
+            slow: Mutex::new(None),
         })
+    }
+
+    /// Holds every request of `operation` for 300 ms before sending it.
+    fn slow(&self, operation: &'static str) {
+        *self.slow.lock().unwrap() = Some(operation);
     }
 
     fn lose(&self, operation: &'static str, what: Lose) {
@@ -54,6 +62,9 @@ impl Losing {
 #[async_trait]
 impl Transport for Losing {
     async fn execute(&self, request: ApiRequest) -> Result<ApiResponse, TransportError> {
+        if *self.slow.lock().unwrap() == Some(request.operation) {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
         let rule = {
             let mut rule = self.rule.lock().unwrap();
             match *rule {
@@ -364,22 +375,50 @@ async fn launch_resumes_after(flow: CampaignFlow, op: &'static str, what: Lose, 
     assert_eq!(campaigns_named(&client, &name).await.len(), 1);
 }
 
+/// A file of three contacts (the common one has two), so that two lists can be told apart.
+const THREE: &str = "Mobile Number,Name,Company\n+919876543210,Asha,Acme\n\
+                     +919876543211,Ravi,Acme\n+919876543212,Meera,Acme\n";
+
+/// Two launches of one name, with two contact counts (2 and 3).
+fn two_launches(name: &str) -> [(ringg_api::campaigns::LaunchRequest, u64); 2] {
+    [
+        (launch(CampaignFlow::Standard, name), 2),
+        (common::launch_of(CampaignFlow::Standard, name, THREE), 3),
+    ]
+}
+
+/// Asserts that `request` resumes (or, `fresh`, uploads) a list of `contacts` contacts.
+async fn launches_list_of(
+    client: &Client,
+    request: ringg_api::campaigns::LaunchRequest,
+    contacts: u64,
+    fresh: bool,
+) {
+    let name = request.campaign.campaign_name.clone();
+    let outcome = client.campaigns().launch(request).await.unwrap();
+    let resumed = matches!(outcome.responses, LaunchResponses::Resumed(_));
+    assert_eq!(resumed, !fresh, "{:?}", outcome.responses);
+    let campaign = client
+        .campaigns()
+        .find_list(&outcome.list_id, Some(&name))
+        .await;
+    let total = campaign.unwrap().unwrap().total_contacts;
+    assert_eq!(total, Some(contacts), "{:?}", outcome.list_id);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_launches_of_one_name_whose_uploads_were_lost_each_find_their_own_list() {
+async fn two_launches_of_one_name_in_two_journals_whose_uploads_were_lost_each_find_their_own_list()
+{
+    // Two machines, each with its own journal: neither knows the other's launch.
     let sim = sim().await;
     let t = Losing::new();
-    let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
-    let client = client(&sim, t.clone(), journal.clone());
+    let journals: [Arc<dyn Journal>; 2] = [
+        Arc::new(MemoryJournal::new()),
+        Arc::new(MemoryJournal::new()),
+    ];
+    let clients = journals.clone().map(|j| client(&sim, t.clone(), j));
     let name = "one name";
-    const THREE: &str = "Mobile Number,Name,Company\n+919876543210,Asha,Acme\n\
-                         +919876543211,Ravi,Acme\n+919876543212,Meera,Acme\n";
-    let launches = || {
-        [
-            (launch(CampaignFlow::Standard, name), 2),
-            (common::launch_of(CampaignFlow::Standard, name, THREE), 3),
-        ]
-    };
-    for (request, _) in launches() {
+    for ((request, _), client) in two_launches(name).into_iter().zip(&clients) {
         t.lose("saveCampaign", Lose::Answer);
         let e = client.campaigns().launch(request).await.unwrap_err();
         assert_eq!(e.step(), Some(LaunchStep::Save), "{e}");
@@ -387,17 +426,119 @@ async fn two_launches_of_one_name_whose_uploads_were_lost_each_find_their_own_li
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     // Run again, each finds the list its own upload made (the first is not the newest).
-    for (request, contacts) in launches() {
-        let outcome = client.campaigns().launch(request).await.unwrap();
-        assert!(matches!(outcome.responses, LaunchResponses::Resumed(_)));
-        let campaign = client
-            .campaigns()
-            .find_list(&outcome.list_id, Some(name))
-            .await;
-        let total = campaign.unwrap().unwrap().total_contacts;
-        assert_eq!(total, Some(contacts), "{:?}", outcome.list_id);
+    for ((request, contacts), client) in two_launches(name).into_iter().zip(&clients) {
+        launches_list_of(client, request, contacts, false).await;
     }
+    assert_eq!(campaigns_named(&clients[0], name).await.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_launch_does_not_upload_while_another_of_its_name_may_have_left_a_list_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = SqliteJournal::open(dir.path().join("journal.db"), "s").unwrap();
+    for journal in [
+        Arc::new(MemoryJournal::new()) as Arc<dyn Journal>,
+        Arc::new(sqlite),
+    ] {
+        launch_waits_for_other_of_its_name(journal).await;
+    }
+}
+
+async fn launch_waits_for_other_of_its_name(journal: Arc<dyn Journal>) {
+    let sim = sim().await;
+    let t = Losing::new();
+    let client = client(&sim, t.clone(), journal.clone());
+    let name = "one name";
+    let [(first, two), (second, three)] = two_launches(name);
+
+    t.lose("saveCampaign", Lose::Answer);
+    let e = client.campaigns().launch(first.clone()).await.unwrap_err();
+    assert_eq!(e.step(), Some(LaunchStep::Save), "{e}");
+    // Another file of that name: its list could be taken for the first one's, so it is not
+    // uploaded, and its record does not hold up later launches.
+    let e = client.campaigns().launch(second.clone()).await.unwrap_err();
+    assert_eq!(e.step(), Some(LaunchStep::Save), "{e}");
+    let error = e.error().unwrap();
+    assert_eq!(error.kind(), ErrorKind::TooEarly, "{e}");
+    assert!(
+        error
+            .to_string()
+            .contains("another launch named \"one name\""),
+        "{e}"
+    );
+    assert!(
+        error.hint().unwrap_or_default().contains("another name"),
+        "{e}"
+    );
+    assert_eq!(
+        campaigns_named(&client, name).await.len(),
+        1,
+        "nothing sent"
+    );
+    let pending = journal.pending_launches().await.unwrap();
+    assert_eq!(pending.len(), 1, "{pending:?}");
+
+    // Once the first launch found its list, the second one goes ahead.
+    launches_list_of(&client, first, two, false).await;
+    launches_list_of(&client, second, three, true).await;
     assert_eq!(campaigns_named(&client, name).await.len(), 2);
+    assert!(journal.pending_launches().await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn of_two_launches_of_one_name_at_once_at_most_one_uploads() {
+    let sim = sim().await;
+    let t = Losing::new();
+    let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
+    let client = client(&sim, t.clone(), journal.clone());
+    // Each upload is still on its way when the other launch gets to its own.
+    t.slow("saveCampaign");
+    for round in 0..3 {
+        let name = format!("at once {round}");
+        let [(a, _), (b, _)] = two_launches(&name);
+        let campaigns = client.campaigns();
+        let (a, b) = tokio::join!(campaigns.launch(a), campaigns.launch(b));
+        for r in [&a, &b] {
+            if let Err(e) = r {
+                assert_eq!(
+                    e.error().map(|e| e.kind()),
+                    Some(ErrorKind::TooEarly),
+                    "{e}"
+                );
+            }
+        }
+        let lists = campaigns_named(&client, &name).await;
+        assert_eq!(lists.len(), usize::from(a.is_ok()) + usize::from(b.is_ok()));
+        assert!(lists.len() <= 1, "{lists:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_launch_of_a_name_whose_other_lost_upload_is_long_past_goes_ahead() {
+    let sim = sim().await;
+    let t = Losing::new();
+    let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
+    let client = client(&sim, t.clone(), journal.clone());
+    let name = "one name";
+    let [(first, _), (second, three)] = two_launches(name);
+
+    t.lose("saveCampaign", Lose::Answer);
+    client.campaigns().launch(first).await.unwrap_err();
+    // Past the first upload's wait and the clocks' slack, the lists cannot be confused.
+    time_passes(journal.as_ref(), chrono::Duration::minutes(26)).await;
+    launches_list_of(&client, second, three, true).await;
+    // A little earlier, they could.
+    let (late, _) = &two_launches("another name")[1];
+    t.lose("saveCampaign", Lose::Answer);
+    client.campaigns().launch(late.clone()).await.unwrap_err();
+    time_passes(journal.as_ref(), chrono::Duration::minutes(24)).await;
+    let (other, _) = &two_launches("another name")[0];
+    let e = client.campaigns().launch(other.clone()).await.unwrap_err();
+    assert_eq!(
+        e.error().map(|e| e.kind()),
+        Some(ErrorKind::TooEarly),
+        "{e}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -470,6 +470,35 @@ async fn a_standard_launch_killed_at_each_boundary_makes_one_started_campaign() 
     .await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_launch_killed_after_its_upload_holds_up_another_file_of_its_name() {
+    let sim = sim().await;
+    let proxy = Proxy::start(&sim).await;
+    let state = tempfile::tempdir().unwrap();
+    let state = state.path();
+    let other = large_csv(state, 3);
+    let name = "one name";
+    let first = launch_args(CONTACTS, name);
+    let second = launch_args(other.to_str().unwrap(), name);
+    proxy.hold("POST", "/campaign/save", Hold::Answer);
+    kill_at_hold(&proxy, state, "2", &strs(&first)).await;
+
+    // Its list is there but not known: another file of that name is not uploaded.
+    let r = run(ringg(&proxy, state, &strs(&second))).await;
+    assert_eq!(r.code, 8, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("another launch named"), "{}", r.stderr);
+    assert!(r.stderr.contains("another name"), "{}", r.stderr);
+    assert_eq!(statuses(&sim, name).await.len(), 1, "nothing sent");
+
+    // The first launch run again finds its list; then the second goes ahead.
+    let r = ok(ringg(&proxy, state, &strs(&first))).await;
+    assert!(r.stdout.contains("resumed campaign"), "{}", r.stdout);
+    ok(ringg(&proxy, state, &strs(&second))).await;
+    let found = statuses(&sim, name).await;
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().all(|s| s != "draft"), "{found:?}");
+}
+
 /// A CSV of `rows` contacts: enough for the large flow.
 fn large_csv(dir: &Path, rows: usize) -> PathBuf {
     let mut text = String::from("Mobile Number,Name,Company Name\n");

@@ -37,8 +37,12 @@ impl Campaigns<'_> {
     /// With a [journal](crate::journal), the same launch run again resumes where the earlier
     /// run stopped. It fails with [`ErrorKind::TooEarly`](crate::ErrorKind::TooEarly),
     /// sending nothing, while an earlier run's upload or start may still be carried out (see
-    /// [`ClientBuilder::settle_after`](crate::ClientBuilder::settle_after)), or when another
-    /// run of the same launch wrote its record since this run read it.
+    /// [`ClientBuilder::settle_after`](crate::ClientBuilder::settle_after)), when another
+    /// run of the same launch wrote its record since this run read it, or, before a fresh
+    /// upload, while the journal holds another launch of the same name (another file or
+    /// assistant) whose upload was sent and whose list is not known yet: should both upload
+    /// answers be lost, neither run could tell which list of that name is its own. That
+    /// refusal records this launch as stopped, so it holds up no other launch.
     pub async fn launch(&self, request: LaunchRequest) -> Result<LaunchOutcome, LaunchError> {
         validate_request(&request)?;
 
@@ -198,8 +202,8 @@ impl Campaigns<'_> {
                 LaunchStep::Save,
                 self.save(&form, request.csv.clone()),
                 |saved| saved.list_id.clone(),
-                "list_id",
-                ops::SAVE_CAMPAIGN.id,
+                ("list_id", ops::SAVE_CAMPAIGN.id),
+                &|recorded| self.client().transfer_settle_wait(recorded),
             )
             .await?;
         let steps = self
@@ -237,8 +241,8 @@ impl Campaigns<'_> {
                 LaunchStep::UploadCsv,
                 self.upload_large_csv(&form, request.csv.clone()),
                 |uploaded| uploaded.bulk_list_id.clone(),
-                "bulk_list_id",
-                ops::UPLOAD_LARGE_CAMPAIGN_CSV.id,
+                ("bulk_list_id", ops::UPLOAD_LARGE_CAMPAIGN_CSV.id),
+                &|recorded| self.client().transfer_settle_wait(recorded),
             )
             .await?;
         let steps = self

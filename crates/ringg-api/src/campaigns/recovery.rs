@@ -3,6 +3,7 @@
 //! [`Campaigns::discard`]).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::Utc;
 use futures::StreamExt;
@@ -17,17 +18,13 @@ use crate::campaigns::outcome::{
 };
 use crate::campaigns::preflight::CampaignFlow;
 use crate::campaigns::recovery::in_flight::{
-    not_started, overtaken, start_in_flight, upload_in_flight,
+    CLOCK_SLACK, not_started, overtaken, same_name_upload, start_in_flight, upload_in_flight,
 };
 use crate::campaigns::request::LaunchRequest;
 use crate::error::{Error, ErrorKind};
 use crate::journal::{Journal, LaunchEntry, LaunchStage, PlannedStart, answerable_until};
 
 mod in_flight;
-
-/// How much earlier than its journal entry a list found by name may have been created (the
-/// server's clock and ours differ).
-const CLOCK_SLACK: chrono::Duration = chrono::Duration::minutes(10);
 
 /// What an earlier run of the same launch left behind.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,14 +102,15 @@ impl Progress {
     /// The upload step: recorded as started before `upload` is sent, as done (with the list
     /// id `list_id_of` reads from the answer, which Ringg calls `field`) after. A failure is
     /// recorded (see [`failed`](Self::failed)); an answer without a list id is outcome unknown,
-    /// so the next run finds the list by name.
+    /// so the next run finds the list by name. Another launch of the same name whose list is
+    /// not known yet stops this one before it sends anything (see [`Self::name_is_clear`]).
     pub(crate) async fn upload<R>(
         &mut self,
         step: LaunchStep,
         upload: impl std::future::Future<Output = Result<R, Error>>,
         list_id_of: impl FnOnce(&R) -> Option<ListId>,
-        field: &str,
-        operation: &'static str,
+        (field, operation): (&str, &'static str),
+        wait_of: &dyn Fn(Option<Duration>) -> Duration,
     ) -> Result<(R, ListId), LaunchError> {
         let failed = |error: Error| LaunchError::Failed {
             step,
@@ -122,6 +120,10 @@ impl Progress {
         self.reach(LaunchStage::Uploading, None)
             .await
             .map_err(failed)?;
+        if let Err(error) = self.name_is_clear(wait_of).await {
+            self.stop(error.to_string()).await;
+            return Err(failed(error));
+        }
         let answer = match upload.await {
             Ok(answer) => answer,
             Err(error) => {
@@ -147,6 +149,22 @@ impl Progress {
                 error,
             })?;
         Ok((answer, list_id))
+    }
+
+    /// Checks, once this run's upload is recorded as sent and before it is sent, that no other
+    /// launch of the same name has an upload whose list is not known yet and could be confused
+    /// with this one's ([`same_name_upload`]). Checking after writing means that of two runs
+    /// that write at once, the later one sees the earlier one (both may stop; neither
+    /// uploads a list the other could take). `wait_of` as in [`same_name_upload`].
+    async fn name_is_clear(
+        &self,
+        wait_of: &dyn Fn(Option<Duration>) -> Duration,
+    ) -> Result<(), Error> {
+        let (Some(journal), Some(entry)) = (&self.journal, &self.entry) else {
+            return Ok(());
+        };
+        let pending = journal.pending_launches().await.map_err(Error::journal)?;
+        same_name_upload(entry, &pending, wait_of).map_or(Ok(()), Err)
     }
 
     /// Records a step's failure: an ambiguous one leaves the stage as it is (the next run
@@ -271,7 +289,7 @@ impl Campaigns<'_> {
         &self,
         entry: &LaunchEntry,
         journal: &dyn Journal,
-        wait: std::time::Duration,
+        wait: Duration,
     ) -> Result<Option<ListId>, Error> {
         let since = entry.recorded_at - CLOCK_SLACK;
         let late = chrono::Duration::from_std(wait)

@@ -7,6 +7,10 @@ use ringg_types::ids::ListId;
 use crate::error::Error;
 use crate::journal::{LaunchEntry, LaunchKey, LaunchStage, answerable_until, rfc3339_secs};
 
+/// How far from its journal entry's times a list found by name may have been created (the
+/// server's clock and ours differ).
+pub(super) const CLOCK_SLACK: chrono::Duration = chrono::Duration::minutes(10);
+
 /// The statuses of a campaign that was not started.
 pub(super) fn not_started(status: Option<&CampaignStatus>) -> bool {
     status.is_some_and(CampaignStatus::is_never_started)
@@ -66,4 +70,39 @@ pub(super) fn overtaken(key: &LaunchKey, now: Option<&LaunchEntry>) -> Error {
         key.name,
     ))
     .with_hint("if that run stopped, run the same launch again later to pick up where it got to")
+}
+
+/// Of the `pending` launches, another launch of the same name as `entry` whose upload was sent
+/// and whose list is not known yet, recent enough that its list and the one `entry`'s upload
+/// would create could each be taken for the other's when either run looks for its list by name
+/// (a lost answer): the error that stops `entry` before it uploads. `wait_of` is how long the
+/// settling client waits on an upload that recorded the given wait. `None` when there is none.
+pub(super) fn same_name_upload(
+    entry: &LaunchEntry,
+    pending: &[LaunchEntry],
+    wait_of: &dyn Fn(Option<std::time::Duration>) -> std::time::Duration,
+) -> Option<Error> {
+    // Each list may have been created up to the clock slack off either run's own clock.
+    let slack = (CLOCK_SLACK * 2).to_std().unwrap_or_default();
+    pending
+        .iter()
+        .filter(|o| {
+            o.key != entry.key
+                && o.key.name == entry.key.name
+                && o.stage == LaunchStage::Uploading
+                && o.list_id.is_none()
+        })
+        .find_map(|o| {
+            let until = answerable_until(o.updated_at, wait_of(o.settle_after).saturating_add(slack))?;
+            Some(
+                Error::too_early(format!(
+                    "another launch named {:?} (another file or assistant) sent its upload at {} and its list is not known yet; until {until} the list this launch would upload could be taken for that one's, so this launch sent nothing",
+                    o.key.name,
+                    rfc3339_secs(&o.updated_at),
+                ))
+                .with_hint(format!(
+                    "run that launch again first (it finds its list, or uploads it again if none appeared), launch this file under another name, or try again after {until}"
+                )),
+            )
+        })
 }
