@@ -88,11 +88,19 @@ impl Client {
 }
 
 impl Calls<'_> {
+    /// A fresh client reference, as [`new_client_reference`], that also records how long this
+    /// client may wait on the call it is made for (`rr-<uuid>-<secs>s`): a
+    /// [`reconcile`](Self::reconcile) by any client without the journal entry waits at least
+    /// that long. What [`initiate`](Self::initiate) sets when the request carries none.
+    pub fn new_reference(&self) -> String {
+        reference::reference_waiting(self.client.recorded_wait())
+    }
+
     /// `POST /calling/v2/outbound/individual`: places one call (caller: a number pool, a number
     /// id, or a number).
     ///
-    /// The request gets a client reference in `custom_args_values` (kept if you set one under
-    /// [`CLIENT_REFERENCE_KEY`]). The request is never resent after an ambiguous failure;
+    /// The request gets a client reference in `custom_args_values` ([`new_reference`](Self::new_reference);
+    /// kept if you set one under [`CLIENT_REFERENCE_KEY`]). The request is never resent after an ambiguous failure;
     /// you get [`ErrorKind::OutcomeUnknown`] with
     /// [`Error::client_reference`] set; pass it to [`reconcile`](Self::reconcile).
     pub async fn initiate(&self, request: InitiateCallRequest) -> Result<PlacedCall, Error> {
@@ -148,7 +156,7 @@ impl Calls<'_> {
         let reference = match args.get(CLIENT_REFERENCE_KEY).and_then(Value::as_str) {
             Some(r) if !r.is_empty() => r.to_string(),
             _ => {
-                let r = new_client_reference();
+                let r = self.new_reference();
                 args.insert(CLIENT_REFERENCE_KEY.into(), Value::String(r.clone()));
                 r
             }
@@ -407,8 +415,9 @@ impl Calls<'_> {
     /// [journal](crate::journal) (or, without one, this client) recorded less than
     /// [`settle_after`](crate::ClientBuilder::settle_after) (or the longer wait the sender
     /// recorded in the journal) ago; failing that, one whose
-    /// reference ([`new_client_reference`] makes them) was made less than twice that ago. A
-    /// reference of your own records no time: reconciled by another client, such a call is
+    /// reference ([`new_client_reference`] makes them) was made less than twice that ago (the
+    /// longer wait a reference made by [`new_reference`](Self::new_reference) records, if
+    /// longer). A reference of your own records no time: reconciled by another client, such a call is
     /// ruled out as soon as it is missing. A `since` in the future is refused
     /// ([`ErrorKind::InvalidInput`]). A search that scans
     /// [`max_rows`](ReconcileQuery::max_rows) rows without finding it fails with
@@ -425,9 +434,14 @@ impl Calls<'_> {
         };
         // Not found; but the request may still be answered.
         let failed = self.client.recent_unknowns().failed_at(&q.reference);
-        let wait = self
-            .client
-            .settle_wait(entry.as_ref().and_then(|e| e.intent.settle_after));
+        // The sender's recorded wait: from its journal entry, else (unless this client saw its
+        // request end) from the reference.
+        let recorded = match (&entry, failed) {
+            (Some(e), _) => e.intent.settle_after,
+            (None, Some(_)) => None,
+            (None, None) => reference::reference_wait(&q.reference),
+        };
+        let wait = self.client.settle_wait(recorded);
         match found {
             None => {
                 reconcile::not_yet(&q.reference, entry.as_ref(), failed, wait).map_or(Ok(None), Err)

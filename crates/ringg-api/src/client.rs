@@ -218,8 +218,9 @@ impl ClientBuilder {
     /// (its process still waiting, or the server still working on it after a crash), and such
     /// an initiation stays pending ([`ErrorKind::TooEarly`](crate::ErrorKind::TooEarly)).
     /// Without a journal entry, `reconcile` waits this long after the same client's ambiguous
-    /// failure, or else twice this long after the time the reference records (see
-    /// [`new_client_reference`](crate::calls::new_client_reference)).
+    /// failure, or else twice this long (or the longer wait a reference made by
+    /// [`Calls::new_reference`](crate::calls::Calls::new_reference) records) after the time the
+    /// reference records (see [`new_client_reference`](crate::calls::new_client_reference)).
     /// [`Campaigns::launch`](crate::campaigns::Campaigns::launch) waits the same time before it
     /// uploads again a file whose earlier upload left no list, or starts again a list whose
     /// earlier start left it not started. Default: the total timeout, or without one the
@@ -236,8 +237,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Settles journal entries after this client's own wait
-    /// ([`settle_after`](Self::settle_after)) only, not after the longer wait their senders
+    /// Settles journal entries (and calls by references made by
+    /// [`Calls::new_reference`](crate::calls::Calls::new_reference)) after this client's own
+    /// wait ([`settle_after`](Self::settle_after)) only, not after the longer wait their senders
     /// recorded. Only for senders known to be gone (killed, with no server still working on
     /// their requests): a call ruled out while its request can still be answered may be placed
     /// twice, and a launch's upload or start sent twice.

@@ -146,6 +146,49 @@ async fn a_call_reset_before_processing_is_not_found_so_placing_it_again_is_safe
 }
 
 #[tokio::test]
+async fn another_client_waits_as_long_as_the_reference_says_its_sender_may() {
+    let sim = Simulator::builder()
+        .time_scale(0.0005)
+        .faults(FaultConfig::none().with_operation(
+            "initiateCallV2",
+            1.0,
+            Some(vec![FaultKind::ResetBeforeProcessing]),
+        ))
+        .start()
+        .await
+        .unwrap();
+    // The sender may wait an hour on its request; a client on another machine, without its
+    // journal, has a wait of 400 ms of its own.
+    let sender = common::client_builder(&sim)
+        .total_timeout(Duration::from_secs(3600))
+        .build()
+        .unwrap();
+    let err = sender
+        .calls()
+        .initiate(request("+919811117777"))
+        .await
+        .unwrap_err();
+    assert!(err.is_outcome_unknown(), "{err}");
+    let reference = err.client_reference().unwrap().to_string();
+    assert!(reference.ends_with("-3600s"), "{reference}");
+    let other = || common::client_builder(&sim).settle_after(Duration::from_millis(400));
+    // Past twice its own wait, the other client still waits for the sender's.
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    let early = other()
+        .build()
+        .unwrap()
+        .calls()
+        .reconcile(&*reference)
+        .await;
+    let early = early.unwrap_err();
+    assert_eq!(early.kind(), ErrorKind::TooEarly, "{early}");
+    // Told that the sender is gone, it goes by its own wait.
+    let told = other().ignore_recorded_waits().build().unwrap();
+    assert!(told.calls().reconcile(&*reference).await.unwrap().is_none());
+    sim.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_user_supplied_reference_is_kept() {
     let sim = Simulator::builder()
         .time_scale(0.0005)

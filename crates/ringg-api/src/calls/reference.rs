@@ -1,6 +1,8 @@
 //! The client reference every call initiation carries, by which a call whose answer was lost
 //! is found again.
 
+use std::time::Duration;
+
 use serde_json::{Map, Value};
 
 /// The key under which every call initiation carries its client reference in
@@ -14,17 +16,39 @@ pub const CLIENT_REFERENCE_KEY: &str = "ringg_client_ref";
 /// [`Calls::reconcile`](super::Calls::reconcile) by a client that neither sent the call nor
 /// has its journal reads that time back, and waits from it. Make the reference just before
 /// the call is sent, and a new one for each placement: a reference made long before its
-/// request, or reused, shortens that wait.
+/// request, or reused, shortens that wait. [`Calls::new_reference`](super::Calls::new_reference)
+/// also records how long the client that sends it may wait on its request.
 pub fn new_client_reference() -> String {
     format!("rr-{}", uuid::Uuid::now_v7().simple())
 }
 
-/// When a reference made by [`new_client_reference`] was made; `None` for any other
-/// reference (one chosen by the caller, or an older random one). A reference of the same shape
-/// chosen by the caller whose digits happen to read as a time later than an hour from now, or
-/// earlier than 2025, is not taken for one: such a time would make a reconcile wait for years.
-pub(crate) fn reference_time(reference: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    let hex = reference.strip_prefix("rr-")?;
+/// The longest sender's wait a reference is read as recording: a longer figure is read as this
+/// (a day). [`ClientBuilder::ignore_recorded_waits`](crate::ClientBuilder::ignore_recorded_waits)
+/// settles without it.
+pub(crate) const LONGEST_REFERENCE_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// A fresh reference, as [`new_client_reference`], that also records `wait` (how long its
+/// sender may still wait on the request), in whole seconds rounded up: `rr-<uuid>-<secs>s`.
+pub(crate) fn reference_waiting(wait: Duration) -> String {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    format!("{}-{secs}s", new_client_reference())
+}
+
+/// A reference of the SDK's shape split into its UUID and, when it records one, the wait
+/// suffix's seconds (`None` inside when there is no suffix); `None` for any other reference.
+fn parts(reference: &str) -> Option<(uuid::Uuid, Option<u64>)> {
+    let rest = reference.strip_prefix("rr-")?;
+    let (hex, wait) = match rest.split_once('-') {
+        Some((hex, suffix)) => {
+            let digits = suffix.strip_suffix('s')?;
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            // Digits past u64 are a very long wait, capped below anyway.
+            (hex, Some(digits.parse().unwrap_or(u64::MAX)))
+        }
+        None => (rest, None),
+    };
     if hex.len() != 32 {
         return None;
     }
@@ -34,11 +58,29 @@ pub(crate) fn reference_time(reference: &str) -> Option<chrono::DateTime<chrono:
     {
         return None;
     }
+    Some((id, wait))
+}
+
+/// When a reference made by [`new_client_reference`] (or [`reference_waiting`]) was made;
+/// `None` for any other reference (one chosen by the caller, or an older random one). A
+/// reference of the same shape chosen by the caller whose digits happen to read as a time later
+/// than an hour from now, or earlier than 2025, is not taken for one: such a time would make a
+/// reconcile wait for years.
+pub(crate) fn reference_time(reference: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let (id, _) = parts(reference)?;
     let (secs, nanos) = id.get_timestamp()?.to_unix();
     let made = chrono::DateTime::from_timestamp(i64::try_from(secs).ok()?, nanos)?;
     let earliest = chrono::DateTime::from_timestamp(1_735_689_600, 0)?; // 2025-01-01
     let latest = chrono::Utc::now() + chrono::Duration::hours(1);
     (earliest..=latest).contains(&made).then_some(made)
+}
+
+/// The sender's wait a reference made by [`reference_waiting`] records (at most
+/// [`LONGEST_REFERENCE_WAIT`]); `None` for a reference that records none, or no time.
+pub(crate) fn reference_wait(reference: &str) -> Option<Duration> {
+    reference_time(reference)?;
+    let secs = parts(reference)?.1?;
+    Some(Duration::from_secs(secs).min(LONGEST_REFERENCE_WAIT))
 }
 
 /// The client reference stored in a `custom_args_values` map, if any.
@@ -67,7 +109,15 @@ mod tests {
             "rr-9e107d9d372b7b826bd81d3542a419d6",
             "rr-ffffffffffff7fffbfffffffffffffff",
         ];
-        for other in [
+        let v7 = new_client_reference();
+        let bad_suffixes = [
+            format!("{v7}-"),
+            format!("{v7}-s"),
+            format!("{v7}-300"),
+            format!("{v7}-3x0s"),
+            format!("{v7}-300s-1s"),
+        ];
+        for other in bad_suffixes.iter().map(String::as_str).chain([
             random.as_str(),
             "rr-1",
             "order-42",
@@ -75,8 +125,25 @@ mod tests {
             "rr-zz",
             far[0],
             far[1],
-        ] {
+        ]) {
             assert_eq!(reference_time(other), None, "{other}");
+            assert_eq!(reference_wait(other), None, "{other}");
         }
+    }
+
+    #[test]
+    fn a_reference_made_with_a_wait_records_it_and_its_time() {
+        let before = chrono::Utc::now() - chrono::Duration::milliseconds(1);
+        let reference = reference_waiting(Duration::from_millis(299_001));
+        assert!(reference.ends_with("-300s"), "{reference}");
+        assert!(reference_time(&reference).unwrap() >= before);
+        assert_eq!(reference_wait(&reference), Some(Duration::from_secs(300)));
+        // A plain reference records no wait; a huge one is read as a day.
+        assert_eq!(reference_wait(&new_client_reference()), None);
+        let huge = format!("{}-99999999999999999999999s", new_client_reference());
+        assert_eq!(reference_wait(&huge), Some(LONGEST_REFERENCE_WAIT));
+        // A wait on a reference whose time is not taken is not taken either.
+        let random = format!("rr-{}-300s", uuid::Uuid::new_v4().simple());
+        assert_eq!(reference_wait(&random), None);
     }
 }

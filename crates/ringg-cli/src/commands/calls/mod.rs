@@ -10,7 +10,7 @@ mod tail;
 mod vars;
 pub(crate) mod wait;
 
-use ringg_api::calls::{CLIENT_REFERENCE_KEY, ReconcileQuery, new_client_reference};
+use ringg_api::calls::{CLIENT_REFERENCE_KEY, ReconcileQuery};
 use ringg_api::types::calls::{CallDetails, CallRecord, CallerSource, InitiateCallRequest};
 use ringg_api::types::{AgentId, CallId, CallStatus, NumberId, NumberPoolId};
 use serde::Serialize;
@@ -181,7 +181,7 @@ async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
     }
     // The reference is on disk (the journal) and on the terminal before the call is sent, so
     // an interrupted command can be settled with `ringg calls reconcile --pending`.
-    let reference = new_client_reference();
+    let reference = client.calls().new_reference();
     req = req.custom_arg(CLIENT_REFERENCE_KEY, reference.clone());
     ctx.out.note(format!(
         "client reference {reference} (if this command is interrupted, `ringg calls reconcile --pending` settles it)"
