@@ -22,6 +22,20 @@ fn client(sim: &ringg_sim::RunningSimulator) -> Client {
         .unwrap()
 }
 
+/// A simulator that resets every call initiation before acting on it.
+async fn resetting_sim() -> ringg_sim::RunningSimulator {
+    Simulator::builder()
+        .time_scale(0.0005)
+        .faults(FaultConfig::none().with_operation(
+            "initiateCallV2",
+            1.0,
+            Some(vec![FaultKind::ResetBeforeProcessing]),
+        ))
+        .start()
+        .await
+        .unwrap()
+}
+
 fn request(to: &str) -> InitiateCallRequest {
     InitiateCallRequest::new(
         AgentId::new(demo::AGENT_ID),
@@ -109,16 +123,7 @@ async fn a_call_whose_response_was_lost_is_found_not_placed_twice() {
 
 #[tokio::test]
 async fn a_call_reset_before_processing_is_not_found_so_placing_it_again_is_safe() {
-    let sim = Simulator::builder()
-        .time_scale(0.0005)
-        .faults(FaultConfig::none().with_operation(
-            "initiateCallV2",
-            1.0,
-            Some(vec![FaultKind::ResetBeforeProcessing]),
-        ))
-        .start()
-        .await
-        .unwrap();
+    let sim = resetting_sim().await;
     // No journal: the wait comes from the time the reference records.
     let client = common::client_builder(&sim)
         .settle_after(Duration::from_millis(400))
@@ -147,16 +152,7 @@ async fn a_call_reset_before_processing_is_not_found_so_placing_it_again_is_safe
 
 #[tokio::test]
 async fn another_client_waits_as_long_as_the_reference_says_its_sender_may() {
-    let sim = Simulator::builder()
-        .time_scale(0.0005)
-        .faults(FaultConfig::none().with_operation(
-            "initiateCallV2",
-            1.0,
-            Some(vec![FaultKind::ResetBeforeProcessing]),
-        ))
-        .start()
-        .await
-        .unwrap();
+    let sim = resetting_sim().await;
     // The sender may wait an hour on its request; a client on another machine, without its
     // journal, has a wait of 400 ms of its own.
     let sender = common::client_builder(&sim)
