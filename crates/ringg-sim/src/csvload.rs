@@ -85,11 +85,18 @@ pub(crate) fn parse_contacts(
     let mut rows = Vec::new();
     let mut invalid_lines = Vec::new();
     let mut total = 0;
-    for (i, rec) in rdr.records().enumerate() {
-        let line = i + 2;
+    for rec in rdr.records() {
         let rec = rec.map_err(|e| {
-            ApiError::bad_request(format!("The CSV could not be read at line {line}: {e}"))
+            let at = e
+                .position()
+                .map_or_else(String::new, |p| format!(" at line {}", p.line()));
+            ApiError::bad_request(format!("The CSV could not be read{at}: {e}"))
         })?;
+        // Where the record starts: blank lines and quoted line breaks before it count.
+        let line = rec
+            .position()
+            .and_then(|p| usize::try_from(p.line()).ok())
+            .unwrap_or_default();
         if rec.iter().all(str::is_empty) {
             continue;
         }
