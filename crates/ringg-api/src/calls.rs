@@ -99,10 +99,11 @@ impl Calls<'_> {
     /// `POST /calling/v2/outbound/individual`: places one call (caller: a number pool, a number
     /// id, or a number).
     ///
-    /// The request gets a client reference in `custom_args_values` ([`new_reference`](Self::new_reference);
-    /// kept if you set one under [`CLIENT_REFERENCE_KEY`]). The request is never resent after an ambiguous failure;
-    /// you get [`ErrorKind::OutcomeUnknown`] with
-    /// [`Error::client_reference`] set; pass it to [`reconcile`](Self::reconcile).
+    /// The request gets a client reference in `custom_args_values`
+    /// ([`new_reference`](Self::new_reference); kept if you set one under
+    /// [`CLIENT_REFERENCE_KEY`]). The request is never resent after an ambiguous failure; you
+    /// get [`ErrorKind::OutcomeUnknown`] with [`Error::client_reference`] set; pass it to
+    /// [`reconcile`](Self::reconcile).
     pub async fn initiate(&self, request: InitiateCallRequest) -> Result<PlacedCall, Error> {
         self.place(&ops::INITIATE_CALL_V2, request, false).await
     }
@@ -414,14 +415,13 @@ impl Calls<'_> {
     /// [`ErrorKind::TooEarly`] instead: one whose initiation or ambiguous failure the client's
     /// [journal](crate::journal) (or, without one, this client) recorded less than
     /// [`settle_after`](crate::ClientBuilder::settle_after) (or the longer wait the sender
-    /// recorded in the journal) ago; failing that, one whose
-    /// reference ([`new_client_reference`] makes them) was made less than twice that ago (the
-    /// longer wait a reference made by [`new_reference`](Self::new_reference) records, if
-    /// longer). A reference of your own records no time: reconciled by another client, such a call is
+    /// recorded in the journal) ago; failing that, one whose reference
+    /// ([`new_client_reference`] makes them) was made less than twice that ago (or twice the
+    /// longer wait a reference made by [`new_reference`](Self::new_reference) records). A
+    /// reference of your own records no time: reconciled by another client, such a call is
     /// ruled out as soon as it is missing. A `since` in the future is refused
-    /// ([`ErrorKind::InvalidInput`]). A search that scans
-    /// [`max_rows`](ReconcileQuery::max_rows) rows without finding it fails with
-    /// [`ErrorKind::SearchLimit`]: the call may still exist.
+    /// ([`ErrorKind::InvalidInput`]). A search that scans [`max_rows`](ReconcileQuery::max_rows)
+    /// rows without finding it fails with [`ErrorKind::SearchLimit`]: the call may still exist.
     pub async fn reconcile(
         &self,
         query: impl Into<ReconcileQuery>,

@@ -93,7 +93,8 @@ pub(super) fn same_name_upload(
                 && o.list_id.is_none()
         })
         .find_map(|o| {
-            let until = answerable_until(o.updated_at, wait_of(o.settle_after).saturating_add(slack))?;
+            let wait = wait_of(o.settle_after).saturating_add(slack);
+            let until = answerable_until(o.updated_at, wait)?;
             Some(
                 Error::too_early(format!(
                     "another launch named {:?} (another file or assistant) sent its upload at {} and its list is not known yet; until {until} the list this launch would upload could be taken for that one's, so this launch sent nothing",
