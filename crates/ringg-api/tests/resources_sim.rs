@@ -180,34 +180,37 @@ async fn launch_stops_on_insufficient_balance() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_row_is_reported_at_its_line_by_the_preflight_and_the_simulator() {
-    // A blank line and a quoted line break come before the bad row, on line 6.
+    // A blank line and a quoted line break come before the bad row, on line 6; saved with
+    // Unix line ends and with Windows ones.
     const ODD: &str = "Mobile Number,Name,Company\n+919876543210,Asha,Acme\n\n\
                        +919876543211,\"Ravi\nKumar\",Beta\nnot-a-number,X,Y\n";
     let (sim, client) = start(0).await;
-    let request = LaunchRequest::builder(AgentId::new(demo::AGENT_ID), CsvUpload::bytes(ODD))
-        .name("odd lines")
-        .country_code("+91")
-        .window(ist_in(2), ist_in(8 * 60))
-        .caller(LargeCampaignCaller::NumberPool(NumberPoolId::new(
-            demo::NUMBER_POOL_ID,
-        )))
-        .build()
-        .unwrap();
-    let report = client
-        .campaigns()
-        .preflight(&request.csv, Default::default())
-        .await
-        .unwrap();
-    let lines: Vec<u64> = report.issues.iter().map(|i| i.line).collect();
-    assert_eq!(lines, [6], "{report:?}");
-    let mut form = request.campaign.clone();
-    form.remove_invalid_rows = Some(false);
-    let e = client
-        .campaigns()
-        .save(&form, request.csv.clone())
-        .await
-        .unwrap_err();
-    assert!(e.to_string().contains("CSV line(s) 6;"), "{e}");
+    for csv in [ODD.to_string(), ODD.replace('\n', "\r\n")] {
+        let request = LaunchRequest::builder(AgentId::new(demo::AGENT_ID), CsvUpload::bytes(csv))
+            .name("odd lines")
+            .country_code("+91")
+            .window(ist_in(2), ist_in(8 * 60))
+            .caller(LargeCampaignCaller::NumberPool(NumberPoolId::new(
+                demo::NUMBER_POOL_ID,
+            )))
+            .build()
+            .unwrap();
+        let report = client
+            .campaigns()
+            .preflight(&request.csv, Default::default())
+            .await
+            .unwrap();
+        let lines: Vec<u64> = report.issues.iter().map(|i| i.line).collect();
+        assert_eq!(lines, [6], "{report:?}");
+        let mut form = request.campaign.clone();
+        form.remove_invalid_rows = Some(false);
+        let e = client
+            .campaigns()
+            .save(&form, request.csv.clone())
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("CSV line(s) 6;"), "{e}");
+    }
     sim.shutdown().await;
 }
 

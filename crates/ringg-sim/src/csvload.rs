@@ -85,18 +85,15 @@ pub(crate) fn parse_contacts(
     let mut rows = Vec::new();
     let mut invalid_lines = Vec::new();
     let mut total = 0;
+    let mut lines = Lines::new(data);
     for rec in rdr.records() {
         let rec = rec.map_err(|e| {
-            let at = e
-                .position()
-                .map_or_else(String::new, |p| format!(" at line {}", p.line()));
+            let at = e.position().map_or_else(String::new, |p| {
+                format!(" at line {}", lines.line_of(p.byte()))
+            });
             ApiError::bad_request(format!("The CSV could not be read{at}: {e}"))
         })?;
-        // Where the record starts: blank lines and quoted line breaks before it count.
-        let line = rec
-            .position()
-            .and_then(|p| usize::try_from(p.line()).ok())
-            .unwrap_or_default();
+        let line = rec.position().map_or(0, |p| lines.line_of(p.byte()));
         if rec.iter().all(str::is_empty) {
             continue;
         }
@@ -133,6 +130,47 @@ pub(crate) fn parse_contacts(
     })
 }
 
+/// The lines of a CSV file in memory, counted as an editor counts them (the header is line 1;
+/// `\n`, `\r\n` and a lone `\r` each end a line; blank lines and line breaks inside quoted
+/// fields count), for records asked about in file order.
+struct Lines<'a> {
+    data: &'a [u8],
+    /// How far the file has been counted, and the line breaks before that.
+    at: usize,
+    breaks: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(data: &'a [u8]) -> Self {
+        Self {
+            data,
+            at: 0,
+            breaks: 0,
+        }
+    }
+
+    /// The line on which the record whose position is `byte` starts. The `csv` crate puts a
+    /// record's position just after the first byte of the previous record's line break, so the
+    /// line breaks that follow it directly (the rest of a `\r\n`, blank lines) come before
+    /// the record.
+    fn line_of(&mut self, byte: u64) -> usize {
+        let data = self.data;
+        let mut end = usize::try_from(byte).map_or(data.len(), |b| b.min(data.len()));
+        while end < data.len() && matches!(data[end], b'\r' | b'\n') {
+            end += 1;
+        }
+        while self.at < end {
+            match data[self.at] {
+                b'\n' => self.breaks += 1,
+                b'\r' if data.get(self.at + 1) != Some(&b'\n') => self.breaks += 1,
+                _ => {}
+            }
+            self.at += 1;
+        }
+        self.breaks + 1
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +204,29 @@ mod tests {
             "without a country code bare numbers are invalid"
         );
         assert_eq!(new.invalid_lines, vec![3, 4]);
+    }
+
+    #[test]
+    fn rows_are_reported_at_the_lines_they_start_on() {
+        let m = map(r#"{"callee_name":"Name"}"#);
+        let lines = |csv: &str| {
+            parse_contacts(csv.as_bytes(), &m, Some("+91"))
+                .unwrap()
+                .invalid_lines
+        };
+        // Windows line ends; a blank line right before a bad row; a lone `\r`; a quoted
+        // line break.
+        assert_eq!(
+            lines("Mobile Number,Name\r\nbad,A\r\n+919876543210,B\r\nbad,C\r\n"),
+            [2, 4]
+        );
+        assert_eq!(lines("Mobile Number,Name\n+919876543210,A\n\nbad,B\n"), [4]);
+        assert_eq!(lines("Mobile Number,Name\r\n\r\n\r\nbad,A\r\n"), [4]);
+        assert_eq!(lines("Mobile Number,Name\rbad,A\rbad,B"), [2, 3]);
+        assert_eq!(
+            lines("Mobile Number,Name\n+919876543210,\"A\r\nB\"\nbad,C\n"),
+            [4]
+        );
     }
 
     #[test]
