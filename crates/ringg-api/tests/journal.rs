@@ -6,6 +6,7 @@
 
 mod common;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -13,13 +14,13 @@ use async_trait::async_trait;
 use chrono::Utc;
 use ringg_api::campaigns::{CampaignFlow, LaunchResponses, LaunchStep, PollOptions};
 use ringg_api::journal::{
-    CallEntry, CallIntent, CallOutcome, Journal, JournalError, LaunchStage, MemoryJournal,
-    SqliteJournal,
+    CallEntry, CallIntent, CallOutcome, Journal, JournalError, LaunchEntry, LaunchKey, LaunchStage,
+    MemoryJournal, SavedSubscriptions, SqliteJournal,
 };
 use ringg_api::transport::{
     ApiRequest, ApiResponse, ReqwestConfig, ReqwestTransport, Transport, TransportError,
 };
-use ringg_api::types::AgentId;
+use ringg_api::types::{AgentId, ListId};
 use ringg_api::{Client, ErrorKind};
 use ringg_sim::{RunningSimulator, Simulator, demo};
 
@@ -32,12 +33,10 @@ enum Lose {
     Request,
 }
 
-/// A transport over reqwest that loses one request or answer of a chosen operation, and can
-/// hold every request of another for a while before sending it.
+/// A transport over reqwest that loses one request or answer of a chosen operation.
 struct Losing {
     inner: ReqwestTransport,
     rule: Mutex<Option<(&'static str, Lose)>>,
-    slow: Mutex<Option<&'static str>>,
 }
 
 impl Losing {
@@ -45,13 +44,7 @@ impl Losing {
         Arc::new(Self {
             inner: ReqwestTransport::new(&ReqwestConfig::default()).unwrap(),
             rule: Mutex::new(None),
-            slow: Mutex::new(None),
         })
-    }
-
-    /// Holds every request of `operation` for 300 ms before sending it.
-    fn slow(&self, operation: &'static str) {
-        *self.slow.lock().unwrap() = Some(operation);
     }
 
     fn lose(&self, operation: &'static str, what: Lose) {
@@ -62,9 +55,6 @@ impl Losing {
 #[async_trait]
 impl Transport for Losing {
     async fn execute(&self, request: ApiRequest) -> Result<ApiResponse, TransportError> {
-        if *self.slow.lock().unwrap() == Some(request.operation) {
-            tokio::time::sleep(Duration::from_millis(300)).await;
-        }
         let rule = {
             let mut rule = self.rule.lock().unwrap();
             match *rule {
@@ -486,31 +476,124 @@ async fn launch_waits_for_other_of_its_name(journal: Arc<dyn Journal>) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn of_two_launches_of_one_name_at_once_at_most_one_uploads() {
+async fn a_lost_upload_does_not_take_a_later_list_of_its_name_when_run_again_with_a_longer_wait() {
     let sim = sim().await;
     let t = Losing::new();
     let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
     let client = client(&sim, t.clone(), journal.clone());
-    // Each upload is still on its way when the other launch gets to its own.
-    t.slow("saveCampaign");
-    for round in 0..3 {
-        let name = format!("at once {round}");
-        let [(a, _), (b, _)] = two_launches(&name);
-        let campaigns = client.campaigns();
-        let (a, b) = tokio::join!(campaigns.launch(a), campaigns.launch(b));
-        for r in [&a, &b] {
-            if let Err(e) = r {
-                assert_eq!(
-                    e.error().map(|e| e.kind()),
-                    Some(ErrorKind::TooEarly),
-                    "{e}"
-                );
-            }
-        }
-        let lists = campaigns_named(&client, &name).await;
-        assert_eq!(lists.len(), usize::from(a.is_ok()) + usize::from(b.is_ok()));
-        assert!(lists.len() <= 1, "{lists:?}");
+    let name = "one name";
+    let [(first, _), (second, three)] = two_launches(name);
+    // The first upload never arrived; long after, another file of the name is uploaded and
+    // its answer is lost.
+    t.lose("saveCampaign", Lose::Request);
+    client.campaigns().launch(first.clone()).await.unwrap_err();
+    time_passes(journal.as_ref(), chrono::Duration::minutes(26)).await;
+    t.lose("saveCampaign", Lose::Answer);
+    client.campaigns().launch(second.clone()).await.unwrap_err();
+    assert_eq!(campaigns_named(&client, name).await.len(), 1);
+    // The first launch run again by a client that waits a day of its own: the list that
+    // appeared is past the first upload's recorded wait, so it is not taken (the run waits).
+    let patient = client_waiting(86_400, &sim, t.clone(), journal.clone());
+    let e = patient.campaigns().launch(first).await.unwrap_err();
+    assert_eq!(
+        e.error().map(|e| e.kind()),
+        Some(ErrorKind::TooEarly),
+        "{e}"
+    );
+    let statuses = campaigns_named(&client, name).await;
+    assert_eq!(
+        statuses,
+        ["draft"],
+        "not started with the first launch's settings"
+    );
+    // The second launch finds its own list.
+    launches_list_of(&client, second, three, false).await;
+}
+
+/// A memory journal whose first two reads of the pending launches, once made, wait for each
+/// other (for up to five seconds) before they are answered: neither launch goes on before the
+/// other has read, so neither read sees what the other writes after it.
+#[derive(Debug)]
+struct Meeting {
+    inner: MemoryJournal,
+    reads: AtomicUsize,
+    meet: tokio::sync::Barrier,
+}
+
+#[async_trait]
+impl Journal for Meeting {
+    async fn put_call(&self, entry: &CallEntry) -> Result<(), JournalError> {
+        self.inner.put_call(entry).await
     }
+    async fn call(&self, reference: &str) -> Result<Option<CallEntry>, JournalError> {
+        self.inner.call(reference).await
+    }
+    async fn pending_calls(&self) -> Result<Vec<CallEntry>, JournalError> {
+        self.inner.pending_calls().await
+    }
+    async fn put_launch(&self, entry: &LaunchEntry) -> Result<(), JournalError> {
+        self.inner.put_launch(entry).await
+    }
+    async fn put_launch_if_unchanged(
+        &self,
+        entry: &LaunchEntry,
+        seen: Option<&LaunchEntry>,
+    ) -> Result<bool, JournalError> {
+        self.inner.put_launch_if_unchanged(entry, seen).await
+    }
+    async fn launch(&self, key: &LaunchKey) -> Result<Option<LaunchEntry>, JournalError> {
+        self.inner.launch(key).await
+    }
+    async fn launch_for_list(&self, list: &ListId) -> Result<Option<LaunchEntry>, JournalError> {
+        self.inner.launch_for_list(list).await
+    }
+    async fn pending_launches(&self) -> Result<Vec<LaunchEntry>, JournalError> {
+        let pending = self.inner.pending_launches().await;
+        if self.reads.fetch_add(1, Ordering::SeqCst) < 2 {
+            let _ = tokio::time::timeout(Duration::from_secs(5), self.meet.wait()).await;
+        }
+        pending
+    }
+    async fn save_subscriptions(&self, saved: &SavedSubscriptions) -> Result<bool, JournalError> {
+        self.inner.save_subscriptions(saved).await
+    }
+    async fn saved_subscriptions(&self) -> Result<Vec<SavedSubscriptions>, JournalError> {
+        self.inner.saved_subscriptions().await
+    }
+    async fn forget_subscriptions(&self, agent_id: &AgentId) -> Result<(), JournalError> {
+        self.inner.forget_subscriptions(agent_id).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_launches_of_one_name_checking_at_once_do_not_both_upload() {
+    let sim = sim().await;
+    let journal: Arc<dyn Journal> = Arc::new(Meeting {
+        inner: MemoryJournal::new(),
+        reads: AtomicUsize::new(0),
+        meet: tokio::sync::Barrier::new(2),
+    });
+    let client = client(&sim, Losing::new(), journal.clone());
+    let name = "at once";
+    let [(a, _), (b, _)] = two_launches(name);
+    let campaigns = client.campaigns();
+    // Each reads what is pending before the other goes on: never do both upload lists that
+    // could be taken for each other's.
+    let (a, b) = tokio::join!(campaigns.launch(a), campaigns.launch(b));
+    let uploaded = [a, b]
+        .into_iter()
+        .filter(|r| match r {
+            Ok(_) => true,
+            Err(e) => {
+                let kind = e.error().map(|e| e.kind());
+                assert_eq!(kind, Some(ErrorKind::TooEarly), "{e}");
+                false
+            }
+        })
+        .count();
+    assert!(uploaded <= 1);
+    assert_eq!(campaigns_named(&client, name).await.len(), uploaded);
+    assert!(journal.pending_launches().await.unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

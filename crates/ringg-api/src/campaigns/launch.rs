@@ -202,8 +202,8 @@ impl Campaigns<'_> {
                 LaunchStep::Save,
                 self.save(&form, request.csv.clone()),
                 |saved| saved.list_id.clone(),
-                ("list_id", ops::SAVE_CAMPAIGN.id),
-                &|recorded| self.client().transfer_settle_wait(recorded),
+                "list_id",
+                ops::SAVE_CAMPAIGN.id,
             )
             .await?;
         let steps = self
@@ -241,8 +241,8 @@ impl Campaigns<'_> {
                 LaunchStep::UploadCsv,
                 self.upload_large_csv(&form, request.csv.clone()),
                 |uploaded| uploaded.bulk_list_id.clone(),
-                ("bulk_list_id", ops::UPLOAD_LARGE_CAMPAIGN_CSV.id),
-                &|recorded| self.client().transfer_settle_wait(recorded),
+                "bulk_list_id",
+                ops::UPLOAD_LARGE_CAMPAIGN_CSV.id,
             )
             .await?;
         let steps = self

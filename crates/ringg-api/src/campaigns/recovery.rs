@@ -3,7 +3,6 @@
 //! [`Campaigns::discard`]).
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::Utc;
 use futures::StreamExt;
@@ -18,7 +17,8 @@ use crate::campaigns::outcome::{
 };
 use crate::campaigns::preflight::CampaignFlow;
 use crate::campaigns::recovery::in_flight::{
-    CLOCK_SLACK, not_started, overtaken, same_name_upload, start_in_flight, upload_in_flight,
+    CLOCK_SLACK, list_appears_by, not_started, overtaken, same_name_upload, start_in_flight,
+    upload_in_flight,
 };
 use crate::campaigns::request::LaunchRequest;
 use crate::error::{Error, ErrorKind};
@@ -109,8 +109,8 @@ impl Progress {
         step: LaunchStep,
         upload: impl std::future::Future<Output = Result<R, Error>>,
         list_id_of: impl FnOnce(&R) -> Option<ListId>,
-        (field, operation): (&str, &'static str),
-        wait_of: &dyn Fn(Option<Duration>) -> Duration,
+        field: &str,
+        operation: &'static str,
     ) -> Result<(R, ListId), LaunchError> {
         let failed = |error: Error| LaunchError::Failed {
             step,
@@ -120,7 +120,7 @@ impl Progress {
         self.reach(LaunchStage::Uploading, None)
             .await
             .map_err(failed)?;
-        if let Err(error) = self.name_is_clear(wait_of).await {
+        if let Err(error) = self.name_is_clear().await {
             self.stop(error.to_string()).await;
             return Err(failed(error));
         }
@@ -155,16 +155,13 @@ impl Progress {
     /// launch of the same name has an upload whose list is not known yet and could be confused
     /// with this one's ([`same_name_upload`]). Checking after writing means that of two runs
     /// that write at once, the later one sees the earlier one (both may stop; neither
-    /// uploads a list the other could take). `wait_of` as in [`same_name_upload`].
-    async fn name_is_clear(
-        &self,
-        wait_of: &dyn Fn(Option<Duration>) -> Duration,
-    ) -> Result<(), Error> {
+    /// uploads a list the other could take).
+    async fn name_is_clear(&self) -> Result<(), Error> {
         let (Some(journal), Some(entry)) = (&self.journal, &self.entry) else {
             return Ok(());
         };
         let pending = journal.pending_launches().await.map_err(Error::journal)?;
-        same_name_upload(entry, &pending, wait_of).map_or(Ok(()), Err)
+        same_name_upload(entry, &pending).map_or(Ok(()), Err)
     }
 
     /// Records a step's failure: an ambiguous one leaves the stage as it is (the next run
@@ -231,7 +228,7 @@ impl Campaigns<'_> {
         let list_id = match &prior.list_id {
             Some(id) => Some(id.clone()),
             None if prior.stage == LaunchStage::Uploading => {
-                let found = self.find_uploaded(&prior, journal.as_ref(), wait).await?;
+                let found = self.find_uploaded(&prior, journal.as_ref()).await?;
                 if found.is_none()
                     && let Some(until) = answerable_until(prior.updated_at, wait)
                 {
@@ -283,19 +280,16 @@ impl Campaigns<'_> {
     }
 
     /// The list a lost upload created: of the campaigns of that name and assistant, owned by no
-    /// other launch, created since the entry was recorded and before the upload (its last
-    /// update) could no longer be answered (`wait`), the one created closest to the upload.
+    /// other launch, created from [`CLOCK_SLACK`] before the entry was recorded to
+    /// [`list_appears_by`] (the wait its sender recorded, whatever this client's own), the one
+    /// created closest to the upload.
     async fn find_uploaded(
         &self,
         entry: &LaunchEntry,
         journal: &dyn Journal,
-        wait: Duration,
     ) -> Result<Option<ListId>, Error> {
         let since = entry.recorded_at - CLOCK_SLACK;
-        let late = chrono::Duration::from_std(wait)
-            .ok()
-            .and_then(|w| w.checked_add(&CLOCK_SLACK));
-        let until = late.and_then(|w| entry.updated_at.checked_add_signed(w));
+        let until = list_appears_by(entry);
         let in_window = |t: chrono::DateTime<Utc>| t >= since && until.is_none_or(|u| t <= u);
         let stream = self.stream(ListCampaignsQuery {
             search: Some(entry.key.name.clone()),

@@ -4,6 +4,9 @@
 use ringg_types::enums::CampaignStatus;
 use ringg_types::ids::ListId;
 
+use chrono::{DateTime, Utc};
+
+use crate::client::TRANSFER_ATTEMPT_TIMEOUT;
 use crate::error::Error;
 use crate::journal::{LaunchEntry, LaunchKey, LaunchStage, answerable_until, rfc3339_secs};
 
@@ -72,18 +75,26 @@ pub(super) fn overtaken(key: &LaunchKey, now: Option<&LaunchEntry>) -> Error {
     .with_hint("if that run stopped, run the same launch again later to pick up where it got to")
 }
 
+/// The latest time (give or take the clocks' slack) at which the list `entry`'s upload makes
+/// may appear: the time its upload was sent, plus the wait its sender recorded (or, for an
+/// entry that records none, [`TRANSFER_ATTEMPT_TIMEOUT`]), plus [`CLOCK_SLACK`]. A list of the
+/// name created later is not this upload's. `None` when that is past any date.
+pub(super) fn list_appears_by(entry: &LaunchEntry) -> Option<DateTime<Utc>> {
+    let wait = entry.settle_after.unwrap_or(TRANSFER_ATTEMPT_TIMEOUT);
+    let wait = chrono::Duration::from_std(wait).ok()?;
+    entry
+        .updated_at
+        .checked_add_signed(wait)?
+        .checked_add_signed(CLOCK_SLACK)
+}
+
 /// Of the `pending` launches, another launch of the same name as `entry` whose upload was sent
 /// and whose list is not known yet, recent enough that its list and the one `entry`'s upload
-/// would create could each be taken for the other's when either run looks for its list by name
-/// (a lost answer): the error that stops `entry` before it uploads. `wait_of` is how long the
-/// settling client waits on an upload that recorded the given wait. `None` when there is none.
-pub(super) fn same_name_upload(
-    entry: &LaunchEntry,
-    pending: &[LaunchEntry],
-    wait_of: &dyn Fn(Option<std::time::Duration>) -> std::time::Duration,
-) -> Option<Error> {
-    // Each list may have been created up to the clock slack off either run's own clock.
-    let slack = (CLOCK_SLACK * 2).to_std().unwrap_or_default();
+/// would make could each be taken for the other's when either run looks for its list by name
+/// after a lost answer (each looks from [`CLOCK_SLACK`] before its own record to
+/// [`list_appears_by`]): the error that stops `entry` before it uploads. `None` when there is
+/// none.
+pub(super) fn same_name_upload(entry: &LaunchEntry, pending: &[LaunchEntry]) -> Option<Error> {
     pending
         .iter()
         .filter(|o| {
@@ -93,16 +104,24 @@ pub(super) fn same_name_upload(
                 && o.list_id.is_none()
         })
         .find_map(|o| {
-            let wait = wait_of(o.settle_after).saturating_add(slack);
-            let until = answerable_until(o.updated_at, wait)?;
+            let until = list_appears_by(o).and_then(|t| t.checked_add_signed(CLOCK_SLACK));
+            if until.is_some_and(|t| entry.recorded_at > t) {
+                return None;
+            }
+            let until = until.map_or_else(|| "much later".to_owned(), |t| rfc3339_secs(&t));
+            let which = if o.key.agent_id == entry.key.agent_id {
+                "of another file".to_owned()
+            } else {
+                format!("for assistant {}", o.key.agent_id)
+            };
             Some(
                 Error::too_early(format!(
-                    "another launch named {:?} (another file or assistant) sent its upload at {} and its list is not known yet; until {until} the list this launch would upload could be taken for that one's, so this launch sent nothing",
+                    "another launch named {:?} ({which}) sent its upload at {} and its list is not known yet; until {until} the list this launch would upload could be taken for that one's, so this launch sent nothing",
                     o.key.name,
                     rfc3339_secs(&o.updated_at),
                 ))
                 .with_hint(format!(
-                    "run that launch again first (it finds its list, or uploads it again if none appeared), launch this file under another name, or try again after {until}"
+                    "run that launch again (the same file, name and assistant) to settle it, or launch this file under another name; otherwise try again after {until}"
                 )),
             )
         })
