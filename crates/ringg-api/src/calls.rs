@@ -426,12 +426,13 @@ impl Calls<'_> {
         &self,
         query: impl Into<ReconcileQuery>,
     ) -> Result<Option<CallRecord>, Error> {
-        let q = query.into();
-        let found = self.search(&q).await?;
-        let entry = match (&found, self.client.journal()) {
-            (None, Some(journal)) => journal.call(&q.reference).await.map_err(Error::journal)?,
-            _ => None,
+        let mut q = query.into();
+        let entry = match self.client.journal() {
+            Some(journal) => journal.call(&q.reference).await.map_err(Error::journal)?,
+            None => None,
         };
+        q.since = Some(q.start(entry.as_ref().map(|e| e.intent.recorded_at)));
+        let found = self.search(&q).await?;
         // Not found; but the request may still be answered.
         let failed = self.client.recent_unknowns().failed_at(&q.reference);
         // The sender's recorded wait: from its journal entry, else (unless this client saw its
@@ -457,10 +458,7 @@ impl Calls<'_> {
                 "reconcile needs a non-empty client reference",
             ));
         }
-        let since = q
-            .since
-            .clone()
-            .unwrap_or_else(ReconcileQuery::default_since);
+        let since = q.start(None);
         if since.to_utc() > chrono::Utc::now() {
             return Err(Error::invalid_input(format!(
                 "reconcile's search would start in the future ({since}): it could find nothing, which would not show that the call was not placed"

@@ -985,6 +985,27 @@ async fn op16_get_call_details() {
 }
 
 #[tokio::test]
+async fn reconcile_searches_from_when_the_call_was_sent_when_that_is_over_a_day_ago() {
+    // A reference made 30 hours ago by a sender that could wait an hour on its request: the
+    // wait is over, and the search must reach back to it, not only over the last 24 hours.
+    let made = chrono::Utc::now() - chrono::Duration::hours(30);
+    let millis = u64::try_from(made.timestamp_millis()).unwrap();
+    let id = uuid::Builder::from_unix_timestamp_millis(millis, &[7; 10]).into_uuid();
+    let reference = format!("rr-{}-3600s", id.simple());
+    let (client, seen) = client_with(vec![ok(r#"{"calls": [], "total": 0}"#)]);
+    let found = client.calls().reconcile(reference.as_str()).await.unwrap();
+    assert!(found.is_none());
+    let req = one(&seen);
+    let start = req.query_param("start_date").unwrap();
+    let start = chrono::DateTime::parse_from_rfc3339(start).unwrap();
+    let before = made - chrono::Duration::minutes(1);
+    assert!(
+        (start.to_utc() - before).num_seconds().abs() <= 1,
+        "{start} for {made}"
+    );
+}
+
+#[tokio::test]
 async fn op17_download_call_history() {
     let mut file = ApiResponse::new(StatusCode::OK, "id,status\n1,completed\n");
     file.headers.insert(

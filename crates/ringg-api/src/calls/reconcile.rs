@@ -100,8 +100,10 @@ pub struct ReconcileQuery {
     /// digits, whatever surrounds them (`919876543210`, `09876543210` and `+91 98765 43210`
     /// may all be `+919876543210`). A row with no number, or a masked one, is checked.
     pub to_number: Option<String>,
-    /// How far back to look (default: [`default_since`](Self::default_since), 24 hours ago).
-    /// A time in the future is refused: a search from then could not rule anything out.
+    /// How far back to look (default: [`default_since`](Self::default_since), 24 hours ago, or
+    /// a minute before the call was sent when that is earlier: the time its journal entry, else
+    /// its reference, records). A time in the future is refused: a search from then could not
+    /// rule anything out.
     pub since: Option<Timestamp>,
     /// Give up after scanning this many history rows (default 10,000), with
     /// [`ErrorKind::SearchLimit`](crate::ErrorKind::SearchLimit).
@@ -130,6 +132,22 @@ impl ReconcileQuery {
     pub fn to_number(mut self, number: impl Into<String>) -> Self {
         self.to_number = Some(number.into());
         self
+    }
+
+    /// Where the search starts: [`since`](Self::since) when set; else 24 hours ago, or a
+    /// minute before the call was `sent` (its journal entry's time, else the time its
+    /// reference records) when that is earlier, so that a call whose wait outlasts a day's
+    /// search is still looked for where it is.
+    pub(crate) fn start(&self, sent: Option<chrono::DateTime<chrono::Utc>>) -> Timestamp {
+        if let Some(since) = &self.since {
+            return since.clone();
+        }
+        let default = Self::default_since();
+        let sent = sent.or_else(|| super::reference::reference_time(&self.reference));
+        match sent.map(|t| t - chrono::Duration::minutes(1)) {
+            Some(t) if t < default.to_utc() => Timestamp::from_datetime(&t),
+            _ => default,
+        }
     }
 
     /// Where a search without [`since`](Self::since) starts: 24 hours ago.

@@ -28,8 +28,10 @@ pub fn new_client_reference() -> String {
 pub(crate) const LONGEST_REFERENCE_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// A fresh reference, as [`new_client_reference`], that also records `wait` (how long its
-/// sender may still wait on the request), in whole seconds rounded up: `rr-<uuid>-<secs>s`.
+/// sender may still wait on the request), in whole seconds rounded up and at most
+/// [`LONGEST_REFERENCE_WAIT`]: `rr-<uuid>-<secs>s`.
 pub(crate) fn reference_waiting(wait: Duration) -> String {
+    let wait = wait.min(LONGEST_REFERENCE_WAIT);
     let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     format!("{}-{secs}s", new_client_reference())
 }
@@ -142,6 +144,12 @@ mod tests {
         assert_eq!(reference_wait(&new_client_reference()), None);
         let huge = format!("{}-99999999999999999999999s", new_client_reference());
         assert_eq!(reference_wait(&huge), Some(LONGEST_REFERENCE_WAIT));
+        let endless = reference_waiting(Duration::MAX);
+        assert_eq!(
+            reference_wait(&endless),
+            Some(LONGEST_REFERENCE_WAIT),
+            "{endless}"
+        );
         // A wait on a reference whose time is not taken is not taken either.
         let random = format!("rr-{}-300s", uuid::Uuid::new_v4().simple());
         assert_eq!(reference_wait(&random), None);
