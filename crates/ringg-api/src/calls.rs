@@ -404,8 +404,8 @@ impl Calls<'_> {
 
     /// Finds the call placed with a client reference, after an outcome-unknown failure.
     ///
-    /// Scans the history the query covers (calls since [`since`](ReconcileQuery::since),
-    /// default the last 24 hours, of [`agent_id`](ReconcileQuery::agent_id) when given) for
+    /// Scans the history the query covers (calls since [`since`](ReconcileQuery::since), by
+    /// default [`ReconcileQuery::start`], of [`agent_id`](ReconcileQuery::agent_id) when given) for
     /// a row whose `custom_args_values` carries the reference; rows that do not echo
     /// `custom_args_values` are checked through call details (only those to
     /// [`to_number`](ReconcileQuery::to_number) when given). Returns `None` when no call there
@@ -427,28 +427,26 @@ impl Calls<'_> {
         query: impl Into<ReconcileQuery>,
     ) -> Result<Option<CallRecord>, Error> {
         let mut q = query.into();
+        // Read first for the time it records; a journal that cannot be read fails only a
+        // reconcile that does not find the call.
         let entry = match self.client.journal() {
-            Some(journal) => journal.call(&q.reference).await.map_err(Error::journal)?,
-            None => None,
+            Some(journal) => journal.call(&q.reference).await.map_err(Error::journal),
+            None => Ok(None),
         };
-        q.since = Some(q.start(entry.as_ref().map(|e| e.intent.recorded_at)));
-        let found = self.search(&q).await?;
+        let sent = entry
+            .as_ref()
+            .ok()
+            .and_then(|e| Some(e.as_ref()?.intent.recorded_at));
+        q.since = Some(q.start(sent));
+        if let Some(found) = self.search(&q).await? {
+            return Ok(Some(found));
+        }
+        let entry = entry?;
         // Not found; but the request may still be answered.
         let failed = self.client.recent_unknowns().failed_at(&q.reference);
-        // The sender's recorded wait: from its journal entry, else (unless this client saw its
-        // request end) from the reference.
-        let recorded = match (&entry, failed) {
-            (Some(e), _) => e.intent.settle_after,
-            (None, Some(_)) => None,
-            (None, None) => reference::reference_wait(&q.reference),
-        };
+        let recorded = reconcile::sender_wait(&q.reference, entry.as_ref(), failed);
         let wait = self.client.settle_wait(recorded);
-        match found {
-            None => {
-                reconcile::not_yet(&q.reference, entry.as_ref(), failed, wait).map_or(Ok(None), Err)
-            }
-            found => Ok(found),
-        }
+        reconcile::not_yet(&q.reference, entry.as_ref(), failed, wait).map_or(Ok(None), Err)
     }
 
     /// The history search of [`reconcile`](Self::reconcile), without its journal check.

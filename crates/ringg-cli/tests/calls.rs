@@ -407,6 +407,29 @@ async fn reconcile_finds_a_placed_call_and_says_when_none_was_placed() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn reconcile_of_a_reference_made_over_a_day_ago_searches_back_to_it() {
+    let sim = sim().await;
+    // Made 30 hours ago by a sender that could wait an hour on its request.
+    let made = chrono::Utc::now() - chrono::Duration::hours(30);
+    let millis = u64::try_from(made.timestamp_millis()).unwrap();
+    let id = uuid::Builder::from_unix_timestamp_millis(millis, &[7; 10]).into_uuid();
+    let reference = format!("rr-{}-3600s", id.simple());
+    let r = ok(ringg(
+        &sim,
+        &["-o", "json", "calls", "reconcile", &reference],
+    ))
+    .await;
+    assert_eq!(r.json()["found"], false, "{}", r.stdout);
+    let since = r.json()["searched"]["since"].as_str().unwrap().to_string();
+    let since = chrono::DateTime::parse_from_rfc3339(&since).unwrap();
+    let gap = made - chrono::Duration::minutes(1) - since.to_utc();
+    assert!(
+        gap.num_seconds().abs() <= 1,
+        "searched since {since}, made {made}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn export_streams_history_with_transcripts() {
     let sim = sim().await;
     sim.handle().seed_history(120);

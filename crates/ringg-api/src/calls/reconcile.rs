@@ -38,6 +38,20 @@ pub(super) fn not_yet(
     }
 }
 
+/// The wait the sender of the call with `reference` recorded: from its journal `entry`, else
+/// (unless this client saw its request end, at `failed`) from the reference.
+pub(super) fn sender_wait(
+    reference: &str,
+    entry: Option<&CallEntry>,
+    failed: Option<chrono::DateTime<chrono::Utc>>,
+) -> Option<std::time::Duration> {
+    match (entry, failed) {
+        (Some(e), _) => e.intent.settle_after,
+        (None, Some(_)) => None,
+        (None, None) => super::reference::reference_wait(reference),
+    }
+}
+
 /// For a call initiation with `reference` that failed ambiguously at `failed` (as the client
 /// that sent it recorded), the [`ErrorKind::TooEarly`](crate::ErrorKind::TooEarly) error that
 /// says until when its request may still be answered, `wait` after that; `None` once it can
@@ -100,10 +114,9 @@ pub struct ReconcileQuery {
     /// digits, whatever surrounds them (`919876543210`, `09876543210` and `+91 98765 43210`
     /// may all be `+919876543210`). A row with no number, or a masked one, is checked.
     pub to_number: Option<String>,
-    /// How far back to look (default: [`default_since`](Self::default_since), 24 hours ago, or
-    /// a minute before the call was sent when that is earlier: the time its journal entry, else
-    /// its reference, records). A time in the future is refused: a search from then could not
-    /// rule anything out.
+    /// How far back to look (default: [`start`](Self::start): 24 hours ago, or a minute before
+    /// the call was sent when that is earlier). A time in the future is refused: a search from
+    /// then could not rule anything out.
     pub since: Option<Timestamp>,
     /// Give up after scanning this many history rows (default 10,000), with
     /// [`ErrorKind::SearchLimit`](crate::ErrorKind::SearchLimit).
@@ -134,23 +147,25 @@ impl ReconcileQuery {
         self
     }
 
-    /// Where the search starts: [`since`](Self::since) when set; else 24 hours ago, or a
-    /// minute before the call was `sent` (its journal entry's time, else the time its
-    /// reference records) when that is earlier, so that a call whose wait outlasts a day's
-    /// search is still looked for where it is.
-    pub(crate) fn start(&self, sent: Option<chrono::DateTime<chrono::Utc>>) -> Timestamp {
+    /// Where [`Calls::reconcile`](super::Calls::reconcile) starts its search:
+    /// [`since`](Self::since) when set; else [`default_since`](Self::default_since), or a
+    /// minute before the call was `sent` (the time its journal entry records, which
+    /// `reconcile` passes; else the time its reference records) when that is earlier, so that
+    /// a call whose wait outlasts a day's search is still looked for where it is.
+    pub fn start(&self, sent: Option<chrono::DateTime<chrono::Utc>>) -> Timestamp {
         if let Some(since) = &self.since {
             return since.clone();
         }
         let default = Self::default_since();
         let sent = sent.or_else(|| super::reference::reference_time(&self.reference));
-        match sent.map(|t| t - chrono::Duration::minutes(1)) {
+        match sent.and_then(|t| t.checked_sub_signed(chrono::Duration::minutes(1))) {
             Some(t) if t < default.to_utc() => Timestamp::from_datetime(&t),
             _ => default,
         }
     }
 
-    /// Where a search without [`since`](Self::since) starts: 24 hours ago.
+    /// Where a search without [`since`](Self::since) starts when the call's time is not known,
+    /// or is later: 24 hours ago (see [`start`](Self::start)).
     pub fn default_since() -> Timestamp {
         Timestamp::from_datetime(&(chrono::Utc::now() - chrono::Duration::hours(24)))
     }

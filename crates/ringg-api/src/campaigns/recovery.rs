@@ -288,9 +288,10 @@ impl Campaigns<'_> {
         entry: &LaunchEntry,
         journal: &dyn Journal,
     ) -> Result<Option<ListId>, Error> {
-        let since = entry.recorded_at - CLOCK_SLACK;
+        let since = entry.recorded_at.checked_sub_signed(CLOCK_SLACK);
         let until = list_appears_by(entry);
-        let in_window = |t: chrono::DateTime<Utc>| t >= since && until.is_none_or(|u| t <= u);
+        let in_window =
+            |t: chrono::DateTime<Utc>| since.is_none_or(|s| t >= s) && until.is_none_or(|u| t <= u);
         let stream = self.stream(ListCampaignsQuery {
             search: Some(entry.key.name.clone()),
             ..ListCampaignsQuery::default()

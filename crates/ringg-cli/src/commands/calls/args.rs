@@ -49,7 +49,9 @@ pub(crate) enum CallsCmd {
         #[arg(long, value_name = "E164")]
         to: Option<String>,
         /// How far back to look (ISO date-time, or a date YYYY-MM-DD; without an offset, in
-        /// the local time zone, or UTC with --utc; default: 24 hours; not in the future).
+        /// the local time zone, or UTC with --utc; not in the future). Default: 24 hours, or
+        /// from a minute before the call was sent when the reference (or the journal) records
+        /// an earlier time.
         #[arg(long, value_name = "WHEN")]
         since: Option<String>,
         /// Give up after this many history rows without an answer (neither found nor ruled

@@ -387,15 +387,13 @@ async fn reconcile(
             return Err(CliError::usage(format!(
                 "--since {s:?} is in the future: a search from then finds nothing, which would not show that the call was not placed"
             ))
-            .with_hint("give the time the call was initiated or earlier, or leave --since out to search the last 24 hours"));
+            .with_hint("give the time the call was initiated or earlier, or leave --since out (it searches the last 24 hours, or from when the reference was made if that is earlier)"));
         }
         q = q.since(t);
     }
-    let since_time = q
-        .since
-        .clone()
-        .unwrap_or_else(ReconcileQuery::default_since);
-    q = q.since(since_time.clone());
+    // Without --since the SDK picks the start (24 hours ago, or earlier for an older call);
+    // the reference's own time gives the same one.
+    let since_time = q.start(None);
     // With the journal, a call of its own whose request may still be answered is not ruled
     // out; a journal that cannot be opened (damaged) leaves the reference as the way in.
     let client = match ctx.journaled_client().await {
