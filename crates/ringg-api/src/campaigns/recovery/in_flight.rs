@@ -1,10 +1,9 @@
 //! The errors of a launch run that finds another run's upload or start still in flight, or its
 //! record written by another run since it read it.
 
+use chrono::{DateTime, Utc};
 use ringg_types::enums::CampaignStatus;
 use ringg_types::ids::ListId;
-
-use chrono::{DateTime, Utc};
 
 use crate::client::TRANSFER_ATTEMPT_TIMEOUT;
 use crate::error::Error;
