@@ -436,7 +436,8 @@ impl Calls<'_> {
         let sent = entry
             .as_ref()
             .ok()
-            .and_then(|e| Some(e.as_ref()?.intent.recorded_at));
+            .and_then(Option::as_ref)
+            .map(|e| e.intent.recorded_at);
         q.since = Some(q.start(sent));
         if let Some(found) = self.search(&q).await? {
             return Ok(Some(found));

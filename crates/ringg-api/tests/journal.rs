@@ -93,6 +93,14 @@ fn client(sim: &RunningSimulator, t: Arc<Losing>, journal: Arc<dyn Journal>) -> 
         .unwrap()
 }
 
+/// A losing transport, a memory journal, and a [`client`] with both.
+fn with_memory_journal(sim: &RunningSimulator) -> (Arc<Losing>, Arc<dyn Journal>, Client) {
+    let t = Losing::new();
+    let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
+    let client = client(sim, t.clone(), journal.clone());
+    (t, journal, client)
+}
+
 /// As [`client`], with a total timeout of `secs`: it records that wait with what it sends, and
 /// waits that long of its own before it rules out what an earlier request may still do (a
 /// sender's longer recorded wait still holds).
@@ -141,9 +149,7 @@ use common::{calls_to, pool_call as call};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_call_whose_answer_was_lost_is_pending_and_settles_as_placed() {
     let sim = sim().await;
-    let t = Losing::new();
-    let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
-    let client = client(&sim, t.clone(), journal.clone());
+    let (t, journal, client) = with_memory_journal(&sim);
 
     // Placed normally: recorded with its call id, nothing pending.
     let placed = client
@@ -478,9 +484,7 @@ async fn launch_waits_for_other_of_its_name(journal: Arc<dyn Journal>) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_upload_does_not_take_a_later_list_of_its_name_when_run_again_with_a_longer_wait() {
     let sim = sim().await;
-    let t = Losing::new();
-    let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
-    let client = client(&sim, t.clone(), journal.clone());
+    let (t, journal, client) = with_memory_journal(&sim);
     let name = "one name";
     let [(first, _), (second, three)] = two_launches(name);
     // The first upload never arrived; long after, another file of the name is uploaded and
@@ -599,9 +603,7 @@ async fn two_launches_of_one_name_checking_at_once_do_not_both_upload() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_launch_of_a_name_whose_other_lost_upload_is_long_past_goes_ahead() {
     let sim = sim().await;
-    let t = Losing::new();
-    let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
-    let client = client(&sim, t.clone(), journal.clone());
+    let (t, journal, client) = with_memory_journal(&sim);
     let name = "one name";
     let [(first, _), (second, three)] = two_launches(name);
 

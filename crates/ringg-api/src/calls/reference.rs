@@ -36,9 +36,12 @@ pub(crate) fn reference_waiting(wait: Duration) -> String {
     format!("{}-{secs}s", new_client_reference())
 }
 
-/// A reference of the SDK's shape split into its UUID and, when it records one, the wait
-/// suffix's seconds (`None` inside when there is no suffix); `None` for any other reference.
-fn parts(reference: &str) -> Option<(uuid::Uuid, Option<u64>)> {
+/// A reference of the SDK's shape read once: the time it was made and, when it records one,
+/// its wait suffix's seconds (`None` inside when there is no suffix); `None` for any other
+/// reference. A reference of the same shape chosen by the caller whose digits happen to read as
+/// a time later than an hour from now, or earlier than 2025, is not taken for one: such a time
+/// would make a reconcile wait for years.
+fn read(reference: &str) -> Option<(chrono::DateTime<chrono::Utc>, Option<u64>)> {
     let rest = reference.strip_prefix("rr-")?;
     let (hex, wait) = match rest.split_once('-') {
         Some((hex, suffix)) => {
@@ -46,7 +49,7 @@ fn parts(reference: &str) -> Option<(uuid::Uuid, Option<u64>)> {
             if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
                 return None;
             }
-            // Digits past u64 are a very long wait, capped below anyway.
+            // Digits past u64 are a very long wait, capped when read anyway.
             (hex, Some(digits.parse().unwrap_or(u64::MAX)))
         }
         None => (rest, None),
@@ -60,28 +63,24 @@ fn parts(reference: &str) -> Option<(uuid::Uuid, Option<u64>)> {
     {
         return None;
     }
-    Some((id, wait))
-}
-
-/// When a reference made by [`new_client_reference`] (or [`reference_waiting`]) was made;
-/// `None` for any other reference (one chosen by the caller, or an older random one). A
-/// reference of the same shape chosen by the caller whose digits happen to read as a time later
-/// than an hour from now, or earlier than 2025, is not taken for one: such a time would make a
-/// reconcile wait for years.
-pub(crate) fn reference_time(reference: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    let (id, _) = parts(reference)?;
     let (secs, nanos) = id.get_timestamp()?.to_unix();
     let made = chrono::DateTime::from_timestamp(i64::try_from(secs).ok()?, nanos)?;
     let earliest = chrono::DateTime::from_timestamp(1_735_689_600, 0)?; // 2025-01-01
     let latest = chrono::Utc::now() + chrono::Duration::hours(1);
-    (earliest..=latest).contains(&made).then_some(made)
+    (earliest..=latest).contains(&made).then_some((made, wait))
+}
+
+/// When a reference made by [`new_client_reference`] (or [`reference_waiting`]) was made;
+/// `None` for any other reference (one chosen by the caller, or an older random one; see
+/// [`read`]).
+pub(crate) fn reference_time(reference: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    read(reference).map(|(made, _)| made)
 }
 
 /// The sender's wait a reference made by [`reference_waiting`] records (at most
 /// [`LONGEST_REFERENCE_WAIT`]); `None` for a reference that records none, or no time.
 pub(crate) fn reference_wait(reference: &str) -> Option<Duration> {
-    reference_time(reference)?;
-    let secs = parts(reference)?.1?;
+    let secs = read(reference)?.1?;
     Some(Duration::from_secs(secs).min(LONGEST_REFERENCE_WAIT))
 }
 
