@@ -6,9 +6,12 @@ mod common;
 use std::time::Duration;
 
 use ringg_api::calls::{CLIENT_REFERENCE_KEY, ReconcileQuery, WaitOptions};
+use ringg_api::journal::{
+    CallEntry, Journal, JournalError, LaunchEntry, LaunchKey, SavedSubscriptions,
+};
 use ringg_api::transport::layers::RetryPolicy;
 use ringg_api::types::calls::{CallerSource, InitiateCallRequest};
-use ringg_api::types::{AgentId, NumberId, PhoneNumber};
+use ringg_api::types::{AgentId, ListId, NumberId, PhoneNumber};
 use ringg_api::{Client, ErrorKind};
 use ringg_sim::{FaultConfig, FaultKind, Simulator, demo};
 
@@ -304,5 +307,62 @@ async fn waiting_with_extreme_settings_neither_panics_nor_ends_early() {
         .await
         .unwrap();
     assert!(done.call_status.unwrap().is_terminal());
+    sim.shutdown().await;
+}
+
+mockall::mock! {
+    /// A journal whose reads of a call fail (a locked or unreachable store).
+    #[derive(Debug)]
+    Unreadable {}
+
+    #[async_trait::async_trait]
+    impl Journal for Unreadable {
+        async fn put_call(&self, entry: &CallEntry) -> Result<(), JournalError>;
+        async fn call(&self, reference: &str) -> Result<Option<CallEntry>, JournalError>;
+        async fn pending_calls(&self) -> Result<Vec<CallEntry>, JournalError>;
+        async fn put_launch(&self, entry: &LaunchEntry) -> Result<(), JournalError>;
+        async fn launch(&self, key: &LaunchKey) -> Result<Option<LaunchEntry>, JournalError>;
+        async fn launch_for_list(&self, list_id: &ListId) -> Result<Option<LaunchEntry>, JournalError>;
+        async fn pending_launches(&self) -> Result<Vec<LaunchEntry>, JournalError>;
+        async fn save_subscriptions(&self, saved: &SavedSubscriptions) -> Result<bool, JournalError>;
+        async fn saved_subscriptions(&self) -> Result<Vec<SavedSubscriptions>, JournalError>;
+        async fn forget_subscriptions(&self, agent_id: &AgentId) -> Result<(), JournalError>;
+    }
+}
+
+#[tokio::test]
+async fn a_journal_that_cannot_be_read_fails_only_a_reconcile_that_does_not_find_its_call() {
+    let (sim, sender) = common::start(Simulator::builder().time_scale(0.0005)).await;
+    let placed = sender
+        .calls()
+        .initiate(request("+919811118888"))
+        .await
+        .unwrap();
+    let mut journal = MockUnreadable::new();
+    journal
+        .expect_call()
+        .times(2)
+        .returning(|_| Err(JournalError::store("database is locked")));
+    let client = common::client_builder(&sim)
+        .journal(std::sync::Arc::new(journal))
+        .build()
+        .unwrap();
+    // The call is in the history: found, whatever the journal says.
+    let found = client
+        .calls()
+        .reconcile(&*placed.reference)
+        .await
+        .unwrap()
+        .expect("the placed call is found");
+    assert_eq!(found.id, placed.call_id);
+    // Not found: only the journal could say whether its request may still be answered, so the
+    // call is not ruled out.
+    let err = client
+        .calls()
+        .reconcile(&*client.calls().new_reference())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Journal, "{err}");
+    assert!(err.to_string().contains("database is locked"), "{err}");
     sim.shutdown().await;
 }

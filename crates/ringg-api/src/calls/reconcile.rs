@@ -214,7 +214,28 @@ impl From<&String> for ReconcileQuery {
 
 #[cfg(test)]
 mod tests {
+    use super::ReconcileQuery;
     use super::may_be_same_number as same;
+
+    #[test]
+    fn a_search_starts_before_the_call_was_sent_even_at_the_calendars_start() {
+        let q = ReconcileQuery::new("rr-any");
+        // A call sent two days ago is searched from a minute before it.
+        let sent = chrono::Utc::now() - chrono::Duration::days(2);
+        assert_eq!(
+            q.start(Some(sent)).to_utc(),
+            sent - chrono::Duration::minutes(1)
+        );
+        // A time no minute can be taken from, or a later one, leaves the default 24 hours.
+        let default = ReconcileQuery::default_since().to_utc();
+        for sent in [chrono::DateTime::<chrono::Utc>::MIN_UTC, chrono::Utc::now()] {
+            let start = q.start(Some(sent)).to_utc();
+            assert!(
+                (start - default).num_seconds().abs() < 5,
+                "{start} {default}"
+            );
+        }
+    }
 
     #[test]
     fn a_number_written_another_way_may_be_the_same() {

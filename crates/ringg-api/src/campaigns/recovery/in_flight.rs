@@ -125,3 +125,72 @@ pub(super) fn same_name_upload(entry: &LaunchEntry, pending: &[LaunchEntry]) -> 
             )
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use ringg_types::campaigns::StartCampaignV2Request;
+    use ringg_types::ids::{AgentId, NumberPoolId};
+
+    use super::*;
+    use crate::journal::PlannedStart;
+
+    /// A launch of `name` (file `digest`) whose upload was sent at `at`, list not known yet.
+    fn uploading(name: &str, digest: &str, at: DateTime<Utc>) -> LaunchEntry {
+        let agent_id = AgentId::new("agent");
+        LaunchEntry {
+            key: LaunchKey {
+                csv_digest: digest.into(),
+                name: name.into(),
+                agent_id: agent_id.clone(),
+            },
+            list_id: None,
+            stage: LaunchStage::Uploading,
+            start: PlannedStart::Start(StartCampaignV2Request::new(
+                agent_id,
+                ListId::new(""),
+                NumberPoolId::new("pool"),
+            )),
+            note: None,
+            recorded_at: at,
+            updated_at: at,
+            settle_after: Some(std::time::Duration::from_secs(300)),
+        }
+    }
+
+    #[test]
+    fn a_time_at_the_calendars_end_holds_up_a_launch_without_overflowing() {
+        let last = DateTime::<Utc>::MAX_UTC;
+        let other = uploading("june", "a", last);
+        assert_eq!(list_appears_by(&other), None);
+        // So is a wait too long for any date.
+        let mut far = uploading("june", "a", Utc::now());
+        far.settle_after = Some(std::time::Duration::MAX);
+        assert_eq!(list_appears_by(&far), None);
+        // Its list could appear at any later time: a launch of the name is held up, and told so.
+        let now = uploading("june", "b", Utc::now());
+        let refused = same_name_upload(&now, &[other]).expect("held up");
+        assert!(
+            refused.to_string().contains("until much later"),
+            "{refused}"
+        );
+        assert_eq!(
+            answerable_until(last, std::time::Duration::from_secs(60)).as_deref(),
+            Some("much later")
+        );
+    }
+
+    #[test]
+    fn a_time_at_the_calendars_start_holds_nothing_up() {
+        let other = uploading("june", "a", DateTime::<Utc>::MIN_UTC);
+        assert!(list_appears_by(&other).is_some());
+        assert!(same_name_upload(&uploading("june", "b", Utc::now()), &[other]).is_none());
+        let first = DateTime::<Utc>::MIN_UTC;
+        let minute = std::time::Duration::from_secs(60);
+        assert_eq!(answerable_until(first, minute), None);
+        // A wait past any date is never over.
+        assert_eq!(
+            answerable_until(first, std::time::Duration::MAX).as_deref(),
+            Some("much later")
+        );
+    }
+}
