@@ -30,8 +30,11 @@ fn host_is_loopback(url: &url::Url) -> bool {
 /// without a trailing slash.
 pub(crate) fn validate_base_url(raw: &str) -> Result<String, Error> {
     let url = url::Url::parse(raw.trim()).map_err(|e| {
-        Error::invalid_input(format!("invalid base URL {raw:?}: {e}"))
-            .with_hint(format!("give an absolute URL such as {DEFAULT_BASE_URL}"))
+        Error::invalid_input(format!(
+            "invalid base URL {:?}: {e}",
+            ringg_transport::masked_url(raw)
+        ))
+        .with_hint(format!("give an absolute URL such as {DEFAULT_BASE_URL}"))
     })?;
     let loopback = host_is_loopback(&url);
     match url.scheme() {

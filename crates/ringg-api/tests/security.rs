@@ -7,6 +7,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use ringg_api::stt::StreamOptions;
 use ringg_api::transport::layers::{AuthLayer, RetryPolicy};
 use ringg_api::transport::{ReqwestConfig, StackBuilder};
 use ringg_api::types::Secret;
@@ -333,14 +334,25 @@ fn a_base_urls_password_never_appears_in_the_clients_debug() {
         .unwrap();
     let client = rt.block_on(async { builder.build() }).unwrap();
     outputs.push(format!("{client:?}"));
+    // The speech-to-text service's own base URL, in its Debug and in the stream's errors.
+    let stt = client
+        .stt()
+        .with_base_url("http://proxy-user:hunter2-pass@127.0.0.1:9/stt/v1")
+        .unwrap();
+    outputs.push(format!("{stt:?}"));
+    let refused = rt
+        .block_on(stt.stream(tokio::io::empty(), &StreamOptions::default()))
+        .expect_err("nothing listens on port 9");
+    outputs.push(format!("{refused} {refused:?}"));
     for shown in outputs {
         assert!(!shown.contains("hunter2-pass"), "{shown}");
         assert!(shown.contains("***@127.0.0.1:9"), "{shown}");
     }
 }
 
-/// A server on loopback that echoes the `x-api-key` it was sent: in a 401 on `/workspace`, in
-/// a 200 whose body does not match the model elsewhere.
+/// A server on loopback that echoes the `x-api-key` it was sent: in a 401 on `/workspace` and
+/// on the speech-to-text stream's handshake, in a 200 whose body does not match the model
+/// elsewhere.
 async fn echoing_server() -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -356,7 +368,10 @@ async fn echoing_server() -> String {
                         .unwrap_or("")
                         .trim()
                         .to_owned();
-                    let (status, body) = if head.starts_with("GET /ca/api/v0/workspace ") {
+                    let refused = ["GET /ca/api/v0/workspace ", "GET /stt/v1/stream?"]
+                        .iter()
+                        .any(|p| head.starts_with(p));
+                    let (status, body) = if refused {
                         (
                             "401 Unauthorized",
                             format!(r#"{{"detail":"Invalid API key: {key}"}}"#),
@@ -407,7 +422,21 @@ async fn a_key_the_server_echoes_back_is_masked_in_errors() {
         .await
         .unwrap_err();
     assert_eq!(garbled.kind(), ErrorKind::Decode, "{garbled}");
-    for e in [&refused, &garbled] {
+    // The speech-to-text stream's handshake, which runs outside the transport stack.
+    let stt = client
+        .stt()
+        .with_base_url(&client.base_url().replace("/ca/api/v0", "/stt/v1"))
+        .unwrap();
+    let streamed = stt
+        .stream(tokio::io::empty(), &StreamOptions::default())
+        .await
+        .expect_err("the handshake is refused");
+    assert_eq!(
+        streamed.status().map(|s| s.as_u16()),
+        Some(401),
+        "{streamed}"
+    );
+    for e in [&refused, &garbled, &streamed] {
         let body = String::from_utf8(e.body().unwrap().to_vec()).unwrap();
         for (what, text) in [
             ("Display", e.to_string()),

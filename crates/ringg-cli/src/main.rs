@@ -138,9 +138,12 @@ fn install_panic_hook() {
 }
 
 /// Logs to stderr: warnings by default, debug with --verbose, errors only with --quiet;
-/// `RUST_LOG` overrides.
+/// `RUST_LOG` overrides, except that the WebSocket library's TRACE records are never shown:
+/// they hold the speech-to-text handshake as sent, API key included.
 fn init_tracing(global: &cli::GlobalArgs) {
     use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
     let default = if global.verbose {
         "debug,hyper=info,hyper_util=info,reqwest=info,h2=info,rustls=info"
     } else if global.quiet {
@@ -153,10 +156,15 @@ fn init_tracing(global: &cli::GlobalArgs) {
         .and_then(|v| EnvFilter::try_new(v).ok())
         .unwrap_or_else(|| EnvFilter::new(default));
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let no_handshake = tracing_subscriber::filter::filter_fn(|meta| {
+        *meta.level() < tracing::Level::TRACE || !meta.target().starts_with("tungstenite")
+    });
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(colour)
         .with_writer(std::io::stderr)
         .with_target(global.verbose)
+        .finish()
+        .with(no_handshake)
         .try_init();
 }

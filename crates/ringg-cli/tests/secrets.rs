@@ -135,3 +135,23 @@ async fn the_listen_secret_file_is_checked_and_never_echoed() {
     let r = fails(cmd, 2).await;
     assert!(!r.stderr.contains("argv-secret-9"), "{}", r.stderr);
 }
+
+/// `RUST_LOG=trace` (what a user pastes into a bug report) shows no key: the WebSocket
+/// library logs the speech-to-text handshake as sent, through the `log` crate.
+#[tokio::test(flavor = "multi_thread")]
+async fn rust_log_trace_never_prints_the_key_of_an_stt_stream() {
+    let sim = common::sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hello.wav");
+    std::fs::write(&path, ringg_sim::audio::wav(1.0, Some("hello there"))).unwrap();
+    let mut cmd = at(&sim, &["stt", "stream", path.to_str().unwrap()]);
+    cmd.env("RUST_LOG", "trace")
+        .env("RINGG_API_KEY", DEMO_API_KEY);
+    let r = ok(cmd).await;
+    assert!(r.stdout.contains("hello there"), "{}", r.stdout);
+    // The run did log at TRACE (so the check below is not vacuous).
+    assert!(r.stderr.contains("TRACE"), "{}", r.stderr);
+    let shown = r.stderr.lines().find(|l| l.contains(&DEMO_API_KEY[..12]));
+    assert!(shown.is_none(), "stderr shows the API key: {shown:?}");
+    sim.shutdown().await;
+}

@@ -56,7 +56,7 @@ pub struct Stt {
 impl std::fmt::Debug for Stt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Stt")
-            .field("base_url", &self.base_url)
+            .field("base_url", &ringg_transport::masked_url(&self.base_url))
             .finish_non_exhaustive()
     }
 }

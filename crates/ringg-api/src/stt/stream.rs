@@ -90,6 +90,11 @@ impl Stt {
     /// The audio is read in frames of [`StreamOptions::frame_bytes`] and sent as fast as the
     /// connection takes it; the end of `audio` ends the stream's input.
     ///
+    /// The WebSocket library (`tungstenite`) logs the handshake request as sent, `x-api-key`
+    /// included, at TRACE level through the `log` crate. An application that forwards `log`
+    /// records (`tracing-log`, `env_logger`) at TRACE should cap target `tungstenite` at DEBUG,
+    /// as the `ringg` CLI does.
+    ///
     /// # Errors
     /// When the connection or handshake fails (a 401 or 4xx of the handshake is an
     /// [`ErrorKind::Api`](crate::ErrorKind::Api) error with the service's message). Errors
@@ -122,15 +127,17 @@ impl Stt {
         key.set_sensitive(true);
         request.headers_mut().insert("x-api-key", key);
         let connect = tokio_tungstenite::connect_async(request);
+        // The handshake runs outside the transport stack, so its errors are masked here: a
+        // server may echo the key, and the base URL may carry credentials.
+        let base = ringg_transport::masked_url(&self.base_url);
         let (socket, _) = match tokio::time::timeout(options.timeout, connect).await {
             Err(_) => {
                 return Err(Error::connection(format!(
-                    "the speech-to-text stream at {} did not connect within {}",
-                    self.base_url,
+                    "the speech-to-text stream at {base} did not connect within {}",
                     HumanDuration(options.timeout)
                 )));
             }
-            Ok(Err(e)) => return Err(handshake_error(e, &self.base_url)),
+            Ok(Err(e)) => return Err(handshake_error(e, &base).masking(self.client.api_key())),
             Ok(Ok(connected)) => connected,
         };
         let (sink, reader) = socket.split();
