@@ -33,7 +33,8 @@ pub(crate) fn parse_header(s: &str) -> Result<(String, String), String> {
         Some((k, v)) if !k.trim().is_empty() && !k.contains(' ') => {
             Ok((k.trim().to_string(), v.trim().to_string()))
         }
-        _ => Err(format!("expected NAME:VALUE, got `{s}`")),
+        // The value may be a secret (`Authorization Bearer …` without its colon): not echoed.
+        _ => Err("expected NAME:VALUE, such as `X-Webhook-Secret: …` (what was given is not shown: it may hold a secret)".to_string()),
     }
 }
 
@@ -111,5 +112,8 @@ mod tests {
             ("X-Webhook-Secret".into(), "s".into())
         );
         assert!(parse_header("no colon").is_err());
+        // A header given without its colon may be a secret: not echoed.
+        let e = parse_header("Authorization Bearer sk-live-123").unwrap_err();
+        assert!(!e.contains("sk-live-123"), "{e}");
     }
 }

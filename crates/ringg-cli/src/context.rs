@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use ringg_api::Client;
 use ringg_api::journal::{Journal, MemoryJournal, SqliteJournal, journal_scope};
 use ringg_api::transport::layers::RateLimiter;
+use ringg_api::transport::masked_url;
 use ringg_sim::{RunningSimulator, Simulator};
 
 use crate::cli::GlobalArgs;
@@ -164,7 +165,7 @@ impl Ctx {
             {
                 return Err(CliError::usage(format!(
                     "the key comes from {key_source} but the server from profile {name} ({}); a key is not sent to another profile's server",
-                    profile_base(p)
+                    masked_url(&profile_base(p))
                 ))
                 .with_hint(format!(
                     "give the server too (--base-url or RINGG_BASE_URL), or drop {key_source} to use profile {name}'s own key"
@@ -172,8 +173,9 @@ impl Ctx {
             }
             (None, Some(b), Some((name, p))) if !same(&profile_base(p), b) => {
                 return Err(CliError::usage(format!(
-                    "the server comes from --base-url or RINGG_BASE_URL ({b}) but the key from profile {name}, whose server is {}; a profile's key is not sent to another server",
-                    profile_base(p)
+                    "the server comes from --base-url or RINGG_BASE_URL ({}) but the key from profile {name}, whose server is {}; a profile's key is not sent to another server",
+                    masked_url(b),
+                    masked_url(&profile_base(p))
                 ))
                 .with_hint(format!(
                     "give that server's key too (--api-key-file or RINGG_API_KEY), or drop the base URL to use profile {name}'s server"

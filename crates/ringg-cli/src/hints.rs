@@ -136,7 +136,8 @@ pub(crate) fn base_url_hint(base_url: &str) -> Option<String> {
         .to_string();
     (!path.ends_with("/ca/api/v0")).then(|| {
         format!(
-            "the base URL {base_url} does not end in /ca/api/v0: use https://prod-api.ringg.ai/ca/api/v0, or the base_url `ringg sim serve` prints"
+            "the base URL {} does not end in /ca/api/v0: use https://prod-api.ringg.ai/ca/api/v0, or the base_url `ringg sim serve` prints",
+            ringg_api::transport::masked_url(base_url)
         )
     })
 }
@@ -248,6 +249,8 @@ mod tests {
         assert!(base_url_hint("http://127.0.0.1:9").is_some());
         assert!(base_url_hint("http://127.0.0.1:9/ca/api/v0/").is_none());
         assert!(base_url_hint("https://prod-api.ringg.ai/ca/api/v0").is_none());
+        let hint = base_url_hint("https://gw:pw-123@gateway.example/api").unwrap();
+        assert!(hint.contains("https://***@gateway.example/api") && !hint.contains("pw-123"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 use std::str::FromStr;
 
+use ringg_types::redact::redact_text;
 use ringg_types::text::{escape_control, escape_json_controls};
 
 use crate::WebhookEvent;
@@ -15,7 +16,9 @@ pub enum OutputFormat {
     #[default]
     Text,
     /// The event's JSON as received (every value, unknown fields and values that did not fit
-    /// the typed model included) on one line.
+    /// the typed model included) on one line, with its secrets masked
+    /// ([`ringg_types::redact`]: `headers`, and fields named like credentials, such as a call
+    /// variable `access_token`).
     Json,
 }
 
@@ -42,23 +45,28 @@ impl OutputFormat {
     pub fn render(self, event: &WebhookEvent) -> String {
         match self {
             Self::Text => text_line(event),
-            Self::Json => match event.raw_json() {
-                // Line breaks can only sit between tokens in valid JSON: replacing them keeps
-                // the value and the one-line format.
-                Some(raw) => {
-                    escape_json_controls(&raw.trim().replace(['\r', '\n', '\t'], " ")).into_owned()
-                }
-                None => {
-                    let json = serde_json::to_string(event).unwrap_or_else(|err| {
-                        serde_json::json!({
-                            "event_type": event.event_type().as_str(),
-                            "error": format!("the event could not be serialized: {err}"),
-                        })
-                        .to_string()
-                    });
-                    escape_json_controls(&json).into_owned()
-                }
-            },
+            Self::Json => redact_text(&json_line(event)).into_owned(),
+        }
+    }
+}
+
+/// The event's JSON on one line, every value as received.
+fn json_line(event: &WebhookEvent) -> String {
+    match event.raw_json() {
+        // Line breaks can only sit between tokens in valid JSON: replacing them keeps
+        // the value and the one-line format.
+        Some(raw) => {
+            escape_json_controls(&raw.trim().replace(['\r', '\n', '\t'], " ")).into_owned()
+        }
+        None => {
+            let json = serde_json::to_string(event).unwrap_or_else(|err| {
+                serde_json::json!({
+                    "event_type": event.event_type().as_str(),
+                    "error": format!("the event could not be serialized: {err}"),
+                })
+                .to_string()
+            });
+            escape_json_controls(&json).into_owned()
         }
     }
 }
@@ -144,6 +152,24 @@ mod tests {
         let back: serde_json::Value = serde_json::from_str(&line).unwrap();
         let orig: serde_json::Value = serde_json::from_slice(body).unwrap();
         assert_eq!(back, orig);
+    }
+
+    #[test]
+    fn json_lines_mask_secrets() {
+        let body = br#"{"event_type":"call_completed","call_id":"c1","custom_args_values":{"name":"Asha","access_token":"tok-5Z4Y"},"headers":{"Authorization":"Bearer b-9"}}"#;
+        for event in [
+            WebhookEvent::from_slice(body).unwrap(),
+            serde_json::from_slice::<WebhookEvent>(body).unwrap(),
+        ] {
+            let line = OutputFormat::Json.render(&event);
+            assert!(
+                !line.contains("tok-5Z4Y") && !line.contains("b-9"),
+                "{line}"
+            );
+            let back: serde_json::Value = serde_json::from_str(&line).unwrap();
+            assert_eq!(back["custom_args_values"]["name"], "Asha");
+            assert_eq!(back["custom_args_values"]["access_token"], "[REDACTED]");
+        }
     }
 
     #[test]

@@ -22,6 +22,8 @@ use crate::context::Ctx;
 use crate::error::CliError;
 use crate::term::try_emit;
 
+use super::forward::shown;
+
 /// Which calls to replay.
 pub(super) enum Scope {
     /// One call.
@@ -77,11 +79,20 @@ impl Forward {
         }
         match request.send().await {
             Ok(r) if r.status().is_success() => Ok(r.status().as_u16()),
-            Ok(r) => Err(format!("{} answered {}", self.target, r.status().as_u16())),
-            Err(e) if e.is_connect() => {
-                Err(format!("{} is down (connection refused)", self.target))
-            }
-            Err(e) => Err(format!("{} could not be reached: {e}", self.target)),
+            Ok(r) => Err(format!(
+                "{} answered {}",
+                shown(&self.target),
+                r.status().as_u16()
+            )),
+            Err(e) if e.is_connect() => Err(format!(
+                "{} is down (connection refused)",
+                shown(&self.target)
+            )),
+            Err(e) => Err(format!(
+                "{} could not be reached: {}",
+                shown(&self.target),
+                e.without_url()
+            )),
         }
     }
 }
