@@ -8,10 +8,12 @@
 //! The key is `(call_id, event_type)`, plus, for `call_completed` (which fires once per call
 //! **attempt**), what tells the attempt apart: the final `status` of the attempt that ended the
 //! call; for a `retry` attempt its `retry_count`, or, when the payload has none (the newest
-//! examples carry none), its `call_sid` and `called_on`, or else a digest of its body. A
-//! per-call callback delivery (no `event_type`) is keyed by its call id, its `data.status`
-//! and its `data.retry`, and whether it carries `data.analysis`, so each status change, and
-//! the analysis that may follow it, is handed over once. A delivery whose event type could not
+//! examples carry none), its `call_sid` and `called_on`, or else a digest of its body.
+//! `call_started`, `call_ringing` and `call_ongoing`, which each attempt sends again, add the
+//! attempt's `retry_count` when the payload carries it. A per-call callback delivery (no
+//! `event_type`) is keyed by its call id, its `data.status`, its `data.retry` and a digest of
+//! what its `data` holds, so each status change, and a later delivery of it that brings the
+//! recording or the analysis, is handed over once. A delivery whose event type could not
 //! be read (a partial event) is keyed by its call id and a digest of its body, so two
 //! different such deliveries about one call are two events. Events without a `call_id` have
 //! no key and are always handed over.
@@ -27,6 +29,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use ringg_types::webhook::{CALLBACK_EVENT_TYPE, EventType, WebhookEvent};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 /// The identity of one event for dedupe purposes.
@@ -36,8 +39,10 @@ use sha2::{Digest, Sha256};
 /// - for `call_completed`: `|status=S` when the call ended; for a `retry` attempt
 ///   `|retry_count=N`, else `|call_sid=SID|called_on=T` (those present), else
 ///   `|status=retry|body=` (`|body=` without a status) and a SHA-256 prefix of the body;
-/// - for a callback delivery: `|status=S`, `|retry=N` when present, and `|analysis` when it
-///   carries `data.analysis`;
+/// - for `call_started`, `call_ringing` and `call_ongoing`, which each attempt sends again:
+///   `|retry_count=N` when the payload carries it;
+/// - for a callback delivery: `|status=S`, `|retry=N` when present, then `|data=` and a
+///   SHA-256 prefix of its `data` written canonically (keys sorted, `null` fields left out);
 ///
 /// and `call_id` `||body=` and a SHA-256 prefix of the body when the event type could not be
 /// read.
@@ -152,12 +157,20 @@ impl DedupeKey {
                         retry: event.retry_count(),
                     }),
                 );
-                if !carries_analysis(event) {
-                    return Some(key);
-                }
-                // The analysis may come in a second delivery of the same status and attempt.
-                Self(Arc::from(format!("{}|analysis", key.0)))
+                // A later delivery of the same status and attempt may bring more (the
+                // recording, the analysis): told apart by what its `data` holds.
+                let mut key = key.0.to_string();
+                push_data_digest(&mut key, event);
+                Self(Arc::from(key))
             }
+            // Each attempt of a call is dialled anew, with its own `call_started` (and
+            // `call_ringing`, `call_ongoing`): told apart by the attempt's count when the
+            // payload carries it.
+            EventType::CallStarted | EventType::CallRinging | EventType::CallOngoing => Self::new(
+                call_id,
+                event_type.as_str(),
+                event.retry_count().map(Attempt::RetryCount),
+            ),
             _ => Self::new(call_id, event_type.as_str(), None),
         };
         Some(key)
@@ -203,16 +216,47 @@ fn dial(event: &WebhookEvent) -> Option<Attempt<'_>> {
     })
 }
 
-/// Whether a callback delivery carries `data.analysis` (not `null`).
-fn carries_analysis(event: &WebhookEvent) -> bool {
-    match event {
-        WebhookEvent::Callback(c) => c.data.as_ref().is_some_and(|d| d.analysis.is_value()),
-        WebhookEvent::Partial(x) => x
-            .value()
-            .get("data")
-            .and_then(|d| d.get("analysis"))
-            .is_some_and(|a| !a.is_null()),
-        _ => false,
+/// Appends `|data=` and the hex of a SHA-256 prefix of the delivery's `data`, written
+/// canonically (object keys sorted, `null` fields left out, numbers as serde_json writes them):
+/// a retry of the delivery keys the same, however its keys are ordered and whether it writes
+/// an absent field as `null`, and one that brings more does not.
+fn push_data_digest(key: &mut String, event: &WebhookEvent) {
+    let data = serde_json::from_str::<Value>(&event.raw())
+        .ok()
+        .and_then(|mut body| body.get_mut("data").map(Value::take))
+        .unwrap_or(Value::Null);
+    let mut hasher = Sha256::new();
+    canonical(&data, &mut hasher);
+    key.push_str("|data=");
+    for byte in &hasher.finalize()[..16] {
+        let _ = write!(key, "{byte:02x}"); // writing to a String cannot fail
+    }
+}
+
+/// Feeds `value`'s canonical form to `hasher` (see [`push_data_digest`]).
+fn canonical(value: &Value, hasher: &mut Sha256) {
+    match value {
+        Value::Object(map) => {
+            let mut fields: Vec<_> = map.iter().filter(|(_, v)| !v.is_null()).collect();
+            fields.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            hasher.update(b"{");
+            for (name, v) in fields {
+                hasher.update(Value::from(name.as_str()).to_string().as_bytes());
+                hasher.update(b":");
+                canonical(v, hasher);
+                hasher.update(b",");
+            }
+            hasher.update(b"}");
+        }
+        Value::Array(items) => {
+            hasher.update(b"[");
+            for v in items {
+                canonical(v, hasher);
+                hasher.update(b",");
+            }
+            hasher.update(b"]");
+        }
+        scalar => hasher.update(scalar.to_string().as_bytes()),
     }
 }
 

@@ -127,3 +127,26 @@ async fn a_callback_that_brings_the_analysis_later_is_handed_over_too() {
     assert_eq!(last["data"]["analysis"]["summary"], "Agreed to pay");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_callback_that_brings_the_recording_later_is_handed_over_too() {
+    let recorder = Recorder::new();
+    let server = server(&recorder).await;
+    let url = server.url("/callback");
+    let callback = |recording_url: Option<&str>| {
+        json!({"status": "success", "message": "Call Details",
+            "data": {"call_id": "call-rec", "status": "completed", "retry": 0,
+                "call_duration": 42.7, "recording_url": recording_url}})
+    };
+    let recorded = callback(Some("https://recordings.example/x.mp3"));
+    let answers = deliver(&url, &[callback(None), recorded.clone(), recorded]).await;
+    assert_eq!(answers, ["accepted", "accepted", "duplicate"]);
+    let events = recorder.events();
+    assert_eq!(events.len(), 2);
+    let last = events[1].to_value().unwrap();
+    assert_eq!(
+        last["data"]["recording_url"],
+        "https://recordings.example/x.mp3"
+    );
+    server.stop().await;
+}

@@ -280,11 +280,11 @@ async fn a_retried_call_hands_over_one_call_completed_per_attempt() {
     let retry = json!({"call_config": {"call_retry_config": {"retry_count": 1, "retry_busy": 1}}});
     let call_id = place_call(&sim, to, retry).await;
 
-    // Attempt 1: call_started, call_ringing, call_completed (retry). Attempt 2 repeats
-    // call_started and call_ringing (same dedupe key: acknowledged, not handed over), then
-    // call_ongoing, call_completed (completed), recording, platform analysis, all processing.
+    // Attempt 1: call_started, call_ringing, call_completed (retry). Attempt 2: its own
+    // call_started and call_ringing (told apart by their retry_count), then call_ongoing,
+    // call_completed (completed), recording, platform analysis, all processing.
     let delivered = deliveries(&sim, 10).await;
-    assert!(rec.wait_for(8, WAIT).await, "got {:?}", rec.described());
+    assert!(rec.wait_for(10, WAIT).await, "got {:?}", rec.described());
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(
         delivered.iter().all(DeliveryRecord::succeeded),
@@ -310,8 +310,14 @@ async fn a_retried_call_hands_over_one_call_completed_per_attempt() {
         ]
     );
     let types: Vec<String> = rec.events().iter().map(|e| describe(e).0).collect();
-    assert_eq!(types.iter().filter(|t| *t == "call_started").count(), 1);
-    assert_eq!(types.len(), 8, "{types:?}");
+    let started: Vec<Option<u32>> = rec
+        .events()
+        .iter()
+        .filter(|e| e.event_type().as_str() == "call_started")
+        .map(WebhookEvent::retry_count)
+        .collect();
+    assert_eq!(started, [Some(0), Some(1)], "{types:?}");
+    assert_eq!(types.len(), 10, "{types:?}");
     assert!(
         rec.described()
             .iter()

@@ -224,25 +224,55 @@ fn retry_attempts_without_a_count_are_told_by_their_dial_or_body() {
 }
 
 #[test]
-fn a_callback_with_its_analysis_is_a_key_of_its_own() {
-    let key_of = |analysis: Option<serde_json::Value>| {
-        let mut body = serde_json::json!({"status": "success",
-            "data": {"call_id": "c1", "status": "completed", "retry": 0}});
-        if let Some(analysis) = analysis {
-            body["data"]["analysis"] = analysis;
-        }
+fn a_callback_that_brings_more_is_a_key_of_its_own() {
+    let key_of = |data: serde_json::Value| {
+        let body = serde_json::json!({"status": "success", "data": data});
         let event = WebhookEvent::from_slice_lenient(body.to_string().as_bytes()).unwrap();
         DedupeKey::for_event(&event).unwrap().to_string()
     };
-    assert_eq!(key_of(None), "c1|call_callback|status=completed|retry=0");
-    assert_eq!(key_of(Some(serde_json::Value::Null)), key_of(None));
-    assert_eq!(
-        key_of(Some(serde_json::json!({"summary": "ok"}))),
-        "c1|call_callback|status=completed|retry=0|analysis"
+    let first = serde_json::json!({"call_id": "c1", "status": "completed", "retry": 0});
+    let key = key_of(first.clone());
+    assert!(
+        key.starts_with("c1|call_callback|status=completed|retry=0|data="),
+        "{key}"
     );
-    // An analysis of an odd shape (a partial event) keys the same way.
-    assert_eq!(
-        key_of(Some(serde_json::json!(["not", "an", "object"]))),
-        "c1|call_callback|status=completed|retry=0|analysis"
-    );
+    // The same delivery again, its fields in another order or an absent one written as
+    // `null`: the same key.
+    let reordered = serde_json::json!({"retry": 0, "status": "completed", "call_id": "c1"});
+    assert_eq!(key_of(reordered), key);
+    let mut nulls = first.clone();
+    nulls["analysis"] = serde_json::Value::Null;
+    nulls["recording_url"] = serde_json::Value::Null;
+    assert_eq!(key_of(nulls), key);
+    // One that brings the recording, or the analysis (of any shape), is another event.
+    let mut recorded = first.clone();
+    recorded["recording_url"] = "https://r/x.mp3".into();
+    let mut analysed = recorded.clone();
+    analysed["analysis"] = serde_json::json!({"summary": "ok"});
+    let mut odd = recorded.clone();
+    odd["analysis"] = serde_json::json!(["not", "an", "object"]);
+    let keys = [key, key_of(recorded), key_of(analysed), key_of(odd)];
+    for (i, a) in keys.iter().enumerate() {
+        assert!(keys[i + 1..].iter().all(|b| a != b), "{keys:?}");
+    }
+}
+
+#[test]
+fn each_attempts_call_started_is_a_key_of_its_own() {
+    let key_of = |body: serde_json::Value| {
+        let event = WebhookEvent::from_slice_lenient(body.to_string().as_bytes()).unwrap();
+        DedupeKey::for_event(&event).unwrap().to_string()
+    };
+    for event_type in ["call_started", "call_ringing", "call_ongoing"] {
+        let attempt = |n: u32| serde_json::json!({"event_type": event_type, "call_id": "c1", "retry_count": n});
+        assert_eq!(key_of(attempt(1)), format!("c1|{event_type}|retry_count=1"));
+        assert_ne!(key_of(attempt(0)), key_of(attempt(1)));
+        // Without a count (the documented payload), as documented: call id and type.
+        let bare = serde_json::json!({"event_type": event_type, "call_id": "c1"});
+        assert_eq!(key_of(bare), format!("c1|{event_type}"));
+    }
+    // Events sent once per call keep the documented key.
+    let recording =
+        serde_json::json!({"event_type": "recording_completed", "call_id": "c1", "retry_count": 1});
+    assert_eq!(key_of(recording), "c1|recording_completed");
 }
