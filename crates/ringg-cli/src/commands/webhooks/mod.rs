@@ -2,23 +2,22 @@
 
 pub(crate) mod args;
 mod forward;
+mod printer;
 mod replay;
 mod subscriptions;
 
 use ringg_api::types::webhook::WebhookEvent;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use ringg_webhooks::{
-    DedupeStore, HandlerError, MemoryDedupeStore, OutputFormat, ServeConfig, SqliteDedupeStore,
-    WebhookReceiver,
+    DedupeStore, MemoryDedupeStore, OutputFormat, ServeConfig, SqliteDedupeStore, WebhookReceiver,
 };
 
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::term::emit;
 use args::{DedupeMode, WebhooksCmd};
+use printer::Printer;
 
 /// The environment variable read for `webhooks listen`'s secret.
 const SECRET_ENV: &str = "RINGG_WEBHOOK_SECRET";
@@ -199,9 +198,10 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
         .handler({
             let printer = printer.clone();
             move |event: WebhookEvent| {
-                // Never waits for stdout: a delivery is answered whether or not it was printed.
-                printer.print(format.render(&event));
-                async { Ok::<(), HandlerError>(()) }
+                // Acknowledged once its line was written (or answered 500, and sent again).
+                let line = format.render(&event);
+                let printer = printer.clone();
+                async move { printer.print_event(line).await }
             }
         })
         .build()
@@ -319,96 +319,4 @@ impl Interrupts {
             tokio::signal::ctrl_c().await.is_ok()
         }
     }
-}
-
-/// Lines waiting for stdout. Beyond this many, events are counted instead of printed.
-const OUTPUT_QUEUE: usize = 1024;
-
-/// How often the count of events not printed is reported on stderr.
-const REPORT_EVERY: Duration = Duration::from_secs(1);
-
-/// Prints event lines on a thread of its own, through a bounded queue, so a stdout nobody
-/// reads (a full pipe, a paused terminal) never holds up the answer to a delivery. When the
-/// queue is full a line is dropped and counted; a second thread reports the count on stderr.
-#[derive(Clone)]
-struct Printer {
-    lines: std::sync::mpsc::SyncSender<Option<String>>,
-    not_printed: Arc<AtomicU64>,
-    done: Arc<Mutex<Option<std::sync::mpsc::Receiver<()>>>>,
-}
-
-impl Printer {
-    fn start() -> Self {
-        let (lines, queue) = std::sync::mpsc::sync_channel::<Option<String>>(OUTPUT_QUEUE);
-        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
-        std::thread::spawn(move || {
-            // `emit` ends the program quietly when stdout is closed (`ringg … | head`).
-            while let Ok(Some(line)) = queue.recv() {
-                emit(line);
-            }
-            let _ = done_tx.send(());
-        });
-        let not_printed = Arc::new(AtomicU64::new(0));
-        let counted = not_printed.clone();
-        std::thread::spawn(move || {
-            let mut reported = 0;
-            loop {
-                std::thread::sleep(REPORT_EVERY);
-                reported = report_not_printed(&counted, reported);
-            }
-        });
-        Self {
-            lines,
-            not_printed,
-            done: Arc::new(Mutex::new(Some(done_rx))),
-        }
-    }
-
-    /// Queues `line`, or counts it when the queue is full. Never blocks.
-    fn print(&self, line: String) {
-        if let Err(std::sync::mpsc::TrySendError::Full(_)) = self.lines.try_send(Some(line)) {
-            self.not_printed.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-
-    /// Lets the writer print what is queued, waiting at most `wait`, then reports the count of
-    /// events not printed.
-    fn finish(&self, wait: Duration) {
-        let until = std::time::Instant::now() + wait;
-        let mut queued_end = false;
-        while std::time::Instant::now() < until {
-            match self.lines.try_send(None) {
-                Ok(()) => {
-                    queued_end = true;
-                    break;
-                }
-                Err(std::sync::mpsc::TrySendError::Full(_)) => {
-                    std::thread::sleep(Duration::from_millis(10));
-                }
-                Err(std::sync::mpsc::TrySendError::Disconnected(_)) => break,
-            }
-        }
-        let done = self.done.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let (true, Some(done)) = (queued_end, done) {
-            let left = until.saturating_duration_since(std::time::Instant::now());
-            let _ = done.recv_timeout(left);
-        }
-        let n = self.not_printed.load(Ordering::Relaxed);
-        if n > 0 {
-            crate::term::err_line(format!(
-                "warning: {n} events not printed in all: output was not being read (every delivery was still answered)"
-            ));
-        }
-    }
-}
-
-/// Reports the count when it grew since `reported`; returns the count reported.
-fn report_not_printed(counted: &AtomicU64, reported: u64) -> u64 {
-    let n = counted.load(Ordering::Relaxed);
-    if n > reported {
-        crate::term::err_line(format!(
-            "warning: {n} events not printed: output is not being read (deliveries are still answered)"
-        ));
-    }
-    n
 }
