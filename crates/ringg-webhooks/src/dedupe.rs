@@ -22,6 +22,8 @@
 //! delivery sends the same body, so it is still one event, and two different bodies are never
 //! taken for one (a key too fine hands an event over twice; a key too coarse would lose one).
 
+mod digest;
+
 use std::collections::{HashMap, VecDeque};
 use std::fmt::{self, Write as _};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -29,8 +31,8 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use ringg_types::webhook::{CALLBACK_EVENT_TYPE, EventType, WebhookEvent};
-use serde_json::Value;
-use sha2::{Digest, Sha256};
+
+use digest::{push_body_digest, push_data_digest};
 
 /// The identity of one event for dedupe purposes.
 ///
@@ -182,15 +184,6 @@ impl DedupeKey {
     }
 }
 
-/// Appends `body=` and the hex of a SHA-256 prefix of the event's body to `key`.
-fn push_body_digest(key: &mut String, event: &WebhookEvent) {
-    let digest = Sha256::digest(event.raw().as_bytes());
-    key.push_str("body=");
-    for byte in &digest[..16] {
-        let _ = write!(key, "{byte:02x}"); // writing to a String cannot fail
-    }
-}
-
 /// The `call_sid` and `called_on` of a `call_completed` event (typed or partial), when at
 /// least one is a non-empty text. Both describe the attempt, not its delivery, so a retry of
 /// the delivery keys the same; together they tell attempts apart even where Ringg keeps one
@@ -214,50 +207,6 @@ fn dial(event: &WebhookEvent) -> Option<Attempt<'_>> {
         call_sid,
         called_on,
     })
-}
-
-/// Appends `|data=` and the hex of a SHA-256 prefix of the delivery's `data`, written
-/// canonically (object keys sorted, `null` fields left out, numbers as serde_json writes them):
-/// a retry of the delivery keys the same, however its keys are ordered and whether it writes
-/// an absent field as `null`, and one that brings more does not.
-fn push_data_digest(key: &mut String, event: &WebhookEvent) {
-    let data = serde_json::from_str::<Value>(&event.raw())
-        .ok()
-        .and_then(|mut body| body.get_mut("data").map(Value::take))
-        .unwrap_or(Value::Null);
-    let mut hasher = Sha256::new();
-    canonical(&data, &mut hasher);
-    key.push_str("|data=");
-    for byte in &hasher.finalize()[..16] {
-        let _ = write!(key, "{byte:02x}"); // writing to a String cannot fail
-    }
-}
-
-/// Feeds `value`'s canonical form to `hasher` (see [`push_data_digest`]).
-fn canonical(value: &Value, hasher: &mut Sha256) {
-    match value {
-        Value::Object(map) => {
-            let mut fields: Vec<_> = map.iter().filter(|(_, v)| !v.is_null()).collect();
-            fields.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            hasher.update(b"{");
-            for (name, v) in fields {
-                hasher.update(Value::from(name.as_str()).to_string().as_bytes());
-                hasher.update(b":");
-                canonical(v, hasher);
-                hasher.update(b",");
-            }
-            hasher.update(b"}");
-        }
-        Value::Array(items) => {
-            hasher.update(b"[");
-            for v in items {
-                canonical(v, hasher);
-                hasher.update(b",");
-            }
-            hasher.update(b"]");
-        }
-        scalar => hasher.update(scalar.to_string().as_bytes()),
-    }
 }
 
 impl fmt::Debug for DedupeKey {

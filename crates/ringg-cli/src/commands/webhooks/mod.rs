@@ -197,12 +197,8 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
     let receiver = make_builder()
         .handler({
             let printer = printer.clone();
-            move |event: WebhookEvent| {
-                // Acknowledged once its line was written (or answered 500, and sent again).
-                let line = format.render(&event);
-                let printer = printer.clone();
-                async move { printer.print_event(line).await }
-            }
+            // Acknowledged once its line was written (or answered 500, and sent again).
+            move |event: WebhookEvent| printer.clone().print_event(format.render(&event))
         })
         .build()
         .map_err(|e| CliError::usage(format!("{e}")))?;

@@ -81,7 +81,7 @@ impl Printer {
     /// and the line could not be written within [`PRINT_WAIT`], fails instead, so the
     /// delivery is answered 500, its dedupe key is forgotten and Ringg sends it again: an event
     /// is never acknowledged without having been printed.
-    pub(super) async fn print_event(&self, line: String) -> Result<(), HandlerError> {
+    pub(super) async fn print_event(self, line: String) -> Result<(), HandlerError> {
         let (ack, written) = oneshot::channel();
         let printed = tokio::time::timeout(PRINT_WAIT, async {
             self.lines.send(Line::Event(line, ack)).await.ok()?;
