@@ -50,9 +50,13 @@ impl OutputFormat {
     }
 }
 
-/// The event's JSON on one line, every value as received.
+/// The event's JSON on one line, every value as received (a body read only once mended, with
+/// `NaN` or a lone surrogate, is written as read, so the line stays JSON).
 fn json_line(event: &WebhookEvent) -> String {
-    match event.raw_json() {
+    let raw = event.raw_json().filter(|raw| {
+        !event.is_partial() || serde_json::from_str::<serde_json::Value>(raw).is_ok()
+    });
+    match raw {
         // Line breaks can only sit between tokens in valid JSON: replacing them keeps
         // the value and the one-line format.
         Some(raw) => {

@@ -178,6 +178,41 @@ async fn wrong_field_type_is_a_partial_event_or_400_when_strict() {
     server.stop().await;
 }
 
+/// JSON that serde_json refuses only for a `NaN` (Python's `json.dumps` writes it) or a lone
+/// surrogate escape (an emoji cut in half) would be refused on every attempt, and Ringg drops
+/// the event after the last: it is handed over as a partial event, read as mended, with the
+/// body as received.
+#[tokio::test]
+async fn nan_and_lone_surrogates_are_handed_over_as_partial_events() {
+    let rec = Recorder::new();
+    let server = TestServer::start(receiver(rec.clone())).await;
+    let nan = r#"{"event_type":"call_completed","call_id":"c-nan","status":"failed","retry_count":2,"overall_latency_seconds":NaN,"first_utterance_seconds":-Infinity,"transcript":[]}"#;
+    let surrogate = r#"{"event_type":"call_completed","call_id":"c-sur","status":"completed","transcript":[{"bot":"Namaste \ud83d"}]}"#;
+    for body in [nan, surrogate] {
+        let (status, json) = send("POST", &server.url("/"), &auth(), body).await;
+        assert_eq!(status, StatusCode::OK, "{body}: {json}");
+        // Ringg's retry of it is a repeat.
+        let (_, again) = send("POST", &server.url("/"), &auth(), body).await;
+        assert_eq!(again["status"], "duplicate", "{body}");
+    }
+    let events = rec.events();
+    assert_eq!(events.len(), 2);
+    assert!(events.iter().all(WebhookEvent::is_partial));
+    assert_eq!(events[0].raw(), nan);
+    let read = events[0].to_value().unwrap();
+    assert_eq!(read["overall_latency_seconds"], serde_json::Value::Null);
+    assert_eq!(read["retry_count"], 2);
+    let read = events[1].to_value().unwrap();
+    assert_eq!(read["transcript"][0]["bot"], "Namaste \u{fffd}");
+    // Printed as JSON, the line is JSON.
+    let line = ringg_webhooks::OutputFormat::Json.render(&events[0]);
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&line).is_ok(),
+        "{line}"
+    );
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn events_arrive_typed() {
     let rec = Recorder::new();

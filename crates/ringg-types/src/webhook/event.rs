@@ -295,7 +295,10 @@ impl WebhookEvent {
 
     /// Like [`WebhookEvent::from_slice`], but a JSON object that does not fit the typed model
     /// is not an error: it becomes [`WebhookEvent::Partial`], with the whole object and the
-    /// decode error. Only a body that is not one JSON object is an error.
+    /// decode error. So does an object that JSON refuses only for `NaN`, `Infinity` or
+    /// `-Infinity` outside strings (read as `null`) or a lone UTF-16 surrogate escape (read as
+    /// U+FFFD), with the body as received as its raw text. Only a body that is not one JSON
+    /// object is an error.
     ///
     /// ```
     /// use ringg_types::webhook::WebhookEvent;
@@ -311,11 +314,17 @@ impl WebhookEvent {
         match Self::from_slice(bytes) {
             Ok(event) => Ok(event),
             Err(error) => {
-                let value: Map<String, Value> =
-                    decode(bytes).map_err(|source| WebhookParseError {
-                        event_type: None,
-                        source,
-                    })?;
+                let refused = |source| WebhookParseError {
+                    event_type: None,
+                    source,
+                };
+                let value: Map<String, Value> = match decode(bytes) {
+                    Ok(value) => value,
+                    Err(e) => match super::repair::mend(bytes) {
+                        Some(mended) => decode(&mended).map_err(|_| refused(e))?,
+                        None => return Err(refused(e)),
+                    },
+                };
                 let mut partial = PartialEvent::new(value, error);
                 partial.raw = RawJson::from_bytes(bytes);
                 Ok(Self::Partial(partial))
@@ -486,8 +495,12 @@ impl WebhookEvent {
     }
 
     /// The payload as a JSON value: the JSON that was parsed when the event came from a body
-    /// (unknown fields and explicit `null`s included), otherwise its serialization.
+    /// (unknown fields and explicit `null`s included; for a partial event, its object as read,
+    /// mended where the body needed it), otherwise its serialization.
     pub fn to_value(&self) -> Result<Value, serde_json::Error> {
+        if let Self::Partial(x) = self {
+            return Ok(Value::Object(x.value().clone()));
+        }
         match self.raw_json() {
             Some(text) => serde_json::from_str(text),
             None => serde_json::to_value(self),

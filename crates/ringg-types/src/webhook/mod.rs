@@ -38,6 +38,7 @@ mod event;
 mod partial;
 mod payloads;
 mod raw;
+mod repair;
 mod subscriptions;
 #[cfg(test)]
 mod tests;

@@ -7,7 +7,10 @@ use std::sync::Arc;
 ///
 /// It is provenance, not content: it takes no part in equality (two events with the same
 /// fields are equal however their bodies were formatted), and it is not serialized (the event's
-/// own fields are). Events built by hand have none. Cloning is cheap.
+/// own fields are). Events built by hand have none. Cloning is cheap. For a partial event read
+/// only once mended (a `NaN`, a lone surrogate escape; see
+/// [`WebhookEvent::from_slice_lenient`](crate::webhook::WebhookEvent::from_slice_lenient)), it is
+/// the body as received, which strict JSON parsers refuse.
 #[derive(Clone, Default)]
 pub struct RawJson(Option<Arc<str>>);
 
@@ -22,7 +25,7 @@ impl RawJson {
         Self(Some(text.into()))
     }
 
-    /// Keeps `bytes` when they are UTF-8 (JSON that parsed always is).
+    /// Keeps `bytes` when they are UTF-8 (JSON that parsed, mended or not, always is).
     pub(crate) fn from_bytes(bytes: &[u8]) -> Self {
         match std::str::from_utf8(bytes) {
             Ok(text) => Self::new(text),

@@ -21,10 +21,14 @@ pub(super) fn push_body_digest(key: &mut String, event: &WebhookEvent) {
 /// a retry of the delivery keys the same, however its keys are ordered and whether it writes
 /// an absent field as `null`, and one that brings more does not.
 pub(super) fn push_data_digest(key: &mut String, event: &WebhookEvent) {
-    let data = serde_json::from_str::<Value>(&event.raw())
-        .ok()
-        .and_then(|mut body| body.get_mut("data").map(Value::take))
-        .unwrap_or(Value::Null);
+    let data = match event {
+        // Read from the object as mended (its raw text may hold `NaN`).
+        WebhookEvent::Partial(x) => x.value().get("data").cloned(),
+        _ => serde_json::from_str::<Value>(&event.raw())
+            .ok()
+            .and_then(|mut body| body.get_mut("data").map(Value::take)),
+    }
+    .unwrap_or(Value::Null);
     let mut hasher = Sha256::new();
     canonical(&data, &mut hasher);
     key.push_str("|data=");

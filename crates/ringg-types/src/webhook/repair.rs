@@ -1,0 +1,128 @@
+//! Mending the two slips of JSON writers that serde_json refuses, so that a delivery is not
+//! refused on every attempt for one value (the API reference §3.5: after the last attempt the
+//! event is dropped).
+//!
+//! - `NaN`, `Infinity` and `-Infinity` outside strings (Python's `json.dumps` writes them by
+//!   default, for example for a latency averaged over no turns) become `null`;
+//! - a lone UTF-16 surrogate escape inside a string (`"\ud83d"`, half of an emoji cut by a
+//!   transcript's truncation) becomes `\ufffd`, the replacement character.
+
+/// `body` with those slips mended, or `None` when it has none.
+pub(crate) fn mend(body: &[u8]) -> Option<Vec<u8>> {
+    let mut out: Vec<u8> = Vec::with_capacity(body.len());
+    let mut changed = false;
+    let mut i = 0;
+    let mut in_string = false;
+    while i < body.len() {
+        let b = body[i];
+        if in_string {
+            match b {
+                b'"' => in_string = false,
+                b'\\' if body.get(i + 1) == Some(&b'u') => {
+                    let (len, lone) = surrogate_escape(&body[i..]);
+                    if lone {
+                        out.extend_from_slice(br"\ufffd");
+                        changed = true;
+                    } else {
+                        out.extend_from_slice(&body[i..i + len]);
+                    }
+                    i += len;
+                    continue;
+                }
+                b'\\' => {
+                    // Any other escape: its next byte is part of it (`\"` does not end the
+                    // string).
+                    let end = (i + 2).min(body.len());
+                    out.extend_from_slice(&body[i..end]);
+                    i = end;
+                    continue;
+                }
+                _ => {}
+            }
+            out.push(b);
+            i += 1;
+            continue;
+        }
+        let rest = &body[i..];
+        let token = [&b"NaN"[..], b"Infinity", b"-Infinity"]
+            .into_iter()
+            .find(|t| rest.starts_with(t));
+        if let Some(token) = token {
+            out.extend_from_slice(b"null");
+            i += token.len();
+            changed = true;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+        }
+        out.push(b);
+        i += 1;
+    }
+    changed.then_some(out)
+}
+
+/// The length of the `\uXXXX` escape (or surrogate pair of escapes) at the start of `s`, and
+/// whether it is a lone surrogate. A malformed escape is left alone (6 bytes at most, not lone).
+fn surrogate_escape(s: &[u8]) -> (usize, bool) {
+    let unit = |at: usize| -> Option<u16> {
+        let hex = s.get(at..at + 6)?;
+        if hex[0] != b'\\' || hex[1] != b'u' {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16).ok()
+    };
+    let Some(first) = unit(0) else {
+        return (s.len().min(2), false);
+    };
+    match first {
+        0xD800..=0xDBFF => match unit(6) {
+            Some(0xDC00..=0xDFFF) => (12, false),
+            _ => (6, true),
+        },
+        0xDC00..=0xDFFF => (6, true),
+        _ => (6, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mend;
+
+    fn mended(body: &str) -> Option<String> {
+        mend(body.as_bytes()).map(|b| String::from_utf8(b).unwrap())
+    }
+
+    #[test]
+    fn numbers_json_has_no_word_for_become_null() {
+        assert_eq!(
+            mended(r#"{"a":NaN,"b":[Infinity,-Infinity],"c":"NaN Infinity"}"#).as_deref(),
+            Some(r#"{"a":null,"b":[null,null],"c":"NaN Infinity"}"#)
+        );
+        assert_eq!(mended(r#"{"a":1,"b":"x"}"#), None);
+        assert_eq!(mended(r#"{"a":true,"n":null}"#), None);
+    }
+
+    #[test]
+    fn lone_surrogates_become_the_replacement_character() {
+        assert_eq!(
+            mended(r#"{"t":"Namaste \ud83d","u":"\ude00!"}"#).as_deref(),
+            Some(r#"{"t":"Namaste \ufffd","u":"\ufffd!"}"#)
+        );
+        // A pair, other escapes and escaped quotes are kept.
+        for body in [
+            r#"{"t":"\ud83d\ude00"}"#,
+            r#"{"t":"\u00e9 \" \\u NaN"}"#,
+            r#"{"t":"\\"}"#,
+        ] {
+            assert_eq!(mended(body), None, "{body}");
+        }
+        // A high surrogate followed by another high one: the first is lone.
+        assert_eq!(
+            mended(r#"{"t":"\ud83d\ud83d\ude00"}"#).as_deref(),
+            Some(r#"{"t":"\ufffd\ud83d\ude00"}"#)
+        );
+        // Cut short: left alone (serde_json names the fault).
+        assert_eq!(mended(r#"{"t":"\ud8"#), None);
+    }
+}
