@@ -321,6 +321,63 @@ fn every_type_that_holds_a_secret_masks_it() {
     );
 }
 
+/// Every model's `Debug` masks what the redaction rule calls secret, wherever it sits: unknown
+/// fields (`extra`), free-form values (an API tool's `headers`, a call's variables), a webhook
+/// event's payload, a partial or unknown event's object.
+#[test]
+fn every_models_debug_masks_secret_fields_in_its_free_form_parts() {
+    use ringg_api::types::assistants::AssistantDetails;
+    use ringg_api::types::calls::CallDetails;
+    use ringg_api::types::webhook::WebhookEvent;
+    const S: &str = "tok-secret-5Z4Y3X";
+    let assistant: AssistantDetails = serde_json::from_value(serde_json::json!({
+        "id": "a1",
+        "tools": [{"tool_type": "API_TOOL", "url": "https://crm.example/api",
+                   "headers": {"Authorization": format!("Bearer {S}")}}],
+        "crm_api_key": S,
+    }))
+    .unwrap();
+    let call: CallDetails = serde_json::from_value(serde_json::json!({
+        "id": "3f1f6f0e-9f5e-4a61-8c3b-2d7f0c1e9a10",
+        "call_status": "completed",
+        "custom_args_values": {"name": "Asha", "access_token": S},
+    }))
+    .unwrap();
+    let info: WorkspaceInfoResponse = serde_json::from_value(serde_json::json!({
+        "workspace_info": {"id": "w", "webhook_secret": S}
+    }))
+    .unwrap();
+    let args = format!(r#""custom_args_values":{{"name":"Asha","access_token":"{S}"}}"#);
+    let events = [
+        format!(r#"{{"event_type":"call_completed","call_id":"c1",{args}}}"#),
+        format!(r#"{{"event_type":"call_completed","call_id":"c1","retry_count":"x",{args}}}"#),
+        format!(r#"{{"event_type":"call_transferred","call_id":"c1",{args}}}"#),
+    ]
+    .map(|body| WebhookEvent::from_slice_lenient(body.as_bytes()).unwrap());
+    assert!(events[1].is_partial());
+    let mut shown = vec![
+        format!("{assistant:?}"),
+        format!("{call:?}"),
+        format!("{info:?}"),
+        format!("{call:#?}"),
+    ];
+    shown.extend(events.iter().map(|e| format!("{e:?}")));
+    for text in &shown {
+        assert!(!text.contains(S), "Debug shows a secret: {text}");
+    }
+    // What is not secret is still there to read.
+    assert!(
+        shown[1].starts_with("CallDetails {") && shown[1].contains("Asha"),
+        "{}",
+        shown[1]
+    );
+    assert!(
+        shown[5].contains("Asha") && shown[5].contains("retry_count"),
+        "{}",
+        shown[5]
+    );
+}
+
 #[test]
 fn a_base_urls_password_never_appears_in_the_clients_debug() {
     let builder = Client::builder()

@@ -41,7 +41,7 @@ impl AnalyticsQuery {
 }
 
 /// Response of `GET /analytics/platform-analytics`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PlatformAnalyticsResponse {
     /// `cached`: served from a cache.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,8 +57,10 @@ pub struct PlatformAnalyticsResponse {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(PlatformAnalyticsResponse);
+
 /// Response of `GET /analytics/drill-down-analytics`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DrillDownAnalyticsResponse {
     /// `cached`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -71,8 +73,10 @@ pub struct DrillDownAnalyticsResponse {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(DrillDownAnalyticsResponse);
+
 /// Response of `GET /analytics/number-analytics` (one item per caller number).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NumberAnalyticsResponse {
     /// `number_analytics`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -82,8 +86,10 @@ pub struct NumberAnalyticsResponse {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(NumberAnalyticsResponse);
+
 /// Response of `GET /analytics/duration-distribution`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DurationDistributionResponse {
     /// `duration_distribution`: bucket → count.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -93,8 +99,10 @@ pub struct DurationDistributionResponse {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(DurationDistributionResponse);
+
 /// Response of `GET /analytics/classification-analytics`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClassificationAnalyticsResponse {
     /// `classification_analytics`: label → count.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -103,6 +111,8 @@ pub struct ClassificationAnalyticsResponse {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(ClassificationAnalyticsResponse);
 
 #[cfg(test)]
 mod tests {

@@ -11,7 +11,7 @@ pub use crate::enums::{KbStatus, KbType};
 use crate::ids::{KbFileId, KbId};
 
 /// A question and its answer.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Faq {
     /// `question`.
     pub question: String,
@@ -21,6 +21,8 @@ pub struct Faq {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(Faq);
 
 impl Faq {
     /// A question/answer pair.
@@ -67,7 +69,7 @@ impl CreateKbForm {
 
 /// Text fields of `PATCH /external/kb`. Additions and removals apply together; new files go in
 /// repeated [`FILE_FIELD`](Self::FILE_FIELD) parts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 pub struct EditKbForm {
     /// `kb_id`.
     pub kb_id: KbId,
@@ -90,6 +92,8 @@ pub struct EditKbForm {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_files_metadata: Option<Map<String, Value>>,
 }
+
+crate::redact::redacted_debug!(EditKbForm);
 
 impl EditKbForm {
     /// Name of the (repeated) new-file part.
@@ -115,7 +119,7 @@ impl EditKbForm {
 }
 
 /// Response of `POST /external/kb`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateKbResponse {
     /// `message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -134,8 +138,10 @@ pub struct CreateKbResponse {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(CreateKbResponse);
+
 /// Response of `PATCH /external/kb`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EditKbResponse {
     /// `message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -157,8 +163,10 @@ pub struct EditKbResponse {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(EditKbResponse);
+
 /// `new_files[]` of [`EditKbResponse`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct KbNewFile {
     /// `filename`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -174,11 +182,13 @@ pub struct KbNewFile {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(KbNewFile);
+
 /// Response of `GET /external/kb/all`: a bare array, every KB (no pagination).
 pub type KbList = Vec<KbSummary>;
 
 /// One row of the KB list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct KbSummary {
     /// `kb_id`.
     pub kb_id: KbId,
@@ -200,8 +210,10 @@ pub struct KbSummary {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(KbSummary);
+
 /// Response of `GET /external/kb/{kb_id}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct KbDetails {
     /// `kb_id`.
     pub kb_id: KbId,
@@ -239,6 +251,8 @@ pub struct KbDetails {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(KbDetails);
+
 impl KbDetails {
     /// True once processing has finished (successfully or not).
     pub fn is_settled(&self) -> bool {
@@ -247,7 +261,7 @@ impl KbDetails {
 }
 
 /// A source inside a KB: a file, a URL or an FAQ.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct KbSource {
     /// `file_id`: what `files_to_remove` / `faqs_to_remove` take.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -275,8 +289,10 @@ pub struct KbSource {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(KbSource);
+
 /// Response of `DELETE /external/kb/{kb_id}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteKbResponse {
     /// `message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -288,6 +304,8 @@ pub struct DeleteKbResponse {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(DeleteKbResponse);
 
 #[cfg(test)]
 mod tests {

@@ -9,7 +9,7 @@ pub use crate::enums::TelephonyProvider;
 use crate::ids::{AgentId, NumberId, NumberPoolId};
 
 /// Response of `GET /workspace/numbers` (no pagination metadata).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NumbersResponse {
     /// `workspace_numbers`.
     #[serde(default)]
@@ -19,9 +19,11 @@ pub struct NumbersResponse {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(NumbersResponse);
+
 /// A caller number. Its `id` is the `from_number_id` of a call and the `number_id` of
 /// `attach_inbound_number`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorkspaceNumber {
     /// `id`.
     pub id: NumberId,
@@ -118,6 +120,8 @@ pub struct WorkspaceNumber {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(WorkspaceNumber);
+
 impl WorkspaceNumber {
     /// True when the number can be attached to an inbound assistant: inbound enabled, not
     /// expired and not attached to another assistant.
@@ -129,7 +133,7 @@ impl WorkspaceNumber {
 }
 
 /// `workspace_numbers[].agent`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct NumberAgent {
     /// `id`.
     pub id: AgentId,
@@ -140,3 +144,5 @@ pub struct NumberAgent {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(NumberAgent);

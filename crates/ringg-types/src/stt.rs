@@ -37,7 +37,7 @@ pub fn audio_content_type(format: &str) -> &'static str {
 }
 
 /// Response of `POST /transcriptions`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Transcription {
     /// `status`, e.g. `"success"`.
     #[serde(default)]
@@ -65,12 +65,14 @@ pub struct Transcription {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(Transcription);
+
 fn yes() -> bool {
     true
 }
 
 /// Response of `GET /health`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct SttHealth {
     /// `status`, e.g. `"ok"`.
     #[serde(default)]
@@ -79,6 +81,8 @@ pub struct SttHealth {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(SttHealth);
 
 /// The kind of a [`StreamMessage`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,7 +101,7 @@ pub enum StreamMessageKind {
 /// The frame format is not documented by Ringg; this is the adapter's (INF): audio goes in as
 /// binary frames (PCM16 mono at the `sample_rate` query parameter, or a WAV file's bytes),
 /// a text message `{"type":"end"}` ends the audio, and the service answers these messages.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct StreamMessage {
     /// `type`: partial, final or error.
     #[serde(rename = "type")]
@@ -127,6 +131,8 @@ pub struct StreamMessage {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(StreamMessage);
 
 #[cfg(test)]
 mod tests {

@@ -12,7 +12,7 @@ use crate::ids::{UserId, WorkspaceId};
 use crate::secret::Secret;
 
 /// Response of `GET /workspace`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorkspaceInfoResponse {
     /// `workspace_info`.
     pub workspace_info: WorkspaceInfo,
@@ -21,8 +21,10 @@ pub struct WorkspaceInfoResponse {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(WorkspaceInfoResponse);
+
 /// The current workspace.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorkspaceInfo {
     /// `id`.
     pub id: WorkspaceId,
@@ -50,6 +52,8 @@ pub struct WorkspaceInfo {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(WorkspaceInfo);
+
 impl WorkspaceInfo {
     /// Credits free to spend: `credits - locked_credits` (missing values count as 0).
     pub fn available_credits(&self) -> f64 {
@@ -59,7 +63,7 @@ impl WorkspaceInfo {
 }
 
 /// Response of `GET /workspace/all`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct WorkspaceListResponse {
     /// `workspaces`.
     #[serde(default)]
@@ -69,8 +73,10 @@ pub struct WorkspaceListResponse {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(WorkspaceListResponse);
+
 /// One workspace the caller can access.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorkspaceSummary {
     /// `id`.
     pub id: WorkspaceId,
@@ -98,8 +104,10 @@ pub struct WorkspaceSummary {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(WorkspaceSummary);
+
 /// Response of `GET /workspace/users` (no pagination metadata).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct WorkspaceUsersResponse {
     /// `workspace_users`.
     #[serde(default)]
@@ -109,8 +117,10 @@ pub struct WorkspaceUsersResponse {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(WorkspaceUsersResponse);
+
 /// A workspace member. Its `id` is what `email_completion_user_ids` takes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorkspaceUser {
     /// `id`.
     pub id: UserId,
@@ -131,8 +141,10 @@ pub struct WorkspaceUser {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(WorkspaceUser);
+
 /// Response of `PATCH /workspace/api-key`. The old key stops working at once.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegenerateApiKeyResponse {
     /// `new_api_key` (redacted in `Debug`).
     pub new_api_key: Secret,
@@ -140,6 +152,8 @@ pub struct RegenerateApiKeyResponse {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(RegenerateApiKeyResponse);
 
 #[cfg(test)]
 mod tests {

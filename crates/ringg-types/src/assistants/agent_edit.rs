@@ -22,7 +22,7 @@ pub struct NodePosition {
 }
 
 /// `chat_settings` (`edit_chat_settings`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ChatSettings {
     /// `max_call_length`, 60–3600 s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38,8 +38,10 @@ pub struct ChatSettings {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(ChatSettings);
+
 /// `rate_limit` of an inbound assistant (`edit_rate_limit`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RateLimit {
     /// `max_calls` per window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -60,6 +62,8 @@ pub struct RateLimit {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(RateLimit);
 
 /// One `PATCH /agent/v1` operation and its fields.
 ///

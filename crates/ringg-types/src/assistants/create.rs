@@ -54,7 +54,7 @@ fn check_lengths(values: [Option<&str>; 7]) -> Result<(), FieldTooLong> {
 }
 
 /// Body of `POST /public/agent` (single-prompt assistant).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateAssistantRequest {
     /// `agent_name` (≤ 100 chars).
     pub agent_name: String,
@@ -90,6 +90,8 @@ pub struct CreateAssistantRequest {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(CreateAssistantRequest);
 
 impl CreateAssistantRequest {
     /// A request with the required fields.
@@ -135,7 +137,7 @@ impl CreateAssistantRequest {
 
 /// Body of `PATCH /public/agent/{agent_id}`: the fields of [`CreateAssistantRequest`], all
 /// optional. The docs keep this endpoint out of their navigation; treat it as unstable.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateAssistantRequest {
     /// `agent_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -178,6 +180,8 @@ pub struct UpdateAssistantRequest {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(UpdateAssistantRequest);
+
 impl UpdateAssistantRequest {
     /// Checks the documented length limits of the fields that are set.
     pub fn validate(&self) -> Result<(), FieldTooLong> {
@@ -200,7 +204,7 @@ impl UpdateAssistantRequest {
 
 /// Response of `POST /public/agent` and `PATCH /public/agent/{agent_id}`: a `success` boolean
 /// envelope.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssistantWriteResponse {
     /// `success`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -216,6 +220,8 @@ pub struct AssistantWriteResponse {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(AssistantWriteResponse);
+
 /// Response of `POST /public/agent`.
 pub type CreateAssistantResponse = AssistantWriteResponse;
 /// Response of `PATCH /public/agent/{agent_id}`.
@@ -224,7 +230,7 @@ pub type UpdateAssistantResponse = AssistantWriteResponse;
 pub type DeleteAssistantResponse = MessageResponse;
 
 /// `data` of [`AssistantWriteResponse`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssistantWriteData {
     /// `id`: the assistant.
     pub id: AgentId,
@@ -249,3 +255,5 @@ pub struct AssistantWriteData {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(AssistantWriteData);

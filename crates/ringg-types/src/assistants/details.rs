@@ -12,7 +12,7 @@ use crate::webhook::EventSubscription;
 
 /// Response of `GET /agent/{agent_id}`: the assistant sits under the plural key `agents` (one
 /// object, not an array).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssistantDetailsResponse {
     /// `agents`: the assistant.
     pub agents: AssistantDetails,
@@ -21,13 +21,15 @@ pub struct AssistantDetailsResponse {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(AssistantDetailsResponse);
+
 /// One assistant in detail.
 ///
 /// The documented payload has its configuration at the root; the live payload is versioned
 /// (`version_details`), with A/B testing (`ab_versions`, `active_agent_version_id`). Use
 /// [`active_version`](Self::active_version), [`event_subscriptions`](Self::event_subscriptions)
 /// and [`custom_variable_names`](Self::custom_variable_names), which look in the right place.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssistantDetails {
     /// `id`.
     pub id: AgentId,
@@ -128,6 +130,8 @@ pub struct AssistantDetails {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(AssistantDetails);
+
 impl AssistantDetails {
     /// The version whose configuration is in use, with its ID.
     ///
@@ -184,7 +188,7 @@ impl AssistantDetails {
 }
 
 /// `ab_versions[version_id]`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AbVersion {
     /// `slug`, e.g. `v1`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -200,6 +204,8 @@ pub struct AbVersion {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(AbVersion);
+
 impl AbVersion {
     /// `call_traffic` as `f64`.
     pub fn traffic(&self) -> Option<f64> {
@@ -208,7 +214,7 @@ impl AbVersion {
 }
 
 /// `version_details[version_id]`: one version of an assistant's configuration.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AgentVersion {
     /// `version_slug`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -257,8 +263,10 @@ pub struct AgentVersion {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(AgentVersion);
+
 /// `agent_config`: prompt, intro and variables.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AgentConfig {
     /// `custom_variables`: `{name: type}` (documented) or a list of names (live versions).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -279,6 +287,8 @@ pub struct AgentConfig {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(AgentConfig);
 
 /// An assistant prompt: plain text (older agents, the documented edit) or prompt sections.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -318,7 +328,7 @@ impl From<String> for AgentPrompt {
 }
 
 /// `{"prompt_sections": [...]}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PromptSections {
     /// `prompt_sections`.
     pub prompt_sections: Vec<PromptSection>,
@@ -327,8 +337,10 @@ pub struct PromptSections {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(PromptSections);
+
 /// One prompt section.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PromptSection {
     /// `section_title`.
     pub section_title: String,
@@ -339,8 +351,10 @@ pub struct PromptSection {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(PromptSection);
+
 /// `form_fields[]`: a template-builder input.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FormField {
     /// `key`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -353,8 +367,10 @@ pub struct FormField {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(FormField);
+
 /// `voice` of an assistant.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VoiceRef {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -370,8 +386,10 @@ pub struct VoiceRef {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(VoiceRef);
+
 /// `custom_analysis_prompt`: what the custom (client) analysis extracts after a call.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CustomAnalysisPrompt {
     /// `prompt`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -387,3 +405,5 @@ pub struct CustomAnalysisPrompt {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(CustomAnalysisPrompt);

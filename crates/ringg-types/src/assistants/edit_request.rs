@@ -14,7 +14,7 @@ use crate::ids::{AgentId, KbId, VersionId};
 ///
 /// Fields the operation does not read (the documented example sends many at once) are kept in
 /// `extra` when parsing and written back.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct EditAssistantRequest {
     /// `agent_id`.
     pub agent_id: AgentId,
@@ -91,6 +91,8 @@ impl EditAssistantRequest {
     }
 }
 
+crate::redact::redacted_debug!(EditAssistantRequest);
+
 impl Serialize for EditAssistantRequest {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.to_map()
@@ -143,7 +145,7 @@ impl<'de> Deserialize<'de> for EditAssistantRequest {
 /// Response of `PATCH /agent/v1`. Which fields are set depends on the operation: `agent_id`
 /// (most), `version_id`/`version_slug` (A/B ops), `kb_id` (KB ops), `node_id`/`edge_id` (flow
 /// ops), `edit_details` (tool ops), `traffic_split` (`edit_traffic`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EditAssistantResponse {
     /// `message`, e.g. `"Agent updated successfully!"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -188,3 +190,5 @@ pub struct EditAssistantResponse {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(EditAssistantResponse);

@@ -28,7 +28,7 @@ pub enum AssistantListShape {
 ///
 /// Reads the documented `{status, data: {agents}}` envelope, a flat `{agents}` object and a bare
 /// array, and writes back the shape it read.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AssistantList {
     /// The assistants.
     pub agents: Vec<AssistantSummary>,
@@ -41,6 +41,8 @@ pub struct AssistantList {
     /// Unknown fields inside `data`.
     pub data_extra: Extra,
 }
+
+crate::redact::redacted_debug!(AssistantList);
 
 impl Serialize for AssistantList {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -135,7 +137,7 @@ impl<'de> Deserialize<'de> for AssistantList {
 }
 
 /// One row of `GET /agent/all`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssistantSummary {
     /// `id`.
     pub id: AgentId,
@@ -221,3 +223,5 @@ pub struct AssistantSummary {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(AssistantSummary);

@@ -33,7 +33,7 @@ impl VoicesQuery {
 }
 
 /// Response of `GET /agent/voices`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VoicesResponse {
     /// `voices`.
     #[serde(default)]
@@ -43,8 +43,10 @@ pub struct VoicesResponse {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(VoicesResponse);
+
 /// A voice. Use `id` as `voice_id`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Voice {
     /// `id`.
     pub id: VoiceId,
@@ -81,6 +83,8 @@ pub struct Voice {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(Voice);
 
 impl Voice {
     /// True when the voice speaks `language`.

@@ -6,7 +6,7 @@ use crate::common::{Extra, Nullable, Timestamp};
 use crate::macros::option_setters;
 
 /// `smart_formatter`: first-name extraction and transliteration of the callee's name.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SmartFormatter {
     /// `extract_first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22,8 +22,10 @@ pub struct SmartFormatter {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(SmartFormatter);
+
 /// `smart_formatter.transliteration_language`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransliterationLanguage {
     /// `source` (default `en`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,8 +38,10 @@ pub struct TransliterationLanguage {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(TransliterationLanguage);
+
 /// `call_config`: per-call (or per-campaign) overrides. Unset fields keep the assistant's values.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CallConfig {
     /// `idle_timeout_warning`, seconds (default 5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,6 +63,8 @@ pub struct CallConfig {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(CallConfig);
+
 option_setters!(CallConfig {
     /// Sets `idle_timeout_warning` (seconds).
     idle_timeout_warning: u32,
@@ -73,7 +79,7 @@ option_setters!(CallConfig {
 });
 
 /// `call_config.call_retry_config`. Delays are in minutes.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CallRetryConfig {
     /// `retry_count`: how many retries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -92,6 +98,8 @@ pub struct CallRetryConfig {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(CallRetryConfig);
+
 impl CallRetryConfig {
     /// `retry_count` retries, each `delay_minutes` after a busy, unanswered or failed attempt.
     pub fn uniform(retry_count: u32, delay_minutes: u32) -> Self {
@@ -106,7 +114,7 @@ impl CallRetryConfig {
 }
 
 /// `call_config.call_time`: the daily calling window and an optional schedule.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CallTime {
     /// `call_start_time`, `"HH:MM"` (default `00:00`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -124,6 +132,8 @@ pub struct CallTime {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(CallTime);
 
 impl CallTime {
     /// A daily window `start`–`end` (`"HH:MM"`) in `timezone`.

@@ -28,7 +28,7 @@ impl CallDetailsQuery {
 }
 
 /// Response of `GET /calling/call-details`: `{status, data}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallDetailsResponse {
     /// `status`, e.g. `"success"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -40,8 +40,10 @@ pub struct CallDetailsResponse {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(CallDetailsResponse);
+
 /// One call in detail.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallDetails {
     /// `id`.
     pub id: CallId,
@@ -113,6 +115,8 @@ pub struct CallDetails {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(CallDetails);
+
 impl CallDetails {
     /// The transcript (from the misnamed `transcription_url`).
     pub fn transcript(&self) -> Option<&Transcript> {
@@ -139,7 +143,7 @@ impl CallDetails {
 /// assert!(a.sentiment.is_absent());
 /// assert_eq!(a.extra["sentiment"], 0.35);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
 pub struct PlatformAnalysis {
     /// `summary`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -175,6 +179,8 @@ pub struct PlatformAnalysis {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(PlatformAnalysis);
 
 impl<'de> Deserialize<'de> for PlatformAnalysis {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

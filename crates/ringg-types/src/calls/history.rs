@@ -60,7 +60,7 @@ option_setters!(CallHistoryQuery {
 });
 
 /// Response of `GET /calling/history` (no `data` envelope).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CallHistoryResponse {
     /// `calls`.
     #[serde(default)]
@@ -94,8 +94,10 @@ pub struct CallHistoryResponse {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(CallHistoryResponse);
+
 /// One row of call history.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallRecord {
     /// `id`: the call ID.
     pub id: CallId,
@@ -211,6 +213,8 @@ pub struct CallRecord {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(CallRecord);
+
 impl CallRecord {
     /// The campaign list the call belongs to (`None` for individual calls).
     pub fn list_id(&self) -> Option<ListId> {
@@ -222,7 +226,7 @@ impl CallRecord {
 }
 
 /// `calls[].agent` in history.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallAgent {
     /// `id`.
     pub id: AgentId,
@@ -243,8 +247,10 @@ pub struct CallAgent {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(CallAgent);
+
 /// A reference to an assistant version: `{version_id, version_slug}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VersionRef {
     /// `version_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -256,3 +262,5 @@ pub struct VersionRef {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(VersionRef);

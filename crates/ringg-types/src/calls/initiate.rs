@@ -37,7 +37,7 @@ impl CallerSource {
 ///
 /// Fields only the v2 endpoint reads: a [`CallerSource::NumberPool`] caller, `voice_id`,
 /// `version_id`, `call_category`, `parent_call_id`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct InitiateCallRequest {
     /// `name`: the recipient's name (used as `callee_name` when that variable is absent).
     pub name: String,
@@ -79,6 +79,8 @@ pub struct InitiateCallRequest {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(InitiateCallRequest);
 
 impl InitiateCallRequest {
     /// A request with the required fields.

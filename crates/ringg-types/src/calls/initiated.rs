@@ -12,7 +12,7 @@ use crate::ids::{AgentId, CallId};
 /// Reads the current shape (`{status, data: {call_id, call_status, ...}, message}`) and the oldest
 /// one, whose keys contain spaces (`{"Call Status": "...", data: {"Unique Call ID": ...}}`). Use
 /// the accessors, which look in both.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InitiateCallResponse {
     /// `status`, e.g. `"success"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37,6 +37,8 @@ pub struct InitiateCallResponse {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(InitiateCallResponse);
 
 impl InitiateCallResponse {
     /// The new call's ID, from `data.call_id`, legacy `data["Unique Call ID"]` or top-level
@@ -101,7 +103,7 @@ impl InitiateCallResponse {
 }
 
 /// `data` of [`InitiateCallResponse`], current and legacy keys side by side.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InitiatedCall {
     /// `call_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -194,3 +196,5 @@ pub struct InitiatedCall {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(InitiatedCall);

@@ -10,7 +10,7 @@ use crate::ids::{AgentId, CampaignId, ListId, NumberPoolId, UserId};
 
 /// Response of `GET /campaign/upload-status/{bulk_list_id}`: the union of the documented
 /// examples (schema, guidance and fixture variants).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UploadStatusResponse {
     /// `bulk_list_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -56,6 +56,8 @@ pub struct UploadStatusResponse {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(UploadStatusResponse);
+
 impl UploadStatusResponse {
     /// True when processing finished successfully (`completed`, `ready`, `draft`).
     pub fn is_finished(&self) -> bool {
@@ -78,7 +80,7 @@ impl UploadStatusResponse {
 /// Response of `POST /campaign/check-balance/{bulk_list_id}`: the union of the documented
 /// examples (`{status, bulk_list_id, message}` and
 /// `{bulk_list_id, required_credits, available_credits, sufficient_balance}`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CheckBalanceResponse {
     /// `status`, e.g. `draft`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,6 +104,8 @@ pub struct CheckBalanceResponse {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(CheckBalanceResponse);
 
 impl CheckBalanceResponse {
     /// Whether the balance covers the campaign: `sufficient_balance`, else
@@ -129,7 +133,7 @@ pub enum LargeCampaignCaller {
 }
 
 /// Body of `POST /campaign/make-call-async` (start a large campaign; not idempotent).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct MakeCallAsyncRequest {
     /// `bulk_list_id`.
     pub bulk_list_id: ListId,
@@ -164,6 +168,8 @@ pub struct MakeCallAsyncRequest {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(MakeCallAsyncRequest);
+
 impl MakeCallAsyncRequest {
     /// A request with the required fields.
     pub fn new(bulk_list_id: ListId, agent_id: AgentId, caller: LargeCampaignCaller) -> Self {
@@ -184,7 +190,7 @@ impl MakeCallAsyncRequest {
 }
 
 /// Response of `POST /campaign/make-call-async`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MakeCallAsyncResponse {
     /// `message`, e.g. `"Campaign calls scheduled"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -199,6 +205,8 @@ pub struct MakeCallAsyncResponse {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(MakeCallAsyncResponse);
 
 #[cfg(test)]
 mod tests {

@@ -24,7 +24,7 @@ pub struct ListCampaignsQuery {
 }
 
 /// Response of `GET /campaign/all`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CampaignListResponse {
     /// `campaigns`.
     #[serde(default)]
@@ -37,8 +37,10 @@ pub struct CampaignListResponse {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(CampaignListResponse);
+
 /// `pagination` of a list response.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Pagination {
     /// `limit`.
     #[serde(
@@ -62,8 +64,10 @@ pub struct Pagination {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(Pagination);
+
 /// One campaign.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Campaign {
     /// `id` (the same value as the upload's `list_id`).
     pub id: CampaignId,
@@ -155,6 +159,8 @@ pub struct Campaign {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(Campaign);
 
 impl Campaign {
     /// `campaign_start_time` parsed, when it is an ISO timestamp.

@@ -164,7 +164,7 @@ impl CampaignSpec<Option<CampaignTime>, Option<CallConfig>> {
 }
 
 /// Response of `POST /campaign/save`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SaveCampaignResponse {
     /// `message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -189,8 +189,10 @@ pub struct SaveCampaignResponse {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(SaveCampaignResponse);
+
 /// Response of `POST /campaign/upload-csv` (both documented variants).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UploadCsvResponse {
     /// `bulk_list_id`: poll it with upload-status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -220,6 +222,8 @@ pub struct UploadCsvResponse {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(UploadCsvResponse);
 
 #[cfg(test)]
 mod tests {

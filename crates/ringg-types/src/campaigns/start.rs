@@ -6,7 +6,7 @@ use crate::common::Extra;
 use crate::ids::{AgentId, ListId, NumberPoolId, UserId};
 
 /// Body of `POST /campaign/start` (v1, deprecated in favour of [`StartCampaignV2Request`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct StartCampaignRequest {
     /// `agent_id`.
     pub agent_id: AgentId,
@@ -19,8 +19,10 @@ pub struct StartCampaignRequest {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(StartCampaignRequest);
+
 /// Body of `POST /campaign/v2/start`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct StartCampaignV2Request {
     /// `agent_id`.
     pub agent_id: AgentId,
@@ -39,6 +41,8 @@ pub struct StartCampaignV2Request {
     pub extra: Extra,
 }
 
+crate::redact::redacted_debug!(StartCampaignV2Request);
+
 impl StartCampaignV2Request {
     /// A start request with the required fields.
     pub fn new(agent_id: AgentId, list_id: ListId, number_pool_id: NumberPoolId) -> Self {
@@ -54,7 +58,7 @@ impl StartCampaignV2Request {
 }
 
 /// Response of both start endpoints.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StartCampaignResponse {
     /// `status`, e.g. `"campaign registered successfully!"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,3 +70,5 @@ pub struct StartCampaignResponse {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(StartCampaignResponse);

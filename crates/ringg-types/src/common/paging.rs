@@ -29,7 +29,7 @@ impl PageQuery {
 }
 
 /// A response that carries only a `message` (delete and terminate endpoints, among others).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MessageResponse {
     /// Human-readable result, e.g. `"Calls terminated successfully!"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38,3 +38,5 @@ pub struct MessageResponse {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(MessageResponse);

@@ -264,6 +264,48 @@ impl std::fmt::Debug for MaskedMap<'_> {
     }
 }
 
+/// `Debug` of any serializable value as its JSON with secrets masked ([`redact_value`]): how
+/// every model's `Debug` shows it (`CallDetails {"id":"…","custom_args_values":{…}}`; `{:#?}`
+/// indents the JSON), so a field this rule calls secret never reaches `Debug` output, wherever it
+/// sits (unknown fields, free-form values such as an API tool's `headers`).
+///
+/// ```
+/// use ringg_types::redact::Redacted;
+/// let v = serde_json::json!({"name": "Asha", "access_token": "tok-1"});
+/// assert_eq!(format!("{:?}", Redacted(&v)), r#"{"access_token":"[REDACTED]","name":"Asha"}"#);
+/// ```
+pub struct Redacted<'a, T: ?Sized>(pub &'a T);
+
+impl<T: serde::Serialize + ?Sized> std::fmt::Debug for Redacted<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match serde_json::to_value(self.0) {
+            Ok(mut value) => {
+                redact_value(&mut value);
+                if f.alternate() {
+                    write!(f, "{value:#}")
+                } else {
+                    write!(f, "{value}")
+                }
+            }
+            Err(_) => f.write_str("{ .. }"),
+        }
+    }
+}
+
+/// Implements `Debug` for models through [`Redacted`]: the type's name, then its JSON with
+/// secrets masked.
+macro_rules! redacted_debug {
+    ($($name:ident),+ $(,)?) => {$(
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(concat!(stringify!($name), " "))?;
+                ::std::fmt::Debug::fmt(&$crate::redact::Redacted(self), f)
+            }
+        }
+    )+};
+}
+pub(crate) use redacted_debug;
+
 /// [`redact_text`] over bytes (lossy UTF-8).
 pub fn redact_bytes(body: &[u8]) -> String {
     redact_text(&String::from_utf8_lossy(body)).into_owned()

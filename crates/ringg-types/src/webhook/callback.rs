@@ -28,7 +28,7 @@ pub const CALLBACK_EVENT_TYPE: &str = "call_callback";
 /// assert_eq!(data.status.as_ref(), Some(&CallStatus::Completed));
 /// assert_eq!(data.retry.as_ref(), Some(&0));
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallbackDelivery {
     /// `status`: always `"success"` in the documents.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -47,8 +47,10 @@ pub struct CallbackDelivery {
     pub raw: RawJson,
 }
 
+crate::redact::redacted_debug!(CallbackDelivery);
+
 /// `data` of a [`CallbackDelivery`].
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallbackData {
     /// `call_id`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -90,6 +92,8 @@ pub struct CallbackData {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+crate::redact::redacted_debug!(CallbackData);
 
 /// The `transcript` of a callback: plain text as documented, or the turns of a subscription
 /// event, or any other JSON value, kept as it came.

@@ -160,7 +160,7 @@ pub(super) fn leading_event_type(bytes: &[u8]) -> Option<&str> {
 }
 
 /// An event whose `event_type` this crate does not know. The whole payload is kept.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UnknownEvent {
     event_type: String,
     call_id: Option<CallId>,
@@ -196,6 +196,18 @@ impl UnknownEvent {
     /// `agent_id`, when present as a string.
     pub fn agent_id(&self) -> Option<&AgentId> {
         self.agent_id.as_ref()
+    }
+}
+
+impl fmt::Debug for UnknownEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnknownEvent")
+            .field("event_type", &self.event_type)
+            .field("call_id", &self.call_id)
+            .field("agent_id", &self.agent_id)
+            .field("raw", &crate::redact::Redacted(&self.raw))
+            .field("raw_json", &self.raw_json)
+            .finish()
     }
 }
 

@@ -38,7 +38,7 @@ impl EventShape {
 /// through [`WebhookEvent::raw`](crate::webhook::WebhookEvent::raw)), with the decode error
 /// naming the field path ([`error`](Self::error)), and what could still be read: the shape, the
 /// event type, the call id, the call status and the attempt.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct PartialEvent {
     shape: EventShape,
     event_type: Option<EventType>,
@@ -140,6 +140,22 @@ impl PartialEvent {
     /// message.
     pub fn error(&self) -> &WebhookParseError {
         &self.error
+    }
+}
+
+impl std::fmt::Debug for PartialEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PartialEvent")
+            .field("shape", &self.shape)
+            .field("event_type", &self.event_type)
+            .field("call_id", &self.call_id)
+            .field("agent_id", &self.agent_id)
+            .field("status", &self.status)
+            .field("attempt", &self.attempt)
+            .field("value", &crate::redact::Redacted(&self.value))
+            .field("raw", &self.raw)
+            .field("error", &self.error)
+            .finish()
     }
 }
 

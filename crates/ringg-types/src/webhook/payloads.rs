@@ -23,7 +23,7 @@ macro_rules! webhook_payload {
         ///
         /// Every field except `event_type` is optional: which ones arrive depends on the
         /// documentation generation the sender follows. Unknown fields land in `extra`.
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, PartialEq, Serialize, Deserialize)]
         pub struct $name {
             /// `event_type`.
             pub event_type: EventType,
@@ -119,6 +119,8 @@ macro_rules! webhook_payload {
             #[serde(skip)]
             pub raw: RawJson,
         }
+
+        crate::redact::redacted_debug!($name);
 
         impl Default for $name {
             fn default() -> Self {
