@@ -155,3 +155,70 @@ async fn rust_log_trace_never_prints_the_key_of_an_stt_stream() {
     assert!(shown.is_none(), "stderr shows the API key: {shown:?}");
     sim.shutdown().await;
 }
+
+/// The headers of the assistant's subscriptions to `url`, read through the SDK (the CLI
+/// masks them).
+async fn subscription_headers(
+    sim: &ringg_sim::RunningSimulator,
+    url: &str,
+) -> serde_json::Map<String, serde_json::Value> {
+    let client = ringg_api::Client::builder()
+        .ignore_env()
+        .api_key(sim.api_key())
+        .base_url(sim.base_url())
+        .build()
+        .unwrap();
+    let agent = ringg_api::types::AgentId::new(ringg_sim::demo::AGENT_ID);
+    let subs = client
+        .assistants()
+        .webhook_subscriptions(&agent)
+        .await
+        .unwrap();
+    let sub = subs.iter().find(|s| s.callback_url == url).unwrap();
+    sub.headers.clone().unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_subscriptions_secret_is_read_from_a_file_or_stdin_never_the_command_line() {
+    let sim = common::sim().await;
+    // The URL's last segment is the one event type it takes (Ringg delivers each type to one
+    // URL).
+    let subscribe = |url: &str, extra: &[&str]| {
+        let agent = ringg_sim::demo::AGENT_ID;
+        let event = url.rsplit('/').next().unwrap();
+        let args = ["webhooks", "subscribe", "--agent", agent, "--url", url];
+        let mut cmd = at(&sim, &[&args[..], &["--event", event], extra].concat());
+        cmd.env("RINGG_API_KEY", DEMO_API_KEY);
+        cmd
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("secret");
+    std::fs::write(&file, "whsec-from-file\n").unwrap();
+    let path = file.to_str().unwrap();
+    let a = "https://hooks.example/call_completed";
+    let r = ok(subscribe(a, &["--secret-file", path])).await;
+    assert!(!r.stdout.contains("whsec-from-file") && !r.stderr.contains("whsec-from-file"));
+    let headers = subscription_headers(&sim, a).await;
+    assert_eq!(headers["X-Webhook-Secret"], "whsec-from-file");
+    // From stdin, in Authorization as `webhooks listen --secret-header Authorization` expects.
+    let b = "https://hooks.example/call_started";
+    let mut cmd = subscribe(
+        b,
+        &["--secret-file", "-", "--secret-header", "Authorization"],
+    );
+    cmd.write_stdin("whsec-from-stdin\n");
+    ok(cmd).await;
+    let headers = subscription_headers(&sim, b).await;
+    assert_eq!(headers["Authorization"], "Bearer whsec-from-stdin");
+    // The same header twice is refused, echoing neither value.
+    let twice = [
+        "--secret-file",
+        path,
+        "--header",
+        "x-webhook-secret: other-value",
+    ];
+    let r = fails(subscribe(b, &twice), 2).await;
+    assert!(r.stderr.contains("give the secret once"), "{}", r.stderr);
+    assert!(!r.stderr.contains("other-value") && !r.stderr.contains("whsec-from-file"));
+    sim.shutdown().await;
+}

@@ -24,8 +24,24 @@ pub(crate) enum WebhooksCmd {
         #[arg(long = "event", value_name = "EVENT", required = true, value_delimiter = ',', ignore_case = true, value_parser = event_names())]
         events: Vec<String>,
         /// A header Ringg sends with each delivery (repeatable), e.g. X-Webhook-Secret:s3cret.
+        /// A value given on the command line is visible to other users of this machine and
+        /// kept in shell history: give a secret with --secret-file instead.
         #[arg(long = "header", value_name = "NAME:VALUE", value_parser = parse_header)]
         headers: Vec<(String, String)>,
+        /// Read the shared secret Ringg sends in --secret-header from this file (`-`: from
+        /// stdin; one trailing newline is dropped): the secret `webhooks listen --secret-file`
+        /// checks.
+        #[arg(long, value_name = "PATH")]
+        secret_file: Option<PathBuf>,
+        /// The header carrying the secret of --secret-file (Authorization sends `Bearer
+        /// <secret>`).
+        #[arg(
+            long,
+            default_value = "X-Webhook-Secret",
+            value_name = "NAME",
+            requires = "secret_file"
+        )]
+        secret_header: String,
         /// HTTP method of the deliveries.
         #[arg(long, default_value = "POST", value_parser = ["POST", "PUT", "PATCH"])]
         method: String,

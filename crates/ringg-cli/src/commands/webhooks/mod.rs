@@ -28,10 +28,16 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
             agent,
             url,
             events,
-            headers,
+            mut headers,
+            secret_file,
+            secret_header,
             method,
             move_events,
         } => {
+            if let Some(path) = secret_file {
+                let secret = crate::secret::read_secret_file("--secret-file", path).await?;
+                headers.push(secret_in_header(&secret_header, &secret, &headers)?);
+            }
             subscriptions::subscribe(ctx, &agent, &url, &events, headers, &method, move_events)
                 .await
         }
@@ -96,6 +102,26 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
             replay::run(ctx, scope, store, forward).await
         }
     }
+}
+
+/// The header that carries `secret` (`Bearer <secret>` in `Authorization`, as `webhooks
+/// listen` expects it), unless a --header of that name was given too.
+fn secret_in_header(
+    name: &str,
+    secret: &str,
+    headers: &[(String, String)],
+) -> Result<(String, String), CliError> {
+    if headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(name)) {
+        return Err(CliError::usage(format!(
+            "--header {name} and --secret-file both set {name}; give the secret once"
+        )));
+    }
+    let value = if name.eq_ignore_ascii_case("authorization") {
+        format!("Bearer {secret}")
+    } else {
+        secret.to_owned()
+    };
+    Ok((name.to_owned(), value))
 }
 
 /// `webhooks listen`'s secret: --secret or --secret-file (clap makes them exclusive; either
