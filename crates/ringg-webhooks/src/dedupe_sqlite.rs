@@ -36,7 +36,9 @@ use crate::dedupe::{
 ///   `max_keys`. Eviction by count counts insertion positions, so keys forgotten with
 ///   [`remove`](DedupeStore::remove) can make the store hold somewhat fewer than `max_keys`,
 ///   never more. The TTL is measured on the wall clock (it must outlive the process); a clock
-///   set back keeps keys longer, a clock set forward expires them early.
+///   set back keeps keys longer, a clock set forward expires them early. A pending claim
+///   whose time lies more than the lease ahead of the clock (made before the clock was set
+///   back) counts as stale.
 ///
 /// Each operation runs on Tokio's blocking pool, so a slow disk never stalls the runtime.
 ///
@@ -220,11 +222,15 @@ fn claim(
     max_keys: usize,
 ) -> rusqlite::Result<Claim> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // A pending claim made more than a lease "after" now was made before the clock was set
+    // back: stale too, or it would hold Ringg's retries off (answered 503) past their last.
+    let lease = millis(PENDING_LEASE);
     tx.execute(
-        "DELETE FROM ringg_webhook_dedupe WHERE inserted_ms <= ?1 OR (done = 0 AND inserted_ms <= ?2)",
+        "DELETE FROM ringg_webhook_dedupe WHERE inserted_ms <= ?1 OR (done = 0 AND (inserted_ms <= ?2 OR inserted_ms > ?3))",
         params![
             now_ms.saturating_sub(millis(ttl)),
-            now_ms.saturating_sub(millis(PENDING_LEASE))
+            now_ms.saturating_sub(lease),
+            now_ms.saturating_add(lease)
         ],
     )?;
     let inserted = tx.execute(
@@ -416,6 +422,13 @@ mod tests {
             s.claim_at(&key(1), t0 + lease + 2).await.unwrap(),
             Claim::Done
         );
+        // The clock set back an hour after a crash with key 3 claimed: its claim is stale
+        // after the lease as well, not an hour later; a confirmed key is still a repeat.
+        let t1 = t0 + 10 * lease;
+        assert_eq!(s.claim_at(&key(3), t1).await.unwrap(), Claim::New);
+        let back = t1 - 3_600_000;
+        assert_eq!(s.claim_at(&key(3), back).await.unwrap(), Claim::New);
+        assert_eq!(s.claim_at(&key(1), back).await.unwrap(), Claim::Done);
     }
 
     #[tokio::test]
