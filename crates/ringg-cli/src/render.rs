@@ -263,13 +263,15 @@ pub(crate) fn workspace_rows(w: &WorkspaceInfo) -> Vec<(String, String)> {
     rows
 }
 
-/// A subscription without its header values (they are usually secrets).
+/// A subscription without its header values (they are usually secrets), nor a secret its URL
+/// carries (`?ringg_secret=…`).
 pub(crate) fn subscription_text(s: &EventSubscription) -> String {
     let events: Vec<&str> = s.event_types().iter().map(|e| e.as_str()).collect();
+    let url = ringg_api::types::redact::redact_url(&s.callback_url);
     let mut text = format!(
         "{} {} <- {}",
         s.method_type.as_ref().map(|m| m.as_str()).unwrap_or("POST"),
-        s.callback_url,
+        url.as_deref().unwrap_or(&s.callback_url),
         events.join(", ")
     );
     if let Some(h) = s.headers.as_ref().filter(|h| !h.is_empty()) {

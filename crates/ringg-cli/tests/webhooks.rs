@@ -27,7 +27,8 @@ use ringg_sim::demo::{AGENT_ID, NUMBER_ID};
 #[tokio::test(flavor = "multi_thread")]
 async fn assistants_get_never_prints_subscription_header_values() {
     let sim = sim().await;
-    ok(ringg(
+    // A secret in the URL's query too (a campaign callback is called with no headers).
+    let subscribed = ok(ringg(
         &sim,
         &[
             "webhooks",
@@ -35,7 +36,7 @@ async fn assistants_get_never_prints_subscription_header_values() {
             "--agent",
             AGENT_ID,
             "--url",
-            "https://hooks.example/a",
+            "https://hooks.example/a?ringg_secret=query-secret-7",
             "--event",
             "all",
             "--header",
@@ -43,7 +44,25 @@ async fn assistants_get_never_prints_subscription_header_values() {
         ],
     ))
     .await;
+    assert!(
+        subscribed.stdout.contains("a?ringg_secret=[REDACTED]"),
+        "{}",
+        subscribed.stdout
+    );
     for output in ["table", "json"] {
+        for args in [
+            &["assistants", "get", AGENT_ID][..],
+            &["webhooks", "list", "--agent", AGENT_ID],
+        ] {
+            let r = ok(ringg(&sim, &[&["--output", output][..], args].concat())).await;
+            for secret in ["hidden-value-42", "query-secret-7"] {
+                assert!(
+                    !r.stdout.contains(secret),
+                    "{output} {args:?}: {}",
+                    r.stdout
+                );
+            }
+        }
         let r = ok(ringg(
             &sim,
             &["--output", output, "assistants", "get", AGENT_ID],

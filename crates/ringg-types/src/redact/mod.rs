@@ -9,7 +9,10 @@
 //!   (`…api_key`, `…token`, `…secret`, `…password`, `authorization`; see [`is_secret_field`]);
 //! - a secret string or number becomes `"[REDACTED]"`; inside a secret object or array
 //!   (`headers`), every string value is masked and the keys are kept, so a reader still sees
-//!   which headers are set.
+//!   which headers are set;
+//! - in any other string that is an `http(s)://` URL, the password of its user information is
+//!   masked, and in a `callback_url`, also the values of query parameters named like a secret
+//!   ([`redact_url`]).
 //!
 //! [`redact_text`] works on any text, valid JSON or not (a truncated body, an HTML page that
 //! quotes JSON); [`redact_value`] works on a parsed document.
@@ -67,16 +70,116 @@ pub fn redact_value(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, v) in map.iter_mut() {
-                if is_secret_field(key) {
-                    mask_all(v);
-                } else {
-                    redact_value(v);
+                match v {
+                    _ if is_secret_field(key) => mask_all(v),
+                    _ if is_callback_url(key) => redact_callback(v),
+                    _ => redact_value(v),
                 }
             }
         }
         Value::Array(items) => items.iter_mut().for_each(redact_value),
+        Value::String(text) => {
+            if let Some(masked) = mask_url(text, false) {
+                *text = masked;
+            }
+        }
         _ => {}
     }
+}
+
+/// [`redact_value`] of a callback URL field's value: [`redact_url`] on its strings (a list's
+/// too).
+fn redact_callback(value: &mut Value) {
+    match value {
+        Value::String(text) => {
+            if let Some(masked) = redact_url(text) {
+                *text = masked;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_callback),
+        other => redact_value(other),
+    }
+}
+
+/// True for a field that holds a URL Ringg calls back (`callback_url`, `…_callback_url`):
+/// the query of such a URL may carry the receiver's secret.
+fn is_callback_url(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with("callback_url")
+}
+
+/// A callback URL with its secrets masked, when it is an `http(s)://` URL that holds any: the
+/// password of its user information, and the values of query parameters named like a secret
+/// ([`is_secret_field`]: `?ringg_secret=…`, `?token=…`, `?api_key=…`, as a campaign's
+/// `callback_url`, which is called with no headers, may carry). `None` when there is nothing
+/// to mask (or it is not such a URL). [`redact_value`] and [`redact_text`] apply it to fields
+/// named `callback_url` (or ending so); in any other URL they mask the password only, so a
+/// recording's signed URL stays usable.
+///
+/// ```
+/// use ringg_types::redact::redact_url;
+/// assert_eq!(
+///     redact_url("https://hooks.example/ringg?ringg_secret=s3&campaign=7").as_deref(),
+///     Some("https://hooks.example/ringg?ringg_secret=[REDACTED]&campaign=7")
+/// );
+/// assert_eq!(
+///     redact_url("https://user:pw@hooks.example/x").as_deref(),
+///     Some("https://user:[REDACTED]@hooks.example/x")
+/// );
+/// assert_eq!(redact_url("https://hooks.example/x?campaign=7"), None);
+/// ```
+pub fn redact_url(url: &str) -> Option<String> {
+    mask_url(url, true)
+}
+
+/// [`redact_url`], masking the query's secrets only when `query` is set.
+fn mask_url(url: &str, query: bool) -> Option<String> {
+    let scheme_end = url.find("://")?;
+    if !matches!(
+        url[..scheme_end].to_ascii_lowercase().as_str(),
+        "http" | "https"
+    ) {
+        return None;
+    }
+    let rest = scheme_end + 3;
+    let authority_end = url[rest..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| rest + i);
+    let mut out = String::with_capacity(url.len());
+    let mut changed = false;
+    // The password of `user:password@`.
+    match url[rest..authority_end].rfind('@') {
+        Some(at) if url[rest..rest + at].contains(':') => {
+            let colon = rest + url[rest..rest + at].find(':').unwrap_or(0);
+            out.push_str(&url[..=colon]);
+            out.push_str(REDACTED);
+            out.push_str(&url[rest + at..authority_end]);
+            changed = true;
+        }
+        _ => out.push_str(&url[..authority_end]),
+    }
+    let tail = &url[authority_end..];
+    let Some(q) = tail.find('?').filter(|_| query) else {
+        out.push_str(tail);
+        return changed.then_some(out);
+    };
+    let query_end = tail[q..].find('#').map_or(tail.len(), |i| q + i);
+    out.push_str(&tail[..=q]);
+    for (n, pair) in tail[q + 1..query_end].split('&').enumerate() {
+        if n > 0 {
+            out.push('&');
+        }
+        match pair.split_once('=') {
+            Some((name, value)) if !value.is_empty() && is_secret_field(name) => {
+                out.push_str(name);
+                out.push('=');
+                out.push_str(REDACTED);
+                changed = true;
+            }
+            _ => out.push_str(pair),
+        }
+    }
+    out.push_str(&tail[query_end..]);
+    changed.then_some(out)
 }
 
 /// Masks every string and number in `value`, keeping object keys, nulls and booleans.
@@ -117,6 +220,8 @@ pub fn redact_text(text: &str) -> Cow<'_, str> {
     let mut depth = 0usize;
     // The depth at which a secret container was opened, while inside one.
     let mut masked_from: Option<usize> = None;
+    // Whether the last key read names a callback URL (see `redact_url`).
+    let mut callback_key = false;
     while i < bytes.len() {
         match bytes[i] {
             b'"' => {
@@ -129,21 +234,30 @@ pub fn redact_text(text: &str) -> Cow<'_, str> {
                     if !is_key {
                         m.mask_string(start, end);
                     }
-                } else if is_key && is_secret_field(&key_name(text, start, end)) {
-                    let v = skip_ws(bytes, after + 1);
-                    match bytes.get(v) {
-                        Some(b'"') => {
-                            let v_end = string_end(bytes, v + 1);
-                            m.mask_string(v + 1, v_end);
-                            i = v_end + 1;
+                } else if !is_key {
+                    // Every string until the next key: a list of callback URLs too.
+                    if let Some(masked) = mask_url(&text[start..end], callback_key) {
+                        m.replace_string(start, end, &masked);
+                    }
+                } else {
+                    let name = key_name(text, start, end);
+                    callback_key = is_callback_url(&name);
+                    if is_secret_field(&name) {
+                        let v = skip_ws(bytes, after + 1);
+                        match bytes.get(v) {
+                            Some(b'"') => {
+                                let v_end = string_end(bytes, v + 1);
+                                m.mask_string(v + 1, v_end);
+                                i = v_end + 1;
+                            }
+                            Some(b'{' | b'[') => {
+                                masked_from = Some(depth);
+                                depth += 1;
+                                i = v + 1;
+                            }
+                            Some(b'-' | b'0'..=b'9') => i = m.mask_number(v),
+                            _ => i = after + 1,
                         }
-                        Some(b'{' | b'[') => {
-                            masked_from = Some(depth);
-                            depth += 1;
-                            i = v + 1;
-                        }
-                        Some(b'-' | b'0'..=b'9') => i = m.mask_number(v),
-                        _ => i = after + 1,
                     }
                 }
             }
@@ -178,6 +292,13 @@ impl<'a> Masker<'a> {
     fn mask_string(&mut self, start: usize, end: usize) {
         self.out.push_str(&self.text[self.copied..start]);
         self.out.push_str(REDACTED);
+        self.copied = end;
+    }
+
+    /// Replaces the contents of the string between `start` and `end` with `with`.
+    fn replace_string(&mut self, start: usize, end: usize, with: &str) {
+        self.out.push_str(&self.text[self.copied..start]);
+        self.out.push_str(with);
         self.copied = end;
     }
 
@@ -322,6 +443,41 @@ mod tests {
                 SECRET_FIELDS.contains(&name),
                 "{name} is not marked x-secret"
             );
+        }
+    }
+
+    #[test]
+    fn urls_keep_their_secrets_masked_in_text_and_values() {
+        let doc = r#"{"callback_url": "https://h.example/r?campaign=7&ringg_secret=s3#top", "proxy": "http://u:pw@h.example:8080/", "note": "see https://h.example/?q=1", "campaign_callback_url": ["https://h.example/?access_token=t9"], "recording_url": "https://r.example/x.mp3?X-Amz-Security-Token=kept"}"#;
+        let masked = redact_text(doc);
+        for secret in ["s3", "pw@", "t9"] {
+            assert!(!masked.contains(secret), "{masked}");
+        }
+        assert!(
+            masked.contains("?campaign=7&ringg_secret=[REDACTED]#top"),
+            "{masked}"
+        );
+        assert!(
+            masked.contains("http://u:[REDACTED]@h.example:8080/"),
+            "{masked}"
+        );
+        assert!(masked.contains("see https://h.example/?q=1"), "{masked}");
+        // Other URLs keep their query: a recording's signed URL stays usable.
+        assert!(masked.contains("X-Amz-Security-Token=kept"), "{masked}");
+        let mut value: Value = serde_json::from_str(doc).unwrap();
+        redact_value(&mut value);
+        assert_eq!(
+            serde_json::to_string(&value).unwrap(),
+            serde_json::to_string(&serde_json::from_str::<Value>(&masked).unwrap()).unwrap()
+        );
+        // Not URLs, or nothing secret in them: unchanged.
+        for text in [
+            "ftp://u:p@h/",
+            "https://h.example/x?token_path=a&empty_token=",
+            "https://user@h.example/",
+            "plain ringg_secret=x",
+        ] {
+            assert_eq!(redact_url(text), None, "{text}");
         }
     }
 
