@@ -24,7 +24,8 @@ use crate::error::Error;
 pub const REBUILT_MARKER: &str = "ringg_rebuilt";
 
 /// One rebuilt event: its type, its call and the JSON body a delivery would have carried.
-#[derive(Debug, Clone, PartialEq)]
+/// `Debug` shows the body with its secrets masked.
+#[derive(Clone, PartialEq)]
 pub struct RebuiltEvent {
     /// `call_completed` or `all_processing_completed`.
     pub event_type: &'static str,
@@ -32,6 +33,16 @@ pub struct RebuiltEvent {
     pub call_id: CallId,
     /// The payload, as a subscription delivery carries it.
     pub body: Value,
+}
+
+impl std::fmt::Debug for RebuiltEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RebuiltEvent")
+            .field("event_type", &self.event_type)
+            .field("call_id", &self.call_id)
+            .field("body", &ringg_types::redact::Redacted(&self.body))
+            .finish()
+    }
 }
 
 impl Calls<'_> {

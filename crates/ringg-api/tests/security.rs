@@ -355,11 +355,23 @@ fn every_models_debug_masks_secret_fields_in_its_free_form_parts() {
     ]
     .map(|body| WebhookEvent::from_slice_lenient(body.as_bytes()).unwrap());
     assert!(events[1].is_partial());
+    let edit: ringg_api::types::assistants::AgentEdit = serde_json::from_value(serde_json::json!({
+        "operation": "edit_on_call_tools", "tool_type": "api",
+        "tools": [{"name": "crm", "headers": {"Authorization": format!("Bearer {S}")}}],
+    }))
+    .unwrap();
+    let rebuilt = ringg_api::replay::RebuiltEvent {
+        event_type: "call_completed",
+        call_id: ringg_api::types::CallId::new("c1"),
+        body: serde_json::json!({"custom_args_values": {"access_token": S}}),
+    };
     let mut shown = vec![
         format!("{assistant:?}"),
         format!("{call:?}"),
         format!("{info:?}"),
         format!("{call:#?}"),
+        format!("{edit:?}"),
+        format!("{rebuilt:?}"),
     ];
     shown.extend(events.iter().map(|e| format!("{e:?}")));
     for text in &shown {
@@ -371,10 +383,11 @@ fn every_models_debug_masks_secret_fields_in_its_free_form_parts() {
         "{}",
         shown[1]
     );
+    // The partial event.
     assert!(
-        shown[5].contains("Asha") && shown[5].contains("retry_count"),
+        shown[7].contains("Asha") && shown[7].contains("retry_count"),
         "{}",
-        shown[5]
+        shown[7]
     );
 }
 

@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::{deliver, spawn_listen};
 
@@ -70,42 +70,81 @@ fn every_event_answered_200_was_printed_even_when_output_is_read_late() {
 }
 
 #[test]
-fn an_event_that_cannot_be_printed_is_answered_500_and_printed_when_sent_again() {
+fn events_that_cannot_be_printed_are_answered_500_and_printed_once_when_sent_again() {
+    const SENDERS: usize = 32;
+    const EACH: usize = 100;
     let mut l = spawn_listen(&["--secret", "s3cret"]);
+    let port = l.port;
     let out = l.stdout.take().unwrap();
-    let mut s = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(40))).unwrap();
-    // stdout is not read: once the pipe and the queue are full, a delivery waits for its line
-    // to be written, and is answered 500 when it cannot be (within Ringg's 30 s).
-    let started = Instant::now();
-    let (refused, status) = (0..3_000)
-        .map(|i| (i, deliver(&mut s, "s3cret", &event(i))))
-        .find(|&(_, status)| status != 200)
+    // stdout is not read: once the pipe is full, the writer is stuck on one line and the
+    // other deliveries wait for theirs; after 20 s those are answered 500. Each sender
+    // stops at its first refusal (or once another's was seen).
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (refusals, refused) = std::sync::mpsc::channel::<usize>();
+    let senders: Vec<_> = (0..SENDERS)
+        .map(|t| {
+            let (stop, refusals) = (stop.clone(), refusals.clone());
+            std::thread::spawn(move || {
+                let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                s.set_read_timeout(Some(Duration::from_secs(100))).unwrap();
+                let mut answered = Vec::new();
+                for i in t * EACH..(t + 1) * EACH {
+                    if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                        break;
+                    }
+                    let status = deliver(&mut s, "s3cret", &event(i));
+                    answered.push(i);
+                    if status != 200 {
+                        assert_eq!(status, 500, "delivery {i}");
+                        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+                        refusals.send(i).unwrap();
+                        answered.pop();
+                        break;
+                    }
+                }
+                answered
+            })
+        })
+        .collect();
+    drop(refusals);
+    let first = refused
+        .recv_timeout(Duration::from_secs(60))
         .expect("a delivery is refused while stdout is not read");
-    assert_eq!(status, 500, "delivery {refused}");
-    assert!(started.elapsed() < Duration::from_secs(30));
-    // Ringg sends it again once output is read: handed over (not a duplicate), and printed.
+    // Output is read from now on: the line the writer was stuck on is written, and its
+    // delivery answered 200.
     let lines = read_lines(out);
-    assert_eq!(deliver(&mut s, "s3cret", &event(refused)), 200);
-    let wanted = format!("call-{refused:05}-");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let printed = std::iter::from_fn(|| {
-        let left = deadline.saturating_duration_since(Instant::now());
-        lines.recv_timeout(left).ok()
-    })
-    .any(|line| line.contains(&wanted));
-    // The count of lines not printed is reported on stderr about once a second.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let warned = loop {
-        let warned = l.stderr.lock().unwrap().contains("1 line(s) not printed");
-        if warned || Instant::now() > deadline {
-            break warned;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let mut delivered: Vec<usize> = senders
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    let mut again: Vec<usize> = std::iter::once(first).chain(refused.try_iter()).collect();
+    again.sort_unstable();
+    // Ringg sends the refused ones again: handed over (not duplicates), printed.
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    for &i in &again {
+        assert_eq!(
+            deliver(&mut s, "s3cret", &event(i)),
+            200,
+            "delivery {i} again"
+        );
+    }
+    delivered.extend(&again);
+    let printed: Vec<String> =
+        std::iter::from_fn(|| lines.recv_timeout(Duration::from_secs(3)).ok()).collect();
+    let stderr = || l.stderr.lock().unwrap().clone();
+    // Every event answered 200 is printed once: none lost, none twice.
+    for i in &delivered {
+        let tag = format!("call-{i:05}-");
+        let times = printed.iter().filter(|l| l.contains(&tag)).count();
+        assert_eq!(
+            times,
+            1,
+            "event {i} printed {times} times; stderr: {}",
+            stderr()
+        );
+    }
+    assert_eq!(printed.len(), delivered.len(), "stderr: {}", stderr());
+    assert!(stderr().contains("line(s) not printed"), "{}", stderr());
     l.child.kill().unwrap();
     let _ = l.child.wait();
-    let stderr = l.stderr.lock().unwrap().clone();
-    assert!(printed, "stderr: {stderr}");
-    assert!(warned, "{stderr}");
 }

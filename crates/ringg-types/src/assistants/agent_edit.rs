@@ -74,7 +74,7 @@ crate::redact::redacted_debug!(RateLimit);
 ///
 /// Edits **replace** the whole field (`edit_custom_vars`, `edit_event_subscriptions`, ...): read,
 /// modify, write.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(remote = "Self", tag = "operation", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum AgentEdit {
@@ -420,3 +420,5 @@ pub enum AgentEdit {
         fields: Map<String, Value>,
     },
 }
+
+crate::redact::redacted_debug!(AgentEdit);

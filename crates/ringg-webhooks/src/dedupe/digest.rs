@@ -19,16 +19,17 @@ pub(super) fn push_body_digest(key: &mut String, event: &WebhookEvent) {
 /// Appends `|data=` and the hex of a SHA-256 prefix of the delivery's `data`, written
 /// canonically (object keys sorted, `null` fields left out, numbers as serde_json writes them):
 /// a retry of the delivery keys the same, however its keys are ordered and whether it writes
-/// an absent field as `null`, and one that brings more does not.
+/// an absent field as `null`, and one that brings more does not. A body that is not strict
+/// JSON (read mended) appends `|body=` and a digest of the body as received instead.
 pub(super) fn push_data_digest(key: &mut String, event: &WebhookEvent) {
-    let data = match event {
-        // Read from the object as mended (its raw text may hold `NaN`).
-        WebhookEvent::Partial(x) => x.value().get("data").cloned(),
-        _ => serde_json::from_str::<Value>(&event.raw())
-            .ok()
-            .and_then(|mut body| body.get_mut("data").map(Value::take)),
-    }
-    .unwrap_or(Value::Null);
+    let Ok(mut body) = serde_json::from_str::<Value>(&event.raw()) else {
+        // A body read only once mended (`NaN`, a lone surrogate): the mended value could be
+        // the same for two different bodies, the body as received is not.
+        key.push('|');
+        push_body_digest(key, event);
+        return;
+    };
+    let data = body.get_mut("data").map_or(Value::Null, Value::take);
     let mut hasher = Sha256::new();
     canonical(&data, &mut hasher);
     key.push_str("|data=");

@@ -258,6 +258,28 @@ fn a_callback_that_brings_more_is_a_key_of_its_own() {
 }
 
 #[test]
+fn mended_callbacks_that_differ_as_received_are_keys_of_their_own() {
+    let key_of = |body: &str| {
+        let event = WebhookEvent::from_slice_lenient(body.as_bytes()).unwrap();
+        assert!(event.is_partial(), "{body}");
+        DedupeKey::for_event(&event).unwrap().to_string()
+    };
+    let cb = |latency: &str| {
+        format!(
+            r#"{{"status":"success","data":{{"call_id":"c1","status":"completed","retry":0,"latency":{latency}}}}}"#
+        )
+    };
+    // Both read as `null`, yet two different deliveries; a retry of one is the same key.
+    let nan = key_of(&cb("NaN"));
+    assert!(
+        nan.starts_with("c1|call_callback|status=completed|retry=0|body="),
+        "{nan}"
+    );
+    assert_ne!(nan, key_of(&cb("Infinity")));
+    assert_eq!(nan, key_of(&cb("NaN")));
+}
+
+#[test]
 fn each_attempts_call_started_is_a_key_of_its_own() {
     let key_of = |body: serde_json::Value| {
         let event = WebhookEvent::from_slice_lenient(body.to_string().as_bytes()).unwrap();

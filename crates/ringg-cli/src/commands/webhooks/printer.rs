@@ -2,7 +2,7 @@
 //! slow reader never blocks the receiver's tasks, and an event is acknowledged only once its
 //! line was written.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -18,14 +18,25 @@ const OUTPUT_QUEUE: usize = 1024;
 /// sends it again): well within the 30 s Ringg waits for an answer.
 const PRINT_WAIT: Duration = Duration::from_secs(20);
 
+/// How long a delivery whose line the writer took (and may be blocked writing) waits for the
+/// write, past [`PRINT_WAIT`]: the receiver's pending claim holds Ringg's retries off (503)
+/// meanwhile, up to its lease.
+const WRITING_WAIT: Duration = Duration::from_secs(60);
+
+/// Where an event's line is: queued; taken by the writer (being written, or written); or given
+/// up by its delivery, which was answered 500 (then the writer skips it). Each moves out of
+/// `QUEUED` once, by compare-and-swap, so a line is never both written and given up.
+const QUEUED: u8 = 0;
+const TAKEN: u8 = 1;
+const GIVEN_UP: u8 = 2;
+
 /// How often the count of lines not printed is reported on stderr.
 const REPORT_EVERY: Duration = Duration::from_secs(1);
 
 /// One item for the writer thread.
 enum Line {
-    /// An event's line; the sender hears once it was written (and it is not written when the
-    /// delivery stopped waiting for it).
-    Event(String, oneshot::Sender<()>),
+    /// An event's line, where it is (`QUEUED`, …), and who hears once it was written.
+    Event(String, Arc<AtomicU8>, oneshot::Sender<()>),
     /// A line nothing waits for (the forwarder's, whose app holds the event).
     Plain(String),
     /// No more lines.
@@ -49,11 +60,12 @@ impl Printer {
             // `emit` ends the program quietly when stdout is closed (`ringg … | head`).
             while let Some(line) = queue.blocking_recv() {
                 match line {
-                    // The delivery gave up waiting: it was answered 500 and comes again.
-                    Line::Event(_, ack) if ack.is_closed() => {}
-                    Line::Event(line, ack) => {
-                        emit(line);
-                        let _ = ack.send(());
+                    Line::Event(line, state, ack) => {
+                        // Skipped when its delivery gave up (answered 500: it comes again).
+                        if take(&state, TAKEN) {
+                            emit(line);
+                            let _ = ack.send(());
+                        }
                     }
                     Line::Plain(line) => emit(line),
                     Line::End => break,
@@ -81,14 +93,27 @@ impl Printer {
     /// and the line could not be written within [`PRINT_WAIT`], fails instead, so the
     /// delivery is answered 500, its dedupe key is forgotten and Ringg sends it again: an event
     /// is never acknowledged without having been printed.
+    ///
+    /// A line the writer took before the wait ran out is waited for (up to [`WRITING_WAIT`]
+    /// more): answering 500 then would print it twice, once now and once for Ringg's retry.
     pub(super) async fn print_event(self, line: String) -> Result<(), HandlerError> {
-        let (ack, written) = oneshot::channel();
+        let state = Arc::new(AtomicU8::new(QUEUED));
+        let (ack, mut written) = oneshot::channel();
         let printed = tokio::time::timeout(PRINT_WAIT, async {
-            self.lines.send(Line::Event(line, ack)).await.ok()?;
-            written.await.ok()
+            let event = Line::Event(line, state.clone(), ack);
+            self.lines.send(event).await.ok()?;
+            (&mut written).await.ok()
         })
         .await;
-        if let Ok(Some(())) = printed {
+        let printed = match printed {
+            Ok(printed) => printed.is_some(),
+            Err(_) if take(&state, GIVEN_UP) => false,
+            Err(_) => matches!(
+                tokio::time::timeout(WRITING_WAIT, written).await,
+                Ok(Ok(()))
+            ),
+        };
+        if printed {
             return Ok(());
         }
         self.not_printed.fetch_add(1, Ordering::Relaxed);
@@ -133,6 +158,14 @@ impl Printer {
             ));
         }
     }
+}
+
+/// Moves a queued line to `to` (`TAKEN` by the writer, `GIVEN_UP` by its delivery); false when
+/// the other side moved it first.
+fn take(state: &AtomicU8, to: u8) -> bool {
+    state
+        .compare_exchange(QUEUED, to, Ordering::AcqRel, Ordering::Acquire)
+        .is_ok()
 }
 
 /// Reports the count when it grew since `reported`; returns the count reported.
