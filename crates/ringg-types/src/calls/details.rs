@@ -96,11 +96,12 @@ pub struct CallDetails {
         deserialize_with = "crate::common::lenient::nullable_object"
     )]
     pub custom_args_values: Nullable<Map<String, Value>>,
-    /// `platform_analysis` (with `send_analysis=true`).
+    /// `platform_analysis` (with `send_analysis=true`): an object, or the same object
+    /// JSON-encoded in a string (as this endpoint writes other structured fields).
     #[serde(
         default,
         skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::common::lenient::blank_is_null"
+        deserialize_with = "crate::common::lenient::analysis_object"
     )]
     pub platform_analysis: Nullable<PlatformAnalysis>,
     /// `client_analysis` (with `send_analysis=true`): the assistant's custom keys.

@@ -62,8 +62,9 @@ option_setters!(CallHistoryQuery {
 /// Response of `GET /calling/history` (no `data` envelope).
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CallHistoryResponse {
-    /// `calls`.
-    #[serde(default)]
+    /// `calls`. Required: a body without it (another envelope, an error answered 200) fails to
+    /// decode, naming `calls`, rather than reading as an empty page, which a search for a call
+    /// would take as "not placed".
     pub calls: Vec<CallRecord>,
     /// `limit` echoed.
     #[serde(

@@ -1,6 +1,7 @@
 use serde_json::json;
 
 use super::*;
+use crate::campaigns::CampaignListResponse;
 use crate::common::{Timestamp, decode, to_query_pairs};
 use crate::ids::{AgentId, NumberId, NumberPoolId, VersionId};
 use crate::phone::PhoneNumber;
@@ -214,4 +215,106 @@ fn empty_times_in_a_history_page_read_as_no_time() {
     let err = decode::<CallHistoryResponse>(bad.as_bytes()).unwrap_err();
     assert_eq!(err.path(), "calls[0].next_attempt_time");
     assert!(err.to_string().contains("soon"), "{err}");
+}
+
+// Response variants the API reference supports: one of them in one row must not fail a whole
+// history page, a call's details or a campaigns page.
+
+/// API reference §3.6 [tut-wh] DOC: the per-call "Call Details" payload writes the transcript as
+/// plain text (`"bot: …\nuser: …"`); §7.10 lists the transcript's type as unsettled. One such
+/// row must not fail the page that `Calls::reconcile` reads.
+#[test]
+fn history_page_with_a_plain_text_transcript_decodes() {
+    let body = br#"{"calls": [
+        {"id": "c-1", "status": "completed", "transcript": "[{\"bot\": \"Hi\"}]"},
+        {"id": "c-2", "status": "completed",
+         "transcript": "bot: Hello John, this is Caroline from Ringg AI.\nuser: Yes, go ahead."}
+    ], "limit": 10, "offset": 0, "count": 2, "total": 2}"#;
+    let page = crate::decode::<CallHistoryResponse>(body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(page.calls.len(), 2);
+    // The text is kept and written back as it came.
+    let t = page.calls[1].transcript.as_ref().unwrap();
+    assert_eq!(
+        serde_json::to_value(t).unwrap(),
+        "bot: Hello John, this is Caroline from Ringg AI.\nuser: Yes, go ahead."
+    );
+}
+
+/// Same variant in `GET /calling/call-details` (`transcription_url`), which `Calls::reconcile`
+/// reads for every history row without `custom_args_values`.
+#[test]
+fn call_details_with_a_plain_text_transcript_decodes() {
+    let body = br#"{"status": "success", "data": {
+        "id": "550e8400-e29b-41d4-a716-446655440000", "call_status": "completed",
+        "transcription_url": "bot: Hello John\nuser: Yes, go ahead.",
+        "custom_args_values": {"ringg_client_ref": "rr-1"}
+    }}"#;
+    let details = crate::decode::<CallDetailsResponse>(body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        details.data.custom_args_values.as_ref().unwrap()["ringg_client_ref"],
+        "rr-1"
+    );
+}
+
+/// §2.3.4: `platform_analysis`'s shape is undocumented for this endpoint and the live endpoint
+/// JSON-encodes its structured fields ([mcp] 3P-OBS for `transcription_url`); §3.7 DOC: analysis
+/// "structure varies". `client_analysis` already accepts an object JSON-encoded in a string;
+/// `platform_analysis` must too.
+#[test]
+fn call_details_with_platform_analysis_as_a_json_string_decodes() {
+    let body = br#"{"status": "success", "data": {
+        "id": "550e8400-e29b-41d4-a716-446655440000", "call_status": "completed",
+        "platform_analysis": "{\"summary\": \"Agreed to pay\", \"sentiment\": \"positive\"}",
+        "client_analysis": "{\"intent\": \"renewal\"}"
+    }}"#;
+    let details = crate::decode::<CallDetailsResponse>(body).unwrap_or_else(|e| panic!("{e}"));
+    let analysis = details.data.platform_analysis.as_ref().unwrap();
+    assert_eq!(analysis.summary.as_deref(), Some("Agreed to pay"));
+}
+
+/// §1.10 DOC: Ringg writes the same number as an int or a float (`3025` vs `3025.0`); the
+/// lenient `count` already reads `limit`, `offset` and `count` as `1.0`, `Total` does not.
+#[test]
+fn history_page_with_a_float_total_decodes() {
+    let body = br#"{"calls": [{"id": "c-1", "status": "completed"}],
+        "limit": 10.0, "offset": 0.0, "count": 1.0, "total": 1.0}"#;
+    let page = crate::decode::<CallHistoryResponse>(body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(page.total.and_then(|t| t.count()), Some(1));
+}
+
+/// The same for `GET /campaign/all` `pagination.total` (used by `Campaigns::find_list`).
+#[test]
+fn campaign_page_with_a_float_total_decodes() {
+    let body = br#"{"campaigns": [{"id": "123e4567-e89b-12d3-a456-426614174000",
+        "campaign_status": "ongoing"}],
+        "pagination": {"limit": 10, "offset": 0, "total": 1.0}}"#;
+    let page = crate::decode::<CampaignListResponse>(body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(page.campaigns.len(), 1);
+}
+
+/// A body without the list (another envelope, an error answered 200) fails naming it: read as
+/// an empty page it would tell a search for a call "not placed", and a launch looking for its
+/// list "not there".
+#[test]
+fn a_page_without_its_list_fails_naming_it() {
+    for (body, field) in [
+        (&br#"{"data": {"calls": []}, "total": 0}"#[..], "calls"),
+        (br#"{"detail": "temporarily unavailable"}"#, "calls"),
+    ] {
+        let e = crate::decode::<CallHistoryResponse>(body).unwrap_err();
+        assert!(e.to_string().contains(field), "{e}");
+    }
+    let e = crate::decode::<CampaignListResponse>(br#"{"pagination": {"total": 0}}"#).unwrap_err();
+    assert!(e.to_string().contains("campaigns"), "{e}");
+    // An empty list is an empty page.
+    let page = crate::decode::<CallHistoryResponse>(br#"{"calls": [], "total": 0}"#).unwrap();
+    assert!(page.calls.is_empty());
+}
+
+/// A string that looks like JSON but holds no transcript still fails, naming the field.
+#[test]
+fn a_transcript_string_that_is_broken_json_still_fails() {
+    let body = br#"{"calls": [{"id": "c-1", "transcript": "[{"bot": 1}]"}]}"#;
+    let e = crate::decode::<CallHistoryResponse>(body).unwrap_err();
+    assert!(e.to_string().contains("calls[0].transcript"), "{e}");
 }

@@ -26,8 +26,9 @@ pub struct ListCampaignsQuery {
 /// Response of `GET /campaign/all`.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CampaignListResponse {
-    /// `campaigns`.
-    #[serde(default)]
+    /// `campaigns`. Required: a body without it fails to decode, naming `campaigns`, rather than
+    /// reading as an empty page, which a launch looking for its list would take as "not
+    /// there" and upload again.
     pub campaigns: Vec<Campaign>,
     /// `pagination`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

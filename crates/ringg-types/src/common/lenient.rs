@@ -16,7 +16,7 @@ use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, Visitor};
 use serde_json::{Map, Value};
 
 use crate::common::fields::Nullable;
-use crate::common::scalars::bool_word;
+use crate::common::scalars::{bool_word, exact_whole};
 use crate::common::timestamp::Timestamp;
 use chrono::DateTime;
 
@@ -106,15 +106,6 @@ pub(crate) fn nullable_time<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Nullable<Timestamp>, D::Error> {
     d.deserialize_option(TimeV).map(Nullable::from)
-}
-
-/// 2^53: past it, an `f64` no longer holds every whole number.
-const MAX_EXACT_F64: f64 = 9_007_199_254_740_992.0;
-
-/// `v` as a whole number (`12.0`), or `None` for a fraction, a negative number or a float past
-/// 2^53, whose whole numbers are no longer exact.
-fn exact_whole(v: f64) -> Option<u64> {
-    (v.fract() == 0.0 && (0.0..=MAX_EXACT_F64).contains(&v)).then_some(v as u64)
 }
 
 struct CountV<T>(PhantomData<T>);
@@ -249,6 +240,21 @@ pub(crate) fn nullable_object<'de, D: Deserializer<'de>>(
         other => Map::deserialize(other)
             .map(Nullable::Value)
             .map_err(de::Error::custom),
+    }
+}
+
+/// `Nullable<T>` for a model read from an object ([`nullable_object`]'s forms: the object, the
+/// same object JSON-encoded in a string, `""` as `null`, `[]` as an empty object). Written back
+/// as an object.
+pub(crate) fn analysis_object<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    d: D,
+) -> Result<Nullable<T>, D::Error> {
+    match nullable_object(d)? {
+        Nullable::Value(m) => T::deserialize(Value::Object(m))
+            .map(Nullable::Value)
+            .map_err(de::Error::custom),
+        Nullable::Null => Ok(Nullable::Null),
+        Nullable::Absent => Ok(Nullable::Absent),
     }
 }
 

@@ -253,6 +253,12 @@ impl<'de> Deserialize<'de> for Total {
                     .map(Total::Count)
                     .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
             }
+            // Ringg writes one number as `3025` or `3025.0` (API reference §1.10).
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Total, E> {
+                exact_whole(v)
+                    .map(Total::Count)
+                    .ok_or_else(|| E::invalid_value(de::Unexpected::Float(v), &self))
+            }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Total, E> {
                 Ok(if v == "many" {
                     Total::Many
@@ -420,4 +426,13 @@ impl<'de> Deserialize<'de> for FlexBool {
         }
         d.deserialize_any(V)
     }
+}
+
+/// 2^53: past it, an `f64` no longer holds every whole number.
+const MAX_EXACT_F64: f64 = 9_007_199_254_740_992.0;
+
+/// `v` as a whole number (`12.0`), or `None` for a fraction, a negative number or a float past
+/// 2^53, whose whole numbers are no longer exact.
+pub(crate) fn exact_whole(v: f64) -> Option<u64> {
+    (v.fract() == 0.0 && (0.0..=MAX_EXACT_F64).contains(&v)).then_some(v as u64)
 }

@@ -178,8 +178,11 @@ fn transcript_errors_name_the_turn() {
     let err = decode::<Holder>(br#"{"transcript": [{"message_id": "x", "n": 1}]}"#).unwrap_err();
     assert_eq!(err.path(), "transcript[0]");
     assert!(err.message().contains("transcript turn"));
-    let err = decode::<Holder>(br#"{"transcript": "not json"}"#).unwrap_err();
+    let err = decode::<Holder>(br#"{"transcript": "[{\"bot\": 1}"}"#).unwrap_err();
     assert_eq!(err.path(), "transcript");
+    // Text that is not JSON is the plain-text form (`bot: …`), not an error.
+    let plain = decode::<Holder>(br#"{"transcript": "not json"}"#).unwrap();
+    assert_eq!(plain.transcript.turns()[0].text(), "not json");
 }
 
 #[test]

@@ -261,6 +261,9 @@ pub enum TranscriptEncoding {
     Array,
     /// A string holding JSON-encoded turns (call history, live call details).
     JsonString,
+    /// Plain text, one `speaker: text` line per turn (the per-call callback's form, API
+    /// reference §3.6), kept as written.
+    PlainText,
 }
 
 /// A call transcript, read from either wire form.
@@ -327,6 +330,40 @@ impl Transcript {
         })
     }
 
+    /// Reads the plain-text form, `bot: Hello\nuser: Hi`: a line `label: text` starts a turn,
+    /// another line continues the turn before it. The string is kept and written back as it is.
+    ///
+    /// ```
+    /// use ringg_types::common::{Speaker, Transcript, TranscriptEncoding};
+    /// let t = Transcript::from_plain_text("bot: Hello John\nuser: Yes,\ngo ahead.");
+    /// assert_eq!(t.encoding(), TranscriptEncoding::PlainText);
+    /// assert_eq!(t.turns()[1].speaker(), Speaker::User);
+    /// assert_eq!(t.turns()[1].text(), "Yes,\ngo ahead.");
+    /// ```
+    pub fn from_plain_text(raw: &str) -> Self {
+        let mut turns: Vec<TranscriptTurn> = Vec::new();
+        for line in raw.lines().filter(|l| !l.trim().is_empty()) {
+            let labelled = line
+                .split_once(':')
+                .filter(|(label, _)| !label.trim().is_empty() && !label.contains(' '));
+            match (labelled, turns.last_mut()) {
+                (Some((label, text)), _) => {
+                    turns.push(TranscriptTurn::keyed(label.trim(), text.trim()));
+                }
+                (None, Some(last)) => {
+                    last.text.push('\n');
+                    last.text.push_str(line.trim());
+                }
+                (None, None) => turns.push(TranscriptTurn::keyed("", line.trim())),
+            }
+        }
+        Self {
+            turns,
+            encoding: TranscriptEncoding::PlainText,
+            raw: Some(raw.to_owned()),
+        }
+    }
+
     /// The turns, in order.
     pub fn turns(&self) -> &[TranscriptTurn] {
         &self.turns
@@ -376,6 +413,8 @@ impl Serialize for Transcript {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match (self.encoding, &self.raw) {
             (TranscriptEncoding::JsonString, Some(raw)) => s.serialize_str(raw),
+            (TranscriptEncoding::PlainText, Some(raw)) => s.serialize_str(raw),
+            (TranscriptEncoding::PlainText, None) => s.serialize_str(&self.to_plain_text()),
             (TranscriptEncoding::JsonString, None) => {
                 let encoded =
                     serde_json::to_string(&self.turns).map_err(serde::ser::Error::custom)?;
@@ -395,7 +434,15 @@ impl<'de> Deserialize<'de> for Transcript {
                 f.write_str("a transcript: an array of turns or a JSON-encoded string of one")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Transcript, E> {
-                Transcript::parse_encoded(v).map_err(E::custom)
+                match Transcript::parse_encoded(v) {
+                    Ok(t) => Ok(t),
+                    // Plain text (`bot: …`); a string that looks like JSON and is not a
+                    // transcript still fails, naming the field.
+                    Err(_) if !v.trim_start().starts_with(['[', '{']) => {
+                        Ok(Transcript::from_plain_text(v))
+                    }
+                    Err(e) => Err(E::custom(e)),
+                }
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Transcript, A::Error> {
                 let mut turns = Vec::with_capacity(seq.size_hint().unwrap_or(0));
