@@ -7,7 +7,7 @@
 //! - [`Timestamp`]: ISO 8601 with an offset, with `Z`, or naive (no offset, read as UTC).
 //! - [`Credits`] and [`Seconds`]: numbers that keep their int-or-float form (`3025` vs `3025.0`).
 //! - [`Total`]: a count or the string `"many"`.
-//! - [`Transcript`]: an array of turns or a JSON-encoded string of one.
+//! - [`Transcript`]: an array of turns, a JSON-encoded string of one, or plain text.
 //! - [`CustomVariables`]: a `{name: type}` map or an array of names.
 //! - [`FlexBool`]: `true`/`false` or a string such as `"yes"`.
 //! - [`TextList`]: a list of strings or one string.

@@ -266,13 +266,15 @@ pub enum TranscriptEncoding {
     PlainText,
 }
 
-/// A call transcript, read from either wire form.
+/// A call transcript, read from any of its wire forms.
 ///
 /// Call history (and the live call-details endpoint) send the transcript as a JSON-encoded
-/// **string**; webhooks and the documented call details send an **array**. Turns are single-key
+/// **string**; webhooks and the documented call details send an **array**; the per-call
+/// callback sends **plain text** (`bot: …\nuser: …`, read with
+/// [`from_plain_text`](Self::from_plain_text) when a string is not JSON). Turns are single-key
 /// `{"bot": text}` / `{"user": text}` objects, possibly with extra keys, or `{role, content}`
-/// objects. The transcript remembers its wire form and, for the string form, the exact original
-/// string, so it re-serializes unchanged. An empty string is an empty transcript.
+/// objects. The transcript remembers its wire form and, for the string forms, the exact
+/// original string, so it re-serializes unchanged. An empty string is an empty transcript.
 ///
 /// ```
 /// use ringg_types::common::{Speaker, Transcript, TranscriptEncoding};
@@ -431,7 +433,9 @@ impl<'de> Deserialize<'de> for Transcript {
         impl<'de> Visitor<'de> for V {
             type Value = Transcript;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a transcript: an array of turns or a JSON-encoded string of one")
+                f.write_str(
+                    "a transcript: an array of turns, a JSON-encoded string of one, or plain text",
+                )
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Transcript, E> {
                 match Transcript::parse_encoded(v) {

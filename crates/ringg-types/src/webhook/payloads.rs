@@ -99,7 +99,7 @@ macro_rules! webhook_payload {
             /// `user_message_count`.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub user_message_count: Option<u32>,
-            /// `transcript`: an array of turns (or a JSON-encoded string of one).
+            /// `transcript`: an array of turns (or a JSON-encoded string of one, or plain text).
             #[serde(default, skip_serializing_if = "Nullable::is_absent")]
             pub transcript: Nullable<Transcript>,
             /// `recording_url` (expires 24 h after the call).
