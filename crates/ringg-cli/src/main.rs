@@ -157,7 +157,7 @@ fn init_tracing(global: &cli::GlobalArgs) {
         .unwrap_or_else(|| EnvFilter::new(default));
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let no_handshake = tracing_subscriber::filter::filter_fn(|meta| {
-        *meta.level() < tracing::Level::TRACE || !meta.target().starts_with("tungstenite")
+        *meta.level() != tracing::Level::TRACE || !meta.target().starts_with("tungstenite")
     });
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -51,11 +51,11 @@ impl OutputFormat {
 }
 
 /// The event's JSON on one line, every value as received (a body read only once mended, with
-/// `NaN` or a lone surrogate, is written as read, so the line stays JSON).
+/// `NaN` or a lone surrogate, is written as read, so the line stays JSON;
+/// [`PartialEvent::is_mended`](ringg_types::webhook::PartialEvent::is_mended)).
 fn json_line(event: &WebhookEvent) -> String {
-    let raw = event.raw_json().filter(|raw| {
-        !event.is_partial() || serde_json::from_str::<serde_json::Value>(raw).is_ok()
-    });
+    let mended = matches!(event, WebhookEvent::Partial(x) if x.is_mended());
+    let raw = event.raw_json().filter(|_| !mended);
     match raw {
         // Line breaks can only sit between tokens in valid JSON: replacing them keeps
         // the value and the one-line format.

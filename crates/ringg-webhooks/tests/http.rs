@@ -152,6 +152,10 @@ async fn wrong_field_type_is_a_partial_event_or_400_when_strict() {
         assert_eq!(json["status"], "accepted", "{body}");
         let event = rec.events().pop().unwrap();
         assert_eq!(event.partial_error().unwrap().path(), path, "{body}");
+        assert!(
+            matches!(&event, WebhookEvent::Partial(x) if !x.is_mended()),
+            "{body}"
+        );
         assert_eq!(event.raw(), body);
     }
     assert_eq!(rec.events().len(), 3);
@@ -198,6 +202,8 @@ async fn nan_and_lone_surrogates_are_handed_over_as_partial_events() {
     let events = rec.events();
     assert_eq!(events.len(), 2);
     assert!(events.iter().all(WebhookEvent::is_partial));
+    let mended = |e: &WebhookEvent| matches!(e, WebhookEvent::Partial(x) if x.is_mended());
+    assert!(events.iter().all(mended));
     assert_eq!(events[0].raw(), nan);
     let read = events[0].to_value().unwrap();
     assert_eq!(read["overall_latency_seconds"], serde_json::Value::Null);

@@ -70,10 +70,12 @@ pub fn redact_value(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, v) in map.iter_mut() {
-                match v {
-                    _ if is_secret_field(key) => mask_all(v),
-                    _ if is_callback_url(key) => redact_callback(v),
-                    _ => redact_value(v),
+                if is_secret_field(key) {
+                    mask_all(v);
+                } else if is_callback_url(key) {
+                    redact_callback(v);
+                } else {
+                    redact_value(v);
                 }
             }
         }
@@ -147,15 +149,18 @@ fn mask_url(url: &str, query: bool) -> Option<String> {
     let mut out = String::with_capacity(url.len());
     let mut changed = false;
     // The password of `user:password@`.
-    match url[rest..authority_end].rfind('@') {
-        Some(at) if url[rest..rest + at].contains(':') => {
-            let colon = rest + url[rest..rest + at].find(':').unwrap_or(0);
-            out.push_str(&url[..=colon]);
+    let userinfo = url[rest..authority_end].rsplit_once('@');
+    match userinfo.and_then(|(info, host)| Some((info.split_once(':')?.0, host))) {
+        Some((user, host)) => {
+            out.push_str(&url[..rest]);
+            out.push_str(user);
+            out.push(':');
             out.push_str(REDACTED);
-            out.push_str(&url[rest + at..authority_end]);
+            out.push('@');
+            out.push_str(host);
             changed = true;
         }
-        _ => out.push_str(&url[..authority_end]),
+        None => out.push_str(&url[..authority_end]),
     }
     let tail = &url[authority_end..];
     let Some(q) = tail.find('?').filter(|_| query) else {

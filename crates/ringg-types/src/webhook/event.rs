@@ -330,15 +330,16 @@ impl WebhookEvent {
                     event_type: None,
                     source,
                 };
-                let value: Map<String, Value> = match decode(bytes) {
-                    Ok(value) => value,
+                let (value, mended): (Map<String, Value>, bool) = match decode(bytes) {
+                    Ok(value) => (value, false),
                     Err(e) => match super::repair::mend(bytes) {
-                        Some(mended) => decode(&mended).map_err(|_| refused(e))?,
+                        Some(mended) => (decode(&mended).map_err(|_| refused(e))?, true),
                         None => return Err(refused(e)),
                     },
                 };
                 let mut partial = PartialEvent::new(value, error);
                 partial.raw = RawJson::from_bytes(bytes);
+                partial.mended = mended;
                 Ok(Self::Partial(partial))
             }
         }

@@ -48,6 +48,8 @@ pub struct PartialEvent {
     attempt: Option<u32>,
     value: Map<String, Value>,
     pub(crate) raw: RawJson,
+    /// Read only once mended (see [`is_mended`](Self::is_mended)).
+    pub(crate) mended: bool,
     error: WebhookParseError,
 }
 
@@ -97,8 +99,18 @@ impl PartialEvent {
             attempt,
             value,
             raw: RawJson::none(),
+            mended: false,
             error,
         }
+    }
+
+    /// True when the body was read only once mended (`NaN` or `Infinity` as `null`, a lone
+    /// surrogate escape as U+FFFD; see
+    /// [`WebhookEvent::from_slice_lenient`](crate::webhook::WebhookEvent::from_slice_lenient)):
+    /// [`value`](Self::value) is the object as read, and the raw text, as received, is not
+    /// strict JSON.
+    pub fn is_mended(&self) -> bool {
+        self.mended
     }
 
     /// The delivery's shape.
@@ -154,6 +166,7 @@ impl std::fmt::Debug for PartialEvent {
             .field("attempt", &self.attempt)
             .field("value", &crate::redact::Redacted(&self.value))
             .field("raw", &self.raw)
+            .field("mended", &self.mended)
             .field("error", &self.error)
             .finish()
     }

@@ -22,14 +22,21 @@ pub(super) fn push_body_digest(key: &mut String, event: &WebhookEvent) {
 /// an absent field as `null`, and one that brings more does not. A body that is not strict
 /// JSON (read mended) appends `|body=` and a digest of the body as received instead.
 pub(super) fn push_data_digest(key: &mut String, event: &WebhookEvent) {
-    let Ok(mut body) = serde_json::from_str::<Value>(&event.raw()) else {
+    let data = match event {
         // A body read only once mended (`NaN`, a lone surrogate): the mended value could be
         // the same for two different bodies, the body as received is not.
-        key.push('|');
-        push_body_digest(key, event);
-        return;
-    };
-    let data = body.get_mut("data").map_or(Value::Null, Value::take);
+        WebhookEvent::Partial(x) if x.is_mended() => {
+            key.push('|');
+            push_body_digest(key, event);
+            return;
+        }
+        // The object as read, not parsed again.
+        WebhookEvent::Partial(x) => x.value().get("data").cloned(),
+        _ => serde_json::from_str::<Value>(&event.raw())
+            .ok()
+            .and_then(|mut body| body.get_mut("data").map(Value::take)),
+    }
+    .unwrap_or(Value::Null);
     let mut hasher = Sha256::new();
     canonical(&data, &mut hasher);
     key.push_str("|data=");
