@@ -1,6 +1,7 @@
 //! Contact CSVs: the `Mobile Number` column, `variables_map` (old and new style) and
 //! `country_code` handling.
 
+use ringg_types::campaigns::LineIndex;
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
@@ -51,7 +52,7 @@ pub(crate) fn parse_contacts(
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_reader(data);
+        .from_reader(LineIndex::new(data));
     let headers = rdr
         .headers()
         .map_err(|e| ApiError::bad_request(format!("The CSV could not be read: {e}")))?
@@ -85,15 +86,24 @@ pub(crate) fn parse_contacts(
     let mut rows = Vec::new();
     let mut invalid_lines = Vec::new();
     let mut total = 0;
-    let mut lines = Lines::new(data);
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| {
-            let at = e.position().map_or_else(String::new, |p| {
-                format!(" at line {}", lines.line_of(p.byte()))
-            });
-            ApiError::bad_request(format!("The CSV could not be read{at}: {e}"))
-        })?;
-        let line = rec.position().map_or(0, |p| lines.line_of(p.byte()));
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let at = e.position().map_or_else(String::new, |p| {
+                    format!(" at line {}", rdr.get_mut().line_of(p.byte()))
+                });
+                return Err(ApiError::bad_request(format!(
+                    "The CSV could not be read{at}: {e}"
+                )));
+            }
+        }
+        let line = rec
+            .position()
+            .map_or(0, |p| rdr.get_mut().line_of(p.byte()));
+        let line = usize::try_from(line).unwrap_or(usize::MAX);
         if rec.iter().all(str::is_empty) {
             continue;
         }
@@ -128,47 +138,6 @@ pub(crate) fn parse_contacts(
         total_rows: total,
         invalid_lines,
     })
-}
-
-/// The lines of a CSV file in memory, counted as an editor counts them (the header is line 1;
-/// `\n`, `\r\n` and a lone `\r` each end a line; blank lines and line breaks inside quoted
-/// fields count), for records asked about in file order.
-struct Lines<'a> {
-    data: &'a [u8],
-    /// How far the file has been counted, and the line breaks before that.
-    at: usize,
-    breaks: usize,
-}
-
-impl<'a> Lines<'a> {
-    fn new(data: &'a [u8]) -> Self {
-        Self {
-            data,
-            at: 0,
-            breaks: 0,
-        }
-    }
-
-    /// The line on which the record whose position is `byte` starts. The `csv` crate puts a
-    /// record's position just after the first byte of the previous record's line break, so the
-    /// line breaks that follow it directly (the rest of a `\r\n`, blank lines) come before
-    /// the record.
-    fn line_of(&mut self, byte: u64) -> usize {
-        let data = self.data;
-        let mut end = usize::try_from(byte).map_or(data.len(), |b| b.min(data.len()));
-        while end < data.len() && matches!(data[end], b'\r' | b'\n') {
-            end += 1;
-        }
-        while self.at < end {
-            match data[self.at] {
-                b'\n' => self.breaks += 1,
-                b'\r' if data.get(self.at + 1) != Some(&b'\n') => self.breaks += 1,
-                _ => {}
-            }
-            self.at += 1;
-        }
-        self.breaks + 1
-    }
 }
 
 #[cfg(test)]

@@ -52,7 +52,6 @@
 
 mod endpoints;
 mod launch;
-mod lines;
 mod outcome;
 pub mod preflight;
 mod recovery;
@@ -60,7 +59,6 @@ mod request;
 mod upload;
 
 pub use endpoints::{Campaigns, PollOptions};
-pub use lines::LineIndex;
 pub use outcome::{
     LargeLaunchResponses, LaunchError, LaunchOutcome, LaunchResponses, LaunchStep, ResumeOutcome,
     ResumedLaunch, StartResponse,
@@ -69,6 +67,7 @@ pub use preflight::{
     CampaignFlow, CsvSource, PreflightOptions, PreflightReport, RowIssue, preflight,
 };
 pub use request::{LaunchRequest, LaunchRequestBuilder};
+pub use ringg_types::campaigns::LineIndex;
 pub use upload::{
     CSV_CONTENT_TYPE, CsvUpload, DEFAULT_CSV_FILE_NAME, FORM_OVERHEAD_BYTES, UPLOAD_LIMIT_BYTES,
 };

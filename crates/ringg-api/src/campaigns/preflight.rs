@@ -12,9 +12,9 @@ use bytes::Bytes;
 use ringg_types::phone::PhoneNumber;
 use serde::Serialize;
 
-use crate::campaigns::lines::LineIndex;
 use crate::error::Error;
 use crate::variables::check_variables;
+use ringg_types::campaigns::LineIndex;
 
 /// The column Ringg requires.
 pub const MOBILE_NUMBER_COLUMN: &str = "Mobile Number";

@@ -24,9 +24,11 @@
 //!
 //! Modules (each depends only on `time` and on other crate modules, never on this one):
 //! `time` ([`CampaignTime`]), `spec` (the upload forms and responses), `start`, `list`,
-//! `large` (processing, balance and start of a large upload).
+//! `large` (processing, balance and start of a large upload), `lines` ([`LineIndex`], the
+//! line of the file a CSV row starts on, shared by the pre-flight check and the simulator).
 
 mod large;
+mod lines;
 mod list;
 mod spec;
 mod start;
@@ -37,6 +39,7 @@ pub use large::{
     CheckBalanceResponse, LargeCampaignCaller, MakeCallAsyncRequest, MakeCallAsyncResponse,
     UploadStatusResponse,
 };
+pub use lines::LineIndex;
 pub use list::{Campaign, CampaignListResponse, ListCampaignsQuery, Pagination};
 pub use spec::{
     CampaignSpec, SaveCampaignForm, SaveCampaignResponse, UploadCsvForm, UploadCsvResponse,

@@ -8,14 +8,14 @@ use std::io::Read;
 /// an editor counts them (the header is line 1; `\n`, `\r\n` and a lone `\r` each end a line;
 /// blank lines and line breaks inside quoted fields count).
 ///
-/// The `csv` crate's own [`Position::line`](csv::Position::line) is one line early for each
+/// The `csv` crate's own `csv::Position::line` is one line early for each
 /// `\r\n` and each blank line before a record, so a row of a file saved on Windows would be
 /// reported on the line above it. Wrap the reader, hand it to `csv`, and ask
-/// [`line_of`](Self::line_of) with each record's [`Position::byte`](csv::Position::byte), in
+/// [`line_of`](Self::line_of) with each record's `csv::Position::byte`, in
 /// file order:
 ///
 /// ```
-/// use ringg_api::campaigns::LineIndex;
+/// use ringg_types::campaigns::LineIndex;
 ///
 /// let file = b"Mobile Number\r\n+919876543210\r\n\r\n12\r\n";
 /// let mut rdr = csv::Reader::from_reader(LineIndex::new(&file[..]));
