@@ -48,7 +48,7 @@ pub(crate) fn read_response(
                     body.push(chunk);
                 }
                 Poll::Ready(Some(Err(e))) => {
-                    return Poll::Ready(Err(map_reqwest_error(e, operation)));
+                    return Poll::Ready(Err(body_error(e, operation)));
                 }
                 Poll::Ready(None) => return Poll::Ready(Ok(std::mem::take(&mut body).freeze())),
                 Poll::Pending => {
@@ -196,6 +196,27 @@ fn refused_by_server(e: &reqwest::Error) -> bool {
         source = err.source();
     }
     false
+}
+
+/// A failure while reading a response body. The answer's head has arrived, so the server
+/// handled the request: whatever the error says (even an HTTP/2 `REFUSED_STREAM`, which a
+/// server may only send for a stream it did not process), the request counts as sent, and a
+/// call initiation is not sent again.
+fn body_error(e: reqwest::Error, operation: &'static str) -> TransportError {
+    let (kind, what) = if e.is_timeout() {
+        (
+            TransportErrorKind::Timeout,
+            "the attempt timed out while reading the response",
+        )
+    } else {
+        (
+            TransportErrorKind::Io,
+            "the connection failed while reading the response",
+        )
+    };
+    TransportError::new(kind, SendState::MaybeSent, format!("{what}: {e}"))
+        .with_operation(operation)
+        .with_source(e)
 }
 
 /// Classifies a reqwest error by how far the request got.
