@@ -420,6 +420,24 @@ fn a_base_urls_password_never_appears_in_the_clients_debug() {
     }
 }
 
+/// A password holding `/` (not percent-encoded) makes the base URL unparsable; the error
+/// and the builder's `Debug` still mask it.
+#[test]
+fn a_base_url_password_with_a_slash_is_masked_in_the_error_and_debug() {
+    let password = "s3cr3t/pw";
+    let url = format!("https://user:{password}@prod-api.ringg.ai/ca/api/v0");
+    let builder = Client::builder()
+        .ignore_env()
+        .api_key("test-key")
+        .base_url(url.as_str());
+    let debug = format!("{builder:?}");
+    let err = builder.build().unwrap_err();
+    for shown in [err.to_string(), format!("{err:?}"), debug] {
+        assert!(!shown.contains(password), "{shown}");
+        assert!(shown.contains("***@prod-api.ringg.ai"), "{shown}");
+    }
+}
+
 /// A server on loopback that echoes the `x-api-key` it was sent: in a 401 on `/workspace` and
 /// on the speech-to-text stream's handshake, in a 200 whose body does not match the model
 /// elsewhere.
