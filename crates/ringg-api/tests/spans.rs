@@ -84,7 +84,8 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Capture {
 }
 
 /// Answers the first request 503 and the others 200 with the workspace, each with a server
-/// request id.
+/// request id that echoes the key it was sent (a gateway reflecting a request header into its
+/// trace id).
 async fn server() -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -93,8 +94,14 @@ async fn server() -> String {
         while let Ok((stream, _)) = listener.accept().await {
             let count = count.clone();
             tokio::spawn(async move {
-                let svc = service_fn(move |_req: hyper::Request<Incoming>| {
+                let svc = service_fn(move |req: hyper::Request<Incoming>| {
                     let n = count.fetch_add(1, Ordering::SeqCst);
+                    let key = req
+                        .headers()
+                        .get("x-api-key")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_owned();
                     async move {
                         let (status, body) = if n == 0 {
                             (503, "{}")
@@ -105,7 +112,7 @@ async fn server() -> String {
                             hyper::Response::builder()
                                 .status(status)
                                 .header("content-type", "application/json")
-                                .header("x-request-id", format!("srv-{n}"))
+                                .header("x-request-id", format!("srv-{n}-{key}"))
                                 .body(Full::new(Bytes::from_static(body.as_bytes())))
                                 .unwrap(),
                         )
@@ -167,7 +174,8 @@ async fn request_spans_carry_the_opentelemetry_fields_and_no_secret() {
         );
         let status = if i == 0 { "503" } else { "200" };
         assert_eq!(field("http.response.status_code"), Some(status), "{span:?}");
-        let server_id = format!("srv-{i}");
+        // The id as the server sent it, with the key it echoed masked.
+        let server_id = format!("srv-{i}-[REDACTED]");
         assert_eq!(field("ringg.server_request_id"), Some(server_id.as_str()));
         assert!(field("ringg.latency_ms").is_some(), "{span:?}");
     }

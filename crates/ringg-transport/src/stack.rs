@@ -256,7 +256,7 @@ impl<T: Inner> Standard<T> {
         let span = self.tracing.then(|| attempt_span(&request, retries));
         let attempt = self.limited(request);
         match span {
-            Some(span) => Traced::new(attempt, span),
+            Some(span) => Traced::masking(attempt, span, self.key.as_ref()),
             None => Traced::untraced(attempt),
         }
     }

@@ -20,6 +20,12 @@
 //!
 //! When no subscriber wants the span, the layer does no work at all: no clock read, no
 //! wrapping of the future.
+//!
+//! A server (or a gateway before it) may echo the key it was sent in its request id. The
+//! [standard stack](crate::StackBuilder) records `ringg.server_request_id` with the key masked
+//! (`[REDACTED]`). A [`TraceLayer`] of your own stacked outside the
+//! [`AuthLayer`](crate::layers::AuthLayer) never sees the key, so it records the id as the
+//! server sent it.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -27,6 +33,7 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use futures::future::Either;
+use http::HeaderValue;
 use tower::{Layer, Service};
 
 use crate::error::TransportError;
@@ -113,14 +120,32 @@ pin_project_lite::pin_project! {
     pub(crate) struct Traced<F> {
         #[pin]
         attempt: F,
-        span: Option<(tracing::Span, Instant)>,
+        span: Option<Recording>,
     }
+}
+
+/// What an enabled span's [`Traced`] keeps: the span, when the attempt started, and the key
+/// to mask in what the server sent back.
+pub(crate) struct Recording {
+    span: tracing::Span,
+    start: Instant,
+    key: Option<HeaderValue>,
 }
 
 impl<F> Traced<F> {
     /// `attempt` inside `span`, timed from now when the span is enabled.
     pub(crate) fn new(attempt: F, span: tracing::Span) -> Self {
-        let span = (!span.is_disabled()).then(|| (span, Instant::now()));
+        Self::masking(attempt, span, None)
+    }
+
+    /// [`new`](Self::new), masking `key` (the API key the attempt sends) wherever the
+    /// server's answer shows it in a recorded field.
+    pub(crate) fn masking(attempt: F, span: tracing::Span, key: Option<&HeaderValue>) -> Self {
+        let span = (!span.is_disabled()).then(|| Recording {
+            span,
+            start: Instant::now(),
+            key: key.cloned(),
+        });
         Self { attempt, span }
     }
 
@@ -141,24 +166,31 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let Some((span, start)) = this.span.as_ref() else {
+        let Some(recording) = this.span.as_ref() else {
             return this.attempt.poll(cx);
         };
-        let _entered = span.enter();
+        let _entered = recording.span.enter();
         let result = std::task::ready!(this.attempt.poll(cx));
-        record(span, &result, *start);
+        record(recording, &result);
         Poll::Ready(result)
     }
 }
 
 /// Records an attempt's outcome in its span (entered by the caller).
-fn record(span: &tracing::Span, result: &Result<ApiResponse, TransportError>, start: Instant) {
-    span.record("ringg.latency_ms", start.elapsed().as_millis() as u64);
+fn record(recording: &Recording, result: &Result<ApiResponse, TransportError>) {
+    let span = &recording.span;
+    span.record(
+        "ringg.latency_ms",
+        recording.start.elapsed().as_millis() as u64,
+    );
     match result {
         Ok(resp) => {
             span.record("http.response.status_code", resp.status.as_u16());
             if let Some(id) = server_request_id(&resp.headers) {
-                span.record("ringg.server_request_id", id);
+                span.record(
+                    "ringg.server_request_id",
+                    &*masked(id, recording.key.as_ref()),
+                );
             }
             tracing::debug!(status = resp.status.as_u16(), "response");
         }
@@ -166,5 +198,19 @@ fn record(span: &tracing::Span, result: &Result<ApiResponse, TransportError>, st
             span.record("error.type", tracing::field::debug(e.kind()));
             tracing::debug!(error = %e, "request failed");
         }
+    }
+}
+
+/// Keys shorter than this are not masked: replacing every occurrence of a few characters would
+/// garble the id and hide nothing (Ringg's keys are UUIDs).
+const MIN_MASKED_LEN: usize = 8;
+
+/// `text` with every occurrence of `key` replaced by `[REDACTED]`.
+fn masked<'a>(text: &'a str, key: Option<&HeaderValue>) -> std::borrow::Cow<'a, str> {
+    match key.and_then(|k| k.to_str().ok()) {
+        Some(key) if key.len() >= MIN_MASKED_LEN && text.contains(key) => {
+            text.replace(key, "[REDACTED]").into()
+        }
+        _ => text.into(),
     }
 }
