@@ -256,6 +256,36 @@ async fn a_call_whose_answer_was_lost_is_pending_and_settles_as_placed() {
     assert!(client.calls().pending().await.unwrap().is_empty());
 }
 
+/// Our clock ran a few minutes ahead of the server's when the initiation was recorded (a
+/// drifted VM, a clock not yet corrected): the journal's time is later than the call's in the
+/// server's history. Settling still finds the call, so it is not taken for "not placed" (which
+/// would let it be placed again).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_recorded_while_our_clock_ran_ahead_settles_as_placed() {
+    let sim = sim().await;
+    let (t, journal, client) = with_memory_journal(&sim);
+    t.lose("initiateCallV2", Lose::Answer);
+    let e = client
+        .calls()
+        .initiate(call("+919800000041"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::OutcomeUnknown, "{e}");
+    let mut entry = journal.pending_calls().await.unwrap().remove(0);
+    entry.intent.recorded_at += chrono::Duration::minutes(3);
+    journal.put_call(&entry).await.unwrap();
+
+    let settled = client.calls().settle_pending().await.unwrap();
+    assert_eq!(settled.len(), 1);
+    let placed = calls_to(&sim, "+919800000041");
+    assert_eq!(placed.len(), 1, "the simulator placed that call once");
+    let outcome = settled[0].result.as_ref().expect("settled");
+    assert_eq!(
+        outcome.call_id().map(ToString::to_string),
+        Some(placed[0].clone())
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_entry_records_how_long_its_request_may_be_waited_on() {
     let sim = sim().await;

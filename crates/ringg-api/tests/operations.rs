@@ -998,7 +998,7 @@ async fn reconcile_searches_from_when_the_call_was_sent_when_that_is_over_a_day_
     let req = one(&seen);
     let start = req.query_param("start_date").unwrap();
     let start = chrono::DateTime::parse_from_rfc3339(start).unwrap();
-    let before = made - chrono::Duration::minutes(1);
+    let before = made - chrono::Duration::minutes(10);
     assert!(
         (start.to_utc() - before).num_seconds().abs() <= 1,
         "{start} for {made}"

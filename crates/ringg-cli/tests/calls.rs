@@ -422,7 +422,7 @@ async fn reconcile_of_a_reference_made_over_a_day_ago_searches_back_to_it() {
     assert_eq!(r.json()["found"], false, "{}", r.stdout);
     let since = r.json()["searched"]["since"].as_str().unwrap().to_string();
     let since = chrono::DateTime::parse_from_rfc3339(&since).unwrap();
-    let gap = made - chrono::Duration::minutes(1) - since.to_utc();
+    let gap = made - chrono::Duration::minutes(10) - since.to_utc();
     assert!(
         gap.num_seconds().abs() <= 1,
         "searched since {since}, made {made}"

@@ -114,8 +114,8 @@ pub struct ReconcileQuery {
     /// digits, whatever surrounds them (`919876543210`, `09876543210` and `+91 98765 43210`
     /// may all be `+919876543210`). A row with no number, or a masked one, is checked.
     pub to_number: Option<String>,
-    /// How far back to look (default: [`start`](Self::start): 24 hours ago, or a minute before
-    /// the call was sent when that is earlier). A time in the future is refused: a search from
+    /// How far back to look (default: [`start`](Self::start): 24 hours ago, or ten minutes
+    /// before the call was sent when that is earlier). A time in the future is refused: a search from
     /// then could not rule anything out.
     pub since: Option<Timestamp>,
     /// Give up after scanning this many history rows (default 10,000), with
@@ -148,8 +148,8 @@ impl ReconcileQuery {
     }
 
     /// Where [`Calls::reconcile`](super::Calls::reconcile) starts its search:
-    /// [`since`](Self::since) when set; else [`default_since`](Self::default_since), or a
-    /// minute before the call was `sent` (the time its journal entry records, which
+    /// [`since`](Self::since) when set; else [`default_since`](Self::default_since), or ten
+    /// minutes (the slack for two clocks) before the call was `sent` (the time its journal entry records, which
     /// `reconcile` passes; else the time its reference records) when that is earlier, so that
     /// a call whose wait outlasts a day's search is still looked for where it is.
     pub fn start(&self, sent: Option<chrono::DateTime<chrono::Utc>>) -> Timestamp {
@@ -158,7 +158,7 @@ impl ReconcileQuery {
         }
         let default = Self::default_since();
         let sent = sent.or_else(|| super::reference::reference_time(&self.reference));
-        match sent.and_then(|t| t.checked_sub_signed(chrono::Duration::minutes(1))) {
+        match sent.and_then(|t| t.checked_sub_signed(crate::journal::CLOCK_SLACK)) {
             Some(t) if t < default.to_utc() => Timestamp::from_datetime(&t),
             _ => default,
         }
@@ -177,10 +177,15 @@ impl ReconcileQuery {
     }
 
     /// The search [`Calls::settle_pending`](super::Calls::settle_pending) makes for a journaled
-    /// initiation: its assistant and recipient, from a minute before it was recorded.
+    /// initiation: its assistant and recipient, from ten minutes before it was recorded (the
+    /// time is our clock's, which the server compares with its own: a call placed while our
+    /// clock ran ahead is still inside the search).
     pub fn for_pending(entry: &CallEntry) -> Self {
         let intent = &entry.intent;
-        let since = intent.recorded_at - chrono::Duration::minutes(1);
+        let since = intent
+            .recorded_at
+            .checked_sub_signed(crate::journal::CLOCK_SLACK)
+            .unwrap_or(intent.recorded_at);
         Self::new(intent.reference.clone())
             .agent_id(intent.agent_id.clone())
             .to_number(intent.to_number.clone())
@@ -220,11 +225,11 @@ mod tests {
     #[test]
     fn a_search_starts_before_the_call_was_sent_even_at_the_calendars_start() {
         let q = ReconcileQuery::new("rr-any");
-        // A call sent two days ago is searched from a minute before it.
+        // A call sent two days ago is searched from ten minutes before it.
         let sent = chrono::Utc::now() - chrono::Duration::days(2);
         assert_eq!(
             q.start(Some(sent)).to_utc(),
-            sent - chrono::Duration::minutes(1)
+            sent - chrono::Duration::minutes(10)
         );
         // A time no minute can be taken from, or a later one, leaves the default 24 hours.
         let default = ReconcileQuery::default_since().to_utc();

@@ -318,6 +318,11 @@ impl JournalError {
     }
 }
 
+/// How far the server's clock may be from ours when a time the journal recorded (on our
+/// clock) is compared with times the server gives (on its own): a search for what an entry
+/// left on the server starts this much before the entry's time.
+pub(crate) const CLOCK_SLACK: chrono::Duration = chrono::Duration::minutes(10);
+
 /// The scope a journal keeps entries under for a client of `base_url` with `api_key`: the base
 /// URL (without a trailing slash) and a fingerprint of the key (the first 16 hex digits of its
 /// SHA-256, which does not reveal the key). A workspace's entries are seen only by clients of

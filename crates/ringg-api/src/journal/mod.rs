@@ -32,11 +32,11 @@ mod memory;
 mod sqlite;
 mod store;
 
+pub(crate) use entry::{CLOCK_SLACK, answerable_until, caller_text, rfc3339_secs};
 pub use entry::{
     CallEntry, CallIntent, CallOutcome, JournalError, LaunchEntry, LaunchKey, LaunchStage,
     PlannedStart, SavedSubscriptions, journal_scope,
 };
-pub(crate) use entry::{answerable_until, caller_text, rfc3339_secs};
 pub use memory::MemoryJournal;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteJournal;

@@ -11,7 +11,7 @@ use crate::journal::{LaunchEntry, LaunchKey, LaunchStage, answerable_until, rfc3
 
 /// How far from its journal entry's times a list found by name may have been created (the
 /// server's clock and ours differ).
-pub(super) const CLOCK_SLACK: chrono::Duration = chrono::Duration::minutes(10);
+pub(super) use crate::journal::CLOCK_SLACK;
 
 /// The statuses of a campaign that was not started.
 pub(super) fn not_started(status: Option<&CampaignStatus>) -> bool {

@@ -50,7 +50,7 @@ pub(crate) enum CallsCmd {
         to: Option<String>,
         /// How far back to look (ISO date-time, or a date YYYY-MM-DD; without an offset, in
         /// the local time zone, or UTC with --utc; not in the future). Default: 24 hours, or
-        /// from a minute before the call was sent when the reference (or the journal) records
+        /// from ten minutes before the call was sent when the reference (or the journal) records
         /// an earlier time.
         #[arg(long, value_name = "WHEN")]
         since: Option<String>,

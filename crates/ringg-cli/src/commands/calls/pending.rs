@@ -248,7 +248,7 @@ mod tests {
         let since = super::super::filters::when("--since", &since.unwrap(), false).unwrap();
         assert_eq!(
             since.to_utc(),
-            recorded_at - chrono::Duration::minutes(1),
+            recorded_at - chrono::Duration::minutes(10),
             "settle_pending's own start"
         );
         assert!(max_rows > 10_000 && !pending);
