@@ -831,6 +831,48 @@ async fn the_sqlite_journal_survives_a_reopen_and_keeps_scopes_apart() {
     assert!(b.call("rr-1").await.unwrap().is_none());
 }
 
+/// An earlier version kept a scope's base URL as it was given: the entries one server got
+/// under another spelling (scheme and host in capitals, a default port, a trailing slash) are
+/// seen by a journal opened for that server, and other servers and keys stay apart.
+#[tokio::test]
+async fn entries_under_another_spelling_of_the_same_server_are_seen() {
+    use ringg_api::journal::journal_scope;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite3");
+    let scope = journal_scope("https://prod-api.ringg.ai/ca/api/v0", "key-1");
+    let fingerprint = scope.rsplit_once(" key:").unwrap().1.to_owned();
+    let earlier = |url: &str, fp: &str| format!("{url} key:{fp}");
+    for (i, other) in [
+        earlier("HTTPS://Prod-API.ringg.ai:443/ca/api/v0", &fingerprint),
+        earlier("https://prod-api.ringg.ai/ca/api/v0/ ", &fingerprint),
+        earlier("https://staging.ringg.ai/ca/api/v0", &fingerprint),
+        earlier("https://prod-api.ringg.ai/ca/api/v0", "0000000000000000"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let j = SqliteJournal::open(&path, other.as_str()).unwrap();
+        j.put_call(&CallEntry::new(intent(&format!("rr-{i}"))))
+            .await
+            .unwrap();
+    }
+    let j = SqliteJournal::open(&path, scope.as_str()).unwrap();
+    let mut seen: Vec<String> = j
+        .pending_calls()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.intent.reference)
+        .collect();
+    seen.sort();
+    assert_eq!(seen, ["rr-0", "rr-1"]);
+    // The client writes its scope the same way, whichever spelling it is given.
+    assert_eq!(
+        journal_scope(" HTTPS://Prod-API.ringg.ai:443/ca/api/v0/", "key-1"),
+        scope
+    );
+}
+
 #[test]
 fn a_damaged_journal_is_reported_with_what_to_do() {
     let dir = tempfile::tempdir().unwrap();

@@ -556,3 +556,39 @@ async fn two_creates_for_one_recipient_at_once_place_one_call() {
         .count();
     assert_eq!(placed, 1);
 }
+
+/// A `calls create` whose answer was lost (the call placed) is pending in the journal; the
+/// same command run with another spelling of the same server's URL (scheme in capitals) is
+/// refused too, since the journal keeps one server's entries together however it is written.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pending_call_is_seen_under_another_spelling_of_the_servers_url() {
+    let sim = common::sim_with_faults("op.initiateCallV2=1:reset-after").await;
+    let state = tempfile::tempdir().unwrap();
+    let to = "+919876599903";
+    let create = |base_url: String| {
+        let mut cmd = common::bare();
+        cmd.args(["--base-url", &base_url, "--api-key", sim.api_key()]);
+        cmd.args(common::call_args(to, &["--var", "company_name=Acme"]));
+        cmd.env("RINGG_STATE_DIR", state.path());
+        common::run(cmd)
+    };
+    let placed = || {
+        sim.handle()
+            .calls()
+            .into_iter()
+            .filter(|c| c.to_number == to)
+            .count()
+    };
+    let base = sim.base_url();
+    let first = create(base.clone()).await;
+    assert_ne!(first.code, 0, "the answer was lost: {}", first.stderr);
+    assert_eq!(placed(), 1, "the server placed the first call");
+    let shouted = format!("{}/", base.replacen("http://", "HTTP://", 1));
+    let second = create(shouted).await;
+    assert!(
+        second.stderr.contains("is not settled"),
+        "{}",
+        second.stderr
+    );
+    assert_eq!(placed(), 1, "the recipient was called once");
+}

@@ -327,11 +327,43 @@ pub(crate) const CLOCK_SLACK: chrono::Duration = chrono::Duration::minutes(10);
 /// URL (without a trailing slash) and a fingerprint of the key (the first 16 hex digits of its
 /// SHA-256, which does not reveal the key). A workspace's entries are seen only by clients of
 /// the same server and key; after a key rotation, settle what is pending with the old key first.
+///
+/// The URL is written as a URL parser reads it (scheme and host in lower case, a default port
+/// left out, surrounding spaces trimmed), so two spellings of one server share their entries:
+///
+/// ```
+/// use ringg_api::journal::journal_scope;
+/// assert_eq!(
+///     journal_scope("HTTPS://Prod-API.ringg.ai:443/ca/api/v0/", "k"),
+///     journal_scope("https://prod-api.ringg.ai/ca/api/v0", "k"),
+/// );
+/// ```
 pub fn journal_scope(base_url: &str, api_key: &str) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(api_key.as_bytes());
     let fp: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{} key:{fp}", base_url.trim_end_matches('/'))
+    format!("{}{SCOPE_KEY}{fp}", scope_url(base_url))
+}
+
+/// What separates a scope's URL from its key fingerprint.
+const SCOPE_KEY: &str = " key:";
+
+/// `base_url` as [`journal_scope`] writes it.
+fn scope_url(base_url: &str) -> String {
+    let trimmed = base_url.trim();
+    match url::Url::parse(trimmed) {
+        Ok(url) => url.as_str().trim_end_matches('/').to_owned(),
+        Err(_) => trimmed.trim_end_matches('/').to_owned(),
+    }
+}
+
+/// `scope` as [`journal_scope`] writes it now, when it is a scope it wrote (in any version):
+/// an earlier version kept the base URL as it was given, so one server could have entries
+/// under several spellings.
+#[cfg(feature = "sqlite")]
+pub(crate) fn current_scope(scope: &str) -> Option<String> {
+    let (url, fp) = scope.rsplit_once(SCOPE_KEY)?;
+    Some(format!("{}{SCOPE_KEY}{fp}", scope_url(url)))
 }
 
 /// When a request recorded (or last updated) at `updated_at` can no longer be answered, for a

@@ -11,7 +11,9 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::journal::entry::{CallEntry, JournalError, LaunchEntry, LaunchKey, SavedSubscriptions};
+use crate::journal::entry::{
+    CallEntry, JournalError, LaunchEntry, LaunchKey, SavedSubscriptions, current_scope,
+};
 use crate::journal::store::{Journal, same_launch_record};
 
 /// How long a write waits for another process holding the file's write lock.
@@ -103,9 +105,11 @@ impl SqliteJournal {
             return Err(damaged(&path, check));
         }
         conn.execute_batch(SCHEMA).map_err(|e| classify(&path, e))?;
+        let scope = scope.into();
+        adopt_other_spellings(&conn, &scope).map_err(|e| classify(&path, e))?;
         Ok(Self {
             path,
-            scope: scope.into(),
+            scope,
             conn: Arc::new(Mutex::new(conn)),
         })
     }
@@ -155,6 +159,41 @@ impl SqliteJournal {
 /// is locked" at once, without waiting for its busy timeout: the switch is tried again until
 /// [`BUSY_TIMEOUT`] has passed. The webhook receiver's SQLite dedupe store
 /// (`ringg-webhooks/src/dedupe_sqlite.rs`) does the same: a fix here belongs there too.
+/// Moves the entries an earlier version kept under another spelling of `scope`'s base URL
+/// (`HTTPS://Host/…`, a trailing slash, a default port) to `scope`, in one transaction, so
+/// that what they left pending is seen. Where `scope` already holds an entry of the same key (a
+/// launch or a subscription recorded under both spellings), that entry stays and the other
+/// stays under its old spelling.
+fn adopt_other_spellings(conn: &Connection, scope: &str) -> rusqlite::Result<()> {
+    const TABLES: [&str; 3] = [
+        "ringg_journal_calls",
+        "ringg_journal_launches",
+        "ringg_journal_subscriptions",
+    ];
+    let mut others = Vec::new();
+    for table in TABLES {
+        let mut query = conn.prepare(&format!("SELECT DISTINCT scope FROM {table}"))?;
+        let scopes = query.query_map([], |r| r.get::<_, String>(0))?;
+        for found in scopes {
+            let found = found?;
+            if found != scope && current_scope(&found).as_deref() == Some(scope) {
+                others.push((table, found));
+            }
+        }
+    }
+    if others.is_empty() {
+        return Ok(());
+    }
+    let tx = conn.unchecked_transaction()?;
+    for (table, other) in &others {
+        tx.execute(
+            &format!("UPDATE OR IGNORE {table} SET scope = ?1 WHERE scope = ?2"),
+            params![scope, other],
+        )?;
+    }
+    tx.commit()
+}
+
 fn wal_mode(conn: &Connection) -> rusqlite::Result<String> {
     let started = std::time::Instant::now();
     loop {
