@@ -297,6 +297,17 @@ pub trait DedupeStore: Send + Sync + 'static {
     async fn confirm(&self, _key: &DedupeKey) -> Result<(), DedupeStoreError> {
         Ok(())
     }
+
+    /// Starts a pending claim's lease again from now, for a handler that is still at work on
+    /// its event and will finish it, past the lease ([`MemoryDedupeStore::PENDING_LEASE`] for
+    /// the built-in stores): Ringg's retries meanwhile stay [`Claim::InFlight`] instead of
+    /// being handed over a second time. A key handed over already, or not claimed, is left as
+    /// it is. The receiver does not call it (a handler that hangs must not hold its event from
+    /// Ringg's retries for good); a handler that knows its work goes on does, at intervals
+    /// shorter than the lease. The default does nothing, so the claim expires after its lease.
+    async fn renew(&self, _key: &DedupeKey) -> Result<(), DedupeStoreError> {
+        Ok(())
+    }
 }
 
 /// The answer of [`DedupeStore::claim`].
@@ -327,6 +338,10 @@ impl<S: DedupeStore + ?Sized> DedupeStore for Arc<S> {
 
     async fn confirm(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
         (**self).confirm(key).await
+    }
+
+    async fn renew(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
+        (**self).renew(key).await
     }
 }
 
@@ -456,6 +471,16 @@ impl MemoryDedupeStore {
         Claim::New
     }
 
+    fn renew_at(&self, key: &DedupeKey, now: Instant) {
+        if let Some(Live {
+            pending_since: Some(since),
+            ..
+        }) = self.lock().live.get_mut(&key.0)
+        {
+            *since = now;
+        }
+    }
+
     fn confirm_now(&self, key: &DedupeKey) {
         if let Some(live) = self.lock().live.get_mut(&key.0) {
             live.pending_since = None;
@@ -542,6 +567,11 @@ impl DedupeStore for MemoryDedupeStore {
 
     async fn confirm(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
         self.confirm_now(key);
+        Ok(())
+    }
+
+    async fn renew(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
+        self.renew_at(key, Instant::now());
         Ok(())
     }
 }

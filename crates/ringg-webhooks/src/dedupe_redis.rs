@@ -33,6 +33,14 @@ if v == 'd' then return 1 end
 return 2
 ";
 
+/// A pending key's lease, started again; a confirmed or missing key is left as it is.
+const RENEW: &str = r"
+if redis.call('GET', KEYS[1]) == 'p' then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+end
+return 0
+";
+
 /// A [`DedupeStore`] on Redis: every receiver using the same Redis and key prefix shares it.
 ///
 /// - **Atomic claim**: one Lua script per delivery reads and sets the key, so of several
@@ -74,6 +82,7 @@ pub struct RedisDedupeStore {
     ttl: Duration,
     conn: OnceCell<ConnectionManager>,
     claim: Script,
+    renew: Script,
 }
 
 impl RedisDedupeStore {
@@ -113,6 +122,7 @@ impl RedisDedupeStore {
             ttl: ttl.max(Duration::from_secs(1)),
             conn: OnceCell::new(),
             claim: Script::new(CLAIM),
+            renew: Script::new(RENEW),
         })
     }
 
@@ -228,6 +238,16 @@ impl DedupeStore for RedisDedupeStore {
         let key = self.redis_key(key);
         self.run(redis::cmd("DEL").arg(&key).query_async::<()>(&mut conn))
             .await
+    }
+
+    async fn renew(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
+        let mut conn = self.connection().await?;
+        let key = self.redis_key(key);
+        let mut invocation = self.renew.key(&key);
+        invocation.arg(millis(PENDING_LEASE));
+        self.run(invocation.invoke_async::<i64>(&mut conn))
+            .await
+            .map(drop)
     }
 }
 

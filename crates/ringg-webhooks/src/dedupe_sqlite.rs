@@ -278,6 +278,19 @@ impl SqliteDedupeStore {
             .await
     }
 
+    /// A pending claim of `key` dated `now_ms` (its lease starts again).
+    async fn renew_at(&self, key: &DedupeKey, now_ms: i64) -> Result<(), DedupeStoreError> {
+        let key = key.as_str().to_owned();
+        self.blocking(move |conn| {
+            conn.execute(
+                "UPDATE ringg_webhook_dedupe SET inserted_ms = ?2 WHERE key = ?1 AND done = 0",
+                params![key, now_ms],
+            )
+            .map(drop)
+        })
+        .await
+    }
+
     async fn check_and_insert_at(
         &self,
         key: &DedupeKey,
@@ -319,6 +332,10 @@ impl DedupeStore for SqliteDedupeStore {
             .map(drop)
         })
         .await
+    }
+
+    async fn renew(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
+        self.renew_at(key, now_ms()).await
     }
 }
 
@@ -429,6 +446,33 @@ mod tests {
         let back = t1 - 3_600_000;
         assert_eq!(s.claim_at(&key(3), back).await.unwrap(), Claim::New);
         assert_eq!(s.claim_at(&key(1), back).await.unwrap(), Claim::Done);
+    }
+
+    #[tokio::test]
+    async fn a_renewed_claim_stays_in_flight_past_its_first_lease() {
+        let (_dir, path) = temp_path("r.sqlite3");
+        let s = SqliteDedupeStore::open(&path).unwrap();
+        let lease = millis(PENDING_LEASE);
+        let t0 = now_ms();
+        assert_eq!(s.claim_at(&key(1), t0).await.unwrap(), Claim::New);
+        s.renew_at(&key(1), t0 + lease / 2).await.unwrap();
+        assert_eq!(
+            s.claim_at(&key(1), t0 + lease + 1).await.unwrap(),
+            Claim::InFlight
+        );
+        assert_eq!(
+            s.claim_at(&key(1), t0 + lease / 2 + lease + 1)
+                .await
+                .unwrap(),
+            Claim::New
+        );
+        // A confirmed key stays done.
+        s.confirm(&key(1)).await.unwrap();
+        s.renew_at(&key(1), t0 + lease * 3).await.unwrap();
+        assert_eq!(
+            s.claim_at(&key(1), t0 + lease * 3).await.unwrap(),
+            Claim::Done
+        );
     }
 
     #[tokio::test]

@@ -285,3 +285,42 @@ async fn the_store_alone_claims_confirms_and_releases() {
             .contains("redis://")
     );
 }
+
+/// A renewed pending claim's lease starts again; a confirmed key is left as it is.
+#[tokio::test]
+async fn a_renewed_claim_gets_a_full_lease_again() {
+    let Some(redis) = RedisServer::start("a_renewed_claim_gets_a_full_lease_again") else {
+        return;
+    };
+    use ringg_webhooks::Claim;
+    let store = RedisDedupeStore::new(&redis.url(), "renew").unwrap();
+    let client = redis::Client::open(redis.url()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let key = DedupeKey::new("c1", "call_started", None);
+    let redis_key = format!("renew:{}", key.as_str());
+    let ttl = |conn: &mut redis::aio::MultiplexedConnection| {
+        let mut conn = conn.clone();
+        let redis_key = redis_key.clone();
+        async move {
+            redis::cmd("PTTL")
+                .arg(&redis_key)
+                .query_async::<i64>(&mut conn)
+                .await
+                .unwrap()
+        }
+    };
+    let lease = RedisDedupeStore::PENDING_LEASE.as_millis() as i64;
+    assert_eq!(store.claim(&key).await.unwrap(), Claim::New);
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    let before = ttl(&mut conn).await;
+    assert!(before <= lease - 1_000, "{before}");
+    store.renew(&key).await.unwrap();
+    let after = ttl(&mut conn).await;
+    assert!(after > lease - 1_000, "renewed: {after} ms left of {lease}");
+    assert_eq!(store.claim(&key).await.unwrap(), Claim::InFlight);
+    // A confirmed key keeps its window, not a lease.
+    store.confirm(&key).await.unwrap();
+    store.renew(&key).await.unwrap();
+    assert_eq!(store.claim(&key).await.unwrap(), Claim::Done);
+    assert!(ttl(&mut conn).await > lease * 10);
+}

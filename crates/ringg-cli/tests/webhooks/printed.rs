@@ -148,3 +148,46 @@ fn events_that_cannot_be_printed_are_answered_500_and_printed_once_when_sent_aga
     l.child.kill().unwrap();
     let _ = l.child.wait();
 }
+
+/// A line the writer took and is still writing when the delivery's dedupe claim would lapse
+/// (60 s): the claim is renewed while the write goes on, so Ringg's retry after the lease is
+/// answered 503 (in flight) and the event is printed once, its first delivery answered 200
+/// once the reader catches up. (About 65 s: the lease is the store's own.)
+#[test]
+fn a_retry_while_a_taken_line_is_still_being_written_is_held_off_and_printed_once() {
+    let mut l = spawn_listen(&["--secret", "s3cret", "--output", "json"]);
+    let port = l.port;
+    let out = l.stdout.take().unwrap();
+    // A line larger than a pipe holds (64 KiB): with nobody reading stdout yet, the writer
+    // takes it and blocks half-way through writing it.
+    let tag = "call-lease-0001";
+    let body = serde_json::json!({
+        "event_type": "call_completed",
+        "call_id": tag,
+        "status": "completed",
+        "transcript": "x".repeat(300_000),
+    })
+    .to_string();
+    let send = |body: String| {
+        std::thread::spawn(move || {
+            let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(150))).unwrap();
+            deliver(&mut s, "s3cret", &body)
+        })
+    };
+    let first = send(body.clone());
+    // Ringg's retry once the first claim's lease (60 s) has run out.
+    std::thread::sleep(Duration::from_secs(61));
+    let retry = send(body).join().unwrap();
+    // Then the reader of stdout catches up.
+    let lines = read_lines(out);
+    let first = first.join().unwrap();
+    let printed: Vec<String> =
+        std::iter::from_fn(|| lines.recv_timeout(Duration::from_secs(3)).ok()).collect();
+    l.child.kill().unwrap();
+    let _ = l.child.wait();
+    let times = printed.iter().filter(|p| p.contains(tag)).count();
+    let stderr = l.stderr.lock().unwrap().clone();
+    assert_eq!(times, 1, "printed {times} times; stderr: {stderr}");
+    assert_eq!((first, retry), (200, 503), "stderr: {stderr}");
+}

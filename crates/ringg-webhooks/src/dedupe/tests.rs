@@ -141,6 +141,28 @@ fn a_claim_is_in_flight_until_confirmed_or_removed_and_freed_after_the_lease() {
     assert_eq!(s.claim_at(&key(3), t0), Claim::Done);
 }
 
+#[test]
+fn a_renewed_claim_stays_in_flight_past_its_first_lease() {
+    let s = MemoryDedupeStore::new();
+    let lease = MemoryDedupeStore::PENDING_LEASE;
+    let t0 = Instant::now();
+    assert_eq!(s.claim_at(&key(1), t0), Claim::New);
+    s.renew_at(&key(1), t0 + lease / 2);
+    assert_eq!(s.claim_at(&key(1), t0 + lease), Claim::InFlight);
+    assert_eq!(
+        s.claim_at(&key(1), t0 + lease / 2 + lease - Duration::from_millis(1)),
+        Claim::InFlight
+    );
+    // Not renewed again: freed a lease after the renewal.
+    assert_eq!(s.claim_at(&key(1), t0 + lease / 2 + lease), Claim::New);
+    // A confirmed key stays done; a key never claimed is not made pending.
+    s.confirm_now(&key(1));
+    s.renew_at(&key(1), t0 + lease * 3);
+    assert_eq!(s.claim_at(&key(1), t0 + lease * 3), Claim::Done);
+    s.renew_at(&key(2), t0);
+    assert_eq!(s.claim_at(&key(2), t0), Claim::New);
+}
+
 #[tokio::test]
 async fn trait_methods_and_arc_impl() {
     let s = Arc::new(MemoryDedupeStore::new());

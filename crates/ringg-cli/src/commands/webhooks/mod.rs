@@ -11,7 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ringg_webhooks::{
-    DedupeStore, MemoryDedupeStore, OutputFormat, ServeConfig, SqliteDedupeStore, WebhookReceiver,
+    DedupeKey, DedupeStore, MemoryDedupeStore, OutputFormat, ServeConfig, SqliteDedupeStore,
+    WebhookReceiver,
 };
 
 use crate::context::Ctx;
@@ -184,6 +185,28 @@ fn dedupe_store(ctx: &Ctx, mode: DedupeMode) -> Result<Arc<dyn DedupeStore>, Cli
 /// The state file `webhooks listen` keeps handed-over events in.
 pub(crate) const DEDUPE_FILE: &str = "webhooks-dedupe.sqlite3";
 
+/// Heard once the first Ctrl-C asks for a graceful stop (deliveries in flight get up to
+/// `deadline` seconds); a second one exits at once with 130.
+fn stop_on_interrupt(deadline: u64) -> Result<tokio::sync::oneshot::Receiver<()>, CliError> {
+    let mut interrupts = Interrupts::new()?;
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        if !interrupts.recv().await {
+            // No more signals can arrive: keep serving until the process is killed.
+            return std::future::pending::<()>().await;
+        }
+        crate::term::err_line(format!(
+            "stopping: deliveries in flight get up to {deadline} s; Ctrl-C again exits now"
+        ));
+        let _ = stop_tx.send(());
+        if interrupts.recv().await {
+            crate::term::err_line("stopped without waiting for deliveries in flight");
+            std::process::exit(130);
+        }
+    });
+    Ok(stop_rx)
+}
+
 async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
     let ListenOpts {
         port,
@@ -222,9 +245,15 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
     // Checks the configuration (header name, secret) before listening.
     let receiver = make_builder()
         .handler({
-            let printer = printer.clone();
+            let (printer, store) = (printer.clone(), store.clone());
             // Acknowledged once its line was written (or answered 500, and sent again).
-            move |event: WebhookEvent| printer.clone().print_event(format.render(&event))
+            move |event: WebhookEvent| {
+                let claim = DedupeKey::for_event(&event).map(|key| printer::Claim {
+                    store: store.clone(),
+                    key,
+                });
+                printer.clone().print_event(format.render(&event), claim)
+            }
         })
         .build()
         .map_err(|e| CliError::usage(format!("{e}")))?;
@@ -263,22 +292,7 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
     let config = ServeConfig::default();
     let deadline = config.shutdown_timeout.as_secs();
     // Installed before the "listening" line, so a Ctrl-C right after it is never lost.
-    let mut interrupts = Interrupts::new()?;
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(async move {
-        if !interrupts.recv().await {
-            // No more signals can arrive: keep serving until the process is killed.
-            return std::future::pending::<()>().await;
-        }
-        crate::term::err_line(format!(
-            "stopping: deliveries in flight get up to {deadline} s; Ctrl-C again exits now"
-        ));
-        let _ = stop_tx.send(());
-        if interrupts.recv().await {
-            crate::term::err_line("stopped without waiting for deliveries in flight");
-            std::process::exit(130);
-        }
-    });
+    let stop_rx = stop_on_interrupt(deadline)?;
     // Always on stderr (even with --quiet): it says where to point the subscription.
     crate::term::err_line(format!(
         "listening on http://{addr}/ (deliveries must carry {expects}){forwarding}; Ctrl-C stops"

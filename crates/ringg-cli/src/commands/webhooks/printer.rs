@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ringg_webhooks::HandlerError;
+use ringg_webhooks::{DedupeKey, DedupeStore, HandlerError, MemoryDedupeStore};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::term::emit;
@@ -18,10 +18,10 @@ const OUTPUT_QUEUE: usize = 1024;
 /// sends it again): well within the 30 s Ringg waits for an answer.
 const PRINT_WAIT: Duration = Duration::from_secs(20);
 
-/// How long a delivery whose line the writer took (and may be blocked writing) waits for the
-/// write, past [`PRINT_WAIT`]: the receiver's pending claim holds Ringg's retries off (503)
-/// meanwhile, up to its lease.
-const WRITING_WAIT: Duration = Duration::from_secs(60);
+/// How often a delivery whose line the writer took (and may be blocked writing) renews its
+/// dedupe claim while it waits for the write: well within the claim's lease, so Ringg's
+/// retries meanwhile are answered 503 (in flight) instead of being printed a second time.
+const RENEW_EVERY: Duration = Duration::from_secs(MemoryDedupeStore::PENDING_LEASE.as_secs() / 3);
 
 /// Where an event's line is: queued; taken by the writer (being written, or written); or given
 /// up by its delivery, which was answered 500 (then the writer skips it). Each moves out of
@@ -94,9 +94,16 @@ impl Printer {
     /// delivery is answered 500, its dedupe key is forgotten and Ringg sends it again: an event
     /// is never acknowledged without having been printed.
     ///
-    /// A line the writer took before the wait ran out is waited for (up to [`WRITING_WAIT`]
-    /// more): answering 500 then would print it twice, once now and once for Ringg's retry.
-    pub(super) async fn print_event(self, line: String) -> Result<(), HandlerError> {
+    /// A line the writer took before the wait ran out is waited for, as long as its write
+    /// takes, with the delivery's `claim` in the dedupe store renewed meanwhile: answering 500
+    /// then would print it twice, once now and once for Ringg's retry. Only one line is in the
+    /// writer's hands at a time, and the process ending ends the renewals (the claim then
+    /// expires, and Ringg's retry is handed over to the next receiver).
+    pub(super) async fn print_event(
+        self,
+        line: String,
+        claim: Option<Claim>,
+    ) -> Result<(), HandlerError> {
         let state = Arc::new(AtomicU8::new(QUEUED));
         let (ack, mut written) = oneshot::channel();
         let printed = tokio::time::timeout(PRINT_WAIT, async {
@@ -108,10 +115,7 @@ impl Printer {
         let printed = match printed {
             Ok(printed) => printed.is_some(),
             Err(_) if take(&state, GIVEN_UP) => false,
-            Err(_) => matches!(
-                tokio::time::timeout(WRITING_WAIT, written).await,
-                Ok(Ok(()))
-            ),
+            Err(_) => written_renewing(written, claim).await,
         };
         if printed {
             return Ok(());
@@ -156,6 +160,29 @@ impl Printer {
             crate::term::err_line(format!(
                 "warning: {n} line(s) not printed in all: output was not being read (events among them were answered 500, so Ringg sends them again)"
             ));
+        }
+    }
+}
+
+/// A delivery's claim in the dedupe store, renewed while its line is being written.
+pub(super) struct Claim {
+    pub(super) store: Arc<dyn DedupeStore>,
+    pub(super) key: DedupeKey,
+}
+
+/// Whether the line the writer took was written (`false` when the writer is gone), renewing
+/// `claim` every [`RENEW_EVERY`] until then.
+async fn written_renewing(mut written: oneshot::Receiver<()>, claim: Option<Claim>) -> bool {
+    loop {
+        if let Some(Claim { store, key }) = &claim
+            && let Err(e) = store.renew(key).await
+        {
+            crate::term::err_line(format!(
+                "warning: could not renew the dedupe claim of an event being printed ({e}); if it lapses, Ringg's retry is printed again"
+            ));
+        }
+        if let Ok(outcome) = tokio::time::timeout(RENEW_EVERY, &mut written).await {
+            return outcome.is_ok();
         }
     }
 }
