@@ -214,6 +214,39 @@ async fn a_bad_row_is_reported_at_its_line_by_the_preflight_and_the_simulator() 
     sim.shutdown().await;
 }
 
+/// A quote opened and never closed takes every later line into one field: the simulator (as
+/// Ringg) would import one contact holding the others in a variable. The launch is refused
+/// before anything is uploaded, naming the lines.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_launch_of_a_file_with_a_quote_never_closed_uploads_nothing() {
+    const FILE: &str = "Mobile Number,Name,Company\n\
+                        +919876500401,Asha,\"Acme\n\
+                        +919876500402,Ravi,Acme\n\
+                        +919876500403,Meera,Acme\n";
+    let (sim, client) = start(0).await;
+    let request = LaunchRequest::builder(AgentId::new(demo::AGENT_ID), CsvUpload::bytes(FILE))
+        .name("unclosed quote")
+        .country_code("+91")
+        .window(ist_in(2), ist_in(8 * 60))
+        .caller(LargeCampaignCaller::NumberPool(NumberPoolId::new(
+            demo::NUMBER_POOL_ID,
+        )))
+        .build()
+        .unwrap();
+    let e = client.campaigns().launch(request).await.unwrap_err();
+    assert!(e.list_id().is_none(), "{e}");
+    assert!(e.to_string().contains("lines 2-4"), "{e}");
+    let listed = client.campaigns().list(&Default::default()).await.unwrap();
+    assert!(
+        listed
+            .campaigns
+            .iter()
+            .all(|c| c.name.as_deref() != Some("unclosed quote")),
+        "nothing uploaded"
+    );
+    sim.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn subscribe_webhooks_merges_with_the_existing_list() {
     let (sim, client) = start(0).await;

@@ -237,6 +237,23 @@ fn check<R: Read>(reader: R, options: &PreflightOptions) -> Result<PreflightRepo
             "the file is not UTF-8 text (from line {line}), so Ringg would refuse the whole upload; save it as UTF-8 (in Excel: \"CSV UTF-8\")"
         ));
     }
+    if let Some((first, last)) = rows.runs_to_end {
+        // The rows after the quote would be imported as one contact's value.
+        fatal.push(format!(
+            "a quote opened in the row on line {first} is never closed, so lines {first}-{last} would be read as one row; close the quote (or remove it)"
+        ));
+    } else if let Some((first, last)) = rows.first_multi_line {
+        warnings.push(format!(
+            "{} row(s) hold line breaks inside quotes (the first covers lines {first}-{last}); if that is not meant, a quote is left open there",
+            rows.multi_line
+        ));
+    }
+    if let (Some((line, raw, read)), Some(country)) = (&rows.first_national, country) {
+        warnings.push(format!(
+            "{} number(s) without a + were read with the country code {country} (the first on line {line}: {raw:?} as {read}); write a number of another country with its own + prefix",
+            rows.national
+        ));
+    }
     if rows.duplicates > 0 {
         warnings.push(format!(
             "{} rows repeat a number that appears earlier in the file; each is called separately",
@@ -343,15 +360,20 @@ fn check_mapping(
 
 /// A contact's number: international as people write it, or national with the campaign's
 /// country code.
-fn parse_number(raw: &str, country: Option<&str>) -> Result<PhoneNumber, String> {
+/// The second value is whether the country code was applied.
+fn parse_number(raw: &str, country: Option<&str>) -> Result<(PhoneNumber, bool), String> {
     if raw.is_empty() {
         Err("the number is empty".to_string())
     } else if raw.trim_start_matches(['(', ' ']).starts_with('+') {
         // As people write them (`+91 98765 43210`, `(+91) 98765-43210`): Ringg reads the
         // separators away too.
-        PhoneNumber::parse_written(raw).map_err(|e| e.to_string())
+        PhoneNumber::parse_written(raw)
+            .map(|n| (n, false))
+            .map_err(|e| e.to_string())
     } else if let Some(country) = country {
-        PhoneNumber::from_national(raw, country).map_err(|e| e.to_string())
+        PhoneNumber::from_national(raw, country)
+            .map(|n| (n, true))
+            .map_err(|e| e.to_string())
     } else {
         Err(format!(
             "{raw:?} has no country code: write it as +<country code><number> (e.g. +919876543210), or set the campaign's country code (e.g. +91) to apply it to such numbers"
@@ -370,6 +392,16 @@ struct RowTally {
     max_issues: usize,
     /// The first line holding bytes that are not UTF-8 text.
     not_utf8: Option<u64>,
+    /// Numbers without a `+` read with the country code, and the first: its line, as written,
+    /// as read.
+    national: u64,
+    first_national: Option<(u64, String, String)>,
+    /// Rows holding line breaks inside quotes, and the lines the first one covers.
+    multi_line: u64,
+    first_multi_line: Option<(u64, u64)>,
+    /// The lines the last row read covers, when its last field ends with a line break: the
+    /// sign of a quote never closed, which takes every later line into that field.
+    runs_to_end: Option<(u64, u64)>,
 }
 
 impl RowTally {
@@ -383,7 +415,38 @@ impl RowTally {
             issues: Vec::new(),
             max_issues,
             not_utf8: None,
+            national: 0,
+            first_national: None,
+            multi_line: 0,
+            first_multi_line: None,
+            runs_to_end: None,
         }
+    }
+
+    /// Notes a row starting on `line` that holds line breaks inside quotes (a `\r\n`, a `\n`
+    /// and a lone `\r` each end a line, as [`LineIndex`] counts them).
+    fn note_line_breaks(&mut self, record: &csv::ByteRecord, line: u64) {
+        let bytes = record.as_slice();
+        // `contains` on bytes is a memchr: the common row costs two fast scans.
+        if !bytes.contains(&b'\n') && !bytes.contains(&b'\r') {
+            self.runs_to_end = None;
+            return;
+        }
+        let breaks = bytes
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+            .count() as u64;
+        // A last field ending with a line break took the file's own last one: a quote never
+        // closed, whose field ran to the end of the file.
+        let last = record
+            .get(record.len().saturating_sub(1))
+            .unwrap_or_default();
+        let to_end = last.ends_with(b"\n");
+        let lines = (line, line + breaks - u64::from(to_end));
+        self.multi_line += 1;
+        self.first_multi_line.get_or_insert(lines);
+        self.runs_to_end = to_end.then_some(lines);
     }
 
     /// Counts a rejected row; lists it while fewer than `max_issues` are listed.
@@ -431,6 +494,7 @@ impl RowTally {
                 self.not_utf8 = Some(line);
             }
             self.total_rows += 1;
+            self.note_line_breaks(&record, line);
             if record.len() != width {
                 let reason = format!("has {} fields, the header has {width}", record.len());
                 self.reject(line, None, None, reason);
@@ -442,7 +506,12 @@ impl RowTally {
             let raw = String::from_utf8_lossy(&record[mi]);
             let raw = raw.trim();
             match parse_number(raw, country) {
-                Ok(n) => {
+                Ok((n, national)) => {
+                    if national {
+                        self.national += 1;
+                        self.first_national
+                            .get_or_insert_with(|| (line, raw.to_string(), n.to_string()));
+                    }
                     let key: u64 = n.digits().parse().unwrap_or(0);
                     if !self.seen.insert(key) {
                         self.duplicates += 1;

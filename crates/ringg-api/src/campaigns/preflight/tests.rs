@@ -30,9 +30,57 @@ fn good_file() {
     assert!(r.is_clean(), "{}", r.summary());
     assert_eq!((r.total_rows, r.valid_rows, r.invalid_rows), (2, 2, 0));
     assert_eq!(r.flow, CampaignFlow::Standard);
-    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    // The number without a + is named, with what it was read as.
+    assert_eq!(
+        r.warnings,
+        [
+            "1 number(s) without a + were read with the country code +91 (the first on line 3: \"9876543211\" as +919876543211); write a number of another country with its own + prefix"
+        ]
+    );
     // ISO-2 country codes work too
     assert!(run(csv, &opts(Some("IN"))).is_clean());
+    // Numbers written with their prefix need no word.
+    let international = "Mobile Number,Name,Policy ID\n+919876543210,Asha,P-1\n";
+    assert!(run(international, &opts(Some("+91"))).warnings.is_empty());
+}
+
+#[test]
+fn a_quote_never_closed_is_fatal_and_names_the_lines_it_takes() {
+    let csv = "Mobile Number,Name,Policy ID\n\
+               +919876500401,Asha,\"P-1\n\
+               +919876500402,Ravi,P-2\n\
+               +919876500403,Meera,P-3\n";
+    let r = run(csv, &opts(None));
+    assert!(!r.is_usable(), "{}", r.summary());
+    assert_eq!(
+        r.fatal,
+        [
+            "a quote opened in the row on line 2 is never closed, so lines 2-4 would be read as one row; close the quote (or remove it)"
+        ]
+    );
+    // Windows line ends too.
+    let r = run(&csv.replace('\n', "\r\n"), &opts(None));
+    assert_eq!(r.fatal.len(), 1, "{:?}", r.fatal);
+    assert!(r.fatal[0].contains("lines 2-4"), "{:?}", r.fatal);
+}
+
+#[test]
+fn line_breaks_inside_quotes_are_named_and_the_rows_kept() {
+    let csv = "Mobile Number,Name,Policy ID\n\
+               +919876500401,\"Asha\nRao\",P-1\n\
+               +919876500402,Ravi,P-2\n";
+    let r = run(csv, &opts(None));
+    assert!(r.is_clean(), "{}", r.summary());
+    assert_eq!((r.valid_rows, r.invalid_rows), (2, 0));
+    assert_eq!(
+        r.warnings,
+        [
+            "1 row(s) hold line breaks inside quotes (the first covers lines 2-3); if that is not meant, a quote is left open there"
+        ]
+    );
+    // The row after it is still counted on its own line.
+    let bad = "Mobile Number,Name,Policy ID\n+919876500401,\"Asha\nRao\",P-1\nnope,Ravi,P-2\n";
+    assert_eq!(run(bad, &opts(None)).issues[0].line, 4);
 }
 
 #[test]
