@@ -280,6 +280,55 @@ async fn the_dry_run_is_what_the_launch_does() {
     );
 }
 
+/// Without `--country`, a number written without its `+` is read with +91 by the check and
+/// the plan as by the launch, and the check says so: the launch calls exactly the rows the plan
+/// counted, and none the check reported as skipped.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_number_without_its_prefix_is_read_alike_by_the_plan_and_the_launch() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("contacts.csv");
+    std::fs::write(
+        &file,
+        "Mobile Number,Name\n+919876500301,Asha\n9876500302,Ravi\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let (start, end) = (tomorrow_ist("10:00"), tomorrow_ist("18:00"));
+    let window = [
+        "--number-pool",
+        NUMBER_POOL_ID,
+        "--timezone",
+        "Asia/Kolkata",
+        "--start",
+        &start,
+        "--end",
+        &end,
+    ];
+    let mut dry = launch_args(file, "Prefixes", &window);
+    dry.push("--dry-run");
+    let shown = ok(ringg(&sim, &dry)).await;
+    let said = format!("{}{}", shown.stdout, shown.stderr);
+    assert!(said.contains("2 rows, 2 valid, 0 invalid"), "{said}");
+    assert!(
+        said.contains("read with the country code +91 (the first on line 3"),
+        "{said}"
+    );
+    let mut real = vec!["-o", "json"];
+    real.extend(launch_args(file, "Prefixes", &window));
+    real.extend(["--yes", "--no-follow"]);
+    let launched = ok(ringg(&sim, &real)).await.json_lines()[0].clone();
+    assert_eq!(launched["plan"]["rows"], 2);
+    let mut called: Vec<String> = sim
+        .handle()
+        .calls()
+        .into_iter()
+        .map(|c| c.to_number.to_string())
+        .collect();
+    called.sort();
+    assert_eq!(called, ["+919876500301", "+919876500302"]);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn split_launches_a_file_over_the_limit_in_parts() {
     let sim = sim().await;

@@ -52,8 +52,8 @@ pub(crate) struct CheckArgs {
     /// The assistant whose variables the columns feed (id, name or id prefix).
     #[arg(long, value_name = "ID")]
     pub(crate) agent: String,
-    /// Country for numbers without a + prefix (+91 or IN; the launch sends +91 when not
-    /// given).
+    /// Country for numbers without a + prefix (+91 or IN; +91 when not given, for the check,
+    /// the plan and the launch alike).
     #[arg(long, value_name = "CODE")]
     pub(crate) country: Option<String>,
     /// Map an assistant variable to a CSV column (repeatable), e.g. --map callee_name=Name.
@@ -64,6 +64,14 @@ pub(crate) struct CheckArgs {
     /// and the launch, as Ringg would reject the whole upload).
     #[arg(long)]
     pub(crate) remove_invalid_rows: bool,
+}
+
+impl CheckArgs {
+    /// The country code numbers without a `+` are read with: `--country`, else +91 (what
+    /// the launch sends), so the check, the plan and the launch read every row alike.
+    pub(crate) fn country_code(&self) -> String {
+        self.country.clone().unwrap_or_else(|| "+91".to_string())
+    }
 }
 
 /// `ringg campaigns launch`.

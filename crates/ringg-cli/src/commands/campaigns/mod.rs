@@ -283,7 +283,7 @@ async fn launch_file(
     }
     let mut request = LaunchRequest::builder(checked.agent_id.clone(), CsvUpload::path(file))
         .name(name.to_string())
-        .country_code(a.check.country.clone().unwrap_or_else(|| "+91".to_string()))
+        .country_code(a.check.country_code())
         .window(start, end)
         .caller(plan.caller.clone())
         .call_config(config)

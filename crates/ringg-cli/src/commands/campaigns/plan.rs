@@ -459,7 +459,7 @@ pub(crate) async fn plan(
         size_and_credits(client, path, a.split, rows, counted, &mut problems).await?;
     let caller = callers(client, a, &mut problems, &mut warnings).await?;
     let (avg_minutes, avg_cost) = call_stats(client, &checked.agent_id).await?;
-    let country = a.check.country.clone().unwrap_or_else(|| "+91".into());
+    let country = a.check.country_code();
     let path_owned = path.clone();
     let tz = s.tz;
     let zones_of_rows =

@@ -110,7 +110,7 @@ pub(crate) async fn run_check(
         .collect();
     let map = variables_map(&args.map, &assistant_variables, &header);
     let options = PreflightOptions {
-        country_code: args.country.clone(),
+        country_code: Some(args.country_code()),
         variables_map: map.clone(),
         assistant_variables: Some(assistant_variables.clone()),
         max_recorded_issues: max_issues,
