@@ -871,6 +871,21 @@ async fn entries_under_another_spelling_of_the_same_server_are_seen() {
         journal_scope(" HTTPS://Prod-API.ringg.ai:443/ca/api/v0/", "key-1"),
         scope
     );
+
+    // An entry both spellings hold stays where it is, and opening the journal then only
+    // reads: it opens while another process holds the write lock.
+    let other = earlier("https://PROD-API.ringg.ai/ca/api/v0", &fingerprint);
+    let shadowed = SqliteJournal::open(&path, other.as_str()).unwrap();
+    shadowed
+        .put_call(&CallEntry::new(intent("rr-0")))
+        .await
+        .unwrap();
+    drop(shadowed);
+    let writer = rusqlite::Connection::open(&path).unwrap();
+    writer.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let opened = SqliteJournal::open(&path, scope.as_str());
+    writer.execute_batch("ROLLBACK").unwrap();
+    assert!(opened.is_ok(), "{:?}", opened.err());
 }
 
 #[test]

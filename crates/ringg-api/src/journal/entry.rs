@@ -350,6 +350,8 @@ const SCOPE_KEY: &str = " key:";
 
 /// `base_url` as [`journal_scope`] writes it.
 fn scope_url(base_url: &str) -> String {
+    // As the client's base URL check writes it (`base_url::validate_base_url`, which this
+    // module cannot call: its errors lead back here).
     let trimmed = base_url.trim();
     match url::Url::parse(trimmed) {
         Ok(url) => url.as_str().trim_end_matches('/').to_owned(),

@@ -154,46 +154,61 @@ impl SqliteJournal {
     }
 }
 
+/// Moves the entries an earlier version kept under another spelling of `scope`'s base URL
+/// (`HTTPS://Host/…`, a trailing slash, a default port) to `scope`, in one transaction, so
+/// that what they left pending is seen. Where `scope` already holds an entry of the same key (a
+/// launch or a subscription recorded under both spellings), that entry stays and the other
+/// stays under its old spelling. Only reads unless something moves, so opening the journal
+/// does not wait for another process's write lock when there is nothing to adopt.
+fn adopt_other_spellings(conn: &Connection, scope: &str) -> rusqlite::Result<()> {
+    /// Each table, and the column that tells its entries apart within a scope.
+    const TABLES: [(&str, &str); 3] = [
+        ("ringg_journal_calls", "reference"),
+        ("ringg_journal_launches", "launch_key"),
+        ("ringg_journal_subscriptions", "agent_id"),
+    ];
+    let mut moves = Vec::new();
+    for (table, key) in TABLES {
+        let mut query = conn.prepare(&format!("SELECT DISTINCT scope FROM {table}"))?;
+        let scopes = query.query_map([], |r| r.get::<_, String>(0))?;
+        for found in scopes {
+            let found = found?;
+            if found == scope || current_scope(&found).as_deref() != Some(scope) {
+                continue;
+            }
+            // The entries of `found` (?2) that `scope` (?1) does not hold under their key.
+            let condition = format!(
+                "scope = ?2 AND NOT EXISTS \
+                 (SELECT 1 FROM {table} AS ours WHERE ours.scope = ?1 AND ours.{key} = {table}.{key})"
+            );
+            let any: bool = conn.query_row(
+                &format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE {condition})"),
+                params![scope, found],
+                |r| r.get(0),
+            )?;
+            if any {
+                moves.push((
+                    format!("UPDATE {table} SET scope = ?1 WHERE {condition}"),
+                    found,
+                ));
+            }
+        }
+    }
+    if moves.is_empty() {
+        return Ok(());
+    }
+    let tx = conn.unchecked_transaction()?;
+    for (update, other) in &moves {
+        tx.execute(update, params![scope, other])?;
+    }
+    tx.commit()
+}
+
 /// Switches the database to WAL and returns the journal mode in force. Several processes
 /// opening a new file at once race for that switch, and SQLite answers the losers "database
 /// is locked" at once, without waiting for its busy timeout: the switch is tried again until
 /// [`BUSY_TIMEOUT`] has passed. The webhook receiver's SQLite dedupe store
 /// (`ringg-webhooks/src/dedupe_sqlite.rs`) does the same: a fix here belongs there too.
-/// Moves the entries an earlier version kept under another spelling of `scope`'s base URL
-/// (`HTTPS://Host/…`, a trailing slash, a default port) to `scope`, in one transaction, so
-/// that what they left pending is seen. Where `scope` already holds an entry of the same key (a
-/// launch or a subscription recorded under both spellings), that entry stays and the other
-/// stays under its old spelling.
-fn adopt_other_spellings(conn: &Connection, scope: &str) -> rusqlite::Result<()> {
-    const TABLES: [&str; 3] = [
-        "ringg_journal_calls",
-        "ringg_journal_launches",
-        "ringg_journal_subscriptions",
-    ];
-    let mut others = Vec::new();
-    for table in TABLES {
-        let mut query = conn.prepare(&format!("SELECT DISTINCT scope FROM {table}"))?;
-        let scopes = query.query_map([], |r| r.get::<_, String>(0))?;
-        for found in scopes {
-            let found = found?;
-            if found != scope && current_scope(&found).as_deref() == Some(scope) {
-                others.push((table, found));
-            }
-        }
-    }
-    if others.is_empty() {
-        return Ok(());
-    }
-    let tx = conn.unchecked_transaction()?;
-    for (table, other) in &others {
-        tx.execute(
-            &format!("UPDATE OR IGNORE {table} SET scope = ?1 WHERE scope = ?2"),
-            params![scope, other],
-        )?;
-    }
-    tx.commit()
-}
-
 fn wal_mode(conn: &Connection) -> rusqlite::Result<String> {
     let started = std::time::Instant::now();
     loop {
