@@ -436,6 +436,23 @@ fn a_base_url_password_with_a_slash_is_masked_in_the_error_and_debug() {
         assert!(!shown.contains(password), "{shown}");
         assert!(shown.contains("***@prod-api.ringg.ai"), "{shown}");
     }
+    // A password of digits and a `/` parses as a port and a path: the client is built (for a
+    // host named `admin`), and its `Debug` still masks it.
+    let builder = Client::builder()
+        .ignore_env()
+        .api_key("test-key")
+        .base_url("https://admin:2024/secret-pw@prod-api.ringg.ai/ca/api/v0");
+    let mut shown = vec![format!("{builder:?}")];
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    if let Ok(client) = rt.block_on(async { builder.build() }) {
+        shown.push(format!("{client:?}"));
+    }
+    for shown in shown {
+        assert!(!shown.contains("secret-pw"), "{shown}");
+    }
 }
 
 /// A server on loopback that echoes the `x-api-key` it was sent: in a 401 on `/workspace` and

@@ -219,27 +219,26 @@ impl fmt::Debug for ApiRequest {
 /// `url` with the credentials of its authority (`user:password@`) replaced by `***@`, for
 /// Debug output and messages; any other URL as it is.
 ///
-/// In a URL that parses, the authority ends at the first `/`, `?`, `#` or backslash, as a parser
-/// reads it. A text that does not parse may hold a password with one of those characters (not
-/// percent-encoded), so everything up to its last `@` is masked.
+/// A password may hold `/`, `?`, `#` or digits after its `:` that a URL parser reads as a
+/// port and a path, so no parser decides where it ends: everything up to the last `@` before
+/// the query (`?`) is masked, or, when no `@` comes before a `?`, up to the last `@` of all.
+/// A base URL holds no `@` anywhere else, so this hides nothing it needs to show.
 ///
 /// ```
 /// use ringg_transport::masked_url;
 /// assert_eq!(masked_url("https://u:p@example.com/api?x=@"), "https://***@example.com/api?x=@");
 /// assert_eq!(masked_url("https://example.com/api"), "https://example.com/api");
 /// assert_eq!(masked_url("https://u:p/w@example.com/api"), "https://***@example.com/api");
+/// assert_eq!(masked_url("https://admin:2024/pw@example.com/api"), "https://***@example.com/api");
+/// assert_eq!(masked_url("https://u:1?pw@example.com/api"), "https://***@example.com/api");
 /// ```
 pub fn masked_url(url: &str) -> std::borrow::Cow<'_, str> {
     let Some(scheme_end) = url.find("://") else {
         return url.into();
     };
     let rest = &url[scheme_end + 3..];
-    let authority = if url::Url::parse(url).is_ok() {
-        &rest[..rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len())]
-    } else {
-        rest
-    };
-    match authority.rfind('@') {
+    let before_query = &rest[..rest.find('?').unwrap_or(rest.len())];
+    match before_query.rfind('@').or_else(|| rest.rfind('@')) {
         Some(at) => format!("{}://***@{}", &url[..scheme_end], &rest[at + 1..]).into(),
         None => url.into(),
     }
