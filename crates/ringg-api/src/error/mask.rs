@@ -2,15 +2,11 @@
 //! was sent ("invalid API key: sk_live_…", a validation error quoting the header) must not
 //! put it in an error's message, `Display`, `Debug` or body.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use ringg_types::Secret;
-
-/// What replaces the key.
-const MASK: &str = "[REDACTED]";
-
-/// Keys shorter than this are not masked: replacing every occurrence of a few characters would
-/// garble the message and hide nothing (Ringg's keys are UUIDs).
-const MIN_MASKED_LEN: usize = 8;
+use ringg_types::redact::{MIN_MASKED_SECRET_LEN, REDACTED as MASK, mask_secret};
 
 impl super::Error {
     /// This error with `secret` (the client's key) masked wherever the server's text shows it:
@@ -19,26 +15,23 @@ impl super::Error {
     /// ([`unredacted_body`](Self::unredacted_body) keeps it as received).
     pub(crate) fn masking(mut self, secret: &Secret) -> Self {
         let key = secret.expose();
-        if key.len() < MIN_MASKED_LEN {
+        if key.len() < MIN_MASKED_SECRET_LEN {
             return self;
         }
         let r = &mut self.repr;
-        if r.message.contains(key) {
-            r.message = r.message.replace(key, MASK);
-        }
         for text in [&mut r.code, &mut r.field_path, &mut r.server_request_id]
             .into_iter()
             .flatten()
+            .chain([&mut r.message])
         {
-            if text.contains(key) {
-                *text = text.replace(key, MASK);
+            if let Cow::Owned(masked) = mask_secret(text, key) {
+                *text = masked;
             }
         }
-        if let Some(source) = &r.source {
-            let shown = source.to_string();
-            if shown.contains(key) {
-                r.source = Some(shown.replace(key, MASK).into());
-            }
+        if let Some(source) = &r.source
+            && let Cow::Owned(shown) = mask_secret(&source.to_string(), key)
+        {
+            r.source = Some(shown.into());
         }
         if let Some(body) = &r.body
             && let Some(masked) = mask_bytes(body, key.as_bytes())

@@ -201,16 +201,10 @@ fn record(recording: &Recording, result: &Result<ApiResponse, TransportError>) {
     }
 }
 
-/// Keys shorter than this are not masked: replacing every occurrence of a few characters would
-/// garble the id and hide nothing (Ringg's keys are UUIDs).
-const MIN_MASKED_LEN: usize = 8;
-
-/// `text` with every occurrence of `key` replaced by `[REDACTED]`.
+/// `text` with `key` masked (see [`mask_secret`](ringg_types::redact::mask_secret)).
 fn masked<'a>(text: &'a str, key: Option<&HeaderValue>) -> std::borrow::Cow<'a, str> {
     match key.and_then(|k| k.to_str().ok()) {
-        Some(key) if key.len() >= MIN_MASKED_LEN && text.contains(key) => {
-            text.replace(key, "[REDACTED]").into()
-        }
-        _ => text.into(),
+        Some(key) => ringg_types::redact::mask_secret(text, key),
+        None => text.into(),
     }
 }

@@ -17,16 +17,15 @@
 //! [`redact_text`] works on any text, valid JSON or not (a truncated body, an HTML page that
 //! quotes JSON); [`redact_value`] works on a parsed document.
 
+mod echo;
 mod generated;
 
 use std::borrow::Cow;
 
 use serde_json::Value;
 
+pub use echo::{MIN_MASKED_SECRET_LEN, REDACTED, mask_secret};
 pub use generated::SECRET_FIELDS;
-
-/// What a masked value is replaced with.
-pub const REDACTED: &str = "[REDACTED]";
 
 /// Name endings that mark a credential whatever the contract says (compared in lower case).
 const CREDENTIAL_SUFFIXES: &[&str] = &[
