@@ -301,8 +301,8 @@ pub trait DedupeStore: Send + Sync + 'static {
     /// Starts a pending claim's lease again from now, for a handler that is still at work on
     /// its event and will finish it, past the lease ([`MemoryDedupeStore::PENDING_LEASE`] for
     /// the built-in stores): Ringg's retries meanwhile stay [`Claim::InFlight`] instead of
-    /// being handed over a second time. A key handed over already, or not claimed, is left as
-    /// it is. The receiver does not call it (a handler that hangs must not hold its event from
+    /// being handed over a second time. A key handed over already, not claimed, or whose
+    /// lease has run out (Ringg's retry may have been handed over since) is left as it is. The receiver does not call it (a handler that hangs must not hold its event from
     /// Ringg's retries for good); a handler that knows its work goes on does, at intervals
     /// shorter than the lease. The default does nothing, so the claim expires after its lease.
     async fn renew(&self, _key: &DedupeKey) -> Result<(), DedupeStoreError> {
@@ -476,6 +476,7 @@ impl MemoryDedupeStore {
             pending_since: Some(since),
             ..
         }) = self.lock().live.get_mut(&key.0)
+            && now.saturating_duration_since(*since) < PENDING_LEASE
         {
             *since = now;
         }

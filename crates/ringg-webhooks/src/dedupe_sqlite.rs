@@ -278,13 +278,15 @@ impl SqliteDedupeStore {
             .await
     }
 
-    /// A pending claim of `key` dated `now_ms` (its lease starts again).
+    /// A pending claim of `key` dated `now_ms` (its lease starts again), unless its lease ran
+    /// out.
     async fn renew_at(&self, key: &DedupeKey, now_ms: i64) -> Result<(), DedupeStoreError> {
         let key = key.as_str().to_owned();
         self.blocking(move |conn| {
             conn.execute(
-                "UPDATE ringg_webhook_dedupe SET inserted_ms = ?2 WHERE key = ?1 AND done = 0",
-                params![key, now_ms],
+                "UPDATE ringg_webhook_dedupe SET inserted_ms = ?2 \
+                 WHERE key = ?1 AND done = 0 AND inserted_ms > ?3",
+                params![key, now_ms, now_ms - millis(PENDING_LEASE)],
             )
             .map(drop)
         })
@@ -467,11 +469,17 @@ mod tests {
             Claim::New
         );
         // A confirmed key stays done.
+        let t1 = t0 + lease / 2 + lease + 1;
         s.confirm(&key(1)).await.unwrap();
-        s.renew_at(&key(1), t0 + lease * 3).await.unwrap();
+        s.renew_at(&key(1), t1 + 1).await.unwrap();
+        assert_eq!(s.claim_at(&key(1), t1 + 2).await.unwrap(), Claim::Done);
+        // A lapsed claim is not revived.
+        let t2 = t1 + 10;
+        assert_eq!(s.claim_at(&key(2), t2).await.unwrap(), Claim::New);
+        s.renew_at(&key(2), t2 + lease + 1).await.unwrap();
         assert_eq!(
-            s.claim_at(&key(1), t0 + lease * 3).await.unwrap(),
-            Claim::Done
+            s.claim_at(&key(2), t2 + lease + 2).await.unwrap(),
+            Claim::New
         );
     }
 

@@ -155,6 +155,10 @@ fn a_renewed_claim_stays_in_flight_past_its_first_lease() {
     );
     // Not renewed again: freed a lease after the renewal.
     assert_eq!(s.claim_at(&key(1), t0 + lease / 2 + lease), Claim::New);
+    // A lapsed claim is not revived.
+    assert_eq!(s.claim_at(&key(3), t0), Claim::New);
+    s.renew_at(&key(3), t0 + lease);
+    assert_eq!(s.claim_at(&key(3), t0 + lease), Claim::New);
     // A confirmed key stays done; a key never claimed is not made pending.
     s.confirm_now(&key(1));
     s.renew_at(&key(1), t0 + lease * 3);

@@ -21,7 +21,8 @@ const PRINT_WAIT: Duration = Duration::from_secs(20);
 /// How often a delivery whose line the writer took (and may be blocked writing) renews its
 /// dedupe claim while it waits for the write: well within the claim's lease, so Ringg's
 /// retries meanwhile are answered 503 (in flight) instead of being printed a second time.
-const RENEW_EVERY: Duration = Duration::from_secs(MemoryDedupeStore::PENDING_LEASE.as_secs() / 3);
+const RENEW_EVERY: Duration =
+    Duration::from_millis(MemoryDedupeStore::PENDING_LEASE.as_millis() as u64 / 3);
 
 /// Where an event's line is: queued; taken by the writer (being written, or written); or given
 /// up by its delivery, which was answered 500 (then the writer skips it). Each moves out of
