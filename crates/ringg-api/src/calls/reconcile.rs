@@ -231,7 +231,7 @@ mod tests {
             q.start(Some(sent)).to_utc(),
             sent - chrono::Duration::minutes(10)
         );
-        // A time no minute can be taken from, or a later one, leaves the default 24 hours.
+        // A time ten minutes cannot be taken from, or a later one, leaves the default 24 hours.
         let default = ReconcileQuery::default_since().to_utc();
         for sent in [chrono::DateTime::<chrono::Utc>::MIN_UTC, chrono::Utc::now()] {
             let start = q.start(Some(sent)).to_utc();
