@@ -22,7 +22,7 @@ use ringg_api::transport::{
 };
 use ringg_api::types::{AgentId, ListId};
 use ringg_api::{Client, ErrorKind};
-use ringg_sim::{RunningSimulator, Simulator, demo};
+use ringg_sim::{RunningSimulator, demo};
 
 /// What [`Losing`] does with the next request of an operation.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -76,14 +76,7 @@ impl Transport for Losing {
     }
 }
 
-async fn sim() -> RunningSimulator {
-    Simulator::builder()
-        .time_scale(0.001)
-        .seed(5)
-        .start()
-        .await
-        .unwrap()
-}
+use common::seeded_sim as sim;
 
 fn client(sim: &RunningSimulator, t: Arc<Losing>, journal: Arc<dyn Journal>) -> Client {
     common::client_builder(sim)

@@ -14,10 +14,10 @@ use ringg_api::journal::{Journal, MemoryJournal};
 use ringg_api::transport::{
     ApiRequest, ApiResponse, ReqwestConfig, ReqwestTransport, Transport, TransportError,
 };
-use ringg_sim::{RunningSimulator, Simulator};
+use ringg_sim::RunningSimulator;
 use serde_json::Value;
 
-use common::{campaigns_named, launch};
+use common::{campaigns_named, launch, seeded_sim as sim};
 
 /// A transport over reqwest that rewrites the JSON answer to the next request of one
 /// operation; the request itself reaches the simulator unchanged.
@@ -59,15 +59,6 @@ impl Transport for Reshaping {
     }
 }
 
-async fn sim() -> RunningSimulator {
-    Simulator::builder()
-        .time_scale(0.001)
-        .seed(5)
-        .start()
-        .await
-        .unwrap()
-}
-
 fn client(
     sim: &RunningSimulator,
     t: Arc<Reshaping>,
@@ -100,15 +91,19 @@ async fn counts_written_as_strings_in_the_upload_answer_are_read() {
     sim.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_upload_answer_that_cannot_be_read_is_found_by_the_next_run_not_uploaded_again() {
+/// A launch named `name` whose answer to `operation` is made unreadable by `edit`: the first
+/// run fails with the step's outcome unknown and the launch still pending, with the
+/// campaign `status_after_first`; the same launch run again ends with the campaign started,
+/// one list in all.
+async fn unreadable_answer_then_run_again(
+    operation: &'static str,
+    edit: fn(&mut Value),
+    name: &str,
+    status_after_first: &str,
+) {
     let sim = sim().await;
     let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
-    let t = Reshaping::once("saveCampaign", |v| {
-        v["failed_rows"] = Value::String("none".into());
-    });
-    let client = client(&sim, t, journal.clone());
-    let name = "unreadable upload answer";
+    let client = client(&sim, Reshaping::once(operation, edit), journal.clone());
     let first = client
         .campaigns()
         .launch(launch(CampaignFlow::Standard, name))
@@ -116,11 +111,9 @@ async fn an_upload_answer_that_cannot_be_read_is_found_by_the_next_run_not_uploa
         .unwrap_err();
     let kind = first.error().map(|e| e.kind());
     assert_eq!(kind, Some(ErrorKind::OutcomeUnknown), "{first}");
-    // Ringg created the list, whatever the client made of its answer.
-    assert_eq!(campaigns_named(&client, name).await, ["draft"]);
+    // Ringg carried the step out, whatever the client made of its answer.
+    assert_eq!(campaigns_named(&client, name).await, [status_after_first]);
     assert_eq!(journal.pending_launches().await.unwrap().len(), 1);
-
-    // Run again: the list is found and started, not uploaded a second time.
     client
         .campaigns()
         .launch(launch(CampaignFlow::Standard, name))
@@ -131,29 +124,20 @@ async fn an_upload_answer_that_cannot_be_read_is_found_by_the_next_run_not_uploa
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_answer_that_cannot_be_read_is_found_by_the_next_run_not_uploaded_again() {
+    let edit: fn(&mut Value) = |v| v["failed_rows"] = Value::String("none".into());
+    unreadable_answer_then_run_again("saveCampaign", edit, "unreadable upload answer", "draft")
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_start_answer_that_cannot_be_read_leaves_the_launch_at_its_start() {
-    let sim = sim().await;
-    let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
-    let t = Reshaping::once("startCampaignV2", |v| {
-        v["has_ongoing_calls"] = Value::String("perhaps".into());
-    });
-    let client = client(&sim, t, journal.clone());
-    let name = "unreadable start answer";
-    let first = client
-        .campaigns()
-        .launch(launch(CampaignFlow::Standard, name))
-        .await
-        .unwrap_err();
-    let kind = first.error().map(|e| e.kind());
-    assert_eq!(kind, Some(ErrorKind::OutcomeUnknown), "{first}");
-    assert_eq!(campaigns_named(&client, name).await, ["scheduled"]);
-    // Still pending at its start, not stopped: the next run finds it started.
-    assert_eq!(journal.pending_launches().await.unwrap().len(), 1);
-    client
-        .campaigns()
-        .launch(launch(CampaignFlow::Standard, name))
-        .await
-        .unwrap();
-    assert_eq!(campaigns_named(&client, name).await, ["scheduled"]);
-    sim.shutdown().await;
+    let edit: fn(&mut Value) = |v| v["has_ongoing_calls"] = Value::String("perhaps".into());
+    unreadable_answer_then_run_again(
+        "startCampaignV2",
+        edit,
+        "unreadable start answer",
+        "scheduled",
+    )
+    .await;
 }

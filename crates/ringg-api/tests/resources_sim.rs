@@ -224,15 +224,7 @@ async fn a_launch_of_a_file_with_a_quote_never_closed_uploads_nothing() {
                         +919876500402,Ravi,Acme\n\
                         +919876500403,Meera,Acme\n";
     let (sim, client) = start(0).await;
-    let request = LaunchRequest::builder(AgentId::new(demo::AGENT_ID), CsvUpload::bytes(FILE))
-        .name("unclosed quote")
-        .country_code("+91")
-        .window(ist_in(2), ist_in(8 * 60))
-        .caller(LargeCampaignCaller::NumberPool(NumberPoolId::new(
-            demo::NUMBER_POOL_ID,
-        )))
-        .build()
-        .unwrap();
+    let request = common::launch_of(CampaignFlow::Standard, "unclosed quote", FILE);
     let e = client.campaigns().launch(request).await.unwrap_err();
     assert!(e.list_id().is_none(), "{e}");
     assert!(e.to_string().contains("lines 2-4"), "{e}");

@@ -189,20 +189,25 @@ fn write_padded_csv(path: &std::path::Path, rows: usize, row_bytes: usize) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_dry_run_is_what_the_launch_does() {
-    let sim = sim().await;
-    let (start, end) = (tomorrow_ist("10:00"), tomorrow_ist("18:00"));
-    let window = [
+/// The demo number pool calling from `start` to `end` in India.
+fn pool_window<'a>(start: &'a str, end: &'a str) -> [&'a str; 8] {
+    [
         "--number-pool",
         NUMBER_POOL_ID,
         "--timezone",
         "Asia/Kolkata",
         "--start",
-        &start,
+        start,
         "--end",
-        &end,
-    ];
+        end,
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_dry_run_is_what_the_launch_does() {
+    let sim = sim().await;
+    let (start, end) = (tomorrow_ist("10:00"), tomorrow_ist("18:00"));
+    let window = pool_window(&start, &end);
     let mut dry = vec!["-o", "json"];
     dry.extend(launch_args(CONTACTS, "Planned", &window));
     dry.push("--dry-run");
@@ -295,16 +300,7 @@ async fn a_number_without_its_prefix_is_read_alike_by_the_plan_and_the_launch() 
     .unwrap();
     let file = file.to_str().unwrap();
     let (start, end) = (tomorrow_ist("10:00"), tomorrow_ist("18:00"));
-    let window = [
-        "--number-pool",
-        NUMBER_POOL_ID,
-        "--timezone",
-        "Asia/Kolkata",
-        "--start",
-        &start,
-        "--end",
-        &end,
-    ];
+    let window = pool_window(&start, &end);
     let mut dry = launch_args(file, "Prefixes", &window);
     dry.push("--dry-run");
     let shown = ok(ringg(&sim, &dry)).await;

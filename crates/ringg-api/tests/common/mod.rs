@@ -25,6 +25,16 @@ pub(crate) fn client(sim: &RunningSimulator) -> Client {
     client_builder(sim).build().unwrap()
 }
 
+/// A simulator running 1,000 times faster than real time, seeded for repeatable runs.
+pub(crate) async fn seeded_sim() -> RunningSimulator {
+    ringg_sim::Simulator::builder()
+        .time_scale(0.001)
+        .seed(5)
+        .start()
+        .await
+        .unwrap()
+}
+
 /// The answer shapes of the simulators these tests start: `RINGG_SIM_QUIRKS=live` runs them
 /// against the live API's variants (CI runs the suite once that way too).
 pub(crate) fn quirks() -> Quirks {
