@@ -269,7 +269,8 @@ impl Calls<'_> {
 
     /// Settles every [`pending`](Self::pending) initiation through
     /// [`reconcile`](Self::reconcile) (narrowed to its assistant and recipient, from ten
-    /// minutes before it was recorded, the slack allowed between our clock and the server's) and records the outcome: [`CallOutcome::Placed`] with the call
+    /// minutes before it was recorded, the slack allowed between our clock and the server's)
+    /// and records the outcome: [`CallOutcome::Placed`] with the call
     /// id when the call is found, [`CallOutcome::NotPlaced`] when it is not and its request can
     /// no longer be answered (placing it again is then safe). An initiation that cannot be
     /// settled now stays pending and is returned with its error: the history could not be

@@ -115,8 +115,8 @@ pub struct ReconcileQuery {
     /// may all be `+919876543210`). A row with no number, or a masked one, is checked.
     pub to_number: Option<String>,
     /// How far back to look (default: [`start`](Self::start): 24 hours ago, or ten minutes
-    /// before the call was sent when that is earlier). A time in the future is refused: a search from
-    /// then could not rule anything out.
+    /// before the call was sent when that is earlier). A time in the future is refused: a
+    /// search from then could not rule anything out.
     pub since: Option<Timestamp>,
     /// Give up after scanning this many history rows (default 10,000), with
     /// [`ErrorKind::SearchLimit`](crate::ErrorKind::SearchLimit).
@@ -149,9 +149,10 @@ impl ReconcileQuery {
 
     /// Where [`Calls::reconcile`](super::Calls::reconcile) starts its search:
     /// [`since`](Self::since) when set; else [`default_since`](Self::default_since), or ten
-    /// minutes (the slack for two clocks) before the call was `sent` (the time its journal entry records, which
-    /// `reconcile` passes; else the time its reference records) when that is earlier, so that
-    /// a call whose wait outlasts a day's search is still looked for where it is.
+    /// minutes (the slack for two clocks) before the call was `sent` (the time its journal
+    /// entry records, which `reconcile` passes; else the time its reference records) when
+    /// that is earlier, so that a call whose wait outlasts a day's search is still looked for
+    /// where it is.
     pub fn start(&self, sent: Option<chrono::DateTime<chrono::Utc>>) -> Timestamp {
         if let Some(since) = &self.since {
             return since.clone();
