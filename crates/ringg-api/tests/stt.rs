@@ -201,3 +201,300 @@ async fn streaming_yields_partial_then_final_transcripts() {
     assert!(e.is_auth(), "{e}");
     sim.shutdown().await;
 }
+
+// ---- Scripted WebSocket and HTTP servers on loopback ------------------------------------
+
+use futures::SinkExt;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+type ServerWs = tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>;
+
+const SCRIPTED_KEY: &str = "rk_live_0123456789abcdefSECRETSECRET";
+
+/// A loopback server that upgrades one `/stt/v1/stream` connection and runs `script` on it;
+/// returns a client whose STT base URL points at it.
+async fn scripted_stream_server<F, Fut>(script: F) -> ringg_api::Client
+where
+    F: FnOnce(ServerWs) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.unwrap();
+        let ws = tokio_tungstenite::accept_async(tcp).await.unwrap();
+        script(ws).await;
+    });
+    ringg_api::Client::builder()
+        .ignore_env()
+        .api_key(SCRIPTED_KEY)
+        .base_url(format!("http://{addr}/ca/api/v0"))
+        .build()
+        .unwrap()
+}
+
+/// Reads the client's frames until its `{"type":"end"}` text message.
+async fn read_until_end(ws: &mut ServerWs) {
+    while let Some(Ok(m)) = ws.next().await {
+        if let Message::Text(t) = m
+            && t.as_str().contains("\"end\"")
+        {
+            return;
+        }
+    }
+}
+
+/// A message type the client does not know (a session-start or metadata notice, as many STT
+/// services send) is skipped; it does not end the stream with a decode error.
+#[tokio::test]
+async fn unknown_stream_message_types_are_skipped() {
+    let client = scripted_stream_server(|mut ws| async move {
+        ws.send(Message::text(
+            r#"{"type":"session_started","request_id":"r1"}"#,
+        ))
+        .await
+        .unwrap();
+        ws.send(Message::text(r#"{"type":"partial","transcription":"hel"}"#))
+            .await
+            .unwrap();
+        read_until_end(&mut ws).await;
+        ws.send(Message::text(
+            r#"{"type":"final","transcription":"hello","is_final":true}"#,
+        ))
+        .await
+        .unwrap();
+        let _ = ws.close(None).await;
+    })
+    .await;
+    let mut stream = client
+        .stt()
+        .stream(
+            std::io::Cursor::new(vec![0u8; 3200]),
+            &StreamOptions::default(),
+        )
+        .await
+        .unwrap();
+    let mut got = Vec::new();
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(m) => got.push((m.kind, m.transcription)),
+            Err(e) => panic!("an unknown message type ended the stream: {e} (after {got:?})"),
+        }
+    }
+    assert_eq!(
+        got,
+        vec![
+            (StreamMessageKind::Partial, "hel".to_owned()),
+            (StreamMessageKind::Final, "hello".to_owned())
+        ]
+    );
+}
+
+/// A server that closes mid-stream while the audio source is live (a microphone, a pipe)
+/// gives an error promptly; the reader does not wait for the audio forever.
+#[tokio::test]
+async fn a_close_mid_stream_with_live_audio_does_not_hang() {
+    let client = scripted_stream_server(|mut ws| async move {
+        let _ = ws
+            .close(Some(CloseFrame {
+                code: CloseCode::Error,
+                reason: "recogniser crashed".into(),
+            }))
+            .await;
+        // Keep the TCP connection up, as a server draining its close would.
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    })
+    .await;
+    // A live source: open, but with no audio yet (the writing half is kept alive).
+    let (_mic, audio) = tokio::io::duplex(1024);
+    let options = StreamOptions {
+        timeout: Duration::from_secs(2),
+        ..StreamOptions::default()
+    };
+    let mut stream = client.stt().stream(audio, &options).await.unwrap();
+    let first = tokio::time::timeout(Duration::from_secs(8), stream.next()).await;
+    match first {
+        Ok(Some(Err(e))) => assert!(e.to_string().contains("closed"), "{e}"),
+        Ok(other) => panic!("expected an error after the server's close, got {other:?}"),
+        Err(_) => {
+            panic!("the stream hung: no item 8 s after the server closed (its own timeout is 2 s)")
+        }
+    }
+}
+
+/// The server's close code and reason (e.g. an unsupported sample rate) reach the error.
+#[tokio::test]
+async fn the_close_reason_reaches_the_error() {
+    let client = scripted_stream_server(|mut ws| async move {
+        read_until_end(&mut ws).await;
+        let _ = ws
+            .close(Some(CloseFrame {
+                code: CloseCode::Policy,
+                reason: "unsupported sample_rate 44100: use 16000".into(),
+            }))
+            .await;
+    })
+    .await;
+    let options = StreamOptions {
+        sample_rate: 44_100,
+        ..StreamOptions::default()
+    };
+    let e = client
+        .stt()
+        .stream(std::io::Cursor::new(vec![0u8; 8820]), &options)
+        .await
+        .unwrap()
+        .final_transcript()
+        .await
+        .unwrap_err();
+    let shown = e.to_string();
+    assert!(
+        shown.contains("unsupported sample_rate") && shown.contains("1008"),
+        "the close code and reason are lost: {shown}"
+    );
+}
+
+/// A stream message that fails to decode keeps its body and names the field, like every
+/// REST decode error does.
+#[tokio::test]
+async fn a_bad_stream_message_names_the_field() {
+    let client = scripted_stream_server(|mut ws| async move {
+        ws.send(Message::text(
+            r#"{"type":"partial","transcription":"ok","duration_seconds":"1.5s"}"#,
+        ))
+        .await
+        .unwrap();
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    })
+    .await;
+    let mut stream = client
+        .stt()
+        .stream(
+            std::io::Cursor::new(vec![0u8; 3200]),
+            &StreamOptions::default(),
+        )
+        .await
+        .unwrap();
+    let e = stream.next().await.unwrap().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Decode, "{e}");
+    assert!(e.body_text().unwrap_or_default().contains("1.5s"), "{e}");
+    assert_eq!(
+        e.field_path(),
+        Some("duration_seconds"),
+        "the decode error does not name the field: {e}"
+    );
+}
+
+/// An error message from the service that echoes the key does not show it (as the handshake's
+/// errors do not).
+#[tokio::test]
+async fn an_in_stream_error_message_does_not_show_the_key() {
+    let client = scripted_stream_server(|mut ws| async move {
+        ws.send(Message::text(format!(
+            r#"{{"type":"error","code":"unauthorized","message":"key {SCRIPTED_KEY} was revoked"}}"#
+        )))
+        .await
+        .unwrap();
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    })
+    .await;
+    let e = client
+        .stt()
+        .stream(
+            std::io::Cursor::new(vec![0u8; 3200]),
+            &StreamOptions::default(),
+        )
+        .await
+        .unwrap()
+        .final_transcript()
+        .await
+        .unwrap_err();
+    for shown in [e.to_string(), format!("{e:?}")] {
+        assert!(!shown.contains(SCRIPTED_KEY), "the key is shown: {shown}");
+    }
+}
+
+/// Transcripts sent as binary frames (JSON in a binary frame) are transcripts too.
+#[tokio::test]
+async fn json_transcripts_in_binary_frames_are_read() {
+    let client = scripted_stream_server(|mut ws| async move {
+        read_until_end(&mut ws).await;
+        ws.send(Message::binary(
+            br#"{"type":"final","transcription":"hello","is_final":true}"#.to_vec(),
+        ))
+        .await
+        .unwrap();
+        let _ = ws.close(None).await;
+    })
+    .await;
+    let last = client
+        .stt()
+        .stream(
+            std::io::Cursor::new(vec![0u8; 3200]),
+            &StreamOptions::default(),
+        )
+        .await
+        .unwrap()
+        .final_transcript()
+        .await;
+    match last {
+        Ok(m) => assert_eq!(m.transcription, "hello"),
+        Err(e) => panic!("the binary-frame final transcript was dropped: {e}"),
+    }
+}
+
+/// A loopback HTTP server that answers every `POST /stt/v1/transcriptions` with 200 and
+/// `body`, after reading the whole multipart upload.
+async fn scripted_transcription_server(body: &'static str) -> ringg_api::Client {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut s, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 8192];
+                while !(buf.ends_with(b"--\r\n") || buf.ends_with(b"\r\n0\r\n\r\n")) {
+                    match s.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(k) => buf.extend_from_slice(&chunk[..k]),
+                    }
+                }
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = s.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    ringg_api::Client::builder()
+        .ignore_env()
+        .api_key(SCRIPTED_KEY)
+        .base_url(format!("http://{addr}/ca/api/v0"))
+        .build()
+        .unwrap()
+}
+
+/// A file with no speech answered with `"transcription": null` (a Python service's `None`) is
+/// a transcription with empty text, as a missing field already is (`#[serde(default)]`).
+#[tokio::test]
+async fn a_null_transcription_is_accepted() {
+    let client = scripted_transcription_server(
+        r#"{"status":"success","transcription":null,"is_final":true,"language":null,"duration_seconds":0.5,"processing_time_seconds":0.1,"request_id":"r1"}"#,
+    )
+    .await;
+    let t = client
+        .stt()
+        .transcribe(
+            AudioFile::from_bytes("s.wav", audio::wav(0.5, None)).unwrap(),
+            &TranscribeOptions::default(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(t.transcription, "");
+    assert_eq!(t.duration_seconds, Some(0.5));
+}

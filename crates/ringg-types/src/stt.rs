@@ -43,7 +43,7 @@ pub struct Transcription {
     #[serde(default)]
     pub status: String,
     /// `transcription`: the text recognised.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::common::lenient::null_is_empty")]
     pub transcription: String,
     /// `is_final`.
     #[serde(default = "yes")]
@@ -96,18 +96,20 @@ pub enum StreamMessageKind {
     Error,
 }
 
-/// One JSON text message of the streaming WebSocket (`GET /stream`).
+/// One JSON message of the streaming WebSocket (`GET /stream`).
 ///
 /// The frame format is not documented by Ringg; this is the adapter's (INF): audio goes in as
 /// binary frames (PCM16 mono at the `sample_rate` query parameter, or a WAV file's bytes),
-/// a text message `{"type":"end"}` ends the audio, and the service answers these messages.
+/// a text message `{"type":"end"}` ends the audio, and the service answers these messages
+/// (in text frames, or JSON in binary frames). The client skips a message whose `type` is
+/// none of the three kinds (a session or metadata notice).
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct StreamMessage {
     /// `type`: partial, final or error.
     #[serde(rename = "type")]
     pub kind: StreamMessageKind,
     /// `transcription`: the text so far (partial) or of the whole stream (final).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::common::lenient::null_is_empty")]
     pub transcription: String,
     /// `is_final`.
     #[serde(default)]

@@ -143,7 +143,12 @@ impl Stt {
         let (sink, reader) = socket.split();
         let writer = tokio::spawn(send_audio(sink, audio, options.frame_bytes));
         Ok(TranscriptStream {
-            inner: Box::pin(messages(reader, writer, options.timeout)),
+            inner: Box::pin(messages(
+                reader,
+                writer,
+                options.timeout,
+                self.client.api_key().clone(),
+            )),
         })
     }
 }
@@ -203,7 +208,14 @@ struct Reading {
     writer: Option<JoinHandle<Result<(), Error>>>,
     timeout: Duration,
     done: bool,
+    /// The client's key, masked in every error the stream yields (a service may echo it).
+    key: ringg_types::Secret,
 }
+
+/// How long a stream that closed waits for the audio sender's own error (a failed read of the
+/// audio explains the close better): the sender of a live source (a microphone) that has no
+/// audio ready never ends by itself, so it is stopped after this.
+const WRITER_GRACE: Duration = Duration::from_millis(500);
 
 impl Drop for Reading {
     fn drop(&mut self) {
@@ -215,16 +227,69 @@ impl Drop for Reading {
 }
 
 impl Reading {
-    /// The writer's error, when it failed (it is asked once the socket ends early).
+    /// The writer's error, when it failed (it is asked once the socket ends early). A writer
+    /// still waiting for audio after [`WRITER_GRACE`] is stopped.
     async fn writer_error(&mut self) -> Option<Error> {
-        let writer = self.writer.take()?;
-        match writer.await {
-            Ok(Err(e)) => Some(e),
-            _ => None,
+        let mut writer = self.writer.take()?;
+        match tokio::time::timeout(WRITER_GRACE, &mut writer).await {
+            Ok(Ok(Err(e))) => Some(e),
+            Ok(_) => None,
+            Err(_) => {
+                writer.abort();
+                None
+            }
         }
     }
 
+    /// The next item, with the client's key masked in an error.
     async fn next(&mut self) -> Option<Result<StreamMessage, Error>> {
+        let item = self.next_unmasked().await?;
+        Some(item.map_err(|e| e.masking(&self.key)))
+    }
+
+    /// What a text message (or JSON in a binary frame) holds: `None` for a message of a kind
+    /// this client does not know (a session notice, metadata), which is skipped; a decode
+    /// error keeps the message and names the field.
+    fn read_message(&mut self, text: &str) -> Option<Result<StreamMessage, Error>> {
+        let known = serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned));
+        if let Some(kind) = known
+            && !matches!(kind.as_str(), "partial" | "final" | "error")
+        {
+            tracing::debug!(target: "ringg_api::stt", kind = %for_terminal(&kind, 40), "skipped a stream message of a kind this client does not know");
+            return None;
+        }
+        let msg: StreamMessage = match crate::decode::decode(
+            STREAM_OP,
+            http::StatusCode::OK,
+            bytes::Bytes::from(text.to_owned()),
+        ) {
+            Ok(m) => m,
+            Err(e) => {
+                self.done = true;
+                return Some(Err(e));
+            }
+        };
+        match msg.kind {
+            StreamMessageKind::Partial => Some(Ok(msg)),
+            StreamMessageKind::Final => {
+                self.done = true;
+                Some(Ok(msg))
+            }
+            StreamMessageKind::Error => {
+                self.done = true;
+                let what = msg.message.as_deref().unwrap_or("no message");
+                let code = msg.code.as_deref().unwrap_or("error");
+                Some(Err(Error::connection(format!(
+                    "the speech-to-text service ended the stream ({code}): {}",
+                    for_terminal(what, 300)
+                ))))
+            }
+        }
+    }
+
+    async fn next_unmasked(&mut self) -> Option<Result<StreamMessage, Error>> {
         if self.done {
             return None;
         }
@@ -241,37 +306,36 @@ impl Reading {
             };
             match next {
                 Some(Ok(Message::Text(text))) => {
-                    let msg: StreamMessage = match serde_json::from_str(text.as_str()) {
-                        Ok(m) => m,
-                        Err(e) => {
-                            self.done = true;
-                            return Some(Err(Error::decode(
-                                STREAM_OP,
-                                http::StatusCode::OK,
-                                String::new(),
-                                format!("a stream message is not a transcript: {e}"),
-                                bytes::Bytes::from(text.as_str().to_owned()),
-                            )));
-                        }
-                    };
-                    match msg.kind {
-                        StreamMessageKind::Partial => return Some(Ok(msg)),
-                        StreamMessageKind::Final => {
-                            self.done = true;
-                            return Some(Ok(msg));
-                        }
-                        StreamMessageKind::Error => {
-                            self.done = true;
-                            let what = msg.message.as_deref().unwrap_or("no message");
-                            let code = msg.code.as_deref().unwrap_or("error");
-                            return Some(Err(Error::connection(format!(
-                                "the speech-to-text service ended the stream ({code}): {}",
-                                for_terminal(what, 300)
-                            ))));
-                        }
+                    if let Some(item) = self.read_message(text.as_str()) {
+                        return Some(item);
                     }
                 }
-                Some(Ok(Message::Close(_))) | None => {
+                // Some services send their JSON messages as binary frames.
+                Some(Ok(Message::Binary(bytes))) => {
+                    if let Ok(text) = std::str::from_utf8(&bytes)
+                        && text.trim_start().starts_with('{')
+                        && let Some(item) = self.read_message(text)
+                    {
+                        return Some(item);
+                    }
+                }
+                Some(Ok(Message::Close(frame))) => {
+                    self.done = true;
+                    let err = match self.writer_error().await {
+                        Some(e) => e,
+                        None => Error::connection(match frame {
+                            Some(f) => format!(
+                                "the speech-to-text stream closed before its final transcript (code {}: {})",
+                                u16::from(f.code),
+                                for_terminal(f.reason.as_str(), 300)
+                            ),
+                            None => "the speech-to-text stream closed before its final transcript"
+                                .into(),
+                        }),
+                    };
+                    return Some(Err(err));
+                }
+                None => {
                     self.done = true;
                     let err = self.writer_error().await.unwrap_or_else(|| {
                         Error::connection(
@@ -297,12 +361,14 @@ fn messages(
     reader: SplitStream<Socket>,
     writer: JoinHandle<Result<(), Error>>,
     timeout: Duration,
+    key: ringg_types::Secret,
 ) -> impl Stream<Item = Result<StreamMessage, Error>> + Send {
     let state = Reading {
         reader,
         writer: Some(writer),
         timeout,
         done: false,
+        key,
     };
     futures::stream::unfold(state, |mut st| async move {
         let item = st.next().await?;

@@ -157,6 +157,12 @@ impl<'de, T: TryFrom<u64>> Visitor<'de> for CountV<T> {
     null_reads_as_none!();
 }
 
+/// A string field that may be `null`: `null` reads as the empty string, as a missing field
+/// does.
+pub(crate) fn null_is_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
+}
+
 /// `Option<u64>` or `Option<u32>` counts: a number, `12.0`, `"12"`; `""` and `null` read as
 /// `None`.
 pub(crate) fn count<'de, D: Deserializer<'de>, T: TryFrom<u64>>(

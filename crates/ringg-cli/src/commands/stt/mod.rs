@@ -93,11 +93,18 @@ async fn transcribe(ctx: &mut Ctx, file: &Path, common: SttArgs) -> Result<(), C
         })?;
         return print_json(&value);
     }
-    let t: Transcription = serde_json::from_slice(&raw).map_err(|e| {
-        CliError::failed(format!(
-            "the speech-to-text service's answer is not a transcription: {e}; run with --output json to see it"
-        ))
-    })?;
+    // A failure names the field and keeps the answer (masked): the upload may have been
+    // large and billed, so running it again to see the answer is not free.
+    let t: Transcription =
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&raw))
+            .map_err(|e| {
+                CliError::failed(format!(
+                    "the speech-to-text service's answer does not read as a transcription at `{}`: {}; its answer: {}",
+                    e.path(),
+                    e.inner(),
+                    ringg_types::text::for_terminal(&ringg_types::redact::redact_bytes(&raw), 2000)
+                ))
+            })?;
     emit_text(&t.transcription);
     print_table(&kv_table([
         ("language".to_owned(), or_dash(t.language.as_deref())),
