@@ -28,7 +28,7 @@ mod reference;
 mod unknowns;
 pub use outcomes::{HistoryDownload, PlacedCall};
 pub use reconcile::ReconcileQuery;
-pub use reference::{CLIENT_REFERENCE_KEY, new_client_reference, reference_in};
+pub use reference::{CLIENT_REFERENCE_KEY, new_client_reference, reference_in, reference_time};
 pub(crate) use unknowns::RecentUnknowns;
 
 /// Polling settings for [`Calls::wait_for_terminal_with`].

@@ -332,12 +332,27 @@ async fn reconcile_finds_a_placed_call_and_says_when_none_was_placed() {
     assert_eq!(r.json()["found"], true);
     assert_eq!(r.json()["call"]["id"], call_id.as_str());
 
-    let r = ok(ringg(&sim, &["calls", "reconcile", "rr-never-sent"])).await;
+    // A reference this client made two hours ago (it records when, and a 60 s wait): missing,
+    // so ruled out.
+    let made = chrono::Utc::now() - chrono::Duration::hours(2);
+    let millis = u64::try_from(made.timestamp_millis()).unwrap();
+    let id = uuid::Builder::from_unix_timestamp_millis(millis, &[9; 10]).into_uuid();
+    let timed = format!("rr-{}-60s", id.simple());
+    let r = ok(ringg(&sim, &["calls", "reconcile", &timed])).await;
     assert!(
         r.stdout.contains("among calls since") && r.stdout.contains("was not placed"),
         "{}",
         r.stdout
     );
+    // A reference that records no time (one of the caller's own, or mistyped) and that the
+    // journal does not hold: a call sent before the search is not ruled out.
+    let r = ok(ringg(&sim, &["calls", "reconcile", "rr-never-sent"])).await;
+    assert!(
+        r.stdout.contains("is not ruled out") && !r.stdout.contains("cannot create a duplicate"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("--since"), "{}", r.stderr);
     let r = ok(ringg(
         &sim,
         &["-o", "json", "calls", "reconcile", "rr-never-sent"],

@@ -70,10 +70,18 @@ fn read(reference: &str) -> Option<(chrono::DateTime<chrono::Utc>, Option<u64>)>
     (earliest..=latest).contains(&made).then_some((made, wait))
 }
 
-/// When a reference made by [`new_client_reference`] (or [`reference_waiting`]) was made;
-/// `None` for any other reference (one chosen by the caller, or an older random one; see
-/// [`read`]).
-pub(crate) fn reference_time(reference: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+/// When a reference made by [`new_client_reference`] (or
+/// [`Calls::new_reference`](super::Calls::new_reference)) was made; `None` for any other
+/// reference (one chosen by the caller, an older random one, or a reference mistyped or cut
+/// short), whose call [`Calls::reconcile`](super::Calls::reconcile) cannot rule out before
+/// the time it searches from.
+///
+/// ```
+/// use ringg_api::calls::{new_client_reference, reference_time};
+/// assert!(reference_time(&new_client_reference()).is_some());
+/// assert_eq!(reference_time("rr-nonsense"), None);
+/// ```
+pub fn reference_time(reference: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     read(reference).map(|(made, _)| made)
 }
 

@@ -441,6 +441,18 @@ async fn reconcile(
             ctx.out
                 .note("do not place it again; follow it with `ringg calls wait <ID>`");
         }
+        None if !time_known(&client, &reference).await && since.is_none() => {
+            // Neither the reference nor this machine's journal says when it was sent: the
+            // call may have been initiated before the search's start (or the reference was
+            // mistyped), so nothing is ruled out.
+            emit_text(format!(
+                "no call with reference {reference} among {}; the reference records no time and this machine's journal has no entry for it, so a call initiated with it before then is not ruled out",
+                searched.describe()
+            ));
+            ctx.out.note(
+                "check the reference against the error that printed it, or search from when it was sent with --since",
+            );
+        }
         None => {
             emit_text(format!(
                 "no call with reference {reference} among {}: if it was initiated there, it was not placed, so placing it again cannot create a duplicate",
@@ -454,4 +466,16 @@ async fn reconcile(
         }
     }
     Ok(())
+}
+
+/// Whether the reference records when it was made, or this machine's journal when it was
+/// sent (a journal that cannot be read counts as not knowing).
+async fn time_known(client: &ringg_api::Client, reference: &str) -> bool {
+    if ringg_api::calls::reference_time(reference).is_some() {
+        return true;
+    }
+    match client.journal() {
+        Some(journal) => matches!(journal.call(reference).await, Ok(Some(_))),
+        None => false,
+    }
 }
