@@ -285,44 +285,64 @@ async fn the_dry_run_is_what_the_launch_does() {
     );
 }
 
-/// Without `--country`, a number written without its `+` is read with +91 by the check and
-/// the plan as by the launch, and the check says so: the launch calls exactly the rows the plan
-/// counted, and none the check reported as skipped.
-#[tokio::test(flavor = "multi_thread")]
-async fn a_number_without_its_prefix_is_read_alike_by_the_plan_and_the_launch() {
+/// Checks and plans `contents` (a contact file) with a dry run, then launches it with
+/// `--remove-invalid-rows`: the dry run's report holds `report` and `warning`, the plan counts
+/// as many calls as are placed, and the numbers called are `called`.
+async fn planned_is_placed(contents: &str, report: &str, warning: &str, called: &[&str]) {
     let sim = sim().await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("contacts.csv");
-    std::fs::write(
-        &file,
-        "Mobile Number,Name\n+919876500301,Asha\n9876500302,Ravi\n",
-    )
-    .unwrap();
+    std::fs::write(&file, contents).unwrap();
     let file = file.to_str().unwrap();
     let (start, end) = (tomorrow_ist("10:00"), tomorrow_ist("18:00"));
-    let window = pool_window(&start, &end);
-    let mut dry = launch_args(file, "Prefixes", &window);
+    let mut window = pool_window(&start, &end).to_vec();
+    window.push("--remove-invalid-rows");
+    let mut dry = launch_args(file, "Planned rows", &window);
     dry.push("--dry-run");
     let shown = ok(ringg(&sim, &dry)).await;
     let said = format!("{}{}", shown.stdout, shown.stderr);
-    assert!(said.contains("2 rows, 2 valid, 0 invalid"), "{said}");
-    assert!(
-        said.contains("read with the country code +91 (the first on line 3"),
-        "{said}"
-    );
+    assert!(said.contains(report), "{said}");
+    assert!(said.contains(warning), "{said}");
     let mut real = vec!["-o", "json"];
-    real.extend(launch_args(file, "Prefixes", &window));
+    real.extend(launch_args(file, "Planned rows", &window));
     real.extend(["--yes", "--no-follow"]);
     let launched = ok(ringg(&sim, &real)).await.json_lines()[0].clone();
-    assert_eq!(launched["plan"]["rows"], 2);
-    let mut called: Vec<String> = sim
+    let mut placed: Vec<String> = sim
         .handle()
         .calls()
         .into_iter()
         .map(|c| c.to_number.to_string())
         .collect();
-    called.sort();
-    assert_eq!(called, ["+919876500301", "+919876500302"]);
+    placed.sort();
+    assert_eq!(placed, called);
+    assert_eq!(launched["plan"]["rows"], called.len());
+}
+
+/// Without `--country`, a number written without its `+` is read with +91 by the check and
+/// the plan as by the launch, and the check says so: the launch calls exactly the rows the plan
+/// counted, and none the check reported as skipped.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_number_without_its_prefix_is_read_alike_by_the_plan_and_the_launch() {
+    planned_is_placed(
+        "Mobile Number,Name\n+919876500301,Asha\n9876500302,Ravi\n",
+        "2 rows, 2 valid, 0 invalid",
+        "read with the country code +91 (the first on line 3",
+        &["+919876500301", "+919876500302"],
+    )
+    .await;
+}
+
+/// A row one field short of the header is imported with that value empty, so the check counts
+/// it (and names it) instead of calling it invalid: the plan counts the call placed for it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_row_short_of_a_field_is_counted_by_the_plan_as_it_is_called() {
+    planned_is_placed(
+        "Name,Mobile Number,company_name\nAsha,+919876500311,Acme\nZed,+919876500312\n",
+        "2 rows, 2 valid, 0 invalid",
+        "(the first on line 3: 2)",
+        &["+919876500311", "+919876500312"],
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

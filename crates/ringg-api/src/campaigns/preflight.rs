@@ -248,6 +248,13 @@ fn check<R: Read>(reader: R, options: &PreflightOptions) -> Result<PreflightRepo
             rows.multi_line
         ));
     }
+    if let Some((line, fields)) = rows.first_width_mismatch {
+        warnings.push(format!(
+            "{} row(s) have another number of fields than the header's {} (the first on line {line}: {fields}); a missing value is read as empty and an extra one is ignored",
+            rows.width_mismatch,
+            header.len()
+        ));
+    }
     if let (Some((line, raw, read)), Some(country)) = (&rows.first_national, country) {
         warnings.push(format!(
             "{} number(s) without a + were read with the country code {country} (the first on line {line}: {raw:?} as {read}); write a number of another country with its own + prefix",
@@ -399,6 +406,9 @@ struct RowTally {
     /// Rows holding line breaks inside quotes, and the lines the first one covers.
     multi_line: u64,
     first_multi_line: Option<(u64, u64)>,
+    /// Rows with more or fewer fields than the header, and the first: its line and width.
+    width_mismatch: u64,
+    first_width_mismatch: Option<(u64, usize)>,
     /// The lines the last row read covers, when its last field ends with a line break: the
     /// sign of a quote never closed, which takes every later line into that field.
     runs_to_end: Option<(u64, u64)>,
@@ -417,6 +427,8 @@ impl RowTally {
             not_utf8: None,
             national: 0,
             first_national: None,
+            width_mismatch: 0,
+            first_width_mismatch: None,
             multi_line: 0,
             first_multi_line: None,
             runs_to_end: None,
@@ -496,14 +508,25 @@ impl RowTally {
             self.total_rows += 1;
             self.note_line_breaks(&record, line);
             if record.len() != width {
-                let reason = format!("has {} fields, the header has {width}", record.len());
-                self.reject(line, None, None, reason);
-                continue;
+                // Imported with a missing value empty and an extra one ignored (as the
+                // simulator reads it): counted, so the plan never has fewer calls than are
+                // placed.
+                self.width_mismatch += 1;
+                self.first_width_mismatch
+                    .get_or_insert((line, record.len()));
             }
             let Some(mi) = mobile_idx else {
                 continue;
             };
-            let raw = String::from_utf8_lossy(&record[mi]);
+            let Some(raw) = record.get(mi) else {
+                let reason = format!(
+                    "has {} fields, the header has {width}: it has no {MOBILE_NUMBER_COLUMN:?} value",
+                    record.len()
+                );
+                self.reject(line, None, None, reason);
+                continue;
+            };
+            let raw = String::from_utf8_lossy(raw);
             let raw = raw.trim();
             match parse_number(raw, country) {
                 Ok((n, national)) => {
@@ -524,7 +547,8 @@ impl RowTally {
                 }
             }
             for (var, idx) in mapped_columns {
-                if record[*idx].iter().all(u8::is_ascii_whitespace) {
+                let value = record.get(*idx).unwrap_or_default();
+                if value.iter().all(u8::is_ascii_whitespace) {
                     *self.empty_values.entry(var.clone()).or_default() += 1;
                 }
             }

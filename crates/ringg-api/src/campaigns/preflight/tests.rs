@@ -125,17 +125,40 @@ fn bad_numbers_are_reported_with_their_lines() {
                +919876543212,Extra,P-6,unexpected\n";
     let r = run(csv, &opts(None));
     assert_eq!(r.total_rows, 6);
-    assert_eq!(r.invalid_rows, 4);
-    assert_eq!(r.valid_rows, 2);
+    assert_eq!(r.invalid_rows, 3);
+    assert_eq!(r.valid_rows, 3);
     let lines = |r: &PreflightReport| r.issues.iter().map(|i| i.line).collect::<Vec<_>>();
-    assert_eq!(lines(&r), vec![3, 4, 5, 7]);
+    assert_eq!(lines(&r), vec![3, 4, 5]);
+    // The row with an extra field is imported (its extra value ignored), and named.
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("(the first on line 7: 4)")),
+        "{:?}",
+        r.warnings
+    );
     // Saved on Windows the rows are on the same lines; blank lines count.
     assert_eq!(
         lines(&run(&csv.replace('\n', "\r\n"), &opts(None))),
-        [3, 4, 5, 7]
+        [3, 4, 5]
     );
     let spaced = csv.replacen("12ab", "\r\n\r\n12ab", 1);
-    assert_eq!(lines(&run(&spaced, &opts(None))), [5, 6, 7, 9]);
+    assert_eq!(lines(&run(&spaced, &opts(None))), [5, 6, 7]);
+    // A row too short to reach the number's column has no number: rejected, named.
+    let short = run("Name,Mobile Number\nAsha,+919876543210\nZed\n", &opts(None));
+    assert_eq!((short.valid_rows, short.invalid_rows), (1, 1));
+    assert_eq!(short.issues[0].line, 3);
+    assert!(
+        short.issues[0]
+            .reason
+            .contains("no \"Mobile Number\" value")
+    );
+    // A row short of a later column is imported with that value empty.
+    let trailing = run(
+        "Mobile Number,Name\n+919876543210,Asha\n+919876543211\n",
+        &opts(None),
+    );
+    assert_eq!((trailing.valid_rows, trailing.invalid_rows), (2, 0));
     assert_eq!(r.issues[0].value.as_deref(), Some("12ab"));
     assert_eq!(r.duplicate_numbers, 1);
     assert!(r.is_usable() && !r.is_clean());
