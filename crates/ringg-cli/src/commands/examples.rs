@@ -262,7 +262,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "webhooks subscribe",
-        "ringg webhooks subscribe --agent AGENT_ID --url https://hooks.example/ringg --event call_completed \\\n  --header 'X-Webhook-Secret: s3cret'",
+        "ringg webhooks subscribe --agent AGENT_ID --url https://hooks.example/ringg \\\n  --event call_completed --secret-file whsec.txt",
     ),
     ("webhooks list", "ringg webhooks list --agent AGENT_ID"),
     (
