@@ -3,6 +3,8 @@
 //! 413/415), and streaming over the WebSocket.
 
 mod common;
+#[path = "common/transcription_server.rs"]
+mod transcription_server;
 
 use futures::StreamExt;
 use ringg_api::ErrorKind;
@@ -236,6 +238,23 @@ where
         .unwrap()
 }
 
+/// The final transcript (or the error) of 3,200 bytes of silence streamed to `client`'s
+/// service with the default options.
+async fn final_of(
+    client: &ringg_api::Client,
+) -> Result<ringg_api::stt::StreamMessage, ringg_api::Error> {
+    client
+        .stt()
+        .stream(
+            std::io::Cursor::new(vec![0u8; 3200]),
+            &StreamOptions::default(),
+        )
+        .await
+        .unwrap()
+        .final_transcript()
+        .await
+}
+
 /// Reads the client's frames until its `{"type":"end"}` text message.
 async fn read_until_end(ws: &mut ServerWs) {
     while let Some(Ok(m)) = ws.next().await {
@@ -401,17 +420,7 @@ async fn an_in_stream_error_message_does_not_show_the_key() {
         tokio::time::sleep(Duration::from_secs(5)).await;
     })
     .await;
-    let e = client
-        .stt()
-        .stream(
-            std::io::Cursor::new(vec![0u8; 3200]),
-            &StreamOptions::default(),
-        )
-        .await
-        .unwrap()
-        .final_transcript()
-        .await
-        .unwrap_err();
+    let e = final_of(&client).await.unwrap_err();
     for shown in [e.to_string(), format!("{e:?}")] {
         assert!(!shown.contains(SCRIPTED_KEY), "the key is shown: {shown}");
     }
@@ -430,47 +439,16 @@ async fn json_transcripts_in_binary_frames_are_read() {
         let _ = ws.close(None).await;
     })
     .await;
-    let last = client
-        .stt()
-        .stream(
-            std::io::Cursor::new(vec![0u8; 3200]),
-            &StreamOptions::default(),
-        )
-        .await
-        .unwrap()
-        .final_transcript()
-        .await;
+    let last = final_of(&client).await;
     match last {
         Ok(m) => assert_eq!(m.transcription, "hello"),
         Err(e) => panic!("the binary-frame final transcript was dropped: {e}"),
     }
 }
 
-/// A loopback HTTP server that answers every `POST /stt/v1/transcriptions` with 200 and
-/// `body`, after reading the whole multipart upload.
+/// A client of a scripted speech-to-text service answering every transcription with `body`.
 async fn scripted_transcription_server(body: &'static str) -> ringg_api::Client {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        while let Ok((mut s, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 8192];
-                while !(buf.ends_with(b"--\r\n") || buf.ends_with(b"\r\n0\r\n\r\n")) {
-                    match s.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(k) => buf.extend_from_slice(&chunk[..k]),
-                    }
-                }
-                let answer = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = s.write_all(answer.as_bytes()).await;
-            });
-        }
-    });
+    let addr = transcription_server::transcription_server(body).await;
     ringg_api::Client::builder()
         .ignore_env()
         .api_key(SCRIPTED_KEY)

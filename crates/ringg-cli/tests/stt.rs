@@ -2,6 +2,8 @@
 //! loopback and with `--sim`, on WAV files the tests write.
 
 mod common;
+#[path = "../../ringg-api/tests/common/transcription_server.rs"]
+mod transcription_server;
 
 use common::{bare, ringg, run, sim};
 use ringg_sim::audio;
@@ -211,29 +213,11 @@ async fn a_health_answer_without_a_status_says_so() {
 #[tokio::test(flavor = "multi_thread")]
 async fn transcribe_keeps_an_answer_it_cannot_decode() {
     let sim = sim().await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/stt/v1", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        while let Ok((mut s, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 8192];
-                while !(buf.ends_with(b"--\r\n") || buf.ends_with(b"\r\n0\r\n\r\n")) {
-                    match s.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(k) => buf.extend_from_slice(&chunk[..k]),
-                    }
-                }
-                let body = r#"{"status":"success","transcription":"hello there","is_final":true,"language":"en","duration_seconds":"2.5","request_id":"req-77"}"#;
-                let answer = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = s.write_all(answer.as_bytes()).await;
-            });
-        }
-    });
+    let body = r#"{"status":"success","transcription":"hello there","is_final":true,"language":"en","duration_seconds":"2.5","request_id":"req-77"}"#;
+    let url = format!(
+        "http://{}/stt/v1",
+        transcription_server::transcription_server(body).await
+    );
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hello.wav");
     std::fs::write(&path, audio::wav(2.5, Some("hello there"))).unwrap();
