@@ -251,21 +251,14 @@ impl Reading {
     /// this client does not know (a session notice, metadata), which is skipped; a decode
     /// error keeps the message and names the field.
     fn read_message(&mut self, text: &str) -> Option<Result<StreamMessage, Error>> {
-        let known = serde_json::from_str::<serde_json::Value>(text)
-            .ok()
-            .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned));
-        if let Some(kind) = known
-            && !matches!(kind.as_str(), "partial" | "final" | "error")
-        {
-            tracing::debug!(target: "ringg_api::stt", kind = %for_terminal(&kind, 40), "skipped a stream message of a kind this client does not know");
-            return None;
-        }
         let msg: StreamMessage = match crate::decode::decode(
             STREAM_OP,
             http::StatusCode::OK,
             bytes::Bytes::from(text.to_owned()),
         ) {
             Ok(m) => m,
+            // Only a message that does not decode is looked at again, for its kind.
+            Err(_) if unknown_kind(text) => return None,
             Err(e) => {
                 self.done = true;
                 return Some(Err(e));
@@ -354,6 +347,21 @@ impl Reading {
                 }
             }
         }
+    }
+}
+
+/// Whether `text` is a JSON message whose `type` is none of the kinds this client knows (a
+/// session notice, metadata): such a message is skipped.
+fn unknown_kind(text: &str) -> bool {
+    let kind = serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned));
+    match kind {
+        Some(kind) if !matches!(kind.as_str(), "partial" | "final" | "error") => {
+            tracing::debug!(target: "ringg_api::stt", kind = %for_terminal(&kind, 40), "skipped a stream message of a kind this client does not know");
+            true
+        }
+        _ => false,
     }
 }
 
