@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::variables::check_variables;
+use number::{Reading, parse_number};
 use ringg_types::campaigns::LineIndex;
 
 /// The column Ringg requires.
@@ -76,7 +77,9 @@ impl From<&'static str> for CsvSource {
 pub struct PreflightOptions {
     /// The country for numbers without a `+` prefix: a dialing prefix (`+91`) or ISO code
     /// (`IN`). `None`: every number must be international (`+919876543210`; spaces, dashes,
-    /// dots and parentheses between the digits are allowed).
+    /// dots and parentheses between the digits are allowed). A number without a `+` of more
+    /// than ten digits that begins with the country's code (`919876543210` with `+91`) is read
+    /// as already carrying it, with a warning, since Ringg documents neither reading.
     pub country_code: Option<String>,
     /// `variables_map`: assistant variable → CSV column header.
     pub variables_map: BTreeMap<String, String>,
@@ -261,6 +264,14 @@ fn check<R: Read>(reader: R, options: &PreflightOptions) -> Result<PreflightRepo
             rows.national
         ));
     }
+    if let (Some((line, raw, read)), Some(country)) = (&rows.first_carrying, country) {
+        let other = PhoneNumber::from_national(raw, country)
+            .map_or_else(|_| format!("{country} before it"), |n| n.to_string());
+        warnings.push(format!(
+            "{} number(s) without a + already begin with the digits of the country code {country} and were read as carrying it (the first on line {line}: {raw:?} as {read}, not {other}); Ringg documents neither reading, so write these numbers with their + prefix",
+            rows.carrying
+        ));
+    }
     if rows.duplicates > 0 {
         warnings.push(format!(
             "{} rows repeat a number that appears earlier in the file; each is called separately",
@@ -365,29 +376,6 @@ fn check_mapping(
     mapped_columns
 }
 
-/// A contact's number: international as people write it, or national with the campaign's
-/// country code.
-/// The second value is whether the country code was applied.
-fn parse_number(raw: &str, country: Option<&str>) -> Result<(PhoneNumber, bool), String> {
-    if raw.is_empty() {
-        Err("the number is empty".to_string())
-    } else if raw.trim_start_matches(['(', ' ']).starts_with('+') {
-        // As people write them (`+91 98765 43210`, `(+91) 98765-43210`): Ringg reads the
-        // separators away too.
-        PhoneNumber::parse_written(raw)
-            .map(|n| (n, false))
-            .map_err(|e| e.to_string())
-    } else if let Some(country) = country {
-        PhoneNumber::from_national(raw, country)
-            .map(|n| (n, true))
-            .map_err(|e| e.to_string())
-    } else {
-        Err(format!(
-            "{raw:?} has no country code: write it as +<country code><number> (e.g. +919876543210), or set the campaign's country code (e.g. +91) to apply it to such numbers"
-        ))
-    }
-}
-
 /// What reading the rows found.
 struct RowTally {
     total_rows: u64,
@@ -403,6 +391,9 @@ struct RowTally {
     /// as read.
     national: u64,
     first_national: Option<(u64, String, String)>,
+    /// Numbers without a `+` read as already carrying the country code, and the first.
+    carrying: u64,
+    first_carrying: Option<(u64, String, String)>,
     /// Rows holding line breaks inside quotes, and the lines the first one covers.
     multi_line: u64,
     first_multi_line: Option<(u64, u64)>,
@@ -427,6 +418,8 @@ impl RowTally {
             not_utf8: None,
             national: 0,
             first_national: None,
+            carrying: 0,
+            first_carrying: None,
             width_mismatch: 0,
             first_width_mismatch: None,
             multi_line: 0,
@@ -529,11 +522,19 @@ impl RowTally {
             let raw = String::from_utf8_lossy(raw);
             let raw = raw.trim();
             match parse_number(raw, country) {
-                Ok((n, national)) => {
-                    if national {
-                        self.national += 1;
-                        self.first_national
-                            .get_or_insert_with(|| (line, raw.to_string(), n.to_string()));
+                Ok((n, reading)) => {
+                    let (count, first) = match reading {
+                        Reading::International => (None, None),
+                        Reading::National => {
+                            (Some(&mut self.national), Some(&mut self.first_national))
+                        }
+                        Reading::CarriesCode => {
+                            (Some(&mut self.carrying), Some(&mut self.first_carrying))
+                        }
+                    };
+                    if let (Some(count), Some(first)) = (count, first) {
+                        *count += 1;
+                        first.get_or_insert_with(|| (line, raw.to_string(), n.to_string()));
                     }
                     let key: u64 = n.digits().parse().unwrap_or(0);
                     if !self.seen.insert(key) {
@@ -556,5 +557,6 @@ impl RowTally {
     }
 }
 
+mod number;
 #[cfg(test)]
 mod tests;

@@ -45,6 +45,38 @@ fn good_file() {
 }
 
 #[test]
+fn a_number_already_carrying_the_country_code_is_read_so_and_named() {
+    // `919876543210` with +91 is the same contact as `+919876543210` (as the simulator reads
+    // it), so the repeat is counted; the warning gives both readings.
+    let csv =
+        "Mobile Number,Name\n+919876543210,Asha\n91 98765 43210,Asha again\n14155550100,Ann\n";
+    let r = run(csv, &opts(Some("+91")));
+    assert_eq!((r.total_rows, r.valid_rows, r.duplicate_numbers), (3, 3, 1));
+    assert_eq!(
+        r.warnings[1],
+        "1 number(s) without a + already begin with the digits of the country code +91 and were read as carrying it (the first on line 3: \"91 98765 43210\" as +919876543210, not +91919876543210); Ringg documents neither reading, so write these numbers with their + prefix"
+    );
+    // A US number written with its 1 under +1; a ten-digit national number that happens to
+    // begin with 91 keeps the country code in front.
+    let r = run(
+        "Mobile Number\n14155550100\n9198765432\n",
+        &opts(Some("+1")),
+    );
+    let named = |r: &PreflightReport, s: &str| r.warnings.iter().any(|w| w.contains(s));
+    assert!(named(
+        &r,
+        "\"14155550100\" as +14155550100, not +114155550100"
+    ));
+    assert!(named(&r, "\"9198765432\" as +19198765432"));
+    let r = run("Mobile Number\n9198765432\n", &opts(Some("+91")));
+    assert!(
+        named(&r, "\"9198765432\" as +919198765432"),
+        "{:?}",
+        r.warnings
+    );
+}
+
+#[test]
 fn a_quote_never_closed_is_fatal_and_names_the_lines_it_takes() {
     let csv = "Mobile Number,Name,Policy ID\n\
                +919876500401,Asha,\"P-1\n\
