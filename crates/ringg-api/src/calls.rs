@@ -408,7 +408,7 @@ impl Calls<'_> {
     /// Scans the history the query covers (calls since [`since`](ReconcileQuery::since), by
     /// default [`ReconcileQuery::start`], of [`agent_id`](ReconcileQuery::agent_id) when given) for
     /// a row whose `custom_args_values` carries the reference; rows that do not echo
-    /// `custom_args_values` are checked through call details (only those to
+    /// `custom_args_values` (or echo an empty map) are checked through call details (only those to
     /// [`to_number`](ReconcileQuery::to_number) when given). Returns `None` when no call there
     /// carries it: if the call was initiated within that part of the history, it was not
     /// placed, and placing it again cannot create a duplicate; a narrower query rules out only
@@ -476,7 +476,9 @@ impl Calls<'_> {
         while let Some(row) = stream.next().await {
             let row = row?;
             scanned += 1;
-            if let Some(args) = row.custom_args_values.as_ref() {
+            // An empty map is no echo (every call this SDK places carries its reference):
+            // call details are asked, as for a row without the variables.
+            if let Some(args) = row.custom_args_values.as_ref().filter(|a| !a.is_empty()) {
                 if reference_in(Some(args)) == Some(q.reference.as_str()) {
                     return Ok(Some(row));
                 }

@@ -103,6 +103,11 @@ impl ListPage for CallHistoryResponse {
         self.total.as_ref().and_then(|t| t.count())
     }
 
+    /// `limit` echoed.
+    fn page_limit(&self) -> Option<u64> {
+        self.limit
+    }
+
     fn into_items(self) -> Vec<CallRecord> {
         self.calls
     }
@@ -117,6 +122,11 @@ impl ListPage for CampaignListResponse {
             .as_ref()
             .and_then(|p| p.total.as_ref())
             .and_then(|t| t.count())
+    }
+
+    /// `pagination.limit`.
+    fn page_limit(&self) -> Option<u64> {
+        self.pagination.as_ref().and_then(|p| p.limit)
     }
 
     fn into_items(self) -> Vec<Campaign> {

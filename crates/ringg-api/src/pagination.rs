@@ -3,8 +3,10 @@
 //! Ringg's list endpoints take `limit` and `offset` and differ in how they say a list has
 //! ended: `/calling/history` returns `total` (a number, or the string `"many"`),
 //! `/campaign/all` a `pagination.total`, and the rest nothing but rows. Each list response
-//! implements [`ListPage`] to report its rows and what it knows of the total; the stream stops
-//! at whichever end signal comes first: a short or empty page, or reaching a numeric total.
+//! implements [`ListPage`] to report its rows and what it knows of the total and the page size
+//! it applied. A numeric total decides where the list ends (a server that pages smaller than
+//! asked still has rows past a short page); without one, a page shorter than the page size
+//! applied, or an empty one, is the last.
 //! Every `*_stream`/`stream` method of the client runs on the one generic stream here.
 //!
 //! A server that never signals the end cannot make a stream run forever: the stream fails with
@@ -51,6 +53,11 @@ pub trait ListPage {
         None
     }
 
+    /// The page size the server says it applied (an echoed `limit`), when it says.
+    fn page_limit(&self) -> Option<u64> {
+        None
+    }
+
     /// The rows.
     fn into_items(self) -> Vec<Self::Item>;
 }
@@ -67,15 +74,35 @@ impl<T> ListPage for Paged<T> {
     }
 }
 
-/// Whether the stream should fetch another page after this one.
-pub(crate) fn has_more(offset: u64, limit: u32, page_len: usize, total: Option<u64>) -> bool {
-    if page_len == 0 || (page_len as u64) < u64::from(limit) {
+/// Whether the stream should fetch another page after this one: the page at `offset` holds
+/// `page_len` rows, for `limit` asked; the server said `total` rows and applied `page_limit`,
+/// when it said.
+///
+/// A numeric total decides, even after a short page: a server that applies a smaller page
+/// size than asked still has rows past it, and a search that stopped there would take a call
+/// past it for one never placed. Without a total, a page shorter than the page size the
+/// server applied (the smaller of the one asked and the one it echoes) is the last; so is a
+/// page longer than the one asked, which only a server that ignores `limit` sends (it gave
+/// the whole list).
+pub(crate) fn has_more(
+    offset: u64,
+    limit: u32,
+    page_len: usize,
+    total: Option<u64>,
+    page_limit: Option<u64>,
+) -> bool {
+    let len = page_len as u64;
+    let limit = u64::from(limit);
+    if len == 0 {
         return false;
     }
-    match total {
-        Some(t) => offset + (page_len as u64) < t,
-        None => true,
+    if let Some(t) = total {
+        return offset + len < t;
     }
+    let applied = page_limit
+        .filter(|&l| l > 0)
+        .map_or(limit, |l| l.min(limit));
+    len >= applied && len <= limit
 }
 
 /// A lazy stream of items: `fetch(offset, limit)` is called for each page only when the
@@ -127,6 +154,7 @@ where
         let page = (st.fetch)(st.offset, limit).await?;
         st.pages += 1;
         let total = page.total();
+        let page_limit = page.page_limit();
         let items = page.into_items();
         let len = items.len();
         let mark = PageMark::of(&items);
@@ -139,7 +167,7 @@ where
             )));
         }
         st.previous = mark;
-        st.done = !has_more(st.offset, limit, len, total);
+        st.done = !has_more(st.offset, limit, len, total, page_limit);
         st.offset += len as u64;
         Ok(Some((stream::iter(items.into_iter().map(Ok)), st)))
     })
@@ -170,12 +198,23 @@ mod tests {
 
     #[test]
     fn end_signals() {
-        assert!(!has_more(0, 10, 0, None));
-        assert!(!has_more(0, 10, 9, None));
-        assert!(has_more(0, 10, 10, None));
-        assert!(!has_more(0, 10, 10, Some(10)));
-        assert!(has_more(0, 10, 10, Some(11)));
-        assert!(!has_more(90, 10, 10, Some(100)));
+        assert!(!has_more(0, 10, 0, None, None));
+        assert!(!has_more(0, 10, 9, None, None));
+        assert!(has_more(0, 10, 10, None, None));
+        assert!(!has_more(0, 10, 10, Some(10), None));
+        assert!(has_more(0, 10, 10, Some(11), None));
+        assert!(!has_more(90, 10, 10, Some(100), None));
+        // A short page with rows left by the total, or a full page of the size the server
+        // says it applied, is not the last.
+        assert!(has_more(0, 10, 5, Some(12), Some(5)));
+        assert!(has_more(0, 10, 5, Some(12), None));
+        assert!(has_more(0, 10, 5, None, Some(5)));
+        assert!(!has_more(0, 10, 4, None, Some(5)));
+        assert!(!has_more(0, 10, 0, Some(12), Some(5)));
+        // An echoed limit larger than the one asked changes nothing; a page longer than the
+        // one asked is the whole list.
+        assert!(!has_more(0, 10, 9, None, Some(50)));
+        assert!(!has_more(0, 10, 150, None, None));
     }
 
     fn full_pages(

@@ -1,22 +1,18 @@
 //! Pagination over 2,500 history rows returns each row exactly once, whichever way the
-//! endpoint signals the end of the list.
+//! endpoint signals the end of the list; a server that pages smaller than asked, or not at
+//! all, loses no row.
 
 mod common;
 
 use std::collections::HashSet;
-use std::convert::Infallible;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::{StreamExt, TryStreamExt};
-use http_body_util::Full;
-use hyper::body::{Bytes, Incoming};
-use hyper::service::service_fn;
-use hyper::{Request, Response};
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use ringg_api::Client;
+use ringg_api::calls::{CLIENT_REFERENCE_KEY, ReconcileQuery};
+use ringg_api::types::ListId;
 use ringg_api::types::calls::CallHistoryQuery;
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[derive(Clone, Copy, Debug)]
 enum EndStyle {
@@ -28,80 +24,50 @@ enum EndStyle {
     RowsOnly,
 }
 
-/// A loopback server with `rows` history rows, answering in the given style.
+/// A loopback server with `rows` history rows, answering in the given style, with pages of
+/// at most `cap` rows (the `limit` it applied is echoed in the `Total` style); the number of
+/// requests and each one's `(limit, offset)`.
 async fn history_server(
     rows: usize,
     style: EndStyle,
+    cap: u64,
 ) -> (
     String,
     Arc<AtomicUsize>,
     Arc<std::sync::Mutex<Vec<(u64, u64)>>>,
 ) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let hits = Arc::new(AtomicUsize::new(0));
     let pages: Arc<std::sync::Mutex<Vec<(u64, u64)>>> = Arc::default();
     let (h2, p2) = (hits.clone(), pages.clone());
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let (hits, pages) = (h2.clone(), p2.clone());
-            tokio::spawn(async move {
-                let svc = service_fn(move |req: Request<Incoming>| {
-                    let (hits, pages) = (hits.clone(), pages.clone());
-                    async move {
-                        hits.fetch_add(1, Ordering::SeqCst);
-                        let q: Vec<(String, String)> =
-                            url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
-                                .into_owned()
-                                .collect();
-                        let get = |k: &str| {
-                            q.iter()
-                                .find(|(n, _)| n == k)
-                                .map(|(_, v)| v.parse::<u64>().unwrap())
-                        };
-                        let (limit, offset) = (
-                            get("limit").expect("limit is always sent"),
-                            get("offset").expect("offset is always sent"),
-                        );
-                        pages.lock().unwrap().push((limit, offset));
-                        let end = (offset + limit).min(rows as u64);
-                        let calls: Vec<_> = (offset..end)
-                            .map(|i| json!({"id": format!("call-{i:05}"), "status": "completed", "to_number": "+919800000000"}))
-                            .collect();
-                        let mut body = json!({"calls": calls});
-                        match style {
-                            EndStyle::Total => {
-                                body["total"] = json!(rows);
-                                body["limit"] = json!(limit);
-                                body["offset"] = json!(offset);
-                                body["count"] = json!(end.saturating_sub(offset));
-                            }
-                            EndStyle::Many => body["total"] = json!("many"),
-                            EndStyle::RowsOnly => {}
-                        }
-                        Ok::<_, Infallible>(Response::new(Full::new(Bytes::from(body.to_string()))))
-                    }
-                });
-                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
-                    .serve_connection(TokioIo::new(stream), svc)
-                    .await;
-            });
+    let base = common::scripted_server(Arc::new(move |_path, q| {
+        h2.fetch_add(1, Ordering::SeqCst);
+        let asked = common::query_number(q, "limit").expect("limit is always sent");
+        let offset = common::query_number(q, "offset").expect("offset is always sent");
+        p2.lock().unwrap().push((asked, offset));
+        let limit = asked.min(cap);
+        let end = (offset + limit).min(rows as u64);
+        let calls: Vec<_> = (offset..end)
+            .map(|i| json!({"id": format!("call-{i:05}"), "status": "completed", "to_number": "+919800000000", "custom_args_values": {CLIENT_REFERENCE_KEY: format!("ref-{i}")}}))
+            .collect();
+        let mut body = json!({"calls": calls});
+        match style {
+            EndStyle::Total => {
+                body["total"] = json!(rows);
+                body["limit"] = json!(limit);
+                body["offset"] = json!(offset);
+                body["count"] = json!(end.saturating_sub(offset));
+            }
+            EndStyle::Many => body["total"] = json!("many"),
+            EndStyle::RowsOnly => {}
         }
-    });
-    (format!("http://{addr}/ca/api/v0"), hits, pages)
+        body
+    }))
+    .await;
+    (base, hits, pages)
 }
 
 async fn collect_all(base: &str) -> Vec<String> {
-    let client = Client::builder()
-        .ignore_env()
-        .api_key("k")
-        .base_url(base)
-        .build()
-        .unwrap();
-    client
+    common::client_for(base)
         .calls()
         .history_stream(CallHistoryQuery::default())
         .map_ok(|r| r.id.to_string())
@@ -114,7 +80,7 @@ async fn collect_all(base: &str) -> Vec<String> {
 async fn each_row_exactly_once_for_every_end_style() {
     for style in [EndStyle::Total, EndStyle::Many, EndStyle::RowsOnly] {
         for rows in [2_500usize, 2_537] {
-            let (base, hits, pages) = history_server(rows, style).await;
+            let (base, hits, pages) = history_server(rows, style, 100).await;
             let ids = collect_all(&base).await;
             let unique: HashSet<_> = ids.iter().collect();
             assert_eq!(ids.len(), rows, "{style:?} {rows}: rows returned");
@@ -140,13 +106,8 @@ async fn each_row_exactly_once_for_every_end_style() {
 
 #[tokio::test]
 async fn pages_are_fetched_lazily() {
-    let (base, hits, _) = history_server(2_500, EndStyle::Many).await;
-    let client = Client::builder()
-        .ignore_env()
-        .api_key("k")
-        .base_url(&base)
-        .build()
-        .unwrap();
+    let (base, hits, _) = history_server(2_500, EndStyle::Many, 100).await;
+    let client = common::client_for(&base);
     let stream = client.calls().history_stream(CallHistoryQuery::default());
     futures::pin_mut!(stream);
     let first: Vec<_> = (&mut stream)
@@ -176,4 +137,87 @@ async fn simulator_history_of_2500_rows_streams_each_row_once() {
     assert!(ids.len() >= 2_500);
     assert_eq!(unique.len(), ids.len());
     sim.shutdown().await;
+}
+
+/// A server that applies pages of 50 when 100 are asked (§1.4: the cap is documented only in
+/// prose) says so in the echoed `limit`, and `total: 120` says rows remain: the stream reads
+/// all 120, and a search for a call past the first page finds it, where stopping at the
+/// short page would report a placed call as not placed.
+#[tokio::test]
+async fn a_server_that_pages_smaller_than_asked_loses_no_row() {
+    let (base, hits, _) = history_server(120, EndStyle::Total, 50).await;
+    let ids = collect_all(&base).await;
+    assert_eq!(ids.len(), 120, "the stream ended after {} rows", ids.len());
+    assert_eq!(hits.load(Ordering::SeqCst), 3);
+    let found = common::client_for(&base)
+        .calls()
+        .reconcile(ReconcileQuery::new("ref-70"))
+        .await
+        .unwrap();
+    assert_eq!(
+        found.map(|r| r.id.to_string()).as_deref(),
+        Some("call-00070")
+    );
+}
+
+/// The same for `/campaign/all` (§2.5.4: `pagination: {limit, offset, total}`): a resumed
+/// launch asks `find_list` whether its list still exists, and takes `None` for a list deleted
+/// elsewhere, which it uploads and starts again.
+#[tokio::test]
+async fn a_campaign_past_a_page_the_server_capped_is_found() {
+    let base = common::scripted_server(Arc::new(|_path, q| {
+        let limit = common::query_number(q, "limit").unwrap_or(10).min(50);
+        let offset = common::query_number(q, "offset").unwrap_or(0);
+        let end = (offset + limit).min(120);
+        let campaigns: Vec<Value> = (offset..end)
+            .map(|i| {
+                json!({
+                    "id": format!("list-{i}"),
+                    "name": format!("Campaign {i}"),
+                    "campaign_status": "ongoing",
+                    "created_at": "2026-10-17T10:00:00.000000+00:00",
+                })
+            })
+            .collect();
+        json!({
+            "campaigns": campaigns,
+            "pagination": { "limit": limit, "offset": offset, "total": 120 },
+        })
+    }))
+    .await;
+    let c = common::client_for(&base);
+    let found = c
+        .campaigns()
+        .find_list(&ListId::new("list-70"), None)
+        .await
+        .unwrap();
+    assert_eq!(found.map(|c| c.id.to_string()).as_deref(), Some("list-70"));
+    let all: Vec<_> = c
+        .campaigns()
+        .stream(Default::default())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 120);
+}
+
+/// §2.2.1: the old docs gave `/workspace/numbers` no pagination. A server that ignores
+/// `limit` and `offset` answers all 150 numbers each time: the stream yields them once and
+/// ends, instead of failing on the repeated page.
+#[tokio::test]
+async fn a_list_the_server_does_not_page_is_read_once() {
+    let all: Vec<Value> = (0..150)
+        .map(|i| json!({"id": format!("num-{i}"), "number": format!("+9180000{i:05}")}))
+        .collect();
+    let base = common::scripted_server(Arc::new(
+        move |_, _| json!({ "workspace_numbers": all.clone() }),
+    ))
+    .await;
+    let got: Vec<_> = common::client_for(&base)
+        .numbers()
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(got.len(), 150);
 }

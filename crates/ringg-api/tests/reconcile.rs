@@ -366,3 +366,32 @@ async fn a_journal_that_cannot_be_read_fails_only_a_reconcile_that_does_not_find
     assert!(err.to_string().contains("database is locked"), "{err}");
     sim.shutdown().await;
 }
+
+/// History rows do not document `custom_args_values` (§2.3.3; call details echo them,
+/// §2.3.4). A history that answers `[]` (or `{}`) for them, while call details hold the real
+/// ones, must not rule the row out: every call this SDK places carries its reference, so an
+/// empty map is no echo, and call details are asked.
+#[tokio::test]
+async fn a_history_row_echoing_empty_variables_is_checked_through_call_details() {
+    let base = common::scripted_server(std::sync::Arc::new(|path, q| {
+        if path.ends_with("/calling/call-details") {
+            let id = q.iter().find(|(k, _)| k == "id").map(|(_, v)| v.clone());
+            return serde_json::json!({"status": "success", "data": {
+                "id": id, "call_status": "completed",
+                "custom_args_values": {CLIENT_REFERENCE_KEY: "ref-lost", "callee_name": "Asha"}
+            }});
+        }
+        serde_json::json!({
+            "calls": [{"id": "call-1", "status": "completed", "to_number": "+919800000001",
+                       "custom_args_values": []}],
+            "limit": 100, "offset": 0, "count": 1, "total": 1
+        })
+    }))
+    .await;
+    let found = common::client_for(&base)
+        .calls()
+        .reconcile(ReconcileQuery::new("ref-lost"))
+        .await
+        .unwrap();
+    assert_eq!(found.map(|r| r.id.to_string()).as_deref(), Some("call-1"));
+}

@@ -189,3 +189,62 @@ pub(crate) async fn client_answering(body: String) -> Client {
         .build()
         .unwrap()
 }
+
+/// What a [`scripted_server`] answers: the JSON body for a request's path and query pairs.
+pub(crate) type Script =
+    std::sync::Arc<dyn Fn(&str, &[(String, String)]) -> serde_json::Value + Send + Sync>;
+
+/// A server on 127.0.0.1 answering every request with `script(path, query)` (200, JSON); its
+/// base URL (`…/ca/api/v0`).
+pub(crate) async fn scripted_server(script: Script) -> String {
+    use hyper::body::{Bytes, Incoming};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let script = script.clone();
+            tokio::spawn(async move {
+                let svc = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+                    let script = script.clone();
+                    async move {
+                        let query = req.uri().query().unwrap_or("").as_bytes();
+                        let q: Vec<(String, String)> =
+                            url::form_urlencoded::parse(query).into_owned().collect();
+                        let body = script(req.uri().path(), &q).to_string();
+                        let mut resp =
+                            hyper::Response::new(http_body_util::Full::new(Bytes::from(body)));
+                        resp.headers_mut().insert(
+                            http::header::CONTENT_TYPE,
+                            http::HeaderValue::from_static("application/json"),
+                        );
+                        Ok::<_, std::convert::Infallible>(resp)
+                    }
+                });
+                let io = hyper_util::rt::TokioIo::new(stream);
+                let _ = hyper_util::server::conn::auto::Builder::new(
+                    hyper_util::rt::TokioExecutor::new(),
+                )
+                .serve_connection(io, svc)
+                .await;
+            });
+        }
+    });
+    format!("http://{addr}/ca/api/v0")
+}
+
+/// A query parameter of a [`scripted_server`] request, as a number.
+pub(crate) fn query_number(q: &[(String, String)], name: &str) -> Option<u64> {
+    q.iter()
+        .find(|(n, _)| n == name)
+        .and_then(|(_, v)| v.parse().ok())
+}
+
+/// A client (key `k`) for a server at `base`, ignoring the environment.
+pub(crate) fn client_for(base: &str) -> Client {
+    Client::builder()
+        .ignore_env()
+        .api_key("k")
+        .base_url(base)
+        .build()
+        .unwrap()
+}
