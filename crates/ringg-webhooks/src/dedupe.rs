@@ -8,20 +8,23 @@
 //! The key is `(call_id, event_type)`, plus, for `call_completed` (which fires once per call
 //! **attempt**), what tells the attempt apart: the final `status` of the attempt that ended the
 //! call; for a `retry` attempt its `retry_count`, or, when the payload has none (the newest
-//! examples carry none), its `call_sid` and `called_on`, or else a digest of its body.
-//! `call_started`, `call_ringing` and `call_ongoing`, which each attempt sends again, add the
-//! attempt's `retry_count` when the payload carries it. A per-call callback delivery (no
+//! examples carry none), its `called_on` (with its `call_sid`), or else a digest of its body
+//! (after its `call_sid`, which Ringg may keep for every attempt of a call).
+//! `call_started`, `call_ringing` and `call_ongoing`, which each attempt sends again, are told
+//! apart the same way when the payload carries `retry_count`, `called_on` or `call_sid`. A
+//! per-call callback delivery (no
 //! `event_type`) is keyed by its call id, its `data.status`, its `data.retry` and a digest of
 //! what its `data` holds, so each status change, and a later delivery of it that brings the
 //! recording or the analysis, is handed over once. A delivery whose event type could not
 //! be read (a partial event) is keyed by its call id and a digest of its body, so two
-//! different such deliveries about one call are two events. Events without a `call_id` have
-//! no key and are always handed over.
+//! different such deliveries about one call are two events; so is one with a blank `call_id`.
+//! Events without a `call_id` have no key and are always handed over.
 //!
 //! Where nothing in the payload tells two deliveries apart, the body does: Ringg's retry of a
 //! delivery sends the same body, so it is still one event, and two different bodies are never
 //! taken for one (a key too fine hands an event over twice; a key too coarse would lose one).
 
+mod attempt;
 mod digest;
 
 use std::collections::{HashMap, VecDeque};
@@ -39,15 +42,17 @@ use digest::{push_body_digest, push_data_digest};
 /// Its string form is stable, so a shared store (Redis, SQL) can use it as its key:
 /// `call_id` `|` `event_type`, then
 /// - for `call_completed`: `|status=S` when the call ended; for a `retry` attempt
-///   `|retry_count=N`, else `|call_sid=SID|called_on=T` (those present), else
-///   `|status=retry|body=` (`|body=` without a status) and a SHA-256 prefix of the body;
+///   `|retry_count=N`, else `|call_sid=SID|called_on=T` (the `call_sid` when present), else
+///   `|call_sid=SID` (when present), `|status=retry|body=` (`|body=` without a status) and a
+///   SHA-256 prefix of the body;
 /// - for `call_started`, `call_ringing` and `call_ongoing`, which each attempt sends again:
-///   `|retry_count=N` when the payload carries it;
+///   the same, when the payload carries `retry_count`, `called_on` or `call_sid` (nothing
+///   more otherwise);
 /// - for a callback delivery: `|status=S`, `|retry=N` when present, then `|data=` and a
 ///   SHA-256 prefix of its `data` written canonically (keys sorted, `null` fields left out);
 ///
 /// and `call_id` `||body=` and a SHA-256 prefix of the body when the event type could not be
-/// read.
+/// read (`|` `event_type` `|body=…` when the `call_id` is blank).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct DedupeKey(Arc<str>);
 
@@ -115,40 +120,25 @@ impl DedupeKey {
     pub fn for_event(event: &WebhookEvent) -> Option<Self> {
         let call_id = event.call_id()?.as_str();
         let event_type = event.event_type();
-        if event_type.as_str().is_empty() {
-            // Only the body tells such a delivery apart from another one about the call (a
-            // retry of it sends the same body, so it is still one event).
-            let mut key = format!("{call_id}||");
+        if event_type.as_str().is_empty() || call_id.trim().is_empty() {
+            // Only the body tells such a delivery apart from another one about the call (or,
+            // with a blank call id, about another call); a retry of it sends the same body, so
+            // it is still one event.
+            let mut key = format!("{call_id}|{}|", event_type.as_str());
             push_body_digest(&mut key, event);
             return Some(Self(Arc::from(key)));
         }
         let key = match event_type {
             // A call ends once (`completed`, `failed`, `error`): that status is the attempt,
             // whether or not this generation of the payload carries `retry_count`, so a rebuilt
-            // copy keys the same. Each `retry` attempt is its own event, told by its count, its
-            // provider call id, or else its body.
+            // copy keys the same. Each `retry` attempt is its own event.
             EventType::CallCompleted => match event.status() {
                 Some(s) if s.as_str() != "retry" => Self::new(
                     call_id,
                     event_type.as_str(),
                     Some(Attempt::Status(s.as_str())),
                 ),
-                status => {
-                    let attempt = event
-                        .retry_count()
-                        .map(Attempt::RetryCount)
-                        .or_else(|| dial(event));
-                    if attempt.is_some() {
-                        Self::new(call_id, event_type.as_str(), attempt)
-                    } else {
-                        let mut key = format!("{call_id}|{}|", event_type.as_str());
-                        if let Some(status) = status {
-                            let _ = write!(key, "status={}|", status.as_str()); // to a String
-                        }
-                        push_body_digest(&mut key, event);
-                        Self(Arc::from(key))
-                    }
-                }
+                status => attempt::key(call_id, event, status.map(|s| s.as_str())),
             },
             _ if event_type.as_str() == CALLBACK_EVENT_TYPE => {
                 let key = Self::new(
@@ -166,13 +156,10 @@ impl DedupeKey {
                 Self(Arc::from(key))
             }
             // Each attempt of a call is dialled anew, with its own `call_started` (and
-            // `call_ringing`, `call_ongoing`): told apart by the attempt's count when the
-            // payload carries it.
-            EventType::CallStarted | EventType::CallRinging | EventType::CallOngoing => Self::new(
-                call_id,
-                event_type.as_str(),
-                event.retry_count().map(Attempt::RetryCount),
-            ),
+            // `call_ringing`, `call_ongoing`).
+            EventType::CallStarted | EventType::CallRinging | EventType::CallOngoing => {
+                attempt::key(call_id, event, None)
+            }
             _ => Self::new(call_id, event_type.as_str(), None),
         };
         Some(key)
@@ -182,31 +169,6 @@ impl DedupeKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
-
-/// The `call_sid` and `called_on` of a `call_completed` event (typed or partial), when at
-/// least one is a non-empty text. Both describe the attempt, not its delivery, so a retry of
-/// the delivery keys the same; together they tell attempts apart even where Ringg keeps one
-/// `call_sid` for every attempt of a call.
-fn dial(event: &WebhookEvent) -> Option<Attempt<'_>> {
-    fn text(v: Option<&str>) -> Option<&str> {
-        v.filter(|s| !s.trim().is_empty())
-    }
-    let (call_sid, called_on) = match event {
-        WebhookEvent::CallCompleted(p) => (
-            text(p.call_sid.as_deref()),
-            text(p.called_on.as_ref().map(|t| t.as_str())),
-        ),
-        WebhookEvent::Partial(x) => {
-            let field = |k: &str| text(x.value().get(k).and_then(serde_json::Value::as_str));
-            (field("call_sid"), field("called_on"))
-        }
-        _ => (None, None),
-    };
-    (call_sid.is_some() || called_on.is_some()).then_some(Attempt::Dial {
-        call_sid,
-        called_on,
-    })
 }
 
 impl fmt::Debug for DedupeKey {

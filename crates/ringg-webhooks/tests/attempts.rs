@@ -150,3 +150,95 @@ async fn a_callback_that_brings_the_recording_later_is_handed_over_too() {
     );
     server.stop().await;
 }
+
+/// §3.4's `call_started` (newest shape: `call_sid`, no `retry_count`) of one attempt.
+fn call_started(call_sid: &str) -> Value {
+    json!({
+        "event_type": "call_started",
+        "call_id": "4b30f5dc-7f86-4e4c-a3aa-15c01138559b",
+        "call_sid": call_sid,
+        "agent_id": "cbaf9944-3e34-43b6-b3e8-6a905de16639",
+        "custom_args_values": {"callee_name": "John"},
+        "sub_status": "ACCEPTED",
+        "tool_call_logs": []
+    })
+}
+
+#[tokio::test]
+async fn each_attempts_call_started_is_handed_over_once() {
+    // Each attempt is dialled anew, with its own provider call id (§3.3 `call_sid`).
+    let recorder = Recorder::new();
+    let server = server(&recorder).await;
+    let first = call_started("f46cb9f4-f6ca-4d7d-abc9-02c226b95ec0");
+    let second = call_started("0b6d7a51-2c2e-4c8e-9d0a-6f1f3e0c9a11");
+    let answers = deliver(&server.url("/hook"), &[first.clone(), first, second]).await;
+    assert_eq!(answers, ["accepted", "duplicate", "accepted"]);
+    assert_eq!(recorder.events().len(), 2);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn retry_attempts_sharing_a_call_sid_without_called_on_are_each_handed_over() {
+    // Ringg may keep one call_sid for every attempt of a call; without `called_on` or
+    // `retry_count`, the body tells two attempts apart.
+    let retry = |duration: f64, sub_status: &str| {
+        json!({
+            "event_type": "call_completed",
+            "call_id": "adb64369-bb56-461e-a38a-9cc704e3210f",
+            "call_sid": "CA1234567890abcdef123456789012345",
+            "status": "retry",
+            "sub_status": sub_status,
+            "call_duration": duration,
+            "transcript": []
+        })
+    };
+    let recorder = Recorder::new();
+    let server = server(&recorder).await;
+    let a0 = retry(0.0, "USER_DID_NOT_JOIN");
+    let a1 = retry(4.2, "VOICEMAIL_DETECTED");
+    let answers = deliver(&server.url("/hook"), &[a0.clone(), a0, a1]).await;
+    assert_eq!(answers, ["accepted", "duplicate", "accepted"]);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn events_with_a_blank_call_id_are_not_taken_for_one_another() {
+    // A blank call id names no call: two calls' events must not share one key, and a
+    // retry of one is still one event.
+    let event = |to: &str, name: &str| {
+        json!({
+            "event_type": "all_processing_completed",
+            "call_id": "",
+            "to_number": to,
+            "custom_args_values": {"callee_name": name},
+            "status": "completed",
+        })
+    };
+    let recorder = Recorder::new();
+    let server = server(&recorder).await;
+    let john = event("+919875436897", "John");
+    let asha = event("+919812345678", "Asha");
+    let answers = deliver(&server.url("/hook"), &[john.clone(), asha, john]).await;
+    assert_eq!(answers, ["accepted", "accepted", "duplicate"]);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_body_after_a_byte_order_mark_is_handed_over() {
+    let recorder = Recorder::new();
+    let server = server(&recorder).await;
+    let body = "\u{feff}{\"event_type\":\"call_started\",\"call_id\":\"c-bom\"}";
+    let (status, json) = send(
+        "POST",
+        &server.url("/hook"),
+        &[("x-webhook-secret", SECRET)],
+        body.to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let events = recorder.events();
+    assert_eq!(events.len(), 1);
+    assert!(!events[0].is_partial());
+    assert!(events[0].raw().starts_with('{'));
+    server.stop().await;
+}

@@ -275,8 +275,11 @@ macro_rules! each_known {
 impl WebhookEvent {
     /// Parses a delivery body. Dispatches on `event_type`; a missing `event_type` is an error
     /// naming `event_type`, an unknown one gives [`WebhookEvent::Unknown`]. Errors carry the JSON
-    /// path of the failing field (e.g. `call_id`, `transcript[0]`) and the body.
+    /// path of the failing field (e.g. `call_id`, `transcript[0]`) and the body. A UTF-8
+    /// byte-order mark before the object is skipped: it is not part of the JSON (nor of
+    /// [`raw`](Self::raw)).
     pub fn from_slice(bytes: &[u8]) -> Result<Self, WebhookParseError> {
+        let bytes = without_bom(bytes);
         // Ringg writes `event_type` first. When it leads the object, the typed decode runs at
         // once, without the probe's pass over the whole body. Only a success is taken: with a
         // single `event_type` key the probe would have found the same type (a repeated key
@@ -323,6 +326,7 @@ impl WebhookEvent {
     /// assert!(WebhookEvent::from_slice_lenient(b"[1]").is_err());
     /// ```
     pub fn from_slice_lenient(bytes: &[u8]) -> Result<Self, WebhookParseError> {
+        let bytes = without_bom(bytes);
         match Self::from_slice(bytes) {
             Ok(event) => Ok(event),
             Err(error) => {
@@ -562,4 +566,10 @@ impl From<CallbackDelivery> for WebhookEvent {
     fn from(c: CallbackDelivery) -> Self {
         Self::Callback(c)
     }
+}
+
+/// `bytes` without a leading UTF-8 byte-order mark, which some senders write before a JSON
+/// body and serde_json refuses.
+fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }

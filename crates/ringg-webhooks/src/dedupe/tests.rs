@@ -222,12 +222,18 @@ fn retry_attempts_without_a_count_are_told_by_their_dial_or_body() {
         key_of(attempt(t1, Some("CA1"))),
         key_of(attempt(t2, Some("CA1")))
     );
-    // Either alone is enough.
-    assert_eq!(
-        key_of(attempt(None, Some("CA1"))),
-        "c1|call_completed|call_sid=CA1"
-    );
+    // `called_on` alone is enough; a `call_sid` alone may be the whole call's, so the body
+    // tells its attempts apart.
     assert_ne!(key_of(attempt(t1, None)), key_of(attempt(t2, None)));
+    let sid_only = key_of(attempt(None, Some("CA1")));
+    assert!(
+        sid_only.starts_with("c1|call_completed|call_sid=CA1|status=retry|body="),
+        "{sid_only}"
+    );
+    let mut later = attempt(None, Some("CA1"));
+    later["call_duration"] = 12.into();
+    assert_ne!(key_of(later), sid_only);
+    assert_eq!(key_of(attempt(None, Some("CA1"))), sid_only);
     // The same in a payload that is partial (a field of an odd type).
     let mut partial = attempt(t1, Some("CA1"));
     partial["agent_message_count"] = "three".into();
