@@ -208,8 +208,14 @@ fn millis(d: Duration) -> u64 {
 
 #[async_trait]
 impl DedupeStore for RedisDedupeStore {
+    /// A claim confirmed at once: the key is kept as handed over for the whole window, not as
+    /// a pending claim that lapses after its lease.
     async fn check_and_insert(&self, key: &DedupeKey) -> Result<bool, DedupeStoreError> {
-        Ok(self.claim(key).await? == Claim::New)
+        if self.claim(key).await? != Claim::New {
+            return Ok(false);
+        }
+        self.confirm(key).await?;
+        Ok(true)
     }
 
     async fn claim(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {

@@ -324,3 +324,25 @@ async fn a_renewed_claim_gets_a_full_lease_again() {
     assert_eq!(store.claim(&key).await.unwrap(), Claim::Done);
     assert!(ttl(&mut conn).await > lease * 10);
 }
+
+/// `check_and_insert` keeps the key as handed over for the window, not as a pending claim
+/// that lapses after its lease (after which the same event would be taken for a new one).
+#[tokio::test]
+async fn check_and_insert_keeps_the_key_for_the_window() {
+    let Some(redis) = RedisServer::start("check_and_insert_keeps_the_key_for_the_window") else {
+        return;
+    };
+    let store = RedisDedupeStore::new(&redis.url(), "cai").unwrap();
+    let client = redis::Client::open(redis.url()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let key = DedupeKey::new("c1", "call_started", None);
+    assert!(store.check_and_insert(&key).await.unwrap());
+    assert!(!store.check_and_insert(&key).await.unwrap());
+    let ttl: i64 = redis::cmd("PTTL")
+        .arg(format!("cai:{}", key.as_str()))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    let lease = RedisDedupeStore::PENDING_LEASE.as_millis() as i64;
+    assert!(ttl > lease * 10, "{ttl} ms left; the lease is {lease}");
+}

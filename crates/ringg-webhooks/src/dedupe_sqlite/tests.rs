@@ -1,0 +1,231 @@
+#[test]
+fn receivers_opening_a_new_store_at_once_all_get_it() {
+    // Receivers started together on a fresh machine race for the file's switch to WAL;
+    // each must open it (SQLite answers the switch "locked" without waiting).
+    const OPENERS: usize = 16;
+    for _ in 0..50 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dedupe.sqlite3");
+        let start = Arc::new(std::sync::Barrier::new(OPENERS));
+        let opened: Vec<_> = (0..OPENERS)
+            .map(|_| {
+                let (path, start) = (path.clone(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    SqliteDedupeStore::open(&path).map(drop)
+                })
+            })
+            .collect();
+        for o in opened {
+            if let Err(e) = o.join().unwrap() {
+                panic!("a concurrent open failed: {e}");
+            }
+        }
+    }
+}
+
+use super::*;
+
+fn key(i: usize) -> DedupeKey {
+    DedupeKey::new(&format!("call-{i}"), "call_started", None)
+}
+
+fn temp_path(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    (dir, path)
+}
+
+#[tokio::test]
+async fn a_pending_claim_is_in_flight_until_confirmed_and_expires_if_never_confirmed() {
+    let (_dir, path) = temp_path("p.sqlite3");
+    let s = SqliteDedupeStore::open(&path).unwrap();
+    let t0 = now_ms();
+    assert_eq!(s.claim_at(&key(1), t0).await.unwrap(), Claim::New);
+    assert_eq!(
+        s.claim_at(&key(1), t0 + 1_000).await.unwrap(),
+        Claim::InFlight
+    );
+    s.confirm(&key(1)).await.unwrap();
+    assert_eq!(s.claim_at(&key(1), t0 + 2_000).await.unwrap(), Claim::Done);
+    // A process died with key 2 claimed: after the lease, Ringg's retry is handed over.
+    assert_eq!(s.claim_at(&key(2), t0).await.unwrap(), Claim::New);
+    drop(s);
+    let s = SqliteDedupeStore::open(&path).unwrap();
+    let lease = millis(PENDING_LEASE);
+    assert_eq!(
+        s.claim_at(&key(2), t0 + lease - 1).await.unwrap(),
+        Claim::InFlight
+    );
+    assert_eq!(
+        s.claim_at(&key(2), t0 + lease + 1).await.unwrap(),
+        Claim::New
+    );
+    // A confirmed key outlives the lease (it lasts the TTL).
+    assert_eq!(
+        s.claim_at(&key(1), t0 + lease + 2).await.unwrap(),
+        Claim::Done
+    );
+    // The clock set back an hour after a crash with key 3 claimed: its claim is stale
+    // after the lease as well, not an hour later; a confirmed key is still a repeat.
+    let t1 = t0 + 10 * lease;
+    assert_eq!(s.claim_at(&key(3), t1).await.unwrap(), Claim::New);
+    let back = t1 - 3_600_000;
+    assert_eq!(s.claim_at(&key(3), back).await.unwrap(), Claim::New);
+    assert_eq!(s.claim_at(&key(1), back).await.unwrap(), Claim::Done);
+}
+
+#[tokio::test]
+async fn a_renewed_claim_stays_in_flight_past_its_first_lease() {
+    let (_dir, path) = temp_path("r.sqlite3");
+    let s = SqliteDedupeStore::open(&path).unwrap();
+    let lease = millis(PENDING_LEASE);
+    let t0 = now_ms();
+    assert_eq!(s.claim_at(&key(1), t0).await.unwrap(), Claim::New);
+    s.renew_at(&key(1), t0 + lease / 2).await.unwrap();
+    assert_eq!(
+        s.claim_at(&key(1), t0 + lease + 1).await.unwrap(),
+        Claim::InFlight
+    );
+    assert_eq!(
+        s.claim_at(&key(1), t0 + lease / 2 + lease + 1)
+            .await
+            .unwrap(),
+        Claim::New
+    );
+    // A confirmed key stays done.
+    let t1 = t0 + lease / 2 + lease + 1;
+    s.confirm(&key(1)).await.unwrap();
+    s.renew_at(&key(1), t1 + 1).await.unwrap();
+    assert_eq!(s.claim_at(&key(1), t1 + 2).await.unwrap(), Claim::Done);
+    // A lapsed claim is not revived.
+    let t2 = t1 + 10;
+    assert_eq!(s.claim_at(&key(2), t2).await.unwrap(), Claim::New);
+    s.renew_at(&key(2), t2 + lease + 1).await.unwrap();
+    assert_eq!(
+        s.claim_at(&key(2), t2 + lease + 2).await.unwrap(),
+        Claim::New
+    );
+}
+
+/// `check_and_insert` records the key as handed over for the window, not as a claim
+/// that lapses after its lease.
+#[tokio::test]
+async fn check_and_insert_remembers_the_key_past_the_pending_lease() {
+    let (_dir, path) = temp_path("c.sqlite3");
+    let s = SqliteDedupeStore::open(&path).unwrap();
+    let t0 = now_ms();
+    assert!(s.check_and_insert_at(&key(1), t0).await.unwrap());
+    let later = t0 + millis(PENDING_LEASE) + 1_000;
+    assert!(!s.check_and_insert_at(&key(1), later).await.unwrap());
+    assert_eq!(s.claim_at(&key(1), later).await.unwrap(), Claim::Done);
+}
+
+#[tokio::test]
+async fn claims_once_and_remove_releases() {
+    let (_dir, path) = temp_path("d.sqlite3");
+    let s = SqliteDedupeStore::open(&path).unwrap();
+    assert!(s.check_and_insert(&key(1)).await.unwrap());
+    assert!(!s.check_and_insert(&key(1)).await.unwrap());
+    assert!(s.check_and_insert(&key(2)).await.unwrap());
+    s.remove(&key(1)).await.unwrap();
+    assert!(s.check_and_insert(&key(1)).await.unwrap());
+    assert!(!s.check_and_insert(&key(1)).await.unwrap());
+    assert_eq!(s.len().unwrap(), 2);
+    let mode: String = lock(&s.conn)
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[tokio::test]
+async fn survives_reopen() {
+    let (_dir, path) = temp_path("d.sqlite3");
+    {
+        let s = SqliteDedupeStore::open(&path).unwrap();
+        assert!(s.check_and_insert(&key(1)).await.unwrap());
+        assert!(s.check_and_insert(&key(2)).await.unwrap());
+        s.remove(&key(2)).await.unwrap();
+    }
+    let s = SqliteDedupeStore::open(&path).unwrap();
+    assert!(
+        !s.check_and_insert(&key(1)).await.unwrap(),
+        "remembered across reopen"
+    );
+    assert!(
+        s.check_and_insert(&key(2)).await.unwrap(),
+        "a removed key stays removed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_claims_have_one_winner() {
+    let (_dir, path) = temp_path("d.sqlite3");
+    let shared = Arc::new(SqliteDedupeStore::open(&path).unwrap());
+    // A second connection to the same file stands for a second process.
+    let other = Arc::new(SqliteDedupeStore::open(&path).unwrap());
+    for round in 0..50 {
+        let k = key(round);
+        let stores = [shared.clone(), shared.clone(), other.clone(), other.clone()];
+        let tasks: Vec<_> = stores
+            .into_iter()
+            .map(|s| {
+                let k = k.clone();
+                tokio::spawn(async move { s.check_and_insert(&k).await.unwrap() })
+            })
+            .collect();
+        let mut winners = 0;
+        for t in tasks {
+            winners += usize::from(t.await.unwrap());
+        }
+        assert_eq!(winners, 1, "round {round}");
+    }
+}
+
+#[tokio::test]
+async fn keys_expire_after_ttl() {
+    let (_dir, path) = temp_path("d.sqlite3");
+    let s = SqliteDedupeStore::open_with_limits(&path, Duration::from_secs(60), 10).unwrap();
+    let t0 = 1_000_000_000;
+    assert!(s.check_and_insert_at(&key(1), t0).await.unwrap());
+    assert!(!s.check_and_insert_at(&key(1), t0 + 59_000).await.unwrap());
+    assert!(s.check_and_insert_at(&key(1), t0 + 60_000).await.unwrap());
+    assert_eq!(s.len().unwrap(), 1);
+    // The re-inserted key counts from its new insertion time.
+    assert!(!s.check_and_insert_at(&key(1), t0 + 119_000).await.unwrap());
+}
+
+#[tokio::test]
+async fn capacity_evicts_oldest_first() {
+    let (_dir, path) = temp_path("d.sqlite3");
+    let s = SqliteDedupeStore::open_with_limits(&path, Duration::from_secs(3600), 3).unwrap();
+    for i in 0..5 {
+        assert!(s.check_and_insert(&key(i)).await.unwrap());
+    }
+    assert_eq!(s.len().unwrap(), 3);
+    for i in 2..5 {
+        assert!(!s.check_and_insert(&key(i)).await.unwrap(), "key {i}");
+    }
+    assert!(s.check_and_insert(&key(0)).await.unwrap());
+    assert_eq!(s.len().unwrap(), 3);
+    assert!(
+        s.check_and_insert(&key(2)).await.unwrap(),
+        "2 was the oldest and was evicted"
+    );
+    // Many claims and removals later the table is still bounded.
+    for i in 10..1010 {
+        assert!(s.check_and_insert(&key(i)).await.unwrap());
+        if i % 2 == 0 {
+            s.remove(&key(i)).await.unwrap();
+        }
+    }
+    assert!(s.len().unwrap() <= 3);
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_an_error() {
+    let (_dir, path) = temp_path("junk");
+    std::fs::write(&path, vec![b'x'; 4096]).unwrap();
+    let err = SqliteDedupeStore::open(&path).unwrap_err().to_string();
+    assert!(err.contains("cannot open the dedupe database"), "{err}");
+}
