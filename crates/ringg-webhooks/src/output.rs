@@ -129,6 +129,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_partial_events_line_does_not_copy_a_secret_serde_quotes() {
+        // `custom_args_values` sent JSON-encoded: serde's message quotes the string whole.
+        let body = br#"{"event_type":"call_completed","call_id":"c1","status":"completed","custom_args_values":"{\"callee_name\":\"John\",\"access_token\":\"tok-5Z4Y-live\"}"}"#;
+        let event = WebhookEvent::from_slice_lenient(body).unwrap();
+        assert!(event.is_partial());
+        for format in [OutputFormat::Text, OutputFormat::Json] {
+            let line = format.render(&event);
+            assert!(!line.contains("tok-5Z4Y-live"), "{line}");
+        }
+        let error = event.partial_error().unwrap().to_string();
+        assert!(!error.contains("tok-5Z4Y-live"), "{error}");
+        assert!(error.contains("custom_args_values"), "{error}");
+    }
+
+    #[test]
     fn text_lines() {
         let event = WebhookEvent::from_slice(
             br#"{"event_type":"call_started","call_id":"c1","agent_id":"a1","sub_status":"ACCEPTED"}"#,

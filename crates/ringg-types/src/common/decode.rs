@@ -10,7 +10,8 @@ const BODY_PREVIEW_CHARS: usize = 512;
 /// A body that did not decode into the expected model.
 ///
 /// Carries the JSON path of the failing field (`data.calls[3].status`; `.` for the document
-/// itself), serde's message, and the whole body. `Debug` and `Display` show at most the first
+/// itself), serde's message (with the value it quotes masked when the field is secret, and
+/// the secrets of a JSON document it quotes masked), and the whole body. `Debug` and `Display` show at most the first
 /// 512 characters of the body, with values of key-like fields (`api_key`, `token`, ...) masked;
 /// [`DecodeError::body`] returns it whole.
 #[derive(Clone, PartialEq, Eq, thiserror::Error)]
@@ -115,7 +116,7 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
             .err()
             .unwrap_or_else(|| DecodeError {
                 path: ".".to_owned(),
-                message: plain.to_string(),
+                message: masked_message(".", plain.to_string()),
                 line: plain.line(),
                 column: plain.column(),
                 body: bytes.to_vec(),
@@ -130,7 +131,7 @@ fn decode_tracked<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     let value = result.map_err(|e| decode_error(e, bytes))?;
     de.end().map_err(|e| DecodeError {
         path: ".".to_owned(),
-        message: e.to_string(),
+        message: masked_message(".", e.to_string()),
         line: e.line(),
         column: e.column(),
         body: bytes.to_vec(),
@@ -150,10 +151,73 @@ pub(crate) fn decode_error(
     let path = e.path().to_string();
     let inner = e.into_inner();
     DecodeError {
+        message: masked_message(&path, inner.to_string()),
         path,
-        message: inner.to_string(),
         line: inner.line(),
         column: inner.column(),
         body: bytes.to_vec(),
+    }
+}
+
+/// serde's `message` about the field at `path`, with the secrets in the value it quotes
+/// masked (`invalid type: string "…", expected a map` quotes a refused string whole): all of
+/// the value when the field is secret, else those of a JSON document it holds
+/// ([`redact_text`](crate::redact::redact_text)).
+fn masked_message(path: &str, message: String) -> String {
+    let field = path.rsplit('.').next().unwrap_or(path);
+    let field = field.split('[').next().unwrap_or(field);
+    if crate::redact::is_secret_field(field) {
+        // The value sits between the first quote (or backtick) and the last one of its kind.
+        let quoted = message.find(['"', '`']).and_then(|open| {
+            let mark = message[open..].chars().next()?;
+            let close = message.rfind(mark).filter(|&c| c > open)?;
+            Some((open, close))
+        });
+        if let Some((open, close)) = quoted {
+            return format!(
+                "{}{}{}",
+                &message[..=open],
+                crate::redact::REDACTED,
+                &message[close..]
+            );
+        }
+        return message;
+    }
+    match crate::redact::redact_text(&message) {
+        Cow::Borrowed(_) => message,
+        Cow::Owned(masked) => masked,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Shape {
+        api_key: Option<u32>,
+        custom_args_values: Option<serde_json::Map<String, serde_json::Value>>,
+    }
+
+    #[test]
+    fn a_refused_value_that_holds_a_secret_is_not_quoted() {
+        // A secret field of the wrong type: the value is masked, the rest kept.
+        let e = decode::<Shape>(br#"{"api_key": "sk-live-123456"}"#).unwrap_err();
+        assert_eq!(e.path(), "api_key");
+        assert!(!e.message().contains("sk-live-123456"), "{}", e.message());
+        assert!(
+            e.message()
+                .starts_with("invalid type: string \"[REDACTED]\"")
+        );
+        // A JSON-encoded document where an object was expected: its secrets are masked, in
+        // the message and in the body's preview; the body itself is kept whole.
+        let body =
+            br#"{"custom_args_values": "{\"name\":\"Asha\",\"access_token\":\"tok-5Z4Y\"}"}"#;
+        let e = decode::<Shape>(body).unwrap_err();
+        assert_eq!(e.path(), "custom_args_values");
+        assert!(e.message().contains("Asha"), "{}", e.message());
+        assert!(!e.to_string().contains("tok-5Z4Y"), "{e}");
+        assert_eq!(e.body(), body);
     }
 }

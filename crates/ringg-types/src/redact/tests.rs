@@ -1,0 +1,172 @@
+use super::*;
+
+#[test]
+fn the_contract_marks_the_documented_secrets() {
+    for name in ["api_key", "new_api_key", "headers", "auth_fetch_config"] {
+        assert!(
+            SECRET_FIELDS.contains(&name),
+            "{name} is not marked x-secret"
+        );
+    }
+}
+
+#[test]
+fn urls_keep_their_secrets_masked_in_text_and_values() {
+    let doc = r#"{"callback_url": "https://h.example/r?campaign=7&ringg_secret=s3#top", "proxy": "http://u:pw@h.example:8080/", "note": "see https://h.example/?q=1", "campaign_callback_url": ["https://h.example/?access_token=t9"], "recording_url": "https://r.example/x.mp3?X-Amz-Security-Token=kept"}"#;
+    let masked = redact_text(doc);
+    for secret in ["s3", "pw@", "t9"] {
+        assert!(!masked.contains(secret), "{masked}");
+    }
+    assert!(
+        masked.contains("?campaign=7&ringg_secret=[REDACTED]#top"),
+        "{masked}"
+    );
+    assert!(
+        masked.contains("http://u:[REDACTED]@h.example:8080/"),
+        "{masked}"
+    );
+    assert!(masked.contains("see https://h.example/?q=1"), "{masked}");
+    // Other URLs keep their query: a recording's signed URL stays usable.
+    assert!(masked.contains("X-Amz-Security-Token=kept"), "{masked}");
+    let mut value: Value = serde_json::from_str(doc).unwrap();
+    redact_value(&mut value);
+    assert_eq!(
+        serde_json::to_string(&value).unwrap(),
+        serde_json::to_string(&serde_json::from_str::<Value>(&masked).unwrap()).unwrap()
+    );
+    // Not URLs, or nothing secret in them: unchanged.
+    for text in [
+        "ftp://u:p@h/",
+        "https://h.example/x?token_path=a&empty_token=",
+        "https://user@h.example/",
+        "plain ringg_secret=x",
+    ] {
+        assert_eq!(redact_url(text), None, "{text}");
+    }
+}
+
+#[test]
+fn text_cases() {
+    assert_eq!(redact_text(r#"{"a": "b"}"#), r#"{"a": "b"}"#);
+    assert_eq!(redact_text(r#""token":"#), r#""token":"#);
+    assert_eq!(
+        redact_text(r#"{"token": "ab\"c", "x": 1}"#),
+        r#"{"token": "[REDACTED]", "x": 1}"#
+    );
+    assert_eq!(
+        redact_text(r#"{"password": 12345, "x": 1}"#),
+        r#"{"password": "[REDACTED]", "x": 1}"#
+    );
+    assert_eq!(
+        redact_text(r#"{"api_key": "unterminated"#),
+        r#"{"api_key": "[REDACTED]"#
+    );
+    let nested = r#"{"auth_fetch_config": {"enabled": true, "headers": {"A": "b"}, "body": {"k": ["v"]}}, "after": "kept"}"#;
+    assert_eq!(
+        redact_text(nested),
+        r#"{"auth_fetch_config": {"enabled": true, "headers": {"A": "[REDACTED]"}, "body": {"k": ["[REDACTED]"]}}, "after": "kept"}"#
+    );
+    // Inside a secret container: numbers, and a string cut off by the end of the text.
+    assert_eq!(
+        redact_text(r#"{"headers": {"X-Webhook-Secret": "s3cr"#),
+        r#"{"headers": {"X-Webhook-Secret": "[REDACTED]"#
+    );
+    assert_eq!(
+        redact_text(r#"{"headers": {"pin": 1234, "on": true}}"#),
+        r#"{"headers": {"pin": "[REDACTED]", "on": true}}"#
+    );
+    // An escaped key name is still the key.
+    assert_eq!(
+        redact_text(r#"{"api\u005fkey": "k"}"#),
+        r#"{"api\u005fkey": "[REDACTED]"}"#
+    );
+    // "key": inside a string is not a key.
+    assert_eq!(
+        redact_text(r#"{"msg": "\"api_key\": x"}"#),
+        r#"{"msg": "\"api_key\": x"}"#
+    );
+    assert!(matches!(redact_text("plain text"), Cow::Borrowed(_)));
+}
+
+#[test]
+fn text_and_value_agree() {
+    let doc = serde_json::json!({
+        "workspace_info": {"api_key": "k1", "name": "n"},
+        "new_api_key": "k2",
+        "event_subscriptions": [{"headers": {"X-Webhook-Secret": "s"}, "callback_url": "u",
+            "auth_fetch_config": {"url": "https://auth", "header_value_template": "Bearer {{token}}"}}],
+        "callback_args": {"headers": {"Authorization": "Bearer t"}, "params": {"p": 1}},
+    });
+    let mut v = doc.clone();
+    redact_value(&mut v);
+    let from_text: Value = serde_json::from_str(&redact_text(&doc.to_string())).unwrap();
+    assert_eq!(v, from_text);
+    let shown = v.to_string();
+    for secret in ["k1", "k2", "\"s\"", "Bearer", "https://auth"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    assert_eq!(v["callback_args"]["params"]["p"], 1);
+}
+
+/// Random JSON documents whose keys are drawn from secret and ordinary names.
+fn documents() -> impl proptest::strategy::Strategy<Value = Value> {
+    use proptest::prelude::*;
+    let key = prop_oneof![
+        Just("api_key".to_string()),
+        Just("headers".to_string()),
+        Just("access_token".to_string()),
+        Just("name".to_string()),
+        Just("id".to_string()),
+        "[a-z]{1,6}",
+    ];
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i32>().prop_map(Value::from),
+        "[ -~]{0,8}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 40, 5, move |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            proptest::collection::vec((key.clone(), inner), 0..4)
+                .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+        ]
+    })
+}
+
+proptest::proptest! {
+    #[test]
+    fn text_and_value_redaction_agree_on_any_document(doc in documents()) {
+        let mut by_value = doc.clone();
+        redact_value(&mut by_value);
+        for text in [doc.to_string(), serde_json::to_string_pretty(&doc).unwrap()] {
+            let by_text: Value = serde_json::from_str(&redact_text(&text)).unwrap();
+            proptest::prop_assert_eq!(&by_text, &by_value);
+        }
+    }
+
+    #[test]
+    fn never_panics_and_keeps_secret_free_text(text in "\\PC{0,200}") {
+        let out = redact_text(&text);
+        if !text.contains('"') {
+            proptest::prop_assert_eq!(out.as_ref(), text.as_str());
+        }
+    }
+}
+
+#[test]
+fn a_json_document_inside_a_string_is_masked_too() {
+    let body =
+        r#"{"custom_args_values":"{\"callee_name\":\"John\",\"access_token\":\"tok-5Z4Y\"}"}"#;
+    let masked = redact_text(body);
+    assert_eq!(
+        masked,
+        r#"{"custom_args_values":"{\"callee_name\":\"John\",\"access_token\":\"[REDACTED]\"}"}"#
+    );
+    // serde's message quotes the value it refused the same way.
+    let message = r#"invalid type: string "{\"access_token\":\"tok-5Z4Y\"}", expected a map"#;
+    assert!(!redact_text(message).contains("tok-5Z4Y"));
+    // Nothing to mask, or not JSON: kept as it is.
+    let plain = r#"{"note":"{\"callee_name\":\"John\"}","other":"{not json"}"#;
+    assert!(matches!(redact_text(plain), Cow::Borrowed(_)));
+}
