@@ -160,7 +160,9 @@ impl ClientBuilder {
     /// proxy, TLS roots, timeouts). Start from
     /// [`ReqwestTransport::client_builder`](ringg_transport::ReqwestTransport::client_builder).
     /// Automatic redirects are switched off whatever the builder says: reqwest's default policy
-    /// follows redirects to other hosts with the `X-API-KEY` header still attached.
+    /// follows redirects to other hosts with the `X-API-KEY` header still attached. Its proxy
+    /// settings are kept as given; without this, a plain `http://` (loopback) base URL is
+    /// reached without a proxy, so the key never goes in clear text to one `HTTP_PROXY` names.
     ///
     /// ```
     /// use ringg_api::transport::ReqwestTransport;
@@ -371,6 +373,7 @@ impl ClientBuilder {
                     connect_timeout: self.connect_timeout,
                     max_response_body: self.max_response_body,
                     stall_protection: self.stall_protection,
+                    direct: base_url.starts_with("http://") && is_loopback_url(&base_url),
                 },
             )?,
         };

@@ -255,7 +255,7 @@ pub(crate) fn clap_exit(err: clap::Error, args: &[std::ffi::OsString]) -> ExitCo
             }
         }
         _ => {
-            let rendered = err.render().to_string();
+            let rendered = hidden_value(&err).unwrap_or_else(|| err.render().to_string());
             // clap writes "error: <what>\n\n<details>\n\n[tip: …]\n\nUsage: …\n\nFor more
             // information, try '--help'."; keep what and details (and tips) on one line.
             let body: Vec<&str> = rendered
@@ -278,6 +278,28 @@ pub(crate) fn clap_exit(err: clap::Error, args: &[std::ffi::OsString]) -> ExitCo
             error.exit_code()
         }
     }
+}
+
+/// clap's message for a refused value of an argument that may hold a secret (`--header
+/// 'X-Webhook-Secret s3cret'`, its colon forgotten), without the value clap quotes: the
+/// argument and the parser's reason only.
+fn hidden_value(err: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if err.kind() != ErrorKind::ValueValidation {
+        return None;
+    }
+    let Some(ContextValue::String(arg)) = err.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let name = arg.to_ascii_lowercase();
+    if !["header", "key", "secret", "token", "password"]
+        .iter()
+        .any(|s| name.contains(s))
+    {
+        return None;
+    }
+    let reason = std::error::Error::source(err).map_or_else(String::new, |e| e.to_string());
+    Some(format!("error: invalid value for '{arg}': {reason}"))
 }
 
 /// True when the arguments ask for `--output json` (read before parsing succeeded).

@@ -208,6 +208,12 @@ fn spawn_listen_in(args: &[&str], state: &std::path::Path) -> Listener {
         .env_remove("RINGG_BASE_URL")
         .env_remove("RINGG_WEBHOOK_SECRET")
         .env("RINGG_STATE_DIR", state)
+        // A proxy that is not there: deliveries forwarded to an app on loopback (with their
+        // secret) must not go through one.
+        .env("HTTP_PROXY", "http://127.0.0.1:9")
+        .env("http_proxy", "http://127.0.0.1:9")
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -87,18 +87,30 @@ struct Settings {
 impl ReqwestTransport {
     /// Builds a reqwest client from `config`.
     pub fn new(config: &ReqwestConfig) -> Result<Self, TransportError> {
-        let client = Self::client_builder()
+        Self::from_configured(Self::configured_builder(config), config)
+    }
+
+    /// [`client_builder`](Self::client_builder) with the connection settings of `config`
+    /// (`User-Agent`, connect timeout, pool). Change what `config` does not hold (a proxy, say)
+    /// and hand it to [`from_configured`](Self::from_configured) with the same `config`.
+    pub fn configured_builder(config: &ReqwestConfig) -> reqwest::ClientBuilder {
+        Self::client_builder()
             .user_agent(config.user_agent.clone())
             .connect_timeout(config.connect_timeout)
             .pool_max_idle_per_host(config.pool_max_idle_per_host)
             .pool_idle_timeout(config.pool_idle_timeout)
-            .build()
-            .map_err(|e| {
-                TransportError::invalid_request(format!("could not build the HTTP client: {e}"))
-                    .with_source(e)
-            })?;
+    }
+
+    /// Builds the transport from `builder` (made by
+    /// [`configured_builder`](Self::configured_builder)), with the per-request settings of
+    /// `config`: attempt timeout, body limit, stall protection. Automatic redirects and
+    /// reqwest's own retries are switched off whatever the builder said.
+    pub fn from_configured(
+        builder: reqwest::ClientBuilder,
+        config: &ReqwestConfig,
+    ) -> Result<Self, TransportError> {
         Ok(Self {
-            client,
+            client: Self::build_client(builder)?,
             settings: Settings {
                 attempt_timeout: Some(config.attempt_timeout),
                 max_response_body: config.max_response_body,
@@ -151,17 +163,9 @@ impl ReqwestTransport {
         builder: reqwest::ClientBuilder,
         attempt_timeout: Option<Duration>,
     ) -> Result<Self, TransportError> {
-        let client = builder
-            .redirect(reqwest::redirect::Policy::none())
-            .retry(reqwest::retry::never().max_retries_per_request(0))
-            .build()
-            .map_err(|e| {
-                TransportError::invalid_request(format!("could not build the HTTP client: {e}"))
-                    .with_source(e)
-            })?;
         let defaults = ReqwestConfig::default();
         Ok(Self {
-            client,
+            client: Self::build_client(builder)?,
             settings: Settings {
                 attempt_timeout,
                 max_response_body: defaults.max_response_body,
@@ -169,6 +173,18 @@ impl ReqwestTransport {
             },
             base: Arc::default(),
         })
+    }
+
+    /// `builder` built with automatic redirects and reqwest's own retries off.
+    fn build_client(builder: reqwest::ClientBuilder) -> Result<reqwest::Client, TransportError> {
+        builder
+            .redirect(reqwest::redirect::Policy::none())
+            .retry(reqwest::retry::never().max_retries_per_request(0))
+            .build()
+            .map_err(|e| {
+                TransportError::invalid_request(format!("could not build the HTTP client: {e}"))
+                    .with_source(e)
+            })
     }
 
     /// Sets the response body limit (bytes) for requests that do not set their own.

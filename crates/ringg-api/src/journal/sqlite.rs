@@ -68,6 +68,9 @@ CREATE TABLE IF NOT EXISTS ringg_journal_subscriptions (
 /// - **Checked**: a file that is not a journal, or whose pages or entries are damaged, is
 ///   reported as [`JournalError::Damaged`] with what to do, never silently ignored or
 ///   overwritten.
+/// - **Private**: it may hold webhook secrets (the subscriptions saved before a change), so on
+///   Unix the file and its `-wal` and `-shm` companions are made readable by their owner only,
+///   and deleted rows are overwritten (`secure_delete`), not left in free pages.
 ///
 /// Each operation runs on Tokio's blocking pool.
 pub struct SqliteJournal {
@@ -85,8 +88,11 @@ impl SqliteJournal {
     /// check; [`JournalError::Store`] when it cannot be opened or created.
     pub fn open(path: impl AsRef<Path>, scope: impl Into<String>) -> Result<Self, JournalError> {
         let path = path.as_ref().to_path_buf();
+        keep_private(&path);
         let conn = Connection::open(&path).map_err(|e| classify(&path, e))?;
         conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| classify(&path, e))?;
+        conn.pragma_update(None, "secure_delete", "ON")
             .map_err(|e| classify(&path, e))?;
         let mode = wal_mode(&conn).map_err(|e| classify(&path, e))?;
         if !mode.eq_ignore_ascii_case("wal") {
@@ -510,11 +516,40 @@ impl Journal for SqliteJournal {
             conn.execute(
                 "DELETE FROM ringg_journal_subscriptions WHERE scope = ?1 AND agent_id = ?2",
                 params![scope, agent],
-            )
-            .map(drop)
+            )?;
+            // The rows written before (the secrets) stay in the write-ahead log until it is
+            // checkpointed: empty it, as far as readers allow.
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
         })
         .await
     }
+}
+
+/// Makes the journal at `path` (created empty if missing, which SQLite takes for a new
+/// database) and its `-wal` and `-shm` companions readable by their owner only. Best effort:
+/// a file of another owner is left as it is, and opening reports what matters.
+fn keep_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let _ = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path);
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            if let Ok(meta) = std::fs::metadata(&name)
+                && meta.permissions().mode() & 0o077 != 0
+            {
+                let mode = meta.permissions().mode() & 0o700;
+                let _ = std::fs::set_permissions(&name, std::fs::Permissions::from_mode(mode));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 impl fmt::Debug for SqliteJournal {

@@ -88,11 +88,7 @@ impl Forwarder {
         format: OutputFormat,
     ) -> Result<Self, CliError> {
         let target = parse_target(target)?;
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(APP_TIMEOUT)
-            .build()
-            .map_err(|e| CliError::failed(format!("cannot build the forwarding client: {e}")))?;
+        let client = app_client(&target, APP_TIMEOUT)?;
         Ok(Self {
             shared: Arc::new(Shared {
                 target,
@@ -279,6 +275,27 @@ pub(super) fn parse_target(target: &str) -> Result<url::Url, CliError> {
         )));
     }
     Ok(url)
+}
+
+/// The client that sends deliveries (and their secret) to the app at `target`: no redirects,
+/// and no proxy for a plain `http://` loopback app, so the secret never goes in clear text to
+/// a proxy the environment names (`HTTP_PROXY`).
+pub(super) fn app_client(
+    target: &url::Url,
+    timeout: Duration,
+) -> Result<reqwest::Client, CliError> {
+    let builder = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout);
+    let builder =
+        if target.scheme() == "http" && ringg_api::client::is_loopback_url(target.as_str()) {
+            builder.no_proxy()
+        } else {
+            builder
+        };
+    builder
+        .build()
+        .map_err(|e| CliError::failed(format!("cannot build the forwarding client: {e}")))
 }
 
 /// The app's URL for a delivery to `uri`: the delivery's path appended to the target's path,

@@ -54,11 +54,7 @@ impl Forward {
         secret: Option<String>,
     ) -> Result<Self, CliError> {
         let target = super::forward::parse_target(target)?;
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(25))
-            .build()
-            .map_err(|e| CliError::failed(format!("cannot build the forwarding client: {e}")))?;
+        let client = super::forward::app_client(&target, Duration::from_secs(25))?;
         Ok(Self {
             target,
             client,
