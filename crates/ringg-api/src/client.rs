@@ -517,8 +517,22 @@ impl Client {
     /// This is the escape hatch for anything the typed methods do not cover.
     ///
     /// Every error carries the request's id ([`Error::request_id`]) and any id the server sent
-    /// back ([`Error::server_request_id`]).
+    /// back ([`Error::server_request_id`]). A header value that shows the client's key (a
+    /// server echoing it) is masked.
     pub fn send_raw(
+        &self,
+        request: ApiRequest,
+    ) -> impl Future<Output = Result<ApiResponse, Error>> + Send + '_ {
+        let sent = self.exchange(request);
+        async move {
+            let mut resp = sent.await?;
+            crate::error::mask::mask_headers(&mut resp.headers, &self.inner.api_key);
+            Ok(resp)
+        }
+    }
+
+    /// [`send_raw`](Self::send_raw) for the typed calls, which hand no headers to the caller.
+    pub(crate) fn exchange(
         &self,
         request: ApiRequest,
     ) -> impl Future<Output = Result<ApiResponse, Error>> + Send + '_ {
@@ -561,7 +575,7 @@ impl Client {
     ) -> impl Future<Output = Result<T, Error>> + Send + '_ {
         let operation = request.operation;
         let request_id = request.request_id;
-        let sent = self.send_raw(request.expecting_json());
+        let sent = self.exchange(request.expecting_json());
         async move {
             let resp = sent.await?;
             decode(operation, resp.status, resp.body)

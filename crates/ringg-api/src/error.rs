@@ -593,6 +593,6 @@ fn clip_message(message: String) -> String {
     }
 }
 
-mod mask;
+pub(crate) mod mask;
 #[cfg(test)]
 mod tests;

@@ -173,7 +173,7 @@ impl Client {
         let operation = request.operation;
         let request_id = request.request_id;
         let check = Arc::new(Decoded::<T>::default());
-        let sent = self.send_raw(request.with_body_check(check.clone()));
+        let sent = self.exchange(request.with_body_check(check.clone()));
         async move {
             let resp = sent.await?;
             match check.take() {
@@ -243,11 +243,13 @@ impl Client {
             )
             .with_hint("it may have been carried out through another client: check before running it again, and send through the closure's argument")
         })?;
-        let server_request_id =
-            ringg_transport::server_request_id(&seen.headers).map(str::to_string);
+        // A key a server echoed is masked, as errors and spans mask it.
+        let mut headers = seen.headers;
+        crate::error::mask::mask_headers(&mut headers, self.api_key());
+        let server_request_id = ringg_transport::server_request_id(&headers).map(str::to_string);
         Ok(Response {
             status: seen.status,
-            headers: seen.headers,
+            headers,
             request_id: seen.request_id,
             server_request_id,
             data,

@@ -457,7 +457,7 @@ fn a_base_url_password_with_a_slash_is_masked_in_the_error_and_debug() {
 
 /// A server on loopback that echoes the `x-api-key` it was sent: in a 401 on `/workspace` and
 /// on the speech-to-text stream's handshake, in a 200 whose body does not match the model
-/// elsewhere.
+/// elsewhere, and in every answer's `x-request-id`.
 async fn echoing_server() -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -485,7 +485,7 @@ async fn echoing_server() -> String {
                         ("200 OK", format!(r#"{{"workspace_info":"{key}"}}"#))
                     };
                     let answer = format!(
-                        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\nx-request-id: gw-{key}\r\ncontent-length: {}\r\n\r\n{body}",
                         body.len()
                     );
                     if stream.write_all(answer.as_bytes()).await.is_err() {
@@ -557,4 +557,20 @@ async fn a_key_the_server_echoes_back_is_masked_in_errors() {
             "the body as received is kept"
         );
     }
+    // A raw answer: the echoed request id is masked in its headers (the response
+    // `with_raw_response` keeps is checked in spans.rs); the body is the caller's, as sent.
+    let request = ringg_api::transport::ApiRequest::new(
+        "getWorkspace",
+        ringg_api::transport::http::Method::GET,
+        std::sync::Arc::<str>::from(client.base_url()),
+        "/other",
+        ringg_api::transport::Idempotency::Idempotent,
+    );
+    let raw = client.send_raw(request).await.unwrap();
+    assert_eq!(raw.headers["x-request-id"], "gw-[REDACTED]");
+    assert_no_key(
+        &format!("{:?}", raw.headers),
+        key,
+        "the raw answer's headers",
+    );
 }

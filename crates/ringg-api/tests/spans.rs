@@ -149,6 +149,10 @@ async fn request_spans_carry_the_opentelemetry_fields_and_no_secret() {
         .await
         .unwrap();
     let request_id = resp.request_id.to_string();
+    // The raw response masks the key the server echoed, as the spans and errors do.
+    assert_eq!(resp.server_request_id.as_deref(), Some("srv-1-[REDACTED]"));
+    assert_eq!(resp.header("x-request-id"), Some("srv-1-[REDACTED]"));
+    assert!(!format!("{resp:?}").contains(KEY), "{resp:?}");
 
     let spans: Vec<Fields> = capture
         .closed

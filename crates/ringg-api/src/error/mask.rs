@@ -42,6 +42,22 @@ impl super::Error {
     }
 }
 
+/// Masks `secret` (the client's key) in every header value that shows it (a server echoing
+/// it, in a request id say).
+pub(crate) fn mask_headers(headers: &mut http::HeaderMap, secret: &Secret) {
+    let key = secret.expose();
+    if key.len() < MIN_MASKED_SECRET_LEN {
+        return;
+    }
+    for value in headers.values_mut() {
+        if let Some(masked) = mask_bytes(value.as_bytes(), key.as_bytes())
+            && let Ok(masked) = http::HeaderValue::from_maybe_shared(masked)
+        {
+            *value = masked;
+        }
+    }
+}
+
 /// `body` with every occurrence of `key` replaced by [`MASK`]; `None` when it has none.
 fn mask_bytes(body: &[u8], key: &[u8]) -> Option<Bytes> {
     let find = |hay: &[u8]| hay.windows(key.len()).position(|w| w == key);
