@@ -141,13 +141,20 @@ impl Verifier {
         let Some(name) = &self.query_param else {
             return Err(VerifyError::MissingHeader);
         };
+        // A `+` is a space in a query string's form encoding, but a secret pasted into the URL
+        // as it is (base64 holds `+`) keeps it: both readings are checked.
         let presented: Vec<Vec<u8>> = uri
             .query()
             .unwrap_or_default()
             .split('&')
             .filter_map(|pair| pair.split_once('='))
             .filter(|(k, _)| k == name)
-            .map(|(_, v)| percent_decode(v.as_bytes()))
+            .flat_map(|(_, v)| {
+                let plain = v
+                    .contains('+')
+                    .then(|| percent_encoding::percent_decode(v.as_bytes()).collect());
+                std::iter::once(percent_decode(v.as_bytes())).chain(plain)
+            })
             .collect();
         if presented.is_empty() {
             return Err(VerifyError::MissingHeader);
@@ -442,6 +449,24 @@ mod tests {
         assert_eq!(
             v.verify_request(&wrong, &uri("ringg_secret=s3cr%20et%2B1")),
             Err(VerifyError::WrongSecret)
+        );
+        // A base64 secret pasted into the URL as it is keeps its `+`.
+        let pasted = Verifier::new("X-Webhook-Secret", "ab+cd/ef==")
+            .unwrap()
+            .with_query_param("ringg_secret");
+        assert!(
+            pasted
+                .verify_request(&none, &uri("ringg_secret=ab+cd/ef=="))
+                .is_ok()
+        );
+        assert!(
+            pasted
+                .verify_request(&none, &uri("ringg_secret=ab%2Bcd%2Fef%3D%3D"))
+                .is_ok()
+        );
+        assert_eq!(
+            pasted.verify_request(&none, &uri("ringg_secret=ab+cd/eF==")),
+            Err(VerifyError::WrongQuerySecret)
         );
         // Without the option, the query is never looked at.
         let strict = Verifier::new("X-Webhook-Secret", "s3cr et+1").unwrap();
