@@ -177,6 +177,28 @@ async fn forward_to_an_app_that_answers_200() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn an_apps_204_is_answered_200_so_ringg_does_not_retry() {
+    let (addr, seen) = app(204).await;
+    let target = format!("http://{addr}/hooks");
+    let body = event("call-fwd-204");
+    let statuses = blocking(move || {
+        let mut l = spawn_listen_in(
+            &["--secret", "s3cret", "--forward-to", &target],
+            &fresh_state_dir(),
+        );
+        let mut s = connect(&l);
+        let first = deliver_at(&mut s, "/ringg", "s3cret", &body);
+        let repeat = deliver_at(&mut s, "/ringg", "s3cret", &body);
+        read_until(l.stdout.take().unwrap(), "answered 204");
+        stop(l);
+        [first, repeat]
+    })
+    .await;
+    assert_eq!(statuses, [200, 200]);
+    assert_eq!(seen.lock().unwrap().len(), 1, "forwarded once");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn forward_to_an_app_that_answers_500_passes_the_status_on_and_forwards_the_retry() {
     let (addr, seen) = app(500).await;
     let target = format!("http://{addr}/");

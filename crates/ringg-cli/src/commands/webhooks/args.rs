@@ -99,8 +99,8 @@ pub(crate) enum WebhooksCmd {
         #[arg(long, value_enum, default_value_t = DedupeMode::Sqlite, value_name = "STORE")]
         dedupe: DedupeMode,
         /// Forward each verified delivery to your app at this URL (method, path after `/`,
-        /// query and headers kept) and answer Ringg with the app's status; 502 when the app
-        /// cannot be reached, so Ringg retries.
+        /// query and headers kept) and answer Ringg with the app's status (200 for any 2xx);
+        /// 502 when the app cannot be reached, so Ringg retries.
         #[arg(long, value_name = "URL")]
         forward_to: Option<String>,
     },

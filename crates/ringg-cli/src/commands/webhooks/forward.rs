@@ -6,7 +6,8 @@
 //! and fails unless the app answered 2xx. A failed handler makes the receiver answer non-200
 //! and forget the event's dedupe key, so Ringg's retry is forwarded again. The library's
 //! handler can only fail with 500, so [`Forwarder`] then replaces the status with the one the
-//! app answered, or 502 when the app could not be reached.
+//! app answered, or 502 when the app could not be reached; any 2xx of the app is answered 200,
+//! since Ringg retries every other status.
 //!
 //! The receiver is built per delivery (a few allocations) so that its handler holds that
 //! delivery's method, path, headers and raw body; the dedupe store is shared.
@@ -129,6 +130,10 @@ impl Forwarder {
         };
         let mut response = receiver.receive(Request::from_parts(parts, body)).await;
         match lock(&delivery.outcome).take() {
+            // Ringg retries anything but 200 (§3.5): an app's 201 or 204 is a success.
+            Some(Outcome::Answered(status)) if status.is_success() => {
+                *response.status_mut() = StatusCode::OK;
+            }
             Some(Outcome::Answered(status)) => *response.status_mut() = status,
             Some(Outcome::Unreachable) => *response.status_mut() = StatusCode::BAD_GATEWAY,
             // Refused, a duplicate, or the store failed: the receiver's own answer.
