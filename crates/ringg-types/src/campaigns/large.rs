@@ -137,13 +137,22 @@ crate::redact::redacted_debug!(CheckBalanceResponse);
 
 impl CheckBalanceResponse {
     /// Whether the balance covers the campaign: `sufficient_balance`, else
-    /// `available_credits >= required_credits`; `None` when the response does not say.
+    /// `available_credits >= required_credits`, else `false` for a `status` of
+    /// `insufficient_balance` (the status `/campaign/all` shows for such a campaign); `None`
+    /// when the response does not say.
     pub fn is_sufficient(&self) -> Option<bool> {
-        self.sufficient_balance.or_else(|| {
-            let required = self.required_credits.as_ref()?.as_f64();
-            let available = self.available_credits.as_ref()?.as_f64();
-            Some(available >= required)
-        })
+        self.sufficient_balance
+            .or_else(|| {
+                let required = self.required_credits.as_ref()?.as_f64();
+                let available = self.available_credits.as_ref()?.as_f64();
+                Some(available >= required)
+            })
+            .or_else(|| {
+                let status = self.status.as_ref()?.as_str();
+                status
+                    .eq_ignore_ascii_case("insufficient_balance")
+                    .then_some(false)
+            })
     }
 }
 
@@ -274,6 +283,9 @@ mod tests {
         let b: CheckBalanceResponse =
             serde_json::from_value(json!({"status": "draft", "message": "m"})).unwrap();
         assert_eq!(b.is_sufficient(), None);
+        let short: CheckBalanceResponse =
+            serde_json::from_value(json!({"status": "insufficient_balance"})).unwrap();
+        assert_eq!(short.is_sufficient(), Some(false));
         let s: UploadStatusResponse = serde_json::from_value(
             json!({"status": "processing", "total_rows": 6200, "processed_rows": 3100}),
         )
