@@ -221,3 +221,33 @@ async fn a_loopback_base_url_never_sends_the_key_through_an_http_proxy() {
     );
     sim.shutdown().await;
 }
+
+/// A base URL may carry a gateway's password (`https://user:pw@host/…`): the profile table and
+/// a quickstart's refusal show it masked.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_base_url_password_is_not_shown_by_profiles_or_the_quickstart() {
+    const PASSWORD: &str = "gw-pass-8e41c2";
+    let base = format!("https://ops:{PASSWORD}@api.example.test/ca/api/v0");
+    let config = tempfile::tempdir().unwrap();
+    std::fs::write(
+        config.path().join("config.toml"),
+        format!("default_profile = \"gw\"\n\n[profiles.gw]\nbase_url = \"{base}\"\n"),
+    )
+    .unwrap();
+    for json in [false, true] {
+        let mut cmd = bare();
+        cmd.env("RINGG_CONFIG_DIR", config.path());
+        if json {
+            cmd.args(["-o", "json"]);
+        }
+        cmd.args(["profiles", "list"]);
+        let r = ok(cmd).await;
+        assert!(r.stdout.contains("api.example.test"), "{}", r.stdout);
+        assert!(!r.stdout.contains(PASSWORD), "{}", r.stdout);
+    }
+    let mut cmd = bare();
+    cmd.args(["quickstart", "--base-url", &base]);
+    let r = fails(cmd, 2).await;
+    assert!(r.stderr.contains("api.example.test"), "{}", r.stderr);
+    assert!(!r.stderr.contains(PASSWORD), "{}", r.stderr);
+}

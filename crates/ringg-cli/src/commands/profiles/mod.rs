@@ -2,6 +2,7 @@
 
 pub(crate) mod args;
 
+use ringg_api::transport::masked_url;
 use std::io::IsTerminal;
 
 use serde::Serialize;
@@ -68,7 +69,7 @@ pub(crate) async fn login(ctx: &mut Ctx, a: LoginArgs) -> Result<(), CliError> {
     if ctx.out.json() {
         return print_json(&json!({
             "profile": name,
-            "base_url": base,
+            "base_url": masked_url(&base),
             "workspace": info.name,
             "workspace_id": info.id,
             "credits": info.available_credits(),
@@ -78,9 +79,10 @@ pub(crate) async fn login(ctx: &mut Ctx, a: LoginArgs) -> Result<(), CliError> {
         }));
     }
     emit_text(format!(
-        "logged in: profile {name} is workspace {:?} ({} credits available) at {base}",
+        "logged in: profile {name} is workspace {:?} ({} credits available) at {}",
         info.name.as_deref().unwrap_or("-"),
-        crate::output::num(info.available_credits())
+        crate::output::num(info.available_credits()),
+        masked_url(&base)
     ));
     ctx.out.note(format!(
         "saved in {}; the key is in {} (owner-only, never printed){}",
@@ -224,10 +226,8 @@ fn list(ctx: &Ctx, cfg: &ConfigFile) -> Result<(), CliError> {
         .map(|(name, p)| ProfileRow {
             name: name.clone(),
             default: cfg.default_profile.as_deref() == Some(name.as_str()),
-            base_url: p
-                .base_url
-                .clone()
-                .unwrap_or_else(|| ringg_api::DEFAULT_BASE_URL.to_string()),
+            base_url: masked_url(p.base_url.as_deref().unwrap_or(ringg_api::DEFAULT_BASE_URL))
+                .into_owned(),
             workspace: p.workspace.clone(),
             timezone: p.timezone.clone(),
             quiet_hours: p.quiet_hours.clone(),

@@ -49,7 +49,8 @@ pub(crate) async fn run(ctx: &mut Ctx, mut args: QuickstartArgs) -> Result<(), C
         && (args.to.is_none() || !args.yes)
     {
         return Err(CliError::usage(format!(
-            "quickstart against {base} places a real phone call; pass --to <E164> and --yes to confirm it (or drop --base-url to run against the local simulator)"
+            "quickstart against {} places a real phone call; pass --to <E164> and --yes to confirm it (or drop --base-url to run against the local simulator)",
+            ringg_api::transport::masked_url(base)
         )));
     }
     if !(args.time_scale.is_finite() && args.time_scale > 0.0) {
@@ -99,7 +100,10 @@ pub(crate) async fn run(ctx: &mut Ctx, mut args: QuickstartArgs) -> Result<(), C
             args.time_scale,
             args.seed
         )),
-        None => narrator.say(format!("ringg quickstart against {}", client.base_url())),
+        None => narrator.say(format!(
+            "ringg quickstart against {}",
+            ringg_api::transport::masked_url(client.base_url())
+        )),
     }
 
     // A receiver on this machine, when the server can reach it.
