@@ -515,15 +515,17 @@ async fn a_key_the_server_echoes_back_is_masked_in_errors() {
     let refused = client.workspace().info().await.unwrap_err();
     assert_eq!(refused.status().map(|s| s.as_u16()), Some(401), "{refused}");
     // A 200 whose body holds the key where the model expects an object.
-    let request = ringg_api::transport::ApiRequest::new(
-        "getWorkspace",
-        ringg_api::transport::http::Method::GET,
-        std::sync::Arc::<str>::from(client.base_url()),
-        "/other",
-        ringg_api::transport::Idempotency::Idempotent,
-    );
+    let other = || {
+        ringg_api::transport::ApiRequest::new(
+            "getWorkspace",
+            ringg_api::transport::http::Method::GET,
+            std::sync::Arc::<str>::from(client.base_url()),
+            "/other",
+            ringg_api::transport::Idempotency::Idempotent,
+        )
+    };
     let garbled = client
-        .send_json::<WorkspaceInfoResponse>(request)
+        .send_json::<WorkspaceInfoResponse>(other())
         .await
         .unwrap_err();
     assert_eq!(garbled.kind(), ErrorKind::Decode, "{garbled}");
@@ -559,14 +561,7 @@ async fn a_key_the_server_echoes_back_is_masked_in_errors() {
     }
     // A raw answer: the echoed request id is masked in its headers (the response
     // `with_raw_response` keeps is checked in spans.rs); the body is the caller's, as sent.
-    let request = ringg_api::transport::ApiRequest::new(
-        "getWorkspace",
-        ringg_api::transport::http::Method::GET,
-        std::sync::Arc::<str>::from(client.base_url()),
-        "/other",
-        ringg_api::transport::Idempotency::Idempotent,
-    );
-    let raw = client.send_raw(request).await.unwrap();
+    let raw = client.send_raw(other()).await.unwrap();
     assert_eq!(raw.headers["x-request-id"], "gw-[REDACTED]");
     assert_no_key(
         &format!("{:?}", raw.headers),

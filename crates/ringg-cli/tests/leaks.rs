@@ -6,6 +6,18 @@ mod common;
 use common::{bare, fails, ok};
 use ringg_sim::DEMO_API_KEY;
 
+/// `webhooks subscribe` of the demo assistant's `call_completed`, before its secret.
+const SUBSCRIBE: [&str; 8] = [
+    "webhooks",
+    "subscribe",
+    "--agent",
+    ringg_sim::demo::AGENT_ID,
+    "--url",
+    "https://hooks.example/call_completed",
+    "--event",
+    "call_completed",
+];
+
 /// A `--header` given without its colon (`X-Webhook-Secret s3cret`, a typo anyone makes) is
 /// refused without the value clap would quote, in the text and in the JSON error object.
 #[tokio::test(flavor = "multi_thread")]
@@ -16,18 +28,8 @@ async fn a_header_without_its_colon_is_refused_without_echoing_the_secret() {
         if json {
             cmd.args(["-o", "json"]);
         }
-        cmd.args([
-            "webhooks",
-            "subscribe",
-            "--agent",
-            ringg_sim::demo::AGENT_ID,
-            "--url",
-            "https://hooks.example/call_completed",
-            "--event",
-            "call_completed",
-            "--header",
-            &format!("X-Webhook-Secret {SECRET}"),
-        ]);
+        cmd.args(SUBSCRIBE)
+            .args(["--header", &format!("X-Webhook-Secret {SECRET}")]);
         let r = fails(cmd, 2).await;
         assert!(
             !r.stderr.contains(SECRET),
@@ -66,20 +68,9 @@ async fn quickstart_against_a_subscribed_assistant(
     let mut cmd = bare();
     cmd.env("RINGG_STATE_DIR", state.path())
         .env("RINGG_API_KEY", DEMO_API_KEY)
-        .args([
-            "--base-url",
-            &sim.base_url(),
-            "webhooks",
-            "subscribe",
-            "--agent",
-            ringg_sim::demo::AGENT_ID,
-            "--url",
-            "https://hooks.example/call_completed",
-            "--event",
-            "call_completed",
-            "--secret-file",
-            secret_file.to_str().unwrap(),
-        ]);
+        .args(["--base-url", &sim.base_url()])
+        .args(SUBSCRIBE)
+        .args(["--secret-file", secret_file.to_str().unwrap()]);
     ok(cmd).await;
     std::fs::remove_file(&secret_file).unwrap();
 
