@@ -81,9 +81,9 @@ impl<T> ListPage for Paged<T> {
 /// A numeric total decides, even after a short page: a server that applies a smaller page
 /// size than asked still has rows past it, and a search that stopped there would take a call
 /// past it for one never placed. Without a total, a page shorter than the page size the
-/// server applied (the smaller of the one asked and the one it echoes) is the last; so is a
-/// page longer than the one asked, which only a server that ignores `limit` sends (it gave
-/// the whole list).
+/// server applied (the smaller of the one asked and the one it echoes) is the last. A page
+/// longer than the one asked (a server with a page size of its own) is not: the next page
+/// is asked, and if it repeats this one the server sent the whole list (see [`paginate`]).
 pub(crate) fn has_more(
     offset: u64,
     limit: u32,
@@ -102,7 +102,7 @@ pub(crate) fn has_more(
     let applied = page_limit
         .filter(|&l| l > 0)
         .map_or(limit, |l| l.min(limit));
-    len >= applied && len <= limit
+    len >= applied
 }
 
 /// A lazy stream of items: `fetch(offset, limit)` is called for each page only when the
@@ -127,6 +127,8 @@ where
         offset: u64,
         pages: u64,
         previous: Option<PageMark<T>>,
+        /// The previous page held more rows than asked.
+        previous_longer: bool,
         done: bool,
     }
     let state = State {
@@ -134,6 +136,7 @@ where
         offset: start_offset,
         pages: 0,
         previous: None,
+        previous_longer: false,
         done: false,
     };
     stream::try_unfold(state, move |mut st| async move {
@@ -161,12 +164,17 @@ where
         if let (Some(prev), Some(mark)) = (&st.previous, &mark)
             && prev == mark
         {
+            if st.previous_longer {
+                // A server that ignores `limit` and `offset` sent the whole list, again.
+                return Ok(None);
+            }
             return Err(Error::pagination(format!(
                 "the server returned the same page again at offset {} (it ignores the offset or the list does not advance); stopped to avoid reading it forever",
                 st.offset
             )));
         }
         st.previous = mark;
+        st.previous_longer = len > limit as usize;
         st.done = !has_more(st.offset, limit, len, total, page_limit);
         st.offset += len as u64;
         Ok(Some((stream::iter(items.into_iter().map(Ok)), st)))
@@ -211,10 +219,10 @@ mod tests {
         assert!(has_more(0, 10, 5, None, Some(5)));
         assert!(!has_more(0, 10, 4, None, Some(5)));
         assert!(!has_more(0, 10, 0, Some(12), Some(5)));
-        // An echoed limit larger than the one asked changes nothing; a page longer than the
-        // one asked is the whole list.
+        // An echoed limit larger than the one asked changes nothing; after a page longer than
+        // the one asked, the next is asked.
         assert!(!has_more(0, 10, 9, None, Some(50)));
-        assert!(!has_more(0, 10, 150, None, None));
+        assert!(has_more(0, 10, 150, None, None));
     }
 
     fn full_pages(

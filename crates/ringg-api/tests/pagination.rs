@@ -201,9 +201,35 @@ async fn a_campaign_past_a_page_the_server_capped_is_found() {
     assert_eq!(all.len(), 120);
 }
 
+/// A server with a page size of its own, larger than asked (20 for 10), that honours the
+/// offset and gives no numeric total (`"many"`): every row is read.
+#[tokio::test]
+async fn a_server_paging_larger_than_asked_loses_no_row() {
+    let base = common::scripted_server(Arc::new(|_path, q| {
+        let offset = common::query_number(q, "offset").unwrap_or(0);
+        let end = (offset + 20).min(50);
+        let calls: Vec<_> = (offset..end)
+            .map(|i| json!({"id": format!("call-{i:05}"), "status": "completed", "to_number": "+919800000000"}))
+            .collect();
+        json!({"calls": calls, "total": "many"})
+    }))
+    .await;
+    let q = CallHistoryQuery {
+        limit: Some(10),
+        ..CallHistoryQuery::default()
+    };
+    let got: Vec<_> = common::client_for(&base)
+        .calls()
+        .history_stream(q)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(got.len(), 50);
+}
+
 /// §2.2.1: the old docs gave `/workspace/numbers` no pagination. A server that ignores
 /// `limit` and `offset` answers all 150 numbers each time: the stream yields them once and
-/// ends, instead of failing on the repeated page.
+/// ends when the next page repeats them, instead of failing on the repeated page.
 #[tokio::test]
 async fn a_list_the_server_does_not_page_is_read_once() {
     let all: Vec<Value> = (0..150)

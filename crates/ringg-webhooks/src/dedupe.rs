@@ -8,11 +8,11 @@
 //! The key is `(call_id, event_type)`, plus, for `call_completed` (which fires once per call
 //! **attempt**), what tells the attempt apart: the final `status` of the attempt that ended the
 //! call; for a `retry` attempt its `retry_count`, or, when the payload has none (the newest
-//! examples carry none), its `called_on` (with its `call_sid`), or else a digest of its body
-//! (after its `call_sid`, which Ringg may keep for every attempt of a call).
-//! `call_started`, `call_ringing` and `call_ongoing`, which each attempt sends again, are told
-//! apart the same way when the payload carries `retry_count`, `called_on` or `call_sid`. A
-//! per-call callback delivery (no
+//! examples carry none), its `called_on` (with its `call_sid`), or else its `call_sid` (which
+//! Ringg may keep for every attempt of a call) and a canonical digest of its body, or else a
+//! digest of its body. `call_started`, `call_ringing` and `call_ongoing`, which each attempt
+//! sends again, add the attempt's `retry_count`, or else its `call_sid` and `called_on` (those
+//! present). A per-call callback delivery (no
 //! `event_type`) is keyed by its call id, its `data.status`, its `data.retry` and a digest of
 //! what its `data` holds, so each status change, and a later delivery of it that brings the
 //! recording or the analysis, is handed over once. A delivery whose event type could not
@@ -43,11 +43,11 @@ use digest::{push_body_digest, push_data_digest};
 /// `call_id` `|` `event_type`, then
 /// - for `call_completed`: `|status=S` when the call ended; for a `retry` attempt
 ///   `|retry_count=N`, else `|call_sid=SID|called_on=T` (the `call_sid` when present), else
-///   `|call_sid=SID` (when present), `|status=retry|body=` (`|body=` without a status) and a
-///   SHA-256 prefix of the body;
+///   `|call_sid=SID|status=retry|body~=` and a SHA-256 prefix of the body written canonically
+///   (keys sorted, `null` fields left out), else `|status=retry|body=` (`|body=` without a
+///   status) and a SHA-256 prefix of the body as received;
 /// - for `call_started`, `call_ringing` and `call_ongoing`, which each attempt sends again:
-///   the same, when the payload carries `retry_count`, `called_on` or `call_sid` (nothing
-///   more otherwise);
+///   `|retry_count=N`, else `|call_sid=SID|called_on=T` (those present), else nothing more;
 /// - for a callback delivery: `|status=S`, `|retry=N` when present, then `|data=` and a
 ///   SHA-256 prefix of its `data` written canonically (keys sorted, `null` fields left out);
 ///

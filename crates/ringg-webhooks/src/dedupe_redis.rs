@@ -208,14 +208,19 @@ fn millis(d: Duration) -> u64 {
 
 #[async_trait]
 impl DedupeStore for RedisDedupeStore {
-    /// A claim confirmed at once: the key is kept as handed over for the whole window, not as
-    /// a pending claim that lapses after its lease.
+    /// `SET key d NX PX <window>`: the key is kept as handed over for the whole window, in one
+    /// command, not as a pending claim that lapses after its lease.
     async fn check_and_insert(&self, key: &DedupeKey) -> Result<bool, DedupeStoreError> {
-        if self.claim(key).await? != Claim::New {
-            return Ok(false);
-        }
-        self.confirm(key).await?;
-        Ok(true)
+        let mut conn = self.connection().await?;
+        let key = self.redis_key(key);
+        let mut cmd = redis::cmd("SET");
+        cmd.arg(&key)
+            .arg("d")
+            .arg("NX")
+            .arg("PX")
+            .arg(millis(self.ttl));
+        let set: Option<String> = self.run(cmd.query_async(&mut conn)).await?;
+        Ok(set.is_some())
     }
 
     async fn claim(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {

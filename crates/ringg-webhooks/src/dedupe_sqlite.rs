@@ -213,13 +213,13 @@ fn add_done_column(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// The claim: one write transaction that evicts expired keys and stale pending claims, then
-/// inserts the key (pending) unless it is there.
+/// inserts the key (pending, or handed over when `done`) unless it is there.
 fn claim(
     conn: &mut Connection,
     key: &str,
     now_ms: i64,
-    ttl: Duration,
-    max_keys: usize,
+    (ttl, max_keys): (Duration, usize),
+    done: bool,
 ) -> rusqlite::Result<Claim> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // A pending claim made more than a lease "after" now was made before the clock was set
@@ -234,8 +234,8 @@ fn claim(
         ],
     )?;
     let inserted = tx.execute(
-        "INSERT OR IGNORE INTO ringg_webhook_dedupe (key, inserted_ms, done) VALUES (?1, ?2, 0)",
-        params![key, now_ms],
+        "INSERT OR IGNORE INTO ringg_webhook_dedupe (key, inserted_ms, done) VALUES (?1, ?2, ?3)",
+        params![key, now_ms, i64::from(done)],
     )? == 1;
     let outcome = if inserted {
         // Rowids grow by one per insert, so the newest `max_keys` rows are those within
@@ -274,7 +274,7 @@ impl SqliteDedupeStore {
     async fn claim_at(&self, key: &DedupeKey, now_ms: i64) -> Result<Claim, DedupeStoreError> {
         let key = key.as_str().to_owned();
         let (ttl, max_keys) = (self.ttl, self.max_keys);
-        self.blocking(move |conn| claim(conn, &key, now_ms, ttl, max_keys))
+        self.blocking(move |conn| claim(conn, &key, now_ms, (ttl, max_keys), false))
             .await
     }
 
@@ -293,18 +293,19 @@ impl SqliteDedupeStore {
         .await
     }
 
-    /// A claim confirmed at once: the key is kept as handed over for the whole window, not
-    /// as a pending claim that lapses after its lease.
+    /// A claim confirmed in the same transaction: the key is kept as handed over for the
+    /// whole window, not as a pending claim that lapses after its lease.
     async fn check_and_insert_at(
         &self,
         key: &DedupeKey,
         now_ms: i64,
     ) -> Result<bool, DedupeStoreError> {
-        if self.claim_at(key, now_ms).await? != Claim::New {
-            return Ok(false);
-        }
-        self.confirm(key).await?;
-        Ok(true)
+        let key = key.as_str().to_owned();
+        let (ttl, max_keys) = (self.ttl, self.max_keys);
+        let claimed = self
+            .blocking(move |conn| claim(conn, &key, now_ms, (ttl, max_keys), true))
+            .await?;
+        Ok(claimed == Claim::New)
     }
 }
 

@@ -159,33 +159,41 @@ pub(crate) fn decode_error(
     }
 }
 
-/// serde's `message` about the field at `path`, with the secrets in the value it quotes
-/// masked (`invalid type: string "…", expected a map` quotes a refused string whole): all of
-/// the value when the field is secret, else those of a JSON document it holds
-/// ([`redact_text`](crate::redact::redact_text)).
+/// serde's `message` about the field at `path`, without the secrets of the value it quotes
+/// (`invalid type: string "…", expected a map` quotes a refused string whole): the value is
+/// masked when the field, or an object it sits in, is secret; a string holding a JSON document
+/// (a field sent JSON-encoded, which may carry a token) is described by its length instead,
+/// since serde writes it in Rust's escaping, which no JSON reader can be relied on to read back
+/// and mask. The body keeps it, masked in its preview.
 fn masked_message(path: &str, message: String) -> String {
-    let field = path.rsplit('.').next().unwrap_or(path);
-    let field = field.split('[').next().unwrap_or(field);
-    if crate::redact::is_secret_field(field) {
-        // The value sits between the first quote (or backtick) and the last one of its kind.
-        let quoted = message.find(['"', '`']).and_then(|open| {
-            let mark = message[open..].chars().next()?;
-            let close = message.rfind(mark).filter(|&c| c > open)?;
-            Some((open, close))
-        });
-        if let Some((open, close)) = quoted {
-            return format!(
-                "{}{}{}",
-                &message[..=open],
-                crate::redact::REDACTED,
-                &message[close..]
-            );
-        }
+    let secret = path
+        .split(['.', '['])
+        .any(|segment| crate::redact::is_secret_field(segment.trim_end_matches(']')));
+    // The value sits between the first quote (or backtick) and the last one of its kind.
+    let Some((open, close)) = message.find(['"', '`']).and_then(|open| {
+        let mark = message[open..].chars().next()?;
+        let close = message.rfind(mark).filter(|&c| c > open)?;
+        Some((open, close))
+    }) else {
         return message;
-    }
-    match crate::redact::redact_text(&message) {
-        Cow::Borrowed(_) => message,
-        Cow::Owned(masked) => masked,
+    };
+    let value = &message[open + 1..close];
+    if secret {
+        format!(
+            "{}{}{}",
+            &message[..=open],
+            crate::redact::REDACTED,
+            &message[close..]
+        )
+    } else if message[open..].starts_with('"') && value.trim_start().starts_with(['{', '[']) {
+        format!(
+            "{}holding a JSON document ({} chars){}",
+            &message[..open],
+            value.chars().count(),
+            &message[close + 1..]
+        )
+    } else {
+        message
     }
 }
 
@@ -216,8 +224,31 @@ mod tests {
             br#"{"custom_args_values": "{\"name\":\"Asha\",\"access_token\":\"tok-5Z4Y\"}"}"#;
         let e = decode::<Shape>(body).unwrap_err();
         assert_eq!(e.path(), "custom_args_values");
-        assert!(e.message().contains("Asha"), "{}", e.message());
+        assert!(
+            e.message()
+                .starts_with("invalid type: string holding a JSON document ("),
+            "{}",
+            e.message()
+        );
         assert!(!e.to_string().contains("tok-5Z4Y"), "{e}");
+        assert!(
+            e.to_string().contains("Asha"),
+            "the preview shows the rest: {e}"
+        );
         assert_eq!(e.body(), body);
+        // Text that Rust's escaping writes otherwise than JSON (a combining mark, a zero-width
+        // space) changes nothing.
+        let body = "{\"custom_args_values\": \"{\\\"callee_name\\\":\\\"अंकित\u{200b}\\\",\\\"access_token\\\":\\\"tok-5Z4Y\\\"}\"}";
+        let e = decode::<Shape>(body.as_bytes()).unwrap_err();
+        assert!(!e.to_string().contains("tok-5Z4Y"), "{e}");
+        // A value inside a secret object is masked too.
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Hooks {
+            headers: std::collections::BTreeMap<String, String>,
+        }
+        let e = decode::<Hooks>(br#"{"headers": {"X-Tenant": 9876543210}}"#).unwrap_err();
+        assert_eq!(e.path(), "headers.X-Tenant");
+        assert!(!e.to_string().contains("9876543210"), "{e}");
     }
 }

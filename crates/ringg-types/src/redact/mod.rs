@@ -81,12 +81,24 @@ pub fn redact_value(value: &mut Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(redact_value),
         Value::String(text) => {
-            if let Some(masked) = mask_url(text, false) {
+            if let Some(masked) = mask_url(text, false).or_else(|| mask_document(text)) {
                 *text = masked;
             }
         }
         _ => {}
     }
+}
+
+/// `text` written again with its secrets masked, when it is a JSON document of its own (a
+/// field sent JSON-encoded) that holds any; `None` otherwise.
+fn mask_document(text: &str) -> Option<String> {
+    if !text.trim_start().starts_with(['{', '[']) {
+        return None;
+    }
+    let mut doc: Value = serde_json::from_str(text).ok()?;
+    let before = doc.clone();
+    redact_value(&mut doc);
+    (doc != before).then(|| doc.to_string())
 }
 
 /// [`redact_value`] of a callback URL field's value: [`redact_url`] on its strings (a list's

@@ -170,3 +170,19 @@ fn a_json_document_inside_a_string_is_masked_too() {
     let plain = r#"{"note":"{\"callee_name\":\"John\"}","other":"{not json"}"#;
     assert!(matches!(redact_text(plain), Cow::Borrowed(_)));
 }
+
+#[test]
+fn a_json_document_inside_a_string_is_masked_in_debug_output_too() {
+    let doc = serde_json::json!({
+        "custom_args_values": "{\"callee_name\":\"John\",\"access_token\":\"tok-5Z4Y\"}"
+    });
+    let shown = format!("{:?}", Redacted(&doc));
+    assert!(!shown.contains("tok-5Z4Y"), "{shown}");
+    assert!(shown.contains("John"), "{shown}");
+    // A partial webhook event's Debug (what `dbg!` or `tracing::debug!(?event)` prints).
+    let body = br#"{"event_type":"call_completed","call_id":"c1","status":"completed","custom_args_values":"{\"callee_name\":\"John\",\"access_token\":\"tok-5Z4Y-live\"}"}"#;
+    let event = crate::webhook::WebhookEvent::from_slice_lenient(body).unwrap();
+    assert!(event.is_partial());
+    let shown = format!("{event:?}");
+    assert!(!shown.contains("tok-5Z4Y-live"), "{shown}");
+}

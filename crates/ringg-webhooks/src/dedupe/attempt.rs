@@ -5,15 +5,17 @@ use std::sync::Arc;
 
 use ringg_types::webhook::{EventType, WebhookEvent};
 
-use super::digest::push_body_digest;
+use super::digest::{push_body_digest, push_canonical_body_digest};
 use super::{Attempt, DedupeKey};
 
 /// The key of an event each attempt of a call sends (`call_completed` of a `retry` attempt,
-/// whose `status` is given, and `call_started`, `call_ringing`, `call_ongoing`): its
-/// `retry_count`; else its `called_on` (with its `call_sid`), which names the dial; else, with
-/// a `call_sid` (which Ringg may keep for every attempt of a call) or a `call_completed`, a
-/// digest of its body, since a retry of the delivery sends the same body; else, for the
-/// others, nothing more than the call and the event type.
+/// whose `status` is given, and `call_started`, `call_ringing`, `call_ongoing`), when the payload
+/// has no `retry_count` or it: its `called_on` and `call_sid` (those present), which describe
+/// the dial and are the same in a retry of the delivery. A `retry` attempt's `call_completed`
+/// with a `call_sid` but no `called_on` adds a canonical digest of its body (Ringg may keep one
+/// `call_sid` for every attempt of a call, whose attempts differ in what they report), and one
+/// with neither a digest of its body as received. The others with neither are keyed by the call
+/// and the event type alone.
 pub(super) fn key(call_id: &str, event: &WebhookEvent, status: Option<&str>) -> DedupeKey {
     let kind = event.event_type();
     let event_type = kind.as_str();
@@ -21,14 +23,15 @@ pub(super) fn key(call_id: &str, event: &WebhookEvent, status: Option<&str>) -> 
         return DedupeKey::new(call_id, event_type, Some(Attempt::RetryCount(n)));
     }
     let (call_sid, called_on) = dial(event);
-    if called_on.is_some() {
+    let completed = matches!(kind, EventType::CallCompleted);
+    if called_on.is_some() || (call_sid.is_some() && !completed) {
         let dial = Attempt::Dial {
             call_sid,
             called_on,
         };
         return DedupeKey::new(call_id, event_type, Some(dial));
     }
-    if call_sid.is_none() && !matches!(kind, EventType::CallCompleted) {
+    if !completed {
         return DedupeKey::new(call_id, event_type, None);
     }
     let mut key = format!("{call_id}|{event_type}|");
@@ -39,7 +42,11 @@ pub(super) fn key(call_id: &str, event: &WebhookEvent, status: Option<&str>) -> 
     if let Some(status) = status {
         let _ = write!(key, "status={status}|");
     }
-    push_body_digest(&mut key, event);
+    if call_sid.is_some() {
+        push_canonical_body_digest(&mut key, event);
+    } else {
+        push_body_digest(&mut key, event);
+    }
     DedupeKey(Arc::from(key))
 }
 

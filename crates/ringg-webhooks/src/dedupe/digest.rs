@@ -37,9 +37,30 @@ pub(super) fn push_data_digest(key: &mut String, event: &WebhookEvent) {
             .and_then(|mut body| body.get_mut("data").map(Value::take)),
     }
     .unwrap_or(Value::Null);
+    push_canonical(key, "|data=", &data);
+}
+
+/// Appends `body~=` and the hex of a SHA-256 prefix of the whole body written canonically (as
+/// [`push_data_digest`] writes `data`), so a retry that orders its keys otherwise, or writes an
+/// absent field as `null`, keys the same; a body that is not strict JSON, `body=` and a digest
+/// of the body as received.
+pub(super) fn push_canonical_body_digest(key: &mut String, event: &WebhookEvent) {
+    let body = match event {
+        WebhookEvent::Partial(x) if x.is_mended() => None,
+        WebhookEvent::Partial(x) => Some(Value::Object(x.value().clone())),
+        _ => serde_json::from_str::<Value>(&event.raw()).ok(),
+    };
+    match body {
+        Some(body) => push_canonical(key, "body~=", &body),
+        None => push_body_digest(key, event),
+    }
+}
+
+/// Appends `label` and the hex of a SHA-256 prefix of `value`'s canonical form.
+fn push_canonical(key: &mut String, label: &str, value: &Value) {
     let mut hasher = Sha256::new();
-    canonical(&data, &mut hasher);
-    key.push_str("|data=");
+    canonical(value, &mut hasher);
+    key.push_str(label);
     for byte in &hasher.finalize()[..16] {
         let _ = write!(key, "{byte:02x}"); // writing to a String cannot fail
     }

@@ -227,13 +227,18 @@ fn retry_attempts_without_a_count_are_told_by_their_dial_or_body() {
     assert_ne!(key_of(attempt(t1, None)), key_of(attempt(t2, None)));
     let sid_only = key_of(attempt(None, Some("CA1")));
     assert!(
-        sid_only.starts_with("c1|call_completed|call_sid=CA1|status=retry|body="),
+        sid_only.starts_with("c1|call_completed|call_sid=CA1|status=retry|body~="),
         "{sid_only}"
     );
     let mut later = attempt(None, Some("CA1"));
     later["call_duration"] = 12.into();
     assert_ne!(key_of(later), sid_only);
     assert_eq!(key_of(attempt(None, Some("CA1"))), sid_only);
+    // A retry of that delivery with its keys in another order, or an absent field written as
+    // null, is the same event.
+    let reordered = serde_json::json!({"status": "retry", "call_sid": "CA1",
+        "call_id": "c1", "event_type": "call_completed", "call_cost": null});
+    assert_eq!(key_of(reordered), sid_only);
     // The same in a payload that is partial (a field of an odd type).
     let mut partial = attempt(t1, Some("CA1"));
     partial["agent_message_count"] = "three".into();
@@ -329,4 +334,20 @@ fn each_attempts_call_started_is_a_key_of_its_own() {
     let recording =
         serde_json::json!({"event_type": "recording_completed", "call_id": "c1", "retry_count": 1});
     assert_eq!(key_of(recording), "c1|recording_completed");
+}
+
+#[test]
+fn an_attempts_call_started_keys_the_same_however_its_retry_is_written() {
+    let key = |body: &str| {
+        DedupeKey::for_event(&WebhookEvent::from_slice(body.as_bytes()).unwrap())
+            .unwrap()
+            .to_string()
+    };
+    let first = r#"{"event_type":"call_started","call_id":"c1","call_sid":"CA1","call_cost":null,"tool_call_logs":[]}"#;
+    // The retry written with spaces, its keys in another order, and a cost computed meanwhile.
+    let retry = r#"{"call_id": "c1", "event_type": "call_started", "call_sid": "CA1", "call_cost": 0.15, "tool_call_logs": []}"#;
+    assert_eq!(key(first), "c1|call_started|call_sid=CA1");
+    assert_eq!(key(first), key(retry));
+    let next = r#"{"event_type":"call_started","call_id":"c1","call_sid":"CA2"}"#;
+    assert_ne!(key(first), key(next));
 }

@@ -45,7 +45,10 @@ pub(super) fn parse_number(
 }
 
 /// A number without a `+` that already starts with the country's calling code: more than ten
-/// digits (separators aside) that begin with the code's digits, read as `+` and the digits.
+/// digits (separators aside) that begin with the code's digits, read as `+` and the digits, as
+/// the simulator reads them. Ten digits is the national length of India and the US; a longer
+/// national number that happens to begin with its country's code (Brazil's area code 55 with
+/// +55) is misread, which the warning this reading raises shows.
 fn carrying_code(raw: &str, country: &str) -> Option<PhoneNumber> {
     let code = ringg_types::phone::calling_code(country)?;
     let digits: String = raw
