@@ -1,6 +1,6 @@
 //! The base URL rules: absolute http(s), plain `http://` only to loopback hosts.
 
-use std::net::IpAddr;
+use ringg_transport::is_loopback_host as host_is_loopback;
 
 use crate::error::Error;
 
@@ -15,15 +15,6 @@ pub const DEFAULT_BASE_URL: &str = "https://prod-api.ringg.ai/ca/api/v0";
 /// ```
 pub fn is_loopback_url(url: &str) -> bool {
     url::Url::parse(url).is_ok_and(|u| host_is_loopback(&u))
-}
-
-fn host_is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    }
 }
 
 /// Checks the base URL: absolute http(s), HTTPS unless the host is loopback. Returns it

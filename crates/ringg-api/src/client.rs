@@ -161,8 +161,9 @@ impl ClientBuilder {
     /// [`ReqwestTransport::client_builder`](ringg_transport::ReqwestTransport::client_builder).
     /// Automatic redirects are switched off whatever the builder says: reqwest's default policy
     /// follows redirects to other hosts with the `X-API-KEY` header still attached. Its proxy
-    /// settings are kept as given; without this, a plain `http://` (loopback) base URL is
-    /// reached without a proxy, so the key never goes in clear text to one `HTTP_PROXY` names.
+    /// settings apply to every request; without this, a plain `http://` request to a loopback
+    /// host (a local simulator, a speech-to-text service on this machine) goes direct, so the
+    /// key never reaches a proxy that `HTTP_PROXY` names in clear text.
     ///
     /// ```
     /// use ringg_api::transport::ReqwestTransport;
@@ -373,7 +374,6 @@ impl ClientBuilder {
                     connect_timeout: self.connect_timeout,
                     max_response_body: self.max_response_body,
                     stall_protection: self.stall_protection,
-                    direct: base_url.starts_with("http://") && is_loopback_url(&base_url),
                 },
             )?,
         };

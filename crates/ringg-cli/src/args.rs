@@ -23,7 +23,10 @@ pub(crate) struct PageArgs {
 pub(crate) fn parse_key_value(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
-        _ => Err(format!("expected NAME=VALUE, got `{s}`")),
+        // The value may be a secret (`--var access_token:…`): not echoed.
+        _ => Err(
+            "expected NAME=VALUE (what was given is not shown: it may hold a secret)".to_string(),
+        ),
     }
 }
 

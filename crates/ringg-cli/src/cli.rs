@@ -281,8 +281,8 @@ pub(crate) fn clap_exit(err: clap::Error, args: &[std::ffi::OsString]) -> ExitCo
 }
 
 /// clap's message for a refused value of an argument that may hold a secret (`--header
-/// 'X-Webhook-Secret s3cret'`, its colon forgotten), without the value clap quotes: the
-/// argument and the parser's reason only.
+/// 'X-Webhook-Secret s3cret'`, its colon forgotten; `--var access_token:…`), without the value
+/// clap quotes: the argument and the parser's reason only.
 fn hidden_value(err: &clap::Error) -> Option<String> {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     if err.kind() != ErrorKind::ValueValidation {
@@ -291,14 +291,16 @@ fn hidden_value(err: &clap::Error) -> Option<String> {
     let Some(ContextValue::String(arg)) = err.get(ContextKind::InvalidArg) else {
         return None;
     };
+    let reason = std::error::Error::source(err).map_or_else(String::new, |e| e.to_string());
+    // A parser that leaves its input out of its own message (`args::parse_header`,
+    // `args::parse_key_value`) says so; clap would quote it all the same.
     let name = arg.to_ascii_lowercase();
-    if !["header", "key", "secret", "token", "password"]
+    let secretish = ["header", "key", "secret", "token", "password"]
         .iter()
-        .any(|s| name.contains(s))
-    {
+        .any(|s| name.contains(s));
+    if !secretish && !reason.contains("is not shown") {
         return None;
     }
-    let reason = std::error::Error::source(err).map_or_else(String::new, |e| e.to_string());
     Some(format!("error: invalid value for '{arg}': {reason}"))
 }
 

@@ -39,6 +39,19 @@ async fn a_header_without_its_colon_is_refused_without_echoing_the_secret() {
     }
 }
 
+/// A call variable given with the wrong separator (`--var access_token:…`) is refused without
+/// its value.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_variable_without_its_equals_sign_is_refused_without_echoing_it() {
+    const TOKEN: &str = "tok-var-41d9c07e";
+    let mut cmd = bare();
+    cmd.args(["calls", "create", "--to", "+919876500001", "--var"])
+        .arg(format!("access_token:{TOKEN}"));
+    let r = fails(cmd, 2).await;
+    assert!(r.stderr.contains("--var"), "{}", r.stderr);
+    assert!(!r.stderr.contains(TOKEN), "{}", r.stderr);
+}
+
 /// The mode bits of `path` (Unix).
 #[cfg(unix)]
 fn mode(path: &std::path::Path) -> u32 {
@@ -108,6 +121,10 @@ async fn quickstart_against_a_subscribed_assistant(
 async fn the_journal_that_holds_webhook_secrets_is_readable_by_its_owner_only() {
     let sim = common::sim().await;
     let state = quickstart_against_a_subscribed_assistant(&sim, "whsec-journal-5d2e8b7a91").await;
+    assert!(
+        state.path().join("journal.sqlite3").exists(),
+        "the journal is kept"
+    );
     for name in [
         "journal.sqlite3",
         "journal.sqlite3-wal",
@@ -123,6 +140,18 @@ async fn the_journal_that_holds_webhook_secrets_is_readable_by_its_owner_only() 
             );
         }
     }
+    // A journal an earlier version left readable by others is named, with what to do.
+    use std::os::unix::fs::PermissionsExt;
+    let journal = state.path().join("journal.sqlite3");
+    std::fs::set_permissions(&journal, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mut cmd = common::ringg(&sim, &["calls", "pending"]);
+    cmd.env("RINGG_STATE_DIR", state.path());
+    let r = ok(cmd).await;
+    assert!(
+        r.stderr.contains("may be read by other users") && r.stderr.contains("chmod 600"),
+        "{}",
+        r.stderr
+    );
     sim.shutdown().await;
 }
 
@@ -133,6 +162,10 @@ async fn a_forgotten_subscription_leaves_no_secret_in_the_journal_file() {
     const SECRET: &str = "whsec-residue-3c6f0a4d82";
     let sim = common::sim().await;
     let state = quickstart_against_a_subscribed_assistant(&sim, SECRET).await;
+    assert!(
+        state.path().join("journal.sqlite3").exists(),
+        "the journal is kept"
+    );
     for name in ["journal.sqlite3", "journal.sqlite3-wal"] {
         let path = state.path().join(name);
         if let Ok(bytes) = std::fs::read(&path) {
@@ -181,35 +214,42 @@ async fn fake_proxy() -> (String, tokio::sync::oneshot::Receiver<String>) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_loopback_base_url_never_sends_the_key_through_an_http_proxy() {
     let sim = common::sim().await;
-    let (proxy, seen) = fake_proxy().await;
-    let mut cmd = bare();
-    cmd.env("HTTP_PROXY", &proxy)
-        .env("http_proxy", &proxy)
-        .env_remove("NO_PROXY")
-        .env_remove("no_proxy")
-        .env_remove("ALL_PROXY")
-        .env_remove("all_proxy")
-        .env("RINGG_API_KEY", DEMO_API_KEY)
-        .args([
-            "--base-url",
-            &sim.base_url(),
-            "--timeout",
-            "20",
-            "workspace",
-            "show",
-        ]);
-    let r = common::run(cmd).await;
-    let got = tokio::time::timeout(std::time::Duration::from_secs(2), seen)
-        .await
-        .ok()
-        .and_then(Result::ok)
-        .unwrap_or_default();
-    assert!(
-        !got.to_ascii_lowercase().contains("x-api-key"),
-        "the request to the loopback base URL went to the HTTP proxy with the key:\n{got}\n(ringg exited {}: {})",
-        r.code,
-        r.stderr
-    );
+    let base = sim.base_url();
+    // The API on loopback; and the API at its https default with the speech-to-text service
+    // on loopback (port 9: nothing listens, the request only has to avoid the proxy).
+    let cases: [&[&str]; 2] = [
+        &["--base-url", &base, "--timeout", "20", "workspace", "show"],
+        &[
+            "stt",
+            "health",
+            "--stt-base-url",
+            "http://127.0.0.1:9/stt/v1",
+        ],
+    ];
+    for args in cases {
+        let (proxy, seen) = fake_proxy().await;
+        let mut cmd = bare();
+        cmd.env("HTTP_PROXY", &proxy)
+            .env("http_proxy", &proxy)
+            .env_remove("NO_PROXY")
+            .env_remove("no_proxy")
+            .env_remove("ALL_PROXY")
+            .env_remove("all_proxy")
+            .env("RINGG_API_KEY", DEMO_API_KEY)
+            .args(args);
+        let r = common::run(cmd).await;
+        let got = tokio::time::timeout(std::time::Duration::from_secs(2), seen)
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        assert!(
+            !got.to_ascii_lowercase().contains("x-api-key"),
+            "{args:?}: the request to loopback went to the HTTP proxy with the key:\n{got}\n(ringg exited {}: {})",
+            r.code,
+            r.stderr
+        );
+    }
     sim.shutdown().await;
 }
 

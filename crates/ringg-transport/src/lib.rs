@@ -68,7 +68,7 @@ pub use request::{
     StallProtection, StreamFactory, is_json, masked_url, server_request_id,
 };
 #[cfg(feature = "reqwest")]
-pub use reqwest_transport::{ReqwestConfig, ReqwestTransport};
+pub use reqwest_transport::{ReqwestConfig, ReqwestTransport, is_loopback_host};
 pub use stack::StackBuilder;
 #[cfg(feature = "mock")]
 pub use transport::MockTransport;

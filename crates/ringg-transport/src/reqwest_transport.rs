@@ -2,7 +2,7 @@
 //! platform's library with feature `native-tls`).
 
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use futures::TryFutureExt;
@@ -68,9 +68,19 @@ impl Default for ReqwestConfig {
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    /// The client for plain `http://` requests to a loopback host: `client`'s settings without
+    /// a proxy, made on first use (`None` for a transport built from a caller's builder).
+    direct: Option<Arc<DirectClient>>,
     settings: Settings,
     /// The last base URL seen, parsed: requests to it only append their path.
     base: Arc<Mutex<Option<ParsedBase>>>,
+}
+
+/// A proxy-free client made from the transport's config on first use.
+#[derive(Debug)]
+struct DirectClient {
+    config: ReqwestConfig,
+    client: OnceLock<reqwest::Client>,
 }
 
 /// A base URL and its parsed form.
@@ -86,31 +96,17 @@ struct Settings {
 
 impl ReqwestTransport {
     /// Builds a reqwest client from `config`.
+    ///
+    /// A proxy the environment names (`HTTP_PROXY`, `ALL_PROXY`) is used as reqwest uses it,
+    /// except for plain `http://` requests to a loopback host (`localhost`, 127.0.0.0/8,
+    /// `::1`), which go direct: the key they carry would reach the proxy in clear text.
     pub fn new(config: &ReqwestConfig) -> Result<Self, TransportError> {
-        Self::from_configured(Self::configured_builder(config), config)
-    }
-
-    /// [`client_builder`](Self::client_builder) with the connection settings of `config`
-    /// (`User-Agent`, connect timeout, pool). Change what `config` does not hold (a proxy, say)
-    /// and hand it to [`from_configured`](Self::from_configured) with the same `config`.
-    pub fn configured_builder(config: &ReqwestConfig) -> reqwest::ClientBuilder {
-        Self::client_builder()
-            .user_agent(config.user_agent.clone())
-            .connect_timeout(config.connect_timeout)
-            .pool_max_idle_per_host(config.pool_max_idle_per_host)
-            .pool_idle_timeout(config.pool_idle_timeout)
-    }
-
-    /// Builds the transport from `builder` (made by
-    /// [`configured_builder`](Self::configured_builder)), with the per-request settings of
-    /// `config`: attempt timeout, body limit, stall protection. Automatic redirects and
-    /// reqwest's own retries are switched off whatever the builder said.
-    pub fn from_configured(
-        builder: reqwest::ClientBuilder,
-        config: &ReqwestConfig,
-    ) -> Result<Self, TransportError> {
         Ok(Self {
-            client: Self::build_client(builder)?,
+            client: Self::build_client(Self::configured_builder(config))?,
+            direct: Some(Arc::new(DirectClient {
+                config: config.clone(),
+                client: OnceLock::new(),
+            })),
             settings: Settings {
                 attempt_timeout: Some(config.attempt_timeout),
                 max_response_body: config.max_response_body,
@@ -158,7 +154,8 @@ impl ReqwestTransport {
     /// `X-API-KEY` header still attached, so this transport follows them itself (see
     /// [`crate::redirect`]), and every retry is the retry layer's, within its budget.
     /// `attempt_timeout`, when given, is applied to each request on top; the body limit and
-    /// stall protection are the defaults of [`ReqwestConfig`].
+    /// stall protection are the defaults of [`ReqwestConfig`]. The builder's proxy settings
+    /// apply to every request, a plain `http://` one to a loopback host included.
     pub fn from_client_builder(
         builder: reqwest::ClientBuilder,
         attempt_timeout: Option<Duration>,
@@ -166,6 +163,7 @@ impl ReqwestTransport {
         let defaults = ReqwestConfig::default();
         Ok(Self {
             client: Self::build_client(builder)?,
+            direct: None,
             settings: Settings {
                 attempt_timeout,
                 max_response_body: defaults.max_response_body,
@@ -173,6 +171,15 @@ impl ReqwestTransport {
             },
             base: Arc::default(),
         })
+    }
+
+    /// [`client_builder`](Self::client_builder) with the connection settings of `config`.
+    fn configured_builder(config: &ReqwestConfig) -> reqwest::ClientBuilder {
+        Self::client_builder()
+            .user_agent(config.user_agent.clone())
+            .connect_timeout(config.connect_timeout)
+            .pool_max_idle_per_host(config.pool_max_idle_per_host)
+            .pool_idle_timeout(config.pool_idle_timeout)
     }
 
     /// `builder` built with automatic redirects and reqwest's own retries off.
@@ -185,6 +192,22 @@ impl ReqwestTransport {
                 TransportError::invalid_request(format!("could not build the HTTP client: {e}"))
                     .with_source(e)
             })
+    }
+
+    /// The client that sends a request to `url`: the proxy-free one for plain `http://` to a
+    /// loopback host (made on first use), else the configured one.
+    fn client_for(&self, url: &Url) -> Result<&reqwest::Client, TransportError> {
+        match &self.direct {
+            Some(direct) if url.scheme() == "http" && is_loopback_host(url) => {
+                if let Some(client) = direct.client.get() {
+                    return Ok(client);
+                }
+                let built =
+                    Self::build_client(Self::configured_builder(&direct.config).no_proxy())?;
+                Ok(direct.client.get_or_init(|| built))
+            }
+            _ => Ok(&self.client),
+        }
     }
 
     /// Sets the response body limit (bytes) for requests that do not set their own.
@@ -295,7 +318,7 @@ impl ReqwestTransport {
                     )?,
                 };
                 let response = self
-                    .client
+                    .client_for(request.url())?
                     .execute(request)
                     .await
                     .map_err(|e| map_reqwest_error(e, operation))?;
@@ -404,7 +427,7 @@ impl ReqwestTransport {
         // A URL with credentials goes through reqwest's builder, which turns them into a
         // basic-auth header.
         if !url.username().is_empty() || url.password().is_some() {
-            let builder = self.client.request(method, url).headers(headers);
+            let builder = self.client_for(&url)?.request(method, url).headers(headers);
             return match body {
                 Body::Json(bytes) => builder
                     .header(http::header::CONTENT_TYPE, "application/json")
@@ -437,7 +460,7 @@ impl ReqwestTransport {
         operation: &'static str,
     ) -> Result<reqwest::Request, TransportError> {
         let form = multipart_form(parts, operation).await?;
-        self.client
+        self.client_for(&url)?
             .request(method, url)
             .headers(headers)
             .multipart(form)
@@ -502,5 +525,22 @@ impl Service<ApiRequest> for ReqwestTransport {
     fn call(&mut self, request: ApiRequest) -> Self::Future {
         let this = self.clone();
         Box::pin(async move { this.send_attempt(request).await })
+    }
+}
+
+/// True when `url`'s host is `localhost` or a loopback address (127.0.0.0/8, `::1`).
+///
+/// ```
+/// use ringg_transport::is_loopback_host;
+/// assert!(is_loopback_host(&url::Url::parse("http://127.0.0.1:8080/x").unwrap()));
+/// assert!(is_loopback_host(&url::Url::parse("http://LOCALHOST/x").unwrap()));
+/// assert!(!is_loopback_host(&url::Url::parse("https://prod-api.ringg.ai/x").unwrap()));
+/// ```
+pub fn is_loopback_host(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
     }
 }

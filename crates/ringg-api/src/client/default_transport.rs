@@ -19,9 +19,6 @@ pub(super) struct TransportSettings {
     pub(super) connect_timeout: Duration,
     pub(super) max_response_body: u64,
     pub(super) stall_protection: Option<StallProtection>,
-    /// The base URL is plain `http://` to a loopback host: no proxy is used, so the key is
-    /// never sent in clear text to a proxy the environment names (`HTTP_PROXY`).
-    pub(super) direct: bool,
 }
 
 /// The standard stack over the reqwest transport (no dynamic dispatch below the top).
@@ -37,22 +34,14 @@ pub(super) fn default_transport(
             .map_err(Error::from_transport)?
             .with_max_response_body(settings.max_response_body)
             .with_stall_protection(settings.stall_protection),
-        None => {
-            let config = ReqwestConfig {
-                attempt_timeout: settings.attempt_timeout,
-                connect_timeout: settings.connect_timeout,
-                max_response_body: settings.max_response_body,
-                stall_protection: settings.stall_protection,
-                ..ReqwestConfig::default()
-            };
-            let builder = ReqwestTransport::configured_builder(&config);
-            let builder = if settings.direct {
-                builder.no_proxy()
-            } else {
-                builder
-            };
-            ReqwestTransport::from_configured(builder, &config).map_err(Error::from_transport)?
-        }
+        None => ReqwestTransport::new(&ReqwestConfig {
+            attempt_timeout: settings.attempt_timeout,
+            connect_timeout: settings.connect_timeout,
+            max_response_body: settings.max_response_body,
+            stall_protection: settings.stall_protection,
+            ..ReqwestConfig::default()
+        })
+        .map_err(Error::from_transport)?,
     };
     Ok(stack.build_reqwest(transport))
 }

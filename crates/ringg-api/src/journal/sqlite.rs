@@ -69,8 +69,9 @@ CREATE TABLE IF NOT EXISTS ringg_journal_subscriptions (
 ///   reported as [`JournalError::Damaged`] with what to do, never silently ignored or
 ///   overwritten.
 /// - **Private**: it may hold webhook secrets (the subscriptions saved before a change), so on
-///   Unix the file and its `-wal` and `-shm` companions are made readable by their owner only,
-///   and deleted rows are overwritten (`secure_delete`), not left in free pages.
+///   Unix a new file (and so its `-wal` and `-shm`) is readable by its owner only, an existing
+///   one that other users may read is named in a warning, and deleted rows are overwritten
+///   (`secure_delete`), not left in free pages.
 ///
 /// Each operation runs on Tokio's blocking pool.
 pub struct SqliteJournal {
@@ -111,6 +112,7 @@ impl SqliteJournal {
             return Err(damaged(&path, check));
         }
         conn.execute_batch(SCHEMA).map_err(|e| classify(&path, e))?;
+        warn_if_readable(&path);
         let scope = scope.into();
         adopt_other_spellings(&conn, &scope).map_err(|e| classify(&path, e))?;
         Ok(Self {
@@ -525,31 +527,49 @@ impl Journal for SqliteJournal {
     }
 }
 
-/// Makes the journal at `path` (created empty if missing, which SQLite takes for a new
-/// database) and its `-wal` and `-shm` companions readable by their owner only. Best effort:
-/// a file of another owner is left as it is, and opening reports what matters.
+/// Creates the journal at `path`, when missing, readable by its owner only (empty, which SQLite
+/// takes for a new database; SQLite gives its `-wal` and `-shm` the same mode). An existing
+/// file is left as it is: a journal may be shared by a group on purpose. A name SQLite reads
+/// specially (`:memory:`, `file:` URIs) is left alone.
 fn keep_private(path: &Path) {
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    if is_file_name(path) {
+        use std::os::unix::fs::OpenOptionsExt;
         let _ = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(0o600)
             .open(path);
-        for suffix in ["", "-wal", "-shm"] {
-            let mut name = path.as_os_str().to_owned();
-            name.push(suffix);
-            if let Ok(meta) = std::fs::metadata(&name)
-                && meta.permissions().mode() & 0o077 != 0
-            {
-                let mode = meta.permissions().mode() & 0o700;
-                let _ = std::fs::set_permissions(&name, std::fs::Permissions::from_mode(mode));
-            }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// Warns when the journal at `path`, opened and checked, may be read by other users.
+fn warn_if_readable(path: &Path) {
+    #[cfg(unix)]
+    if is_file_name(path)
+        && let Ok(meta) = std::fs::metadata(path)
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o007 != 0 {
+            tracing::warn!(
+                target: "ringg_api::journal",
+                path = %path.display(),
+                "the journal may be read by other users (mode {mode:o}); it may hold webhook secrets: chmod 600 it"
+            );
         }
     }
     #[cfg(not(unix))]
     let _ = path;
+}
+
+/// False for the names SQLite reads specially (`:memory:`, `file:` URIs).
+#[cfg(unix)]
+fn is_file_name(path: &Path) -> bool {
+    let name = path.as_os_str().to_string_lossy();
+    !(name.is_empty() || name.starts_with(':') || name.starts_with("file:"))
 }
 
 impl fmt::Debug for SqliteJournal {

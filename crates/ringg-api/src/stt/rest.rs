@@ -242,7 +242,7 @@ impl Stt {
         })
         .with_body(Body::Multipart(parts))
         .expecting_json();
-        Ok(self.client.send_raw(req).await?.body)
+        Ok(self.client.exchange(req).await?.body)
     }
 
     /// The service's health: `GET /health`.

@@ -104,7 +104,7 @@ async fn read_key(ctx: &Ctx, base: &str) -> Result<String, CliError> {
         crate::secret::read_secret_file("--api-key-file", path.clone()).await?
     } else if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
         dialoguer::Password::new()
-            .with_prompt(format!("API key for {base}"))
+            .with_prompt(format!("API key for {}", masked_url(base)))
             .interact_on(&dialoguer::console::Term::stderr())
             .map_err(|e| CliError::failed(format!("could not read the key: {e}")))?
     } else {
