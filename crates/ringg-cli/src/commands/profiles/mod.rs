@@ -2,9 +2,9 @@
 
 pub(crate) mod args;
 
-use ringg_api::transport::masked_url;
 use std::io::IsTerminal;
 
+use ringg_api::transport::masked_url;
 use serde::Serialize;
 use serde_json::json;
 
