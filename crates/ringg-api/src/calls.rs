@@ -231,12 +231,8 @@ impl Calls<'_> {
         let sent = self.client.call_op(op, &[], Vec::new(), body).await;
         let response: InitiateCallResponse = sent.map_err(|e| {
             // A 2xx answer that cannot be read means the call was probably placed.
-            let e = if e.kind() == ErrorKind::Decode {
-                e.into_outcome_unknown()
-            } else {
-                e
-            };
-            e.with_client_reference(reference.to_string())
+            e.unread_answer_is_unknown()
+                .with_client_reference(reference.to_string())
         })?;
         let call_id = response.call_id().cloned().ok_or_else(|| {
             Error::invalid_input(format!(

@@ -594,5 +594,6 @@ fn clip_message(message: String) -> String {
 }
 
 pub(crate) mod mask;
+mod outcome;
 #[cfg(test)]
 mod tests;

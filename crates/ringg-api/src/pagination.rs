@@ -127,8 +127,6 @@ where
         offset: u64,
         pages: u64,
         previous: Option<PageMark<T>>,
-        /// The previous page held more rows than asked.
-        previous_longer: bool,
         done: bool,
     }
     let state = State {
@@ -136,7 +134,6 @@ where
         offset: start_offset,
         pages: 0,
         previous: None,
-        previous_longer: false,
         done: false,
     };
     stream::try_unfold(state, move |mut st| async move {
@@ -164,8 +161,9 @@ where
         if let (Some(prev), Some(mark)) = (&st.previous, &mark)
             && prev == mark
         {
-            if st.previous_longer {
-                // A server that ignores `limit` and `offset` sent the whole list, again.
+            if prev.len > limit as usize {
+                // A page longer than asked, again: a server that ignores `limit` and `offset`
+                // sent the whole list twice.
                 return Ok(None);
             }
             return Err(Error::pagination(format!(
@@ -174,7 +172,6 @@ where
             )));
         }
         st.previous = mark;
-        st.previous_longer = len > limit as usize;
         st.done = !has_more(st.offset, limit, len, total, page_limit);
         st.offset += len as u64;
         Ok(Some((stream::iter(items.into_iter().map(Ok)), st)))

@@ -238,11 +238,8 @@ where
         .unwrap()
 }
 
-/// The final transcript (or the error) of 3,200 bytes of silence streamed to `client`'s
-/// service with the default options.
-async fn final_of(
-    client: &ringg_api::Client,
-) -> Result<ringg_api::stt::StreamMessage, ringg_api::Error> {
+/// 3,200 bytes of silence streamed to `client`'s service with the default options.
+async fn silence_to(client: &ringg_api::Client) -> ringg_api::stt::TranscriptStream {
     client
         .stt()
         .stream(
@@ -251,8 +248,13 @@ async fn final_of(
         )
         .await
         .unwrap()
-        .final_transcript()
-        .await
+}
+
+/// The final transcript (or the error) of [`silence_to`].
+async fn final_of(
+    client: &ringg_api::Client,
+) -> Result<ringg_api::stt::StreamMessage, ringg_api::Error> {
+    silence_to(client).await.final_transcript().await
 }
 
 /// Reads the client's frames until its `{"type":"end"}` text message.
@@ -288,14 +290,7 @@ async fn unknown_stream_message_types_are_skipped() {
         let _ = ws.close(None).await;
     })
     .await;
-    let mut stream = client
-        .stt()
-        .stream(
-            std::io::Cursor::new(vec![0u8; 3200]),
-            &StreamOptions::default(),
-        )
-        .await
-        .unwrap();
+    let mut stream = silence_to(&client).await;
     let mut got = Vec::new();
     while let Some(item) = stream.next().await {
         match item {
@@ -389,14 +384,7 @@ async fn a_bad_stream_message_names_the_field() {
         tokio::time::sleep(Duration::from_secs(5)).await;
     })
     .await;
-    let mut stream = client
-        .stt()
-        .stream(
-            std::io::Cursor::new(vec![0u8; 3200]),
-            &StreamOptions::default(),
-        )
-        .await
-        .unwrap();
+    let mut stream = silence_to(&client).await;
     let e = stream.next().await.unwrap().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Decode, "{e}");
     assert!(e.body_text().unwrap_or_default().contains("1.5s"), "{e}");

@@ -19,25 +19,41 @@ pub(crate) struct PageArgs {
     pub(crate) all: bool,
 }
 
+/// A refused argument that may hold a secret (`--var access_token:…`, a `--header` without its
+/// colon): its message leaves the value out, and the CLI's error line leaves out the value
+/// clap would quote (`cli::clap_exit` looks for this type).
+#[derive(Debug)]
+pub(crate) struct HiddenValue(&'static str);
+
+impl std::fmt::Display for HiddenValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} (what was given is not shown: it may hold a secret)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for HiddenValue {}
+
 /// Parses `KEY=VALUE` (the value may contain `=`).
-pub(crate) fn parse_key_value(s: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_key_value(s: &str) -> Result<(String, String), HiddenValue> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
-        // The value may be a secret (`--var access_token:…`): not echoed.
-        _ => Err(
-            "expected NAME=VALUE (what was given is not shown: it may hold a secret)".to_string(),
-        ),
+        _ => Err(HiddenValue("expected NAME=VALUE")),
     }
 }
 
 /// Parses `Name: value` or `Name:value`.
-pub(crate) fn parse_header(s: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_header(s: &str) -> Result<(String, String), HiddenValue> {
     match s.split_once(':') {
         Some((k, v)) if !k.trim().is_empty() && !k.contains(' ') => {
             Ok((k.trim().to_string(), v.trim().to_string()))
         }
-        // The value may be a secret (`Authorization Bearer …` without its colon): not echoed.
-        _ => Err("expected NAME:VALUE, such as `X-Webhook-Secret: …` (what was given is not shown: it may hold a secret)".to_string()),
+        _ => Err(HiddenValue(
+            "expected NAME:VALUE, such as `X-Webhook-Secret: …`",
+        )),
     }
 }
 
@@ -116,7 +132,9 @@ mod tests {
         );
         assert!(parse_header("no colon").is_err());
         // A header given without its colon may be a secret: not echoed.
-        let e = parse_header("Authorization Bearer sk-live-123").unwrap_err();
+        let e = parse_header("Authorization Bearer sk-live-123")
+            .unwrap_err()
+            .to_string();
         assert!(!e.contains("sk-live-123"), "{e}");
     }
 }

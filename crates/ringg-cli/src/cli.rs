@@ -291,16 +291,18 @@ fn hidden_value(err: &clap::Error) -> Option<String> {
     let Some(ContextValue::String(arg)) = err.get(ContextKind::InvalidArg) else {
         return None;
     };
-    let reason = std::error::Error::source(err).map_or_else(String::new, |e| e.to_string());
+    let source = std::error::Error::source(err);
     // A parser that leaves its input out of its own message (`args::parse_header`,
-    // `args::parse_key_value`) says so; clap would quote it all the same.
+    // `args::parse_key_value`) says so with its error's type; clap would quote it all the same.
+    let hidden = source.is_some_and(|e| e.is::<crate::args::HiddenValue>());
     let name = arg.to_ascii_lowercase();
     let secretish = ["header", "key", "secret", "token", "password"]
         .iter()
         .any(|s| name.contains(s));
-    if !secretish && !reason.contains("is not shown") {
+    if !secretish && !hidden {
         return None;
     }
+    let reason = source.map_or_else(String::new, ToString::to_string);
     Some(format!("error: invalid value for '{arg}': {reason}"))
 }
 

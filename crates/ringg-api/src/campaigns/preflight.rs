@@ -523,16 +523,14 @@ impl RowTally {
             let raw = raw.trim();
             match parse_number(raw, country) {
                 Ok((n, reading)) => {
-                    let (count, first) = match reading {
-                        Reading::International => (None, None),
-                        Reading::National => {
-                            (Some(&mut self.national), Some(&mut self.first_national))
-                        }
+                    let tally = match reading {
+                        Reading::International => None,
+                        Reading::National => Some((&mut self.national, &mut self.first_national)),
                         Reading::CarriesCode => {
-                            (Some(&mut self.carrying), Some(&mut self.first_carrying))
+                            Some((&mut self.carrying, &mut self.first_carrying))
                         }
                     };
-                    if let (Some(count), Some(first)) = (count, first) {
+                    if let Some((count, first)) = tally {
                         *count += 1;
                         first.get_or_insert_with(|| (line, raw.to_string(), n.to_string()));
                     }

@@ -127,7 +127,7 @@ impl Progress {
         let answer = match upload.await {
             Ok(answer) => answer,
             Err(error) => {
-                let error = unread_answer_is_unknown(error);
+                let error = error.unread_answer_is_unknown();
                 self.failed(&error).await;
                 return Err(failed(error));
             }
@@ -422,7 +422,7 @@ impl Campaigns<'_> {
         let started = match started {
             Ok(s) => s,
             Err(error) => {
-                let error = unread_answer_is_unknown(error);
+                let error = error.unread_answer_is_unknown();
                 progress.failed(&error).await;
                 return Err(failed(step)(error));
             }
@@ -559,15 +559,3 @@ fn progress(journal: Arc<dyn Journal>, entry: LaunchEntry, seen: Option<LaunchEn
 
 /// The advice after an upload whose answer named no list.
 const NO_LIST_ID_HINT: &str = "run the same launch again to find the list by name, or look in the campaign list before uploading again";
-
-/// A step's error, with a success answer that could not be read taken for what it says: Ringg
-/// carried the step out (a list created, a campaign started), so the outcome is unknown, not a
-/// refusal. The launch then stays at its step, and the next run finds out what happened
-/// instead of uploading or starting again.
-fn unread_answer_is_unknown(error: Error) -> Error {
-    if error.kind() == ErrorKind::Decode {
-        error.into_outcome_unknown()
-    } else {
-        error
-    }
-}

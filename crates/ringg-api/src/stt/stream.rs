@@ -19,7 +19,7 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::net::TcpStream;
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::protocol::Message;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::base_url::validate_base_url;
@@ -250,20 +250,17 @@ impl Reading {
     /// What a text message (or JSON in a binary frame) holds: `None` for a message of a kind
     /// this client does not know (a session notice, metadata), which is skipped; a decode
     /// error keeps the message and names the field.
-    fn read_message(&mut self, text: &str) -> Option<Result<StreamMessage, Error>> {
-        let msg: StreamMessage = match crate::decode::decode(
-            STREAM_OP,
-            http::StatusCode::OK,
-            bytes::Bytes::from(text.to_owned()),
-        ) {
-            Ok(m) => m,
-            // Only a message that does not decode is looked at again, for its kind.
-            Err(_) if unknown_kind(text) => return None,
-            Err(e) => {
-                self.done = true;
-                return Some(Err(e));
-            }
-        };
+    fn read_message(&mut self, body: bytes::Bytes) -> Option<Result<StreamMessage, Error>> {
+        let msg: StreamMessage =
+            match crate::decode::decode(STREAM_OP, http::StatusCode::OK, body.clone()) {
+                Ok(m) => m,
+                // Only a message that does not decode is looked at again, for its kind.
+                Err(_) if unknown_kind(&body) => return None,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            };
         match msg.kind {
             StreamMessageKind::Partial => Some(Ok(msg)),
             StreamMessageKind::Final => {
@@ -280,6 +277,25 @@ impl Reading {
                 ))))
             }
         }
+    }
+
+    /// The error of a stream that ended (with `frame`, or without a close) before its final
+    /// transcript: the audio sender's own error when it failed, else the close's code and
+    /// reason.
+    async fn ended_early(&mut self, frame: Option<CloseFrame>) -> Error {
+        self.done = true;
+        if let Some(e) = self.writer_error().await {
+            return e;
+        }
+        let closed = "the speech-to-text stream closed before its final transcript";
+        Error::connection(match frame {
+            Some(f) => format!(
+                "{closed} (code {}: {})",
+                u16::from(f.code),
+                for_terminal(f.reason.as_str(), 300)
+            ),
+            None => closed.to_owned(),
+        })
     }
 
     async fn next_unmasked(&mut self) -> Option<Result<StreamMessage, Error>> {
@@ -299,44 +315,20 @@ impl Reading {
             };
             match next {
                 Some(Ok(Message::Text(text))) => {
-                    if let Some(item) = self.read_message(text.as_str()) {
+                    if let Some(item) = self.read_message(bytes::Bytes::from(text)) {
                         return Some(item);
                     }
                 }
                 // Some services send their JSON messages as binary frames.
                 Some(Ok(Message::Binary(bytes))) => {
-                    if let Ok(text) = std::str::from_utf8(&bytes)
-                        && text.trim_start().starts_with('{')
-                        && let Some(item) = self.read_message(text)
+                    if bytes.trim_ascii_start().starts_with(b"{")
+                        && let Some(item) = self.read_message(bytes)
                     {
                         return Some(item);
                     }
                 }
-                Some(Ok(Message::Close(frame))) => {
-                    self.done = true;
-                    let err = match self.writer_error().await {
-                        Some(e) => e,
-                        None => Error::connection(match frame {
-                            Some(f) => format!(
-                                "the speech-to-text stream closed before its final transcript (code {}: {})",
-                                u16::from(f.code),
-                                for_terminal(f.reason.as_str(), 300)
-                            ),
-                            None => "the speech-to-text stream closed before its final transcript"
-                                .into(),
-                        }),
-                    };
-                    return Some(Err(err));
-                }
-                None => {
-                    self.done = true;
-                    let err = self.writer_error().await.unwrap_or_else(|| {
-                        Error::connection(
-                            "the speech-to-text stream closed before its final transcript",
-                        )
-                    });
-                    return Some(Err(err));
-                }
+                Some(Ok(Message::Close(frame))) => return Some(Err(self.ended_early(frame).await)),
+                None => return Some(Err(self.ended_early(None).await)),
                 Some(Ok(_)) => {}
                 Some(Err(e)) => {
                     self.done = true;
@@ -352,8 +344,8 @@ impl Reading {
 
 /// Whether `text` is a JSON message whose `type` is none of the kinds this client knows (a
 /// session notice, metadata): such a message is skipped.
-fn unknown_kind(text: &str) -> bool {
-    let kind = serde_json::from_str::<serde_json::Value>(text)
+fn unknown_kind(text: &[u8]) -> bool {
+    let kind = serde_json::from_slice::<serde_json::Value>(text)
         .ok()
         .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned));
     match kind {

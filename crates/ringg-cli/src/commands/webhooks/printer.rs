@@ -175,15 +175,15 @@ pub(super) struct Claim {
 /// `claim` every [`RENEW_EVERY`] until then.
 async fn written_renewing(mut written: oneshot::Receiver<()>, claim: Option<Claim>) -> bool {
     loop {
+        if let Ok(outcome) = tokio::time::timeout(RENEW_EVERY, &mut written).await {
+            return outcome.is_ok();
+        }
         if let Some(Claim { store, key }) = &claim
             && let Err(e) = store.renew(key).await
         {
             crate::term::err_line(format!(
                 "warning: could not renew the dedupe claim of an event being printed ({e}); if it lapses, Ringg's retry is printed again"
             ));
-        }
-        if let Ok(outcome) = tokio::time::timeout(RENEW_EVERY, &mut written).await {
-            return outcome.is_ok();
         }
     }
 }
