@@ -121,6 +121,7 @@ impl Error {
     }
 
     /// A connection outside the transport stack failed (the speech-to-text WebSocket).
+    #[cfg(feature = "stt-stream")]
     pub(crate) fn connection(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Transport, message)
     }

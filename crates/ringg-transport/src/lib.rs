@@ -65,10 +65,10 @@ pub use layers::timeout::HumanDuration;
 pub use request::{
     ApiRequest, ApiResponse, Body, BodyCheck, DEFAULT_MAX_RESPONSE_BODY, Idempotency, Part,
     PartData, REQUEST_ID_HEADER, RequestId, RequestLimits, SERVER_REQUEST_ID_HEADERS,
-    StallProtection, StreamFactory, is_json, masked_url, server_request_id,
+    StallProtection, StreamFactory, is_json, is_loopback_host, masked_url, server_request_id,
 };
 #[cfg(feature = "reqwest")]
-pub use reqwest_transport::{ReqwestConfig, ReqwestTransport, is_loopback_host};
+pub use reqwest_transport::{ReqwestConfig, ReqwestTransport};
 pub use stack::StackBuilder;
 #[cfg(feature = "mock")]
 pub use transport::MockTransport;

@@ -244,6 +244,23 @@ pub fn masked_url(url: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// True when `url`'s host is `localhost` or a loopback address (127.0.0.0/8, `::1`).
+///
+/// ```
+/// use ringg_transport::is_loopback_host;
+/// assert!(is_loopback_host(&url::Url::parse("http://127.0.0.1:8080/x").unwrap()));
+/// assert!(is_loopback_host(&url::Url::parse("http://LOCALHOST/x").unwrap()));
+/// assert!(!is_loopback_host(&url::Url::parse("https://prod-api.ringg.ai/x").unwrap()));
+/// ```
+pub fn is_loopback_host(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 /// Judges whether a 2xx answer's body can be read, for a request expecting JSON
 /// ([`ApiRequest::body_check`]).
 ///

@@ -198,7 +198,7 @@ impl ReqwestTransport {
     /// loopback host (made on first use), else the configured one.
     fn client_for(&self, url: &Url) -> Result<&reqwest::Client, TransportError> {
         match &self.direct {
-            Some(direct) if url.scheme() == "http" && is_loopback_host(url) => {
+            Some(direct) if url.scheme() == "http" && crate::is_loopback_host(url) => {
                 if let Some(client) = direct.client.get() {
                     return Ok(client);
                 }
@@ -525,22 +525,5 @@ impl Service<ApiRequest> for ReqwestTransport {
     fn call(&mut self, request: ApiRequest) -> Self::Future {
         let this = self.clone();
         Box::pin(async move { this.send_attempt(request).await })
-    }
-}
-
-/// True when `url`'s host is `localhost` or a loopback address (127.0.0.0/8, `::1`).
-///
-/// ```
-/// use ringg_transport::is_loopback_host;
-/// assert!(is_loopback_host(&url::Url::parse("http://127.0.0.1:8080/x").unwrap()));
-/// assert!(is_loopback_host(&url::Url::parse("http://LOCALHOST/x").unwrap()));
-/// assert!(!is_loopback_host(&url::Url::parse("https://prod-api.ringg.ai/x").unwrap()));
-/// ```
-pub fn is_loopback_host(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
     }
 }
