@@ -12,6 +12,8 @@
 //! * [`Stt::stream`]: any `AsyncRead` of audio over the streaming WebSocket, yielding partial
 //!   and final transcripts (feature `stt-stream`, on by default).
 
+#[cfg(feature = "stt-stream")]
+mod handshake;
 mod rest;
 #[cfg(feature = "stt-stream")]
 mod stream;

@@ -11,19 +11,16 @@ use std::time::Duration;
 
 use futures::stream::{SplitStream, Stream};
 use futures::{SinkExt, StreamExt};
-use http::HeaderValue;
 use ringg_transport::HumanDuration;
 use ringg_types::stt::{StreamMessage, StreamMessageKind};
 use ringg_types::text::for_terminal;
 use tokio::io::{AsyncRead, AsyncReadExt};
-use tokio::net::TcpStream;
 use tokio::task::JoinHandle;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Message};
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::base_url::validate_base_url;
 use crate::error::Error;
+use crate::stt::handshake::Socket;
 use crate::stt::rest::Stt;
 
 const STREAM_OP: &str = "sttStream";
@@ -59,8 +56,6 @@ impl Default for StreamOptions {
     }
 }
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
 impl Stt {
     /// The `wss://` (or, to loopback, `ws://`) URL of the stream with `options` as its query.
     fn stream_url(&self, options: &StreamOptions) -> Result<url::Url, Error> {
@@ -90,10 +85,9 @@ impl Stt {
     /// The audio is read in frames of [`StreamOptions::frame_bytes`] and sent as fast as the
     /// connection takes it; the end of `audio` ends the stream's input.
     ///
-    /// The WebSocket library (`tungstenite`) logs the handshake request as sent, `x-api-key`
-    /// included, at TRACE level through the `log` crate. An application that forwards `log`
-    /// records (`tracing-log`, `env_logger`) at TRACE should cap target `tungstenite` at DEBUG,
-    /// as the `ringg` CLI does.
+    /// The handshake is an HTTP/1.1 upgrade sent by reqwest (TLS as the crate's features
+    /// choose, proxies from the environment except to loopback, no redirect followed); the
+    /// key goes in its `x-api-key` header only.
     ///
     /// # Errors
     /// When the connection or handshake fails (a 401 or 4xx of the handshake is an
@@ -117,28 +111,19 @@ impl Stt {
             ));
         }
         let url = self.stream_url(options)?;
-        let mut request = url
-            .as_str()
-            .into_client_request()
-            .map_err(|e| Error::invalid_input(format!("bad STT stream URL: {e}")))?;
-        let mut key = HeaderValue::from_str(self.client.api_key().expose()).map_err(|_| {
-            Error::invalid_input("the API key has characters a header cannot carry")
-        })?;
-        key.set_sensitive(true);
-        request.headers_mut().insert("x-api-key", key);
-        let connect = tokio_tungstenite::connect_async(request);
         // The handshake runs outside the transport stack, so its errors are masked here: a
         // server may echo the key, and the base URL may carry credentials.
         let base = ringg_transport::masked_url(&self.base_url);
-        let (socket, _) = match tokio::time::timeout(options.timeout, connect).await {
+        let key = self.client.api_key();
+        let open = super::handshake::open(url, key, &base, STREAM_OP);
+        let socket = match tokio::time::timeout(options.timeout, open).await {
             Err(_) => {
                 return Err(Error::connection(format!(
                     "the speech-to-text stream at {base} did not connect within {}",
                     HumanDuration(options.timeout)
                 )));
             }
-            Ok(Err(e)) => return Err(handshake_error(e, &base).masking(self.client.api_key())),
-            Ok(Ok(connected)) => connected,
+            Ok(opened) => opened.map_err(|e| e.masking(key))?,
         };
         let (sink, reader) = socket.split();
         let writer = tokio::spawn(send_audio(sink, audio, options.frame_bytes));
@@ -150,25 +135,6 @@ impl Stt {
                 self.client.api_key().clone(),
             )),
         })
-    }
-}
-
-fn handshake_error(e: tokio_tungstenite::tungstenite::Error, base: &str) -> Error {
-    use tokio_tungstenite::tungstenite::Error as WsError;
-    match e {
-        WsError::Http(resp) => {
-            let (parts, body) = resp.into_parts();
-            Error::from_response(
-                STREAM_OP,
-                parts.status,
-                &parts.headers,
-                bytes::Bytes::from(body.unwrap_or_default()),
-            )
-        }
-        other => Error::connection(format!(
-            "could not open the speech-to-text stream at {base}: {}",
-            for_terminal(&other.to_string(), 300)
-        )),
     }
 }
 
