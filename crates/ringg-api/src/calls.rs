@@ -228,18 +228,21 @@ impl Calls<'_> {
         body: ringg_transport::Body,
         reference: &str,
     ) -> Result<PlacedCall, Error> {
-        let sent = self.client.call_op(op, &[], Vec::new(), body).await;
-        let response: InitiateCallResponse = sent.map_err(|e| {
-            // A 2xx answer that cannot be read means the call was probably placed.
-            e.unread_answer_is_unknown()
-                .with_client_reference(reference.to_string())
-        })?;
+        let mut req = self.client.request(op, &[])?;
+        req.body = body;
+        let request_id = req.request_id;
+        // A 2xx answer that cannot be read is outcome-unknown (the request is not idempotent):
+        // the call was probably placed.
+        let sent = self.client.send_decoded_with_head(req).await;
+        let (response, head): (InitiateCallResponse, _) =
+            sent.map_err(|e| e.with_client_reference(reference.to_string()))?;
         let call_id = response.call_id().cloned().ok_or_else(|| {
             Error::invalid_input(format!(
                 "Ringg accepted the call but returned no call id (client reference {reference})"
             ))
             .into_outcome_unknown()
             .with_operation(op.id)
+            .with_answer_ids(request_id, &head)
             .with_client_reference(reference.to_string())
         })?;
         Ok(PlacedCall {

@@ -516,6 +516,10 @@ impl Client {
     /// Sends a request and returns the raw response, turning non-2xx statuses into errors.
     /// This is the escape hatch for anything the typed methods do not cover.
     ///
+    /// Through a view from [`with_options`](Self::with_options), the view's options apply to
+    /// `request` as to the typed calls: its timeouts, retries and body limit replace the
+    /// request's own, and its headers are added.
+    ///
     /// Every error carries the request's id ([`Error::request_id`]) and any id the server sent
     /// back ([`Error::server_request_id`]). A header value that shows the client's key (a
     /// server echoing it) is masked.
@@ -532,16 +536,21 @@ impl Client {
     }
 
     /// [`send_raw`](Self::send_raw) for the typed calls, which hand no headers to the caller.
+    /// A scoped view's options are applied here, the one place every request passes.
     pub(crate) fn exchange(
         &self,
-        request: ApiRequest,
+        mut request: ApiRequest,
     ) -> impl Future<Output = Result<ApiResponse, Error>> + Send + '_ {
         // The future holds the transport's (boxed) future and two ids, not the request.
         let operation = request.operation;
         let request_id = request.request_id;
-        let sent = self.inner.transport.execute(request);
+        let scoped = match self.scope() {
+            Some(scope) => scope.options.apply(&mut request),
+            None => Ok(()),
+        };
+        let sent = scoped.map(|()| self.inner.transport.execute(request));
         async move {
-            let resp = sent.await.map_err(|e| {
+            let resp = sent?.await.map_err(|e| {
                 Error::from_transport(e)
                     .with_request_id(request_id)
                     .masking(&self.inner.api_key)
@@ -567,19 +576,23 @@ impl Client {
     /// The request is marked as expecting JSON, so the retry layer reads an idempotent request
     /// again when its 2xx body is not valid JSON at all (truncated or garbled in transit),
     /// within the retry policy and the shared retry budget; JSON that does not match the model
-    /// is never retried. For a non-idempotent request an unreadable 2xx answer is reported by
-    /// the caller (see [`Calls::initiate`](crate::calls::Calls::initiate)).
+    /// is never retried. For a non-idempotent request a 2xx answer that cannot be read is
+    /// [`ErrorKind::OutcomeUnknown`](crate::ErrorKind::OutcomeUnknown): the request was
+    /// carried out, and sending it again could do it twice.
     pub fn send_json<T: DeserializeOwned>(
         &self,
         request: ApiRequest,
     ) -> impl Future<Output = Result<T, Error>> + Send + '_ {
         let operation = request.operation;
         let request_id = request.request_id;
+        let idempotency = request.idempotency;
         let sent = self.exchange(request.expecting_json());
         async move {
             let resp = sent.await?;
-            decode(operation, resp.status, resp.body)
-                .map_err(|e| e.with_request_id(request_id).masking(self.api_key()))
+            decode(operation, resp.status, resp.body).map_err(|e| {
+                e.unread_answer(idempotency, request_id, &resp.headers)
+                    .masking(self.api_key())
+            })
         }
     }
 }

@@ -20,7 +20,10 @@ use crate::error::Error;
 use crate::options::{Capture, RequestOptions, Response, Scope};
 
 impl Client {
-    /// Builds a request for `op` with its path parameters filled in.
+    /// Builds a request for `op` with its path parameters filled in, with the limits the
+    /// client gives `op`. A scoped view's options are not in it yet: they apply when it is
+    /// sent ([`send_raw`](Self::send_raw), [`send_json`](Self::send_json)), by the client it is
+    /// sent through.
     pub fn request(
         &self,
         op: &'static Operation,
@@ -60,9 +63,6 @@ impl Client {
         // the transport its standard headers, so the request stays cheap to copy.
         let mut req = ApiRequest::new(op.id, method, self.base_url_arc(), path, idempotency);
         req.limits = self.limits_for(op);
-        if let Some(scope) = self.scope() {
-            scope.options.apply(&mut req)?;
-        }
         Ok(req)
     }
 
@@ -170,17 +170,31 @@ impl Client {
         &self,
         request: ApiRequest,
     ) -> impl Future<Output = Result<T, Error>> + Send + '_ {
+        let sent = self.send_decoded_with_head(request);
+        async move { sent.await.map(|(value, _)| value) }
+    }
+
+    /// [`send_decoded`](Self::send_decoded), also returning the answer's headers.
+    pub(crate) fn send_decoded_with_head<T: DeserializeOwned + Send + 'static>(
+        &self,
+        request: ApiRequest,
+    ) -> impl Future<Output = Result<(T, http::HeaderMap), Error>> + Send + '_ {
         let operation = request.operation;
         let request_id = request.request_id;
+        let idempotency = request.idempotency;
         let check = Arc::new(Decoded::<T>::default());
         let sent = self.exchange(request.with_body_check(check.clone()));
         async move {
             let resp = sent.await?;
             match check.take() {
-                Some(value) => Ok(value),
+                Some(value) => Ok((value, resp.headers)),
                 // Not the model (or not checked): decoded again, for the error's field path.
-                None => decode(operation, resp.status, resp.body)
-                    .map_err(|e| e.with_request_id(request_id).masking(self.api_key())),
+                None => match decode::<T>(operation, resp.status, resp.body) {
+                    Ok(value) => Ok((value, resp.headers)),
+                    Err(e) => Err(e
+                        .unread_answer(idempotency, request_id, &resp.headers)
+                        .masking(self.api_key())),
+                },
             }
         }
     }

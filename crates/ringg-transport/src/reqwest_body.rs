@@ -29,9 +29,13 @@ pub(crate) fn read_response(
     // The stall meter and its timer are made only when the body has to be waited for: a body
     // that is already there when the headers are costs no timer and no clock read.
     let mut meter: Option<StallMeter> = None;
+    // An error answer keeps its status past the limit: its body (read for its message only)
+    // is cut at the limit instead, so a 401 stays a 401.
+    let cut_at_limit = !status.is_success();
     let read = std::future::poll_fn(move |cx| {
         if let Some(len) = declared
             && len > limit
+            && !cut_at_limit
         {
             return Poll::Ready(Err(too_large(limit, len, operation)));
         }
@@ -40,6 +44,11 @@ pub(crate) fn read_response(
                 Poll::Ready(Some(Ok(chunk))) => {
                     let seen = body.len + chunk.len() as u64;
                     if seen > limit {
+                        if cut_at_limit {
+                            let room = (limit - body.len) as usize;
+                            body.push(chunk.slice(..room));
+                            return Poll::Ready(Ok(std::mem::take(&mut body).freeze()));
+                        }
                         return Poll::Ready(Err(too_large(limit, seen, operation)));
                     }
                     if let Some(m) = meter.as_mut() {

@@ -248,3 +248,74 @@ pub(crate) fn client_for(base: &str) -> Client {
         .build()
         .unwrap()
 }
+
+/// An answer: status, extra headers, body.
+pub(crate) type Answer = (u16, Vec<(&'static str, String)>, Vec<u8>);
+
+/// A server on 127.0.0.1 answering each request with `respond(request head)` (raw HTTP/1.1,
+/// one request per connection); its base URL (`…/ca/api/v0`) and the heads it saw
+/// (lower-cased).
+pub(crate) async fn recording_server(
+    respond: impl Fn(&str) -> Answer + Send + Sync + 'static,
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let seen: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+    let seen2 = seen.clone();
+    let respond = std::sync::Arc::new(respond);
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            let (seen, respond) = (seen2.clone(), respond.clone());
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 8192];
+                let head_end = loop {
+                    if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break p + 4;
+                    }
+                    match s.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(k) => buf.extend_from_slice(&chunk[..k]),
+                    }
+                };
+                let head = String::from_utf8_lossy(&buf[..head_end]).to_lowercase();
+                // Read the body the head announces, so the client is never cut off mid-send.
+                let len = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length: "))
+                    .and_then(|v| v.trim().parse::<usize>().ok());
+                let chunked = head.contains("transfer-encoding: chunked");
+                loop {
+                    let body = &buf[head_end..];
+                    let done = match len {
+                        Some(n) => body.len() >= n,
+                        None if chunked => body.ends_with(b"0\r\n\r\n"),
+                        None => true,
+                    };
+                    if done {
+                        break;
+                    }
+                    match s.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(k) => buf.extend_from_slice(&chunk[..k]),
+                    }
+                }
+                seen.lock().unwrap().push(head.clone());
+                let (status, headers, body) = respond(&head);
+                let mut answer = format!("HTTP/1.1 {status} X\r\n");
+                for (n, v) in headers {
+                    answer.push_str(&format!("{n}: {v}\r\n"));
+                }
+                answer.push_str(&format!(
+                    "content-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                ));
+                let mut bytes = answer.into_bytes();
+                bytes.extend_from_slice(&body);
+                let _ = s.write_all(&bytes).await;
+            });
+        }
+    });
+    (format!("http://{addr}/ca/api/v0"), seen)
+}

@@ -1,0 +1,238 @@
+//! What a typed call reports of an answer it could not use, and which paths a scoped view's
+//! options reach: an unreadable 2xx to a non-idempotent request is outcome-unknown, errors
+//! keep the ids of their request and answer, an error answer over the body limit keeps its
+//! status, and `with_options` applies to `send_raw` and the speech-to-text calls too. Each
+//! server is a few lines of raw HTTP/1.1 on 127.0.0.1.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{Answer, recording_server as serve};
+use ringg_api::transport::layers::RetryPolicy;
+use ringg_api::transport::{ApiRequest, Idempotency, http};
+use ringg_api::types::calls::{CallerSource, InitiateCallRequest};
+use ringg_api::types::campaigns::{
+    LargeCampaignCaller, MakeCallAsyncRequest, StartCampaignV2Request,
+};
+use ringg_api::types::{AgentId, ListId, NumberId, NumberPoolId, PhoneNumber};
+use ringg_api::{Client, ErrorKind, RequestOptions};
+
+fn json(status: u16, body: &str) -> Answer {
+    (
+        status,
+        vec![("content-type", "application/json".into())],
+        body.as_bytes().to_vec(),
+    )
+}
+
+/// A client with fast, deterministic retries (2 retries, as by default).
+fn client(base: &str) -> Client {
+    Client::builder()
+        .ignore_env()
+        .api_key("review-key-0123456789")
+        .base_url(base)
+        .retry_policy(RetryPolicy {
+            initial_backoff: Duration::from_millis(1),
+            jitter: false,
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap()
+}
+
+fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+        .map(str::trim)
+}
+
+// A non-idempotent request (a campaign start, not only `calls().initiate`) answered 2xx with a
+// body that cannot be read is outcome-unknown, with no advice to retry.
+
+#[tokio::test]
+async fn an_unreadable_2xx_to_a_campaign_start_is_outcome_unknown_not_retry() {
+    // A 200 cut off in transit, and a 200 HTML page (a gateway answering for the API).
+    for body in [
+        &br#"{"message":"Campaign started","data":{"campaign_id":"#[..],
+        &b"<html><body>OK</body></html>"[..],
+    ] {
+        let body = body.to_vec();
+        let (base, seen) = serve(move |_| (200, vec![], body.clone())).await;
+        let c = client(&base);
+        let v2 = c
+            .campaigns()
+            .start(&StartCampaignV2Request::new(
+                AgentId::new("agent-1"),
+                ListId::new("list-1"),
+                NumberPoolId::new("pool-1"),
+            ))
+            .await
+            .unwrap_err();
+        let large = c
+            .campaigns()
+            .start_large(&MakeCallAsyncRequest::new(
+                ListId::new("bulk-1"),
+                AgentId::new("agent-1"),
+                LargeCampaignCaller::NumberPool(NumberPoolId::new("pool-1")),
+            ))
+            .await
+            .unwrap_err();
+        // Each start was sent once (good: no blind resend)...
+        assert_eq!(seen.lock().unwrap().len(), 2);
+        for err in [v2, large] {
+            let hint = err.hint().unwrap_or_default();
+            // ...but the server answered 2xx: the campaign was most likely started. The error
+            // must say the outcome is unknown (as `calls().initiate` does for the same answer),
+            // not advise a retry that would start it (and place its calls) a second time.
+            assert!(
+                err.is_outcome_unknown() && !hint.contains("retry"),
+                "kind {:?}: {err}\n  hint: {hint}",
+                err.kind()
+            );
+        }
+    }
+}
+
+// A scoped view's options reach every request path: the speech-to-text REST calls and
+// `send_raw` too, not only the typed calls.
+
+#[tokio::test]
+async fn stt_requests_through_a_scoped_view_use_its_options() {
+    let (base, seen) = serve(|_| json(503, "{}")).await;
+    let c = client(&base);
+    let scoped = c.with_options(
+        RequestOptions::new()
+            .max_retries(0)
+            .header("x-team", "billing"),
+    );
+    let err = scoped.stt().health().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{err}");
+    let heads = seen.lock().unwrap().clone();
+    assert!(heads[0].starts_with("get /stt/v1/health"), "{}", heads[0]);
+    assert_eq!(
+        heads.len(),
+        1,
+        "max_retries(0) asked for one attempt; {} were sent",
+        heads.len()
+    );
+    assert_eq!(
+        header(&heads[0], "x-team"),
+        Some("billing"),
+        "the extra header was not sent"
+    );
+}
+
+#[tokio::test]
+async fn send_raw_through_a_scoped_view_uses_its_options() {
+    let (base, seen) = serve(|_| json(503, "{}")).await;
+    let c = client(&base);
+    let scoped = c.with_options(
+        RequestOptions::new()
+            .max_retries(0)
+            .header("x-team", "billing"),
+    );
+    let request = ApiRequest::new(
+        "getWorkspace",
+        http::Method::GET,
+        Arc::<str>::from(c.base_url()),
+        "/workspace",
+        Idempotency::Idempotent,
+    );
+    let err = scoped.send_raw(request).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{err}");
+    let heads = seen.lock().unwrap().clone();
+    assert_eq!(
+        heads.len(),
+        1,
+        "max_retries(0) asked for one attempt; {} were sent",
+        heads.len()
+    );
+    assert_eq!(
+        header(&heads[0], "x-team"),
+        Some("billing"),
+        "the extra header was not sent"
+    );
+}
+
+// Errors keep the ids: a decode error the server's request id, and the "accepted but no call
+// id" outcome-unknown error of `initiate` the request id it was sent with.
+
+#[tokio::test]
+async fn a_decode_error_keeps_the_server_request_id() {
+    for body in [r#"{"workspace_info":5}"#, r#"{"workspace_info":{"#] {
+        let owned = body.to_string();
+        let (base, _) = serve(move |_| {
+            let mut a = json(200, &owned);
+            a.1.push(("x-request-id", "srv-42".into()));
+            a
+        })
+        .await;
+        let err = client(&base).workspace().info().await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+        assert!(err.request_id().is_some());
+        // The error advises reporting it with the body: the server's id is what support needs.
+        assert_eq!(
+            err.server_request_id(),
+            Some("srv-42"),
+            "{body}: the 200 carried x-request-id: srv-42; {err:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_initiation_accepted_without_a_call_id_carries_its_request_id() {
+    let (base, seen) = serve(|_| {
+        let mut a = json(200, r#"{"status":"success"}"#);
+        a.1.push(("x-request-id", "srv-7".into()));
+        a
+    })
+    .await;
+    let err = client(&base)
+        .calls()
+        .initiate(InitiateCallRequest::new(
+            AgentId::new("agent-1"),
+            "Asha",
+            PhoneNumber::parse("+919876543210").unwrap(),
+            CallerSource::FromNumberId(NumberId::new("num-1")),
+        ))
+        .await
+        .unwrap_err();
+    assert!(err.is_outcome_unknown(), "{err}");
+    assert!(err.client_reference().is_some());
+    let sent = header(&seen.lock().unwrap()[0], "x-ringg-request-id")
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        err.request_id().map(|r| r.to_string()),
+        Some(sent),
+        "outcome-unknown error without the request id that was sent: {err:?}"
+    );
+    assert_eq!(err.server_request_id(), Some("srv-7"), "{err:?}");
+}
+
+// An error answer over the body limit keeps its status (known from the head): a 401 stays an
+// authentication error, not "body too large".
+
+#[tokio::test]
+async fn an_error_answer_over_the_body_limit_keeps_its_status() {
+    let big = format!(r#"{{"detail":"{}"}}"#, "x".repeat(4096));
+    let (base, _) = serve(move |head| {
+        if head.starts_with("get ") {
+            json(401, &big)
+        } else {
+            json(422, &big)
+        }
+    })
+    .await;
+    let c = client(&base).with_options(RequestOptions::new().max_response_body(1024));
+    let err = c.workspace().info().await.unwrap_err();
+    assert_eq!(
+        err.status().map(|s| s.as_u16()),
+        Some(401),
+        "{err}\n  hint: {:?}",
+        err.hint()
+    );
+    assert!(err.is_auth(), "{err}");
+}
