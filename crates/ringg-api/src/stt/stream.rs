@@ -87,7 +87,9 @@ impl Stt {
     ///
     /// The handshake is an HTTP/1.1 upgrade sent by reqwest (TLS as the crate's features
     /// choose, proxies from the environment except to loopback, no redirect followed); the
-    /// key goes in its `x-api-key` header only.
+    /// key goes in its `x-api-key` header only. The stream is bounded by `options` alone: a
+    /// scoped view's [`RequestOptions`](crate::RequestOptions) apply to the REST calls, not
+    /// to it.
     ///
     /// # Errors
     /// When the connection or handshake fails (a 401 or 4xx of the handshake is an
