@@ -267,8 +267,39 @@ pub(crate) fn map_reqwest_error(e: reqwest::Error, operation: &'static str) -> T
             "the HTTP request failed",
         )
     };
-    // reqwest's Display includes the URL (never headers), which carries no secret.
-    TransportError::new(kind, state, format!("{what}: {e}"))
+    if e.is_connect() && no_tls_for_https(&e) {
+        return TransportError::new(
+            TransportErrorKind::InvalidRequest,
+            SendState::NotSent,
+            "the base URL is https, and this build has no TLS: enable the `rustls` (or `native-tls`) feature of ringg-api or ringg-transport",
+        )
+        .with_operation(operation)
+        .with_source(e);
+    }
+    // reqwest's Display includes the URL (never headers), which carries no secret. The root
+    // cause (`Connection refused`, a certificate problem) is what tells the user what to do, and
+    // it sits at the end of the chain.
+    let message = match root_cause(&e) {
+        Some(cause) => format!("{what}: {e}: {cause}"),
+        None => format!("{what}: {e}"),
+    };
+    TransportError::new(kind, state, message)
         .with_operation(operation)
         .with_source(e)
+}
+
+/// The last error of `e`'s source chain, when it has one.
+fn root_cause(e: &reqwest::Error) -> Option<String> {
+    let mut cause = std::error::Error::source(e)?;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    Some(cause.to_string())
+}
+
+/// An `https://` request that reqwest sent to a connector without TLS: no TLS feature is on
+/// anywhere in the build (hyper-util's connector says its scheme is not `http`).
+fn no_tls_for_https(e: &reqwest::Error) -> bool {
+    e.url().is_some_and(|u| u.scheme() == "https")
+        && root_cause(e).is_some_and(|c| c.contains("scheme is not http"))
 }

@@ -180,3 +180,29 @@ async fn a_custom_transport_is_bounded_by_the_stack() {
     assert_eq!(err.kind(), TransportErrorKind::TotalTimeout, "{err}");
     assert!(err.request_id().is_some());
 }
+
+/// A refused connection says so in the error's message (the root cause, not only reqwest's
+/// "error sending request"), and counts as not sent.
+#[tokio::test]
+async fn a_refused_connection_names_its_cause() {
+    use ringg_transport::{ReqwestConfig, ReqwestTransport, SendState, Transport};
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let transport = ReqwestTransport::new(&ReqwestConfig::default()).unwrap();
+    let request = ringg_transport::ApiRequest::new(
+        "getWorkspace",
+        http::Method::GET,
+        format!("http://127.0.0.1:{port}/ca/api/v0").as_str(),
+        "/workspace",
+        ringg_transport::Idempotency::Idempotent,
+    );
+    let err = transport.execute(request).await.unwrap_err();
+    assert_eq!(err.send_state(), SendState::NotSent, "{err}");
+    assert!(
+        err.message().to_lowercase().contains("refused"),
+        "{}",
+        err.message()
+    );
+}
