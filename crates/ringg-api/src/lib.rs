@@ -90,3 +90,8 @@ pub use ringg_transport::RequestId;
 pub use ringg_transport as transport;
 /// The models, re-exported from `ringg-types`.
 pub use ringg_types as types;
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -138,5 +138,24 @@ macro_rules! option_setters {
     };
 }
 
+/// Adds chainable setters taking the value itself (`fn field(mut self, value: T) -> Self`)
+/// for `Option<T>` fields of numbers and flags: with `impl Into<u32>`, a literal such as
+/// `limit(2)` would not compile (several integer types convert into `u32`).
+macro_rules! plain_setters {
+    ($ty:ty { $( $(#[$m:meta])* $field:ident : $fty:ty ),+ $(,)? }) => {
+        impl $ty {
+            $(
+                $(#[$m])*
+                #[must_use]
+                pub fn $field(mut self, value: $fty) -> Self {
+                    self.$field = Some(value);
+                    self
+                }
+            )+
+        }
+    };
+}
+
 pub(crate) use open_enum;
 pub(crate) use option_setters;
+pub(crate) use plain_setters;

@@ -9,7 +9,27 @@
 //! # }
 //! ```
 //!
-//! [`router`] builds a router that accepts deliveries on every path.
+//! [`router`] builds a router that accepts deliveries on every path. An app with a state of
+//! its own mounts either as a service, which works whatever the app's state:
+//!
+//! ```no_run
+//! #[derive(Clone)]
+//! struct AppState {
+//!     name: &'static str,
+//! }
+//!
+//! # fn demo(receiver: ringg_webhooks::WebhookReceiver) -> axum::Router {
+//! axum::Router::new()
+//!     .route(
+//!         "/",
+//!         axum::routing::get(|axum::extract::State(s): axum::extract::State<AppState>| async move {
+//!             s.name
+//!         }),
+//!     )
+//!     .nest_service("/hooks", ringg_webhooks::axum::router(receiver))
+//!     .with_state(AppState { name: "app" })
+//! # }
+//! ```
 
 use crate::WebhookReceiver;
 

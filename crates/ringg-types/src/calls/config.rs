@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::common::{Extra, Nullable, Timestamp};
-use crate::macros::option_setters;
+use crate::macros::{option_setters, plain_setters};
 
 /// `smart_formatter`: first-name extraction and transliteration of the callee's name.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -65,13 +65,16 @@ pub struct CallConfig {
 
 crate::redact::redacted_debug!(CallConfig);
 
-option_setters!(CallConfig {
+plain_setters!(CallConfig {
     /// Sets `idle_timeout_warning` (seconds).
     idle_timeout_warning: u32,
     /// Sets `idle_timeout_end` (seconds).
     idle_timeout_end: u32,
     /// Sets `max_call_length` (seconds).
     max_call_length: u32,
+});
+
+option_setters!(CallConfig {
     /// Sets `call_retry_config`.
     call_retry_config: CallRetryConfig,
     /// Sets `call_time`.

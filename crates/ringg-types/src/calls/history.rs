@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use crate::common::{Credits, Extra, Nullable, Seconds, Timestamp, Total, Transcript};
 use crate::enums::{CallDirection, CallStatus, CallSubStatus, OrchestrationMode};
 use crate::ids::{AgentId, CallId, ListId, VersionId};
-use crate::macros::option_setters;
+use crate::macros::{option_setters, plain_setters};
 
 /// Query of `GET /calling/history`.
 ///
@@ -45,16 +45,19 @@ option_setters!(CallHistoryQuery {
     start_date: Timestamp,
     /// Sets `end_date`.
     end_date: Timestamp,
-    /// Sets `limit`.
-    limit: u32,
-    /// Sets `offset`.
-    offset: u32,
     /// Sets `agent_id`.
     agent_id: AgentId,
     /// Sets `status`.
     status: CallStatus,
     /// Sets `bulk_list_id`.
     bulk_list_id: ListId,
+});
+
+plain_setters!(CallHistoryQuery {
+    /// Sets `limit`.
+    limit: u32,
+    /// Sets `offset`.
+    offset: u32,
     /// Sets `download`.
     download: bool,
 });

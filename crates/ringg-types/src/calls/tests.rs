@@ -59,7 +59,7 @@ fn request_builder_writes_only_set_fields() {
     .version_id(VersionId::new("v"))
     .call_config(
         CallConfig::default()
-            .max_call_length(300u32)
+            .max_call_length(300)
             .call_retry_config(CallRetryConfig::uniform(2, 30)),
     );
     assert!(!req.is_v1_compatible());
@@ -117,8 +117,8 @@ fn initiate_response_both_generations() {
 #[test]
 fn history_query_pairs() {
     let q = CallHistoryQuery::default()
-        .limit(50u32)
-        .offset(0u32)
+        .limit(50)
+        .offset(0)
         .status(CallStatus::Completed)
         .start_date(Timestamp::parse("2025-09-25T00:00:00+05:30").unwrap());
     let pairs = to_query_pairs(&q).unwrap();
