@@ -111,6 +111,10 @@ impl ListPage for CallHistoryResponse {
     fn into_items(self) -> Vec<CallRecord> {
         self.calls
     }
+
+    fn row_id(item: &CallRecord) -> Option<&str> {
+        Some(item.id.as_str())
+    }
 }
 
 impl ListPage for CampaignListResponse {
@@ -132,6 +136,10 @@ impl ListPage for CampaignListResponse {
     fn into_items(self) -> Vec<Campaign> {
         self.campaigns
     }
+
+    fn row_id(item: &Campaign) -> Option<&str> {
+        Some(item.id.as_str())
+    }
 }
 
 impl ListPage for AssistantList {
@@ -139,6 +147,10 @@ impl ListPage for AssistantList {
 
     fn into_items(self) -> Vec<AssistantSummary> {
         self.agents
+    }
+
+    fn row_id(item: &AssistantSummary) -> Option<&str> {
+        Some(item.id.as_str())
     }
 }
 
@@ -148,6 +160,10 @@ impl ListPage for NumbersResponse {
     fn into_items(self) -> Vec<WorkspaceNumber> {
         self.workspace_numbers
     }
+
+    fn row_id(item: &WorkspaceNumber) -> Option<&str> {
+        Some(item.id.as_str())
+    }
 }
 
 impl ListPage for WorkspaceUsersResponse {
@@ -155,5 +171,9 @@ impl ListPage for WorkspaceUsersResponse {
 
     fn into_items(self) -> Vec<WorkspaceUser> {
         self.workspace_users
+    }
+
+    fn row_id(item: &WorkspaceUser) -> Option<&str> {
+        Some(item.id.as_str())
     }
 }

@@ -60,6 +60,15 @@ pub trait ListPage {
 
     /// The rows.
     fn into_items(self) -> Vec<Self::Item>;
+
+    /// The id that names `item` from one fetch to the next (a call's, a campaign's), for the
+    /// check that stops a server that ignores the offset: a page whose first and last rows
+    /// carry the previous page's ids repeats it, even when a field changed in between (a live
+    /// call's status or duration). `None` (the default, and for a blank id): whole rows are
+    /// compared.
+    fn row_id(_item: &Self::Item) -> Option<&str> {
+        None
+    }
 }
 
 impl<T> ListPage for Paged<T> {
@@ -157,9 +166,9 @@ where
         let page_limit = page.page_limit();
         let items = page.into_items();
         let len = items.len();
-        let mark = PageMark::of(&items);
+        let mark = PageMark::of(&items, P::row_id);
         if let (Some(prev), Some(mark)) = (&st.previous, &mark)
-            && prev == mark
+            && prev.repeated_by(mark)
         {
             if prev.len > limit as usize {
                 // A page longer than asked, again: a server that ignores `limit` and `offset`
@@ -179,21 +188,38 @@ where
     .try_flatten()
 }
 
-/// What identifies a page for the repeat check: its length and its first and last rows.
-#[derive(PartialEq)]
+/// What identifies a page for the repeat check: its length and its first and last rows, and
+/// their ids when the rows have ids.
 struct PageMark<T> {
     len: usize,
     first: T,
     last: T,
+    ids: Option<(String, String)>,
 }
 
-impl<T: Clone> PageMark<T> {
-    fn of(items: &[T]) -> Option<Self> {
+impl<T: Clone + PartialEq> PageMark<T> {
+    fn of(items: &[T], row_id: impl Fn(&T) -> Option<&str>) -> Option<Self> {
+        let (first, last) = (items.first()?, items.last()?);
+        let id = |row| row_id(row).filter(|id| !id.trim().is_empty());
+        let ids = id(first)
+            .zip(id(last))
+            .map(|(a, b)| (a.to_owned(), b.to_owned()));
         Some(Self {
             len: items.len(),
-            first: items.first()?.clone(),
-            last: items.last()?.clone(),
+            first: first.clone(),
+            last: last.clone(),
+            ids,
         })
+    }
+
+    /// Whether `next` is this page again: the same ids at both ends when both pages have
+    /// them, else the same rows.
+    fn repeated_by(&self, next: &Self) -> bool {
+        self.len == next.len
+            && match (&self.ids, &next.ids) {
+                (Some(a), Some(b)) => a == b,
+                _ => self.first == next.first && self.last == next.last,
+            }
     }
 }
 
@@ -244,6 +270,75 @@ mod tests {
         let err = got.last().unwrap().as_ref().unwrap_err();
         assert_eq!(err.kind(), crate::error::ErrorKind::Pagination);
         assert!(err.to_string().contains("same page"), "{err}");
+    }
+
+    /// A row with an id and a field that changes between fetches (a live call's duration).
+    #[derive(Clone, PartialEq, Debug)]
+    struct Live {
+        id: String,
+        seconds: u64,
+    }
+
+    struct LivePage(Vec<Live>);
+
+    impl ListPage for LivePage {
+        type Item = Live;
+        fn into_items(self) -> Vec<Live> {
+            self.0
+        }
+        fn row_id(item: &Live) -> Option<&str> {
+            Some(&item.id)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_repeated_page_of_live_rows_is_told_by_its_ids() {
+        // The server ignores the offset, and every fetch finds the calls a second older.
+        let fetches = std::sync::atomic::AtomicU64::new(0);
+        let fetch = move |_offset: u64, limit: u32| {
+            let n = fetches.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let rows = (0..u64::from(limit))
+                .map(|i| Live {
+                    id: format!("call-{i}"),
+                    seconds: n,
+                })
+                .collect();
+            futures::future::ready(Ok::<_, Error>(LivePage(rows)))
+        };
+        let got: Vec<Result<Live, Error>> = paginate::<LivePage, _, _>(0, 10, 50, u64::MAX, fetch)
+            .collect()
+            .await;
+        assert_eq!(got.len(), 11, "one page, then the error");
+        let err = got.last().unwrap().as_ref().unwrap_err();
+        assert!(err.to_string().contains("same page"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn blank_ids_fall_back_to_whole_rows() {
+        // Rows without ids, each page new: not a repeat.
+        let fetch = |offset: u64, limit: u32| {
+            let rows = (offset..offset + u64::from(limit))
+                .map(|i| Live {
+                    id: String::new(),
+                    seconds: i,
+                })
+                .collect();
+            futures::future::ready(Ok::<_, Error>(LivePage(rows)))
+        };
+        let got: Vec<Result<Live, Error>> = paginate::<LivePage, _, _>(0, 10, 3, u64::MAX, fetch)
+            .collect()
+            .await;
+        assert_eq!(got.iter().filter(|r| r.is_ok()).count(), 30);
+        assert!(
+            got.last()
+                .unwrap()
+                .as_ref()
+                .unwrap_err()
+                .to_string()
+                .contains("3 pages"),
+            "{:?}",
+            got.last()
+        );
     }
 
     #[tokio::test]
