@@ -8,11 +8,9 @@ use ringg_transport::StallProtection;
 use ringg_transport::layers::{RateLimitConfig, RateLimiter, RetryBudget, RetryPolicy};
 use ringg_transport::{ApiRequest, ApiResponse, StackBuilder, Transport};
 use ringg_types::Secret;
-use serde::de::DeserializeOwned;
 
 use crate::base_url::validate_base_url;
 pub use crate::base_url::{DEFAULT_BASE_URL, is_loopback_url};
-use crate::decode::decode;
 use crate::error::Error;
 use crate::journal::Journal;
 use crate::options::Scope;
@@ -567,32 +565,6 @@ impl Client {
                         .masking(&self.inner.api_key),
                 )
             }
-        }
-    }
-
-    /// Sends a request and decodes the JSON answer into `T`; a decode error names the field
-    /// path and keeps the body.
-    ///
-    /// The request is marked as expecting JSON, so the retry layer reads an idempotent request
-    /// again when its 2xx body is not valid JSON at all (truncated or garbled in transit),
-    /// within the retry policy and the shared retry budget; JSON that does not match the model
-    /// is never retried. For a non-idempotent request a 2xx answer that cannot be read is
-    /// [`ErrorKind::OutcomeUnknown`](crate::ErrorKind::OutcomeUnknown): the request was
-    /// carried out, and sending it again could do it twice.
-    pub fn send_json<T: DeserializeOwned>(
-        &self,
-        request: ApiRequest,
-    ) -> impl Future<Output = Result<T, Error>> + Send + '_ {
-        let operation = request.operation;
-        let request_id = request.request_id;
-        let idempotency = request.idempotency;
-        let sent = self.exchange(request.expecting_json());
-        async move {
-            let resp = sent.await?;
-            decode(operation, resp.status, resp.body).map_err(|e| {
-                e.unread_answer(idempotency, request_id, &resp.headers)
-                    .masking(self.api_key())
-            })
         }
     }
 }
