@@ -26,6 +26,8 @@
 
 mod attempt;
 mod digest;
+#[cfg(any(feature = "redis", feature = "sqlite"))]
+pub(crate) mod tokens;
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt::{self, Write as _};
@@ -233,7 +235,10 @@ pub trait DedupeStore: Send + Sync + 'static {
     async fn check_and_insert(&self, key: &DedupeKey) -> Result<bool, DedupeStoreError>;
 
     /// Forgets `key`. The receiver calls it when the handler failed, so that Ringg's retry of
-    /// the same event is handed over again.
+    /// the same event is handed over again. A store shared by several receivers should forget
+    /// only the claim this receiver made: after its lease ran out, another receiver may have
+    /// claimed the key and handed the event over (the built-in Redis and SQLite stores keep
+    /// each claim's token and check it).
     async fn remove(&self, key: &DedupeKey) -> Result<(), DedupeStoreError>;
 
     /// Claims `key` for handing over, telling a key being handled right now apart from one

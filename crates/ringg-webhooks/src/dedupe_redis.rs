@@ -13,6 +13,7 @@ use redis::Script;
 use redis::aio::ConnectionManager;
 use tokio::sync::OnceCell;
 
+use crate::dedupe::tokens::ClaimTokens;
 use crate::dedupe::{
     Claim, DedupeKey, DedupeStore, DedupeStoreError, MemoryDedupeStore, PENDING_LEASE,
 };
@@ -21,22 +22,46 @@ use crate::dedupe::{
 /// receiver answers 503, so Ringg retries later).
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// The claim, atomically: a missing key becomes pending (`p`) for the lease; a pending key is
-/// in flight; a confirmed key (`d`) is done. Returns 0 (new), 1 (done) or 2 (in flight).
+/// The claim, atomically: a missing key becomes pending for the lease, its value `p:` and the
+/// claim's token (ARGV[2]); a pending key (`p…`) is in flight; a key handed over (`d`, or `d:`
+/// and the token of a `check_and_insert`) is done. Returns 0 (new), 1 (done) or 2 (in flight).
 const CLAIM: &str = r"
 local v = redis.call('GET', KEYS[1])
 if not v then
-  redis.call('SET', KEYS[1], 'p', 'PX', ARGV[1])
+  redis.call('SET', KEYS[1], 'p:' .. ARGV[2], 'PX', ARGV[1])
   return 0
 end
-if v == 'd' then return 1 end
+if string.sub(v, 1, 1) == 'd' then return 1 end
 return 2
 ";
 
-/// A pending key's lease, started again; a confirmed or missing key is left as it is.
+/// A pending key's lease, started again while it still holds this claim's token (ARGV[2]); a
+/// key confirmed, missing, or claimed again by another receiver is left as it is.
 const RENEW: &str = r"
-if redis.call('GET', KEYS[1]) == 'p' then
+if redis.call('GET', KEYS[1]) == 'p:' .. ARGV[2] then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
+end
+return 0
+";
+
+/// The claim marked handed over for the window (ARGV[1]) while the key still holds this
+/// claim's token (ARGV[2]).
+const CONFIRM: &str = r"
+if redis.call('GET', KEYS[1]) == 'p:' .. ARGV[2] then
+  redis.call('SET', KEYS[1], 'd', 'PX', ARGV[1])
+end
+return 0
+";
+
+/// The key forgotten while it still holds this store's token (ARGV[1]: pending, or recorded by
+/// `check_and_insert`); without a token (empty), a pending claim is forgotten, never a key
+/// handed over.
+const REMOVE: &str = r"
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local t = ARGV[1]
+if (t ~= '' and (v == 'p:' .. t or v == 'd:' .. t)) or (t == '' and string.sub(v, 1, 1) == 'p') then
+  redis.call('DEL', KEYS[1])
 end
 return 0
 ";
@@ -52,6 +77,11 @@ return 0
 ///   window (default 24 hours, the TTL of [`MemoryDedupeStore`]). A key whose handler failed is
 ///   deleted, so Ringg's retry is handed over (by whichever receiver it reaches). A claim left
 ///   by a receiver that died mid-handler expires after the lease.
+/// - **Fenced**: a claim holds a token of the store that made it, and `confirm`, `remove` and
+///   `renew` act only while the key still holds it. A receiver whose handler outlived its lease
+///   (another receiver may have handed the event over and confirmed it since) changes nothing
+///   when it ends. `confirm` of a key this store did not claim confirms it; `remove` of one
+///   forgets a pending claim, never a key handed over.
 /// - **Redis down**: every operation fails after at most a couple of seconds with a
 ///   [`DedupeStoreError`]; the receiver then answers 503 and hands nothing over, so nothing is
 ///   handed over without dedupe and Ringg retries later. The connection is re-established
@@ -83,6 +113,9 @@ pub struct RedisDedupeStore {
     conn: OnceCell<ConnectionManager>,
     claim: Script,
     renew: Script,
+    confirm: Script,
+    remove: Script,
+    tokens: ClaimTokens,
 }
 
 impl RedisDedupeStore {
@@ -123,6 +156,9 @@ impl RedisDedupeStore {
             conn: OnceCell::new(),
             claim: Script::new(CLAIM),
             renew: Script::new(RENEW),
+            confirm: Script::new(CONFIRM),
+            remove: Script::new(REMOVE),
+            tokens: ClaimTokens::default(),
         })
     }
 
@@ -213,24 +249,33 @@ impl DedupeStore for RedisDedupeStore {
     async fn check_and_insert(&self, key: &DedupeKey) -> Result<bool, DedupeStoreError> {
         let mut conn = self.connection().await?;
         let key = self.redis_key(key);
+        let token = self.tokens.issue();
         let mut cmd = redis::cmd("SET");
         cmd.arg(&key)
-            .arg("d")
+            .arg(format!("d:{token}"))
             .arg("NX")
             .arg("PX")
             .arg(millis(self.ttl));
         let set: Option<String> = self.run(cmd.query_async(&mut conn)).await?;
+        if set.is_some() {
+            // Held, so that `remove` (a failed handler's) forgets this key and no other.
+            self.tokens.hold(&key, token);
+        }
         Ok(set.is_some())
     }
 
     async fn claim(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {
         let mut conn = self.connection().await?;
         let key = self.redis_key(key);
+        let token = self.tokens.issue();
         let mut invocation = self.claim.key(&key);
-        invocation.arg(millis(PENDING_LEASE));
+        invocation.arg(millis(PENDING_LEASE)).arg(token);
         let outcome: i64 = self.run(invocation.invoke_async(&mut conn)).await?;
         Ok(match outcome {
-            0 => Claim::New,
+            0 => {
+                self.tokens.hold(&key, token);
+                Claim::New
+            }
             1 => Claim::Done,
             _ => Claim::InFlight,
         })
@@ -239,23 +284,46 @@ impl DedupeStore for RedisDedupeStore {
     async fn confirm(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
         let mut conn = self.connection().await?;
         let key = self.redis_key(key);
-        let mut cmd = redis::cmd("SET");
-        cmd.arg(&key).arg("d").arg("PX").arg(millis(self.ttl));
-        self.run(cmd.query_async::<()>(&mut conn)).await
+        match self.tokens.release(&key) {
+            Some(token) => {
+                let mut invocation = self.confirm.key(&key);
+                invocation.arg(millis(self.ttl)).arg(token);
+                self.run(invocation.invoke_async::<i64>(&mut conn))
+                    .await
+                    .map(drop)
+            }
+            None => {
+                let mut cmd = redis::cmd("SET");
+                cmd.arg(&key).arg("d").arg("PX").arg(millis(self.ttl));
+                self.run(cmd.query_async::<()>(&mut conn)).await
+            }
+        }
     }
 
     async fn remove(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
         let mut conn = self.connection().await?;
         let key = self.redis_key(key);
-        self.run(redis::cmd("DEL").arg(&key).query_async::<()>(&mut conn))
+        let token = self
+            .tokens
+            .release(&key)
+            .map(|t| t.to_string())
+            .unwrap_or_default();
+        let mut invocation = self.remove.key(&key);
+        invocation.arg(token);
+        self.run(invocation.invoke_async::<i64>(&mut conn))
             .await
+            .map(drop)
     }
 
     async fn renew(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
         let mut conn = self.connection().await?;
         let key = self.redis_key(key);
+        // Only this store's own claim is renewed: another's is not this handler's to hold.
+        let Some(token) = self.tokens.get(&key) else {
+            return Ok(());
+        };
         let mut invocation = self.renew.key(&key);
-        invocation.arg(millis(PENDING_LEASE));
+        invocation.arg(millis(PENDING_LEASE)).arg(token);
         self.run(invocation.invoke_async::<i64>(&mut conn))
             .await
             .map(drop)

@@ -14,6 +14,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use async_trait::async_trait;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
+use crate::dedupe::tokens::ClaimTokens;
 use crate::dedupe::{
     Claim, DedupeKey, DedupeStore, DedupeStoreError, MemoryDedupeStore, PENDING_LEASE,
 };
@@ -59,6 +60,7 @@ pub struct SqliteDedupeStore {
     ttl: Duration,
     max_keys: usize,
     conn: Arc<Mutex<Connection>>,
+    tokens: ClaimTokens,
 }
 
 /// How long a claim waits for another process holding the file's write lock.
@@ -68,7 +70,8 @@ const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS ringg_webhook_dedupe (
     key TEXT PRIMARY KEY NOT NULL,
     inserted_ms INTEGER NOT NULL,
-    done INTEGER NOT NULL DEFAULT 0
+    done INTEGER NOT NULL DEFAULT 0,
+    token INTEGER
 );
 CREATE INDEX IF NOT EXISTS ringg_webhook_dedupe_inserted
     ON ringg_webhook_dedupe (inserted_ms);
@@ -118,11 +121,13 @@ impl SqliteDedupeStore {
             .map_err(|e| opening(&path, e))?;
         conn.execute_batch(SCHEMA).map_err(|e| opening(&path, e))?;
         add_done_column(&conn).map_err(|e| opening(&path, e))?;
+        add_token_column(&conn).map_err(|e| opening(&path, e))?;
         Ok(Self {
             path,
             ttl,
             max_keys: max_keys.max(1),
             conn: Arc::new(Mutex::new(conn)),
+            tokens: ClaimTokens::default(),
         })
     }
 
@@ -187,6 +192,11 @@ fn lock(conn: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
     conn.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// A token as SQLite stores it (a signed 64-bit integer, the same bits).
+fn column(token: u64) -> i64 {
+    i64::from_ne_bytes(token.to_ne_bytes())
+}
+
 fn millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
@@ -214,12 +224,24 @@ fn add_done_column(conn: &Connection) -> rusqlite::Result<()> {
 
 /// The claim: one write transaction that evicts expired keys and stale pending claims, then
 /// inserts the key (pending, or handed over when `done`) unless it is there.
+/// The claim column of a file made before claims had tokens (a claim without one is confirmed
+/// or removed by key alone).
+fn add_token_column(conn: &Connection) -> rusqlite::Result<()> {
+    let has_token = conn
+        .prepare("SELECT 1 FROM pragma_table_info('ringg_webhook_dedupe') WHERE name = 'token'")?
+        .exists([])?;
+    if !has_token {
+        conn.execute_batch("ALTER TABLE ringg_webhook_dedupe ADD COLUMN token INTEGER")?;
+    }
+    Ok(())
+}
+
 fn claim(
     conn: &mut Connection,
     key: &str,
     now_ms: i64,
     (ttl, max_keys): (Duration, usize),
-    done: bool,
+    (done, token): (bool, i64),
 ) -> rusqlite::Result<Claim> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // A pending claim made more than a lease "after" now was made before the clock was set
@@ -234,8 +256,8 @@ fn claim(
         ],
     )?;
     let inserted = tx.execute(
-        "INSERT OR IGNORE INTO ringg_webhook_dedupe (key, inserted_ms, done) VALUES (?1, ?2, ?3)",
-        params![key, now_ms, i64::from(done)],
+        "INSERT OR IGNORE INTO ringg_webhook_dedupe (key, inserted_ms, done, token) VALUES (?1, ?2, ?3, ?4)",
+        params![key, now_ms, i64::from(done), token],
     )? == 1;
     let outcome = if inserted {
         // Rowids grow by one per insert, so the newest `max_keys` rows are those within
@@ -272,21 +294,39 @@ fn claim(
 
 impl SqliteDedupeStore {
     async fn claim_at(&self, key: &DedupeKey, now_ms: i64) -> Result<Claim, DedupeStoreError> {
-        let key = key.as_str().to_owned();
+        let owned = key.as_str().to_owned();
         let (ttl, max_keys) = (self.ttl, self.max_keys);
-        self.blocking(move |conn| claim(conn, &key, now_ms, (ttl, max_keys), false))
-            .await
+        let token = self.tokens.issue();
+        let claimed = self
+            .blocking(move |conn| {
+                claim(
+                    conn,
+                    &owned,
+                    now_ms,
+                    (ttl, max_keys),
+                    (false, column(token)),
+                )
+            })
+            .await?;
+        if claimed == Claim::New {
+            self.tokens.hold(key.as_str(), token);
+        }
+        Ok(claimed)
     }
 
     /// A pending claim of `key` dated `now_ms` (its lease starts again), unless its lease ran
     /// out.
+    /// Only this store's own claim is renewed: another's is not its handler's to hold.
     async fn renew_at(&self, key: &DedupeKey, now_ms: i64) -> Result<(), DedupeStoreError> {
+        let Some(token) = self.tokens.get(key.as_str()) else {
+            return Ok(());
+        };
         let key = key.as_str().to_owned();
         self.blocking(move |conn| {
             conn.execute(
                 "UPDATE ringg_webhook_dedupe SET inserted_ms = ?2 \
-                 WHERE key = ?1 AND done = 0 AND inserted_ms > ?3",
-                params![key, now_ms, now_ms - millis(PENDING_LEASE)],
+                 WHERE key = ?1 AND done = 0 AND inserted_ms > ?3 AND token = ?4",
+                params![key, now_ms, now_ms - millis(PENDING_LEASE), column(token)],
             )
             .map(drop)
         })
@@ -300,11 +340,18 @@ impl SqliteDedupeStore {
         key: &DedupeKey,
         now_ms: i64,
     ) -> Result<bool, DedupeStoreError> {
-        let key = key.as_str().to_owned();
+        let owned = key.as_str().to_owned();
         let (ttl, max_keys) = (self.ttl, self.max_keys);
+        let token = self.tokens.issue();
         let claimed = self
-            .blocking(move |conn| claim(conn, &key, now_ms, (ttl, max_keys), true))
+            .blocking(move |conn| {
+                claim(conn, &owned, now_ms, (ttl, max_keys), (true, column(token)))
+            })
             .await?;
+        if claimed == Claim::New {
+            // Held, so that `remove` (a failed handler's) forgets this key and no other.
+            self.tokens.hold(key.as_str(), token);
+        }
         Ok(claimed == Claim::New)
     }
 }
@@ -319,24 +366,32 @@ impl DedupeStore for SqliteDedupeStore {
         self.claim_at(key, now_ms()).await
     }
 
+    /// Confirms this store's own claim of `key` while the row still holds its token (another
+    /// receiver may have claimed the key since this claim's lease ran out); a key this store
+    /// did not claim is confirmed as it is.
     async fn confirm(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
+        let token = self.tokens.release(key.as_str()).map(column);
         let key = key.as_str().to_owned();
         self.blocking(move |conn| {
             conn.execute(
-                "UPDATE ringg_webhook_dedupe SET done = 1 WHERE key = ?1",
-                params![key],
+                "UPDATE ringg_webhook_dedupe SET done = 1 WHERE key = ?1 AND (?2 IS NULL OR token = ?2)",
+                params![key, token],
             )
             .map(drop)
         })
         .await
     }
 
+    /// Removes this store's own claim of `key` while the row still holds its token; of a key
+    /// this store did not claim, a pending claim is removed, never a key handed over.
     async fn remove(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
+        let token = self.tokens.release(key.as_str()).map(column);
         let key = key.as_str().to_owned();
         self.blocking(move |conn| {
             conn.execute(
-                "DELETE FROM ringg_webhook_dedupe WHERE key = ?1",
-                params![key],
+                "DELETE FROM ringg_webhook_dedupe \
+                 WHERE key = ?1 AND ((?2 IS NULL AND done = 0) OR token = ?2)",
+                params![key, token],
             )
             .map(drop)
         })

@@ -346,3 +346,97 @@ async fn check_and_insert_keeps_the_key_for_the_window() {
     let lease = RedisDedupeStore::PENDING_LEASE.as_millis() as i64;
     assert!(ttl > lease * 10, "{ttl} ms left; the lease is {lease}");
 }
+
+/// Receiver A's handler: waits until released, then fails (the application was down).
+struct SlowThenFails {
+    release: Arc<tokio::sync::Notify>,
+    entered: Arc<tokio::sync::Notify>,
+}
+
+#[async_trait]
+impl WebhookHandler for SlowThenFails {
+    async fn handle(&self, _event: WebhookEvent) -> Result<(), HandlerError> {
+        self.entered.notify_one();
+        self.release.notified().await;
+        Err(HandlerError::msg("the application is down"))
+    }
+}
+
+/// A receiver whose claim lapsed (its handler ran past the lease; the test expires the key as
+/// the lease would) and whose handler then fails leaves alone the key another receiver
+/// claimed, handed over and confirmed meanwhile: a later delivery is a duplicate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receiver_whose_claim_lapsed_does_not_undo_anothers_hand_over() {
+    let Some(redis) = RedisServer::start("a_receiver_whose_claim_lapsed") else {
+        return;
+    };
+    let client = redis::Client::open(redis.url()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let body = event("all_processing_completed", "call-lapsed");
+    let parsed = ringg_webhooks::parse_event(body.as_bytes()).unwrap();
+    let redis_key = format!(
+        "{PREFIX}:{}",
+        DedupeKey::for_event(&parsed).unwrap().as_str()
+    );
+    fn receiver(url: &str, handler: impl WebhookHandler) -> WebhookReceiver {
+        WebhookReceiver::builder()
+            .secret_header("X-Webhook-Secret")
+            .secret(SECRET)
+            .dedupe_store(RedisDedupeStore::new(url, PREFIX).unwrap())
+            .handler(handler)
+            .build()
+            .unwrap()
+    }
+    let (release, entered) = (
+        Arc::new(tokio::sync::Notify::new()),
+        Arc::new(tokio::sync::Notify::new()),
+    );
+    let a = TestServer::start(receiver(
+        &redis.url(),
+        SlowThenFails {
+            release: release.clone(),
+            entered: entered.clone(),
+        },
+    ))
+    .await;
+    let ledger = Arc::new(Ledger::default());
+    let b = TestServer::start(receiver(
+        &redis.url(),
+        Member {
+            id: 1,
+            ledger: ledger.clone(),
+        },
+    ))
+    .await;
+
+    // The first delivery reaches A, whose handler hangs; its lease runs out meanwhile.
+    let a_url = a.url("/");
+    let first = {
+        let body = body.clone();
+        tokio::spawn(async move { send("POST", &a_url, &headers(), body).await.0 })
+    };
+    entered.notified().await;
+    redis::cmd("PEXPIRE")
+        .arg(&redis_key)
+        .arg(1)
+        .query_async::<i64>(&mut conn)
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+
+    // Ringg's retry reaches B: handed over and confirmed.
+    let (status, _) = send("POST", &b.url("/"), &headers(), body.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ledger.by("call-lapsed"), vec![1]);
+
+    // A's handler fails: A answers 500, and its claim is no longer there to forget.
+    release.notify_one();
+    assert_eq!(first.await.unwrap(), StatusCode::INTERNAL_SERVER_ERROR);
+    let (status, answer) = send("POST", &b.url("/"), &headers(), body.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        ledger.by("call-lapsed"),
+        vec![1],
+        "handed over again ({answer}): A's late remove undid B's hand-over"
+    );
+}

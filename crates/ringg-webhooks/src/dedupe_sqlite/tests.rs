@@ -229,3 +229,54 @@ fn a_file_that_is_not_a_database_is_an_error() {
     let err = SqliteDedupeStore::open(&path).unwrap_err().to_string();
     assert!(err.contains("cannot open the dedupe database"), "{err}");
 }
+
+/// Two receivers share a file. A claim whose lease ran out (its handler outlived it) and that
+/// another receiver claimed since is not this receiver's any more: its late `remove` leaves the
+/// other's hand-over alone, and its late `confirm` does not mark the other's claim done while
+/// that one is still at work.
+#[tokio::test]
+async fn a_lapsed_claim_neither_undoes_nor_confirms_anothers() {
+    let (_dir, path) = temp_path("fenced.sqlite3");
+    let (a, b) = (
+        SqliteDedupeStore::open(&path).unwrap(),
+        SqliteDedupeStore::open(&path).unwrap(),
+    );
+    let lease = millis(PENDING_LEASE);
+    let t0 = now_ms();
+    // A late remove.
+    assert_eq!(a.claim_at(&key(1), t0).await.unwrap(), Claim::New);
+    assert_eq!(
+        b.claim_at(&key(1), t0 + lease + 1).await.unwrap(),
+        Claim::New
+    );
+    b.confirm(&key(1)).await.unwrap();
+    a.remove(&key(1)).await.unwrap();
+    assert_eq!(
+        b.claim_at(&key(1), t0 + lease + 2).await.unwrap(),
+        Claim::Done
+    );
+    // A late confirm.
+    assert_eq!(a.claim_at(&key(2), t0).await.unwrap(), Claim::New);
+    assert_eq!(
+        b.claim_at(&key(2), t0 + lease + 1).await.unwrap(),
+        Claim::New
+    );
+    a.confirm(&key(2)).await.unwrap();
+    assert_eq!(
+        a.claim_at(&key(2), t0 + lease + 2).await.unwrap(),
+        Claim::InFlight
+    );
+    // B's handler fails: its own claim is released, and the retry is handed over.
+    b.remove(&key(2)).await.unwrap();
+    assert_eq!(
+        a.claim_at(&key(2), t0 + lease + 3).await.unwrap(),
+        Claim::New
+    );
+    // A store that did not claim a key removes a pending claim, never a key handed over.
+    let c = SqliteDedupeStore::open(&path).unwrap();
+    c.remove(&key(1)).await.unwrap();
+    assert_eq!(
+        b.claim_at(&key(1), t0 + lease + 4).await.unwrap(),
+        Claim::Done
+    );
+}
