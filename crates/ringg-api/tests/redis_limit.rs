@@ -244,3 +244,57 @@ async fn in_flight_slots_are_shared_and_a_dead_process_frees_its_slots() {
         "{shown}"
     );
 }
+
+/// One RESP command to `port` on a fresh connection (not the limiter's); the raw answer.
+fn resp(port: u16, args: &[&str]) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut cmd = format!("*{}\r\n", args.len());
+    for a in args {
+        cmd.push_str(&format!("${}\r\n{a}\r\n", a.len()));
+    }
+    s.write_all(cmd.as_bytes()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut buf = [0u8; 512];
+    let n = s.read(&mut buf).unwrap();
+    String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
+/// An acquire Redis answers too late (the process went on with its local limiter) leaves no
+/// lease behind once Redis runs it: another process gets the slot at once, not after the 15 s
+/// lease.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_acquire_redis_answered_too_late_leaves_no_slot_taken() {
+    let Some(redis) = RedisServer::start("an_acquire_redis_answered_too_late") else {
+        return;
+    };
+    let port = redis.port();
+    let config = RateLimitConfig {
+        max_in_flight: Some(1),
+        ..RateLimitConfig::unlimited()
+    };
+    let one = RedisRateLimit::new(&redis.url(), "late", config).unwrap();
+    let other = RedisRateLimit::new(&redis.url(), "late", config).unwrap();
+    // Both connected, their scripts loaded, and the slots given back.
+    drop(one.acquire().await);
+    drop(other.acquire().await);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(resp(port, &["ZCARD", "late:in_flight"]).trim(), ":0");
+
+    // Redis is slow for 0.8 s (a fork, a slow disk): the acquire gives up after 500 ms and
+    // decides locally; the request ends and its permit is dropped.
+    let paused = std::thread::spawn(move || resp(port, &["CLIENT", "PAUSE", "800", "WRITE"]));
+    assert!(paused.join().unwrap().starts_with("+OK"));
+    let permit = one.acquire().await;
+    assert!(one.is_degraded(), "the acquire decided locally");
+    drop(permit);
+
+    // Redis then runs the late script; nothing is in flight anywhere.
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let got = tokio::time::timeout(Duration::from_secs(3), other.acquire()).await;
+    assert!(
+        got.is_ok(),
+        "another process waited over 3 s for a slot nobody holds (in-flight set: {})",
+        resp(port, &["ZCARD", "late:in_flight"]).trim()
+    );
+}

@@ -359,6 +359,11 @@ impl SharedRateLimit for RedisRateLimit {
                 .arg(inner.max_in_flight)
                 .arg(millis(inner.lease));
             let Some(outcome) = inner.run::<i64>(&invocation).await else {
+                if inner.max_in_flight > 0 {
+                    // Redis may still run the script it did not answer in time, leaving a
+                    // lease nobody holds on a slot of the fleet's until the lease ran out.
+                    release_orphan(inner.clone(), member);
+                }
                 return SharedPermit::new(inner.fallback.acquire().await);
             };
             match outcome {
@@ -394,6 +399,33 @@ impl SharedRateLimit for RedisRateLimit {
             let _ = inner.run::<i64>(&invocation).await;
         });
     }
+}
+
+/// Removes the lease `member` that an acquire Redis did not answer in time may have made. The
+/// removal goes after the acquire on the same connection, so once Redis answers it, the
+/// acquire has run (or never will): it is tried until then, for at most a lease.
+fn release_orphan(inner: Arc<Inner>, member: String) {
+    let Ok(handle) = tokio::runtime::Handle::try_current() else {
+        return; // no runtime: the lease expires by itself
+    };
+    handle.spawn(async move {
+        let give_up = Instant::now() + inner.lease;
+        while Instant::now() < give_up {
+            let removed = tokio::time::timeout(COMMAND_TIMEOUT, async {
+                let mut conn = inner.connection().await?;
+                redis::cmd("ZREM")
+                    .arg(&inner.keys.in_flight)
+                    .arg(&member)
+                    .query_async::<()>(&mut conn)
+                    .await
+            })
+            .await;
+            if matches!(removed, Ok(Ok(()))) {
+                return;
+            }
+            tokio::time::sleep(RETRY_REDIS_AFTER).await;
+        }
+    });
 }
 
 async fn renew_loop(inner: Arc<Inner>, member: String) {
