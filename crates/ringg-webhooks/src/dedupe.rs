@@ -236,9 +236,9 @@ pub trait DedupeStore: Send + Sync + 'static {
 
     /// Forgets `key`. The receiver calls it when the handler failed, so that Ringg's retry of
     /// the same event is handed over again. A store shared by several receivers should forget
-    /// only the claim this receiver made: after its lease ran out, another receiver may have
+    /// only a claim this store made: after its lease ran out, another receiver may have
     /// claimed the key and handed the event over (the built-in Redis and SQLite stores keep
-    /// each claim's token and check it).
+    /// the token of each claim they made and check it).
     async fn remove(&self, key: &DedupeKey) -> Result<(), DedupeStoreError>;
 
     /// Claims `key` for handing over, telling a key being handled right now apart from one
@@ -271,7 +271,9 @@ pub trait DedupeStore: Send + Sync + 'static {
     /// being handed over a second time. A key handed over already, not claimed, or whose
     /// lease has run out (Ringg's retry may have been handed over since) is left as it is. The receiver does not call it (a handler that hangs must not hold its event from
     /// Ringg's retries for good); a handler that knows its work goes on does, at intervals
-    /// shorter than the lease. The default does nothing, so the claim expires after its lease.
+    /// shorter than the lease. The default does nothing, so the claim expires after its lease. The built-in shared
+    /// stores renew only claims they made: call it on the store the receiver was given (an
+    /// `Arc` clone of it), not on another instance over the same database.
     async fn renew(&self, _key: &DedupeKey) -> Result<(), DedupeStoreError> {
         Ok(())
     }

@@ -23,8 +23,8 @@ use crate::dedupe::{
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The claim, atomically: a missing key becomes pending for the lease, its value `p:` and the
-/// claim's token (ARGV[2]); a pending key (`p…`) is in flight; a key handed over (`d`, or `d:`
-/// and the token of a `check_and_insert`) is done. Returns 0 (new), 1 (done) or 2 (in flight).
+/// claim's token (ARGV[2]); a pending key (`p…`) is in flight; a key handed over (`d`) is done.
+/// Returns 0 (new), 1 (done) or 2 (in flight).
 const CLAIM: &str = r"
 local v = redis.call('GET', KEYS[1])
 if not v then
@@ -35,33 +35,42 @@ if string.sub(v, 1, 1) == 'd' then return 1 end
 return 2
 ";
 
-/// A pending key's lease, started again while it still holds this claim's token (ARGV[2]); a
-/// key confirmed, missing, or claimed again by another receiver is left as it is.
+/// A pending key's lease (ARGV[1]), started again while it holds one of this store's tokens
+/// (ARGV[2..]); a key handed over, missing, or claimed by another receiver is left as it is.
 const RENEW: &str = r"
-if redis.call('GET', KEYS[1]) == 'p:' .. ARGV[2] then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+local v = redis.call('GET', KEYS[1])
+for i = 2, #ARGV do
+  if v == 'p:' .. ARGV[i] then
+    redis.call('PEXPIRE', KEYS[1], ARGV[1])
+    return 1
+  end
 end
 return 0
 ";
 
-/// The claim marked handed over for the window (ARGV[1]) while the key still holds this
-/// claim's token (ARGV[2]).
+/// The key marked handed over for the window (ARGV[1]) while it holds one of this store's
+/// tokens (ARGV[2..]), or when it is missing (the claim's lease ran out and nobody claimed it
+/// since); a key another receiver claimed or handed over is left as it is.
 const CONFIRM: &str = r"
-if redis.call('GET', KEYS[1]) == 'p:' .. ARGV[2] then
-  redis.call('SET', KEYS[1], 'd', 'PX', ARGV[1])
+local v = redis.call('GET', KEYS[1])
+local take = not v
+if v then
+  for i = 2, #ARGV do
+    if v == 'p:' .. ARGV[i] then take = true end
+  end
 end
+if take then redis.call('SET', KEYS[1], 'd', 'PX', ARGV[1]) end
 return 0
 ";
 
-/// The key forgotten while it still holds this store's token (ARGV[1]: pending, or recorded by
-/// `check_and_insert`); without a token (empty), a pending claim is forgotten, never a key
-/// handed over.
+/// The key forgotten while it holds one of this store's tokens (ARGV[1..]).
 const REMOVE: &str = r"
 local v = redis.call('GET', KEYS[1])
-if not v then return 0 end
-local t = ARGV[1]
-if (t ~= '' and (v == 'p:' .. t or v == 'd:' .. t)) or (t == '' and string.sub(v, 1, 1) == 'p') then
-  redis.call('DEL', KEYS[1])
+for i = 1, #ARGV do
+  if v == 'p:' .. ARGV[i] then
+    redis.call('DEL', KEYS[1])
+    return 1
+  end
 end
 return 0
 ";
@@ -77,11 +86,13 @@ return 0
 ///   window (default 24 hours, the TTL of [`MemoryDedupeStore`]). A key whose handler failed is
 ///   deleted, so Ringg's retry is handed over (by whichever receiver it reaches). A claim left
 ///   by a receiver that died mid-handler expires after the lease.
-/// - **Fenced**: a claim holds a token of the store that made it, and `confirm`, `remove` and
-///   `renew` act only while the key still holds it. A receiver whose handler outlived its lease
-///   (another receiver may have handed the event over and confirmed it since) changes nothing
-///   when it ends. `confirm` of a key this store did not claim confirms it; `remove` of one
-///   forgets a pending claim, never a key handed over.
+/// - **Fenced**: a claim holds a token of the store that made it. `confirm`, `remove` and
+///   `renew` act on a key only while it holds one of this store's tokens, so a receiver whose
+///   handler outlived its lease does not undo or confirm a claim another receiver made since
+///   (a late `confirm` of a key nobody claimed since still records it). Of two claims of one
+///   key by the same store, `remove` waits for the other to end. `renew` renews this store's
+///   own claims only; `confirm` and `remove` of a key this store did not claim act on the key
+///   as it is.
 /// - **Redis down**: every operation fails after at most a couple of seconds with a
 ///   [`DedupeStoreError`]; the receiver then answers 503 and hands nothing over, so nothing is
 ///   handed over without dedupe and Ringg retries later. The connection is re-established
@@ -249,18 +260,13 @@ impl DedupeStore for RedisDedupeStore {
     async fn check_and_insert(&self, key: &DedupeKey) -> Result<bool, DedupeStoreError> {
         let mut conn = self.connection().await?;
         let key = self.redis_key(key);
-        let token = self.tokens.issue();
         let mut cmd = redis::cmd("SET");
         cmd.arg(&key)
-            .arg(format!("d:{token}"))
+            .arg("d")
             .arg("NX")
             .arg("PX")
             .arg(millis(self.ttl));
         let set: Option<String> = self.run(cmd.query_async(&mut conn)).await?;
-        if set.is_some() {
-            // Held, so that `remove` (a failed handler's) forgets this key and no other.
-            self.tokens.hold(&key, token);
-        }
         Ok(set.is_some())
     }
 
@@ -284,46 +290,47 @@ impl DedupeStore for RedisDedupeStore {
     async fn confirm(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
         let mut conn = self.connection().await?;
         let key = self.redis_key(key);
-        match self.tokens.release(&key) {
-            Some(token) => {
-                let mut invocation = self.confirm.key(&key);
-                invocation.arg(millis(self.ttl)).arg(token);
-                self.run(invocation.invoke_async::<i64>(&mut conn))
-                    .await
-                    .map(drop)
-            }
-            None => {
-                let mut cmd = redis::cmd("SET");
-                cmd.arg(&key).arg("d").arg("PX").arg(millis(self.ttl));
-                self.run(cmd.query_async::<()>(&mut conn)).await
-            }
-        }
-    }
-
-    async fn remove(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
-        let mut conn = self.connection().await?;
-        let key = self.redis_key(key);
-        let token = self
-            .tokens
-            .release(&key)
-            .map(|t| t.to_string())
-            .unwrap_or_default();
-        let mut invocation = self.remove.key(&key);
-        invocation.arg(token);
+        let Some(ended) = self.tokens.end(&key) else {
+            let mut cmd = redis::cmd("SET");
+            cmd.arg(&key).arg("d").arg("PX").arg(millis(self.ttl));
+            return self.run(cmd.query_async::<()>(&mut conn)).await;
+        };
+        let mut invocation = self.confirm.key(&key);
+        invocation.arg(millis(self.ttl)).arg(&ended.tokens);
         self.run(invocation.invoke_async::<i64>(&mut conn))
             .await
             .map(drop)
     }
 
-    async fn renew(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
+    async fn remove(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
         let mut conn = self.connection().await?;
         let key = self.redis_key(key);
-        // Only this store's own claim is renewed: another's is not this handler's to hold.
-        let Some(token) = self.tokens.get(&key) else {
+        match self.tokens.end(&key) {
+            None => {
+                self.run(redis::cmd("DEL").arg(&key).query_async::<()>(&mut conn))
+                    .await
+            }
+            // Another claim of this store is still at work on the key: it decides.
+            Some(ended) if !ended.last => Ok(()),
+            Some(ended) => {
+                let mut invocation = self.remove.key(&key);
+                invocation.arg(&ended.tokens);
+                self.run(invocation.invoke_async::<i64>(&mut conn))
+                    .await
+                    .map(drop)
+            }
+        }
+    }
+
+    async fn renew(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
+        let key = self.redis_key(key);
+        let tokens = self.tokens.renewing(&key);
+        if tokens.is_empty() {
             return Ok(());
-        };
+        }
+        let mut conn = self.connection().await?;
         let mut invocation = self.renew.key(&key);
-        invocation.arg(millis(PENDING_LEASE)).arg(token);
+        invocation.arg(millis(PENDING_LEASE)).arg(&tokens);
         self.run(invocation.invoke_async::<i64>(&mut conn))
             .await
             .map(drop)

@@ -192,6 +192,16 @@ fn lock(conn: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
     conn.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// The token of `key`'s row: `None` without a row, `Some(None)` for a row without a token.
+fn row_token(conn: &Connection, key: &str) -> rusqlite::Result<Option<Option<i64>>> {
+    conn.query_row(
+        "SELECT token FROM ringg_webhook_dedupe WHERE key = ?1",
+        params![key],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
 /// A token as SQLite stores it (a signed 64-bit integer, the same bits).
 fn column(token: u64) -> i64 {
     i64::from_ne_bytes(token.to_ne_bytes())
@@ -211,37 +221,39 @@ fn now_ms() -> i64 {
 
 /// A file from before claims were confirmed has no `done` column: its keys were handed over.
 fn add_done_column(conn: &Connection) -> rusqlite::Result<()> {
-    let has_done = conn
-        .prepare("SELECT 1 FROM pragma_table_info('ringg_webhook_dedupe') WHERE name = 'done'")?
-        .exists([])?;
-    if !has_done {
-        conn.execute_batch(
-            "ALTER TABLE ringg_webhook_dedupe ADD COLUMN done INTEGER NOT NULL DEFAULT 1",
-        )?;
+    add_column(conn, "done", "done INTEGER NOT NULL DEFAULT 1")
+}
+
+/// A file from before claims had tokens has no `token` column (its rows have none).
+fn add_token_column(conn: &Connection) -> rusqlite::Result<()> {
+    add_column(conn, "token", "token INTEGER")
+}
+
+/// Adds column `name` (declared `decl`) unless the table has it. Processes opening one file at
+/// once may race to add it: the loser's "duplicate column" is the column being there.
+fn add_column(conn: &Connection, name: &str, decl: &str) -> rusqlite::Result<()> {
+    let has = conn
+        .prepare("SELECT 1 FROM pragma_table_info('ringg_webhook_dedupe') WHERE name = ?1")?
+        .exists([name])?;
+    if has {
+        return Ok(());
     }
-    Ok(())
+    match conn.execute_batch(&format!(
+        "ALTER TABLE ringg_webhook_dedupe ADD COLUMN {decl}"
+    )) {
+        Err(e) if e.to_string().contains("duplicate column name") => Ok(()),
+        other => other,
+    }
 }
 
 /// The claim: one write transaction that evicts expired keys and stale pending claims, then
-/// inserts the key (pending, or handed over when `done`) unless it is there.
-/// The claim column of a file made before claims had tokens (a claim without one is confirmed
-/// or removed by key alone).
-fn add_token_column(conn: &Connection) -> rusqlite::Result<()> {
-    let has_token = conn
-        .prepare("SELECT 1 FROM pragma_table_info('ringg_webhook_dedupe') WHERE name = 'token'")?
-        .exists([])?;
-    if !has_token {
-        conn.execute_batch("ALTER TABLE ringg_webhook_dedupe ADD COLUMN token INTEGER")?;
-    }
-    Ok(())
-}
-
+/// inserts the key (pending with `token`, or handed over when `done`) unless it is there.
 fn claim(
     conn: &mut Connection,
     key: &str,
     now_ms: i64,
     (ttl, max_keys): (Duration, usize),
-    (done, token): (bool, i64),
+    (done, token): (bool, Option<i64>),
 ) -> rusqlite::Result<Claim> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // A pending claim made more than a lease "after" now was made before the clock was set
@@ -304,7 +316,7 @@ impl SqliteDedupeStore {
                     &owned,
                     now_ms,
                     (ttl, max_keys),
-                    (false, column(token)),
+                    (false, Some(column(token))),
                 )
             })
             .await?;
@@ -314,21 +326,28 @@ impl SqliteDedupeStore {
         Ok(claimed)
     }
 
-    /// A pending claim of `key` dated `now_ms` (its lease starts again), unless its lease ran
-    /// out.
-    /// Only this store's own claim is renewed: another's is not its handler's to hold.
+    /// This store's pending claims of `key` dated `now_ms` (their lease starts again), unless
+    /// their lease ran out; another receiver's claim is not this store's handler's to hold.
     async fn renew_at(&self, key: &DedupeKey, now_ms: i64) -> Result<(), DedupeStoreError> {
-        let Some(token) = self.tokens.get(key.as_str()) else {
+        let tokens: Vec<i64> = self
+            .tokens
+            .renewing(key.as_str())
+            .into_iter()
+            .map(column)
+            .collect();
+        if tokens.is_empty() {
             return Ok(());
-        };
+        }
         let key = key.as_str().to_owned();
         self.blocking(move |conn| {
-            conn.execute(
-                "UPDATE ringg_webhook_dedupe SET inserted_ms = ?2 \
-                 WHERE key = ?1 AND done = 0 AND inserted_ms > ?3 AND token = ?4",
-                params![key, now_ms, now_ms - millis(PENDING_LEASE), column(token)],
-            )
-            .map(drop)
+            for token in tokens {
+                conn.execute(
+                    "UPDATE ringg_webhook_dedupe SET inserted_ms = ?2 \
+                     WHERE key = ?1 AND done = 0 AND inserted_ms > ?3 AND token = ?4",
+                    params![key, now_ms, now_ms - millis(PENDING_LEASE), token],
+                )?;
+            }
+            Ok(())
         })
         .await
     }
@@ -340,18 +359,11 @@ impl SqliteDedupeStore {
         key: &DedupeKey,
         now_ms: i64,
     ) -> Result<bool, DedupeStoreError> {
-        let owned = key.as_str().to_owned();
+        let key = key.as_str().to_owned();
         let (ttl, max_keys) = (self.ttl, self.max_keys);
-        let token = self.tokens.issue();
         let claimed = self
-            .blocking(move |conn| {
-                claim(conn, &owned, now_ms, (ttl, max_keys), (true, column(token)))
-            })
+            .blocking(move |conn| claim(conn, &key, now_ms, (ttl, max_keys), (true, None)))
             .await?;
-        if claimed == Claim::New {
-            // Held, so that `remove` (a failed handler's) forgets this key and no other.
-            self.tokens.hold(key.as_str(), token);
-        }
         Ok(claimed == Claim::New)
     }
 }
@@ -366,34 +378,70 @@ impl DedupeStore for SqliteDedupeStore {
         self.claim_at(key, now_ms()).await
     }
 
-    /// Confirms this store's own claim of `key` while the row still holds its token (another
-    /// receiver may have claimed the key since this claim's lease ran out); a key this store
-    /// did not claim is confirmed as it is.
+    /// Marks `key` handed over while its row holds one of this store's tokens, or when there
+    /// is no row (the claim's lease ran out and the row was cleared since): a row another
+    /// receiver claimed or handed over is left as it is. A key this store did not claim is
+    /// marked as it is.
     async fn confirm(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
-        let token = self.tokens.release(key.as_str()).map(column);
+        let ended = self.tokens.end(key.as_str());
         let key = key.as_str().to_owned();
+        let now = now_ms();
         self.blocking(move |conn| {
-            conn.execute(
-                "UPDATE ringg_webhook_dedupe SET done = 1 WHERE key = ?1 AND (?2 IS NULL OR token = ?2)",
-                params![key, token],
-            )
-            .map(drop)
+            let Some(ended) = ended else {
+                return conn
+                    .execute(
+                        "UPDATE ringg_webhook_dedupe SET done = 1 WHERE key = ?1",
+                        params![key],
+                    )
+                    .map(drop);
+            };
+            let mine = |t: Option<i64>| t.is_some_and(|t| ended.tokens.iter().any(|&m| column(m) == t));
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            match row_token(&tx, &key)? {
+                None => {
+                    tx.execute(
+                        "INSERT INTO ringg_webhook_dedupe (key, inserted_ms, done) VALUES (?1, ?2, 1)",
+                        params![key, now],
+                    )?;
+                }
+                Some(held) if mine(held) => {
+                    tx.execute(
+                        "UPDATE ringg_webhook_dedupe SET done = 1 WHERE key = ?1",
+                        params![key],
+                    )?;
+                }
+                Some(_) => {}
+            }
+            tx.commit()
         })
         .await
     }
 
-    /// Removes this store's own claim of `key` while the row still holds its token; of a key
-    /// this store did not claim, a pending claim is removed, never a key handed over.
+    /// Forgets `key` while its row holds one of this store's tokens and no other claim of this
+    /// store is at work on it; a key this store did not claim is forgotten as it is.
     async fn remove(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
-        let token = self.tokens.release(key.as_str()).map(column);
+        let ended = self.tokens.end(key.as_str());
+        if ended.as_ref().is_some_and(|e| !e.last) {
+            // Another claim of this store is still at work on the key: it decides.
+            return Ok(());
+        }
         let key = key.as_str().to_owned();
         self.blocking(move |conn| {
-            conn.execute(
-                "DELETE FROM ringg_webhook_dedupe \
-                 WHERE key = ?1 AND ((?2 IS NULL AND done = 0) OR token = ?2)",
-                params![key, token],
-            )
-            .map(drop)
+            let Some(ended) = ended else {
+                return conn
+                    .execute(
+                        "DELETE FROM ringg_webhook_dedupe WHERE key = ?1",
+                        params![key],
+                    )
+                    .map(drop);
+            };
+            for token in ended.tokens {
+                conn.execute(
+                    "DELETE FROM ringg_webhook_dedupe WHERE key = ?1 AND token = ?2",
+                    params![key, column(token)],
+                )?;
+            }
+            Ok(())
         })
         .await
     }

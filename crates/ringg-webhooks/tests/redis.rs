@@ -440,3 +440,84 @@ async fn a_receiver_whose_claim_lapsed_does_not_undo_anothers_hand_over() {
         "handed over again ({answer}): A's late remove undid B's hand-over"
     );
 }
+
+/// One store claims a key twice: its first claim's lease ran out, and Ringg's retry reached
+/// the same process. The first handler fails: the key stays claimed while the second is at
+/// work (another receiver's delivery is in flight, not handed over a third time), and the
+/// second's own `remove` then frees it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_store_claiming_a_key_twice_keeps_it_while_either_is_at_work() {
+    let Some(redis) = RedisServer::start("one_store_claiming_a_key_twice") else {
+        return;
+    };
+    let client = redis::Client::open(redis.url()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let (a, b) = (
+        RedisDedupeStore::new(&redis.url(), PREFIX).unwrap(),
+        RedisDedupeStore::new(&redis.url(), PREFIX).unwrap(),
+    );
+    let key = DedupeKey::new("call-twice", "call_completed", None);
+    let redis_key = format!("{PREFIX}:{}", key.as_str());
+    let expire = |conn: &mut redis::aio::MultiplexedConnection| {
+        let (mut conn, redis_key) = (conn.clone(), redis_key.clone());
+        async move {
+            redis::cmd("PEXPIRE")
+                .arg(&redis_key)
+                .arg(1)
+                .query_async::<i64>(&mut conn)
+                .await
+                .unwrap();
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    use ringg_webhooks::Claim;
+    assert_eq!(a.claim(&key).await.unwrap(), Claim::New);
+    expire(&mut conn).await;
+    assert_eq!(a.claim(&key).await.unwrap(), Claim::New);
+    a.remove(&key).await.unwrap();
+    assert_eq!(b.claim(&key).await.unwrap(), Claim::InFlight);
+    a.renew(&key).await.unwrap();
+    a.remove(&key).await.unwrap();
+    assert_eq!(b.claim(&key).await.unwrap(), Claim::New);
+    // The same with a confirm first: the event was handed over, whichever handler it was.
+    let key = DedupeKey::new("call-twice-confirmed", "call_completed", None);
+    let redis_key = format!("{PREFIX}:{}", key.as_str());
+    assert_eq!(a.claim(&key).await.unwrap(), Claim::New);
+    redis::cmd("PEXPIRE")
+        .arg(&redis_key)
+        .arg(1)
+        .query_async::<i64>(&mut conn)
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert_eq!(a.claim(&key).await.unwrap(), Claim::New);
+    a.confirm(&key).await.unwrap();
+    a.remove(&key).await.unwrap();
+    assert_eq!(b.claim(&key).await.unwrap(), Claim::Done);
+}
+
+/// A handler that outlived its lease, with nobody claiming the key meanwhile, then succeeded:
+/// its late `confirm` still records the key as handed over.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_confirm_of_a_lapsed_claim_nobody_took_is_recorded() {
+    let Some(redis) = RedisServer::start("a_late_confirm_of_a_lapsed_claim") else {
+        return;
+    };
+    let client = redis::Client::open(redis.url()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let (a, b) = (
+        RedisDedupeStore::new(&redis.url(), PREFIX).unwrap(),
+        RedisDedupeStore::new(&redis.url(), PREFIX).unwrap(),
+    );
+    let key = DedupeKey::new("call-late", "call_completed", None);
+    assert_eq!(a.claim(&key).await.unwrap(), ringg_webhooks::Claim::New);
+    redis::cmd("PEXPIRE")
+        .arg(format!("{PREFIX}:{}", key.as_str()))
+        .arg(1)
+        .query_async::<i64>(&mut conn)
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    a.confirm(&key).await.unwrap();
+    assert_eq!(b.claim(&key).await.unwrap(), ringg_webhooks::Claim::Done);
+}

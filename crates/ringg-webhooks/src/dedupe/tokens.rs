@@ -1,6 +1,13 @@
 //! The tokens of the claims one shared store made: what lets `confirm`, `remove` and `renew`
-//! act on the claim this process made, and not on a claim another receiver made of the same
-//! key after this one's lease ran out.
+//! act on a claim this store made, and not on a claim another receiver made of the same key
+//! after this one's lease ran out.
+//!
+//! The trait names a claim by its key only, so a store that claimed one key twice (the first
+//! claim's lease ran out and Ringg's retry reached the same process) cannot tell which of its
+//! two handlers calls. It holds every token it issued for the key and judges by all of them:
+//! `confirm` marks the key done while it holds any of them (either handler handed the event
+//! over), and `remove` forgets the key only when no other claim of this store is still at work
+//! on it (the other handler may yet hand the event over).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
@@ -8,22 +15,30 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// The tokens of this store's live claims, by store key.
+/// The tokens of this store's claims still at work, by store key.
 #[derive(Default)]
 pub(crate) struct ClaimTokens {
-    live: Mutex<HashMap<String, (u64, Instant)>>,
+    live: Mutex<HashMap<String, Vec<(u64, Instant)>>>,
     issued: AtomicU64,
     seed: std::collections::hash_map::RandomState,
 }
 
-/// Past this many tokens held, those older than [`STALE_AFTER`] are dropped (their claims
-/// have lapsed anyway, unless renewed all that time).
+/// What this store held for a key when one of its claims ended.
+pub(crate) struct Ended {
+    /// Every token this store held for the key, the ended claim's included.
+    pub(crate) tokens: Vec<u64>,
+    /// Whether no other claim of this store is at work on the key.
+    pub(crate) last: bool,
+}
+
+/// Past this many keys held, tokens older than [`STALE_AFTER`] are dropped (their claims have
+/// lapsed long since, unless renewed all that time).
 const PRUNE_ABOVE: usize = 10_000;
 const STALE_AFTER: Duration = Duration::from_secs(3600);
 
 impl ClaimTokens {
     /// A token unlikely to be issued by any other process or store: this process's random
-    /// hasher keys over a counter and the time.
+    /// hasher keys over a counter, the time and the process id.
     pub(crate) fn issue(&self) -> u64 {
         let mut h = self.seed.build_hasher();
         h.write_u64(self.issued.fetch_add(1, Ordering::Relaxed));
@@ -34,34 +49,55 @@ impl ClaimTokens {
                 .as_nanos(),
         );
         h.write_u32(std::process::id());
-        // Never 0, so a token is never taken for a missing one.
-        h.finish().max(1)
+        h.finish()
     }
 
-    /// Records `token` as the one of this store's claim of `key`.
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<(u64, Instant)>>> {
+        self.live.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Records `token` as the one of a claim of `key` this store made.
     pub(crate) fn hold(&self, key: &str, token: u64) {
-        let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut live = self.lock();
         if live.len() >= PRUNE_ABOVE {
             let now = Instant::now();
-            live.retain(|_, (_, at)| now.saturating_duration_since(*at) < STALE_AFTER);
+            live.retain(|_, held| {
+                held.retain(|(_, at)| now.saturating_duration_since(*at) < STALE_AFTER);
+                !held.is_empty()
+            });
         }
-        live.insert(key.to_owned(), (token, Instant::now()));
+        live.entry(key.to_owned())
+            .or_default()
+            .push((token, Instant::now()));
     }
 
-    /// The token of this store's claim of `key`, forgotten (the claim is being confirmed or
-    /// removed).
-    pub(crate) fn release(&self, key: &str) -> Option<u64> {
-        let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
-        live.remove(key).map(|(token, _)| token)
+    /// One claim of `key` ended (confirmed or removed): its oldest token is forgotten, and all
+    /// of them are returned. `None` when this store holds no claim of `key`.
+    pub(crate) fn end(&self, key: &str) -> Option<Ended> {
+        let mut live = self.lock();
+        let held = live.get_mut(key)?;
+        let tokens = held.iter().map(|(t, _)| *t).collect();
+        held.remove(0);
+        let last = held.is_empty();
+        if last {
+            live.remove(key);
+        }
+        Some(Ended { tokens, last })
     }
 
-    /// The token of this store's claim of `key`, kept (the claim is being renewed).
-    pub(crate) fn get(&self, key: &str) -> Option<u64> {
-        let mut live = self.live.lock().unwrap_or_else(PoisonError::into_inner);
-        live.get_mut(key).map(|(token, at)| {
-            *at = Instant::now();
-            *token
-        })
+    /// Every token of this store's claims of `key` (a claim being renewed), marked fresh.
+    pub(crate) fn renewing(&self, key: &str) -> Vec<u64> {
+        let mut live = self.lock();
+        let Some(held) = live.get_mut(key) else {
+            return Vec::new();
+        };
+        let now = Instant::now();
+        held.iter_mut()
+            .map(|(t, at)| {
+                *at = now;
+                *t
+            })
+            .collect()
     }
 }
 
@@ -70,14 +106,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tokens_are_distinct_and_held_per_key() {
+    fn tokens_are_distinct_and_every_claim_of_a_key_is_held() {
         let tokens = ClaimTokens::default();
         let (a, b) = (tokens.issue(), tokens.issue());
         assert_ne!(a, b);
         assert_ne!(ClaimTokens::default().issue(), a);
         tokens.hold("k", a);
-        assert_eq!(tokens.get("k"), Some(a));
-        assert_eq!(tokens.release("k"), Some(a));
-        assert_eq!(tokens.release("k"), None);
+        tokens.hold("k", b);
+        assert_eq!(tokens.renewing("k"), vec![a, b]);
+        let first = tokens.end("k").unwrap();
+        assert_eq!((first.tokens, first.last), (vec![a, b], false));
+        let second = tokens.end("k").unwrap();
+        assert_eq!((second.tokens, second.last), (vec![b], true));
+        assert!(tokens.end("k").is_none());
+        assert!(tokens.renewing("k").is_empty());
     }
 }

@@ -272,11 +272,80 @@ async fn a_lapsed_claim_neither_undoes_nor_confirms_anothers() {
         a.claim_at(&key(2), t0 + lease + 3).await.unwrap(),
         Claim::New
     );
-    // A store that did not claim a key removes a pending claim, never a key handed over.
-    let c = SqliteDedupeStore::open(&path).unwrap();
-    c.remove(&key(1)).await.unwrap();
+}
+
+/// One store claims a key twice (its first claim's lease ran out, Ringg's retry reached the
+/// same process): the first handler's failure leaves the key claimed while the second is at
+/// work; a late confirm of a lapsed claim whose row was cleared still records the key.
+#[tokio::test]
+async fn one_store_claiming_a_key_twice_keeps_it_while_either_is_at_work() {
+    let (_dir, path) = temp_path("twice.sqlite3");
+    let (a, b) = (
+        SqliteDedupeStore::open(&path).unwrap(),
+        SqliteDedupeStore::open(&path).unwrap(),
+    );
+    let lease = millis(PENDING_LEASE);
+    let t0 = now_ms();
+    assert_eq!(a.claim_at(&key(1), t0).await.unwrap(), Claim::New);
     assert_eq!(
-        b.claim_at(&key(1), t0 + lease + 4).await.unwrap(),
+        a.claim_at(&key(1), t0 + lease + 1).await.unwrap(),
+        Claim::New
+    );
+    a.remove(&key(1)).await.unwrap();
+    assert_eq!(
+        b.claim_at(&key(1), t0 + lease + 2).await.unwrap(),
+        Claim::InFlight
+    );
+    a.remove(&key(1)).await.unwrap();
+    assert_eq!(
+        b.claim_at(&key(1), t0 + lease + 3).await.unwrap(),
+        Claim::New
+    );
+    // A lapsed claim whose row another claim's clean-up removed: the late confirm records it.
+    assert_eq!(a.claim_at(&key(2), t0).await.unwrap(), Claim::New);
+    assert_eq!(
+        b.claim_at(&key(3), t0 + lease + 1).await.unwrap(),
+        Claim::New
+    );
+    a.confirm(&key(2)).await.unwrap();
+    assert_eq!(
+        b.claim_at(&key(2), t0 + lease + 4).await.unwrap(),
         Claim::Done
     );
+    // check_and_insert holds no token.
+    assert!(a.check_and_insert(&key(4)).await.unwrap());
+    assert!(a.tokens.end(key(4).as_str()).is_none());
+}
+
+/// Receivers upgrading together open a file made before claims had tokens: each opens it.
+#[test]
+fn receivers_opening_an_old_file_at_once_all_get_it() {
+    const OPENERS: usize = 16;
+    for _ in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite3");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(
+                "PRAGMA journal_mode=WAL;
+                 CREATE TABLE ringg_webhook_dedupe (key TEXT PRIMARY KEY NOT NULL, \
+                 inserted_ms INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0);",
+            )
+            .unwrap();
+        let start = Arc::new(std::sync::Barrier::new(OPENERS));
+        let opened: Vec<_> = (0..OPENERS)
+            .map(|_| {
+                let (path, start) = (path.clone(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    SqliteDedupeStore::open(&path).map(drop)
+                })
+            })
+            .collect();
+        for o in opened {
+            if let Err(e) = o.join().unwrap() {
+                panic!("a concurrent open of an old file failed: {e}");
+            }
+        }
+    }
 }
