@@ -377,7 +377,10 @@ impl Calls<'_> {
             .as_deref()
             .is_some_and(|c| c.starts_with("application/json"))
         {
-            let msg: ringg_types::common::MessageResponse = decode(op.id, resp.status, resp.body)?;
+            let msg: ringg_types::common::MessageResponse = decode(op.id, resp.status, resp.body)
+                // The request is not idempotent (the report may have been emailed): an answer
+                // that cannot be read leaves its outcome unknown.
+                .map_err(Error::unread_answer_is_unknown)?;
             return Ok(HistoryDownload::Emailed(msg.message.unwrap_or_default()));
         }
         let file_name = resp

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::{Answer, recording_server as serve};
+use ringg_api::stt::StreamOptions;
 use ringg_api::transport::layers::RetryPolicy;
 use ringg_api::transport::{ApiRequest, Idempotency, http};
 use ringg_api::types::calls::{CallerSource, InitiateCallRequest};
@@ -18,6 +19,7 @@ use ringg_api::types::campaigns::{
 };
 use ringg_api::types::{AgentId, ListId, NumberId, NumberPoolId, PhoneNumber};
 use ringg_api::{Client, ErrorKind, RequestOptions};
+use tokio::io::AsyncWriteExt;
 
 fn json(status: u16, body: &str) -> Answer {
     (
@@ -235,4 +237,107 @@ async fn an_error_answer_over_the_body_limit_keeps_its_status() {
         err.hint()
     );
     assert!(err.is_auth(), "{err}");
+}
+
+// The speech-to-text stream takes only a WebSocket handshake for one (RFC 6455 §4.1).
+
+/// A loopback server that answers every handshake 101 with the right Sec-WebSocket-Accept and
+/// the extra header lines `extra`, and then holds the connection open.
+async fn ws_server(extra: &'static str) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let head = common::read_head(&mut s).await.unwrap();
+                let head = String::from_utf8_lossy(&head).to_string();
+                let key = head
+                    .lines()
+                    .find_map(|l| {
+                        let (n, v) = l.split_once(':')?;
+                        n.eq_ignore_ascii_case("sec-websocket-key")
+                            .then(|| v.trim().to_owned())
+                    })
+                    .unwrap();
+                let accept =
+                    tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
+                let answer = format!(
+                    "HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Accept: {accept}\r\n{extra}\r\n"
+                );
+                s.write_all(answer.as_bytes()).await.unwrap();
+                tokio::time::sleep(Duration::from_secs(5)).await;
+            });
+        }
+    });
+    format!("http://{addr}/stt/v1")
+}
+
+fn stt_client() -> Client {
+    Client::builder()
+        .ignore_env()
+        .api_key("answers-key-0123456789")
+        .base_url("http://127.0.0.1:9/ca/api/v0")
+        .build()
+        .unwrap()
+}
+
+/// RFC 6455 4.1: the client fails the connection when the 101 lacks `Upgrade: websocket` or
+/// `Connection: Upgrade` (tungstenite's handshake checked both).
+#[tokio::test]
+async fn a_101_without_the_upgrade_headers_is_not_a_websocket() {
+    let base = ws_server("").await;
+    let stt = stt_client().stt().with_base_url(&base).unwrap();
+    let opened = stt
+        .stream(
+            std::io::Cursor::new(vec![0u8; 10]),
+            &StreamOptions::default(),
+        )
+        .await;
+    assert!(
+        opened.is_err(),
+        "a 101 without Upgrade/Connection was taken for a WebSocket"
+    );
+}
+
+/// RFC 6455 4.1: a subprotocol the client did not ask for fails the connection (tungstenite
+/// checked it).
+#[tokio::test]
+async fn a_subprotocol_the_client_did_not_ask_for_is_refused() {
+    let base =
+        ws_server("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Protocol: chat\r\n")
+            .await;
+    let stt = stt_client().stt().with_base_url(&base).unwrap();
+    let opened = stt
+        .stream(
+            std::io::Cursor::new(vec![0u8; 10]),
+            &StreamOptions::default(),
+        )
+        .await;
+    assert!(opened.is_err(), "an unrequested subprotocol was accepted");
+}
+
+/// `calls().download_history` is a non-idempotent POST (the report may be emailed): a 2xx
+/// JSON answer it cannot decode is outcome-unknown.
+#[tokio::test]
+async fn an_unreadable_2xx_to_a_history_download_is_outcome_unknown() {
+    let (base, _) = serve(|_: &str| -> Answer {
+        (
+            200,
+            vec![("content-type", "application/json".into())],
+            br#"{"message":"#.to_vec(),
+        )
+    })
+    .await;
+    let client = Client::builder()
+        .ignore_env()
+        .api_key("answers-key-0123456789")
+        .base_url(&base)
+        .build()
+        .unwrap();
+    let err = client
+        .calls()
+        .download_history(&Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err}");
 }

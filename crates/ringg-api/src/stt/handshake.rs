@@ -10,8 +10,8 @@
 
 use http::StatusCode;
 use http::header::{
-    CONNECTION, HeaderValue, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY, SEC_WEBSOCKET_VERSION,
-    UPGRADE,
+    CONNECTION, HeaderMap, HeaderValue, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY,
+    SEC_WEBSOCKET_PROTOCOL, SEC_WEBSOCKET_VERSION, UPGRADE,
 };
 use ringg_types::Secret;
 use ringg_types::text::for_terminal;
@@ -37,11 +37,8 @@ pub(super) async fn open(
     base: &str,
     operation: &'static str,
 ) -> Result<Socket, Error> {
-    let scheme = if url.scheme() == "wss" {
-        "https"
-    } else {
-        "http"
-    };
+    let tls = url.scheme() == "wss";
+    let scheme = if tls { "https" } else { "http" };
     url.set_scheme(scheme)
         .map_err(|()| Error::invalid_input("bad STT stream URL scheme"))?;
     let mut builder = reqwest::Client::builder()
@@ -71,9 +68,15 @@ pub(super) async fn open(
         .send()
         .await
         .map_err(|e| {
+            let why = causes(&e);
+            if tls && why.contains("scheme is not http") {
+                return Error::invalid_input(format!(
+                    "the speech-to-text stream at {base} needs TLS, and this build has none"
+                ))
+                .with_hint("enable the `rustls` (or `native-tls`) feature of ringg-api");
+            }
             Error::connection(format!(
-                "could not open the speech-to-text stream at {base}: {}",
-                causes(&e)
+                "could not open the speech-to-text stream at {base}: {why}"
             ))
         })?;
     if response.status() != StatusCode::SWITCHING_PROTOCOLS {
@@ -82,14 +85,10 @@ pub(super) async fn open(
         let body = refusal_body(response).await;
         return Err(Error::from_response(operation, status, &headers, body));
     }
-    let expected = derive_accept_key(nonce.as_bytes());
-    let accepted = response
-        .headers()
-        .get(SEC_WEBSOCKET_ACCEPT)
-        .is_some_and(|v| v.as_bytes() == expected.as_bytes());
-    if !accepted {
+    let accept = derive_accept_key(nonce.as_bytes());
+    if let Some(wrong) = not_a_websocket(response.headers(), &accept) {
         return Err(Error::connection(format!(
-            "the speech-to-text service at {base} answered 101 without a matching Sec-WebSocket-Accept: not a WebSocket handshake"
+            "the speech-to-text service at {base} answered 101, but {wrong}: not a WebSocket handshake"
         )));
     }
     let upgraded = response.upgrade().await.map_err(|e| {
@@ -99,6 +98,31 @@ pub(super) async fn open(
         ))
     })?;
     Ok(WebSocketStream::from_raw_socket(upgraded, Role::Client, None).await)
+}
+
+/// What makes a 101 answer's `headers` other than the WebSocket handshake asked for (RFC 6455
+/// §4.1), given the `Sec-WebSocket-Accept` it must carry: `None` when it is one.
+fn not_a_websocket(headers: &HeaderMap, accept: &str) -> Option<&'static str> {
+    let has = |name, token: &str| {
+        headers.get_all(name).iter().any(|v| {
+            v.to_str()
+                .is_ok_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
+        })
+    };
+    if !has(UPGRADE, "websocket") {
+        Some("without `Upgrade: websocket`")
+    } else if !has(CONNECTION, "upgrade") {
+        Some("without `Connection: Upgrade`")
+    } else if headers
+        .get(SEC_WEBSOCKET_ACCEPT)
+        .is_none_or(|v| v.as_bytes() != accept.as_bytes())
+    {
+        Some("without a matching Sec-WebSocket-Accept")
+    } else if headers.contains_key(SEC_WEBSOCKET_PROTOCOL) {
+        Some("with a subprotocol the client did not ask for")
+    } else {
+        None
+    }
 }
 
 /// Up to [`REFUSAL_BODY_LIMIT`] bytes of a refused handshake's body (what arrived, if the
