@@ -244,11 +244,11 @@ impl Inner {
             .cloned()
     }
 
-    /// One round trip, bounded by [`COMMAND_TIMEOUT`]; `None` when Redis failed.
+    /// One round trip, bounded by [`COMMAND_TIMEOUT`]; how Redis failed when it did.
     async fn run<T: redis::FromRedisValue>(
         &self,
         invocation: &redis::ScriptInvocation<'_>,
-    ) -> Option<T> {
+    ) -> Result<T, Unanswered> {
         let outcome = tokio::time::timeout(COMMAND_TIMEOUT, async {
             let mut conn = self.connection().await?;
             invocation.invoke_async::<T>(&mut conn).await
@@ -263,15 +263,15 @@ impl Inner {
                         "Redis is reachable again: the shared rate limit applies again"
                     );
                 }
-                Some(value)
+                Ok(value)
             }
             Ok(Err(err)) => {
                 self.degrade(&format!("{:?}: {}", err.kind(), err.category()));
-                None
+                Err(Unanswered::Failed)
             }
             Err(_) => {
                 self.degrade(&format!("no answer within {COMMAND_TIMEOUT:?}"));
-                None
+                Err(Unanswered::TooLate)
             }
         }
     }
@@ -299,6 +299,15 @@ impl Inner {
             .unwrap_or_else(PoisonError::into_inner);
         retry_at.is_some_and(|t| Instant::now() < t)
     }
+}
+
+/// How a round trip to Redis failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unanswered {
+    /// An error (no connection, a refused command): the command most likely did not run.
+    Failed,
+    /// No answer within [`COMMAND_TIMEOUT`]: the command may still run.
+    TooLate,
 }
 
 /// Holds one in-flight lease: renews it while held, removes it on drop.
@@ -358,13 +367,16 @@ impl SharedRateLimit for RedisRateLimit {
                 .arg(inner.tolerance_us)
                 .arg(inner.max_in_flight)
                 .arg(millis(inner.lease));
-            let Some(outcome) = inner.run::<i64>(&invocation).await else {
-                if inner.max_in_flight > 0 {
-                    // Redis may still run the script it did not answer in time, leaving a
-                    // lease nobody holds on a slot of the fleet's until the lease ran out.
-                    release_orphan(inner.clone(), member);
+            let outcome = match inner.run::<i64>(&invocation).await {
+                Ok(outcome) => outcome,
+                Err(unanswered) => {
+                    if unanswered == Unanswered::TooLate && inner.max_in_flight > 0 {
+                        // Redis may still run the script it did not answer in time, leaving a
+                        // lease nobody holds on a slot of the fleet's until the lease ran out.
+                        release_orphan(inner.clone(), member);
+                    }
+                    return SharedPermit::new(inner.fallback.acquire().await);
                 }
-                return SharedPermit::new(inner.fallback.acquire().await);
             };
             match outcome {
                 0 if inner.max_in_flight == 0 => return SharedPermit::none(),
