@@ -231,8 +231,7 @@ impl Calls<'_> {
         let mut req = self.client.request(op, &[])?;
         req.body = body;
         let request_id = req.request_id;
-        // A 2xx answer that cannot be read is outcome-unknown (the request is not idempotent):
-        // the call was probably placed.
+        // An unreadable 2xx answer is outcome-unknown: the call was probably placed.
         let sent = self.client.send_decoded_with_head(req).await;
         let (response, head): (InitiateCallResponse, _) =
             sent.map_err(|e| e.with_client_reference(reference.to_string()))?;
@@ -378,8 +377,7 @@ impl Calls<'_> {
             .is_some_and(|c| c.starts_with("application/json"))
         {
             let msg: ringg_types::common::MessageResponse = decode(op.id, resp.status, resp.body)
-                // The request is not idempotent (the report may have been emailed): an answer
-                // that cannot be read leaves its outcome unknown.
+                // Not idempotent (the report may have been emailed): the outcome is unknown.
                 .map_err(Error::unread_answer_is_unknown)?;
             return Ok(HistoryDownload::Emailed(msg.message.unwrap_or_default()));
         }

@@ -267,7 +267,13 @@ impl Inner {
             }
             Ok(Err(err)) => {
                 self.degrade(&format!("{:?}: {}", err.kind(), err.category()));
-                Err(Unanswered::Failed)
+                // The client's own response timeout, or a connection lost after sending: the
+                // command may have run all the same.
+                Err(if err.is_timeout() || err.is_connection_dropped() {
+                    Unanswered::TooLate
+                } else {
+                    Unanswered::Failed
+                })
             }
             Err(_) => {
                 self.degrade(&format!("no answer within {COMMAND_TIMEOUT:?}"));
@@ -306,7 +312,8 @@ impl Inner {
 enum Unanswered {
     /// An error (no connection, a refused command): the command most likely did not run.
     Failed,
-    /// No answer within [`COMMAND_TIMEOUT`]: the command may still run.
+    /// No answer within [`COMMAND_TIMEOUT`], or the connection lost after sending: the
+    /// command may have run or still run.
     TooLate,
 }
 
