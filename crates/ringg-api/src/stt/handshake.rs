@@ -4,9 +4,10 @@
 //! The WebSocket library does not send it: its own handshake logs the request as sent,
 //! `x-api-key` included, at TRACE level through the `log` crate, where an application that
 //! forwards `log` records would keep the key. Here the library only frames messages over the
-//! upgraded connection. reqwest also brings the same TLS choice, proxy settings (none to
-//! loopback) and redirect rule (none followed: the key stays with the host it was meant for)
-//! as the rest of the client.
+//! upgraded connection. reqwest also brings the crate's TLS choice, the environment's proxies
+//! (none to loopback) and no redirects (the key stays with the host it was meant for), as the
+//! default transport has them. A client built on a transport of its own (its certificates, its
+//! proxy) does not lend them to the stream: the handshake uses a reqwest client of its own.
 
 use http::StatusCode;
 use http::header::{

@@ -85,9 +85,10 @@ impl Stt {
     /// The audio is read in frames of [`StreamOptions::frame_bytes`] and sent as fast as the
     /// connection takes it; the end of `audio` ends the stream's input.
     ///
-    /// The handshake is an HTTP/1.1 upgrade sent by reqwest (TLS as the crate's features
-    /// choose, proxies from the environment except to loopback, no redirect followed); the
-    /// key goes in its `x-api-key` header only. The stream is bounded by `options` alone: a
+    /// The handshake is an HTTP/1.1 upgrade sent by a reqwest client of its own (TLS as the
+    /// crate's features choose, proxies from the environment except to loopback, no redirect
+    /// followed; not the settings of a transport the client was built with); the key goes in
+    /// its `x-api-key` header only. The stream is bounded by `options` alone: a
     /// scoped view's [`RequestOptions`](crate::RequestOptions) apply to the REST calls, not
     /// to it.
     ///
