@@ -370,14 +370,8 @@ async fn a_receiver_whose_claim_lapsed_does_not_undo_anothers_hand_over() {
     let Some(redis) = RedisServer::start("a_receiver_whose_claim_lapsed") else {
         return;
     };
-    let client = redis::Client::open(redis.url()).unwrap();
-    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
     let body = event("all_processing_completed", "call-lapsed");
-    let parsed = ringg_webhooks::parse_event(body.as_bytes()).unwrap();
-    let redis_key = format!(
-        "{PREFIX}:{}",
-        DedupeKey::for_event(&parsed).unwrap().as_str()
-    );
+    let key = DedupeKey::for_event(&ringg_webhooks::parse_event(body.as_bytes()).unwrap()).unwrap();
     fn receiver(url: &str, handler: impl WebhookHandler) -> WebhookReceiver {
         WebhookReceiver::builder()
             .secret_header("X-Webhook-Secret")
@@ -416,13 +410,7 @@ async fn a_receiver_whose_claim_lapsed_does_not_undo_anothers_hand_over() {
         tokio::spawn(async move { send("POST", &a_url, &headers(), body).await.0 })
     };
     entered.notified().await;
-    redis::cmd("PEXPIRE")
-        .arg(&redis_key)
-        .arg(1)
-        .query_async::<i64>(&mut conn)
-        .await
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(20)).await;
+    lapse(&redis.url(), &key).await;
 
     // Ringg's retry reaches B: handed over and confirmed.
     let (status, _) = send("POST", &b.url("/"), &headers(), body.clone()).await;
@@ -441,55 +429,49 @@ async fn a_receiver_whose_claim_lapsed_does_not_undo_anothers_hand_over() {
     );
 }
 
+/// Ends the lease of `key`'s claim at once (as 60 s of a slow handler would), through a
+/// connection of the test's own to the Redis at `url`.
+async fn lapse(url: &str, key: &DedupeKey) {
+    let client = redis::Client::open(url).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    redis::cmd("PEXPIRE")
+        .arg(format!("{PREFIX}:{}", key.as_str()))
+        .arg(1)
+        .query_async::<i64>(&mut conn)
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+}
+
 /// One store claims a key twice: its first claim's lease ran out, and Ringg's retry reached
 /// the same process. The first handler fails: the key stays claimed while the second is at
 /// work (another receiver's delivery is in flight, not handed over a third time), and the
-/// second's own `remove` then frees it.
+/// second's own `remove` then frees it; with a confirm first, the event was handed over,
+/// whichever handler it was.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_store_claiming_a_key_twice_keeps_it_while_either_is_at_work() {
     let Some(redis) = RedisServer::start("one_store_claiming_a_key_twice") else {
         return;
     };
-    let client = redis::Client::open(redis.url()).unwrap();
-    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    use ringg_webhooks::Claim;
+    let url = redis.url();
     let (a, b) = (
-        RedisDedupeStore::new(&redis.url(), PREFIX).unwrap(),
-        RedisDedupeStore::new(&redis.url(), PREFIX).unwrap(),
+        RedisDedupeStore::new(&url, PREFIX).unwrap(),
+        RedisDedupeStore::new(&url, PREFIX).unwrap(),
     );
     let key = DedupeKey::new("call-twice", "call_completed", None);
-    let redis_key = format!("{PREFIX}:{}", key.as_str());
-    let expire = |conn: &mut redis::aio::MultiplexedConnection| {
-        let (mut conn, redis_key) = (conn.clone(), redis_key.clone());
-        async move {
-            redis::cmd("PEXPIRE")
-                .arg(&redis_key)
-                .arg(1)
-                .query_async::<i64>(&mut conn)
-                .await
-                .unwrap();
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    };
-    use ringg_webhooks::Claim;
     assert_eq!(a.claim(&key).await.unwrap(), Claim::New);
-    expire(&mut conn).await;
+    lapse(&url, &key).await;
     assert_eq!(a.claim(&key).await.unwrap(), Claim::New);
     a.remove(&key).await.unwrap();
     assert_eq!(b.claim(&key).await.unwrap(), Claim::InFlight);
     a.renew(&key).await.unwrap();
     a.remove(&key).await.unwrap();
     assert_eq!(b.claim(&key).await.unwrap(), Claim::New);
-    // The same with a confirm first: the event was handed over, whichever handler it was.
+
     let key = DedupeKey::new("call-twice-confirmed", "call_completed", None);
-    let redis_key = format!("{PREFIX}:{}", key.as_str());
     assert_eq!(a.claim(&key).await.unwrap(), Claim::New);
-    redis::cmd("PEXPIRE")
-        .arg(&redis_key)
-        .arg(1)
-        .query_async::<i64>(&mut conn)
-        .await
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(20)).await;
+    lapse(&url, &key).await;
     assert_eq!(a.claim(&key).await.unwrap(), Claim::New);
     a.confirm(&key).await.unwrap();
     a.remove(&key).await.unwrap();
@@ -503,21 +485,14 @@ async fn a_late_confirm_of_a_lapsed_claim_nobody_took_is_recorded() {
     let Some(redis) = RedisServer::start("a_late_confirm_of_a_lapsed_claim") else {
         return;
     };
-    let client = redis::Client::open(redis.url()).unwrap();
-    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let url = redis.url();
     let (a, b) = (
-        RedisDedupeStore::new(&redis.url(), PREFIX).unwrap(),
-        RedisDedupeStore::new(&redis.url(), PREFIX).unwrap(),
+        RedisDedupeStore::new(&url, PREFIX).unwrap(),
+        RedisDedupeStore::new(&url, PREFIX).unwrap(),
     );
     let key = DedupeKey::new("call-late", "call_completed", None);
     assert_eq!(a.claim(&key).await.unwrap(), ringg_webhooks::Claim::New);
-    redis::cmd("PEXPIRE")
-        .arg(format!("{PREFIX}:{}", key.as_str()))
-        .arg(1)
-        .query_async::<i64>(&mut conn)
-        .await
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(20)).await;
+    lapse(&url, &key).await;
     a.confirm(&key).await.unwrap();
     assert_eq!(b.claim(&key).await.unwrap(), ringg_webhooks::Claim::Done);
 }

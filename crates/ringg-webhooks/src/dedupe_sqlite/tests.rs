@@ -2,24 +2,28 @@
 fn receivers_opening_a_new_store_at_once_all_get_it() {
     // Receivers started together on a fresh machine race for the file's switch to WAL;
     // each must open it (SQLite answers the switch "locked" without waiting).
-    const OPENERS: usize = 16;
     for _ in 0..50 {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("dedupe.sqlite3");
-        let start = Arc::new(std::sync::Barrier::new(OPENERS));
-        let opened: Vec<_> = (0..OPENERS)
-            .map(|_| {
-                let (path, start) = (path.clone(), start.clone());
-                std::thread::spawn(move || {
-                    start.wait();
-                    SqliteDedupeStore::open(&path).map(drop)
-                })
+        open_at_once(&dir.path().join("dedupe.sqlite3"));
+    }
+}
+
+/// Opens the store at `path` from 16 threads at once; each must open it.
+fn open_at_once(path: &Path) {
+    const OPENERS: usize = 16;
+    let start = Arc::new(std::sync::Barrier::new(OPENERS));
+    let opened: Vec<_> = (0..OPENERS)
+        .map(|_| {
+            let (path, start) = (path.to_path_buf(), start.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                SqliteDedupeStore::open(&path).map(drop)
             })
-            .collect();
-        for o in opened {
-            if let Err(e) = o.join().unwrap() {
-                panic!("a concurrent open failed: {e}");
-            }
+        })
+        .collect();
+    for o in opened {
+        if let Err(e) = o.join().unwrap() {
+            panic!("a concurrent open failed: {e}");
         }
     }
 }
@@ -320,7 +324,6 @@ async fn one_store_claiming_a_key_twice_keeps_it_while_either_is_at_work() {
 /// Receivers upgrading together open a file made before claims had tokens: each opens it.
 #[test]
 fn receivers_opening_an_old_file_at_once_all_get_it() {
-    const OPENERS: usize = 16;
     for _ in 0..20 {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("old.sqlite3");
@@ -332,20 +335,6 @@ fn receivers_opening_an_old_file_at_once_all_get_it() {
                  inserted_ms INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0);",
             )
             .unwrap();
-        let start = Arc::new(std::sync::Barrier::new(OPENERS));
-        let opened: Vec<_> = (0..OPENERS)
-            .map(|_| {
-                let (path, start) = (path.clone(), start.clone());
-                std::thread::spawn(move || {
-                    start.wait();
-                    SqliteDedupeStore::open(&path).map(drop)
-                })
-            })
-            .collect();
-        for o in opened {
-            if let Err(e) = o.join().unwrap() {
-                panic!("a concurrent open of an old file failed: {e}");
-            }
-        }
+        open_at_once(&path);
     }
 }
