@@ -359,6 +359,11 @@ struct Live {
     generation: u64,
     /// When its pending claim was made; `None` once confirmed (or inserted as handed over).
     pending_since: Option<Instant>,
+    /// Claims of the key whose handlers are still at work: a claim whose lease ran out, then
+    /// the claim of Ringg's retry, make two.
+    at_work: u32,
+    /// Whether a claim's handler confirmed the key (not `check_and_insert`'s insertion).
+    confirmed: bool,
 }
 
 /// How long a claim stays pending (its handler running) before it is taken for the claim of
@@ -428,15 +433,21 @@ impl MemoryDedupeStore {
     fn claim_at(&self, key: &DedupeKey, now: Instant) -> Claim {
         let mut inner = self.lock();
         inner.evict_expired(now, self.ttl);
-        match inner.live.get(&key.0).map(|l| l.pending_since) {
-            Some(None) => return Claim::Done,
-            Some(Some(since)) if now.saturating_duration_since(since) < PENDING_LEASE => {
-                return Claim::InFlight;
+        let mut at_work = 0;
+        if let Some(l) = inner.live.get(&key.0) {
+            match l.pending_since {
+                None => return Claim::Done,
+                Some(since) if now.saturating_duration_since(since) < PENDING_LEASE => {
+                    return Claim::InFlight;
+                }
+                // A claim whose lease ran out: claimed anew, its handler may still finish.
+                Some(_) => at_work = l.at_work,
             }
-            // Never claimed, or a claim whose handler never finished: claimed anew.
-            _ => {}
         }
         self.insert(&mut inner, key, now, Some(now));
+        if let Some(live) = inner.live.get_mut(&key.0) {
+            live.at_work = at_work + 1;
+        }
         Claim::New
     }
 
@@ -451,9 +462,29 @@ impl MemoryDedupeStore {
         }
     }
 
+    /// Marks `key` handed over by one of its claims (recorded anew if it was evicted since).
     fn confirm_now(&self, key: &DedupeKey) {
-        if let Some(live) = self.lock().live.get_mut(&key.0) {
+        let mut inner = self.lock();
+        if !inner.live.contains_key(&key.0) {
+            self.insert(&mut inner, key, Instant::now(), None);
+        }
+        if let Some(live) = inner.live.get_mut(&key.0) {
             live.pending_since = None;
+            live.at_work = live.at_work.saturating_sub(1);
+            live.confirmed = true;
+        }
+    }
+
+    /// Forgets `key` after a handler failed, unless a claim's handler handed it over already or
+    /// another claim of it is still at work (that one decides).
+    fn remove_now(&self, key: &DedupeKey) {
+        let mut inner = self.lock();
+        if let Some(live) = inner.live.get_mut(&key.0) {
+            if live.confirmed || live.at_work > 1 {
+                live.at_work = live.at_work.saturating_sub(1);
+                return;
+            }
+            inner.live.remove(&key.0);
         }
     }
 
@@ -466,6 +497,8 @@ impl MemoryDedupeStore {
             Live {
                 generation,
                 pending_since: pending,
+                at_work: 0,
+                confirmed: false,
             },
         );
         inner.order.push_back(Entry {
@@ -527,7 +560,7 @@ impl DedupeStore for MemoryDedupeStore {
     }
 
     async fn remove(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
-        self.lock().live.remove(&key.0);
+        self.remove_now(key);
         Ok(())
     }
 

@@ -141,6 +141,32 @@ fn a_claim_is_in_flight_until_confirmed_or_removed_and_freed_after_the_lease() {
     assert_eq!(s.claim_at(&key(3), t0), Claim::Done);
 }
 
+/// A claim whose lease ran out, claimed again (Ringg's retry, same process): the first
+/// handler's failure leaves the key claimed while the second is at work, and a handler that
+/// handed the event over keeps it done whatever the other one does.
+#[test]
+fn a_key_claimed_twice_stays_claimed_while_either_handler_is_at_work() {
+    let s = MemoryDedupeStore::new();
+    let lease = MemoryDedupeStore::PENDING_LEASE;
+    let t0 = Instant::now();
+    assert_eq!(s.claim_at(&key(1), t0), Claim::New);
+    assert_eq!(s.claim_at(&key(1), t0 + lease), Claim::New);
+    s.remove_now(&key(1));
+    assert_eq!(s.claim_at(&key(1), t0 + lease), Claim::InFlight);
+    s.remove_now(&key(1));
+    assert_eq!(s.claim_at(&key(1), t0 + lease), Claim::New);
+
+    assert_eq!(s.claim_at(&key(2), t0), Claim::New);
+    assert_eq!(s.claim_at(&key(2), t0 + lease), Claim::New);
+    s.confirm_now(&key(2));
+    s.remove_now(&key(2));
+    assert_eq!(s.claim_at(&key(2), t0 + lease), Claim::Done);
+    // `check_and_insert` and `remove`: the key is forgotten.
+    assert!(s.check_and_insert_at(&key(3), t0));
+    s.remove_now(&key(3));
+    assert!(s.check_and_insert_at(&key(3), t0));
+}
+
 #[test]
 fn a_renewed_claim_stays_in_flight_past_its_first_lease() {
     let s = MemoryDedupeStore::new();
