@@ -343,6 +343,27 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_outcome_names_the_command_that_shows_it() {
+        let unknown = |operation| {
+            CliError::from(ringg_api::Error::from_transport(
+                ringg_api::transport::TransportError::new(
+                    ringg_api::transport::TransportErrorKind::OutcomeUnknown,
+                    ringg_api::transport::SendState::MaybeSent,
+                    "no answer within 30 s",
+                )
+                .with_operation(operation),
+            ))
+            .hint()
+            .unwrap()
+            .to_owned()
+        };
+        assert!(unknown("startCampaignV2").contains("`ringg campaigns list`"));
+        assert!(unknown("createAssistant").contains("`ringg assistants list`"));
+        assert!(unknown("createKnowledgeBase").contains("`ringg kb list`"));
+        assert!(unknown("someOtherOperation").contains("matching `list` or `show` command"));
+    }
+
+    #[test]
     fn messages_become_one_line() {
         assert_eq!(one_line("a\n\n  b \n"), "a b");
     }

@@ -78,6 +78,24 @@ pub(crate) fn is_permission_message(message: &str) -> bool {
     .any(|w| m.contains(w))
 }
 
+/// The command that shows whether a request of `operation` whose outcome is unknown was
+/// carried out.
+fn outcome_check(operation: Option<&str>) -> &'static str {
+    match operation.unwrap_or_default() {
+        "startCampaign"
+        | "startCampaignV2"
+        | "startLargeCampaign"
+        | "saveCampaign"
+        | "uploadLargeCampaignCsv" => {
+            "`ringg campaigns list` (or `ringg campaigns status LIST_ID`)"
+        }
+        "createAssistant" => "`ringg assistants list`",
+        "createKnowledgeBase" | "editKnowledgeBase" => "`ringg kb list`",
+        "regenerateApiKey" => "`ringg workspace show` (a rotated key stops working at once)",
+        _ => "the matching `list` or `show` command",
+    }
+}
+
 /// What to do next, naming the CLI's commands and flags.
 pub(crate) fn hint(e: &Error) -> Option<String> {
     if e.is_outcome_unknown() {
@@ -85,7 +103,10 @@ pub(crate) fn hint(e: &Error) -> Option<String> {
             Some(r) => format!(
                 "the call may have been placed: run `ringg calls reconcile {r}` before trying again"
             ),
-            None => "it may have been carried out: check (e.g. with the matching `list` command) before running the command again".into(),
+            None => format!(
+                "it may have been carried out: check with {} before running the command again",
+                outcome_check(e.operation())
+            ),
         });
     }
     let status = e.status().map(|s| s.as_u16());
