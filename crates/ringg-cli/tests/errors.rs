@@ -167,3 +167,14 @@ async fn reconcile_right_after_an_unknown_outcome_waits_for_the_request_time() {
     assert!(r.stdout.contains("was not placed"), "{}", r.stdout);
     assert!(sim.handle().calls().is_empty());
 }
+
+/// `ringg api -o json` prints one JSON document even when the answer is not JSON (a 200 whose
+/// body is garbled): its status and its text, masked.
+#[tokio::test(flavor = "multi_thread")]
+async fn api_in_json_mode_prints_one_json_document_for_an_answer_that_is_not_json() {
+    let sim = common::sim_with_faults("op.getWorkspace=1:malformed").await;
+    let r = ok(ringg(&sim, &["api", "GET", "/workspace", "-o", "json"])).await;
+    let answer = r.json();
+    assert_eq!(answer["status"], 200, "{}", r.stdout);
+    assert!(answer["text"].is_string(), "{}", r.stdout);
+}

@@ -68,7 +68,7 @@ pub(crate) async fn run(ctx: &mut Ctx, a: ApiArgs) -> Result<(), CliError> {
         req = req.with_query(k, v);
     }
     let resp = client.send_raw(req).await?;
-    print_body(&resp.body)
+    print_body(&resp.body, ctx.out.json().then_some(resp.status.as_u16()))
 }
 
 /// The path below the base URL: starts with `/`; a leading base path is dropped; a whole URL
@@ -136,8 +136,9 @@ fn read_json(data: &str) -> Result<Vec<u8>, CliError> {
 }
 
 /// Prints an answer: JSON (secrets masked) when it is JSON, text (escaped, secrets masked)
-/// when it is text, raw bytes only to a file or pipe.
-fn print_body(body: &[u8]) -> Result<(), CliError> {
+/// when it is text, raw bytes only to a file or pipe. Under `-o json` (`json_status` is the
+/// answer's status) a text answer is one JSON document too: `{"status": …, "text": …}`.
+fn print_body(body: &[u8], json_status: Option<u16>) -> Result<(), CliError> {
     if body.is_empty() {
         return Ok(());
     }
@@ -146,8 +147,14 @@ fn print_body(body: &[u8]) -> Result<(), CliError> {
     }
     match std::str::from_utf8(body) {
         Ok(text) => {
-            emit_text(redact_text(text.trim_end()));
-            Ok(())
+            let text = redact_text(text.trim_end());
+            match json_status {
+                Some(status) => print_json(&serde_json::json!({"status": status, "text": text})),
+                None => {
+                    emit_text(text);
+                    Ok(())
+                }
+            }
         }
         Err(_) if !std::io::stdout().is_terminal() => {
             let mut out = std::io::stdout().lock();
