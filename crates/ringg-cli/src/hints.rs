@@ -51,9 +51,21 @@ pub(crate) fn describe(e: &Error) -> String {
         ErrorKind::Transport if e.transport_kind() == Some(TransportErrorKind::BodyTooLarge) => {
             format!("the server's answer was too large: {msg}")
         }
+        // A connection outside the transport stack (the speech-to-text WebSocket) describes
+        // itself: it may have had an answer, only not a WebSocket.
+        ErrorKind::Transport if e.transport_kind().is_none() => msg,
         ErrorKind::Transport => format!("no answer from the server: {msg}"),
         _ => msg,
     }
+}
+
+/// The hint of a speech-to-text request that reached no stream.
+const STT_ADDRESS: &str =
+    "check --stt-base-url (RINGG_STT_BASE_URL) and the network, then try again";
+
+/// True for a request to the speech-to-text service, whose address is --stt-base-url.
+fn is_stt(e: &Error) -> bool {
+    e.operation().is_some_and(|op| op.starts_with("stt"))
 }
 
 /// True when a request (with its retries) ran out of its total time.
@@ -126,6 +138,7 @@ pub(crate) fn hint(e: &Error) -> Option<String> {
             None => "rate limited: wait a little and try again, or send fewer requests with --rate-limit".into(),
         },
         (Some(s), _) if s >= 500 => "Ringg had a server error: try again later".into(),
+        (Some(300..=399), ErrorKind::Api) if is_stt(e) => STT_ADDRESS.into(),
         (_, ErrorKind::Api) => "change the request as the message says and try again".into(),
         (_, ErrorKind::Decode) => "this is a mismatch between ringg and the server: please report it with the output of the same command run with --verbose".into(),
         (_, ErrorKind::Transport) if is_total_timeout(e) => "raise --timeout if the server is slow, or try again later (a change the command was making may or may not have been carried out: check before running it again)".into(),
@@ -135,6 +148,7 @@ pub(crate) fn hint(e: &Error) -> Option<String> {
         (_, ErrorKind::Transport) if e.transport_kind() == Some(TransportErrorKind::Timeout) => {
             "the server took too long to answer: try again later".into()
         }
+        (_, ErrorKind::Transport) if is_stt(e) => STT_ADDRESS.into(),
         (_, ErrorKind::Transport) => "check --base-url and the network, then try again".into(),
         (_, ErrorKind::Timeout) => "try again later or raise --timeout".into(),
         (_, ErrorKind::TooEarly) => "its request may still be answered: settle it again after that time (the same `ringg calls reconcile`), and do not place the call again before".into(),

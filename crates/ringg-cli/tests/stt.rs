@@ -245,3 +245,49 @@ async fn transcribe_keeps_an_answer_it_cannot_decode() {
     );
     sim.shutdown().await;
 }
+
+/// A stream whose address answers something other than a WebSocket handshake (a web page, a
+/// 101 without `Upgrade`), or nothing (a closed port): the message says what answered, and
+/// the hint names --stt-base-url, not --base-url.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stream_address_that_is_not_a_websocket_says_so_and_names_stt_base_url() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.wav");
+    std::fs::write(&path, audio::wav(0.5, None)).unwrap();
+    let file = path.to_str().unwrap();
+    let answering = |answer: &'static [u8]| async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/stt/v1", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            while let Ok((mut s, _)) = listener.accept().await {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf).await;
+                let _ = s.write_all(answer).await;
+            }
+        });
+        url
+    };
+    let page = answering(
+        b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 14\r\nconnection: close\r\n\r\n<html>hi</html",
+    )
+    .await;
+    let no_upgrade = answering(b"HTTP/1.1 101 Switching Protocols\r\n\r\n").await;
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/stt/v1", listener.local_addr().unwrap())
+    };
+    for (url, says) in [
+        (&page, "answered 200 OK instead of opening the stream"),
+        (&no_upgrade, "answered 101, but without `Upgrade: websocket`"),
+        (&closed, "could not open the speech-to-text stream"),
+    ] {
+        let r = run(ringg(&sim, &["stt", "stream", file, "--stt-base-url", url])).await;
+        assert_ne!(r.code, 0, "{}", r.stdout);
+        assert!(r.stderr.contains(says), "{}", r.stderr);
+        assert!(!r.stderr.contains("no answer from the server"), "{}", r.stderr);
+        assert!(r.stderr.contains("--stt-base-url"), "{}", r.stderr);
+    }
+    sim.shutdown().await;
+}

@@ -80,6 +80,13 @@ pub(super) async fn open(
                 "could not open the speech-to-text stream at {base}: {why}"
             ))
         })?;
+    if response.status().is_success() {
+        // Not a refusal: something other than the stream answered (a web page, a proxy).
+        return Err(Error::connection(format!(
+            "the speech-to-text service at {base} answered {} instead of opening the stream (101): not a WebSocket handshake",
+            response.status()
+        )));
+    }
     if response.status() != StatusCode::SWITCHING_PROTOCOLS {
         let status = response.status();
         let headers = response.headers().clone();

@@ -124,9 +124,10 @@ impl Stt {
                 return Err(Error::connection(format!(
                     "the speech-to-text stream at {base} did not connect within {}",
                     HumanDuration(options.timeout)
-                )));
+                ))
+                .with_operation(STREAM_OP));
             }
-            Ok(opened) => opened.map_err(|e| e.masking(key))?,
+            Ok(opened) => opened.map_err(|e| e.masking(key).with_operation(STREAM_OP))?,
         };
         let (sink, reader) = socket.split();
         let writer = tokio::spawn(send_audio(sink, audio, options.frame_bytes));
