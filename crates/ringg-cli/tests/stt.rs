@@ -280,13 +280,20 @@ async fn a_stream_address_that_is_not_a_websocket_says_so_and_names_stt_base_url
     };
     for (url, says) in [
         (&page, "answered 200 OK instead of opening the stream"),
-        (&no_upgrade, "answered 101, but without `Upgrade: websocket`"),
+        (
+            &no_upgrade,
+            "answered 101, but without `Upgrade: websocket`",
+        ),
         (&closed, "could not open the speech-to-text stream"),
     ] {
         let r = run(ringg(&sim, &["stt", "stream", file, "--stt-base-url", url])).await;
         assert_ne!(r.code, 0, "{}", r.stdout);
         assert!(r.stderr.contains(says), "{}", r.stderr);
-        assert!(!r.stderr.contains("no answer from the server"), "{}", r.stderr);
+        assert!(
+            !r.stderr.contains("no answer from the server"),
+            "{}",
+            r.stderr
+        );
         assert!(r.stderr.contains("--stt-base-url"), "{}", r.stderr);
     }
     sim.shutdown().await;
