@@ -9,9 +9,10 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{Answer, recording_server as serve};
+use common::{
+    Answer, fast_retry_client as client, head_header as header, recording_server as serve,
+};
 use ringg_api::stt::StreamOptions;
-use ringg_api::transport::layers::RetryPolicy;
 use ringg_api::transport::{ApiRequest, Idempotency, http};
 use ringg_api::types::calls::{CallerSource, InitiateCallRequest};
 use ringg_api::types::campaigns::{
@@ -27,27 +28,6 @@ fn json(status: u16, body: &str) -> Answer {
         vec![("content-type", "application/json".into())],
         body.as_bytes().to_vec(),
     )
-}
-
-/// A client with fast, deterministic retries (2 retries, as by default).
-fn client(base: &str) -> Client {
-    Client::builder()
-        .ignore_env()
-        .api_key("review-key-0123456789")
-        .base_url(base)
-        .retry_policy(RetryPolicy {
-            initial_backoff: Duration::from_millis(1),
-            jitter: false,
-            ..RetryPolicy::default()
-        })
-        .build()
-        .unwrap()
-}
-
-fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
-    head.lines()
-        .find_map(|l| l.strip_prefix(&format!("{name}: ")))
-        .map(str::trim)
 }
 
 // A non-idempotent request (a campaign start, not only `calls().initiate`) answered 2xx with a

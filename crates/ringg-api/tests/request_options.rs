@@ -2,6 +2,8 @@
 
 mod common;
 
+use common::{fast_retry_client as client, head_header as header};
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -40,26 +42,6 @@ async fn server(statuses: Vec<u16>) -> (String, Arc<Mutex<Vec<String>>>) {
         }
     });
     (format!("http://{addr}"), seen)
-}
-
-fn client(base: &str) -> Client {
-    Client::builder()
-        .ignore_env()
-        .api_key("test-key")
-        .base_url(base)
-        .retry_policy(RetryPolicy {
-            initial_backoff: Duration::from_millis(1),
-            jitter: false,
-            ..RetryPolicy::default()
-        })
-        .build()
-        .unwrap()
-}
-
-fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
-    head.lines()
-        .find_map(|l| l.strip_prefix(&format!("{name}: ")))
-        .map(str::trim)
 }
 
 #[tokio::test]

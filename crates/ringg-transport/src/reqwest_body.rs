@@ -267,7 +267,8 @@ pub(crate) fn map_reqwest_error(e: reqwest::Error, operation: &'static str) -> T
             "the HTTP request failed",
         )
     };
-    if e.is_connect() && no_tls_for_https(&e) {
+    let cause = root_cause(&e);
+    if e.is_connect() && no_tls_for_https(&e, cause.as_deref()) {
         return TransportError::new(
             TransportErrorKind::InvalidRequest,
             SendState::NotSent,
@@ -279,7 +280,7 @@ pub(crate) fn map_reqwest_error(e: reqwest::Error, operation: &'static str) -> T
     // reqwest's Display includes the URL (never headers), which carries no secret. The root
     // cause (`Connection refused`, a certificate problem) is what tells the user what to do, and
     // it sits at the end of the chain.
-    let message = match root_cause(&e) {
+    let message = match cause {
         Some(cause) => format!("{what}: {e}: {cause}"),
         None => format!("{what}: {e}"),
     };
@@ -297,9 +298,10 @@ fn root_cause(e: &reqwest::Error) -> Option<String> {
     Some(cause.to_string())
 }
 
-/// An `https://` request that reqwest sent to a connector without TLS: no TLS feature is on
-/// anywhere in the build (hyper-util's connector says its scheme is not `http`).
-fn no_tls_for_https(e: &reqwest::Error) -> bool {
+/// An `https://` request that reqwest sent to a connector without TLS, from the error and its
+/// root `cause`: no TLS feature is on anywhere in the build (hyper-util's connector says its
+/// scheme is not `http`).
+fn no_tls_for_https(e: &reqwest::Error, cause: Option<&str>) -> bool {
     e.url().is_some_and(|u| u.scheme() == "https")
-        && root_cause(e).is_some_and(|c| c.contains("scheme is not http"))
+        && cause.is_some_and(|c| c.contains("scheme is not http"))
 }

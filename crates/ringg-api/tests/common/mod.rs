@@ -319,3 +319,26 @@ pub(crate) async fn recording_server(
     });
     (format!("http://{addr}/ca/api/v0"), seen)
 }
+
+/// A client (key `test-key`) for a server at `base` with fast, deterministic retries (two, as
+/// by default, after 1 ms).
+pub(crate) fn fast_retry_client(base: &str) -> Client {
+    Client::builder()
+        .ignore_env()
+        .api_key("test-key")
+        .base_url(base)
+        .retry_policy(ringg_api::transport::layers::RetryPolicy {
+            initial_backoff: Duration::from_millis(1),
+            jitter: false,
+            ..Default::default()
+        })
+        .build()
+        .unwrap()
+}
+
+/// The value of header `name` (lower-case) in a request head a [`recording_server`] kept.
+pub(crate) fn head_header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+        .map(str::trim)
+}
