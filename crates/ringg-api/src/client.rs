@@ -505,6 +505,25 @@ impl Client {
         self.inner.base_url.clone()
     }
 
+    /// `text` with the client's key masked wherever it shows, as errors mask it: for showing
+    /// or logging a body from [`send_raw`](Self::send_raw) that a server may have echoed the
+    /// key into. A key shorter than [`ringg_types::redact::MIN_MASKED_SECRET_LEN`] is not
+    /// searched for.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), ringg_api::Error> {
+    /// let client = ringg_api::Client::builder()
+    ///     .api_key("7251cb4b-echo-4f00-9c1e-0123456789ab")
+    ///     .build()?;
+    /// let shown = client.mask_key("accepted key 7251cb4b-echo-4f00-9c1e-0123456789ab");
+    /// assert_eq!(shown, "accepted key [REDACTED]");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn mask_key<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        ringg_types::redact::mask_secret(text, self.inner.api_key.expose())
+    }
+
     /// The workspace key, for connections outside the transport stack (the speech-to-text
     /// WebSocket's handshake).
     pub(crate) fn api_key(&self) -> &Secret {
@@ -520,7 +539,9 @@ impl Client {
     ///
     /// Every error carries the request's id ([`Error::request_id`]) and any id the server sent
     /// back ([`Error::server_request_id`]). A header value that shows the client's key (a
-    /// server echoing it) is masked.
+    /// server echoing it) is masked. The body is handed over as received: its `Debug` masks
+    /// fields named like secrets, but a key a server echoes elsewhere in it (a message that
+    /// quotes it) stays; show such a body through [`mask_key`](Self::mask_key).
     pub fn send_raw(
         &self,
         request: ApiRequest,

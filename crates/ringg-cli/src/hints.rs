@@ -116,8 +116,13 @@ pub(crate) fn hint(e: &Error) -> Option<String> {
                 "the call may have been placed: run `ringg calls reconcile {r}` before trying again"
             ),
             None => format!(
-                "it may have been carried out: check with {} before running the command again",
-                outcome_check(e.operation())
+                "check with {} before running the command again{}",
+                outcome_check(e.operation()),
+                if answered_not_json(e) {
+                    NOT_JSON_TOO
+                } else {
+                    ""
+                }
             ),
         });
     }
@@ -140,6 +145,7 @@ pub(crate) fn hint(e: &Error) -> Option<String> {
         (Some(s), _) if s >= 500 => "Ringg had a server error: try again later".into(),
         (Some(300..=399), ErrorKind::Api) if is_stt(e) => STT_ADDRESS.into(),
         (_, ErrorKind::Api) => "change the request as the message says and try again".into(),
+        (_, ErrorKind::Decode) if answered_not_json(e) => NOT_JSON.into(),
         (_, ErrorKind::Decode) => "this is a mismatch between ringg and the server: please report it with the output of the same command run with --verbose".into(),
         (_, ErrorKind::Transport) if is_total_timeout(e) => "raise --timeout if the server is slow, or try again later (a change the command was making may or may not have been carried out: check before running it again)".into(),
         (_, ErrorKind::Transport) if e.transport_kind() == Some(TransportErrorKind::BodyTooLarge) => {
@@ -158,6 +164,24 @@ pub(crate) fn hint(e: &Error) -> Option<String> {
         // A refusal before sending: the SDK's own advice, if it has some.
         (_, ErrorKind::InvalidInput) => return e.hint(),
         _ => return None,
+    })
+}
+
+/// The advice for a 2xx answer that is not JSON at all (an HTML page, plain text).
+const NOT_JSON: &str = "the answer is not JSON, so something other than Ringg's API may have answered (a proxy, a login page, or a --base-url that is not Ringg's): check --base-url and the network; if they are right, report it with the output of the same command run with --verbose";
+
+/// Added to the outcome-unknown advice for such an answer.
+const NOT_JSON_TOO: &str = " (the answer was not JSON: check --base-url too, since something other than Ringg's API may have answered)";
+
+/// Whether the answer kept with the error is not JSON at all: its first character opens no
+/// JSON object or array (Ringg answers both). A cut-off or otherwise malformed JSON body is
+/// JSON here; a blank body is not.
+fn answered_not_json(e: &Error) -> bool {
+    e.unredacted_body().is_some_and(|body| {
+        !matches!(
+            body.iter().find(|b| !b.is_ascii_whitespace()),
+            Some(b'{' | b'[')
+        )
     })
 }
 
@@ -277,6 +301,45 @@ mod tests {
         for h in [hint(&large).unwrap(), h] {
             assert!(!h.contains("--base-url"), "{h}");
         }
+    }
+
+    #[test]
+    fn an_answer_that_is_not_json_points_to_the_base_url_not_to_a_mismatch() {
+        let decode = |body: &str| {
+            Error::decode(
+                "listAssistants",
+                StatusCode::OK,
+                ".".into(),
+                "expected value at line 1 column 1".into(),
+                body.to_string().into_bytes().into(),
+            )
+        };
+        for page in ["<html><body>Gateway</body></html>", "  OK", ""] {
+            let h = hint(&decode(page)).unwrap();
+            assert!(h.contains("not JSON") && h.contains("--base-url"), "{h}");
+            assert!(!h.contains("mismatch"), "{h}");
+        }
+        for json in [r#"{"data": 3}"#, " [1, 2", "{\"cut"] {
+            let h = hint(&decode(json)).unwrap();
+            assert!(h.contains("mismatch"), "{json}: {h}");
+        }
+    }
+
+    #[test]
+    fn an_outcome_unknown_hint_says_check_once() {
+        // As the transport words a POST whose answer was cut off.
+        let e = Error::from_transport(
+            ringg_api::transport::TransportError::new(
+                TransportErrorKind::Connect,
+                ringg_api::transport::SendState::MaybeSent,
+                "the connection failed while reading the response",
+            )
+            .into_outcome_unknown(),
+        )
+        .with_operation("startCampaign");
+        let line = format!("{}; {}", describe(&e), hint(&e).unwrap());
+        assert_eq!(line.matches("carried out").count(), 1, "{line}");
+        assert!(line.contains("`ringg campaigns list`"), "{line}");
     }
 
     #[test]

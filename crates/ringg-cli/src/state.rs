@@ -82,6 +82,37 @@ pub(crate) fn create_private_folder(dir: &std::path::Path) -> std::io::Result<()
     create_private(dir)
 }
 
+/// Creates the file `path`, which must not exist yet, readable and writable by its owner only
+/// (0600 on Unix).
+pub(crate) fn create_private_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path)
+}
+
+/// The path of the state file `name`, created empty and private (0600) when missing, for a
+/// store that opens it afterwards (an empty file is a new SQLite database). An existing file
+/// is left as it is.
+///
+/// # Errors
+/// See [`state_dir`]; and a [`CliError`] naming the file when it cannot be created.
+pub(crate) fn private_file(name: &str) -> Result<PathBuf, CliError> {
+    let path = path(name)?;
+    match create_private_file(&path) {
+        Ok(_) => Ok(path),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(path),
+        Err(e) => Err(CliError::io(
+            format!("cannot create the state file {}", path.display()),
+            &e,
+        )),
+    }
+}
+
 #[cfg(unix)]
 fn create_private(dir: &std::path::Path) -> std::io::Result<()> {
     use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
@@ -120,5 +151,18 @@ mod tests {
         assert_eq!(mode, 0o700);
         // Existing folders are left as they are.
         create_private(&dir).unwrap();
+    }
+
+    #[test]
+    fn state_files_are_created_private_and_kept_when_present() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("store.sqlite3");
+        create_private_file(&file).unwrap();
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        assert_eq!(
+            create_private_file(&file).unwrap_err().kind(),
+            std::io::ErrorKind::AlreadyExists
+        );
     }
 }

@@ -4,6 +4,7 @@ use std::fmt;
 use std::future::Future;
 
 use async_trait::async_trait;
+use http::StatusCode;
 
 use crate::WebhookEvent;
 
@@ -47,12 +48,14 @@ where
     }
 }
 
-/// A handler's failure. The receiver logs it (at `warn`, via `tracing`) and answers 500; it is
-/// never sent back in the response body.
+/// A handler's failure. The receiver logs it (at `warn`, via `tracing`) and answers 500, or the
+/// status set with [`HandlerError::with_status`]; the error is never sent back in the response
+/// body.
 ///
 /// Any error type converts into it with `?`; [`HandlerError::msg`] makes one from a message.
 pub struct HandlerError {
     inner: Box<dyn std::error::Error + Send + Sync>,
+    status: StatusCode,
 }
 
 impl HandlerError {
@@ -60,7 +63,37 @@ impl HandlerError {
     pub fn msg(message: impl fmt::Display) -> Self {
         Self {
             inner: message.to_string().into(),
+            status: StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+
+    /// Answers the delivery with `status` instead of 500: for example 502 or 503 from a handler
+    /// that relays events to a service that is down, or the status such a service answered.
+    /// A redirect, client error or server error status (300–599) is taken; an informational or
+    /// success status leaves 500, since a failed event must not be acknowledged as delivered.
+    /// Ringg retries every answer but 200 alike.
+    ///
+    /// ```
+    /// use ringg_webhooks::HandlerError;
+    /// use http::StatusCode;
+    ///
+    /// let err = HandlerError::msg("the billing service is down").with_status(StatusCode::BAD_GATEWAY);
+    /// assert_eq!(err.status(), StatusCode::BAD_GATEWAY);
+    /// let err = HandlerError::msg("not this one").with_status(StatusCode::OK);
+    /// assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    /// ```
+    #[must_use]
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        if status.is_redirection() || status.is_client_error() || status.is_server_error() {
+            self.status = status;
+        }
+        self
+    }
+
+    /// The status the delivery is answered with: 500 unless [`HandlerError::with_status`] set
+    /// another.
+    pub fn status(&self) -> StatusCode {
+        self.status
     }
 
     /// The underlying error.
@@ -76,6 +109,7 @@ where
     fn from(err: E) -> Self {
         Self {
             inner: Box::new(err),
+            status: StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }

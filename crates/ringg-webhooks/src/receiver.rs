@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
-use http::{Method, Request, Response};
+use http::{Method, Request, Response, StatusCode};
 use http_body::Body;
 use http_body_util::Full;
 use ringg_types::Secret;
@@ -148,7 +148,7 @@ impl WebhookReceiver {
             Ok(result) => result,
             Err(join_error) => {
                 tracing::error!(target: "ringg_webhooks", "webhook delivery task failed: {join_error}");
-                Err(Rejection::handler_failed())
+                Err(Rejection::handler_failed(StatusCode::INTERNAL_SERVER_ERROR))
             }
         }
     }
@@ -192,7 +192,7 @@ async fn deliver(
     // On this task: a panic in the handler is caught here, so the key is still released
     // before Ringg is answered.
     let outcome = CatchUnwind(inner.handler.handle(event)).await;
-    let failure = match outcome {
+    let (failure, status) = match outcome {
         Ok(Ok(())) => {
             if let Some(key) = &key
                 && let Err(err) = inner.store.confirm(key).await
@@ -209,8 +209,14 @@ async fn deliver(
             );
             return Ok(accepted(ACCEPTED));
         }
-        Ok(Err(err)) => format!("the handler returned an error: {err}"),
-        Err(_panic) => "the handler panicked".to_owned(),
+        Ok(Err(err)) => (
+            format!("the handler returned an error: {err}"),
+            err.status(),
+        ),
+        Err(_panic) => (
+            "the handler panicked".to_owned(),
+            StatusCode::INTERNAL_SERVER_ERROR,
+        ),
     };
     tracing::warn!(
         target: "ringg_webhooks",
@@ -228,7 +234,7 @@ async fn deliver(
              duplicate: {err}"
         );
     }
-    Err(Rejection::handler_failed())
+    Err(Rejection::handler_failed(status))
 }
 
 /// The acknowledgement of an event handed over.

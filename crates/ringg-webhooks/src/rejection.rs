@@ -134,9 +134,10 @@ impl Rejection {
         )
     }
 
-    pub(crate) fn handler_failed() -> Self {
+    /// `status`: 500, or what the handler asked for ([`crate::HandlerError::with_status`]).
+    pub(crate) fn handler_failed(status: StatusCode) -> Self {
         Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
+            status,
             "handler_failed",
             "the event handler failed; the event was not recorded as delivered, so Ringg's \
              retry will be handed over",

@@ -576,7 +576,8 @@ impl fmt::Debug for SqliteJournal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SqliteJournal")
             .field("path", &self.path)
-            .field("scope", &self.scope)
+            // A base URL's user information (a gateway's password) is not shown.
+            .field("scope", &ringg_transport::masked_url(&self.scope))
             .finish_non_exhaustive()
     }
 }

@@ -50,6 +50,9 @@ fn a_restarted_listener_does_not_hand_over_an_event_again() {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&state).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o700, "the state folder is private");
+        let file = state.join("webhooks-dedupe.sqlite3");
+        let mode = std::fs::metadata(file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the dedupe file is private");
     }
 
     let mut second = spawn_listen_in(&["--secret", "s3cret"], &state);
@@ -282,6 +285,11 @@ async fn forward_to_an_app_that_is_down_answers_502_and_keeps_listening() {
         "printed once: {stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
+    // The warning names the status the delivery was answered with.
+    assert!(
+        stderr.contains("status=502") && !stderr.contains("status=500"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -230,6 +230,38 @@ async fn methods_other_than_post_put_patch_are_refused() {
 }
 
 #[tokio::test]
+async fn a_handler_error_with_a_status_is_answered_with_it_and_releases_the_key() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let seen = calls.clone();
+    let r = WebhookReceiver::builder()
+        .secret_header("X-Webhook-Secret")
+        .secret(SECRET)
+        .handler(move |_event: WebhookEvent| {
+            let n = seen.fetch_add(1, Ordering::SeqCst);
+            async move {
+                match n {
+                    0 => {
+                        Err(HandlerError::msg("upstream down").with_status(StatusCode::BAD_GATEWAY))
+                    }
+                    // Not an error status: the delivery is still a failure, answered 500.
+                    1 => Err(HandlerError::msg("odd").with_status(StatusCode::NO_CONTENT)),
+                    _ => Ok(()),
+                }
+            }
+        })
+        .build()
+        .unwrap();
+    let (status, body) = send(&r, event_json("call_completed", "c-status")).await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY);
+    assert_eq!(body["error"]["code"], "handler_failed");
+    let (status, _) = send(&r, event_json("call_completed", "c-status")).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    let (status, _) = send(&r, event_json("call_completed", "c-status")).await;
+    assert_eq!(status, StatusCode::OK, "the key was released each time");
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
 async fn handler_error_answers_500_and_releases_the_key() {
     let rec = Recorder::failing(1);
     let r = receiver(rec.clone());

@@ -4,10 +4,10 @@
 //! dedupe); its handler sends the delivery on to the app (method, path after `/` appended to
 //! the URL's path, query, headers except hop-by-hop ones and `Host`, the body byte for byte)
 //! and fails unless the app answered 2xx. A failed handler makes the receiver answer non-200
-//! and forget the event's dedupe key, so Ringg's retry is forwarded again. The library's
-//! handler can only fail with 500, so [`Forwarder`] then replaces the status with the one the
-//! app answered, or 502 when the app could not be reached; any 2xx of the app is answered 200,
-//! since Ringg retries every other status.
+//! and forget the event's dedupe key, so Ringg's retry is forwarded again. The handler's error
+//! carries the status the app answered (a 4xx or 5xx), or 502 when the app could not be
+//! reached, and the receiver answers with it; any 2xx of the app is answered 200, since Ringg
+//! retries every other status.
 //!
 //! The receiver is built per delivery (a few allocations) so that its handler holds that
 //! delivery's method, path, headers and raw body; the dedupe store is shared.
@@ -65,19 +65,12 @@ struct Shared {
     format: OutputFormat,
 }
 
-/// What the app did with one delivery.
-enum Outcome {
-    Answered(StatusCode),
-    Unreachable,
-}
-
 /// One delivery, as the handler forwards it.
 struct Delivery {
     method: Method,
     uri: Uri,
     headers: HeaderMap,
     body: Arc<Mutex<Vec<u8>>>,
-    outcome: Mutex<Option<Outcome>>,
 }
 
 impl Forwarder {
@@ -117,7 +110,6 @@ impl Forwarder {
             uri: parts.uri.clone(),
             headers: parts.headers.clone(),
             body: raw,
-            outcome: Mutex::new(None),
         });
         let receiver = match self.receiver_for(delivery.clone()) {
             Ok(receiver) => receiver,
@@ -128,18 +120,7 @@ impl Forwarder {
                 return response;
             }
         };
-        let mut response = receiver.receive(Request::from_parts(parts, body)).await;
-        match lock(&delivery.outcome).take() {
-            // Ringg retries anything but 200 (§3.5): an app's 201 or 204 is a success.
-            Some(Outcome::Answered(status)) if status.is_success() => {
-                *response.status_mut() = StatusCode::OK;
-            }
-            Some(Outcome::Answered(status)) => *response.status_mut() = status,
-            Some(Outcome::Unreachable) => *response.status_mut() = StatusCode::BAD_GATEWAY,
-            // Refused, a duplicate, or the store failed: the receiver's own answer.
-            None => {}
-        }
-        response
+        receiver.receive(Request::from_parts(parts, body)).await
     }
 
     fn receiver_for(
@@ -172,22 +153,23 @@ impl Shared {
         match request.body(body).send().await {
             Ok(answer) => {
                 let status = answer.status();
-                *lock(&d.outcome) = Some(Outcome::Answered(status));
                 (self.print)(self.line(rendered, &url, Ok(status)));
+                // Ringg retries anything but 200 (§3.5): an app's 201 or 204 is a success,
+                // which the receiver answers 200; any other status is passed on.
                 if status.is_success() {
                     Ok(())
                 } else {
-                    Err(HandlerError::msg(format!(
-                        "{} answered {status}",
-                        shown(&url)
-                    )))
+                    Err(
+                        HandlerError::msg(format!("{} answered {status}", shown(&url)))
+                            .with_status(status),
+                    )
                 }
             }
             Err(e) => {
-                *lock(&d.outcome) = Some(Outcome::Unreachable);
                 let why = unreachable_reason(&e);
                 (self.print)(self.line(rendered, &url, Err(&why)));
-                Err(HandlerError::msg(format!("{}: {why}", shown(&url))))
+                Err(HandlerError::msg(format!("{}: {why}", shown(&url)))
+                    .with_status(StatusCode::BAD_GATEWAY))
             }
         }
     }
@@ -271,20 +253,44 @@ fn is_hop_by_hop(name: &str, headers: &HeaderMap) -> bool {
 pub(super) fn parse_target(target: &str) -> Result<url::Url, CliError> {
     let url = url::Url::parse(target.trim()).map_err(|e| {
         CliError::usage(format!(
-            "--forward-to {target:?} is not a URL ({e}); e.g. http://localhost:3000/hooks"
+            "--forward-to {:?} is not a URL ({e}); e.g. http://localhost:3000/hooks",
+            masked_target(target)
         ))
     })?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
         return Err(CliError::usage(format!(
-            "--forward-to must be an http:// or https:// URL, got {target:?}"
+            "--forward-to must be an http:// or https:// URL, got {:?}",
+            masked_target(target)
         )));
     }
     Ok(url)
 }
 
+/// A `--forward-to` value that is not a usable URL, as an error quotes it: without user
+/// information or query (either may hold a secret).
+fn masked_target(target: &str) -> String {
+    let masked = ringg_api::transport::masked_url(target.trim());
+    let masked = match masked.split_once('?') {
+        Some((before, _)) => format!("{before}?…"),
+        None => masked.into_owned(),
+    };
+    // Not even `scheme://`: whatever comes before an `@` may still be user information.
+    match masked.rsplit_once('@') {
+        Some((before, after)) if !before.ends_with("://***") => format!("***@{after}"),
+        _ => masked,
+    }
+}
+
+/// Whether deliveries to `target`, with their secret, cross the network unencrypted: a plain
+/// `http://` app on another host.
+pub(super) fn is_clear_text_remote(target: &url::Url) -> bool {
+    target.scheme() == "http" && !ringg_api::client::is_loopback_url(target.as_str())
+}
+
 /// The client that sends deliveries (and their secret) to the app at `target`: no redirects,
-/// and no proxy for a plain `http://` loopback app, so the secret never goes in clear text to
-/// a proxy the environment names (`HTTP_PROXY`).
+/// and no proxy for a plain `http://` app, so the secret never goes in clear text to a proxy
+/// the environment names (`HTTP_PROXY`); an `https://` app may be reached through one (the
+/// proxy only relays the encrypted connection).
 pub(super) fn app_client(
     target: &url::Url,
     timeout: Duration,
@@ -292,12 +298,11 @@ pub(super) fn app_client(
     let builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(timeout);
-    let builder =
-        if target.scheme() == "http" && ringg_api::client::is_loopback_url(target.as_str()) {
-            builder.no_proxy()
-        } else {
-            builder
-        };
+    let builder = if target.scheme() == "http" {
+        builder.no_proxy()
+    } else {
+        builder
+    };
     builder
         .build()
         .map_err(|e| CliError::failed(format!("cannot build the forwarding client: {e}")))
@@ -380,5 +385,13 @@ mod tests {
         assert!(parse_target("ftp://x/").is_err());
         assert!(parse_target("localhost:3000").is_err());
         assert!(parse_target("http://127.0.0.1:3000/hooks").is_ok());
+        for (target, secret) in [
+            ("ftp://app:pw-77e1@127.0.0.1/hooks", "pw-77e1"),
+            ("ftp://127.0.0.1/hooks?ringg_secret=qs-90ab", "qs-90ab"),
+            ("http//app:pw-77e1@host/hooks", "pw-77e1"),
+        ] {
+            let e = parse_target(target).unwrap_err().to_string();
+            assert!(!e.contains(secret), "{e}");
+        }
     }
 }

@@ -173,13 +173,29 @@ fn dedupe_store(ctx: &Ctx, mode: DedupeMode) -> Result<Arc<dyn DedupeStore>, Cli
     match mode {
         DedupeMode::Memory => Ok(Arc::new(MemoryDedupeStore::new())),
         DedupeMode::Sqlite => {
-            let path = crate::state::path(DEDUPE_FILE)?;
+            let path = crate::state::private_file(DEDUPE_FILE)?;
             let store = SqliteDedupeStore::open(&path).map_err(|e| {
                 CliError::failed(format!("{e}; pass --dedupe memory to keep it in memory"))
             })?;
             Ok(Arc::new(store))
         }
     }
+}
+
+/// What the "listening on" line says of `--forward-to`: the target without user information
+/// or query values (either may hold a secret). A plain `http://` target on another host is
+/// warned about first.
+fn forwarding(forward_to: Option<&str>) -> Result<String, CliError> {
+    let Some(target) = forward_to.map(forward::parse_target).transpose()? else {
+        return Ok(String::new());
+    };
+    if forward::is_clear_text_remote(&target) {
+        crate::term::err_line(format!(
+            "warning: {} is plain http:// on another host: each delivery, with its secret, crosses the network unencrypted; use https:// unless that network is private",
+            forward::shown(&target)
+        ));
+    }
+    Ok(format!("; forwarding to {}", forward::shown(&target)))
 }
 
 /// The state file `webhooks listen` keeps handed-over events in.
@@ -257,10 +273,7 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
         })
         .build()
         .map_err(|e| CliError::usage(format!("{e}")))?;
-    let forwarding = forward_to
-        .as_deref()
-        .map(|t| format!("; forwarding to {}", t.trim()))
-        .unwrap_or_default();
+    let forwarding = forwarding(forward_to.as_deref())?;
     let app = match forward_to {
         Some(target) => {
             let print_printer = printer.clone();

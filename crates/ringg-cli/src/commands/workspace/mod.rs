@@ -129,7 +129,7 @@ async fn rotate_key(ctx: &mut Ctx, key_file: &Path, yes: bool) -> Result<(), Cli
         ctx.out.quiet,
     )?;
     // Open the file before rotating, so a bad path cannot lose the new key.
-    let mut file = create_private(key_file)
+    let mut file = crate::state::create_private_file(key_file)
         .map_err(|e| CliError::io(format!("could not create {}", key_file.display()), &e))?;
     let rotated = match client.workspace().regenerate_api_key().await {
         Ok(r) => r,
@@ -201,7 +201,14 @@ fn keep_new_key(
     new_key: &str,
 ) -> Result<(Option<String>, String), CliError> {
     let file = sh_quote(&key_file.display().to_string());
-    let base = sh_quote(base_url);
+    // A base URL's user information (a gateway's password) is never printed.
+    let shown_base = ringg_api::transport::masked_url(base_url);
+    let base = sh_quote(&shown_base);
+    let credentials = if shown_base == base_url {
+        ""
+    } else {
+        " (the base URL's credentials are not printed: put them back where *** stands)"
+    };
     match source {
         KeySource::Profile(name) => {
             let stored = crate::config::write_key(name, new_key).map_err(|e| {
@@ -224,13 +231,13 @@ fn keep_new_key(
         KeySource::Given("RINGG_API_KEY") => Ok((
             None,
             format!(
-                "the old key came from RINGG_API_KEY, so set it and its server before the next command: export RINGG_API_KEY=\"$(cat {file})\" RINGG_BASE_URL={base}"
+                "the old key came from RINGG_API_KEY, so set it and its server before the next command: export RINGG_API_KEY=\"$(cat {file})\" RINGG_BASE_URL={base}{credentials}"
             ),
         )),
         KeySource::Given(flag) => Ok((
             None,
             format!(
-                "the old key came from {flag}; from now on pass --api-key-file {file} --base-url {base}"
+                "the old key came from {flag}; from now on pass --api-key-file {file} --base-url {base}{credentials}"
             ),
         )),
         KeySource::Sim => Ok((
@@ -251,18 +258,6 @@ fn sh_quote(s: &str) -> String {
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
     }
-}
-
-/// Creates a file only its owner can read.
-fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    opts.open(path)
 }
 
 #[cfg(test)]
@@ -299,5 +294,23 @@ mod tests {
             "{next}"
         );
         assert!(!next.contains("secret"));
+    }
+
+    #[test]
+    fn the_advice_never_prints_the_base_urls_password() {
+        let file = Path::new("/tmp/new.key");
+        let base = "https://gw:pw-7e3f9a@gateway.example/ca/api/v0";
+        for source in [
+            KeySource::Given("RINGG_API_KEY"),
+            KeySource::Given("--api-key-file"),
+        ] {
+            let (_, next) = keep_new_key(&source, file, base, "secret").unwrap();
+            assert!(!next.contains("pw-7e3f9a"), "{next}");
+            assert!(
+                next.contains("https://***@gateway.example/ca/api/v0")
+                    && next.contains("put them back"),
+                "{next}"
+            );
+        }
     }
 }

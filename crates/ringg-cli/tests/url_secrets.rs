@@ -1,0 +1,339 @@
+//! Secrets from elsewhere stay off the terminal and off proxies: a password in the base URL or
+//! in `--forward-to`, a key a server echoes into a success answer, a webhook secret on its
+//! way to the app.
+
+mod common;
+
+use std::io::BufRead;
+use std::time::Duration;
+
+use common::{bare, bare_std, ok, run, spawn};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// A password in a base URL's user information (a gateway in front of the API).
+const URL_PASSWORD: &str = "pw-BASEURL-7e3f9a";
+
+/// `http://gw:<password>@host:port/ca/api/v0` for the simulator's base URL.
+fn with_password(base: &str) -> String {
+    base.replacen("http://", &format!("http://gw:{URL_PASSWORD}@"), 1)
+}
+
+/// What the fake API below answers to both `GET /workspace` and the key rotation: a
+/// workspace, and a new key. (The simulator refuses a request that carries an Authorization
+/// header beside X-API-KEY, which a base URL with user information adds, so a plain server
+/// stands in for it.)
+fn rotation_body() -> String {
+    r#"{"workspace_info":{"id":"3f1c2b4a-0000-4000-8000-000000000001","name":"Acme"},"new_api_key":"rotated-key-0123456789abcdef"}"#.to_owned()
+}
+
+/// `workspace rotate-key`'s advice names the base URL without its password (key and server
+/// from the environment).
+#[tokio::test(flavor = "multi_thread")]
+async fn rotate_key_advice_does_not_print_the_base_url_password() {
+    let base = answering(200, "application/json", rotation_body()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("new.key");
+    let mut cmd = bare();
+    cmd.env("RINGG_BASE_URL", with_password(&base))
+        .env("RINGG_API_KEY", ECHOED_KEY)
+        .args([
+            "workspace",
+            "rotate-key",
+            "--key-file",
+            file.to_str().unwrap(),
+            "--yes",
+        ]);
+    let r = ok(cmd).await;
+    assert!(r.stdout.contains("rotated"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains(URL_PASSWORD) && !r.stderr.contains(URL_PASSWORD),
+        "the base URL's password reached the terminal:\nstdout: {}\nstderr: {}",
+        r.stdout,
+        r.stderr
+    );
+}
+
+/// The same, with the flags instead of the environment.
+#[tokio::test(flavor = "multi_thread")]
+async fn rotate_key_advice_with_flags_does_not_print_the_base_url_password() {
+    let base = answering(200, "application/json", rotation_body()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("new.key");
+    let mut cmd = bare();
+    cmd.args([
+        "--base-url",
+        &with_password(&base),
+        "--api-key",
+        ECHOED_KEY,
+        "workspace",
+        "rotate-key",
+        "--key-file",
+        file.to_str().unwrap(),
+        "--yes",
+    ]);
+    let r = ok(cmd).await;
+    assert!(
+        !r.stdout.contains(URL_PASSWORD) && !r.stderr.contains(URL_PASSWORD),
+        "the base URL's password reached the terminal:\nstdout: {}\nstderr: {}",
+        r.stdout,
+        r.stderr
+    );
+}
+
+/// `webhooks listen --forward-to URL`'s "listening on" line (on stderr even with --quiet)
+/// shows the target without its password or query values.
+#[tokio::test(flavor = "multi_thread")]
+async fn listen_does_not_print_the_forward_targets_secrets() {
+    const APP_PASSWORD: &str = "pw-APP-5c1d2e";
+    const QUERY_SECRET: &str = "qsecret-APP-90ab12";
+    let mut cmd = bare_std();
+    cmd.args([
+        "--quiet",
+        "webhooks",
+        "listen",
+        "--port",
+        "0",
+        "--dedupe",
+        "memory",
+        "--secret",
+        "listen-secret-3f2a1b",
+        "--forward-to",
+        &format!("http://app:{APP_PASSWORD}@127.0.0.1:9/hooks?ringg_secret={QUERY_SECRET}"),
+    ]);
+    let mut child = spawn(cmd);
+    let stderr = child.stderr.take().unwrap();
+    let read = tokio::task::spawn_blocking(move || {
+        let mut reader = std::io::BufReader::new(stderr);
+        let mut seen = String::new();
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                break;
+            }
+            seen.push_str(&line);
+            if line.contains("listening on") {
+                break;
+            }
+        }
+        seen
+    });
+    let seen = tokio::time::timeout(Duration::from_secs(60), read)
+        .await
+        .expect("the listening line within 60 s")
+        .unwrap();
+    drop(child);
+    assert!(seen.contains("listening on"), "{seen}");
+    assert!(
+        !seen.contains(APP_PASSWORD) && !seen.contains(QUERY_SECRET),
+        "the forward target's secrets reached stderr: {seen}"
+    );
+}
+
+/// The API key the echoing server below is sent (a UUID-like key, as Ringg's are).
+const ECHOED_KEY: &str = "7251cb4b-echo-4f00-9c1e-0123456789ab";
+
+/// A server on 127.0.0.1 answering every request with `status`, `content_type` and `body`
+/// (one request per connection); its base URL (`…/ca/api/v0`).
+async fn answering(status: u16, content_type: &'static str, body: String) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match s.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let resp = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = s.write_all(resp.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{addr}/ca/api/v0")
+}
+
+fn api_cmd(base: &str, extra: &[&str]) -> assert_cmd::Command {
+    let mut cmd = bare();
+    cmd.args(["--base-url", base, "--api-key", ECHOED_KEY]);
+    cmd.args(extra);
+    cmd
+}
+
+/// `ringg api` masks the client's own key in a 2xx answer that echoes it in a field not named
+/// like a secret, as it does in an error answer.
+#[tokio::test(flavor = "multi_thread")]
+async fn ringg_api_masks_the_key_a_2xx_json_answer_echoes() {
+    let body =
+        format!(r#"{{"key":"{ECHOED_KEY}","message":"request with key {ECHOED_KEY} accepted"}}"#);
+    let base = answering(200, "application/json", body).await;
+    let r = ok(api_cmd(&base, &["api", "GET", "/echo"])).await;
+    assert!(
+        !r.stdout.contains(ECHOED_KEY),
+        "the API key reached stdout: {}",
+        r.stdout
+    );
+}
+
+/// The same with `-o json` and a text answer (the `{"status", "text"}` document).
+#[tokio::test(flavor = "multi_thread")]
+async fn ringg_api_json_masks_the_key_a_2xx_text_answer_echoes() {
+    let base = answering(
+        200,
+        "text/plain",
+        format!("you sent X-API-KEY {ECHOED_KEY}"),
+    )
+    .await;
+    let r = ok(api_cmd(&base, &["-o", "json", "api", "GET", "/echo"])).await;
+    assert!(
+        !r.stdout.contains(ECHOED_KEY),
+        "the API key reached stdout: {}",
+        r.stdout
+    );
+}
+
+/// The same echo in a 400 is masked.
+#[tokio::test(flavor = "multi_thread")]
+async fn ringg_api_masks_the_key_a_4xx_answer_echoes() {
+    let body = format!(r#"{{"detail":"invalid key {ECHOED_KEY}"}}"#);
+    let base = answering(400, "application/json", body).await;
+    let r = run(api_cmd(&base, &["api", "GET", "/echo"])).await;
+    assert_ne!(r.code, 0);
+    assert!(
+        !r.stdout.contains(ECHOED_KEY) && !r.stderr.contains(ECHOED_KEY),
+        "stdout: {}\nstderr: {}",
+        r.stdout,
+        r.stderr
+    );
+}
+
+/// `webhooks listen --forward-to http://<not loopback>` never sends a delivery, and its secret
+/// header, in clear text through the proxy the environment names (`HTTP_PROXY`); it warns that
+/// the delivery crosses the network unencrypted.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forwarded_secret_does_not_reach_an_environment_proxy_in_clear_text() {
+    const SECRET: &str = "whsec-FORWARDED-8d7c6b";
+    // The "proxy": records the head of what it is sent, answers 200.
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_addr = proxy.local_addr().unwrap();
+    let (seen_tx, mut seen_rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = proxy.accept().await {
+            let seen_tx = seen_tx.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match s.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let _ = seen_tx.send(String::from_utf8_lossy(&head).into_owned());
+                let _ = s
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                    .await;
+            });
+        }
+    });
+    let mut cmd = bare_std();
+    cmd.env("HTTP_PROXY", format!("http://{proxy_addr}"))
+        .env("http_proxy", format!("http://{proxy_addr}"))
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy")
+        .args([
+            "webhooks",
+            "listen",
+            "--port",
+            "0",
+            "--dedupe",
+            "memory",
+            "--secret",
+            SECRET,
+            "--forward-to",
+            // Not loopback by the forwarder's rule, and refused at once without a name lookup.
+            "http://0.0.0.0:9/hooks",
+        ]);
+    let mut child = spawn(cmd);
+    let stderr = child.stderr.take().unwrap();
+    let read = tokio::task::spawn_blocking(move || {
+        let mut reader = std::io::BufReader::new(stderr);
+        let mut seen = String::new();
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return (None, seen);
+            }
+            seen.push_str(&line);
+            if let Some(rest) = line.split("listening on http://").nth(1) {
+                return (rest.split('/').next().map(str::to_owned), seen);
+            }
+        }
+    });
+    let (listening, seen) = tokio::time::timeout(Duration::from_secs(60), read)
+        .await
+        .expect("the listening line within 60 s")
+        .unwrap();
+    let listening = listening.unwrap_or_else(|| panic!("no listening line: {seen}"));
+    assert!(
+        seen.contains("warning: http://0.0.0.0:9/hooks is plain http://")
+            && seen.contains("unencrypted"),
+        "{seen}"
+    );
+    // One delivery, as Ringg sends it: the secret in its header.
+    let body = r#"{"event_type":"call_completed","call_id":"call-review-1","status":"completed"}"#;
+    let mut s = tokio::net::TcpStream::connect(&listening).await.unwrap();
+    let request = format!(
+        "POST /ringg HTTP/1.1\r\nhost: {listening}\r\ncontent-type: application/json\r\nX-Webhook-Secret: {SECRET}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(30), s.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    drop(child);
+    let proxied = tokio::time::timeout(Duration::from_secs(5), seen_rx.recv())
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    assert!(
+        !proxied.contains(SECRET),
+        "the webhook secret reached the environment's proxy in clear text:\n{proxied}\n(the receiver answered: {answer})"
+    );
+}
+
+/// A refused `--forward-to` is quoted without the password of its user information.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_forward_target_is_not_quoted_with_its_password() {
+    const PASSWORD: &str = "pw-REFUSED-77e1";
+    let mut cmd = bare();
+    cmd.args([
+        "webhooks",
+        "listen",
+        "--port",
+        "0",
+        "--dedupe",
+        "memory",
+        "--secret",
+        "listen-secret-3f2a1b",
+        "--forward-to",
+        &format!("ftp://app:{PASSWORD}@127.0.0.1/hooks"),
+    ]);
+    let r = run(cmd).await;
+    assert_ne!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stderr.contains(PASSWORD),
+        "the forward target's password reached stderr: {}",
+        r.stderr
+    );
+}
