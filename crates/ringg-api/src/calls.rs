@@ -385,7 +385,7 @@ impl Calls<'_> {
             .headers
             .get(http::header::CONTENT_DISPOSITION)
             .and_then(|v| v.to_str().ok())
-            .and_then(content_disposition_file_name);
+            .and_then(outcomes::content_disposition_file_name);
         Ok(HistoryDownload::File {
             content_type,
             file_name,
@@ -412,7 +412,9 @@ impl Calls<'_> {
     /// [`to_number`](ReconcileQuery::to_number) when given). Returns `None` when no call there
     /// carries it: if the call was initiated within that part of the history, it was not
     /// placed, and placing it again cannot create a duplicate; a narrower query rules out only
-    /// what it covers. A call that is missing but whose request may still be answered is
+    /// what it covers. A call whose details do not show its variables either (Ringg documents
+    /// them in neither answer) cannot be ruled out: when the search meets one and finds no
+    /// other, it fails with [`ErrorKind::Unverifiable`], naming such calls. A call that is missing but whose request may still be answered is
     /// [`ErrorKind::TooEarly`] instead: one whose initiation or ambiguous failure the client's
     /// [journal](crate::journal) (or, without one, this client) recorded less than
     /// [`settle_after`](crate::ClientBuilder::settle_after) (or the longer wait the sender
@@ -473,6 +475,9 @@ impl Calls<'_> {
         let stream = self.history_stream(hq);
         futures::pin_mut!(stream);
         let mut scanned = 0u64;
+        // Calls that may be the one: neither their history row nor their details showed
+        // their variables.
+        let mut unchecked: Vec<CallId> = Vec::new();
         while let Some(row) = stream.next().await {
             let row = row?;
             scanned += 1;
@@ -488,8 +493,14 @@ impl Calls<'_> {
                 .is_none_or(|n| reconcile::may_be_same_number(row.to_number.as_deref(), n))
             {
                 let details = self.details(&row.id, false).await?;
-                if reference_in(details.custom_args_values.as_ref()) == Some(q.reference.as_str()) {
-                    return Ok(Some(row));
+                match details.custom_args_values.as_ref() {
+                    Some(args) if reference_in(Some(args)) == Some(q.reference.as_str()) => {
+                        return Ok(Some(row));
+                    }
+                    // Shown (an empty map is a call placed without variables): not ours.
+                    Some(_) => {}
+                    // Not shown at all, as Ringg's documented call details have it.
+                    None => unchecked.push(row.id.clone()),
                 }
             }
             if scanned >= q.max_rows {
@@ -499,7 +510,14 @@ impl Calls<'_> {
                 )));
             }
         }
-        Ok(None)
+        if unchecked.is_empty() {
+            Ok(None)
+        } else {
+            Err(Error::unverifiable(reconcile::unverifiable_message(
+                &q.reference,
+                &unchecked,
+            )))
+        }
     }
 
     /// Polls call details until the call is `completed`, `failed`, `error`, `cancelled` or
@@ -560,41 +578,6 @@ impl Calls<'_> {
     }
 }
 
-/// The file name of a `Content-Disposition` header, reduced to its last path component so a
-/// server cannot point it elsewhere (`attachment; filename="calls.zip"; size=3` → `calls.zip`).
-fn content_disposition_file_name(header: &str) -> Option<String> {
-    let value = header.split(';').map(str::trim).find_map(|p| {
-        let (k, v) = p.split_once('=')?;
-        k.trim().eq_ignore_ascii_case("filename").then_some(v)
-    })?;
-    let name = value.trim().trim_matches('"');
-    let name = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    (!name.is_empty() && name != "." && name != "..").then(|| name.to_string())
-}
-
 /// Kept under its old name for code that still reaches it here; it lives in `request_path`.
 #[allow(unused_imports)]
 pub(crate) use crate::request_path::query_pairs;
-
-#[cfg(test)]
-mod tests {
-    use super::content_disposition_file_name as name;
-
-    #[test]
-    fn content_disposition_file_names() {
-        assert_eq!(
-            name("attachment; filename=\"calls.zip\"; size=3").as_deref(),
-            Some("calls.zip")
-        );
-        assert_eq!(
-            name("attachment; filename=history.csv").as_deref(),
-            Some("history.csv")
-        );
-        assert_eq!(
-            name("attachment; filename=\"../../etc/passwd\"").as_deref(),
-            Some("passwd")
-        );
-        assert_eq!(name("attachment; filename=\"..\"").as_deref(), None);
-        assert_eq!(name("inline").as_deref(), None);
-    }
-}

@@ -48,6 +48,12 @@ pub enum ErrorKind {
     /// found nor ruled out ([`Calls::reconcile`](crate::calls::Calls::reconcile) after
     /// [`ReconcileQuery::max_rows`](crate::calls::ReconcileQuery::max_rows) history rows).
     SearchLimit,
+    /// A search met calls it could not check, so what it looked for is neither found nor
+    /// ruled out: [`Calls::reconcile`](crate::calls::Calls::reconcile) found calls in the part
+    /// of the history it searched whose variables (`custom_args_values`) neither the history
+    /// nor the call details showed. The message names them; look at them before placing the
+    /// call again.
+    Unverifiable,
     /// It is too early to act: an earlier request may still be answered (see
     /// [`ClientBuilder::settle_after`](crate::ClientBuilder::settle_after)). A call missing
     /// from the history is not ruled out yet, or a campaign launch does not upload or start
@@ -144,6 +150,12 @@ impl Error {
     /// An error for a search that stopped at its limit (see [`ErrorKind::SearchLimit`]).
     pub(crate) fn search_limit(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::SearchLimit, message)
+    }
+
+    /// An error for a search that met calls it could not check (see
+    /// [`ErrorKind::Unverifiable`]).
+    pub(crate) fn unverifiable(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Unverifiable, message)
     }
 
     /// An error for an initiation that cannot be ruled out yet (see [`ErrorKind::TooEarly`]).
@@ -429,79 +441,6 @@ impl Error {
             _ => false,
         }
     }
-
-    /// What to do next, in one sentence: data for a front end to show beside the error, in
-    /// its own words if it has them (the `ringg` CLI names its commands instead).
-    /// [`Display`](fmt::Display) does not include it.
-    pub fn hint(&self) -> Option<String> {
-        if let Some(hint) = &self.repr.hint {
-            return Some(hint.clone());
-        }
-        if self.repr.kind == ErrorKind::OutcomeUnknown {
-            return Some(match &self.repr.client_reference {
-                Some(r) => format!(
-                    "the call may have been placed; reconcile the client reference {r} against the call history before trying again"
-                ),
-                None => "it may have been carried out; check its state before trying again".into(),
-            });
-        }
-        match self.repr.status.map(|s| s.as_u16()) {
-            Some(401) => Some(
-                "check the API key; a regenerated key invalidates the old one".into(),
-            ),
-            Some(403) => Some(
-                "the request was refused: the key may lack the permission, or the request is not allowed as it is (see the message)".into(),
-            ),
-            Some(429) => Some(match self.repr.retry_after {
-                Some(d) => format!("rate limited: retry after {:.0} s", d.as_secs_f64().ceil()),
-                None => "rate limited: wait a little and retry".into(),
-            }),
-            Some(402) => Some("not enough credits: top up the workspace".into()),
-            Some(s) if s >= 500 => Some("Ringg had a server error: retry later".into()),
-            _ => match self.repr.kind {
-                ErrorKind::Decode if self.repr.malformed => Some(
-                    "the response was not whole JSON (cut off or garbled on the way): retry; report it if it keeps happening".into(),
-                ),
-                ErrorKind::Decode => Some(
-                    "the response did not match the model; please report it with the response body".into(),
-                ),
-                ErrorKind::Transport
-                    if self.repr.transport == Some(TransportErrorKind::TotalTimeout) =>
-                {
-                    Some(
-                        "the request did not finish within its total timeout: retry later, or allow more time (the client's or this request's total timeout) if the server or the client's rate limit is slow".into(),
-                    )
-                }
-                ErrorKind::Transport
-                    if self.repr.transport == Some(TransportErrorKind::BodyTooLarge) =>
-                {
-                    Some(
-                        "if an answer this large is expected, allow a larger response body (the client's or this request's limit)".into(),
-                    )
-                }
-                ErrorKind::Transport if self.repr.transport == Some(TransportErrorKind::Timeout) => {
-                    Some(
-                        "no answer arrived within the attempt timeout: retry later, or allow more time per attempt (the client's or this request's timeout) if the server is slow".into(),
-                    )
-                }
-                ErrorKind::Transport => Some("check the base URL and your network, then retry".into()),
-                ErrorKind::RetryAfterTooLong => Some("the server asked for a long pause: try again later".into()),
-                ErrorKind::Timeout => Some(
-                    "the wait ended before the outcome was known: wait again, or allow a longer wait".into(),
-                ),
-                ErrorKind::SearchLimit => Some(
-                    "it was neither found nor ruled out: narrow the search (the assistant, the recipient, a later start) or allow more rows before acting on it".into(),
-                ),
-                ErrorKind::TooEarly => Some(
-                    "its request may still be answered: settle it again after the time given, and do not place it again before".into(),
-                ),
-                ErrorKind::Pagination => Some(
-                    "narrow the query (for example by date); if the list really is that long, allow more pages (the client's max_pages setting)".into(),
-                ),
-                _ => None,
-            },
-        }
-    }
 }
 
 impl fmt::Debug for Error {
@@ -594,6 +533,7 @@ fn clip_message(message: String) -> String {
     }
 }
 
+mod hint;
 pub(crate) mod mask;
 mod outcome;
 #[cfg(test)]

@@ -159,6 +159,7 @@ pub(crate) fn hint(e: &Error) -> Option<String> {
         (_, ErrorKind::Timeout) => "try again later or raise --timeout".into(),
         (_, ErrorKind::TooEarly) => "its request may still be answered: settle it again after that time (the same `ringg calls reconcile`), and do not place the call again before".into(),
         (_, ErrorKind::SearchLimit) => "the call was neither found nor ruled out: narrow the search with --agent, --to or --since, or search more rows with --max-rows, before placing it again".into(),
+        (_, ErrorKind::Unverifiable) => "look at the calls it names (`ringg calls get ID` shows one, with its number and time) and place the call again only if none of them is it".into(),
         (_, ErrorKind::Pagination) => "the list did not end as it should: narrow it (e.g. --start/--end) or report it".into(),
         (_, ErrorKind::Journal) => "the calls the journal held can be settled by their client references with `ringg calls reconcile REF`".into(),
         // A refusal before sending: the SDK's own advice, if it has some.

@@ -1,6 +1,7 @@
 //! Live quirks (`Quirks::Live`): answers in the variants the live API is documented to show
 //! beside the newest documented shape (API reference §7), rotating by the seed and a turn
-//! counter, so a client is tested against all of them.
+//! counter of each row below, so a client is tested against all of them whatever else it
+//! sends in between.
 //!
 //! | operation | variants, in turn |
 //! |---|---|
@@ -41,12 +42,22 @@ impl std::str::FromStr for Quirks {
     }
 }
 
-/// The quirks mode and its turn counter.
+/// The rows of the table above, each with a turn counter of its own.
+#[derive(Clone, Copy)]
+enum Row {
+    Initiate,
+    History,
+    Assistant,
+    Details,
+    Error,
+}
+
+/// The quirks mode and its turn counters.
 #[derive(Debug, Default)]
 pub(crate) struct QuirkState {
     pub(crate) mode: Quirks,
     seed: u64,
-    turns: AtomicU64,
+    turns: [AtomicU64; 5],
 }
 
 impl QuirkState {
@@ -54,12 +65,13 @@ impl QuirkState {
         Self {
             mode,
             seed,
-            turns: AtomicU64::new(0),
+            turns: Default::default(),
         }
     }
 
-    fn turn(&self, variants: u64) -> u64 {
-        let n = self.turns.fetch_add(1, Ordering::Relaxed);
+    /// The variant of `row`'s next answer, of `variants`.
+    fn turn(&self, row: Row, variants: u64) -> u64 {
+        let n = self.turns[row as usize].fetch_add(1, Ordering::Relaxed);
         self.seed.wrapping_add(n) % variants
     }
 
@@ -69,16 +81,16 @@ impl QuirkState {
             return v;
         }
         match op {
-            "initiateCall" | "initiateCallV2" => match self.turn(3) {
+            "initiateCall" | "initiateCallV2" => match self.turn(Row::Initiate, 3) {
                 0 => v["data"]["call_status"] = json!("ongoing"),
                 1 => v = legacy_initiate(&v),
                 _ => {}
             },
-            "listCallHistory" if self.turn(2) == 0 && v.get("total").is_some() => {
+            "listCallHistory" if self.turn(Row::History, 2) == 0 && v.get("total").is_some() => {
                 v["total"] = json!("many");
             }
-            "getAssistant" if self.turn(2) == 0 => stringify_call_traffic(&mut v),
-            "getCallDetails" if self.turn(2) == 0 => {
+            "getAssistant" if self.turn(Row::Assistant, 2) == 0 => stringify_call_traffic(&mut v),
+            "getCallDetails" if self.turn(Row::Details, 2) == 0 => {
                 if let Some(b) = v
                     .pointer_mut("/data/platform_analysis/callback_requested")
                     .filter(|b| b.is_boolean())
@@ -105,7 +117,7 @@ impl QuirkState {
         else {
             return e;
         };
-        if self.turn(2) == 0 {
+        if self.turn(Row::Error, 2) == 0 {
             let code = e
                 .status
                 .canonical_reason()
@@ -169,7 +181,7 @@ mod tests {
             "c1"
         );
         assert_eq!(live.answer("initiateCall", body.clone()), body);
-        // The turn counter is shared: of two errors in a row, one comes as the envelope.
+        // Of two errors in a row, one comes as the envelope.
         let bodies = [
             live.error(ApiError::not_found("no such agent")).body,
             live.error(ApiError::not_found("no such agent")).body,
@@ -181,6 +193,19 @@ mod tests {
         assert!(
             bodies.iter().any(|b| b["detail"] == "no such agent"),
             "{bodies:?}"
+        );
+        // Each operation rotates on its own: a client alternating two of them still meets
+        // both variants of each.
+        let live = QuirkState::new(Quirks::Live, 0);
+        let history = json!({"calls": [], "total": 0});
+        let mut totals = Vec::new();
+        for _ in 0..4 {
+            live.answer("getAssistant", json!({}));
+            totals.push(live.answer("listCallHistory", history.clone())["total"].clone());
+        }
+        assert!(
+            totals.contains(&json!("many")) && totals.contains(&json!(0)),
+            "{totals:?}"
         );
         assert_eq!("LIVE".parse::<Quirks>(), Ok(Quirks::Live));
         assert!("x".parse::<Quirks>().is_err());

@@ -144,3 +144,33 @@ async fn a_retry_waits_for_the_window_and_the_schedule_is_shown() {
     );
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_campaign_start_at_the_end_of_the_calendar_is_answered_not_dropped() {
+    let (sim, api) = common::fast().await;
+    let body = json!({
+        "bulk_list_id": "00000000-0000-4000-8000-000000000000",
+        "agent_id": ringg_sim::demo::AGENT_ID,
+        "number_pool_id": ringg_sim::demo::NUMBER_POOL_ID,
+        // The last minute chrono can represent, in UTC: the minute after it overflows.
+        "campaign_start_time": "31/12/+262142, 23:59",
+        "call_config": {"call_time": {"timezone": "UTC"}},
+    });
+    let r = api
+        .try_send(
+            "POST",
+            "/campaign/make-call-async",
+            Some("application/json"),
+            serde_json::to_vec(&body).unwrap(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("no answer for a far-future campaign_start_time: {e}"));
+    // Not in the past, so the window passes; the unknown list is the refusal.
+    assert!(
+        (400..500).contains(&r.status),
+        "{} {}",
+        r.status,
+        String::from_utf8_lossy(&r.raw)
+    );
+    sim.shutdown().await;
+}

@@ -31,3 +31,38 @@ pub enum HistoryDownload {
     /// Ringg is emailing the report instead; its message.
     Emailed(String),
 }
+
+/// The file name of a `Content-Disposition` header, reduced to its last path component so a
+/// server cannot point it elsewhere (`attachment; filename="calls.zip"; size=3` → `calls.zip`).
+pub(super) fn content_disposition_file_name(header: &str) -> Option<String> {
+    let value = header.split(';').map(str::trim).find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim().eq_ignore_ascii_case("filename").then_some(v)
+    })?;
+    let name = value.trim().trim_matches('"');
+    let name = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    (!name.is_empty() && name != "." && name != "..").then(|| name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_disposition_file_name as name;
+
+    #[test]
+    fn content_disposition_file_names() {
+        assert_eq!(
+            name("attachment; filename=\"calls.zip\"; size=3").as_deref(),
+            Some("calls.zip")
+        );
+        assert_eq!(
+            name("attachment; filename=history.csv").as_deref(),
+            Some("history.csv")
+        );
+        assert_eq!(
+            name("attachment; filename=\"../../etc/passwd\"").as_deref(),
+            Some("passwd")
+        );
+        assert_eq!(name("attachment; filename=\"..\"").as_deref(), None);
+        assert_eq!(name("inline").as_deref(), None);
+    }
+}

@@ -1,10 +1,25 @@
 //! What [`Calls::reconcile`](super::Calls::reconcile) looks for.
 
 use ringg_types::common::Timestamp;
-use ringg_types::ids::AgentId;
+use ringg_types::ids::{AgentId, CallId};
 
 use crate::error::Error;
 use crate::journal::CallEntry;
+
+/// The message of the [`ErrorKind::Unverifiable`](crate::ErrorKind::Unverifiable) error of a
+/// search for `reference` that met the calls `unchecked` (up to five are named).
+pub(super) fn unverifiable_message(reference: &str, unchecked: &[CallId]) -> String {
+    const NAMED: usize = 5;
+    let mut named: Vec<&str> = unchecked.iter().take(NAMED).map(CallId::as_str).collect();
+    if unchecked.len() > NAMED {
+        named.push("…");
+    }
+    format!(
+        "the call with reference {reference:?} is neither found nor ruled out: {} call(s) in the history searched may be it, but the server showed none of their variables (custom_args_values), in the history or in call details: {}",
+        unchecked.len(),
+        named.join(", ")
+    )
+}
 
 /// For an unsettled initiation recorded (or last updated) less than `wait` ago (see
 /// [`Client::settle_wait`](crate::Client::settle_wait)), the

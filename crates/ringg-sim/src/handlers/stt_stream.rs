@@ -14,7 +14,8 @@ use hyper_util::rt::TokioIo;
 use ringg_types::stt::MAX_AUDIO_BYTES;
 use serde_json::{Value, json};
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::protocol::{Message, Role};
+use tokio_tungstenite::tungstenite;
+use tokio_tungstenite::tungstenite::protocol::{Message, Role, WebSocketConfig};
 
 use crate::audio::{self, AudioInfo};
 use crate::core::Shared;
@@ -225,6 +226,14 @@ impl Heard {
     }
 }
 
+/// The error sent when a stream's audio (or one message) passes [`MAX_AUDIO_BYTES`].
+fn too_long() -> Message {
+    error_message(
+        "audio_too_long",
+        &format!("a stream carries at most {MAX_AUDIO_BYTES} bytes of audio; open a new stream"),
+    )
+}
+
 fn error_message(code: &str, message: &str) -> Message {
     Message::text(json!({ "type": "error", "code": code, "message": message }).to_string())
 }
@@ -233,7 +242,14 @@ async fn session(on_upgrade: OnUpgrade, opts: StreamOptions, idle: std::time::Du
     let Ok(upgraded) = on_upgrade.await else {
         return;
     };
-    let mut ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, None).await;
+    // No message or frame may be larger than a whole stream's audio: tungstenite refuses one
+    // at its header instead of buffering it first (its default allows 64 MiB).
+    let cap = usize::try_from(MAX_AUDIO_BYTES).unwrap_or(usize::MAX);
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(cap))
+        .max_frame_size(Some(cap));
+    let mut ws =
+        WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config)).await;
     let mut heard = Heard {
         opts,
         head: Vec::new(),
@@ -256,9 +272,7 @@ async fn session(on_upgrade: OnUpgrade, opts: StreamOptions, idle: std::time::Du
             Some(Ok(Message::Binary(data))) => {
                 heard.take(&data);
                 if heard.received > MAX_AUDIO_BYTES {
-                    let _ = ws
-                        .send(error_message("audio_too_long", &format!("a stream carries at most {MAX_AUDIO_BYTES} bytes of audio; open a new stream")))
-                        .await;
+                    let _ = ws.send(too_long()).await;
                     break;
                 }
                 if let Some(p) = heard.partial()
@@ -283,6 +297,10 @@ async fn session(on_upgrade: OnUpgrade, opts: StreamOptions, idle: std::time::Du
                 break;
             }
             Some(Ok(_)) => {}
+            Some(Err(tungstenite::Error::Capacity(_))) => {
+                let _ = ws.send(too_long()).await;
+                break;
+            }
             Some(Err(_)) => return,
         }
     }

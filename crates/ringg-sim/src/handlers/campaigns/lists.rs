@@ -39,7 +39,10 @@ pub(crate) fn check_window(
 ) -> Result<(), ApiError> {
     if let Some(s) = start {
         // Minute precision: the current minute still counts as "now".
-        if s + chrono::Duration::seconds(60) < Utc::now() {
+        // A time past chrono's range has no next minute: it is not in the past either.
+        if s.checked_add_signed(chrono::Duration::seconds(60))
+            .is_some_and(|next| next < Utc::now())
+        {
             return Err(ApiError::bad_request(
                 "campaign_start_time is in the past; pick a time in the future (in call_config.call_time.timezone, default Asia/Kolkata)",
             ));

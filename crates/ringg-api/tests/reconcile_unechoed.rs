@@ -1,0 +1,96 @@
+//! `reconcile` against a server that answers in Ringg's documented shapes: neither the history
+//! row (§2.3.3) nor the call details (§2.3.4) carry `custom_args_values`, so a call there cannot
+//! be told to be ours or not, and is never ruled out.
+
+mod common;
+
+use std::sync::Arc;
+
+use ringg_api::ErrorKind;
+use ringg_api::calls::ReconcileQuery;
+
+/// A history of one call to +919800000001 created at `created`, whose details carry
+/// `variables` (`None`: the field left out, as documented).
+async fn server(created: String, variables: Option<serde_json::Value>) -> String {
+    common::scripted_server(Arc::new(move |path, q| {
+        if path.ends_with("/calling/call-details") {
+            let id = q.iter().find(|(k, _)| k == "id").map(|(_, v)| v.clone());
+            let mut data = serde_json::json!({
+                "id": id, "call_direction": "outbound", "call_status": "completed",
+                "call_sub_status": "ACCEPTED", "from_number": "+918035736726",
+                "to_number": "+919800000001", "callee_name": "Asha",
+                "agent_id": "830f767a-397e-4b39-82ff-235cd344e2f9"
+            });
+            if let Some(v) = &variables {
+                data["custom_args_values"] = v.clone();
+            }
+            return serde_json::json!({"status": "success", "data": data});
+        }
+        serde_json::json!({
+            "calls": [{"id": "call-1", "status": "completed", "to_number": "+919800000001",
+                       "name": "Asha", "created_at": created, "call_type": "outbound",
+                       "from_numbers": ["+918035736726"]}],
+            "limit": 100, "offset": 0, "count": 1, "total": 1
+        })
+    }))
+    .await
+}
+
+fn an_hour_ago() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now() - chrono::Duration::hours(1)
+}
+
+#[tokio::test]
+async fn a_call_whose_variables_are_shown_nowhere_is_not_ruled_out() {
+    let created = (an_hour_ago() + chrono::Duration::seconds(1)).to_rfc3339();
+    let base = server(created, None).await;
+    let err = common::client_for(&base)
+        .calls()
+        .reconcile(ReconcileQuery::new("ref-lost").since(
+            ringg_api::types::common::Timestamp::from_datetime(&an_hour_ago()),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unverifiable, "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains("call-1") && message.contains("custom_args_values"),
+        "{message}"
+    );
+}
+
+/// A reference this SDK made an hour ago (its time and wait are in it): the answer `ringg
+/// calls reconcile` would otherwise print as "it was not placed".
+#[tokio::test]
+async fn an_sdk_reference_from_an_hour_ago_is_not_ruled_out_without_an_echo() {
+    let made = an_hour_ago();
+    let ts = uuid::Timestamp::from_unix(uuid::NoContext, made.timestamp() as u64, 0);
+    let reference = format!("rr-{}-300s", uuid::Uuid::new_v7(ts).simple());
+    assert!(ringg_api::calls::reference_time(&reference).is_some());
+    let created = (made + chrono::Duration::seconds(1)).to_rfc3339();
+    let base = server(created, None).await;
+    let err = common::client_for(&base)
+        .calls()
+        .reconcile(ReconcileQuery::new(reference.clone()).to_number("+919800000001"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unverifiable, "{err}");
+}
+
+#[tokio::test]
+async fn details_that_show_other_or_no_variables_rule_the_call_out() {
+    for variables in [
+        serde_json::json!({}),
+        serde_json::json!({"ringg_client_ref": "someone-else"}),
+    ] {
+        let created = (an_hour_ago() + chrono::Duration::seconds(1)).to_rfc3339();
+        let base = server(created, Some(variables.clone())).await;
+        let got = common::client_for(&base)
+            .calls()
+            .reconcile(ReconcileQuery::new("ref-lost").since(
+                ringg_api::types::common::Timestamp::from_datetime(&an_hour_ago()),
+            ))
+            .await;
+        assert!(matches!(got, Ok(None)), "{variables}: {got:?}");
+    }
+}
