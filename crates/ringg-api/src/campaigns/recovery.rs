@@ -229,7 +229,10 @@ impl Campaigns<'_> {
         let list_id = match &prior.list_id {
             Some(id) => Some(id.clone()),
             None if prior.stage == LaunchStage::Uploading => {
-                let found = self.find_uploaded(&prior, journal.as_ref()).await?;
+                let found = self
+                    .find_created(&prior, journal.as_ref())
+                    .await?
+                    .map(|(list_id, _)| list_id);
                 if found.is_none()
                     && let Some(until) = answerable_until(prior.updated_at, wait)
                 {
@@ -242,7 +245,10 @@ impl Campaigns<'_> {
         let Some(list_id) = list_id else {
             return Ok((progress(journal, fresh, seen), Recovered::Nothing));
         };
-        let Some(campaign) = self.find_list(&list_id, Some(&key.name)).await? else {
+        let campaign = self
+            .find_launched(&list_id, &prior, journal.as_ref())
+            .await?;
+        let Some(campaign) = campaign else {
             // The list is gone (deleted elsewhere): upload it again.
             return Ok((progress(journal, fresh, seen), Recovered::Nothing));
         };
@@ -280,15 +286,35 @@ impl Campaigns<'_> {
         }
     }
 
-    /// The list a lost upload created: of the campaigns of that name and assistant, owned by no
-    /// other launch, created from [`CLOCK_SLACK`] before the entry was recorded to
-    /// [`list_appears_by`] (the wait its sender recorded, whatever this client's own), the one
-    /// created closest to the upload.
-    async fn find_uploaded(
+    /// The campaign of the launch `entry`, whose upload made `list_id`: the campaign with that
+    /// id ([`find_list`](Self::find_list)), else the one [`find_created`](Self::find_created)
+    /// finds. Ringg does not say that a campaign's id is its list's (§1.9 of the API
+    /// reference): where they differ, no campaign has the list's id, and the launch must not
+    /// take its list for deleted and upload it again.
+    async fn find_launched(
+        &self,
+        list_id: &ListId,
+        entry: &LaunchEntry,
+        journal: &dyn Journal,
+    ) -> Result<Option<Campaign>, Error> {
+        if let Some(campaign) = self.find_list(list_id, Some(&entry.key.name)).await? {
+            return Ok(Some(campaign));
+        }
+        Ok(self
+            .find_created(entry, journal)
+            .await?
+            .map(|(_, campaign)| campaign))
+    }
+
+    /// The campaign a launch's upload created, and its id: of the campaigns of that name and
+    /// assistant, owned by no other launch, created from [`CLOCK_SLACK`] before the entry was
+    /// recorded to [`list_appears_by`] (the wait its sender recorded, whatever this client's
+    /// own), the one created closest to the upload.
+    async fn find_created(
         &self,
         entry: &LaunchEntry,
         journal: &dyn Journal,
-    ) -> Result<Option<ListId>, Error> {
+    ) -> Result<Option<(ListId, Campaign)>, Error> {
         let since = entry.recorded_at.checked_sub_signed(CLOCK_SLACK);
         let until = list_appears_by(entry);
         let in_window =
@@ -298,7 +324,7 @@ impl Campaigns<'_> {
             ..ListCampaignsQuery::default()
         });
         futures::pin_mut!(stream);
-        let mut best: Option<(chrono::TimeDelta, ListId)> = None;
+        let mut best: Option<(chrono::TimeDelta, ListId, Campaign)> = None;
         while let Some(c) = stream.next().await {
             let c = c?;
             let same_name = c.name.as_deref() == Some(entry.key.name.as_str());
@@ -315,12 +341,12 @@ impl Campaigns<'_> {
             if owner.is_none_or(|o| o.key == entry.key) {
                 // A campaign without a creation time is the farthest candidate.
                 let off = created.map_or(chrono::TimeDelta::MAX, |t| (t - entry.updated_at).abs());
-                if best.as_ref().is_none_or(|(b, _)| off < *b) {
-                    best = Some((off, list_id));
+                if best.as_ref().is_none_or(|(b, _, _)| off < *b) {
+                    best = Some((off, list_id, c));
                 }
             }
         }
-        Ok(best.map(|(_, id)| id))
+        Ok(best.map(|(_, id, campaign)| (id, campaign)))
     }
 
     /// The campaign of a list, from `GET /campaign/all` (searched by its name when known).
@@ -468,7 +494,7 @@ impl Campaigns<'_> {
             )));
         };
         let campaign = self
-            .find_list(list_id, Some(&entry.key.name))
+            .find_launched(list_id, &entry, journal.as_ref())
             .await
             .map_err(recover)?;
         let Some(campaign) = campaign else {

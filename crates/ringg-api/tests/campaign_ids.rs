@@ -1,0 +1,165 @@
+//! Launches where a campaign's id (`GET /campaign/all` `campaigns[].id`) is not its list's id.
+//! Ringg does not say whether they are the same (API reference §1.9, §7 question 9); the
+//! simulator uses one id for both, so these tests run it behind a proxy that gives
+//! `/campaign/all` rows an id of their own, everything else unchanged.
+
+mod common;
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper_util::client::legacy::Client as HttpClient;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use ringg_api::Client;
+use ringg_api::campaigns::{CampaignFlow, PollOptions};
+use ringg_api::journal::{Journal, MemoryJournal};
+
+/// A different id for the campaign of list `id` (same length, first character changed).
+fn campaign_id_of(id: &str) -> String {
+    let first = if id.starts_with('c') { 'd' } else { 'c' };
+    format!("{first}{}", &id[1..])
+}
+
+/// Forwards to `upstream` (`http://127.0.0.1:PORT`); rewrites `campaigns[].id` of
+/// `GET …/campaign/all`. Returns the proxy's origin.
+async fn proxy(upstream: String) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let http: HttpClient<_, Full<Bytes>> = HttpClient::builder(TokioExecutor::new()).build_http();
+    tokio::spawn(async move {
+        while let Ok((s, _)) = listener.accept().await {
+            let (http, upstream) = (http.clone(), upstream.clone());
+            tokio::spawn(async move {
+                let svc = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+                    let (http, upstream) = (http.clone(), upstream.clone());
+                    async move {
+                        let (parts, body) = req.into_parts();
+                        let body = body.collect().await.unwrap().to_bytes();
+                        let pq = parts.uri.path_and_query().unwrap().as_str().to_owned();
+                        let mut out = hyper::Request::builder()
+                            .method(parts.method.clone())
+                            .uri(format!("{upstream}{pq}"));
+                        for (k, v) in &parts.headers {
+                            if k != http::header::HOST {
+                                out = out.header(k, v);
+                            }
+                        }
+                        let resp = http
+                            .request(out.body(Full::new(body)).unwrap())
+                            .await
+                            .unwrap();
+                        let (mut rp, rb) = resp.into_parts();
+                        let mut bytes = rb.collect().await.unwrap().to_bytes();
+                        if parts.uri.path().ends_with("/campaign/all") && rp.status == 200 {
+                            let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                            if let Some(rows) = v["campaigns"].as_array_mut() {
+                                for row in rows {
+                                    let id = row["id"].as_str().unwrap().to_owned();
+                                    row["id"] = campaign_id_of(&id).into();
+                                }
+                            }
+                            bytes = Bytes::from(serde_json::to_vec(&v).unwrap());
+                            rp.headers.remove(http::header::CONTENT_LENGTH);
+                        }
+                        Ok::<_, std::convert::Infallible>(hyper::Response::from_parts(
+                            rp,
+                            Full::new(bytes),
+                        ))
+                    }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(s), svc)
+                    .await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+async fn simulator_behind_the_proxy() -> (ringg_sim::RunningSimulator, Client) {
+    let sim = ringg_sim::Simulator::builder()
+        .time_scale(0.001)
+        .seed(5)
+        .start()
+        .await
+        .unwrap();
+    let origin = sim.base_url().trim_end_matches("/ca/api/v0").to_owned();
+    let base = format!("{}/ca/api/v0", proxy(origin).await);
+    let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
+    let client = Client::builder()
+        .ignore_env()
+        .api_key(sim.api_key())
+        .base_url(&base)
+        .journal(journal)
+        .build()
+        .unwrap();
+    (sim, client)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_launch_run_twice_uploads_and_starts_once() {
+    let (sim, client) = simulator_behind_the_proxy().await;
+    let name = "campaign id differs";
+    let first = client
+        .campaigns()
+        .launch(common::launch(CampaignFlow::Standard, name))
+        .await
+        .unwrap();
+    let calls = sim.handle().calls().len();
+    // The same launch once more sends nothing: it was started.
+    let again = client
+        .campaigns()
+        .launch(common::launch(CampaignFlow::Standard, name))
+        .await
+        .unwrap();
+    assert_eq!(again.list_id, first.list_id);
+    assert_eq!(sim.handle().list_ids().len(), 1, "uploaded once");
+    assert_eq!(sim.handle().calls().len(), calls, "started once");
+    // Resuming it finds it started too.
+    let resumed = client
+        .campaigns()
+        .resume(&first.list_id, PollOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(resumed.list_id, first.list_id);
+    assert_eq!(sim.handle().calls().len(), calls);
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_launch_whose_list_was_deleted_is_uploaded_again() {
+    let (sim, client) = simulator_behind_the_proxy().await;
+    let name = "campaign id differs, deleted";
+    let first = client
+        .campaigns()
+        .launch(common::launch(CampaignFlow::Standard, name))
+        .await
+        .unwrap();
+    // Deleted once its calls have ended (the simulator runs a thousand times faster).
+    let mut deleted = None;
+    for _ in 0..200 {
+        match client.calls().delete_contact_list(&first.list_id).await {
+            Ok(d) => {
+                deleted = Some(d);
+                break;
+            }
+            Err(e) if e.status().is_some_and(|s| s.as_u16() == 400) => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert!(deleted.is_some(), "the list's calls ended within 10 s");
+    let again = client
+        .campaigns()
+        .launch(common::launch(CampaignFlow::Standard, name))
+        .await
+        .unwrap();
+    assert_ne!(
+        again.list_id, first.list_id,
+        "a new list, as the old one is gone"
+    );
+    sim.shutdown().await;
+}
