@@ -189,6 +189,44 @@ pub fn missing_readmes(root: &Path) -> Result<Vec<PathBuf>> {
     Ok(missing)
 }
 
+/// The dev-dependencies of the publishable crates under `root` that would stop `cargo publish`
+/// in [`PUBLISH_ORDER`]: one on a crate published later that carries a version (its own, or the
+/// workspace's through `workspace = true`). Cargo keeps such a dev-dependency in the published
+/// manifest, so the crate it names must be on crates.io already; a path-only one is dropped.
+/// One line per finding, naming the manifest and the fix.
+pub fn versioned_dev_dependencies(root: &Path) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for (i, name) in PUBLISH_ORDER.iter().enumerate() {
+        let manifest_path = root.join("crates").join(name).join("Cargo.toml");
+        let text = fs::read_to_string(&manifest_path)
+            .with_context(|| format!("cannot read {}", manifest_path.display()))?;
+        let doc: DocumentMut = text
+            .parse()
+            .with_context(|| format!("{} is not valid TOML", manifest_path.display()))?;
+        let Some(deps) = doc.get("dev-dependencies").and_then(Item::as_table_like) else {
+            continue;
+        };
+        for (dep, item) in deps.iter() {
+            if !PUBLISH_ORDER[i + 1..].contains(&dep) {
+                continue;
+            }
+            let versioned = match item.as_table_like() {
+                Some(t) => t.contains_key("version") || t.contains_key("workspace"),
+                // `dep = "0.1"`: a version only.
+                None => true,
+            };
+            if versioned {
+                found.push(format!(
+                    "crates/{name}/Cargo.toml: the dev-dependency `{dep}` carries a version, but \
+                     {dep} is published after {name}; make it path-only: \
+                     `{dep} = {{ path = \"../{dep}\" }}`"
+                ));
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// The `(major, minor)` version of the cargo that runs the packaging.
 pub fn cargo_version() -> Result<(u64, u64)> {
     let output = Command::new(cargo())
@@ -404,6 +442,14 @@ fn check_release_inputs(root: &Path, version: &Version, dry_run: bool) -> Result
         );
     }
     println!("  every publishable crate has its README");
+    let versioned = versioned_dev_dependencies(root)?;
+    if !versioned.is_empty() {
+        bail!(
+            "publishing in order would fail at the first of these:\n{}",
+            versioned.join("\n")
+        );
+    }
+    println!("  every dev-dependency on a crate published later is path-only");
 
     // 4. A clean tree, so the packages are exactly what is committed.
     let dirty = dirty_files(root)?;

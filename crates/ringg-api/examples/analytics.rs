@@ -1,6 +1,10 @@
 //! Analytics for the last 30 days: platform metrics, per-number figures, call durations,
 //! classifications, and the drill-down of the most recent campaign.
 //!
+//! A workspace with no campaign gets a small contact list saved (not started) for the
+//! drill-down: always against the simulator, and against a real workspace only with
+//! `RINGG_EXAMPLES_WRITE=1`.
+//!
 //! ```text
 //! cargo run -p ringg-api --example analytics
 //! ```

@@ -29,6 +29,7 @@ async fn main() -> common::Result {
     });
     match (setup.writes_allowed(), to) {
         (true, Some(to)) => {
+            setup.answer_next_call(&to);
             let assistants: Vec<_> = client.assistants().stream().try_collect().await?;
             let agent = assistants
                 .iter()
@@ -82,8 +83,9 @@ async fn main() -> common::Result {
                 done.id,
                 done.call_status.as_ref().map(|s| s.as_str()).unwrap_or("?")
             );
-            if let Some(t) = done.transcript() {
-                println!("{}", t.to_plain_text());
+            match done.transcript() {
+                Some(t) => println!("{}", t.to_plain_text()),
+                None => println!("(no transcript: the call was not answered)"),
             }
             if let Some(summary) = done
                 .platform_analysis

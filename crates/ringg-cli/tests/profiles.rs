@@ -214,8 +214,49 @@ async fn login_sim_finds_the_running_simulator() {
     let mut c = with_dirs(config.path(), state.path());
     c.args(["assistants", "get", "Renewals Assistant"]);
     ok(c).await;
+    // Stopped as a service manager stops it: the file goes with it.
+    #[cfg(unix)]
+    {
+        let pid = child.id().to_string();
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let status = tokio::task::block_in_place(|| child.wait().unwrap());
+        assert!(status.success(), "{status:?}");
+        assert!(!marker.exists(), "sim-serve.json is removed on SIGTERM");
+    }
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// A `sim-serve.json` left by a simulator killed without its cleanup is named as such, and
+/// removed.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread")]
+async fn login_sim_tells_a_simulator_that_is_gone() {
+    let (config, state) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    // The pid of a process that has ended.
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    gone.wait().unwrap();
+    let marker = state.path().join("sim-serve.json");
+    std::fs::write(
+        &marker,
+        serde_json::json!({"base_url": "http://127.0.0.1:9/ca/api/v0", "pid": gone.id()})
+            .to_string(),
+    )
+    .unwrap();
+    let mut c = with_dirs(config.path(), state.path());
+    c.args(["login", "--sim"]);
+    let r = common::run(c).await;
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.contains("stopped without removing it"),
+        "{}",
+        r.stderr
+    );
+    assert!(!marker.exists());
 }
 
 /// Removing the default profile leaves the one profile left as the default, or, with several

@@ -300,7 +300,7 @@ impl Drop for RunningSimulator {
 }
 
 /// Starts the simulator from `builder`, prints `base_url=...` and `api_key=...` (one per line)
-/// on stdout, serves until Ctrl-C, then shuts down cleanly.
+/// on stdout, serves until Ctrl-C (or, on Unix, SIGTERM), then shuts down cleanly.
 pub async fn serve_until_ctrl_c(builder: SimulatorBuilder) -> Result<(), SimError> {
     serve_until_ctrl_c_with(builder, |_| {}).await
 }
@@ -320,7 +320,25 @@ pub async fn serve_until_ctrl_c_with(
         writeln!(out, "api_key={}", sim.api_key())?;
         out.flush()?;
     }
-    tokio::signal::ctrl_c().await?;
+    stop_signal().await?;
     sim.shutdown().await;
     Ok(())
+}
+
+/// Waits for Ctrl-C (SIGINT) or, on Unix, SIGTERM (what `kill`, `docker stop` and service
+/// managers send).
+async fn stop_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate())?;
+        tokio::select! {
+            stopped = tokio::signal::ctrl_c() => stopped,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
 }

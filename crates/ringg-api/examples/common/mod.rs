@@ -50,6 +50,17 @@ impl Setup {
         self.sim.is_some() || std::env::var("RINGG_EXAMPLES_WRITE").is_ok_and(|v| v == "1")
     }
 
+    /// Against the simulator, makes the next call to `to` be answered (its outcomes are
+    /// random otherwise, and a call that is not answered has no transcript); against a real
+    /// workspace, the person at `to` decides.
+    #[allow(dead_code)] // only the calls example places a call
+    pub(crate) fn answer_next_call(&self, to: &str) {
+        if let Some(sim) = &self.sim {
+            sim.handle()
+                .script_outcomes(to, [ringg_sim::CallOutcome::Answered]);
+        }
+    }
+
     /// Stops the simulator, if one was started.
     pub(crate) async fn finish(self) {
         if let Some(sim) = self.sim {

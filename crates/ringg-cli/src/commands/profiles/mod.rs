@@ -127,8 +127,18 @@ fn running_sim_base_url() -> Result<String, CliError> {
             "no `ringg sim serve` is running for this user (start one in another terminal), or give its --base-url",
         )
     })?;
-    serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
+    let record = serde_json::from_str::<serde_json::Value>(&text).ok();
+    if let Some(pid) = record.as_ref().and_then(|v| v["pid"].as_u64())
+        && !process_alive(pid)
+    {
+        // Left by a simulator killed without its cleanup (SIGKILL).
+        let _ = std::fs::remove_file(&path);
+        return Err(CliError::failed(format!(
+            "no `ringg sim serve` is running for this user (the one that wrote {} stopped without removing it); start one in another terminal, or give its --base-url",
+            path.display()
+        )));
+    }
+    record
         .and_then(|v| v["base_url"].as_str().map(str::to_string))
         .ok_or_else(|| {
             CliError::failed(format!(
@@ -136,6 +146,13 @@ fn running_sim_base_url() -> Result<String, CliError> {
                 path.display()
             ))
         })
+}
+
+/// Whether process `pid` is running, where the system can tell (Linux's `/proc`); true
+/// elsewhere.
+fn process_alive(pid: u64) -> bool {
+    let proc = std::path::Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
 }
 
 /// `ringg profiles …`.
