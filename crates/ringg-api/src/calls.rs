@@ -466,8 +466,12 @@ impl Calls<'_> {
                 "reconcile's search would start in the future ({since}): it could find nothing, which would not show that the call was not placed"
             )));
         }
+        // An end too: Ringg's schema gives `end_date` a stale default (a fixed day in 2025),
+        // which, were it applied, would hide every call since.
+        let end = chrono::Utc::now() + chrono::Duration::days(1);
         let hq = CallHistoryQuery {
             start_date: Some(since),
+            end_date: Some(ringg_types::common::Timestamp::from_datetime(&end)),
             agent_id: q.agent_id.clone(),
             limit: Some(MAX_PAGE_SIZE),
             ..CallHistoryQuery::default()

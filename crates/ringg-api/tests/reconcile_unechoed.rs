@@ -1,6 +1,7 @@
-//! `reconcile` against a server that answers in Ringg's documented shapes: neither the history
-//! row (§2.3.3) nor the call details (§2.3.4) carry `custom_args_values`, so a call there cannot
-//! be told to be ours or not, and is never ruled out.
+//! `reconcile` against a server that answers in Ringg's documented shapes and defaults: neither
+//! the history row (§2.3.3) nor the call details (§2.3.4) carry `custom_args_values`, so a call
+//! there cannot be told to be ours or not, and is never ruled out; and the history's documented
+//! `end_date` default is a fixed day in 2025.
 
 mod common;
 
@@ -93,4 +94,36 @@ async fn details_that_show_other_or_no_variables_rule_the_call_out() {
             .await;
         assert!(matches!(got, Ok(None)), "{variables}: {got:?}");
     }
+}
+
+#[tokio::test]
+async fn the_search_names_its_end_so_a_stale_default_end_hides_nothing() {
+    let created = (an_hour_ago() + chrono::Duration::seconds(1)).to_rfc3339();
+    let base = common::scripted_server(Arc::new(move |_path, q| {
+        // The schema's default end, applied when none is sent: nothing after it.
+        let end = q
+            .iter()
+            .find(|(k, _)| k == "end_date")
+            .map(|(_, v)| v.clone());
+        let shows = end.is_some_and(|e| {
+            chrono::DateTime::parse_from_rfc3339(&e).is_ok_and(|e| e > chrono::Utc::now())
+        });
+        let calls = if shows {
+            serde_json::json!([{"id": "call-1", "status": "completed",
+                "to_number": "+919800000001", "created_at": created,
+                "custom_args_values": {"ringg_client_ref": "ref-found"}}])
+        } else {
+            serde_json::json!([])
+        };
+        serde_json::json!({"calls": calls, "limit": 100, "offset": 0, "total": 1})
+    }))
+    .await;
+    let found = common::client_for(&base)
+        .calls()
+        .reconcile(ReconcileQuery::new("ref-found").since(
+            ringg_api::types::common::Timestamp::from_datetime(&an_hour_ago()),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(found.map(|c| c.id.to_string()), Some("call-1".to_string()));
 }
