@@ -295,6 +295,8 @@ fn build_client_with(
     limiter: Option<RateLimiter>,
     settle_after: Option<Duration>,
 ) -> Result<Client, CliError> {
+    // Whatever a server echoes of the key, the command never prints it.
+    crate::term::hide(key);
     let mut builder = Client::builder()
         .ignore_env()
         .api_key(key)

@@ -111,7 +111,8 @@ pub(crate) fn json_text<T: Serialize + ?Sized>(
         serde_json::to_string(&value)
     }
     .map_err(|e| CliError::failed(format!("could not write JSON: {e}")))?;
-    Ok(escape_json_controls(&redact_text(&text)).into_owned())
+    let text = redact_text(&text);
+    Ok(escape_json_controls(&crate::term::masked(&text)).into_owned())
 }
 
 /// Replaces every `transcript` string that holds a JSON array with that array.

@@ -4,14 +4,50 @@
 //! server's text cannot act on the terminal. JSON goes out through [`emit`] as serde wrote
 //! it, which escapes control characters itself.
 
+use std::borrow::Cow;
 use std::io::Write;
+use std::sync::RwLock;
 
 use ringg_types::text::escape_control_keep_lines;
+
+/// Secrets no line may show, whatever it holds: the API key of the command's client, which a
+/// server may echo into any answer the command prints.
+static HIDDEN: RwLock<Vec<String>> = RwLock::new(Vec::new());
+
+/// From now on, every line written through this module (and every JSON text the CLI makes)
+/// shows `secret` masked. A secret shorter than
+/// [`MIN_MASKED_SECRET_LEN`](ringg_types::redact::MIN_MASKED_SECRET_LEN) is not searched for.
+pub(crate) fn hide(secret: &str) {
+    if secret.len() < ringg_types::redact::MIN_MASKED_SECRET_LEN {
+        return;
+    }
+    let mut hidden = HIDDEN
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !hidden.iter().any(|s| s == secret) {
+        hidden.push(secret.to_owned());
+    }
+}
+
+/// `text` with every secret given to [`hide`] masked.
+pub(crate) fn masked(text: &str) -> Cow<'_, str> {
+    let hidden = HIDDEN
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut text = Cow::Borrowed(text);
+    for secret in hidden.iter() {
+        if let Cow::Owned(m) = ringg_types::redact::mask_secret(&text, secret) {
+            text = Cow::Owned(m);
+        }
+    }
+    text
+}
 
 /// Writes one line to stderr, control characters other than line breaks and tabs escaped; a
 /// closed stderr is ignored (never a panic).
 pub(crate) fn err_line(line: impl AsRef<str>) {
-    let line = escape_control_keep_lines(line.as_ref());
+    let shown = masked(line.as_ref());
+    let line = escape_control_keep_lines(&shown);
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "{line}");
 }
@@ -25,8 +61,9 @@ pub(crate) fn emit_text(text: impl AsRef<str>) {
 /// Writes one line to stdout as it is, returning the failure instead of ending the program
 /// (for a caller that has to undo something first, see [`emit`]).
 pub(crate) fn try_emit(line: impl AsRef<str>) -> std::io::Result<()> {
+    let line = masked(line.as_ref());
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", line.as_ref()).and_then(|()| out.flush())
+    writeln!(out, "{line}").and_then(|()| out.flush())
 }
 
 /// Writes one line to stdout as it is: for JSON, and text already made safe (people's text

@@ -298,3 +298,42 @@ async fn a_stream_address_that_is_not_a_websocket_says_so_and_names_stt_base_url
     }
     sim.shutdown().await;
 }
+
+/// A key the speech-to-text service echoes in its transcription is masked, as text and JSON.
+#[tokio::test(flavor = "multi_thread")]
+async fn transcribe_masks_the_key_the_service_echoes() {
+    let sim = sim().await;
+    let key = sim.api_key().to_owned();
+    let body: &'static str = Box::leak(
+        format!(
+            r#"{{"status":"success","transcription":"you sent {key}","is_final":true,"language":"en","duration_seconds":2.5,"request_id":"req-77"}}"#
+        )
+        .into_boxed_str(),
+    );
+    let url = format!(
+        "http://{}/stt/v1",
+        transcription_server::transcription_server(body).await
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hello.wav");
+    std::fs::write(&path, audio::wav(2.5, Some("hello there"))).unwrap();
+    for extra in [&[][..], &["-o", "json"][..]] {
+        let mut args = vec![
+            "stt",
+            "transcribe",
+            path.to_str().unwrap(),
+            "--stt-base-url",
+            &url,
+        ];
+        args.extend_from_slice(extra);
+        let r = run(ringg(&sim, &args)).await;
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            !r.stdout.contains(&key) && !r.stderr.contains(&key),
+            "{extra:?}: the API key reached the terminal:\nstdout: {}\nstderr: {}",
+            r.stdout,
+            r.stderr
+        );
+    }
+    sim.shutdown().await;
+}

@@ -199,6 +199,24 @@ async fn ringg_api_json_masks_the_key_a_2xx_text_answer_echoes() {
     );
 }
 
+/// An echo written with JSON escapes (`\u0037` for `7`) is masked as the printed text shows it.
+#[tokio::test(flavor = "multi_thread")]
+async fn ringg_api_masks_a_key_echoed_with_json_escapes() {
+    let escaped = format!("\\u0037{}", &ECHOED_KEY[1..]);
+    let base = answering(
+        200,
+        "application/json",
+        format!(r#"{{"echo":"{escaped}"}}"#),
+    )
+    .await;
+    let r = ok(api_cmd(&base, &["api", "GET", "/echo"])).await;
+    assert!(
+        !r.stdout.contains(ECHOED_KEY) && r.stdout.contains("[REDACTED]"),
+        "{}",
+        r.stdout
+    );
+}
+
 /// The same echo in a 400 is masked.
 #[tokio::test(flavor = "multi_thread")]
 async fn ringg_api_masks_the_key_a_4xx_answer_echoes() {

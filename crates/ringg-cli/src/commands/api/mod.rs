@@ -68,13 +68,8 @@ pub(crate) async fn run(ctx: &mut Ctx, a: ApiArgs) -> Result<(), CliError> {
         req = req.with_query(k, v);
     }
     let resp = client.send_raw(req).await?;
-    // A server that echoes the key in a success answer: it is never printed (errors mask it
-    // the same way).
-    let body = match std::str::from_utf8(&resp.body) {
-        Ok(text) => client.mask_key(text).into_owned().into_bytes(),
-        Err(_) => resp.body.to_vec(),
-    };
-    print_body(&body, ctx.out.json().then_some(resp.status.as_u16()))
+    // A key the server echoes is masked where the text is printed (`term::hide`).
+    print_body(&resp.body, ctx.out.json().then_some(resp.status.as_u16()))
 }
 
 /// The path below the base URL: starts with `/`; a leading base path is dropped; a whole URL
