@@ -13,8 +13,10 @@ use hyper::body::Incoming;
 use hyper_util::client::legacy::Client as HttpClient;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use ringg_api::Client;
-use ringg_api::campaigns::{CampaignFlow, PollOptions};
+use ringg_api::ErrorKind;
+use ringg_api::campaigns::{CampaignFlow, LaunchError, LaunchOutcome, PollOptions};
 use ringg_api::journal::{Journal, MemoryJournal};
+use ringg_api::types::ListId;
 
 /// A different id for the campaign of list `id` (same length, first character changed).
 fn campaign_id_of(id: &str) -> String {
@@ -160,6 +162,101 @@ async fn a_launch_whose_list_was_deleted_is_uploaded_again() {
     assert_ne!(
         again.list_id, first.list_id,
         "a new list, as the old one is gone"
+    );
+    sim.shutdown().await;
+}
+
+/// A second contact file, so a launch of the same name is another launch.
+const OTHER_CSV: &str =
+    "Mobile Number,Name,Company\n+919876500001,Meera,Globex\n+919876500002,Kiran,Globex\n";
+
+fn calls_of_list(sim: &ringg_sim::RunningSimulator, list: &ListId) -> usize {
+    sim.handle()
+        .calls()
+        .iter()
+        .filter(|c| c.bulk_list_id.as_ref() == Some(list))
+        .count()
+}
+
+/// The launch's error, which must say that its campaign cannot be told apart.
+fn unverifiable(result: Result<LaunchOutcome, LaunchError>) -> LaunchError {
+    match result {
+        Err(e @ LaunchError::Failed { .. }) if matches!(&e, LaunchError::Failed { error, .. } if error.kind() == ErrorKind::Unverifiable) => {
+            e
+        }
+        other => panic!("expected an unverifiable launch, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_launch_never_takes_a_same_named_launchs_started_campaign_for_its_own() {
+    let (sim, client) = simulator_behind_the_proxy().await;
+    let name = "daily reminders";
+    // B uploads, and its start is refused for credits: its list stays a draft.
+    sim.handle().set_credits(0.0);
+    let b_list = match client
+        .campaigns()
+        .launch(common::launch(CampaignFlow::Standard, name))
+        .await
+    {
+        Err(LaunchError::Failed {
+            list_id: Some(l), ..
+        }) => l,
+        other => panic!("B's start is refused after its upload: {other:?}"),
+    };
+    // C, another file of the same name and assistant, starts at once after.
+    sim.handle().set_credits(1000.0);
+    let c = client
+        .campaigns()
+        .launch(common::launch_of(CampaignFlow::Standard, name, OTHER_CSV))
+        .await
+        .unwrap();
+    let c_calls = calls_of_list(&sim, &c.list_id);
+    // B again: two campaigns of its name were made when it uploaded, and neither has its
+    // list's id. It must neither take C's started one for its own nor guess.
+    let err = unverifiable(
+        client
+            .campaigns()
+            .launch(common::launch(CampaignFlow::Standard, name))
+            .await,
+    );
+    assert!(err.to_string().contains("cannot be told"), "{err}");
+    assert_eq!(calls_of_list(&sim, &b_list), 0, "B's list was not started");
+    assert_eq!(
+        calls_of_list(&sim, &c.list_id),
+        c_calls,
+        "C's was not started again"
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_started_launch_never_takes_a_same_named_draft_for_its_own() {
+    let (sim, client) = simulator_behind_the_proxy().await;
+    let name = "weekly follow-up";
+    let b = client
+        .campaigns()
+        .launch(common::launch(CampaignFlow::Standard, name))
+        .await
+        .unwrap();
+    let b_calls = calls_of_list(&sim, &b.list_id);
+    sim.handle().set_credits(0.0);
+    let c = client
+        .campaigns()
+        .launch(common::launch_of(CampaignFlow::Standard, name, OTHER_CSV))
+        .await;
+    assert!(c.is_err(), "C is refused for credits after its upload");
+    sim.handle().set_credits(1000.0);
+    unverifiable(
+        client
+            .campaigns()
+            .launch(common::launch(CampaignFlow::Standard, name))
+            .await,
+    );
+    assert_eq!(
+        calls_of_list(&sim, &b.list_id),
+        b_calls,
+        "B's start was not sent again"
     );
     sim.shutdown().await;
 }

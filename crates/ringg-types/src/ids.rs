@@ -191,7 +191,8 @@ define_id!(
     "voice id"
 );
 
-/// A campaign ID: the same value as the contact list's [`ListId`].
+/// A campaign ID (`GET /campaign/all` `campaigns[].id`, termination's `campaign_id`): the
+/// same type as [`ListId`], and the same value in Ringg's fixtures, which Ringg does not promise.
 pub type CampaignId = ListId;
 /// A large-upload list ID (`bulk_list_id`): the same value as [`ListId`].
 pub type BulkListId = ListId;

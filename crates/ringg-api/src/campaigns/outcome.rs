@@ -261,7 +261,8 @@ pub struct LargeLaunchResponses {
 /// A launched campaign.
 #[derive(Debug, Clone)]
 pub struct LaunchOutcome {
-    /// The contact list / campaign id (`list_id` = `bulk_list_id` = `campaign_id`).
+    /// The contact list's id (`list_id`, also called `bulk_list_id`; the campaign id is the
+    /// same value in Ringg's fixtures, which Ringg does not promise).
     pub list_id: ListId,
     /// The flow used.
     pub flow: CampaignFlow,

@@ -5,9 +5,7 @@
 use std::sync::Arc;
 
 use chrono::Utc;
-use futures::StreamExt;
 use ringg_types::calls::DeleteContactListResponse;
-use ringg_types::campaigns::{Campaign, ListCampaignsQuery};
 use ringg_types::enums::CampaignStatus;
 use ringg_types::ids::ListId;
 
@@ -17,14 +15,14 @@ use crate::campaigns::outcome::{
 };
 use crate::campaigns::preflight::CampaignFlow;
 use crate::campaigns::recovery::in_flight::{
-    CLOCK_SLACK, list_appears_by, not_started, overtaken, same_name_upload, start_in_flight,
-    upload_in_flight,
+    not_started, overtaken, same_name_upload, start_in_flight, upload_in_flight,
 };
 use crate::campaigns::request::LaunchRequest;
 use crate::error::{Error, ErrorKind};
 use crate::journal::{Journal, LaunchEntry, LaunchStage, PlannedStart, answerable_until};
 
 mod in_flight;
+mod lookup;
 
 /// What an earlier run of the same launch left behind.
 #[derive(Debug, Clone, PartialEq)]
@@ -284,104 +282,6 @@ impl Campaigns<'_> {
                 },
             ))
         }
-    }
-
-    /// The campaign of the launch `entry`, whose upload made `list_id`: the campaign with that
-    /// id ([`find_list`](Self::find_list)), else the one [`find_created`](Self::find_created)
-    /// finds. Ringg does not say that a campaign's id is its list's (§1.9 of the API
-    /// reference): where they differ, no campaign has the list's id, and the launch must not
-    /// take its list for deleted and upload it again.
-    async fn find_launched(
-        &self,
-        list_id: &ListId,
-        entry: &LaunchEntry,
-        journal: &dyn Journal,
-    ) -> Result<Option<Campaign>, Error> {
-        if let Some(campaign) = self.find_list(list_id, Some(&entry.key.name)).await? {
-            return Ok(Some(campaign));
-        }
-        Ok(self
-            .find_created(entry, journal)
-            .await?
-            .map(|(_, campaign)| campaign))
-    }
-
-    /// The campaign a launch's upload created, and its id: of the campaigns of that name and
-    /// assistant, owned by no other launch, created from [`CLOCK_SLACK`] before the entry was
-    /// recorded to [`list_appears_by`] (the wait its sender recorded, whatever this client's
-    /// own), the one created closest to the upload.
-    async fn find_created(
-        &self,
-        entry: &LaunchEntry,
-        journal: &dyn Journal,
-    ) -> Result<Option<(ListId, Campaign)>, Error> {
-        let since = entry.recorded_at.checked_sub_signed(CLOCK_SLACK);
-        let until = list_appears_by(entry);
-        let in_window =
-            |t: chrono::DateTime<Utc>| since.is_none_or(|s| t >= s) && until.is_none_or(|u| t <= u);
-        let stream = self.stream(ListCampaignsQuery {
-            search: Some(entry.key.name.clone()),
-            ..ListCampaignsQuery::default()
-        });
-        futures::pin_mut!(stream);
-        let mut best: Option<(chrono::TimeDelta, ListId, Campaign)> = None;
-        while let Some(c) = stream.next().await {
-            let c = c?;
-            let same_name = c.name.as_deref() == Some(entry.key.name.as_str());
-            let same_agent = c.agent_id.as_ref().is_none_or(|a| *a == entry.key.agent_id);
-            let created = c.created_at.as_ref().map(|t| t.to_utc());
-            if !(same_name && same_agent && created.is_none_or(in_window)) {
-                continue;
-            }
-            let list_id = ListId::new(c.id.as_str());
-            let owner = journal
-                .launch_for_list(&list_id)
-                .await
-                .map_err(Error::journal)?;
-            if owner.is_none_or(|o| o.key == entry.key) {
-                // A campaign without a creation time is the farthest candidate.
-                let off = created.map_or(chrono::TimeDelta::MAX, |t| (t - entry.updated_at).abs());
-                if best.as_ref().is_none_or(|(b, _, _)| off < *b) {
-                    best = Some((off, list_id, c));
-                }
-            }
-        }
-        Ok(best.map(|(_, id, campaign)| (id, campaign)))
-    }
-
-    /// The campaign of a list, from `GET /campaign/all` (searched by its name when known).
-    async fn find_campaign(
-        &self,
-        list_id: &ListId,
-        name: Option<&str>,
-    ) -> Result<Option<Campaign>, Error> {
-        let stream = self.stream(ListCampaignsQuery {
-            search: name.map(str::to_string),
-            ..ListCampaignsQuery::default()
-        });
-        futures::pin_mut!(stream);
-        while let Some(c) = stream.next().await {
-            let c = c?;
-            if c.id.as_str() == list_id.as_str() {
-                return Ok(Some(c));
-            }
-        }
-        Ok(None)
-    }
-
-    /// The campaign of a list (`GET /campaign/all`): searched by `name` first, then, renamed
-    /// since in the dashboard, through every campaign, so that a renamed list is never taken
-    /// for a deleted one. `None` when no campaign has this list id; the request's error else.
-    pub async fn find_list(
-        &self,
-        list_id: &ListId,
-        name: Option<&str>,
-    ) -> Result<Option<Campaign>, Error> {
-        let found = self.find_campaign(list_id, name).await?;
-        if found.is_some() || name.is_none() {
-            return Ok(found);
-        }
-        self.find_campaign(list_id, None).await
     }
 
     /// The steps after the upload: for the large flow, waiting for the upload and the balance

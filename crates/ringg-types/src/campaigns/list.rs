@@ -70,7 +70,8 @@ crate::redact::redacted_debug!(Pagination);
 /// One campaign.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Campaign {
-    /// `id` (the same value as the upload's `list_id`).
+    /// `id`: the campaign id (termination takes it). In the documented fixtures it is the
+    /// upload's `list_id`; Ringg does not say it always is.
     pub id: CampaignId,
     /// `name`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -74,6 +74,19 @@ pub(super) fn overtaken(key: &LaunchKey, now: Option<&LaunchEntry>) -> Error {
     .with_hint("if that run stopped, run the same launch again later to pick up where it got to")
 }
 
+/// By when the list a launch uploaded was created: its sender's wait (the transfer timeout
+/// it recorded) after the entry was first recorded, when the upload was sent, plus
+/// [`CLOCK_SLACK`] for the two clocks. Unlike [`list_appears_by`], later runs that update
+/// the entry do not move it.
+pub(super) fn list_created_by(entry: &LaunchEntry) -> Option<DateTime<Utc>> {
+    let wait = entry.settle_after.unwrap_or(TRANSFER_ATTEMPT_TIMEOUT);
+    let wait = chrono::Duration::from_std(wait).ok()?;
+    entry
+        .recorded_at
+        .checked_add_signed(wait)?
+        .checked_add_signed(CLOCK_SLACK)
+}
+
 /// The latest time (give or take the clocks' slack) at which the list `entry`'s upload makes
 /// may appear: the time its upload was sent, plus the wait its sender recorded (or, for an
 /// entry that records none, [`TRANSFER_ATTEMPT_TIMEOUT`]), plus [`CLOCK_SLACK`]. A list of the

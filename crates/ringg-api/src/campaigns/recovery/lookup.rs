@@ -1,0 +1,140 @@
+//! Finding a launch's campaign in `GET /campaign/all`: by its list id, by the launch's name
+//! and assistant and the time it uploaded.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use futures::StreamExt;
+use ringg_types::campaigns::{Campaign, ListCampaignsQuery};
+use ringg_types::ids::ListId;
+
+use crate::campaigns::endpoints::Campaigns;
+use crate::campaigns::recovery::in_flight::{CLOCK_SLACK, list_appears_by, list_created_by};
+use crate::error::Error;
+use crate::journal::{Journal, LaunchEntry};
+
+impl Campaigns<'_> {
+    /// The campaign of the launch `entry`, whose upload made `list_id`: the campaign with that
+    /// id ([`find_list`](Self::find_list)), else the one campaign of the launch's name and
+    /// assistant created when it uploaded (from [`CLOCK_SLACK`] before the entry was recorded
+    /// to [`list_created_by`]). Ringg does not say that a campaign's id is its list's (§1.9 of
+    /// the API reference): where they differ, no campaign has the list's id, and the launch must
+    /// not take its list for deleted and upload it again. `None` when no campaign fits (the
+    /// list was deleted); [`ErrorKind::Unverifiable`](crate::ErrorKind::Unverifiable) when
+    /// several do, since which one is this launch's cannot be told.
+    pub(super) async fn find_launched(
+        &self,
+        list_id: &ListId,
+        entry: &LaunchEntry,
+        journal: &dyn Journal,
+    ) -> Result<Option<Campaign>, Error> {
+        if let Some(campaign) = self.find_list(list_id, Some(&entry.key.name)).await? {
+            return Ok(Some(campaign));
+        }
+        let mut found = self
+            .created_by(entry, journal, list_created_by(entry), entry.recorded_at)
+            .await?;
+        if found.len() > 1 {
+            let ids: Vec<&str> = found.iter().map(|(_, id, _)| id.as_str()).collect();
+            return Err(Error::unverifiable(format!(
+                "no campaign has list id {list_id}, and {} campaigns named {:?} were created when launch {:?} uploaded it ({}); which one is its own cannot be told: check them in the dashboard, and give launches of one assistant distinct names",
+                found.len(),
+                entry.key.name,
+                entry.key.name,
+                ids.join(", ")
+            )));
+        }
+        Ok(found.pop().map(|(_, _, campaign)| campaign))
+    }
+
+    /// The campaign a lost upload created, and its id: of the campaigns of that name and
+    /// assistant, owned by no other launch, created from [`CLOCK_SLACK`] before the entry was
+    /// recorded to [`list_appears_by`] (the wait its sender recorded, whatever this client's
+    /// own), the one created closest to the upload.
+    pub(super) async fn find_created(
+        &self,
+        entry: &LaunchEntry,
+        journal: &dyn Journal,
+    ) -> Result<Option<(ListId, Campaign)>, Error> {
+        let found = self
+            .created_by(entry, journal, list_appears_by(entry), entry.updated_at)
+            .await?;
+        Ok(found
+            .into_iter()
+            .min_by_key(|(off, _, _)| *off)
+            .map(|(_, id, campaign)| (id, campaign)))
+    }
+
+    /// The campaigns of `entry`'s name and assistant, owned by no other launch, created from
+    /// [`CLOCK_SLACK`] before the entry was recorded to `until`, each with how far its creation
+    /// is from `anchor` (a campaign without a creation time is the farthest) and its id.
+    async fn created_by(
+        &self,
+        entry: &LaunchEntry,
+        journal: &dyn Journal,
+        until: Option<DateTime<Utc>>,
+        anchor: DateTime<Utc>,
+    ) -> Result<Vec<(TimeDelta, ListId, Campaign)>, Error> {
+        let since = entry.recorded_at.checked_sub_signed(CLOCK_SLACK);
+        let in_window =
+            |t: DateTime<Utc>| since.is_none_or(|s| t >= s) && until.is_none_or(|u| t <= u);
+        let stream = self.stream(ListCampaignsQuery {
+            search: Some(entry.key.name.clone()),
+            ..ListCampaignsQuery::default()
+        });
+        futures::pin_mut!(stream);
+        let mut found = Vec::new();
+        while let Some(c) = stream.next().await {
+            let c = c?;
+            let same_name = c.name.as_deref() == Some(entry.key.name.as_str());
+            let same_agent = c.agent_id.as_ref().is_none_or(|a| *a == entry.key.agent_id);
+            let created = c.created_at.as_ref().map(|t| t.to_utc());
+            if !(same_name && same_agent && created.is_none_or(in_window)) {
+                continue;
+            }
+            let list_id = ListId::new(c.id.as_str());
+            let owner = journal
+                .launch_for_list(&list_id)
+                .await
+                .map_err(Error::journal)?;
+            if owner.is_none_or(|o| o.key == entry.key) {
+                let off = created.map_or(TimeDelta::MAX, |t| (t - anchor).abs());
+                found.push((off, list_id, c));
+            }
+        }
+        Ok(found)
+    }
+
+    /// The campaign of a list, from `GET /campaign/all` (searched by its name when known).
+    async fn find_campaign(
+        &self,
+        list_id: &ListId,
+        name: Option<&str>,
+    ) -> Result<Option<Campaign>, Error> {
+        let stream = self.stream(ListCampaignsQuery {
+            search: name.map(str::to_string),
+            ..ListCampaignsQuery::default()
+        });
+        futures::pin_mut!(stream);
+        while let Some(c) = stream.next().await {
+            let c = c?;
+            if c.id.as_str() == list_id.as_str() {
+                return Ok(Some(c));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The campaign of a list (`GET /campaign/all`): searched by `name` first, then, renamed
+    /// since in the dashboard, through every campaign, so that a renamed list is never taken
+    /// for a deleted one. `None` when no campaign has this list id; the request's error else.
+    pub async fn find_list(
+        &self,
+        list_id: &ListId,
+        name: Option<&str>,
+    ) -> Result<Option<Campaign>, Error> {
+        let found = self.find_campaign(list_id, name).await?;
+        if found.is_some() || name.is_none() {
+            return Ok(found);
+        }
+        self.find_campaign(list_id, None).await
+    }
+}
