@@ -25,6 +25,7 @@ use crate::request_path::json_body;
 mod outcomes;
 mod reconcile;
 mod reference;
+mod settle;
 mod unknowns;
 pub use outcomes::{HistoryDownload, PlacedCall};
 pub use reconcile::ReconcileQuery;
@@ -251,78 +252,6 @@ impl Calls<'_> {
         })
     }
 
-    /// The call initiations of the client's [journal](crate::journal) whose outcome is not
-    /// known: the process died before their answer arrived, or the answer was ambiguous.
-    /// Oldest first.
-    ///
-    /// # Errors
-    /// [`ErrorKind::InvalidInput`] when the client has no journal; the journal's failure when
-    /// it cannot be read.
-    pub async fn pending(&self) -> Result<Vec<CallEntry>, Error> {
-        self.journal_or_err()?
-            .pending_calls()
-            .await
-            .map_err(Error::journal)
-    }
-
-    /// Settles every [`pending`](Self::pending) initiation through
-    /// [`reconcile`](Self::reconcile) (narrowed to its assistant and recipient, from ten
-    /// minutes before it was recorded, the slack allowed between our clock and the server's)
-    /// and records the outcome: [`CallOutcome::Placed`] with the call
-    /// id when the call is found, [`CallOutcome::NotPlaced`] when it is not and its request can
-    /// no longer be answered (placing it again is then safe). An initiation that cannot be
-    /// settled now stays pending and is returned with its error: the history could not be
-    /// read, or the call is missing but its request was recorded less than
-    /// [`ClientBuilder::settle_after`](crate::ClientBuilder::settle_after) (or the longer wait
-    /// its sender recorded) ago
-    /// ([`ErrorKind::TooEarly`]: its process may still be waiting, or the server still working
-    /// on it after a crash).
-    ///
-    /// # Errors
-    /// As [`pending`](Self::pending).
-    pub async fn settle_pending(&self) -> Result<Vec<Settlement>, Error> {
-        let journal = self.journal_or_err()?;
-        let mut out = Vec::new();
-        for mut entry in self.pending().await? {
-            // A call missing from the history while its request may still be answered is
-            // `TooEarly`, and stays pending.
-            let searched = match self.search(&ReconcileQuery::for_pending(&entry)).await {
-                Ok(None) => {
-                    reconcile::too_early(&entry, self.client.settle_wait(entry.intent.settle_after))
-                        .map_or(Ok(None), Err)
-                }
-                other => other,
-            };
-            let result = match searched {
-                Ok(found) => {
-                    let outcome = match &found {
-                        Some(row) => CallOutcome::Placed {
-                            call_id: row.id.clone(),
-                        },
-                        None => CallOutcome::NotPlaced,
-                    };
-                    entry.outcome = Some(outcome.clone());
-                    entry.updated_at = chrono::Utc::now();
-                    journal
-                        .put_call(&entry)
-                        .await
-                        .map_err(Error::journal)
-                        .map(|()| outcome)
-                }
-                Err(e) => Err(e),
-            };
-            out.push(Settlement { entry, result });
-        }
-        Ok(out)
-    }
-
-    fn journal_or_err(&self) -> Result<&std::sync::Arc<dyn crate::journal::Journal>, Error> {
-        self.client.journal().ok_or_else(|| {
-            Error::invalid_input("this client keeps no journal")
-                .with_hint("build it with ClientBuilder::journal to track pending initiations")
-        })
-    }
-
     /// `GET /calling/history`: one page. `limit` defaults to 10 and `offset` to 0 when unset
     /// (always sent explicitly).
     pub async fn history(&self, query: &CallHistoryQuery) -> Result<CallHistoryResponse, Error> {
@@ -517,10 +446,10 @@ impl Calls<'_> {
         if unchecked.is_empty() {
             Ok(None)
         } else {
-            Err(Error::unverifiable(reconcile::unverifiable_message(
-                &q.reference,
-                &unchecked,
-            )))
+            Err(
+                Error::unverifiable(reconcile::unverifiable_message(&q.reference, &unchecked))
+                    .with_client_reference(q.reference.clone()),
+            )
         }
     }
 

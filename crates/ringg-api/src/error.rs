@@ -48,11 +48,14 @@ pub enum ErrorKind {
     /// found nor ruled out ([`Calls::reconcile`](crate::calls::Calls::reconcile) after
     /// [`ReconcileQuery::max_rows`](crate::calls::ReconcileQuery::max_rows) history rows).
     SearchLimit,
-    /// A search met calls it could not check, so what it looked for is neither found nor
-    /// ruled out: [`Calls::reconcile`](crate::calls::Calls::reconcile) found calls in the part
-    /// of the history it searched whose variables (`custom_args_values`) neither the history
-    /// nor the call details showed. The message names them; look at them before placing the
-    /// call again.
+    /// A search met what it could not tell apart from what it looked for, so that is neither
+    /// found nor ruled out; the message names what it met.
+    /// [`Calls::reconcile`](crate::calls::Calls::reconcile) found calls whose variables
+    /// (`custom_args_values`) neither the history nor the call details showed (the error
+    /// carries the [client reference](Error::client_reference)): look at them before placing
+    /// the call again. A campaign launch run again found several campaigns of its name and
+    /// assistant made when it uploaded, none with its list's id: look at them before starting
+    /// any.
     Unverifiable,
     /// It is too early to act: an earlier request may still be answered (see
     /// [`ClientBuilder::settle_after`](crate::ClientBuilder::settle_after)). A call missing

@@ -127,3 +127,68 @@ async fn the_search_names_its_end_so_a_stale_default_end_hides_nothing() {
         .unwrap();
     assert_eq!(found.map(|c| c.id.to_string()), Some("call-1".to_string()));
 }
+
+/// A pending initiation whose candidate call cannot be checked stays pending through
+/// `settle_pending` (never "not placed"), and is settled by hand once looked at.
+#[tokio::test]
+async fn an_unverifiable_initiation_stays_pending_until_settled_by_hand() {
+    use ringg_api::journal::{CallEntry, CallIntent, CallOutcome, Journal, MemoryJournal};
+    let made = an_hour_ago();
+    let created = (made + chrono::Duration::seconds(1)).to_rfc3339();
+    let base = server(created, None).await;
+    let journal = Arc::new(MemoryJournal::new());
+    journal
+        .put_call(&CallEntry::new(CallIntent {
+            reference: "ref-pending".into(),
+            operation: "initiateCallV2".into(),
+            agent_id: ringg_api::types::AgentId::new("830f767a-397e-4b39-82ff-235cd344e2f9"),
+            to_number: "+919800000001".into(),
+            caller: "from_number_id:n1".into(),
+            recorded_at: made,
+            settle_after: None,
+        }))
+        .await
+        .unwrap();
+    let client = ringg_api::Client::builder()
+        .ignore_env()
+        .api_key("test-key")
+        .base_url(&base)
+        .journal(journal.clone())
+        .build()
+        .unwrap();
+    let settled = client.calls().settle_pending().await.unwrap();
+    assert_eq!(settled.len(), 1);
+    let err = settled[0].result.as_ref().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unverifiable, "{err}");
+    assert_eq!(err.client_reference(), Some("ref-pending"));
+    assert_eq!(
+        client.calls().pending().await.unwrap().len(),
+        1,
+        "still pending"
+    );
+
+    let entry = client
+        .calls()
+        .settle_by_hand(
+            "ref-pending",
+            CallOutcome::Placed {
+                call_id: ringg_api::types::CallId::new("call-1"),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(entry.is_settled());
+    assert!(client.calls().pending().await.unwrap().is_empty());
+    let unknown = client
+        .calls()
+        .settle_by_hand("ref-unknown", CallOutcome::NotPlaced)
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.kind(), ErrorKind::NotFound, "{unknown}");
+    let refused = client
+        .calls()
+        .settle_by_hand("ref-pending", CallOutcome::Unknown { reason: "x".into() })
+        .await
+        .unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::InvalidInput, "{refused}");
+}

@@ -159,7 +159,11 @@ pub(crate) fn hint(e: &Error) -> Option<String> {
         (_, ErrorKind::Timeout) => "try again later or raise --timeout".into(),
         (_, ErrorKind::TooEarly) => "its request may still be answered: settle it again after that time (the same `ringg calls reconcile`), and do not place the call again before".into(),
         (_, ErrorKind::SearchLimit) => "the call was neither found nor ruled out: narrow the search with --agent, --to or --since, or search more rows with --max-rows, before placing it again".into(),
-        (_, ErrorKind::Unverifiable) => "look at the calls it names (`ringg calls get ID` shows one, with its number and time) and place the call again only if none of them is it".into(),
+        (_, ErrorKind::Unverifiable) => match e.client_reference() {
+            Some(r) => format!("look at the calls it names (`ringg calls get ID` shows one, with its number and time), then record what you found: `ringg calls reconcile {r} --placed CALL_ID`, or `--not-placed` if none of them is it"),
+            // A campaign launch's, which found several campaigns of its name.
+            None => "look at the campaigns it names (`ringg campaigns list`); start the launch's own list by its id (`ringg campaigns start`) or discard it, and give launches of one assistant distinct names".into(),
+        },
         (_, ErrorKind::Pagination) => "the list did not end as it should: narrow it (e.g. --start/--end) or report it".into(),
         (_, ErrorKind::Journal) => "the calls the journal held can be settled by their client references with `ringg calls reconcile REF`".into(),
         // A refusal before sending: the SDK's own advice, if it has some.

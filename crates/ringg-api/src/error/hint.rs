@@ -67,8 +67,11 @@ impl Error {
                 ErrorKind::SearchLimit => Some(
                     "it was neither found nor ruled out: narrow the search (the assistant, the recipient, a later start) or allow more rows before acting on it".into(),
                 ),
-                ErrorKind::Unverifiable => Some(
+                ErrorKind::Unverifiable if self.repr.client_reference.is_some() => Some(
                     "look at the calls the message names (their number and time) and place the call again only if none of them is it".into(),
+                ),
+                ErrorKind::Unverifiable => Some(
+                    "look at what the message names, and act on the one that is yours by its id".into(),
                 ),
                 ErrorKind::TooEarly => Some(
                     "its request may still be answered: settle it again after the time given, and do not place it again before".into(),

@@ -46,6 +46,12 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: CallsCmd) -> Result<(), CliError> {
         CallsCmd::Pending => pending::list(ctx).await,
         CallsCmd::Reconcile { pending: true, .. } => pending::settle(ctx).await,
         CallsCmd::Reconcile {
+            reference: Some(reference),
+            placed,
+            not_placed,
+            ..
+        } if placed.is_some() || not_placed => pending::by_hand(ctx, &reference, placed).await,
+        CallsCmd::Reconcile {
             reference,
             agent,
             to,

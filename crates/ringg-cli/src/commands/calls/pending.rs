@@ -99,6 +99,10 @@ struct Settled {
     agent_id: String,
     /// `placed`, `not_placed`, or `unsettled` (with `error`).
     outcome: &'static str,
+    /// Why an `unsettled` one could not be settled: `too_early`, `search_limit`,
+    /// `unverifiable` or `failed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
     call_id: Option<String>,
     error: Option<String>,
 }
@@ -138,6 +142,7 @@ pub(super) async fn settle(ctx: &mut Ctx) -> Result<(), CliError> {
                 to_number: s.entry.intent.to_number,
                 agent_id: s.entry.intent.agent_id.to_string(),
                 outcome,
+                kind: s.result.as_ref().err().map(|e| unsettled_kind(e.kind())),
                 call_id,
                 error,
             }
@@ -168,7 +173,18 @@ pub(super) async fn settle(ctx: &mut Ctx) -> Result<(), CliError> {
         }
         print_table(&t);
     }
+    let unverifiable = rows
+        .iter()
+        .filter(|r| r.kind == Some("unverifiable"))
+        .count();
     if unsettled > 0 {
+        let by_hand = if unverifiable > 0 {
+            format!(
+                "; {unverifiable} of them cannot be checked by a search (the server shows no variables for the calls named): look at those calls, then record what you found with `ringg calls reconcile REF --placed CALL_ID` or `--not-placed`"
+            )
+        } else {
+            String::new()
+        };
         let class = if all_too_early {
             ErrorClass::TooEarly
         } else {
@@ -177,11 +193,63 @@ pub(super) async fn settle(ctx: &mut Ctx) -> Result<(), CliError> {
         return Err(CliError::new(
             class,
             format!(
-                "{unsettled} initiation(s) could not be settled now; run `ringg calls reconcile --pending` again later{}",
+                "{unsettled} initiation(s) could not be settled now; run `ringg calls reconcile --pending` again later{}{by_hand}",
                 wider.unwrap_or_default()
             ),
         ));
     }
+    Ok(())
+}
+
+/// The `kind` of an unsettled initiation in `calls reconcile --pending`'s output.
+fn unsettled_kind(kind: ringg_api::ErrorKind) -> &'static str {
+    match kind {
+        ringg_api::ErrorKind::TooEarly => "too_early",
+        ringg_api::ErrorKind::SearchLimit => "search_limit",
+        ringg_api::ErrorKind::Unverifiable => "unverifiable",
+        _ => "failed",
+    }
+}
+
+/// `ringg calls reconcile REF --placed CALL_ID | --not-placed`: the outcome found by hand,
+/// recorded in the journal. A call id is checked to exist first.
+pub(super) async fn by_hand(
+    ctx: &mut Ctx,
+    reference: &str,
+    placed: Option<String>,
+) -> Result<(), CliError> {
+    let client = ctx.journaled_client().await?;
+    let outcome = match placed {
+        Some(given) => {
+            let call_id = crate::resolve::call(&client, &given).await?;
+            client.calls().details(&call_id, false).await?;
+            CallOutcome::Placed { call_id }
+        }
+        None => CallOutcome::NotPlaced,
+    };
+    let entry = client.calls().settle_by_hand(reference, outcome).await?;
+    let (outcome, call_id) = match &entry.outcome {
+        Some(CallOutcome::Placed { call_id }) => ("placed", Some(call_id.to_string())),
+        _ => ("not_placed", None),
+    };
+    if ctx.out.json() {
+        return print_json(&Settled {
+            reference: entry.intent.reference,
+            to_number: entry.intent.to_number,
+            agent_id: entry.intent.agent_id.to_string(),
+            outcome,
+            kind: None,
+            call_id,
+            error: None,
+        });
+    }
+    crate::term::emit_text(match call_id {
+        Some(id) => format!("recorded: {reference} placed call {id}; it is pending no more"),
+        None => format!(
+            "recorded: {reference} placed no call; a call to {} is no longer refused as a possible repeat",
+            entry.intent.to_number
+        ),
+    });
     Ok(())
 }
 
@@ -238,11 +306,14 @@ mod tests {
             since,
             max_rows,
             pending,
+            placed,
+            not_placed,
         }) = cli.command
         else {
             panic!("not `calls reconcile`: {command}");
         };
         assert_eq!(reference.as_deref(), Some("rr-1a2b"));
+        assert!(placed.is_none() && !not_placed);
         assert_eq!(agent.as_deref(), Some("agent-7"));
         assert_eq!(to.as_deref(), Some("+919811112222"));
         let since = super::super::filters::when("--since", &since.unwrap(), false).unwrap();
