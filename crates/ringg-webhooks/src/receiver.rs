@@ -222,7 +222,9 @@ async fn deliver(
         target: "ringg_webhooks",
         event_type = %event_type,
         call_id = call_id.as_ref().map(|c| c.as_str()),
-        "{failure}; answering with a server error so that Ringg retries"
+        status = status.as_u16(),
+        "{failure}; answering {} so that Ringg retries",
+        status.as_u16()
     );
     if let Some(key) = &key
         && let Err(err) = inner.store.remove(key).await

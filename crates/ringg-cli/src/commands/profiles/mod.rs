@@ -128,8 +128,12 @@ fn running_sim_base_url() -> Result<String, CliError> {
         )
     })?;
     let record = serde_json::from_str::<serde_json::Value>(&text).ok();
+    let base_url = record
+        .as_ref()
+        .and_then(|v| v["base_url"].as_str().map(str::to_string));
     if let Some(pid) = record.as_ref().and_then(|v| v["pid"].as_u64())
         && !process_alive(pid)
+        && !base_url.as_deref().is_some_and(answers)
     {
         // Left by a simulator killed without its cleanup (SIGKILL).
         let _ = std::fs::remove_file(&path);
@@ -138,14 +142,26 @@ fn running_sim_base_url() -> Result<String, CliError> {
             path.display()
         )));
     }
-    record
-        .and_then(|v| v["base_url"].as_str().map(str::to_string))
-        .ok_or_else(|| {
-            CliError::failed(format!(
-                "{} is damaged; restart `ringg sim serve`, or give its --base-url",
-                path.display()
-            ))
-        })
+    base_url.ok_or_else(|| {
+        CliError::failed(format!(
+            "{} is damaged; restart `ringg sim serve`, or give its --base-url",
+            path.display()
+        ))
+    })
+}
+
+/// Whether something accepts connections at `base_url`'s host and port within half a second
+/// (a simulator in another process namespace, whose process id this one cannot see).
+fn answers(base_url: &str) -> bool {
+    let Ok(url) = url::Url::parse(base_url) else {
+        return false;
+    };
+    let Ok(addrs) = url.socket_addrs(|| None) else {
+        return false;
+    };
+    addrs.iter().any(|a| {
+        std::net::TcpStream::connect_timeout(a, std::time::Duration::from_millis(500)).is_ok()
+    })
 }
 
 /// Whether process `pid` is running, where the system can tell (Linux's `/proc`); true
