@@ -35,7 +35,9 @@ pub(crate) struct TextTable {
 
 impl TextTable {
     /// Adds a row of cells. In a list (a table with a header), a cell holding only a UUID is
-    /// shortened unless `--wide`.
+    /// shortened unless `--wide`. A secret the command hides ([`crate::term::hide`]) is masked
+    /// in each cell first, before the table is laid out and wrapped, so no line can show a
+    /// part of it and the columns stay aligned.
     pub(crate) fn add_row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) {
         let list = !self.header.is_empty();
         let wide = display::get().wide;
@@ -43,7 +45,7 @@ impl TextTable {
             .into_iter()
             .enumerate()
             .map(|(i, c)| {
-                let c = escape_control_keep_lines(c.as_ref()).into_owned();
+                let c = escape_control_keep_lines(&crate::term::masked(c.as_ref())).into_owned();
                 if list && !wide && !self.whole_ids.contains(&i) {
                     layout::short_id(&c)
                 } else {

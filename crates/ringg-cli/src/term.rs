@@ -43,6 +43,52 @@ pub(crate) fn masked(text: &str) -> Cow<'_, str> {
     text
 }
 
+/// A writer that passes what it is given on line by line, every secret given to [`hide`]
+/// masked (a secret holds no line break, so no line can show a part of one): for output that
+/// does not go through this module's writers, such as a CSV export.
+pub(crate) struct MaskedLines<W: Write> {
+    inner: W,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> MaskedLines<W> {
+    /// Masks what goes to `inner`.
+    pub(crate) fn new(inner: W) -> Self {
+        Self {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    fn pass(&mut self, line: &[u8]) -> std::io::Result<()> {
+        match std::str::from_utf8(line).map(masked) {
+            Ok(Cow::Owned(text)) => self.inner.write_all(text.as_bytes()),
+            _ => self.inner.write_all(line),
+        }
+    }
+}
+
+impl<W: Write> Write for MaskedLines<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        if let Some(last) = self.pending.iter().rposition(|&b| b == b'\n') {
+            let lines: Vec<u8> = self.pending.drain(..=last).collect();
+            for line in lines.split_inclusive(|&b| b == b'\n') {
+                self.pass(line)?;
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let rest = std::mem::take(&mut self.pending);
+        if !rest.is_empty() {
+            self.pass(&rest)?;
+        }
+        self.inner.flush()
+    }
+}
+
 /// Writes one line to stderr, control characters other than line breaks and tabs escaped; a
 /// closed stderr is ignored (never a panic).
 pub(crate) fn err_line(line: impl AsRef<str>) {

@@ -4,10 +4,9 @@
 
 mod common;
 
-use std::io::BufRead;
 use std::time::Duration;
 
-use common::{bare, bare_std, ok, run, spawn};
+use common::{bare, bare_std, http_server, ok, read_head, run, spawn, until_listening};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// A password in a base URL's user information (a gateway in front of the API).
@@ -101,26 +100,7 @@ async fn listen_does_not_print_the_forward_targets_secrets() {
         &format!("http://app:{APP_PASSWORD}@127.0.0.1:9/hooks?ringg_secret={QUERY_SECRET}"),
     ]);
     let mut child = spawn(cmd);
-    let stderr = child.stderr.take().unwrap();
-    let read = tokio::task::spawn_blocking(move || {
-        let mut reader = std::io::BufReader::new(stderr);
-        let mut seen = String::new();
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                break;
-            }
-            seen.push_str(&line);
-            if line.contains("listening on") {
-                break;
-            }
-        }
-        seen
-    });
-    let seen = tokio::time::timeout(Duration::from_secs(60), read)
-        .await
-        .expect("the listening line within 60 s")
-        .unwrap();
+    let (_, seen) = until_listening(child.stderr.take().unwrap()).await;
     drop(child);
     assert!(seen.contains("listening on"), "{seen}");
     assert!(
@@ -135,29 +115,7 @@ const ECHOED_KEY: &str = "7251cb4b-echo-4f00-9c1e-0123456789ab";
 /// A server on 127.0.0.1 answering every request with `status`, `content_type` and `body`
 /// (one request per connection); its base URL (`…/ca/api/v0`).
 async fn answering(status: u16, content_type: &'static str, body: String) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut s, _)) = listener.accept().await {
-            let body = body.clone();
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut buf = [0u8; 4096];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match s.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => head.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let resp = format!(
-                    "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = s.write_all(resp.as_bytes()).await;
-            });
-        }
-    });
-    format!("http://{addr}/ca/api/v0")
+    http_server(move |_| (status, content_type, body.clone())).await
 }
 
 fn api_cmd(base: &str, extra: &[&str]) -> assert_cmd::Command {
@@ -246,15 +204,8 @@ async fn a_forwarded_secret_does_not_reach_an_environment_proxy_in_clear_text() 
         while let Ok((mut s, _)) = proxy.accept().await {
             let seen_tx = seen_tx.clone();
             tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut buf = [0u8; 4096];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match s.read(&mut buf).await {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => head.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let _ = seen_tx.send(String::from_utf8_lossy(&head).into_owned());
+                let head = read_head(&mut s).await.unwrap_or_default();
+                let _ = seen_tx.send(head);
                 let _ = s
                     .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
                     .await;
@@ -282,25 +233,7 @@ async fn a_forwarded_secret_does_not_reach_an_environment_proxy_in_clear_text() 
             "http://0.0.0.0:9/hooks",
         ]);
     let mut child = spawn(cmd);
-    let stderr = child.stderr.take().unwrap();
-    let read = tokio::task::spawn_blocking(move || {
-        let mut reader = std::io::BufReader::new(stderr);
-        let mut seen = String::new();
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                return (None, seen);
-            }
-            seen.push_str(&line);
-            if let Some(rest) = line.split("listening on http://").nth(1) {
-                return (rest.split('/').next().map(str::to_owned), seen);
-            }
-        }
-    });
-    let (listening, seen) = tokio::time::timeout(Duration::from_secs(60), read)
-        .await
-        .expect("the listening line within 60 s")
-        .unwrap();
+    let (listening, seen) = until_listening(child.stderr.take().unwrap()).await;
     let listening = listening.unwrap_or_else(|| panic!("no listening line: {seen}"));
     assert!(
         seen.contains("warning: http://0.0.0.0:9/hooks is plain http://")
@@ -354,4 +287,75 @@ async fn a_refused_forward_target_is_not_quoted_with_its_password() {
         "the forward target's password reached stderr: {}",
         r.stderr
     );
+}
+
+/// A key of hex digits only, as Ringg's are, for the checks that read the terminal's hex
+/// digits across lines.
+const HEX_KEY: &str = "7251cb4b-3373-43a4-844c-b27a1d45e0c9";
+
+/// A server with one call, `call-1` to +919800000001, whose callee name is `callee`, in its
+/// history and call details.
+async fn calls_server(callee: String) -> String {
+    http_server(move |path| {
+        let created = (chrono::Utc::now() - chrono::Duration::minutes(30)).to_rfc3339();
+        let body = if path.contains("/calling/call-details") {
+            serde_json::json!({"status": "success", "data": {
+                "id": "call-1", "call_status": "completed", "call_sub_status": "ACCEPTED",
+                "to_number": "+919800000001", "callee_name": callee,
+                "agent_id": "830f767a-397e-4b39-82ff-235cd344e2f9"}})
+        } else {
+            serde_json::json!({"calls": [{"id": "call-1", "status": "completed",
+                "to_number": "+919800000001", "name": callee,
+                "created_at": created, "call_type": "outbound"}],
+                "limit": 100, "offset": 0, "count": 1, "total": 1})
+        };
+        (200, "application/json", body.to_string())
+    })
+    .await
+}
+
+fn hex_key_cmd(base: &str, args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = bare();
+    cmd.args(["--base-url", base, "--api-key", HEX_KEY])
+        .args(args);
+    cmd
+}
+
+/// An echoed key inside a longer word is masked before a narrow table wraps it, so no two
+/// lines show it between them; and the table stays aligned.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_table_never_shows_an_echoed_key_across_lines() {
+    let base = calls_server(format!("token={HEX_KEY}")).await;
+    let mut cmd = hex_key_cmd(&base, &["calls", "get", "call-1"]);
+    cmd.env("COLUMNS", "56");
+    let r = ok(cmd).await;
+    // The key's characters, in order, with the table's borders and line breaks removed.
+    let squashed: String = r
+        .stdout
+        .chars()
+        .filter(|c| c.is_ascii_hexdigit() || *c == '-')
+        .collect();
+    assert!(!squashed.contains(HEX_KEY), "{}", r.stdout);
+    let r = ok(hex_key_cmd(&base, &["calls", "get", "call-1"])).await;
+    let widths: Vec<usize> = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with(['│', '┌', '├', '└']))
+        .map(|l| l.chars().count())
+        .collect();
+    assert!(
+        widths.windows(2).all(|w| w[0] == w[1]),
+        "{widths:?}:\n{}",
+        r.stdout
+    );
+}
+
+/// `calls export` masks an echoed key in CSV as in JSON lines.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_export_masks_an_echoed_key_in_either_format() {
+    let base = calls_server(format!("Asha {HEX_KEY}")).await;
+    for format in ["jsonl", "csv"] {
+        let r = ok(hex_key_cmd(&base, &["calls", "export", "--format", format])).await;
+        assert!(r.stdout.contains("[REDACTED]"), "{format}: {}", r.stdout);
+    }
 }

@@ -275,3 +275,73 @@ impl Drop for Spawned {
         let _ = self.0.wait();
     }
 }
+
+/// Reads an HTTP request's head, up to its blank line, from `s`; `None` when the peer closed
+/// (or failed) first.
+pub async fn read_head(s: &mut tokio::net::TcpStream) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match s.read(&mut buf).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    Some(String::from_utf8_lossy(&head).into_owned())
+}
+
+/// A server on 127.0.0.1 answering each request (one per connection) with the status,
+/// content type and body `answer` gives for its path (and query); its base URL
+/// (`…/ca/api/v0`).
+pub async fn http_server<F>(answer: F) -> String
+where
+    F: Fn(&str) -> (u16, &'static str, String) + Send + Sync + 'static,
+{
+    use tokio::io::AsyncWriteExt;
+    let answer = std::sync::Arc::new(answer);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let Some(head) = read_head(&mut s).await else {
+                    return;
+                };
+                let path = head.split_whitespace().nth(1).unwrap_or_default();
+                let (status, content_type, body) = answer(path);
+                let resp = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = s.write_all(resp.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{addr}/ca/api/v0")
+}
+
+/// Reads a `ringg webhooks listen`'s stderr until its "listening on" line (at most 60 s):
+/// the address it listens on, when the line came, and everything read.
+pub async fn until_listening(stderr: std::process::ChildStderr) -> (Option<String>, String) {
+    use std::io::BufRead;
+    let read = tokio::task::spawn_blocking(move || {
+        let mut reader = std::io::BufReader::new(stderr);
+        let mut seen = String::new();
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return (None, seen);
+            }
+            seen.push_str(&line);
+            if let Some(rest) = line.split("listening on http://").nth(1) {
+                return (rest.split('/').next().map(str::to_owned), seen);
+            }
+        }
+    });
+    tokio::time::timeout(std::time::Duration::from_secs(60), read)
+        .await
+        .expect("the listening line within 60 s")
+        .unwrap()
+}

@@ -91,6 +91,8 @@ pub(crate) async fn export(ctx: &mut Ctx, a: ExportArgs) -> Result<(), CliError>
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout())),
     };
+    // A key the server echoed into a row is never written out (JSON lines are masked too).
+    let sink = crate::term::MaskedLines::new(sink);
     // Counts and rate on stderr, unless the rows themselves go to that terminal.
     let progress = if a.out.is_some() || !std::io::stdout().is_terminal() {
         Progress::new(ctx, "calls exported")
