@@ -179,6 +179,50 @@ async fn an_unverifiable_initiation_stays_pending_until_settled_by_hand() {
         .unwrap();
     assert!(entry.is_settled());
     assert!(client.calls().pending().await.unwrap().is_empty());
+    let again = client
+        .calls()
+        .settle_by_hand("ref-pending", CallOutcome::NotPlaced)
+        .await
+        .unwrap_err();
+    assert_eq!(again.kind(), ErrorKind::InvalidInput, "{again}");
+    // Initiations to another number, and one whose request may still be answered.
+    for (reference, to, recorded_at) in [
+        ("ref-other", "+919800000002", made),
+        ("ref-now", "+919800000001", chrono::Utc::now()),
+    ] {
+        journal
+            .put_call(&CallEntry::new(CallIntent {
+                reference: reference.into(),
+                operation: "initiateCallV2".into(),
+                agent_id: ringg_api::types::AgentId::new("830f767a-397e-4b39-82ff-235cd344e2f9"),
+                to_number: to.into(),
+                caller: "from_number_id:n1".into(),
+                recorded_at,
+                settle_after: None,
+            }))
+            .await
+            .unwrap();
+    }
+    let call_1 = || CallOutcome::Placed {
+        call_id: ringg_api::types::CallId::new("call-1"),
+    };
+    let other = client
+        .calls()
+        .settle_by_hand("ref-other", call_1())
+        .await
+        .unwrap_err();
+    assert_eq!(other.kind(), ErrorKind::InvalidInput, "{other}");
+    let early = client
+        .calls()
+        .settle_by_hand("ref-now", CallOutcome::NotPlaced)
+        .await
+        .unwrap_err();
+    assert_eq!(early.kind(), ErrorKind::TooEarly, "{early}");
+    client
+        .calls()
+        .settle_by_hand("ref-now", call_1())
+        .await
+        .unwrap();
     let unknown = client
         .calls()
         .settle_by_hand("ref-unknown", CallOutcome::NotPlaced)

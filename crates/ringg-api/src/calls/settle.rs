@@ -86,12 +86,17 @@ impl Calls<'_> {
     /// could not tell ([`ErrorKind::Unverifiable`]: calls whose variables the server does not
     /// show), look at the calls it named, then record [`CallOutcome::Placed`] with the call's
     /// id, or [`CallOutcome::NotPlaced`] when none of them is it (placing the call again is
-    /// then allowed). Returns the entry as recorded.
+    /// then allowed). A call recorded as placed is read first (`GET /calling/call-details`): it
+    /// must exist, have gone to the initiation's number and come from its assistant. Returns
+    /// the entry as recorded.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidInput`] when the client has no journal, or for an outcome other
-    /// than those two; [`ErrorKind::NotFound`] when the journal holds no initiation with this
-    /// reference; the journal's failure when it cannot be read or written.
+    /// [`ErrorKind::InvalidInput`] when the client has no journal, for an outcome other than
+    /// those two, for an initiation already settled, or for a call to another number or from
+    /// another assistant; [`ErrorKind::TooEarly`] for "not placed" while the initiation's
+    /// request may still be answered (as [`reconcile`](Self::reconcile) would say);
+    /// [`ErrorKind::NotFound`] when the journal holds no initiation with this reference; the
+    /// journal's failure, or the call details request's, otherwise.
     pub async fn settle_by_hand(
         &self,
         reference: &str,
@@ -112,6 +117,40 @@ impl Calls<'_> {
                     "the journal holds no call initiation with client reference {reference:?}"
                 ))
             })?;
+        if entry.is_settled() {
+            return Err(Error::invalid_input(format!(
+                "the initiation with client reference {reference:?} is settled already ({:?}); only a pending one is settled by hand",
+                entry.outcome
+            )));
+        }
+        match &outcome {
+            CallOutcome::Placed { call_id } => {
+                let details = self.details(call_id, false).await?;
+                let to = details.to_number.as_deref();
+                let same_agent = details
+                    .agent_id
+                    .as_ref()
+                    .is_none_or(|a| *a == entry.intent.agent_id);
+                if !(same_agent && reconcile::may_be_same_number(to, &entry.intent.to_number)) {
+                    return Err(Error::invalid_input(format!(
+                        "call {call_id} went to {} from assistant {}, not to {} from assistant {} as the initiation with client reference {reference:?}",
+                        to.unwrap_or("an unknown number"),
+                        details
+                            .agent_id
+                            .as_ref()
+                            .map_or("(unknown)", |a| a.as_str()),
+                        entry.intent.to_number,
+                        entry.intent.agent_id
+                    )));
+                }
+            }
+            _ => {
+                let wait = self.client.settle_wait(entry.intent.settle_after);
+                if let Some(early) = reconcile::too_early(&entry, wait) {
+                    return Err(early);
+                }
+            }
+        }
         entry.outcome = Some(outcome);
         entry.updated_at = chrono::Utc::now();
         journal.put_call(&entry).await.map_err(Error::journal)?;

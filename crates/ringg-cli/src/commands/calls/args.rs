@@ -60,11 +60,11 @@ pub(crate) enum CallsCmd {
         max_rows: u64,
         /// Record by hand, in the journal, that the initiation with this reference placed the
         /// call CALL_ID (after a reconcile that could not check the calls it named).
-        #[arg(long, value_name = "CALL_ID", conflicts_with_all = ["pending", "not_placed", "agent", "to", "since"])]
+        #[arg(long, value_name = "CALL_ID", conflicts_with_all = ["pending", "not_placed", "agent", "to", "since", "max_rows"])]
         placed: Option<String>,
         /// Record by hand, in the journal, that the initiation with this reference placed no
         /// call (none of the calls a reconcile named is it): calling again is then allowed.
-        #[arg(long, conflicts_with_all = ["pending", "agent", "to", "since"])]
+        #[arg(long, conflicts_with_all = ["pending", "agent", "to", "since", "max_rows"])]
         not_placed: bool,
     },
     /// Stream the call history, transcripts included, as JSON lines or CSV.

@@ -212,7 +212,7 @@ fn unsettled_kind(kind: ringg_api::ErrorKind) -> &'static str {
 }
 
 /// `ringg calls reconcile REF --placed CALL_ID | --not-placed`: the outcome found by hand,
-/// recorded in the journal. A call id is checked to exist first.
+/// recorded in the journal (`Calls::settle_by_hand` checks the call against the initiation).
 pub(super) async fn by_hand(
     ctx: &mut Ctx,
     reference: &str,
@@ -220,11 +220,9 @@ pub(super) async fn by_hand(
 ) -> Result<(), CliError> {
     let client = ctx.journaled_client().await?;
     let outcome = match placed {
-        Some(given) => {
-            let call_id = crate::resolve::call(&client, &given).await?;
-            client.calls().details(&call_id, false).await?;
-            CallOutcome::Placed { call_id }
-        }
+        Some(given) => CallOutcome::Placed {
+            call_id: crate::resolve::call(&client, &given).await?,
+        },
         None => CallOutcome::NotPlaced,
     };
     let entry = client.calls().settle_by_hand(reference, outcome).await?;
