@@ -81,6 +81,11 @@ async fn proxy(upstream: String) -> String {
 }
 
 async fn simulator_behind_the_proxy() -> (ringg_sim::RunningSimulator, Client) {
+    let (sim, client, _) = simulator_and_journal().await;
+    (sim, client)
+}
+
+async fn simulator_and_journal() -> (ringg_sim::RunningSimulator, Client, Arc<dyn Journal>) {
     let sim = ringg_sim::Simulator::builder()
         .time_scale(0.001)
         .seed(5)
@@ -94,10 +99,10 @@ async fn simulator_behind_the_proxy() -> (ringg_sim::RunningSimulator, Client) {
         .ignore_env()
         .api_key(sim.api_key())
         .base_url(&base)
-        .journal(journal)
+        .journal(journal.clone())
         .build()
         .unwrap();
-    (sim, client)
+    (sim, client, journal)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -258,5 +263,41 @@ async fn a_started_launch_never_takes_a_same_named_draft_for_its_own() {
         b_calls,
         "B's start was not sent again"
     );
+    sim.shutdown().await;
+}
+
+/// A later run records its own, shorter wait in the entry; the window in which the launch's
+/// campaign was created must not shrink with it, or a run after that would upload again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_later_runs_shorter_wait_does_not_make_the_launch_upload_again() {
+    let (sim, client, journal) = simulator_and_journal().await;
+    let name = "slow upload";
+    let first = client
+        .campaigns()
+        .launch(common::launch(CampaignFlow::Standard, name))
+        .await
+        .unwrap();
+    let calls = sim.handle().calls().len();
+    // As written by an uploader with a 40-minute attempt timeout whose upload, sent 30
+    // minutes ago, was carried out just now (the campaign's creation time).
+    let mut entry = journal
+        .launch_for_list(&first.list_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let now = chrono::Utc::now();
+    entry.recorded_at = now - chrono::Duration::minutes(30);
+    entry.updated_at = now - chrono::Duration::minutes(1);
+    entry.settle_after = Some(std::time::Duration::from_secs(40 * 60));
+    journal.put_launch(&entry).await.unwrap();
+    for run in 2..=3 {
+        client
+            .campaigns()
+            .launch(common::launch(CampaignFlow::Standard, name))
+            .await
+            .unwrap_or_else(|e| panic!("run {run}: {e}"));
+        assert_eq!(sim.handle().list_ids().len(), 1, "run {run} uploaded again");
+    }
+    assert_eq!(sim.handle().calls().len(), calls, "started once");
     sim.shutdown().await;
 }

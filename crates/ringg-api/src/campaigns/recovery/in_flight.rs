@@ -74,18 +74,25 @@ pub(super) fn overtaken(key: &LaunchKey, now: Option<&LaunchEntry>) -> Error {
     .with_hint("if that run stopped, run the same launch again later to pick up where it got to")
 }
 
-/// By when the list a launch uploaded was created: its sender's wait (the transfer timeout
-/// it recorded) after the entry was first recorded, when the upload was sent, plus
-/// [`CLOCK_SLACK`] for the two clocks. Unlike [`list_appears_by`], later runs that update
-/// the entry do not move it.
+/// By when the list a launch uploaded was created: [`UPLOAD_CREATED_WITHIN`] (or the longer
+/// wait its entry records) after the entry was first recorded, when the upload was sent, plus
+/// [`CLOCK_SLACK`] for the two clocks. The entry's recorded wait is the last run's, which may
+/// be shorter than the uploading run's, so it only ever lengthens the window.
 pub(super) fn list_created_by(entry: &LaunchEntry) -> Option<DateTime<Utc>> {
-    let wait = entry.settle_after.unwrap_or(TRANSFER_ATTEMPT_TIMEOUT);
+    let wait = entry
+        .settle_after
+        .map_or(UPLOAD_CREATED_WITHIN, |w| w.max(UPLOAD_CREATED_WITHIN));
     let wait = chrono::Duration::from_std(wait).ok()?;
     entry
         .recorded_at
         .checked_add_signed(wait)?
         .checked_add_signed(CLOCK_SLACK)
 }
+
+/// How long after a launch recorded its upload the list it made is taken to have been created:
+/// a day, longer than any upload's transfer.
+pub(super) const UPLOAD_CREATED_WITHIN: std::time::Duration =
+    std::time::Duration::from_secs(24 * 60 * 60);
 
 /// The latest time (give or take the clocks' slack) at which the list `entry`'s upload makes
 /// may appear: the time its upload was sent, plus the wait its sender recorded (or, for an
