@@ -343,8 +343,8 @@ impl Calls<'_> {
     /// placed, and placing it again cannot create a duplicate; a narrower query rules out only
     /// what it covers. A call whose details do not show its variables either (Ringg documents
     /// them in neither answer) cannot be ruled out: when the search meets one and finds no
-    /// other, it fails with [`ErrorKind::Unverifiable`], naming such calls. A call that is missing but whose request may still be answered is
-    /// [`ErrorKind::TooEarly`] instead: one whose initiation or ambiguous failure the client's
+    /// other, it fails with [`ErrorKind::Unverifiable`], naming such calls. A call that is
+    /// missing but whose request may still be answered is [`ErrorKind::TooEarly`] instead: one whose initiation or ambiguous failure the client's
     /// [journal](crate::journal) (or, without one, this client) recorded less than
     /// [`settle_after`](crate::ClientBuilder::settle_after) (or the longer wait the sender
     /// recorded in the journal) ago; failing that, one whose reference

@@ -118,9 +118,13 @@ impl Calls<'_> {
                 ))
             })?;
         if entry.is_settled() {
+            let settled = match &entry.outcome {
+                Some(CallOutcome::Placed { call_id }) => format!("placed: call {call_id}"),
+                Some(CallOutcome::Refused { reason }) => format!("refused: {reason}"),
+                _ => "not placed".to_owned(),
+            };
             return Err(Error::invalid_input(format!(
-                "the initiation with client reference {reference:?} is settled already ({:?}); only a pending one is settled by hand",
-                entry.outcome
+                "the initiation with client reference {reference:?} is settled already ({settled}); only a pending one is settled by hand"
             )));
         }
         match &outcome {

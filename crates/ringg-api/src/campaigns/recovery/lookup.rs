@@ -35,9 +35,8 @@ impl Campaigns<'_> {
         if found.len() > 1 {
             let ids: Vec<&str> = found.iter().map(|(_, id, _)| id.as_str()).collect();
             return Err(Error::unverifiable(format!(
-                "no campaign has list id {list_id}, and {} campaigns named {:?} were created when launch {:?} uploaded it ({}); which one is its own cannot be told: check them in the dashboard, and give launches of one assistant distinct names",
+                "no campaign has list id {list_id}, and {} campaigns named {:?} were created about when this launch uploaded it ({}); which one is its own cannot be told: check them in the dashboard, and give launches of one assistant distinct names",
                 found.len(),
-                entry.key.name,
                 entry.key.name,
                 ids.join(", ")
             )));

@@ -5,7 +5,7 @@
 //! the URL's path, query, headers except hop-by-hop ones and `Host`, the body byte for byte)
 //! and fails unless the app answered 2xx. A failed handler makes the receiver answer non-200
 //! and forget the event's dedupe key, so Ringg's retry is forwarded again. The handler's error
-//! carries the status the app answered (a 4xx or 5xx), or 502 when the app could not be
+//! carries the status the app answered (3xx to 5xx), or 502 when the app could not be
 //! reached, and the receiver answers with it; any 2xx of the app is answered 200, since Ringg
 //! retries every other status.
 //!
