@@ -5,7 +5,8 @@
 
 mod common;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -24,18 +25,22 @@ fn campaign_id_of(id: &str) -> String {
     format!("{first}{}", &id[1..])
 }
 
+/// Hours to move the `created_at` of a list's campaign by, keyed by list id.
+type Shifts = Arc<Mutex<HashMap<String, i64>>>;
+
 /// Forwards to `upstream` (`http://127.0.0.1:PORT`); rewrites `campaigns[].id` of
-/// `GET …/campaign/all`. Returns the proxy's origin.
-async fn proxy(upstream: String) -> String {
+/// `GET …/campaign/all`, and moves a row's `created_at` by the hours `shifts` gives its list.
+/// Returns the proxy's origin.
+async fn proxy(upstream: String, shifts: Shifts) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let http: HttpClient<_, Full<Bytes>> = HttpClient::builder(TokioExecutor::new()).build_http();
     tokio::spawn(async move {
         while let Ok((s, _)) = listener.accept().await {
-            let (http, upstream) = (http.clone(), upstream.clone());
+            let (http, upstream, shifts) = (http.clone(), upstream.clone(), shifts.clone());
             tokio::spawn(async move {
                 let svc = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
-                    let (http, upstream) = (http.clone(), upstream.clone());
+                    let (http, upstream, shifts) = (http.clone(), upstream.clone(), shifts.clone());
                     async move {
                         let (parts, body) = req.into_parts();
                         let body = body.collect().await.unwrap().to_bytes();
@@ -60,6 +65,14 @@ async fn proxy(upstream: String) -> String {
                                 for row in rows {
                                     let id = row["id"].as_str().unwrap().to_owned();
                                     row["id"] = campaign_id_of(&id).into();
+                                    let hours = shifts.lock().unwrap().get(&id).copied();
+                                    if let Some(hours) = hours
+                                        && let Some(at) = row["created_at"].as_str()
+                                    {
+                                        let at = chrono::DateTime::parse_from_rfc3339(at).unwrap()
+                                            + chrono::Duration::hours(hours);
+                                        row["created_at"] = at.to_rfc3339().into();
+                                    }
                                 }
                             }
                             bytes = Bytes::from(serde_json::to_vec(&v).unwrap());
@@ -86,6 +99,17 @@ async fn simulator_behind_the_proxy() -> (ringg_sim::RunningSimulator, Client) {
 }
 
 async fn simulator_and_journal() -> (ringg_sim::RunningSimulator, Client, Arc<dyn Journal>) {
+    let (sim, client, journal, _) = simulator_with_shifts().await;
+    (sim, client, journal)
+}
+
+async fn simulator_with_shifts() -> (
+    ringg_sim::RunningSimulator,
+    Client,
+    Arc<dyn Journal>,
+    Shifts,
+) {
+    let shifts = Shifts::default();
     let sim = ringg_sim::Simulator::builder()
         .time_scale(0.001)
         .seed(5)
@@ -93,7 +117,7 @@ async fn simulator_and_journal() -> (ringg_sim::RunningSimulator, Client, Arc<dy
         .await
         .unwrap();
     let origin = sim.base_url().trim_end_matches("/ca/api/v0").to_owned();
-    let base = format!("{}/ca/api/v0", proxy(origin).await);
+    let base = format!("{}/ca/api/v0", proxy(origin, shifts.clone()).await);
     let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
     let client = Client::builder()
         .ignore_env()
@@ -102,7 +126,7 @@ async fn simulator_and_journal() -> (ringg_sim::RunningSimulator, Client, Arc<dy
         .journal(journal.clone())
         .build()
         .unwrap();
-    (sim, client, journal)
+    (sim, client, journal, shifts)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -299,5 +323,35 @@ async fn a_later_runs_shorter_wait_does_not_make_the_launch_upload_again() {
         assert_eq!(sim.handle().list_ids().len(), 1, "run {run} uploaded again");
     }
     assert_eq!(sim.handle().calls().len(), calls, "started once");
+    sim.shutdown().await;
+}
+
+/// Another launch of the same name made hours later is told apart by when its campaign was
+/// made: the first launch run again finds its own and sends nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_same_named_launch_hours_later_is_told_apart() {
+    let (sim, client, _, shifts) = simulator_with_shifts().await;
+    let name = "reminders";
+    let a = client
+        .campaigns()
+        .launch(common::launch(CampaignFlow::Standard, name))
+        .await
+        .unwrap();
+    let b = client
+        .campaigns()
+        .launch(common::launch_of(CampaignFlow::Standard, name, OTHER_CSV))
+        .await
+        .unwrap();
+    // B's campaign dated three hours after A's.
+    shifts.lock().unwrap().insert(b.list_id.to_string(), 3);
+    let (lists, calls) = (sim.handle().list_ids().len(), sim.handle().calls().len());
+    let again = client
+        .campaigns()
+        .launch(common::launch(CampaignFlow::Standard, name))
+        .await
+        .unwrap();
+    assert_eq!(again.list_id, a.list_id);
+    assert_eq!(sim.handle().list_ids().len(), lists, "nothing uploaded");
+    assert_eq!(sim.handle().calls().len(), calls, "nothing started");
     sim.shutdown().await;
 }

@@ -218,11 +218,6 @@ async fn an_unverifiable_initiation_stays_pending_until_settled_by_hand() {
         .await
         .unwrap_err();
     assert_eq!(early.kind(), ErrorKind::TooEarly, "{early}");
-    client
-        .calls()
-        .settle_by_hand("ref-now", call_1())
-        .await
-        .unwrap();
     let unknown = client
         .calls()
         .settle_by_hand("ref-unknown", CallOutcome::NotPlaced)
@@ -235,4 +230,64 @@ async fn an_unverifiable_initiation_stays_pending_until_settled_by_hand() {
         .await
         .unwrap_err();
     assert_eq!(refused.kind(), ErrorKind::InvalidInput, "{refused}");
+}
+
+/// A call recorded as placed by hand must have been made after the initiation was recorded,
+/// to its whole number.
+#[tokio::test]
+async fn settling_by_hand_refuses_an_older_call_or_a_near_number() {
+    use ringg_api::journal::{CallEntry, CallIntent, CallOutcome, Journal, MemoryJournal};
+    let made = an_hour_ago();
+    let two_hours_ago = (made - chrono::Duration::hours(1)).to_rfc3339();
+    let base = common::scripted_server(Arc::new(move |_path, q| {
+        let id = q.iter().find(|(k, _)| k == "id").map(|(_, v)| v.clone());
+        let (to, at) = match id.as_deref() {
+            Some("call-old") => ("+919800000001", two_hours_ago.clone()),
+            // The same last seven digits, another number.
+            Some("call-near") => ("+919810000001", chrono::Utc::now().to_rfc3339()),
+            _ => ("919800000001", chrono::Utc::now().to_rfc3339()),
+        };
+        serde_json::json!({"status": "success", "data": {
+            "id": id, "call_status": "completed", "to_number": to,
+            "agent_id": "830f767a-397e-4b39-82ff-235cd344e2f9", "initiation_time": at}})
+    }))
+    .await;
+    let journal = Arc::new(MemoryJournal::new());
+    journal
+        .put_call(&CallEntry::new(CallIntent {
+            reference: "ref-1".into(),
+            operation: "initiateCallV2".into(),
+            agent_id: ringg_api::types::AgentId::new("830f767a-397e-4b39-82ff-235cd344e2f9"),
+            to_number: "+919800000001".into(),
+            caller: "from_number_id:n1".into(),
+            recorded_at: made,
+            settle_after: None,
+        }))
+        .await
+        .unwrap();
+    let client = ringg_api::Client::builder()
+        .ignore_env()
+        .api_key("test-key")
+        .base_url(&base)
+        .journal(journal)
+        .build()
+        .unwrap();
+    let placed = |id: &str| CallOutcome::Placed {
+        call_id: ringg_api::types::CallId::new(id),
+    };
+    for (call, why) in [("call-old", "before"), ("call-near", "+919810000001")] {
+        let err = client
+            .calls()
+            .settle_by_hand("ref-1", placed(call))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+        assert!(err.to_string().contains(why), "{err}");
+    }
+    // The same number without its +, made after the initiation: it.
+    client
+        .calls()
+        .settle_by_hand("ref-1", placed("call-ok"))
+        .await
+        .unwrap();
 }

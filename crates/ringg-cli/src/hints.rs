@@ -162,7 +162,7 @@ pub(crate) fn hint(e: &Error) -> Option<String> {
         (_, ErrorKind::Unverifiable) => match e.client_reference() {
             Some(r) => format!("look at the calls it names (`ringg calls get ID` shows one, with its number and time), then record what you found: `ringg calls reconcile {r} --placed CALL_ID`, or `--not-placed` if none of them is it"),
             // A campaign launch's, which found several campaigns of its name.
-            None => "look at the campaigns it names in the dashboard, and start the launch's own list there (or with `ringg campaigns start LIST_ID`, its list id from the dashboard); give launches of one assistant distinct names".into(),
+            None => "look at the campaigns it names in the dashboard; if the launch's own was not started, start it there (or with `ringg campaigns start LIST_ID`, its list id from the dashboard); give launches of one assistant distinct names".into(),
         },
         (_, ErrorKind::Pagination) => "the list did not end as it should: narrow it (e.g. --start/--end) or report it".into(),
         (_, ErrorKind::Journal) => "the calls the journal held can be settled by their client references with `ringg calls reconcile REF`".into(),

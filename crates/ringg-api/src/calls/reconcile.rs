@@ -103,6 +103,23 @@ const TELLING_DIGITS: usize = 7;
 /// holds the other's last seven digits, whatever the formatting, prefixes, trunk zeros or
 /// extensions around them. A missing, masked (`+91XXXXXX3210`) or short number may be any
 /// number.
+/// Whether a call to `row` may be one to `wanted`, all digits compared: the shorter number's
+/// digits must end the longer's (a country code or trunk zero may be left out) and be at least
+/// ten of them, unless they are all the longer one has. A missing or masked number may be any
+/// number.
+pub(super) fn is_same_number(row: Option<&str>, wanted: &str) -> bool {
+    let Some(row) = row.filter(|r| !r.contains(['x', 'X', '*', '\u{2022}', '#'])) else {
+        return true;
+    };
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let (a, b) = (digits(row), digits(wanted));
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.is_empty() {
+        return true;
+    }
+    long.ends_with(&short) && (short.len() >= 10 || short.len() == long.len())
+}
+
 pub(super) fn may_be_same_number(row: Option<&str>, wanted: &str) -> bool {
     let row = row.unwrap_or_default();
     if row.contains(['x', 'X', '*', '\u{2022}', '#']) {

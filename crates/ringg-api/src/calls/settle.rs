@@ -4,7 +4,7 @@ use super::{Calls, ReconcileQuery, Settlement, reconcile};
 use crate::error::Error;
 #[cfg(doc)]
 use crate::error::ErrorKind;
-use crate::journal::{CallEntry, CallOutcome};
+use crate::journal::{CLOCK_SLACK, CallEntry, CallOutcome, answerable_until};
 
 impl Calls<'_> {
     /// The call initiations of the client's [journal](crate::journal) whose outcome is not
@@ -87,13 +87,14 @@ impl Calls<'_> {
     /// show), look at the calls it named, then record [`CallOutcome::Placed`] with the call's
     /// id, or [`CallOutcome::NotPlaced`] when none of them is it (placing the call again is
     /// then allowed). A call recorded as placed is read first (`GET /calling/call-details`): it
-    /// must exist, have gone to the initiation's number and come from its assistant. Returns
+    /// must exist, have gone to the initiation's number (all its digits, where both show them)
+    /// from its assistant, and not have been made before the initiation was recorded. Returns
     /// the entry as recorded.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidInput`] when the client has no journal, for an outcome other than
-    /// those two, for an initiation already settled, or for a call to another number or from
-    /// another assistant; [`ErrorKind::TooEarly`] for "not placed" while the initiation's
+    /// those two, for an initiation already settled, or for a call to another number, from
+    /// another assistant or made earlier; [`ErrorKind::TooEarly`] for "not placed" while the initiation's
     /// request may still be answered (as [`reconcile`](Self::reconcile) would say);
     /// [`ErrorKind::NotFound`] when the journal holds no initiation with this reference; the
     /// journal's failure, or the call details request's, otherwise.
@@ -135,7 +136,21 @@ impl Calls<'_> {
                     .agent_id
                     .as_ref()
                     .is_none_or(|a| *a == entry.intent.agent_id);
-                if !(same_agent && reconcile::may_be_same_number(to, &entry.intent.to_number)) {
+                // Made before the initiation was recorded (the clocks' slack allowed): not it.
+                let before = details.initiation_time.as_ref().is_some_and(|t| {
+                    entry
+                        .intent
+                        .recorded_at
+                        .checked_sub_signed(CLOCK_SLACK)
+                        .is_some_and(|since| t.to_utc() < since)
+                });
+                if before {
+                    return Err(Error::invalid_input(format!(
+                        "call {call_id} was made before the initiation with client reference {reference:?} was recorded ({}), so it is not that initiation's",
+                        entry.intent.recorded_at.to_rfc3339()
+                    )));
+                }
+                if !(same_agent && reconcile::is_same_number(to, &entry.intent.to_number)) {
                     return Err(Error::invalid_input(format!(
                         "call {call_id} went to {} from assistant {}, not to {} from assistant {} as the initiation with client reference {reference:?}",
                         to.unwrap_or("an unknown number"),
@@ -150,8 +165,10 @@ impl Calls<'_> {
             }
             _ => {
                 let wait = self.client.settle_wait(entry.intent.settle_after);
-                if let Some(early) = reconcile::too_early(&entry, wait) {
-                    return Err(early);
+                if let Some(until) = answerable_until(entry.updated_at, wait) {
+                    return Err(Error::too_early(format!(
+                        "the request of the initiation with client reference {reference:?} may still be answered until {until}: it cannot be recorded as not placed before then"
+                    )));
                 }
             }
         }

@@ -15,11 +15,12 @@ impl Campaigns<'_> {
     /// The campaign of the launch `entry`, whose upload made `list_id`: the campaign with that
     /// id ([`find_list`](Self::find_list)), else the one campaign of the launch's name and
     /// assistant created when it uploaded (from [`CLOCK_SLACK`] before the entry was recorded
-    /// to [`list_created_by`]). Ringg does not say that a campaign's id is its list's (§1.9 of
+    /// to [`list_created_by`]; of several, the one made nearest the launch's first record, when
+    /// every other was made more than twice [`CLOCK_SLACK`] farther from it). Ringg does not say that a campaign's id is its list's (§1.9 of
     /// the API reference): where they differ, no campaign has the list's id, and the launch must
     /// not take its list for deleted and upload it again. `None` when no campaign fits (the
     /// list was deleted); [`ErrorKind::Unverifiable`](crate::ErrorKind::Unverifiable) when
-    /// several do, since which one is this launch's cannot be told.
+    /// several were made too close together to tell which is this launch's.
     pub(super) async fn find_launched(
         &self,
         list_id: &ListId,
@@ -32,7 +33,18 @@ impl Campaigns<'_> {
         let mut found = self
             .created_by(entry, journal, list_created_by(entry), entry.recorded_at)
             .await?;
-        if found.len() > 1 {
+        found.sort_by_key(|(off, _, _)| *off);
+        // Of several, the one made right when the launch uploaded is its own if every other was
+        // made well apart from it: more than the two clocks' slack either way.
+        let apart = CLOCK_SLACK * 2;
+        let clear = match found.as_slice() {
+            [first, second, ..] => first
+                .0
+                .checked_add(&apart)
+                .is_some_and(|near| second.0 != TimeDelta::MAX && near < second.0),
+            _ => true,
+        };
+        if !clear {
             let ids: Vec<&str> = found.iter().map(|(_, id, _)| id.as_str()).collect();
             return Err(Error::unverifiable(format!(
                 "no campaign has list id {list_id}, and {} campaigns named {:?} were created about when this launch uploaded it ({}); which one is its own cannot be told: check them in the dashboard, and give launches of one assistant distinct names",
@@ -41,7 +53,7 @@ impl Campaigns<'_> {
                 ids.join(", ")
             )));
         }
-        Ok(found.pop().map(|(_, _, campaign)| campaign))
+        Ok(found.into_iter().next().map(|(_, _, campaign)| campaign))
     }
 
     /// The campaign a lost upload created, and its id: of the campaigns of that name and
