@@ -133,18 +133,10 @@ async fn simulator_with_shifts() -> (
 async fn a_launch_run_twice_uploads_and_starts_once() {
     let (sim, client) = simulator_behind_the_proxy().await;
     let name = "campaign id differs";
-    let first = client
-        .campaigns()
-        .launch(common::launch(CampaignFlow::Standard, name))
-        .await
-        .unwrap();
+    let first = launch(&client, name, None).await.unwrap();
     let calls = sim.handle().calls().len();
     // The same launch once more sends nothing: it was started.
-    let again = client
-        .campaigns()
-        .launch(common::launch(CampaignFlow::Standard, name))
-        .await
-        .unwrap();
+    let again = launch(&client, name, None).await.unwrap();
     assert_eq!(again.list_id, first.list_id);
     assert_eq!(sim.handle().list_ids().len(), 1, "uploaded once");
     assert_eq!(sim.handle().calls().len(), calls, "started once");
@@ -163,11 +155,7 @@ async fn a_launch_run_twice_uploads_and_starts_once() {
 async fn a_launch_whose_list_was_deleted_is_uploaded_again() {
     let (sim, client) = simulator_behind_the_proxy().await;
     let name = "campaign id differs, deleted";
-    let first = client
-        .campaigns()
-        .launch(common::launch(CampaignFlow::Standard, name))
-        .await
-        .unwrap();
+    let first = launch(&client, name, None).await.unwrap();
     // Deleted once its calls have ended (the simulator runs a thousand times faster).
     let mut deleted = None;
     for _ in 0..200 {
@@ -183,11 +171,7 @@ async fn a_launch_whose_list_was_deleted_is_uploaded_again() {
         }
     }
     assert!(deleted.is_some(), "the list's calls ended within 10 s");
-    let again = client
-        .campaigns()
-        .launch(common::launch(CampaignFlow::Standard, name))
-        .await
-        .unwrap();
+    let again = launch(&client, name, None).await.unwrap();
     assert_ne!(
         again.list_id, first.list_id,
         "a new list, as the old one is gone"
@@ -223,11 +207,7 @@ async fn a_draft_launch_never_takes_a_same_named_launchs_started_campaign_for_it
     let name = "daily reminders";
     // B uploads, and its start is refused for credits: its list stays a draft.
     sim.handle().set_credits(0.0);
-    let b_list = match client
-        .campaigns()
-        .launch(common::launch(CampaignFlow::Standard, name))
-        .await
-    {
+    let b_list = match launch(&client, name, None).await {
         Err(LaunchError::Failed {
             list_id: Some(l), ..
         }) => l,
@@ -235,20 +215,11 @@ async fn a_draft_launch_never_takes_a_same_named_launchs_started_campaign_for_it
     };
     // C, another file of the same name and assistant, starts at once after.
     sim.handle().set_credits(1000.0);
-    let c = client
-        .campaigns()
-        .launch(common::launch_of(CampaignFlow::Standard, name, OTHER_CSV))
-        .await
-        .unwrap();
+    let c = launch(&client, name, Some(OTHER_CSV)).await.unwrap();
     let c_calls = calls_of_list(&sim, &c.list_id);
     // B again: two campaigns of its name were made when it uploaded, and neither has its
     // list's id. It must neither take C's started one for its own nor guess.
-    let err = unverifiable(
-        client
-            .campaigns()
-            .launch(common::launch(CampaignFlow::Standard, name))
-            .await,
-    );
+    let err = unverifiable(launch(&client, name, None).await);
     assert!(err.to_string().contains("cannot be told"), "{err}");
     assert_eq!(calls_of_list(&sim, &b_list), 0, "B's list was not started");
     assert_eq!(
@@ -263,25 +234,13 @@ async fn a_draft_launch_never_takes_a_same_named_launchs_started_campaign_for_it
 async fn a_started_launch_never_takes_a_same_named_draft_for_its_own() {
     let (sim, client) = simulator_behind_the_proxy().await;
     let name = "weekly follow-up";
-    let b = client
-        .campaigns()
-        .launch(common::launch(CampaignFlow::Standard, name))
-        .await
-        .unwrap();
+    let b = launch(&client, name, None).await.unwrap();
     let b_calls = calls_of_list(&sim, &b.list_id);
     sim.handle().set_credits(0.0);
-    let c = client
-        .campaigns()
-        .launch(common::launch_of(CampaignFlow::Standard, name, OTHER_CSV))
-        .await;
+    let c = launch(&client, name, Some(OTHER_CSV)).await;
     assert!(c.is_err(), "C is refused for credits after its upload");
     sim.handle().set_credits(1000.0);
-    unverifiable(
-        client
-            .campaigns()
-            .launch(common::launch(CampaignFlow::Standard, name))
-            .await,
-    );
+    unverifiable(launch(&client, name, None).await);
     assert_eq!(
         calls_of_list(&sim, &b.list_id),
         b_calls,
@@ -296,11 +255,7 @@ async fn a_started_launch_never_takes_a_same_named_draft_for_its_own() {
 async fn a_later_runs_shorter_wait_does_not_make_the_launch_upload_again() {
     let (sim, client, journal) = simulator_and_journal().await;
     let name = "slow upload";
-    let first = client
-        .campaigns()
-        .launch(common::launch(CampaignFlow::Standard, name))
-        .await
-        .unwrap();
+    let first = launch(&client, name, None).await.unwrap();
     let calls = sim.handle().calls().len();
     // As written by an uploader with a 40-minute attempt timeout whose upload, sent 30
     // minutes ago, was carried out just now (the campaign's creation time).
@@ -315,9 +270,7 @@ async fn a_later_runs_shorter_wait_does_not_make_the_launch_upload_again() {
     entry.settle_after = Some(std::time::Duration::from_secs(40 * 60));
     journal.put_launch(&entry).await.unwrap();
     for run in 2..=3 {
-        client
-            .campaigns()
-            .launch(common::launch(CampaignFlow::Standard, name))
+        launch(&client, name, None)
             .await
             .unwrap_or_else(|e| panic!("run {run}: {e}"));
         assert_eq!(sim.handle().list_ids().len(), 1, "run {run} uploaded again");
@@ -332,26 +285,27 @@ async fn a_later_runs_shorter_wait_does_not_make_the_launch_upload_again() {
 async fn a_same_named_launch_hours_later_is_told_apart() {
     let (sim, client, _, shifts) = simulator_with_shifts().await;
     let name = "reminders";
-    let a = client
-        .campaigns()
-        .launch(common::launch(CampaignFlow::Standard, name))
-        .await
-        .unwrap();
-    let b = client
-        .campaigns()
-        .launch(common::launch_of(CampaignFlow::Standard, name, OTHER_CSV))
-        .await
-        .unwrap();
+    let a = launch(&client, name, None).await.unwrap();
+    let b = launch(&client, name, Some(OTHER_CSV)).await.unwrap();
     // B's campaign dated three hours after A's.
     shifts.lock().unwrap().insert(b.list_id.to_string(), 3);
     let (lists, calls) = (sim.handle().list_ids().len(), sim.handle().calls().len());
-    let again = client
-        .campaigns()
-        .launch(common::launch(CampaignFlow::Standard, name))
-        .await
-        .unwrap();
+    let again = launch(&client, name, None).await.unwrap();
     assert_eq!(again.list_id, a.list_id);
     assert_eq!(sim.handle().list_ids().len(), lists, "nothing uploaded");
     assert_eq!(sim.handle().calls().len(), calls, "nothing started");
     sim.shutdown().await;
+}
+
+/// The standard-flow launch of `name` from the usual contact file, or from `csv`.
+async fn launch(
+    client: &Client,
+    name: &str,
+    csv: Option<&'static str>,
+) -> Result<LaunchOutcome, LaunchError> {
+    let request = match csv {
+        Some(csv) => common::launch_of(CampaignFlow::Standard, name, csv),
+        None => common::launch(CampaignFlow::Standard, name),
+    };
+    client.campaigns().launch(request).await
 }

@@ -132,23 +132,12 @@ async fn the_search_names_its_end_so_a_stale_default_end_hides_nothing() {
 /// `settle_pending` (never "not placed"), and is settled by hand once looked at.
 #[tokio::test]
 async fn an_unverifiable_initiation_stays_pending_until_settled_by_hand() {
-    use ringg_api::journal::{CallEntry, CallIntent, CallOutcome, Journal, MemoryJournal};
+    use ringg_api::journal::{CallOutcome, MemoryJournal};
     let made = an_hour_ago();
     let created = (made + chrono::Duration::seconds(1)).to_rfc3339();
     let base = server(created, None).await;
     let journal = Arc::new(MemoryJournal::new());
-    journal
-        .put_call(&CallEntry::new(CallIntent {
-            reference: "ref-pending".into(),
-            operation: "initiateCallV2".into(),
-            agent_id: ringg_api::types::AgentId::new("830f767a-397e-4b39-82ff-235cd344e2f9"),
-            to_number: "+919800000001".into(),
-            caller: "from_number_id:n1".into(),
-            recorded_at: made,
-            settle_after: None,
-        }))
-        .await
-        .unwrap();
+    pend(&*journal, "ref-pending", "+919800000001", made).await;
     let client = ringg_api::Client::builder()
         .ignore_env()
         .api_key("test-key")
@@ -190,18 +179,7 @@ async fn an_unverifiable_initiation_stays_pending_until_settled_by_hand() {
         ("ref-other", "+919800000002", made),
         ("ref-now", "+919800000001", chrono::Utc::now()),
     ] {
-        journal
-            .put_call(&CallEntry::new(CallIntent {
-                reference: reference.into(),
-                operation: "initiateCallV2".into(),
-                agent_id: ringg_api::types::AgentId::new("830f767a-397e-4b39-82ff-235cd344e2f9"),
-                to_number: to.into(),
-                caller: "from_number_id:n1".into(),
-                recorded_at,
-                settle_after: None,
-            }))
-            .await
-            .unwrap();
+        pend(&*journal, reference, to, recorded_at).await;
     }
     let call_1 = || CallOutcome::Placed {
         call_id: ringg_api::types::CallId::new("call-1"),
@@ -236,7 +214,7 @@ async fn an_unverifiable_initiation_stays_pending_until_settled_by_hand() {
 /// to its whole number.
 #[tokio::test]
 async fn settling_by_hand_refuses_an_older_call_or_a_near_number() {
-    use ringg_api::journal::{CallEntry, CallIntent, CallOutcome, Journal, MemoryJournal};
+    use ringg_api::journal::{CallOutcome, MemoryJournal};
     let made = an_hour_ago();
     let two_hours_ago = (made - chrono::Duration::hours(1)).to_rfc3339();
     let base = common::scripted_server(Arc::new(move |_path, q| {
@@ -253,18 +231,7 @@ async fn settling_by_hand_refuses_an_older_call_or_a_near_number() {
     }))
     .await;
     let journal = Arc::new(MemoryJournal::new());
-    journal
-        .put_call(&CallEntry::new(CallIntent {
-            reference: "ref-1".into(),
-            operation: "initiateCallV2".into(),
-            agent_id: ringg_api::types::AgentId::new("830f767a-397e-4b39-82ff-235cd344e2f9"),
-            to_number: "+919800000001".into(),
-            caller: "from_number_id:n1".into(),
-            recorded_at: made,
-            settle_after: None,
-        }))
-        .await
-        .unwrap();
+    pend(&*journal, "ref-1", "+919800000001", made).await;
     let client = ringg_api::Client::builder()
         .ignore_env()
         .api_key("test-key")
@@ -288,6 +255,28 @@ async fn settling_by_hand_refuses_an_older_call_or_a_near_number() {
     client
         .calls()
         .settle_by_hand("ref-1", placed("call-ok"))
+        .await
+        .unwrap();
+}
+
+/// Records a pending initiation to `to` by the demo assistant, recorded at `recorded_at`.
+async fn pend(
+    journal: &dyn ringg_api::journal::Journal,
+    reference: &str,
+    to: &str,
+    recorded_at: chrono::DateTime<chrono::Utc>,
+) {
+    use ringg_api::journal::{CallEntry, CallIntent};
+    journal
+        .put_call(&CallEntry::new(CallIntent {
+            reference: reference.into(),
+            operation: "initiateCallV2".into(),
+            agent_id: ringg_api::types::AgentId::new("830f767a-397e-4b39-82ff-235cd344e2f9"),
+            to_number: to.into(),
+            caller: "from_number_id:n1".into(),
+            recorded_at,
+            settle_after: None,
+        }))
         .await
         .unwrap();
 }

@@ -79,15 +79,10 @@ async fn rotate_key_advice_with_flags_does_not_print_the_base_url_password() {
     );
 }
 
-/// `webhooks listen --forward-to URL`'s "listening on" line (on stderr even with --quiet)
-/// shows the target without its password or query values.
-#[tokio::test(flavor = "multi_thread")]
-async fn listen_does_not_print_the_forward_targets_secrets() {
-    const APP_PASSWORD: &str = "pw-APP-5c1d2e";
-    const QUERY_SECRET: &str = "qsecret-APP-90ab12";
-    let mut cmd = bare_std();
-    cmd.args([
-        "--quiet",
+/// `webhooks listen` on a free port with an in-memory dedupe store, `secret`, forwarding to
+/// `target`.
+fn listen_args(secret: &str, target: &str) -> Vec<String> {
+    [
         "webhooks",
         "listen",
         "--port",
@@ -95,10 +90,25 @@ async fn listen_does_not_print_the_forward_targets_secrets() {
         "--dedupe",
         "memory",
         "--secret",
-        "listen-secret-3f2a1b",
+        secret,
         "--forward-to",
+        target,
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
+/// `webhooks listen --forward-to URL`'s "listening on" line (on stderr even with --quiet)
+/// shows the target without its password or query values.
+#[tokio::test(flavor = "multi_thread")]
+async fn listen_does_not_print_the_forward_targets_secrets() {
+    const APP_PASSWORD: &str = "pw-APP-5c1d2e";
+    const QUERY_SECRET: &str = "qsecret-APP-90ab12";
+    let mut cmd = bare_std();
+    cmd.arg("--quiet").args(listen_args(
+        "listen-secret-3f2a1b",
         &format!("http://app:{APP_PASSWORD}@127.0.0.1:9/hooks?ringg_secret={QUERY_SECRET}"),
-    ]);
+    ));
     let mut child = spawn(cmd);
     let (_, seen) = until_listening(child.stderr.take().unwrap()).await;
     drop(child);
@@ -219,19 +229,8 @@ async fn a_forwarded_secret_does_not_reach_an_environment_proxy_in_clear_text() 
         .env_remove("no_proxy")
         .env_remove("ALL_PROXY")
         .env_remove("all_proxy")
-        .args([
-            "webhooks",
-            "listen",
-            "--port",
-            "0",
-            "--dedupe",
-            "memory",
-            "--secret",
-            SECRET,
-            "--forward-to",
-            // Not loopback by the forwarder's rule, and refused at once without a name lookup.
-            "http://0.0.0.0:9/hooks",
-        ]);
+        // Not loopback by the forwarder's rule, and refused at once without a name lookup.
+        .args(listen_args(SECRET, "http://0.0.0.0:9/hooks"));
     let mut child = spawn(cmd);
     let (listening, seen) = until_listening(child.stderr.take().unwrap()).await;
     let listening = listening.unwrap_or_else(|| panic!("no listening line: {seen}"));
@@ -268,18 +267,10 @@ async fn a_forwarded_secret_does_not_reach_an_environment_proxy_in_clear_text() 
 async fn a_refused_forward_target_is_not_quoted_with_its_password() {
     const PASSWORD: &str = "pw-REFUSED-77e1";
     let mut cmd = bare();
-    cmd.args([
-        "webhooks",
-        "listen",
-        "--port",
-        "0",
-        "--dedupe",
-        "memory",
-        "--secret",
+    cmd.args(listen_args(
         "listen-secret-3f2a1b",
-        "--forward-to",
         &format!("ftp://app:{PASSWORD}@127.0.0.1/hooks"),
-    ]);
+    ));
     let r = run(cmd).await;
     assert_ne!(r.code, 0, "{}", r.stderr);
     assert!(
