@@ -16,11 +16,12 @@ impl Campaigns<'_> {
     /// id ([`find_list`](Self::find_list)), else the one campaign of the launch's name and
     /// assistant created when it uploaded (from [`CLOCK_SLACK`] before the entry was recorded
     /// to [`list_created_by`]; of several, the one made nearest the launch's first record, when
-    /// every other was made more than twice [`CLOCK_SLACK`] farther from it). Ringg does not say that a campaign's id is its list's (§1.9 of
-    /// the API reference): where they differ, no campaign has the list's id, and the launch must
-    /// not take its list for deleted and upload it again. `None` when no campaign fits (the
-    /// list was deleted); [`ErrorKind::Unverifiable`](crate::ErrorKind::Unverifiable) when
-    /// several were made too close together to tell which is this launch's.
+    /// every other was made more than twice [`CLOCK_SLACK`] farther from it). Ringg does not
+    /// say that a campaign's id is its list's (§1.9 of the API reference): where they differ,
+    /// no campaign has the list's id, and the launch must not take its list for deleted and
+    /// upload it again. `None` when no campaign fits (the list was deleted);
+    /// [`ErrorKind::Unverifiable`](crate::ErrorKind::Unverifiable) when several were made too
+    /// close together to tell which is this launch's.
     pub(super) async fn find_launched(
         &self,
         list_id: &ListId,
