@@ -84,16 +84,19 @@ async fn an_unreadable_2xx_to_a_campaign_start_is_outcome_unknown_not_retry() {
 async fn stt_requests_through_a_scoped_view_use_its_options() {
     let (base, seen) = serve(|_| json(503, "{}")).await;
     let c = client(&base);
-    let scoped = c.with_options(
-        RequestOptions::new()
-            .max_retries(0)
-            .header("x-team", "billing"),
-    );
+    let scoped = c.with_options(one_attempt_with_a_header());
     let err = scoped.stt().health().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{err}");
     let heads = seen.lock().unwrap().clone();
     assert!(heads[0].starts_with("get /stt/v1/health"), "{}", heads[0]);
     assert_one_attempt_with_the_header(&heads);
+}
+
+/// The options of the scoped views below: one attempt, and an extra header.
+fn one_attempt_with_a_header() -> RequestOptions {
+    RequestOptions::new()
+        .max_retries(0)
+        .header("x-team", "billing")
 }
 
 /// The request heads of a scoped view with `max_retries(0)` and `x-team: billing` against a
@@ -116,11 +119,7 @@ fn assert_one_attempt_with_the_header(heads: &[String]) {
 async fn send_raw_through_a_scoped_view_uses_its_options() {
     let (base, seen) = serve(|_| json(503, "{}")).await;
     let c = client(&base);
-    let scoped = c.with_options(
-        RequestOptions::new()
-            .max_retries(0)
-            .header("x-team", "billing"),
-    );
+    let scoped = c.with_options(one_attempt_with_a_header());
     let request = ApiRequest::new(
         "getWorkspace",
         http::Method::GET,

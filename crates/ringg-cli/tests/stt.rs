@@ -11,9 +11,7 @@ use ringg_sim::audio;
 #[tokio::test]
 async fn transcribe_prints_the_service_answer_as_it_came() {
     let sim = sim().await;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("hello.wav");
-    std::fs::write(&path, audio::wav(1.25, Some("Hello from the test."))).unwrap();
+    let (_dir, path) = wav_file("hello.wav", 1.25, Some("Hello from the test."));
     let file = path.to_str().unwrap();
 
     let r = run(ringg(
@@ -70,9 +68,7 @@ async fn transcribe_refuses_files_over_the_limits_before_sending() {
 #[tokio::test]
 async fn stream_prints_partial_and_final_transcripts() {
     let sim = sim().await;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("count.wav");
-    std::fs::write(&path, audio::wav(2.0, Some("alpha beta gamma delta"))).unwrap();
+    let (_dir, path) = wav_file("count.wav", 2.0, Some("alpha beta gamma delta"));
     let file = path.to_str().unwrap();
 
     let r = run(ringg(&sim, &["stt", "stream", file])).await;
@@ -218,9 +214,7 @@ async fn transcribe_keeps_an_answer_it_cannot_decode() {
         "http://{}/stt/v1",
         transcription_server::transcription_server(body).await
     );
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("hello.wav");
-    std::fs::write(&path, audio::wav(2.5, Some("hello there"))).unwrap();
+    let (_dir, path) = wav_file("hello.wav", 2.5, Some("hello there"));
     let r = run(ringg(
         &sim,
         &[
@@ -252,9 +246,7 @@ async fn transcribe_keeps_an_answer_it_cannot_decode() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stream_address_that_is_not_a_websocket_says_so_and_names_stt_base_url() {
     let sim = sim().await;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("a.wav");
-    std::fs::write(&path, audio::wav(0.5, None)).unwrap();
+    let (_dir, path) = wav_file("a.wav", 0.5, None);
     let file = path.to_str().unwrap();
     let answering = |answer: &'static [u8]| async move {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -314,9 +306,7 @@ async fn transcribe_masks_the_key_the_service_echoes() {
         "http://{}/stt/v1",
         transcription_server::transcription_server(body).await
     );
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("hello.wav");
-    std::fs::write(&path, audio::wav(2.5, Some("hello there"))).unwrap();
+    let (_dir, path) = wav_file("hello.wav", 2.5, Some("hello there"));
     for extra in [&[][..], &["-o", "json"][..]] {
         let mut args = vec![
             "stt",
@@ -336,4 +326,17 @@ async fn transcribe_masks_the_key_the_service_echoes() {
         );
     }
     sim.shutdown().await;
+}
+
+/// A WAV file of `seconds` (saying `text`, if any) named `name` in a fresh folder, which is
+/// removed when the returned guard drops.
+fn wav_file(
+    name: &str,
+    seconds: f64,
+    text: Option<&str>,
+) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, audio::wav(seconds, text)).unwrap();
+    (dir, path)
 }

@@ -269,11 +269,13 @@ pub trait DedupeStore: Send + Sync + 'static {
     /// its event and will finish it, past the lease ([`MemoryDedupeStore::PENDING_LEASE`] for
     /// the built-in stores): Ringg's retries meanwhile stay [`Claim::InFlight`] instead of
     /// being handed over a second time. A key handed over already, not claimed, or whose
-    /// lease has run out (Ringg's retry may have been handed over since) is left as it is. The receiver does not call it (a handler that hangs must not hold its event from
+    /// lease has run out (Ringg's retry may have been handed over since) is left as it is.
+    /// The receiver does not call it (a handler that hangs must not hold its event from
     /// Ringg's retries for good); a handler that knows its work goes on does, at intervals
-    /// shorter than the lease. The default does nothing, so the claim expires after its lease. The built-in shared
-    /// stores renew only claims they made: call it on the store the receiver was given (an
-    /// `Arc` clone of it), not on another instance over the same database.
+    /// shorter than the lease. The default does nothing, so the claim expires after its lease.
+    /// The built-in shared stores renew only claims they made: call it on the store the
+    /// receiver was given (an `Arc` clone of it), not on another instance over the same
+    /// database.
     async fn renew(&self, _key: &DedupeKey) -> Result<(), DedupeStoreError> {
         Ok(())
     }

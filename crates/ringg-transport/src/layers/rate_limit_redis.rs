@@ -307,6 +307,23 @@ impl Inner {
     }
 }
 
+impl Inner {
+    /// Removes the in-flight lease `member`, within [`COMMAND_TIMEOUT`]; whether Redis
+    /// answered.
+    async fn remove_lease(&self, member: &str) -> bool {
+        let removed = tokio::time::timeout(COMMAND_TIMEOUT, async {
+            let mut conn = self.connection().await?;
+            redis::cmd("ZREM")
+                .arg(&self.keys.in_flight)
+                .arg(member)
+                .query_async::<()>(&mut conn)
+                .await
+        })
+        .await;
+        matches!(removed, Ok(Ok(())))
+    }
+}
+
 /// How a round trip to Redis failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Unanswered {
@@ -333,16 +350,7 @@ impl Drop for Lease {
         let inner = self.inner.clone();
         let member = std::mem::take(&mut self.member);
         handle.spawn(async move {
-            if let Ok(mut conn) = inner.connection().await {
-                let _ = tokio::time::timeout(
-                    COMMAND_TIMEOUT,
-                    redis::cmd("ZREM")
-                        .arg(&inner.keys.in_flight)
-                        .arg(&member)
-                        .query_async::<()>(&mut conn),
-                )
-                .await;
-            }
+            inner.remove_lease(&member).await;
         });
     }
 }
@@ -430,16 +438,7 @@ fn release_orphan(inner: Arc<Inner>, member: String) {
     handle.spawn(async move {
         let give_up = Instant::now() + inner.lease;
         while Instant::now() < give_up {
-            let removed = tokio::time::timeout(COMMAND_TIMEOUT, async {
-                let mut conn = inner.connection().await?;
-                redis::cmd("ZREM")
-                    .arg(&inner.keys.in_flight)
-                    .arg(&member)
-                    .query_async::<()>(&mut conn)
-                    .await
-            })
-            .await;
-            if matches!(removed, Ok(Ok(()))) {
+            if inner.remove_lease(&member).await {
                 return;
             }
             tokio::time::sleep(RETRY_REDIS_AFTER).await;

@@ -10,17 +10,13 @@
 //! on it (the other handler may yet hand the event over).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 /// The tokens of this store's claims still at work, by store key.
 #[derive(Default)]
 pub(crate) struct ClaimTokens {
     live: Mutex<HashMap<String, Vec<(u64, Instant)>>>,
-    issued: AtomicU64,
-    seed: std::collections::hash_map::RandomState,
 }
 
 /// What this store held for a key when one of its claims ended.
@@ -37,19 +33,10 @@ const PRUNE_ABOVE: usize = 10_000;
 const STALE_AFTER: Duration = Duration::from_secs(3600);
 
 impl ClaimTokens {
-    /// A token unlikely to be issued by any other process or store: this process's random
-    /// hasher keys over a counter, the time and the process id.
+    /// A token no other claim, of any store or process, is likely to carry: 64 random bits
+    /// of a version-4 UUID.
     pub(crate) fn issue(&self) -> u64 {
-        let mut h = self.seed.build_hasher();
-        h.write_u64(self.issued.fetch_add(1, Ordering::Relaxed));
-        h.write_u128(
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap_or_default()
-                .as_nanos(),
-        );
-        h.write_u32(std::process::id());
-        h.finish()
+        uuid::Uuid::new_v4().as_u64_pair().0
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<(u64, Instant)>>> {

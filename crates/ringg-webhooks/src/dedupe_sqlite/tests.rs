@@ -40,6 +40,14 @@ fn temp_path(name: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
+/// Two stores over the file at `path`, as two receivers have them.
+fn two_stores(path: &Path) -> (SqliteDedupeStore, SqliteDedupeStore) {
+    (
+        SqliteDedupeStore::open(path).unwrap(),
+        SqliteDedupeStore::open(path).unwrap(),
+    )
+}
+
 #[tokio::test]
 async fn a_pending_claim_is_in_flight_until_confirmed_and_expires_if_never_confirmed() {
     let (_dir, path) = temp_path("p.sqlite3");
@@ -241,10 +249,7 @@ fn a_file_that_is_not_a_database_is_an_error() {
 #[tokio::test]
 async fn a_lapsed_claim_neither_undoes_nor_confirms_anothers() {
     let (_dir, path) = temp_path("fenced.sqlite3");
-    let (a, b) = (
-        SqliteDedupeStore::open(&path).unwrap(),
-        SqliteDedupeStore::open(&path).unwrap(),
-    );
+    let (a, b) = two_stores(&path);
     let lease = millis(PENDING_LEASE);
     let t0 = now_ms();
     // A late remove.
@@ -284,10 +289,7 @@ async fn a_lapsed_claim_neither_undoes_nor_confirms_anothers() {
 #[tokio::test]
 async fn one_store_claiming_a_key_twice_keeps_it_while_either_is_at_work() {
     let (_dir, path) = temp_path("twice.sqlite3");
-    let (a, b) = (
-        SqliteDedupeStore::open(&path).unwrap(),
-        SqliteDedupeStore::open(&path).unwrap(),
-    );
+    let (a, b) = two_stores(&path);
     let lease = millis(PENDING_LEASE);
     let t0 = now_ms();
     assert_eq!(a.claim_at(&key(1), t0).await.unwrap(), Claim::New);

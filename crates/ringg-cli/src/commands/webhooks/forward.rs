@@ -284,7 +284,7 @@ fn masked_target(target: &str) -> String {
 /// Whether deliveries to `target`, with their secret, cross the network unencrypted: a plain
 /// `http://` app on another host.
 pub(super) fn is_clear_text_remote(target: &url::Url) -> bool {
-    target.scheme() == "http" && !ringg_api::client::is_loopback_url(target.as_str())
+    target.scheme() == "http" && !ringg_api::transport::is_loopback_host(target)
 }
 
 /// The client that sends deliveries (and their secret) to the app at `target`: no redirects,
