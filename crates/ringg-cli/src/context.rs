@@ -380,5 +380,5 @@ impl Lines {
 
 /// A spinner's message with control characters escaped (it may carry a server's status).
 fn spinner_text(message: String) -> String {
-    ringg_types::text::escape_control(&message).into_owned()
+    ringg_types::text::escape_control(&crate::term::masked(&message)).into_owned()
 }

@@ -43,6 +43,31 @@ pub(crate) fn masked(text: &str) -> Cow<'_, str> {
     text
 }
 
+/// `bytes` with every secret given to [`hide`] masked, for output that need not be text (an
+/// answer written as it came to a file or pipe).
+pub(crate) fn masked_bytes(bytes: &[u8]) -> Cow<'_, [u8]> {
+    let hidden = HIDDEN
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut bytes = Cow::Borrowed(bytes);
+    for secret in hidden.iter() {
+        let secret = secret.as_bytes();
+        if !bytes.windows(secret.len()).any(|w| w == secret) {
+            continue;
+        }
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut rest: &[u8] = &bytes;
+        while let Some(at) = rest.windows(secret.len()).position(|w| w == secret) {
+            out.extend_from_slice(&rest[..at]);
+            out.extend_from_slice(ringg_types::redact::REDACTED.as_bytes());
+            rest = &rest[at + secret.len()..];
+        }
+        out.extend_from_slice(rest);
+        bytes = Cow::Owned(out);
+    }
+    bytes
+}
+
 /// A writer that passes what it is given on line by line, every secret given to [`hide`]
 /// masked (a secret holds no line break, so no line can show a part of one): for output that
 /// does not go through this module's writers, such as a CSV export.
@@ -162,4 +187,23 @@ pub(crate) async fn stdout_closed() {
         }
     }
     std::future::pending::<()>().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_that_are_not_text_have_a_hidden_secret_masked() {
+        let secret = "bytes-secret-5d1c-4b7e-a0f2";
+        hide(secret);
+        let mut body = vec![0xff, 0x00];
+        body.extend_from_slice(secret.as_bytes());
+        body.push(0x80);
+        body.extend_from_slice(secret.as_bytes());
+        let shown = masked_bytes(&body);
+        let want = [&[0xff, 0x00][..], b"[REDACTED]", &[0x80], b"[REDACTED]"].concat();
+        assert_eq!(&*shown, &want[..]);
+        assert!(matches!(masked_bytes(b"\xffno secret"), Cow::Borrowed(_)));
+    }
 }

@@ -185,6 +185,37 @@ async fn ringg_api_masks_a_key_echoed_with_json_escapes() {
     );
 }
 
+/// A binary answer (not UTF-8) written to a pipe as it came has the key masked too.
+#[tokio::test(flavor = "multi_thread")]
+async fn ringg_api_masks_the_key_a_binary_answer_echoes() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            if read_head(&mut s).await.is_none() {
+                continue;
+            }
+            let mut body = vec![0xff, 0xfe, 0x00];
+            body.extend_from_slice(ECHOED_KEY.as_bytes());
+            body.extend_from_slice(&[0x80, 0x81]);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(head.as_bytes()).await;
+            let _ = s.write_all(&body).await;
+        }
+    });
+    let base = format!("http://{addr}/ca/api/v0");
+    let r = ok(api_cmd(&base, &["api", "GET", "/echo"])).await;
+    assert!(
+        !r.stdout.contains(ECHOED_KEY),
+        "the API key reached stdout: {}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("[REDACTED]"), "stdout: {:?}", r.stdout);
+}
+
 /// The same echo in a 400 is masked.
 #[tokio::test(flavor = "multi_thread")]
 async fn ringg_api_masks_the_key_a_4xx_answer_echoes() {

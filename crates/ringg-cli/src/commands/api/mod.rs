@@ -137,7 +137,7 @@ fn read_json(data: &str) -> Result<Vec<u8>, CliError> {
 }
 
 /// Prints an answer: JSON (secrets masked) when it is JSON, text (escaped, secrets masked)
-/// when it is text, raw bytes only to a file or pipe. Under `-o json` (`json_status` is the
+/// when it is text, raw bytes (secrets masked) only to a file or pipe. Under `-o json` (`json_status` is the
 /// answer's status) a text answer is one JSON document too: `{"status": …, "text": …}`.
 fn print_body(body: &[u8], json_status: Option<u16>) -> Result<(), CliError> {
     if body.is_empty() {
@@ -158,8 +158,9 @@ fn print_body(body: &[u8], json_status: Option<u16>) -> Result<(), CliError> {
             }
         }
         Err(_) if !std::io::stdout().is_terminal() => {
+            let body = crate::term::masked_bytes(body);
             let mut out = std::io::stdout().lock();
-            match out.write_all(body).and_then(|()| out.flush()) {
+            match out.write_all(&body).and_then(|()| out.flush()) {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                     Err(CliError::io("could not write the answer", &e))
                 }
