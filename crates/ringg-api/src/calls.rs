@@ -15,6 +15,7 @@ use ringg_types::operations::{self as ops, Operation};
 use serde_json::Value;
 
 use crate::client::Client;
+use crate::client::answer_deadline;
 use crate::decode::decode;
 use crate::error::{Error, ErrorKind};
 use crate::journal::{CallEntry, CallIntent, CallOutcome, caller_text};
@@ -194,7 +195,14 @@ impl Calls<'_> {
             }
             entry = Some(e);
         }
-        let result = self.send_initiation(op, body, &reference).await;
+        // A settler rules the initiation out once the wait recorded with it has passed since it
+        // was recorded, so the request must be over by then, even when the journal's write
+        // waited for a lock meanwhile.
+        let answer_by = entry.as_ref().map(|e| {
+            let wait = e.intent.settle_after.unwrap_or_default();
+            (e.intent.recorded_at, wait)
+        });
+        let result = self.send_initiation(op, body, &reference, answer_by).await;
         if journal.is_none() && result.as_ref().is_err_and(Error::is_outcome_unknown) {
             self.client.recent_unknowns().record(&reference);
         }
@@ -228,9 +236,16 @@ impl Calls<'_> {
         op: &'static Operation,
         body: ringg_transport::Body,
         reference: &str,
+        answer_by: Option<(chrono::DateTime<chrono::Utc>, std::time::Duration)>,
     ) -> Result<PlacedCall, Error> {
         let mut req = self.client.request(op, &[])?;
         req.body = body;
+        if let Some((recorded_at, wait)) = answer_by {
+            let what = format!("the initiation with client reference {reference}");
+            let end =
+                answer_deadline(recorded_at, wait, &what).map_err(|e| e.with_operation(op.id))?;
+            req.limits.deadline = Some(req.limits.deadline.map_or(end, |d| d.min(end)));
+        }
         let request_id = req.request_id;
         // An unreadable 2xx answer is outcome-unknown: the call was probably placed.
         let sent = self.client.send_decoded_with_head(req).await;

@@ -592,5 +592,6 @@ impl Client {
 
 mod default_transport;
 mod settle;
+pub(crate) use settle::answer_deadline;
 #[cfg(test)]
 mod tests;

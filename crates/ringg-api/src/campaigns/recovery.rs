@@ -18,8 +18,10 @@ use crate::campaigns::recovery::in_flight::{
     not_started, overtaken, same_name_upload, start_in_flight, upload_in_flight,
 };
 use crate::campaigns::request::LaunchRequest;
+use crate::client::answer_deadline;
 use crate::error::{Error, ErrorKind};
 use crate::journal::{Journal, LaunchEntry, LaunchStage, PlannedStart, answerable_until};
+use ringg_types::operations::{START_CAMPAIGN, START_CAMPAIGN_V2, START_LARGE_CAMPAIGN};
 
 mod in_flight;
 mod lookup;
@@ -97,6 +99,32 @@ impl Progress {
         }
     }
 
+    /// Runs a step's request recorded by the last [`reach`](Self::reach) so that it is over by
+    /// the time a later run may rule it out (the wait recorded with the step, counted from
+    /// when the step was stamped, not from when the journal's write returned); not sent at
+    /// all when that write took the whole wait. Without a journal, `send` as it is.
+    async fn bounded<R>(
+        &self,
+        send: impl std::future::Future<Output = Result<R, Error>>,
+        operation: &'static str,
+    ) -> Result<R, Error> {
+        let Some(entry) = self.entry.as_ref().filter(|_| self.journal.is_some()) else {
+            return send.await;
+        };
+        let wait = entry.settle_after.unwrap_or_default();
+        let what = format!("the launch {:?}'s {:?} step", entry.key.name, entry.stage);
+        let end = answer_deadline(entry.updated_at, wait, &what)
+            .map_err(|e| e.with_operation(operation))?;
+        tokio::time::timeout_at(end, send).await.unwrap_or_else(|_| {
+            Err(Error::timeout(format!(
+                "the request was not over {} s after the step was recorded, when a later run may rule it out",
+                wait.as_secs_f64().round()
+            ))
+            .into_outcome_unknown()
+            .with_operation(operation))
+        })
+    }
+
     /// The upload step: recorded as started before `upload` is sent, as done (with the list
     /// id `list_id_of` reads from the answer, which Ringg calls `field`) after. A failure is
     /// recorded (see [`failed`](Self::failed)); an answer without a list id is outcome unknown,
@@ -122,7 +150,7 @@ impl Progress {
             self.stop(error.to_string()).await;
             return Err(failed(error));
         }
-        let answer = match upload.await {
+        let answer = match self.bounded(upload, operation).await {
             Ok(answer) => answer,
             Err(error) => {
                 let error = error.unread_answer_is_unknown();
@@ -164,9 +192,11 @@ impl Progress {
     }
 
     /// Records a step's failure: an ambiguous one leaves the stage as it is (the next run
-    /// finds out what happened); any other stops the launch with the error as its note.
+    /// finds out what happened), and so does a step not sent because its record took too
+    /// long (the next run finds nothing and sends it); any other stops the launch with the
+    /// error as its note.
     pub(crate) async fn failed(&mut self, error: &Error) {
-        if error.kind() == ErrorKind::OutcomeUnknown {
+        if matches!(error.kind(), ErrorKind::OutcomeUnknown | ErrorKind::Journal) {
             return;
         }
         self.stop(error.to_string()).await;
@@ -341,9 +371,18 @@ impl Campaigns<'_> {
             .map_err(failed(step))?;
         let request = planned.clone().for_list(list_id);
         let started = match &request {
-            PlannedStart::Start(r) => self.start(r).await.map(StartResponse::Standard),
-            PlannedStart::StartV1(r) => self.start_v1(r).await.map(StartResponse::Standard),
-            PlannedStart::StartLarge(r) => self.start_large(r).await.map(StartResponse::Large),
+            PlannedStart::Start(r) => progress
+                .bounded(self.start(r), START_CAMPAIGN_V2.id)
+                .await
+                .map(StartResponse::Standard),
+            PlannedStart::StartV1(r) => progress
+                .bounded(self.start_v1(r), START_CAMPAIGN.id)
+                .await
+                .map(StartResponse::Standard),
+            PlannedStart::StartLarge(r) => progress
+                .bounded(self.start_large(r), START_LARGE_CAMPAIGN.id)
+                .await
+                .map(StartResponse::Large),
         };
         let started = match started {
             Ok(s) => s,
