@@ -148,6 +148,10 @@ impl Assistants<'_> {
     /// subscription, i.e. replaced), and writes the result back to the same version.
     /// Returns the edit response and the list written. To refuse moving an event type off
     /// another URL, use [`add_webhook_subscription`](Self::add_webhook_subscription).
+    ///
+    /// Writes nothing, failing with [`ErrorKind::Unverifiable`](crate::ErrorKind::Unverifiable),
+    /// when the assistant's details show no subscription list (see
+    /// [`webhook_subscriptions`](Self::webhook_subscriptions)).
     pub async fn subscribe_webhooks(
         &self,
         agent_id: &AgentId,
@@ -170,18 +174,27 @@ impl Assistants<'_> {
     }
 
     /// The webhook subscriptions in force (the active version's).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Unverifiable`](crate::ErrorKind::Unverifiable) when the assistant's details
+    /// show no subscription list at all (Ringg's documented answer has none; only versioned
+    /// answers carry one), rather than an empty list that may not be true.
     pub async fn webhook_subscriptions(
         &self,
         agent_id: &AgentId,
     ) -> Result<Vec<EventSubscription>, Error> {
         let details = self.get(agent_id).await?;
-        Ok(details.event_subscriptions().unwrap_or_default().to_vec())
+        subscriptions_shown(&details, agent_id)
     }
 
     /// Adds one subscription. Ringg delivers each event type to one URL, so an event type
     /// already subscribed at another URL would move to this one: that is refused unless
     /// `move_events` is true (see [`moved_event_types`]). The same URL's event types are
     /// replaced by the new subscription's; every other subscription is kept.
+    ///
+    /// Writes nothing, failing with [`ErrorKind::Unverifiable`](crate::ErrorKind::Unverifiable),
+    /// when the assistant's details show no subscription list (see
+    /// [`webhook_subscriptions`](Self::webhook_subscriptions)).
     pub async fn add_webhook_subscription(
         &self,
         agent_id: &AgentId,
@@ -213,8 +226,9 @@ impl Assistants<'_> {
     /// the list is empty. Every other subscription is kept.
     ///
     /// # Errors
-    /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) when no subscription matches
-    /// (nothing is written).
+    /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) when no subscription matches, and
+    /// [`ErrorKind::Unverifiable`](crate::ErrorKind::Unverifiable) when the assistant's details
+    /// show no subscription list (nothing is written either way).
     pub async fn unsubscribe_webhooks(
         &self,
         agent_id: &AgentId,
@@ -251,7 +265,7 @@ impl Assistants<'_> {
         let version = details
             .active_version()
             .map(|(id, _)| VersionId::new(id.to_string()));
-        let before = details.event_subscriptions().unwrap_or_default().to_vec();
+        let before = subscriptions_shown(&details, agent_id)?;
         let after = change(&before)?;
         let mut req = EditAssistantRequest::new(
             agent_id.clone(),
@@ -414,6 +428,29 @@ pub fn merge_subscriptions(
     }
     out.extend(new);
     out
+}
+
+/// The subscriptions in force as `details` shows them. Details that show no list at all (the
+/// documented answer of `GET /agent/{id}` has none, and a versioned one whose version in force
+/// cannot be told has none either) are [`ErrorKind::Unverifiable`](crate::ErrorKind::Unverifiable):
+/// taking them for an empty list would have a change written back erase every subscription in
+/// force, and with them the events they deliver.
+fn subscriptions_shown(
+    details: &AssistantDetails,
+    agent_id: &AgentId,
+) -> Result<Vec<EventSubscription>, Error> {
+    details
+        .event_subscriptions()
+        .map(<[EventSubscription]>::to_vec)
+        .ok_or_else(|| {
+            Error::unverifiable(format!(
+                "the details of assistant {agent_id} do not show its webhook subscriptions, so which are in force is not known and none was changed"
+            ))
+            .with_hint(
+                "see them in Ringg's dashboard, then write the whole list with edit_event_subscriptions",
+            )
+            .with_operation(ops::GET_ASSISTANT.id)
+        })
 }
 
 #[cfg(test)]

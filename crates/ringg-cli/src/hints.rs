@@ -159,17 +159,30 @@ pub(crate) fn hint(e: &Error) -> Option<String> {
         (_, ErrorKind::Timeout) => "try again later or raise --timeout".into(),
         (_, ErrorKind::TooEarly) => "its request may still be answered: settle it again after that time (the same `ringg calls reconcile`), and do not place the call again before".into(),
         (_, ErrorKind::SearchLimit) => "the call was neither found nor ruled out: narrow the search with --agent, --to or --since, or search more rows with --max-rows, before placing it again".into(),
+        (_, ErrorKind::Unverifiable)
+            if e.operation() == Some(ringg_api::types::operations::GET_ASSISTANT.id) =>
+        {
+            subscriptions_unseen_hint("AGENT_ID")
+        }
         (_, ErrorKind::Unverifiable) => match e.client_reference() {
             Some(r) => format!("look at the calls it names (`ringg calls get ID` shows one, with its number and time), then record what you found: `ringg calls reconcile {r} --placed CALL_ID`, or `--not-placed` if none of them is it"),
             // A campaign launch's, which found several campaigns of its name.
             None => "look at the campaigns it names in the dashboard; if the launch's own was not started, start it there (or with `ringg campaigns start LIST_ID`, its list id from the dashboard); give launches of one assistant distinct names".into(),
         },
         (_, ErrorKind::Pagination) => "the list did not end as it should: narrow it (e.g. --start/--end) or report it".into(),
-        (_, ErrorKind::Journal) => "the calls the journal held can be settled by their client references with `ringg calls reconcile REF`".into(),
+        (_, ErrorKind::Journal) => e.hint().unwrap_or_else(|| "the calls the journal held can be settled by their client references with `ringg calls reconcile REF`".into()),
         // A refusal before sending: the SDK's own advice, if it has some.
         (_, ErrorKind::InvalidInput) => return e.hint(),
         _ => return None,
     })
+}
+
+/// The advice where an assistant's details show no webhook subscription list, so none can be
+/// added or removed while keeping the others.
+pub(crate) fn subscriptions_unseen_hint(agent: &str) -> String {
+    format!(
+        "see them in Ringg's dashboard, then write the whole list, yours included, with `ringg assistants edit {agent} event-subscriptions --json '[…]'`"
+    )
 }
 
 /// The advice for a 2xx answer that is not JSON at all (an HTML page, plain text).

@@ -122,7 +122,8 @@ pub(crate) fn details_rows(d: &AssistantDetails) -> Vec<(String, String)> {
                 rows.push((format!("webhook {}", i + 1), subscription_text(s)));
             }
         }
-        _ => rows.push(("webhooks".into(), "none".into())),
+        Some(_) => rows.push(("webhooks".into(), "none".into())),
+        None => rows.push(("webhooks".into(), "not shown by the server".into())),
     }
     rows
 }

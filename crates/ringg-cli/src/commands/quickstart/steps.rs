@@ -239,19 +239,23 @@ async fn subscribe_webhooks(
         4,
         "Subscribe the assistant's webhooks (PATCH /agent/v1 edit_event_subscriptions)",
     );
-    if !embedded && receiver.is_some() {
-        super::restore::save(
-            client,
-            agent_id,
-            details.event_subscriptions().unwrap_or_default(),
-        )
-        .await?;
-    }
     let subscription = match (receiver, &args.webhook_url) {
         (Some(r), _) => Some((r.url.clone(), r.secret.clone())),
         (None, Some(url)) => Some((url.clone(), args.webhook_secret.clone().unwrap_or_default())),
         (None, None) => None,
     };
+    // A list the server does not show cannot be kept or put back: saving it as empty would
+    // have the restore erase every subscription in force.
+    let shown = details.event_subscriptions();
+    if subscription.is_some() && shown.is_none() {
+        return Err(CliError::failed(format!(
+            "the details of assistant {agent_id} do not show its webhook subscriptions, so the quickstart cannot keep them while it subscribes its own; nothing was changed"
+        ))
+        .with_hint(crate::hints::subscriptions_unseen_hint(agent_id.as_str())));
+    }
+    if !embedded && receiver.is_some() {
+        super::restore::save(client, agent_id, shown.unwrap_or_default()).await?;
+    }
     let subscribed_url = match &subscription {
         Some((url, secret)) => {
             let sub = EventSubscription::new(EventType::KNOWN.to_vec(), url.clone())
