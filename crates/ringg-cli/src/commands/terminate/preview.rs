@@ -108,86 +108,120 @@ fn matches(req: &TerminateRequest, row: &CallRecord) -> bool {
     }
 }
 
-/// The queued calls `req` matches, from the history (both queued statuses, every page).
-pub(crate) async fn preview(client: &Client, req: &TerminateRequest) -> Result<Preview, CliError> {
-    let mut rows: Vec<CallRecord> = Vec::new();
+/// The queued calls (both queued statuses, every page) of the history query `q` narrows to
+/// (its status is set here) that `keep` accepts.
+async fn queued_rows(
+    client: &Client,
+    q: &CallHistoryQuery,
+    keep: impl Fn(&CallRecord) -> bool,
+) -> Result<Vec<CallRecord>, CliError> {
+    let mut rows = Vec::new();
     for status in [CallStatus::Registered, CallStatus::Retry] {
-        let mut q = CallHistoryQuery::default().limit(100u32);
+        let mut q = q.clone().limit(100u32);
         q.status = Some(status);
-        // The server narrows the rows where it can; `matches` decides.
-        match req {
-            TerminateRequest::ByAgent { agent_id } => q.agent_id = Some(agent_id.clone()),
-            TerminateRequest::ByCampaign { campaign_id }
-            | TerminateRequest::ByCampaignNumbers { campaign_id, .. } => {
-                q.bulk_list_id = Some(campaign_id.clone());
-            }
-            _ => {}
-        }
         let stream = client.calls().history_stream(q);
         futures::pin_mut!(stream);
         while let Some(row) = stream.next().await {
             let row = row?;
-            if matches(req, &row) {
+            if keep(&row) {
                 rows.push(row);
             }
         }
     }
-    let mut by_list: BTreeMap<String, usize> = BTreeMap::new();
-    let mut p = Preview::default();
-    for row in &rows {
-        p.call_ids.push(row.id.clone());
-        match row.bulk_list_id.as_ref().filter(|l| !l.is_empty()) {
-            Some(l) => *by_list.entry(l.clone()).or_default() += 1,
-            None => p.individual += 1,
+    Ok(rows)
+}
+
+/// The queued calls `req` matches, from the history.
+pub(crate) async fn preview(client: &Client, req: &TerminateRequest) -> Result<Preview, CliError> {
+    // The server narrows the rows where it can; `matches` decides.
+    let mut q = CallHistoryQuery::default();
+    match req {
+        TerminateRequest::ByAgent { agent_id } => q.agent_id = Some(agent_id.clone()),
+        TerminateRequest::ByCampaign { campaign_id }
+        | TerminateRequest::ByCampaignNumbers { campaign_id, .. } => {
+            q.bulk_list_id = Some(campaign_id.clone());
         }
+        _ => {}
     }
-    if by_list.is_empty() {
+    let rows = queued_rows(client, &q, |row| matches(req, row)).await?;
+    let mut p = Preview::default();
+    if rows.is_empty() {
         return Ok(p);
     }
+    // Each call's campaign: its row's `bulk_list_id` where the row shows one (Ringg documents
+    // none in history rows), else found below through the history's `bulk_list_id` filter.
+    let mut list_of: BTreeMap<CallId, String> = rows
+        .iter()
+        .filter_map(|r| {
+            let list = r.bulk_list_id.as_ref().filter(|l| !l.is_empty())?;
+            Some((r.id.clone(), list.clone()))
+        })
+        .collect();
+    let unattributed: BTreeSet<CallId> = rows
+        .iter()
+        .filter(|r| !list_of.contains_key(&r.id))
+        .map(|r| r.id.clone())
+        .collect();
     let campaigns = client.campaigns().stream(ListCampaignsQuery {
         call_count: Some(false),
         ..ListCampaignsQuery::default()
     });
     futures::pin_mut!(campaigns);
     let now = chrono::Utc::now();
-    let mut later: BTreeSet<String> = BTreeSet::new();
+    let mut later: BTreeMap<String, CampaignShare> = BTreeMap::new();
     let mut known: BTreeMap<String, CampaignShare> = BTreeMap::new();
     while let Some(c) = campaigns.next().await {
         let c = c?;
-        let Some(&calls) = by_list.get(c.id.as_str()) else {
-            continue;
-        };
         let starts_later_at = c
             .start_time()
             .map(|t| t.to_utc())
             .filter(|t| *t > now)
             .map(|t| t.to_rfc3339());
+        let share = CampaignShare {
+            list_id: c.id.to_string(),
+            name: c.name.as_ref().cloned(),
+            starts_later_at: starts_later_at.clone(),
+            calls: 0,
+        };
         if starts_later_at.is_some() {
-            later.insert(c.id.to_string());
+            later.insert(c.id.to_string(), share.clone());
         }
-        known.insert(
-            c.id.to_string(),
-            CampaignShare {
-                list_id: c.id.to_string(),
-                name: c.name.as_ref().cloned(),
-                starts_later_at,
-                calls,
-            },
-        );
+        known.insert(c.id.to_string(), share);
+    }
+    // A call whose row names no campaign may still be one that starts later: those are the
+    // calls `--keep-scheduled` has to leave, so ask the history for each such campaign's.
+    if !unattributed.is_empty() {
+        for list_id in later.keys() {
+            let q = CallHistoryQuery {
+                bulk_list_id: Some(ringg_api::types::ListId::new(list_id.as_str())),
+                ..CallHistoryQuery::default()
+            };
+            for row in queued_rows(client, &q, |row| unattributed.contains(&row.id)).await? {
+                list_of.entry(row.id).or_insert_with(|| list_id.clone());
+            }
+        }
+    }
+    let mut by_list: BTreeMap<String, usize> = BTreeMap::new();
+    for row in &rows {
+        p.call_ids.push(row.id.clone());
+        match list_of.get(&row.id) {
+            Some(l) => *by_list.entry(l.clone()).or_default() += 1,
+            None => p.individual += 1,
+        }
     }
     for (list_id, calls) in by_list {
-        p.campaigns
-            .push(known.remove(&list_id).unwrap_or(CampaignShare {
-                list_id,
-                name: None,
-                starts_later_at: None,
-                calls,
-            }));
+        let share = known.remove(&list_id).unwrap_or(CampaignShare {
+            list_id,
+            name: None,
+            starts_later_at: None,
+            calls: 0,
+        });
+        p.campaigns.push(CampaignShare { calls, ..share });
     }
-    p.scheduled_later = rows
+    p.scheduled_later = list_of
         .iter()
-        .filter(|r| r.bulk_list_id.as_ref().is_some_and(|l| later.contains(l)))
-        .map(|r| r.id.clone())
+        .filter(|(_, list)| later.contains_key(*list))
+        .map(|(id, _)| id.clone())
         .collect();
     Ok(p)
 }
