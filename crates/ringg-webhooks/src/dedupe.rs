@@ -133,9 +133,11 @@ impl DedupeKey {
         let key = match event_type {
             // A call ends once (`completed`, `failed`, `error`): that status is the attempt,
             // whether or not this generation of the payload carries `retry_count`, so a rebuilt
-            // copy keys the same. Each `retry` attempt is its own event.
+            // copy keys the same. Each `retry` attempt is its own event, and so is each one of
+            // a status not known to end the call (`RETRY`, `busy`): keyed by the status alone,
+            // a later attempt would be taken for the first and lost.
             EventType::CallCompleted => match event.status() {
-                Some(s) if s.as_str() != "retry" => Self::new(
+                Some(s) if s.is_terminal() => Self::new(
                     call_id,
                     event_type.as_str(),
                     Some(Attempt::Status(s.as_str())),

@@ -202,6 +202,44 @@ async fn retry_attempts_sharing_a_call_sid_without_called_on_are_each_handed_ove
 }
 
 #[tokio::test]
+async fn attempts_of_a_status_not_known_to_end_the_call_are_each_handed_over() {
+    // Ringg documents `retry` in lower case; an attempt written otherwise, or of a status it
+    // does not document, may still be followed by another attempt of the same call.
+    let attempt = |status: &str, retry_count: u32| {
+        json!({
+            "event_type": "call_completed",
+            "call_id": "5e0c7d2a-41f3-4c55-9a0e-7d1f3b2c9a10",
+            "status": status,
+            "retry_count": retry_count,
+            "transcript": []
+        })
+    };
+    let recorder = Recorder::new();
+    let server = server(&recorder).await;
+    let bodies = [
+        attempt("RETRY", 0),
+        attempt("RETRY", 0),
+        attempt("RETRY", 1),
+        attempt("busy", 2),
+        attempt("completed", 3),
+        attempt("completed", 3),
+    ];
+    let answers = deliver(&server.url("/hook"), &bodies).await;
+    assert_eq!(
+        answers,
+        [
+            "accepted",
+            "duplicate",
+            "accepted",
+            "accepted",
+            "accepted",
+            "duplicate"
+        ]
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn events_with_a_blank_call_id_are_not_taken_for_one_another() {
     // A blank call id names no call: two calls' events must not share one key, and a
     // retry of one is still one event.

@@ -210,6 +210,24 @@ async fn nan_and_lone_surrogates_are_handed_over_as_partial_events() {
     assert_eq!(read["retry_count"], 2);
     let read = events[1].to_value().unwrap();
     assert_eq!(read["transcript"][0]["bot"], "Namaste \u{fffd}");
+    // A byte that is not UTF-8 inside a string (an emoji's bytes cut short, Latin-1 text), and
+    // a number beyond `f64`: mended the same way.
+    let cut = b"{\"event_type\":\"call_completed\",\"call_id\":\"c-utf\",\"status\":\"completed\",\"transcript\":[{\"bot\":\"Namaste \xF0\x9F\"}],\"note\":\"Ren\xE9e\"}";
+    let huge = r#"{"event_type":"call_completed","call_id":"c-big","status":"completed","call_duration":1e400,"transcript":[]}"#;
+    for body in [&cut[..], huge.as_bytes()] {
+        let (status, json) = send("POST", &server.url("/"), &auth(), body.to_vec()).await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+    }
+    let events = rec.events();
+    assert_eq!(events.len(), 4);
+    assert!(events[2..].iter().all(mended));
+    let read = events[2].to_value().unwrap();
+    assert_eq!(read["transcript"][0]["bot"], "Namaste \u{fffd}\u{fffd}");
+    assert_eq!(read["note"], "Ren\u{fffd}e");
+    assert_eq!(
+        events[3].to_value().unwrap()["call_duration"],
+        serde_json::Value::Null
+    );
     // Printed as JSON, the line is JSON.
     let line = ringg_webhooks::OutputFormat::Json.render(&events[0]);
     assert!(

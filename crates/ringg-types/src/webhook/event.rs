@@ -310,9 +310,10 @@ impl WebhookEvent {
 
     /// Like [`WebhookEvent::from_slice`], but a JSON object that does not fit the typed model
     /// is not an error: it becomes [`WebhookEvent::Partial`], with the whole object and the
-    /// decode error. So does an object that JSON refuses only for `NaN`, `Infinity` or
-    /// `-Infinity` outside strings (read as `null`) or a lone UTF-16 surrogate escape (read as
-    /// U+FFFD), with the body as received as its raw text. Only a body that is not one JSON
+    /// decode error. So does an object that JSON refuses only for `NaN`, `Infinity`,
+    /// `-Infinity` or a number beyond `f64` outside strings (read as `null`), or a lone UTF-16
+    /// surrogate escape or a byte that is not UTF-8 inside a string (read as U+FFFD), with the
+    /// body as received as its raw text (when it is UTF-8). Only a body that is not one JSON
     /// object is an error.
     ///
     /// ```

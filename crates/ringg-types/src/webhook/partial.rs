@@ -104,8 +104,9 @@ impl PartialEvent {
         }
     }
 
-    /// True when the body was read only once mended (`NaN` or `Infinity` as `null`, a lone
-    /// surrogate escape as U+FFFD; see
+    /// True when the body was read only once mended (`NaN`, `Infinity` or a number beyond
+    /// `f64` as `null`, a lone surrogate escape or a byte inside a string that is not UTF-8 as
+    /// U+FFFD; see
     /// [`WebhookEvent::from_slice_lenient`](crate::webhook::WebhookEvent::from_slice_lenient)):
     /// [`value`](Self::value) is the object as read, and the raw text, as received, is not
     /// strict JSON.

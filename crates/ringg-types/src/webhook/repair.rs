@@ -5,7 +5,11 @@
 //! - `NaN`, `Infinity` and `-Infinity` outside strings (Python's `json.dumps` writes them by
 //!   default, for example for a latency averaged over no turns) become `null`;
 //! - a lone UTF-16 surrogate escape inside a string (`"\ud83d"`, half of an emoji cut by a
-//!   transcript's truncation) becomes `\ufffd`, the replacement character.
+//!   transcript's truncation) becomes `\ufffd`, the replacement character, and so does a byte
+//!   inside a string that is not part of valid UTF-8 (an emoji's bytes cut short, a Latin-1
+//!   `é`);
+//! - a number beyond the range of `f64` (`1e400`, or the 401 digits Python writes for
+//!   `10**400`) becomes `null`.
 
 /// `body` with those slips mended, or `None` when it has none.
 pub(crate) fn mend(body: &[u8]) -> Option<Vec<u8>> {
@@ -37,6 +41,18 @@ pub(crate) fn mend(body: &[u8]) -> Option<Vec<u8>> {
                     i = end;
                     continue;
                 }
+                0x80.. => {
+                    let len = utf8_len(&body[i..]);
+                    if len == 0 {
+                        out.extend_from_slice(br"\ufffd");
+                        changed = true;
+                        i += 1;
+                    } else {
+                        out.extend_from_slice(&body[i..i + len]);
+                        i += len;
+                    }
+                    continue;
+                }
                 _ => {}
             }
             out.push(b);
@@ -53,6 +69,25 @@ pub(crate) fn mend(body: &[u8]) -> Option<Vec<u8>> {
             changed = true;
             continue;
         }
+        if b == b'-' || b.is_ascii_digit() {
+            let len = rest
+                .iter()
+                .position(|c| !matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+                .unwrap_or(rest.len());
+            let number = &rest[..len];
+            let infinite = std::str::from_utf8(number)
+                .ok()
+                .and_then(|n| n.parse::<f64>().ok())
+                .is_some_and(f64::is_infinite);
+            if infinite {
+                out.extend_from_slice(b"null");
+                changed = true;
+            } else {
+                out.extend_from_slice(number);
+            }
+            i += len;
+            continue;
+        }
         if b == b'"' {
             in_string = true;
         }
@@ -60,6 +95,21 @@ pub(crate) fn mend(body: &[u8]) -> Option<Vec<u8>> {
         i += 1;
     }
     changed.then_some(out)
+}
+
+/// The length of the UTF-8 character at the start of `s` (which starts with a byte of 0x80 or
+/// more), or 0 when that byte does not start one.
+fn utf8_len(s: &[u8]) -> usize {
+    let len = match s[0] {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return 0,
+    };
+    match s.get(..len).map(std::str::from_utf8) {
+        Some(Ok(_)) => len,
+        _ => 0,
+    }
 }
 
 /// The length of the `\uXXXX` escape (or surrogate pair of escapes) at the start of `s`, and
@@ -101,6 +151,27 @@ mod tests {
         );
         assert_eq!(mended(r#"{"a":1,"b":"x"}"#), None);
         assert_eq!(mended(r#"{"a":true,"n":null}"#), None);
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_inside_strings_become_the_replacement_character() {
+        let mended = |body: &[u8]| mend(body).map(|b| String::from_utf8(b).unwrap());
+        assert_eq!(
+            mended(b"{\"t\":\"Namaste \xF0\x9F\",\"n\":\"Ren\xE9e\"}").as_deref(),
+            Some(r#"{"t":"Namaste \ufffd\ufffd","n":"Ren\ufffde"}"#)
+        );
+        // Valid UTF-8 is kept as it is.
+        assert_eq!(mended("{\"t\":\"नमस्ते 😀 é\"}".as_bytes()), None);
+    }
+
+    #[test]
+    fn numbers_beyond_f64_become_null() {
+        let digits = "1".repeat(401);
+        assert_eq!(
+            mended(&format!(r#"{{"a":1e400,"b":-{digits},"c":[1.5e3,-2,0]}}"#)).as_deref(),
+            Some(r#"{"a":null,"b":null,"c":[1.5e3,-2,0]}"#)
+        );
+        assert_eq!(mended(r#"{"a":1e308,"s":"1e400"}"#), None);
     }
 
     #[test]
