@@ -204,7 +204,12 @@ fn check<R: Read>(reader: R, options: &PreflightOptions) -> Result<PreflightRepo
         .from_reader(LineIndex::new(reader));
     let header: Vec<String> = rdr
         .headers()
-        .map_err(|e| Error::invalid_input(format!("could not read the CSV header: {e}")))?
+        .map_err(|e| match e.kind() {
+            csv::ErrorKind::Utf8 { .. } => Error::invalid_input(
+                "the header line is not UTF-8 text (a UTF-16 file, as Excel's \"Unicode Text\" saves, or Latin-1), so Ringg would refuse the whole upload; save it as UTF-8 (in Excel: \"CSV UTF-8\")",
+            ),
+            _ => Error::invalid_input(format!("could not read the CSV header: {e}")),
+        })?
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').to_string())
         .collect();
@@ -219,6 +224,16 @@ fn check<R: Read>(reader: R, options: &PreflightOptions) -> Result<PreflightRepo
         ));
     } else if mobile_idx.is_none() {
         fatal.push(missing_mobile_column(&header));
+    }
+    for (at, name) in header.iter().enumerate() {
+        let first = header.iter().position(|h| h == name) == Some(at);
+        let count = header.iter().filter(|h| *h == name).count();
+        if first && count > 1 && !name.trim().is_empty() {
+            warnings.push(format!(
+                "the header names {count} columns {name:?}; only the first (column {}) is read here, and which one Ringg reads is not documented: rename or remove the others",
+                at + 1
+            ));
+        }
     }
     let mapped_columns = if empty {
         Vec::new() // nothing to map, and nothing more to say

@@ -278,3 +278,30 @@ fn an_empty_file_is_called_empty() {
         assert!(r.fatal[0].starts_with("the file is empty"), "{:?}", r.fatal);
     }
 }
+
+#[test]
+fn a_header_that_is_not_utf8_says_how_to_save_the_file() {
+    // UTF-16 (little-endian, with its byte-order mark), as Excel's "Unicode Text" saves.
+    let mut utf16 = vec![0xff, 0xfe];
+    for unit in "Mobile Number,Name\n+919876543210,Asha\n".encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    let err = preflight_blocking(CsvSource::Bytes(Bytes::from(utf16)), &opts(None)).unwrap_err();
+    assert!(
+        err.to_string().contains("not UTF-8") && err.to_string().contains("CSV UTF-8"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_column_named_twice_is_named_in_a_warning() {
+    let csv = "Mobile Number,Name,Mobile Number\n+919876543210,Asha,+919876543211\n";
+    let r = run(csv, &opts(None));
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("names 2 columns \"Mobile Number\"; only the first (column 1)")),
+        "{:?}",
+        r.warnings
+    );
+}
