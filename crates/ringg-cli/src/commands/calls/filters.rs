@@ -110,8 +110,19 @@ fn when_shown(
     }
     .ok_or_else(bad)?;
     let t = shown.instant(local).ok_or_else(|| {
+        // The offset in force before the clocks moved reads the time as the zone's people
+        // would have meant it.
+        let before = local - chrono::Duration::hours(3);
+        let offset = shown.instant(before).map_or_else(
+            || "+00:00".to_owned(),
+            |u| {
+                let m = (before - u.naive_utc()).num_minutes();
+                let sign = if m < 0 { '-' } else { '+' };
+                format!("{sign}{:02}:{:02}", m.abs() / 60, m.abs() % 60)
+            },
+        );
         CliError::usage(format!(
-            "{flag} {raw:?} is a time the clocks skip in {}; give a time with an offset, e.g. {}+05:30",
+            "{flag} {raw:?} is a time the clocks skip in {}; give a time with an offset, e.g. {}{offset}",
             shown.zone_name(),
             local.format("%Y-%m-%dT%H:%M:%S")
         ))
@@ -168,9 +179,12 @@ mod tests {
         let berlin = Display::in_zone(false, Some(chrono_tz::Europe::Berlin));
         let e = when_shown(&berlin, "--start", "2025-03-30T02:30:00", false).unwrap_err();
         assert!(
-            e.to_string().contains("skip") && e.to_string().contains("+"),
+            e.to_string().contains("skip") && e.to_string().contains("2025-03-30T02:30:00+01:00"),
             "{e}"
         );
+        let new_york = Display::in_zone(false, Some(chrono_tz::America::New_York));
+        let e = when_shown(&new_york, "--start", "2025-03-09T02:30:00", false).unwrap_err();
+        assert!(e.to_string().contains("2025-03-09T02:30:00-05:00"), "{e}");
     }
 
     #[test]
