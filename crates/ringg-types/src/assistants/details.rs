@@ -178,10 +178,16 @@ impl AssistantDetails {
             .or(self.agent_config.as_ref())
     }
 
-    /// Names of the call variables the assistant expects (`callee_name`, `mobile_number`, ...).
+    /// Names of the call variables the assistant expects (`callee_name`, `mobile_number`, ...):
+    /// the active version's, else (a version whose configuration lists none) the root
+    /// configuration's.
     pub fn custom_variable_names(&self) -> Vec<&str> {
+        fn variables(c: &AgentConfig) -> Option<&CustomVariables> {
+            c.custom_variables.as_ref()
+        }
         self.active_config()
-            .and_then(|c| c.custom_variables.as_ref())
+            .and_then(variables)
+            .or_else(|| self.agent_config.as_ref().and_then(variables))
             .map(CustomVariables::names)
             .unwrap_or_default()
     }

@@ -79,6 +79,18 @@ fn active_version_resolution() {
 }
 
 #[test]
+fn variables_a_version_does_not_list_are_read_from_the_root_configuration() {
+    let a = details(json!({
+        "id": "a",
+        "agent_config": {"custom_variables": {"callee_name": "string", "plan": "string"}},
+        "active_agent_version_id": "v1",
+        "version_details": {"v1": {"agent_config": {"agent_prompt": "Hello"}}}
+    }));
+    assert_eq!(a.active_version().unwrap().0, "v1");
+    assert_eq!(a.custom_variable_names(), vec!["callee_name", "plan"]);
+}
+
+#[test]
 fn edit_round_trips_and_keeps_unread_fields() {
     let raw = json!({"operation": "edit_agent_display_name", "agent_id": "a",
         "agent_display_name": "New", "language": "en-US", "voice_speed": 1.2});
