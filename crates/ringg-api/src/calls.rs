@@ -198,10 +198,9 @@ impl Calls<'_> {
         // A settler rules the initiation out once the wait recorded with it has passed since it
         // was recorded, so the request must be over by then, even when the journal's write
         // waited for a lock meanwhile.
-        let answer_by = entry.as_ref().map(|e| {
-            let wait = e.intent.settle_after.unwrap_or_default();
-            (e.intent.recorded_at, wait)
-        });
+        let answer_by = entry
+            .as_ref()
+            .and_then(|e| Some((e.intent.recorded_at, e.intent.settle_after?)));
         let result = self.send_initiation(op, body, &reference, answer_by).await;
         if journal.is_none() && result.as_ref().is_err_and(Error::is_outcome_unknown) {
             self.client.recent_unknowns().record(&reference);

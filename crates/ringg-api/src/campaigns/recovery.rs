@@ -102,16 +102,21 @@ impl Progress {
     /// Runs a step's request recorded by the last [`reach`](Self::reach) so that it is over by
     /// the time a later run may rule it out (the wait recorded with the step, counted from
     /// when the step was stamped, not from when the journal's write returned); not sent at
-    /// all when that write took the whole wait. Without a journal, `send` as it is.
+    /// all when that write took the whole wait. Without a journal (or a recorded wait), `send`
+    /// as it is.
     async fn bounded<R>(
         &self,
         send: impl std::future::Future<Output = Result<R, Error>>,
         operation: &'static str,
     ) -> Result<R, Error> {
-        let Some(entry) = self.entry.as_ref().filter(|_| self.journal.is_some()) else {
+        let Some((entry, wait)) = self
+            .entry
+            .as_ref()
+            .filter(|_| self.journal.is_some())
+            .and_then(|e| Some((e, e.settle_after?)))
+        else {
             return send.await;
         };
-        let wait = entry.settle_after.unwrap_or_default();
         let what = format!("the launch {:?}'s {:?} step", entry.key.name, entry.stage);
         let end = answer_deadline(entry.updated_at, wait, &what)
             .map_err(|e| e.with_operation(operation))?;
