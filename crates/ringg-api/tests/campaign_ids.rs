@@ -4,15 +4,13 @@
 //! `/campaign/all` rows an id of their own, everything else unchanged.
 
 mod common;
+#[path = "common/rewrite.rs"]
+mod rewrite;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
-use hyper_util::client::legacy::Client as HttpClient;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use rewrite::{Rewrite, rewriting_proxy};
 use ringg_api::Client;
 use ringg_api::ErrorKind;
 use ringg_api::campaigns::{CampaignFlow, LaunchError, LaunchOutcome, PollOptions};
@@ -28,69 +26,26 @@ fn campaign_id_of(id: &str) -> String {
 /// Hours to move the `created_at` of a list's campaign by, keyed by list id.
 type Shifts = Arc<Mutex<HashMap<String, i64>>>;
 
-/// Forwards to `upstream` (`http://127.0.0.1:PORT`); rewrites `campaigns[].id` of
-/// `GET …/campaign/all`, and moves a row's `created_at` by the hours `shifts` gives its list.
-/// Returns the proxy's origin.
-async fn proxy(upstream: String, shifts: Shifts) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let http: HttpClient<_, Full<Bytes>> = HttpClient::builder(TokioExecutor::new()).build_http();
-    tokio::spawn(async move {
-        while let Ok((s, _)) = listener.accept().await {
-            let (http, upstream, shifts) = (http.clone(), upstream.clone(), shifts.clone());
-            tokio::spawn(async move {
-                let svc = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
-                    let (http, upstream, shifts) = (http.clone(), upstream.clone(), shifts.clone());
-                    async move {
-                        let (parts, body) = req.into_parts();
-                        let body = body.collect().await.unwrap().to_bytes();
-                        let pq = parts.uri.path_and_query().unwrap().as_str().to_owned();
-                        let mut out = hyper::Request::builder()
-                            .method(parts.method.clone())
-                            .uri(format!("{upstream}{pq}"));
-                        for (k, v) in &parts.headers {
-                            if k != http::header::HOST {
-                                out = out.header(k, v);
-                            }
-                        }
-                        let resp = http
-                            .request(out.body(Full::new(body)).unwrap())
-                            .await
-                            .unwrap();
-                        let (mut rp, rb) = resp.into_parts();
-                        let mut bytes = rb.collect().await.unwrap().to_bytes();
-                        if parts.uri.path().ends_with("/campaign/all") && rp.status == 200 {
-                            let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-                            if let Some(rows) = v["campaigns"].as_array_mut() {
-                                for row in rows {
-                                    let id = row["id"].as_str().unwrap().to_owned();
-                                    row["id"] = campaign_id_of(&id).into();
-                                    let hours = shifts.lock().unwrap().get(&id).copied();
-                                    if let Some(hours) = hours
-                                        && let Some(at) = row["created_at"].as_str()
-                                    {
-                                        let at = chrono::DateTime::parse_from_rfc3339(at).unwrap()
-                                            + chrono::Duration::hours(hours);
-                                        row["created_at"] = at.to_rfc3339().into();
-                                    }
-                                }
-                            }
-                            bytes = Bytes::from(serde_json::to_vec(&v).unwrap());
-                            rp.headers.remove(http::header::CONTENT_LENGTH);
-                        }
-                        Ok::<_, std::convert::Infallible>(hyper::Response::from_parts(
-                            rp,
-                            Full::new(bytes),
-                        ))
-                    }
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(s), svc)
-                    .await;
-            });
+/// Rewrites `campaigns[].id` of `GET …/campaign/all`, and moves a row's `created_at` by the
+/// hours `shifts` gives its list.
+fn campaign_ids(shifts: Shifts) -> Rewrite {
+    Arc::new(move |_, path, v| {
+        if !path.ends_with("/campaign/all") {
+            return;
         }
-    });
-    format!("http://{addr}")
+        for row in v["campaigns"].as_array_mut().into_iter().flatten() {
+            let id = row["id"].as_str().unwrap().to_owned();
+            row["id"] = campaign_id_of(&id).into();
+            let hours = shifts.lock().unwrap().get(&id).copied();
+            if let Some(hours) = hours
+                && let Some(at) = row["created_at"].as_str()
+            {
+                let at = chrono::DateTime::parse_from_rfc3339(at).unwrap()
+                    + chrono::Duration::hours(hours);
+                row["created_at"] = at.to_rfc3339().into();
+            }
+        }
+    })
 }
 
 async fn simulator_behind_the_proxy() -> (ringg_sim::RunningSimulator, Client) {
@@ -116,8 +71,7 @@ async fn simulator_with_shifts() -> (
         .start()
         .await
         .unwrap();
-    let origin = sim.base_url().trim_end_matches("/ca/api/v0").to_owned();
-    let base = format!("{}/ca/api/v0", proxy(origin, shifts.clone()).await);
+    let base = rewriting_proxy(&sim.base_url(), campaign_ids(shifts.clone())).await;
     let journal: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
     let client = Client::builder()
         .ignore_env()

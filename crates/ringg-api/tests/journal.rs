@@ -5,6 +5,8 @@
 //! write it at once.
 
 mod common;
+#[path = "common/hooked_journal.rs"]
+mod hooked_journal;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -12,15 +14,16 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::Utc;
+use hooked_journal::HookedJournal;
 use ringg_api::campaigns::{CampaignFlow, LaunchResponses, LaunchStep, PollOptions};
 use ringg_api::journal::{
-    CallEntry, CallIntent, CallOutcome, Journal, JournalError, LaunchEntry, LaunchKey, LaunchStage,
-    MemoryJournal, SavedSubscriptions, SqliteJournal,
+    CallEntry, CallIntent, CallOutcome, Journal, JournalError, LaunchStage, MemoryJournal,
+    SqliteJournal,
 };
 use ringg_api::transport::{
     ApiRequest, ApiResponse, ReqwestConfig, ReqwestTransport, Transport, TransportError,
 };
-use ringg_api::types::{AgentId, ListId};
+use ringg_api::types::AgentId;
 use ringg_api::{Client, ErrorKind};
 use ringg_sim::{RunningSimulator, demo};
 
@@ -540,66 +543,26 @@ async fn a_lost_upload_does_not_take_a_later_list_of_its_name_when_run_again_wit
 /// A memory journal whose first two reads of the pending launches, once made, wait for each
 /// other (for up to five seconds) before they are answered: neither launch goes on before the
 /// other has read, so neither read sees what the other writes after it.
-#[derive(Debug)]
-struct Meeting {
-    inner: MemoryJournal,
-    reads: AtomicUsize,
-    meet: tokio::sync::Barrier,
-}
-
-#[async_trait]
-impl Journal for Meeting {
-    async fn put_call(&self, entry: &CallEntry) -> Result<(), JournalError> {
-        self.inner.put_call(entry).await
-    }
-    async fn call(&self, reference: &str) -> Result<Option<CallEntry>, JournalError> {
-        self.inner.call(reference).await
-    }
-    async fn pending_calls(&self) -> Result<Vec<CallEntry>, JournalError> {
-        self.inner.pending_calls().await
-    }
-    async fn put_launch(&self, entry: &LaunchEntry) -> Result<(), JournalError> {
-        self.inner.put_launch(entry).await
-    }
-    async fn put_launch_if_unchanged(
-        &self,
-        entry: &LaunchEntry,
-        seen: Option<&LaunchEntry>,
-    ) -> Result<bool, JournalError> {
-        self.inner.put_launch_if_unchanged(entry, seen).await
-    }
-    async fn launch(&self, key: &LaunchKey) -> Result<Option<LaunchEntry>, JournalError> {
-        self.inner.launch(key).await
-    }
-    async fn launch_for_list(&self, list: &ListId) -> Result<Option<LaunchEntry>, JournalError> {
-        self.inner.launch_for_list(list).await
-    }
-    async fn pending_launches(&self) -> Result<Vec<LaunchEntry>, JournalError> {
-        let pending = self.inner.pending_launches().await;
-        if self.reads.fetch_add(1, Ordering::SeqCst) < 2 {
-            let _ = tokio::time::timeout(Duration::from_secs(5), self.meet.wait()).await;
-        }
-        pending
-    }
-    async fn save_subscriptions(&self, saved: &SavedSubscriptions) -> Result<bool, JournalError> {
-        self.inner.save_subscriptions(saved).await
-    }
-    async fn saved_subscriptions(&self) -> Result<Vec<SavedSubscriptions>, JournalError> {
-        self.inner.saved_subscriptions().await
-    }
-    async fn forget_subscriptions(&self, agent_id: &AgentId) -> Result<(), JournalError> {
-        self.inner.forget_subscriptions(agent_id).await
+fn meeting() -> HookedJournal {
+    let reads = Arc::new(AtomicUsize::new(0));
+    let meet = Arc::new(tokio::sync::Barrier::new(2));
+    HookedJournal {
+        after_pending_launches: Some(Arc::new(move || {
+            let (reads, meet) = (reads.clone(), meet.clone());
+            Box::pin(async move {
+                if reads.fetch_add(1, Ordering::SeqCst) < 2 {
+                    let _ = tokio::time::timeout(Duration::from_secs(5), meet.wait()).await;
+                }
+            })
+        })),
+        ..HookedJournal::default()
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_launches_of_one_name_checking_at_once_do_not_both_upload() {
     let sim = sim().await;
-    let journal: Arc<dyn Journal> = Arc::new(Meeting {
-        inner: MemoryJournal::new(),
-        reads: AtomicUsize::new(0),
-        meet: tokio::sync::Barrier::new(2),
-    });
+    let journal: Arc<dyn Journal> = Arc::new(meeting());
     let client = client(&sim, Losing::new(), journal.clone());
     let name = "at once";
     let [(a, _), (b, _)] = two_launches(name);

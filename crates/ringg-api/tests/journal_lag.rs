@@ -3,92 +3,33 @@
 //! the initiation was recorded, not from when the write returned.
 
 mod common;
+#[path = "common/hooked_journal.rs"]
+mod hooked_journal;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use async_trait::async_trait;
 use common::{calls_to, campaigns_named, launch, pool_call as call};
+use hooked_journal::HookedJournal;
 use ringg_api::ErrorKind;
 use ringg_api::campaigns::CampaignFlow;
-use ringg_api::journal::{
-    CallEntry, Journal, JournalError, LaunchEntry, LaunchKey, MemoryJournal, SavedSubscriptions,
-};
-use ringg_api::types::{AgentId, ListId};
 use ringg_sim::{FaultConfig, RunningSimulator, Simulator};
 
-/// A memory journal whose first write returns only after `lag`.
-#[derive(Debug)]
-struct Lagging {
-    inner: MemoryJournal,
-    lag: Duration,
-    waited: std::sync::atomic::AtomicBool,
-}
-
-impl Lagging {
-    fn new(lag: Duration) -> Self {
-        Self {
-            inner: MemoryJournal::new(),
-            lag,
-            waited: std::sync::atomic::AtomicBool::new(false),
-        }
-    }
-
-    async fn wait_once(&self) {
-        if !self.waited.swap(true, std::sync::atomic::Ordering::SeqCst) {
-            tokio::time::sleep(self.lag).await;
-        }
-    }
-}
-
-#[async_trait]
-impl Journal for Lagging {
-    async fn put_call(&self, entry: &CallEntry) -> Result<(), JournalError> {
-        self.wait_once().await;
-        self.inner.put_call(entry).await
-    }
-    async fn put_call_unless_pending(
-        &self,
-        entry: &CallEntry,
-    ) -> Result<Option<CallEntry>, JournalError> {
-        self.wait_once().await;
-        self.inner.put_call_unless_pending(entry).await
-    }
-    async fn call(&self, reference: &str) -> Result<Option<CallEntry>, JournalError> {
-        self.inner.call(reference).await
-    }
-    async fn pending_calls(&self) -> Result<Vec<CallEntry>, JournalError> {
-        self.inner.pending_calls().await
-    }
-    async fn put_launch(&self, entry: &LaunchEntry) -> Result<(), JournalError> {
-        self.wait_once().await;
-        self.inner.put_launch(entry).await
-    }
-    async fn put_launch_if_unchanged(
-        &self,
-        entry: &LaunchEntry,
-        seen: Option<&LaunchEntry>,
-    ) -> Result<bool, JournalError> {
-        self.wait_once().await;
-        self.inner.put_launch_if_unchanged(entry, seen).await
-    }
-    async fn launch(&self, key: &LaunchKey) -> Result<Option<LaunchEntry>, JournalError> {
-        self.inner.launch(key).await
-    }
-    async fn launch_for_list(&self, list_id: &ListId) -> Result<Option<LaunchEntry>, JournalError> {
-        self.inner.launch_for_list(list_id).await
-    }
-    async fn pending_launches(&self) -> Result<Vec<LaunchEntry>, JournalError> {
-        self.inner.pending_launches().await
-    }
-    async fn save_subscriptions(&self, saved: &SavedSubscriptions) -> Result<bool, JournalError> {
-        self.inner.save_subscriptions(saved).await
-    }
-    async fn saved_subscriptions(&self) -> Result<Vec<SavedSubscriptions>, JournalError> {
-        self.inner.saved_subscriptions().await
-    }
-    async fn forget_subscriptions(&self, agent_id: &AgentId) -> Result<(), JournalError> {
-        self.inner.forget_subscriptions(agent_id).await
+/// A memory journal whose first write returns only after `lag` (another process held its
+/// file's lock).
+fn lagging(lag: Duration) -> HookedJournal {
+    let waited = Arc::new(AtomicBool::new(false));
+    HookedJournal {
+        before_write: Some(Arc::new(move || {
+            let first = !waited.swap(true, Ordering::SeqCst);
+            Box::pin(async move {
+                if first {
+                    tokio::time::sleep(lag).await;
+                }
+            })
+        })),
+        ..HookedJournal::default()
     }
 }
 
@@ -109,7 +50,7 @@ async fn simulator(latency_ms: u64) -> RunningSimulator {
 }
 
 /// A client whose initiations are ruled out `wait` after they are recorded.
-fn client(sim: &RunningSimulator, journal: Lagging, wait: Duration) -> ringg_api::Client {
+fn client(sim: &RunningSimulator, journal: HookedJournal, wait: Duration) -> ringg_api::Client {
     common::client_builder(sim)
         .journal(Arc::new(journal))
         .attempt_timeout(wait)
@@ -126,7 +67,7 @@ async fn an_initiation_whose_record_took_the_whole_wait_is_not_sent() {
     let sim = simulator(0).await;
     let c = client(
         &sim,
-        Lagging::new(Duration::from_millis(1_500)),
+        lagging(Duration::from_millis(1_500)),
         Duration::from_secs(1),
     );
     let to = "+919800000801";
@@ -147,7 +88,7 @@ async fn an_initiation_after_a_slow_record_ends_within_the_recorded_wait() {
     let sim = simulator(10_000).await;
     let c = client(
         &sim,
-        Lagging::new(Duration::from_secs(2)),
+        lagging(Duration::from_secs(2)),
         Duration::from_secs(3),
     );
     let started = Instant::now();
@@ -165,7 +106,7 @@ async fn a_launch_step_whose_record_took_the_whole_wait_is_not_sent() {
     let sim = simulator(0).await;
     let c = client(
         &sim,
-        Lagging::new(Duration::from_millis(1_500)),
+        lagging(Duration::from_millis(1_500)),
         Duration::from_secs(1),
     );
     let name = "slow journal launch";
