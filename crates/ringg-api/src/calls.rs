@@ -15,7 +15,7 @@ use ringg_types::operations::{self as ops, Operation};
 use serde_json::Value;
 
 use crate::client::Client;
-use crate::client::answer_deadline;
+use crate::deadline::answer_deadline;
 use crate::decode::decode;
 use crate::error::{Error, ErrorKind};
 use crate::journal::{CallEntry, CallIntent, CallOutcome, caller_text};

@@ -592,6 +592,5 @@ impl Client {
 
 mod default_transport;
 mod settle;
-pub(crate) use settle::answer_deadline;
 #[cfg(test)]
 mod tests;

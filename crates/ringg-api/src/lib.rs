@@ -63,6 +63,7 @@ pub mod blocking;
 pub mod calls;
 pub mod campaigns;
 pub mod client;
+mod deadline;
 mod decode;
 pub mod error;
 mod error_body;

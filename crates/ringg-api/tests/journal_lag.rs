@@ -135,3 +135,26 @@ async fn a_launch_step_whose_record_took_the_whole_wait_is_not_sent() {
     assert_eq!(statuses.len(), 1, "{statuses:?}");
     assert_ne!(statuses[0], "draft", "started");
 }
+
+/// A wait too long for the clock (`settle_after(Duration::MAX)`, a client that never settles
+/// on its own) bounds nothing: the call is placed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wait_too_long_for_the_clock_bounds_nothing() {
+    let sim = simulator(0).await;
+    for (n, builder) in [
+        common::client_builder(&sim).settle_after(Duration::MAX),
+        common::client_builder(&sim).total_timeout(Duration::MAX),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let c = builder
+            .journal(Arc::new(HookedJournal::default()))
+            .build()
+            .unwrap();
+        let to = format!("+91980000081{n}");
+        let placed = tokio::spawn(async move { c.calls().initiate(call(&to)).await }).await;
+        assert!(placed.expect("no panic").is_ok());
+    }
+    assert_eq!(sim.handle().calls().len(), 2);
+}

@@ -197,6 +197,22 @@ pub fn preflight_blocking(
     }
 }
 
+/// A warning for each name the header gives more than one column.
+fn columns_named_twice(header: &[String]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for (at, name) in header.iter().enumerate() {
+        let first = header.iter().position(|h| h == name) == Some(at);
+        let count = header.iter().filter(|h| *h == name).count();
+        if first && count > 1 && !name.trim().is_empty() {
+            warnings.push(format!(
+                "the header names {count} columns {name:?}; only the first (column {}) is read here, and which one Ringg reads is not documented: rename or remove the others",
+                at + 1
+            ));
+        }
+    }
+    warnings
+}
+
 fn check<R: Read>(reader: R, options: &PreflightOptions) -> Result<PreflightReport, Error> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -225,16 +241,7 @@ fn check<R: Read>(reader: R, options: &PreflightOptions) -> Result<PreflightRepo
     } else if mobile_idx.is_none() {
         fatal.push(missing_mobile_column(&header));
     }
-    for (at, name) in header.iter().enumerate() {
-        let first = header.iter().position(|h| h == name) == Some(at);
-        let count = header.iter().filter(|h| *h == name).count();
-        if first && count > 1 && !name.trim().is_empty() {
-            warnings.push(format!(
-                "the header names {count} columns {name:?}; only the first (column {}) is read here, and which one Ringg reads is not documented: rename or remove the others",
-                at + 1
-            ));
-        }
-    }
+    warnings.extend(columns_named_twice(&header));
     let mapped_columns = if empty {
         Vec::new() // nothing to map, and nothing more to say
     } else {

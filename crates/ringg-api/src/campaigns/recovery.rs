@@ -18,7 +18,7 @@ use crate::campaigns::recovery::in_flight::{
     not_started, overtaken, same_name_upload, start_in_flight, upload_in_flight,
 };
 use crate::campaigns::request::LaunchRequest;
-use crate::client::answer_deadline;
+use crate::deadline::answer_deadline;
 use crate::error::{Error, ErrorKind};
 use crate::journal::{Journal, LaunchEntry, LaunchStage, PlannedStart, answerable_until};
 use ringg_types::operations::{START_CAMPAIGN, START_CAMPAIGN_V2, START_LARGE_CAMPAIGN};
