@@ -344,6 +344,9 @@ impl WebhookEvent {
                 };
                 let mut partial = PartialEvent::new(value, error);
                 partial.raw = RawJson::from_bytes(bytes);
+                if partial.raw.is_none() {
+                    partial.body_bytes = Some(bytes.into());
+                }
                 partial.mended = mended;
                 Ok(Self::Partial(partial))
             }

@@ -50,6 +50,8 @@ pub struct PartialEvent {
     pub(crate) raw: RawJson,
     /// Read only once mended (see [`is_mended`](Self::is_mended)).
     pub(crate) mended: bool,
+    /// The body as received when it is not UTF-8 text (see [`body_bytes`](Self::body_bytes)).
+    pub(crate) body_bytes: Option<Box<[u8]>>,
     error: WebhookParseError,
 }
 
@@ -100,8 +102,16 @@ impl PartialEvent {
             value,
             raw: RawJson::none(),
             mended: false,
+            body_bytes: None,
             error,
         }
+    }
+
+    /// The body as received, when it is not UTF-8 text (read mended, each byte that is not as
+    /// U+FFFD), so [`WebhookEvent::raw_json`](crate::webhook::WebhookEvent::raw_json) has no
+    /// text for it: what tells two such deliveries apart that were mended alike.
+    pub fn body_bytes(&self) -> Option<&[u8]> {
+        self.body_bytes.as_deref()
     }
 
     /// True when the body was read only once mended (`NaN`, `Infinity` or a number beyond
@@ -168,6 +178,7 @@ impl std::fmt::Debug for PartialEvent {
             .field("value", &crate::redact::Redacted(&self.value))
             .field("raw", &self.raw)
             .field("mended", &self.mended)
+            .field("body_bytes", &self.body_bytes.as_ref().map(|b| b.len()))
             .field("error", &self.error)
             .finish()
     }

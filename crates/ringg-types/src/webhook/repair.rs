@@ -75,11 +75,7 @@ pub(crate) fn mend(body: &[u8]) -> Option<Vec<u8>> {
                 .position(|c| !matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
                 .unwrap_or(rest.len());
             let number = &rest[..len];
-            let infinite = std::str::from_utf8(number)
-                .ok()
-                .and_then(|n| n.parse::<f64>().ok())
-                .is_some_and(f64::is_infinite);
-            if infinite {
+            if beyond_f64(number) {
                 out.extend_from_slice(b"null");
                 changed = true;
             } else {
@@ -95,6 +91,17 @@ pub(crate) fn mend(body: &[u8]) -> Option<Vec<u8>> {
         i += 1;
     }
     changed.then_some(out)
+}
+
+/// Whether `number` is a number serde_json refuses for its size: beyond the range of `f64`, or
+/// so near its end that serde_json's reading (less exact than Rust's) goes past it (the 309
+/// digits of `f64::MAX` written out, as Python writes `int(sys.float_info.max)`).
+fn beyond_f64(number: &[u8]) -> bool {
+    let huge = std::str::from_utf8(number)
+        .ok()
+        .and_then(|n| n.parse::<f64>().ok())
+        .is_some_and(|n| n.is_infinite() || n.abs() >= 1e308);
+    huge && serde_json::from_slice::<serde_json::Number>(number).is_err()
 }
 
 /// The length of the UTF-8 character at the start of `s` (which starts with a byte of 0x80 or
@@ -172,6 +179,21 @@ mod tests {
             Some(r#"{"a":null,"b":null,"c":[1.5e3,-2,0]}"#)
         );
         assert_eq!(mended(r#"{"a":1e308,"s":"1e400"}"#), None);
+        // Near the end of the range, as serde_json reads it.
+        let max = format!("{:.0}", f64::MAX);
+        assert_eq!(max.len(), 309);
+        for near in [
+            max.as_str(),
+            "1.797693134862315708e308",
+            "1.7976931348623158e308",
+        ] {
+            let body = format!(r#"{{"a":{near}}}"#);
+            let read = mended(&body).unwrap_or(body);
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&read).is_ok(),
+                "{near}: {read}"
+            );
+        }
     }
 
     #[test]

@@ -7,9 +7,16 @@ use ringg_types::webhook::WebhookEvent;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-/// Appends `body=` and the hex of a SHA-256 prefix of the event's body to `key`.
+/// Appends `body=` and the hex of a SHA-256 prefix of the event's body to `key`: as received
+/// (a body that is not UTF-8 too, whose text `raw` would be the object as read, the same for
+/// two bodies mended alike).
 pub(super) fn push_body_digest(key: &mut String, event: &WebhookEvent) {
-    let digest = Sha256::digest(event.raw().as_bytes());
+    let digest = match event {
+        WebhookEvent::Partial(x) if x.body_bytes().is_some() => {
+            Sha256::digest(x.body_bytes().unwrap_or_default())
+        }
+        _ => Sha256::digest(event.raw().as_bytes()),
+    };
     key.push_str("body=");
     for byte in &digest[..16] {
         let _ = write!(key, "{byte:02x}"); // writing to a String cannot fail

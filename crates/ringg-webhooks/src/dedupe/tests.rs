@@ -377,3 +377,28 @@ fn an_attempts_call_started_keys_the_same_however_its_retry_is_written() {
     let next = r#"{"event_type":"call_started","call_id":"c1","call_sid":"CA2"}"#;
     assert_ne!(key(first), key(next));
 }
+
+/// Two deliveries whose bodies are not UTF-8 and differ only in such bytes read the same once
+/// mended: their keys come from the bodies as received, so neither is taken for the other.
+#[test]
+fn bodies_that_are_not_utf8_and_mend_alike_key_apart() {
+    let key_of = |body: &[u8]| {
+        let event = ringg_types::webhook::WebhookEvent::from_slice_lenient(body).unwrap();
+        DedupeKey::for_event(&event).unwrap().as_str().to_owned()
+    };
+    let pairs: [(&[u8], &[u8]); 2] = [
+        (
+            b"{\"event_type\":\"call_completed\",\"call_id\":\"c-1\",\"status\":\"busy\",\"custom_args_values\":{\"callee_name\":\"Ren\xE9e\"}}",
+            b"{\"event_type\":\"call_completed\",\"call_id\":\"c-1\",\"status\":\"busy\",\"custom_args_values\":{\"callee_name\":\"Ren\xE8e\"}}",
+        ),
+        (
+            b"{\"status\":\"success\",\"data\":{\"call_id\":\"c-2\",\"status\":\"completed\",\"retry\":0,\"note\":\"\xE9\"}}",
+            b"{\"status\":\"success\",\"data\":{\"call_id\":\"c-2\",\"status\":\"completed\",\"retry\":0,\"note\":\"\xE8\"}}",
+        ),
+    ];
+    for (a, b) in pairs {
+        assert_ne!(key_of(a), key_of(b));
+        // A retry of one (the same bytes) is still the same key.
+        assert_eq!(key_of(a), key_of(a));
+    }
+}
