@@ -90,7 +90,7 @@ pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError>
         }
         _ => {}
     }
-    let p = preview::preview(&client, &req).await?;
+    let p = preview::preview(&client, &req, a.keep_scheduled).await?;
     let by_agent = matches!(req, TerminateRequest::ByAgent { .. });
     let mut summary = p.summary(&describe(&req), by_agent);
     if a.keep_scheduled {

@@ -131,8 +131,14 @@ async fn queued_rows(
     Ok(rows)
 }
 
-/// The queued calls `req` matches, from the history.
-pub(crate) async fn preview(client: &Client, req: &TerminateRequest) -> Result<Preview, CliError> {
+/// The queued calls `req` matches, from the history. With `keep_scheduled`, the calls whose
+/// rows name no campaign are looked up in each campaign that starts later, so that none of
+/// those is taken for an individual call (and cancelled).
+pub(crate) async fn preview(
+    client: &Client,
+    req: &TerminateRequest,
+    keep_scheduled: bool,
+) -> Result<Preview, CliError> {
     // The server narrows the rows where it can; `matches` decides.
     let mut q = CallHistoryQuery::default();
     match req {
@@ -157,11 +163,17 @@ pub(crate) async fn preview(client: &Client, req: &TerminateRequest) -> Result<P
             Some((r.id.clone(), list.clone()))
         })
         .collect();
-    let unattributed: BTreeSet<CallId> = rows
+    let mut unattributed: BTreeSet<CallId> = rows
         .iter()
         .filter(|r| !list_of.contains_key(&r.id))
         .map(|r| r.id.clone())
         .collect();
+    if list_of.is_empty() && !keep_scheduled {
+        // No campaign to name or to keep: no need to list them.
+        p.individual = rows.len();
+        p.call_ids = rows.into_iter().map(|r| r.id).collect();
+        return Ok(p);
+    }
     let campaigns = client.campaigns().stream(ListCampaignsQuery {
         call_count: Some(false),
         ..ListCampaignsQuery::default()
@@ -189,14 +201,19 @@ pub(crate) async fn preview(client: &Client, req: &TerminateRequest) -> Result<P
         known.insert(c.id.to_string(), share);
     }
     // A call whose row names no campaign may still be one that starts later: those are the
-    // calls `--keep-scheduled` has to leave, so ask the history for each such campaign's.
-    if !unattributed.is_empty() {
+    // calls `--keep-scheduled` has to leave, so ask the history for each such campaign's (a
+    // failure stops the command before anything is cancelled).
+    if keep_scheduled {
         for list_id in later.keys() {
+            if unattributed.is_empty() {
+                break;
+            }
             let q = CallHistoryQuery {
                 bulk_list_id: Some(ringg_api::types::ListId::new(list_id.as_str())),
                 ..CallHistoryQuery::default()
             };
             for row in queued_rows(client, &q, |row| unattributed.contains(&row.id)).await? {
+                unattributed.remove(&row.id);
                 list_of.entry(row.id).or_insert_with(|| list_id.clone());
             }
         }
