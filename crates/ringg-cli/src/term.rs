@@ -44,28 +44,55 @@ pub(crate) fn masked(text: &str) -> Cow<'_, str> {
 }
 
 /// `bytes` with every secret given to [`hide`] masked, for output that need not be text (an
-/// answer written as it came to a file or pipe).
+/// answer written as it came to a file or pipe): written as UTF-8, or as UTF-16 (either byte
+/// order, as a text file saved as "Unicode" holds it).
 pub(crate) fn masked_bytes(bytes: &[u8]) -> Cow<'_, [u8]> {
     let hidden = HIDDEN
         .read()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut bytes = Cow::Borrowed(bytes);
+    let utf16 = |text: &str, to: fn(u16) -> [u8; 2]| -> Vec<u8> {
+        text.encode_utf16().flat_map(to).collect()
+    };
+    let redacted = ringg_types::redact::REDACTED;
     for secret in hidden.iter() {
-        let secret = secret.as_bytes();
-        if !bytes.windows(secret.len()).any(|w| w == secret) {
-            continue;
+        let forms = [
+            (secret.as_bytes().to_vec(), redacted.as_bytes().to_vec()),
+            (
+                utf16(secret, u16::to_le_bytes),
+                utf16(redacted, u16::to_le_bytes),
+            ),
+            (
+                utf16(secret, u16::to_be_bytes),
+                utf16(redacted, u16::to_be_bytes),
+            ),
+        ];
+        for (pattern, replacement) in forms {
+            if let Some(replaced) = replace_all(&bytes, &pattern, &replacement) {
+                bytes = Cow::Owned(replaced);
+            }
         }
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut rest: &[u8] = &bytes;
-        while let Some(at) = rest.windows(secret.len()).position(|w| w == secret) {
-            out.extend_from_slice(&rest[..at]);
-            out.extend_from_slice(ringg_types::redact::REDACTED.as_bytes());
-            rest = &rest[at + secret.len()..];
-        }
-        out.extend_from_slice(rest);
-        bytes = Cow::Owned(out);
     }
     bytes
+}
+
+/// `bytes` with every `pattern` replaced, or `None` when it holds none.
+fn replace_all(bytes: &[u8], pattern: &[u8], replacement: &[u8]) -> Option<Vec<u8>> {
+    let find = |rest: &[u8]| rest.windows(pattern.len()).position(|w| w == pattern);
+    let mut at = find(bytes)?;
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    loop {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(replacement);
+        rest = &rest[at + pattern.len()..];
+        match find(rest) {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    out.extend_from_slice(rest);
+    Some(out)
 }
 
 /// A writer that passes what it is given on line by line, every secret given to [`hide`]
@@ -205,5 +232,11 @@ mod tests {
         let want = [&[0xff, 0x00][..], b"[REDACTED]", &[0x80], b"[REDACTED]"].concat();
         assert_eq!(&*shown, &want[..]);
         assert!(matches!(masked_bytes(b"\xffno secret"), Cow::Borrowed(_)));
+        // The same in UTF-16, either byte order.
+        for to in [u16::to_le_bytes, u16::to_be_bytes] {
+            let text = |t: &str| -> Vec<u8> { t.encode_utf16().flat_map(to).collect() };
+            let body = text(&format!("key {secret}!"));
+            assert_eq!(&*masked_bytes(&body), &text("key [REDACTED]!")[..]);
+        }
     }
 }

@@ -78,8 +78,9 @@ async fn subscribe_refuses_when_the_subscriptions_in_force_are_not_shown() {
     let r = fails(through(&sim, documented_agent_details(), &args).await, 1).await;
     assert!(
         r.stderr.contains("do not show its webhook subscriptions")
-            && r.stderr
-                .contains("ringg assistants edit AGENT_ID event-subscriptions"),
+            && r.stderr.contains(&format!(
+                "ringg assistants edit {AGENT_ID} event-subscriptions"
+            )),
         "{}",
         r.stderr
     );

@@ -112,15 +112,16 @@ fn when_shown(
     let t = shown.instant(local).ok_or_else(|| {
         // The offset in force before the clocks moved reads the time as the zone's people
         // would have meant it.
-        let before = local - chrono::Duration::hours(3);
-        let offset = shown.instant(before).map_or_else(
-            || "+00:00".to_owned(),
-            |u| {
-                let m = (before - u.naive_utc()).num_minutes();
+        // (Some zones skipped a whole day: look back far enough to find a time that was.)
+        let offset = [3, 27, 51]
+            .into_iter()
+            .find_map(|hours| {
+                let before = local - chrono::Duration::hours(hours);
+                let m = (before - shown.instant(before)?.naive_utc()).num_minutes();
                 let sign = if m < 0 { '-' } else { '+' };
-                format!("{sign}{:02}:{:02}", m.abs() / 60, m.abs() % 60)
-            },
-        );
+                Some(format!("{sign}{:02}:{:02}", m.abs() / 60, m.abs() % 60))
+            })
+            .unwrap_or_else(|| "+05:30".to_owned());
         CliError::usage(format!(
             "{flag} {raw:?} is a time the clocks skip in {}; give a time with an offset, e.g. {}{offset}",
             shown.zone_name(),
@@ -185,6 +186,10 @@ mod tests {
         let new_york = Display::in_zone(false, Some(chrono_tz::America::New_York));
         let e = when_shown(&new_york, "--start", "2025-03-09T02:30:00", false).unwrap_err();
         assert!(e.to_string().contains("2025-03-09T02:30:00-05:00"), "{e}");
+        // Samoa skipped 30 December 2011 whole: the offset of the day before.
+        let apia = Display::in_zone(false, Some(chrono_tz::Pacific::Apia));
+        let e = when_shown(&apia, "--start", "2011-12-30T20:00:00", false).unwrap_err();
+        assert!(e.to_string().contains("2011-12-30T20:00:00-10:00"), "{e}");
     }
 
     #[test]

@@ -75,7 +75,11 @@ pub(super) async fn subscribe(
     }
     let client = ctx.client().await?;
     let agent_id = crate::resolve::agent(&client, agent_id.as_str()).await?;
-    let current = client.assistants().webhook_subscriptions(&agent_id).await?;
+    let current = client
+        .assistants()
+        .webhook_subscriptions(&agent_id)
+        .await
+        .map_err(|e| unseen(e, &agent_id))?;
     let moved = moved_event_types(&current, &sub);
     if !moved.is_empty() && !move_events {
         show(ctx, &agent_id, "now has", &current)?;
@@ -91,7 +95,8 @@ pub(super) async fn subscribe(
     let change = client
         .assistants()
         .add_webhook_subscription(&agent_id, sub, true)
-        .await?;
+        .await
+        .map_err(|e| unseen(e, &agent_id))?;
     report(ctx, &agent_id, &change)
 }
 
@@ -100,7 +105,11 @@ pub(super) async fn list(ctx: &mut Ctx, agent: &str) -> Result<(), CliError> {
     let agent_id: AgentId = id("assistant", agent)?;
     let client = ctx.client().await?;
     let agent_id = crate::resolve::agent(&client, agent_id.as_str()).await?;
-    let current = client.assistants().webhook_subscriptions(&agent_id).await?;
+    let current = client
+        .assistants()
+        .webhook_subscriptions(&agent_id)
+        .await
+        .map_err(|e| unseen(e, &agent_id))?;
     if ctx.out.json() {
         // Header values are usually shared secrets; print_json masks them.
         return print_json(&serde_json::json!({
@@ -138,17 +147,27 @@ pub(super) async fn unsubscribe(
         .await
         .map_err(|e| {
             // Nothing matched what to remove: the way to see what is there.
-            let not_found = e.kind() == ringg_api::ErrorKind::NotFound;
-            let err = CliError::from(e);
-            if not_found {
-                err.with_hint(format!(
+            if e.kind() == ringg_api::ErrorKind::NotFound {
+                CliError::from(e).with_hint(format!(
                     "`ringg webhooks list --agent {agent_id}` shows its subscriptions"
                 ))
             } else {
-                err
+                unseen(e, &agent_id)
             }
         })?;
     report(ctx, &agent_id, &change)
+}
+
+/// `e` for the command line, with the way to write the whole list of `agent_id`'s subscriptions
+/// when its details do not show them.
+fn unseen(e: ringg_api::Error, agent_id: &AgentId) -> CliError {
+    let unseen = e.kind() == ringg_api::ErrorKind::Unverifiable;
+    let err = CliError::from(e);
+    if unseen {
+        err.with_hint(crate::hints::subscriptions_unseen_hint(agent_id.as_str()))
+    } else {
+        err
+    }
 }
 
 /// The receiver URL, checked: https (plain http only with a warning, for a local simulator).
