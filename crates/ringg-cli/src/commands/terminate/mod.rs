@@ -100,17 +100,29 @@ pub(crate) async fn run(ctx: &mut Ctx, a: TerminateArgs) -> Result<(), CliError>
         let ids: Vec<CallId> = p
             .call_ids
             .iter()
-            .filter(|c| !p.scheduled_later.contains(*c))
+            .filter(|c| !p.scheduled_later.contains(*c) && !p.undetermined.contains(*c))
             .cloned()
             .collect();
+        let left = (!p.undetermined.is_empty()).then(|| {
+            let listed: Vec<&str> = p.undetermined.iter().take(10).map(CallId::as_str).collect();
+            format!(
+                "--keep-scheduled: {} call(s) whose history rows name no campaign could not be told apart from those of campaigns scheduled for later, so they are left too; stop any of them by id with `ringg terminate --calls ID,…` ({}{})",
+                p.undetermined.len(),
+                listed.join(", "),
+                if p.undetermined.len() > listed.len() { ", …" } else { "" }
+            )
+        });
         if ids.is_empty() {
-            let why = if p.scheduled_later.is_empty() {
+            let why = if let Some(left) = &left {
+                left.as_str()
+            } else if p.scheduled_later.is_empty() {
                 "the history shows no queued call of this assistant, and --keep-scheduled stops only the calls it shows (without it the request goes to the whole assistant)"
             } else {
                 "every queued call belongs to a campaign scheduled to start later, which --keep-scheduled leaves"
             };
             return nothing_to_terminate(ctx, &req, Some(&p), why);
         }
+        summary.extend(left);
         if !p.scheduled_later.is_empty() {
             summary.push(format!(
                 "--keep-scheduled: the {} call(s) of campaigns scheduled for later are left; the other {} are stopped by id",

@@ -40,6 +40,10 @@ pub(crate) struct Preview {
     /// The matching calls of campaigns that start later.
     #[serde(skip)]
     pub(crate) scheduled_later: BTreeSet<CallId>,
+    /// With `--keep-scheduled`: calls whose rows name no campaign that could not be told apart
+    /// from those of campaigns that start later (a campaign's calls could not be looked up).
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    pub(crate) undetermined: BTreeSet<CallId>,
 }
 
 impl Preview {
@@ -195,7 +199,9 @@ pub(crate) async fn preview(
             starts_later_at: starts_later_at.clone(),
             calls: 0,
         };
-        if starts_later_at.is_some() {
+        // A start time that cannot be read: the status still says whether it starts later.
+        let scheduled = c.campaign_status.as_ref().map(|s| s.as_str()) == Some("scheduled");
+        if starts_later_at.is_some() || scheduled {
             later.insert(c.id.to_string(), share.clone());
         }
         known.insert(c.id.to_string(), share);
@@ -203,7 +209,11 @@ pub(crate) async fn preview(
     // A call whose row names no campaign may still be one that starts later: those are the
     // calls `--keep-scheduled` has to leave, so ask the history for each such campaign's (a
     // failure stops the command before anything is cancelled).
+    // A campaign whose lookup finds no queued call at all may be one the filter cannot name
+    // (Ringg does not say that a campaign's id is its list's): the calls still unnamed then
+    // cannot be told apart from its calls, and are left too.
     if keep_scheduled {
+        let mut blind = false;
         for list_id in later.keys() {
             if unattributed.is_empty() {
                 break;
@@ -212,10 +222,16 @@ pub(crate) async fn preview(
                 bulk_list_id: Some(ringg_api::types::ListId::new(list_id.as_str())),
                 ..CallHistoryQuery::default()
             };
-            for row in queued_rows(client, &q, |row| unattributed.contains(&row.id)).await? {
-                unattributed.remove(&row.id);
-                list_of.entry(row.id).or_insert_with(|| list_id.clone());
+            let of_campaign = queued_rows(client, &q, |_| true).await?;
+            blind |= of_campaign.is_empty();
+            for row in of_campaign {
+                if unattributed.remove(&row.id) {
+                    list_of.insert(row.id, list_id.clone());
+                }
             }
+        }
+        if blind {
+            p.undetermined = unattributed;
         }
     }
     let mut by_list: BTreeMap<String, usize> = BTreeMap::new();
@@ -259,6 +275,7 @@ mod tests {
                 calls: 1,
             }],
             scheduled_later: BTreeSet::new(),
+            undetermined: BTreeSet::new(),
         };
         let by_agent = p.summary("the assistant's calls", true).join("\n");
         assert!(by_agent.contains("add --keep-scheduled"), "{by_agent}");
