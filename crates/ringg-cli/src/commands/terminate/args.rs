@@ -33,7 +33,9 @@ pub(crate) struct TerminateArgs {
     #[arg(long)]
     pub(crate) legacy: bool,
     /// With --agent: leave the calls of campaigns scheduled to start later (Ringg's
-    /// termination by assistant cancels them too); the others are stopped by id.
+    /// termination by assistant cancels them too); the others are stopped by id. A call the
+    /// history does not place in a campaign, where a later campaign's calls cannot be looked
+    /// up, is left too, and named.
     #[arg(long)]
     pub(crate) keep_scheduled: bool,
     /// Cancel without asking (for scripts). Without it the calls to cancel are counted and
