@@ -100,3 +100,30 @@ pub(crate) fn documented_agent_details() -> Rewrite {
         }
     })
 }
+
+/// `GET /campaign/all` rows with only the ten fields the reference gives (§2.5.4, 3P-CAT): no
+/// `agent_id` and none of the dashboard fixtures' other fields.
+pub(crate) fn documented_campaign_rows() -> Rewrite {
+    const FIELDS: [&str; 10] = [
+        "id",
+        "name",
+        "campaign_status",
+        "campaign_start_time",
+        "campaign_end_time",
+        "created_at",
+        "updated_at",
+        "total_count",
+        "completed_count",
+        "registered_count",
+    ];
+    Arc::new(|method, path, v| {
+        if method != http::Method::GET || !path.ends_with("/campaign/all") {
+            return;
+        }
+        for row in v["campaigns"].as_array_mut().into_iter().flatten() {
+            if let Some(row) = row.as_object_mut() {
+                row.retain(|key, _| FIELDS.contains(&key.as_str()));
+            }
+        }
+    })
+}

@@ -3,8 +3,9 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use futures::StreamExt;
+use ringg_types::calls::CallHistoryQuery;
 use ringg_types::campaigns::{Campaign, ListCampaignsQuery};
-use ringg_types::ids::ListId;
+use ringg_types::ids::{AgentId, ListId};
 
 use crate::campaigns::endpoints::Campaigns;
 use crate::campaigns::recovery::in_flight::{CLOCK_SLACK, list_appears_by, list_created_by};
@@ -78,6 +79,13 @@ impl Campaigns<'_> {
     /// The campaigns of `entry`'s name and assistant, owned by no other launch, created from
     /// [`CLOCK_SLACK`] before the entry was recorded to `until`, each with how far its creation
     /// is from `anchor` (a campaign without a creation time is the farthest) and its id.
+    ///
+    /// A campaign whose row does not name its assistant (Ringg documents no `agent_id` in
+    /// these rows) is placed by its calls' assistant in the history; one with no call yet (a
+    /// draft) cannot be placed, and makes the search
+    /// [`ErrorKind::Unverifiable`](crate::ErrorKind::Unverifiable): taken for this launch's, it
+    /// could be another assistant's campaign of the same name, started in its place or taken
+    /// for this one's started.
     async fn created_by(
         &self,
         entry: &LaunchEntry,
@@ -94,12 +102,16 @@ impl Campaigns<'_> {
         });
         futures::pin_mut!(stream);
         let mut found = Vec::new();
+        let mut unplaced = Vec::new();
         while let Some(c) = stream.next().await {
             let c = c?;
             let same_name = c.name.as_deref() == Some(entry.key.name.as_str());
-            let same_agent = c.agent_id.as_ref().is_none_or(|a| *a == entry.key.agent_id);
+            let other_agent = c
+                .agent_id
+                .as_ref()
+                .is_some_and(|a| *a != entry.key.agent_id);
             let created = c.created_at.as_ref().map(|t| t.to_utc());
-            if !(same_name && same_agent && created.is_none_or(in_window)) {
+            if !same_name || other_agent || !created.is_none_or(in_window) {
                 continue;
             }
             let list_id = ListId::new(c.id.as_str());
@@ -107,12 +119,50 @@ impl Campaigns<'_> {
                 .launch_for_list(&list_id)
                 .await
                 .map_err(Error::journal)?;
-            if owner.is_none_or(|o| o.key == entry.key) {
-                let off = created.map_or(TimeDelta::MAX, |t| (t - anchor).abs());
-                found.push((off, list_id, c));
+            if owner.is_some_and(|o| o.key != entry.key) {
+                continue;
             }
+            if !c.agent_id.is_value() {
+                match self.assistant_of_list(&list_id).await? {
+                    Some(agent) if agent != entry.key.agent_id => continue,
+                    Some(_) => {}
+                    None => {
+                        unplaced.push(list_id);
+                        continue;
+                    }
+                }
+            }
+            let off = created.map_or(TimeDelta::MAX, |t| (t - anchor).abs());
+            found.push((off, list_id, c));
+        }
+        if !unplaced.is_empty() {
+            let ids: Vec<&str> = unplaced.iter().map(ListId::as_str).collect();
+            return Err(Error::unverifiable(format!(
+                "campaign(s) named {:?} were created about when this launch uploaded ({}), but Ringg's answer does not say which assistant they belong to and they have no calls yet to tell by, so none is taken for this launch's: check them in the dashboard",
+                entry.key.name,
+                ids.join(", ")
+            )));
         }
         Ok(found)
+    }
+
+    /// The assistant of the calls of list `list_id`, from one history row (`None`: no call
+    /// yet, or a row of another list, should the server not filter by list).
+    async fn assistant_of_list(&self, list_id: &ListId) -> Result<Option<AgentId>, Error> {
+        let query = CallHistoryQuery {
+            bulk_list_id: Some(list_id.clone()),
+            limit: Some(1),
+            ..CallHistoryQuery::default()
+        };
+        let page = self.client().calls().history(&query).await?;
+        Ok(page.calls.into_iter().next().and_then(|row| {
+            let other_list = row
+                .bulk_list_id
+                .as_ref()
+                .is_some_and(|l| !l.is_empty() && l != list_id.as_str());
+            let agent = row.agent.into_option()?.id;
+            (!other_list).then_some(agent)
+        }))
     }
 
     /// The campaign of a list, from `GET /campaign/all` (searched by its name when known).
