@@ -190,6 +190,19 @@ pub(crate) fn or_dash(s: Option<impl AsRef<str>>) -> String {
     }
 }
 
+/// A field the server's answer may leave out (Ringg's documented answer has none of it):
+/// "not shown by the server" when it is absent, so that is not read as "none" (`-`).
+pub(crate) fn shown<T>(field: &Nullable<T>, text: impl FnOnce(&T) -> String) -> String {
+    if field.is_absent() {
+        NOT_SHOWN.into()
+    } else {
+        or_dash(field.as_ref().map(text))
+    }
+}
+
+/// What a table shows for a field the server's answer left out.
+pub(crate) const NOT_SHOWN: &str = "not shown by the server";
+
 /// A nullable string field as table text.
 pub(crate) fn nz(s: &Nullable<String>) -> String {
     or_dash(s.as_deref())

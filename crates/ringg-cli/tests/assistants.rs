@@ -394,7 +394,7 @@ fn no_public_key_server() -> (String, Arc<Mutex<Vec<String>>>) {
             log.lock()
                 .unwrap()
                 .push(head.lines().next().unwrap_or_default().to_string());
-            let body = r#"{"agents":{"id":"a-1","agent_display_name":"No Web","whitelisted_domains":["https://www.ringg.ai"]}}"#;
+            let body = r#"{"agents":{"id":"a-1","agent_display_name":"No Web","whitelisted_domains":["https://www.ringg.ai"],"webcall_public_key":null}}"#;
             let _ = write!(
                 s,
                 "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",

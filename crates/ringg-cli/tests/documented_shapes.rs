@@ -93,7 +93,29 @@ async fn subscribe_refuses_when_the_subscriptions_in_force_are_not_shown() {
     )
     .await)
     .await;
-    assert!(r.stdout.contains("not shown by the server"), "{}", r.stdout);
+    for row in ["webhooks", "inbound number", "web-call public key"] {
+        let line = r.stdout.lines().find(|l| l.contains(&format!(" {row} ")));
+        assert!(
+            line.is_some_and(|l| l.contains("not shown by the server")),
+            "{row}: {}",
+            r.stdout
+        );
+    }
+    // `assistants embed` does not say the assistant has no public key, only that it is not
+    // shown.
+    let args = [
+        "assistants",
+        "embed",
+        AGENT_ID,
+        "--domain",
+        "https://shop.example",
+    ];
+    let r = fails(through(&sim, documented_agent_details(), &args).await, 1).await;
+    assert!(
+        r.stderr.contains("does not show its web-call public key"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// The quickstart against such a server changes nothing: it would otherwise save the unseen

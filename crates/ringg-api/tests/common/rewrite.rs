@@ -74,8 +74,8 @@ pub(crate) async fn rewriting_proxy(base_url: &str, rewrite: Rewrite) -> String 
 }
 
 /// `GET /agent/{id}` as Ringg's docs show it (§2.4.2 DOC): without the live answer's extras
-/// (`version_details` with its subscription lists, `ab_versions`, `active_agent_version_id`…,
-/// 3P-OBS), so no subscription list at all.
+/// (`version_details` with its subscription lists, `ab_versions`, `active_agent_version_id`,
+/// `inbound_number_id`, `webcall_public_key`…, 3P-OBS), so no subscription list at all.
 pub(crate) fn documented_agent_details() -> Rewrite {
     Arc::new(|method, path, v| {
         let details = method == http::Method::GET
@@ -94,6 +94,8 @@ pub(crate) fn documented_agent_details() -> Rewrite {
                 "is_ab_live",
                 "orchestration_mode",
                 "event_subscriptions",
+                "inbound_number_id",
+                "webcall_public_key",
             ] {
                 agent.remove(key);
             }

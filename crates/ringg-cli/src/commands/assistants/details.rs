@@ -2,7 +2,7 @@
 
 use ringg_api::types::assistants::AssistantDetails;
 
-use crate::output::{clip, nz, or_dash, ts};
+use crate::output::{clip, nz, or_dash, shown, ts};
 use crate::render::subscription_text;
 
 /// What `assistants delete` shows before it asks: which assistant, and what deleting it does.
@@ -105,9 +105,12 @@ pub(crate) fn details_rows(d: &AssistantDetails) -> Vec<(String, String)> {
             ),
             (
                 "inbound number".into(),
-                or_dash(d.inbound_number_id.as_ref().map(|n| n.as_str())),
+                shown(&d.inbound_number_id, ToString::to_string),
             ),
-            ("web-call public key".into(), nz(&d.webcall_public_key)),
+            (
+                "web-call public key".into(),
+                shown(&d.webcall_public_key, String::clone),
+            ),
             ("updated".into(), ts(d.updated_at.as_ref())),
         ];
     if let Some(labels) = d.classification_labels.as_ref().filter(|l| !l.is_empty()) {
@@ -123,7 +126,7 @@ pub(crate) fn details_rows(d: &AssistantDetails) -> Vec<(String, String)> {
             }
         }
         Some(_) => rows.push(("webhooks".into(), "none".into())),
-        None => rows.push(("webhooks".into(), "not shown by the server".into())),
+        None => rows.push(("webhooks".into(), crate::output::NOT_SHOWN.into())),
     }
     rows
 }

@@ -66,8 +66,13 @@ pub(crate) async fn embed(
         .filter(|k| !k.is_empty())
         .map(str::to_string)
         .ok_or_else(|| {
+            let why = if details.webcall_public_key.is_absent() {
+                "the server's answer does not show its web-call public key"
+            } else {
+                "it has no web-call public key"
+            };
             CliError::failed(format!(
-                "assistant {agent_id} has no web-call public key, so it cannot be embedded; enable web calls for it in the Ringg dashboard (WebCall Settings) and run this again (the workspace API key must never go into a web page)"
+                "assistant {agent_id} cannot be embedded: {why}; see WebCall Settings for it in the Ringg dashboard (enable web calls there if they are off) and run this again (the workspace API key must never go into a web page)"
             ))
         })?;
     let current = whitelisted(&details).unwrap_or_default();
