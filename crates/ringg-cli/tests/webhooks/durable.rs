@@ -87,7 +87,12 @@ type SeenLog = Arc<Mutex<Vec<Seen>>>;
 
 /// The user's app: records each request and answers `status`.
 async fn app(status: u16) -> (SocketAddr, SeenLog) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    app_at("127.0.0.1:0", status).await
+}
+
+/// [`app`] listening on `addr`.
+async fn app_at(addr: &str, status: u16) -> (SocketAddr, SeenLog) {
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let seen: SeenLog = Arc::default();
     let log = seen.clone();
@@ -201,8 +206,37 @@ async fn an_apps_204_is_answered_200_so_ringg_does_not_retry() {
     assert_eq!(seen.lock().unwrap().len(), 1, "forwarded once");
 }
 
+/// An app's 4xx refuses the delivery: the status is passed on, so Ringg's retry is forwarded
+/// again (the event is not marked handled).
 #[tokio::test(flavor = "multi_thread")]
-async fn forward_to_an_app_that_answers_500_passes_the_status_on_and_forwards_the_retry() {
+async fn an_apps_4xx_is_passed_on_and_the_retry_forwarded() {
+    let (addr, seen) = app(400).await;
+    let target = format!("http://{addr}/");
+    let body = event("call-fwd-400");
+    let (lines, statuses) = blocking(move || {
+        let mut l = spawn_listen_in(
+            &["--secret", "s3cret", "--forward-to", &target],
+            &fresh_state_dir(),
+        );
+        let mut s = connect(&l);
+        let statuses = [
+            deliver(&mut s, "s3cret", &body),
+            deliver(&mut s, "s3cret", &body),
+        ];
+        let lines = read_until(l.stdout.take().unwrap(), "answered 400");
+        stop(l);
+        (lines, statuses)
+    })
+    .await;
+    assert_eq!(statuses, [400, 400], "Ringg gets the app's own status");
+    assert_eq!(seen.lock().unwrap().len(), 2, "not marked handled");
+    assert!(lines[0].contains("answered 400"), "{lines:?}");
+}
+
+/// An app's 500 does not take the delivery for now: it is kept in the outbox and answered 200
+/// (Ringg may not retry it), and sent to the app again.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_apps_500_keeps_the_delivery_and_sends_it_again() {
     let (addr, seen) = app(500).await;
     let target = format!("http://{addr}/");
     let body = event("call-fwd-500");
@@ -216,27 +250,26 @@ async fn forward_to_an_app_that_answers_500_passes_the_status_on_and_forwards_th
             deliver(&mut s, "s3cret", &body),
             deliver(&mut s, "s3cret", &body),
         ];
-        let out = l.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || tx.send(read_until(out, "answered 500")).unwrap());
-        let mut lines = rx.recv_timeout(Duration::from_secs(30)).unwrap();
-        lines.truncate(1);
+        let lines = read_until(l.stdout.take().unwrap(), "kept in the outbox");
+        // The outbox sends it again within its first waits (1 s, then 2 s).
+        std::thread::sleep(Duration::from_millis(3_500));
         stop(l);
         (lines, statuses)
     })
     .await;
-    assert_eq!(statuses, [500, 500], "Ringg gets the app's own status");
-    assert_eq!(
-        seen.lock().unwrap().len(),
-        2,
-        "a failed event is not marked handled"
+    assert_eq!(statuses, [200, 200], "kept, then a repeat");
+    assert!(
+        lines[0].contains("answered 500; kept in the outbox"),
+        "{lines:?}"
     );
-    assert!(lines[0].contains("answered 500"), "{lines:?}");
+    assert!(seen.lock().unwrap().len() >= 2, "sent again");
 }
 
+/// An app that is down when deliveries come gets them once it is up, from the outbox, each
+/// once; meanwhile Ringg is answered 200, and the listener keeps running.
 #[tokio::test(flavor = "multi_thread")]
-async fn forward_to_an_app_that_is_down_answers_502_and_keeps_listening() {
-    // A port nobody listens on: on 127.0.0.2, where no other test binds a port that could
+async fn deliveries_to_an_app_that_is_down_are_sent_once_it_is_up() {
+    // A port nobody listens on yet: on 127.0.0.2, where no other test binds a port that could
     // be the one just freed.
     let port = std::net::TcpListener::bind("127.0.0.2:0")
         .unwrap()
@@ -244,9 +277,9 @@ async fn forward_to_an_app_that_is_down_answers_502_and_keeps_listening() {
         .unwrap()
         .port();
     let target = format!("http://127.0.0.2:{port}/hooks");
-    let (lines, statuses, stderr) = blocking(move || {
+    let (mut l, statuses, secret) = blocking(move || {
         // No --secret: the app is on loopback, so a secret is generated and printed.
-        let mut l = spawn_listen_in(&["--forward-to", &target], &fresh_state_dir());
+        let l = spawn_listen_in(&["--forward-to", &target], &fresh_state_dir());
         let stderr = l.stderr.lock().unwrap().clone();
         let secret = stderr
             .split_whitespace()
@@ -254,42 +287,96 @@ async fn forward_to_an_app_that_is_down_answers_502_and_keeps_listening() {
             .unwrap_or_else(|| panic!("no generated secret in {stderr}"))
             .to_owned();
         let mut s = connect(&l);
-        let first = deliver(&mut s, &secret, &event("call-fwd-down"));
-        let again = deliver(&mut s, &secret, &event("call-fwd-down"));
-        let lines = read_until(l.stdout.take().unwrap(), "call-fwd-down");
-        std::thread::sleep(Duration::from_millis(300));
+        let statuses = [
+            deliver(&mut s, &secret, &event("call-fwd-down")),
+            deliver(&mut s, &secret, &event("call-fwd-down")),
+            deliver(&mut s, &secret, &event("call-fwd-down-2")),
+        ];
+        (l, statuses, secret)
+    })
+    .await;
+    assert_eq!(statuses, [200, 200, 200], "kept, a repeat, kept");
+    let (_, seen) = app_at(&format!("127.0.0.2:{port}"), 200).await;
+    let app_seen = seen.clone();
+    let (lines, stderr) = blocking(move || {
+        let out = l.stdout.take().unwrap();
+        let lines = read_until(out, "(sent from the outbox)");
+        // Both are sent in one pass, oldest first.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while app_seen.lock().unwrap().len() < 2 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
         assert!(
             l.child.try_wait().unwrap().is_none(),
             "the listener keeps running"
         );
-        let mut s = connect(&l);
-        let later = deliver(&mut s, &secret, &event("call-fwd-down-2"));
         let stderr = l.stderr.lock().unwrap().clone();
         stop(l);
-        (lines, [first, again, later], stderr)
+        (lines, stderr)
     })
     .await;
-    assert_eq!(
-        statuses,
-        [502, 502, 502],
-        "Ringg retries; the event stays unhandled"
-    );
-    assert_eq!(lines.len(), 1, "{lines:?}");
+    let bodies: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|s| String::from_utf8_lossy(&s.body).into_owned())
+        .collect();
+    assert_eq!(bodies.len(), 2, "each once, in order: {bodies:?}");
+    assert!(bodies[0].contains("\"call-fwd-down\""), "{bodies:?}");
+    assert!(bodies[1].contains("call-fwd-down-2"), "{bodies:?}");
     assert!(
-        lines[0].contains("is down (connection refused); answered 502"),
+        lines[0].contains("is down (connection refused); kept in the outbox"),
         "{lines:?}"
     );
-    assert_eq!(
-        stderr.matches("whsec_").count(),
-        1,
-        "printed once: {stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    // The warning names the status the delivery was answered with.
     assert!(
-        stderr.contains("status=502") && !stderr.contains("status=500"),
+        lines.iter().any(|l| l.contains("(sent from the outbox)")),
+        "{lines:?}"
+    );
+    assert_eq!(stderr.matches(&secret).count(), 1, "printed once: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// What one `listen` kept and could not send, the next one sends.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_next_listener_sends_what_the_last_one_kept() {
+    let port = std::net::TcpListener::bind("127.0.0.2:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let target = format!("http://127.0.0.2:{port}/hooks");
+    let state = fresh_state_dir();
+    let args = ["--secret", "s3cret", "--forward-to", &target];
+    let (first, again) = (args.map(str::to_owned), args.map(str::to_owned));
+    let first_state = state.clone();
+    let status = blocking(move || {
+        let first: Vec<&str> = first.iter().map(String::as_str).collect();
+        let mut l = spawn_listen_in(&first, &first_state);
+        let mut s = connect(&l);
+        let status = deliver(&mut s, "s3cret", &event("call-fwd-later"));
+        read_until(l.stdout.take().unwrap(), "kept in the outbox");
+        stop(l);
+        status
+    })
+    .await;
+    assert_eq!(status, 200);
+    let (_, seen) = app_at(&format!("127.0.0.2:{port}"), 200).await;
+    let stderr = blocking(move || {
+        let again: Vec<&str> = again.iter().map(String::as_str).collect();
+        let mut l = spawn_listen_in(&again, &state);
+        read_until(l.stdout.take().unwrap(), "(sent from the outbox)");
+        let stderr = l.stderr.lock().unwrap().clone();
+        stop(l);
+        stderr
+    })
+    .await;
+    assert!(
+        stderr.contains("by an earlier `webhooks listen`"),
         "{stderr}"
     );
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 1);
+    assert!(String::from_utf8_lossy(&seen[0].body).contains("call-fwd-later"));
 }
 
 #[test]

@@ -3,11 +3,15 @@
 //! Each delivery goes through a [`WebhookReceiver`] as usual (secret, size limit, parsing,
 //! dedupe); its handler sends the delivery on to the app (method, path after `/` appended to
 //! the URL's path, query, headers except hop-by-hop ones and `Host`, the body byte for byte)
-//! and fails unless the app answered 2xx. A failed handler makes the receiver answer non-200
-//! and forget the event's dedupe key, so Ringg's retry is forwarded again. The handler's error
-//! carries the status the app answered (3xx to 5xx), or 502 when the app could not be
-//! reached, and the receiver answers with it; any 2xx of the app is answered 200, since Ringg
-//! retries every other status.
+//! and succeeds when the app answered 2xx (answered 200, since Ringg retries every other
+//! status). A delivery the app did not take for now (it could not be reached, did not answer
+//! in time, or answered 5xx, 408 or 429) is kept in the [outbox](super::outbox) and answered
+//! 200 too: the outbox sends it again until the app takes it, where Ringg would retry for a
+//! few minutes at most, and a per-call callback or a campaign's notice perhaps not at all.
+//! Any other answer of the app (another 3xx or 4xx), or a delivery the outbox could not keep,
+//! fails the handler, which makes the receiver answer with that status (502 when the app
+//! could not be reached) and forget the event's dedupe key, so Ringg's retry is forwarded
+//! again.
 //!
 //! The receiver is built per delivery (a few allocations) so that its handler holds that
 //! delivery's method, path, headers and raw body; the dedupe store is shared.
@@ -25,10 +29,17 @@ use ringg_webhooks::{
     HandlerError, OutputFormat, ResponseBody, WebhookEvent, WebhookReceiver, WebhookReceiverBuilder,
 };
 
+use super::outbox::{Kept, Outbox};
 use crate::error::CliError;
 
 /// How long the app gets to answer; Ringg itself gives up after 30 s.
 const APP_TIMEOUT: Duration = Duration::from_secs(25);
+
+/// The first wait before the outbox is sent again after the app did not take it; it doubles
+/// up to [`RESEND_MAX`].
+const RESEND_MIN: Duration = Duration::from_secs(1);
+/// The longest wait between two tries of the outbox.
+const RESEND_MAX: Duration = Duration::from_secs(60);
 
 /// Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus those the
 /// client sets itself.
@@ -63,6 +74,15 @@ struct Shared {
     make_builder: MakeBuilder,
     print: PrintLine,
     format: OutputFormat,
+    outbox: Option<Arc<Outbox>>,
+}
+
+/// What became of a delivery the app was sent.
+enum Fate<'a> {
+    /// The app answered this status.
+    Answered(StatusCode),
+    /// The app could not be reached, for this reason.
+    Down(&'a str),
 }
 
 /// One delivery, as the handler forwards it.
@@ -74,24 +94,29 @@ struct Delivery {
 }
 
 impl Forwarder {
-    /// A forwarder to `target` (an http(s) URL).
+    /// A forwarder to `target` (an http(s) URL), keeping what the app does not take in
+    /// `outbox` (and sending what it holds, on a task of its own).
     pub(super) fn new(
         target: &str,
         make_builder: MakeBuilder,
         print: PrintLine,
         format: OutputFormat,
+        outbox: Option<Outbox>,
     ) -> Result<Self, CliError> {
         let target = parse_target(target)?;
         let client = app_client(&target, APP_TIMEOUT)?;
-        Ok(Self {
-            shared: Arc::new(Shared {
-                target,
-                client,
-                make_builder,
-                print,
-                format,
-            }),
-        })
+        let shared = Arc::new(Shared {
+            target,
+            client,
+            make_builder,
+            print,
+            format,
+            outbox: outbox.map(Arc::new),
+        });
+        if shared.outbox.is_some() {
+            tokio::spawn(send_kept(shared.clone()));
+        }
+        Ok(Self { shared })
     }
 
     async fn relay(self, request: Request<Incoming>) -> Response<ResponseBody> {
@@ -139,67 +164,199 @@ impl Forwarder {
 }
 
 impl Shared {
-    /// Sends the delivery to the app, prints one line, and fails unless the app answered 2xx.
+    /// Sends the delivery to the app and prints one line; keeps it in the outbox when the app
+    /// did not take it for now; fails when it could not be kept, or the app refused it.
     async fn forward(&self, d: &Delivery, event: &WebhookEvent) -> Result<(), HandlerError> {
-        let url = target_url(&self.target, &d.uri);
-        let body = lock(&d.body).clone();
-        let mut request = self.client.request(d.method.clone(), url.clone());
-        for (name, value) in &d.headers {
-            if !is_hop_by_hop(name.as_str(), &d.headers) {
+        let kept = Kept {
+            method: d.method.clone(),
+            uri: d.uri.clone(),
+            headers: d.headers.clone(),
+            body: lock(&d.body).clone(),
+        };
+        let rendered = self.format.render(event);
+        let (url, sent) = self.send(&kept).await;
+        let fate = match &sent {
+            Ok(status) => Fate::Answered(*status),
+            Err(why) => Fate::Down(why),
+        };
+        // Ringg retries anything but 200 (§3.5): an app's 201 or 204 is a success, which the
+        // receiver answers 200.
+        if matches!(fate, Fate::Answered(s) if s.is_success()) {
+            (self.print)(self.line(rendered, &url, &fate, None));
+            return Ok(());
+        }
+        let for_now = match fate {
+            Fate::Answered(s) => s.is_server_error() || matches!(s.as_u16(), 408 | 429),
+            Fate::Down(_) => true,
+        };
+        if let Some(outbox) = self.outbox.as_ref().filter(|_| for_now) {
+            match outbox.keep(&kept) {
+                Ok(_) => {
+                    (self.print)(self.line(rendered, &url, &fate, Some("kept")));
+                    return Ok(());
+                }
+                Err(e) => tracing::warn!(
+                    "could not keep the delivery in {}: {e}",
+                    outbox.dir().display()
+                ),
+            }
+        }
+        (self.print)(self.line(rendered, &url, &fate, None));
+        Err(match fate {
+            Fate::Answered(status) => {
+                HandlerError::msg(format!("{} answered {status}", shown(&url))).with_status(status)
+            }
+            Fate::Down(why) => HandlerError::msg(format!("{}: {why}", shown(&url)))
+                .with_status(StatusCode::BAD_GATEWAY),
+        })
+    }
+
+    /// Sends `delivery` to the app: the URL it went to, and the app's status or why the app
+    /// could not be reached.
+    async fn send(&self, delivery: &Kept) -> (url::Url, Result<StatusCode, String>) {
+        let url = target_url(&self.target, &delivery.uri);
+        let mut request = self.client.request(delivery.method.clone(), url.clone());
+        for (name, value) in &delivery.headers {
+            if !is_hop_by_hop(name.as_str(), &delivery.headers) {
                 request = request.header(name, value);
             }
         }
-        let rendered = self.format.render(event);
-        match request.body(body).send().await {
-            Ok(answer) => {
-                let status = answer.status();
-                (self.print)(self.line(rendered, &url, Ok(status)));
-                // Ringg retries anything but 200 (§3.5): an app's 201 or 204 is a success,
-                // which the receiver answers 200; any other status is passed on.
-                if status.is_success() {
-                    Ok(())
-                } else {
-                    Err(
-                        HandlerError::msg(format!("{} answered {status}", shown(&url)))
-                            .with_status(status),
-                    )
-                }
-            }
-            Err(e) => {
-                let why = unreachable_reason(&e);
-                (self.print)(self.line(rendered, &url, Err(&why)));
-                Err(HandlerError::msg(format!("{}: {why}", shown(&url)))
-                    .with_status(StatusCode::BAD_GATEWAY))
-            }
-        }
+        let sent = request.body(delivery.body.clone()).send().await;
+        let result = sent
+            .map(|answer| answer.status())
+            .map_err(|e| unreachable_reason(&e));
+        (url, result)
     }
 
-    /// The delivery's line: the event, then what the app answered.
-    fn line(&self, rendered: String, url: &url::Url, result: Result<StatusCode, &str>) -> String {
+    /// The delivery's line: the event, then what the app answered, and `note` (`kept`: kept
+    /// in the outbox; `resent`: sent from it).
+    fn line(
+        &self,
+        rendered: String,
+        url: &url::Url,
+        fate: &Fate<'_>,
+        note: Option<&str>,
+    ) -> String {
         match self.format {
             OutputFormat::Json => {
-                let forward = match result {
-                    Ok(status) => {
+                let mut forward = match fate {
+                    Fate::Answered(status) => {
                         serde_json::json!({ "url": shown(url), "status": status.as_u16() })
                     }
-                    Err(why) => serde_json::json!({
-                        "url": shown(url),
-                        "error": why,
-                        "answered": 502,
-                    }),
+                    Fate::Down(why) => serde_json::json!({ "url": shown(url), "error": why }),
                 };
+                let answered = match (fate, note) {
+                    (_, Some("kept")) => Some(200),
+                    (Fate::Down(_), _) => Some(502),
+                    _ => None,
+                };
+                if let Some(answered) = answered {
+                    forward["answered"] = answered.into();
+                }
+                if let Some(note) = note {
+                    forward[note] = true.into();
+                }
                 let event = serde_json::from_str::<serde_json::Value>(&rendered)
                     .unwrap_or(serde_json::Value::String(rendered));
                 serde_json::json!({ "event": event, "forward": forward }).to_string()
             }
-            _ => match result {
-                Ok(status) => format!("{rendered} -> {} answered {}", shown(url), status.as_u16()),
-                Err(why) => format!(
-                    "{rendered} -> not forwarded: {} is down ({why}); answered 502 so Ringg retries",
-                    shown(url)
-                ),
-            },
+            _ => {
+                let app = shown(url);
+                let what = match fate {
+                    Fate::Answered(status) => format!("{app} answered {}", status.as_u16()),
+                    Fate::Down(why) => format!("{app} is down ({why})"),
+                };
+                match (fate, note) {
+                    (_, Some("kept")) => format!(
+                        "{rendered} -> not taken: {what}; kept in the outbox and sent again until it is"
+                    ),
+                    (_, Some(_)) => format!("{rendered} -> {what} (sent from the outbox)"),
+                    (Fate::Down(_), None) => {
+                        format!("{rendered} -> not forwarded: {what}; answered 502")
+                    }
+                    (Fate::Answered(_), None) => format!("{rendered} -> {what}"),
+                }
+            }
         }
+    }
+}
+
+/// Sends what the outbox holds, oldest first, whenever it holds something: until the app does
+/// not take one, then again after a wait that doubles from [`RESEND_MIN`] to [`RESEND_MAX`].
+async fn send_kept(shared: Arc<Shared>) {
+    let Some(outbox) = shared.outbox.clone() else {
+        return;
+    };
+    let mut wait = RESEND_MIN;
+    loop {
+        let taken = match outbox.sender_lock() {
+            Ok(Some(lock)) => {
+                let left = send_each(&shared, &outbox).await;
+                drop(lock);
+                left
+            }
+            // Another `listen` sends them.
+            Ok(None) => Some(false),
+            Err(e) => {
+                tracing::warn!("cannot use the outbox {}: {e}", outbox.dir().display());
+                Some(false)
+            }
+        };
+        match taken {
+            // Nothing left: wait for the next delivery kept.
+            None => {
+                wait = RESEND_MIN;
+                outbox.kept.notified().await;
+            }
+            Some(progress) => {
+                wait = if progress {
+                    RESEND_MIN
+                } else {
+                    (wait * 2).min(RESEND_MAX)
+                };
+                tokio::select! {
+                    () = tokio::time::sleep(wait) => {}
+                    () = outbox.kept.notified() => {}
+                }
+            }
+        }
+    }
+}
+
+/// Sends the kept deliveries in order until the app does not take one: `None` when none is
+/// left, else whether any was taken.
+async fn send_each(shared: &Shared, outbox: &Outbox) -> Option<bool> {
+    let files = outbox.files().unwrap_or_default();
+    let mut taken = false;
+    for path in &files {
+        let kept = match Outbox::read(path) {
+            Ok(kept) => kept,
+            Err(e) => {
+                // Set aside, so it does not hold up the others.
+                tracing::warn!("{e}; set aside as .damaged");
+                let _ = std::fs::rename(path, path.with_extension("damaged"));
+                continue;
+            }
+        };
+        let (url, sent) = shared.send(&kept).await;
+        let Ok(status) = sent.as_ref().map(|s| *s).map_err(String::as_str) else {
+            return Some(taken);
+        };
+        if !status.is_success() {
+            return Some(taken);
+        }
+        let _ = std::fs::remove_file(path);
+        taken = true;
+        let rendered = match ringg_webhooks::parse_event(&kept.body) {
+            Ok(event) => shared.format.render(&event),
+            Err(_) => String::from_utf8_lossy(&kept.body).into_owned(),
+        };
+        (shared.print)(shared.line(rendered, &url, &Fate::Answered(status), Some("resent")));
+    }
+    // Those sent meanwhile are left for the next pass.
+    match outbox.files() {
+        Ok(left) if left.is_empty() => None,
+        _ => Some(taken),
     }
 }
 

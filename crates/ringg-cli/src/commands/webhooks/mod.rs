@@ -2,6 +2,7 @@
 
 pub(crate) mod args;
 mod forward;
+mod outbox;
 mod printer;
 mod replay;
 mod subscriptions;
@@ -182,6 +183,33 @@ fn dedupe_store(ctx: &Ctx, mode: DedupeMode) -> Result<Arc<dyn DedupeStore>, Cli
     }
 }
 
+/// `listen --forward-to`'s outbox in the state folder (`None`, with a warning, when it cannot
+/// be used: deliveries the app does not take are then answered with the app's error, for
+/// Ringg to retry). Says so when it holds deliveries an earlier `listen` did not send.
+fn open_outbox() -> Option<outbox::Outbox> {
+    let opened = crate::state::path(outbox::OUTBOX_DIR)
+        .map_err(|e| e.to_string())
+        .and_then(|dir| outbox::Outbox::open(dir).map_err(|e| e.to_string()));
+    match opened {
+        Ok(outbox) => {
+            let held = outbox.files().map(|f| f.len()).unwrap_or_default();
+            if held > 0 {
+                crate::term::err_line(format!(
+                    "{held} delivery(ies) kept in {} by an earlier `webhooks listen` are sent to the app first",
+                    outbox.dir().display()
+                ));
+            }
+            Some(outbox)
+        }
+        Err(e) => {
+            crate::term::err_line(format!(
+                "warning: no outbox ({e}): a delivery the app does not take is answered with its error, and lost if Ringg does not retry it"
+            ));
+            None
+        }
+    }
+}
+
 /// What the "listening on" line says of `--forward-to`: the target without user information
 /// or query values (either may hold a secret). A plain `http://` target on another host is
 /// warned about first.
@@ -283,6 +311,7 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
                 make_builder,
                 print,
                 format,
+                open_outbox(),
             )?)
         }
         None => App::Print(receiver),

@@ -1,0 +1,209 @@
+//! `webhooks listen --forward-to`'s outbox: a delivery the app did not take (it could not be
+//! reached, did not answer in time, or answered 5xx, 408 or 429) is kept on disk and answered
+//! 200, then sent to the app again, oldest first, until it takes it; what one `listen` kept and
+//! did not send yet, the next one sends.
+//!
+//! Ringg documents retries for subscription events only, over about three minutes (§3.5 of
+//! the API reference), and none for a call's `callback_url` deliveries or a campaign's notice:
+//! answering those with an error would lose them while the app is down, and a subscription
+//! event too once the app is down for longer than Ringg retries.
+//!
+//! Each delivery is one file in the folder `webhooks-outbox` of the state folder (private to
+//! the user, like the folder): a line of JSON (method, path and query, headers), then the body
+//! as received. It is written in full and synced before the delivery is answered. One process
+//! at a time sends what the folder holds (it holds a lock on `outbox.lock` while it does), so
+//! two `listen`s sharing the folder do not both send a delivery.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Uri};
+use serde::{Deserialize, Serialize};
+
+/// The outbox's folder in the state folder.
+pub(crate) const OUTBOX_DIR: &str = "webhooks-outbox";
+
+/// What kept files are named with.
+const EXTENSION: &str = "delivery";
+
+/// A delivery as the forwarder sends it.
+#[derive(Debug, Clone)]
+pub(super) struct Kept {
+    pub(super) method: Method,
+    pub(super) uri: Uri,
+    pub(super) headers: HeaderMap,
+    pub(super) body: Vec<u8>,
+}
+
+/// The first line of a kept file.
+#[derive(Serialize, Deserialize)]
+struct Head {
+    kept_at: DateTime<Utc>,
+    method: String,
+    uri: String,
+    headers: Vec<(String, Vec<u8>)>,
+}
+
+/// The folder of kept deliveries.
+pub(super) struct Outbox {
+    dir: PathBuf,
+    /// Woken when a delivery is kept.
+    pub(super) kept: tokio::sync::Notify,
+}
+
+impl Outbox {
+    /// The outbox in `dir`, created (private) when missing.
+    pub(super) fn open(dir: PathBuf) -> std::io::Result<Self> {
+        crate::state::create_private_folder(&dir)?;
+        Ok(Self {
+            dir,
+            kept: tokio::sync::Notify::new(),
+        })
+    }
+
+    /// Where it keeps deliveries.
+    pub(super) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes `delivery` to a file of its own, synced, before it returns (the delivery can be
+    /// answered 200 then).
+    pub(super) fn keep(&self, delivery: &Kept) -> std::io::Result<PathBuf> {
+        let head = Head {
+            kept_at: Utc::now(),
+            method: delivery.method.to_string(),
+            uri: delivery.uri.to_string(),
+            headers: delivery
+                .headers
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.as_bytes().to_vec()))
+                .collect(),
+        };
+        // Named by the time it was kept, so a listing in name order is oldest first.
+        let nanos = head.kept_at.timestamp_nanos_opt().unwrap_or_default();
+        let name = format!("{nanos:020}-{}.{EXTENSION}", uuid::Uuid::new_v4().simple());
+        let path = self.dir.join(&name);
+        let partial = self.dir.join(format!(".{name}.partial"));
+        let write = || -> std::io::Result<()> {
+            let mut file = crate::state::create_private_file(&partial)?;
+            serde_json::to_writer(&mut file, &head)?;
+            file.write_all(b"\n")?;
+            file.write_all(&delivery.body)?;
+            file.sync_all()?;
+            std::fs::rename(&partial, &path)?;
+            // The new name is durable once the folder is.
+            std::fs::File::open(&self.dir).and_then(|d| d.sync_all())
+        };
+        write().inspect_err(|_| {
+            let _ = std::fs::remove_file(&partial);
+        })?;
+        self.kept.notify_one();
+        Ok(path)
+    }
+
+    /// The kept deliveries' files, oldest first.
+    pub(super) fn files(&self) -> std::io::Result<Vec<PathBuf>> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.dir)?
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|e| e == EXTENSION))
+            .collect();
+        files.sort();
+        Ok(files)
+    }
+
+    /// Reads a kept delivery.
+    pub(super) fn read(path: &Path) -> std::io::Result<Kept> {
+        let bytes = std::fs::read(path)?;
+        let bad = |what: &str| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{} is not a kept delivery ({what})", path.display()),
+            )
+        };
+        let end = bytes
+            .iter()
+            .position(|&b| b == b'\n')
+            .ok_or_else(|| bad("no head line"))?;
+        let head: Head = serde_json::from_slice(&bytes[..end]).map_err(|e| bad(&e.to_string()))?;
+        let mut headers = HeaderMap::new();
+        for (name, value) in head.headers {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad("a header"))?;
+            let value = HeaderValue::from_bytes(&value).map_err(|_| bad("a header"))?;
+            headers.append(name, value);
+        }
+        Ok(Kept {
+            method: Method::from_bytes(head.method.as_bytes()).map_err(|_| bad("the method"))?,
+            uri: head.uri.parse().map_err(|_| bad("the path"))?,
+            headers,
+            body: bytes[end + 1..].to_vec(),
+        })
+    }
+
+    /// Takes the lock that makes this process the one that sends the kept deliveries, or
+    /// `None` while another process holds it. It is given back when the file is dropped (or
+    /// the process ends).
+    pub(super) fn sender_lock(&self) -> std::io::Result<Option<std::fs::File>> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.dir.join("outbox.lock"))?;
+        #[cfg(unix)]
+        {
+            use rustix::fs::{FlockOperation, flock};
+            match flock(&file, FlockOperation::NonBlockingLockExclusive) {
+                Ok(()) => Ok(Some(file)),
+                Err(rustix::io::Errno::WOULDBLOCK) => Ok(None),
+                Err(e) => Err(e.into()),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Some(file))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_delivery_reads_back_as_it_came() {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Outbox::open(dir.path().join("outbox")).unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert("x-webhook-secret", HeaderValue::from_static("s3cret"));
+        headers.append("x-many", HeaderValue::from_static("a"));
+        headers.append("x-many", HeaderValue::from_static("b"));
+        let delivery = Kept {
+            method: Method::PUT,
+            uri: "/hooks/ringg?x=1".parse().unwrap(),
+            headers,
+            body: b"{\"a\":1}\n\xff tail".to_vec(),
+        };
+        let first = outbox.keep(&delivery).unwrap();
+        let second = outbox.keep(&delivery).unwrap();
+        assert_eq!(outbox.files().unwrap(), [first.clone(), second]);
+        let read = Outbox::read(&first).unwrap();
+        assert_eq!(read.method, Method::PUT);
+        assert_eq!(read.uri, "/hooks/ringg?x=1");
+        assert_eq!(read.headers, delivery.headers);
+        assert_eq!(read.body, delivery.body);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&first).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+            // One sender at a time.
+            let held = outbox.sender_lock().unwrap();
+            assert!(held.is_some());
+            let other = Outbox::open(dir.path().join("outbox")).unwrap();
+            assert!(other.sender_lock().unwrap().is_none());
+            drop(held);
+            assert!(other.sender_lock().unwrap().is_some());
+        }
+    }
+}
