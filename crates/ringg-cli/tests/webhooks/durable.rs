@@ -213,7 +213,7 @@ async fn an_apps_4xx_is_passed_on_and_the_retry_forwarded() {
     let (addr, seen) = app(400).await;
     let target = format!("http://{addr}/");
     let body = event("call-fwd-400");
-    let (lines, statuses) = blocking(move || {
+    let (lines, statuses, stderr) = blocking(move || {
         let mut l = spawn_listen_in(
             &["--secret", "s3cret", "--forward-to", &target],
             &fresh_state_dir(),
@@ -224,13 +224,26 @@ async fn an_apps_4xx_is_passed_on_and_the_retry_forwarded() {
             deliver(&mut s, "s3cret", &body),
         ];
         let lines = read_until(l.stdout.take().unwrap(), "answered 400");
+        // The receiver's warning follows the handler's line.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !l.stderr.lock().unwrap().contains("status=400")
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let stderr = l.stderr.lock().unwrap().clone();
         stop(l);
-        (lines, statuses)
+        (lines, statuses, stderr)
     })
     .await;
     assert_eq!(statuses, [400, 400], "Ringg gets the app's own status");
     assert_eq!(seen.lock().unwrap().len(), 2, "not marked handled");
     assert!(lines[0].contains("answered 400"), "{lines:?}");
+    // The warning names the status the delivery was answered with.
+    assert!(
+        stderr.contains("status=400") && !stderr.contains("status=500"),
+        "{stderr}"
+    );
 }
 
 /// An app's 500 does not take the delivery for now: it is kept in the outbox and answered 200
