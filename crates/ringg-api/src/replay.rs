@@ -7,7 +7,10 @@
 //! history and details give (status, retry count, duration, numbers, custom arguments,
 //! transcript, recording, analyses); fields only a live delivery has (latencies, costs, tool
 //! logs) are absent. Its `call_id`, `event_type` and `retry_count` are those of the original
-//! delivery, so a dedupe store that saw the original treats the rebuilt one as a repeat.
+//! delivery: a `ringg_webhooks` receiver hands a rebuilt event over only when the original was
+//! not (and is not being) handed over, and keys it apart from the original, so an original
+//! that Ringg delivers afterwards (a retry, or the analysis finishing later) is still handed
+//! over, and a second replay is a repeat.
 //!
 //! This module only builds payloads; it sends nothing. `ringg webhooks replay` feeds them
 //! through a `ringg_webhooks::WebhookReceiver`, with the dedupe store `webhooks listen` keeps.
@@ -21,7 +24,7 @@ use crate::calls::Calls;
 use crate::error::Error;
 
 /// The field every rebuilt payload carries, set to `true`.
-pub const REBUILT_MARKER: &str = "ringg_rebuilt";
+pub const REBUILT_MARKER: &str = ringg_types::webhook::REBUILT_MARKER;
 
 /// One rebuilt event: its type, its call and the JSON body a delivery would have carried.
 /// `Debug` shows the body with its secrets masked.

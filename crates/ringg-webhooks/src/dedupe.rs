@@ -118,8 +118,21 @@ impl DedupeKey {
     }
 
     /// The key of a parsed event, or `None` when the event has no `call_id` (such events are
-    /// not deduped).
+    /// not deduped). A rebuilt event ([`WebhookEvent::is_rebuilt`]) has a key of its own, apart
+    /// from its original's ([`for_original`](Self::for_original)): the receiver hands it over
+    /// only when the original was not, and the original arriving afterwards is still handed
+    /// over.
     pub fn for_event(event: &WebhookEvent) -> Option<Self> {
+        let key = Self::for_original(event)?;
+        Some(if event.is_rebuilt() {
+            key.rebuilt()
+        } else {
+            key
+        })
+    }
+
+    /// The key of the delivery `event` is (or, rebuilt, stands in for).
+    pub fn for_original(event: &WebhookEvent) -> Option<Self> {
         let call_id = event.call_id()?.as_str();
         let event_type = event.event_type();
         if event_type.as_str().is_empty() || call_id.trim().is_empty() {
@@ -167,6 +180,11 @@ impl DedupeKey {
             _ => Self::new(call_id, event_type.as_str(), None),
         };
         Some(key)
+    }
+
+    /// The key of a rebuilt copy of the event this key is of: apart from the original's.
+    fn rebuilt(&self) -> Self {
+        Self(Arc::from(format!("{}|rebuilt", self.0)))
     }
 
     /// The stable string form of the key.

@@ -170,6 +170,30 @@ async fn deliver(
     let event_type = event.event_type();
     let call_id = event.call_id().cloned();
     let key = DedupeKey::for_event(&event);
+    let original = key
+        .as_ref()
+        .filter(|_| event.is_rebuilt())
+        .and_then(|_| DedupeKey::for_original(&event));
+    if let Some(original) = &original {
+        // A rebuilt event stands in for a delivery of Ringg's that may have been missed:
+        // nothing to do when the original was handed over (or is being), and keyed apart from
+        // it, so that the original arriving later (a retry, or with the analysis done) is
+        // still handed over; a second rebuilt copy is a repeat.
+        match inner.store.claim(original).await {
+            Ok(Claim::New) => {
+                if let Err(err) = inner.store.remove(original).await {
+                    tracing::error!(target: "ringg_webhooks", key = %original, "{err}");
+                    return Err(Rejection::dedupe_unavailable());
+                }
+            }
+            Ok(Claim::InFlight) => return Err(Rejection::in_flight()),
+            Ok(_) => return Ok(accepted(DUPLICATE)),
+            Err(err) => {
+                tracing::error!(target: "ringg_webhooks", key = %original, "{err}");
+                return Err(Rejection::dedupe_unavailable());
+            }
+        }
+    }
     if let Some(key) = &key {
         match inner.store.claim(key).await {
             Ok(Claim::New) => {}

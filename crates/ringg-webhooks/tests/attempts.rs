@@ -280,3 +280,47 @@ async fn a_body_after_a_byte_order_mark_is_handed_over() {
     assert!(events[0].raw().starts_with('{'));
     server.stop().await;
 }
+
+/// A rebuilt copy of an event (`webhooks replay`) stands in for a delivery that may have been
+/// missed: it is not handed over when the original was, it does not hide the original arriving
+/// after it (a retry, or with the analysis done), and a second copy is a repeat.
+#[tokio::test]
+async fn a_rebuilt_event_neither_repeats_nor_hides_its_original() {
+    let event = |call_id: &str, rebuilt: bool| {
+        let mut body = json!({
+            "event_type": "all_processing_completed",
+            "call_id": call_id,
+            "status": "completed",
+            "platform_analysis": {"summary": "ok"},
+        });
+        if rebuilt {
+            body["ringg_rebuilt"] = json!(true);
+        } else {
+            body["client_analysis"] = json!({"amount": 5});
+        }
+        body
+    };
+    let recorder = Recorder::new();
+    let server = server(&recorder).await;
+    // Original first: the rebuilt copy is a repeat.
+    let answers = deliver(
+        &server.url("/hook"),
+        &[event("c-orig-first", false), event("c-orig-first", true)],
+    )
+    .await;
+    assert_eq!(answers, ["accepted", "duplicate"]);
+    // Rebuilt first: handed over, a second rebuilt copy is a repeat, and the original that
+    // arrives afterwards is handed over too.
+    let answers = deliver(
+        &server.url("/hook"),
+        &[
+            event("c-rebuilt-first", true),
+            event("c-rebuilt-first", true),
+            event("c-rebuilt-first", false),
+            event("c-rebuilt-first", false),
+        ],
+    )
+    .await;
+    assert_eq!(answers, ["accepted", "duplicate", "accepted", "duplicate"]);
+    server.stop().await;
+}

@@ -217,6 +217,10 @@ impl Serialize for UnknownEvent {
     }
 }
 
+/// The field a payload rebuilt after the fact carries, set to `true` (see
+/// [`WebhookEvent::is_rebuilt`]).
+pub const REBUILT_MARKER: &str = "ringg_rebuilt";
+
 /// A webhook delivery, by event type.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -471,6 +475,12 @@ impl WebhookEvent {
     /// payload).
     pub fn extra(&self) -> &Extra {
         each_known!(self, p => &p.extra, u => &u.raw, c => &c.extra, x => x.value())
+    }
+
+    /// True for an event rebuilt from the API after the fact rather than delivered by Ringg
+    /// (its payload carries [`REBUILT_MARKER`]` = true`; `ringg webhooks replay` makes them).
+    pub fn is_rebuilt(&self) -> bool {
+        self.extra().get(REBUILT_MARKER) == Some(&Value::Bool(true))
     }
 
     /// True for a [`WebhookEvent::Partial`] event.
