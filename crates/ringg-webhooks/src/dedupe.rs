@@ -390,8 +390,11 @@ struct Live {
 
 /// How long a claim stays pending (its handler running) before it is taken for the claim of
 /// a handler that never finished (its task dropped, or its process died), and freed. Longer
-/// than any handler should run: Ringg itself gives a delivery 30 s. Every store uses it.
-pub(crate) const PENDING_LEASE: Duration = Duration::from_secs(60);
+/// than any handler should run (Ringg itself gives a delivery 30 s), and shorter than the 50 s
+/// between Ringg's second and third attempts (§3.5 of the API reference, the retry delays read
+/// as counted from the first attempt), so that a claim left by a process that died during one
+/// attempt is free for the next. Every store uses it.
+pub(crate) const PENDING_LEASE: Duration = Duration::from_secs(45);
 
 impl MemoryDedupeStore {
     /// The default time a key is remembered: 24 hours.
@@ -399,7 +402,7 @@ impl MemoryDedupeStore {
     /// The default maximum number of keys: 100,000.
     pub const DEFAULT_MAX_KEYS: usize = 100_000;
     /// How long a claim stays pending before it is freed as the claim of a handler that never
-    /// finished (60 s).
+    /// finished (45 s).
     pub const PENDING_LEASE: Duration = PENDING_LEASE;
 
     /// A store with the default TTL and capacity.

@@ -81,7 +81,7 @@ return 0
 ///   receivers given the same event at once exactly one hands it over; the others answer
 ///   Ringg with 503 while it is being handled ([`Claim::InFlight`]) and 200 once it was
 ///   ([`Claim::Done`]).
-/// - **Pending, then done**: a claim is pending for 60 s ([`PENDING_LEASE`](Self::PENDING_LEASE));
+/// - **Pending, then done**: a claim is pending for 45 s ([`PENDING_LEASE`](Self::PENDING_LEASE));
 ///   the receiver confirms it when the handler succeeded, and the key then lives for the dedupe
 ///   window (default 24 hours, the TTL of [`MemoryDedupeStore`]). A key whose handler failed is
 ///   deleted, so Ringg's retry is handed over (by whichever receiver it reaches). A claim left

@@ -429,7 +429,7 @@ async fn a_receiver_whose_claim_lapsed_does_not_undo_anothers_hand_over() {
     );
 }
 
-/// Ends the lease of `key`'s claim at once (as 60 s of a slow handler would), through a
+/// Ends the lease of `key`'s claim at once (as 45 s of a slow handler would), through a
 /// connection of the test's own to the Redis at `url`.
 async fn lapse(url: &str, key: &DedupeKey) {
     let client = redis::Client::open(url).unwrap();

@@ -150,9 +150,9 @@ fn events_that_cannot_be_printed_are_answered_500_and_printed_once_when_sent_aga
 }
 
 /// A line the writer took and is still writing when the delivery's dedupe claim would lapse
-/// (60 s): the claim is renewed while the write goes on, so Ringg's retry after the lease is
+/// (45 s): the claim is renewed while the write goes on, so Ringg's retry after the lease is
 /// answered 503 (in flight) and the event is printed once, its first delivery answered 200
-/// once the reader catches up. (About 65 s: the lease is the store's own.)
+/// once the reader catches up. (About 50 s: the lease is the store's own.)
 #[test]
 fn a_retry_while_a_taken_line_is_still_being_written_is_held_off_and_printed_once() {
     let mut l = spawn_listen(&["--secret", "s3cret", "--output", "json"]);
@@ -176,8 +176,8 @@ fn a_retry_while_a_taken_line_is_still_being_written_is_held_off_and_printed_onc
         })
     };
     let first = send(body.clone());
-    // Ringg's retry once the first claim's lease (60 s) has run out.
-    std::thread::sleep(Duration::from_secs(61));
+    // Ringg's retry once the first claim's lease (45 s) has run out.
+    std::thread::sleep(Duration::from_secs(46));
     let retry = send(body).join().unwrap();
     // Then the reader of stdout catches up.
     let lines = read_lines(out);
