@@ -373,7 +373,8 @@ impl WebhookEvent {
                     "event_type",
                     "missing field `event_type`: every Ringg subscription event names its event \
                      (e.g. \"call_completed\") and a per-call callback delivery has a `data` \
-                     object; is this endpoint receiving something else?",
+                     object; this is neither (a campaign's completion notice, whose shape Ringg \
+                     does not document, or something else)",
                     bytes,
                 ),
             });
