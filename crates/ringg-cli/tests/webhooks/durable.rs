@@ -3,6 +3,7 @@
 
 use std::convert::Infallible;
 use std::net::{SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -92,6 +93,11 @@ async fn app(status: u16) -> (SocketAddr, SeenLog) {
 
 /// [`app`] listening on `addr`.
 async fn app_at(addr: &str, status: u16) -> (SocketAddr, SeenLog) {
+    app_answering(addr, Arc::new(AtomicU16::new(status))).await
+}
+
+/// [`app_at`], answering what `status` holds at the time.
+async fn app_answering(addr: &str, status: Arc<AtomicU16>) -> (SocketAddr, SeenLog) {
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let seen: SeenLog = Arc::default();
@@ -101,9 +107,10 @@ async fn app_at(addr: &str, status: u16) -> (SocketAddr, SeenLog) {
             let Ok((stream, _)) = listener.accept().await else {
                 return;
             };
-            let log = log.clone();
+            let (log, status) = (log.clone(), status.clone());
             let service = hyper::service::service_fn(move |req: Request<Incoming>| {
                 let log = log.clone();
+                let status = status.load(Ordering::SeqCst);
                 async move {
                     let (parts, body) = req.into_parts();
                     let body = body.collect().await.unwrap().to_bytes().to_vec();
@@ -347,6 +354,46 @@ async fn deliveries_to_an_app_that_is_down_are_sent_once_it_is_up() {
     );
     assert_eq!(stderr.matches(&secret).count(), 1, "printed once: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// A kept delivery the app refuses when it is sent again (a 4xx) is set aside, not sent again
+/// and again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_kept_delivery_the_app_then_refuses_is_set_aside() {
+    let status = Arc::new(AtomicU16::new(503));
+    let (addr, seen) = app_answering("127.0.0.1:0", status.clone()).await;
+    let target = format!("http://{addr}/hooks");
+    let state = fresh_state_dir();
+    let outbox = state.join("webhooks-outbox");
+    let answered = blocking(move || {
+        let mut l = spawn_listen_in(&["--secret", "s3cret", "--forward-to", &target], &state);
+        let mut s = connect(&l);
+        let answered = deliver(&mut s, "s3cret", &event("call-fwd-refused"));
+        let out = l.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(read_until(out, "set aside there")).unwrap());
+        std::thread::sleep(Duration::from_millis(200));
+        status.store(400, Ordering::SeqCst);
+        let lines = rx.recv_timeout(Duration::from_secs(30)).unwrap();
+        std::thread::sleep(Duration::from_millis(2_500));
+        stop(l);
+        assert!(lines[0].contains("kept in the outbox"), "{lines:?}");
+        answered
+    })
+    .await;
+    assert_eq!(answered, 200);
+    let names: Vec<String> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with("outbox.lock"))
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert!(names[0].ends_with(".refused"), "{names:?}");
+    // Sent while the app answered 503, then once refused: not again after that.
+    let sent = seen.lock().unwrap().len();
+    assert!(sent >= 2, "{sent}");
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(seen.lock().unwrap().len(), sent);
 }
 
 /// What one `listen` kept and could not send, the next one sends.

@@ -229,7 +229,7 @@ impl Shared {
     }
 
     /// The delivery's line: the event, then what the app answered, and `note` (`kept`: kept
-    /// in the outbox; `resent`: sent from it).
+    /// in the outbox; `resent`: sent from it; `refused`: sent from it and refused).
     fn line(
         &self,
         rendered: String,
@@ -269,6 +269,9 @@ impl Shared {
                 match (fate, note) {
                     (_, Some("kept")) => format!(
                         "{rendered} -> not taken: {what}; kept in the outbox and sent again until it is"
+                    ),
+                    (_, Some("refused")) => format!(
+                        "{rendered} -> {what} (sent from the outbox; refused, so set aside there as a .refused file)"
                     ),
                     (_, Some(_)) => format!("{rendered} -> {what} (sent from the outbox)"),
                     (Fate::Down(_), None) => {
@@ -339,19 +342,28 @@ async fn send_each(shared: &Shared, outbox: &Outbox) -> Option<bool> {
             }
         };
         let (url, sent) = shared.send(&kept).await;
-        let Ok(status) = sent.as_ref().map(|s| *s).map_err(String::as_str) else {
+        let Ok(status) = sent else {
             return Some(taken);
         };
-        if !status.is_success() {
+        if status.is_server_error() || matches!(status.as_u16(), 408 | 429) {
+            // Not taken for now: the app is tried again later, from this one on.
             return Some(taken);
         }
-        let _ = std::fs::remove_file(path);
+        // Taken, or refused (another 3xx or 4xx, the app's decision): it leaves the outbox,
+        // a refused one set aside rather than sent again and again.
+        let note = if status.is_success() {
+            let _ = std::fs::remove_file(path);
+            "resent"
+        } else {
+            let _ = std::fs::rename(path, path.with_extension("refused"));
+            "refused"
+        };
         taken = true;
         let rendered = match ringg_webhooks::parse_event(&kept.body) {
             Ok(event) => shared.format.render(&event),
             Err(_) => String::from_utf8_lossy(&kept.body).into_owned(),
         };
-        (shared.print)(shared.line(rendered, &url, &Fate::Answered(status), Some("resent")));
+        (shared.print)(shared.line(rendered, &url, &Fate::Answered(status), Some(note)));
     }
     // Those sent meanwhile are left for the next pass.
     match outbox.files() {
@@ -360,7 +372,6 @@ async fn send_each(shared: &Shared, outbox: &Outbox) -> Option<bool> {
     }
 }
 
-/// Why the app could not be reached, in a few words.
 /// A URL as printed and logged: without user info, and with every query value masked (a
 /// delivery's query can carry the receiver's secret, `--secret-query-param`).
 pub(super) fn shown(url: &url::Url) -> String {
@@ -378,6 +389,7 @@ pub(super) fn shown(url: &url::Url) -> String {
     text
 }
 
+/// Why the app could not be reached, in a few words.
 pub(super) fn unreachable_reason(e: &reqwest::Error) -> String {
     if e.is_timeout() {
         return format!("no answer within {} s", APP_TIMEOUT.as_secs());
