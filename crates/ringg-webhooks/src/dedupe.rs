@@ -117,18 +117,13 @@ impl DedupeKey {
         Self(Arc::from(key))
     }
 
-    /// The key of a parsed event, or `None` when the event has no `call_id` (such events are
-    /// not deduped). A rebuilt event ([`WebhookEvent::is_rebuilt`]) has a key of its own, apart
-    /// from its original's ([`for_original`](Self::for_original)): the receiver hands it over
-    /// only when the original was not, and the original arriving afterwards is still handed
-    /// over.
+    /// The key of a parsed event, or `None` when it has no `call_id` (then it is not deduped).
+    /// A rebuilt event ([`WebhookEvent::is_rebuilt`]) is keyed apart from its original
+    /// ([`for_original`](Self::for_original)), which the receiver still hands over after it.
     pub fn for_event(event: &WebhookEvent) -> Option<Self> {
         let key = Self::for_original(event)?;
-        Some(if event.is_rebuilt() {
-            key.rebuilt()
-        } else {
-            key
-        })
+        let rebuilt = || Self(Arc::from(format!("{}|rebuilt", key.0)));
+        Some(if event.is_rebuilt() { rebuilt() } else { key })
     }
 
     /// The key of the delivery `event` is (or, rebuilt, stands in for).
@@ -180,11 +175,6 @@ impl DedupeKey {
             _ => Self::new(call_id, event_type.as_str(), None),
         };
         Some(key)
-    }
-
-    /// The key of a rebuilt copy of the event this key is of: apart from the original's.
-    fn rebuilt(&self) -> Self {
-        Self(Arc::from(format!("{}|rebuilt", self.0)))
     }
 
     /// The stable string form of the key.
@@ -388,12 +378,10 @@ struct Live {
     confirmed: bool,
 }
 
-/// How long a claim stays pending (its handler running) before it is taken for the claim of
-/// a handler that never finished (its task dropped, or its process died), and freed. Longer
-/// than any handler should run (Ringg itself gives a delivery 30 s), and shorter than the 50 s
-/// between Ringg's second and third attempts (§3.5 of the API reference, the retry delays read
-/// as counted from the first attempt), so that a claim left by a process that died during one
-/// attempt is free for the next. Every store uses it.
+/// How long a claim stays pending before it is freed as one of a handler that never finished
+/// (its task dropped, its process dead): longer than Ringg's 30 s per delivery, shorter than
+/// the 50 s between its second and third attempts (§3.5, delays counted from the first), so a
+/// dead process's claim is free for the next attempt. Every store uses it.
 pub(crate) const PENDING_LEASE: Duration = Duration::from_secs(45);
 
 impl MemoryDedupeStore {
