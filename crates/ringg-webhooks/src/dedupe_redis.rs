@@ -131,7 +131,7 @@ pub struct RedisDedupeStore {
 
 impl RedisDedupeStore {
     /// How long a claim stays pending before it is freed as the claim of a receiver that died
-    /// mid-handler (60 s).
+    /// mid-handler (45 s).
     pub const PENDING_LEASE: Duration = PENDING_LEASE;
 
     /// A store on the Redis at `url` (`redis://[:password@]host[:port][/db]`, or `rediss://`

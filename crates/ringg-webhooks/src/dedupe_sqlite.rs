@@ -79,7 +79,7 @@ CREATE INDEX IF NOT EXISTS ringg_webhook_dedupe_inserted
 
 impl SqliteDedupeStore {
     /// How long a claim stays pending before it is freed as the claim of a process that died
-    /// mid-handler (60 s).
+    /// mid-handler (45 s).
     pub const PENDING_LEASE: Duration = PENDING_LEASE;
 
     /// Opens (or creates) the store at `path` with the default TTL and capacity (those of

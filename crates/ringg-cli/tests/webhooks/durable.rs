@@ -98,6 +98,15 @@ async fn app_at(addr: &str, status: u16) -> (SocketAddr, SeenLog) {
 
 /// [`app_at`], answering what `status` holds at the time.
 async fn app_answering(addr: &str, status: Arc<AtomicU16>) -> (SocketAddr, SeenLog) {
+    app_fn(addr, move |_| status.load(Ordering::SeqCst)).await
+}
+
+/// [`app_at`], answering the status `status` gives for each body.
+async fn app_fn(
+    addr: &str,
+    status: impl Fn(&[u8]) -> u16 + Send + Sync + 'static,
+) -> (SocketAddr, SeenLog) {
+    let status = Arc::new(status);
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let seen: SeenLog = Arc::default();
@@ -109,11 +118,11 @@ async fn app_answering(addr: &str, status: Arc<AtomicU16>) -> (SocketAddr, SeenL
             };
             let (log, status) = (log.clone(), status.clone());
             let service = hyper::service::service_fn(move |req: Request<Incoming>| {
-                let log = log.clone();
-                let status = status.load(Ordering::SeqCst);
+                let (log, status) = (log.clone(), status.clone());
                 async move {
                     let (parts, body) = req.into_parts();
                     let body = body.collect().await.unwrap().to_bytes().to_vec();
+                    let status = status(&body);
                     let header = |name: &str| {
                         parts
                             .headers
@@ -357,31 +366,49 @@ async fn deliveries_to_an_app_that_is_down_are_sent_once_it_is_up() {
 }
 
 /// A kept delivery the app refuses when it is sent again (a 4xx) is set aside, not sent again
-/// and again.
+/// and again, and does not hold up the one kept after it.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_kept_delivery_the_app_then_refuses_is_set_aside() {
-    let status = Arc::new(AtomicU16::new(503));
-    let (addr, seen) = app_answering("127.0.0.1:0", status.clone()).await;
+    let up = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let app_up = up.clone();
+    let (addr, seen) = app_fn("127.0.0.1:0", move |body| {
+        match (app_up.load(Ordering::SeqCst), String::from_utf8_lossy(body)) {
+            (false, _) => 503,
+            (true, b) if b.contains("call-fwd-refused") => 400,
+            (true, _) => 200,
+        }
+    })
+    .await;
     let target = format!("http://{addr}/hooks");
     let state = fresh_state_dir();
     let outbox = state.join("webhooks-outbox");
     let answered = blocking(move || {
         let mut l = spawn_listen_in(&["--secret", "s3cret", "--forward-to", &target], &state);
         let mut s = connect(&l);
-        let answered = deliver(&mut s, "s3cret", &event("call-fwd-refused"));
+        let answered = [
+            deliver(&mut s, "s3cret", &event("call-fwd-refused")),
+            deliver(&mut s, "s3cret", &event("call-fwd-after")),
+        ];
         let out = l.stdout.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || tx.send(read_until(out, "set aside there")).unwrap());
+        std::thread::spawn(move || {
+            tx.send(read_until(out, "answered 200 (sent from the outbox)"))
+                .unwrap()
+        });
         std::thread::sleep(Duration::from_millis(200));
-        status.store(400, Ordering::SeqCst);
+        up.store(true, Ordering::SeqCst);
         let lines = rx.recv_timeout(Duration::from_secs(30)).unwrap();
         std::thread::sleep(Duration::from_millis(2_500));
         stop(l);
         assert!(lines[0].contains("kept in the outbox"), "{lines:?}");
+        assert!(
+            lines.iter().any(|l| l.contains("set aside there")),
+            "{lines:?}"
+        );
         answered
     })
     .await;
-    assert_eq!(answered, 200);
+    assert_eq!(answered, [200, 200]);
     let names: Vec<String> = std::fs::read_dir(&outbox)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -389,11 +416,59 @@ async fn a_kept_delivery_the_app_then_refuses_is_set_aside() {
         .collect();
     assert_eq!(names.len(), 1, "{names:?}");
     assert!(names[0].ends_with(".refused"), "{names:?}");
-    // Sent while the app answered 503, then once refused: not again after that.
-    let sent = seen.lock().unwrap().len();
-    assert!(sent >= 2, "{sent}");
-    std::thread::sleep(Duration::from_millis(100));
-    assert_eq!(seen.lock().unwrap().len(), sent);
+    let taken = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|s| String::from_utf8_lossy(&s.body).contains("call-fwd-after"))
+        .count();
+    assert!(taken >= 1, "the later delivery was sent");
+}
+
+/// A delivery kept for one app is never sent to another: a later `listen` forwarding
+/// elsewhere leaves it in the outbox.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_kept_delivery_goes_only_to_the_app_it_was_kept_for() {
+    let port = std::net::TcpListener::bind("127.0.0.2:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let target_a = format!("http://127.0.0.2:{port}/app-a");
+    let state = fresh_state_dir();
+    let first_state = state.clone();
+    blocking(move || {
+        let mut l = spawn_listen_in(
+            &["--secret", "secret-a", "--forward-to", &target_a],
+            &first_state,
+        );
+        let mut s = connect(&l);
+        assert_eq!(deliver(&mut s, "secret-a", &event("call-for-app-a")), 200);
+        read_until(l.stdout.take().unwrap(), "kept in the outbox");
+        stop(l);
+    })
+    .await;
+    let (addr_b, seen_b) = app(200).await;
+    let target_b = format!("http://{addr_b}/app-b");
+    let outbox = state.join("webhooks-outbox");
+    blocking(move || {
+        let l = spawn_listen_in(&["--secret", "secret-b", "--forward-to", &target_b], &state);
+        std::thread::sleep(Duration::from_secs(3));
+        stop(l);
+    })
+    .await;
+    assert!(
+        seen_b.lock().unwrap().is_empty(),
+        "app B got app A's delivery"
+    );
+    let kept = std::fs::read_dir(&outbox)
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            name.to_string_lossy().ends_with(".delivery")
+        })
+        .count();
+    assert_eq!(kept, 1, "still kept for app A");
 }
 
 /// What one `listen` kept and could not send, the next one sends.

@@ -81,8 +81,9 @@ impl Campaigns<'_> {
     /// is from `anchor` (a campaign without a creation time is the farthest) and its id.
     ///
     /// A campaign whose row does not name its assistant (Ringg documents no `agent_id` in
-    /// these rows) is placed by its calls' assistant in the history; one with no call yet (a
-    /// draft) cannot be placed, and makes the search
+    /// these rows) is placed by its calls' assistant in the history; one the history shows no
+    /// call of (a draft; or, where campaign ids differ from list ids, any) cannot be placed,
+    /// and makes the search
     /// [`ErrorKind::Unverifiable`](crate::ErrorKind::Unverifiable): taken for this launch's, it
     /// could be another assistant's campaign of the same name, started in its place or taken
     /// for this one's started.
@@ -138,7 +139,7 @@ impl Campaigns<'_> {
         if !unplaced.is_empty() {
             let ids: Vec<&str> = unplaced.iter().map(ListId::as_str).collect();
             return Err(Error::unverifiable(format!(
-                "campaign(s) named {:?} were created about when this launch uploaded ({}), but Ringg's answer does not say which assistant they belong to and they have no calls yet to tell by, so none is taken for this launch's: check them in the dashboard",
+                "campaign(s) named {:?} were created about when this launch uploaded ({}), but Ringg's answer does not say which assistant they belong to, and the history shows no call of theirs to tell by, so none is taken for this launch's: check them in the dashboard",
                 entry.key.name,
                 ids.join(", ")
             )));
@@ -147,7 +148,7 @@ impl Campaigns<'_> {
     }
 
     /// The assistant of the calls of list `list_id`, from one history row (`None`: no call
-    /// yet, or a row of another list, should the server not filter by list).
+    /// found, or a row naming another list or none, should the server not filter by list).
     async fn assistant_of_list(&self, list_id: &ListId) -> Result<Option<AgentId>, Error> {
         let query = CallHistoryQuery {
             bulk_list_id: Some(list_id.clone()),
@@ -159,7 +160,7 @@ impl Campaigns<'_> {
             let other_list = row
                 .bulk_list_id
                 .as_ref()
-                .is_some_and(|l| !l.is_empty() && l != list_id.as_str());
+                .is_some_and(|l| l != list_id.as_str());
             let agent = row.agent.into_option()?.id;
             (!other_list).then_some(agent)
         }))

@@ -190,7 +190,7 @@ impl Shared {
             Fate::Down(_) => true,
         };
         if let Some(outbox) = self.outbox.as_ref().filter(|_| for_now) {
-            match outbox.keep(&kept) {
+            match outbox.keep(&self.target, &kept) {
                 Ok(_) => {
                     (self.print)(self.line(rendered, &url, &fate, Some("kept")));
                     return Ok(());
@@ -326,14 +326,18 @@ async fn send_kept(shared: Arc<Shared>) {
     }
 }
 
-/// Sends the kept deliveries in order until the app does not take one: `None` when none is
-/// left, else whether any was taken.
+/// Sends the deliveries kept for this `listen`'s app, oldest first: all of them while the app
+/// answers (one it does not take for now stays for the next pass), none more once it cannot
+/// be reached. `None` when none is left, else whether any left the outbox.
 async fn send_each(shared: &Shared, outbox: &Outbox) -> Option<bool> {
     let files = outbox.files().unwrap_or_default();
     let mut taken = false;
+    let mut waiting = 0;
     for path in &files {
         let kept = match Outbox::read(path) {
-            Ok(kept) => kept,
+            // Kept for another app (an earlier `listen --forward-to` elsewhere): left to it.
+            Ok((target, _)) if target != shared.target.as_str() => continue,
+            Ok((_, kept)) => kept,
             Err(e) => {
                 // Set aside, so it does not hold up the others.
                 tracing::warn!("{e}; set aside as .damaged");
@@ -342,13 +346,23 @@ async fn send_each(shared: &Shared, outbox: &Outbox) -> Option<bool> {
             }
         };
         let (url, sent) = shared.send(&kept).await;
-        let Ok(status) = sent else {
-            return Some(taken);
+        let status = match sent {
+            Ok(status) if status.is_server_error() || matches!(status.as_u16(), 408 | 429) => {
+                // Not taken for now: tried again next pass; the others meanwhile.
+                waiting += 1;
+                continue;
+            }
+            Ok(status) => status,
+            Err(why) => {
+                waiting += files.len();
+                crate::term::err_line(format!(
+                    "outbox: {} is down ({why}); its deliveries wait in {}",
+                    shown(&url),
+                    outbox.dir().display()
+                ));
+                break;
+            }
         };
-        if status.is_server_error() || matches!(status.as_u16(), 408 | 429) {
-            // Not taken for now: the app is tried again later, from this one on.
-            return Some(taken);
-        }
         // Taken, or refused (another 3xx or 4xx, the app's decision): it leaves the outbox,
         // a refused one set aside rather than sent again and again.
         let note = if status.is_success() {
@@ -365,11 +379,9 @@ async fn send_each(shared: &Shared, outbox: &Outbox) -> Option<bool> {
         };
         (shared.print)(shared.line(rendered, &url, &Fate::Answered(status), Some(note)));
     }
-    // Those sent meanwhile are left for the next pass.
-    match outbox.files() {
-        Ok(left) if left.is_empty() => None,
-        _ => Some(taken),
-    }
+    // Those kept meanwhile (or for other apps) are left for the next pass.
+    let left = outbox.files().map(|f| f.len()).unwrap_or(waiting);
+    (waiting > 0 || (left > 0 && taken)).then_some(taken)
 }
 
 /// A URL as printed and logged: without user info, and with every query value masked (a

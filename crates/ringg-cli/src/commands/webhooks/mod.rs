@@ -192,10 +192,11 @@ fn open_outbox() -> Option<outbox::Outbox> {
         .and_then(|dir| outbox::Outbox::open(dir).map_err(|e| e.to_string()));
     match opened {
         Ok(outbox) => {
+            outbox.clear_leftovers();
             let held = outbox.files().map(|f| f.len()).unwrap_or_default();
             if held > 0 {
                 crate::term::err_line(format!(
-                    "{held} delivery(ies) kept in {} by an earlier `webhooks listen` are sent to the app first",
+                    "{held} delivery(ies) kept in {} by an earlier `webhooks listen`; those for this app are sent to it first",
                     outbox.dir().display()
                 ));
             }

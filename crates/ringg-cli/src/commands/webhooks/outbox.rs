@@ -9,10 +9,12 @@
 //! event too once the app is down for longer than Ringg retries.
 //!
 //! Each delivery is one file in the folder `webhooks-outbox` of the state folder (private to
-//! the user, like the folder): a line of JSON (method, path and query, headers), then the body
-//! as received. It is written in full and synced before the delivery is answered. One process
-//! at a time sends what the folder holds (it holds a lock on `outbox.lock` while it does), so
-//! two `listen`s sharing the folder do not both send a delivery.
+//! the user, like the folder): a line of JSON (the app it is for, method, path and query,
+//! headers), then the body as received. It is written in full and synced before the delivery
+//! is answered, and only ever sent to the app it was kept for. One process at a time sends what
+//! the folder holds (it holds a lock on `outbox.lock` while it does, on Unix), so two `listen`s
+//! sharing the folder do not both send a delivery. A delivery is sent at least once: a process
+//! stopped between sending one and removing its file sends it again next time.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -39,6 +41,8 @@ pub(super) struct Kept {
 /// The first line of a kept file.
 #[derive(Serialize, Deserialize)]
 struct Head {
+    /// The `--forward-to` URL it was kept for.
+    target: String,
     kept_at: DateTime<Utc>,
     method: String,
     uri: String,
@@ -67,10 +71,11 @@ impl Outbox {
         &self.dir
     }
 
-    /// Writes `delivery` to a file of its own, synced, before it returns (the delivery can be
-    /// answered 200 then).
-    pub(super) fn keep(&self, delivery: &Kept) -> std::io::Result<PathBuf> {
+    /// Writes `delivery`, for the app at `target`, to a file of its own, synced, before it
+    /// returns (the delivery can be answered 200 then).
+    pub(super) fn keep(&self, target: &url::Url, delivery: &Kept) -> std::io::Result<PathBuf> {
         let head = Head {
+            target: target.to_string(),
             kept_at: Utc::now(),
             method: delivery.method.to_string(),
             uri: delivery.uri.to_string(),
@@ -91,15 +96,44 @@ impl Outbox {
             file.write_all(b"\n")?;
             file.write_all(&delivery.body)?;
             file.sync_all()?;
-            std::fs::rename(&partial, &path)?;
-            // The new name is durable once the folder is.
-            std::fs::File::open(&self.dir).and_then(|d| d.sync_all())
+            std::fs::rename(&partial, &path)
         };
         write().inspect_err(|_| {
             let _ = std::fs::remove_file(&partial);
         })?;
+        // Kept from here on, whatever follows. The new name is durable once the folder is
+        // (folders are synced this way on Unix only).
+        #[cfg(unix)]
+        if let Err(e) = std::fs::File::open(&self.dir).and_then(|d| d.sync_all()) {
+            tracing::warn!(
+                "could not sync the outbox folder {}: {e}",
+                self.dir.display()
+            );
+        }
         self.kept.notify_one();
         Ok(path)
+    }
+
+    /// Removes what a process stopped in the middle of [`keep`](Self::keep) left (a
+    /// `.partial` file more than an hour old, whose delivery was not answered 200).
+    pub(super) fn clear_leftovers(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let old = |entry: &std::fs::DirEntry| {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(3600))
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let partial = entry.file_name().to_string_lossy().ends_with(".partial");
+            if partial && old(&entry) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
     }
 
     /// The kept deliveries' files, oldest first.
@@ -113,8 +147,8 @@ impl Outbox {
         Ok(files)
     }
 
-    /// Reads a kept delivery.
-    pub(super) fn read(path: &Path) -> std::io::Result<Kept> {
+    /// Reads a kept delivery, and the `--forward-to` URL it was kept for.
+    pub(super) fn read(path: &Path) -> std::io::Result<(String, Kept)> {
         let bytes = std::fs::read(path)?;
         let bad = |what: &str| {
             std::io::Error::new(
@@ -133,12 +167,13 @@ impl Outbox {
             let value = HeaderValue::from_bytes(&value).map_err(|_| bad("a header"))?;
             headers.append(name, value);
         }
-        Ok(Kept {
+        let kept = Kept {
             method: Method::from_bytes(head.method.as_bytes()).map_err(|_| bad("the method"))?,
             uri: head.uri.parse().map_err(|_| bad("the path"))?,
             headers,
             body: bytes[end + 1..].to_vec(),
-        })
+        };
+        Ok((head.target, kept))
     }
 
     /// Takes the lock that makes this process the one that sends the kept deliveries, or
@@ -184,10 +219,12 @@ mod tests {
             headers,
             body: b"{\"a\":1}\n\xff tail".to_vec(),
         };
-        let first = outbox.keep(&delivery).unwrap();
-        let second = outbox.keep(&delivery).unwrap();
+        let target = url::Url::parse("http://localhost:3000/hooks").unwrap();
+        let first = outbox.keep(&target, &delivery).unwrap();
+        let second = outbox.keep(&target, &delivery).unwrap();
         assert_eq!(outbox.files().unwrap(), [first.clone(), second]);
-        let read = Outbox::read(&first).unwrap();
+        let (kept_for, read) = Outbox::read(&first).unwrap();
+        assert_eq!(kept_for, target.as_str());
         assert_eq!(read.method, Method::PUT);
         assert_eq!(read.uri, "/hooks/ringg?x=1");
         assert_eq!(read.headers, delivery.headers);
