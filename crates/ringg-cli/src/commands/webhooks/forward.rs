@@ -284,8 +284,9 @@ impl Shared {
     }
 }
 
-/// Sends what the outbox holds, oldest first, whenever it holds something: until the app does
-/// not take one, then again after a wait that doubles from [`RESEND_MIN`] to [`RESEND_MAX`].
+/// Sends what the outbox holds for this app ([`send_each`]) whenever it holds something: again
+/// after a wait that doubles from [`RESEND_MIN`] to [`RESEND_MAX`] while the app leaves some,
+/// at once when a delivery is kept.
 async fn send_kept(shared: Arc<Shared>) {
     let Some(outbox) = shared.outbox.clone() else {
         return;
