@@ -7,6 +7,8 @@ mod common;
 #[path = "common/rewrite.rs"]
 mod rewrite;
 
+use common::{OTHER_CSV, calls_of_list};
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -15,7 +17,6 @@ use ringg_api::Client;
 use ringg_api::ErrorKind;
 use ringg_api::campaigns::{CampaignFlow, LaunchError, LaunchOutcome, PollOptions};
 use ringg_api::journal::{Journal, MemoryJournal};
-use ringg_api::types::ListId;
 
 /// A different id for the campaign of list `id` (same length, first character changed).
 fn campaign_id_of(id: &str) -> String {
@@ -131,18 +132,6 @@ async fn a_launch_whose_list_was_deleted_is_uploaded_again() {
         "a new list, as the old one is gone"
     );
     sim.shutdown().await;
-}
-
-/// A second contact file, so a launch of the same name is another launch.
-const OTHER_CSV: &str =
-    "Mobile Number,Name,Company\n+919876500001,Meera,Globex\n+919876500002,Kiran,Globex\n";
-
-fn calls_of_list(sim: &ringg_sim::RunningSimulator, list: &ListId) -> usize {
-    sim.handle()
-        .calls()
-        .iter()
-        .filter(|c| c.bulk_list_id.as_ref() == Some(list))
-        .count()
 }
 
 /// The launch's error, which must say that its campaign cannot be told apart.

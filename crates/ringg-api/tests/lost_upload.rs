@@ -7,6 +7,8 @@ mod common;
 #[path = "common/rewrite.rs"]
 mod rewrite;
 
+use common::{OTHER_CSV, calls_of_list};
+
 use std::sync::Arc;
 
 use rewrite::{documented_campaign_rows, rewriting_proxy};
@@ -16,17 +18,6 @@ use ringg_api::types::campaigns::StartCampaignV2Request;
 use ringg_api::types::{AgentId, ListId, NumberPoolId};
 use ringg_api::{Client, ErrorKind};
 use ringg_sim::demo::{AGENT_ID, NUMBER_POOL_ID, SECOND_AGENT_ID};
-
-const OTHER_CSV: &str =
-    "Mobile Number,Name,Company\n+919876500001,Meera,Globex\n+919876500002,Kiran,Globex\n";
-
-fn calls_of_list(sim: &ringg_sim::RunningSimulator, list: &ListId) -> usize {
-    sim.handle()
-        .calls()
-        .iter()
-        .filter(|c| c.bulk_list_id.as_ref() == Some(list))
-        .count()
-}
 
 /// Launch A ("renewals", the demo assistant) sent its upload a minute ago and its answer never
 /// came (nor was the upload carried out); meanwhile another assistant's campaign of the same

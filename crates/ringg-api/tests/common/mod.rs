@@ -342,3 +342,16 @@ pub(crate) fn head_header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
         .find_map(|l| l.strip_prefix(&format!("{name}: ")))
         .map(str::trim)
 }
+
+/// A second contact file, so a launch of the same name is another launch.
+pub(crate) const OTHER_CSV: &str =
+    "Mobile Number,Name,Company\n+919876500001,Meera,Globex\n+919876500002,Kiran,Globex\n";
+
+/// How many calls the simulator placed for list `list`.
+pub(crate) fn calls_of_list(sim: &RunningSimulator, list: &ringg_api::types::ListId) -> usize {
+    sim.handle()
+        .calls()
+        .iter()
+        .filter(|c| c.bulk_list_id.as_ref() == Some(list))
+        .count()
+}
