@@ -51,48 +51,12 @@ pub(crate) fn masked_bytes(bytes: &[u8]) -> Cow<'_, [u8]> {
         .read()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut bytes = Cow::Borrowed(bytes);
-    let utf16 = |text: &str, to: fn(u16) -> [u8; 2]| -> Vec<u8> {
-        text.encode_utf16().flat_map(to).collect()
-    };
-    let redacted = ringg_types::redact::REDACTED;
     for secret in hidden.iter() {
-        let forms = [
-            (secret.as_bytes().to_vec(), redacted.as_bytes().to_vec()),
-            (
-                utf16(secret, u16::to_le_bytes),
-                utf16(redacted, u16::to_le_bytes),
-            ),
-            (
-                utf16(secret, u16::to_be_bytes),
-                utf16(redacted, u16::to_be_bytes),
-            ),
-        ];
-        for (pattern, replacement) in forms {
-            if let Some(replaced) = replace_all(&bytes, &pattern, &replacement) {
-                bytes = Cow::Owned(replaced);
-            }
+        if let Some(masked) = ringg_types::redact::mask_secret_bytes(&bytes, secret) {
+            bytes = Cow::Owned(masked);
         }
     }
     bytes
-}
-
-/// `bytes` with every `pattern` replaced, or `None` when it holds none.
-fn replace_all(bytes: &[u8], pattern: &[u8], replacement: &[u8]) -> Option<Vec<u8>> {
-    let find = |rest: &[u8]| rest.windows(pattern.len()).position(|w| w == pattern);
-    let mut at = find(bytes)?;
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut rest = bytes;
-    loop {
-        out.extend_from_slice(&rest[..at]);
-        out.extend_from_slice(replacement);
-        rest = &rest[at + pattern.len()..];
-        match find(rest) {
-            Some(next) => at = next,
-            None => break,
-        }
-    }
-    out.extend_from_slice(rest);
-    Some(out)
 }
 
 /// A writer that passes what it is given on line by line, every secret given to [`hide`]

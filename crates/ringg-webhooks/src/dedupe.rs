@@ -26,6 +26,7 @@
 
 mod attempt;
 mod digest;
+mod rebuilt;
 #[cfg(any(feature = "redis", feature = "sqlite"))]
 pub(crate) mod tokens;
 
@@ -121,9 +122,7 @@ impl DedupeKey {
     /// A rebuilt event ([`WebhookEvent::is_rebuilt`]) is keyed apart from its original
     /// ([`for_original`](Self::for_original)), which the receiver still hands over after it.
     pub fn for_event(event: &WebhookEvent) -> Option<Self> {
-        let key = Self::for_original(event)?;
-        let rebuilt = || Self(Arc::from(format!("{}|rebuilt", key.0)));
-        Some(if event.is_rebuilt() { rebuilt() } else { key })
+        Self::for_delivery(event).map(|(key, _)| key)
     }
 
     /// The key of the delivery `event` is (or, rebuilt, stands in for).

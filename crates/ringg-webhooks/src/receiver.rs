@@ -169,11 +169,10 @@ async fn deliver(
 ) -> Result<Response<ResponseBody>, Rejection> {
     let event_type = event.event_type();
     let call_id = event.call_id().cloned();
-    let key = DedupeKey::for_event(&event);
-    let original = key
-        .as_ref()
-        .filter(|_| event.is_rebuilt())
-        .and_then(|_| DedupeKey::for_original(&event));
+    let (key, original) = match DedupeKey::for_delivery(&event) {
+        Some((key, original)) => (Some(key), original),
+        None => (None, None),
+    };
     if let Some(original) = &original {
         // A rebuilt event stands in for a delivery of Ringg's that may have been missed:
         // nothing to do when the original was handed over (or is being), and keyed apart from

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use bytes::Bytes;
 use ringg_types::Secret;
-use ringg_types::redact::{MIN_MASKED_SECRET_LEN, REDACTED as MASK, mask_secret};
+use ringg_types::redact::{MIN_MASKED_SECRET_LEN, mask_secret, mask_secret_bytes};
 
 impl super::Error {
     /// This error with `secret` (the client's key) masked wherever the server's text shows it:
@@ -34,7 +34,7 @@ impl super::Error {
             r.source = Some(shown.into());
         }
         if let Some(body) = &r.body
-            && let Some(masked) = mask_bytes(body, key.as_bytes())
+            && let Some(masked) = mask_bytes(body, key)
         {
             r.shown_body = Some(masked);
         }
@@ -50,7 +50,7 @@ pub(crate) fn mask_headers(headers: &mut http::HeaderMap, secret: &Secret) {
         return;
     }
     for value in headers.values_mut() {
-        if let Some(masked) = mask_bytes(value.as_bytes(), key.as_bytes())
+        if let Some(masked) = mask_bytes(value.as_bytes(), key)
             && let Ok(masked) = http::HeaderValue::from_maybe_shared(masked)
         {
             *value = masked;
@@ -58,28 +58,16 @@ pub(crate) fn mask_headers(headers: &mut http::HeaderMap, secret: &Secret) {
     }
 }
 
-/// `body` with every occurrence of `key` replaced by [`MASK`]; `None` when it has none.
-fn mask_bytes(body: &[u8], key: &[u8]) -> Option<Bytes> {
-    let find = |hay: &[u8]| hay.windows(key.len()).position(|w| w == key);
-    let mut at = find(body)?;
-    let mut out = Vec::with_capacity(body.len());
-    let mut rest = body;
-    loop {
-        out.extend_from_slice(&rest[..at]);
-        out.extend_from_slice(MASK.as_bytes());
-        rest = &rest[at + key.len()..];
-        match find(rest) {
-            Some(next) => at = next,
-            None => break,
-        }
-    }
-    out.extend_from_slice(rest);
-    Some(Bytes::from(out))
+/// `body` with every occurrence of `key` masked ([`mask_secret_bytes`]); `None` when it has
+/// none.
+fn mask_bytes(body: &[u8], key: &str) -> Option<Bytes> {
+    mask_secret_bytes(body, key).map(Bytes::from)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ringg_types::redact::REDACTED as MASK;
 
     #[test]
     fn the_key_is_masked_wherever_the_server_echoed_it() {
@@ -110,9 +98,9 @@ mod tests {
 
     #[test]
     fn short_keys_and_bodies_without_the_key_are_left_alone() {
-        assert_eq!(mask_bytes(b"no key here", b"secret-key"), None);
+        assert_eq!(mask_bytes(b"no key here", "secret-key"), None);
         assert_eq!(
-            mask_bytes(b"a secret-key and secret-key", b"secret-key").unwrap(),
+            mask_bytes(b"a secret-key and secret-key", "secret-key").unwrap(),
             Bytes::from_static(b"a [REDACTED] and [REDACTED]")
         );
         let e = crate::Error::invalid_input("short abc").masking(&Secret::new("abc"));

@@ -25,3 +25,61 @@ pub fn mask_secret<'a>(text: &'a str, secret: &str) -> Cow<'a, str> {
         text.into()
     }
 }
+
+/// `bytes` (a body that need not be text) with every occurrence of `secret` replaced by
+/// [`REDACTED`]: the secret written as UTF-8, or as UTF-16 in either byte order (a text file
+/// saved as "Unicode" holds it so), each replaced by [`REDACTED`] written the same way. `None`
+/// when it shows none, or when `secret` is shorter than [`MIN_MASKED_SECRET_LEN`].
+///
+/// ```
+/// use ringg_types::redact::mask_secret_bytes;
+/// let body = b"\xff key sk_live_123456";
+/// assert_eq!(mask_secret_bytes(body, "sk_live_123456").unwrap(), b"\xff key [REDACTED]");
+/// assert_eq!(mask_secret_bytes(body, "other_secret"), None);
+/// ```
+pub fn mask_secret_bytes(bytes: &[u8], secret: &str) -> Option<Vec<u8>> {
+    if secret.len() < MIN_MASKED_SECRET_LEN {
+        return None;
+    }
+    let utf16 = |text: &str, to: fn(u16) -> [u8; 2]| -> Vec<u8> {
+        text.encode_utf16().flat_map(to).collect()
+    };
+    let forms = [
+        (secret.as_bytes().to_vec(), REDACTED.as_bytes().to_vec()),
+        (
+            utf16(secret, u16::to_le_bytes),
+            utf16(REDACTED, u16::to_le_bytes),
+        ),
+        (
+            utf16(secret, u16::to_be_bytes),
+            utf16(REDACTED, u16::to_be_bytes),
+        ),
+    ];
+    let mut masked: Option<Vec<u8>> = None;
+    for (pattern, replacement) in forms {
+        let current = masked.as_deref().unwrap_or(bytes);
+        if let Some(replaced) = replace_all(current, &pattern, &replacement) {
+            masked = Some(replaced);
+        }
+    }
+    masked
+}
+
+/// `bytes` with every `pattern` replaced by `replacement`, or `None` when it holds none.
+fn replace_all(bytes: &[u8], pattern: &[u8], replacement: &[u8]) -> Option<Vec<u8>> {
+    let find = |rest: &[u8]| rest.windows(pattern.len()).position(|w| w == pattern);
+    let mut at = find(bytes)?;
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    loop {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(replacement);
+        rest = &rest[at + pattern.len()..];
+        match find(rest) {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    out.extend_from_slice(rest);
+    Some(out)
+}

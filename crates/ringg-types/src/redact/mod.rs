@@ -25,7 +25,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-pub use echo::{MIN_MASKED_SECRET_LEN, REDACTED, mask_secret};
+pub use echo::{MIN_MASKED_SECRET_LEN, REDACTED, mask_secret, mask_secret_bytes};
 pub use generated::SECRET_FIELDS;
 
 /// Name endings that mark a credential whatever the contract says (compared in lower case).

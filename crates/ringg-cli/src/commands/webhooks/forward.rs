@@ -29,7 +29,7 @@ use ringg_webhooks::{
     HandlerError, OutputFormat, ResponseBody, WebhookEvent, WebhookReceiver, WebhookReceiverBuilder,
 };
 
-use super::outbox::{Kept, Outbox};
+use super::outbox::{Kept, Outbox, Outboxed};
 use crate::error::CliError;
 
 /// How long the app gets to answer; Ringg itself gives up after 30 s.
@@ -192,7 +192,7 @@ impl Shared {
         if let Some(outbox) = self.outbox.as_ref().filter(|_| for_now) {
             match outbox.keep(&self.target, &kept) {
                 Ok(_) => {
-                    (self.print)(self.line(rendered, &url, &fate, Some("kept")));
+                    (self.print)(self.line(rendered, &url, &fate, Some(Outboxed::Kept)));
                     return Ok(());
                 }
                 Err(e) => tracing::warn!(
@@ -228,14 +228,14 @@ impl Shared {
         (url, result)
     }
 
-    /// The delivery's line: the event, then what the app answered, and `note` (`kept`: kept
-    /// in the outbox; `resent`: sent from it; `refused`: sent from it and refused).
+    /// The delivery's line: the event, then what the app answered, and what the outbox did
+    /// with it, if anything.
     fn line(
         &self,
         rendered: String,
         url: &url::Url,
         fate: &Fate<'_>,
-        note: Option<&str>,
+        note: Option<Outboxed>,
     ) -> String {
         match self.format {
             OutputFormat::Json => {
@@ -246,7 +246,7 @@ impl Shared {
                     Fate::Down(why) => serde_json::json!({ "url": shown(url), "error": why }),
                 };
                 let answered = match (fate, note) {
-                    (_, Some("kept")) => Some(200),
+                    (_, Some(Outboxed::Kept)) => Some(200),
                     (Fate::Down(_), _) => Some(502),
                     _ => None,
                 };
@@ -254,7 +254,7 @@ impl Shared {
                     forward["answered"] = answered.into();
                 }
                 if let Some(note) = note {
-                    forward[note] = true.into();
+                    forward[note.key()] = true.into();
                 }
                 let event = serde_json::from_str::<serde_json::Value>(&rendered)
                     .unwrap_or(serde_json::Value::String(rendered));
@@ -267,13 +267,15 @@ impl Shared {
                     Fate::Down(why) => format!("{app} is down ({why})"),
                 };
                 match (fate, note) {
-                    (_, Some("kept")) => format!(
+                    (_, Some(Outboxed::Kept)) => format!(
                         "{rendered} -> not taken: {what}; kept in the outbox and sent again until it is"
                     ),
-                    (_, Some("refused")) => format!(
+                    (_, Some(Outboxed::Refused)) => format!(
                         "{rendered} -> {what} (sent from the outbox; refused, so set aside there as a .refused file)"
                     ),
-                    (_, Some(_)) => format!("{rendered} -> {what} (sent from the outbox)"),
+                    (_, Some(Outboxed::Resent)) => {
+                        format!("{rendered} -> {what} (sent from the outbox)")
+                    }
                     (Fate::Down(_), None) => {
                         format!("{rendered} -> not forwarded: {what}; answered 502")
                     }
@@ -368,10 +370,10 @@ async fn send_each(shared: &Shared, outbox: &Outbox) -> Option<bool> {
         // a refused one set aside rather than sent again and again.
         let note = if status.is_success() {
             let _ = std::fs::remove_file(path);
-            "resent"
+            Outboxed::Resent
         } else {
             let _ = std::fs::rename(path, path.with_extension("refused"));
-            "refused"
+            Outboxed::Refused
         };
         taken = true;
         let rendered = match ringg_webhooks::parse_event(&kept.body) {

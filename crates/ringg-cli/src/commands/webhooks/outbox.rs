@@ -29,13 +29,34 @@ pub(crate) const OUTBOX_DIR: &str = "webhooks-outbox";
 /// What kept files are named with.
 const EXTENSION: &str = "delivery";
 
-/// A delivery as the forwarder sends it.
-#[derive(Debug, Clone)]
+/// A delivery as the forwarder sends it (no `Debug`: its headers hold the receiver's secret).
 pub(super) struct Kept {
     pub(super) method: Method,
     pub(super) uri: Uri,
     pub(super) headers: HeaderMap,
     pub(super) body: Vec<u8>,
+}
+
+/// What the outbox did with a delivery, as its line says.
+#[derive(Clone, Copy)]
+pub(super) enum Outboxed {
+    /// Kept in it, for the app did not take it for now.
+    Kept,
+    /// Sent from it and taken.
+    Resent,
+    /// Sent from it and refused, so set aside.
+    Refused,
+}
+
+impl Outboxed {
+    /// Its name in a JSON line (`"kept": true`).
+    pub(super) fn key(self) -> &'static str {
+        match self {
+            Self::Kept => "kept",
+            Self::Resent => "resent",
+            Self::Refused => "refused",
+        }
+    }
 }
 
 /// The first line of a kept file.
