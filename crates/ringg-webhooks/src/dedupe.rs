@@ -26,7 +26,7 @@
 
 mod attempt;
 mod digest;
-mod rebuilt;
+mod of_event;
 #[cfg(any(feature = "redis", feature = "sqlite"))]
 pub(crate) mod tokens;
 
@@ -36,9 +36,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use ringg_types::webhook::{CALLBACK_EVENT_TYPE, EventType, WebhookEvent};
-
-use digest::{push_body_digest, push_data_digest};
 
 /// The identity of one event for dedupe purposes.
 ///
@@ -116,64 +113,6 @@ impl DedupeKey {
             }
         };
         Self(Arc::from(key))
-    }
-
-    /// The key of a parsed event, or `None` when it has no `call_id` (then it is not deduped).
-    /// A rebuilt event ([`WebhookEvent::is_rebuilt`]) is keyed apart from its original
-    /// ([`for_original`](Self::for_original)), which the receiver still hands over after it.
-    pub fn for_event(event: &WebhookEvent) -> Option<Self> {
-        Self::for_delivery(event).map(|(key, _)| key)
-    }
-
-    /// The key of the delivery `event` is (or, rebuilt, stands in for).
-    pub fn for_original(event: &WebhookEvent) -> Option<Self> {
-        let call_id = event.call_id()?.as_str();
-        let event_type = event.event_type();
-        if event_type.as_str().is_empty() || call_id.trim().is_empty() {
-            // Only the body tells such a delivery apart from another one about the call (or,
-            // with a blank call id, about another call); a retry of it sends the same body, so
-            // it is still one event.
-            let mut key = format!("{call_id}|{}|", event_type.as_str());
-            push_body_digest(&mut key, event);
-            return Some(Self(Arc::from(key)));
-        }
-        let key = match event_type {
-            // A call ends once (`completed`, `failed`, `error`): that status is the attempt,
-            // whether or not this generation of the payload carries `retry_count`, so a rebuilt
-            // copy keys the same. Each `retry` attempt is its own event, and so is each one of
-            // a status not known to end the call (`RETRY`, `busy`): keyed by the status alone,
-            // a later attempt would be taken for the first and lost.
-            EventType::CallCompleted => match event.status() {
-                Some(s) if s.is_terminal() => Self::new(
-                    call_id,
-                    event_type.as_str(),
-                    Some(Attempt::Status(s.as_str())),
-                ),
-                status => attempt::key(call_id, event, status.map(|s| s.as_str())),
-            },
-            _ if event_type.as_str() == CALLBACK_EVENT_TYPE => {
-                let key = Self::new(
-                    call_id,
-                    event_type.as_str(),
-                    Some(Attempt::Callback {
-                        status: event.status().map(|s| s.as_str()),
-                        retry: event.retry_count(),
-                    }),
-                );
-                // A later delivery of the same status and attempt may bring more (the
-                // recording, the analysis): told apart by what its `data` holds.
-                let mut key = key.0.to_string();
-                push_data_digest(&mut key, event);
-                Self(Arc::from(key))
-            }
-            // Each attempt of a call is dialled anew, with its own `call_started` (and
-            // `call_ringing`, `call_ongoing`).
-            EventType::CallStarted | EventType::CallRinging | EventType::CallOngoing => {
-                attempt::key(call_id, event, None)
-            }
-            _ => Self::new(call_id, event_type.as_str(), None),
-        };
-        Some(key)
     }
 
     /// The stable string form of the key.
@@ -266,6 +205,22 @@ pub trait DedupeStore: Send + Sync + 'static {
         })
     }
 
+    /// Looks `key` up without claiming it: [`Claim::New`] when it is not recorded (or its
+    /// pending claim's lease ran out), [`Claim::Done`] when it was handed over,
+    /// [`Claim::InFlight`] while a claim of it is being handled. The receiver asks it about the
+    /// delivery a rebuilt event (`webhooks replay`) stands in for, which it does not hand over
+    /// itself. The default claims the key and, when it was new, forgets it again: a delivery
+    /// of that key arriving in between is answered 503 (Ringg retries it, except after its
+    /// last attempt), so a store should implement `peek` as a plain read, as the built-in
+    /// ones do.
+    async fn peek(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {
+        let claim = self.claim(key).await?;
+        if claim == Claim::New {
+            self.remove(key).await?;
+        }
+        Ok(claim)
+    }
+
     /// Marks a claimed key as handed over. The receiver calls it once the handler succeeded.
     /// A store that survives restarts keeps claims pending until then, so that a claim left by
     /// a process that died mid-handler expires instead of hiding Ringg's retry for good. The
@@ -314,6 +269,10 @@ impl<S: DedupeStore + ?Sized> DedupeStore for Arc<S> {
 
     async fn claim(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {
         (**self).claim(key).await
+    }
+
+    async fn peek(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {
+        (**self).peek(key).await
     }
 
     async fn confirm(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
@@ -463,6 +422,19 @@ impl MemoryDedupeStore {
         Claim::New
     }
 
+    fn peek_at(&self, key: &DedupeKey, now: Instant) -> Claim {
+        let mut inner = self.lock();
+        inner.evict_expired(now, self.ttl);
+        match inner.live.get(&key.0).map(|l| l.pending_since) {
+            None => Claim::New,
+            Some(None) => Claim::Done,
+            Some(Some(since)) if now.saturating_duration_since(since) < PENDING_LEASE => {
+                Claim::InFlight
+            }
+            Some(Some(_)) => Claim::New,
+        }
+    }
+
     fn renew_at(&self, key: &DedupeKey, now: Instant) {
         if let Some(Live {
             pending_since: Some(since),
@@ -578,6 +550,10 @@ impl DedupeStore for MemoryDedupeStore {
 
     async fn claim(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {
         Ok(self.claim_at(key, Instant::now()))
+    }
+
+    async fn peek(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {
+        Ok(self.peek_at(key, Instant::now()))
     }
 
     async fn confirm(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {

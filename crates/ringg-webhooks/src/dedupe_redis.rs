@@ -287,6 +287,21 @@ impl DedupeStore for RedisDedupeStore {
         })
     }
 
+    /// One `GET`: a key handed over holds `d`, a pending claim `p:` and its token; an
+    /// expired one is gone.
+    async fn peek(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {
+        let mut conn = self.connection().await?;
+        let key = self.redis_key(key);
+        let value: Option<String> = self
+            .run(redis::cmd("GET").arg(&key).query_async(&mut conn))
+            .await?;
+        Ok(match value {
+            None => Claim::New,
+            Some(v) if v.starts_with('d') => Claim::Done,
+            Some(_) => Claim::InFlight,
+        })
+    }
+
     async fn confirm(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
         let mut conn = self.connection().await?;
         let key = self.redis_key(key);

@@ -326,6 +326,36 @@ impl SqliteDedupeStore {
         Ok(claimed)
     }
 
+    /// What [`claim`](DedupeStore::claim) would find, read in one statement without writing:
+    /// an expired key, or a pending claim whose lease ran out (or dated more than a lease
+    /// ahead, made before the clock was set back), counts as not recorded.
+    async fn peek_at(&self, key: &DedupeKey, now_ms: i64) -> Result<Claim, DedupeStoreError> {
+        let key = key.as_str().to_owned();
+        let ttl = millis(self.ttl);
+        let lease = millis(PENDING_LEASE);
+        let row: Option<(i64, i64)> = self
+            .blocking(move |conn| {
+                conn.query_row(
+                    "SELECT done, inserted_ms FROM ringg_webhook_dedupe WHERE key = ?1",
+                    params![key],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+            })
+            .await?;
+        Ok(match row {
+            Some((_, inserted)) if inserted <= now_ms.saturating_sub(ttl) => Claim::New,
+            Some((done, _)) if done != 0 => Claim::Done,
+            Some((_, inserted))
+                if inserted > now_ms.saturating_sub(lease)
+                    && inserted <= now_ms.saturating_add(lease) =>
+            {
+                Claim::InFlight
+            }
+            _ => Claim::New,
+        })
+    }
+
     /// This store's pending claims of `key` dated `now_ms` (their lease starts again), unless
     /// their lease ran out; another receiver's claim is not this store's handler's to hold.
     async fn renew_at(&self, key: &DedupeKey, now_ms: i64) -> Result<(), DedupeStoreError> {
@@ -376,6 +406,10 @@ impl DedupeStore for SqliteDedupeStore {
 
     async fn claim(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {
         self.claim_at(key, now_ms()).await
+    }
+
+    async fn peek(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {
+        self.peek_at(key, now_ms()).await
     }
 
     /// Marks `key` handed over while its row holds one of this store's tokens, or when there

@@ -177,14 +177,11 @@ async fn deliver(
         // A rebuilt event stands in for a delivery of Ringg's that may have been missed:
         // nothing to do when the original was handed over (or is being), and keyed apart from
         // it, so that the original arriving later (a retry, or with the analysis done) is
-        // still handed over; a second rebuilt copy is a repeat.
-        match inner.store.claim(original).await {
-            Ok(Claim::New) => {
-                if let Err(err) = inner.store.remove(original).await {
-                    tracing::error!(target: "ringg_webhooks", key = %original, "{err}");
-                    return Err(Rejection::dedupe_unavailable());
-                }
-            }
+        // still handed over; a second rebuilt copy is a repeat. A read, not a claim: Ringg's
+        // delivery of the original arriving meanwhile is handed over, not answered 503 (both
+        // may then be handed over, the rebuilt one marked).
+        match inner.store.peek(original).await {
+            Ok(Claim::New) => {}
             Ok(Claim::InFlight) => return Err(Rejection::in_flight()),
             Ok(_) => return Ok(accepted(DUPLICATE)),
             Err(err) => {

@@ -4,10 +4,17 @@
 
 mod common;
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
 use common::{Recorder, TestServer, send};
 use http::StatusCode;
-use ringg_webhooks::WebhookReceiver;
+use ringg_webhooks::{
+    Claim, DedupeKey, DedupeStore, DedupeStoreError, MemoryDedupeStore, WebhookReceiver,
+};
 use serde_json::{Value, json};
+use tokio::sync::{Notify, Semaphore};
 
 const SECRET: &str = "whsec-attempts";
 
@@ -322,5 +329,95 @@ async fn a_rebuilt_event_neither_repeats_nor_hides_its_original() {
     )
     .await;
     assert_eq!(answers, ["accepted", "duplicate", "accepted", "duplicate"]);
+    server.stop().await;
+}
+
+/// A memory store whose `remove` waits until the test lets it go.
+struct HeldRemoves {
+    inner: MemoryDedupeStore,
+    gate: Semaphore,
+    removing: Notify,
+}
+
+#[async_trait]
+impl DedupeStore for HeldRemoves {
+    async fn check_and_insert(&self, key: &DedupeKey) -> Result<bool, DedupeStoreError> {
+        self.inner.check_and_insert(key).await
+    }
+    async fn remove(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
+        self.removing.notify_one();
+        drop(self.gate.acquire().await);
+        self.inner.remove(key).await
+    }
+    async fn claim(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {
+        self.inner.claim(key).await
+    }
+    async fn peek(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {
+        self.inner.peek(key).await
+    }
+    async fn confirm(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
+        self.inner.confirm(key).await
+    }
+}
+
+/// A replay checks the delivery its rebuilt event stands in for without claiming it, so Ringg's
+/// own delivery of it arriving meanwhile is handed over, not answered 503 (which loses it
+/// after Ringg's last attempt).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replay_does_not_hold_off_the_live_delivery_it_stands_in_for() {
+    let store = Arc::new(HeldRemoves {
+        inner: MemoryDedupeStore::new(),
+        gate: Semaphore::new(0),
+        removing: Notify::new(),
+    });
+    let recorder = Recorder::new();
+    let receiver = WebhookReceiver::builder()
+        .secret_header("X-Webhook-Secret")
+        .secret(SECRET)
+        .dedupe_store(store.clone())
+        .shared_handler(recorder.clone())
+        .build()
+        .unwrap();
+    let server = TestServer::start(receiver).await;
+    let body = |rebuilt: bool| {
+        let mut body = json!({
+            "event_type": "call_completed",
+            "call_id": "c-replayed",
+            "status": "completed",
+        });
+        if rebuilt {
+            body["ringg_rebuilt"] = json!(true);
+        }
+        body.to_string()
+    };
+    let url = server.url("/hook");
+    let mut replay = tokio::spawn({
+        let (url, body) = (url.clone(), body(true));
+        async move { send("POST", &url, &[("x-webhook-secret", SECRET)], body).await }
+    });
+    // The replay is answered, or is held inside the store, before the live delivery comes.
+    let replay_answer = tokio::select! {
+        answered = &mut replay => Some(answered.unwrap()),
+        () = store.removing.notified() => None,
+        () = tokio::time::sleep(Duration::from_secs(10)) => panic!("the replay got nowhere"),
+    };
+    let (status, json) = send("POST", &url, &[("x-webhook-secret", SECRET)], body(false)).await;
+    store.gate.add_permits(100);
+    let (replay_status, replay_json) = match replay_answer {
+        Some(answer) => answer,
+        None => replay.await.unwrap(),
+    };
+    assert_eq!(
+        (replay_status, replay_json["status"].as_str()),
+        (StatusCode::OK, Some("accepted"))
+    );
+    assert_eq!(
+        (status, json["status"].as_str()),
+        (StatusCode::OK, Some("accepted")),
+        "the live delivery: {json}"
+    );
+    let mut rebuilt: Vec<bool> = recorder.events().iter().map(|e| e.is_rebuilt()).collect();
+    rebuilt.sort_unstable();
+    assert_eq!(rebuilt, [false, true]);
     server.stop().await;
 }

@@ -253,11 +253,15 @@ async fn the_store_alone_claims_confirms_and_releases() {
     a.ping().await.unwrap();
     let key = DedupeKey::new("c1", "call_started", None);
     use ringg_webhooks::Claim;
+    assert_eq!(a.peek(&key).await.unwrap(), Claim::New);
     assert_eq!(a.claim(&key).await.unwrap(), Claim::New);
+    assert_eq!(b.peek(&key).await.unwrap(), Claim::InFlight);
     assert_eq!(b.claim(&key).await.unwrap(), Claim::InFlight);
     a.remove(&key).await.unwrap();
+    assert_eq!(b.peek(&key).await.unwrap(), Claim::New);
     assert_eq!(b.claim(&key).await.unwrap(), Claim::New);
     b.confirm(&key).await.unwrap();
+    assert_eq!(a.peek(&key).await.unwrap(), Claim::Done);
     assert_eq!(a.claim(&key).await.unwrap(), Claim::Done);
     // Another prefix is another store.
     let other = RedisDedupeStore::new(&redis.url(), "elsewhere").unwrap();

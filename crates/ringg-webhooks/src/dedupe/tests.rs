@@ -1,4 +1,5 @@
 use super::*;
+use ringg_types::webhook::WebhookEvent;
 
 fn key(i: usize) -> DedupeKey {
     DedupeKey::new(&format!("call-{i}"), "call_started", None)
@@ -139,6 +140,59 @@ fn a_claim_is_in_flight_until_confirmed_or_removed_and_freed_after_the_lease() {
     // An event inserted as handed over is done, not in flight.
     assert!(s.check_and_insert_at(&key(3), t0));
     assert_eq!(s.claim_at(&key(3), t0), Claim::Done);
+}
+
+/// `peek` reads what `claim` would find and claims nothing.
+#[test]
+fn peek_reads_a_key_without_claiming_it() {
+    let s = MemoryDedupeStore::with_limits(Duration::from_secs(3600), 10);
+    let lease = MemoryDedupeStore::PENDING_LEASE;
+    let t0 = Instant::now();
+    assert_eq!(s.peek_at(&key(1), t0), Claim::New);
+    assert_eq!(s.peek_at(&key(1), t0), Claim::New);
+    assert!(s.is_empty());
+    assert_eq!(s.claim_at(&key(1), t0), Claim::New);
+    assert_eq!(s.peek_at(&key(1), t0), Claim::InFlight);
+    // The claim is still the handler's: confirming it makes it done, peeking again is done.
+    s.confirm_now(&key(1));
+    assert_eq!(s.peek_at(&key(1), t0 + lease), Claim::Done);
+    assert_eq!(s.claim_at(&key(1), t0 + lease), Claim::Done);
+    // A pending claim whose lease ran out reads as free, and stays claimable.
+    assert_eq!(s.claim_at(&key(2), t0), Claim::New);
+    assert_eq!(
+        s.peek_at(&key(2), t0 + lease - Duration::from_millis(1)),
+        Claim::InFlight
+    );
+    assert_eq!(s.peek_at(&key(2), t0 + lease), Claim::New);
+    assert_eq!(s.claim_at(&key(2), t0 + lease), Claim::New);
+    // A key past the TTL reads as free.
+    assert_eq!(
+        s.peek_at(&key(1), t0 + Duration::from_secs(3600)),
+        Claim::New
+    );
+}
+
+/// A store that implements only the required methods: `peek` claims and forgets again.
+struct Minimal(MemoryDedupeStore);
+
+#[async_trait]
+impl DedupeStore for Minimal {
+    async fn check_and_insert(&self, key: &DedupeKey) -> Result<bool, DedupeStoreError> {
+        self.0.check_and_insert(key).await
+    }
+    async fn remove(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
+        self.0.remove(key).await
+    }
+}
+
+#[tokio::test]
+async fn the_default_peek_leaves_a_new_key_unrecorded() {
+    let s = Minimal(MemoryDedupeStore::new());
+    assert_eq!(s.peek(&key(1)).await.unwrap(), Claim::New);
+    assert!(s.0.is_empty());
+    assert!(s.check_and_insert(&key(1)).await.unwrap());
+    assert_eq!(s.peek(&key(1)).await.unwrap(), Claim::Done);
+    assert_eq!(s.0.len(), 1);
 }
 
 /// A claim whose lease ran out, claimed again (Ringg's retry, same process): the first

@@ -122,6 +122,37 @@ async fn a_renewed_claim_stays_in_flight_past_its_first_lease() {
 
 /// `check_and_insert` records the key as handed over for the window, not as a claim
 /// that lapses after its lease.
+/// `peek` reads what `claim` would find, in this store and another over the same file, and
+/// claims nothing.
+#[tokio::test]
+async fn peek_reads_a_key_without_claiming_it() {
+    let (_dir, path) = temp_path("peek.sqlite3");
+    let (a, b) = two_stores(&path);
+    let lease = millis(PENDING_LEASE);
+    let t0 = now_ms();
+    assert_eq!(a.peek_at(&key(1), t0).await.unwrap(), Claim::New);
+    assert_eq!(b.claim_at(&key(1), t0).await.unwrap(), Claim::New);
+    assert_eq!(a.peek_at(&key(1), t0 + 1).await.unwrap(), Claim::InFlight);
+    assert_eq!(
+        a.peek_at(&key(1), t0 + lease - 1).await.unwrap(),
+        Claim::InFlight
+    );
+    assert_eq!(a.peek_at(&key(1), t0 + lease).await.unwrap(), Claim::New);
+    // Dated more than a lease ahead: made before the clock was set back, stale.
+    assert_eq!(
+        a.peek_at(&key(1), t0 - lease - 1).await.unwrap(),
+        Claim::New
+    );
+    b.confirm(&key(1)).await.unwrap();
+    assert_eq!(a.peek_at(&key(1), t0 + lease).await.unwrap(), Claim::Done);
+    // Peeking claimed nothing: the first claim of key 2 is still new.
+    assert_eq!(a.peek_at(&key(2), t0).await.unwrap(), Claim::New);
+    assert_eq!(a.claim_at(&key(2), t0).await.unwrap(), Claim::New);
+    // A key past the TTL (24 hours) reads as free.
+    let day = 24 * 3_600_000;
+    assert_eq!(a.peek_at(&key(1), t0 + day).await.unwrap(), Claim::New);
+}
+
 #[tokio::test]
 async fn check_and_insert_remembers_the_key_past_the_pending_lease() {
     let (_dir, path) = temp_path("c.sqlite3");
