@@ -3,6 +3,10 @@
 //! and `replay` share the dedupe store in the state folder.
 
 mod common;
+#[path = "../../ringg-api/tests/common/rewrite.rs"]
+mod rewrite;
+
+use std::sync::Arc;
 
 use common::{ok, ringg, sim};
 use ringg_sim::CallOutcome;
@@ -139,5 +143,32 @@ async fn a_replay_into_a_closed_pipe_leaves_nothing_claimed() {
     let r = ok(c).await;
     assert_eq!(r.json_lines().len(), 4, "{}", r.stdout);
     assert!(r.stderr.contains("4 handed over"), "{}", r.stderr);
+    sim.shutdown().await;
+}
+
+/// A call whose transcript makes its rebuilt events larger than a webhook receiver's default
+/// body limit (1 MiB) is still replayed: the events are built in this process.
+#[tokio::test(flavor = "multi_thread")]
+async fn events_larger_than_a_delivery_limit_are_replayed() {
+    let sim = sim().await;
+    answered_calls(&sim, &["+919876522221"]).await;
+    let long = "word ".repeat(300_000);
+    let rewrite: rewrite::Rewrite = Arc::new(move |_, path, v| {
+        if path.ends_with("/calling/call-details") {
+            v["data"]["transcription_url"] = long.clone().into();
+        }
+    });
+    let base = rewrite::rewriting_proxy(&sim.base_url(), rewrite).await;
+    let state = state_dir();
+    let mut c = common::bare();
+    c.args(["--base-url", &base, "--api-key", sim.api_key()])
+        .args(["-o", "json", "webhooks", "replay", "--since", "1h"])
+        .env("RINGG_STATE_DIR", state.path());
+    let r = ok(c).await;
+    let lines = r.json_lines();
+    assert_eq!(lines.len(), 2, "{}", r.stderr);
+    for line in &lines {
+        assert_eq!(line["transcript"].as_str().map(str::len), Some(1_500_000));
+    }
     sim.shutdown().await;
 }

@@ -191,3 +191,36 @@ fn a_retry_while_a_taken_line_is_still_being_written_is_held_off_and_printed_onc
     assert_eq!(times, 1, "printed {times} times; stderr: {stderr}");
     assert_eq!((first, retry), (200, 503), "stderr: {stderr}");
 }
+
+/// `--max-body-bytes` raises the body limit: a delivery above the default 1 MiB (a long call's
+/// transcript) is printed, and one above the limit given is refused 413 and reported.
+#[test]
+fn max_body_bytes_takes_deliveries_above_the_default_limit() {
+    let body = |call_id: &str, len: usize| {
+        serde_json::json!({
+            "event_type": "call_completed",
+            "call_id": call_id,
+            "status": "completed",
+            "transcript": [{"role": "user", "text": "x".repeat(len)}],
+        })
+        .to_string()
+    };
+    let mut l = spawn_listen(&["--secret", "s3cret", "--max-body-bytes", "2000000"]);
+    let lines = read_lines(l.stdout.take().unwrap());
+    let mut s = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    assert_eq!(deliver(&mut s, "s3cret", &body("c-long", 1_500_000)), 200);
+    let printed = lines.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert!(printed.contains("c-long"), "{printed}");
+    let mut s = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    assert_eq!(deliver(&mut s, "s3cret", &body("c-longer", 2_100_000)), 413);
+    l.child.kill().unwrap();
+    let _ = l.child.wait();
+    let stderr = l.stderr.lock().unwrap().clone();
+    assert!(stderr.contains("2000000 bytes"), "{stderr}");
+    assert!(
+        lines.recv_timeout(Duration::from_millis(500)).is_err(),
+        "the refused delivery was printed"
+    );
+}

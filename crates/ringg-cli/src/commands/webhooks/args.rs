@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
 
+use ringg_webhooks::WebhookReceiver;
+
 use crate::args::parse_header;
 
 /// `ringg webhooks …`.
@@ -99,10 +101,16 @@ pub(crate) enum WebhooksCmd {
         #[arg(long, value_enum, default_value_t = DedupeMode::Sqlite, value_name = "STORE")]
         dedupe: DedupeMode,
         /// Forward each verified delivery to your app at this URL (method, path after `/`,
-        /// query and headers kept) and answer Ringg with the app's status (200 for any 2xx);
-        /// 502 when the app cannot be reached, so Ringg retries.
+        /// query and headers kept) and answer Ringg 200 when the app answers 2xx. A delivery
+        /// the app does not take for now (down, no answer in 25 s, 5xx, 408, 429) is kept in
+        /// the outbox in the state folder, answered 200 and sent again until the app takes
+        /// it; any other status of the app is passed on to Ringg.
         #[arg(long, value_name = "URL")]
         forward_to: Option<String>,
+        /// The largest delivery body taken, in bytes (default 1 MiB); a larger one is refused
+        /// with 413 (Ringg does not send it again, so raise this if stderr reports one).
+        #[arg(long, value_name = "BYTES", default_value_t = WebhookReceiver::DEFAULT_MAX_BODY_BYTES, value_parser = max_body_bytes)]
+        max_body_bytes: usize,
     },
     /// Rebuild the call_completed and all_processing_completed events of ended calls from call
     /// history and call details, and hand over (print) those `webhooks listen` has not: they
@@ -132,6 +140,17 @@ pub(crate) enum WebhooksCmd {
         #[arg(long, value_name = "PATH")]
         secret_file: Option<PathBuf>,
     },
+}
+
+/// `--max-body-bytes`: a whole number of bytes, at least 1.
+fn max_body_bytes(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_owned()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!(
+            "{text:?} is not a number of bytes; write e.g. 4194304 for 4 MiB"
+        )),
+    }
 }
 
 /// The values `--event` takes: `all` and every event type.

@@ -55,6 +55,7 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
             secret_query_param,
             dedupe,
             forward_to,
+            max_body_bytes,
         } => {
             let secret = listen_secret(secret, secret_file, forward_to.as_deref()).await?;
             let opts = ListenOpts {
@@ -64,6 +65,7 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
                 query_param: secret_query_param,
                 dedupe,
                 forward_to,
+                max_body_bytes,
             };
             listen(ctx, opts).await
         }
@@ -163,6 +165,7 @@ struct ListenOpts {
     query_param: Option<String>,
     dedupe: DedupeMode,
     forward_to: Option<String>,
+    max_body_bytes: usize,
 }
 
 /// The dedupe store `--dedupe` names; the SQLite one in the state folder by default.
@@ -260,6 +263,7 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
         query_param,
         dedupe,
         forward_to,
+        max_body_bytes,
     } = opts;
     let header = header.as_str();
     if secret.trim().is_empty() {
@@ -280,6 +284,7 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
             let builder = WebhookReceiver::builder()
                 .secret_header(&header)
                 .secret(secret.clone())
+                .max_body_bytes(max_body_bytes)
                 .dedupe_store(store.clone());
             match &query_param {
                 Some(name) => builder.secret_query_param(name.clone()),

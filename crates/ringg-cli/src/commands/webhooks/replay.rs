@@ -130,6 +130,8 @@ fn receiver(
     WebhookReceiver::builder()
         .secret_header(REPLAY_HEADER)
         .secret(secret.to_owned())
+        // Events built here from history, however long their transcript: no limit to guard.
+        .max_body_bytes(usize::MAX)
         .dedupe_store(store.clone())
         .handler(move |event: WebhookEvent| {
             let (forward, gone, store) = (forward.clone(), gone.clone(), store.clone());
