@@ -224,3 +224,68 @@ fn max_body_bytes_takes_deliveries_above_the_default_limit() {
         "the refused delivery was printed"
     );
 }
+
+/// A per-call callback Ringg does not send again is not answered 500 when its line cannot be
+/// written in time (that would lose it): it is answered 200, its line held until the output is
+/// read, and printed once.
+#[test]
+fn a_callback_that_cannot_be_printed_in_time_is_answered_200_and_printed_later() {
+    let mut l = spawn_listen(&["--secret", "s3cret"]);
+    let port = l.port;
+    let out = l.stdout.take().unwrap();
+    // stdout is not read: subscription events fill the pipe until one waits for its line.
+    let progress = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let filler = {
+        let progress = progress.clone();
+        std::thread::spawn(move || {
+            let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+            let mut answered = Vec::new();
+            for i in 0..1_000 {
+                let status = deliver(&mut s, "s3cret", &event(i));
+                if status != 200 {
+                    assert_eq!(status, 500, "delivery {i}");
+                    break;
+                }
+                answered.push(i);
+                progress.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+            answered
+        })
+    };
+    // The filler is stuck once its count stops moving.
+    let mut last = usize::MAX;
+    loop {
+        std::thread::sleep(Duration::from_millis(500));
+        let now = progress.load(std::sync::atomic::Ordering::SeqCst);
+        if now == last && now > 0 {
+            break;
+        }
+        last = now;
+    }
+    let callback = serde_json::json!({
+        "status": "success",
+        "data": {"call_id": "cb-held-1", "status": "completed", "retry": 0},
+        "message": "Call Details",
+    })
+    .to_string();
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    assert_eq!(deliver(&mut s, "s3cret", &callback), 200);
+    // Output is read from now on: the line the writer was stuck on is written, and the
+    // filler's delivery waiting for it answered.
+    let lines = read_lines(out);
+    let answered = filler.join().unwrap();
+    let printed: Vec<String> =
+        std::iter::from_fn(|| lines.recv_timeout(Duration::from_secs(3)).ok()).collect();
+    let stderr = l.stderr.lock().unwrap().clone();
+    let times = printed.iter().filter(|l| l.contains("cb-held-1")).count();
+    assert_eq!(
+        times, 1,
+        "the callback printed {times} times; stderr: {stderr}"
+    );
+    assert_eq!(printed.len(), answered.len() + 1, "stderr: {stderr}");
+    assert!(stderr.contains("answered 200, since Ringg"), "{stderr}");
+    l.child.kill().unwrap();
+    let _ = l.child.wait();
+}

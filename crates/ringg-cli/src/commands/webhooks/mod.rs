@@ -7,7 +7,7 @@ mod printer;
 mod replay;
 mod subscriptions;
 
-use ringg_api::types::webhook::WebhookEvent;
+use ringg_api::types::webhook::{CALLBACK_EVENT_TYPE, WebhookEvent};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -302,7 +302,10 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
                     store: store.clone(),
                     key,
                 });
-                printer.clone().print_event(format.render(&event), claim)
+                let retried = retried_by_ringg(&event);
+                printer
+                    .clone()
+                    .print_event(format.render(&event), claim, retried)
             }
         })
         .build()
@@ -362,6 +365,14 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
     };
     printer.finish(Duration::from_secs(1));
     served.map_err(|e| CliError::failed(format!("the receiver stopped: {e}")))
+}
+
+/// Whether Ringg is documented to send `event` again after a failed answer (§3.5): the events
+/// of a webhook subscription are; a per-call callback and a campaign's notice (no `event_type`)
+/// are not.
+fn retried_by_ringg(event: &WebhookEvent) -> bool {
+    let event_type = event.event_type();
+    !event_type.as_str().is_empty() && event_type.as_str() != CALLBACK_EVENT_TYPE
 }
 
 /// What `webhooks listen` does with each event.

@@ -1,6 +1,7 @@
 //! The printer of `webhooks listen`: event lines go to stdout on a thread of their own, so a
 //! slow reader never blocks the receiver's tasks, and an event is acknowledged only once its
-//! line was written.
+//! line was written; a delivery Ringg does not send again is answered 200 after a while even
+//! so, its line still queued.
 
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -50,6 +51,9 @@ pub(super) struct Printer {
     lines: mpsc::Sender<Line>,
     /// Event lines not written in time (answered 500) and plain lines dropped on a full queue.
     not_printed: Arc<AtomicU64>,
+    /// Lines of deliveries Ringg does not send again, not written in time: answered 200 and
+    /// still queued.
+    held: Arc<AtomicU64>,
     done: Arc<Mutex<Option<std::sync::mpsc::Receiver<()>>>>,
 }
 
@@ -75,17 +79,20 @@ impl Printer {
             let _ = done_tx.send(());
         });
         let not_printed = Arc::new(AtomicU64::new(0));
-        let counted = not_printed.clone();
+        let held = Arc::new(AtomicU64::new(0));
+        let (counted, held_counted) = (not_printed.clone(), held.clone());
         std::thread::spawn(move || {
-            let mut reported = 0;
+            let (mut reported, mut reported_held) = (0, 0);
             loop {
                 std::thread::sleep(REPORT_EVERY);
                 reported = report_not_printed(&counted, reported);
+                reported_held = report_held(&held_counted, reported_held);
             }
         });
         Self {
             lines,
             not_printed,
+            held,
             done: Arc::new(Mutex::new(Some(done_rx))),
         }
     }
@@ -94,6 +101,10 @@ impl Printer {
     /// and the line could not be written within [`PRINT_WAIT`], fails instead, so the
     /// delivery is answered 500, its dedupe key is forgotten and Ringg sends it again: an event
     /// is never acknowledged without having been printed.
+    ///
+    /// A delivery Ringg does not send again (`retried` false: a per-call callback, a
+    /// campaign's notice) would be lost by that 500: its line stays queued instead, printed
+    /// once the output is read while this `listen` runs, and the delivery is answered 200.
     ///
     /// A line the writer took before the wait ran out is waited for, as long as its write
     /// takes, with the delivery's `claim` in the dedupe store renewed meanwhile: answering 500
@@ -104,18 +115,27 @@ impl Printer {
         self,
         line: String,
         claim: Option<Claim>,
+        retried: bool,
     ) -> Result<(), HandlerError> {
         let state = Arc::new(AtomicU8::new(QUEUED));
         let (ack, mut written) = oneshot::channel();
-        let printed = tokio::time::timeout(PRINT_WAIT, async {
-            let event = Line::Event(line, state.clone(), ack);
-            self.lines.send(event).await.ok()?;
-            (&mut written).await.ok()
-        })
-        .await;
-        let printed = match printed {
-            Ok(printed) => printed.is_some(),
-            Err(_) if take(&state, GIVEN_UP) => false,
+        let event = Line::Event(line, state.clone(), ack);
+        // Queued by a task of its own, which outlives this delivery's answer when the line is
+        // to be printed later; a line that could not be queued drops `ack`, so `written` ends.
+        let lines = self.lines.clone();
+        let queued = tokio::spawn(async move {
+            let _ = lines.send(event).await;
+        });
+        let printed = match tokio::time::timeout(PRINT_WAIT, &mut written).await {
+            Ok(printed) => printed.is_ok(),
+            Err(_) if !retried => {
+                self.held.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+            Err(_) if take(&state, GIVEN_UP) => {
+                queued.abort();
+                false
+            }
             Err(_) => written_renewing(written, claim).await,
         };
         if printed {
@@ -152,9 +172,15 @@ impl Printer {
             }
         }
         let done = self.done.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let mut drained = false;
         if let (true, Some(done)) = (queued_end, done) {
             let left = until.saturating_duration_since(std::time::Instant::now());
-            let _ = done.recv_timeout(left);
+            drained = done.recv_timeout(left).is_ok();
+        }
+        if !drained && self.held.load(Ordering::Relaxed) > 0 {
+            crate::term::err_line(
+                "warning: callback or notice lines answered 200 before they were printed may not have been printed: output was not being read when listen stopped",
+            );
         }
         let n = self.not_printed.load(Ordering::Relaxed);
         if n > 0 {
@@ -194,6 +220,17 @@ fn take(state: &AtomicU8, to: u8) -> bool {
     state
         .compare_exchange(QUEUED, to, Ordering::AcqRel, Ordering::Acquire)
         .is_ok()
+}
+
+/// Reports the count of held lines when it grew since `reported`; returns the count reported.
+fn report_held(counted: &AtomicU64, reported: u64) -> u64 {
+    let n = counted.load(Ordering::Relaxed);
+    if n > reported {
+        crate::term::err_line(format!(
+            "warning: {n} callback or notice line(s) not printed in time: answered 200, since Ringg does not send those again, and printed once the output is read (lost if listen stops first)"
+        ));
+    }
+    n
 }
 
 /// Reports the count when it grew since `reported`; returns the count reported.
