@@ -5,8 +5,9 @@
 //! `/campaign/all` a `pagination.total`, and the rest nothing but rows. Each list response
 //! implements [`ListPage`] to report its rows and what it knows of the total and the page size
 //! it applied. A numeric total decides where the list ends (a server that pages smaller than
-//! asked still has rows past a short page); without one, a page shorter than the page size
-//! applied, or an empty one, is the last.
+//! asked still has rows past a short page), unless a full page goes past it (the total lags
+//! the list); without one, a page shorter than the page size applied, or an empty one, is the
+//! last.
 //! Every `*_stream`/`stream` method of the client runs on the one generic stream here.
 //!
 //! A server that never signals the end cannot make a stream run forever: the stream fails with
@@ -89,7 +90,8 @@ impl<T> ListPage for Paged<T> {
 ///
 /// A numeric total decides, even after a short page: a server that applies a smaller page
 /// size than asked still has rows past it, and a search that stopped there would take a call
-/// past it for one never placed. Without a total, a page shorter than the page size the
+/// past it for one never placed. A full page that goes past the total shows the total lags the
+/// list (a count made earlier, or an estimate): the next page is asked for too. Without a total, a page shorter than the page size the
 /// server applied (the smaller of the one asked and the one it echoes) is the last. A page
 /// longer than the one asked (a server with a page size of its own) is not: the next page
 /// is asked, and if it repeats this one the server sent the whole list (see [`paginate`]).
@@ -105,13 +107,17 @@ pub(crate) fn has_more(
     if len == 0 {
         return false;
     }
-    if let Some(t) = total {
-        return offset + len < t;
-    }
     let applied = page_limit
         .filter(|&l| l > 0)
         .map_or(limit, |l| l.min(limit));
-    len >= applied
+    match total {
+        Some(t) if offset + len < t => true,
+        // Rows past the total: a count made earlier, or an estimate. A full page may have
+        // more behind it, which an empty or short page ends.
+        Some(t) if offset + len > t => len >= applied,
+        Some(_) => false,
+        None => len >= applied,
+    }
 }
 
 /// A lazy stream of items: `fetch(offset, limit)` is called for each page only when the
@@ -239,6 +245,10 @@ mod tests {
         // says it applied, is not the last.
         assert!(has_more(0, 10, 5, Some(12), Some(5)));
         assert!(has_more(0, 10, 5, Some(12), None));
+        // A full page past the total: the total lags, read on; a short one ends the list.
+        assert!(has_more(100, 100, 100, Some(150), None));
+        assert!(!has_more(100, 100, 60, Some(150), None));
+        assert!(!has_more(0, 100, 100, Some(100), None));
         assert!(has_more(0, 10, 5, None, Some(5)));
         assert!(!has_more(0, 10, 4, None, Some(5)));
         assert!(!has_more(0, 10, 0, Some(12), Some(5)));

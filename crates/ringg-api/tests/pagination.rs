@@ -22,6 +22,9 @@ enum EndStyle {
     Many,
     /// No metadata at all, just rows.
     RowsOnly,
+    /// `total` lags the list: 250 rows fewer than it holds (a count made earlier, or an
+    /// estimate).
+    LaggingTotal,
 }
 
 /// A loopback server with `rows` history rows, answering in the given style, with pages of
@@ -57,6 +60,7 @@ async fn history_server(
                 body["offset"] = json!(offset);
                 body["count"] = json!(end.saturating_sub(offset));
             }
+            EndStyle::LaggingTotal => body["total"] = json!(rows.saturating_sub(250)),
             EndStyle::Many => body["total"] = json!("many"),
             EndStyle::RowsOnly => {}
         }
@@ -101,6 +105,21 @@ async fn each_row_exactly_once_for_every_end_style() {
                 assert_eq!((*limit, *offset), (100, i as u64 * 100));
             }
         }
+    }
+}
+
+/// A full page past the total says the total lags: the stream reads on to the list's end
+/// instead of stopping where the count said (a reconcile stopping there would take a call past
+/// it for one never placed).
+#[tokio::test]
+async fn rows_past_a_lagging_total_are_read() {
+    for rows in [2_500usize, 2_537] {
+        let (base, hits, _) = history_server(rows, EndStyle::LaggingTotal, 100).await;
+        let ids = collect_all(&base).await;
+        let unique: HashSet<_> = ids.iter().collect();
+        assert_eq!((ids.len(), unique.len()), (rows, rows), "{rows} rows");
+        // Every page, plus one empty page after a list of whole pages.
+        assert_eq!(hits.load(Ordering::SeqCst), rows / 100 + 1, "{rows} rows");
     }
 }
 
