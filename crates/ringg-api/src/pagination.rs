@@ -5,9 +5,9 @@
 //! `/campaign/all` a `pagination.total`, and the rest nothing but rows. Each list response
 //! implements [`ListPage`] to report its rows and what it knows of the total and the page size
 //! it applied. A numeric total decides where the list ends (a server that pages smaller than
-//! asked still has rows past a short page), unless a full page goes past it (the total lags
-//! the list); without one, a page shorter than the page size applied, or an empty one, is the
-//! last.
+//! asked still has rows past a short page) while it says more rows follow; after that, and
+//! without one, a page shorter than the page size applied, or an empty one, is the last (a
+//! total may lag the list, so a full page that reaches it is not).
 //! Every `*_stream`/`stream` method of the client runs on the one generic stream here.
 //!
 //! A server that never signals the end cannot make a stream run forever: the stream fails with
@@ -90,8 +90,10 @@ impl<T> ListPage for Paged<T> {
 ///
 /// A numeric total decides, even after a short page: a server that applies a smaller page
 /// size than asked still has rows past it, and a search that stopped there would take a call
-/// past it for one never placed. A full page that goes past the total shows the total lags the
-/// list (a count made earlier, or an estimate): the next page is asked for too. Without a total, a page shorter than the page size the
+/// past it for one never placed. A full page that reaches or passes the total is not the last
+/// either: the total may lag the list (a count made earlier, or an estimate), so the next page
+/// is asked for, at the cost of one empty page when the total was right ([`paginate`] ends
+/// cleanly when a server that ignores the offset sends that page again). Without a total, a page shorter than the page size the
 /// server applied (the smaller of the one asked and the one it echoes) is the last. A page
 /// longer than the one asked (a server with a page size of its own) is not: the next page
 /// is asked, and if it repeats this one the server sent the whole list (see [`paginate`]).
@@ -112,11 +114,9 @@ pub(crate) fn has_more(
         .map_or(limit, |l| l.min(limit));
     match total {
         Some(t) if offset + len < t => true,
-        // Rows past the total: a count made earlier, or an estimate. A full page may have
-        // more behind it, which an empty or short page ends.
-        Some(t) if offset + len > t => len >= applied,
-        Some(_) => false,
-        None => len >= applied,
+        // The total reached (or passed: a count made earlier, or an estimate): a full page
+        // may still have more behind it, which an empty or short page ends.
+        _ => len >= applied,
     }
 }
 
@@ -142,6 +142,8 @@ where
         offset: u64,
         pages: u64,
         previous: Option<PageMark<T>>,
+        /// Whether the previous page reached the numeric total the server gave.
+        reached_total: bool,
         done: bool,
     }
     let state = State {
@@ -149,6 +151,7 @@ where
         offset: start_offset,
         pages: 0,
         previous: None,
+        reached_total: false,
         done: false,
     };
     stream::try_unfold(state, move |mut st| async move {
@@ -156,6 +159,10 @@ where
             return Ok::<_, Error>(None);
         }
         if st.pages >= max_pages {
+            if st.reached_total {
+                // The cap leaves no page to check the total with: it is taken at its word.
+                return Ok(None);
+            }
             return Err(Error::pagination(format!(
                 "stopped after {max_pages} pages ({} rows), the most one list may take, without reaching the end of the list",
                 st.offset - start_offset
@@ -176,9 +183,11 @@ where
         if let (Some(prev), Some(mark)) = (&st.previous, &mark)
             && prev.repeated_by(mark)
         {
-            if prev.len > limit as usize {
+            if prev.len > limit as usize || st.reached_total {
                 // A page longer than asked, again: a server that ignores `limit` and `offset`
-                // sent the whole list twice.
+                // sent the whole list twice. Or the page after one that reached the total
+                // repeats it: a server that ignores the offset sent its whole list, as the
+                // total said.
                 return Ok(None);
             }
             return Err(Error::pagination(format!(
@@ -187,6 +196,7 @@ where
             )));
         }
         st.previous = mark;
+        st.reached_total = total.is_some_and(|t| st.offset + len as u64 >= t);
         st.done = !has_more(st.offset, limit, len, total, page_limit);
         st.offset += len as u64;
         Ok(Some((stream::iter(items.into_iter().map(Ok)), st)))
@@ -238,17 +248,18 @@ mod tests {
         assert!(!has_more(0, 10, 0, None, None));
         assert!(!has_more(0, 10, 9, None, None));
         assert!(has_more(0, 10, 10, None, None));
-        assert!(!has_more(0, 10, 10, Some(10), None));
+        assert!(has_more(0, 10, 10, Some(10), None));
+        assert!(!has_more(0, 10, 9, Some(9), None));
         assert!(has_more(0, 10, 10, Some(11), None));
-        assert!(!has_more(90, 10, 10, Some(100), None));
+        assert!(has_more(90, 10, 10, Some(100), None));
         // A short page with rows left by the total, or a full page of the size the server
         // says it applied, is not the last.
         assert!(has_more(0, 10, 5, Some(12), Some(5)));
         assert!(has_more(0, 10, 5, Some(12), None));
-        // A full page past the total: the total lags, read on; a short one ends the list.
+        // A full page that reaches or passes the total: the total may lag, read on; a short
+        // one ends the list.
         assert!(has_more(100, 100, 100, Some(150), None));
         assert!(!has_more(100, 100, 60, Some(150), None));
-        assert!(!has_more(0, 100, 100, Some(100), None));
         assert!(has_more(0, 10, 5, None, Some(5)));
         assert!(!has_more(0, 10, 4, None, Some(5)));
         assert!(!has_more(0, 10, 0, Some(12), Some(5)));

@@ -1326,8 +1326,10 @@ async fn op22_campaign_stream_stops_at_pagination_total() {
     let row = |i: usize| json!({"id": format!("c{i}")});
     let page = json!({"campaigns": (0..3).map(row).collect::<Vec<_>>(),
                       "pagination": {"limit": 3, "offset": 0, "total": 3}});
-    // a full page whose rows reach `total`: no second request
-    let (client, seen) = client_with(vec![ok(&page.to_string())]);
+    let empty = json!({"campaigns": [], "pagination": {"limit": 3, "offset": 3, "total": 3}});
+    // A full page whose rows reach `total`: one more page (the total may lag the list), whose
+    // emptiness ends the stream.
+    let (client, seen) = client_with(vec![ok(&page.to_string()), ok(&empty.to_string())]);
     let rows: Vec<_> = client
         .campaigns()
         .stream(ListCampaignsQuery {
@@ -1338,7 +1340,12 @@ async fn op22_campaign_stream_stops_at_pagination_total() {
         .await
         .unwrap();
     assert_eq!(rows.len(), 3);
-    assert_eq!(one(&seen).query_param("limit"), Some("3"));
+    let requests = all(&seen);
+    let pages: Vec<_> = requests
+        .iter()
+        .map(|r| (r.query_param("limit"), r.query_param("offset")))
+        .collect();
+    assert_eq!(pages, [(Some("3"), Some("0")), (Some("3"), Some("3"))]);
 }
 
 #[tokio::test]

@@ -209,10 +209,12 @@ pub trait DedupeStore: Send + Sync + 'static {
     /// pending claim's lease ran out), [`Claim::Done`] when it was handed over,
     /// [`Claim::InFlight`] while a claim of it is being handled. The receiver asks it about the
     /// delivery a rebuilt event (`webhooks replay`) stands in for, which it does not hand over
-    /// itself. The default claims the key and, when it was new, forgets it again: a delivery
-    /// of that key arriving in between is answered 503 (Ringg retries it, except after its
-    /// last attempt), so a store should implement `peek` as a plain read, as the built-in
-    /// ones do.
+    /// itself. The default claims the key and, when it was new, forgets it again, so a
+    /// delivery of that key arriving in between meets the claim: answered 503 where the store
+    /// implements [`claim`](Self::claim) (Ringg retries it, except after its last attempt), and
+    /// acknowledged as a duplicate, never handed over, where it relies on the default `claim`
+    /// (which records the key as handed over). A store should implement `peek` as a plain
+    /// read, as the built-in ones do.
     async fn peek(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {
         let claim = self.claim(key).await?;
         if claim == Claim::New {

@@ -15,6 +15,18 @@ fn event(i: usize) -> String {
     .to_string()
 }
 
+/// The listener's stderr once it contains `needle`, or as it is after 10 s.
+fn stderr_with(l: &super::Listener, needle: &str) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let stderr = l.stderr.lock().unwrap().clone();
+        if stderr.contains(needle) || std::time::Instant::now() > deadline {
+            return stderr;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Reads stdout's lines on a thread, sending each on the channel.
 fn read_lines(out: std::process::ChildStdout) -> std::sync::mpsc::Receiver<String> {
     let (tx, rx) = std::sync::mpsc::channel();
@@ -215,9 +227,9 @@ fn max_body_bytes_takes_deliveries_above_the_default_limit() {
     let mut s = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     assert_eq!(deliver(&mut s, "s3cret", &body("c-longer", 2_100_000)), 413);
+    let stderr = stderr_with(&l, "2000000 bytes");
     l.child.kill().unwrap();
     let _ = l.child.wait();
-    let stderr = l.stderr.lock().unwrap().clone();
     assert!(stderr.contains("2000000 bytes"), "{stderr}");
     assert!(
         lines.recv_timeout(Duration::from_millis(500)).is_err(),
@@ -253,10 +265,16 @@ fn a_callback_that_cannot_be_printed_in_time_is_answered_200_and_printed_later()
             answered
         })
     };
-    // The filler is stuck once its count stops moving.
+    // The filler is stuck once its count stops moving for 2 s.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
     let mut last = usize::MAX;
     loop {
-        std::thread::sleep(Duration::from_millis(500));
+        assert!(
+            std::time::Instant::now() < deadline && !filler.is_finished(),
+            "the filler never got stuck; stderr: {}",
+            l.stderr.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_secs(2));
         let now = progress.load(std::sync::atomic::Ordering::SeqCst);
         if now == last && now > 0 {
             break;
@@ -278,7 +296,7 @@ fn a_callback_that_cannot_be_printed_in_time_is_answered_200_and_printed_later()
     let answered = filler.join().unwrap();
     let printed: Vec<String> =
         std::iter::from_fn(|| lines.recv_timeout(Duration::from_secs(3)).ok()).collect();
-    let stderr = l.stderr.lock().unwrap().clone();
+    let stderr = stderr_with(&l, "answered 200, since Ringg");
     let times = printed.iter().filter(|l| l.contains("cb-held-1")).count();
     assert_eq!(
         times, 1,

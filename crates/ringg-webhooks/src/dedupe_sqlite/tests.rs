@@ -120,8 +120,6 @@ async fn a_renewed_claim_stays_in_flight_past_its_first_lease() {
     );
 }
 
-/// `check_and_insert` records the key as handed over for the window, not as a claim
-/// that lapses after its lease.
 /// `peek` reads what `claim` would find, in this store and another over the same file, and
 /// claims nothing.
 #[tokio::test]
@@ -153,6 +151,8 @@ async fn peek_reads_a_key_without_claiming_it() {
     assert_eq!(a.peek_at(&key(1), t0 + day).await.unwrap(), Claim::New);
 }
 
+/// `check_and_insert` records the key as handed over for the window, not as a claim
+/// that lapses after its lease.
 #[tokio::test]
 async fn check_and_insert_remembers_the_key_past_the_pending_lease() {
     let (_dir, path) = temp_path("c.sqlite3");

@@ -104,11 +104,13 @@ pub(crate) enum WebhooksCmd {
         /// query and headers kept) and answer Ringg 200 when the app answers 2xx. A delivery
         /// the app does not take for now (down, no answer in 25 s, 5xx, 408, 429) is kept in
         /// the outbox in the state folder, answered 200 and sent again until the app takes
-        /// it; any other status of the app is passed on to Ringg.
+        /// it (answered 502 when it cannot be kept); any other status of the app is passed on
+        /// to Ringg.
         #[arg(long, value_name = "URL")]
         forward_to: Option<String>,
         /// The largest delivery body taken, in bytes (default 1 MiB); a larger one is refused
-        /// with 413 (Ringg does not send it again, so raise this if stderr reports one).
+        /// with 413 and reported on stderr. Ringg sends a subscription event again for about
+        /// three minutes (raise this and restart within them), a callback or notice never.
         #[arg(long, value_name = "BYTES", default_value_t = WebhookReceiver::DEFAULT_MAX_BODY_BYTES, value_parser = max_body_bytes)]
         max_body_bytes: usize,
     },

@@ -3,7 +3,7 @@
 //! line was written; a delivery Ringg does not send again is answered 200 after a while even
 //! so, its line still queued.
 
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -27,10 +27,18 @@ const RENEW_EVERY: Duration =
 
 /// Where an event's line is: queued; taken by the writer (being written, or written); or given
 /// up by its delivery, which was answered 500 (then the writer skips it). Each moves out of
-/// `QUEUED` once, by compare-and-swap, so a line is never both written and given up.
+/// `QUEUED` once, by compare-and-swap, so a line is never both written and given up. A line
+/// of a delivery Ringg does not send again may be `HELD` instead of given up: answered 200 and
+/// still to be written, which moves it on to `TAKEN`.
 const QUEUED: u8 = 0;
 const TAKEN: u8 = 1;
 const GIVEN_UP: u8 = 2;
+const HELD: u8 = 3;
+
+/// The most held lines not written yet; past it, such a delivery is answered 500 like the
+/// others (and lost, as Ringg does not send it again), so a reader that never comes back does
+/// not make memory grow without end.
+const MAX_HELD: usize = 4096;
 
 /// How often the count of lines not printed is reported on stderr.
 const REPORT_EVERY: Duration = Duration::from_secs(1);
@@ -52,8 +60,10 @@ pub(super) struct Printer {
     /// Event lines not written in time (answered 500) and plain lines dropped on a full queue.
     not_printed: Arc<AtomicU64>,
     /// Lines of deliveries Ringg does not send again, not written in time: answered 200 and
-    /// still queued.
+    /// still queued (in all, for the report).
     held: Arc<AtomicU64>,
+    /// Held lines not written yet.
+    unwritten_held: Arc<AtomicUsize>,
     done: Arc<Mutex<Option<std::sync::mpsc::Receiver<()>>>>,
 }
 
@@ -61,6 +71,8 @@ impl Printer {
     pub(super) fn start() -> Self {
         let (lines, mut queue) = mpsc::channel::<Line>(OUTPUT_QUEUE);
         let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        let unwritten_held = Arc::new(AtomicUsize::new(0));
+        let written_held = unwritten_held.clone();
         std::thread::spawn(move || {
             // `emit` ends the program quietly when stdout is closed (`ringg … | head`).
             while let Some(line) = queue.blocking_recv() {
@@ -70,6 +82,12 @@ impl Printer {
                         if take(&state, TAKEN) {
                             emit(line);
                             let _ = ack.send(());
+                        } else if state
+                            .compare_exchange(HELD, TAKEN, Ordering::AcqRel, Ordering::Acquire)
+                            .is_ok()
+                        {
+                            emit(line);
+                            written_held.fetch_sub(1, Ordering::AcqRel);
                         }
                     }
                     Line::Plain(line) => emit(line),
@@ -93,6 +111,7 @@ impl Printer {
             lines,
             not_printed,
             held,
+            unwritten_held,
             done: Arc::new(Mutex::new(Some(done_rx))),
         }
     }
@@ -104,7 +123,8 @@ impl Printer {
     ///
     /// A delivery Ringg does not send again (`retried` false: a per-call callback, a
     /// campaign's notice) would be lost by that 500: its line stays queued instead, printed
-    /// once the output is read while this `listen` runs, and the delivery is answered 200.
+    /// once the output is read while this `listen` runs, and the delivery is answered 200 (up
+    /// to [`MAX_HELD`] such lines at once).
     ///
     /// A line the writer took before the wait ran out is waited for, as long as its write
     /// takes, with the delivery's `claim` in the dedupe store renewed meanwhile: answering 500
@@ -128,10 +148,7 @@ impl Printer {
         });
         let printed = match tokio::time::timeout(PRINT_WAIT, &mut written).await {
             Ok(printed) => printed.is_ok(),
-            Err(_) if !retried => {
-                self.held.fetch_add(1, Ordering::Relaxed);
-                return Ok(());
-            }
+            Err(_) if !retried && self.hold(&state) => return Ok(()),
             Err(_) if take(&state, GIVEN_UP) => {
                 queued.abort();
                 false
@@ -145,6 +162,26 @@ impl Printer {
         Err(HandlerError::msg(
             "the event's line could not be written (stdout is not being read), so it was not acknowledged",
         ))
+    }
+
+    /// Holds a queued line (see [`HELD`]) unless [`MAX_HELD`] are held already or the writer
+    /// took it meanwhile; true when held.
+    fn hold(&self, state: &AtomicU8) -> bool {
+        let counted = self
+            .unwritten_held
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < MAX_HELD).then_some(n + 1)
+            })
+            .is_ok();
+        if !counted {
+            return false;
+        }
+        if take(state, HELD) {
+            self.held.fetch_add(1, Ordering::Relaxed);
+            return true;
+        }
+        self.unwritten_held.fetch_sub(1, Ordering::AcqRel);
+        false
     }
 
     /// Queues a line nothing waits for, or counts it when the queue is full. Never blocks.
@@ -177,10 +214,11 @@ impl Printer {
             let left = until.saturating_duration_since(std::time::Instant::now());
             drained = done.recv_timeout(left).is_ok();
         }
-        if !drained && self.held.load(Ordering::Relaxed) > 0 {
-            crate::term::err_line(
-                "warning: callback or notice lines answered 200 before they were printed may not have been printed: output was not being read when listen stopped",
-            );
+        let unwritten = self.unwritten_held.load(Ordering::Acquire);
+        if !drained && unwritten > 0 {
+            crate::term::err_line(format!(
+                "warning: {unwritten} callback or notice line(s) answered 200 were not printed: output was not being read when listen stopped"
+            ));
         }
         let n = self.not_printed.load(Ordering::Relaxed);
         if n > 0 {
@@ -214,8 +252,8 @@ async fn written_renewing(mut written: oneshot::Receiver<()>, claim: Option<Clai
     }
 }
 
-/// Moves a queued line to `to` (`TAKEN` by the writer, `GIVEN_UP` by its delivery); false when
-/// the other side moved it first.
+/// Moves a queued line to `to` (`TAKEN` by the writer, `GIVEN_UP` or `HELD` by its delivery);
+/// false when the other side moved it first.
 fn take(state: &AtomicU8, to: u8) -> bool {
     state
         .compare_exchange(QUEUED, to, Ordering::AcqRel, Ordering::Acquire)
@@ -242,4 +280,31 @@ fn report_not_printed(counted: &AtomicU64, reported: u64) -> u64 {
         ));
     }
     n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A line is held only while it is queued and fewer than [`MAX_HELD`] are held; the count
+    /// follows.
+    #[tokio::test]
+    async fn a_line_is_held_only_while_queued_and_under_the_cap() {
+        let printer = Printer::start();
+        let queued = AtomicU8::new(QUEUED);
+        assert!(printer.hold(&queued));
+        assert_eq!(queued.load(Ordering::Acquire), HELD);
+        assert_eq!(printer.unwritten_held.load(Ordering::Acquire), 1);
+        // Taken by the writer meanwhile: not held, the count as it was.
+        let taken = AtomicU8::new(TAKEN);
+        assert!(!printer.hold(&taken));
+        assert_eq!(taken.load(Ordering::Acquire), TAKEN);
+        assert_eq!(printer.unwritten_held.load(Ordering::Acquire), 1);
+        // At the cap: not held, still queued (its delivery gives it up and answers 500).
+        printer.unwritten_held.store(MAX_HELD, Ordering::Release);
+        let over = AtomicU8::new(QUEUED);
+        assert!(!printer.hold(&over));
+        assert_eq!(over.load(Ordering::Acquire), QUEUED);
+        assert_eq!(printer.unwritten_held.load(Ordering::Acquire), MAX_HELD);
+    }
 }
