@@ -661,6 +661,9 @@ fn listen_takes_the_secret_from_the_url_for_header_less_callbacks() {
         &["--secret", "s3cret", "--secret-query-param", "ringg_secret"],
         &fresh_state_dir(),
     );
+    // The line that says where to point the subscription names the parameter too.
+    let announced = l.stderr.lock().unwrap().clone();
+    assert!(announced.contains("?ringg_secret=<secret>"), "{announced}");
     let stdout = l.stdout.take().unwrap();
     let post = |path: &str| {
         let body = r#"{"event_type":"campaign_completed","list_id":"l-1","status":"completed"}"#;

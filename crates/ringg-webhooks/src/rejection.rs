@@ -60,8 +60,9 @@ impl Rejection {
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
             format!(
-                "the body exceeds the receiver's limit of {limit} bytes; raise max_body_bytes \
-                 if such deliveries are expected"
+                "the body exceeds the receiver's limit of {limit} bytes; raise the receiver's \
+                 max_body_bytes (`ringg webhooks listen --max-body-bytes`) if such deliveries \
+                 are expected"
             ),
         )
     }

@@ -262,6 +262,57 @@ async fn an_apps_4xx_is_passed_on_and_the_retry_forwarded() {
     );
 }
 
+/// A per-call callback the app refuses (a 4xx) is not passed on to Ringg, which does not send
+/// it again: it is set aside in the outbox as `.refused` and answered 200; renamed to
+/// `.delivery`, the next `listen` sends it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_callback_the_app_refuses_is_set_aside_and_sent_once_renamed() {
+    let status = Arc::new(AtomicU16::new(404));
+    let (addr, seen) = app_answering("127.0.0.1:0", status.clone()).await;
+    let target = format!("http://{addr}/hooks");
+    let state = fresh_state_dir();
+    let outbox = state.join("webhooks-outbox");
+    let callback = serde_json::json!({
+        "status": "success",
+        "data": {"call_id": "cb-refused-1", "status": "completed", "retry": 0},
+        "message": "Call Details",
+    })
+    .to_string();
+    let args = ["--secret", "s3cret", "--forward-to", &target].map(str::to_owned);
+    let (first_args, first_state) = (args.clone(), state.clone());
+    let (answered, lines) = blocking(move || {
+        let first: Vec<&str> = first_args.iter().map(String::as_str).collect();
+        let mut l = spawn_listen_in(&first, &first_state);
+        let mut s = connect(&l);
+        let answered = deliver(&mut s, "s3cret", &callback);
+        let lines = read_until(l.stdout.take().unwrap(), "cb-refused-1");
+        stop(l);
+        (answered, lines)
+    })
+    .await;
+    assert_eq!(answered, 200, "{lines:?}");
+    assert!(lines[0].contains("set aside in the outbox"), "{lines:?}");
+    let refused: Vec<_> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "refused"))
+        .collect();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    // The app fixed, the file renamed: the next `listen` sends it.
+    status.store(200, Ordering::SeqCst);
+    std::fs::rename(&refused[0], refused[0].with_extension("delivery")).unwrap();
+    blocking(move || {
+        let again: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut l = spawn_listen_in(&again, &state);
+        read_until(l.stdout.take().unwrap(), "(sent from the outbox)");
+        stop(l);
+    })
+    .await;
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2, "refused once, then taken");
+    assert!(String::from_utf8_lossy(&seen[1].body).contains("cb-refused-1"));
+}
+
 /// An app's 500 does not take the delivery for now: it is kept in the outbox and answered 200
 /// (Ringg may not retry it), and sent to the app again.
 #[tokio::test(flavor = "multi_thread")]
@@ -481,8 +532,9 @@ async fn the_next_listener_sends_what_the_last_one_kept() {
         .port();
     let target = format!("http://127.0.0.2:{port}/hooks");
     let state = fresh_state_dir();
-    let args = ["--secret", "s3cret", "--forward-to", &target];
-    let (first, again) = (args.map(str::to_owned), args.map(str::to_owned));
+    // The next `listen` checks another secret: the kept delivery reaches the app with it.
+    let first = ["--secret", "s3cret", "--forward-to", &target].map(str::to_owned);
+    let again = ["--secret", "n3w-s3cret", "--forward-to", &target].map(str::to_owned);
     let first_state = state.clone();
     let status = blocking(move || {
         let first: Vec<&str> = first.iter().map(String::as_str).collect();
@@ -512,6 +564,7 @@ async fn the_next_listener_sends_what_the_last_one_kept() {
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 1);
     assert!(String::from_utf8_lossy(&seen[0].body).contains("call-fwd-later"));
+    assert_eq!(seen[0].secret.as_deref(), Some("n3w-s3cret"));
 }
 
 #[test]
@@ -578,6 +631,13 @@ async fn replay_forwards_what_was_missed_and_keeps_what_the_app_refused() {
     assert_eq!(refused.lock().unwrap().len(), 4);
     assert!(
         r.stderr.contains("4 event(s) were not taken"),
+        "{}",
+        r.stderr
+    );
+    // The summary counts them too.
+    assert!(
+        r.stderr
+            .contains("0 handed over, 0 already handed over before, 4 not taken by the app"),
         "{}",
         r.stderr
     );

@@ -39,6 +39,7 @@ mod partial;
 mod payloads;
 mod raw;
 mod repair;
+mod retries;
 mod subscriptions;
 #[cfg(test)]
 mod tests;

@@ -258,3 +258,22 @@ fn the_leading_event_type_shortcut_changes_no_outcome() {
     assert_eq!(leading_event_type(br#"{"event_type":"a\"b"}"#), None);
     assert_eq!(leading_event_type(br#"{"x":1,"event_type":"a"}"#), None);
 }
+
+#[test]
+fn subscription_events_are_retried_callbacks_and_notices_are_not() {
+    let retried = |body: &str| {
+        WebhookEvent::from_slice_lenient(body.as_bytes())
+            .unwrap()
+            .is_retried_by_ringg()
+    };
+    assert!(retried(
+        r#"{"event_type":"call_completed","call_id":"c1","status":"completed"}"#
+    ));
+    assert!(retried(
+        r#"{"event_type":"call_transferred","call_id":"c1"}"#
+    ));
+    assert!(!retried(
+        r#"{"status":"success","data":{"call_id":"c1","status":"completed","retry":0},"message":"Call Details"}"#
+    ));
+    assert!(!retried(r#"{"campaign_id":"k1","status":"completed"}"#));
+}

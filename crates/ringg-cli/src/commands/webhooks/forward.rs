@@ -11,7 +11,8 @@
 //! Any other answer of the app (another 3xx or 4xx), or a delivery the outbox could not keep,
 //! fails the handler, which makes the receiver answer with that status (502 when the app
 //! could not be reached) and forget the event's dedupe key, so Ringg's retry is forwarded
-//! again.
+//! again; a callback or notice, which Ringg does not send again, is set aside in the outbox
+//! as `.refused` instead, and answered 200.
 //!
 //! The receiver is built per delivery (a few allocations) so that its handler holds that
 //! delivery's method, path, headers and raw body; the dedupe store is shared.
@@ -22,14 +23,14 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use http::{HeaderMap, Method, Request, Response, StatusCode, Uri};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode, Uri};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use ringg_webhooks::{
     HandlerError, OutputFormat, ResponseBody, WebhookEvent, WebhookReceiver, WebhookReceiverBuilder,
 };
 
-use super::outbox::{Kept, Outbox, Outboxed};
+use super::outbox::{Kept, Outbox, Outboxed, REFUSED};
 use crate::error::CliError;
 
 /// How long the app gets to answer; Ringg itself gives up after 30 s.
@@ -75,6 +76,9 @@ struct Shared {
     print: PrintLine,
     format: OutputFormat,
     outbox: Option<Arc<Outbox>>,
+    /// The secret header as this `listen` checks it, set on a kept delivery sent again: the
+    /// delivery was checked when it was kept, maybe under a secret the app no longer takes.
+    secret: Option<(HeaderName, HeaderValue)>,
 }
 
 /// What became of a delivery the app was sent.
@@ -102,6 +106,7 @@ impl Forwarder {
         print: PrintLine,
         format: OutputFormat,
         outbox: Option<Outbox>,
+        secret: Option<(HeaderName, HeaderValue)>,
     ) -> Result<Self, CliError> {
         let target = parse_target(target)?;
         let client = app_client(&target, APP_TIMEOUT)?;
@@ -112,6 +117,7 @@ impl Forwarder {
             print,
             format,
             outbox: outbox.map(Arc::new),
+            secret,
         });
         if shared.outbox.is_some() {
             tokio::spawn(send_kept(shared.clone()));
@@ -201,6 +207,24 @@ impl Shared {
                 ),
             }
         }
+        if let Some(outbox) = self
+            .outbox
+            .as_ref()
+            .filter(|_| !event.is_retried_by_ringg())
+        {
+            // Refused (or the outbox could not keep it): Ringg does not send a callback or a
+            // notice again, so an error would lose it. Set aside instead, answered 200.
+            match outbox.set_aside(&self.target, &kept) {
+                Ok(_) => {
+                    (self.print)(self.line(rendered, &url, &fate, Some(Outboxed::SetAside)));
+                    return Ok(());
+                }
+                Err(e) => tracing::warn!(
+                    "could not set the delivery aside in {}: {e}",
+                    outbox.dir().display()
+                ),
+            }
+        }
         (self.print)(self.line(rendered, &url, &fate, None));
         Err(match fate {
             Fate::Answered(status) => {
@@ -246,7 +270,7 @@ impl Shared {
                     Fate::Down(why) => serde_json::json!({ "url": shown(url), "error": why }),
                 };
                 let answered = match (fate, note) {
-                    (_, Some(Outboxed::Kept)) => Some(200),
+                    (_, Some(Outboxed::Kept | Outboxed::SetAside)) => Some(200),
                     (Fate::Down(_), _) => Some(502),
                     _ => None,
                 };
@@ -272,6 +296,9 @@ impl Shared {
                     ),
                     (_, Some(Outboxed::Refused)) => format!(
                         "{rendered} -> {what} (sent from the outbox; refused, so set aside there as a .refused file)"
+                    ),
+                    (_, Some(Outboxed::SetAside)) => format!(
+                        "{rendered} -> {what}; Ringg does not send this delivery again, so it is set aside in the outbox as a .refused file (rename it to .delivery to send it again)"
                     ),
                     (_, Some(Outboxed::Resent)) => {
                         format!("{rendered} -> {what} (sent from the outbox)")
@@ -337,7 +364,7 @@ async fn send_each(shared: &Shared, outbox: &Outbox) -> Option<bool> {
     let mut taken = false;
     let mut waiting = 0;
     for path in &files {
-        let kept = match Outbox::read(path) {
+        let mut kept = match Outbox::read(path) {
             // Kept for another app (an earlier `listen --forward-to` elsewhere): left to it.
             Ok((target, _)) if target != shared.target.as_str() => continue,
             Ok((_, kept)) => kept,
@@ -348,6 +375,11 @@ async fn send_each(shared: &Shared, outbox: &Outbox) -> Option<bool> {
                 continue;
             }
         };
+        if let Some((name, value)) = &shared.secret
+            && kept.headers.contains_key(name)
+        {
+            kept.headers.insert(name.clone(), value.clone());
+        }
         let (url, sent) = shared.send(&kept).await;
         let status = match sent {
             Ok(status) if status.is_server_error() || matches!(status.as_u16(), 408 | 429) => {
@@ -372,7 +404,7 @@ async fn send_each(shared: &Shared, outbox: &Outbox) -> Option<bool> {
             let _ = std::fs::remove_file(path);
             Outboxed::Resent
         } else {
-            let _ = std::fs::rename(path, path.with_extension("refused"));
+            let _ = std::fs::rename(path, path.with_extension(REFUSED));
             Outboxed::Refused
         };
         taken = true;
@@ -525,57 +557,4 @@ impl hyper::service::Service<Request<Incoming>> for Forwarder {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_and_queries_are_appended() {
-        let t = url::Url::parse("http://localhost:3000/hooks").unwrap();
-        let at = |u: &str| target_url(&t, &u.parse::<Uri>().unwrap()).to_string();
-        assert_eq!(at("/"), "http://localhost:3000/hooks");
-        assert_eq!(
-            at("/ringg/a?x=1"),
-            "http://localhost:3000/hooks/ringg/a?x=1"
-        );
-        let t = url::Url::parse("http://localhost:3000/?k=v").unwrap();
-        assert_eq!(
-            target_url(&t, &"/a?x=1".parse().unwrap()).to_string(),
-            "http://localhost:3000/a?k=v&x=1"
-        );
-    }
-
-    #[test]
-    fn hop_by_hop_headers_are_dropped() {
-        let mut h = HeaderMap::new();
-        h.insert("connection", "close, x-trace".parse().unwrap());
-        assert!(is_hop_by_hop("host", &h));
-        assert!(is_hop_by_hop("transfer-encoding", &h));
-        assert!(is_hop_by_hop("x-trace", &h));
-        assert!(!is_hop_by_hop("x-webhook-secret", &h));
-    }
-
-    #[test]
-    fn shown_urls_hide_secrets() {
-        let url = url::Url::parse("http://u:p@localhost:3000/hooks?ringg_secret=s3&a=1").unwrap();
-        let s = shown(&url);
-        assert!(!s.contains("s3") && !s.contains("u:p"), "{s}");
-        assert!(s.contains("ringg_secret=") && s.contains("/hooks"), "{s}");
-        // The masked values read as written, not percent-encoded.
-        assert_eq!(s, "http://localhost:3000/hooks?ringg_secret=…&a=…");
-    }
-
-    #[test]
-    fn targets_must_be_http_urls() {
-        assert!(parse_target("ftp://x/").is_err());
-        assert!(parse_target("localhost:3000").is_err());
-        assert!(parse_target("http://127.0.0.1:3000/hooks").is_ok());
-        for (target, secret) in [
-            ("ftp://app:pw-77e1@127.0.0.1/hooks", "pw-77e1"),
-            ("ftp://127.0.0.1/hooks?ringg_secret=qs-90ab", "qs-90ab"),
-            ("http//app:pw-77e1@host/hooks", "pw-77e1"),
-        ] {
-            let e = parse_target(target).unwrap_err().to_string();
-            assert!(!e.contains(secret), "{e}");
-        }
-    }
-}
+mod tests;

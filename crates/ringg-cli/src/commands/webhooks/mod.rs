@@ -7,7 +7,7 @@ mod printer;
 mod replay;
 mod subscriptions;
 
-use ringg_api::types::webhook::{CALLBACK_EVENT_TYPE, WebhookEvent};
+use ringg_api::types::webhook::WebhookEvent;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -278,6 +278,7 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
     };
     let store = dedupe_store(ctx, dedupe)?;
     let printer = Printer::start();
+    let query_param_shown = query_param.clone();
     let make_builder: forward::MakeBuilder = {
         let (header, secret, store) = (header.to_owned(), secret.clone(), store.clone());
         Arc::new(move || {
@@ -302,7 +303,7 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
                     store: store.clone(),
                     key,
                 });
-                let retried = retried_by_ringg(&event);
+                let retried = event.is_retried_by_ringg();
                 printer
                     .clone()
                     .print_event(format.render(&event), claim, retried)
@@ -321,6 +322,7 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
                 print,
                 format,
                 open_outbox(),
+                secret_as_sent(header, &secret),
             )?)
         }
         None => App::Print(receiver),
@@ -335,11 +337,14 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
     let addr = listener
         .local_addr()
         .map_err(|e| CliError::io("could not read the listening address", &e))?;
-    let expects = if header.eq_ignore_ascii_case("authorization") {
+    let mut expects = if header.eq_ignore_ascii_case("authorization") {
         "Authorization: Bearer <secret>".to_string()
     } else {
         format!("{header}: <secret>")
     };
+    if let Some(name) = &query_param_shown {
+        expects.push_str(&format!(", or ?{name}=<secret> in the URL"));
+    }
     let config = ServeConfig::default();
     let deadline = config.shutdown_timeout.as_secs();
     // Installed before the "listening" line, so a Ctrl-C right after it is never lost.
@@ -367,12 +372,17 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
     served.map_err(|e| CliError::failed(format!("the receiver stopped: {e}")))
 }
 
-/// Whether Ringg is documented to send `event` again after a failed answer (§3.5): the events
-/// of a webhook subscription are; a per-call callback and a campaign's notice (no `event_type`)
-/// are not.
-fn retried_by_ringg(event: &WebhookEvent) -> bool {
-    let event_type = event.event_type();
-    !event_type.as_str().is_empty() && event_type.as_str() != CALLBACK_EVENT_TYPE
+/// The secret header as a delivery to this `listen` carries it (`Bearer` for
+/// `Authorization`), or `None` when it cannot be one.
+fn secret_as_sent(header: &str, secret: &str) -> Option<(http::HeaderName, http::HeaderValue)> {
+    let value = if header.eq_ignore_ascii_case("authorization") {
+        format!("Bearer {secret}")
+    } else {
+        secret.to_owned()
+    };
+    let mut value = http::HeaderValue::from_str(&value).ok()?;
+    value.set_sensitive(true);
+    Some((http::HeaderName::from_bytes(header.as_bytes()).ok()?, value))
 }
 
 /// What `webhooks listen` does with each event.

@@ -29,6 +29,9 @@ pub(crate) const OUTBOX_DIR: &str = "webhooks-outbox";
 /// What kept files are named with.
 const EXTENSION: &str = "delivery";
 
+/// What deliveries set aside are named with: the app refused them.
+pub(super) const REFUSED: &str = "refused";
+
 /// A delivery as the forwarder sends it (no `Debug`: its headers hold the receiver's secret).
 pub(super) struct Kept {
     pub(super) method: Method,
@@ -46,6 +49,8 @@ pub(super) enum Outboxed {
     Resent,
     /// Sent from it and refused, so set aside.
     Refused,
+    /// Refused by the app when it came, and set aside, since Ringg does not send it again.
+    SetAside,
 }
 
 impl Outboxed {
@@ -55,6 +60,7 @@ impl Outboxed {
             Self::Kept => "kept",
             Self::Resent => "resent",
             Self::Refused => "refused",
+            Self::SetAside => "set_aside",
         }
     }
 }
@@ -93,8 +99,26 @@ impl Outbox {
     }
 
     /// Writes `delivery`, for the app at `target`, to a file of its own, synced, before it
-    /// returns (the delivery can be answered 200 then).
+    /// returns (the delivery can be answered 200 then), to be sent again.
     pub(super) fn keep(&self, target: &url::Url, delivery: &Kept) -> std::io::Result<PathBuf> {
+        let path = self.write(target, delivery, EXTENSION)?;
+        self.kept.notify_one();
+        Ok(path)
+    }
+
+    /// Writes `delivery` as [`keep`](Self::keep) does, but set aside as `.refused` (the app
+    /// refused it, and Ringg does not send it again): not sent again unless renamed to
+    /// `.delivery`.
+    pub(super) fn set_aside(&self, target: &url::Url, delivery: &Kept) -> std::io::Result<PathBuf> {
+        self.write(target, delivery, REFUSED)
+    }
+
+    fn write(
+        &self,
+        target: &url::Url,
+        delivery: &Kept,
+        extension: &str,
+    ) -> std::io::Result<PathBuf> {
         let head = Head {
             target: target.to_string(),
             kept_at: Utc::now(),
@@ -108,7 +132,7 @@ impl Outbox {
         };
         // Named by the time it was kept, so a listing in name order is oldest first.
         let nanos = head.kept_at.timestamp_nanos_opt().unwrap_or_default();
-        let name = format!("{nanos:020}-{}.{EXTENSION}", uuid::Uuid::new_v4().simple());
+        let name = format!("{nanos:020}-{}.{extension}", uuid::Uuid::new_v4().simple());
         let path = self.dir.join(&name);
         let partial = self.dir.join(format!(".{name}.partial"));
         let write = || -> std::io::Result<()> {
@@ -131,7 +155,6 @@ impl Outbox {
                 self.dir.display()
             );
         }
-        self.kept.notify_one();
         Ok(path)
     }
 

@@ -253,10 +253,19 @@ pub(super) async fn run(
             std::process::exit(0);
         }
     }
-    ctx.out.note(format!(
+    let mut summary = format!(
         "replay: {} event(s) rebuilt; {handed} handed over, {seen} already handed over before",
         handed + seen + failed + busy
-    ));
+    );
+    for (n, what) in [
+        (failed, "not taken by the app"),
+        (busy, "left to another receiver"),
+    ] {
+        if n > 0 {
+            summary.push_str(&format!(", {n} {what}"));
+        }
+    }
+    ctx.out.note(summary);
     if busy > 0 {
         return Err(CliError::failed(format!(
             "{busy} event(s) were being handed over by another receiver sharing the dedupe store (a `ringg webhooks listen`, another replay, or one that stopped less than a minute ago); they were left to it: run the same replay again in a minute to hand over any it did not"
