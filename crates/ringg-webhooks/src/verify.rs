@@ -4,8 +4,8 @@
 //! every delivery, so a secret placed there (for example `Authorization: Bearer <token>` or
 //! `X-Webhook-Secret: <token>`) proves that the request came from a subscription you created.
 
-use http::HeaderMap;
 use http::header::{AUTHORIZATION, HeaderName};
+use http::{HeaderMap, HeaderValue};
 use ringg_types::Secret;
 use subtle::{Choice, ConstantTimeEq};
 
@@ -191,6 +191,22 @@ impl Verifier {
         &self.header
     }
 
+    /// The header a request carrying the current secret presents, as this verifier reads it
+    /// (`Bearer <secret>` for `Authorization`), its value marked sensitive; `None` when the
+    /// secret cannot be a header value. For passing a checked delivery on to a service that
+    /// checks the same secret.
+    pub fn presented_header(&self) -> Option<(HeaderName, HeaderValue)> {
+        let secret = self.secrets.first()?.expose();
+        let mut value = if self.bearer {
+            HeaderValue::from_str(&format!("Bearer {secret}"))
+        } else {
+            HeaderValue::from_str(secret)
+        }
+        .ok()?;
+        value.set_sensitive(true);
+        Some((self.header.clone(), value))
+    }
+
     /// Checks a request's headers.
     ///
     /// # Errors
@@ -297,6 +313,24 @@ mod tests {
             value.parse().unwrap(),
         );
         h
+    }
+
+    /// The header presented is one the verifier accepts, read as the configuration is.
+    #[test]
+    fn the_presented_header_is_what_the_verifier_accepts() {
+        for (header, secret, shown) in [
+            ("Authorization", "Bearer tok", "Bearer tok"),
+            ("authorization", " tok ", "Bearer tok"),
+            (" X-Webhook-Secret ", " s3 ", "s3"),
+        ] {
+            let v = Verifier::new(header, secret).unwrap();
+            let (name, value) = v.presented_header().unwrap();
+            assert_eq!(value, shown, "{header:?} {secret:?}");
+            assert!(value.is_sensitive());
+            let mut h = HeaderMap::new();
+            h.insert(name, value);
+            assert!(v.verify(&h).is_ok(), "{header:?} {secret:?}");
+        }
     }
 
     #[test]

@@ -264,7 +264,7 @@ async fn an_apps_4xx_is_passed_on_and_the_retry_forwarded() {
 
 /// A per-call callback the app refuses (a 4xx) is not passed on to Ringg, which does not send
 /// it again: it is set aside in the outbox as `.refused` and answered 200; renamed to
-/// `.delivery`, the next `listen` sends it.
+/// `.delivery`, the running `listen` sends it.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_callback_the_app_refuses_is_set_aside_and_sent_once_renamed() {
     let status = Arc::new(AtomicU16::new(404));
@@ -278,36 +278,39 @@ async fn a_callback_the_app_refuses_is_set_aside_and_sent_once_renamed() {
         "message": "Call Details",
     })
     .to_string();
-    let args = ["--secret", "s3cret", "--forward-to", &target].map(str::to_owned);
-    let (first_args, first_state) = (args.clone(), state.clone());
     let (answered, lines) = blocking(move || {
-        let first: Vec<&str> = first_args.iter().map(String::as_str).collect();
-        let mut l = spawn_listen_in(&first, &first_state);
+        let mut l = spawn_listen_in(&["--secret", "s3cret", "--forward-to", &target], &state);
         let mut s = connect(&l);
         let answered = deliver(&mut s, "s3cret", &callback);
-        let lines = read_until(l.stdout.take().unwrap(), "cb-refused-1");
+        let out = l.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(read_until(out, "(sent from the outbox)")).unwrap());
+        // Set aside; then, the app fixed and the file renamed, the running `listen` sends it.
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        let refused = loop {
+            let found: Vec<_> = std::fs::read_dir(&outbox)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "refused"))
+                .collect();
+            if !found.is_empty() || std::time::Instant::now() > deadline {
+                break found;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert_eq!(refused.len(), 1, "{refused:?}");
+        status.store(200, Ordering::SeqCst);
+        std::fs::rename(&refused[0], refused[0].with_extension("delivery")).unwrap();
+        let lines = rx.recv_timeout(Duration::from_secs(30));
         stop(l);
-        (answered, lines)
+        (
+            answered,
+            lines.expect("the renamed file is sent within the idle look (5 s)"),
+        )
     })
     .await;
     assert_eq!(answered, 200, "{lines:?}");
     assert!(lines[0].contains("set aside in the outbox"), "{lines:?}");
-    let refused: Vec<_> = std::fs::read_dir(&outbox)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "refused"))
-        .collect();
-    assert_eq!(refused.len(), 1, "{refused:?}");
-    // The app fixed, the file renamed: the next `listen` sends it.
-    status.store(200, Ordering::SeqCst);
-    std::fs::rename(&refused[0], refused[0].with_extension("delivery")).unwrap();
-    blocking(move || {
-        let again: Vec<&str> = args.iter().map(String::as_str).collect();
-        let mut l = spawn_listen_in(&again, &state);
-        read_until(l.stdout.take().unwrap(), "(sent from the outbox)");
-        stop(l);
-    })
-    .await;
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 2, "refused once, then taken");
     assert!(String::from_utf8_lossy(&seen[1].body).contains("cb-refused-1"));

@@ -23,7 +23,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode, Uri};
+use http::{HeaderMap, Method, Request, Response, StatusCode, Uri};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use ringg_webhooks::{
@@ -31,6 +31,7 @@ use ringg_webhooks::{
 };
 
 use super::outbox::{Kept, Outbox, Outboxed, REFUSED};
+use super::resent_secret::CurrentSecret;
 use crate::error::CliError;
 
 /// How long the app gets to answer; Ringg itself gives up after 30 s.
@@ -41,6 +42,8 @@ const APP_TIMEOUT: Duration = Duration::from_secs(25);
 const RESEND_MIN: Duration = Duration::from_secs(1);
 /// The longest wait between two tries of the outbox.
 const RESEND_MAX: Duration = Duration::from_secs(60);
+/// How often an empty outbox is looked at again, for a file renamed into it.
+const IDLE_LOOK: Duration = Duration::from_secs(5);
 
 /// Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus those the
 /// client sets itself.
@@ -76,9 +79,9 @@ struct Shared {
     print: PrintLine,
     format: OutputFormat,
     outbox: Option<Arc<Outbox>>,
-    /// The secret header as this `listen` checks it, set on a kept delivery sent again: the
-    /// delivery was checked when it was kept, maybe under a secret the app no longer takes.
-    secret: Option<(HeaderName, HeaderValue)>,
+    /// The secret as this `listen` checks it, set on a kept delivery sent again: the delivery
+    /// was checked when it was kept, maybe under a secret the app no longer takes.
+    secret: CurrentSecret,
 }
 
 /// What became of a delivery the app was sent.
@@ -106,7 +109,7 @@ impl Forwarder {
         print: PrintLine,
         format: OutputFormat,
         outbox: Option<Outbox>,
-        secret: Option<(HeaderName, HeaderValue)>,
+        secret: CurrentSecret,
     ) -> Result<Self, CliError> {
         let target = parse_target(target)?;
         let client = app_client(&target, APP_TIMEOUT)?;
@@ -336,10 +339,14 @@ async fn send_kept(shared: Arc<Shared>) {
             }
         };
         match taken {
-            // Nothing left: wait for the next delivery kept.
+            // Nothing left: wait for the next delivery kept, or a file renamed into the
+            // folder (a `.refused` one made `.delivery` again), looked for now and then.
             None => {
                 wait = RESEND_MIN;
-                outbox.kept.notified().await;
+                tokio::select! {
+                    () = tokio::time::sleep(IDLE_LOOK) => {}
+                    () = outbox.kept.notified() => {}
+                }
             }
             Some(progress) => {
                 wait = if progress {
@@ -375,11 +382,7 @@ async fn send_each(shared: &Shared, outbox: &Outbox) -> Option<bool> {
                 continue;
             }
         };
-        if let Some((name, value)) = &shared.secret
-            && kept.headers.contains_key(name)
-        {
-            kept.headers.insert(name.clone(), value.clone());
-        }
+        shared.secret.set_on(&mut kept);
         let (url, sent) = shared.send(&kept).await;
         let status = match sent {
             Ok(status) if status.is_server_error() || matches!(status.as_u16(), 408 | 429) => {

@@ -5,6 +5,7 @@ mod forward;
 mod outbox;
 mod printer;
 mod replay;
+mod resent_secret;
 mod subscriptions;
 
 use ringg_api::types::webhook::WebhookEvent;
@@ -203,6 +204,13 @@ fn open_outbox() -> Option<outbox::Outbox> {
                     outbox.dir().display()
                 ));
             }
+            let refused = outbox.refused().map(|f| f.len()).unwrap_or_default();
+            if refused > 0 {
+                crate::term::err_line(format!(
+                    "{refused} delivery(ies) an app refused are set aside in {} as .refused files; rename one to end in .delivery to send it again",
+                    outbox.dir().display()
+                ));
+            }
             Some(outbox)
         }
         Err(e) => {
@@ -322,7 +330,7 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
                 print,
                 format,
                 open_outbox(),
-                secret_as_sent(header, &secret),
+                secret_as_sent(header, &secret, query_param_shown.as_deref()),
             )?)
         }
         None => App::Print(receiver),
@@ -372,17 +380,20 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
     served.map_err(|e| CliError::failed(format!("the receiver stopped: {e}")))
 }
 
-/// The secret header as a delivery to this `listen` carries it (`Bearer` for
-/// `Authorization`), or `None` when it cannot be one.
-fn secret_as_sent(header: &str, secret: &str) -> Option<(http::HeaderName, http::HeaderValue)> {
-    let value = if header.eq_ignore_ascii_case("authorization") {
-        format!("Bearer {secret}")
-    } else {
-        secret.to_owned()
-    };
-    let mut value = http::HeaderValue::from_str(&value).ok()?;
-    value.set_sensitive(true);
-    Some((http::HeaderName::from_bytes(header.as_bytes()).ok()?, value))
+/// The secret as a delivery to this `listen` carries it: its header (read as the receiver
+/// reads the configuration: the name trimmed, `Bearer ` once for `Authorization`; `None` when
+/// it cannot be one), and its query parameter with `--secret-query-param`.
+fn secret_as_sent(
+    header: &str,
+    secret: &str,
+    query_param: Option<&str>,
+) -> resent_secret::CurrentSecret {
+    resent_secret::CurrentSecret {
+        header: ringg_webhooks::Verifier::new(header, secret.to_owned())
+            .ok()
+            .and_then(|v| v.presented_header()),
+        query: query_param.map(|name| (name.to_owned(), secret.to_owned())),
+    }
 }
 
 /// What `webhooks listen` does with each event.

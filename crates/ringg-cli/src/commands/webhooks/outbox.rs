@@ -191,6 +191,15 @@ impl Outbox {
         Ok(files)
     }
 
+    /// The deliveries set aside as refused.
+    pub(super) fn refused(&self) -> std::io::Result<Vec<PathBuf>> {
+        Ok(std::fs::read_dir(&self.dir)?
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|e| e == REFUSED))
+            .collect())
+    }
+
     /// Reads a kept delivery, and the `--forward-to` URL it was kept for.
     pub(super) fn read(path: &Path) -> std::io::Result<(String, Kept)> {
         let bytes = std::fs::read(path)?;
