@@ -96,7 +96,13 @@ fn main() -> ExitCode {
         cli.global.quiet,
         json_errors,
     ));
-    init_tracing(&cli.global);
+    // A replay's in-process receiver would warn of "Ringg's retries" for what its app did
+    // not take; the replay reports those itself.
+    let replaying = matches!(
+        cli.command,
+        cli::Command::Webhooks(commands::webhooks::args::WebhooksCmd::Replay { .. })
+    );
+    init_tracing(&cli.global, replaying);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -137,10 +143,11 @@ fn install_panic_hook() {
     }));
 }
 
-/// Logs to stderr: warnings by default, debug with --verbose, errors only with --quiet;
+/// Logs to stderr: warnings by default (only errors from the in-process receiver of
+/// `webhooks replay`), debug with --verbose, errors only with --quiet;
 /// `RUST_LOG` overrides, except that the WebSocket library's TRACE records are never shown:
 /// they hold the speech-to-text handshake as sent, API key included.
-fn init_tracing(global: &cli::GlobalArgs) {
+fn init_tracing(global: &cli::GlobalArgs, replaying: bool) {
     use tracing_subscriber::EnvFilter;
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
@@ -148,6 +155,8 @@ fn init_tracing(global: &cli::GlobalArgs) {
         "debug,hyper=info,hyper_util=info,reqwest=info,h2=info,rustls=info"
     } else if global.quiet {
         "error"
+    } else if replaying {
+        "warn,ringg_webhooks=error"
     } else {
         "warn"
     };

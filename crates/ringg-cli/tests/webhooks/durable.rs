@@ -637,6 +637,8 @@ async fn replay_forwards_what_was_missed_and_keeps_what_the_app_refused() {
         "{}",
         r.stderr
     );
+    // Told in the replay's own words, not the receiver's, which speak of Ringg's retries.
+    assert!(!r.stderr.contains("Ringg retries"), "{}", r.stderr);
     // The summary counts them too.
     assert!(
         r.stderr
