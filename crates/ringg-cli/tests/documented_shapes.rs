@@ -194,19 +194,21 @@ fn all_queued(sim: &RunningSimulator) -> bool {
     !calls.is_empty() && calls.iter().all(|c| c.status == "registered")
 }
 
+/// `terminate` of the demo assistant's calls, keeping those scheduled for later.
+const KEEP_SCHEDULED: [&str; 5] = [
+    "terminate",
+    "--agent",
+    AGENT_ID,
+    "--keep-scheduled",
+    "--yes",
+];
+
 /// `terminate --agent A --keep-scheduled` leaves the calls of a campaign that starts tomorrow
 /// when the history rows do not name their campaign: it asks the history for that campaign's.
 #[tokio::test(flavor = "multi_thread")]
 async fn keep_scheduled_keeps_a_later_campaign_whose_rows_do_not_name_it() {
     let sim = a_campaign_starting_tomorrow().await;
-    let args = [
-        "terminate",
-        "--agent",
-        AGENT_ID,
-        "--keep-scheduled",
-        "--yes",
-    ];
-    let r = ok(through(&sim, documented_history_rows(), &args).await).await;
+    let r = ok(through(&sim, documented_history_rows(), &KEEP_SCHEDULED).await).await;
     assert!(
         all_queued(&sim),
         "stdout:\n{}\nstderr:\n{}",
@@ -230,14 +232,7 @@ async fn keep_scheduled_leaves_calls_it_cannot_tell_apart() {
             }
         }
     });
-    let args = [
-        "terminate",
-        "--agent",
-        AGENT_ID,
-        "--keep-scheduled",
-        "--yes",
-    ];
-    let r = ok(through(&sim, rewrite, &args).await).await;
+    let r = ok(through(&sim, rewrite, &KEEP_SCHEDULED).await).await;
     assert!(
         all_queued(&sim),
         "stdout:\n{}\nstderr:\n{}",

@@ -253,6 +253,18 @@ fn spawn_listen_in(args: &[&str], state: &std::path::Path) -> Listener {
     }
 }
 
+/// The listener's stderr once it contains `needle`, or as it is after 10 s.
+fn stderr_with(l: &Listener, needle: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let stderr = l.stderr.lock().unwrap().clone();
+        if stderr.contains(needle) || Instant::now() > deadline {
+            return stderr;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Starts `ringg webhooks listen` and returns it with the port it announced on stderr.
 fn listen(args: &[&str]) -> (Child, u16, std::process::ChildStdout) {
     let mut l = spawn_listen(args);

@@ -12,7 +12,9 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::{Request, Response};
 
-use super::{Listener, deliver, deliver_at, fresh_state_dir, read_until, spawn_listen_in};
+use super::{
+    Listener, deliver, deliver_at, fresh_state_dir, read_until, spawn_listen_in, stderr_with,
+};
 
 fn event(call_id: &str) -> String {
     serde_json::json!({
@@ -29,6 +31,21 @@ fn connect(l: &Listener) -> TcpStream {
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
     stream
+}
+
+/// A `listen` forwarding to `target` (with a fresh state folder), and its answers to `body`
+/// delivered twice on one connection.
+fn forwarding_twice(target: &str, body: &str) -> (Listener, [u16; 2]) {
+    let l = spawn_listen_in(
+        &["--secret", "s3cret", "--forward-to", target],
+        &fresh_state_dir(),
+    );
+    let mut s = connect(&l);
+    let statuses = [
+        deliver(&mut s, "s3cret", body),
+        deliver(&mut s, "s3cret", body),
+    ];
+    (l, statuses)
 }
 
 fn stop(mut l: Listener) {
@@ -230,24 +247,10 @@ async fn an_apps_4xx_is_passed_on_and_the_retry_forwarded() {
     let target = format!("http://{addr}/");
     let body = event("call-fwd-400");
     let (lines, statuses, stderr) = blocking(move || {
-        let mut l = spawn_listen_in(
-            &["--secret", "s3cret", "--forward-to", &target],
-            &fresh_state_dir(),
-        );
-        let mut s = connect(&l);
-        let statuses = [
-            deliver(&mut s, "s3cret", &body),
-            deliver(&mut s, "s3cret", &body),
-        ];
+        let (mut l, statuses) = forwarding_twice(&target, &body);
         let lines = read_until(l.stdout.take().unwrap(), "answered 400");
         // The receiver's warning follows the handler's line.
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while !l.stderr.lock().unwrap().contains("status=400")
-            && std::time::Instant::now() < deadline
-        {
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let stderr = l.stderr.lock().unwrap().clone();
+        let stderr = stderr_with(&l, "status=400");
         stop(l);
         (lines, statuses, stderr)
     })
@@ -324,15 +327,7 @@ async fn an_apps_500_keeps_the_delivery_and_sends_it_again() {
     let target = format!("http://{addr}/");
     let body = event("call-fwd-500");
     let (lines, statuses) = blocking(move || {
-        let mut l = spawn_listen_in(
-            &["--secret", "s3cret", "--forward-to", &target],
-            &fresh_state_dir(),
-        );
-        let mut s = connect(&l);
-        let statuses = [
-            deliver(&mut s, "s3cret", &body),
-            deliver(&mut s, "s3cret", &body),
-        ];
+        let (mut l, statuses) = forwarding_twice(&target, &body);
         let lines = read_until(l.stdout.take().unwrap(), "kept in the outbox");
         // The outbox sends it again within its first waits (1 s, then 2 s).
         std::thread::sleep(Duration::from_millis(3_500));

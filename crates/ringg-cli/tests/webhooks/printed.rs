@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use super::{deliver, spawn_listen};
+use super::{deliver, spawn_listen, stderr_with};
 
 /// A `call_started` about call `i`, padded so a few hundred fill a pipe.
 fn event(i: usize) -> String {
@@ -13,18 +13,6 @@ fn event(i: usize) -> String {
         "call_id": format!("call-{i:05}-{}", "x".repeat(400)),
     })
     .to_string()
-}
-
-/// The listener's stderr once it contains `needle`, or as it is after 10 s.
-fn stderr_with(l: &super::Listener, needle: &str) -> String {
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let stderr = l.stderr.lock().unwrap().clone();
-        if stderr.contains(needle) || std::time::Instant::now() > deadline {
-            return stderr;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 /// Reads stdout's lines on a thread, sending each on the channel.

@@ -198,34 +198,28 @@ impl Shared {
             Fate::Answered(s) => s.is_server_error() || matches!(s.as_u16(), 408 | 429),
             Fate::Down(_) => true,
         };
-        if let Some(outbox) = self.outbox.as_ref().filter(|_| for_now) {
-            match outbox.keep(&self.target, &kept) {
-                Ok(_) => {
-                    (self.print)(self.line(rendered, &url, &fate, Some(Outboxed::Kept)));
-                    return Ok(());
+        // Kept to be sent again; or, refused (or not kept), set aside when Ringg does not send
+        // it again (a callback, a notice), since an error would lose it. Either way answered 200.
+        let ways = [
+            (for_now, Outboxed::Kept),
+            (!event.is_retried_by_ringg(), Outboxed::SetAside),
+        ];
+        if let Some(outbox) = &self.outbox {
+            for (_, note) in ways.into_iter().filter(|(applies, _)| *applies) {
+                let written = match note {
+                    Outboxed::SetAside => outbox.set_aside(&self.target, &kept),
+                    _ => outbox.keep(&self.target, &kept),
+                };
+                match written {
+                    Ok(_) => {
+                        (self.print)(self.line(rendered, &url, &fate, Some(note)));
+                        return Ok(());
+                    }
+                    Err(e) => tracing::warn!(
+                        "could not write the delivery to {}: {e}",
+                        outbox.dir().display()
+                    ),
                 }
-                Err(e) => tracing::warn!(
-                    "could not keep the delivery in {}: {e}",
-                    outbox.dir().display()
-                ),
-            }
-        }
-        if let Some(outbox) = self
-            .outbox
-            .as_ref()
-            .filter(|_| !event.is_retried_by_ringg())
-        {
-            // Refused (or the outbox could not keep it): Ringg does not send a callback or a
-            // notice again, so an error would lose it. Set aside instead, answered 200.
-            match outbox.set_aside(&self.target, &kept) {
-                Ok(_) => {
-                    (self.print)(self.line(rendered, &url, &fate, Some(Outboxed::SetAside)));
-                    return Ok(());
-                }
-                Err(e) => tracing::warn!(
-                    "could not set the delivery aside in {}: {e}",
-                    outbox.dir().display()
-                ),
             }
         }
         (self.print)(self.line(rendered, &url, &fate, None));

@@ -392,7 +392,8 @@ fn secret_as_sent(
         header: ringg_webhooks::Verifier::new(header, secret.to_owned())
             .ok()
             .and_then(|v| v.presented_header()),
-        query: query_param.map(|name| (name.to_owned(), secret.to_owned())),
+        // Trimmed, as the receiver reads it.
+        query: query_param.map(|name| (name.to_owned(), secret.trim().to_owned())),
     }
 }
 

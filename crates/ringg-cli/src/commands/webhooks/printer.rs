@@ -140,17 +140,25 @@ impl Printer {
         let state = Arc::new(AtomicU8::new(QUEUED));
         let (ack, mut written) = oneshot::channel();
         let event = Line::Event(line, state.clone(), ack);
-        // Queued by a task of its own, which outlives this delivery's answer when the line is
-        // to be printed later; a line that could not be queued drops `ack`, so `written` ends.
-        let lines = self.lines.clone();
-        let queued = tokio::spawn(async move {
-            let _ = lines.send(event).await;
-        });
+        // Queued at once when the queue has room; else by a task of its own, which outlives
+        // this delivery's answer when the line is to be printed later. A line that could not
+        // be queued drops `ack`, so `written` ends.
+        let queued = match self.lines.try_send(event) {
+            Err(mpsc::error::TrySendError::Full(event)) => {
+                let lines = self.lines.clone();
+                Some(tokio::spawn(async move {
+                    let _ = lines.send(event).await;
+                }))
+            }
+            _ => None,
+        };
         let printed = match tokio::time::timeout(PRINT_WAIT, &mut written).await {
             Ok(printed) => printed.is_ok(),
             Err(_) if !retried && self.hold(&state) => return Ok(()),
             Err(_) if take(&state, GIVEN_UP) => {
-                queued.abort();
+                if let Some(queued) = queued {
+                    queued.abort();
+                }
                 false
             }
             Err(_) => written_renewing(written, claim).await,

@@ -9,7 +9,9 @@ use super::outbox::Kept;
 /// (`--secret-query-param`: its name and the secret).
 #[derive(Default)]
 pub(super) struct CurrentSecret {
+    /// The header and its value (marked sensitive), as the receiver checks it.
     pub(super) header: Option<(HeaderName, HeaderValue)>,
+    /// `--secret-query-param`'s name and the secret.
     pub(super) query: Option<(String, String)>,
 }
 
