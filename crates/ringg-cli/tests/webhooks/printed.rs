@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use super::{deliver, spawn_listen, stderr_with};
+use super::{Listener, deliver, interrupt, spawn_listen, stderr_with, wait_exit};
 
 /// A `call_started` about call `i`, padded so a few hundred fill a pipe.
 fn event(i: usize) -> String {
@@ -225,15 +225,11 @@ fn max_body_bytes_takes_deliveries_above_the_default_limit() {
     );
 }
 
-/// A per-call callback Ringg does not send again is not answered 500 when its line cannot be
-/// written in time (that would lose it): it is answered 200, its line held until the output is
-/// read, and printed once.
-#[test]
-fn a_callback_that_cannot_be_printed_in_time_is_answered_200_and_printed_later() {
-    let mut l = spawn_listen(&["--secret", "s3cret"]);
+/// Fills stdout's pipe (which nobody reads) with subscription events from a thread of their
+/// own until one waits for its line; returns once that thread is stuck. The thread ends with
+/// the deliveries answered 200 once the output is read (or a 500 ends it).
+fn stall_output(l: &Listener) -> std::thread::JoinHandle<Vec<usize>> {
     let port = l.port;
-    let out = l.stdout.take().unwrap();
-    // stdout is not read: subscription events fill the pipe until one waits for its line.
     let progress = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let filler = {
         let progress = progress.clone();
@@ -265,19 +261,33 @@ fn a_callback_that_cannot_be_printed_in_time_is_answered_200_and_printed_later()
         std::thread::sleep(Duration::from_secs(2));
         let now = progress.load(std::sync::atomic::Ordering::SeqCst);
         if now == last && now > 0 {
-            break;
+            return filler;
         }
         last = now;
     }
-    let callback = serde_json::json!({
+}
+
+/// A per-call callback delivery about `call_id`.
+fn callback(call_id: &str) -> String {
+    serde_json::json!({
         "status": "success",
-        "data": {"call_id": "cb-held-1", "status": "completed", "retry": 0},
+        "data": {"call_id": call_id, "status": "completed", "retry": 0},
         "message": "Call Details",
     })
-    .to_string();
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    .to_string()
+}
+
+/// A per-call callback Ringg does not send again is not answered 500 when its line cannot be
+/// written in time (that would lose it): it is answered 200, its line held until the output is
+/// read, and printed once.
+#[test]
+fn a_callback_that_cannot_be_printed_in_time_is_answered_200_and_printed_later() {
+    let mut l = spawn_listen(&["--secret", "s3cret"]);
+    let out = l.stdout.take().unwrap();
+    let filler = stall_output(&l);
+    let mut s = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    assert_eq!(deliver(&mut s, "s3cret", &callback), 200);
+    assert_eq!(deliver(&mut s, "s3cret", &callback("cb-held-1")), 200);
     // Output is read from now on: the line the writer was stuck on is written, and the
     // filler's delivery waiting for it answered.
     let lines = read_lines(out);
@@ -294,4 +304,45 @@ fn a_callback_that_cannot_be_printed_in_time_is_answered_200_and_printed_later()
     assert!(stderr.contains("answered 200, since Ringg"), "{stderr}");
     l.child.kill().unwrap();
     let _ = l.child.wait();
+}
+
+/// A held callback line that `listen` could not print before it was stopped is not lost: its
+/// event is saved to a private file in the state folder, which stderr names.
+#[test]
+fn held_callbacks_not_printed_when_listen_stops_are_saved_to_a_file() {
+    let mut l = spawn_listen(&["--secret", "s3cret"]);
+    let _unread = l.stdout.take().unwrap();
+    let _filler = stall_output(&l);
+    let mut s = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    assert_eq!(deliver(&mut s, "s3cret", &callback("cb-saved-1")), 200);
+    // Stopped with the output still unread.
+    interrupt(&l.child);
+    let (code, _) = wait_exit(
+        &mut l.child,
+        std::time::Instant::now(),
+        Duration::from_secs(60),
+    );
+    let stderr = stderr_with(&l, "webhooks-unprinted-");
+    assert_eq!(code, Some(0), "{stderr}");
+    let named = stderr
+        .split_whitespace()
+        .find(|w| w.contains("webhooks-unprinted-"))
+        .unwrap_or_else(|| panic!("no file named on stderr: {stderr}"));
+    let saved = std::fs::read_to_string(named).unwrap();
+    let events: Vec<serde_json::Value> = saved
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(events.len(), 1, "{saved}");
+    assert_eq!(
+        events[0],
+        serde_json::from_str::<serde_json::Value>(&callback("cb-saved-1")).unwrap()
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(named).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{named}");
+    }
 }

@@ -242,8 +242,12 @@ fn forwarding(forward_to: Option<&str>) -> Result<String, CliError> {
 pub(crate) const DEDUPE_FILE: &str = "webhooks-dedupe.sqlite3";
 
 /// Heard once the first Ctrl-C asks for a graceful stop (deliveries in flight get up to
-/// `deadline` seconds); a second one exits at once with 130.
-fn stop_on_interrupt(deadline: u64) -> Result<tokio::sync::oneshot::Receiver<()>, CliError> {
+/// `deadline` seconds); a second one exits at once with 130, after `printer` saved the events
+/// of the callback lines it holds (see [`Printer::save_held`]).
+fn stop_on_interrupt(
+    deadline: u64,
+    printer: Printer,
+) -> Result<tokio::sync::oneshot::Receiver<()>, CliError> {
     let mut interrupts = Interrupts::new()?;
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
@@ -257,6 +261,7 @@ fn stop_on_interrupt(deadline: u64) -> Result<tokio::sync::oneshot::Receiver<()>
         let _ = stop_tx.send(());
         if interrupts.recv().await {
             crate::term::err_line("stopped without waiting for deliveries in flight");
+            printer.save_held();
             std::process::exit(130);
         }
     });
@@ -311,10 +316,8 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
                     store: store.clone(),
                     key,
                 });
-                let retried = event.is_retried_by_ringg();
-                printer
-                    .clone()
-                    .print_event(format.render(&event), claim, retried)
+                let line = format.render(&event);
+                printer.clone().print_event(line, claim, event)
             }
         })
         .build()
@@ -356,7 +359,7 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
     let config = ServeConfig::default();
     let deadline = config.shutdown_timeout.as_secs();
     // Installed before the "listening" line, so a Ctrl-C right after it is never lost.
-    let stop_rx = stop_on_interrupt(deadline)?;
+    let stop_rx = stop_on_interrupt(deadline, printer.clone())?;
     // Always on stderr (even with --quiet): it says where to point the subscription.
     crate::term::err_line(format!(
         "listening on http://{addr}/ (deliveries must carry {expects}){forwarding}; Ctrl-C stops"

@@ -1,13 +1,16 @@
 //! The printer of `webhooks listen`: event lines go to stdout on a thread of their own, so a
 //! slow reader never blocks the receiver's tasks, and an event is acknowledged only once its
 //! line was written; a delivery Ringg does not send again is answered 200 after a while even
-//! so, its line still queued.
+//! so, its line still queued, and its event saved to a file in the state folder if `listen`
+//! stops before the line was written.
 
+use std::io::Write as _;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ringg_webhooks::{DedupeKey, DedupeStore, HandlerError, MemoryDedupeStore};
+use ringg_webhooks::{DedupeKey, DedupeStore, HandlerError, MemoryDedupeStore, WebhookEvent};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::term::emit;
@@ -29,11 +32,14 @@ const RENEW_EVERY: Duration =
 /// up by its delivery, which was answered 500 (then the writer skips it). Each moves out of
 /// `QUEUED` once, by compare-and-swap, so a line is never both written and given up. A line
 /// of a delivery Ringg does not send again may be `HELD` instead of given up: answered 200 and
-/// still to be written, which moves it on to `TAKEN`.
+/// still to be written, which moves it on to `TAKEN` and, once written, `WRITTEN`; or to
+/// `SAVED` when `listen` stops first and its event is saved to a file instead.
 const QUEUED: u8 = 0;
 const TAKEN: u8 = 1;
 const GIVEN_UP: u8 = 2;
 const HELD: u8 = 3;
+const WRITTEN: u8 = 4;
+const SAVED: u8 = 5;
 
 /// The most held lines not written yet; past it, such a delivery is answered 500 like the
 /// others (and lost, as Ringg does not send it again), so a reader that never comes back does
@@ -64,6 +70,9 @@ pub(super) struct Printer {
     held: Arc<AtomicU64>,
     /// Held lines not written yet.
     unwritten_held: Arc<AtomicUsize>,
+    /// The events of held lines (those written are dropped as lines are held), saved to a
+    /// file when `listen` stops before their lines were written.
+    held_events: Arc<Mutex<Vec<HeldEvent>>>,
     done: Arc<Mutex<Option<std::sync::mpsc::Receiver<()>>>>,
 }
 
@@ -87,6 +96,7 @@ impl Printer {
                             .is_ok()
                         {
                             emit(line);
+                            state.store(WRITTEN, Ordering::Release);
                             written_held.fetch_sub(1, Ordering::AcqRel);
                         }
                     }
@@ -112,6 +122,7 @@ impl Printer {
             not_printed,
             held,
             unwritten_held,
+            held_events: Arc::default(),
             done: Arc::new(Mutex::new(Some(done_rx))),
         }
     }
@@ -121,10 +132,11 @@ impl Printer {
     /// delivery is answered 500, its dedupe key is forgotten and Ringg sends it again: an event
     /// is never acknowledged without having been printed.
     ///
-    /// A delivery Ringg does not send again (`retried` false: a per-call callback, a
-    /// campaign's notice) would be lost by that 500: its line stays queued instead, printed
-    /// once the output is read while this `listen` runs, and the delivery is answered 200 (up
-    /// to [`MAX_HELD`] such lines at once).
+    /// A delivery Ringg does not send again (a per-call callback, a campaign's notice; see
+    /// [`WebhookEvent::is_retried_by_ringg`]) would be lost by that 500: its line stays queued
+    /// instead, printed once the output is read while this `listen` runs (or its event saved
+    /// by [`finish`](Self::finish) when `listen` stops first), and the delivery is answered
+    /// 200 (up to [`MAX_HELD`] such lines at once).
     ///
     /// A line the writer took before the wait ran out is waited for, as long as its write
     /// takes, with the delivery's `claim` in the dedupe store renewed meanwhile: answering 500
@@ -135,26 +147,28 @@ impl Printer {
         self,
         line: String,
         claim: Option<Claim>,
-        retried: bool,
+        event: WebhookEvent,
     ) -> Result<(), HandlerError> {
+        // Kept only while it may be held.
+        let holdable = (!event.is_retried_by_ringg()).then_some(event);
         let state = Arc::new(AtomicU8::new(QUEUED));
         let (ack, mut written) = oneshot::channel();
-        let event = Line::Event(line, state.clone(), ack);
+        let item = Line::Event(line, state.clone(), ack);
         // Queued at once when the queue has room; else by a task of its own, which outlives
         // this delivery's answer when the line is to be printed later. A line that could not
         // be queued drops `ack`, so `written` ends.
-        let queued = match self.lines.try_send(event) {
-            Err(mpsc::error::TrySendError::Full(event)) => {
+        let queued = match self.lines.try_send(item) {
+            Err(mpsc::error::TrySendError::Full(item)) => {
                 let lines = self.lines.clone();
                 Some(tokio::spawn(async move {
-                    let _ = lines.send(event).await;
+                    let _ = lines.send(item).await;
                 }))
             }
             _ => None,
         };
         let printed = match tokio::time::timeout(PRINT_WAIT, &mut written).await {
             Ok(printed) => printed.is_ok(),
-            Err(_) if !retried && self.hold(&state) => return Ok(()),
+            Err(_) if holdable.as_ref().is_some_and(|e| self.hold(&state, e)) => return Ok(()),
             Err(_) if take(&state, GIVEN_UP) => {
                 if let Some(queued) = queued {
                     queued.abort();
@@ -173,8 +187,8 @@ impl Printer {
     }
 
     /// Holds a queued line (see [`HELD`]) unless [`MAX_HELD`] are held already or the writer
-    /// took it meanwhile; true when held.
-    fn hold(&self, state: &AtomicU8) -> bool {
+    /// took it meanwhile, keeping `event` until the line is written; true when held.
+    fn hold(&self, state: &Arc<AtomicU8>, event: &WebhookEvent) -> bool {
         let counted = self
             .unwritten_held
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
@@ -186,6 +200,12 @@ impl Printer {
         }
         if take(state, HELD) {
             self.held.fetch_add(1, Ordering::Relaxed);
+            let mut events = self.held_events.lock().unwrap_or_else(|p| p.into_inner());
+            events.retain(|h| h.state.load(Ordering::Acquire) != WRITTEN);
+            events.push(HeldEvent {
+                state: state.clone(),
+                json: one_line_json(event),
+            });
             return true;
         }
         self.unwritten_held.fetch_sub(1, Ordering::AcqRel);
@@ -199,8 +219,9 @@ impl Printer {
         }
     }
 
-    /// Lets the writer print what is queued, waiting at most `wait`, then reports the count of
-    /// lines not printed.
+    /// Lets the writer print what is queued, waiting at most `wait`, then saves the events of
+    /// held lines still not written (see [`save_held`](Self::save_held)) and reports the count
+    /// of lines not printed.
     pub(super) fn finish(&self, wait: Duration) {
         let until = std::time::Instant::now() + wait;
         let mut queued_end = false;
@@ -222,11 +243,8 @@ impl Printer {
             let left = until.saturating_duration_since(std::time::Instant::now());
             drained = done.recv_timeout(left).is_ok();
         }
-        let unwritten = self.unwritten_held.load(Ordering::Acquire);
-        if !drained && unwritten > 0 {
-            crate::term::err_line(format!(
-                "warning: {unwritten} callback or notice line(s) answered 200 were not printed: output was not being read when listen stopped"
-            ));
+        if !drained {
+            self.save_held();
         }
         let n = self.not_printed.load(Ordering::Relaxed);
         if n > 0 {
@@ -235,6 +253,73 @@ impl Printer {
             ));
         }
     }
+
+    /// Saves the events of held lines not written yet (a line the writer holds but has not
+    /// finished writing included: it may appear in the output too) to a new file in the state
+    /// folder, one JSON object per line, and says where on stderr; their deliveries were
+    /// answered 200 and Ringg does not send them again. Called when `listen` stops; a held
+    /// line still queued is not written afterwards.
+    pub(super) fn save_held(&self) {
+        let held = std::mem::take(&mut *self.held_events.lock().unwrap_or_else(|p| p.into_inner()));
+        let unwritten: Vec<String> = held
+            .into_iter()
+            .filter(|h| {
+                h.state
+                    .compare_exchange(HELD, SAVED, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok()
+                    || h.state.load(Ordering::Acquire) == TAKEN
+            })
+            .map(|h| h.json)
+            .collect();
+        if unwritten.is_empty() {
+            return;
+        }
+        let n = unwritten.len();
+        match save_lines(&unwritten) {
+            Ok(path) => crate::term::err_line(format!(
+                "warning: {n} callback or notice line(s) answered 200 were not printed (output was not being read when listen stopped); their events are saved in {} (one JSON object per line)",
+                path.display()
+            )),
+            Err(e) => crate::term::err_line(format!(
+                "warning: {n} callback or notice line(s) answered 200 were not printed (output was not being read when listen stopped), and their events could not be saved: {e}"
+            )),
+        }
+    }
+}
+
+/// The event of a held line, and where the line is.
+struct HeldEvent {
+    state: Arc<AtomicU8>,
+    json: String,
+}
+
+/// The event's JSON as received (everything in it kept), on one line.
+fn one_line_json(event: &WebhookEvent) -> String {
+    match event.to_value() {
+        Ok(value) => value.to_string(),
+        Err(_) => event.raw().replace(['\r', '\n'], " "),
+    }
+}
+
+/// Writes `lines` to a new private file `webhooks-unprinted-<unix seconds>-<pid>.jsonl` in the
+/// state folder, synced to disk; returns its path.
+fn save_lines(lines: &[String]) -> Result<PathBuf, String> {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let name = format!("webhooks-unprinted-{secs}-{}.jsonl", std::process::id());
+    let path = crate::state::path(&name).map_err(|e| e.to_string())?;
+    let written = crate::state::create_private_file(&path).and_then(|mut file| {
+        for line in lines {
+            file.write_all(line.as_bytes())?;
+            file.write_all(b"\n")?;
+        }
+        file.sync_all()
+    });
+    written
+        .map(|()| path.clone())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// A delivery's claim in the dedupe store, renewed while its line is being written.
@@ -273,7 +358,7 @@ fn report_held(counted: &AtomicU64, reported: u64) -> u64 {
     let n = counted.load(Ordering::Relaxed);
     if n > reported {
         crate::term::err_line(format!(
-            "warning: {n} callback or notice line(s) not printed in time: answered 200, since Ringg does not send those again, and printed once the output is read (lost if listen stops first)"
+            "warning: {n} callback or notice line(s) not printed in time: answered 200, since Ringg does not send those again, and printed once the output is read (saved to a file in the state folder if listen stops first)"
         ));
     }
     n
@@ -299,19 +384,21 @@ mod tests {
     #[tokio::test]
     async fn a_line_is_held_only_while_queued_and_under_the_cap() {
         let printer = Printer::start();
-        let queued = AtomicU8::new(QUEUED);
-        assert!(printer.hold(&queued));
+        let event =
+            WebhookEvent::from_slice(br#"{"event_type":"call_started","call_id":"c-1"}"#).unwrap();
+        let queued = Arc::new(AtomicU8::new(QUEUED));
+        assert!(printer.hold(&queued, &event));
         assert_eq!(queued.load(Ordering::Acquire), HELD);
         assert_eq!(printer.unwritten_held.load(Ordering::Acquire), 1);
         // Taken by the writer meanwhile: not held, the count as it was.
-        let taken = AtomicU8::new(TAKEN);
-        assert!(!printer.hold(&taken));
+        let taken = Arc::new(AtomicU8::new(TAKEN));
+        assert!(!printer.hold(&taken, &event));
         assert_eq!(taken.load(Ordering::Acquire), TAKEN);
         assert_eq!(printer.unwritten_held.load(Ordering::Acquire), 1);
         // At the cap: not held, still queued (its delivery gives it up and answers 500).
         printer.unwritten_held.store(MAX_HELD, Ordering::Release);
-        let over = AtomicU8::new(QUEUED);
-        assert!(!printer.hold(&over));
+        let over = Arc::new(AtomicU8::new(QUEUED));
+        assert!(!printer.hold(&over, &event));
         assert_eq!(over.load(Ordering::Acquire), QUEUED);
         assert_eq!(printer.unwritten_held.load(Ordering::Acquire), MAX_HELD);
     }
