@@ -12,6 +12,7 @@ use ringg_types::assistants::{
 use ringg_types::common::OneOrMany;
 use ringg_types::ids::{AgentId, VersionId};
 use ringg_types::operations as ops;
+use ringg_types::redact::url_shown;
 use ringg_types::webhook::{EventSubscription, EventType};
 
 use crate::client::Client;
@@ -207,11 +208,11 @@ impl Assistants<'_> {
             if !moved.is_empty() && !move_events {
                 let list: Vec<String> = moved
                     .iter()
-                    .map(|(t, url)| format!("{} (delivered to {url})", t.as_str()))
+                    .map(|(t, url)| format!("{} (delivered to {})", t.as_str(), url_shown(url)))
                     .collect();
                 return Err(Error::invalid_input(format!(
                     "subscribing {} would move {} off another URL, since Ringg delivers each event type to one URL",
-                    subscription.callback_url,
+                    url_shown(&subscription.callback_url),
                     list.join(", ")
                 ))
                 .with_hint("allow the move (move_events), or leave those event types out")
@@ -239,13 +240,14 @@ impl Assistants<'_> {
             let after = remove_subscriptions(current, url, event_types);
             if after == current {
                 return Err(Error::not_found(format!(
-                    "assistant {agent_id} has no subscription {}to {url}",
+                    "assistant {agent_id} has no subscription {}to {}",
                     if event_types.is_empty() {
                         String::new()
                     } else {
                         let names: Vec<&str> = event_types.iter().map(EventType::as_str).collect();
                         format!("of {} ", names.join(", "))
-                    }
+                    },
+                    url_shown(url)
                 ))
                 .with_operation(ops::EDIT_ASSISTANT.id));
             }

@@ -168,3 +168,56 @@ async fn a_damaged_journal_is_reported_with_what_to_do() {
         "left as it was"
     );
 }
+
+/// The secrets a subscription's URL or headers carry are masked in the errors that quote them.
+#[tokio::test(flavor = "multi_thread")]
+async fn errors_quoting_subscriptions_mask_their_secrets() {
+    let sim = sim().await;
+    let a = "http://127.0.0.1:9/a?ringg_secret=QUERY-SECRET-A";
+    let b = "http://127.0.0.1:9/b?token=QUERY-SECRET-B";
+    ok(ringg(&sim, &strs(&subscribe(a, &["call_completed"], &[])))).await;
+    // Refused without --move, quoting both URLs.
+    let r = fails(
+        ringg(&sim, &strs(&subscribe(b, &["call_completed"], &[]))),
+        1,
+    )
+    .await;
+    assert!(
+        r.stderr.contains("ringg_secret=[REDACTED]") && r.stderr.contains("token=[REDACTED]"),
+        "{}",
+        r.stderr
+    );
+    // Not subscribed: the URL quoted.
+    let r = fails(
+        ringg(
+            &sim,
+            &["webhooks", "unsubscribe", "--agent", AGENT_ID, "--url", b],
+        ),
+        3,
+    )
+    .await;
+    assert!(r.stderr.contains("token=[REDACTED]"), "{}", r.stderr);
+    // A header value of the wrong shape, quoted by serde.
+    let json = r#"[{"event_type":["call_completed"],"callback_url":"https://x.example/h","headers":"Bearer EDIT-SECRET-999"}]"#;
+    let r = fails(
+        ringg(
+            &sim,
+            &[
+                "assistants",
+                "edit",
+                AGENT_ID,
+                "event-subscriptions",
+                "--json",
+                json,
+            ],
+        ),
+        2,
+    )
+    .await;
+    assert!(r.stderr.contains("headers"), "{}", r.stderr);
+    for out in [&r.stdout, &r.stderr] {
+        for secret in ["QUERY-SECRET", "EDIT-SECRET-999"] {
+            assert!(!out.contains(secret), "{secret} shown: {out}");
+        }
+    }
+}

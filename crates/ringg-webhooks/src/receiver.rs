@@ -479,7 +479,7 @@ impl WebhookReceiverBuilder {
                     .as_deref()
                     .unwrap_or(WebhookReceiver::DEFAULT_SECRET_HEADER);
                 let header: HeaderName = HeaderName::from_bytes(header.trim().as_bytes())
-                    .map_err(|_| VerifierConfigError::InvalidHeaderName(header.to_owned()))?;
+                    .map_err(|_| VerifierConfigError::invalid_header_name(header))?;
                 let mut verifier = Verifier::from_header_name(header, secret)?;
                 if let Some(previous) = self.previous_secret {
                     verifier = verifier.with_previous_secret(previous);

@@ -72,12 +72,26 @@ pub enum VerifyError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum VerifierConfigError {
-    /// The header name is not a valid HTTP header name.
+    /// The header name is not a valid HTTP header name. It holds the name given up to its first
+    /// space or `:` (then `…`), so a whole `Name: secret` line pasted as the name does not
+    /// show its secret.
     #[error("`{0}` is not a valid HTTP header name; use a name such as `X-Webhook-Secret`")]
     InvalidHeaderName(String),
     /// A secret is empty (or only `Bearer `), which would accept any request carrying the header.
     #[error("the webhook secret is empty; configure a non-empty shared secret")]
     EmptySecret,
+}
+
+impl VerifierConfigError {
+    /// [`InvalidHeaderName`](Self::InvalidHeaderName) of `header`, cut at its first space or
+    /// `:`.
+    pub(crate) fn invalid_header_name(header: &str) -> Self {
+        let header = header.trim();
+        match header.find([':', ' ', '\t']) {
+            Some(end) => Self::InvalidHeaderName(format!("{} …", &header[..end])),
+            None => Self::InvalidHeaderName(header.to_owned()),
+        }
+    }
 }
 
 impl Verifier {
@@ -88,7 +102,7 @@ impl Verifier {
     /// [`VerifierConfigError::EmptySecret`] when the secret is empty.
     pub fn new(header: &str, secret: impl Into<Secret>) -> Result<Self, VerifierConfigError> {
         let header = HeaderName::from_bytes(header.trim().as_bytes())
-            .map_err(|_| VerifierConfigError::InvalidHeaderName(header.to_owned()))?;
+            .map_err(|_| VerifierConfigError::invalid_header_name(header))?;
         Self::from_header_name(header, secret)
     }
 
@@ -409,8 +423,15 @@ mod tests {
     fn config_errors() {
         assert_eq!(
             Verifier::new("bad header", "x").unwrap_err(),
-            VerifierConfigError::InvalidHeaderName("bad header".into())
+            VerifierConfigError::InvalidHeaderName("bad …".into())
         );
+        // A pasted header line: its value is not shown.
+        let pasted = Verifier::new("X-Webhook-Secret: s3cret-value", "x").unwrap_err();
+        assert_eq!(
+            pasted,
+            VerifierConfigError::InvalidHeaderName("X-Webhook-Secret …".into())
+        );
+        assert!(!pasted.to_string().contains("s3cret"), "{pasted}");
         assert_eq!(
             Verifier::new("x-s", "").unwrap_err(),
             VerifierConfigError::EmptySecret

@@ -165,7 +165,7 @@ impl std::fmt::Debug for CallbackArgs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CallbackArgs")
             .field("headers", &crate::redact::MaskedMap(&self.headers))
-            .field("params", &self.params)
+            .field("params", &crate::redact::Redacted(&self.params))
             .field("extra_keys", &self.extra.keys().collect::<Vec<_>>())
             .finish()
     }

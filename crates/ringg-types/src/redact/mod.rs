@@ -145,6 +145,24 @@ pub fn redact_url(url: &str) -> Option<String> {
     mask_url(url, true)
 }
 
+/// `url` as it may be shown: with [`redact_url`]'s masking, or as it is when there is nothing
+/// to mask.
+///
+/// ```
+/// use ringg_types::redact::url_shown;
+/// assert_eq!(
+///     url_shown("https://hooks.example/ringg?token=s3"),
+///     "https://hooks.example/ringg?token=[REDACTED]"
+/// );
+/// assert_eq!(url_shown("https://hooks.example/ringg"), "https://hooks.example/ringg");
+/// ```
+pub fn url_shown(url: &str) -> Cow<'_, str> {
+    match redact_url(url) {
+        Some(masked) => Cow::Owned(masked),
+        None => Cow::Borrowed(url),
+    }
+}
+
 /// [`redact_url`], masking the query's secrets only when `query` is set.
 fn mask_url(url: &str, query: bool) -> Option<String> {
     let scheme_end = url.find("://")?;

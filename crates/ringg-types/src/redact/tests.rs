@@ -186,3 +186,30 @@ fn a_json_document_inside_a_string_is_masked_in_debug_output_too() {
     let shown = format!("{event:?}");
     assert!(!shown.contains("tok-5Z4Y-live"), "{shown}");
 }
+
+/// A subscription's and a callback's `Debug` masks the secrets of their URLs and parameters
+/// as `redact_value` masks them in their JSON.
+#[test]
+fn subscription_and_callback_debug_mask_url_and_parameter_secrets() {
+    let mut sub = crate::webhook::EventSubscription::new(
+        vec![crate::webhook::EventType::CallCompleted],
+        "https://hooks.example/ringg?ringg_secret=SUB-SECRET-123&x=1",
+    );
+    let mut fetch: crate::webhook::AuthFetchConfig = serde_json::from_value(
+        serde_json::json!({"url": "https://auth.example/t?api_key=AUTH-KEY-9"}),
+    )
+    .unwrap();
+    fetch.enabled = Some(true);
+    sub.auth_fetch_config = crate::common::Nullable::Value(fetch);
+    let shown = format!("{sub:?}");
+    assert!(!shown.contains("SUB-SECRET-123"), "{shown}");
+    assert!(!shown.contains("AUTH-KEY-9"), "{shown}");
+    assert!(shown.contains("ringg_secret=[REDACTED]&x=1"), "{shown}");
+    let args: crate::calls::CallbackArgs = serde_json::from_value(serde_json::json!({
+        "params": {"ringg_secret": "PARAM-SECRET-123", "campaign": "c-7"}
+    }))
+    .unwrap();
+    let shown = format!("{args:?}");
+    assert!(!shown.contains("PARAM-SECRET-123"), "{shown}");
+    assert!(shown.contains("c-7"), "{shown}");
+}

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::common::{Extra, Nullable, OneOrMany};
 use crate::enums::{EventType, WebhookMethod};
-use crate::redact::{MaskedMap, REDACTED};
+use crate::redact::{MaskedMap, REDACTED, url_shown};
 
 /// One webhook subscription of an assistant (`event_subscriptions[]`, §3.1).
 ///
@@ -131,7 +131,7 @@ impl fmt::Debug for EventSubscription {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EventSubscription")
             .field("event_type", &self.event_type)
-            .field("callback_url", &self.callback_url)
+            .field("callback_url", &url_shown(&self.callback_url))
             .field("headers", &MaskedMap(&self.headers))
             .field("method_type", &self.method_type)
             .field("auth_fetch_config", &self.auth_fetch_config)
@@ -144,7 +144,7 @@ impl fmt::Debug for AuthFetchConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthFetchConfig")
             .field("enabled", &self.enabled)
-            .field("url", &self.url)
+            .field("url", &self.url.as_deref().map(url_shown))
             .field("method", &self.method)
             .field("headers", &MaskedMap(&self.headers))
             .field("body", &self.body.as_ref().map(|_| REDACTED))

@@ -222,9 +222,13 @@ fn call_config(json: &str) -> Result<Map<String, Value>, CliError> {
 }
 
 fn parse_json<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, CliError> {
-    serde_json::from_str(text).map_err(|e| {
+    // serde's message quotes a refused value; `decode` masks it when the field is secret
+    // (a subscription's `headers`).
+    ringg_api::types::decode(text.as_bytes()).map_err(|e| {
         CliError::usage(format!(
-            "{what} is not valid JSON of the expected shape: {e}"
+            "{what} is not valid JSON of the expected shape: {} (at `{}`)",
+            e.message(),
+            e.path()
         ))
     })
 }

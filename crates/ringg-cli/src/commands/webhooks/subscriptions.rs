@@ -3,6 +3,7 @@
 
 use ringg_api::assistants::moved_event_types;
 use ringg_api::types::AgentId;
+use ringg_api::types::redact::url_shown;
 use ringg_api::types::webhook::{EventSubscription, EventType, WebhookMethod};
 
 use crate::args::id;
@@ -85,10 +86,11 @@ pub(super) async fn subscribe(
         show(ctx, &agent_id, "now has", &current)?;
         let list: Vec<String> = moved
             .iter()
-            .map(|(t, u)| format!("{} (delivered to {u})", t.as_str()))
+            .map(|(t, u)| format!("{} (delivered to {})", t.as_str(), url_shown(u)))
             .collect();
         return Err(CliError::failed(format!(
-            "Ringg delivers each event type to one URL, so subscribing {url} would take {} off its URL; add --move to move them, or leave them out with --event",
+            "Ringg delivers each event type to one URL, so subscribing {} would take {} off its URL; add --move to move them, or leave them out with --event",
+            url_shown(&url),
             list.join(", ")
         )));
     }
@@ -174,12 +176,14 @@ fn unseen(e: ringg_api::Error, agent_id: &AgentId) -> CliError {
 fn receiver_url(ctx: &Ctx, url: &str) -> Result<String, CliError> {
     let parsed = url::Url::parse(url.trim()).map_err(|e| {
         CliError::usage(format!(
-            "--url {url:?} is not a URL ({e}); give the receiver's full https:// URL"
+            "--url {:?} is not a URL ({e}); give the receiver's full https:// URL",
+            url_shown(url)
         ))
     })?;
     if !matches!(parsed.scheme(), "https" | "http") {
         return Err(CliError::usage(format!(
-            "--url must be an https:// URL (Ringg requires HTTPS receivers), got {url:?}"
+            "--url must be an https:// URL (Ringg requires HTTPS receivers), got {:?}",
+            url_shown(url)
         )));
     }
     if parsed.scheme() == "http" && !ringg_api::client::is_loopback_url(url) {
