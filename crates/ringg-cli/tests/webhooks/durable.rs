@@ -97,6 +97,7 @@ struct Seen {
     method: String,
     path_and_query: String,
     secret: Option<String>,
+    authorization: Option<String>,
     host: Option<String>,
     body: Vec<u8>,
 }
@@ -150,6 +151,7 @@ async fn app_fn(
                         method: parts.method.to_string(),
                         path_and_query: parts.uri.to_string(),
                         secret: header("x-webhook-secret"),
+                        authorization: header("authorization"),
                         host: header("host"),
                         body,
                     });
@@ -661,5 +663,61 @@ async fn replay_forwards_what_was_missed_and_keeps_what_the_app_refused() {
         r.stderr
     );
     assert_eq!(taken.lock().unwrap().len(), 4);
+    sim.shutdown().await;
+}
+
+/// `replay --forward-to` sends the secret as a receiver checking it in `--secret-header`
+/// reads it: `Bearer <secret>` in `Authorization`.
+#[tokio::test(flavor = "multi_thread")]
+async fn replay_sends_an_authorization_secret_as_a_bearer_token() {
+    use ringg_sim::CallOutcome;
+    use ringg_sim::demo::{AGENT_ID, NUMBER_ID};
+    let sim = super::sim().await;
+    let to = "+919876544411";
+    sim.handle().script_outcomes(to, [CallOutcome::Answered]);
+    super::ok(super::ringg(
+        &sim,
+        &[
+            "calls",
+            "create",
+            "--var",
+            "company_name=Acme",
+            "--agent",
+            AGENT_ID,
+            "--to",
+            to,
+            "--name",
+            "Lee",
+            "--from-number-id",
+            NUMBER_ID,
+            "--wait",
+        ],
+    ))
+    .await;
+    let (taking, taken) = app(200).await;
+    let url = format!("http://{taking}/hooks");
+    let mut replay = super::ringg(
+        &sim,
+        &[
+            "webhooks",
+            "replay",
+            "--since",
+            "1h",
+            "--forward-to",
+            &url,
+            "--secret-header",
+            "Authorization",
+        ],
+    );
+    replay
+        .env("RINGG_STATE_DIR", fresh_state_dir())
+        .env("RINGG_WEBHOOK_SECRET", "app-secret");
+    let r = super::ok(replay).await;
+    assert!(r.stderr.contains("2 handed over"), "{}", r.stderr);
+    let got = taken.lock().unwrap().clone();
+    assert_eq!(got.len(), 2, "{}", r.stderr);
+    for s in &got {
+        assert_eq!(s.authorization.as_deref(), Some("Bearer app-secret"));
+    }
     sim.shutdown().await;
 }

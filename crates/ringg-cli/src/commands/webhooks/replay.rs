@@ -42,12 +42,15 @@ pub(super) enum Scope {
 pub(super) struct Forward {
     target: url::Url,
     client: reqwest::Client,
-    secret_header: String,
-    secret: Option<String>,
+    /// The secret's header and value (marked sensitive), as a receiver checking `secret` in
+    /// `secret_header` reads it (`Bearer <secret>` for `Authorization`).
+    secret: Option<(http::HeaderName, http::HeaderValue)>,
 }
 
 impl Forward {
-    /// A forwarder to `target`, sending `secret` (when given) in `secret_header`.
+    /// A forwarder to `target`, sending `secret` (when given) in `secret_header` as a
+    /// receiver configured with them expects it. A plain `http://` target on another host is
+    /// warned about, as `listen --forward-to` does.
     pub(super) fn new(
         target: &str,
         secret_header: String,
@@ -55,10 +58,30 @@ impl Forward {
     ) -> Result<Self, CliError> {
         let target = super::forward::parse_target(target)?;
         let client = super::forward::app_client(&target, Duration::from_secs(25))?;
+        let secret = match secret {
+            None => None,
+            Some(secret) => {
+                let verifier = ringg_webhooks::Verifier::new(&secret_header, secret)
+                    .map_err(|e| CliError::usage(format!("{e}")))?;
+                Some(verifier.presented_header().ok_or_else(|| {
+                    CliError::usage("the webhook secret cannot be sent in an HTTP header (it has control characters)")
+                })?)
+            }
+        };
+        if super::forward::is_clear_text_remote(&target) {
+            crate::term::err_line(format!(
+                "warning: {} is plain http:// on another host: each event{} crosses the network unencrypted; use https:// unless that network is private",
+                shown(&target),
+                if secret.is_some() {
+                    ", with its secret,"
+                } else {
+                    ""
+                }
+            ));
+        }
         Ok(Self {
             target,
             client,
-            secret_header,
             secret,
         })
     }
@@ -70,8 +93,8 @@ impl Forward {
             .post(self.target.clone())
             .header(http::header::CONTENT_TYPE, "application/json")
             .body(body);
-        if let Some(secret) = &self.secret {
-            request = request.header(self.secret_header.as_str(), secret);
+        if let Some((name, value)) = &self.secret {
+            request = request.header(name.clone(), value.clone());
         }
         match request.send().await {
             Ok(r) if r.status().is_success() => Ok(r.status().as_u16()),
