@@ -844,6 +844,50 @@ async fn entries_under_another_spelling_of_the_same_server_are_seen() {
     assert!(opened.is_ok(), "{:?}", opened.err());
 }
 
+/// A base URL's password is not written into the journal's file: its scope holds a
+/// fingerprint in its place, one per password, and the entries an earlier version kept under
+/// the password itself are seen.
+#[tokio::test]
+async fn a_base_url_password_is_kept_as_a_fingerprint_and_earlier_entries_are_seen() {
+    use ringg_api::journal::journal_scope;
+    let url = "https://user:pa55-SECRET@proxy.example/ca/api/v0";
+    let scope = journal_scope(url, "key-1");
+    assert!(!scope.contains("pa55-SECRET"), "{scope}");
+    assert!(scope.starts_with("https://user:sha256-"), "{scope}");
+    assert_ne!(
+        journal_scope("https://user:other@proxy.example/ca/api/v0", "key-1"),
+        scope
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite3");
+    let fingerprint = scope.rsplit_once(" key:").unwrap().1.to_owned();
+    {
+        let earlier = SqliteJournal::open(&path, format!("{url} key:{fingerprint}")).unwrap();
+        earlier
+            .put_call(&CallEntry::new(intent("rr-pw")))
+            .await
+            .unwrap();
+    }
+    let j = SqliteJournal::open(&path, scope.as_str()).unwrap();
+    let seen: Vec<String> = j
+        .pending_calls()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.intent.reference)
+        .collect();
+    assert_eq!(seen, ["rr-pw"]);
+    drop(j);
+    let file = std::fs::read(&path).unwrap();
+    let wal = std::fs::read(dir.path().join("journal.sqlite3-wal")).unwrap_or_default();
+    for bytes in [&file, &wal] {
+        assert!(
+            !bytes.windows(11).any(|w| w == b"pa55-SECRET"),
+            "the password is still in the journal's files"
+        );
+    }
+}
+
 #[test]
 fn a_damaged_journal_is_reported_with_what_to_do() {
     let dir = tempfile::tempdir().unwrap();

@@ -143,15 +143,18 @@ async fn the_journal_that_holds_webhook_secrets_is_readable_by_its_owner_only() 
     // A journal an earlier version left readable by others is named, with what to do.
     use std::os::unix::fs::PermissionsExt;
     let journal = state.path().join("journal.sqlite3");
-    std::fs::set_permissions(&journal, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let mut cmd = common::ringg(&sim, &["calls", "pending"]);
-    cmd.env("RINGG_STATE_DIR", state.path());
-    let r = ok(cmd).await;
-    assert!(
-        r.stderr.contains("may be read by other users") && r.stderr.contains("chmod 600"),
-        "{}",
-        r.stderr
-    );
+    // Readable by everyone, or by its group only.
+    for readable in [0o644, 0o640] {
+        std::fs::set_permissions(&journal, std::fs::Permissions::from_mode(readable)).unwrap();
+        let mut cmd = common::ringg(&sim, &["calls", "pending"]);
+        cmd.env("RINGG_STATE_DIR", state.path());
+        let r = ok(cmd).await;
+        assert!(
+            r.stderr.contains("may be read by other users") && r.stderr.contains("chmod 600"),
+            "mode {readable:o}: {}",
+            r.stderr
+        );
+    }
     sim.shutdown().await;
 }
 

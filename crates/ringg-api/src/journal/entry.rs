@@ -339,22 +339,41 @@ pub(crate) const CLOCK_SLACK: chrono::Duration = chrono::Duration::minutes(10);
 /// );
 /// ```
 pub fn journal_scope(base_url: &str, api_key: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(api_key.as_bytes());
-    let fp: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}{SCOPE_KEY}{fp}", scope_url(base_url))
+    format!("{}{SCOPE_KEY}{}", scope_url(base_url), fingerprint(api_key))
 }
+
+/// The first 8 bytes of `secret`'s SHA-256, in hex.
+fn fingerprint(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(secret.as_bytes());
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What a scope's URL carries in place of the password of its user information.
+const PASSWORD_FINGERPRINT: &str = "sha256-";
 
 /// What separates a scope's URL from its key fingerprint.
 const SCOPE_KEY: &str = " key:";
 
-/// `base_url` as [`journal_scope`] writes it.
+/// `base_url` as [`journal_scope`] writes it: a password in its user information replaced by
+/// its fingerprint, so the journal's file does not hold it (an earlier version kept it; such
+/// entries are adopted, see [`current_scope`]).
 fn scope_url(base_url: &str) -> String {
     // As the client's base URL check writes it (`base_url::validate_base_url`, which this
     // module cannot call: its errors lead back here).
     let trimmed = base_url.trim();
     match url::Url::parse(trimmed) {
-        Ok(url) => url.as_str().trim_end_matches('/').to_owned(),
+        Ok(mut url) => {
+            if let Some(password) = url
+                .password()
+                .filter(|p| !p.starts_with(PASSWORD_FINGERPRINT))
+            {
+                let masked = format!("{PASSWORD_FINGERPRINT}{}", fingerprint(password));
+                // Cannot fail: the URL has a host, since it has a password.
+                let _ = url.set_password(Some(&masked));
+            }
+            url.as_str().trim_end_matches('/').to_owned()
+        }
         Err(_) => trimmed.trim_end_matches('/').to_owned(),
     }
 }

@@ -545,7 +545,8 @@ fn keep_private(path: &Path) {
     let _ = path;
 }
 
-/// Warns when the journal at `path`, opened and checked, may be read by other users.
+/// Warns when the journal at `path`, opened and checked, may be read by other users (its
+/// group included).
 fn warn_if_readable(path: &Path) {
     #[cfg(unix)]
     if is_file_name(path)
@@ -553,7 +554,7 @@ fn warn_if_readable(path: &Path) {
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o007 != 0 {
+        if mode & 0o077 != 0 {
             tracing::warn!(
                 target: "ringg_api::journal",
                 path = %path.display(),
