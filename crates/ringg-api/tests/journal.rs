@@ -1033,3 +1033,69 @@ fn processes_opening_a_new_journal_at_once_all_get_it() {
         }
     }
 }
+
+/// `calls_since` returns the entries recorded since a time, settled or not, oldest first, in
+/// the memory and the SQLite journal alike; a journal's default returns only pending ones.
+#[tokio::test]
+async fn calls_since_returns_settled_and_pending_entries_recorded_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite: Arc<dyn Journal> =
+        Arc::new(SqliteJournal::open(dir.path().join("journal.sqlite3"), "s").unwrap());
+    let memory: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
+    let now = Utc::now();
+    for journal in [sqlite, memory] {
+        let mut old = CallEntry::new(intent("rr-old"));
+        old.intent.recorded_at = now - chrono::TimeDelta::hours(2);
+        old.outcome = Some(CallOutcome::Placed {
+            call_id: "c-old".into(),
+        });
+        journal.put_call(&old).await.unwrap();
+        let mut placed = CallEntry::new(intent("rr-placed"));
+        placed.intent.recorded_at = now - chrono::TimeDelta::minutes(5);
+        placed.outcome = Some(CallOutcome::Placed {
+            call_id: "c-placed".into(),
+        });
+        journal.put_call(&placed).await.unwrap();
+        let mut pending = CallEntry::new(intent("rr-pending"));
+        pending.intent.recorded_at = now - chrono::TimeDelta::minutes(1);
+        journal.put_call(&pending).await.unwrap();
+        let since: Vec<String> = journal
+            .calls_since(now - chrono::TimeDelta::hours(1))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.intent.reference)
+            .collect();
+        assert_eq!(since, ["rr-placed", "rr-pending"], "{journal:?}");
+    }
+}
+
+/// A list whose upload answer was lost, discarded by its id, ends its launch in the journal
+/// (which knew no list id for it): another file of its name launches at once instead of
+/// waiting for that launch to settle.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn discarding_the_list_of_a_lost_upload_ends_its_launch() {
+    use futures::TryStreamExt;
+    let sim = sim().await;
+    let (t, journal, client) = with_memory_journal(&sim);
+    let name = "one name";
+    let [(first, _), (second, three)] = two_launches(name);
+    t.lose("saveCampaign", Lose::Answer);
+    client.campaigns().launch(first).await.unwrap_err();
+    let lists: Vec<ringg_api::types::ListId> = client
+        .campaigns()
+        .stream(ringg_api::types::campaigns::ListCampaignsQuery::default())
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.name.as_deref() == Some(name))
+        .map(|c| ringg_api::types::ListId::new(c.id.as_str()))
+        .collect();
+    assert_eq!(lists.len(), 1);
+    assert_eq!(journal.pending_launches().await.unwrap().len(), 1);
+    client.campaigns().discard(&lists[0]).await.unwrap();
+    assert!(journal.pending_launches().await.unwrap().is_empty());
+    launches_list_of(&client, second, three, true).await;
+    assert_eq!(campaigns_named(&client, name).await.len(), 1);
+}

@@ -113,7 +113,7 @@ pub(crate) fn hint(e: &Error) -> Option<String> {
     if e.is_outcome_unknown() {
         return Some(match e.client_reference() {
             Some(r) => format!(
-                "the call may have been placed: run `ringg calls reconcile {r}` before trying again"
+                "the call may have been placed: run `ringg calls reconcile {r}`, which says whether it was (if it was, do not call again)"
             ),
             None => format!(
                 "check with {} before running the command again{}",

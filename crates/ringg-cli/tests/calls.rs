@@ -607,3 +607,84 @@ async fn a_pending_call_is_seen_under_another_spelling_of_the_servers_url() {
     );
     assert_eq!(placed(), 1, "the recipient was called once");
 }
+
+/// The same `calls create` run again after its call was placed is refused, naming that call:
+/// the command re-run after it was interrupted while waiting, or after `calls reconcile` found
+/// the call placed, would otherwise call the recipient twice. `--force` calls again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_recipient_called_a_moment_ago_is_not_called_again_without_force() {
+    let sim = common::sim().await;
+    let state = tempfile::tempdir().unwrap();
+    let to = "+919876599905";
+    let create = |extra: &[&str]| {
+        let mut args = common::call_args(to, &["--var", "company_name=Acme"]);
+        args.extend_from_slice(extra);
+        let mut cmd = ringg(&sim, &args);
+        cmd.env("RINGG_STATE_DIR", state.path());
+        common::run(cmd)
+    };
+    let placed = || {
+        sim.handle()
+            .calls()
+            .into_iter()
+            .filter(|c| c.to_number == to)
+            .map(|c| c.id.to_string())
+            .collect::<Vec<_>>()
+    };
+    let first = create(&[]).await;
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let calls = placed();
+    assert_eq!(calls.len(), 1);
+    let again = create(&[]).await;
+    assert_eq!(again.code, 1, "{}", again.stderr);
+    assert!(
+        again.stderr.contains("was already called")
+            && again
+                .stderr
+                .contains(&format!("ringg calls wait {}", calls[0])),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(placed().len(), 1, "the recipient was called once");
+    let forced = create(&["--force"]).await;
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    assert_eq!(placed().len(), 2);
+}
+
+/// The path the outcome-unknown hint leads to: the answer lost, `calls reconcile --pending`
+/// finds the call placed, and the same `calls create` run again is refused.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_call_reconcile_found_placed_is_not_placed_again() {
+    let sim = common::sim_with_faults("op.initiateCallV2=1:reset-after").await;
+    let state = tempfile::tempdir().unwrap();
+    let to = "+919876599907";
+    let run = |args: Vec<&str>| {
+        let mut cmd = ringg(&sim, &args);
+        cmd.env("RINGG_STATE_DIR", state.path());
+        common::run(cmd)
+    };
+    let create = || run(common::call_args(to, &["--var", "company_name=Acme"]));
+    let first = create().await;
+    assert_eq!(first.code, 6, "outcome unknown: {}", first.stderr);
+    assert!(
+        first.stderr.contains("do not call again"),
+        "{}",
+        first.stderr
+    );
+    let settled = run(vec!["calls", "reconcile", "--pending"]).await;
+    assert_eq!(settled.code, 0, "{}", settled.stderr);
+    let again = create().await;
+    assert_eq!(again.code, 1, "{}", again.stderr);
+    assert!(
+        again.stderr.contains("was already called"),
+        "{}",
+        again.stderr
+    );
+    let placed = sim
+        .handle()
+        .calls()
+        .into_iter()
+        .filter(|c| c.to_number == to)
+        .count();
+    assert_eq!(placed, 1, "the recipient was called once");
+}

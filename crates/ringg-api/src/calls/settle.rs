@@ -21,6 +21,23 @@ impl Calls<'_> {
             .map_err(Error::journal)
     }
 
+    /// The call initiations of the client's [journal](crate::journal) recorded at or after
+    /// `since`, settled or not (see [`Journal::calls_since`](crate::journal::Journal::calls_since)).
+    /// Oldest first.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidInput`] when the client has no journal; the journal's failure when
+    /// it cannot be read.
+    pub async fn journaled_since(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<CallEntry>, Error> {
+        self.journal_or_err()?
+            .calls_since(since)
+            .await
+            .map_err(Error::journal)
+    }
+
     /// Settles every [`pending`](Self::pending) initiation through
     /// [`reconcile`](Self::reconcile) (narrowed to its assistant and recipient, from ten
     /// minutes before it was recorded, the slack allowed between our clock and the server's)

@@ -481,7 +481,10 @@ impl Campaigns<'_> {
 
     /// Deletes the contact list of a campaign that was never started
     /// (`DELETE /calling/contact/{list_id}`), and marks its launch discarded in the journal, if
-    /// any. A started campaign is refused: stop it with a terminate request instead.
+    /// any: the launch of this list, or else the one pending launch of the campaign's name
+    /// whose upload answer was lost (so a run of that launch, or another launch of the name,
+    /// does not wait to settle it). A started campaign is refused: stop it with a terminate
+    /// request instead.
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`] when no campaign has this list id, [`ErrorKind::InvalidInput`]
@@ -509,7 +512,18 @@ impl Campaigns<'_> {
             .with_hint("stop a running campaign with a terminate request"));
         }
         let deleted = self.client().calls().delete_contact_list(list_id).await?;
-        if let (Some(journal), Some(entry)) = (journal, entry) {
+        let Some(journal) = journal else {
+            return Ok(deleted);
+        };
+        // A launch whose upload answer was lost has no list id recorded: the one pending
+        // upload of this campaign's name is the launch this list came from.
+        let entry = match (entry, campaign.name.as_ref()) {
+            (Some(entry), _) => Some(entry),
+            (None, Some(name)) => unanswered_upload(journal.as_ref(), name).await?,
+            (None, None) => None,
+        };
+        if let Some(mut entry) = entry {
+            entry.list_id = Some(list_id.clone());
             journal
                 .put_launch(&entry.at(LaunchStage::Discarded))
                 .await
@@ -517,6 +531,25 @@ impl Campaigns<'_> {
         }
         Ok(deleted)
     }
+}
+
+/// The one pending launch named `name` whose upload was sent and whose list is not known
+/// (its answer was lost); `None` when there is none, or more than one (which is whose list
+/// cannot be told).
+async fn unanswered_upload(
+    journal: &dyn Journal,
+    name: &str,
+) -> Result<Option<LaunchEntry>, Error> {
+    let mut uploads = journal
+        .pending_launches()
+        .await
+        .map_err(Error::journal)?
+        .into_iter()
+        .filter(|e| e.key.name == name && e.stage == LaunchStage::Uploading && e.list_id.is_none());
+    Ok(match (uploads.next(), uploads.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    })
 }
 
 fn progress(journal: Arc<dyn Journal>, entry: LaunchEntry, seen: Option<LaunchEntry>) -> Progress {

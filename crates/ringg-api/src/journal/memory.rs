@@ -80,6 +80,21 @@ impl Journal for MemoryJournal {
         Ok(v)
     }
 
+    async fn calls_since(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<CallEntry>, JournalError> {
+        let mut v: Vec<CallEntry> = self.with(|i| {
+            i.calls
+                .values()
+                .filter(|e| e.intent.recorded_at >= since)
+                .cloned()
+                .collect()
+        });
+        v.sort_by_key(|e| e.intent.recorded_at);
+        Ok(v)
+    }
+
     async fn put_launch(&self, entry: &LaunchEntry) -> Result<(), JournalError> {
         self.with(|i| i.launches.insert(entry.key.to_key_string(), entry.clone()));
         Ok(())

@@ -26,6 +26,8 @@
 //! Every journal is scoped: entries recorded for one base URL and workspace are not seen by a
 //! client of another (see [`journal_scope`]).
 
+#[cfg(feature = "sqlite")]
+mod adopt;
 mod entry;
 mod memory;
 #[cfg(feature = "sqlite")]

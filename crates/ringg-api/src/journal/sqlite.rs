@@ -11,9 +11,8 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::journal::entry::{
-    CallEntry, JournalError, LaunchEntry, LaunchKey, SavedSubscriptions, current_scope,
-};
+use crate::journal::adopt::adopt_other_spellings;
+use crate::journal::entry::{CallEntry, JournalError, LaunchEntry, LaunchKey, SavedSubscriptions};
 use crate::journal::store::{Journal, same_launch_record};
 
 /// How long a write waits for another process holding the file's write lock.
@@ -30,6 +29,8 @@ CREATE TABLE IF NOT EXISTS ringg_journal_calls (
 );
 CREATE INDEX IF NOT EXISTS ringg_journal_calls_pending
     ON ringg_journal_calls (scope, settled, recorded_at);
+CREATE INDEX IF NOT EXISTS ringg_journal_calls_recorded
+    ON ringg_journal_calls (scope, recorded_at);
 CREATE TABLE IF NOT EXISTS ringg_journal_launches (
     scope TEXT NOT NULL,
     launch_key TEXT NOT NULL,
@@ -160,56 +161,6 @@ impl SqliteJournal {
     ) -> Result<Vec<T>, JournalError> {
         texts.iter().map(|t| self.decode(what, t)).collect()
     }
-}
-
-/// Moves the entries an earlier version kept under another spelling of `scope`'s base URL
-/// (`HTTPS://Host/…`, a trailing slash, a default port) to `scope`, in one transaction, so
-/// that what they left pending is seen. Where `scope` already holds an entry of the same key (a
-/// launch or a subscription recorded under both spellings), that entry stays and the other
-/// stays under its old spelling. Only reads unless something moves, so opening the journal
-/// does not wait for another process's write lock when there is nothing to adopt.
-fn adopt_other_spellings(conn: &Connection, scope: &str) -> rusqlite::Result<()> {
-    /// Each table, and the column that tells its entries apart within a scope.
-    const TABLES: [(&str, &str); 3] = [
-        ("ringg_journal_calls", "reference"),
-        ("ringg_journal_launches", "launch_key"),
-        ("ringg_journal_subscriptions", "agent_id"),
-    ];
-    let mut moves = Vec::new();
-    for (table, key) in TABLES {
-        let mut query = conn.prepare(&format!("SELECT DISTINCT scope FROM {table}"))?;
-        let scopes = query.query_map([], |r| r.get::<_, String>(0))?;
-        for found in scopes {
-            let found = found?;
-            if found == scope || current_scope(&found).as_deref() != Some(scope) {
-                continue;
-            }
-            // The entries of `found` (?2) that `scope` (?1) does not hold under their key.
-            let condition = format!(
-                "scope = ?2 AND NOT EXISTS \
-                 (SELECT 1 FROM {table} AS ours WHERE ours.scope = ?1 AND ours.{key} = {table}.{key})"
-            );
-            let any: bool = conn.query_row(
-                &format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE {condition})"),
-                params![scope, found],
-                |r| r.get(0),
-            )?;
-            if any {
-                moves.push((
-                    format!("UPDATE {table} SET scope = ?1 WHERE {condition}"),
-                    found,
-                ));
-            }
-        }
-    }
-    if moves.is_empty() {
-        return Ok(());
-    }
-    let tx = conn.unchecked_transaction()?;
-    for (update, other) in &moves {
-        tx.execute(update, params![scope, other])?;
-    }
-    tx.commit()
 }
 
 /// Switches the database to WAL and returns the journal mode in force. Several processes
@@ -373,6 +324,24 @@ impl Journal for SqliteJournal {
                     "SELECT entry FROM ringg_journal_calls WHERE scope = ?1 AND settled = 0
                      ORDER BY recorded_at, reference",
                     params![scope],
+                )
+            })
+            .await?;
+        self.decode_all("call", rows)
+    }
+
+    async fn calls_since(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<CallEntry>, JournalError> {
+        let since = rfc3339(&since);
+        let rows = self
+            .blocking(move |conn, scope| {
+                texts(
+                    conn,
+                    "SELECT entry FROM ringg_journal_calls WHERE scope = ?1 AND recorded_at >= ?2
+                     ORDER BY recorded_at, reference",
+                    params![scope, since],
                 )
             })
             .await?;

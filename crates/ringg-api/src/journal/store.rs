@@ -3,6 +3,7 @@
 use std::fmt;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use ringg_types::ids::{AgentId, ListId};
 
 use crate::journal::entry::{CallEntry, JournalError, LaunchEntry, LaunchKey, SavedSubscriptions};
@@ -44,6 +45,17 @@ pub trait Journal: Send + Sync + fmt::Debug {
 
     /// The call initiations without a known outcome, oldest first.
     async fn pending_calls(&self) -> Result<Vec<CallEntry>, JournalError>;
+
+    /// The call initiations recorded at or after `since`, settled or not, oldest first: what
+    /// was begun lately (`ringg calls create` refuses to call someone again who was called a
+    /// moment ago). The built-in journals keep settled entries and return them too. The
+    /// default returns the [`pending_calls`](Self::pending_calls) recorded since then, for a
+    /// journal that keeps nothing else: one that keeps settled entries should override it.
+    async fn calls_since(&self, since: DateTime<Utc>) -> Result<Vec<CallEntry>, JournalError> {
+        let mut calls = self.pending_calls().await?;
+        calls.retain(|c| c.intent.recorded_at >= since);
+        Ok(calls)
+    }
 
     /// Records (or replaces) a launch, keyed by its [`LaunchKey`].
     async fn put_launch(&self, entry: &LaunchEntry) -> Result<(), JournalError>;

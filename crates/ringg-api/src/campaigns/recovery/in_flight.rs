@@ -140,7 +140,7 @@ pub(super) fn same_name_upload(entry: &LaunchEntry, pending: &[LaunchEntry]) -> 
                     rfc3339_secs(&o.updated_at),
                 ))
                 .with_hint(format!(
-                    "run that launch again (the same file, name and assistant) to settle it, or launch this file under another name; otherwise try again after {until}"
+                    "run that launch again (the same file, name and assistant) to settle it: it carries on from its upload, and uploads and starts that file if its upload made no list; or discard the list that upload made, or launch this file under another name; otherwise try again after {until}"
                 )),
             )
         })

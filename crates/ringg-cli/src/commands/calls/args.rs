@@ -170,7 +170,8 @@ pub(crate) struct CreateCallArgs {
     #[arg(long)]
     pub(crate) wait: bool,
     /// Call even though an earlier initiation to the same number for the same assistant is
-    /// not settled (it may have been placed: see `ringg calls reconcile --pending`).
+    /// not settled (it may have been placed: see `ringg calls reconcile --pending`), or was
+    /// placed within the last hour.
     #[arg(long)]
     pub(crate) force: bool,
     /// Use the older endpoint (POST /calling/outbound/individual), which knows no number

@@ -183,7 +183,7 @@ async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
         a.allow_unknown_vars,
     )?;
     if !a.force {
-        pending::refuse_unsettled(&client, &agent, to.as_str()).await?;
+        pending::refuse_calling_twice(&client, &agent, to.as_str()).await?;
     }
     // The reference is on disk (the journal) and on the terminal before the call is sent, so
     // an interrupted command can be settled with `ringg calls reconcile --pending`.

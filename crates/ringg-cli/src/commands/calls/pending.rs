@@ -12,12 +12,19 @@ use crate::error::{CliError, ErrorClass};
 use crate::listing::Paging;
 use crate::output::{print_json, print_table, table};
 
-/// Refuses a call to `to` for `agent` while an earlier initiation to them is unsettled.
-pub(super) async fn refuse_unsettled(
+/// Refuses a call to `to` for `agent` that could call them twice: while an earlier initiation
+/// to them is unsettled, or when one was placed a moment ago.
+pub(super) async fn refuse_calling_twice(
     client: &Client,
     agent: &AgentId,
     to: &str,
 ) -> Result<(), CliError> {
+    refuse_unsettled(client, agent, to).await?;
+    refuse_recently_placed(client, agent, to).await
+}
+
+/// Refuses a call to `to` for `agent` while an earlier initiation to them is unsettled.
+async fn refuse_unsettled(client: &Client, agent: &AgentId, to: &str) -> Result<(), CliError> {
     let pending = client.calls().pending().await?;
     if let Some(p) = pending
         .iter()
@@ -30,6 +37,42 @@ pub(super) async fn refuse_unsettled(
         )));
     }
     Ok(())
+}
+
+/// How long after a call to someone `ringg calls create` refuses to call them again for the
+/// same assistant without `--force`: a re-run of the command after it was interrupted (while
+/// it waited for the call, or after `calls reconcile` found the call placed) is far more likely
+/// than a second call meant within the hour.
+pub(super) const RECENTLY_CALLED: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
+/// Refuses a call to `to` for `agent` when this machine's journal shows a call to them placed
+/// within [`RECENTLY_CALLED`], naming it.
+async fn refuse_recently_placed(
+    client: &Client,
+    agent: &AgentId,
+    to: &str,
+) -> Result<(), CliError> {
+    let now = chrono::Utc::now();
+    let recent = client
+        .calls()
+        .journaled_since(now - RECENTLY_CALLED)
+        .await?;
+    let placed = recent.iter().rev().find_map(|c| match &c.outcome {
+        Some(CallOutcome::Placed { call_id })
+            if c.intent.agent_id == *agent && c.intent.to_number == to =>
+        {
+            Some((c, call_id))
+        }
+        _ => None,
+    });
+    let Some((entry, call_id)) = placed else {
+        return Ok(());
+    };
+    let minutes = (now - entry.intent.recorded_at).num_minutes().max(0);
+    Err(CliError::failed(format!(
+        "{to} was already called for assistant {agent} {minutes} min ago (call {call_id}, client reference {}): calling again would call them twice; `ringg calls wait {call_id}` follows that call, or add --force to call them again",
+        entry.intent.reference
+    )))
 }
 
 fn recorded(p: &CallEntry) -> String {
