@@ -238,7 +238,12 @@ impl From<ringg_api::campaigns::LaunchError> for CliError {
                 let refused = kind == ringg_api::ErrorKind::InvalidInput;
                 let unknown = error.is_outcome_unknown();
                 let mut err = CliError::from(error);
-                err.message = format!("campaign launch failed at {step}: {}", err.message);
+                err.message = if too_early.is_some() {
+                    // Nothing failed: the launch waits, deliberately, before it sends anything.
+                    format!("campaign launch stopped at {step}: {}", err.message)
+                } else {
+                    format!("campaign launch failed at {step}: {}", err.message)
+                };
                 let list_id_missing = list_id.is_none();
                 if let Some(list) = list_id {
                     err.message

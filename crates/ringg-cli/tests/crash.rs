@@ -488,6 +488,12 @@ async fn a_launch_killed_after_its_upload_holds_up_another_file_of_its_name() {
     assert_eq!(r.code, 8, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("another launch named"), "{}", r.stderr);
     assert!(r.stderr.contains("another name"), "{}", r.stderr);
+    // A deliberate wait, not a failure.
+    assert!(
+        r.stderr.contains("campaign launch stopped at"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(statuses(&sim, name).await.len(), 1, "nothing sent");
 
     // The first launch run again finds its list; then the second goes ahead.

@@ -74,7 +74,7 @@ impl Error {
                     "look at what the message names, and act on the one that is yours by its id".into(),
                 ),
                 ErrorKind::TooEarly => Some(
-                    "its request may still be answered: settle it again after the time given, and do not place it again before".into(),
+                    "settle it again after the time given, and do not place it again before".into(),
                 ),
                 ErrorKind::Pagination => Some(
                     "narrow the query (for example by date); if the list really is that long, allow more pages (the client's max_pages setting)".into(),
