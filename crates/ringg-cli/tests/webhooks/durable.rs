@@ -587,33 +587,20 @@ fn forward_to_a_remote_app_still_needs_a_secret() {
     assert!(stderr.contains("no webhook secret"), "{stderr}");
 }
 
+/// Places an answered call to each of `tos` with `ringg calls create --wait`.
+async fn answered_calls(sim: &ringg_sim::RunningSimulator, tos: &[&str]) {
+    for to in tos {
+        sim.handle()
+            .script_outcomes(to, [ringg_sim::CallOutcome::Answered]);
+        let args = crate::common::call_args(to, &["--var", "company_name=Acme", "--wait"]);
+        super::ok(super::ringg(sim, &args)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn replay_forwards_what_was_missed_and_keeps_what_the_app_refused() {
-    use ringg_sim::CallOutcome;
-    use ringg_sim::demo::{AGENT_ID, NUMBER_ID};
     let sim = super::sim().await;
-    for to in ["+919876544401", "+919876544402"] {
-        sim.handle().script_outcomes(to, [CallOutcome::Answered]);
-        super::ok(super::ringg(
-            &sim,
-            &[
-                "calls",
-                "create",
-                "--var",
-                "company_name=Acme",
-                "--agent",
-                AGENT_ID,
-                "--to",
-                to,
-                "--name",
-                "Lee",
-                "--from-number-id",
-                NUMBER_ID,
-                "--wait",
-            ],
-        ))
-        .await;
-    }
+    answered_calls(&sim, &["+919876544401", "+919876544402"]).await;
     let state = fresh_state_dir();
     let replay = |url: &str| {
         let mut c = super::ringg(
@@ -670,30 +657,8 @@ async fn replay_forwards_what_was_missed_and_keeps_what_the_app_refused() {
 /// reads it: `Bearer <secret>` in `Authorization`.
 #[tokio::test(flavor = "multi_thread")]
 async fn replay_sends_an_authorization_secret_as_a_bearer_token() {
-    use ringg_sim::CallOutcome;
-    use ringg_sim::demo::{AGENT_ID, NUMBER_ID};
     let sim = super::sim().await;
-    let to = "+919876544411";
-    sim.handle().script_outcomes(to, [CallOutcome::Answered]);
-    super::ok(super::ringg(
-        &sim,
-        &[
-            "calls",
-            "create",
-            "--var",
-            "company_name=Acme",
-            "--agent",
-            AGENT_ID,
-            "--to",
-            to,
-            "--name",
-            "Lee",
-            "--from-number-id",
-            NUMBER_ID,
-            "--wait",
-        ],
-    ))
-    .await;
+    answered_calls(&sim, &["+919876544411"]).await;
     let (taking, taken) = app(200).await;
     let url = format!("http://{taking}/hooks");
     let mut replay = super::ringg(
