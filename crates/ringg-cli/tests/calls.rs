@@ -623,7 +623,7 @@ async fn a_recipient_called_a_moment_ago_is_not_called_again_without_force() {
         cmd.env("RINGG_STATE_DIR", state.path());
         common::run(cmd)
     };
-    let placed = || calls_to(&sim, to);
+    let placed = || common::calls_to(&sim, to);
     let first = create(&[]).await;
     assert_eq!(first.code, 0, "{}", first.stderr);
     let calls = placed();
@@ -673,15 +673,9 @@ async fn a_call_reconcile_found_placed_is_not_placed_again() {
         "{}",
         again.stderr
     );
-    assert_eq!(calls_to(&sim, to).len(), 1, "the recipient was called once");
-}
-
-/// The ids of the simulator's calls to `to`.
-fn calls_to(sim: &ringg_sim::RunningSimulator, to: &str) -> Vec<String> {
-    sim.handle()
-        .calls()
-        .into_iter()
-        .filter(|c| c.to_number == to)
-        .map(|c| c.id.to_string())
-        .collect()
+    assert_eq!(
+        common::calls_to(&sim, to).len(),
+        1,
+        "the recipient was called once"
+    );
 }

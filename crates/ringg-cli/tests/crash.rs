@@ -207,15 +207,6 @@ fn direct(sim: &RunningSimulator) -> Client {
         .unwrap()
 }
 
-fn calls_to(sim: &RunningSimulator, to: &str) -> Vec<String> {
-    sim.handle()
-        .calls()
-        .into_iter()
-        .filter(|c| c.to_number == to)
-        .map(|c| c.id.to_string())
-        .collect()
-}
-
 fn create_args(to: &str) -> Vec<String> {
     [
         "calls",
@@ -254,8 +245,8 @@ async fn a_call_initiation_killed_at_each_boundary_is_never_placed_twice() {
     let killed = tokio::time::Instant::now();
     proxy.hold("POST", PATH, Hold::Answer);
     kill_at_hold(&proxy, state, "8", &strs(&create_args(lost_answer))).await;
-    assert!(calls_to(&sim, lost_request).is_empty());
-    let placed = calls_to(&sim, lost_answer);
+    assert!(common::calls_to(&sim, lost_request).is_empty());
+    let placed = common::calls_to(&sim, lost_answer);
     assert_eq!(placed.len(), 1);
 
     // Both are pending, and calling either again is refused.
@@ -278,8 +269,8 @@ async fn a_call_initiation_killed_at_each_boundary_is_never_placed_twice() {
             r.stderr
         );
     }
-    assert!(calls_to(&sim, lost_request).is_empty());
-    assert_eq!(calls_to(&sim, lost_answer).len(), 1);
+    assert!(common::calls_to(&sim, lost_request).is_empty());
+    assert_eq!(common::calls_to(&sim, lost_answer).len(), 1);
 
     // Settling at once reports the placed call with its id, and leaves the other pending: its
     // request was recorded a moment ago and might still be answered (exit 8, too early).
@@ -358,8 +349,8 @@ async fn a_call_initiation_killed_at_each_boundary_is_never_placed_twice() {
 
     // Now the one never placed can be called, once.
     ok(ringg(&proxy, state, &strs(&create_args(lost_request)))).await;
-    assert_eq!(calls_to(&sim, lost_request).len(), 1);
-    assert_eq!(calls_to(&sim, lost_answer).len(), 1);
+    assert_eq!(common::calls_to(&sim, lost_request).len(), 1);
+    assert_eq!(common::calls_to(&sim, lost_answer).len(), 1);
 }
 
 /// The simulator's campaigns named `name`, with their statuses.

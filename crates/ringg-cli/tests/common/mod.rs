@@ -143,6 +143,16 @@ pub fn ringg(sim: &RunningSimulator, args: &[&str]) -> Command {
     cmd
 }
 
+/// The ids of the simulator's calls to `to`.
+pub fn calls_to(sim: &RunningSimulator, to: &str) -> Vec<String> {
+    sim.handle()
+        .calls()
+        .into_iter()
+        .filter(|c| c.to_number == to)
+        .map(|c| c.id.to_string())
+        .collect()
+}
+
 /// The arguments of `calls create` from the demo assistant and number to `to`, then `extra`.
 pub fn call_args<'a>(to: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
