@@ -578,6 +578,47 @@ fn a_second_ctrl_c_exits_at_once() {
     assert!(took < Duration::from_secs(8), "{took:?}");
 }
 
+/// SIGTERM (`kill`, a service manager) and SIGHUP stop `listen` as Ctrl-C does: gracefully,
+/// so what it holds is saved; a second one exits at once with its own code.
+#[cfg(unix)]
+#[test]
+fn sigterm_and_sighup_stop_listen_as_ctrl_c_does() {
+    for (signal, code) in [("-TERM", 143), ("-HUP", 129)] {
+        let mut l = spawn_listen(&["--secret", "s3cret"]);
+        let signal_it = || {
+            let status = Command::new("kill")
+                .args([signal, &l.child.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(status.success());
+        };
+        signal_it();
+        // Stopped gracefully (no delivery in flight: at once).
+        let (first, _) = wait_exit(&mut l.child, Instant::now(), Duration::from_secs(40));
+        let stderr = l.stderr.lock().unwrap().clone();
+        assert_eq!(first, Some(0), "{signal}: {stderr}");
+        assert!(
+            stderr.contains("stopping: deliveries in flight"),
+            "{signal}: {stderr}"
+        );
+        // A second one while deliveries are in flight exits at once.
+        let mut l = spawn_listen(&["--secret", "s3cret"]);
+        let _held = hold_connections(l.port);
+        let since = Instant::now();
+        for _ in 0..2 {
+            let status = Command::new("kill")
+                .args([signal, &l.child.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(status.success());
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        let (second, took) = wait_exit(&mut l.child, since, Duration::from_secs(40));
+        assert_eq!(second, Some(code), "{signal}");
+        assert!(took < Duration::from_secs(8), "{signal}: {took:?}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn replay_hands_over_only_what_listen_missed() {
     let sim = sim().await;

@@ -306,18 +306,34 @@ fn a_callback_that_cannot_be_printed_in_time_is_answered_200_and_printed_later()
     let _ = l.child.wait();
 }
 
-/// A held callback line that `listen` could not print before it was stopped is not lost: its
-/// event is saved to a private file in the state folder, which stderr names.
+/// A held callback line that `listen` could not print before it was stopped (Ctrl-C) is not
+/// lost: its event is saved to a private file in the state folder, which stderr names.
 #[test]
 fn held_callbacks_not_printed_when_listen_stops_are_saved_to_a_file() {
+    held_callback_saved_when(|l, unread| {
+        interrupt(&l.child);
+        drop(unread);
+    });
+}
+
+/// The same when the reader of the output goes away instead: the write it was stuck on fails,
+/// and `listen` ends once the held lines' events are saved.
+#[test]
+fn held_callbacks_are_saved_when_the_reader_of_the_output_goes_away() {
+    held_callback_saved_when(|_, unread| drop(unread));
+}
+
+/// Holds a callback's line behind output nobody reads, ends `listen` with `stop` (given the
+/// unread stdout), and checks that the callback's event was saved and stderr named the file.
+fn held_callback_saved_when(stop: impl FnOnce(&Listener, std::process::ChildStdout)) {
     let mut l = spawn_listen(&["--secret", "s3cret"]);
-    let _unread = l.stdout.take().unwrap();
+    let unread = l.stdout.take().unwrap();
     let _filler = stall_output(&l);
     let mut s = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    assert_eq!(deliver(&mut s, "s3cret", &callback("cb-saved-1")), 200);
-    // Stopped with the output still unread.
-    interrupt(&l.child);
+    let body = callback("cb-saved-1").replace(",", ",\n  ");
+    assert_eq!(deliver(&mut s, "s3cret", &body), 200);
+    stop(&l, unread);
     let (code, _) = wait_exit(
         &mut l.child,
         std::time::Instant::now(),
@@ -337,7 +353,7 @@ fn held_callbacks_not_printed_when_listen_stops_are_saved_to_a_file() {
     assert_eq!(events.len(), 1, "{saved}");
     assert_eq!(
         events[0],
-        serde_json::from_str::<serde_json::Value>(&callback("cb-saved-1")).unwrap()
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()
     );
     #[cfg(unix)]
     {

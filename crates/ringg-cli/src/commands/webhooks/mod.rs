@@ -241,9 +241,10 @@ fn forwarding(forward_to: Option<&str>) -> Result<String, CliError> {
 /// The state file `webhooks listen` keeps handed-over events in.
 pub(crate) const DEDUPE_FILE: &str = "webhooks-dedupe.sqlite3";
 
-/// Heard once the first Ctrl-C asks for a graceful stop (deliveries in flight get up to
-/// `deadline` seconds); a second one exits at once with 130, after `printer` saved the events
-/// of the callback lines it holds (see [`Printer::save_held`]).
+/// Heard once the first Ctrl-C (or SIGTERM, SIGHUP: see [`Interrupts`]) asks for a graceful
+/// stop (deliveries in flight get up to `deadline` seconds); a second one exits at once (130
+/// for Ctrl-C), after `printer` saved the events of the callback lines it holds (see
+/// [`Printer::save_held`]).
 fn stop_on_interrupt(
     deadline: u64,
     printer: Printer,
@@ -251,7 +252,7 @@ fn stop_on_interrupt(
     let mut interrupts = Interrupts::new()?;
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
-        if !interrupts.recv().await {
+        if interrupts.recv().await.is_none() {
             // No more signals can arrive: keep serving until the process is killed.
             return std::future::pending::<()>().await;
         }
@@ -259,10 +260,10 @@ fn stop_on_interrupt(
             "stopping: deliveries in flight get up to {deadline} s; Ctrl-C again exits now"
         ));
         let _ = stop_tx.send(());
-        if interrupts.recv().await {
+        if let Some(code) = interrupts.recv().await {
             crate::term::err_line("stopped without waiting for deliveries in flight");
             printer.save_held();
-            std::process::exit(130);
+            std::process::exit(code);
         }
     });
     Ok(stop_rx)
@@ -408,19 +409,31 @@ enum App {
     Forward(forward::Forwarder),
 }
 
-/// Ctrl-C (SIGINT) as a stream. On Unix the handler is installed when this is created.
+/// Ctrl-C (SIGINT), and on Unix SIGTERM (`kill`, a service manager stopping it) and SIGHUP
+/// (its terminal closed), as a stream: each asks `listen` to stop as Ctrl-C does, rather than
+/// ending the process before it saved what it holds. On Unix the handlers are installed when
+/// this is created.
 struct Interrupts {
     #[cfg(unix)]
-    signal: tokio::signal::unix::Signal,
+    signals: [(tokio::signal::unix::Signal, i32); 3],
 }
 
 impl Interrupts {
     fn new() -> Result<Self, CliError> {
         #[cfg(unix)]
         {
-            let signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
-                .map_err(|e| CliError::io("could not install the Ctrl-C handler", &e))?;
-            Ok(Self { signal })
+            use tokio::signal::unix::{SignalKind, signal};
+            let install = |kind: SignalKind| {
+                signal(kind).map_err(|e| CliError::io("could not install the Ctrl-C handler", &e))
+            };
+            // Each with the exit code of a process it ends: 128 and its number.
+            Ok(Self {
+                signals: [
+                    (install(SignalKind::interrupt())?, 130),
+                    (install(SignalKind::terminate())?, 143),
+                    (install(SignalKind::hangup())?, 129),
+                ],
+            })
         }
         #[cfg(not(unix))]
         {
@@ -428,15 +441,22 @@ impl Interrupts {
         }
     }
 
-    /// Waits for the next Ctrl-C; false when none can arrive any more.
-    async fn recv(&mut self) -> bool {
+    /// Waits for the next of these signals and returns the exit code of a process it ends;
+    /// `None` when none can arrive any more.
+    async fn recv(&mut self) -> Option<i32> {
         #[cfg(unix)]
         {
-            self.signal.recv().await.is_some()
+            let [(int, int_code), (term, term_code), (hup, hup_code)] = &mut self.signals;
+            tokio::select! {
+                Some(()) = int.recv() => Some(*int_code),
+                Some(()) = term.recv() => Some(*term_code),
+                Some(()) = hup.recv() => Some(*hup_code),
+                else => None,
+            }
         }
         #[cfg(not(unix))]
         {
-            tokio::signal::ctrl_c().await.is_ok()
+            tokio::signal::ctrl_c().await.ok().map(|()| 130)
         }
     }
 }

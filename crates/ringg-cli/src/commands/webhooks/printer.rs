@@ -13,7 +13,7 @@ use std::time::Duration;
 use ringg_webhooks::{DedupeKey, DedupeStore, HandlerError, MemoryDedupeStore, WebhookEvent};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::term::emit;
+use crate::term::try_emit;
 
 /// Lines waiting for stdout.
 const OUTPUT_QUEUE: usize = 1024;
@@ -72,7 +72,7 @@ pub(super) struct Printer {
     unwritten_held: Arc<AtomicUsize>,
     /// The events of held lines (those written are dropped as lines are held), saved to a
     /// file when `listen` stops before their lines were written.
-    held_events: Arc<Mutex<Vec<HeldEvent>>>,
+    held_events: Arc<Mutex<HeldEvents>>,
     done: Arc<Mutex<Option<std::sync::mpsc::Receiver<()>>>>,
 }
 
@@ -82,25 +82,38 @@ impl Printer {
         let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
         let unwritten_held = Arc::new(AtomicUsize::new(0));
         let written_held = unwritten_held.clone();
+        let held_events = Arc::<Mutex<HeldEvents>>::default();
+        let events = held_events.clone();
         std::thread::spawn(move || {
-            // `emit` ends the program quietly when stdout is closed (`ringg … | head`).
+            // A write that fails ends the program, as `emit` does (quietly when stdout was
+            // closed: `ringg … | head`), once the held lines' events are saved.
+            let write = |line: String| {
+                if let Err(e) = try_emit(line) {
+                    save_held(&events);
+                    if e.kind() == std::io::ErrorKind::BrokenPipe {
+                        std::process::exit(0);
+                    }
+                    crate::term::err_line(format!("error: could not write to stdout: {e}"));
+                    std::process::exit(1);
+                }
+            };
             while let Some(line) = queue.blocking_recv() {
                 match line {
                     Line::Event(line, state, ack) => {
                         // Skipped when its delivery gave up (answered 500: it comes again).
                         if take(&state, TAKEN) {
-                            emit(line);
+                            write(line);
                             let _ = ack.send(());
                         } else if state
                             .compare_exchange(HELD, TAKEN, Ordering::AcqRel, Ordering::Acquire)
                             .is_ok()
                         {
-                            emit(line);
+                            write(line);
                             state.store(WRITTEN, Ordering::Release);
                             written_held.fetch_sub(1, Ordering::AcqRel);
                         }
                     }
-                    Line::Plain(line) => emit(line),
+                    Line::Plain(line) => write(line),
                     Line::End => break,
                 }
             }
@@ -122,7 +135,7 @@ impl Printer {
             not_printed,
             held,
             unwritten_held,
-            held_events: Arc::default(),
+            held_events,
             done: Arc::new(Mutex::new(Some(done_rx))),
         }
     }
@@ -186,9 +199,16 @@ impl Printer {
         ))
     }
 
-    /// Holds a queued line (see [`HELD`]) unless [`MAX_HELD`] are held already or the writer
-    /// took it meanwhile, keeping `event` until the line is written; true when held.
+    /// Holds a queued line (see [`HELD`]) unless [`MAX_HELD`] are held already, the writer
+    /// took it meanwhile or the held lines were saved (`listen` is stopping), keeping `event`
+    /// until the line is written; true when held.
     fn hold(&self, state: &Arc<AtomicU8>, event: &WebhookEvent) -> bool {
+        // Held and listed in one step, under the lock `save_held` takes: a line is never held
+        // without being saved should `listen` stop.
+        let mut events = self.held_events.lock().unwrap_or_else(|p| p.into_inner());
+        if events.saved {
+            return false;
+        }
         let counted = self
             .unwritten_held
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
@@ -200,7 +220,7 @@ impl Printer {
         }
         if take(state, HELD) {
             self.held.fetch_add(1, Ordering::Relaxed);
-            let mut events = self.held_events.lock().unwrap_or_else(|p| p.into_inner());
+            let events = &mut events.events;
             events.retain(|h| h.state.load(Ordering::Acquire) != WRITTEN);
             events.push(HeldEvent {
                 state: state.clone(),
@@ -254,37 +274,63 @@ impl Printer {
         }
     }
 
-    /// Saves the events of held lines not written yet (a line the writer holds but has not
-    /// finished writing included: it may appear in the output too) to a new file in the state
-    /// folder, one JSON object per line, and says where on stderr; their deliveries were
-    /// answered 200 and Ringg does not send them again. Called when `listen` stops; a held
-    /// line still queued is not written afterwards.
+    /// Saves the events of held lines not written yet, once (see [`save_held`]).
     pub(super) fn save_held(&self) {
-        let held = std::mem::take(&mut *self.held_events.lock().unwrap_or_else(|p| p.into_inner()));
-        let unwritten: Vec<String> = held
-            .into_iter()
-            .filter(|h| {
-                h.state
-                    .compare_exchange(HELD, SAVED, Ordering::AcqRel, Ordering::Acquire)
-                    .is_ok()
-                    || h.state.load(Ordering::Acquire) == TAKEN
-            })
-            .map(|h| h.json)
-            .collect();
-        if unwritten.is_empty() {
-            return;
-        }
-        let n = unwritten.len();
-        match save_lines(&unwritten) {
-            Ok(path) => crate::term::err_line(format!(
-                "warning: {n} callback or notice line(s) answered 200 were not printed (output was not being read when listen stopped); their events are saved in {} (one JSON object per line)",
-                path.display()
-            )),
-            Err(e) => crate::term::err_line(format!(
-                "warning: {n} callback or notice line(s) answered 200 were not printed (output was not being read when listen stopped), and their events could not be saved: {e}"
-            )),
+        save_held(&self.held_events);
+    }
+}
+
+/// The events of held lines, and whether they were saved (then no line is held any more).
+#[derive(Default)]
+struct HeldEvents {
+    events: Vec<HeldEvent>,
+    saved: bool,
+}
+
+/// Saves the events of held lines not written yet (a line the writer holds but has not
+/// finished writing included: it may appear in the output too) to a new file in the state
+/// folder, one JSON object per line, and says where on stderr; their deliveries were answered
+/// 200 and Ringg does not send them again. Called when `listen` stops (or its output fails);
+/// a held line still queued is not written afterwards, and no line is held after it. A second
+/// call waits for the first one's file, then saves nothing.
+fn save_held(held: &Mutex<HeldEvents>) {
+    let mut held = held.lock().unwrap_or_else(|p| p.into_inner());
+    if held.saved {
+        return;
+    }
+    held.saved = true;
+    let unwritten: Vec<String> = std::mem::take(&mut held.events)
+        .into_iter()
+        .filter(|h| {
+            h.state
+                .compare_exchange(HELD, SAVED, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+                || h.state.load(Ordering::Acquire) == TAKEN
+        })
+        .map(|h| h.json)
+        .collect();
+    if unwritten.is_empty() {
+        return;
+    }
+    let n = unwritten.len();
+    let why = "output was not being read when listen stopped";
+    match save_lines(&unwritten) {
+        Ok(path) => crate::term::err_line(format!(
+            "warning: {n} callback or notice line(s) answered 200 were not printed ({why}); their events are saved in {} (one JSON object per line)",
+            path.display()
+        )),
+        Err(e) => {
+            // The last place left for them.
+            crate::term::err_line(format!(
+                "warning: {n} callback or notice line(s) answered 200 were not printed ({why}), and their events could not be saved ({e}); here they are, one JSON object per line:"
+            ));
+            for line in &unwritten {
+                crate::term::err_line(line);
+            }
         }
     }
+    // `held` stays locked until here: a second caller returns only once the file is written.
+    drop(held);
 }
 
 /// The event of a held line, and where the line is.
@@ -293,11 +339,15 @@ struct HeldEvent {
     json: String,
 }
 
-/// The event's JSON as received (everything in it kept), on one line.
+/// The event's JSON as received, on one line: a line break in JSON text is whitespace between
+/// tokens (one in a string is escaped), so it becomes a space and nothing else changes.
 fn one_line_json(event: &WebhookEvent) -> String {
-    match event.to_value() {
-        Ok(value) => value.to_string(),
-        Err(_) => event.raw().replace(['\r', '\n'], " "),
+    match event.raw_json() {
+        Some(text) => text.replace(['\r', '\n'], " "),
+        None => event
+            .to_value()
+            .map(|v| v.to_string())
+            .unwrap_or_else(|_| event.raw().replace(['\r', '\n'], " ")),
     }
 }
 
@@ -401,5 +451,19 @@ mod tests {
         assert!(!printer.hold(&over, &event));
         assert_eq!(over.load(Ordering::Acquire), QUEUED);
         assert_eq!(printer.unwritten_held.load(Ordering::Acquire), MAX_HELD);
+    }
+
+    /// Once the held lines were saved (`listen` is stopping), no line is held: its delivery
+    /// gives it up instead of being answered 200 for a line nobody would save.
+    #[tokio::test]
+    async fn no_line_is_held_once_the_held_lines_were_saved() {
+        let printer = Printer::start();
+        let event =
+            WebhookEvent::from_slice(br#"{"event_type":"call_started","call_id":"c-1"}"#).unwrap();
+        printer.held_events.lock().unwrap().saved = true;
+        let queued = Arc::new(AtomicU8::new(QUEUED));
+        assert!(!printer.hold(&queued, &event));
+        assert_eq!(queued.load(Ordering::Acquire), QUEUED);
+        assert_eq!(printer.unwritten_held.load(Ordering::Acquire), 0);
     }
 }
