@@ -854,6 +854,9 @@ async fn a_base_url_password_is_kept_as_a_fingerprint_and_earlier_entries_are_se
     let scope = journal_scope(url, "key-1");
     assert!(!scope.contains("pa55-SECRET"), "{scope}");
     assert!(scope.starts_with("https://user:sha256-"), "{scope}");
+    // A password that only looks like a fingerprint is fingerprinted too.
+    let lookalike = journal_scope("https://user:sha256-plain-pw@proxy.example/x", "key-1");
+    assert!(!lookalike.contains("plain-pw"), "{lookalike}");
     assert_ne!(
         journal_scope("https://user:other@proxy.example/ca/api/v0", "key-1"),
         scope

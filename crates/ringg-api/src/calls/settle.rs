@@ -23,7 +23,8 @@ impl Calls<'_> {
 
     /// The call initiations of the client's [journal](crate::journal) recorded at or after
     /// `since`, settled or not (see [`Journal::calls_since`](crate::journal::Journal::calls_since)).
-    /// Oldest first.
+    /// Oldest first. A journal of your own that does not override `calls_since` returns only
+    /// the pending ones, so a call it recorded as placed is not among them.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidInput`] when the client has no journal; the journal's failure when

@@ -519,33 +519,51 @@ impl Campaigns<'_> {
         // upload of this campaign's name is the launch this list came from.
         let entry = match (entry, campaign.name.as_ref()) {
             (Some(entry), _) => Some(entry),
-            (None, Some(name)) => unanswered_upload(journal.as_ref(), name).await?,
+            (None, Some(name)) => {
+                unanswered_upload(journal.as_ref(), name, campaign.agent_id.as_ref()).await?
+            }
             (None, None) => None,
         };
-        if let Some(mut entry) = entry {
-            entry.list_id = Some(list_id.clone());
-            journal
-                .put_launch(&entry.at(LaunchStage::Discarded))
+        if let Some(seen) = entry {
+            // Only over the record read: a run of that launch that went on meanwhile (found
+            // its list, started it) keeps its record, and is not taken for discarded.
+            let mut discarded = seen.clone().at(LaunchStage::Discarded);
+            discarded.list_id = Some(list_id.clone());
+            let marked = journal
+                .put_launch_if_unchanged(&discarded, Some(&seen))
                 .await
                 .map_err(Error::journal)?;
+            if !marked {
+                tracing::warn!(
+                    target: "ringg_api::journal",
+                    launch = %seen.key.name,
+                    "the launch's record changed while its list was discarded (another run of it went on); it was left as that run wrote it"
+                );
+            }
         }
         Ok(deleted)
     }
 }
 
-/// The one pending launch named `name` whose upload was sent and whose list is not known
-/// (its answer was lost); `None` when there is none, or more than one (which is whose list
-/// cannot be told).
+/// The one pending launch named `name` (for `agent`, when the campaign names its assistant)
+/// whose upload was sent and whose list is not known (its answer was lost); `None` when there
+/// is none, or more than one (which is whose list cannot be told).
 async fn unanswered_upload(
     journal: &dyn Journal,
     name: &str,
+    agent: Option<&ringg_types::ids::AgentId>,
 ) -> Result<Option<LaunchEntry>, Error> {
     let mut uploads = journal
         .pending_launches()
         .await
         .map_err(Error::journal)?
         .into_iter()
-        .filter(|e| e.key.name == name && e.stage == LaunchStage::Uploading && e.list_id.is_none());
+        .filter(|e| {
+            e.key.name == name
+                && e.stage == LaunchStage::Uploading
+                && e.list_id.is_none()
+                && agent.is_none_or(|a| *a == e.key.agent_id)
+        });
     Ok(match (uploads.next(), uploads.next()) {
         (Some(only), None) => Some(only),
         _ => None,

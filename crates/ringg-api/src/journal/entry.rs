@@ -352,6 +352,13 @@ fn fingerprint(secret: &str) -> String {
 /// What a scope's URL carries in place of the password of its user information.
 const PASSWORD_FINGERPRINT: &str = "sha256-";
 
+/// True when `password` is a fingerprint [`scope_url`] wrote (`sha256-` and 16 hex digits).
+fn is_fingerprint(password: &str) -> bool {
+    password
+        .strip_prefix(PASSWORD_FINGERPRINT)
+        .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// What separates a scope's URL from its key fingerprint.
 const SCOPE_KEY: &str = " key:";
 
@@ -364,10 +371,7 @@ fn scope_url(base_url: &str) -> String {
     let trimmed = base_url.trim();
     match url::Url::parse(trimmed) {
         Ok(mut url) => {
-            if let Some(password) = url
-                .password()
-                .filter(|p| !p.starts_with(PASSWORD_FINGERPRINT))
-            {
+            if let Some(password) = url.password().filter(|p| !is_fingerprint(p)) {
                 let masked = format!("{PASSWORD_FINGERPRINT}{}", fingerprint(password));
                 // Cannot fail: the URL has a host, since it has a password.
                 let _ = url.set_password(Some(&masked));
