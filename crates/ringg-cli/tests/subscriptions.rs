@@ -197,6 +197,20 @@ async fn errors_quoting_subscriptions_mask_their_secrets() {
     )
     .await;
     assert!(r.stderr.contains("token=[REDACTED]"), "{}", r.stderr);
+    // A URL typed without its scheme, quoted by the usage error.
+    let r = fails(
+        ringg(
+            &sim,
+            &strs(&subscribe(
+                "hooks.example/h?token=QUERY-SECRET-C",
+                &["call_completed"],
+                &[],
+            )),
+        ),
+        2,
+    )
+    .await;
+    assert!(r.stderr.contains("token=[REDACTED]"), "{}", r.stderr);
     // A header value of the wrong shape, quoted by serde.
     let json = r#"[{"event_type":["call_completed"],"callback_url":"https://x.example/h","headers":"Bearer EDIT-SECRET-999"}]"#;
     let r = fails(

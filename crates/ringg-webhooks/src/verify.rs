@@ -73,8 +73,8 @@ pub enum VerifyError {
 #[non_exhaustive]
 pub enum VerifierConfigError {
     /// The header name is not a valid HTTP header name. It holds the name given up to its first
-    /// space or `:` (then `…`), so a whole `Name: secret` line pasted as the name does not
-    /// show its secret.
+    /// character that cannot be in one (then `…`), so a whole `Name: secret` line pasted as
+    /// the name does not show its secret.
     #[error("`{0}` is not a valid HTTP header name; use a name such as `X-Webhook-Secret`")]
     InvalidHeaderName(String),
     /// A secret is empty (or only `Bearer `), which would accept any request carrying the header.
@@ -83,11 +83,13 @@ pub enum VerifierConfigError {
 }
 
 impl VerifierConfigError {
-    /// [`InvalidHeaderName`](Self::InvalidHeaderName) of `header`, cut at its first space or
-    /// `:`.
+    /// [`InvalidHeaderName`](Self::InvalidHeaderName) of `header`, cut at its first character
+    /// that cannot be in a header name (`:`, a space, `=`, a line break, …): what follows may
+    /// be a secret pasted with the name.
     pub(crate) fn invalid_header_name(header: &str) -> Self {
         let header = header.trim();
-        match header.find([':', ' ', '\t']) {
+        let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        match header.find(|c: char| !token(c)) {
             Some(end) => Self::InvalidHeaderName(format!("{} …", &header[..end])),
             None => Self::InvalidHeaderName(header.to_owned()),
         }
@@ -431,6 +433,8 @@ mod tests {
             pasted,
             VerifierConfigError::InvalidHeaderName("X-Webhook-Secret …".into())
         );
+        assert!(!pasted.to_string().contains("s3cret"), "{pasted}");
+        let pasted = Verifier::new("X-Webhook-Secret=s3cret-value", "x").unwrap_err();
         assert!(!pasted.to_string().contains("s3cret"), "{pasted}");
         assert_eq!(
             Verifier::new("x-s", "").unwrap_err(),

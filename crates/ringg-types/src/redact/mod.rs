@@ -145,8 +145,10 @@ pub fn redact_url(url: &str) -> Option<String> {
     mask_url(url, true)
 }
 
-/// `url` as it may be shown: with [`redact_url`]'s masking, or as it is when there is nothing
-/// to mask.
+/// `url` as it may be shown: with [`redact_url`]'s masking (after surrounding spaces), or as it
+/// is when there is nothing to mask. Text that is not an `http(s)://` URL (a URL typed without
+/// its scheme, another scheme) still has the values of query parameters named like a secret
+/// masked, so an error quoting a mistyped URL does not show them.
 ///
 /// ```
 /// use ringg_types::redact::url_shown;
@@ -154,13 +156,24 @@ pub fn redact_url(url: &str) -> Option<String> {
 ///     url_shown("https://hooks.example/ringg?token=s3"),
 ///     "https://hooks.example/ringg?token=[REDACTED]"
 /// );
+/// assert_eq!(
+///     url_shown("hooks.example/ringg?token=s3&x=1"),
+///     "hooks.example/ringg?token=[REDACTED]&x=1"
+/// );
 /// assert_eq!(url_shown("https://hooks.example/ringg"), "https://hooks.example/ringg");
 /// ```
 pub fn url_shown(url: &str) -> Cow<'_, str> {
-    match redact_url(url) {
-        Some(masked) => Cow::Owned(masked),
-        None => Cow::Borrowed(url),
+    if let Some(masked) = redact_url(url.trim()) {
+        return Cow::Owned(masked);
     }
+    if let Some(q) = url.find('?') {
+        let mut out = String::with_capacity(url.len());
+        out.push_str(&url[..=q]);
+        if mask_query(&url[q + 1..], &mut out) {
+            return Cow::Owned(out);
+        }
+    }
+    Cow::Borrowed(url)
 }
 
 /// [`redact_url`], masking the query's secrets only when `query` is set.
@@ -197,9 +210,17 @@ fn mask_url(url: &str, query: bool) -> Option<String> {
         out.push_str(tail);
         return changed.then_some(out);
     };
-    let query_end = tail[q..].find('#').map_or(tail.len(), |i| q + i);
     out.push_str(&tail[..=q]);
-    for (n, pair) in tail[q + 1..query_end].split('&').enumerate() {
+    changed |= mask_query(&tail[q + 1..], &mut out);
+    changed.then_some(out)
+}
+
+/// Appends `query` (what follows a `?`, a `#fragment` included) to `out` with the values of
+/// parameters named like a secret masked; true when one was.
+fn mask_query(query: &str, out: &mut String) -> bool {
+    let end = query.find('#').unwrap_or(query.len());
+    let mut changed = false;
+    for (n, pair) in query[..end].split('&').enumerate() {
         if n > 0 {
             out.push('&');
         }
@@ -213,8 +234,8 @@ fn mask_url(url: &str, query: bool) -> Option<String> {
             _ => out.push_str(pair),
         }
     }
-    out.push_str(&tail[query_end..]);
-    changed.then_some(out)
+    out.push_str(&query[end..]);
+    changed
 }
 
 /// Masks every string and number in `value`, keeping object keys, nulls and booleans.
