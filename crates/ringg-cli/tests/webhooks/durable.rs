@@ -547,6 +547,32 @@ async fn the_next_listener_sends_what_the_last_one_kept() {
     })
     .await;
     assert_eq!(status, 200);
+    // The kept file does not hold the secret: the next `listen` sets its own.
+    let files: Vec<_> = std::fs::read_dir(state.join("webhooks-outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "delivery"))
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let head: serde_json::Value =
+        serde_json::Deserializer::from_slice(&std::fs::read(&files[0]).unwrap())
+            .into_iter()
+            .next()
+            .unwrap()
+            .unwrap();
+    let header_values: Vec<String> = head["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pair| {
+            let bytes: Vec<u8> = serde_json::from_value(pair[1].clone()).unwrap();
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+        .collect();
+    assert!(
+        header_values.iter().all(|v| !v.contains("s3cret")),
+        "{header_values:?}"
+    );
     let (_, seen) = app_at(&format!("127.0.0.2:{port}"), 200).await;
     let stderr = blocking(move || {
         let again: Vec<&str> = again.iter().map(String::as_str).collect();

@@ -205,10 +205,12 @@ impl Shared {
             (!event.is_retried_by_ringg(), Outboxed::SetAside),
         ];
         if let Some(outbox) = &self.outbox {
+            // The file does not keep the secret: the `listen` that sends it sets its own.
+            let stored = self.secret.stripped(&kept);
             for (_, note) in ways.into_iter().filter(|(applies, _)| *applies) {
                 let written = match note {
-                    Outboxed::SetAside => outbox.set_aside(&self.target, &kept),
-                    _ => outbox.keep(&self.target, &kept),
+                    Outboxed::SetAside => outbox.set_aside(&self.target, &stored),
+                    _ => outbox.keep(&self.target, &stored),
                 };
                 match written {
                     Ok(_) => {

@@ -15,20 +15,45 @@ pub(super) struct CurrentSecret {
     pub(super) query: Option<(String, String)>,
 }
 
+/// What a delivery kept in the outbox carries in place of the secret: its file does not need
+/// it, since the `listen` that sends it again sets its own ([`CurrentSecret::set_on`]).
+const NOT_KEPT: &str = "secret-not-kept";
+
 impl CurrentSecret {
-    /// Sets it where `kept` carries a secret: the header when it has one, else the query
+    /// Sets it where `kept` carries a secret: the header when it has one, and the query
     /// parameter when its URI has it.
     pub(super) fn set_on(&self, kept: &mut Kept) {
         if let Some((name, value)) = &self.header
             && kept.headers.contains_key(name)
         {
             kept.headers.insert(name.clone(), value.clone());
-            return;
         }
         if let Some((name, secret)) = &self.query
             && let Some(uri) = with_query_value(&kept.uri, name, secret)
         {
             kept.uri = uri;
+        }
+    }
+
+    /// `kept` with [`NOT_KEPT`] in place of the secret where this `listen` reads it (its
+    /// header, its query parameter): what the outbox writes to its file.
+    pub(super) fn stripped(&self, kept: &Kept) -> Kept {
+        let mut headers = kept.headers.clone();
+        if let Some((name, _)) = &self.header
+            && headers.contains_key(name)
+        {
+            headers.insert(name.clone(), HeaderValue::from_static(NOT_KEPT));
+        }
+        let uri = self
+            .query
+            .as_ref()
+            .and_then(|(name, _)| with_query_value(&kept.uri, name, NOT_KEPT))
+            .unwrap_or_else(|| kept.uri.clone());
+        Kept {
+            method: kept.method.clone(),
+            uri,
+            headers,
+            body: kept.body.clone(),
         }
     }
 }
@@ -74,7 +99,7 @@ mod tests {
     }
 
     #[test]
-    fn the_header_or_else_the_query_parameter_gets_the_current_secret() {
+    fn the_header_and_the_query_parameter_get_the_current_secret() {
         let current = CurrentSecret {
             header: Some((
                 HeaderName::from_static("x-webhook-secret"),
@@ -82,10 +107,10 @@ mod tests {
             )),
             query: Some(("ringg_secret".to_owned(), "n w+&".to_owned())),
         };
-        let mut by_header = kept("/hooks?ringg_secret=old", Some(("x-webhook-secret", "old")));
+        let mut by_header = kept("/hooks?x=1", Some(("x-webhook-secret", "old")));
         current.set_on(&mut by_header);
         assert_eq!(by_header.headers["x-webhook-secret"], "new");
-        assert_eq!(by_header.uri, "/hooks?ringg_secret=old");
+        assert_eq!(by_header.uri, "/hooks?x=1");
         let mut by_query = kept("/hooks?a=1&ringg_secret=old&b=2", None);
         current.set_on(&mut by_query);
         assert_eq!(by_query.uri, "/hooks?a=1&ringg_secret=n+w%2B%26&b=2");
@@ -93,5 +118,28 @@ mod tests {
         let mut neither = kept("/hooks?a=1", None);
         current.set_on(&mut neither);
         assert_eq!(neither.uri, "/hooks?a=1");
+    }
+
+    /// The file keeps neither the header's secret nor the query parameter's; sent again, the
+    /// delivery carries the current one in both places.
+    #[test]
+    fn a_kept_delivery_is_stripped_of_its_secret_and_given_the_current_one() {
+        let current = CurrentSecret {
+            header: Some((
+                HeaderName::from_static("x-webhook-secret"),
+                HeaderValue::from_static("new"),
+            )),
+            query: Some(("ringg_secret".to_owned(), "new".to_owned())),
+        };
+        let delivery = kept(
+            "/hooks?ringg_secret=old-s3cret&b=2",
+            Some(("x-webhook-secret", "old-s3cret")),
+        );
+        let mut stored = current.stripped(&delivery);
+        assert_eq!(stored.headers["x-webhook-secret"], NOT_KEPT);
+        assert_eq!(stored.uri, "/hooks?ringg_secret=secret-not-kept&b=2");
+        current.set_on(&mut stored);
+        assert_eq!(stored.headers["x-webhook-secret"], "new");
+        assert_eq!(stored.uri, "/hooks?ringg_secret=new&b=2");
     }
 }
