@@ -22,7 +22,9 @@ use crate::journal::{CallEntry, CallIntent, CallOutcome, caller_text};
 use crate::lists::query_stream;
 use crate::pagination::MAX_PAGE_SIZE;
 use crate::request_path::json_body;
+use guard::{Guard, refused_for};
 
+mod guard;
 mod outcomes;
 mod reconcile;
 mod reference;
@@ -107,7 +109,8 @@ impl Calls<'_> {
     /// get [`ErrorKind::OutcomeUnknown`] with [`Error::client_reference`] set; pass it to
     /// [`reconcile`](Self::reconcile).
     pub async fn initiate(&self, request: InitiateCallRequest) -> Result<PlacedCall, Error> {
-        self.place(&ops::INITIATE_CALL_V2, request, false).await
+        self.place(&ops::INITIATE_CALL_V2, request, Guard::None)
+            .await
     }
 
     /// [`initiate`](Self::initiate), unless the [journal](crate::journal) holds a pending
@@ -120,7 +123,23 @@ impl Calls<'_> {
         &self,
         request: InitiateCallRequest,
     ) -> Result<PlacedCall, Error> {
-        self.place(&ops::INITIATE_CALL_V2, request, true).await
+        self.place(&ops::INITIATE_CALL_V2, request, Guard::Pending)
+            .await
+    }
+
+    /// [`initiate_unless_pending`](Self::initiate_unless_pending), also refusing when the
+    /// journal shows a call to the same recipient for the same assistant placed within
+    /// `within` (recorded since then, by this machine's clock): a command run again after its
+    /// call was placed does not call them twice. The error ([`ErrorKind::InvalidInput`]) names
+    /// the earlier call's reference; the check and the write are one step
+    /// (`Journal::put_call_unless_called`). Without a journal it is `initiate`.
+    pub async fn initiate_unless_called(
+        &self,
+        request: InitiateCallRequest,
+        within: std::time::Duration,
+    ) -> Result<PlacedCall, Error> {
+        let guard = Guard::called_within(within);
+        self.place(&ops::INITIATE_CALL_V2, request, guard).await
     }
 
     /// `POST /calling/outbound/individual` (deprecated by Ringg in favour of
@@ -133,7 +152,7 @@ impl Calls<'_> {
             .with_hint("use the v2 endpoint (Calls::initiate) instead")
             .with_operation(ops::INITIATE_CALL.id));
         }
-        self.place(&ops::INITIATE_CALL, request, false).await
+        self.place(&ops::INITIATE_CALL, request, Guard::None).await
     }
 
     /// [`initiate_v1`](Self::initiate_v1) with [`initiate_unless_pending`](Self::initiate_unless_pending)'s check.
@@ -144,14 +163,28 @@ impl Calls<'_> {
         if !request.is_v1_compatible() {
             return self.initiate_v1(request).await;
         }
-        self.place(&ops::INITIATE_CALL, request, true).await
+        self.place(&ops::INITIATE_CALL, request, Guard::Pending)
+            .await
+    }
+
+    /// [`initiate_v1`](Self::initiate_v1) with [`initiate_unless_called`](Self::initiate_unless_called)'s check.
+    pub async fn initiate_v1_unless_called(
+        &self,
+        request: InitiateCallRequest,
+        within: std::time::Duration,
+    ) -> Result<PlacedCall, Error> {
+        if !request.is_v1_compatible() {
+            return self.initiate_v1(request).await;
+        }
+        let guard = Guard::called_within(within);
+        self.place(&ops::INITIATE_CALL, request, guard).await
     }
 
     async fn place(
         &self,
         op: &'static Operation,
         mut request: InitiateCallRequest,
-        unless_pending: bool,
+        guard: Guard,
     ) -> Result<PlacedCall, Error> {
         let args = request
             .custom_args_values
@@ -178,20 +211,14 @@ impl Calls<'_> {
                 settle_after: Some(self.client.recorded_wait()),
             });
             // On disk before the request leaves; a journal that cannot be written stops it.
-            let pending = if unless_pending {
-                journal.put_call_unless_pending(&e).await
-            } else {
-                journal.put_call(&e).await.map(|()| None)
+            let earlier = match guard {
+                Guard::None => journal.put_call(&e).await.map(|()| None),
+                Guard::Pending => journal.put_call_unless_pending(&e).await,
+                Guard::CalledSince(since) => journal.put_call_unless_called(&e, since).await,
             }
             .map_err(|j| Error::journal(j).with_operation(op.id))?;
-            if let Some(p) = pending {
-                return Err(Error::invalid_input(format!(
-                    "an earlier call to {} for assistant {} is not settled (client reference {}): it may have been placed, so nothing was sent",
-                    p.intent.to_number, p.intent.agent_id, p.intent.reference
-                ))
-                .with_client_reference(p.intent.reference)
-                .with_hint("settle it first (Calls::settle_pending, or Calls::reconcile with its client reference)")
-                .with_operation(op.id));
+            if let Some(p) = earlier {
+                return Err(refused_for(p).with_operation(op.id));
             }
             entry = Some(e);
         }

@@ -1102,3 +1102,43 @@ async fn discarding_the_list_of_a_lost_upload_ends_its_launch() {
     launches_list_of(&client, second, three, true).await;
     assert_eq!(campaigns_named(&client, name).await.len(), 1);
 }
+
+/// `initiate_unless_called` refuses, in the step that would record it, a call to a recipient
+/// the journal shows placed within the window (another process's call settled after this
+/// one's own check), in the memory and the SQLite journal alike; one placed before the window
+/// does not stop it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_placed_within_the_window_stops_another_to_the_same_recipient() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = SqliteJournal::open(dir.path().join("journal.sqlite3"), "s").unwrap();
+    for journal in [
+        Arc::new(MemoryJournal::new()) as Arc<dyn Journal>,
+        Arc::new(sqlite),
+    ] {
+        let sim = sim().await;
+        let client = client(&sim, Losing::new(), journal.clone());
+        let to = "+919876512345";
+        // Placed by another process a minute ago.
+        let placed = client.calls().initiate(call(to)).await.unwrap();
+        let mut earlier = journal.call(&placed.reference).await.unwrap().unwrap();
+        earlier.intent.recorded_at = Utc::now() - chrono::TimeDelta::minutes(1);
+        journal.put_call(&earlier).await.unwrap();
+        let hour = Duration::from_secs(3600);
+        let e = client
+            .calls()
+            .initiate_unless_called(call(to), hour)
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+        assert_eq!(e.client_reference(), Some(placed.reference.as_str()));
+        assert!(e.to_string().contains("was already called"), "{e}");
+        assert_eq!(calls_to(&sim, to).len(), 1, "nothing was sent");
+        // With a window that ends after it, it is placed.
+        client
+            .calls()
+            .initiate_unless_called(call(to), Duration::from_secs(30))
+            .await
+            .unwrap();
+        assert_eq!(calls_to(&sim, to).len(), 2);
+    }
+}

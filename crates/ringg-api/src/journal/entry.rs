@@ -45,6 +45,31 @@ impl CallIntent {
     pub fn is_for_same_recipient(&self, other: &CallIntent) -> bool {
         self.agent_id == other.agent_id && self.to_number == other.to_number
     }
+
+    /// Of `calls`, the one that stops a new initiation of this intent: the oldest pending one
+    /// to the same recipient for the same assistant; else, with `since`, the newest one to
+    /// them placed and recorded at or after `since`.
+    pub(crate) fn stopped_by(
+        &self,
+        calls: Vec<CallEntry>,
+        since: Option<DateTime<Utc>>,
+    ) -> Option<CallEntry> {
+        let (pending, settled): (Vec<_>, Vec<_>) = calls
+            .into_iter()
+            .filter(|c| c.intent.is_for_same_recipient(self))
+            .partition(|c| !c.is_settled());
+        let oldest_pending = pending.into_iter().min_by_key(|c| c.intent.recorded_at);
+        oldest_pending.or_else(|| {
+            let since = since?;
+            settled
+                .into_iter()
+                .filter(|c| {
+                    c.intent.recorded_at >= since
+                        && matches!(c.outcome, Some(CallOutcome::Placed { .. }))
+                })
+                .max_by_key(|c| c.intent.recorded_at)
+        })
+    }
 }
 
 /// `Option<Duration>` as whole milliseconds.

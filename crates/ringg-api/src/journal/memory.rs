@@ -32,6 +32,29 @@ impl MemoryJournal {
     fn with<T>(&self, f: impl FnOnce(&mut Inner) -> T) -> T {
         f(&mut self.inner.lock().unwrap_or_else(PoisonError::into_inner))
     }
+
+    /// Records `entry` unless an earlier call stops it (`CallIntent::stopped_by`: one pending,
+    /// or with `since` one placed since then), in one step under the lock; returns that call.
+    fn put_unless(
+        &self,
+        entry: &CallEntry,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Option<CallEntry> {
+        self.with(|i| {
+            let same: Vec<CallEntry> = i
+                .calls
+                .values()
+                .filter(|e| e.intent.is_for_same_recipient(&entry.intent))
+                .cloned()
+                .collect();
+            let earlier = entry.intent.stopped_by(same, since);
+            if earlier.is_none() {
+                i.calls
+                    .insert(entry.intent.reference.clone(), entry.clone());
+            }
+            earlier
+        })
+    }
 }
 
 #[async_trait]
@@ -48,20 +71,15 @@ impl Journal for MemoryJournal {
         &self,
         entry: &CallEntry,
     ) -> Result<Option<CallEntry>, JournalError> {
-        Ok(self.with(|i| {
-            let pending = i
-                .calls
-                .values()
-                .filter(|e| !e.is_settled())
-                .filter(|e| e.intent.is_for_same_recipient(&entry.intent))
-                .min_by_key(|e| e.intent.recorded_at)
-                .cloned();
-            if pending.is_none() {
-                i.calls
-                    .insert(entry.intent.reference.clone(), entry.clone());
-            }
-            pending
-        }))
+        Ok(self.put_unless(entry, None))
+    }
+
+    async fn put_call_unless_called(
+        &self,
+        entry: &CallEntry,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<CallEntry>, JournalError> {
+        Ok(self.put_unless(entry, Some(since)))
     }
 
     async fn call(&self, reference: &str) -> Result<Option<CallEntry>, JournalError> {

@@ -161,6 +161,55 @@ impl SqliteJournal {
     ) -> Result<Vec<T>, JournalError> {
         texts.iter().map(|t| self.decode(what, t)).collect()
     }
+
+    /// Records `entry` unless an earlier call stops it (`CallIntent::stopped_by`: one pending,
+    /// or with `since` one placed since then), in one IMMEDIATE transaction: no other process
+    /// writes between the check and the insert. Returns that call.
+    async fn put_unless(
+        &self,
+        entry: &CallEntry,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Option<CallEntry>, JournalError> {
+        let text = encode(entry)?;
+        let intent = entry.intent.clone();
+        let settled = entry.is_settled();
+        let recorded = rfc3339(&entry.intent.recorded_at);
+        self.blocking(move |conn, scope| {
+            immediate(conn, || {
+                let candidates = match since {
+                    None => texts(
+                        conn,
+                        "SELECT entry FROM ringg_journal_calls WHERE scope = ?1 AND settled = 0",
+                        params![scope],
+                    )?,
+                    Some(since) => texts(
+                        conn,
+                        "SELECT entry FROM ringg_journal_calls
+                         WHERE scope = ?1 AND (settled = 0 OR recorded_at >= ?2)",
+                        params![scope, rfc3339(&since)],
+                    )?,
+                };
+                // An entry that cannot be read stops nothing here; reading it elsewhere
+                // reports the damage.
+                let calls = candidates
+                    .iter()
+                    .filter_map(|t| serde_json::from_str::<CallEntry>(t).ok())
+                    .collect();
+                let earlier = intent.stopped_by(calls, since);
+                if earlier.is_none() {
+                    conn.execute(
+                        "INSERT INTO ringg_journal_calls (scope, reference, settled, recorded_at, entry)
+                         VALUES (?1, ?2, ?3, ?4, ?5)
+                         ON CONFLICT (scope, reference) DO UPDATE
+                         SET settled = excluded.settled, entry = excluded.entry",
+                        params![scope, intent.reference, settled, recorded, text],
+                    )?;
+                }
+                Ok(earlier)
+            })
+        })
+        .await
+    }
 }
 
 /// Switches the database to WAL and returns the journal mode in force. Several processes
@@ -267,38 +316,15 @@ impl Journal for SqliteJournal {
         &self,
         entry: &CallEntry,
     ) -> Result<Option<CallEntry>, JournalError> {
-        let text = encode(entry)?;
-        let intent = entry.intent.clone();
-        let settled = entry.is_settled();
-        let recorded = rfc3339(&entry.intent.recorded_at);
-        // One IMMEDIATE transaction: no other process writes between the check and the insert.
-        let found = self
-            .blocking(move |conn, scope| {
-                immediate(conn, || {
-                    let pending = texts(
-                        conn,
-                        "SELECT entry FROM ringg_journal_calls WHERE scope = ?1 AND settled = 0
-                         ORDER BY recorded_at, reference",
-                        params![scope],
-                    )?;
-                    let same = pending.into_iter().find(|t| {
-                        serde_json::from_str::<CallEntry>(t)
-                            .is_ok_and(|p| p.intent.is_for_same_recipient(&intent))
-                    });
-                    if same.is_none() {
-                        conn.execute(
-                            "INSERT INTO ringg_journal_calls (scope, reference, settled, recorded_at, entry)
-                             VALUES (?1, ?2, ?3, ?4, ?5)
-                             ON CONFLICT (scope, reference) DO UPDATE
-                             SET settled = excluded.settled, entry = excluded.entry",
-                            params![scope, intent.reference, settled, recorded, text],
-                        )?;
-                    }
-                    Ok(same)
-                })
-            })
-            .await?;
-        found.map(|t| self.decode("call", &t)).transpose()
+        self.put_unless(entry, None).await
+    }
+
+    async fn put_call_unless_called(
+        &self,
+        entry: &CallEntry,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<CallEntry>, JournalError> {
+        self.put_unless(entry, Some(since)).await
     }
 
     async fn call(&self, reference: &str) -> Result<Option<CallEntry>, JournalError> {

@@ -194,30 +194,7 @@ async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
     ));
     // An ambiguous failure comes back as "outcome unknown" with the `ringg calls reconcile`
     // command to run; the call is never sent twice.
-    // Unless --force, the journal refuses it in the same step that records it, should another
-    // process have begun a call to this recipient since the check above.
-    let calls = client.calls();
-    let placed = match (a.v1, a.force) {
-        (true, true) => calls.initiate_v1(req).await,
-        (true, false) => calls.initiate_v1_unless_pending(req).await,
-        (false, true) => calls.initiate(req).await,
-        (false, false) => calls.initiate_unless_pending(req).await,
-    }
-    .map_err(|e| {
-        // Another process began a call to them since the check above: the SDK's refusal,
-        // which names that call's reference.
-        let refused_for_pending = !a.force
-            && e.kind() == ringg_api::ErrorKind::InvalidInput
-            && e.client_reference().is_some();
-        let e = CliError::from(e);
-        if refused_for_pending {
-            e.with_hint(
-                "run `ringg calls reconcile --pending` first, or add --force to call anyway",
-            )
-        } else {
-            e
-        }
-    })?;
+    let placed = pending::initiate(&client, req, a.v1, a.force).await?;
     if a.wait {
         ctx.out.note(format!(
             "placed call {} (client reference {}); waiting for it to end",

@@ -2,9 +2,10 @@
 //! makes before calling someone again.
 
 use ringg_api::Client;
-use ringg_api::calls::ReconcileQuery;
+use ringg_api::calls::{PlacedCall, ReconcileQuery};
 use ringg_api::journal::{CallEntry, CallOutcome};
 use ringg_api::types::AgentId;
+use ringg_api::types::calls::InitiateCallRequest;
 use serde::Serialize;
 
 use crate::context::Ctx;
@@ -73,6 +74,42 @@ async fn refuse_recently_placed(
         "{to} was already called for assistant {agent} {minutes} min ago (call {call_id}, client reference {}): calling again would call them twice; `ringg calls wait {call_id}` follows that call, or add --force to call them again",
         entry.intent.reference
     )))
+}
+
+/// Sends the initiation (`v1`: the older endpoint). Unless `force`, the journal refuses it in
+/// the same step that records it when an earlier call to the recipient for the assistant is
+/// unsettled or was placed within [`RECENTLY_CALLED`] (another process began or placed one
+/// since [`refuse_calling_twice`] looked), worded as that check words it.
+pub(super) async fn initiate(
+    client: &Client,
+    req: InitiateCallRequest,
+    v1: bool,
+    force: bool,
+) -> Result<PlacedCall, CliError> {
+    let calls = client.calls();
+    let (agent, to) = (req.agent_id.clone(), req.mobile_number.to_string());
+    let within = RECENTLY_CALLED.to_std().unwrap_or_default();
+    let placed = match (v1, force) {
+        (true, true) => calls.initiate_v1(req).await,
+        (true, false) => calls.initiate_v1_unless_called(req, within).await,
+        (false, true) => calls.initiate(req).await,
+        (false, false) => calls.initiate_unless_called(req, within).await,
+    };
+    match placed {
+        Ok(placed) => Ok(placed),
+        // The SDK's refusal, which names the earlier call's reference.
+        Err(e)
+            if !force
+                && e.kind() == ringg_api::ErrorKind::InvalidInput
+                && e.client_reference().is_some() =>
+        {
+            refuse_calling_twice(client, &agent, &to).await?;
+            Err(CliError::from(e).with_hint(
+                "run `ringg calls reconcile --pending` first, or add --force to call anyway",
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn recorded(p: &CallEntry) -> String {
