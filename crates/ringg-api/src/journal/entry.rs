@@ -381,7 +381,11 @@ const PASSWORD_FINGERPRINT: &str = "sha256-";
 fn is_fingerprint(password: &str) -> bool {
     password
         .strip_prefix(PASSWORD_FINGERPRINT)
-        .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        .is_some_and(|h| {
+            h.len() == 16
+                && h.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        })
 }
 
 /// What separates a scope's URL from its key fingerprint.

@@ -44,19 +44,19 @@ pub trait Journal: Send + Sync + fmt::Debug {
     /// is pending, or was placed and recorded at or after `since`: then writes nothing and
     /// returns that one (a pending one first). The built-in journals check and write in one
     /// step, as [`put_call_unless_pending`](Self::put_call_unless_pending) does. The default
-    /// checks [`pending_calls`](Self::pending_calls) and [`calls_since`](Self::calls_since),
-    /// then writes: a journal shared by processes should override it.
+    /// looks for a placed one in [`calls_since`](Self::calls_since), then hands over to
+    /// `put_call_unless_pending` (as atomic as the journal makes it): a journal shared by
+    /// processes should override it.
     async fn put_call_unless_called(
         &self,
         entry: &CallEntry,
         since: DateTime<Utc>,
     ) -> Result<Option<CallEntry>, JournalError> {
-        let mut calls = self.pending_calls().await?;
-        calls.extend(self.calls_since(since).await?);
+        let calls = self.calls_since(since).await?;
         if let Some(earlier) = entry.intent.stopped_by(calls, Some(since)) {
             return Ok(Some(earlier));
         }
-        self.put_call(entry).await.map(|()| None)
+        self.put_call_unless_pending(entry).await
     }
 
     /// The call initiation with this client reference, if recorded.

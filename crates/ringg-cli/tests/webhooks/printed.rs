@@ -229,6 +229,14 @@ fn max_body_bytes_takes_deliveries_above_the_default_limit() {
 /// own until one waits for its line; returns once that thread is stuck. The thread ends with
 /// the deliveries answered 200 once the output is read (or a 500 ends it).
 fn stall_output(l: &Listener) -> std::thread::JoinHandle<Vec<usize>> {
+    stall_output_with(l, event)
+}
+
+/// [`stall_output`] with the deliveries `body` makes.
+fn stall_output_with(
+    l: &Listener,
+    body: fn(usize) -> String,
+) -> std::thread::JoinHandle<Vec<usize>> {
     let port = l.port;
     let progress = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let filler = {
@@ -238,7 +246,7 @@ fn stall_output(l: &Listener) -> std::thread::JoinHandle<Vec<usize>> {
             s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
             let mut answered = Vec::new();
             for i in 0..1_000 {
-                let status = deliver(&mut s, "s3cret", &event(i));
+                let status = deliver(&mut s, "s3cret", &body(i));
                 if status != 200 {
                     assert_eq!(status, 500, "delivery {i}");
                     break;
@@ -361,4 +369,47 @@ fn held_callback_saved_when(stop: impl FnOnce(&Listener, std::process::ChildStdo
         let mode = std::fs::metadata(named).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600, "{named}");
     }
+}
+
+/// The callback whose line the writer is stuck writing when `listen` stops is saved too (its
+/// delivery never got its answer, and Ringg does not send a callback again).
+#[test]
+fn the_callback_being_written_when_listen_stops_is_saved() {
+    fn padded_callback(i: usize) -> String {
+        serde_json::json!({
+            "status": "success",
+            "data": {"call_id": format!("cb-{i:05}"), "status": "completed", "note": "x".repeat(400)},
+            "message": "Call Details",
+        })
+        .to_string()
+    }
+    // JSON lines, so the padding reaches the pipe.
+    let mut l = spawn_listen(&["--secret", "s3cret", "-o", "json"]);
+    let unread = l.stdout.take().unwrap();
+    let filler = stall_output_with(&l, padded_callback);
+    interrupt(&l.child);
+    let (code, _) = wait_exit(
+        &mut l.child,
+        std::time::Instant::now(),
+        Duration::from_secs(60),
+    );
+    drop(unread);
+    let stderr = stderr_with(&l, "webhooks-unprinted-");
+    assert_eq!(code, Some(0), "{stderr}");
+    let named = stderr
+        .split_whitespace()
+        .find(|w| w.contains("webhooks-unprinted-"))
+        .unwrap_or_else(|| panic!("no file named on stderr: {stderr}"));
+    let saved: Vec<serde_json::Value> = std::fs::read_to_string(named)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    // The filler sends one at a time: only the one being written was unanswered, well past
+    // the first hundred a 64 KiB pipe holds (its thread ended when its connection closed).
+    let _ = filler.join();
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    let id = saved[0]["data"]["call_id"].as_str().unwrap();
+    let n: usize = id.trim_start_matches("cb-").parse().unwrap();
+    assert!(n >= 100, "{id}");
 }

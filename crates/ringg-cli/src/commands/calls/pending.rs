@@ -103,10 +103,9 @@ pub(super) async fn initiate(
                 && e.kind() == ringg_api::ErrorKind::InvalidInput
                 && e.client_reference().is_some() =>
         {
+            // Worded as the check words it; anything else (not a refusal) as it came.
             refuse_calling_twice(client, &agent, &to).await?;
-            Err(CliError::from(e).with_hint(
-                "run `ringg calls reconcile --pending` first, or add --force to call anyway",
-            ))
+            Err(e.into())
         }
         Err(e) => Err(e.into()),
     }

@@ -241,7 +241,7 @@ fn forwarding(forward_to: Option<&str>) -> Result<String, CliError> {
 /// The state file `webhooks listen` keeps handed-over events in.
 pub(crate) const DEDUPE_FILE: &str = "webhooks-dedupe.sqlite3";
 
-/// Heard once the first Ctrl-C (or SIGTERM, SIGHUP: see [`Interrupts`]) asks for a graceful
+/// Heard once the first Ctrl-C (or SIGTERM: see [`Interrupts`]) asks for a graceful
 /// stop (deliveries in flight get up to `deadline` seconds); a second one exits at once (130
 /// for Ctrl-C), after `printer` saved the events of the callback lines it holds (see
 /// [`Printer::save_held`]).
@@ -409,13 +409,13 @@ enum App {
     Forward(forward::Forwarder),
 }
 
-/// Ctrl-C (SIGINT), and on Unix SIGTERM (`kill`, a service manager stopping it) and SIGHUP
-/// (its terminal closed), as a stream: each asks `listen` to stop as Ctrl-C does, rather than
-/// ending the process before it saved what it holds. On Unix the handlers are installed when
-/// this is created.
+/// Ctrl-C (SIGINT), and on Unix SIGTERM (`kill`, a service manager stopping it), as a stream:
+/// each asks `listen` to stop as Ctrl-C does, rather than ending the process before it saved
+/// what it holds. SIGHUP keeps its own disposition (`nohup` ignores it). On Unix the handlers
+/// are installed when this is created.
 struct Interrupts {
     #[cfg(unix)]
-    signals: [(tokio::signal::unix::Signal, i32); 3],
+    signals: [(tokio::signal::unix::Signal, i32); 2],
 }
 
 impl Interrupts {
@@ -431,7 +431,6 @@ impl Interrupts {
                 signals: [
                     (install(SignalKind::interrupt())?, 130),
                     (install(SignalKind::terminate())?, 143),
-                    (install(SignalKind::hangup())?, 129),
                 ],
             })
         }
@@ -446,11 +445,10 @@ impl Interrupts {
     async fn recv(&mut self) -> Option<i32> {
         #[cfg(unix)]
         {
-            let [(int, int_code), (term, term_code), (hup, hup_code)] = &mut self.signals;
+            let [(int, int_code), (term, term_code)] = &mut self.signals;
             tokio::select! {
                 Some(()) = int.recv() => Some(*int_code),
                 Some(()) = term.recv() => Some(*term_code),
-                Some(()) = hup.recv() => Some(*hup_code),
                 else => None,
             }
         }

@@ -103,6 +103,7 @@ impl Printer {
                         // Skipped when its delivery gave up (answered 500: it comes again).
                         if take(&state, TAKEN) {
                             write(line);
+                            state.store(WRITTEN, Ordering::Release);
                             let _ = ack.send(());
                         } else if state
                             .compare_exchange(HELD, TAKEN, Ordering::AcqRel, Ordering::Acquire)
@@ -162,9 +163,10 @@ impl Printer {
         claim: Option<Claim>,
         event: WebhookEvent,
     ) -> Result<(), HandlerError> {
-        // Kept only while it may be held.
-        let holdable = (!event.is_retried_by_ringg()).then_some(event);
         let state = Arc::new(AtomicU8::new(QUEUED));
+        // A delivery Ringg does not send again is kept track of until its line is written (or
+        // its event saved), from before the writer can take it.
+        let holdable = !event.is_retried_by_ringg() && self.track(&state, &event);
         let (ack, mut written) = oneshot::channel();
         let item = Line::Event(line, state.clone(), ack);
         // Queued at once when the queue has room; else by a task of its own, which outlives
@@ -181,7 +183,7 @@ impl Printer {
         };
         let printed = match tokio::time::timeout(PRINT_WAIT, &mut written).await {
             Ok(printed) => printed.is_ok(),
-            Err(_) if holdable.as_ref().is_some_and(|e| self.hold(&state, e)) => return Ok(()),
+            Err(_) if holdable && self.hold(&state) => return Ok(()),
             Err(_) if take(&state, GIVEN_UP) => {
                 if let Some(queued) = queued {
                     queued.abort();
@@ -190,7 +192,8 @@ impl Printer {
             }
             Err(_) => written_renewing(written, claim).await,
         };
-        if printed {
+        // Written, or (`listen` stopping) its event saved to a file instead.
+        if printed || state.load(Ordering::Acquire) == SAVED {
             return Ok(());
         }
         self.not_printed.fetch_add(1, Ordering::Relaxed);
@@ -199,14 +202,30 @@ impl Printer {
         ))
     }
 
-    /// Holds a queued line (see [`HELD`]) unless [`MAX_HELD`] are held already, the writer
-    /// took it meanwhile or the held lines were saved (`listen` is stopping), keeping `event`
-    /// until the line is written; true when held.
-    fn hold(&self, state: &Arc<AtomicU8>, event: &WebhookEvent) -> bool {
-        // Held and listed in one step, under the lock `save_held` takes: a line is never held
-        // without being saved should `listen` stop.
-        let mut events = self.held_events.lock().unwrap_or_else(|p| p.into_inner());
-        if events.saved {
+    /// Keeps `event` with its line's `state` until the line is written, so that
+    /// [`save_held`] saves it if `listen` stops first; false (not kept) once the events were
+    /// saved.
+    fn track(&self, state: &Arc<AtomicU8>, event: &WebhookEvent) -> bool {
+        let mut held = self.held_events.lock().unwrap_or_else(|p| p.into_inner());
+        if held.saved {
+            return false;
+        }
+        held.events
+            .retain(|h| !matches!(h.state.load(Ordering::Acquire), WRITTEN | GIVEN_UP));
+        held.events.push(HeldEvent {
+            state: state.clone(),
+            json: one_line_json(event),
+        });
+        true
+    }
+
+    /// Holds a queued line of a tracked event (see [`HELD`], [`track`](Self::track)) unless
+    /// [`MAX_HELD`] are held already, the writer took it meanwhile or the events were saved
+    /// (`listen` is stopping); true when held.
+    fn hold(&self, state: &AtomicU8) -> bool {
+        // Under the lock `save_held` takes: a line is never held after the events were saved.
+        let held = self.held_events.lock().unwrap_or_else(|p| p.into_inner());
+        if held.saved {
             return false;
         }
         let counted = self
@@ -220,12 +239,6 @@ impl Printer {
         }
         if take(state, HELD) {
             self.held.fetch_add(1, Ordering::Relaxed);
-            let events = &mut events.events;
-            events.retain(|h| h.state.load(Ordering::Acquire) != WRITTEN);
-            events.push(HeldEvent {
-                state: state.clone(),
-                json: one_line_json(event),
-            });
             return true;
         }
         self.unwritten_held.fetch_sub(1, Ordering::AcqRel);
@@ -258,14 +271,12 @@ impl Printer {
             }
         }
         let done = self.done.lock().unwrap_or_else(|p| p.into_inner()).take();
-        let mut drained = false;
         if let (true, Some(done)) = (queued_end, done) {
             let left = until.saturating_duration_since(std::time::Instant::now());
-            drained = done.recv_timeout(left).is_ok();
+            let _ = done.recv_timeout(left);
         }
-        if !drained {
-            self.save_held();
-        }
+        // What the writer did not write by now (nothing, when it drained the queue).
+        self.save_held();
         let n = self.not_printed.load(Ordering::Relaxed);
         if n > 0 {
             crate::term::err_line(format!(
@@ -302,10 +313,13 @@ fn save_held(held: &Mutex<HeldEvents>) {
     let unwritten: Vec<String> = std::mem::take(&mut held.events)
         .into_iter()
         .filter(|h| {
-            h.state
-                .compare_exchange(HELD, SAVED, Ordering::AcqRel, Ordering::Acquire)
-                .is_ok()
-                || h.state.load(Ordering::Acquire) == TAKEN
+            // Queued or held: the writer skips it from now on. Taken: being written, and
+            // maybe never finished.
+            [QUEUED, HELD].into_iter().any(|from| {
+                h.state
+                    .compare_exchange(from, SAVED, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok()
+            }) || h.state.load(Ordering::Acquire) == TAKEN
         })
         .map(|h| h.json)
         .collect();
@@ -434,36 +448,60 @@ mod tests {
     #[tokio::test]
     async fn a_line_is_held_only_while_queued_and_under_the_cap() {
         let printer = Printer::start();
-        let event =
-            WebhookEvent::from_slice(br#"{"event_type":"call_started","call_id":"c-1"}"#).unwrap();
         let queued = Arc::new(AtomicU8::new(QUEUED));
-        assert!(printer.hold(&queued, &event));
+        assert!(printer.hold(&queued));
         assert_eq!(queued.load(Ordering::Acquire), HELD);
         assert_eq!(printer.unwritten_held.load(Ordering::Acquire), 1);
         // Taken by the writer meanwhile: not held, the count as it was.
         let taken = Arc::new(AtomicU8::new(TAKEN));
-        assert!(!printer.hold(&taken, &event));
+        assert!(!printer.hold(&taken));
         assert_eq!(taken.load(Ordering::Acquire), TAKEN);
         assert_eq!(printer.unwritten_held.load(Ordering::Acquire), 1);
         // At the cap: not held, still queued (its delivery gives it up and answers 500).
         printer.unwritten_held.store(MAX_HELD, Ordering::Release);
         let over = Arc::new(AtomicU8::new(QUEUED));
-        assert!(!printer.hold(&over, &event));
+        assert!(!printer.hold(&over));
         assert_eq!(over.load(Ordering::Acquire), QUEUED);
         assert_eq!(printer.unwritten_held.load(Ordering::Acquire), MAX_HELD);
     }
 
-    /// Once the held lines were saved (`listen` is stopping), no line is held: its delivery
-    /// gives it up instead of being answered 200 for a line nobody would save.
+    /// Once the events were saved (`listen` is stopping), no event is tracked and no line
+    /// held.
     #[tokio::test]
-    async fn no_line_is_held_once_the_held_lines_were_saved() {
+    async fn nothing_is_tracked_or_held_once_the_events_were_saved() {
         let printer = Printer::start();
         let event =
-            WebhookEvent::from_slice(br#"{"event_type":"call_started","call_id":"c-1"}"#).unwrap();
+            WebhookEvent::from_slice(br#"{"status":"success","data":{"call_id":"c-1"}}"#).unwrap();
         printer.held_events.lock().unwrap().saved = true;
         let queued = Arc::new(AtomicU8::new(QUEUED));
-        assert!(!printer.hold(&queued, &event));
+        assert!(!printer.track(&queued, &event));
+        assert!(!printer.hold(&queued));
         assert_eq!(queued.load(Ordering::Acquire), QUEUED);
         assert_eq!(printer.unwritten_held.load(Ordering::Acquire), 0);
+    }
+
+    /// Tracked events are kept until their line is written or given up; the events of lines
+    /// queued, held or being written are what a save takes, and the writer skips them then.
+    #[tokio::test]
+    async fn a_save_takes_the_events_of_lines_not_written() {
+        let printer = Printer::start();
+        let event =
+            WebhookEvent::from_slice(br#"{"status":"success","data":{"call_id":"c-1"}}"#).unwrap();
+        let states: Vec<Arc<AtomicU8>> = [QUEUED, HELD, TAKEN, WRITTEN, GIVEN_UP]
+            .into_iter()
+            .map(|s| Arc::new(AtomicU8::new(s)))
+            .collect();
+        for state in &states {
+            assert!(printer.track(state, &event));
+        }
+        // Written and given-up lines are dropped at the next track.
+        let next = Arc::new(AtomicU8::new(QUEUED));
+        assert!(printer.track(&next, &event));
+        assert_eq!(printer.held_events.lock().unwrap().events.len(), 4);
+        let saved: Vec<u8> = std::mem::take(&mut printer.held_events.lock().unwrap().events)
+            .into_iter()
+            .map(|h| h.state.load(Ordering::Acquire))
+            .collect();
+        assert_eq!(saved, [QUEUED, HELD, TAKEN, QUEUED]);
     }
 }

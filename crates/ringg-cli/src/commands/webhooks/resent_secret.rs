@@ -21,15 +21,35 @@ const NOT_KEPT: &str = "secret-not-kept";
 
 impl CurrentSecret {
     /// Sets it where `kept` carries a secret: the header when it has one, and the query
-    /// parameter when its URI has it.
+    /// parameter when its URI has it. What the outbox wrote in place of a secret
+    /// ([`NOT_KEPT`]) is removed wherever it is, so a delivery kept under another header or
+    /// parameter name (an earlier `listen` configured otherwise) carries this `listen`'s
+    /// secret, in its header (and its parameter, when it came with one), and never the
+    /// placeholder.
     pub(super) fn set_on(&self, kept: &mut Kept) {
+        let placeholders: Vec<HeaderName> = kept
+            .headers
+            .iter()
+            .filter(|(_, v)| v.as_bytes() == NOT_KEPT.as_bytes())
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in &placeholders {
+            kept.headers.remove(name);
+        }
         if let Some((name, value)) = &self.header
-            && kept.headers.contains_key(name)
+            && (!placeholders.is_empty() || kept.headers.contains_key(name))
         {
             kept.headers.insert(name.clone(), value.clone());
         }
-        if let Some((name, secret)) = &self.query
-            && let Some(uri) = with_query_value(&kept.uri, name, secret)
+        let set = self.query.as_ref().and_then(|(name, secret)| {
+            let uri = with_query_value(&kept.uri, name, secret)?;
+            kept.uri = uri;
+            Some(())
+        });
+        let (uri, had_placeholder) = without_placeholders(&kept.uri);
+        kept.uri = uri;
+        if let (None, true, Some((name, secret))) = (set, had_placeholder, &self.query)
+            && let Some(uri) = with_query_pair(&kept.uri, name, secret)
         {
             kept.uri = uri;
         }
@@ -60,6 +80,37 @@ impl CurrentSecret {
 
 /// `uri` with the value of its query parameter `name` set to `value`, or `None` when it has
 /// no such parameter.
+/// `uri` without the query parameters whose value is [`NOT_KEPT`], and whether it had any.
+fn without_placeholders(uri: &Uri) -> (Uri, bool) {
+    let Some(query) = uri.query() else {
+        return (uri.clone(), false);
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| pair.split_once('=').is_none_or(|(_, v)| v != NOT_KEPT))
+        .collect();
+    if kept.len() == query.split('&').count() {
+        return (uri.clone(), false);
+    }
+    let text = match kept.is_empty() {
+        true => uri.path().to_owned(),
+        false => format!("{}?{}", uri.path(), kept.join("&")),
+    };
+    (text.parse().unwrap_or_else(|_| uri.clone()), true)
+}
+
+/// `uri` with `name=value` added to its query; `None` when that makes no URI.
+fn with_query_pair(uri: &Uri, name: &str, value: &str) -> Option<Uri> {
+    let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+    let pair = format!("{name}={encoded}");
+    match uri.query() {
+        Some(query) => format!("{}?{query}&{pair}", uri.path()),
+        None => format!("{}?{pair}", uri.path()),
+    }
+    .parse()
+    .ok()
+}
+
 fn with_query_value(uri: &Uri, name: &str, value: &str) -> Option<Uri> {
     let query = uri.query()?;
     let mut found = false;
@@ -141,5 +192,18 @@ mod tests {
         current.set_on(&mut stored);
         assert_eq!(stored.headers["x-webhook-secret"], "new");
         assert_eq!(stored.uri, "/hooks?ringg_secret=new&b=2");
+        // Kept by a `listen` reading other names: the placeholders go, this one's secret comes.
+        let other = CurrentSecret {
+            header: Some((
+                HeaderName::from_static("x-other"),
+                HeaderValue::from_static("o"),
+            )),
+            query: Some(("token".to_owned(), "o".to_owned())),
+        };
+        let mut stored = other.stripped(&kept("/hooks?token=old&b=2", Some(("x-other", "old"))));
+        current.set_on(&mut stored);
+        assert!(!stored.headers.contains_key("x-other"));
+        assert_eq!(stored.headers["x-webhook-secret"], "new");
+        assert_eq!(stored.uri, "/hooks?b=2&ringg_secret=new");
     }
 }
