@@ -342,23 +342,8 @@ fn held_callback_saved_when(stop: impl FnOnce(&Listener, std::process::ChildStdo
     let body = callback("cb-saved-1").replace(",", ",\n  ");
     assert_eq!(deliver(&mut s, "s3cret", &body), 200);
     stop(&l, unread);
-    let (code, _) = wait_exit(
-        &mut l.child,
-        std::time::Instant::now(),
-        Duration::from_secs(60),
-    );
-    let stderr = stderr_with(&l, "webhooks-unprinted-");
-    assert_eq!(code, Some(0), "{stderr}");
-    let named = stderr
-        .split_whitespace()
-        .find(|w| w.contains("webhooks-unprinted-"))
-        .unwrap_or_else(|| panic!("no file named on stderr: {stderr}"));
-    let saved = std::fs::read_to_string(named).unwrap();
-    let events: Vec<serde_json::Value> = saved
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
-    assert_eq!(events.len(), 1, "{saved}");
+    let (named, events) = saved_after_exit(&mut l);
+    assert_eq!(events.len(), 1, "{events:?}");
     assert_eq!(
         events[0],
         serde_json::from_str::<serde_json::Value>(&body).unwrap()
@@ -366,7 +351,7 @@ fn held_callback_saved_when(stop: impl FnOnce(&Listener, std::process::ChildStdo
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(named).unwrap().permissions().mode();
+        let mode = std::fs::metadata(&named).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600, "{named}");
     }
 }
@@ -388,23 +373,8 @@ fn the_callback_being_written_when_listen_stops_is_saved() {
     let unread = l.stdout.take().unwrap();
     let filler = stall_output_with(&l, padded_callback);
     interrupt(&l.child);
-    let (code, _) = wait_exit(
-        &mut l.child,
-        std::time::Instant::now(),
-        Duration::from_secs(60),
-    );
+    let (_, saved) = saved_after_exit(&mut l);
     drop(unread);
-    let stderr = stderr_with(&l, "webhooks-unprinted-");
-    assert_eq!(code, Some(0), "{stderr}");
-    let named = stderr
-        .split_whitespace()
-        .find(|w| w.contains("webhooks-unprinted-"))
-        .unwrap_or_else(|| panic!("no file named on stderr: {stderr}"));
-    let saved: Vec<serde_json::Value> = std::fs::read_to_string(named)
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
     // The filler sends one at a time: only the one being written was unanswered, well past
     // the first hundred a 64 KiB pipe holds (its thread ended when its connection closed).
     let _ = filler.join();
@@ -412,4 +382,27 @@ fn the_callback_being_written_when_listen_stops_is_saved() {
     let id = saved[0]["data"]["call_id"].as_str().unwrap();
     let n: usize = id.trim_start_matches("cb-").parse().unwrap();
     assert!(n >= 100, "{id}");
+}
+
+/// Waits for `listen` to exit with 0 and returns the file stderr names for the events it
+/// saved, and those events.
+fn saved_after_exit(l: &mut Listener) -> (String, Vec<serde_json::Value>) {
+    let (code, _) = wait_exit(
+        &mut l.child,
+        std::time::Instant::now(),
+        Duration::from_secs(60),
+    );
+    let stderr = stderr_with(l, "webhooks-unprinted-");
+    assert_eq!(code, Some(0), "{stderr}");
+    let named = stderr
+        .split_whitespace()
+        .find(|w| w.contains("webhooks-unprinted-"))
+        .unwrap_or_else(|| panic!("no file named on stderr: {stderr}"))
+        .to_owned();
+    let events = std::fs::read_to_string(&named)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    (named, events)
 }

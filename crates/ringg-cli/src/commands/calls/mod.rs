@@ -182,9 +182,6 @@ async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
         a.allow_missing_vars,
         a.allow_unknown_vars,
     )?;
-    if !a.force {
-        pending::refuse_calling_twice(&client, &agent, to.as_str()).await?;
-    }
     // The reference is on disk (the journal) and on the terminal before the call is sent, so
     // an interrupted command can be settled with `ringg calls reconcile --pending`.
     let reference = client.calls().new_reference();
@@ -194,7 +191,8 @@ async fn create(ctx: &mut Ctx, a: CreateCallArgs) -> Result<(), CliError> {
     ));
     // An ambiguous failure comes back as "outcome unknown" with the `ringg calls reconcile`
     // command to run; the call is never sent twice.
-    let placed = pending::initiate(&client, req, a.v1, a.force).await?;
+    // Unless --force, refused (nothing sent) when it could call them twice.
+    let placed = pending::initiate(&client, req, &reference, a.v1, a.force).await?;
     if a.wait {
         ctx.out.note(format!(
             "placed call {} (client reference {}); waiting for it to end",

@@ -1,10 +1,9 @@
-//! `ringg calls pending`, `ringg calls reconcile --pending`, and the check `calls create`
-//! makes before calling someone again.
+//! `ringg calls pending`, `ringg calls reconcile --pending`, and `calls create`'s initiation,
+//! refused when it could call someone twice.
 
 use ringg_api::Client;
 use ringg_api::calls::{PlacedCall, ReconcileQuery};
 use ringg_api::journal::{CallEntry, CallOutcome};
-use ringg_api::types::AgentId;
 use ringg_api::types::calls::InitiateCallRequest;
 use serde::Serialize;
 
@@ -13,81 +12,25 @@ use crate::error::{CliError, ErrorClass};
 use crate::listing::Paging;
 use crate::output::{print_json, print_table, table};
 
-/// Refuses a call to `to` for `agent` that could call them twice: while an earlier initiation
-/// to them is unsettled, or when one was placed a moment ago.
-pub(super) async fn refuse_calling_twice(
-    client: &Client,
-    agent: &AgentId,
-    to: &str,
-) -> Result<(), CliError> {
-    refuse_unsettled(client, agent, to).await?;
-    refuse_recently_placed(client, agent, to).await
-}
-
-/// Refuses a call to `to` for `agent` while an earlier initiation to them is unsettled.
-async fn refuse_unsettled(client: &Client, agent: &AgentId, to: &str) -> Result<(), CliError> {
-    let pending = client.calls().pending().await?;
-    if let Some(p) = pending
-        .iter()
-        .find(|p| p.intent.agent_id == *agent && p.intent.to_number == to)
-    {
-        return Err(CliError::failed(format!(
-            "an earlier call to {to} for assistant {agent} is not settled (client reference {}, {}): it may have been placed, so calling again could call them twice; run `ringg calls reconcile --pending` first, or add --force to call anyway",
-            p.intent.reference,
-            recorded(p)
-        )));
-    }
-    Ok(())
-}
-
 /// How long after a call to someone `ringg calls create` refuses to call them again for the
 /// same assistant without `--force`: a re-run of the command after it was interrupted (while
 /// it waited for the call, or after `calls reconcile` found the call placed) is far more likely
 /// than a second call meant within the hour.
 pub(super) const RECENTLY_CALLED: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 
-/// Refuses a call to `to` for `agent` when this machine's journal shows a call to them placed
-/// within [`RECENTLY_CALLED`], naming it.
-async fn refuse_recently_placed(
-    client: &Client,
-    agent: &AgentId,
-    to: &str,
-) -> Result<(), CliError> {
-    let now = chrono::Utc::now();
-    let recent = client
-        .calls()
-        .journaled_since(now - RECENTLY_CALLED)
-        .await?;
-    let placed = recent.iter().rev().find_map(|c| match &c.outcome {
-        Some(CallOutcome::Placed { call_id })
-            if c.intent.agent_id == *agent && c.intent.to_number == to =>
-        {
-            Some((c, call_id))
-        }
-        _ => None,
-    });
-    let Some((entry, call_id)) = placed else {
-        return Ok(());
-    };
-    let minutes = (now - entry.intent.recorded_at).num_minutes().max(0);
-    Err(CliError::failed(format!(
-        "{to} was already called for assistant {agent} {minutes} min ago (call {call_id}, client reference {}): calling again would call them twice; `ringg calls wait {call_id}` follows that call, or add --force to call them again",
-        entry.intent.reference
-    )))
-}
-
-/// Sends the initiation (`v1`: the older endpoint). Unless `force`, the journal refuses it in
-/// the same step that records it when an earlier call to the recipient for the assistant is
-/// unsettled or was placed within [`RECENTLY_CALLED`] (another process began or placed one
-/// since [`refuse_calling_twice`] looked), worded as that check words it.
+/// Sends the initiation (`v1`: the older endpoint), whose client reference is `reference`.
+/// Unless `force`, the journal refuses it in the same step that records it when an earlier
+/// call to the recipient for the assistant is unsettled or was placed within
+/// [`RECENTLY_CALLED`] (`Calls::initiate_unless_called`); the refusal names that call and what
+/// to run next.
 pub(super) async fn initiate(
     client: &Client,
     req: InitiateCallRequest,
+    reference: &str,
     v1: bool,
     force: bool,
 ) -> Result<PlacedCall, CliError> {
     let calls = client.calls();
-    let (agent, to) = (req.agent_id.clone(), req.mobile_number.to_string());
     let within = RECENTLY_CALLED.to_std().unwrap_or_default();
     let placed = match (v1, force) {
         (true, true) => calls.initiate_v1(req).await,
@@ -95,19 +38,39 @@ pub(super) async fn initiate(
         (false, true) => calls.initiate(req).await,
         (false, false) => calls.initiate_unless_called(req, within).await,
     };
-    match placed {
-        Ok(placed) => Ok(placed),
-        // The SDK's refusal, which names the earlier call's reference.
-        Err(e)
-            if !force
-                && e.kind() == ringg_api::ErrorKind::InvalidInput
-                && e.client_reference().is_some() =>
-        {
-            // Worded as the check words it; anything else (not a refusal) as it came.
-            refuse_calling_twice(client, &agent, &to).await?;
-            Err(e.into())
+    let e = match placed {
+        Ok(placed) => return Ok(placed),
+        Err(e) => e,
+    };
+    // The journal's refusal names the earlier call's reference (any other error names this
+    // call's own, or none).
+    let earlier = match (e.kind(), e.client_reference(), client.journal()) {
+        (ringg_api::ErrorKind::InvalidInput, Some(r), Some(journal)) if r != reference => {
+            journal.call(r).await.ok().flatten()
         }
-        Err(e) => Err(e.into()),
+        _ => None,
+    };
+    Err(earlier.map_or_else(|| e.into(), |earlier| refusal(&earlier)))
+}
+
+/// The refusal of a call that `earlier`, to the same recipient for the same assistant, stops:
+/// placed a moment ago, or not settled (it may have been placed).
+fn refusal(earlier: &CallEntry) -> CliError {
+    let (to, agent) = (&earlier.intent.to_number, &earlier.intent.agent_id);
+    let reference = &earlier.intent.reference;
+    match &earlier.outcome {
+        Some(CallOutcome::Placed { call_id }) => {
+            let minutes = (chrono::Utc::now() - earlier.intent.recorded_at)
+                .num_minutes()
+                .max(0);
+            CliError::failed(format!(
+                "{to} was already called for assistant {agent} {minutes} min ago (call {call_id}, client reference {reference}): calling again would call them twice; `ringg calls wait {call_id}` follows that call, or add --force to call them again"
+            ))
+        }
+        _ => CliError::failed(format!(
+            "an earlier call to {to} for assistant {agent} is not settled (client reference {reference}, {}): it may have been placed, so calling again could call them twice; run `ringg calls reconcile --pending` first, or add --force to call anyway",
+            recorded(earlier)
+        )),
     }
 }
 
@@ -367,7 +330,7 @@ mod tests {
         let entry = CallEntry::new(CallIntent {
             reference: "rr-1a2b".into(),
             operation: "initiateCallV2".into(),
-            agent_id: AgentId::new("agent-7"),
+            agent_id: ringg_api::types::AgentId::new("agent-7"),
             to_number: "+919811112222".into(),
             caller: "from_number_id:n1".into(),
             recorded_at,
