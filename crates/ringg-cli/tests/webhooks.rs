@@ -201,7 +201,13 @@ fn fresh_state_dir() -> std::path::PathBuf {
 
 /// Starts `ringg webhooks listen` with `RINGG_STATE_DIR=state`.
 fn spawn_listen_in(args: &[&str], state: &std::path::Path) -> Listener {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ringg"))
+    spawn_listen_by(Command::new(env!("CARGO_BIN_EXE_ringg")), args, state)
+}
+
+/// Starts `ringg webhooks listen` with `RINGG_STATE_DIR=state` through `command` (the `ringg`
+/// binary, or a command that runs it, such as `nohup`).
+fn spawn_listen_by(mut command: Command, args: &[&str], state: &std::path::Path) -> Listener {
+    let mut child = command
         .args(["webhooks", "listen", "--port", "0"])
         .args(args)
         .env_remove("RINGG_API_KEY")
@@ -494,8 +500,13 @@ fn wait_exit(child: &mut Child, since: Instant, limit: Duration) -> (Option<i32>
 }
 
 fn interrupt(child: &Child) {
+    send_signal(child, "-INT");
+}
+
+/// Sends `signal` (as `kill` names it, e.g. `-HUP`) to `child`.
+fn send_signal(child: &Child, signal: &str) {
     let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
@@ -583,7 +594,9 @@ fn a_second_ctrl_c_exits_at_once() {
 #[cfg(unix)]
 #[test]
 fn sigterm_stops_listen_as_ctrl_c_does() {
-    for (signal, code) in [("-TERM", 143)] {
+    // SIGHUP (the terminal closed) too, when it was not ignored at the start (Linux).
+    let hangup = cfg!(target_os = "linux").then_some(("-HUP", 129));
+    for (signal, code) in [("-TERM", 143)].into_iter().chain(hangup) {
         let mut l = spawn_listen(&["--secret", "s3cret"]);
         let signal_it = || {
             let status = Command::new("kill")
@@ -617,6 +630,26 @@ fn sigterm_stops_listen_as_ctrl_c_does() {
         assert_eq!(second, Some(code), "{signal}");
         assert!(took < Duration::from_secs(8), "{signal}: {took:?}");
     }
+}
+
+/// Started under `nohup`, `listen` keeps SIGHUP ignored: a hang-up neither stops nor ends it.
+#[cfg(unix)]
+#[test]
+fn listen_under_nohup_keeps_running_through_a_hangup() {
+    let mut nohup = Command::new("nohup");
+    nohup.arg(env!("CARGO_BIN_EXE_ringg"));
+    let mut l = spawn_listen_by(nohup, &["--secret", "s3cret"], &fresh_state_dir());
+    send_signal(&l.child, "-HUP");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(l.child.try_wait().unwrap().is_none(), "ended by SIGHUP");
+    let mut stream = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
+    let body = r#"{"event_type":"call_started","call_id":"c-nohup","agent_id":"a"}"#;
+    assert_eq!(deliver(&mut stream, "s3cret", body), 200);
+    let stderr = l.stderr.lock().unwrap().clone();
+    assert!(!stderr.contains("stopping"), "{stderr}");
+    send_signal(&l.child, "-TERM");
+    let (code, _) = wait_exit(&mut l.child, Instant::now(), Duration::from_secs(40));
+    assert_eq!(code, Some(0));
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use super::{Listener, deliver, interrupt, spawn_listen, stderr_with, wait_exit};
+use super::{Listener, deliver, interrupt, send_signal, spawn_listen, stderr_with, wait_exit};
 
 /// A `call_started` about call `i`, padded so a few hundred fill a pipe.
 fn event(i: usize) -> String {
@@ -321,6 +321,18 @@ fn held_callbacks_not_printed_when_listen_stops_are_saved_to_a_file() {
     held_callback_saved_when(|l, unread| {
         interrupt(&l.child);
         drop(unread);
+        None
+    });
+}
+
+/// The same when the terminal `listen` runs in closes (SIGHUP, handled on Linux).
+#[cfg(target_os = "linux")]
+#[test]
+fn held_callbacks_are_saved_when_the_terminal_hangs_up() {
+    // The output is still open (its reader is stuck, not gone) until `listen` has ended.
+    held_callback_saved_when(|l, unread| {
+        send_signal(&l.child, "-HUP");
+        Some(unread)
     });
 }
 
@@ -328,12 +340,18 @@ fn held_callbacks_not_printed_when_listen_stops_are_saved_to_a_file() {
 /// and `listen` ends once the held lines' events are saved.
 #[test]
 fn held_callbacks_are_saved_when_the_reader_of_the_output_goes_away() {
-    held_callback_saved_when(|_, unread| drop(unread));
+    held_callback_saved_when(|_, unread| {
+        drop(unread);
+        None
+    });
 }
 
 /// Holds a callback's line behind output nobody reads, ends `listen` with `stop` (given the
-/// unread stdout), and checks that the callback's event was saved and stderr named the file.
-fn held_callback_saved_when(stop: impl FnOnce(&Listener, std::process::ChildStdout)) {
+/// unread stdout, which it may give back to keep open until `listen` has ended), and checks
+/// that the callback's event was saved and stderr named the file.
+fn held_callback_saved_when(
+    stop: impl FnOnce(&Listener, std::process::ChildStdout) -> Option<std::process::ChildStdout>,
+) {
     let mut l = spawn_listen(&["--secret", "s3cret"]);
     let unread = l.stdout.take().unwrap();
     let _filler = stall_output(&l);
@@ -341,8 +359,9 @@ fn held_callback_saved_when(stop: impl FnOnce(&Listener, std::process::ChildStdo
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     let body = callback("cb-saved-1").replace(",", ",\n  ");
     assert_eq!(deliver(&mut s, "s3cret", &body), 200);
-    stop(&l, unread);
+    let kept_open = stop(&l, unread);
     let (named, events) = saved_after_exit(&mut l);
+    drop(kept_open);
     assert_eq!(events.len(), 1, "{events:?}");
     assert_eq!(
         events[0],
