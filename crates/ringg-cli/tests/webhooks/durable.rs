@@ -530,7 +530,8 @@ async fn the_next_listener_sends_what_the_last_one_kept() {
         .local_addr()
         .unwrap()
         .port();
-    let target = format!("http://127.0.0.2:{port}/hooks");
+    // The app's URL carries a secret of its own, which the outbox does not keep either.
+    let target = format!("http://127.0.0.2:{port}/hooks?app_token=t0k3n-app");
     let state = fresh_state_dir();
     // The next `listen` checks another secret: the kept delivery reaches the app with it.
     let first = ["--secret", "s3cret", "--forward-to", &target].map(str::to_owned);
@@ -573,6 +574,8 @@ async fn the_next_listener_sends_what_the_last_one_kept() {
         header_values.iter().all(|v| !v.contains("s3cret")),
         "{header_values:?}"
     );
+    let file = String::from_utf8_lossy(&std::fs::read(&files[0]).unwrap()).into_owned();
+    assert!(!file.contains("t0k3n-app"), "{file}");
     let (_, seen) = app_at(&format!("127.0.0.2:{port}"), 200).await;
     let stderr = blocking(move || {
         let again: Vec<&str> = again.iter().map(String::as_str).collect();
@@ -591,6 +594,11 @@ async fn the_next_listener_sends_what_the_last_one_kept() {
     assert_eq!(seen.len(), 1);
     assert!(String::from_utf8_lossy(&seen[0].body).contains("call-fwd-later"));
     assert_eq!(seen[0].secret.as_deref(), Some("n3w-s3cret"));
+    assert!(
+        seen[0].path_and_query.contains("app_token=t0k3n-app"),
+        "{}",
+        seen[0].path_and_query
+    );
 }
 
 #[test]

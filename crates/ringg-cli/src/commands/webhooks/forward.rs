@@ -369,7 +369,7 @@ async fn send_each(shared: &Shared, outbox: &Outbox) -> Option<bool> {
     for path in &files {
         let mut kept = match Outbox::read(path) {
             // Kept for another app (an earlier `listen --forward-to` elsewhere): left to it.
-            Ok((target, _)) if target != shared.target.as_str() => continue,
+            Ok((kept_for, _)) if !kept_for.is(&shared.target) => continue,
             Ok((_, kept)) => kept,
             Err(e) => {
                 // Set aside, so it does not hold up the others.

@@ -10,7 +10,9 @@
 //!
 //! Each delivery is one file in the folder `webhooks-outbox` of the state folder (private to
 //! the user, like the folder): a line of JSON (the app it is for, method, path and query,
-//! headers), then the body as received. It is written in full and synced before the delivery
+//! headers), then the body as received. The app is named by its URL as printed (user
+//! information and query values masked) and a SHA-256 of the whole URL, which is what a later
+//! `listen` matches: a secret the URL carries is not kept. It is written in full and synced before the delivery
 //! is answered, and only ever sent to the app it was kept for. One process at a time sends what
 //! the folder holds (it holds a lock on `outbox.lock` while it does, on Unix), so two `listen`s
 //! sharing the folder do not both send a delivery. A delivery is sent at least once: a process
@@ -68,12 +70,43 @@ impl Outboxed {
 /// The first line of a kept file.
 #[derive(Serialize, Deserialize)]
 struct Head {
-    /// The `--forward-to` URL it was kept for.
+    /// The `--forward-to` URL it was kept for, as printed (secrets masked); the whole URL in
+    /// files written before `target_sha256`.
     target: String,
+    /// The SHA-256 of the whole `--forward-to` URL, in hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    target_sha256: Option<String>,
     kept_at: DateTime<Utc>,
     method: String,
     uri: String,
     headers: Vec<(String, Vec<u8>)>,
+}
+
+/// The `--forward-to` URL a kept delivery is for, as its file names it.
+pub(super) struct KeptFor {
+    /// As printed (the whole URL in files written before `sha256`).
+    shown: String,
+    /// The SHA-256 of the whole URL, in hex.
+    sha256: Option<String>,
+}
+
+impl KeptFor {
+    /// Whether the delivery was kept for the app at `target`.
+    pub(super) fn is(&self, target: &url::Url) -> bool {
+        match &self.sha256 {
+            Some(sha256) => *sha256 == url_sha256(target),
+            None => self.shown == target.as_str(),
+        }
+    }
+}
+
+/// The SHA-256 of `url` as text, in lower-case hex.
+fn url_sha256(url: &url::Url) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(url.as_str().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The folder of kept deliveries.
@@ -120,7 +153,8 @@ impl Outbox {
         extension: &str,
     ) -> std::io::Result<PathBuf> {
         let head = Head {
-            target: target.to_string(),
+            target: super::forward::shown(target),
+            target_sha256: Some(url_sha256(target)),
             kept_at: Utc::now(),
             method: delivery.method.to_string(),
             uri: delivery.uri.to_string(),
@@ -201,7 +235,7 @@ impl Outbox {
     }
 
     /// Reads a kept delivery, and the `--forward-to` URL it was kept for.
-    pub(super) fn read(path: &Path) -> std::io::Result<(String, Kept)> {
+    pub(super) fn read(path: &Path) -> std::io::Result<(KeptFor, Kept)> {
         let bytes = std::fs::read(path)?;
         let bad = |what: &str| {
             std::io::Error::new(
@@ -226,7 +260,11 @@ impl Outbox {
             headers,
             body: bytes[end + 1..].to_vec(),
         };
-        Ok((head.target, kept))
+        let kept_for = KeptFor {
+            shown: head.target,
+            sha256: head.target_sha256,
+        };
+        Ok((kept_for, kept))
     }
 
     /// Takes the lock that makes this process the one that sends the kept deliveries, or
@@ -259,6 +297,51 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_secret_in_the_app_url_is_not_kept_and_the_app_is_still_told_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Outbox::open(dir.path().join("outbox")).unwrap();
+        let delivery = Kept {
+            method: Method::POST,
+            uri: "/ringg".parse().unwrap(),
+            headers: HeaderMap::new(),
+            body: b"{}".to_vec(),
+        };
+        let target =
+            url::Url::parse("http://app:pa55word@localhost:3000/hooks?token=t0k3n-app").unwrap();
+        let path = outbox.keep(&target, &delivery).unwrap();
+        let file = String::from_utf8(std::fs::read(&path).unwrap()).unwrap();
+        assert!(
+            !file.contains("pa55word") && !file.contains("t0k3n-app"),
+            "{file}"
+        );
+        assert!(file.contains("localhost:3000/hooks?token=…"), "{file}");
+        let (kept_for, _) = Outbox::read(&path).unwrap();
+        assert!(kept_for.is(&target));
+        let other_token =
+            url::Url::parse("http://app:pa55word@localhost:3000/hooks?token=another").unwrap();
+        assert!(!kept_for.is(&other_token));
+    }
+
+    #[test]
+    fn a_file_naming_its_app_in_full_is_still_sent_to_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("1.delivery");
+        let target = url::Url::parse("http://localhost:3000/hooks?token=t").unwrap();
+        let head = serde_json::json!({
+            "target": target.as_str(),
+            "kept_at": "2026-12-01T00:00:00Z",
+            "method": "POST",
+            "uri": "/ringg",
+            "headers": [],
+        });
+        std::fs::write(&path, format!("{head}\n{{}}")).unwrap();
+        let (kept_for, kept) = Outbox::read(&path).unwrap();
+        assert!(kept_for.is(&target));
+        assert!(!kept_for.is(&url::Url::parse("http://localhost:3000/hooks").unwrap()));
+        assert_eq!(kept.body, b"{}");
+    }
+
+    #[test]
     fn a_kept_delivery_reads_back_as_it_came() {
         let dir = tempfile::tempdir().unwrap();
         let outbox = Outbox::open(dir.path().join("outbox")).unwrap();
@@ -277,7 +360,8 @@ mod tests {
         let second = outbox.keep(&target, &delivery).unwrap();
         assert_eq!(outbox.files().unwrap(), [first.clone(), second]);
         let (kept_for, read) = Outbox::read(&first).unwrap();
-        assert_eq!(kept_for, target.as_str());
+        assert!(kept_for.is(&target));
+        assert!(!kept_for.is(&url::Url::parse("http://localhost:3001/hooks").unwrap()));
         assert_eq!(read.method, Method::PUT);
         assert_eq!(read.uri, "/hooks/ringg?x=1");
         assert_eq!(read.headers, delivery.headers);
