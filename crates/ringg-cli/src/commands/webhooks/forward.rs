@@ -30,7 +30,7 @@ use ringg_webhooks::{
     HandlerError, OutputFormat, ResponseBody, WebhookEvent, WebhookReceiver, WebhookReceiverBuilder,
 };
 
-use super::outbox::{Kept, Outbox, Outboxed, REFUSED};
+use super::outbox::{AppRef, Kept, Outbox, Outboxed, REFUSED};
 use super::resent_secret::CurrentSecret;
 use crate::error::CliError;
 
@@ -74,6 +74,8 @@ pub(super) struct Forwarder {
 
 struct Shared {
     target: url::Url,
+    /// `target` as the outbox names it.
+    app: AppRef,
     client: reqwest::Client,
     make_builder: MakeBuilder,
     print: PrintLine,
@@ -114,6 +116,7 @@ impl Forwarder {
         let target = parse_target(target)?;
         let client = app_client(&target, APP_TIMEOUT)?;
         let shared = Arc::new(Shared {
+            app: AppRef::new(&target, shown(&target)),
             target,
             client,
             make_builder,
@@ -209,8 +212,8 @@ impl Shared {
             let stored = self.secret.stripped(&kept);
             for (_, note) in ways.into_iter().filter(|(applies, _)| *applies) {
                 let written = match note {
-                    Outboxed::SetAside => outbox.set_aside(&self.target, &stored),
-                    _ => outbox.keep(&self.target, &stored),
+                    Outboxed::SetAside => outbox.set_aside(&self.app, &stored),
+                    _ => outbox.keep(&self.app, &stored),
                 };
                 match written {
                     Ok(_) => {
@@ -369,7 +372,7 @@ async fn send_each(shared: &Shared, outbox: &Outbox) -> Option<bool> {
     for path in &files {
         let mut kept = match Outbox::read(path) {
             // Kept for another app (an earlier `listen --forward-to` elsewhere): left to it.
-            Ok((kept_for, _)) if !kept_for.is(&shared.target) => continue,
+            Ok((kept_for, _)) if !kept_for.is(&shared.app) => continue,
             Ok((_, kept)) => kept,
             Err(e) => {
                 // Set aside, so it does not hold up the others.

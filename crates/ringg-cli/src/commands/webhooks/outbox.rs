@@ -82,6 +82,27 @@ struct Head {
     headers: Vec<(String, Vec<u8>)>,
 }
 
+/// The `--forward-to` URL deliveries are kept for, as the outbox names it.
+pub(super) struct AppRef {
+    /// The whole URL (not written).
+    url: url::Url,
+    /// As printed, secrets masked.
+    shown: String,
+    /// The SHA-256 of the whole URL, in hex.
+    sha256: String,
+}
+
+impl AppRef {
+    /// `url`, printed as `shown` (its secrets masked).
+    pub(super) fn new(url: &url::Url, shown: String) -> Self {
+        Self {
+            url: url.clone(),
+            shown,
+            sha256: url_sha256(url),
+        }
+    }
+}
+
 /// The `--forward-to` URL a kept delivery is for, as its file names it.
 pub(super) struct KeptFor {
     /// As printed (the whole URL in files written before `sha256`).
@@ -92,10 +113,10 @@ pub(super) struct KeptFor {
 
 impl KeptFor {
     /// Whether the delivery was kept for the app at `target`.
-    pub(super) fn is(&self, target: &url::Url) -> bool {
+    pub(super) fn is(&self, target: &AppRef) -> bool {
         match &self.sha256 {
-            Some(sha256) => *sha256 == url_sha256(target),
-            None => self.shown == target.as_str(),
+            Some(sha256) => *sha256 == target.sha256,
+            None => self.shown == target.url.as_str(),
         }
     }
 }
@@ -133,7 +154,7 @@ impl Outbox {
 
     /// Writes `delivery`, for the app at `target`, to a file of its own, synced, before it
     /// returns (the delivery can be answered 200 then), to be sent again.
-    pub(super) fn keep(&self, target: &url::Url, delivery: &Kept) -> std::io::Result<PathBuf> {
+    pub(super) fn keep(&self, target: &AppRef, delivery: &Kept) -> std::io::Result<PathBuf> {
         let path = self.write(target, delivery, EXTENSION)?;
         self.kept.notify_one();
         Ok(path)
@@ -142,19 +163,14 @@ impl Outbox {
     /// Writes `delivery` as [`keep`](Self::keep) does, but set aside as `.refused` (the app
     /// refused it, and Ringg does not send it again): not sent again unless renamed to
     /// `.delivery`.
-    pub(super) fn set_aside(&self, target: &url::Url, delivery: &Kept) -> std::io::Result<PathBuf> {
+    pub(super) fn set_aside(&self, target: &AppRef, delivery: &Kept) -> std::io::Result<PathBuf> {
         self.write(target, delivery, REFUSED)
     }
 
-    fn write(
-        &self,
-        target: &url::Url,
-        delivery: &Kept,
-        extension: &str,
-    ) -> std::io::Result<PathBuf> {
+    fn write(&self, target: &AppRef, delivery: &Kept, extension: &str) -> std::io::Result<PathBuf> {
         let head = Head {
-            target: super::forward::shown(target),
-            target_sha256: Some(url_sha256(target)),
+            target: target.shown.clone(),
+            target_sha256: Some(target.sha256.clone()),
             kept_at: Utc::now(),
             method: delivery.method.to_string(),
             uri: delivery.uri.to_string(),
@@ -296,6 +312,12 @@ impl Outbox {
 mod tests {
     use super::*;
 
+    /// The app at `url`, printed as `webhooks listen` prints it.
+    fn app(url: &str) -> AppRef {
+        let url = url::Url::parse(url).unwrap();
+        AppRef::new(&url, crate::commands::webhooks::forward::shown(&url))
+    }
+
     #[test]
     fn a_secret_in_the_app_url_is_not_kept_and_the_app_is_still_told_apart() {
         let dir = tempfile::tempdir().unwrap();
@@ -306,8 +328,7 @@ mod tests {
             headers: HeaderMap::new(),
             body: b"{}".to_vec(),
         };
-        let target =
-            url::Url::parse("http://app:pa55word@localhost:3000/hooks?token=t0k3n-app").unwrap();
+        let target = app("http://app:pa55word@localhost:3000/hooks?token=t0k3n-app");
         let path = outbox.keep(&target, &delivery).unwrap();
         let file = String::from_utf8(std::fs::read(&path).unwrap()).unwrap();
         assert!(
@@ -317,8 +338,7 @@ mod tests {
         assert!(file.contains("localhost:3000/hooks?token=…"), "{file}");
         let (kept_for, _) = Outbox::read(&path).unwrap();
         assert!(kept_for.is(&target));
-        let other_token =
-            url::Url::parse("http://app:pa55word@localhost:3000/hooks?token=another").unwrap();
+        let other_token = app("http://app:pa55word@localhost:3000/hooks?token=another");
         assert!(!kept_for.is(&other_token));
     }
 
@@ -326,9 +346,9 @@ mod tests {
     fn a_file_naming_its_app_in_full_is_still_sent_to_it() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("1.delivery");
-        let target = url::Url::parse("http://localhost:3000/hooks?token=t").unwrap();
+        let target = app("http://localhost:3000/hooks?token=t");
         let head = serde_json::json!({
-            "target": target.as_str(),
+            "target": "http://localhost:3000/hooks?token=t",
             "kept_at": "2026-12-01T00:00:00Z",
             "method": "POST",
             "uri": "/ringg",
@@ -337,7 +357,7 @@ mod tests {
         std::fs::write(&path, format!("{head}\n{{}}")).unwrap();
         let (kept_for, kept) = Outbox::read(&path).unwrap();
         assert!(kept_for.is(&target));
-        assert!(!kept_for.is(&url::Url::parse("http://localhost:3000/hooks").unwrap()));
+        assert!(!kept_for.is(&app("http://localhost:3000/hooks")));
         assert_eq!(kept.body, b"{}");
     }
 
@@ -355,13 +375,13 @@ mod tests {
             headers,
             body: b"{\"a\":1}\n\xff tail".to_vec(),
         };
-        let target = url::Url::parse("http://localhost:3000/hooks").unwrap();
+        let target = app("http://localhost:3000/hooks");
         let first = outbox.keep(&target, &delivery).unwrap();
         let second = outbox.keep(&target, &delivery).unwrap();
         assert_eq!(outbox.files().unwrap(), [first.clone(), second]);
         let (kept_for, read) = Outbox::read(&first).unwrap();
         assert!(kept_for.is(&target));
-        assert!(!kept_for.is(&url::Url::parse("http://localhost:3001/hooks").unwrap()));
+        assert!(!kept_for.is(&app("http://localhost:3001/hooks")));
         assert_eq!(read.method, Method::PUT);
         assert_eq!(read.uri, "/hooks/ringg?x=1");
         assert_eq!(read.headers, delivery.headers);
