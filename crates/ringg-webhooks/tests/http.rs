@@ -237,6 +237,28 @@ async fn nan_and_lone_surrogates_are_handed_over_as_partial_events() {
     server.stop().await;
 }
 
+/// A per-call callback whose transcript holds raw line breaks and tabs (a JSON writer that
+/// builds its text by hand; such deliveries come without a `Content-Type` and are not sent
+/// again): handed over, mended, with the body as received, not refused as malformed.
+#[tokio::test]
+async fn raw_line_breaks_inside_strings_are_handed_over() {
+    let rec = Recorder::new();
+    let server = TestServer::start(receiver(rec.clone())).await;
+    let body = "{\"status\":\"success\",\"data\":{\"call_id\":\"c-lf\",\"status\":\"completed\",\"retry\":0,\"transcript\":\"bot: Namaste\nuser: \tHi\r\n\"},\"message\":\"Call Details\"}";
+    let headers = [("x-webhook-secret", SECRET)];
+    let (status, json) = send("POST", &server.url("/"), &headers, body).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let (_, again) = send("POST", &server.url("/"), &headers, body).await;
+    assert_eq!(again["status"], "duplicate");
+    let events = rec.events();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].raw(), body);
+    let read = events[0].to_value().unwrap();
+    assert_eq!(read["data"]["transcript"], "bot: Namaste\nuser: \tHi\r\n");
+    assert_eq!(read["data"]["call_id"], "c-lf");
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn events_arrive_typed() {
     let rec = Recorder::new();

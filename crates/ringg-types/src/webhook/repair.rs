@@ -9,7 +9,10 @@
 //!   inside a string that is not part of valid UTF-8 (an emoji's bytes cut short, a Latin-1
 //!   `é`);
 //! - a number beyond the range of `f64` (`1e400`, or the 401 digits Python writes for
-//!   `10**400`) becomes `null`.
+//!   `10**400`) becomes `null`;
+//! - a control character written raw inside a string (a transcript's line break or tab, as
+//!   a writer that builds its JSON by hand leaves them) becomes its escape (`\n`, `\t`,
+//!   `\u0000`).
 
 /// `body` with those slips mended, or `None` when it has none.
 pub(crate) fn mend(body: &[u8]) -> Option<Vec<u8>> {
@@ -39,6 +42,17 @@ pub(crate) fn mend(body: &[u8]) -> Option<Vec<u8>> {
                     let end = (i + 2).min(body.len());
                     out.extend_from_slice(&body[i..end]);
                     i = end;
+                    continue;
+                }
+                0x00..=0x1F => {
+                    match b {
+                        b'\n' => out.extend_from_slice(br"\n"),
+                        b'\r' => out.extend_from_slice(br"\r"),
+                        b'\t' => out.extend_from_slice(br"\t"),
+                        _ => out.extend_from_slice(format!("\\u{b:04x}").as_bytes()),
+                    }
+                    changed = true;
+                    i += 1;
                     continue;
                 }
                 0x80.. => {
@@ -194,6 +208,20 @@ mod tests {
                 "{near}: {read}"
             );
         }
+    }
+
+    #[test]
+    fn control_characters_inside_strings_become_escapes() {
+        let body = "{\"transcript\":\"bot: hi\nuser: yo\r\n\tok\u{1}\u{1f}\",\n\t\"n\":1}";
+        let read = mended(body).unwrap();
+        assert_eq!(
+            read,
+            "{\"transcript\":\"bot: hi\\nuser: yo\\r\\n\\tok\\u0001\\u001f\",\n\t\"n\":1}"
+        );
+        let value: serde_json::Value = serde_json::from_str(&read).unwrap();
+        assert_eq!(value["transcript"], "bot: hi\nuser: yo\r\n\tok\u{1}\u{1f}");
+        // Between values they are whitespace, and kept.
+        assert_eq!(mended("{\n\t\"a\": \"b\"\r\n}"), None);
     }
 
     #[test]
