@@ -12,7 +12,9 @@
 //! Ringg may keep for every attempt of a call) and a canonical digest of its body, or else a
 //! digest of its body. `call_started`, `call_ringing` and `call_ongoing`, which each attempt
 //! sends again, add the attempt's `retry_count`, or else its `call_sid` and `called_on` (those
-//! present). A per-call callback delivery (no
+//! present). The other event types add the attempt's `retry_count` when the payload carries
+//! it, except `all_processing_completed`, whose copy rebuilt from history (`webhooks replay`)
+//! must key as its original. A per-call callback delivery (no
 //! `event_type`) is keyed by its call id, its `data.status`, its `data.retry` and a digest of
 //! what its `data` holds, so each status change, and a later delivery of it that brings the
 //! recording or the analysis, is handed over once. A delivery whose event type could not
@@ -48,6 +50,8 @@ use async_trait::async_trait;
 ///   status) and a SHA-256 prefix of the body as received;
 /// - for `call_started`, `call_ringing` and `call_ongoing`, which each attempt sends again:
 ///   `|retry_count=N`, else `|call_sid=SID|called_on=T` (those present), else nothing more;
+/// - for `all_processing_completed`: nothing more; for the other types (known or not):
+///   `|retry_count=N` when the payload carries it;
 /// - for a callback delivery: `|status=S`, `|retry=N` when present, then `|data=` and a
 ///   SHA-256 prefix of its `data` written canonically (keys sorted, `null` fields left out);
 ///

@@ -474,6 +474,49 @@ async fn duplicate_and_out_of_order_deliveries_are_handed_over_once_each() {
     server.stop().await;
 }
 
+/// Events of two attempts of one call that name their attempt (`retry_count`) are two events,
+/// whatever their type; a retry of either delivery is a repeat.
+#[tokio::test]
+async fn events_of_two_attempts_of_one_call_are_each_handed_over() {
+    let rec = Recorder::new();
+    let server = TestServer::start(receiver(rec.clone())).await;
+    let url = server.url("/");
+    let of_attempt = |event_type: &str, n: u32| {
+        serde_json::json!({
+            "event_type": event_type,
+            "call_id": "call-r",
+            "retry_count": n,
+            "recording_url": format!("https://r.example/{n}.mp3"),
+        })
+        .to_string()
+    };
+    let mut statuses = Vec::new();
+    for event_type in ["recording_completed", "voicemail_left"] {
+        for body in [
+            of_attempt(event_type, 0),
+            of_attempt(event_type, 1),
+            of_attempt(event_type, 1),
+        ] {
+            let (status, json) = send("POST", &url, &auth(), body).await;
+            assert_eq!(status, StatusCode::OK);
+            statuses.push(json["status"].as_str().unwrap().to_owned());
+        }
+    }
+    let expected = ["accepted", "accepted", "duplicate"].repeat(2);
+    assert_eq!(statuses, expected);
+    let urls: Vec<String> = rec
+        .events()
+        .iter()
+        .map(|e| e.to_value().unwrap()["recording_url"].to_string())
+        .collect();
+    assert_eq!(urls.len(), 4, "{urls:?}");
+    assert!(
+        urls[1].contains("1.mp3") && urls[3].contains("1.mp3"),
+        "{urls:?}"
+    );
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn concurrent_duplicates_are_handed_over_once() {
     let rec = Recorder::new();

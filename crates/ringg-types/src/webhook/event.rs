@@ -467,9 +467,10 @@ impl WebhookEvent {
         each_known!(self, p => p.status.as_ref(), _u => None, c => c.call_status(), x => x.status())
     }
 
-    /// `retry_count` (`data.retry` of a callback), when present.
+    /// `retry_count` (`data.retry` of a callback), when present (for an event of a type not
+    /// known here, when its payload has a whole number there, or a text holding one).
     pub fn retry_count(&self) -> Option<u32> {
-        each_known!(self, p => p.retry_count, _u => None, c => c.retry(), x => x.attempt())
+        each_known!(self, p => p.retry_count, u => super::partial::count(&u.raw, "retry_count"), c => c.retry(), x => x.attempt())
     }
 
     /// The unknown fields of a known event (for an unknown or partial event: its whole

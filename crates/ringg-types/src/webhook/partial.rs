@@ -60,7 +60,7 @@ fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
 }
 
 /// A count written as a number (`2`, `2.0`) or as a numeric string (`"2"`).
-fn count(object: &Map<String, Value>, key: &str) -> Option<u32> {
+pub(super) fn count(object: &Map<String, Value>, key: &str) -> Option<u32> {
     match object.get(key)? {
         Value::Number(n) => whole_count(n),
         Value::String(s) => serde_json::from_str(s.trim())

@@ -63,7 +63,19 @@ impl DedupeKey {
             EventType::CallStarted | EventType::CallRinging | EventType::CallOngoing => {
                 attempt::key(call_id, event, None)
             }
-            _ => Self::new(call_id, event_type.as_str(), None),
+            // Sent once per call, when everything is done, and rebuilt by `webhooks replay`
+            // from history without knowing whether the delivery carried `retry_count`: the
+            // documented key, so a rebuilt copy keys as its original.
+            EventType::AllProcessingCompleted => Self::new(call_id, event_type.as_str(), None),
+            // The others (the recording, each analysis, and types not known here): the
+            // documented key, and the attempt when the payload names it, so an event of a later
+            // attempt of the call (its own recording) is not taken for the first one's. A
+            // retry of the delivery names the same attempt.
+            _ => Self::new(
+                call_id,
+                event_type.as_str(),
+                event.retry_count().map(Attempt::RetryCount),
+            ),
         };
         Some(key)
     }

@@ -410,10 +410,23 @@ fn each_attempts_call_started_is_a_key_of_its_own() {
         let bare = serde_json::json!({"event_type": event_type, "call_id": "c1"});
         assert_eq!(key_of(bare), format!("c1|{event_type}"));
     }
-    // Events sent once per call keep the documented key.
-    let recording =
-        serde_json::json!({"event_type": "recording_completed", "call_id": "c1", "retry_count": 1});
-    assert_eq!(key_of(recording), "c1|recording_completed");
+    // The other events add the attempt when the payload names it: a later attempt's
+    // recording (or an event of a type not known here) is not taken for the first one's.
+    for event_type in [
+        "recording_completed",
+        "platform_analysis_completed",
+        "client_analysis_completed",
+        "call_transferred",
+    ] {
+        let attempt = |n: u32| serde_json::json!({"event_type": event_type, "call_id": "c1", "retry_count": n, "recording_url": format!("https://r/{n}.mp3")});
+        assert_eq!(key_of(attempt(1)), format!("c1|{event_type}|retry_count=1"));
+        assert_ne!(key_of(attempt(0)), key_of(attempt(1)));
+        let bare = serde_json::json!({"event_type": event_type, "call_id": "c1"});
+        assert_eq!(key_of(bare), format!("c1|{event_type}"));
+    }
+    // The event `webhooks replay` rebuilds keeps the documented key, as its rebuilt copy does.
+    let done = serde_json::json!({"event_type": "all_processing_completed", "call_id": "c1", "retry_count": 1});
+    assert_eq!(key_of(done), "c1|all_processing_completed");
 }
 
 #[test]
