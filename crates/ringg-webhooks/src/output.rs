@@ -220,7 +220,7 @@ mod tests {
 
     #[test]
     fn json_lines_print_every_value_as_received() {
-        let body = b"{\n  \"event_type\": \"call_completed\",\r\n  \"call_id\": \"c1\",\n  \"retry_count\": \"1\",\n  \"sub\": {\"x\": null}\n}\n";
+        let body = b"{\n  \"event_type\": \"call_completed\",\r\n  \"call_id\": \"c1\",\n  \"retry_count\": \"second\",\n  \"sub\": {\"x\": null}\n}\n";
         let event = WebhookEvent::from_slice_lenient(body).unwrap();
         assert!(event.is_partial());
         let line = OutputFormat::Json.render(&event);

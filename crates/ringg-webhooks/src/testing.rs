@@ -109,7 +109,6 @@ fn completed_call() -> Value {
 /// each call status (with and without analysis, failed with a retry), and partial ones.
 pub fn sample_events() -> Vec<SampleEvent> {
     let typed = |name, value: Value| (name, value, false);
-    let partial = |name, value: Value| (name, value, true);
     let done = "bot: Hello John\nuser: Yes";
     let list = vec![
         typed(
@@ -197,29 +196,51 @@ pub fn sample_events() -> Vec<SampleEvent> {
                     "key_points": "One string", "summary": "ok"}}),
             ),
         ),
-        partial(
+        typed(
             "call_completed_numeric_strings",
             subscription(
                 "call_completed",
-                json!({"status": "retry", "retry_count": "1", "call_duration": "31.5"}),
+                json!({"status": "retry", "retry_count": "1", "call_duration": "31.5", "call_cost": ""}),
             ),
         ),
-        partial(
+        typed(
             "callback_numeric_retry",
             callback("retry", json!("1"), json!({})),
         ),
-        partial(
-            "missing_event_type",
-            json!({"call_id": CALL_ID, "status": "completed"}),
-        ),
     ];
     list.into_iter()
+        .chain(partial_samples())
         .map(|(name, value, partial)| SampleEvent {
             name,
             body: Bytes::from(value.to_string()),
             partial,
         })
         .collect()
+}
+
+/// The samples that do not fit the typed model: `(name, body, true)`.
+fn partial_samples() -> Vec<(&'static str, Value, bool)> {
+    let partial = |name, value: Value| (name, value, true);
+    vec![
+        partial(
+            "call_completed_unreadable_count",
+            subscription(
+                "call_completed",
+                json!({"status": "retry", "retry_count": "second"}),
+            ),
+        ),
+        partial(
+            "analysis_as_text",
+            subscription(
+                "all_processing_completed",
+                json!({"platform_analysis": "Customer agreed to pay on Friday"}),
+            ),
+        ),
+        partial(
+            "missing_event_type",
+            json!({"call_id": CALL_ID, "status": "completed"}),
+        ),
+    ]
 }
 
 /// The body of the sample named `name` (see [`sample_events`]), e.g. `"call_completed"` or

@@ -171,6 +171,14 @@ pub(crate) fn count<'de, D: Deserializer<'de>, T: TryFrom<u64>>(
     d.deserialize_option(CountV(PhantomData))
 }
 
+/// `Nullable<u32>` (or another count type): read as [`count`] reads it, `null`, `""` as `null`.
+pub(crate) fn nullable_count<'de, D: Deserializer<'de>, T: TryFrom<u64>>(
+    d: D,
+) -> Result<Nullable<T>, D::Error> {
+    let counted: Option<T> = count(Value::deserialize(d)?).map_err(de::Error::custom)?;
+    Ok(counted.map_or(Nullable::Null, Nullable::Value))
+}
+
 struct BoolV;
 
 impl<'de> Visitor<'de> for BoolV {

@@ -62,7 +62,11 @@ pub struct CallbackData {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub status: Nullable<CallStatus>,
     /// `call_duration` in seconds (a number or a numeric string).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::blank_is_null"
+    )]
     pub call_duration: Nullable<Seconds>,
     /// `recording_url`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -74,19 +78,35 @@ pub struct CallbackData {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub agent_id: Nullable<AgentId>,
     /// `retry`: the retry attempt (0 on the first).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_count"
+    )]
     pub retry: Nullable<u32>,
     /// `from_number` (kept as text).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_number_text"
+    )]
     pub from_number: Nullable<String>,
     /// `to_number` (kept as text).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_number_text"
+    )]
     pub to_number: Nullable<String>,
     /// `custom_args_values`: the variables supplied at call time.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub custom_args_values: Nullable<Map<String, Value>>,
     /// `analysis`: present once the call was analysed; its keys vary.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_object"
+    )]
     pub analysis: Nullable<Map<String, Value>>,
     /// Unknown fields, kept and written back.
     #[serde(flatten)]

@@ -58,13 +58,25 @@ macro_rules! webhook_payload {
             #[serde(default, skip_serializing_if = "Nullable::is_absent")]
             pub bulk_list_id: Nullable<ListId>,
             /// `call_cost` in credits, `null` until computed.
-            #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+            #[serde(
+                default,
+                skip_serializing_if = "Nullable::is_absent",
+                deserialize_with = "crate::common::lenient::blank_is_null"
+            )]
             pub call_cost: Nullable<Credits>,
             /// `overall_latency_seconds`.
-            #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+            #[serde(
+                default,
+                skip_serializing_if = "Nullable::is_absent",
+                deserialize_with = "crate::common::lenient::blank_is_null"
+            )]
             pub overall_latency_seconds: Nullable<Seconds>,
             /// `first_utterance_seconds`.
-            #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+            #[serde(
+                default,
+                skip_serializing_if = "Nullable::is_absent",
+                deserialize_with = "crate::common::lenient::blank_is_null"
+            )]
             pub first_utterance_seconds: Nullable<Seconds>,
             /// `tool_call_logs` (shape undocumented).
             #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,28 +88,56 @@ macro_rules! webhook_payload {
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub sub_status: Option<CallSubStatus>,
             /// `retry_count`: 0 on the first attempt.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::common::lenient::count"
+            )]
             pub retry_count: Option<u32>,
             /// `call_type`: `outbound`, `inbound` or `webcall`.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub call_type: Option<CallDirection>,
             /// `to_number` (kept as text, not validated).
-            #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+            #[serde(
+                default,
+                skip_serializing_if = "Nullable::is_absent",
+                deserialize_with = "crate::common::lenient::nullable_number_text"
+            )]
             pub to_number: Nullable<String>,
             /// `from_number` (kept as text, not validated).
-            #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+            #[serde(
+                default,
+                skip_serializing_if = "Nullable::is_absent",
+                deserialize_with = "crate::common::lenient::nullable_number_text"
+            )]
             pub from_number: Nullable<String>,
             /// `called_on`: when the call was placed.
-            #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+            #[serde(
+                default,
+                skip_serializing_if = "Nullable::is_absent",
+                deserialize_with = "crate::common::lenient::nullable_time"
+            )]
             pub called_on: Nullable<Timestamp>,
             /// `call_duration` in seconds.
-            #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+            #[serde(
+                default,
+                skip_serializing_if = "Nullable::is_absent",
+                deserialize_with = "crate::common::lenient::blank_is_null"
+            )]
             pub call_duration: Nullable<Seconds>,
             /// `agent_message_count`.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::common::lenient::count"
+            )]
             pub agent_message_count: Option<u32>,
             /// `user_message_count`.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::common::lenient::count"
+            )]
             pub user_message_count: Option<u32>,
             /// `transcript`: an array of turns (or a JSON-encoded string of one, or plain text).
             #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -106,7 +146,11 @@ macro_rules! webhook_payload {
             #[serde(default, skip_serializing_if = "Nullable::is_absent")]
             pub recording_url: Nullable<String>,
             /// `recording_duration` in seconds.
-            #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+            #[serde(
+                default,
+                skip_serializing_if = "Nullable::is_absent",
+                deserialize_with = "crate::common::lenient::blank_is_null"
+            )]
             pub recording_duration: Nullable<Seconds>,
             $(
                 $(#[$fmeta])*
@@ -202,8 +246,13 @@ webhook_payload! {
 webhook_payload! {
     /// `platform_analysis_completed`: Ringg's built-in analysis finished (`analysis_data`).
     PlatformAnalysisCompleted => PlatformAnalysisCompleted {
-        /// `analysis_data`: summary, classification, sentiment, ...
-        #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+        /// `analysis_data`: summary, classification, sentiment, ... (an object, or one
+        /// JSON-encoded in a string).
+        #[serde(
+            default,
+            skip_serializing_if = "Nullable::is_absent",
+            deserialize_with = "crate::common::lenient::analysis_object"
+        )]
         pub analysis_data: Nullable<PlatformAnalysis>,
     }
 }
@@ -212,8 +261,13 @@ webhook_payload! {
     /// `client_analysis_completed`: the assistant's custom analysis finished. `analysis_data`
     /// holds the keys of the assistant's `custom_analysis_prompt`.
     ClientAnalysisCompleted => ClientAnalysisCompleted {
-        /// `analysis_data`: the custom keys and their values.
-        #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+        /// `analysis_data`: the custom keys and their values (an object, or one JSON-encoded in
+        /// a string; `""` reads as `null`, `[]` as no keys).
+        #[serde(
+            default,
+            skip_serializing_if = "Nullable::is_absent",
+            deserialize_with = "crate::common::lenient::nullable_object"
+        )]
         pub analysis_data: Nullable<Map<String, Value>>,
     }
 }
@@ -222,11 +276,20 @@ webhook_payload! {
     /// `all_processing_completed`: recording, transcript and both analyses are done; one
     /// consolidated payload with the whole call.
     AllProcessingCompleted => AllProcessingCompleted {
-        /// `platform_analysis`: Ringg's analysis.
-        #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+        /// `platform_analysis`: Ringg's analysis (an object, or one JSON-encoded in a string).
+        #[serde(
+            default,
+            skip_serializing_if = "Nullable::is_absent",
+            deserialize_with = "crate::common::lenient::analysis_object"
+        )]
         pub platform_analysis: Nullable<PlatformAnalysis>,
-        /// `client_analysis`: the custom analysis keys.
-        #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+        /// `client_analysis`: the custom analysis keys (an object, or one JSON-encoded in a
+        /// string).
+        #[serde(
+            default,
+            skip_serializing_if = "Nullable::is_absent",
+            deserialize_with = "crate::common::lenient::nullable_object"
+        )]
         pub client_analysis: Nullable<Map<String, Value>>,
         /// `analysis_data`, when a sender uses the per-event name instead.
         #[serde(default, skip_serializing_if = "Nullable::is_absent")]

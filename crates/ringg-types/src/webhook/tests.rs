@@ -174,12 +174,12 @@ fn callback_envelopes_parse_typed() {
 
 #[test]
 fn lenient_parsing_keeps_what_does_not_fit() {
-    let body = r#"{"event_type":"call_completed","call_id":"c-1","status":"retry","retry_count":"1","x":1}"#;
+    let body = r#"{"event_type":"call_completed","call_id":"c-1","status":"retry","retry_count":"1","call_duration":"long","x":1}"#;
     let event = WebhookEvent::from_slice_lenient(body.as_bytes()).unwrap();
     let WebhookEvent::Partial(p) = &event else {
         panic!("{event:?}")
     };
-    assert_eq!(p.error().path(), "retry_count");
+    assert_eq!(p.error().path(), "call_duration");
     assert_eq!(p.shape(), EventShape::Subscription);
     assert_eq!(event.event_type(), EventType::CallCompleted);
     assert_eq!(event.call_id().unwrap().as_str(), "c-1");
@@ -190,7 +190,7 @@ fn lenient_parsing_keeps_what_does_not_fit() {
         event.to_value().unwrap(),
         serde_json::from_str::<Value>(body).unwrap()
     );
-    assert_eq!(event.partial_error().unwrap().path(), "retry_count");
+    assert_eq!(event.partial_error().unwrap().path(), "call_duration");
 
     let cb = r#"{"status":"success","data":{"call_id":"c-2","status":"ongoing","retry":"x"}}"#;
     let event = WebhookEvent::from_slice_lenient(cb.as_bytes()).unwrap();
@@ -276,4 +276,89 @@ fn subscription_events_are_retried_callbacks_and_notices_are_not() {
         r#"{"status":"success","data":{"call_id":"c1","status":"completed","retry":0},"message":"Call Details"}"#
     ));
     assert!(!retried(r#"{"campaign_id":"k1","status":"completed"}"#));
+}
+
+/// The number, time and analysis forms call history already reads (API reference §1.10, §3.7)
+/// keep an event typed: a count as a string or a whole float, a blank cost, a Unix time, a
+/// phone number as a JSON number, an analysis JSON-encoded in a string.
+#[test]
+fn documented_number_time_and_analysis_forms_stay_typed() {
+    let ev = parse(json!({
+        "event_type": "call_completed", "call_id": "c1", "status": "retry",
+        "retry_count": "1", "agent_message_count": 3.0, "user_message_count": "2",
+        "call_cost": "", "call_duration": "31.5", "recording_duration": "",
+        "called_on": 1734205033, "to_number": 919875436897_u64, "from_number": "+918035735999",
+    }));
+    let WebhookEvent::CallCompleted(p) = &ev else {
+        panic!("expected CallCompleted, got {ev:?}")
+    };
+    assert_eq!(p.retry_count, Some(1));
+    assert_eq!(ev.retry_count(), Some(1));
+    assert_eq!(
+        (p.agent_message_count, p.user_message_count),
+        (Some(3), Some(2))
+    );
+    assert!(p.call_cost.is_null() && p.recording_duration.is_null());
+    assert_eq!(p.call_duration.as_ref().map(|s| s.as_f64()), Some(31.5));
+    assert!(
+        p.called_on
+            .as_ref()
+            .unwrap()
+            .as_str()
+            .starts_with("2024-12-14T")
+    );
+    assert_eq!(
+        p.to_number.as_ref().map(String::as_str),
+        Some("919875436897")
+    );
+    // `null` and missing stay apart.
+    let ev = parse(json!({"event_type": "call_completed", "call_id": "c1", "called_on": ""}));
+    let WebhookEvent::CallCompleted(p) = &ev else {
+        panic!("expected CallCompleted, got {ev:?}")
+    };
+    assert!(p.called_on.is_null() && p.call_cost.is_absent());
+
+    let ev = parse(json!({
+        "event_type": "all_processing_completed", "call_id": "c1",
+        "platform_analysis": "{\"summary\":\"Agreed to pay\"}", "client_analysis": [],
+    }));
+    let WebhookEvent::AllProcessingCompleted(p) = &ev else {
+        panic!("expected AllProcessingCompleted, got {ev:?}")
+    };
+    let summary = &p.platform_analysis.as_ref().unwrap().summary;
+    assert_eq!(summary.as_ref().map(String::as_str), Some("Agreed to pay"));
+    assert_eq!(
+        p.client_analysis.as_ref().map(serde_json::Map::len),
+        Some(0)
+    );
+    let ev = parse(json!({
+        "event_type": "client_analysis_completed", "call_id": "c1",
+        "analysis_data": "{\"promised_date\":\"2026-12-10\"}",
+    }));
+    let WebhookEvent::ClientAnalysisCompleted(p) = &ev else {
+        panic!("expected ClientAnalysisCompleted, got {ev:?}")
+    };
+    assert_eq!(
+        p.analysis_data.as_ref().unwrap()["promised_date"],
+        "2026-12-10"
+    );
+
+    let ev = parse(json!({"status": "success", "data": {
+        "call_id": "c1", "status": "completed", "retry": "1", "call_duration": "",
+        "to_number": 919875436897_u64, "analysis": "{\"callback_requested\":\"perhaps\"}",
+    }}));
+    let WebhookEvent::Callback(c) = &ev else {
+        panic!("expected Callback, got {ev:?}")
+    };
+    let data = c.data.as_ref().unwrap();
+    assert_eq!(ev.retry_count(), Some(1));
+    assert!(data.call_duration.is_null());
+    assert_eq!(
+        data.to_number.as_ref().map(String::as_str),
+        Some("919875436897")
+    );
+    assert_eq!(
+        data.analysis.as_ref().unwrap()["callback_requested"],
+        "perhaps"
+    );
 }
