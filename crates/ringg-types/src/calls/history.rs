@@ -112,8 +112,12 @@ pub struct CallRecord {
         deserialize_with = "crate::common::lenient::nullable_number_text"
     )]
     pub to_number: Nullable<String>,
-    /// `name`: the callee's name.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    /// `name`: the callee's name (a JSON number is read as its digits).
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_number_text"
+    )]
     pub name: Nullable<String>,
     /// `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -161,8 +165,12 @@ pub struct CallRecord {
     /// `call_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_type: Option<CallDirection>,
-    /// `inbound_from`: the caller of an inbound call.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    /// `inbound_from`: the caller of an inbound call (a JSON number is read as its digits).
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_number_text"
+    )]
     pub inbound_from: Nullable<String>,
     /// `credits_processed`.
     #[serde(
@@ -188,8 +196,13 @@ pub struct CallRecord {
     /// `currency` (e.g. `INR`).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub currency: Nullable<String>,
-    /// `bulk_list_id`: the campaign list; `""` or `null` for individual calls.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    /// `bulk_list_id`: the campaign list; `""` or `null` for individual calls (a JSON number
+    /// is read as its digits).
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_number_text"
+    )]
     pub bulk_list_id: Nullable<String>,
     /// `next_attempt_time` for calls in `retry`.
     #[serde(

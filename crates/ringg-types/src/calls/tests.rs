@@ -318,3 +318,25 @@ fn a_transcript_string_that_is_broken_json_still_fails() {
     let e = crate::decode::<CallHistoryResponse>(body).unwrap_err();
     assert!(e.to_string().contains("calls[0].transcript"), "{e}");
 }
+
+/// A name, an inbound caller or a list id written as a JSON number (as `to_number` may be) is
+/// read as its digits, not a failure of the whole page.
+#[test]
+fn numbers_where_history_shows_text_are_read_as_their_digits() {
+    let body = json!({"calls": [
+        {"id": "c1", "status": "completed", "name": 12345, "inbound_from": 919876543210_u64,
+         "bulk_list_id": 123, "to_number": 918035735999_u64},
+        {"id": "c2", "status": "completed", "name": "Asha", "bulk_list_id": ""}
+    ], "total": 2})
+    .to_string();
+    let page: CallHistoryResponse = decode(body.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let (a, b) = (&page.calls[0], &page.calls[1]);
+    assert_eq!(a.name.as_deref(), Some("12345"));
+    assert_eq!(a.inbound_from.as_deref(), Some("919876543210"));
+    assert_eq!(
+        a.list_id().map(|l| l.as_str().to_owned()).as_deref(),
+        Some("123")
+    );
+    assert_eq!(b.name.as_deref(), Some("Asha"));
+    assert_eq!(b.list_id(), None);
+}
