@@ -345,9 +345,10 @@ impl Transcript {
     pub fn from_plain_text(raw: &str) -> Self {
         let mut turns: Vec<TranscriptTurn> = Vec::new();
         for line in raw.lines().filter(|l| !l.trim().is_empty()) {
-            let labelled = line
-                .split_once(':')
-                .filter(|(label, _)| !label.trim().is_empty() && !label.contains(' '));
+            // `https://…` is a URL (`transcription_url` may hold one), not a turn of `https`.
+            let labelled = line.split_once(':').filter(|(label, text)| {
+                !label.trim().is_empty() && !label.contains(' ') && !text.starts_with("//")
+            });
             match (labelled, turns.last_mut()) {
                 (Some((label, text)), _) => {
                     turns.push(TranscriptTurn::keyed(label.trim(), text.trim()));
@@ -384,6 +385,27 @@ impl Transcript {
     /// The original string, for a transcript read from the string form.
     pub fn raw_string(&self) -> Option<&str> {
         self.raw.as_deref()
+    }
+
+    /// The URL the transcript's field held instead of a transcript (`transcription_url` may
+    /// name where the transcript is kept): plain text that is one `http://` or `https://` URL.
+    ///
+    /// ```
+    /// use ringg_types::common::Transcript;
+    /// let t: Transcript = serde_json::from_str(r#""https://files.example/t/c-1.json""#).unwrap();
+    /// assert_eq!(t.as_url(), Some("https://files.example/t/c-1.json"));
+    /// assert_eq!(t.turns()[0].text(), "https://files.example/t/c-1.json");
+    /// ```
+    pub fn as_url(&self) -> Option<&str> {
+        let text = self
+            .raw
+            .as_deref()
+            .filter(|_| self.encoding == TranscriptEncoding::PlainText)?
+            .trim();
+        let scheme = ["http://", "https://"]
+            .iter()
+            .any(|s| text.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s)));
+        (scheme && !text.contains(char::is_whitespace)).then_some(text)
     }
 
     /// Number of turns.
