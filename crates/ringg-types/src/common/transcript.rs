@@ -402,9 +402,10 @@ impl Transcript {
             .as_deref()
             .filter(|_| self.encoding == TranscriptEncoding::PlainText)?
             .trim();
-        let scheme = ["http://", "https://"]
-            .iter()
-            .any(|s| text.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s)));
+        let scheme = ["http://", "https://"].iter().any(|s| {
+            text.get(..s.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(s))
+        });
         (scheme && !text.contains(char::is_whitespace)).then_some(text)
     }
 
