@@ -104,7 +104,11 @@ fn text_line(event: &WebhookEvent) -> String {
     if let Some(retry_count) = event.retry_count() {
         let _ = write!(line, " retry_count={retry_count}");
     }
-    line
+    // Without an event type, the line starts with what follows it.
+    match line.strip_prefix(' ') {
+        Some(rest) => rest.to_owned(),
+        None => line,
+    }
 }
 
 /// An output format name other than `text` or `json`.
@@ -241,6 +245,11 @@ mod tests {
             OutputFormat::Text.render(&cb),
             "call_callback call_id=c2 status=ongoing retry_count=0"
         );
+        // Without an event type, the line starts with why.
+        let untyped = WebhookEvent::from_slice_lenient(br#"{"call_id":"c3"}"#).unwrap();
+        let text = OutputFormat::Text.render(&untyped);
+        assert!(text.starts_with("(partial: `event_type`:"), "{text:?}");
+        assert!(text.ends_with(" call_id=c3"), "{text:?}");
     }
 
     #[test]
