@@ -30,12 +30,16 @@ pub(crate) fn rate_limiter(global: &GlobalArgs) -> Result<Option<RateLimiter>, C
 }
 
 /// The dedupe store on Redis `webhooks listen` and `webhooks replay` use with `--redis-url`.
-pub(crate) fn redis_dedupe_store(
+/// Redis is asked to answer first, so a wrong password, database number or address is said
+/// at the start, not as a 503 to every delivery.
+pub(crate) async fn redis_dedupe_store(
     global: &GlobalArgs,
 ) -> Result<Option<Arc<dyn DedupeStore>>, CliError> {
     match &global.redis_url {
         None => Ok(None),
-        Some(url) => shared_store(url, &format!("{}:dedupe", global.redis_prefix)).map(Some),
+        Some(url) => shared_store(url, &format!("{}:dedupe", global.redis_prefix))
+            .await
+            .map(Some),
     }
 }
 
@@ -50,10 +54,14 @@ fn shared_limiter(
 }
 
 #[cfg(feature = "redis")]
-fn shared_store(url: &str, prefix: &str) -> Result<Arc<dyn DedupeStore>, CliError> {
-    ringg_webhooks::RedisDedupeStore::new(url, prefix)
-        .map(|s| Arc::new(s) as Arc<dyn DedupeStore>)
-        .map_err(|e| CliError::usage(format!("--redis-url: {e}")))
+async fn shared_store(url: &str, prefix: &str) -> Result<Arc<dyn DedupeStore>, CliError> {
+    let store = ringg_webhooks::RedisDedupeStore::new(url, prefix)
+        .map_err(|e| CliError::usage(format!("--redis-url: {e}")))?;
+    store
+        .ping()
+        .await
+        .map_err(|e| CliError::failed(format!("--redis-url: {e}")))?;
+    Ok(Arc::new(store))
 }
 
 #[cfg(not(feature = "redis"))]
@@ -66,6 +74,6 @@ fn shared_limiter(_: &str, _: &str, _: RateLimitConfig) -> Result<RateLimiter, C
 }
 
 #[cfg(not(feature = "redis"))]
-fn shared_store(_: &str, _: &str) -> Result<Arc<dyn DedupeStore>, CliError> {
+async fn shared_store(_: &str, _: &str) -> Result<Arc<dyn DedupeStore>, CliError> {
     Err(CliError::usage(NO_REDIS))
 }

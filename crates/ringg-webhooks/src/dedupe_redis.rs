@@ -23,14 +23,16 @@ use crate::dedupe::{
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The claim, atomically: a missing key becomes pending for the lease, its value `p:` and the
-/// claim's token (ARGV[2]); a pending key (`p…`) is in flight; a key handed over (`d`) is done.
-/// Returns 0 (new), 1 (done) or 2 (in flight).
+/// claim's token (ARGV[2]); a key pending under that same token is the claim sent again (its
+/// first answer was lost), still new; another pending key (`p…`) is in flight; a key handed
+/// over (`d`) is done. Returns 0 (new), 1 (done) or 2 (in flight).
 const CLAIM: &str = r"
 local v = redis.call('GET', KEYS[1])
 if not v then
   redis.call('SET', KEYS[1], 'p:' .. ARGV[2], 'PX', ARGV[1])
   return 0
 end
+if v == 'p:' .. ARGV[2] then return 0 end
 if string.sub(v, 1, 1) == 'd' then return 1 end
 return 2
 ";
@@ -152,6 +154,17 @@ impl RedisDedupeStore {
     /// When `url` is not a Redis URL.
     pub fn with_ttl(url: &str, prefix: &str, ttl: Duration) -> Result<Self, DedupeStoreError> {
         let client = redis::Client::open(url).map_err(|e| {
+            if url
+                .trim_start()
+                .get(..9)
+                .is_some_and(|s| s.eq_ignore_ascii_case("rediss://"))
+            {
+                return DedupeStoreError::new(
+                    "this build's Redis client has no TLS support for rediss:// URLs; reach \
+                     Redis over redis:// (for example through a TLS tunnel), or build with the \
+                     redis crate's `tokio-rustls-comp` feature",
+                );
+            }
             DedupeStoreError::new(format!(
                 "the Redis URL is not valid ({}); expected redis://[:password@]host[:port][/db]",
                 e.kind_str()
@@ -218,24 +231,100 @@ impl RedisDedupeStore {
         &self,
         op: impl Future<Output = redis::RedisResult<T>>,
     ) -> Result<T, DedupeStoreError> {
+        self.attempt(op).await.map_err(|e| self.unanswered(&e))
+    }
+
+    /// `op`, within [`COMMAND_TIMEOUT`].
+    async fn attempt<T>(
+        &self,
+        op: impl Future<Output = redis::RedisResult<T>>,
+    ) -> Result<T, Unanswered> {
         match tokio::time::timeout(COMMAND_TIMEOUT, op).await {
             Ok(Ok(v)) => Ok(v),
-            Ok(Err(e)) => Err(self.failed(&e)),
-            Err(_) => Err(DedupeStoreError::new(format!(
+            Ok(Err(e)) => Err(Unanswered::Failed(e)),
+            Err(_) => Err(Unanswered::TooLate),
+        }
+    }
+
+    fn unanswered(&self, why: &Unanswered) -> DedupeStoreError {
+        match why {
+            Unanswered::Failed(e) => self.failed(e),
+            Unanswered::TooLate => DedupeStoreError::new(format!(
                 "Redis at {} did not answer within {COMMAND_TIMEOUT:?}; check that it is running",
                 self.shown
-            ))),
+            )),
         }
     }
 
     fn failed(&self, err: &redis::RedisError) -> DedupeStoreError {
+        let what_to_check = match err.kind() {
+            redis::ErrorKind::AuthenticationFailed => "check the user and password in the URL",
+            redis::ErrorKind::Io => "check that it is running and reachable",
+            _ => "check the URL (its password and database number) and that Redis is running",
+        };
         // The error's kind and category, never its full text: it could quote the URL.
         DedupeStoreError::new(format!(
-            "Redis at {} failed ({}: {}); check that it is running and reachable",
+            "Redis at {} failed ({}: {}); {what_to_check}",
             self.shown,
             err.kind_str(),
             err.category()
         ))
+    }
+
+    /// Removes the pending claim under `token` that a claim Redis did not answer may have left
+    /// (Redis stalled, or the connection dropped after sending it), so the key is not held in
+    /// flight for a whole lease with no receiver at work on it. The claim may still be waiting
+    /// on a connection the manager has since replaced, and run after a removal sent on the new
+    /// one: the removal is tried, more and more rarely, until it removed the claim or the
+    /// claim's lease is over.
+    fn release_orphan(&self, key: String, token: u64) {
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            return; // no runtime: the claim expires after its lease
+        };
+        let (Some(conn), remove) = (self.conn.get().cloned(), self.remove.clone()) else {
+            return;
+        };
+        handle.spawn(async move {
+            let give_up = tokio::time::Instant::now() + PENDING_LEASE;
+            let mut conn = conn;
+            let mut wait = RELEASE_RETRY;
+            while tokio::time::Instant::now() < give_up {
+                let mut invocation = remove.key(&key);
+                invocation.arg(token);
+                let removal = invocation.invoke_async::<i64>(&mut conn);
+                if let Ok(Ok(1)) = tokio::time::timeout(COMMAND_TIMEOUT, removal).await {
+                    return;
+                }
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(RELEASE_RETRY_MAX);
+            }
+        });
+    }
+}
+
+/// How long a removal of an orphaned claim first waits before it is tried again (the wait
+/// then doubles, up to [`RELEASE_RETRY_MAX`]).
+const RELEASE_RETRY: Duration = Duration::from_millis(250);
+
+/// The longest wait between two tries of a removal of an orphaned claim.
+const RELEASE_RETRY_MAX: Duration = Duration::from_secs(4);
+
+/// Why Redis gave no answer to a command.
+enum Unanswered {
+    /// The command failed (the connection, the server, the script).
+    Failed(redis::RedisError),
+    /// No answer within [`COMMAND_TIMEOUT`].
+    TooLate,
+}
+
+impl Unanswered {
+    /// True when the command may have reached Redis but its answer was lost: a timeout, or
+    /// the connection failing under it.
+    fn may_have_run(&self) -> bool {
+        match self {
+            Self::TooLate => true,
+            Self::Failed(e) => e.is_io_error() || e.is_connection_dropped() || e.is_timeout(),
+        }
     }
 }
 
@@ -270,13 +359,31 @@ impl DedupeStore for RedisDedupeStore {
         Ok(set.is_some())
     }
 
+    /// The claim script. A connection Redis dropped (a restart) is only found out by the
+    /// first command on it, which the connection manager then makes again: a claim that failed
+    /// that way is sent once more, under the same token (which the script takes as its own
+    /// claim). One still unanswered may have run: its pending key is removed again.
     async fn claim(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {
         let mut conn = self.connection().await?;
         let key = self.redis_key(key);
         let token = self.tokens.issue();
         let mut invocation = self.claim.key(&key);
         invocation.arg(millis(PENDING_LEASE)).arg(token);
-        let outcome: i64 = self.run(invocation.invoke_async(&mut conn)).await?;
+        let mut answer = self.attempt(invocation.invoke_async(&mut conn)).await;
+        if let Err(Unanswered::Failed(e)) = &answer
+            && (e.is_io_error() || e.is_connection_dropped())
+        {
+            answer = self.attempt(invocation.invoke_async(&mut conn)).await;
+        }
+        let outcome: i64 = match answer {
+            Ok(outcome) => outcome,
+            Err(why) => {
+                if why.may_have_run() {
+                    self.release_orphan(key, token);
+                }
+                return Err(self.unanswered(&why));
+            }
+        };
         Ok(match outcome {
             0 => {
                 self.tokens.hold(&key, token);

@@ -288,6 +288,13 @@ async fn the_store_alone_claims_confirms_and_releases() {
             .to_string()
             .contains("redis://")
     );
+    let tls = RedisDedupeStore::new("rediss://:hunter2@cache.example:6380/0", "p")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        tls.contains("no TLS support") && !tls.contains("hunter2"),
+        "{tls}"
+    );
 }
 
 /// A renewed pending claim's lease starts again; a confirmed key is left as it is.

@@ -123,3 +123,55 @@ fn three_listen_processes_on_one_redis_print_each_event_once_also_after_a_restar
     assert_eq!(counts.len(), 10, "{counts:?}");
     assert!(counts.values().all(|&n| n == 1), "{counts:?}");
 }
+
+/// A `--redis-url` that cannot be used (nothing there, a wrong password) stops `listen` at the
+/// start, naming the Redis and what to check, never the password: it does not listen only to
+/// answer every delivery 503.
+#[test]
+fn fleet_listen_refuses_to_start_without_a_usable_redis() {
+    let nothing_there = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let Some(redis) = RedisServer::start("fleet_listen_refuses_to_start_without_a_usable_redis")
+    else {
+        return;
+    };
+    let wrong_password = format!("redis://:hunter2-wrong@127.0.0.1:{}/0", redis.port());
+    for (url, check) in [
+        (
+            format!("redis://:hunter2-wrong@127.0.0.1:{nothing_there}/0"),
+            "check that it is running and reachable",
+        ),
+        (wrong_password, "check the"),
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ringg"))
+            .args(["webhooks", "listen", "--port", "0", "--secret", "s3cret"])
+            .args(["--redis-url", &url])
+            .env("RINGG_STATE_DIR", fresh_state_dir())
+            .env_remove("RINGG_API_KEY")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Ended on its own, or stopped here after 20 s (then it was listening).
+        let since = Instant::now();
+        let ended = loop {
+            match child.try_wait().unwrap() {
+                Some(status) => break Some(status),
+                None if since.elapsed() > Duration::from_secs(20) => break None,
+                None => std::thread::sleep(Duration::from_millis(50)),
+            }
+        };
+        let _ = child.kill();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(ended.is_some_and(|s| !s.success()), "{ended:?}: {stderr}");
+        assert!(!stderr.contains("listening on"), "{stderr}");
+        assert!(
+            stderr.contains("--redis-url: ") && stderr.contains(check),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("hunter2"), "{stderr}");
+    }
+}

@@ -137,11 +137,29 @@ struct Keys {
     pause: String,
 }
 
-/// The Redis URL given to [`RedisRateLimit`] is not valid.
+/// The Redis URL given to [`RedisRateLimit`] is not valid (or names TLS, `rediss://`, which
+/// this build's Redis client does not support).
 #[derive(Debug, thiserror::Error)]
-#[error("the Redis URL is not valid ({kind}); expected redis://[:password@]host[:port][/db]")]
+#[error("{}", self.message())]
 pub struct RedisRateLimitError {
     kind: String,
+    tls: bool,
+}
+
+impl RedisRateLimitError {
+    fn message(&self) -> String {
+        if self.tls {
+            "this build's Redis client has no TLS support for rediss:// URLs; reach Redis over \
+             redis:// (for example through a TLS tunnel), or build with the redis crate's \
+             `tokio-rustls-comp` feature"
+                .to_owned()
+        } else {
+            format!(
+                "the Redis URL is not valid ({}); expected redis://[:password@]host[:port][/db]",
+                self.kind
+            )
+        }
+    }
 }
 
 impl RedisRateLimit {
@@ -162,6 +180,10 @@ impl RedisRateLimit {
     ) -> Result<Self, RedisRateLimitError> {
         let client = redis::Client::open(url).map_err(|e| RedisRateLimitError {
             kind: format!("{:?}", e.kind()),
+            tls: url
+                .trim_start()
+                .get(..9)
+                .is_some_and(|s| s.eq_ignore_ascii_case("rediss://")),
         })?;
         let info = client.get_connection_info();
         let shown = format!("{}/{}", info.addr(), info.redis_settings().db());
@@ -467,5 +489,26 @@ impl fmt::Debug for RedisRateLimit {
             .field("config", &self.inner.fallback.config())
             .field("degraded", &self.is_degraded())
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_that_is_not_usable_says_what_to_give_and_never_its_password() {
+        let config = RateLimitConfig::unlimited();
+        let err = RedisRateLimit::new("http://nope", "p", config)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("expected redis://"), "{err}");
+        let tls = RedisRateLimit::new("rediss://:hunter2@cache.example:6380/0", "p", config)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            tls.contains("no TLS support") && !tls.contains("hunter2"),
+            "{tls}"
+        );
     }
 }

@@ -72,6 +72,26 @@ impl RedisServer {
         }
     }
 
+    /// Stops the server without ending it (SIGSTOP), as a stalled host would: connections stay
+    /// open and commands wait unanswered until [`resume`](Self::resume).
+    pub fn pause(&self) {
+        self.signal("-STOP");
+    }
+
+    /// Lets a paused server go on (SIGCONT); it then runs the commands that waited.
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, signal: &str) {
+        let child = self.child.as_ref().expect("a running redis-server");
+        let status = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill {signal}");
+    }
+
     /// Starts the server again on the same port and folder (its append-only file keeps what
     /// was written before the kill).
     pub fn restart(&mut self) {

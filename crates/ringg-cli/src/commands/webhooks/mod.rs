@@ -91,7 +91,7 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
                     return Err(CliError::usage("give --since DURATION or --call ID"));
                 }
             };
-            let store = dedupe_store(ctx, dedupe)?;
+            let store = dedupe_store(ctx, dedupe).await?;
             let forward = match forward_to {
                 None => None,
                 Some(target) => {
@@ -171,8 +171,8 @@ struct ListenOpts {
 
 /// The dedupe store `--dedupe` names; the SQLite one in the state folder by default.
 /// With --redis-url, the store on Redis shared by the fleet instead.
-fn dedupe_store(ctx: &Ctx, mode: DedupeMode) -> Result<Arc<dyn DedupeStore>, CliError> {
-    if let Some(store) = crate::fleet::redis_dedupe_store(&ctx.global)? {
+async fn dedupe_store(ctx: &Ctx, mode: DedupeMode) -> Result<Arc<dyn DedupeStore>, CliError> {
+    if let Some(store) = crate::fleet::redis_dedupe_store(&ctx.global).await? {
         return Ok(store);
     }
     match mode {
@@ -290,7 +290,7 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
     } else {
         OutputFormat::Text
     };
-    let store = dedupe_store(ctx, dedupe)?;
+    let store = dedupe_store(ctx, dedupe).await?;
     let printer = Printer::start();
     let query_param_shown = query_param.clone();
     let make_builder: forward::MakeBuilder = {
