@@ -158,8 +158,10 @@ pub(crate) struct GlobalArgs {
     pub(crate) max_in_flight: Option<usize>,
     /// A Redis shared by a fleet of ringg processes (`redis://[:password@]host[:port][/db]`):
     /// every command's rate limit (--rate-limit, --max-in-flight, and the pause after a 429)
-    /// is shared through it, and `webhooks listen`/`replay` keep their dedupe store in it
-    /// instead of --dedupe. Prefer the environment variable when the URL has a password.
+    /// is shared through it, `webhooks listen`/`replay` keep their dedupe store in it
+    /// instead of --dedupe, and `calls create` refuses a recipient any process of the fleet is
+    /// calling or called within the hour. Prefer the environment variable when the URL has a
+    /// password.
     /// When Redis is down, receivers answer 503 and commands limit themselves locally.
     #[arg(
         long,

@@ -90,10 +90,12 @@ impl Ctx {
                     Arc::new(MemoryJournal::new())
                 } else {
                     let path = crate::state::path(crate::state::JOURNAL_FILE)?;
-                    Arc::new(
-                        SqliteJournal::open(&path, journal_scope(&base, &key))
+                    let scope = journal_scope(&base, &key);
+                    let local = Arc::new(
+                        SqliteJournal::open(&path, scope.clone())
                             .map_err(|e| CliError::failed(e.to_string()))?,
-                    )
+                    );
+                    crate::fleet::shared_journal(&self.global, local, &scope)?
                 };
                 self.journal = Some(j.clone());
                 j

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use ringg_api::journal::Journal;
 use ringg_api::transport::layers::{RateLimitConfig, RateLimiter};
 use ringg_webhooks::DedupeStore;
 
@@ -27,6 +28,41 @@ pub(crate) fn rate_limiter(global: &GlobalArgs) -> Result<Option<RateLimiter>, C
             shared_limiter(url, &format!("{}:limit", global.redis_prefix), config).map(Some)
         }
     }
+}
+
+/// The journal `calls create` and the other journaled commands use: `local`, and with
+/// `--redis-url` its recent-call check shared by the fleet (see `fleet_calls.rs`, feature `redis`).
+pub(crate) fn shared_journal(
+    global: &GlobalArgs,
+    local: Arc<dyn Journal>,
+    scope: &str,
+) -> Result<Arc<dyn Journal>, CliError> {
+    match &global.redis_url {
+        None => Ok(local),
+        Some(url) => fleet_journal(url, &global.redis_prefix, local, scope),
+    }
+}
+
+#[cfg(feature = "redis")]
+fn fleet_journal(
+    url: &str,
+    prefix: &str,
+    local: Arc<dyn Journal>,
+    scope: &str,
+) -> Result<Arc<dyn Journal>, CliError> {
+    crate::fleet_calls::FleetJournal::new(local, url, prefix, scope)
+        .map(|j| Arc::new(j) as Arc<dyn Journal>)
+        .map_err(|e| CliError::usage(format!("--redis-url: {e}")))
+}
+
+#[cfg(not(feature = "redis"))]
+fn fleet_journal(
+    _: &str,
+    _: &str,
+    _: Arc<dyn Journal>,
+    _: &str,
+) -> Result<Arc<dyn Journal>, CliError> {
+    Err(CliError::usage(NO_REDIS))
 }
 
 /// The dedupe store on Redis `webhooks listen` and `webhooks replay` use with `--redis-url`.

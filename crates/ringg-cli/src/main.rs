@@ -56,6 +56,8 @@ mod context;
 mod display;
 mod error;
 mod fleet;
+#[cfg(feature = "redis")]
+mod fleet_calls;
 mod hints;
 mod inbox;
 mod layout;

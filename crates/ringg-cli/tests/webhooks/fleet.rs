@@ -175,3 +175,75 @@ fn fleet_listen_refuses_to_start_without_a_usable_redis() {
         assert!(!stderr.contains("hunter2"), "{stderr}");
     }
 }
+
+/// `calls create` from processes with separate state folders (two machines) sharing one Redis:
+/// the second is refused as the first machine's journal would refuse it, naming the call; a
+/// call that was refused gives its recipient back; `--force` still calls; and with Redis gone
+/// nothing is sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn fleet_calls_create_on_two_machines_calls_a_recipient_once() {
+    let Some(mut redis) =
+        RedisServer::start("fleet_calls_create_on_two_machines_calls_a_recipient_once")
+    else {
+        return;
+    };
+    let sim = super::common::sim().await;
+    let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let url = redis.url();
+    let create = |state: &std::path::Path, to: &str, extra: &[&str]| {
+        let mut args = super::common::call_args(to, &["--var", "company_name=Acme"]);
+        args.extend_from_slice(&["--redis-url", &url]);
+        args.extend_from_slice(extra);
+        // A caller given in `extra` stands in for the demo number's.
+        if extra.contains(&"--from-number") {
+            let at = args.iter().position(|a| *a == "--from-number-id").unwrap();
+            args.drain(at..at + 2);
+        }
+        let mut cmd = super::common::ringg(&sim, &args);
+        cmd.env("RINGG_STATE_DIR", state);
+        super::common::run(cmd)
+    };
+    let to = "+919876599911";
+    let first = create(one.path(), to, &[]).await;
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let calls = super::common::calls_to(&sim, to);
+    assert_eq!(calls.len(), 1);
+    let other_machine = create(two.path(), to, &[]).await;
+    assert_eq!(other_machine.code, 1, "{}", other_machine.stderr);
+    assert!(
+        other_machine.stderr.contains("was already called")
+            && other_machine.stderr.contains(&calls[0]),
+        "{}",
+        other_machine.stderr
+    );
+    assert_eq!(super::common::calls_to(&sim, to).len(), 1);
+    // Another recipient is called from the second machine.
+    let elsewhere = create(two.path(), "+919876599912", &[]).await;
+    assert_eq!(elsewhere.code, 0, "{}", elsewhere.stderr);
+    // A call Ringg refused (a caller number not in the workspace) gives its recipient back: no
+    // call exists that a second one would double.
+    let refused_to = "+919876599913";
+    let refused = create(one.path(), refused_to, &["--from-number", "+910000000001"]).await;
+    assert_ne!(refused.code, 0, "{}", refused.stderr);
+    assert!(super::common::calls_to(&sim, refused_to).is_empty());
+    let retried = create(two.path(), refused_to, &[]).await;
+    assert_eq!(retried.code, 0, "{}", retried.stderr);
+    // --force calls anyway.
+    let forced = create(two.path(), to, &["--force"]).await;
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    assert_eq!(super::common::calls_to(&sim, to).len(), 2);
+    // Redis gone: the fleet's check cannot be made, and nothing is sent.
+    redis.kill();
+    let unchecked_to = "+919876599914";
+    let unchecked = create(one.path(), unchecked_to, &[]).await;
+    assert_ne!(unchecked.code, 0, "{}", unchecked.stderr);
+    assert!(
+        unchecked
+            .stderr
+            .contains("could not be asked about recent calls")
+            && unchecked.stderr.contains("no call was sent"),
+        "{}",
+        unchecked.stderr
+    );
+    assert!(super::common::calls_to(&sim, unchecked_to).is_empty());
+}

@@ -1,0 +1,387 @@
+//! `calls create` across a fleet (`--redis-url`, feature `redis`): the journal's refusal to
+//! call a recipient again who was called a moment ago, or whose call is not settled, shared
+//! through Redis by every process of the fleet, whatever its state folder.
+//!
+//! Each call initiation the journal records under that check first takes a Redis key for its
+//! recipient and assistant (`SET NX`, for the window the check looks back over): a process on
+//! another machine recording a call to the same recipient finds the key taken and is refused
+//! with the earlier call's entry, as a local journal refuses it. The key follows the entry: a
+//! call that was refused or not placed gives its key back (calling again is safe), a placed
+//! one keeps it for the window with its call id. A Redis that cannot be reached refuses the
+//! call (nothing is sent): the fleet's check cannot be made.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use redis::Script;
+use redis::aio::ConnectionManager;
+use ringg_api::journal::{
+    CallEntry, CallIntent, CallOutcome, Journal, JournalError, LaunchEntry, LaunchKey,
+    SavedSubscriptions,
+};
+use ringg_api::types::ids::{AgentId, ListId};
+use tokio::sync::OnceCell;
+
+/// How long one Redis command may take before the check counts as failed.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The key's value replaced (keeping its expiry) or, with an empty ARGV[2], deleted, while it
+/// holds the entry of the client reference ARGV[1] (values are the reference, a line break,
+/// and the entry's JSON). Returns 1 when it acted.
+const FOLLOW: &str = r"
+local v = redis.call('GET', KEYS[1])
+if not v or string.sub(v, 1, #ARGV[1] + 1) ~= ARGV[1] .. '\n' then return 0 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL') end
+return 1
+";
+
+/// A [`Journal`] whose recent-call check (`put_call_unless_called`) is also made across the
+/// fleet through Redis; everything else is the local journal's.
+pub(crate) struct FleetJournal {
+    local: Arc<dyn Journal>,
+    client: redis::Client,
+    conn: OnceCell<ConnectionManager>,
+    /// `{prefix}:recent-call:{scope digest}:`.
+    keys: String,
+    /// `host:port/db`, for messages (never the password).
+    shown: String,
+    follow: Script,
+    /// Entries of other processes this journal refused a call for, by client reference, so
+    /// the refusal can be worded from them.
+    seen: Mutex<HashMap<String, CallEntry>>,
+}
+
+impl FleetJournal {
+    /// `local`, its recent-call check shared through the Redis at `url` under `prefix`, for
+    /// the journal scope `scope` (one server and key).
+    pub(crate) fn new(
+        local: Arc<dyn Journal>,
+        url: &str,
+        prefix: &str,
+        scope: &str,
+    ) -> Result<Self, String> {
+        let client = redis::Client::open(url).map_err(|e| {
+            format!(
+                "the Redis URL is not valid ({:?}); expected redis://[:password@]host[:port][/db]",
+                e.kind()
+            )
+        })?;
+        let info = client.get_connection_info();
+        let shown = format!("{}/{}", info.addr(), info.redis_settings().db());
+        let digest = {
+            use sha2::{Digest, Sha256};
+            let d = Sha256::digest(scope.as_bytes());
+            d[..8]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        Ok(Self {
+            local,
+            client,
+            conn: OnceCell::new(),
+            keys: format!("{}:recent-call:{digest}:", prefix.trim_end_matches(':')),
+            shown,
+            follow: Script::new(FOLLOW),
+            seen: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn key(&self, intent: &CallIntent) -> String {
+        format!("{}{}:{}", self.keys, intent.agent_id, intent.to_number)
+    }
+
+    fn failed(&self, why: impl fmt::Display) -> JournalError {
+        JournalError::store(format!(
+            "the fleet's Redis at {} could not be asked about recent calls ({why}), so no call \
+             was sent; check that it is running, or run without --redis-url",
+            self.shown
+        ))
+    }
+
+    async fn run<T>(
+        &self,
+        op: impl Future<Output = redis::RedisResult<T>>,
+    ) -> Result<T, JournalError> {
+        match tokio::time::timeout(COMMAND_TIMEOUT, op).await {
+            Ok(Ok(v)) => Ok(v),
+            // The kind and category, never the whole text: it could quote the URL.
+            Ok(Err(e)) => Err(self.failed(format!("{:?}: {}", e.kind(), e.category()))),
+            Err(_) => Err(self.failed(format!("no answer within {COMMAND_TIMEOUT:?}"))),
+        }
+    }
+
+    async fn connection(&self) -> Result<ConnectionManager, JournalError> {
+        let conn = self
+            .conn
+            .get_or_try_init(|| async {
+                let config = redis::aio::ConnectionManagerConfig::new()
+                    .set_connection_timeout(Some(COMMAND_TIMEOUT))
+                    .set_response_timeout(Some(COMMAND_TIMEOUT))
+                    .set_number_of_retries(1);
+                ConnectionManager::new_lazy_with_config(self.client.clone(), config)
+            })
+            .await
+            .map_err(|e| self.failed(format!("{:?}", e.kind())))?;
+        Ok(conn.clone())
+    }
+
+    /// Takes the key of `entry`'s recipient for `window`, or returns the entry holding it.
+    async fn take(
+        &self,
+        entry: &CallEntry,
+        window: Duration,
+    ) -> Result<Option<CallEntry>, JournalError> {
+        let mut conn = self.connection().await?;
+        let key = self.key(&entry.intent);
+        let value = value_of(entry)?;
+        let millis = u64::try_from(window.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1_000);
+        // Twice: a key that expires (or is freed) between the commands is taken on the second
+        // round.
+        for _ in 0..2 {
+            let mut set = redis::cmd("SET");
+            set.arg(&key).arg(&value).arg("NX").arg("PX").arg(millis);
+            let taken: Option<String> = self.run(set.query_async(&mut conn)).await?;
+            if taken.is_some() {
+                return Ok(None);
+            }
+            let held: Option<String> = self
+                .run(redis::cmd("GET").arg(&key).query_async(&mut conn))
+                .await?;
+            if let Some(held) = held {
+                let earlier = entry_of(&held).ok_or_else(|| {
+                    self.failed(format!("the value of {key} is not a call entry"))
+                })?;
+                if stops_a_call(&earlier) {
+                    return Ok(Some(earlier));
+                }
+                // A call that does not exist, whose key was not given back: freed.
+                self.follow(&earlier, false).await?;
+            }
+        }
+        Err(self.failed("its key kept changing"))
+    }
+
+    /// Writes `entry` into its recipient's key while the key holds its reference: the settled
+    /// entry of a placed call, or (`None`) no key, for a call that does not exist.
+    async fn follow(&self, entry: &CallEntry, keep: bool) -> Result<(), JournalError> {
+        let mut conn = self.connection().await?;
+        let value = if keep {
+            value_of(entry)?
+        } else {
+            String::new()
+        };
+        let mut invocation = self.follow.key(self.key(&entry.intent));
+        invocation.arg(&entry.intent.reference).arg(value);
+        self.run(invocation.invoke_async::<i64>(&mut conn))
+            .await
+            .map(drop)
+    }
+
+    /// Gives the key taken for `entry` back, logging a failure (the key then expires with
+    /// its window).
+    async fn give_back(&self, entry: &CallEntry) {
+        if let Err(e) = self.follow(entry, false).await {
+            tracing::warn!("{e}");
+        }
+    }
+}
+
+/// Whether the call of `entry` stops another to its recipient: it was placed, or may have
+/// been (not settled); one refused or not placed does not.
+fn stops_a_call(entry: &CallEntry) -> bool {
+    !matches!(
+        entry.outcome,
+        Some(CallOutcome::Refused { .. } | CallOutcome::NotPlaced)
+    )
+}
+
+/// The key's value for `entry`: its reference, a line break, and its JSON.
+fn value_of(entry: &CallEntry) -> Result<String, JournalError> {
+    let json = serde_json::to_string(entry).map_err(JournalError::store)?;
+    Ok(format!("{}\n{json}", entry.intent.reference))
+}
+
+/// The entry a key's value holds.
+fn entry_of(value: &str) -> Option<CallEntry> {
+    let (_, json) = value.split_once('\n')?;
+    serde_json::from_str(json).ok()
+}
+
+impl fmt::Debug for FleetJournal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FleetJournal")
+            .field("local", &self.local)
+            .field("redis", &self.shown)
+            .finish_non_exhaustive()
+    }
+}
+
+#[async_trait]
+impl Journal for FleetJournal {
+    /// The local journal's, then the fleet's key follows the entry: given back when the call
+    /// was refused or not placed, holding the settled entry when it was placed.
+    async fn put_call(&self, entry: &CallEntry) -> Result<(), JournalError> {
+        self.local.put_call(entry).await?;
+        if !entry.is_settled() {
+            return Ok(());
+        }
+        let keep = stops_a_call(entry);
+        if let Err(e) = self.follow(entry, keep).await {
+            tracing::warn!("{e}");
+        }
+        Ok(())
+    }
+
+    async fn put_call_unless_pending(
+        &self,
+        entry: &CallEntry,
+    ) -> Result<Option<CallEntry>, JournalError> {
+        self.local.put_call_unless_pending(entry).await
+    }
+
+    /// The fleet's key for the recipient first (refused with the entry holding it), then the
+    /// local journal's own check; a local refusal gives the key back.
+    async fn put_call_unless_called(
+        &self,
+        entry: &CallEntry,
+        since: DateTime<Utc>,
+    ) -> Result<Option<CallEntry>, JournalError> {
+        let window = (entry.intent.recorded_at - since)
+            .to_std()
+            .unwrap_or_default();
+        if let Some(earlier) = self.take(entry, window).await? {
+            self.seen
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(earlier.intent.reference.clone(), earlier.clone());
+            return Ok(Some(earlier));
+        }
+        let local = self.local.put_call_unless_called(entry, since).await;
+        if !matches!(local, Ok(None)) {
+            self.give_back(entry).await;
+        }
+        local
+    }
+
+    async fn call(&self, reference: &str) -> Result<Option<CallEntry>, JournalError> {
+        if let Some(entry) = self.local.call(reference).await? {
+            return Ok(Some(entry));
+        }
+        Ok(self
+            .seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(reference)
+            .cloned())
+    }
+
+    async fn pending_calls(&self) -> Result<Vec<CallEntry>, JournalError> {
+        self.local.pending_calls().await
+    }
+
+    async fn calls_since(&self, since: DateTime<Utc>) -> Result<Vec<CallEntry>, JournalError> {
+        self.local.calls_since(since).await
+    }
+
+    async fn put_launch(&self, entry: &LaunchEntry) -> Result<(), JournalError> {
+        self.local.put_launch(entry).await
+    }
+
+    async fn put_launch_if_unchanged(
+        &self,
+        entry: &LaunchEntry,
+        seen: Option<&LaunchEntry>,
+    ) -> Result<bool, JournalError> {
+        self.local.put_launch_if_unchanged(entry, seen).await
+    }
+
+    async fn launch(&self, key: &LaunchKey) -> Result<Option<LaunchEntry>, JournalError> {
+        self.local.launch(key).await
+    }
+
+    async fn launch_for_list(&self, list_id: &ListId) -> Result<Option<LaunchEntry>, JournalError> {
+        self.local.launch_for_list(list_id).await
+    }
+
+    async fn pending_launches(&self) -> Result<Vec<LaunchEntry>, JournalError> {
+        self.local.pending_launches().await
+    }
+
+    async fn save_subscriptions(&self, saved: &SavedSubscriptions) -> Result<bool, JournalError> {
+        self.local.save_subscriptions(saved).await
+    }
+
+    async fn saved_subscriptions(&self) -> Result<Vec<SavedSubscriptions>, JournalError> {
+        self.local.saved_subscriptions().await
+    }
+
+    async fn forget_subscriptions(&self, agent_id: &AgentId) -> Result<(), JournalError> {
+        self.local.forget_subscriptions(agent_id).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(reference: &str, outcome: Option<CallOutcome>) -> CallEntry {
+        let mut entry = CallEntry::new(CallIntent {
+            reference: reference.to_owned(),
+            operation: "initiateCallV2".to_owned(),
+            agent_id: AgentId::new("a-1"),
+            to_number: "+919876543210".to_owned(),
+            caller: "from_number_id:n-1".to_owned(),
+            recorded_at: Utc::now(),
+            settle_after: None,
+        });
+        entry.outcome = outcome;
+        entry
+    }
+
+    #[test]
+    fn a_key_holds_its_entry_and_only_calls_that_may_exist_stop_another() {
+        let pending = entry("rr-1\nx", None);
+        let value = value_of(&pending).unwrap();
+        assert!(value.starts_with("rr-1\nx\n"));
+        // The JSON after the first line break is the entry, whatever its reference holds.
+        assert_eq!(
+            entry_of(&format!(
+                "rr-1\n{}",
+                serde_json::to_string(&pending).unwrap()
+            )),
+            Some(pending.clone())
+        );
+        assert_eq!(entry_of("rr-1 no entry"), None);
+        let placed = Some(CallOutcome::Placed {
+            call_id: ringg_api::types::CallId::new("c-1"),
+        });
+        let unknown = Some(CallOutcome::Unknown {
+            reason: "reset".to_owned(),
+        });
+        for (outcome, stops) in [
+            (None, true),
+            (unknown, true),
+            (placed, true),
+            (
+                Some(CallOutcome::Refused {
+                    reason: "400".to_owned(),
+                }),
+                false,
+            ),
+            (Some(CallOutcome::NotPlaced), false),
+        ] {
+            assert_eq!(
+                stops_a_call(&entry("rr-2", outcome.clone())),
+                stops,
+                "{outcome:?}"
+            );
+        }
+    }
+}
