@@ -240,8 +240,14 @@ impl Ctx {
         Duration::from_secs(self.global.timeout.unwrap_or(default_secs))
     }
 
-    /// Stops the embedded simulator, if any.
+    /// Frees the slots of a rate limiter shared through Redis, and stops the embedded
+    /// simulator, if any.
     pub(crate) async fn finish(self) {
+        // The slots of a limiter shared through Redis are freed for the fleet now, not when
+        // their lease runs out after the process has gone.
+        if let Some(Some(limiter)) = &self.limiter {
+            limiter.flush().await;
+        }
         if let Some(sim) = self.sim {
             sim.shutdown().await;
         }

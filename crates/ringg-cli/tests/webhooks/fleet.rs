@@ -247,3 +247,39 @@ async fn fleet_calls_create_on_two_machines_calls_a_recipient_once() {
     );
     assert!(super::common::calls_to(&sim, unchecked_to).is_empty());
 }
+
+/// A command that used a rate limiter shared through Redis frees its in-flight slot before it
+/// exits: the next process of the fleet (here, the next command) does not wait for the slot's
+/// lease to run out.
+#[tokio::test(flavor = "multi_thread")]
+async fn fleet_commands_free_their_in_flight_slots_before_they_exit() {
+    let Some(redis) =
+        RedisServer::start("fleet_commands_free_their_in_flight_slots_before_they_exit")
+    else {
+        return;
+    };
+    let sim = super::common::sim().await;
+    let url = redis.url();
+    for round in 0..5 {
+        let mut cmd = super::common::ringg(
+            &sim,
+            &[
+                "--redis-url",
+                &url,
+                "--redis-prefix",
+                "slots",
+                "--max-in-flight",
+                "1",
+                "-q",
+                "api",
+                "GET",
+                "/workspace",
+            ],
+        );
+        cmd.env("RINGG_STATE_DIR", fresh_state_dir());
+        let run = super::common::run(cmd).await;
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let held = redis.command(&["ZCARD", "slots:limit:in_flight"]);
+        assert_eq!(held, ":0", "round {round}: a slot outlived its process");
+    }
+}

@@ -97,6 +97,16 @@ impl RateLimiter {
         limiter
     }
 
+    /// Waits (briefly) until the in-flight slots this process's requests gave back are free
+    /// for the other processes sharing the limit ([`SharedRateLimit::flush`]); a process with
+    /// a shared limiter calls it before it exits, so the fleet need not wait for their leases
+    /// to run out. A local limiter returns at once.
+    pub async fn flush(&self) {
+        if let Some(backend) = &self.shared.backend {
+            backend.flush().await;
+        }
+    }
+
     /// A limiter with the given settings.
     pub fn new(config: RateLimitConfig) -> Self {
         let rate = config.requests_per_second.map(|rps| {
@@ -271,6 +281,11 @@ pub trait SharedRateLimit: Send + Sync + std::fmt::Debug + 'static {
 
     /// Pauses every process for `wait` (a 429 with `Retry-After` was seen).
     fn pause(&self, wait: Duration);
+
+    /// Waits (briefly) until the in-flight slots this process gave back are free in the shared
+    /// store too; a process calls it before it exits, through [`RateLimiter::flush`]. The
+    /// default has nothing to wait for.
+    async fn flush(&self) {}
 }
 
 /// The in-flight slot of one request granted by a [`SharedRateLimit`]; freed on drop.

@@ -18,7 +18,7 @@
 //! the process as usual.
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -129,6 +129,10 @@ struct Inner {
     next_member: AtomicU64,
     process: String,
     lease: Duration,
+    /// Removals of leases given back that have not answered yet, and a wake-up when one ends
+    /// ([`SharedRateLimit::flush`] waits for them).
+    removing: AtomicUsize,
+    removed: tokio::sync::Notify,
 }
 
 struct Keys {
@@ -218,6 +222,8 @@ impl RedisRateLimit {
                 next_member: AtomicU64::new(0),
                 process: format!("{}-{:016x}", std::process::id(), rand::random::<u64>()),
                 lease: Self::LEASE,
+                removing: AtomicUsize::new(0),
+                removed: tokio::sync::Notify::new(),
             }),
         })
     }
@@ -371,8 +377,11 @@ impl Drop for Lease {
         };
         let inner = self.inner.clone();
         let member = std::mem::take(&mut self.member);
+        inner.removing.fetch_add(1, Ordering::SeqCst);
         handle.spawn(async move {
             inner.remove_lease(&member).await;
+            inner.removing.fetch_sub(1, Ordering::SeqCst);
+            inner.removed.notify_waiters();
         });
     }
 }
@@ -435,6 +444,23 @@ impl SharedRateLimit for RedisRateLimit {
                 }
             }
         }
+    }
+
+    /// Waits until the removals of the leases this process gave back have been answered (at
+    /// most two seconds): a process about to exit calls it, so its last slots are free
+    /// for the fleet at once rather than when their lease runs out.
+    async fn flush(&self) {
+        let inner = &self.inner;
+        let waited = tokio::time::timeout(COMMAND_TIMEOUT, async {
+            loop {
+                let removed = inner.removed.notified();
+                if inner.removing.load(Ordering::SeqCst) == 0 {
+                    return;
+                }
+                removed.await;
+            }
+        });
+        let _ = waited.await;
     }
 
     fn pause(&self, wait: Duration) {

@@ -83,6 +83,28 @@ impl RedisServer {
         self.signal("-CONT");
     }
 
+    /// Runs one command (its words as RESP bulk strings) and returns the first line of the
+    /// answer (`:1`, `+OK`, `$-1`, ...).
+    pub fn command(&self, words: &[&str]) -> String {
+        let mut request = format!("*{}\r\n", words.len());
+        for word in words {
+            request.push_str(&format!("${}\r\n{word}\r\n", word.len()));
+        }
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("redis-server");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("a read timeout");
+        stream
+            .write_all(request.as_bytes())
+            .expect("the command is sent");
+        let mut answer = Vec::new();
+        let mut byte = [0u8; 1];
+        while stream.read(&mut byte).map(|n| n == 1).unwrap_or(false) && byte[0] != b'\n' {
+            answer.push(byte[0]);
+        }
+        String::from_utf8_lossy(&answer).trim_end().to_owned()
+    }
+
     fn signal(&self, signal: &str) {
         let child = self.child.as_ref().expect("a running redis-server");
         let status = Command::new("kill")
