@@ -632,6 +632,40 @@ fn sigterm_stops_listen_as_ctrl_c_does() {
     }
 }
 
+/// A delivery whose body is not one JSON object is refused (400), and its body kept in the
+/// state folder (a callback is never sent again); Ringg's retry of it keeps no second copy.
+#[test]
+fn a_delivery_that_is_not_json_is_refused_and_its_body_kept() {
+    let state = fresh_state_dir();
+    let mut l = spawn_listen_in(&["--secret", "s3cret"], &state);
+    let body = r#"[{"status":"success","data":{"call_id":"c-arr","status":"completed"}}]"#;
+    for _ in 0..2 {
+        let mut stream = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
+        assert_eq!(deliver(&mut stream, "s3cret", body), 400);
+    }
+    let stderr = stderr_with(&l, "kept in ");
+    let named = stderr
+        .split("kept in ")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .unwrap_or_else(|| panic!("{stderr}"))
+        .trim()
+        .to_owned();
+    assert_eq!(std::fs::read(&named).unwrap(), body.as_bytes());
+    let files = std::fs::read_dir(state.join("webhooks-malformed"))
+        .unwrap()
+        .count();
+    assert_eq!(files, 1);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&named).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{named}");
+    }
+    let _ = l.child.kill();
+    let _ = l.child.wait();
+}
+
 /// Started under `nohup`, `listen` keeps SIGHUP ignored: a hang-up neither stops nor ends it.
 #[cfg(unix)]
 #[test]

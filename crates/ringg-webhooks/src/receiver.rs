@@ -76,7 +76,12 @@ struct Inner {
     store: Arc<dyn DedupeStore>,
     handler: Arc<dyn WebhookHandler>,
     strict: bool,
+    malformed: Option<MalformedHook>,
 }
+
+/// What [`WebhookReceiverBuilder::on_malformed`] calls with the body of a delivery refused as
+/// not one JSON object.
+type MalformedHook = Arc<dyn Fn(&[u8]) + Send + Sync>;
 
 impl WebhookReceiver {
     /// The default body size limit: 1 MiB. Ringg's largest events (`all_processing_completed`
@@ -140,7 +145,13 @@ impl WebhookReceiver {
             return Err(Rejection::too_large(inner.max_body_bytes));
         }
         let bytes = collect_limited(body, inner.max_body_bytes, inner.read_timeout).await?;
-        let event = event::parse(&bytes, inner.strict)?;
+        let event = event::parse(&bytes, inner.strict).inspect_err(|rejection| {
+            if rejection.code() == "malformed_json"
+                && let Some(keep) = &inner.malformed
+            {
+                keep(&bytes);
+            }
+        })?;
         // Dedupe and the handler run on their own task: if the connection goes away mid-way,
         // the handler still finishes and a failed event's key is still released.
         let task = tokio::spawn(deliver(self.inner.clone(), event));
@@ -355,6 +366,7 @@ pub struct WebhookReceiverBuilder {
     store: Option<Arc<dyn DedupeStore>>,
     handler: Option<Arc<dyn WebhookHandler>>,
     strict: bool,
+    malformed: Option<MalformedHook>,
 }
 
 /// A configuration error found by [`WebhookReceiverBuilder::build`].
@@ -451,6 +463,18 @@ impl WebhookReceiverBuilder {
         self
     }
 
+    /// Calls `keep` with the body of each authenticated delivery refused as not one JSON
+    /// object (400 `malformed_json`: not JSON even once mended, an array, two objects), before
+    /// it is answered. No handler sees such a delivery, Ringg sends a subscription event
+    /// again only three times and a per-call callback never: `keep` is where its content can
+    /// be kept (`ringg webhooks listen` writes it to a file). It runs on the request's task,
+    /// so it should be quick.
+    #[must_use]
+    pub fn on_malformed(mut self, keep: impl Fn(&[u8]) + Send + Sync + 'static) -> Self {
+        self.malformed = Some(Arc::new(keep));
+        self
+    }
+
     /// The event handler: a [`WebhookHandler`] or an async closure.
     #[must_use]
     pub fn handler(mut self, handler: impl WebhookHandler) -> Self {
@@ -510,6 +534,7 @@ impl WebhookReceiverBuilder {
                     .unwrap_or_else(|| Arc::new(MemoryDedupeStore::new())),
                 handler,
                 strict: self.strict,
+                malformed: self.malformed,
             }),
         })
     }
@@ -526,6 +551,7 @@ impl fmt::Debug for WebhookReceiverBuilder {
             .field("read_timeout", &self.read_timeout)
             .field("strict", &self.strict)
             .field("handler", &self.handler.as_ref().map(|_| ".."))
+            .field("on_malformed", &self.malformed.as_ref().map(|_| ".."))
             .finish_non_exhaustive()
     }
 }

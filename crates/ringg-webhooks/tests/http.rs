@@ -131,6 +131,36 @@ async fn malformed_json_is_400_with_a_json_error() {
     server.stop().await;
 }
 
+/// `on_malformed` is given the body of each authenticated delivery refused as malformed, so
+/// it can be kept; an unauthenticated one is not passed on, and nor is a partial event.
+#[tokio::test]
+async fn a_malformed_delivery_is_passed_to_on_malformed() {
+    let kept: Arc<std::sync::Mutex<Vec<Vec<u8>>>> = Arc::default();
+    let rec = Recorder::new();
+    let receiver = WebhookReceiver::builder()
+        .secret_header("X-Webhook-Secret")
+        .secret(SECRET)
+        .shared_handler(rec.clone())
+        .on_malformed({
+            let kept = kept.clone();
+            move |body: &[u8]| kept.lock().unwrap().push(body.to_vec())
+        })
+        .build()
+        .unwrap();
+    let server = TestServer::start(receiver).await;
+    let url = server.url("/");
+    let array = r#"[{"event_type":"call_started","call_id":"c-arr"}]"#;
+    let (status, _) = send("POST", &url, &auth(), array).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = send("POST", &url, &[("x-webhook-secret", "wrong")], "[1]").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let partial = r#"{"event_type":"call_completed","call_id":"c-p","retry_count":"second"}"#;
+    let (status, _) = send("POST", &url, &auth(), partial).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(*kept.lock().unwrap(), vec![array.as_bytes().to_vec()]);
+    server.stop().await;
+}
+
 /// Deliberately changed: a JSON body with a field of the wrong type used to be a 400 (so Ringg
 /// retried and then dropped it); it is now handed over as a partial event and answered 200.
 /// The strict mode keeps the old 400.

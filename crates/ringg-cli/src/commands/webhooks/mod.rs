@@ -2,6 +2,7 @@
 
 pub(crate) mod args;
 mod forward;
+mod malformed;
 mod outbox;
 mod printer;
 mod replay;
@@ -300,7 +301,8 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
                 .secret_header(&header)
                 .secret(secret.clone())
                 .max_body_bytes(max_body_bytes)
-                .dedupe_store(store.clone());
+                .dedupe_store(store.clone())
+                .on_malformed(malformed::keep);
             match &query_param {
                 Some(name) => builder.secret_query_param(name.clone()),
                 None => builder,
