@@ -134,7 +134,8 @@ pub(crate) struct GlobalArgs {
         value_name = "NAME"
     )]
     pub(crate) profile: Option<String>,
-    /// Send at most this many requests per second (burst: one second's worth). With
+    /// Send at most this many requests per second on average: an idle budget allows a burst
+    /// of one second's worth on top, so the first second may see up to twice as many. With
     /// --redis-url the budget is shared by every process using the same Redis and
     /// --redis-prefix.
     #[arg(
