@@ -11,6 +11,13 @@ use ringg_webhooks::DedupeStore;
 use crate::cli::GlobalArgs;
 use crate::error::CliError;
 
+/// How long after a call to someone `ringg calls create` refuses to call them again for the
+/// same assistant without `--force` (from this machine's journal, and with `--redis-url`
+/// across the fleet): a re-run of the command after it was interrupted (while it waited for
+/// the call, or after `calls reconcile` found the call placed) is far more likely than a
+/// second call meant within the hour.
+pub(crate) const RECENTLY_CALLED: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
 /// The limiter every client of this command uses: `None` when no flag asks for one.
 pub(crate) fn rate_limiter(global: &GlobalArgs) -> Result<Option<RateLimiter>, CliError> {
     if global.rate_limit.is_none() && global.max_in_flight.is_none() && global.redis_url.is_none() {
@@ -50,7 +57,8 @@ fn fleet_journal(
     local: Arc<dyn Journal>,
     scope: &str,
 ) -> Result<Arc<dyn Journal>, CliError> {
-    crate::fleet_calls::FleetJournal::new(local, url, prefix, scope)
+    let window = RECENTLY_CALLED.to_std().unwrap_or_default();
+    crate::fleet_calls::FleetJournal::new(local, url, prefix, scope, window)
         .map(|j| Arc::new(j) as Arc<dyn Journal>)
         .map_err(|e| CliError::usage(format!("--redis-url: {e}")))
 }
@@ -66,8 +74,8 @@ fn fleet_journal(
 }
 
 /// The dedupe store on Redis `webhooks listen` and `webhooks replay` use with `--redis-url`.
-/// Redis is asked to answer first, so a wrong password, database number or address is said
-/// at the start, not as a 503 to every delivery.
+/// Redis is asked to answer first, so a wrong password or database number stops the command
+/// at the start rather than as a 503 to every delivery; a Redis that is down only warns.
 pub(crate) async fn redis_dedupe_store(
     global: &GlobalArgs,
 ) -> Result<Option<Arc<dyn DedupeStore>>, CliError> {
@@ -93,10 +101,15 @@ fn shared_limiter(
 async fn shared_store(url: &str, prefix: &str) -> Result<Arc<dyn DedupeStore>, CliError> {
     let store = ringg_webhooks::RedisDedupeStore::new(url, prefix)
         .map_err(|e| CliError::usage(format!("--redis-url: {e}")))?;
-    store
-        .ping()
-        .await
-        .map_err(|e| CliError::failed(format!("--redis-url: {e}")))?;
+    match store.ping().await {
+        Ok(()) => {}
+        // Down for now (starting with the machine, restarting): deliveries are answered 503,
+        // for Ringg to send again, until it answers.
+        Err(e) if e.is_unreachable() => crate::term::err_line(format!(
+            "warning: --redis-url: {e}; deliveries are answered 503 (Ringg sends them again) until it answers"
+        )),
+        Err(e) => return Err(CliError::failed(format!("--redis-url: {e}"))),
+    }
     Ok(Arc::new(store))
 }
 

@@ -31,10 +31,18 @@ const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The key's value replaced (keeping its expiry) or, with an empty ARGV[2], deleted, while it
 /// holds the entry of the client reference ARGV[1] (values are the reference, a line break,
-/// and the entry's JSON). Returns 1 when it acted.
+/// and the entry's JSON); a missing key is set to ARGV[2] for ARGV[3] ms when both are given
+/// (a placed call that took no key: `--force`). Returns 1 when it acted.
 const FOLLOW: &str = r"
 local v = redis.call('GET', KEYS[1])
-if not v or string.sub(v, 1, #ARGV[1] + 1) ~= ARGV[1] .. '\n' then return 0 end
+if not v then
+  if ARGV[2] ~= '' and tonumber(ARGV[3]) > 0 then
+    redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+    return 1
+  end
+  return 0
+end
+if string.sub(v, 1, #ARGV[1] + 1) ~= ARGV[1] .. '\n' then return 0 end
 if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL') end
 return 1
 ";
@@ -47,6 +55,8 @@ pub(crate) struct FleetJournal {
     conn: OnceCell<ConnectionManager>,
     /// `{prefix}:recent-call:{scope digest}:`.
     keys: String,
+    /// How long a placed call holds its recipient (the window `calls create` looks back over).
+    window: Duration,
     /// `host:port/db`, for messages (never the password).
     shown: String,
     follow: Script,
@@ -57,18 +67,21 @@ pub(crate) struct FleetJournal {
 
 impl FleetJournal {
     /// `local`, its recent-call check shared through the Redis at `url` under `prefix`, for
-    /// the journal scope `scope` (one server and key).
+    /// the journal scope `scope` (one server and key); a placed call holds its recipient for
+    /// `window`.
     pub(crate) fn new(
         local: Arc<dyn Journal>,
         url: &str,
         prefix: &str,
         scope: &str,
+        window: Duration,
     ) -> Result<Self, String> {
         let client = redis::Client::open(url).map_err(|e| {
-            format!(
-                "the Redis URL is not valid ({:?}); expected redis://[:password@]host[:port][/db]",
-                e.kind()
-            )
+            // The dedupe store's words for the same URL (a `rediss://` one says what to do).
+            ringg_webhooks::RedisDedupeStore::new(url, "")
+                .err()
+                .and_then(|refused| std::error::Error::source(&refused).map(ToString::to_string))
+                .unwrap_or_else(|| format!("the Redis URL is not valid ({:?})", e.kind()))
         })?;
         let info = client.get_connection_info();
         let shown = format!("{}/{}", info.addr(), info.redis_settings().db());
@@ -85,6 +98,7 @@ impl FleetJournal {
             client,
             conn: OnceCell::new(),
             keys: format!("{}:recent-call:{digest}:", prefix.trim_end_matches(':')),
+            window,
             shown,
             follow: Script::new(FOLLOW),
             seen: Mutex::new(HashMap::new()),
@@ -95,23 +109,36 @@ impl FleetJournal {
         format!("{}{}:{}", self.keys, intent.agent_id, intent.to_number)
     }
 
+    /// The check could not be made: nothing was sent.
     fn failed(&self, why: impl fmt::Display) -> JournalError {
         JournalError::store(format!(
             "the fleet's Redis at {} could not be asked about recent calls ({why}), so no call \
-             was sent; check that it is running, or run without --redis-url",
-            self.shown
+             was sent; check that it is running, or run without --redis-url (if Redis takes \
+             this command's hold on the recipient late, other processes are refused it for up \
+             to {} min; --force calls anyway)",
+            self.shown,
+            self.window.as_secs() / 60
         ))
     }
 
-    async fn run<T>(
-        &self,
-        op: impl Future<Output = redis::RedisResult<T>>,
-    ) -> Result<T, JournalError> {
+    /// A call's outcome could not be written to its recipient's key (the call itself went as
+    /// the journal says).
+    fn unwritten(&self, why: impl fmt::Display) -> JournalError {
+        JournalError::store(format!(
+            "the outcome of a call could not be written to the fleet's Redis at {} ({why}); its \
+             hold on the recipient ends within {} min",
+            self.shown,
+            self.window.as_secs() / 60
+        ))
+    }
+
+    /// `op` within [`COMMAND_TIMEOUT`]; why not, in words (the error's kind and category,
+    /// never its whole text: it could quote the URL).
+    async fn run<T>(op: impl Future<Output = redis::RedisResult<T>>) -> Result<T, String> {
         match tokio::time::timeout(COMMAND_TIMEOUT, op).await {
             Ok(Ok(v)) => Ok(v),
-            // The kind and category, never the whole text: it could quote the URL.
-            Ok(Err(e)) => Err(self.failed(format!("{:?}: {}", e.kind(), e.category()))),
-            Err(_) => Err(self.failed(format!("no answer within {COMMAND_TIMEOUT:?}"))),
+            Ok(Err(e)) => Err(format!("{:?}: {}", e.kind(), e.category())),
+            Err(_) => Err(format!("no answer within {COMMAND_TIMEOUT:?}")),
         }
     }
 
@@ -147,13 +174,22 @@ impl FleetJournal {
         for _ in 0..2 {
             let mut set = redis::cmd("SET");
             set.arg(&key).arg(&value).arg("NX").arg("PX").arg(millis);
-            let taken: Option<String> = self.run(set.query_async(&mut conn)).await?;
+            let taken: Option<String> = match Self::run(set.query_async(&mut conn)).await {
+                Ok(taken) => taken,
+                Err(why) => {
+                    // Redis may still take the hold it did not answer: given back once more
+                    // now (after it, on the same connection), else it lasts the window.
+                    let _ = self.follow(entry, false).await;
+                    return Err(self.failed(why));
+                }
+            };
             if taken.is_some() {
                 return Ok(None);
             }
-            let held: Option<String> = self
-                .run(redis::cmd("GET").arg(&key).query_async(&mut conn))
-                .await?;
+            let held: Option<String> =
+                Self::run(redis::cmd("GET").arg(&key).query_async(&mut conn))
+                    .await
+                    .map_err(|why| self.failed(why))?;
             if let Some(held) = held {
                 let earlier = entry_of(&held).ok_or_else(|| {
                     self.failed(format!("the value of {key} is not a call entry"))
@@ -162,24 +198,30 @@ impl FleetJournal {
                     return Ok(Some(earlier));
                 }
                 // A call that does not exist, whose key was not given back: freed.
-                self.follow(&earlier, false).await?;
+                self.follow(&earlier, false)
+                    .await
+                    .map_err(|why| self.failed(why))?;
             }
         }
         Err(self.failed("its key kept changing"))
     }
 
     /// Writes `entry` into its recipient's key while the key holds its reference: the settled
-    /// entry of a placed call, or (`None`) no key, for a call that does not exist.
-    async fn follow(&self, entry: &CallEntry, keep: bool) -> Result<(), JournalError> {
-        let mut conn = self.connection().await?;
-        let value = if keep {
-            value_of(entry)?
+    /// entry of a placed call (`keep`; set for the rest of the window when there is no key, as
+    /// after `--force`), or no key, for a call that does not exist.
+    async fn follow(&self, entry: &CallEntry, keep: bool) -> Result<(), String> {
+        let mut conn = self.connection().await.map_err(|e| e.to_string())?;
+        let (value, rest) = if keep {
+            let left = chrono::Duration::from_std(self.window).unwrap_or_default()
+                - (Utc::now() - entry.intent.recorded_at);
+            let left = u64::try_from(left.num_milliseconds()).unwrap_or(0);
+            (value_of(entry).map_err(|e| e.to_string())?, left)
         } else {
-            String::new()
+            (String::new(), 0)
         };
         let mut invocation = self.follow.key(self.key(&entry.intent));
-        invocation.arg(&entry.intent.reference).arg(value);
-        self.run(invocation.invoke_async::<i64>(&mut conn))
+        invocation.arg(&entry.intent.reference).arg(value).arg(rest);
+        Self::run(invocation.invoke_async::<i64>(&mut conn))
             .await
             .map(drop)
     }
@@ -187,8 +229,8 @@ impl FleetJournal {
     /// Gives the key taken for `entry` back, logging a failure (the key then expires with
     /// its window).
     async fn give_back(&self, entry: &CallEntry) {
-        if let Err(e) = self.follow(entry, false).await {
-            tracing::warn!("{e}");
+        if let Err(why) = self.follow(entry, false).await {
+            tracing::warn!("{}", self.unwritten(why));
         }
     }
 }
@@ -208,9 +250,9 @@ fn value_of(entry: &CallEntry) -> Result<String, JournalError> {
     Ok(format!("{}\n{json}", entry.intent.reference))
 }
 
-/// The entry a key's value holds.
+/// The entry a key's value holds (after the last line break: compact JSON holds none).
 fn entry_of(value: &str) -> Option<CallEntry> {
-    let (_, json) = value.split_once('\n')?;
+    let (_, json) = value.rsplit_once('\n')?;
     serde_json::from_str(json).ok()
 }
 
@@ -233,8 +275,8 @@ impl Journal for FleetJournal {
             return Ok(());
         }
         let keep = stops_a_call(entry);
-        if let Err(e) = self.follow(entry, keep).await {
-            tracing::warn!("{e}");
+        if let Err(why) = self.follow(entry, keep).await {
+            tracing::warn!("{}", self.unwritten(why));
         }
         Ok(())
     }
@@ -350,14 +392,8 @@ mod tests {
         let pending = entry("rr-1\nx", None);
         let value = value_of(&pending).unwrap();
         assert!(value.starts_with("rr-1\nx\n"));
-        // The JSON after the first line break is the entry, whatever its reference holds.
-        assert_eq!(
-            entry_of(&format!(
-                "rr-1\n{}",
-                serde_json::to_string(&pending).unwrap()
-            )),
-            Some(pending.clone())
-        );
+        // The JSON after the last line break is the entry, whatever its reference holds.
+        assert_eq!(entry_of(&value), Some(pending.clone()));
         assert_eq!(entry_of("rr-1 no entry"), None);
         let placed = Some(CallOutcome::Placed {
             call_id: ringg_api::types::CallId::new("c-1"),

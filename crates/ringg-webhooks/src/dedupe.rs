@@ -145,6 +145,7 @@ impl fmt::Display for DedupeKey {
 pub struct DedupeStoreError {
     #[source]
     source: Box<dyn std::error::Error + Send + Sync>,
+    unreachable: bool,
 }
 
 impl DedupeStoreError {
@@ -152,7 +153,22 @@ impl DedupeStoreError {
     pub fn new(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         Self {
             source: source.into(),
+            unreachable: false,
         }
+    }
+
+    /// Wraps the store's own error when the store could not be reached (down, or no answer
+    /// in time), which may pass, unlike a refusal of its configuration (a wrong password).
+    pub fn unreachable(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self {
+            source: source.into(),
+            unreachable: true,
+        }
+    }
+
+    /// True when the store could not be reached ([`unreachable`](Self::unreachable)).
+    pub fn is_unreachable(&self) -> bool {
+        self.unreachable
     }
 }
 

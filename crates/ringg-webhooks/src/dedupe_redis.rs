@@ -234,6 +234,24 @@ impl RedisDedupeStore {
         self.attempt(op).await.map_err(|e| self.unanswered(&e))
     }
 
+    /// A fenced script (claim, confirm, remove: each acts on this store's own token, so
+    /// running it twice does what running it once does). A connection Redis dropped (a
+    /// restart) is only found out by the first command on it, which the connection manager
+    /// then makes again: a script that failed that way is sent once more.
+    async fn invoke(
+        &self,
+        invocation: &redis::ScriptInvocation<'_>,
+        conn: &mut ConnectionManager,
+    ) -> Result<i64, Unanswered> {
+        let answer = self.attempt(invocation.invoke_async(conn)).await;
+        match &answer {
+            Err(Unanswered::Failed(e)) if e.is_io_error() || e.is_connection_dropped() => {
+                self.attempt(invocation.invoke_async(conn)).await
+            }
+            _ => answer,
+        }
+    }
+
     /// `op`, within [`COMMAND_TIMEOUT`].
     async fn attempt<T>(
         &self,
@@ -249,7 +267,7 @@ impl RedisDedupeStore {
     fn unanswered(&self, why: &Unanswered) -> DedupeStoreError {
         match why {
             Unanswered::Failed(e) => self.failed(e),
-            Unanswered::TooLate => DedupeStoreError::new(format!(
+            Unanswered::TooLate => DedupeStoreError::unreachable(format!(
                 "Redis at {} did not answer within {COMMAND_TIMEOUT:?}; check that it is running",
                 self.shown
             )),
@@ -263,12 +281,17 @@ impl RedisDedupeStore {
             _ => "check the URL (its password and database number) and that Redis is running",
         };
         // The error's kind and category, never its full text: it could quote the URL.
-        DedupeStoreError::new(format!(
+        let message = format!(
             "Redis at {} failed ({}: {}); {what_to_check}",
             self.shown,
             err.kind_str(),
             err.category()
-        ))
+        );
+        if err.is_io_error() || err.is_connection_dropped() || err.is_timeout() {
+            DedupeStoreError::unreachable(message)
+        } else {
+            DedupeStoreError::new(message)
+        }
     }
 
     /// Removes the pending claim under `token` that a claim Redis did not answer may have left
@@ -323,6 +346,8 @@ impl Unanswered {
     fn may_have_run(&self) -> bool {
         match self {
             Self::TooLate => true,
+            // A refused connection sent nothing.
+            Self::Failed(e) if e.is_connection_refusal() => false,
             Self::Failed(e) => e.is_io_error() || e.is_connection_dropped() || e.is_timeout(),
         }
     }
@@ -359,23 +384,16 @@ impl DedupeStore for RedisDedupeStore {
         Ok(set.is_some())
     }
 
-    /// The claim script. A connection Redis dropped (a restart) is only found out by the
-    /// first command on it, which the connection manager then makes again: a claim that failed
-    /// that way is sent once more, under the same token (which the script takes as its own
-    /// claim). One still unanswered may have run: its pending key is removed again.
+    /// The claim script, sent once more on a broken connection,
+    /// under the same token (which the script takes as its own claim). One still unanswered
+    /// may have run: its pending key is removed again.
     async fn claim(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {
         let mut conn = self.connection().await?;
         let key = self.redis_key(key);
         let token = self.tokens.issue();
         let mut invocation = self.claim.key(&key);
         invocation.arg(millis(PENDING_LEASE)).arg(token);
-        let mut answer = self.attempt(invocation.invoke_async(&mut conn)).await;
-        if let Err(Unanswered::Failed(e)) = &answer
-            && (e.is_io_error() || e.is_connection_dropped())
-        {
-            answer = self.attempt(invocation.invoke_async(&mut conn)).await;
-        }
-        let outcome: i64 = match answer {
+        let outcome: i64 = match self.invoke(&invocation, &mut conn).await {
             Ok(outcome) => outcome,
             Err(why) => {
                 if why.may_have_run() {
@@ -419,9 +437,10 @@ impl DedupeStore for RedisDedupeStore {
         };
         let mut invocation = self.confirm.key(&key);
         invocation.arg(millis(self.ttl)).arg(&ended.tokens);
-        self.run(invocation.invoke_async::<i64>(&mut conn))
+        self.invoke(&invocation, &mut conn)
             .await
             .map(drop)
+            .map_err(|why| self.unanswered(&why))
     }
 
     async fn remove(&self, key: &DedupeKey) -> Result<(), DedupeStoreError> {
@@ -437,9 +456,10 @@ impl DedupeStore for RedisDedupeStore {
             Some(ended) => {
                 let mut invocation = self.remove.key(&key);
                 invocation.arg(&ended.tokens);
-                self.run(invocation.invoke_async::<i64>(&mut conn))
+                self.invoke(&invocation, &mut conn)
                     .await
                     .map(drop)
+                    .map_err(|why| self.unanswered(&why))
             }
         }
     }

@@ -24,6 +24,12 @@ async fn the_first_claim_after_a_redis_restart_goes_through() {
     let before = DedupeKey::new("c0", "call_started", None);
     assert_eq!(store.claim(&before).await.unwrap(), Claim::New);
     redis.restart();
+    // The claim made before the restart (kept by the append-only file) is confirmed through
+    // the new connection: its event is remembered as handed over.
+    store.confirm(&before).await.unwrap();
+    let restarted = RedisDedupeStore::new(&redis.url(), "restart").unwrap();
+    assert_eq!(restarted.peek(&before).await.unwrap(), Claim::Done);
+    redis.restart();
     let key = DedupeKey::new("c1", "call_started", None);
     assert_eq!(store.claim(&key).await.unwrap(), Claim::New);
     // It is this store's own claim: confirmed as such.

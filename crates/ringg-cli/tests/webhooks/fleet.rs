@@ -124,56 +124,64 @@ fn three_listen_processes_on_one_redis_print_each_event_once_also_after_a_restar
     assert!(counts.values().all(|&n| n == 1), "{counts:?}");
 }
 
-/// A `--redis-url` that cannot be used (nothing there, a wrong password) stops `listen` at the
-/// start, naming the Redis and what to check, never the password: it does not listen only to
-/// answer every delivery 503.
+/// A `--redis-url` whose Redis refuses the configuration (a wrong password) stops `listen` at
+/// the start, naming the Redis and what to check, never the password: it does not listen only
+/// to answer every delivery 503. One that is down (starting with the machine) is warned about,
+/// and `listen` starts, answering 503 until it is up.
 #[test]
-fn fleet_listen_refuses_to_start_without_a_usable_redis() {
+fn fleet_listen_checks_its_redis_at_the_start() {
     let nothing_there = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let Some(redis) = RedisServer::start("fleet_listen_refuses_to_start_without_a_usable_redis")
-    else {
+    let Some(redis) = RedisServer::start("fleet_listen_checks_its_redis_at_the_start") else {
         return;
     };
     let wrong_password = format!("redis://:hunter2-wrong@127.0.0.1:{}/0", redis.port());
-    for (url, check) in [
-        (
-            format!("redis://:hunter2-wrong@127.0.0.1:{nothing_there}/0"),
-            "check that it is running and reachable",
-        ),
-        (wrong_password, "check the"),
-    ] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ringg"))
-            .args(["webhooks", "listen", "--port", "0", "--secret", "s3cret"])
-            .args(["--redis-url", &url])
-            .env("RINGG_STATE_DIR", fresh_state_dir())
-            .env_remove("RINGG_API_KEY")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        // Ended on its own, or stopped here after 20 s (then it was listening).
-        let since = Instant::now();
-        let ended = loop {
-            match child.try_wait().unwrap() {
-                Some(status) => break Some(status),
-                None if since.elapsed() > Duration::from_secs(20) => break None,
-                None => std::thread::sleep(Duration::from_millis(50)),
-            }
-        };
-        let _ = child.kill();
-        let out = child.wait_with_output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(ended.is_some_and(|s| !s.success()), "{ended:?}: {stderr}");
-        assert!(!stderr.contains("listening on"), "{stderr}");
-        assert!(
-            stderr.contains("--redis-url: ") && stderr.contains(check),
-            "{stderr}"
-        );
-        assert!(!stderr.contains("hunter2"), "{stderr}");
-    }
+    let down = format!("redis://:hunter2-wrong@127.0.0.1:{nothing_there}/0");
+    let mut l = spawn_listen_in(
+        &["--secret", "s3cret", "--redis-url", &down],
+        &fresh_state_dir(),
+    );
+    let stderr = l.stderr.lock().unwrap().clone();
+    assert!(
+        stderr.contains("warning: --redis-url: ") && stderr.contains("answered 503"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+    let mut stream = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
+    assert_eq!(deliver(&mut stream, "s3cret", &event("c-down")), 503);
+    let _ = l.child.kill();
+    let _ = l.child.wait();
+    let (url, check) = (wrong_password, "check the");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ringg"))
+        .args(["webhooks", "listen", "--port", "0", "--secret", "s3cret"])
+        .args(["--redis-url", &url])
+        .env("RINGG_STATE_DIR", fresh_state_dir())
+        .env_remove("RINGG_API_KEY")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Ended on its own, or stopped here after 20 s (then it was listening).
+    let since = Instant::now();
+    let ended = loop {
+        match child.try_wait().unwrap() {
+            Some(status) => break Some(status),
+            None if since.elapsed() > Duration::from_secs(20) => break None,
+            None => std::thread::sleep(Duration::from_millis(50)),
+        }
+    };
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(ended.is_some_and(|s| !s.success()), "{ended:?}: {stderr}");
+    assert!(!stderr.contains("listening on"), "{stderr}");
+    assert!(
+        stderr.contains("--redis-url: ") && stderr.contains(check),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
 }
 
 /// `calls create` from processes with separate state folders (two machines) sharing one Redis:
@@ -232,6 +240,13 @@ async fn fleet_calls_create_on_two_machines_calls_a_recipient_once() {
     let forced = create(two.path(), to, &["--force"]).await;
     assert_eq!(forced.code, 0, "{}", forced.stderr);
     assert_eq!(super::common::calls_to(&sim, to).len(), 2);
+    // A forced call to a new recipient holds them for the fleet once placed.
+    let forced_to = "+919876599915";
+    let forced = create(one.path(), forced_to, &["--force"]).await;
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    let after_force = create(two.path(), forced_to, &[]).await;
+    assert_eq!(after_force.code, 1, "{}", after_force.stderr);
+    assert_eq!(super::common::calls_to(&sim, forced_to).len(), 1);
     // Redis gone: the fleet's check cannot be made, and nothing is sent.
     redis.kill();
     let unchecked_to = "+919876599914";

@@ -12,11 +12,7 @@ use crate::error::{CliError, ErrorClass};
 use crate::listing::Paging;
 use crate::output::{print_json, print_table, table};
 
-/// How long after a call to someone `ringg calls create` refuses to call them again for the
-/// same assistant without `--force`: a re-run of the command after it was interrupted (while
-/// it waited for the call, or after `calls reconcile` found the call placed) is far more likely
-/// than a second call meant within the hour.
-pub(super) const RECENTLY_CALLED: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+use crate::fleet::RECENTLY_CALLED;
 
 /// Sends the initiation (`v1`: the older endpoint), whose client reference is `reference`.
 /// Unless `force`, the journal refuses it in the same step that records it when an earlier
