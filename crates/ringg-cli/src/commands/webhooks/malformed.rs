@@ -39,7 +39,11 @@ fn write(body: &[u8]) -> Result<PathBuf, String> {
     if path.exists() {
         return Ok(path);
     }
-    let partial = dir.join(format!(".{digest}.{}.partial", std::process::id()));
+    // A name of its own: the same body may be written by two requests at once.
+    let partial = dir.join(format!(
+        ".{digest}.{}.partial",
+        uuid::Uuid::new_v4().simple()
+    ));
     let written = crate::state::create_private_file(&partial)
         .and_then(|mut file| file.write_all(body).and_then(|()| file.sync_all()))
         .and_then(|()| std::fs::rename(&partial, &path));
