@@ -142,7 +142,8 @@ impl FleetJournal {
         }
     }
 
-    async fn connection(&self) -> Result<ConnectionManager, JournalError> {
+    /// The connection (made on first use); why not, in words.
+    async fn connection(&self) -> Result<ConnectionManager, String> {
         let conn = self
             .conn
             .get_or_try_init(|| async {
@@ -153,7 +154,7 @@ impl FleetJournal {
                 ConnectionManager::new_lazy_with_config(self.client.clone(), config)
             })
             .await
-            .map_err(|e| self.failed(format!("{:?}", e.kind())))?;
+            .map_err(|e| format!("{:?}", e.kind()))?;
         Ok(conn.clone())
     }
 
@@ -163,7 +164,7 @@ impl FleetJournal {
         entry: &CallEntry,
         window: Duration,
     ) -> Result<Option<CallEntry>, JournalError> {
-        let mut conn = self.connection().await?;
+        let mut conn = self.connection().await.map_err(|why| self.failed(why))?;
         let key = self.key(&entry.intent);
         let value = value_of(entry)?;
         let millis = u64::try_from(window.as_millis())
@@ -210,7 +211,7 @@ impl FleetJournal {
     /// entry of a placed call (`keep`; set for the rest of the window when there is no key, as
     /// after `--force`), or no key, for a call that does not exist.
     async fn follow(&self, entry: &CallEntry, keep: bool) -> Result<(), String> {
-        let mut conn = self.connection().await.map_err(|e| e.to_string())?;
+        let mut conn = self.connection().await?;
         let (value, rest) = if keep {
             let left = chrono::Duration::from_std(self.window).unwrap_or_default()
                 - (Utc::now() - entry.intent.recorded_at);

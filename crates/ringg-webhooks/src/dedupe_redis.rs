@@ -384,9 +384,9 @@ impl DedupeStore for RedisDedupeStore {
         Ok(set.is_some())
     }
 
-    /// The claim script, sent once more on a broken connection,
-    /// under the same token (which the script takes as its own claim). One still unanswered
-    /// may have run: its pending key is removed again.
+    /// The claim script, sent once more on a broken connection under the same token (which
+    /// the script takes as its own claim). One still unanswered may have run: its pending key
+    /// is removed again.
     async fn claim(&self, key: &DedupeKey) -> Result<Claim, DedupeStoreError> {
         let mut conn = self.connection().await?;
         let key = self.redis_key(key);

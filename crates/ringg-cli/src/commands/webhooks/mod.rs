@@ -413,9 +413,9 @@ enum App {
 
 /// Ctrl-C (SIGINT), and on Unix SIGTERM (`kill`, a service manager stopping it) and SIGHUP
 /// (the terminal closed), as a stream: each asks `listen` to stop as Ctrl-C does, rather than
-/// ending the process before it saved what it holds. SIGHUP is left alone when the process
-/// started with it ignored (`nohup`), so it keeps running, and off Linux. On Unix the handlers are installed
-/// when this is created.
+/// ending the process before it saved what it holds. SIGHUP is left alone off Linux, and when
+/// the process started with it ignored (`nohup`), so it keeps running. On Unix the handlers
+/// are installed when this is created.
 struct Interrupts {
     #[cfg(unix)]
     signals: Vec<(tokio::signal::unix::Signal, i32)>,

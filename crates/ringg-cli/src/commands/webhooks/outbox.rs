@@ -12,8 +12,9 @@
 //! the user, like the folder): a line of JSON (the app it is for, method, path and query,
 //! headers), then the body as received. The app is named by its URL as printed (user
 //! information and query values masked) and a SHA-256 of the whole URL, which is what a later
-//! `listen` matches: a secret the URL carries is not kept. It is written in full and synced before the delivery
-//! is answered, and only ever sent to the app it was kept for. One process at a time sends what
+//! `listen` matches: a secret in the URL's user information or query is not kept (one in its
+//! path is). It is written in full and synced before the delivery is answered, and only ever
+//! sent to the app it was kept for. One process at a time sends what
 //! the folder holds (it holds a lock on `outbox.lock` while it does, on Unix), so two `listen`s
 //! sharing the folder do not both send a delivery. A delivery is sent at least once: a process
 //! stopped between sending one and removing its file sends it again next time.
