@@ -64,7 +64,7 @@ fn refusal(earlier: &CallEntry) -> CliError {
             ))
         }
         _ => CliError::failed(format!(
-            "an earlier call to {to} for assistant {agent} is not settled (client reference {reference}, {}): it may have been placed, so calling again could call them twice; run `ringg calls reconcile --pending` first, or add --force to call anyway",
+            "an earlier call to {to} for assistant {agent} is not settled (client reference {reference}, {}): it may have been placed, so calling again could call them twice; run `ringg calls reconcile --pending` first (on the machine that made it: with --redis-url it may be another), or add --force to call anyway",
             recorded(earlier)
         )),
     }
