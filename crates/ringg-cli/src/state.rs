@@ -12,6 +12,7 @@
 //! | `webhooks-dedupe.sqlite3`  | `ringg webhooks listen`  |
 //! | `webhooks-outbox/`         | `ringg webhooks listen --forward-to` (deliveries the app did not take yet) |
 //! | `webhooks-unprinted-*.jsonl` | `ringg webhooks listen` when it stops before printing callbacks it answered 200 (their events) |
+//! | `webhooks-held/`           | `ringg webhooks listen` while it holds such callbacks (a folder per process, one file per event) |
 //! | `sim-serve.json`           | `ringg sim serve` while it runs (its base URL, for `ringg login --sim`) |
 //! | `split-*/`                 | `ringg campaigns launch --split` while it launches (the parts) |
 //! | `journal.sqlite3`          | `ringg calls create`, `calls pending`, `calls reconcile --pending`, `campaigns launch / resume / discard`, `quickstart` (the intent journal, one scope per base URL and key) |

@@ -4,7 +4,10 @@ use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use super::{Listener, deliver, interrupt, send_signal, spawn_listen, stderr_with, wait_exit};
+use super::{
+    Listener, deliver, fresh_state_dir, interrupt, send_signal, spawn_listen, spawn_listen_in,
+    stderr_with, wait_exit,
+};
 
 /// A `call_started` about call `i`, padded so a few hundred fill a pipe.
 fn event(i: usize) -> String {
@@ -290,7 +293,8 @@ fn callback(call_id: &str) -> String {
 /// read, and printed once.
 #[test]
 fn a_callback_that_cannot_be_printed_in_time_is_answered_200_and_printed_later() {
-    let mut l = spawn_listen(&["--secret", "s3cret"]);
+    let state = fresh_state_dir();
+    let mut l = spawn_listen_in(&["--secret", "s3cret"], &state);
     let out = l.stdout.take().unwrap();
     let filler = stall_output(&l);
     let mut s = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
@@ -310,8 +314,67 @@ fn a_callback_that_cannot_be_printed_in_time_is_answered_200_and_printed_later()
     );
     assert_eq!(printed.len(), answered.len() + 1, "stderr: {stderr}");
     assert!(stderr.contains("answered 200, since Ringg"), "{stderr}");
+    // Its copy on disk went once the line was written.
+    assert_eq!(held_copies(&state), 0, "stderr: {stderr}");
     l.child.kill().unwrap();
     let _ = l.child.wait();
+}
+
+/// The copies on disk of held events in the state folder `state`.
+fn held_copies(state: &std::path::Path) -> usize {
+    std::fs::read_dir(state.join("webhooks-held"))
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .flat_map(|folder| std::fs::read_dir(folder.path()).into_iter().flatten())
+        .filter_map(Result::ok)
+        .filter(|f| f.path().extension().is_some_and(|x| x == "json"))
+        .count()
+}
+
+/// A held callback is on disk before its delivery is answered 200, so a `listen` killed
+/// outright (`kill -9`: nothing runs at exit) loses none: the next `listen` started with the
+/// same state folder saves such events to a file, names it, and removes the copies.
+#[cfg(unix)]
+#[test]
+fn held_callbacks_survive_a_listen_that_is_killed() {
+    let state = fresh_state_dir();
+    let mut l = spawn_listen_in(&["--secret", "s3cret"], &state);
+    let unread = l.stdout.take().unwrap();
+    let _filler = stall_output(&l);
+    let mut s = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let body = callback("cb-killed-1");
+    assert_eq!(deliver(&mut s, "s3cret", &body), 200);
+    l.child.kill().unwrap();
+    let _ = l.child.wait();
+    drop(unread);
+    assert_eq!(held_copies(&state), 1);
+    let mut next = spawn_listen_in(&["--secret", "s3cret"], &state);
+    let stderr = next.stderr.lock().unwrap().clone();
+    next.child.kill().unwrap();
+    let _ = next.child.wait();
+    assert!(stderr.contains("never printed"), "{stderr}");
+    let named = stderr
+        .split_whitespace()
+        .find(|w| w.contains("webhooks-unprinted-"))
+        .unwrap_or_else(|| panic!("no file named on stderr: {stderr}"));
+    let saved: Vec<serde_json::Value> = std::fs::read_to_string(named)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(
+        saved,
+        [serde_json::from_str::<serde_json::Value>(&body).unwrap()]
+    );
+    assert_eq!(held_copies(&state), 0);
+    // Saved once: a third `listen` finds nothing left.
+    let mut third = spawn_listen_in(&["--secret", "s3cret"], &state);
+    let stderr = third.stderr.lock().unwrap().clone();
+    third.child.kill().unwrap();
+    let _ = third.child.wait();
+    assert!(!stderr.contains("never printed"), "{stderr}");
 }
 
 /// A held callback line that `listen` could not print before it was stopped (Ctrl-C) is not

@@ -2,6 +2,7 @@
 
 pub(crate) mod args;
 mod forward;
+mod held;
 mod malformed;
 mod outbox;
 mod printer;
@@ -359,6 +360,8 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
     if let Some(name) = &query_param_shown {
         expects.push_str(&format!(", or ?{name}=<secret> in the URL"));
     }
+    // What a `listen` killed before printing them left behind.
+    held::save_left_behind();
     let config = ServeConfig::default();
     let deadline = config.shutdown_timeout.as_secs();
     // Installed before the "listening" line, so a Ctrl-C right after it is never lost.

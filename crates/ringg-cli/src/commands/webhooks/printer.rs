@@ -1,10 +1,9 @@
 //! The printer of `webhooks listen`: event lines go to stdout on a thread of their own, so a
 //! slow reader never blocks the receiver's tasks, and an event is acknowledged only once its
 //! line was written; a delivery Ringg does not send again is answered 200 after a while even
-//! so, its line still queued, and its event saved to a file in the state folder if `listen`
-//! stops before the line was written.
+//! so, its line still queued and its event kept on disk (see [`held`]) until the
+//! line was written, and saved to a file in the state folder if `listen` stops first.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -13,6 +12,7 @@ use std::time::Duration;
 use ringg_webhooks::{DedupeKey, DedupeStore, HandlerError, MemoryDedupeStore, WebhookEvent};
 use tokio::sync::{mpsc, oneshot};
 
+use super::held;
 use crate::term::try_emit;
 
 /// Lines waiting for stdout.
@@ -73,6 +73,8 @@ pub(super) struct Printer {
     /// The events of held lines (those written are dropped as lines are held), saved to a
     /// file when `listen` stops before their lines were written.
     held_events: Arc<Mutex<HeldEvents>>,
+    /// The copies on disk of held lines' events.
+    folder: Arc<held::Folder>,
     done: Arc<Mutex<Option<std::sync::mpsc::Receiver<()>>>>,
 }
 
@@ -83,13 +85,14 @@ impl Printer {
         let unwritten_held = Arc::new(AtomicUsize::new(0));
         let written_held = unwritten_held.clone();
         let held_events = Arc::<Mutex<HeldEvents>>::default();
-        let events = held_events.clone();
+        let folder = Arc::<held::Folder>::default();
+        let (events, files) = (held_events.clone(), folder.clone());
         std::thread::spawn(move || {
             // A write that fails ends the program, as `emit` does (quietly when stdout was
             // closed: `ringg … | head`), once the held lines' events are saved.
             let write = |line: String| {
                 if let Err(e) = try_emit(line) {
-                    save_held(&events);
+                    save_held(&events, &files);
                     if e.kind() == std::io::ErrorKind::BrokenPipe {
                         std::process::exit(0);
                     }
@@ -110,6 +113,7 @@ impl Printer {
                             .is_ok()
                         {
                             write(line);
+                            forget_file(&events, &state);
                             state.store(WRITTEN, Ordering::Release);
                             written_held.fetch_sub(1, Ordering::AcqRel);
                         }
@@ -137,6 +141,7 @@ impl Printer {
             held,
             unwritten_held,
             held_events,
+            folder,
             done: Arc::new(Mutex::new(Some(done_rx))),
         }
     }
@@ -150,7 +155,8 @@ impl Printer {
     /// [`WebhookEvent::is_retried_by_ringg`]) would be lost by that 500: its line stays queued
     /// instead, printed once the output is read while this `listen` runs (or its event saved
     /// by [`finish`](Self::finish) when `listen` stops first), and the delivery is answered
-    /// 200 (up to [`MAX_HELD`] such lines at once).
+    /// 200 (up to [`MAX_HELD`] such lines at once) once its event was written to disk, so
+    /// that a `listen` killed meanwhile does not lose it either.
     ///
     /// A line the writer took before the wait ran out is waited for, as long as its write
     /// takes, with the delivery's `claim` in the dedupe store renewed meanwhile: answering 500
@@ -183,14 +189,19 @@ impl Printer {
         };
         let printed = match tokio::time::timeout(PRINT_WAIT, &mut written).await {
             Ok(printed) => printed.is_ok(),
-            Err(_) if holdable && self.hold(&state) => return Ok(()),
-            Err(_) if take(&state, GIVEN_UP) => {
-                if let Some(queued) = queued {
-                    queued.abort();
+            Err(_) => {
+                if holdable && self.hold_kept(&state, &event).await {
+                    return Ok(());
                 }
-                false
+                if take(&state, GIVEN_UP) {
+                    if let Some(queued) = queued {
+                        queued.abort();
+                    }
+                    false
+                } else {
+                    written_renewing(written, claim).await
+                }
             }
-            Err(_) => written_renewing(written, claim).await,
         };
         // Written, or (`listen` stopping) its event saved to a file instead.
         if printed || state.load(Ordering::Acquire) == SAVED {
@@ -215,16 +226,46 @@ impl Printer {
         held.events.push(HeldEvent {
             state: state.clone(),
             json: one_line_json(event),
+            file: None,
         });
         true
     }
 
+    /// Writes the event of a still queued line to disk ([`held::Folder::keep`]), then holds
+    /// the line ([`hold`](Self::hold)); the file is removed again when the line is not held.
+    /// A copy that cannot be written is said on stderr, and the line held even so (in memory
+    /// only, as answering 500 would lose the event for sure).
+    async fn hold_kept(&self, state: &Arc<AtomicU8>, event: &WebhookEvent) -> bool {
+        if state.load(Ordering::Acquire) != QUEUED {
+            return false;
+        }
+        let (folder, json) = (self.folder.clone(), one_line_json(event));
+        let kept = tokio::task::spawn_blocking(move || folder.keep(&json))
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()));
+        let file = kept
+            .inspect_err(|e| {
+                crate::term::err_line(format!(
+                    "warning: a callback or notice event answered 200 before its line was printed is held in memory only, as no copy could be written ({e}); it is lost if listen is killed"
+                ));
+            })
+            .ok();
+        if self.hold(state, file.clone()) {
+            return true;
+        }
+        if let Some(file) = file {
+            let _ = std::fs::remove_file(file);
+        }
+        false
+    }
+
     /// Holds a queued line of a tracked event (see [`HELD`], [`track`](Self::track)) unless
     /// [`MAX_HELD`] are held already, the writer took it meanwhile or the events were saved
-    /// (`listen` is stopping); true when held.
-    fn hold(&self, state: &AtomicU8) -> bool {
+    /// (`listen` is stopping); true when held, with its event's copy on disk (`file`) noted
+    /// for the writer to remove once the line is written.
+    fn hold(&self, state: &Arc<AtomicU8>, file: Option<PathBuf>) -> bool {
         // Under the lock `save_held` takes: a line is never held after the events were saved.
-        let held = self.held_events.lock().unwrap_or_else(|p| p.into_inner());
+        let mut held = self.held_events.lock().unwrap_or_else(|p| p.into_inner());
         if held.saved {
             return false;
         }
@@ -238,6 +279,13 @@ impl Printer {
             return false;
         }
         if take(state, HELD) {
+            if let Some(tracked) = held
+                .events
+                .iter_mut()
+                .find(|h| Arc::ptr_eq(&h.state, state))
+            {
+                tracked.file = file;
+            }
             self.held.fetch_add(1, Ordering::Relaxed);
             return true;
         }
@@ -287,7 +335,7 @@ impl Printer {
 
     /// Saves the events of held lines not written yet, once (see [`save_held`]).
     pub(super) fn save_held(&self) {
-        save_held(&self.held_events);
+        save_held(&self.held_events, &self.folder);
     }
 }
 
@@ -303,8 +351,9 @@ struct HeldEvents {
 /// folder, one JSON object per line, and says where on stderr; their deliveries were answered
 /// 200 and Ringg does not send them again. Called when `listen` stops (or its output fails);
 /// a held line still queued is not written afterwards, and no line is held after it. A second
-/// call waits for the first one's file, then saves nothing.
-fn save_held(held: &Mutex<HeldEvents>) {
+/// call waits for the first one's file, then saves nothing. The copies on disk are removed once
+/// the file is written (kept when it could not be, for the next `listen` to save).
+fn save_held(held: &Mutex<HeldEvents>, folder: &held::Folder) {
     let mut held = held.lock().unwrap_or_else(|p| p.into_inner());
     if held.saved {
         return;
@@ -324,15 +373,19 @@ fn save_held(held: &Mutex<HeldEvents>) {
         .map(|h| h.json)
         .collect();
     if unwritten.is_empty() {
+        folder.remove();
         return;
     }
     let n = unwritten.len();
     let why = "output was not being read when listen stopped";
-    match save_lines(&unwritten) {
-        Ok(path) => crate::term::err_line(format!(
-            "warning: {n} callback or notice line(s) answered 200 were not printed ({why}); their events are saved in {} (one JSON object per line)",
-            path.display()
-        )),
+    match held::save_lines(&unwritten) {
+        Ok(path) => {
+            folder.remove();
+            crate::term::err_line(format!(
+                "warning: {n} callback or notice line(s) answered 200 were not printed ({why}); their events are saved in {} (one JSON object per line)",
+                path.display()
+            ));
+        }
         Err(e) => {
             // The last place left for them.
             crate::term::err_line(format!(
@@ -347,10 +400,25 @@ fn save_held(held: &Mutex<HeldEvents>) {
     drop(held);
 }
 
-/// The event of a held line, and where the line is.
+/// The event of a held line, where the line is, and the event's copy on disk once held.
 struct HeldEvent {
     state: Arc<AtomicU8>,
     json: String,
+    file: Option<PathBuf>,
+}
+
+/// Removes the copy on disk of the event whose held line (`state`) was just written.
+fn forget_file(held: &Mutex<HeldEvents>, state: &Arc<AtomicU8>) {
+    let file = held
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .events
+        .iter_mut()
+        .find(|h| Arc::ptr_eq(&h.state, state))
+        .and_then(|h| h.file.take());
+    if let Some(file) = file {
+        let _ = std::fs::remove_file(file);
+    }
 }
 
 /// The event's JSON as received, on one line: a line break in JSON text is whitespace between
@@ -363,27 +431,6 @@ fn one_line_json(event: &WebhookEvent) -> String {
             .map(|v| v.to_string())
             .unwrap_or_else(|_| event.raw().replace(['\r', '\n'], " ")),
     }
-}
-
-/// Writes `lines` to a new private file `webhooks-unprinted-<unix seconds>-<pid>.jsonl` in the
-/// state folder, synced to disk; returns its path.
-fn save_lines(lines: &[String]) -> Result<PathBuf, String> {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default();
-    let name = format!("webhooks-unprinted-{secs}-{}.jsonl", std::process::id());
-    let path = crate::state::path(&name).map_err(|e| e.to_string())?;
-    let written = crate::state::create_private_file(&path).and_then(|mut file| {
-        for line in lines {
-            file.write_all(line.as_bytes())?;
-            file.write_all(b"\n")?;
-        }
-        file.sync_all()
-    });
-    written
-        .map(|()| path.clone())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// A delivery's claim in the dedupe store, renewed while its line is being written.
@@ -449,18 +496,18 @@ mod tests {
     async fn a_line_is_held_only_while_queued_and_under_the_cap() {
         let printer = Printer::start();
         let queued = Arc::new(AtomicU8::new(QUEUED));
-        assert!(printer.hold(&queued));
+        assert!(printer.hold(&queued, None));
         assert_eq!(queued.load(Ordering::Acquire), HELD);
         assert_eq!(printer.unwritten_held.load(Ordering::Acquire), 1);
         // Taken by the writer meanwhile: not held, the count as it was.
         let taken = Arc::new(AtomicU8::new(TAKEN));
-        assert!(!printer.hold(&taken));
+        assert!(!printer.hold(&taken, None));
         assert_eq!(taken.load(Ordering::Acquire), TAKEN);
         assert_eq!(printer.unwritten_held.load(Ordering::Acquire), 1);
         // At the cap: not held, still queued (its delivery gives it up and answers 500).
         printer.unwritten_held.store(MAX_HELD, Ordering::Release);
         let over = Arc::new(AtomicU8::new(QUEUED));
-        assert!(!printer.hold(&over));
+        assert!(!printer.hold(&over, None));
         assert_eq!(over.load(Ordering::Acquire), QUEUED);
         assert_eq!(printer.unwritten_held.load(Ordering::Acquire), MAX_HELD);
     }
@@ -475,7 +522,7 @@ mod tests {
         printer.held_events.lock().unwrap().saved = true;
         let queued = Arc::new(AtomicU8::new(QUEUED));
         assert!(!printer.track(&queued, &event));
-        assert!(!printer.hold(&queued));
+        assert!(!printer.hold(&queued, None));
         assert_eq!(queued.load(Ordering::Acquire), QUEUED);
         assert_eq!(printer.unwritten_held.load(Ordering::Acquire), 0);
     }
