@@ -9,6 +9,10 @@
 //! call that was refused or not placed gives its key back (calling again is safe), a placed
 //! one keeps it for the window with its call id. A Redis that cannot be reached refuses the
 //! call (nothing is sent): the fleet's check cannot be made.
+//!
+//! Campaign launches share their journal record the same way ([`launches`]).
+
+mod launches;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -29,9 +33,9 @@ use tokio::sync::OnceCell;
 /// How long one Redis command may take before the check counts as failed.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// The key's value replaced (keeping its expiry) or, with an empty ARGV[2], deleted, while it
-/// holds the entry of the client reference ARGV[1] (values are the reference, a line break,
-/// and the entry's JSON); a missing key is set to ARGV[2] for ARGV[3] ms when both are given
+/// The key's value replaced (keeping its expiry) or, with an empty `ARGV[2]`, deleted, while it
+/// holds the entry of the client reference `ARGV[1]` (values are the reference, a line break,
+/// and the entry's JSON); a missing key is set to `ARGV[2]` for `ARGV[3]` ms when both are given
 /// (a placed call that took no key: `--force`). Returns 1 when it acted.
 const FOLLOW: &str = r"
 local v = redis.call('GET', KEYS[1])
@@ -48,18 +52,22 @@ return 1
 ";
 
 /// A [`Journal`] whose recent-call check (`put_call_unless_called`) is also made across the
-/// fleet through Redis; everything else is the local journal's.
+/// fleet through Redis, and whose campaign launch records are the fleet's; everything else is
+/// the local journal's.
 pub(crate) struct FleetJournal {
     local: Arc<dyn Journal>,
     client: redis::Client,
     conn: OnceCell<ConnectionManager>,
     /// `{prefix}:recent-call:{scope digest}:`.
     keys: String,
+    /// `{prefix}:launch:{scope digest}:`.
+    launches: String,
     /// How long a placed call holds its recipient (the window `calls create` looks back over).
     window: Duration,
     /// `host:port/db`, for messages (never the password).
     shown: String,
     follow: Script,
+    swap: Script,
     /// Entries of other processes this journal refused a call for, by client reference, so
     /// the refusal can be worded from them.
     seen: Mutex<HashMap<String, CallEntry>>,
@@ -98,9 +106,11 @@ impl FleetJournal {
             client,
             conn: OnceCell::new(),
             keys: format!("{}:recent-call:{digest}:", prefix.trim_end_matches(':')),
+            launches: format!("{}:launch:{digest}:", prefix.trim_end_matches(':')),
             window,
             shown,
             follow: Script::new(FOLLOW),
+            swap: Script::new(launches::SWAP),
             seen: Mutex::new(HashMap::new()),
         })
     }
@@ -333,20 +343,32 @@ impl Journal for FleetJournal {
         self.local.calls_since(since).await
     }
 
+    /// The fleet's record, then the local journal's.
     async fn put_launch(&self, entry: &LaunchEntry) -> Result<(), JournalError> {
+        self.swap_launch(entry, None, true).await?;
         self.local.put_launch(entry).await
     }
 
+    /// Written over the fleet's record when that is `seen` (or there is none), then to the
+    /// local journal: the fleet's record is the one every process compares with.
     async fn put_launch_if_unchanged(
         &self,
         entry: &LaunchEntry,
         seen: Option<&LaunchEntry>,
     ) -> Result<bool, JournalError> {
-        self.local.put_launch_if_unchanged(entry, seen).await
+        if !self.swap_launch(entry, seen, false).await? {
+            return Ok(false);
+        }
+        self.local.put_launch(entry).await.map(|()| true)
     }
 
+    /// The fleet's record (whichever process wrote it), else the local journal's (a launch
+    /// recorded before this machine used the fleet's Redis).
     async fn launch(&self, key: &LaunchKey) -> Result<Option<LaunchEntry>, JournalError> {
-        self.local.launch(key).await
+        match self.fleet_launch(key).await? {
+            Some(entry) => Ok(Some(entry)),
+            None => self.local.launch(key).await,
+        }
     }
 
     async fn launch_for_list(&self, list_id: &ListId) -> Result<Option<LaunchEntry>, JournalError> {

@@ -263,6 +263,96 @@ async fn fleet_calls_create_on_two_machines_calls_a_recipient_once() {
     assert!(super::common::calls_to(&sim, unchecked_to).is_empty());
 }
 
+/// `campaigns launch` of one file, name and assistant from processes with separate state
+/// folders (two machines) sharing one Redis: the second finds the campaign the first started
+/// and sends nothing, as the first machine's own journal would have it; with Redis gone, a
+/// launch sends nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn fleet_campaign_launch_on_two_machines_starts_one_campaign() {
+    let Some(mut redis) =
+        RedisServer::start("fleet_campaign_launch_on_two_machines_starts_one_campaign")
+    else {
+        return;
+    };
+    let sim = super::common::sim().await;
+    let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let url = redis.url();
+    let contacts = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/contacts.csv");
+    let launch = |state: &std::path::Path, name: &str| {
+        let pool = ringg_sim::demo::NUMBER_POOL_ID;
+        let args = [
+            "--redis-url",
+            &url,
+            "campaigns",
+            "launch",
+            "--yes",
+            "--quiet-hours",
+            "off",
+            contacts,
+            "--agent",
+            ringg_sim::demo::AGENT_ID,
+            "--name",
+            name,
+            "--number-pool",
+            pool,
+            "--no-follow",
+        ];
+        let mut cmd = super::common::ringg(&sim, &args);
+        cmd.env("RINGG_STATE_DIR", state);
+        super::common::run(cmd)
+    };
+    let lists = || sim.handle().list_ids().len();
+    let before = lists();
+    let first = launch(one.path(), "fleet launch").await;
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(
+        first.stdout.contains("launched campaign"),
+        "{}",
+        first.stdout
+    );
+    assert_eq!(lists(), before + 1);
+    let other_machine = launch(two.path(), "fleet launch").await;
+    assert_eq!(other_machine.code, 0, "{}", other_machine.stderr);
+    assert!(
+        other_machine.stdout.contains("already started"),
+        "{}\n{}",
+        other_machine.stdout,
+        other_machine.stderr
+    );
+    assert_eq!(lists(), before + 1, "a second campaign was made");
+    // Both at once: one uploads and starts; the other finds that run's record and waits for
+    // it (exit 8, sent nothing) or finds its campaign started.
+    let (three, four) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b) = tokio::join!(
+        launch(three.path(), "fleet launch at once"),
+        launch(four.path(), "fleet launch at once")
+    );
+    for run in [&a, &b] {
+        assert!([0, 8].contains(&run.code), "{}\n{}", run.stdout, run.stderr);
+    }
+    assert_eq!(
+        lists(),
+        before + 2,
+        "{}\n{}\n{}\n{}",
+        a.stdout,
+        a.stderr,
+        b.stdout,
+        b.stderr
+    );
+    // Redis gone: the fleet's record cannot be read, and nothing is sent.
+    redis.kill();
+    let unchecked = launch(one.path(), "fleet launch 2").await;
+    assert_ne!(unchecked.code, 0, "{}", unchecked.stderr);
+    assert!(
+        unchecked
+            .stderr
+            .contains("could not be asked about this campaign launch"),
+        "{}",
+        unchecked.stderr
+    );
+    assert_eq!(lists(), before + 2);
+}
+
 /// A command that used a rate limiter shared through Redis frees its in-flight slot before it
 /// exits: the next process of the fleet (here, the next command) does not wait for the slot's
 /// lease to run out.

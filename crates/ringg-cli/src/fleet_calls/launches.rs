@@ -1,0 +1,181 @@
+//! Campaign launches across a fleet: the journal's record of each launch (same file, name and
+//! assistant) is kept in Redis too, so a process on another machine running the same launch
+//! finds it (uploading, uploaded, started) and carries on from it as from its own journal's
+//! record, instead of uploading and starting a second campaign that calls every contact again.
+//!
+//! The record is the key `{prefix}:launch:{scope digest}:{launch digest}`: a stamp of the
+//! record (stage, list id, times), a line break, and the entry's JSON. A run writes a step
+//! only over the record it last read or wrote (compare-and-set on the stamp, in one script),
+//! as the local journal does; the local journal gets the same record once Redis took it. A
+//! record lasts [`LAUNCH_KEPT`] after its last step.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use ringg_api::journal::{JournalError, LaunchEntry, LaunchKey};
+
+use super::FleetJournal;
+
+/// How long Redis keeps a launch's record after its last step.
+pub(super) const LAUNCH_KEPT: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// Sets the key to `ARGV[2]` for `ARGV[3]` ms when it is missing or its stamp (the text before
+/// the first line break) is `ARGV[1]`; returns 1 when it did.
+pub(super) const SWAP: &str = r"
+local v = redis.call('GET', KEYS[1])
+if v then
+  local cut = string.find(v, '\n', 1, true)
+  local stamp = cut and string.sub(v, 1, cut - 1) or v
+  if stamp ~= `ARGV[1]` then return 0 end
+end
+redis.call('SET', KEYS[1], `ARGV[2]`, 'PX', `ARGV[3]`)
+return 1
+";
+
+impl FleetJournal {
+    /// The Redis key of the launch `key`.
+    fn launch_key(&self, key: &LaunchKey) -> String {
+        use sha2::{Digest, Sha256};
+        let d = Sha256::digest(key.to_key_string().as_bytes());
+        let hex: String = d[..16].iter().map(|b| format!("{b:02x}")).collect();
+        format!("{}{hex}", self.launches)
+    }
+
+    /// The fleet's record could not be read or written: the launch stops before its next step.
+    fn launch_failed(&self, why: impl std::fmt::Display) -> JournalError {
+        JournalError::store(format!(
+            "the fleet's Redis at {} could not be asked about this campaign launch ({why}), so \
+             the launch stopped before its next step; check that it is running, or run without \
+             --redis-url",
+            self.shown
+        ))
+    }
+
+    /// The fleet's record of the launch `key`, if Redis holds one.
+    pub(super) async fn fleet_launch(
+        &self,
+        key: &LaunchKey,
+    ) -> Result<Option<LaunchEntry>, JournalError> {
+        let mut conn = self
+            .connection()
+            .await
+            .map_err(|why| self.launch_failed(why))?;
+        let redis_key = self.launch_key(key);
+        let value: Option<String> =
+            Self::run(redis::cmd("GET").arg(&redis_key).query_async(&mut conn))
+                .await
+                .map_err(|why| self.launch_failed(why))?;
+        value
+            .map(|v| {
+                launch_of(&v).ok_or_else(|| {
+                    self.launch_failed(format!("the value of {redis_key} is not a launch record"))
+                })
+            })
+            .transpose()
+    }
+
+    /// Writes `entry` as the fleet's record of its launch when the record there is `seen` (or
+    /// there is none); false when another run wrote since. Unconditionally with `seen` =
+    /// `None` and `force`.
+    pub(super) async fn swap_launch(
+        &self,
+        entry: &LaunchEntry,
+        seen: Option<&LaunchEntry>,
+        force: bool,
+    ) -> Result<bool, JournalError> {
+        let mut conn = self
+            .connection()
+            .await
+            .map_err(|why| self.launch_failed(why))?;
+        let redis_key = self.launch_key(&entry.key);
+        let json = serde_json::to_string(entry).map_err(JournalError::store)?;
+        let value = format!("{}\n{json}", stamp(entry));
+        let millis = u64::try_from(LAUNCH_KEPT.as_millis()).unwrap_or(u64::MAX);
+        if force {
+            let mut set = redis::cmd("SET");
+            set.arg(&redis_key).arg(&value).arg("PX").arg(millis);
+            return Self::run(set.query_async::<()>(&mut conn))
+                .await
+                .map(|()| true)
+                .map_err(|why| self.launch_failed(why));
+        }
+        let mut invocation = self.swap.key(&redis_key);
+        invocation
+            .arg(seen.map(stamp).unwrap_or_default())
+            .arg(value)
+            .arg(millis);
+        Self::run(invocation.invoke_async::<i64>(&mut conn))
+            .await
+            .map(|done| done == 1)
+            .map_err(|why| self.launch_failed(why))
+    }
+}
+
+/// What tells one record of a launch from another (see `LaunchEntry::is_same_record`): its
+/// stage, list id and times; never empty.
+fn stamp(entry: &LaunchEntry) -> String {
+    let nanos = |t: &DateTime<Utc>| t.timestamp_nanos_opt().unwrap_or_else(|| t.timestamp());
+    format!(
+        "{}|{}|{}|{}",
+        entry.stage,
+        entry.list_id.as_ref().map_or("", |l| l.as_str()),
+        nanos(&entry.recorded_at),
+        nanos(&entry.updated_at)
+    )
+}
+
+/// The entry a record holds (after its first line break).
+fn launch_of(value: &str) -> Option<LaunchEntry> {
+    let (_, json) = value.split_once('\n')?;
+    serde_json::from_str(json).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ringg_api::journal::{LaunchStage, PlannedStart};
+    use ringg_api::types::campaigns::StartCampaignV2Request;
+    use ringg_api::types::ids::{AgentId, ListId, NumberPoolId};
+
+    fn entry() -> LaunchEntry {
+        let now = Utc::now();
+        LaunchEntry {
+            key: LaunchKey {
+                csv_digest: "ab".repeat(32),
+                name: "a name\nwith a break".to_owned(),
+                agent_id: AgentId::new("a-1"),
+            },
+            list_id: None,
+            stage: LaunchStage::Uploading,
+            start: PlannedStart::Start(StartCampaignV2Request::new(
+                AgentId::new("a-1"),
+                ListId::new(""),
+                NumberPoolId::new("pool"),
+            )),
+            note: None,
+            recorded_at: now,
+            updated_at: now,
+            settle_after: None,
+        }
+    }
+
+    /// A record's value holds its entry whatever the name holds, and its stamp changes with
+    /// every step, as `is_same_record` tells records apart.
+    #[test]
+    fn a_record_holds_its_entry_and_each_step_has_its_own_stamp() {
+        let first = entry();
+        let value = format!(
+            "{}\n{}",
+            stamp(&first),
+            serde_json::to_string(&first).unwrap()
+        );
+        assert_eq!(launch_of(&value), Some(first.clone()));
+        assert!(!stamp(&first).is_empty() && !stamp(&first).contains('\n'));
+        let mut next = first.clone().at(LaunchStage::Uploaded);
+        next.updated_at = first.updated_at + chrono::Duration::milliseconds(1);
+        assert_ne!(stamp(&first), stamp(&next));
+        let mut with_list = first.clone();
+        with_list.list_id = Some(ListId::new("l-1"));
+        assert_ne!(stamp(&first), stamp(&with_list));
+    }
+}
