@@ -98,6 +98,21 @@ pub(crate) fn create_private_file(path: &std::path::Path) -> std::io::Result<std
     opts.open(path)
 }
 
+/// Syncs the folder `dir` itself, so that the names of files just created or renamed in it
+/// survive a power loss (Unix; elsewhere folders are not synced this way, and this does
+/// nothing).
+pub(crate) fn sync_folder(dir: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::fs::File::open(dir).and_then(|d| d.sync_all())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
 /// The path of the state file `name`, created empty and private (0600) when missing, for a
 /// store that opens it afterwards (an empty file is a new SQLite database). An existing file
 /// is left as it is.

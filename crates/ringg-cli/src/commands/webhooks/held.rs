@@ -1,19 +1,23 @@
 //! Copies on disk of the events whose lines `webhooks listen` holds: deliveries Ringg does not
 //! send again (a per-call callback, a campaign's notice), answered 200 before their line could
-//! be written (see the printer). Each event is written to a file of its own, synced, before its
-//! delivery is answered, and the file removed once the line was written; so a `listen` that is
-//! killed (`kill -9`), crashes or loses its machine's power loses none of them.
+//! be written (see the printer). Each event is written to a file of its own, synced (the file,
+//! then its folder) before its delivery is answered, and the file removed once the line was
+//! written; so a `listen` that is killed (`kill -9`), crashes or loses its machine's power
+//! loses none of them.
 //!
 //! Each `listen` keeps its files in a folder of its own, `webhooks-held/<id>/` in the state
-//! folder, made when it first holds a line, and holds a lock on the folder's `.lock` file while
-//! it runs (on Unix). A `listen` that stops gracefully saves the events still unprinted to a
-//! `webhooks-unprinted-*.jsonl` file and removes its folder; the next `listen` to start finds
-//! the folders whose lock nobody holds (their process is gone) and does the same for them.
-//! Off Unix no lock tells a live `listen` from a gone one, so the folders are only named.
+//! folder, made when it first holds a line (under a name starting with `.new-`, its lock taken,
+//! then renamed into place), and holds a lock on the folder's `.lock` file while it runs (on
+//! Unix). A `listen` that stops gracefully saves the events still unprinted to a
+//! `webhooks-unprinted-*.jsonl` file and removes its folder (renamed to `.gone-…` first, its
+//! lock still held); the next `listen` to start finds the folders whose lock nobody holds
+//! (their process is gone) and does the same for them. Off Unix no lock tells a live `listen`
+//! from a gone one, so the folders are only named.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The folder of the folders, in the state folder.
 pub(crate) const HELD_DIR: &str = "webhooks-held";
@@ -24,103 +28,181 @@ const LOCK_FILE: &str = ".lock";
 /// What a held event's file is named with.
 const EXTENSION: &str = "json";
 
+/// What a folder being made, and one being removed, are named with (skipped when gathering).
+const NEW: &str = ".new-";
+#[cfg_attr(not(unix), allow(dead_code))]
+const GONE: &str = ".gone-";
+
 /// This process's folder, made when first needed.
 #[derive(Default)]
 pub(super) struct Folder {
     made: Mutex<Option<Made>>,
+    /// Set once the folder was removed (`listen` is stopping): nothing is kept after it.
+    closed: AtomicBool,
 }
 
 /// A folder made, and the lock on it this process holds while it runs.
 struct Made {
     dir: PathBuf,
-    _lock: std::fs::File,
+    lock: std::fs::File,
 }
 
 impl Folder {
-    /// Writes `json` (one line) to a new private file in this process's folder, synced, and
-    /// returns its path.
-    pub(super) fn keep(&self, json: &str) -> Result<PathBuf, String> {
-        let dir = {
+    /// Writes `json` (one line) to a new private file in this process's folder, synced with
+    /// its folder, and returns its path; `None` once the folder was removed.
+    pub(super) fn keep(&self, json: &str) -> Result<Option<PathBuf>, String> {
+        // Twice: a folder removed under this process (by hand) is made again.
+        for _ in 0..2 {
             let mut made = self.made.lock().unwrap_or_else(|p| p.into_inner());
-            match &*made {
-                Some(made) => made.dir.clone(),
-                None => {
-                    let new = make_folder()?;
-                    let dir = new.dir.clone();
-                    *made = Some(new);
-                    dir
-                }
+            if self.closed.load(Ordering::Acquire) {
+                return Ok(None);
             }
-        };
-        let name = uuid::Uuid::new_v4().as_simple().to_string();
-        // Written under another name first: a file cut short by a crash is never read.
-        let (partial, path) = (
-            dir.join(format!("{name}.partial")),
-            dir.join(format!("{name}.{EXTENSION}")),
-        );
-        let written = crate::state::create_private_file(&partial)
-            .and_then(|mut file| {
-                file.write_all(json.as_bytes())?;
-                file.write_all(b"\n")?;
-                file.sync_all()
-            })
-            .and_then(|()| std::fs::rename(&partial, &path));
-        written.map(|()| path.clone()).map_err(|e| {
-            let _ = std::fs::remove_file(&partial);
-            format!("cannot write {}: {e}", path.display())
-        })
+            if made.is_none() {
+                *made = Some(make_folder()?);
+            }
+            let dir = made.as_ref().map(|m| m.dir.clone()).unwrap_or_default();
+            drop(made);
+            match write_synced(&dir, json) {
+                Ok(path) => return Ok(Some(path)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !dir.is_dir() => {
+                    *self.made.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                }
+                Err(e) => return Err(format!("cannot write to {}: {e}", dir.display())),
+            }
+        }
+        Err("its folder kept disappearing".to_owned())
     }
 
-    /// Removes the folder (with what is left in it), once its events were saved elsewhere.
+    /// This process's folder, once made.
+    pub(super) fn dir(&self) -> Option<PathBuf> {
+        let made = self.made.lock().unwrap_or_else(|p| p.into_inner());
+        made.as_ref().map(|m| m.dir.clone())
+    }
+
+    /// Removes the folder (with what is left in it), once its events were saved elsewhere;
+    /// nothing is kept afterwards.
     pub(super) fn remove(&self) {
-        let made = self.made.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(made) = made {
-            let _ = std::fs::remove_dir_all(&made.dir);
+        let mut made = self.made.lock().unwrap_or_else(|p| p.into_inner());
+        self.closed.store(true, Ordering::Release);
+        if let Some(Made { dir, lock }) = made.take() {
+            discard(&dir, lock);
         }
     }
 }
 
-/// Makes a new folder for this process and takes its lock.
-fn make_folder() -> Result<Made, String> {
-    let parent = crate::state::path(HELD_DIR).map_err(|e| e.to_string())?;
-    let dir = parent.join(uuid::Uuid::new_v4().as_simple().to_string());
-    crate::state::create_private_folder(&dir)
-        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let lock = match lock(&dir) {
-        Ok(Some(lock)) => lock,
-        Ok(None) => return Err(format!("{} is locked by another process", dir.display())),
-        Err(e) => return Err(format!("cannot lock {}: {e}", dir.display())),
-    };
-    Ok(Made { dir, _lock: lock })
+/// Writes `json` and a line break to a new file in `dir` (under another name first, so a file
+/// cut short by a crash is never read), then syncs the file and the folder.
+fn write_synced(dir: &Path, json: &str) -> std::io::Result<PathBuf> {
+    let name = uuid::Uuid::new_v4().as_simple().to_string();
+    let (partial, path) = (
+        dir.join(format!("{name}.partial")),
+        dir.join(format!("{name}.{EXTENSION}")),
+    );
+    let written = crate::state::create_private_file(&partial)
+        .and_then(|mut file| {
+            file.write_all(json.as_bytes())?;
+            file.write_all(b"\n")?;
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&partial, &path))
+        .and_then(|()| crate::state::sync_folder(dir));
+    written.map(|()| path.clone()).inspect_err(|_| {
+        let _ = std::fs::remove_file(&partial);
+        let _ = std::fs::remove_file(&path);
+    })
 }
 
-/// Takes the lock on `dir`'s lock file, or `None` while another process holds it (always
-/// taken off Unix). It is given back when the file is dropped or the process ends.
-fn lock(dir: &Path) -> std::io::Result<Option<std::fs::File>> {
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(dir.join(LOCK_FILE))?;
+/// Makes a new folder for this process, its lock taken before it gets its name.
+fn make_folder() -> Result<Made, String> {
+    let parent = crate::state::path(HELD_DIR).map_err(|e| e.to_string())?;
+    let cannot = |what: &Path, e: std::io::Error| format!("cannot create {}: {e}", what.display());
+    crate::state::create_private_folder(&parent).map_err(|e| cannot(&parent, e))?;
+    let id = uuid::Uuid::new_v4().as_simple().to_string();
+    let (new, dir) = (parent.join(format!("{NEW}{id}")), parent.join(&id));
+    crate::state::create_private_folder(&new).map_err(|e| cannot(&new, e))?;
+    let made = crate::state::create_private_file(&new.join(LOCK_FILE))
+        .and_then(|lock| match try_lock(&lock)? {
+            true => Ok(lock),
+            false => Err(std::io::Error::other("its lock is held by another process")),
+        })
+        .and_then(|lock| {
+            std::fs::rename(&new, &dir)?;
+            // The new names, durable as the files written in it will be.
+            crate::state::sync_folder(&parent)?;
+            if let Some(state) = parent.parent() {
+                crate::state::sync_folder(state)?;
+            }
+            Ok(lock)
+        });
+    match made {
+        Ok(lock) => Ok(Made { dir, lock }),
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&new);
+            Err(cannot(&dir, e))
+        }
+    }
+}
+
+/// Takes the lock on `file`: false while another process holds it (always taken off Unix).
+/// It is given back when the file is closed or the process ends.
+fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {
     #[cfg(unix)]
     {
         use rustix::fs::{FlockOperation, flock};
-        match flock(&file, FlockOperation::NonBlockingLockExclusive) {
-            Ok(()) => Ok(Some(file)),
-            Err(rustix::io::Errno::WOULDBLOCK) => Ok(None),
+        match flock(file, FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => Ok(true),
+            Err(rustix::io::Errno::WOULDBLOCK) => Ok(false),
             Err(e) => Err(e.into()),
         }
     }
     #[cfg(not(unix))]
     {
-        Ok(Some(file))
+        let _ = file;
+        Ok(true)
+    }
+}
+
+/// The lock of the folder `dir` of a `listen` that is gone: its existing lock file, locked by
+/// this process and still the file the folder names (not one removed meanwhile). `None` while
+/// its `listen` runs, or when the folder is being made or removed.
+#[cfg(unix)]
+fn lock_if_gone(dir: &Path) -> Option<std::fs::File> {
+    use std::os::unix::fs::MetadataExt;
+    let path = dir.join(LOCK_FILE);
+    let lock = std::fs::OpenOptions::new().write(true).open(&path).ok()?;
+    if !try_lock(&lock).ok()? {
+        return None;
+    }
+    let (held, named) = (lock.metadata().ok()?, std::fs::metadata(&path).ok()?);
+    (held.dev() == named.dev() && held.ino() == named.ino()).then_some(lock)
+}
+
+/// Removes the folder `dir` whose lock is `lock`: renamed out of the way first, so no process
+/// gathering takes it for a gone `listen`'s while it is being removed.
+fn discard(dir: &Path, lock: std::fs::File) {
+    #[cfg(unix)]
+    {
+        let gone = dir.with_file_name(format!("{GONE}{}", uuid::Uuid::new_v4().as_simple()));
+        let target = if std::fs::rename(dir, &gone).is_ok() {
+            gone
+        } else {
+            dir.to_path_buf()
+        };
+        let _ = std::fs::remove_dir_all(target);
+        drop(lock);
+    }
+    #[cfg(not(unix))]
+    {
+        // An open file keeps its folder from being removed here.
+        drop(lock);
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
 
 /// Saves the events held by `listen`s that ended without stopping (their folder's lock is
 /// free) to a `webhooks-unprinted-*.jsonl` file, removes their folders and says so on stderr.
 /// Off Unix, names the folders that hold events instead. Nothing to do, or a state folder
-/// that cannot be read, says nothing.
+/// that cannot be read, says nothing. Blocking: run it off the async runtime.
 pub(super) fn save_left_behind() {
     let Ok(parent) = crate::state::path(HELD_DIR) else {
         return;
@@ -133,82 +215,107 @@ pub(super) fn save_left_behind() {
         .map(|e| e.path())
         .filter(|p| p.is_dir())
         .collect();
-    if cfg!(not(unix)) {
-        if folders.iter().any(|dir| !events_in(dir).is_empty()) {
-            crate::term::err_line(format!(
-                "note: {} holds callback or notice events a listen answered 200 and had not printed (one file each; that listen may still be running)",
-                parent.display()
-            ));
-        }
-        return;
+    #[cfg(unix)]
+    save_gone(&parent, folders);
+    #[cfg(not(unix))]
+    if folders
+        .iter()
+        .any(|dir| events_in(dir).is_ok_and(|events| !events.is_empty()))
+    {
+        crate::term::err_line(format!(
+            "note: {} holds callback or notice events a listen answered 200 and may not have printed, one JSON object per file; once no listen runs, move them out (a running listen keeps its own there)",
+            parent.display()
+        ));
     }
-    // Locks held until the events were saved, so two `listen`s starting at once do not both
-    // save them.
-    let mut locks = Vec::new();
-    let mut events = Vec::new();
+}
+
+/// [`save_left_behind`] on Unix, for the folders in `parent`.
+#[cfg(unix)]
+fn save_gone(parent: &Path, folders: Vec<PathBuf>) {
+    let name = |dir: &PathBuf| {
+        dir.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    // Locks held until the events were saved and the folders renamed away, so two `listen`s
+    // starting at once do not both save them.
     let mut gathered = Vec::new();
+    let mut events = Vec::new();
     for dir in folders {
-        if let Ok(Some(lock)) = lock(&dir) {
-            events.extend(events_in(&dir).into_iter().map(|(_, json)| json));
-            gathered.push(dir);
-            locks.push(lock);
+        let name = name(&dir);
+        if name.starts_with(GONE) {
+            // Its events were saved before it was renamed.
+            let _ = std::fs::remove_dir_all(&dir);
+            continue;
+        }
+        let Some(lock) = lock_if_gone(&dir) else {
+            continue;
+        };
+        if name.starts_with(NEW) {
+            // Its process died before it held anything there.
+            discard(&dir, lock);
+            continue;
+        }
+        // A folder with a file that cannot be read is left as it is, and said.
+        match events_in(&dir) {
+            Ok(found) => {
+                events.extend(found);
+                gathered.push((dir, lock));
+            }
+            Err(e) => crate::term::err_line(format!(
+                "warning: {} holds callback or notice events a listen answered 200 and may not have printed, and one of them cannot be read ({e}); it is left as it is",
+                dir.display()
+            )),
         }
     }
     if events.is_empty() {
-        for dir in &gathered {
-            let _ = std::fs::remove_dir_all(dir);
+        for (dir, lock) in gathered {
+            discard(&dir, lock);
         }
         return;
     }
-    let n = events.len();
-    let why = "by a listen that ended without stopping: killed, crashed or the machine went down";
-    match save_lines(&events) {
+    events.sort();
+    let lines: Vec<String> = events.into_iter().map(|(_, line)| line).collect();
+    let n = lines.len();
+    let why = "the listen that held them was killed, crashed or lost power";
+    match save_lines(&lines) {
         Ok(path) => {
-            for dir in &gathered {
-                let _ = std::fs::remove_dir_all(dir);
+            for (dir, lock) in gathered {
+                discard(&dir, lock);
             }
             crate::term::err_line(format!(
-                "warning: {n} callback or notice event(s) answered 200 and never printed ({why}) are saved in {} (one JSON object per line)",
+                "warning: {n} callback or notice event(s) answered 200 may not have been printed ({why}); they are saved in {} (one JSON object per line)",
                 path.display()
             ));
         }
         Err(e) => crate::term::err_line(format!(
-            "warning: {n} callback or notice event(s) answered 200 and never printed ({why}) are in {}, one file each ({e})",
+            "warning: {n} callback or notice event(s) answered 200 may not have been printed ({why}); they could not be saved together ({e}) and stay in {}, one JSON object per file",
             parent.display()
         )),
     }
-    drop(locks);
 }
 
-/// The held events in `dir`, oldest first: each file's path and its line.
-fn events_in(dir: &Path) -> Vec<(PathBuf, String)> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == EXTENSION))
-        .map(|p| {
-            let modified = std::fs::metadata(&p)
-                .and_then(|m| m.modified())
-                .unwrap_or(std::time::UNIX_EPOCH);
-            (modified, p)
-        })
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .filter_map(|(_, path)| {
-            let text = std::fs::read_to_string(&path).ok()?;
-            let line = text.trim_end().to_owned();
-            (!line.is_empty()).then_some((path, line))
-        })
-        .collect()
+/// The held events in `dir`: each file's modification time and its line.
+fn events_in(dir: &Path) -> std::io::Result<Vec<(std::time::SystemTime, String)>> {
+    let mut events = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.extension().is_none_or(|x| x != EXTENSION) {
+            continue;
+        }
+        let modified = std::fs::metadata(&path)?.modified()?;
+        let text = std::fs::read_to_string(&path)?;
+        let line = text.trim_end();
+        if !line.is_empty() {
+            events.push((modified, line.to_owned()));
+        }
+    }
+    Ok(events)
 }
 
 /// Writes `lines` to a new private file `webhooks-unprinted-<unix seconds>-<pid>-<random>.jsonl`
-/// in the state folder, synced to disk; returns its path.
+/// in the state folder, synced to disk with the folder; returns its path. A file that could not
+/// be written in full is removed.
 pub(super) fn save_lines(lines: &[String]) -> Result<PathBuf, String> {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -220,14 +327,80 @@ pub(super) fn save_lines(lines: &[String]) -> Result<PathBuf, String> {
         &uuid::Uuid::new_v4().as_simple().to_string()[..8]
     );
     let path = crate::state::path(&name).map_err(|e| e.to_string())?;
-    let written = crate::state::create_private_file(&path).and_then(|mut file| {
-        for line in lines {
-            file.write_all(line.as_bytes())?;
-            file.write_all(b"\n")?;
+    let written = crate::state::create_private_file(&path)
+        .and_then(|mut file| {
+            for line in lines {
+                file.write_all(line.as_bytes())?;
+                file.write_all(b"\n")?;
+            }
+            file.sync_all()
+        })
+        .and_then(|()| path.parent().map_or(Ok(()), crate::state::sync_folder));
+    written.map(|()| path.clone()).map_err(|e| {
+        if e.kind() != std::io::ErrorKind::AlreadyExists {
+            let _ = std::fs::remove_file(&path);
         }
-        file.sync_all()
-    });
-    written
-        .map(|()| path.clone())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        format!("cannot write {}: {e}", path.display())
+    })
+}
+
+#[cfg(test)]
+#[cfg(unix)]
+mod tests {
+    use super::*;
+
+    /// A folder with its lock file and one held event.
+    fn folder(parent: &Path, name: &str) -> (PathBuf, std::fs::File) {
+        let dir = parent.join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        let lock = crate::state::create_private_file(&dir.join(LOCK_FILE)).unwrap();
+        write_synced(&dir, r#"{"a":1}"#).unwrap();
+        (dir, lock)
+    }
+
+    /// Only a folder whose own lock file is free counts as a gone `listen`'s: not while its
+    /// lock is held, not without a lock file (being made or removed), and not when the lock
+    /// file was replaced after it was opened.
+    #[test]
+    fn a_folder_is_a_gone_listens_only_when_its_own_lock_is_free() {
+        let parent = tempfile::tempdir().unwrap();
+        let (live, lock) = folder(parent.path(), "live");
+        assert!(try_lock(&lock).unwrap());
+        assert!(lock_if_gone(&live).is_none(), "its listen holds the lock");
+        drop(lock);
+        assert!(lock_if_gone(&live).is_some(), "its listen is gone");
+
+        let (unlocked, _) = folder(parent.path(), "no-lock-file");
+        std::fs::remove_file(unlocked.join(LOCK_FILE)).unwrap();
+        assert!(lock_if_gone(&unlocked).is_none());
+        assert!(
+            !unlocked.join(LOCK_FILE).exists(),
+            "no lock file is made for it"
+        );
+
+        let (dir, lock) = folder(parent.path(), "replaced");
+        drop(lock);
+        let taken = lock_if_gone(&dir).unwrap();
+        std::fs::remove_file(dir.join(LOCK_FILE)).unwrap();
+        crate::state::create_private_file(&dir.join(LOCK_FILE)).unwrap();
+        drop(taken);
+        // The new lock file is free, and it is the one the folder names now.
+        assert!(lock_if_gone(&dir).is_some());
+    }
+
+    /// A folder being removed is renamed out of the way first, so that it is never gathered
+    /// under its own name with its lock file gone.
+    #[test]
+    fn a_discarded_folder_is_gone_and_its_events_read_before() {
+        let parent = tempfile::tempdir().unwrap();
+        let (dir, lock) = folder(parent.path(), "held");
+        write_synced(&dir, r#"{"b":2}"#).unwrap();
+        let events = events_in(&dir).unwrap();
+        let mut lines: Vec<&str> = events.iter().map(|(_, l)| l.as_str()).collect();
+        lines.sort_unstable();
+        assert_eq!(lines, [r#"{"a":1}"#, r#"{"b":2}"#]);
+        discard(&dir, lock);
+        assert!(!dir.exists());
+        assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 0);
+    }
 }

@@ -361,7 +361,7 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
         expects.push_str(&format!(", or ?{name}=<secret> in the URL"));
     }
     // What a `listen` killed before printing them left behind.
-    held::save_left_behind();
+    let _ = tokio::task::spawn_blocking(held::save_left_behind).await;
     let config = ServeConfig::default();
     let deadline = config.shutdown_timeout.as_secs();
     // Installed before the "listening" line, so a Ctrl-C right after it is never lost.

@@ -199,8 +199,7 @@ impl Outbox {
         })?;
         // Kept from here on, whatever follows. The new name is durable once the folder is
         // (folders are synced this way on Unix only).
-        #[cfg(unix)]
-        if let Err(e) = std::fs::File::open(&self.dir).and_then(|d| d.sync_all()) {
+        if let Err(e) = crate::state::sync_folder(&self.dir) {
             tracing::warn!(
                 "could not sync the outbox folder {}: {e}",
                 self.dir.display()

@@ -75,6 +75,8 @@ pub(super) struct Printer {
     held_events: Arc<Mutex<HeldEvents>>,
     /// The copies on disk of held lines' events.
     folder: Arc<held::Folder>,
+    /// Whether a copy that could not be written was said on stderr.
+    unkept_said: Arc<std::sync::atomic::AtomicBool>,
     done: Arc<Mutex<Option<std::sync::mpsc::Receiver<()>>>>,
 }
 
@@ -142,6 +144,7 @@ impl Printer {
             unwritten_held,
             held_events,
             folder,
+            unkept_said: Arc::default(),
             done: Arc::new(Mutex::new(Some(done_rx))),
         }
     }
@@ -245,11 +248,14 @@ impl Printer {
             .unwrap_or_else(|e| Err(e.to_string()));
         let file = kept
             .inspect_err(|e| {
-                crate::term::err_line(format!(
-                    "warning: a callback or notice event answered 200 before its line was printed is held in memory only, as no copy could be written ({e}); it is lost if listen is killed"
-                ));
+                if !self.unkept_said.swap(true, Ordering::AcqRel) {
+                    crate::term::err_line(format!(
+                        "warning: a callback or notice event answered 200 before its line was printed is held in memory only, as no copy could be written ({e}); it is lost if listen is killed (said once)"
+                    ));
+                }
             })
-            .ok();
+            .ok()
+            .flatten();
         if self.hold(state, file.clone()) {
             return true;
         }
@@ -387,9 +393,16 @@ fn save_held(held: &Mutex<HeldEvents>, folder: &held::Folder) {
             ));
         }
         Err(e) => {
-            // The last place left for them.
+            // The last place left for them (those held also keep their copies, for the next
+            // `listen` to save).
+            let copies = folder.dir().map_or_else(String::new, |dir| {
+                format!(
+                    "; those held also stay in {}, for the next listen to save",
+                    dir.display()
+                )
+            });
             crate::term::err_line(format!(
-                "warning: {n} callback or notice line(s) answered 200 were not printed ({why}), and their events could not be saved ({e}); here they are, one JSON object per line:"
+                "warning: {n} callback or notice line(s) answered 200 were not printed ({why}), and their events could not be saved ({e}){copies}; here they are, one JSON object per line:"
             ));
             for line in &unwritten {
                 crate::term::err_line(line);
