@@ -62,6 +62,8 @@ pub(crate) struct FleetJournal {
     keys: String,
     /// `{prefix}:launch:{scope digest}:`.
     launches: String,
+    /// `{prefix}:launch-list:{scope digest}:`.
+    launch_lists: String,
     /// How long a placed call holds its recipient (the window `calls create` looks back over).
     window: Duration,
     /// `host:port/db`, for messages (never the password).
@@ -107,6 +109,7 @@ impl FleetJournal {
             conn: OnceCell::new(),
             keys: format!("{}:recent-call:{digest}:", prefix.trim_end_matches(':')),
             launches: format!("{}:launch:{digest}:", prefix.trim_end_matches(':')),
+            launch_lists: format!("{}:launch-list:{digest}:", prefix.trim_end_matches(':')),
             window,
             shown,
             follow: Script::new(FOLLOW),
@@ -345,7 +348,11 @@ impl Journal for FleetJournal {
 
     /// The fleet's record, then the local journal's.
     async fn put_launch(&self, entry: &LaunchEntry) -> Result<(), JournalError> {
-        self.swap_launch(entry, None, true).await?;
+        if !self.swap_launch(entry, None, true).await? {
+            return Err(JournalError::store(
+                "the fleet's record of this launch changed while it was being written",
+            ));
+        }
         self.local.put_launch(entry).await
     }
 
@@ -371,8 +378,14 @@ impl Journal for FleetJournal {
         }
     }
 
+    /// The fleet's record of the launch of `list_id` (made on any machine), else the local
+    /// journal's.
     async fn launch_for_list(&self, list_id: &ListId) -> Result<Option<LaunchEntry>, JournalError> {
-        self.local.launch_for_list(list_id).await
+        let local = self.local.launch_for_list(list_id).await?;
+        match self.fleet_launch_for_list(list_id, local.as_ref()).await? {
+            Some(entry) => Ok(Some(entry)),
+            None => Ok(local),
+        }
     }
 
     async fn pending_launches(&self) -> Result<Vec<LaunchEntry>, JournalError> {

@@ -6,29 +6,29 @@
 //! The record is the key `{prefix}:launch:{scope digest}:{launch digest}`: a stamp of the
 //! record (stage, list id, times), a line break, and the entry's JSON. A run writes a step
 //! only over the record it last read or wrote (compare-and-set on the stamp, in one script),
-//! as the local journal does; the local journal gets the same record once Redis took it. A
-//! record lasts [`LAUNCH_KEPT`] after its last step.
-
-use std::time::Duration;
+//! as the local journal does; the local journal gets the same record once Redis took it. Once
+//! the launch has a list, `{prefix}:launch-list:{scope digest}:{list id}` names its record, so
+//! `campaigns resume` and `discard` find it by list on any machine. Records have no expiry:
+//! a Redis that forgets them (no persistence, eviction) lets a launch run again.
 
 use chrono::{DateTime, Utc};
 use ringg_api::journal::{JournalError, LaunchEntry, LaunchKey};
+use ringg_api::types::ids::ListId;
 
 use super::FleetJournal;
 
-/// How long Redis keeps a launch's record after its last step.
-pub(super) const LAUNCH_KEPT: Duration = Duration::from_secs(30 * 24 * 3600);
-
-/// Sets the key to `ARGV[2]` for `ARGV[3]` ms when it is missing or its stamp (the text before
-/// the first line break) is `ARGV[1]`; returns 1 when it did.
+/// Sets the key to `ARGV[2]` when it is missing or its stamp (the text before the first line
+/// break) is `ARGV[1]`, and then, when given, `KEYS[2]` (the list's index key) to the key's
+/// name; returns 1 when it did.
 pub(super) const SWAP: &str = r"
 local v = redis.call('GET', KEYS[1])
 if v then
   local cut = string.find(v, '\n', 1, true)
   local stamp = cut and string.sub(v, 1, cut - 1) or v
-  if stamp ~= `ARGV[1]` then return 0 end
+  if stamp ~= ARGV[1] then return 0 end
 end
-redis.call('SET', KEYS[1], `ARGV[2]`, 'PX', `ARGV[3]`)
+redis.call('SET', KEYS[1], ARGV[2])
+if KEYS[2] then redis.call('SET', KEYS[2], KEYS[1]) end
 return 1
 ";
 
@@ -41,12 +41,17 @@ impl FleetJournal {
         format!("{}{hex}", self.launches)
     }
 
+    /// The Redis key naming the record of the launch of `list_id`.
+    fn list_key(&self, list_id: &ListId) -> String {
+        format!("{}{list_id}", self.launch_lists)
+    }
+
     /// The fleet's record could not be read or written: the launch stops before its next step.
     fn launch_failed(&self, why: impl std::fmt::Display) -> JournalError {
         JournalError::store(format!(
             "the fleet's Redis at {} could not be asked about this campaign launch ({why}), so \
-             the launch stopped before its next step; check that it is running, or run without \
-             --redis-url",
+             the command stopped before its next step (what it sent before stands); check that \
+             Redis is running and answers, or run without --redis-url",
             self.shown
         ))
     }
@@ -56,16 +61,43 @@ impl FleetJournal {
         &self,
         key: &LaunchKey,
     ) -> Result<Option<LaunchEntry>, JournalError> {
+        self.record_at(&self.launch_key(key)).await
+    }
+
+    /// The fleet's record of the launch of `list_id`: the record of `local` (this machine's
+    /// entry for the list) as Redis holds it now, or the record the list's index names; only
+    /// while it still names that list.
+    pub(super) async fn fleet_launch_for_list(
+        &self,
+        list_id: &ListId,
+        local: Option<&LaunchEntry>,
+    ) -> Result<Option<LaunchEntry>, JournalError> {
+        let redis_key = match local {
+            Some(entry) => Some(self.launch_key(&entry.key)),
+            None => self.get(&self.list_key(list_id)).await?,
+        };
+        let Some(redis_key) = redis_key else {
+            return Ok(None);
+        };
+        let entry = self.record_at(&redis_key).await?;
+        Ok(entry.filter(|e| e.list_id.as_ref() == Some(list_id)))
+    }
+
+    /// The value of `key`.
+    async fn get(&self, key: &str) -> Result<Option<String>, JournalError> {
         let mut conn = self
             .connection()
             .await
             .map_err(|why| self.launch_failed(why))?;
-        let redis_key = self.launch_key(key);
-        let value: Option<String> =
-            Self::run(redis::cmd("GET").arg(&redis_key).query_async(&mut conn))
-                .await
-                .map_err(|why| self.launch_failed(why))?;
-        value
+        Self::run(redis::cmd("GET").arg(key).query_async(&mut conn))
+            .await
+            .map_err(|why| self.launch_failed(why))
+    }
+
+    /// The launch record at the Redis key `redis_key`, if any.
+    async fn record_at(&self, redis_key: &str) -> Result<Option<LaunchEntry>, JournalError> {
+        self.get(redis_key)
+            .await?
             .map(|v| {
                 launch_of(&v).ok_or_else(|| {
                     self.launch_failed(format!("the value of {redis_key} is not a launch record"))
@@ -75,8 +107,8 @@ impl FleetJournal {
     }
 
     /// Writes `entry` as the fleet's record of its launch when the record there is `seen` (or
-    /// there is none); false when another run wrote since. Unconditionally with `seen` =
-    /// `None` and `force`.
+    /// there is none); false when another run wrote since. With `force`, over whatever record
+    /// is there (false only when it changed between the read and the write).
     pub(super) async fn swap_launch(
         &self,
         entry: &LaunchEntry,
@@ -90,20 +122,19 @@ impl FleetJournal {
         let redis_key = self.launch_key(&entry.key);
         let json = serde_json::to_string(entry).map_err(JournalError::store)?;
         let value = format!("{}\n{json}", stamp(entry));
-        let millis = u64::try_from(LAUNCH_KEPT.as_millis()).unwrap_or(u64::MAX);
-        if force {
-            let mut set = redis::cmd("SET");
-            set.arg(&redis_key).arg(&value).arg("PX").arg(millis);
-            return Self::run(set.query_async::<()>(&mut conn))
-                .await
-                .map(|()| true)
-                .map_err(|why| self.launch_failed(why));
-        }
+        // Forced: compared with the record it holds, whatever that is.
+        let seen = if force {
+            self.record_at(&redis_key).await?
+        } else {
+            seen.cloned()
+        };
         let mut invocation = self.swap.key(&redis_key);
+        if let Some(list_id) = &entry.list_id {
+            invocation.key(self.list_key(list_id));
+        }
         invocation
-            .arg(seen.map(stamp).unwrap_or_default())
-            .arg(value)
-            .arg(millis);
+            .arg(seen.as_ref().map(stamp).unwrap_or_default())
+            .arg(value);
         Self::run(invocation.invoke_async::<i64>(&mut conn))
             .await
             .map(|done| done == 1)
@@ -177,5 +208,15 @@ mod tests {
         let mut with_list = first.clone();
         with_list.list_id = Some(ListId::new("l-1"));
         assert_ne!(stamp(&first), stamp(&with_list));
+    }
+}
+
+#[cfg(test)]
+mod script_tests {
+    /// The script is Lua as written (doc-comment quoting must not reach it).
+    #[test]
+    fn the_script_is_plain_lua() {
+        assert!(!super::SWAP.contains('`'));
+        assert!(!super::super::FOLLOW.contains('`'));
     }
 }

@@ -320,6 +320,35 @@ async fn fleet_campaign_launch_on_two_machines_starts_one_campaign() {
         other_machine.stderr
     );
     assert_eq!(lists(), before + 1, "a second campaign was made");
+    // `campaigns resume` of its list on a machine that did not launch it reads the fleet's
+    // record too.
+    let list_id = first
+        .stdout
+        .split("id ")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .unwrap_or_else(|| panic!("no list id in {}", first.stdout))
+        .to_owned();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut resume = super::common::ringg(
+        &sim,
+        &[
+            "--redis-url",
+            &url,
+            "campaigns",
+            "resume",
+            &list_id,
+            "--no-follow",
+        ],
+    );
+    resume.env("RINGG_STATE_DIR", elsewhere.path());
+    let resumed = super::common::run(resume).await;
+    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
+    assert!(
+        resumed.stdout.contains("already started"),
+        "{}",
+        resumed.stdout
+    );
     // Both at once: one uploads and starts; the other finds that run's record and waits for
     // it (exit 8, sent nothing) or finds its campaign started.
     let (three, four) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
@@ -330,6 +359,7 @@ async fn fleet_campaign_launch_on_two_machines_starts_one_campaign() {
     for run in [&a, &b] {
         assert!([0, 8].contains(&run.code), "{}\n{}", run.stdout, run.stderr);
     }
+    assert!(a.code == 0 || b.code == 0, "{}\n{}", a.stderr, b.stderr);
     assert_eq!(
         lists(),
         before + 2,
