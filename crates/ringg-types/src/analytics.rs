@@ -43,8 +43,12 @@ impl AnalyticsQuery {
 /// Response of `GET /analytics/platform-analytics`.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PlatformAnalyticsResponse {
-    /// `cached`: served from a cache.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `cached`: served from a cache (also `"true"`, `1`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::flag"
+    )]
     pub cached: Option<bool>,
     /// `metrics_summary`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -62,8 +66,12 @@ crate::redact::redacted_debug!(PlatformAnalyticsResponse);
 /// Response of `GET /analytics/drill-down-analytics`.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DrillDownAnalyticsResponse {
-    /// `cached`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `cached` (also `"true"`, `1`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::flag"
+    )]
     pub cached: Option<bool>,
     /// `performance_metrics`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -130,8 +130,12 @@ pub struct CreateKbResponse {
     /// `processing_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_status: Option<KbStatus>,
-    /// `files_queued`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `files_queued` (also `"3"`, `3.0`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::count"
+    )]
     pub files_queued: Option<u64>,
     /// Unknown fields.
     #[serde(flatten)]
@@ -149,11 +153,19 @@ pub struct EditKbResponse {
     /// `kb_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kb_id: Option<KbId>,
-    /// `items_removed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `items_removed` (also `"3"`, `3.0`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::count"
+    )]
     pub items_removed: Option<u64>,
-    /// `new_files_queued`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `new_files_queued` (also `"3"`, `3.0`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::count"
+    )]
     pub new_files_queued: Option<u64>,
     /// `new_files`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -269,8 +281,12 @@ pub struct KbSource {
     /// `file_type` (`faq` for FAQs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_type: Option<String>,
-    /// `file_size`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `file_size` (also `"3"`, `3.0`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::count"
+    )]
     pub file_size: Option<u64>,
     /// `filename` (files).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -39,23 +39,32 @@ pub fn audio_content_type(format: &str) -> &'static str {
 /// Response of `POST /transcriptions`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Transcription {
-    /// `status`, e.g. `"success"`.
-    #[serde(default)]
+    /// `status`, e.g. `"success"` (`null` reads as empty).
+    #[serde(default, deserialize_with = "crate::common::lenient::null_is_empty")]
     pub status: String,
     /// `transcription`: the text recognised.
     #[serde(default, deserialize_with = "crate::common::lenient::null_is_empty")]
     pub transcription: String,
-    /// `is_final`.
-    #[serde(default = "yes")]
+    /// `is_final` (also `"true"`, `1`; `null` reads as true, as a missing field does).
+    #[serde(default = "yes", deserialize_with = "flag_or_yes")]
     pub is_final: bool,
     /// `language`: the language the audio was recognised in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    /// `duration_seconds`: the audio's length.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `duration_seconds`: the audio's length (also a number written as a string).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::amount"
+    )]
     pub duration_seconds: Option<f64>,
-    /// `processing_time_seconds`: how long recognition took.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `processing_time_seconds`: how long recognition took (also a number written as a
+    /// string).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::amount"
+    )]
     pub processing_time_seconds: Option<f64>,
     /// `request_id`: quote it when asking Ringg about a transcription.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,6 +78,16 @@ crate::redact::redacted_debug!(Transcription);
 
 fn yes() -> bool {
     true
+}
+
+/// A flag read leniently, `null` as true.
+fn flag_or_yes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(crate::common::lenient::flag(d)?.unwrap_or(true))
+}
+
+/// A flag read leniently, `null` as false.
+fn flag_or_no<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(crate::common::lenient::flag(d)?.unwrap_or(false))
 }
 
 /// Response of `GET /health`.
@@ -111,11 +130,15 @@ pub struct StreamMessage {
     /// `transcription`: the text so far (partial) or of the whole stream (final).
     #[serde(default, deserialize_with = "crate::common::lenient::null_is_empty")]
     pub transcription: String,
-    /// `is_final`.
-    #[serde(default)]
+    /// `is_final` (also `"true"`, `1`; `null` reads as false, as a missing field does).
+    #[serde(default, deserialize_with = "flag_or_no")]
     pub is_final: bool,
-    /// `duration_seconds`: audio received so far.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `duration_seconds`: audio received so far (also a number written as a string).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::amount"
+    )]
     pub duration_seconds: Option<f64>,
     /// `language`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -160,5 +183,46 @@ mod tests {
         let m: StreamMessage =
             serde_json::from_str(r#"{"type":"partial","transcription":"he"}"#).unwrap();
         assert_eq!(m.kind, StreamMessageKind::Partial);
+    }
+
+    /// Nulls, flags and numbers written as strings decode rather than fail the call.
+    #[test]
+    fn transcription_reads_loosely_typed_fields() {
+        let t: Transcription = serde_json::from_str(
+            r#"{"status":null,"transcription":"hi","is_final":"false",
+               "duration_seconds":"1.5","processing_time_seconds":""}"#,
+        )
+        .unwrap();
+        assert_eq!(t.status, "");
+        assert!(!t.is_final);
+        assert_eq!(t.duration_seconds, Some(1.5));
+        assert_eq!(t.processing_time_seconds, None);
+        let t: Transcription =
+            serde_json::from_str(r#"{"transcription":"hi","is_final":null}"#).unwrap();
+        assert!(t.is_final);
+        let m: StreamMessage =
+            serde_json::from_str(r#"{"type":"final","is_final":1,"duration_seconds":"2"}"#)
+                .unwrap();
+        assert!(m.is_final);
+        assert_eq!(m.duration_seconds, Some(2.0));
+        let bad = serde_json::from_str::<Transcription>(r#"{"duration_seconds":"long"}"#);
+        assert!(bad.is_err());
+    }
+
+    /// Flags and counts of other responses read as the history's do.
+    #[test]
+    fn flags_and_counts_of_other_responses_read_loosely() {
+        let b: crate::campaigns::CheckBalanceResponse =
+            serde_json::from_str(r#"{"sufficient_balance":"true"}"#).unwrap();
+        assert_eq!(b.sufficient_balance, Some(true));
+        let s: crate::campaigns::StartCampaignResponse =
+            serde_json::from_str(r#"{"has_ongoing_calls":0}"#).unwrap();
+        assert_eq!(s.has_ongoing_calls, Some(false));
+        let k: crate::knowledge_base::CreateKbResponse =
+            serde_json::from_str(r#"{"files_queued":"3"}"#).unwrap();
+        assert_eq!(k.files_queued, Some(3));
+        let k: crate::knowledge_base::EditKbResponse =
+            serde_json::from_str(r#"{"items_removed":2.0,"new_files_queued":""}"#).unwrap();
+        assert_eq!((k.items_removed, k.new_files_queued), (Some(2), None));
     }
 }

@@ -98,8 +98,12 @@ pub struct AssistantDetails {
     /// `orchestration_mode`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub orchestration_mode: Nullable<OrchestrationMode>,
-    /// `is_ab_live`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `is_ab_live` (also `"true"`, `1`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::flag"
+    )]
     pub is_ab_live: Option<bool>,
     /// `ab_versions`: `version_id → {slug, description, call_traffic}`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

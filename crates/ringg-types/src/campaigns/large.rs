@@ -125,8 +125,12 @@ pub struct CheckBalanceResponse {
     /// `available_credits`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_credits: Option<Credits>,
-    /// `sufficient_balance`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `sufficient_balance` (also `"true"`, `1`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::flag"
+    )]
     pub sufficient_balance: Option<bool>,
     /// Unknown fields.
     #[serde(flatten)]

@@ -63,8 +63,12 @@ pub struct StartCampaignResponse {
     /// `status`, e.g. `"campaign registered successfully!"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `has_ongoing_calls`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `has_ongoing_calls` (also `"true"`, `1`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::flag"
+    )]
     pub has_ongoing_calls: Option<bool>,
     /// Unknown fields.
     #[serde(flatten)]

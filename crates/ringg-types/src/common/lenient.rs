@@ -219,6 +219,39 @@ pub(crate) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::E
     d.deserialize_option(BoolV)
 }
 
+/// `Option<f64>`: a number, or a number written as a string (`"31.5"`); `""` and `null`
+/// read as `None`.
+pub(crate) fn amount<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => Ok(n.as_f64()),
+        Some(Value::String(s)) if is_blank(&s) => Ok(None),
+        Some(Value::String(s)) => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .map(Some)
+            .ok_or_else(|| de::Error::invalid_value(de::Unexpected::Str(&s), &"a number")),
+        Some(other) => Err(de::Error::custom(format!(
+            "invalid type: {}, expected a number",
+            kind_of(&other)
+        ))),
+    }
+}
+
+/// A JSON value's kind, for messages (never its content).
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// `Nullable<T>` for a value whose own reading rejects `""` (`Seconds`, `Credits`, a list, an
 /// analysis object): `""` reads as `null`, anything else as `T` reads it.
 pub(crate) fn blank_is_null<'de, D: Deserializer<'de>, T: DeserializeOwned>(
