@@ -12,6 +12,7 @@
 //! | `webhooks-dedupe.sqlite3`  | `ringg webhooks listen`  |
 //! | `webhooks-outbox/`         | `ringg webhooks listen --forward-to` (deliveries the app did not take yet) |
 //! | `webhooks-unprinted-*.jsonl` | `ringg webhooks listen` when it stops before printing callbacks it answered 200 (their events) |
+//! | `webhooks-malformed/`      | `ringg webhooks listen` (bodies refused as not one JSON object, one file each) |
 //! | `webhooks-held/`           | `ringg webhooks listen` while it holds such callbacks (a folder per process, one file per event) |
 //! | `sim-serve.json`           | `ringg sim serve` while it runs (its base URL, for `ringg login --sim`) |
 //! | `split-*/`                 | `ringg campaigns launch --split` while it launches (the parts) |
@@ -96,6 +97,26 @@ pub(crate) fn create_private_file(path: &std::path::Path) -> std::io::Result<std
         opts.mode(0o600);
     }
     opts.open(path)
+}
+
+/// Writes the new private file `path` whole or not at all: `write` fills the file `partial`
+/// (a name of its own in the same folder, which must not exist), which is synced and then
+/// renamed to `path`. `partial` is removed when a step fails. The folder itself is not synced
+/// (see [`sync_folder`]).
+pub(crate) fn write_renamed(
+    path: &std::path::Path,
+    partial: &std::path::Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let written = create_private_file(partial)
+        .and_then(|mut file| {
+            write(&mut file)?;
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::rename(partial, path));
+    written.inspect_err(|_| {
+        let _ = std::fs::remove_file(partial);
+    })
 }
 
 /// Syncs the folder `dir` itself, so that the names of files just created or renamed in it

@@ -100,7 +100,9 @@ impl FleetJournal {
             .await?
             .map(|v| {
                 launch_of(&v).ok_or_else(|| {
-                    self.launch_failed(format!("the value of {redis_key} is not a launch record"))
+                    self.launch_failed(format!(
+                        "the value of {redis_key} is not a launch record; delete that key to go on"
+                    ))
                 })
             })
             .transpose()

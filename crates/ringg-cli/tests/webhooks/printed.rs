@@ -300,6 +300,8 @@ fn a_callback_that_cannot_be_printed_in_time_is_answered_200_and_printed_later()
     let mut s = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     assert_eq!(deliver(&mut s, "s3cret", &callback("cb-held-1")), 200);
+    // On disk before it was answered.
+    assert_eq!(held_copies(&state), 1);
     // Output is read from now on: the line the writer was stuck on is written, and the
     // filler's delivery waiting for it answered.
     let lines = read_lines(out);
@@ -419,7 +421,8 @@ fn held_callbacks_are_saved_when_the_reader_of_the_output_goes_away() {
 fn held_callback_saved_when(
     stop: impl FnOnce(&Listener, std::process::ChildStdout) -> Option<std::process::ChildStdout>,
 ) {
-    let mut l = spawn_listen(&["--secret", "s3cret"]);
+    let state = fresh_state_dir();
+    let mut l = spawn_listen_in(&["--secret", "s3cret"], &state);
     let unread = l.stdout.take().unwrap();
     let _filler = stall_output(&l);
     let mut s = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
@@ -430,6 +433,8 @@ fn held_callback_saved_when(
     let (named, events) = saved_after_exit(&mut l);
     drop(kept_open);
     assert_eq!(events.len(), 1, "{events:?}");
+    // Saved once: its copy went with the stop.
+    assert_eq!(held_copies(&state), 0);
     assert_eq!(
         events[0],
         serde_json::from_str::<serde_json::Value>(&body).unwrap()

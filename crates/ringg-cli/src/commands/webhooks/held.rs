@@ -41,10 +41,10 @@ pub(super) struct Folder {
     closed: AtomicBool,
 }
 
-/// A folder made, and the lock on it this process holds while it runs.
+/// A folder made, and the lock on it this process holds while it runs (Unix).
 struct Made {
     dir: PathBuf,
-    lock: std::fs::File,
+    lock: Option<std::fs::File>,
 }
 
 impl Folder {
@@ -65,7 +65,11 @@ impl Folder {
             match write_synced(&dir, json) {
                 Ok(path) => return Ok(Some(path)),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound && !dir.is_dir() => {
-                    *self.made.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                    // Made again unless another thread did already.
+                    let mut made = self.made.lock().unwrap_or_else(|p| p.into_inner());
+                    if made.as_ref().is_some_and(|m| m.dir == dir) {
+                        *made = None;
+                    }
                 }
                 Err(e) => return Err(format!("cannot write to {}: {e}", dir.display())),
             }
@@ -98,18 +102,16 @@ fn write_synced(dir: &Path, json: &str) -> std::io::Result<PathBuf> {
         dir.join(format!("{name}.partial")),
         dir.join(format!("{name}.{EXTENSION}")),
     );
-    let written = crate::state::create_private_file(&partial)
-        .and_then(|mut file| {
-            file.write_all(json.as_bytes())?;
-            file.write_all(b"\n")?;
-            file.sync_all()
+    crate::state::write_renamed(&path, &partial, |file| {
+        file.write_all(json.as_bytes())?;
+        file.write_all(b"\n")
+    })?;
+    // Not kept unless its name is durable too.
+    crate::state::sync_folder(dir)
+        .map(|()| path.clone())
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&path);
         })
-        .and_then(|()| std::fs::rename(&partial, &path))
-        .and_then(|()| crate::state::sync_folder(dir));
-    written.map(|()| path.clone()).inspect_err(|_| {
-        let _ = std::fs::remove_file(&partial);
-        let _ = std::fs::remove_file(&path);
-    })
 }
 
 /// Makes a new folder for this process, its lock taken before it gets its name.
@@ -120,20 +122,26 @@ fn make_folder() -> Result<Made, String> {
     let id = uuid::Uuid::new_v4().as_simple().to_string();
     let (new, dir) = (parent.join(format!("{NEW}{id}")), parent.join(&id));
     crate::state::create_private_folder(&new).map_err(|e| cannot(&new, e))?;
-    let made = crate::state::create_private_file(&new.join(LOCK_FILE))
-        .and_then(|lock| match try_lock(&lock)? {
-            true => Ok(lock),
+    // Off Unix there is no lock, and an open file would keep the folder from being renamed.
+    let lock = || -> std::io::Result<Option<std::fs::File>> {
+        if cfg!(not(unix)) {
+            return Ok(None);
+        }
+        let lock = crate::state::create_private_file(&new.join(LOCK_FILE))?;
+        match try_lock(&lock)? {
+            true => Ok(Some(lock)),
             false => Err(std::io::Error::other("its lock is held by another process")),
-        })
-        .and_then(|lock| {
-            std::fs::rename(&new, &dir)?;
-            // The new names, durable as the files written in it will be.
-            crate::state::sync_folder(&parent)?;
-            if let Some(state) = parent.parent() {
-                crate::state::sync_folder(state)?;
-            }
-            Ok(lock)
-        });
+        }
+    };
+    let made = lock().and_then(|lock| {
+        std::fs::rename(&new, &dir)?;
+        // The new names, durable as the files written in it will be.
+        crate::state::sync_folder(&parent)?;
+        if let Some(state) = parent.parent() {
+            crate::state::sync_folder(state)?;
+        }
+        Ok(lock)
+    });
     match made {
         Ok(lock) => Ok(Made { dir, lock }),
         Err(e) => {
@@ -179,7 +187,7 @@ fn lock_if_gone(dir: &Path) -> Option<std::fs::File> {
 
 /// Removes the folder `dir` whose lock is `lock`: renamed out of the way first, so no process
 /// gathering takes it for a gone `listen`'s while it is being removed.
-fn discard(dir: &Path, lock: std::fs::File) {
+fn discard(dir: &Path, lock: Option<std::fs::File>) {
     #[cfg(unix)]
     {
         let gone = dir.with_file_name(format!("{GONE}{}", uuid::Uuid::new_v4().as_simple()));
@@ -193,7 +201,6 @@ fn discard(dir: &Path, lock: std::fs::File) {
     }
     #[cfg(not(unix))]
     {
-        // An open file keeps its folder from being removed here.
         drop(lock);
         let _ = std::fs::remove_dir_all(dir);
     }
@@ -248,19 +255,27 @@ fn save_gone(parent: &Path, folders: Vec<PathBuf>) {
             let _ = std::fs::remove_dir_all(&dir);
             continue;
         }
+        if name.starts_with(NEW) {
+            // Its process died before it held anything there (one being made now is young).
+            if older_than(&dir, STALE_NEW) {
+                match lock_if_gone(&dir) {
+                    Some(lock) => discard(&dir, Some(lock)),
+                    None if !dir.join(LOCK_FILE).exists() => {
+                        let _ = std::fs::remove_dir_all(&dir);
+                    }
+                    None => {}
+                }
+            }
+            continue;
+        }
         let Some(lock) = lock_if_gone(&dir) else {
             continue;
         };
-        if name.starts_with(NEW) {
-            // Its process died before it held anything there.
-            discard(&dir, lock);
-            continue;
-        }
         // A folder with a file that cannot be read is left as it is, and said.
         match events_in(&dir) {
             Ok(found) => {
                 events.extend(found);
-                gathered.push((dir, lock));
+                gathered.push((dir, Some(lock)));
             }
             Err(e) => crate::term::err_line(format!(
                 "warning: {} holds callback or notice events a listen answered 200 and may not have printed, and one of them cannot be read ({e}); it is left as it is",
@@ -293,6 +308,20 @@ fn save_gone(parent: &Path, folders: Vec<PathBuf>) {
             parent.display()
         )),
     }
+}
+
+/// How old a folder still being made (`.new-…`) is at most.
+#[cfg(unix)]
+const STALE_NEW: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Whether `dir` was last changed more than `age` ago.
+#[cfg(unix)]
+fn older_than(dir: &Path, age: std::time::Duration) -> bool {
+    std::fs::metadata(dir)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|elapsed| elapsed > age)
 }
 
 /// The held events in `dir`: each file's modification time and its line.
@@ -377,19 +406,9 @@ mod tests {
             !unlocked.join(LOCK_FILE).exists(),
             "no lock file is made for it"
         );
-
-        let (dir, lock) = folder(parent.path(), "replaced");
-        drop(lock);
-        let taken = lock_if_gone(&dir).unwrap();
-        std::fs::remove_file(dir.join(LOCK_FILE)).unwrap();
-        crate::state::create_private_file(&dir.join(LOCK_FILE)).unwrap();
-        drop(taken);
-        // The new lock file is free, and it is the one the folder names now.
-        assert!(lock_if_gone(&dir).is_some());
     }
 
-    /// A folder being removed is renamed out of the way first, so that it is never gathered
-    /// under its own name with its lock file gone.
+    /// A folder's events are read, and a discarded folder leaves nothing behind.
     #[test]
     fn a_discarded_folder_is_gone_and_its_events_read_before() {
         let parent = tempfile::tempdir().unwrap();
@@ -399,7 +418,7 @@ mod tests {
         let mut lines: Vec<&str> = events.iter().map(|(_, l)| l.as_str()).collect();
         lines.sort_unstable();
         assert_eq!(lines, [r#"{"a":1}"#, r#"{"b":2}"#]);
-        discard(&dir, lock);
+        discard(&dir, Some(lock));
         assert!(!dir.exists());
         assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 0);
     }

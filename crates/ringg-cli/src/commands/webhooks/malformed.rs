@@ -69,7 +69,8 @@ fn write(body: &[u8]) -> Result<PathBuf, String> {
 /// [`write()`] in the folder `dir`, which holds at most `cap`.
 fn write_in(dir: &Path, body: &[u8], cap: Cap) -> Result<PathBuf, String> {
     use sha2::{Digest, Sha256};
-    // One body at a time, so that deliveries at once cannot pass the cap together.
+    // One body at a time (in this process), so that deliveries at once cannot pass the cap
+    // together.
     static WRITING: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _writing = WRITING.lock().unwrap_or_else(|p| p.into_inner());
     crate::state::create_private_folder(dir).map_err(|e| e.to_string())?;
@@ -96,13 +97,9 @@ fn write_in(dir: &Path, body: &[u8], cap: Cap) -> Result<PathBuf, String> {
         ".{digest}.{}.partial",
         uuid::Uuid::new_v4().simple()
     ));
-    let written = crate::state::create_private_file(&partial)
-        .and_then(|mut file| file.write_all(body).and_then(|()| file.sync_all()))
-        .and_then(|()| std::fs::rename(&partial, &path));
-    written.map_err(|e| {
-        let _ = std::fs::remove_file(&partial);
-        e.to_string()
-    })?;
+    crate::state::write_renamed(&path, &partial, |file| file.write_all(body))
+        .and_then(|()| crate::state::sync_folder(dir))
+        .map_err(|e| e.to_string())?;
     Ok(path)
 }
 
@@ -111,12 +108,14 @@ fn on_disk(len: u64) -> u64 {
     len.div_ceil(BLOCK).max(1) * BLOCK
 }
 
-/// The count of files in `dir`, and what they count for in bytes ([`on_disk`]).
+/// The count of bodies kept in `dir`, and what they count for in bytes ([`on_disk`]).
+/// Files cut short by a crash (`.partial`) are not counted.
 fn held(dir: &Path) -> (usize, u64) {
     std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "body"))
         .filter_map(|e| e.metadata().ok())
         .filter(std::fs::Metadata::is_file)
         .fold((0, 0), |(n, bytes), m| (n + 1, bytes + on_disk(m.len())))

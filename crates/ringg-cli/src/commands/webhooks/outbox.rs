@@ -186,16 +186,10 @@ impl Outbox {
         let name = format!("{nanos:020}-{}.{extension}", uuid::Uuid::new_v4().simple());
         let path = self.dir.join(&name);
         let partial = self.dir.join(format!(".{name}.partial"));
-        let write = || -> std::io::Result<()> {
-            let mut file = crate::state::create_private_file(&partial)?;
-            serde_json::to_writer(&mut file, &head)?;
+        crate::state::write_renamed(&path, &partial, |file| {
+            serde_json::to_writer(&mut *file, &head)?;
             file.write_all(b"\n")?;
-            file.write_all(&delivery.body)?;
-            file.sync_all()?;
-            std::fs::rename(&partial, &path)
-        };
-        write().inspect_err(|_| {
-            let _ = std::fs::remove_file(&partial);
+            file.write_all(&delivery.body)
         })?;
         // Kept from here on, whatever follows. The new name is durable once the folder is
         // (folders are synced this way on Unix only).

@@ -397,7 +397,7 @@ fn save_held(held: &Mutex<HeldEvents>, folder: &held::Folder) {
             // `listen` to save).
             let copies = folder.dir().map_or_else(String::new, |dir| {
                 format!(
-                    "; those held also stay in {}, for the next listen to save",
+                    "; those held also stay in {} (a listen started later saves them, on Unix)",
                     dir.display()
                 )
             });
