@@ -209,7 +209,7 @@ async fn a_health_answer_without_a_status_says_so() {
 #[tokio::test(flavor = "multi_thread")]
 async fn transcribe_keeps_an_answer_it_cannot_decode() {
     let sim = sim().await;
-    let body = r#"{"status":"success","transcription":"hello there","is_final":true,"language":"en","duration_seconds":"2.5","request_id":"req-77"}"#;
+    let body = r#"{"status":"success","transcription":"hello there","is_final":true,"language":"en","duration_seconds":"about two seconds","request_id":"req-77"}"#;
     let url = format!(
         "http://{}/stt/v1",
         transcription_server::transcription_server(body).await

@@ -278,6 +278,25 @@ fn stall_output_with(
     }
 }
 
+/// A `listen` with a fresh state folder whose output nobody reads, stalled by
+/// [`stall_output`]: the folder, the listener, its unread stdout, the filler thread, and a
+/// connection to it for further deliveries.
+fn stalled_listen() -> (
+    std::path::PathBuf,
+    Listener,
+    std::process::ChildStdout,
+    std::thread::JoinHandle<Vec<usize>>,
+    TcpStream,
+) {
+    let state = fresh_state_dir();
+    let mut l = spawn_listen_in(&["--secret", "s3cret"], &state);
+    let unread = l.stdout.take().unwrap();
+    let filler = stall_output(&l);
+    let s = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    (state, l, unread, filler, s)
+}
+
 /// A per-call callback delivery about `call_id`.
 fn callback(call_id: &str) -> String {
     serde_json::json!({
@@ -293,12 +312,7 @@ fn callback(call_id: &str) -> String {
 /// read, and printed once.
 #[test]
 fn a_callback_that_cannot_be_printed_in_time_is_answered_200_and_printed_later() {
-    let state = fresh_state_dir();
-    let mut l = spawn_listen_in(&["--secret", "s3cret"], &state);
-    let out = l.stdout.take().unwrap();
-    let filler = stall_output(&l);
-    let mut s = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let (state, mut l, out, filler, mut s) = stalled_listen();
     assert_eq!(deliver(&mut s, "s3cret", &callback("cb-held-1")), 200);
     // On disk before it was answered.
     assert_eq!(held_copies(&state), 1);
@@ -340,12 +354,7 @@ fn held_copies(state: &std::path::Path) -> usize {
 #[cfg(unix)]
 #[test]
 fn held_callbacks_survive_a_listen_that_is_killed() {
-    let state = fresh_state_dir();
-    let mut l = spawn_listen_in(&["--secret", "s3cret"], &state);
-    let unread = l.stdout.take().unwrap();
-    let _filler = stall_output(&l);
-    let mut s = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let (state, mut l, unread, _filler, mut s) = stalled_listen();
     let body = callback("cb-killed-1");
     assert_eq!(deliver(&mut s, "s3cret", &body), 200);
     l.child.kill().unwrap();
@@ -421,12 +430,7 @@ fn held_callbacks_are_saved_when_the_reader_of_the_output_goes_away() {
 fn held_callback_saved_when(
     stop: impl FnOnce(&Listener, std::process::ChildStdout) -> Option<std::process::ChildStdout>,
 ) {
-    let state = fresh_state_dir();
-    let mut l = spawn_listen_in(&["--secret", "s3cret"], &state);
-    let unread = l.stdout.take().unwrap();
-    let _filler = stall_output(&l);
-    let mut s = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let (state, mut l, unread, _filler, mut s) = stalled_listen();
     let body = callback("cb-saved-1").replace(",", ",\n  ");
     assert_eq!(deliver(&mut s, "s3cret", &body), 200);
     let kept_open = stop(&l, unread);
