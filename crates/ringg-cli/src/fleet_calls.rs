@@ -350,7 +350,8 @@ impl Journal for FleetJournal {
     async fn put_launch(&self, entry: &LaunchEntry) -> Result<(), JournalError> {
         if !self.swap_launch(entry, None, true).await? {
             return Err(JournalError::store(
-                "the fleet's record of this launch changed while it was being written",
+                "the fleet's record of this launch changed while it was being written; run the \
+                 same command again to carry on from the record as it is now",
             ));
         }
         self.local.put_launch(entry).await

@@ -278,7 +278,7 @@ fn save_gone(parent: &Path, folders: Vec<PathBuf>) {
                 gathered.push((dir, Some(lock)));
             }
             Err(e) => crate::term::err_line(format!(
-                "warning: {} holds callback or notice events a listen answered 200 and may not have printed, and one of them cannot be read ({e}); it is left as it is",
+                "warning: {} holds callback or notice events a listen answered 200 and may not have printed, and one of them cannot be read ({e}); it is left as it is: read its .json files (one event each) by hand, then remove the folder",
                 dir.display()
             )),
         }

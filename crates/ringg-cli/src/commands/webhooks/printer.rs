@@ -1,8 +1,8 @@
 //! The printer of `webhooks listen`: event lines go to stdout on a thread of their own, so a
 //! slow reader never blocks the receiver's tasks, and an event is acknowledged only once its
 //! line was written; a delivery Ringg does not send again is answered 200 after a while even
-//! so, its line still queued and its event kept on disk (see [`held`]) until the
-//! line was written, and saved to a file in the state folder if `listen` stops first.
+//! so, its line still queued and its event kept on disk (see [`held`]) until the line was
+//! written, and saved to a file in the state folder if `listen` stops first.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
@@ -250,7 +250,7 @@ impl Printer {
             .inspect_err(|e| {
                 if !self.unkept_said.swap(true, Ordering::AcqRel) {
                     crate::term::err_line(format!(
-                        "warning: a callback or notice event answered 200 before its line was printed is held in memory only, as no copy could be written ({e}); it is lost if listen is killed (said once)"
+                        "warning: a callback or notice event answered 200 before its line was printed is held in memory only, as no copy could be written ({e}); it is lost if listen is killed. Free space in the state folder, or fix its permissions, so later ones are kept (said once)"
                     ));
                 }
             })
@@ -285,11 +285,7 @@ impl Printer {
             return false;
         }
         if take(state, HELD) {
-            if let Some(tracked) = held
-                .events
-                .iter_mut()
-                .find(|h| Arc::ptr_eq(&h.state, state))
-            {
+            if let Some(tracked) = held.tracked(state) {
                 tracked.file = file;
             }
             self.held.fetch_add(1, Ordering::Relaxed);
@@ -350,6 +346,15 @@ impl Printer {
 struct HeldEvents {
     events: Vec<HeldEvent>,
     saved: bool,
+}
+
+impl HeldEvents {
+    /// The tracked event whose line is `state`.
+    fn tracked(&mut self, state: &Arc<AtomicU8>) -> Option<&mut HeldEvent> {
+        self.events
+            .iter_mut()
+            .find(|h| Arc::ptr_eq(&h.state, state))
+    }
 }
 
 /// Saves the events of held lines not written yet (a line the writer holds but has not
@@ -425,9 +430,7 @@ fn forget_file(held: &Mutex<HeldEvents>, state: &Arc<AtomicU8>) {
     let file = held
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .events
-        .iter_mut()
-        .find(|h| Arc::ptr_eq(&h.state, state))
+        .tracked(state)
         .and_then(|h| h.file.take());
     if let Some(file) = file {
         let _ = std::fs::remove_file(file);
