@@ -39,6 +39,8 @@ pub(super) struct Folder {
     made: Mutex<Option<Made>>,
     /// Set once the folder was removed (`listen` is stopping): nothing is kept after it.
     closed: AtomicBool,
+    /// Where `webhooks-held/` is: the state folder when `None`.
+    root: Option<PathBuf>,
 }
 
 /// A folder made, and the lock on it this process holds while it runs (Unix).
@@ -48,6 +50,15 @@ struct Made {
 }
 
 impl Folder {
+    /// A folder made under `root` instead of the state folder.
+    #[cfg(test)]
+    pub(super) fn in_root(root: &Path) -> Self {
+        Self {
+            root: Some(root.to_owned()),
+            ..Self::default()
+        }
+    }
+
     /// Writes `json` (one line) to a new private file in this process's folder, synced with
     /// its folder, and returns its path; `None` once the folder was removed.
     pub(super) fn keep(&self, json: &str) -> Result<Option<PathBuf>, String> {
@@ -58,7 +69,7 @@ impl Folder {
                 return Ok(None);
             }
             if made.is_none() {
-                *made = Some(make_folder()?);
+                *made = Some(make_folder(self.root.as_deref())?);
             }
             let dir = made.as_ref().map(|m| m.dir.clone()).unwrap_or_default();
             drop(made);
@@ -114,9 +125,10 @@ fn write_synced(dir: &Path, json: &str) -> std::io::Result<PathBuf> {
         })
 }
 
-/// Makes a new folder for this process, its lock taken before it gets its name.
-fn make_folder() -> Result<Made, String> {
-    let parent = crate::state::path(HELD_DIR).map_err(|e| e.to_string())?;
+/// Makes a new folder for this process in `root`'s `webhooks-held/` (the state folder's when
+/// `None`), its lock taken before it gets its name.
+fn make_folder(root: Option<&Path>) -> Result<Made, String> {
+    let parent = in_root(root, HELD_DIR)?;
     let cannot = |what: &Path, e: std::io::Error| format!("cannot create {}: {e}", what.display());
     crate::state::create_private_folder(&parent).map_err(|e| cannot(&parent, e))?;
     let id = uuid::Uuid::new_v4().as_simple().to_string();
@@ -346,16 +358,7 @@ fn events_in(dir: &Path) -> std::io::Result<Vec<(std::time::SystemTime, String)>
 /// in the state folder, synced to disk with the folder; returns its path. A file that could not
 /// be written in full is removed.
 pub(super) fn save_lines(lines: &[String]) -> Result<PathBuf, String> {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default();
-    let name = format!(
-        "webhooks-unprinted-{secs}-{}-{}.jsonl",
-        std::process::id(),
-        &uuid::Uuid::new_v4().as_simple().to_string()[..8]
-    );
-    let path = crate::state::path(&name).map_err(|e| e.to_string())?;
+    let path = unprinted_path(None)?;
     let written = crate::state::create_private_file(&path)
         .and_then(|mut file| {
             for line in lines {
@@ -371,6 +374,84 @@ pub(super) fn save_lines(lines: &[String]) -> Result<PathBuf, String> {
         }
         format!("cannot write {}: {e}", path.display())
     })
+}
+
+/// The path of a new `webhooks-unprinted-<unix seconds>-<pid>-<random>.jsonl` in `root` (the
+/// state folder when `None`).
+fn unprinted_path(root: Option<&Path>) -> Result<PathBuf, String> {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let name = format!(
+        "webhooks-unprinted-{secs}-{}-{}.jsonl",
+        std::process::id(),
+        &uuid::Uuid::new_v4().as_simple().to_string()[..8]
+    );
+    in_root(root, &name)
+}
+
+/// The path of `name` in `root`, or in the state folder (created when missing) when `None`.
+fn in_root(root: Option<&Path>, name: &str) -> Result<PathBuf, String> {
+    match root {
+        Some(root) => Ok(root.join(name)),
+        None => crate::state::path(name).map_err(|e| e.to_string()),
+    }
+}
+
+/// A `webhooks-unprinted-*.jsonl` file in the state folder that events are added to one at a
+/// time, each synced before [`add`](Self::add) returns: where `listen` puts the events of
+/// deliveries Ringg does not send again once too many lines are held to hold one more (see the
+/// printer). Made when first needed; a file that fails is left for a new one.
+#[derive(Default)]
+pub(super) struct Overflow {
+    file: Mutex<Option<(PathBuf, std::fs::File)>>,
+    /// Where the file is made: the state folder when `None`.
+    root: Option<PathBuf>,
+}
+
+impl Overflow {
+    /// Files made in `root` instead of the state folder.
+    #[cfg(test)]
+    pub(super) fn in_root(root: &Path) -> Self {
+        Self {
+            root: Some(root.to_owned()),
+            ..Self::default()
+        }
+    }
+
+    /// Adds `json` (one line) to the file, synced, and returns the file's path and whether
+    /// the file is new (its first event). Blocking.
+    pub(super) fn add(&self, json: &str) -> Result<(PathBuf, bool), String> {
+        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        let new = file.is_none();
+        if new {
+            let path = unprinted_path(self.root.as_deref())?;
+            let cannot = |e: std::io::Error| format!("cannot create {}: {e}", path.display());
+            let f = crate::state::create_private_file(&path).map_err(cannot)?;
+            // Its name durable before any event is said to be in it.
+            if let Err(e) = path.parent().map_or(Ok(()), crate::state::sync_folder) {
+                let _ = std::fs::remove_file(&path);
+                return Err(cannot(e));
+            }
+            *file = Some((path, f));
+        }
+        let Some((path, f)) = file.as_mut() else {
+            return Err("no file".to_owned());
+        };
+        let path = path.clone();
+        let added = f
+            .write_all(format!("{json}\n").as_bytes())
+            .and_then(|()| f.sync_data());
+        match added {
+            Ok(()) => Ok((path, new)),
+            Err(e) => {
+                // What it holds stays; the next event goes to a new file.
+                *file = None;
+                Err(format!("cannot write to {}: {e}", path.display()))
+            }
+        }
+    }
 }
 
 #[cfg(test)]

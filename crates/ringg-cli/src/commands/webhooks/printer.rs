@@ -41,9 +41,9 @@ const HELD: u8 = 3;
 const WRITTEN: u8 = 4;
 const SAVED: u8 = 5;
 
-/// The most held lines not written yet; past it, such a delivery is answered 500 like the
-/// others (and lost, as Ringg does not send it again), so a reader that never comes back does
-/// not make memory grow without end.
+/// The most held lines not written yet; past it, such a delivery's event is added to a file in
+/// the state folder instead (see [`held::Overflow`]) and its line is not printed, so a reader
+/// that never comes back does not make memory grow without end.
 const MAX_HELD: usize = 4096;
 
 /// How often the count of lines not printed is reported on stderr.
@@ -75,6 +75,10 @@ pub(super) struct Printer {
     held_events: Arc<Mutex<HeldEvents>>,
     /// The copies on disk of held lines' events.
     folder: Arc<held::Folder>,
+    /// Where events go that are not held as [`MAX_HELD`] lines are held already.
+    overflow: Arc<held::Overflow>,
+    /// How many went there.
+    overflowed: Arc<AtomicU64>,
     /// Whether a copy that could not be written was said on stderr.
     unkept_said: Arc<std::sync::atomic::AtomicBool>,
     done: Arc<Mutex<Option<std::sync::mpsc::Receiver<()>>>>,
@@ -144,6 +148,8 @@ impl Printer {
             unwritten_held,
             held_events,
             folder,
+            overflow: Arc::default(),
+            overflowed: Arc::default(),
             unkept_said: Arc::default(),
             done: Arc::new(Mutex::new(Some(done_rx))),
         }
@@ -194,6 +200,12 @@ impl Printer {
             Ok(printed) => printed.is_ok(),
             Err(_) => {
                 if holdable && self.hold_kept(&state, &event).await {
+                    // Held, or put in the overflow file (its line given up).
+                    if let Some(queued) =
+                        queued.filter(|_| state.load(Ordering::Acquire) == GIVEN_UP)
+                    {
+                        queued.abort();
+                    }
                     return Ok(());
                 }
                 if take(&state, GIVEN_UP) {
@@ -237,15 +249,23 @@ impl Printer {
     /// Writes the event of a still queued line to disk ([`held::Folder::keep`]), then holds
     /// the line ([`hold`](Self::hold)); the file is removed again when the line is not held.
     /// A copy that cannot be written is said on stderr, and the line held even so (in memory
-    /// only, as answering 500 would lose the event for sure).
+    /// only, as answering 500 would lose the event for sure). True when held, or when
+    /// [`MAX_HELD`] lines are held already and the event went to the overflow file instead
+    /// (see [`overflow`](Self::overflow); its line given up).
     async fn hold_kept(&self, state: &Arc<AtomicU8>, event: &WebhookEvent) -> bool {
         if state.load(Ordering::Acquire) != QUEUED {
             return false;
         }
-        let (folder, json) = (self.folder.clone(), one_line_json(event));
-        let kept = tokio::task::spawn_blocking(move || folder.keep(&json))
-            .await
-            .unwrap_or_else(|e| Err(e.to_string()));
+        let json = one_line_json(event);
+        // No copy when it is not going to be held.
+        let kept = if self.unwritten_held.load(Ordering::Acquire) < MAX_HELD {
+            let (folder, json) = (self.folder.clone(), json.clone());
+            tokio::task::spawn_blocking(move || folder.keep(&json))
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()))
+        } else {
+            Ok(None)
+        };
         let file = kept
             .inspect_err(|e| {
                 if !self.unkept_said.swap(true, Ordering::AcqRel) {
@@ -256,24 +276,54 @@ impl Printer {
             })
             .ok()
             .flatten();
-        if self.hold(state, file.clone()) {
+        let held = self.hold(state, file.clone());
+        if held == Hold::Held {
             return true;
         }
         if let Some(file) = file {
             let _ = std::fs::remove_file(file);
         }
+        if held == Hold::Full {
+            self.overflow(json).await;
+            return true;
+        }
         false
     }
 
-    /// Holds a queued line of a tracked event (see [`HELD`], [`track`](Self::track)) unless
-    /// [`MAX_HELD`] are held already, the writer took it meanwhile or the events were saved
-    /// (`listen` is stopping); true when held, with its event's copy on disk (`file`) noted
-    /// for the writer to remove once the line is written.
-    fn hold(&self, state: &Arc<AtomicU8>, file: Option<PathBuf>) -> bool {
-        // Under the lock `save_held` takes: a line is never held after the events were saved.
+    /// Adds the event `json` of a line given up as [`MAX_HELD`] lines are held already to the
+    /// overflow file, synced (saying where on stderr, once per file). When it cannot be
+    /// written, says so and writes the event on stderr instead: the last place left, as the
+    /// delivery is answered 200 either way (a 500 would lose it for sure).
+    async fn overflow(&self, json: String) {
+        let overflow = self.overflow.clone();
+        let line = json.clone();
+        let added = tokio::task::spawn_blocking(move || overflow.add(&line))
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()));
+        self.overflowed.fetch_add(1, Ordering::Relaxed);
+        match added {
+            Ok((path, true)) => crate::term::err_line(format!(
+                "warning: {MAX_HELD} callback or notice lines are waiting for the output to be read; the events of further ones are answered 200 and saved in {} instead of printed (one JSON object per line)",
+                path.display()
+            )),
+            Ok((_, false)) => {}
+            Err(e) => crate::term::err_line(format!(
+                "warning: {MAX_HELD} callback or notice lines are waiting for the output to be read, and a further event answered 200 could not be saved ({e}); here it is: {json}"
+            )),
+        }
+    }
+
+    /// Holds a queued line of a tracked event (see [`HELD`], [`track`](Self::track)), with
+    /// its event's copy on disk (`file`) noted for the writer to remove once the line is
+    /// written. Not when the writer took it meanwhile or the events were saved (`listen` is
+    /// stopping); and when [`MAX_HELD`] are held already, the line is given up instead
+    /// ([`Hold::Full`]).
+    fn hold(&self, state: &Arc<AtomicU8>, file: Option<PathBuf>) -> Hold {
+        // Under the lock `save_held` takes: a line is never held or given up here after the
+        // events were saved.
         let mut held = self.held_events.lock().unwrap_or_else(|p| p.into_inner());
         if held.saved {
-            return false;
+            return Hold::No;
         }
         let counted = self
             .unwritten_held
@@ -282,17 +332,20 @@ impl Printer {
             })
             .is_ok();
         if !counted {
-            return false;
+            return match take(state, GIVEN_UP) {
+                true => Hold::Full,
+                false => Hold::No,
+            };
         }
         if take(state, HELD) {
             if let Some(tracked) = held.tracked(state) {
                 tracked.file = file;
             }
             self.held.fetch_add(1, Ordering::Relaxed);
-            return true;
+            return Hold::Held;
         }
         self.unwritten_held.fetch_sub(1, Ordering::AcqRel);
-        false
+        Hold::No
     }
 
     /// Queues a line nothing waits for, or counts it when the queue is full. Never blocks.
@@ -327,6 +380,12 @@ impl Printer {
         }
         // What the writer did not write by now (nothing, when it drained the queue).
         self.save_held();
+        let n = self.overflowed.load(Ordering::Relaxed);
+        if n > 0 {
+            crate::term::err_line(format!(
+                "warning: {n} callback or notice event(s) answered 200 were saved to a webhooks-unprinted-*.jsonl file in the state folder instead of printed (named when the first went there)"
+            ));
+        }
         let n = self.not_printed.load(Ordering::Relaxed);
         if n > 0 {
             crate::term::err_line(format!(
@@ -339,6 +398,17 @@ impl Printer {
     pub(super) fn save_held(&self) {
         save_held(&self.held_events, &self.folder);
     }
+}
+
+/// What [`Printer::hold`] did with a line.
+#[derive(Debug, PartialEq, Eq)]
+enum Hold {
+    /// Held (`HELD`).
+    Held,
+    /// Given up (`GIVEN_UP`), as [`MAX_HELD`] lines are held already.
+    Full,
+    /// Nothing: the writer took it, or the events were saved.
+    No,
 }
 
 /// The events of held lines, and whether they were saved (then no line is held any more).
@@ -503,68 +573,4 @@ fn report_not_printed(counted: &AtomicU64, reported: u64) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A line is held only while it is queued and fewer than [`MAX_HELD`] are held; the count
-    /// follows.
-    #[tokio::test]
-    async fn a_line_is_held_only_while_queued_and_under_the_cap() {
-        let printer = Printer::start();
-        let queued = Arc::new(AtomicU8::new(QUEUED));
-        assert!(printer.hold(&queued, None));
-        assert_eq!(queued.load(Ordering::Acquire), HELD);
-        assert_eq!(printer.unwritten_held.load(Ordering::Acquire), 1);
-        // Taken by the writer meanwhile: not held, the count as it was.
-        let taken = Arc::new(AtomicU8::new(TAKEN));
-        assert!(!printer.hold(&taken, None));
-        assert_eq!(taken.load(Ordering::Acquire), TAKEN);
-        assert_eq!(printer.unwritten_held.load(Ordering::Acquire), 1);
-        // At the cap: not held, still queued (its delivery gives it up and answers 500).
-        printer.unwritten_held.store(MAX_HELD, Ordering::Release);
-        let over = Arc::new(AtomicU8::new(QUEUED));
-        assert!(!printer.hold(&over, None));
-        assert_eq!(over.load(Ordering::Acquire), QUEUED);
-        assert_eq!(printer.unwritten_held.load(Ordering::Acquire), MAX_HELD);
-    }
-
-    /// Once the events were saved (`listen` is stopping), no event is tracked and no line
-    /// held.
-    #[tokio::test]
-    async fn nothing_is_tracked_or_held_once_the_events_were_saved() {
-        let printer = Printer::start();
-        let event =
-            WebhookEvent::from_slice(br#"{"status":"success","data":{"call_id":"c-1"}}"#).unwrap();
-        printer.held_events.lock().unwrap().saved = true;
-        let queued = Arc::new(AtomicU8::new(QUEUED));
-        assert!(!printer.track(&queued, &event));
-        assert!(!printer.hold(&queued, None));
-        assert_eq!(queued.load(Ordering::Acquire), QUEUED);
-        assert_eq!(printer.unwritten_held.load(Ordering::Acquire), 0);
-    }
-
-    /// Tracked events are kept until their line is written or given up; the events of lines
-    /// queued, held or being written are what a save takes, and the writer skips them then.
-    #[tokio::test]
-    async fn a_save_takes_the_events_of_lines_not_written() {
-        let printer = Printer::start();
-        let event =
-            WebhookEvent::from_slice(br#"{"status":"success","data":{"call_id":"c-1"}}"#).unwrap();
-        let states: Vec<Arc<AtomicU8>> = [QUEUED, HELD, TAKEN, WRITTEN, GIVEN_UP]
-            .into_iter()
-            .map(|s| Arc::new(AtomicU8::new(s)))
-            .collect();
-        for state in &states {
-            assert!(printer.track(state, &event));
-        }
-        // Written and given-up lines are dropped at the next track.
-        let next = Arc::new(AtomicU8::new(QUEUED));
-        assert!(printer.track(&next, &event));
-        assert_eq!(printer.held_events.lock().unwrap().events.len(), 4);
-        let saved: Vec<u8> = std::mem::take(&mut printer.held_events.lock().unwrap().events)
-            .into_iter()
-            .map(|h| h.state.load(Ordering::Acquire))
-            .collect();
-        assert_eq!(saved, [QUEUED, HELD, TAKEN, QUEUED]);
-    }
-}
+mod tests;
