@@ -64,6 +64,8 @@ pub(crate) struct FleetJournal {
     launches: String,
     /// `{prefix}:launch-list:{scope digest}:`.
     launch_lists: String,
+    /// `{prefix}:launch-pending:{scope digest}`.
+    launch_pending: String,
     /// How long a placed call holds its recipient (the window `calls create` looks back over).
     window: Duration,
     /// `host:port/db`, for messages (never the password).
@@ -110,6 +112,7 @@ impl FleetJournal {
             keys: format!("{}:recent-call:{digest}:", prefix.trim_end_matches(':')),
             launches: format!("{}:launch:{digest}:", prefix.trim_end_matches(':')),
             launch_lists: format!("{}:launch-list:{digest}:", prefix.trim_end_matches(':')),
+            launch_pending: format!("{}:launch-pending:{digest}", prefix.trim_end_matches(':')),
             window,
             shown,
             follow: Script::new(FOLLOW),
@@ -389,8 +392,10 @@ impl Journal for FleetJournal {
         }
     }
 
+    /// The fleet's launches not settled (made on any machine) with the local journal's.
     async fn pending_launches(&self) -> Result<Vec<LaunchEntry>, JournalError> {
-        self.local.pending_launches().await
+        let local = self.local.pending_launches().await?;
+        self.fleet_pending_launches(local).await
     }
 
     async fn save_subscriptions(&self, saved: &SavedSubscriptions) -> Result<bool, JournalError> {

@@ -8,8 +8,12 @@
 //! only over the record it last read or wrote (compare-and-set on the stamp, in one script),
 //! as the local journal does; the local journal gets the same record once Redis took it. Once
 //! the launch has a list, `{prefix}:launch-list:{scope digest}:{list id}` names its record, so
-//! `campaigns resume` and `discard` find it by list on any machine. Records have no expiry:
-//! a Redis that forgets them (no persistence, eviction) lets a launch run again.
+//! `campaigns resume` and `discard` find it by list on any machine. The set
+//! `{prefix}:launch-pending:{scope digest}` names the records of launches not settled, so the
+//! journal's pending launches are the fleet's: a launch of another file under the name of one
+//! whose upload's answer was lost on another machine waits for it, as it would on that machine
+//! (the two lists could be taken for each other's). Records have no expiry: a Redis that
+//! forgets them (no persistence, eviction) lets a launch run again.
 
 use chrono::{DateTime, Utc};
 use ringg_api::journal::{JournalError, LaunchEntry, LaunchKey};
@@ -18,8 +22,9 @@ use ringg_api::types::ids::ListId;
 use super::FleetJournal;
 
 /// Sets the key to `ARGV[2]` when it is missing or its stamp (the text before the first line
-/// break) is `ARGV[1]`, and then, when given, `KEYS[2]` (the list's index key) to the key's
-/// name; returns 1 when it did.
+/// break) is `ARGV[1]`; then adds the key's name to the set `KEYS[2]` (the pending launches)
+/// when `ARGV[3]` is `1`, else removes it; and, when given, sets `KEYS[3]` (the list's index
+/// key) to the key's name. Returns 1 when it did.
 pub(super) const SWAP: &str = r"
 local v = redis.call('GET', KEYS[1])
 if v then
@@ -28,7 +33,8 @@ if v then
   if stamp ~= ARGV[1] then return 0 end
 end
 redis.call('SET', KEYS[1], ARGV[2])
-if KEYS[2] then redis.call('SET', KEYS[2], KEYS[1]) end
+if ARGV[3] == '1' then redis.call('SADD', KEYS[2], KEYS[1]) else redis.call('SREM', KEYS[2], KEYS[1]) end
+if KEYS[3] then redis.call('SET', KEYS[3], KEYS[1]) end
 return 1
 ";
 
@@ -131,16 +137,70 @@ impl FleetJournal {
             seen.cloned()
         };
         let mut invocation = self.swap.key(&redis_key);
+        invocation.key(&self.launch_pending);
         if let Some(list_id) = &entry.list_id {
             invocation.key(self.list_key(list_id));
         }
         invocation
             .arg(seen.as_ref().map(stamp).unwrap_or_default())
-            .arg(value);
+            .arg(value)
+            .arg(if entry.stage.is_settled() { "0" } else { "1" });
         Self::run(invocation.invoke_async::<i64>(&mut conn))
             .await
             .map(|done| done == 1)
             .map_err(|why| self.launch_failed(why))
+    }
+}
+
+impl FleetJournal {
+    /// The fleet's pending launches merged with `local` (this machine's): for a launch both
+    /// know, the fleet's record (the one every process compares with), and only while it is
+    /// not settled; oldest first.
+    pub(super) async fn fleet_pending_launches(
+        &self,
+        local: Vec<LaunchEntry>,
+    ) -> Result<Vec<LaunchEntry>, JournalError> {
+        let mut conn = self
+            .connection()
+            .await
+            .map_err(|why| self.launch_failed(why))?;
+        let mut keys: Vec<String> = Self::run(
+            redis::cmd("SMEMBERS")
+                .arg(&self.launch_pending)
+                .query_async(&mut conn),
+        )
+        .await
+        .map_err(|why| self.launch_failed(why))?;
+        let local_keys: Vec<String> = local.iter().map(|e| self.launch_key(&e.key)).collect();
+        keys.extend(local_keys.iter().cloned());
+        keys.sort();
+        keys.dedup();
+        let values: Vec<Option<String>> = match keys.is_empty() {
+            true => Vec::new(),
+            false => Self::run(redis::cmd("MGET").arg(&keys).query_async(&mut conn))
+                .await
+                .map_err(|why| self.launch_failed(why))?,
+        };
+        let fleet: std::collections::HashMap<&str, LaunchEntry> = keys
+            .iter()
+            .zip(values)
+            .filter_map(|(key, value)| Some((key.as_str(), launch_of(&value?)?)))
+            .collect();
+        // This machine's launches the fleet has no record of (recorded before it used the
+        // fleet's Redis), then the fleet's.
+        let unknown: Vec<LaunchEntry> = local
+            .into_iter()
+            .zip(&local_keys)
+            .filter(|(_, key)| !fleet.contains_key(key.as_str()))
+            .map(|(entry, _)| entry)
+            .collect();
+        let mut pending: Vec<LaunchEntry> = unknown
+            .into_iter()
+            .chain(fleet.into_values())
+            .filter(|e| !e.stage.is_settled())
+            .collect();
+        pending.sort_by_key(|e| e.recorded_at);
+        Ok(pending)
     }
 }
 

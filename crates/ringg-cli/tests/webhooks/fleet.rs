@@ -383,6 +383,65 @@ async fn fleet_campaign_launch_on_two_machines_starts_one_campaign() {
     assert_eq!(lists(), before + 2);
 }
 
+/// A launch whose upload was sent but whose answer was lost (its list not known yet) holds up,
+/// on another machine sharing the Redis, a launch of another file under the same name, as it
+/// would on its own machine: when either run looked for its list by name, the two lists could
+/// be taken for each other's. Nothing is uploaded for the second file.
+#[tokio::test(flavor = "multi_thread")]
+async fn fleet_launch_of_another_file_waits_for_an_unanswered_upload_of_its_name() {
+    let Some(_redis) = RedisServer::start(
+        "fleet_launch_of_another_file_waits_for_an_unanswered_upload_of_its_name",
+    ) else {
+        return;
+    };
+    let url = _redis.url();
+    // Every upload is carried out and its answer lost.
+    let sim = super::common::sim_with_faults("op.saveCampaign=1:reset-after").await;
+    let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let contacts = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/contacts.csv");
+    let other = two.path().join("other.csv");
+    std::fs::write(
+        &other,
+        "Mobile Number,Name,Company Name\n+919876500201,Neha Das,Acme Corp\n",
+    )
+    .unwrap();
+    let launch = |state: &std::path::Path, file: &str| {
+        let args = [
+            "--redis-url",
+            &url,
+            "campaigns",
+            "launch",
+            "--yes",
+            "--quiet-hours",
+            "off",
+            file,
+            "--agent",
+            ringg_sim::demo::AGENT_ID,
+            "--name",
+            "one name",
+            "--number-pool",
+            ringg_sim::demo::NUMBER_POOL_ID,
+            "--no-follow",
+        ];
+        let mut cmd = super::common::ringg(&sim, &args);
+        cmd.env("RINGG_STATE_DIR", state);
+        super::common::run(cmd)
+    };
+    let lists = || sim.handle().list_ids().len();
+    let before = lists();
+    let first = launch(one.path(), contacts).await;
+    assert_ne!(first.code, 0, "{}\n{}", first.stdout, first.stderr);
+    assert_eq!(lists(), before + 1, "{}", first.stderr);
+    let second = launch(two.path(), other.to_str().unwrap()).await;
+    assert_eq!(second.code, 8, "{}\n{}", second.stdout, second.stderr);
+    assert!(
+        second.stderr.contains("another launch named"),
+        "{}",
+        second.stderr
+    );
+    assert_eq!(lists(), before + 1, "the other file was uploaded");
+}
+
 /// A command that used a rate limiter shared through Redis frees its in-flight slot before it
 /// exits: the next process of the fleet (here, the next command) does not wait for the slot's
 /// lease to run out.
