@@ -147,8 +147,9 @@ pub fn redact_url(url: &str) -> Option<String> {
 
 /// `url` as it may be shown: with [`redact_url`]'s masking (after surrounding spaces), or as it
 /// is when there is nothing to mask. Text that is not an `http(s)://` URL (a URL typed without
-/// its scheme, another scheme) still has the values of query parameters named like a secret
-/// masked, so an error quoting a mistyped URL does not show them.
+/// its scheme, a mistyped or another scheme) still has the password of a `user:password@` and
+/// the values of query parameters named like a secret masked, so an error quoting a mistyped
+/// URL does not show them.
 ///
 /// ```
 /// use ringg_types::redact::url_shown;
@@ -160,20 +161,40 @@ pub fn redact_url(url: &str) -> Option<String> {
 ///     url_shown("hooks.example/ringg?token=s3&x=1"),
 ///     "hooks.example/ringg?token=[REDACTED]&x=1"
 /// );
+/// assert_eq!(
+///     url_shown("htps://user:s3@hooks.example/ringg"),
+///     "htps://user:[REDACTED]@hooks.example/ringg"
+/// );
 /// assert_eq!(url_shown("https://hooks.example/ringg"), "https://hooks.example/ringg");
 /// ```
 pub fn url_shown(url: &str) -> Cow<'_, str> {
     if let Some(masked) = redact_url(url.trim()) {
         return Cow::Owned(masked);
     }
-    if let Some(q) = url.find('?') {
-        let mut out = String::with_capacity(url.len());
-        out.push_str(&url[..=q]);
-        if mask_query(&url[q + 1..], &mut out) {
+    let userinfo = mask_any_password(url);
+    let text = userinfo.as_deref().unwrap_or(url);
+    if let Some(q) = text.find('?') {
+        let mut out = String::with_capacity(text.len());
+        out.push_str(&text[..=q]);
+        if mask_query(&text[q + 1..], &mut out) {
             return Cow::Owned(out);
         }
     }
-    Cow::Borrowed(url)
+    userinfo.map_or(Cow::Borrowed(url), Cow::Owned)
+}
+
+/// `text` (not an `http(s)://` URL) with the password of a `user:password@` masked: what lies
+/// between the first `:` and the last `@` before any query or fragment, after a `scheme://` if
+/// there is one. Masks too much rather than too little (a path holding `:` and `@`); `None`
+/// when there is no such password.
+fn mask_any_password(text: &str) -> Option<String> {
+    let start = text.find("://").map_or(0, |i| i + 3);
+    let end = text[start..]
+        .find(['?', '#'])
+        .map_or(text.len(), |i| start + i);
+    let at = start + text[start..end].rfind('@')?;
+    let colon = start + text[start..at].find(':')?;
+    (colon + 1 < at).then(|| format!("{}{REDACTED}{}", &text[..=colon], &text[at..]))
 }
 
 /// [`redact_url`], masking the query's secrets only when `query` is set.

@@ -213,3 +213,40 @@ fn subscription_and_callback_debug_mask_url_and_parameter_secrets() {
     assert!(!shown.contains("PARAM-SECRET-123"), "{shown}");
     assert!(shown.contains("c-7"), "{shown}");
 }
+
+/// What `url_shown` shows of text that is not an `http(s)://` URL (a mistyped scheme, no
+/// scheme, another scheme) has the password of a `user:password@` masked too, not only the
+/// query's secrets.
+#[test]
+fn url_shown_masks_a_password_in_text_that_is_not_an_http_url() {
+    for (text, shown) in [
+        (
+            "htps://user:s3cret@hooks.example/x",
+            "htps://user:[REDACTED]@hooks.example/x",
+        ),
+        (
+            "user:s3cret@hooks.example/x?token=t0k",
+            "user:[REDACTED]@hooks.example/x?token=[REDACTED]",
+        ),
+        (
+            "redis://:s3cret@10.0.0.5:6379/0",
+            "redis://:[REDACTED]@10.0.0.5:6379/0",
+        ),
+        // A password holding a slash or an at sign: up to the last `@` before the query.
+        (
+            "https//user:s3/cr@t@hooks.example/x",
+            "https//user:[REDACTED]@hooks.example/x",
+        ),
+    ] {
+        assert_eq!(url_shown(text), shown, "{text}");
+        assert!(!url_shown(text).contains("s3"), "{text}");
+    }
+    // No password: as it was.
+    for text in [
+        "hooks.example/x",
+        "user@hooks.example/x",
+        "ftp://hooks.example:21/x",
+    ] {
+        assert_eq!(url_shown(text), text);
+    }
+}
