@@ -199,7 +199,7 @@ impl FleetJournal {
             .chain(fleet.into_values())
             .filter(|e| !e.stage.is_settled())
             .collect();
-        pending.sort_by_key(|e| e.recorded_at);
+        pending.sort_by_cached_key(|e| (e.recorded_at, e.key.to_key_string()));
         Ok(pending)
     }
 }

@@ -386,7 +386,8 @@ async fn fleet_campaign_launch_on_two_machines_starts_one_campaign() {
 /// A launch whose upload was sent but whose answer was lost (its list not known yet) holds up,
 /// on another machine sharing the Redis, a launch of another file under the same name, as it
 /// would on its own machine: when either run looked for its list by name, the two lists could
-/// be taken for each other's. Nothing is uploaded for the second file.
+/// be taken for each other's. Nothing is uploaded for the second file until the first launch
+/// is settled.
 #[tokio::test(flavor = "multi_thread")]
 async fn fleet_launch_of_another_file_waits_for_an_unanswered_upload_of_its_name() {
     let Some(_redis) = RedisServer::start(
@@ -440,6 +441,22 @@ async fn fleet_launch_of_another_file_waits_for_an_unanswered_upload_of_its_name
         second.stderr
     );
     assert_eq!(lists(), before + 1, "the other file was uploaded");
+    // The first launch run again finds its list and starts it; then the other file is no
+    // longer held up on the second machine (its upload is sent, and its answer lost).
+    let again = launch(one.path(), contacts).await;
+    assert_eq!(again.code, 0, "{}\n{}", again.stdout, again.stderr);
+    assert!(
+        again.stdout.contains("resumed campaign"),
+        "{}",
+        again.stdout
+    );
+    let second = launch(two.path(), other.to_str().unwrap()).await;
+    assert!(
+        !second.stderr.contains("another launch named"),
+        "{}",
+        second.stderr
+    );
+    assert_eq!(lists(), before + 2, "{}", second.stderr);
 }
 
 /// A command that used a rate limiter shared through Redis frees its in-flight slot before it

@@ -88,6 +88,11 @@ impl Folder {
         Err("its folder kept disappearing".to_owned())
     }
 
+    /// Where `webhooks-held/` is made, when not in the state folder.
+    pub(super) fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
+    }
+
     /// This process's folder, once made.
     pub(super) fn dir(&self) -> Option<PathBuf> {
         let made = self.made.lock().unwrap_or_else(|p| p.into_inner());
@@ -305,7 +310,7 @@ fn save_gone(parent: &Path, folders: Vec<PathBuf>) {
     let lines: Vec<String> = events.into_iter().map(|(_, line)| line).collect();
     let n = lines.len();
     let why = "the listen that held them was killed, crashed or lost power";
-    match save_lines(&lines) {
+    match save_lines(None, &lines) {
         Ok(path) => {
             for (dir, lock) in gathered {
                 discard(&dir, lock);
@@ -357,8 +362,8 @@ fn events_in(dir: &Path) -> std::io::Result<Vec<(std::time::SystemTime, String)>
 /// Writes `lines` to a new private file `webhooks-unprinted-<unix seconds>-<pid>-<random>.jsonl`
 /// in the state folder, synced to disk with the folder; returns its path. A file that could not
 /// be written in full is removed.
-pub(super) fn save_lines(lines: &[String]) -> Result<PathBuf, String> {
-    let path = unprinted_path(None)?;
+pub(super) fn save_lines(root: Option<&Path>, lines: &[String]) -> Result<PathBuf, String> {
+    let path = unprinted_path(root)?;
     let written = crate::state::create_private_file(&path)
         .and_then(|mut file| {
             for line in lines {
@@ -424,6 +429,10 @@ impl Overflow {
     /// the file is new (its first event). Blocking.
     pub(super) fn add(&self, json: &str) -> Result<(PathBuf, bool), String> {
         let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        // A file removed or moved away meanwhile (by hand) is not written to: a new one is.
+        if file.as_ref().is_some_and(|(path, f)| !is_at(f, path)) {
+            *file = None;
+        }
         let new = file.is_none();
         if new {
             let path = unprinted_path(self.root.as_deref())?;
@@ -440,17 +449,39 @@ impl Overflow {
             return Err("no file".to_owned());
         };
         let path = path.clone();
+        let len = f.metadata().map(|m| m.len());
         let added = f
             .write_all(format!("{json}\n").as_bytes())
             .and_then(|()| f.sync_data());
         match added {
             Ok(()) => Ok((path, new)),
             Err(e) => {
-                // What it holds stays; the next event goes to a new file.
+                // Without a part of the line (the file's lines stay whole); what it holds
+                // stays, and the next event goes to a new file.
+                if let Ok(len) = len {
+                    let _ = f.set_len(len).and_then(|()| f.sync_data());
+                }
                 *file = None;
                 Err(format!("cannot write to {}: {e}", path.display()))
             }
         }
+    }
+}
+
+/// Whether `path` still names the open file `file`.
+fn is_at(file: &std::fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(open), Ok(named)) => open.dev() == named.dev() && open.ino() == named.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        path.is_file()
     }
 }
 

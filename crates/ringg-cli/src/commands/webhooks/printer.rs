@@ -33,17 +33,22 @@ const RENEW_EVERY: Duration =
 /// `QUEUED` once, by compare-and-swap, so a line is never both written and given up. A line
 /// of a delivery Ringg does not send again may be `HELD` instead of given up: answered 200 and
 /// still to be written, which moves it on to `TAKEN` and, once written, `WRITTEN`; or to
-/// `SAVED` when `listen` stops first and its event is saved to a file instead.
+/// `SAVED` when `listen` stops first and its event is saved to a file instead. Past
+/// [`MAX_HELD`], such a line is `OVERFLOWING` instead of held: not to be written, its event
+/// being added to the overflow file, then `GIVEN_UP` (or `SAVED`, as a held line, when
+/// `listen` stops first).
 const QUEUED: u8 = 0;
 const TAKEN: u8 = 1;
 const GIVEN_UP: u8 = 2;
 const HELD: u8 = 3;
 const WRITTEN: u8 = 4;
 const SAVED: u8 = 5;
+const OVERFLOWING: u8 = 6;
 
 /// The most held lines not written yet; past it, such a delivery's event is added to a file in
 /// the state folder instead (see [`held::Overflow`]) and its line is not printed, so a reader
-/// that never comes back does not make memory grow without end.
+/// that never comes back does not make memory grow without end (the file grows instead: it
+/// is the last place such an event can go).
 const MAX_HELD: usize = 4096;
 
 /// How often the count of lines not printed is reported on stderr.
@@ -200,9 +205,11 @@ impl Printer {
             Ok(printed) => printed.is_ok(),
             Err(_) => {
                 if holdable && self.hold_kept(&state, &event).await {
-                    // Held, or put in the overflow file (its line given up).
+                    // Held; or its event in the overflow file (or saved), its line not to be
+                    // written.
+                    let unwritten = [OVERFLOWING, GIVEN_UP, SAVED];
                     if let Some(queued) =
-                        queued.filter(|_| state.load(Ordering::Acquire) == GIVEN_UP)
+                        queued.filter(|_| unwritten.contains(&state.load(Ordering::Acquire)))
                     {
                         queued.abort();
                     }
@@ -257,8 +264,9 @@ impl Printer {
             return false;
         }
         let json = one_line_json(event);
-        // No copy when it is not going to be held.
-        let kept = if self.unwritten_held.load(Ordering::Acquire) < MAX_HELD {
+        // No copy when it is not going to be held (then it is not held: see `hold`).
+        let may_hold = self.unwritten_held.load(Ordering::Acquire) < MAX_HELD;
+        let kept = if may_hold {
             let (folder, json) = (self.folder.clone(), json.clone());
             tokio::task::spawn_blocking(move || folder.keep(&json))
                 .await
@@ -276,7 +284,7 @@ impl Printer {
             })
             .ok()
             .flatten();
-        let held = self.hold(state, file.clone());
+        let held = self.hold(state, file.clone(), may_hold);
         if held == Hold::Held {
             return true;
         }
@@ -284,31 +292,42 @@ impl Printer {
             let _ = std::fs::remove_file(file);
         }
         if held == Hold::Full {
-            self.overflow(json).await;
+            self.overflow(state, json).await;
             return true;
         }
         false
     }
 
-    /// Adds the event `json` of a line given up as [`MAX_HELD`] lines are held already to the
-    /// overflow file, synced (saying where on stderr, once per file). When it cannot be
-    /// written, says so and writes the event on stderr instead: the last place left, as the
+    /// Adds the event `json` of an `OVERFLOWING` line (`state`) to the overflow file, synced
+    /// (saying where on stderr, once per file), then gives the line up; until then a save
+    /// ([`save_held`]) takes the event as it takes a held one. When it cannot be written, says
+    /// so and writes the event on stderr, its line left for a save when `listen` stops: the
     /// delivery is answered 200 either way (a 500 would lose it for sure).
-    async fn overflow(&self, json: String) {
+    async fn overflow(&self, state: &AtomicU8, json: String) {
         let overflow = self.overflow.clone();
         let line = json.clone();
         let added = tokio::task::spawn_blocking(move || overflow.add(&line))
             .await
             .unwrap_or_else(|e| Err(e.to_string()));
-        self.overflowed.fetch_add(1, Ordering::Relaxed);
         match added {
-            Ok((path, true)) => crate::term::err_line(format!(
-                "warning: {MAX_HELD} callback or notice lines are waiting for the output to be read; the events of further ones are answered 200 and saved in {} instead of printed (one JSON object per line)",
-                path.display()
-            )),
-            Ok((_, false)) => {}
+            Ok((path, new)) => {
+                self.overflowed.fetch_add(1, Ordering::Relaxed);
+                // Saved meanwhile (`listen` stopping): in both files.
+                let _ = state.compare_exchange(
+                    OVERFLOWING,
+                    GIVEN_UP,
+                    Ordering::AcqRel,
+                    Ordering::Acquire,
+                );
+                if new {
+                    crate::term::err_line(format!(
+                        "warning: {MAX_HELD} callback or notice lines are waiting for the output to be read; the events of further ones are answered 200 and saved in {} instead of printed (one JSON object per line)",
+                        path.display()
+                    ));
+                }
+            }
             Err(e) => crate::term::err_line(format!(
-                "warning: {MAX_HELD} callback or notice lines are waiting for the output to be read, and a further event answered 200 could not be saved ({e}); here it is: {json}"
+                "warning: {MAX_HELD} callback or notice lines are waiting for the output to be read, and a further event answered 200 could not be saved ({e}); free space in the state folder, or fix its permissions. Here it is (it is saved again when listen stops, if it can be): {json}"
             )),
         }
     }
@@ -316,23 +335,24 @@ impl Printer {
     /// Holds a queued line of a tracked event (see [`HELD`], [`track`](Self::track)), with
     /// its event's copy on disk (`file`) noted for the writer to remove once the line is
     /// written. Not when the writer took it meanwhile or the events were saved (`listen` is
-    /// stopping); and when [`MAX_HELD`] are held already, the line is given up instead
-    /// ([`Hold::Full`]).
-    fn hold(&self, state: &Arc<AtomicU8>, file: Option<PathBuf>) -> Hold {
+    /// stopping); and when [`MAX_HELD`] are held already, or `may_hold` is false (no copy was
+    /// made, as they were a moment ago), the line is `OVERFLOWING` instead ([`Hold::Full`]).
+    fn hold(&self, state: &Arc<AtomicU8>, file: Option<PathBuf>, may_hold: bool) -> Hold {
         // Under the lock `save_held` takes: a line is never held or given up here after the
         // events were saved.
         let mut held = self.held_events.lock().unwrap_or_else(|p| p.into_inner());
         if held.saved {
             return Hold::No;
         }
-        let counted = self
-            .unwritten_held
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
-                (n < MAX_HELD).then_some(n + 1)
-            })
-            .is_ok();
+        let counted = may_hold
+            && self
+                .unwritten_held
+                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                    (n < MAX_HELD).then_some(n + 1)
+                })
+                .is_ok();
         if !counted {
-            return match take(state, GIVEN_UP) {
+            return match take(state, OVERFLOWING) {
                 true => Hold::Full,
                 false => Hold::No,
             };
@@ -405,7 +425,8 @@ impl Printer {
 enum Hold {
     /// Held (`HELD`).
     Held,
-    /// Given up (`GIVEN_UP`), as [`MAX_HELD`] lines are held already.
+    /// Not to be written (`OVERFLOWING`), as [`MAX_HELD`] lines are held already: its event
+    /// goes to the overflow file.
     Full,
     /// Nothing: the writer took it, or the events were saved.
     No,
@@ -443,9 +464,9 @@ fn save_held(held: &Mutex<HeldEvents>, folder: &held::Folder) {
     let unwritten: Vec<String> = std::mem::take(&mut held.events)
         .into_iter()
         .filter(|h| {
-            // Queued or held: the writer skips it from now on. Taken: being written, and
-            // maybe never finished.
-            [QUEUED, HELD].into_iter().any(|from| {
+            // Queued, held or being added to the overflow file: the writer skips it from now
+            // on. Taken: being written, and maybe never finished.
+            [QUEUED, HELD, OVERFLOWING].into_iter().any(|from| {
                 h.state
                     .compare_exchange(from, SAVED, Ordering::AcqRel, Ordering::Acquire)
                     .is_ok()
@@ -459,7 +480,7 @@ fn save_held(held: &Mutex<HeldEvents>, folder: &held::Folder) {
     }
     let n = unwritten.len();
     let why = "output was not being read when listen stopped";
-    match held::save_lines(&unwritten) {
+    match held::save_lines(folder.root(), &unwritten) {
         Ok(path) => {
             folder.remove();
             crate::term::err_line(format!(
