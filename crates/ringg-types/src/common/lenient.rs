@@ -290,6 +290,57 @@ pub(crate) fn nullable_object<'de, D: Deserializer<'de>>(
     }
 }
 
+/// `Option<Map>` read as [`nullable_object`] reads an object (the object, the same object
+/// JSON-encoded in a string, `[]` as an empty object; `null` and `""` as `None`), visiting the
+/// common case, an object, directly (the webhook receiver's path).
+pub(crate) fn option_object<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Map<String, Value>>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<Map<String, Value>>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object or a string holding one")
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            Map::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            option_object(d)
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            let items = Vec::<Value>::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+            match items.is_empty() {
+                true => Ok(Some(Map::new())),
+                false => Err(de::Error::invalid_type(
+                    de::Unexpected::Seq,
+                    &"an object or a string holding one",
+                )),
+            }
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            if is_blank(s) {
+                return Ok(None);
+            }
+            match serde_json::from_str::<Value>(s) {
+                Ok(Value::Object(m)) => Ok(Some(m)),
+                Ok(Value::Null) => Ok(None),
+                _ => Err(de::Error::invalid_value(
+                    de::Unexpected::Str(s),
+                    &"an object or a string holding one",
+                )),
+            }
+        }
+    }
+    d.deserialize_any(V)
+}
+
 /// `Nullable<T>` for a model read from an object ([`nullable_object`]'s forms: the object, the
 /// same object JSON-encoded in a string, `""` as `null`, `[]` as an empty object). Written back
 /// as an object.

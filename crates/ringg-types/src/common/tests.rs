@@ -183,6 +183,15 @@ fn transcript_errors_name_the_turn() {
     // Text that is not JSON is the plain-text form (`bot: …`), not an error.
     let plain = decode::<Holder>(br#"{"transcript": "not json"}"#).unwrap();
     assert_eq!(plain.transcript.turns()[0].text(), "not json");
+    // A null turn is no turn (nulls may stand anywhere), in the array and in the string form.
+    for body in [
+        &br#"{"transcript": [{"bot": "Hi"}, null, {"user": "Yo"}]}"#[..],
+        br#"{"transcript": "[{\"bot\": \"Hi\"}, null, {\"user\": \"Yo\"}]"}"#,
+    ] {
+        let held = decode::<Holder>(body).unwrap();
+        let texts: Vec<&str> = held.transcript.turns().iter().map(|t| t.text()).collect();
+        assert_eq!(texts, ["Hi", "Yo"]);
+    }
 }
 
 #[test]

@@ -317,13 +317,15 @@ impl Transcript {
             Vec::new()
         } else {
             let mut de = serde_json::Deserializer::from_str(trimmed);
-            serde_path_to_error::deserialize::<_, Vec<TranscriptTurn>>(&mut de).map_err(|e| {
-                format!(
-                    "transcript string does not hold a transcript (at {}): {}",
-                    e.path(),
-                    e.inner()
-                )
-            })?
+            serde_path_to_error::deserialize::<_, Vec<Option<TranscriptTurn>>>(&mut de)
+                .map(|turns| turns.into_iter().flatten().collect())
+                .map_err(|e| {
+                    format!(
+                        "transcript string does not hold a transcript (at {}): {}",
+                        e.path(),
+                        e.inner()
+                    )
+                })?
         };
         Ok(Self {
             turns,
@@ -473,8 +475,9 @@ impl<'de> Deserialize<'de> for Transcript {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Transcript, A::Error> {
                 let mut turns = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-                while let Some(turn) = seq.next_element::<TranscriptTurn>()? {
-                    turns.push(turn);
+                // A null turn is no turn.
+                while let Some(turn) = seq.next_element::<Option<TranscriptTurn>>()? {
+                    turns.extend(turn);
                 }
                 Ok(Transcript::from_turns(turns))
             }

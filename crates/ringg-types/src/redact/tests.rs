@@ -179,12 +179,17 @@ fn a_json_document_inside_a_string_is_masked_in_debug_output_too() {
     let shown = format!("{:?}", Redacted(&doc));
     assert!(!shown.contains("tok-5Z4Y"), "{shown}");
     assert!(shown.contains("John"), "{shown}");
-    // A partial webhook event's Debug (what `dbg!` or `tracing::debug!(?event)` prints).
-    let body = br#"{"event_type":"call_completed","call_id":"c1","status":"completed","custom_args_values":"{\"callee_name\":\"John\",\"access_token\":\"tok-5Z4Y-live\"}"}"#;
-    let event = crate::webhook::WebhookEvent::from_slice_lenient(body).unwrap();
-    assert!(event.is_partial());
-    let shown = format!("{event:?}");
-    assert!(!shown.contains("tok-5Z4Y-live"), "{shown}");
+    // A webhook event's Debug (what `dbg!` or `tracing::debug!(?event)` prints): typed (the
+    // string read as the object it holds), and partial (a field it cannot read, here a
+    // negative retry count).
+    let body = r#"{"event_type":"call_completed","call_id":"c1","status":"completed","custom_args_values":"{\"callee_name\":\"John\",\"access_token\":\"tok-5Z4Y-live\"}"}"#;
+    let partial = body.replace(r#""status""#, r#""retry_count":-1,"status""#);
+    for (body, is_partial) in [(body.to_owned(), false), (partial, true)] {
+        let event = crate::webhook::WebhookEvent::from_slice_lenient(body.as_bytes()).unwrap();
+        assert_eq!(event.is_partial(), is_partial, "{body}");
+        let shown = format!("{event:?}");
+        assert!(!shown.contains("tok-5Z4Y-live"), "{shown}");
+    }
 }
 
 /// A subscription's and a callback's `Debug` masks the secrets of their URLs and parameters

@@ -98,8 +98,13 @@ pub struct CallbackData {
         deserialize_with = "crate::common::lenient::nullable_number_text"
     )]
     pub to_number: Nullable<String>,
-    /// `custom_args_values`: the variables supplied at call time.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    /// `custom_args_values`: the variables supplied at call time (also read from a
+    /// JSON-encoded string of the object; `[]` is an empty object, `""` null).
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_object"
+    )]
     pub custom_args_values: Nullable<Map<String, Value>>,
     /// `analysis`: present once the call was analysed; its keys vary.
     #[serde(
@@ -115,26 +120,62 @@ pub struct CallbackData {
 
 crate::redact::redacted_debug!(CallbackData);
 
-/// The `transcript` of a callback: plain text as documented, or the turns of a subscription
-/// event, or any other JSON value, kept as it came.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The `transcript` of a callback: plain text as documented (`"bot: Hello\nuser: Hi"`), a
+/// JSON-encoded string of turns, or an array of turns, each read into [`Turns`](Self::Turns)
+/// (which keeps a string as it came and writes it back unchanged); anything else kept as it
+/// came, never an error.
+///
+/// ```
+/// use ringg_types::common::Speaker;
+/// use ringg_types::webhook::CallbackTranscript;
+/// let t: CallbackTranscript = serde_json::from_str(r#""bot: Hello\nuser: Hi""#).unwrap();
+/// assert_eq!(t.turns().unwrap().turns()[1].speaker(), Speaker::User);
+/// assert_eq!(t.as_text(), Some("bot: Hello\nuser: Hi"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum CallbackTranscript {
-    /// Plain text, e.g. `"bot: Hello\nuser: Hi"`.
+    /// A string that looks like JSON and does not hold a transcript (decoding gives
+    /// [`Turns`](Self::Turns) for every string it can read).
     Text(String),
-    /// An array of turns.
+    /// The turns: from plain text, a JSON-encoded string or an array.
     Turns(Transcript),
     /// Anything else.
     Other(Value),
 }
 
 impl CallbackTranscript {
-    /// The text, when the transcript is plain text.
+    /// The text as sent, when the transcript came as a string (plain text, or a JSON-encoded
+    /// string of turns).
     pub fn as_text(&self) -> Option<&str> {
         match self {
             Self::Text(t) => Some(t),
+            Self::Turns(t) => t.raw_string(),
+            Self::Other(_) => None,
+        }
+    }
+
+    /// The turns, when the transcript could be read.
+    pub fn turns(&self) -> Option<&Transcript> {
+        match self {
+            Self::Turns(t) => Some(t),
             _ => None,
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for CallbackTranscript {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        let read = match &value {
+            Value::String(_) | Value::Array(_) => Transcript::deserialize(&value).ok(),
+            _ => None,
+        };
+        Ok(match (read, value) {
+            (Some(turns), _) => Self::Turns(turns),
+            (None, Value::String(text)) => Self::Text(text),
+            (None, other) => Self::Other(other),
+        })
     }
 }
 
@@ -142,6 +183,11 @@ impl CallbackDelivery {
     /// `data.call_id`.
     pub fn call_id(&self) -> Option<&CallId> {
         self.data.as_ref()?.call_id.as_ref()
+    }
+
+    /// `data.transcript`, when it could be read into turns (see [`CallbackTranscript`]).
+    pub fn transcript(&self) -> Option<&Transcript> {
+        self.data.as_ref()?.transcript.as_ref()?.turns()
     }
 
     /// `data.agent_id`.

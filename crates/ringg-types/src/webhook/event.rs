@@ -457,9 +457,10 @@ impl WebhookEvent {
         )
     }
 
-    /// `transcript`, when present.
+    /// `transcript`, when present (of a callback: `data.transcript`, when it could be read
+    /// into turns).
     pub fn transcript(&self) -> Option<&Transcript> {
-        each_known!(self, p => p.transcript.as_ref(), _u => None)
+        each_known!(self, p => p.transcript.as_ref(), _u => None, c => c.transcript(), _x => None)
     }
 
     /// `status` (on `call_completed` and consolidated payloads; `data.status` of a callback).

@@ -51,8 +51,13 @@ macro_rules! webhook_payload {
             /// `version_description`.
             #[serde(default, skip_serializing_if = "Nullable::is_absent")]
             pub version_description: Nullable<String>,
-            /// `custom_args_values`: the variables supplied at call time.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
+            /// `custom_args_values`: the variables supplied at call time (also read from a
+            /// JSON-encoded string of the object; `[]` is an empty object, `""` none).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::common::lenient::option_object"
+            )]
             pub custom_args_values: Option<Map<String, Value>>,
             /// `bulk_list_id`: the campaign list, `null` for individual calls.
             #[serde(default, skip_serializing_if = "Nullable::is_absent")]

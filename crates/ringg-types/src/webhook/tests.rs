@@ -1,7 +1,7 @@
 use serde_json::{Value, json};
 
 use super::*;
-use crate::common::Speaker;
+use crate::common::{Speaker, TranscriptEncoding};
 use crate::ids::CallId;
 
 fn parse(v: Value) -> WebhookEvent {
@@ -361,4 +361,99 @@ fn documented_number_time_and_analysis_forms_stay_typed() {
         data.analysis.as_ref().unwrap()["callback_requested"],
         "perhaps"
     );
+}
+
+/// A callback's transcript (plain text as documented, a JSON-encoded string, an array) is
+/// read into turns, and [`WebhookEvent::transcript`] gives them as for a subscription event;
+/// the text stays as sent, and a transcript that cannot be read is kept, not an error.
+#[test]
+fn a_callbacks_transcript_is_read_into_turns() {
+    let callback = |transcript: Value| {
+        let body = json!({"status": "success", "message": "Call Details",
+            "data": {"call_id": "c-1", "status": "completed", "transcript": transcript}})
+        .to_string();
+        (WebhookEvent::from_slice(body.as_bytes()).unwrap(), body)
+    };
+    for (sent, encoding) in [
+        (json!("bot: Hello\nuser: Hi"), TranscriptEncoding::PlainText),
+        (
+            json!(r#"[{"bot": "Hello"}, {"user": "Hi"}]"#),
+            TranscriptEncoding::JsonString,
+        ),
+        (
+            json!([{"bot": "Hello"}, {"user": "Hi"}]),
+            TranscriptEncoding::Array,
+        ),
+    ] {
+        let (event, body) = callback(sent.clone());
+        let t = event.transcript().unwrap_or_else(|| panic!("{sent}"));
+        assert_eq!(t.encoding(), encoding, "{sent}");
+        let turns: Vec<(Speaker, &str)> =
+            t.turns().iter().map(|t| (t.speaker(), t.text())).collect();
+        assert_eq!(
+            turns,
+            [(Speaker::Bot, "Hello"), (Speaker::User, "Hi")],
+            "{sent}"
+        );
+        // Written back as it came.
+        assert_eq!(
+            serde_json::to_value(&event).unwrap(),
+            serde_json::from_str::<Value>(&body).unwrap()
+        );
+        let WebhookEvent::Callback(cb) = &event else {
+            panic!("{event:?}")
+        };
+        let data = cb.data.as_ref().unwrap();
+        assert_eq!(
+            data.transcript.as_ref().unwrap().as_text(),
+            sent.as_str(),
+            "{sent}"
+        );
+    }
+    // Text that looks like JSON and is not a transcript, or another value: kept as it came.
+    for sent in [json!("[inaudible] hello"), json!({"turns": 2}), json!(7)] {
+        let (event, body) = callback(sent.clone());
+        assert!(event.transcript().is_none(), "{sent}");
+        assert_eq!(
+            serde_json::to_value(&event).unwrap(),
+            serde_json::from_str::<Value>(&body).unwrap(),
+            "{sent}"
+        );
+    }
+}
+
+/// `custom_args_values` is read in the forms the call history accepts (an object, the object
+/// JSON-encoded in a string, `[]` for none given, `""` and `null` for none), in a
+/// subscription event and in a callback alike.
+#[test]
+fn custom_args_values_read_as_loosely_as_the_historys() {
+    for (sent, read) in [
+        (
+            json!({"callee_name": "John"}),
+            Some(json!({"callee_name": "John"})),
+        ),
+        (
+            json!(r#"{"callee_name": "John"}"#),
+            Some(json!({"callee_name": "John"})),
+        ),
+        (json!([]), Some(json!({}))),
+        (json!(""), None),
+        (json!(null), None),
+    ] {
+        let event = json!({"event_type": "call_completed", "call_id": "c-1",
+            "custom_args_values": sent});
+        let callback = json!({"status": "success",
+            "data": {"call_id": "c-1", "custom_args_values": sent}});
+        for body in [event, callback] {
+            let event = WebhookEvent::from_slice(body.to_string().as_bytes())
+                .unwrap_or_else(|e| panic!("{body}: {e}"));
+            let got = event.custom_args_values().cloned().map(Value::Object);
+            assert_eq!(got, read, "{body}");
+        }
+    }
+    // Anything else still fails, naming the field.
+    let body = json!({"event_type": "call_completed", "call_id": "c-1",
+        "custom_args_values": "not an object"});
+    let e = WebhookEvent::from_slice(body.to_string().as_bytes()).unwrap_err();
+    assert!(e.to_string().contains("custom_args_values"), "{e}");
 }
