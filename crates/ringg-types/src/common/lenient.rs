@@ -80,7 +80,16 @@ impl<'de> Visitor<'de> for TimeV {
         if is_blank(v) {
             return Ok(None);
         }
-        Timestamp::parse(v).map(Some).map_err(E::custom)
+        Timestamp::parse(v).map(Some).or_else(|e| {
+            // A Unix time written as a string, read as the number is.
+            let digits = v.trim();
+            match digits.parse::<f64>() {
+                Ok(n) if digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') => {
+                    self.epoch(n, de::Unexpected::Str(v))
+                }
+                _ => Err(E::custom(e)),
+            }
+        })
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
         self.epoch(v as f64, de::Unexpected::Unsigned(v))

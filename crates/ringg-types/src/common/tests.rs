@@ -503,3 +503,42 @@ fn epoch_times_numeric_phone_numbers_and_a_single_tag_are_read() {
         Some(vec![json!({"k": 1})])
     );
 }
+
+/// Times in other common spellings are read too, keeping their text: a Unix time written as a
+/// string (in a lenient time field), an offset of hours only (`+00`, as PostgreSQL writes
+/// it), a `UTC` or `GMT` suffix, and RFC 2822.
+#[test]
+fn times_in_other_common_spellings_are_read() {
+    let utc = "2025-12-14T19:37:13+00:00";
+    for text in [
+        "2025-12-14 19:37:13+00",
+        "2025-12-14T19:37:13+00",
+        "2025-12-15 01:07:13+0530",
+        "2025-12-14 19:37:13 UTC",
+        "2025-12-14T19:37:13 GMT",
+        "Sun, 14 Dec 2025 19:37:13 GMT",
+        "Sun, 14 Dec 2025 19:37:13 +0000",
+    ] {
+        let t = Timestamp::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(t.to_utc().to_rfc3339(), utc, "{text}");
+        assert!(t.has_offset(), "{text}");
+        assert_eq!(t.as_str(), text);
+    }
+    let row = |v: serde_json::Value| {
+        let body = json!({"calls": [{"id": "c", "created_at": v}]}).to_string();
+        decode::<crate::calls::CallHistoryResponse>(body.as_bytes()).map(|p| {
+            p.calls[0]
+                .created_at
+                .as_ref()
+                .map(|t| t.to_utc().to_rfc3339())
+        })
+    };
+    for epoch in ["1765741033", " 1765741033000 ", "1765741033.0"] {
+        assert_eq!(row(json!(epoch)).unwrap().as_deref(), Some(utc), "{epoch}");
+    }
+    // Still not times: named as before.
+    for bad in ["yesterday", "12345678901234567890", "1765741033 seconds"] {
+        let e = row(json!(bad)).unwrap_err();
+        assert_eq!(e.path(), "calls[0].created_at", "{bad}: {e}");
+    }
+}

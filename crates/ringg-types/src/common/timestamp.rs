@@ -22,7 +22,9 @@ pub struct TimestampError {
 /// Ringg writes timestamps with an offset (`+00:00`), with `Z`, or with no offset at all (the
 /// initiate-call response). All three parse; a timestamp without an offset is taken as UTC. The
 /// original text is kept, so re-serializing writes the same bytes. Date-only values
-/// (`2025-09-25`) parse as midnight UTC, and a space instead of `T` is accepted.
+/// (`2025-09-25`) parse as midnight UTC, and a space instead of `T` is accepted; so are an
+/// offset of hours only (`+00`), a `UTC` or `GMT` suffix, and RFC 2822
+/// (`Sun, 14 Dec 2025 19:37:13 GMT`).
 ///
 /// ```
 /// use ringg_types::common::Timestamp;
@@ -52,30 +54,37 @@ impl Timestamp {
         if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
             return Ok(Self::with(input, dt, true));
         }
+        // `%#z`: an offset with or without its minutes (`+00`, as PostgreSQL writes it).
         for fmt in [
-            "%Y-%m-%dT%H:%M:%S%.f%:z",
-            "%Y-%m-%dT%H:%M:%S%.f%z",
-            "%Y-%m-%d %H:%M:%S%.f%:z",
-            "%Y-%m-%d %H:%M:%S%.f%z",
-            "%Y-%m-%dT%H:%M%:z",
+            "%Y-%m-%dT%H:%M:%S%.f%#z",
+            "%Y-%m-%d %H:%M:%S%.f%#z",
+            "%Y-%m-%dT%H:%M%#z",
         ] {
             if let Ok(dt) = DateTime::parse_from_str(s, fmt) {
                 return Ok(Self::with(input, dt, true));
             }
         }
-        for fmt in [
-            "%Y-%m-%dT%H:%M:%S%.f",
-            "%Y-%m-%d %H:%M:%S%.f",
-            "%Y-%m-%dT%H:%M",
-            "%Y-%m-%d %H:%M",
-        ] {
-            if let Ok(naive) = NaiveDateTime::parse_from_str(s, fmt) {
-                return Ok(Self::with(
-                    input,
-                    Utc.from_utc_datetime(&naive).into(),
-                    false,
-                ));
-            }
+        if let Ok(dt) = DateTime::parse_from_rfc2822(s) {
+            return Ok(Self::with(input, dt, true));
+        }
+        // A naive time followed by ` UTC` or ` GMT`: that zone, not an assumed one.
+        if let Some(naive) = ["UTC", "GMT"]
+            .iter()
+            .find_map(|zone| s.strip_suffix(zone).map(str::trim_end))
+            .and_then(naive_time)
+        {
+            return Ok(Self::with(
+                input,
+                Utc.from_utc_datetime(&naive).into(),
+                true,
+            ));
+        }
+        if let Some(naive) = naive_time(s) {
+            return Ok(Self::with(
+                input,
+                Utc.from_utc_datetime(&naive).into(),
+                false,
+            ));
         }
         if let Ok(date) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
             let naive = date.and_hms_opt(0, 0, 0).ok_or_else(err)?;
@@ -131,6 +140,19 @@ impl Timestamp {
     pub fn to_utc(&self) -> DateTime<Utc> {
         self.instant.with_timezone(&Utc)
     }
+}
+
+/// `s` as a date and time without an offset (`T` or a space between them; seconds and their
+/// fraction optional).
+fn naive_time(s: &str) -> Option<NaiveDateTime> {
+    [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|fmt| NaiveDateTime::parse_from_str(s, fmt).ok())
 }
 
 impl fmt::Debug for Timestamp {
