@@ -278,32 +278,9 @@ async fn fleet_campaign_launch_on_two_machines_starts_one_campaign() {
     let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let url = redis.url();
     let contacts = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/contacts.csv");
-    let launch = |state: &std::path::Path, name: &str| {
-        let pool = ringg_sim::demo::NUMBER_POOL_ID;
-        let args = [
-            "--redis-url",
-            &url,
-            "campaigns",
-            "launch",
-            "--yes",
-            "--quiet-hours",
-            "off",
-            contacts,
-            "--agent",
-            ringg_sim::demo::AGENT_ID,
-            "--name",
-            name,
-            "--number-pool",
-            pool,
-            "--no-follow",
-        ];
-        let mut cmd = super::common::ringg(&sim, &args);
-        cmd.env("RINGG_STATE_DIR", state);
-        super::common::run(cmd)
-    };
     let lists = || sim.handle().list_ids().len();
     let before = lists();
-    let first = launch(one.path(), "fleet launch").await;
+    let first = fleet_launch(&sim, &url, one.path(), contacts, "fleet launch").await;
     assert_eq!(first.code, 0, "{}", first.stderr);
     assert!(
         first.stdout.contains("launched campaign"),
@@ -311,7 +288,7 @@ async fn fleet_campaign_launch_on_two_machines_starts_one_campaign() {
         first.stdout
     );
     assert_eq!(lists(), before + 1);
-    let other_machine = launch(two.path(), "fleet launch").await;
+    let other_machine = fleet_launch(&sim, &url, two.path(), contacts, "fleet launch").await;
     assert_eq!(other_machine.code, 0, "{}", other_machine.stderr);
     assert!(
         other_machine.stdout.contains("already started"),
@@ -353,8 +330,8 @@ async fn fleet_campaign_launch_on_two_machines_starts_one_campaign() {
     // it (exit 8, sent nothing) or finds its campaign started.
     let (three, four) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let (a, b) = tokio::join!(
-        launch(three.path(), "fleet launch at once"),
-        launch(four.path(), "fleet launch at once")
+        fleet_launch(&sim, &url, three.path(), contacts, "fleet launch at once"),
+        fleet_launch(&sim, &url, four.path(), contacts, "fleet launch at once")
     );
     for run in [&a, &b] {
         assert!([0, 8].contains(&run.code), "{}\n{}", run.stdout, run.stderr);
@@ -371,7 +348,7 @@ async fn fleet_campaign_launch_on_two_machines_starts_one_campaign() {
     );
     // Redis gone: the fleet's record cannot be read, and nothing is sent.
     redis.kill();
-    let unchecked = launch(one.path(), "fleet launch 2").await;
+    let unchecked = fleet_launch(&sim, &url, one.path(), contacts, "fleet launch 2").await;
     assert_ne!(unchecked.code, 0, "{}", unchecked.stderr);
     assert!(
         unchecked
@@ -406,34 +383,12 @@ async fn fleet_launch_of_another_file_waits_for_an_unanswered_upload_of_its_name
         "Mobile Number,Name,Company Name\n+919876500201,Neha Das,Acme Corp\n",
     )
     .unwrap();
-    let launch = |state: &std::path::Path, file: &str| {
-        let args = [
-            "--redis-url",
-            &url,
-            "campaigns",
-            "launch",
-            "--yes",
-            "--quiet-hours",
-            "off",
-            file,
-            "--agent",
-            ringg_sim::demo::AGENT_ID,
-            "--name",
-            "one name",
-            "--number-pool",
-            ringg_sim::demo::NUMBER_POOL_ID,
-            "--no-follow",
-        ];
-        let mut cmd = super::common::ringg(&sim, &args);
-        cmd.env("RINGG_STATE_DIR", state);
-        super::common::run(cmd)
-    };
     let lists = || sim.handle().list_ids().len();
     let before = lists();
-    let first = launch(one.path(), contacts).await;
+    let first = fleet_launch(&sim, &url, one.path(), contacts, "one name").await;
     assert_ne!(first.code, 0, "{}\n{}", first.stdout, first.stderr);
     assert_eq!(lists(), before + 1, "{}", first.stderr);
-    let second = launch(two.path(), other.to_str().unwrap()).await;
+    let second = fleet_launch(&sim, &url, two.path(), other.to_str().unwrap(), "one name").await;
     assert_eq!(second.code, 8, "{}\n{}", second.stdout, second.stderr);
     assert!(
         second.stderr.contains("another launch named"),
@@ -443,20 +398,51 @@ async fn fleet_launch_of_another_file_waits_for_an_unanswered_upload_of_its_name
     assert_eq!(lists(), before + 1, "the other file was uploaded");
     // The first launch run again finds its list and starts it; then the other file is no
     // longer held up on the second machine (its upload is sent, and its answer lost).
-    let again = launch(one.path(), contacts).await;
+    let again = fleet_launch(&sim, &url, one.path(), contacts, "one name").await;
     assert_eq!(again.code, 0, "{}\n{}", again.stdout, again.stderr);
     assert!(
         again.stdout.contains("resumed campaign"),
         "{}",
         again.stdout
     );
-    let second = launch(two.path(), other.to_str().unwrap()).await;
+    let second = fleet_launch(&sim, &url, two.path(), other.to_str().unwrap(), "one name").await;
     assert!(
         !second.stderr.contains("another launch named"),
         "{}",
         second.stderr
     );
     assert_eq!(lists(), before + 2, "{}", second.stderr);
+}
+
+/// `campaigns launch FILE --name NAME` for the demo assistant and pool (quiet hours off, not
+/// followed) on one machine of a fleet: its own state folder `state`, the Redis at `url`.
+async fn fleet_launch(
+    sim: &ringg_sim::RunningSimulator,
+    url: &str,
+    state: &std::path::Path,
+    file: &str,
+    name: &str,
+) -> super::common::Run {
+    let args = [
+        "--redis-url",
+        url,
+        "campaigns",
+        "launch",
+        "--yes",
+        "--quiet-hours",
+        "off",
+        file,
+        "--agent",
+        ringg_sim::demo::AGENT_ID,
+        "--name",
+        name,
+        "--number-pool",
+        ringg_sim::demo::NUMBER_POOL_ID,
+        "--no-follow",
+    ];
+    let mut cmd = super::common::ringg(sim, &args);
+    cmd.env("RINGG_STATE_DIR", state);
+    super::common::run(cmd).await
 }
 
 /// A command that used a rate limiter shared through Redis frees its in-flight slot before it
