@@ -81,10 +81,12 @@ impl<'de> Visitor<'de> for TimeV {
             return Ok(None);
         }
         Timestamp::parse(v).map(Some).or_else(|e| {
-            // A Unix time written as a string, read as the number is.
+            // A Unix time written as a string, read as the number is: from 10^9 seconds
+            // (September 2001) on, so that a year (`2025`) or a compact date (`20251214`)
+            // is not taken for one.
             let digits = v.trim();
             match digits.parse::<f64>() {
-                Ok(n) if digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') => {
+                Ok(n) if n >= 1e9 && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') => {
                     self.epoch(n, de::Unexpected::Str(v))
                 }
                 _ => Err(E::custom(e)),

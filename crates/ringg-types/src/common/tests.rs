@@ -191,7 +191,17 @@ fn transcript_errors_name_the_turn() {
         let held = decode::<Holder>(body).unwrap();
         let texts: Vec<&str> = held.transcript.turns().iter().map(|t| t.text()).collect();
         assert_eq!(texts, ["Hi", "Yo"]);
+        // Written back with its nulls where they stood.
+        let back = serde_json::to_value(&held.transcript).unwrap();
+        let sent: serde_json::Value = serde_json::from_slice(body).unwrap();
+        assert_eq!(back, sent["transcript"]);
     }
+    let edges: Transcript = serde_json::from_str(r#"[null, {"bot": "Hi"}, null, null]"#).unwrap();
+    assert_eq!(edges.len(), 1);
+    assert_eq!(
+        serde_json::to_string(&edges).unwrap(),
+        r#"[null,{"bot":"Hi"},null,null]"#
+    );
 }
 
 #[test]
@@ -504,9 +514,10 @@ fn epoch_times_numeric_phone_numbers_and_a_single_tag_are_read() {
     );
 }
 
-/// Times in other common spellings are read too, keeping their text: a Unix time written as a
-/// string (in a lenient time field), an offset of hours only (`+00`, as PostgreSQL writes
-/// it), a `UTC` or `GMT` suffix, and RFC 2822.
+/// Times in other common spellings are read too: an offset of hours only (`+00`, as
+/// PostgreSQL writes it), a `UTC` or `GMT` suffix, and RFC 2822, keeping their text; and a
+/// Unix time written as a string (in a lenient time field), written back as ISO 8601 as a
+/// number is.
 #[test]
 fn times_in_other_common_spellings_are_read() {
     let utc = "2025-12-14T19:37:13+00:00";
@@ -536,8 +547,21 @@ fn times_in_other_common_spellings_are_read() {
     for epoch in ["1765741033", " 1765741033000 ", "1765741033.0"] {
         assert_eq!(row(json!(epoch)).unwrap().as_deref(), Some(utc), "{epoch}");
     }
-    // Still not times: named as before.
-    for bad in ["yesterday", "12345678901234567890", "1765741033 seconds"] {
+    // Written back in the documented form, as a number is.
+    let body = json!({"calls": [{"id": "c", "created_at": "1765741033"}]}).to_string();
+    let page = decode::<crate::calls::CallHistoryResponse>(body.as_bytes()).unwrap();
+    assert_eq!(
+        page.calls[0].created_at.as_ref().unwrap().as_str(),
+        "2025-12-14T19:37:13.000000+00:00"
+    );
+    // Still not times: named as before (a year or a compact date is not a Unix time).
+    for bad in [
+        "yesterday",
+        "12345678901234567890",
+        "1765741033 seconds",
+        "2025",
+        "20251214",
+    ] {
         let e = row(json!(bad)).unwrap_err();
         assert_eq!(e.path(), "calls[0].created_at", "{bad}: {e}");
     }

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use serde::de::{self, SeqAccess, Visitor};
-use serde::ser::SerializeMap;
+use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -288,6 +288,8 @@ pub struct Transcript {
     turns: Vec<TranscriptTurn>,
     encoding: TranscriptEncoding,
     raw: Option<String>,
+    /// Where the array it was read from held `null` (no turn), to write them back.
+    nulls: Vec<usize>,
 }
 
 impl Transcript {
@@ -297,6 +299,7 @@ impl Transcript {
             turns,
             encoding: TranscriptEncoding::Array,
             raw: None,
+            nulls: Vec::new(),
         }
     }
 
@@ -306,6 +309,7 @@ impl Transcript {
             turns,
             encoding: TranscriptEncoding::JsonString,
             raw: None,
+            nulls: Vec::new(),
         }
     }
 
@@ -331,6 +335,7 @@ impl Transcript {
             turns,
             encoding: TranscriptEncoding::JsonString,
             raw: Some(raw.to_owned()),
+            nulls: Vec::new(),
         })
     }
 
@@ -366,6 +371,7 @@ impl Transcript {
             turns,
             encoding: TranscriptEncoding::PlainText,
             raw: Some(raw.to_owned()),
+            nulls: Vec::new(),
         }
     }
 
@@ -447,7 +453,24 @@ impl Serialize for Transcript {
                     serde_json::to_string(&self.turns).map_err(serde::ser::Error::custom)?;
                 s.serialize_str(&encoded)
             }
-            (TranscriptEncoding::Array, _) => self.turns.serialize(s),
+            (TranscriptEncoding::Array, _) if self.nulls.is_empty() => self.turns.serialize(s),
+            (TranscriptEncoding::Array, _) => {
+                // With the nulls it was read with, where they stood.
+                let len = self.turns.len() + self.nulls.len();
+                let mut seq = s.serialize_seq(Some(len))?;
+                let mut turns = self.turns.iter();
+                for at in 0..len {
+                    match self.nulls.binary_search(&at) {
+                        Ok(_) => seq.serialize_element(&())?,
+                        Err(_) => {
+                            if let Some(turn) = turns.next() {
+                                seq.serialize_element(turn)?;
+                            }
+                        }
+                    }
+                }
+                seq.end()
+            }
         }
     }
 }
@@ -475,11 +498,18 @@ impl<'de> Deserialize<'de> for Transcript {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Transcript, A::Error> {
                 let mut turns = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-                // A null turn is no turn.
+                // A null turn is no turn (kept in place when written back).
+                let (mut nulls, mut at) = (Vec::new(), 0);
                 while let Some(turn) = seq.next_element::<Option<TranscriptTurn>>()? {
-                    turns.extend(turn);
+                    match turn {
+                        Some(turn) => turns.push(turn),
+                        None => nulls.push(at),
+                    }
+                    at += 1;
                 }
-                Ok(Transcript::from_turns(turns))
+                let mut transcript = Transcript::from_turns(turns);
+                transcript.nulls = nulls;
+                Ok(transcript)
             }
         }
         d.deserialize_any(V)

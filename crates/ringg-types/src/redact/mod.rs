@@ -171,7 +171,17 @@ pub fn url_shown(url: &str) -> Cow<'_, str> {
     if let Some(masked) = redact_url(url.trim()) {
         return Cow::Owned(masked);
     }
-    let userinfo = mask_any_password(url);
+    // An http(s) URL's user information was `redact_url`'s to mask.
+    let userinfo = match scheme_of(url) {
+        Some((scheme, _))
+            if ["http", "https"]
+                .iter()
+                .any(|s| scheme.eq_ignore_ascii_case(s)) =>
+        {
+            None
+        }
+        _ => mask_any_password(url),
+    };
     let text = userinfo.as_deref().unwrap_or(url);
     if let Some(q) = text.find('?') {
         let mut out = String::with_capacity(text.len());
@@ -183,12 +193,24 @@ pub fn url_shown(url: &str) -> Cow<'_, str> {
     userinfo.map_or(Cow::Borrowed(url), Cow::Owned)
 }
 
+/// The scheme of `text` (`redis` in `redis://…`) and where what follows its `://` starts:
+/// only when the text before the first `://` is a scheme's name (a letter, then letters,
+/// digits, `+`, `-` or `.`), not a `://` further on (in a query: `?next=https://…`).
+fn scheme_of(text: &str) -> Option<(&str, usize)> {
+    let at = text.find("://")?;
+    let scheme = &text[..at];
+    let mut bytes = scheme.bytes();
+    let named = bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
+    named.then_some((scheme, at + 3))
+}
+
 /// `text` (not an `http(s)://` URL) with the password of a `user:password@` masked: what lies
 /// between the first `:` and the last `@` before any query or fragment, after a `scheme://` if
 /// there is one. Masks too much rather than too little (a path holding `:` and `@`); `None`
 /// when there is no such password.
 fn mask_any_password(text: &str) -> Option<String> {
-    let start = text.find("://").map_or(0, |i| i + 3);
+    let start = scheme_of(text).map_or(0, |(_, start)| start);
     let end = text[start..]
         .find(['?', '#'])
         .map_or(text.len(), |i| start + i);

@@ -246,11 +246,18 @@ fn url_shown_masks_a_password_in_text_that_is_not_an_http_url() {
         assert_eq!(url_shown(text), shown, "{text}");
         assert!(!url_shown(text).contains("s3"), "{text}");
     }
-    // No password: as it was.
+    // A `://` further on is not the scheme's: the password before it is still masked.
+    assert_eq!(
+        url_shown("user:s3cret@hooks.example/cb?next=https://app.example/"),
+        "user:[REDACTED]@hooks.example/cb?next=https://app.example/"
+    );
+    // No password, or an http(s) URL whose path holds `:` and `@`: as it was.
     for text in [
         "hooks.example/x",
         "user@hooks.example/x",
         "ftp://hooks.example:21/x",
+        "https://hooks.example:8443/notify/ops@acme.example",
+        "HTTP://hooks.example/a:b@c",
     ] {
         assert_eq!(url_shown(text), text);
     }

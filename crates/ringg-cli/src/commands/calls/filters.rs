@@ -102,7 +102,11 @@ fn when_shown(
         Err(_) => {
             let t = Timestamp::parse(s).map_err(|_| bad())?;
             if t.has_offset() {
-                return Ok(t);
+                // Sent as given when it is RFC 3339 (as the API documents), else written so.
+                return Ok(match chrono::DateTime::parse_from_rfc3339(s) {
+                    Ok(_) => t,
+                    Err(_) => Timestamp::from_datetime(&t.to_fixed_offset()),
+                });
             }
             // Read as UTC by the parser: the same wall-clock time, in the shown zone.
             Some(t.to_utc().naive_utc())
@@ -174,6 +178,20 @@ mod tests {
             sent(&ist, "2025-09-25T09:00:00+05:30", false),
             "2025-09-25T09:00:00+05:30"
         );
+        // Other spellings of a time with its zone are sent as RFC 3339.
+        for other in [
+            "Thu, 25 Sep 2025 03:30:00 GMT",
+            "2025-09-25 03:30 UTC",
+            "2025-09-25T09:00:00+0530",
+        ] {
+            let t = sent(&ist, other, false);
+            assert!(
+                chrono::DateTime::parse_from_rfc3339(&t).is_ok(),
+                "{other}: {t}"
+            );
+            let utc = chrono::DateTime::parse_from_rfc3339(&t).unwrap().to_utc();
+            assert_eq!(utc.to_rfc3339(), "2025-09-25T03:30:00+00:00", "{other}");
+        }
         let e = when_shown(&ist, "--start", "yesterday", false).unwrap_err();
         assert!(e.to_string().contains("Asia/Kolkata"), "{e}");
         // 02:30 does not exist in Berlin on the day the clocks go forward.
