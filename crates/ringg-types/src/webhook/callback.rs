@@ -135,8 +135,8 @@ crate::redact::redacted_debug!(CallbackData);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum CallbackTranscript {
-    /// A string that looks like JSON and does not hold a transcript (decoding gives
-    /// [`Turns`](Self::Turns) for every string it can read).
+    /// A string that is JSON and does not hold a transcript (decoding gives
+    /// [`Turns`](Self::Turns) for every other string).
     Text(String),
     /// The turns: from plain text, a JSON-encoded string or an array.
     Turns(Transcript),
@@ -168,7 +168,14 @@ impl<'de> Deserialize<'de> for CallbackTranscript {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
         let read = match &value {
-            Value::String(_) | Value::Array(_) => Transcript::deserialize(&value).ok(),
+            // Text that is not JSON at all is plain text, whatever it starts with
+            // (`[Music]\nbot: Hi`).
+            Value::String(text) => Transcript::deserialize(&value).ok().or_else(|| {
+                serde_json::from_str::<serde::de::IgnoredAny>(text)
+                    .is_err()
+                    .then(|| Transcript::from_plain_text(text))
+            }),
+            Value::Array(_) => Transcript::deserialize(&value).ok(),
             _ => None,
         };
         Ok(match (read, value) {

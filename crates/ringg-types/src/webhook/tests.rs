@@ -410,8 +410,12 @@ fn a_callbacks_transcript_is_read_into_turns() {
             "{sent}"
         );
     }
-    // Text that looks like JSON and is not a transcript, or another value: kept as it came.
-    for sent in [json!("[inaudible] hello"), json!({"turns": 2}), json!(7)] {
+    // Plain text that starts like JSON is plain text all the same.
+    let (event, _) = callback(json!("[Music]\nbot: Hello"));
+    let turns = event.transcript().expect("read as plain text").turns();
+    assert_eq!(turns.last().map(|t| t.text()), Some("Hello"));
+    // JSON that is not a transcript, or another value: kept as it came.
+    for sent in [json!(r#"{"turns": 2}"#), json!({"turns": 2}), json!(7)] {
         let (event, body) = callback(sent.clone());
         assert!(event.transcript().is_none(), "{sent}");
         assert_eq!(
