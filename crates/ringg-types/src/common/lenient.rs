@@ -233,34 +233,8 @@ pub(crate) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::E
 /// `Option<f64>`: a number, or a number written as a string (`"31.5"`); `""` and `null`
 /// read as `None`.
 pub(crate) fn amount<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    match Option::<Value>::deserialize(d)? {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => Ok(n.as_f64()),
-        Some(Value::String(s)) if is_blank(&s) => Ok(None),
-        Some(Value::String(s)) => s
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .map(Some)
-            .ok_or_else(|| de::Error::invalid_value(de::Unexpected::Str(&s), &"a number")),
-        Some(other) => Err(de::Error::custom(format!(
-            "invalid type: {}, expected a number",
-            kind_of(&other)
-        ))),
-    }
-}
-
-/// A JSON value's kind, for messages (never its content).
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
+    // Read as `Seconds` reads a number (a JSON number, or a string holding one).
+    blank_is_null::<D, crate::common::Seconds>(d).map(|n| n.into_option().map(|s| s.as_f64()))
 }
 
 /// `Nullable<T>` for a value whose own reading rejects `""` (`Seconds`, `Credits`, a list, an
@@ -282,28 +256,12 @@ pub(crate) fn blank_is_null<'de, D: Deserializer<'de>, T: DeserializeOwned>(
 pub(crate) fn nullable_object<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Nullable<Map<String, Value>>, D::Error> {
-    match Value::deserialize(d)? {
-        Value::Null => Ok(Nullable::Null),
-        Value::Array(a) if a.is_empty() => Ok(Nullable::Value(Map::new())),
-        Value::String(s) if is_blank(&s) => Ok(Nullable::Null),
-        Value::String(s) => match serde_json::from_str::<Value>(&s) {
-            Ok(Value::Object(m)) => Ok(Nullable::Value(m)),
-            Ok(Value::Null) => Ok(Nullable::Null),
-            _ => Err(de::Error::invalid_value(
-                de::Unexpected::Str(&s),
-                &"an object or a string holding one",
-            )),
-        },
-        // An object, or serde's own "invalid type" for anything else.
-        other => Map::deserialize(other)
-            .map(Nullable::Value)
-            .map_err(de::Error::custom),
-    }
+    option_object(d).map(Nullable::from)
 }
 
-/// `Option<Map>` read as [`nullable_object`] reads an object (the object, the same object
-/// JSON-encoded in a string, `[]` as an empty object; `null` and `""` as `None`), visiting the
-/// common case, an object, directly (the webhook receiver's path).
+/// `Option<Map>`: an object, or the same object JSON-encoded in a string; `[]` reads as an
+/// empty object, `null` and `""` as `None`. The common case, an object, is visited directly,
+/// without a buffered `Value` (the webhook receiver's path).
 pub(crate) fn option_object<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<Map<String, Value>>, D::Error> {

@@ -381,6 +381,18 @@ pub(super) fn save_lines(root: Option<&Path>, lines: &[String]) -> Result<PathBu
     })
 }
 
+/// The event's JSON as received, on one line: a line break in JSON text is whitespace between
+/// tokens (one in a string is escaped), so it becomes a space and nothing else changes.
+pub(super) fn one_line_json(event: &ringg_webhooks::WebhookEvent) -> String {
+    match event.raw_json() {
+        Some(text) => text.replace(['\r', '\n'], " "),
+        None => event
+            .to_value()
+            .map(|v| v.to_string())
+            .unwrap_or_else(|_| event.raw().replace(['\r', '\n'], " ")),
+    }
+}
+
 /// The path of a new `webhooks-unprinted-<unix seconds>-<pid>-<random>.jsonl` in `root` (the
 /// state folder when `None`).
 fn unprinted_path(root: Option<&Path>) -> Result<PathBuf, String> {

@@ -247,7 +247,7 @@ impl Printer {
             .retain(|h| !matches!(h.state.load(Ordering::Acquire), WRITTEN | GIVEN_UP));
         held.events.push(HeldEvent {
             state: state.clone(),
-            json: one_line_json(event),
+            json: held::one_line_json(event),
             file: None,
         });
         true
@@ -263,7 +263,14 @@ impl Printer {
         if state.load(Ordering::Acquire) != QUEUED {
             return false;
         }
-        let json = one_line_json(event);
+        // The line `track` made of the event (made again only if it is not tracked).
+        let json = self
+            .held_events
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .tracked(state)
+            .map(|h| h.json.clone())
+            .unwrap_or_else(|| held::one_line_json(event));
         // No copy when it is not going to be held (then it is not held: see `hold`).
         let may_hold = self.unwritten_held.load(Ordering::Acquire) < MAX_HELD;
         let kept = if may_hold {
@@ -525,18 +532,6 @@ fn forget_file(held: &Mutex<HeldEvents>, state: &Arc<AtomicU8>) {
         .and_then(|h| h.file.take());
     if let Some(file) = file {
         let _ = std::fs::remove_file(file);
-    }
-}
-
-/// The event's JSON as received, on one line: a line break in JSON text is whitespace between
-/// tokens (one in a string is escaped), so it becomes a space and nothing else changes.
-fn one_line_json(event: &WebhookEvent) -> String {
-    match event.raw_json() {
-        Some(text) => text.replace(['\r', '\n'], " "),
-        None => event
-            .to_value()
-            .map(|v| v.to_string())
-            .unwrap_or_else(|_| event.raw().replace(['\r', '\n'], " ")),
     }
 }
 
