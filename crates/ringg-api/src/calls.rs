@@ -348,7 +348,7 @@ impl Calls<'_> {
         {
             let msg: ringg_types::common::MessageResponse = decode(op.id, resp.status, resp.body)
                 // Not idempotent (the report may have been emailed): the outcome is unknown.
-                .map_err(Error::unread_answer_is_unknown)?;
+                .map_err(|e| e.unread_answer_is_unknown().masking(self.client.api_key()))?;
             return Ok(HistoryDownload::Emailed(msg.message.unwrap_or_default()));
         }
         let file_name = resp

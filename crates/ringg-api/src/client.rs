@@ -521,7 +521,7 @@ impl Client {
     /// # }
     /// ```
     pub fn mask_key<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
-        ringg_types::redact::mask_secret(text, self.inner.api_key.expose())
+        ringg_types::redact::mask_secret(text, self.inner.api_key.expose().trim())
     }
 
     /// The workspace key, for connections outside the transport stack (the speech-to-text

@@ -68,3 +68,96 @@ fn a_builders_debug_hides_the_base_url_password_its_journal_is_scoped_by() {
     let shown = format!("{builder:?}");
     assert!(!shown.contains(PASSWORD) && !shown.contains(KEY), "{shown}");
 }
+
+/// A server on 127.0.0.1 answering every request `401` with `body` as `content_type`.
+async fn refusing_server(content_type: &'static str, body: String) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                if common::read_head(&mut s).await.is_none() {
+                    return;
+                }
+                let resp = format!(
+                    "HTTP/1.1 401 Unauthorized\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = tokio::io::AsyncWriteExt::write_all(&mut s, resp.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// A key echoed where the error's message is cut short (a plain-text page echoing the request's
+/// headers, a long JSON `detail`): the part of it before the cut is masked too, not only a
+/// whole copy.
+#[tokio::test]
+async fn a_key_cut_off_in_an_errors_message_is_masked() {
+    for (content_type, body) in [
+        ("text/plain", format!("{}{KEY}", "a".repeat(265))),
+        (
+            "application/json",
+            format!(r#"{{"detail": "{}{KEY}"}}"#, "a".repeat(965)),
+        ),
+    ] {
+        let client = Client::builder()
+            .ignore_env()
+            .api_key(KEY)
+            .base_url(refusing_server(content_type, body).await)
+            .build()
+            .unwrap();
+        let e = client.workspace().info().await.unwrap_err();
+        for shown in [e.to_string(), e.message().to_owned(), format!("{e:?}")] {
+            assert!(!shown.contains(&KEY[..12]), "{content_type}: {shown}");
+        }
+        assert!(e.message().contains("[REDACTED]… ("), "{}", e.message());
+    }
+}
+
+/// A base URL typed with a secret in its query (a gateway token) and a mistake that stops it
+/// parsing: the error and the builder's `Debug` do not show the token.
+#[test]
+fn a_base_url_query_secret_is_not_shown_by_its_error() {
+    const TOKEN: &str = "gw-s3cr3t-4f00";
+    let base = format!("https//prod-api.ringg.ai/ca/api/v0?token={TOKEN}");
+    let builder = Client::builder().ignore_env().api_key(KEY).base_url(&base);
+    let shown = format!("{builder:?}");
+    assert!(!shown.contains(TOKEN), "{shown}");
+    let e = builder.build().unwrap_err();
+    for shown in [e.to_string(), format!("{e:?}")] {
+        assert!(!shown.contains(TOKEN), "{shown}");
+        assert!(shown.contains("token=[REDACTED]"), "{shown}");
+    }
+}
+
+/// A key echoed into a 200 answer that does not decode (a transcription without its text, an
+/// emailed-report message of the wrong shape) is masked in the decode error.
+#[tokio::test]
+async fn a_key_echoed_into_an_undecodable_answer_is_masked() {
+    let body = format!(
+        r#"{{"status":"ok","message":{{"x":1}},"duration_seconds":"two","echo":"x-api-key={KEY}"}}"#
+    );
+    let client = Client::builder()
+        .ignore_env()
+        .api_key(KEY)
+        .base_url(common::constant_server(body).await)
+        .build()
+        .unwrap();
+    let wav = ringg_sim::audio::wav(0.5, Some("hi"));
+    let transcribe = client
+        .stt()
+        .transcribe(
+            ringg_api::stt::AudioFile::from_bytes("a.wav", wav).unwrap(),
+            &Default::default(),
+        )
+        .await;
+    let download = client.calls().download_history(&Default::default()).await;
+    for e in [transcribe.unwrap_err(), download.unwrap_err()] {
+        for shown in [format!("{e:?}"), e.to_string(), e.body_text().unwrap()] {
+            assert!(!shown.contains(KEY), "{shown}");
+        }
+    }
+}

@@ -13,7 +13,8 @@ const MAX_SECRET_BYTES: u64 = 64 * 1024;
 
 /// Reads the secret for `flag` (e.g. `--api-key-file`) from `path`, or from stdin when `path`
 /// is `-`, off the async runtime's worker threads. One trailing newline (`\n` or `\r\n`) is
-/// dropped; an empty or blank secret is an error.
+/// dropped; an empty or blank secret is an error. The secret is masked in the command's
+/// output from then on (`term::hide`).
 pub(crate) async fn read_secret_file(
     flag: &'static str,
     path: PathBuf,
@@ -63,6 +64,8 @@ fn read_blocking(flag: &str, path: &Path) -> Result<String, CliError> {
             "{flag}: {source} is empty; put the secret on its first line"
         )));
     }
+    // Masked in everything the command prints from now on (a server's error quoting it).
+    crate::term::hide(secret);
     Ok(secret.to_string())
 }
 

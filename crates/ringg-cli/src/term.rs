@@ -18,6 +18,8 @@ static HIDDEN: RwLock<Vec<String>> = RwLock::new(Vec::new());
 /// shows `secret` masked. A secret shorter than
 /// [`MIN_MASKED_SECRET_LEN`](ringg_types::redact::MIN_MASKED_SECRET_LEN) is not searched for.
 pub(crate) fn hide(secret: &str) {
+    // A secret given with spaces around it is echoed without them.
+    let secret = secret.trim();
     if secret.len() < ringg_types::redact::MIN_MASKED_SECRET_LEN {
         return;
     }

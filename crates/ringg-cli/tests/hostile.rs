@@ -274,3 +274,48 @@ async fn a_zero_timeout_is_refused() {
     let r = fails(cmd, 2).await;
     assert!(r.stderr.contains("--timeout"), "{}", r.stderr);
 }
+
+/// A webhook secret read from `--secret-file` (or given as a secret `--header`), quoted back by
+/// a server's error in a notation field-based redaction does not recognise (Python's, as a
+/// validation message may print it), is masked on the terminal as the API key is.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_webhook_secret_a_server_quotes_back_is_masked() {
+    const SECRET: &str = "whsec-quoted-4d2c8e1f9a";
+    let detail = format!(
+        "invalid event_subscriptions: [{{'url': 'https://hooks.example/x', 'headers': {{'X-Webhook-Secret': '{SECRET}'}}}}]"
+    );
+    let base = scripted(400, serde_json::json!({ "detail": detail }).to_string(), 16).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("secret");
+    std::fs::write(&file, format!("{SECRET}\n")).unwrap();
+    let header = format!("X-Webhook-Secret:{SECRET}");
+    let file = file.to_str().unwrap();
+    for (json, given) in [
+        (false, ["--secret-file", file]),
+        (true, ["--secret-file", file]),
+        (false, ["--header", header.as_str()]),
+    ] {
+        let mut args: Vec<&str> = if json { vec!["-o", "json"] } else { vec![] };
+        args.extend([
+            "webhooks",
+            "subscribe",
+            "--agent",
+            ringg_sim::demo::AGENT_ID,
+            "--url",
+            "https://hooks.example/x",
+            "--event",
+            "call_completed",
+        ]);
+        args.extend(given);
+        let r = run(ringg_at(&base, &args)).await;
+        assert_ne!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("invalid event_subscriptions"),
+            "{}",
+            r.stderr
+        );
+        for text in [&r.stdout, &r.stderr] {
+            assert!(!text.contains(SECRET), "{json} {given:?}: {text}");
+        }
+    }
+}

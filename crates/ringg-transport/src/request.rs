@@ -216,8 +216,10 @@ impl fmt::Debug for ApiRequest {
     }
 }
 
-/// `url` with the credentials of its authority (`user:password@`) replaced by `***@`, for
-/// Debug output and messages; any other URL as it is.
+/// `url` with the credentials of its authority (`user:password@`) replaced by `***@`, and the
+/// values of query parameters named like a secret masked
+/// ([`url_shown`](ringg_types::redact::url_shown), which also masks a password in text that
+/// is not an http(s) URL), for Debug output and messages; any other URL as it is.
 ///
 /// A password may hold `/`, `?`, `#` or digits after its `:` that a URL parser reads as a
 /// port and a path, so no parser decides where it ends: everything up to the last `@` before
@@ -231,17 +233,29 @@ impl fmt::Debug for ApiRequest {
 /// assert_eq!(masked_url("https://u:p/w@example.com/api"), "https://***@example.com/api");
 /// assert_eq!(masked_url("https://admin:2024/pw@example.com/api"), "https://***@example.com/api");
 /// assert_eq!(masked_url("https://u:1?pw@example.com/api"), "https://***@example.com/api");
+/// assert_eq!(
+///     masked_url("https//example.com/api?token=s3"),
+///     "https//example.com/api?token=[REDACTED]"
+/// );
 /// ```
 pub fn masked_url(url: &str) -> std::borrow::Cow<'_, str> {
-    let Some(scheme_end) = url.find("://") else {
-        return url.into();
-    };
-    let rest = &url[scheme_end + 3..];
-    let before_query = &rest[..rest.find('?').unwrap_or(rest.len())];
-    match before_query.rfind('@').or_else(|| rest.rfind('@')) {
-        Some(at) => format!("{}://***@{}", &url[..scheme_end], &rest[at + 1..]).into(),
+    let userinfo: std::borrow::Cow<'_, str> = match url.find("://") {
         None => url.into(),
+        Some(scheme_end) => {
+            let rest = &url[scheme_end + 3..];
+            let before_query = &rest[..rest.find('?').unwrap_or(rest.len())];
+            match before_query.rfind('@').or_else(|| rest.rfind('@')) {
+                Some(at) => format!("{}://***@{}", &url[..scheme_end], &rest[at + 1..]).into(),
+                None => url.into(),
+            }
+        }
+    };
+    // The values of secret-named query parameters, and a password in text that is not an
+    // http(s) URL (`https//user:pw@…`, typed without its colon).
+    if let std::borrow::Cow::Owned(shown) = ringg_types::redact::url_shown(&userinfo) {
+        return shown.into();
     }
+    userinfo
 }
 
 /// True when `url`'s host is `localhost` or a loopback address (127.0.0.0/8, `::1`).

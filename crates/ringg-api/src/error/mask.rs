@@ -14,7 +14,8 @@ impl super::Error {
     /// [`body`](Self::body), [`body_text`](Self::body_text) and `Debug` show
     /// ([`unredacted_body`](Self::unredacted_body) keeps it as received).
     pub(crate) fn masking(mut self, secret: &Secret) -> Self {
-        let key = secret.expose();
+        // A key given with spaces around it is echoed without them.
+        let key = secret.expose().trim();
         if key.len() < MIN_MASKED_SECRET_LEN {
             return self;
         }
@@ -45,7 +46,7 @@ impl super::Error {
 /// Masks `secret` (the client's key) in every header value that shows it (a server echoing
 /// it, in a request id say).
 pub(crate) fn mask_headers(headers: &mut http::HeaderMap, secret: &Secret) {
-    let key = secret.expose();
+    let key = secret.expose().trim();
     if key.len() < MIN_MASKED_SECRET_LEN {
         return;
     }

@@ -201,6 +201,7 @@ impl Stt {
     ) -> Result<Transcription, Error> {
         let body = self.transcribe_raw(audio, options).await?;
         decode(TRANSCRIBE_OP, http::StatusCode::OK, body)
+            .map_err(|e| e.masking(self.client.api_key()))
     }
 
     /// Like [`transcribe`](Self::transcribe), returning the service's JSON answer as it came.

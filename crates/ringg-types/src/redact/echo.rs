@@ -11,19 +11,70 @@ pub const REDACTED: &str = "[REDACTED]";
 pub const MIN_MASKED_SECRET_LEN: usize = 8;
 
 /// `text` with every occurrence of `secret` (a key a server may echo back) replaced by
-/// [`REDACTED`]; as it is when `secret` is shorter than [`MIN_MASKED_SECRET_LEN`].
+/// [`REDACTED`]; as it is when `secret` is shorter than [`MIN_MASKED_SECRET_LEN`]. A secret
+/// that a shortened text cuts off ([`truncate_chars`](crate::text::truncate_chars)'s
+/// `… (N more characters)`) is masked too: the start of it (four characters or more) that
+/// ends where the text was cut.
 ///
 /// ```
 /// use ringg_types::redact::mask_secret;
 /// assert_eq!(mask_secret("bad key sk_live_123456", "sk_live_123456"), "bad key [REDACTED]");
+/// assert_eq!(
+///     mask_secret("bad key sk_live_12… (4 more characters)", "sk_live_123456"),
+///     "bad key [REDACTED]… (4 more characters)"
+/// );
 /// assert_eq!(mask_secret("a b", "b"), "a b");
 /// ```
 pub fn mask_secret<'a>(text: &'a str, secret: &str) -> Cow<'a, str> {
-    if secret.len() >= MIN_MASKED_SECRET_LEN && text.contains(secret) {
+    if secret.len() < MIN_MASKED_SECRET_LEN {
+        return text.into();
+    }
+    let whole: Cow<'a, str> = if text.contains(secret) {
         text.replace(secret, REDACTED).into()
     } else {
         text.into()
+    };
+    match mask_cut_secret(&whole, secret) {
+        Some(masked) => masked.into(),
+        None => whole,
     }
+}
+
+/// What [`truncate_chars`](crate::text::truncate_chars) writes where it cuts a text.
+const CUT_MARK: &str = "… (";
+
+/// The fewest characters of a cut-off secret that are masked.
+const MIN_CUT_SECRET_CHARS: usize = 4;
+
+/// `text` with the start of `secret` masked wherever it ends at a cut mark; `None` when none
+/// does.
+fn mask_cut_secret(text: &str, secret: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(found) = text[from..].find(CUT_MARK) {
+        let at = from + found;
+        let head = &text[copied..at];
+        let ends: Vec<usize> = secret
+            .char_indices()
+            .map(|(i, _)| i)
+            .skip(MIN_CUT_SECRET_CHARS)
+            .collect();
+        let cut = ends
+            .into_iter()
+            .rev()
+            .find(|&end| head.ends_with(&secret[..end]));
+        if let Some(end) = cut {
+            out.push_str(&head[..head.len() - end]);
+            out.push_str(REDACTED);
+            copied = at;
+        }
+        from = at + CUT_MARK.len();
+    }
+    (copied > 0).then(|| {
+        out.push_str(&text[copied..]);
+        out
+    })
 }
 
 /// `bytes` (a body that need not be text) with every occurrence of `secret` replaced by

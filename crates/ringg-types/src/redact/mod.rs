@@ -206,17 +206,37 @@ fn scheme_of(text: &str) -> Option<(&str, usize)> {
 }
 
 /// `text` (not an `http(s)://` URL) with the password of a `user:password@` masked: what lies
-/// between the first `:` and the last `@` before any query or fragment, after a `scheme://` if
-/// there is one. Masks too much rather than too little (a path holding `:` and `@`); `None`
-/// when there is no such password.
+/// between the first `:` and the last `@` before any query or fragment (failing that, before
+/// the first `/`, for a password holding `?` or `#`), after a `scheme://` if there is one.
+/// Masks too much rather than too little (a path holding `:` and `@`); `None` when there is
+/// no such password.
 fn mask_any_password(text: &str) -> Option<String> {
     let start = scheme_of(text).map_or(0, |(_, start)| start);
     let end = text[start..]
         .find(['?', '#'])
         .map_or(text.len(), |i| start + i);
-    let at = start + text[start..end].rfind('@')?;
+    let at = match text[start..end].rfind('@') {
+        Some(at) => start + at,
+        // A password holding `?` or `#` (typed unescaped): up to the last `@` before the
+        // first `/`.
+        None => password_with_query_marks(text, start)?,
+    };
     let colon = start + text[start..at].find(':')?;
     (colon + 1 < at).then(|| format!("{}{REDACTED}{}", &text[..=colon], &text[at..]))
+}
+
+/// Where the `@` ending user information typed with an unescaped `?` or `#` in its password
+/// lies (`user:pa?ss@host`, which no parser reads so): the last `@` before the first `/` from
+/// `start` on, when a `:` comes before any `?` or `#` and what follows it reads as a password,
+/// not a query (no `=` or `&`: `host:8443?to=ops@acme.example` has none such).
+fn password_with_query_marks(text: &str, start: usize) -> Option<usize> {
+    let end = text[start..].find('/').map_or(text.len(), |i| start + i);
+    let at = start + text[start..end].rfind('@')?;
+    let info = &text[start..at];
+    let colon = info.find(':')?;
+    let marks = info.find(['?', '#'])?;
+    let password = &info[colon + 1..];
+    (colon < marks && !password.contains(['=', '&'])).then_some(at)
 }
 
 /// [`redact_url`], masking the query's secrets only when `query` is set.
@@ -229,9 +249,18 @@ fn mask_url(url: &str, query: bool) -> Option<String> {
         return None;
     }
     let rest = scheme_end + 3;
-    let authority_end = url[rest..]
+    let mut authority_end = url[rest..]
         .find(['/', '?', '#'])
         .map_or(url.len(), |i| rest + i);
+    if !url[rest..authority_end].contains('@')
+        && let Some(at) = password_with_query_marks(url, rest)
+    {
+        // A password holding `?` or `#` (typed unescaped, so the URL does not parse): the
+        // authority ends after the host that follows it.
+        authority_end = url[at..]
+            .find(['/', '?', '#'])
+            .map_or(url.len(), |i| at + i);
+    }
     let mut out = String::with_capacity(url.len());
     let mut changed = false;
     // The password of `user:password@`.

@@ -237,6 +237,33 @@ fn url_shown_masks_a_password_in_text_that_is_not_an_http_url() {
             "redis://:s3cret@10.0.0.5:6379/0",
             "redis://:[REDACTED]@10.0.0.5:6379/0",
         ),
+        // A password holding `?` or `#`: up to the last `@` before the first slash.
+        (
+            "redis://:s3?cr#t@10.0.0.5:6379/0",
+            "redis://:[REDACTED]@10.0.0.5:6379/0",
+        ),
+        (
+            "user:s3#cret@hooks.example",
+            "user:[REDACTED]@hooks.example",
+        ),
+        (
+            "https://user:s3?cret@hooks.example/x",
+            "https://user:[REDACTED]@hooks.example/x",
+        ),
+        (
+            "HTTP://user:s3#cret@hooks.example?x=1",
+            "HTTP://user:[REDACTED]@hooks.example?x=1",
+        ),
+        // A password holding `#` and a host with a query but no path: the query is masked.
+        (
+            "https://u:p#w@hooks.example?token=s3",
+            "https://u:[REDACTED]@hooks.example?token=[REDACTED]",
+        ),
+        // No password: the query is still masked, an address in it is left alone.
+        (
+            "https://hooks.example?token=s3&to=ops@acme.example",
+            "https://hooks.example?token=[REDACTED]&to=ops@acme.example",
+        ),
         // A password holding a slash or an at sign: up to the last `@` before the query.
         (
             "https//user:s3/cr@t@hooks.example/x",
@@ -258,6 +285,13 @@ fn url_shown_masks_a_password_in_text_that_is_not_an_http_url() {
         "ftp://hooks.example:21/x",
         "https://hooks.example:8443/notify/ops@acme.example",
         "HTTP://hooks.example/a:b@c",
+        "https://hooks.example?to=ops@acme.example",
+        "https://hooks.example#ops@acme.example/x",
+        "hooks.example:8080/cb?to=ops@acme.example",
+        "https://hooks.example:8443?to=ops@acme.example",
+        "https://hooks.example?at=10:30&to=ops@acme.example",
+        "redis://10.0.0.5:6379?name=ops@acme",
+        "hooks.example:8443?to=ops@acme.example",
     ] {
         assert_eq!(url_shown(text), text);
     }

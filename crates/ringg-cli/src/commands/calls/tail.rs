@@ -274,6 +274,7 @@ async fn start_receiver(addr: &str, a: &TailArgs) -> Result<Inbox, CliError> {
                 ))
             })?,
     };
+    crate::term::hide(&secret);
     Inbox::start(addr, &a.secret_header, secret).await
 }
 

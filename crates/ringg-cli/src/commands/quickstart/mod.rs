@@ -40,6 +40,9 @@ pub(crate) async fn run(ctx: &mut Ctx, mut args: QuickstartArgs) -> Result<(), C
         args.webhook_secret =
             Some(crate::secret::read_secret_file("--webhook-secret-file", path).await?);
     }
+    if let Some(secret) = &args.webhook_secret {
+        crate::term::hide(secret);
+    }
     let remote = if ctx.global.sim {
         None
     } else {

@@ -43,6 +43,19 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
                 let secret = crate::secret::read_secret_file("--secret-file", path).await?;
                 headers.push(secret_in_header(&secret_header, &secret, &headers)?);
             }
+            // A secret given as a --header is masked in what the command prints, as one read
+            // from --secret-file is.
+            for (name, value) in &headers {
+                if ringg_api::types::redact::is_secret_field(name)
+                    || name.eq_ignore_ascii_case("authorization")
+                {
+                    crate::term::hide(value);
+                    // The credential after an auth scheme (`Bearer …`, `Basic …`) alone too.
+                    if let Some((_, credential)) = value.split_once(' ') {
+                        crate::term::hide(credential);
+                    }
+                }
+            }
             subscriptions::subscribe(ctx, &agent, &url, &events, headers, &method, move_events)
                 .await
         }
@@ -103,6 +116,9 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
                         }
                         None => std::env::var(SECRET_ENV).ok().filter(|s| !s.is_empty()),
                     };
+                    if let Some(secret) = &secret {
+                        crate::term::hide(secret);
+                    }
                     Some(replay::Forward::new(&target, secret_header, secret)?)
                 }
             };
@@ -139,13 +155,16 @@ async fn listen_secret(
     secret_file: Option<std::path::PathBuf>,
     forward_to: Option<&str>,
 ) -> Result<String, CliError> {
+    // Masked in what the command prints from then on (a generated one after it is shown).
     if let Some(s) = secret {
+        crate::term::hide(&s);
         return Ok(s);
     }
     if let Some(path) = secret_file {
         return crate::secret::read_secret_file("--secret-file", path).await;
     }
     if let Ok(s) = std::env::var(SECRET_ENV) {
+        crate::term::hide(&s);
         return Ok(s);
     }
     if forward_to.is_some_and(ringg_api::client::is_loopback_url) {
@@ -153,6 +172,7 @@ async fn listen_secret(
         crate::term::err_line(format!(
             "no secret given: generated {generated} for this run; put it in your subscription's header"
         ));
+        crate::term::hide(&generated);
         return Ok(generated);
     }
     Err(CliError::usage(format!(
