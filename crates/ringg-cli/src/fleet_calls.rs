@@ -3,12 +3,18 @@
 //! through Redis by every process of the fleet, whatever its state folder.
 //!
 //! Each call initiation the journal records under that check first takes a Redis key for its
-//! recipient and assistant (`SET NX`, for the window the check looks back over): a process on
-//! another machine recording a call to the same recipient finds the key taken and is refused
-//! with the earlier call's entry, as a local journal refuses it. The key follows the entry: a
-//! call that was refused or not placed gives its key back (calling again is safe), a placed
-//! one keeps it for the window with its call id. A Redis that cannot be reached refuses the
-//! call (nothing is sent): the fleet's check cannot be made.
+//! recipient and assistant (`SET NX`, with no expiry while the call is not settled): a process
+//! on another machine recording a call to the same recipient finds the key taken and is
+//! refused with the earlier call's entry, as a local journal refuses it. The key follows the
+//! entry: a call that was refused or not placed gives its key back (calling again is safe), a
+//! placed one keeps it, with its call id, for the rest of the window the check looks back
+//! over. A Redis that cannot be reached refuses the call (nothing is sent): the fleet's check
+//! cannot be made.
+//!
+//! The set `{prefix}:call-pending:{scope digest}` names the keys of calls not settled, so the
+//! journal's pending calls are the fleet's: `calls pending` and `calls reconcile --pending` on
+//! any machine see (and settle) a call whose machine died before its answer, which otherwise
+//! would hold its recipient for good.
 //!
 //! Campaign launches share their journal record the same way ([`launches`]).
 
@@ -33,13 +39,25 @@ use tokio::sync::OnceCell;
 /// How long one Redis command may take before the check counts as failed.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// The key's value replaced (keeping its expiry) or, with an empty `ARGV[2]`, deleted, while it
-/// holds the entry of the client reference `ARGV[1]` (values are the reference, a line break,
-/// and the entry's JSON); a missing key is set to `ARGV[2]` for `ARGV[3]` ms when both are given
-/// (a placed call that took no key: `--force`). Returns 1 when it acted.
+/// The recipient's key `KEYS[1]` set to `ARGV[1]` (with no expiry) and named in the pending
+/// set `KEYS[2]` unless it is taken; returns the value holding it then, else nil.
+const TAKE: &str = r"
+if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
+  redis.call('SADD', KEYS[2], KEYS[1])
+  return false
+end
+return redis.call('GET', KEYS[1])
+";
+
+/// The key `KEYS[1]`, while it holds the entry of the client reference `ARGV[1]` (values are
+/// the reference, a line break, and the entry's JSON), set to the settled entry `ARGV[2]` for
+/// `ARGV[3]` ms, or deleted when `ARGV[2]` is empty or no time is left, and taken out of the
+/// pending set `KEYS[2]`; a missing key is set to `ARGV[2]` for `ARGV[3]` ms when both are
+/// given (a placed call that took no key: `--force`). Returns 1 when it acted.
 const FOLLOW: &str = r"
 local v = redis.call('GET', KEYS[1])
 if not v then
+  redis.call('SREM', KEYS[2], KEYS[1])
   if ARGV[2] ~= '' and tonumber(ARGV[3]) > 0 then
     redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
     return 1
@@ -47,8 +65,22 @@ if not v then
   return 0
 end
 if string.sub(v, 1, #ARGV[1] + 1) ~= ARGV[1] .. '\n' then return 0 end
-if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL') end
+if ARGV[2] == '' or tonumber(ARGV[3]) <= 0 then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+end
+redis.call('SREM', KEYS[2], KEYS[1])
 return 1
+";
+
+/// The keys `ARGV[...]` that no longer exist taken out of the pending set `KEYS[1]` (evicted,
+/// or deleted by another version).
+const TIDY: &str = r"
+for _, k in ipairs(ARGV) do
+  if redis.call('EXISTS', k) == 0 then redis.call('SREM', KEYS[1], k) end
+end
+return 0
 ";
 
 /// A [`Journal`] whose recent-call check (`put_call_unless_called`) is also made across the
@@ -60,6 +92,8 @@ pub(crate) struct FleetJournal {
     conn: OnceCell<ConnectionManager>,
     /// `{prefix}:recent-call:{scope digest}:`.
     keys: String,
+    /// `{prefix}:call-pending:{scope digest}`: the keys of calls not settled.
+    call_pending: String,
     /// `{prefix}:launch:{scope digest}:`.
     launches: String,
     /// `{prefix}:launch-list:{scope digest}:`.
@@ -70,7 +104,9 @@ pub(crate) struct FleetJournal {
     window: Duration,
     /// `host:port/db`, for messages (never the password).
     shown: String,
+    take: Script,
     follow: Script,
+    tidy: Script,
     swap: Script,
     /// Entries of other processes this journal refused a call for, by client reference, so
     /// the refusal can be worded from them.
@@ -110,12 +146,15 @@ impl FleetJournal {
             client,
             conn: OnceCell::new(),
             keys: format!("{}:recent-call:{digest}:", prefix.trim_end_matches(':')),
+            call_pending: format!("{}:call-pending:{digest}", prefix.trim_end_matches(':')),
             launches: format!("{}:launch:{digest}:", prefix.trim_end_matches(':')),
             launch_lists: format!("{}:launch-list:{digest}:", prefix.trim_end_matches(':')),
             launch_pending: format!("{}:launch-pending:{digest}", prefix.trim_end_matches(':')),
             window,
             shown,
+            take: Script::new(TAKE),
             follow: Script::new(FOLLOW),
+            tidy: Script::new(TIDY),
             swap: Script::new(launches::SWAP),
             seen: Mutex::new(HashMap::new()),
         })
@@ -130,10 +169,10 @@ impl FleetJournal {
         JournalError::store(format!(
             "the fleet's Redis at {} could not be asked about recent calls ({why}), so no call \
              was sent; check that it is running, or run without --redis-url (if Redis takes \
-             this command's hold on the recipient late, other processes are refused it for up \
-             to {} min; --force calls anyway)",
-            self.shown,
-            self.window.as_secs() / 60
+             this command's hold on the recipient late, other processes are refused it until \
+             `ringg calls reconcile --pending` finds that no call was placed; --force calls \
+             anyway)",
+            self.shown
         ))
     }
 
@@ -141,10 +180,10 @@ impl FleetJournal {
     /// the journal says).
     fn unwritten(&self, why: impl fmt::Display) -> JournalError {
         JournalError::store(format!(
-            "the outcome of a call could not be written to the fleet's Redis at {} ({why}); its \
-             hold on the recipient ends within {} min",
-            self.shown,
-            self.window.as_secs() / 60
+            "the outcome of a call could not be written to the fleet's Redis at {} ({why}); \
+             other machines see the call as not settled until `ringg calls reconcile --pending` \
+             (on any machine) settles it",
+            self.shown
         ))
     }
 
@@ -174,51 +213,48 @@ impl FleetJournal {
         Ok(conn.clone())
     }
 
-    /// Takes the key of `entry`'s recipient for `window`, or returns the entry holding it.
-    async fn take(
-        &self,
-        entry: &CallEntry,
-        window: Duration,
-    ) -> Result<Option<CallEntry>, JournalError> {
+    /// Takes the key of `entry`'s recipient (until the call is settled), or returns the entry
+    /// holding it.
+    async fn take(&self, entry: &CallEntry) -> Result<Option<CallEntry>, JournalError> {
         let mut conn = self.connection().await.map_err(|why| self.failed(why))?;
         let key = self.key(&entry.intent);
         let value = value_of(entry)?;
-        let millis = u64::try_from(window.as_millis())
-            .unwrap_or(u64::MAX)
-            .max(1_000);
-        // Twice: a key that expires (or is freed) between the commands is taken on the second
-        // round.
+        // Twice: a key freed after the first round (its call does not exist) is taken on the
+        // second.
         for _ in 0..2 {
-            let mut set = redis::cmd("SET");
-            set.arg(&key).arg(&value).arg("NX").arg("PX").arg(millis);
-            let taken: Option<String> = match Self::run(set.query_async(&mut conn)).await {
-                Ok(taken) => taken,
+            let mut invocation = self.take.key(&key);
+            invocation.key(&self.call_pending).arg(&value);
+            let held: Option<String> = match Self::run(invocation.invoke_async(&mut conn)).await {
+                Ok(held) => held,
                 Err(why) => {
                     // Redis may still take the hold it did not answer: given back once more
-                    // now (after it, on the same connection), else it lasts the window.
+                    // now (after it, on the same connection), else it lasts until settled.
                     let _ = self.follow(entry, false).await;
                     return Err(self.failed(why));
                 }
             };
-            if taken.is_some() {
+            let Some(held) = held else {
                 return Ok(None);
-            }
-            let held: Option<String> =
-                Self::run(redis::cmd("GET").arg(&key).query_async(&mut conn))
+            };
+            let earlier = entry_of(&held)
+                .ok_or_else(|| self.failed(format!("the value of {key} is not a call entry")))?;
+            if !earlier.is_settled() {
+                // Named in the pending set again, in case the set was lost (evicted) meanwhile.
+                let mut sadd = redis::cmd("SADD");
+                sadd.arg(&self.call_pending).arg(&key);
+                Self::run(sadd.query_async::<i64>(&mut conn))
                     .await
                     .map_err(|why| self.failed(why))?;
-            if let Some(held) = held {
-                let earlier = entry_of(&held).ok_or_else(|| {
-                    self.failed(format!("the value of {key} is not a call entry"))
-                })?;
-                if stops_a_call(&earlier) {
-                    return Ok(Some(earlier));
-                }
-                // A call that does not exist, whose key was not given back: freed.
-                self.follow(&earlier, false)
-                    .await
-                    .map_err(|why| self.failed(why))?;
+                return Ok(Some(earlier));
             }
+            if stops_a_call(&earlier) && !self.window_over(&earlier) {
+                return Ok(Some(earlier));
+            }
+            // A call that does not exist, or a placed one whose window is over (its key left
+            // without an expiry by an older version): freed.
+            self.follow(&earlier, false)
+                .await
+                .map_err(|why| self.failed(why))?;
         }
         Err(self.failed("its key kept changing"))
     }
@@ -237,19 +273,131 @@ impl FleetJournal {
             (String::new(), 0)
         };
         let mut invocation = self.follow.key(self.key(&entry.intent));
-        invocation.arg(&entry.intent.reference).arg(value).arg(rest);
+        invocation
+            .key(&self.call_pending)
+            .arg(&entry.intent.reference)
+            .arg(value)
+            .arg(rest);
         Self::run(invocation.invoke_async::<i64>(&mut conn))
             .await
             .map(drop)
     }
 
-    /// Gives the key taken for `entry` back, logging a failure (the key then expires with
-    /// its window).
+    /// Whether the window in which `entry`'s call holds its recipient is over.
+    fn window_over(&self, entry: &CallEntry) -> bool {
+        Utc::now() - entry.intent.recorded_at
+            >= chrono::Duration::from_std(self.window).unwrap_or(chrono::Duration::MAX)
+    }
+
+    /// Gives the key taken for `entry` back, logging a failure (the key then holds the
+    /// recipient until a reconcile finds that no call was placed).
     async fn give_back(&self, entry: &CallEntry) {
         if let Err(why) = self.follow(entry, false).await {
             tracing::warn!("{}", self.unwritten(why));
         }
     }
+}
+
+impl FleetJournal {
+    /// The calls not settled that the fleet's pending set names; keys gone meanwhile (evicted,
+    /// or deleted by another version) are taken out of it.
+    async fn fleet_pending_calls(&self) -> Result<Vec<CallEntry>, String> {
+        let mut conn = self.connection().await?;
+        let keys: Vec<String> = Self::run(
+            redis::cmd("SMEMBERS")
+                .arg(&self.call_pending)
+                .query_async(&mut conn),
+        )
+        .await?;
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let values: Vec<Option<String>> =
+            Self::run(redis::cmd("MGET").arg(&keys).query_async(&mut conn)).await?;
+        let mut gone = Vec::new();
+        let mut pending = Vec::new();
+        for (key, value) in keys.iter().zip(values) {
+            match value.as_deref().map(entry_of) {
+                None => gone.push(key),
+                Some(Some(entry)) if !entry.is_settled() => pending.push(entry),
+                Some(_) => {}
+            }
+        }
+        if !gone.is_empty() {
+            let mut invocation = self.tidy.key(&self.call_pending);
+            invocation.arg(gone);
+            if let Err(why) = Self::run(invocation.invoke_async::<i64>(&mut conn)).await {
+                // Tidied on a later read; what was read stands.
+                tracing::debug!("the fleet's pending set was not tidied: {why}");
+            }
+        }
+        Ok(pending)
+    }
+
+    /// `local` with the entries of `fleet` it does not hold, oldest first. An entry the local
+    /// journal holds as settled (its outcome was not written to Redis then) is written now,
+    /// and not returned.
+    async fn merge_pending(
+        &self,
+        mut local: Vec<CallEntry>,
+        fleet: Vec<CallEntry>,
+    ) -> Result<Vec<CallEntry>, JournalError> {
+        for entry in fleet {
+            let reference = entry.intent.reference.clone();
+            if local.iter().any(|l| l.intent.reference == reference) {
+                continue;
+            }
+            match self.local.call(&reference).await? {
+                Some(settled) if settled.is_settled() => {
+                    if let Err(why) = self.follow(&settled, stops_a_call(&settled)).await {
+                        tracing::warn!("{}", self.unwritten(why));
+                    }
+                }
+                _ => {
+                    let entry = foreign(entry);
+                    self.seen
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .insert(reference, entry.clone());
+                    local.push(entry);
+                }
+            }
+        }
+        local.sort_by(|a, b| {
+            (a.intent.recorded_at, &a.intent.reference)
+                .cmp(&(b.intent.recorded_at, &b.intent.reference))
+        });
+        Ok(local)
+    }
+
+    /// An entry of another process this journal has seen (refused a call for, or listed).
+    fn seen_entry(&self, reference: &str) -> Option<CallEntry> {
+        self.seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(reference)
+            .cloned()
+    }
+
+    /// The fleet's calls not settled could not be read.
+    fn unread(&self, why: impl fmt::Display) -> JournalError {
+        JournalError::store(format!(
+            "the fleet's Redis at {} could not be asked for the calls not settled on other \
+             machines ({why}); check that it is running",
+            self.shown
+        ))
+    }
+}
+
+/// Another machine's entry, as this one settles it: its request may still be answered for as
+/// long as its sender waits, by that machine's clock, which may run behind this one's; the wait
+/// it records is lengthened by the slack allowed between clocks (ten minutes, as between ours
+/// and the server's), so this machine does not rule the call out early.
+fn foreign(mut entry: CallEntry) -> CallEntry {
+    const CLOCK_SLACK: Duration = Duration::from_secs(600);
+    let wait = entry.intent.settle_after.unwrap_or_default();
+    entry.intent.settle_after = Some(wait + CLOCK_SLACK);
+    entry
 }
 
 /// Whether the call of `entry` stops another to its recipient: it was placed, or may have
@@ -312,10 +460,7 @@ impl Journal for FleetJournal {
         entry: &CallEntry,
         since: DateTime<Utc>,
     ) -> Result<Option<CallEntry>, JournalError> {
-        let window = (entry.intent.recorded_at - since)
-            .to_std()
-            .unwrap_or_default();
-        if let Some(earlier) = self.take(entry, window).await? {
+        if let Some(earlier) = self.take(entry).await? {
             self.seen
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
@@ -329,20 +474,40 @@ impl Journal for FleetJournal {
         local
     }
 
+    /// The local journal's entry, else one of another process this journal has seen, else
+    /// the fleet's pending one with this reference.
     async fn call(&self, reference: &str) -> Result<Option<CallEntry>, JournalError> {
         if let Some(entry) = self.local.call(reference).await? {
             return Ok(Some(entry));
         }
-        Ok(self
-            .seen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(reference)
-            .cloned())
+        if let Some(entry) = self.seen_entry(reference) {
+            return Ok(Some(entry));
+        }
+        let fleet = self
+            .fleet_pending_calls()
+            .await
+            .map_err(|why| self.unread(why))?;
+        Ok(fleet
+            .into_iter()
+            .find(|e| e.intent.reference == reference)
+            .map(foreign))
     }
 
+    /// The local journal's, with the fleet's (made on any machine) when Redis answers; a
+    /// failure to ask it is logged, and this machine's are returned alone.
     async fn pending_calls(&self) -> Result<Vec<CallEntry>, JournalError> {
-        self.local.pending_calls().await
+        let local = self.local.pending_calls().await?;
+        match self.fleet_pending_calls().await {
+            Ok(fleet) => self.merge_pending(local, fleet).await,
+            Err(why) => {
+                tracing::warn!(
+                    "the fleet's Redis at {} could not be asked for the calls not settled on \
+                     other machines ({why}): only this machine's are shown",
+                    self.shown
+                );
+                Ok(local)
+            }
+        }
     }
 
     async fn calls_since(&self, since: DateTime<Utc>) -> Result<Vec<CallEntry>, JournalError> {
@@ -412,54 +577,4 @@ impl Journal for FleetJournal {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn entry(reference: &str, outcome: Option<CallOutcome>) -> CallEntry {
-        let mut entry = CallEntry::new(CallIntent {
-            reference: reference.to_owned(),
-            operation: "initiateCallV2".to_owned(),
-            agent_id: AgentId::new("a-1"),
-            to_number: "+919876543210".to_owned(),
-            caller: "from_number_id:n-1".to_owned(),
-            recorded_at: Utc::now(),
-            settle_after: None,
-        });
-        entry.outcome = outcome;
-        entry
-    }
-
-    #[test]
-    fn a_key_holds_its_entry_and_only_calls_that_may_exist_stop_another() {
-        let pending = entry("rr-1\nx", None);
-        let value = value_of(&pending).unwrap();
-        assert!(value.starts_with("rr-1\nx\n"));
-        // The JSON after the last line break is the entry, whatever its reference holds.
-        assert_eq!(entry_of(&value), Some(pending.clone()));
-        assert_eq!(entry_of("rr-1 no entry"), None);
-        let placed = Some(CallOutcome::Placed {
-            call_id: ringg_api::types::CallId::new("c-1"),
-        });
-        let unknown = Some(CallOutcome::Unknown {
-            reason: "reset".to_owned(),
-        });
-        for (outcome, stops) in [
-            (None, true),
-            (unknown, true),
-            (placed, true),
-            (
-                Some(CallOutcome::Refused {
-                    reason: "400".to_owned(),
-                }),
-                false,
-            ),
-            (Some(CallOutcome::NotPlaced), false),
-        ] {
-            assert_eq!(
-                stops_a_call(&entry("rr-2", outcome.clone())),
-                stops,
-                "{outcome:?}"
-            );
-        }
-    }
-}
+mod tests;

@@ -279,6 +279,8 @@ mod script_tests {
     #[test]
     fn the_script_is_plain_lua() {
         assert!(!super::SWAP.contains('`'));
-        assert!(!super::super::FOLLOW.contains('`'));
+        for script in [super::super::TAKE, super::super::FOLLOW, super::super::TIDY] {
+            assert!(!script.contains('`'));
+        }
     }
 }

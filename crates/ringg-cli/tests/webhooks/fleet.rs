@@ -263,6 +263,100 @@ async fn fleet_calls_create_on_two_machines_calls_a_recipient_once() {
     assert!(super::common::calls_to(&sim, unchecked_to).is_empty());
 }
 
+/// A call whose answer was lost on one machine (which is then gone) holds its recipient across
+/// the fleet until it is settled, not only for the hour: its Redis key has no expiry, and
+/// another machine lists it in `calls pending` and settles it with `calls reconcile
+/// --pending`; the key then holds the placed call for the rest of the hour.
+#[tokio::test(flavor = "multi_thread")]
+async fn fleet_call_left_unsettled_by_a_gone_machine_is_settled_from_another() {
+    let Some(redis) =
+        RedisServer::start("fleet_call_left_unsettled_by_a_gone_machine_is_settled_from_another")
+    else {
+        return;
+    };
+    let sim = super::common::sim_with_faults("op.initiateCallV2=1:reset-after").await;
+    let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let url = redis.url();
+    let run = |state: &std::path::Path, args: Vec<&str>| {
+        let mut args: Vec<&str> = args;
+        args.extend_from_slice(&["--redis-url", &url]);
+        let mut cmd = super::common::ringg(&sim, &args);
+        cmd.env("RINGG_STATE_DIR", state);
+        super::common::run(cmd)
+    };
+    let to = "+919876599921";
+    let create = |state| {
+        run(
+            state,
+            super::common::call_args(to, &["--var", "company_name=Acme"]),
+        )
+    };
+    // The hold's expiry in ms (-1: none), and how many calls the fleet's pending set names.
+    let hold = || {
+        redis.command(&[
+            "EVAL",
+            "return redis.call('PTTL', redis.call('KEYS', 'ringg:recent-call:*')[1])",
+            "0",
+        ])
+    };
+    let pending_set = || {
+        redis.command(&[
+            "EVAL",
+            "local k = redis.call('KEYS', 'ringg:call-pending:*') \
+             if #k == 0 then return 0 end return redis.call('SCARD', k[1])",
+            "0",
+        ])
+    };
+    let first = create(one.path()).await;
+    assert_eq!(first.code, 6, "outcome unknown: {}", first.stderr);
+    let calls = super::common::calls_to(&sim, to);
+    assert_eq!(calls.len(), 1, "the server placed the call");
+    assert_eq!(hold(), ":-1", "an unsettled call's hold does not expire");
+    assert_eq!(pending_set(), ":1");
+    let refused = create(two.path()).await;
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("is not settled"),
+        "{}",
+        refused.stderr
+    );
+    // The other machine lists the call and settles it through the history.
+    let listed = run(two.path(), vec!["-o", "json", "calls", "pending"]).await;
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    let listed: serde_json::Value = serde_json::from_str(&listed.stdout).unwrap();
+    assert_eq!(
+        listed["items"].as_array().map(Vec::len),
+        Some(1),
+        "{listed}"
+    );
+    assert_eq!(listed["items"][0]["intent"]["to_number"], to, "{listed}");
+    let settled = run(two.path(), vec!["calls", "reconcile", "--pending"]).await;
+    assert_eq!(settled.code, 0, "{}", settled.stderr);
+    assert!(
+        settled.stdout.contains(&calls[0][..8]),
+        "{}",
+        settled.stdout
+    );
+    let left: i64 = hold().trim_start_matches(':').parse().unwrap();
+    assert!(
+        0 < left && left <= 3_600_000,
+        "the placed call holds for the hour: {left}"
+    );
+    assert_eq!(pending_set(), ":0");
+    let again = create(two.path()).await;
+    assert_eq!(again.code, 1, "{}", again.stderr);
+    assert!(
+        again.stderr.contains("was already called") && again.stderr.contains(&calls[0]),
+        "{}",
+        again.stderr
+    );
+    // The first machine, back, settles its own entry the same way.
+    let own = run(one.path(), vec!["calls", "reconcile", "--pending"]).await;
+    assert_eq!(own.code, 0, "{}", own.stderr);
+    assert!(own.stdout.contains(&calls[0][..8]), "{}", own.stdout);
+    assert_eq!(super::common::calls_to(&sim, to).len(), 1);
+}
+
 /// `campaigns launch` of one file, name and assistant from processes with separate state
 /// folders (two machines) sharing one Redis: the second finds the campaign the first started
 /// and sends nothing, as the first machine's own journal would have it; with Redis gone, a

@@ -64,7 +64,7 @@ fn refusal(earlier: &CallEntry) -> CliError {
             ))
         }
         _ => CliError::failed(format!(
-            "an earlier call to {to} for assistant {agent} is not settled (client reference {reference}, {}): it may have been placed, so calling again could call them twice; run `ringg calls reconcile --pending` first (on the machine that made it: with --redis-url it may be another), or add --force to call anyway",
+            "an earlier call to {to} for assistant {agent} is not settled (client reference {reference}, {}): it may have been placed, so calling again could call them twice; run `ringg calls reconcile --pending` first (on this machine, or with --redis-url on any machine of the fleet), or add --force to call anyway",
             recorded(earlier)
         )),
     }
@@ -100,7 +100,11 @@ pub(super) async fn list(ctx: &mut Ctx) -> Result<(), CliError> {
     }
     if pending.is_empty() {
         ctx.out
-            .note("no pending call initiation: every call this machine placed is settled");
+            .note(if ctx.global.redis_url.is_some() {
+                "no pending call initiation: every call this machine and the fleet sharing its Redis placed is settled"
+            } else {
+                "no pending call initiation: every call this machine placed is settled"
+            });
         return Ok(());
     }
     let mut t = table(&[

@@ -1,0 +1,65 @@
+use super::*;
+
+fn entry(reference: &str, outcome: Option<CallOutcome>) -> CallEntry {
+    let mut entry = CallEntry::new(CallIntent {
+        reference: reference.to_owned(),
+        operation: "initiateCallV2".to_owned(),
+        agent_id: AgentId::new("a-1"),
+        to_number: "+919876543210".to_owned(),
+        caller: "from_number_id:n-1".to_owned(),
+        recorded_at: Utc::now(),
+        settle_after: None,
+    });
+    entry.outcome = outcome;
+    entry
+}
+
+#[test]
+fn a_key_holds_its_entry_and_only_calls_that_may_exist_stop_another() {
+    let pending = entry("rr-1\nx", None);
+    let value = value_of(&pending).unwrap();
+    assert!(value.starts_with("rr-1\nx\n"));
+    // The JSON after the last line break is the entry, whatever its reference holds.
+    assert_eq!(entry_of(&value), Some(pending.clone()));
+    assert_eq!(entry_of("rr-1 no entry"), None);
+    let placed = Some(CallOutcome::Placed {
+        call_id: ringg_api::types::CallId::new("c-1"),
+    });
+    let unknown = Some(CallOutcome::Unknown {
+        reason: "reset".to_owned(),
+    });
+    for (outcome, stops) in [
+        (None, true),
+        (unknown, true),
+        (placed, true),
+        (
+            Some(CallOutcome::Refused {
+                reason: "400".to_owned(),
+            }),
+            false,
+        ),
+        (Some(CallOutcome::NotPlaced), false),
+    ] {
+        assert_eq!(
+            stops_a_call(&entry("rr-2", outcome.clone())),
+            stops,
+            "{outcome:?}"
+        );
+    }
+}
+
+/// Another machine's entry is settled from here with ten more minutes of wait than its sender
+/// recorded: its clock may run behind this one's.
+#[test]
+fn another_machines_entry_waits_out_the_clock_slack() {
+    let mut recorded = entry("rr-3", None);
+    recorded.intent.settle_after = Some(Duration::from_secs(30));
+    assert_eq!(
+        foreign(recorded).intent.settle_after,
+        Some(Duration::from_secs(630))
+    );
+    assert_eq!(
+        foreign(entry("rr-4", None)).intent.settle_after,
+        Some(Duration::from_secs(600))
+    );
+}
