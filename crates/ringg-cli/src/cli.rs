@@ -162,8 +162,9 @@ pub(crate) struct GlobalArgs {
     /// is shared through it, `webhooks listen`/`replay` keep their dedupe store in it
     /// instead of --dedupe, and `calls create` refuses a recipient any process of the fleet is
     /// calling or called within the hour. Prefer the environment variable when the URL has a
-    /// password. When Redis is down, receivers answer 503 (and say so when they start),
-    /// commands limit themselves locally, and `calls create` sends nothing.
+    /// password. When Redis is down, receivers answer subscription events 503 (and say so when
+    /// they start) and hand callbacks over unchecked, commands limit themselves locally, and
+    /// `calls create` sends nothing.
     #[arg(
         long,
         global = true,

@@ -103,10 +103,10 @@ async fn shared_store(url: &str, prefix: &str) -> Result<Arc<dyn DedupeStore>, C
         .map_err(|e| CliError::usage(format!("--redis-url: {e}")))?;
     match store.ping().await {
         Ok(()) => {}
-        // Down for now (starting with the machine, restarting): deliveries are answered 503,
-        // for Ringg to send again, until it answers.
+        // Down for now (starting with the machine, restarting): subscription events are
+        // answered 503, for Ringg to send again, until it answers.
         Err(e) if e.is_unreachable() => crate::term::err_line(format!(
-            "warning: --redis-url: {e}; deliveries are answered 503 (Ringg sends them again) until it answers"
+            "warning: --redis-url: {e}; until it answers, subscription events are answered 503 (Ringg sends them again) and callbacks are handed over without the duplicate check"
         )),
         Err(e) => return Err(CliError::failed(format!("--redis-url: {e}"))),
     }

@@ -139,7 +139,9 @@ impl fmt::Display for DedupeKey {
 
 /// A failure of a [`DedupeStore`] (for example its database is unreachable).
 ///
-/// The receiver answers such a delivery with 503 and hands nothing over, so Ringg retries it.
+/// The receiver answers such a delivery with 503 and hands nothing over, so Ringg retries it;
+/// a per-call callback or a campaign's notice, which Ringg never sends again, is handed over
+/// without the duplicate check instead.
 #[derive(Debug, thiserror::Error)]
 #[error("dedupe store failed: {source}")]
 pub struct DedupeStoreError {

@@ -19,7 +19,8 @@ use crate::dedupe::{
 };
 
 /// How long one Redis command may take before the store reports itself unavailable (and the
-/// receiver answers 503, so Ringg retries later).
+/// receiver answers 503, so Ringg retries later; a callback, never sent again, is handed over
+/// unchecked).
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The claim, atomically: a missing key becomes pending for the lease, its value `p:` and the
@@ -96,9 +97,10 @@ return 0
 ///   own claims only; `confirm` and `remove` of a key this store did not claim act on the key
 ///   as it is.
 /// - **Redis down**: every operation fails after at most a couple of seconds with a
-///   [`DedupeStoreError`]; the receiver then answers 503 and hands nothing over, so nothing is
-///   handed over without dedupe and Ringg retries later. The connection is re-established
-///   on the next delivery.
+///   [`DedupeStoreError`]; the receiver then answers a subscription event 503 and hands
+///   it over only once Ringg's retry finds Redis back, and hands a per-call callback or a
+///   campaign's notice (never sent again) over without dedupe. The connection is
+///   re-established on the next delivery.
 /// - **Bounded** by the expiries; Redis's own `maxmemory` settings apply on top. Run Redis
 ///   with persistence (`appendonly yes`) if a Redis restart must not forget recent keys.
 ///

@@ -201,9 +201,9 @@ async fn deliver(
             }
         }
     }
-    if let Some(key) = &key {
-        match inner.store.claim(key).await {
-            Ok(Claim::New) => {}
+    let key = match key {
+        Some(key) => match inner.store.claim(&key).await {
+            Ok(Claim::New) => Some(key),
             Ok(Claim::InFlight) => return Err(Rejection::in_flight()),
             Ok(_) => {
                 tracing::debug!(
@@ -214,12 +214,24 @@ async fn deliver(
                 );
                 return Ok(accepted(DUPLICATE));
             }
+            // Ringg never sends a per-call callback or a campaign's notice again, so a 503
+            // would lose it: handed over unchecked (at worst twice).
+            Err(err) if !event.is_retried_by_ringg() => {
+                tracing::error!(
+                    target: "ringg_webhooks",
+                    key = %key,
+                    "{err}; handing the event over without the duplicate check, since Ringg \
+                     does not send it again"
+                );
+                None
+            }
             Err(err) => {
                 tracing::error!(target: "ringg_webhooks", key = %key, "{err}");
                 return Err(Rejection::dedupe_unavailable());
             }
-        }
-    }
+        },
+        None => None,
+    };
     // On this task: a panic in the handler is caught here, so the key is still released
     // before Ringg is answered.
     let outcome = CatchUnwind(inner.handler.handle(event)).await;

@@ -328,6 +328,31 @@ async fn dedupe_store_failure_answers_503_without_handing_over() {
     assert!(rec.seen().is_empty());
 }
 
+/// A per-call callback, which Ringg never sends again, is handed over when the dedupe store
+/// fails (a 503 would lose it).
+#[tokio::test]
+async fn dedupe_store_failure_still_hands_a_callback_over() {
+    let rec = Arc::new(Recorder::default());
+    let r = WebhookReceiver::builder()
+        .secret_header("x-webhook-secret")
+        .secret(SECRET)
+        .dedupe_store(BrokenStore)
+        .shared_handler(rec.clone())
+        .build()
+        .unwrap();
+    let callback = serde_json::json!({
+        "status": "success",
+        "data": {"call_id": "c1", "status": "completed", "transcript": "bot: hi"}
+    })
+    .to_string();
+    let (status, body) = send(&r, callback).await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::OK, Some("accepted"))
+    );
+    assert_eq!(rec.seen().len(), 1);
+}
+
 #[tokio::test]
 async fn events_without_call_id_are_always_handed_over() {
     let rec = Arc::new(Recorder::default());
