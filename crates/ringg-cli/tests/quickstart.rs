@@ -121,24 +121,27 @@ async fn quickstart_against_a_server_refuses_to_call_without_to_and_yes() {
 
     // With both, it runs the same steps against that server (a loopback one, so a local
     // receiver gets the webhooks).
-    let mut cmd = bare();
-    cmd.args([
-        "quickstart",
-        "--base-url",
-        &sim.base_url(),
-        "--api-key",
-        sim.api_key(),
-        "--to",
-        "+919876500001",
-        "--yes",
-        "--timeout",
-        "60",
-        "--from-number-id",
-        &ringg_sim::demo::NUMBER_ID_2[..8],
-    ]);
+    let quickstart = || {
+        let mut cmd = bare();
+        cmd.args([
+            "quickstart",
+            "--base-url",
+            &sim.base_url(),
+            "--api-key",
+            sim.api_key(),
+            "--to",
+            "+919876500001",
+            "--yes",
+            "--timeout",
+            "60",
+            "--from-number-id",
+            &ringg_sim::demo::NUMBER_ID_2[..8],
+        ]);
+        cmd
+    };
     sim.handle()
         .script_outcomes("+919876500001", [ringg_sim::CallOutcome::Answered]);
-    let r = ok(cmd).await;
+    let r = ok(quickstart()).await;
     assert!(
         r.stdout.contains("webhook all_processing_completed"),
         "{}",
@@ -157,6 +160,15 @@ async fn quickstart_against_a_server_refuses_to_call_without_to_and_yes() {
         sim.handle().stats().by_operation.get("listNumbers"),
         Some(&1)
     );
+    // Run again (as after an interruption), it does not call the recipient a second time:
+    // the journal holds the call placed a moment ago, as for `calls create`.
+    let again = fails(quickstart(), 1).await;
+    assert!(
+        again.stderr.contains("was already called") && again.stderr.contains("--force"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(sim.handle().calls().len(), 1);
     // The receiver died with the command, so its subscription is gone again.
     let r = ok(common::ringg(
         &sim,

@@ -16,6 +16,11 @@ pub(crate) struct QuickstartArgs {
     /// Confirms that a real phone call may be placed (needed with --base-url).
     #[arg(long)]
     pub(crate) yes: bool,
+    /// Call even though an earlier call to the same number for the same assistant is not
+    /// settled (it may have been placed: see `ringg calls reconcile --pending`), or was placed
+    /// within the last hour (as `calls create --force`).
+    #[arg(long)]
+    pub(crate) force: bool,
     /// The callee's name.
     #[arg(long, default_value = "Asha")]
     pub(crate) name: String,

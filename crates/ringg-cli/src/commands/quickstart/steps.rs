@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use ringg_api::Client;
-use ringg_api::calls::PlacedCall;
+use ringg_api::calls::{CLIENT_REFERENCE_KEY, PlacedCall};
 use ringg_api::types::analytics::{AnalyticsQuery, PlatformAnalyticsResponse};
 use ringg_api::types::assistants::{AssistantDetails, EventSubscription};
 use ringg_api::types::calls::InitiateCallRequest;
@@ -324,7 +324,17 @@ async fn place_call(
     for (k, v) in &call_vars {
         request = request.custom_arg(k.clone(), v.clone());
     }
-    let placed: PlacedCall = client.calls().initiate(request).await?;
+    // As `calls create` sends it: with its client reference on the terminal first, and refused
+    // when the journal (or the fleet's Redis) holds a call to the recipient not settled or
+    // placed within the hour, so a quickstart run again after an interruption does not call
+    // them twice.
+    let reference = client.calls().new_reference();
+    request = request.custom_arg(CLIENT_REFERENCE_KEY, reference.clone());
+    n.detail(format!(
+        "client reference {reference} (if this command is interrupted, `ringg calls reconcile --pending` settles it)"
+    ));
+    let placed: PlacedCall =
+        crate::commands::calls::initiate_checked(client, request, &reference, args.force).await?;
     let call_id = placed.call_id.clone();
     n.detail(format!(
         "call {call_id} to {} ({}); client reference {}",
