@@ -1073,6 +1073,107 @@ async fn calls_since_returns_settled_and_pending_entries_recorded_since() {
     }
 }
 
+/// A client reference used again for another call: an earlier call under it that is pending
+/// (to whoever) stops the new one instead of being replaced, which would forget a call that
+/// may have been placed; and a reference used again after the hour is looked up by its newest
+/// use, so a third call to that recipient within the hour is refused. In the memory and the
+/// SQLite journal alike.
+#[tokio::test]
+async fn a_client_reference_used_again_does_not_make_the_journal_forget_a_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite: Arc<dyn Journal> =
+        Arc::new(SqliteJournal::open(dir.path().join("journal.sqlite3"), "s").unwrap());
+    let memory: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
+    let now = Utc::now();
+    let hour_ago = now - chrono::TimeDelta::hours(1);
+    for journal in [sqlite, memory] {
+        let pending = CallEntry::new(intent("order-42"));
+        journal.put_call(&pending).await.unwrap();
+        let mut elsewhere = CallEntry::new(intent("order-42"));
+        elsewhere.intent.to_number = "+919876543211".into();
+        let refused = journal.put_call_unless_pending(&elsewhere).await.unwrap();
+        assert_eq!(refused, Some(pending.clone()), "{journal:?}");
+        let refused = journal
+            .put_call_unless_called(&elsewhere, hour_ago)
+            .await
+            .unwrap();
+        assert_eq!(refused, Some(pending.clone()), "{journal:?}");
+        assert_eq!(journal.pending_calls().await.unwrap(), [pending]);
+
+        let placed = |reference: &str, to: &str, minutes_ago: i64| {
+            let mut e = CallEntry::new(intent(reference));
+            e.intent.to_number = to.into();
+            e.intent.recorded_at = now - chrono::TimeDelta::minutes(minutes_ago);
+            e.outcome = Some(CallOutcome::Placed {
+                call_id: format!("c-{reference}-{minutes_ago}").as_str().into(),
+            });
+            e
+        };
+        let to = "+919876543212";
+        journal.put_call(&placed("order-7", to, 61)).await.unwrap();
+        // An hour later, the same reference is used for a new call to them: allowed.
+        let again = placed("order-7", to, 1);
+        let allowed = journal
+            .put_call_unless_called(&again, hour_ago)
+            .await
+            .unwrap();
+        assert_eq!(allowed, None, "{journal:?}");
+        let third = CallEntry::new(CallIntent {
+            to_number: to.into(),
+            ..intent("order-8")
+        });
+        let refused = journal
+            .put_call_unless_called(&third, hour_ago)
+            .await
+            .unwrap();
+        assert_eq!(refused, Some(again), "{journal:?}");
+    }
+}
+
+/// A call entry the SQLite journal cannot read (damaged, or written by a newer version) could
+/// be a pending call to the recipient: the guarded write fails and records nothing, rather than
+/// reading past it and letting the call be sent; a call to another recipient still goes.
+#[tokio::test]
+async fn an_unreadable_call_entry_stops_a_guarded_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite3");
+    let journal = SqliteJournal::open(&path, "s").unwrap();
+    journal
+        .put_call(&CallEntry::new(intent("rr-newer")))
+        .await
+        .unwrap();
+    let writer = rusqlite::Connection::open(&path).unwrap();
+    let changed = writer
+        .execute(
+            "UPDATE ringg_journal_calls SET entry = replace(entry, '\"outcome\":null', \
+             '\"outcome\":{\"outcome\":\"a_newer_kind\"}') WHERE reference = 'rr-newer'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    drop(writer);
+    let next = CallEntry::new(intent("rr-next"));
+    for result in [
+        journal.put_call_unless_pending(&next).await,
+        journal
+            .put_call_unless_called(&next, Utc::now() - chrono::TimeDelta::hours(1))
+            .await,
+    ] {
+        let e = result.unwrap_err();
+        assert!(
+            e.to_string().contains("cannot read") && e.to_string().contains("nothing was recorded"),
+            "{e}"
+        );
+    }
+    assert_eq!(journal.call("rr-next").await.unwrap(), None);
+    let mut elsewhere = CallEntry::new(intent("rr-elsewhere"));
+    elsewhere.intent.to_number = "+919876543299".into();
+    assert_eq!(
+        journal.put_call_unless_pending(&elsewhere).await.unwrap(),
+        None
+    );
+}
+
 /// A list whose upload answer was lost, discarded by its id, ends its launch in the journal
 /// (which knew no list id for it): another file of its name launches at once instead of
 /// waiting for that launch to settle.

@@ -48,7 +48,9 @@ impl CallIntent {
 
     /// Of `calls`, the one that stops a new initiation of this intent: the oldest pending one
     /// to the same recipient for the same assistant; else, with `since`, the newest one to
-    /// them placed and recorded at or after `since`.
+    /// them placed and recorded at or after `since`. An earlier call under this intent's client
+    /// reference counts as one to the same recipient, whoever it called: recording this one
+    /// would replace it, and the journal would forget a call that may have been placed.
     pub(crate) fn stopped_by(
         &self,
         calls: Vec<CallEntry>,
@@ -56,7 +58,9 @@ impl CallIntent {
     ) -> Option<CallEntry> {
         let (pending, settled): (Vec<_>, Vec<_>) = calls
             .into_iter()
-            .filter(|c| c.intent.is_for_same_recipient(self))
+            .filter(|c| {
+                c.intent.is_for_same_recipient(self) || c.intent.reference == self.reference
+            })
             .partition(|c| !c.is_settled());
         let oldest_pending = pending.into_iter().min_by_key(|c| c.intent.recorded_at);
         oldest_pending.or_else(|| {

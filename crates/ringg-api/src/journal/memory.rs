@@ -44,7 +44,10 @@ impl MemoryJournal {
             let same: Vec<CallEntry> = i
                 .calls
                 .values()
-                .filter(|e| e.intent.is_for_same_recipient(&entry.intent))
+                .filter(|e| {
+                    e.intent.is_for_same_recipient(&entry.intent)
+                        || e.intent.reference == entry.intent.reference
+                })
                 .cloned()
                 .collect();
             let earlier = entry.intent.stopped_by(same, since);

@@ -29,6 +29,8 @@
 #[cfg(feature = "sqlite")]
 mod adopt;
 mod entry;
+#[cfg(feature = "sqlite")]
+mod file_mode;
 mod memory;
 #[cfg(feature = "sqlite")]
 mod sqlite;

@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 
 use crate::journal::adopt::adopt_other_spellings;
 use crate::journal::entry::{CallEntry, JournalError, LaunchEntry, LaunchKey, SavedSubscriptions};
+use crate::journal::file_mode::{keep_private, warn_if_readable};
 use crate::journal::store::{Journal, same_launch_record};
 
 /// How long a write waits for another process holding the file's write lock.
@@ -174,7 +175,7 @@ impl SqliteJournal {
         let intent = entry.intent.clone();
         let settled = entry.is_settled();
         let recorded = rfc3339(&entry.intent.recorded_at);
-        self.blocking(move |conn, scope| {
+        let outcome = self.blocking(move |conn, scope| {
             immediate(conn, || {
                 let candidates = match since {
                     None => texts(
@@ -189,26 +190,32 @@ impl SqliteJournal {
                         params![scope, rfc3339(&since)],
                     )?,
                 };
-                // An entry that cannot be read stops nothing here; reading it elsewhere
-                // reports the damage.
-                let calls = candidates
-                    .iter()
-                    .filter_map(|t| serde_json::from_str::<CallEntry>(t).ok())
-                    .collect();
+                // An entry that cannot be read (damaged, or written by a newer version) stops
+                // this call unless it is plainly another recipient's under another reference.
+                let mut calls = Vec::with_capacity(candidates.len());
+                for text in &candidates {
+                    match serde_json::from_str::<CallEntry>(text) {
+                        Ok(call) => calls.push(call),
+                        Err(e) if may_stop(text, &intent) => return Ok(Err(e.to_string())),
+                        Err(_) => {}
+                    }
+                }
                 let earlier = intent.stopped_by(calls, since);
                 if earlier.is_none() {
-                    conn.execute(
-                        "INSERT INTO ringg_journal_calls (scope, reference, settled, recorded_at, entry)
-                         VALUES (?1, ?2, ?3, ?4, ?5)
-                         ON CONFLICT (scope, reference) DO UPDATE
-                         SET settled = excluded.settled, entry = excluded.entry",
-                        params![scope, intent.reference, settled, recorded, text],
-                    )?;
+                    conn.execute(UPSERT_CALL, params![scope, intent.reference, settled, recorded, text])?;
                 }
-                Ok(earlier)
+                Ok(Ok(earlier))
             })
         })
-        .await
+        .await?;
+        outcome.map_err(|e| {
+            JournalError::Store(format!(
+                "{}: a call entry this version cannot read ({e}) could be an earlier call to this \
+                 recipient, so nothing was recorded or sent; run the ringg version that wrote it \
+                 (a newer one?), or settle that call with `ringg calls reconcile --pending` there",
+                self.path.display()
+            ))
+        })
     }
 }
 
@@ -235,6 +242,33 @@ fn wal_mode(conn: &Connection) -> rusqlite::Result<String> {
 fn encode<T: Serialize>(value: &T) -> Result<String, JournalError> {
     serde_json::to_string(value).map_err(JournalError::store)
 }
+
+/// Whether the call entry `text`, which does not read as a [`CallEntry`], may be one that stops
+/// `intent`: unless its intent plainly names another recipient (or assistant) and another
+/// client reference.
+fn may_stop(text: &str, intent: &crate::journal::CallIntent) -> bool {
+    let value: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+    let field = |name: &str| {
+        value
+            .pointer(&format!("/intent/{name}"))
+            .and_then(|v| v.as_str())
+    };
+    match (field("agent_id"), field("to_number"), field("reference")) {
+        (Some(agent), Some(to), Some(reference)) => {
+            (agent == intent.agent_id.as_str() && to == intent.to_number)
+                || reference == intent.reference
+        }
+        _ => true,
+    }
+}
+
+/// Records a call entry, or replaces the one with its reference (its time too, so a reference
+/// used again is looked up by its newest use).
+const UPSERT_CALL: &str =
+    "INSERT INTO ringg_journal_calls (scope, reference, settled, recorded_at, entry)
+     VALUES (?1, ?2, ?3, ?4, ?5)
+     ON CONFLICT (scope, reference) DO UPDATE
+     SET settled = excluded.settled, recorded_at = excluded.recorded_at, entry = excluded.entry";
 
 fn damaged(path: &Path, detail: impl Into<String>) -> JournalError {
     JournalError::Damaged {
@@ -301,10 +335,7 @@ impl Journal for SqliteJournal {
         let recorded = rfc3339(&entry.intent.recorded_at);
         self.blocking(move |conn, scope| {
             conn.execute(
-                "INSERT INTO ringg_journal_calls (scope, reference, settled, recorded_at, entry)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (scope, reference) DO UPDATE
-                 SET settled = excluded.settled, entry = excluded.entry",
+                UPSERT_CALL,
                 params![scope, reference, settled, recorded, text],
             )
             .map(drop)
@@ -520,52 +551,6 @@ impl Journal for SqliteJournal {
         })
         .await
     }
-}
-
-/// Creates the journal at `path`, when missing, readable by its owner only (empty, which SQLite
-/// takes for a new database; SQLite gives its `-wal` and `-shm` the same mode). An existing
-/// file is left as it is: a journal may be shared by a group on purpose. A name SQLite reads
-/// specially (`:memory:`, `file:` URIs) is left alone.
-fn keep_private(path: &Path) {
-    #[cfg(unix)]
-    if is_file_name(path) {
-        use std::os::unix::fs::OpenOptionsExt;
-        let _ = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(path);
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-}
-
-/// Warns when the journal at `path`, opened and checked, may be read by other users (its
-/// group included).
-fn warn_if_readable(path: &Path) {
-    #[cfg(unix)]
-    if is_file_name(path)
-        && let Ok(meta) = std::fs::metadata(path)
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            tracing::warn!(
-                target: "ringg_api::journal",
-                path = %path.display(),
-                "the journal may be read by other users (mode {mode:o}); it may hold webhook secrets: chmod 600 it"
-            );
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-}
-
-/// False for the names SQLite reads specially (`:memory:`, `file:` URIs).
-#[cfg(unix)]
-fn is_file_name(path: &Path) -> bool {
-    let name = path.as_os_str().to_string_lossy();
-    !(name.is_empty() || name.starts_with(':') || name.starts_with("file:"))
 }
 
 impl fmt::Debug for SqliteJournal {

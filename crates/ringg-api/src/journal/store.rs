@@ -20,7 +20,8 @@ pub trait Journal: Send + Sync + fmt::Debug {
     async fn put_call(&self, entry: &CallEntry) -> Result<(), JournalError>;
 
     /// Records a new call initiation unless one to the same recipient for the same assistant
-    /// is pending: then writes nothing and returns that one. The built-in journals check and
+    /// (or one under the same client reference, to anyone) is pending: then writes nothing and
+    /// returns that one. The built-in journals check and
     /// write in one step (one transaction for the SQLite journal), so of two processes
     /// recording the same recipient at once, one gets the other's entry. The default checks
     /// [`pending_calls`](Self::pending_calls), then writes: a journal shared by processes
@@ -29,19 +30,18 @@ pub trait Journal: Send + Sync + fmt::Debug {
         &self,
         entry: &CallEntry,
     ) -> Result<Option<CallEntry>, JournalError> {
-        if let Some(pending) = self
-            .pending_calls()
-            .await?
-            .into_iter()
-            .find(|p| p.intent.is_for_same_recipient(&entry.intent))
-        {
+        if let Some(pending) = self.pending_calls().await?.into_iter().find(|p| {
+            p.intent.is_for_same_recipient(&entry.intent)
+                || p.intent.reference == entry.intent.reference
+        }) {
             return Ok(Some(pending));
         }
         self.put_call(entry).await.map(|()| None)
     }
 
     /// Records a new call initiation unless one to the same recipient for the same assistant
-    /// is pending, or was placed and recorded at or after `since`: then writes nothing and
+    /// (or one under the same client reference) is pending, or was placed and recorded at or
+    /// after `since`: then writes nothing and
     /// returns that one (a pending one first). The built-in journals check and write in one
     /// step, as [`put_call_unless_pending`](Self::put_call_unless_pending) does. The default
     /// looks for a placed one in [`calls_since`](Self::calls_since), then hands over to
