@@ -818,3 +818,65 @@ fn listen_takes_the_secret_from_the_url_for_header_less_callbacks() {
     l.child.kill().unwrap();
     let _ = l.child.wait();
 }
+
+/// `calls tail --listen` stopped with Ctrl-C shows every event its receiver answered 200: those
+/// that arrived while it was reading the history (queued), not only some of them.
+#[tokio::test(flavor = "multi_thread")]
+async fn tail_listen_shows_every_event_it_accepted_before_ctrl_c() {
+    let sim = common::sim_with_faults("op.listCallHistory=1:latency, latency-ms=1500").await;
+    let mut cmd = common::bare_std();
+    cmd.args([
+        "--base-url",
+        &sim.base_url(),
+        "--api-key",
+        sim.api_key(),
+        "calls",
+        "tail",
+        "--listen",
+        "127.0.0.1:0",
+    ])
+    .env("RINGG_WEBHOOK_SECRET", "s3cret")
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let port = loop {
+        let mut line = String::new();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "no receiver started"
+        );
+        if let Some(rest) = line.split("delivered to http://127.0.0.1:").nth(1) {
+            break rest
+                .split(|c: char| !c.is_ascii_digit())
+                .next()
+                .unwrap()
+                .parse::<u16>()
+                .unwrap();
+        }
+    };
+    // While the first history read is still on its way.
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let ids: Vec<String> = (1..=5).map(|n| format!("tail-event-{n}")).collect();
+    for id in &ids {
+        let body = serde_json::json!({"event_type": "call_started", "call_id": id}).to_string();
+        assert_eq!(deliver(&mut stream, "s3cret", &body), 200);
+    }
+    interrupt(&child);
+    let (code, _) = wait_exit(&mut child, Instant::now(), Duration::from_secs(30));
+    assert_eq!(code, Some(0));
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    for id in &ids {
+        assert!(
+            out.lines()
+                .any(|l| l.contains("webhook") && l.contains(id.as_str())),
+            "{id} was answered 200 but not shown:\n{out}"
+        );
+    }
+}

@@ -52,6 +52,15 @@ pub(crate) async fn tail(ctx: &mut Ctx, a: TailArgs) -> Result<(), CliError> {
         Some(addr) => Some(start_receiver(addr, &a).await?),
         None => None,
     };
+    // Listened for from now on, while the history is read too (a future of `ctrl_c` listens
+    // only once polled: Ctrl-C before that would end the process with the events the receiver
+    // answered 200 unshown).
+    let (interrupted, ctrl_c) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = interrupted.send(());
+        }
+    });
     let local = ringg_api::client::is_loopback_url(client.base_url());
     let (shortest, longest) = if local {
         (Duration::from_millis(200), Duration::from_secs(2))
@@ -76,12 +85,16 @@ pub(crate) async fn tail(ctx: &mut Ctx, a: TailArgs) -> Result<(), CliError> {
     let mut seen: HashMap<CallId, Option<CallStatus>> = HashMap::new();
     let mut first = true;
     let mut interval = shortest;
-    let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
     let closed = crate::term::stdout_closed();
     tokio::pin!(closed);
     loop {
-        match poll(&client, agent.as_ref()).await {
+        let polled = tokio::select! {
+            polled = poll(&client, agent.as_ref()) => polled,
+            () = &mut closed => return stop(ctx, receiver.take(), false).await,
+            _ = &mut ctrl_c => return stop(ctx, receiver.take(), true).await,
+        };
+        match polled {
             Ok(rows) => {
                 let changed = show_changes(ctx, rows, &mut seen, first, only.as_ref())?;
                 first = false;
@@ -113,21 +126,44 @@ pub(crate) async fn tail(ctx: &mut Ctx, a: TailArgs) -> Result<(), CliError> {
             tokio::select! {
                 () = &mut wake => break,
                 Some(e) = event => show_event(ctx, &e)?,
-                () = &mut closed => {
-                    if let Some(r) = receiver.take() {
-                        r.stopper.stop().await;
-                    }
-                    return Ok(());
-                }
-                _ = &mut ctrl_c => {
-                    if let Some(r) = receiver.take() {
-                        r.stopper.stop().await;
-                    }
-                    return Ok(());
-                }
+                () = &mut closed => return stop(ctx, receiver.take(), false).await,
+                _ = &mut ctrl_c => return stop(ctx, receiver.take(), true).await,
             }
         }
     }
+}
+
+/// Stops the receiver (if any); when `show`, shows every event it answered 200 meanwhile:
+/// those queued while the history was read, and those arriving in its last 2 s. (With stdout
+/// gone, there is nowhere to show them.)
+async fn stop(ctx: &Ctx, inbox: Option<Inbox>, show: bool) -> Result<(), CliError> {
+    let Some(Inbox {
+        mut events,
+        stopper,
+        ..
+    }) = inbox
+    else {
+        return Ok(());
+    };
+    if !show {
+        stopper.stop().await;
+        return Ok(());
+    }
+    let stopping = stopper.stop();
+    tokio::pin!(stopping);
+    loop {
+        tokio::select! {
+            Some(e) = events.recv() => show_event(ctx, &e)?,
+            () = &mut stopping => break,
+        }
+    }
+    // A delivery still at work after the 2 s is refused from here on (its handler cannot
+    // queue it: 500, so Ringg sends it again); every one queued before is shown.
+    events.close();
+    while let Some(e) = events.recv().await {
+        show_event(ctx, &e)?;
+    }
+    Ok(())
 }
 
 /// The newest calls (of `agent`) created in the watched period.
