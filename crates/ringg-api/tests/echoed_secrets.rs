@@ -13,15 +13,20 @@ use ringg_api::transport::{ApiRequest, Idempotency};
 /// A UUID-like key, as Ringg's are.
 const KEY: &str = "7251cb4b-echo-4f00-9c1e-0123456789ab";
 
+/// A client with [`KEY`] for the server at `base`.
+fn client_at(base: String) -> Client {
+    Client::builder()
+        .ignore_env()
+        .api_key(KEY)
+        .base_url(base)
+        .build()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_key_echoed_into_a_raw_answer_is_masked_by_mask_key() {
     let body = format!(r#"{{"key":"{KEY}","message":"request with key {KEY} accepted"}}"#);
-    let client = Client::builder()
-        .ignore_env()
-        .api_key(KEY)
-        .base_url(common::constant_server(body).await)
-        .build()
-        .unwrap();
+    let client = client_at(common::constant_server(body).await);
     let request = ApiRequest::new(
         "api",
         Method::GET,
@@ -69,28 +74,6 @@ fn a_builders_debug_hides_the_base_url_password_its_journal_is_scoped_by() {
     assert!(!shown.contains(PASSWORD) && !shown.contains(KEY), "{shown}");
 }
 
-/// A server on 127.0.0.1 answering every request `401` with `body` as `content_type`.
-async fn refusing_server(content_type: &'static str, body: String) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut s, _)) = listener.accept().await {
-            let body = body.clone();
-            tokio::spawn(async move {
-                if common::read_head(&mut s).await.is_none() {
-                    return;
-                }
-                let resp = format!(
-                    "HTTP/1.1 401 Unauthorized\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = tokio::io::AsyncWriteExt::write_all(&mut s, resp.as_bytes()).await;
-            });
-        }
-    });
-    format!("http://{addr}")
-}
-
 /// A key echoed where the error's message is cut short (a plain-text page echoing the request's
 /// headers, a long JSON `detail`): the part of it before the cut is masked too, not only a
 /// whole copy.
@@ -103,12 +86,8 @@ async fn a_key_cut_off_in_an_errors_message_is_masked() {
             format!(r#"{{"detail": "{}{KEY}"}}"#, "a".repeat(965)),
         ),
     ] {
-        let client = Client::builder()
-            .ignore_env()
-            .api_key(KEY)
-            .base_url(refusing_server(content_type, body).await)
-            .build()
-            .unwrap();
+        let client =
+            client_at(common::answering_server("401 Unauthorized", content_type, body).await);
         let e = client.workspace().info().await.unwrap_err();
         for shown in [e.to_string(), e.message().to_owned(), format!("{e:?}")] {
             assert!(!shown.contains(&KEY[..12]), "{content_type}: {shown}");
@@ -140,12 +119,7 @@ async fn a_key_echoed_into_an_undecodable_answer_is_masked() {
     let body = format!(
         r#"{{"status":"ok","message":{{"x":1}},"duration_seconds":"two","echo":"x-api-key={KEY}"}}"#
     );
-    let client = Client::builder()
-        .ignore_env()
-        .api_key(KEY)
-        .base_url(common::constant_server(body).await)
-        .build()
-        .unwrap();
+    let client = client_at(common::constant_server(body).await);
     let wav = ringg_sim::audio::wav(0.5, Some("hi"));
     let transcribe = client
         .stt()

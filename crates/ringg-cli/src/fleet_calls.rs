@@ -250,8 +250,19 @@ impl FleetJournal {
             if stops_a_call(&earlier) && !self.window_over(&earlier) {
                 return Ok(Some(earlier));
             }
-            // A call that does not exist, or a placed one whose window is over (its key left
-            // without an expiry by an older version): freed.
+            if stops_a_call(&earlier) {
+                // The window is over by this machine's clock; a key with an expiry holds
+                // until it expires (its machine's clock set it), one gone meanwhile is taken
+                // on the next round.
+                let ttl: i64 = Self::run(redis::cmd("PTTL").arg(&key).query_async(&mut conn))
+                    .await
+                    .map_err(|why| self.failed(why))?;
+                if ttl >= 0 {
+                    return Ok(Some(earlier));
+                }
+            }
+            // A call that does not exist, or a placed one whose window is over and whose key
+            // an older version left without an expiry: freed.
             self.follow(&earlier, false)
                 .await
                 .map_err(|why| self.failed(why))?;

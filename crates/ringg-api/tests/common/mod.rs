@@ -160,6 +160,16 @@ pub(crate) async fn campaigns_named(client: &Client, name: &str) -> Vec<String> 
 
 /// A server on 127.0.0.1 answering every request with `body` (200, JSON); its base URL.
 pub(crate) async fn constant_server(body: String) -> String {
+    answering_server("200 OK", "application/json", body).await
+}
+
+/// A server on 127.0.0.1 answering every request with `status` (e.g. `401 Unauthorized`) and
+/// `body` as `content_type`; its base URL.
+pub(crate) async fn answering_server(
+    status: &'static str,
+    content_type: &'static str,
+    body: String,
+) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -170,7 +180,7 @@ pub(crate) async fn constant_server(body: String) -> String {
                     return;
                 }
                 let resp = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
                     body.len()
                 );
                 let _ = tokio::io::AsyncWriteExt::write_all(&mut s, resp.as_bytes()).await;

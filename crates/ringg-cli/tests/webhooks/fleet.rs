@@ -355,6 +355,27 @@ async fn fleet_call_left_unsettled_by_a_gone_machine_is_settled_from_another() {
     assert_eq!(own.code, 0, "{}", own.stderr);
     assert!(own.stdout.contains(&calls[0][..8]), "{}", own.stdout);
     assert_eq!(super::common::calls_to(&sim, to).len(), 1);
+    // A placed call's key an older version left without an expiry, its hour over: freed for
+    // a machine whose own journal does not hold the call.
+    let aged = redis.command(&[
+        "EVAL",
+        "local k = redis.call('KEYS', 'ringg:recent-call:*')[1] \
+         local v = redis.call('GET', k) local at = string.find(v, '\\n', 1, true) \
+         local e = cjson.decode(string.sub(v, at + 1)) \
+         e.intent.recorded_at = '2020-01-01T00:00:00Z' \
+         redis.call('SET', k, string.sub(v, 1, at) .. cjson.encode(e)) \
+         return redis.call('PTTL', k)",
+        "0",
+    ]);
+    assert_eq!(aged, ":-1");
+    let third = tempfile::tempdir().unwrap();
+    let later = create(third.path()).await;
+    assert_eq!(
+        later.code, 6,
+        "sent (the answer lost again): {}",
+        later.stderr
+    );
+    assert_eq!(super::common::calls_to(&sim, to).len(), 2);
 }
 
 /// `campaigns launch` of one file, name and assistant from processes with separate state

@@ -312,8 +312,11 @@ impl DedupeStore for BrokenStore {
     }
 }
 
+/// When the dedupe store fails, a subscription event is answered 503 without being handed over
+/// (Ringg sends it again), and a per-call callback, which Ringg never sends again, is handed
+/// over (a 503 would lose it).
 #[tokio::test]
-async fn dedupe_store_failure_answers_503_without_handing_over() {
+async fn dedupe_store_failure_refuses_an_event_and_hands_a_callback_over() {
     let rec = Arc::new(Recorder::default());
     let r = WebhookReceiver::builder()
         .secret_header("x-webhook-secret")
@@ -326,20 +329,6 @@ async fn dedupe_store_failure_answers_503_without_handing_over() {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(body["error"]["code"], "dedupe_unavailable");
     assert!(rec.seen().is_empty());
-}
-
-/// A per-call callback, which Ringg never sends again, is handed over when the dedupe store
-/// fails (a 503 would lose it).
-#[tokio::test]
-async fn dedupe_store_failure_still_hands_a_callback_over() {
-    let rec = Arc::new(Recorder::default());
-    let r = WebhookReceiver::builder()
-        .secret_header("x-webhook-secret")
-        .secret(SECRET)
-        .dedupe_store(BrokenStore)
-        .shared_handler(rec.clone())
-        .build()
-        .unwrap();
     let callback = serde_json::json!({
         "status": "success",
         "data": {"call_id": "c1", "status": "completed", "transcript": "bot: hi"}
