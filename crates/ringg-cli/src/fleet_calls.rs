@@ -365,7 +365,8 @@ impl FleetJournal {
                     }
                 }
                 _ => {
-                    let entry = foreign(entry);
+                    // Its machine's clock may run behind this one's.
+                    let entry = entry.with_clock_slack();
                     self.seen
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner)
@@ -398,17 +399,6 @@ impl FleetJournal {
             self.shown
         ))
     }
-}
-
-/// Another machine's entry, as this one settles it: its request may still be answered for as
-/// long as its sender waits, by that machine's clock, which may run behind this one's; the wait
-/// it records is lengthened by the slack allowed between clocks (ten minutes, as between ours
-/// and the server's), so this machine does not rule the call out early.
-fn foreign(mut entry: CallEntry) -> CallEntry {
-    const CLOCK_SLACK: Duration = Duration::from_secs(600);
-    let wait = entry.intent.settle_after.unwrap_or_default();
-    entry.intent.settle_after = Some(wait + CLOCK_SLACK);
-    entry
 }
 
 /// Whether the call of `entry` stops another to its recipient: it was placed, or may have
@@ -501,7 +491,7 @@ impl Journal for FleetJournal {
         Ok(fleet
             .into_iter()
             .find(|e| e.intent.reference == reference)
-            .map(foreign))
+            .map(CallEntry::with_clock_slack))
     }
 
     /// The local journal's, with the fleet's (made on any machine) when Redis answers; a

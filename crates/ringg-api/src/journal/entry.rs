@@ -46,6 +46,13 @@ impl CallIntent {
         self.agent_id == other.agent_id && self.to_number == other.to_number
     }
 
+    /// True when an earlier call `other` may stop this one (see [`stopped_by`](Self::stopped_by)):
+    /// it is to the same recipient for the same assistant, or it was recorded under this
+    /// intent's client reference, whoever it called (recording this one would replace it).
+    pub(crate) fn may_be_stopped_by(&self, other: &CallIntent) -> bool {
+        self.is_for_same_recipient(other) || self.reference == other.reference
+    }
+
     /// Of `calls`, the one that stops a new initiation of this intent: the oldest pending one
     /// to the same recipient for the same assistant; else, with `since`, the newest one to
     /// them placed and recorded at or after `since`. An earlier call under this intent's client
@@ -58,9 +65,7 @@ impl CallIntent {
     ) -> Option<CallEntry> {
         let (pending, settled): (Vec<_>, Vec<_>) = calls
             .into_iter()
-            .filter(|c| {
-                c.intent.is_for_same_recipient(self) || c.intent.reference == self.reference
-            })
+            .filter(|c| self.may_be_stopped_by(&c.intent))
             .partition(|c| !c.is_settled());
         let oldest_pending = pending.into_iter().min_by_key(|c| c.intent.recorded_at);
         oldest_pending.or_else(|| {
@@ -156,6 +161,35 @@ impl CallEntry {
             intent,
             outcome: None,
         }
+    }
+
+    /// This entry as another machine settles it: the wait its sender recorded
+    /// ([`CallIntent::settle_after`]) lengthened by the slack allowed between two clocks (ten
+    /// minutes, as between ours and the server's), since the sender's clock may run behind the
+    /// settler's and its request may still be answered. A journal shared by several machines
+    /// returns the other machines' entries so (`ringg`'s fleet journal does).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use ringg_api::journal::{CallEntry, CallIntent};
+    /// # use ringg_api::types::AgentId;
+    /// let intent = CallIntent {
+    ///     reference: "rr-1".into(),
+    ///     operation: "initiateCallV2".into(),
+    ///     agent_id: AgentId::new("a-1"),
+    ///     to_number: "+919876543210".into(),
+    ///     caller: "from_number_id:n-1".into(),
+    ///     recorded_at: chrono::Utc::now(),
+    ///     settle_after: Some(Duration::from_secs(30)),
+    /// };
+    /// let slack = CallEntry::new(intent).with_clock_slack();
+    /// assert_eq!(slack.intent.settle_after, Some(Duration::from_secs(630)));
+    /// ```
+    #[must_use]
+    pub fn with_clock_slack(mut self) -> Self {
+        let wait = self.intent.settle_after.unwrap_or_default();
+        self.intent.settle_after = Some(wait + CLOCK_SLACK.to_std().unwrap_or_default());
+        self
     }
 
     /// True when the outcome is known; an entry without one, or with

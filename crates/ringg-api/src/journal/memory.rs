@@ -44,10 +44,7 @@ impl MemoryJournal {
             let same: Vec<CallEntry> = i
                 .calls
                 .values()
-                .filter(|e| {
-                    e.intent.is_for_same_recipient(&entry.intent)
-                        || e.intent.reference == entry.intent.reference
-                })
+                .filter(|e| entry.intent.may_be_stopped_by(&e.intent))
                 .cloned()
                 .collect();
             let earlier = entry.intent.stopped_by(same, since);

@@ -30,10 +30,12 @@ pub trait Journal: Send + Sync + fmt::Debug {
         &self,
         entry: &CallEntry,
     ) -> Result<Option<CallEntry>, JournalError> {
-        if let Some(pending) = self.pending_calls().await?.into_iter().find(|p| {
-            p.intent.is_for_same_recipient(&entry.intent)
-                || p.intent.reference == entry.intent.reference
-        }) {
+        if let Some(pending) = self
+            .pending_calls()
+            .await?
+            .into_iter()
+            .find(|p| entry.intent.may_be_stopped_by(&p.intent))
+        {
             return Ok(Some(pending));
         }
         self.put_call(entry).await.map(|()| None)

@@ -55,11 +55,11 @@ fn another_machines_entry_waits_out_the_clock_slack() {
     let mut recorded = entry("rr-3", None);
     recorded.intent.settle_after = Some(Duration::from_secs(30));
     assert_eq!(
-        foreign(recorded).intent.settle_after,
+        recorded.with_clock_slack().intent.settle_after,
         Some(Duration::from_secs(630))
     );
     assert_eq!(
-        foreign(entry("rr-4", None)).intent.settle_after,
+        entry("rr-4", None).with_clock_slack().intent.settle_after,
         Some(Duration::from_secs(600))
     );
 }

@@ -24,6 +24,7 @@ use crate::output::{kv_table, print_json, print_table, scalar};
 use crate::render;
 use crate::term::emit_text;
 use args::{CallerArgs, CallsCmd, CreateCallArgs, ListCallsArgs};
+use filters::{history_query, when};
 
 /// `calls create`'s initiation (see `pending::initiate`), for other commands that place a call.
 pub(crate) async fn initiate_checked(
@@ -34,7 +35,6 @@ pub(crate) async fn initiate_checked(
 ) -> Result<ringg_api::calls::PlacedCall, CliError> {
     pending::initiate(client, req, reference, false, force).await
 }
-use filters::{history_query, when};
 
 /// How long `calls wait` and `calls create --wait` wait without --timeout.
 const DEFAULT_WAIT_SECS: u64 = 1800;

@@ -43,19 +43,7 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
                 let secret = crate::secret::read_secret_file("--secret-file", path).await?;
                 headers.push(secret_in_header(&secret_header, &secret, &headers)?);
             }
-            // A secret given as a --header is masked in what the command prints, as one read
-            // from --secret-file is.
-            for (name, value) in &headers {
-                if ringg_api::types::redact::is_secret_field(name)
-                    || name.eq_ignore_ascii_case("authorization")
-                {
-                    crate::term::hide(value);
-                    // The credential after an auth scheme (`Bearer …`, `Basic …`) alone too.
-                    if let Some((_, credential)) = value.split_once(' ') {
-                        crate::term::hide(credential);
-                    }
-                }
-            }
+            hide_secret_headers(&headers);
             subscriptions::subscribe(ctx, &agent, &url, &events, headers, &method, move_events)
                 .await
         }
@@ -127,6 +115,20 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
     }
 }
 
+/// Masks, in what the command prints, the value of each header named like a secret
+/// (`X-Webhook-Secret`, `Authorization`: see `is_secret_field`), as a secret read from
+/// --secret-file is, and the credential after an auth scheme (`Bearer …`, `Basic …`) alone.
+fn hide_secret_headers(headers: &[(String, String)]) {
+    for (name, value) in headers {
+        if ringg_api::types::redact::is_secret_field(name) {
+            crate::term::hide(value);
+            if let Some((_, credential)) = value.split_once(' ') {
+                crate::term::hide(credential);
+            }
+        }
+    }
+}
+
 /// The header that carries `secret` (`Bearer <secret>` in `Authorization`, as `webhooks
 /// listen` expects it), unless a --header of that name was given too.
 fn secret_in_header(
@@ -155,15 +157,13 @@ async fn listen_secret(
     secret_file: Option<std::path::PathBuf>,
     forward_to: Option<&str>,
 ) -> Result<String, CliError> {
+    let given = match (secret, secret_file) {
+        (Some(s), _) => Some(s),
+        (None, Some(path)) => Some(crate::secret::read_secret_file("--secret-file", path).await?),
+        (None, None) => std::env::var(SECRET_ENV).ok(),
+    };
     // Masked in what the command prints from then on (a generated one after it is shown).
-    if let Some(s) = secret {
-        crate::term::hide(&s);
-        return Ok(s);
-    }
-    if let Some(path) = secret_file {
-        return crate::secret::read_secret_file("--secret-file", path).await;
-    }
-    if let Ok(s) = std::env::var(SECRET_ENV) {
+    if let Some(s) = given {
         crate::term::hide(&s);
         return Ok(s);
     }
