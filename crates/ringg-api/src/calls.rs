@@ -392,7 +392,11 @@ impl Calls<'_> {
     /// ([`new_client_reference`] makes them) was made less than twice that ago (or twice the
     /// longer wait a reference made by [`new_reference`](Self::new_reference) records). A
     /// reference of your own records no time: reconciled by another client, such a call is
-    /// ruled out as soon as it is missing. A `since` in the future is refused
+    /// ruled out as soon as it is missing. Those waits are counted to when the search began (a
+    /// call made while it ran may be missing from the pages it read), and the journal is read
+    /// again once the search is over: a call it records as placed that the history searched
+    /// does not show (though the search covered its assistant, number and time) is
+    /// [`ErrorKind::Unverifiable`], not ruled out. A `since` in the future is refused
     /// ([`ErrorKind::InvalidInput`]). A search that scans [`max_rows`](ReconcileQuery::max_rows)
     /// rows without finding it fails with [`ErrorKind::SearchLimit`]: the call may still exist.
     pub async fn reconcile(
@@ -412,15 +416,39 @@ impl Calls<'_> {
             .and_then(Option::as_ref)
             .map(|e| e.intent.recorded_at);
         q.since = Some(q.start(sent));
+        // A call made while the search ran may be missing from the pages it read: what is
+        // ruled out is ruled out as of its start.
+        let searched_at = chrono::Utc::now();
         if let Some(found) = self.search(&q).await? {
             return Ok(Some(found));
         }
-        let entry = entry?;
-        // Not found; but the request may still be answered.
+        let mut entry = entry?;
+        // Not found; but the request may still be answered, and its sender may have recorded
+        // its answer (or an ambiguous failure, which waits longer) while the search ran.
+        if let (Some(journal), Some(read)) = (self.client.journal(), &entry)
+            && !read.is_settled()
+        {
+            entry = journal.call(&q.reference).await.map_err(Error::journal)?;
+        }
+        // A call the journal records as placed is not ruled out by a search that covered it.
+        if let Some(call_id) = entry
+            .as_ref()
+            .filter(|e| q.covers(&e.intent))
+            .and_then(|e| e.outcome.as_ref()?.call_id().cloned())
+        {
+            return Err(Error::unverifiable(format!(
+                "the call with reference {} is not in the history searched, but the journal records it as placed (call {call_id})",
+                q.reference
+            ))
+            .with_hint(format!(
+                "it was placed: do not place it again; read call {call_id} by its id (call details)"
+            )));
+        }
         let failed = self.client.recent_unknowns().failed_at(&q.reference);
         let recorded = reconcile::sender_wait(&q.reference, entry.as_ref(), failed);
         let wait = self.client.settle_wait(recorded);
-        reconcile::not_yet(&q.reference, entry.as_ref(), failed, wait).map_or(Ok(None), Err)
+        reconcile::not_yet(&q.reference, entry.as_ref(), failed, wait, searched_at)
+            .map_or(Ok(None), Err)
     }
 
     /// The history search of [`reconcile`](Self::reconcile), without its journal check.

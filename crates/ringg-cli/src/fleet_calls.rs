@@ -19,6 +19,7 @@
 //! Campaign launches share their journal record the same way ([`launches`]).
 
 mod launches;
+mod values;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -30,11 +31,11 @@ use chrono::{DateTime, Utc};
 use redis::Script;
 use redis::aio::ConnectionManager;
 use ringg_api::journal::{
-    CallEntry, CallIntent, CallOutcome, Journal, JournalError, LaunchEntry, LaunchKey,
-    SavedSubscriptions,
+    CallEntry, CallIntent, Journal, JournalError, LaunchEntry, LaunchKey, SavedSubscriptions,
 };
 use ringg_api::types::ids::{AgentId, ListId};
 use tokio::sync::OnceCell;
+use values::{entry_of, stops_a_call, value_of};
 
 /// How long one Redis command may take before the check counts as failed.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
@@ -401,27 +402,6 @@ impl FleetJournal {
     }
 }
 
-/// Whether the call of `entry` stops another to its recipient: it was placed, or may have
-/// been (not settled); one refused or not placed does not.
-fn stops_a_call(entry: &CallEntry) -> bool {
-    !matches!(
-        entry.outcome,
-        Some(CallOutcome::Refused { .. } | CallOutcome::NotPlaced)
-    )
-}
-
-/// The key's value for `entry`: its reference, a line break, and its JSON.
-fn value_of(entry: &CallEntry) -> Result<String, JournalError> {
-    let json = serde_json::to_string(entry).map_err(JournalError::store)?;
-    Ok(format!("{}\n{json}", entry.intent.reference))
-}
-
-/// The entry a key's value holds (after the last line break: compact JSON holds none).
-fn entry_of(value: &str) -> Option<CallEntry> {
-    let (_, json) = value.rsplit_once('\n')?;
-    serde_json::from_str(json).ok()
-}
-
 impl fmt::Debug for FleetJournal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FleetJournal")
@@ -452,6 +432,37 @@ impl Journal for FleetJournal {
         entry: &CallEntry,
     ) -> Result<Option<CallEntry>, JournalError> {
         self.local.put_call_unless_pending(entry).await
+    }
+
+    /// An entry of this machine's compared and written by the local journal; one of another
+    /// machine's only while the fleet still lists it as `seen` (its sender settles it there).
+    /// Then the fleet's key follows, as [`put_call`](Journal::put_call) has it.
+    async fn put_call_if_unchanged(
+        &self,
+        entry: &CallEntry,
+        seen: &CallEntry,
+    ) -> Result<bool, JournalError> {
+        let reference = &entry.intent.reference;
+        let unchanged = if self.local.call(reference).await?.is_some() {
+            self.local.put_call_if_unchanged(entry, seen).await?
+        } else {
+            let fleet = self
+                .fleet_pending_calls()
+                .await
+                .map_err(|why| self.unread(why))?;
+            let listed = fleet.iter().any(|e| e.is_same_record(seen));
+            if listed {
+                self.local.put_call(entry).await?;
+            }
+            listed
+        };
+        if unchanged
+            && entry.is_settled()
+            && let Err(why) = self.follow(entry, stops_a_call(entry)).await
+        {
+            tracing::warn!("{}", self.unwritten(why));
+        }
+        Ok(unchanged)
     }
 
     /// The fleet's key for the recipient first (refused with the entry holding it), then the

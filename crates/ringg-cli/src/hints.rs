@@ -164,6 +164,8 @@ pub(crate) fn hint(e: &Error) -> Option<String> {
         {
             subscriptions_unseen_hint("AGENT_ID")
         }
+        // The SDK's own advice (a call its journal records as placed).
+        (_, ErrorKind::Unverifiable) if e.hint().is_some() => return e.hint(),
         (_, ErrorKind::Unverifiable) => match e.client_reference() {
             Some(r) => format!("look at the calls it names (`ringg calls get ID` shows one, with its number and time), then record what you found: `ringg calls reconcile {r} --placed CALL_ID`, or `--not-placed` if none of them is it"),
             // A campaign launch's, which found several campaigns of its name.

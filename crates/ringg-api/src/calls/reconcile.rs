@@ -6,6 +6,9 @@ use ringg_types::ids::{AgentId, CallId};
 use crate::error::Error;
 use crate::journal::CallEntry;
 
+/// A time as the journal records it.
+type Time = chrono::DateTime<chrono::Utc>;
+
 /// The message of the [`ErrorKind::Unverifiable`](crate::ErrorKind::Unverifiable) error of a
 /// search for `reference` that met the calls `unchecked` (up to five are named).
 pub(super) fn unverifiable_message(reference: &str, unchecked: &[CallId]) -> String {
@@ -21,15 +24,16 @@ pub(super) fn unverifiable_message(reference: &str, unchecked: &[CallId]) -> Str
     )
 }
 
-/// For an unsettled initiation recorded (or last updated) less than `wait` ago (see
+/// For an unsettled initiation recorded (or last updated) less than `wait` before `at`, when
+/// the search that missed it began (see
 /// [`Client::settle_wait`](crate::Client::settle_wait)), the
 /// [`ErrorKind::TooEarly`](crate::ErrorKind::TooEarly) error that says until when its request
 /// may still be answered; `None` once it can be ruled out.
-pub(super) fn too_early(entry: &CallEntry, wait: std::time::Duration) -> Option<Error> {
+pub(super) fn too_early(entry: &CallEntry, wait: std::time::Duration, at: Time) -> Option<Error> {
     if entry.is_settled() {
         return None;
     }
-    let after = crate::journal::answerable_until(entry.updated_at, wait)?;
+    let after = crate::journal::answerable_at(entry.updated_at, wait, at)?;
     Some(Error::too_early(format!(
         "the call with reference {} is not in the history yet, but its request may still be answered until {after}",
         entry.intent.reference
@@ -39,17 +43,19 @@ pub(super) fn too_early(entry: &CallEntry, wait: std::time::Duration) -> Option<
 /// For a call missing from the history, the [`ErrorKind::TooEarly`](crate::ErrorKind::TooEarly)
 /// error while its request may still be answered: `wait` after its journal `entry` was last
 /// updated, else after this client saw it fail ambiguously (`failed`), else twice `wait` after
-/// the time its reference records. `None` once it can be ruled out.
+/// the time its reference records; each as of `at`, when the search that missed it began.
+/// `None` once it can be ruled out.
 pub(super) fn not_yet(
     reference: &str,
     entry: Option<&CallEntry>,
-    failed: Option<chrono::DateTime<chrono::Utc>>,
+    failed: Option<Time>,
     wait: std::time::Duration,
+    at: Time,
 ) -> Option<Error> {
     match (entry, failed) {
-        (Some(entry), _) => too_early(entry, wait),
-        (None, Some(failed)) => too_early_since(reference, failed, wait),
-        (None, None) => too_early_by_reference(reference, wait),
+        (Some(entry), _) => too_early(entry, wait, at),
+        (None, Some(failed)) => too_early_since(reference, failed, wait, at),
+        (None, None) => too_early_by_reference(reference, wait, at),
     }
 }
 
@@ -73,10 +79,11 @@ pub(super) fn sender_wait(
 /// be ruled out.
 fn too_early_since(
     reference: &str,
-    failed: chrono::DateTime<chrono::Utc>,
+    failed: Time,
     wait: std::time::Duration,
+    at: Time,
 ) -> Option<Error> {
-    let after = crate::journal::answerable_until(failed, wait)?;
+    let after = crate::journal::answerable_at(failed, wait, at)?;
     Some(Error::too_early(format!(
         "the call with reference {reference} is not in the history yet, but its request may still be answered until {after}"
     )))
@@ -87,9 +94,9 @@ fn too_early_since(
 /// it records: its request may have taken up to the total timeout (which `wait` defaults to),
 /// and may be carried out for `wait` after that. `None` once that has passed, or when the
 /// reference records no time.
-fn too_early_by_reference(reference: &str, wait: std::time::Duration) -> Option<Error> {
+fn too_early_by_reference(reference: &str, wait: std::time::Duration, at: Time) -> Option<Error> {
     let made = super::reference::reference_time(reference)?;
-    let after = crate::journal::answerable_until(made, wait.saturating_mul(2))?;
+    let after = crate::journal::answerable_at(made, wait.saturating_mul(2), at)?;
     Some(Error::too_early(format!(
         "the call with reference {reference} is not in the history yet, but its request (its reference was made at {}) may still be answered until {after}",
         crate::journal::rfc3339_secs(&made)
@@ -99,10 +106,6 @@ fn too_early_by_reference(reference: &str, wait: std::time::Duration) -> Option<
 /// Digits enough to tell two numbers apart: a subscriber number's last seven.
 const TELLING_DIGITS: usize = 7;
 
-/// False only when `row`, a history row's `to_number`, cannot be the number `wanted`: neither
-/// holds the other's last seven digits, whatever the formatting, prefixes, trunk zeros or
-/// extensions around them. A missing, masked (`+91XXXXXX3210`) or short number may be any
-/// number.
 /// Whether a call to `row` may be one to `wanted`, all digits compared: the shorter number's
 /// digits must end the longer's (a country code or trunk zero may be left out) and be at least
 /// ten of them, unless they are all the longer one has. A missing or masked number may be any
@@ -120,6 +123,10 @@ pub(super) fn is_same_number(row: Option<&str>, wanted: &str) -> bool {
     long.ends_with(&short) && (short.len() >= 10 || short.len() == long.len())
 }
 
+/// False only when `row`, a history row's `to_number`, cannot be the number `wanted`: neither
+/// holds the other's last seven digits, whatever the formatting, prefixes, trunk zeros or
+/// extensions around them. A missing, masked (`+91XXXXXX3210`) or short number may be any
+/// number.
 pub(super) fn may_be_same_number(row: Option<&str>, wanted: &str) -> bool {
     let row = row.unwrap_or_default();
     if row.contains(['x', 'X', '*', '\u{2022}', '#']) {
@@ -177,6 +184,19 @@ impl ReconcileQuery {
     pub fn to_number(mut self, number: impl Into<String>) -> Self {
         self.to_number = Some(number.into());
         self
+    }
+
+    /// Whether the search is not narrowed away from `intent`: to its assistant (or any), to a
+    /// number that may be its recipient (or any), from its time or earlier.
+    pub(crate) fn covers(&self, intent: &crate::journal::CallIntent) -> bool {
+        self.since
+            .as_ref()
+            .is_none_or(|s| s.to_utc() <= intent.recorded_at)
+            && self.agent_id.as_ref().is_none_or(|a| *a == intent.agent_id)
+            && self
+                .to_number
+                .as_deref()
+                .is_none_or(|n| may_be_same_number(Some(n), &intent.to_number))
     }
 
     /// Where [`Calls::reconcile`](super::Calls::reconcile) starts its search:

@@ -50,42 +50,60 @@ impl Calls<'_> {
     /// [`ClientBuilder::settle_after`](crate::ClientBuilder::settle_after) (or the longer wait
     /// its sender recorded) ago
     /// ([`ErrorKind::TooEarly`]: its process may still be waiting, or the server still working
-    /// on it after a crash).
+    /// on it after a crash). That wait is counted to when the initiation's search began: a call
+    /// made while it ran may be missing from the pages it read. An outcome is recorded only
+    /// over the entry read before the search
+    /// ([`Journal::put_call_if_unchanged`](crate::journal::Journal::put_call_if_unchanged)):
+    /// one its sender (or another settlement) recorded meanwhile is kept and returned instead.
     ///
     /// # Errors
     /// As [`pending`](Self::pending).
     pub async fn settle_pending(&self) -> Result<Vec<Settlement>, Error> {
         let journal = self.journal_or_err()?;
         let mut out = Vec::new();
-        for mut entry in self.pending().await? {
+        for entry in self.pending().await? {
+            let wait = self.client.settle_wait(entry.intent.settle_after);
             // A call missing from the history while its request may still be answered is
-            // `TooEarly`, and stays pending.
+            // `TooEarly`, and stays pending: as of the search's start, since a call made
+            // while it ran may be missing from the pages it read.
+            let searched_at = chrono::Utc::now();
             let searched = match self.search(&ReconcileQuery::for_pending(&entry)).await {
-                Ok(None) => {
-                    reconcile::too_early(&entry, self.client.settle_wait(entry.intent.settle_after))
-                        .map_or(Ok(None), Err)
-                }
+                Ok(None) => reconcile::too_early(&entry, wait, searched_at).map_or(Ok(None), Err),
                 other => other,
             };
-            let result = match searched {
-                Ok(found) => {
-                    let outcome = match &found {
-                        Some(row) => CallOutcome::Placed {
-                            call_id: row.id.clone(),
-                        },
-                        None => CallOutcome::NotPlaced,
-                    };
-                    entry.outcome = Some(outcome.clone());
-                    entry.updated_at = chrono::Utc::now();
-                    journal
-                        .put_call(&entry)
-                        .await
-                        .map_err(Error::journal)
-                        .map(|()| outcome)
+            let found = match searched {
+                Ok(found) => found,
+                Err(e) => {
+                    out.push(Settlement {
+                        entry,
+                        result: Err(e),
+                    });
+                    continue;
                 }
-                Err(e) => Err(e),
             };
-            out.push(Settlement { entry, result });
+            let outcome = match &found {
+                Some(row) => CallOutcome::Placed {
+                    call_id: row.id.clone(),
+                },
+                None => CallOutcome::NotPlaced,
+            };
+            let mut settled = entry.clone();
+            settled.outcome = Some(outcome.clone());
+            settled.updated_at = chrono::Utc::now();
+            // Written only over the record read before the search: its sender (or another
+            // settlement) may have recorded an outcome meanwhile, which wins.
+            let settlement = match journal.put_call_if_unchanged(&settled, &entry).await {
+                Ok(true) => Settlement {
+                    entry: settled,
+                    result: Ok(outcome),
+                },
+                Ok(false) => overtaken(journal.as_ref(), entry, wait).await,
+                Err(e) => Settlement {
+                    entry,
+                    result: Err(Error::journal(e)),
+                },
+            };
+            out.push(settlement);
         }
         Ok(out)
     }
@@ -113,7 +131,8 @@ impl Calls<'_> {
     /// [`ErrorKind::InvalidInput`] when the client has no journal, for an outcome other than
     /// those two, for an initiation already settled, or for a call to another number, from
     /// another assistant or made earlier; [`ErrorKind::TooEarly`] for "not placed" while the initiation's
-    /// request may still be answered (as [`reconcile`](Self::reconcile) would say);
+    /// request may still be answered (as [`reconcile`](Self::reconcile) would say), and when
+    /// the initiation was recorded again while this was checked (nothing is written then);
     /// [`ErrorKind::NotFound`] when the journal holds no initiation with this reference; the
     /// journal's failure, or the call details request's, otherwise.
     pub async fn settle_by_hand(
@@ -190,9 +209,54 @@ impl Calls<'_> {
                 }
             }
         }
+        let seen = entry.clone();
         entry.outcome = Some(outcome);
         entry.updated_at = chrono::Utc::now();
-        journal.put_call(&entry).await.map_err(Error::journal)?;
+        if !journal
+            .put_call_if_unchanged(&entry, &seen)
+            .await
+            .map_err(Error::journal)?
+        {
+            return Err(Error::too_early(format!(
+                "the initiation with client reference {reference:?} was recorded again while this was checked (its sender's answer, or another settlement): look at it again with `ringg calls pending`"
+            )));
+        }
         Ok(entry)
+    }
+}
+
+/// The settlement of an initiation whose record changed while its history was searched
+/// (`seen` is the record read before): what the journal records now. Settled, that outcome;
+/// still pending (its sender recorded an ambiguous failure, which waits longer),
+/// [`ErrorKind::TooEarly`].
+async fn overtaken(
+    journal: &dyn crate::journal::Journal,
+    seen: CallEntry,
+    wait: std::time::Duration,
+) -> Settlement {
+    let current = match journal.call(&seen.intent.reference).await {
+        Ok(Some(current)) => current,
+        Ok(None) => seen,
+        Err(e) => {
+            return Settlement {
+                entry: seen,
+                result: Err(Error::journal(e)),
+            };
+        }
+    };
+    let result = match current.outcome.as_ref().filter(|o| o.is_settled()) {
+        Some(outcome) => Ok(outcome.clone()),
+        None => Err(
+            reconcile::too_early(&current, wait, chrono::Utc::now()).unwrap_or_else(|| {
+                Error::too_early(format!(
+                    "the call with reference {} was recorded again while its history was searched; settle it again",
+                    current.intent.reference
+                ))
+            }),
+        ),
+    };
+    Settlement {
+        entry: current,
+        result,
     }
 }

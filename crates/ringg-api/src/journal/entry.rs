@@ -197,6 +197,15 @@ impl CallEntry {
     pub fn is_settled(&self) -> bool {
         self.outcome.as_ref().is_some_and(CallOutcome::is_settled)
     }
+
+    /// True when `other` is this same record of the initiation: the same reference, outcome
+    /// and times. A record written since (the sender's answer, another settlement) is not.
+    pub fn is_same_record(&self, other: &CallEntry) -> bool {
+        self.intent.reference == other.intent.reference
+            && self.outcome == other.outcome
+            && self.intent.recorded_at == other.intent.recorded_at
+            && self.updated_at == other.updated_at
+    }
 }
 
 /// What identifies one campaign launch: the same file, name and assistant is the same launch.
@@ -465,10 +474,21 @@ pub(crate) fn answerable_until(
     updated_at: DateTime<Utc>,
     wait: std::time::Duration,
 ) -> Option<String> {
+    answerable_at(updated_at, wait, Utc::now())
+}
+
+/// As [`answerable_until`], as of `at` (when a history search began: a call made while it
+/// ran may be missing from the pages it read): `None` when the request could no longer be
+/// answered then.
+pub(crate) fn answerable_at(
+    updated_at: DateTime<Utc>,
+    wait: std::time::Duration,
+    at: DateTime<Utc>,
+) -> Option<String> {
     let until = chrono::Duration::from_std(wait)
         .ok()
         .and_then(|w| updated_at.checked_add_signed(w));
-    if until.is_some_and(|t| t <= Utc::now()) {
+    if until.is_some_and(|t| t <= at) {
         return None;
     }
     Some(until.map_or_else(|| "much later".to_owned(), |t| rfc3339_secs(&t)))

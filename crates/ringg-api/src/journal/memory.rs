@@ -82,6 +82,22 @@ impl Journal for MemoryJournal {
         Ok(self.put_unless(entry, Some(since)))
     }
 
+    async fn put_call_if_unchanged(
+        &self,
+        entry: &CallEntry,
+        seen: &CallEntry,
+    ) -> Result<bool, JournalError> {
+        Ok(self.with(|i| {
+            let current = i.calls.get(&entry.intent.reference);
+            let unchanged = current.is_some_and(|c| c.is_same_record(seen));
+            if unchanged {
+                i.calls
+                    .insert(entry.intent.reference.clone(), entry.clone());
+            }
+            unchanged
+        }))
+    }
+
     async fn call(&self, reference: &str) -> Result<Option<CallEntry>, JournalError> {
         Ok(self.with(|i| i.calls.get(reference).cloned()))
     }

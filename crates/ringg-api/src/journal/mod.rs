@@ -36,7 +36,7 @@ mod memory;
 mod sqlite;
 mod store;
 
-pub(crate) use entry::{CLOCK_SLACK, answerable_until, caller_text, rfc3339_secs};
+pub(crate) use entry::{CLOCK_SLACK, answerable_at, answerable_until, caller_text, rfc3339_secs};
 pub use entry::{
     CallEntry, CallIntent, CallOutcome, JournalError, LaunchEntry, LaunchKey, LaunchStage,
     PlannedStart, SavedSubscriptions, journal_scope,

@@ -313,6 +313,9 @@ const UPSERT_LAUNCH: &str = "INSERT INTO ringg_journal_launches
  SET list_id = excluded.list_id, settled = excluded.settled,
      updated_at = excluded.updated_at, entry = excluded.entry";
 
+const SELECT_CALL: &str =
+    "SELECT entry FROM ringg_journal_calls WHERE scope = ?1 AND reference = ?2";
+
 const SELECT_LAUNCH: &str =
     "SELECT entry FROM ringg_journal_launches WHERE scope = ?1 AND launch_key = ?2";
 
@@ -358,15 +361,46 @@ impl Journal for SqliteJournal {
         self.put_unless(entry, Some(since)).await
     }
 
+    async fn put_call_if_unchanged(
+        &self,
+        entry: &CallEntry,
+        seen: &CallEntry,
+    ) -> Result<bool, JournalError> {
+        let text = encode(entry)?;
+        let reference = entry.intent.reference.clone();
+        let (settled, recorded) = (entry.is_settled(), rfc3339(&entry.intent.recorded_at));
+        let seen = seen.clone();
+        // One IMMEDIATE transaction: no other process writes between the comparison and the
+        // write. A record this version cannot read is not the one seen.
+        self.blocking(move |conn, scope| {
+            immediate(conn, || {
+                let current = conn
+                    .query_row(SELECT_CALL, params![scope, reference], |r| {
+                        r.get::<_, String>(0)
+                    })
+                    .optional()?;
+                let unchanged = current
+                    .and_then(|t| serde_json::from_str::<CallEntry>(&t).ok())
+                    .is_some_and(|c| c.is_same_record(&seen));
+                if unchanged {
+                    conn.execute(
+                        UPSERT_CALL,
+                        params![scope, reference, settled, recorded, text],
+                    )?;
+                }
+                Ok(unchanged)
+            })
+        })
+        .await
+    }
+
     async fn call(&self, reference: &str) -> Result<Option<CallEntry>, JournalError> {
         let reference = reference.to_owned();
         let text = self
             .blocking(move |conn, scope| {
-                conn.query_row(
-                    "SELECT entry FROM ringg_journal_calls WHERE scope = ?1 AND reference = ?2",
-                    params![scope, reference],
-                    |r| r.get::<_, String>(0),
-                )
+                conn.query_row(SELECT_CALL, params![scope, reference], |r| {
+                    r.get::<_, String>(0)
+                })
                 .optional()
             })
             .await?;

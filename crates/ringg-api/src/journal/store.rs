@@ -61,6 +61,25 @@ pub trait Journal: Send + Sync + fmt::Debug {
         self.put_call_unless_pending(entry).await
     }
 
+    /// Records `entry` only if its initiation's record is still `seen`, as
+    /// [`CallEntry::is_same_record`] compares them, and returns whether it wrote. Settling a
+    /// pending initiation writes this way, so that an outcome its sender (or another
+    /// settlement) recorded while the history was searched is not overwritten with what a
+    /// search begun before it concluded. The built-in journals compare and write in one step
+    /// (one transaction for the SQLite journal). The default reads, then writes: a journal
+    /// shared by processes should override it.
+    async fn put_call_if_unchanged(
+        &self,
+        entry: &CallEntry,
+        seen: &CallEntry,
+    ) -> Result<bool, JournalError> {
+        let current = self.call(&entry.intent.reference).await?;
+        if !current.is_some_and(|c| c.is_same_record(seen)) {
+            return Ok(false);
+        }
+        self.put_call(entry).await.map(|()| true)
+    }
+
     /// The call initiation with this client reference, if recorded.
     async fn call(&self, reference: &str) -> Result<Option<CallEntry>, JournalError>;
 

@@ -1,4 +1,5 @@
 use super::*;
+use ringg_api::journal::CallOutcome;
 
 fn entry(reference: &str, outcome: Option<CallOutcome>) -> CallEntry {
     let mut entry = CallEntry::new(CallIntent {
