@@ -2,21 +2,27 @@
 //! and webhook subscriptions with a safe read-merge-write
 //! ([`subscribe_webhooks`](Assistants::subscribe_webhooks)).
 
+mod subscriptions;
+
 use futures::Stream;
 use ringg_types::assistants::{
-    AgentEdit, AssistantDetails, AssistantDetailsResponse, AssistantList, AssistantSummary,
+    AgentVersion, AssistantDetails, AssistantDetailsResponse, AssistantList, AssistantSummary,
     CreateAssistantRequest, CreateAssistantResponse, DeleteAssistantResponse, EditAssistantRequest,
     EditAssistantResponse, FieldTooLong, UpdateAssistantRequest, UpdateAssistantResponse,
     VoicesQuery, VoicesResponse,
 };
-use ringg_types::common::OneOrMany;
 use ringg_types::ids::{AgentId, VersionId};
 use ringg_types::operations as ops;
 use ringg_types::redact::url_shown;
 use ringg_types::webhook::{EventSubscription, EventType};
+pub use subscriptions::{
+    SubscriptionChange, VersionSubscriptions, merge_subscriptions, moved_event_types,
+    remove_subscriptions, subscriptions_in_force,
+};
+use subscriptions::{check_subscriptions, partly_written, subscriptions_edit, unseen};
 
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::lists::list_stream;
 use crate::pagination::MAX_PAGE_SIZE;
 use crate::request_path::page_query;
@@ -105,7 +111,7 @@ impl Assistants<'_> {
             .await
     }
 
-    /// `PATCH /agent/v1`: one operation-based edit (see [`AgentEdit`] for the operations).
+    /// `PATCH /agent/v1`: one operation-based edit (see [`AgentEdit`](ringg_types::assistants::AgentEdit) for the operations).
     ///
     /// Edits replace the whole field they touch (`edit_custom_vars`,
     /// `edit_event_subscriptions`, ...): read the current value first when you mean to add to
@@ -125,20 +131,18 @@ impl Assistants<'_> {
 
     /// `edit_event_subscriptions`: **replaces** the assistant's whole webhook subscription
     /// list with `subscriptions` (an empty list removes every subscription). To add to the
-    /// current list, use [`subscribe_webhooks`](Self::subscribe_webhooks).
+    /// current list, use [`subscribe_webhooks`](Self::subscribe_webhooks). Written without a
+    /// version, to the one Ringg edits by default: while A/B testing is live, use
+    /// [`edit`](Self::edit) with [`EditAssistantRequest::version`] for each version, or the
+    /// methods below, which write to each.
     pub async fn edit_event_subscriptions(
         &self,
         agent_id: &AgentId,
         subscriptions: Vec<EventSubscription>,
     ) -> Result<EditAssistantResponse, Error> {
         check_subscriptions(&subscriptions)?;
-        let req = EditAssistantRequest::new(
-            agent_id.clone(),
-            AgentEdit::EditEventSubscriptions {
-                event_subscriptions: subscriptions,
-            },
-        );
-        self.edit(&req).await
+        self.edit(&subscriptions_edit(agent_id, &subscriptions, None))
+            .await
     }
 
     /// Adds webhook subscriptions without losing the existing ones.
@@ -149,8 +153,10 @@ impl Assistants<'_> {
     /// subscription, i.e. replaced), and writes the result back to the same version.
     /// Returns the edit response and the list written. To refuse moving an event type off
     /// another URL, use [`add_webhook_subscription`](Self::add_webhook_subscription).
+    /// While A/B testing is live, each version taking calls has its own list: the change is
+    /// made to each of them (see [`SubscriptionChange::versions`]).
     ///
-    /// Writes nothing, failing with [`ErrorKind::Unverifiable`](crate::ErrorKind::Unverifiable),
+    /// Writes nothing, failing with [`ErrorKind::Unverifiable`],
     /// when the assistant's details show no subscription list (see
     /// [`webhook_subscriptions`](Self::webhook_subscriptions)).
     pub async fn subscribe_webhooks(
@@ -168,16 +174,18 @@ impl Assistants<'_> {
         }
         let change = self
             .change_subscriptions(agent_id, |current| {
-                Ok(merge_subscriptions(current, new_subscriptions))
+                Ok(merge_subscriptions(current, new_subscriptions.clone()))
             })
             .await?;
         Ok((change.response, change.after))
     }
 
-    /// The webhook subscriptions in force (the active version's).
+    /// The webhook subscriptions in force (the active version's). While A/B testing is live,
+    /// those of the version with the most traffic; each version's are in
+    /// [`AssistantDetails::ab_versions_live`].
     ///
     /// # Errors
-    /// [`ErrorKind::Unverifiable`](crate::ErrorKind::Unverifiable) when the assistant's details
+    /// [`ErrorKind::Unverifiable`] when the assistant's details
     /// show no subscription list at all (Ringg's documented answer has none; only versioned
     /// answers carry one), rather than an empty list that may not be true.
     pub async fn webhook_subscriptions(
@@ -185,15 +193,17 @@ impl Assistants<'_> {
         agent_id: &AgentId,
     ) -> Result<Vec<EventSubscription>, Error> {
         let details = self.get(agent_id).await?;
-        subscriptions_shown(&details, agent_id)
+        subscriptions_in_force(&details)
     }
 
     /// Adds one subscription. Ringg delivers each event type to one URL, so an event type
     /// already subscribed at another URL would move to this one: that is refused unless
     /// `move_events` is true (see [`moved_event_types`]). The same URL's event types are
     /// replaced by the new subscription's; every other subscription is kept.
+    /// While A/B testing is live, each version taking calls has its own list: the change is
+    /// made to each of them (see [`SubscriptionChange::versions`]).
     ///
-    /// Writes nothing, failing with [`ErrorKind::Unverifiable`](crate::ErrorKind::Unverifiable),
+    /// Writes nothing, failing with [`ErrorKind::Unverifiable`],
     /// when the assistant's details show no subscription list (see
     /// [`webhook_subscriptions`](Self::webhook_subscriptions)).
     pub async fn add_webhook_subscription(
@@ -218,17 +228,20 @@ impl Assistants<'_> {
                 .with_hint("allow the move (move_events), or leave those event types out")
                 .with_operation(ops::EDIT_ASSISTANT.id));
             }
-            Ok(merge_subscriptions(current, vec![subscription]))
+            Ok(merge_subscriptions(current, vec![subscription.clone()]))
         })
         .await
     }
 
     /// Removes the subscriptions to `url`: only the `event_types` given, or all of them when
     /// the list is empty. Every other subscription is kept.
+    /// While A/B testing is live, each version taking calls has its own list: the change is
+    /// made to each of them (see [`SubscriptionChange::versions`]).
     ///
     /// # Errors
-    /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) when no subscription matches, and
-    /// [`ErrorKind::Unverifiable`](crate::ErrorKind::Unverifiable) when the assistant's details
+    /// [`ErrorKind::NotFound`] when no subscription matches (in no
+    /// version, while A/B testing is live), and
+    /// [`ErrorKind::Unverifiable`] when the assistant's details
     /// show no subscription list (nothing is written either way).
     pub async fn unsubscribe_webhooks(
         &self,
@@ -257,32 +270,106 @@ impl Assistants<'_> {
     }
 
     /// Reads the subscriptions in force, lets `change` compute the new list, and writes it to
-    /// the same version.
+    /// the same version; while A/B testing is live, to each version taking calls
+    /// ([`change_each_version`](Self::change_each_version)).
     async fn change_subscriptions(
         &self,
         agent_id: &AgentId,
-        change: impl FnOnce(&[EventSubscription]) -> Result<Vec<EventSubscription>, Error>,
+        change: impl Fn(&[EventSubscription]) -> Result<Vec<EventSubscription>, Error>,
     ) -> Result<SubscriptionChange, Error> {
         let details = self.get(agent_id).await?;
+        let live = details.ab_versions_live();
+        if !live.is_empty() {
+            return self.change_each_version(agent_id, &live, change).await;
+        }
         let version = details
             .active_version()
             .map(|(id, _)| VersionId::new(id.to_string()));
-        let before = subscriptions_shown(&details, agent_id)?;
+        let before = subscriptions_in_force(&details)?;
         let after = change(&before)?;
-        let mut req = EditAssistantRequest::new(
-            agent_id.clone(),
-            AgentEdit::EditEventSubscriptions {
-                event_subscriptions: after.clone(),
-            },
-        );
-        if let Some(v) = version {
-            req = req.version(v);
-        }
-        let response = self.edit(&req).await?;
+        let response = self
+            .edit(&subscriptions_edit(agent_id, &after, version))
+            .await?;
         Ok(SubscriptionChange {
             response,
             before,
             after,
+            versions: Vec::new(),
+        })
+    }
+
+    /// [`change_subscriptions`](Self::change_subscriptions) while A/B testing is live: `change`
+    /// applied to each version's own list, every list computed before any is written (so a
+    /// refusal writes nothing), then written version by version. A version where `change`
+    /// finds nothing to change ([`ErrorKind::NotFound`]) is left as it is; that error only
+    /// when no version has anything to change.
+    async fn change_each_version(
+        &self,
+        agent_id: &AgentId,
+        live: &[(&str, &AgentVersion)],
+        change: impl Fn(&[EventSubscription]) -> Result<Vec<EventSubscription>, Error>,
+    ) -> Result<SubscriptionChange, Error> {
+        let mut planned = Vec::with_capacity(live.len());
+        let mut nothing_to_change = None;
+        for (id, version) in live {
+            let before = version
+                .event_subscriptions
+                .as_ref()
+                .cloned()
+                .ok_or_else(|| {
+                    unseen(&format!(
+                        "the details of version {id} of assistant {agent_id}"
+                    ))
+                })?;
+            let after = match change(&before) {
+                Ok(after) => Some(after),
+                Err(e) if e.kind() == ErrorKind::NotFound => {
+                    nothing_to_change.get_or_insert(e);
+                    None
+                }
+                Err(e) => return Err(e),
+            };
+            planned.push((VersionId::new(*id), before, after));
+        }
+        if let Some(e) = nothing_to_change
+            && planned.iter().all(|(_, _, after)| after.is_none())
+        {
+            return Err(e);
+        }
+        let mut versions: Vec<VersionSubscriptions> = Vec::with_capacity(planned.len());
+        for (version_id, before, after) in planned {
+            let response = match &after {
+                Some(list) => {
+                    let edit = subscriptions_edit(agent_id, list, Some(version_id.clone()));
+                    Some(
+                        self.edit(&edit)
+                            .await
+                            .map_err(|e| partly_written(e, &versions))?,
+                    )
+                }
+                None => None,
+            };
+            versions.push(VersionSubscriptions {
+                version_id,
+                after: after.unwrap_or_else(|| before.clone()),
+                before,
+                response,
+            });
+        }
+        // At least one version was written (else the NotFound above).
+        let Some((written, response)) = versions
+            .iter()
+            .find_map(|v| v.response.clone().map(|r| (v, r)))
+        else {
+            return Err(Error::invalid_input(
+                "no version of the assistant was changed",
+            ));
+        };
+        Ok(SubscriptionChange {
+            response,
+            before: written.before.clone(),
+            after: written.after.clone(),
+            versions,
         })
     }
 
@@ -318,237 +405,4 @@ fn too_long(e: &FieldTooLong) -> Error {
         "shorten `{}` to at most {} characters",
         e.field, e.limit
     ))
-}
-
-fn check_subscriptions(subs: &[EventSubscription]) -> Result<(), Error> {
-    for (i, s) in subs.iter().enumerate() {
-        if s.event_types().is_empty() {
-            return Err(Error::invalid_input(format!(
-                "event subscription #{i} lists no event type"
-            ))
-            .with_hint("add at least one event type (e.g. all_processing_completed)")
-            .with_operation(ops::EDIT_ASSISTANT.id));
-        }
-        if s.callback_url.trim().is_empty() {
-            return Err(Error::invalid_input(format!(
-                "event subscription #{i} has an empty callback_url"
-            ))
-            .with_hint("give the full HTTPS URL of your receiver")
-            .with_operation(ops::EDIT_ASSISTANT.id));
-        }
-    }
-    Ok(())
-}
-
-/// What a change of an assistant's webhook subscriptions did.
-#[derive(Debug, Clone)]
-pub struct SubscriptionChange {
-    /// The edit's response.
-    pub response: EditAssistantResponse,
-    /// The subscriptions before.
-    pub before: Vec<EventSubscription>,
-    /// The subscriptions written.
-    pub after: Vec<EventSubscription>,
-}
-
-/// The event types of `new` that `current` delivers to another URL, with that URL: what
-/// adding `new` would move.
-pub fn moved_event_types(
-    current: &[EventSubscription],
-    new: &EventSubscription,
-) -> Vec<(EventType, String)> {
-    let mut out = Vec::new();
-    for t in new.event_types() {
-        for sub in current {
-            if sub.callback_url != new.callback_url && sub.event_types().contains(t) {
-                out.push((t.clone(), sub.callback_url.clone()));
-            }
-        }
-    }
-    out
-}
-
-/// `current` without the subscriptions to `url`: only `event_types` of them, or all when the
-/// list is empty (a subscription left with no event type is dropped).
-pub fn remove_subscriptions(
-    current: &[EventSubscription],
-    url: &str,
-    event_types: &[EventType],
-) -> Vec<EventSubscription> {
-    let mut out = Vec::with_capacity(current.len());
-    for sub in current {
-        if sub.callback_url != url {
-            out.push(sub.clone());
-            continue;
-        }
-        if event_types.is_empty() {
-            continue;
-        }
-        out.extend(without_types(sub, |t| event_types.contains(t)));
-    }
-    out
-}
-
-/// `sub` without the event types `drop` picks; `None` when none is left.
-fn without_types(
-    sub: &EventSubscription,
-    drop: impl Fn(&EventType) -> bool,
-) -> Option<EventSubscription> {
-    let kept: Vec<EventType> = sub
-        .event_types()
-        .iter()
-        .filter(|t| !drop(t))
-        .cloned()
-        .collect();
-    if kept.is_empty() {
-        return None;
-    }
-    let mut sub = sub.clone();
-    if kept.len() != sub.event_types().len() {
-        sub.event_type = match (&sub.event_type, kept.len()) {
-            (OneOrMany::One(_), 1) => OneOrMany::One(kept[0].clone()),
-            _ => OneOrMany::Many(kept),
-        };
-    }
-    Some(sub)
-}
-
-/// Merges subscriptions the way [`Assistants::subscribe_webhooks`] writes them.
-///
-/// Every event type named by `new` is removed from the `current` subscriptions (a current
-/// subscription left with no event type is dropped); the remaining current subscriptions keep
-/// their order and every other field, and `new` is appended. So subscribing an event type that
-/// is already subscribed replaces its URL, headers and method, and nothing else changes.
-pub fn merge_subscriptions(
-    current: &[EventSubscription],
-    new: Vec<EventSubscription>,
-) -> Vec<EventSubscription> {
-    let taken: Vec<&EventType> = new.iter().flat_map(|s| s.event_types()).collect();
-    let mut out: Vec<EventSubscription> = Vec::with_capacity(current.len() + new.len());
-    for sub in current {
-        out.extend(without_types(sub, |t| taken.contains(&t)));
-    }
-    out.extend(new);
-    out
-}
-
-/// The subscriptions in force as `details` shows them. Details that show no list at all (the
-/// documented answer of `GET /agent/{id}` has none, and a versioned one whose version in force
-/// cannot be told has none either) are [`ErrorKind::Unverifiable`](crate::ErrorKind::Unverifiable):
-/// taking them for an empty list would have a change written back erase every subscription in
-/// force, and with them the events they deliver.
-fn subscriptions_shown(
-    details: &AssistantDetails,
-    agent_id: &AgentId,
-) -> Result<Vec<EventSubscription>, Error> {
-    details
-        .event_subscriptions()
-        .map(<[EventSubscription]>::to_vec)
-        .ok_or_else(|| {
-            Error::unverifiable(format!(
-                "the details of assistant {agent_id} do not show its webhook subscriptions, so which are in force is not known and none was changed"
-            ))
-            .with_hint(
-                "see them in Ringg's dashboard, then write the whole list with edit_event_subscriptions",
-            )
-            .with_operation(ops::GET_ASSISTANT.id)
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sub(types: Vec<EventType>, url: &str) -> EventSubscription {
-        EventSubscription::new(types, url)
-    }
-
-    #[test]
-    fn moves_are_named_and_removal_keeps_the_rest() {
-        let current = vec![
-            sub(
-                vec![EventType::CallCompleted, EventType::RecordingCompleted],
-                "https://a.example/hook",
-            ),
-            sub(vec![EventType::CallStarted], "https://b.example/hook"),
-        ];
-        let new = sub(
-            vec![EventType::CallCompleted, EventType::CallStarted],
-            "https://b.example/hook",
-        );
-        assert_eq!(
-            moved_event_types(&current, &new),
-            vec![(
-                EventType::CallCompleted,
-                "https://a.example/hook".to_string()
-            )]
-        );
-        let same_url = sub(vec![EventType::CallStarted], "https://b.example/hook");
-        assert!(moved_event_types(&current, &same_url).is_empty());
-
-        let one = remove_subscriptions(
-            &current,
-            "https://a.example/hook",
-            &[EventType::CallCompleted],
-        );
-        assert_eq!(one.len(), 2);
-        assert_eq!(one[0].event_types(), &[EventType::RecordingCompleted]);
-        let all = remove_subscriptions(&current, "https://a.example/hook", &[]);
-        assert_eq!(all, vec![current[1].clone()]);
-        assert_eq!(
-            remove_subscriptions(&current, "https://c.example/hook", &[]),
-            current
-        );
-    }
-
-    #[test]
-    fn merge_replaces_same_event_types_and_keeps_the_rest() {
-        let current = vec![
-            sub(
-                vec![EventType::CallCompleted, EventType::RecordingCompleted],
-                "https://a.example/hook",
-            ),
-            sub(vec![EventType::CallStarted], "https://b.example/hook"),
-        ];
-        let merged = merge_subscriptions(
-            &current,
-            vec![sub(
-                vec![EventType::CallCompleted],
-                "https://c.example/hook",
-            )],
-        );
-        assert_eq!(merged.len(), 3);
-        assert_eq!(merged[0].callback_url, "https://a.example/hook");
-        assert_eq!(merged[0].event_types(), &[EventType::RecordingCompleted]);
-        assert_eq!(merged[1].event_types(), &[EventType::CallStarted]);
-        assert_eq!(merged[2].callback_url, "https://c.example/hook");
-
-        // A subscription whose only type is taken disappears.
-        let merged = merge_subscriptions(
-            &merged,
-            vec![sub(vec![EventType::CallStarted], "https://d.example/hook")],
-        );
-        assert_eq!(
-            merged
-                .iter()
-                .map(|s| s.callback_url.as_str())
-                .collect::<Vec<_>>(),
-            [
-                "https://a.example/hook",
-                "https://c.example/hook",
-                "https://d.example/hook"
-            ]
-        );
-    }
-
-    #[test]
-    fn merge_keeps_single_string_form() {
-        let mut one = sub(vec![], "https://a.example/hook");
-        one.event_type = OneOrMany::One(EventType::CallCompleted);
-        let merged = merge_subscriptions(
-            std::slice::from_ref(&one),
-            vec![sub(vec![EventType::CallStarted], "https://b.example/hook")],
-        );
-        assert_eq!(merged[0], one);
-    }
 }

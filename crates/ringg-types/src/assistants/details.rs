@@ -167,7 +167,42 @@ impl AssistantDetails {
         None
     }
 
+    /// The versions taking calls while A/B testing is live, each with its ID, the most traffic
+    /// first (equal shares in ID order): every version `ab_versions` names that
+    /// `version_details` holds, when there are two or more and no active version is named
+    /// (`active_agent_version_id` is `null` while A/B testing is live). Empty otherwise.
+    ///
+    /// Each of these versions has its own configuration and webhook subscriptions, so a change
+    /// to the assistant's subscriptions has to be written to each of them.
+    pub fn ab_versions_live(&self) -> Vec<(&str, &AgentVersion)> {
+        let (Some(versions), Some(ab)) = (self.version_details.as_ref(), self.ab_versions.as_ref())
+        else {
+            return Vec::new();
+        };
+        if self
+            .active_agent_version_id
+            .as_ref()
+            .is_some_and(|id| versions.contains_key(id.as_str()))
+        {
+            return Vec::new();
+        }
+        let mut live: Vec<(&str, &AgentVersion, f64)> = ab
+            .iter()
+            .filter_map(|(id, v)| {
+                let (k, version) = versions.get_key_value(id)?;
+                Some((k.as_str(), version, v.traffic().unwrap_or(0.0)))
+            })
+            .collect();
+        if live.len() < 2 {
+            return Vec::new();
+        }
+        live.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.cmp(b.0)));
+        live.into_iter().map(|(id, v, _)| (id, v)).collect()
+    }
+
     /// The webhook subscriptions in force: the active version's list, else the root list.
+    /// While A/B testing is live, the list of the version with the most traffic: see
+    /// [`ab_versions_live`](Self::ab_versions_live) for each version's.
     pub fn event_subscriptions(&self) -> Option<&[EventSubscription]> {
         self.active_version()
             .and_then(|(_, v)| v.event_subscriptions.as_ref())

@@ -55,6 +55,9 @@ fn active_version_resolution() {
         "version_details": versions}),
     );
     assert_eq!(ab.active_version().unwrap().0, "v1");
+    let live: Vec<&str> = ab.ab_versions_live().iter().map(|(id, _)| *id).collect();
+    assert_eq!(live, ["v1", "v2"]);
+    assert!(active.ab_versions_live().is_empty());
     assert_eq!(
         ab.custom_variable_names(),
         vec!["callee_name", "mobile_number", "plan"]

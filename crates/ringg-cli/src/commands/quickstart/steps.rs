@@ -246,6 +246,17 @@ async fn subscribe_webhooks(
     };
     // A list the server does not show cannot be kept or put back: saving it as empty would
     // have the restore erase every subscription in force.
+    // Under A/B testing each version has its own list; the quickstart keeps and puts back
+    // one list, so it would leave the other versions subscribed to its receiver.
+    let ab = details.ab_versions_live().len();
+    if subscription.is_some() && ab > 0 {
+        return Err(CliError::failed(format!(
+            "assistant {agent_id} is A/B testing {ab} versions, each with its own webhook subscriptions, and the quickstart keeps and puts back one list only; nothing was changed"
+        ))
+        .with_hint(format!(
+            "run the quickstart with another assistant (--agent), or subscribe with `ringg webhooks subscribe --agent {agent_id} --url URL --event all`, which writes to each version"
+        )));
+    }
     let shown = details.event_subscriptions();
     if subscription.is_some() && shown.is_none() {
         return Err(CliError::failed(format!(

@@ -1,7 +1,7 @@
 //! `ringg webhooks subscribe | list | unsubscribe`: an assistant's webhook subscriptions,
 //! shown before and after every change.
 
-use ringg_api::assistants::moved_event_types;
+use ringg_api::assistants::{moved_event_types, subscriptions_in_force};
 use ringg_api::types::AgentId;
 use ringg_api::types::redact::url_shown;
 use ringg_api::types::webhook::{EventSubscription, EventType, WebhookMethod};
@@ -94,9 +94,11 @@ pub(super) async fn subscribe(
             list.join(", ")
         )));
     }
+    // The check above is the version in force's; while A/B testing is live, the SDK makes
+    // it for each version too.
     let change = client
         .assistants()
-        .add_webhook_subscription(&agent_id, sub, true)
+        .add_webhook_subscription(&agent_id, sub, move_events)
         .await
         .map_err(|e| unseen(e, &agent_id))?;
     report(ctx, &agent_id, &change)
@@ -107,11 +109,39 @@ pub(super) async fn list(ctx: &mut Ctx, agent: &str) -> Result<(), CliError> {
     let agent_id: AgentId = id("assistant", agent)?;
     let client = ctx.client().await?;
     let agent_id = crate::resolve::agent(&client, agent_id.as_str()).await?;
-    let current = client
-        .assistants()
-        .webhook_subscriptions(&agent_id)
-        .await
-        .map_err(|e| unseen(e, &agent_id))?;
+    let details = client.assistants().get(&agent_id).await?;
+    // While A/B testing is live, each version taking calls has its own list (the first one,
+    // the most traffic's, is the one in `items`).
+    let versions: Vec<(&str, Option<&Vec<EventSubscription>>)> = details
+        .ab_versions_live()
+        .into_iter()
+        .map(|(id, v)| (id, v.event_subscriptions.as_ref()))
+        .collect();
+    if !versions.is_empty() && ctx.out.json() {
+        return print_json(&serde_json::json!({
+            "items": versions[0].1,
+            "versions": versions
+                .iter()
+                .map(|(id, list)| serde_json::json!({"version_id": id, "event_subscriptions": list}))
+                .collect::<Vec<_>>(),
+        }));
+    }
+    if !versions.is_empty() {
+        emit_text(format!(
+            "assistant {agent_id} is A/B testing {} versions, each with its own subscriptions:",
+            versions.len()
+        ));
+        for (id, list) in &versions {
+            match list {
+                Some(list) => show(ctx, &agent_id, &format!("version {id} has"), list)?,
+                None => emit_text(format!(
+                    "assistant {agent_id} version {id}: its details show no subscription list"
+                )),
+            }
+        }
+        return Ok(());
+    }
+    let current = subscriptions_in_force(&details).map_err(|e| unseen(e, &agent_id))?;
     if ctx.out.json() {
         // Header values are usually shared secrets; print_json masks them.
         return print_json(&serde_json::json!({
@@ -200,14 +230,47 @@ fn report(
 ) -> Result<(), CliError> {
     if ctx.out.json() {
         // Header values are usually shared secrets; print_json masks them.
-        return print_json(&serde_json::json!({
+        let mut out = serde_json::json!({
             "response": change.response,
             "before": change.before,
             "event_subscriptions": change.after,
-        }));
+        });
+        if !change.versions.is_empty() {
+            out["versions"] = change
+                .versions
+                .iter()
+                .map(|v| {
+                    serde_json::json!({
+                        "version_id": v.version_id,
+                        "changed": v.response.is_some(),
+                        "before": v.before,
+                        "event_subscriptions": v.after,
+                    })
+                })
+                .collect();
+        }
+        return print_json(&out);
     }
-    show(ctx, agent_id, "had", &change.before)?;
-    show(ctx, agent_id, "now has", &change.after)
+    if change.versions.is_empty() {
+        show(ctx, agent_id, "had", &change.before)?;
+        return show(ctx, agent_id, "now has", &change.after);
+    }
+    // A/B testing: each version's own list was changed.
+    for v in &change.versions {
+        let id = &v.version_id;
+        if v.response.is_none() {
+            show(
+                ctx,
+                agent_id,
+                &format!("version {id} (unchanged) has"),
+                &v.after,
+            )?;
+            continue;
+        }
+        show(ctx, agent_id, &format!("version {id} had"), &v.before)?;
+        show(ctx, agent_id, &format!("version {id} now has"), &v.after)?;
+    }
+    Ok(())
 }
 
 /// A table of subscriptions under "assistant ID {verb} N webhook subscription(s):".

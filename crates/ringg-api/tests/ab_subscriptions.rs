@@ -1,0 +1,206 @@
+//! An assistant under A/B testing: each version taking calls has its own webhook
+//! subscriptions (`version_details[*].event_subscriptions`), so subscribing or unsubscribing
+//! writes to each of them; a change written to one version only would leave the other
+//! version's calls delivering to the old URL (or to none).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use http_body_util::BodyExt;
+use ringg_api::ErrorKind;
+use ringg_api::types::AgentId;
+use ringg_api::types::webhook::{EventSubscription, EventType};
+use serde_json::{Value, json};
+
+/// The versions' subscription lists (`None`: the version's details show none) and the edits
+/// received.
+#[derive(Default)]
+struct AbState {
+    lists: BTreeMap<String, Option<Vec<Value>>>,
+    edits: Vec<Value>,
+}
+
+fn details(state: &AbState) -> Value {
+    let mut versions = serde_json::Map::new();
+    let mut ab = serde_json::Map::new();
+    for (id, list) in &state.lists {
+        let mut version = json!({"version_slug": id});
+        if let Some(list) = list {
+            version["event_subscriptions"] = json!(list);
+        }
+        versions.insert(id.clone(), version);
+        ab.insert(id.clone(), json!({"slug": id, "call_traffic": 0.5}));
+    }
+    json!({"agents": {
+        "id": "a", "agent_name": "A/B", "is_ab_live": true, "active_agent_version_id": null,
+        "ab_versions": ab, "version_details": versions,
+    }})
+}
+
+/// A server on 127.0.0.1 playing Ringg's assistant details and edits for assistant `a`.
+async fn ab_server(state: Arc<Mutex<AbState>>) -> String {
+    use hyper::body::{Bytes, Incoming};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let state = state.clone();
+            tokio::spawn(async move {
+                let svc = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+                    let state = state.clone();
+                    async move {
+                        let patch = req.method() == http::Method::PATCH;
+                        let body = req.into_body().collect().await.unwrap().to_bytes();
+                        let answer = {
+                            let mut st = state.lock().unwrap();
+                            if patch {
+                                let edit: Value = serde_json::from_slice(&body).unwrap();
+                                let version = edit["version_id"].as_str().unwrap_or("").to_owned();
+                                let subs = edit["event_subscriptions"].as_array().cloned();
+                                if let Some(list) = st.lists.get_mut(&version) {
+                                    *list = subs;
+                                }
+                                st.edits.push(edit);
+                                json!({"message": "Agent updated successfully!", "agent_id": "a"})
+                            } else {
+                                details(&st)
+                            }
+                        };
+                        let mut resp = hyper::Response::new(http_body_util::Full::new(
+                            Bytes::from(answer.to_string()),
+                        ));
+                        resp.headers_mut().insert(
+                            http::header::CONTENT_TYPE,
+                            http::HeaderValue::from_static("application/json"),
+                        );
+                        Ok::<_, std::convert::Infallible>(resp)
+                    }
+                });
+                let io = hyper_util::rt::TokioIo::new(stream);
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(io, svc)
+                    .await;
+            });
+        }
+    });
+    format!("http://{addr}/ca/api/v0")
+}
+
+fn sub(event: &str, url: &str) -> Value {
+    json!({"event_type": [event], "callback_url": url, "method_type": "POST"})
+}
+
+/// The URL each version delivers `event` to.
+fn delivered_to(state: &Mutex<AbState>, event: &str) -> BTreeMap<String, Vec<String>> {
+    let st = state.lock().unwrap();
+    st.lists
+        .iter()
+        .map(|(id, list)| {
+            let urls = list
+                .iter()
+                .flatten()
+                .filter(|s| s["event_type"].as_array().unwrap().contains(&json!(event)))
+                .map(|s| s["callback_url"].as_str().unwrap().to_owned())
+                .collect();
+            (id.clone(), urls)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn subscriptions_are_changed_on_every_version_under_ab_testing() {
+    let state = Arc::new(Mutex::new(AbState::default()));
+    {
+        let mut st = state.lock().unwrap();
+        st.lists.insert(
+            "v-a".into(),
+            Some(vec![sub("call_completed", "https://old.example/hook")]),
+        );
+        st.lists.insert(
+            "v-b".into(),
+            Some(vec![
+                sub("call_completed", "https://old.example/hook"),
+                sub("call_started", "https://other.example/hook"),
+            ]),
+        );
+    }
+    let client = common::client_for(&ab_server(state.clone()).await);
+    let assistants = client.assistants();
+    let agent = AgentId::new("a");
+    let edits = || state.lock().unwrap().edits.len();
+
+    // Moved to the new URL on both versions, each written with its own version id.
+    let new = EventSubscription::new(vec![EventType::CallCompleted], "https://new.example/hook");
+    let change = assistants
+        .add_webhook_subscription(&agent, new, true)
+        .await
+        .unwrap();
+    assert_eq!(change.versions.len(), 2);
+    let written: Vec<Value> = state
+        .lock()
+        .unwrap()
+        .edits
+        .iter()
+        .map(|e| e["version_id"].clone())
+        .collect();
+    assert_eq!(written, [json!("v-a"), json!("v-b")]);
+    let expected: BTreeMap<String, Vec<String>> = [
+        (
+            "v-a".to_owned(),
+            vec!["https://new.example/hook".to_owned()],
+        ),
+        (
+            "v-b".to_owned(),
+            vec!["https://new.example/hook".to_owned()],
+        ),
+    ]
+    .into();
+    assert_eq!(delivered_to(&state, "call_completed"), expected);
+    assert_eq!(
+        delivered_to(&state, "call_started")["v-b"],
+        ["https://other.example/hook"]
+    );
+
+    // A move refused on any version writes nothing.
+    let elsewhere = EventSubscription::new(vec![EventType::CallStarted], "https://x.example/hook");
+    let e = assistants
+        .add_webhook_subscription(&agent, elsewhere, false)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+    assert_eq!(edits(), 2);
+
+    // Removed where it is; the version without it is left alone.
+    let change = assistants
+        .unsubscribe_webhooks(&agent, "https://other.example/hook", &[])
+        .await
+        .unwrap();
+    assert_eq!(edits(), 3);
+    assert_eq!(state.lock().unwrap().edits[2]["version_id"], "v-b");
+    assert!(change.versions.iter().any(|v| v.response.is_none()));
+    assert!(delivered_to(&state, "call_started")["v-b"].is_empty());
+    // In no version: not found, nothing written.
+    let e = assistants
+        .unsubscribe_webhooks(&agent, "https://nowhere.example/hook", &[])
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+    assert_eq!(edits(), 3);
+
+    // A version whose details show no list: which are in force there is not known, so
+    // nothing is written anywhere.
+    state.lock().unwrap().lists.insert("v-c".into(), None);
+    let again = EventSubscription::new(
+        vec![EventType::RecordingCompleted],
+        "https://new.example/hook",
+    );
+    let e = assistants
+        .add_webhook_subscription(&agent, again, true)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unverifiable, "{e}");
+    assert!(e.to_string().contains("version v-c"), "{e}");
+    assert_eq!(edits(), 3);
+}
