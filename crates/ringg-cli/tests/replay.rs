@@ -172,3 +172,34 @@ async fn events_larger_than_a_delivery_limit_are_replayed() {
     }
     sim.shutdown().await;
 }
+
+/// A history page that cannot be read ends the listing: the replay says that the calls after
+/// it were not looked at, not that one call was skipped (which a rerun would repeat forever).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_history_page_that_cannot_be_read_stops_the_replay_saying_so() {
+    let sim = sim().await;
+    answered_calls(&sim, &["+919876522231", "+919876522232"]).await;
+    let rewrite: rewrite::Rewrite = Arc::new(|_, path, v| {
+        if path.ends_with("/calling/history")
+            && let Some(row) = v["calls"].get_mut(0).and_then(|r| r.as_object_mut())
+        {
+            row.remove("id");
+        }
+    });
+    let base = rewrite::rewriting_proxy(&sim.base_url(), rewrite).await;
+    let state = state_dir();
+    let mut c = common::bare();
+    c.args(["--base-url", &base, "--api-key", sim.api_key()])
+        .args(["webhooks", "replay", "--since", "1h"])
+        .env("RINGG_STATE_DIR", state.path());
+    let r = common::run(c).await;
+    let stderr = r.stderr;
+    assert_ne!(r.code, 0, "{stderr}");
+    assert!(
+        stderr.contains("could not be read to its end") && stderr.contains("calls[0]"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("skipped a call"), "{stderr}");
+    assert!(!stderr.contains("call(s) could not be read"), "{stderr}");
+    sim.shutdown().await;
+}

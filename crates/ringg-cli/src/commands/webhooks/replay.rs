@@ -254,10 +254,19 @@ pub(super) async fn run(
     let (mut handed, mut seen, mut failed, mut unread) = (0usize, 0usize, 0usize, 0usize);
     let mut busy = 0usize;
     let mut events = events;
+    // An error of the history listing ends the stream: the calls after it were not looked at.
+    let mut listing_stopped = None;
     while let Some(event) = events.next().await {
         let event = match event {
             Ok(event) => event,
-            Err(e) if e.kind() == ringg_api::ErrorKind::Pagination => return Err(e.into()),
+            Err(e)
+                if e.kind() == ringg_api::ErrorKind::Pagination
+                    || e.operation()
+                        == Some(ringg_api::types::operations::LIST_CALL_HISTORY.id) =>
+            {
+                listing_stopped = Some(e);
+                break;
+            }
             Err(e) => {
                 // One call's details could not be read: the others are still replayed.
                 crate::term::err_line(format!("replay: skipped a call: {}", CliError::from(e)));
@@ -276,6 +285,40 @@ pub(super) async fn run(
             std::process::exit(0);
         }
     }
+    let counts = Counts {
+        handed,
+        seen,
+        failed,
+        unread,
+        busy,
+    };
+    finish(ctx, &counts, listing_stopped)
+}
+
+/// What became of a replay's events, and of the calls it could not read.
+struct Counts {
+    handed: usize,
+    seen: usize,
+    failed: usize,
+    unread: usize,
+    busy: usize,
+}
+
+/// The replay's summary on stderr, and its failure when something was left undone: the
+/// history read short (`listing_stopped`), events left to another receiver or not taken by
+/// the app, calls not read.
+fn finish(
+    ctx: &Ctx,
+    c: &Counts,
+    listing_stopped: Option<ringg_api::Error>,
+) -> Result<(), CliError> {
+    let Counts {
+        handed,
+        seen,
+        failed,
+        unread,
+        busy,
+    } = *c;
     let mut summary = format!(
         "replay: {} event(s) rebuilt; {handed} handed over, {seen} already handed over before",
         handed + seen + failed + busy
@@ -289,6 +332,13 @@ pub(super) async fn run(
         }
     }
     ctx.out.note(summary);
+    if let Some(e) = listing_stopped {
+        return Err(CliError::failed(format!(
+            "the call history could not be read to its end, so the calls after the part read were not looked at: {}",
+            CliError::from(e)
+        ))
+        .with_hint("run the same replay again; if it stops at the same place, replay the calls past it one by one with --call ID, or from a later time with --since"));
+    }
     if busy > 0 {
         return Err(CliError::failed(format!(
             "{busy} event(s) were being handed over by another receiver sharing the dedupe store (a `ringg webhooks listen`, another replay, or one that stopped less than a minute ago); they were left to it: run the same replay again in a minute to hand over any it did not"
