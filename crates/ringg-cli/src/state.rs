@@ -119,6 +119,25 @@ pub(crate) fn write_renamed(
     })
 }
 
+/// Takes the lock on `file` (an advisory `flock`): false while another process holds it
+/// (always taken off Unix). It is given back when the file is closed or the process ends.
+pub(crate) fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{FlockOperation, flock};
+        match flock(file, FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => Ok(true),
+            Err(rustix::io::Errno::WOULDBLOCK) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        Ok(true)
+    }
+}
+
 /// Syncs the folder `dir` itself, so that the names of files just created or renamed in it
 /// survive a power loss (Unix; elsewhere folders are not synced this way, and this does
 /// nothing).

@@ -352,7 +352,17 @@ async fn split_launches_a_file_over_the_limit_in_parts() {
     let big = dir.path().join("big.csv");
     write_padded_csv(&big, 1_400, 8_000);
     let start = tomorrow_ist("10:00");
-    let r = ok(ringg(
+    // The parts of a launch killed an hour ago are still there.
+    let state = dir.path().join("state");
+    let leftover = state.join("split").join("killed");
+    std::fs::create_dir_all(&leftover).unwrap();
+    std::fs::write(leftover.join("big-part-001.csv"), "Name,Mobile Number\n").unwrap();
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::open(&leftover)
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
+    let mut c = ringg(
         &sim,
         &launch_args(
             big.to_str().unwrap(),
@@ -369,8 +379,12 @@ async fn split_launches_a_file_over_the_limit_in_parts() {
                 "--no-follow",
             ],
         ),
-    ))
-    .await;
+    );
+    c.env("RINGG_STATE_DIR", &state);
+    let r = ok(c).await;
+    // Its own parts are gone too, and the leftover with them.
+    let left: Vec<_> = std::fs::read_dir(state.join("split")).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
     assert!(
         r.stdout.contains("(part 1/2)") && r.stdout.contains("(part 2/2)"),
         "{}",

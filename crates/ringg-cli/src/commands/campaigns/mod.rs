@@ -196,13 +196,14 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
     // with --split.
     let parts = if a.split && plan.file_bytes + plan::FORM_OVERHEAD_BYTES > plan::UPLOAD_LIMIT_BYTES
     {
-        let dir = crate::state::path(&format!("split-{}", uuid::Uuid::new_v4().simple()))?;
         let file = a.check.file.clone();
         let parts = tokio::task::spawn_blocking(move || {
+            let (dir, lock) = split::parts_folder()?;
             split::split(
                 &file,
                 plan::UPLOAD_LIMIT_BYTES - plan::FORM_OVERHEAD_BYTES,
                 &dir,
+                Some(lock),
             )
         })
         .await

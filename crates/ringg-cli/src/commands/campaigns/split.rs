@@ -1,17 +1,29 @@
 //! `campaigns launch --split`: a contact CSV over the upload limit cut into parts under it,
 //! each with the header, rows kept whole and in order.
 //!
-//! The parts are written to a folder of their own in the state folder and removed after the
-//! launch. Their contents depend only on the file, so a launch run again after a crash makes
-//! the same parts and the journal resumes each (its key is the part's SHA-256, name and
-//! assistant).
+//! The parts are written to a folder of their own in the state folder (`split/`, readable by
+//! the user alone: they hold the contacts) and removed after the launch; the folder of a
+//! launch killed before it removed its own is removed by the next split. Their contents
+//! depend only on the file, so a launch run again after a crash makes the same parts and the
+//! journal resumes each (its key is the part's SHA-256, name and assistant).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use ringg_api::campaigns::LineIndex;
 
 use crate::error::CliError;
+
+/// The folder in the state folder that holds each split launch's folder of parts.
+const SPLIT_DIR: &str = "split";
+
+/// The lock file in a launch's folder of parts, locked while the launch runs.
+const LOCK_FILE: &str = ".lock";
+
+/// How old a folder of parts whose lock is free must be to be taken for a gone launch's (one
+/// being made has no lock yet).
+const GONE_AFTER: Duration = Duration::from_secs(60);
 
 /// The parts of a split file, removed when dropped.
 #[derive(Debug)]
@@ -19,17 +31,84 @@ pub(crate) struct Parts {
     dir: PathBuf,
     /// The part files, in order.
     pub(crate) files: Vec<PathBuf>,
+    /// Held while the parts are in use (their folder's lock file).
+    lock: Option<std::fs::File>,
+}
+
+/// A new folder for a launch's parts, `split/<id>` in the state folder (0700 on Unix), with its
+/// lock taken (held by the returned file); first removes the folders of gone launches (killed
+/// before they removed theirs): those whose lock is free, last changed over a minute ago.
+pub(crate) fn parts_folder() -> Result<(PathBuf, std::fs::File), CliError> {
+    let cannot =
+        |p: &Path, e: std::io::Error| CliError::io(format!("could not create {}", p.display()), &e);
+    let parent = crate::state::path(SPLIT_DIR)?;
+    crate::state::create_private_folder(&parent).map_err(|e| cannot(&parent, e))?;
+    remove_gone(&parent);
+    let dir = parent.join(uuid::Uuid::new_v4().simple().to_string());
+    crate::state::create_private_folder(&dir).map_err(|e| cannot(&dir, e))?;
+    let lock_path = dir.join(LOCK_FILE);
+    let lock = crate::state::create_private_file(&lock_path).map_err(|e| cannot(&lock_path, e))?;
+    match crate::state::try_lock(&lock) {
+        Ok(true) => Ok((dir, lock)),
+        Ok(false) => Err(cannot(
+            &lock_path,
+            std::io::Error::other("its lock is held by another process"),
+        )),
+        Err(e) => Err(cannot(&lock_path, e)),
+    }
+}
+
+/// Removes the folders of parts in `parent` whose launch is gone (Unix: off it, no lock tells a
+/// running launch's folder from a gone one's, and they are left).
+fn remove_gone(parent: &Path) {
+    if cfg!(not(unix)) {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let dir = entry.path();
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > GONE_AFTER);
+        if !old {
+            continue;
+        }
+        let gone = match std::fs::OpenOptions::new()
+            .write(true)
+            .open(dir.join(LOCK_FILE))
+        {
+            Ok(lock) => crate::state::try_lock(&lock).unwrap_or(false),
+            // Killed before it made its lock.
+            Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+        };
+        if gone {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
 }
 
 impl Drop for Parts {
     fn drop(&mut self) {
+        // Closed first: an open file keeps its folder from being removed off Unix.
+        drop(self.lock.take());
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
 /// Cuts `path` into parts of at most `max_bytes` each (header included), written under
-/// `into` (a folder created for them).
-pub(crate) fn split(path: &Path, max_bytes: u64, into: &Path) -> Result<Parts, CliError> {
+/// `into` (a folder for them, created private when missing; see [`parts_folder`]) and
+/// removed with it when the parts are dropped, which gives back `lock`.
+pub(crate) fn split(
+    path: &Path,
+    max_bytes: u64,
+    into: &Path,
+    lock: Option<std::fs::File>,
+) -> Result<Parts, CliError> {
     let read_err =
         |e: csv::Error| CliError::failed(format!("could not read {}: {e}", path.display()));
     let file = std::fs::File::open(path)
@@ -46,11 +125,12 @@ pub(crate) fn split(path: &Path, max_bytes: u64, into: &Path) -> Result<Parts, C
             header.len()
         )));
     }
-    std::fs::create_dir_all(into)
+    crate::state::create_private_folder(into)
         .map_err(|e| CliError::io(format!("could not create {}", into.display()), &e))?;
     let mut parts = Parts {
         dir: into.to_path_buf(),
         files: Vec::new(),
+        lock,
     };
     let stem = path
         .file_stem()
@@ -82,7 +162,7 @@ pub(crate) fn split(path: &Path, max_bytes: u64, into: &Path) -> Result<Parts, C
             }
             let file = into.join(format!("{stem}-part-{:03}.csv", parts.files.len() + 1));
             let mut w =
-                std::io::BufWriter::new(std::fs::File::create(&file).map_err(|e| {
+                std::io::BufWriter::new(crate::state::create_private_file(&file).map_err(|e| {
                     CliError::io(format!("could not create {}", file.display()), &e)
                 })?);
             w.write_all(&header)
@@ -118,6 +198,41 @@ fn encode(record: &csv::ByteRecord) -> Result<Vec<u8>, CliError> {
 mod tests {
     use super::*;
 
+    /// A folder of parts in `parent`, last changed `age` ago, with a lock file unless
+    /// `lock` is false.
+    fn folder(parent: &Path, name: &str, age: Duration, lock: bool) -> PathBuf {
+        let dir = parent.join(name);
+        std::fs::create_dir(&dir).unwrap();
+        if lock {
+            std::fs::write(dir.join(LOCK_FILE), b"").unwrap();
+        }
+        let when = std::time::SystemTime::now() - age;
+        std::fs::File::open(&dir)
+            .unwrap()
+            .set_modified(when)
+            .unwrap();
+        dir
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn folders_of_gone_launches_are_removed_and_running_ones_kept() {
+        let parent = tempfile::tempdir().unwrap();
+        let hour = Duration::from_secs(3600);
+        let running = folder(parent.path(), "running", hour, true);
+        let held = std::fs::File::open(running.join(LOCK_FILE)).unwrap();
+        assert!(crate::state::try_lock(&held).unwrap());
+        let gone = folder(parent.path(), "gone", hour, true);
+        let unlocked = folder(parent.path(), "killed-before-its-lock", hour, false);
+        let young = folder(parent.path(), "being-made", Duration::ZERO, false);
+        remove_gone(parent.path());
+        assert!(running.is_dir() && young.is_dir());
+        assert!(!gone.exists() && !unlocked.exists());
+        drop(held);
+        remove_gone(parent.path());
+        assert!(!running.exists());
+    }
+
     #[test]
     fn parts_keep_the_header_and_every_row_under_the_limit() {
         let dir = tempfile::tempdir().unwrap();
@@ -127,7 +242,7 @@ mod tests {
             text.push_str(&format!("+9198765{i:05},\"Person, {i}\",\"multi\nline\"\n"));
         }
         std::fs::write(&src, &text).unwrap();
-        let parts = split(&src, 4096, &dir.path().join("parts")).unwrap();
+        let parts = split(&src, 4096, &dir.path().join("parts"), None).unwrap();
         assert!(parts.files.len() > 1);
         let mut rows = 0;
         for f in &parts.files {

@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::state::try_lock;
+
 /// The folder of the folders, in the state folder.
 pub(crate) const HELD_DIR: &str = "webhooks-held";
 
@@ -165,25 +167,6 @@ fn make_folder(root: Option<&Path>) -> Result<Made, String> {
             let _ = std::fs::remove_dir_all(&new);
             Err(cannot(&dir, e))
         }
-    }
-}
-
-/// Takes the lock on `file`: false while another process holds it (always taken off Unix).
-/// It is given back when the file is closed or the process ends.
-fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {
-    #[cfg(unix)]
-    {
-        use rustix::fs::{FlockOperation, flock};
-        match flock(file, FlockOperation::NonBlockingLockExclusive) {
-            Ok(()) => Ok(true),
-            Err(rustix::io::Errno::WOULDBLOCK) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = file;
-        Ok(true)
     }
 }
 

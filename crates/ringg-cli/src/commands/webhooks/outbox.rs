@@ -286,19 +286,7 @@ impl Outbox {
             .truncate(false)
             .write(true)
             .open(self.dir.join("outbox.lock"))?;
-        #[cfg(unix)]
-        {
-            use rustix::fs::{FlockOperation, flock};
-            match flock(&file, FlockOperation::NonBlockingLockExclusive) {
-                Ok(()) => Ok(Some(file)),
-                Err(rustix::io::Errno::WOULDBLOCK) => Ok(None),
-                Err(e) => Err(e.into()),
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            Ok(Some(file))
-        }
+        Ok(crate::state::try_lock(&file)?.then_some(file))
     }
 }
 
