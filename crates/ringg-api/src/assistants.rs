@@ -341,11 +341,10 @@ impl Assistants<'_> {
             let response = match &after {
                 Some(list) => {
                     let edit = subscriptions_edit(agent_id, list, Some(version_id.clone()));
-                    Some(
-                        self.edit(&edit)
-                            .await
-                            .map_err(|e| partly_written(e, &versions))?,
-                    )
+                    match self.edit(&edit).await {
+                        Ok(response) => Some(response),
+                        Err(e) => return Err(self.put_back(agent_id, &versions, e).await),
+                    }
                 }
                 None => None,
             };
@@ -371,6 +370,26 @@ impl Assistants<'_> {
             after: written.after.clone(),
             versions,
         })
+    }
+
+    /// After the write of one A/B version's subscriptions failed (`e`), puts back the lists
+    /// of the versions already `written`, so that the change is made to every version or to
+    /// none. Returns `e`, saying which versions keep the change when some could not be put
+    /// back.
+    async fn put_back(
+        &self,
+        agent_id: &AgentId,
+        written: &[VersionSubscriptions],
+        e: Error,
+    ) -> Error {
+        let mut kept = Vec::new();
+        for v in written.iter().filter(|v| v.response.is_some()) {
+            let back = subscriptions_edit(agent_id, &v.before, Some(v.version_id.clone()));
+            if self.edit(&back).await.is_err() {
+                kept.push(v.clone());
+            }
+        }
+        partly_written(e, &kept)
     }
 
     /// `DELETE /agent/{agent_id}`: archives the assistant (Ringg keeps this endpoint out of

@@ -428,7 +428,10 @@ impl Calls<'_> {
         if let (Some(journal), Some(read)) = (self.client.journal(), &entry)
             && !read.is_settled()
         {
-            entry = journal.call(&q.reference).await.map_err(Error::journal)?;
+            // Gone from a journal that lists others' entries only while they are pending (the
+            // fleet's): the entry read before still tells how long to wait.
+            let now = journal.call(&q.reference).await.map_err(Error::journal)?;
+            entry = now.or(entry);
         }
         // A call the journal records as placed is not ruled out by a search that covered it.
         if let Some(call_id) = entry

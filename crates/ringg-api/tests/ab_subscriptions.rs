@@ -20,6 +20,8 @@ use serde_json::{Value, json};
 struct AbState {
     lists: BTreeMap<String, Option<Vec<Value>>>,
     edits: Vec<Value>,
+    /// Edits of this version are answered 500 and not made.
+    failing: Option<String>,
 }
 
 fn details(state: &AbState) -> Value {
@@ -53,24 +55,30 @@ async fn ab_server(state: Arc<Mutex<AbState>>) -> String {
                     async move {
                         let patch = req.method() == http::Method::PATCH;
                         let body = req.into_body().collect().await.unwrap().to_bytes();
-                        let answer = {
+                        let (status, answer) = {
                             let mut st = state.lock().unwrap();
                             if patch {
                                 let edit: Value = serde_json::from_slice(&body).unwrap();
                                 let version = edit["version_id"].as_str().unwrap_or("").to_owned();
                                 let subs = edit["event_subscriptions"].as_array().cloned();
-                                if let Some(list) = st.lists.get_mut(&version) {
-                                    *list = subs;
-                                }
                                 st.edits.push(edit);
-                                json!({"message": "Agent updated successfully!", "agent_id": "a"})
+                                if st.failing.as_deref() == Some(version.as_str()) {
+                                    (500, json!({"message": "Internal Server Error"}))
+                                } else {
+                                    if let Some(list) = st.lists.get_mut(&version) {
+                                        *list = subs;
+                                    }
+                                    let ok = "Agent updated successfully!";
+                                    (200, json!({"message": ok, "agent_id": "a"}))
+                                }
                             } else {
-                                details(&st)
+                                (200, details(&st))
                             }
                         };
                         let mut resp = hyper::Response::new(http_body_util::Full::new(
                             Bytes::from(answer.to_string()),
                         ));
+                        *resp.status_mut() = http::StatusCode::from_u16(status).unwrap();
                         resp.headers_mut().insert(
                             http::header::CONTENT_TYPE,
                             http::HeaderValue::from_static("application/json"),
@@ -203,4 +211,55 @@ async fn subscriptions_are_changed_on_every_version_under_ab_testing() {
     assert_eq!(e.kind(), ErrorKind::Unverifiable, "{e}");
     assert!(e.to_string().contains("version v-c"), "{e}");
     assert_eq!(edits(), 3);
+}
+
+/// The write to one version fails: the versions written before it are put back, so no version
+/// is left delivering elsewhere than the others.
+#[tokio::test]
+async fn a_change_that_fails_on_one_version_is_undone_on_the_others() {
+    let state = Arc::new(Mutex::new(AbState::default()));
+    {
+        let mut st = state.lock().unwrap();
+        for v in ["v-a", "v-b"] {
+            let list = vec![sub("call_completed", "https://old.example/hook")];
+            st.lists.insert(v.into(), Some(list));
+        }
+        st.failing = Some("v-b".into());
+    }
+    let base = ab_server(state.clone()).await;
+    let client = ringg_api::Client::builder()
+        .ignore_env()
+        .api_key("k")
+        .base_url(&base)
+        .retry_policy(ringg_api::transport::layers::retry::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let new = EventSubscription::new(vec![EventType::CallCompleted], "https://new.example/hook");
+    let e = client
+        .assistants()
+        .add_webhook_subscription(&AgentId::new("a"), new, true)
+        .await
+        .unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(500), "{e}");
+    let old: BTreeMap<String, Vec<String>> = [
+        (
+            "v-a".to_owned(),
+            vec!["https://old.example/hook".to_owned()],
+        ),
+        (
+            "v-b".to_owned(),
+            vec!["https://old.example/hook".to_owned()],
+        ),
+    ]
+    .into();
+    assert_eq!(delivered_to(&state, "call_completed"), old);
+    // v-a written, v-b refused, v-a put back.
+    let versions: Vec<Value> = state
+        .lock()
+        .unwrap()
+        .edits
+        .iter()
+        .map(|e| e["version_id"].clone())
+        .collect();
+    assert_eq!(versions, [json!("v-a"), json!("v-b"), json!("v-a")]);
 }

@@ -41,7 +41,9 @@ pub struct SubscriptionChange {
     /// The subscriptions written (while A/B testing is live, the first version written's).
     pub after: Vec<EventSubscription>,
     /// While A/B testing is live, each version's part, the most traffic first (see
-    /// [`AssistantDetails::ab_versions_live`]); empty otherwise.
+    /// [`AssistantDetails::ab_versions_live`]); empty otherwise. A change that fails on one
+    /// version is undone on those written before it (their lists put back), so it is made to
+    /// every version or, as far as the server lets the lists be put back, to none.
     pub versions: Vec<VersionSubscriptions>,
 }
 
@@ -79,7 +81,8 @@ pub(super) fn subscriptions_edit(
 }
 
 /// `e`, the failure to write one A/B version's subscriptions after those of `written` were
-/// written: which were, and that the same change run again finishes the others.
+/// written and could not be put back: which were, and that the same change run again finishes
+/// the others.
 pub(super) fn partly_written(e: Error, written: &[VersionSubscriptions]) -> Error {
     let done: Vec<&str> = written
         .iter()

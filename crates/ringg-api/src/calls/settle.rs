@@ -97,7 +97,15 @@ impl Calls<'_> {
                     entry: settled,
                     result: Ok(outcome),
                 },
-                Ok(false) => overtaken(journal.as_ref(), entry, wait).await,
+                Ok(false) => {
+                    overtaken(
+                        journal.as_ref(),
+                        entry,
+                        wait,
+                        found.is_some().then_some(&outcome),
+                    )
+                    .await
+                }
                 Err(e) => Settlement {
                     entry,
                     result: Err(Error::journal(e)),
@@ -227,12 +235,14 @@ impl Calls<'_> {
 
 /// The settlement of an initiation whose record changed while its history was searched
 /// (`seen` is the record read before): what the journal records now. Settled, that outcome;
-/// still pending (its sender recorded an ambiguous failure, which waits longer),
-/// [`ErrorKind::TooEarly`].
+/// still pending (its sender recorded an ambiguous failure), `placed` when the search found
+/// the call (written over that record), else [`ErrorKind::TooEarly`] (an ambiguous failure
+/// waits longer).
 async fn overtaken(
     journal: &dyn crate::journal::Journal,
     seen: CallEntry,
     wait: std::time::Duration,
+    placed: Option<&CallOutcome>,
 ) -> Settlement {
     let current = match journal.call(&seen.intent.reference).await {
         Ok(Some(current)) => current,
@@ -244,6 +254,30 @@ async fn overtaken(
             };
         }
     };
+    if let Some(placed) = placed
+        && !current.is_settled()
+    {
+        let mut settled = current.clone();
+        settled.outcome = Some(placed.clone());
+        settled.updated_at = chrono::Utc::now();
+        let result = match journal.put_call_if_unchanged(&settled, &current).await {
+            Ok(true) => {
+                return Settlement {
+                    entry: settled,
+                    result: Ok(placed.clone()),
+                };
+            }
+            Ok(false) => Err(Error::too_early(format!(
+                "the call with reference {} is in the history, but its journal entry changed again while that was recorded; settle it again",
+                current.intent.reference
+            ))),
+            Err(e) => Err(Error::journal(e)),
+        };
+        return Settlement {
+            entry: current,
+            result,
+        };
+    }
     let result = match current.outcome.as_ref().filter(|o| o.is_settled()) {
         Some(outcome) => Ok(outcome.clone()),
         None => Err(

@@ -140,7 +140,8 @@ impl AssistantDetails {
     /// The version whose configuration is in use, with its ID.
     ///
     /// `version_details[active_agent_version_id]`; else (A/B live) the version with the highest
-    /// `ab_versions[*].call_traffic`; else the only version. `None` for an un-versioned payload
+    /// `ab_versions[*].call_traffic` (the first ID of those with equal shares); else the only
+    /// version. `None` for an un-versioned payload
     /// (read the root fields then).
     pub fn active_version(&self) -> Option<(&str, &AgentVersion)> {
         let versions = self.version_details.as_ref()?;
@@ -154,7 +155,8 @@ impl AssistantDetails {
                 .iter()
                 .filter(|(id, _)| versions.contains_key(*id))
                 .filter_map(|(id, v)| v.traffic().map(|t| (id, t)))
-                .max_by(|a, b| a.1.total_cmp(&b.1));
+                // Equal shares: the first ID, as `ab_versions_live` orders them.
+                .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(a.0)));
             if let Some((id, _)) = best
                 && let Some((k, v)) = versions.get_key_value(id)
             {

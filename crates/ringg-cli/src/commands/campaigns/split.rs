@@ -2,8 +2,8 @@
 //! each with the header, rows kept whole and in order.
 //!
 //! The parts are written to a folder of their own in the state folder (`split/`, readable by
-//! the user alone: they hold the contacts) and removed after the launch; the folder of a
-//! launch killed before it removed its own is removed by the next split. Their contents
+//! the user alone on Unix: they hold the contacts) and removed after the launch; on Unix, the
+//! folder of a launch killed before it removed its own is removed by the next split. Their contents
 //! depend only on the file, so a launch run again after a crash makes the same parts and the
 //! journal resumes each (its key is the part's SHA-256, name and assistant).
 
@@ -25,6 +25,13 @@ const LOCK_FILE: &str = ".lock";
 /// being made has no lock yet).
 const GONE_AFTER: Duration = Duration::from_secs(60);
 
+/// What the folders of parts of earlier versions, in the state folder itself and without a
+/// lock, are named with; removed once a day old.
+const EARLIER_PREFIX: &str = "split-";
+
+/// A day.
+const DAY: Duration = Duration::from_secs(24 * 3600);
+
 /// The parts of a split file, removed when dropped.
 #[derive(Debug)]
 pub(crate) struct Parts {
@@ -44,6 +51,9 @@ pub(crate) fn parts_folder() -> Result<(PathBuf, std::fs::File), CliError> {
     let parent = crate::state::path(SPLIT_DIR)?;
     crate::state::create_private_folder(&parent).map_err(|e| cannot(&parent, e))?;
     remove_gone(&parent);
+    if let Some(state) = parent.parent() {
+        remove_earlier(state);
+    }
     let dir = parent.join(uuid::Uuid::new_v4().simple().to_string());
     crate::state::create_private_folder(&dir).map_err(|e| cannot(&dir, e))?;
     let lock_path = dir.join(LOCK_FILE);
@@ -58,6 +68,34 @@ pub(crate) fn parts_folder() -> Result<(PathBuf, std::fs::File), CliError> {
     }
 }
 
+/// Removes the folders of parts earlier versions left in the state folder `state`
+/// (`split-<id>`) when they are over a day old: those versions took no lock, and a launch does
+/// not upload for a day.
+fn remove_earlier(state: &Path) {
+    let Ok(entries) = std::fs::read_dir(state) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let named = entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(EARLIER_PREFIX);
+        if named && entry.file_type().is_ok_and(|t| t.is_dir()) && age(&entry) > Some(DAY) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// How long ago `entry` last changed.
+fn age(entry: &std::fs::DirEntry) -> Option<Duration> {
+    entry
+        .metadata()
+        .and_then(|m| m.modified())
+        .ok()?
+        .elapsed()
+        .ok()
+}
+
 /// Removes the folders of parts in `parent` whose launch is gone (Unix: off it, no lock tells a
 /// running launch's folder from a gone one's, and they are left).
 fn remove_gone(parent: &Path) {
@@ -69,13 +107,7 @@ fn remove_gone(parent: &Path) {
     };
     for entry in entries.flatten() {
         let dir = entry.path();
-        let old = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > GONE_AFTER);
-        if !old {
+        if age(&entry).is_none_or(|age| age <= GONE_AFTER) {
             continue;
         }
         let gone = match std::fs::OpenOptions::new()
@@ -244,6 +276,14 @@ mod tests {
         std::fs::write(&src, &text).unwrap();
         let parts = split(&src, 4096, &dir.path().join("parts"), None).unwrap();
         assert!(parts.files.len() > 1);
+        #[cfg(unix)]
+        {
+            // They hold the contacts: the user's alone.
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&dir.path().join("parts")), 0o700);
+            assert!(parts.files.iter().all(|f| mode(f) == 0o600));
+        }
         let mut rows = 0;
         for f in &parts.files {
             let bytes = std::fs::read(f).unwrap();

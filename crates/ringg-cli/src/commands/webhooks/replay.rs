@@ -337,7 +337,7 @@ fn finish(
             "the call history could not be read to its end, so the calls after the part read were not looked at: {}",
             CliError::from(e)
         ))
-        .with_hint("run the same replay again; if it stops at the same place, replay the calls past it one by one with --call ID, or from a later time with --since"));
+        .with_hint("run the same replay again; if it stops at the same place, replay each assistant's calls apart with --agent ID, or a call with --call ID"));
     }
     if busy > 0 {
         return Err(CliError::failed(format!(

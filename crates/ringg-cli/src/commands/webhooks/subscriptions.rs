@@ -100,7 +100,15 @@ pub(super) async fn subscribe(
         .assistants()
         .add_webhook_subscription(&agent_id, sub, move_events)
         .await
-        .map_err(|e| unseen(e, &agent_id))?;
+        .map_err(|e| {
+            // Another A/B version's list would move an event type.
+            if e.kind() == ringg_api::ErrorKind::InvalidInput {
+                CliError::from(e)
+                    .with_hint("add --move to move them, or leave them out with --event")
+            } else {
+                unseen(e, &agent_id)
+            }
+        })?;
     report(ctx, &agent_id, &change)
 }
 
@@ -118,8 +126,10 @@ pub(super) async fn list(ctx: &mut Ctx, agent: &str) -> Result<(), CliError> {
         .map(|(id, v)| (id, v.event_subscriptions.as_ref()))
         .collect();
     if !versions.is_empty() && ctx.out.json() {
+        let n = versions[0].1.map_or(0, Vec::len);
         return print_json(&serde_json::json!({
             "items": versions[0].1,
+            "paging": Paging::whole(n).json(n),
             "versions": versions
                 .iter()
                 .map(|(id, list)| serde_json::json!({"version_id": id, "event_subscriptions": list}))
