@@ -345,6 +345,34 @@ async fn a_row_short_of_a_field_is_counted_by_the_plan_as_it_is_called() {
     .await;
 }
 
+/// A number on two rows (written two ways) would be called twice by one campaign: the launch
+/// is refused before anything is uploaded, naming the first repeated line; with
+/// `--allow-duplicate-numbers` every row is called.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_number_on_two_rows_is_refused_unless_allowed() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("contacts.csv");
+    let rows = "Mobile Number,Name\n+919876500321,Asha\n+919876500322,Ravi\n+91 98765 00321,Asha\n";
+    std::fs::write(&file, rows).unwrap();
+    let (start, end) = (tomorrow_ist("10:00"), tomorrow_ist("18:00"));
+    let window = pool_window(&start, &end);
+    let mut args = launch_args(file.to_str().unwrap(), "Twice", &window);
+    args.extend(["--yes", "--no-follow"]);
+    let r = fails(ringg(&sim, &args), 1).await;
+    assert!(
+        r.stderr.contains("1 row(s) repeat a number")
+            && r.stderr.contains("(the first on line 4)")
+            && r.stderr.contains("--allow-duplicate-numbers"),
+        "{}",
+        r.stderr
+    );
+    nothing_uploaded(&sim);
+    args.push("--allow-duplicate-numbers");
+    ok(ringg(&sim, &args)).await;
+    assert_eq!(sim.handle().calls().len(), 3);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn split_launches_a_file_over_the_limit_in_parts() {
     let sim = sim().await;

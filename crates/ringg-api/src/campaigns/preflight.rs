@@ -132,6 +132,8 @@ pub struct PreflightReport {
     pub issues: Vec<RowIssue>,
     /// Rows whose number appeared earlier in the file.
     pub duplicate_numbers: u64,
+    /// The line of the first of them (the header is line 1).
+    pub first_duplicate_line: Option<u64>,
     /// Which upload flow applies to the valid rows.
     pub flow: CampaignFlow,
 }
@@ -296,8 +298,9 @@ fn check<R: Read>(reader: R, options: &PreflightOptions) -> Result<PreflightRepo
     }
     if rows.duplicates > 0 {
         warnings.push(format!(
-            "{} rows repeat a number that appears earlier in the file; each is called separately",
-            rows.duplicates
+            "{} rows repeat a number that appears earlier in the file (the first on line {}); each is called separately",
+            rows.duplicates,
+            rows.first_duplicate.unwrap_or_default()
         ));
     }
     for (var, n) in &rows.empty_values {
@@ -322,6 +325,7 @@ fn check<R: Read>(reader: R, options: &PreflightOptions) -> Result<PreflightRepo
         warnings,
         issues: rows.issues,
         duplicate_numbers: rows.duplicates,
+        first_duplicate_line: rows.first_duplicate,
         flow: if valid_rows >= LARGE_FLOW_THRESHOLD {
             CampaignFlow::Large
         } else {
@@ -403,6 +407,8 @@ struct RowTally {
     total_rows: u64,
     invalid_rows: u64,
     duplicates: u64,
+    /// The line of the first row whose number appeared earlier.
+    first_duplicate: Option<u64>,
     empty_values: BTreeMap<String, u64>,
     seen: HashSet<u64>,
     issues: Vec<RowIssue>,
@@ -433,6 +439,7 @@ impl RowTally {
             total_rows: 0,
             invalid_rows: 0,
             duplicates: 0,
+            first_duplicate: None,
             empty_values: BTreeMap::new(),
             seen: HashSet::new(),
             issues: Vec::new(),
@@ -559,6 +566,7 @@ impl RowTally {
                     let key: u64 = n.digits().parse().unwrap_or(0);
                     if !self.seen.insert(key) {
                         self.duplicates += 1;
+                        self.first_duplicate.get_or_insert(line);
                     }
                 }
                 Err(reason) => {

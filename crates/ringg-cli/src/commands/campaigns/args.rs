@@ -117,6 +117,10 @@ pub(crate) struct LaunchArgs {
     /// Launch even when rows would be dialled in their quiet hours.
     #[arg(long)]
     pub(crate) allow_quiet_hours: bool,
+    /// Launch even when a number appears on several rows (each row is called, so that person
+    /// would be called once per row).
+    #[arg(long)]
+    pub(crate) allow_duplicate_numbers: bool,
     /// Calls at once assumed for the estimates of the plan (Ringg does not report a
     /// workspace's concurrency).
     #[arg(long, default_value_t = 10, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]

@@ -35,7 +35,7 @@ use crate::output::{
 use crate::term::emit_text;
 use args::{CampaignsCmd, CheckArgs, LaunchArgs};
 use follow::{counts, find_campaign, follow};
-use preflight::{invalid_rows, print_report, run_check, unusable};
+use preflight::{duplicate_numbers, invalid_rows, print_report, run_check, unusable};
 
 pub(crate) async fn run(ctx: &mut Ctx, cmd: CampaignsCmd) -> Result<(), CliError> {
     match cmd {
@@ -127,6 +127,18 @@ pub(crate) fn campaign_times(
     Ok((start, end))
 }
 
+/// Why the checked file (`report`) is not launched as it is: unusable, bad rows without
+/// `--remove-invalid-rows`, or a number on several rows without `--allow-duplicate-numbers`.
+fn unfit(report: &ringg_api::campaigns::PreflightReport, a: &LaunchArgs) -> Option<CliError> {
+    if !report.is_usable() {
+        return Some(unusable(report));
+    }
+    if report.invalid_rows > 0 && !a.check.remove_invalid_rows {
+        return Some(invalid_rows(report));
+    }
+    (report.duplicate_numbers > 0 && !a.allow_duplicate_numbers).then(|| duplicate_numbers(report))
+}
+
 async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
     if a.callers.number_pool.is_some() != a.callers.from_number.is_empty() {
         return Err(CliError::usage(
@@ -145,17 +157,11 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
     if !ctx.out.json() {
         print_report(&checked);
     }
-    if !checked.report.is_usable() {
+    if let Some(refusal) = unfit(&checked.report, &a) {
         if ctx.out.json() {
             print_json_line(&checked)?;
         }
-        return Err(unusable(&checked.report));
-    }
-    if checked.report.invalid_rows > 0 && !a.check.remove_invalid_rows {
-        if ctx.out.json() {
-            print_json_line(&checked)?;
-        }
-        return Err(invalid_rows(&checked.report));
+        return Err(refusal);
     }
 
     // 2. The plan, checked against the workspace: size, credits, callers, window.

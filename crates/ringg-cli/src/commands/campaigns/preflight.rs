@@ -197,6 +197,16 @@ pub(crate) fn invalid_rows(r: &PreflightReport) -> CliError {
     ))
 }
 
+/// The refusal of a launch whose file holds a number on several rows: each row is called.
+pub(crate) fn duplicate_numbers(r: &PreflightReport) -> CliError {
+    CliError::failed(format!(
+        "{} row(s) repeat a number that appears earlier in the file (the first on line {}), and every row is called: those people would be called more than once by this campaign; nothing was uploaded",
+        r.duplicate_numbers,
+        r.first_duplicate_line.unwrap_or_default()
+    ))
+    .with_hint("remove the repeated rows, or add --allow-duplicate-numbers to call each row anyway")
+}
+
 /// `3, 4, 7` (the first ten bad lines).
 fn lines_text(r: &PreflightReport) -> String {
     let mut s = r
