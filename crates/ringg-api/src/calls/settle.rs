@@ -226,7 +226,7 @@ impl Calls<'_> {
             .map_err(Error::journal)?
         {
             return Err(Error::too_early(format!(
-                "the initiation with client reference {reference:?} was recorded again while this was checked (its sender's answer, or another settlement): look at it again with `ringg calls pending`"
+                "the initiation with client reference {reference:?} was recorded again while this was checked (its sender's answer, or another settlement), so nothing was written: read its entry again before settling it"
             )));
         }
         Ok(entry)

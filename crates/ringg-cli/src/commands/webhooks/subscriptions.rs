@@ -101,8 +101,9 @@ pub(super) async fn subscribe(
         .add_webhook_subscription(&agent_id, sub, move_events)
         .await
         .map_err(|e| {
-            // Another A/B version's list would move an event type.
-            if e.kind() == ringg_api::ErrorKind::InvalidInput {
+            // Another A/B version's list would move an event type (the SDK's refusal).
+            if e.kind() == ringg_api::ErrorKind::InvalidInput && e.message().contains("would move")
+            {
                 CliError::from(e)
                     .with_hint("add --move to move them, or leave them out with --event")
             } else {
