@@ -4,18 +4,19 @@
 //! would let the recipient be called again).
 
 mod common;
+#[path = "common/hooked_journal.rs"]
+mod hooked_journal;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use chrono::Utc;
+use hooked_journal::HookedJournal;
 use ringg_api::ErrorKind;
 use ringg_api::journal::{
-    CallEntry, CallIntent, CallOutcome, Journal, JournalError, LaunchEntry, LaunchKey,
-    MemoryJournal, SavedSubscriptions, SqliteJournal,
+    CallEntry, CallIntent, CallOutcome, Journal, MemoryJournal, SqliteJournal,
 };
-use ringg_api::types::{AgentId, CallId, ListId};
+use ringg_api::types::{AgentId, CallId};
 use ringg_sim::{FaultConfig, RunningSimulator, Simulator, demo};
 
 /// How long the simulator takes to answer each history page.
@@ -249,58 +250,16 @@ async fn a_call_found_while_its_sender_records_a_failure_is_settled_as_placed() 
     assert_eq!(kept.outcome, Some(expected));
 }
 
-/// A journal that shows an entry once: as the fleet's shows another machine's only while it is
-/// pending, so a second read after its sender settled it finds nothing.
-#[derive(Debug, Default)]
-struct ShownOnce {
-    inner: MemoryJournal,
-    read: std::sync::atomic::AtomicBool,
-}
-
-#[async_trait]
-impl Journal for ShownOnce {
-    async fn put_call(&self, entry: &CallEntry) -> Result<(), JournalError> {
-        self.inner.put_call(entry).await
-    }
-    async fn call(&self, reference: &str) -> Result<Option<CallEntry>, JournalError> {
-        if self.read.swap(true, std::sync::atomic::Ordering::SeqCst) {
-            return Ok(None);
-        }
-        self.inner.call(reference).await
-    }
-    async fn pending_calls(&self) -> Result<Vec<CallEntry>, JournalError> {
-        self.inner.pending_calls().await
-    }
-    async fn put_launch(&self, entry: &LaunchEntry) -> Result<(), JournalError> {
-        self.inner.put_launch(entry).await
-    }
-    async fn launch(&self, key: &LaunchKey) -> Result<Option<LaunchEntry>, JournalError> {
-        self.inner.launch(key).await
-    }
-    async fn launch_for_list(&self, list: &ListId) -> Result<Option<LaunchEntry>, JournalError> {
-        self.inner.launch_for_list(list).await
-    }
-    async fn pending_launches(&self) -> Result<Vec<LaunchEntry>, JournalError> {
-        self.inner.pending_launches().await
-    }
-    async fn save_subscriptions(&self, saved: &SavedSubscriptions) -> Result<bool, JournalError> {
-        self.inner.save_subscriptions(saved).await
-    }
-    async fn saved_subscriptions(&self) -> Result<Vec<SavedSubscriptions>, JournalError> {
-        self.inner.saved_subscriptions().await
-    }
-    async fn forget_subscriptions(&self, agent_id: &AgentId) -> Result<(), JournalError> {
-        self.inner.forget_subscriptions(agent_id).await
-    }
-}
-
 /// An entry that is gone when the journal is read again after the search still tells how
 /// long its request may be answered: the call is not ruled out by its reference alone (one of
 /// the caller's own records no time).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_entry_gone_after_the_search_still_holds_its_wait() {
     let sim = slow_history().await;
-    let journal = Arc::new(ShownOnce::default());
+    let journal = Arc::new(HookedJournal {
+        calls_shown_once: true,
+        ..HookedJournal::default()
+    });
     let mut entry = pending("order-1", "+919800000076", chrono::Duration::zero());
     entry.intent.settle_after = Some(Duration::from_secs(600));
     journal.put_call(&entry).await.unwrap();

@@ -14,12 +14,16 @@ use ringg_api::types::{AgentId, ListId};
 pub(crate) type Hook = Arc<dyn Fn() -> BoxFuture<'static, ()> + Send + Sync>;
 
 /// A [`MemoryJournal`] that awaits `before_write` before each write of a call or launch entry,
-/// and `after_pending_launches` after reading the pending launches (before answering).
+/// and `after_pending_launches` after reading the pending launches (before answering); with
+/// `calls_shown_once`, a call entry is found by the first read only (as the fleet's journal
+/// shows another machine's entry only while it is pending).
 #[derive(Default)]
 pub(crate) struct HookedJournal {
     pub(crate) inner: MemoryJournal,
     pub(crate) before_write: Option<Hook>,
     pub(crate) after_pending_launches: Option<Hook>,
+    pub(crate) calls_shown_once: bool,
+    pub(crate) calls_read: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for HookedJournal {
@@ -48,6 +52,12 @@ impl Journal for HookedJournal {
         self.inner.put_call_unless_pending(entry).await
     }
     async fn call(&self, reference: &str) -> Result<Option<CallEntry>, JournalError> {
+        let read = self
+            .calls_read
+            .swap(true, std::sync::atomic::Ordering::SeqCst);
+        if self.calls_shown_once && read {
+            return Ok(None);
+        }
         self.inner.call(reference).await
     }
     async fn pending_calls(&self) -> Result<Vec<CallEntry>, JournalError> {
