@@ -1037,16 +1037,19 @@ fn processes_opening_a_new_journal_at_once_all_get_it() {
     }
 }
 
+/// A SQLite journal in `dir` and a memory journal, for what holds in both.
+fn sqlite_and_memory(dir: &std::path::Path) -> [Arc<dyn Journal>; 2] {
+    let sqlite = SqliteJournal::open(dir.join("journal.sqlite3"), "s").unwrap();
+    [Arc::new(sqlite), Arc::new(MemoryJournal::new())]
+}
+
 /// `calls_since` returns the entries recorded since a time, settled or not, oldest first, in
 /// the memory and the SQLite journal alike; a journal's default returns only pending ones.
 #[tokio::test]
 async fn calls_since_returns_settled_and_pending_entries_recorded_since() {
     let dir = tempfile::tempdir().unwrap();
-    let sqlite: Arc<dyn Journal> =
-        Arc::new(SqliteJournal::open(dir.path().join("journal.sqlite3"), "s").unwrap());
-    let memory: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
     let now = Utc::now();
-    for journal in [sqlite, memory] {
+    for journal in sqlite_and_memory(dir.path()) {
         let mut old = CallEntry::new(intent("rr-old"));
         old.intent.recorded_at = now - chrono::TimeDelta::hours(2);
         old.outcome = Some(CallOutcome::Placed {
@@ -1081,12 +1084,9 @@ async fn calls_since_returns_settled_and_pending_entries_recorded_since() {
 #[tokio::test]
 async fn a_client_reference_used_again_does_not_make_the_journal_forget_a_call() {
     let dir = tempfile::tempdir().unwrap();
-    let sqlite: Arc<dyn Journal> =
-        Arc::new(SqliteJournal::open(dir.path().join("journal.sqlite3"), "s").unwrap());
-    let memory: Arc<dyn Journal> = Arc::new(MemoryJournal::new());
     let now = Utc::now();
     let hour_ago = now - chrono::TimeDelta::hours(1);
-    for journal in [sqlite, memory] {
+    for journal in sqlite_and_memory(dir.path()) {
         let pending = CallEntry::new(intent("order-42"));
         journal.put_call(&pending).await.unwrap();
         let mut elsewhere = CallEntry::new(intent("order-42"));

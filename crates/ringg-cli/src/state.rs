@@ -138,6 +138,29 @@ pub(crate) fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {
     }
 }
 
+/// The lock file `path` of a process that is gone: the existing file, locked by this process
+/// (see [`try_lock`]) and still the file the path names (not one removed meanwhile). `None`
+/// while its process holds it, or when there is no such file.
+#[cfg(unix)]
+pub(crate) fn lock_if_free(path: &std::path::Path) -> Option<std::fs::File> {
+    use std::os::unix::fs::MetadataExt;
+    let lock = std::fs::OpenOptions::new().write(true).open(path).ok()?;
+    if !try_lock(&lock).ok()? {
+        return None;
+    }
+    let (held, named) = (lock.metadata().ok()?, std::fs::metadata(path).ok()?);
+    (held.dev() == named.dev() && held.ino() == named.ino()).then_some(lock)
+}
+
+/// Whether `path` was last changed more than `age` ago.
+pub(crate) fn older_than(path: &std::path::Path, age: std::time::Duration) -> bool {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|elapsed| elapsed > age)
+}
+
 /// Syncs the folder `dir` itself, so that the names of files just created or renamed in it
 /// survive a power loss (Unix; elsewhere folders are not synced this way, and this does
 /// nothing).

@@ -92,18 +92,8 @@ async fn quickstart_against_a_subscribed_assistant(
     let mut cmd = bare();
     cmd.env("RINGG_STATE_DIR", state.path())
         .env("RINGG_API_KEY", DEMO_API_KEY)
-        .args([
-            "quickstart",
-            "--base-url",
-            &sim.base_url(),
-            "--to",
-            "+919876500001",
-            "--yes",
-            "--timeout",
-            "60",
-            "--from-number-id",
-            &ringg_sim::demo::NUMBER_ID_2[..8],
-        ]);
+        .args(["quickstart", "--base-url", &sim.base_url()])
+        .args(common::quickstart_call());
     let r = ok(cmd).await;
     assert!(
         r.stdout.contains("webhook subscription(s) assistant"),

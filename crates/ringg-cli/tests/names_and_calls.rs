@@ -276,18 +276,8 @@ async fn tail_shows_a_call_going_from_registered_to_completed() {
     let sim = demo_sim(0.0).await;
     sim.handle()
         .script_outcomes("+919876500777", [CallOutcome::Answered]);
-    let mut tail = common::bare_std();
-    tail.args([
-        "--base-url",
-        &sim.base_url(),
-        "--api-key",
-        sim.api_key(),
-        "calls",
-        "tail",
-        "--agent",
-        "Sales Assistant",
-    ])
-    .env("COLUMNS", "80");
+    let mut tail = common::calls_tail(&sim, &["--agent", "Sales Assistant"]);
+    tail.env("COLUMNS", "80");
     let mut child = common::spawn(tail);
     let out = lines_of(child.stdout.take().unwrap());
     let err = lines_of(child.stderr.take().unwrap());
@@ -334,18 +324,7 @@ async fn tail_listen_prints_webhook_events_between_the_status_lines() {
     let sim = demo_sim(100.0).await;
     sim.handle()
         .script_outcomes("+919876500778", [CallOutcome::Answered]);
-    let mut tail = common::bare_std();
-    tail.args([
-        "--base-url",
-        &sim.base_url(),
-        "--api-key",
-        sim.api_key(),
-        "calls",
-        "tail",
-        "--listen",
-        "127.0.0.1:0",
-    ])
-    .env("RINGG_WEBHOOK_SECRET", "tail-secret");
+    let tail = common::tail_listen(&sim, "tail-secret");
     let mut child = common::spawn(tail);
     let out = lines_of(child.stdout.take().unwrap());
     let err = lines_of(child.stderr.take().unwrap());

@@ -113,15 +113,7 @@ async fn quickstart_against_a_server_refuses_to_call_without_to_and_yes() {
             sim.api_key(),
         ]);
         if to_and_yes {
-            cmd.args([
-                "--to",
-                "+919876500001",
-                "--yes",
-                "--timeout",
-                "60",
-                "--from-number-id",
-                &ringg_sim::demo::NUMBER_ID_2[..8],
-            ]);
+            cmd.args(common::quickstart_call());
         }
         cmd
     };

@@ -824,20 +824,8 @@ fn listen_takes_the_secret_from_the_url_for_header_less_callbacks() {
 #[tokio::test(flavor = "multi_thread")]
 async fn tail_listen_shows_every_event_it_accepted_before_ctrl_c() {
     let sim = common::sim_with_faults("op.listCallHistory=1:latency, latency-ms=1500").await;
-    let mut cmd = common::bare_std();
-    cmd.args([
-        "--base-url",
-        &sim.base_url(),
-        "--api-key",
-        sim.api_key(),
-        "calls",
-        "tail",
-        "--listen",
-        "127.0.0.1:0",
-    ])
-    .env("RINGG_WEBHOOK_SECRET", "s3cret")
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped());
+    let mut cmd = common::tail_listen(&sim, "s3cret");
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let port = loop {

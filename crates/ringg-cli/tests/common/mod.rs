@@ -135,6 +135,37 @@ pub fn spawn(mut cmd: std::process::Command) -> Spawned {
     Spawned(cmd.spawn().expect("ringg starts"))
 }
 
+/// `ringg calls tail` against `sim`, with `extra` arguments (a process to spawn and read).
+pub fn calls_tail(sim: &RunningSimulator, extra: &[&str]) -> std::process::Command {
+    let mut cmd = bare_std();
+    cmd.args(["--base-url", &sim.base_url(), "--api-key", sim.api_key()])
+        .args(["calls", "tail"])
+        .args(extra);
+    cmd
+}
+
+/// `ringg calls tail --listen 127.0.0.1:0` against `sim`, `secret` its webhook secret (from
+/// the environment).
+pub fn tail_listen(sim: &RunningSimulator, secret: &str) -> std::process::Command {
+    let mut cmd = calls_tail(sim, &["--listen", "127.0.0.1:0"]);
+    cmd.env("RINGG_WEBHOOK_SECRET", secret);
+    cmd
+}
+
+/// The arguments of a quickstart that places its call without asking: to the demo's first
+/// number, from the demo's second number (named by the first eight characters of its id).
+pub fn quickstart_call() -> [&'static str; 7] {
+    [
+        "--to",
+        "+919876500001",
+        "--yes",
+        "--timeout",
+        "60",
+        "--from-number-id",
+        &ringg_sim::demo::NUMBER_ID_2[..8],
+    ]
+}
+
 /// `ringg --base-url <sim> --api-key <key> <args…>`.
 pub fn ringg(sim: &RunningSimulator, args: &[&str]) -> Command {
     let mut cmd = bare();

@@ -80,48 +80,35 @@ fn remove_earlier(state: &Path) {
             .file_name()
             .to_string_lossy()
             .starts_with(EARLIER_PREFIX);
-        if named && entry.file_type().is_ok_and(|t| t.is_dir()) && age(&entry) > Some(DAY) {
-            let _ = std::fs::remove_dir_all(entry.path());
+        let dir = entry.path();
+        if named && dir.is_dir() && crate::state::older_than(&dir, DAY) {
+            let _ = std::fs::remove_dir_all(&dir);
         }
     }
-}
-
-/// How long ago `entry` last changed.
-fn age(entry: &std::fs::DirEntry) -> Option<Duration> {
-    entry
-        .metadata()
-        .and_then(|m| m.modified())
-        .ok()?
-        .elapsed()
-        .ok()
 }
 
 /// Removes the folders of parts in `parent` whose launch is gone (Unix: off it, no lock tells a
 /// running launch's folder from a gone one's, and they are left).
 fn remove_gone(parent: &Path) {
-    if cfg!(not(unix)) {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let dir = entry.path();
-        if age(&entry).is_none_or(|age| age <= GONE_AFTER) {
-            continue;
-        }
-        let gone = match std::fs::OpenOptions::new()
-            .write(true)
-            .open(dir.join(LOCK_FILE))
-        {
-            Ok(lock) => crate::state::try_lock(&lock).unwrap_or(false),
-            // Killed before it made its lock.
-            Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+    #[cfg(unix)]
+    {
+        let Ok(entries) = std::fs::read_dir(parent) else {
+            return;
         };
-        if gone {
-            let _ = std::fs::remove_dir_all(&dir);
+        for dir in entries.flatten().map(|e| e.path()) {
+            if !crate::state::older_than(&dir, GONE_AFTER) {
+                continue;
+            }
+            let lock_path = dir.join(LOCK_FILE);
+            // Its lock taken, or none made (killed before it made one).
+            let lock = crate::state::lock_if_free(&lock_path);
+            if lock.is_some() || !lock_path.exists() {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
         }
     }
+    #[cfg(not(unix))]
+    let _ = parent;
 }
 
 impl Drop for Parts {

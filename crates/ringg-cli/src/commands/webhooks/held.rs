@@ -170,19 +170,12 @@ fn make_folder(root: Option<&Path>) -> Result<Made, String> {
     }
 }
 
-/// The lock of the folder `dir` of a `listen` that is gone: its existing lock file, locked by
-/// this process and still the file the folder names (not one removed meanwhile). `None` while
-/// its `listen` runs, or when the folder is being made or removed.
+/// The lock of the folder `dir` of a `listen` that is gone (see
+/// [`crate::state::lock_if_free`]): `None` while its `listen` runs, or when the folder is
+/// being made or removed.
 #[cfg(unix)]
 fn lock_if_gone(dir: &Path) -> Option<std::fs::File> {
-    use std::os::unix::fs::MetadataExt;
-    let path = dir.join(LOCK_FILE);
-    let lock = std::fs::OpenOptions::new().write(true).open(&path).ok()?;
-    if !try_lock(&lock).ok()? {
-        return None;
-    }
-    let (held, named) = (lock.metadata().ok()?, std::fs::metadata(&path).ok()?);
-    (held.dev() == named.dev() && held.ino() == named.ino()).then_some(lock)
+    crate::state::lock_if_free(&dir.join(LOCK_FILE))
 }
 
 /// Removes the folder `dir` whose lock is `lock`: renamed out of the way first, so no process
@@ -257,7 +250,7 @@ fn save_gone(parent: &Path, folders: Vec<PathBuf>) {
         }
         if name.starts_with(NEW) {
             // Its process died before it held anything there (one being made now is young).
-            if older_than(&dir, STALE_NEW) {
+            if crate::state::older_than(&dir, STALE_NEW) {
                 match lock_if_gone(&dir) {
                     Some(lock) => discard(&dir, Some(lock)),
                     None if !dir.join(LOCK_FILE).exists() => {
@@ -313,16 +306,6 @@ fn save_gone(parent: &Path, folders: Vec<PathBuf>) {
 /// How old a folder still being made (`.new-…`) is at most.
 #[cfg(unix)]
 const STALE_NEW: std::time::Duration = std::time::Duration::from_secs(600);
-
-/// Whether `dir` was last changed more than `age` ago.
-#[cfg(unix)]
-fn older_than(dir: &Path, age: std::time::Duration) -> bool {
-    std::fs::metadata(dir)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| t.elapsed().ok())
-        .is_some_and(|elapsed| elapsed > age)
-}
 
 /// The held events in `dir`: each file's modification time and its line.
 fn events_in(dir: &Path) -> std::io::Result<Vec<(std::time::SystemTime, String)>> {

@@ -251,8 +251,7 @@ pub(super) async fn run(
         }
     };
     // Handed over as they are rebuilt: memory stays bounded by one call's events.
-    let (mut handed, mut seen, mut failed, mut unread) = (0usize, 0usize, 0usize, 0usize);
-    let mut busy = 0usize;
+    let mut c = Counts::default();
     let mut events = events;
     // An error of the history listing ends the stream: the calls after it were not looked at.
     let mut listing_stopped = None;
@@ -270,32 +269,26 @@ pub(super) async fn run(
             Err(e) => {
                 // One call's details could not be read: the others are still replayed.
                 crate::term::err_line(format!("replay: skipped a call: {}", CliError::from(e)));
-                unread += 1;
+                c.unread += 1;
                 continue;
             }
         };
         match hand_over(&receiver, &secret, &event).await? {
-            Outcome::HandedOver => handed += 1,
-            Outcome::Seen => seen += 1,
-            Outcome::Busy => busy += 1,
-            Outcome::HandlerFailed => failed += 1,
+            Outcome::HandedOver => c.handed += 1,
+            Outcome::Seen => c.seen += 1,
+            Outcome::Busy => c.busy += 1,
+            Outcome::HandlerFailed => c.failed += 1,
         }
         if stdout_gone.load(Ordering::SeqCst) {
             // Nobody reads any more (`| head`): what was not replayed stays for a later one.
             std::process::exit(0);
         }
     }
-    let counts = Counts {
-        handed,
-        seen,
-        failed,
-        unread,
-        busy,
-    };
-    finish(ctx, &counts, listing_stopped)
+    finish(ctx, &c, listing_stopped)
 }
 
 /// What became of a replay's events, and of the calls it could not read.
+#[derive(Default)]
 struct Counts {
     handed: usize,
     seen: usize,
