@@ -9,7 +9,14 @@
 //! | file | holds |
 //! |---|---|
 //! | `config.toml` | `default_profile` and one `[profiles.NAME]` table each: `base_url`, `workspace` (its name at login), and the optional launch defaults `timezone` and `quiet_hours` |
-//! | `keys/NAME.key` | the profile's API key alone, permissions 0600; never printed |
+//! | `keys/NAME.key` | the profile's API key, and on a second line (`server URL`) the server it was checked against, permissions 0600; never printed |
+//!
+//! A key is used only with the server it was stored for: a profile whose `base_url` is not
+//! its key's server (a `login` to another server stopped between its two writes, or a file
+//! edited by hand) is refused until `ringg login` stores the pair again. Key files written
+//! before the server line existed hold the key alone and go with the profile's server. Every
+//! change to the config file is made under a lock on `.config.lock` in the config folder, so
+//! two `ringg login`s at once keep both profiles.
 //!
 //! Values are taken in this order: flags, then environment variables, then the selected
 //! profile (`--profile`, else `RINGG_PROFILE`, else `default_profile`), then the built-in
@@ -19,9 +26,10 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use ringg_api::transport::masked_url;
 use serde::{Deserialize, Serialize};
 
-use crate::error::CliError;
+use crate::error::{CliError, ErrorClass};
 
 /// Overrides the config folder.
 pub(crate) const CONFIG_DIR_ENV: &str = "RINGG_CONFIG_DIR";
@@ -31,6 +39,10 @@ pub(crate) const PROFILE_ENV: &str = "RINGG_PROFILE";
 const CONFIG_FILE: &str = "config.toml";
 /// The folder of the key files.
 const KEYS_DIR: &str = "keys";
+/// The lock file that changes of the config file take.
+const LOCK_FILE: &str = ".config.lock";
+/// The prefix of a key file's line naming the key's server.
+const SERVER_LINE: &str = "server ";
 
 /// One profile.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,13 +129,28 @@ pub(crate) fn load() -> Result<ConfigFile, CliError> {
     })
 }
 
-/// Writes the config file (atomically: a new file renamed over the old one).
-pub(crate) fn save(config: &ConfigFile) -> Result<PathBuf, CliError> {
+/// Changes the config file: reads it, lets `change` edit it, and writes it back (atomically:
+/// a new file renamed over the old one), all under an exclusive lock on the config folder's
+/// `.config.lock`, so a change made by another process meanwhile is not lost. `change` may
+/// also write key files, which the lock then covers too. Returns `change`'s value, the
+/// config as written, and the config file's path.
+pub(crate) fn update<T>(
+    change: impl FnOnce(&mut ConfigFile) -> Result<T, CliError>,
+) -> Result<(T, ConfigFile, PathBuf), CliError> {
+    let dir = config_dir()?;
+    crate::state::create_private_folder(&dir)
+        .map_err(|e| CliError::io(format!("could not create {}", dir.display()), &e))?;
+    let lock_path = dir.join(LOCK_FILE);
+    let lock = crate::state::lock_file(&lock_path)
+        .map_err(|e| CliError::io(format!("could not lock {}", lock_path.display()), &e))?;
+    let mut config = load()?;
+    let value = change(&mut config)?;
     let path = config_path()?;
-    let text = toml::to_string_pretty(config)
+    let text = toml::to_string_pretty(&config)
         .map_err(|e| CliError::failed(format!("could not write the config: {e}")))?;
     write_private(&path, text.as_bytes())?;
-    Ok(path)
+    drop(lock);
+    Ok((value, config, path))
 }
 
 /// The key file of a profile.
@@ -132,18 +159,48 @@ pub(crate) fn key_path(profile: &str) -> Result<PathBuf, CliError> {
     Ok(config_dir()?.join(KEYS_DIR).join(format!("{profile}.key")))
 }
 
-/// Stores a profile's key (permissions 0600).
-pub(crate) fn write_key(profile: &str, key: &str) -> Result<PathBuf, CliError> {
+/// A profile's key as stored, with the server it was checked against. No `Debug`: it holds
+/// the key.
+pub(crate) struct StoredKey {
+    /// The API key.
+    pub(crate) key: String,
+    /// The base URL the key was stored for; `None` in key files written before it was kept.
+    pub(crate) server: Option<String>,
+}
+
+impl StoredKey {
+    /// Reads a key file's text: the key on the first line, then an optional `server URL`
+    /// line. `None` when there is no key.
+    fn parse(text: &str) -> Option<Self> {
+        let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
+        let key = lines.next().filter(|k| !k.is_empty())?.to_string();
+        let server = lines
+            .find_map(|l| l.strip_prefix(SERVER_LINE))
+            .map(|s| s.trim().to_string());
+        Some(Self { key, server })
+    }
+
+    /// Whether this key may be sent to `base_url`: it was stored for that server, or for no
+    /// server in particular (an older key file).
+    pub(crate) fn goes_with(&self, base_url: &str) -> bool {
+        self.server
+            .as_deref()
+            .is_none_or(|s| s.trim_end_matches('/') == base_url.trim_end_matches('/'))
+    }
+}
+
+/// Stores a profile's key and the server it goes with (permissions 0600).
+pub(crate) fn write_key(profile: &str, key: &str, server: &str) -> Result<PathBuf, CliError> {
     let path = key_path(profile)?;
-    write_private(&path, format!("{key}\n").as_bytes())?;
+    write_private(&path, format!("{key}\n{SERVER_LINE}{server}\n").as_bytes())?;
     Ok(path)
 }
 
 /// A profile's key, or `None` when it has no key file.
-pub(crate) fn read_key(profile: &str) -> Result<Option<String>, CliError> {
+pub(crate) fn read_key(profile: &str) -> Result<Option<StoredKey>, CliError> {
     let path = key_path(profile)?;
     match std::fs::read_to_string(&path) {
-        Ok(t) => Ok(Some(t.trim_end_matches(['\n', '\r']).to_string()).filter(|k| !k.is_empty())),
+        Ok(t) => Ok(StoredKey::parse(&t)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(CliError::io(
             format!(
@@ -153,6 +210,29 @@ pub(crate) fn read_key(profile: &str) -> Result<Option<String>, CliError> {
             &e,
         )),
     }
+}
+
+/// The key of profile `name`, whose server is `server`: an error saying what to run when it
+/// has no key, or when its key was stored for another server (it is not sent there).
+pub(crate) fn profile_key(name: &str, server: &str) -> Result<String, CliError> {
+    let stored = read_key(name)?.ok_or_else(|| {
+        CliError::new(ErrorClass::Auth, format!("profile {name} has no key"))
+            .with_hint(format!("run `ringg login --profile {name}`"))
+    })?;
+    if !stored.goes_with(server) {
+        return Err(CliError::new(
+            ErrorClass::Auth,
+            format!(
+                "profile {name}'s key was stored for {}, but the profile's server is {}; a key is not sent to another server (a `ringg login` that stopped half-way leaves this)",
+                masked_url(stored.server.as_deref().unwrap_or_default()),
+                masked_url(server)
+            ),
+        )
+        .with_hint(format!(
+            "run `ringg login --profile {name}` again (add --base-url for a server other than the profile's)"
+        )));
+    }
+    Ok(stored.key)
 }
 
 /// Removes a profile's key file (nothing when there is none).
@@ -246,6 +326,23 @@ pub(crate) fn selected(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_file_names_its_server_and_older_ones_go_with_any() {
+        let stored = StoredKey::parse("k-1\r\nserver http://127.0.0.1:9/ca/api/v0/\n").unwrap();
+        assert_eq!(stored.key, "k-1");
+        assert!(stored.goes_with("http://127.0.0.1:9/ca/api/v0"));
+        assert!(!stored.goes_with("https://prod.ringg.ai/ca/api/v0"));
+        let older = StoredKey::parse("k-2\n").unwrap();
+        assert_eq!((older.key.as_str(), older.server), ("k-2", None));
+        assert!(
+            StoredKey::parse("k-3")
+                .unwrap()
+                .goes_with("https://any.example")
+        );
+        assert!(StoredKey::parse("\nserver http://x\n").is_none());
+        assert!(StoredKey::parse("").is_none());
+    }
 
     #[test]
     fn names_are_checked() {

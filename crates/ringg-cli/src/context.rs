@@ -187,11 +187,8 @@ impl Ctx {
         }
         let key = match (key, &profile) {
             (Some(k), _) => k,
-            (None, Some((name, _))) => {
-                let key = crate::config::read_key(name)?.ok_or_else(|| {
-                    CliError::new(ErrorClass::Auth, format!("profile {name} has no key"))
-                        .with_hint(format!("run `ringg login --profile {name}`"))
-                })?;
+            (None, Some((name, p))) => {
+                let key = crate::config::profile_key(name, &profile_base(p))?;
                 self.key_profile = Some(name.clone());
                 key
             }

@@ -138,6 +138,23 @@ pub(crate) fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {
     }
 }
 
+/// Opens the lock file `path` (created readable by its owner only when missing) and takes its
+/// lock (an advisory `flock`), waiting while another process holds it; off Unix the file is
+/// only opened. The lock is given back when the returned file is dropped or the process ends.
+pub(crate) fn lock_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let file = opts.open(path)?;
+    #[cfg(unix)]
+    rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)?;
+    Ok(file)
+}
+
 /// The lock file `path` of a process that is gone: the existing file, locked by this process
 /// (see [`try_lock`]) and still the file the path names (not one removed meanwhile). `None`
 /// while its process holds it, or when there is no such file.

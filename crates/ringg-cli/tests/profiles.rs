@@ -86,9 +86,10 @@ async fn login_keeps_the_key_in_a_private_file_and_commands_need_no_key() {
             & 0o777;
         assert_eq!(dir_mode, 0o700);
     }
+    // The key, then the server it was checked against.
     assert_eq!(
-        std::fs::read_to_string(&key_file).unwrap().trim(),
-        sim.api_key()
+        std::fs::read_to_string(&key_file).unwrap(),
+        format!("{}\nserver {}\n", sim.api_key(), sim.base_url())
     );
     let text = std::fs::read_to_string(config.path().join("config.toml")).unwrap();
     assert!(
@@ -164,6 +165,73 @@ async fn login_keeps_the_key_in_a_private_file_and_commands_need_no_key() {
     );
     let empty = ok(cmd(&["-o", "json", "profiles", "list"])).await.json();
     assert_eq!(empty["items"], serde_json::json!([]), "{empty}");
+}
+
+/// `ringg login --profile NAME --base-url URL` with `key` on stdin, which must succeed.
+async fn login(dirs: &Dirs, name: &str, base_url: &str, key: &str) {
+    let mut c = dirs.cmd(&["login", "--profile", name, "--base-url", base_url]);
+    c.write_stdin(format!("{key}\n"));
+    ok(c).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_login_stopped_between_its_writes_leaves_no_key_that_is_sent_to_the_old_server() {
+    let (old, new) = (sim().await, sim().await);
+    let (_, new_key) = new.handle().add_workspace("New Workspace", 50.0);
+    let dirs = Dirs::new();
+    login(&dirs, "local", &old.base_url(), old.api_key()).await;
+    // `login --profile local --base-url NEW` writes the new key, then the config. Stopped in
+    // between, the profile still names the old server and its key file holds the new key,
+    // as another profile's login to the new server writes it.
+    login(&dirs, "other", &new.base_url(), new_key.expose()).await;
+    let keys = dirs.config.path().join("keys");
+    std::fs::copy(keys.join("other.key"), keys.join("local.key")).unwrap();
+    let before = old.handle().stats().requests;
+    let r = fails(dirs.cmd(&["--profile", "local", "workspace", "show"]), 4).await;
+    assert!(
+        r.stderr.contains("profile local's key was stored for")
+            && r.stderr.contains(&new.base_url())
+            && r.stderr.contains("ringg login --profile local"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains(new_key.expose()));
+    assert_eq!(
+        old.handle().stats().requests,
+        before,
+        "the new server's key was sent to the old server"
+    );
+    // Logging in again stores the pair.
+    login(&dirs, "local", &new.base_url(), new_key.expose()).await;
+    let r = ok(dirs.cmd(&["-o", "json", "--profile", "local", "workspace", "show"])).await;
+    assert_eq!(r.json()["workspace_info"]["name"], "New Workspace");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logins_at_the_same_time_keep_every_profile() {
+    let sim = sim().await;
+    for round in 0..4 {
+        let dirs = Dirs::new();
+        let names = ["a", "b", "c", "d"];
+        let runs = names.map(|name| {
+            let mut c = dirs.cmd(&["login", "--profile", name, "--base-url", &sim.base_url()]);
+            c.write_stdin(format!("{}\n", sim.api_key()));
+            tokio::spawn(ok(c))
+        });
+        for run in runs {
+            run.await.unwrap();
+        }
+        let listed = ok(dirs.cmd(&["-o", "json", "profiles", "list"]))
+            .await
+            .json();
+        let saved: Vec<&str> = listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(saved, names, "round {round}: {listed}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

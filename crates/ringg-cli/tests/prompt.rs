@@ -128,9 +128,7 @@ async fn login_asks_for_the_key_without_echoing_it() {
     assert!(out.contains("logged in"), "{out}");
     assert!(!out.contains(sim.api_key()), "the key was echoed: {out}");
     assert_eq!(
-        std::fs::read_to_string(config.path().join("keys/typed.key"))
-            .unwrap()
-            .trim(),
+        common::stored_key(&config.path().join("keys/typed.key")),
         sim.api_key()
     );
 }

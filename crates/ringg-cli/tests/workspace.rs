@@ -112,7 +112,7 @@ async fn rotate_key_gives_the_profile_in_use_the_new_key() {
     );
     assert!(!r.stdout.contains(&new_key) && !r.stderr.contains(&new_key));
     let stored = config.path().join("keys/local.key");
-    assert_eq!(std::fs::read_to_string(&stored).unwrap().trim(), new_key);
+    assert_eq!(common::stored_key(&stored), new_key);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -138,7 +138,7 @@ async fn rotate_key_gives_the_profile_in_use_the_new_key() {
     let r = ok(c).await;
     let newest = std::fs::read_to_string(&second).unwrap().trim().to_string();
     assert!(!r.stdout.contains(&newest) && !r.stderr.contains(&newest));
-    assert_eq!(std::fs::read_to_string(&stored).unwrap().trim(), new_key);
+    assert_eq!(common::stored_key(&stored), new_key);
     let advice = r
         .stdout
         .split("before the next command: ")

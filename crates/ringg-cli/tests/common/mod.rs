@@ -317,6 +317,12 @@ impl Drop for Spawned {
     }
 }
 
+/// The API key a profile's key file holds: its first line (a second names the key's server).
+pub fn stored_key(file: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(file).unwrap();
+    text.lines().next().unwrap_or_default().to_string()
+}
+
 /// Reads an HTTP request's head, up to its blank line, from `s`; `None` when the peer closed
 /// (or failed) first.
 pub async fn read_head(s: &mut tokio::net::TcpStream) -> Option<String> {

@@ -50,22 +50,23 @@ pub(crate) async fn login(ctx: &mut Ctx, a: LoginArgs) -> Result<(), CliError> {
     };
     let client = crate::context::build_client(&base, &key, ctx.request_timeout, None)?;
     let info = client.workspace().info().await?.workspace_info;
-    let mut cfg = config::load()?;
-    let previous = cfg.profiles.get(&name).cloned().unwrap_or_default();
-    cfg.profiles.insert(
-        name.clone(),
-        config::Profile {
-            base_url: (base != ringg_api::DEFAULT_BASE_URL).then(|| base.clone()),
-            workspace: info.name.clone(),
-            ..previous
-        },
-    );
-    let is_default = a.default || cfg.default_profile.is_none();
-    if is_default {
-        cfg.default_profile = Some(name.clone());
-    }
-    let key_file = config::write_key(&name, &key)?;
-    let path = config::save(&cfg)?;
+    // The key names its server, so a stop between the two writes leaves a pair that is
+    // refused (the profile's old server with the new key), never one that is used.
+    let (key_file, cfg, path) = config::update(|cfg| {
+        let previous = cfg.profiles.get(&name).cloned().unwrap_or_default();
+        cfg.profiles.insert(
+            name.clone(),
+            config::Profile {
+                base_url: (base != ringg_api::DEFAULT_BASE_URL).then(|| base.clone()),
+                workspace: info.name.clone(),
+                ..previous
+            },
+        );
+        if a.default || cfg.default_profile.is_none() {
+            cfg.default_profile = Some(name.clone());
+        }
+        config::write_key(&name, &key, &base)
+    })?;
     if ctx.out.json() {
         return print_json(&json!({
             "profile": name,
@@ -173,29 +174,32 @@ fn process_alive(pid: u64) -> bool {
 
 /// `ringg profiles …`.
 pub(crate) async fn run(ctx: &mut Ctx, cmd: ProfilesCmd) -> Result<(), CliError> {
-    let mut cfg = config::load()?;
     match cmd {
-        ProfilesCmd::List => list(ctx, &cfg),
+        ProfilesCmd::List => list(ctx, &config::load()?),
         ProfilesCmd::Use { name } => {
-            exists(&cfg, &name)?;
-            cfg.default_profile = Some(name.clone());
-            config::save(&cfg)?;
+            config::update(|cfg| {
+                exists(cfg, &name)?;
+                cfg.default_profile = Some(name.clone());
+                Ok(())
+            })?;
             emit_text(format!("{name} is now the default profile"));
             Ok(())
         }
         ProfilesCmd::Remove { name } => {
-            exists(&cfg, &name)?;
-            cfg.profiles.remove(&name);
-            let was_default = cfg.default_profile.as_deref() == Some(name.as_str());
-            if was_default {
-                // The one profile left becomes the default; with several, the user picks.
-                cfg.default_profile = match cfg.profiles.keys().collect::<Vec<_>>().as_slice() {
-                    [only] => Some((*only).clone()),
-                    _ => None,
-                };
-            }
-            config::save(&cfg)?;
-            config::remove_key(&name)?;
+            let (was_default, cfg, _) = config::update(|cfg| {
+                exists(cfg, &name)?;
+                cfg.profiles.remove(&name);
+                let was_default = cfg.default_profile.as_deref() == Some(name.as_str());
+                if was_default {
+                    // The one profile left becomes the default; with several, the user picks.
+                    cfg.default_profile = match cfg.profiles.keys().collect::<Vec<_>>().as_slice() {
+                        [only] => Some((*only).clone()),
+                        _ => None,
+                    };
+                }
+                config::remove_key(&name)?;
+                Ok(was_default)
+            })?;
             emit_text(format!("removed profile {name} and its key file"));
             if was_default {
                 match &cfg.default_profile {

@@ -211,7 +211,7 @@ fn keep_new_key(
     };
     match source {
         KeySource::Profile(name) => {
-            let stored = crate::config::write_key(name, new_key).map_err(|e| {
+            let stored = crate::config::write_key(name, new_key, base_url).map_err(|e| {
                 e.map_message(|m| {
                     format!(
                         "the key was rotated and written to {}, but storing it in profile {name} failed: {m}",
