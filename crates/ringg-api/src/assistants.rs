@@ -113,6 +113,12 @@ impl Assistants<'_> {
 
     /// `PATCH /agent/v1`: one operation-based edit (see [`AgentEdit`](ringg_types::assistants::AgentEdit) for the operations).
     ///
+    /// An edit that creates or attaches something (`add_new_ab_version`, a new on-call tool,
+    /// `attach_kb`, ...; see [`AgentEdit::is_repeatable`](ringg_types::assistants::AgentEdit::is_repeatable))
+    /// is not resent after a failure that leaves open whether Ringg carried it out: the error
+    /// is [`ErrorKind::OutcomeUnknown`]. Other edits are retried like every idempotent
+    /// request.
+    ///
     /// Edits replace the whole field they touch (`edit_custom_vars`,
     /// `edit_event_subscriptions`, ...): read the current value first when you mean to add to
     /// it, or use [`subscribe_webhooks`](Self::subscribe_webhooks) for subscriptions.
@@ -126,7 +132,11 @@ impl Assistants<'_> {
                 Error::invalid_input("the edit has an empty agent_id").with_operation(op.id)
             );
         }
-        self.client.body_op(op, &[], request).await
+        if request.edit.is_repeatable() {
+            self.client.body_op(op, &[], request).await
+        } else {
+            self.client.body_op_once(op, &[], request).await
+        }
     }
 
     /// `edit_event_subscriptions`: **replaces** the assistant's whole webhook subscription

@@ -161,6 +161,24 @@ impl Client {
             Err(e) => Either::Right(std::future::ready(Err(e))),
         }
     }
+
+    /// [`body_op`](Self::body_op) for one request of an idempotent operation that must not be
+    /// sent twice (an edit that creates something): sent as non-idempotent, so a failure that
+    /// leaves open whether the server acted is reported, not resent.
+    pub(crate) async fn body_op_once<
+        T: DeserializeOwned + Send + 'static,
+        B: Serialize + ?Sized,
+    >(
+        &self,
+        op: &'static Operation,
+        path_params: &[(&str, &str)],
+        body: &B,
+    ) -> Result<T, Error> {
+        let mut req = self.request(op, path_params)?;
+        req.body = json_body(op.id, body)?;
+        req.idempotency = Idempotency::NonIdempotent;
+        self.send_decoded(req).await
+    }
 }
 
 impl Client {

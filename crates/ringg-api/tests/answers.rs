@@ -315,3 +315,38 @@ async fn an_unreadable_2xx_to_a_history_download_is_outcome_unknown() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err}");
 }
+
+// `PATCH /agent/v1` is idempotent for edits that replace a field, but not for those that
+// create something: a 503 (the gateway may have passed the request on) must not make a
+// second A/B version or a second tool.
+
+#[tokio::test]
+async fn an_edit_that_creates_something_is_not_resent_after_an_unclear_failure() {
+    use ringg_api::types::assistants::{AgentEdit, EditAssistantRequest};
+    let (base, seen) = serve(|_| json(503, r#"{"detail":"upstream timed out"}"#)).await;
+    let c = client(&base);
+    let mut tool = serde_json::Map::new();
+    tool.insert("tool_name".into(), "lookup".into());
+    for edit in [
+        AgentEdit::AddNewAbVersion {
+            base_version_id: None,
+        },
+        AgentEdit::EditOnCallTool { on_call_tool: tool },
+    ] {
+        seen.lock().unwrap().clear();
+        let req = EditAssistantRequest::new(AgentId::new("agent-1"), edit);
+        let err = c.assistants().edit(&req).await.unwrap_err();
+        assert_eq!(seen.lock().unwrap().len(), 1, "resent: {err}");
+        assert!(err.is_outcome_unknown(), "{:?}: {err}", err.kind());
+    }
+    // An edit that replaces a field is resent, as before (three attempts in all).
+    seen.lock().unwrap().clear();
+    let req = EditAssistantRequest::new(
+        AgentId::new("agent-1"),
+        AgentEdit::EditAgentDisplayName {
+            agent_display_name: "Sales".into(),
+        },
+    );
+    c.assistants().edit(&req).await.unwrap_err();
+    assert_eq!(seen.lock().unwrap().len(), 3);
+}

@@ -178,3 +178,25 @@ async fn api_in_json_mode_prints_one_json_document_for_an_answer_that_is_not_jso
     assert_eq!(answer["status"], 200, "{}", r.stdout);
     assert!(answer["text"].is_string(), "{}", r.stdout);
 }
+
+/// `ringg api PATCH /agent/v1` with an edit that creates something is not resent when the
+/// connection drops after the simulator carried it out; an edit that replaces a field is.
+#[tokio::test(flavor = "multi_thread")]
+async fn api_does_not_resend_an_edit_that_creates_something() {
+    let sim = common::sim_with_faults("op.editAssistant=1:reset-after").await;
+    let sent = || sim.handle().stats().by_operation["editAssistant"];
+    let add = format!(r#"{{"operation":"add_new_ab_version","agent_id":"{AGENT_ID}"}}"#);
+    let r = fails(
+        ringg(&sim, &["api", "PATCH", "/agent/v1", "--data", &add]),
+        6,
+    )
+    .await;
+    assert_eq!(sent(), 1, "{}", r.stderr);
+    let rename = format!(
+        r#"{{"operation":"edit_agent_display_name","agent_id":"{AGENT_ID}","agent_display_name":"Sales"}}"#
+    );
+    ringg(&sim, &["api", "PATCH", "/agent/v1", "--data", &rename])
+        .output()
+        .unwrap();
+    assert!(sent() > 2, "an edit that replaces a field is retried");
+}

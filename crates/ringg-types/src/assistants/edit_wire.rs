@@ -66,10 +66,41 @@ const TYPED_OPERATIONS: &[&str] = &[
     "delete_flow_edge",
 ];
 
+/// Whether a `PATCH /agent/v1` body (`{operation, ...fields}`) may be sent again after a
+/// failure that leaves open whether Ringg carried it out: sending it twice must leave what
+/// sending it once leaves. Edits that replace a field (`edit_*`), remove or delete something
+/// (`remove_*`, `delete_*`), `update_agent_edge`, `toggle_ab_testing` and `push_to_prod` may.
+/// Edits that create something (`add_new_ab_version`, `add_flow_node`, `add_flow_edge`,
+/// `edit_on_call_tool` without a `tool_id`), attach something (`attach_*`, refused the second
+/// time), and operations this crate does not know may not.
+pub fn edit_is_repeatable(body: &Map<String, Value>) -> bool {
+    let operation = body
+        .get("operation")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    match operation {
+        "edit_on_call_tool" => body
+            .get("on_call_tool")
+            .and_then(|tool| tool.get("tool_id"))
+            .is_some_and(|id| !id.is_null()),
+        "toggle_ab_testing" | "push_to_prod" | "update_agent_edge" => true,
+        _ => ["edit_", "remove_", "delete_"]
+            .iter()
+            .any(|prefix| operation.starts_with(prefix)),
+    }
+}
+
 impl AgentEdit {
     /// Every operation name with a typed variant.
     pub fn typed_operations() -> &'static [&'static str] {
         TYPED_OPERATIONS
+    }
+
+    /// Whether this edit may be sent again after a failure that leaves open whether Ringg
+    /// carried it out (see [`edit_is_repeatable`]): false for edits that create or attach
+    /// something, which the client then reports as an unknown outcome instead of resending.
+    pub fn is_repeatable(&self) -> bool {
+        self.to_map().is_ok_and(|map| edit_is_repeatable(&map))
     }
 
     /// The operation name sent as `operation`.
@@ -178,5 +209,48 @@ impl<'de> Deserialize<'de> for AgentEdit {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let map = Map::<String, Value>::deserialize(d)?;
         Self::from_map(map).map_err(de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn repeatable(body: Value) -> bool {
+        edit_is_repeatable(body.as_object().unwrap())
+    }
+
+    #[test]
+    fn edits_that_create_or_attach_are_not_repeatable() {
+        for once in [
+            json!({"operation": "add_new_ab_version"}),
+            json!({"operation": "add_flow_node", "node_id": "n1"}),
+            json!({"operation": "attach_kb", "kb_id": "kb-1"}),
+            json!({"operation": "edit_on_call_tool", "on_call_tool": {"tool_name": "t"}}),
+            json!({"operation": "edit_on_call_tool", "on_call_tool": {"tool_id": null}}),
+            json!({"operation": "clone_everything"}),
+            json!({}),
+        ] {
+            assert!(!repeatable(once.clone()), "{once}");
+        }
+        for again in [
+            json!({"operation": "edit_prompt", "agent_prompt": "p"}),
+            json!({"operation": "edit_on_call_tool", "on_call_tool": {"tool_id": "t1"}}),
+            json!({"operation": "remove_kb", "kb_id": "kb-1"}),
+            json!({"operation": "delete_version"}),
+            json!({"operation": "toggle_ab_testing", "ab_enabled": true}),
+            json!({"operation": "push_to_prod", "prod_version_id": "v"}),
+        ] {
+            assert!(repeatable(again.clone()), "{again}");
+        }
+        assert!(
+            !AgentEdit::AddNewAbVersion {
+                base_version_id: None
+            }
+            .is_repeatable()
+        );
+        assert!(AgentEdit::DeleteVersion.is_repeatable());
     }
 }

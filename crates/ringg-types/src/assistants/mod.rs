@@ -40,5 +40,6 @@ pub use self::agent_edit::*;
 pub use self::create::*;
 pub use self::details::*;
 pub use self::edit_request::*;
+pub use self::edit_wire::edit_is_repeatable;
 pub use self::list::*;
 pub use self::voices::*;

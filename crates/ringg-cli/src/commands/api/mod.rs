@@ -40,7 +40,7 @@ pub(crate) async fn run(ctx: &mut Ctx, a: ApiArgs) -> Result<(), CliError> {
             op.path
         )));
     }
-    let (operation, idempotent) = match &route {
+    let (operation, mut idempotent) = match &route {
         Some(r) => (r.operation.id, r.operation.idempotent),
         None => (
             UNKNOWN_OPERATION,
@@ -48,8 +48,18 @@ pub(crate) async fn run(ctx: &mut Ctx, a: ApiArgs) -> Result<(), CliError> {
         ),
     };
     let body = match &a.data {
-        Some(data) => Body::Json(read_json(data)?.into()),
-        None => Body::Empty,
+        Some(data) => read_json(data)?,
+        None => Vec::new(),
+    };
+    if operation == ringg_types::operations::EDIT_ASSISTANT.id {
+        // An edit that creates something is not resent after an unclear failure.
+        idempotent &= serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&body)
+            .is_ok_and(|edit| ringg_types::assistants::edit_is_repeatable(&edit));
+    }
+    let body = if body.is_empty() {
+        Body::Empty
+    } else {
+        Body::Json(body.into())
     };
     let client = ctx.client().await?;
     let mut req = ApiRequest::new(
