@@ -65,14 +65,20 @@ pub(crate) fn decode<T: DeserializeOwned>(
                 inner.classify(),
                 serde_json::error::Category::Syntax | serde_json::error::Category::Eof
             );
-            let err = Error::decode(operation, status, path, inner.to_string(), body);
+            let message = ringg_types::common::masked_decode_message(&path, inner.to_string());
+            let err = Error::decode(operation, status, path, message, body);
             return Err(if malformed { err.mark_malformed() } else { err });
         }
     };
     if let Err(e) = de.end() {
-        return Err(
-            Error::decode(operation, status, ".".into(), e.to_string(), body).mark_malformed(),
-        );
+        return Err(Error::decode(
+            operation,
+            status,
+            ".".into(),
+            ringg_types::common::masked_decode_message(".", e.to_string()),
+            body,
+        )
+        .mark_malformed());
     }
     Ok(value)
 }

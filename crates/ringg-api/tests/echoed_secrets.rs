@@ -135,3 +135,28 @@ async fn a_key_echoed_into_an_undecodable_answer_is_masked() {
         }
     }
 }
+
+/// A subscription's headers sent JSON-encoded (a string, not an object) fail the typed
+/// decode; serde's message would quote the string, secret header and all.
+#[tokio::test]
+async fn a_decode_error_does_not_quote_a_secret_sent_in_an_odd_shape() {
+    let body = r#"{"agents":{"id":"a1","agent_display_name":"Sales","event_subscriptions":[{"event_type":["call_completed"],"callback_url":"https://h.example/x","headers":"{\"X-Webhook-Secret\":\"s3cr3t-value\"}"}]}}"#;
+    let client = client_at(common::constant_server(body.to_string()).await);
+    let err = client
+        .assistants()
+        .get(&ringg_api::types::AgentId::new("a1"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ringg_api::ErrorKind::Decode, "{err}");
+    assert!(
+        err.to_string().contains("headers"),
+        "names the field: {err}"
+    );
+    for shown in [
+        err.to_string(),
+        format!("{err:?}"),
+        err.message().to_string(),
+    ] {
+        assert!(!shown.contains("s3cr3t-value"), "{shown}");
+    }
+}

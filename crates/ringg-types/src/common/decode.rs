@@ -116,7 +116,7 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
             .err()
             .unwrap_or_else(|| DecodeError {
                 path: ".".to_owned(),
-                message: masked_message(".", plain.to_string()),
+                message: masked_decode_message(".", plain.to_string()),
                 line: plain.line(),
                 column: plain.column(),
                 body: bytes.to_vec(),
@@ -131,7 +131,7 @@ fn decode_tracked<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     let value = result.map_err(|e| decode_error(e, bytes))?;
     de.end().map_err(|e| DecodeError {
         path: ".".to_owned(),
-        message: masked_message(".", e.to_string()),
+        message: masked_decode_message(".", e.to_string()),
         line: e.line(),
         column: e.column(),
         body: bytes.to_vec(),
@@ -151,7 +151,7 @@ pub(crate) fn decode_error(
     let path = e.path().to_string();
     let inner = e.into_inner();
     DecodeError {
-        message: masked_message(&path, inner.to_string()),
+        message: masked_decode_message(&path, inner.to_string()),
         path,
         line: inner.line(),
         column: inner.column(),
@@ -164,8 +164,16 @@ pub(crate) fn decode_error(
 /// masked when the field, or an object it sits in, is secret; a string holding a JSON document
 /// (a field sent JSON-encoded, which may carry a token) is described by its length instead,
 /// since serde writes it in Rust's escaping, which no JSON reader can be relied on to read back
-/// and mask. The body keeps it, masked in its preview.
-fn masked_message(path: &str, message: String) -> String {
+/// and mask. The body keeps it, masked in its preview. What [`DecodeError::message`] holds;
+/// public so that a client decoding with its own deserializer words its errors alike.
+///
+/// ```
+/// use ringg_types::common::masked_decode_message;
+/// let serde = r#"invalid type: string "{\"X-Token\":\"t0k3n\"}", expected a map"#;
+/// let shown = masked_decode_message("agents.event_subscriptions[0].headers", serde.into());
+/// assert!(!shown.contains("t0k3n"), "{shown}");
+/// ```
+pub fn masked_decode_message(path: &str, message: String) -> String {
     let secret = path
         .split(['.', '['])
         .any(|segment| crate::redact::is_secret_field(segment.trim_end_matches(']')));
