@@ -169,7 +169,9 @@ impl FleetJournal {
     fn failed(&self, why: impl fmt::Display) -> JournalError {
         JournalError::store(format!(
             "the fleet's Redis at {} could not be asked about recent calls ({why}), so no call \
-             was sent; check that it is running, or run without --redis-url (if Redis takes \
+             was sent; check that it is running and run the command again (without \
+             --redis-url only this machine's journal is checked, so a call another machine of \
+             the fleet placed is not seen; if Redis takes \
              this command's hold on the recipient late, other processes are refused it until \
              `ringg calls reconcile --pending` finds that no call was placed; --force calls \
              anyway)",
@@ -554,7 +556,7 @@ impl Journal for FleetJournal {
     /// recorded before this machine used the fleet's Redis).
     async fn launch(&self, key: &LaunchKey) -> Result<Option<LaunchEntry>, JournalError> {
         match self.fleet_launch(key).await? {
-            Some(entry) => Ok(Some(entry)),
+            Some(entry) => self.weighed_here(entry).await.map(Some),
             None => self.local.launch(key).await,
         }
     }
@@ -564,7 +566,7 @@ impl Journal for FleetJournal {
     async fn launch_for_list(&self, list_id: &ListId) -> Result<Option<LaunchEntry>, JournalError> {
         let local = self.local.launch_for_list(list_id).await?;
         match self.fleet_launch_for_list(list_id, local.as_ref()).await? {
-            Some(entry) => Ok(Some(entry)),
+            Some(entry) => self.weighed_here(entry).await.map(Some),
             None => Ok(local),
         }
     }

@@ -338,6 +338,19 @@ impl LaunchEntry {
         self
     }
 
+    /// This entry as another machine weighs it: the wait its writer recorded
+    /// ([`settle_after`](Self::settle_after)) lengthened by the slack allowed between two
+    /// clocks (ten minutes), since the writer's clock may run behind the reader's and its upload
+    /// or start may still be carried out, as [`CallEntry::with_clock_slack`] does for a call.
+    /// A journal shared by several machines returns the other machines' records so (`ringg`'s
+    /// fleet journal does). The record stays the same record ([`is_same_record`](Self::is_same_record)).
+    #[must_use]
+    pub fn with_clock_slack(mut self) -> Self {
+        let wait = self.settle_after.unwrap_or_default();
+        self.settle_after = Some(wait + CLOCK_SLACK.to_std().unwrap_or_default());
+        self
+    }
+
     /// True when `other` is this same record of the launch: the same key, stage, list id and
     /// times. A record written since (by another run of the same launch) is not.
     pub fn is_same_record(&self, other: &LaunchEntry) -> bool {

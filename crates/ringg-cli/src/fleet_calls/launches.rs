@@ -57,7 +57,9 @@ impl FleetJournal {
         JournalError::store(format!(
             "the fleet's Redis at {} could not be asked about this campaign launch ({why}), so \
              the command stopped before its next step (what it sent before stands); check that \
-             Redis is running and answers, or run without --redis-url",
+             Redis is running and answers, then run it again (without --redis-url only this \
+             machine's journal is checked, so a launch another machine of the fleet made is \
+             not seen and would be uploaded and started again)",
             self.shown
         ))
     }
@@ -68,6 +70,21 @@ impl FleetJournal {
         key: &LaunchKey,
     ) -> Result<Option<LaunchEntry>, JournalError> {
         self.record_at(&self.launch_key(key)).await
+    }
+
+    /// A fleet record as this machine weighs it: the local journal's own record as it is,
+    /// another machine's with [`LaunchEntry::with_clock_slack`] (its clock may run behind
+    /// this one's, and its upload or start may still be carried out).
+    pub(super) async fn weighed_here(
+        &self,
+        entry: LaunchEntry,
+    ) -> Result<LaunchEntry, JournalError> {
+        let own = self.local.launch(&entry.key).await?;
+        Ok(if own.is_some_and(|own| own.is_same_record(&entry)) {
+            entry
+        } else {
+            entry.with_clock_slack()
+        })
     }
 
     /// The fleet's record of the launch of `list_id`: the record of `local` (this machine's
@@ -194,11 +211,11 @@ impl FleetJournal {
             .filter(|(_, key)| !fleet.contains_key(key.as_str()))
             .map(|(entry, _)| entry)
             .collect();
-        let mut pending: Vec<LaunchEntry> = unknown
-            .into_iter()
-            .chain(fleet.into_values())
-            .filter(|e| !e.stage.is_settled())
-            .collect();
+        let mut pending: Vec<LaunchEntry> = unknown.into_iter().collect();
+        for entry in fleet.into_values().filter(|e| !e.stage.is_settled()) {
+            pending.push(self.weighed_here(entry).await?);
+        }
+        pending.retain(|e| !e.stage.is_settled());
         pending.sort_by_cached_key(|e| (e.recorded_at, e.key.to_key_string()));
         Ok(pending)
     }

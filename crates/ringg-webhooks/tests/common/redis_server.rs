@@ -105,6 +105,54 @@ impl RedisServer {
         String::from_utf8_lossy(&answer).trim_end().to_owned()
     }
 
+    /// Runs one command whose answer is a bulk string or an array of them (`GET`, `KEYS`): the
+    /// strings, none for a nil answer.
+    pub fn strings(&self, words: &[&str]) -> Vec<String> {
+        let mut request = format!("*{}\r\n", words.len());
+        for word in words {
+            request.push_str(&format!("${}\r\n{word}\r\n", word.len()));
+        }
+        let mut stream = std::io::BufReader::new(
+            TcpStream::connect(("127.0.0.1", self.port)).expect("redis-server"),
+        );
+        let inner = stream.get_mut();
+        inner
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("a read timeout");
+        inner
+            .write_all(request.as_bytes())
+            .expect("the command is sent");
+        let line = |stream: &mut std::io::BufReader<TcpStream>| {
+            let mut line = String::new();
+            std::io::BufRead::read_line(stream, &mut line).expect("an answer");
+            line.trim_end().to_owned()
+        };
+        let bulk = |stream: &mut std::io::BufReader<TcpStream>, head: &str| {
+            let len: i64 = head[1..].parse().expect("a bulk length");
+            if len < 0 {
+                return None;
+            }
+            let mut bytes = vec![0u8; len as usize + 2];
+            stream.read_exact(&mut bytes).expect("the bulk string");
+            bytes.truncate(len as usize);
+            Some(String::from_utf8(bytes).expect("UTF-8"))
+        };
+        let head = line(&mut stream);
+        match head.as_bytes().first() {
+            Some(b'$') => bulk(&mut stream, &head).into_iter().collect(),
+            Some(b'*') => {
+                let n: i64 = head[1..].parse().expect("an array length");
+                (0..n.max(0))
+                    .filter_map(|_| {
+                        let head = line(&mut stream);
+                        bulk(&mut stream, &head)
+                    })
+                    .collect()
+            }
+            _ => panic!("not a string answer: {head}"),
+        }
+    }
+
     fn signal(&self, signal: &str) {
         let child = self.child.as_ref().expect("a running redis-server");
         let status = Command::new("kill")
