@@ -720,3 +720,45 @@ async fn replay_sends_an_authorization_secret_as_a_bearer_token() {
     }
     sim.shutdown().await;
 }
+
+/// Stopped (Ctrl-C) while the app holds a per-call callback without answering, `listen` keeps
+/// the callback in the outbox and answers 200 before it exits: Ringg does not send a callback
+/// again, and waiting out the app's 25 s would outlast the stop's 10 s.
+#[test]
+fn a_callback_the_app_holds_at_the_stop_is_kept_in_the_outbox() {
+    // An app that takes connections and never answers.
+    let app = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let target = format!("http://{}/hooks", app.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in app.incoming() {
+            held.push(stream);
+        }
+    });
+    let state = fresh_state_dir();
+    let mut l = spawn_listen_in(&["--secret", "s3cret", "--forward-to", &target], &state);
+    let callback = serde_json::json!({
+        "status": "success",
+        "data": {"call_id": "cb-held-at-stop", "status": "completed", "retry": 0},
+        "message": "Call Details",
+    })
+    .to_string();
+    let mut s = connect(&l);
+    let answered = std::thread::spawn(move || deliver(&mut s, "s3cret", &callback));
+    std::thread::sleep(Duration::from_secs(1));
+    let since = std::time::Instant::now();
+    super::interrupt(&l.child);
+    let (code, _) = super::wait_exit(&mut l.child, since, Duration::from_secs(20));
+    assert_eq!(answered.join().unwrap(), 200, "{}", stderr_with(&l, ""));
+    assert_eq!(code, Some(0), "{}", stderr_with(&l, ""));
+    let kept: Vec<String> = std::fs::read_dir(state.join("webhooks-outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "delivery"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert!(
+        kept.len() == 1 && kept[0].contains("cb-held-at-stop"),
+        "{kept:?}"
+    );
+}

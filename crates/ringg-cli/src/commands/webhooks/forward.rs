@@ -84,7 +84,13 @@ struct Shared {
     /// The secret as this `listen` checks it, set on a kept delivery sent again: the delivery
     /// was checked when it was kept, maybe under a secret the app no longer takes.
     secret: CurrentSecret,
+    /// True once `listen` is stopping: a delivery the app has not answered yet is kept in the
+    /// outbox at once, instead of waiting up to [`APP_TIMEOUT`] past the stop's deadline.
+    stopping: tokio::sync::watch::Receiver<bool>,
 }
+
+/// Why a delivery the app had not answered when `listen` began to stop was not taken.
+const STOPPED_WAITING: &str = "not answered before this listen stopped";
 
 /// What became of a delivery the app was sent.
 enum Fate<'a> {
@@ -112,6 +118,7 @@ impl Forwarder {
         format: OutputFormat,
         outbox: Option<Outbox>,
         secret: CurrentSecret,
+        stopping: tokio::sync::watch::Receiver<bool>,
     ) -> Result<Self, CliError> {
         let target = parse_target(target)?;
         let client = app_client(&target, APP_TIMEOUT)?;
@@ -124,6 +131,7 @@ impl Forwarder {
             format,
             outbox: outbox.map(Arc::new),
             secret,
+            stopping,
         });
         if shared.outbox.is_some() {
             tokio::spawn(send_kept(shared.clone()));
@@ -186,7 +194,16 @@ impl Shared {
             body: lock(&d.body).clone(),
         };
         let rendered = self.format.render(event);
-        let (url, sent) = self.send(&kept).await;
+        // An app that is slow to answer when `listen` stops would hold the delivery past the
+        // stop's deadline, and the process would end with it neither taken nor kept.
+        let mut stopping = self.stopping.clone();
+        let (url, sent) = tokio::select! {
+            sent = self.send(&kept) => sent,
+            Ok(_) = stopping.wait_for(|stopping| *stopping) => (
+                target_url(&self.target, &kept.uri),
+                Err(STOPPED_WAITING.to_owned()),
+            ),
+        };
         let fate = match &sent {
             Ok(status) => Fate::Answered(*status),
             Err(why) => Fate::Down(why),

@@ -347,6 +347,7 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
         .build()
         .map_err(|e| CliError::usage(format!("{e}")))?;
     let forwarding = forwarding(forward_to.as_deref())?;
+    let (stopping_tx, stopping) = tokio::sync::watch::channel(false);
     let app = match forward_to {
         Some(target) => {
             let print_printer = printer.clone();
@@ -358,6 +359,7 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
                 format,
                 open_outbox(),
                 secret_as_sent(header, &secret, query_param_shown.as_deref()),
+                stopping,
             )?)
         }
         None => App::Print(receiver),
@@ -396,6 +398,7 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
             _ = stop_rx => {}
             () = crate::term::stdout_closed() => {}
         }
+        let _ = stopping_tx.send(true);
     };
     let served = match app {
         App::Print(receiver) => {
