@@ -31,13 +31,27 @@ impl<T> Decoded<T> {
     }
 }
 
+/// Whether a body holds nothing (a 204, or a 200 with nothing in it).
+fn is_empty(body: &[u8]) -> bool {
+    body.iter().all(u8::is_ascii_whitespace)
+}
+
+/// The JSON a 2xx body is read as: the body, or `{}` for an [empty](is_empty) one, so a model
+/// with no required field (a deletion's message) reads it instead of taking it for a garbled
+/// answer and sending the request again (a deletion sent again is answered 404).
+fn as_read(body: &[u8]) -> &[u8] {
+    if is_empty(body) { b"{}" } else { body }
+}
+
 impl<T: DeserializeOwned + Send> ringg_transport::BodyCheck for Decoded<T> {
     fn readable(&self, body: &Bytes) -> bool {
-        match serde_json::from_slice::<T>(body) {
+        match serde_json::from_slice::<T>(as_read(body)) {
             Ok(value) => {
                 *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(value);
                 true
             }
+            // An empty body the model cannot be read from is taken as cut off, as before.
+            Err(_) if is_empty(body) => false,
             Err(e) if e.is_syntax() || e.is_eof() => false,
             // A mismatch can stop the typed parse before a later syntax error: judge the text.
             Err(_) => ringg_transport::is_json(body),
@@ -52,7 +66,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
     body: Bytes,
 ) -> Result<T, Error> {
     // Fast path: plain serde_json. Only a failure pays for the path-tracking second pass.
-    if let Ok(value) = serde_json::from_slice::<T>(&body) {
+    if let Ok(value) = serde_json::from_slice::<T>(as_read(&body)) {
         return Ok(value);
     }
     let mut de = serde_json::Deserializer::from_slice(&body);

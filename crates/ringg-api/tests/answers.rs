@@ -350,3 +350,43 @@ async fn an_edit_that_creates_something_is_not_resent_after_an_unclear_failure()
     c.assistants().edit(&req).await.unwrap_err();
     assert_eq!(seen.lock().unwrap().len(), 3);
 }
+
+// An empty 2xx answer (204, or 200 with nothing in it) is complete, not cut off: a deletion
+// answered so is done, and sending it again would be answered 404.
+
+#[tokio::test]
+async fn an_empty_answer_to_a_deletion_is_success_not_a_reason_to_send_it_again() {
+    for status in [204, 200] {
+        let (base, seen) = serve(move |_| (status, vec![], Vec::new())).await;
+        let deleted = client(&base)
+            .assistants()
+            .delete(&AgentId::new("agent-1"))
+            .await;
+        assert!(deleted.is_ok(), "{status}: {deleted:?}");
+        assert_eq!(seen.lock().unwrap().len(), 1, "{status}: sent again");
+    }
+    // A model with required fields cannot be read from nothing: that answer is still taken
+    // as cut off and read again (a GET), and then reported.
+    let (base, seen) = serve(|_| (200, vec![], Vec::new())).await;
+    let err = client(&base).workspace().info().await.unwrap_err();
+    assert_eq!(seen.lock().unwrap().len(), 3, "{err}");
+}
+
+// An id of `.` or `..` is a dot segment, which the URL would resolve to another path (with the
+// key): refused before anything is sent.
+
+#[tokio::test]
+async fn an_id_that_is_a_dot_segment_is_refused_before_sending() {
+    let (base, seen) = serve(|_| json(200, r#"{"message":"ok"}"#)).await;
+    let c = client(&base);
+    for id in [".", ".."] {
+        let err = c.assistants().delete(&AgentId::new(id)).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+        assert!(err.to_string().contains("another path"), "{err}");
+    }
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "{:?}",
+        seen.lock().unwrap()
+    );
+}

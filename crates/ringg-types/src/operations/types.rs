@@ -127,7 +127,7 @@ impl Operation {
     /// Fills in the path template with `params` (`(name, value)` pairs), percent-encoding each
     /// value so it stays one path segment.
     ///
-    /// Every placeholder needs exactly one non-empty value, and every pair must name a
+    /// Every placeholder needs exactly one non-empty value other than `.` and `..`, and every pair must name a
     /// placeholder; anything else is a [`RenderPathError`] rather than a malformed path.
     ///
     /// ```
@@ -140,6 +140,10 @@ impl Operation {
     /// assert!(matches!(
     ///     GET_KNOWLEDGE_BASE.render_path(&[]),
     ///     Err(RenderPathError::MissingParam { name: "kb_id", .. })
+    /// ));
+    /// assert!(matches!(
+    ///     GET_KNOWLEDGE_BASE.render_path(&[("kb_id", "..")]),
+    ///     Err(RenderPathError::DotSegment { name: "kb_id", .. })
     /// ));
     /// ```
     pub fn render_path(&self, params: &[(&str, &str)]) -> Result<String, RenderPathError> {
@@ -179,6 +183,14 @@ impl Operation {
                             name,
                         });
                     }
+                    // `.` and `..` (even percent-encoded) are dot segments: a URL resolves them,
+                    // moving the request to another path.
+                    if value == "." || value == ".." {
+                        return Err(RenderPathError::DotSegment {
+                            operation: self.id,
+                            name,
+                        });
+                    }
                     percent_encode_into(value, &mut out);
                 }
             }
@@ -212,6 +224,14 @@ pub enum RenderPathError {
         /// The placeholder with the empty value.
         name: &'static str,
     },
+    /// A placeholder's value is `.` or `..`, which a URL resolves as a dot segment (another
+    /// path).
+    DotSegment {
+        /// The operationId.
+        operation: &'static str,
+        /// The placeholder with the dot segment.
+        name: &'static str,
+    },
     /// A pair names a parameter the template does not have.
     UnknownParam {
         /// The operationId.
@@ -238,6 +258,10 @@ impl fmt::Display for RenderPathError {
             RenderPathError::EmptyParam { operation, name } => write!(
                 f,
                 "the path parameter `{name}` of operation {operation} is empty; pass a non-empty id"
+            ),
+            RenderPathError::DotSegment { operation, name } => write!(
+                f,
+                "the path parameter `{name}` of operation {operation} is `.` or `..`, which would send the request to another path; pass the id itself"
             ),
             RenderPathError::UnknownParam { operation, name } => write!(
                 f,
