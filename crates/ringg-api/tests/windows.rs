@@ -210,5 +210,23 @@ async fn a_launch_whose_start_has_passed_everywhere_is_refused_before_uploading(
         saved,
         Some(before.get("saveCampaign").copied().unwrap_or(0) + 1)
     );
+    // A start at the end of the calendar (a `CampaignTime` built from any date-time) is an
+    // answer, not a panic.
+    let last = chrono::NaiveDateTime::MAX - chrono::Duration::hours(1);
+    let far = LaunchRequest::builder(AgentId::new(demo::AGENT_ID), CsvUpload::bytes(csv))
+        .name("far")
+        .country_code("+91")
+        .window(
+            CampaignTime::new(last),
+            CampaignTime::new(chrono::NaiveDateTime::MAX),
+        )
+        .caller(LargeCampaignCaller::NumberPool(NumberPoolId::new(
+            demo::NUMBER_POOL_ID,
+        )))
+        .map_variable("callee_name", "Name")
+        .build()
+        .unwrap();
+    let _ = client.campaigns().launch(far).await;
+    assert!(CampaignTime::parse("31/12/+262142, 23:00").is_err());
     sim.shutdown().await;
 }

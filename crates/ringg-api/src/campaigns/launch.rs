@@ -330,8 +330,9 @@ fn planned_start(r: &LaunchRequest, flow: CampaignFlow) -> Result<PlannedStart, 
 /// campaign's zone.
 fn started_in_time(r: &LaunchRequest) -> Result<(), String> {
     let start = r.campaign.campaign_start_time.local();
-    let latest = start + chrono::Duration::hours(12) + chrono::Duration::minutes(1);
-    if latest.and_utc() < chrono::Utc::now() {
+    // Near the end of the calendar there is no later time: not in the past either.
+    let latest = start.checked_add_signed(chrono::Duration::minutes(12 * 60 + 1));
+    if latest.is_some_and(|latest| latest.and_utc() < chrono::Utc::now()) {
         return Err(format!(
             "campaign_start_time ({}) is in the past in every time zone; give a future time",
             r.campaign.campaign_start_time

@@ -32,12 +32,15 @@ impl CampaignTime {
         Self(local)
     }
 
-    /// Parses `DD/MM/YYYY, HH:MM`.
+    /// Parses `DD/MM/YYYY, HH:MM`. The year has four digits (chrono alone would also read a
+    /// signed or longer year, such as `+262142`, near the end of its calendar).
     pub fn parse(input: &str) -> Result<Self, CampaignTimeError> {
+        use chrono::Datelike;
         let s = input.trim();
         [Self::FORMAT, "%d/%m/%Y,%H:%M", "%d/%m/%Y %H:%M"]
             .iter()
             .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+            .filter(|t| (1000..=9999).contains(&t.year()))
             .map(Self)
             .ok_or_else(|| CampaignTimeError {
                 input: input.to_owned(),

@@ -106,7 +106,11 @@ pub(crate) fn campaign_times(
     };
     let end = match end {
         Some(e) => parse("--end", e)?,
-        None => CampaignTime::new(start.local() + chrono::Duration::hours(12)),
+        None => start
+            .local()
+            .checked_add_signed(chrono::Duration::hours(12))
+            .map(CampaignTime::new)
+            .ok_or_else(|| CliError::usage(format!("--start ({start}) is too far ahead")))?,
     };
     if end <= start {
         return Err(CliError::usage(format!(
