@@ -17,6 +17,20 @@ pub fn is_loopback_url(url: &str) -> bool {
     url::Url::parse(url).is_ok_and(|u| host_is_loopback(&u))
 }
 
+/// For a request sent to a base URL other than the client's (`own`), that URL checked as
+/// [`validate_base_url`] checks the client's: the key goes with the request.
+pub(crate) fn check_other_base(
+    request: &ringg_transport::ApiRequest,
+    own: &str,
+) -> Result<(), Error> {
+    if *request.base_url == *own {
+        return Ok(());
+    }
+    validate_base_url(&request.base_url)
+        .map(drop)
+        .map_err(|e| e.with_operation(request.operation))
+}
+
 /// Checks the base URL: absolute http(s), HTTPS unless the host is loopback. Returns it
 /// without a trailing slash.
 pub(crate) fn validate_base_url(raw: &str) -> Result<String, Error> {

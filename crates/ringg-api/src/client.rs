@@ -541,14 +541,17 @@ impl Client {
     /// back ([`Error::server_request_id`]). A header value that shows the client's key (a
     /// server echoing it) is masked. The body is handed over as received: its `Debug` masks
     /// fields named like secrets, but a key a server echoes elsewhere in it (a message that
-    /// quotes it) stays; show such a body through [`mask_key`](Self::mask_key).
+    /// quotes it) stays; show such a body through [`mask_key`](Self::mask_key). A base URL
+    /// other than the client's is checked as the builder checks the client's (the key goes
+    /// with it): plain `http://` off loopback is `InvalidInput` before anything is sent.
     pub fn send_raw(
         &self,
         request: ApiRequest,
     ) -> impl Future<Output = Result<ApiResponse, Error>> + Send + '_ {
-        let sent = self.exchange(request);
+        let checked = crate::base_url::check_other_base(&request, self.base_url());
+        let sent = checked.map(|()| self.exchange(request));
         async move {
-            let mut resp = sent.await?;
+            let mut resp = sent?.await?;
             crate::error::mask::mask_headers(&mut resp.headers, &self.inner.api_key);
             Ok(resp)
         }

@@ -160,3 +160,32 @@ async fn a_decode_error_does_not_quote_a_secret_sent_in_an_odd_shape() {
         assert!(!shown.contains("s3cr3t-value"), "{shown}");
     }
 }
+
+/// `send_raw` to a base URL other than the client's carries the key too: a plain `http://`
+/// URL off loopback is refused before anything is sent, as the builder refuses it.
+#[tokio::test]
+async fn send_raw_does_not_carry_the_key_in_clear_text_to_another_host() {
+    let client = client_at(common::constant_server("{}".to_owned()).await);
+    let request = ApiRequest::new(
+        "download",
+        Method::GET,
+        "http://10.255.255.1/files",
+        "/rec.mp3",
+        Idempotency::Idempotent,
+    );
+    let err = tokio::time::timeout(std::time::Duration::from_secs(5), client.send_raw(request))
+        .await
+        .expect("refused at once, not after a connection attempt")
+        .unwrap_err();
+    assert_eq!(err.kind(), ringg_api::ErrorKind::InvalidInput, "{err}");
+    assert!(err.to_string().contains("unencrypted"), "{err}");
+    // The client's own base URL is sent as before.
+    let own = ApiRequest::new(
+        "api",
+        Method::GET,
+        client.base_url().to_string(),
+        "/x",
+        Idempotency::Idempotent,
+    );
+    client.send_raw(own).await.unwrap();
+}
