@@ -336,6 +336,7 @@ impl Calls<'_> {
         let op = &ops::DOWNLOAD_CALL_HISTORY;
         let mut req = self.client.request(op, &[])?;
         req.query = query_pairs(op.id, query)?;
+        let request_id = req.request_id;
         let resp = self.client.send_raw(req).await?;
         let content_type = resp
             .headers
@@ -348,7 +349,11 @@ impl Calls<'_> {
         {
             let msg: ringg_types::common::MessageResponse = decode(op.id, resp.status, resp.body)
                 // Not idempotent (the report may have been emailed): the outcome is unknown.
-                .map_err(|e| e.unread_answer_is_unknown().masking(self.client.api_key()))?;
+                .map_err(|e| {
+                    e.with_answer_ids(request_id, &resp.headers)
+                        .unread_answer_is_unknown()
+                        .masking(self.client.api_key())
+                })?;
             return Ok(HistoryDownload::Emailed(msg.message.unwrap_or_default()));
         }
         let file_name = resp

@@ -297,7 +297,10 @@ async fn an_unreadable_2xx_to_a_history_download_is_outcome_unknown() {
     let (base, _) = serve(|_: &str| -> Answer {
         (
             200,
-            vec![("content-type", "application/json".into())],
+            vec![
+                ("content-type", "application/json".into()),
+                ("x-request-id", "srv-download-7".into()),
+            ],
             br#"{"message":"#.to_vec(),
         )
     })
@@ -314,6 +317,35 @@ async fn an_unreadable_2xx_to_a_history_download_is_outcome_unknown() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err}");
+    // The ids of the request and of the answer, as every error keeps them.
+    assert!(err.request_id().is_some(), "{err:?}");
+    assert_eq!(err.server_request_id(), Some("srv-download-7"), "{err:?}");
+}
+
+/// A transcription answered 201 with JSON that is not a transcription: the error keeps the
+/// answer's own status and both ids.
+#[tokio::test]
+async fn a_transcription_it_cannot_read_keeps_the_status_and_the_ids() {
+    let (base, _) = serve(|_: &str| -> Answer {
+        (
+            201,
+            vec![("x-request-id", "srv-stt-9".into())],
+            b"[1]".to_vec(),
+        )
+    })
+    .await;
+    let err = client(&base)
+        .stt()
+        .transcribe(
+            ringg_api::stt::AudioFile::from_bytes("a.wav", b"RIFF....WAVE".to_vec()).unwrap(),
+            &Default::default(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(201), "{err:?}");
+    assert!(err.request_id().is_some(), "{err:?}");
+    assert_eq!(err.server_request_id(), Some("srv-stt-9"), "{err:?}");
 }
 
 // `PATCH /agent/v1` is idempotent for edits that replace a field, but not for those that

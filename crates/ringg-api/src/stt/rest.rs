@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::Method;
-use ringg_transport::{ApiRequest, Body, Idempotency, Part, PartData, RequestLimits};
+use ringg_transport::{
+    ApiRequest, ApiResponse, Body, Idempotency, Part, PartData, RequestId, RequestLimits,
+};
 use ringg_types::stt::{
     AUDIO_EXTENSIONS, MAX_AUDIO_BYTES, SttHealth, Transcription, audio_content_type, audio_format,
 };
@@ -199,9 +201,11 @@ impl Stt {
         audio: AudioFile,
         options: &TranscribeOptions,
     ) -> Result<Transcription, Error> {
-        let body = self.transcribe_raw(audio, options).await?;
-        decode(TRANSCRIBE_OP, http::StatusCode::OK, body)
-            .map_err(|e| e.masking(self.client.api_key()))
+        let (request_id, answer) = self.transcribe_answer(audio, options).await?;
+        decode(TRANSCRIBE_OP, answer.status, answer.body).map_err(|e| {
+            e.with_answer_ids(request_id, &answer.headers)
+                .masking(self.client.api_key())
+        })
     }
 
     /// Like [`transcribe`](Self::transcribe), returning the service's JSON answer as it came.
@@ -213,6 +217,15 @@ impl Stt {
         audio: AudioFile,
         options: &TranscribeOptions,
     ) -> Result<Bytes, Error> {
+        Ok(self.transcribe_answer(audio, options).await?.1.body)
+    }
+
+    /// Sends one file to `POST /transcriptions`: the request's id and the 2xx answer.
+    async fn transcribe_answer(
+        &self,
+        audio: AudioFile,
+        options: &TranscribeOptions,
+    ) -> Result<(RequestId, ApiResponse), Error> {
         let mut parts = vec![Part::file(
             "file",
             audio.file_name.clone(),
@@ -243,7 +256,8 @@ impl Stt {
         })
         .with_body(Body::Multipart(parts))
         .expecting_json();
-        Ok(self.client.exchange(req).await?.body)
+        let request_id = req.request_id;
+        Ok((request_id, self.client.exchange(req).await?))
     }
 
     /// The service's health: `GET /health`.
