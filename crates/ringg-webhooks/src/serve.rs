@@ -49,7 +49,7 @@ type BoxError = Box<dyn StdError + Send + Sync>;
 
 /// Connection limits of [`serve_with_config`] and [`serve_connections`].
 ///
-/// The defaults suit a receiver on the internet: a 10 s header timeout, a 60 s idle timeout,
+/// The defaults suit a receiver on the internet: a 10 s header timeout, a 620 s idle timeout,
 /// 512 connections and a 10 s shutdown deadline.
 ///
 /// ```
@@ -87,8 +87,13 @@ impl ServeConfig {
     /// 10 seconds: far more than any real client needs to send a request head, short enough
     /// that silent connections do not pile up.
     pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
-    /// 60 seconds between requests on a kept-alive connection.
-    pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+    /// 620 seconds between requests on a kept-alive connection: longer than the keep-alive of
+    /// the load balancers a receiver sits behind (AWS's 60 s by default, Google Cloud's 600 s),
+    /// so the balancer, not the receiver, closes an idle connection. A receiver that closed it
+    /// first could do so just as the balancer sent a delivery on it, which the balancer
+    /// answers 502 (and Ringg does not send a callback again). Idle connections cost little:
+    /// at [`Self::DEFAULT_MAX_CONNECTIONS`] a new one takes the place of the longest-idle.
+    pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(620);
     /// 512 connections: half of the common 1,024 file-descriptor limit, so the process keeps
     /// descriptors for everything else.
     pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
