@@ -60,6 +60,7 @@ mod fleet;
 mod fleet_calls;
 mod hints;
 mod inbox;
+mod interrupts;
 mod layout;
 mod listing;
 mod output;

@@ -819,12 +819,20 @@ fn listen_takes_the_secret_from_the_url_for_header_less_callbacks() {
     let _ = l.child.wait();
 }
 
-/// `calls tail --listen` stopped with Ctrl-C shows every event its receiver answered 200: those
-/// that arrived while it was reading the history (queued), not only some of them.
+/// `calls tail --listen` stopped with Ctrl-C, or with SIGTERM (`kill`, a service manager),
+/// shows every event its receiver answered 200: those that arrived while it was reading the
+/// history (queued), not only some of them.
 #[tokio::test(flavor = "multi_thread")]
 async fn tail_listen_shows_every_event_it_accepted_before_ctrl_c() {
     let sim = common::sim_with_faults("op.listCallHistory=1:latency, latency-ms=1500").await;
-    let mut cmd = common::tail_listen(&sim, "s3cret");
+    for signal in ["-INT", "-TERM"] {
+        tail_listen_stopped_by(&sim, signal);
+    }
+}
+
+/// One run of [`tail_listen_shows_every_event_it_accepted_before_ctrl_c`], stopped by `signal`.
+fn tail_listen_stopped_by(sim: &ringg_sim::RunningSimulator, signal: &str) {
+    let mut cmd = common::tail_listen(sim, "s3cret");
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
@@ -850,9 +858,9 @@ async fn tail_listen_shows_every_event_it_accepted_before_ctrl_c() {
         let body = serde_json::json!({"event_type": "call_started", "call_id": id}).to_string();
         assert_eq!(deliver(&mut stream, "s3cret", &body), 200);
     }
-    interrupt(&child);
+    send_signal(&child, signal);
     let (code, _) = wait_exit(&mut child, Instant::now(), Duration::from_secs(30));
-    assert_eq!(code, Some(0));
+    assert_eq!(code, Some(0), "{signal}");
     let mut out = String::new();
     child
         .stdout
@@ -864,7 +872,7 @@ async fn tail_listen_shows_every_event_it_accepted_before_ctrl_c() {
         assert!(
             out.lines()
                 .any(|l| l.contains("webhook") && l.contains(id.as_str())),
-            "{id} was answered 200 but not shown:\n{out}"
+            "{signal}: {id} was answered 200 but not shown:\n{out}"
         );
     }
 }

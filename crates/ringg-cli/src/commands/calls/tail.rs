@@ -52,12 +52,12 @@ pub(crate) async fn tail(ctx: &mut Ctx, a: TailArgs) -> Result<(), CliError> {
         Some(addr) => Some(start_receiver(addr, &a).await?),
         None => None,
     };
-    // Listened for from now on, while the history is read too (a future of `ctrl_c` listens
-    // only once polled: Ctrl-C before that would end the process with the events the receiver
-    // answered 200 unshown).
+    // Ctrl-C, SIGTERM and SIGHUP, listened for from now on, while the history is read too:
+    // their default would end the process with the events the receiver answered 200 unshown.
+    let mut interrupts = crate::interrupts::Interrupts::new()?;
     let (interrupted, ctrl_c) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
+        if interrupts.recv().await.is_some() {
             let _ = interrupted.send(());
         }
     });
