@@ -119,6 +119,19 @@ pub(crate) fn write_renamed(
     })
 }
 
+/// Runs `work`, which blocks on the disk (an `fsync`), with the worker thread handed over to
+/// blocking work on a multi-thread runtime, so the runtime's other tasks go on meanwhile;
+/// plainly elsewhere.
+pub(crate) fn off_the_workers<T>(work: impl FnOnce() -> T) -> T {
+    let multi_thread = tokio::runtime::Handle::try_current()
+        .is_ok_and(|rt| rt.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    if multi_thread {
+        tokio::task::block_in_place(work)
+    } else {
+        work()
+    }
+}
+
 /// Takes the lock on `file` (an advisory `flock`): false while another process holds it
 /// (always taken off Unix). It is given back when the file is closed or the process ends.
 pub(crate) fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {

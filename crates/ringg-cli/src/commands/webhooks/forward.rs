@@ -228,10 +228,12 @@ impl Shared {
             // The file does not keep the secret: the `listen` that sends it sets its own.
             let stored = self.secret.stripped(&kept);
             for (_, note) in ways.into_iter().filter(|(applies, _)| *applies) {
-                let written = match note {
+                // Written and synced off the runtime's workers' async work (a burst kept while
+                // the app is down would otherwise hold every worker in `fsync`).
+                let written = crate::state::off_the_workers(|| match note {
                     Outboxed::SetAside => outbox.set_aside(&self.app, &stored),
                     _ => outbox.keep(&self.app, &stored),
-                };
+                });
                 match written {
                     Ok(_) => {
                         (self.print)(self.line(rendered, &url, &fate, Some(note)));

@@ -34,13 +34,7 @@ struct Cap {
 /// the receiver's task: the files are written with the worker thread handed over to blocking
 /// work (on a multi-thread runtime), before the delivery is answered.
 pub(super) fn keep(body: &[u8]) {
-    let multi_thread = tokio::runtime::Handle::try_current()
-        .is_ok_and(|rt| rt.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
-    let written = if multi_thread {
-        tokio::task::block_in_place(|| write(body))
-    } else {
-        write(body)
-    };
+    let written = crate::state::off_the_workers(|| write(body));
     let line = match written {
         Ok(path) => format!(
             "webhook delivery refused: its body is not one JSON object (answered 400); kept in {}",
