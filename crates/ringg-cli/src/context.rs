@@ -65,15 +65,16 @@ impl Ctx {
     /// and key from the flags or the environment.
     pub(crate) async fn client(&mut self) -> Result<Client, CliError> {
         let (base, key) = self.target().await?;
-        let limiter = self.limiter()?;
+        let limiter = self.limiter(&base, &key)?;
         build_client_with(&base, &key, self.request_timeout, None, limiter, None)
     }
 
     /// The rate limiter from --rate-limit, --max-in-flight and --redis-url (shared by every
-    /// client of the command), if any.
-    fn limiter(&mut self) -> Result<Option<RateLimiter>, CliError> {
+    /// client of the command, which talks to one server with one key), if any.
+    fn limiter(&mut self, base: &str, key: &str) -> Result<Option<RateLimiter>, CliError> {
         if self.limiter.is_none() {
-            self.limiter = Some(crate::fleet::rate_limiter(&self.global)?);
+            let scope = journal_scope(base, key);
+            self.limiter = Some(crate::fleet::rate_limiter(&self.global, &scope)?);
         }
         Ok(self.limiter.clone().flatten())
     }
@@ -101,7 +102,7 @@ impl Ctx {
                 j
             }
         };
-        let limiter = self.limiter()?;
+        let limiter = self.limiter(&base, &key)?;
         let settle = self.global.settle_after.map(Duration::from_secs);
         let timeout = self.request_timeout;
         build_client_with(&base, &key, timeout, Some(journal), limiter, settle)

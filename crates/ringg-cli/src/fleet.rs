@@ -18,8 +18,14 @@ use crate::error::CliError;
 /// second call meant within the hour.
 pub(crate) const RECENTLY_CALLED: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 
-/// The limiter every client of this command uses: `None` when no flag asks for one.
-pub(crate) fn rate_limiter(global: &GlobalArgs) -> Result<Option<RateLimiter>, CliError> {
+/// The limiter every client of this command uses: `None` when no flag asks for one. Shared
+/// through Redis, its keys are those of `scope` (the server and key the command talks to, as
+/// `journal_scope` names them): another workspace, server or the simulator has limits (and a
+/// pause after a 429) of its own.
+pub(crate) fn rate_limiter(
+    global: &GlobalArgs,
+    scope: &str,
+) -> Result<Option<RateLimiter>, CliError> {
     if global.rate_limit.is_none() && global.max_in_flight.is_none() && global.redis_url.is_none() {
         return Ok(None);
     }
@@ -32,7 +38,12 @@ pub(crate) fn rate_limiter(global: &GlobalArgs) -> Result<Option<RateLimiter>, C
     match &global.redis_url {
         None => Ok(Some(RateLimiter::new(config))),
         Some(url) => {
-            shared_limiter(url, &format!("{}:limit", global.redis_prefix), config).map(Some)
+            let prefix = format!(
+                "{}:limit:{}",
+                global.redis_prefix.trim_end_matches(':'),
+                crate::state::scope_digest(scope)
+            );
+            shared_limiter(url, &prefix, config).map(Some)
         }
     }
 }

@@ -134,14 +134,7 @@ impl FleetJournal {
         })?;
         let info = client.get_connection_info();
         let shown = format!("{}/{}", info.addr(), info.redis_settings().db());
-        let digest = {
-            use sha2::{Digest, Sha256};
-            let d = Sha256::digest(scope.as_bytes());
-            d[..8]
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        };
+        let digest = crate::state::scope_digest(scope);
         Ok(Self {
             local,
             client,

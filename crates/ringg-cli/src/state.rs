@@ -119,6 +119,16 @@ pub(crate) fn write_renamed(
     })
 }
 
+/// The first 8 bytes of the SHA-256 of `scope` in hex: what keeps one server and key's Redis
+/// keys apart from another's without naming either.
+pub(crate) fn scope_digest(scope: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(scope.as_bytes())[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Runs `work`, which blocks on the disk (an `fsync`), with the worker thread handed over to
 /// blocking work on a multi-thread runtime, so the runtime's other tasks go on meanwhile;
 /// plainly elsewhere.

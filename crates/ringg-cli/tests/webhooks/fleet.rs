@@ -653,7 +653,64 @@ async fn fleet_commands_free_their_in_flight_slots_before_they_exit() {
         cmd.env("RINGG_STATE_DIR", fresh_state_dir());
         let run = super::common::run(cmd).await;
         assert_eq!(run.code, 0, "{}", run.stderr);
-        let held = redis.command(&["ZCARD", "slots:limit:in_flight"]);
+        let slots = format!("{}:in_flight", limit_prefix("slots", &sim));
+        let held = redis.command(&["ZCARD", &slots]);
         assert_eq!(held, ":0", "round {round}: a slot outlived its process");
     }
+}
+
+/// The Redis key prefix of the shared limiter of commands run against `sim` with its key and
+/// `--redis-prefix prefix`: the limits of one server and key.
+fn limit_prefix(prefix: &str, sim: &ringg_sim::RunningSimulator) -> String {
+    use sha2::{Digest, Sha256};
+    let scope = ringg_api::journal::journal_scope(&sim.base_url(), sim.api_key());
+    let digest: String = Sha256::digest(scope.as_bytes())[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{prefix}:limit:{digest}")
+}
+
+/// The shared limits are those of one server and key: a command of the fleet talking to
+/// another server (a staging profile, a simulator) holds slots (and would take a pause after a
+/// 429) of its own, not the production ones.
+#[tokio::test(flavor = "multi_thread")]
+async fn fleet_limits_are_kept_per_server_and_key() {
+    let Some(redis) = RedisServer::start("fleet_limits_are_kept_per_server_and_key") else {
+        return;
+    };
+    let url = redis.url();
+    let slow = super::common::sim_with_faults("op.getWorkspace=1:latency, latency-ms=3000").await;
+    let mut cmd = super::common::ringg(
+        &slow,
+        &[
+            "--redis-url",
+            &url,
+            "--redis-prefix",
+            "scoped",
+            "--max-in-flight",
+            "4",
+            "-q",
+            "api",
+            "GET",
+            "/workspace",
+        ],
+    );
+    cmd.env("RINGG_STATE_DIR", fresh_state_dir());
+    let running = tokio::spawn(super::common::run(cmd));
+    // While its request is in flight, its slot is under its server and key's prefix.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let held = loop {
+        let held = redis.strings(&["KEYS", "scoped:limit:*"]);
+        if !held.is_empty() || Instant::now() > deadline {
+            break held;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(
+        held,
+        [format!("{}:in_flight", limit_prefix("scoped", &slow))]
+    );
+    let run = running.await.unwrap();
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }
