@@ -19,6 +19,7 @@
 //! Campaign launches share their journal record the same way ([`launches`]).
 
 mod launches;
+mod pending;
 mod values;
 
 use std::collections::HashMap;
@@ -306,87 +307,6 @@ impl FleetJournal {
 }
 
 impl FleetJournal {
-    /// The calls not settled that the fleet's pending set names; keys gone meanwhile (evicted,
-    /// or deleted by another version) are taken out of it.
-    async fn fleet_pending_calls(&self) -> Result<Vec<CallEntry>, String> {
-        let mut conn = self.connection().await?;
-        let keys: Vec<String> = Self::run(
-            redis::cmd("SMEMBERS")
-                .arg(&self.call_pending)
-                .query_async(&mut conn),
-        )
-        .await?;
-        if keys.is_empty() {
-            return Ok(Vec::new());
-        }
-        let values: Vec<Option<String>> =
-            Self::run(redis::cmd("MGET").arg(&keys).query_async(&mut conn)).await?;
-        let mut gone = Vec::new();
-        let mut pending = Vec::new();
-        for (key, value) in keys.iter().zip(values) {
-            match value.as_deref().map(entry_of) {
-                None => gone.push(key),
-                Some(Some(entry)) if !entry.is_settled() => pending.push(entry),
-                Some(_) => {}
-            }
-        }
-        if !gone.is_empty() {
-            let mut invocation = self.tidy.key(&self.call_pending);
-            invocation.arg(gone);
-            if let Err(why) = Self::run(invocation.invoke_async::<i64>(&mut conn)).await {
-                // Tidied on a later read; what was read stands.
-                tracing::debug!("the fleet's pending set was not tidied: {why}");
-            }
-        }
-        Ok(pending)
-    }
-
-    /// `local` with the entries of `fleet` it does not hold, oldest first. An entry the local
-    /// journal holds as settled (its outcome was not written to Redis then) is written now,
-    /// and not returned.
-    async fn merge_pending(
-        &self,
-        mut local: Vec<CallEntry>,
-        fleet: Vec<CallEntry>,
-    ) -> Result<Vec<CallEntry>, JournalError> {
-        for entry in fleet {
-            let reference = entry.intent.reference.clone();
-            if local.iter().any(|l| l.intent.reference == reference) {
-                continue;
-            }
-            match self.local.call(&reference).await? {
-                Some(settled) if settled.is_settled() => {
-                    if let Err(why) = self.follow(&settled, stops_a_call(&settled)).await {
-                        tracing::warn!("{}", self.unwritten(why));
-                    }
-                }
-                _ => {
-                    // Its machine's clock may run behind this one's.
-                    let entry = entry.with_clock_slack();
-                    self.seen
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .insert(reference, entry.clone());
-                    local.push(entry);
-                }
-            }
-        }
-        local.sort_by(|a, b| {
-            (a.intent.recorded_at, &a.intent.reference)
-                .cmp(&(b.intent.recorded_at, &b.intent.reference))
-        });
-        Ok(local)
-    }
-
-    /// An entry of another process this journal has seen (refused a call for, or listed).
-    fn seen_entry(&self, reference: &str) -> Option<CallEntry> {
-        self.seen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(reference)
-            .cloned()
-    }
-
     /// The fleet's calls not settled could not be read.
     fn unread(&self, why: impl fmt::Display) -> JournalError {
         JournalError::store(format!(
@@ -487,8 +407,9 @@ impl Journal for FleetJournal {
         if let Some(entry) = self.local.call(reference).await? {
             return Ok(Some(entry));
         }
-        if let Some(entry) = self.seen_entry(reference) {
-            return Ok(Some(entry));
+        if let Some(seen) = self.seen_entry(reference) {
+            // What Redis holds for it now: its machine may have settled it since.
+            return Ok(Some(self.as_recorded_now(seen).await));
         }
         let fleet = self
             .fleet_pending_calls()

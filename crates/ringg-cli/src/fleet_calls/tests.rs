@@ -64,3 +64,41 @@ fn another_machines_entry_waits_out_the_clock_slack() {
         Some(Duration::from_secs(600))
     );
 }
+
+#[path = "../../../ringg-webhooks/tests/common/redis_server.rs"]
+mod redis_server;
+
+/// An entry of another machine this journal listed as pending is read again from Redis: once
+/// its machine settled it, `call` gives the settled entry (what a settle that lost its
+/// compare-and-set reads to say why), not the one listed.
+#[tokio::test]
+async fn another_machines_entry_is_read_as_redis_holds_it_now() {
+    let Some(redis) =
+        redis_server::RedisServer::start("another_machines_entry_is_read_as_redis_holds_it_now")
+    else {
+        return;
+    };
+    let journal = |local: Arc<dyn Journal>| {
+        FleetJournal::new(local, &redis.url(), "t", "scope", Duration::from_secs(3600)).unwrap()
+    };
+    let machine_a = journal(Arc::new(ringg_api::journal::MemoryJournal::new()));
+    let machine_b = journal(Arc::new(ringg_api::journal::MemoryJournal::new()));
+    let pending = entry("rr-seen", None);
+    let since = Utc::now() - chrono::Duration::hours(1);
+    assert!(
+        machine_a
+            .put_call_unless_called(&pending, since)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let listed = machine_b.pending_calls().await.unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let mut placed = pending.clone();
+    placed.outcome = Some(CallOutcome::Placed {
+        call_id: ringg_api::types::CallId::new("c-seen"),
+    });
+    machine_a.put_call(&placed).await.unwrap();
+    let now = machine_b.call("rr-seen").await.unwrap().unwrap();
+    assert!(now.is_settled(), "{now:?}");
+}
