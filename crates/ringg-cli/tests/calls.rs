@@ -316,6 +316,13 @@ async fn reconcile_finds_a_placed_call_and_says_when_none_was_placed() {
         "{}",
         r.stdout
     );
+    // The next command names the call, not a placeholder.
+    assert!(
+        r.stderr.contains(&format!("ringg calls wait {call_id}"))
+            || r.stderr.contains(&format!("ringg calls get {call_id}")),
+        "{}",
+        r.stderr
+    );
     let r = ok(ringg(
         &sim,
         &[

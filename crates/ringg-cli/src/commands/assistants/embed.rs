@@ -155,6 +155,17 @@ fn origin_of(domain: &str) -> Result<String, CliError> {
             url.origin().ascii_serialization()
         )));
     }
+    // A site on the web has a dotted name (or is an address, or this machine): a bare word is
+    // a typo, which would stay in the whitelist.
+    let site = match url.host() {
+        Some(url::Host::Domain(name)) => name.contains('.') || name == "localhost",
+        _ => true,
+    };
+    if !site {
+        return Err(CliError::usage(format!(
+            "--domain {raw:?} is not a site's name (no dot in it); give the origin the widget is on, e.g. https://shop.example"
+        )));
+    }
     Ok(url.origin().ascii_serialization())
 }
 
@@ -233,6 +244,13 @@ mod tests {
         assert!(origin_of("https://shop.example/page").is_err());
         assert!(origin_of("ftp://x").is_err());
         assert!(origin_of("https://").is_err());
+        // A bare word is a typo, not a site; an address or this machine is one.
+        assert!(origin_of("not-a-url").is_err());
+        assert!(origin_of("shop").is_err());
+        assert_eq!(
+            origin_of("http://127.0.0.1:8080").unwrap(),
+            "http://127.0.0.1:8080"
+        );
     }
 
     #[test]

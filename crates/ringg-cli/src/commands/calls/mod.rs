@@ -429,8 +429,13 @@ async fn reconcile(
                     .unwrap_or("status unknown")
             ));
             print_table(&render::call_table(std::slice::from_ref(&call)));
+            let id = &call.id;
             ctx.out
-                .note("do not place it again; follow it with `ringg calls wait <ID>`");
+                .note(if call.status.as_ref().is_some_and(|s| s.is_terminal()) {
+                    format!("do not place it again; it has ended (`ringg calls get {id}` shows it)")
+                } else {
+                    format!("do not place it again; follow it with `ringg calls wait {id}`")
+                });
         }
         None if !time_known(&client, &reference).await && since.is_none() => {
             // Neither the reference nor this machine's journal says when it was sent: the
