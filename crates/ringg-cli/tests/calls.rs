@@ -337,6 +337,7 @@ async fn reconcile_finds_a_placed_call_and_says_when_none_was_placed() {
     ))
     .await;
     assert_eq!(r.json()["found"], true);
+    assert_eq!(r.json()["placed"], true);
     assert_eq!(r.json()["call"]["id"], call_id.as_str());
 
     // A reference this client made two hours ago (it records when, and a 60 s wait): missing,
@@ -351,22 +352,27 @@ async fn reconcile_finds_a_placed_call_and_says_when_none_was_placed() {
         "{}",
         r.stdout
     );
+    let r = ok(ringg(&sim, &["-o", "json", "calls", "reconcile", &timed])).await;
+    assert_eq!(r.json()["placed"], false, "{}", r.stdout);
     // A reference that records no time (one of the caller's own, or mistyped) and that the
     // journal does not hold: a call sent before the search is not ruled out.
-    let r = ok(ringg(&sim, &["calls", "reconcile", "rr-never-sent"])).await;
+    // Neither found nor ruled out: an error (exit 1, as when the search stops at its row
+    // limit), so a script does not take it for a call it may place again; in JSON, `placed`
+    // is null.
+    let r = fails(ringg(&sim, &["calls", "reconcile", "rr-never-sent"]), 1).await;
     assert!(
-        r.stdout.contains("is not ruled out") && !r.stdout.contains("cannot create a duplicate"),
+        r.stderr.contains("is not ruled out") && !r.stdout.contains("cannot create a duplicate"),
         "{}",
-        r.stdout
+        r.stderr
     );
-    assert!(r.stderr.contains("--since"), "{}", r.stderr);
-    let r = ok(ringg(
-        &sim,
-        &["-o", "json", "calls", "reconcile", "rr-never-sent"],
-    ))
+    let r = fails(
+        ringg(&sim, &["-o", "json", "calls", "reconcile", "rr-never-sent"]),
+        1,
+    )
     .await;
-    assert_eq!(r.json()["found"], false);
+    assert!(r.json()["placed"].is_null() && r.json()["found"] == false);
     assert!(r.json()["searched"]["since"].is_string());
+    assert!(r.stderr.contains("--since"), "{}", r.stderr);
 
     // A search narrowed away from the call rules out only what it covered, and says so.
     let r = ok(ringg(

@@ -317,6 +317,10 @@ pub(crate) fn show_details(ctx: &Ctx, d: &CallDetails) -> Result<(), CliError> {
 struct Reconciled {
     reference: String,
     found: bool,
+    /// `true` when found, `false` when ruled out, `null` when neither (the search may have
+    /// started after the call was initiated; the exit code is then 1, as for a search that
+    /// stopped at its row limit).
+    placed: Option<bool>,
     call: Option<CallRecord>,
     /// The part of the history searched: `found: false` rules the call out only if it was
     /// initiated there.
@@ -360,28 +364,13 @@ async fn reconcile(
     since: Option<String>,
     max_rows: u64,
 ) -> Result<(), CliError> {
-    if reference.trim().is_empty() {
-        return Err(CliError::usage(
-            "the reference is empty; pass the rr-… value from the error message",
-        ));
-    }
-    let mut q = ReconcileQuery::new(reference.trim()).max_rows(max_rows);
-    if let Some(a) = &agent {
-        q = q.agent_id(id::<AgentId>("assistant", a)?);
-    }
-    if let Some(t) = &to {
-        q = q.to_number(phone("--to", t)?.to_string());
-    }
-    if let Some(s) = &since {
-        let t = when("--since", s, false)?;
-        if t.to_utc() > chrono::Utc::now() {
-            return Err(CliError::usage(format!(
-                "--since {s:?} is in the future: a search from then finds nothing, which would not show that the call was not placed"
-            ))
-            .with_hint("give the time the call was initiated or earlier, or leave --since out (it searches the last 24 hours, or from when the reference was made if that is earlier)"));
-        }
-        q = q.since(t);
-    }
+    let mut q = reconcile_query(
+        &reference,
+        agent.as_deref(),
+        to.as_deref(),
+        since.as_deref(),
+    )?
+    .max_rows(max_rows);
     // Without --since the SDK picks the start (24 hours ago, or earlier for an older call);
     // the reference's own time gives the same one.
     let since_time = q.start(None);
@@ -410,13 +399,35 @@ async fn reconcile(
     let found = client.calls().reconcile(q).await;
     pb.finish_and_clear();
     let found = found?;
+    // Neither the reference nor this machine's journal says when it was sent: the call may
+    // have been initiated before the search's start (or the reference was mistyped), so a
+    // call not found is not ruled out.
+    let undetermined = found.is_none() && since.is_none() && !time_known(&client, &reference).await;
+    let described = searched.describe();
+    let not_ruled_out = || {
+        CliError::new(
+            ErrorClass::Failed,
+            format!(
+                "no call with reference {reference} among {described}; the reference records no time and this machine's journal has no entry for it, so a call initiated with it before then is not ruled out"
+            ),
+        )
+        .with_hint(
+            "check the reference against the error that printed it, or search from when it was sent with --since",
+        )
+    };
     if ctx.out.json() {
-        return print_json(&Reconciled {
-            reference,
+        print_json(&Reconciled {
+            reference: reference.clone(),
             found: found.is_some(),
+            placed: (!undetermined).then_some(found.is_some()),
             call: found,
             searched,
-        });
+        })?;
+        return if undetermined {
+            Err(not_ruled_out())
+        } else {
+            Ok(())
+        };
     }
     match found {
         Some(call) => {
@@ -437,18 +448,7 @@ async fn reconcile(
                     format!("do not place it again; follow it with `ringg calls wait {id}`")
                 });
         }
-        None if !time_known(&client, &reference).await && since.is_none() => {
-            // Neither the reference nor this machine's journal says when it was sent: the
-            // call may have been initiated before the search's start (or the reference was
-            // mistyped), so nothing is ruled out.
-            emit_text(format!(
-                "no call with reference {reference} among {}; the reference records no time and this machine's journal has no entry for it, so a call initiated with it before then is not ruled out",
-                searched.describe()
-            ));
-            ctx.out.note(
-                "check the reference against the error that printed it, or search from when it was sent with --since",
-            );
-        }
+        None if undetermined => return Err(not_ruled_out()),
         None => {
             emit_text(format!(
                 "no call with reference {reference} among {}: if it was initiated there, it was not placed, so placing it again cannot create a duplicate",
@@ -462,6 +462,39 @@ async fn reconcile(
         }
     }
     Ok(())
+}
+
+/// The search of `calls reconcile REF` from its flags, checked (the assistant as an id; a
+/// name is resolved once the client is made).
+fn reconcile_query(
+    reference: &str,
+    agent: Option<&str>,
+    to: Option<&str>,
+    since: Option<&str>,
+) -> Result<ReconcileQuery, CliError> {
+    if reference.trim().is_empty() {
+        return Err(CliError::usage(
+            "the reference is empty; pass the rr-… value from the error message",
+        ));
+    }
+    let mut q = ReconcileQuery::new(reference.trim());
+    if let Some(a) = agent {
+        q = q.agent_id(id::<AgentId>("assistant", a)?);
+    }
+    if let Some(t) = to {
+        q = q.to_number(phone("--to", t)?.to_string());
+    }
+    if let Some(s) = since {
+        let t = when("--since", s, false)?;
+        if t.to_utc() > chrono::Utc::now() {
+            return Err(CliError::usage(format!(
+                "--since {s:?} is in the future: a search from then finds nothing, which would not show that the call was not placed"
+            ))
+            .with_hint("give the time the call was initiated or earlier, or leave --since out (it searches the last 24 hours, or from when the reference was made if that is earlier)"));
+        }
+        q = q.since(t);
+    }
+    Ok(q)
 }
 
 /// Whether the reference records when it was made, or this machine's journal when it was
