@@ -209,3 +209,39 @@ async fn quickstart_takes_the_caller_number_by_id_prefix_or_e164_value() {
         );
     }
 }
+
+/// A profile named with `--profile` is the server the quickstart runs against (its key with
+/// it), refused without `--to` and `--yes` like `--base-url`, not silently swapped for a fresh
+/// in-process simulator.
+#[tokio::test(flavor = "multi_thread")]
+async fn quickstart_with_a_profile_runs_against_its_server() {
+    let sim = sim().await;
+    let config = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let cmd = |args: &[&str]| {
+        let mut c = bare();
+        c.env("RINGG_CONFIG_DIR", config.path())
+            .env("RINGG_STATE_DIR", state.path())
+            .args(args);
+        c
+    };
+    let mut login = cmd(&["login", "--profile", "mine", "--base-url", &sim.base_url()]);
+    login.write_stdin(format!("{}\n", sim.api_key()));
+    ok(login).await;
+    let r = fails(cmd(&["--profile", "mine", "quickstart"]), 2).await;
+    assert!(
+        r.stderr.contains("--to") && r.stderr.contains(&sim.base_url()),
+        "{}",
+        r.stderr
+    );
+    sim.handle()
+        .script_outcomes("+919876500001", [ringg_sim::CallOutcome::Answered]);
+    let mut args = vec!["--profile", "mine", "quickstart"];
+    args.extend(common::quickstart_call());
+    ok(cmd(&args)).await;
+    assert_eq!(
+        sim.handle().calls().len(),
+        1,
+        "the profile's server got the call"
+    );
+}

@@ -1,8 +1,9 @@
 //! `ringg quickstart`: Ringg's recommended integration order, end to end, step by step.
 //!
-//! Without `--base-url` it starts a simulator and a webhook receiver in-process, so the whole
-//! run needs no account and takes a few seconds. With `--base-url` it runs the same steps
-//! against that server, and places a real call only with `--to` and `--yes`.
+//! Without `--base-url` or `--profile` it starts a simulator and a webhook receiver
+//! in-process, so the whole run needs no account and takes a few seconds. With `--base-url`,
+//! or a profile named with `--profile`, it runs the same steps against that server, and
+//! places a real call only with `--to` and `--yes`.
 
 pub(crate) mod args;
 mod narrator;
@@ -22,6 +23,29 @@ use crate::output::print_json;
 use args::QuickstartArgs;
 use narrator::Narrator;
 use receiver::{Receiver, SECRET_HEADER};
+
+/// The server given: `--base-url`, or the server of a profile named with `--profile` (a
+/// profile that is merely the default does not take the quickstart off the simulator); `None`
+/// with `--sim` or neither.
+fn server_given(ctx: &Ctx) -> Result<Option<String>, CliError> {
+    if ctx.global.sim {
+        return Ok(None);
+    }
+    if let Some(base) = ctx.global.base_url.clone().filter(|u| !u.trim().is_empty()) {
+        return Ok(Some(base));
+    }
+    let Some(name) = ctx.global.profile.as_deref() else {
+        return Ok(None);
+    };
+    let config = crate::config::load()?;
+    Ok(
+        crate::config::selected(&config, Some(name))?.map(|(_, profile)| {
+            profile
+                .base_url
+                .unwrap_or_else(|| ringg_api::DEFAULT_BASE_URL.to_string())
+        }),
+    )
+}
 
 /// The number the simulator's call goes to.
 const DEMO_TO: &str = "+919876543210";
@@ -43,16 +67,12 @@ pub(crate) async fn run(ctx: &mut Ctx, mut args: QuickstartArgs) -> Result<(), C
     if let Some(secret) = &args.webhook_secret {
         crate::term::hide(secret);
     }
-    let remote = if ctx.global.sim {
-        None
-    } else {
-        ctx.global.base_url.clone().filter(|u| !u.trim().is_empty())
-    };
+    let remote = server_given(ctx)?;
     if let Some(base) = &remote
         && (args.to.is_none() || !args.yes)
     {
         return Err(CliError::usage(format!(
-            "quickstart against {} places a real phone call; pass --to <E164> and --yes to confirm it (or drop --base-url to run against the local simulator)",
+            "quickstart against {} places a real phone call; pass --to <E164> and --yes to confirm it (or drop --base-url and --profile to run against the local simulator)",
             ringg_api::transport::masked_url(base)
         )));
     }
