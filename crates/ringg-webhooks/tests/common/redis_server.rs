@@ -86,17 +86,7 @@ impl RedisServer {
     /// Runs one command (its words as RESP bulk strings) and returns the first line of the
     /// answer (`:1`, `+OK`, `$-1`, ...).
     pub fn command(&self, words: &[&str]) -> String {
-        let mut request = format!("*{}\r\n", words.len());
-        for word in words {
-            request.push_str(&format!("${}\r\n{word}\r\n", word.len()));
-        }
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("redis-server");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(5)))
-            .expect("a read timeout");
-        stream
-            .write_all(request.as_bytes())
-            .expect("the command is sent");
+        let mut stream = self.send(words);
         let mut answer = Vec::new();
         let mut byte = [0u8; 1];
         while stream.read(&mut byte).map(|n| n == 1).unwrap_or(false) && byte[0] != b'\n' {
@@ -108,20 +98,7 @@ impl RedisServer {
     /// Runs one command whose answer is a bulk string or an array of them (`GET`, `KEYS`): the
     /// strings, none for a nil answer.
     pub fn strings(&self, words: &[&str]) -> Vec<String> {
-        let mut request = format!("*{}\r\n", words.len());
-        for word in words {
-            request.push_str(&format!("${}\r\n{word}\r\n", word.len()));
-        }
-        let mut stream = std::io::BufReader::new(
-            TcpStream::connect(("127.0.0.1", self.port)).expect("redis-server"),
-        );
-        let inner = stream.get_mut();
-        inner
-            .set_read_timeout(Some(Duration::from_secs(5)))
-            .expect("a read timeout");
-        inner
-            .write_all(request.as_bytes())
-            .expect("the command is sent");
+        let mut stream = std::io::BufReader::new(self.send(words));
         let line = |stream: &mut std::io::BufReader<TcpStream>| {
             let mut line = String::new();
             std::io::BufRead::read_line(stream, &mut line).expect("an answer");
@@ -151,6 +128,23 @@ impl RedisServer {
             }
             _ => panic!("not a string answer: {head}"),
         }
+    }
+
+    /// A new connection on which one command (its words as RESP bulk strings) was sent, with a
+    /// read timeout of 5 s for its answer.
+    fn send(&self, words: &[&str]) -> TcpStream {
+        let mut request = format!("*{}\r\n", words.len());
+        for word in words {
+            request.push_str(&format!("${}\r\n{word}\r\n", word.len()));
+        }
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("redis-server");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("a read timeout");
+        stream
+            .write_all(request.as_bytes())
+            .expect("the command is sent");
+        stream
     }
 
     fn signal(&self, signal: &str) {
