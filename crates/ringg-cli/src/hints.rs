@@ -155,7 +155,7 @@ pub(crate) fn hint(e: &Error) -> Option<String> {
             "the server took too long to answer: try again later".into()
         }
         (_, ErrorKind::Transport) if is_stt(e) => STT_ADDRESS.into(),
-        (_, ErrorKind::Transport) => "check --base-url and the network, then try again".into(),
+        (_, ErrorKind::Transport) => UNREACHABLE.into(),
         (_, ErrorKind::Timeout) => "try again later or raise --timeout".into(),
         (_, ErrorKind::TooEarly) => "its request may still be answered: settle it again after that time (the same `ringg calls reconcile`), and do not place the call again before".into(),
         (_, ErrorKind::SearchLimit) => "the call was neither found nor ruled out: narrow the search with --agent, --to or --since, or search more rows with --max-rows, before placing it again".into(),
@@ -188,6 +188,9 @@ pub(crate) fn subscriptions_unseen_hint(agent: &str) -> String {
 }
 
 /// The advice for a 2xx answer that is not JSON at all (an HTML page, plain text).
+/// The advice when the server could not be reached.
+pub(crate) const UNREACHABLE: &str = "check --base-url and the network, then try again";
+
 const NOT_JSON: &str = "the answer is not JSON, so something other than Ringg's API may have answered (a proxy, a login page, or a --base-url that is not Ringg's): check --base-url and the network; if they are right, report it with the output of the same command run with --verbose";
 
 /// Added to the outcome-unknown advice for such an answer.

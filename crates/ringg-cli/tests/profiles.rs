@@ -368,3 +368,19 @@ async fn removing_the_default_profile_says_what_is_default_next() {
     let r = ok(cmd(&["workspace", "show"])).await;
     assert!(r.stdout.contains("Demo Workspace"), "{}", r.stdout);
 }
+
+/// A profile whose server is gone (a `ringg sim serve` stopped) gets advice about that
+/// profile, not about a --base-url the user never gave.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_profile_whose_server_is_gone_is_named_in_the_advice() {
+    let sim = sim().await;
+    let dirs = Dirs::new();
+    login(&dirs, "local", &sim.base_url(), sim.api_key()).await;
+    sim.shutdown().await;
+    let r = fails(dirs.cmd(&["workspace", "show"]), 1).await;
+    assert!(
+        r.stderr.contains("profile local does not answer") && r.stderr.contains("ringg sim serve"),
+        "{}",
+        r.stderr
+    );
+}

@@ -57,7 +57,7 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
         }
         None => dispatch(&mut ctx, cli.command).await,
     };
-    let result = result.map_err(|e| refine_not_found(&ctx, group, e));
+    let result = result.map_err(|e| refine_unreachable(&ctx, refine_not_found(&ctx, group, e)));
     ctx.finish().await;
     result
 }
@@ -87,6 +87,23 @@ fn refine_not_found(ctx: &Ctx, group: &str, e: CliError) -> CliError {
     match crate::hints::list_command_for(group, &e.to_string()) {
         Some(list) => e.with_hint(format!("check the id: `{list}` shows them")),
         None => e,
+    }
+}
+
+/// The advice when the server could not be reached, made specific: when the server is a
+/// profile's (no --base-url given), the profile is named, and a simulator it pointed at that
+/// is gone is the likely cause.
+fn refine_unreachable(ctx: &Ctx, e: CliError) -> CliError {
+    let given = ctx
+        .global
+        .base_url
+        .as_deref()
+        .is_some_and(|u| !u.trim().is_empty());
+    match ctx.key_profile() {
+        Some(name) if !given && e.hint() == Some(crate::hints::UNREACHABLE) => e.with_hint(format!(
+            "the server of profile {name} does not answer: if it is a `ringg sim serve`, start it again (and run `ringg login --sim` if its address changed); otherwise check the network, or pick another profile with --profile"
+        )),
+        _ => e,
     }
 }
 
