@@ -14,9 +14,9 @@
 //! A key is used only with the server it was stored for: a profile whose `base_url` is not
 //! its key's server (a `login` to another server stopped between its two writes, or a file
 //! edited by hand) is refused until `ringg login` stores the pair again. Key files written
-//! before the server line existed hold the key alone and go with the profile's server. Every
-//! change to the config file is made under a lock on `.config.lock` in the config folder, so
-//! two `ringg login`s at once keep both profiles.
+//! before the server line existed hold the key alone and go with the profile's server. On
+//! Unix every change to the config file is made under a lock on `.config.lock` in the config
+//! folder, so two `ringg login`s at once keep both profiles.
 //!
 //! Values are taken in this order: flags, then environment variables, then the selected
 //! profile (`--profile`, else `RINGG_PROFILE`, else `default_profile`), then the built-in
@@ -181,12 +181,25 @@ impl StoredKey {
     }
 
     /// Whether this key may be sent to `base_url`: it was stored for that server, or for no
-    /// server in particular (an older key file).
+    /// server in particular (an older key file). The two are compared as the client reads a
+    /// base URL (spaces around it, the host's case, a default port and a trailing `/` make no
+    /// difference).
     pub(crate) fn goes_with(&self, base_url: &str) -> bool {
         self.server
             .as_deref()
-            .is_none_or(|s| s.trim_end_matches('/') == base_url.trim_end_matches('/'))
+            .is_none_or(|s| as_read(s) == as_read(base_url))
     }
+}
+
+/// A base URL as the client reads it, for comparing two: parsed (which lowercases the host,
+/// drops a default port, writes an address in its usual form), without surrounding spaces or
+/// a trailing `/`; the text itself when it does not parse.
+fn as_read(base_url: &str) -> String {
+    let text = base_url.trim();
+    url::Url::parse(text)
+        .map_or_else(|_| text.to_string(), |u| u.to_string())
+        .trim_end_matches('/')
+        .to_string()
 }
 
 /// Stores a profile's key and the server it goes with (permissions 0600).
@@ -340,6 +353,11 @@ mod tests {
                 .unwrap()
                 .goes_with("https://any.example")
         );
+        // Written differently, the same server.
+        let typed =
+            StoredKey::parse("k-4\nserver HTTPS://GW.example.com:443/ca/api/v0 \n").unwrap();
+        assert!(typed.goes_with(" https://gw.example.com/ca/api/v0/"));
+        assert!(!typed.goes_with("https://gw.example.com:8443/ca/api/v0"));
         assert!(StoredKey::parse("\nserver http://x\n").is_none());
         assert!(StoredKey::parse("").is_none());
     }

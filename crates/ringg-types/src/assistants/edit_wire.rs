@@ -69,10 +69,11 @@ const TYPED_OPERATIONS: &[&str] = &[
 /// Whether a `PATCH /agent/v1` body (`{operation, ...fields}`) may be sent again after a
 /// failure that leaves open whether Ringg carried it out: sending it twice must leave what
 /// sending it once leaves. Edits that replace a field (`edit_*`), remove or delete something
-/// (`remove_*`, `delete_*`), `update_agent_edge`, `toggle_ab_testing` and `push_to_prod` may.
-/// Edits that create something (`add_new_ab_version`, `add_flow_node`, `add_flow_edge`,
-/// `edit_on_call_tool` without a `tool_id`), attach something (`attach_*`, refused the second
-/// time), and operations this crate does not know may not.
+/// (`remove_*`, `delete_*`; sent again after the first went through, such an edit may be
+/// answered 404), `update_agent_edge`, `toggle_ab_testing` and `push_to_prod` may, known to
+/// this crate or not. Edits that create something (`add_new_ab_version`, `add_flow_node`,
+/// `add_flow_edge`, `edit_on_call_tool` without a `tool_id`), attach something (`attach_*`,
+/// refused the second time), and any other operation may not.
 pub fn edit_is_repeatable(body: &Map<String, Value>) -> bool {
     let operation = body
         .get("operation")
