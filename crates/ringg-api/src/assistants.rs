@@ -114,10 +114,10 @@ impl Assistants<'_> {
     /// `PATCH /agent/v1`: one operation-based edit (see [`AgentEdit`](ringg_types::assistants::AgentEdit) for the operations).
     ///
     /// An edit that creates or attaches something (`add_new_ab_version`, a new on-call tool,
-    /// `attach_kb`, ...; see [`AgentEdit::is_repeatable`](ringg_types::assistants::AgentEdit::is_repeatable))
-    /// is not resent after a failure that leaves open whether Ringg carried it out: the error
-    /// is [`ErrorKind::OutcomeUnknown`]. Other edits are retried like every idempotent
-    /// request.
+    /// `attach_kb`, ...; see
+    /// [`AgentEdit::is_repeatable`](ringg_types::assistants::AgentEdit::is_repeatable)) is not
+    /// resent after a failure that leaves open whether Ringg carried it out: the error is
+    /// [`ErrorKind::OutcomeUnknown`]. Other edits are retried like every idempotent request.
     ///
     /// Edits replace the whole field they touch (`edit_custom_vars`,
     /// `edit_event_subscriptions`, ...): read the current value first when you mean to add to

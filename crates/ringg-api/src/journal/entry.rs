@@ -343,7 +343,8 @@ impl LaunchEntry {
     /// clocks (ten minutes), since the writer's clock may run behind the reader's and its upload
     /// or start may still be carried out, as [`CallEntry::with_clock_slack`] does for a call.
     /// A journal shared by several machines returns the other machines' records so (`ringg`'s
-    /// fleet journal does). The record stays the same record ([`is_same_record`](Self::is_same_record)).
+    /// fleet journal does). The record stays the same record
+    /// ([`is_same_record`](Self::is_same_record)).
     #[must_use]
     pub fn with_clock_slack(mut self) -> Self {
         let wait = self.settle_after.unwrap_or_default();

@@ -127,8 +127,9 @@ impl Operation {
     /// Fills in the path template with `params` (`(name, value)` pairs), percent-encoding each
     /// value so it stays one path segment.
     ///
-    /// Every placeholder needs exactly one non-empty value other than `.` and `..`, and every pair must name a
-    /// placeholder; anything else is a [`RenderPathError`] rather than a malformed path.
+    /// Every placeholder needs exactly one non-empty value other than `.` and `..`, and every
+    /// pair must name a placeholder; anything else is a [`RenderPathError`] rather than a
+    /// malformed path.
     ///
     /// ```
     /// use ringg_types::operations::{GET_KNOWLEDGE_BASE, RenderPathError};

@@ -263,10 +263,10 @@ fn forwarding(forward_to: Option<&str>) -> Result<String, CliError> {
 /// The state file `webhooks listen` keeps handed-over events in.
 pub(crate) const DEDUPE_FILE: &str = "webhooks-dedupe.sqlite3";
 
-/// Heard once the first Ctrl-C (or SIGTERM or SIGHUP: see [`crate::interrupts::Interrupts`]) asks for a graceful
-/// stop (deliveries in flight get up to `deadline` seconds); a second one exits at once (130
-/// for Ctrl-C), after `printer` saved the events of the callback lines it holds (see
-/// [`Printer::save_held`]).
+/// Heard once the first Ctrl-C (or SIGTERM or SIGHUP: see
+/// [`crate::interrupts::Interrupts`]) asks for a graceful stop (deliveries in flight get up to
+/// `deadline` seconds); a second one exits at once (130 for Ctrl-C), after `printer` saved the
+/// events of the callback lines it holds (see [`Printer::save_held`]).
 fn stop_on_interrupt(
     deadline: u64,
     printer: Printer,
