@@ -651,6 +651,14 @@ async fn a_recipient_called_a_moment_ago_is_not_called_again_without_force() {
         "{}",
         again.stderr
     );
+    // The reference it printed before the check went nowhere, and says so.
+    assert!(
+        again.stderr.contains("less than a minute ago")
+            && again.stderr.contains("nothing was sent (reference rr-")
+            && again.stderr.contains("needs no reconcile"),
+        "{}",
+        again.stderr
+    );
     assert_eq!(placed().len(), 1, "the recipient was called once");
     let forced = create(&["--force"]).await;
     assert_eq!(forced.code, 0, "{}", forced.stderr);

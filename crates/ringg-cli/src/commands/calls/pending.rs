@@ -46,25 +46,29 @@ pub(super) async fn initiate(
         }
         _ => None,
     };
-    Err(earlier.map_or_else(|| e.into(), |earlier| refusal(&earlier)))
+    Err(earlier.map_or_else(|| e.into(), |earlier| refusal(&earlier, reference)))
 }
 
 /// The refusal of a call that `earlier`, to the same recipient for the same assistant, stops:
-/// placed a moment ago, or not settled (it may have been placed).
-fn refusal(earlier: &CallEntry) -> CliError {
+/// placed a moment ago, or not settled (it may have been placed). `own` is the reference this
+/// command printed, with which nothing was sent.
+fn refusal(earlier: &CallEntry, own: &str) -> CliError {
     let (to, agent) = (&earlier.intent.to_number, &earlier.intent.agent_id);
     let reference = &earlier.intent.reference;
+    let nothing_sent = format!("nothing was sent (reference {own} needs no reconcile)");
     match &earlier.outcome {
         Some(CallOutcome::Placed { call_id }) => {
-            let minutes = (chrono::Utc::now() - earlier.intent.recorded_at)
-                .num_minutes()
-                .max(0);
+            let ago = match (chrono::Utc::now() - earlier.intent.recorded_at).num_minutes() {
+                ..=0 => "less than a minute ago".to_string(),
+                1 => "1 min ago".to_string(),
+                n => format!("{n} min ago"),
+            };
             CliError::failed(format!(
-                "{to} was already called for assistant {agent} {minutes} min ago (call {call_id}, client reference {reference}): calling again would call them twice; `ringg calls wait {call_id}` follows that call, or add --force to call them again"
+                "{to} was already called for assistant {agent} {ago} (call {call_id}, client reference {reference}), so {nothing_sent}: calling again would call them twice; `ringg calls wait {call_id}` follows that call, or add --force to call them again"
             ))
         }
         _ => CliError::failed(format!(
-            "an earlier call to {to} for assistant {agent} is not settled (client reference {reference}, {}): it may have been placed, so calling again could call them twice; run `ringg calls reconcile --pending` first (on this machine, or with --redis-url on any machine of the fleet), or add --force to call anyway",
+            "an earlier call to {to} for assistant {agent} is not settled (client reference {reference}, {}), so {nothing_sent}: it may have been placed, and calling again could call them twice; run `ringg calls reconcile --pending` first (on this machine, or with --redis-url on any machine of the fleet), or add --force to call anyway",
             recorded(earlier)
         )),
     }
