@@ -232,8 +232,8 @@ impl Calls<'_> {
         if journal.is_none() && result.as_ref().is_err_and(Error::is_outcome_unknown) {
             self.client.recent_unknowns().record(&reference);
         }
-        if let (Some(journal), Some(mut e)) = (journal, entry) {
-            e.outcome = Some(match &result {
+        if let (Some(journal), Some(e)) = (journal, entry) {
+            let e = e.with_outcome(match &result {
                 Ok(placed) => CallOutcome::Placed {
                     call_id: placed.call_id.clone(),
                 },
@@ -244,7 +244,6 @@ impl Calls<'_> {
                     reason: err.to_string(),
                 },
             });
-            e.updated_at = chrono::Utc::now();
             if let Err(j) = journal.put_call(&e).await {
                 // The entry stays pending: settle_pending finds the call through reconcile.
                 tracing::warn!(

@@ -161,10 +161,9 @@ pub(crate) fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {
     }
 }
 
-/// Opens the lock file `path` (created readable by its owner only when missing) and takes its
-/// lock (an advisory `flock`), waiting while another process holds it; off Unix the file is
-/// only opened. The lock is given back when the returned file is dropped or the process ends.
-pub(crate) fn lock_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+/// Opens the lock file `path`, created readable by its owner only when missing (its content
+/// is never written: the lock is on the open file).
+pub(crate) fn open_lock_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(false);
     #[cfg(unix)]
@@ -172,7 +171,14 @@ pub(crate) fn lock_file(path: &std::path::Path) -> std::io::Result<std::fs::File
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    let file = opts.open(path)?;
+    opts.open(path)
+}
+
+/// Opens the lock file `path` ([`open_lock_file`]) and takes its lock (an advisory `flock`),
+/// waiting while another process holds it; off Unix the file is only opened. The lock is given
+/// back when the returned file is dropped or the process ends.
+pub(crate) fn lock_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let file = open_lock_file(path)?;
     #[cfg(unix)]
     rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)?;
     Ok(file)

@@ -235,3 +235,49 @@ async fn errors_quoting_subscriptions_mask_their_secrets() {
         }
     }
 }
+
+/// While A/B testing is live, an event type another version delivers to another URL is
+/// refused without `--move` too (each version has its own list), with the flag to add, and
+/// nothing is written.
+#[tokio::test(flavor = "multi_thread")]
+async fn subscribe_checks_every_ab_version_before_writing() {
+    let paths = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = paths.clone();
+    let details = serde_json::json!({"agents": {
+        "id": AGENT_ID, "agent_name": "A/B", "is_ab_live": true,
+        "ab_versions": {
+            "v1": {"slug": "v1", "call_traffic": 0.6},
+            "v2": {"slug": "v2", "call_traffic": 0.4},
+        },
+        "version_details": {
+            "v1": {"version_slug": "v1", "event_subscriptions": []},
+            "v2": {"version_slug": "v2", "event_subscriptions": [
+                {"event_type": ["call_completed"], "callback_url": "https://old.example/hook"}
+            ]},
+        },
+    }})
+    .to_string();
+    let base = common::http_server(move |path| {
+        seen.lock().unwrap().push(path.to_owned());
+        (200, "application/json", details.clone())
+    })
+    .await;
+    let mut cmd = common::bare();
+    cmd.args(["--base-url", &base, "--api-key", "k"])
+        .args(strs(&subscribe(
+            "https://new.example/hook",
+            &["call_completed"],
+            &[],
+        )));
+    let r = fails(cmd, 1).await;
+    assert!(
+        r.stderr.contains("old.example") && r.stderr.contains("add --move"),
+        "{}",
+        r.stderr
+    );
+    let paths = paths.lock().unwrap();
+    assert!(
+        paths.iter().all(|p| !p.ends_with("/agent/v1")),
+        "an edit was sent: {paths:?}"
+    );
+}

@@ -11,6 +11,8 @@ use ringg_types::webhook::{EventSubscription, EventType};
 
 use crate::error::Error;
 
+/// Refuses a subscription list Ringg would take but that delivers nothing as meant: one with
+/// no event type, or with an empty `callback_url` (which subscription, and what to give).
 pub(super) fn check_subscriptions(subs: &[EventSubscription]) -> Result<(), Error> {
     for (i, s) in subs.iter().enumerate() {
         if s.event_types().is_empty() {

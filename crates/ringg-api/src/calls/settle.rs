@@ -87,9 +87,7 @@ impl Calls<'_> {
                 },
                 None => CallOutcome::NotPlaced,
             };
-            let mut settled = entry.clone();
-            settled.outcome = Some(outcome.clone());
-            settled.updated_at = chrono::Utc::now();
+            let settled = entry.clone().with_outcome(outcome.clone());
             // Written only over the record read before the search: its sender (or another
             // settlement) may have recorded an outcome meanwhile, which wins.
             let settlement = match journal.put_call_if_unchanged(&settled, &entry).await {
@@ -154,7 +152,7 @@ impl Calls<'_> {
             ));
         }
         let journal = self.journal_or_err()?;
-        let mut entry = journal
+        let entry = journal
             .call(reference)
             .await
             .map_err(Error::journal)?
@@ -217,11 +215,9 @@ impl Calls<'_> {
                 }
             }
         }
-        let seen = entry.clone();
-        entry.outcome = Some(outcome);
-        entry.updated_at = chrono::Utc::now();
+        let settled = entry.clone().with_outcome(outcome);
         if !journal
-            .put_call_if_unchanged(&entry, &seen)
+            .put_call_if_unchanged(&settled, &entry)
             .await
             .map_err(Error::journal)?
         {
@@ -229,7 +225,7 @@ impl Calls<'_> {
                 "the initiation with client reference {reference:?} was recorded again while this was checked (its sender's answer, or another settlement), so nothing was written: read its entry again before settling it"
             )));
         }
-        Ok(entry)
+        Ok(settled)
     }
 }
 
@@ -257,9 +253,7 @@ async fn overtaken(
     if let Some(placed) = placed
         && !current.is_settled()
     {
-        let mut settled = current.clone();
-        settled.outcome = Some(placed.clone());
-        settled.updated_at = chrono::Utc::now();
+        let settled = current.clone().with_outcome(placed.clone());
         let result = match journal.put_call_if_unchanged(&settled, &current).await {
             Ok(true) => {
                 return Settlement {

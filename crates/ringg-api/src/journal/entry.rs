@@ -192,6 +192,15 @@ impl CallEntry {
         self
     }
 
+    /// This entry with `outcome` recorded, stamped now (`updated_at`), as the journal writes an
+    /// initiation's answer or settlement.
+    #[must_use]
+    pub fn with_outcome(mut self, outcome: CallOutcome) -> Self {
+        self.outcome = Some(outcome);
+        self.updated_at = Utc::now();
+        self
+    }
+
     /// True when the outcome is known; an entry without one, or with
     /// [`CallOutcome::Unknown`], is pending.
     pub fn is_settled(&self) -> bool {

@@ -80,11 +80,7 @@ impl FleetJournal {
         entry: LaunchEntry,
     ) -> Result<LaunchEntry, JournalError> {
         let own = self.local.launch(&entry.key).await?;
-        Ok(if own.is_some_and(|own| own.is_same_record(&entry)) {
-            entry
-        } else {
-            entry.with_clock_slack()
-        })
+        Ok(weighed(entry, own.as_ref()))
     }
 
     /// The fleet's record of the launch of `list_id`: the record of `local` (this machine's
@@ -204,20 +200,32 @@ impl FleetJournal {
             .filter_map(|(key, value)| Some((key.as_str(), launch_of(&value?)?)))
             .collect();
         // This machine's launches the fleet has no record of (recorded before it used the
-        // fleet's Redis), then the fleet's.
-        let unknown: Vec<LaunchEntry> = local
-            .into_iter()
-            .zip(&local_keys)
-            .filter(|(_, key)| !fleet.contains_key(key.as_str()))
-            .map(|(entry, _)| entry)
-            .collect();
-        let mut pending: Vec<LaunchEntry> = unknown.into_iter().collect();
-        for entry in fleet.into_values().filter(|e| !e.stage.is_settled()) {
-            pending.push(self.weighed_here(entry).await?);
+        // fleet's Redis), then the fleet's, weighed against this machine's own records.
+        let (mut pending, mut own) = (Vec::new(), Vec::new());
+        for (entry, key) in local.into_iter().zip(&local_keys) {
+            match fleet.contains_key(key.as_str()) {
+                false => pending.push(entry),
+                true => own.push(entry),
+            }
         }
+        pending.extend(fleet.into_values().map(|entry| {
+            let mine = own.iter().find(|o| o.key == entry.key);
+            weighed(entry, mine)
+        }));
         pending.retain(|e| !e.stage.is_settled());
         pending.sort_by_cached_key(|e| (e.recorded_at, e.key.to_key_string()));
         Ok(pending)
+    }
+}
+
+/// A fleet record as this machine weighs it, `own` being the local journal's record of the
+/// same launch: as it is when that is the same record, else with
+/// [`LaunchEntry::with_clock_slack`].
+fn weighed(entry: LaunchEntry, own: Option<&LaunchEntry>) -> LaunchEntry {
+    if own.is_some_and(|own| own.is_same_record(&entry)) {
+        entry
+    } else {
+        entry.with_clock_slack()
     }
 }
 

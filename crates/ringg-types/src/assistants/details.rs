@@ -136,6 +136,13 @@ pub struct AssistantDetails {
 
 crate::redact::redacted_debug!(AssistantDetails);
 
+/// The order of A/B versions, each an ID and its traffic share: the most traffic first, equal
+/// shares in ID order. [`AssistantDetails::active_version`] takes the first,
+/// [`AssistantDetails::ab_versions_live`] lists them so.
+fn traffic_order(a: (&str, f64), b: (&str, f64)) -> std::cmp::Ordering {
+    b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0))
+}
+
 impl AssistantDetails {
     /// The version whose configuration is in use, with its ID.
     ///
@@ -154,9 +161,8 @@ impl AssistantDetails {
             let best = ab
                 .iter()
                 .filter(|(id, _)| versions.contains_key(*id))
-                .filter_map(|(id, v)| v.traffic().map(|t| (id, t)))
-                // Equal shares: the first ID, as `ab_versions_live` orders them.
-                .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(a.0)));
+                .filter_map(|(id, v)| v.traffic().map(|t| (id.as_str(), t)))
+                .min_by(|a, b| traffic_order(*a, *b));
             if let Some((id, _)) = best
                 && let Some((k, v)) = versions.get_key_value(id)
             {
@@ -198,7 +204,7 @@ impl AssistantDetails {
         if live.len() < 2 {
             return Vec::new();
         }
-        live.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.cmp(b.0)));
+        live.sort_by(|a, b| traffic_order((a.0, a.2), (b.0, b.2)));
         live.into_iter().map(|(id, v, _)| (id, v)).collect()
     }
 

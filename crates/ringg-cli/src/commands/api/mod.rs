@@ -47,14 +47,15 @@ pub(crate) async fn run(ctx: &mut Ctx, a: ApiArgs) -> Result<(), CliError> {
             matches!(method, Method::GET | Method::HEAD),
         ),
     };
-    let body = match &a.data {
+    let (body, parsed) = match &a.data {
         Some(data) => read_json(data)?,
-        None => Vec::new(),
+        None => (Vec::new(), serde_json::Value::Null),
     };
     if operation == ringg_types::operations::EDIT_ASSISTANT.id {
         // An edit that creates something is not resent after an unclear failure.
-        idempotent &= serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&body)
-            .is_ok_and(|edit| ringg_types::assistants::edit_is_repeatable(&edit));
+        idempotent &= parsed
+            .as_object()
+            .is_some_and(ringg_types::assistants::edit_is_repeatable);
     }
     let body = if body.is_empty() {
         Body::Empty
@@ -124,8 +125,8 @@ fn api_path(raw: &str) -> Result<String, CliError> {
 }
 
 /// The body of --data: JSON as given, from a file (`@FILE`) or from stdin (`@-`); checked to
-/// be JSON before anything is sent.
-fn read_json(data: &str) -> Result<Vec<u8>, CliError> {
+/// be JSON before anything is sent. The bytes to send, and the document they hold.
+fn read_json(data: &str) -> Result<(Vec<u8>, serde_json::Value), CliError> {
     let bytes = match data.strip_prefix('@') {
         Some("-") => {
             let mut buf = Vec::new();
@@ -138,12 +139,12 @@ fn read_json(data: &str) -> Result<Vec<u8>, CliError> {
             .map_err(|e| CliError::io(format!("could not read --data file {path}"), &e))?,
         None => data.as_bytes().to_vec(),
     };
-    serde_json::from_slice::<serde_json::Value>(&bytes).map_err(|e| {
+    let parsed = serde_json::from_slice::<serde_json::Value>(&bytes).map_err(|e| {
         CliError::usage(format!(
             "--data is not JSON ({e}); give a JSON document, @FILE or @-"
         ))
     })?;
-    Ok(bytes)
+    Ok((bytes, parsed))
 }
 
 /// Prints an answer: JSON (secrets masked) when it is JSON, text (escaped, secrets masked)

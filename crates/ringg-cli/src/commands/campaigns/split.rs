@@ -3,9 +3,9 @@
 //!
 //! The parts are written to a folder of their own in the state folder (`split/`, readable by
 //! the user alone on Unix: they hold the contacts) and removed after the launch; on Unix, the
-//! folder of a launch killed before it removed its own is removed by the next split. Their contents
-//! depend only on the file, so a launch run again after a crash makes the same parts and the
-//! journal resumes each (its key is the part's SHA-256, name and assistant).
+//! folder of a launch killed before it removed its own is removed by the next split. Their
+//! contents depend only on the file, so a launch run again after a crash makes the same parts
+//! and the journal resumes each (its key is the part's SHA-256, name and assistant).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

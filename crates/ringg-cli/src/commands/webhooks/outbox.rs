@@ -281,11 +281,7 @@ impl Outbox {
     /// `None` while another process holds it. It is given back when the file is dropped (or
     /// the process ends).
     pub(super) fn sender_lock(&self) -> std::io::Result<Option<std::fs::File>> {
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(self.dir.join("outbox.lock"))?;
+        let file = crate::state::open_lock_file(&self.dir.join("outbox.lock"))?;
         Ok(crate::state::try_lock(&file)?.then_some(file))
     }
 }

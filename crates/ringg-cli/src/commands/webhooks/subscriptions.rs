@@ -76,12 +76,23 @@ pub(super) async fn subscribe(
     }
     let client = ctx.client().await?;
     let agent_id = crate::resolve::agent(&client, agent_id.as_str()).await?;
-    let current = client
-        .assistants()
-        .webhook_subscriptions(&agent_id)
-        .await
-        .map_err(|e| unseen(e, &agent_id))?;
-    let moved = moved_event_types(&current, &sub);
+    // The list in force, or while A/B testing is live each version's (the SDK writes to each).
+    let details = client.assistants().get(&agent_id).await?;
+    let live = details.ab_versions_live();
+    let lists: Vec<Vec<EventSubscription>> = if live.is_empty() {
+        vec![subscriptions_in_force(&details).map_err(|e| unseen(e, &agent_id))?]
+    } else {
+        live.iter()
+            .filter_map(|(_, v)| v.event_subscriptions.as_ref().cloned())
+            .collect()
+    };
+    let current = lists.first().cloned().unwrap_or_default();
+    let mut moved: Vec<(EventType, String)> = Vec::new();
+    for found in lists.iter().flat_map(|list| moved_event_types(list, &sub)) {
+        if !moved.contains(&found) {
+            moved.push(found);
+        }
+    }
     if !moved.is_empty() && !move_events {
         show(ctx, &agent_id, "now has", &current)?;
         let list: Vec<String> = moved
@@ -94,22 +105,11 @@ pub(super) async fn subscribe(
             list.join(", ")
         )));
     }
-    // The check above is the version in force's; while A/B testing is live, the SDK makes
-    // it for each version too.
     let change = client
         .assistants()
         .add_webhook_subscription(&agent_id, sub, move_events)
         .await
-        .map_err(|e| {
-            // Another A/B version's list would move an event type (the SDK's refusal).
-            if e.kind() == ringg_api::ErrorKind::InvalidInput && e.message().contains("would move")
-            {
-                CliError::from(e)
-                    .with_hint("add --move to move them, or leave them out with --event")
-            } else {
-                unseen(e, &agent_id)
-            }
-        })?;
+        .map_err(|e| unseen(e, &agent_id))?;
     report(ctx, &agent_id, &change)
 }
 
