@@ -85,7 +85,7 @@ fn main() {
     libtest_mimic::run(&args, vec![trial]).exit();
 }
 
-/// A worker process: prints `ok=N failed=M` at the end, and `hit=MS` (wall-clock ms) when it
+/// A worker process: prints `ok=N failed=M fallbacks=F` at the end, and `hit=MS` (wall-clock ms) when it
 /// met the 429.
 fn worker(index: usize) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -95,8 +95,13 @@ fn worker(index: usize) {
         .expect("a runtime");
     runtime.block_on(async {
         let start: u64 = env("FLEET_START_MS").parse().unwrap();
+        // A loaded CI machine can keep Redis from answering within the default 500 ms; the
+        // limiter would then decide locally for a second and the fleet exceed the shared rate
+        // by design, which is not what this test measures.
         let backend = Arc::new(
-            RedisRateLimit::new(&env("FLEET_REDIS_URL"), "test:processes", config()).unwrap(),
+            RedisRateLimit::new(&env("FLEET_REDIS_URL"), "test:processes", config())
+                .unwrap()
+                .with_command_timeout(Duration::from_secs(5)),
         );
         let builder = || {
             Client::builder()
@@ -157,7 +162,10 @@ fn worker(index: usize) {
             ok += o;
             failed += f;
         }
-        println!("ok={ok} failed={failed} degraded={}", backend.is_degraded());
+        println!(
+            "ok={ok} failed={failed} fallbacks={}",
+            backend.fallback_count()
+        );
     });
 }
 
@@ -173,7 +181,7 @@ async fn sleep_until(ms: u64) {
 struct Report {
     ok: u64,
     failed: u64,
-    degraded: bool,
+    fallbacks: u64,
     hit: Option<u64>,
 }
 
@@ -183,7 +191,7 @@ fn parse_report(stdout: &str) -> Report {
         match word.split_once('=') {
             Some(("ok", n)) => r.ok = n.parse().unwrap(),
             Some(("failed", n)) => r.failed = n.parse().unwrap(),
-            Some(("degraded", b)) => r.degraded = b == "true",
+            Some(("fallbacks", n)) => r.fallbacks = n.parse().unwrap(),
             Some(("hit", n)) => r.hit = Some(n.parse().unwrap()),
             _ => {}
         }
@@ -266,7 +274,11 @@ fn coordinate() {
     println!("workers: {reports:?}");
 
     assert!(reports.iter().all(|r| r.failed == 0), "{reports:?}");
-    assert!(reports.iter().all(|r| !r.degraded), "stayed on Redis");
+    assert!(
+        reports.iter().all(|r| r.fallbacks == 0),
+        "every worker stayed on Redis the whole run (a fallback lets each process use the whole \
+         rate on its own, so the figures below would not test the shared budget): {reports:?}"
+    );
     assert!(
         reports.iter().all(|r| r.ok > 0),
         "every process got requests through: {reports:?}"

@@ -163,6 +163,10 @@ async fn redis_killed_mid_run_falls_back_to_the_local_limiter_and_recovers() {
     tokio::time::sleep(Duration::from_millis(1_500)).await;
     let during = sim.handle().stats().requests - at_kill;
     assert!(backends.iter().all(|b| b.is_degraded()), "{backends:?}");
+    assert!(
+        backends.iter().all(|b| b.fallback_count() == 1),
+        "one fallback per limiter for one outage: {backends:?}"
+    );
     // Each process keeps its own budget meanwhile: requests flow, within 2 × the rate.
     assert!(during >= 10, "requests kept flowing: {during}");
     assert!(
@@ -176,6 +180,10 @@ async fn redis_killed_mid_run_falls_back_to_the_local_limiter_and_recovers() {
         assert_eq!(t.await.unwrap().1, 0, "no request failed");
     }
     assert!(backends.iter().all(|b| !b.is_degraded()), "back on Redis");
+    assert!(
+        backends.iter().all(|b| b.fallback_count() == 1),
+        "{backends:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -287,6 +295,7 @@ async fn an_acquire_redis_answered_too_late_leaves_no_slot_taken() {
     assert!(paused.join().unwrap().starts_with("+OK"));
     let permit = one.acquire().await;
     assert!(one.is_degraded(), "the acquire decided locally");
+    assert_eq!(one.fallback_count(), 1);
     drop(permit);
 
     // Redis then runs the late script; nothing is in flight anywhere.
@@ -297,4 +306,37 @@ async fn an_acquire_redis_answered_too_late_leaves_no_slot_taken() {
         "another process waited over 3 s for a slot nobody holds (in-flight set: {})",
         resp(port, &["ZCARD", "late:in_flight"]).trim()
     );
+}
+
+/// A limiter given a longer command timeout waits out a slow Redis instead of deciding
+/// locally: the same 0.8 s stall that makes the default limiter fall back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_longer_command_timeout_waits_for_a_slow_redis() {
+    let Some(redis) = RedisServer::start("a_longer_command_timeout_waits") else {
+        return;
+    };
+    let port = redis.port();
+    let config = RateLimitConfig {
+        max_in_flight: Some(1),
+        ..RateLimitConfig::unlimited()
+    };
+    let patient = RedisRateLimit::new(&redis.url(), "patient", config)
+        .unwrap()
+        .with_command_timeout(Duration::from_secs(3));
+    drop(patient.acquire().await);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let paused = std::thread::spawn(move || resp(port, &["CLIENT", "PAUSE", "800", "WRITE"]));
+    assert!(paused.join().unwrap().starts_with("+OK"));
+    let started = Instant::now();
+    let permit = patient.acquire().await;
+    let waited = started.elapsed();
+    assert!(!patient.is_degraded(), "{patient:?}");
+    assert_eq!(patient.fallback_count(), 0, "{patient:?}");
+    assert!(
+        waited >= Duration::from_millis(500),
+        "the slot came from Redis after its stall, not from the fallback: {waited:?}"
+    );
+    drop(permit);
+    assert!(format!("{patient:?}").contains("fallbacks: 0"));
 }

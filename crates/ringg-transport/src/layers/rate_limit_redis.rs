@@ -13,7 +13,9 @@
 //!
 //! **When Redis is down** the limiter falls back to a local limiter with the same settings and
 //! logs one warning (one per outage), then tries Redis again at most once a second and logs
-//! when it is back. Requests keep flowing, each process within its own budget, rather than
+//! when it is back. A Redis slower than the command timeout (500 ms by default,
+//! [`RedisRateLimit::with_command_timeout`]) counts as down for that second;
+//! [`RedisRateLimit::fallback_count`] says how often a limiter fell back. Requests keep flowing, each process within its own budget, rather than
 //! failing; a fleet may then exceed the shared rate, and Ringg's 429s are retried and pause
 //! the process as usual.
 
@@ -80,7 +82,8 @@ end
 return 0
 ";
 
-/// How long one Redis round trip may take before the limiter decides locally.
+/// How long one Redis round trip may take before the limiter decides locally, unless
+/// [`RedisRateLimit::with_command_timeout`] says otherwise.
 const COMMAND_TIMEOUT: Duration = Duration::from_millis(500);
 /// How long the limiter decides locally after Redis failed before it tries Redis again.
 const RETRY_REDIS_AFTER: Duration = Duration::from_secs(1);
@@ -125,6 +128,10 @@ struct Inner {
     /// The local limiter used while Redis is unreachable.
     fallback: RateLimiter,
     degraded: AtomicBool,
+    /// How many times the limiter went from Redis to the local fallback.
+    fallbacks: AtomicU64,
+    /// How long one Redis round trip may take before the limiter decides locally.
+    command_timeout: Duration,
     retry_redis_at: Mutex<Option<Instant>>,
     next_member: AtomicU64,
     process: String,
@@ -170,6 +177,10 @@ impl RedisRateLimit {
     /// How long an in-flight slot outlives the process holding it (15 s); a live process
     /// renews its slots every 5 s.
     pub const LEASE: Duration = Duration::from_secs(15);
+
+    /// How long one Redis round trip may take, by default, before the limiter decides with
+    /// its local fallback (500 ms).
+    pub const COMMAND_TIMEOUT: Duration = COMMAND_TIMEOUT;
 
     /// A shared budget with `config`'s settings on the Redis at `url`
     /// (`redis://[:password@]host[:port][/db]`), in keys starting with `prefix:`. Nothing is
@@ -218,6 +229,8 @@ impl RedisRateLimit {
                 max_in_flight: config.max_in_flight.map_or(0, |n| n.max(1)),
                 fallback: RateLimiter::new(config),
                 degraded: AtomicBool::new(false),
+                fallbacks: AtomicU64::new(0),
+                command_timeout: Self::COMMAND_TIMEOUT,
                 retry_redis_at: Mutex::new(None),
                 next_member: AtomicU64::new(0),
                 process: format!("{}-{:016x}", std::process::id(), rand::random::<u64>()),
@@ -252,9 +265,28 @@ impl RedisRateLimit {
         self
     }
 
+    /// How long one Redis round trip may take before this limiter stops waiting and decides
+    /// with its local fallback (default [`COMMAND_TIMEOUT`](Self::COMMAND_TIMEOUT), at least
+    /// 50 ms). A longer timeout keeps the shared budget through slow answers (a loaded or
+    /// distant Redis) at the cost of requests waiting that long when Redis is gone.
+    pub fn with_command_timeout(mut self, timeout: Duration) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.command_timeout = timeout.max(Duration::from_millis(50));
+        }
+        self
+    }
+
     /// True while Redis is unreachable and the local fallback decides.
     pub fn is_degraded(&self) -> bool {
         self.inner.degraded.load(Ordering::Relaxed)
+    }
+
+    /// How many times, since it was made, this limiter stopped sharing the budget and decided
+    /// with its local fallback (Redis unreachable, or slower than the command timeout). While
+    /// it falls back, each process keeps the limits on its own, so a fleet may exceed them
+    /// together: a count above zero says a run was not limited by the shared budget alone.
+    pub fn fallback_count(&self) -> u64 {
+        self.inner.fallbacks.load(Ordering::Relaxed)
     }
 }
 
@@ -263,8 +295,8 @@ impl Inner {
         self.conn
             .get_or_try_init(|| async {
                 let config = redis::aio::ConnectionManagerConfig::new()
-                    .set_connection_timeout(Some(COMMAND_TIMEOUT))
-                    .set_response_timeout(Some(COMMAND_TIMEOUT))
+                    .set_connection_timeout(Some(self.command_timeout))
+                    .set_response_timeout(Some(self.command_timeout))
                     .set_number_of_retries(1);
                 ConnectionManager::new_lazy_with_config(self.client.clone(), config)
             })
@@ -272,12 +304,12 @@ impl Inner {
             .cloned()
     }
 
-    /// One round trip, bounded by [`COMMAND_TIMEOUT`]; how Redis failed when it did.
+    /// One round trip, bounded by the command timeout; how Redis failed when it did.
     async fn run<T: redis::FromRedisValue>(
         &self,
         invocation: &redis::ScriptInvocation<'_>,
     ) -> Result<T, Unanswered> {
-        let outcome = tokio::time::timeout(COMMAND_TIMEOUT, async {
+        let outcome = tokio::time::timeout(self.command_timeout, async {
             let mut conn = self.connection().await?;
             invocation.invoke_async::<T>(&mut conn).await
         })
@@ -304,7 +336,7 @@ impl Inner {
                 })
             }
             Err(_) => {
-                self.degrade(&format!("no answer within {COMMAND_TIMEOUT:?}"));
+                self.degrade(&format!("no answer within {:?}", self.command_timeout));
                 Err(Unanswered::TooLate)
             }
         }
@@ -316,6 +348,7 @@ impl Inner {
             .lock()
             .unwrap_or_else(PoisonError::into_inner) = Some(Instant::now() + RETRY_REDIS_AFTER);
         if !self.degraded.swap(true, Ordering::Relaxed) {
+            self.fallbacks.fetch_add(1, Ordering::Relaxed);
             tracing::warn!(
                 target: "ringg_transport",
                 redis = %self.shown,
@@ -336,10 +369,10 @@ impl Inner {
 }
 
 impl Inner {
-    /// Removes the in-flight lease `member`, within [`COMMAND_TIMEOUT`]; whether Redis
+    /// Removes the in-flight lease `member`, within the command timeout; whether Redis
     /// answered.
     async fn remove_lease(&self, member: &str) -> bool {
-        let removed = tokio::time::timeout(COMMAND_TIMEOUT, async {
+        let removed = tokio::time::timeout(self.command_timeout, async {
             let mut conn = self.connection().await?;
             redis::cmd("ZREM")
                 .arg(&self.keys.in_flight)
@@ -357,7 +390,7 @@ impl Inner {
 enum Unanswered {
     /// An error (no connection, a refused command): the command most likely did not run.
     Failed,
-    /// No answer within [`COMMAND_TIMEOUT`], or the connection lost after sending: the
+    /// No answer within the command timeout, or the connection lost after sending: the
     /// command may have run or still run.
     TooLate,
 }
@@ -447,11 +480,11 @@ impl SharedRateLimit for RedisRateLimit {
     }
 
     /// Waits until the removals of the leases this process gave back have been answered (at
-    /// most two seconds): a process about to exit calls it, so its last slots are free
+    /// most the command timeout): a process about to exit calls it, so its last slots are free
     /// for the fleet at once rather than when their lease runs out.
     async fn flush(&self) {
         let inner = &self.inner;
-        let waited = tokio::time::timeout(COMMAND_TIMEOUT, async {
+        let waited = tokio::time::timeout(inner.command_timeout, async {
             loop {
                 let removed = inner.removed.notified();
                 if inner.removing.load(Ordering::SeqCst) == 0 {
@@ -514,6 +547,7 @@ impl fmt::Debug for RedisRateLimit {
             .field("prefix_keys", &self.inner.keys.rate)
             .field("config", &self.inner.fallback.config())
             .field("degraded", &self.is_degraded())
+            .field("fallbacks", &self.fallback_count())
             .finish_non_exhaustive()
     }
 }
