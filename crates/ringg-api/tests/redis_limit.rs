@@ -97,8 +97,13 @@ async fn a_429_with_retry_after_pauses_every_client() {
     );
     faults.retry_after_secs = 2;
     let sim = Simulator::builder().faults(faults).start().await.unwrap();
+    // Redis gets 5 s to answer: a limiter that fell back to its local budget on a loaded
+    // machine would not see the pause, which is not what this test is about.
     let backends: Vec<_> = (0..4)
-        .map(|_| Arc::new(RedisRateLimit::new(&redis.url(), "test:pause", config()).unwrap()))
+        .map(|_| {
+            let limiter = RedisRateLimit::new(&redis.url(), "test:pause", config()).unwrap();
+            Arc::new(limiter.with_command_timeout(Duration::from_secs(5)))
+        })
         .collect();
     // Three clients keep working; the fourth (its own limiter) meets the 429.
     let workers: Vec<_> = backends[..3]
@@ -140,6 +145,10 @@ async fn a_429_with_retry_after_pauses_every_client() {
     assert!(before >= 10, "the fleet was working before: {before}");
     assert_eq!(quiet, 0, "every client pauses on the 429's Retry-After");
     assert!(after >= 10, "the fleet resumes after the pause: {after}");
+    assert!(
+        backends.iter().all(|b| b.fallback_count() == 0),
+        "every limiter stayed on Redis: {backends:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
