@@ -312,6 +312,22 @@ open_enum! {
     }
 }
 
+impl EventType {
+    /// The type a received `event_type` names: a documented type written in another ASCII case
+    /// or with surrounding whitespace (`"CALL_COMPLETED"`) reads as that type, so its delivery
+    /// is parsed and deduplicated as one (taken for a type not known here, each attempt's
+    /// `call_completed` would be keyed alike and later ones lost). Anything else is kept as
+    /// sent. `From<&str>` reads strictly, so a payload is written back as it came.
+    pub fn from_loose(value: &str) -> Self {
+        let trimmed = value.trim();
+        Self::KNOWN
+            .iter()
+            .find(|known| known.as_str().eq_ignore_ascii_case(trimmed))
+            .cloned()
+            .unwrap_or_else(|| Self::from(value))
+    }
+}
+
 open_enum! {
     /// HTTP method Ringg uses to deliver a webhook (`method_type`).
     pub enum WebhookMethod {
@@ -488,6 +504,29 @@ mod tests {
         assert_eq!(WebhookMethod::Patch.to_string(), "PATCH");
         assert_eq!(Language::from("en-IN"), Language::EnIn);
         assert_eq!(format!("{:?}", Language::EnIn), "EnIn");
+    }
+
+    #[test]
+    fn an_event_type_in_another_case_or_padded_is_read_loosely() {
+        assert_eq!(
+            EventType::from_loose("CALL_COMPLETED"),
+            EventType::CallCompleted
+        );
+        assert_eq!(
+            EventType::from_loose(" Call_Started\n"),
+            EventType::CallStarted
+        );
+        assert_eq!(
+            EventType::from_loose("call_completed"),
+            EventType::CallCompleted
+        );
+        // Not a documented type in any case: kept as sent.
+        assert_eq!(
+            EventType::from_loose(" CALL_FORWARDED").as_str(),
+            " CALL_FORWARDED"
+        );
+        // The strict reading keeps the spelling, so a payload is written back as it came.
+        assert!(EventType::from("CALL_COMPLETED").is_unknown());
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //!
 //! Every ID Ringg hands out is a string (a UUID in every documented example). Each kind of ID gets
 //! its own newtype so that an [`AgentId`] cannot be passed where a [`CallId`] belongs. The types are
-//! serde-transparent (they read and write a plain JSON string), cheap to clone (an `Arc<str>`
-//! inside), and convert with `Display`, `FromStr` and `AsRef<str>`.
+//! serde-transparent (they write a plain JSON string, and read one, or a whole number as its
+//! digits, so a row whose ID came as `42` is not refused), cheap to clone (an `Arc<str>` inside),
+//! and convert with `Display`, `FromStr` and `AsRef<str>`.
 //!
 //! ```
 //! use ringg_types::ids::{AgentId, CallId};
@@ -105,21 +106,29 @@ macro_rules! define_id {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                d.deserialize_string(ArcStr).map(Self)
+                d.deserialize_any(ArcStr).map(Self)
             }
         }
     };
 }
 
-/// Reads a string straight into an `Arc<str>`: one allocation, where a `String` first would
-/// take two and a copy.
+/// Reads a string straight into an `Arc<str>` (one allocation, where a `String` first would
+/// take two and a copy), or a whole number as its decimal digits.
 struct ArcStr;
 
 impl serde::de::Visitor<'_> for ArcStr {
     type Value = Arc<str>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
+        f.write_str("a string (or a whole number)")
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Arc<str>, E> {
+        Ok(Arc::from(v.to_string()))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Arc<str>, E> {
+        Ok(Arc::from(v.to_string()))
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Arc<str>, E> {
@@ -213,5 +222,19 @@ mod tests {
         assert_eq!(back, id);
         assert!("  ".parse::<AgentId>().is_err());
         assert_eq!(format!("{id:?}"), "CallId(\"abc\")");
+    }
+
+    #[test]
+    fn a_whole_number_reads_as_its_digits() {
+        let id: CallId = serde_json::from_str("987").unwrap();
+        assert_eq!(id.as_str(), "987");
+        assert_eq!(serde_json::to_string(&id).unwrap(), "\"987\"");
+        let id: AgentId = serde_json::from_str("-4").unwrap();
+        assert_eq!(id.as_str(), "-4");
+        let err = serde_json::from_str::<CallId>("1.5")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("a string (or a whole number)"), "{err}");
+        assert!(serde_json::from_str::<CallId>("{}").is_err());
     }
 }

@@ -656,7 +656,7 @@ fn keys_never_reach_debug() {
     );
 
     // A failed decode of a key-bearing body does not show the key either.
-    let body = br#"{"workspace_info": {"id": 5, "api_key": "7251cb4b-secret"}}"#;
+    let body = br#"{"workspace_info": {"id": [5], "api_key": "7251cb4b-secret"}}"#;
     let err = decode::<WorkspaceInfoResponse>(body).unwrap_err();
     let shown = format!("{err} {err:?}");
     assert!(!shown.contains("7251cb4b"), "{shown}");

@@ -51,18 +51,80 @@ mod tests {
         );
         // Nothing tells the attempt apart but the body.
         let bare = key(r#"{"event_type":"call_completed","call_id":"c1"}"#).unwrap();
-        assert!(bare.starts_with("c1|call_completed|body="), "{bare}");
+        assert!(bare.starts_with("c1|call_completed|body~="), "{bare}");
         // Only call_completed is keyed per attempt.
         assert_eq!(
             key(r#"{"event_type":"all_processing_completed","call_id":"c1","status":"completed","retry_count":1}"#)
                 .as_deref(),
             Some("c1|all_processing_completed")
         );
-        assert_eq!(
-            key(r#"{"event_type":"brand_new_event","call_id":"c1"}"#).as_deref(),
-            Some("c1|brand_new_event")
+        let new_type = key(r#"{"event_type":"brand_new_event","call_id":"c1"}"#).unwrap();
+        assert!(
+            new_type.starts_with("c1|brand_new_event|body~="),
+            "{new_type}"
         );
         assert_eq!(key(r#"{"event_type":"call_started"}"#), None);
+    }
+
+    #[test]
+    fn an_event_type_in_another_case_keys_each_attempt_apart() {
+        let retry = |sid: &str, on: &str| {
+            key(&format!(
+                r#"{{"event_type":"CALL_COMPLETED","call_id":"u-1","status":"retry","call_sid":"{sid}","called_on":"{on}"}}"#
+            ))
+            .unwrap()
+        };
+        let first = retry("CA1", "2025-12-14T19:37:13Z");
+        assert_ne!(first, retry("CA2", "2025-12-14T19:47:13Z"));
+        // The same event in the documented spelling is the same delivery.
+        let lower = key(
+            r#"{"event_type":"call_completed","call_id":"u-1","status":"retry","call_sid":"CA1","called_on":"2025-12-14T19:37:13Z"}"#,
+        );
+        assert_eq!(Some(first), lower);
+        let final_one =
+            key(r#"{"event_type":" Call_Completed ","call_id":"u-1","status":"failed"}"#);
+        assert_eq!(
+            final_one.as_deref(),
+            Some("u-1|call_completed|status=failed")
+        );
+    }
+
+    #[test]
+    fn a_retry_with_its_keys_in_another_order_keys_the_same() {
+        let a = key(r#"{"event_type":"call_completed","call_id":"r-4","status":"retry"}"#);
+        let b = key(r#"{"status":"retry","call_id":"r-4","event_type":"call_completed"}"#);
+        assert!(a.is_some());
+        assert_eq!(a, b);
+        let a = key(r#"{"event_type":"brand_new_event","call_id":"n","step":1,"x":null}"#);
+        let b = key(r#"{"step":1,"call_id":"n","event_type":"brand_new_event"}"#);
+        assert!(a.is_some());
+        assert_eq!(a, b);
+        // Another event of a type not known here is not taken for the first.
+        let c = key(r#"{"event_type":"brand_new_event","call_id":"n","step":2}"#);
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn a_call_id_sent_as_a_number_still_dedupes() {
+        assert_eq!(
+            key(r#"{"event_type":"call_started","call_id":987}"#).as_deref(),
+            Some("987|call_started")
+        );
+        let callback =
+            key(r#"{"status":"success","data":{"call_id":123,"status":"completed"}}"#).unwrap();
+        assert!(callback.starts_with("123|call_callback|"), "{callback}");
+        let partial = crate::dedupe::DedupeKey::for_event(
+            &WebhookEvent::from_slice_lenient(
+                br#"{"event_type":"call_started","call_id":55,"call_sid":[]}"#,
+            )
+            .unwrap(),
+        );
+        assert!(
+            partial
+                .as_ref()
+                .is_some_and(|k| k.to_string().starts_with("55|call_started")),
+            "{partial:?}"
+        );
     }
 
     #[test]

@@ -171,7 +171,7 @@ async fn wrong_field_type_is_a_partial_event_or_400_when_strict() {
             r#"{"event_type":"call_completed","call_id":"c1","transcript":[42]}"#,
             "transcript[0]",
         ),
-        (r#"{"event_type":"call_started","call_id":7}"#, "call_id"),
+        (r#"{"event_type":"call_started","call_id":7.5}"#, "call_id"),
         (r#"{"call_id":"c1","status":"completed"}"#, "event_type"),
     ];
     let rec = Recorder::new();

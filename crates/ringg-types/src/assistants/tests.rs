@@ -23,8 +23,11 @@ fn list_envelopes() {
         assert_eq!(list.agents[0].id.as_str(), "a1");
         assert_eq!(serde_json::to_value(&list).unwrap(), raw);
     }
-    let err = decode::<AssistantList>(br#"{"data": {"agents": [{"id": 3}]}}"#).unwrap_err();
+    let err = decode::<AssistantList>(br#"{"data": {"agents": [{"id": 3.5}]}}"#).unwrap_err();
     assert_eq!(err.path(), "data.agents[0].id");
+    // A whole number is an ID all the same.
+    let list = decode::<AssistantList>(br#"{"data": {"agents": [{"id": 3}]}}"#).unwrap();
+    assert_eq!(list.agents[0].id.as_str(), "3");
     let err = decode::<AssistantList>(br#"{"status": "success"}"#).unwrap_err();
     assert!(err.message().contains("data"));
 }

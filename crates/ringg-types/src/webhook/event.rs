@@ -176,8 +176,8 @@ impl UnknownEvent {
         let text = |k: &str| raw.get(k).and_then(Value::as_str).map(str::to_owned);
         Self {
             event_type: text("event_type").unwrap_or_default(),
-            call_id: text("call_id").map(CallId::new),
-            agent_id: text("agent_id").map(AgentId::new),
+            call_id: super::partial::id_text(&raw, "call_id").map(CallId::new),
+            agent_id: super::partial::id_text(&raw, "agent_id").map(AgentId::new),
             raw,
             raw_json: RawJson::none(),
         }
@@ -188,12 +188,12 @@ impl UnknownEvent {
         &self.event_type
     }
 
-    /// `call_id`, when present as a string.
+    /// `call_id`, when present as a string or a whole number.
     pub fn call_id(&self) -> Option<&CallId> {
         self.call_id.as_ref()
     }
 
-    /// `agent_id`, when present as a string.
+    /// `agent_id`, when present as a string or a whole number.
     pub fn agent_id(&self) -> Option<&AgentId> {
         self.agent_id.as_ref()
     }
@@ -379,7 +379,7 @@ impl WebhookEvent {
                 ),
             });
         };
-        let event_type = EventType::from(event_type);
+        let event_type = EventType::from_loose(&event_type);
         let wrap = |source: DecodeError| WebhookParseError {
             event_type: Some(event_type.clone()),
             source,
@@ -420,12 +420,18 @@ impl WebhookEvent {
     }
 
     /// The event type ([`CALLBACK_EVENT_TYPE`] for a per-call callback delivery; for a
-    /// partial event, the `event_type` it carried, or an empty one when it had none).
+    /// partial event, the `event_type` it carried, or an empty one when it had none), read
+    /// as [`EventType::from_loose`] does: `"CALL_COMPLETED"` is
+    /// [`EventType::CallCompleted`], though the payload keeps the spelling it came with.
     pub fn event_type(&self) -> EventType {
         each_known!(
             self,
-            p => p.event_type.clone(),
-            u => EventType::from(u.event_type.as_str()),
+            p => if p.event_type.is_unknown() {
+                EventType::from_loose(p.event_type.as_str())
+            } else {
+                p.event_type.clone()
+            },
+            u => EventType::from_loose(&u.event_type),
             _c => EventType::from(CALLBACK_EVENT_TYPE),
             x => x.event_type().cloned().unwrap_or_else(|| EventType::from(""))
         )

@@ -59,6 +59,16 @@ fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
     object.get(key).and_then(Value::as_str)
 }
 
+/// An ID at `key`: a string, or a whole number as its digits (an ID Ringg sends as a number
+/// still names the call, so a retry of the delivery is still recognised).
+pub(super) fn id_text(object: &Map<String, Value>, key: &str) -> Option<String> {
+    match object.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) if n.is_u64() || n.is_i64() => Some(n.to_string()),
+        _ => None,
+    }
+}
+
 /// A count written as a number (`2`, `2.0`) or as a numeric string (`"2"`).
 pub(super) fn count(object: &Map<String, Value>, key: &str) -> Option<u32> {
     match object.get(key)? {
@@ -82,14 +92,15 @@ impl PartialEvent {
                 "retry",
             ),
             EventShape::Subscription => (
-                text(&value, "event_type").map(EventType::from),
+                text(&value, "event_type").map(EventType::from_loose),
                 Some(&value),
                 "retry_count",
             ),
         };
         let read = |key: &str| fields.and_then(|f| text(f, key));
-        let call_id = read("call_id").map(CallId::new);
-        let agent_id = read("agent_id").map(AgentId::new);
+        let id = |key: &str| fields.and_then(|f| id_text(f, key));
+        let call_id = id("call_id").map(CallId::new);
+        let agent_id = id("agent_id").map(AgentId::new);
         let status = read("status").map(CallStatus::from);
         let attempt = fields.and_then(|f| count(f, attempt_key));
         Self {
@@ -134,12 +145,12 @@ impl PartialEvent {
         self.event_type.as_ref()
     }
 
-    /// `call_id` (`data.call_id` for a callback), when it was a string.
+    /// `call_id` (`data.call_id` for a callback), when it was a string or a whole number.
     pub fn call_id(&self) -> Option<&CallId> {
         self.call_id.as_ref()
     }
 
-    /// `agent_id` (`data.agent_id` for a callback), when it was a string.
+    /// `agent_id` (`data.agent_id` for a callback), when it was a string or a whole number.
     pub fn agent_id(&self) -> Option<&AgentId> {
         self.agent_id.as_ref()
     }

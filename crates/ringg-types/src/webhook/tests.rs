@@ -42,7 +42,7 @@ fn errors_name_the_field() {
         (json!({"event_type": null}), "event_type"),
         (json!({"event_type": 7}), "event_type"),
         (
-            json!({"event_type": "call_completed", "call_id": 5}),
+            json!({"event_type": "call_completed", "call_id": [5]}),
             "call_id",
         ),
         (
@@ -70,7 +70,7 @@ fn errors_name_the_field() {
     let err = WebhookEvent::from_slice(b"{not json").unwrap_err();
     assert!(err.event_type().is_none());
     let err =
-        WebhookEvent::from_slice(br#"{"event_type":"call_completed","call_id":1}"#).unwrap_err();
+        WebhookEvent::from_slice(br#"{"event_type":"call_completed","call_id":true}"#).unwrap_err();
     assert_eq!(err.event_type(), Some(&EventType::CallCompleted));
     assert!(err.to_string().contains("call_completed"));
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use ringg_types::webhook::{EventType, WebhookEvent};
 
-use super::digest::{push_body_digest, push_canonical_body_digest};
+use super::digest::push_canonical_body_digest;
 use super::{Attempt, DedupeKey};
 
 /// The key of an event each attempt of a call sends (`call_completed` of a `retry` attempt,
@@ -14,8 +14,8 @@ use super::{Attempt, DedupeKey};
 /// the dial and are the same in a retry of the delivery. A `retry` attempt's `call_completed`
 /// with a `call_sid` but no `called_on` adds a canonical digest of its body (Ringg may keep one
 /// `call_sid` for every attempt of a call, whose attempts differ in what they report), and one
-/// with neither a digest of its body as received. The others with neither are keyed by the call
-/// and the event type alone.
+/// with neither a canonical digest of its body too. The others with neither are keyed by the
+/// call and the event type alone.
 pub(super) fn key(call_id: &str, event: &WebhookEvent, status: Option<&str>) -> DedupeKey {
     let kind = event.event_type();
     let event_type = kind.as_str();
@@ -42,11 +42,8 @@ pub(super) fn key(call_id: &str, event: &WebhookEvent, status: Option<&str>) -> 
     if let Some(status) = status {
         let _ = write!(key, "status={status}|");
     }
-    if call_sid.is_some() {
-        push_canonical_body_digest(&mut key, event);
-    } else {
-        push_body_digest(&mut key, event);
-    }
+    // Canonical, so a retry of the delivery that orders its keys otherwise keys the same.
+    push_canonical_body_digest(&mut key, event);
     DedupeKey(Arc::from(key))
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use ringg_types::webhook::{CALLBACK_EVENT_TYPE, EventType, WebhookEvent};
 
 use super::attempt;
-use super::digest::{push_body_digest, push_data_digest};
+use super::digest::{push_canonical_body_digest, push_data_digest};
 use super::{Attempt, DedupeKey};
 
 impl DedupeKey {
@@ -23,10 +23,10 @@ impl DedupeKey {
         let event_type = event.event_type();
         if event_type.as_str().is_empty() || call_id.trim().is_empty() {
             // Only the body tells such a delivery apart from another one about the call (or,
-            // with a blank call id, about another call); a retry of it sends the same body, so
-            // it is still one event.
+            // with a blank call id, about another call); a retry of it sends the same body
+            // (its keys in any order), so it is still one event.
             let mut key = format!("{call_id}|{}|", event_type.as_str());
-            push_body_digest(&mut key, event);
+            push_canonical_body_digest(&mut key, event);
             return Some(Self(Arc::from(key)));
         }
         let key = match event_type {
@@ -67,10 +67,23 @@ impl DedupeKey {
             // from history without knowing whether the delivery carried `retry_count`: the
             // documented key, so a rebuilt copy keys as its original.
             EventType::AllProcessingCompleted => Self::new(call_id, event_type.as_str(), None),
-            // The others (the recording, each analysis, and types not known here): the
-            // documented key, and the attempt when the payload names it, so an event of a later
-            // attempt of the call (its own recording) is not taken for the first one's. A
-            // retry of the delivery names the same attempt.
+            // A type not known here may be sent once per attempt or per change, like
+            // `call_completed`: keyed by the call and type alone, a later one would be taken
+            // for the first and lost. Its body tells them apart (canonically, so a retry of the
+            // delivery keys the same); a duplicate handed over beats an event lost.
+            EventType::Unknown(_) => {
+                let attempt = event.retry_count().map(Attempt::RetryCount);
+                let mut key = Self::new(call_id, event_type.as_str(), attempt)
+                    .0
+                    .to_string();
+                key.push('|');
+                push_canonical_body_digest(&mut key, event);
+                Self(Arc::from(key))
+            }
+            // The others (the recording, each analysis): the documented key, and the attempt
+            // when the payload names it, so an event of a later attempt of the call (its own
+            // recording) is not taken for the first one's. A retry of the delivery names the
+            // same attempt.
             _ => Self::new(
                 call_id,
                 event_type.as_str(),
