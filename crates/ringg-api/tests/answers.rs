@@ -188,6 +188,72 @@ async fn an_initiation_accepted_without_a_call_id_carries_its_request_id() {
     assert_eq!(err.server_request_id(), Some("srv-7"), "{err:?}");
 }
 
+fn a_call_to(agent: &str) -> InitiateCallRequest {
+    InitiateCallRequest::new(
+        AgentId::new(agent),
+        "Asha",
+        PhoneNumber::parse("+919876543210").unwrap(),
+        CallerSource::FromNumberId(NumberId::new("num-1")),
+    )
+}
+
+/// An answer that names its call is a placed call, whatever shape its other fields take: it
+/// used to be outcome-unknown (and sat among the pending calls) when one of them was not the
+/// shape foreseen.
+#[tokio::test]
+async fn an_initiation_answer_naming_its_call_is_placed_whatever_its_other_fields() {
+    let data = |extra: &str| {
+        format!(
+            r#"{{"status":"success","data":{{"call_id":"c-9","call_status":"registered"{extra}}},"message":"Call initiated successfully"}}"#
+        )
+    };
+    for body in [
+        data(r#","custom_args_values":"{\"a\":\"b\"}""#),
+        data(r#","custom_args_values":[]"#),
+        r#"{"status":200,"data":{"call_id":"c-9"},"message":{"text":"ok"}}"#.to_string(),
+        // A field whose shape no lenient reading takes: the call id is still read.
+        data(r#","call_direction":{"kind":"outbound"}"#),
+        r#"{"status":"success","data":{"call_id":9,"initiated_at":[1]}}"#.to_string(),
+    ] {
+        let (base, seen) = serve({
+            let body = body.clone();
+            move |_| json(200, &body)
+        })
+        .await;
+        let placed = client(&base).calls().initiate(a_call_to("agent-1")).await;
+        let placed = placed.unwrap_or_else(|e| panic!("{body}: {e}"));
+        let expected = if body.contains(r#""call_id":9"#) {
+            "9"
+        } else {
+            "c-9"
+        };
+        assert_eq!(placed.call_id.as_str(), expected, "{body}");
+        assert_eq!(seen.lock().unwrap().len(), 1, "{body}");
+        // What was not read is kept.
+        let back = serde_json::to_value(&placed.response).unwrap();
+        let sent: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            back["data"].as_object().unwrap().len(),
+            sent["data"].as_object().unwrap().len(),
+            "{body}"
+        );
+    }
+}
+
+/// A 2xx naming no call says what the server said.
+#[tokio::test]
+async fn an_initiation_answered_without_a_call_id_quotes_the_server() {
+    let (base, _) =
+        serve(|_| json(200, r#"{"success":false,"message":"Insufficient credits"}"#)).await;
+    let err = client(&base)
+        .calls()
+        .initiate(a_call_to("agent-1"))
+        .await
+        .unwrap_err();
+    assert!(err.is_outcome_unknown(), "{err}");
+    assert!(err.to_string().contains("Insufficient credits"), "{err}");
+}
+
 // An error answer over the body limit keeps its status (known from the head): a 401 stays an
 // authentication error, not "body too large".
 

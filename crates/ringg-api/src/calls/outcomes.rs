@@ -4,6 +4,8 @@ use bytes::Bytes;
 use ringg_types::calls::InitiateCallResponse;
 use ringg_types::ids::CallId;
 
+use crate::Error;
+
 /// A call Ringg accepted.
 #[derive(Debug, Clone)]
 pub struct PlacedCall {
@@ -13,6 +15,38 @@ pub struct PlacedCall {
     pub reference: String,
     /// The full response.
     pub response: InitiateCallResponse,
+}
+
+/// The answer to a call initiation whose typed reading failed, when it still names the call
+/// ([`InitiateCallResponse::salvage`]): the call was placed, so the initiation succeeded; the
+/// field that could not be read is logged.
+pub(super) fn salvaged_answer(err: &Error) -> Option<(InitiateCallResponse, CallId)> {
+    let path = err.field_path()?;
+    let response = InitiateCallResponse::salvage(err.unredacted_body()?)?;
+    let call_id = response.call_id()?.clone();
+    tracing::warn!(
+        target: "ringg_api",
+        call_id = %call_id,
+        field = %path,
+        "the answer to a call initiation named its call but held a field of a shape not \
+         foreseen; the call was placed, and the answer's other fields are kept unread"
+    );
+    Some((response, call_id))
+}
+
+/// A 2xx answer to a call initiation that names no call: outcome unknown (Ringg may have
+/// placed it), with what the server said.
+pub(super) fn no_call_id(response: &InitiateCallResponse, reference: &str) -> Error {
+    let said = response
+        .message()
+        .map(|m| format!("; the server said: {m}"))
+        .unwrap_or_default();
+    Error::invalid_input(format!(
+        "Ringg answered the call initiation without a call id (client reference \
+         {reference}){said}"
+    ))
+    .into_outcome_unknown()
+    .with_client_reference(reference.to_string())
 }
 
 /// A file or a message from `POST /calling/history/download`.

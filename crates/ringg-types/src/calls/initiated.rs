@@ -14,11 +14,19 @@ use crate::ids::{AgentId, CallId};
 /// the accessors, which look in both.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InitiateCallResponse {
-    /// `status`, e.g. `"success"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `status`, e.g. `"success"` (a number or another value read as its text).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::any_text"
+    )]
     pub status: Option<String>,
-    /// `message`, e.g. `"Call initiated successfully"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `message`, e.g. `"Call initiated successfully"` (another value read as its text).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::any_text"
+    )]
     pub message: Option<String>,
     /// `call_id` at the top level (some senders put it there).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -100,6 +108,45 @@ impl InitiateCallResponse {
     pub fn custom_args_values(&self) -> Option<&Map<String, Value>> {
         self.data.as_ref()?.custom_args_values.as_ref()
     }
+
+    /// What can be read of an answer the typed reading refused (a field of a shape not
+    /// foreseen): the call id, from wherever [`call_id`](Self::call_id) looks (a string, or a
+    /// whole number as its digits), with every other field kept unread in `extra` and
+    /// `data`'s `extra`. `None` when the body is not a JSON object naming a call id. An answer
+    /// naming its call was placed, whatever else it holds, so it must not be reported as
+    /// unknown.
+    pub fn salvage(body: &[u8]) -> Option<Self> {
+        fn take_id(map: &mut Map<String, Value>, key: &str) -> Option<CallId> {
+            let id = match map.get(key)? {
+                Value::String(s) if !s.trim().is_empty() => s.clone(),
+                Value::Number(n) if n.is_u64() || n.is_i64() => n.to_string(),
+                _ => return None,
+            };
+            map.remove(key);
+            Some(CallId::new(id))
+        }
+        let Ok(Value::Object(mut top)) = serde_json::from_slice::<Value>(body) else {
+            return None;
+        };
+        let mut out = Self::default();
+        if let Some(Value::Object(mut data)) = top.get("data").cloned() {
+            top.remove("data");
+            let call_id = take_id(&mut data, "call_id");
+            let legacy_call_id = match call_id {
+                Some(_) => None,
+                None => take_id(&mut data, "Unique Call ID"),
+            };
+            out.data = Some(InitiatedCall {
+                call_id,
+                legacy_call_id,
+                extra: data,
+                ..InitiatedCall::default()
+            });
+        }
+        out.call_id = take_id(&mut top, "call_id");
+        out.extra = top;
+        out.call_id().is_some().then_some(out)
+    }
 }
 
 /// `data` of [`InitiateCallResponse`], current and legacy keys side by side.
@@ -138,11 +185,19 @@ pub struct InitiatedCall {
         deserialize_with = "crate::common::lenient::number_text"
     )]
     pub to_number: Option<String>,
-    /// `custom_args_values` after enrichment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `custom_args_values` after enrichment (an object, or one JSON-encoded in a string).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::option_object"
+    )]
     pub custom_args_values: Option<Map<String, Value>>,
-    /// `message` (legacy).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `message` (legacy; another value read as its text).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::any_text"
+    )]
     pub message: Option<String>,
     /// Legacy `"Unique Call ID"`.
     #[serde(

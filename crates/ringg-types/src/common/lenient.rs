@@ -224,6 +224,16 @@ impl<'de> Visitor<'de> for BoolV {
     null_reads_as_none!();
 }
 
+/// `Option<String>` for a free-text field: a string as it is, a number or a boolean as its
+/// JSON text, an object or an array as its compact JSON; `null` reads as `None`.
+pub(crate) fn any_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Null => None,
+        Value::String(s) => Some(s),
+        other => Some(other.to_string()),
+    })
+}
+
 /// `Option<bool>`: a boolean, `0`/`1`, or a word (`"true"`, `"no"`); `""` and `null` read as
 /// `None`.
 pub(crate) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
