@@ -96,6 +96,30 @@ async fn a_key_cut_off_in_an_errors_message_is_masked() {
     }
 }
 
+/// A gateway that echoes the key upper-cased (or cut off, upper-cased): masked all the same.
+#[tokio::test]
+async fn a_key_echoed_in_another_case_is_masked() {
+    let upper = KEY.to_ascii_uppercase();
+    for body in [
+        format!(r#"{{"message":"bad key {upper}"}}"#),
+        format!(r#"{{"detail": "{}{upper}"}}"#, "a".repeat(965)),
+    ] {
+        let client =
+            client_at(common::answering_server("400 Bad Request", "application/json", body).await);
+        let e = client.workspace().info().await.unwrap_err();
+        let body = e.body_text().unwrap_or_default();
+        for shown in [
+            e.to_string(),
+            e.message().to_owned(),
+            format!("{e:?}"),
+            body,
+        ] {
+            assert!(!shown.contains(&upper[..12]), "{shown}");
+        }
+        assert!(e.message().contains("[REDACTED]"), "{}", e.message());
+    }
+}
+
 /// A base URL typed with a secret in its query (a gateway token) and a mistake that stops it
 /// parsing: the error and the builder's `Debug` do not show the token.
 #[test]

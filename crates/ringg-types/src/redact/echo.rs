@@ -10,8 +10,9 @@ pub const REDACTED: &str = "[REDACTED]";
 /// a few characters would garble the text and hide nothing (Ringg's keys are UUIDs).
 pub const MIN_MASKED_SECRET_LEN: usize = 8;
 
-/// `text` with every occurrence of `secret` (a key a server may echo back) replaced by
-/// [`REDACTED`]; as it is when `secret` is shorter than [`MIN_MASKED_SECRET_LEN`]. A secret
+/// `text` with every occurrence of `secret` (a key a server may echo back), in any ASCII case
+/// (a gateway may echo a UUID key upper-cased), replaced by [`REDACTED`]; as it is when
+/// `secret` is shorter than [`MIN_MASKED_SECRET_LEN`]. A secret
 /// that a shortened text cuts off ([`truncate_chars`](crate::text::truncate_chars)'s
 /// `… (N more characters)`) is masked too: the start of it (four characters or more) that
 /// ends where the text was cut.
@@ -23,17 +24,21 @@ pub const MIN_MASKED_SECRET_LEN: usize = 8;
 ///     mask_secret("bad key sk_live_12… (4 more characters)", "sk_live_123456"),
 ///     "bad key [REDACTED]… (4 more characters)"
 /// );
+/// assert_eq!(mask_secret("bad key SK_LIVE_123456", "sk_live_123456"), "bad key [REDACTED]");
 /// assert_eq!(mask_secret("a b", "b"), "a b");
 /// ```
 pub fn mask_secret<'a>(text: &'a str, secret: &str) -> Cow<'a, str> {
     if secret.len() < MIN_MASKED_SECRET_LEN {
         return text.into();
     }
-    let whole: Cow<'a, str> = if text.contains(secret) {
-        text.replace(secret, REDACTED).into()
-    } else {
-        text.into()
-    };
+    let whole: Cow<'a, str> =
+        match replace_all(text.as_bytes(), secret.as_bytes(), REDACTED.as_bytes()) {
+            // The matches lie on character boundaries (their non-ASCII bytes are the secret's own).
+            Some(bytes) => String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+                .into(),
+            None => text.into(),
+        };
     match mask_cut_secret(&whole, secret) {
         Some(masked) => masked.into(),
         None => whole,
@@ -60,10 +65,11 @@ fn mask_cut_secret(text: &str, secret: &str) -> Option<String> {
             .map(|(i, _)| i)
             .skip(MIN_CUT_SECRET_CHARS)
             .collect();
-        let cut = ends
-            .into_iter()
-            .rev()
-            .find(|&end| head.ends_with(&secret[..end]));
+        let cut = ends.into_iter().rev().find(|&end| {
+            head.len() >= end
+                && head.as_bytes()[head.len() - end..]
+                    .eq_ignore_ascii_case(&secret.as_bytes()[..end])
+        });
         if let Some(end) = cut {
             out.push_str(&head[..head.len() - end]);
             out.push_str(REDACTED);
@@ -77,8 +83,8 @@ fn mask_cut_secret(text: &str, secret: &str) -> Option<String> {
     })
 }
 
-/// `bytes` (a body that need not be text) with every occurrence of `secret` replaced by
-/// [`REDACTED`]: the secret written as UTF-8, or as UTF-16 in either byte order (a text file
+/// `bytes` (a body that need not be text) with every occurrence of `secret` (in any ASCII
+/// case) replaced by [`REDACTED`]: the secret written as UTF-8, or as UTF-16 in either byte order (a text file
 /// saved as "Unicode" holds it so), each replaced by [`REDACTED`] written the same way. `None`
 /// when it shows none, or when `secret` is shorter than [`MIN_MASKED_SECRET_LEN`].
 ///
@@ -116,9 +122,13 @@ pub fn mask_secret_bytes(bytes: &[u8], secret: &str) -> Option<Vec<u8>> {
     masked
 }
 
-/// `bytes` with every `pattern` replaced by `replacement`, or `None` when it holds none.
+/// `bytes` with every `pattern`, in any ASCII case, replaced by `replacement`, or `None` when
+/// it holds none.
 fn replace_all(bytes: &[u8], pattern: &[u8], replacement: &[u8]) -> Option<Vec<u8>> {
-    let find = |rest: &[u8]| rest.windows(pattern.len()).position(|w| w == pattern);
+    let find = |rest: &[u8]| {
+        rest.windows(pattern.len())
+            .position(|w| w.eq_ignore_ascii_case(pattern))
+    };
     let mut at = find(bytes)?;
     let mut out = Vec::with_capacity(bytes.len());
     let mut rest = bytes;
