@@ -3,11 +3,13 @@
 use http::StatusCode;
 use ringg_types::text::{for_terminal, truncate_chars};
 
-/// Describes a redirect the client did not follow.
+/// Describes a redirect the client did not follow; its target with a password and the values
+/// of secret-named query parameters masked, as every URL the SDK shows.
 pub(crate) fn redirect_message(status: StatusCode, headers: &http::HeaderMap) -> String {
-    let target = headers
-        .get(http::header::LOCATION)
-        .map(|v| for_terminal(&String::from_utf8_lossy(v.as_bytes()), 200));
+    let target = headers.get(http::header::LOCATION).map(|v| {
+        let target = String::from_utf8_lossy(v.as_bytes());
+        for_terminal(&ringg_transport::masked_url(&target), 200)
+    });
     match target {
         Some(t) => format!(
             "the server redirected ({}) to {t}; redirects are followed only for requests that are safe to repeat and only to the same origin, so the API key never reaches another host; if the API moved, set the base URL to the new address",
