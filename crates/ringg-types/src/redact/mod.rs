@@ -12,7 +12,7 @@
 //!   which headers are set;
 //! - in any other string that is an `http(s)://` URL, the password of its user information is
 //!   masked, and in a `callback_url`, also the values of query parameters named like a secret
-//!   ([`redact_url`]).
+//!   or a signature ([`redact_url`], [`is_secret_query_param`]).
 //!
 //! [`redact_text`] works on any text, valid JSON or not (a truncated body, an HTML page that
 //! quotes JSON), and looks inside strings that hold a JSON document of their own (a field sent
@@ -123,7 +123,7 @@ fn is_callback_url(name: &str) -> bool {
 
 /// A callback URL with its secrets masked, when it is an `http(s)://` URL that holds any: the
 /// password of its user information, and the values of query parameters named like a secret
-/// ([`is_secret_field`]: `?ringg_secret=…`, `?token=…`, `?api_key=…`, as a campaign's
+/// ([`is_secret_query_param`]: `?ringg_secret=…`, `?token=…`, `?sig=…`, as a campaign's
 /// `callback_url`, which is called with no headers, may carry). `None` when there is nothing
 /// to mask (or it is not such a URL). [`redact_value`] and [`redact_text`] apply it to fields
 /// named `callback_url` (or ending so); in any other URL they mask the password only, so a
@@ -287,8 +287,24 @@ fn mask_url(url: &str, query: bool) -> Option<String> {
     changed.then_some(out)
 }
 
+/// True when a URL query parameter of this name holds a secret: a secret field's name, or one
+/// for a shared secret or a signature (`key`, `sig`, `signature`, `hmac`, `auth`, `…_key`, …).
+/// ```
+/// # use ringg_types::redact::is_secret_query_param as secret;
+/// assert!(secret("sig") && secret("X-Amz-Signature") && secret("webhook_key"));
+/// assert!(!secret("campaign") && !secret("monkey"));
+/// ```
+pub fn is_secret_query_param(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    is_secret_field(&lower)
+        || ["key", "sig", "signature", "hmac", "auth"].contains(&lower.as_str())
+        || ["_key", "-key", "_sig", "-sig", "signature", "hmac"]
+            .iter()
+            .any(|s| lower.ends_with(s))
+}
+
 /// Appends `query` (what follows a `?`, a `#fragment` included) to `out` with the values of
-/// parameters named like a secret masked; true when one was.
+/// parameters named like a secret ([`is_secret_query_param`]) masked; true when one was.
 fn mask_query(query: &str, out: &mut String) -> bool {
     let end = query.find('#').unwrap_or(query.len());
     let mut changed = false;
@@ -297,7 +313,7 @@ fn mask_query(query: &str, out: &mut String) -> bool {
             out.push('&');
         }
         match pair.split_once('=') {
-            Some((name, value)) if !value.is_empty() && is_secret_field(name) => {
+            Some((name, value)) if !value.is_empty() && is_secret_query_param(name) => {
                 out.push_str(name);
                 out.push('=');
                 out.push_str(REDACTED);

@@ -34,6 +34,29 @@ fn urls_keep_their_secrets_masked_in_text_and_values() {
         serde_json::to_string(&value).unwrap(),
         serde_json::to_string(&serde_json::from_str::<Value>(&masked).unwrap()).unwrap()
     );
+    // A receiver's shared secret or signature under a name that is not a field's.
+    for (text, kept) in [
+        (
+            "https://hooks.example/r?sig=HookSecret-7&campaign=7",
+            "campaign=7",
+        ),
+        ("https://hooks.example/r?key=HookSecret-7", "key="),
+        (
+            "https://hooks.example/r?webhook_key=HookSecret-7",
+            "webhook_key=",
+        ),
+        (
+            "https://hooks.example/r?X-Signature=HookSecret-7",
+            "X-Signature=",
+        ),
+    ] {
+        let shown = redact_url(text).unwrap_or_else(|| panic!("{text}"));
+        assert!(
+            !shown.contains("HookSecret") && shown.contains(kept),
+            "{shown}"
+        );
+        assert!(!url_shown(text).contains("HookSecret"), "{text}");
+    }
     // Not URLs, or nothing secret in them: unchanged.
     for text in [
         "ftp://u:p@h/",
