@@ -11,8 +11,8 @@ use crate::ids::{AgentId, NumberId, NumberPoolId};
 /// Response of `GET /workspace/numbers` (no pagination metadata).
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NumbersResponse {
-    /// `workspace_numbers`.
-    #[serde(default)]
+    /// `workspace_numbers`. Required: a body without it (another envelope, an error answered 200)
+    /// fails to decode, naming it, rather than reading as an empty list.
     pub workspace_numbers: Vec<WorkspaceNumber>,
     /// Unknown fields.
     #[serde(flatten)]

@@ -65,8 +65,8 @@ impl WorkspaceInfo {
 /// Response of `GET /workspace/all`.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct WorkspaceListResponse {
-    /// `workspaces`.
-    #[serde(default)]
+    /// `workspaces`. Required: a body without it (another envelope, an error answered 200)
+    /// fails to decode, naming it, rather than reading as an empty list.
     pub workspaces: Vec<WorkspaceSummary>,
     /// Unknown fields.
     #[serde(flatten)]
@@ -109,8 +109,8 @@ crate::redact::redacted_debug!(WorkspaceSummary);
 /// Response of `GET /workspace/users` (no pagination metadata).
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct WorkspaceUsersResponse {
-    /// `workspace_users`.
-    #[serde(default)]
+    /// `workspace_users`. Required: a body without it (another envelope, an error answered 200)
+    /// fails to decode, naming it, rather than reading as an empty list.
     pub workspace_users: Vec<WorkspaceUser>,
     /// Unknown fields.
     #[serde(flatten)]

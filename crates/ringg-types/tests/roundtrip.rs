@@ -675,3 +675,46 @@ fn a_partial_events_error_message_copies_nothing_of_the_body() {
     assert!(!message.contains("9876543210"), "{message}");
     assert_eq!(error.body(), body);
 }
+
+/// A 2xx whose body is not the list (an error answered 200, another envelope) fails to decode,
+/// naming the list's key, instead of reading as "nothing there".
+#[test]
+fn an_answer_without_its_list_is_not_an_empty_list() {
+    let bodies = [
+        r#"{"detail":"Not authorized"}"#,
+        r#"{"status":"error","message":"Workspace suspended"}"#,
+        r#"{"status":"success","data":{"workspace_numbers":[{"id":"n1"}]}}"#,
+    ];
+    for body in bodies {
+        let b = body.as_bytes();
+        let paths = [
+            decode::<NumbersResponse>(b).unwrap_err().to_string(),
+            decode::<WorkspaceListResponse>(b).unwrap_err().to_string(),
+            decode::<WorkspaceUsersResponse>(b).unwrap_err().to_string(),
+            decode::<VoicesResponse>(b).unwrap_err().to_string(),
+        ];
+        for (err, key) in paths.iter().zip([
+            "workspace_numbers",
+            "workspaces",
+            "workspace_users",
+            "voices",
+        ]) {
+            assert!(err.contains(key), "{body}: {err}");
+        }
+    }
+    // An assistant list in the documented envelope: `data` without `agents` is empty only
+    // when the envelope says it succeeded.
+    let err =
+        decode::<AssistantList>(br#"{"status":"error","data":{},"message":"Workspace suspended"}"#)
+            .unwrap_err();
+    assert!(err.to_string().contains("data.agents"), "{err}");
+    let empty = decode::<AssistantList>(br#"{"status":"success","data":{}}"#).unwrap();
+    assert!(empty.agents.is_empty());
+    // An empty list is still an empty list.
+    assert!(
+        decode::<NumbersResponse>(br#"{"workspace_numbers":[]}"#)
+            .unwrap()
+            .workspace_numbers
+            .is_empty()
+    );
+}

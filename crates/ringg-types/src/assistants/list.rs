@@ -83,7 +83,7 @@ impl<'de> Deserialize<'de> for AssistantList {
         #[derive(Deserialize)]
         struct Data {
             #[serde(default)]
-            agents: Vec<AssistantSummary>,
+            agents: Option<Vec<AssistantSummary>>,
             #[serde(flatten)]
             extra: Extra,
         }
@@ -109,11 +109,13 @@ impl<'de> Deserialize<'de> for AssistantList {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AssistantList, A::Error> {
                 let mut out = AssistantList::default();
                 let mut seen = None;
+                let mut listed = false;
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "data" => {
                             let data: Data = map.next_value()?;
-                            out.agents = data.agents;
+                            listed = data.agents.is_some();
+                            out.agents = data.agents.unwrap_or_default();
                             out.data_extra = data.extra;
                             seen = Some(AssistantListShape::DataEnvelope);
                         }
@@ -129,6 +131,19 @@ impl<'de> Deserialize<'de> for AssistantList {
                     }
                 }
                 out.shape = seen.ok_or_else(|| de::Error::missing_field("data"))?;
+                // `data` without `agents` is an empty list only when the envelope says it
+                // succeeded: an error answered 200 (`{"status": "error", "data": {}}`) is not
+                // "no assistants".
+                let succeeded = out
+                    .status
+                    .as_deref()
+                    .is_some_and(|s| s.trim().eq_ignore_ascii_case("success"));
+                if out.shape == AssistantListShape::DataEnvelope && !listed && !succeeded {
+                    return Err(de::Error::custom(format_args!(
+                        "missing field `data.agents` (the answer's status is {:?})",
+                        out.status.as_deref().unwrap_or("not given")
+                    )));
+                }
                 Ok(out)
             }
         }

@@ -35,8 +35,8 @@ impl VoicesQuery {
 /// Response of `GET /agent/voices`.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VoicesResponse {
-    /// `voices`.
-    #[serde(default)]
+    /// `voices`. Required: a body without it (another envelope, an error answered 200)
+    /// fails to decode, naming it, rather than reading as an empty list.
     pub voices: Vec<Voice>,
     /// Unknown fields.
     #[serde(flatten)]

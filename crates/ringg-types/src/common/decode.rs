@@ -104,7 +104,7 @@ impl fmt::Debug for DecodeError {
 /// ```
 /// use ringg_types::common::decode;
 /// use ringg_types::workspace::WorkspaceInfoResponse;
-/// let err = decode::<WorkspaceInfoResponse>(br#"{"workspace_info": {"id": 7}}"#).unwrap_err();
+/// let err = decode::<WorkspaceInfoResponse>(br#"{"workspace_info": {"id": [7]}}"#).unwrap_err();
 /// assert_eq!(err.path(), "workspace_info.id");
 /// ```
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
