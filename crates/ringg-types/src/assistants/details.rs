@@ -344,7 +344,9 @@ pub struct AgentConfig {
 crate::redact::redacted_debug!(AgentConfig);
 
 /// An assistant prompt: plain text (older agents, the documented edit) or prompt sections.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Read as a string, or else as sections (an error then names the section's field, e.g.
+/// `prompt_sections[0]`, where an untagged reading would say only that nothing matched).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum AgentPrompt {
     /// A flat string.
@@ -365,6 +367,32 @@ impl AgentPrompt {
                 .collect::<Vec<_>>()
                 .join("\n\n"),
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for AgentPrompt {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AgentPrompt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a prompt: a string, or {\"prompt_sections\": [...]}")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<AgentPrompt, E> {
+                Ok(AgentPrompt::Text(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<AgentPrompt, E> {
+                Ok(AgentPrompt::Text(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<AgentPrompt, A::Error> {
+                let map = serde::de::value::MapAccessDeserializer::new(map);
+                PromptSections::deserialize(map).map(AgentPrompt::Sections)
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -392,12 +420,15 @@ pub struct PromptSections {
 
 crate::redact::redacted_debug!(PromptSections);
 
-/// One prompt section.
+/// One prompt section. A title or content that is missing or `null` reads as empty, and one of
+/// another type as its JSON text, so one odd section does not make the assistant unreadable.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PromptSection {
     /// `section_title`.
+    #[serde(default, deserialize_with = "crate::common::lenient::text_or_empty")]
     pub section_title: String,
     /// `section_content`.
+    #[serde(default, deserialize_with = "crate::common::lenient::text_or_empty")]
     pub section_content: String,
     /// Unknown fields.
     #[serde(flatten)]

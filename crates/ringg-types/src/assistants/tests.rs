@@ -223,3 +223,36 @@ fn voices_query() {
     let q = VoicesQuery::for_languages(&[Language::EnUs, Language::HiIn]);
     assert_eq!(q.language.as_deref(), Some("en-US,hi-IN"));
 }
+
+#[test]
+fn a_prompt_section_of_an_odd_shape_does_not_make_the_assistant_unreadable() {
+    let prompt = |sections: Value| {
+        decode::<AgentPrompt>(
+            json!({ "prompt_sections": sections })
+                .to_string()
+                .as_bytes(),
+        )
+    };
+    let read = prompt(json!([
+        {"section_title": null, "section_content": "Hello"},
+        {"section_content": {"greeting": "hi"}},
+        {"section_title": 3, "section_content": "x"},
+    ]))
+    .unwrap();
+    let AgentPrompt::Sections(s) = &read else {
+        panic!("{read:?}")
+    };
+    assert_eq!(s.prompt_sections[0].section_title, "");
+    assert_eq!(s.prompt_sections[0].section_content, "Hello");
+    assert_eq!(s.prompt_sections[1].section_content, r#"{"greeting":"hi"}"#);
+    assert_eq!(s.prompt_sections[2].section_title, "3");
+    // A shape no reading takes names the field, not "no variant matched".
+    let err = prompt(json!([["not", "a", "section"]])).unwrap_err();
+    assert_eq!(err.path(), "prompt_sections[0]", "{err}");
+    let err = decode::<AgentPrompt>(b"42").unwrap_err();
+    assert!(err.to_string().contains("a prompt"), "{err}");
+    assert_eq!(
+        decode::<AgentPrompt>(br#""Be brief""#).unwrap(),
+        AgentPrompt::Text("Be brief".into())
+    );
+}

@@ -174,6 +174,12 @@ pub(crate) fn null_is_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D
     Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
 }
 
+/// A text field that may be absent, `null` or another value: `null` reads as the empty string
+/// (as a missing field does), a number, a boolean, an object or an array as its JSON text.
+pub(crate) fn text_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    any_text(d).map(Option::unwrap_or_default)
+}
+
 /// `Option<u64>` or `Option<u32>` counts: a number, `12.0`, `"12"`; `""` and `null` read as
 /// `None`.
 pub(crate) fn count<'de, D: Deserializer<'de>, T: TryFrom<u64>>(
