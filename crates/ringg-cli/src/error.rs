@@ -80,6 +80,9 @@ pub(crate) struct CliError {
     hint: Option<String>,
     class: ErrorClass,
     request_id: Option<String>,
+    /// The body of an answer that could not be read (secrets masked): logged at DEBUG
+    /// (`--verbose`) and given as `body` in the JSON form.
+    body: Option<String>,
 }
 
 impl CliError {
@@ -96,6 +99,7 @@ impl CliError {
             hint: None,
             class,
             request_id: None,
+            body: None,
         }
     }
 
@@ -142,8 +146,16 @@ impl CliError {
 
     /// Prints the error on stderr: one line `error: …; hint` (bounded in length, control
     /// characters escaped), or with `json` one JSON object `{"code", "message", "hint",
-    /// "exit_code", "request_id"}` ([`json`](Self::json)).
+    /// "exit_code", "request_id", "body"}` ([`json`](Self::json)). The body of an answer
+    /// that could not be read is logged at DEBUG first, so `--verbose` shows it.
     pub(crate) fn print(&self, json: bool) {
+        if let Some(body) = &self.body {
+            tracing::debug!(
+                target: "ringg",
+                "the server's answer as received (secrets masked): {}",
+                for_terminal(&one_line(body), MAX_ERROR_LINE_CHARS)
+            );
+        }
         if json {
             crate::term::err_line(self.json().to_string());
         } else {
@@ -162,6 +174,7 @@ impl CliError {
             "hint": self.hint.as_deref().map(bound),
             "exit_code": self.class.exit_code(),
             "request_id": self.request_id,
+            "body": self.body.as_deref().map(bound),
         })
     }
 
@@ -212,6 +225,10 @@ impl From<ringg_api::Error> for CliError {
         let mut err = Self::new(class, crate::hints::describe(&e));
         err.hint = crate::hints::hint(&e);
         err.request_id = e.request_id().map(|id| id.to_string());
+        // An answer that could not be read: its body is what a report needs.
+        if e.kind() == ringg_api::ErrorKind::Decode || e.field_path().is_some() {
+            err.body = e.body_text();
+        }
         err
     }
 }

@@ -146,7 +146,7 @@ pub(crate) fn hint(e: &Error) -> Option<String> {
         (Some(300..=399), ErrorKind::Api) if is_stt(e) => STT_ADDRESS.into(),
         (_, ErrorKind::Api) => "change the request as the message says and try again".into(),
         (_, ErrorKind::Decode) if answered_not_json(e) => NOT_JSON.into(),
-        (_, ErrorKind::Decode) => "this is a mismatch between ringg and the server: please report it with the output of the same command run with --verbose".into(),
+        (_, ErrorKind::Decode) => "this is a mismatch between ringg and the server: please report it with the output of the same command run with --verbose (it shows the answer, secrets masked)".into(),
         (_, ErrorKind::Transport) if is_total_timeout(e) => "raise --timeout if the server is slow, or try again later (a change the command was making may or may not have been carried out: check before running it again)".into(),
         (_, ErrorKind::Transport) if e.transport_kind() == Some(TransportErrorKind::BodyTooLarge) => {
             "the answer is larger than ringg accepts for this command: please report it with the command you ran".into()

@@ -381,3 +381,35 @@ async fn an_export_masks_an_echoed_key_in_either_format() {
         assert!(r.stdout.contains("[REDACTED]"), "{format}: {}", r.stdout);
     }
 }
+
+/// An answer that cannot be read: `--verbose` shows its body and `-o json` gives it as
+/// `body`, the key it echoes masked either way; without `--verbose` the line stays short.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_that_cannot_be_read_is_shown_with_verbose_and_in_json() {
+    let body = format!(
+        r#"{{"workspace_info":{{"id":[12345],"name":"Acme-Shown","api_key":"{ECHOED_KEY}","note":"key {ECHOED_KEY}"}}}}"#
+    );
+    let base = answering(200, "application/json", body).await;
+    let verbose = common::run(api_cmd(&base, &["--verbose", "workspace", "show"])).await;
+    assert_ne!(verbose.code, 0, "{}", verbose.stderr);
+    assert!(
+        verbose.stderr.contains("workspace_info.id"),
+        "{}",
+        verbose.stderr
+    );
+    assert!(verbose.stderr.contains("Acme-Shown"), "{}", verbose.stderr);
+    let json = common::run(api_cmd(&base, &["-o", "json", "workspace", "show"])).await;
+    let line = json.stderr.lines().last().unwrap_or_default();
+    let error: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert!(
+        error["body"]
+            .as_str()
+            .is_some_and(|b| b.contains("Acme-Shown")),
+        "{line}"
+    );
+    let plain = common::run(api_cmd(&base, &["workspace", "show"])).await;
+    assert!(!plain.stderr.contains("Acme-Shown"), "{}", plain.stderr);
+    for out in [&verbose.stderr, &json.stderr, &plain.stderr] {
+        assert!(!out.contains(ECHOED_KEY), "the key was shown: {out}");
+    }
+}
