@@ -30,6 +30,16 @@ pub(super) fn parse_number(
         PhoneNumber::parse_written(raw)
             .map(|n| (n, Reading::International))
             .map_err(|e| e.to_string())
+    } else if raw.trim_start_matches(['(', ' ']).starts_with("00") {
+        // Ringg's reading of the international prefix 00 is not documented: a reader that
+        // applies the campaign's country code after stripping leading zeros (as the simulator
+        // does) dials someone else. The uploaded file is the one checked, so refuse the row
+        // rather than report a reading the server may not share.
+        let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+        Err(format!(
+            "{raw:?} starts with the international prefix 00, whose reading Ringg does not document (a server may put the country code in front of it and dial someone else): write it with + instead (+{})",
+            digits.get(2..).unwrap_or_default()
+        ))
     } else if let Some(country) = country {
         if let Some(n) = carrying_code(raw, country) {
             return Ok((n, Reading::CarriesCode));

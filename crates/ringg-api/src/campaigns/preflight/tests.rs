@@ -305,3 +305,27 @@ fn a_column_named_twice_is_named_in_a_warning() {
         r.warnings
     );
 }
+
+#[test]
+fn a_number_written_with_the_00_prefix_is_refused_with_its_line() {
+    // Read as +91…, it could be dialled as +91 followed by 9198765… by a server that puts the
+    // country code in front of numbers without a + (the simulator does): refused, not guessed.
+    let csv = "Mobile Number,Name\n+919876500002,Ok\n0091 9876500001,Zero zero\n(0091) 98765 00003,Again\n";
+    for country in [Some("+91"), None] {
+        let r = run(csv, &opts(country));
+        assert_eq!(
+            (r.total_rows, r.valid_rows, r.invalid_rows),
+            (3, 1, 2),
+            "{country:?}"
+        );
+        let lines: Vec<u64> = r.issues.iter().map(|i| i.line).collect();
+        assert_eq!(lines, [3, 4]);
+        assert!(
+            r.issues[0]
+                .reason
+                .contains("write it with + instead (+919876500001)"),
+            "{}",
+            r.issues[0].reason
+        );
+    }
+}
