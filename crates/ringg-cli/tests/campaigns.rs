@@ -529,3 +529,44 @@ async fn discard_deletes_a_draft_and_points_a_started_campaign_elsewhere() {
         r.stderr
     );
 }
+
+/// A row the check lets through and Ringg refuses (here a number written with no-break
+/// spaces, which the simulator does not read): the launch says Ringg imported fewer rows and
+/// counts the contacts as Ringg did, instead of the check's count.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_launch_says_when_ringg_imported_fewer_rows_than_the_check_found_valid() {
+    let sim = common::sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("nbsp.csv");
+    std::fs::write(
+        &f,
+        "Mobile Number,Name,Company\n+919876600001,ok,X\n+91\u{a0}98766\u{a0}00002,nbsp,X\nbad,bad,X\n+91 98766 00004,ok2,X\n",
+    )
+    .unwrap();
+    let file = f.to_str().unwrap();
+    let r = ok(ringg(
+        &sim,
+        &common::launch_args(
+            file,
+            "Refused by Ringg",
+            &[
+                "--yes",
+                "--quiet-hours",
+                "off",
+                "--number-pool",
+                NUMBER_POOL_ID,
+                "--remove-invalid-rows",
+                "--no-follow",
+            ],
+        ),
+    ))
+    .await;
+    let out = format!("{}{}", r.stdout, r.stderr);
+    assert!(
+        out.contains(
+            "Ringg imported 2 of the 3 rows the check found valid, so 1 row(s) will not be called"
+        ),
+        "{out}"
+    );
+    assert!(r.stdout.contains("2 contact(s)"), "{}", r.stdout);
+}

@@ -271,3 +271,33 @@ pub struct LaunchOutcome {
     /// The step responses.
     pub responses: LaunchResponses,
 }
+
+impl LaunchOutcome {
+    /// How many rows Ringg says it imported (`successful_rows` of the save, or of the large
+    /// upload's last status), when its answers say; `None` for a resumed launch or an answer
+    /// without the count. The pre-flight's `report.valid_rows` is what the client expected:
+    /// fewer here means Ringg refused rows the check let through.
+    pub fn imported_rows(&self) -> Option<u64> {
+        match &self.responses {
+            LaunchResponses::Standard { saved, .. } => saved.successful_rows,
+            LaunchResponses::Large(large) => large.status.successful_rows.or_else(|| {
+                let s = &large.status;
+                s.total_rows?.checked_sub(s.invalidated_rows_count?)
+            }),
+            LaunchResponses::Resumed(_) => None,
+        }
+    }
+
+    /// Where Ringg lists the rows it refused (the large flow's `invalidated_rows_csv_url` or
+    /// `invalid_entries_file`), when it says.
+    pub fn refused_rows_url(&self) -> Option<&str> {
+        let LaunchResponses::Large(large) = &self.responses else {
+            return None;
+        };
+        let s = &large.status;
+        s.invalidated_rows_csv_url
+            .as_ref()
+            .or(s.invalid_entries_file.as_ref())
+            .map(String::as_str)
+    }
+}

@@ -322,7 +322,7 @@ async fn launch_file(
                 CampaignFlow::Standard => "standard",
                 CampaignFlow::Large => "large",
             },
-            outcome.report.valid_rows,
+            preflight::imported_contacts(&outcome),
             plan.timezone
         ));
     }

@@ -177,6 +177,27 @@ pub(crate) fn print_report(c: &Checked) {
     }
 }
 
+/// The contacts a launch imported, as Ringg counted them when it said (else as the check
+/// did), after a warning when Ringg imported fewer rows than the check found valid: the rows
+/// it refused are not called, and its answer names them only in the large flow.
+pub(crate) fn imported_contacts(outcome: &ringg_api::campaigns::LaunchOutcome) -> u64 {
+    let expected = outcome.report.valid_rows;
+    let Some(imported) = outcome.imported_rows() else {
+        return expected;
+    };
+    if imported < expected {
+        let listed = outcome.refused_rows_url().map_or_else(
+            || "its answer does not say which; compare the file with the campaign's calls (`ringg calls list --list ID`)".to_string(),
+            |url| format!("it lists them at {url}"),
+        );
+        emit_prose(format!(
+            "warning: Ringg imported {imported} of the {expected} rows the check found valid, so {} row(s) will not be called; {listed}",
+            expected - imported
+        ));
+    }
+    imported
+}
+
 /// The refusal for a CSV that cannot be uploaded.
 pub(crate) fn unusable(r: &PreflightReport) -> CliError {
     CliError::failed(format!(
