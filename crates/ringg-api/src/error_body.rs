@@ -31,23 +31,42 @@ pub(crate) struct ParsedErrorBody {
 
 /// Parses every error-body shape Ringg uses (ringg-api.md §1.5): `{"detail": "…"}`,
 /// `{"detail": {"code", "message"}}`, `{"detail": [{"loc", "msg", "type"}]}` (FastAPI 422),
-/// `{"error": {"code", "message"}}`, `{"error": "…"}`, `{"message": "…"}`, and plain text.
+/// `{"error": {"code", "message"}}`, `{"error": "…"}`, `{"message": "…"}` (or a list of
+/// messages), `{"errors": [{"message"}]}`, an HTML error page (its text), and plain text.
 pub(crate) fn parse_error_body(body: &[u8]) -> ParsedErrorBody {
     use serde_json::Value;
     let Ok(v) = serde_json::from_slice::<Value>(body) else {
-        let text = String::from_utf8_lossy(body).trim().to_string();
+        let text = String::from_utf8_lossy(body);
+        let text = html_text(&text).unwrap_or_else(|| text.trim().to_string());
         return ParsedErrorBody {
             message: (!text.is_empty()).then(|| truncate_chars(&text, 300).into_owned()),
             code: None,
         };
     };
+    /// A message: a string, or the messages of a list (strings, or objects with one).
+    fn text_of(v: &Value) -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Array(items) => {
+                let parts: Vec<String> = items
+                    .iter()
+                    .map(|it| text_of(it).unwrap_or_else(|| it.to_string()))
+                    .collect();
+                (!parts.is_empty()).then(|| parts.join("; "))
+            }
+            Value::Object(o) => ["message", "msg", "detail"]
+                .iter()
+                .find_map(|k| o.get(*k).and_then(text_of)),
+            _ => None,
+        }
+    }
     fn obj_msg(o: &serde_json::Map<String, Value>) -> ParsedErrorBody {
         ParsedErrorBody {
             message: o
                 .get("message")
                 .or_else(|| o.get("msg"))
-                .and_then(Value::as_str)
-                .map(str::to_string),
+                .or_else(|| o.get("errors"))
+                .and_then(text_of),
             code: o.get("code").map(|c| match c {
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
@@ -122,4 +141,48 @@ pub(crate) fn parse_error_body(body: &[u8]) -> ParsedErrorBody {
         },
         _ => ParsedErrorBody::default(),
     }
+}
+
+/// The text of an HTML page (a gateway's or a proxy's error page): its title, or else its
+/// visible text, whitespace collapsed; `None` when `text` is not HTML.
+fn html_text(text: &str) -> Option<String> {
+    let start = text.trim_start();
+    let lower: String = start
+        .chars()
+        .take(512)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if !(lower.starts_with("<!doctype html")
+        || lower.starts_with("<html")
+        || lower.contains("<body"))
+    {
+        return None;
+    }
+    let mut out = String::new();
+    let (mut in_tag, mut skipping) = (false, false);
+    let mut tag = String::new();
+    for c in start.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                tag.clear();
+            }
+            '>' if in_tag => {
+                in_tag = false;
+                let name = tag.trim_start_matches('/').to_ascii_lowercase();
+                let name = name.split_whitespace().next().unwrap_or_default();
+                if matches!(name, "script" | "style") {
+                    skipping = !tag.starts_with('/');
+                } else if name == "title" && tag.starts_with('/') && !out.trim().is_empty() {
+                    // The title says it all (`502 Bad Gateway`).
+                    break;
+                }
+                out.push(' ');
+            }
+            _ if in_tag => tag.push(c),
+            _ if skipping => {}
+            _ => out.push(c),
+        }
+    }
+    Some(out.split_whitespace().collect::<Vec<_>>().join(" "))
 }

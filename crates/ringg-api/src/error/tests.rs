@@ -34,6 +34,27 @@ fn every_error_body_shape() {
         Some("Calls terminated successfully!")
     );
     assert_eq!(msg("Bad Gateway").0.as_deref(), Some("Bad Gateway"));
+    // A list of messages, and the `errors` list many gateways send.
+    assert_eq!(
+        msg(r#"{"message":["name is required","limit is too large"]}"#)
+            .0
+            .as_deref(),
+        Some("name is required; limit is too large")
+    );
+    assert_eq!(
+        msg(r#"{"errors":[{"message":"agent not found"},{"msg":"bad id"}]}"#)
+            .0
+            .as_deref(),
+        Some("agent not found; bad id")
+    );
+    // An HTML error page: its title, not its markup.
+    let page = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title><style>b{}</style></head><body><h1>502</h1></body></html>";
+    assert_eq!(msg(page).0.as_deref(), Some("502 Bad Gateway"));
+    let untitled = "<html><body><h1>Service Unavailable</h1><p>Try later.</p></body></html>";
+    assert_eq!(
+        msg(untitled).0.as_deref(),
+        Some("Service Unavailable Try later.")
+    );
     assert_eq!(msg("").0, None);
     assert_eq!(msg("[1,2]").0, None);
 }
