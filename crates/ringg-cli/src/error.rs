@@ -83,6 +83,8 @@ pub(crate) struct CliError {
     /// The body of an answer that could not be read (secrets masked): logged at DEBUG
     /// (`--verbose`) and given as `body` in the JSON form.
     body: Option<String>,
+    /// The API operation that failed, for an error from the SDK.
+    operation: Option<&'static str>,
 }
 
 impl CliError {
@@ -100,6 +102,7 @@ impl CliError {
             class,
             request_id: None,
             body: None,
+            operation: None,
         }
     }
 
@@ -132,6 +135,11 @@ impl CliError {
     /// What to do next, if the error says.
     pub(crate) fn hint(&self) -> Option<&str> {
         self.hint.as_deref()
+    }
+
+    /// The API operation that failed, for an error from the SDK.
+    pub(crate) fn operation(&self) -> Option<&'static str> {
+        self.operation
     }
 
     /// A local file could not be read or written.
@@ -225,6 +233,7 @@ impl From<ringg_api::Error> for CliError {
         let mut err = Self::new(class, crate::hints::describe(&e));
         err.hint = crate::hints::hint(&e);
         err.request_id = e.request_id().map(|id| id.to_string());
+        err.operation = e.operation();
         // An answer that could not be read: its body is what a report needs.
         if e.kind() == ringg_api::ErrorKind::Decode || e.field_path().is_some() {
             err.body = e.body_text();

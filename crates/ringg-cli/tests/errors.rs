@@ -200,3 +200,44 @@ async fn api_does_not_resend_an_edit_that_creates_something() {
         .unwrap();
     assert!(sent() > 2, "an edit that replaces a field is retried");
 }
+
+/// A 404 to a command that sends no id (a list, the workspace) does not advise checking an id:
+/// the path is what is missing at that server. A command that sends one still gets that advice.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_404_to_a_command_without_an_id_points_at_the_server_not_the_id() {
+    let base =
+        common::http_server(|_| (404, "application/json", r#"{"detail":"Not Found"}"#.into()))
+            .await;
+    let cmd = |args: &[&str]| {
+        let mut c = common::bare();
+        c.args([
+            "--base-url",
+            &base,
+            "--api-key",
+            "7251cb4b-3373-43a4-844c-b27a1d45e0c9",
+        ]);
+        c.args(args);
+        c
+    };
+    for args in [
+        &["workspace", "show"][..],
+        &["numbers", "list"],
+        &["assistants", "list"],
+    ] {
+        let r = run(cmd(args)).await;
+        assert_ne!(r.code, 0, "{args:?}");
+        assert!(
+            r.stderr.contains("this command sends no id"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("check the id"), "{args:?}: {}", r.stderr);
+    }
+    let r = run(cmd(&[
+        "assistants",
+        "get",
+        "830f767a-397e-4b39-82ff-235cd344e2f9",
+    ]))
+    .await;
+    assert!(r.stderr.contains("check the id"), "{}", r.stderr);
+}
