@@ -70,9 +70,15 @@ fn summary_rows(map: &Map<String, Value>) -> Vec<(String, String)> {
 /// `numeric_order`, in the order of the duration buckets). A value that is not a count is
 /// shown as it came, after the counts, without a share.
 fn counts_table(heading: &str, map: &Map<String, Value>, numeric_order: bool) -> TextTable {
+    // A count written as a string (`"2"`) is a count.
+    let count = |v: &Value| {
+        v.as_f64()
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse::<f64>().ok()))
+            .filter(|n| n.is_finite())
+    };
     let mut rows: Vec<(&String, f64)> = map
         .iter()
-        .filter_map(|(k, v)| v.as_f64().map(|n| (k, n)))
+        .filter_map(|(k, v)| count(v).map(|n| (k, n)))
         .collect();
     if numeric_order {
         rows.sort_by(|a, b| bucket_start(a.0).total_cmp(&bucket_start(b.0)));
@@ -89,7 +95,7 @@ fn counts_table(heading: &str, map: &Map<String, Value>, numeric_order: bool) ->
         };
         t.add_row([name, num(n), share(n, total)]);
     }
-    for (k, v) in map.iter().filter(|(_, v)| v.as_f64().is_none()) {
+    for (k, v) in map.iter().filter(|(_, v)| count(v).is_none()) {
         t.add_row([label(k), scalar(v), "-".to_string()]);
     }
     t
@@ -170,18 +176,19 @@ fn day_table(heading: &str, map: &Map<String, Value>) -> TextTable {
 /// Per-number analytics: one row per caller number.
 pub(crate) fn numbers(rows: &[Value]) -> View {
     let mut columns: Vec<String> = vec!["number".into()];
-    for r in rows {
-        for k in r.as_object().into_iter().flat_map(|m| m.keys()) {
-            if !columns.contains(k) && !INTERNAL.contains(&k.as_str()) {
-                columns.push(k.clone());
-            }
-        }
-    }
+    add_keys(&mut columns, rows, INTERNAL);
     let header: Vec<String> = columns.iter().map(|c| label(c).to_uppercase()).collect();
     let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut t = table(&header_refs);
     t.when_empty("no calls from any number in this period; widen it with --start and --end");
     for r in rows {
+        // A row that is the number itself (`["+91…", …]`).
+        if !r.is_object() {
+            let mut cells = vec![scalar(r)];
+            cells.resize(columns.len(), "-".into());
+            t.add_row(cells);
+            continue;
+        }
         t.add_row(
             columns
                 .iter()
@@ -191,20 +198,72 @@ pub(crate) fn numbers(rows: &[Value]) -> View {
     vec![(None, t)]
 }
 
-/// The duration distribution: buckets in numeric order with their shares.
+/// The duration distribution: buckets in numeric order with their shares (or, in another
+/// shape, every value it holds).
 pub(crate) fn durations(dist: &Value) -> View {
     match dist.as_object() {
         Some(m) => vec![(None, counts_table("DURATION", m, true))],
-        None => Vec::new(),
+        None => listed(dist),
     }
 }
 
-/// Classification counts, largest first.
+/// Classification counts, largest first (or, in another shape, every value it holds).
 pub(crate) fn classification(labels: &Value) -> View {
     match labels.as_object() {
         Some(m) => vec![(None, counts_table("LABEL", m, false))],
-        None => Vec::new(),
+        None => listed(labels),
     }
+}
+
+/// Adds to `columns` the keys of the objects among `items` it does not hold yet, but `skip`.
+fn add_keys<'a>(
+    columns: &mut Vec<String>,
+    items: impl IntoIterator<Item = &'a Value>,
+    skip: &[&str],
+) {
+    for item in items {
+        for k in item.as_object().into_iter().flat_map(|m| m.keys()) {
+            if !columns.contains(k) && !skip.contains(&k.as_str()) {
+                columns.push(k.clone());
+            }
+        }
+    }
+}
+
+/// A value of a shape Ringg does not document (a list of objects, of values): one row per
+/// item, a column per key, so nothing it holds is left out.
+fn listed(shown: &Value) -> View {
+    let items: Vec<&Value> = match shown {
+        Value::Array(items) => items.iter().collect(),
+        Value::Null => Vec::new(),
+        other => vec![other],
+    };
+    let mut columns: Vec<String> = Vec::new();
+    add_keys(&mut columns, items.iter().copied(), &[]);
+    let scalars = items.iter().any(|i| !i.is_object());
+    let mut header: Vec<String> = columns.iter().map(|c| label(c).to_uppercase()).collect();
+    if scalars {
+        header.insert(0, "VALUE".into());
+    }
+    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut t = table(&header_refs);
+    for item in items {
+        let mut cells = Vec::new();
+        if scalars {
+            cells.push(if item.is_object() {
+                "-".into()
+            } else {
+                scalar(item)
+            });
+        }
+        cells.extend(
+            columns
+                .iter()
+                .map(|c| item.get(c).map_or("-".into(), |v| value(c, v))),
+        );
+        t.add_row(cells);
+    }
+    vec![(None, t)]
 }
 
 #[cfg(test)]
@@ -239,5 +298,35 @@ mod tests {
             !text.contains("cached") && text.contains("total calls"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn shapes_ringg_does_not_document_are_shown_whole() {
+        // Numbers given as the numbers themselves.
+        let text = numbers(&[json!("+919876543210"), json!("+912269976804")])[0]
+            .1
+            .to_string();
+        assert!(
+            text.contains("+919876543210") && text.contains("+912269976804"),
+            "{text}"
+        );
+        // Lists of objects instead of a map of counts.
+        let view = durations(&json!([{"bucket": "0-30", "count": 3}]));
+        let text = view[0].1.to_string();
+        assert!(
+            !view[0].1.is_empty() && text.contains("0-30") && text.contains('3'),
+            "{text}"
+        );
+        let view = classification(&json!([{"label": "interested", "count": 4}, "odd"]));
+        let text = view[0].1.to_string();
+        assert!(
+            text.contains("interested") && text.contains("odd"),
+            "{text}"
+        );
+        // A count written as a string counts towards the shares.
+        let text = durations(&json!({"0-30": 2, "30-60": "2"}))[0]
+            .1
+            .to_string();
+        assert!(text.matches("50%").count() == 2, "{text}");
     }
 }
