@@ -368,6 +368,11 @@ fn check_mapping(
     let mut mapped_columns: Vec<(String, usize)> = Vec::new();
     for (var, col) in &options.variables_map {
         match header.iter().position(|h| h == col) {
+            // Ringg refuses header names with extra spaces (ringg-api.md §4.4).
+            Some(_) if col.trim() != col => fatal.push(format!(
+                "the column {col:?} (mapped to {var:?}) has spaces around its name, which Ringg refuses in a header; rename it to {:?} in the file",
+                col.trim()
+            )),
             Some(i) => mapped_columns.push((var.clone(), i)),
             None => fatal.push(format!(
                 "variables_map maps {var:?} to the column {col:?}, which the CSV does not have (columns: {})",
