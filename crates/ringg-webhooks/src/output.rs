@@ -51,11 +51,13 @@ impl OutputFormat {
 }
 
 /// The event's JSON on one line, every value as received (a body read only once mended, with
-/// `NaN` or a lone surrogate, is written as read, so the line stays JSON;
-/// [`PartialEvent::is_mended`](ringg_types::webhook::PartialEvent::is_mended)).
+/// `NaN` or a lone surrogate, is written as mended, so the line stays JSON;
+/// [`PartialEvent::mended_json`](ringg_types::webhook::PartialEvent::mended_json)).
 fn json_line(event: &WebhookEvent) -> String {
-    let mended = matches!(event, WebhookEvent::Partial(x) if x.is_mended());
-    let raw = event.raw_json().filter(|_| !mended);
+    let raw = match event {
+        WebhookEvent::Partial(x) if x.is_mended() => x.mended_json(),
+        _ => event.raw_json(),
+    };
     match raw {
         // Line breaks can only sit between tokens in valid JSON: replacing them keeps
         // the value and the one-line format.
@@ -251,6 +253,18 @@ mod tests {
         let text = OutputFormat::Text.render(&untyped);
         assert!(text.starts_with("(partial: `event_type`:"), "{text:?}");
         assert!(text.ends_with(" call_id=c3"), "{text:?}");
+    }
+
+    #[test]
+    fn a_mended_body_is_printed_as_received_but_for_the_mended_tokens() {
+        let body = br#"{"event_type":"call_completed","call_id":"big-2","status":"completed","bulk_list_id":123456789012345678901,"x":1e999,"latency":NaN}"#;
+        let event = WebhookEvent::from_slice_lenient(body).unwrap();
+        assert!(matches!(&event, WebhookEvent::Partial(x) if x.is_mended()));
+        let line = OutputFormat::Json.render(&event);
+        assert_eq!(
+            line,
+            r#"{"event_type":"call_completed","call_id":"big-2","status":"completed","bulk_list_id":123456789012345678901,"x":null,"latency":null}"#
+        );
     }
 
     #[test]

@@ -339,10 +339,10 @@ impl WebhookEvent {
                     event_type: None,
                     source,
                 };
-                let (value, mended): (Map<String, Value>, bool) = match decode(bytes) {
-                    Ok(value) => (value, false),
+                let (value, mended): (Map<String, Value>, Option<Vec<u8>>) = match decode(bytes) {
+                    Ok(value) => (value, None),
                     Err(e) => match super::repair::mend(bytes) {
-                        Some(mended) => (decode(&mended).map_err(|_| refused(e))?, true),
+                        Some(mended) => (decode(&mended).map_err(|_| refused(e))?, Some(mended)),
                         None => return Err(refused(e)),
                     },
                 };
@@ -351,7 +351,7 @@ impl WebhookEvent {
                 if partial.raw.is_none() {
                     partial.body_bytes = Some(bytes.into());
                 }
-                partial.mended = mended;
+                partial.set_mended(mended);
                 Ok(Self::Partial(partial))
             }
         }

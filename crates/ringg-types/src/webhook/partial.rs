@@ -1,5 +1,7 @@
 //! [`PartialEvent`]: a delivery whose JSON did not fit the typed model, kept whole.
 
+use std::sync::Arc;
+
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -50,6 +52,8 @@ pub struct PartialEvent {
     pub(crate) raw: RawJson,
     /// Read only once mended (see [`is_mended`](Self::is_mended)).
     pub(crate) mended: bool,
+    /// The mended text (see [`mended_json`](Self::mended_json)).
+    mended_text: Option<Arc<str>>,
     /// The body as received when it is not UTF-8 text (see [`body_bytes`](Self::body_bytes)).
     pub(crate) body_bytes: Option<Box<[u8]>>,
     error: WebhookParseError,
@@ -113,9 +117,27 @@ impl PartialEvent {
             value,
             raw: RawJson::none(),
             mended: false,
+            mended_text: None,
             body_bytes: None,
             error,
         }
+    }
+
+    /// Records that the body was read only once mended, and the mended text.
+    pub(crate) fn set_mended(&mut self, mended: Option<Vec<u8>>) {
+        self.mended = mended.is_some();
+        self.mended_text = mended
+            .and_then(|m| String::from_utf8(m).ok())
+            .map(Arc::from);
+    }
+
+    /// For a body read only once mended ([`is_mended`](Self::is_mended)): the text as
+    /// received with only the mended tokens replaced (`NaN` by `null`, a lone surrogate by
+    /// `\ufffd`, …), which is JSON; every other value keeps its digits and its place, as
+    /// [`value`](Self::value) written again would not (numbers beyond `u64` rounded, keys
+    /// sorted).
+    pub fn mended_json(&self) -> Option<&str> {
+        self.mended_text.as_deref()
     }
 
     /// The body as received, when it is not UTF-8 text (read mended, each byte that is not as
