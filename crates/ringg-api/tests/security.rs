@@ -274,7 +274,7 @@ fn every_type_that_holds_a_secret_masks_it() {
     shown.push(ringg_api::types::redact::redact_text(&sent).into_owned());
 
     // Decode errors and API errors over bodies that carry the key.
-    let body = format!(r#"{{"workspace_info": {{"id": 5, "api_key": "{KEY}"}}}}"#);
+    let body = format!(r#"{{"workspace_info": {{"id": [5], "api_key": "{KEY}"}}}}"#);
     let decode_err =
         ringg_api::types::decode::<WorkspaceInfoResponse>(body.as_bytes()).unwrap_err();
     shown.push(format!(
