@@ -282,7 +282,8 @@ impl Calls<'_> {
                 None => {
                     return Err(outcomes::no_call_id(&response, reference)
                         .with_operation(op.id)
-                        .with_answer_ids(request_id, &head));
+                        .with_answer_ids(request_id, &head)
+                        .masking(self.client.api_key()));
                 }
             },
             // An answer naming its call, with a field of a shape not foreseen: placed.

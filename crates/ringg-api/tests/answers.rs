@@ -252,6 +252,28 @@ async fn an_initiation_answered_without_a_call_id_quotes_the_server() {
         .unwrap_err();
     assert!(err.is_outcome_unknown(), "{err}");
     assert!(err.to_string().contains("Insufficient credits"), "{err}");
+    // The client's key echoed in that message (in any case), or a secret field in it, is not
+    // quoted: the reason is kept in the journal.
+    const KEY: &str = "7251cb4b-aaaa-4f00-9c1e-0123456789ab";
+    let body = format!(
+        r#"{{"success":false,"message":"API key {} has no credits; token={{\"api_key\":\"other-secret-1\"}}"}}"#,
+        KEY.to_ascii_uppercase()
+    );
+    let (base, _) = serve(move |_| json(200, &body)).await;
+    let client = Client::builder()
+        .ignore_env()
+        .api_key(KEY)
+        .base_url(base)
+        .build()
+        .unwrap();
+    let err = client
+        .calls()
+        .initiate(a_call_to("agent-1"))
+        .await
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(shown.contains("has no credits"), "{shown}");
+    assert!(!shown.to_ascii_lowercase().contains(&KEY[..13]), "{shown}");
 }
 
 // An error answer over the body limit keeps its status (known from the head): a 401 stays an

@@ -35,11 +35,16 @@ pub(super) fn salvaged_answer(err: &Error) -> Option<(InitiateCallResponse, Call
 }
 
 /// A 2xx answer to a call initiation that names no call: outcome unknown (Ringg may have
-/// placed it), with what the server said.
+/// placed it), with what the server said (secrets named as such masked, at most 300
+/// characters; the caller masks its own key).
 pub(super) fn no_call_id(response: &InitiateCallResponse, reference: &str) -> Error {
     let said = response
         .message()
-        .map(|m| format!("; the server said: {m}"))
+        .map(|m| {
+            let m = ringg_types::redact::redact_text(m);
+            let m = ringg_types::text::for_terminal(&m, 300);
+            format!("; the server said: {m}")
+        })
         .unwrap_or_default();
     Error::invalid_input(format!(
         "Ringg answered the call initiation without a call id (client reference \
