@@ -125,6 +125,21 @@ mod tests {
                 .is_some_and(|k| k.to_string().starts_with("55|call_started")),
             "{partial:?}"
         );
+        // Each attempt's dial, its `call_sid` sent as a number, typed or partial.
+        for odd in ["", r#","agent_id":[1]"#] {
+            let sid = |n: u32| {
+                let body = format!(
+                    r#"{{"event_type":"call_started","call_id":"c1","call_sid":{n}{odd}}}"#
+                );
+                let event = WebhookEvent::from_slice_lenient(body.as_bytes()).unwrap();
+                assert_eq!(event.is_partial(), !odd.is_empty(), "{body}");
+                crate::dedupe::DedupeKey::for_event(&event)
+                    .unwrap()
+                    .to_string()
+            };
+            assert_ne!(sid(111), sid(222), "{odd}");
+            assert!(sid(111).contains("call_sid=111"), "{}", sid(111));
+        }
     }
 
     #[test]

@@ -30,8 +30,13 @@ macro_rules! webhook_payload {
             /// `call_id`: the call (same as `calls[].id` in history).
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub call_id: Option<CallId>,
-            /// `call_sid`: the telephony provider's call id (Twilio `CA…`, Plivo UUID).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
+            /// `call_sid`: the telephony provider's call id (Twilio `CA…`, Plivo UUID; a
+            /// number is read as its digits).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::common::lenient::number_text"
+            )]
             pub call_sid: Option<String>,
             /// `agent_id`.
             #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,5 +1,6 @@
 //! What tells one call attempt's events apart when the payload carries no `retry_count`.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -23,6 +24,7 @@ pub(super) fn key(call_id: &str, event: &WebhookEvent, status: Option<&str>) -> 
         return DedupeKey::new(call_id, event_type, Some(Attempt::RetryCount(n)));
     }
     let (call_sid, called_on) = dial(event);
+    let (call_sid, called_on) = (call_sid.as_deref(), called_on.as_deref());
     let completed = matches!(kind, EventType::CallCompleted);
     if called_on.is_some() || (call_sid.is_some() && !completed) {
         let dial = Attempt::Dial {
@@ -48,11 +50,11 @@ pub(super) fn key(call_id: &str, event: &WebhookEvent, status: Option<&str>) -> 
 }
 
 /// The `call_sid` and `called_on` of an attempt's event (typed or partial), each when it is a
-/// non-blank text. Both describe the attempt, not its delivery, so a retry of the delivery
-/// keys the same.
-fn dial(event: &WebhookEvent) -> (Option<&str>, Option<&str>) {
-    fn text(v: Option<&str>) -> Option<&str> {
-        v.filter(|s| !s.trim().is_empty())
+/// non-blank text (or, in a partial event, a number, as its JSON text). Both describe the
+/// attempt, not its delivery, so a retry of the delivery keys the same.
+fn dial(event: &WebhookEvent) -> (Option<Cow<'_, str>>, Option<Cow<'_, str>>) {
+    fn text(v: Option<&str>) -> Option<Cow<'_, str>> {
+        v.filter(|s| !s.trim().is_empty()).map(Cow::Borrowed)
     }
     macro_rules! typed {
         ($p:expr) => {
@@ -68,7 +70,10 @@ fn dial(event: &WebhookEvent) -> (Option<&str>, Option<&str>) {
         WebhookEvent::CallOngoing(p) => typed!(p),
         WebhookEvent::CallCompleted(p) => typed!(p),
         WebhookEvent::Partial(x) => {
-            let field = |k: &str| text(x.value().get(k).and_then(serde_json::Value::as_str));
+            let field = |k: &str| match x.value().get(k) {
+                Some(serde_json::Value::Number(n)) => Some(Cow::Owned(n.to_string())),
+                v => text(v.and_then(serde_json::Value::as_str)),
+            };
             (field("call_sid"), field("called_on"))
         }
         _ => (None, None),
