@@ -234,9 +234,14 @@ impl From<ringg_api::Error> for CliError {
         err.hint = crate::hints::hint(&e);
         err.request_id = e.request_id().map(|id| id.to_string());
         err.operation = e.operation();
-        // An answer that could not be read: its body is what a report needs.
+        // An answer that could not be read: its body is what a report needs. Only a JSON
+        // document, whose secrets the masking finds by their field names: in other text (an
+        // HTML page, a Python repr) it finds only the client's own key.
         if e.kind() == ringg_api::ErrorKind::Decode || e.field_path().is_some() {
-            err.body = e.body_text();
+            err.body = e.body_text().filter(|b| {
+                serde_json::from_str::<serde_json::Value>(b)
+                    .is_ok_and(|v| v.is_object() || v.is_array())
+            });
         }
         err
     }

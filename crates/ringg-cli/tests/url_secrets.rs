@@ -412,4 +412,15 @@ async fn an_answer_that_cannot_be_read_is_shown_with_verbose_and_in_json() {
     for out in [&verbose.stderr, &json.stderr, &plain.stderr] {
         assert!(!out.contains(ECHOED_KEY), "the key was shown: {out}");
     }
+    // An answer that is not JSON is not shown: its secrets cannot be told by their names.
+    let repr = "{'workspace_info': {'id': 1, 'api_key': 'OTHER-KEY-123456789'}}".to_string();
+    let base = answering(200, "application/json", repr).await;
+    for args in [
+        &["--verbose", "workspace", "show"][..],
+        &["-o", "json", "workspace", "show"],
+    ] {
+        let r = common::run(api_cmd(&base, args)).await;
+        assert_ne!(r.code, 0, "{}", r.stderr);
+        assert!(!r.stderr.contains("OTHER-KEY"), "{args:?}: {}", r.stderr);
+    }
 }
