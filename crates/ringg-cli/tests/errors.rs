@@ -240,4 +240,18 @@ async fn a_404_to_a_command_without_an_id_points_at_the_server_not_the_id() {
     ]))
     .await;
     assert!(r.stderr.contains("check the id"), "{}", r.stderr);
+    // A read whose id goes in the query (a campaign's drill-down) is about that id.
+    let sim = common::sim().await;
+    let r = run(ringg(
+        &sim,
+        &[
+            "analytics",
+            "drill-down",
+            "--list",
+            "99999999-0000-4000-8000-000000000000",
+        ],
+    ))
+    .await;
+    assert_ne!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("sends no id"), "{}", r.stderr);
 }

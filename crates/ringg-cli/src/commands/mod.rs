@@ -84,15 +84,14 @@ fn refine_not_found(ctx: &Ctx, group: &str, e: CliError) -> CliError {
             "check the method, the path and any id in it: the path is below the base URL, e.g. `ringg api GET /agent/all` (see `ringg api --help`)",
         );
     }
-    // A read that names no id (a list, the workspace): the path itself is not there.
-    let names_no_id = e
-        .operation()
-        .and_then(ringg_api::types::operations::by_id)
-        .is_some_and(|op| {
-            op.method == ringg_api::types::operations::HttpMethod::Get
-                && op.path_params().next().is_none()
-                && op.id != ringg_api::types::operations::GET_CALL_DETAILS.id
-        });
+    // A read that names no id (a list, the workspace): the path itself is not there. Two
+    // reads carry their id in the query instead of the path.
+    use ringg_api::types::operations::{self as ops, GET_CALL_DETAILS, GET_DRILL_DOWN_ANALYTICS};
+    let names_no_id = e.operation().and_then(ops::by_id).is_some_and(|op| {
+        op.method == ops::HttpMethod::Get
+            && op.path_params().next().is_none()
+            && ![GET_CALL_DETAILS.id, GET_DRILL_DOWN_ANALYTICS.id].contains(&op.id)
+    });
     if names_no_id {
         return e.with_hint(
             "the server has no such path, and this command sends no id: check --base-url (or the profile's server, `ringg profiles list`) and any proxy in front of it",
