@@ -43,9 +43,11 @@ pub(crate) fn parse_error_body(body: &[u8]) -> ParsedErrorBody {
             code: None,
         };
     };
-    /// A message: a string, or the messages of a list (strings, or objects with one).
+    /// A message: a string that is not blank, or the messages of a list (strings, or objects
+    /// with one).
     fn text_of(v: &Value) -> Option<String> {
         match v {
+            Value::String(s) if s.trim().is_empty() => None,
             Value::String(s) => Some(s.clone()),
             Value::Array(items) => {
                 let parts: Vec<String> = items
@@ -62,11 +64,9 @@ pub(crate) fn parse_error_body(body: &[u8]) -> ParsedErrorBody {
     }
     fn obj_msg(o: &serde_json::Map<String, Value>) -> ParsedErrorBody {
         ParsedErrorBody {
-            message: o
-                .get("message")
-                .or_else(|| o.get("msg"))
-                .or_else(|| o.get("errors"))
-                .and_then(text_of),
+            message: ["message", "msg", "errors"]
+                .iter()
+                .find_map(|k| o.get(*k).and_then(text_of)),
             code: o.get("code").map(|c| match c {
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
@@ -125,9 +125,9 @@ pub(crate) fn parse_error_body(body: &[u8]) -> ParsedErrorBody {
             }
             match o.get("error") {
                 Some(Value::Object(e)) => return obj_msg(e),
-                Some(Value::String(s)) => {
+                Some(v @ (Value::String(_) | Value::Array(_))) if text_of(v).is_some() => {
                     return ParsedErrorBody {
-                        message: Some(s.clone()),
+                        message: text_of(v),
                         code: None,
                     };
                 }
@@ -184,5 +184,17 @@ fn html_text(text: &str) -> Option<String> {
             _ => out.push(c),
         }
     }
-    Some(out.split_whitespace().collect::<Vec<_>>().join(" "))
+    let text = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The entities an error page uses; `&amp;` last, so `&amp;lt;` stays `&lt;`.
+    let text = [
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+        ("&nbsp;", " "),
+    ]
+    .iter()
+    .fold(text, |t, (entity, c)| t.replace(entity, c))
+    .replace("&amp;", "&");
+    Some(text)
 }

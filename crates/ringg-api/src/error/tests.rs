@@ -47,9 +47,18 @@ fn every_error_body_shape() {
             .as_deref(),
         Some("agent not found; bad id")
     );
+    for body in [
+        r#"{"message":null,"errors":[{"message":"agent not found"}]}"#,
+        r#"{"message":"","errors":["agent not found"]}"#,
+        r#"{"error":["agent not found"]}"#,
+    ] {
+        assert_eq!(msg(body).0.as_deref(), Some("agent not found"), "{body}");
+    }
     // An HTML error page: its title, not its markup.
     let page = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title><style>b{}</style></head><body><h1>502</h1></body></html>";
     assert_eq!(msg(page).0.as_deref(), Some("502 Bad Gateway"));
+    let page = "<html><head><title>Oops &amp; 502 &lt;gateway&gt;</title></head></html>";
+    assert_eq!(msg(page).0.as_deref(), Some("Oops & 502 <gateway>"));
     let untitled = "<html><body><h1>Service Unavailable</h1><p>Try later.</p></body></html>";
     assert_eq!(
         msg(untitled).0.as_deref(),
