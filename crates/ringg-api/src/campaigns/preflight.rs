@@ -367,11 +367,12 @@ fn check_mapping(
 ) -> Vec<(String, usize)> {
     let mut mapped_columns: Vec<(String, usize)> = Vec::new();
     for (var, col) in &options.variables_map {
-        match header.iter().position(|h| h == col) {
+        let found = header.iter().position(|h| h == col);
+        match found.or_else(|| header.iter().position(|h| h.trim() == col.trim())) {
             // Ringg refuses header names with extra spaces (ringg-api.md §4.4).
-            Some(_) if col.trim() != col => fatal.push(format!(
-                "the column {col:?} (mapped to {var:?}) has spaces around its name, which Ringg refuses in a header; rename it to {:?} in the file",
-                col.trim()
+            Some(i) if header[i].trim() != header[i] || header[i] != *col => fatal.push(format!(
+                "variables_map maps {var:?} to the column {col:?} and the file's header names it {:?}: spaces around a column's name are refused by Ringg; name it {:?} in the file and the mapping",
+                header[i], header[i].trim()
             )),
             Some(i) => mapped_columns.push((var.clone(), i)),
             None => fatal.push(format!(

@@ -332,19 +332,21 @@ fn a_number_written_with_the_00_prefix_is_refused_with_its_line() {
 
 #[test]
 fn a_mapped_column_with_spaces_around_its_name_is_refused() {
-    let mut o = opts(Some("+91"));
-    o.variables_map
-        .insert("callee_name".to_string(), " Name".to_string());
-    let r = run(
-        "Mobile Number, Name,Policy ID\n+919876543210,Asha,P-1\n",
-        &o,
-    );
-    assert!(!r.is_usable(), "{}", r.summary());
-    assert!(
-        r.fatal.iter().any(|f| f.contains(
-            r#"the column " Name" (mapped to "callee_name") has spaces around its name"#
-        ) && f.contains(r#"rename it to "Name""#)),
-        "{:?}",
-        r.fatal
-    );
+    // The header, the mapping or both spaced: Ringg would refuse the upload.
+    for (header, mapped) in [(" Name", " Name"), (" Name", "Name"), ("Name", "Name ")] {
+        let mut o = opts(Some("+91"));
+        o.variables_map
+            .insert("callee_name".to_string(), mapped.to_string());
+        let csv = format!("Mobile Number,{header},Policy ID\n+919876543210,Asha,P-1\n");
+        let r = run(&csv, &o);
+        assert!(!r.is_usable(), "{header:?} {mapped:?}: {}", r.summary());
+        assert!(
+            r.fatal
+                .iter()
+                .any(|f| f.contains("spaces around a column's name")
+                    && f.contains(r#"name it "Name" in the file and the mapping"#)),
+            "{header:?} {mapped:?}: {:?}",
+            r.fatal
+        );
+    }
 }
