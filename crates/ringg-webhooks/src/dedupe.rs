@@ -9,22 +9,26 @@
 //! **attempt**), what tells the attempt apart: the final `status` of the attempt that ended the
 //! call; for a `retry` attempt its `retry_count`, or, when the payload has none (the newest
 //! examples carry none), its `called_on` (with its `call_sid`), or else its `call_sid` (which
-//! Ringg may keep for every attempt of a call) and a canonical digest of its body, or else a
-//! digest of its body. `call_started`, `call_ringing` and `call_ongoing`, which each attempt
+//! Ringg may keep for every attempt of a call) and a canonical digest of its body, or else that
+//! digest alone. `call_started`, `call_ringing` and `call_ongoing`, which each attempt
 //! sends again, add the attempt's `retry_count`, or else its `call_sid` and `called_on` (those
-//! present). The other event types add the attempt's `retry_count` when the payload carries
-//! it, except `all_processing_completed`, whose copy rebuilt from history (`webhooks replay`)
-//! must key as its original. A per-call callback delivery (no
+//! present). The recording and the analyses add the attempt's `retry_count` when the payload
+//! carries it; `all_processing_completed` nothing, since its copy rebuilt from history
+//! (`webhooks replay`) must key as its original; a type not known here its `retry_count` and
+//! a canonical digest of its body (it may be sent once per attempt or change). An
+//! `event_type` in another case (`CALL_COMPLETED`) keys as the documented type. A per-call
+//! callback delivery (no
 //! `event_type`) is keyed by its call id, its `data.status`, its `data.retry` and a digest of
 //! what its `data` holds, so each status change, and a later delivery of it that brings the
 //! recording or the analysis, is handed over once. A delivery whose event type could not
-//! be read (a partial event) is keyed by its call id and a digest of its body, so two
+//! be read (a partial event) is keyed by its call id and a canonical digest of its body, so two
 //! different such deliveries about one call are two events; so is one with a blank `call_id`.
 //! Events without a `call_id` have no key and are always handed over.
 //!
-//! Where nothing in the payload tells two deliveries apart, the body does: Ringg's retry of a
-//! delivery sends the same body, so it is still one event, and two different bodies are never
-//! taken for one (a key too fine hands an event over twice; a key too coarse would lose one).
+//! Where nothing in the payload tells two deliveries apart, the body does, written canonically
+//! (keys sorted, `null` fields left out): a retry sends the same body, in whatever key order,
+//! so it is one event. Two bodies that differ only in a `null` against a missing field, or in
+//! digits beyond 64-bit integers (read as `f64`), are taken for one.
 
 mod attempt;
 mod digest;
@@ -46,17 +50,18 @@ use async_trait::async_trait;
 /// - for `call_completed`: `|status=S` when the call ended; for a `retry` attempt
 ///   `|retry_count=N`, else `|call_sid=SID|called_on=T` (the `call_sid` when present), else
 ///   `|call_sid=SID|status=retry|body~=` and a SHA-256 prefix of the body written canonically
-///   (keys sorted, `null` fields left out), else `|status=retry|body=` (`|body=` without a
-///   status) and a SHA-256 prefix of the body as received;
+///   (keys sorted, `null` fields left out), else `|status=retry|body~=` (`|body~=` without a
+///   status) and that prefix (`body=` and the body as received for a mended body);
 /// - for `call_started`, `call_ringing` and `call_ongoing`, which each attempt sends again:
 ///   `|retry_count=N`, else `|call_sid=SID|called_on=T` (those present), else nothing more;
-/// - for `all_processing_completed`: nothing more; for the other types (known or not):
-///   `|retry_count=N` when the payload carries it;
+/// - for `all_processing_completed`: nothing more; for the recording and the analyses
+///   `|retry_count=N` when the payload carries it; for a type not known here the same, then
+///   `|body~=` and the canonical prefix;
 /// - for a callback delivery: `|status=S`, `|retry=N` when present, then `|data=` and a
 ///   SHA-256 prefix of its `data` written canonically (keys sorted, `null` fields left out);
 ///
-/// and `call_id` `||body=` and a SHA-256 prefix of the body when the event type could not be
-/// read (`|` `event_type` `|body=…` when the `call_id` is blank).
+/// and `call_id` `||body~=` and the canonical prefix of the body when the event type could not
+/// be read (`|` `event_type` `|body~=…` when the `call_id` is blank).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct DedupeKey(Arc<str>);
 
