@@ -120,10 +120,19 @@ impl<'de> Deserialize<'de> for EditAssistantRequest {
                     Some(_) => Err(de::Error::custom(format!("`{key}` must be a boolean"))),
                 }
             };
-        let agent_id = take_str(&mut map, "agent_id")?
+        // An ID: a string, or a whole number as its digits (as the ID types read them).
+        let take_id = |map: &mut Map<String, Value>, key: &str| match map.get(key) {
+            Some(Value::Number(n)) if n.is_u64() || n.is_i64() => {
+                let digits = n.to_string();
+                map.remove(key);
+                Ok(Some(digits))
+            }
+            _ => take_str(map, key),
+        };
+        let agent_id = take_id(&mut map, "agent_id")?
             .map(AgentId::new)
             .ok_or_else(|| de::Error::missing_field("agent_id"))?;
-        let version_id = take_str(&mut map, "version_id")?.map(VersionId::new);
+        let version_id = take_id(&mut map, "version_id")?.map(VersionId::new);
         let is_draft = take_bool(&mut map, "is_draft")?;
         let new_draft = take_bool(&mut map, "new_draft")?;
         let config_type = take_str(&mut map, "config_type")?.map(ConfigType::from);

@@ -169,6 +169,21 @@ fn edit_errors_are_clear() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("agent_id"));
+    // An ID written as a number is its digits, as the ID types read it.
+    let req = serde_json::from_value::<EditAssistantRequest>(
+        json!({"operation": "attach_kb", "kb_id": "k", "agent_id": 42, "version_id": 7}),
+    )
+    .unwrap();
+    assert_eq!(req.agent_id.as_str(), "42");
+    assert_eq!(req.version_id.as_ref().map(|v| v.as_str()), Some("7"));
+    let err = serde_json::from_value::<EditAssistantRequest>(
+        json!({"operation": "attach_kb", "kb_id": "k", "agent_id": 4.5}),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("`agent_id` must be a string"),
+        "{err}"
+    );
 }
 
 #[test]

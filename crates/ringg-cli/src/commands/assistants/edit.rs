@@ -97,6 +97,8 @@ pub(crate) async fn edit(ctx: &mut Ctx, args: EditArgs) -> Result<(), CliError> 
             match map.remove("agent_id") {
                 None => {}
                 Some(Value::String(s)) if s == agent_id.as_str() => {}
+                // An ID written as a number is its digits.
+                Some(Value::Number(n)) if n.to_string() == agent_id.as_str() => {}
                 Some(other) => {
                     return Err(CliError::usage(format!(
                         "the JSON names agent_id {} but the command edits {agent_id}; leave agent_id out of the JSON",
