@@ -85,8 +85,12 @@ pub struct WorkspaceNumber {
     /// `provider`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub provider: Nullable<TelephonyProvider>,
-    /// `display_name`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    /// `display_name` (a number or another value read as its text).
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_any_text"
+    )]
     pub display_name: Nullable<String>,
     /// `owner`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -112,8 +116,12 @@ pub struct WorkspaceNumber {
         deserialize_with = "crate::common::lenient::flag"
     )]
     pub is_expired: Option<bool>,
-    /// `expiry_date`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    /// `expiry_date`, as written (an epoch number as its digits).
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_any_text"
+    )]
     pub expiry_date: Nullable<String>,
     /// Unknown fields.
     #[serde(flatten)]

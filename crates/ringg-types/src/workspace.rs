@@ -28,8 +28,12 @@ crate::redact::redacted_debug!(WorkspaceInfoResponse);
 pub struct WorkspaceInfo {
     /// `id`.
     pub id: WorkspaceId,
-    /// `name`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `name` (a number or another value read as its text).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::any_text"
+    )]
     pub name: Option<String>,
     /// `created_at`.
     #[serde(
@@ -80,8 +84,12 @@ crate::redact::redacted_debug!(WorkspaceListResponse);
 pub struct WorkspaceSummary {
     /// `id`.
     pub id: WorkspaceId,
-    /// `name`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `name` (a number or another value read as its text).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::any_text"
+    )]
     pub name: Option<String>,
     /// `created_at`.
     #[serde(

@@ -718,3 +718,19 @@ fn an_answer_without_its_list_is_not_an_empty_list() {
             .is_empty()
     );
 }
+
+/// Free-text fields sent as numbers are read as their text, not refused with the whole answer.
+#[test]
+fn free_text_fields_sent_as_numbers_are_read_as_text() {
+    let ws =
+        decode::<WorkspaceInfoResponse>(br#"{"workspace_info":{"id":"w1","name":42}}"#).unwrap();
+    assert_eq!(ws.workspace_info.name.as_deref(), Some("42"));
+    let numbers = decode::<NumbersResponse>(
+        br#"{"workspace_numbers":[{"id":"n1","display_name":7,"expiry_date":1735689600},{"id":"n2","display_name":null}]}"#,
+    )
+    .unwrap();
+    let first = &numbers.workspace_numbers[0];
+    assert_eq!(first.display_name.as_ref(), Some(&"7".to_string()));
+    assert_eq!(first.expiry_date.as_ref(), Some(&"1735689600".to_string()));
+    assert!(numbers.workspace_numbers[1].display_name.is_null());
+}

@@ -174,6 +174,14 @@ pub(crate) fn null_is_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D
     Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
 }
 
+/// `Nullable<String>` for a free-text field, read as [`any_text`] reads it (`null` is
+/// `Null`).
+pub(crate) fn nullable_any_text<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Nullable<String>, D::Error> {
+    any_text(d).map(Nullable::from)
+}
+
 /// A text field that may be absent, `null` or another value: `null` reads as the empty string
 /// (as a missing field does), a number, a boolean, an object or an array as its JSON text.
 pub(crate) fn text_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
