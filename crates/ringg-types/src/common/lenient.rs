@@ -241,11 +241,42 @@ impl<'de> Visitor<'de> for BoolV {
 /// `Option<String>` for a free-text field: a string as it is, a number or a boolean as its
 /// JSON text, an object or an array as its compact JSON; `null` reads as `None`.
 pub(crate) fn any_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::Null => None,
-        Value::String(s) => Some(s),
-        other => Some(other.to_string()),
-    })
+    // A string, the common case, is read without a buffered `Value`.
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a text, or any JSON value")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(v.to_owned()))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Ok(Some(Value::from(v).to_string()))
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            let v = Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+            Ok(Some(v.to_string()))
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            let v = Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
+            Ok(Some(v.to_string()))
+        }
+        null_reads_as_none!();
+    }
+    d.deserialize_option(V)
 }
 
 /// `Option<bool>`: a boolean, `0`/`1`, or a word (`"true"`, `"no"`); `""` and `null` read as
