@@ -1,7 +1,7 @@
 //! [`EditAssistantRequest`] (the `PATCH /agent/v1` body: an edit plus the common fields) and
 //! its response.
 
-use serde::de;
+use serde::de::{self, DeserializeOwned};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -120,19 +120,21 @@ impl<'de> Deserialize<'de> for EditAssistantRequest {
                     Some(_) => Err(de::Error::custom(format!("`{key}` must be a boolean"))),
                 }
             };
-        // An ID: a string, or a whole number as its digits (as the ID types read them).
-        let take_id = |map: &mut Map<String, Value>, key: &str| match map.get(key) {
-            Some(Value::Number(n)) if n.is_u64() || n.is_i64() => {
-                let digits = n.to_string();
-                map.remove(key);
-                Ok(Some(digits))
+        /// An ID, read as its type reads one (a string, or a whole number as its digits).
+        fn take_id<T: DeserializeOwned, E: de::Error>(
+            map: &mut Map<String, Value>,
+            key: &str,
+        ) -> Result<Option<T>, E> {
+            match map.remove(key) {
+                None | Some(Value::Null) => Ok(None),
+                Some(v) => T::deserialize(v)
+                    .map(Some)
+                    .map_err(|_| E::custom(format!("`{key}` must be a string or a whole number"))),
             }
-            _ => take_str(map, key),
-        };
-        let agent_id = take_id(&mut map, "agent_id")?
-            .map(AgentId::new)
+        }
+        let agent_id = take_id::<AgentId, D::Error>(&mut map, "agent_id")?
             .ok_or_else(|| de::Error::missing_field("agent_id"))?;
-        let version_id = take_id(&mut map, "version_id")?.map(VersionId::new);
+        let version_id = take_id::<VersionId, D::Error>(&mut map, "version_id")?;
         let is_draft = take_bool(&mut map, "is_draft")?;
         let new_draft = take_bool(&mut map, "new_draft")?;
         let config_type = take_str(&mut map, "config_type")?.map(ConfigType::from);

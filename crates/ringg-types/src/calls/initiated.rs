@@ -117,13 +117,12 @@ impl InitiateCallResponse {
     /// unknown.
     pub fn salvage(body: &[u8]) -> Option<Self> {
         fn take_id(map: &mut Map<String, Value>, key: &str) -> Option<CallId> {
-            let id = match map.get(key)? {
-                Value::String(s) if !s.trim().is_empty() => s.clone(),
-                Value::Number(n) if n.is_u64() || n.is_i64() => n.to_string(),
-                _ => return None,
-            };
+            let id = CallId::deserialize(map.get(key)?).ok()?;
+            if id.as_str().trim().is_empty() {
+                return None;
+            }
             map.remove(key);
-            Some(CallId::new(id))
+            Some(id)
         }
         let Ok(Value::Object(mut top)) = serde_json::from_slice::<Value>(body) else {
             return None;

@@ -176,8 +176,8 @@ impl UnknownEvent {
         let text = |k: &str| raw.get(k).and_then(Value::as_str).map(str::to_owned);
         Self {
             event_type: text("event_type").unwrap_or_default(),
-            call_id: super::partial::id_text(&raw, "call_id").map(CallId::new),
-            agent_id: super::partial::id_text(&raw, "agent_id").map(AgentId::new),
+            call_id: super::partial::id_at(&raw, "call_id"),
+            agent_id: super::partial::id_at(&raw, "agent_id"),
             raw,
             raw_json: RawJson::none(),
         }

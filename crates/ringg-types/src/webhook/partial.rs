@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::common::whole_count;
@@ -63,14 +63,14 @@ fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
     object.get(key).and_then(Value::as_str)
 }
 
-/// An ID at `key`: a string, or a whole number as its digits (an ID Ringg sends as a number
-/// still names the call, so a retry of the delivery is still recognised).
-pub(super) fn id_text(object: &Map<String, Value>, key: &str) -> Option<String> {
-    match object.get(key)? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) if n.is_u64() || n.is_i64() => Some(n.to_string()),
-        _ => None,
-    }
+/// The ID at `key`, read as its type reads one (a string, or a whole number as its digits: an
+/// ID Ringg sends as a number still names the call, so a retry of the delivery is still
+/// recognised).
+pub(super) fn id_at<'a, T: Deserialize<'a>>(
+    object: &'a Map<String, Value>,
+    key: &str,
+) -> Option<T> {
+    T::deserialize(object.get(key)?).ok()
 }
 
 /// A count written as a number (`2`, `2.0`) or as a numeric string (`"2"`).
@@ -102,9 +102,8 @@ impl PartialEvent {
             ),
         };
         let read = |key: &str| fields.and_then(|f| text(f, key));
-        let id = |key: &str| fields.and_then(|f| id_text(f, key));
-        let call_id = id("call_id").map(CallId::new);
-        let agent_id = id("agent_id").map(AgentId::new);
+        let call_id = fields.and_then(|f| id_at::<CallId>(f, "call_id"));
+        let agent_id = fields.and_then(|f| id_at::<AgentId>(f, "agent_id"));
         let status = read("status").map(CallStatus::from);
         let attempt = fields.and_then(|f| count(f, attempt_key));
         Self {
