@@ -531,8 +531,9 @@ async fn discard_deletes_a_draft_and_points_a_started_campaign_elsewhere() {
 }
 
 /// A row the check lets through and Ringg refuses (here a number written with no-break
-/// spaces, which the simulator does not read): the launch says Ringg imported fewer rows and
-/// counts the contacts as Ringg did, instead of the check's count.
+/// spaces, which the simulator does not read, in a file uploaded as written): the launch says
+/// Ringg imported fewer rows and counts the contacts as Ringg did, instead of the check's
+/// count.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_launch_says_when_ringg_imported_fewer_rows_than_the_check_found_valid() {
     let sim = common::sim().await;
@@ -557,6 +558,7 @@ async fn a_launch_says_when_ringg_imported_fewer_rows_than_the_check_found_valid
                 NUMBER_POOL_ID,
                 "--remove-invalid-rows",
                 "--no-follow",
+                "--upload-as-written",
             ],
         ),
     ))

@@ -332,6 +332,22 @@ async fn a_number_without_its_prefix_is_read_alike_by_the_plan_and_the_launch() 
     .await;
 }
 
+/// What the launch uploads is what the check read: a number written with the international
+/// prefix 00, which the check refuses (the simulator, like any server that puts the country
+/// code in front of a number without `+`, dials someone else), is left out of the upload with
+/// `--remove-invalid-rows`, and a number written with no-break spaces, which the check reads
+/// and the simulator does not, is dialled as the check read it.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_launch_uploads_the_rows_the_check_read_as_it_read_them() {
+    planned_is_placed(
+        "Mobile Number,Name\n+919876500341,Asha\n0091 98765 00342,Ravi\n+91\u{a0}98765\u{a0}00343,Meera\n",
+        "3 rows, 2 valid, 1 invalid",
+        "starts with the international prefix 00",
+        &["+919876500341", "+919876500343"],
+    )
+    .await;
+}
+
 /// A row one field short of the header is imported with that value empty, so the check counts
 /// it (and names it) instead of calling it invalid: the plan counts the call placed for it.
 #[tokio::test(flavor = "multi_thread")]
@@ -420,6 +436,47 @@ async fn split_launches_a_file_over_the_limit_in_parts() {
     );
     assert_eq!(sim.handle().list_ids().len(), 2);
     assert_eq!(sim.handle().calls().len(), 1_400);
+}
+
+/// A file just under the upload limit whose numbers, written in their + form as the launch
+/// uploads them, take it over: the plan counts the upload's size and refuses it without
+/// `--split`, and `--split` launches it in parts whose uploads the simulator takes.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_whose_upload_is_over_the_limit_is_split_though_the_file_is_not() {
+    use std::io::Write;
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("national.csv");
+    let limit = (10 * 1024 * 1024 - 64 * 1024) as usize;
+    let (rows, header) = (1_000, "Mobile Number,Notes\n");
+    // 1,000 numbers without their +91 add 3,000 bytes; the file is 1,000 under the limit.
+    let row_bytes = (limit - 1_000 - header.len()) / rows;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+    f.write_all(header.as_bytes()).unwrap();
+    for i in 0..rows {
+        let pad = "x".repeat(row_bytes - "9876500000,\n".len());
+        writeln!(f, "98765{i:05},{pad}").unwrap();
+    }
+    drop(f);
+    let size = std::fs::metadata(&file).unwrap().len() as usize;
+    assert!(size <= limit && size + 3 * rows > limit, "{size}");
+    let (start, end) = (tomorrow_ist("10:00"), tomorrow_ist("18:00"));
+    let window = pool_window(&start, &end);
+    let mut args = launch_args(file.to_str().unwrap(), "Grown", &window);
+    args.extend(["--yes", "--no-follow"]);
+    let r = fails(ringg(&sim, &args), 1).await;
+    assert!(
+        r.stderr
+            .contains("as the launch uploads it (each number written in its + form)")
+            && r.stderr.contains("add --split"),
+        "{}",
+        r.stderr
+    );
+    nothing_uploaded(&sim);
+    args.push("--split");
+    let r = ok(ringg(&sim, &args)).await;
+    assert!(r.stdout.contains("(part 2/2)"), "{}", r.stdout);
+    assert_eq!(sim.handle().calls().len(), rows);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -12,7 +12,9 @@ use crate::campaigns::outcome::{
     LargeLaunchResponses, LaunchError, LaunchOutcome, LaunchResponses, LaunchStep, ResumedLaunch,
     StartResponse,
 };
-use crate::campaigns::preflight::{CampaignFlow, PreflightOptions, PreflightReport};
+use crate::campaigns::preflight::{
+    CampaignFlow, Copied, PreflightOptions, PreflightReport, preflight_for_upload,
+};
 use crate::campaigns::recovery::{Progress, Recovered};
 use crate::campaigns::request::LaunchRequest;
 use crate::campaigns::upload::{CsvUpload, FORM_OVERHEAD_BYTES, UPLOAD_LIMIT_BYTES};
@@ -24,7 +26,11 @@ impl Campaigns<'_> {
     /// 1. Checks the request (names, times, caller) and the CSV ([`preflight`](Self::preflight),
     ///    against the assistant's variables unless `check_assistant_variables` is off).
     ///    An unusable file is refused with the report; nothing is sent.
-    /// 2. Standard flow (< 5,000 valid rows): `save`, then `start` (number pool) or
+    /// 2. Uploads what it checked: the rows the check found valid, each number written as the
+    ///    report reads it (`+919876543210`), every other field as it is, under the file's
+    ///    name. A row the check refused is not sent, so it is not dialled whatever Ringg's own
+    ///    reading of it ([`LaunchRequest::upload_as_written`] sends the file as it is).
+    ///    Standard flow (< 5,000 valid rows): `save`, then `start` (number pool) or
     ///    `start_v1` (caller numbers).
     /// 3. Large flow: `upload_large_csv`, [`wait_for_upload`](Self::wait_for_upload) (a failed
     ///    upload stops the launch), `check_balance` (an insufficient balance stops it, saying
@@ -65,8 +71,8 @@ impl Campaigns<'_> {
             assistant_variables,
             max_recorded_issues: request.max_recorded_issues,
         };
-        let report = self
-            .preflight(&request.csv, options)
+        let (report, copy) = self
+            .check_for_upload(&request, options)
             .await
             .map_err(|error| LaunchError::Failed {
                 step: LaunchStep::Preflight,
@@ -98,7 +104,7 @@ impl Campaigns<'_> {
             None if report.invalid_rows > 0 => Some(true),
             None => None,
         };
-        let report = fits_one_upload(&request.csv, report)?;
+        let (upload, report) = upload_of(&request.csv, copy, report)?;
         let flow = request.flow.unwrap_or(report.flow);
         if flow == CampaignFlow::Standard
             && matches!(request.caller, LargeCampaignCaller::FromNumbers(_))
@@ -152,15 +158,28 @@ impl Campaigns<'_> {
                 return Ok(resumed(list_id, steps, report));
             }
         }
-        self.launch_fresh(
-            request,
-            report,
+        let upload = Upload {
+            csv: upload,
             remove_invalid_rows,
-            planned,
-            progress,
-            flow,
-        )
-        .await
+        };
+        self.launch_fresh(request, report, upload, planned, progress, flow)
+            .await
+    }
+
+    /// The pre-flight, and unless the request uploads its file as written, the copy to upload
+    /// (see [`LaunchRequest::upload_as_written`]).
+    async fn check_for_upload(
+        &self,
+        request: &LaunchRequest,
+        options: PreflightOptions,
+    ) -> Result<(PreflightReport, Option<Copied>), crate::Error> {
+        if request.upload_as_written {
+            return Ok((self.preflight(&request.csv, options).await?, None));
+        }
+        let source = request.csv.to_preflight_source();
+        let limit = UPLOAD_LIMIT_BYTES - FORM_OVERHEAD_BYTES;
+        let (report, copy) = preflight_for_upload(source, options, limit).await?;
+        Ok((report, Some(copy)))
     }
 
     /// A launch nothing of which was sent yet: the upload, then the start.
@@ -168,7 +187,7 @@ impl Campaigns<'_> {
         &self,
         request: LaunchRequest,
         report: PreflightReport,
-        remove_invalid_rows: Option<bool>,
+        upload: Upload,
         planned: PlannedStart,
         progress: Progress,
         flow: CampaignFlow,
@@ -177,11 +196,11 @@ impl Campaigns<'_> {
         started_in_time(&request).map_err(LaunchError::refused)?;
         match flow {
             CampaignFlow::Standard => {
-                self.launch_standard(request, report, remove_invalid_rows, planned, progress)
+                self.launch_standard(request, report, upload, planned, progress)
                     .await
             }
             CampaignFlow::Large => {
-                self.launch_large(request, report, remove_invalid_rows, planned, progress)
+                self.launch_large(request, report, upload, planned, progress)
                     .await
             }
         }
@@ -191,16 +210,16 @@ impl Campaigns<'_> {
         &self,
         request: LaunchRequest,
         report: PreflightReport,
-        remove_invalid_rows: Option<bool>,
+        upload: Upload,
         planned: PlannedStart,
         mut progress: Progress,
     ) -> Result<LaunchOutcome, LaunchError> {
         let mut form = request.campaign.clone();
-        form.remove_invalid_rows = remove_invalid_rows;
+        form.remove_invalid_rows = upload.remove_invalid_rows;
         let (saved, list_id) = progress
             .upload(
                 LaunchStep::Save,
-                self.save(&form, request.csv.clone()),
+                self.save(&form, upload.csv),
                 |saved| saved.list_id.clone(),
                 "list_id",
                 ops::SAVE_CAMPAIGN.id,
@@ -230,16 +249,16 @@ impl Campaigns<'_> {
         &self,
         request: LaunchRequest,
         report: PreflightReport,
-        remove_invalid_rows: Option<bool>,
+        upload: Upload,
         planned: PlannedStart,
         mut progress: Progress,
     ) -> Result<LaunchOutcome, LaunchError> {
         let mut form = request.campaign.clone().into_large_upload();
-        form.remove_invalid_rows = remove_invalid_rows;
+        form.remove_invalid_rows = upload.remove_invalid_rows;
         let (uploaded, list_id) = progress
             .upload(
                 LaunchStep::UploadCsv,
-                self.upload_large_csv(&form, request.csv.clone()),
+                self.upload_large_csv(&form, upload.csv),
                 |uploaded| uploaded.bulk_list_id.clone(),
                 "bulk_list_id",
                 ops::UPLOAD_LARGE_CAMPAIGN_CSV.id,
@@ -269,7 +288,48 @@ impl Campaigns<'_> {
     }
 }
 
-/// The start request the launch will send once its list exists (list id left empty).
+/// What a fresh launch uploads.
+struct Upload {
+    /// The file: the checked copy, or the file as written.
+    csv: CsvUpload,
+    /// `remove_invalid_rows` as sent.
+    remove_invalid_rows: Option<bool>,
+}
+
+/// The file to upload (the checked copy when there is one, named as the file is) and the
+/// report back; a refusal when it is over the limit of one upload.
+fn upload_of(
+    csv: &CsvUpload,
+    copy: Option<Copied>,
+    report: PreflightReport,
+) -> Result<(CsvUpload, PreflightReport), LaunchError> {
+    match copy {
+        None => Ok((csv.clone(), fits_one_upload(csv, report)?)),
+        Some(Copied::Ready { bytes, rows }) if rows == report.valid_rows => Ok((
+            CsvUpload::bytes(bytes).with_file_name(csv.file_name()),
+            report,
+        )),
+        Some(Copied::Ready { rows, .. }) => Err(LaunchError::Refused {
+            reason: format!(
+                "the check found {} valid rows and the copy to upload holds {rows}; nothing was sent",
+                report.valid_rows
+            ),
+            report: Some(Box::new(report)),
+        }),
+        Some(Copied::TooLarge { limit }) => Err(LaunchError::Refused {
+            reason: format!(
+                "the rows to upload (the valid rows, each number written in its + form) come to more than {limit} bytes, and one upload carries at most that much file ({} MiB with the form), so Ringg would refuse it: split it into parts with the header on each (`ringg campaigns launch --split` does) and launch each",
+                UPLOAD_LIMIT_BYTES / (1024 * 1024)
+            ),
+            report: Some(Box::new(report)),
+        }),
+        Some(Copied::Failed(e)) => Err(LaunchError::Refused {
+            reason: format!("the checked rows could not be written for the upload: {e}"),
+            report: Some(Box::new(report)),
+        }),
+    }
+}
+
 /// The report back when the CSV fits in one upload; a refusal when its size is known to be
 /// over the limit (Ringg would answer 413, which reads as an upload of unknown outcome).
 fn fits_one_upload(
@@ -289,6 +349,7 @@ fn fits_one_upload(
     }
 }
 
+/// The start request the launch will send once its list exists (list id left empty).
 fn planned_start(r: &LaunchRequest, flow: CampaignFlow) -> Result<PlannedStart, String> {
     let agent = r.campaign.agent_id.clone();
     let unset = ListId::new("");

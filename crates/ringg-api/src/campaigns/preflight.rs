@@ -4,21 +4,20 @@
 //! megabytes of memory. It checks what Ringg checks (ringg-api.md §4.4) and reports every
 //! problem with its line number, so a user fixes the file once instead of upload by upload.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::PathBuf;
 
 use bytes::Bytes;
-use ringg_types::phone::PhoneNumber;
 use serde::Serialize;
 
 use crate::error::Error;
 use crate::variables::check_variables;
-use number::{Reading, parse_number};
 use ringg_types::campaigns::LineIndex;
+use rows::RowTally;
+pub use rows::{MOBILE_NUMBER_COLUMN, RowIssue};
+pub(crate) use upload_copy::{Copied, UploadCopy};
 
-/// The column Ringg requires.
-pub const MOBILE_NUMBER_COLUMN: &str = "Mobile Number";
 /// From this many valid rows on, the large-campaign flow applies (ringg-api.md §4.3).
 pub const LARGE_FLOW_THRESHOLD: u64 = 5_000;
 
@@ -100,19 +99,6 @@ pub enum CampaignFlow {
     Large,
 }
 
-/// One bad row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RowIssue {
-    /// The line in the file (the header is line 1).
-    pub line: u64,
-    /// The column concerned, when there is one.
-    pub column: Option<String>,
-    /// The offending value.
-    pub value: Option<String>,
-    /// What is wrong and how to fix it.
-    pub reason: String,
-}
-
 /// The result of a pre-flight check.
 #[derive(Debug, Clone, Serialize)]
 pub struct PreflightReport {
@@ -134,6 +120,12 @@ pub struct PreflightReport {
     pub duplicate_numbers: u64,
     /// The line of the first of them (the header is line 1).
     pub first_duplicate_line: Option<u64>,
+    /// At most how many bytes more than the file a launch uploads: what the valid rows'
+    /// numbers add when written in their `+` form, as a launch uploads them (see
+    /// [`LaunchRequest::upload_as_written`](crate::campaigns::LaunchRequest::upload_as_written));
+    /// every other field and line end is written no longer than it is. At most 4 bytes a row
+    /// (the `+` and a country code of up to three digits).
+    pub number_growth_bytes: u64,
     /// Which upload flow applies to the valid rows.
     pub flow: CampaignFlow,
 }
@@ -188,14 +180,42 @@ pub fn preflight_blocking(
     source: CsvSource,
     options: &PreflightOptions,
 ) -> Result<PreflightReport, Error> {
+    read_source(source, options, None).map(|(report, _)| report)
+}
+
+/// The check, and the file to upload in place of the one checked: its rows the check found
+/// valid, each number written as the check read it (see [`UploadCopy`]), kept up to `limit`
+/// bytes.
+pub(crate) async fn preflight_for_upload(
+    source: CsvSource,
+    options: PreflightOptions,
+    limit: u64,
+) -> Result<(PreflightReport, Copied), Error> {
+    let read = tokio::task::spawn_blocking(move || read_source(source, &options, Some(limit)))
+        .await
+        .map_err(|e| Error::invalid_input(format!("the pre-flight task failed: {e}")))??;
+    let (report, copy) = read;
+    let copy = copy.unwrap_or_else(|| Copied::Failed("no copy was asked for".to_string()));
+    Ok((report, copy))
+}
+
+fn read_source(
+    source: CsvSource,
+    options: &PreflightOptions,
+    copy_limit: Option<u64>,
+) -> Result<(PreflightReport, Option<Copied>), Error> {
     match source {
         CsvSource::Path(p) => {
             let f = std::fs::File::open(&p)
                 .map_err(|e| Error::io(format!("could not open {}", p.display()), e))?;
-            check(std::io::BufReader::with_capacity(256 * 1024, f), options)
+            let reader = std::io::BufReader::with_capacity(256 * 1024, f);
+            check(reader, options, copy_limit)
         }
-        CsvSource::Bytes(b) => check(&b[..], options),
-        CsvSource::Reader(r) => check(std::io::BufReader::with_capacity(256 * 1024, r), options),
+        CsvSource::Bytes(b) => check(&b[..], options, copy_limit),
+        CsvSource::Reader(r) => {
+            let reader = std::io::BufReader::with_capacity(256 * 1024, r);
+            check(reader, options, copy_limit)
+        }
     }
 }
 
@@ -215,7 +235,11 @@ fn columns_named_twice(header: &[String]) -> Vec<String> {
     warnings
 }
 
-fn check<R: Read>(reader: R, options: &PreflightOptions) -> Result<PreflightReport, Error> {
+fn check<R: Read>(
+    reader: R,
+    options: &PreflightOptions,
+    copy_limit: Option<u64>,
+) -> Result<(PreflightReport, Option<Copied>), Error> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -255,7 +279,8 @@ fn check<R: Read>(reader: R, options: &PreflightOptions) -> Result<PreflightRepo
         .as_deref()
         .map(str::trim)
         .filter(|c| !c.is_empty());
-    let mut rows = RowTally::new(options.max_recorded_issues.unwrap_or(usize::MAX));
+    let copy = copy_limit.map(|limit| UploadCopy::new(&header, limit));
+    let mut rows = RowTally::new(options.max_recorded_issues.unwrap_or(usize::MAX), copy);
     rows.scan(&mut rdr, header.len(), mobile_idx, country, &mapped_columns);
 
     if let Some(line) = rows.not_utf8 {
@@ -275,39 +300,7 @@ fn check<R: Read>(reader: R, options: &PreflightOptions) -> Result<PreflightRepo
             rows.multi_line
         ));
     }
-    if let Some((line, fields)) = rows.first_width_mismatch {
-        warnings.push(format!(
-            "{} row(s) have another number of fields than the header's {} (the first on line {line}: {fields}); a missing value is read as empty and an extra one is ignored",
-            rows.width_mismatch,
-            header.len()
-        ));
-    }
-    if let (Some((line, raw, read)), Some(country)) = (&rows.first_national, country) {
-        warnings.push(format!(
-            "{} number(s) without a + were read with the country code {country} (the first on line {line}: {raw:?} as {read}); write a number of another country with its own + prefix",
-            rows.national
-        ));
-    }
-    if let (Some((line, raw, read)), Some(country)) = (&rows.first_carrying, country) {
-        let other = PhoneNumber::from_national(raw, country)
-            .map_or_else(|_| format!("{country} before it"), |n| n.to_string());
-        warnings.push(format!(
-            "{} number(s) without a + already begin with the digits of the country code {country} and were read as carrying it (the first on line {line}: {raw:?} as {read}, not {other}); Ringg documents neither reading, so write these numbers with their + prefix",
-            rows.carrying
-        ));
-    }
-    if rows.duplicates > 0 {
-        warnings.push(format!(
-            "{} rows repeat a number that appears earlier in the file (the first on line {}); each is called separately",
-            rows.duplicates,
-            rows.first_duplicate.unwrap_or_default()
-        ));
-    }
-    for (var, n) in &rows.empty_values {
-        if var != "mobile_number" {
-            warnings.push(format!("{n} rows have an empty value for {var:?}"));
-        }
-    }
+    warnings.extend(rows.warnings(header.len(), country));
     if rows.total_rows == 0 && fatal.is_empty() {
         fatal.push("the CSV has a header but no rows".to_string());
     }
@@ -316,7 +309,8 @@ fn check<R: Read>(reader: R, options: &PreflightOptions) -> Result<PreflightRepo
     } else {
         0
     };
-    Ok(PreflightReport {
+    let copy = rows.copy.take().map(UploadCopy::finish);
+    let report = PreflightReport {
         header,
         total_rows: rows.total_rows,
         valid_rows,
@@ -326,12 +320,14 @@ fn check<R: Read>(reader: R, options: &PreflightOptions) -> Result<PreflightRepo
         issues: rows.issues,
         duplicate_numbers: rows.duplicates,
         first_duplicate_line: rows.first_duplicate,
+        number_growth_bytes: rows.number_growth,
         flow: if valid_rows >= LARGE_FLOW_THRESHOLD {
             CampaignFlow::Large
         } else {
             CampaignFlow::Standard
         },
-    })
+    };
+    Ok((report, copy))
 }
 
 /// The fatal problem of a header without the `Mobile Number` column, naming the likely
@@ -408,189 +404,8 @@ fn check_mapping(
     mapped_columns
 }
 
-/// What reading the rows found.
-struct RowTally {
-    total_rows: u64,
-    invalid_rows: u64,
-    duplicates: u64,
-    /// The line of the first row whose number appeared earlier.
-    first_duplicate: Option<u64>,
-    empty_values: BTreeMap<String, u64>,
-    seen: HashSet<u64>,
-    issues: Vec<RowIssue>,
-    max_issues: usize,
-    /// The first line holding bytes that are not UTF-8 text.
-    not_utf8: Option<u64>,
-    /// Numbers without a `+` read with the country code, and the first: its line, as written,
-    /// as read.
-    national: u64,
-    first_national: Option<(u64, String, String)>,
-    /// Numbers without a `+` read as already carrying the country code, and the first.
-    carrying: u64,
-    first_carrying: Option<(u64, String, String)>,
-    /// Rows holding line breaks inside quotes, and the lines the first one covers.
-    multi_line: u64,
-    first_multi_line: Option<(u64, u64)>,
-    /// Rows with more or fewer fields than the header, and the first: its line and width.
-    width_mismatch: u64,
-    first_width_mismatch: Option<(u64, usize)>,
-    /// The lines the last row read covers, when its last field ends with a line break: the
-    /// sign of a quote never closed, which takes every later line into that field.
-    runs_to_end: Option<(u64, u64)>,
-}
-
-impl RowTally {
-    fn new(max_issues: usize) -> Self {
-        Self {
-            total_rows: 0,
-            invalid_rows: 0,
-            duplicates: 0,
-            first_duplicate: None,
-            empty_values: BTreeMap::new(),
-            seen: HashSet::new(),
-            issues: Vec::new(),
-            max_issues,
-            not_utf8: None,
-            national: 0,
-            first_national: None,
-            carrying: 0,
-            first_carrying: None,
-            width_mismatch: 0,
-            first_width_mismatch: None,
-            multi_line: 0,
-            first_multi_line: None,
-            runs_to_end: None,
-        }
-    }
-
-    /// Notes a row starting on `line` that holds line breaks inside quotes (a `\r\n`, a `\n`
-    /// and a lone `\r` each end a line, as [`LineIndex`] counts them).
-    fn note_line_breaks(&mut self, record: &csv::ByteRecord, line: u64) {
-        let bytes = record.as_slice();
-        // `contains` on bytes is a memchr: the common row costs two fast scans.
-        if !bytes.contains(&b'\n') && !bytes.contains(&b'\r') {
-            self.runs_to_end = None;
-            return;
-        }
-        let breaks = bytes
-            .iter()
-            .enumerate()
-            .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
-            .count() as u64;
-        // A last field ending with a line break took the file's own last one: a quote never
-        // closed, whose field ran to the end of the file.
-        let last = record
-            .get(record.len().saturating_sub(1))
-            .unwrap_or_default();
-        let to_end = last.ends_with(b"\n");
-        let lines = (line, line + breaks - u64::from(to_end));
-        self.multi_line += 1;
-        self.first_multi_line.get_or_insert(lines);
-        self.runs_to_end = to_end.then_some(lines);
-    }
-
-    /// Counts a rejected row; lists it while fewer than `max_issues` are listed.
-    fn reject(&mut self, line: u64, column: Option<String>, value: Option<String>, reason: String) {
-        self.invalid_rows += 1;
-        if self.issues.len() < self.max_issues {
-            self.issues.push(RowIssue {
-                line,
-                column,
-                value,
-                reason,
-            });
-        }
-    }
-
-    /// Reads every data row: its width, its number (rejecting bad ones, counting repeats) and
-    /// the mapped columns left empty.
-    fn scan<R: Read>(
-        &mut self,
-        rdr: &mut csv::Reader<LineIndex<R>>,
-        width: usize,
-        mobile_idx: Option<usize>,
-        country: Option<&str>,
-        mapped_columns: &[(String, usize)],
-    ) {
-        let mut record = csv::ByteRecord::new();
-        loop {
-            match rdr.read_byte_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| rdr.get_mut().line_of(p.byte()));
-                    self.total_rows += 1;
-                    self.reject(line, None, None, format!("unreadable row: {e}"));
-                    continue;
-                }
-            }
-            let line = record
-                .position()
-                .map_or(0, |p| rdr.get_mut().line_of(p.byte()));
-            if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-                continue; // blank line
-            }
-            if self.not_utf8.is_none() && record.iter().any(|f| std::str::from_utf8(f).is_err()) {
-                self.not_utf8 = Some(line);
-            }
-            self.total_rows += 1;
-            self.note_line_breaks(&record, line);
-            if record.len() != width {
-                // Imported with a missing value empty and an extra one ignored (as the
-                // simulator reads it): counted, so the plan never has fewer calls than are
-                // placed.
-                self.width_mismatch += 1;
-                self.first_width_mismatch
-                    .get_or_insert((line, record.len()));
-            }
-            let Some(mi) = mobile_idx else {
-                continue;
-            };
-            let Some(raw) = record.get(mi) else {
-                let reason = format!(
-                    "has {} fields, the header has {width}: it has no {MOBILE_NUMBER_COLUMN:?} value",
-                    record.len()
-                );
-                self.reject(line, None, None, reason);
-                continue;
-            };
-            let raw = String::from_utf8_lossy(raw);
-            let raw = raw.trim();
-            match parse_number(raw, country) {
-                Ok((n, reading)) => {
-                    let tally = match reading {
-                        Reading::International => None,
-                        Reading::National => Some((&mut self.national, &mut self.first_national)),
-                        Reading::CarriesCode => {
-                            Some((&mut self.carrying, &mut self.first_carrying))
-                        }
-                    };
-                    if let Some((count, first)) = tally {
-                        *count += 1;
-                        first.get_or_insert_with(|| (line, raw.to_string(), n.to_string()));
-                    }
-                    let key: u64 = n.digits().parse().unwrap_or(0);
-                    if !self.seen.insert(key) {
-                        self.duplicates += 1;
-                        self.first_duplicate.get_or_insert(line);
-                    }
-                }
-                Err(reason) => {
-                    let column = Some(MOBILE_NUMBER_COLUMN.to_string());
-                    self.reject(line, column, Some(raw.to_string()), reason);
-                    continue;
-                }
-            }
-            for (var, idx) in mapped_columns {
-                let value = record.get(*idx).unwrap_or_default();
-                if value.iter().all(u8::is_ascii_whitespace) {
-                    *self.empty_values.entry(var.clone()).or_default() += 1;
-                }
-            }
-        }
-    }
-}
-
 mod number;
+mod rows;
 #[cfg(test)]
 mod tests;
+mod upload_copy;

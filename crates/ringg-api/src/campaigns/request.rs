@@ -48,6 +48,18 @@ pub struct LaunchRequest {
     pub upload_poll: PollOptions,
     /// How many bad rows the pre-flight report lists (default 100; all are counted).
     pub max_recorded_issues: Option<usize>,
+    /// Uploads the file as it is written (default false).
+    ///
+    /// By default the launch uploads what it checked: the rows the pre-flight found valid,
+    /// each number written as the pre-flight read it (E.164, `+919876543210`), every other
+    /// field as it is. So a row the check refused is not sent (and not dialled, whatever
+    /// Ringg's own reading of it), and a number written with separators or without its `+`
+    /// is dialled as the report says. With `true` the file is sent byte for byte and Ringg
+    /// reads every number its own way ([`LaunchOutcome::imported_rows`] then says how many
+    /// rows it took).
+    ///
+    /// [`LaunchOutcome::imported_rows`]: crate::campaigns::LaunchOutcome::imported_rows
+    pub upload_as_written: bool,
 }
 
 impl LaunchRequest {
@@ -113,6 +125,14 @@ impl LaunchRequest {
     #[must_use]
     pub fn upload_poll(mut self, poll: PollOptions) -> Self {
         self.upload_poll = poll;
+        self
+    }
+
+    /// Uploads the file as it is written instead of the rows the check found valid: see
+    /// [`upload_as_written`](Self::upload_as_written).
+    #[must_use]
+    pub fn upload_as_written(mut self, as_written: bool) -> Self {
+        self.upload_as_written = as_written;
         self
     }
 }
@@ -238,6 +258,7 @@ impl LaunchRequestBuilder {
             check_assistant_variables: true,
             upload_poll: PollOptions::default(),
             max_recorded_issues: Some(100),
+            upload_as_written: false,
         })
     }
 }

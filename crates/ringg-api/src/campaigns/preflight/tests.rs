@@ -54,7 +54,7 @@ fn a_number_already_carrying_the_country_code_is_read_so_and_named() {
     assert_eq!((r.total_rows, r.valid_rows, r.duplicate_numbers), (3, 3, 1));
     assert_eq!(
         r.warnings[1],
-        "1 number(s) without a + already begin with the digits of the country code +91 and were read as carrying it (the first on line 3: \"91 98765 43210\" as +919876543210, not +91919876543210); Ringg documents neither reading, so write these numbers with their + prefix"
+        "1 number(s) without a + already begin with the digits of the country code +91 and were read as carrying it (the first on line 3: \"91 98765 43210\" as +919876543210, not +91919876543210); Ringg documents neither reading, and a launch uploads them as read here: write these numbers with their + prefix"
     );
     // A US number written with its 1 under +1; a ten-digit national number that happens to
     // begin with 91 keeps the country code in front.
@@ -349,4 +349,33 @@ fn a_mapped_column_with_spaces_around_its_name_is_refused() {
             r.fatal
         );
     }
+}
+
+/// The file a launch uploads holds the valid rows only, each number as the report reads it,
+/// and the report bounds how much longer than the file it is.
+#[test]
+fn the_upload_copy_holds_the_valid_rows_with_their_numbers_as_read() {
+    let csv = "\u{feff}Mobile Number,Name,Policy ID\r\n9876543210,Asha,P-1\r\n0091 98765 00001,Ravi,P-2\r\n\r\n\"+91 98765 43211\",\"Meera, Dr\",P-3\r\n919876543212,Zed,P-4\r\n";
+    let (report, copy) = read_source(
+        CsvSource::Bytes(Bytes::from(csv)),
+        &opts(Some("+91")),
+        Some(1024),
+    )
+    .unwrap();
+    assert_eq!((report.valid_rows, report.invalid_rows), (3, 1));
+    let Some(Copied::Ready { bytes, rows }) = copy else {
+        panic!("the copy is written: {copy:?}")
+    };
+    assert_eq!(rows, 3);
+    assert_eq!(
+        std::str::from_utf8(&bytes).unwrap(),
+        "Mobile Number,Name,Policy ID\n+919876543210,Asha,P-1\n+919876543211,\"Meera, Dr\",P-3\n+919876543212,Zed,P-4\n"
+    );
+    // 9876543210 gains +91, 919876543212 a +; the written +91 98765 43211 loses its spaces.
+    assert_eq!(report.number_growth_bytes, 4);
+    assert!(bytes.len() as u64 <= csv.len() as u64 + report.number_growth_bytes);
+    // Without a copy asked for, none is made.
+    let (_, none) =
+        read_source(CsvSource::Bytes(Bytes::from(csv)), &opts(Some("+91")), None).unwrap();
+    assert!(none.is_none());
 }

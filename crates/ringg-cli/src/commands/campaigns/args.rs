@@ -136,6 +136,11 @@ pub(crate) struct LaunchArgs {
     /// k/N)"), each under the limit.
     #[arg(long)]
     pub(crate) split: bool,
+    /// Upload the file byte for byte, so Ringg reads every number its own way. By default the
+    /// launch uploads what it checked: the valid rows, each number written as the check read
+    /// it (+919876543210), every other field as it is.
+    #[arg(long)]
+    pub(crate) upload_as_written: bool,
     /// Check everything and print the plan (rows, flow, window, when the first and last
     /// calls are dialled, credits, rows in quiet hours); upload nothing.
     #[arg(long)]

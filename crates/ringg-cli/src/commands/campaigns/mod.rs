@@ -57,7 +57,10 @@ async fn check(ctx: &mut Ctx, args: CheckArgs) -> Result<(), CliError> {
         &client,
         &args.file,
         false,
-        checked.report.valid_rows,
+        (
+            checked.report.valid_rows,
+            checked.report.number_growth_bytes,
+        ),
         true,
         &mut checked.workspace_problems,
     )
@@ -204,21 +207,8 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
 
     // 3. Upload and start (standard or large flow, chosen by the row count), part by part
     // with --split.
-    let parts = if a.split && plan.file_bytes + plan::FORM_OVERHEAD_BYTES > plan::UPLOAD_LIMIT_BYTES
-    {
-        let file = a.check.file.clone();
-        let parts = tokio::task::spawn_blocking(move || {
-            let (dir, lock) = split::parts_folder()?;
-            split::split(
-                &file,
-                plan::UPLOAD_LIMIT_BYTES - plan::FORM_OVERHEAD_BYTES,
-                &dir,
-                Some(lock),
-            )
-        })
-        .await
-        .map_err(|e| CliError::failed(format!("splitting the CSV failed: {e}")))??;
-        Some(parts)
+    let parts = if a.split {
+        split::parts_for_upload(&a.check.file, plan.file_bytes, plan.upload_bytes).await?
     } else {
         None
     };
@@ -300,7 +290,8 @@ async fn launch_file(
         .call_config(config)
         .variables_map(checked.variables_map.clone())
         .remove_invalid_rows(a.check.remove_invalid_rows)
-        .build()?;
+        .build()?
+        .upload_as_written(a.upload_as_written);
     if is_loopback_url(client.base_url()) {
         request = request.upload_poll(fast_poll());
     }
