@@ -158,6 +158,20 @@ pub fn render_rust(spec: &Spec) -> String {
         let _ = writeln!(out, "    {},", op.const_name());
     }
     out.push_str("];\n");
+    out.push_str(
+        "\n/// The query parameters an operation requires (the spec's `required: true`), by\n\
+         /// operationId; an operation that requires none is not listed. See\n\
+         /// [`Operation::required_query_params`].\n\
+         pub static REQUIRED_QUERY_PARAMS: &[(&str, &[&str])] = &[\n",
+    );
+    for op in spec
+        .operations
+        .iter()
+        .filter(|op| !op.required_query.is_empty())
+    {
+        let _ = writeln!(out, "    ({:?}, &{:?}),", op.id, op.required_query);
+    }
+    out.push_str("];\n");
     out
 }
 
@@ -296,9 +310,11 @@ webhooks:
         assert!(rust.contains("(operationId `terminateByAgent`, deprecated)"));
         assert!(rust.contains("    deprecated: true,\n    multipart: true,\n"));
         assert!(rust.contains("    deprecated: false,\n    multipart: false,\n"));
-        assert!(rust.ends_with(
+        assert!(rust.contains(
             "pub static ALL: &[Operation] = &[\n    INITIATE_CALL_V2,\n    TERMINATE_BY_AGENT,\n];\n"
         ));
+        // Neither requires a query parameter: the table is empty.
+        assert!(rust.ends_with("pub static REQUIRED_QUERY_PARAMS: &[(&str, &[&str])] = &[\n];\n"));
     }
 
     #[test]

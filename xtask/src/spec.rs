@@ -35,6 +35,9 @@ pub struct SpecOperation {
     pub client_method: String,
     /// `x-cli-command`: the `ringg` command, e.g. `ringg calls create`.
     pub cli_command: String,
+    /// The names of its `in: query` parameters marked `required: true`, in the spec's order
+    /// (`id` of `getCallDetails`: a read that names its object in the query).
+    pub required_query: Vec<String>,
 }
 
 impl SpecOperation {
@@ -297,22 +300,9 @@ fn parse_operation(
         .split('/')
         .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
         .collect();
-    let mut declared = BTreeSet::new();
-    for list in [shared_params, op.get("parameters")].into_iter().flatten() {
-        let list = list
-            .as_sequence()
-            .with_context(|| format!("{at} ({id}): `parameters` must be a list"))?;
-        for param in list {
-            let param = resolve(root, param)?;
-            if param.get("in").and_then(Value::as_str) == Some("path") {
-                let name = param
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .with_context(|| format!("{at} ({id}): a path parameter has no name"))?;
-                declared.insert(name.to_owned());
-            }
-        }
-    }
+    let at_op = format!("{at} ({id})");
+    let (declared, required_query) =
+        declared_params(root, &at_op, [shared_params, op.get("parameters")])?;
     for p in &placeholders {
         if !declared.contains(*p) {
             bail!("{at} ({id}): the path has {{{p}}} but no `in: path` parameter named {p}");
@@ -335,7 +325,44 @@ fn parse_operation(
         multipart,
         client_method,
         cli_command,
+        required_query,
     })
+}
+
+/// The operation's path parameter names, and its required query parameter names in order,
+/// from the path item's and the operation's `parameters` lists (`at` names the operation in
+/// errors).
+fn declared_params(
+    root: &Mapping,
+    at: &str,
+    lists: [Option<&Value>; 2],
+) -> Result<(BTreeSet<String>, Vec<String>)> {
+    let mut declared = BTreeSet::new();
+    let mut required_query = Vec::new();
+    for list in lists.into_iter().flatten() {
+        let list = list
+            .as_sequence()
+            .with_context(|| format!("{at}: `parameters` must be a list"))?;
+        for param in list {
+            let param = resolve(root, param)?;
+            let name = || {
+                param
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .with_context(|| format!("{at}: a parameter has no name"))
+            };
+            let required = param.get("required").and_then(Value::as_bool) == Some(true);
+            match param.get("in").and_then(Value::as_str) {
+                Some("path") => {
+                    declared.insert(name()?);
+                }
+                Some("query") if required => required_query.push(name()?),
+                _ => {}
+            }
+        }
+    }
+    Ok((declared, required_query))
 }
 
 /// Follows a local `$ref` (`#/components/...`) to its target.
@@ -484,7 +511,26 @@ components:
         assert_eq!(op.method_variant(), "Get");
         assert_eq!(op.const_name(), "GET_ASSISTANT");
         assert!(!op.deprecated);
+        assert!(
+            op.required_query.is_empty(),
+            "a path parameter is not a query one"
+        );
         assert!(spec.webhooks.is_empty());
+    }
+
+    #[test]
+    fn required_query_parameters_are_kept_in_order() {
+        let text = MINIMAL.replace(
+            "      x-cli-command: ringg assistants show\n",
+            "      x-cli-command: ringg assistants show\n      parameters:\n        - {name: limit, in: query}\n        - {name: version, in: query, required: true}\n        - {name: id, in: query, required: true}\n        - {name: x-trace, in: header, required: true}\n",
+        );
+        let spec = parse(&text).unwrap();
+        assert_eq!(spec.operations[0].required_query, ["version", "id"]);
+        let rust = crate::codegen::render_rust(&spec);
+        assert!(
+            rust.contains("pub static REQUIRED_QUERY_PARAMS: &[(&str, &[&str])] = &[\n    (\"getAssistant\", &[\"version\", \"id\"]),\n];"),
+            "{rust}"
+        );
     }
 
     #[test]

@@ -84,13 +84,13 @@ fn refine_not_found(ctx: &Ctx, group: &str, e: CliError) -> CliError {
             "check the method, the path and any id in it: the path is below the base URL, e.g. `ringg api GET /agent/all` (see `ringg api --help`)",
         );
     }
-    // A read that names no id (a list, the workspace): the path itself is not there. Two
-    // reads carry their id in the query instead of the path.
-    use ringg_api::types::operations::{self as ops, GET_CALL_DETAILS, GET_DRILL_DOWN_ANALYTICS};
+    // A read that names no id (a list, the workspace): the path itself is not there. A read
+    // that names its object in a required query parameter (a call's details) does send one.
+    use ringg_api::types::operations::{self as ops};
     let names_no_id = e.operation().and_then(ops::by_id).is_some_and(|op| {
         op.method == ops::HttpMethod::Get
             && op.path_params().next().is_none()
-            && ![GET_CALL_DETAILS.id, GET_DRILL_DOWN_ANALYTICS.id].contains(&op.id)
+            && op.required_query_params().is_empty()
     });
     if names_no_id {
         return e.with_hint(

@@ -621,3 +621,11 @@ pub static ALL: &[Operation] = &[
     GET_DURATION_DISTRIBUTION,
     GET_CLASSIFICATION_ANALYTICS,
 ];
+
+/// The query parameters an operation requires (the spec's `required: true`), by
+/// operationId; an operation that requires none is not listed. See
+/// [`Operation::required_query_params`].
+pub static REQUIRED_QUERY_PARAMS: &[(&str, &[&str])] = &[
+    ("getCallDetails", &["id"]),
+    ("getDrillDownAnalytics", &["bulk_list_id"]),
+];

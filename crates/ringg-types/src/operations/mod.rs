@@ -38,6 +38,25 @@ pub fn by_id(id: &str) -> Option<&'static Operation> {
     ALL.iter().find(|op| op.id == id)
 }
 
+impl Operation {
+    /// The query parameters the operation requires, from the spec's `required: true`
+    /// ([`REQUIRED_QUERY_PARAMS`]): how a read such as `getCallDetails` names its object when
+    /// its path has no placeholder. Empty for most operations.
+    ///
+    /// ```
+    /// use ringg_types::operations::{GET_CALL_DETAILS, GET_WORKSPACE};
+    ///
+    /// assert_eq!(GET_CALL_DETAILS.required_query_params(), ["id"]);
+    /// assert!(GET_WORKSPACE.required_query_params().is_empty());
+    /// ```
+    pub fn required_query_params(&self) -> &'static [&'static str] {
+        REQUIRED_QUERY_PARAMS
+            .iter()
+            .find(|(id, _)| *id == self.id)
+            .map_or(&[], |(_, names)| names)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::types::param_name;
