@@ -149,3 +149,51 @@ async fn reconcile_finds_a_call_whose_row_writes_the_number_another_way() {
         );
     }
 }
+
+/// A voice whose `languages` is one string (one code, or codes separated by commas) is read
+/// with those languages, and a workspace whose `created_at` is written day first, as Ringg
+/// writes a campaign's times, is read: neither answer fails over one field.
+#[tokio::test]
+async fn voice_languages_in_a_string_and_a_day_first_time_are_read() {
+    use ringg_api::types::assistants::VoicesQuery;
+    use ringg_api::types::enums::Language;
+    let client = client(json!({
+        "voices": [
+            {"id": "v1", "name": "Asha", "languages": "hi-IN"},
+            {"id": "v2", "name": "Ravi", "languages": "en-IN, hi-IN"},
+            {"id": "v3", "name": "Meera", "languages": ""},
+            {"id": "v4", "name": "Zed", "languages": ["ta-IN"]}
+        ]
+    }))
+    .await;
+    let voices = client
+        .assistants()
+        .voices(&VoicesQuery::default())
+        .await
+        .expect("every voice is read");
+    let langs: Vec<_> = voices.voices.iter().map(|v| v.languages.clone()).collect();
+    assert_eq!(
+        langs,
+        [
+            Some(vec![Language::HiIn]),
+            Some(vec![Language::EnIn, Language::HiIn]),
+            None,
+            Some(vec![Language::TaIn]),
+        ]
+    );
+    assert!(voices.voices[1].speaks(&Language::HiIn));
+
+    let client = common::client_answering(
+        json!({"workspace_info": {"id": "w1", "name": "Acme", "created_at": "16/12/2024, 13:03",
+            "credits": 10, "locked_credits": 0}})
+        .to_string(),
+    )
+    .await;
+    let info = client
+        .workspace()
+        .info()
+        .await
+        .expect("the workspace is read");
+    let created = info.workspace_info.created_at.expect("its time");
+    assert_eq!(created.to_utc().to_rfc3339(), "2024-12-16T13:03:00+00:00");
+}

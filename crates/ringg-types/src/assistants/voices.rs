@@ -59,8 +59,12 @@ pub struct Voice {
     /// `image_url`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub image_url: Nullable<String>,
-    /// `languages` it speaks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `languages` it speaks (also one code, or codes separated by commas, in a string).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::languages"
+    )]
     pub languages: Option<Vec<Language>>,
     /// `voice_previews`: language code → preview URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -18,6 +18,7 @@ use serde_json::{Map, Value};
 use crate::common::fields::Nullable;
 use crate::common::scalars::{bool_word, exact_whole};
 use crate::common::timestamp::Timestamp;
+use crate::enums::Language;
 use chrono::DateTime;
 
 fn is_blank(s: &str) -> bool {
@@ -489,4 +490,46 @@ pub(crate) fn values<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Value
         Some(Value::Array(l)) => Some(l),
         Some(v) => Some(vec![v]),
     })
+}
+
+struct LanguagesV;
+
+impl<'de> Visitor<'de> for LanguagesV {
+    type Value = Option<Vec<Language>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of language codes, one code (or several separated by commas), or null")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        let codes: Vec<Language> = v
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(Language::from)
+            .collect();
+        Ok((!codes.is_empty()).then_some(codes))
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(code) = seq.next_element::<Language>()? {
+            out.push(code);
+        }
+        Ok(Some(out))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// `Option<Vec<Language>>` (a voice's `languages`): a list, or one code as a list of one
+/// (several separated by commas are each read); `""` and `null` read as `None`.
+pub(crate) fn languages<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<Language>>, D::Error> {
+    d.deserialize_option(LanguagesV)
 }

@@ -23,6 +23,22 @@ fn timestamp_forms() {
         let t: Timestamp = serde_json::from_value(json!(raw)).unwrap();
         assert_eq!(serde_json::to_value(&t).unwrap(), json!(raw));
     }
+    // Day first, as Ringg writes a campaign's times: no offset, so read as UTC.
+    for raw in [
+        "16/12/2024, 13:03",
+        "16/12/2024 13:03",
+        "16/12/2024, 13:03:00",
+    ] {
+        let t = Timestamp::parse(raw).unwrap();
+        assert!(!t.has_offset());
+        assert_eq!(
+            t.to_utc().to_rfc3339(),
+            "2024-12-16T13:03:00+00:00",
+            "{raw}"
+        );
+        assert_eq!(t.as_str(), raw);
+    }
+    assert!(Timestamp::parse("31/02/2024, 10:00").is_err());
     let err = Timestamp::parse("yesterday").unwrap_err();
     assert!(err.to_string().contains("ISO 8601"));
     assert!(serde_json::from_value::<Timestamp>(json!(12)).is_err());

@@ -23,8 +23,9 @@ pub struct TimestampError {
 /// initiate-call response). All three parse; a timestamp without an offset is taken as UTC. The
 /// original text is kept, so re-serializing writes the same bytes. Date-only values
 /// (`2025-09-25`) parse as midnight UTC, and a space instead of `T` is accepted; so are an
-/// offset of hours only (`+00`), a `UTC` or `GMT` suffix, and RFC 2822
-/// (`Sun, 14 Dec 2025 19:37:13 GMT`).
+/// offset of hours only (`+00`), a `UTC` or `GMT` suffix, RFC 2822
+/// (`Sun, 14 Dec 2025 19:37:13 GMT`), and the day-first form Ringg writes a campaign's times
+/// in (`18/10/2026, 09:00`, no offset).
 ///
 /// ```
 /// use ringg_types::common::Timestamp;
@@ -150,6 +151,11 @@ fn naive_time(s: &str) -> Option<NaiveDateTime> {
         "%Y-%m-%d %H:%M:%S%.f",
         "%Y-%m-%dT%H:%M",
         "%Y-%m-%d %H:%M",
+        // Day first, as Ringg writes a campaign's times (`18/10/2026, 09:00`).
+        "%d/%m/%Y, %H:%M:%S",
+        "%d/%m/%Y, %H:%M",
+        "%d/%m/%Y %H:%M:%S",
+        "%d/%m/%Y %H:%M",
     ]
     .iter()
     .find_map(|fmt| NaiveDateTime::parse_from_str(s, fmt).ok())
