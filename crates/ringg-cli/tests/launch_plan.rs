@@ -438,11 +438,11 @@ async fn split_launches_a_file_over_the_limit_in_parts() {
     assert_eq!(sim.handle().calls().len(), 1_400);
 }
 
-/// A file just under the upload limit whose numbers, written in their + form as the launch
-/// uploads them, take it over: the plan counts the upload's size and refuses it without
-/// `--split`, and `--split` launches it in parts whose uploads the simulator takes.
+/// A file just under the upload limit whose numbers, written in their + form, would take the
+/// checked rows over it: the launch uploads the file as written (one campaign, as before the
+/// checked rows were uploaded, so its plan and any earlier run's record still hold) and says so.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_file_whose_upload_is_over_the_limit_is_split_though_the_file_is_not() {
+async fn a_file_whose_checked_rows_are_over_the_limit_goes_as_written_and_says_so() {
     use std::io::Write;
     let sim = sim().await;
     let dir = tempfile::tempdir().unwrap();
@@ -464,19 +464,63 @@ async fn a_file_whose_upload_is_over_the_limit_is_split_though_the_file_is_not()
     let window = pool_window(&start, &end);
     let mut args = launch_args(file.to_str().unwrap(), "Grown", &window);
     args.extend(["--yes", "--no-follow"]);
-    let r = fails(ringg(&sim, &args), 1).await;
-    assert!(
-        r.stderr
-            .contains("as the launch uploads it (each number written in its + form)")
-            && r.stderr.contains("add --split"),
-        "{}",
-        r.stderr
-    );
-    nothing_uploaded(&sim);
-    args.push("--split");
     let r = ok(ringg(&sim, &args)).await;
-    assert!(r.stdout.contains("(part 2/2)"), "{}", r.stdout);
+    let out = format!("{}{}", r.stdout, r.stderr);
+    assert!(
+        out.contains("warning: the file was uploaded as written (the checked rows, each number in its + form, came to more than one upload carries)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1000 contact(s)") && !out.contains("(part 1/"),
+        "{out}"
+    );
     assert_eq!(sim.handle().calls().len(), rows);
+}
+
+/// With `mobile_number` mapped to another column than `Mobile Number`, which of the two Ringg
+/// dials is not documented (the simulator dials the mapped one): the check says so, and the
+/// launch uploads the file as written instead of rows chosen by the column the check reads,
+/// so no contact is dropped for an empty `Mobile Number`.
+#[tokio::test(flavor = "multi_thread")]
+async fn numbers_mapped_to_another_column_go_as_written() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("phones.csv");
+    std::fs::write(
+        &file,
+        "Mobile Number,Phone,Name\n,+919876500401,Asha\n+919876500499,+919876500402,Ravi\n",
+    )
+    .unwrap();
+    let (start, end) = (tomorrow_ist("10:00"), tomorrow_ist("18:00"));
+    let mut extra = pool_window(&start, &end).to_vec();
+    extra.extend([
+        "--map",
+        "mobile_number=Phone",
+        "--map",
+        "callee_name=Name",
+        "--remove-invalid-rows",
+        "--yes",
+        "--no-follow",
+    ]);
+    let r = ok(ringg(
+        &sim,
+        &launch_args(file.to_str().unwrap(), "Phones", &extra),
+    ))
+    .await;
+    let out = format!("{}{}", r.stdout, r.stderr);
+    assert!(
+        out.contains("variables_map maps mobile_number to the column \"Phone\"")
+            && out.contains("warning: the file was uploaded as written (variables_map maps mobile_number to the column \"Phone\""),
+        "{out}"
+    );
+    let mut placed: Vec<String> = sim
+        .handle()
+        .calls()
+        .into_iter()
+        .map(|c| c.to_number.to_string())
+        .collect();
+    placed.sort();
+    assert_eq!(placed, ["+919876500401", "+919876500402"]);
 }
 
 #[tokio::test(flavor = "multi_thread")]

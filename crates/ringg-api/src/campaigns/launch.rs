@@ -10,10 +10,11 @@ use ringg_types::operations as ops;
 use crate::campaigns::endpoints::Campaigns;
 use crate::campaigns::outcome::{
     LargeLaunchResponses, LaunchError, LaunchOutcome, LaunchResponses, LaunchStep, ResumedLaunch,
-    StartResponse,
+    StartResponse, Uploaded,
 };
 use crate::campaigns::preflight::{
-    CampaignFlow, Copied, PreflightOptions, PreflightReport, preflight_for_upload,
+    CampaignFlow, Copied, MOBILE_NUMBER_COLUMN, PreflightOptions, PreflightReport,
+    preflight_for_upload,
 };
 use crate::campaigns::recovery::{Progress, Recovered};
 use crate::campaigns::request::LaunchRequest;
@@ -29,7 +30,8 @@ impl Campaigns<'_> {
     /// 2. Uploads what it checked: the rows the check found valid, each number written as the
     ///    report reads it (`+919876543210`), every other field as it is, under the file's
     ///    name. A row the check refused is not sent, so it is not dialled whatever Ringg's own
-    ///    reading of it ([`LaunchRequest::upload_as_written`] sends the file as it is).
+    ///    reading of it ([`LaunchRequest::upload_as_written`] sends the file as it is, and says
+    ///    when it does so unasked; [`LaunchOutcome::uploaded`] says which was sent).
     ///    Standard flow (< 5,000 valid rows): `save`, then `start` (number pool) or
     ///    `start_v1` (caller numbers).
     /// 3. Large flow: `upload_large_csv`, [`wait_for_upload`](Self::wait_for_upload) (a failed
@@ -71,14 +73,14 @@ impl Campaigns<'_> {
             assistant_variables,
             max_recorded_issues: request.max_recorded_issues,
         };
-        let (report, copy) = self
-            .check_for_upload(&request, options)
-            .await
-            .map_err(|error| LaunchError::Failed {
-                step: LaunchStep::Preflight,
-                list_id: None,
-                error,
-            })?;
+        let (report, prepared) =
+            self.check_for_upload(&request, options)
+                .await
+                .map_err(|error| LaunchError::Failed {
+                    step: LaunchStep::Preflight,
+                    list_id: None,
+                    error,
+                })?;
         if !report.is_usable() {
             let reason = report
                 .fatal
@@ -104,7 +106,7 @@ impl Campaigns<'_> {
             None if report.invalid_rows > 0 => Some(true),
             None => None,
         };
-        let (upload, report) = upload_of(&request.csv, copy, report)?;
+        let report = prepared.fits(&request.csv, report)?;
         let flow = request.flow.unwrap_or(report.flow);
         if flow == CampaignFlow::Standard
             && matches!(request.caller, LargeCampaignCaller::FromNumbers(_))
@@ -130,6 +132,7 @@ impl Campaigns<'_> {
                 flow,
                 report,
                 responses: LaunchResponses::Resumed(Box::new(resumed)),
+                uploaded: Uploaded::Nothing,
             };
         match recovered {
             Recovered::Nothing => {}
@@ -159,27 +162,39 @@ impl Campaigns<'_> {
             }
         }
         let upload = Upload {
-            csv: upload,
+            prepared,
             remove_invalid_rows,
         };
         self.launch_fresh(request, report, upload, planned, progress, flow)
             .await
     }
 
-    /// The pre-flight, and unless the request uploads its file as written, the copy to upload
-    /// (see [`LaunchRequest::upload_as_written`]).
+    /// The pre-flight, and the copy to upload unless the file is to go as written (see
+    /// [`LaunchRequest::upload_as_written`]).
     async fn check_for_upload(
         &self,
         request: &LaunchRequest,
         options: PreflightOptions,
-    ) -> Result<(PreflightReport, Option<Copied>), crate::Error> {
-        if request.upload_as_written {
-            return Ok((self.preflight(&request.csv, options).await?, None));
+    ) -> Result<(PreflightReport, Prepared), crate::Error> {
+        let elsewhere = options
+            .variables_map
+            .get("mobile_number")
+            .filter(|column| *column != MOBILE_NUMBER_COLUMN);
+        let as_written = match elsewhere {
+            _ if request.upload_as_written => Some(Uploaded::AsWrittenAsked),
+            Some(column) => Some(Uploaded::AsWrittenNumbersElsewhere {
+                column: column.clone(),
+            }),
+            None => None,
+        };
+        if let Some(uploaded) = as_written {
+            let report = self.preflight(&request.csv, options).await?;
+            return Ok((report, Prepared::AsWritten(uploaded)));
         }
         let source = request.csv.to_preflight_source();
         let limit = UPLOAD_LIMIT_BYTES - FORM_OVERHEAD_BYTES;
         let (report, copy) = preflight_for_upload(source, options, limit).await?;
-        Ok((report, Some(copy)))
+        Ok((report, Prepared::Copy(copy)))
     }
 
     /// A launch nothing of which was sent yet: the upload, then the start.
@@ -194,6 +209,7 @@ impl Campaigns<'_> {
     ) -> Result<LaunchOutcome, LaunchError> {
         // Only a fresh upload needs a future start (a resumed launch sends what it recorded).
         started_in_time(&request).map_err(LaunchError::refused)?;
+        let (upload, report) = upload.ready(&request.csv, report)?;
         match flow {
             CampaignFlow::Standard => {
                 self.launch_standard(request, report, upload, planned, progress)
@@ -210,7 +226,7 @@ impl Campaigns<'_> {
         &self,
         request: LaunchRequest,
         report: PreflightReport,
-        upload: Upload,
+        upload: Sending,
         planned: PlannedStart,
         mut progress: Progress,
     ) -> Result<LaunchOutcome, LaunchError> {
@@ -242,6 +258,7 @@ impl Campaigns<'_> {
                 started,
                 used_v1_start: matches!(planned, PlannedStart::StartV1(_)),
             },
+            uploaded: upload.uploaded,
         })
     }
 
@@ -249,7 +266,7 @@ impl Campaigns<'_> {
         &self,
         request: LaunchRequest,
         report: PreflightReport,
-        upload: Upload,
+        upload: Sending,
         planned: PlannedStart,
         mut progress: Progress,
     ) -> Result<LaunchOutcome, LaunchError> {
@@ -284,49 +301,93 @@ impl Campaigns<'_> {
                 balance,
                 scheduled,
             })),
+            uploaded: upload.uploaded,
         })
     }
 }
 
-/// What a fresh launch uploads.
+/// What a fresh launch is to upload, before the copy's size is looked at.
 struct Upload {
-    /// The file: the checked copy, or the file as written.
-    csv: CsvUpload,
+    prepared: Prepared,
     /// `remove_invalid_rows` as sent.
     remove_invalid_rows: Option<bool>,
 }
 
-/// The file to upload (the checked copy when there is one, named as the file is) and the
-/// report back; a refusal when it is over the limit of one upload.
-fn upload_of(
-    csv: &CsvUpload,
-    copy: Option<Copied>,
-    report: PreflightReport,
-) -> Result<(CsvUpload, PreflightReport), LaunchError> {
-    match copy {
-        None => Ok((csv.clone(), fits_one_upload(csv, report)?)),
-        Some(Copied::Ready { bytes, rows }) if rows == report.valid_rows => Ok((
-            CsvUpload::bytes(bytes).with_file_name(csv.file_name()),
-            report,
-        )),
-        Some(Copied::Ready { rows, .. }) => Err(LaunchError::Refused {
-            reason: format!(
-                "the check found {} valid rows and the copy to upload holds {rows}; nothing was sent",
-                report.valid_rows
-            ),
+/// The checked copy, or the file as written and why.
+enum Prepared {
+    Copy(Copied),
+    AsWritten(Uploaded),
+}
+
+impl Prepared {
+    /// The report back, or a refusal for a file to go as written that is over the limit (so
+    /// it was never sent). The copy's size is looked at once it is to be sent, since a resumed
+    /// launch sends no upload.
+    fn fits(
+        &self,
+        csv: &CsvUpload,
+        report: PreflightReport,
+    ) -> Result<PreflightReport, LaunchError> {
+        match self {
+            Self::AsWritten(_) => fits_one_upload(csv, report),
+            Self::Copy(_) => Ok(report),
+        }
+    }
+}
+
+/// What a fresh launch sends.
+struct Sending {
+    /// The file: the checked copy (named as the file is), or the file as written.
+    csv: CsvUpload,
+    /// `remove_invalid_rows` as sent.
+    remove_invalid_rows: Option<bool>,
+    /// Which of the two it is.
+    uploaded: Uploaded,
+}
+
+impl Upload {
+    /// What to send, and the report back: the checked copy when it fits in one upload, else
+    /// the file as written when that does; a refusal when neither does, or when the copy
+    /// could not be written as the check read the file.
+    fn ready(
+        self,
+        csv: &CsvUpload,
+        report: PreflightReport,
+    ) -> Result<(Sending, PreflightReport), LaunchError> {
+        let remove_invalid_rows = self.remove_invalid_rows;
+        let sending = |csv: CsvUpload, uploaded: Uploaded| Sending {
+            csv,
+            remove_invalid_rows,
+            uploaded,
+        };
+        let refused = |reason: String, report: PreflightReport| LaunchError::Refused {
+            reason,
             report: Some(Box::new(report)),
-        }),
-        Some(Copied::TooLarge { limit }) => Err(LaunchError::Refused {
-            reason: format!(
-                "the rows to upload (the valid rows, each number written in its + form) come to more than {limit} bytes, and one upload carries at most that much file ({} MiB with the form), so Ringg would refuse it: split it into parts with the header on each (`ringg campaigns launch --split` does) and launch each",
-                UPLOAD_LIMIT_BYTES / (1024 * 1024)
-            ),
-            report: Some(Box::new(report)),
-        }),
-        Some(Copied::Failed(e)) => Err(LaunchError::Refused {
-            reason: format!("the checked rows could not be written for the upload: {e}"),
-            report: Some(Box::new(report)),
-        }),
+        };
+        match self.prepared {
+            Prepared::AsWritten(uploaded) => Ok((sending(csv.clone(), uploaded), report)),
+            Prepared::Copy(Copied::Ready { bytes, rows }) if rows == report.valid_rows => {
+                let copy = CsvUpload::bytes(bytes).with_file_name(csv.file_name());
+                Ok((sending(copy, Uploaded::CheckedRows), report))
+            }
+            Prepared::Copy(Copied::Ready { rows, .. }) => Err(refused(
+                format!(
+                    "the check found {} valid rows and the copy to upload holds {rows}; nothing was sent",
+                    report.valid_rows
+                ),
+                report,
+            )),
+            // Numbers in their + form can take a file near the limit over it: the file as
+            // written goes, as it would have before the copy.
+            Prepared::Copy(Copied::TooLarge) => {
+                let report = fits_one_upload(csv, report)?;
+                Ok((sending(csv.clone(), Uploaded::AsWrittenOverLimit), report))
+            }
+            Prepared::Copy(Copied::Failed(e)) => Err(refused(
+                format!("the checked rows could not be written for the upload: {e}"),
+                report,
+            )),
+        }
     }
 }
 

@@ -61,7 +61,7 @@ mod upload;
 pub use endpoints::{Campaigns, PollOptions};
 pub use outcome::{
     LargeLaunchResponses, LaunchError, LaunchOutcome, LaunchResponses, LaunchStep, ResumeOutcome,
-    ResumedLaunch, StartResponse,
+    ResumedLaunch, StartResponse, Uploaded,
 };
 pub use preflight::{
     CampaignFlow, CsvSource, PreflightOptions, PreflightReport, RowIssue, preflight,

@@ -270,6 +270,51 @@ pub struct LaunchOutcome {
     pub report: PreflightReport,
     /// The step responses.
     pub responses: LaunchResponses,
+    /// What this run uploaded: the checked rows, or the file as written and why.
+    pub uploaded: Uploaded,
+}
+
+/// What a launch uploaded (see [`LaunchRequest::upload_as_written`](crate::campaigns::LaunchRequest::upload_as_written)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Uploaded {
+    /// The rows the pre-flight found valid, each number written as it read them: the numbers
+    /// dialled are the report's.
+    CheckedRows,
+    /// The file as written, as the request asked.
+    AsWrittenAsked,
+    /// The file as written: `variables_map` maps `mobile_number` to `column`, not the
+    /// `Mobile Number` column the check reads, and which of them Ringg dials is not documented.
+    AsWrittenNumbersElsewhere {
+        /// The column `mobile_number` is mapped to.
+        column: String,
+    },
+    /// The file as written: the checked rows, numbers in their `+` form, came to more than
+    /// one upload carries, and the file as written did not.
+    AsWrittenOverLimit,
+    /// Nothing: a resumed launch, whose upload an earlier run sent.
+    Nothing,
+}
+
+impl Uploaded {
+    /// For a file uploaded as written that the request did not ask for: what that means, for
+    /// people.
+    pub fn warning(&self) -> Option<String> {
+        let why = match self {
+            Self::AsWrittenNumbersElsewhere { column } => format!(
+                "variables_map maps mobile_number to the column {column:?}, not the {:?} column the check read",
+                crate::campaigns::preflight::MOBILE_NUMBER_COLUMN
+            ),
+            Self::AsWrittenOverLimit => {
+                "the checked rows, each number in its + form, came to more than one upload carries"
+                    .to_string()
+            }
+            _ => return None,
+        };
+        Some(format!(
+            "the file was uploaded as written ({why}), so Ringg read each number its own way: a number it read otherwise than the check may be dialled as Ringg read it"
+        ))
+    }
 }
 
 impl LaunchOutcome {

@@ -120,12 +120,6 @@ pub struct PreflightReport {
     pub duplicate_numbers: u64,
     /// The line of the first of them (the header is line 1).
     pub first_duplicate_line: Option<u64>,
-    /// At most how many bytes more than the file a launch uploads: what the valid rows'
-    /// numbers add when written in their `+` form, as a launch uploads them (see
-    /// [`LaunchRequest::upload_as_written`](crate::campaigns::LaunchRequest::upload_as_written));
-    /// every other field and line end is written no longer than it is. At most 4 bytes a row
-    /// (the `+` and a country code of up to three digits).
-    pub number_growth_bytes: u64,
     /// Which upload flow applies to the valid rows.
     pub flow: CampaignFlow,
 }
@@ -195,7 +189,8 @@ pub(crate) async fn preflight_for_upload(
         .await
         .map_err(|e| Error::invalid_input(format!("the pre-flight task failed: {e}")))??;
     let (report, copy) = read;
-    let copy = copy.unwrap_or_else(|| Copied::Failed("no copy was asked for".to_string()));
+    // A limit asks for a copy, so there is one.
+    let copy = copy.unwrap_or_else(|| Copied::Failed("the copy was not written".to_string()));
     Ok((report, copy))
 }
 
@@ -320,7 +315,6 @@ fn check<R: Read>(
         issues: rows.issues,
         duplicate_numbers: rows.duplicates,
         first_duplicate_line: rows.first_duplicate,
-        number_growth_bytes: rows.number_growth,
         flow: if valid_rows >= LARGE_FLOW_THRESHOLD {
             CampaignFlow::Large
         } else {
@@ -370,7 +364,14 @@ fn check_mapping(
                 "variables_map maps {var:?} to the column {col:?} and the file's header names it {:?}: spaces around a column's name are refused by Ringg; name it {:?} in the file and the mapping",
                 header[i], header[i].trim()
             )),
-            Some(i) => mapped_columns.push((var.clone(), i)),
+            Some(i) => {
+                if var == "mobile_number" && col != MOBILE_NUMBER_COLUMN {
+                    warnings.push(format!(
+                        "variables_map maps mobile_number to the column {col:?}: the numbers checked here are those of {MOBILE_NUMBER_COLUMN:?}, the column Ringg requires, and which of the two Ringg dials is not documented; map mobile_number to {MOBILE_NUMBER_COLUMN:?} (a launch uploads this file as written, for Ringg to read)"
+                    ));
+                }
+                mapped_columns.push((var.clone(), i));
+            }
             None => fatal.push(format!(
                 "variables_map maps {var:?} to the column {col:?}, which the CSV does not have (columns: {})",
                 header.join(", ")

@@ -58,7 +58,13 @@ pub struct LaunchRequest {
     /// reads every number its own way ([`LaunchOutcome::imported_rows`] then says how many
     /// rows it took).
     ///
+    /// The file also goes as written when `variables_map` maps `mobile_number` to another
+    /// column than `Mobile Number` (which of the two Ringg dials is not documented), and when
+    /// the checked rows, their numbers longer by a `+` and a country code, would not fit in one
+    /// upload while the file does; [`LaunchOutcome::uploaded`] says which was sent.
+    ///
     /// [`LaunchOutcome::imported_rows`]: crate::campaigns::LaunchOutcome::imported_rows
+    /// [`LaunchOutcome::uploaded`]: crate::campaigns::LaunchOutcome::uploaded
     pub upload_as_written: bool,
 }
 

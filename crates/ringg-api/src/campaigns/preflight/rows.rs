@@ -56,8 +56,6 @@ pub(super) struct RowTally {
     /// The lines the last row read covers, when its last field ends with a line break: the
     /// sign of a quote never closed, which takes every later line into that field.
     pub(super) runs_to_end: Option<(u64, u64)>,
-    /// How many bytes longer the valid rows' numbers are in their `+` form than as written.
-    pub(super) number_growth: u64,
     /// The rows to upload, when asked for: each valid row with its number as read here.
     pub(super) copy: Option<UploadCopy>,
 }
@@ -83,7 +81,6 @@ impl RowTally {
             multi_line: 0,
             first_multi_line: None,
             runs_to_end: None,
-            number_growth: 0,
             copy,
         }
     }
@@ -239,8 +236,6 @@ impl RowTally {
                         self.duplicates += 1;
                         self.first_duplicate.get_or_insert(line);
                     }
-                    let written = record.get(mi).map_or(0, <[u8]>::len);
-                    self.number_growth += n.as_str().len().saturating_sub(written) as u64;
                     if let Some(copy) = &mut self.copy {
                         copy.push(&record, mi, n.as_str());
                     }

@@ -351,8 +351,7 @@ fn a_mapped_column_with_spaces_around_its_name_is_refused() {
     }
 }
 
-/// The file a launch uploads holds the valid rows only, each number as the report reads it,
-/// and the report bounds how much longer than the file it is.
+/// The file a launch uploads holds the valid rows only, each number as the report reads it.
 #[test]
 fn the_upload_copy_holds_the_valid_rows_with_their_numbers_as_read() {
     let csv = "\u{feff}Mobile Number,Name,Policy ID\r\n9876543210,Asha,P-1\r\n0091 98765 00001,Ravi,P-2\r\n\r\n\"+91 98765 43211\",\"Meera, Dr\",P-3\r\n919876543212,Zed,P-4\r\n";
@@ -371,9 +370,6 @@ fn the_upload_copy_holds_the_valid_rows_with_their_numbers_as_read() {
         std::str::from_utf8(&bytes).unwrap(),
         "Mobile Number,Name,Policy ID\n+919876543210,Asha,P-1\n+919876543211,\"Meera, Dr\",P-3\n+919876543212,Zed,P-4\n"
     );
-    // 9876543210 gains +91, 919876543212 a +; the written +91 98765 43211 loses its spaces.
-    assert_eq!(report.number_growth_bytes, 4);
-    assert!(bytes.len() as u64 <= csv.len() as u64 + report.number_growth_bytes);
     // Without a copy asked for, none is made.
     let (_, none) =
         read_source(CsvSource::Bytes(Bytes::from(csv)), &opts(Some("+91")), None).unwrap();

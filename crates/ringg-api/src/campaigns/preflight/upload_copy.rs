@@ -36,10 +36,7 @@ pub(crate) enum Copied {
         rows: u64,
     },
     /// The rows to upload come to more than the limit.
-    TooLarge {
-        /// The limit, in bytes.
-        limit: u64,
-    },
+    TooLarge,
     /// It could not be written.
     Failed(String),
 }
@@ -98,11 +95,11 @@ impl UploadCopy {
     pub(crate) fn finish(self) -> Copied {
         match self.state {
             State::Writing => {}
-            State::TooLarge => return Copied::TooLarge { limit: self.limit },
+            State::TooLarge => return Copied::TooLarge,
             State::Failed(e) => return Copied::Failed(e),
         }
         match self.writer.into_inner() {
-            Ok(bytes) if bytes.len() as u64 > self.limit => Copied::TooLarge { limit: self.limit },
+            Ok(bytes) if bytes.len() as u64 > self.limit => Copied::TooLarge,
             Ok(bytes) => Copied::Ready {
                 bytes: Bytes::from(bytes),
                 rows: self.rows,
@@ -148,7 +145,7 @@ mod tests {
         for _ in 0..10 {
             copy.push(&record(&["9876500001"]), 0, "+919876500001");
         }
-        assert!(matches!(copy.finish(), Copied::TooLarge { limit: 64 }));
+        assert!(matches!(copy.finish(), Copied::TooLarge));
         // Past the writer's own buffer, the copy stops holding rows as it goes.
         let mut copy = UploadCopy::new(&header, 64);
         for _ in 0..2_000 {

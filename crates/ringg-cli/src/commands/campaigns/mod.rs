@@ -57,10 +57,7 @@ async fn check(ctx: &mut Ctx, args: CheckArgs) -> Result<(), CliError> {
         &client,
         &args.file,
         false,
-        (
-            checked.report.valid_rows,
-            checked.report.number_growth_bytes,
-        ),
+        checked.report.valid_rows,
         true,
         &mut checked.workspace_problems,
     )
@@ -207,8 +204,21 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
 
     // 3. Upload and start (standard or large flow, chosen by the row count), part by part
     // with --split.
-    let parts = if a.split {
-        split::parts_for_upload(&a.check.file, plan.file_bytes, plan.upload_bytes).await?
+    let parts = if a.split && plan.file_bytes + plan::FORM_OVERHEAD_BYTES > plan::UPLOAD_LIMIT_BYTES
+    {
+        let file = a.check.file.clone();
+        let parts = tokio::task::spawn_blocking(move || {
+            let (dir, lock) = split::parts_folder()?;
+            split::split(
+                &file,
+                plan::UPLOAD_LIMIT_BYTES - plan::FORM_OVERHEAD_BYTES,
+                &dir,
+                Some(lock),
+            )
+        })
+        .await
+        .map_err(|e| CliError::failed(format!("splitting the CSV failed: {e}")))??;
+        Some(parts)
     } else {
         None
     };
@@ -346,6 +356,7 @@ fn launch_json(
         "campaign_start_time": start,
         "campaign_end_time": end,
         "report": to_value(&o.report)?,
+        "upload_warning": o.uploaded.warning(),
         "responses": responses,
     }))
 }

@@ -76,9 +76,6 @@ pub(crate) struct Plan {
     pub(crate) file: String,
     /// Its size.
     pub(crate) file_bytes: u64,
-    /// At most how much is uploaded: the file, and what its numbers add in their `+` form
-    /// (the launch uploads the rows the check found valid, numbers as it read them).
-    pub(crate) upload_bytes: u64,
     /// The upload limit.
     pub(crate) upload_limit_bytes: u64,
     /// Valid rows: calls to place.
@@ -215,16 +212,6 @@ impl Plan {
 }
 
 /// `1.2 MiB`.
-/// What the launch's numbers add to the file in their `+` form (nothing with
-/// `--upload-as-written`).
-pub(crate) fn upload_growth(a: &LaunchArgs, report: &ringg_api::campaigns::PreflightReport) -> u64 {
-    if a.upload_as_written {
-        0
-    } else {
-        report.number_growth_bytes
-    }
-}
-
 pub(crate) fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
@@ -417,37 +404,27 @@ fn window(
     })
 }
 
-/// The upload's size against the upload limit and (unless `count_credits` is false) the rows
-/// against the available credits; returns the file's size, the available credits and the
-/// credits the rows lock. The upload is the file and `growth`, what its numbers add in their
-/// `+` form (as the launch uploads them).
+/// The file's size against the upload limit and (unless `count_credits` is false) the rows
+/// against the available credits; returns the size, the available credits and the credits
+/// the rows lock.
 pub(crate) async fn size_and_credits(
     client: &Client,
     path: &Path,
     split: bool,
-    (rows, growth): (u64, u64),
+    rows: u64,
     count_credits: bool,
     problems: &mut Vec<String>,
 ) -> Result<(u64, f64, f64), CliError> {
     let file_bytes = std::fs::metadata(path)
         .map_err(|e| CliError::io(format!("could not read {}", path.display()), &e))?
         .len();
-    let upload_bytes = file_bytes + growth;
-    if upload_bytes + FORM_OVERHEAD_BYTES > UPLOAD_LIMIT_BYTES && !split {
-        let size = if file_bytes + FORM_OVERHEAD_BYTES > UPLOAD_LIMIT_BYTES {
-            mib(file_bytes)
-        } else {
-            format!(
-                "{}, up to {} as the launch uploads it (each number written in its + form)",
-                mib(file_bytes),
-                mib(upload_bytes)
-            )
-        };
+    if file_bytes + FORM_OVERHEAD_BYTES > UPLOAD_LIMIT_BYTES && !split {
         problems.push(format!(
-            "{} is {size}, over Ringg's {} upload limit; add --split to launch it as {} campaigns of under {} each",
+            "{} is {}, over Ringg's {} upload limit; add --split to launch it as {} campaigns of under {} each",
             path.display(),
+            mib(file_bytes),
             mib(UPLOAD_LIMIT_BYTES),
-            upload_bytes.div_ceil(UPLOAD_LIMIT_BYTES - FORM_OVERHEAD_BYTES),
+            file_bytes.div_ceil(UPLOAD_LIMIT_BYTES - FORM_OVERHEAD_BYTES),
             mib(UPLOAD_LIMIT_BYTES),
         ));
     }
@@ -478,9 +455,8 @@ pub(crate) async fn plan(
     let path = &a.check.file;
     let rows = checked.report.valid_rows;
     let counted = !super::earlier::started_before(client, checked, a, &mut warnings).await;
-    let counts = (rows, upload_growth(a, &checked.report));
-    let sized = size_and_credits(client, path, a.split, counts, counted, &mut problems);
-    let (file_bytes, available, locked) = sized.await?;
+    let (file_bytes, available, locked) =
+        size_and_credits(client, path, a.split, rows, counted, &mut problems).await?;
     let caller = callers(client, a, &mut problems, &mut warnings).await?;
     let (avg_minutes, avg_cost) = call_stats(client, &checked.agent_id).await?;
     let country = a.check.country_code();
@@ -554,7 +530,6 @@ pub(crate) async fn plan(
     Ok(Plan {
         file: path.display().to_string(),
         file_bytes,
-        upload_bytes: file_bytes + counts.1,
         upload_limit_bytes: UPLOAD_LIMIT_BYTES,
         rows,
         invalid_rows: checked.report.invalid_rows,

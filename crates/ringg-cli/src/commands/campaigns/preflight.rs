@@ -178,9 +178,13 @@ pub(crate) fn print_report(c: &Checked) {
 }
 
 /// The contacts a launch imported, as Ringg counted them when it said (else as the check
-/// did), after a warning when Ringg imported fewer rows than the check found valid: the rows
-/// it refused are not called, and its answer names them only in the large flow.
+/// did), after a warning when the file went as written though not asked to, and one when Ringg
+/// imported fewer rows than the check found valid: the rows it refused are not called, and
+/// its answer names them only in the large flow.
 pub(crate) fn imported_contacts(outcome: &ringg_api::campaigns::LaunchOutcome) -> u64 {
+    if let Some(warning) = outcome.uploaded.warning() {
+        emit_prose(format!("warning: {warning}"));
+    }
     let expected = outcome.report.valid_rows;
     let Some(imported) = outcome.imported_rows() else {
         return expected;

@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use ringg_api::campaigns::{FORM_OVERHEAD_BYTES, LineIndex, UPLOAD_LIMIT_BYTES};
+use ringg_api::campaigns::LineIndex;
 
 use crate::error::CliError;
 
@@ -119,37 +119,12 @@ impl Drop for Parts {
     }
 }
 
-/// The parts of `file` (of `file_bytes`) when its upload, of up to `upload_bytes`, is over the
-/// limit of one upload; `None` when it is not. Each part keeps room for what its rows' numbers
-/// add in their `+` form (at most the `+` and a country code of three digits a row), so the
-/// upload of every part is under the limit too.
-pub(crate) async fn parts_for_upload(
-    file: &Path,
-    file_bytes: u64,
-    upload_bytes: u64,
-) -> Result<Option<Parts>, CliError> {
-    if upload_bytes + FORM_OVERHEAD_BYTES <= UPLOAD_LIMIT_BYTES {
-        return Ok(None);
-    }
-    let per_row = if upload_bytes > file_bytes { 4 } else { 0 };
-    let file = file.to_path_buf();
-    let parts = tokio::task::spawn_blocking(move || {
-        let (dir, lock) = parts_folder()?;
-        let max_bytes = UPLOAD_LIMIT_BYTES - FORM_OVERHEAD_BYTES;
-        split(&file, (max_bytes, per_row), &dir, Some(lock))
-    })
-    .await
-    .map_err(|e| CliError::failed(format!("splitting the CSV failed: {e}")))??;
-    Ok(Some(parts))
-}
-
-/// Cuts `path` into parts of at most `max_bytes` each (header included, and `per_row` more
-/// bytes counted for every row: what the row may grow by when uploaded), written under
+/// Cuts `path` into parts of at most `max_bytes` each (header included), written under
 /// `into` (a folder for them, created private when missing; see [`parts_folder`]) and
 /// removed with it when the parts are dropped, which gives back `lock`.
 pub(crate) fn split(
     path: &Path,
-    (max_bytes, per_row): (u64, u64),
+    max_bytes: u64,
     into: &Path,
     lock: Option<std::fs::File>,
 ) -> Result<Parts, CliError> {
@@ -188,8 +163,7 @@ pub(crate) fn split(
             .position()
             .map_or(0, |p| rdr.get_mut().line_of(p.byte()));
         let row = encode(&record)?;
-        let counted = row.len() as u64 + per_row;
-        if counted + header.len() as u64 > max_bytes {
+        if row.len() as u64 + header.len() as u64 > max_bytes {
             return Err(CliError::failed(format!(
                 "line {} of {} is {} bytes, too long for a part of {max_bytes} bytes",
                 line,
@@ -199,7 +173,7 @@ pub(crate) fn split(
         }
         let full = current
             .as_ref()
-            .is_some_and(|(_, size)| size + counted > max_bytes);
+            .is_some_and(|(_, size)| size + row.len() as u64 > max_bytes);
         if full || current.is_none() {
             if let Some((mut w, _)) = current.take() {
                 w.flush()
@@ -218,7 +192,7 @@ pub(crate) fn split(
         if let Some((w, size)) = current.as_mut() {
             w.write_all(&row)
                 .map_err(|e| CliError::io("could not write a part of the split CSV", &e))?;
-            *size += counted;
+            *size += row.len() as u64;
         }
     }
     if let Some((mut w, _)) = current.take() {
@@ -287,7 +261,7 @@ mod tests {
             text.push_str(&format!("+9198765{i:05},\"Person, {i}\",\"multi\nline\"\n"));
         }
         std::fs::write(&src, &text).unwrap();
-        let parts = split(&src, (4096, 0), &dir.path().join("parts"), None).unwrap();
+        let parts = split(&src, 4096, &dir.path().join("parts"), None).unwrap();
         assert!(parts.files.len() > 1);
         #[cfg(unix)]
         {
@@ -314,25 +288,5 @@ mod tests {
         let folder = dir.path().join("parts");
         drop(parts);
         assert!(!folder.exists(), "the parts are removed");
-    }
-    /// With room kept for each row's growth, every part stays under the limit once each of its
-    /// numbers gains its + and country code.
-    #[test]
-    fn parts_keep_room_for_what_each_row_adds() {
-        let dir = tempfile::tempdir().unwrap();
-        let src = dir.path().join("national.csv");
-        let mut text = String::from("Mobile Number\n");
-        for i in 0..1000 {
-            text.push_str(&format!("98765{i:05}\n"));
-        }
-        std::fs::write(&src, &text).unwrap();
-        let tight = split(&src, (4096, 0), &dir.path().join("tight"), None).unwrap();
-        let roomy = split(&src, (4096, 4), &dir.path().join("roomy"), None).unwrap();
-        assert!(roomy.files.len() > tight.files.len());
-        for f in &roomy.files {
-            let text = std::fs::read_to_string(f).unwrap();
-            let grown = text.replace("\n98765", "\n+9198765");
-            assert!(grown.len() <= 4096, "{} bytes", grown.len());
-        }
     }
 }
