@@ -2466,6 +2466,33 @@ async fn launch_standard_flow_with_numbers_uses_v1() {
     );
 }
 
+/// A number on two rows (written two ways) would be called twice by one campaign: the launch
+/// is refused before anything is sent, naming the first repeated line, unless allowed.
+#[tokio::test]
+async fn launch_refuses_a_number_on_two_rows_unless_allowed() {
+    let twice =
+        "Mobile Number,Name\n+919876543210,Asha\n+919876543211,Ravi\n+91 98765 43210,Asha\n";
+    let (client, seen) = client_with(vec![ok(SAVE_RESPONSE), ok(START_RESPONSE)]);
+    let mut req = launch_request(pool());
+    req.check_assistant_variables = false;
+    req.csv = CsvUpload::bytes(twice);
+    let e = client.campaigns().launch(req.clone()).await.unwrap_err();
+    assert!(matches!(e, LaunchError::Refused { .. }), "{e}");
+    assert!(
+        e.to_string().contains("1 row(s) repeat a number")
+            && e.to_string().contains("(the first on line 4)"),
+        "{e}"
+    );
+    assert!(all(&seen).is_empty(), "nothing was sent");
+    let outcome = client
+        .campaigns()
+        .launch(req.allow_duplicate_numbers(true))
+        .await
+        .expect("allowed, every row is uploaded");
+    assert_eq!(outcome.report.duplicate_numbers, 1);
+    assert_eq!(all(&seen)[0].operation, "saveCampaign");
+}
+
 #[tokio::test]
 async fn launch_refuses_an_unusable_csv_with_the_report_and_sends_nothing() {
     let (client, seen) = client_with(vec![]);

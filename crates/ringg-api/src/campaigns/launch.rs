@@ -81,30 +81,15 @@ impl Campaigns<'_> {
                     list_id: None,
                     error,
                 })?;
-        if !report.is_usable() {
-            let reason = report
-                .fatal
-                .first()
-                .cloned()
-                .unwrap_or_else(|| "the CSV has no valid row".to_string());
+        if let Some(reason) = refusal(&request, &report) {
             return Err(LaunchError::Refused {
                 reason,
                 report: Some(Box::new(report)),
             });
         }
         let remove_invalid_rows = match request.campaign.remove_invalid_rows {
-            Some(false) if report.invalid_rows > 0 => {
-                return Err(LaunchError::Refused {
-                    reason: format!(
-                        "{} rows are invalid and remove_invalid_rows is false, so Ringg would reject the whole upload; fix the rows or allow skipping them",
-                        report.invalid_rows
-                    ),
-                    report: Some(Box::new(report)),
-                });
-            }
-            Some(v) => Some(v),
             None if report.invalid_rows > 0 => Some(true),
-            None => None,
+            given => given,
         };
         let report = prepared.fits(&request.csv, report)?;
         let flow = request.flow.unwrap_or(report.flow);
@@ -389,6 +374,30 @@ impl Upload {
             )),
         }
     }
+}
+
+/// Why the checked file is not to be launched: nothing to call, rows Ringg would refuse the
+/// whole upload for (`remove_invalid_rows` false), or a number on several rows, which would be
+/// called once per row (unless allowed).
+fn refusal(request: &LaunchRequest, report: &PreflightReport) -> Option<String> {
+    if !report.is_usable() {
+        let reason = report.fatal.first().cloned();
+        return Some(reason.unwrap_or_else(|| "the CSV has no valid row".to_string()));
+    }
+    if request.campaign.remove_invalid_rows == Some(false) && report.invalid_rows > 0 {
+        return Some(format!(
+            "{} rows are invalid and remove_invalid_rows is false, so Ringg would reject the whole upload; fix the rows or allow skipping them",
+            report.invalid_rows
+        ));
+    }
+    if report.duplicate_numbers > 0 && !request.allow_duplicate_numbers {
+        return Some(format!(
+            "{} row(s) repeat a number that appears earlier in the file (the first on line {}), and every row is called: those people would be called more than once by this campaign; remove the repeated rows, or allow them (LaunchRequest::allow_duplicate_numbers)",
+            report.duplicate_numbers,
+            report.first_duplicate_line.unwrap_or_default()
+        ));
+    }
+    None
 }
 
 /// The report back when the CSV fits in one upload; a refusal when its size is known to be

@@ -66,6 +66,14 @@ pub struct LaunchRequest {
     /// [`LaunchOutcome::imported_rows`]: crate::campaigns::LaunchOutcome::imported_rows
     /// [`LaunchOutcome::uploaded`]: crate::campaigns::LaunchOutcome::uploaded
     pub upload_as_written: bool,
+    /// Launches a file in which a number appears on several rows (default false: refused).
+    ///
+    /// Ringg calls every row, so such a person would be called once per row. Two rows are one
+    /// number however each is written (`+91 98765 43210` and `+919876543210`); the pre-flight
+    /// counts them ([`PreflightReport::duplicate_numbers`]).
+    ///
+    /// [`PreflightReport::duplicate_numbers`]: crate::campaigns::PreflightReport::duplicate_numbers
+    pub allow_duplicate_numbers: bool,
 }
 
 impl LaunchRequest {
@@ -139,6 +147,14 @@ impl LaunchRequest {
     #[must_use]
     pub fn upload_as_written(mut self, as_written: bool) -> Self {
         self.upload_as_written = as_written;
+        self
+    }
+
+    /// Launches a file in which a number appears on several rows: see
+    /// [`allow_duplicate_numbers`](Self::allow_duplicate_numbers).
+    #[must_use]
+    pub fn allow_duplicate_numbers(mut self, allow: bool) -> Self {
+        self.allow_duplicate_numbers = allow;
         self
     }
 }
@@ -265,6 +281,7 @@ impl LaunchRequestBuilder {
             upload_poll: PollOptions::default(),
             max_recorded_issues: Some(100),
             upload_as_written: false,
+            allow_duplicate_numbers: false,
         })
     }
 }

@@ -301,7 +301,8 @@ async fn launch_file(
         .variables_map(checked.variables_map.clone())
         .remove_invalid_rows(a.check.remove_invalid_rows)
         .build()?
-        .upload_as_written(a.upload_as_written);
+        .upload_as_written(a.upload_as_written)
+        .allow_duplicate_numbers(a.allow_duplicate_numbers);
     if is_loopback_url(client.base_url()) {
         request = request.upload_poll(fast_poll());
     }
