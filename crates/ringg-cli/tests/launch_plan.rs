@@ -438,21 +438,23 @@ async fn split_launches_a_file_over_the_limit_in_parts() {
     assert_eq!(sim.handle().calls().len(), 1_400);
 }
 
-/// A file just under the upload limit whose numbers, written in their + form, would take the
-/// checked rows over it: the launch uploads the file as written (one campaign, as before the
-/// checked rows were uploaded, so its plan and any earlier run's record still hold) and says so.
-#[tokio::test(flavor = "multi_thread")]
-async fn a_file_whose_checked_rows_are_over_the_limit_goes_as_written_and_says_so() {
+/// A file of national numbers just under the upload limit (one of them, on line 2, `extra`),
+/// launched with `--remove-invalid-rows`: the numbers in their + form would take the checked
+/// rows over the limit. What the launch printed, and the numbers the simulator dialled.
+async fn launch_near_the_limit(extra: Option<&str>) -> (String, Vec<String>) {
     use std::io::Write;
     let sim = sim().await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("national.csv");
     let limit = (10 * 1024 * 1024 - 64 * 1024) as usize;
     let (rows, header) = (1_000, "Mobile Number,Notes\n");
-    // 1,000 numbers without their +91 add 3,000 bytes; the file is 1,000 under the limit.
-    let row_bytes = (limit - 1_000 - header.len()) / rows;
+    // 1,000 numbers without their +91 add 3,000 bytes; the file is about 1,000 under the limit.
+    let row_bytes = (limit - 1_000 - 100 - header.len()) / rows;
     let mut f = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
     f.write_all(header.as_bytes()).unwrap();
+    if let Some(row) = extra {
+        writeln!(f, "{row}").unwrap();
+    }
     for i in 0..rows {
         let pad = "x".repeat(row_bytes - "9876500000,\n".len());
         writeln!(f, "98765{i:05},{pad}").unwrap();
@@ -461,20 +463,53 @@ async fn a_file_whose_checked_rows_are_over_the_limit_goes_as_written_and_says_s
     let size = std::fs::metadata(&file).unwrap().len() as usize;
     assert!(size <= limit && size + 3 * rows > limit, "{size}");
     let (start, end) = (tomorrow_ist("10:00"), tomorrow_ist("18:00"));
-    let window = pool_window(&start, &end);
-    let mut args = launch_args(file.to_str().unwrap(), "Grown", &window);
-    args.extend(["--yes", "--no-follow"]);
-    let r = ok(ringg(&sim, &args)).await;
+    let mut args = pool_window(&start, &end).to_vec();
+    args.extend(["--remove-invalid-rows", "--yes", "--no-follow"]);
+    let r = ok(ringg(
+        &sim,
+        &launch_args(file.to_str().unwrap(), "Grown", &args),
+    ))
+    .await;
     let out = format!("{}{}", r.stdout, r.stderr);
-    assert!(
-        out.contains("warning: the file was uploaded as written (the checked rows, each number in its + form, came to more than one upload carries)"),
-        "{out}"
-    );
     assert!(
         out.contains("1000 contact(s)") && !out.contains("(part 1/"),
         "{out}"
     );
-    assert_eq!(sim.handle().calls().len(), rows);
+    let placed = sim
+        .handle()
+        .calls()
+        .into_iter()
+        .map(|c| c.to_number.to_string());
+    (out, placed.collect())
+}
+
+/// When every row is valid, the file goes as written (one campaign, as before the checked rows
+/// were uploaded), and the launch says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_valid_file_whose_checked_rows_are_over_the_limit_goes_as_written() {
+    let (out, placed) = launch_near_the_limit(None).await;
+    assert!(
+        out.contains("warning: the file was uploaded as written (the checked rows, each number in its + form, came to more than one upload carries)"),
+        "{out}"
+    );
+    assert_eq!(placed.len(), 1_000);
+}
+
+/// With a row the check refused (a number written with 00, which the simulator would dial as
+/// someone else's), the valid rows go with their numbers as written and that row is left
+/// out: nobody the check did not count is dialled.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_row_is_left_out_when_the_checked_rows_are_over_the_limit() {
+    let (out, placed) = launch_near_the_limit(Some("0091 98765 00342,refused")).await;
+    assert!(
+        out.contains("warning: the valid rows were uploaded with their numbers as written, the rows the check refused left out"),
+        "{out}"
+    );
+    assert_eq!(placed.len(), 1_000);
+    assert!(
+        placed.iter().all(|n| n.starts_with("+9198765")),
+        "{placed:?}"
+    );
 }
 
 /// With `mobile_number` mapped to another column than `Mobile Number`, which of the two Ringg
@@ -510,7 +545,7 @@ async fn numbers_mapped_to_another_column_go_as_written() {
     let out = format!("{}{}", r.stdout, r.stderr);
     assert!(
         out.contains("variables_map maps mobile_number to the column \"Phone\"")
-            && out.contains("warning: the file was uploaded as written (variables_map maps mobile_number to the column \"Phone\""),
+            && out.contains("warning: the file was uploaded as written, since variables_map maps mobile_number to the column \"Phone\""),
         "{out}"
     );
     let mut placed: Vec<String> = sim

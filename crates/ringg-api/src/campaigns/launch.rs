@@ -13,12 +13,12 @@ use crate::campaigns::outcome::{
     StartResponse, Uploaded,
 };
 use crate::campaigns::preflight::{
-    CampaignFlow, Copied, MOBILE_NUMBER_COLUMN, PreflightOptions, PreflightReport,
-    preflight_for_upload,
+    CampaignFlow, MOBILE_NUMBER_COLUMN, PreflightOptions, PreflightReport, preflight_for_upload,
 };
 use crate::campaigns::recovery::{Progress, Recovered};
 use crate::campaigns::request::LaunchRequest;
-use crate::campaigns::upload::{CsvUpload, FORM_OVERHEAD_BYTES, UPLOAD_LIMIT_BYTES};
+use crate::campaigns::sending::{Prepared, Sending, Upload};
+use crate::campaigns::upload::{FORM_OVERHEAD_BYTES, UPLOAD_LIMIT_BYTES};
 use crate::journal::PlannedStart;
 
 impl Campaigns<'_> {
@@ -178,8 +178,9 @@ impl Campaigns<'_> {
         }
         let source = request.csv.to_preflight_source();
         let limit = UPLOAD_LIMIT_BYTES - FORM_OVERHEAD_BYTES;
-        let (report, copy) = preflight_for_upload(source, options, limit).await?;
-        Ok((report, Prepared::Copy(copy)))
+        let again = Box::new(options.clone());
+        let (report, copy) = preflight_for_upload(source, options, limit, true).await?;
+        Ok((report, Prepared::Copy(copy, again)))
     }
 
     /// A launch nothing of which was sent yet: the upload, then the start.
@@ -194,7 +195,7 @@ impl Campaigns<'_> {
     ) -> Result<LaunchOutcome, LaunchError> {
         // Only a fresh upload needs a future start (a resumed launch sends what it recorded).
         started_in_time(&request).map_err(LaunchError::refused)?;
-        let (upload, report) = upload.ready(&request.csv, report)?;
+        let (upload, report) = upload.ready(&request.csv, report).await?;
         match flow {
             CampaignFlow::Standard => {
                 self.launch_standard(request, report, upload, planned, progress)
@@ -291,91 +292,6 @@ impl Campaigns<'_> {
     }
 }
 
-/// What a fresh launch is to upload, before the copy's size is looked at.
-struct Upload {
-    prepared: Prepared,
-    /// `remove_invalid_rows` as sent.
-    remove_invalid_rows: Option<bool>,
-}
-
-/// The checked copy, or the file as written and why.
-enum Prepared {
-    Copy(Copied),
-    AsWritten(Uploaded),
-}
-
-impl Prepared {
-    /// The report back, or a refusal for a file to go as written that is over the limit (so
-    /// it was never sent). The copy's size is looked at once it is to be sent, since a resumed
-    /// launch sends no upload.
-    fn fits(
-        &self,
-        csv: &CsvUpload,
-        report: PreflightReport,
-    ) -> Result<PreflightReport, LaunchError> {
-        match self {
-            Self::AsWritten(_) => fits_one_upload(csv, report),
-            Self::Copy(_) => Ok(report),
-        }
-    }
-}
-
-/// What a fresh launch sends.
-struct Sending {
-    /// The file: the checked copy (named as the file is), or the file as written.
-    csv: CsvUpload,
-    /// `remove_invalid_rows` as sent.
-    remove_invalid_rows: Option<bool>,
-    /// Which of the two it is.
-    uploaded: Uploaded,
-}
-
-impl Upload {
-    /// What to send, and the report back: the checked copy when it fits in one upload, else
-    /// the file as written when that does; a refusal when neither does, or when the copy
-    /// could not be written as the check read the file.
-    fn ready(
-        self,
-        csv: &CsvUpload,
-        report: PreflightReport,
-    ) -> Result<(Sending, PreflightReport), LaunchError> {
-        let remove_invalid_rows = self.remove_invalid_rows;
-        let sending = |csv: CsvUpload, uploaded: Uploaded| Sending {
-            csv,
-            remove_invalid_rows,
-            uploaded,
-        };
-        let refused = |reason: String, report: PreflightReport| LaunchError::Refused {
-            reason,
-            report: Some(Box::new(report)),
-        };
-        match self.prepared {
-            Prepared::AsWritten(uploaded) => Ok((sending(csv.clone(), uploaded), report)),
-            Prepared::Copy(Copied::Ready { bytes, rows }) if rows == report.valid_rows => {
-                let copy = CsvUpload::bytes(bytes).with_file_name(csv.file_name());
-                Ok((sending(copy, Uploaded::CheckedRows), report))
-            }
-            Prepared::Copy(Copied::Ready { rows, .. }) => Err(refused(
-                format!(
-                    "the check found {} valid rows and the copy to upload holds {rows}; nothing was sent",
-                    report.valid_rows
-                ),
-                report,
-            )),
-            // Numbers in their + form can take a file near the limit over it: the file as
-            // written goes, as it would have before the copy.
-            Prepared::Copy(Copied::TooLarge) => {
-                let report = fits_one_upload(csv, report)?;
-                Ok((sending(csv.clone(), Uploaded::AsWrittenOverLimit), report))
-            }
-            Prepared::Copy(Copied::Failed(e)) => Err(refused(
-                format!("the checked rows could not be written for the upload: {e}"),
-                report,
-            )),
-        }
-    }
-}
-
 /// Why the checked file is not to be launched: nothing to call, rows Ringg would refuse the
 /// whole upload for (`remove_invalid_rows` false), or a number on several rows, which would be
 /// called once per row (unless allowed).
@@ -398,25 +314,6 @@ fn refusal(request: &LaunchRequest, report: &PreflightReport) -> Option<String> 
         ));
     }
     None
-}
-
-/// The report back when the CSV fits in one upload; a refusal when its size is known to be
-/// over the limit (Ringg would answer 413, which reads as an upload of unknown outcome).
-fn fits_one_upload(
-    csv: &CsvUpload,
-    report: PreflightReport,
-) -> Result<PreflightReport, LaunchError> {
-    match csv.known_len() {
-        Some(len) if len + FORM_OVERHEAD_BYTES > UPLOAD_LIMIT_BYTES => Err(LaunchError::Refused {
-            reason: format!(
-                "the CSV is {len} bytes; one upload carries at most {} bytes of file ({} MiB with the form), so Ringg would refuse it: split it into parts with the header on each (`ringg campaigns launch --split` does) and launch each",
-                UPLOAD_LIMIT_BYTES - FORM_OVERHEAD_BYTES,
-                UPLOAD_LIMIT_BYTES / (1024 * 1024)
-            ),
-            report: Some(Box::new(report)),
-        }),
-        _ => Ok(report),
-    }
 }
 
 /// The start request the launch will send once its list exists (list id left empty).

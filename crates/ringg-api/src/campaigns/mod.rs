@@ -56,6 +56,7 @@ mod outcome;
 pub mod preflight;
 mod recovery;
 mod request;
+mod sending;
 mod upload;
 
 pub use endpoints::{Campaigns, PollOptions};

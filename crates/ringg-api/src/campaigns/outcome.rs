@@ -290,30 +290,36 @@ pub enum Uploaded {
         column: String,
     },
     /// The file as written: the checked rows, numbers in their `+` form, came to more than
-    /// one upload carries, and the file as written did not.
+    /// one upload carries, and the file as written, every row of which the check found valid,
+    /// did not.
     AsWrittenOverLimit,
+    /// The rows the pre-flight found valid with their numbers as written (the rows it refused
+    /// left out): the checked rows, numbers in their `+` form, came to more than one upload
+    /// carries.
+    ValidRowsAsWritten,
     /// Nothing: a resumed launch, whose upload an earlier run sent.
     Nothing,
 }
 
 impl Uploaded {
-    /// For a file uploaded as written that the request did not ask for: what that means, for
-    /// people.
+    /// For numbers uploaded as written when the request did not ask for it: what that means,
+    /// for people.
     pub fn warning(&self) -> Option<String> {
-        let why = match self {
+        const OVER: &str =
+            "the checked rows, each number in its + form, came to more than one upload carries";
+        Some(match self {
             Self::AsWrittenNumbersElsewhere { column } => format!(
-                "variables_map maps mobile_number to the column {column:?}, not the {:?} column the check read",
+                "the file was uploaded as written, since variables_map maps mobile_number to the column {column:?}: the check read the {:?} column, so its counts may not be the calls Ringg places, and Ringg read each number its own way",
                 crate::campaigns::preflight::MOBILE_NUMBER_COLUMN
             ),
-            Self::AsWrittenOverLimit => {
-                "the checked rows, each number in its + form, came to more than one upload carries"
-                    .to_string()
-            }
+            Self::AsWrittenOverLimit => format!(
+                "the file was uploaded as written ({OVER}), so Ringg read each number its own way: a number it read otherwise than the check may be dialled as Ringg read it"
+            ),
+            Self::ValidRowsAsWritten => format!(
+                "the valid rows were uploaded with their numbers as written, the rows the check refused left out ({OVER}), so Ringg read each number its own way: a number it read otherwise than the check may be dialled as Ringg read it"
+            ),
             _ => return None,
-        };
-        Some(format!(
-            "the file was uploaded as written ({why}), so Ringg read each number its own way: a number it read otherwise than the check may be dialled as Ringg read it"
-        ))
+        })
     }
 }
 

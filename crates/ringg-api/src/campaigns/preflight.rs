@@ -178,14 +178,16 @@ pub fn preflight_blocking(
 }
 
 /// The check, and the file to upload in place of the one checked: its rows the check found
-/// valid, each number written as the check read it (see [`UploadCopy`]), kept up to `limit`
-/// bytes.
+/// valid, each number written as the check read it when `numbers_as_read` (else as written;
+/// see [`UploadCopy`]), kept up to `limit` bytes.
 pub(crate) async fn preflight_for_upload(
     source: CsvSource,
     options: PreflightOptions,
     limit: u64,
+    numbers_as_read: bool,
 ) -> Result<(PreflightReport, Copied), Error> {
-    let read = tokio::task::spawn_blocking(move || read_source(source, &options, Some(limit)))
+    let copy = Some((limit, numbers_as_read));
+    let read = tokio::task::spawn_blocking(move || read_source(source, &options, copy))
         .await
         .map_err(|e| Error::invalid_input(format!("the pre-flight task failed: {e}")))??;
     let (report, copy) = read;
@@ -194,22 +196,24 @@ pub(crate) async fn preflight_for_upload(
     Ok((report, copy))
 }
 
+/// The check of `source`, and the copy `copy` asks for (its limit, and whether numbers are
+/// written as read).
 fn read_source(
     source: CsvSource,
     options: &PreflightOptions,
-    copy_limit: Option<u64>,
+    copy: Option<(u64, bool)>,
 ) -> Result<(PreflightReport, Option<Copied>), Error> {
     match source {
         CsvSource::Path(p) => {
             let f = std::fs::File::open(&p)
                 .map_err(|e| Error::io(format!("could not open {}", p.display()), e))?;
             let reader = std::io::BufReader::with_capacity(256 * 1024, f);
-            check(reader, options, copy_limit)
+            check(reader, options, copy)
         }
-        CsvSource::Bytes(b) => check(&b[..], options, copy_limit),
+        CsvSource::Bytes(b) => check(&b[..], options, copy),
         CsvSource::Reader(r) => {
             let reader = std::io::BufReader::with_capacity(256 * 1024, r);
-            check(reader, options, copy_limit)
+            check(reader, options, copy)
         }
     }
 }
@@ -233,7 +237,7 @@ fn columns_named_twice(header: &[String]) -> Vec<String> {
 fn check<R: Read>(
     reader: R,
     options: &PreflightOptions,
-    copy_limit: Option<u64>,
+    copy: Option<(u64, bool)>,
 ) -> Result<(PreflightReport, Option<Copied>), Error> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -274,7 +278,7 @@ fn check<R: Read>(
         .as_deref()
         .map(str::trim)
         .filter(|c| !c.is_empty());
-    let copy = copy_limit.map(|limit| UploadCopy::new(&header, limit));
+    let copy = copy.map(|(limit, as_read)| UploadCopy::new(&header, limit, as_read));
     let mut rows = RowTally::new(options.max_recorded_issues.unwrap_or(usize::MAX), copy);
     rows.scan(&mut rdr, header.len(), mobile_idx, country, &mapped_columns);
 

@@ -59,9 +59,10 @@ pub struct LaunchRequest {
     /// rows it took).
     ///
     /// The file also goes as written when `variables_map` maps `mobile_number` to another
-    /// column than `Mobile Number` (which of the two Ringg dials is not documented), and when
-    /// the checked rows, their numbers longer by a `+` and a country code, would not fit in one
-    /// upload while the file does; [`LaunchOutcome::uploaded`] says which was sent.
+    /// column than `Mobile Number` (which of the two Ringg dials is not documented). When the
+    /// checked rows, their numbers longer by a `+` and a country code, would not fit in one
+    /// upload, the valid rows go with their numbers as written (the file itself when every row
+    /// is valid). [`LaunchOutcome::uploaded`] says which was sent.
     ///
     /// [`LaunchOutcome::imported_rows`]: crate::campaigns::LaunchOutcome::imported_rows
     /// [`LaunchOutcome::uploaded`]: crate::campaigns::LaunchOutcome::uploaded

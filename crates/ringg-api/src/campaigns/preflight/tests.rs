@@ -358,7 +358,7 @@ fn the_upload_copy_holds_the_valid_rows_with_their_numbers_as_read() {
     let (report, copy) = read_source(
         CsvSource::Bytes(Bytes::from(csv)),
         &opts(Some("+91")),
-        Some(1024),
+        Some((1024, true)),
     )
     .unwrap();
     assert_eq!((report.valid_rows, report.invalid_rows), (3, 1));

@@ -3,7 +3,9 @@
 //!
 //! The server then dials exactly the numbers the check reported, whatever its own reading of a
 //! number written another way (separators, a national number, a number the check refused)
-//! would have been.
+//! would have been. A copy that keeps each number as written (the valid rows alone) is what a
+//! launch sends when the first would not fit in one upload: never longer than the file but
+//! for quotes the writer adds.
 
 use bytes::Bytes;
 
@@ -11,6 +13,8 @@ use bytes::Bytes;
 pub(crate) struct UploadCopy {
     writer: csv::Writer<Vec<u8>>,
     record: csv::ByteRecord,
+    /// Whether each number is written as read (else as written).
+    numbers_as_read: bool,
     limit: u64,
     rows: u64,
     state: State,
@@ -43,8 +47,9 @@ pub(crate) enum Copied {
 
 impl UploadCopy {
     /// A copy starting with `header` (as the check read it: without a byte-order mark), kept
-    /// only while it holds at most `limit` bytes.
-    pub(crate) fn new(header: &[String], limit: u64) -> Self {
+    /// only while it holds at most `limit` bytes; each number written as read when
+    /// `numbers_as_read`, else as it is in the file.
+    pub(crate) fn new(header: &[String], limit: u64, numbers_as_read: bool) -> Self {
         let mut writer = csv::WriterBuilder::new()
             .flexible(true)
             .from_writer(Vec::new());
@@ -55,27 +60,35 @@ impl UploadCopy {
         Self {
             writer,
             record: csv::ByteRecord::new(),
+            numbers_as_read,
             limit,
             rows: 0,
             state,
         }
     }
 
-    /// Adds a valid row, its field `mobile` replaced by `number`. A row keeps its width (a
-    /// short row is read by Ringg with its missing values empty, as before).
+    /// Adds a valid row, its field `mobile` replaced by `number` when numbers are written as
+    /// read. A row keeps its width (a short row is read by Ringg with its missing values
+    /// empty, as before).
     pub(crate) fn push(&mut self, row: &csv::ByteRecord, mobile: usize, number: &str) {
         if self.state != State::Writing {
             return;
         }
-        self.record.clear();
-        for (at, field) in row.iter().enumerate() {
-            self.record.push_field(if at == mobile {
-                number.as_bytes()
-            } else {
-                field
-            });
-        }
-        if let Err(e) = self.writer.write_byte_record(&self.record) {
+        let written = if self.numbers_as_read {
+            self.record.clear();
+            for (at, field) in row.iter().enumerate() {
+                let field = if at == mobile {
+                    number.as_bytes()
+                } else {
+                    field
+                };
+                self.record.push_field(field);
+            }
+            self.writer.write_byte_record(&self.record)
+        } else {
+            self.writer.write_byte_record(row)
+        };
+        if let Err(e) = written {
             self.state = State::Failed(e.to_string());
             return;
         }
@@ -120,7 +133,7 @@ mod tests {
     #[test]
     fn rows_keep_their_fields_and_width_with_the_number_replaced() {
         let header = ["Name".to_string(), "Mobile Number".to_string()];
-        let mut copy = UploadCopy::new(&header, 1024);
+        let mut copy = UploadCopy::new(&header, 1024, true);
         copy.push(&record(&["Asha, Jr.", "98765 00001"]), 1, "+919876500001");
         copy.push(
             &record(&["Two\nlines", "+91 98765 00002", "extra"]),
@@ -139,15 +152,27 @@ mod tests {
     }
 
     #[test]
+    fn numbers_can_be_kept_as_written() {
+        let header = ["Mobile Number".to_string(), "Name".to_string()];
+        let mut copy = UploadCopy::new(&header, 1024, false);
+        copy.push(&record(&["98765 00001", "Asha"]), 0, "+919876500001");
+        let Copied::Ready { bytes, rows } = copy.finish() else {
+            panic!("the copy is written")
+        };
+        assert_eq!(rows, 1);
+        assert_eq!(&bytes[..], b"Mobile Number,Name\n98765 00001,Asha\n");
+    }
+
+    #[test]
     fn a_copy_over_the_limit_is_not_kept() {
         let header = ["Mobile Number".to_string()];
-        let mut copy = UploadCopy::new(&header, 64);
+        let mut copy = UploadCopy::new(&header, 64, true);
         for _ in 0..10 {
             copy.push(&record(&["9876500001"]), 0, "+919876500001");
         }
         assert!(matches!(copy.finish(), Copied::TooLarge));
         // Past the writer's own buffer, the copy stops holding rows as it goes.
-        let mut copy = UploadCopy::new(&header, 64);
+        let mut copy = UploadCopy::new(&header, 64, true);
         for _ in 0..2_000 {
             copy.push(&record(&["9876500001"]), 0, "+919876500001");
         }

@@ -1,0 +1,142 @@
+//! What a fresh [`Campaigns::launch`](crate::campaigns::Campaigns::launch) sends: the rows
+//! its pre-flight checked (numbers as read), or the file as written and why.
+
+use crate::campaigns::outcome::{LaunchError, LaunchStep, Uploaded};
+use crate::campaigns::preflight::{
+    Copied, PreflightOptions, PreflightReport, preflight_for_upload,
+};
+use crate::campaigns::upload::{CsvUpload, FORM_OVERHEAD_BYTES, UPLOAD_LIMIT_BYTES};
+
+/// The most file one upload carries.
+const FILE_LIMIT: u64 = UPLOAD_LIMIT_BYTES - FORM_OVERHEAD_BYTES;
+
+/// What a fresh launch is to upload, before the copy's size is looked at.
+pub(super) struct Upload {
+    pub(super) prepared: Prepared,
+    /// `remove_invalid_rows` as sent.
+    pub(super) remove_invalid_rows: Option<bool>,
+}
+
+/// The checked copy (with the options it was checked with, for a second copy), or the file as
+/// written and why.
+pub(super) enum Prepared {
+    Copy(Copied, Box<PreflightOptions>),
+    AsWritten(Uploaded),
+}
+
+impl Prepared {
+    /// The report back, or a refusal for a file to go as written that is over the limit (so
+    /// it was never sent). The copy's size is looked at once it is to be sent, since a resumed
+    /// launch sends no upload.
+    pub(super) fn fits(
+        &self,
+        csv: &CsvUpload,
+        report: PreflightReport,
+    ) -> Result<PreflightReport, LaunchError> {
+        match self {
+            Self::AsWritten(_) => fits_one_upload(csv, report),
+            Self::Copy(..) => Ok(report),
+        }
+    }
+}
+
+/// What a fresh launch sends.
+pub(super) struct Sending {
+    /// The file: a copy (named as the file is), or the file as written.
+    pub(super) csv: CsvUpload,
+    /// `remove_invalid_rows` as sent.
+    pub(super) remove_invalid_rows: Option<bool>,
+    /// Which it is.
+    pub(super) uploaded: Uploaded,
+}
+
+impl Upload {
+    /// What to send, and the report back.
+    ///
+    /// The checked copy when it fits in one upload. When it does not (numbers in their `+`
+    /// form can take a file near the limit over it): the file as written when every row is
+    /// valid, else the valid rows alone with their numbers as written, so a row the check
+    /// refused is never sent. A refusal when that does not fit either, or when a copy could
+    /// not be written as the check read the file.
+    pub(super) async fn ready(
+        self,
+        csv: &CsvUpload,
+        report: PreflightReport,
+    ) -> Result<(Sending, PreflightReport), LaunchError> {
+        let remove_invalid_rows = self.remove_invalid_rows;
+        let sending = |csv: CsvUpload, uploaded: Uploaded| Sending {
+            csv,
+            remove_invalid_rows,
+            uploaded,
+        };
+        let (copy, options) = match self.prepared {
+            Prepared::AsWritten(uploaded) => return Ok((sending(csv.clone(), uploaded), report)),
+            Prepared::Copy(copy, options) => (copy, options),
+        };
+        let (copy, uploaded) = match copy {
+            Copied::TooLarge if report.invalid_rows == 0 => {
+                let report = fits_one_upload(csv, report)?;
+                return Ok((sending(csv.clone(), Uploaded::AsWrittenOverLimit), report));
+            }
+            Copied::TooLarge => {
+                let source = csv.to_preflight_source();
+                match preflight_for_upload(source, *options, FILE_LIMIT, false).await {
+                    Ok((_, copy)) => (copy, Uploaded::ValidRowsAsWritten),
+                    Err(error) => {
+                        return Err(LaunchError::Failed {
+                            step: LaunchStep::Preflight,
+                            list_id: None,
+                            error,
+                        });
+                    }
+                }
+            }
+            copy => (copy, Uploaded::CheckedRows),
+        };
+        let refused = |reason: String, report: PreflightReport| LaunchError::Refused {
+            reason,
+            report: Some(Box::new(report)),
+        };
+        match copy {
+            Copied::Ready { bytes, rows } if rows == report.valid_rows => {
+                let copy = CsvUpload::bytes(bytes).with_file_name(csv.file_name());
+                Ok((sending(copy, uploaded), report))
+            }
+            Copied::Ready { rows, .. } => Err(refused(
+                format!(
+                    "the check found {} valid rows and the copy to upload holds {rows} (did the file change?); nothing was sent",
+                    report.valid_rows
+                ),
+                report,
+            )),
+            Copied::TooLarge => Err(refused(
+                format!(
+                    "the valid rows come to more than the {FILE_LIMIT} bytes of file one upload carries, so Ringg would refuse them: split the file into parts with the header on each (`ringg campaigns launch --split` does) and launch each"
+                ),
+                report,
+            )),
+            Copied::Failed(e) => Err(refused(
+                format!("the checked rows could not be written for the upload: {e}"),
+                report,
+            )),
+        }
+    }
+}
+
+/// The report back when the CSV fits in one upload; a refusal when its size is known to be
+/// over the limit (Ringg would answer 413, which reads as an upload of unknown outcome).
+pub(super) fn fits_one_upload(
+    csv: &CsvUpload,
+    report: PreflightReport,
+) -> Result<PreflightReport, LaunchError> {
+    match csv.known_len() {
+        Some(len) if len + FORM_OVERHEAD_BYTES > UPLOAD_LIMIT_BYTES => Err(LaunchError::Refused {
+            reason: format!(
+                "the CSV is {len} bytes; one upload carries at most {FILE_LIMIT} bytes of file ({} MiB with the form), so Ringg would refuse it: split it into parts with the header on each (`ringg campaigns launch --split` does) and launch each",
+                UPLOAD_LIMIT_BYTES / (1024 * 1024)
+            ),
+            report: Some(Box::new(report)),
+        }),
+        _ => Ok(report),
+    }
+}
