@@ -15,7 +15,7 @@ use ringg_api::Client;
 use ringg_api::ErrorKind;
 use ringg_api::campaigns::{
     CampaignFlow, CsvUpload, LaunchError, LaunchRequest, LaunchResponses, LaunchStep, PollOptions,
-    PreflightOptions,
+    PreflightOptions, Uploaded,
 };
 use ringg_api::knowledge_bases::{KbFile, MAX_KB_FILE_BYTES};
 use ringg_api::termination::is_nothing_to_terminate;
@@ -2464,6 +2464,98 @@ async fn launch_standard_flow_with_numbers_uses_v1() {
         body_json(&reqs[1]),
         json!({"agent_id": AGENT, "list_id": LIST, "from_numbers": ["+918035736726"]})
     );
+}
+
+/// A contact file just under one upload's 10,420,224 bytes of file: 1,000 numbers without
+/// their +91 (which the checked rows add, taking them over the limit), each row padded, with
+/// `note` in each row's last field and `refused` as its first row when given.
+fn near_the_limit(note: &str, refused: Option<&str>) -> String {
+    let limit = 10 * 1024 * 1024 - 64 * 1024;
+    let header = "Mobile Number,Name,Note\n";
+    let mut csv = String::from(header);
+    if let Some(row) = refused {
+        csv.push_str(row);
+        csv.push('\n');
+    }
+    let row_bytes = (limit - 1_000 - 200 - header.len()) / 1_000;
+    for i in 0..1_000 {
+        let fixed = format!("98765{i:05},,{note}\n").len();
+        csv.push_str(&format!(
+            "98765{i:05},{},{note}\n",
+            "x".repeat(row_bytes - fixed)
+        ));
+    }
+    assert!(csv.len() <= limit && csv.len() + 3_000 > limit);
+    csv
+}
+
+/// When the checked rows (numbers in their + form) would not fit in one upload, the valid
+/// rows go byte for byte as the file holds them, the refused row left out, even when writing
+/// them again would quote a field and make them longer than the file.
+#[tokio::test]
+async fn over_the_limit_the_valid_rows_go_as_the_file_holds_them() {
+    let csv = near_the_limit("5\" screen", Some("0091 98765 00342,refused,x"));
+    let (client, seen) = client_with(vec![ok(SAVE_RESPONSE), ok(START_RESPONSE)]);
+    let mut req = launch_request(pool());
+    req.check_assistant_variables = false;
+    req.csv = CsvUpload::bytes(csv.clone());
+    let outcome = client.campaigns().launch(req).await.expect("launched");
+    assert_eq!(outcome.uploaded, Uploaded::ValidRowsAsWritten);
+    assert!(outcome.uploaded.warning().unwrap().contains("left out"));
+    let file = parts(&all(&seen)[0])
+        .iter()
+        .find(|p| p.name == "file")
+        .cloned()
+        .unwrap();
+    let sent = part_bytes(&file).await;
+    assert_eq!(
+        &sent[..],
+        csv.replace("0091 98765 00342,refused,x\n", "").as_bytes()
+    );
+}
+
+/// A file that reads otherwise the second time (here a stream whose later reads repeat one
+/// number) is refused before anything is sent: the rows sent are always rows checked.
+#[tokio::test]
+async fn a_file_that_changes_between_its_readings_is_refused() {
+    let text = near_the_limit("n", Some("0091 98765 00342,refused,x"));
+    // The same file with every valid row calling one number.
+    let same: String = text
+        .split_inclusive('\n')
+        .map(|row| match row.strip_prefix("98765") {
+            Some(rest) => {
+                format!("98000{}", &rest[..5].replace(char::is_numeric, "0")) + &rest[5..]
+            }
+            None => row.to_string(),
+        })
+        .collect();
+    assert_eq!(same.len(), text.len());
+    let (first, later) = (Bytes::from(text), Bytes::from(same));
+    let reads = Arc::new(Mutex::new(0));
+    let counter = reads.clone();
+    let csv = CsvUpload::stream(move || {
+        let mut n = counter.lock().unwrap();
+        *n += 1;
+        let body = if *n == 1 {
+            first.clone()
+        } else {
+            later.clone()
+        };
+        futures::stream::iter([Ok(body)]).boxed()
+    });
+    let (client, seen) = client_with(vec![]);
+    let mut req = launch_request(pool());
+    req.check_assistant_variables = false;
+    req.csv = csv;
+    let e = client.campaigns().launch(req).await.unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("the file changed while it was being launched"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("repeated numbers 0 then"), "{e}");
+    assert!(all(&seen).is_empty(), "nothing was sent");
+    assert_eq!(*reads.lock().unwrap(), 2);
 }
 
 /// A number on two rows (written two ways) would be called twice by one campaign: the launch

@@ -17,8 +17,7 @@ use crate::campaigns::preflight::{
 };
 use crate::campaigns::recovery::{Progress, Recovered};
 use crate::campaigns::request::LaunchRequest;
-use crate::campaigns::sending::{Prepared, Sending, Upload};
-use crate::campaigns::upload::{FORM_OVERHEAD_BYTES, UPLOAD_LIMIT_BYTES};
+use crate::campaigns::sending::{FILE_LIMIT, Prepared, Sending, Upload};
 use crate::journal::PlannedStart;
 
 impl Campaigns<'_> {
@@ -30,8 +29,10 @@ impl Campaigns<'_> {
     /// 2. Uploads what it checked: the rows the check found valid, each number written as the
     ///    report reads it (`+919876543210`), every other field as it is, under the file's
     ///    name. A row the check refused is not sent, so it is not dialled whatever Ringg's own
-    ///    reading of it ([`LaunchRequest::upload_as_written`] sends the file as it is, and says
-    ///    when it does so unasked; [`LaunchOutcome::uploaded`] says which was sent).
+    ///    reading of it. When those rows would not fit in one upload, the valid rows go as
+    ///    the file holds them (the whole file when every row is valid);
+    ///    [`LaunchRequest::upload_as_written`] sends the file as it is, and
+    ///    [`LaunchOutcome::uploaded`] says which was sent.
     ///    Standard flow (< 5,000 valid rows): `save`, then `start` (number pool) or
     ///    `start_v1` (caller numbers).
     /// 3. Large flow: `upload_large_csv`, [`wait_for_upload`](Self::wait_for_upload) (a failed
@@ -177,9 +178,8 @@ impl Campaigns<'_> {
             return Ok((report, Prepared::AsWritten(uploaded)));
         }
         let source = request.csv.to_preflight_source();
-        let limit = UPLOAD_LIMIT_BYTES - FORM_OVERHEAD_BYTES;
         let again = Box::new(options.clone());
-        let (report, copy) = preflight_for_upload(source, options, limit, true).await?;
+        let (report, copy) = preflight_for_upload(source, options, FILE_LIMIT).await?;
         Ok((report, Prepared::Copy(copy, again)))
     }
 

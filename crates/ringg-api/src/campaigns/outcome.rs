@@ -293,9 +293,9 @@ pub enum Uploaded {
     /// one upload carries, and the file as written, every row of which the check found valid,
     /// did not.
     AsWrittenOverLimit,
-    /// The rows the pre-flight found valid with their numbers as written (the rows it refused
-    /// left out): the checked rows, numbers in their `+` form, came to more than one upload
-    /// carries.
+    /// The rows the pre-flight found valid, byte for byte as the file holds them (the rows it
+    /// refused left out): the checked rows, numbers in their `+` form, came to more than one
+    /// upload carries.
     ValidRowsAsWritten,
     /// Nothing: a resumed launch, whose upload an earlier run sent.
     Nothing,

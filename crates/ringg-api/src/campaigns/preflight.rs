@@ -178,15 +178,14 @@ pub fn preflight_blocking(
 }
 
 /// The check, and the file to upload in place of the one checked: its rows the check found
-/// valid, each number written as the check read it when `numbers_as_read` (else as written;
-/// see [`UploadCopy`]), kept up to `limit` bytes.
+/// valid, each number written as the check read it (see [`UploadCopy`]), kept up to `limit`
+/// bytes.
 pub(crate) async fn preflight_for_upload(
     source: CsvSource,
     options: PreflightOptions,
     limit: u64,
-    numbers_as_read: bool,
 ) -> Result<(PreflightReport, Copied), Error> {
-    let copy = Some((limit, numbers_as_read));
+    let copy = Some((limit, CopyKind::Rewritten));
     let read = tokio::task::spawn_blocking(move || read_source(source, &options, copy))
         .await
         .map_err(|e| Error::invalid_input(format!("the pre-flight task failed: {e}")))??;
@@ -196,12 +195,58 @@ pub(crate) async fn preflight_for_upload(
     Ok((report, copy))
 }
 
-/// The check of `source`, and the copy `copy` asks for (its limit, and whether numbers are
-/// written as read).
+/// The check again, on the file read whole into memory, and its valid rows byte for byte
+/// after its header ([`UploadCopy::slices`]): what a launch sends when the rows with numbers
+/// as read do not fit in `limit` bytes. No report, and [`Copied::TooLarge`], for a file over
+/// `limit` (it is not read further).
+pub(crate) async fn valid_rows_as_written(
+    source: CsvSource,
+    options: PreflightOptions,
+    limit: u64,
+) -> Result<(Option<PreflightReport>, Copied), Error> {
+    tokio::task::spawn_blocking(move || {
+        let mut data = Vec::new();
+        let cap = limit.saturating_add(1);
+        let read = match source {
+            CsvSource::Path(p) => std::fs::File::open(&p)
+                .and_then(|f| f.take(cap).read_to_end(&mut data))
+                .map_err(|e| Error::io(format!("could not read {}", p.display()), e)),
+            CsvSource::Bytes(b) => {
+                data = b.to_vec();
+                Ok(data.len())
+            }
+            CsvSource::Reader(r) => r
+                .take(cap)
+                .read_to_end(&mut data)
+                .map_err(|e| Error::io("could not read the CSV", e)),
+        };
+        read?;
+        if data.len() as u64 > limit {
+            return Ok((None, Copied::TooLarge));
+        }
+        let data = Bytes::from(data);
+        let copy = Some((limit, CopyKind::Slices(data.clone())));
+        let (report, copy) = check(&data[..], &options, copy)?;
+        let copy = copy.unwrap_or_else(|| Copied::Failed("the copy was not written".to_string()));
+        Ok((Some(report), copy))
+    })
+    .await
+    .map_err(|e| Error::invalid_input(format!("the pre-flight task failed: {e}")))?
+}
+
+/// Which copy the check makes as it reads.
+pub(crate) enum CopyKind {
+    /// The valid rows written again, numbers as read.
+    Rewritten,
+    /// The valid rows cut out of this, the whole file.
+    Slices(Bytes),
+}
+
+/// The check of `source`, and the copy `copy` asks for (its limit and kind).
 fn read_source(
     source: CsvSource,
     options: &PreflightOptions,
-    copy: Option<(u64, bool)>,
+    copy: Option<(u64, CopyKind)>,
 ) -> Result<(PreflightReport, Option<Copied>), Error> {
     match source {
         CsvSource::Path(p) => {
@@ -237,7 +282,7 @@ fn columns_named_twice(header: &[String]) -> Vec<String> {
 fn check<R: Read>(
     reader: R,
     options: &PreflightOptions,
-    copy: Option<(u64, bool)>,
+    copy: Option<(u64, CopyKind)>,
 ) -> Result<(PreflightReport, Option<Copied>), Error> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -278,7 +323,10 @@ fn check<R: Read>(
         .as_deref()
         .map(str::trim)
         .filter(|c| !c.is_empty());
-    let copy = copy.map(|(limit, as_read)| UploadCopy::new(&header, limit, as_read));
+    let copy = copy.map(|(limit, kind)| match kind {
+        CopyKind::Rewritten => UploadCopy::rewritten(&header, limit),
+        CopyKind::Slices(data) => UploadCopy::slices(data, limit),
+    });
     let mut rows = RowTally::new(options.max_recorded_issues.unwrap_or(usize::MAX), copy);
     rows.scan(&mut rdr, header.len(), mobile_idx, country, &mapped_columns);
 

@@ -3,12 +3,12 @@
 
 use crate::campaigns::outcome::{LaunchError, LaunchStep, Uploaded};
 use crate::campaigns::preflight::{
-    Copied, PreflightOptions, PreflightReport, preflight_for_upload,
+    Copied, PreflightOptions, PreflightReport, valid_rows_as_written,
 };
 use crate::campaigns::upload::{CsvUpload, FORM_OVERHEAD_BYTES, UPLOAD_LIMIT_BYTES};
 
 /// The most file one upload carries.
-const FILE_LIMIT: u64 = UPLOAD_LIMIT_BYTES - FORM_OVERHEAD_BYTES;
+pub(super) const FILE_LIMIT: u64 = UPLOAD_LIMIT_BYTES - FORM_OVERHEAD_BYTES;
 
 /// What a fresh launch is to upload, before the copy's size is looked at.
 pub(super) struct Upload {
@@ -55,9 +55,10 @@ impl Upload {
     ///
     /// The checked copy when it fits in one upload. When it does not (numbers in their `+`
     /// form can take a file near the limit over it): the file as written when every row is
-    /// valid, else the valid rows alone with their numbers as written, so a row the check
-    /// refused is never sent. A refusal when that does not fit either, or when a copy could
-    /// not be written as the check read the file.
+    /// valid, else the valid rows alone cut out of the file byte for byte (never longer than
+    /// the file), so a row the check refused is never sent; that second reading is checked
+    /// again and must find what the first found. A refusal when the file changed, when the
+    /// file is over the limit, or when a copy could not be made as the check read the file.
     pub(super) async fn ready(
         self,
         csv: &CsvUpload,
@@ -80,16 +81,21 @@ impl Upload {
             }
             Copied::TooLarge => {
                 let source = csv.to_preflight_source();
-                match preflight_for_upload(source, *options, FILE_LIMIT, false).await {
-                    Ok((_, copy)) => (copy, Uploaded::ValidRowsAsWritten),
-                    Err(error) => {
-                        return Err(LaunchError::Failed {
-                            step: LaunchStep::Preflight,
-                            list_id: None,
-                            error,
-                        });
-                    }
+                let again = valid_rows_as_written(source, *options, FILE_LIMIT).await;
+                let (second, copy) = again.map_err(|error| LaunchError::Failed {
+                    step: LaunchStep::Preflight,
+                    list_id: None,
+                    error,
+                })?;
+                if let Some(changed) = second.and_then(|second| changed(&report, &second)) {
+                    return Err(LaunchError::Refused {
+                        reason: format!(
+                            "the file changed while it was being launched ({changed}); nothing was sent: launch it again"
+                        ),
+                        report: Some(Box::new(report)),
+                    });
                 }
+                (copy, Uploaded::ValidRowsAsWritten)
             }
             copy => (copy, Uploaded::CheckedRows),
         };
@@ -111,7 +117,7 @@ impl Upload {
             )),
             Copied::TooLarge => Err(refused(
                 format!(
-                    "the valid rows come to more than the {FILE_LIMIT} bytes of file one upload carries, so Ringg would refuse them: split the file into parts with the header on each (`ringg campaigns launch --split` does) and launch each"
+                    "the file is over the {FILE_LIMIT} bytes of file one upload carries, so Ringg would refuse it: split it into parts with the header on each (`ringg campaigns launch --split` does) and launch each"
                 ),
                 report,
             )),
@@ -121,6 +127,27 @@ impl Upload {
             )),
         }
     }
+}
+
+/// What differs between two checks of one file, when something does.
+fn changed(first: &PreflightReport, second: &PreflightReport) -> Option<String> {
+    let counts = |r: &PreflightReport| {
+        [
+            ("rows", r.total_rows),
+            ("valid rows", r.valid_rows),
+            ("invalid rows", r.invalid_rows),
+            ("repeated numbers", r.duplicate_numbers),
+        ]
+    };
+    let differ: Vec<String> = counts(first)
+        .iter()
+        .zip(counts(second))
+        .filter(|(a, b)| a.1 != b.1)
+        .map(|(a, b)| format!("{} {} then {}", a.0, a.1, b.1))
+        .collect();
+    let header = (first.header != second.header).then(|| "its header".to_string());
+    let all: Vec<String> = differ.into_iter().chain(header).collect();
+    (!all.is_empty()).then(|| all.join(", "))
 }
 
 /// The report back when the CSV fits in one upload; a refusal when its size is known to be

@@ -106,7 +106,7 @@ impl RowTally {
             let other = PhoneNumber::from_national(raw, country)
                 .map_or_else(|_| format!("{country} before it"), |n| n.to_string());
             warnings.push(format!(
-                "{} number(s) without a + already begin with the digits of the country code {country} and were read as carrying it (the first on line {line}: {raw:?} as {read}, not {other}); Ringg documents neither reading, and a launch uploads them as read here: write these numbers with their + prefix",
+                "{} number(s) without a + already begin with the digits of the country code {country} and were read as carrying it (the first on line {line}: {raw:?} as {read}, not {other}); Ringg documents neither reading, and a launch uploads them as read here when its checked rows fit in one upload: write these numbers with their + prefix",
                 self.carrying
             ));
         }
@@ -180,11 +180,17 @@ impl RowTally {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
+                    if let Some(copy) = &mut self.copy {
+                        copy.row_at(e.position().map(csv::Position::byte));
+                    }
                     let line = e.position().map_or(0, |p| rdr.get_mut().line_of(p.byte()));
                     self.total_rows += 1;
                     self.reject(line, None, None, format!("unreadable row: {e}"));
                     continue;
                 }
+            }
+            if let Some(copy) = &mut self.copy {
+                copy.row_at(record.position().map(csv::Position::byte));
             }
             let line = record
                 .position()

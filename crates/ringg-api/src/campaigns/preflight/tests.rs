@@ -54,7 +54,7 @@ fn a_number_already_carrying_the_country_code_is_read_so_and_named() {
     assert_eq!((r.total_rows, r.valid_rows, r.duplicate_numbers), (3, 3, 1));
     assert_eq!(
         r.warnings[1],
-        "1 number(s) without a + already begin with the digits of the country code +91 and were read as carrying it (the first on line 3: \"91 98765 43210\" as +919876543210, not +91919876543210); Ringg documents neither reading, and a launch uploads them as read here: write these numbers with their + prefix"
+        "1 number(s) without a + already begin with the digits of the country code +91 and were read as carrying it (the first on line 3: \"91 98765 43210\" as +919876543210, not +91919876543210); Ringg documents neither reading, and a launch uploads them as read here when its checked rows fit in one upload: write these numbers with their + prefix"
     );
     // A US number written with its 1 under +1; a ten-digit national number that happens to
     // begin with 91 keeps the country code in front.
@@ -358,7 +358,7 @@ fn the_upload_copy_holds_the_valid_rows_with_their_numbers_as_read() {
     let (report, copy) = read_source(
         CsvSource::Bytes(Bytes::from(csv)),
         &opts(Some("+91")),
-        Some((1024, true)),
+        Some((1024, CopyKind::Rewritten)),
     )
     .unwrap();
     assert_eq!((report.valid_rows, report.invalid_rows), (3, 1));
