@@ -483,13 +483,13 @@ async fn launch_near_the_limit(extra: Option<&str>) -> (String, Vec<String>) {
     (out, placed.collect())
 }
 
-/// When every row is valid, the file goes as written (one campaign, as before the checked rows
-/// were uploaded), and the launch says so.
+/// When every row is valid, its rows go as the file holds them (one campaign, as before the
+/// checked rows were uploaded), and the launch says so.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_valid_file_whose_checked_rows_are_over_the_limit_goes_as_written() {
+async fn a_valid_file_whose_checked_rows_are_over_the_limit_goes_as_the_file_holds_it() {
     let (out, placed) = launch_near_the_limit(None).await;
     assert!(
-        out.contains("warning: the file was uploaded as written (the checked rows, each number in its + form, came to more than one upload carries)"),
+        out.contains("warning: the valid rows were uploaded as the file holds them, any row the check refused left out (the checked rows, each number in its + form, came to more than one upload carries)"),
         "{out}"
     );
     assert_eq!(placed.len(), 1_000);
@@ -502,7 +502,7 @@ async fn a_valid_file_whose_checked_rows_are_over_the_limit_goes_as_written() {
 async fn a_refused_row_is_left_out_when_the_checked_rows_are_over_the_limit() {
     let (out, placed) = launch_near_the_limit(Some("0091 98765 00342,refused")).await;
     assert!(
-        out.contains("warning: the valid rows were uploaded with their numbers as written, the rows the check refused left out"),
+        out.contains("warning: the valid rows were uploaded as the file holds them, any row the check refused left out"),
         "{out}"
     );
     assert_eq!(placed.len(), 1_000);

@@ -30,7 +30,7 @@ impl Campaigns<'_> {
     ///    report reads it (`+919876543210`), every other field as it is, under the file's
     ///    name. A row the check refused is not sent, so it is not dialled whatever Ringg's own
     ///    reading of it. When those rows would not fit in one upload, the valid rows go as
-    ///    the file holds them (the whole file when every row is valid);
+    ///    the file holds them;
     ///    [`LaunchRequest::upload_as_written`] sends the file as it is, and
     ///    [`LaunchOutcome::uploaded`] says which was sent.
     ///    Standard flow (< 5,000 valid rows): `save`, then `start` (number pool) or

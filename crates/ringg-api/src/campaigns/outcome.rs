@@ -289,10 +289,6 @@ pub enum Uploaded {
         /// The column `mobile_number` is mapped to.
         column: String,
     },
-    /// The file as written: the checked rows, numbers in their `+` form, came to more than
-    /// one upload carries, and the file as written, every row of which the check found valid,
-    /// did not.
-    AsWrittenOverLimit,
     /// The rows the pre-flight found valid, byte for byte as the file holds them (the rows it
     /// refused left out): the checked rows, numbers in their `+` form, came to more than one
     /// upload carries.
@@ -312,11 +308,8 @@ impl Uploaded {
                 "the file was uploaded as written, since variables_map maps mobile_number to the column {column:?}: the check read the {:?} column, so its counts may not be the calls Ringg places, and Ringg read each number its own way",
                 crate::campaigns::preflight::MOBILE_NUMBER_COLUMN
             ),
-            Self::AsWrittenOverLimit => format!(
-                "the file was uploaded as written ({OVER}), so Ringg read each number its own way: a number it read otherwise than the check may be dialled as Ringg read it"
-            ),
             Self::ValidRowsAsWritten => format!(
-                "the valid rows were uploaded with their numbers as written, the rows the check refused left out ({OVER}), so Ringg read each number its own way: a number it read otherwise than the check may be dialled as Ringg read it"
+                "the valid rows were uploaded as the file holds them, any row the check refused left out ({OVER}), so Ringg read each number its own way: a number it read otherwise than the check may be dialled as Ringg read it"
             ),
             _ => return None,
         })

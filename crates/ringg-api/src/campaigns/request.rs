@@ -61,8 +61,8 @@ pub struct LaunchRequest {
     /// The file also goes as written when `variables_map` maps `mobile_number` to another
     /// column than `Mobile Number` (which of the two Ringg dials is not documented). When the
     /// checked rows, their numbers longer by a `+` and a country code, would not fit in one
-    /// upload, the valid rows go byte for byte as the file holds them (the file itself when
-    /// every row is valid). [`LaunchOutcome::uploaded`] says which was sent.
+    /// upload, the valid rows go byte for byte as the file holds them.
+    /// [`LaunchOutcome::uploaded`] says which was sent.
     ///
     /// [`LaunchOutcome::imported_rows`]: crate::campaigns::LaunchOutcome::imported_rows
     /// [`LaunchOutcome::uploaded`]: crate::campaigns::LaunchOutcome::uploaded

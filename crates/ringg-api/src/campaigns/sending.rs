@@ -54,11 +54,11 @@ impl Upload {
     /// What to send, and the report back.
     ///
     /// The checked copy when it fits in one upload. When it does not (numbers in their `+`
-    /// form can take a file near the limit over it): the file as written when every row is
-    /// valid, else the valid rows alone cut out of the file byte for byte (never longer than
-    /// the file), so a row the check refused is never sent; that second reading is checked
-    /// again and must find what the first found. A refusal when the file changed, when the
-    /// file is over the limit, or when a copy could not be made as the check read the file.
+    /// form can take a file near the limit over it): the valid rows alone, cut out of the file
+    /// byte for byte (never longer than the file), so a row the check refused is never sent;
+    /// that second reading is checked again and must find what the first found, so what is
+    /// sent is always what was checked. A refusal when the file changed, when it is over the
+    /// limit, or when a copy could not be made as the check read the file.
     pub(super) async fn ready(
         self,
         csv: &CsvUpload,
@@ -75,10 +75,6 @@ impl Upload {
             Prepared::Copy(copy, options) => (copy, options),
         };
         let (copy, uploaded) = match copy {
-            Copied::TooLarge if report.invalid_rows == 0 => {
-                let report = fits_one_upload(csv, report)?;
-                return Ok((sending(csv.clone(), Uploaded::AsWrittenOverLimit), report));
-            }
             Copied::TooLarge => {
                 let source = csv.to_preflight_source();
                 let again = valid_rows_as_written(source, *options, FILE_LIMIT).await;
@@ -152,7 +148,7 @@ fn changed(first: &PreflightReport, second: &PreflightReport) -> Option<String> 
 
 /// The report back when the CSV fits in one upload; a refusal when its size is known to be
 /// over the limit (Ringg would answer 413, which reads as an upload of unknown outcome).
-pub(super) fn fits_one_upload(
+fn fits_one_upload(
     csv: &CsvUpload,
     report: PreflightReport,
 ) -> Result<PreflightReport, LaunchError> {
