@@ -278,7 +278,7 @@ pub struct LaunchOutcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Uploaded {
-    /// The rows the pre-flight found valid, each number written as it read them: the numbers
+    /// The rows the pre-flight found valid, each number written as it read it: the numbers
     /// dialled are the report's.
     CheckedRows,
     /// The file as written, as the request asked.

@@ -86,7 +86,7 @@ fn refine_not_found(ctx: &Ctx, group: &str, e: CliError) -> CliError {
     }
     // A read that names no id (a list, the workspace): the path itself is not there. A read
     // that names its object in a required query parameter (a call's details) does send one.
-    use ringg_api::types::operations::{self as ops};
+    use ringg_api::types::operations as ops;
     let names_no_id = e.operation().and_then(ops::by_id).is_some_and(|op| {
         op.method == ops::HttpMethod::Get
             && op.path_params().next().is_none()

@@ -34,7 +34,7 @@ pub(super) struct RowTally {
     pub(super) duplicates: u64,
     /// The line of the first row whose number appeared earlier.
     pub(super) first_duplicate: Option<u64>,
-    pub(super) empty_values: BTreeMap<String, u64>,
+    empty_values: BTreeMap<String, u64>,
     seen: HashSet<u64>,
     pub(super) issues: Vec<RowIssue>,
     max_issues: usize,
@@ -42,17 +42,17 @@ pub(super) struct RowTally {
     pub(super) not_utf8: Option<u64>,
     /// Numbers without a `+` read with the country code, and the first: its line, as written,
     /// as read.
-    pub(super) national: u64,
-    pub(super) first_national: Option<(u64, String, String)>,
+    national: u64,
+    first_national: Option<(u64, String, String)>,
     /// Numbers without a `+` read as already carrying the country code, and the first.
-    pub(super) carrying: u64,
-    pub(super) first_carrying: Option<(u64, String, String)>,
+    carrying: u64,
+    first_carrying: Option<(u64, String, String)>,
     /// Rows holding line breaks inside quotes, and the lines the first one covers.
     pub(super) multi_line: u64,
     pub(super) first_multi_line: Option<(u64, u64)>,
     /// Rows with more or fewer fields than the header, and the first: its line and width.
-    pub(super) width_mismatch: u64,
-    pub(super) first_width_mismatch: Option<(u64, usize)>,
+    width_mismatch: u64,
+    first_width_mismatch: Option<(u64, usize)>,
     /// The lines the last row read covers, when its last field ends with a line break: the
     /// sign of a quote never closed, which takes every later line into that field.
     pub(super) runs_to_end: Option<(u64, u64)>,

@@ -178,7 +178,7 @@ pub(crate) fn print_report(c: &Checked) {
 }
 
 /// The contacts a launch imported, as Ringg counted them when it said (else as the check
-/// did), after a warning when the file went as written though not asked to, and one when Ringg
+/// did), after a warning when numbers went as written though not asked to, and one when Ringg
 /// imported fewer rows than the check found valid: the rows it refused are not called, and
 /// its answer names them only in the large flow.
 pub(crate) fn imported_contacts(outcome: &ringg_api::campaigns::LaunchOutcome) -> u64 {
