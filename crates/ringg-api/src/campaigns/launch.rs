@@ -162,16 +162,15 @@ impl Campaigns<'_> {
         request: &LaunchRequest,
         options: PreflightOptions,
     ) -> Result<(PreflightReport, Prepared), crate::Error> {
-        let elsewhere = options
-            .variables_map
-            .get("mobile_number")
-            .filter(|column| *column != MOBILE_NUMBER_COLUMN);
-        let as_written = match elsewhere {
-            _ if request.upload_as_written => Some(Uploaded::AsWrittenAsked),
-            Some(column) => Some(Uploaded::AsWrittenNumbersElsewhere {
-                column: column.clone(),
-            }),
-            None => None,
+        let as_written = if request.upload_as_written {
+            Some(Uploaded::AsWrittenAsked)
+        } else {
+            let mapped = options.variables_map.get("mobile_number");
+            mapped
+                .filter(|column| *column != MOBILE_NUMBER_COLUMN)
+                .map(|column| Uploaded::AsWrittenNumbersElsewhere {
+                    column: column.clone(),
+                })
         };
         if let Some(uploaded) = as_written {
             let report = self.preflight(&request.csv, options).await?;

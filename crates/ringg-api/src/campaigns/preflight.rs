@@ -190,9 +190,12 @@ pub(crate) async fn preflight_for_upload(
         .await
         .map_err(|e| Error::invalid_input(format!("the pre-flight task failed: {e}")))??;
     let (report, copy) = read;
-    // A limit asks for a copy, so there is one.
-    let copy = copy.unwrap_or_else(|| Copied::Failed("the copy was not written".to_string()));
-    Ok((report, copy))
+    Ok((report, made(copy)))
+}
+
+/// The copy a check was asked for (it always makes one then).
+fn made(copy: Option<Copied>) -> Copied {
+    copy.unwrap_or_else(|| Copied::Failed("the copy was not written".to_string()))
 }
 
 /// The check again, on the file read whole into memory, and its valid rows byte for byte
@@ -206,29 +209,17 @@ pub(crate) async fn valid_rows_as_written(
 ) -> Result<(Option<PreflightReport>, Copied), Error> {
     tokio::task::spawn_blocking(move || {
         let mut data = Vec::new();
-        let cap = limit.saturating_add(1);
-        let read = match source {
-            CsvSource::Path(p) => std::fs::File::open(&p)
-                .and_then(|f| f.take(cap).read_to_end(&mut data))
-                .map_err(|e| Error::io(format!("could not read {}", p.display()), e)),
-            CsvSource::Bytes(b) => {
-                data = b.to_vec();
-                Ok(data.len())
-            }
-            CsvSource::Reader(r) => r
-                .take(cap)
-                .read_to_end(&mut data)
-                .map_err(|e| Error::io("could not read the CSV", e)),
-        };
-        read?;
+        open(source)?
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut data)
+            .map_err(|e| Error::io("could not read the CSV", e))?;
         if data.len() as u64 > limit {
             return Ok((None, Copied::TooLarge));
         }
         let data = Bytes::from(data);
         let copy = Some((limit, CopyKind::Slices(data.clone())));
         let (report, copy) = check(&data[..], &options, copy)?;
-        let copy = copy.unwrap_or_else(|| Copied::Failed("the copy was not written".to_string()));
-        Ok((Some(report), copy))
+        Ok((Some(report), made(copy)))
     })
     .await
     .map_err(|e| Error::invalid_input(format!("the pre-flight task failed: {e}")))?
@@ -249,18 +240,24 @@ fn read_source(
     copy: Option<(u64, CopyKind)>,
 ) -> Result<(PreflightReport, Option<Copied>), Error> {
     match source {
-        CsvSource::Path(p) => {
-            let f = std::fs::File::open(&p)
-                .map_err(|e| Error::io(format!("could not open {}", p.display()), e))?;
-            let reader = std::io::BufReader::with_capacity(256 * 1024, f);
-            check(reader, options, copy)
-        }
         CsvSource::Bytes(b) => check(&b[..], options, copy),
-        CsvSource::Reader(r) => {
-            let reader = std::io::BufReader::with_capacity(256 * 1024, r);
+        source => {
+            let reader = std::io::BufReader::with_capacity(256 * 1024, open(source)?);
             check(reader, options, copy)
         }
     }
+}
+
+/// The source as one reader: a file opened, bytes in memory, or the reader itself.
+fn open(source: CsvSource) -> Result<Box<dyn Read + Send>, Error> {
+    Ok(match source {
+        CsvSource::Path(p) => Box::new(
+            std::fs::File::open(&p)
+                .map_err(|e| Error::io(format!("could not open {}", p.display()), e))?,
+        ),
+        CsvSource::Bytes(b) => Box::new(std::io::Cursor::new(b)),
+        CsvSource::Reader(r) => r,
+    })
 }
 
 /// A warning for each name the header gives more than one column.

@@ -106,7 +106,7 @@ impl Upload {
             }
             Copied::Ready { rows, .. } => Err(refused(
                 format!(
-                    "the check found {} valid rows and the copy to upload holds {rows} (did the file change?); nothing was sent",
+                    "the check found {} valid rows and the copy to upload holds {rows} (did the file change?); nothing was sent: launch it again",
                     report.valid_rows
                 ),
                 report,
@@ -118,7 +118,9 @@ impl Upload {
                 report,
             )),
             Copied::Failed(e) => Err(refused(
-                format!("the checked rows could not be written for the upload: {e}"),
+                format!(
+                    "the checked rows could not be written for the upload ({e}); nothing was sent: launch it again, or send the file as it is (upload_as_written)"
+                ),
                 report,
             )),
         }

@@ -515,15 +515,7 @@ impl<'de> Visitor<'de> for LanguagesV {
         }
         Ok(Some(out))
     }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
+    null_reads_as_none!();
 }
 
 /// `Option<Vec<Language>>` (a voice's `languages`): a list, or one code as a list of one
