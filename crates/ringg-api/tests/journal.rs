@@ -948,6 +948,40 @@ fn a_damaged_journal_is_reported_with_what_to_do() {
     assert!(matches!(e, JournalError::Damaged { .. }), "{e:?}");
 }
 
+/// A journal whose file was emptied (a crash while it was copied or restored, a truncation)
+/// has lost the calls it held: it is reported as damaged and left as it is, not taken for a
+/// new journal under which every one of those calls could be made again. A journal the client
+/// makes is never an empty file, and nothing is left beside it.
+#[tokio::test]
+async fn an_emptied_journal_is_reported_not_started_afresh() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite3");
+    {
+        let j = SqliteJournal::open(&path, "s").unwrap();
+        assert!(std::fs::metadata(&path).unwrap().len() > 0, "made whole");
+        j.put_call(&CallEntry::new(intent("rr-1"))).await.unwrap();
+    }
+    let names = |dir: &std::path::Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(dir.path()), ["journal.sqlite3"]);
+    std::fs::File::create(&path).unwrap();
+    for _ in 0..2 {
+        let e = SqliteJournal::open(&path, "s").unwrap_err();
+        assert!(matches!(e, JournalError::Damaged { .. }), "{e:?}");
+        assert!(
+            e.to_string().contains("empty") && e.to_string().contains("move it aside"),
+            "{e}"
+        );
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), 0, "left as it was");
+    }
+}
+
 /// The child side of [`two_processes_write_at_once_and_lose_nothing`]: does nothing unless run
 /// by it.
 #[tokio::test]

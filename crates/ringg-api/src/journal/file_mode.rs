@@ -1,24 +1,72 @@
-//! The SQLite journal's file mode: made readable by its owner only, and a warning when an
-//! existing one may be read by others (it may hold webhook secrets).
+//! The SQLite journal's file: made whole or not at all (so an empty file is one whose content
+//! was lost), readable by its owner only, a warning when an existing one may be read by others
+//! (it may hold webhook secrets), and the switch to WAL.
 
 use std::path::Path;
+use std::time::Duration;
 
-/// Creates the journal at `path`, when missing, readable by its owner only (empty, which SQLite
-/// takes for a new database; SQLite gives its `-wal` and `-shm` the same mode). An existing
-/// file is left as it is: a journal may be shared by a group on purpose. A name SQLite reads
-/// specially (`:memory:`, `file:` URIs) is left alone.
-pub(super) fn keep_private(path: &Path) {
-    #[cfg(unix)]
-    if is_file_name(path) {
-        use std::os::unix::fs::OpenOptionsExt;
-        let _ = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(path);
+use rusqlite::{Connection, ErrorCode};
+
+use crate::journal::entry::JournalError;
+
+/// How long a write waits for another process holding the file's write lock.
+pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Makes the journal at `path` when there is none: a whole database (`init` switches it to WAL
+/// and writes the schema) under a temporary name beside it, readable by its owner only
+/// (SQLite gives its `-wal` and `-shm` the same mode), then put in place unless another
+/// process put one there first (that one is kept). So a journal this version made is never
+/// an empty file, as SQLite would leave one a crash interrupted between creating the file and
+/// writing its first page. A name SQLite reads specially (`:memory:`, `file:` URIs) is left
+/// alone.
+pub(super) fn make_if_missing(
+    path: &Path,
+    init: impl FnOnce(&Connection) -> rusqlite::Result<()>,
+) -> Result<(), JournalError> {
+    if !is_file_name(path) || path.exists() {
+        return Ok(());
     }
-    #[cfg(not(unix))]
-    let _ = path;
+    let failed = |e: &dyn std::fmt::Display| {
+        JournalError::Store(format!(
+            "{}: could not make the journal: {e}",
+            path.display()
+        ))
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let new = tempfile::Builder::new()
+        .prefix(".ringg-journal-")
+        .suffix(".new")
+        .tempfile_in(dir)
+        .map_err(|e| failed(&e))?;
+    // Closing the only connection folds the write-ahead log into the file and removes it.
+    Connection::open(new.path())
+        .and_then(|conn| init(&conn))
+        .map_err(|e| failed(&e))?;
+    match new.persist_noclobber(path) {
+        Ok(_) => Ok(()),
+        // Another process made one first; ours is removed as it is dropped.
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(failed(&e.error)),
+    }
+}
+
+/// [`JournalError::Damaged`] when the file at `path` is empty: a journal is never made empty
+/// ([`make_if_missing`]), so its content was lost (a crash while it was copied or restored, a
+/// truncation), and with it the record of calls pending or placed within the hour. SQLite
+/// would take the file for a new database and let every one of them be made again.
+pub(super) fn refuse_empty(path: &Path) -> Result<(), JournalError> {
+    if is_file_name(path) && std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0) {
+        return Err(JournalError::Damaged {
+            path: path.display().to_string(),
+            detail: "the file is empty: whatever it held, calls pending or placed within the \
+                     hour among them, is gone"
+                .into(),
+        });
+    }
+    Ok(())
 }
 
 /// Warns when the journal at `path`, opened and checked, may be read by other users (its
@@ -42,8 +90,27 @@ pub(super) fn warn_if_readable(path: &Path) {
     let _ = path;
 }
 
+/// Switches the database to WAL and returns the journal mode in force. Several processes
+/// opening a file at once race for that switch, and SQLite answers the losers "database is
+/// locked" at once, without waiting for its busy timeout: the switch is tried again until
+/// [`BUSY_TIMEOUT`] has passed. The webhook receiver's SQLite dedupe store
+/// (`ringg-webhooks/src/dedupe_sqlite.rs`) does the same: a fix here belongs there too.
+pub(super) fn wal_mode(conn: &Connection) -> rusqlite::Result<String> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)) {
+            Err(e)
+                if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                    && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// False for the names SQLite reads specially (`:memory:`, `file:` URIs).
-#[cfg(unix)]
 fn is_file_name(path: &Path) -> bool {
     let name = path.as_os_str().to_string_lossy();
     !(name.is_empty() || name.starts_with(':') || name.starts_with("file:"))

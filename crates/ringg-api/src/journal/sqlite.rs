@@ -3,7 +3,6 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
 use async_trait::async_trait;
 use ringg_types::ids::{AgentId, ListId};
@@ -13,11 +12,10 @@ use serde::de::DeserializeOwned;
 
 use crate::journal::adopt::adopt_other_spellings;
 use crate::journal::entry::{CallEntry, JournalError, LaunchEntry, LaunchKey, SavedSubscriptions};
-use crate::journal::file_mode::{keep_private, warn_if_readable};
+use crate::journal::file_mode::{
+    BUSY_TIMEOUT, make_if_missing, refuse_empty, wal_mode, warn_if_readable,
+};
 use crate::journal::store::{Journal, same_launch_record};
-
-/// How long a write waits for another process holding the file's write lock.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS ringg_journal_calls (
@@ -69,7 +67,8 @@ CREATE TABLE IF NOT EXISTS ringg_journal_subscriptions (
 ///   other scopes in the same file are never read.
 /// - **Checked**: a file that is not a journal, or whose pages or entries are damaged, is
 ///   reported as [`JournalError::Damaged`] with what to do, never silently ignored or
-///   overwritten.
+///   overwritten. So is an empty file: a new journal is written whole under a temporary name
+///   and then put in place, so an empty one has lost what it held.
 /// - **Private**: it may hold webhook secrets (the subscriptions saved before a change), so on
 ///   Unix a new file (and so its `-wal` and `-shm`) is readable by its owner only, an existing
 ///   one that other users may read is named in a warning, and deleted rows are overwritten
@@ -87,11 +86,15 @@ impl SqliteJournal {
     /// folder must exist.
     ///
     /// # Errors
-    /// [`JournalError::Damaged`] when the file is not a SQLite database or fails its integrity
-    /// check; [`JournalError::Store`] when it cannot be opened or created.
+    /// [`JournalError::Damaged`] when the file is empty, is not a SQLite database or fails its
+    /// integrity check; [`JournalError::Store`] when it cannot be opened or created.
     pub fn open(path: impl AsRef<Path>, scope: impl Into<String>) -> Result<Self, JournalError> {
         let path = path.as_ref().to_path_buf();
-        keep_private(&path);
+        make_if_missing(&path, |conn| {
+            wal_mode(conn)?;
+            conn.execute_batch(SCHEMA)
+        })?;
+        refuse_empty(&path)?;
         let conn = Connection::open(&path).map_err(|e| classify(&path, e))?;
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| classify(&path, e))?;
@@ -216,26 +219,6 @@ impl SqliteJournal {
                 self.path.display()
             ))
         })
-    }
-}
-
-/// Switches the database to WAL and returns the journal mode in force. Several processes
-/// opening a new file at once race for that switch, and SQLite answers the losers "database
-/// is locked" at once, without waiting for its busy timeout: the switch is tried again until
-/// [`BUSY_TIMEOUT`] has passed. The webhook receiver's SQLite dedupe store
-/// (`ringg-webhooks/src/dedupe_sqlite.rs`) does the same: a fix here belongs there too.
-fn wal_mode(conn: &Connection) -> rusqlite::Result<String> {
-    let started = std::time::Instant::now();
-    loop {
-        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)) {
-            Err(e)
-                if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
-                    && started.elapsed() < BUSY_TIMEOUT =>
-            {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            other => return other,
-        }
     }
 }
 
