@@ -60,6 +60,11 @@ impl Workspace<'_> {
 
     /// `PATCH /workspace/api-key`: issues a new key. The old key stops working at once, so
     /// build a new client with the returned key. Never retried automatically.
+    ///
+    /// A journal keeps its entries per key ([`journal_scope`](crate::journal::journal_scope)):
+    /// move the old key's to the new key's scope (with the `sqlite` feature,
+    /// `SqliteJournal::move_entries_to`), or calls pending or placed within the hour under the
+    /// old key will not stop the same calls made with the new one.
     pub async fn regenerate_api_key(&self) -> Result<RegenerateApiKeyResponse, Error> {
         self.client.get_op(&ops::REGENERATE_API_KEY, &[]).await
     }

@@ -787,6 +787,60 @@ async fn the_sqlite_journal_survives_a_reopen_and_keeps_scopes_apart() {
     assert!(b.call("rr-1").await.unwrap().is_none());
 }
 
+/// After a key rotation the old key's entries move to the new key's scope: a journal opened
+/// for the new key sees them (and is stopped by them); one the new scope already holds under
+/// the same reference stays as it is, and other scopes are untouched.
+#[tokio::test]
+async fn entries_move_to_the_scope_of_a_rotated_key() {
+    use ringg_api::journal::journal_scope;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite3");
+    let base = "https://prod-api.ringg.ai/ca/api/v0";
+    let (old, new) = (journal_scope(base, "key-1"), journal_scope(base, "key-2"));
+    let old_journal = SqliteJournal::open(&path, old.clone()).unwrap();
+    for r in ["rr-1", "rr-2"] {
+        old_journal
+            .put_call(&CallEntry::new(intent(r)))
+            .await
+            .unwrap();
+    }
+    let other = SqliteJournal::open(&path, "another server").unwrap();
+    other
+        .put_call(&CallEntry::new(intent("rr-3")))
+        .await
+        .unwrap();
+    let new_journal = SqliteJournal::open(&path, new.clone()).unwrap();
+    let mut held = CallEntry::new(intent("rr-2"));
+    held.outcome = Some(CallOutcome::NotPlaced);
+    new_journal.put_call(&held).await.unwrap();
+
+    assert_eq!(old_journal.move_entries_to(&new).await.unwrap(), 1);
+    let pending: Vec<_> = new_journal
+        .pending_calls()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.intent.reference)
+        .collect();
+    assert_eq!(pending, ["rr-1"]);
+    assert_eq!(
+        new_journal.call("rr-2").await.unwrap().unwrap().outcome,
+        Some(CallOutcome::NotPlaced),
+        "the new scope's own entry stays"
+    );
+    assert_eq!(
+        old_journal.call("rr-2").await.unwrap().unwrap().outcome,
+        None
+    );
+    assert!(old_journal.call("rr-1").await.unwrap().is_none());
+    assert_eq!(other.pending_calls().await.unwrap().len(), 1);
+    let refused = new_journal
+        .put_call_unless_pending(&CallEntry::new(intent("rr-4")))
+        .await
+        .unwrap();
+    assert_eq!(refused.map(|c| c.intent.reference).as_deref(), Some("rr-1"));
+}
+
 /// An earlier version kept a scope's base URL as it was given: the entries one server got
 /// under another spelling (scheme and host in capitals, a default port, a trailing slash) are
 /// seen by a journal opened for that server, and other servers and keys stay apart.

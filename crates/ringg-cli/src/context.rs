@@ -108,6 +108,27 @@ impl Ctx {
         build_client_with(&base, &key, timeout, Some(journal), limiter, settle)
     }
 
+    /// After a key rotation: the old key's entries in the state folder's journal (calls
+    /// pending or placed within the hour, launches, saved subscriptions) moved to the scope of
+    /// `new_key`, so its commands see them and are stopped by them; how many moved. Nothing
+    /// with `--sim` (its journal ends with the command) or when there is no journal yet.
+    pub(crate) async fn move_journal_to_key(&mut self, new_key: &str) -> Result<usize, String> {
+        if self.global.sim {
+            return Ok(0);
+        }
+        let (base, key) = self.target().await.map_err(|e| e.to_string())?;
+        let path = crate::state::path(crate::state::JOURNAL_FILE).map_err(|e| e.to_string())?;
+        if !path.exists() {
+            return Ok(0);
+        }
+        let journal =
+            SqliteJournal::open(&path, journal_scope(&base, &key)).map_err(|e| e.to_string())?;
+        journal
+            .move_entries_to(&journal_scope(&base, new_key))
+            .await
+            .map_err(|e| e.to_string())
+    }
+
     /// The base URL and key the command talks to (starting the embedded simulator with
     /// `--sim`).
     async fn target(&mut self) -> Result<(String, String), CliError> {

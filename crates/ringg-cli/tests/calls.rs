@@ -621,6 +621,66 @@ async fn a_pending_call_is_seen_under_another_spelling_of_the_servers_url() {
     assert_eq!(placed(), 1, "the recipient was called once");
 }
 
+/// A key rotated while a call's answer is lost (the call placed) and another call was found
+/// placed a moment ago: the journal's entries go with the key, so with the new key the pending call is
+/// listed and both calls made again are refused, instead of every recipient being called twice.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rotated_key_keeps_the_old_keys_pending_and_recent_calls() {
+    let sim = common::sim_with_faults("op.initiateCallV2=1:reset-after").await;
+    let state = tempfile::tempdir().unwrap();
+    let keys = tempfile::tempdir().unwrap();
+    let run_with = |key: String, args: Vec<String>| {
+        let mut cmd = common::bare();
+        cmd.args(["--base-url", &sim.base_url(), "--api-key", &key])
+            .args(&args)
+            .env("RINGG_STATE_DIR", state.path());
+        common::run(cmd)
+    };
+    let create = |key: String, to: &str| {
+        let args = common::call_args(to, &["--var", "company_name=Acme"]);
+        run_with(key, args.into_iter().map(String::from).collect())
+    };
+    let (lost, placed) = ("+919876599931", "+919876599932");
+    let old = sim.api_key().to_string();
+    // Every answer is lost: the first call is found placed by a reconcile, the second stays
+    // pending.
+    assert_eq!(create(old.clone(), placed).await.code, 6);
+    let reconcile = ["calls", "reconcile", "--pending"]
+        .map(String::from)
+        .to_vec();
+    assert_eq!(run_with(old.clone(), reconcile).await.code, 0);
+    assert_eq!(create(old.clone(), lost).await.code, 6);
+    let file = keys.path().join("new.key");
+    let rotate = [
+        "workspace",
+        "rotate-key",
+        "--key-file",
+        file.to_str().unwrap(),
+        "--yes",
+    ];
+    let r = run_with(old, rotate.iter().map(|a| a.to_string()).collect()).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("The journal's 2 entries of the old key"),
+        "{}",
+        r.stdout
+    );
+    let new = std::fs::read_to_string(&file).unwrap().trim().to_string();
+    let pending = run_with(new.clone(), vec!["calls".into(), "pending".into()]).await;
+    assert!(pending.stdout.contains(lost), "{}", pending.stdout);
+    let again = create(new.clone(), lost).await;
+    assert!(again.stderr.contains("is not settled"), "{}", again.stderr);
+    let again = create(new, placed).await;
+    assert!(
+        again.stderr.contains("was already called"),
+        "{}",
+        again.stderr
+    );
+    for to in [lost, placed] {
+        assert_eq!(common::calls_to(&sim, to).len(), 1, "{to} was called once");
+    }
+}
+
 /// The same `calls create` run again after its call was placed is refused, naming that call:
 /// the command re-run after it was interrupted while waiting, or after `calls reconcile` found
 /// the call placed, would otherwise call the recipient twice. `--force` calls again.

@@ -8,6 +8,7 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode};
 
 use crate::journal::entry::JournalError;
+use crate::journal::sql::damaged;
 
 /// How long a write waits for another process holding the file's write lock.
 pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -59,12 +60,11 @@ pub(super) fn make_if_missing(
 /// would take the file for a new database and let every one of them be made again.
 pub(super) fn refuse_empty(path: &Path) -> Result<(), JournalError> {
     if is_file_name(path) && std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0) {
-        return Err(JournalError::Damaged {
-            path: path.display().to_string(),
-            detail: "the file is empty: whatever it held, calls pending or placed within the \
-                     hour among them, is gone"
-                .into(),
-        });
+        return Err(damaged(
+            path,
+            "the file is empty: whatever it held, calls pending or placed within the hour \
+             among them, is gone",
+        ));
     }
     Ok(())
 }

@@ -33,6 +33,8 @@ mod entry;
 mod file_mode;
 mod memory;
 #[cfg(feature = "sqlite")]
+mod sql;
+#[cfg(feature = "sqlite")]
 mod sqlite;
 mod store;
 

@@ -6,15 +6,16 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
 use ringg_types::ids::{AgentId, ListId};
-use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::journal::adopt::adopt_other_spellings;
+use crate::journal::adopt::{adopt_other_spellings, move_scope};
 use crate::journal::entry::{CallEntry, JournalError, LaunchEntry, LaunchKey, SavedSubscriptions};
 use crate::journal::file_mode::{
     BUSY_TIMEOUT, make_if_missing, refuse_empty, wal_mode, warn_if_readable,
 };
+use crate::journal::sql::{classify, damaged, immediate, rfc3339, texts};
 use crate::journal::store::{Journal, same_launch_record};
 
 const SCHEMA: &str = "
@@ -137,6 +138,26 @@ impl SqliteJournal {
         &self.scope
     }
 
+    /// Moves every entry of this journal's scope (calls, launches, saved subscriptions) to
+    /// `scope`, in one transaction, and returns how many moved; an entry `scope` already holds
+    /// under the same key stays where it is.
+    ///
+    /// For a key rotation ([`Workspace::regenerate_api_key`]): entries are kept per key
+    /// ([`journal_scope`]), so a client of the new key sees none of the old key's, and a call
+    /// pending, or placed within the hour, under the old key would not stop the same call made
+    /// with the new one. Move them to `journal_scope(base_url, new_key)` before using it.
+    ///
+    /// [`Workspace::regenerate_api_key`]: crate::workspace::Workspace::regenerate_api_key
+    /// [`journal_scope`]: crate::journal::journal_scope
+    ///
+    /// # Errors
+    /// [`JournalError`] when the file cannot be written; nothing moved then.
+    pub async fn move_entries_to(&self, scope: &str) -> Result<usize, JournalError> {
+        let to = scope.to_owned();
+        self.blocking(move |conn, from| move_scope(conn, from, &to))
+            .await
+    }
+
     async fn blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce(&Connection, &str) -> rusqlite::Result<T> + Send + 'static,
@@ -253,42 +274,6 @@ const UPSERT_CALL: &str =
      ON CONFLICT (scope, reference) DO UPDATE
      SET settled = excluded.settled, recorded_at = excluded.recorded_at, entry = excluded.entry";
 
-fn damaged(path: &Path, detail: impl Into<String>) -> JournalError {
-    JournalError::Damaged {
-        path: path.display().to_string(),
-        detail: detail.into(),
-    }
-}
-
-/// A damaged or foreign file is [`JournalError::Damaged`]; anything else a store failure.
-fn classify(path: &Path, err: rusqlite::Error) -> JournalError {
-    match err.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
-            damaged(path, err.to_string())
-        }
-        _ => JournalError::Store(format!("{}: {err}", path.display())),
-    }
-}
-
-fn rfc3339(t: &chrono::DateTime<chrono::Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
-}
-
-/// Runs `work` in one IMMEDIATE transaction: no other connection writes between its reads
-/// and its writes. Committed when `work` succeeds; rolled back when it or the commit fails.
-fn immediate<T>(
-    conn: &Connection,
-    work: impl FnOnce() -> rusqlite::Result<T>,
-) -> rusqlite::Result<T> {
-    conn.execute_batch("BEGIN IMMEDIATE")?;
-    let result = work().and_then(|value| conn.execute_batch("COMMIT").map(|()| value));
-    if result.is_err() && !conn.is_autocommit() {
-        // Still in the transaction (the work or the commit failed): give the lock back.
-        let _ = conn.execute_batch("ROLLBACK");
-    }
-    result
-}
-
 const UPSERT_LAUNCH: &str = "INSERT INTO ringg_journal_launches
      (scope, launch_key, list_id, settled, recorded_at, updated_at, entry)
  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -301,16 +286,6 @@ const SELECT_CALL: &str =
 
 const SELECT_LAUNCH: &str =
     "SELECT entry FROM ringg_journal_launches WHERE scope = ?1 AND launch_key = ?2";
-
-fn texts(
-    conn: &Connection,
-    sql: &str,
-    args: impl rusqlite::Params,
-) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map(args, |r| r.get::<_, String>(0))?;
-    rows.collect()
-}
 
 #[async_trait]
 impl Journal for SqliteJournal {

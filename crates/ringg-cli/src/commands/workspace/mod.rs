@@ -150,17 +150,36 @@ async fn rotate_key(ctx: &mut Ctx, key_file: &Path, yes: bool) -> Result<(), Cli
             ))
         })?;
     let (profile, next) = keep_new_key(&source, key_file, client.base_url(), new_key)?;
+    let moved = ctx.move_journal_to_key(new_key).await;
     if ctx.out.json() {
-        return print_json(&json!({
+        print_json(&json!({
             "new_api_key": REDACTED,
             "key_file": key_file.display().to_string(),
             "profile": profile,
-        }));
+            "journal_entries_moved": moved.as_ref().ok(),
+        }))?;
+    } else {
+        let journal = match moved {
+            Ok(n) if n > 0 => format!(
+                " The journal's {n} entries of the old key (calls pending or placed within the hour, launches) now belong to the new key."
+            ),
+            _ => String::new(),
+        };
+        crate::term::emit_text(format!(
+            "The API key was rotated; the old key no longer works.{journal} The new key is in {} (never printed); {next}",
+            key_file.display()
+        ));
     }
-    crate::term::emit_text(format!(
-        "The API key was rotated; the old key no longer works. The new key is in {} (never printed); {next}",
-        key_file.display()
-    ));
+    if ctx.global.redis_url.is_some() {
+        crate::term::err_line(
+            "warning: the fleet's shared records in Redis (--redis-url) stay under the old key: with the new key, calls pending under the old one are not seen and a recipient called within the hour is not protected; check the recent calls (`ringg calls list`) before calling those recipients again",
+        );
+    }
+    if let Err(e) = moved {
+        crate::term::err_line(format!(
+            "warning: the journal's entries of the old key were not moved to the new key ({e}): calls pending under the old key are not listed by `ringg calls pending`, and a call placed within the hour does not stop the same call made again; check the recent calls (`ringg calls list`) before calling those recipients again"
+        ));
+    }
     Ok(())
 }
 
