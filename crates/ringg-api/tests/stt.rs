@@ -307,6 +307,52 @@ async fn unknown_stream_message_types_are_skipped() {
     );
 }
 
+/// The kind of a skipped message is logged (at DEBUG) with the client's key masked: a service
+/// that echoes the key as a message's `type` does not put it in the user's logs.
+#[tokio::test]
+async fn a_skipped_messages_kind_is_logged_without_the_key() {
+    #[derive(Clone, Default)]
+    struct Lines(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Lines {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let lines = Lines::default();
+    let writer = lines.clone();
+    let _guard = tracing::subscriber::set_default(
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish(),
+    );
+    let client = scripted_stream_server(|mut ws| async move {
+        let echoed = format!(r#"{{"type":"{SCRIPTED_KEY}"}}"#);
+        ws.send(Message::text(echoed)).await.unwrap();
+        read_until_end(&mut ws).await;
+        ws.send(Message::text(
+            r#"{"type":"final","transcription":"hello","is_final":true}"#,
+        ))
+        .await
+        .unwrap();
+        let _ = ws.close(None).await;
+    })
+    .await;
+    let done = final_of(&client).await.unwrap();
+    assert_eq!(done.transcription, "hello");
+    let logged = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logged.contains("skipped a stream message") && logged.contains("[REDACTED]"),
+        "{logged}"
+    );
+    assert!(!logged.contains(SCRIPTED_KEY), "{logged}");
+}
+
 /// A server that closes mid-stream while the audio source is live (a microphone, a pipe)
 /// gives an error promptly; the reader does not wait for the audio forever.
 #[tokio::test]

@@ -174,7 +174,9 @@ fn init_tracing(global: &cli::GlobalArgs, replaying: bool) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(colour)
-        .with_writer(std::io::stderr)
+        // Log records hold what servers sent (a close frame's reason, a message's kind), which
+        // may echo the key: masked like every other line.
+        .with_writer(|| crate::term::MaskedLines::new(std::io::stderr()))
         .with_target(global.verbose)
         .finish()
         .with(no_handshake)

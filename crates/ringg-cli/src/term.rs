@@ -107,6 +107,13 @@ impl<W: Write> Write for MaskedLines<W> {
     }
 }
 
+impl<W: Write> Drop for MaskedLines<W> {
+    /// Passes on what is left of a last line without a line break.
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}
+
 /// Writes one line to stderr, control characters other than line breaks and tabs escaped; a
 /// closed stderr is ignored (never a panic).
 pub(crate) fn err_line(line: impl AsRef<str>) {

@@ -328,6 +328,54 @@ async fn transcribe_masks_the_key_the_service_echoes() {
     sim.shutdown().await;
 }
 
+/// With `--verbose` the log records hold what the stream's server sent (a message's kind, a
+/// close frame's reason, logged by the WebSocket library): the key it echoes there is masked
+/// like on every other line.
+#[tokio::test(flavor = "multi_thread")]
+async fn verbose_logs_mask_the_key_the_stream_server_echoes() {
+    use futures::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+    let sim = sim().await;
+    let key = sim.api_key().to_owned();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let echoed = key.clone();
+    tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.unwrap();
+        let mut ws = tokio_tungstenite::accept_async(tcp).await.unwrap();
+        let kind = format!(r#"{{"type":"{echoed}"}}"#);
+        ws.send(Message::text(kind)).await.unwrap();
+        let _ = ws.next().await;
+        let _ = ws
+            .close(Some(CloseFrame {
+                code: 4001.into(),
+                reason: format!("bad key {echoed}").into(),
+            }))
+            .await;
+        while ws.next().await.is_some() {}
+    });
+    let (_dir, path) = wav_file("hello.wav", 1.0, Some("hello"));
+    let url = format!("http://{addr}/stt/v1");
+    let args = [
+        "-v",
+        "stt",
+        "stream",
+        path.to_str().unwrap(),
+        "--stt-base-url",
+        &url,
+    ];
+    // `run` fails the test if the key reaches stdout or stderr.
+    let r = run(ringg(&sim, &args)).await;
+    assert_ne!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("skipped a stream message") && r.stderr.contains("[REDACTED]"),
+        "{}",
+        r.stderr
+    );
+    sim.shutdown().await;
+}
+
 /// A WAV file of `seconds` (saying `text`, if any) named `name` in a fresh folder, which is
 /// removed when the returned guard drops.
 fn wav_file(

@@ -225,7 +225,7 @@ impl Reading {
             match crate::decode::decode(STREAM_OP, http::StatusCode::OK, body.clone()) {
                 Ok(m) => m,
                 // Only a message that does not decode is looked at again, for its kind.
-                Err(_) if unknown_kind(&body) => return None,
+                Err(_) if unknown_kind(&body, &self.key) => return None,
                 Err(e) => {
                     self.done = true;
                     return Some(Err(e));
@@ -313,13 +313,15 @@ impl Reading {
 }
 
 /// Whether `text` is a JSON message whose `type` is none of the kinds this client knows (a
-/// session notice, metadata): such a message is skipped.
-fn unknown_kind(text: &[u8]) -> bool {
+/// session notice, metadata): such a message is skipped, its kind logged with `key` masked (a
+/// service may echo anything).
+fn unknown_kind(text: &[u8], key: &ringg_types::Secret) -> bool {
     let kind = serde_json::from_slice::<serde_json::Value>(text)
         .ok()
         .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned));
     match kind {
         Some(kind) if !matches!(kind.as_str(), "partial" | "final" | "error") => {
+            let kind = ringg_types::redact::mask_secret(&kind, key.expose());
             tracing::debug!(target: "ringg_api::stt", kind = %for_terminal(&kind, 40), "skipped a stream message of a kind this client does not know");
             true
         }
