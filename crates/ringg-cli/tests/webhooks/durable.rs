@@ -267,6 +267,63 @@ async fn an_apps_4xx_is_passed_on_and_the_retry_forwarded() {
     );
 }
 
+/// A subscription event the app refuses (a 401: its secret is out of date) is passed on to
+/// Ringg, and a copy is set aside as `.refused`, so it outlives Ringg's last retry: one file
+/// however many attempts are refused, removed once an attempt is taken.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_event_keeps_one_copy_until_an_attempt_is_taken() {
+    let status = Arc::new(AtomicU16::new(401));
+    let (addr, seen) = app_answering("127.0.0.1:0", status.clone()).await;
+    let target = format!("http://{addr}/hooks");
+    let state = fresh_state_dir();
+    let outbox = state.join("webhooks-outbox");
+    let body = event("call-fwd-401");
+    let (answers, copies, line) = blocking(move || {
+        let l = spawn_listen_in(&["--secret", "s3cret", "--forward-to", &target], &state);
+        let mut s = connect(&l);
+        let refused_files = || -> Vec<std::path::PathBuf> {
+            std::fs::read_dir(&outbox)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "refused"))
+                .collect()
+        };
+        let mut answers = Vec::new();
+        let mut copies = Vec::new();
+        for _ in 0..2 {
+            answers.push(deliver(&mut s, "s3cret", &body));
+            copies.push(refused_files());
+        }
+        let kept = std::fs::read(&copies[1][0]).unwrap();
+        status.store(200, Ordering::SeqCst);
+        answers.push(deliver(&mut s, "s3cret", &body));
+        copies.push(refused_files());
+        let mut l = l;
+        let line = read_until(l.stdout.take().unwrap(), "set aside");
+        stop(l);
+        (
+            answers,
+            copies,
+            (line, String::from_utf8_lossy(&kept).into_owned()),
+        )
+    })
+    .await;
+    assert_eq!(answers, [401, 401, 200], "Ringg gets the app's own status");
+    assert_eq!(copies[0].len(), 1, "{copies:?}");
+    assert_eq!(copies[1], copies[0], "one copy, however many attempts");
+    assert!(copies[2].is_empty(), "removed once taken: {copies:?}");
+    assert_eq!(seen.lock().unwrap().len(), 3);
+    let (lines, kept) = line;
+    assert!(
+        lines[0].contains("answered 401") && lines[0].contains("passed on to Ringg"),
+        "{lines:?}"
+    );
+    assert!(
+        kept.contains("call-fwd-401") && !kept.contains("s3cret"),
+        "{kept}"
+    );
+}
+
 /// A per-call callback the app refuses (a 4xx) is not passed on to Ringg, which does not send
 /// it again: it is set aside in the outbox as `.refused` and answered 200; renamed to
 /// `.delivery`, the running `listen` sends it.

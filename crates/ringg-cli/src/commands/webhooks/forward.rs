@@ -12,7 +12,9 @@
 //! fails the handler, which makes the receiver answer with that status (502 when the app
 //! could not be reached) and forget the event's dedupe key, so Ringg's retry is forwarded
 //! again; a callback or notice, which Ringg does not send again, is set aside in the outbox
-//! as `.refused` instead, and answered 200.
+//! as `.refused` instead, and answered 200. A subscription event the app refuses also has a
+//! copy set aside as `.refused` (one file per event and app, replaced by a later refused
+//! attempt, removed once an attempt is taken), so it outlives Ringg's last retry.
 //!
 //! The receiver is built per delivery (a few allocations) so that its handler holds that
 //! delivery's method, path, headers and raw body; the dedupe store is shared.
@@ -30,12 +32,12 @@ use ringg_webhooks::{
     HandlerError, OutputFormat, ResponseBody, WebhookEvent, WebhookReceiver, WebhookReceiverBuilder,
 };
 
+use super::app::{
+    APP_TIMEOUT, app_client, is_hop_by_hop, parse_target, shown, target_url, unreachable_reason,
+};
 use super::outbox::{AppRef, Kept, Outbox, Outboxed, REFUSED};
 use super::resent_secret::CurrentSecret;
 use crate::error::CliError;
-
-/// How long the app gets to answer; Ringg itself gives up after 30 s.
-const APP_TIMEOUT: Duration = Duration::from_secs(25);
 
 /// The first wait before the outbox is sent again after the app did not take it; it doubles
 /// up to [`RESEND_MAX`].
@@ -44,22 +46,6 @@ const RESEND_MIN: Duration = Duration::from_secs(1);
 const RESEND_MAX: Duration = Duration::from_secs(60);
 /// How often an empty outbox is looked at again, for a file renamed into it.
 const IDLE_LOOK: Duration = Duration::from_secs(5);
-
-/// Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus those the
-/// client sets itself.
-const NOT_FORWARDED: &[&str] = &[
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "host",
-    "content-length",
-];
 
 /// Makes a receiver builder with the secret, limits and the shared dedupe store.
 pub(super) type MakeBuilder = Arc<dyn Fn() -> WebhookReceiverBuilder + Send + Sync>;
@@ -210,8 +196,10 @@ impl Shared {
         };
         // Ringg retries anything but 200 (§3.5): an app's 201 or 204 is a success, which the
         // receiver answers 200.
+        let key = ringg_webhooks::DedupeKey::for_event(event);
         if matches!(fate, Fate::Answered(s) if s.is_success()) {
             (self.print)(self.line(rendered, &url, &fate, None));
+            self.forget_copy(key.as_ref());
             return Ok(());
         }
         let for_now = match fate {
@@ -246,7 +234,24 @@ impl Shared {
                 }
             }
         }
-        (self.print)(self.line(rendered, &url, &fate, None));
+        let copy = match (&self.outbox, &key) {
+            (Some(outbox), Some(key)) if !for_now => {
+                let stored = self.secret.stripped(&kept);
+                crate::state::off_the_workers(|| {
+                    outbox.set_aside_as(&self.app, &stored, key.as_str())
+                })
+                .inspect_err(|e| {
+                    tracing::warn!(
+                        "could not set a copy aside in {}: {e}",
+                        outbox.dir().display()
+                    );
+                })
+                .ok()
+                .map(|_| Outboxed::CopySetAside)
+            }
+            _ => None,
+        };
+        (self.print)(self.line(rendered, &url, &fate, copy));
         Err(match fate {
             Fate::Answered(status) => {
                 HandlerError::msg(format!("{} answered {status}", shown(&url))).with_status(status)
@@ -254,6 +259,19 @@ impl Shared {
             Fate::Down(why) => HandlerError::msg(format!("{}: {why}", shown(&url)))
                 .with_status(StatusCode::BAD_GATEWAY),
         })
+    }
+
+    /// Removes the copy of the event `key` names that an earlier attempt refused by the app
+    /// set aside: this attempt was taken.
+    fn forget_copy(&self, key: Option<&ringg_webhooks::DedupeKey>) {
+        if let (Some(outbox), Some(key)) = (&self.outbox, key)
+            && let Err(e) = outbox.forget_set_aside(&self.app, key.as_str())
+        {
+            tracing::warn!(
+                "could not remove the copy an earlier attempt set aside in {}: {e}",
+                outbox.dir().display()
+            );
+        }
     }
 
     /// Sends `delivery` to the app: the URL it went to, and the app's status or why the app
@@ -320,6 +338,9 @@ impl Shared {
                     ),
                     (_, Some(Outboxed::SetAside)) => format!(
                         "{rendered} -> {what}; Ringg does not send this delivery again, so it is set aside in the outbox as a .refused file (rename it to .delivery to send it again)"
+                    ),
+                    (_, Some(Outboxed::CopySetAside)) => format!(
+                        "{rendered} -> {what}; passed on to Ringg, which sends it again; until an attempt is taken, a copy is set aside in the outbox as a .refused file (rename it to .delivery to send it again)"
                     ),
                     (_, Some(Outboxed::Resent)) => {
                         format!("{rendered} -> {what} (sent from the outbox)")
@@ -438,128 +459,6 @@ async fn send_each(shared: &Shared, outbox: &Outbox) -> Option<bool> {
     // Those kept meanwhile (or for other apps) are left for the next pass.
     let left = outbox.files().map(|f| f.len()).unwrap_or(waiting);
     (waiting > 0 || (left > 0 && taken)).then_some(taken)
-}
-
-/// A URL as printed and logged: without user info, and with every query value masked (a
-/// delivery's query can carry the receiver's secret, `--secret-query-param`).
-pub(super) fn shown(url: &url::Url) -> String {
-    let mut shown = url.clone();
-    let _ = shown.set_username("");
-    let _ = shown.set_password(None);
-    shown.set_query(None);
-    let mut text = shown.to_string();
-    if url.query().is_some() {
-        // Written as text, not through the URL, which would percent-encode the ellipsis.
-        let names: Vec<String> = url.query_pairs().map(|(k, _)| format!("{k}=…")).collect();
-        text.push('?');
-        text.push_str(&names.join("&"));
-    }
-    text
-}
-
-/// Why the app could not be reached, in a few words.
-pub(super) fn unreachable_reason(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
-        return format!("no answer within {} s", APP_TIMEOUT.as_secs());
-    }
-    // reqwest's own message names the URL, which may carry a secret (a query parameter):
-    // only the causes below it are shown.
-    let mut source = std::error::Error::source(e);
-    let mut deepest = "the request failed".to_owned();
-    while let Some(err) = source {
-        deepest = err.to_string();
-        source = err.source();
-    }
-    if e.is_connect() && deepest.to_ascii_lowercase().contains("refused") {
-        "connection refused".to_owned()
-    } else {
-        crate::error::one_line(&deepest)
-    }
-}
-
-fn is_hop_by_hop(name: &str, headers: &HeaderMap) -> bool {
-    NOT_FORWARDED.contains(&name)
-        || headers
-            .get_all(http::header::CONNECTION)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .any(|listed| listed.trim().eq_ignore_ascii_case(name))
-}
-
-pub(super) fn parse_target(target: &str) -> Result<url::Url, CliError> {
-    let url = url::Url::parse(target.trim()).map_err(|e| {
-        CliError::usage(format!(
-            "--forward-to {:?} is not a URL ({e}); e.g. http://localhost:3000/hooks",
-            masked_target(target)
-        ))
-    })?;
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(CliError::usage(format!(
-            "--forward-to must be an http:// or https:// URL, got {:?}",
-            masked_target(target)
-        )));
-    }
-    Ok(url)
-}
-
-/// A `--forward-to` value that is not a usable URL, as an error quotes it: without user
-/// information or query (either may hold a secret).
-fn masked_target(target: &str) -> String {
-    let masked = ringg_api::transport::masked_url(target.trim());
-    let masked = match masked.split_once('?') {
-        Some((before, _)) => format!("{before}?…"),
-        None => masked.into_owned(),
-    };
-    // Not even `scheme://`: whatever comes before an `@` may still be user information.
-    match masked.rsplit_once('@') {
-        Some((before, after)) if !before.ends_with("://***") => format!("***@{after}"),
-        _ => masked,
-    }
-}
-
-/// Whether deliveries to `target`, with their secret, cross the network unencrypted: a plain
-/// `http://` app on another host.
-pub(super) fn is_clear_text_remote(target: &url::Url) -> bool {
-    target.scheme() == "http" && !ringg_api::transport::is_loopback_host(target)
-}
-
-/// The client that sends deliveries (and their secret) to the app at `target`: no redirects,
-/// and no proxy for a plain `http://` app, so the secret never goes in clear text to a proxy
-/// the environment names (`HTTP_PROXY`); an `https://` app may be reached through one (the
-/// proxy only relays the encrypted connection).
-pub(super) fn app_client(
-    target: &url::Url,
-    timeout: Duration,
-) -> Result<reqwest::Client, CliError> {
-    let builder = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(timeout);
-    let builder = if target.scheme() == "http" {
-        builder.no_proxy()
-    } else {
-        builder
-    };
-    builder
-        .build()
-        .map_err(|e| CliError::failed(format!("cannot build the forwarding client: {e}")))
-}
-
-/// The app's URL for a delivery to `uri`: the delivery's path appended to the target's path,
-/// and both queries kept (the target's first).
-fn target_url(target: &url::Url, uri: &Uri) -> url::Url {
-    let mut url = target.clone();
-    let suffix = uri.path().trim_start_matches('/');
-    if !suffix.is_empty() {
-        let base = url.path().trim_end_matches('/').to_owned();
-        url.set_path(&format!("{base}/{suffix}"));
-    }
-    let query = match (target.query(), uri.query()) {
-        (Some(a), Some(b)) => Some(format!("{a}&{b}")),
-        (a, b) => a.or(b).map(str::to_owned),
-    };
-    url.set_query(query.as_deref());
-    url
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -1,5 +1,6 @@
 //! `ringg webhooks subscribe | list | unsubscribe | listen | replay`.
 
+mod app;
 pub(crate) mod args;
 mod forward;
 mod held;
@@ -248,16 +249,16 @@ fn open_outbox() -> Option<outbox::Outbox> {
 /// or query values (either may hold a secret). A plain `http://` target on another host is
 /// warned about first.
 fn forwarding(forward_to: Option<&str>) -> Result<String, CliError> {
-    let Some(target) = forward_to.map(forward::parse_target).transpose()? else {
+    let Some(target) = forward_to.map(app::parse_target).transpose()? else {
         return Ok(String::new());
     };
-    if forward::is_clear_text_remote(&target) {
+    if app::is_clear_text_remote(&target) {
         crate::term::err_line(format!(
             "warning: {} is plain http:// on another host: each delivery, with its secret, crosses the network unencrypted; use https:// unless that network is private",
-            forward::shown(&target)
+            app::shown(&target)
         ));
     }
-    Ok(format!("; forwarding to {}", forward::shown(&target)))
+    Ok(format!("; forwarding to {}", app::shown(&target)))
 }
 
 /// The state file `webhooks listen` keeps handed-over events in.

@@ -6,7 +6,9 @@
 //! Ringg documents retries for subscription events only, over about three minutes (§3.5 of
 //! the API reference), and none for a call's `callback_url` deliveries or a campaign's notice:
 //! answering those with an error would lose them while the app is down, and a subscription
-//! event too once the app is down for longer than Ringg retries.
+//! event too once the app is down for longer than Ringg retries. What the app refuses is set
+//! aside as a `.refused` file, sent only once renamed to `.delivery`: a callback or notice in
+//! place of an answer, a subscription event as a copy beside the refusal passed on to Ringg.
 //!
 //! Each delivery is one file in the folder `webhooks-outbox` of the state folder (private to
 //! the user, like the folder): a line of JSON (the app it is for, method, path and query,
@@ -54,6 +56,9 @@ pub(super) enum Outboxed {
     Refused,
     /// Refused by the app when it came, and set aside, since Ringg does not send it again.
     SetAside,
+    /// Refused by the app when it came, the refusal passed on to Ringg (which sends it again),
+    /// and a copy set aside until an attempt is taken.
+    CopySetAside,
 }
 
 impl Outboxed {
@@ -64,6 +69,7 @@ impl Outboxed {
             Self::Resent => "resent",
             Self::Refused => "refused",
             Self::SetAside => "set_aside",
+            Self::CopySetAside => "copy_set_aside",
         }
     }
 }
@@ -122,10 +128,22 @@ impl KeptFor {
     }
 }
 
+/// The name of the file [`Outbox::set_aside_as`] keeps the event of dedupe key `key` in, for
+/// the app at `target`: a digest of both, so the name holds nothing of the event.
+fn event_file(target: &AppRef, key: &str) -> String {
+    let digest = sha256_hex(format!("{}\n{key}", target.sha256).as_bytes());
+    format!("event-{}.{REFUSED}", &digest[..32])
+}
+
 /// The SHA-256 of `url` as text, in lower-case hex.
 fn url_sha256(url: &url::Url) -> String {
+    sha256_hex(url.as_str().as_bytes())
+}
+
+/// The SHA-256 of `bytes`, in lower-case hex.
+fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(url.as_str().as_bytes())
+    Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
@@ -168,7 +186,37 @@ impl Outbox {
         self.write(target, delivery, REFUSED)
     }
 
+    /// Sets `delivery` aside as [`set_aside`](Self::set_aside) does, but as the one file of
+    /// the event `key` names (its dedupe key) for the app at `target`: a later attempt of the
+    /// event refused again replaces it, and one the app takes removes it
+    /// ([`forget_set_aside`](Self::forget_set_aside)).
+    pub(super) fn set_aside_as(
+        &self,
+        target: &AppRef,
+        delivery: &Kept,
+        key: &str,
+    ) -> std::io::Result<PathBuf> {
+        self.write_as(target, delivery, event_file(target, key))
+    }
+
+    /// Removes the file [`set_aside_as`](Self::set_aside_as) wrote for the event `key` names,
+    /// if there is one: an attempt of that event was taken. True when it removed one.
+    pub(super) fn forget_set_aside(&self, target: &AppRef, key: &str) -> std::io::Result<bool> {
+        match std::fs::remove_file(self.dir.join(event_file(target, key))) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     fn write(&self, target: &AppRef, delivery: &Kept, extension: &str) -> std::io::Result<PathBuf> {
+        // Named by the time it was kept, so a listing in name order is oldest first.
+        let nanos = Utc::now().timestamp_nanos_opt().unwrap_or_default();
+        let name = format!("{nanos:020}-{}.{extension}", uuid::Uuid::new_v4().simple());
+        self.write_as(target, delivery, name)
+    }
+
+    fn write_as(&self, target: &AppRef, delivery: &Kept, name: String) -> std::io::Result<PathBuf> {
         let head = Head {
             target: target.shown.clone(),
             target_sha256: Some(target.sha256.clone()),
@@ -181,9 +229,6 @@ impl Outbox {
                 .map(|(name, value)| (name.to_string(), value.as_bytes().to_vec()))
                 .collect(),
         };
-        // Named by the time it was kept, so a listing in name order is oldest first.
-        let nanos = head.kept_at.timestamp_nanos_opt().unwrap_or_default();
-        let name = format!("{nanos:020}-{}.{extension}", uuid::Uuid::new_v4().simple());
         let path = self.dir.join(&name);
         let partial = self.dir.join(format!(".{name}.partial"));
         crate::state::write_renamed(&path, &partial, |file| {
@@ -293,7 +338,7 @@ mod tests {
     /// The app at `url`, printed as `webhooks listen` prints it.
     fn app(url: &str) -> AppRef {
         let url = url::Url::parse(url).unwrap();
-        AppRef::new(&url, crate::commands::webhooks::forward::shown(&url))
+        AppRef::new(&url, crate::commands::webhooks::app::shown(&url))
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::context::Ctx;
 use crate::error::CliError;
 use crate::term::try_emit;
 
-use super::forward::shown;
+use super::app::shown;
 
 /// Which calls to replay.
 pub(super) enum Scope {
@@ -56,8 +56,8 @@ impl Forward {
         secret_header: String,
         secret: Option<String>,
     ) -> Result<Self, CliError> {
-        let target = super::forward::parse_target(target)?;
-        let client = super::forward::app_client(&target, Duration::from_secs(25))?;
+        let target = super::app::parse_target(target)?;
+        let client = super::app::app_client(&target, Duration::from_secs(25))?;
         let secret = match secret {
             None => None,
             Some(secret) => {
@@ -68,7 +68,7 @@ impl Forward {
                 })?)
             }
         };
-        if super::forward::is_clear_text_remote(&target) {
+        if super::app::is_clear_text_remote(&target) {
             crate::term::err_line(format!(
                 "warning: {} is plain http:// on another host: each event{} crosses the network unencrypted; use https:// unless that network is private",
                 shown(&target),
@@ -179,7 +179,7 @@ fn receiver(
                 };
                 match forward.send(event.raw().into_owned()).await {
                     Ok(status) => {
-                        let target = super::forward::shown(&forward.target);
+                        let target = super::app::shown(&forward.target);
                         note(format!("{line} -> {target} answered {status}"));
                         Ok(())
                     }
