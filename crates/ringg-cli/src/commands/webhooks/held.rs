@@ -1,6 +1,6 @@
 //! Copies on disk of the events whose lines `webhooks listen` holds: deliveries Ringg does not
-//! send again (a per-call callback, a campaign's notice), answered 200 before their line could
-//! be written (see the printer). Each event is written to a file of its own, synced (the file,
+//! send again (a per-call callback, a campaign's notice) and attempts of subscription events
+//! refused once already, answered 200 before their line could be written (see the printer). Each event is written to a file of its own, synced (the file,
 //! then its folder) before its delivery is answered, and the file removed once the line was
 //! written; so a `listen` that is killed (`kill -9`), crashes or loses its machine's power
 //! loses none of them.
@@ -223,7 +223,7 @@ pub(super) fn save_left_behind() {
         .any(|dir| events_in(dir).is_ok_and(|events| !events.is_empty()))
     {
         crate::term::err_line(format!(
-            "note: {} holds callback or notice events a listen answered 200 and may not have printed, one JSON object per file; once no listen runs, move them out (a running listen keeps its own there)",
+            "note: {} holds events a listen answered 200 and may not have printed, one JSON object per file; once no listen runs, move them out (a running listen keeps its own there)",
             parent.display()
         ));
     }
@@ -271,7 +271,7 @@ fn save_gone(parent: &Path, folders: Vec<PathBuf>) {
                 gathered.push((dir, Some(lock)));
             }
             Err(e) => crate::term::err_line(format!(
-                "warning: {} holds callback or notice events a listen answered 200 and may not have printed, and one of them cannot be read ({e}); it is left as it is: read its .json files (one event each) by hand, then remove the folder",
+                "warning: {} holds events a listen answered 200 and may not have printed, and one of them cannot be read ({e}); it is left as it is: read its .json files (one event each) by hand, then remove the folder",
                 dir.display()
             )),
         }
@@ -292,12 +292,12 @@ fn save_gone(parent: &Path, folders: Vec<PathBuf>) {
                 discard(&dir, lock);
             }
             crate::term::err_line(format!(
-                "warning: {n} callback or notice event(s) answered 200 may not have been printed ({why}); they are saved in {} (one JSON object per line)",
+                "warning: {n} held event(s) answered 200 may not have been printed ({why}); they are saved in {} (one JSON object per line)",
                 path.display()
             ));
         }
         Err(e) => crate::term::err_line(format!(
-            "warning: {n} callback or notice event(s) answered 200 may not have been printed ({why}); they could not be saved together ({e}) and stay in {}, one JSON object per file",
+            "warning: {n} held event(s) answered 200 may not have been printed ({why}); they could not be saved together ({e}) and stay in {}, one JSON object per file",
             parent.display()
         )),
     }

@@ -7,6 +7,8 @@ mod held;
 mod malformed;
 mod outbox;
 mod printer;
+mod refused_before;
+mod renewal;
 mod replay;
 mod resent_secret;
 mod subscriptions;
@@ -337,7 +339,7 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
             let (printer, store) = (printer.clone(), store.clone());
             // Acknowledged once its line was written (or answered 500, and sent again).
             move |event: WebhookEvent| {
-                let claim = DedupeKey::for_event(&event).map(|key| printer::Claim {
+                let claim = DedupeKey::for_event(&event).map(|key| renewal::Claim {
                     store: store.clone(),
                     key,
                 });

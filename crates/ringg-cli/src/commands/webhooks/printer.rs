@@ -1,18 +1,21 @@
 //! The printer of `webhooks listen`: event lines go to stdout on a thread of their own, so a
 //! slow reader never blocks the receiver's tasks, and an event is acknowledged only once its
-//! line was written; a delivery Ringg does not send again is answered 200 after a while even
-//! so, its line still queued and its event kept on disk (see [`held`]) until the line was
-//! written, and saved to a file in the state folder if `listen` stops first.
+//! line was written; a delivery Ringg does not send again, or an attempt of an event this
+//! `listen` refused once already, is answered 200 after a while even so, its line still queued
+//! and its event kept on disk (see [`held`]) until the line was written, and saved to a file in
+//! the state folder if `listen` stops first.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ringg_webhooks::{DedupeKey, DedupeStore, HandlerError, MemoryDedupeStore, WebhookEvent};
+use ringg_webhooks::{DedupeKey, HandlerError, WebhookEvent};
 use tokio::sync::{mpsc, oneshot};
 
 use super::held;
+use super::refused_before::RefusedBefore;
+use super::renewal::{Claim, written_renewing};
 use crate::term::try_emit;
 
 /// Lines waiting for stdout.
@@ -21,12 +24,6 @@ const OUTPUT_QUEUE: usize = 1024;
 /// How long a delivery waits for its line to be written before it is answered 500 (so Ringg
 /// sends it again): well within the 30 s Ringg waits for an answer.
 const PRINT_WAIT: Duration = Duration::from_secs(20);
-
-/// How often a delivery whose line the writer took (and may be blocked writing) renews its
-/// dedupe claim while it waits for the write: well within the claim's lease, so Ringg's
-/// retries meanwhile are answered 503 (in flight) instead of being printed a second time.
-const RENEW_EVERY: Duration =
-    Duration::from_millis(MemoryDedupeStore::PENDING_LEASE.as_millis() as u64 / 3);
 
 /// Where an event's line is: queued; taken by the writer (being written, or written); or given
 /// up by its delivery, which was answered 500 (then the writer skips it). Each moves out of
@@ -86,6 +83,8 @@ pub(super) struct Printer {
     overflowed: Arc<AtomicU64>,
     /// Whether a copy that could not be written was said on stderr.
     unkept_said: Arc<std::sync::atomic::AtomicBool>,
+    /// Subscription events answered 500, whose next attempt is held instead.
+    refused_before: Arc<RefusedBefore>,
     done: Arc<Mutex<Option<std::sync::mpsc::Receiver<()>>>>,
 }
 
@@ -156,6 +155,7 @@ impl Printer {
             overflow: Arc::default(),
             overflowed: Arc::default(),
             unkept_said: Arc::default(),
+            refused_before: Arc::default(),
             done: Arc::new(Mutex::new(Some(done_rx))),
         }
     }
@@ -166,7 +166,9 @@ impl Printer {
     /// is never acknowledged without having been printed.
     ///
     /// A delivery Ringg does not send again (a per-call callback, a campaign's notice; see
-    /// [`WebhookEvent::is_retried_by_ringg`]) would be lost by that 500: its line stays queued
+    /// [`WebhookEvent::is_retried_by_ringg`]) would be lost by that 500, and so would a
+    /// subscription event once Ringg's last attempt was refused: such a line (a subscription
+    /// event's from the attempt after one answered 500, see [`RefusedBefore`]) stays queued
     /// instead, printed once the output is read while this `listen` runs (or its event saved
     /// by [`finish`](Self::finish) when `listen` stops first), and the delivery is answered
     /// 200 (up to [`MAX_HELD`] such lines at once) once its event was written to disk, so
@@ -184,9 +186,14 @@ impl Printer {
         event: WebhookEvent,
     ) -> Result<(), HandlerError> {
         let state = Arc::new(AtomicU8::new(QUEUED));
-        // A delivery Ringg does not send again is kept track of until its line is written (or
-        // its event saved), from before the writer can take it.
-        let holdable = !event.is_retried_by_ringg() && self.track(&state, &event);
+        // A delivery Ringg does not send again, or an attempt after one refused, is kept track
+        // of until its line is written (or its event saved), from before the writer can take it.
+        let key = DedupeKey::for_event(&event);
+        let refused_before = key
+            .as_ref()
+            .is_some_and(|k| self.refused_before.contains(k));
+        let holdable =
+            (!event.is_retried_by_ringg() || refused_before) && self.track(&state, &event);
         let (ack, mut written) = oneshot::channel();
         let item = Line::Event(line, state.clone(), ack);
         // Queued at once when the queue has room; else by a task of its own, which outlives
@@ -221,13 +228,24 @@ impl Printer {
                     }
                     false
                 } else {
+                    // Tracked from now on, so that `listen` stopping while the write is stuck
+                    // saves the event: Ringg's attempts meanwhile are answered 503.
+                    if !holdable {
+                        self.track(&state, &event);
+                    }
                     written_renewing(written, claim).await
                 }
             }
         };
         // Written, or (`listen` stopping) its event saved to a file instead.
         if printed || state.load(Ordering::Acquire) == SAVED {
+            if let Some(key) = key.filter(|_| refused_before) {
+                self.refused_before.forget(&key);
+            }
             return Ok(());
+        }
+        if let Some(key) = key {
+            self.refused_before.note(key);
         }
         self.not_printed.fetch_add(1, Ordering::Relaxed);
         Err(HandlerError::msg(
@@ -285,7 +303,7 @@ impl Printer {
             .inspect_err(|e| {
                 if !self.unkept_said.swap(true, Ordering::AcqRel) {
                     crate::term::err_line(format!(
-                        "warning: a callback or notice event answered 200 before its line was printed is held in memory only, as no copy could be written ({e}); it is lost if listen is killed. Free space in the state folder, or fix its permissions, so later ones are kept (said once)"
+                        "warning: an event answered 200 before its line was printed is held in memory only, as no copy could be written ({e}); it is lost if listen is killed. Free space in the state folder, or fix its permissions, so later ones are kept (said once)"
                     ));
                 }
             })
@@ -328,13 +346,13 @@ impl Printer {
                 );
                 if new {
                     crate::term::err_line(format!(
-                        "warning: {MAX_HELD} callback or notice lines are waiting for the output to be read; the events of further ones are answered 200 and saved in {} instead of printed (one JSON object per line)",
+                        "warning: {MAX_HELD} held lines are waiting for the output to be read; the events of further ones are answered 200 and saved in {} instead of printed (one JSON object per line)",
                         path.display()
                     ));
                 }
             }
             Err(e) => crate::term::err_line(format!(
-                "warning: {MAX_HELD} callback or notice lines are waiting for the output to be read, and a further event answered 200 could not be saved ({e}); free space in the state folder, or fix its permissions. Here it is (it is saved again when listen stops, if it can be): {json}"
+                "warning: {MAX_HELD} held lines are waiting for the output to be read, and a further event answered 200 could not be saved ({e}); free space in the state folder, or fix its permissions. Here it is (it is saved again when listen stops, if it can be): {json}"
             )),
         }
     }
@@ -410,7 +428,7 @@ impl Printer {
         let n = self.overflowed.load(Ordering::Relaxed);
         if n > 0 {
             crate::term::err_line(format!(
-                "warning: {n} callback or notice event(s) answered 200 were saved to a webhooks-unprinted-*.jsonl file in the state folder instead of printed (named when the first went there)"
+                "warning: {n} held event(s) answered 200 were saved to a webhooks-unprinted-*.jsonl file in the state folder instead of printed (named when the first went there)"
             ));
         }
         let n = self.not_printed.load(Ordering::Relaxed);
@@ -456,9 +474,10 @@ impl HeldEvents {
 }
 
 /// Saves the events of held lines not written yet (a line the writer holds but has not
-/// finished writing included: it may appear in the output too) to a new file in the state
-/// folder, one JSON object per line, and says where on stderr; their deliveries were answered
-/// 200 and Ringg does not send them again. Called when `listen` stops (or its output fails);
+/// finished writing included: it may appear in the output too; so is a subscription event's
+/// line stuck in the writer past [`PRINT_WAIT`], whose delivery may never be answered) to a new
+/// file in the state folder, one JSON object per line, and says where on stderr; their
+/// deliveries were answered 200, or may not be sent again. Called when `listen` stops (or its output fails);
 /// a held line still queued is not written afterwards, and no line is held after it. A second
 /// call waits for the first one's file, then saves nothing. The copies on disk are removed once
 /// the file is written (kept when it could not be, for the next `listen` to save).
@@ -491,7 +510,7 @@ fn save_held(held: &Mutex<HeldEvents>, folder: &held::Folder) {
         Ok(path) => {
             folder.remove();
             crate::term::err_line(format!(
-                "warning: {n} callback or notice line(s) answered 200 were not printed ({why}); their events are saved in {} (one JSON object per line)",
+                "warning: {n} event line(s) were not printed ({why}); their events are saved in {} (one JSON object per line)",
                 path.display()
             ));
         }
@@ -505,7 +524,7 @@ fn save_held(held: &Mutex<HeldEvents>, folder: &held::Folder) {
                 )
             });
             crate::term::err_line(format!(
-                "warning: {n} callback or notice line(s) answered 200 were not printed ({why}), and their events could not be saved ({e}){copies}; here they are, one JSON object per line:"
+                "warning: {n} event line(s) were not printed ({why}), and their events could not be saved ({e}){copies}; here they are, one JSON object per line:"
             ));
             for line in &unwritten {
                 crate::term::err_line(line);
@@ -535,29 +554,6 @@ fn forget_file(held: &Mutex<HeldEvents>, state: &Arc<AtomicU8>) {
     }
 }
 
-/// A delivery's claim in the dedupe store, renewed while its line is being written.
-pub(super) struct Claim {
-    pub(super) store: Arc<dyn DedupeStore>,
-    pub(super) key: DedupeKey,
-}
-
-/// Whether the line the writer took was written (`false` when the writer is gone), renewing
-/// `claim` every [`RENEW_EVERY`] until then.
-async fn written_renewing(mut written: oneshot::Receiver<()>, claim: Option<Claim>) -> bool {
-    loop {
-        if let Ok(outcome) = tokio::time::timeout(RENEW_EVERY, &mut written).await {
-            return outcome.is_ok();
-        }
-        if let Some(Claim { store, key }) = &claim
-            && let Err(e) = store.renew(key).await
-        {
-            crate::term::err_line(format!(
-                "warning: could not renew the dedupe claim of an event being printed ({e}); if it lapses, Ringg's retry is printed again"
-            ));
-        }
-    }
-}
-
 /// Moves a queued line to `to` (`TAKEN` by the writer, `GIVEN_UP` or `HELD` by its delivery);
 /// false when the other side moved it first.
 fn take(state: &AtomicU8, to: u8) -> bool {
@@ -571,7 +567,7 @@ fn report_held(counted: &AtomicU64, reported: u64) -> u64 {
     let n = counted.load(Ordering::Relaxed);
     if n > reported {
         crate::term::err_line(format!(
-            "warning: {n} callback or notice line(s) not printed in time: answered 200, since Ringg does not send those again, and printed once the output is read (saved to a file in the state folder if listen stops first)"
+            "warning: {n} line(s) not printed in time were answered 200 (callbacks and notices, which Ringg does not send again, and attempts of events refused once already), and are printed once the output is read (saved to a file in the state folder if listen stops first)"
         ));
     }
     n
