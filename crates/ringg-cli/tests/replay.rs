@@ -101,6 +101,46 @@ async fn missed_events_are_rebuilt_and_handed_over_once() {
     sim.shutdown().await;
 }
 
+/// The state folder's dedupe store remembers what was handed over for 30 days, not a day: a
+/// replay the next day hands over nothing again, and one reaching further back than the store
+/// remembers says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_replay_the_next_day_hands_over_nothing_again() {
+    let sim = sim().await;
+    answered_calls(&sim, &TO[..1]).await;
+    let state = state_dir();
+    let replay = |since: &str| {
+        let mut c = ringg(&sim, &["webhooks", "replay", "--since", since]);
+        c.env("RINGG_STATE_DIR", state.path());
+        c
+    };
+    let r = ok(replay("1h")).await;
+    assert!(r.stderr.contains("2 handed over"), "{}", r.stderr);
+    assert!(!r.stderr.contains("further back"), "{}", r.stderr);
+    // A day and an hour pass, as far as the store can tell.
+    let db = rusqlite::Connection::open(state.path().join("webhooks-dedupe.sqlite3")).unwrap();
+    let day = 25 * 3_600_000_i64;
+    db.execute(
+        "UPDATE ringg_webhook_dedupe SET inserted_ms = inserted_ms - ?1",
+        [day],
+    )
+    .unwrap();
+    drop(db);
+    let r = ok(replay("1h")).await;
+    assert!(
+        r.stderr.contains("0 handed over, 2 already"),
+        "{}",
+        r.stderr
+    );
+    let r = ok(replay("40d")).await;
+    assert!(
+        r.stderr
+            .contains("reaches further back than the dedupe store remembers"),
+        "{}",
+        r.stderr
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_bad_duration_is_a_usage_error() {
     let sim = sim().await;

@@ -97,6 +97,15 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
                     return Err(CliError::usage("give --since DURATION or --call ID"));
                 }
             };
+            if let replay::Scope::Since { since, .. } = &scope
+                && let Some(remembered) = remembered_for(ctx, dedupe)
+                && *since > remembered
+            {
+                crate::term::err_line(format!(
+                    "warning: --since reaches further back than the dedupe store remembers an event handed over ({} days): an event handed over before then is handed over again",
+                    remembered.as_secs() / 86_400
+                ));
+            }
             let store = dedupe_store(ctx, dedupe).await?;
             let forward = match forward_to {
                 None => None,
@@ -194,6 +203,24 @@ struct ListenOpts {
     max_body_bytes: usize,
 }
 
+/// How long the state folder's dedupe store remembers an event handed over, and how many it
+/// keeps at most: long enough for `webhooks replay --since 30d` to tell what `listen` (or an
+/// earlier replay) handed over, where the library's default is a day.
+const DEDUPE_TTL: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+const DEDUPE_MAX_KEYS: usize = 1_000_000;
+
+/// How long the store `--dedupe` names (or the fleet's) remembers an event handed over; `None`
+/// for one in memory, which knows only what this process handed over.
+fn remembered_for(ctx: &Ctx, mode: DedupeMode) -> Option<Duration> {
+    if ctx.global.redis_url.is_some() {
+        return Some(MemoryDedupeStore::DEFAULT_TTL);
+    }
+    match mode {
+        DedupeMode::Memory => None,
+        DedupeMode::Sqlite => Some(DEDUPE_TTL),
+    }
+}
+
 /// The dedupe store `--dedupe` names; the SQLite one in the state folder by default.
 /// With --redis-url, the store on Redis shared by the fleet instead.
 async fn dedupe_store(ctx: &Ctx, mode: DedupeMode) -> Result<Arc<dyn DedupeStore>, CliError> {
@@ -204,9 +231,10 @@ async fn dedupe_store(ctx: &Ctx, mode: DedupeMode) -> Result<Arc<dyn DedupeStore
         DedupeMode::Memory => Ok(Arc::new(MemoryDedupeStore::new())),
         DedupeMode::Sqlite => {
             let path = crate::state::private_file(DEDUPE_FILE)?;
-            let store = SqliteDedupeStore::open(&path).map_err(|e| {
-                CliError::failed(format!("{e}; pass --dedupe memory to keep it in memory"))
-            })?;
+            let store = SqliteDedupeStore::open_with_limits(&path, DEDUPE_TTL, DEDUPE_MAX_KEYS)
+                .map_err(|e| {
+                    CliError::failed(format!("{e}; pass --dedupe memory to keep it in memory"))
+                })?;
             Ok(Arc::new(store))
         }
     }
