@@ -797,6 +797,10 @@ fn listen_takes_the_secret_from_the_url_for_header_less_callbacks() {
     // The line that says where to point the subscription names the parameter too.
     let announced = l.stderr.lock().unwrap().clone();
     assert!(announced.contains("?ringg_secret=<secret>"), "{announced}");
+    assert!(
+        !announced.contains("not named like a secret"),
+        "{announced}"
+    );
     let stdout = l.stdout.take().unwrap();
     let post = |path: &str| {
         let body = r#"{"event_type":"campaign_completed","list_id":"l-1","status":"completed"}"#;
@@ -815,6 +819,19 @@ fn listen_takes_the_secret_from_the_url_for_header_less_callbacks() {
     assert!(post("/campaign?ringg_secret=s3cret").starts_with("HTTP/1.1 200"));
     let lines = read_until(stdout, "campaign_completed");
     assert_eq!(lines.len(), 1, "{lines:?}");
+    l.child.kill().unwrap();
+    let _ = l.child.wait();
+    // A name output does not mask (the callback URL would show the secret) is warned about.
+    let mut l = spawn_listen_in(
+        &["--secret", "s3cret", "--secret-query-param", "tok"],
+        &fresh_state_dir(),
+    );
+    let announced = l.stderr.lock().unwrap().clone();
+    assert!(
+        announced.contains("--secret-query-param tok")
+            && announced.contains("not named like a secret"),
+        "{announced}"
+    );
     l.child.kill().unwrap();
     let _ = l.child.wait();
 }

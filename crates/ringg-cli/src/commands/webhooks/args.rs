@@ -92,7 +92,8 @@ pub(crate) enum WebhooksCmd {
         secret_header: String,
         /// Also accept the secret in this query parameter of the URL when the header is
         /// absent: a campaign's callback_url is called with no headers, so give it
-        /// `…?NAME=<secret>`.
+        /// `…?NAME=<secret>`. Output masks the value of a parameter named like a secret
+        /// (`ringg_secret`, `token`, `…_secret`, `key`, `sig`, …); another name is warned about.
         #[arg(long, value_name = "NAME")]
         secret_query_param: Option<String>,
         /// Where handed-over events are remembered, so that Ringg's retries are not handed

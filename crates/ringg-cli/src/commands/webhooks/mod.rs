@@ -203,6 +203,26 @@ struct ListenOpts {
     max_body_bytes: usize,
 }
 
+/// Where a delivery must carry the secret, as the "listening" line says: `header`, and the
+/// query parameter `query_param`. Warns when output does not mask that parameter's values
+/// (the secret would show in callback URLs).
+fn expected_secret(header: &str, query_param: Option<&str>) -> String {
+    let mut expects = if header.eq_ignore_ascii_case("authorization") {
+        "Authorization: Bearer <secret>".to_string()
+    } else {
+        format!("{header}: <secret>")
+    };
+    if let Some(name) = query_param {
+        expects.push_str(&format!(", or ?{name}=<secret> in the URL"));
+        if !ringg_api::types::redact::is_secret_query_param(name) {
+            crate::term::err_line(format!(
+                "warning: --secret-query-param {name}: a callback URL's {name} is not named like a secret, so `webhooks list`, `assistants get` and other output show its value, the secret; name it so it is masked, e.g. ringg_secret or token"
+            ));
+        }
+    }
+    expects
+}
+
 /// How long the state folder's dedupe store remembers an event handed over, and how many it
 /// keeps at most: long enough for `webhooks replay --since 30d` to tell what `listen` (or an
 /// earlier replay) handed over, where the library's default is a day.
@@ -405,14 +425,7 @@ async fn listen(ctx: &Ctx, opts: ListenOpts) -> Result<(), CliError> {
     let addr = listener
         .local_addr()
         .map_err(|e| CliError::io("could not read the listening address", &e))?;
-    let mut expects = if header.eq_ignore_ascii_case("authorization") {
-        "Authorization: Bearer <secret>".to_string()
-    } else {
-        format!("{header}: <secret>")
-    };
-    if let Some(name) = &query_param_shown {
-        expects.push_str(&format!(", or ?{name}=<secret> in the URL"));
-    }
+    let expects = expected_secret(header, query_param_shown.as_deref());
     // What a `listen` killed before printing them left behind.
     let _ = tokio::task::spawn_blocking(held::save_left_behind).await;
     let config = ServeConfig::default();
