@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use http::HeaderMap;
-use http::header::CONTENT_LENGTH;
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use http_body::Body;
 use http_body_util::BodyExt;
 
@@ -20,6 +20,32 @@ pub(crate) fn declared_too_large(headers: &HeaderMap, limit: usize) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .is_some_and(|len| len > limit as u64)
+}
+
+/// `bytes` as UTF-8: when they are not, and `Content-Type` names another charset
+/// (`charset=iso-8859-1`, `windows-1252`, `utf-16le`, … as WHATWG labels them), read as that
+/// charset, so `Jos\xe9` is `José` rather than a replacement character. Anything else is
+/// left as it is (the parser mends what is not UTF-8).
+pub(crate) fn as_utf8(headers: &HeaderMap, bytes: Bytes) -> Bytes {
+    let encoding = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.split(';')
+                .skip(1)
+                .filter_map(|p| p.split_once('='))
+                .find(|(name, _)| name.trim().eq_ignore_ascii_case("charset"))
+                .map(|(_, value)| value.trim().trim_matches('"'))
+        })
+        .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
+        .filter(|e| *e != encoding_rs::UTF_8);
+    match encoding {
+        Some(encoding) if std::str::from_utf8(&bytes).is_err() => {
+            let (text, _) = encoding.decode_without_bom_handling(&bytes);
+            Bytes::from(text.into_owned())
+        }
+        _ => bytes,
+    }
 }
 
 /// Collects `body` into one buffer, refusing it as soon as more than `limit` bytes arrived (or

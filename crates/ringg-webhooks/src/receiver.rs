@@ -145,6 +145,7 @@ impl WebhookReceiver {
             return Err(Rejection::too_large(inner.max_body_bytes));
         }
         let bytes = collect_limited(body, inner.max_body_bytes, inner.read_timeout).await?;
+        let bytes = crate::body::as_utf8(&parts.headers, bytes);
         let event = event::parse(&bytes, inner.strict).inspect_err(|rejection| {
             if rejection.code() == "malformed_json"
                 && let Some(keep) = &inner.malformed

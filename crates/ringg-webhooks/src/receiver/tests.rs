@@ -400,6 +400,53 @@ async fn malformed_json_is_400_and_not_handed_over() {
     assert!(rec.seen().is_empty());
 }
 
+/// A body whose `Content-Type` declares a legacy charset is read as that charset: a Latin-1
+/// `é` is `é` in the event handed over, not a replacement character.
+#[tokio::test]
+async fn a_declared_latin1_body_is_read_as_latin1() {
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = seen.clone();
+    let r = WebhookReceiver::builder()
+        .secret_header("X-Webhook-Secret")
+        .secret(SECRET)
+        .handler(move |event: WebhookEvent| {
+            let kept = kept.clone();
+            async move {
+                let name = event
+                    .custom_args_values()
+                    .and_then(|v| v.get("name"))
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned);
+                kept.lock().unwrap().push((name, event.is_partial()));
+                Ok::<(), HandlerError>(())
+            }
+        })
+        .build()
+        .unwrap();
+    for (call, charset) in [("l1", "iso-8859-1"), ("l2", "\"windows-1252\"")] {
+        let mut bytes = format!(
+            r#"{{"event_type":"call_started","call_id":"{call}","custom_args_values":{{"name":"Jos"#
+        )
+        .into_bytes();
+        bytes.extend_from_slice(b"\xe9\"}}");
+        let req = request()
+            .header(
+                "content-type",
+                format!("application/json; charset={charset}"),
+            )
+            .body(Full::new(Bytes::from(bytes)))
+            .unwrap();
+        assert_eq!(r.receive(req).await.status(), StatusCode::OK);
+    }
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            (Some("José".to_owned()), false),
+            (Some("José".to_owned()), false)
+        ]
+    );
+}
+
 /// A body that never yields a frame.
 struct StalledBody;
 
