@@ -96,7 +96,7 @@ impl Ctx {
                         SqliteJournal::open(&path, scope.clone())
                             .map_err(|e| CliError::failed(e.to_string()))?,
                     );
-                    crate::fleet::shared_journal(&self.global, local, &scope)?
+                    crate::fleet::shared_journal(&self.global, local, &scope).await?
                 };
                 self.journal = Some(j.clone());
                 j
@@ -108,23 +108,33 @@ impl Ctx {
         build_client_with(&base, &key, timeout, Some(journal), limiter, settle)
     }
 
-    /// After a key rotation: the old key's entries in the state folder's journal (calls
-    /// pending or placed within the hour, launches, saved subscriptions) moved to the scope of
-    /// `new_key`, so its commands see them and are stopped by them; how many moved. Nothing
+    /// The base URL the command talks to, and the journal scope of that server and the key
+    /// ([`journal_scope`]).
+    pub(crate) async fn journal_scope(&mut self) -> Result<(String, String), CliError> {
+        let (base, key) = self.target().await?;
+        let scope = journal_scope(&base, &key);
+        Ok((base, scope))
+    }
+
+    /// After a key rotation: the entries of `old_scope` in the state folder's journal (calls
+    /// pending or placed within the hour, launches, saved subscriptions) moved to `new_scope`,
+    /// so the new key's commands see them and are stopped by them; how many moved. Nothing
     /// with `--sim` (its journal ends with the command) or when there is no journal yet.
-    pub(crate) async fn move_journal_to_key(&mut self, new_key: &str) -> Result<usize, String> {
+    pub(crate) async fn move_journal(
+        &self,
+        old_scope: &str,
+        new_scope: &str,
+    ) -> Result<usize, String> {
         if self.global.sim {
             return Ok(0);
         }
-        let (base, key) = self.target().await.map_err(|e| e.to_string())?;
         let path = crate::state::path(crate::state::JOURNAL_FILE).map_err(|e| e.to_string())?;
         if !path.exists() {
             return Ok(0);
         }
-        let journal =
-            SqliteJournal::open(&path, journal_scope(&base, &key)).map_err(|e| e.to_string())?;
+        let journal = SqliteJournal::open(&path, old_scope).map_err(|e| e.to_string())?;
         journal
-            .move_entries_to(&journal_scope(&base, new_key))
+            .move_entries_to(new_scope)
             .await
             .map_err(|e| e.to_string())
     }

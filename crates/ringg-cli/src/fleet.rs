@@ -50,32 +50,57 @@ pub(crate) fn rate_limiter(
 
 /// The journal `calls create` and the other journaled commands use: `local`, and with
 /// `--redis-url` its recent-call check shared by the fleet (see `fleet_calls.rs`, feature `redis`).
-pub(crate) fn shared_journal(
+pub(crate) async fn shared_journal(
     global: &GlobalArgs,
     local: Arc<dyn Journal>,
     scope: &str,
 ) -> Result<Arc<dyn Journal>, CliError> {
     match &global.redis_url {
         None => Ok(local),
-        Some(url) => fleet_journal(url, &global.redis_prefix, local, scope),
+        Some(url) => fleet_journal(url, &global.redis_prefix, local, scope).await,
+    }
+}
+
+/// After a key rotation with `--redis-url`: records that the fleet's records of the new key's
+/// scope are those of the old key's (see `fleet_alias.rs`). Nothing without `--redis-url`;
+/// why it failed, in words.
+pub(crate) async fn follow_rotation(
+    global: &GlobalArgs,
+    old_scope: &str,
+    new_scope: &str,
+) -> Option<Result<(), String>> {
+    let url = global.redis_url.as_deref()?;
+    #[cfg(feature = "redis")]
+    return Some(
+        crate::fleet_alias::follow_rotation(url, &global.redis_prefix, old_scope, new_scope).await,
+    );
+    #[cfg(not(feature = "redis"))]
+    {
+        let _ = (url, old_scope, new_scope);
+        Some(Err(NO_REDIS.to_owned()))
     }
 }
 
 #[cfg(feature = "redis")]
-fn fleet_journal(
+async fn fleet_journal(
     url: &str,
     prefix: &str,
     local: Arc<dyn Journal>,
     scope: &str,
 ) -> Result<Arc<dyn Journal>, CliError> {
     let window = RECENTLY_CALLED.to_std().unwrap_or_default();
-    crate::fleet_calls::FleetJournal::new(local, url, prefix, scope, window)
+    // The scope a key rotation made this one continue. A Redis that does not answer now is
+    // asked again by every check, which then refuses the call.
+    let scope = crate::fleet_alias::canonical(url, prefix, scope)
+        .await
+        .unwrap_or_else(|_| scope.to_owned());
+    crate::fleet_calls::FleetJournal::new(local, url, prefix, &scope, window)
         .map(|j| Arc::new(j) as Arc<dyn Journal>)
         .map_err(|e| CliError::usage(format!("--redis-url: {e}")))
 }
 
 #[cfg(not(feature = "redis"))]
-fn fleet_journal(
+async fn fleet_journal(
     _: &str,
     _: &str,
     _: Arc<dyn Journal>,

@@ -57,6 +57,8 @@ mod display;
 mod error;
 mod fleet;
 #[cfg(feature = "redis")]
+mod fleet_alias;
+#[cfg(feature = "redis")]
 mod fleet_calls;
 mod hints;
 mod inbox;

@@ -661,7 +661,7 @@ async fn a_rotated_key_keeps_the_old_keys_pending_and_recent_calls() {
     let r = run_with(old, rotate.iter().map(|a| a.to_string()).collect()).await;
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stdout.contains("The journal's 2 entries of the old key"),
+        r.stdout.contains("The old key's journal entries (2:"),
         "{}",
         r.stdout
     );
@@ -679,6 +679,51 @@ async fn a_rotated_key_keeps_the_old_keys_pending_and_recent_calls() {
     for to in [lost, placed] {
         assert_eq!(common::calls_to(&sim, to).len(), 1, "{to} was called once");
     }
+}
+
+/// The same with the key of a profile, which the rotation replaces in the profile: the entries
+/// still go with it (read before the profile gets the new key).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rotated_profile_key_keeps_the_old_keys_pending_calls() {
+    let sim = common::sim_with_faults("op.initiateCallV2=1:reset-after").await;
+    let (state, config) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let cmd = |args: &[&str]| {
+        let mut cmd = common::bare();
+        cmd.args(args)
+            .env("RINGG_STATE_DIR", state.path())
+            .env("RINGG_CONFIG_DIR", config.path());
+        cmd
+    };
+    let mut login = cmd(&["login", "--base-url", &sim.base_url()]);
+    login.write_stdin(format!("{}\n", sim.api_key()));
+    common::ok(login).await;
+    let lost = "+919876599933";
+    let create = common::call_args(lost, &["--var", "company_name=Acme"]);
+    assert_eq!(
+        common::run(cmd(&create)).await.code,
+        6,
+        "the answer is lost"
+    );
+    let file = config.path().join("new.key");
+    let r = common::run(cmd(&[
+        "workspace",
+        "rotate-key",
+        "--key-file",
+        file.to_str().unwrap(),
+        "--yes",
+    ]))
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("The old key's journal entries (1:"),
+        "{}",
+        r.stdout
+    );
+    let pending = common::run(cmd(&["calls", "pending"])).await;
+    assert!(pending.stdout.contains(lost), "{}", pending.stdout);
+    let again = common::run(cmd(&create)).await;
+    assert!(again.stderr.contains("is not settled"), "{}", again.stderr);
+    assert_eq!(common::calls_to(&sim, lost).len(), 1, "called once");
 }
 
 /// The same `calls create` run again after its call was placed is refused, naming that call:

@@ -267,6 +267,53 @@ async fn fleet_calls_create_on_two_machines_calls_a_recipient_once() {
     assert!(super::common::calls_to(&sim, unchecked_to).is_empty());
 }
 
+/// A key rotated on one machine of the fleet: another machine, with the new key and none of
+/// the first's journal, is still refused a recipient the first called a moment ago with the
+/// old key (the fleet's records of the new key's scope are the old one's).
+#[tokio::test(flavor = "multi_thread")]
+async fn fleet_a_rotated_key_keeps_the_fleets_recent_calls() {
+    let Some(redis) = RedisServer::start("fleet_a_rotated_key_keeps_the_fleets_recent_calls")
+    else {
+        return;
+    };
+    let sim = super::common::sim().await;
+    let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let url = redis.url();
+    let run = |state: &std::path::Path, key: &str, args: &[&str]| {
+        let mut cmd = super::common::bare();
+        cmd.args(["--base-url", &sim.base_url(), "--api-key", key])
+            .args(args)
+            .args(["--redis-url", &url])
+            .env("RINGG_STATE_DIR", state);
+        super::common::run(cmd)
+    };
+    let to = "+919876599931";
+    let create = super::common::call_args(to, &["--var", "company_name=Acme"]);
+    let old = sim.api_key().to_owned();
+    let first = run(one.path(), &old, &create).await;
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let file = one.path().join("new.key");
+    let rotate = [
+        "workspace",
+        "rotate-key",
+        "--key-file",
+        file.to_str().unwrap(),
+        "--yes",
+    ];
+    let rotated = run(one.path(), &old, &rotate).await;
+    assert_eq!(rotated.code, 0, "{}", rotated.stderr);
+    assert!(!rotated.stderr.contains("warning"), "{}", rotated.stderr);
+    let new = std::fs::read_to_string(&file).unwrap().trim().to_owned();
+    let other_machine = run(two.path(), &new, &create).await;
+    assert_eq!(other_machine.code, 1, "{}", other_machine.stderr);
+    assert!(
+        other_machine.stderr.contains("was already called"),
+        "{}",
+        other_machine.stderr
+    );
+    assert_eq!(super::common::calls_to(&sim, to).len(), 1, "called once");
+}
+
 /// A call whose answer was lost on one machine (which is then gone) holds its recipient across
 /// the fleet until it is settled, not only for the hour: its Redis key has no expiry, and
 /// another machine lists it in `calls pending` and settles it with `calls reconcile

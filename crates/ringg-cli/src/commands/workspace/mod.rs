@@ -128,6 +128,8 @@ async fn rotate_key(ctx: &mut Ctx, key_file: &Path, yes: bool) -> Result<(), Cli
         yes,
         ctx.out.quiet,
     )?;
+    // Read before rotating: a profile's key is replaced below.
+    let (base, old_scope) = ctx.journal_scope().await?;
     // Open the file before rotating, so a bad path cannot lose the new key.
     let mut file = crate::state::create_private_file(key_file)
         .map_err(|e| CliError::io(format!("could not create {}", key_file.display()), &e))?;
@@ -149,8 +151,11 @@ async fn rotate_key(ctx: &mut Ctx, key_file: &Path, yes: bool) -> Result<(), Cli
                 key_file.display()
             ))
         })?;
+    // The journal's entries follow the key before anything else can fail.
+    let new_scope = ringg_api::journal::journal_scope(&base, new_key);
+    let moved = ctx.move_journal(&old_scope, &new_scope).await;
+    let fleet = crate::fleet::follow_rotation(&ctx.global, &old_scope, &new_scope).await;
     let (profile, next) = keep_new_key(&source, key_file, client.base_url(), new_key)?;
-    let moved = ctx.move_journal_to_key(new_key).await;
     if ctx.out.json() {
         print_json(&json!({
             "new_api_key": REDACTED,
@@ -161,7 +166,7 @@ async fn rotate_key(ctx: &mut Ctx, key_file: &Path, yes: bool) -> Result<(), Cli
     } else {
         let journal = match moved {
             Ok(n) if n > 0 => format!(
-                " The journal's {n} entries of the old key (calls pending or placed within the hour, launches) now belong to the new key."
+                " The old key's journal entries ({n}: calls pending or placed within the hour, launches) now belong to the new key."
             ),
             _ => String::new(),
         };
@@ -170,17 +175,24 @@ async fn rotate_key(ctx: &mut Ctx, key_file: &Path, yes: bool) -> Result<(), Cli
             key_file.display()
         ));
     }
-    if ctx.global.redis_url.is_some() {
-        crate::term::err_line(
-            "warning: the fleet's shared records in Redis (--redis-url) stay under the old key: with the new key, calls pending under the old one are not seen and a recipient called within the hour is not protected; check the recent calls (`ringg calls list`) before calling those recipients again",
-        );
-    }
-    if let Err(e) = moved {
+    warn_if_not_carried_over(moved.err(), fleet.and_then(Result::err));
+    Ok(())
+}
+
+/// Warns when the old key's journal entries (`moved`), or with `--redis-url` the fleet's
+/// records (`fleet`), could not be carried over to the new key, saying why.
+fn warn_if_not_carried_over(moved: Option<String>, fleet: Option<String>) {
+    let unprotected = "calls pending under the old key are not listed by `ringg calls pending`, and a call placed within the hour does not stop the same call made again; check the recent calls (`ringg calls list`) before calling those recipients again";
+    if let Some(e) = moved {
         crate::term::err_line(format!(
-            "warning: the journal's entries of the old key were not moved to the new key ({e}): calls pending under the old key are not listed by `ringg calls pending`, and a call placed within the hour does not stop the same call made again; check the recent calls (`ringg calls list`) before calling those recipients again"
+            "warning: the journal's entries of the old key were not moved to the new key ({e}): {unprotected}"
         ));
     }
-    Ok(())
+    if let Some(e) = fleet {
+        crate::term::err_line(format!(
+            "warning: the fleet's Redis (--redis-url) could not be told that the new key continues the old one ({e}): on every machine of the fleet, {unprotected}"
+        ));
+    }
 }
 
 /// Where the key of a command's client came from.

@@ -1,0 +1,60 @@
+//! A key rotation across a fleet (`--redis-url`, feature `redis`): the fleet's shared records
+//! (recent calls, calls not settled, campaign launches) are kept under a digest of the journal
+//! scope, which holds a fingerprint of the key. `ringg workspace rotate-key` records in Redis
+//! that the new key's scope continues the old one's (`{prefix}:scope-alias:{digest}`, the
+//! old scope, or the one it continues in turn), and every process of the fleet opening its
+//! shared records with the new key follows it: a call placed or pending under the old key
+//! still stops the same call made with the new one, on any machine.
+
+use std::time::Duration;
+
+use redis::AsyncCommands;
+
+/// How long one Redis command may take.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The key naming the scope that `scope`'s records are kept under, if another.
+fn alias_key(prefix: &str, scope: &str) -> String {
+    format!(
+        "{}:scope-alias:{}",
+        prefix.trim_end_matches(':'),
+        crate::state::scope_digest(scope)
+    )
+}
+
+/// A connection to the Redis at `url`; why not, in words (never the URL: it may hold a
+/// password).
+async fn connect(url: &str) -> Result<redis::aio::MultiplexedConnection, String> {
+    let client = redis::Client::open(url).map_err(|e| format!("{:?}", e.kind()))?;
+    within(client.get_multiplexed_async_connection()).await
+}
+
+/// `op` within [`COMMAND_TIMEOUT`]; why not, in words (the error's kind and category).
+async fn within<T>(op: impl Future<Output = redis::RedisResult<T>>) -> Result<T, String> {
+    match tokio::time::timeout(COMMAND_TIMEOUT, op).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(format!("{:?}: {}", e.kind(), e.category())),
+        Err(_) => Err(format!("no answer within {COMMAND_TIMEOUT:?}")),
+    }
+}
+
+/// The scope the fleet keeps `scope`'s records under: the one a key rotation recorded it
+/// continues, else `scope` itself.
+pub(crate) async fn canonical(url: &str, prefix: &str, scope: &str) -> Result<String, String> {
+    let mut conn = connect(url).await?;
+    let alias: Option<String> = within(conn.get(alias_key(prefix, scope))).await?;
+    Ok(alias.unwrap_or_else(|| scope.to_owned()))
+}
+
+/// Records that `new_scope` (the rotated key's) continues `old_scope`: from now on its records
+/// are kept under the scope the old one's are.
+pub(crate) async fn follow_rotation(
+    url: &str,
+    prefix: &str,
+    old_scope: &str,
+    new_scope: &str,
+) -> Result<(), String> {
+    let canonical = canonical(url, prefix, old_scope).await?;
+    let mut conn = connect(url).await?;
+    within(conn.set::<_, _, ()>(alias_key(prefix, new_scope), canonical)).await
+}
