@@ -77,6 +77,21 @@ CREATE INDEX IF NOT EXISTS ringg_webhook_dedupe_inserted
     ON ringg_webhook_dedupe (inserted_ms);
 ";
 
+/// The claims still pending, by time: a claim's sweep of stale ones reads this small index
+/// instead of the whole table (made after `done` is added to a file from before it).
+const PENDING_INDEX: &str = "
+CREATE INDEX IF NOT EXISTS ringg_webhook_dedupe_pending
+    ON ringg_webhook_dedupe (inserted_ms) WHERE done = 0;
+";
+
+/// A claim's sweep of the keys older than the TTL (`?1`), by the time index. Two statements
+/// with an index each: one `OR` across both would scan the whole table on every claim.
+const SWEEP_EXPIRED: &str = "DELETE FROM ringg_webhook_dedupe WHERE inserted_ms <= ?1";
+/// A claim's sweep of the pending claims made before `?1` or after `?2` (a lease away from now,
+/// either way), by [`PENDING_INDEX`].
+const SWEEP_STALE: &str =
+    "DELETE FROM ringg_webhook_dedupe WHERE done = 0 AND (inserted_ms <= ?1 OR inserted_ms > ?2)";
+
 impl SqliteDedupeStore {
     /// How long a claim stays pending before it is freed as the claim of a process that died
     /// mid-handler (45 s).
@@ -122,6 +137,8 @@ impl SqliteDedupeStore {
         conn.execute_batch(SCHEMA).map_err(|e| opening(&path, e))?;
         add_done_column(&conn).map_err(|e| opening(&path, e))?;
         add_token_column(&conn).map_err(|e| opening(&path, e))?;
+        conn.execute_batch(PENDING_INDEX)
+            .map_err(|e| opening(&path, e))?;
         Ok(Self {
             path,
             ttl,
@@ -259,13 +276,10 @@ fn claim(
     // A pending claim made more than a lease "after" now was made before the clock was set
     // back: stale too, or it would hold Ringg's retries off (answered 503) past their last.
     let lease = millis(PENDING_LEASE);
+    tx.execute(SWEEP_EXPIRED, params![now_ms.saturating_sub(millis(ttl))])?;
     tx.execute(
-        "DELETE FROM ringg_webhook_dedupe WHERE inserted_ms <= ?1 OR (done = 0 AND (inserted_ms <= ?2 OR inserted_ms > ?3))",
-        params![
-            now_ms.saturating_sub(millis(ttl)),
-            now_ms.saturating_sub(lease),
-            now_ms.saturating_add(lease)
-        ],
+        SWEEP_STALE,
+        params![now_ms.saturating_sub(lease), now_ms.saturating_add(lease)],
     )?;
     let inserted = tx.execute(
         "INSERT OR IGNORE INTO ringg_webhook_dedupe (key, inserted_ms, done, token) VALUES (?1, ?2, ?3, ?4)",
