@@ -70,8 +70,12 @@ pub struct CallDetails {
         deserialize_with = "crate::common::lenient::nullable_number_text"
     )]
     pub to_number: Nullable<String>,
-    /// `callee_name`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    /// `callee_name` (a number read as its text, as history's `name`).
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_number_text"
+    )]
     pub callee_name: Nullable<String>,
     /// `agent_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

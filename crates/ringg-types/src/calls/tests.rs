@@ -340,3 +340,16 @@ fn numbers_where_history_shows_text_are_read_as_their_digits() {
     assert_eq!(b.name.as_deref(), Some("Asha"));
     assert_eq!(b.list_id(), None);
 }
+
+/// Call details with `callee_name` written as a number (as history's `name` may be) read it as
+/// its digits: `Calls::reconcile` reads the details of every history row it cannot match by
+/// its variables, so one such call would stop the whole search.
+#[test]
+fn call_details_with_a_numeric_callee_name_decode() {
+    let body = br#"{"status": "success", "data": {
+        "id": "550e8400-e29b-41d4-a716-446655440000", "call_status": "completed",
+        "callee_name": 4711
+    }}"#;
+    let details = crate::decode::<CallDetailsResponse>(body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(details.data.callee_name.as_deref(), Some("4711"));
+}

@@ -55,6 +55,10 @@ pub enum TurnForm {
     Keyed,
     /// `{"role": "bot", "content": "text", ...}`.
     RoleContent,
+    /// Any other object (`{"speaker": "bot", "text": "hi"}`, a shape not seen yet): the speaker
+    /// and text read from the keys that usually hold them (empty when none does), and every key
+    /// kept in `extra`, so the turn is written back as it came.
+    Other,
 }
 
 const SPEAKER_KEYS: [&str; 8] = [
@@ -77,7 +81,8 @@ pub struct TranscriptTurn {
     form: TurnForm,
     /// The text came as `null` (read as empty, written back as `null`).
     null_text: bool,
-    /// Keys other than the speaker and text, kept and written back.
+    /// Keys other than the speaker and text, kept and written back (every key of a
+    /// [`TurnForm::Other`] turn).
     pub extra: Extra,
 }
 
@@ -159,7 +164,7 @@ impl TranscriptTurn {
         self.extra.get("audio_offset_ms").and_then(Value::as_u64)
     }
 
-    fn from_map(mut map: Map<String, Value>) -> Result<Self, String> {
+    fn from_map(mut map: Map<String, Value>) -> Self {
         let is_str =
             |map: &Map<String, Value>, key: &str| matches!(map.get(key), Some(Value::String(_)));
         // What was said may be `null` (nothing heard): an empty text, written back as `null`.
@@ -170,13 +175,13 @@ impl TranscriptTurn {
             let role = take_string(&mut map, "role");
             let null_text = map.get("content").is_some_and(Value::is_null);
             let content = take_string(&mut map, "content");
-            return Ok(Self {
+            return Self {
                 label: role,
                 text: content,
                 form: TurnForm::RoleContent,
                 null_text,
                 extra: map,
-            });
+            };
         }
         let key = SPEAKER_KEYS
             .iter()
@@ -190,19 +195,31 @@ impl TranscriptTurn {
             Some(key) => {
                 let null_text = map.get(&key).is_some_and(Value::is_null);
                 let text = take_string(&mut map, &key);
-                Ok(Self {
+                Self {
                     label: key,
                     text,
                     form: TurnForm::Keyed,
                     null_text,
                     extra: map,
-                })
+                }
             }
-            None => Err(format!(
-                "a transcript turn must be {{\"bot\": text}}, {{\"user\": text}} or \
-                 {{\"role\": speaker, \"content\": text}}; found keys {:?}",
-                map.keys().collect::<Vec<_>>()
-            )),
+            // A turn of another shape is kept whole rather than failing the answer it is in
+            // (a history page, a call's details).
+            None => {
+                let first_text = |keys: &[&str]| {
+                    keys.iter()
+                        .find_map(|k| map.get(*k).and_then(Value::as_str))
+                        .unwrap_or_default()
+                        .to_owned()
+                };
+                Self {
+                    label: first_text(&["speaker", "role", "name", "from", "type"]),
+                    text: first_text(&["text", "content", "message", "utterance", "transcript"]),
+                    form: TurnForm::Other,
+                    null_text: false,
+                    extra: map,
+                }
+            }
         }
     }
 }
@@ -242,6 +259,7 @@ impl Serialize for TranscriptTurn {
                 }
                 m.end()
             }
+            TurnForm::Other => self.extra.serialize(s),
         }
     }
 }
@@ -249,7 +267,7 @@ impl Serialize for TranscriptTurn {
 impl<'de> Deserialize<'de> for TranscriptTurn {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let map = Map::<String, Value>::deserialize(d)?;
-        Self::from_map(map).map_err(de::Error::custom)
+        Ok(Self::from_map(map))
     }
 }
 
