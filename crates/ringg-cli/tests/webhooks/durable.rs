@@ -324,6 +324,37 @@ async fn a_refused_event_keeps_one_copy_until_an_attempt_is_taken() {
     );
 }
 
+/// The copy of a refused event goes too when a later attempt is taken from the outbox (the
+/// app refused it, then was down, then took the kept delivery).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_events_copy_goes_when_the_outbox_sends_it() {
+    let status = Arc::new(AtomicU16::new(401));
+    let (addr, _seen) = app_answering("127.0.0.1:0", status.clone()).await;
+    let target = format!("http://{addr}/hooks");
+    let state = fresh_state_dir();
+    let outbox = state.join("webhooks-outbox");
+    let body = event("call-fwd-401-503");
+    let (answers, left) = blocking(move || {
+        let mut l = spawn_listen_in(&["--secret", "s3cret", "--forward-to", &target], &state);
+        let mut s = connect(&l);
+        let first = deliver(&mut s, "s3cret", &body);
+        status.store(503, Ordering::SeqCst);
+        let second = deliver(&mut s, "s3cret", &body);
+        status.store(200, Ordering::SeqCst);
+        read_until(l.stdout.take().unwrap(), "(sent from the outbox)");
+        let left: Vec<_> = std::fs::read_dir(&outbox)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.') && n != "outbox.lock")
+            .collect();
+        stop(l);
+        ([first, second], left)
+    })
+    .await;
+    assert_eq!(answers, [401, 200], "refused, then kept");
+    assert!(left.is_empty(), "{left:?}");
+}
+
 /// A per-call callback the app refuses (a 4xx) is not passed on to Ringg, which does not send
 /// it again: it is set aside in the outbox as `.refused` and answered 200; renamed to
 /// `.delivery`, the running `listen` sends it.

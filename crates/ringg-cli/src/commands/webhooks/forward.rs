@@ -442,17 +442,23 @@ async fn send_each(shared: &Shared, outbox: &Outbox) -> Option<bool> {
         };
         // Taken, or refused (another 3xx or 4xx, the app's decision): it leaves the outbox,
         // a refused one set aside rather than sent again and again.
+        let event = ringg_webhooks::parse_event(&kept.body).ok();
         let note = if status.is_success() {
             let _ = std::fs::remove_file(path);
+            // A copy an earlier attempt of the same event set aside is not needed any more.
+            let key = event
+                .as_ref()
+                .and_then(ringg_webhooks::DedupeKey::for_event);
+            shared.forget_copy(key.as_ref());
             Outboxed::Resent
         } else {
             let _ = std::fs::rename(path, path.with_extension(REFUSED));
             Outboxed::Refused
         };
         taken = true;
-        let rendered = match ringg_webhooks::parse_event(&kept.body) {
-            Ok(event) => shared.format.render(&event),
-            Err(_) => String::from_utf8_lossy(&kept.body).into_owned(),
+        let rendered = match &event {
+            Some(event) => shared.format.render(event),
+            None => String::from_utf8_lossy(&kept.body).into_owned(),
         };
         (shared.print)(shared.line(rendered, &url, &Fate::Answered(status), Some(note)));
     }
