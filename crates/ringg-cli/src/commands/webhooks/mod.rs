@@ -101,9 +101,15 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
                 && let Some(remembered) = remembered_for(ctx, dedupe)
                 && *since > remembered
             {
+                let days = remembered.as_secs() / 86_400;
+                let store = if ctx.global.redis_url.is_some() {
+                    "the fleet's dedupe store (--redis-url)"
+                } else {
+                    "the dedupe store"
+                };
                 crate::term::err_line(format!(
-                    "warning: --since reaches further back than the dedupe store remembers an event handed over ({} days): an event handed over before then is handed over again",
-                    remembered.as_secs() / 86_400
+                    "warning: --since reaches further back than {store} remembers an event handed over ({days} day{}): an event handed over before then is handed over again; to hand over only what was missed, give at most --since {days}d, or replay one call with --call ID",
+                    if days == 1 { "" } else { "s" }
                 ));
             }
             let store = dedupe_store(ctx, dedupe).await?;
