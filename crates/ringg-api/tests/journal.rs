@@ -1024,6 +1024,22 @@ async fn an_emptied_journal_is_reported_not_started_afresh() {
         names
     };
     assert_eq!(names(dir.path()), ["journal.sqlite3"]);
+    // What a process killed while making one left behind goes when one is made, unless it
+    // is recent (another process may be making its own).
+    std::fs::remove_file(&path).unwrap();
+    let left = |name: &str, age_secs: u64| {
+        let file = std::fs::File::create(dir.path().join(name)).unwrap();
+        let at = std::time::SystemTime::now() - std::time::Duration::from_secs(age_secs);
+        file.set_modified(at).unwrap();
+    };
+    left(".ringg-journal-old.new", 7_200);
+    left(".ringg-journal-old.new-wal", 7_200);
+    left(".ringg-journal-now.new", 5);
+    drop(SqliteJournal::open(&path, "s").unwrap());
+    assert_eq!(
+        names(dir.path()),
+        [".ringg-journal-now.new", "journal.sqlite3"]
+    );
     std::fs::File::create(&path).unwrap();
     for _ in 0..2 {
         let e = SqliteJournal::open(&path, "s").unwrap_err();

@@ -22,7 +22,7 @@ pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// alone.
 pub(super) fn make_if_missing(
     path: &Path,
-    init: impl FnOnce(&Connection) -> rusqlite::Result<()>,
+    init: impl Fn(&Connection) -> rusqlite::Result<()>,
 ) -> Result<(), JournalError> {
     if !is_file_name(path) || path.exists() {
         return Ok(());
@@ -37,9 +37,10 @@ pub(super) fn make_if_missing(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    remove_leftovers(dir);
     let new = tempfile::Builder::new()
-        .prefix(".ringg-journal-")
-        .suffix(".new")
+        .prefix(NEW_PREFIX)
+        .suffix(NEW_SUFFIX)
         .tempfile_in(dir)
         .map_err(|e| failed(&e))?;
     // Closing the only connection folds the write-ahead log into the file and removes it.
@@ -50,7 +51,56 @@ pub(super) fn make_if_missing(
         Ok(_) => Ok(()),
         // Another process made one first; ours is removed as it is dropped.
         Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(failed(&e.error)),
+        // A file system that cannot put a file in place without replacing one (no hard links,
+        // as FAT): made where it stands instead, as SQLite would make it.
+        Err(e) => {
+            drop(e.file);
+            make_in_place(path, &init).map_err(|e| failed(&e))
+        }
+    }
+}
+
+/// What the journals being made are named with, beside the journal.
+const NEW_PREFIX: &str = ".ringg-journal-";
+const NEW_SUFFIX: &str = ".new";
+
+/// Creates the journal at `path` unless it exists (owner-only on Unix), then writes it with
+/// `init`: another process may find it empty meanwhile, and is told it is damaged.
+fn make_in_place(
+    path: &Path,
+    init: &impl Fn(&Connection) -> rusqlite::Result<()>,
+) -> Result<(), String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
+        Err(e) => return Err(e.to_string()),
+    }
+    Connection::open(path)
+        .and_then(|conn| init(&conn))
+        .map_err(|e| e.to_string())
+}
+
+/// Removes what a process killed while making a journal left in `dir` (with its `-wal` and
+/// `-shm`): files named as [`make_if_missing`] names them, more than an hour old, so one still
+/// being made is left alone.
+fn remove_leftovers(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > Duration::from_secs(3600)));
+        if name.starts_with(NEW_PREFIX) && name.contains(NEW_SUFFIX) && stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 
