@@ -15,7 +15,15 @@
 //! (same length, same first and last row), when the offset can no longer advance, and after
 //! the client's page cap ([`ClientBuilder::max_pages`](crate::client::ClientBuilder::max_pages),
 //! default [`DEFAULT_MAX_PAGES`]).
+//!
+//! A list that changes while it is read shifts under the offset. Rows added ahead of it (a busy
+//! workspace's newest-first history) push rows of one page onto the next: a row with an id
+//! the previous page yielded is not yielded again, and a page repeating the previous one while
+//! the total grew is read as that shift, not as a server ignoring the offset. Rows that leave
+//! the list ahead of the offset (a call leaving a `status` filter) pull rows back past it, and
+//! those are not seen: offset paging cannot read a changing list whole.
 
+use std::collections::HashSet;
 use std::future::Future;
 
 use futures::Stream;
@@ -142,6 +150,11 @@ where
         offset: u64,
         pages: u64,
         previous: Option<PageMark<T>>,
+        /// The ids of the previous page's rows: a row the list shifted onto this page too (rows
+        /// added ahead of the offset between two fetches) is not yielded twice.
+        previous_ids: HashSet<String>,
+        /// The total the previous page gave.
+        previous_total: Option<u64>,
         /// Whether the previous page reached the numeric total the server gave.
         reached_total: bool,
         done: bool,
@@ -151,6 +164,8 @@ where
         offset: start_offset,
         pages: 0,
         previous: None,
+        previous_ids: HashSet::new(),
+        previous_total: None,
         reached_total: false,
         done: false,
     };
@@ -180,8 +195,12 @@ where
         let items = page.into_items();
         let len = items.len();
         let mark = PageMark::of(&items, P::row_id);
+        // The same rows again while the total grew: rows were added ahead of the offset (a
+        // busy workspace's newest-first history), not a server ignoring the offset.
+        let grew = matches!((st.previous_total, total), (Some(before), Some(now)) if now > before);
         if let (Some(prev), Some(mark)) = (&st.previous, &mark)
             && prev.repeated_by(mark)
+            && !grew
         {
             if prev.len > limit as usize || st.reached_total {
                 // A page longer than asked, again: a server that ignores `limit` and `offset`
@@ -196,12 +215,28 @@ where
             )));
         }
         st.previous = mark;
+        st.previous_total = total;
         st.reached_total = total.is_some_and(|t| st.offset + len as u64 >= t);
         st.done = !has_more(st.offset, limit, len, total, page_limit);
         st.offset += len as u64;
-        Ok(Some((stream::iter(items.into_iter().map(Ok)), st)))
+        let ids: HashSet<String> = items
+            .iter()
+            .filter_map(|row| id_of::<P>(row))
+            .map(str::to_owned)
+            .collect();
+        let previous_ids = std::mem::replace(&mut st.previous_ids, ids);
+        let fresh: Vec<P::Item> = items
+            .into_iter()
+            .filter(|row| id_of::<P>(row).is_none_or(|id| !previous_ids.contains(id)))
+            .collect();
+        Ok(Some((stream::iter(fresh.into_iter().map(Ok)), st)))
     })
     .try_flatten()
+}
+
+/// The id of `row` when it has one that is not blank.
+fn id_of<P: ListPage>(row: &P::Item) -> Option<&str> {
+    P::row_id(row).filter(|id| !id.trim().is_empty())
 }
 
 /// What identifies a page for the repeat check: its length and its first and last rows, and
@@ -332,6 +367,62 @@ mod tests {
         assert_eq!(got.len(), 11, "one page, then the error");
         let err = got.last().unwrap().as_ref().unwrap_err();
         assert!(err.to_string().contains("same page"), "{err}");
+    }
+
+    /// A newest-first list that grows while it is read: `added(n)` rows ahead of the offset
+    /// before the `n`th fetch; 250 rows at first.
+    fn growing(
+        added: impl Fn(u64) -> u64 + Send + Sync + 'static,
+    ) -> impl Fn(u64, u32) -> futures::future::Ready<Result<TotalPage, Error>> + Send + Sync + 'static
+    {
+        let fetches = std::sync::atomic::AtomicU64::new(0);
+        move |offset, limit| {
+            let n = fetches.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let newest = 250 + (0..=n).map(&added).sum::<u64>();
+            let rows = (offset..(offset + u64::from(limit)).min(newest))
+                .map(|i| Live {
+                    id: format!("call-{}", newest - i),
+                    seconds: 0,
+                })
+                .collect();
+            futures::future::ready(Ok(TotalPage(rows, newest)))
+        }
+    }
+
+    struct TotalPage(Vec<Live>, u64);
+
+    impl ListPage for TotalPage {
+        type Item = Live;
+        fn into_items(self) -> Vec<Live> {
+            self.0
+        }
+        fn total(&self) -> Option<u64> {
+            Some(self.1)
+        }
+        fn row_id(item: &Live) -> Option<&str> {
+            Some(&item.id)
+        }
+    }
+
+    /// Rows added ahead of the offset between fetches push rows onto the next page: each row
+    /// is yielded once. Even a whole page's worth added (the next page is the previous one
+    /// again, while the total grew) is read as that shift, not as a repeat.
+    #[tokio::test]
+    async fn rows_added_while_a_list_is_read_are_not_yielded_twice() {
+        for (added, pages) in [(1, "one row"), (100, "a page")] {
+            // Added once, before the second page is read (a campaign's calls starting).
+            let fetch = growing(move |n| if n == 1 { added } else { 0 });
+            let got: Vec<Live> = paginate::<TotalPage, _, _>(0, 100, 50, u64::MAX, fetch)
+                .try_collect()
+                .await
+                .unwrap_or_else(|e| panic!("{pages}: {e}"));
+            let ids: HashSet<&str> = got.iter().map(|r| r.id.as_str()).collect();
+            assert_eq!(ids.len(), got.len(), "{pages}: a row yielded twice");
+            assert!(
+                ids.contains("call-1") && ids.contains("call-250"),
+                "{pages}"
+            );
+        }
     }
 
     #[tokio::test]
