@@ -205,6 +205,10 @@ fn a_turn_of_another_shape_is_kept_whole() {
         arr,
         "written back as it came"
     );
+    assert_eq!(
+        t.to_plain_text(),
+        "bot: hi\nagent: hello\n{\"message_id\":\"x\",\"n\":1}\nuser: yes"
+    );
     #[derive(Debug, Deserialize)]
     struct Page {
         calls: Vec<crate::calls::CallRecord>,

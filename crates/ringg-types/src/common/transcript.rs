@@ -452,6 +452,11 @@ impl Transcript {
             if !out.is_empty() {
                 out.push('\n');
             }
+            if turn.form == TurnForm::Other && turn.label.is_empty() && turn.text.is_empty() {
+                // Neither a speaker nor a text found: the turn as it came.
+                out.push_str(&serde_json::to_string(&turn.extra).unwrap_or_default());
+                continue;
+            }
             out.push_str(turn.label());
             out.push_str(": ");
             out.push_str(turn.text());
