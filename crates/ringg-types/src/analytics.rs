@@ -86,8 +86,13 @@ crate::redact::redacted_debug!(DrillDownAnalyticsResponse);
 /// Response of `GET /analytics/number-analytics` (one item per caller number).
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NumberAnalyticsResponse {
-    /// `number_analytics`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    /// `number_analytics`: a list of rows, or an object keyed by number read as one row per
+    /// number (with `number` set to the key).
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::number_rows"
+    )]
     pub number_analytics: Nullable<Vec<Value>>,
     /// Unknown fields.
     #[serde(flatten)]

@@ -79,8 +79,12 @@ pub struct WorkspaceNumber {
         deserialize_with = "crate::common::lenient::flag"
     )]
     pub is_spam: Option<bool>,
-    /// `spam_message`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    /// `spam_message` (another value read as its text).
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_any_text"
+    )]
     pub spam_message: Nullable<String>,
     /// `provider`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -92,8 +96,12 @@ pub struct WorkspaceNumber {
         deserialize_with = "crate::common::lenient::nullable_any_text"
     )]
     pub display_name: Nullable<String>,
-    /// `owner`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    /// `owner` (an object or another value read as its JSON text).
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_any_text"
+    )]
     pub owner: Nullable<String>,
     /// `is_custom_number`.
     #[serde(
@@ -102,8 +110,12 @@ pub struct WorkspaceNumber {
         deserialize_with = "crate::common::lenient::flag"
     )]
     pub is_custom_number: Option<bool>,
-    /// `telephony_id`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    /// `telephony_id` (a number read as its text).
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_any_text"
+    )]
     pub telephony_id: Nullable<String>,
     /// `number_pool_id`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -43,10 +43,18 @@ pub struct WorkspaceInfo {
     )]
     pub created_at: Option<Timestamp>,
     /// `credits`: available credits (int or float).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::blank_is_none"
+    )]
     pub credits: Option<Credits>,
     /// `locked_credits`: held for in-flight or scheduled calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::blank_is_none"
+    )]
     pub locked_credits: Option<Credits>,
     /// `api_key`: the workspace's own key (redacted in `Debug`).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -102,10 +110,18 @@ pub struct WorkspaceSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<UserRole>,
     /// `credits`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::blank_is_none"
+    )]
     pub credits: Option<Credits>,
     /// `locked_credits`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::blank_is_none"
+    )]
     pub locked_credits: Option<Credits>,
     /// Unknown fields.
     #[serde(flatten)]

@@ -86,8 +86,12 @@ pub struct AssistantDetails {
         deserialize_with = "crate::common::lenient::time"
     )]
     pub updated_at: Option<Timestamp>,
-    /// `tools`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    /// `tools` (`""` reads as `null`, as in the list).
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::blank_is_null"
+    )]
     pub tools: Nullable<Vec<Value>>,
     /// `secondary_language`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -105,8 +109,12 @@ pub struct AssistantDetails {
         deserialize_with = "crate::common::lenient::flag"
     )]
     pub is_ab_live: Option<bool>,
-    /// `ab_versions`: `version_id → {slug, description, call_traffic}`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    /// `ab_versions`: `version_id → {slug, description, call_traffic}` (`[]` or `""`: none).
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::empty_is_null"
+    )]
     pub ab_versions: Nullable<BTreeMap<String, AbVersion>>,
     /// `active_agent_version_id` (`null` while A/B testing is live).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -120,14 +128,23 @@ pub struct AssistantDetails {
     /// `webcall_public_key`: the browser-safe key for web calls (not the API key).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub webcall_public_key: Nullable<String>,
-    /// `classification_labels`: `{label: description}`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    /// `classification_labels`: `{label: description}` (also JSON-encoded in a string; `[]`
+    /// reads as no labels).
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_object"
+    )]
     pub classification_labels: Nullable<Map<String, Value>>,
     /// `event_subscriptions` at the root (un-versioned payloads).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub event_subscriptions: Nullable<Vec<EventSubscription>>,
-    /// `version_details`: `version_id → version`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    /// `version_details`: `version_id → version` (`[]` or `""`: none).
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::empty_is_null"
+    )]
     pub version_details: Nullable<BTreeMap<String, AgentVersion>>,
     /// Unknown fields.
     #[serde(flatten)]
@@ -302,8 +319,13 @@ pub struct AgentVersion {
     /// `custom_analysis_prompt`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub custom_analysis_prompt: Nullable<CustomAnalysisPrompt>,
-    /// `client_analysis`: `{context, goal_key, keys, revenue}`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    /// `client_analysis`: `{context, goal_key, keys, revenue}` (also JSON-encoded in a
+    /// string, as call details write it).
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_object"
+    )]
     pub client_analysis: Nullable<Map<String, Value>>,
     /// `analytics_context`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -321,8 +343,13 @@ crate::redact::redacted_debug!(AgentVersion);
 /// `agent_config`: prompt, intro and variables.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AgentConfig {
-    /// `custom_variables`: `{name: type}` (documented) or a list of names (live versions).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    /// `custom_variables`: `{name: type}` (documented) or a list of names (live versions);
+    /// `""` reads as `null`, as in the list.
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::blank_is_null"
+    )]
     pub custom_variables: Nullable<CustomVariables>,
     /// `agent_prompt`: text or prompt sections; `null` for multi-node agents.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -256,8 +256,13 @@ pub struct CallAgent {
     /// `orchestration_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orchestration_mode: Option<OrchestrationMode>,
-    /// `version`: `{version_id, version_slug}`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    /// `version`: `{version_id, version_slug}`, or the slug alone (`"v1"`, as the assistant
+    /// answers write it), read as a reference with only its slug.
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "version_ref"
+    )]
     pub version: Nullable<VersionRef>,
     /// Unknown fields.
     #[serde(flatten)]
@@ -272,8 +277,12 @@ pub struct VersionRef {
     /// `version_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_id: Option<VersionId>,
-    /// `version_slug`, e.g. `v1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `version_slug`, e.g. `v1` (a number read as its text).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::any_text"
+    )]
     pub version_slug: Option<String>,
     /// Unknown fields.
     #[serde(flatten)]
@@ -281,3 +290,21 @@ pub struct VersionRef {
 }
 
 crate::redact::redacted_debug!(VersionRef);
+
+/// A call's `version`: an object, or the slug alone (a string or a number); `""` is `null`.
+fn version_ref<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Nullable<VersionRef>, D::Error> {
+    use serde::de::Error as _;
+    Ok(match Value::deserialize(d)? {
+        Value::Null => Nullable::Null,
+        Value::String(s) if s.trim().is_empty() => Nullable::Null,
+        Value::String(slug) => Nullable::Value(VersionRef {
+            version_slug: Some(slug),
+            ..VersionRef::default()
+        }),
+        Value::Number(n) => Nullable::Value(VersionRef {
+            version_slug: Some(n.to_string()),
+            ..VersionRef::default()
+        }),
+        other => Nullable::Value(VersionRef::deserialize(other).map_err(D::Error::custom)?),
+    })
+}

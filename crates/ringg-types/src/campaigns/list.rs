@@ -79,11 +79,20 @@ pub struct Campaign {
     /// `campaign_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub campaign_status: Option<CampaignStatus>,
-    /// `campaign_start_time` as written (ISO in the catalogue; format unconfirmed).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    /// `campaign_start_time` as written (ISO in the catalogue; format unconfirmed; a number,
+    /// a Unix time, is kept as its digits).
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_any_text"
+    )]
     pub campaign_start_time: Nullable<String>,
     /// `campaign_end_time` as written.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "crate::common::lenient::nullable_any_text"
+    )]
     pub campaign_end_time: Nullable<String>,
     /// `created_at`.
     #[serde(
@@ -165,17 +174,17 @@ pub struct Campaign {
 crate::redact::redacted_debug!(Campaign);
 
 impl Campaign {
-    /// `campaign_start_time` parsed, when it is an ISO timestamp.
+    /// `campaign_start_time` parsed, when it is an ISO timestamp or a Unix time.
     pub fn start_time(&self) -> Option<Timestamp> {
         self.campaign_start_time
             .as_deref()
-            .and_then(|s| Timestamp::parse(s).ok())
+            .and_then(crate::common::lenient::parse_time)
     }
 
     /// `campaign_end_time` parsed, when it is an ISO timestamp.
     pub fn end_time(&self) -> Option<Timestamp> {
         self.campaign_end_time
             .as_deref()
-            .and_then(|s| Timestamp::parse(s).ok())
+            .and_then(crate::common::lenient::parse_time)
     }
 }

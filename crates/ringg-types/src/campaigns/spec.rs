@@ -172,8 +172,13 @@ pub struct SaveCampaignResponse {
     /// `list_id`: the new contact list / campaign.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_id: Option<ListId>,
-    /// `custom_args_values`: one object per imported row.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `custom_args_values`: one object per imported row (also read from a JSON-encoded
+    /// string, as other answers write this field; rows that are not objects left out).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::common::lenient::object_rows"
+    )]
     pub custom_args_values: Option<Vec<Map<String, Value>>>,
     /// `total_rows`.
     #[serde(

@@ -21,6 +21,9 @@ use crate::common::timestamp::Timestamp;
 use crate::enums::Language;
 use chrono::DateTime;
 
+mod rows;
+pub(crate) use rows::{number_rows, object_rows};
+
 fn is_blank(s: &str) -> bool {
     s.trim().is_empty()
 }
@@ -111,6 +114,11 @@ impl<'de> Visitor<'de> for TimeV {
 /// on, reads as that instant, written back as ISO 8601.
 pub(crate) fn time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
     d.deserialize_option(TimeV)
+}
+
+/// `text` read as a time as [`time`] reads a string: ISO 8601, or a Unix time from 10^9 on.
+pub(crate) fn parse_time(text: &str) -> Option<Timestamp> {
+    TimeV.visit_str::<de::value::Error>(text).ok().flatten()
 }
 
 /// `Nullable<Timestamp>`: `""` reads as `null`; a Unix time reads as [`time`] reads it.
@@ -293,6 +301,13 @@ pub(crate) fn amount<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::
     blank_is_null::<D, crate::common::Seconds>(d).map(|n| n.into_option().map(|s| s.as_f64()))
 }
 
+/// `Option<T>` read as [`blank_is_null`] reads it (`""` and `null` as `None`): credits `""`.
+pub(crate) fn blank_is_none<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    blank_is_null::<D, T>(d).map(Nullable::into_option)
+}
+
 /// `Nullable<T>` for a value whose own reading rejects `""` (`Seconds`, `Credits`, a list, an
 /// analysis object): `""` reads as `null`, anything else as `T` reads it.
 pub(crate) fn blank_is_null<'de, D: Deserializer<'de>, T: DeserializeOwned>(
@@ -301,6 +316,21 @@ pub(crate) fn blank_is_null<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     match Value::deserialize(d)? {
         Value::Null => Ok(Nullable::Null),
         Value::String(s) if is_blank(&s) => Ok(Nullable::Null),
+        v => T::deserialize(v)
+            .map(Nullable::Value)
+            .map_err(de::Error::custom),
+    }
+}
+
+/// `Nullable<T>` for a map or list where `""` and `[]` also mean none (an A/B test's versions,
+/// written `[]` when there are none): read as `null`; anything else as `T` reads it.
+pub(crate) fn empty_is_null<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    d: D,
+) -> Result<Nullable<T>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(Nullable::Null),
+        Value::String(s) if is_blank(&s) => Ok(Nullable::Null),
+        Value::Array(l) if l.is_empty() => Ok(Nullable::Null),
         v => T::deserialize(v)
             .map(Nullable::Value)
             .map_err(de::Error::custom),
