@@ -63,7 +63,7 @@ pub(crate) async fn shared_journal(
 
 /// After a key rotation with `--redis-url`: records that the fleet's records of the new key's
 /// scope are those of the old key's (see `fleet_alias.rs`). Nothing without `--redis-url`;
-/// why it failed, in words.
+/// why it failed, in words, with the Redis command that records it by hand.
 pub(crate) async fn follow_rotation(
     global: &GlobalArgs,
     old_scope: &str,
@@ -71,9 +71,16 @@ pub(crate) async fn follow_rotation(
 ) -> Option<Result<(), String>> {
     let url = global.redis_url.as_deref()?;
     #[cfg(feature = "redis")]
-    return Some(
-        crate::fleet_alias::follow_rotation(url, &global.redis_prefix, old_scope, new_scope).await,
-    );
+    {
+        let prefix = &global.redis_prefix;
+        let done = crate::fleet_alias::follow_rotation(url, prefix, old_scope, new_scope).await;
+        Some(done.map_err(|why| {
+            format!(
+                "{why}; record it on that Redis by hand: {}",
+                crate::fleet_alias::by_hand(prefix, old_scope, new_scope)
+            )
+        }))
+    }
     #[cfg(not(feature = "redis"))]
     {
         let _ = (url, old_scope, new_scope);
@@ -89,14 +96,20 @@ async fn fleet_journal(
     scope: &str,
 ) -> Result<Arc<dyn Journal>, CliError> {
     let window = RECENTLY_CALLED.to_std().unwrap_or_default();
-    // The scope a key rotation made this one continue. A Redis that does not answer now is
-    // asked again by every check, which then refuses the call.
-    let scope = crate::fleet_alias::canonical(url, prefix, scope)
-        .await
-        .unwrap_or_else(|_| scope.to_owned());
-    crate::fleet_calls::FleetJournal::new(local, url, prefix, &scope, window)
-        .map(|j| Arc::new(j) as Arc<dyn Journal>)
-        .map_err(|e| CliError::usage(format!("--redis-url: {e}")))
+    // The scope a key rotation made this one continue. When Redis cannot say, every fleet step
+    // fails as when Redis cannot be asked (a call is not sent): the key's own records may not
+    // be the fleet's.
+    let (scope, unresolved) = match crate::fleet_alias::canonical(url, prefix, scope).await {
+        Ok(canonical) => (canonical, None),
+        Err(why) => (scope.to_owned(), Some(why)),
+    };
+    let journal = crate::fleet_calls::FleetJournal::new(local, url, prefix, &scope, window)
+        .map_err(|e| CliError::usage(format!("--redis-url: {e}")))?;
+    let journal = match unresolved {
+        Some(why) => journal.unresolved(why),
+        None => journal,
+    };
+    Ok(Arc::new(journal))
 }
 
 #[cfg(not(feature = "redis"))]

@@ -38,12 +38,33 @@ async fn within<T>(op: impl Future<Output = redis::RedisResult<T>>) -> Result<T,
     }
 }
 
+/// How many rotations [`canonical`] follows back (each records the scope its old key's records
+/// are under, so one is the rule; more when two rotations raced).
+const MAX_HOPS: usize = 8;
+
 /// The scope the fleet keeps `scope`'s records under: the one a key rotation recorded it
-/// continues, else `scope` itself.
+/// continues (followed back through earlier rotations), else `scope` itself.
 pub(crate) async fn canonical(url: &str, prefix: &str, scope: &str) -> Result<String, String> {
     let mut conn = connect(url).await?;
-    let alias: Option<String> = within(conn.get(alias_key(prefix, scope))).await?;
-    Ok(alias.unwrap_or_else(|| scope.to_owned()))
+    let mut current = scope.to_owned();
+    for _ in 0..MAX_HOPS {
+        let alias: Option<String> = within(conn.get(alias_key(prefix, &current))).await?;
+        match alias {
+            Some(earlier) if earlier != current => current = earlier,
+            _ => break,
+        }
+    }
+    Ok(current)
+}
+
+/// The Redis command that records what [`follow_rotation`] records, for a person to run when
+/// it could not be (the scope holds a fingerprint of the key, never the key).
+pub(crate) fn by_hand(prefix: &str, old_scope: &str, new_scope: &str) -> String {
+    format!(
+        "SET '{}' '{}' NX",
+        alias_key(prefix, new_scope),
+        old_scope.replace('\'', r"'\''")
+    )
 }
 
 /// Records that `new_scope` (the rotated key's) continues `old_scope`: from now on its records
@@ -56,5 +77,14 @@ pub(crate) async fn follow_rotation(
 ) -> Result<(), String> {
     let canonical = canonical(url, prefix, old_scope).await?;
     let mut conn = connect(url).await?;
-    within(conn.set::<_, _, ()>(alias_key(prefix, new_scope), canonical)).await
+    // A new key's scope continues nothing yet: an alias already there (a second run) is kept.
+    let _: Option<String> = within(
+        redis::cmd("SET")
+            .arg(alias_key(prefix, new_scope))
+            .arg(canonical)
+            .arg("NX")
+            .query_async(&mut conn),
+    )
+    .await?;
+    Ok(())
 }

@@ -106,6 +106,10 @@ pub(crate) struct FleetJournal {
     window: Duration,
     /// `host:port/db`, for messages (never the password).
     shown: String,
+    /// Why this key's scope could not be read (see `fleet_alias.rs`): every fleet step fails
+    /// with it, as when Redis cannot be asked, rather than use records that may not be the
+    /// fleet's.
+    unresolved: Option<String>,
     take: Script,
     follow: Script,
     tidy: Script,
@@ -152,6 +156,7 @@ impl FleetJournal {
             tidy: Script::new(TIDY),
             swap: Script::new(launches::SWAP),
             seen: Mutex::new(HashMap::new()),
+            unresolved: None,
         })
     }
 
@@ -194,8 +199,17 @@ impl FleetJournal {
         }
     }
 
+    /// This journal, failing every fleet step with `why` (the scope could not be read).
+    pub(crate) fn unresolved(mut self, why: String) -> Self {
+        self.unresolved = Some(why);
+        self
+    }
+
     /// The connection (made on first use); why not, in words.
     async fn connection(&self) -> Result<ConnectionManager, String> {
+        if let Some(why) = &self.unresolved {
+            return Err(why.clone());
+        }
         let conn = self
             .conn
             .get_or_try_init(|| async {

@@ -102,3 +102,37 @@ async fn another_machines_entry_is_read_as_redis_holds_it_now() {
     let now = machine_b.call("rr-seen").await.unwrap().unwrap();
     assert!(now.is_settled(), "{now:?}");
 }
+
+/// A journal whose key's scope could not be read (Redis slow at that moment, then answering)
+/// refuses a call, as when Redis cannot be asked, rather than check it against records that
+/// may not be the fleet's: nothing is recorded, locally or in Redis.
+#[tokio::test]
+async fn a_journal_whose_scope_was_not_read_refuses_a_call() {
+    let Some(redis) =
+        redis_server::RedisServer::start("a_journal_whose_scope_was_not_read_refuses_a_call")
+    else {
+        return;
+    };
+    let local = Arc::new(ringg_api::journal::MemoryJournal::new());
+    let journal = FleetJournal::new(
+        local.clone(),
+        &redis.url(),
+        "t",
+        "scope",
+        Duration::from_secs(3600),
+    )
+    .unwrap()
+    .unresolved("no answer within 2s".into());
+    let since = Utc::now() - chrono::Duration::hours(1);
+    let refused = journal
+        .put_call_unless_called(&entry("rr-unread", None), since)
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("no answer within 2s"),
+        "{refused}"
+    );
+    assert!(local.pending_calls().await.unwrap().is_empty());
+    let keys = redis.command(&["KEYS", "t:*"]);
+    assert!(!keys.contains("t:"), "{keys}");
+}

@@ -153,8 +153,8 @@ async fn rotate_key(ctx: &mut Ctx, key_file: &Path, yes: bool) -> Result<(), Cli
         })?;
     // The journal's entries follow the key before anything else can fail.
     let new_scope = ringg_api::journal::journal_scope(&base, new_key);
-    let moved = ctx.move_journal(&old_scope, &new_scope).await;
     let fleet = crate::fleet::follow_rotation(&ctx.global, &old_scope, &new_scope).await;
+    let moved = ctx.move_journal(&old_scope, &new_scope).await;
     let (profile, next) = keep_new_key(&source, key_file, client.base_url(), new_key)?;
     if ctx.out.json() {
         print_json(&json!({
@@ -162,6 +162,7 @@ async fn rotate_key(ctx: &mut Ctx, key_file: &Path, yes: bool) -> Result<(), Cli
             "key_file": key_file.display().to_string(),
             "profile": profile,
             "journal_entries_moved": moved.as_ref().ok(),
+            "fleet_records_continued": fleet.as_ref().map(Result::is_ok),
         }))?;
     } else {
         let journal = match moved {
