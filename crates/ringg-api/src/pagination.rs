@@ -195,9 +195,13 @@ where
         let items = page.into_items();
         let len = items.len();
         let mark = PageMark::of(&items, P::row_id);
-        // The same rows again while the total grew: rows were added ahead of the offset (a
-        // busy workspace's newest-first history), not a server ignoring the offset.
-        let grew = matches!((st.previous_total, total), (Some(before), Some(now)) if now > before);
+        // The same rows again while the total grew by at least a page: a page's worth of rows
+        // added ahead of the offset (a busy workspace's newest-first history) shifted the
+        // list by exactly a page, not a server ignoring the offset.
+        let grew = matches!(
+            (st.previous_total, total),
+            (Some(before), Some(now)) if now >= before.saturating_add(len as u64)
+        );
         if let (Some(prev), Some(mark)) = (&st.previous, &mark)
             && prev.repeated_by(mark)
             && !grew
@@ -423,6 +427,29 @@ mod tests {
                 "{pages}"
             );
         }
+    }
+
+    /// A server that ignores the offset while its total grows by less than a page between
+    /// fetches is still stopped at the second page, not read to the page cap.
+    #[tokio::test]
+    async fn a_server_ignoring_the_offset_of_a_slowly_growing_list_is_stopped() {
+        let fetches = std::sync::atomic::AtomicU64::new(0);
+        let fetch = move |_offset: u64, limit: u32| {
+            let n = fetches.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let rows = (0..u64::from(limit))
+                .map(|i| Live {
+                    id: format!("call-{i}"),
+                    seconds: 0,
+                })
+                .collect();
+            futures::future::ready(Ok::<_, Error>(TotalPage(rows, 500 + n)))
+        };
+        let got: Vec<Result<Live, Error>> =
+            paginate::<TotalPage, _, _>(0, 100, 50, u64::MAX, fetch)
+                .collect()
+                .await;
+        assert_eq!(got.len(), 101, "one page, then the error");
+        assert!(got.last().unwrap().is_err());
     }
 
     #[tokio::test]
