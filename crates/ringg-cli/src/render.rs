@@ -195,7 +195,7 @@ pub(crate) fn transcript_lines(t: &Transcript) -> Vec<String> {
             format!(
                 "{:>4}: {}",
                 escape_control(turn.speaker().as_str()),
-                escape_control(turn.text())
+                escape_control(&turn.shown_text())
             )
         })
         .collect()

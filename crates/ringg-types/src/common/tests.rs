@@ -199,6 +199,8 @@ fn a_turn_of_another_shape_is_kept_whole() {
     assert_eq!(turns[0].speaker(), Speaker::Bot);
     assert_eq!((turns[1].label(), turns[1].text()), ("agent", "hello"));
     assert_eq!((turns[2].label(), turns[2].text()), ("", ""));
+    assert_eq!(turns[2].shown_text(), r#"{"message_id":"x","n":1}"#);
+    assert_eq!(turns[0].shown_text(), "hi");
     assert_eq!(turns[3].form(), TurnForm::Keyed);
     assert_eq!(
         serde_json::to_value(&t).unwrap(),

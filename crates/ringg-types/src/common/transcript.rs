@@ -141,6 +141,16 @@ impl TranscriptTurn {
         &self.text
     }
 
+    /// What was said, for showing: the text; for a [`TurnForm::Other`] turn in which neither a
+    /// speaker nor a text was found, the turn as the JSON it came as, so its words still show.
+    pub fn shown_text(&self) -> std::borrow::Cow<'_, str> {
+        if self.form == TurnForm::Other && self.label.is_empty() && self.text.is_empty() {
+            std::borrow::Cow::Owned(serde_json::to_string(&self.extra).unwrap_or_default())
+        } else {
+            std::borrow::Cow::Borrowed(&self.text)
+        }
+    }
+
     /// The JSON shape the turn came in.
     pub fn form(&self) -> TurnForm {
         self.form
@@ -454,7 +464,7 @@ impl Transcript {
             }
             if turn.form == TurnForm::Other && turn.label.is_empty() && turn.text.is_empty() {
                 // Neither a speaker nor a text found: the turn as it came.
-                out.push_str(&serde_json::to_string(&turn.extra).unwrap_or_default());
+                out.push_str(&turn.shown_text());
                 continue;
             }
             out.push_str(turn.label());

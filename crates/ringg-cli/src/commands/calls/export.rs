@@ -71,7 +71,7 @@ fn csv_row(r: &CallRecord) -> CsvRow<'_> {
             .map(|t| {
                 t.turns()
                     .iter()
-                    .map(|turn| format!("{}: {}", turn.speaker().as_str(), turn.text()))
+                    .map(|turn| format!("{}: {}", turn.speaker().as_str(), turn.shown_text()))
                     .collect::<Vec<_>>()
                     .join("\n")
             })
