@@ -1040,6 +1040,10 @@ async fn an_emptied_journal_is_reported_not_started_afresh() {
         names(dir.path()),
         [".ringg-journal-now.new", "journal.sqlite3"]
     );
+    // One that grew old is found by a later open of the existing journal.
+    left(".ringg-journal-now.new", 7_200);
+    drop(SqliteJournal::open(&path, "s").unwrap());
+    assert_eq!(names(dir.path()), ["journal.sqlite3"]);
     std::fs::File::create(&path).unwrap();
     for _ in 0..2 {
         let e = SqliteJournal::open(&path, "s").unwrap_err();

@@ -24,7 +24,16 @@ pub(super) fn make_if_missing(
     path: &Path,
     init: impl Fn(&Connection) -> rusqlite::Result<()>,
 ) -> Result<(), JournalError> {
-    if !is_file_name(path) || path.exists() {
+    if !is_file_name(path) {
+        return Ok(());
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // On every open: a journal being made when its process was killed is found later.
+    remove_leftovers(dir);
+    if path.exists() {
         return Ok(());
     }
     let failed = |e: &dyn std::fmt::Display| {
@@ -33,11 +42,6 @@ pub(super) fn make_if_missing(
             path.display()
         ))
     };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    remove_leftovers(dir);
     let new = tempfile::Builder::new()
         .prefix(NEW_PREFIX)
         .suffix(NEW_SUFFIX)
@@ -86,7 +90,7 @@ fn make_in_place(
 
 /// Removes what a process killed while making a journal left in `dir` (with its `-wal` and
 /// `-shm`): files named as [`make_if_missing`] names them, more than an hour old, so one still
-/// being made is left alone.
+/// being made is left alone. One listing of the folder, on every open.
 fn remove_leftovers(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
