@@ -48,8 +48,13 @@ pub struct WorkspaceNumber {
         deserialize_with = "crate::common::lenient::count"
     )]
     pub call_count: Option<u64>,
-    /// `agent`: the assistant attached for inbound calls, or `null`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    /// `agent`: the assistant attached for inbound calls, or `null` (also for `""`, `{}` or an
+    /// object without an `id`: no assistant is attached).
+    #[serde(
+        default,
+        skip_serializing_if = "Nullable::is_absent",
+        deserialize_with = "attached_agent"
+    )]
     pub agent: Nullable<NumberAgent>,
     /// `is_inbound_enabled`: required for `attach_inbound_number`.
     #[serde(
@@ -166,3 +171,28 @@ pub struct NumberAgent {
 }
 
 crate::redact::redacted_debug!(NumberAgent);
+
+/// A number's `agent`: an object naming the assistant by `id`; `null`, `""`, or an object with
+/// no (or a blank) `id` read as `null`, none attached.
+fn attached_agent<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Nullable<NumberAgent>, D::Error> {
+    use serde::de::Error as _;
+    let value = Value::deserialize(d)?;
+    let no_id = match &value {
+        Value::Object(fields) => match fields.get("id") {
+            None | Some(Value::Null) => true,
+            Some(Value::String(id)) => id.trim().is_empty(),
+            Some(_) => false,
+        },
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        _ => false,
+    };
+    if no_id {
+        return Ok(Nullable::Null);
+    }
+    NumberAgent::deserialize(value)
+        .map(Nullable::Value)
+        .map_err(D::Error::custom)
+}

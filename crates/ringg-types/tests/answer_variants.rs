@@ -121,6 +121,13 @@ fn a_numbers_text_fields_and_empty_credits() {
     assert_eq!(n.spam_message.as_deref(), Some("false"));
     assert_eq!(n.owner.as_deref(), Some(r#"{"name":"ops"}"#));
     assert_eq!(n.telephony_id.as_deref(), Some("12345"));
+    // An agent with no id is none attached.
+    for agent in [json!({}), json!({"id": null}), json!("")] {
+        let got: NumbersResponse = read(json!({"workspace_numbers": [{
+            "id": "5d7f9a2b-0000-4000-8000-000000000000", "number": "+918035735999", "agent": agent
+        }]}));
+        assert!(got.workspace_numbers[0].agent.is_null());
+    }
     let ws: WorkspaceInfoResponse = read(json!({"workspace_info": {
         "id": "442a9db3-0fd4-47dc-b8cd-cc7eedfa272f", "credits": "", "locked_credits": "12.5"
     }}));
