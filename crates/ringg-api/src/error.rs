@@ -249,8 +249,13 @@ impl Error {
     /// answer that cannot be read: it was probably carried out).
     pub(crate) fn into_outcome_unknown(mut self) -> Self {
         if self.repr.kind != ErrorKind::OutcomeUnknown {
+            // The field that did not read stays named (it is also `field_path`).
+            let at = match &self.repr.field_path {
+                Some(path) => format!("at `{path}`: "),
+                None => String::new(),
+            };
             self.repr.message = format!(
-                "the server answered but the answer could not be read ({})",
+                "the server answered but the answer could not be read ({at}{})",
                 self.repr.message
             );
             self.repr.kind = ErrorKind::OutcomeUnknown;

@@ -174,3 +174,21 @@ async fn refusals_before_sending_keep_their_advice_in_the_hint() {
         assert!(hint.contains(advice), "{shown}: hint {hint:?}");
     }
 }
+
+/// A non-idempotent request's answer that did not read is outcome unknown, and still names the
+/// field that did not read (and keeps the body).
+#[test]
+fn an_unreadable_answer_taken_for_outcome_unknown_names_its_field() {
+    let e = Error::decode(
+        "saveCampaign",
+        StatusCode::OK,
+        "custom_args_values".into(),
+        "invalid type: string, expected a sequence".into(),
+        Bytes::from_static(br#"{"custom_args_values": "x"}"#),
+    )
+    .into_outcome_unknown();
+    assert_eq!(e.kind(), ErrorKind::OutcomeUnknown);
+    assert!(e.to_string().contains("at `custom_args_values`"), "{e}");
+    assert_eq!(e.field_path(), Some("custom_args_values"));
+    assert!(e.body().is_some());
+}
