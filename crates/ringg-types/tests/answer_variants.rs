@@ -22,12 +22,23 @@ fn an_uploads_rows_as_a_json_string_or_with_a_null_row() {
     for rows in [
         json!("[{\"callee_name\":\"John\"}]"),
         json!([{"callee_name": "John"}, null]),
+        json!({"callee_name": "John"}),
     ] {
         let saved: SaveCampaignResponse = read(
             json!({"list_id": "123e4567-e89b-12d3-a456-426614174000", "custom_args_values": rows}),
         );
         assert!(saved.list_id.is_some());
         assert_eq!(saved.custom_args_values.unwrap()[0]["callee_name"], "John");
+    }
+    // A null row keeps its place; what is not a list of rows fails, naming the field.
+    let saved: SaveCampaignResponse =
+        read(json!({"custom_args_values": [{"a": 1}, null, {"a": 3}]}));
+    let rows = saved.custom_args_values.unwrap();
+    assert_eq!((rows.len(), rows[1].is_empty()), (3, true));
+    for odd in [json!("not json"), json!(5)] {
+        let body = json!({"custom_args_values": odd}).to_string();
+        let e = decode::<SaveCampaignResponse>(body.as_bytes()).unwrap_err();
+        assert_eq!(e.path(), "custom_args_values");
     }
 }
 
@@ -43,6 +54,10 @@ fn a_campaign_time_as_a_unix_time() {
         Some("2025-10-18T03:30:00.000000+00:00")
     );
     assert!(c.end_time().is_some());
+    // Another kind of value is no time: it fails, naming the field.
+    let body = json!({"campaigns": [{"id": "123e4567", "campaign_start_time": true}]});
+    let e = decode::<CampaignListResponse>(body.to_string().as_bytes()).unwrap_err();
+    assert_eq!(e.path(), "campaigns[0].campaign_start_time");
 }
 
 /// A call's assistant `version` written as its slug (as the assistant answers write it), or
@@ -74,7 +89,6 @@ fn an_assistants_details_in_the_lists_forms() {
         "classification_labels": [],
         "ab_versions": [],
         "agent_config": {"custom_variables": ""},
-        "event_subscriptions": [{"event_type": ["call_completed"], "callback_url": null}],
         "version_details": {"v-a": {"client_analysis": "{\"goal_key\": \"booked\"}"}}
     }}));
     let a = &got.agents;
@@ -84,7 +98,6 @@ fn an_assistants_details_in_the_lists_forms() {
             .as_ref()
             .is_some_and(|m| m.is_empty())
     );
-    assert_eq!(a.event_subscriptions.as_ref().unwrap()[0].callback_url, "");
     let version = &a.version_details.as_ref().unwrap()["v-a"];
     assert_eq!(
         version.client_analysis.as_ref().unwrap()["goal_key"],
@@ -99,15 +112,28 @@ fn an_assistants_details_in_the_lists_forms() {
 /// Number analytics keyed by number: one row per number, the number in it.
 #[test]
 fn number_analytics_keyed_by_number() {
-    let got: NumberAnalyticsResponse = read(
-        json!({"number_analytics": {"+911234567890": {"total_calls": 3}, "+919999999999": 0}}),
-    );
+    let got: NumberAnalyticsResponse = read(json!({"number_analytics": {
+        "+911234567890": {"total_calls": 3}, "+919999999999": {}
+    }}));
     let rows = got.number_analytics.into_option().unwrap();
     assert_eq!(
         rows[0],
         json!({"number": "+911234567890", "total_calls": 3})
     );
-    assert_eq!(rows[1], json!({"number": "+919999999999", "value": 0}));
+    assert_eq!(rows[1], json!({"number": "+919999999999"}));
+    // One row as an object is one row, not a row per field; a row's own null number takes the
+    // key; a scalar fails, naming the field.
+    let one: NumberAnalyticsResponse =
+        read(json!({"number_analytics": {"number": "+919876543210", "total_calls": 12}}));
+    assert_eq!(one.number_analytics.into_option().unwrap().len(), 1);
+    let keyed: NumberAnalyticsResponse =
+        read(json!({"number_analytics": {"+911": {"number": null, "calls": 3}}}));
+    assert_eq!(
+        keyed.number_analytics.into_option().unwrap()[0]["number"],
+        "+911"
+    );
+    let e = decode::<NumberAnalyticsResponse>(br#"{"number_analytics": 5}"#).unwrap_err();
+    assert_eq!(e.path(), "number_analytics");
 }
 
 /// A caller number's text fields in other forms, and empty credits.

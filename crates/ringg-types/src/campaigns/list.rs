@@ -84,14 +84,14 @@ pub struct Campaign {
     #[serde(
         default,
         skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::common::lenient::nullable_any_text"
+        deserialize_with = "crate::common::lenient::nullable_time_text"
     )]
     pub campaign_start_time: Nullable<String>,
-    /// `campaign_end_time` as written.
+    /// `campaign_end_time` as written (a number, a Unix time, kept as its digits).
     #[serde(
         default,
         skip_serializing_if = "Nullable::is_absent",
-        deserialize_with = "crate::common::lenient::nullable_any_text"
+        deserialize_with = "crate::common::lenient::nullable_time_text"
     )]
     pub campaign_end_time: Nullable<String>,
     /// `created_at`.
@@ -181,7 +181,7 @@ impl Campaign {
             .and_then(crate::common::lenient::parse_time)
     }
 
-    /// `campaign_end_time` parsed, when it is an ISO timestamp.
+    /// `campaign_end_time` parsed, when it is an ISO timestamp or a Unix time.
     pub fn end_time(&self) -> Option<Timestamp> {
         self.campaign_end_time
             .as_deref()

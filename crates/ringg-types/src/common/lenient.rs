@@ -116,6 +116,23 @@ pub(crate) fn time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>,
     d.deserialize_option(TimeV)
 }
 
+/// `Nullable<String>` of a time kept as written: a string as it is, a number (a Unix time) as
+/// its digits; anything else fails, naming the field.
+pub(crate) fn nullable_time_text<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Nullable<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Null => Nullable::Null,
+        Value::String(s) => Nullable::Value(s),
+        Value::Number(n) => Nullable::Value(n.to_string()),
+        _ => {
+            return Err(de::Error::custom(
+                "expected a time as text or as a Unix time (a number)",
+            ));
+        }
+    })
+}
+
 /// `text` read as a time as [`time`] reads a string: ISO 8601, or a Unix time from 10^9 on.
 pub(crate) fn parse_time(text: &str) -> Option<Timestamp> {
     TimeV.visit_str::<de::value::Error>(text).ok().flatten()

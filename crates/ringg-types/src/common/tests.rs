@@ -201,6 +201,13 @@ fn a_turn_of_another_shape_is_kept_whole() {
     assert_eq!((turns[2].label(), turns[2].text()), ("", ""));
     assert_eq!(turns[2].shown_text(), r#"{"message_id":"x","n":1}"#);
     assert_eq!(turns[0].shown_text(), "hi");
+    // A speaker but no text found: the words are shown as the turn came.
+    let spoken: Transcript =
+        serde_json::from_value(json!([{"speaker": "bot", "words": "hello there"}])).unwrap();
+    assert_eq!(
+        spoken.to_plain_text(),
+        r#"bot: {"speaker":"bot","words":"hello there"}"#
+    );
     assert_eq!(turns[3].form(), TurnForm::Keyed);
     assert_eq!(
         serde_json::to_value(&t).unwrap(),

@@ -141,10 +141,10 @@ impl TranscriptTurn {
         &self.text
     }
 
-    /// What was said, for showing: the text; for a [`TurnForm::Other`] turn in which neither a
-    /// speaker nor a text was found, the turn as the JSON it came as, so its words still show.
+    /// What was said, for showing: the text; for a [`TurnForm::Other`] turn in which no text
+    /// was found, the turn as the JSON it came as, so its words still show.
     pub fn shown_text(&self) -> std::borrow::Cow<'_, str> {
-        if self.form == TurnForm::Other && self.label.is_empty() && self.text.is_empty() {
+        if self.form == TurnForm::Other && self.text.is_empty() {
             std::borrow::Cow::Owned(serde_json::to_string(&self.extra).unwrap_or_default())
         } else {
             std::borrow::Cow::Borrowed(&self.text)
@@ -469,7 +469,7 @@ impl Transcript {
             }
             out.push_str(turn.label());
             out.push_str(": ");
-            out.push_str(turn.text());
+            out.push_str(&turn.shown_text());
         }
         out
     }

@@ -32,8 +32,7 @@ use crate::redact::{MaskedMap, REDACTED, url_shown};
 pub struct EventSubscription {
     /// `event_type`: one type (older docs) or a list (newer docs).
     pub event_type: OneOrMany<EventType>,
-    /// `callback_url`: the HTTPS URL Ringg delivers to (`null` in an answer reads as `""`).
-    #[serde(deserialize_with = "crate::common::lenient::null_is_empty")]
+    /// `callback_url`: the HTTPS URL Ringg delivers to.
     pub callback_url: String,
     /// `headers` Ringg sends with every delivery (use one to authenticate Ringg to you).
     #[serde(default, skip_serializing_if = "Option::is_none")]
