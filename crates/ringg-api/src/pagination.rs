@@ -19,7 +19,8 @@
 //! A list that changes while it is read shifts under the offset. Rows added ahead of it (a busy
 //! workspace's newest-first history) push rows of one page onto the next: a row with an id
 //! the previous page yielded is not yielded again, and a page repeating the previous one while
-//! the total grew is read as that shift, not as a server ignoring the offset. Rows that leave
+//! the total grew by at least a page is read as that shift, not as a server ignoring the
+//! offset. Rows that leave
 //! the list ahead of the offset (a call leaving a `status` filter) pull rows back past it, and
 //! those are not seen: offset paging cannot read a changing list whole.
 
@@ -410,7 +411,7 @@ mod tests {
 
     /// Rows added ahead of the offset between fetches push rows onto the next page: each row
     /// is yielded once. Even a whole page's worth added (the next page is the previous one
-    /// again, while the total grew) is read as that shift, not as a repeat.
+    /// again, while the total grew by that page) is read as that shift, not as a repeat.
     #[tokio::test]
     async fn rows_added_while_a_list_is_read_are_not_yielded_twice() {
         for (added, pages) in [(1, "one row"), (100, "a page")] {

@@ -151,10 +151,11 @@ async fn rotate_key(ctx: &mut Ctx, key_file: &Path, yes: bool) -> Result<(), Cli
                 key_file.display()
             ))
         })?;
-    // The journal's entries follow the key before anything else can fail.
+    // The journal's entries follow the key first (local and quick), then the fleet's records
+    // (a Redis round trip or more), both before the profile is written, which may fail.
     let new_scope = ringg_api::journal::journal_scope(&base, new_key);
-    let fleet = crate::fleet::follow_rotation(&ctx.global, &old_scope, &new_scope).await;
     let moved = ctx.move_journal(&old_scope, &new_scope).await;
+    let fleet = crate::fleet::follow_rotation(&ctx.global, &old_scope, &new_scope).await;
     let (profile, next) = keep_new_key(&source, key_file, client.base_url(), new_key)?;
     if ctx.out.json() {
         print_json(&json!({
