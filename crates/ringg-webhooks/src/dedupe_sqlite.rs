@@ -513,7 +513,7 @@ impl fmt::Debug for SqliteDedupeStore {
 /// opening a new file at once race for that switch, and SQLite answers the losers "database
 /// is locked" at once, without waiting for its busy timeout: the switch is tried again until
 /// [`BUSY_TIMEOUT`] has passed. The SDK's SQLite intent journal
-/// (`ringg-api/src/journal/sqlite.rs`) does the same: a fix here belongs there too.
+/// (`ringg-api/src/journal/file_mode.rs`) does the same: a fix here belongs there too.
 fn wal_mode(conn: &Connection) -> rusqlite::Result<String> {
     let started = std::time::Instant::now();
     loop {
