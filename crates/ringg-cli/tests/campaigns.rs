@@ -233,6 +233,7 @@ async fn launch_from_a_csv_and_follow_it_to_the_end() {
     let lines = r.json_lines();
     assert_eq!(lines.first().unwrap()["event"], "launched");
     assert_eq!(lines.first().unwrap()["flow"], "standard");
+    assert_eq!(lines.first().unwrap()["upload"], "checked_rows");
     assert_eq!(lines.last().unwrap()["event"], "done");
     assert_eq!(lines.last().unwrap()["counts"]["completed"], 4);
     assert_eq!(lines.last().unwrap()["counts"]["forwarded"], 1);

@@ -298,6 +298,18 @@ pub enum Uploaded {
 }
 
 impl Uploaded {
+    /// Its name in machine-readable output: `checked_rows`, `as_written_asked`,
+    /// `as_written_numbers_elsewhere`, `valid_rows_as_written` or `nothing`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::CheckedRows => "checked_rows",
+            Self::AsWrittenAsked => "as_written_asked",
+            Self::AsWrittenNumbersElsewhere { .. } => "as_written_numbers_elsewhere",
+            Self::ValidRowsAsWritten => "valid_rows_as_written",
+            Self::Nothing => "nothing",
+        }
+    }
+
     /// For numbers uploaded as written when the request did not ask for it: what that means,
     /// for people.
     pub fn warning(&self) -> Option<String> {

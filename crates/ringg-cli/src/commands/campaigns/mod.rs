@@ -357,7 +357,7 @@ fn launch_json(
         "campaign_start_time": start,
         "campaign_end_time": end,
         "report": to_value(&o.report)?,
-        "upload_warning": o.uploaded.warning(),
+        "upload": o.uploaded.kind(), "upload_warning": o.uploaded.warning(),
         "responses": responses,
     }))
 }
