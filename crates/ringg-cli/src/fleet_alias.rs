@@ -6,12 +6,9 @@
 //! shared records with the new key follows it: a call placed or pending under the old key
 //! still stops the same call made with the new one, on any machine.
 
-use std::time::Duration;
-
 use redis::AsyncCommands;
 
-/// How long one Redis command may take.
-const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
+use crate::fleet_calls::FleetJournal;
 
 /// The key naming the scope that `scope`'s records are kept under, if another.
 fn alias_key(prefix: &str, scope: &str) -> String {
@@ -26,16 +23,7 @@ fn alias_key(prefix: &str, scope: &str) -> String {
 /// password).
 async fn connect(url: &str) -> Result<redis::aio::MultiplexedConnection, String> {
     let client = redis::Client::open(url).map_err(|e| format!("{:?}", e.kind()))?;
-    within(client.get_multiplexed_async_connection()).await
-}
-
-/// `op` within [`COMMAND_TIMEOUT`]; why not, in words (the error's kind and category).
-async fn within<T>(op: impl Future<Output = redis::RedisResult<T>>) -> Result<T, String> {
-    match tokio::time::timeout(COMMAND_TIMEOUT, op).await {
-        Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(format!("{:?}: {}", e.kind(), e.category())),
-        Err(_) => Err(format!("no answer within {COMMAND_TIMEOUT:?}")),
-    }
+    FleetJournal::run(client.get_multiplexed_async_connection()).await
 }
 
 /// How many rotations [`canonical`] follows back (each records the scope its old key's records
@@ -48,7 +36,8 @@ pub(crate) async fn canonical(url: &str, prefix: &str, scope: &str) -> Result<St
     let mut conn = connect(url).await?;
     let mut current = scope.to_owned();
     for _ in 0..MAX_HOPS {
-        let alias: Option<String> = within(conn.get(alias_key(prefix, &current))).await?;
+        let alias: Option<String> =
+            FleetJournal::run(conn.get(alias_key(prefix, &current))).await?;
         match alias {
             Some(earlier) if earlier != current => current = earlier,
             _ => break,
@@ -78,7 +67,7 @@ pub(crate) async fn follow_rotation(
     let canonical = canonical(url, prefix, old_scope).await?;
     let mut conn = connect(url).await?;
     // A new key's scope continues nothing yet: an alias already there (a second run) is kept.
-    let _: Option<String> = within(
+    let _: Option<String> = FleetJournal::run(
         redis::cmd("SET")
             .arg(alias_key(prefix, new_scope))
             .arg(canonical)

@@ -191,7 +191,9 @@ impl FleetJournal {
 
     /// `op` within [`COMMAND_TIMEOUT`]; why not, in words (the error's kind and category,
     /// never its whole text: it could quote the URL).
-    async fn run<T>(op: impl Future<Output = redis::RedisResult<T>>) -> Result<T, String> {
+    pub(crate) async fn run<T>(
+        op: impl Future<Output = redis::RedisResult<T>>,
+    ) -> Result<T, String> {
         match tokio::time::timeout(COMMAND_TIMEOUT, op).await {
             Ok(Ok(v)) => Ok(v),
             Ok(Err(e)) => Err(format!("{:?}: {}", e.kind(), e.category())),

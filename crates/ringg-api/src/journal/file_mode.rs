@@ -38,7 +38,7 @@ pub(super) fn make_if_missing(
     }
     let failed = |e: &dyn std::fmt::Display| {
         JournalError::Store(format!(
-            "{}: could not make the journal: {e}",
+            "{}: could not make the journal ({e}); check that its folder exists and this user may write there",
             path.display()
         ))
     };
@@ -98,11 +98,14 @@ fn remove_leftovers(dir: &Path) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
+        if !(name.starts_with(NEW_PREFIX) && name.contains(NEW_SUFFIX)) {
+            continue;
+        }
         let stale = entry
             .metadata()
             .and_then(|m| m.modified())
             .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > Duration::from_secs(3600)));
-        if name.starts_with(NEW_PREFIX) && name.contains(NEW_SUFFIX) && stale {
+        if stale {
             let _ = std::fs::remove_file(entry.path());
         }
     }

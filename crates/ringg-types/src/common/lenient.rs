@@ -345,12 +345,8 @@ pub(crate) fn empty_is_null<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     d: D,
 ) -> Result<Nullable<T>, D::Error> {
     match Value::deserialize(d)? {
-        Value::Null => Ok(Nullable::Null),
-        Value::String(s) if is_blank(&s) => Ok(Nullable::Null),
         Value::Array(l) if l.is_empty() => Ok(Nullable::Null),
-        v => T::deserialize(v)
-            .map(Nullable::Value)
-            .map_err(de::Error::custom),
+        v => blank_is_null::<Value, T>(v).map_err(de::Error::custom),
     }
 }
 

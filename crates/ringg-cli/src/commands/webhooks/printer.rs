@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ringg_webhooks::{DedupeKey, HandlerError, WebhookEvent};
+use ringg_webhooks::{HandlerError, WebhookEvent};
 use tokio::sync::{mpsc, oneshot};
 
 use super::held;
@@ -188,7 +188,8 @@ impl Printer {
         let state = Arc::new(AtomicU8::new(QUEUED));
         // A delivery Ringg does not send again, or an attempt after one refused, is kept track
         // of until its line is written (or its event saved), from before the writer can take it.
-        let key = DedupeKey::for_event(&event);
+        // The event's key, as the handler computed it for its claim.
+        let key = claim.as_ref().map(|c| c.key.clone());
         let refused_before = key
             .as_ref()
             .is_some_and(|k| self.refused_before.contains(k));
