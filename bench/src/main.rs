@@ -71,6 +71,10 @@ enum Cmd {
         /// gap drops out).
         #[arg(long)]
         raw_sdk_headers: bool,
+        /// After each round, also print the process's context switches (voluntary and
+        /// involuntary) and CPU time per request, summed over its threads (Linux `/proc`).
+        #[arg(long)]
+        sched: bool,
     },
     /// Child process: serve a simulator with N seeded history rows until stdin closes.
     SimServe {
@@ -160,6 +164,7 @@ fn main() -> Result<()> {
             rounds,
             sdk,
             raw_sdk_headers,
+            sched,
         } => rt.block_on(overhead_only(
             count,
             in_flight,
@@ -167,6 +172,7 @@ fn main() -> Result<()> {
             rounds,
             sdk,
             raw_sdk_headers,
+            sched,
         )),
         Cmd::SimServe { rows } => rt.block_on(sim_serve(rows)),
         Cmd::Paginate { base_url, key } => rt.block_on(paginate_child(&base_url, &key)),

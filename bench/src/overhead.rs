@@ -245,6 +245,7 @@ pub(crate) async fn overhead_only(
     rounds: usize,
     layers: Layers,
     raw_sdk_headers: bool,
+    sched: bool,
 ) -> Result<()> {
     let server = minimal_server().await?;
     let base = format!("http://{server}/ca/api/v0");
@@ -261,15 +262,23 @@ pub(crate) async fn overhead_only(
         raw.as_ref().map(|raw| {
             let base = &base;
             move || async move {
+                let before = sched.then(crate::util::Sched::sample).flatten();
                 let rps = run_raw(raw, base, count, in_flight, raw_sdk_headers).await?;
-                println!("raw reqwest: {rps:.0} req/s");
+                println!(
+                    "raw reqwest: {rps:.0} req/s{}",
+                    crate::util::Sched::since(before, count)
+                );
                 Ok(rps)
             }
         }),
         sdk.as_ref().map(|sdk| {
             move || async move {
+                let before = sched.then(crate::util::Sched::sample).flatten();
                 let rps = sdk.run(count, in_flight).await?;
-                println!("client: {rps:.0} req/s");
+                println!(
+                    "client: {rps:.0} req/s{}",
+                    crate::util::Sched::since(before, count)
+                );
                 Ok(rps)
             }
         }),

@@ -72,3 +72,58 @@ where
     }
     Ok((a_rounds, b_rounds))
 }
+
+/// What the scheduler did for this process so far, summed over its threads (Linux `/proc`):
+/// the thread hand-overs a request costs, which instruction counts do not show.
+pub(crate) struct Sched {
+    voluntary: u64,
+    involuntary: u64,
+    /// Time on a CPU, in nanoseconds (`schedstat`).
+    cpu_ns: u64,
+}
+
+impl Sched {
+    /// The counters now, or `None` where `/proc/self/task` cannot be read.
+    pub(crate) fn sample() -> Option<Sched> {
+        let mut sum = Sched {
+            voluntary: 0,
+            involuntary: 0,
+            cpu_ns: 0,
+        };
+        for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
+            let status = std::fs::read_to_string(task.path().join("status")).unwrap_or_default();
+            let field = |name: &str| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+                    .unwrap_or(0)
+            };
+            sum.voluntary += field("voluntary_ctxt_switches:");
+            sum.involuntary += field("nonvoluntary_ctxt_switches:");
+            let schedstat =
+                std::fs::read_to_string(task.path().join("schedstat")).unwrap_or_default();
+            sum.cpu_ns += schedstat
+                .split_whitespace()
+                .next()
+                .and_then(|ns| ns.parse::<u64>().ok())
+                .unwrap_or(0);
+        }
+        Some(sum)
+    }
+
+    /// Per request since `before` (`count` requests), as the tail of a round's line; empty
+    /// when there is no sample.
+    pub(crate) fn since(before: Option<Sched>, count: usize) -> String {
+        let (Some(before), Some(after)) = (before, Sched::sample()) else {
+            return String::new();
+        };
+        let per = |a: u64, b: u64| a.saturating_sub(b) as f64 / count.max(1) as f64;
+        format!(
+            "; per request: {:.2} voluntary and {:.2} involuntary context switches, {:.1} µs CPU",
+            per(after.voluntary, before.voluntary),
+            per(after.involuntary, before.involuntary),
+            per(after.cpu_ns, before.cpu_ns) / 1000.0,
+        )
+    }
+}
