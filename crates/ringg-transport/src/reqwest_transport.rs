@@ -297,31 +297,33 @@ impl ReqwestTransport {
                         .then(|| (url.username().to_owned(), url.password().map(str::to_owned)));
                     (list, body.clone(), credentials)
                 });
-                let request = match std::mem::replace(&mut body, Body::Empty) {
-                    // Boxed: a rare path whose future would otherwise enlarge every request's.
-                    Body::Multipart(parts) => {
-                        Box::pin(self.multipart_request(
+                // The request lives in a block that ends before the response is awaited: a
+                // request borrowed (for its URL) in the awaiting statement would be kept in
+                // the future while it waits, enlarging every attempt's future.
+                let pending = {
+                    let request = match std::mem::replace(&mut body, Body::Empty) {
+                        // Boxed: a rare path whose future would otherwise enlarge every request's.
+                        Body::Multipart(parts) => {
+                            Box::pin(self.multipart_request(
+                                method.clone(),
+                                url,
+                                std::mem::take(&mut headers),
+                                parts,
+                                operation,
+                            ))
+                            .await?
+                        }
+                        sent => self.plain_request(
                             method.clone(),
                             url,
                             std::mem::take(&mut headers),
-                            parts,
+                            sent,
                             operation,
-                        ))
-                        .await?
-                    }
-                    sent => self.plain_request(
-                        method.clone(),
-                        url,
-                        std::mem::take(&mut headers),
-                        sent,
-                        operation,
-                    )?,
+                        )?,
+                    };
+                    self.client_for(request.url())?.execute(request)
                 };
-                let response = self
-                    .client_for(request.url())?
-                    .execute(request)
-                    .await
-                    .map_err(|e| map_reqwest_error(e, operation))?;
+                let response = pending.await.map_err(|e| map_reqwest_error(e, operation))?;
                 let status = response.status();
                 if !redirect::is_redirect(status) {
                     return Ok(response);
