@@ -6,6 +6,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use futures::FutureExt;
 use futures::future::Either;
 
 use http::Method;
@@ -214,8 +215,10 @@ impl Client {
         &self,
         request: ApiRequest,
     ) -> impl Future<Output = Result<T, Error>> + Send + '_ {
-        let sent = self.send_decoded_with_head(request);
-        async move { sent.await.map(|(value, _)| value) }
+        // A combinator, not an async block awaiting `sent`: such a block keeps room for the
+        // inner future twice (as the block's capture and as what it awaits).
+        self.send_decoded_with_head(request)
+            .map(|sent| sent.map(|(value, _)| value))
     }
 
     /// [`send_decoded`](Self::send_decoded), also returning the answer's headers.
@@ -227,20 +230,20 @@ impl Client {
         let request_id = request.request_id;
         let idempotency = request.idempotency;
         let check = Arc::new(Decoded::<T>::default());
-        let sent = self.exchange(request.with_body_check(check.clone()));
-        async move {
-            let resp = sent.await?;
-            match check.take() {
-                Some(value) => Ok((value, resp.headers)),
-                // Not the model (or not checked): decoded again, for the error's field path.
-                None => match decode::<T>(operation, resp.status, resp.body) {
-                    Ok(value) => Ok((value, resp.headers)),
-                    Err(e) => Err(e
-                        .unread_answer(idempotency, request_id, &resp.headers)
-                        .masking(self.api_key())),
-                },
-            }
-        }
+        self.exchange(request.with_body_check(check.clone()))
+            .map(move |sent| {
+                let resp = sent?;
+                match check.take() {
+                    Some(value) => Ok((value, resp.headers)),
+                    // Not the model (or not checked): decoded again, for the error's field path.
+                    None => match decode::<T>(operation, resp.status, resp.body) {
+                        Ok(value) => Ok((value, resp.headers)),
+                        Err(e) => Err(e
+                            .unread_answer(idempotency, request_id, &resp.headers)
+                            .masking(self.api_key())),
+                    },
+                }
+            })
     }
 }
 
