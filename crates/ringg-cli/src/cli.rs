@@ -259,6 +259,8 @@ pub(crate) fn clap_exit(err: clap::Error, args: &[std::ffi::OsString]) -> ExitCo
             }
         }
         _ => {
+            // The message may quote a saved key pasted where another value belongs.
+            crate::config::hide_saved_keys();
             let rendered = hidden_value(&err).unwrap_or_else(|| err.render().to_string());
             // clap writes "error: <what>\n\n<details>\n\n[tip: …]\n\nUsage: …\n\nFor more
             // information, try '--help'."; keep what and details (and tips) on one line.
@@ -280,6 +282,40 @@ pub(crate) fn clap_exit(err: clap::Error, args: &[std::ffi::OsString]) -> ExitCo
                 CliError::usage(text).with_hint(format!("see `{} --help`", command_path(words)));
             error.print(wants_json(args));
             error.exit_code()
+        }
+    }
+}
+
+/// Flags whose value is a secret.
+const SECRET_FLAGS: [&str; 3] = ["--api-key", "--secret", "--webhook-secret"];
+
+/// Environment variables that hold a secret.
+const SECRET_ENVS: [&str; 2] = ["RINGG_API_KEY", "RINGG_WEBHOOK_SECRET"];
+
+/// Has every line the CLI prints mask the secrets known before the arguments are parsed: the
+/// API key and webhook secret in the environment and the values of the secret flags. A usage
+/// error then shows a key pasted as another flag's value (`--limit <key>`) masked.
+pub(crate) fn hide_secrets_before_parsing(args: &[std::ffi::OsString]) {
+    for name in SECRET_ENVS {
+        if let Some(value) = std::env::var_os(name) {
+            crate::term::hide(&value.to_string_lossy());
+        }
+    }
+    let words: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    for (i, word) in words.iter().enumerate() {
+        for flag in SECRET_FLAGS {
+            let value = if word == flag {
+                words.get(i + 1).map(String::as_str)
+            } else {
+                word.strip_prefix(flag)
+                    .and_then(|rest| rest.strip_prefix('='))
+            };
+            if let Some(value) = value {
+                crate::term::hide(value);
+            }
         }
     }
 }

@@ -320,19 +320,37 @@ pub(crate) fn selected(
     };
     match config.profiles.get(&name) {
         Some(p) => Ok(Some((name, p.clone()))),
-        None => Err(CliError::usage(format!(
-            "{named} names the profile {name:?}, which does not exist (profiles: {}); `ringg login --profile {name}` creates it",
-            if config.profiles.is_empty() {
-                "none".to_string()
-            } else {
-                config
-                    .profiles
-                    .keys()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }
-        ))),
+        None => Err({
+            // The name given may be a saved key, pasted where the profile's name belongs.
+            hide_saved_keys();
+            CliError::usage(format!(
+                "{named} names the profile {name:?}, which does not exist (profiles: {}); `ringg login --profile {name}` creates it",
+                if config.profiles.is_empty() {
+                    "none".to_string()
+                } else {
+                    config
+                        .profiles
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            ))
+        }),
+    }
+}
+
+/// Has every line the CLI prints mask the saved profiles' keys (for an error printed before
+/// the command's key is known, which may quote one given in the wrong place). Best effort: a
+/// config or key file that cannot be read is skipped.
+pub(crate) fn hide_saved_keys() {
+    let Ok(config) = load() else {
+        return;
+    };
+    for name in config.profiles.keys() {
+        if let Ok(Some(stored)) = read_key(name) {
+            crate::term::hide(&stored.key);
+        }
     }
 }
 

@@ -87,6 +87,7 @@ fn main() -> ExitCode {
     // Arguments are read as OsStrings: one that is not UTF-8 is a usage error from clap,
     // never a panic.
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    cli::hide_secrets_before_parsing(&args);
     let cli = match cli::command()
         .try_get_matches_from(&args)
         .and_then(|m| cli::Cli::from_arg_matches(&m))

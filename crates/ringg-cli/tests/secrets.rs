@@ -222,3 +222,61 @@ async fn a_subscriptions_secret_is_read_from_a_file_or_stdin_never_the_command_l
     assert!(!r.stderr.contains("other-value") && !r.stderr.contains("whsec-from-file"));
     sim.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_pasted_where_another_value_belongs_is_masked_in_the_usage_error() {
+    let key = "7251cb4b-f52b-4b47-a230-f626ecad3e85";
+    let shows = |stderr: &str| stderr.contains(key) || stderr.contains(&key[..12]);
+    // The key in the environment, pasted as another flag's value.
+    let mut cmd = bare();
+    cmd.env("RINGG_API_KEY", key)
+        .args(["calls", "list", "--limit", key]);
+    let r = fails(cmd, 2).await;
+    assert!(
+        r.stderr.contains("--limit") && !shows(&r.stderr),
+        "{}",
+        r.stderr
+    );
+    // Given with --api-key, and pasted again (JSON errors too).
+    let mut cmd = bare();
+    cmd.args([
+        "--api-key",
+        key,
+        "-o",
+        "json",
+        "calls",
+        "list",
+        "--limit",
+        key,
+    ]);
+    let r = fails(cmd, 2).await;
+    assert!(
+        r.stderr.contains("--limit") && !shows(&r.stderr),
+        "{}",
+        r.stderr
+    );
+    // A saved profile's key, pasted as a flag's value or as the profile's name.
+    let sim = common::sim().await;
+    let config = tempfile::tempdir().unwrap();
+    let mut login = bare();
+    login
+        .env("RINGG_CONFIG_DIR", config.path())
+        .args(["login", "--base-url", &sim.base_url(), "--profile", "work"])
+        .write_stdin(format!("{}\n", sim.api_key()));
+    ok(login).await;
+    let saved = sim.api_key();
+    let mut cmd = bare();
+    cmd.env("RINGG_CONFIG_DIR", config.path())
+        .args(["calls", "list", "--limit", saved]);
+    let r = fails(cmd, 2).await;
+    assert!(!r.stderr.contains(saved), "{}", r.stderr);
+    let mut cmd = bare();
+    cmd.env("RINGG_CONFIG_DIR", config.path())
+        .args(["--profile", saved, "numbers", "list"]);
+    let r = fails(cmd, 2).await;
+    assert!(
+        r.stderr.contains("does not exist") && !r.stderr.contains(saved),
+        "{}",
+        r.stderr
+    );
+}
