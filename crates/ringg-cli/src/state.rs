@@ -12,7 +12,7 @@
 //! | `webhooks-dedupe.sqlite3`  | `ringg webhooks listen`  |
 //! | `webhooks-outbox/`         | `ringg webhooks listen --forward-to` (deliveries the app did not take yet) |
 //! | `webhooks-unprinted-*.jsonl` | `ringg webhooks listen` when it stops before printing callbacks it answered 200 (their events), and while more than 4,096 such lines wait to be printed (the events of further ones) |
-//! | `webhooks-malformed/`      | `ringg webhooks listen` (bodies refused as not one JSON object, one file each) |
+//! | `webhooks-malformed/`      | `ringg webhooks listen` (bodies refused as not JSON, one file each) |
 //! | `webhooks-held/`           | `ringg webhooks listen` while it holds such callbacks (a folder per process, one file per event) |
 //! | `sim-serve.json`           | `ringg sim serve` while it runs (its base URL, for `ringg login --sim`) |
 //! | `split-*/`                 | `ringg campaigns launch --split` while it launches (the parts) |

@@ -645,13 +645,26 @@ fn sigterm_stops_listen_as_ctrl_c_does() {
     }
 }
 
-/// A delivery whose body is not one JSON object is refused (400), and its body kept in the
-/// state folder (a callback is never sent again); Ringg's retry of it keeps no second copy.
+/// A delivery whose body is not JSON is refused (400), and its body kept in the state folder
+/// (a callback is never sent again); Ringg's retry of it keeps no second copy. JSON that is
+/// not an object is printed, not refused.
 #[test]
 fn a_delivery_that_is_not_json_is_refused_and_its_body_kept() {
     let state = fresh_state_dir();
     let mut l = spawn_listen_in(&["--secret", "s3cret"], &state);
-    let body = r#"[{"status":"success","data":{"call_id":"c-arr","status":"completed"}}]"#;
+    let stdout = l.stdout.take().unwrap();
+    let array = r#"[{"status":"success","data":{"call_id":"c-arr","status":"completed"}}]"#;
+    let mut stream = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
+    assert_eq!(deliver(&mut stream, "s3cret", array), 200);
+    let lines = read_until(stdout, "not a JSON object");
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .starts_with("(not a JSON object: an array of 1;"),
+        "{lines:?}"
+    );
+    let body = r#"[{"status":"success","data":{"call_id":"c-arr","status":"completed"}}"#;
     for _ in 0..2 {
         let mut stream = TcpStream::connect(("127.0.0.1", l.port)).unwrap();
         assert_eq!(deliver(&mut stream, "s3cret", body), 400);

@@ -3,9 +3,9 @@
 use crate::rejection::Rejection;
 use ringg_types::webhook::WebhookEvent;
 
-/// Reads a delivery body. A JSON object always becomes an event (a partial one when a field
-/// does not fit the typed model), unless `strict` asks to refuse partial events; a body that is
-/// not one JSON object is refused as malformed.
+/// Reads a delivery body. JSON always becomes an event (a partial one when a field does not
+/// fit the typed model, or when it is not an object), unless `strict` asks to refuse partial
+/// events; a body that is not JSON is refused as malformed.
 pub(crate) fn parse(body: &[u8], strict: bool) -> Result<WebhookEvent, Rejection> {
     let event = WebhookEvent::from_slice_lenient(body).map_err(Rejection::malformed_json)?;
     if strict && let WebhookEvent::Partial(partial) = &event {
@@ -173,7 +173,7 @@ mod tests {
 
     #[test]
     fn parse_failures_are_classified() {
-        for body in ["", "{", "[]", "42", "\"x\"", "{} trailing", "not json"] {
+        for body in ["", "{", "[1,", "{} trailing", "not json"] {
             let rejection = parse(body.as_bytes(), false).unwrap_err();
             assert_eq!(rejection.status(), StatusCode::BAD_REQUEST, "{body:?}");
             assert_eq!(rejection.code(), "malformed_json", "{body:?}");
@@ -195,6 +195,15 @@ mod tests {
         assert!(rejection.parse_error().is_some());
 
         assert!(parse(br#"{"call_id":"c"}"#, false).unwrap().is_partial());
+        // JSON that is not an object is kept whole as a partial event, unless strict.
+        for body in ["[]", "42", "\"x\""] {
+            assert!(
+                parse(body.as_bytes(), false).unwrap().is_partial(),
+                "{body}"
+            );
+            let rejection = parse(body.as_bytes(), true).unwrap_err();
+            assert_eq!(rejection.code(), "invalid_payload", "{body}");
+        }
         let rejection = parse(br#"{"call_id":"c"}"#, true).unwrap_err();
         assert_eq!(rejection.path(), Some("event_type"));
     }

@@ -83,6 +83,19 @@ fn text_line(event: &WebhookEvent) -> String {
     let mut line = escape_control(event.event_type().as_str()).into_owned();
     match event {
         WebhookEvent::Unknown(_) => line.push_str(" (unknown event type)"),
+        WebhookEvent::Partial(partial) if partial.non_object().is_some() => {
+            let what = match partial.non_object() {
+                Some(serde_json::Value::Array(items)) => format!("an array of {}", items.len()),
+                Some(serde_json::Value::String(_)) => "a string".to_owned(),
+                Some(serde_json::Value::Number(_)) => "a number".to_owned(),
+                Some(serde_json::Value::Bool(_)) => "true or false".to_owned(),
+                _ => "null".to_owned(),
+            };
+            let _ = write!(
+                line,
+                " (not a JSON object: {what}; the JSON output shows it whole)"
+            );
+        }
         WebhookEvent::Partial(partial) => {
             let error = partial.error();
             let _ = write!(
@@ -253,6 +266,15 @@ mod tests {
         let text = OutputFormat::Text.render(&untyped);
         assert!(text.starts_with("(partial: `event_type`:"), "{text:?}");
         assert!(text.ends_with(" call_id=c3"), "{text:?}");
+        // JSON that is not an object: what it is, and the JSON output has it whole.
+        let array = WebhookEvent::from_slice_lenient(br#"[{"call_id":"c9"}, 2]"#).unwrap();
+        let text = OutputFormat::Text.render(&array);
+        assert!(
+            text.starts_with("(not a JSON object: an array of 2;"),
+            "{text:?}"
+        );
+        let json = OutputFormat::Json.render(&array);
+        assert_eq!(json, r#"[{"call_id":"c9"}, 2]"#);
     }
 
     #[test]

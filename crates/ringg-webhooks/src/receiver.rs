@@ -34,9 +34,10 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 ///    soon as the limit is crossed while reading, so a large body is never buffered whole);
 /// 4. parses the body into a [`WebhookEvent`](crate::WebhookEvent): a subscription event, a
 ///    per-call callback delivery (`WebhookEvent::Callback`), or, when a field does not fit the
-///    typed model, a `WebhookEvent::Partial` event with the whole JSON and the decode error (so
-///    nothing Ringg sends is refused; [`strict`](WebhookReceiverBuilder::strict) refuses
-///    those with 400 instead). Only a body that is not one JSON object is refused (400). The
+///    typed model or the JSON is not an object (an array, a scalar), a
+///    `WebhookEvent::Partial` event with the whole JSON and the decode error (so nothing
+///    Ringg sends is refused; [`strict`](WebhookReceiverBuilder::strict) refuses those with
+///    400 instead). Only a body that is not JSON (even once mended) is refused (400). The
 ///    `Content-Type` header is not looked at: Ringg sets none on callback deliveries;
 /// 5. dedupes it (a repeat is answered 200 and not handed over again);
 /// 6. hands it to the [`WebhookHandler`] and answers 200 once the handler returned `Ok`, or 500
@@ -80,7 +81,7 @@ struct Inner {
 }
 
 /// What [`WebhookReceiverBuilder::on_malformed`] calls with the body of a delivery refused as
-/// not one JSON object.
+/// not JSON.
 type MalformedHook = Arc<dyn Fn(&[u8]) + Send + Sync>;
 
 impl WebhookReceiver {
@@ -170,7 +171,8 @@ impl WebhookReceiver {
 /// the typed model becomes a `WebhookEvent::Partial` event.
 ///
 /// # Errors
-/// A [`Rejection`] with status 400 (`malformed_json`) when the body is not one JSON object.
+/// A [`Rejection`] with status 400 (`malformed_json`) when the body is not JSON (JSON that is
+/// not an object is a partial event of shape `NotAnObject`).
 pub fn parse_event(body: &[u8]) -> Result<crate::WebhookEvent, Rejection> {
     event::parse(body, false)
 }
@@ -476,8 +478,8 @@ impl WebhookReceiverBuilder {
         self
     }
 
-    /// Calls `keep` with the body of each authenticated delivery refused as not one JSON
-    /// object (400 `malformed_json`: not JSON even once mended, an array, two objects), before
+    /// Calls `keep` with the body of each authenticated delivery refused as not JSON (400
+    /// `malformed_json`: not JSON even once mended, two values, a cut-off body), before
     /// it is answered. No handler sees such a delivery, Ringg sends a subscription event
     /// again only three times and a per-call callback never: `keep` is where its content can
     /// be kept (`ringg webhooks listen` writes it to a file). It runs on the request's task,

@@ -93,8 +93,7 @@ impl Rejection {
                 StatusCode::BAD_REQUEST,
                 "malformed_json",
                 format!(
-                    "the body is not a JSON object ({}); Ringg sends each event as one JSON \
-                     object",
+                    "the body is not JSON ({}); Ringg sends each event as one JSON object",
                     err.message()
                 ),
             )

@@ -283,7 +283,7 @@ impl WebhookEvent {
     /// byte-order mark before the object is skipped: it is not part of the JSON (nor of
     /// [`raw`](Self::raw)).
     pub fn from_slice(bytes: &[u8]) -> Result<Self, WebhookParseError> {
-        let bytes = without_bom(bytes);
+        let bytes = super::repair::without_bom(bytes);
         // Ringg writes `event_type` first. When it leads the object, the typed decode runs at
         // once, without the probe's pass over the whole body. Only a success is taken: with a
         // single `event_type` key the probe would have found the same type (a repeated key
@@ -317,8 +317,9 @@ impl WebhookEvent {
     /// decode error. So does an object that JSON refuses only for `NaN`, `Infinity`,
     /// `-Infinity` or a number beyond `f64` outside strings (read as `null`), or a lone UTF-16
     /// surrogate escape or a byte that is not UTF-8 inside a string (read as U+FFFD), with the
-    /// body as received as its raw text (when it is UTF-8). Only a body that is not one JSON
-    /// object is an error.
+    /// body as received as its raw text (when it is UTF-8); and strict JSON that is not an
+    /// object (an array, a scalar), of shape `NotAnObject`. Only a body that is not JSON is an
+    /// error.
     ///
     /// ```
     /// use ringg_types::webhook::WebhookEvent;
@@ -328,22 +329,24 @@ impl WebhookEvent {
     /// assert_eq!(partial.error().path(), "transcript[0]");
     /// assert_eq!(event.call_id().unwrap().as_str(), "c-1");
     /// assert_eq!(event.raw().as_bytes(), body);
-    /// assert!(WebhookEvent::from_slice_lenient(b"[1]").is_err());
+    /// assert!(WebhookEvent::from_slice_lenient(b"[1]").unwrap().is_partial());
+    /// assert!(WebhookEvent::from_slice_lenient(b"[1,").is_err());
     /// ```
     pub fn from_slice_lenient(bytes: &[u8]) -> Result<Self, WebhookParseError> {
-        let bytes = without_bom(bytes);
+        let bytes = super::repair::without_bom(bytes);
         match Self::from_slice(bytes) {
             Ok(event) => Ok(event),
             Err(error) => {
-                let refused = |source| WebhookParseError {
-                    event_type: None,
-                    source,
+                let error = match PartialEvent::not_an_object(bytes, error) {
+                    Ok(partial) => return Ok(Self::Partial(partial)),
+                    Err(error) => error,
                 };
-                let (value, mended): (Map<String, Value>, Option<Vec<u8>>) = match decode(bytes) {
+                let (value, mended): (Map<String, Value>, _) = match decode(bytes) {
                     Ok(value) => (value, None),
-                    Err(e) => match super::repair::mend(bytes) {
-                        Some(mended) => (decode(&mended).map_err(|_| refused(e))?, Some(mended)),
-                        None => return Err(refused(e)),
+                    // Not strict JSON: an object JSON refuses only for what `mend` replaces.
+                    Err(_) => match super::repair::mend(bytes) {
+                        Some(m) => (decode(&m).map_err(|_| error.clone())?, Some(m)),
+                        None => return Err(error),
                     },
                 };
                 let mut partial = PartialEvent::new(value, error);
@@ -589,10 +592,4 @@ impl From<CallbackDelivery> for WebhookEvent {
     fn from(c: CallbackDelivery) -> Self {
         Self::Callback(c)
     }
-}
-
-/// `bytes` without a leading UTF-8 byte-order mark, which some senders write before a JSON
-/// body and serde_json refuses.
-fn without_bom(bytes: &[u8]) -> &[u8] {
-    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }

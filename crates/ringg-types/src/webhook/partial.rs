@@ -20,6 +20,10 @@ pub enum EventShape {
     Subscription,
     /// A per-call `callback_url` delivery (§3.6): `{"status", "data": {...}, "message"}`.
     Callback,
+    /// JSON that is not an object (an array, a string, a number, `true`, `false` or `null`):
+    /// no shape Ringg documents (a campaign's completion notice, whose shape is undocumented,
+    /// might be one), kept whole ([`PartialEvent::non_object`]).
+    NotAnObject,
 }
 
 impl EventShape {
@@ -49,6 +53,8 @@ pub struct PartialEvent {
     status: Option<CallStatus>,
     attempt: Option<u32>,
     value: Map<String, Value>,
+    /// The body, when it is JSON but not an object.
+    non_object: Option<Value>,
     pub(crate) raw: RawJson,
     /// Read only once mended (see [`is_mended`](Self::is_mended)).
     pub(crate) mended: bool,
@@ -95,7 +101,7 @@ impl PartialEvent {
                 value.get("data").and_then(Value::as_object),
                 "retry",
             ),
-            EventShape::Subscription => (
+            EventShape::Subscription | EventShape::NotAnObject => (
                 text(&value, "event_type").map(EventType::from_loose),
                 Some(&value),
                 "retry_count",
@@ -114,11 +120,36 @@ impl PartialEvent {
             status,
             attempt,
             value,
+            non_object: None,
             raw: RawJson::none(),
             mended: false,
             mended_text: None,
             body_bytes: None,
             error,
+        }
+    }
+
+    /// A body that is JSON but not an object ([`EventShape::NotAnObject`]), kept whole with
+    /// `error` (why the typed model refused it). Otherwise the error to go on with: `error`
+    /// for an object, what JSON's reader said for a body that is not strict JSON (not what the
+    /// model expected: `[1,` is cut off, not "a sequence where a map was expected").
+    pub(crate) fn not_an_object(
+        bytes: &[u8],
+        error: WebhookParseError,
+    ) -> Result<Self, WebhookParseError> {
+        match crate::common::decode::<Value>(bytes) {
+            Ok(value) if !value.is_object() => {
+                let mut partial = Self::new(Map::new(), error);
+                partial.shape = EventShape::NotAnObject;
+                partial.non_object = Some(value);
+                partial.raw = RawJson::from_bytes(bytes);
+                Ok(partial)
+            }
+            Ok(_) => Err(error),
+            Err(source) => Err(WebhookParseError {
+                event_type: None,
+                source,
+            }),
         }
     }
 
@@ -186,9 +217,16 @@ impl PartialEvent {
         self.attempt
     }
 
-    /// The whole object as received.
+    /// The whole object as received (empty when the body is not an object: see
+    /// [`non_object`](Self::non_object)).
     pub fn value(&self) -> &Map<String, Value> {
         &self.value
+    }
+
+    /// The body as read, when it is JSON but not an object ([`EventShape::NotAnObject`]: an
+    /// array, a string, a number, `true`, `false` or `null`).
+    pub fn non_object(&self) -> Option<&Value> {
+        self.non_object.as_ref()
     }
 
     /// Why the typed model refused it: the field path ([`WebhookParseError::path`]) and serde's
@@ -208,6 +246,10 @@ impl std::fmt::Debug for PartialEvent {
             .field("status", &self.status)
             .field("attempt", &self.attempt)
             .field("value", &crate::redact::Redacted(&self.value))
+            .field(
+                "non_object",
+                &self.non_object.as_ref().map(crate::redact::Redacted),
+            )
             .field("raw", &self.raw)
             .field("mended", &self.mended)
             .field("body_bytes", &self.body_bytes.as_ref().map(|b| b.len()))
@@ -218,6 +260,9 @@ impl std::fmt::Debug for PartialEvent {
 
 impl Serialize for PartialEvent {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.value.serialize(s)
+        match &self.non_object {
+            Some(value) => value.serialize(s),
+            None => self.value.serialize(s),
+        }
     }
 }

@@ -156,6 +156,12 @@ fn surrogate_escape(s: &[u8]) -> (usize, bool) {
     }
 }
 
+/// `bytes` without a leading UTF-8 byte-order mark, which some senders write before a JSON
+/// body and serde_json refuses.
+pub(super) fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::mend;

@@ -207,8 +207,33 @@ fn lenient_parsing_keeps_what_does_not_fit() {
     assert_eq!(none.event_type().as_str(), "");
     assert_eq!(none.partial_error().unwrap().path(), "event_type");
 
-    for bad in [&b"[1]"[..], b"42", b"{oops", b""] {
+    for bad in [&b"[1"[..], b"{oops", b"", b"{} {}"] {
         assert!(WebhookEvent::from_slice_lenient(bad).is_err());
+    }
+    // JSON that is not an object is kept whole, as Ringg sent it (an undocumented shape).
+    for (body, value) in [
+        (
+            &b"[{\"call_id\":\"c-4\"}]"[..],
+            serde_json::json!([{"call_id": "c-4"}]),
+        ),
+        (b" 42 ", serde_json::json!(42)),
+        (b"\xEF\xBB\xBF\"done\"", serde_json::json!("done")),
+        (b"null", serde_json::Value::Null),
+    ] {
+        let event = WebhookEvent::from_slice_lenient(body).unwrap();
+        let WebhookEvent::Partial(p) = &event else {
+            panic!("{event:?}")
+        };
+        assert_eq!(p.shape(), EventShape::NotAnObject);
+        assert_eq!(p.non_object(), Some(&value));
+        assert!(p.value().is_empty() && event.call_id().is_none());
+        assert_eq!(serde_json::to_value(&event).unwrap(), value);
+        assert_eq!(
+            event.raw_json(),
+            std::str::from_utf8(body)
+                .ok()
+                .map(|b| b.trim_start_matches('\u{feff}'))
+        );
     }
     // Typed events carry their raw text too; hand-built ones do not.
     let typed = WebhookEvent::from_slice_lenient(b" {\"event_type\": \"call_started\"} ").unwrap();

@@ -392,12 +392,47 @@ async fn call_completed_is_deduped_per_attempt() {
 async fn malformed_json_is_400_and_not_handed_over() {
     let rec = Arc::new(Recorder::default());
     let r = receiver(rec.clone());
-    for body in ["", "{", "not json", "[1,2]", "\"call_started\""] {
+    for body in ["", "{", "not json", "[1,2", "{} {}"] {
         let (status, resp) = send(&r, body.to_owned()).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body:?}");
         assert!(resp["error"]["message"].as_str().is_some());
     }
     assert!(rec.seen().is_empty());
+}
+
+/// JSON that is not an object (an array, a string) is no shape Ringg documents, but it is
+/// handed over whole rather than refused into Ringg's retries and dropped.
+#[tokio::test]
+async fn json_that_is_not_an_object_is_handed_over_whole() {
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = seen.clone();
+    let r = WebhookReceiver::builder()
+        .secret_header("X-Webhook-Secret")
+        .secret(SECRET)
+        .handler(move |event: WebhookEvent| {
+            let kept = kept.clone();
+            async move {
+                if let WebhookEvent::Partial(p) = &event {
+                    kept.lock().unwrap().push(p.non_object().cloned());
+                }
+                Ok::<(), HandlerError>(())
+            }
+        })
+        .build()
+        .unwrap();
+    for body in [
+        r#"[{"campaign_id":"k1","status":"completed"}]"#,
+        r#""call_started""#,
+    ] {
+        assert_eq!(send(&r, body.to_owned()).await.0, StatusCode::OK, "{body}");
+    }
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec![
+            Some(serde_json::json!([{"campaign_id": "k1", "status": "completed"}])),
+            Some(serde_json::json!("call_started")),
+        ]
+    );
 }
 
 /// A body whose `Content-Type` declares a legacy charset is read as that charset: a Latin-1

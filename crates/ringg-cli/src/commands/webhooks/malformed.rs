@@ -1,4 +1,4 @@
-//! `webhooks listen` keeps the body of a delivery refused as not one JSON object (400
+//! `webhooks listen` keeps the body of a delivery refused as not JSON (400
 //! `malformed_json`): no handler or app sees it, Ringg sends a subscription event again only
 //! three times and a per-call callback never, so its content would otherwise be lost.
 //!
@@ -37,11 +37,11 @@ pub(super) fn keep(body: &[u8]) {
     let written = crate::state::off_the_workers(|| write(body));
     let line = match written {
         Ok(path) => format!(
-            "webhook delivery refused: its body is not one JSON object (answered 400); kept in {}",
+            "webhook delivery refused: its body is not JSON (answered 400); kept in {}",
             path.display()
         ),
         Err(e) => format!(
-            "webhook delivery refused: its body is not one JSON object (answered 400), and could not be kept: {e}"
+            "webhook delivery refused: its body is not JSON (answered 400), and could not be kept: {e}"
         ),
     };
     crate::term::err_line(line);
