@@ -95,6 +95,8 @@ impl RequestOptions {
     /// request id and attempt headers, `Content-Type`, `Content-Length`, `Host`), makes each
     /// request through these options fail with
     /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) before anything is sent.
+    /// Given twice here, a header is sent with both values; a view stacked on another
+    /// ([`merge`](Self::merge)) replaces the earlier view's values of that header.
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         let name = name.as_ref();
         let parsed = HeaderName::from_bytes(name.as_bytes())
@@ -144,12 +146,16 @@ impl RequestOptions {
         self
     }
 
-    /// These options with `other`'s set fields on top (`other` wins; headers add up).
+    /// These options with `other`'s set fields on top: `other` wins, a header included (its
+    /// values replace the ones these options give under that name; other headers are kept).
     pub fn merge(mut self, other: &RequestOptions) -> Self {
         self.attempt_timeout = other.attempt_timeout.or(self.attempt_timeout);
         self.total_timeout = other.total_timeout.or(self.total_timeout);
         self.max_retries = other.max_retries.or(self.max_retries);
         self.max_response_body = other.max_response_body.or(self.max_response_body);
+        for name in other.headers.keys() {
+            self.headers.remove(name);
+        }
         for (name, value) in &other.headers {
             self.headers.append(name.clone(), value.clone());
         }

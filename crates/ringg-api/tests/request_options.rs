@@ -77,6 +77,50 @@ async fn options_apply_to_one_call_and_not_the_next() {
     assert_eq!(err.server_request_id(), Some("srv-1"));
 }
 
+/// Stacked views: a later view's header replaces the one an earlier view set under that name
+/// (`y` wins where both set a field), and setting the same view twice sends it once.
+#[tokio::test]
+async fn a_stacked_view_replaces_a_header_rather_than_repeating_it() {
+    let (base, seen) = server(vec![]).await;
+    let c = client(&base);
+    let team = |t: &str| RequestOptions::new().header("x-team", t);
+    let billing = c.with_options(team("billing"));
+    billing
+        .with_options(team("support"))
+        .workspace()
+        .info()
+        .await
+        .unwrap();
+    billing
+        .with_options(team("billing"))
+        .workspace()
+        .info()
+        .await
+        .unwrap();
+    // Within one view, a header given twice is sent with both values.
+    c.with_options(team("a").header("x-team", "b"))
+        .workspace()
+        .info()
+        .await
+        .unwrap();
+    let teams: Vec<Vec<String>> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|head| {
+            head.lines()
+                .filter_map(|l| l.strip_prefix("x-team:"))
+                .map(|v| v.trim().to_owned())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        teams,
+        vec![vec!["support"], vec!["billing"], vec!["a", "b"]],
+        "{teams:?}"
+    );
+}
+
 #[tokio::test]
 async fn per_request_timeout_applies_to_that_call_only() {
     // A server that never answers the first connection in time.
