@@ -1,8 +1,11 @@
 //! A synchronous facade over the async [`Client`](crate::Client), for scripts and programs
 //! without an async runtime (feature `blocking`), in the manner of `reqwest::blocking`.
 //!
-//! [`Client`] owns the async client and a current-thread tokio runtime; every call runs to its
-//! end on it. The resource groups are the async ones: `client.calls()` gives a [`Group`] whose
+//! [`Client`] owns the async client and a tokio runtime with one worker thread of its own;
+//! every call runs to its end on the calling thread. The worker looks after the client's
+//! connections between calls (one a server closed while idle is dropped, not used for the next
+//! request, where a call placement would end "outcome unknown") and finishes what a call
+//! leaves to do (a shared rate limiter's slot given back to Redis). The resource groups are the async ones: `client.calls()` gives a [`Group`] whose
 //! [`call`](Group::call) runs one of the group's methods, so the endpoints, helpers and
 //! options of these groups are there with the same names, arguments and errors. A list stream
 //! becomes an iterator with [`Client::iter`]. The speech-to-text service and
@@ -100,7 +103,9 @@ impl Client {
     /// A client built by `builder` (every setting of the async client: retries, timeouts, rate
     /// limit, journal, transport).
     pub fn from_builder(builder: ClientBuilder) -> Result<Self, Error> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("ringg-blocking")
             .enable_all()
             .build()
             .map_err(|e| {

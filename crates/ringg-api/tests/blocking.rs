@@ -88,6 +88,77 @@ fn clones_work_from_several_threads_and_options_apply_to_one_view() {
     assert!(err.request_id().is_some());
 }
 
+/// A proxy on 127.0.0.1 to `upstream` that closes a connection once the client has sent
+/// nothing for `idle` (as a server's keep-alive timeout does).
+fn idle_closing_proxy(upstream: std::net::SocketAddr, idle: std::time::Duration) -> String {
+    use std::io::{Read, Write};
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(mut client) = client else { return };
+            let Ok(mut server) = TcpStream::connect(upstream) else {
+                return;
+            };
+            let (mut client_out, mut server_in) =
+                (client.try_clone().unwrap(), server.try_clone().unwrap());
+            // Answers back to the client until the server or the proxy closes.
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut server_in, &mut client_out);
+            });
+            std::thread::spawn(move || {
+                client.set_read_timeout(Some(idle)).unwrap();
+                let mut buf = [0u8; 16 * 1024];
+                while let Ok(n @ 1..) = client.read(&mut buf) {
+                    if server.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                }
+                // Idle (or closed): close both sides, as a server ends a kept-alive connection.
+                let _ = client.shutdown(Shutdown::Both);
+                let _ = server.shutdown(Shutdown::Both);
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// The blocking client's connections are looked after between calls: a kept-alive connection
+/// the server closed while the client was idle is not used for the next request, so a call
+/// placed after a pause is sent and placed, not failed as "outcome unknown".
+#[test]
+fn a_call_after_the_server_closed_an_idle_connection_is_placed() {
+    let (runtime, sim, _) = start(0);
+    let upstream: std::net::SocketAddr = sim
+        .base_url()
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let proxy = idle_closing_proxy(upstream, std::time::Duration::from_millis(200));
+    let client = Client::from_builder(
+        ringg_api::Client::builder()
+            .ignore_env()
+            .api_key(sim.api_key())
+            .base_url(format!("{proxy}/ca/api/v0")),
+    )
+    .unwrap();
+    for (i, to) in ["+919800000101", "+919800000102"].into_iter().enumerate() {
+        if i > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(800));
+        }
+        let placed = client
+            .calls()
+            .call(async |c| c.initiate(common::pool_call(to)).await);
+        assert!(placed.is_ok(), "call {i}: {:?}", placed.err());
+        assert_eq!(common::calls_to(&sim, to).len(), 1, "call {i}");
+    }
+    drop(runtime);
+}
+
 #[tokio::test]
 async fn made_and_dropped_inside_async_code_without_a_panic() {
     let sim = Simulator::builder()
