@@ -115,12 +115,13 @@ pub(crate) fn json_text<T: Serialize + ?Sized>(
     Ok(escape_json_controls(&crate::term::masked(&text)).into_owned())
 }
 
-/// Replaces every `transcript` string that holds a JSON array with that array.
+/// Replaces every `transcript` string that holds a JSON array with that array, and every
+/// `transcription_url` that holds one (a call's details carry the turns there, not a link).
 fn transcripts_as_arrays(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {
-                if k == "transcript"
+                if matches!(k.as_str(), "transcript" | "transcription_url")
                     && let Value::String(s) = v
                     && let Ok(turns @ Value::Array(_)) = serde_json::from_str::<Value>(s)
                 {

@@ -327,6 +327,12 @@ async fn list_commands_share_one_json_shape() {
     assert!(row["transcript"].is_array(), "{row}");
     let r = ok(ringg(&sim, &["calls", "export", "--format", "jsonl"])).await;
     assert!(r.json_lines()[0]["transcript"].is_array());
+    // So are a call's details, which carry the turns in `transcription_url`.
+    let id = row["id"].as_str().unwrap();
+    let details = ok(ringg(&sim, &["-o", "json", "calls", "get", id]))
+        .await
+        .json();
+    assert!(details["transcription_url"].is_array(), "{details}");
 }
 
 #[test]

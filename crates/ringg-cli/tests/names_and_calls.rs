@@ -319,6 +319,60 @@ async fn tail_shows_a_call_going_from_registered_to_completed() {
     let _ = child.wait();
 }
 
+/// A call already in progress when the tail starts is listed once as `in progress`, not as
+/// `new` (a script counting new calls would count it again at each restart).
+#[tokio::test(flavor = "multi_thread")]
+async fn tail_lists_a_call_already_in_progress_apart_from_new_ones() {
+    let sim = demo_sim(0.0).await;
+    let place = |to: &'static str| {
+        ringg(
+            &sim,
+            &[
+                "-o",
+                "json",
+                "calls",
+                "create",
+                "--agent",
+                AGENT_ID,
+                "--to",
+                to,
+                "--name",
+                "Ira",
+                "--from-number-id",
+                NUMBER_ID,
+                "--var",
+                "company_name=Acme",
+            ],
+        )
+    };
+    let before = ok(place("+919876500781")).await.json()["call_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut child = common::spawn(common::calls_tail(&sim, &["-o", "json"]));
+    let out = lines_of(child.stdout.take().unwrap());
+    let mut seen = Vec::new();
+    let first = wait_for(&out, &[&before, "registered"], &mut seen);
+    let first: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(first["initial"], true, "{first}");
+    let after = ok(place("+919876500782")).await.json()["call_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let new: serde_json::Value =
+        serde_json::from_str(&wait_for(&out, &[&after, "registered"], &mut seen)).unwrap();
+    assert_eq!(new["initial"], false, "{new}");
+    let _ = child.kill();
+    let _ = child.wait();
+    // In text, the first is `in progress`.
+    let mut child = common::spawn(common::calls_tail(&sim, &["--wide"]));
+    let out = lines_of(child.stdout.take().unwrap());
+    let line = wait_for(&out, &[&before, "registered"], &mut Vec::new());
+    assert!(line.contains("in progress, registered"), "{line}");
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn tail_listen_prints_webhook_events_between_the_status_lines() {
     let sim = demo_sim(100.0).await;

@@ -184,7 +184,7 @@ async fn poll(
 }
 
 /// Prints the calls that appeared or changed status since the last poll (on the first poll,
-/// only those still in progress). Returns whether anything changed.
+/// only those still in progress, marked as already there). Returns whether anything changed.
 fn show_changes(
     ctx: &Ctx,
     rows: Vec<CallRecord>,
@@ -208,13 +208,18 @@ fn show_changes(
         if only.is_some_and(|s| row.status.as_ref() != Some(s)) {
             continue;
         }
-        show_status(ctx, &row, before.flatten().as_ref())?;
+        show_status(ctx, &row, before.flatten().as_ref(), first)?;
     }
     Ok(changed)
 }
 
-/// One status line.
-fn show_status(ctx: &Ctx, row: &CallRecord, before: Option<&CallStatus>) -> Result<(), CliError> {
+/// One status line; `initial` for a call already in progress when the tail started (not new).
+fn show_status(
+    ctx: &Ctx,
+    row: &CallRecord,
+    before: Option<&CallStatus>,
+    initial: bool,
+) -> Result<(), CliError> {
     let status = row.status.as_ref().map(|s| s.as_str()).unwrap_or("-");
     let now = chrono::Utc::now();
     if ctx.out.json() {
@@ -225,6 +230,7 @@ fn show_status(ctx: &Ctx, row: &CallRecord, before: Option<&CallStatus>) -> Resu
             "to_number": row.to_number.as_ref(),
             "agent_id": row.agent.as_ref().map(|a| a.id.clone()),
             "from": before.map(|s| s.as_str()),
+            "initial": initial,
             "status": status,
             "queued": row.queued().map(|q| q.to_string()),
             "queued_until": row.queued().map(|q| q.until.to_utc().to_rfc3339()),
@@ -234,6 +240,7 @@ fn show_status(ctx: &Ctx, row: &CallRecord, before: Option<&CallStatus>) -> Resu
     let display = crate::display::get();
     let mut change = match before {
         Some(b) => format!("{} -> {status}", b.as_str()),
+        None if initial => format!("in progress, {status}"),
         None => format!("new, {status}"),
     };
     if let Some(q) = row.queued() {
