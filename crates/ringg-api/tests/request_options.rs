@@ -85,18 +85,10 @@ async fn a_stacked_view_replaces_a_header_rather_than_repeating_it() {
     let c = client(&base);
     let team = |t: &str| RequestOptions::new().header("x-team", t);
     let billing = c.with_options(team("billing"));
-    billing
-        .with_options(team("support"))
-        .workspace()
-        .info()
-        .await
-        .unwrap();
-    billing
-        .with_options(team("billing"))
-        .workspace()
-        .info()
-        .await
-        .unwrap();
+    for then in ["support", "billing"] {
+        let view = billing.with_options(team(then));
+        view.workspace().info().await.unwrap();
+    }
     // Within one view, a header given twice is sent with both values.
     c.with_options(team("a").header("x-team", "b"))
         .workspace()

@@ -325,25 +325,9 @@ async fn tail_shows_a_call_going_from_registered_to_completed() {
 async fn tail_lists_a_call_already_in_progress_apart_from_new_ones() {
     let sim = demo_sim(0.0).await;
     let place = |to: &'static str| {
-        ringg(
-            &sim,
-            &[
-                "-o",
-                "json",
-                "calls",
-                "create",
-                "--agent",
-                AGENT_ID,
-                "--to",
-                to,
-                "--name",
-                "Ira",
-                "--from-number-id",
-                NUMBER_ID,
-                "--var",
-                "company_name=Acme",
-            ],
-        )
+        let mut args = vec!["-o", "json"];
+        args.extend(common::call_args(to, &["--var", "company_name=Acme"]));
+        ringg(&sim, &args)
     };
     let before = ok(place("+919876500781")).await.json()["call_id"]
         .as_str()

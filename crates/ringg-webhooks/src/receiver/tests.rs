@@ -400,26 +400,36 @@ async fn malformed_json_is_400_and_not_handed_over() {
     assert!(rec.seen().is_empty());
 }
 
-/// JSON that is not an object (an array, a string) is no shape Ringg documents, but it is
-/// handed over whole rather than refused into Ringg's retries and dropped.
-#[tokio::test]
-async fn json_that_is_not_an_object_is_handed_over_whole() {
+/// A receiver whose handler notes `note(event)` of each event it is handed, and the notes.
+fn noting<T: Send + 'static>(
+    note: impl Fn(&WebhookEvent) -> T + Send + Sync + 'static,
+) -> (WebhookReceiver, Arc<std::sync::Mutex<Vec<T>>>) {
     let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
     let kept = seen.clone();
+    let note = Arc::new(note);
     let r = WebhookReceiver::builder()
         .secret_header("X-Webhook-Secret")
         .secret(SECRET)
         .handler(move |event: WebhookEvent| {
-            let kept = kept.clone();
+            let (kept, note) = (kept.clone(), note.clone());
             async move {
-                if let WebhookEvent::Partial(p) = &event {
-                    kept.lock().unwrap().push(p.non_object().cloned());
-                }
+                kept.lock().unwrap().push(note(&event));
                 Ok::<(), HandlerError>(())
             }
         })
         .build()
         .unwrap();
+    (r, seen)
+}
+
+/// JSON that is not an object (an array, a string) is no shape Ringg documents, but it is
+/// handed over whole rather than refused into Ringg's retries and dropped.
+#[tokio::test]
+async fn json_that_is_not_an_object_is_handed_over_whole() {
+    let (r, seen) = noting(|event| match event {
+        WebhookEvent::Partial(p) => p.non_object().cloned(),
+        _ => None,
+    });
     for body in [
         r#"[{"campaign_id":"k1","status":"completed"}]"#,
         r#""call_started""#,
@@ -439,25 +449,14 @@ async fn json_that_is_not_an_object_is_handed_over_whole() {
 /// `é` is `é` in the event handed over, not a replacement character.
 #[tokio::test]
 async fn a_declared_latin1_body_is_read_as_latin1() {
-    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let kept = seen.clone();
-    let r = WebhookReceiver::builder()
-        .secret_header("X-Webhook-Secret")
-        .secret(SECRET)
-        .handler(move |event: WebhookEvent| {
-            let kept = kept.clone();
-            async move {
-                let name = event
-                    .custom_args_values()
-                    .and_then(|v| v.get("name"))
-                    .and_then(|v| v.as_str())
-                    .map(str::to_owned);
-                kept.lock().unwrap().push((name, event.is_partial()));
-                Ok::<(), HandlerError>(())
-            }
-        })
-        .build()
-        .unwrap();
+    let (r, seen) = noting(|event| {
+        let name = event
+            .custom_args_values()
+            .and_then(|v| v.get("name"))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned);
+        (name, event.is_partial())
+    });
     for (call, charset) in [("l1", "iso-8859-1"), ("l2", "\"windows-1252\"")] {
         let mut bytes = format!(
             r#"{{"event_type":"call_started","call_id":"{call}","custom_args_values":{{"name":"Jos"#
