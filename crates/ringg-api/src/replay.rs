@@ -152,10 +152,9 @@ pub(crate) fn rebuild(details: &CallDetails, row: Option<&CallRecord>) -> Vec<Re
         call_id: details.id.clone(),
         body: Value::Object(body.clone()),
     }];
-    // An empty analysis object means the analysis is not done yet: no all_processing_completed
-    // then, or its rebuilt copy would hide the real one.
-    let analysed =
-        pick(&["platform_analysis"]).filter(|v| v.as_object().is_none_or(|o| !o.is_empty()));
+    // An empty analysis means the analysis is not done yet: no all_processing_completed then,
+    // or its rebuilt copy would hide the real one.
+    let analysed = pick(&["platform_analysis"]).filter(holds_analysis);
     if status == "completed"
         && let Some(platform) = analysed
     {
@@ -172,6 +171,23 @@ pub(crate) fn rebuild(details: &CallDetails, row: Option<&CallRecord>) -> Vec<Re
         });
     }
     events
+}
+
+/// Whether an analysis value holds anything: not an empty object or list, nor blank text, nor
+/// such a value written as JSON inside a string (`"{}"`, as a row may carry it).
+fn holds_analysis(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Object(o) => !o.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::String(s) => match serde_json::from_str::<Value>(s.trim()) {
+            _ if s.trim().is_empty() => false,
+            // Free text is an analysis; so is a string JSON-encoded once more.
+            Err(_) | Ok(Value::String(_)) => true,
+            Ok(inner) => holds_analysis(&inner),
+        },
+        Value::Bool(_) | Value::Number(_) => true,
+    }
 }
 
 #[cfg(test)]
@@ -215,6 +231,19 @@ mod tests {
             1,
             "no analysis yet: only call_completed"
         );
+        // Nor from a blank analysis the history row carries.
+        for blank in ["", " ", "{}", "[]", "null"] {
+            let d = details(serde_json::json!({"id": "c-5", "call_status": "completed"}));
+            let row: CallRecord = serde_json::from_value(serde_json::json!({"id": "c-5",
+                "status": "completed", "platform_analysis": blank}))
+            .unwrap();
+            assert_eq!(rebuild(&d, Some(&row)).len(), 1, "{blank:?}");
+        }
+        let d = details(serde_json::json!({"id": "c-6", "call_status": "completed"}));
+        let row: CallRecord = serde_json::from_value(serde_json::json!({"id": "c-6",
+            "status": "completed", "platform_analysis": "{\"summary\": \"x\"}"}))
+        .unwrap();
+        assert_eq!(rebuild(&d, Some(&row)).len(), 2, "an analysis as JSON text");
         let d = details(serde_json::json!({"id": "c-3", "call_status": "failed",
             "platform_analysis": {"summary": "x"}}));
         let events = rebuild(&d, None);

@@ -230,12 +230,24 @@ pub(crate) fn analysis_rows(a: &PlatformAnalysis) -> Vec<(String, String)> {
         "disconnect reason",
         a.call_disconnect_reason.as_deref().map(str::to_string),
     );
+    // A value that is not a boolean word ("perhaps", 2) is shown as it came, not as `false`.
     push(
         "callback requested",
-        a.callback_requested
-            .as_ref()
-            .map(|_| a.callback_requested().to_string()),
+        a.callback_requested.as_ref().map(|b| match b.as_bool() {
+            Some(yes) => yes.to_string(),
+            None => b.as_text().map(str::to_owned).unwrap_or_else(|| {
+                serde_json::to_value(b)
+                    .map(|v| scalar(&v))
+                    .unwrap_or_default()
+            }),
+        }),
     );
+    push(
+        "callback requested time",
+        a.callback_requested_time.as_ref().map(|t| t.to_string()),
+    );
+    push("timezone", a.timezone.as_ref().map(|t| t.to_string()));
+    push("status", a.status.as_ref().map(|t| t.to_string()));
     for (k, v) in &a.extra {
         push(k, Some(scalar(v)));
     }
@@ -333,6 +345,37 @@ mod tests {
         let only_reference = args(serde_json::json!({ CLIENT_REFERENCE_KEY: "rr-1" }));
         assert_eq!(callee_variables(&only_reference), "-");
         assert_eq!(variables(&args(serde_json::json!({}))), "-");
+    }
+
+    #[test]
+    fn analysis_rows_show_every_field_as_it_came() {
+        let rows = |v: serde_json::Value| -> Vec<(String, String)> {
+            analysis_rows(&serde_json::from_value::<PlatformAnalysis>(v).unwrap())
+        };
+        let row = |rows: &[(String, String)], k: &str| {
+            rows.iter().find(|(f, _)| f == k).map(|(_, v)| v.clone())
+        };
+        let full = rows(serde_json::json!({
+            "summary": "s", "callback_requested": true,
+            "callback_requested_time": "2026-12-10T10:00:00+05:30",
+            "timezone": "Asia/Kolkata", "status": "analyzed"
+        }));
+        assert_eq!(row(&full, "callback requested").as_deref(), Some("true"));
+        assert_eq!(
+            row(&full, "callback requested time").as_deref(),
+            Some("2026-12-10T10:00:00+05:30")
+        );
+        assert_eq!(row(&full, "timezone").as_deref(), Some("Asia/Kolkata"));
+        assert_eq!(row(&full, "status").as_deref(), Some("analyzed"));
+        // Not a boolean word: shown as it came, not as `false`.
+        for (value, shown) in [
+            (serde_json::json!("perhaps"), "perhaps"),
+            (serde_json::json!(2), "2"),
+            (serde_json::json!("no"), "false"),
+        ] {
+            let r = rows(serde_json::json!({ "callback_requested": value }));
+            assert_eq!(row(&r, "callback requested").as_deref(), Some(shown));
+        }
     }
 
     #[test]
