@@ -289,17 +289,14 @@ pub(crate) fn clap_exit(err: clap::Error, args: &[std::ffi::OsString]) -> ExitCo
 /// Flags whose value is a secret.
 const SECRET_FLAGS: [&str; 3] = ["--api-key", "--secret", "--webhook-secret"];
 
-/// Environment variables that hold a secret.
-const SECRET_ENVS: [&str; 2] = ["RINGG_API_KEY", "RINGG_WEBHOOK_SECRET"];
-
 /// Has every line the CLI prints mask the secrets known before the arguments are parsed: the
-/// API key and webhook secret in the environment and the values of the secret flags. A usage
-/// error then shows a key pasted as another flag's value (`--limit <key>`) masked.
+/// API key in the environment and the values of the secret flags. A usage error then shows a
+/// key pasted as another flag's value (`--limit <key>`) masked. (`RINGG_WEBHOOK_SECRET` is
+/// masked by the commands that use it: a secret chosen as a word would mask that word in
+/// every other command's output.)
 pub(crate) fn hide_secrets_before_parsing(args: &[std::ffi::OsString]) {
-    for name in SECRET_ENVS {
-        if let Some(value) = std::env::var_os(name) {
-            crate::term::hide(&value.to_string_lossy());
-        }
+    if let Some(value) = std::env::var_os("RINGG_API_KEY") {
+        crate::term::hide(&value.to_string_lossy());
     }
     let words: Vec<String> = args
         .iter()

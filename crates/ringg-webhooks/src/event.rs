@@ -7,9 +7,16 @@ use ringg_types::webhook::WebhookEvent;
 /// fit the typed model, or when it is not an object), unless `strict` asks to refuse partial
 /// events; a body that is not JSON is refused as malformed.
 pub(crate) fn parse(body: &[u8], strict: bool) -> Result<WebhookEvent, Rejection> {
-    let event = WebhookEvent::from_slice_lenient(body).map_err(Rejection::malformed_json)?;
+    let event = WebhookEvent::from_slice_lenient(body)
+        .map_err(|e| Rejection::malformed_json(e).keeping_body())?;
     if strict && let WebhookEvent::Partial(partial) = &event {
-        return Err(Rejection::invalid_field(partial.error().clone()));
+        let refused = Rejection::invalid_field(partial.error().clone());
+        // No handler sees it and no documented shape would bring it again: kept, as a body
+        // that is not JSON is.
+        if partial.shape() == ringg_types::webhook::EventShape::NotAnObject {
+            return Err(refused.keeping_body());
+        }
+        return Err(refused);
     }
     Ok(event)
 }

@@ -83,17 +83,13 @@ fn text_line(event: &WebhookEvent) -> String {
     let mut line = escape_control(event.event_type().as_str()).into_owned();
     match event {
         WebhookEvent::Unknown(_) => line.push_str(" (unknown event type)"),
+        // No field of a documented shape to show: the JSON itself, whole (as the JSON output
+        // writes it), so the text output loses nothing of it either.
         WebhookEvent::Partial(partial) if partial.non_object().is_some() => {
-            let what = match partial.non_object() {
-                Some(serde_json::Value::Array(items)) => format!("an array of {}", items.len()),
-                Some(serde_json::Value::String(_)) => "a string".to_owned(),
-                Some(serde_json::Value::Number(_)) => "a number".to_owned(),
-                Some(serde_json::Value::Bool(_)) => "true or false".to_owned(),
-                _ => "null".to_owned(),
-            };
             let _ = write!(
                 line,
-                " (not a JSON object: {what}; the JSON output shows it whole)"
+                " (not a JSON object) {}",
+                redact_text(&json_line(event))
             );
         }
         WebhookEvent::Partial(partial) => {
@@ -266,15 +262,17 @@ mod tests {
         let text = OutputFormat::Text.render(&untyped);
         assert!(text.starts_with("(partial: `event_type`:"), "{text:?}");
         assert!(text.ends_with(" call_id=c3"), "{text:?}");
-        // JSON that is not an object: what it is, and the JSON output has it whole.
-        let array = WebhookEvent::from_slice_lenient(br#"[{"call_id":"c9"}, 2]"#).unwrap();
+        // JSON that is not an object: shown whole, secrets masked, in either format.
+        let array =
+            WebhookEvent::from_slice_lenient(br#"[{"call_id":"c9","api_key":"k-123456789"}, 2]"#)
+                .unwrap();
         let text = OutputFormat::Text.render(&array);
-        assert!(
-            text.starts_with("(not a JSON object: an array of 2;"),
-            "{text:?}"
+        assert_eq!(
+            text,
+            r#"(not a JSON object) [{"call_id":"c9","api_key":"[REDACTED]"}, 2]"#
         );
         let json = OutputFormat::Json.render(&array);
-        assert_eq!(json, r#"[{"call_id":"c9"}, 2]"#);
+        assert_eq!(json, r#"[{"call_id":"c9","api_key":"[REDACTED]"}, 2]"#);
     }
 
     #[test]

@@ -148,7 +148,7 @@ impl WebhookReceiver {
         let bytes = collect_limited(body, inner.max_body_bytes, inner.read_timeout).await?;
         let bytes = crate::body::as_utf8(&parts.headers, bytes);
         let event = event::parse(&bytes, inner.strict).inspect_err(|rejection| {
-            if rejection.code() == "malformed_json"
+            if rejection.keeps_body()
                 && let Some(keep) = &inner.malformed
             {
                 keep(&bytes);
@@ -479,8 +479,9 @@ impl WebhookReceiverBuilder {
     }
 
     /// Calls `keep` with the body of each authenticated delivery refused as not JSON (400
-    /// `malformed_json`: not JSON even once mended, two values, a cut-off body), before
-    /// it is answered. No handler sees such a delivery, Ringg sends a subscription event
+    /// `malformed_json`: not JSON even once mended, two values, a cut-off body), and, by a
+    /// [`strict`](Self::strict) receiver, as JSON that is not an object (400
+    /// `invalid_payload`), before it is answered. No handler sees such a delivery, Ringg sends a subscription event
     /// again only three times and a per-call callback never: `keep` is where its content can
     /// be kept (`ringg webhooks listen` writes it to a file). It runs on the request's task,
     /// so it should be quick.

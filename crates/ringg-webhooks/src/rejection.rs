@@ -27,6 +27,8 @@ pub struct Rejection {
     message: String,
     path: Option<String>,
     parse_error: Option<Box<WebhookParseError>>,
+    /// Whether the refused body goes to `on_malformed` (its content reaches no handler).
+    keeps_body: bool,
 }
 
 impl Rejection {
@@ -37,7 +39,21 @@ impl Rejection {
             message: message.into(),
             path: None,
             parse_error: None,
+            keeps_body: false,
         }
+    }
+
+    /// Whether the body of the refused delivery is handed to
+    /// [`on_malformed`](crate::WebhookReceiverBuilder::on_malformed): a body that is not JSON,
+    /// and JSON that is not an object a strict receiver refused.
+    pub(crate) fn keeps_body(&self) -> bool {
+        self.keeps_body
+    }
+
+    /// This rejection, its body handed to `on_malformed`.
+    pub(crate) fn keeping_body(mut self) -> Self {
+        self.keeps_body = true;
+        self
     }
 
     pub(crate) fn method_not_allowed(method: &Method) -> Self {

@@ -135,19 +135,7 @@ async fn malformed_json_is_400_with_a_json_error() {
 /// it can be kept; an unauthenticated one is not passed on, and nor is a partial event.
 #[tokio::test]
 async fn a_malformed_delivery_is_passed_to_on_malformed() {
-    let kept: Arc<std::sync::Mutex<Vec<Vec<u8>>>> = Arc::default();
-    let rec = Recorder::new();
-    let receiver = WebhookReceiver::builder()
-        .secret_header("X-Webhook-Secret")
-        .secret(SECRET)
-        .shared_handler(rec.clone())
-        .on_malformed({
-            let kept = kept.clone();
-            move |body: &[u8]| kept.lock().unwrap().push(body.to_vec())
-        })
-        .build()
-        .unwrap();
-    let server = TestServer::start(receiver).await;
+    let (server, kept) = keeping_malformed(false).await;
     let url = server.url("/");
     let cut = r#"[{"event_type":"call_started","call_id":"c-arr"}"#;
     let (status, _) = send("POST", &url, &auth(), cut).await;
@@ -163,6 +151,33 @@ async fn a_malformed_delivery_is_passed_to_on_malformed() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(*kept.lock().unwrap(), vec![cut.as_bytes().to_vec()]);
     server.stop().await;
+    // A strict receiver refuses the array, and keeps it (no handler saw it); not an object
+    // that did not fit the model.
+    let (server, kept) = keeping_malformed(true).await;
+    let url = server.url("/");
+    let (status, _) = send("POST", &url, &auth(), array).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = send("POST", &url, &auth(), partial).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(*kept.lock().unwrap(), vec![array.as_bytes().to_vec()]);
+    server.stop().await;
+}
+
+/// A receiver (strict or not) whose `on_malformed` notes each body it is given.
+async fn keeping_malformed(strict: bool) -> (TestServer, Arc<std::sync::Mutex<Vec<Vec<u8>>>>) {
+    let kept: Arc<std::sync::Mutex<Vec<Vec<u8>>>> = Arc::default();
+    let receiver = WebhookReceiver::builder()
+        .secret_header("X-Webhook-Secret")
+        .secret(SECRET)
+        .strict(strict)
+        .shared_handler(Recorder::new())
+        .on_malformed({
+            let kept = kept.clone();
+            move |body: &[u8]| kept.lock().unwrap().push(body.to_vec())
+        })
+        .build()
+        .unwrap();
+    (TestServer::start(receiver).await, kept)
 }
 
 /// Deliberately changed: a JSON body with a field of the wrong type used to be a 400 (so Ringg

@@ -341,15 +341,17 @@ impl WebhookEvent {
                     Ok(partial) => return Ok(Self::Partial(partial)),
                     Err(error) => error,
                 };
-                let (value, mended): (Map<String, Value>, _) = match decode(bytes) {
-                    Ok(value) => (value, None),
-                    // Not strict JSON: an object JSON refuses only for what `mend` replaces.
+                // An object the model refused; or JSON but for what `mend` replaces.
+                let (mut partial, mended) = match decode::<Map<String, Value>>(bytes) {
+                    Ok(value) => (PartialEvent::new(value, error), None),
                     Err(_) => match super::repair::mend(bytes) {
-                        Some(m) => (decode(&m).map_err(|_| error.clone())?, Some(m)),
+                        Some(m) => match decode(&m) {
+                            Ok(value) => (PartialEvent::new(value, error), Some(m)),
+                            Err(_) => (PartialEvent::not_an_object(&m, error)?, Some(m)),
+                        },
                         None => return Err(error),
                     },
                 };
-                let mut partial = PartialEvent::new(value, error);
                 partial.raw = RawJson::from_bytes(bytes);
                 if partial.raw.is_none() {
                     partial.body_bytes = Some(bytes.into());
@@ -484,7 +486,7 @@ impl WebhookEvent {
     }
 
     /// The unknown fields of a known event (for an unknown or partial event: its whole
-    /// payload).
+    /// payload; empty for JSON that is not an object, see `PartialEvent::non_object`).
     pub fn extra(&self) -> &Extra {
         each_known!(self, p => &p.extra, u => &u.raw, c => &c.extra, x => x.value())
     }
@@ -539,10 +541,12 @@ impl WebhookEvent {
 
     /// The payload as a JSON value: the JSON that was parsed when the event came from a body
     /// (unknown fields and explicit `null`s included; for a partial event, its object as read,
-    /// mended where the body needed it), otherwise its serialization.
+    /// or the value that is not an object, mended where the body needed it), otherwise its
+    /// serialization.
     pub fn to_value(&self) -> Result<Value, serde_json::Error> {
         if let Self::Partial(x) = self {
-            return Ok(Value::Object(x.value().clone()));
+            let whole = x.non_object().cloned();
+            return Ok(whole.unwrap_or_else(|| Value::Object(x.value().clone())));
         }
         match self.raw_json() {
             Some(text) => serde_json::from_str(text),

@@ -12,7 +12,7 @@ use crate::webhook::callback::{CALLBACK_EVENT_TYPE, is_callback_envelope};
 use crate::webhook::error::WebhookParseError;
 use crate::webhook::raw::RawJson;
 
-/// Which of Ringg's two delivery shapes a body has.
+/// Which of Ringg's two delivery shapes a body has (or neither: JSON that is not an object).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EventShape {
@@ -37,8 +37,8 @@ impl EventShape {
     }
 }
 
-/// A delivery that is a JSON object but did not fit the typed model (a field of an unexpected
-/// type, a missing `event_type`, ...).
+/// A delivery that is JSON but did not fit the typed model (a field of an unexpected type, a
+/// missing `event_type`, ..., or a value that is not an object: [`non_object`](Self::non_object)).
 ///
 /// Nothing is lost: the whole object is kept ([`value`](Self::value), and the text as received
 /// through [`WebhookEvent::raw`](crate::webhook::WebhookEvent::raw)), with the decode error

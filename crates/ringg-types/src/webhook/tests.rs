@@ -234,7 +234,16 @@ fn lenient_parsing_keeps_what_does_not_fit() {
                 .ok()
                 .map(|b| b.trim_start_matches('\u{feff}'))
         );
+        assert_eq!(event.to_value().unwrap(), value);
     }
+    // Also once mended, with the text as received.
+    let event = WebhookEvent::from_slice_lenient(b"[NaN, 1]").unwrap();
+    let WebhookEvent::Partial(p) = &event else {
+        panic!("{event:?}")
+    };
+    assert!(p.is_mended() && p.shape() == EventShape::NotAnObject);
+    assert_eq!(p.non_object(), Some(&serde_json::json!([null, 1])));
+    assert_eq!(event.raw_json(), Some("[NaN, 1]"));
     // Typed events carry their raw text too; hand-built ones do not.
     let typed = WebhookEvent::from_slice_lenient(b" {\"event_type\": \"call_started\"} ").unwrap();
     assert_eq!(

@@ -223,7 +223,7 @@ pub(super) fn save_left_behind() {
         .any(|dir| events_in(dir).is_ok_and(|events| !events.is_empty()))
     {
         crate::term::err_line(format!(
-            "note: {} holds events a listen answered 200 and may not have printed, one JSON object per file; once no listen runs, move them out (a running listen keeps its own there)",
+            "note: {} holds events a listen answered 200 and may not have printed, one event's JSON per file; once no listen runs, move them out (a running listen keeps its own there)",
             parent.display()
         ));
     }
@@ -292,12 +292,12 @@ fn save_gone(parent: &Path, folders: Vec<PathBuf>) {
                 discard(&dir, lock);
             }
             crate::term::err_line(format!(
-                "warning: {n} held event(s) answered 200 may not have been printed ({why}); they are saved in {} (one JSON object per line)",
+                "warning: {n} held event(s) answered 200 may not have been printed ({why}); they are saved in {} (one event's JSON per line)",
                 path.display()
             ));
         }
         Err(e) => crate::term::err_line(format!(
-            "warning: {n} held event(s) answered 200 may not have been printed ({why}); they could not be saved together ({e}) and stay in {}, one JSON object per file",
+            "warning: {n} held event(s) answered 200 may not have been printed ({why}); they could not be saved together ({e}) and stay in {}, one event's JSON per file",
             parent.display()
         )),
     }

@@ -347,7 +347,7 @@ impl Printer {
                 );
                 if new {
                     crate::term::err_line(format!(
-                        "warning: {MAX_HELD} held lines are waiting for the output to be read; the events of further ones are answered 200 and saved in {} instead of printed (one JSON object per line)",
+                        "warning: {MAX_HELD} held lines are waiting for the output to be read; the events of further ones are answered 200 and saved in {} instead of printed (one event's JSON per line)",
                         path.display()
                     ));
                 }
@@ -477,7 +477,7 @@ impl HeldEvents {
 /// Saves the events of held lines not written yet (a line the writer holds but has not
 /// finished writing included: it may appear in the output too; so is a subscription event's
 /// line stuck in the writer past [`PRINT_WAIT`], whose delivery may never be answered) to a new
-/// file in the state folder, one JSON object per line, and says where on stderr; their
+/// file in the state folder, one event's JSON per line, and says where on stderr; their
 /// deliveries were answered 200, or may not be sent again. Called when `listen` stops (or its output fails);
 /// a held line still queued is not written afterwards, and no line is held after it. A second
 /// call waits for the first one's file, then saves nothing. The copies on disk are removed once
@@ -511,7 +511,7 @@ fn save_held(held: &Mutex<HeldEvents>, folder: &held::Folder) {
         Ok(path) => {
             folder.remove();
             crate::term::err_line(format!(
-                "warning: {n} event line(s) were not printed ({why}); their events are saved in {} (one JSON object per line)",
+                "warning: {n} event line(s) were not printed ({why}); their events are saved in {} (one event's JSON per line)",
                 path.display()
             ));
         }
@@ -525,7 +525,7 @@ fn save_held(held: &Mutex<HeldEvents>, folder: &held::Folder) {
                 )
             });
             crate::term::err_line(format!(
-                "warning: {n} event line(s) were not printed ({why}), and their events could not be saved ({e}){copies}; here they are, one JSON object per line:"
+                "warning: {n} event line(s) were not printed ({why}), and their events could not be saved ({e}){copies}; here they are, one event's JSON per line:"
             ));
             for line in &unwritten {
                 crate::term::err_line(line);
