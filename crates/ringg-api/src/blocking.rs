@@ -5,10 +5,11 @@
 //! every call runs to its end on the calling thread. The worker looks after the client's
 //! connections between calls (one a server closed while idle is dropped, not used for the next
 //! request, where a call placement would end "outcome unknown") and finishes what a call
-//! leaves to do (a shared rate limiter's slot given back to Redis). The resource groups are the async ones: `client.calls()` gives a [`Group`] whose
-//! [`call`](Group::call) runs one of the group's methods, so the endpoints, helpers and
-//! options of these groups are there with the same names, arguments and errors. A list stream
-//! becomes an iterator with [`Client::iter`]. The speech-to-text service and
+//! leaves to do (a shared rate limiter's slot given back to Redis). The resource groups are
+//! the async ones: `client.calls()` gives a [`Group`] whose [`call`](Group::call) runs one of
+//! the group's methods, so the endpoints, helpers and options of these groups are there with
+//! the same names, arguments and errors. A list stream becomes an iterator with
+//! [`Client::iter`]. The speech-to-text service and
 //! [`with_raw_response`](crate::Client::with_raw_response) have no group here: reach them
 //! through [`Client::async_client`] and run the call with [`Client::block_on`].
 //!

@@ -481,10 +481,10 @@ impl WebhookReceiverBuilder {
     /// Calls `keep` with the body of each authenticated delivery refused as not JSON (400
     /// `malformed_json`: not JSON even once mended, two values, a cut-off body), and, by a
     /// [`strict`](Self::strict) receiver, as JSON that is not an object (400
-    /// `invalid_payload`), before it is answered. No handler sees such a delivery, Ringg sends a subscription event
-    /// again only three times and a per-call callback never: `keep` is where its content can
-    /// be kept (`ringg webhooks listen` writes it to a file). It runs on the request's task,
-    /// so it should be quick.
+    /// `invalid_payload`), before it is answered. No handler sees such a delivery, Ringg
+    /// sends a subscription event again only three times and a per-call callback never: `keep`
+    /// is where its content can be kept (`ringg webhooks listen` writes it to a file). It runs
+    /// on the request's task, so it should be quick.
     #[must_use]
     pub fn on_malformed(mut self, keep: impl Fn(&[u8]) + Send + Sync + 'static) -> Self {
         self.malformed = Some(Arc::new(keep));
