@@ -352,19 +352,24 @@ mod tests {
         }
     }
 
+    /// The first `limit` rows, as a server that ignores the offset sends on every fetch
+    /// (`call-0`, `call-1`, …), each `seconds` old.
+    fn first_rows(limit: u32, seconds: u64) -> Vec<Live> {
+        (0..u64::from(limit))
+            .map(|i| Live {
+                id: format!("call-{i}"),
+                seconds,
+            })
+            .collect()
+    }
+
     #[tokio::test]
     async fn a_repeated_page_of_live_rows_is_told_by_its_ids() {
         // The server ignores the offset, and every fetch finds the calls a second older.
         let fetches = std::sync::atomic::AtomicU64::new(0);
         let fetch = move |_offset: u64, limit: u32| {
             let n = fetches.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let rows = (0..u64::from(limit))
-                .map(|i| Live {
-                    id: format!("call-{i}"),
-                    seconds: n,
-                })
-                .collect();
-            futures::future::ready(Ok::<_, Error>(LivePage(rows)))
+            futures::future::ready(Ok::<_, Error>(LivePage(first_rows(limit, n))))
         };
         let got: Vec<Result<Live, Error>> = paginate::<LivePage, _, _>(0, 10, 50, u64::MAX, fetch)
             .collect()
@@ -437,13 +442,7 @@ mod tests {
         let fetches = std::sync::atomic::AtomicU64::new(0);
         let fetch = move |_offset: u64, limit: u32| {
             let n = fetches.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let rows = (0..u64::from(limit))
-                .map(|i| Live {
-                    id: format!("call-{i}"),
-                    seconds: 0,
-                })
-                .collect();
-            futures::future::ready(Ok::<_, Error>(TotalPage(rows, 500 + n)))
+            futures::future::ready(Ok::<_, Error>(TotalPage(first_rows(limit, 0), 500 + n)))
         };
         let got: Vec<Result<Live, Error>> =
             paginate::<TotalPage, _, _>(0, 100, 50, u64::MAX, fetch)

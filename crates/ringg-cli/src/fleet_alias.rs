@@ -33,7 +33,15 @@ const MAX_HOPS: usize = 8;
 /// The scope the fleet keeps `scope`'s records under: the one a key rotation recorded it
 /// continues (followed back through earlier rotations), else `scope` itself.
 pub(crate) async fn canonical(url: &str, prefix: &str, scope: &str) -> Result<String, String> {
-    let mut conn = connect(url).await?;
+    canonical_on(&mut connect(url).await?, prefix, scope).await
+}
+
+/// [`canonical`] on an open connection.
+async fn canonical_on(
+    conn: &mut redis::aio::MultiplexedConnection,
+    prefix: &str,
+    scope: &str,
+) -> Result<String, String> {
     let mut current = scope.to_owned();
     for _ in 0..MAX_HOPS {
         let alias: Option<String> =
@@ -64,8 +72,8 @@ pub(crate) async fn follow_rotation(
     old_scope: &str,
     new_scope: &str,
 ) -> Result<(), String> {
-    let canonical = canonical(url, prefix, old_scope).await?;
     let mut conn = connect(url).await?;
+    let canonical = canonical_on(&mut conn, prefix, old_scope).await?;
     // A new key's scope continues nothing yet: an alias already there (a second run) is kept.
     let _: Option<String> = FleetJournal::run(
         redis::cmd("SET")

@@ -651,13 +651,7 @@ async fn a_rotated_key_keeps_the_old_keys_pending_and_recent_calls() {
     assert_eq!(run_with(old.clone(), reconcile).await.code, 0);
     assert_eq!(create(old.clone(), lost).await.code, 6);
     let file = keys.path().join("new.key");
-    let rotate = [
-        "workspace",
-        "rotate-key",
-        "--key-file",
-        file.to_str().unwrap(),
-        "--yes",
-    ];
+    let rotate = common::rotate_args(&file);
     let r = run_with(old, rotate.iter().map(|a| a.to_string()).collect()).await;
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
@@ -705,14 +699,7 @@ async fn a_rotated_profile_key_keeps_the_old_keys_pending_calls() {
         "the answer is lost"
     );
     let file = config.path().join("new.key");
-    let r = common::run(cmd(&[
-        "workspace",
-        "rotate-key",
-        "--key-file",
-        file.to_str().unwrap(),
-        "--yes",
-    ]))
-    .await;
+    let r = common::run(cmd(&common::rotate_args(&file))).await;
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stdout.contains("The old key's journal entries (1:"),

@@ -98,14 +98,7 @@ async fn rotate_key_gives_the_profile_in_use_the_new_key() {
     login.write_stdin(format!("{}\n", sim.api_key()));
     ok(login).await;
     let file = dir.path().join("new.key");
-    let r = ok(cmd(&[
-        "workspace",
-        "rotate-key",
-        "--key-file",
-        file.to_str().unwrap(),
-        "--yes",
-    ]))
-    .await;
+    let r = ok(cmd(&common::rotate_args(&file))).await;
     let new_key = std::fs::read_to_string(&file).unwrap().trim().to_string();
     assert_eq!(sim.handle().workspace().api_key.expose(), new_key);
     assert!(
@@ -129,13 +122,7 @@ async fn rotate_key_gives_the_profile_in_use_the_new_key() {
     // A key from the environment leaves the profile alone, and the advice printed works as
     // it is, although the profile names the same server.
     let second = dir.path().join("second key");
-    let mut c = cmd(&[
-        "workspace",
-        "rotate-key",
-        "--key-file",
-        second.to_str().unwrap(),
-        "--yes",
-    ]);
+    let mut c = cmd(&common::rotate_args(&second));
     c.env("RINGG_API_KEY", &new_key)
         .env("RINGG_BASE_URL", sim.base_url());
     let r = ok(c).await;

@@ -184,6 +184,12 @@ pub fn calls_to(sim: &RunningSimulator, to: &str) -> Vec<String> {
         .collect()
 }
 
+/// The arguments of `workspace rotate-key` writing the new key to `key_file`, confirmed.
+pub fn rotate_args(key_file: &std::path::Path) -> [&str; 5] {
+    let file = key_file.to_str().expect("a UTF-8 path");
+    ["workspace", "rotate-key", "--key-file", file, "--yes"]
+}
+
 /// The arguments of `calls create` from the demo assistant and number to `to`, then `extra`.
 pub fn call_args<'a>(to: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![

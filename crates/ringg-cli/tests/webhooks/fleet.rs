@@ -293,14 +293,7 @@ async fn fleet_a_rotated_key_keeps_the_fleets_recent_calls() {
     let first = run(one.path(), &old, &create).await;
     assert_eq!(first.code, 0, "{}", first.stderr);
     let file = one.path().join("new.key");
-    let rotate = [
-        "workspace",
-        "rotate-key",
-        "--key-file",
-        file.to_str().unwrap(),
-        "--yes",
-    ];
-    let rotated = run(one.path(), &old, &rotate).await;
+    let rotated = run(one.path(), &old, &super::common::rotate_args(&file)).await;
     assert_eq!(rotated.code, 0, "{}", rotated.stderr);
     assert!(!rotated.stderr.contains("warning"), "{}", rotated.stderr);
     let new = std::fs::read_to_string(&file).unwrap().trim().to_owned();

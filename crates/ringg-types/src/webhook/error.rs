@@ -24,6 +24,14 @@ pub struct WebhookParseError {
 }
 
 impl WebhookParseError {
+    /// A failure of the body itself, before any event type was read.
+    pub(crate) fn document(source: DecodeError) -> Self {
+        Self {
+            event_type: None,
+            source,
+        }
+    }
+
     /// The JSON path of the failing field (`event_type`, `call_id`, `transcript[0]`, `.` for
     /// the document).
     pub fn path(&self) -> &str {

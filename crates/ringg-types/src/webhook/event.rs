@@ -303,10 +303,7 @@ impl WebhookEvent {
 
     /// [`from_slice`](Self::from_slice) without the leading-`event_type` shortcut.
     pub(super) fn from_slice_probed(bytes: &[u8]) -> Result<Self, WebhookParseError> {
-        let probe: Probe = decode(bytes).map_err(|source| WebhookParseError {
-            event_type: None,
-            source,
-        })?;
+        let probe: Probe = decode(bytes).map_err(WebhookParseError::document)?;
         let mut event = Self::decode_typed(probe, bytes)?;
         event.set_raw(RawJson::from_bytes(bytes));
         Ok(event)
@@ -337,20 +334,20 @@ impl WebhookEvent {
         match Self::from_slice(bytes) {
             Ok(event) => Ok(event),
             Err(error) => {
-                let error = match PartialEvent::not_an_object(bytes, error) {
-                    Ok(partial) => return Ok(Self::Partial(partial)),
-                    Err(error) => error,
-                };
-                // An object the model refused; or JSON but for what `mend` replaces.
-                let (mut partial, mended) = match decode::<Map<String, Value>>(bytes) {
-                    Ok(value) => (PartialEvent::new(value, error), None),
-                    Err(_) => match super::repair::mend(bytes) {
-                        Some(m) => match decode(&m) {
-                            Ok(value) => (PartialEvent::new(value, error), Some(m)),
-                            Err(_) => (PartialEvent::not_an_object(&m, error)?, Some(m)),
-                        },
-                        None => return Err(error),
+                // The body read once as JSON (or, not strict JSON, once `mend` replaced what JSON
+                // refuses); not JSON even then, it is refused with what JSON's reader said.
+                let (value, mended) = match decode::<Value>(bytes) {
+                    Ok(value) => (value, None),
+                    Err(source) => match super::repair::mend(bytes)
+                        .and_then(|m| Some((decode::<Value>(&m).ok()?, Some(m))))
+                    {
+                        Some(read) => read,
+                        None => return Err(WebhookParseError::document(source)),
                     },
+                };
+                let mut partial = match value {
+                    Value::Object(object) => PartialEvent::new(object, error),
+                    other => PartialEvent::not_an_object(other, error),
                 };
                 partial.raw = RawJson::from_bytes(bytes);
                 if partial.raw.is_none() {
@@ -417,9 +414,8 @@ impl WebhookEvent {
 
     /// Builds an event from an already-parsed JSON value.
     pub fn from_value(value: Value) -> Result<Self, WebhookParseError> {
-        let bytes = serde_json::to_vec(&value).map_err(|e| WebhookParseError {
-            event_type: None,
-            source: DecodeError::new(".", e.to_string(), Vec::new()),
+        let bytes = serde_json::to_vec(&value).map_err(|e| {
+            WebhookParseError::document(DecodeError::new(".", e.to_string(), Vec::new()))
         })?;
         Self::from_slice(&bytes)
     }

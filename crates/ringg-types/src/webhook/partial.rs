@@ -130,27 +130,12 @@ impl PartialEvent {
     }
 
     /// A body that is JSON but not an object ([`EventShape::NotAnObject`]), kept whole with
-    /// `error` (why the typed model refused it). Otherwise the error to go on with: `error`
-    /// for an object, what JSON's reader said for a body that is not strict JSON (not what the
-    /// model expected: `[1,` is cut off, not "a sequence where a map was expected").
-    pub(crate) fn not_an_object(
-        bytes: &[u8],
-        error: WebhookParseError,
-    ) -> Result<Self, WebhookParseError> {
-        match crate::common::decode::<Value>(bytes) {
-            Ok(value) if !value.is_object() => {
-                let mut partial = Self::new(Map::new(), error);
-                partial.shape = EventShape::NotAnObject;
-                partial.non_object = Some(value);
-                partial.raw = RawJson::from_bytes(bytes);
-                Ok(partial)
-            }
-            Ok(_) => Err(error),
-            Err(source) => Err(WebhookParseError {
-                event_type: None,
-                source,
-            }),
-        }
+    /// `error` (why the typed model refused it).
+    pub(crate) fn not_an_object(value: Value, error: WebhookParseError) -> Self {
+        let mut partial = Self::new(Map::new(), error);
+        partial.shape = EventShape::NotAnObject;
+        partial.non_object = Some(value);
+        partial
     }
 
     /// Records that the body was read only once mended, and the mended text.
