@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use http::HeaderMap;
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use http::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
 use http_body::Body;
 use http_body_util::BodyExt;
 
@@ -20,6 +20,61 @@ pub(crate) fn declared_too_large(headers: &HeaderMap, limit: usize) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .is_some_and(|len| len > limit as u64)
+}
+
+/// `bytes` decompressed as `Content-Encoding` declares (`gzip`, `x-gzip`, `deflate`; several
+/// codings are undone last first; `identity` is none), the result held to `limit` bytes.
+///
+/// A body that does not decompress as declared is read as it came (a sender that labels plain
+/// JSON `gzip` loses nothing: the parser decides). A coding this receiver cannot undo is
+/// refused with 415 and the body goes to `on_malformed`; a result over `limit` with 413.
+/// `None`: nothing to undo, `bytes` are the body.
+pub(crate) fn decoded(
+    headers: &HeaderMap,
+    bytes: &Bytes,
+    limit: usize,
+) -> Result<Option<Bytes>, Rejection> {
+    if !headers.contains_key(CONTENT_ENCODING) {
+        return Ok(None);
+    }
+    let codings: Vec<String> = headers
+        .get_all(CONTENT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|c| c.trim().to_ascii_lowercase())
+        .filter(|c| !c.is_empty() && c != "identity")
+        .collect();
+    let mut body = bytes.clone();
+    for coding in codings.iter().rev() {
+        let inflated = match coding.as_str() {
+            "gzip" | "x-gzip" => inflate(flate2::read::MultiGzDecoder::new(&body[..]), limit),
+            // HTTP's `deflate` is zlib's format; some senders send the raw stream.
+            "deflate" => inflate(flate2::read::ZlibDecoder::new(&body[..]), limit)
+                .or_else(|_| inflate(flate2::read::DeflateDecoder::new(&body[..]), limit)),
+            other => return Err(Rejection::unsupported_encoding(other).keeping_body()),
+        };
+        match inflated {
+            Ok(Some(plain)) => body = Bytes::from(plain),
+            Ok(None) => return Err(Rejection::too_large_decompressed(limit)),
+            Err(e) => {
+                tracing::warn!(
+                    target: "ringg_webhooks",
+                    "the body is not {coding} as its Content-Encoding says ({e}); read as it came"
+                );
+                break;
+            }
+        }
+    }
+    Ok(Some(body))
+}
+
+/// Everything `reader` gives, or `None` past `limit` bytes (at most `limit + 1` are read).
+fn inflate(reader: impl std::io::Read, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    reader.take(limit as u64 + 1).read_to_end(&mut out)?;
+    Ok((out.len() <= limit).then_some(out))
 }
 
 /// `bytes` as UTF-8: when they are not, and `Content-Type` names another charset

@@ -81,7 +81,7 @@ struct Inner {
 }
 
 /// What [`WebhookReceiverBuilder::on_malformed`] calls with the body of a delivery refused as
-/// not JSON.
+/// not JSON, or compressed in a way the receiver cannot undo.
 type MalformedHook = Arc<dyn Fn(&[u8]) + Send + Sync>;
 
 impl WebhookReceiver {
@@ -146,14 +146,24 @@ impl WebhookReceiver {
             return Err(Rejection::too_large(inner.max_body_bytes));
         }
         let bytes = collect_limited(body, inner.max_body_bytes, inner.read_timeout).await?;
-        let bytes = crate::body::as_utf8(&parts.headers, bytes);
-        let event = event::parse(&bytes, inner.strict).inspect_err(|rejection| {
+        // A refused body no handler will see goes to `on_malformed`.
+        let keep_refused = |rejection: &Rejection, body: &[u8]| {
             if rejection.keeps_body()
                 && let Some(keep) = &inner.malformed
             {
-                keep(&bytes);
+                keep(body);
             }
-        })?;
+        };
+        let bytes = match crate::body::decoded(&parts.headers, &bytes, inner.max_body_bytes) {
+            Ok(None) => bytes,
+            Ok(Some(decoded)) => decoded,
+            Err(rejection) => {
+                keep_refused(&rejection, &bytes);
+                return Err(rejection);
+            }
+        };
+        let bytes = crate::body::as_utf8(&parts.headers, bytes);
+        let event = event::parse(&bytes, inner.strict).inspect_err(|r| keep_refused(r, &bytes))?;
         // Dedupe and the handler run on their own task: if the connection goes away mid-way,
         // the handler still finishes and a failed event's key is still released.
         let task = tokio::spawn(deliver(self.inner.clone(), event));
@@ -481,7 +491,9 @@ impl WebhookReceiverBuilder {
     /// Calls `keep` with the body of each authenticated delivery refused as not JSON (400
     /// `malformed_json`: not JSON even once mended, two values, a cut-off body), and, by a
     /// [`strict`](Self::strict) receiver, as JSON that is not an object (400
-    /// `invalid_payload`), before it is answered. No handler sees such a delivery, Ringg
+    /// `invalid_payload`), and of one compressed with a `Content-Encoding` the receiver cannot
+    /// undo (415 `unsupported_encoding`; `gzip` and `deflate` are undone, within the body
+    /// limit), before it is answered. No handler sees such a delivery, Ringg
     /// sends a subscription event again only three times and a per-call callback never: `keep`
     /// is where its content can be kept (`ringg webhooks listen` writes it to a file). It runs
     /// on the request's task, so it should be quick.

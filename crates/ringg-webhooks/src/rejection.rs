@@ -83,6 +83,35 @@ impl Rejection {
         )
     }
 
+    pub(crate) fn too_large_decompressed(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!(
+                "the body, decompressed, exceeds the receiver's limit of {limit} bytes; raise \
+                 the receiver's max_body_bytes (`ringg webhooks listen --max-body-bytes`) if \
+                 such deliveries are expected"
+            ),
+        )
+    }
+
+    pub(crate) fn unsupported_encoding(coding: &str) -> Self {
+        // The coding is the sender's text: shown only as far as it is a plain token.
+        let shown: String = coding
+            .chars()
+            .take(32)
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_encoding",
+            format!(
+                "the body's Content-Encoding `{shown}` is not one this receiver reads (gzip, \
+                 deflate); send it uncompressed or with one of those"
+            ),
+        )
+    }
+
     pub(crate) fn body_read(err: &(dyn std::error::Error + 'static)) -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,

@@ -739,3 +739,90 @@ async fn shutdown_lets_a_delivery_in_flight_finish() {
     let (status, _) = delivery.await.unwrap();
     assert_eq!(status, StatusCode::OK);
 }
+
+fn gzip(body: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(body).unwrap();
+    encoder.finish().unwrap()
+}
+
+fn zlib(body: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(body).unwrap();
+    encoder.finish().unwrap()
+}
+
+fn raw_deflate(body: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder =
+        flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(body).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// A delivery compressed by its sender (`Content-Encoding: gzip`, `x-gzip`, `deflate` in zlib's
+/// or the raw format, several codings) is handed over; so is one labelled `gzip` that is not.
+#[tokio::test]
+async fn compressed_deliveries_are_handed_over() {
+    let rec = Recorder::new();
+    let server = TestServer::start(receiver(rec.clone())).await;
+    let url = server.url("/");
+    let body = |call: &str| event("call_started", call).into_bytes();
+    let cases: [(&str, &str, Vec<u8>); 7] = [
+        ("z1", "gzip", gzip(&body("z1"))),
+        ("z2", "X-Gzip", gzip(&body("z2"))),
+        ("z3", "deflate", zlib(&body("z3"))),
+        ("z4", "deflate", raw_deflate(&body("z4"))),
+        // Applied in the order listed: deflate first, then gzip.
+        ("z5", "deflate, gzip", gzip(&zlib(&body("z5")))),
+        ("z6", "identity", body("z6")),
+        // Labelled gzip, sent plain: read as it came.
+        ("z7", "gzip", body("z7")),
+    ];
+    for (call, coding, bytes) in cases {
+        let headers = [
+            ("x-webhook-secret", SECRET),
+            ("content-type", "application/json"),
+            ("content-encoding", coding),
+        ];
+        let (status, json) = send("POST", &url, &headers, bytes).await;
+        assert_eq!(status, StatusCode::OK, "{call} {coding}: {json}");
+    }
+    let calls: Vec<_> = rec.described().into_iter().map(|(_, c)| c).collect();
+    let expected: Vec<_> = (1..=7).map(|n| Some(format!("z{n}"))).collect();
+    assert_eq!(calls, expected);
+    server.stop().await;
+}
+
+/// A coding the receiver cannot undo is refused with 415 and the body kept (`on_malformed`);
+/// a small body that decompresses past the limit is refused with 413, nothing handed over.
+#[tokio::test]
+async fn an_unknown_coding_is_kept_and_a_decompression_bomb_is_refused() {
+    let (server, kept) = keeping_malformed(false).await;
+    let url = server.url("/");
+    let body = event("call_started", "b1");
+    let headers = [("x-webhook-secret", SECRET), ("content-encoding", "br")];
+    let (status, json) = send("POST", &url, &headers, body.clone()).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(json["error"]["code"], "unsupported_encoding");
+    assert!(json["error"]["message"].as_str().unwrap().contains("`br`"));
+    assert_eq!(*kept.lock().unwrap(), vec![body.into_bytes()]);
+
+    let padding = "a".repeat(2 * 1024 * 1024);
+    let big = serde_json::json!({"event_type": "call_started", "call_id": "b2", "pad": padding});
+    let compressed = gzip(big.to_string().as_bytes());
+    assert!(compressed.len() < 64 * 1024);
+    let headers = [("x-webhook-secret", SECRET), ("content-encoding", "gzip")];
+    let (status, json) = send("POST", &url, &headers, compressed).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("decompressed")
+    );
+    assert_eq!(kept.lock().unwrap().len(), 1);
+    server.stop().await;
+}
