@@ -29,6 +29,8 @@ pub(crate) struct Ctx {
     pub(crate) request_timeout: Option<Duration>,
     sim: Option<RunningSimulator>,
     journal: Option<Arc<dyn Journal>>,
+    /// Whether the journal's last listing of the calls not settled read the fleet's.
+    fleet_reads: crate::fleet_reads::FleetReads,
     /// The rate limiter of every client of this command, once built.
     limiter: Option<Option<RateLimiter>>,
     /// The profile whose stored key the command uses, once [`target`](Self::target) chose it
@@ -49,6 +51,7 @@ impl Ctx {
             out,
             sim: None,
             journal: None,
+            fleet_reads: crate::fleet_reads::FleetReads::default(),
             limiter: None,
             key_profile: None,
         }
@@ -96,7 +99,8 @@ impl Ctx {
                         SqliteJournal::open(&path, scope.clone())
                             .map_err(|e| CliError::failed(e.to_string()))?,
                     );
-                    crate::fleet::shared_journal(&self.global, local, &scope).await?
+                    crate::fleet::shared_journal(&self.global, local, &scope, &self.fleet_reads)
+                        .await?
                 };
                 self.journal = Some(j.clone());
                 j
@@ -106,6 +110,13 @@ impl Ctx {
         let settle = self.global.settle_after.map(Duration::from_secs);
         let timeout = self.request_timeout;
         build_client_with(&base, &key, timeout, Some(journal), limiter, settle)
+    }
+
+    /// Why the journal's last listing of the calls not settled (`calls pending`, `calls
+    /// reconcile --pending`) has this machine's only: the fleet's Redis could not be asked.
+    /// `None` when it was, and without `--redis-url`.
+    pub(crate) fn fleet_unread(&self) -> Option<String> {
+        self.fleet_reads.unread()
     }
 
     /// The base URL the command talks to, and the journal scope of that server and the key

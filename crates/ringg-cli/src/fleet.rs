@@ -10,6 +10,7 @@ use ringg_webhooks::DedupeStore;
 
 use crate::cli::GlobalArgs;
 use crate::error::CliError;
+use crate::fleet_reads::FleetReads;
 
 /// How long after a call to someone `ringg calls create` refuses to call them again for the
 /// same assistant without `--force` (from this machine's journal, and with `--redis-url`
@@ -49,15 +50,18 @@ pub(crate) fn rate_limiter(
 }
 
 /// The journal `calls create` and the other journaled commands use: `local`, and with
-/// `--redis-url` its recent-call check shared by the fleet (see `fleet_calls.rs`, feature `redis`).
+/// `--redis-url` its recent-call check shared by the fleet (see `fleet_calls.rs`, feature
+/// `redis`), which notes in `reads` whether its listings of the calls not settled read the
+/// fleet's.
 pub(crate) async fn shared_journal(
     global: &GlobalArgs,
     local: Arc<dyn Journal>,
     scope: &str,
+    reads: &FleetReads,
 ) -> Result<Arc<dyn Journal>, CliError> {
     match &global.redis_url {
         None => Ok(local),
-        Some(url) => fleet_journal(url, &global.redis_prefix, local, scope).await,
+        Some(url) => fleet_journal(url, &global.redis_prefix, local, scope, reads).await,
     }
 }
 
@@ -94,6 +98,7 @@ async fn fleet_journal(
     prefix: &str,
     local: Arc<dyn Journal>,
     scope: &str,
+    reads: &FleetReads,
 ) -> Result<Arc<dyn Journal>, CliError> {
     let window = RECENTLY_CALLED.to_std().unwrap_or_default();
     // The scope a key rotation made this one continue. When Redis cannot say, every fleet step
@@ -104,7 +109,8 @@ async fn fleet_journal(
         Err(why) => (scope.to_owned(), Some(why)),
     };
     let journal = crate::fleet_calls::FleetJournal::new(local, url, prefix, &scope, window)
-        .map_err(|e| CliError::usage(format!("--redis-url: {e}")))?;
+        .map_err(|e| CliError::usage(format!("--redis-url: {e}")))?
+        .noting_reads(reads.clone());
     let journal = match unresolved {
         Some(why) => journal.unresolved(why),
         None => journal,
@@ -118,6 +124,7 @@ async fn fleet_journal(
     _: &str,
     _: Arc<dyn Journal>,
     _: &str,
+    _: &FleetReads,
 ) -> Result<Arc<dyn Journal>, CliError> {
     Err(CliError::usage(NO_REDIS))
 }

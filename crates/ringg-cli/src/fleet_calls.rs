@@ -110,6 +110,8 @@ pub(crate) struct FleetJournal {
     /// with it, as when Redis cannot be asked, rather than use records that may not be the
     /// fleet's.
     unresolved: Option<String>,
+    /// Where a listing of the calls not settled notes whether it read the fleet's.
+    reads: crate::fleet_reads::FleetReads,
     take: Script,
     follow: Script,
     tidy: Script,
@@ -157,6 +159,7 @@ impl FleetJournal {
             swap: Script::new(launches::SWAP),
             seen: Mutex::new(HashMap::new()),
             unresolved: None,
+            reads: crate::fleet_reads::FleetReads::default(),
         })
     }
 
@@ -199,6 +202,13 @@ impl FleetJournal {
             Ok(Err(e)) => Err(format!("{:?}: {}", e.kind(), e.category())),
             Err(_) => Err(format!("no answer within {COMMAND_TIMEOUT:?}")),
         }
+    }
+
+    /// This journal, noting in `reads` whether each listing of the calls not settled read the
+    /// fleet's.
+    pub(crate) fn noting_reads(mut self, reads: crate::fleet_reads::FleetReads) -> Self {
+        self.reads = reads;
+        self
     }
 
     /// This journal, failing every fleet step with `why` (the scope could not be read).
@@ -442,13 +452,20 @@ impl Journal for FleetJournal {
     async fn pending_calls(&self) -> Result<Vec<CallEntry>, JournalError> {
         let local = self.local.pending_calls().await?;
         match self.fleet_pending_calls().await {
-            Ok(fleet) => self.merge_pending(local, fleet).await,
+            Ok(fleet) => {
+                self.reads.set(None);
+                self.merge_pending(local, fleet).await
+            }
             Err(why) => {
                 tracing::warn!(
                     "the fleet's Redis at {} could not be asked for the calls not settled on \
                      other machines ({why}): only this machine's are shown",
                     self.shown
                 );
+                self.reads.set(Some(format!(
+                    "the fleet's Redis at {} could not be asked ({why})",
+                    self.shown
+                )));
                 Ok(local)
             }
         }

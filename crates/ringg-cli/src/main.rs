@@ -60,6 +60,7 @@ mod fleet;
 mod fleet_alias;
 #[cfg(feature = "redis")]
 mod fleet_calls;
+mod fleet_reads;
 mod hints;
 mod inbox;
 mod interrupts;

@@ -364,6 +364,35 @@ async fn fleet_call_left_unsettled_by_a_gone_machine_is_settled_from_another() {
         "{}",
         refused.stderr
     );
+    // With the fleet's Redis not answering, the other machine (which holds none of it
+    // itself) does not say everything is settled: its listing and its settling fail.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("redis://{}", listener.local_addr().unwrap())
+    };
+    for args in [
+        vec!["calls", "pending"],
+        vec!["-o", "json", "calls", "pending"],
+        vec!["calls", "reconcile", "--pending"],
+    ] {
+        let mut cmd = super::common::ringg(&sim, &[&args[..], &["--redis-url", &closed]].concat());
+        cmd.env("RINGG_STATE_DIR", two.path());
+        let unread = super::common::run(cmd).await;
+        assert_eq!(unread.code, 1, "{args:?}: {}", unread.stderr);
+        assert!(
+            unread.stderr.contains("could not be asked")
+                && unread.stderr.contains("another machine's may be missing")
+                && !unread.stdout.contains("settled"),
+            "{args:?}: {}{}",
+            unread.stdout,
+            unread.stderr
+        );
+        if args.contains(&"json") {
+            let listed: serde_json::Value = serde_json::from_str(&unread.stdout).unwrap();
+            assert_eq!(listed["items"].as_array().map(Vec::len), Some(0));
+            assert!(listed["fleet_unread"].is_string(), "{listed}");
+        }
+    }
     // The other machine lists the call and settles it through the history.
     let listed = run(two.path(), vec!["-o", "json", "calls", "pending"]).await;
     assert_eq!(listed.code, 0, "{}", listed.stderr);

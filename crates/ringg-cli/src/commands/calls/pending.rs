@@ -96,20 +96,27 @@ fn state(p: &CallEntry) -> &'static str {
 pub(super) async fn list(ctx: &mut Ctx) -> Result<(), CliError> {
     let client = ctx.journaled_client().await?;
     let pending = client.calls().pending().await?;
+    let unread = ctx.fleet_unread();
     if ctx.out.json() {
-        return print_json(&serde_json::json!({
+        let mut listed = serde_json::json!({
             "items": pending,
             "paging": Paging::whole(pending.len()).json(pending.len()),
-        }));
+        });
+        if let Some(why) = &unread {
+            listed["fleet_unread"] = why.as_str().into();
+        }
+        print_json(&listed)?;
+        return unread.map_or(Ok(()), |why| Err(fleet_unread(&why, "listed")));
     }
     if pending.is_empty() {
-        ctx.out
-            .note(if ctx.global.redis_url.is_some() {
+        ctx.out.note(match (&unread, ctx.global.redis_url.is_some()) {
+            (Some(_), _) => "no pending call initiation on this machine",
+            (None, true) => {
                 "no pending call initiation: every call this machine and the fleet sharing its Redis placed is settled"
-            } else {
-                "no pending call initiation: every call this machine placed is settled"
-            });
-        return Ok(());
+            }
+            (None, false) => "no pending call initiation: every call this machine placed is settled",
+        });
+        return unread.map_or(Ok(()), |why| Err(fleet_unread(&why, "listed")));
     }
     let mut t = table(&[
         "REFERENCE",
@@ -134,7 +141,16 @@ pub(super) async fn list(ctx: &mut Ctx) -> Result<(), CliError> {
         "{} pending; settle them with `ringg calls reconcile --pending`",
         pending.len()
     ));
-    Ok(())
+    unread.map_or(Ok(()), |why| Err(fleet_unread(&why, "listed")))
+}
+
+/// The failure of a listing (`done`: "listed", "settled") that had this machine's calls not
+/// settled only, the fleet's Redis not answering (`why`): a call another machine left
+/// unsettled may be missing, and its recipient is still refused until it is settled.
+fn fleet_unread(why: &str, done: &str) -> CliError {
+    CliError::failed(format!(
+        "{why}, so only this machine's calls not settled were {done}: another machine's may be missing; run the command again once Redis answers"
+    ))
 }
 
 /// One line of `ringg calls reconcile --pending --output json`.
@@ -195,12 +211,16 @@ pub(super) async fn settle(ctx: &mut Ctx) -> Result<(), CliError> {
         })
         .collect();
     let unsettled = rows.iter().filter(|r| r.error.is_some()).count();
+    let unread = ctx.fleet_unread();
     // When every one left is only too early to rule out, the way on is to wait, not to fix.
     let all_too_early = unsettled > 0 && too_early == unsettled;
     if ctx.out.json() {
         print_json(&rows)?;
     } else if rows.is_empty() {
-        ctx.out.note("no pending call initiation");
+        ctx.out.note(match unread {
+            Some(_) => "no pending call initiation on this machine",
+            None => "no pending call initiation",
+        });
     } else {
         let mut t = table(&["REFERENCE", "TO", "OUTCOME", "CALL ID"]);
         for r in &rows {
@@ -239,12 +259,15 @@ pub(super) async fn settle(ctx: &mut Ctx) -> Result<(), CliError> {
         return Err(CliError::new(
             class,
             format!(
-                "{unsettled} initiation(s) could not be settled now; run `ringg calls reconcile --pending` again later{}{by_hand}",
-                wider.unwrap_or_default()
+                "{unsettled} initiation(s) could not be settled now; run `ringg calls reconcile --pending` again later{}{by_hand}{}",
+                wider.unwrap_or_default(),
+                unread.map_or_else(String::new, |why| format!(
+                    "; {why}, so only this machine's calls not settled were looked at"
+                ))
             ),
         ));
     }
-    Ok(())
+    unread.map_or(Ok(()), |why| Err(fleet_unread(&why, "settled")))
 }
 
 /// The `kind` of an unsettled initiation in `calls reconcile --pending`'s output.
