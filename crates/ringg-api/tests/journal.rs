@@ -507,6 +507,49 @@ async fn launch_waits_for_other_of_its_name(journal: Arc<dyn Journal>) {
     assert!(journal.pending_launches().await.unwrap().is_empty());
 }
 
+/// Another file launched under the name and assistant of a launch whose start was sent and
+/// not answered (the first file saved again, say) sends nothing while that launch is not
+/// finished: both campaigns would call the contacts the files share. Once it is finished, the
+/// other file goes ahead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_file_of_the_name_waits_while_a_launch_of_it_is_unfinished() {
+    let sim = sim().await;
+    let (t, journal, client) = with_memory_journal(&sim);
+    let name = "one name";
+    let [(first, two), (second, three)] = two_launches(name);
+    t.lose("startCampaignV2", Lose::Answer);
+    let e = client.campaigns().launch(first.clone()).await.unwrap_err();
+    assert_eq!(e.step(), Some(LaunchStep::Start), "{e}");
+    let e = client.campaigns().launch(second.clone()).await.unwrap_err();
+    let error = e.error().unwrap();
+    assert_eq!(error.kind(), ErrorKind::TooEarly, "{e}");
+    assert!(
+        error
+            .to_string()
+            .contains("another launch named \"one name\" of another file")
+            && error.to_string().contains("is not finished"),
+        "{e}"
+    );
+    assert!(
+        error
+            .hint()
+            .unwrap_or_default()
+            .contains("finish that launch"),
+        "{e}"
+    );
+    assert_eq!(
+        campaigns_named(&client, name).await.len(),
+        1,
+        "nothing sent"
+    );
+    // Run again once its start can no longer be carried out, the first launch finishes; then
+    // the other file is launched.
+    time_passes(journal.as_ref(), chrono::Duration::minutes(30)).await;
+    launches_list_of(&client, first, two, false).await;
+    launches_list_of(&client, second, three, true).await;
+    assert_eq!(campaigns_named(&client, name).await.len(), 2);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_upload_does_not_take_a_later_list_of_its_name_when_run_again_with_a_longer_wait() {
     let sim = sim().await;

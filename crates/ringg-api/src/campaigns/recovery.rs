@@ -15,7 +15,8 @@ use crate::campaigns::outcome::{
 };
 use crate::campaigns::preflight::CampaignFlow;
 use crate::campaigns::recovery::in_flight::{
-    not_started, overtaken, same_name_upload, start_in_flight, upload_in_flight,
+    not_started, overtaken, same_name_unfinished, same_name_upload, start_in_flight,
+    upload_in_flight,
 };
 use crate::campaigns::request::LaunchRequest;
 use crate::deadline::answer_deadline;
@@ -185,15 +186,18 @@ impl Progress {
 
     /// Checks, once this run's upload is recorded as sent and before it is sent, that no other
     /// launch of the same name has an upload whose list is not known yet and could be confused
-    /// with this one's ([`same_name_upload`]). Checking after writing means that of two runs
-    /// that write at once, the later one sees the earlier one (both may stop; neither
-    /// uploads a list the other could take).
+    /// with this one's ([`same_name_upload`]), and that no other file's launch of the same
+    /// name and assistant is unfinished ([`same_name_unfinished`]). Checking after writing
+    /// means that of two runs that write at once, the later one sees the earlier one (both
+    /// may stop; neither uploads a list the other could take).
     async fn name_is_clear(&self) -> Result<(), Error> {
         let (Some(journal), Some(entry)) = (&self.journal, &self.entry) else {
             return Ok(());
         };
         let pending = journal.pending_launches().await.map_err(Error::journal)?;
-        same_name_upload(entry, &pending).map_or(Ok(()), Err)
+        same_name_upload(entry, &pending)
+            .or_else(|| same_name_unfinished(entry, &pending))
+            .map_or(Ok(()), Err)
     }
 
     /// Records a step's failure: an ambiguous one leaves the stage as it is (the next run

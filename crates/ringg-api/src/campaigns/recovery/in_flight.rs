@@ -146,6 +146,39 @@ pub(super) fn same_name_upload(entry: &LaunchEntry, pending: &[LaunchEntry]) -> 
         })
 }
 
+/// Of the `pending` launches, another file's launch of the same name and assistant as
+/// `entry` that uploaded its list and is not finished (its start not sent, or sent and not
+/// known to be carried out): the error that stops `entry` before it uploads. Launching both
+/// would call the contacts the two files share twice (a file saved again, its line endings
+/// changed, is another file); that launch is finished by running it again, or its list
+/// discarded. `None` when there is none.
+pub(super) fn same_name_unfinished(entry: &LaunchEntry, pending: &[LaunchEntry]) -> Option<Error> {
+    let other = pending.iter().find(|o| {
+        o.key != entry.key
+            && o.key.name == entry.key.name
+            && o.key.agent_id == entry.key.agent_id
+            && o.list_id.is_some()
+            && !o.stage.is_settled()
+    })?;
+    let list_id = other.list_id.as_ref()?;
+    let start = match other.stage {
+        LaunchStage::Starting => format!(
+            "its start was sent at {} and is not known to be carried out",
+            rfc3339_secs(&other.updated_at)
+        ),
+        _ => "its start is not sent yet".to_owned(),
+    };
+    Some(
+        Error::too_early(format!(
+            "another launch named {:?} of another file, for this assistant, uploaded list {list_id} and is not finished ({start}); launching this file as well could call the contacts both files hold twice, so this launch sent nothing",
+            other.key.name,
+        ))
+        .with_hint(
+            "finish that launch first (run it again: the same file, name and assistant), or discard its list; or launch this file under another name",
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use ringg_types::campaigns::StartCampaignV2Request;
