@@ -536,6 +536,36 @@ fn a_subscription_event_stuck_in_the_writer_when_listen_stops_is_saved() {
     assert!(n >= 100, "{id}");
 }
 
+/// The same event, its line stuck in the writer past the 20 s a delivery waits, is copied to
+/// disk then, so a `listen` killed outright (`kill -9`) does not lose it either (its retries
+/// were answered 503 meanwhile): the next `listen` saves it. (About 25 s.)
+#[cfg(unix)]
+#[test]
+fn a_subscription_event_stuck_in_the_writer_survives_a_listen_that_is_killed() {
+    let (state, mut l, unread, _filler, _s) = stalled_listen();
+    std::thread::sleep(Duration::from_secs(21));
+    assert_eq!(held_copies(&state), 1, "{}", l.stderr.lock().unwrap());
+    l.child.kill().unwrap();
+    let _ = l.child.wait();
+    drop(unread);
+    let mut next = spawn_listen_in(&["--secret", "s3cret"], &state);
+    let stderr = next.stderr.lock().unwrap().clone();
+    next.child.kill().unwrap();
+    let _ = next.child.wait();
+    let named = stderr
+        .split_whitespace()
+        .find(|w| w.contains("webhooks-unprinted-"))
+        .unwrap_or_else(|| panic!("no file named on stderr: {stderr}"));
+    let saved: Vec<serde_json::Value> = std::fs::read_to_string(named)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    assert_eq!(saved[0]["event_type"], "call_started");
+    assert_eq!(held_copies(&state), 0);
+}
+
 /// Waits for `listen` to exit with 0 and returns the file stderr names for the events it
 /// saved, and those events.
 fn saved_after_exit(l: &mut Listener) -> (String, Vec<serde_json::Value>) {

@@ -10,6 +10,7 @@ mod printer;
 mod refused_before;
 mod renewal;
 mod replay;
+mod reports;
 mod resent_secret;
 mod subscriptions;
 

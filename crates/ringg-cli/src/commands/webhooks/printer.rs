@@ -48,9 +48,6 @@ const OVERFLOWING: u8 = 6;
 /// is the last place such an event can go).
 const MAX_HELD: usize = 4096;
 
-/// How often the count of lines not printed is reported on stderr.
-const REPORT_EVERY: Duration = Duration::from_secs(1);
-
 /// One item for the writer thread.
 enum Line {
     /// An event's line, where it is (`QUEUED`, …), and who hears once it was written.
@@ -137,14 +134,7 @@ impl Printer {
         let not_printed = Arc::new(AtomicU64::new(0));
         let held = Arc::new(AtomicU64::new(0));
         let (counted, held_counted) = (not_printed.clone(), held.clone());
-        std::thread::spawn(move || {
-            let (mut reported, mut reported_held) = (0, 0);
-            loop {
-                std::thread::sleep(REPORT_EVERY);
-                reported = report_not_printed(&counted, reported);
-                reported_held = report_held(&held_counted, reported_held);
-            }
-        });
+        super::reports::start(counted, held_counted);
         Self {
             lines,
             not_printed,
@@ -230,11 +220,18 @@ impl Printer {
                     false
                 } else {
                     // Tracked from now on, so that `listen` stopping while the write is stuck
-                    // saves the event: Ringg's attempts meanwhile are answered 503.
+                    // saves the event: Ringg's attempts meanwhile are answered 503. Copied to
+                    // disk too, so that a `listen` killed meanwhile does not lose it either.
                     if !holdable {
                         self.track(&state, &event);
                     }
-                    written_renewing(written, claim).await
+                    let copy = self.keep_taken(&state).await;
+                    let written = written_renewing(written, claim).await;
+                    if written {
+                        forget_file(&self.held_events, &state);
+                        copy.map(std::fs::remove_file);
+                    }
+                    written
                 }
             }
         };
@@ -322,6 +319,41 @@ impl Printer {
             return true;
         }
         false
+    }
+
+    /// Copies to disk ([`held::Folder::keep`]) the tracked event of a line the writer took and
+    /// has not written, for the next `listen` to save if this one is killed first; `None` when
+    /// none was kept (the events were saved, or it could not be written: said once).
+    async fn keep_taken(&self, state: &Arc<AtomicU8>) -> Option<PathBuf> {
+        let json = self
+            .held_events
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .tracked(state)
+            .map(|h| h.json.clone())?;
+        let folder = self.folder.clone();
+        let kept = tokio::task::spawn_blocking(move || folder.keep(&json))
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()));
+        let file = match kept {
+            Ok(file) => file?,
+            Err(e) => {
+                if !self.unkept_said.swap(true, Ordering::AcqRel) {
+                    crate::term::err_line(format!(
+                        "warning: an event whose line is stuck in the output is kept in memory only, as no copy could be written ({e}); it is lost if listen is killed (said once)"
+                    ));
+                }
+                return None;
+            }
+        };
+        let mut held = self.held_events.lock().unwrap_or_else(|p| p.into_inner());
+        // Not when saved meanwhile (`listen` stopping).
+        if let (false, Some(tracked)) = (held.saved, held.tracked(state)) {
+            tracked.file = Some(file.clone());
+            return Some(file);
+        }
+        let _ = std::fs::remove_file(file);
+        None
     }
 
     /// Adds the event `json` of an `OVERFLOWING` line (`state`) to the overflow file, synced
@@ -561,28 +593,6 @@ fn take(state: &AtomicU8, to: u8) -> bool {
     state
         .compare_exchange(QUEUED, to, Ordering::AcqRel, Ordering::Acquire)
         .is_ok()
-}
-
-/// Reports the count of held lines when it grew since `reported`; returns the count reported.
-fn report_held(counted: &AtomicU64, reported: u64) -> u64 {
-    let n = counted.load(Ordering::Relaxed);
-    if n > reported {
-        crate::term::err_line(format!(
-            "warning: {n} line(s) not printed in time were answered 200 (callbacks and notices, which Ringg does not send again, and attempts of events refused once already), and are printed once the output is read (saved to a file in the state folder if listen stops first)"
-        ));
-    }
-    n
-}
-
-/// Reports the count when it grew since `reported`; returns the count reported.
-fn report_not_printed(counted: &AtomicU64, reported: u64) -> u64 {
-    let n = counted.load(Ordering::Relaxed);
-    if n > reported {
-        crate::term::err_line(format!(
-            "warning: {n} line(s) not printed: output is not being read (events among them are answered 500, so Ringg sends them again)"
-        ));
-    }
-    n
 }
 
 #[cfg(test)]
