@@ -473,6 +473,24 @@ async fn a_launch_killed_after_its_upload_holds_up_another_file_of_its_name() {
     let second = launch_args(other.to_str().unwrap(), name);
     proxy.hold("POST", "/campaign/save", Hold::Answer);
     kill_at_hold(&proxy, state, "2", &strs(&first)).await;
+    // The interrupted launch is listed, with what finishes it; `calls pending` points there.
+    let r = ok(ringg(&proxy, state, &["campaigns", "pending"])).await;
+    assert!(
+        r.stdout.contains(name) && r.stdout.contains("uploading"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("run the same launch again"),
+        "{}",
+        r.stdout
+    );
+    let r = ok(ringg(&proxy, state, &["calls", "pending"])).await;
+    assert!(
+        r.stderr.contains("1 campaign launch(es) not finished"),
+        "{}",
+        r.stderr
+    );
 
     // Its list is there but not known: another file of that name is not uploaded.
     let r = run(ringg(&proxy, state, &strs(&second))).await;
@@ -494,6 +512,14 @@ async fn a_launch_killed_after_its_upload_holds_up_another_file_of_its_name() {
     let found = statuses(&sim, name).await;
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(found.iter().all(|s| s != "draft"), "{found:?}");
+    let r = ok(ringg(
+        &proxy,
+        state,
+        &["-o", "json", "campaigns", "pending"],
+    ))
+    .await;
+    let listed: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(listed["items"], serde_json::json!([]), "{listed}");
 }
 
 /// A CSV of `rows` contacts: enough for the large flow.

@@ -187,6 +187,7 @@ const EXAMPLES: &[(&str, &str)] = &[
         "ringg campaigns list\nringg campaigns list --all -o json | jq -r .id",
     ),
     ("campaigns status", "ringg campaigns status LIST_ID"),
+    ("campaigns pending", "ringg campaigns pending"),
     ("campaigns resume", "ringg campaigns resume LIST_ID"),
     ("campaigns discard", "ringg campaigns discard LIST_ID --yes"),
     (

@@ -97,6 +97,15 @@ pub(super) async fn list(ctx: &mut Ctx) -> Result<(), CliError> {
     let client = ctx.journaled_client().await?;
     let pending = client.calls().pending().await?;
     let unread = ctx.fleet_unread();
+    // Campaign launches are not calls, but their contacts wait on them too: said apart.
+    let launches = crate::commands::campaigns::pending::unfinished(client.journal())
+        .await
+        .map_or(0, |l| l.len());
+    if launches > 0 && !ctx.out.json() {
+        ctx.out.note(format!(
+            "{launches} campaign launch(es) not finished: `ringg campaigns pending` lists them"
+        ));
+    }
     if ctx.out.json() {
         let mut listed = serde_json::json!({
             "items": pending,
@@ -104,6 +113,9 @@ pub(super) async fn list(ctx: &mut Ctx) -> Result<(), CliError> {
         });
         if let Some(why) = &unread {
             listed["fleet_unread"] = why.as_str().into();
+        }
+        if launches > 0 {
+            listed["unfinished_launches"] = launches.into();
         }
         print_json(&listed)?;
         return unread.map_or(Ok(()), |why| Err(fleet_unread(&why, "listed")));

@@ -20,6 +20,9 @@ pub(crate) enum CampaignsCmd {
         /// The campaign: its list id, name or an id prefix.
         id: String,
     },
+    /// List the campaign launches of the journal that are not finished (an interrupted
+    /// launch, a lost answer), each with the command that finishes it.
+    Pending,
     /// Continue a launch that stopped after its upload (a crash, too few credits, a refused
     /// start) from the journal: start the campaign unless it was started already.
     Resume {

@@ -1,10 +1,12 @@
-//! `ringg campaigns check | launch | list | status | resume | discard`, and the single steps
-//! of the flows (`create | start | upload-large | upload-status | check-balance | start-large`).
+//! `ringg campaigns check | launch | list | status | pending | resume | discard`, and the
+//! single steps of the flows (`create | start | upload-large | upload-status | check-balance |
+//! start-large`).
 
 pub(crate) mod args;
 mod counted;
 mod earlier;
 pub(crate) mod follow;
+pub(crate) mod pending;
 mod plan;
 mod preflight;
 mod split;
@@ -14,7 +16,6 @@ mod window;
 
 use std::time::Duration;
 
-use chrono::TimeZone;
 use ringg_api::campaigns::{
     CampaignFlow, CsvUpload, LaunchOutcome, LaunchRequest, LaunchResponses, PollOptions,
     ResumedLaunch, StartResponse,
@@ -43,6 +44,7 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: CampaignsCmd) -> Result<(), CliError
         CampaignsCmd::Launch(args) => launch(ctx, args).await,
         CampaignsCmd::List(page) => list(ctx, page).await,
         CampaignsCmd::Status { id: campaign } => status(ctx, &campaign).await,
+        CampaignsCmd::Pending => pending::list(ctx).await,
         CampaignsCmd::Resume { list_id, no_follow } => resume(ctx, &list_id, no_follow).await,
         CampaignsCmd::Discard { list_id, yes } => discard(ctx, &list_id, yes).await,
         CampaignsCmd::Steps(cmd) => steps::run(ctx, cmd).await,
@@ -85,50 +87,6 @@ async fn check(ctx: &mut Ctx, args: CheckArgs) -> Result<(), CliError> {
         ));
     }
     Ok(())
-}
-
-/// Campaign times: given (`DD/MM/YYYY, HH:MM`), or start in two minutes and end 12 hours
-/// later, in `tz`.
-pub(crate) fn campaign_times(
-    start: Option<&str>,
-    end: Option<&str>,
-    tz: chrono_tz::Tz,
-) -> Result<(CampaignTime, CampaignTime), CliError> {
-    let parse = |flag: &str, s: &str| {
-        CampaignTime::parse(s).map_err(|e| CliError::usage(format!("{flag}: {e}")))
-    };
-    let start = match start {
-        Some(s) => parse("--start", s)?,
-        None => {
-            let now = chrono::Utc::now().with_timezone(&tz).naive_local();
-            CampaignTime::new(now + chrono::Duration::minutes(2))
-        }
-    };
-    let end = match end {
-        Some(e) => parse("--end", e)?,
-        None => start
-            .local()
-            .checked_add_signed(chrono::Duration::hours(12))
-            .map(CampaignTime::new)
-            .ok_or_else(|| CliError::usage(format!("--start ({start}) is too far ahead")))?,
-    };
-    if end <= start {
-        return Err(CliError::usage(format!(
-            "--end ({end}) is not after --start ({start})"
-        )));
-    }
-    // Ringg refuses a start in the past (the current minute still counts).
-    if let Some(at) = tz.from_local_datetime(&start.local()).earliest()
-        && at + chrono::Duration::minutes(1) < chrono::Utc::now()
-    {
-        return Err(CliError::usage(format!(
-            "--start {start} is in the past in {tz}"
-        ))
-        .with_hint(
-            "give a future time, or leave --start out: the launch then starts in two minutes, or at the next hours outside the recipients' quiet hours when --end is left out too",
-        ));
-    }
-    Ok((start, end))
 }
 
 /// Why the checked file (`report`) is not launched as it is: unusable, bad rows without
@@ -580,20 +538,5 @@ fn when(
     match parsed {
         Some(t) => crate::output::ts(Some(&t)),
         None => nz(raw),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn default_times_are_in_the_future_and_ordered() {
-        let tz: chrono_tz::Tz = "Asia/Kolkata".parse().unwrap();
-        let (s, e) = campaign_times(None, None, tz).unwrap();
-        assert!(e > s);
-        assert!(campaign_times(Some("01/01/2020, 09:00"), None, tz).is_err());
-        assert!(campaign_times(Some("01/01/2999, 09:00"), Some("01/01/2999, 08:00"), tz).is_err());
-        assert!(campaign_times(Some("2999-01-01"), None, tz).is_err());
     }
 }

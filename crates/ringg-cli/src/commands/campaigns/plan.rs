@@ -384,7 +384,8 @@ fn window(
             })
     };
     if a.start.is_some() || a.end.is_some() {
-        let (start, end) = super::campaign_times(a.start.as_deref(), a.end.as_deref(), s.tz)?;
+        let (start, end) =
+            super::window::campaign_times(a.start.as_deref(), a.end.as_deref(), s.tz)?;
         return Ok(Window {
             start_utc: utc(&start)?,
             end_utc: utc(&end)?,

@@ -1,12 +1,15 @@
 //! When a campaign may ring people: quiet hours at each recipient's local time (21:00–09:00
 //! by default, as India's TRAI rules restrict calling at night), the time zone a number's
-//! country gives, and the default calling window (the next hours allowed for every
-//! recipient).
+//! country gives, the default calling window (the next hours allowed for every recipient),
+//! and the campaign times given on the command line.
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, NaiveTime, Timelike, Utc};
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
+use ringg_api::types::campaigns::CampaignTime;
+
+use crate::error::CliError;
 
 /// The default quiet hours.
 pub(crate) const DEFAULT_QUIET_HOURS: &str = "21:00-09:00";
@@ -190,9 +193,63 @@ pub(crate) fn default_window(
     Ok((start, end))
 }
 
+/// Campaign times: given (`DD/MM/YYYY, HH:MM`), or start in two minutes and end 12 hours
+/// later, in `tz`.
+pub(crate) fn campaign_times(
+    start: Option<&str>,
+    end: Option<&str>,
+    tz: chrono_tz::Tz,
+) -> Result<(CampaignTime, CampaignTime), CliError> {
+    let parse = |flag: &str, s: &str| {
+        CampaignTime::parse(s).map_err(|e| CliError::usage(format!("{flag}: {e}")))
+    };
+    let start = match start {
+        Some(s) => parse("--start", s)?,
+        None => {
+            let now = chrono::Utc::now().with_timezone(&tz).naive_local();
+            CampaignTime::new(now + chrono::Duration::minutes(2))
+        }
+    };
+    let end = match end {
+        Some(e) => parse("--end", e)?,
+        None => start
+            .local()
+            .checked_add_signed(chrono::Duration::hours(12))
+            .map(CampaignTime::new)
+            .ok_or_else(|| CliError::usage(format!("--start ({start}) is too far ahead")))?,
+    };
+    if end <= start {
+        return Err(CliError::usage(format!(
+            "--end ({end}) is not after --start ({start})"
+        )));
+    }
+    // Ringg refuses a start in the past (the current minute still counts).
+    if let Some(at) = tz.from_local_datetime(&start.local()).earliest()
+        && at + chrono::Duration::minutes(1) < chrono::Utc::now()
+    {
+        return Err(CliError::usage(format!(
+            "--start {start} is in the past in {tz}"
+        ))
+        .with_hint(
+            "give a future time, or leave --start out: the launch then starts in two minutes, or at the next hours outside the recipients' quiet hours when --end is left out too",
+        ));
+    }
+    Ok((start, end))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_times_are_in_the_future_and_ordered() {
+        let tz: chrono_tz::Tz = "Asia/Kolkata".parse().unwrap();
+        let (s, e) = campaign_times(None, None, tz).unwrap();
+        assert!(e > s);
+        assert!(campaign_times(Some("01/01/2020, 09:00"), None, tz).is_err());
+        assert!(campaign_times(Some("01/01/2999, 09:00"), Some("01/01/2999, 08:00"), tz).is_err());
+        assert!(campaign_times(Some("2999-01-01"), None, tz).is_err());
+    }
     use chrono::TimeZone;
 
     fn ist(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
