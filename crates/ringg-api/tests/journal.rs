@@ -23,7 +23,7 @@ use ringg_api::journal::{
 use ringg_api::transport::{
     ApiRequest, ApiResponse, ReqwestConfig, ReqwestTransport, Transport, TransportError,
 };
-use ringg_api::types::AgentId;
+use ringg_api::types::{AgentId, CallId};
 use ringg_api::{Client, ErrorKind};
 use ringg_sim::{RunningSimulator, demo};
 
@@ -828,6 +828,34 @@ async fn the_sqlite_journal_survives_a_reopen_and_keeps_scopes_apart() {
     let b = SqliteJournal::open(&path, "b").unwrap();
     assert!(b.pending_calls().await.unwrap().is_empty());
     assert!(b.call("rr-1").await.unwrap().is_none());
+}
+
+/// Each write reaches the database file itself, not only its write-ahead log: a copy of the
+/// file made without its `-wal` while the journal is open (a backup, a synced state folder; or
+/// the `-wal` lost after a crash) still holds the latest entries.
+#[tokio::test]
+async fn the_sqlite_journal_file_alone_holds_every_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite3");
+    let j = SqliteJournal::open(&path, "a").unwrap();
+    j.put_call(&CallEntry::new(intent("rr-1"))).await.unwrap();
+    let mut placed = CallEntry::new(intent("rr-2"));
+    placed.outcome = Some(CallOutcome::Placed {
+        call_id: CallId::new("c-2"),
+    });
+    j.put_call(&placed).await.unwrap();
+    let copy = dir.path().join("copy.sqlite3");
+    std::fs::copy(&path, &copy).unwrap();
+    assert!(!dir.path().join("copy.sqlite3-wal").exists());
+    let c = SqliteJournal::open(&copy, "a").unwrap();
+    let pending = c.pending_calls().await.unwrap();
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    assert_eq!(pending[0].intent.reference, "rr-1");
+    assert_eq!(
+        c.call("rr-2").await.unwrap().unwrap().outcome,
+        placed.outcome
+    );
+    drop(j);
 }
 
 /// After a key rotation the old key's entries move to the new key's scope: a journal opened

@@ -60,7 +60,9 @@ CREATE TABLE IF NOT EXISTS ringg_journal_subscriptions (
 ///
 /// - **Durable before the request leaves**: each write is its own transaction, committed in
 ///   WAL mode with `synchronous=FULL`, so the write-ahead log is synced to disk before the
-///   write returns. An intent survives `kill -9` of the process and a power loss.
+///   write returns. An intent survives `kill -9` of the process and a power loss. Each write
+///   is then copied into the database file (a passive checkpoint), so the file alone holds
+///   every entry at rest, without its `-wal`.
 /// - **Shared**: writers in several processes take SQLite's write lock in turn (waiting up to
 ///   10 s for it); an entry is replaced as a whole, so writers of different entries never lose
 ///   each other's writes.
@@ -154,7 +156,7 @@ impl SqliteJournal {
     /// [`JournalError`] when the file cannot be written; nothing moved then.
     pub async fn move_entries_to(&self, scope: &str) -> Result<usize, JournalError> {
         let to = scope.to_owned();
-        self.blocking(move |conn, from| move_scope(conn, from, &to))
+        self.writing(move |conn, from| move_scope(conn, from, &to))
             .await
     }
 
@@ -172,6 +174,24 @@ impl SqliteJournal {
         .await
         .map_err(JournalError::store)?
         .map_err(|e| classify(&path, e))
+    }
+
+    /// [`blocking`](Self::blocking) for a write: once it is committed, its pages are copied
+    /// from the write-ahead log into the database file (a passive checkpoint: as far as other
+    /// processes' reads allow, without waiting for them). So the file alone holds every entry
+    /// at rest: a copy of it made without its `-wal` (a backup, a sync of the state folder), or
+    /// one whose `-wal` was lost after a crash, does not lack the latest calls.
+    async fn writing<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Connection, &str) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T, JournalError> {
+        self.blocking(move |conn, scope| {
+            let written = work(conn, scope)?;
+            // Committed and synced already: a checkpoint that cannot finish loses nothing.
+            let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+            Ok(written)
+        })
+        .await
     }
 
     fn decode<T: DeserializeOwned>(&self, what: &str, text: &str) -> Result<T, JournalError> {
@@ -199,7 +219,7 @@ impl SqliteJournal {
         let intent = entry.intent.clone();
         let settled = entry.is_settled();
         let recorded = rfc3339(&entry.intent.recorded_at);
-        let outcome = self.blocking(move |conn, scope| {
+        let outcome = self.writing(move |conn, scope| {
             immediate(conn, || {
                 let candidates = match since {
                     None => texts(
@@ -294,7 +314,7 @@ impl Journal for SqliteJournal {
         let reference = entry.intent.reference.clone();
         let settled = entry.is_settled();
         let recorded = rfc3339(&entry.intent.recorded_at);
-        self.blocking(move |conn, scope| {
+        self.writing(move |conn, scope| {
             conn.execute(
                 UPSERT_CALL,
                 params![scope, reference, settled, recorded, text],
@@ -330,7 +350,7 @@ impl Journal for SqliteJournal {
         let seen = seen.clone();
         // One IMMEDIATE transaction: no other process writes between the comparison and the
         // write. A record this version cannot read is not the one seen.
-        self.blocking(move |conn, scope| {
+        self.writing(move |conn, scope| {
             immediate(conn, || {
                 let current = conn
                     .query_row(SELECT_CALL, params![scope, reference], |r| {
@@ -403,7 +423,7 @@ impl Journal for SqliteJournal {
         let list_id = entry.list_id.as_ref().map(ToString::to_string);
         let settled = entry.stage.is_settled();
         let (recorded, updated) = (rfc3339(&entry.recorded_at), rfc3339(&entry.updated_at));
-        self.blocking(move |conn, scope| {
+        self.writing(move |conn, scope| {
             conn.execute(
                 UPSERT_LAUNCH,
                 params![scope, key, list_id, settled, recorded, updated, text],
@@ -427,7 +447,7 @@ impl Journal for SqliteJournal {
         // One IMMEDIATE transaction: no other process writes between the comparison and the
         // write.
         let (written, unreadable) = self
-            .blocking(move |conn, scope| {
+            .writing(move |conn, scope| {
                 immediate(conn, || {
                     let current = conn
                         .query_row(SELECT_LAUNCH, params![scope, key], |r| {
@@ -505,7 +525,7 @@ impl Journal for SqliteJournal {
     async fn save_subscriptions(&self, saved: &SavedSubscriptions) -> Result<bool, JournalError> {
         let text = encode(saved)?;
         let agent = saved.agent_id.to_string();
-        self.blocking(move |conn, scope| {
+        self.writing(move |conn, scope| {
             conn.execute(
                 "INSERT OR IGNORE INTO ringg_journal_subscriptions (scope, agent_id, entry)
                  VALUES (?1, ?2, ?3)",
