@@ -550,6 +550,39 @@ async fn another_file_of_the_name_waits_while_a_launch_of_it_is_unfinished() {
     assert_eq!(campaigns_named(&client, name).await.len(), 2);
 }
 
+/// A launch whose list was deleted elsewhere (in the dashboard) while it was unfinished is
+/// settled by `resume` or `discard` finding the list gone, so it no longer holds up another
+/// file of its name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_launch_whose_list_is_gone_is_settled_by_resume_or_discard() {
+    let sim = sim().await;
+    let (t, journal, client) = with_memory_journal(&sim);
+    for (name, by_discard) in [("gone one", false), ("gone two", true)] {
+        let [(first, _), (second, three)] = two_launches(name);
+        // The start never arrives: the list stays a draft, which can be deleted.
+        t.lose("startCampaignV2", Lose::Request);
+        let e = client.campaigns().launch(first).await.unwrap_err();
+        let list_id = e.list_id().unwrap().clone();
+        client.calls().delete_contact_list(&list_id).await.unwrap();
+        let held = client.campaigns().launch(second.clone()).await.unwrap_err();
+        assert_eq!(held.error().map(|e| e.kind()), Some(ErrorKind::TooEarly));
+        if by_discard {
+            let e = client.campaigns().discard(&list_id).await.unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+            assert!(e.to_string().contains("marked discarded"), "{e}");
+        } else {
+            let e = client
+                .campaigns()
+                .resume(&list_id, PollOptions::default())
+                .await
+                .unwrap_err();
+            assert!(e.to_string().contains("no longer exists"), "{e}");
+        }
+        assert!(journal.pending_launches().await.unwrap().is_empty());
+        launches_list_of(&client, second, three, true).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_upload_does_not_take_a_later_list_of_its_name_when_run_again_with_a_longer_wait() {
     let sim = sim().await;

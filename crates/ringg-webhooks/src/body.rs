@@ -26,9 +26,10 @@ pub(crate) fn declared_too_large(headers: &HeaderMap, limit: usize) -> bool {
 /// codings are undone last first; `identity` is none), the result held to `limit` bytes.
 ///
 /// A body that does not decompress as declared is read as it came (a sender that labels plain
-/// JSON `gzip` loses nothing: the parser decides). A coding this receiver cannot undo is
-/// refused with 415 and the body goes to `on_malformed`; a result over `limit` with 413.
-/// `None`: nothing to undo, `bytes` are the body.
+/// JSON `gzip` loses nothing: the parser decides); bytes after a whole gzip member that are
+/// not another one are left out. A coding this receiver cannot undo, or more than
+/// [`MAX_CODINGS`], is refused with 415, and a result over `limit` with 413; the body goes to
+/// `on_malformed` either way. `None`: nothing to undo, `bytes` are the body.
 pub(crate) fn decoded(
     headers: &HeaderMap,
     bytes: &Bytes,
@@ -45,10 +46,15 @@ pub(crate) fn decoded(
         .map(|c| c.trim().to_ascii_lowercase())
         .filter(|c| !c.is_empty() && c != "identity")
         .collect();
+    // Each coding is undone up to the limit, on the request's task: a bounded amount of work.
+    if codings.len() > MAX_CODINGS {
+        return Err(Rejection::too_many_codings(codings.len()).keeping_body());
+    }
     let mut body = bytes.clone();
     for coding in codings.iter().rev() {
         let inflated = match coding.as_str() {
-            "gzip" | "x-gzip" => inflate(flate2::read::MultiGzDecoder::new(&body[..]), limit),
+            "gzip" | "x-gzip" => inflate(flate2::read::MultiGzDecoder::new(&body[..]), limit)
+                .or_else(|_| inflate(flate2::read::GzDecoder::new(&body[..]), limit)),
             // HTTP's `deflate` is zlib's format; some senders send the raw stream.
             "deflate" => inflate(flate2::read::ZlibDecoder::new(&body[..]), limit)
                 .or_else(|_| inflate(flate2::read::DeflateDecoder::new(&body[..]), limit)),
@@ -56,7 +62,7 @@ pub(crate) fn decoded(
         };
         match inflated {
             Ok(Some(plain)) => body = Bytes::from(plain),
-            Ok(None) => return Err(Rejection::too_large_decompressed(limit)),
+            Ok(None) => return Err(Rejection::too_large_decompressed(limit).keeping_body()),
             Err(e) => {
                 tracing::warn!(
                     target: "ringg_webhooks",
@@ -68,6 +74,9 @@ pub(crate) fn decoded(
     }
     Ok(Some(body))
 }
+
+/// The most codings a body may list (`gzip` over `deflate`, say).
+const MAX_CODINGS: usize = 2;
 
 /// Everything `reader` gives, or `None` past `limit` bytes (at most `limit + 1` are read).
 fn inflate(reader: impl std::io::Read, limit: usize) -> std::io::Result<Option<Vec<u8>>> {

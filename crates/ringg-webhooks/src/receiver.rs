@@ -81,7 +81,7 @@ struct Inner {
 }
 
 /// What [`WebhookReceiverBuilder::on_malformed`] calls with the body of a delivery refused as
-/// not JSON, or compressed in a way the receiver cannot undo.
+/// not JSON, or compressed in a way the receiver cannot undo or past the body limit.
 type MalformedHook = Arc<dyn Fn(&[u8]) + Send + Sync>;
 
 impl WebhookReceiver {
@@ -492,8 +492,9 @@ impl WebhookReceiverBuilder {
     /// `malformed_json`: not JSON even once mended, two values, a cut-off body), and, by a
     /// [`strict`](Self::strict) receiver, as JSON that is not an object (400
     /// `invalid_payload`), and of one compressed with a `Content-Encoding` the receiver cannot
-    /// undo (415 `unsupported_encoding`; `gzip` and `deflate` are undone, within the body
-    /// limit), before it is answered. No handler sees such a delivery, Ringg
+    /// undo (415 `unsupported_encoding`; `gzip` and `deflate` are undone, at most two codings)
+    /// or that decompresses past the body limit (413, the compressed body), before it is
+    /// answered. No handler sees such a delivery, Ringg
     /// sends a subscription event again only three times and a per-call callback never: `keep`
     /// is where its content can be kept (`ringg webhooks listen` writes it to a file). It runs
     /// on the request's task, so it should be quick.

@@ -112,6 +112,17 @@ impl Rejection {
         )
     }
 
+    pub(crate) fn too_many_codings(n: usize) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_encoding",
+            format!(
+                "the body's Content-Encoding lists {n} codings; this receiver undoes at most 2 \
+                 (gzip or deflate); send it compressed once"
+            ),
+        )
+    }
+
     pub(crate) fn body_read(err: &(dyn std::error::Error + 'static)) -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,

@@ -770,7 +770,9 @@ async fn compressed_deliveries_are_handed_over() {
     let server = TestServer::start(receiver(rec.clone())).await;
     let url = server.url("/");
     let body = |call: &str| event("call_started", call).into_bytes();
-    let cases: [(&str, &str, Vec<u8>); 7] = [
+    let mut trailing = gzip(&body("z8"));
+    trailing.extend_from_slice(b"\0\0\0\0 trailing");
+    let cases: [(&str, &str, Vec<u8>); 8] = [
         ("z1", "gzip", gzip(&body("z1"))),
         ("z2", "X-Gzip", gzip(&body("z2"))),
         ("z3", "deflate", zlib(&body("z3"))),
@@ -780,6 +782,8 @@ async fn compressed_deliveries_are_handed_over() {
         ("z6", "identity", body("z6")),
         // Labelled gzip, sent plain: read as it came.
         ("z7", "gzip", body("z7")),
+        // A whole member, then bytes that are not another: the member is read.
+        ("z8", "gzip", trailing),
     ];
     for (call, coding, bytes) in cases {
         let headers = [
@@ -791,13 +795,14 @@ async fn compressed_deliveries_are_handed_over() {
         assert_eq!(status, StatusCode::OK, "{call} {coding}: {json}");
     }
     let calls: Vec<_> = rec.described().into_iter().map(|(_, c)| c).collect();
-    let expected: Vec<_> = (1..=7).map(|n| Some(format!("z{n}"))).collect();
+    let expected: Vec<_> = (1..=8).map(|n| Some(format!("z{n}"))).collect();
     assert_eq!(calls, expected);
     server.stop().await;
 }
 
-/// A coding the receiver cannot undo is refused with 415 and the body kept (`on_malformed`);
-/// a small body that decompresses past the limit is refused with 413, nothing handed over.
+/// A coding the receiver cannot undo, or more than two, is refused with 415 and the body kept
+/// (`on_malformed`); a small body that decompresses past the limit is refused with 413 and
+/// kept as it came.
 #[tokio::test]
 async fn an_unknown_coding_is_kept_and_a_decompression_bomb_is_refused() {
     let (server, kept) = keeping_malformed(false).await;
@@ -815,14 +820,22 @@ async fn an_unknown_coding_is_kept_and_a_decompression_bomb_is_refused() {
     let compressed = gzip(big.to_string().as_bytes());
     assert!(compressed.len() < 64 * 1024);
     let headers = [("x-webhook-secret", SECRET), ("content-encoding", "gzip")];
-    let (status, json) = send("POST", &url, &headers, compressed).await;
+    let (status, json) = send("POST", &url, &headers, compressed.clone()).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(
-        json["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("decompressed")
-    );
-    assert_eq!(kept.lock().unwrap().len(), 1);
+    let message = json["error"]["message"].as_str().unwrap();
+    assert!(message.contains("decompressed"), "{message}");
+    assert_eq!(kept.lock().unwrap().last(), Some(&compressed));
+
+    let thrice = gzip(&gzip(&gzip(event("call_started", "b3").as_bytes())));
+    let headers = [
+        ("x-webhook-secret", SECRET),
+        ("content-encoding", "gzip, gzip, gzip"),
+    ];
+    let (status, json) = send("POST", &url, &headers, thrice.clone()).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let message = json["error"]["message"].as_str().unwrap();
+    assert!(message.contains("3 codings"), "{message}");
+    assert_eq!(kept.lock().unwrap().last(), Some(&thrice));
+    assert_eq!(kept.lock().unwrap().len(), 3);
     server.stop().await;
 }

@@ -446,9 +446,13 @@ impl Campaigns<'_> {
             .await
             .map_err(recover)?;
         let Some(campaign) = campaign else {
+            // Deleted (in the dashboard, say): nothing can call from it any more, so the launch
+            // is settled as stopped and holds up no other launch of its name.
+            let name = entry.key.name.clone();
+            let mut p = progress(journal.clone(), entry.clone(), Some(entry));
+            p.stop(format!("list {list_id} no longer exists")).await;
             return Err(LaunchError::refused(format!(
-                "list {list_id} ({:?}) no longer exists; launch the file again",
-                entry.key.name
+                "list {list_id} ({name:?}) no longer exists; launch the file again"
             )));
         };
         let flow = if entry.start.is_large() {
@@ -501,6 +505,14 @@ impl Campaigns<'_> {
         };
         let name = entry.as_ref().map(|e| e.key.name.clone());
         let Some(campaign) = self.find_list(list_id, name.as_deref()).await? else {
+            // Gone already: its launch, if not settled, is discarded with it.
+            let unsettled = entry.filter(|e| !e.stage.is_settled());
+            if let (Some(journal), Some(seen)) = (&journal, unsettled) {
+                mark_discarded(journal.as_ref(), seen, list_id).await?;
+                return Err(Error::not_found(format!(
+                    "no campaign has list id {list_id} (deleted already?); its launch in the journal is marked discarded"
+                )));
+            }
             return Err(Error::not_found(format!(
                 "no campaign has list id {list_id}"
             )));
@@ -524,54 +536,40 @@ impl Campaigns<'_> {
         let entry = match (entry, campaign.name.as_ref()) {
             (Some(entry), _) => Some(entry),
             (None, Some(name)) => {
-                unanswered_upload(journal.as_ref(), name, campaign.agent_id.as_ref()).await?
+                lookup::unanswered_upload(journal.as_ref(), name, campaign.agent_id.as_ref())
+                    .await?
             }
             (None, None) => None,
         };
         if let Some(seen) = entry {
-            // Only over the record read: a run of that launch that went on meanwhile (found
-            // its list, started it) keeps its record, and is not taken for discarded.
-            let mut discarded = seen.clone().at(LaunchStage::Discarded);
-            discarded.list_id = Some(list_id.clone());
-            let marked = journal
-                .put_launch_if_unchanged(&discarded, Some(&seen))
-                .await
-                .map_err(Error::journal)?;
-            if !marked {
-                tracing::warn!(
-                    target: "ringg_api::journal",
-                    launch = %seen.key.name,
-                    "the launch's record changed while its list was discarded (another run of it went on); it was left as that run wrote it"
-                );
-            }
+            mark_discarded(journal.as_ref(), seen, list_id).await?;
         }
         Ok(deleted)
     }
 }
 
-/// The one pending launch named `name` (for `agent`, when the campaign names its assistant)
-/// whose upload was sent and whose list is not known (its answer was lost); `None` when there
-/// is none, or more than one (which is whose list cannot be told).
-async fn unanswered_upload(
+/// Marks the launch `seen` discarded with `list_id`, only over the record read: a run of that
+/// launch that went on meanwhile (found its list, started it) keeps its record, and is not
+/// taken for discarded.
+async fn mark_discarded(
     journal: &dyn Journal,
-    name: &str,
-    agent: Option<&ringg_types::ids::AgentId>,
-) -> Result<Option<LaunchEntry>, Error> {
-    let mut uploads = journal
-        .pending_launches()
+    seen: LaunchEntry,
+    list_id: &ListId,
+) -> Result<(), Error> {
+    let mut discarded = seen.clone().at(LaunchStage::Discarded);
+    discarded.list_id = Some(list_id.clone());
+    let marked = journal
+        .put_launch_if_unchanged(&discarded, Some(&seen))
         .await
-        .map_err(Error::journal)?
-        .into_iter()
-        .filter(|e| {
-            e.key.name == name
-                && e.stage == LaunchStage::Uploading
-                && e.list_id.is_none()
-                && agent.is_none_or(|a| *a == e.key.agent_id)
-        });
-    Ok(match (uploads.next(), uploads.next()) {
-        (Some(only), None) => Some(only),
-        _ => None,
-    })
+        .map_err(Error::journal)?;
+    if !marked {
+        tracing::warn!(
+            target: "ringg_api::journal",
+            launch = %seen.key.name,
+            "the launch's record changed while its list was discarded (another run of it went on); it was left as that run wrote it"
+        );
+    }
+    Ok(())
 }
 
 fn progress(journal: Arc<dyn Journal>, entry: LaunchEntry, seen: Option<LaunchEntry>) -> Progress {

@@ -62,7 +62,8 @@ CREATE TABLE IF NOT EXISTS ringg_journal_subscriptions (
 ///   WAL mode with `synchronous=FULL`, so the write-ahead log is synced to disk before the
 ///   write returns. An intent survives `kill -9` of the process and a power loss. Each write
 ///   is then copied into the database file (a passive checkpoint), so the file alone holds
-///   every entry at rest, without its `-wal`.
+///   the entries without its `-wal`, unless another process was reading at that moment (its
+///   snapshot keeps the latest pages in the `-wal` until a later write).
 /// - **Shared**: writers in several processes take SQLite's write lock in turn (waiting up to
 ///   10 s for it); an entry is replaced as a whole, so writers of different entries never lose
 ///   each other's writes.
@@ -178,9 +179,12 @@ impl SqliteJournal {
 
     /// [`blocking`](Self::blocking) for a write: once it is committed, its pages are copied
     /// from the write-ahead log into the database file (a passive checkpoint: as far as other
-    /// processes' reads allow, without waiting for them). So the file alone holds every entry
-    /// at rest: a copy of it made without its `-wal` (a backup, a sync of the state folder), or
-    /// one whose `-wal` was lost after a crash, does not lack the latest calls.
+    /// processes' reads allow, without waiting for them). So a copy of the file made without
+    /// its `-wal` (a backup, a sync of the state folder), or one whose `-wal` was lost after a
+    /// crash, does not lack the latest calls, unless another process was reading just then
+    /// (then the pages its snapshot needs stay in the `-wal` until a later write). It costs a
+    /// few milliseconds a write (a sync of the database file), small beside the request the
+    /// entry guards.
     async fn writing<T: Send + 'static>(
         &self,
         work: impl FnOnce(&Connection, &str) -> rusqlite::Result<T> + Send + 'static,

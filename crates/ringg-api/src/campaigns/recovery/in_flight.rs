@@ -173,9 +173,9 @@ pub(super) fn same_name_unfinished(entry: &LaunchEntry, pending: &[LaunchEntry])
             "another launch named {:?} of another file, for this assistant, uploaded list {list_id} and is not finished ({start}); launching this file as well could call the contacts both files hold twice, so this launch sent nothing",
             other.key.name,
         ))
-        .with_hint(
-            "finish that launch first (run it again: the same file, name and assistant), or discard its list; or launch this file under another name",
-        ),
+        .with_hint(format!(
+            "finish that launch first: resume it from its list {list_id} (`ringg campaigns resume {list_id}`), even if its file changed since; or discard that list (`ringg campaigns discard {list_id}`) if it is not to be called; or launch this file under another name"
+        )),
     )
 }
 

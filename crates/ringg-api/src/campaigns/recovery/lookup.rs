@@ -10,7 +10,7 @@ use ringg_types::ids::{AgentId, ListId};
 use crate::campaigns::endpoints::Campaigns;
 use crate::campaigns::recovery::in_flight::{CLOCK_SLACK, list_appears_by, list_created_by};
 use crate::error::Error;
-use crate::journal::{Journal, LaunchEntry};
+use crate::journal::{Journal, LaunchEntry, LaunchStage};
 
 impl Campaigns<'_> {
     /// The campaign of the launch `entry`, whose upload made `list_id`: the campaign with that
@@ -200,4 +200,29 @@ impl Campaigns<'_> {
         }
         self.find_campaign(list_id, None).await
     }
+}
+
+/// The one pending launch named `name` (for `agent`, when the campaign names its assistant)
+/// whose upload was sent and whose list is not known (its answer was lost); `None` when there
+/// is none, or more than one (which is whose list cannot be told).
+pub(super) async fn unanswered_upload(
+    journal: &dyn Journal,
+    name: &str,
+    agent: Option<&AgentId>,
+) -> Result<Option<LaunchEntry>, Error> {
+    let mut uploads = journal
+        .pending_launches()
+        .await
+        .map_err(Error::journal)?
+        .into_iter()
+        .filter(|e| {
+            e.key.name == name
+                && e.stage == LaunchStage::Uploading
+                && e.list_id.is_none()
+                && agent.is_none_or(|a| *a == e.key.agent_id)
+        });
+    Ok(match (uploads.next(), uploads.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    })
 }

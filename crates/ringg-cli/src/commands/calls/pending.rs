@@ -100,11 +100,17 @@ pub(super) async fn list(ctx: &mut Ctx) -> Result<(), CliError> {
     // Campaign launches are not calls, but their contacts wait on them too: said apart.
     let launches = crate::commands::campaigns::pending::unfinished(client.journal())
         .await
-        .map_or(0, |l| l.len());
-    if launches > 0 && !ctx.out.json() {
-        ctx.out.note(format!(
-            "{launches} campaign launch(es) not finished: `ringg campaigns pending` lists them"
-        ));
+        .map(|l| l.len());
+    if !ctx.out.json() {
+        match &launches {
+            Ok(0) => {}
+            Ok(n) => ctx.out.note(format!(
+                "{n} campaign launch(es) not finished: `ringg campaigns pending` lists them"
+            )),
+            Err(e) => ctx.out.note(format!(
+                "the journal's campaign launches could not be read ({e}); `ringg campaigns pending` lists them"
+            )),
+        }
     }
     if ctx.out.json() {
         let mut listed = serde_json::json!({
@@ -114,9 +120,8 @@ pub(super) async fn list(ctx: &mut Ctx) -> Result<(), CliError> {
         if let Some(why) = &unread {
             listed["fleet_unread"] = why.as_str().into();
         }
-        if launches > 0 {
-            listed["unfinished_launches"] = launches.into();
-        }
+        // `null` when they could not be read.
+        listed["unfinished_launches"] = launches.ok().into();
         print_json(&listed)?;
         return unread.map_or(Ok(()), |why| Err(fleet_unread(&why, "listed")));
     }

@@ -36,7 +36,7 @@ pub(super) async fn list(ctx: &mut Ctx) -> Result<(), CliError> {
     }
     if launches.is_empty() {
         ctx.out
-            .note("no campaign launch is unfinished: every launch this machine made is settled");
+            .note("no campaign launch in the journal is unfinished");
         return Ok(());
     }
     let mut t = table(&[
@@ -61,7 +61,7 @@ pub(super) async fn list(ctx: &mut Ctx) -> Result<(), CliError> {
     }
     print_table(&t);
     ctx.out.note(format!(
-        "{} launch(es) not finished: their contacts are not called until each is finished (or its list discarded)",
+        "{} launch(es) not finished: until each is finished, its contacts may not be called (its upload or start not sent, or its answer lost)",
         launches.len()
     ));
     Ok(())

@@ -250,7 +250,6 @@ mod tests {
         assert!(campaign_times(Some("01/01/2999, 09:00"), Some("01/01/2999, 08:00"), tz).is_err());
         assert!(campaign_times(Some("2999-01-01"), None, tz).is_err());
     }
-    use chrono::TimeZone;
 
     fn ist(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
         chrono_tz::Asia::Kolkata

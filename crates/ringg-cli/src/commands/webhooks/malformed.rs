@@ -1,6 +1,6 @@
 //! `webhooks listen` keeps the body of a delivery refused as not JSON (400
 //! `malformed_json`), or compressed in a way the receiver does not undo (415
-//! `unsupported_encoding`): no handler or app sees it, Ringg sends a subscription event again only
+//! `unsupported_encoding`) or past the body limit (413): no handler or app sees it, Ringg sends a subscription event again only
 //! three times and a per-call callback never, so its content would otherwise be lost.
 //!
 //! Each body is a file of its own in the folder `webhooks-malformed` of the state folder
@@ -38,11 +38,11 @@ pub(super) fn keep(body: &[u8]) {
     let written = crate::state::off_the_workers(|| write(body));
     let line = match written {
         Ok(path) => format!(
-            "webhook delivery refused as unreadable (not JSON, or compressed other than gzip or deflate); its body is kept in {}",
+            "webhook delivery refused unread (answered 400: not JSON; or 415/413: compressed other than gzip or deflate, or past the body limit once decompressed); its body is kept in {}",
             path.display()
         ),
         Err(e) => format!(
-            "webhook delivery refused as unreadable (not JSON, or compressed other than gzip or deflate); its body could not be kept: {e}"
+            "webhook delivery refused unread (answered 400: not JSON; or 415/413: compressed other than gzip or deflate, or past the body limit once decompressed); its body could not be kept: {e}"
         ),
     };
     crate::term::err_line(line);

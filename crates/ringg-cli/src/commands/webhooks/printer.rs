@@ -225,11 +225,11 @@ impl Printer {
                     if !holdable {
                         self.track(&state, &event);
                     }
-                    let copy = self.keep_taken(&state).await;
-                    let written = written_renewing(written, claim).await;
-                    if written {
-                        forget_file(&self.held_events, &state);
-                        copy.map(std::fs::remove_file);
+                    // The claim is renewed while the copy is written, not after.
+                    let (copy, written) =
+                        tokio::join!(self.keep_taken(&state), written_renewing(written, claim));
+                    if let Some(copy) = copy.filter(|_| written) {
+                        let _ = std::fs::remove_file(copy);
                     }
                     written
                 }
