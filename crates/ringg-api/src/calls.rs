@@ -280,10 +280,11 @@ impl Calls<'_> {
             Ok((response, head)) => match response.call_id().cloned() {
                 Some(call_id) => (response, call_id),
                 None => {
-                    return Err(outcomes::no_call_id(&response, reference)
-                        .with_operation(op.id)
-                        .with_answer_ids(request_id, &head)
-                        .masking(self.client.api_key()));
+                    return Err(self.client.masked(
+                        outcomes::no_call_id(&response, reference)
+                            .with_operation(op.id)
+                            .with_answer_ids(request_id, &head),
+                    ));
                 }
             },
             // An answer naming its call, with a field of a shape not foreseen: placed.
@@ -354,9 +355,10 @@ impl Calls<'_> {
             let msg: ringg_types::common::MessageResponse = decode(op.id, resp.status, resp.body)
                 // Not idempotent (the report may have been emailed): the outcome is unknown.
                 .map_err(|e| {
-                    e.with_answer_ids(request_id, &resp.headers)
-                        .unread_answer_is_unknown()
-                        .masking(self.client.api_key())
+                    self.client.masked(
+                        e.with_answer_ids(request_id, &resp.headers)
+                            .unread_answer_is_unknown(),
+                    )
                 })?;
             return Ok(HistoryDownload::Emailed(msg.message.unwrap_or_default()));
         }

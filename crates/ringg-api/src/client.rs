@@ -552,7 +552,9 @@ impl Client {
         let sent = checked.map(|()| self.exchange(request));
         async move {
             let mut resp = sent?.await?;
-            crate::error::mask::mask_headers(&mut resp.headers, &self.inner.api_key);
+            for secret in self.secrets() {
+                crate::error::mask::mask_headers(&mut resp.headers, secret);
+            }
             Ok(resp)
         }
     }
@@ -572,22 +574,19 @@ impl Client {
         };
         let sent = scoped.map(|()| self.inner.transport.execute(request));
         async move {
-            let resp = sent?.await.map_err(|e| {
-                Error::from_transport(e)
-                    .with_request_id(request_id)
-                    .masking(&self.inner.api_key)
-            })?;
+            let resp = sent?
+                .await
+                .map_err(|e| self.masked(Error::from_transport(e).with_request_id(request_id)))?;
             if let Some(capture) = self.scope().and_then(|s| s.capture.as_deref()) {
                 capture.record(request_id, &resp);
             }
             if resp.status.is_success() {
                 Ok(resp)
             } else {
-                Err(
+                Err(self.masked(
                     Error::from_response(operation, resp.status, &resp.headers, resp.body)
-                        .with_request_id(request_id)
-                        .masking(&self.inner.api_key),
-                )
+                        .with_request_id(request_id),
+                ))
             }
         }
     }

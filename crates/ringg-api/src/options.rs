@@ -101,9 +101,22 @@ impl RequestOptions {
         let name = name.as_ref();
         let parsed = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| {
+                // Not the whole text: a name and its value given as one (`Authorization:
+                // Bearer …`) would show the credential.
+                let shown: String = name
+                    .split([':', ' ', '='])
+                    .next()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(40)
+                    .collect();
                 (
-                    format!("`{}` is not a valid header name", name.escape_debug()),
-                    "a header name is ASCII letters, digits and `-`",
+                    format!(
+                        "a header name starting `{}` ({} characters) is not valid",
+                        shown.escape_debug(),
+                        name.chars().count()
+                    ),
+                    "a header name is ASCII letters, digits and `-`; give the value apart, not as `Name: value`",
                 )
             })
             .and_then(|n| {
@@ -262,6 +275,13 @@ impl Capture {
 
     pub(crate) fn take(&self) -> Option<Seen> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+}
+
+impl RequestOptions {
+    /// The values of the headers these options add, as text.
+    pub(crate) fn header_values(&self) -> impl Iterator<Item = &str> {
+        self.headers.values().filter_map(|v| v.to_str().ok())
     }
 }
 

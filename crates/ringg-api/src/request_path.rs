@@ -21,6 +21,21 @@ use crate::error::Error;
 use crate::options::{Capture, RequestOptions, Response, Scope};
 
 impl Client {
+    /// What this client (or view) sends that must not be shown: the key, and the values of
+    /// the view's per-request headers (which may carry credentials of the user's own).
+    pub(crate) fn secrets(&self) -> impl Iterator<Item = &str> {
+        let headers = self.scope().map(|s| s.options.header_values());
+        std::iter::once(self.api_key().expose()).chain(headers.into_iter().flatten())
+    }
+
+    /// `e` with each of [`secrets`](Self::secrets) masked wherever the server's answer shows
+    /// it (a server or gateway echoing a request's headers).
+    pub(crate) fn masked(&self, e: Error) -> Error {
+        self.secrets().fold(e, Error::masking_text)
+    }
+}
+
+impl Client {
     /// Builds a request for `op` with its path parameters filled in, with the limits the
     /// client gives `op`. A scoped view's options are not in it yet: they apply when it is
     /// sent ([`send_raw`](Self::send_raw), [`send_json`](Self::send_json)), by the client it is
@@ -202,10 +217,8 @@ impl Client {
         let sent = self.exchange(request.expecting_json());
         async move {
             let resp = sent.await?;
-            decode(operation, resp.status, resp.body).map_err(|e| {
-                e.unread_answer(idempotency, request_id, &resp.headers)
-                    .masking(self.api_key())
-            })
+            decode(operation, resp.status, resp.body)
+                .map_err(|e| self.masked(e.unread_answer(idempotency, request_id, &resp.headers)))
         }
     }
 
@@ -238,9 +251,11 @@ impl Client {
                     // Not the model (or not checked): decoded again, for the error's field path.
                     None => match decode::<T>(operation, resp.status, resp.body) {
                         Ok(value) => Ok((value, resp.headers)),
-                        Err(e) => Err(e
-                            .unread_answer(idempotency, request_id, &resp.headers)
-                            .masking(self.api_key())),
+                        Err(e) => Err(self.masked(e.unread_answer(
+                            idempotency,
+                            request_id,
+                            &resp.headers,
+                        ))),
                     },
                 }
             })
@@ -304,9 +319,16 @@ impl Client {
             )
             .with_hint("it may have been carried out through another client: check before running it again, and send through the closure's argument")
         })?;
-        // A key a server echoed is masked, as errors and spans mask it.
+        // A secret a server echoed is masked, as errors and spans mask it, and the cookies it
+        // sets are shown by `Debug` as sensitive.
         let mut headers = seen.headers;
-        crate::error::mask::mask_headers(&mut headers, self.api_key());
+        for secret in self.secrets() {
+            crate::error::mask::mask_headers(&mut headers, secret);
+        }
+        if let http::header::Entry::Occupied(mut cookies) = headers.entry(http::header::SET_COOKIE)
+        {
+            cookies.iter_mut().for_each(|v| v.set_sensitive(true));
+        }
         let server_request_id = ringg_transport::server_request_id(&headers).map(str::to_string);
         Ok(Response {
             status: seen.status,

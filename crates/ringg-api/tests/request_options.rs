@@ -205,6 +205,22 @@ async fn a_bad_extra_header_is_refused_before_sending() {
         );
         assert!(err.to_string().contains("x-name"), "{err}");
     }
+    // A name and its value given as one: refused without showing the value.
+    let options = RequestOptions::new().header("Authorization: Bearer tok-3f9a77c1", "");
+    assert!(
+        !format!("{options:?}").contains("tok-3f9a77c1"),
+        "{options:?}"
+    );
+    let err = client(&base)
+        .with_options(options)
+        .workspace()
+        .info()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ringg_api::ErrorKind::InvalidInput, "{err}");
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("tok-3f9a77c1"), "{shown}");
+    assert!(shown.contains("`Authorization`"), "{shown}");
     assert!(seen.lock().unwrap().is_empty());
 }
 

@@ -23,6 +23,7 @@ use tracing_subscriber::registry::LookupSpan;
 
 const KEY: &str = "sk-live-7f3a9c";
 const TEAM_SECRET: &str = "team-token-1b2c";
+const SERVER_COOKIE: &str = "srv-cookie-99aa";
 const WORKSPACE: &str = r#"{"workspace_info":{"id":"w1","name":"W","credits":1}}"#;
 
 type Fields = BTreeMap<String, String>;
@@ -84,8 +85,9 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Capture {
 }
 
 /// Answers the first request 503 and the others 200 with the workspace, each with a server
-/// request id that echoes the key it was sent (a gateway reflecting a request header into its
-/// trace id).
+/// request id that echoes the key and the team token it was sent (a gateway reflecting request
+/// headers into its trace id), the 200s setting a cookie; `GET /workspace/all` is answered
+/// 401 with a body that echoes both too.
 async fn server() -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -96,26 +98,34 @@ async fn server() -> String {
             tokio::spawn(async move {
                 let svc = service_fn(move |req: hyper::Request<Incoming>| {
                     let n = count.fetch_add(1, Ordering::SeqCst);
-                    let key = req
-                        .headers()
-                        .get("x-api-key")
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or_default()
-                        .to_owned();
+                    let header = |name: &str| {
+                        req.headers()
+                            .get(name)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or_default()
+                            .to_owned()
+                    };
+                    let (key, team) = (header("x-api-key"), header("x-team-token"));
+                    let numbers = req.uri().path().ends_with("/workspace/all");
                     async move {
-                        let (status, body) = if n == 0 {
-                            (503, "{}")
+                        let (status, body) = if numbers {
+                            (
+                                401,
+                                format!(r#"{{"detail":"bad credentials {key} {team}"}}"#),
+                            )
+                        } else if n == 0 {
+                            (503, "{}".to_owned())
                         } else {
-                            (200, WORKSPACE)
+                            (200, WORKSPACE.to_owned())
                         };
-                        Ok::<_, Infallible>(
-                            hyper::Response::builder()
-                                .status(status)
-                                .header("content-type", "application/json")
-                                .header("x-request-id", format!("srv-{n}-{key}"))
-                                .body(Full::new(Bytes::from_static(body.as_bytes())))
-                                .unwrap(),
-                        )
+                        let mut answer = hyper::Response::builder()
+                            .status(status)
+                            .header("content-type", "application/json")
+                            .header("x-request-id", format!("srv-{n}-{key}-{team}"));
+                        if status == 200 {
+                            answer = answer.header("set-cookie", format!("sid={SERVER_COOKIE}"));
+                        }
+                        Ok::<_, Infallible>(answer.body(Full::new(Bytes::from(body))).unwrap())
                     }
                 });
                 let _ = hyper::server::conn::http1::Builder::new()
@@ -149,10 +159,30 @@ async fn request_spans_carry_the_opentelemetry_fields_and_no_secret() {
         .await
         .unwrap();
     let request_id = resp.request_id.to_string();
-    // The raw response masks the key the server echoed, as the spans and errors do.
-    assert_eq!(resp.server_request_id.as_deref(), Some("srv-1-[REDACTED]"));
-    assert_eq!(resp.header("x-request-id"), Some("srv-1-[REDACTED]"));
-    assert!(!format!("{resp:?}").contains(KEY), "{resp:?}");
+    // The raw response masks the key and the per-request header the server echoed, as the
+    // spans and errors do, and its Debug does not show the cookie the server set.
+    let masked = Some("srv-1-[REDACTED]-[REDACTED]");
+    assert_eq!(resp.server_request_id.as_deref(), masked);
+    assert_eq!(resp.header("x-request-id"), masked);
+    let shown = format!("{resp:?}");
+    for secret in [KEY, TEAM_SECRET, SERVER_COOKIE] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+    // So does an error whose answer echoes them.
+    let e = client.workspace().all().await.unwrap_err();
+    let shown = [
+        e.to_string(),
+        format!("{e:?}"),
+        e.server_request_id().unwrap_or_default().to_owned(),
+    ];
+    for secret in [KEY, TEAM_SECRET] {
+        assert!(shown.iter().all(|s| !s.contains(secret)), "{shown:?}");
+    }
+    assert!(
+        shown[0].contains("bad credentials [REDACTED]"),
+        "{}",
+        shown[0]
+    );
 
     let spans: Vec<Fields> = capture
         .closed
@@ -162,8 +192,8 @@ async fn request_spans_carry_the_opentelemetry_fields_and_no_secret() {
         .filter(|(name, _)| name == "ringg.request")
         .map(|(_, fields)| fields.clone())
         .collect();
-    assert_eq!(spans.len(), 2, "one span per attempt: {spans:#?}");
-    for (i, span) in spans.iter().enumerate() {
+    assert_eq!(spans.len(), 3, "one span per attempt: {spans:#?}");
+    for (i, span) in spans.iter().take(2).enumerate() {
         let field = |name: &str| span.get(name).map(String::as_str);
         assert_eq!(field("http.request.method"), Some("GET"), "{span:?}");
         assert_eq!(field("url.path"), Some("/workspace"), "{span:?}");
@@ -179,7 +209,7 @@ async fn request_spans_carry_the_opentelemetry_fields_and_no_secret() {
         let status = if i == 0 { "503" } else { "200" };
         assert_eq!(field("http.response.status_code"), Some(status), "{span:?}");
         // The id as the server sent it, with the key it echoed masked.
-        let server_id = format!("srv-{i}-[REDACTED]");
+        let server_id = format!("srv-{i}-[REDACTED]-[REDACTED]");
         assert_eq!(field("ringg.server_request_id"), Some(server_id.as_str()));
         assert!(field("ringg.latency_ms").is_some(), "{span:?}");
     }

@@ -15,7 +15,7 @@ use crate::error::TransportError;
 use crate::layers::auth::{authorize, key_header};
 use crate::layers::retry;
 use crate::layers::timeout::{attempt_end, bounded};
-use crate::layers::trace::{Traced, attempt_span};
+use crate::layers::trace::{Traced, attempt_span, sensitive_values};
 use crate::layers::{RateLimiter, RetryBudget, RetryPolicy};
 use crate::request::{ApiRequest, ApiResponse};
 use crate::transport::Transport;
@@ -254,9 +254,14 @@ impl<T: Inner> Standard<T> {
         retries: u32,
     ) -> Traced<impl Future<Output = Result<ApiResponse, TransportError>> + Send + '_> {
         let span = self.tracing.then(|| attempt_span(&request, retries));
+        // The request's own sensitive headers (a per-request credential), for a span recorded.
+        let others = match &span {
+            Some(span) if !span.is_disabled() => sensitive_values(&request.headers),
+            _ => Vec::new(),
+        };
         let attempt = self.limited(request);
         match span {
-            Some(span) => Traced::masking(attempt, span, self.key.as_ref()),
+            Some(span) => Traced::masking(attempt, span, self.key.as_ref(), others),
             None => Traced::untraced(attempt),
         }
     }

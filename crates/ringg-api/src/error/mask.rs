@@ -13,9 +13,14 @@ impl super::Error {
     /// the message, code, field path, server request id and source, and the body that
     /// [`body`](Self::body), [`body_text`](Self::body_text) and `Debug` show
     /// ([`unredacted_body`](Self::unredacted_body) keeps it as received).
-    pub(crate) fn masking(mut self, secret: &Secret) -> Self {
+    pub(crate) fn masking(self, secret: &Secret) -> Self {
+        self.masking_text(secret.expose())
+    }
+
+    /// [`masking`](Self::masking) for a secret given as text (a per-request header's value).
+    pub(crate) fn masking_text(mut self, secret: &str) -> Self {
         // A key given with spaces around it is echoed without them.
-        let key = secret.expose().trim();
+        let key = secret.trim();
         if key.len() < MIN_MASKED_SECRET_LEN {
             return self;
         }
@@ -34,7 +39,8 @@ impl super::Error {
         {
             r.source = Some(shown.into());
         }
-        if let Some(body) = &r.body
+        // Masked over what is shown already (another secret masked before).
+        if let Some(body) = r.shown_body.as_ref().or(r.body.as_ref())
             && let Some(masked) = mask_bytes(body, key)
         {
             r.shown_body = Some(masked);
@@ -43,10 +49,10 @@ impl super::Error {
     }
 }
 
-/// Masks `secret` (the client's key) in every header value that shows it (a server echoing
-/// it, in a request id say).
-pub(crate) fn mask_headers(headers: &mut http::HeaderMap, secret: &Secret) {
-    let key = secret.expose().trim();
+/// Masks `secret` (the client's key, a per-request header's value) in every header value that
+/// shows it (a server echoing it, in a request id say).
+pub(crate) fn mask_headers(headers: &mut http::HeaderMap, secret: &str) {
+    let key = secret.trim();
     if key.len() < MIN_MASKED_SECRET_LEN {
         return;
     }

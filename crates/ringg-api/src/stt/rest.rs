@@ -203,8 +203,8 @@ impl Stt {
     ) -> Result<Transcription, Error> {
         let (request_id, answer) = self.transcribe_answer(audio, options).await?;
         decode(TRANSCRIBE_OP, answer.status, answer.body).map_err(|e| {
-            e.with_answer_ids(request_id, &answer.headers)
-                .masking(self.client.api_key())
+            self.client
+                .masked(e.with_answer_ids(request_id, &answer.headers))
         })
     }
 

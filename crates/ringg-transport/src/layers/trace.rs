@@ -87,7 +87,9 @@ where
         if resend_count > 0 {
             span.record("http.request.resend_count", resend_count);
         }
-        Either::Left(Box::pin(Traced::new(self.inner.call(request), span)))
+        let secrets = sensitive_values(&request.headers);
+        let attempt = self.inner.call(request);
+        Either::Left(Box::pin(Traced::masking(attempt, span, None, secrets)))
     }
 }
 
@@ -125,26 +127,39 @@ pin_project_lite::pin_project! {
 }
 
 /// What an enabled span's [`Traced`] keeps: the span, when the attempt started, and the key
-/// to mask in what the server sent back.
+/// and the request's other sensitive header values to mask in what the server sent back.
 pub(crate) struct Recording {
     span: tracing::Span,
     start: Instant,
     key: Option<HeaderValue>,
+    others: Vec<HeaderValue>,
+}
+
+/// The values of `headers` marked sensitive (the key, a per-request credential): none is
+/// shown in a span, even when the server sends it back. No allocation when there are none.
+pub(crate) fn sensitive_values(headers: &http::HeaderMap) -> Vec<HeaderValue> {
+    headers
+        .values()
+        .filter(|v| v.is_sensitive())
+        .cloned()
+        .collect()
 }
 
 impl<F> Traced<F> {
-    /// `attempt` inside `span`, timed from now when the span is enabled.
-    pub(crate) fn new(attempt: F, span: tracing::Span) -> Self {
-        Self::masking(attempt, span, None)
-    }
-
-    /// [`new`](Self::new), masking `key` (the API key the attempt sends) wherever the
-    /// server's answer shows it in a recorded field.
-    pub(crate) fn masking(attempt: F, span: tracing::Span, key: Option<&HeaderValue>) -> Self {
+    /// `attempt` inside `span`, timed from now when the span is enabled, masking `key` (the
+    /// API key the attempt sends) and `others` (its other sensitive header values) wherever
+    /// the server's answer shows them in a recorded field.
+    pub(crate) fn masking(
+        attempt: F,
+        span: tracing::Span,
+        key: Option<&HeaderValue>,
+        others: Vec<HeaderValue>,
+    ) -> Self {
         let span = (!span.is_disabled()).then(|| Recording {
             span,
             start: Instant::now(),
             key: key.cloned(),
+            others,
         });
         Self { attempt, span }
     }
@@ -187,10 +202,8 @@ fn record(recording: &Recording, result: &Result<ApiResponse, TransportError>) {
         Ok(resp) => {
             span.record("http.response.status_code", resp.status.as_u16());
             if let Some(id) = server_request_id(&resp.headers) {
-                span.record(
-                    "ringg.server_request_id",
-                    &*masked(id, recording.key.as_ref()),
-                );
+                let secrets = recording.key.iter().chain(&recording.others);
+                span.record("ringg.server_request_id", &*masked(id, secrets));
             }
             tracing::debug!(status = resp.status.as_u16(), "response");
         }
@@ -201,10 +214,20 @@ fn record(recording: &Recording, result: &Result<ApiResponse, TransportError>) {
     }
 }
 
-/// `text` with `key` masked (see [`mask_secret`](ringg_types::redact::mask_secret)).
-fn masked<'a>(text: &'a str, key: Option<&HeaderValue>) -> std::borrow::Cow<'a, str> {
-    match key.and_then(|k| k.to_str().ok()) {
-        Some(key) => ringg_types::redact::mask_secret(text, key),
-        None => text.into(),
-    }
+/// `text` with each of `secrets` masked (see
+/// [`mask_secret`](ringg_types::redact::mask_secret)).
+fn masked<'a, 's>(
+    text: &'a str,
+    secrets: impl Iterator<Item = &'s HeaderValue>,
+) -> std::borrow::Cow<'a, str> {
+    use std::borrow::Cow;
+    secrets
+        .filter_map(|s| s.to_str().ok())
+        .fold(
+            Cow::Borrowed(text),
+            |shown, secret| match ringg_types::redact::mask_secret(&shown, secret) {
+                Cow::Owned(m) => Cow::Owned(m),
+                Cow::Borrowed(_) => shown,
+            },
+        )
 }
