@@ -222,13 +222,14 @@ impl Calls<'_> {
             }
             entry = Some(e);
         }
-        // A settler rules the initiation out once the wait recorded with it has passed since it
-        // was recorded, so the request must be over by then, even when the journal's write
-        // waited for a lock meanwhile.
+        // A settler rules the initiation out once its recorded wait has passed since it was
+        // recorded: the request must be over by then, even if the journal's write waited.
         let answer_by = entry
             .as_ref()
             .and_then(|e| Some((e.intent.recorded_at, e.intent.settle_after?)));
-        let result = self.send_initiation(op, body, &reference, answer_by).await;
+        // The callback's secrets masked in an error, and so in the journal's record of it.
+        let sent = self.send_initiation(op, body, &reference, answer_by).await;
+        let result = sent.map_err(|e| outcomes::masked(e, &outcomes::request_secrets(&request)));
         if journal.is_none() && result.as_ref().is_err_and(Error::is_outcome_unknown) {
             self.client.recent_unknowns().record(&reference);
         }

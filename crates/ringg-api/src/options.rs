@@ -89,6 +89,11 @@ impl RequestOptions {
         self
     }
 
+    /// The values of the headers these options add, as text.
+    pub(crate) fn header_values(&self) -> impl Iterator<Item = &str> {
+        self.headers.values().filter_map(|v| v.to_str().ok())
+    }
+
     /// An extra request header, sent on every attempt. Its value is marked sensitive, so it
     /// never shows in `Debug` output. A name or value that cannot be sent (a value must be
     /// printable ASCII; tabs are allowed), or a header the SDK sets itself (`X-API-KEY`, the
@@ -275,13 +280,6 @@ impl Capture {
 
     pub(crate) fn take(&self) -> Option<Seen> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
-    }
-}
-
-impl RequestOptions {
-    /// The values of the headers these options add, as text.
-    pub(crate) fn header_values(&self) -> impl Iterator<Item = &str> {
-        self.headers.values().filter_map(|v| v.to_str().ok())
     }
 }
 

@@ -213,3 +213,42 @@ async fn send_raw_does_not_carry_the_key_in_clear_text_to_another_host() {
     );
     client.send_raw(own).await.unwrap();
 }
+
+/// A call initiation refused by an answer that quotes the request (a validation error
+/// echoing its `callback_url` and `callback_args`): the callback's token and its secret header
+/// are masked in the error, as the key is; the plain `Content-Type` is shown.
+#[tokio::test]
+async fn a_callbacks_secrets_echoed_in_an_error_are_masked() {
+    use ringg_api::types::calls::CallbackArgs;
+    const TOKEN: &str = "cbtok-5e0f9a1b7c";
+    const HOOK_SECRET: &str = "hook-secret-77d2e4";
+    let url = format!("https://hooks.example.com/ringg?token={TOKEN}&campaign=june");
+    let body = format!(
+        r#"{{"detail":[{{"loc":["body","callback_url"],"msg":"callback_url {url} is not reachable with X-Hook-Secret {HOOK_SECRET} and Content-Type application/json","input":"{url}"}}]}}"#
+    );
+    let base = common::answering_server("422 Unprocessable Entity", "application/json", body).await;
+    let client = client_at(base);
+    let mut call = common::pool_call("+919876500777");
+    call.callback_url = Some(url);
+    let mut headers = serde_json::Map::new();
+    headers.insert("X-Hook-Secret".into(), HOOK_SECRET.into());
+    headers.insert("Content-Type".into(), "application/json".into());
+    call.callback_args = Some(CallbackArgs {
+        headers: Some(headers),
+        ..CallbackArgs::default()
+    });
+    let e = client.calls().initiate(call).await.unwrap_err();
+    let shown = [
+        e.to_string(),
+        format!("{e:?}"),
+        e.body_text().unwrap_or_default(),
+    ];
+    for text in &shown {
+        assert!(
+            !text.contains(TOKEN) && !text.contains(HOOK_SECRET),
+            "{text}"
+        );
+    }
+    assert!(shown[0].contains("campaign=june"), "{}", shown[0]);
+    assert!(shown[0].contains("application/json"), "{}", shown[0]);
+}

@@ -211,17 +211,24 @@ async fn a_bad_extra_header_is_refused_before_sending() {
         !format!("{options:?}").contains("tok-3f9a77c1"),
         "{options:?}"
     );
-    let err = client(&base)
+    let err = refused(&base, options).await;
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("tok-3f9a77c1"), "{shown}");
+    assert!(shown.contains("`Authorization`"), "{shown}");
+    assert!(seen.lock().unwrap().is_empty());
+}
+
+/// The error of a `GET /workspace` through a view with `options`, which must be refused as
+/// `InvalidInput`.
+async fn refused(base: &str, options: RequestOptions) -> ringg_api::Error {
+    let err = client(base)
         .with_options(options)
         .workspace()
         .info()
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ringg_api::ErrorKind::InvalidInput, "{err}");
-    let shown = format!("{err} {err:?}");
-    assert!(!shown.contains("tok-3f9a77c1"), "{shown}");
-    assert!(shown.contains("`Authorization`"), "{shown}");
-    assert!(seen.lock().unwrap().is_empty());
+    err
 }
 
 #[tokio::test]
@@ -231,13 +238,7 @@ async fn a_zero_timeout_is_refused_before_sending() {
         RequestOptions::new().timeout(Duration::ZERO),
         RequestOptions::new().total_timeout(Duration::ZERO),
     ] {
-        let err = client(&base)
-            .with_options(options)
-            .workspace()
-            .info()
-            .await
-            .unwrap_err();
-        assert_eq!(err.kind(), ringg_api::ErrorKind::InvalidInput, "{err}");
+        let err = refused(&base, options).await;
         // Display says what is wrong; what to do is the hint.
         assert!(err.to_string().contains("timeout is zero"), "{err}");
         assert!(!err.to_string().contains("more than zero"), "{err}");

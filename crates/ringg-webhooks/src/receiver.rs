@@ -494,10 +494,10 @@ impl WebhookReceiverBuilder {
     /// `invalid_payload`), and of one compressed with a `Content-Encoding` the receiver cannot
     /// undo (415 `unsupported_encoding`; `gzip` and `deflate` are undone, at most two codings)
     /// or that decompresses past the body limit (413, the compressed body), before it is
-    /// answered. No handler sees such a delivery, Ringg
-    /// sends a subscription event again only three times and a per-call callback never: `keep`
-    /// is where its content can be kept (`ringg webhooks listen` writes it to a file). It runs
-    /// on the request's task, so it should be quick.
+    /// answered. No handler sees such a delivery, Ringg sends a subscription event again only
+    /// three times and a per-call callback never: `keep` is where its content can be kept
+    /// (`ringg webhooks listen` writes it to a file). It runs on the request's task, so it
+    /// should be quick.
     #[must_use]
     pub fn on_malformed(mut self, keep: impl Fn(&[u8]) + Send + Sync + 'static) -> Self {
         self.malformed = Some(Arc::new(keep));

@@ -1,7 +1,7 @@
 //! What the call operations hand back beside the models: a placed call, a history download.
 
 use bytes::Bytes;
-use ringg_types::calls::InitiateCallResponse;
+use ringg_types::calls::{InitiateCallRequest, InitiateCallResponse};
 use ringg_types::ids::CallId;
 
 use crate::Error;
@@ -81,6 +81,41 @@ pub(super) fn content_disposition_file_name(header: &str) -> Option<String> {
     let name = value.trim().trim_matches('"');
     let name = name.rsplit(['/', '\\']).next().unwrap_or(name);
     (!name.is_empty() && name != "." && name != "..").then(|| name.to_string())
+}
+
+/// What a call initiation sends that must not be shown if the server echoes it back (a
+/// validation error quoting the request, say): the password and the secret query values of
+/// its `callback_url` ([`is_secret_query_param`](ringg_types::redact::is_secret_query_param)),
+/// and the values of its `callback_args` headers but `Content-Type` and `Accept`. Empty (no
+/// allocation) for a request without a callback.
+pub(super) fn request_secrets(request: &InitiateCallRequest) -> Vec<String> {
+    let mut secrets = Vec::new();
+    if let Some(url) = request
+        .callback_url
+        .as_deref()
+        .and_then(|u| url::Url::parse(u).ok())
+    {
+        secrets.extend(url.password().map(str::to_owned));
+        let pairs = url.query_pairs();
+        let secret = pairs.filter(|(name, _)| ringg_types::redact::is_secret_query_param(name));
+        secrets.extend(secret.map(|(_, value)| value.into_owned()));
+    }
+    let headers = request
+        .callback_args
+        .as_ref()
+        .and_then(|a| a.headers.as_ref());
+    for (name, value) in headers.into_iter().flatten() {
+        let plain = ["content-type", "accept"].contains(&name.to_ascii_lowercase().as_str());
+        if let (false, Some(value)) = (plain, value.as_str()) {
+            secrets.push(value.to_owned());
+        }
+    }
+    secrets
+}
+
+/// `e` with each of `secrets` masked wherever the server's answer shows it.
+pub(super) fn masked(e: Error, secrets: &[String]) -> Error {
+    secrets.iter().fold(e, |e, s| e.masking_text(s))
 }
 
 #[cfg(test)]

@@ -401,20 +401,8 @@ fn held_callbacks_survive_a_listen_that_is_killed() {
     let _ = l.child.wait();
     drop(unread);
     assert_eq!(held_copies_of(&state, "cb-killed-1"), 1);
-    let mut next = spawn_listen_in(&["--secret", "s3cret"], &state);
-    let stderr = next.stderr.lock().unwrap().clone();
-    next.child.kill().unwrap();
-    let _ = next.child.wait();
+    let (stderr, saved) = saved_by_next_listen(&state);
     assert!(stderr.contains("may not have been printed"), "{stderr}");
-    let named = stderr
-        .split_whitespace()
-        .find(|w| w.contains("webhooks-unprinted-"))
-        .unwrap_or_else(|| panic!("no file named on stderr: {stderr}"));
-    let saved: Vec<serde_json::Value> = std::fs::read_to_string(named)
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
     // The callback, and the filler's event whose line was stuck in the writer.
     let callback = serde_json::from_str::<serde_json::Value>(&body).unwrap();
     assert_eq!(
@@ -568,7 +556,18 @@ fn a_subscription_event_stuck_in_the_writer_survives_a_listen_that_is_killed() {
     l.child.kill().unwrap();
     let _ = l.child.wait();
     drop(unread);
-    let mut next = spawn_listen_in(&["--secret", "s3cret"], &state);
+    let (_, saved) = saved_by_next_listen(&state);
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    assert_eq!(saved[0]["event_type"], "call_started");
+    assert_eq!(held_copies(&state), 0);
+}
+
+/// Starts a `listen` with the state folder `state` and stops it: what it said on stderr, and
+/// the events of the `webhooks-unprinted-*` file it named (it saves there what a `listen`
+/// killed before left on disk).
+#[cfg(unix)]
+fn saved_by_next_listen(state: &std::path::Path) -> (String, Vec<serde_json::Value>) {
+    let mut next = spawn_listen_in(&["--secret", "s3cret"], state);
     let stderr = next.stderr.lock().unwrap().clone();
     next.child.kill().unwrap();
     let _ = next.child.wait();
@@ -576,14 +575,12 @@ fn a_subscription_event_stuck_in_the_writer_survives_a_listen_that_is_killed() {
         .split_whitespace()
         .find(|w| w.contains("webhooks-unprinted-"))
         .unwrap_or_else(|| panic!("no file named on stderr: {stderr}"));
-    let saved: Vec<serde_json::Value> = std::fs::read_to_string(named)
+    let saved = std::fs::read_to_string(named)
         .unwrap()
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
-    assert_eq!(saved.len(), 1, "{saved:?}");
-    assert_eq!(saved[0]["event_type"], "call_started");
-    assert_eq!(held_copies(&state), 0);
+    (stderr, saved)
 }
 
 /// Waits for `listen` to exit with 0 and returns the file stderr names for the events it

@@ -150,8 +150,8 @@ pub(super) fn same_name_upload(entry: &LaunchEntry, pending: &[LaunchEntry]) -> 
 /// `entry` that uploaded its list and is not finished (its start not sent, or sent and not
 /// known to be carried out): the error that stops `entry` before it uploads. Launching both
 /// would call the contacts the two files share twice (a file saved again, its line endings
-/// changed, is another file); that launch is finished by running it again, or its list
-/// discarded. `None` when there is none.
+/// changed, is another file); that launch is finished by resuming it from its list (or
+/// running it again), or its list discarded. `None` when there is none.
 pub(super) fn same_name_unfinished(entry: &LaunchEntry, pending: &[LaunchEntry]) -> Option<Error> {
     let other = pending.iter().find(|o| {
         o.key != entry.key

@@ -1,7 +1,8 @@
 //! `webhooks listen` keeps the body of a delivery refused as not JSON (400
 //! `malformed_json`), or compressed in a way the receiver does not undo (415
-//! `unsupported_encoding`) or past the body limit (413): no handler or app sees it, Ringg sends a subscription event again only
-//! three times and a per-call callback never, so its content would otherwise be lost.
+//! `unsupported_encoding`) or past the body limit (413): no handler or app sees it, Ringg
+//! sends a subscription event again only three times and a per-call callback never, so its
+//! content would otherwise be lost.
 //!
 //! Each body is a file of its own in the folder `webhooks-malformed` of the state folder
 //! (private to the user), named by a SHA-256 of the body, so Ringg's retries of one delivery
