@@ -549,12 +549,12 @@ impl Client {
         request: ApiRequest,
     ) -> impl Future<Output = Result<ApiResponse, Error>> + Send + '_ {
         let checked = crate::base_url::check_other_base(&request, self.base_url());
+        let own = crate::error::mask::own_secrets(&request);
         let sent = checked.map(|()| self.exchange(request));
         async move {
-            let mut resp = sent?.await?;
-            for secret in self.secrets() {
-                crate::error::mask::mask_headers(&mut resp.headers, secret);
-            }
+            let masked = |e: Error| own.iter().fold(e, |e, s| e.masking_text(s));
+            let mut resp = sent?.await.map_err(masked)?;
+            self.mask_answer_headers(&mut resp.headers, &own);
             Ok(resp)
         }
     }

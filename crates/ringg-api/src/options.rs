@@ -89,9 +89,14 @@ impl RequestOptions {
         self
     }
 
-    /// The values of the headers these options add, as text.
+    /// The values of the headers these options add, as text, but `Accept`'s (a media type,
+    /// which a server's error may name for its own reasons).
     pub(crate) fn header_values(&self) -> impl Iterator<Item = &str> {
-        self.headers.values().filter_map(|v| v.to_str().ok())
+        let values = self
+            .headers
+            .iter()
+            .filter(|(n, _)| *n != http::header::ACCEPT);
+        values.filter_map(|(_, v)| v.to_str().ok())
     }
 
     /// An extra request header, sent on every attempt. Its value is marked sensitive, so it
@@ -107,13 +112,12 @@ impl RequestOptions {
         let parsed = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| {
                 // Not the whole text: a name and its value given as one (`Authorization:
-                // Bearer …`) would show the credential.
+                // Bearer …`), or a value given as the name, would show the credential. Only
+                // the part a name may hold before the first character it may not, and short.
                 let shown: String = name
-                    .split([':', ' ', '='])
-                    .next()
-                    .unwrap_or_default()
                     .chars()
-                    .take(40)
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+                    .take(24)
                     .collect();
                 (
                     format!(

@@ -33,6 +33,19 @@ impl Client {
     pub(crate) fn masked(&self, e: Error) -> Error {
         self.secrets().fold(e, Error::masking_text)
     }
+
+    /// An answer's `headers` as handed to the caller: each of [`secrets`](Self::secrets) and
+    /// `own` (the request's own, [`own_secrets`](crate::error::mask::own_secrets)) masked where the server echoed it, and the
+    /// cookies it sets shown by `Debug` as sensitive.
+    pub(crate) fn mask_answer_headers(&self, headers: &mut http::HeaderMap, own: &[String]) {
+        for secret in self.secrets().chain(own.iter().map(String::as_str)) {
+            crate::error::mask::mask_headers(headers, secret);
+        }
+        if let http::header::Entry::Occupied(mut cookies) = headers.entry(http::header::SET_COOKIE)
+        {
+            cookies.iter_mut().for_each(|v| v.set_sensitive(true));
+        }
+    }
 }
 
 impl Client {
@@ -319,16 +332,9 @@ impl Client {
             )
             .with_hint("it may have been carried out through another client: check before running it again, and send through the closure's argument")
         })?;
-        // A secret a server echoed is masked, as errors and spans mask it, and the cookies it
-        // sets are shown by `Debug` as sensitive.
+        // A secret a server echoed is masked, as errors and spans mask it.
         let mut headers = seen.headers;
-        for secret in self.secrets() {
-            crate::error::mask::mask_headers(&mut headers, secret);
-        }
-        if let http::header::Entry::Occupied(mut cookies) = headers.entry(http::header::SET_COOKIE)
-        {
-            cookies.iter_mut().for_each(|v| v.set_sensitive(true));
-        }
+        self.mask_answer_headers(&mut headers, &[]);
         let server_request_id = ringg_transport::server_request_id(&headers).map(str::to_string);
         Ok(Response {
             status: seen.status,

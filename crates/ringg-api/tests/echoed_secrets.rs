@@ -220,11 +220,12 @@ async fn send_raw_does_not_carry_the_key_in_clear_text_to_another_host() {
 #[tokio::test]
 async fn a_callbacks_secrets_echoed_in_an_error_are_masked() {
     use ringg_api::types::calls::CallbackArgs;
-    const TOKEN: &str = "cbtok-5e0f9a1b7c";
+    // Percent-encoded in the URL, as a server echoes it; decoded it reads `cbtok-5e0f/9a1b7c==`.
+    const TOKEN: &str = "cbtok-5e0f%2F9a1b7c%3D%3D";
     const HOOK_SECRET: &str = "hook-secret-77d2e4";
     let url = format!("https://hooks.example.com/ringg?token={TOKEN}&campaign=june");
     let body = format!(
-        r#"{{"detail":[{{"loc":["body","callback_url"],"msg":"callback_url {url} is not reachable with X-Hook-Secret {HOOK_SECRET} and Content-Type application/json","input":"{url}"}}]}}"#
+        r#"{{"detail":[{{"loc":["body","callback_url"],"msg":"callback_url {url} (token cbtok-5e0f/9a1b7c==) is not reachable with X-Hook-Secret {HOOK_SECRET} and Content-Type application/json","input":"{url}"}}]}}"#
     );
     let base = common::answering_server("422 Unprocessable Entity", "application/json", body).await;
     let client = client_at(base);
@@ -244,11 +245,37 @@ async fn a_callbacks_secrets_echoed_in_an_error_are_masked() {
         e.body_text().unwrap_or_default(),
     ];
     for text in &shown {
-        assert!(
-            !text.contains(TOKEN) && !text.contains(HOOK_SECRET),
-            "{text}"
-        );
+        for secret in [TOKEN, "cbtok-5e0f/9a1b7c==", HOOK_SECRET] {
+            assert!(!text.contains(secret), "{text}");
+        }
     }
     assert!(shown[0].contains("campaign=june"), "{}", shown[0]);
     assert!(shown[0].contains("application/json"), "{}", shown[0]);
+}
+
+/// `send_raw` masks, as it masks the key, the value of a header its caller marked sensitive
+/// on the request, when the server's refusal echoes it.
+#[tokio::test]
+async fn send_raw_masks_a_sensitive_header_of_its_request() {
+    const GATEWAY: &str = "gw-pass-2b7e91c4";
+    let body = format!(r#"{{"detail":"gateway token {GATEWAY} refused"}}"#);
+    let base = common::answering_server("403 Forbidden", "application/json", body).await;
+    let client = client_at(base);
+    let mut request = ApiRequest::new(
+        "api",
+        Method::GET,
+        client.base_url().to_string(),
+        "/echo",
+        Idempotency::Idempotent,
+    );
+    let mut value = ringg_api::transport::http::HeaderValue::from_static(GATEWAY);
+    value.set_sensitive(true);
+    request.headers.insert("x-gateway-token", value);
+    let e = client.send_raw(request).await.unwrap_err();
+    let shown = format!("{e} {e:?} {}", e.body_text().unwrap_or_default());
+    assert!(!shown.contains(GATEWAY), "{shown}");
+    assert!(
+        shown.contains("gateway token [REDACTED] refused"),
+        "{shown}"
+    );
 }

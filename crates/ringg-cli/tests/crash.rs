@@ -522,6 +522,43 @@ async fn a_launch_killed_after_its_upload_holds_up_another_file_of_its_name() {
     assert_eq!(listed["items"], serde_json::json!([]), "{listed}");
 }
 
+/// A launch killed while its start was held (the simulator never saw it) whose draft list is
+/// then deleted elsewhere: `campaigns discard` finds the list gone and settles the launch, so
+/// it is no longer pending and holds up no other launch of its name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn discarding_a_list_deleted_elsewhere_settles_its_launch() {
+    let sim = sim().await;
+    let proxy = Proxy::start(&sim).await;
+    let state = tempfile::tempdir().unwrap();
+    let state = state.path();
+    let args = launch_args(CONTACTS, "deleted elsewhere");
+    proxy.hold("POST", "/campaign/v2/start", Hold::Request);
+    kill_at_hold(&proxy, state, "2", &strs(&args)).await;
+    let pending = |state: &Path| {
+        let cmd = ringg(&proxy, state, &["-o", "json", "campaigns", "pending"]);
+        async move {
+            let r = ok(cmd).await;
+            serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["items"].clone()
+        }
+    };
+    let items = pending(state).await;
+    let list = items[0]["list_id"].as_str().unwrap().to_owned();
+    direct(&sim)
+        .calls()
+        .delete_contact_list(&ringg_api::types::ListId::new(&list))
+        .await
+        .unwrap();
+    let r = run(ringg(
+        &proxy,
+        state,
+        &["campaigns", "discard", &list, "--yes"],
+    ))
+    .await;
+    assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("marked discarded"), "{}", r.stderr);
+    assert_eq!(pending(state).await, serde_json::json!([]));
+}
+
 /// A CSV of `rows` contacts: enough for the large flow.
 fn large_csv(dir: &Path, rows: usize) -> PathBuf {
     let mut text = String::from("Mobile Number,Name,Company Name\n");

@@ -54,7 +54,7 @@ pub(crate) fn decoded(
     for coding in codings.iter().rev() {
         let inflated = match coding.as_str() {
             "gzip" | "x-gzip" => inflate(flate2::read::MultiGzDecoder::new(&body[..]), limit)
-                .or_else(|_| inflate(flate2::read::GzDecoder::new(&body[..]), limit)),
+                .or_else(|_| first_gzip_member(&body, limit)),
             // HTTP's `deflate` is zlib's format; some senders send the raw stream.
             "deflate" => inflate(flate2::read::ZlibDecoder::new(&body[..]), limit)
                 .or_else(|_| inflate(flate2::read::DeflateDecoder::new(&body[..]), limit)),
@@ -73,6 +73,25 @@ pub(crate) fn decoded(
         }
     }
     Ok(Some(body))
+}
+
+/// The first gzip member of `body`, when the bytes after it are not another member (a
+/// sender's padding or newline); an error when they are one, which could not be read (its
+/// content would be lost), as when the first member cannot be.
+fn first_gzip_member(body: &[u8], limit: usize) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut decoder = flate2::bufread::GzDecoder::new(body);
+    let mut out = Vec::new();
+    (&mut decoder)
+        .take(limit as u64 + 1)
+        .read_to_end(&mut out)?;
+    if decoder.get_ref().starts_with(&[0x1f, 0x8b]) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "a further gzip member is damaged",
+        ));
+    }
+    Ok((out.len() <= limit).then_some(out))
 }
 
 /// The most codings a body may list (`gzip` over `deflate`, say).

@@ -90,15 +90,28 @@ pub(super) fn content_disposition_file_name(header: &str) -> Option<String> {
 /// allocation) for a request without a callback.
 pub(super) fn request_secrets(request: &InitiateCallRequest) -> Vec<String> {
     let mut secrets = Vec::new();
-    if let Some(url) = request
-        .callback_url
-        .as_deref()
-        .and_then(|u| url::Url::parse(u).ok())
-    {
-        secrets.extend(url.password().map(str::to_owned));
-        let pairs = url.query_pairs();
-        let secret = pairs.filter(|(name, _)| ringg_types::redact::is_secret_query_param(name));
-        secrets.extend(secret.map(|(_, value)| value.into_owned()));
+    // Each value as written in the request (as a server echoes it), and decoded.
+    let mut both = |raw: &str, decoded: String| {
+        if decoded != raw {
+            secrets.push(decoded);
+        }
+        secrets.push(raw.to_owned());
+    };
+    if let Some(text) = request.callback_url.as_deref() {
+        let parsed = url::Url::parse(text).ok();
+        if let Some(password) = parsed.as_ref().and_then(url::Url::password) {
+            both(password, percent_decoded(password));
+        }
+        let query = text.split_once('?').map_or("", |(_, q)| q);
+        let query = query.split_once('#').map_or(query, |(q, _)| q);
+        for pair in query.split('&') {
+            let raw = pair.split_once('=').map_or("", |(_, v)| v);
+            if let Some((name, value)) = url::form_urlencoded::parse(pair.as_bytes()).next()
+                && ringg_types::redact::is_secret_query_param(&name)
+            {
+                both(raw, value.into_owned());
+            }
+        }
     }
     let headers = request
         .callback_args
@@ -111,6 +124,13 @@ pub(super) fn request_secrets(request: &InitiateCallRequest) -> Vec<String> {
         }
     }
     secrets
+}
+
+/// `text` with its `%XX` escapes decoded (lossily, as UTF-8).
+fn percent_decoded(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// `e` with each of `secrets` masked wherever the server's answer shows it.

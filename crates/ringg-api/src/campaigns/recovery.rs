@@ -449,8 +449,10 @@ impl Campaigns<'_> {
             // Deleted (in the dashboard, say): nothing can call from it any more, so the launch
             // is settled as stopped and holds up no other launch of its name.
             let name = entry.key.name.clone();
-            let mut p = progress(journal.clone(), entry.clone(), Some(entry));
-            p.stop(format!("list {list_id} no longer exists")).await;
+            if !entry.stage.is_settled() {
+                let mut p = progress(journal.clone(), entry.clone(), Some(entry));
+                p.stop(format!("list {list_id} no longer exists")).await;
+            }
             return Err(LaunchError::refused(format!(
                 "list {list_id} ({name:?}) no longer exists; launch the file again"
             )));
@@ -506,16 +508,13 @@ impl Campaigns<'_> {
         let name = entry.as_ref().map(|e| e.key.name.clone());
         let Some(campaign) = self.find_list(list_id, name.as_deref()).await? else {
             // Gone already: its launch, if not settled, is discarded with it.
-            let unsettled = entry.filter(|e| !e.stage.is_settled());
-            if let (Some(journal), Some(seen)) = (&journal, unsettled) {
-                mark_discarded(journal.as_ref(), seen, list_id).await?;
-                return Err(Error::not_found(format!(
+            let forgotten = self.forget_gone_list(list_id).await?;
+            return Err(Error::not_found(match forgotten {
+                true => format!(
                     "no campaign has list id {list_id} (deleted already?); its launch in the journal is marked discarded"
-                )));
-            }
-            return Err(Error::not_found(format!(
-                "no campaign has list id {list_id}"
-            )));
+                ),
+                false => format!("no campaign has list id {list_id}"),
+            }));
         };
         if !not_started(campaign.campaign_status.as_ref()) {
             return Err(Error::invalid_input(format!(
@@ -542,34 +541,10 @@ impl Campaigns<'_> {
             (None, None) => None,
         };
         if let Some(seen) = entry {
-            mark_discarded(journal.as_ref(), seen, list_id).await?;
+            lookup::mark_discarded(journal.as_ref(), seen, list_id).await?;
         }
         Ok(deleted)
     }
-}
-
-/// Marks the launch `seen` discarded with `list_id`, only over the record read: a run of that
-/// launch that went on meanwhile (found its list, started it) keeps its record, and is not
-/// taken for discarded.
-async fn mark_discarded(
-    journal: &dyn Journal,
-    seen: LaunchEntry,
-    list_id: &ListId,
-) -> Result<(), Error> {
-    let mut discarded = seen.clone().at(LaunchStage::Discarded);
-    discarded.list_id = Some(list_id.clone());
-    let marked = journal
-        .put_launch_if_unchanged(&discarded, Some(&seen))
-        .await
-        .map_err(Error::journal)?;
-    if !marked {
-        tracing::warn!(
-            target: "ringg_api::journal",
-            launch = %seen.key.name,
-            "the launch's record changed while its list was discarded (another run of it went on); it was left as that run wrote it"
-        );
-    }
-    Ok(())
 }
 
 fn progress(journal: Arc<dyn Journal>, entry: LaunchEntry, seen: Option<LaunchEntry>) -> Progress {

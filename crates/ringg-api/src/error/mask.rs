@@ -65,6 +65,16 @@ pub(crate) fn mask_headers(headers: &mut http::HeaderMap, secret: &str) {
     }
 }
 
+/// The values of `request`'s headers marked sensitive (a credential its sender set on it), as
+/// text; none (no allocation) for a request without such headers.
+pub(crate) fn own_secrets(request: &ringg_transport::ApiRequest) -> Vec<String> {
+    let values = request.headers.values().filter(|v| v.is_sensitive());
+    values
+        .filter_map(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// `body` with every occurrence of `key` masked ([`mask_secret_bytes`]); `None` when it has
 /// none.
 fn mask_bytes(body: &[u8], key: &str) -> Option<Bytes> {

@@ -13,6 +13,39 @@ use crate::error::Error;
 use crate::journal::{Journal, LaunchEntry, LaunchStage};
 
 impl Campaigns<'_> {
+    /// Settles the journal's launch of `list_id` as discarded when that list is gone (deleted
+    /// in the dashboard, say): no campaign has its id, and none of the launch's name and
+    /// assistant was made when it uploaded (a campaign's id may not be its list's). A
+    /// launch not settled otherwise holds up every launch of another file under its name. True
+    /// when a launch was marked; false when the journal holds no unsettled launch of the list,
+    /// or its campaign was found.
+    ///
+    /// # Errors
+    /// The journal's or the campaign lookup's error;
+    /// [`ErrorKind::Unverifiable`](crate::ErrorKind::Unverifiable) when several campaigns could
+    /// be the launch's.
+    pub async fn forget_gone_list(&self, list_id: &ListId) -> Result<bool, Error> {
+        let Some(journal) = self.client().journal().cloned() else {
+            return Ok(false);
+        };
+        let entry = journal
+            .launch_for_list(list_id)
+            .await
+            .map_err(Error::journal)?;
+        let Some(seen) = entry.filter(|e| !e.stage.is_settled()) else {
+            return Ok(false);
+        };
+        if self
+            .find_launched(list_id, &seen, journal.as_ref())
+            .await?
+            .is_some()
+        {
+            return Ok(false);
+        }
+        mark_discarded(journal.as_ref(), seen, list_id).await?;
+        Ok(true)
+    }
+
     /// The campaign of the launch `entry`, whose upload made `list_id`: the campaign with that
     /// id ([`find_list`](Self::find_list)), else the one campaign of the launch's name and
     /// assistant created when it uploaded (from [`CLOCK_SLACK`] before the entry was recorded
@@ -225,4 +258,28 @@ pub(super) async fn unanswered_upload(
         (Some(only), None) => Some(only),
         _ => None,
     })
+}
+
+/// Marks the launch `seen` discarded with `list_id`, only over the record read: a run of that
+/// launch that went on meanwhile (found its list, started it) keeps its record, and is not
+/// taken for discarded.
+pub(super) async fn mark_discarded(
+    journal: &dyn Journal,
+    seen: LaunchEntry,
+    list_id: &ListId,
+) -> Result<(), Error> {
+    let mut discarded = seen.clone().at(LaunchStage::Discarded);
+    discarded.list_id = Some(list_id.clone());
+    let marked = journal
+        .put_launch_if_unchanged(&discarded, Some(&seen))
+        .await
+        .map_err(Error::journal)?;
+    if !marked {
+        tracing::warn!(
+            target: "ringg_api::journal",
+            launch = %seen.key.name,
+            "the launch's record changed while its list was discarded (another run of it went on); it was left as that run wrote it"
+        );
+    }
+    Ok(())
 }

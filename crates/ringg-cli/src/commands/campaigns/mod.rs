@@ -395,6 +395,12 @@ async fn discard(ctx: &mut Ctx, list: &str, yes: bool) -> Result<(), CliError> {
     // A started campaign is refused here in the command line's words, with the commands that
     // fit (the SDK refuses it too, naming its own calls).
     let Some(found) = find_campaign(&client, &list_id).await? else {
+        // Gone already (deleted in the dashboard): its unfinished launch is settled with it.
+        if client.campaigns().forget_gone_list(&list_id).await? {
+            return Err(CliError::not_found(format!(
+                "no campaign has list id {list_id} (deleted already?); its launch in the journal is marked discarded, and holds up no other launch of its name"
+            )));
+        }
         return Err(
             CliError::not_found(format!("no campaign has list id {list_id}"))
                 .with_hint("`ringg campaigns list` shows the campaigns and their list ids"),
