@@ -35,8 +35,9 @@ impl Client {
     }
 
     /// An answer's `headers` as handed to the caller: each of [`secrets`](Self::secrets) and
-    /// `own` (the request's own, [`own_secrets`](crate::error::mask::own_secrets)) masked where the server echoed it, and the
-    /// cookies it sets shown by `Debug` as sensitive.
+    /// `own` (the request's own sensitive header values,
+    /// [`own_secrets`](crate::error::mask::own_secrets)) masked where the server echoed it,
+    /// and the cookies it sets shown by `Debug` as sensitive.
     pub(crate) fn mask_answer_headers(&self, headers: &mut http::HeaderMap, own: &[String]) {
         for secret in self.secrets().chain(own.iter().map(String::as_str)) {
             crate::error::mask::mask_headers(headers, secret);
