@@ -229,7 +229,7 @@ impl Calls<'_> {
             .and_then(|e| Some((e.intent.recorded_at, e.intent.settle_after?)));
         // The callback's secrets masked in an error, and so in the journal's record of it.
         let sent = self.send_initiation(op, body, &reference, answer_by).await;
-        let result = sent.map_err(|e| outcomes::masked(e, &outcomes::request_secrets(&request)));
+        let result = sent.map_err(|e| outcomes::masking_callback(e, &request));
         if journal.is_none() && result.as_ref().is_err_and(Error::is_outcome_unknown) {
             self.client.recent_unknowns().record(&reference);
         }

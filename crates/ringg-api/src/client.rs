@@ -552,8 +552,8 @@ impl Client {
         let own = crate::error::mask::own_secrets(&request);
         let sent = checked.map(|()| self.exchange(request));
         async move {
-            let masked = |e: Error| own.iter().fold(e, |e, s| e.masking_text(s));
-            let mut resp = sent?.await.map_err(masked)?;
+            let own_masked = |e: Error| e.masking_all(own.iter().map(String::as_str));
+            let mut resp = sent?.await.map_err(own_masked)?;
             self.mask_answer_headers(&mut resp.headers, &own);
             Ok(resp)
         }

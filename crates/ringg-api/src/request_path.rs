@@ -31,7 +31,7 @@ impl Client {
     /// `e` with each of [`secrets`](Self::secrets) masked wherever the server's answer shows
     /// it (a server or gateway echoing a request's headers).
     pub(crate) fn masked(&self, e: Error) -> Error {
-        self.secrets().fold(e, Error::masking_text)
+        e.masking_all(self.secrets())
     }
 
     /// An answer's `headers` as handed to the caller: each of [`secrets`](Self::secrets) and

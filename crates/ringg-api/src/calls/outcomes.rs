@@ -88,7 +88,7 @@ pub(super) fn content_disposition_file_name(header: &str) -> Option<String> {
 /// its `callback_url` ([`is_secret_query_param`](ringg_types::redact::is_secret_query_param)),
 /// and the values of its `callback_args` headers but `Content-Type` and `Accept`. Empty (no
 /// allocation) for a request without a callback.
-pub(super) fn request_secrets(request: &InitiateCallRequest) -> Vec<String> {
+fn request_secrets(request: &InitiateCallRequest) -> Vec<String> {
     let mut secrets = Vec::new();
     // Each value as written in the request (as a server echoes it), and decoded.
     let mut both = |raw: &str, decoded: String| {
@@ -126,16 +126,16 @@ pub(super) fn request_secrets(request: &InitiateCallRequest) -> Vec<String> {
     secrets
 }
 
+/// `e` with [`request_secrets`] masked wherever the server's answer shows them.
+pub(super) fn masking_callback(e: Error, request: &InitiateCallRequest) -> Error {
+    e.masking_all(request_secrets(request).iter().map(String::as_str))
+}
+
 /// `text` with its `%XX` escapes decoded (lossily, as UTF-8).
 fn percent_decoded(text: &str) -> String {
     percent_encoding::percent_decode_str(text)
         .decode_utf8_lossy()
         .into_owned()
-}
-
-/// `e` with each of `secrets` masked wherever the server's answer shows it.
-pub(super) fn masked(e: Error, secrets: &[String]) -> Error {
-    secrets.iter().fold(e, |e, s| e.masking_text(s))
 }
 
 #[cfg(test)]

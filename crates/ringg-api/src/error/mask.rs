@@ -17,6 +17,11 @@ impl super::Error {
         self.masking_text(secret.expose())
     }
 
+    /// [`masking_text`](Self::masking_text) for each of `secrets`.
+    pub(crate) fn masking_all<'a>(self, secrets: impl IntoIterator<Item = &'a str>) -> Self {
+        secrets.into_iter().fold(self, Self::masking_text)
+    }
+
     /// [`masking`](Self::masking) for a secret given as text (a per-request header's value).
     pub(crate) fn masking_text(mut self, secret: &str) -> Self {
         // A key given with spaces around it is echoed without them.

@@ -101,17 +101,6 @@ pub(super) async fn list(ctx: &mut Ctx) -> Result<(), CliError> {
     let launches = crate::commands::campaigns::pending::unfinished(client.journal())
         .await
         .map(|l| l.len());
-    if !ctx.out.json() {
-        match &launches {
-            Ok(0) => {}
-            Ok(n) => ctx.out.note(format!(
-                "{n} campaign launch(es) not finished: `ringg campaigns pending` lists them"
-            )),
-            Err(e) => ctx.out.note(format!(
-                "the journal's campaign launches could not be read ({e}); `ringg campaigns pending` lists them"
-            )),
-        }
-    }
     if ctx.out.json() {
         let mut listed = serde_json::json!({
             "items": pending,
@@ -123,17 +112,33 @@ pub(super) async fn list(ctx: &mut Ctx) -> Result<(), CliError> {
         // `null` when they could not be read.
         listed["unfinished_launches"] = launches.ok().into();
         print_json(&listed)?;
-        return unread.map_or(Ok(()), |why| Err(fleet_unread(&why, "listed")));
+    } else {
+        match &launches {
+            Ok(0) => {}
+            Ok(n) => ctx.out.note(format!(
+                "{n} campaign launch(es) not finished: `ringg campaigns pending` lists them"
+            )),
+            Err(e) => ctx.out.note(format!(
+                "the journal's campaign launches could not be read ({e}); `ringg campaigns pending` lists them"
+            )),
+        }
+        print_text(ctx, &pending, unread.is_some());
     }
+    unread.map_or(Ok(()), |why| Err(fleet_unread(&why, "listed")))
+}
+
+/// `calls pending`'s table of `pending` (or the note that there is none; `unread`: the
+/// fleet's could not be read).
+fn print_text(ctx: &Ctx, pending: &[CallEntry], unread: bool) {
     if pending.is_empty() {
-        ctx.out.note(match (&unread, ctx.global.redis_url.is_some()) {
-            (Some(_), _) => "no pending call initiation on this machine",
-            (None, true) => {
+        ctx.out.note(match (unread, ctx.global.redis_url.is_some()) {
+            (true, _) => "no pending call initiation on this machine",
+            (false, true) => {
                 "no pending call initiation: every call this machine and the fleet sharing its Redis placed is settled"
             }
-            (None, false) => "no pending call initiation: every call this machine placed is settled",
+            (false, false) => "no pending call initiation: every call this machine placed is settled",
         });
-        return unread.map_or(Ok(()), |why| Err(fleet_unread(&why, "listed")));
+        return;
     }
     let mut t = table(&[
         "REFERENCE",
@@ -143,7 +148,7 @@ pub(super) async fn list(ctx: &mut Ctx) -> Result<(), CliError> {
         "RECORDED (UTC)",
         "STATE",
     ]);
-    for p in &pending {
+    for p in pending {
         t.add_row(vec![
             p.intent.reference.clone(),
             p.intent.to_number.clone(),
@@ -158,7 +163,6 @@ pub(super) async fn list(ctx: &mut Ctx) -> Result<(), CliError> {
         "{} pending; settle them with `ringg calls reconcile --pending`",
         pending.len()
     ));
-    unread.map_or(Ok(()), |why| Err(fleet_unread(&why, "listed")))
 }
 
 /// The failure of a listing (`done`: "listed", "settled") that had this machine's calls not
