@@ -299,6 +299,85 @@ async fn login_sim_finds_the_running_simulator() {
     let _ = child.wait();
 }
 
+/// A `ringg sim serve` started under the state folder of a test, and the base URL it printed.
+fn serve_sim(config: &std::path::Path, state: &std::path::Path) -> (common::Spawned, String) {
+    let mut serve = common::bare_std();
+    serve
+        .args(["sim", "serve", "--time-scale", "0.01"])
+        .env("RINGG_STATE_DIR", state)
+        .env("RINGG_CONFIG_DIR", config);
+    let mut child = common::spawn(serve);
+    if let Some(mut err) = child.stderr.take() {
+        std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
+    }
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = lines.next().unwrap().unwrap();
+    let base = base.strip_prefix("base_url=").unwrap().to_string();
+    // The rest of its output is not needed; read so that the pipe never fills.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, base)
+}
+
+/// Waits until `sim-serve.json` names `base` (or a minute has passed) and returns its text.
+async fn marker_naming(marker: &std::path::Path, base: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let text = std::fs::read_to_string(marker).unwrap_or_default();
+        if text.contains(base) || Instant::now() > deadline {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Stops a simulator as a service manager would (SIGTERM) and waits for it.
+#[cfg(unix)]
+fn terminate(child: &mut std::process::Child) {
+    let pid = child.id().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = tokio::task::block_in_place(|| child.wait().unwrap());
+    assert!(status.success(), "{status:?}");
+}
+
+/// A second simulator stopped before the first puts the first one's record back, so
+/// `login --sim` still finds the one that runs; the last one stopped removes the file.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread")]
+async fn stopping_a_second_simulator_leaves_the_first_one_findable() {
+    let (config, state) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let marker = state.path().join("sim-serve.json");
+    let (mut first, first_base) = serve_sim(config.path(), state.path());
+    assert!(
+        marker_naming(&marker, &first_base)
+            .await
+            .contains(&first_base)
+    );
+    let (mut second, second_base) = serve_sim(config.path(), state.path());
+    assert!(
+        marker_naming(&marker, &second_base)
+            .await
+            .contains(&second_base)
+    );
+
+    terminate(&mut second);
+    let text = std::fs::read_to_string(&marker).unwrap_or_default();
+    assert!(text.contains(&first_base), "{text:?}");
+    let mut c = with_dirs(config.path(), state.path());
+    c.args(["login", "--sim"]);
+    let r = ok(c).await;
+    assert!(r.stdout.contains(&first_base), "{}", r.stdout);
+
+    terminate(&mut first);
+    assert!(
+        !marker.exists(),
+        "the last simulator stopped removes sim-serve.json"
+    );
+}
+
 /// A `sim-serve.json` left by a simulator killed without its cleanup is named as such, and
 /// removed.
 #[cfg(target_os = "linux")]

@@ -33,7 +33,7 @@ pub(crate) async fn login(ctx: &mut Ctx, a: LoginArgs) -> Result<(), CliError> {
     let (base, key) = if ctx.global.sim {
         let base = match given_base {
             Some(b) => b,
-            None => running_sim_base_url()?,
+            None => crate::commands::sim::marker::running_base_url()?,
         };
         (base, ringg_sim::DEMO_API_KEY.to_string())
     } else {
@@ -118,58 +118,6 @@ async fn read_key(ctx: &Ctx, base: &str) -> Result<String, CliError> {
         ));
     }
     Ok(key)
-}
-
-/// The base URL of the `ringg sim serve` running on this machine, from its state file.
-fn running_sim_base_url() -> Result<String, CliError> {
-    let path = crate::state::path(crate::state::SIM_SERVE_FILE)?;
-    let text = std::fs::read_to_string(&path).map_err(|_| {
-        CliError::failed(
-            "no `ringg sim serve` is running for this user (start one in another terminal), or give its --base-url",
-        )
-    })?;
-    let record = serde_json::from_str::<serde_json::Value>(&text).ok();
-    let base_url = record
-        .as_ref()
-        .and_then(|v| v["base_url"].as_str().map(str::to_string));
-    if let Some(pid) = record.as_ref().and_then(|v| v["pid"].as_u64())
-        && !process_alive(pid)
-        && !base_url.as_deref().is_some_and(answers)
-    {
-        // Left by a simulator killed without its cleanup (SIGKILL).
-        let _ = std::fs::remove_file(&path);
-        return Err(CliError::failed(format!(
-            "no `ringg sim serve` is running for this user (the one that wrote {} stopped without removing it); start one in another terminal, or give its --base-url",
-            path.display()
-        )));
-    }
-    base_url.ok_or_else(|| {
-        CliError::failed(format!(
-            "{} is damaged; restart `ringg sim serve`, or give its --base-url",
-            path.display()
-        ))
-    })
-}
-
-/// Whether something accepts connections at `base_url`'s host and port within half a second
-/// (a simulator in another process namespace, whose process id this one cannot see).
-fn answers(base_url: &str) -> bool {
-    let Ok(url) = url::Url::parse(base_url) else {
-        return false;
-    };
-    let Ok(addrs) = url.socket_addrs(|| None) else {
-        return false;
-    };
-    addrs.iter().any(|a| {
-        std::net::TcpStream::connect_timeout(a, std::time::Duration::from_millis(500)).is_ok()
-    })
-}
-
-/// Whether process `pid` is running, where the system can tell (Linux's `/proc`); true
-/// elsewhere.
-fn process_alive(pid: u64) -> bool {
-    let proc = std::path::Path::new("/proc");
-    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
 }
 
 /// `ringg profiles …`.

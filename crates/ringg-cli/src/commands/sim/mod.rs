@@ -1,6 +1,7 @@
 //! `ringg sim serve`.
 
 pub(crate) mod args;
+pub(crate) mod marker;
 
 use std::net::SocketAddr;
 
@@ -56,14 +57,20 @@ pub(crate) async fn run(ctx: &Ctx, cmd: SimCmd) -> Result<(), CliError> {
         .credits(credits)
         .demo_extras(demo);
     // `ringg login --sim` finds the running simulator through this file.
-    let marker = crate::state::path(crate::state::SIM_SERVE_FILE)?;
-    let written = marker.clone();
-    let served = ringg_sim::serve_until_ctrl_c_with(builder, move |sim| {
-        let record = serde_json::json!({"base_url": sim.base_url(), "pid": std::process::id()});
-        let _ = std::fs::write(&written, record.to_string());
+    let mut marker = None;
+    let served = ringg_sim::serve_until_ctrl_c_with(builder, |sim| {
+        match marker::Marker::write(&sim.base_url()) {
+            Ok(written) => marker = Some(written),
+            Err(e) => crate::term::err_line(format!(
+                "warning: `ringg login --sim` will not find this simulator ({e}); log in with `ringg login --base-url {}` instead",
+                sim.base_url()
+            )),
+        }
     })
     .await;
-    let _ = std::fs::remove_file(&marker);
+    if let Some(marker) = marker {
+        marker.remove();
+    }
     served.map_err(|e| CliError::failed(format!("the simulator stopped: {e}; is the port free?")))
 }
 
