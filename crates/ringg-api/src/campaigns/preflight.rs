@@ -326,6 +326,7 @@ fn check<R: Read>(
     });
     let mut rows = RowTally::new(options.max_recorded_issues.unwrap_or(usize::MAX), copy);
     rows.scan(&mut rdr, header.len(), mobile_idx, country, &mapped_columns);
+    rows.finish(rdr.get_ref().ends_in_quotes());
 
     if let Some(line) = rows.not_utf8 {
         // Ringg refuses the whole upload, not the row.
@@ -335,9 +336,15 @@ fn check<R: Read>(
     }
     if let Some((first, last)) = rows.runs_to_end {
         // The rows after the quote would be imported as one contact's value.
-        fatal.push(format!(
-            "a quote opened in the row on line {first} is never closed, so lines {first}-{last} would be read as one row; close the quote (or remove it)"
-        ));
+        fatal.push(if first == last {
+            format!(
+                "a quote opened in the row on line {first} is never closed; close the quote (or remove it)"
+            )
+        } else {
+            format!(
+                "a quote opened in the row on line {first} is never closed, so lines {first}-{last} would be read as one row; close the quote (or remove it)"
+            )
+        });
     } else if let Some((first, last)) = rows.first_multi_line {
         warnings.push(format!(
             "{} row(s) hold line breaks inside quotes (the first covers lines {first}-{last}); if that is not meant, a quote is left open there",

@@ -40,6 +40,36 @@ pub struct LineIndex<R> {
     /// Where a `\r` that ended the last read starts (it is a break of its own unless a `\n`
     /// follows).
     pending_cr: Option<u64>,
+    /// Where the bytes read so far leave a field, as `csv` reads them with its defaults.
+    quoting: Quoting,
+    /// How many bytes of a UTF-8 BOM the input started with (up to 3).
+    bom: u64,
+}
+
+/// Where the bytes read so far leave a CSV field (`,` between fields, `"` quoting a field
+/// that starts with it, `""` a quote inside one), as the `csv` crate reads them by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    /// At the start of a field (or of the file, after a UTF-8 BOM).
+    FieldStart,
+    /// Inside a field not quoted (or after a quoted field's closing quote).
+    Unquoted,
+    /// Inside a quoted field.
+    Quoted,
+    /// Just after a quote inside a quoted field: it closed the field, unless another follows.
+    QuoteInQuoted,
+}
+
+impl Quoting {
+    fn after(self, b: u8) -> Self {
+        match (self, b) {
+            (Self::Quoted, b'"') => Self::QuoteInQuoted,
+            (Self::Quoted, _) | (Self::QuoteInQuoted, b'"') => Self::Quoted,
+            (_, b',' | b'\n' | b'\r') => Self::FieldStart,
+            (Self::FieldStart, b'"') => Self::Quoted,
+            _ => Self::Unquoted,
+        }
+    }
 }
 
 impl<R> LineIndex<R> {
@@ -51,7 +81,30 @@ impl<R> LineIndex<R> {
             breaks: VecDeque::new(),
             counted: 0,
             pending_cr: None,
+            quoting: Quoting::FieldStart,
+            bom: 0,
         }
+    }
+
+    /// Whether what was read so far ends inside a quoted field: once the whole input was read,
+    /// a quote opened and never closed, whose field `csv` ran to the end of the input (taking
+    /// every later line into it). As `csv` reads with its defaults: `,` between fields, `"`
+    /// quoting a field that starts with it, `""` standing for a quote inside one.
+    ///
+    /// ```
+    /// use std::io::Read;
+    /// use ringg_types::campaigns::LineIndex;
+    ///
+    /// let open = |file: &[u8]| {
+    ///     let mut index = LineIndex::new(file);
+    ///     std::io::copy(&mut index, &mut std::io::sink()).unwrap();
+    ///     index.ends_in_quotes()
+    /// };
+    /// assert!(open(b"Mobile Number,name\n+919876543210,\"Ann\n+919876543211,Ben"));
+    /// assert!(!open(b"Mobile Number,name\n+919876543210,\"Ann\nBen\"\n"));
+    /// ```
+    pub fn ends_in_quotes(&self) -> bool {
+        self.quoting == Quoting::Quoted
     }
 
     /// The line on which the record whose position is `byte` starts. The `csv` crate puts a
@@ -80,6 +133,12 @@ impl<R> LineIndex<R> {
     fn note(&mut self, bytes: &[u8]) {
         for (i, &b) in bytes.iter().enumerate() {
             let at = self.offset + i as u64;
+            // A UTF-8 BOM before the first field leaves it at its start (`csv` drops it).
+            if at == self.bom && at < 3 && b == [0xEF, 0xBB, 0xBF][at as usize] {
+                self.bom += 1;
+            } else {
+                self.quoting = self.quoting.after(b);
+            }
             if let Some(cr) = self.pending_cr.take() {
                 if b == b'\n' {
                     self.breaks.push_back((cr, at + 1));
@@ -172,5 +231,53 @@ mod tests {
             expect(&[("x\r\n\r\ny", 2), ("", 5)]),
             "an empty first field"
         );
+    }
+
+    /// Whether the input ends inside quotes, read whole and one byte at a time.
+    fn ends_in_quotes(data: &[u8]) -> bool {
+        let mut whole = LineIndex::new(data);
+        std::io::copy(&mut whole, &mut std::io::sink()).unwrap();
+        let mut split = LineIndex::new(data);
+        let mut byte = [0u8];
+        while split.read(&mut byte).unwrap() == 1 {}
+        assert_eq!(
+            whole.ends_in_quotes(),
+            split.ends_in_quotes(),
+            "split reads"
+        );
+        whole.ends_in_quotes()
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_told_from_closed_ones_whatever_the_line_ends() {
+        for closed in [
+            &b"h,v\na,1\n"[..],
+            b"h,v\na,\"1\nstill 1\"\n",
+            b"h,v\na,\"1\nstill 1\"",
+            b"h,v\ra,\"1\rstill 1\"\r",
+            b"h,v\na,\"ends with a break\n\"\n",
+            b"h,v\na,\"a \"\"quoted\"\" word\"\n",
+            b"h,v\na,\"\"\"\"",
+            b"h,v\na,b\"c\nd,e\n",
+            b"\xef\xbb\xbf\"h\",v\na,1",
+            b"h,v\na,\"x\"y\n",
+        ] {
+            assert!(
+                !ends_in_quotes(closed),
+                "{:?}",
+                String::from_utf8_lossy(closed)
+            );
+        }
+        for open in [
+            &b"h,v\na,\"1\nb,2\nc,3"[..],
+            b"h,v\na,\"1\nb,2\nc,3\n",
+            b"h,v\ra,\"1\rb,2\rc,3\r",
+            b"h,v\r\na,\"1\r\nb,2\r\n",
+            b"h,v\na,\"ends with a quote\"\"",
+            b"h,v\na,\"",
+            b"\xef\xbb\xbf\"h,v\na,1\n",
+        ] {
+            assert!(ends_in_quotes(open), "{:?}", String::from_utf8_lossy(open));
+        }
     }
 }

@@ -53,8 +53,10 @@ pub(super) struct RowTally {
     /// Rows with more or fewer fields than the header, and the first: its line and width.
     width_mismatch: u64,
     first_width_mismatch: Option<(u64, usize)>,
-    /// The lines the last row read covers, when its last field ends with a line break: the
-    /// sign of a quote never closed, which takes every later line into that field.
+    /// The lines the last row read covers, and whether its last field ends with a line break.
+    last_row: Option<((u64, u64), bool)>,
+    /// The lines of the row whose quote is never closed, which takes every later line into
+    /// its field (set by [`finish`](Self::finish)).
     pub(super) runs_to_end: Option<(u64, u64)>,
     /// The rows to upload, when asked for: each valid row with its number as read here.
     pub(super) copy: Option<UploadCopy>,
@@ -80,6 +82,7 @@ impl RowTally {
             first_width_mismatch: None,
             multi_line: 0,
             first_multi_line: None,
+            last_row: None,
             runs_to_end: None,
             copy,
         }
@@ -131,7 +134,7 @@ impl RowTally {
         let bytes = record.as_slice();
         // `contains` on bytes is a memchr: the common row costs two fast scans.
         if !bytes.contains(&b'\n') && !bytes.contains(&b'\r') {
-            self.runs_to_end = None;
+            self.last_row = Some(((line, line), false));
             return;
         }
         let breaks = bytes
@@ -139,16 +142,27 @@ impl RowTally {
             .enumerate()
             .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
             .count() as u64;
-        // A last field ending with a line break took the file's own last one: a quote never
-        // closed, whose field ran to the end of the file.
         let last = record
             .get(record.len().saturating_sub(1))
             .unwrap_or_default();
-        let to_end = last.ends_with(b"\n");
-        let lines = (line, line + breaks - u64::from(to_end));
+        let ends_with_break = last.ends_with(b"\n") || last.ends_with(b"\r");
+        let lines = (line, line + breaks);
         self.multi_line += 1;
         self.first_multi_line.get_or_insert(lines);
-        self.runs_to_end = to_end.then_some(lines);
+        self.last_row = Some((lines, ends_with_break));
+    }
+
+    /// After the last row: `open_quote` when the file ended inside a quoted field
+    /// ([`LineIndex::ends_in_quotes`]), whose row then ran to the end of the file.
+    pub(super) fn finish(&mut self, open_quote: bool) {
+        if !open_quote {
+            return;
+        }
+        // A last field ending with a line break took the file's own last one, which ends no
+        // line of that row.
+        self.runs_to_end = self
+            .last_row
+            .map(|((first, last), took_last_break)| (first, last - u64::from(took_last_break)));
     }
 
     /// Counts a rejected row; lists it while fewer than `max_issues` are listed.

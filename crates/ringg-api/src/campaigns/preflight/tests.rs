@@ -90,10 +90,47 @@ fn a_quote_never_closed_is_fatal_and_names_the_lines_it_takes() {
             "a quote opened in the row on line 2 is never closed, so lines 2-4 would be read as one row; close the quote (or remove it)"
         ]
     );
-    // Windows line ends too.
-    let r = run(&csv.replace('\n', "\r\n"), &opts(None));
-    assert_eq!(r.fatal.len(), 1, "{:?}", r.fatal);
-    assert!(r.fatal[0].contains("lines 2-4"), "{:?}", r.fatal);
+    // Windows line ends, old Mac ones, and no line break at the end of the file too.
+    for file in [
+        csv.replace('\n', "\r\n"),
+        csv.replace('\n', "\r"),
+        csv.trim_end().to_string(),
+        csv.replace('\n', "\r").trim_end().to_string(),
+    ] {
+        let r = run(&file, &opts(None));
+        assert_eq!(r.fatal.len(), 1, "{file:?}: {:?}", r.fatal);
+        assert!(r.fatal[0].contains("lines 2-4"), "{file:?}: {:?}", r.fatal);
+    }
+    // On the last line, it takes no other line but is still not closed.
+    let r = run(
+        "Mobile Number,Name,Policy ID\n+919876500401,Asha,P-1\n+919876500402,Ravi,\"P-2",
+        &opts(None),
+    );
+    assert_eq!(
+        r.fatal,
+        ["a quote opened in the row on line 3 is never closed; close the quote (or remove it)"]
+    );
+}
+
+#[test]
+fn a_closed_quote_whose_field_ends_with_a_line_break_is_not_taken_for_an_open_one() {
+    let csv = "Mobile Number,Name,Policy ID\n\
+               +919876503001,Ann,A\n\
+               +919876503002,Ben,\"B line1\n\"\n";
+    for file in [
+        csv.to_string(),
+        csv.trim_end().to_string(),
+        csv.replace('\n', "\r\n"),
+    ] {
+        let r = run(&file, &opts(None));
+        assert!(r.fatal.is_empty(), "{file:?}: {:?}", r.fatal);
+        assert_eq!((r.valid_rows, r.invalid_rows), (2, 0), "{file:?}");
+        assert!(
+            r.warnings.iter().any(|w| w.contains("lines 3-4")),
+            "{file:?}: {:?}",
+            r.warnings
+        );
+    }
 }
 
 #[test]
