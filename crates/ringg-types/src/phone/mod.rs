@@ -29,6 +29,7 @@
 
 mod calling_codes;
 mod number;
+mod spreadsheet;
 #[cfg(test)]
 mod tests;
 

@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::phone::calling_codes::calling_code;
+use crate::phone::spreadsheet::{Damage, damage};
 
 /// Why a string is not an acceptable phone number.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -81,6 +82,28 @@ pub enum PhoneNumberError {
         /// The rejected country.
         country: String,
     },
+    /// A spreadsheet exported the number as a decimal number (`+919876500009.0`): the `.0`
+    /// would be read as more digits. See [`spreadsheet_damage`].
+    #[error(
+        "phone number {input:?} ends in `.0` as a spreadsheet writes a cell it reads as a \
+         decimal number, which would be dialled with an extra digit; format the column as text \
+         (or remove the `.0`) and export the file again"
+    )]
+    DecimalExport {
+        /// The rejected input, as written.
+        input: String,
+    },
+    /// A spreadsheet showed the number in scientific notation (`9.19876E+11`) and exported it
+    /// that way: its last digits are already lost.
+    #[error(
+        "phone number {input:?} is in scientific notation, as a spreadsheet shows a long number, \
+         and its last digits are lost; format the column as text, put the full numbers back \
+         (from where they came from) and export the file again"
+    )]
+    ScientificNotation {
+        /// The rejected input, as written.
+        input: String,
+    },
     /// Well-formed, but libphonenumber says the number does not exist for its country
     /// (only produced by the `libphonenumber` feature's strict checks).
     #[error(
@@ -144,7 +167,9 @@ impl PhoneNumber {
     /// (`098765 43210` → `9876543210`), except for Italy, San Marino and Vatican City, where the
     /// leading `0` is part of the number. A national number that already starts with `+` is
     /// validated as is; one that starts with the international prefix `00` is read as
-    /// `+` followed by the rest. The digits are not checked for an already-included country code:
+    /// `+` followed by the rest. A number a spreadsheet turned into a decimal (`9876500005.0`,
+    /// `9.19876E+11`) is refused ([`spreadsheet_damage`]), not read
+    /// with its `.0` as another digit. The digits are not checked for an already-included country code:
     /// `from_national("919876543210", "IN")` gives `+91919876543210`.
     pub fn from_national(national: &str, country: &str) -> Result<Self, PhoneNumberError> {
         Self::from_national_cleaned(national, country).map_err(|e| match e {
@@ -161,6 +186,9 @@ impl PhoneNumber {
 
     /// [`from_national`](Self::from_national) before its errors name the input as written.
     fn from_national_cleaned(national: &str, country: &str) -> Result<Self, PhoneNumberError> {
+        if let Some(damage) = spreadsheet_damage(national) {
+            return Err(damage);
+        }
         let cleaned = without_separators(national);
         if cleaned.is_empty() {
             return Err(PhoneNumberError::Empty);
@@ -185,7 +213,9 @@ impl PhoneNumber {
     /// Parses an international number as people write it: spaces, dashes, dots and
     /// parentheses between the digits are dropped (`+91 98765 43210`, `+91-98765-43210` and
     /// `+1 (415) 555-0100` become `+919876543210` and `+14155550100`), then the result is
-    /// checked as [`PhoneNumber::parse`] does. The country code is still required.
+    /// checked as [`PhoneNumber::parse`] does. The country code is still required. A number a
+    /// spreadsheet exported as a decimal (`+919876500009.0`) is refused
+    /// ([`spreadsheet_damage`]).
     ///
     /// ```
     /// use ringg_types::PhoneNumber;
@@ -194,6 +224,9 @@ impl PhoneNumber {
     /// assert!(PhoneNumber::parse_written("98765 43210").is_err());
     /// ```
     pub fn parse_written(input: &str) -> Result<Self, PhoneNumberError> {
+        if let Some(damage) = spreadsheet_damage(input) {
+            return Err(damage);
+        }
         let cleaned = without_separators(input.trim());
         if cleaned.is_empty() {
             return Err(PhoneNumberError::Empty);
@@ -256,6 +289,37 @@ impl PhoneNumber {
         number.validate_strict()?;
         Ok(number)
     }
+}
+
+/// The error for a number as written (in a CSV cell, on a command line) that shows a
+/// spreadsheet read it as a decimal number rather than text, or `None`:
+///
+/// - a decimal export, `+919876500009.0` or `9876500005.00`: the one `.` followed by one or
+///   two zeros, which [`PhoneNumber::parse_written`](PhoneNumber::parse_written) would
+///   otherwise read as more digits of the number (dialling someone else);
+/// - scientific notation, `9.19876E+11`: the last digits are already gone.
+///
+/// Dots as separators (`415.555.0100`, `01.23.45.67.89`) are not taken for either.
+///
+/// ```
+/// use ringg_types::phone::{PhoneNumberError, spreadsheet_damage};
+///
+/// assert!(matches!(
+///     spreadsheet_damage("+919876500009.0"),
+///     Some(PhoneNumberError::DecimalExport { .. })
+/// ));
+/// assert!(matches!(
+///     spreadsheet_damage("9.19876E+11"),
+///     Some(PhoneNumberError::ScientificNotation { .. })
+/// ));
+/// assert_eq!(spreadsheet_damage("+1 415.555.0100"), None);
+/// ```
+pub fn spreadsheet_damage(written: &str) -> Option<PhoneNumberError> {
+    let input = written.to_owned();
+    damage(written).map(|d| match d {
+        Damage::Decimal => PhoneNumberError::DecimalExport { input },
+        Damage::Scientific => PhoneNumberError::ScientificNotation { input },
+    })
 }
 
 /// `s` without the separators people write between digits (spaces, no-break spaces, tabs,

@@ -147,6 +147,49 @@ fn serde_checks() {
     assert!(err.to_string().contains("must start with `+`"));
 }
 
+/// A number a spreadsheet turned into a decimal is refused as written and as national, with
+/// what to do; dots used as separators are still read away.
+#[test]
+fn spreadsheet_decimals_are_refused_not_read_as_digits() {
+    for written in ["+919876500009.0", "+91 98765 00009.00", " +919876500009.0 "] {
+        let err = PhoneNumber::parse_written(written).unwrap_err();
+        assert!(
+            matches!(err, PhoneNumberError::DecimalExport { .. }),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string().contains("format the column as text"),
+            "{err}"
+        );
+    }
+    let err = PhoneNumber::from_national("9876500005.0", "IN").unwrap_err();
+    assert!(
+        matches!(err, PhoneNumberError::DecimalExport { .. }),
+        "{err:?}"
+    );
+    for written in ["9.19876E+11", "+9.19876e11", "919876543210E0"] {
+        let err = PhoneNumber::from_national(written, "IN").unwrap_err();
+        assert!(
+            matches!(err, PhoneNumberError::ScientificNotation { .. }),
+            "{written}: {err:?}"
+        );
+    }
+    assert_eq!(
+        PhoneNumber::parse_written("+1 415.555.0100")
+            .unwrap()
+            .as_str(),
+        "+14155550100"
+    );
+    assert_eq!(
+        PhoneNumber::from_national("01.23.45.67.89", "FR")
+            .unwrap()
+            .as_str(),
+        "+33123456789"
+    );
+    // Too few digits before it to be a number of the file: a dot as written.
+    assert_eq!(spreadsheet_damage("555.0"), None);
+}
+
 #[cfg(feature = "libphonenumber")]
 #[test]
 fn strict_validation() {

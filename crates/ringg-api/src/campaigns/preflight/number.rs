@@ -24,6 +24,8 @@ pub(super) fn parse_number(
 ) -> Result<(PhoneNumber, Reading), String> {
     if raw.is_empty() {
         Err("the number is empty".to_string())
+    } else if let Some(damage) = ringg_types::phone::spreadsheet_damage(raw) {
+        Err(damage.to_string())
     } else if raw.trim_start_matches(['(', ' ']).starts_with('+') {
         // As people write them (`+91 98765 43210`, `(+91) 98765-43210`): Ringg reads the
         // separators away too.

@@ -183,6 +183,37 @@ fn wrong_column() {
     );
 }
 
+/// Numbers a spreadsheet exported as decimal numbers are refused, never read with the `.0` as
+/// another digit (which dials someone else), and whatever the country reading would be.
+#[test]
+fn numbers_a_spreadsheet_exported_as_decimals_are_refused_with_their_lines() {
+    let csv = "Mobile Number,Name,Policy ID\n\
+               +919876500009.0,A,P\n\
+               9876500005.0,B,P\n\
+               919876500006.00,C,P\n\
+               9.19876E+11,D,P\n\
+               +1 415.555.0100,E,P\n\
+               +91 98765.00011,F,P\n";
+    let r = run(csv, &opts(Some("+91")));
+    let refused: Vec<_> = r
+        .issues
+        .iter()
+        .map(|i| (i.line, i.reason.as_str()))
+        .collect();
+    assert_eq!(refused.len(), 4, "{refused:?}");
+    for (at, (line, reason)) in refused.iter().enumerate() {
+        assert_eq!(*line, at as u64 + 2, "{refused:?}");
+        let said = if at == 3 {
+            "scientific notation"
+        } else {
+            "ends in `.0`"
+        };
+        assert!(reason.contains(said), "{reason}");
+        assert!(reason.contains("format the column as text"), "{reason}");
+    }
+    assert_eq!((r.valid_rows, r.invalid_rows), (2, 4));
+}
+
 #[test]
 fn bad_numbers_are_reported_with_their_lines() {
     let csv = "Mobile Number,Name,Policy ID\n\
