@@ -239,6 +239,49 @@ async fn a_launch_of_a_file_with_a_quote_never_closed_uploads_nothing() {
     sim.shutdown().await;
 }
 
+/// A file replaced between its check and its launch is not launched in the checked one's
+/// place: with the checked digest expected, the launch is refused and nothing uploaded; the
+/// file as it is now launches once its own digest is expected.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_changed_after_its_check_is_refused_by_the_launch_expecting_the_checked_one() {
+    const CHECKED: &str = "Mobile Number,Name,Company\n+919876500501,Asha,Acme\n";
+    const REPLACED: &str = "Mobile Number,Name,Company\n+14155550100,Someone,Else\n";
+    let (sim, client) = start(0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("contacts.csv");
+    std::fs::write(&path, CHECKED).unwrap();
+    let checked = CsvUpload::path(&path).digest().await.unwrap();
+    std::fs::write(&path, REPLACED).unwrap();
+
+    let mut request = common::launch_of(CampaignFlow::Standard, "replaced file", CHECKED);
+    request.csv = CsvUpload::path(&path).expecting_digest(checked.clone());
+    let e = client.campaigns().launch(request).await.unwrap_err();
+    assert!(e.list_id().is_none(), "{e}");
+    assert!(
+        e.to_string().contains("changed after it was checked"),
+        "{e}"
+    );
+    assert!(e.to_string().contains(&checked), "{e}");
+    assert!(
+        common::campaigns_named(&client, "replaced file")
+            .await
+            .is_empty()
+    );
+
+    let now = CsvUpload::path(&path).digest().await.unwrap();
+    let mut request = common::launch_of(CampaignFlow::Standard, "replaced file", CHECKED);
+    request.csv = CsvUpload::path(&path).expecting_digest(now.to_uppercase());
+    let launched = client.campaigns().launch(request).await.unwrap();
+    assert_eq!(launched.report.valid_rows, 1);
+    assert_eq!(
+        common::campaigns_named(&client, "replaced file")
+            .await
+            .len(),
+        1
+    );
+    sim.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn subscribe_webhooks_merges_with_the_existing_list() {
     let (sim, client) = start(0).await;

@@ -22,6 +22,17 @@ fn delete_and_answer(base: &str, key: &str, answer: &str) -> String {
 
 /// Runs `ringg … ARGS` on a pseudo-terminal, expects `question`, and answers.
 fn run_and_answer(base: &str, key: &str, args: &[&str], question: &str, answer: &str) -> String {
+    run_and_answer_after(base, key, args, (question, || {}), answer)
+}
+
+/// [`run_and_answer`], running `meanwhile` once the question is asked, before answering.
+fn run_and_answer_after(
+    base: &str,
+    key: &str,
+    args: &[&str],
+    (question, meanwhile): (&str, impl FnOnce()),
+    answer: &str,
+) -> String {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ringg"));
     cmd.args(["--base-url", base, "--api-key", key])
         .args(args)
@@ -43,6 +54,7 @@ fn run_and_answer(base: &str, key: &str, args: &[&str], question: &str, answer: 
         }
     }
     assert!(seen.contains(question), "{seen}");
+    meanwhile();
     p.send_line(answer).expect("the answer is typed");
     while Instant::now() < deadline {
         match p.exp_eof() {
@@ -130,5 +142,47 @@ async fn login_asks_for_the_key_without_echoing_it() {
     assert_eq!(
         common::stored_key(&config.path().join("keys/typed.key")),
         sim.api_key()
+    );
+}
+
+/// A campaign file replaced while its launch asks for confirmation is not launched: the plan
+/// confirmed was of the file as checked.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_campaign_file_replaced_at_the_question_is_not_launched() {
+    let sim = common::sim().await;
+    let (base, key) = (sim.base_url(), sim.api_key().to_string());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("contacts.csv");
+    std::fs::write(&file, "Mobile Number,Name\n+919876500601,Asha\n").unwrap();
+    let path = file.display().to_string();
+    let said = tokio::task::spawn_blocking(move || {
+        let args = [
+            "campaigns",
+            "launch",
+            &path,
+            "--quiet-hours",
+            "off",
+            "--agent",
+            ringg_sim::demo::AGENT_ID,
+            "--name",
+            "Replaced at the question",
+            "--number-pool",
+            ringg_sim::demo::NUMBER_POOL_ID,
+            "--no-follow",
+        ];
+        let replace = || {
+            std::fs::write(&file, "Mobile Number,Name\n+14155550100,Someone\n").unwrap();
+        };
+        run_and_answer_after(&base, &key, &args, ("Launch the campaign?", replace), "y")
+    })
+    .await
+    .unwrap();
+    assert!(said.contains("changed after it was checked"), "{said}");
+    assert!(sim.handle().calls().is_empty(), "no call placed");
+    let listed = common::ok(common::ringg(&sim, &["-o", "json", "campaigns", "list"])).await;
+    assert!(
+        !listed.stdout.contains("Replaced at the question"),
+        "nothing uploaded: {}",
+        listed.stdout
     );
 }

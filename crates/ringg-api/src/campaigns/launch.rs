@@ -20,12 +20,46 @@ use crate::campaigns::request::LaunchRequest;
 use crate::campaigns::sending::{FILE_LIMIT, Prepared, Sending, Upload};
 use crate::journal::PlannedStart;
 
+/// The report, when the CSV still has the digest it was expected to have
+/// ([`CsvUpload::expecting_digest`](crate::campaigns::CsvUpload::expecting_digest)), read
+/// after the launch's own check: else the launch is refused, nothing sent.
+async fn still_as_checked(
+    request: &LaunchRequest,
+    report: PreflightReport,
+) -> Result<PreflightReport, LaunchError> {
+    let Some(expected) = request.csv.expected_digest() else {
+        return Ok(report);
+    };
+    let name = request.csv.file_name();
+    let digest = match request.csv.digest().await {
+        Ok(digest) => digest,
+        Err(e) => {
+            return Err(LaunchError::Failed {
+                step: LaunchStep::Preflight,
+                list_id: None,
+                error: crate::Error::io(format!("cannot read {name} again"), e),
+            });
+        }
+    };
+    if digest == expected {
+        return Ok(report);
+    }
+    Err(LaunchError::Refused {
+        reason: format!(
+            "{name} changed after it was checked (its SHA-256 is now {digest}, the checked one was {expected}), so it is not launched in the checked one's place; nothing was uploaded: check the file again and launch it again"
+        ),
+        report: Some(Box::new(report)),
+    })
+}
+
 impl Campaigns<'_> {
     /// Launches a campaign: checks the CSV, uploads it, and starts the campaign.
     ///
     /// 1. Checks the request (names, times, caller) and the CSV ([`preflight`](Self::preflight),
     ///    against the assistant's variables unless `check_assistant_variables` is off).
-    ///    An unusable file is refused with the report; nothing is sent.
+    ///    An unusable file is refused with the report; nothing is sent. So is a file whose
+    ///    digest is no longer the one the request expects
+    ///    ([`CsvUpload::expecting_digest`](crate::campaigns::CsvUpload::expecting_digest)).
     /// 2. Uploads what it checked: the rows the check found valid, each number written as the
     ///    report reads it (`+919876543210`), every other field as it is, under the file's
     ///    name. A row the check refused is not sent, so it is not dialled whatever Ringg's own
@@ -88,6 +122,7 @@ impl Campaigns<'_> {
                 report: Some(Box::new(report)),
             });
         }
+        let report = still_as_checked(&request, report).await?;
         let remove_invalid_rows = match request.campaign.remove_invalid_rows {
             None if report.invalid_rows > 0 => Some(true),
             given => given,

@@ -40,6 +40,8 @@ pub const FORM_OVERHEAD_BYTES: u64 = 64 * 1024;
 pub struct CsvUpload {
     file_name: String,
     data: CsvData,
+    /// The SHA-256 the CSV must have when a launch reads it.
+    expected_digest: Option<String>,
 }
 
 #[derive(Clone)]
@@ -53,6 +55,9 @@ impl std::fmt::Debug for CsvUpload {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("CsvUpload");
         d.field("file_name", &self.file_name);
+        if let Some(digest) = &self.expected_digest {
+            d.field("expected_digest", digest);
+        }
         match &self.data {
             CsvData::Path(p) => d.field("path", p),
             CsvData::Bytes(b) => d.field("bytes", &b.len()),
@@ -74,6 +79,7 @@ impl CsvUpload {
         Self {
             file_name,
             data: CsvData::Path(path),
+            expected_digest: None,
         }
     }
 
@@ -82,6 +88,7 @@ impl CsvUpload {
         Self {
             file_name: DEFAULT_CSV_FILE_NAME.to_string(),
             data: CsvData::Bytes(bytes.into()),
+            expected_digest: None,
         }
     }
 
@@ -94,7 +101,35 @@ impl CsvUpload {
         Self {
             file_name: DEFAULT_CSV_FILE_NAME.to_string(),
             data: CsvData::Stream(Arc::new(factory)),
+            expected_digest: None,
         }
+    }
+
+    /// Launches the CSV only while it still holds what was checked: `sha256_hex` is its
+    /// [`digest`](Self::digest) when it was checked (or shown to the person confirming the
+    /// launch). [`Campaigns::launch`](crate::campaigns::Campaigns::launch) reads the file's
+    /// digest again after its own check and, when it differs, refuses before anything is
+    /// uploaded ([`LaunchError::Refused`](crate::campaigns::LaunchError::Refused)), so a file
+    /// replaced between the check and the launch is not launched in the checked one's place.
+    ///
+    /// ```
+    /// # async fn f() -> std::io::Result<()> {
+    /// use ringg_api::campaigns::CsvUpload;
+    /// let csv = CsvUpload::path("contacts.csv");
+    /// let checked = csv.digest().await?;
+    /// // … the check, the plan, the confirmation …
+    /// let csv = csv.expecting_digest(checked);
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn expecting_digest(mut self, sha256_hex: impl Into<String>) -> Self {
+        self.expected_digest = Some(sha256_hex.into().to_ascii_lowercase());
+        self
+    }
+
+    /// The digest set with [`expecting_digest`](Self::expecting_digest).
+    pub fn expected_digest(&self) -> Option<&str> {
+        self.expected_digest.as_deref()
     }
 
     /// Sets the file name sent with the upload.

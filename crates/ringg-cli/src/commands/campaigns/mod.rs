@@ -115,7 +115,7 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
     let client = ctx.journaled_client().await?;
 
     // 1. Pre-flight of the file, shown before anything is uploaded.
-    let checked = run_check(&client, &a.check, Some(100)).await?;
+    let (checked, digest) = check_with_digest(&client, &a.check).await?;
     if !ctx.out.json() {
         print_report(&checked);
     }
@@ -164,6 +164,9 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
     // with --split.
     let parts = if a.split && plan.file_bytes + plan::FORM_OVERHEAD_BYTES > plan::UPLOAD_LIMIT_BYTES
     {
+        if file_digest(&a.check.file).await? != digest {
+            return Err(changed_since_checked(&a.check.file));
+        }
         let file = a.check.file.clone();
         let parts = tokio::task::spawn_blocking(move || {
             let (dir, lock) = split::parts_folder()?;
@@ -191,7 +194,9 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
         } else {
             a.name.clone()
         };
-        let outcome = launch_file(ctx, &client, &a, &checked, &plan, file, &name).await?;
+        // Each part is checked by its own launch; the whole file by its digest as checked.
+        let expect = parts.is_none().then_some(digest.as_str());
+        let outcome = launch_file(ctx, &client, &a, &checked, &plan, (file, expect), &name).await?;
         launched.push(outcome.list_id.clone());
     }
     drop(parts);
@@ -211,6 +216,38 @@ async fn launch(ctx: &mut Ctx, a: LaunchArgs) -> Result<(), CliError> {
 
     // 4. Follow the calls until every one has ended, or Ctrl-C.
     follow(ctx, &client, list_id, plan.rows, ctx.wait_timeout(86_400)).await
+}
+
+/// The pre-flight of a launch's file, and the file's digest, read first: what the launch
+/// expects, so that a file replaced before the upload is refused.
+async fn check_with_digest(
+    client: &ringg_api::Client,
+    check: &CheckArgs,
+) -> Result<(preflight::Checked, String), CliError> {
+    let before = CsvUpload::path(&check.file).digest().await.ok();
+    // An unreadable file is reported by the check, its own way.
+    let checked = run_check(client, check, Some(100)).await?;
+    let digest = match before {
+        Some(digest) => digest,
+        None => file_digest(&check.file).await?,
+    };
+    Ok((checked, digest))
+}
+
+/// The SHA-256 of `file`.
+async fn file_digest(file: &std::path::Path) -> Result<String, CliError> {
+    CsvUpload::path(file)
+        .digest()
+        .await
+        .map_err(|e| CliError::io(format!("cannot read {}", file.display()), &e))
+}
+
+/// `file` is not the file that was checked and confirmed any more.
+fn changed_since_checked(file: &std::path::Path) -> CliError {
+    CliError::failed(format!(
+        "{} changed after it was checked, so it is not launched in the checked one's place; nothing was uploaded: run the launch again to check it as it is now",
+        file.display()
+    ))
 }
 
 /// The time zone and quiet hours of a launch: the flags (or their environment variables),
@@ -239,7 +276,7 @@ async fn launch_file(
     a: &LaunchArgs,
     checked: &preflight::Checked,
     plan: &plan::Plan,
-    file: &std::path::Path,
+    (file, expect): (&std::path::Path, Option<&str>),
     name: &str,
 ) -> Result<LaunchOutcome, CliError> {
     let (start, end) = (plan.window.start, plan.window.end);
@@ -250,7 +287,11 @@ async fn launch_file(
     if let Some((n, minutes)) = plan.retries {
         config = config.call_retry_config(CallRetryConfig::uniform(n, minutes));
     }
-    let mut request = LaunchRequest::builder(checked.agent_id.clone(), CsvUpload::path(file))
+    let mut csv = CsvUpload::path(file);
+    if let Some(digest) = expect {
+        csv = csv.expecting_digest(digest);
+    }
+    let mut request = LaunchRequest::builder(checked.agent_id.clone(), csv)
         .name(name.to_string())
         .country_code(a.check.country_code())
         .window(start, end)
