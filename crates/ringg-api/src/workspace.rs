@@ -65,7 +65,14 @@ impl Workspace<'_> {
     /// move the old key's to the new key's scope (with the `sqlite` feature,
     /// `SqliteJournal::move_entries_to`), or calls pending or placed within the hour under the
     /// old key will not stop the same calls made with the new one.
+    ///
+    /// An answer that cannot be read (the key under another field than `new_api_key`, say)
+    /// fails with every string value of its body masked in the error: it may be the new key.
+    /// [`Error::unredacted_body`] still holds the answer as received.
     pub async fn regenerate_api_key(&self) -> Result<RegenerateApiKeyResponse, Error> {
-        self.client.get_op(&ops::REGENERATE_API_KEY, &[]).await
+        self.client
+            .get_op(&ops::REGENERATE_API_KEY, &[])
+            .await
+            .map_err(Error::masking_answer_values)
     }
 }

@@ -52,6 +52,54 @@ async fn rotate_key_advice_does_not_print_the_base_url_password() {
     );
 }
 
+/// A key rotation whose answer cannot be read (the new key under a field of another name)
+/// prints no value of that answer, in `-o json`'s body, the message or `--verbose`'s log, and
+/// keeps the answer in the key file (0600) instead of losing the new key.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unread_rotation_answer_is_kept_in_the_key_file_and_not_printed() {
+    const NEW_KEY: &str = "NEWKEY-abcdef-0123456789";
+    for answer in [
+        format!(r#"{{"new_key":"{NEW_KEY}"}}"#),
+        format!(r#"{{"data":{{"key":"{NEW_KEY}"}}}}"#),
+        format!(r#"{{"new_api_key":["{NEW_KEY}"]}}"#),
+    ] {
+        let rotation = answer.clone();
+        let base = http_server(move |path| {
+            let body = if path.ends_with("/api-key") {
+                rotation.clone()
+            } else {
+                rotation_body()
+            };
+            (200, "application/json", body)
+        })
+        .await;
+        for output in [&["-o", "json"][..], &["-v"][..]] {
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join("new.key");
+            let mut cmd = api_cmd(&base, output);
+            cmd.args(["workspace", "rotate-key", "--key-file"])
+                .arg(&file)
+                .arg("--yes");
+            let r = run(cmd).await;
+            assert_ne!(r.code, 0, "{answer}: {}", r.stderr);
+            assert!(
+                !r.stdout.contains(NEW_KEY) && !r.stderr.contains(NEW_KEY),
+                "{answer}: the new key was printed:\n{}\n{}",
+                r.stdout,
+                r.stderr
+            );
+            assert!(r.stderr.contains("is kept as received in"), "{}", r.stderr);
+            assert_eq!(std::fs::read_to_string(&file).unwrap(), answer);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+                assert_eq!(mode & 0o777, 0o600);
+            }
+        }
+    }
+}
+
 /// The same, with the flags instead of the environment.
 #[tokio::test(flavor = "multi_thread")]
 async fn rotate_key_advice_with_flags_does_not_print_the_base_url_password() {

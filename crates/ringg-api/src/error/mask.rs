@@ -22,6 +22,25 @@ impl super::Error {
         secrets.into_iter().fold(self, Self::masking_text)
     }
 
+    /// This error with every string value of its JSON body masked wherever it shows (the
+    /// message a decode failure quotes a value in, the body): for the answer of an operation
+    /// that returns a secret (a new key), which may sit under a field no masking knows by its
+    /// name. A body that is not JSON is withheld whole ([`unredacted_body`](Self::unredacted_body)
+    /// keeps it as received).
+    pub(crate) fn masking_answer_values(self) -> Self {
+        let Some(body) = self.repr.body.clone() else {
+            return self;
+        };
+        let Ok(value) = serde_json::from_slice::<serde_json::Value>(&body) else {
+            let mut e = self;
+            e.repr.shown_body = Some(Bytes::from_static(ringg_types::redact::REDACTED.as_bytes()));
+            return e;
+        };
+        let mut strings = Vec::new();
+        collect_strings(&value, &mut strings);
+        self.masking_all(strings.iter().map(String::as_str))
+    }
+
     /// [`masking`](Self::masking) for a secret given as text (a per-request header's value).
     pub(crate) fn masking_text(mut self, secret: &str) -> Self {
         // A key given with spaces around it is echoed without them.
@@ -80,6 +99,16 @@ pub(crate) fn own_secrets(request: &ringg_transport::ApiRequest) -> Vec<String> 
         .collect()
 }
 
+/// Every string value in `value` (not the keys of its objects).
+fn collect_strings(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_strings(v, out)),
+        serde_json::Value::Object(map) => map.values().for_each(|v| collect_strings(v, out)),
+        _ => {}
+    }
+}
+
 /// `body` with every occurrence of `key` masked ([`mask_secret_bytes`]); `None` when it has
 /// none.
 fn mask_bytes(body: &[u8], key: &str) -> Option<Bytes> {
@@ -90,6 +119,37 @@ fn mask_bytes(body: &[u8], key: &str) -> Option<Bytes> {
 mod tests {
     use super::*;
     use ringg_types::redact::REDACTED as MASK;
+
+    #[test]
+    fn every_value_of_an_answer_that_may_hold_a_new_key_is_masked() {
+        let new_key = "NEWKEY-abcdef-0123456789";
+        let decode = |body: &'static str| {
+            let body = Bytes::from_static(body.as_bytes());
+            crate::decode::decode::<ringg_types::workspace::RegenerateApiKeyResponse>(
+                "regenerateApiKey",
+                http::StatusCode::OK,
+                body,
+            )
+            .unwrap_err()
+            .masking_answer_values()
+        };
+        for e in [
+            decode(r#"{"data":{"key":"NEWKEY-abcdef-0123456789"}}"#),
+            decode(r#"{"new_api_key":{"value":["NEWKEY-abcdef-0123456789"]}}"#),
+            decode(r#"{"new_api_key":7,"note":"NEWKEY-abcdef-0123456789"}"#),
+            decode("NEWKEY-abcdef-0123456789"),
+        ] {
+            for text in [
+                e.to_string(),
+                format!("{e:?}"),
+                e.body_text().unwrap_or_default(),
+            ] {
+                assert!(!text.contains(new_key), "{text}");
+            }
+            let kept = e.unredacted_body().unwrap();
+            assert!(kept.windows(new_key.len()).any(|w| w == new_key.as_bytes()));
+        }
+    }
 
     #[test]
     fn the_key_is_masked_wherever_the_server_echoed_it() {

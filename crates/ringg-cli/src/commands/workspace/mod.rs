@@ -135,11 +135,7 @@ async fn rotate_key(ctx: &mut Ctx, key_file: &Path, yes: bool) -> Result<(), Cli
         .map_err(|e| CliError::io(format!("could not create {}", key_file.display()), &e))?;
     let rotated = match client.workspace().regenerate_api_key().await {
         Ok(r) => r,
-        Err(e) => {
-            drop(file);
-            let _ = std::fs::remove_file(key_file);
-            return Err(e.into());
-        }
+        Err(e) => return Err(unread_rotation(e, file, key_file)),
     };
     let new_key = rotated.new_api_key.expose();
     file.write_all(new_key.as_bytes())
@@ -183,6 +179,30 @@ async fn rotate_key(ctx: &mut Ctx, key_file: &Path, yes: bool) -> Result<(), Cli
 
 /// Warns when the old key's journal entries (`moved`), or with `--redis-url` the fleet's
 /// records (`fleet`), could not be carried over to the new key, saying why.
+/// The error of a key rotation that failed. An answer of success that could not be read may
+/// hold the new key (under a field not known here): it is kept in the key file, private to
+/// the user, and the error says so; otherwise the empty key file is removed.
+fn unread_rotation(e: ringg_api::Error, mut file: std::fs::File, key_file: &Path) -> CliError {
+    let answer = e
+        .unredacted_body()
+        .filter(|_| e.status().is_some_and(|s| s.is_success()));
+    let kept =
+        answer.is_some_and(|body| file.write_all(body).and_then(|()| file.sync_all()).is_ok());
+    drop(file);
+    if !kept {
+        let _ = std::fs::remove_file(key_file);
+    }
+    let err = CliError::from(e);
+    if kept {
+        err.with_hint(format!(
+            "the key was rotated, and Ringg's answer, which may hold the new key, is kept as received in {} (readable by you only): take the new key from it, or from the Ringg dashboard, and put it alone in that file",
+            key_file.display()
+        ))
+    } else {
+        err
+    }
+}
+
 fn warn_if_not_carried_over(moved: Option<String>, fleet: Option<String>) {
     let unprotected = "calls pending under the old key are not listed by `ringg calls pending`, and a call placed within the hour does not stop the same call made again; check the recent calls (`ringg calls list`) before calling those recipients again";
     if let Some(e) = moved {
