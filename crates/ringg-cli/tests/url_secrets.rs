@@ -52,6 +52,39 @@ async fn rotate_key_advice_does_not_print_the_base_url_password() {
     );
 }
 
+/// A key with characters a JSON string escapes (`\`, `"`, `/`), echoed by a server in its
+/// JSON answer, is masked as the answer writes it: in `ringg api`'s output, in `-o json`'s
+/// error body and in `--verbose`'s log.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_echoed_json_escaped_is_masked() {
+    const KEY: &str = r#"sk-TEST\KEY/12"345"#;
+    let escaped = serde_json::to_string(KEY).unwrap();
+    let escaped = escaped.trim_matches('"').to_owned();
+    for written in [escaped.clone(), escaped.replace('/', "\\/")] {
+        let body = format!(r#"{{"detail":"request with key {written}"}}"#);
+        // A refusal, and an answer of success no command can read (whose body is shown).
+        for status in [401, 200] {
+            let base = answering(status, "application/json", body.clone()).await;
+            for args in [
+                &["api", "GET", "/workspace"][..],
+                &["-o", "json", "workspace", "users"][..],
+                &["-v", "workspace", "users"][..],
+            ] {
+                let mut cmd = bare();
+                cmd.args(["--base-url", &base, "--api-key", KEY]).args(args);
+                let r = run(cmd).await;
+                for out in [&r.stdout, &r.stderr] {
+                    assert!(!out.contains(&written), "{args:?} showed the key: {out}");
+                    assert!(
+                        !out.contains("sk-TEST"),
+                        "{args:?} showed part of it: {out}"
+                    );
+                }
+            }
+        }
+    }
+}
+
 /// A key rotation whose answer cannot be read (the new key under a field of another name)
 /// prints no value of that answer, in `-o json`'s body, the message or `--verbose`'s log, and
 /// keeps the answer in the key file (0600) instead of losing the new key.

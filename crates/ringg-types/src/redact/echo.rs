@@ -26,19 +26,23 @@ pub const MIN_MASKED_SECRET_LEN: usize = 8;
 /// );
 /// assert_eq!(mask_secret("bad key SK_LIVE_123456", "sk_live_123456"), "bad key [REDACTED]");
 /// assert_eq!(mask_secret("a b", "b"), "a b");
+/// // As a JSON string writes it (`\"`, `\\`, `\/`), too.
+/// assert_eq!(mask_secret(r#"{"detail":"bad key sk\\live\/12"}"#, r"sk\live/12"), r#"{"detail":"bad key [REDACTED]"}"#);
 /// ```
 pub fn mask_secret<'a>(text: &'a str, secret: &str) -> Cow<'a, str> {
     if secret.len() < MIN_MASKED_SECRET_LEN {
         return text.into();
     }
-    let whole: Cow<'a, str> =
-        match replace_all(text.as_bytes(), secret.as_bytes(), REDACTED.as_bytes()) {
+    let mut whole: Cow<'a, str> = text.into();
+    let escaped = json_escaped(secret);
+    for form in std::iter::once(secret).chain(escaped.iter().map(String::as_str)) {
+        if let Some(bytes) = replace_all(whole.as_bytes(), form.as_bytes(), REDACTED.as_bytes()) {
             // The matches lie on character boundaries (their non-ASCII bytes are the secret's own).
-            Some(bytes) => String::from_utf8(bytes)
+            whole = String::from_utf8(bytes)
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-                .into(),
-            None => text.into(),
-        };
+                .into();
+        }
+    }
     match mask_cut_secret(&whole, secret) {
         Some(masked) => masked.into(),
         None => whole,
@@ -101,7 +105,10 @@ pub fn mask_secret_bytes(bytes: &[u8], secret: &str) -> Option<Vec<u8>> {
     let utf16 = |text: &str, to: fn(u16) -> [u8; 2]| -> Vec<u8> {
         text.encode_utf16().flat_map(to).collect()
     };
-    let forms = [
+    let escaped = json_escaped(secret)
+        .into_iter()
+        .map(|form| (form.into_bytes(), REDACTED.as_bytes().to_vec()));
+    let forms = escaped.chain([
         (secret.as_bytes().to_vec(), REDACTED.as_bytes().to_vec()),
         (
             utf16(secret, u16::to_le_bytes),
@@ -111,7 +118,7 @@ pub fn mask_secret_bytes(bytes: &[u8], secret: &str) -> Option<Vec<u8>> {
             utf16(secret, u16::to_be_bytes),
             utf16(REDACTED, u16::to_be_bytes),
         ),
-    ];
+    ]);
     let mut masked: Option<Vec<u8>> = None;
     for (pattern, replacement) in forms {
         let current = masked.as_deref().unwrap_or(bytes);
@@ -120,6 +127,30 @@ pub fn mask_secret_bytes(bytes: &[u8], secret: &str) -> Option<Vec<u8>> {
         }
     }
     masked
+}
+
+/// How a JSON string writes `secret` when that differs from the secret itself: escaped as
+/// `serde_json` escapes (`\"`, `\\`, control characters), and with `/` escaped as `\/` (as
+/// some servers write it). None (and no allocation) for a secret without such characters, as
+/// Ringg's keys are.
+fn json_escaped(secret: &str) -> Vec<String> {
+    let needs = secret
+        .bytes()
+        .any(|b| matches!(b, b'"' | b'\\' | b'/') || b < 0x20);
+    if !needs {
+        return Vec::new();
+    }
+    let quoted = serde_json::to_string(secret).unwrap_or_default();
+    let plain = quoted
+        .strip_prefix('"')
+        .and_then(|q| q.strip_suffix('"'))
+        .unwrap_or(secret)
+        .to_owned();
+    let slashes = plain.replace('/', "\\/");
+    let mut forms = vec![plain, slashes];
+    forms.dedup();
+    forms.retain(|form| form != secret);
+    forms
 }
 
 /// `bytes` with every `pattern`, in any ASCII case, replaced by `replacement`, or `None` when

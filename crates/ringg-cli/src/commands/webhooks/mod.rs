@@ -134,14 +134,18 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
     }
 }
 
-/// Masks, in what the command prints, the value of each header named like a secret
-/// (`X-Webhook-Secret`, `Authorization`: see `is_secret_field`), as a secret read from
-/// --secret-file is, and the credential after an auth scheme (`Bearer …`, `Basic …`) alone.
+/// Masks, in what the command prints, the value of each header but those that describe the
+/// body (`Content-Type`, `Accept`), as a secret read from --secret-file is, and the credential
+/// after an auth scheme (`Bearer …`, `Basic …`) alone: a header of the user's own
+/// (`X-Custom-Auth`) may carry a secret whatever its name, and `webhooks list` masks them all.
 fn hide_secret_headers(headers: &[(String, String)]) {
     for (name, value) in headers {
-        if ringg_api::types::redact::is_secret_field(name) {
+        let describes_body = ["content-type", "accept", "content-encoding"]
+            .iter()
+            .any(|h| name.trim().eq_ignore_ascii_case(h));
+        if !describes_body {
             crate::term::hide(value);
-            if let Some((_, credential)) = value.split_once(' ') {
+            if let Some((_, credential)) = value.trim().split_once(' ') {
                 crate::term::hide(credential);
             }
         }
@@ -486,4 +490,26 @@ enum App {
     Print(WebhookReceiver),
     /// Forwards the delivery to the user's app (`--forward-to`), printing a line.
     Forward(forward::Forwarder),
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_header_value_but_the_bodys_description_is_hidden() {
+        let headers = [
+            ("X-Custom-Auth", "HDRSECRET-aa112233"),
+            ("X-Tenant", "Token tenant-credential-77"),
+            ("Content-Type", "application/json"),
+        ]
+        .map(|(n, v)| (n.to_owned(), v.to_owned()));
+        super::hide_secret_headers(&headers);
+        let shown = crate::term::masked(
+            "bad values HDRSECRET-aa112233 and tenant-credential-77 for application/json",
+        );
+        assert!(
+            !shown.contains("HDRSECRET") && !shown.contains("tenant-credential"),
+            "{shown}"
+        );
+        assert!(shown.contains("application/json"), "{shown}");
+    }
 }
