@@ -21,6 +21,42 @@ const NUMBERS: [&str; 5] = [
     "+919876500105",
 ];
 
+/// A file saved as UTF-16 (with or without its byte-order mark) or Latin-1 is refused with
+/// what to do, not with the CSV reader's own message.
+#[tokio::test(flavor = "multi_thread")]
+async fn check_of_a_file_not_in_utf8_says_how_to_save_it() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Mobile Number,Name\n+919876543210,Asha\n";
+    let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let latin1 = b"Mobile Number,Pr\xe9nom\n+919876543210,Ren\xe9e\n".to_vec();
+    for (name, bytes) in [
+        ("bom.csv", [&[0xff, 0xfe][..], &le].concat()),
+        ("nobom.csv", le.clone()),
+        ("latin1.csv", latin1),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let r = common::run(ringg(
+            &sim,
+            &[
+                "campaigns",
+                "check",
+                file.to_str().unwrap(),
+                "--agent",
+                AGENT_ID,
+            ],
+        ))
+        .await;
+        assert_ne!(r.code, 0, "{name}");
+        assert!(
+            r.stderr.contains("not UTF-8") && r.stderr.contains("CSV UTF-8"),
+            "{name}: {}",
+            r.stderr
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn check_reports_every_bad_row_with_its_line() {
     let sim = sim().await;

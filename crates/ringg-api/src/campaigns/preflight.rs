@@ -276,6 +276,9 @@ fn columns_named_twice(header: &[String]) -> Vec<String> {
     warnings
 }
 
+/// A header line that is not UTF-8 text.
+const NOT_UTF8_HEADER: &str = "the header line is not UTF-8 text (a UTF-16 file, as Excel's \"Unicode Text\" saves, or Latin-1), so Ringg would refuse the whole upload; save it as UTF-8 (in Excel: \"CSV UTF-8\")";
+
 fn check<R: Read>(
     reader: R,
     options: &PreflightOptions,
@@ -288,9 +291,7 @@ fn check<R: Read>(
     let header: Vec<String> = rdr
         .headers()
         .map_err(|e| match e.kind() {
-            csv::ErrorKind::Utf8 { .. } => Error::invalid_input(
-                "the header line is not UTF-8 text (a UTF-16 file, as Excel's \"Unicode Text\" saves, or Latin-1), so Ringg would refuse the whole upload; save it as UTF-8 (in Excel: \"CSV UTF-8\")",
-            ),
+            csv::ErrorKind::Utf8 { .. } => Error::invalid_input(NOT_UTF8_HEADER),
             _ => Error::invalid_input(format!("could not read the CSV header: {e}")),
         })?
         .iter()
@@ -301,6 +302,10 @@ fn check<R: Read>(
     let mut warnings = Vec::new();
     let mobile_idx = header.iter().position(|h| h == MOBILE_NUMBER_COLUMN);
     let empty = header.iter().all(|h| h.trim().is_empty());
+    if header.iter().any(|h| h.contains('\0')) {
+        // UTF-16 without its byte-order mark: every other byte of the header is NUL.
+        return Err(Error::invalid_input(NOT_UTF8_HEADER));
+    }
     if empty {
         fatal.push(format!(
             "the file is empty: Ringg needs a header line with a {MOBILE_NUMBER_COLUMN:?} column, then a line per contact"

@@ -350,15 +350,22 @@ fn an_empty_file_is_called_empty() {
 #[test]
 fn a_header_that_is_not_utf8_says_how_to_save_the_file() {
     // UTF-16 (little-endian, with its byte-order mark), as Excel's "Unicode Text" saves.
-    let mut utf16 = vec![0xff, 0xfe];
-    for unit in "Mobile Number,Name\n+919876543210,Asha\n".encode_utf16() {
-        utf16.extend_from_slice(&unit.to_le_bytes());
+    let text = "Mobile Number,Name\n+919876543210,Asha\n";
+    let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    // With its byte-order mark, and without one (every other byte NUL), in either order.
+    for file in [
+        [&[0xff, 0xfe][..], &le].concat(),
+        [&[0xfe, 0xff][..], &be].concat(),
+        le,
+        be,
+    ] {
+        let err = preflight_blocking(CsvSource::Bytes(Bytes::from(file)), &opts(None)).unwrap_err();
+        assert!(
+            err.to_string().contains("not UTF-8") && err.to_string().contains("CSV UTF-8"),
+            "{err}"
+        );
     }
-    let err = preflight_blocking(CsvSource::Bytes(Bytes::from(utf16)), &opts(None)).unwrap_err();
-    assert!(
-        err.to_string().contains("not UTF-8") && err.to_string().contains("CSV UTF-8"),
-        "{err}"
-    );
 }
 
 #[test]

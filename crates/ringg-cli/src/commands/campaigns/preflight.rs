@@ -44,12 +44,17 @@ fn csv_header(path: &Path) -> Result<Vec<String>, CliError> {
                 path.display()
             ))
         })?;
-    let header = rdr.headers().map_err(|e| {
-        CliError::failed(format!(
-            "could not read the header of {}: {e}; is it a CSV file?",
-            path.display()
-        ))
-    })?;
+    let header = match rdr.headers() {
+        Ok(header) => header,
+        // Not UTF-8 (UTF-16, Latin-1): the check that follows says so, with what to do.
+        Err(e) if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(CliError::failed(format!(
+                "could not read the header of {}: {e}; is it a CSV file?",
+                path.display()
+            )));
+        }
+    };
     Ok(header
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').to_string())
