@@ -164,7 +164,7 @@ pub(crate) struct GlobalArgs {
     /// calling or called within the hour. Prefer the environment variable when the URL has a
     /// password. When Redis is down, receivers answer subscription events 503 (and say so when
     /// they start) and hand callbacks over unchecked, commands limit themselves locally, and
-    /// `calls create` sends nothing.
+    /// `calls create` sends nothing. Needs a ringg built with the `redis` feature.
     #[arg(
         long,
         global = true,
@@ -173,7 +173,8 @@ pub(crate) struct GlobalArgs {
         value_name = "URL"
     )]
     pub(crate) redis_url: Option<String>,
-    /// The prefix of the Redis keys: processes sharing it share their limits and dedupe.
+    /// The prefix of the Redis keys: processes sharing it share their limits and dedupe
+    /// (with --redis-url).
     #[arg(
         long,
         global = true,

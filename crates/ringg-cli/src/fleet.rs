@@ -171,7 +171,8 @@ async fn shared_store(url: &str, prefix: &str) -> Result<Arc<dyn DedupeStore>, C
 
 #[cfg(not(feature = "redis"))]
 const NO_REDIS: &str = "--redis-url (RINGG_REDIS_URL) needs a ringg built with Redis support: \
-                        cargo install ringg-cli --features redis";
+                        cargo install ringg-cli --features redis (from a clone of ringg-rs: \
+                        cargo install --path crates/ringg-cli --features redis)";
 
 #[cfg(not(feature = "redis"))]
 fn shared_limiter(_: &str, _: &str, _: RateLimitConfig) -> Result<RateLimiter, CliError> {

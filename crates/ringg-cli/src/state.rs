@@ -39,6 +39,13 @@ pub(crate) const STATE_DIR_ENV: &str = "RINGG_STATE_DIR";
 pub(crate) fn state_dir() -> Result<PathBuf, CliError> {
     let dir = chosen_dir()?;
     create_private(&dir).map_err(|e| {
+        if let Some(file) = dir.ancestors().find(|p| p.exists() && !p.is_dir()) {
+            return CliError::usage(format!(
+                "cannot create the state folder {}: {} is a file, not a folder; set {STATE_DIR_ENV} to a folder",
+                dir.display(),
+                file.display()
+            ));
+        }
         CliError::io(
             format!(
                 "cannot create the state folder {} (set {STATE_DIR_ENV} to use another)",

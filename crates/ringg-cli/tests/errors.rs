@@ -255,3 +255,25 @@ async fn a_404_to_a_command_without_an_id_points_at_the_server_not_the_id() {
     assert_ne!(r.code, 0, "{}", r.stderr);
     assert!(!r.stderr.contains("sends no id"), "{}", r.stderr);
 }
+
+/// A state folder whose path is, or runs through, a file is named as such, not as an
+/// operating-system error.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_state_folder_that_is_a_file_says_so() {
+    let sim = common::sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("statefile");
+    std::fs::write(&file, "").unwrap();
+    for state in [file.clone(), file.join("sub")] {
+        let mut cmd = ringg(&sim, &["calls", "pending"]);
+        cmd.env("RINGG_STATE_DIR", &state);
+        let r = fails(cmd, 2).await;
+        assert!(
+            r.stderr
+                .contains(&format!("{} is a file, not a folder", file.display())),
+            "{}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("os error"), "{}", r.stderr);
+    }
+}

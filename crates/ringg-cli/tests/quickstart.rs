@@ -123,6 +123,12 @@ async fn quickstart_against_a_server_refuses_to_call_without_to_and_yes() {
         "{}",
         r.stderr
     );
+    // A server on this machine (a `ringg sim serve`) is not said to place a real call.
+    assert!(
+        r.stderr.contains("a server on this machine") && !r.stderr.contains("real phone call"),
+        "{}",
+        r.stderr
+    );
     assert!(sim.handle().calls().is_empty(), "no call may be placed");
 
     // With both, it runs the same steps against that server (a loopback one, so a local

@@ -459,7 +459,7 @@ fn check_mapping(
         }
         for v in &check.missing {
             warnings.push(format!(
-                "the assistant's variable {v:?} is not in variables_map; the prompt will see it empty"
+                "the assistant's variable {v:?} is not in variables_map, so the prompt will see it empty: map it to a column (`ringg campaigns`: --map {v}=COLUMN)"
             ));
         }
     }

@@ -111,7 +111,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "assistants edit event-subscriptions",
-        "ringg assistants edit AGENT_ID event-subscriptions --json \\\n  '[{\"event_type\":[\"call_completed\"],\"callback_url\":\"https://hooks.example/ringg\",\"method_type\":\"POST\"}]'",
+        "ringg assistants edit AGENT_ID event-subscriptions --json \\\n  '[{\"event_type\":[\"call_completed\"],\"callback_url\":\"https://hooks.example/ringg\"}]'",
     ),
     (
         "assistants edit classification-labels",
@@ -123,15 +123,15 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "assistants edit raw",
-        "ringg assistants edit AGENT_ID raw --json '{\"operation\":\"edit_timezone\",\"timezone\":\"Asia/Kolkata\"}'",
+        "ringg assistants edit AGENT_ID raw \\\n  --json '{\"operation\":\"edit_timezone\",\"timezone\":\"Asia/Kolkata\"}'",
     ),
     (
         "assistants embed",
-        "ringg assistants embed AGENT_ID --domain https://shop.example\nringg assistants embed 'Sales Assistant' --domain https://shop.example --mode text --bypass-start-screen\nringg assistants embed AGENT_ID --domain https://shop.example --widget-version 1.0.21 -o json | jq -r .snippet",
+        "ringg assistants embed AGENT_ID --domain https://shop.example\nringg assistants embed 'Sales Assistant' --domain https://shop.example \\\n  --mode text --bypass-start-screen\nringg assistants embed AGENT_ID --domain https://shop.example --widget-version 1.0.21 \\\n  -o json | jq -r .snippet",
     ),
     (
         "calls",
-        "ringg calls create --agent AGENT_ID --to +919876543210 --name Asha --from-number-id NUMBER_ID --wait\nringg calls list --status failed",
+        "ringg calls create --agent AGENT_ID --to +919876543210 --name Asha \\\n  --from-number-id NUMBER_ID --wait\nringg calls list --status failed",
     ),
     (
         "calls create",
@@ -180,7 +180,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
     (
         "campaigns launch",
-        "ringg campaigns launch contacts.csv --agent 'Sales Assistant' --name Renewals --number-pool POOL_ID --dry-run\nringg campaigns launch contacts.csv --agent AGENT_ID --name Renewals --number-pool POOL_ID\nringg campaigns launch contacts.csv --agent AGENT_ID --name Renewals --from-number +918035736726 --no-follow --yes",
+        "ringg campaigns launch contacts.csv --agent 'Sales Assistant' --name Renewals \\\n  --number-pool POOL_ID --dry-run\nringg campaigns launch contacts.csv --agent AGENT_ID --name Renewals --number-pool POOL_ID\nringg campaigns launch contacts.csv --agent AGENT_ID --name Renewals \\\n  --from-number +918035736726 --no-follow --yes",
     ),
     (
         "campaigns list",
@@ -226,7 +226,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("kb get", "ringg kb get KB_ID"),
     (
         "kb create",
-        "ringg kb create --name 'Shop FAQ' --file faq.pdf --url https://shop.example/help --faq 'Refunds?=30 days'",
+        "ringg kb create --name 'Shop FAQ' --file faq.pdf \\\n  --url https://shop.example/help --faq 'Refunds?=30 days'",
     ),
     (
         "kb edit",
@@ -281,7 +281,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("sim", "ringg sim serve --port 7878 --time-scale 0.01"),
     (
         "sim serve",
-        "ringg sim serve --port 7878 --time-scale 0.01 --history-rows 500\nringg sim serve --demo --credits 50000   # a second assistant, history, a large campaign's credits\nringg sim serve --quirks live            # the live API's documented variants\nringg login --sim                        # then, in another terminal: a profile for it",
+        "ringg sim serve --port 7878 --time-scale 0.01 --history-rows 500\nringg sim serve --demo --credits 50000   # more assistants, history, credits\nringg sim serve --quirks live            # the live API's documented variants\nringg login --sim                        # then, in another terminal: a profile for it",
     ),
     (
         "login",
@@ -373,6 +373,19 @@ mod tests {
             .filter(|p| !all.iter().any(|a| a == p))
             .collect();
         assert!(stale.is_empty(), "examples of no command: {stale:?}");
+    }
+
+    /// Help is wrapped at 100 columns (`max_term_width`) and examples are shown indented by
+    /// two: a longer example line would be broken where it cannot be copied, so long ones are
+    /// continued with `\` instead.
+    #[test]
+    fn every_example_line_fits_the_help_width() {
+        let long: Vec<&str> = EXAMPLES
+            .iter()
+            .flat_map(|(_, text)| text.lines())
+            .filter(|line| line.chars().count() + 2 > 98)
+            .collect();
+        assert!(long.is_empty(), "break these with ` \\`: {long:#?}");
     }
 
     /// clap shows an unset variable as `[env: NAME=]`, which reads as an empty value: every

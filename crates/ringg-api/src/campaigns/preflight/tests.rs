@@ -282,7 +282,8 @@ fn unmapped_and_unknown_variables_are_warned() {
     assert!(
         r.warnings
             .iter()
-            .any(|w| w.contains("\"company\" is not in variables_map")),
+            .any(|w| w.contains("\"company\" is not in variables_map")
+                && w.contains("--map company=COLUMN")),
         "{:?}",
         r.warnings
     );

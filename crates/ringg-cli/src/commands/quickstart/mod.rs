@@ -53,6 +53,20 @@ const DEMO_TO: &str = "+919876543210";
 /// How long the quickstart waits for the call and its webhooks without --timeout.
 const DEFAULT_WAIT_SECS: u64 = 120;
 
+/// The refusal of a quickstart against `base` without --to and --yes.
+fn call_not_confirmed(base: &str) -> CliError {
+    let shown = ringg_api::transport::masked_url(base);
+    CliError::usage(if ringg_api::client::is_loopback_url(base) {
+        format!(
+            "quickstart against {shown}, a server on this machine, places a call through it; pass --to <E164> and --yes to confirm it (against a `ringg sim serve`, any number: --to +919876543210 --yes), or drop --base-url and --profile to run against an embedded simulator"
+        )
+    } else {
+        format!(
+            "quickstart against {shown} places a real phone call; pass --to <E164> and --yes to confirm it (or drop --base-url and --profile to run against the local simulator)"
+        )
+    })
+}
+
 pub(crate) async fn run(ctx: &mut Ctx, mut args: QuickstartArgs) -> Result<(), CliError> {
     if let Some(path) = args.webhook_secret_file.take() {
         let stdin = |p: &std::path::Path| p.as_os_str() == "-";
@@ -71,10 +85,7 @@ pub(crate) async fn run(ctx: &mut Ctx, mut args: QuickstartArgs) -> Result<(), C
     if let Some(base) = &remote
         && (args.to.is_none() || !args.yes)
     {
-        return Err(CliError::usage(format!(
-            "quickstart against {} places a real phone call; pass --to <E164> and --yes to confirm it (or drop --base-url and --profile to run against the local simulator)",
-            ringg_api::transport::masked_url(base)
-        )));
+        return Err(call_not_confirmed(base));
     }
     if !(args.time_scale.is_finite() && args.time_scale > 0.0) {
         return Err(CliError::usage(format!(

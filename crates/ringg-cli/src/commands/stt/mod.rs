@@ -126,7 +126,7 @@ async fn stream(
 ) -> Result<(), CliError> {
     let mut audio = tokio::fs::File::open(file)
         .await
-        .map_err(|e| CliError::failed(format!("cannot read {}: {e}", file.display())))?;
+        .map_err(|e| CliError::io(format!("cannot read {}", file.display()), &e))?;
     check_stream_audio(file, &mut audio).await?;
     let stt = service(ctx, &common).await?;
     let options = StreamOptions {
@@ -180,11 +180,11 @@ async fn check_stream_audio(file: &Path, audio: &mut tokio::fs::File) -> Result<
         let read = audio
             .read(&mut head)
             .await
-            .map_err(|e| CliError::failed(format!("cannot read {}: {e}", file.display())))?;
+            .map_err(|e| CliError::io(format!("cannot read {}", file.display()), &e))?;
         audio
             .rewind()
             .await
-            .map_err(|e| CliError::failed(format!("cannot read {}: {e}", file.display())))?;
+            .map_err(|e| CliError::io(format!("cannot read {}", file.display()), &e))?;
         if read < 12 || &head[..4] != b"RIFF" || &head[8..12] != b"WAVE" {
             return Err(CliError::usage(format!(
                 "{} is named .wav but has no WAV header (RIFF/WAVE), so it would be streamed as raw PCM",
