@@ -312,6 +312,9 @@ pub async fn serve_until_ctrl_c_with(
     on_start: impl FnOnce(&RunningSimulator),
 ) -> Result<(), SimError> {
     use std::io::Write;
+    // Listened for before anything starts: a stop asked for at once still shuts down cleanly
+    // (the signal's default action would end the process without it).
+    let stop = stop_signal()?;
     let sim = builder.start().await?;
     on_start(&sim);
     {
@@ -320,25 +323,29 @@ pub async fn serve_until_ctrl_c_with(
         writeln!(out, "api_key={}", sim.api_key())?;
         out.flush()?;
     }
-    stop_signal().await?;
+    stop.await?;
     sim.shutdown().await;
     Ok(())
 }
 
-/// Waits for Ctrl-C (SIGINT) or, on Unix, SIGTERM (what `kill`, `docker stop` and service
-/// managers send).
-async fn stop_signal() -> std::io::Result<()> {
+/// Listens for Ctrl-C (SIGINT) or, on Unix, SIGTERM (what `kill`, `docker stop` and service
+/// managers send) from now on; the future ends when one comes.
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = std::io::Result<()>>> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())?;
         let mut term = signal(SignalKind::terminate())?;
-        tokio::select! {
-            stopped = tokio::signal::ctrl_c() => stopped,
-            _ = term.recv() => Ok(()),
-        }
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = term.recv() => {}
+            }
+            Ok(())
+        })
     }
     #[cfg(not(unix))]
     {
-        tokio::signal::ctrl_c().await
+        Ok(tokio::signal::ctrl_c())
     }
 }

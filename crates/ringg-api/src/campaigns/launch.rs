@@ -22,17 +22,27 @@ use crate::journal::PlannedStart;
 
 /// The report, when the CSV still has the digest it was expected to have
 /// ([`CsvUpload::expecting_digest`](crate::campaigns::CsvUpload::expecting_digest)), read
-/// after the launch's own check: else the launch is refused, nothing sent.
+/// after the launch's own check: else the launch is refused, nothing sent. A file that fits
+/// in one upload is read into memory for it, and those bytes are what the launch uploads.
 async fn still_as_checked(
-    request: &LaunchRequest,
+    request: &mut LaunchRequest,
     report: PreflightReport,
 ) -> Result<PreflightReport, LaunchError> {
-    let Some(expected) = request.csv.expected_digest() else {
+    let Some(expected) = request.csv.expected_digest().map(str::to_owned) else {
         return Ok(report);
     };
-    let name = request.csv.file_name();
-    let digest = match request.csv.digest().await {
-        Ok(digest) => digest,
+    let name = request.csv.file_name().to_owned();
+    let digest = match request
+        .csv
+        .pinned(crate::campaigns::UPLOAD_LIMIT_BYTES)
+        .await
+    {
+        Ok((pinned, digest)) => {
+            if let Some(pinned) = pinned.filter(|_| digest == expected) {
+                request.csv = pinned;
+            }
+            digest
+        }
         Err(e) => {
             return Err(LaunchError::Failed {
                 step: LaunchStep::Preflight,
@@ -86,7 +96,7 @@ impl Campaigns<'_> {
     /// assistant) whose upload was sent and whose list is not known yet: should both upload
     /// answers be lost, neither run could tell which list of that name is its own. That
     /// refusal records this launch as stopped, so it holds up no other launch.
-    pub async fn launch(&self, request: LaunchRequest) -> Result<LaunchOutcome, LaunchError> {
+    pub async fn launch(&self, mut request: LaunchRequest) -> Result<LaunchOutcome, LaunchError> {
         validate_request(&request)?;
 
         let assistant_variables = if request.check_assistant_variables {
@@ -122,7 +132,7 @@ impl Campaigns<'_> {
                 report: Some(Box::new(report)),
             });
         }
-        let report = still_as_checked(&request, report).await?;
+        let report = still_as_checked(&mut request, report).await?;
         let remove_invalid_rows = match request.campaign.remove_invalid_rows {
             None if report.invalid_rows > 0 => Some(true),
             given => given,

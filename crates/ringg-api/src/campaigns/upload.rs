@@ -111,6 +111,8 @@ impl CsvUpload {
     /// digest again after its own check and, when it differs, refuses before anything is
     /// uploaded ([`LaunchError::Refused`](crate::campaigns::LaunchError::Refused)), so a file
     /// replaced between the check and the launch is not launched in the checked one's place.
+    /// A file that fits in one upload ([`UPLOAD_LIMIT_BYTES`]) is read into memory for that
+    /// digest, and the launch uploads those bytes.
     ///
     /// ```
     /// # async fn f() -> std::io::Result<()> {
@@ -209,11 +211,28 @@ impl CsvUpload {
                 }
             }
         }
-        Ok(hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect())
+        Ok(hex(&hasher.finalize()))
+    }
+
+    /// A file no larger than `limit` read once into memory, and the digest of those bytes:
+    /// what a launch expecting a digest uploads, so that the bytes checked against it are the
+    /// bytes sent. Other forms (and larger files) are left as they are (`None`), with their
+    /// digest.
+    pub(crate) async fn pinned(&self, limit: u64) -> std::io::Result<(Option<Self>, String)> {
+        use sha2::{Digest, Sha256};
+        match &self.data {
+            CsvData::Path(p) if self.known_len().is_some_and(|n| n <= limit) => {
+                let bytes = Bytes::from(tokio::fs::read(p).await?);
+                let digest = hex(&Sha256::digest(&bytes));
+                let pinned = Self {
+                    file_name: self.file_name.clone(),
+                    data: CsvData::Bytes(bytes),
+                    expected_digest: self.expected_digest.clone(),
+                };
+                Ok((Some(pinned), digest))
+            }
+            _ => Ok((None, self.digest().await?)),
+        }
     }
 
     /// The multipart file part named `field`.
@@ -299,6 +318,11 @@ impl Read for BlockingStreamReader {
         let _ = self.chunk.split_to(n);
         Ok(n)
     }
+}
+
+/// `bytes` in lowercase hex.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

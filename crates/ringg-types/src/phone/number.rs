@@ -294,9 +294,10 @@ impl PhoneNumber {
 /// The error for a number as written (in a CSV cell, on a command line) that shows a
 /// spreadsheet read it as a decimal number rather than text, or `None`:
 ///
-/// - a decimal export, `+919876500009.0` or `9876500005.00`: the one `.` followed by one or
-///   two zeros, which [`PhoneNumber::parse_written`](PhoneNumber::parse_written) would
-///   otherwise read as more digits of the number (dialling someone else);
+/// - a decimal export, `+919876500009.0` or `9876500005.00`: the one `.` followed by zeros
+///   only, after seven digits or more and nothing but separators, which
+///   [`PhoneNumber::parse_written`] would otherwise read as more digits of the number
+///   (dialling someone else);
 /// - scientific notation, `9.19876E+11`: the last digits are already gone.
 ///
 /// Dots as separators (`415.555.0100`, `01.23.45.67.89`) are not taken for either.

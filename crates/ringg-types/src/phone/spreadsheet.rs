@@ -3,7 +3,8 @@
 /// How a spreadsheet damaged a number as written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Damage {
-    /// `+919876500009.0`: the one `.` followed by one or two zeros, after at least seven digits.
+    /// `+919876500009.0`: the one `.` followed by zeros only, after at least seven digits (and
+    /// nothing but separators).
     Decimal,
     /// `9.19876E+11`.
     Scientific,
@@ -16,8 +17,11 @@ pub(super) fn damage(written: &str) -> Option<Damage> {
         return Some(Damage::Scientific);
     }
     let (whole, fraction) = s.split_once('.')?;
-    let decimal = !fraction.contains('.')
-        && matches!(fraction, "0" | "00")
+    let decimal = !fraction.is_empty()
+        && fraction.bytes().all(|b| b == b'0')
+        && whole
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')' | '\u{a0}'))
         && whole.bytes().filter(u8::is_ascii_digit).count() >= 7;
     decimal.then_some(Damage::Decimal)
 }

@@ -151,7 +151,12 @@ fn serde_checks() {
 /// what to do; dots used as separators are still read away.
 #[test]
 fn spreadsheet_decimals_are_refused_not_read_as_digits() {
-    for written in ["+919876500009.0", "+91 98765 00009.00", " +919876500009.0 "] {
+    for written in [
+        "+919876500009.0",
+        "+91 98765 00009.00",
+        " +919876500009.0 ",
+        "+919876500009.000",
+    ] {
         let err = PhoneNumber::parse_written(written).unwrap_err();
         assert!(
             matches!(err, PhoneNumberError::DecimalExport { .. }),
@@ -188,6 +193,8 @@ fn spreadsheet_decimals_are_refused_not_read_as_digits() {
     );
     // Too few digits before it to be a number of the file: a dot as written.
     assert_eq!(spreadsheet_damage("555.0"), None);
+    // Not a number exported as a decimal: refused for what it holds, not as one.
+    assert_eq!(spreadsheet_damage("+1 415 555 0100 ext.0"), None);
 }
 
 #[cfg(feature = "libphonenumber")]

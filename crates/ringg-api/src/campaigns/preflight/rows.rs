@@ -130,7 +130,8 @@ impl RowTally {
 
     /// Notes a row starting on `line` that holds line breaks inside quotes (a `\r\n`, a `\n`
     /// and a lone `\r` each end a line, as [`LineIndex`] counts them).
-    fn note_line_breaks(&mut self, record: &csv::ByteRecord, line: u64) {
+    /// A `blank` row (`counted` false) is only remembered as the last row.
+    fn note_line_breaks(&mut self, record: &csv::ByteRecord, line: u64, counted: bool) {
         let bytes = record.as_slice();
         // `contains` on bytes is a memchr: the common row costs two fast scans.
         if !bytes.contains(&b'\n') && !bytes.contains(&b'\r') {
@@ -147,8 +148,10 @@ impl RowTally {
             .unwrap_or_default();
         let ends_with_break = last.ends_with(b"\n") || last.ends_with(b"\r");
         let lines = (line, line + breaks);
-        self.multi_line += 1;
-        self.first_multi_line.get_or_insert(lines);
+        if counted {
+            self.multi_line += 1;
+            self.first_multi_line.get_or_insert(lines);
+        }
         self.last_row = Some((lines, ends_with_break));
     }
 
@@ -209,14 +212,16 @@ impl RowTally {
             let line = record
                 .position()
                 .map_or(0, |p| rdr.get_mut().line_of(p.byte()));
-            if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-                continue; // blank line
+            let blank = record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace));
+            // A blank row is noted too: a quote it opens (`,"`) takes the lines after it.
+            self.note_line_breaks(&record, line, !blank);
+            if blank {
+                continue;
             }
             if self.not_utf8.is_none() && record.iter().any(|f| std::str::from_utf8(f).is_err()) {
                 self.not_utf8 = Some(line);
             }
             self.total_rows += 1;
-            self.note_line_breaks(&record, line);
             if record.len() != width {
                 // Imported with a missing value empty and an extra one ignored (as the
                 // simulator reads it): counted, so the plan never has fewer calls than are

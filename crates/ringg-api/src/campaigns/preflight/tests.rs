@@ -110,6 +110,20 @@ fn a_quote_never_closed_is_fatal_and_names_the_lines_it_takes() {
         r.fatal,
         ["a quote opened in the row on line 3 is never closed; close the quote (or remove it)"]
     );
+    // Opened on the last line by a row otherwise blank: that row is named, not the one before.
+    for after in ["", "\"Ann\nX\""] {
+        let file = format!(
+            "Mobile Number,Name,Policy ID\n+919876500401,{after},P-1\n+919876500402,Ravi,P-2\n,\"\n"
+        );
+        let r = run(&file, &opts(None));
+        assert_eq!(r.fatal.len(), 1, "{file:?}: {:?}", r.fatal);
+        let first = if after.is_empty() { 4 } else { 5 };
+        assert!(
+            r.fatal[0].contains(&format!("line {first} is never closed")),
+            "{file:?}: {:?}",
+            r.fatal
+        );
+    }
 }
 
 #[test]

@@ -43,10 +43,15 @@ impl Marker {
         if !ours {
             return;
         }
-        match self
-            .previous
-            .filter(|text| record_pid(text).is_some_and(process_alive))
-        {
+        // Still running: its process (where the system can tell) and its port answer.
+        let running = |text: &String| {
+            record_pid(text).is_some_and(process_alive)
+                && serde_json::from_str::<serde_json::Value>(text)
+                    .ok()
+                    .and_then(|v| v["base_url"].as_str().map(answers))
+                    .unwrap_or(false)
+        };
+        match self.previous.filter(running) {
             Some(previous) => {
                 let _ = std::fs::write(&self.path, previous);
             }

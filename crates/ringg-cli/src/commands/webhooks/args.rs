@@ -27,7 +27,9 @@ pub(crate) enum WebhooksCmd {
         events: Vec<String>,
         /// A header Ringg sends with each delivery (repeatable), e.g. X-Webhook-Secret:s3cret.
         /// A value given on the command line is visible to other users of this machine and
-        /// kept in shell history: give a secret with --secret-file instead.
+        /// kept in shell history: give a secret with --secret-file instead. What the command
+        /// prints shows `[REDACTED]` for each value (but Content-Type's, Accept's and
+        /// Content-Encoding's) wherever it appears.
         #[arg(long = "header", value_name = "NAME:VALUE", value_parser = parse_header)]
         headers: Vec<(String, String)>,
         /// Read the shared secret Ringg sends in --secret-header from this file (`-`: from

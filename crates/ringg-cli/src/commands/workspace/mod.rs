@@ -177,8 +177,6 @@ async fn rotate_key(ctx: &mut Ctx, key_file: &Path, yes: bool) -> Result<(), Cli
     Ok(())
 }
 
-/// Warns when the old key's journal entries (`moved`), or with `--redis-url` the fleet's
-/// records (`fleet`), could not be carried over to the new key, saying why.
 /// The error of a key rotation that failed. An answer of success that could not be read may
 /// hold the new key (under a field not known here): it is kept in the key file, private to
 /// the user, and the error says so; otherwise the empty key file is removed.
@@ -203,6 +201,8 @@ fn unread_rotation(e: ringg_api::Error, mut file: std::fs::File, key_file: &Path
     }
 }
 
+/// Warns when the old key's journal entries (`moved`), or with `--redis-url` the fleet's
+/// records (`fleet`), could not be carried over to the new key, saying why.
 fn warn_if_not_carried_over(moved: Option<String>, fleet: Option<String>) {
     let unprotected = "calls pending under the old key are not listed by `ringg calls pending`, and a call placed within the hour does not stop the same call made again; check the recent calls (`ringg calls list`) before calling those recipients again";
     if let Some(e) = moved {
