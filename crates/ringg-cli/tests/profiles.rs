@@ -238,37 +238,10 @@ async fn logins_at_the_same_time_keep_every_profile() {
 async fn login_sim_finds_the_running_simulator() {
     let config = tempfile::tempdir().unwrap();
     let state = tempfile::tempdir().unwrap();
-    let mut serve = common::bare_std();
-    serve
-        .args([
-            "sim",
-            "serve",
-            "--time-scale",
-            "0.01",
-            "--credits",
-            "9000",
-            "--demo",
-        ])
-        .env("RINGG_STATE_DIR", state.path())
-        .env("RINGG_CONFIG_DIR", config.path());
-    let mut child = common::spawn(serve);
-    // Its notes on stderr are not needed; read so that the pipe never fills.
-    if let Some(mut err) = child.stderr.take() {
-        std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
-    }
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let base = lines
-        .next()
-        .unwrap()
-        .unwrap()
-        .strip_prefix("base_url=")
-        .unwrap()
-        .to_string();
+    let extra = ["--credits", "9000", "--demo"];
+    let (mut child, base) = serve_sim(config.path(), state.path(), &extra);
     let marker = state.path().join("sim-serve.json");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !marker.exists() && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    marker_naming(&marker, &base).await;
 
     let mut c = with_dirs(config.path(), state.path());
     c.args(["login", "--sim"]);
@@ -285,25 +258,24 @@ async fn login_sim_finds_the_running_simulator() {
     // Stopped as a service manager stops it: the file goes with it.
     #[cfg(unix)]
     {
-        let pid = child.id().to_string();
-        let sent = std::process::Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap();
-        assert!(sent.success());
-        let status = tokio::task::block_in_place(|| child.wait().unwrap());
-        assert!(status.success(), "{status:?}");
+        terminate(&mut child);
         assert!(!marker.exists(), "sim-serve.json is removed on SIGTERM");
     }
     let _ = child.kill();
     let _ = child.wait();
 }
 
-/// A `ringg sim serve` started under the state folder of a test, and the base URL it printed.
-fn serve_sim(config: &std::path::Path, state: &std::path::Path) -> (common::Spawned, String) {
+/// A `ringg sim serve` (with `extra` arguments) started under the folders of a test, and the
+/// base URL it printed.
+fn serve_sim(
+    config: &std::path::Path,
+    state: &std::path::Path,
+    extra: &[&str],
+) -> (common::Spawned, String) {
     let mut serve = common::bare_std();
     serve
         .args(["sim", "serve", "--time-scale", "0.01"])
+        .args(extra)
         .env("RINGG_STATE_DIR", state)
         .env("RINGG_CONFIG_DIR", config);
     let mut child = common::spawn(serve);
@@ -350,13 +322,13 @@ fn terminate(child: &mut std::process::Child) {
 async fn stopping_a_second_simulator_leaves_the_first_one_findable() {
     let (config, state) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let marker = state.path().join("sim-serve.json");
-    let (mut first, first_base) = serve_sim(config.path(), state.path());
+    let (mut first, first_base) = serve_sim(config.path(), state.path(), &[]);
     assert!(
         marker_naming(&marker, &first_base)
             .await
             .contains(&first_base)
     );
-    let (mut second, second_base) = serve_sim(config.path(), state.path());
+    let (mut second, second_base) = serve_sim(config.path(), state.path(), &[]);
     assert!(
         marker_naming(&marker, &second_base)
             .await

@@ -513,7 +513,9 @@ impl Campaigns<'_> {
                 true => format!(
                     "no campaign has list id {list_id} (deleted already?); its launch in the journal is marked discarded"
                 ),
-                false => format!("no campaign has list id {list_id}"),
+                false => format!(
+                    "no campaign has list id {list_id}; check the id (the campaigns list shows them)"
+                ),
             }));
         };
         if !not_started(campaign.campaign_status.as_ref()) {

@@ -42,6 +42,8 @@ pub struct CsvUpload {
     data: CsvData,
     /// The SHA-256 the CSV must have when a launch reads it.
     expected_digest: Option<String>,
+    /// The SHA-256 of bytes read once (see [`pinned`](Self::pinned)), which cannot change.
+    known_digest: Option<String>,
 }
 
 #[derive(Clone)]
@@ -80,6 +82,7 @@ impl CsvUpload {
             file_name,
             data: CsvData::Path(path),
             expected_digest: None,
+            known_digest: None,
         }
     }
 
@@ -89,6 +92,7 @@ impl CsvUpload {
             file_name: DEFAULT_CSV_FILE_NAME.to_string(),
             data: CsvData::Bytes(bytes.into()),
             expected_digest: None,
+            known_digest: None,
         }
     }
 
@@ -102,6 +106,7 @@ impl CsvUpload {
             file_name: DEFAULT_CSV_FILE_NAME.to_string(),
             data: CsvData::Stream(Arc::new(factory)),
             expected_digest: None,
+            known_digest: None,
         }
     }
 
@@ -190,6 +195,9 @@ impl CsvUpload {
     pub async fn digest(&self) -> std::io::Result<String> {
         use sha2::{Digest, Sha256};
         use tokio::io::AsyncReadExt;
+        if let Some(digest) = &self.known_digest {
+            return Ok(digest.clone());
+        }
         let mut hasher = Sha256::new();
         match &self.data {
             CsvData::Bytes(b) => hasher.update(b),
@@ -228,6 +236,7 @@ impl CsvUpload {
                     file_name: self.file_name.clone(),
                     data: CsvData::Bytes(bytes),
                     expected_digest: self.expected_digest.clone(),
+                    known_digest: Some(digest.clone()),
                 };
                 Ok((Some(pinned), digest))
             }

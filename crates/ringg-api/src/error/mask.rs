@@ -39,10 +39,11 @@ impl super::Error {
         };
         let mut strings = Vec::new();
         collect_strings(&value, &mut strings);
-        let mut e = self.masking_all(strings.iter().map(String::as_str));
         mask_strings(&mut value);
+        // The body shown first: the masking below then only has the other texts to change.
+        let mut e = self;
         e.repr.shown_body = Some(Bytes::from(value.to_string()));
-        e
+        e.masking_all(strings.iter().map(String::as_str))
     }
 
     /// [`masking`](Self::masking) for a secret given as text (a per-request header's value).

@@ -24,8 +24,6 @@ pub(super) fn parse_number(
 ) -> Result<(PhoneNumber, Reading), String> {
     if raw.is_empty() {
         Err("the number is empty".to_string())
-    } else if let Some(damage) = ringg_types::phone::spreadsheet_damage(raw) {
-        Err(damage.to_string())
     } else if raw.trim_start_matches(['(', ' ']).starts_with('+') {
         // As people write them (`+91 98765 43210`, `(+91) 98765-43210`): Ringg reads the
         // separators away too.
@@ -67,8 +65,12 @@ fn carrying_code(raw: &str, country: &str) -> Option<PhoneNumber> {
         .chars()
         .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.'))
         .collect();
-    let carries =
-        digits.len() > 10 && digits.starts_with(code) && digits.bytes().all(|b| b.is_ascii_digit());
+    // A number a spreadsheet exported as a decimal is not read here: `from_national` refuses
+    // it (as `parse_written` does one with its `+`).
+    let carries = digits.len() > 10
+        && digits.starts_with(code)
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && ringg_types::phone::spreadsheet_damage(raw).is_none();
     carries
         .then(|| PhoneNumber::parse(&format!("+{digits}")).ok())
         .flatten()

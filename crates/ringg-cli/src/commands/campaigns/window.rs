@@ -216,7 +216,11 @@ pub(crate) fn campaign_times(
             .local()
             .checked_add_signed(chrono::Duration::hours(12))
             .map(CampaignTime::new)
-            .ok_or_else(|| CliError::usage(format!("--start ({start}) is too far ahead")))?,
+            .ok_or_else(|| {
+                CliError::usage(format!(
+                    "--start ({start}) is too far ahead to add 12 hours to; give an earlier --start, or --end"
+                ))
+            })?,
     };
     if end <= start {
         return Err(CliError::usage(format!(

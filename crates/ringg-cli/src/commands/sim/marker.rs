@@ -14,7 +14,7 @@ use crate::error::CliError;
 pub(crate) struct Marker {
     path: PathBuf,
     /// The record of the simulator this one replaced, while that one was running.
-    previous: Option<String>,
+    previous: Option<Record>,
 }
 
 impl Marker {
@@ -24,11 +24,12 @@ impl Marker {
     /// The state folder cannot be chosen or created, or the file cannot be written.
     pub(crate) fn write(base_url: &str) -> Result<Self, CliError> {
         let path = crate::state::path(crate::state::SIM_SERVE_FILE)?;
-        let previous = std::fs::read_to_string(&path)
-            .ok()
-            .filter(|text| record_pid(text).is_some_and(process_alive));
-        let record = serde_json::json!({"base_url": base_url, "pid": std::process::id()});
-        std::fs::write(&path, record.to_string())
+        let previous = Record::read(&path).filter(|r| r.pid.is_some_and(process_alive));
+        let record = Record {
+            base_url: Some(base_url.to_owned()),
+            pid: Some(u64::from(std::process::id())),
+        };
+        std::fs::write(&path, record.to_json())
             .map_err(|e| CliError::io(format!("cannot write {}", path.display()), &e))?;
         Ok(Self { path, previous })
     }
@@ -36,24 +37,17 @@ impl Marker {
     /// On stop: when the file still names this process, puts back the simulator this one
     /// replaced if it still runs, else removes the file.
     pub(crate) fn remove(self) {
-        let ours = std::fs::read_to_string(&self.path)
-            .ok()
-            .and_then(|text| record_pid(&text))
-            == Some(u64::from(std::process::id()));
-        if !ours {
+        let ours = Record::read(&self.path).and_then(|r| r.pid);
+        if ours != Some(u64::from(std::process::id())) {
             return;
         }
         // Still running: its process (where the system can tell) and its port answer.
-        let running = |text: &String| {
-            record_pid(text).is_some_and(process_alive)
-                && serde_json::from_str::<serde_json::Value>(text)
-                    .ok()
-                    .and_then(|v| v["base_url"].as_str().map(answers))
-                    .unwrap_or(false)
+        let running = |r: &Record| {
+            r.pid.is_some_and(process_alive) && r.base_url.as_deref().is_some_and(answers)
         };
         match self.previous.filter(running) {
             Some(previous) => {
-                let _ = std::fs::write(&self.path, previous);
+                let _ = std::fs::write(&self.path, previous.to_json());
             }
             None => {
                 let _ = std::fs::remove_file(&self.path);
@@ -69,16 +63,13 @@ impl Marker {
 /// is removed), or the file is damaged.
 pub(crate) fn running_base_url() -> Result<String, CliError> {
     let path = crate::state::path(crate::state::SIM_SERVE_FILE)?;
-    let text = std::fs::read_to_string(&path).map_err(|_| {
-        CliError::failed(
+    if !path.exists() {
+        return Err(CliError::failed(
             "no `ringg sim serve` is running for this user (start one in another terminal), or give its --base-url",
-        )
-    })?;
-    let record = serde_json::from_str::<serde_json::Value>(&text).ok();
-    let base_url = record
-        .as_ref()
-        .and_then(|v| v["base_url"].as_str().map(str::to_string));
-    if let Some(pid) = record_pid(&text)
+        ));
+    }
+    let Record { base_url, pid } = Record::read(&path).unwrap_or_default();
+    if let Some(pid) = pid
         && !process_alive(pid)
         && !base_url.as_deref().is_some_and(answers)
     {
@@ -101,9 +92,25 @@ fn gone(path: &Path) -> CliError {
     ))
 }
 
-/// The process id a record names.
-fn record_pid(text: &str) -> Option<u64> {
-    serde_json::from_str::<serde_json::Value>(text).ok()?["pid"].as_u64()
+/// What the file holds: the simulator's base URL and process id (either may be missing from
+/// a damaged file).
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Record {
+    #[serde(default)]
+    base_url: Option<String>,
+    #[serde(default)]
+    pid: Option<u64>,
+}
+
+impl Record {
+    /// The record in `path`; `None` when it cannot be read or is not a JSON object.
+    fn read(path: &Path) -> Option<Self> {
+        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+    }
+
+    fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
 }
 
 /// Whether something accepts connections at `base_url`'s host and port within half a second

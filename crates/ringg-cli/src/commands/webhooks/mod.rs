@@ -47,7 +47,7 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
                 let secret = crate::secret::read_secret_file("--secret-file", path).await?;
                 headers.push(secret_in_header(&secret_header, &secret, &headers)?);
             }
-            hide_secret_headers(&headers);
+            hide_header_values(&headers);
             subscriptions::subscribe(ctx, &agent, &url, &events, headers, &method, move_events)
                 .await
         }
@@ -138,7 +138,7 @@ pub(crate) async fn run(ctx: &mut Ctx, cmd: WebhooksCmd) -> Result<(), CliError>
 /// body (`Content-Type`, `Accept`), as a secret read from --secret-file is, and the credential
 /// after an auth scheme (`Bearer …`, `Basic …`) alone: a header of the user's own
 /// (`X-Custom-Auth`) may carry a secret whatever its name, and `webhooks list` masks them all.
-fn hide_secret_headers(headers: &[(String, String)]) {
+fn hide_header_values(headers: &[(String, String)]) {
     for (name, value) in headers {
         let describes_body = ["content-type", "accept", "content-encoding"]
             .iter()
@@ -502,7 +502,7 @@ mod tests {
             ("Content-Type", "application/json"),
         ]
         .map(|(n, v)| (n.to_owned(), v.to_owned()));
-        super::hide_secret_headers(&headers);
+        super::hide_header_values(&headers);
         let shown = crate::term::masked(
             "bad values HDRSECRET-aa112233 and tenant-credential-77 for application/json",
         );
